@@ -1,1 +1,99 @@
+//! A socket layer for Linux with nothing between your program and the kernel but system calls.
+//!
+//! `baresock` speaks to the kernel through [`rustix`]'s `linux_raw` backend (system calls in
+//! inline assembly, no libc), works in `#![no_std]` programs without an allocator, and never
+//! allocates: every buffer is yours. It covers what Python's `socket` module offers, in Rust
+//! spelling.
+//!
+//! ```
+//! use baresock::{create_server, ServerOptions, TcpStream};
+//!
+//! let server = create_server("127.0.0.1:0".parse::<core::net::SocketAddr>()?, ServerOptions::default())?;
+//! let client = TcpStream::connect(server.local_addr()?)?;
+//! let (conn, _peer) = server.accept()?;
+//! client.send_all(b"hello")?;
+//! let mut buf = [0u8; 16];
+//! let n = conn.recv(&mut buf)?;
+//! assert_eq!(&buf[..n], b"hello");
+//! # Ok::<(), Box<dyn core::error::Error>>(())
+//! ```
+//!
+//! # Which socket do I want?
+//!
+//! | to ... | use |
+//! |---|---|
+//! | serve TCP | [`create_server`] or [`TcpListener::bind`], then `accept` |
+//! | connect over TCP | [`create_connection`] (addresses, timeout, source) or [`TcpStream::connect`] |
+//! | send datagrams over IP | [`UdpSocket`] |
+//! | talk to a local process | [`UnixStream`], [`UnixDatagram`], [`UnixSeqpacket`] (and their listeners) |
+//! | a connected pair in one process | [`UnixStream::pair`] or [`Socket::pair`] |
+//! | any family, type and protocol, or an fd you were given | [`Socket`] ([`Socket::from_fd`], [`Socket::duplicate`]) |
+//!
+//! # Python's `socket` module, in this crate
+//!
+//! | Python | baresock |
+//! |---|---|
+//! | `socket(family, type, proto)` | [`Socket::new`] |
+//! | `socket(fileno=fd)` / `fromfd(fd, ...)` | [`Socket::from_fd`] / [`Socket::duplicate`] (family, type read from the fd) |
+//! | `socketpair()` | [`UnixStream::pair`], [`Socket::pair`] |
+//! | `create_server(addr, backlog=, reuse_port=, dualstack_ipv6=)` | [`create_server`] with [`ServerOptions`] |
+//! | `create_connection(addr, timeout, source_address)` | [`create_connection`] |
+//! | `settimeout` / `gettimeout` / `setblocking` | [`Socket::set_timeout`] / [`Socket::timeout`] / [`Socket::set_nonblocking`] |
+//! | `setdefaulttimeout` / `getdefaulttimeout` | [`set_default_timeout`] / [`default_timeout`] |
+//! | `AF_INET`, `AF_INET6`, `AF_UNIX`, `AF_PACKET`, `AF_CAN` | [`Family`] |
+//! | `SOCK_STREAM`, `SOCK_DGRAM`, `SOCK_RAW`, `SOCK_SEQPACKET` | [`Type`] |
+//! | `sendall` | [`Socket::send_all`] ([`Error::Partial`] says how much went out) |
+//! | `OSError` / `timeout` / `BlockingIOError` | [`Error::Os`] / [`Error::Timeout`] / [`Error::WouldBlock`] |
+//! | `gaierror` / `herror` | [`Error::Resolve`] / [`Error::Host`] |
+//!
+//! # Features
+//!
+//! | feature | default | what it adds |
+//! |---|---|---|
+//! | `std` | yes | `std::io::Read`/`Write` on streams; conversions with `std::net` and `std::os::unix::net`; `Error` ⇄ `std::io::Error`; `Path` helpers on [`UnixAddr`]. The socket path stays libc-free. |
+//! | `defmt` | no | `defmt::Format` on the public value types |
+//!
+//! Without `std` the crate is `#![no_std]` and needs no `alloc`.
+//!
+//! # Guarantees
+//!
+//! - **No allocation**, anywhere: buffers are the caller's, addresses and errors are `Copy`
+//!   values on the stack.
+//! - **No panics on input**: bad input is a named [`Error`] variant; a datagram larger than the
+//!   buffer is [`Error::Truncated`] with its true length, never cut silently.
+//! - **No libc** in the socket path; every fd is `CLOEXEC`; signals never surface as `EINTR`.
+//! - `unsafe` lives in one private module, each block with its `SAFETY` argument.
 #![no_std]
+#![deny(missing_docs, unsafe_code)]
+#![warn(rust_2018_idioms)]
+
+#[cfg(feature = "std")]
+extern crate std;
+
+mod addr;
+mod error;
+mod net;
+mod options;
+mod socket;
+#[cfg(feature = "std")]
+mod std_impls;
+mod sys;
+mod time;
+mod types;
+
+pub use addr::{SocketAddr, ToSocketAddrs, UnixAddr, UnixAddrKind, UNIX_PATH_MAX};
+pub use error::{Errno, Error, HostError, PartialCause, ResolveError, Result};
+pub use net::{
+    create_connection, create_server, ServerOptions, TcpListener, TcpStream, UdpSocket,
+    UnixDatagram, UnixListener, UnixSeqpacket, UnixSeqpacketListener, UnixStream,
+};
+pub use socket::{FromFdError, RecvFlags, SendFlags, Shutdown, Socket};
+pub use time::{default_timeout, set_default_timeout};
+pub use types::{Family, Protocol, Type};
+
+/// Decodes a `sockaddr` from the kernel's bytes (family field first, in native byte order).
+///
+/// What every address the crate receives goes through; public so that tools and fuzzers can
+/// feed it bytes. Never panics: a length that does not fit the family is
+/// [`Error::MalformedAddress`], an unknown family [`Error::UnsupportedAddress`].
+pub use sys::addr::decode as decode_sockaddr;

@@ -1,0 +1,252 @@
+//! Socket addresses of every family the crate supports, encoded to and decoded from the
+//! kernel's bytes without allocation (the encoding lives in `sys`).
+
+mod unix;
+
+use core::fmt;
+use core::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddrV4, SocketAddrV6};
+
+pub use unix::{UnixAddr, UnixAddrKind, UNIX_PATH_MAX};
+
+use crate::{Error, Family, Result};
+
+/// A socket address of any family this crate supports.
+///
+/// IPv4 and IPv6 addresses are `core::net`'s, so `std::net` addresses convert for free; Unix
+/// addresses are [`UnixAddr`]. Packet and CAN addresses join as their families arrive.
+///
+/// ```
+/// use baresock::{SocketAddr, Family};
+/// use core::net::{Ipv4Addr, SocketAddrV4};
+///
+/// let a = SocketAddr::from(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 8080));
+/// assert_eq!(a.family(), Family::Inet);
+/// assert_eq!(a.to_string(), "127.0.0.1:8080");
+/// let a: SocketAddr = "[::1]:53".parse()?;
+/// assert_eq!(a.port(), Some(53));
+/// # Ok::<(), core::net::AddrParseError>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SocketAddr {
+    /// An IPv4 address and port (`sockaddr_in`).
+    V4(SocketAddrV4),
+    /// An IPv6 address, port, flow info and scope id (`sockaddr_in6`).
+    V6(SocketAddrV6),
+    /// A Unix socket address (`sockaddr_un`).
+    Unix(UnixAddr),
+}
+
+impl SocketAddr {
+    /// The address's family.
+    pub const fn family(&self) -> Family {
+        match self {
+            SocketAddr::V4(_) => Family::Inet,
+            SocketAddr::V6(_) => Family::Inet6,
+            SocketAddr::Unix(_) => Family::Unix,
+        }
+    }
+
+    /// The IP address and port, for IPv4 and IPv6.
+    pub const fn as_inet(&self) -> Option<core::net::SocketAddr> {
+        match *self {
+            SocketAddr::V4(a) => Some(core::net::SocketAddr::V4(a)),
+            SocketAddr::V6(a) => Some(core::net::SocketAddr::V6(a)),
+            _ => None,
+        }
+    }
+
+    /// The Unix address, for Unix sockets.
+    pub const fn as_unix(&self) -> Option<&UnixAddr> {
+        match self {
+            SocketAddr::Unix(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    /// The IP address, for IPv4 and IPv6.
+    pub const fn ip(&self) -> Option<IpAddr> {
+        match self {
+            SocketAddr::V4(a) => Some(IpAddr::V4(*a.ip())),
+            SocketAddr::V6(a) => Some(IpAddr::V6(*a.ip())),
+            _ => None,
+        }
+    }
+
+    /// The port, for IPv4 and IPv6.
+    pub const fn port(&self) -> Option<u16> {
+        match self {
+            SocketAddr::V4(a) => Some(a.port()),
+            SocketAddr::V6(a) => Some(a.port()),
+            _ => None,
+        }
+    }
+
+    /// The unspecified address of a family, port 0 (`0.0.0.0:0`, `[::]:0`), or the unnamed Unix
+    /// address; `None` for families without one.
+    pub const fn unspecified(family: Family) -> Option<SocketAddr> {
+        Some(match family {
+            Family::Inet => SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, 0)),
+            Family::Inet6 => SocketAddr::V6(SocketAddrV6::new(Ipv6Addr::UNSPECIFIED, 0, 0, 0)),
+            Family::Unix => SocketAddr::Unix(UnixAddr::unnamed()),
+            _ => return None,
+        })
+    }
+}
+
+impl From<SocketAddrV4> for SocketAddr {
+    fn from(a: SocketAddrV4) -> Self {
+        SocketAddr::V4(a)
+    }
+}
+
+impl From<SocketAddrV6> for SocketAddr {
+    fn from(a: SocketAddrV6) -> Self {
+        SocketAddr::V6(a)
+    }
+}
+
+impl From<core::net::SocketAddr> for SocketAddr {
+    fn from(a: core::net::SocketAddr) -> Self {
+        match a {
+            core::net::SocketAddr::V4(a) => SocketAddr::V4(a),
+            core::net::SocketAddr::V6(a) => SocketAddr::V6(a),
+        }
+    }
+}
+
+impl<I: Into<IpAddr>> From<(I, u16)> for SocketAddr {
+    fn from((ip, port): (I, u16)) -> Self {
+        core::net::SocketAddr::new(ip.into(), port).into()
+    }
+}
+
+impl From<UnixAddr> for SocketAddr {
+    fn from(a: UnixAddr) -> Self {
+        SocketAddr::Unix(a)
+    }
+}
+
+impl TryFrom<SocketAddr> for core::net::SocketAddr {
+    type Error = Error;
+
+    /// Fails with [`Error::FamilyMismatch`] for addresses that are not IP.
+    fn try_from(a: SocketAddr) -> Result<Self> {
+        a.as_inet().ok_or(Error::FamilyMismatch {
+            socket: Family::Inet,
+            addr: a.family(),
+        })
+    }
+}
+
+impl TryFrom<SocketAddr> for UnixAddr {
+    type Error = Error;
+
+    /// Fails with [`Error::FamilyMismatch`] for addresses that are not Unix.
+    fn try_from(a: SocketAddr) -> Result<Self> {
+        a.as_unix().copied().ok_or(Error::FamilyMismatch {
+            socket: Family::Unix,
+            addr: a.family(),
+        })
+    }
+}
+
+impl core::str::FromStr for SocketAddr {
+    type Err = core::net::AddrParseError;
+
+    /// Parses an IPv4 or IPv6 socket address (`1.2.3.4:80`, `[::1]:80`).
+    fn from_str(s: &str) -> core::result::Result<Self, Self::Err> {
+        s.parse::<core::net::SocketAddr>().map(Into::into)
+    }
+}
+
+impl fmt::Display for SocketAddr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SocketAddr::V4(a) => a.fmt(f),
+            SocketAddr::V6(a) => a.fmt(f),
+            SocketAddr::Unix(a) => a.fmt(f),
+        }
+    }
+}
+
+impl fmt::Debug for SocketAddr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SocketAddr::V4(a) => a.fmt(f),
+            SocketAddr::V6(a) => a.fmt(f),
+            SocketAddr::Unix(a) => a.fmt(f),
+        }
+    }
+}
+
+#[cfg(feature = "defmt")]
+impl defmt::Format for SocketAddr {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        match self {
+            SocketAddr::V4(a) => defmt::write!(f, "{}:{}", a.ip().octets(), a.port()),
+            SocketAddr::V6(a) => defmt::write!(f, "[{}]:{}", a.ip().segments(), a.port()),
+            SocketAddr::Unix(a) => a.format(f),
+        }
+    }
+}
+
+/// Values that name one or more socket addresses to try in turn, like `std::net::ToSocketAddrs`
+/// but without allocation: [`create_connection`](crate::Socket::create_connection) tries each.
+///
+/// Implemented for every address type of this crate and of `core::net`, `(ip, port)` pairs,
+/// and slices and arrays of [`SocketAddr`].
+pub trait ToSocketAddrs {
+    /// The addresses, in the order to try them.
+    type Iter<'a>: Iterator<Item = SocketAddr>
+    where
+        Self: 'a;
+
+    /// The addresses, in the order to try them.
+    fn to_socket_addrs(&self) -> Self::Iter<'_>;
+}
+
+macro_rules! single_addr {
+    ($($t:ty),*) => {$(
+        impl ToSocketAddrs for $t {
+            type Iter<'a> = core::iter::Once<SocketAddr>;
+            fn to_socket_addrs(&self) -> Self::Iter<'_> {
+                core::iter::once(SocketAddr::from(*self))
+            }
+        }
+    )*};
+}
+single_addr!(
+    SocketAddr,
+    SocketAddrV4,
+    SocketAddrV6,
+    core::net::SocketAddr,
+    UnixAddr,
+    (IpAddr, u16),
+    (Ipv4Addr, u16),
+    (Ipv6Addr, u16)
+);
+
+impl ToSocketAddrs for [SocketAddr] {
+    type Iter<'a> = core::iter::Copied<core::slice::Iter<'a, SocketAddr>>;
+    fn to_socket_addrs(&self) -> Self::Iter<'_> {
+        self.iter().copied()
+    }
+}
+
+impl<const N: usize> ToSocketAddrs for [SocketAddr; N] {
+    type Iter<'a> = core::iter::Copied<core::slice::Iter<'a, SocketAddr>>;
+    fn to_socket_addrs(&self) -> Self::Iter<'_> {
+        self.iter().copied()
+    }
+}
+
+impl<T: ToSocketAddrs + ?Sized> ToSocketAddrs for &T {
+    type Iter<'a>
+        = T::Iter<'a>
+    where
+        Self: 'a;
+    fn to_socket_addrs(&self) -> Self::Iter<'_> {
+        (**self).to_socket_addrs()
+    }
+}

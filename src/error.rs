@@ -1,0 +1,432 @@
+//! The crate's one error type.
+//!
+//! [`Error`] is `Copy`, 16 bytes on 64-bit targets, and never allocates. It says what the kernel
+//! answered ([`Error::Os`], with the errno's name in its `Display`), that a deadline passed
+//! ([`Error::Timeout`], Python's `socket.timeout`), that a non-blocking call would have blocked
+//! ([`Error::WouldBlock`]), and names every bad input the crate refuses before it reaches the
+//! kernel.
+
+use core::fmt;
+
+use crate::Family;
+use crate::Type;
+
+pub use rustix::io::Errno;
+
+/// The result type of every fallible call in this crate.
+pub type Result<T, E = Error> = core::result::Result<T, E>;
+
+/// Everything that can go wrong in this crate.
+///
+/// # Example
+///
+/// ```
+/// use baresock::{Error, Errno, TcpStream};
+///
+/// // Nothing listens on port 1 of the loopback address.
+/// match TcpStream::connect("127.0.0.1:1".parse::<core::net::SocketAddr>().unwrap()) {
+///     Err(Error::Os(Errno::CONNREFUSED)) => {}
+///     other => panic!("unexpected: {other:?}"),
+/// }
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Error {
+    /// The kernel refused the call with this errno (Python's `OSError`).
+    Os(Errno),
+    /// The socket is non-blocking and the call would have blocked (`EAGAIN`/`EWOULDBLOCK`;
+    /// Python's `BlockingIOError`). Not a timeout.
+    WouldBlock,
+    /// The socket's deadline passed before the call could complete (Python's `socket.timeout`).
+    Timeout,
+    /// A call that loops ([`Socket::send_all`](crate::Socket::send_all)) stopped early: `sent`
+    /// bytes went out before `cause` stopped it.
+    Partial {
+        /// How many bytes went out before the failure.
+        sent: usize,
+        /// What stopped it.
+        cause: PartialCause,
+    },
+    /// A datagram was larger than the buffer: the buffer holds its first bytes, and `len` is the
+    /// datagram's true length (`MSG_TRUNC`). Nothing is cut silently.
+    Truncated {
+        /// The datagram's true length in bytes.
+        len: usize,
+    },
+    /// Forward name resolution failed (Python's `socket.gaierror`).
+    Resolve(ResolveError),
+    /// Reverse lookup or host database failure (Python's `socket.herror`).
+    Host(HostError),
+    /// A Unix socket path is longer than the kernel's `sun_path` (108 bytes; 107 for an
+    /// abstract name, which is preceded by a NUL byte).
+    UnixPathTooLong {
+        /// The length that was given.
+        len: usize,
+    },
+    /// A Unix socket path name contains a NUL byte, which would cut it short in the kernel.
+    UnixPathNul,
+    /// A Unix socket path name is empty (use [`UnixAddr::unnamed`](crate::UnixAddr::unnamed)
+    /// for an unnamed address).
+    UnixPathEmpty,
+    /// An address of one family was given to a socket of another.
+    FamilyMismatch {
+        /// The socket's family.
+        socket: Family,
+        /// The address's family.
+        addr: Family,
+    },
+    /// A socket of this type cannot be used here (e.g. a datagram socket turned into a
+    /// `TcpStream`).
+    TypeMismatch {
+        /// The type that is needed.
+        expected: Type,
+        /// The socket's type.
+        found: Type,
+    },
+    /// An address family number this crate does not support (from an fd or the kernel).
+    UnknownFamily(i32),
+    /// A socket type number this crate does not support (from an fd or the kernel).
+    UnknownType(i32),
+    /// The file descriptor is not a socket (`ENOTSOCK` when its family was asked for).
+    NotASocket,
+    /// The kernel handed back an address of a family this crate does not decode.
+    UnsupportedAddress {
+        /// The `sa_family` the kernel gave.
+        family: u16,
+    },
+    /// The kernel handed back an address whose length is impossible for its family.
+    MalformedAddress {
+        /// The `sa_family` the kernel gave.
+        family: u16,
+        /// The length the kernel gave.
+        len: u32,
+    },
+    /// A socket option's value came back with a size this crate did not expect.
+    OptionSize {
+        /// The size asked for.
+        expected: u32,
+        /// The size the kernel (or emulator) answered.
+        got: u32,
+    },
+    /// A duration does not fit the kernel field it is meant for (e.g. `SO_LINGER` takes whole
+    /// seconds in a C `int`).
+    DurationOutOfRange,
+    /// A connect was asked for with no address to try.
+    NoAddresses,
+    /// `dual_stack` was asked of a server address that is not IPv6.
+    DualStackNeedsIpv6,
+    /// The host cannot make an IPv6 socket that also accepts IPv4 (IPv6 is missing, or
+    /// `IPV6_V6ONLY` cannot be cleared); the errno says why.
+    DualStackUnavailable(Errno),
+}
+
+/// What stopped a looping call early (see [`Error::Partial`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PartialCause {
+    /// The kernel refused with this errno.
+    Os(Errno),
+    /// The deadline passed.
+    Timeout,
+    /// The socket is non-blocking and the next call would have blocked.
+    WouldBlock,
+}
+
+/// Kinds of forward-resolution failure (Python's `gaierror` codes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ResolveError {
+    /// The name does not exist (`EAI_NONAME`).
+    NoName,
+    /// A temporary failure: a timeout or a server failure; try again later (`EAI_AGAIN`).
+    TryAgain,
+    /// A non-recoverable failure: the server refused, or answered something malformed
+    /// (`EAI_FAIL`).
+    Failed,
+    /// The name has no address of the requested family (`EAI_FAMILY`/`EAI_ADDRFAMILY`).
+    Family,
+    /// The service name is unknown for the socket type (`EAI_SERVICE`).
+    Service,
+}
+
+/// Kinds of host-database failure (Python's `herror` codes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum HostError {
+    /// No such host (`HOST_NOT_FOUND`).
+    NotFound,
+    /// A temporary failure; try again (`TRY_AGAIN`).
+    TryAgain,
+    /// A non-recoverable failure (`NO_RECOVERY`).
+    NoRecovery,
+    /// The name is valid but has no address (`NO_DATA`).
+    NoData,
+}
+
+impl Error {
+    /// The errno behind this error, if the kernel said one (also inside [`Error::Partial`], and
+    /// `EAGAIN` for [`Error::WouldBlock`]).
+    pub const fn errno(&self) -> Option<Errno> {
+        match *self {
+            Error::Os(e) | Error::DualStackUnavailable(e) => Some(e),
+            Error::Partial {
+                cause: PartialCause::Os(e),
+                ..
+            } => Some(e),
+            Error::WouldBlock
+            | Error::Partial {
+                cause: PartialCause::WouldBlock,
+                ..
+            } => Some(Errno::AGAIN),
+            _ => None,
+        }
+    }
+
+    /// Whether a deadline passed (also inside [`Error::Partial`]).
+    pub const fn is_timeout(&self) -> bool {
+        matches!(
+            self,
+            Error::Timeout
+                | Error::Partial {
+                    cause: PartialCause::Timeout,
+                    ..
+                }
+        )
+    }
+
+    /// Whether a non-blocking call would have blocked (also inside [`Error::Partial`]).
+    pub const fn is_would_block(&self) -> bool {
+        matches!(
+            self,
+            Error::WouldBlock
+                | Error::Partial {
+                    cause: PartialCause::WouldBlock,
+                    ..
+                }
+        )
+    }
+
+    /// For [`Error::Partial`], how many bytes went out before the failure.
+    pub const fn bytes_sent(&self) -> Option<usize> {
+        match *self {
+            Error::Partial { sent, .. } => Some(sent),
+            _ => None,
+        }
+    }
+
+    /// Turns an error of a single call into the error of a loop that had sent `sent` bytes.
+    pub(crate) const fn after(self, sent: usize) -> Error {
+        let cause = match self {
+            Error::Os(e) => PartialCause::Os(e),
+            Error::Timeout => PartialCause::Timeout,
+            Error::WouldBlock => PartialCause::WouldBlock,
+            Error::Partial { cause, .. } => cause,
+            // Only the three kinds above come out of a single send.
+            _ => PartialCause::Os(Errno::IO),
+        };
+        Error::Partial { sent, cause }
+    }
+}
+
+impl From<Errno> for Error {
+    #[inline]
+    fn from(e: Errno) -> Self {
+        if e == Errno::AGAIN {
+            Error::WouldBlock
+        } else {
+            Error::Os(e)
+        }
+    }
+}
+
+/// Writes `EXXX: description (os error N)`, from the kernel's errno table, without libc.
+pub(crate) fn fmt_errno(e: Errno, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    let raw = e.raw_os_error();
+    let sys = syscalls::Errno::new(raw);
+    match (sys.name(), sys.description()) {
+        (Some(name), Some(desc)) => write!(f, "{name}: {desc} (os error {raw})"),
+        _ => write!(f, "unknown errno (os error {raw})"),
+    }
+}
+
+impl fmt::Display for PartialCause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            PartialCause::Os(e) => fmt_errno(e, f),
+            PartialCause::Timeout => f.write_str("timed out"),
+            PartialCause::WouldBlock => f.write_str("the operation would block"),
+        }
+    }
+}
+
+impl fmt::Display for ResolveError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ResolveError::NoName => "name or service not known",
+            ResolveError::TryAgain => "temporary failure in name resolution",
+            ResolveError::Failed => "non-recoverable failure in name resolution",
+            ResolveError::Family => "no address of the requested family",
+            ResolveError::Service => "service not supported for the socket type",
+        })
+    }
+}
+
+impl fmt::Display for HostError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            HostError::NotFound => "unknown host",
+            HostError::TryAgain => "host name lookup failure, try again",
+            HostError::NoRecovery => "unknown server error",
+            HostError::NoData => "no address associated with name",
+        })
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Error::Os(e) => fmt_errno(e, f),
+            Error::WouldBlock => f.write_str("the operation would block (socket is non-blocking)"),
+            Error::Timeout => f.write_str("timed out"),
+            Error::Partial { sent, cause } => {
+                write!(f, "stopped after sending {sent} bytes: {cause}")
+            }
+            Error::Truncated { len } => {
+                write!(f, "datagram of {len} bytes truncated to the buffer's size")
+            }
+            Error::Resolve(e) => write!(f, "name resolution failed: {e}"),
+            Error::Host(e) => write!(f, "host lookup failed: {e}"),
+            Error::UnixPathTooLong { len } => write!(
+                f,
+                "Unix socket path of {len} bytes is longer than the kernel's 108-byte sun_path"
+            ),
+            Error::UnixPathNul => f.write_str("Unix socket path contains a NUL byte"),
+            Error::UnixPathEmpty => f.write_str("Unix socket path is empty"),
+            Error::FamilyMismatch { socket, addr } => {
+                write!(f, "{addr:?} address given to a {socket:?} socket")
+            }
+            Error::TypeMismatch { expected, found } => {
+                write!(f, "a {expected:?} socket is needed, this one is {found:?}")
+            }
+            Error::UnknownFamily(n) => write!(f, "unsupported address family {n}"),
+            Error::UnknownType(n) => write!(f, "unsupported socket type {n}"),
+            Error::NotASocket => f.write_str("the file descriptor is not a socket"),
+            Error::UnsupportedAddress { family } => {
+                write!(
+                    f,
+                    "the kernel returned an address of unsupported family {family}"
+                )
+            }
+            Error::MalformedAddress { family, len } => write!(
+                f,
+                "the kernel returned a {len}-byte address, impossible for family {family}"
+            ),
+            Error::OptionSize { expected, got } => write!(
+                f,
+                "socket option answered {got} bytes where {expected} were expected"
+            ),
+            Error::DurationOutOfRange => {
+                f.write_str("duration does not fit the kernel's field for it")
+            }
+            Error::NoAddresses => f.write_str("no address to connect to"),
+            Error::DualStackNeedsIpv6 => f.write_str("a dual-stack server needs an IPv6 address"),
+            Error::DualStackUnavailable(e) => {
+                f.write_str("this host cannot make a dual-stack IPv6 socket: ")?;
+                fmt_errno(e, f)
+            }
+        }
+    }
+}
+
+impl core::error::Error for Error {}
+
+#[cfg(feature = "defmt")]
+mod defmt_impls {
+    use super::*;
+
+    impl defmt::Format for Error {
+        fn format(&self, f: defmt::Formatter<'_>) {
+            match *self {
+                Error::Os(e) => defmt::write!(f, "Os(errno {})", e.raw_os_error()),
+                Error::Partial { sent, cause } => {
+                    defmt::write!(f, "Partial {{ sent: {}, cause: {} }}", sent, cause)
+                }
+                Error::DualStackUnavailable(e) => {
+                    defmt::write!(f, "DualStackUnavailable(errno {})", e.raw_os_error())
+                }
+                Error::FamilyMismatch { socket, addr } => {
+                    defmt::write!(f, "FamilyMismatch {{ socket: {}, addr: {} }}", socket, addr)
+                }
+                Error::TypeMismatch { expected, found } => defmt::write!(
+                    f,
+                    "TypeMismatch {{ expected: {}, found: {} }}",
+                    expected,
+                    found
+                ),
+                Error::Resolve(e) => defmt::write!(f, "Resolve({})", e),
+                Error::Host(e) => defmt::write!(f, "Host({})", e),
+                // The remaining variants carry only integers: their Debug form is their defmt form.
+                ref other => defmt::write!(f, "{}", defmt::Debug2Format(other)),
+            }
+        }
+    }
+
+    impl defmt::Format for PartialCause {
+        fn format(&self, f: defmt::Formatter<'_>) {
+            match *self {
+                PartialCause::Os(e) => defmt::write!(f, "Os(errno {})", e.raw_os_error()),
+                PartialCause::Timeout => defmt::write!(f, "Timeout"),
+                PartialCause::WouldBlock => defmt::write!(f, "WouldBlock"),
+            }
+        }
+    }
+
+    impl defmt::Format for ResolveError {
+        fn format(&self, f: defmt::Formatter<'_>) {
+            defmt::write!(f, "{}", defmt::Debug2Format(self))
+        }
+    }
+
+    impl defmt::Format for HostError {
+        fn format(&self, f: defmt::Formatter<'_>) {
+            defmt::write!(f, "{}", defmt::Debug2Format(self))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn small_and_copy() {
+        assert!(core::mem::size_of::<Error>() <= 2 * core::mem::size_of::<usize>().max(8));
+        let e = Error::Timeout;
+        let f = e;
+        assert_eq!(e, f);
+    }
+
+    #[test]
+    fn eagain_is_would_block() {
+        assert_eq!(Error::from(Errno::AGAIN), Error::WouldBlock);
+        assert_eq!(Error::from(Errno::PIPE), Error::Os(Errno::PIPE));
+        assert_eq!(Error::WouldBlock.errno(), Some(Errno::AGAIN));
+    }
+
+    #[test]
+    fn partial_keeps_cause() {
+        let e = Error::Timeout.after(7);
+        assert_eq!(
+            e,
+            Error::Partial {
+                sent: 7,
+                cause: PartialCause::Timeout
+            }
+        );
+        assert!(e.is_timeout());
+        assert_eq!(e.bytes_sent(), Some(7));
+        let e = Error::Os(Errno::PIPE).after(3);
+        assert_eq!(e.errno(), Some(Errno::PIPE));
+        assert!(!e.is_timeout());
+    }
+}

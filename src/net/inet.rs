@@ -1,0 +1,308 @@
+//! TCP and UDP over IPv4 and IPv6, and Python's `create_server` / `create_connection`.
+
+use core::net::SocketAddr as InetAddr;
+use core::time::Duration;
+
+use super::{connected_io, typed_socket};
+use crate::{Error, Family, Protocol, Result, Shutdown, Socket, SocketAddr, ToSocketAddrs, Type};
+
+/// The IP address of a socket address the kernel returned for an IP socket.
+fn inet(a: SocketAddr) -> Result<InetAddr> {
+    InetAddr::try_from(a)
+}
+
+/// The sender's address of a datagram on an IP socket: the kernel always gives one.
+fn sender(a: Option<SocketAddr>) -> Result<InetAddr> {
+    inet(a.ok_or(Error::MalformedAddress { family: 0, len: 0 })?)
+}
+
+/// A new socket of `ty` for an IP address's family.
+fn ip_socket(addr: &SocketAddr, ty: Type, protocol: Protocol) -> Result<Socket> {
+    Socket::new(addr.family(), ty, protocol)
+}
+
+/// Tries `f` on each address in turn; the first success wins, else the last error
+/// ([`Error::NoAddresses`] when there was none), as `std` and Python do.
+fn each_addr<A: ToSocketAddrs + ?Sized, T>(
+    addrs: &A,
+    mut f: impl FnMut(SocketAddr) -> Result<T>,
+) -> Result<T> {
+    let mut last = Error::NoAddresses;
+    for a in addrs.to_socket_addrs() {
+        match f(a) {
+            Ok(v) => return Ok(v),
+            Err(e) => last = e,
+        }
+    }
+    Err(last)
+}
+
+/// Options of [`create_server`] (Python's `create_server` keywords).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ServerOptions {
+    /// The `listen` backlog; `None` for the kernel's maximum (`net.core.somaxconn`).
+    pub backlog: Option<u32>,
+    /// Sets `SO_REUSEPORT`, so several servers can share the port.
+    pub reuse_port: bool,
+    /// For an IPv6 address: accept IPv4 clients too (`IPV6_V6ONLY` off). Without it an IPv6
+    /// server is IPv6-only, whatever the system default.
+    pub dual_stack: bool,
+}
+
+/// Creates a TCP server bound to `addr` and listening (Python's `socket.create_server`).
+///
+/// Sets `SO_REUSEADDR` (so a restarted server can bind while old connections are in
+/// `TIME_WAIT`), then what `options` ask for, binds and listens. Fails with
+/// [`Error::DualStackNeedsIpv6`] if `dual_stack` is asked of an IPv4 address and
+/// [`Error::DualStackUnavailable`] if the host cannot do it.
+///
+/// ```
+/// use baresock::{create_server, ServerOptions};
+/// let server = create_server("127.0.0.1:0".parse::<core::net::SocketAddr>()?, ServerOptions::default())?;
+/// assert_ne!(server.local_addr()?.port(), 0);
+/// # Ok::<(), Box<dyn core::error::Error>>(())
+/// ```
+pub fn create_server(addr: impl Into<SocketAddr>, options: ServerOptions) -> Result<TcpListener> {
+    let addr = addr.into();
+    if options.dual_stack && addr.family() != Family::Inet6 {
+        return Err(Error::DualStackNeedsIpv6);
+    }
+    if !matches!(addr.family(), Family::Inet | Family::Inet6) {
+        return Err(Error::FamilyMismatch {
+            socket: Family::Inet,
+            addr: addr.family(),
+        });
+    }
+    let s = match ip_socket(&addr, Type::Stream, Protocol::DEFAULT) {
+        Err(Error::Os(e)) if options.dual_stack => return Err(Error::DualStackUnavailable(e)),
+        r => r?,
+    };
+    s.set_reuse_address(true)?;
+    if options.reuse_port {
+        s.set_reuse_port(true)?;
+    }
+    if addr.family() == Family::Inet6 {
+        match s.set_only_v6(!options.dual_stack) {
+            Err(Error::Os(e)) if options.dual_stack => return Err(Error::DualStackUnavailable(e)),
+            r => r?,
+        }
+    }
+    s.bind(addr)?;
+    s.listen(options.backlog.unwrap_or(u32::MAX))?;
+    Ok(TcpListener { inner: s })
+}
+
+/// Connects to the first of `addrs` that accepts (Python's `socket.create_connection`).
+///
+/// Each attempt uses a new socket in the mode `timeout` gives (see
+/// [`Socket::set_timeout`](crate::Socket::set_timeout)): in deadline mode every address gets
+/// the whole `timeout`. Pass [`default_timeout()`](crate::default_timeout) for what Python does
+/// when the argument is left out. With `source`, each socket is bound to it first. The stream
+/// keeps the mode afterwards. Fails with the last attempt's error, or
+/// [`Error::NoAddresses`].
+pub fn create_connection<A: ToSocketAddrs>(
+    addrs: A,
+    timeout: Option<Duration>,
+    source: Option<SocketAddr>,
+) -> Result<TcpStream> {
+    each_addr(&addrs, |addr| {
+        let s = ip_socket(&addr, Type::Stream, Protocol::DEFAULT)?;
+        s.set_timeout(timeout)?;
+        if let Some(src) = source {
+            s.bind(src)?;
+        }
+        s.connect(addr)?;
+        Ok(TcpStream { inner: s })
+    })
+}
+
+typed_socket!(
+    /// A TCP listener, like `std::net::TcpListener`.
+    ///
+    /// ```
+    /// use baresock::{TcpListener, TcpStream};
+    /// let listener = TcpListener::bind("127.0.0.1:0".parse::<core::net::SocketAddr>()?)?;
+    /// let client = TcpStream::connect(listener.local_addr()?)?;
+    /// let (server, peer) = listener.accept()?;
+    /// assert_eq!(peer, client.local_addr()?);
+    /// # Ok::<(), Box<dyn core::error::Error>>(())
+    /// ```
+    TcpListener, [Inet, Inet6], Stream
+);
+
+impl TcpListener {
+    /// Binds to the first of `addrs` that works and listens, with `SO_REUSEADDR` (as `std`
+    /// does) and the kernel's maximum backlog.
+    pub fn bind<A: ToSocketAddrs>(addrs: A) -> Result<TcpListener> {
+        each_addr(&addrs, |a| create_server(a, ServerOptions::default()))
+    }
+
+    /// Accepts a connection; the stream takes the default timeout (see
+    /// [`Socket::accept`](crate::Socket::accept)).
+    pub fn accept(&self) -> Result<(TcpStream, InetAddr)> {
+        let (s, a) = self.inner.accept()?;
+        Ok((TcpStream { inner: s }, inet(a)?))
+    }
+
+    /// An endless iterator over accepted connections.
+    pub fn incoming(&self) -> impl Iterator<Item = Result<TcpStream>> + '_ {
+        core::iter::repeat_with(|| self.accept().map(|(s, _)| s))
+    }
+
+    /// The address the listener is bound to.
+    pub fn local_addr(&self) -> Result<InetAddr> {
+        inet(self.inner.local_addr()?)
+    }
+
+    /// Time-to-live of outgoing packets (`IP_TTL`).
+    pub fn set_ttl(&self, ttl: u32) -> Result<()> {
+        self.inner.set_ttl(ttl)
+    }
+
+    /// Time-to-live of outgoing packets (`IP_TTL`).
+    pub fn ttl(&self) -> Result<u32> {
+        self.inner.ttl()
+    }
+}
+
+typed_socket!(
+    /// A TCP connection, like `std::net::TcpStream`. With the `std` feature it is
+    /// `std::io::Read` and `Write`.
+    TcpStream, [Inet, Inet6], Stream
+);
+connected_io!(TcpStream);
+
+impl TcpStream {
+    /// Connects to the first of `addrs` that accepts, in the [default
+    /// timeout](crate::default_timeout)'s mode.
+    pub fn connect<A: ToSocketAddrs>(addrs: A) -> Result<TcpStream> {
+        create_connection(addrs, crate::default_timeout(), None)
+    }
+
+    /// Connects with a deadline of `timeout` for the connect alone; the stream is then put in
+    /// the default timeout's mode (like `std`'s `connect_timeout`). A zero `timeout` makes a
+    /// non-blocking connect.
+    pub fn connect_timeout(addr: impl Into<SocketAddr>, timeout: Duration) -> Result<TcpStream> {
+        let s = create_connection(addr.into(), Some(timeout), None)?;
+        s.set_timeout(crate::default_timeout())?;
+        Ok(s)
+    }
+
+    /// The local address.
+    pub fn local_addr(&self) -> Result<InetAddr> {
+        inet(self.inner.local_addr()?)
+    }
+
+    /// The peer's address.
+    pub fn peer_addr(&self) -> Result<InetAddr> {
+        inet(self.inner.peer_addr()?)
+    }
+
+    /// Sends without Nagle's delay (`TCP_NODELAY`).
+    pub fn set_nodelay(&self, on: bool) -> Result<()> {
+        self.inner.set_nodelay(on)
+    }
+
+    /// Whether `TCP_NODELAY` is on.
+    pub fn nodelay(&self) -> Result<bool> {
+        self.inner.nodelay()
+    }
+
+    /// Time-to-live of outgoing packets (`IP_TTL`).
+    pub fn set_ttl(&self, ttl: u32) -> Result<()> {
+        self.inner.set_ttl(ttl)
+    }
+
+    /// Time-to-live of outgoing packets (`IP_TTL`).
+    pub fn ttl(&self) -> Result<u32> {
+        self.inner.ttl()
+    }
+
+    /// Closes the writing half, so the peer reads end of stream.
+    pub fn close_write(&self) -> Result<()> {
+        self.inner.shutdown(Shutdown::Write)
+    }
+}
+
+typed_socket!(
+    /// A UDP socket, like `std::net::UdpSocket`.
+    ///
+    /// ```
+    /// use baresock::UdpSocket;
+    /// let any = "127.0.0.1:0".parse::<core::net::SocketAddr>()?;
+    /// let a = UdpSocket::bind(&any)?;
+    /// let b = UdpSocket::bind(&any)?;
+    /// a.send_to(b"hi", b.local_addr()?)?;
+    /// let mut buf = [0u8; 8];
+    /// let (n, from) = b.recv_from(&mut buf)?;
+    /// assert_eq!((&buf[..n], from), (&b"hi"[..], a.local_addr()?));
+    /// # Ok::<(), Box<dyn core::error::Error>>(())
+    /// ```
+    UdpSocket, [Inet, Inet6], Dgram
+);
+connected_io!(UdpSocket);
+
+impl UdpSocket {
+    /// Binds to the first of `addrs` that works.
+    pub fn bind<A: ToSocketAddrs>(addrs: A) -> Result<UdpSocket> {
+        each_addr(&addrs, |a| {
+            let s = ip_socket(&a, Type::Dgram, Protocol::DEFAULT)?;
+            s.bind(a)?;
+            Ok(UdpSocket { inner: s })
+        })
+    }
+
+    /// Sets the default destination, and receives only from it, trying each of `addrs`.
+    pub fn connect<A: ToSocketAddrs>(&self, addrs: A) -> Result<()> {
+        each_addr(&addrs, |a| self.inner.connect(a))
+    }
+
+    /// Sends a datagram to `addr`.
+    #[inline]
+    pub fn send_to(&self, buf: &[u8], addr: impl Into<SocketAddr>) -> Result<usize> {
+        self.inner.send_to(buf, addr)
+    }
+
+    /// Receives a datagram and its sender; [`Error::Truncated`] if longer than `buf`.
+    #[inline]
+    pub fn recv_from(&self, buf: &mut [u8]) -> Result<(usize, InetAddr)> {
+        let (n, a) = self.inner.recv_from(buf)?;
+        Ok((n, sender(a)?))
+    }
+
+    /// Like [`recv_from`](Self::recv_from), but leaves the datagram queued.
+    pub fn peek_from(&self, buf: &mut [u8]) -> Result<(usize, InetAddr)> {
+        let (n, a) = self.inner.peek_from(buf)?;
+        Ok((n, sender(a)?))
+    }
+
+    /// The local address.
+    pub fn local_addr(&self) -> Result<InetAddr> {
+        inet(self.inner.local_addr()?)
+    }
+
+    /// The connected peer's address.
+    pub fn peer_addr(&self) -> Result<InetAddr> {
+        inet(self.inner.peer_addr()?)
+    }
+
+    /// Allows sending to broadcast addresses (`SO_BROADCAST`).
+    pub fn set_broadcast(&self, on: bool) -> Result<()> {
+        self.inner.set_broadcast(on)
+    }
+
+    /// Whether `SO_BROADCAST` is on.
+    pub fn broadcast(&self) -> Result<bool> {
+        self.inner.broadcast()
+    }
+
+    /// Time-to-live of outgoing packets (`IP_TTL`).
+    pub fn set_ttl(&self, ttl: u32) -> Result<()> {
+        self.inner.set_ttl(ttl)
+    }
+
+    /// Time-to-live of outgoing packets (`IP_TTL`).
+    pub fn ttl(&self) -> Result<u32> {
+        self.inner.ttl()
+    }
+}

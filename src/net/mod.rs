@@ -1,0 +1,162 @@
+//! Typed sockets over [`Socket`](crate::Socket), as thin as `std::net`'s: each is one
+//! `Socket` whose family and type are known, with the methods that make sense for it.
+
+mod inet;
+mod unix;
+
+pub use inet::{
+    create_connection, create_server, ServerOptions, TcpListener, TcpStream, UdpSocket,
+};
+pub use unix::{UnixDatagram, UnixListener, UnixSeqpacket, UnixSeqpacketListener, UnixStream};
+
+/// Defines a typed socket: the struct, the methods every kind shares, and its fd and
+/// conversion traits. `TryFrom<Socket>` checks the family is one of `$families` and the type
+/// is `$ty`.
+macro_rules! typed_socket {
+    ($(#[$doc:meta])* $name:ident, [$($family:ident),+], $ty:ident) => {
+        $(#[$doc])*
+        pub struct $name {
+            inner: $crate::Socket,
+        }
+
+        impl $name {
+            /// The untyped socket underneath, for every option and call it has.
+            #[inline]
+            pub fn as_socket(&self) -> &$crate::Socket {
+                &self.inner
+            }
+
+            /// The untyped socket underneath.
+            #[inline]
+            pub fn into_socket(self) -> $crate::Socket {
+                self.inner
+            }
+
+            /// Sets the timeout mode (see [`Socket::set_timeout`](crate::Socket::set_timeout)).
+            pub fn set_timeout(&self, timeout: Option<core::time::Duration>) -> $crate::Result<()> {
+                self.inner.set_timeout(timeout)
+            }
+
+            /// The timeout mode (see [`Socket::timeout`](crate::Socket::timeout)).
+            pub fn timeout(&self) -> Option<core::time::Duration> {
+                self.inner.timeout()
+            }
+
+            /// Switches between non-blocking and blocking mode.
+            pub fn set_nonblocking(&self, nonblocking: bool) -> $crate::Result<()> {
+                self.inner.set_nonblocking(nonblocking)
+            }
+
+            /// The pending socket error, cleared by reading it (`SO_ERROR`).
+            pub fn take_error(&self) -> $crate::Result<Option<$crate::Error>> {
+                self.inner.take_error()
+            }
+
+            /// Another handle to the same socket (`F_DUPFD_CLOEXEC`).
+            pub fn try_clone(&self) -> $crate::Result<Self> {
+                self.inner.try_clone().map(|inner| Self { inner })
+            }
+        }
+
+        impl TryFrom<$crate::Socket> for $name {
+            type Error = $crate::Error;
+
+            /// Fails with [`Error::FamilyMismatch`](crate::Error::FamilyMismatch) or
+            /// [`Error::TypeMismatch`](crate::Error::TypeMismatch) for a socket of another kind.
+            fn try_from(s: $crate::Socket) -> $crate::Result<Self> {
+                let family = s.family()?;
+                if ![$($crate::Family::$family),+].contains(&family) {
+                    let expected = [$($crate::Family::$family),+][0];
+                    return Err($crate::Error::FamilyMismatch { socket: family, addr: expected });
+                }
+                let found = s.socket_type()?;
+                if found != $crate::Type::$ty {
+                    return Err($crate::Error::TypeMismatch { expected: $crate::Type::$ty, found });
+                }
+                Ok(Self { inner: s })
+            }
+        }
+
+        impl From<$name> for $crate::Socket {
+            fn from(s: $name) -> $crate::Socket {
+                s.inner
+            }
+        }
+
+        impl From<rustix::fd::OwnedFd> for $name {
+            /// Wraps an fd, trusting it is of this kind (like `std`'s `From<OwnedFd>`). Use
+            /// `TryFrom<Socket>` over [`Socket::from_fd`](crate::Socket::from_fd) to check.
+            fn from(fd: rustix::fd::OwnedFd) -> Self {
+                Self { inner: $crate::Socket::from(fd) }
+            }
+        }
+
+        impl From<$name> for rustix::fd::OwnedFd {
+            fn from(s: $name) -> rustix::fd::OwnedFd {
+                s.inner.into()
+            }
+        }
+
+        impl rustix::fd::AsFd for $name {
+            fn as_fd(&self) -> rustix::fd::BorrowedFd<'_> {
+                self.inner.as_fd()
+            }
+        }
+
+        impl rustix::fd::AsRawFd for $name {
+            fn as_raw_fd(&self) -> rustix::fd::RawFd {
+                rustix::fd::AsRawFd::as_raw_fd(&self.inner)
+            }
+        }
+
+        impl rustix::fd::IntoRawFd for $name {
+            fn into_raw_fd(self) -> rustix::fd::RawFd {
+                rustix::fd::IntoRawFd::into_raw_fd(self.inner)
+            }
+        }
+
+        impl core::fmt::Debug for $name {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                f.debug_tuple(stringify!($name)).field(&self.inner).finish()
+            }
+        }
+    };
+}
+
+/// Defines the byte-moving methods of a connected socket.
+macro_rules! connected_io {
+    ($name:ident) => {
+        impl $name {
+            /// Sends data; returns how many bytes went out (see [`Socket::send`](crate::Socket::send)).
+            #[inline]
+            pub fn send(&self, buf: &[u8]) -> $crate::Result<usize> {
+                self.inner.send(buf)
+            }
+
+            /// Sends the whole buffer (see [`Socket::send_all`](crate::Socket::send_all)).
+            #[inline]
+            pub fn send_all(&self, buf: &[u8]) -> $crate::Result<()> {
+                self.inner.send_all(buf)
+            }
+
+            /// Receives data (see [`Socket::recv`](crate::Socket::recv)).
+            #[inline]
+            pub fn recv(&self, buf: &mut [u8]) -> $crate::Result<usize> {
+                self.inner.recv(buf)
+            }
+
+            /// Receives without consuming (see [`Socket::peek`](crate::Socket::peek)).
+            #[inline]
+            pub fn peek(&self, buf: &mut [u8]) -> $crate::Result<usize> {
+                self.inner.peek(buf)
+            }
+
+            /// Shuts down one or both directions (`shutdown(2)`).
+            pub fn shutdown(&self, how: $crate::Shutdown) -> $crate::Result<()> {
+                self.inner.shutdown(how)
+            }
+        }
+    };
+}
+
+pub(crate) use {connected_io, typed_socket};

@@ -1,0 +1,186 @@
+//! Unix sockets: stream, datagram and seqpacket (unix(7)).
+
+use super::{connected_io, typed_socket};
+use crate::{Family, Protocol, Result, Socket, SocketAddr, Type, UnixAddr};
+
+fn unix(a: SocketAddr) -> Result<UnixAddr> {
+    UnixAddr::try_from(a)
+}
+
+/// A Unix sender's address; an unbound sender is the unnamed address.
+fn sender(a: Option<SocketAddr>) -> Result<UnixAddr> {
+    a.map_or(Ok(UnixAddr::unnamed()), unix)
+}
+
+fn bound(ty: Type, addr: UnixAddr) -> Result<Socket> {
+    let s = Socket::new(Family::Unix, ty, Protocol::DEFAULT)?;
+    s.bind(addr)?;
+    Ok(s)
+}
+
+fn connected(ty: Type, addr: UnixAddr) -> Result<Socket> {
+    let s = Socket::new(Family::Unix, ty, Protocol::DEFAULT)?;
+    s.connect(addr)?;
+    Ok(s)
+}
+
+/// Defines the address getters of a Unix socket type.
+macro_rules! unix_addrs {
+    ($name:ident) => {
+        impl $name {
+            /// The local address (unnamed if unbound).
+            pub fn local_addr(&self) -> Result<UnixAddr> {
+                unix(self.inner.local_addr()?)
+            }
+
+            /// The peer's address (unnamed if the peer is unbound).
+            pub fn peer_addr(&self) -> Result<UnixAddr> {
+                unix(self.inner.peer_addr()?)
+            }
+        }
+    };
+}
+
+typed_socket!(
+    /// A Unix stream listener, like `std::os::unix::net::UnixListener`.
+    UnixListener, [Unix], Stream
+);
+
+impl UnixListener {
+    /// Binds to `addr` and listens with the kernel's maximum backlog.
+    pub fn bind(addr: UnixAddr) -> Result<UnixListener> {
+        let s = bound(Type::Stream, addr)?;
+        s.listen(u32::MAX)?;
+        Ok(UnixListener { inner: s })
+    }
+
+    /// Accepts a connection; the stream takes the default timeout.
+    pub fn accept(&self) -> Result<(UnixStream, UnixAddr)> {
+        let (s, a) = self.inner.accept()?;
+        Ok((UnixStream { inner: s }, unix(a)?))
+    }
+
+    /// The address the listener is bound to.
+    pub fn local_addr(&self) -> Result<UnixAddr> {
+        unix(self.inner.local_addr()?)
+    }
+}
+
+typed_socket!(
+    /// A Unix stream, like `std::os::unix::net::UnixStream`. With the `std` feature it is
+    /// `std::io::Read` and `Write`.
+    ///
+    /// ```
+    /// use baresock::UnixStream;
+    /// let (a, b) = UnixStream::pair()?;
+    /// a.send_all(b"hello")?;
+    /// let mut buf = [0u8; 5];
+    /// assert_eq!(b.recv(&mut buf)?, 5);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    UnixStream, [Unix], Stream
+);
+connected_io!(UnixStream);
+unix_addrs!(UnixStream);
+
+impl UnixStream {
+    /// Connects to a listener at `addr`.
+    pub fn connect(addr: UnixAddr) -> Result<UnixStream> {
+        connected(Type::Stream, addr).map(|inner| UnixStream { inner })
+    }
+
+    /// A connected pair (`socketpair(2)`; Python's `socketpair()`).
+    pub fn pair() -> Result<(UnixStream, UnixStream)> {
+        let (a, b) = Socket::pair(Family::Unix, Type::Stream, Protocol::DEFAULT)?;
+        Ok((UnixStream { inner: a }, UnixStream { inner: b }))
+    }
+}
+
+typed_socket!(
+    /// A Unix datagram socket, like `std::os::unix::net::UnixDatagram`.
+    UnixDatagram, [Unix], Dgram
+);
+connected_io!(UnixDatagram);
+unix_addrs!(UnixDatagram);
+
+impl UnixDatagram {
+    /// A socket bound to `addr`.
+    pub fn bind(addr: UnixAddr) -> Result<UnixDatagram> {
+        bound(Type::Dgram, addr).map(|inner| UnixDatagram { inner })
+    }
+
+    /// An unbound socket.
+    pub fn unbound() -> Result<UnixDatagram> {
+        Socket::new(Family::Unix, Type::Dgram, Protocol::DEFAULT)
+            .map(|inner| UnixDatagram { inner })
+    }
+
+    /// A connected pair.
+    pub fn pair() -> Result<(UnixDatagram, UnixDatagram)> {
+        let (a, b) = Socket::pair(Family::Unix, Type::Dgram, Protocol::DEFAULT)?;
+        Ok((UnixDatagram { inner: a }, UnixDatagram { inner: b }))
+    }
+
+    /// Sets the default destination, and receives only from it.
+    pub fn connect(&self, addr: UnixAddr) -> Result<()> {
+        self.inner.connect(addr)
+    }
+
+    /// Sends a datagram to `addr`.
+    pub fn send_to(&self, buf: &[u8], addr: UnixAddr) -> Result<usize> {
+        self.inner.send_to(buf, addr)
+    }
+
+    /// Receives a datagram and its sender (unnamed if unbound); [`Error::Truncated`](crate::Error::Truncated) if longer
+    /// than `buf`.
+    pub fn recv_from(&self, buf: &mut [u8]) -> Result<(usize, UnixAddr)> {
+        let (n, a) = self.inner.recv_from(buf)?;
+        Ok((n, sender(a)?))
+    }
+}
+
+typed_socket!(
+    /// A Unix seqpacket listener (`SOCK_SEQPACKET`): connections that keep message boundaries.
+    UnixSeqpacketListener, [Unix], SeqPacket
+);
+
+impl UnixSeqpacketListener {
+    /// Binds to `addr` and listens with the kernel's maximum backlog.
+    pub fn bind(addr: UnixAddr) -> Result<UnixSeqpacketListener> {
+        let s = bound(Type::SeqPacket, addr)?;
+        s.listen(u32::MAX)?;
+        Ok(UnixSeqpacketListener { inner: s })
+    }
+
+    /// Accepts a connection; it takes the default timeout.
+    pub fn accept(&self) -> Result<(UnixSeqpacket, UnixAddr)> {
+        let (s, a) = self.inner.accept()?;
+        Ok((UnixSeqpacket { inner: s }, unix(a)?))
+    }
+
+    /// The address the listener is bound to.
+    pub fn local_addr(&self) -> Result<UnixAddr> {
+        unix(self.inner.local_addr()?)
+    }
+}
+
+typed_socket!(
+    /// A Unix seqpacket connection: reliable, ordered messages with their boundaries kept; a
+    /// message longer than the receive buffer is [`Error::Truncated`](crate::Error::Truncated).
+    UnixSeqpacket, [Unix], SeqPacket
+);
+connected_io!(UnixSeqpacket);
+unix_addrs!(UnixSeqpacket);
+
+impl UnixSeqpacket {
+    /// Connects to a listener at `addr`.
+    pub fn connect(addr: UnixAddr) -> Result<UnixSeqpacket> {
+        connected(Type::SeqPacket, addr).map(|inner| UnixSeqpacket { inner })
+    }
+
+    /// A connected pair.
+    pub fn pair() -> Result<(UnixSeqpacket, UnixSeqpacket)> {
+        let (a, b) = Socket::pair(Family::Unix, Type::SeqPacket, Protocol::DEFAULT)?;
+        Ok((UnixSeqpacket { inner: a }, UnixSeqpacket { inner: b }))
+    }
+}

@@ -1,0 +1,750 @@
+//! [`Socket`]: one owned fd, every operation as a method, timeouts applied in one place.
+
+use core::fmt;
+use core::sync::atomic::{AtomicU32, AtomicU64, Ordering::Relaxed};
+use core::time::Duration;
+
+use bitflags::bitflags;
+use rustix::event::{poll, PollFd, PollFlags};
+use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
+use rustix::io::Errno;
+use rustix::net::{self as rnet, AddressFamily, SocketFlags, SocketType};
+
+use crate::sys::addr::decode_any;
+use crate::sys::sockopt;
+use crate::time::{self, Deadline, UNKNOWN};
+use crate::{Error, Family, Protocol, Result, SocketAddr, Type, UnixAddr};
+use linux_raw_sys::net as k;
+
+/// An open socket of any family and type: one owned file descriptor.
+///
+/// `Socket` is the untyped layer under the typed sockets ([`TcpStream`](crate::TcpStream),
+/// [`UdpSocket`](crate::UdpSocket), ...): every system call the crate makes on a socket is a
+/// method here. It closes its fd when dropped; every fd it creates has `CLOEXEC` set.
+///
+/// # Timeouts
+///
+/// Each socket is in one of three modes (Python's model), set with [`set_timeout`] and starting
+/// from [`default_timeout`](crate::default_timeout):
+///
+/// | mode | `timeout()` | a call that cannot complete now |
+/// |---|---|---|
+/// | blocking | `None` | waits; returns [`Error::Timeout`] only if a kernel timeout (`SO_RCVTIMEO`/`SO_SNDTIMEO`) ran out |
+/// | non-blocking | `Some(Duration::ZERO)` | returns [`Error::WouldBlock`] at once |
+/// | deadline | `Some(d)` | waits with `poll` at most `d` in all, then returns [`Error::Timeout`] |
+///
+/// A signal never surfaces as an error: a call interrupted by one (`EINTR`) is retried with the
+/// time that remains (Python's PEP 475).
+///
+/// [`set_timeout`]: Socket::set_timeout
+///
+/// # Example
+///
+/// ```
+/// use baresock::{Socket, Family, Type, Protocol};
+///
+/// let (a, b) = Socket::pair(Family::Unix, Type::Stream, Protocol::DEFAULT)?;
+/// a.send_all(b"ping")?;
+/// let mut buf = [0u8; 16];
+/// let n = b.recv(&mut buf)?;
+/// assert_eq!(&buf[..n], b"ping");
+/// # Ok::<(), baresock::Error>(())
+/// ```
+pub struct Socket {
+    fd: OwnedFd,
+    /// The kernel's family number (bits 0..16) and type number (bits 16..24), with [`KNOWN`]
+    /// set once read: sockets the crate creates know them, an fd wrapped with `From<OwnedFd>`
+    /// reads them on first use.
+    meta: AtomicU32,
+    /// The timeout mode, encoded by [`time::encode`], or [`UNKNOWN`].
+    mode: AtomicU64,
+}
+
+const KNOWN: u32 = 1 << 31;
+
+const fn pack(family: u16, ty: u32) -> u32 {
+    KNOWN | family as u32 | (ty & 0xff) << 16
+}
+
+bitflags! {
+    /// Flags for [`Socket::send_with`] (send(2)). `MSG_NOSIGNAL` is always added: a closed peer
+    /// is [`Errno::PIPE`], never a `SIGPIPE`.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+    pub struct SendFlags: u32 {
+        /// Send without gateway routing (`MSG_DONTROUTE`).
+        const DONT_ROUTE = k::MSG_DONTROUTE;
+        /// This call does not wait, whatever the socket's mode (`MSG_DONTWAIT`).
+        const DONT_WAIT = k::MSG_DONTWAIT;
+        /// End of record, for `SOCK_SEQPACKET` (`MSG_EOR`).
+        const END_OF_RECORD = k::MSG_EOR;
+        /// More data follows: hold the segment back (`MSG_MORE`).
+        const MORE = k::MSG_MORE;
+        /// Out-of-band data (`MSG_OOB`).
+        const OOB = k::MSG_OOB;
+        /// The link layer made forward progress (`MSG_CONFIRM`).
+        const CONFIRM = k::MSG_CONFIRM;
+    }
+}
+
+bitflags! {
+    /// Flags for [`Socket::recv_with`] (recv(2)). `MSG_TRUNC` is added on message-based sockets
+    /// so that a message longer than the buffer is [`Error::Truncated`], never cut silently.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+    pub struct RecvFlags: u32 {
+        /// Look at the data without consuming it (`MSG_PEEK`).
+        const PEEK = k::MSG_PEEK;
+        /// Wait until the buffer is full, for streams (`MSG_WAITALL`).
+        const WAIT_ALL = k::MSG_WAITALL;
+        /// This call does not wait, whatever the socket's mode (`MSG_DONTWAIT`).
+        const DONT_WAIT = k::MSG_DONTWAIT;
+        /// Out-of-band data (`MSG_OOB`).
+        const OOB = k::MSG_OOB;
+    }
+}
+
+/// Which directions [`Socket::shutdown`] closes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum Shutdown {
+    /// No more receiving (`SHUT_RD`).
+    Read,
+    /// No more sending; the peer sees end of stream (`SHUT_WR`).
+    Write,
+    /// Both (`SHUT_RDWR`).
+    Both,
+}
+
+/// [`Socket::from_fd`] could not take the fd; it is handed back, open.
+pub struct FromFdError {
+    /// Why not.
+    pub error: Error,
+    /// The fd, untouched.
+    pub fd: OwnedFd,
+}
+
+impl fmt::Debug for FromFdError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FromFdError")
+            .field("error", &self.error)
+            .field("fd", &self.fd)
+            .finish()
+    }
+}
+
+impl fmt::Display for FromFdError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.error.fmt(f)
+    }
+}
+
+impl core::error::Error for FromFdError {}
+
+impl From<FromFdError> for Error {
+    /// Keeps the error and closes the fd.
+    fn from(e: FromFdError) -> Error {
+        e.error
+    }
+}
+
+/// What a call waits for when it would block.
+#[derive(Clone, Copy)]
+enum Wait {
+    Read,
+    Write,
+}
+
+impl Socket {
+    /// Creates a socket (`socket(2)`), with `CLOEXEC` and the [default timeout].
+    ///
+    /// [default timeout]: crate::default_timeout
+    ///
+    /// ```
+    /// use baresock::{Socket, Family, Type, Protocol};
+    /// let s = Socket::new(Family::Inet, Type::Dgram, Protocol::UDP)?;
+    /// assert_eq!(s.family()?, Family::Inet);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    pub fn new(family: Family, ty: Type, protocol: Protocol) -> Result<Socket> {
+        let mode = time::encode(time::default_timeout());
+        let fd = rnet::socket_with(
+            AddressFamily::from_raw(family.as_raw()),
+            SocketType::from_raw(ty.as_raw()),
+            creation_flags(mode),
+            raw_protocol(protocol),
+        )?;
+        Ok(Socket::assemble(
+            fd,
+            pack(family.as_raw(), ty.as_raw()),
+            mode,
+        ))
+    }
+
+    /// Creates a pair of connected sockets (`socketpair(2)`), with `CLOEXEC` and the default
+    /// timeout. Python's `socketpair()` is `Socket::pair(Family::Unix, Type::Stream,
+    /// Protocol::DEFAULT)`, or [`UnixStream::pair`](crate::UnixStream::pair).
+    pub fn pair(family: Family, ty: Type, protocol: Protocol) -> Result<(Socket, Socket)> {
+        let mode = time::encode(time::default_timeout());
+        let (a, b) = rnet::socketpair(
+            AddressFamily::from_raw(family.as_raw()),
+            SocketType::from_raw(ty.as_raw()),
+            creation_flags(mode),
+            raw_protocol(protocol),
+        )?;
+        let meta = pack(family.as_raw(), ty.as_raw());
+        Ok((
+            Socket::assemble(a, meta, mode),
+            Socket::assemble(b, meta, mode),
+        ))
+    }
+
+    /// Takes an open socket fd, reading its family and type from the kernel (`SO_DOMAIN`,
+    /// `SO_TYPE`; Python's `socket(fileno=fd)`).
+    ///
+    /// If a [default timeout](crate::default_timeout) is set the socket takes it; otherwise
+    /// the fd keeps its blocking state and [`timeout`](Socket::timeout) reports it.
+    ///
+    /// Fails with [`Error::NotASocket`], [`Error::UnknownFamily`] or [`Error::UnknownType`],
+    /// and then hands the fd back, open, in [`FromFdError`].
+    pub fn from_fd(fd: OwnedFd) -> core::result::Result<Socket, FromFdError> {
+        match Socket::detect(fd.as_fd()) {
+            Ok(meta) => {
+                let s = Socket::assemble(fd, meta, UNKNOWN);
+                if let Some(t) = time::default_timeout() {
+                    if let Err(error) = s.set_timeout(Some(t)) {
+                        return Err(FromFdError { error, fd: s.fd });
+                    }
+                }
+                Ok(s)
+            }
+            Err(error) => Err(FromFdError { error, fd }),
+        }
+    }
+
+    /// Duplicates a borrowed socket fd (`F_DUPFD_CLOEXEC`) and takes the copy, as
+    /// [`from_fd`](Socket::from_fd) does (Python's `fromfd`). The original is left as it was,
+    /// also on failure.
+    pub fn duplicate(fd: BorrowedFd<'_>) -> Result<Socket> {
+        let copy = rustix::io::fcntl_dupfd_cloexec(fd, 0)?;
+        // On failure the copy is closed with the `FromFdError`.
+        Ok(Socket::from_fd(copy)?)
+    }
+
+    /// Another `Socket` for the same kernel socket (`F_DUPFD_CLOEXEC`), in the same mode.
+    pub fn try_clone(&self) -> Result<Socket> {
+        let fd = rustix::io::fcntl_dupfd_cloexec(&self.fd, 0)?;
+        Ok(Socket::assemble(
+            fd,
+            self.meta.load(Relaxed),
+            self.mode.load(Relaxed),
+        ))
+    }
+
+    fn assemble(fd: OwnedFd, meta: u32, mode: u64) -> Socket {
+        Socket {
+            fd,
+            meta: AtomicU32::new(meta),
+            mode: AtomicU64::new(mode),
+        }
+    }
+
+    /// Reads family and type of a socket fd: the packed `meta` word.
+    fn detect(fd: BorrowedFd<'_>) -> Result<u32> {
+        let family = match sockopt::get::<i32>(fd, k::SOL_SOCKET, k::SO_DOMAIN) {
+            Err(Error::Os(Errno::NOTSOCK)) => return Err(Error::NotASocket),
+            other => Family::try_from(other?)?,
+        };
+        let ty = Type::try_from(sockopt::get::<i32>(fd, k::SOL_SOCKET, k::SO_TYPE)?)?;
+        Ok(pack(family.as_raw(), ty.as_raw()))
+    }
+
+    /// The packed family and type, read from the kernel if not yet known.
+    fn meta(&self) -> Result<u32> {
+        let m = self.meta.load(Relaxed);
+        if m & KNOWN != 0 {
+            return Ok(m);
+        }
+        let m = Socket::detect(self.fd.as_fd())?;
+        self.meta.store(m, Relaxed);
+        Ok(m)
+    }
+
+    /// The socket's address family (`SO_DOMAIN`).
+    pub fn family(&self) -> Result<Family> {
+        let raw = self.meta()? as u16;
+        Family::from_raw(raw).ok_or(Error::UnknownFamily(raw.into()))
+    }
+
+    /// The socket's type (`SO_TYPE`).
+    pub fn socket_type(&self) -> Result<Type> {
+        let raw = (self.meta()? >> 16) & 0xff;
+        Type::from_raw(raw).ok_or(Error::UnknownType(raw as i32))
+    }
+
+    /// The socket's protocol, as the kernel reports it (`SO_PROTOCOL`): the protocol the kernel
+    /// chose when [`Protocol::DEFAULT`] was asked for.
+    pub fn protocol(&self) -> Result<Protocol> {
+        let p = sockopt::get::<i32>(self.fd.as_fd(), k::SOL_SOCKET, k::SO_PROTOCOL)?;
+        Ok(Protocol::from_raw(p))
+    }
+
+    /// Whether receives return whole messages, so `MSG_TRUNC` can report a longer one. Unknown
+    /// types are treated as streams: `MSG_TRUNC` on a TCP socket would discard data.
+    #[inline]
+    fn has_boundaries(&self) -> bool {
+        match self.meta() {
+            Ok(m) => Type::from_raw((m >> 16) & 0xff).is_some_and(Type::has_boundaries),
+            Err(_) => false,
+        }
+    }
+
+    /// Fails with [`Error::FamilyMismatch`] when `addr` cannot be meant for this socket.
+    #[inline]
+    fn check_family(&self, addr: &SocketAddr) -> Result<()> {
+        match self.family() {
+            Ok(f) if f != addr.family() => Err(Error::FamilyMismatch {
+                socket: f,
+                addr: addr.family(),
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    /// Decodes an address the kernel may have left out: an unbound Unix peer has none.
+    fn addr_or_unnamed(&self, any: Option<rnet::SocketAddrAny>) -> Result<Option<SocketAddr>> {
+        match any {
+            Some(a) => decode_any(&a).map(Some),
+            None if self.family() == Ok(Family::Unix) => {
+                Ok(Some(SocketAddr::Unix(UnixAddr::unnamed())))
+            }
+            None => Ok(None),
+        }
+    }
+}
+
+/// Blocking operations. Each goes through [`Socket::io`], where the timeout mode and `EINTR`
+/// are handled for all of them.
+impl Socket {
+    /// Runs one system call under the socket's timeout mode: retried on `EINTR`; on `EAGAIN`,
+    /// either an error at once or a `poll` bounded by the deadline and another try.
+    #[inline]
+    fn io<T>(
+        &self,
+        deadline: &mut Deadline,
+        wait: Wait,
+        dont_wait: bool,
+        mut op: impl FnMut(BorrowedFd<'_>) -> rustix::io::Result<T>,
+    ) -> Result<T> {
+        loop {
+            match op(self.fd.as_fd()) {
+                Ok(v) => return Ok(v),
+                Err(Errno::INTR) => {}
+                Err(Errno::AGAIN) if dont_wait => return Err(Error::WouldBlock),
+                Err(Errno::AGAIN) => self.wait(deadline, wait)?,
+                Err(e) => return Err(Error::Os(e)),
+            }
+        }
+    }
+
+    /// The call would block: decide by mode whether to fail or wait for readiness.
+    fn wait(&self, deadline: &mut Deadline, wait: Wait) -> Result<()> {
+        match self.mode.load(Relaxed) {
+            0 | UNKNOWN => Err(Error::WouldBlock),
+            // A blocking fd says EAGAIN only when SO_RCVTIMEO/SO_SNDTIMEO ran out.
+            m => match time::decode(m) {
+                None => Err(Error::Timeout),
+                Some(t) => self.poll_until(deadline, Some(t), wait),
+            },
+        }
+    }
+
+    /// Polls until the fd is ready, the deadline passes ([`Error::Timeout`]), or forever when
+    /// `timeout` is `None`. Signals do not cut the wait short.
+    fn poll_until(
+        &self,
+        deadline: &mut Deadline,
+        timeout: Option<Duration>,
+        wait: Wait,
+    ) -> Result<()> {
+        let events = match wait {
+            Wait::Read => PollFlags::IN,
+            Wait::Write => PollFlags::OUT,
+        };
+        loop {
+            let left = match timeout {
+                Some(t) => Some(deadline.remaining(t).ok_or(Error::Timeout)?),
+                None => None,
+            };
+            let mut fds = [PollFd::from_borrowed_fd(self.fd.as_fd(), events)];
+            match poll(&mut fds, left.as_ref()) {
+                // Woken early by rounding: the next turn sees what is left, if anything.
+                Ok(0) | Err(Errno::INTR) => {}
+                // Ready, or an error/hang-up that the retried call will report.
+                Ok(_) => return Ok(()),
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+
+    /// Binds the socket to a local address (`bind(2)`).
+    ///
+    /// Fails with [`Error::FamilyMismatch`] for an address of another family.
+    pub fn bind(&self, addr: impl Into<SocketAddr>) -> Result<()> {
+        let addr = addr.into();
+        self.check_family(&addr)?;
+        Ok(rnet::bind(&self.fd, &addr)?)
+    }
+
+    /// Marks the socket as accepting connections (`listen(2)`). A backlog above the kernel's
+    /// `net.core.somaxconn` is lowered to it; [`u32::MAX`] asks for exactly that.
+    pub fn listen(&self, backlog: u32) -> Result<()> {
+        Ok(rnet::listen(&self.fd, backlog.min(i32::MAX as u32) as i32)?)
+    }
+
+    /// Accepts a connection (`accept4(2)`), with `CLOEXEC`.
+    ///
+    /// The new socket takes the process's [default timeout](crate::default_timeout), whatever
+    /// the listener's mode: blocking when no default is set. This is Python's rule for
+    /// `accept()`; on Linux, an accepted fd inherits no file flags from the listener.
+    pub fn accept(&self) -> Result<(Socket, SocketAddr)> {
+        let mode = time::encode(time::default_timeout());
+        let flags = creation_flags(mode);
+        let (fd, any) = self.io(&mut Deadline::default(), Wait::Read, false, |fd| {
+            rnet::acceptfrom_with(fd, flags)
+        })?;
+        let meta = self.meta.load(Relaxed);
+        let s = Socket::assemble(fd, meta, mode);
+        let addr = self.addr_or_unnamed(any)?;
+        // An accepted stream socket always has a peer address; its family is the listener's.
+        let addr = addr.ok_or(Error::MalformedAddress {
+            family: meta as u16,
+            len: 0,
+        })?;
+        Ok((s, addr))
+    }
+
+    /// Connects to `addr` (`connect(2)`).
+    ///
+    /// In deadline mode the connect is non-blocking underneath: it waits for writability until
+    /// the deadline, then reads `SO_ERROR`. In non-blocking mode a connect that cannot finish at
+    /// once fails with `Error::Os(Errno::INPROGRESS)`; completion shows as writability, and
+    /// [`take_error`](Socket::take_error) tells the outcome. In blocking mode a signal does not
+    /// abort the connect: it is waited for to the end.
+    pub fn connect(&self, addr: impl Into<SocketAddr>) -> Result<()> {
+        let addr = addr.into();
+        self.check_family(&addr)?;
+        let timeout = self.timeout();
+        let mut deadline = Deadline::default();
+        loop {
+            match rnet::connect(&self.fd, &addr) {
+                Ok(()) => return Ok(()),
+                // A blocking connect cut by a signal goes on in the kernel: wait for its end.
+                Err(Errno::INTR) if timeout.is_none() => {
+                    self.poll_until(&mut deadline, None, Wait::Write)?;
+                    return self.connect_result();
+                }
+                Err(Errno::INTR) => {}
+                Err(Errno::INPROGRESS | Errno::ALREADY)
+                    if timeout.is_some_and(|t| !t.is_zero()) =>
+                {
+                    self.wait(&mut deadline, Wait::Write)?;
+                    return self.connect_result();
+                }
+                // A Unix listener with a full backlog: wait for room and try again.
+                Err(Errno::AGAIN) => self.wait(&mut deadline, Wait::Write)?,
+                Err(e) => return Err(Error::Os(e)),
+            }
+        }
+    }
+
+    /// After a connect finished in the background: its result, from `SO_ERROR`.
+    fn connect_result(&self) -> Result<()> {
+        match self.take_error()? {
+            None => Ok(()),
+            Some(e) => Err(e),
+        }
+    }
+
+    /// Dissolves a datagram socket's association (`connect` to `AF_UNSPEC`).
+    pub fn disconnect(&self) -> Result<()> {
+        Ok(rnet::connect_unspec(&self.fd)?)
+    }
+
+    /// Sends data on a connected socket (`send(2)`); returns how many bytes went out, which
+    /// for a stream may be fewer than given (see [`send_all`](Socket::send_all)).
+    #[inline]
+    pub fn send(&self, buf: &[u8]) -> Result<usize> {
+        self.send_with(buf, SendFlags::empty())
+    }
+
+    /// [`send`](Socket::send) with flags.
+    #[inline]
+    pub fn send_with(&self, buf: &[u8], flags: SendFlags) -> Result<usize> {
+        let f = rnet::SendFlags::from_bits_retain(flags.bits() | k::MSG_NOSIGNAL);
+        let dont_wait = flags.contains(SendFlags::DONT_WAIT);
+        self.io(&mut Deadline::default(), Wait::Write, dont_wait, |fd| {
+            rnet::send(fd, buf, f)
+        })
+    }
+
+    /// Sends a datagram to `addr` (`sendto(2)`).
+    #[inline]
+    pub fn send_to(&self, buf: &[u8], addr: impl Into<SocketAddr>) -> Result<usize> {
+        self.send_to_with(buf, addr, SendFlags::empty())
+    }
+
+    /// [`send_to`](Socket::send_to) with flags.
+    pub fn send_to_with(
+        &self,
+        buf: &[u8],
+        addr: impl Into<SocketAddr>,
+        flags: SendFlags,
+    ) -> Result<usize> {
+        let addr = addr.into();
+        self.check_family(&addr)?;
+        let f = rnet::SendFlags::from_bits_retain(flags.bits() | k::MSG_NOSIGNAL);
+        let dont_wait = flags.contains(SendFlags::DONT_WAIT);
+        self.io(&mut Deadline::default(), Wait::Write, dont_wait, |fd| {
+            rnet::sendto(fd, buf, f, &addr)
+        })
+    }
+
+    /// Sends the whole buffer, looping over short writes (Python's `sendall`).
+    ///
+    /// In deadline mode one deadline covers the whole buffer. On failure the error is always
+    /// [`Error::Partial`], which says how many bytes went out and what stopped the rest.
+    pub fn send_all(&self, mut buf: &[u8]) -> Result<()> {
+        let f = rnet::SendFlags::from_bits_retain(k::MSG_NOSIGNAL);
+        let mut deadline = Deadline::default();
+        let mut sent = 0;
+        while !buf.is_empty() {
+            match self.io(&mut deadline, Wait::Write, false, |fd| {
+                rnet::send(fd, buf, f)
+            }) {
+                Ok(n) => {
+                    sent += n;
+                    buf = buf.get(n..).unwrap_or_default();
+                }
+                Err(e) => return Err(e.after(sent)),
+            }
+        }
+        Ok(())
+    }
+
+    /// Receives data (`recv(2)`); returns how many bytes were written to `buf`. For a stream, 0
+    /// means the peer closed its end.
+    ///
+    /// On message-based sockets (datagram, seqpacket, raw), a message longer than `buf` fails
+    /// with [`Error::Truncated`] giving its true length; `buf` then holds its first bytes.
+    #[inline]
+    pub fn recv(&self, buf: &mut [u8]) -> Result<usize> {
+        self.recv_with(buf, RecvFlags::empty())
+    }
+
+    /// Like [`recv`](Socket::recv), but leaves the data queued (`MSG_PEEK`).
+    #[inline]
+    pub fn peek(&self, buf: &mut [u8]) -> Result<usize> {
+        self.recv_with(buf, RecvFlags::PEEK)
+    }
+
+    /// [`recv`](Socket::recv) with flags.
+    pub fn recv_with(&self, buf: &mut [u8], flags: RecvFlags) -> Result<usize> {
+        let trunc = if self.has_boundaries() {
+            k::MSG_TRUNC
+        } else {
+            0
+        };
+        let f = rnet::RecvFlags::from_bits_retain(flags.bits() | trunc);
+        let dont_wait = flags.contains(RecvFlags::DONT_WAIT);
+        let (n, len) = self.io(&mut Deadline::default(), Wait::Read, dont_wait, |fd| {
+            rnet::recv(fd, &mut *buf, f)
+        })?;
+        if len > n {
+            return Err(Error::Truncated { len });
+        }
+        Ok(n)
+    }
+
+    /// Receives a datagram and its sender's address (`recvfrom(2)`).
+    ///
+    /// The address is `None` where the kernel gives none (a connected TCP socket); an unbound
+    /// Unix sender is the unnamed [`UnixAddr`]. A datagram longer than `buf` fails with
+    /// [`Error::Truncated`] (the address is then lost: use the msg calls to keep both).
+    #[inline]
+    pub fn recv_from(&self, buf: &mut [u8]) -> Result<(usize, Option<SocketAddr>)> {
+        self.recv_from_with(buf, RecvFlags::empty())
+    }
+
+    /// Like [`recv_from`](Socket::recv_from), but leaves the datagram queued (`MSG_PEEK`).
+    #[inline]
+    pub fn peek_from(&self, buf: &mut [u8]) -> Result<(usize, Option<SocketAddr>)> {
+        self.recv_from_with(buf, RecvFlags::PEEK)
+    }
+
+    /// [`recv_from`](Socket::recv_from) with flags.
+    pub fn recv_from_with(
+        &self,
+        buf: &mut [u8],
+        flags: RecvFlags,
+    ) -> Result<(usize, Option<SocketAddr>)> {
+        let trunc = if self.has_boundaries() {
+            k::MSG_TRUNC
+        } else {
+            0
+        };
+        let f = rnet::RecvFlags::from_bits_retain(flags.bits() | trunc);
+        let dont_wait = flags.contains(RecvFlags::DONT_WAIT);
+        let (n, len, any) = self.io(&mut Deadline::default(), Wait::Read, dont_wait, |fd| {
+            rnet::recvfrom(fd, &mut *buf, f)
+        })?;
+        if len > n {
+            return Err(Error::Truncated { len });
+        }
+        Ok((n, self.addr_or_unnamed(any)?))
+    }
+
+    /// Shuts down one or both directions (`shutdown(2)`).
+    pub fn shutdown(&self, how: Shutdown) -> Result<()> {
+        let how = match how {
+            Shutdown::Read => rnet::Shutdown::Read,
+            Shutdown::Write => rnet::Shutdown::Write,
+            Shutdown::Both => rnet::Shutdown::Both,
+        };
+        Ok(rnet::shutdown(&self.fd, how)?)
+    }
+
+    /// The address the socket is bound to (`getsockname(2)`); the unnamed address for an
+    /// unbound Unix socket, port 0 for an unbound IP one.
+    pub fn local_addr(&self) -> Result<SocketAddr> {
+        decode_any(&rnet::getsockname(&self.fd)?)
+    }
+
+    /// The address of the connected peer (`getpeername(2)`); `Errno::NOTCONN` if there is none.
+    pub fn peer_addr(&self) -> Result<SocketAddr> {
+        let any = rnet::getpeername(&self.fd)?;
+        let family = self.meta.load(Relaxed) as u16;
+        self.addr_or_unnamed(any)?
+            .ok_or(Error::MalformedAddress { family, len: 0 })
+    }
+
+    /// The pending socket error, cleared by reading it (`SO_ERROR`).
+    pub fn take_error(&self) -> Result<Option<Error>> {
+        let e = sockopt::get::<i32>(self.fd.as_fd(), k::SOL_SOCKET, k::SO_ERROR)?;
+        Ok((e != 0).then(|| Error::from(Errno::from_raw_os_error(e))))
+    }
+}
+
+/// Timeout modes (see the [type's docs](Socket#timeouts)).
+impl Socket {
+    /// Sets the socket's timeout mode: `None` blocking, `Some(Duration::ZERO)` non-blocking,
+    /// `Some(d)` deadline mode (Python's `settimeout`). Durations beyond 584 years count as that.
+    ///
+    /// ```
+    /// use baresock::{Error, UnixStream};
+    /// use core::time::Duration;
+    ///
+    /// let (a, _b) = UnixStream::pair()?;
+    /// a.set_timeout(Some(Duration::from_millis(20)))?;
+    /// let mut buf = [0u8; 8];
+    /// assert_eq!(a.recv(&mut buf), Err(Error::Timeout));
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    pub fn set_timeout(&self, timeout: Option<Duration>) -> Result<()> {
+        let new = time::encode(timeout);
+        let old = self.mode.load(Relaxed);
+        let was_nonblocking = old != UNKNOWN && time::decode(old).is_some();
+        if old == UNKNOWN || was_nonblocking != timeout.is_some() {
+            rustix::io::ioctl_fionbio(&self.fd, timeout.is_some())?;
+        }
+        self.mode.store(new, Relaxed);
+        Ok(())
+    }
+
+    /// The socket's timeout mode (Python's `gettimeout`). For an fd wrapped with
+    /// `From<OwnedFd>`, its blocking state is read from the kernel the first time.
+    pub fn timeout(&self) -> Option<Duration> {
+        let m = self.mode.load(Relaxed);
+        if m != UNKNOWN {
+            return time::decode(m);
+        }
+        let nonblocking = rustix::fs::fcntl_getfl(&self.fd)
+            .is_ok_and(|f| f.contains(rustix::fs::OFlags::NONBLOCK));
+        let t = nonblocking.then_some(Duration::ZERO);
+        self.mode.store(time::encode(t), Relaxed);
+        t
+    }
+
+    /// `set_timeout(Some(Duration::ZERO))` or `set_timeout(None)` (Python's `setblocking`,
+    /// inverted).
+    pub fn set_nonblocking(&self, nonblocking: bool) -> Result<()> {
+        self.set_timeout(nonblocking.then_some(Duration::ZERO))
+    }
+}
+
+/// `SOCK_CLOEXEC`, plus `SOCK_NONBLOCK` for every mode but blocking.
+#[inline]
+fn creation_flags(mode: u64) -> SocketFlags {
+    if time::decode(mode).is_some() {
+        SocketFlags::CLOEXEC | SocketFlags::NONBLOCK
+    } else {
+        SocketFlags::CLOEXEC
+    }
+}
+
+#[inline]
+fn raw_protocol(p: Protocol) -> Option<rnet::Protocol> {
+    u32::try_from(p.as_raw())
+        .ok()
+        .and_then(core::num::NonZeroU32::new)
+        .map(rnet::Protocol::from_raw)
+}
+
+impl From<OwnedFd> for Socket {
+    /// Wraps an fd without a system call, like `std`'s `From<OwnedFd>`: its family and type
+    /// are read on first use, its blocking state is left as it is. Use
+    /// [`Socket::from_fd`] to check it is a socket up front.
+    fn from(fd: OwnedFd) -> Socket {
+        Socket::assemble(fd, 0, UNKNOWN)
+    }
+}
+
+impl From<Socket> for OwnedFd {
+    fn from(s: Socket) -> OwnedFd {
+        s.fd
+    }
+}
+
+impl AsFd for Socket {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.fd.as_fd()
+    }
+}
+
+impl rustix::fd::AsRawFd for Socket {
+    fn as_raw_fd(&self) -> rustix::fd::RawFd {
+        self.fd.as_raw_fd()
+    }
+}
+
+impl rustix::fd::IntoRawFd for Socket {
+    fn into_raw_fd(self) -> rustix::fd::RawFd {
+        self.fd.into_raw_fd()
+    }
+}
+
+impl fmt::Debug for Socket {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use rustix::fd::AsRawFd;
+        let mut d = f.debug_struct("Socket");
+        d.field("fd", &self.fd.as_raw_fd());
+        if let Ok(family) = self.family() {
+            d.field("family", &family);
+        }
+        if let Ok(ty) = self.socket_type() {
+            d.field("type", &ty);
+        }
+        if let Ok(a) = self.local_addr() {
+            d.field("local", &a);
+        }
+        d.field("timeout", &self.timeout()).finish()
+    }
+}

@@ -1,0 +1,220 @@
+//! Socket addresses to and from the kernel's bytes.
+//!
+//! IPv4 and IPv6 use rustix's own `SocketAddrArg` impls. Unix addresses are written here as a
+//! `sockaddr_un` (linux/un.h). Decoding is [`decode`], a pure function over bytes, so that it can
+//! be tested and fuzzed without a kernel.
+
+use core::mem::size_of;
+use core::net::{Ipv4Addr, Ipv6Addr, SocketAddrV4, SocketAddrV6};
+
+use linux_raw_sys::net as k;
+use rustix::net::addr::{SocketAddrArg, SocketAddrLen, SocketAddrOpaque};
+use rustix::net::SocketAddrAny;
+
+use crate::{Error, Result, SocketAddr, UnixAddr};
+
+/// `struct sockaddr_un` (linux/un.h). `sun_path` as bytes: the kernel's `c_char` is signed on
+/// some targets, but it is only ever copied.
+#[repr(C)]
+struct SockaddrUn {
+    sun_family: u16,
+    sun_path: [u8; crate::UNIX_PATH_MAX],
+}
+
+/// The family field's size (`sa_family_t`).
+const FAMILY_LEN: usize = size_of::<u16>();
+
+// SAFETY: `with_sockaddr` calls `f` with a pointer to a `sockaddr_un` on its stack, alive for
+// the whole call, and a length (2 + the meaningful `sun_path` bytes, at most 110) within it.
+unsafe impl SocketAddrArg for UnixAddr {
+    unsafe fn with_sockaddr<R>(
+        &self,
+        f: impl FnOnce(*const SocketAddrOpaque, SocketAddrLen) -> R,
+    ) -> R {
+        let sa = SockaddrUn {
+            sun_family: k::AF_UNIX as u16,
+            sun_path: *self.raw_sun_path(),
+        };
+        let len = (FAMILY_LEN + self.sun_path().len()) as SocketAddrLen;
+        f((&sa as *const SockaddrUn).cast(), len)
+    }
+}
+
+// SAFETY: forwards to the `SocketAddrArg` impls of the variants, which uphold the contract.
+unsafe impl SocketAddrArg for SocketAddr {
+    unsafe fn with_sockaddr<R>(
+        &self,
+        f: impl FnOnce(*const SocketAddrOpaque, SocketAddrLen) -> R,
+    ) -> R {
+        // SAFETY: the caller's obligations are passed on unchanged.
+        unsafe {
+            match self {
+                SocketAddr::V4(a) => a.with_sockaddr(f),
+                SocketAddr::V6(a) => a.with_sockaddr(f),
+                SocketAddr::Unix(a) => a.with_sockaddr(f),
+            }
+        }
+    }
+}
+
+/// The bytes of an address rustix received.
+pub(crate) fn any_bytes(any: &SocketAddrAny) -> &[u8] {
+    let len = (any.addr_len() as usize).min(size_of::<rustix::net::addr::SocketAddrStorage>());
+    // SAFETY: `SocketAddrAny` holds a `SocketAddrStorage` whose first `addr_len()` bytes the
+    // kernel wrote (its constructor's contract); the length is capped at the storage's size.
+    unsafe { core::slice::from_raw_parts(any.as_ptr().cast::<u8>(), len) }
+}
+
+/// Decodes an address rustix received.
+#[inline]
+pub(crate) fn decode_any(any: &SocketAddrAny) -> Result<SocketAddr> {
+    decode(any_bytes(any))
+}
+
+/// Decodes a `sockaddr` of any supported family from the kernel's bytes.
+///
+/// Fails with [`Error::MalformedAddress`] when the length does not fit the family, and
+/// [`Error::UnsupportedAddress`] for a family this crate does not decode. Never panics.
+pub fn decode(bytes: &[u8]) -> Result<SocketAddr> {
+    let malformed = |family: u16| Error::MalformedAddress {
+        family,
+        len: bytes.len() as u32,
+    };
+    let Some(&[f0, f1]) = bytes.first_chunk::<2>() else {
+        return Err(malformed(0));
+    };
+    let family = u16::from_ne_bytes([f0, f1]);
+    match u32::from(family) {
+        k::AF_INET => {
+            // sockaddr_in: family, port (be16), addr (4), zero padding (8).
+            let b: &[u8; 8] = bytes.first_chunk().ok_or(malformed(family))?;
+            let port = u16::from_be_bytes([b[2], b[3]]);
+            let ip = Ipv4Addr::new(b[4], b[5], b[6], b[7]);
+            Ok(SocketAddr::V4(SocketAddrV4::new(ip, port)))
+        }
+        k::AF_INET6 => {
+            // sockaddr_in6: family, port (be16), flowinfo (be32), addr (16), scope id (u32).
+            let b: &[u8; 28] = bytes.first_chunk().ok_or(malformed(family))?;
+            let port = u16::from_be_bytes([b[2], b[3]]);
+            let flowinfo = u32::from_be_bytes([b[4], b[5], b[6], b[7]]);
+            let mut ip = [0u8; 16];
+            ip.copy_from_slice(&b[8..24]);
+            let scope_id = u32::from_ne_bytes([b[24], b[25], b[26], b[27]]);
+            Ok(SocketAddr::V6(SocketAddrV6::new(
+                Ipv6Addr::from(ip),
+                port,
+                flowinfo,
+                scope_id,
+            )))
+        }
+        k::AF_UNIX => UnixAddr::from_kernel(&bytes[FAMILY_LEN..])
+            .map(SocketAddr::Unix)
+            .ok_or(malformed(family)),
+        _ => Err(Error::UnsupportedAddress { family }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Encodes through the same `SocketAddrArg` path the syscalls use.
+    fn encode(a: &SocketAddr) -> ([u8; 128], usize) {
+        let mut out = [0u8; 128];
+        // SAFETY: the closure reads exactly `len` bytes from `ptr`, as the trait promises.
+        let len = unsafe {
+            a.with_sockaddr(|ptr, len| {
+                core::ptr::copy_nonoverlapping(ptr.cast::<u8>(), out.as_mut_ptr(), len as usize);
+                len as usize
+            })
+        };
+        (out, len)
+    }
+
+    #[test]
+    fn layout_matches_uapi() {
+        assert_eq!(size_of::<SockaddrUn>(), size_of::<k::sockaddr_un>());
+        assert_eq!(
+            core::mem::offset_of!(SockaddrUn, sun_path),
+            core::mem::offset_of!(k::sockaddr_un, sun_path)
+        );
+    }
+
+    #[test]
+    fn golden_v4() {
+        let a = SocketAddr::from(SocketAddrV4::new(Ipv4Addr::new(192, 0, 2, 1), 0x1234));
+        let (b, len) = encode(&a);
+        assert_eq!(len, 16);
+        assert_eq!(&b[..2], &(k::AF_INET as u16).to_ne_bytes());
+        assert_eq!(&b[2..8], &[0x12, 0x34, 192, 0, 2, 1]);
+        assert_eq!(decode(&b[..len]), Ok(a));
+    }
+
+    #[test]
+    fn golden_v6() {
+        let ip = Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 1);
+        let a = SocketAddr::from(SocketAddrV6::new(ip, 443, 0x000a_bcde, 7));
+        let (b, len) = encode(&a);
+        assert_eq!(len, 28);
+        assert_eq!(&b[2..4], &[0x01, 0xbb]);
+        assert_eq!(&b[4..8], &[0x00, 0x0a, 0xbc, 0xde]);
+        assert_eq!(&b[8..24], &ip.octets());
+        assert_eq!(&b[24..28], &7u32.to_ne_bytes());
+        assert_eq!(decode(&b[..len]), Ok(a));
+    }
+
+    #[test]
+    fn golden_unix() {
+        let a = SocketAddr::from(UnixAddr::new(b"/tmp/s").unwrap());
+        let (b, len) = encode(&a);
+        assert_eq!(len, 2 + 6);
+        assert_eq!(&b[2..8], b"/tmp/s");
+        assert_eq!(decode(&b[..len]), Ok(a));
+        let a = SocketAddr::from(UnixAddr::new_abstract(b"x\0y").unwrap());
+        let (b, len) = encode(&a);
+        assert_eq!(&b[2..len], b"\0x\0y");
+        assert_eq!(decode(&b[..len]), Ok(a));
+        let a = SocketAddr::from(UnixAddr::unnamed());
+        assert_eq!(encode(&a).1, 2);
+        assert_eq!(decode(&(k::AF_UNIX as u16).to_ne_bytes()), Ok(a));
+    }
+
+    #[test]
+    fn bad_bytes_are_named_errors() {
+        assert_eq!(
+            decode(&[]),
+            Err(Error::MalformedAddress { family: 0, len: 0 })
+        );
+        assert_eq!(
+            decode(&[2]),
+            Err(Error::MalformedAddress { family: 0, len: 1 })
+        );
+        let inet = (k::AF_INET as u16).to_ne_bytes();
+        assert_eq!(
+            decode(&[inet[0], inet[1], 0, 80]),
+            Err(Error::MalformedAddress {
+                family: k::AF_INET as u16,
+                len: 4
+            })
+        );
+        let mut v6 = [0u8; 27];
+        v6[..2].copy_from_slice(&(k::AF_INET6 as u16).to_ne_bytes());
+        assert!(matches!(
+            decode(&v6),
+            Err(Error::MalformedAddress { len: 27, .. })
+        ));
+        let mut un = [0u8; 111];
+        un[..2].copy_from_slice(&(k::AF_UNIX as u16).to_ne_bytes());
+        assert!(matches!(
+            decode(&un),
+            Err(Error::MalformedAddress { len: 111, .. })
+        ));
+        let nl = (k::AF_NETLINK as u16).to_ne_bytes();
+        assert_eq!(
+            decode(&[nl[0], nl[1], 0, 0]),
+            Err(Error::UnsupportedAddress {
+                family: k::AF_NETLINK as u16
+            })
+        );
+    }
+}

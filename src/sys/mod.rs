@@ -1,0 +1,26 @@
+//! The one place with `unsafe`: what rustix does not offer safely.
+//!
+//! # Safety
+//!
+//! Every `unsafe` block in the crate lives in this module, each with a `// SAFETY:` comment
+//! naming the invariant it relies on. The crate root denies `unsafe_code`; this module alone
+//! allows it. What it adds over rustix:
+//!
+//! - [`addr`]: rustix's `SocketAddrArg` for the crate's address types, and decoding of the
+//!   kernel's address bytes;
+//! - [`sockopt`]: one raw `getsockopt`/`setsockopt` pair (rustix's getters assert the answer's
+//!   size and would panic on an odd answer; rustix has no raw setter);
+//! - [`fd`]: `FromRawFd` for the crate's socket types.
+#![allow(unsafe_code)]
+
+pub(crate) mod addr;
+mod fd;
+pub(crate) mod sockopt;
+
+use rustix::io::Errno;
+
+/// A `syscalls` crate errno as rustix's.
+#[inline]
+fn errno(e: syscalls::Errno) -> Errno {
+    Errno::from_raw_os_error(e.into_raw())
+}

@@ -1,0 +1,105 @@
+//! One raw `getsockopt`/`setsockopt` pair, through the `syscalls` crate (inline `syscall`
+//! instructions, no libc, every architecture), for every socket option of the crate.
+//!
+//! rustix's getters assert the size of the kernel's answer and panic when it differs (qemu-user
+//! answers 4 bytes for `SO_RCVTIMEO_NEW`); here a size other than the one asked for is
+//! [`Error::OptionSize`].
+
+use core::mem::{size_of, MaybeUninit};
+
+use rustix::fd::{AsRawFd, BorrowedFd};
+use syscalls::Sysno;
+
+use crate::{Error, Result};
+
+/// Plain values the kernel may write any bytes into.
+///
+/// # Safety
+///
+/// Every bit pattern, all zeros included, must be a valid value of the type, and it must have
+/// no padding that the kernel could read as uninitialized memory on `setsockopt`.
+pub(crate) unsafe trait Pod: Copy {}
+
+// SAFETY: integers are valid for every bit pattern and have no padding.
+unsafe impl Pod for i32 {}
+// SAFETY: as above.
+unsafe impl Pod for u32 {}
+// SAFETY: as above.
+unsafe impl Pod for u64 {}
+// SAFETY: two `i32`s, `repr(C)`, no padding.
+unsafe impl Pod for Linger {}
+
+/// `struct linger` (linux/socket.h via asm-generic).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Linger {
+    pub(crate) l_onoff: i32,
+    pub(crate) l_linger: i32,
+}
+
+/// `getsockopt(fd, level, name)` for a value of exactly `size_of::<T>()` bytes.
+#[inline]
+pub(crate) fn get<T: Pod>(fd: BorrowedFd<'_>, level: u32, name: u32) -> Result<T> {
+    let mut value = MaybeUninit::<T>::zeroed();
+    let mut len = size_of::<T>() as u32;
+    // SAFETY: `value` is writable for `len` bytes and `len` is a valid `socklen_t` the kernel
+    // updates; both outlive the call.
+    let r = unsafe {
+        syscalls::syscall5(
+            Sysno::getsockopt,
+            fd.as_raw_fd() as usize,
+            level as usize,
+            name as usize,
+            value.as_mut_ptr() as usize,
+            &mut len as *mut u32 as usize,
+        )
+    };
+    r.map_err(super::errno)?;
+    if len as usize != size_of::<T>() {
+        return Err(Error::OptionSize {
+            expected: size_of::<T>() as u32,
+            got: len,
+        });
+    }
+    // SAFETY: zero-initialized, then written by the kernel; every bit pattern is a valid `T`.
+    Ok(unsafe { value.assume_init() })
+}
+
+/// `setsockopt(fd, level, name, &value, sizeof value)`.
+#[inline]
+pub(crate) fn set<T: Pod>(fd: BorrowedFd<'_>, level: u32, name: u32, value: &T) -> Result<()> {
+    // SAFETY: `value` is readable for `size_of::<T>()` bytes, initialized and without padding
+    // (`Pod`); the kernel only reads it during the call.
+    let r = unsafe {
+        syscalls::syscall5(
+            Sysno::setsockopt,
+            fd.as_raw_fd() as usize,
+            level as usize,
+            name as usize,
+            value as *const T as usize,
+            size_of::<T>(),
+        )
+    };
+    r.map(drop).map_err(|e| super::errno(e).into())
+}
+
+/// `struct __kernel_sock_timeval` (linux/time_types.h), for `SO_RCVTIMEO_NEW`/`SO_SNDTIMEO_NEW`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct SockTimeval {
+    pub(crate) tv_sec: i64,
+    pub(crate) tv_usec: i64,
+}
+
+/// `struct __kernel_old_timeval` (linux/time_types.h), for `SO_RCVTIMEO_OLD`: two C `long`s.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct OldTimeval {
+    pub(crate) tv_sec: core::ffi::c_long,
+    pub(crate) tv_usec: core::ffi::c_long,
+}
+
+// SAFETY: two `i64`s, `repr(C)`, no padding.
+unsafe impl Pod for SockTimeval {}
+// SAFETY: two C `long`s, `repr(C)`, no padding.
+unsafe impl Pod for OldTimeval {}

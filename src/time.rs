@@ -1,0 +1,130 @@
+//! Timeouts: the per-socket mode, the process-wide default, and monotonic deadlines.
+//!
+//! A socket is in one of three modes, as in Python: blocking (`None`), non-blocking
+//! (`Some(Duration::ZERO)`), or deadline mode (`Some(d)`): the fd is non-blocking underneath
+//! and every blocking call waits with `poll` until `d` has passed on `CLOCK_MONOTONIC`.
+//! The mode lives in one atomic per socket (no lock; `Socket` stays `Sync`).
+
+use core::sync::atomic::{AtomicU64, Ordering};
+use core::time::Duration;
+
+use rustix::event::Timespec;
+use rustix::time::{clock_gettime, ClockId};
+
+/// Encoded mode: blocking.
+const BLOCKING: u64 = u64::MAX;
+/// Encoded mode: not known yet (an fd wrapped with `From<OwnedFd>`, whose flags were not read).
+pub(crate) const UNKNOWN: u64 = u64::MAX - 1;
+/// The longest timeout kept exactly (about 584 years); longer ones are clamped to it.
+const MAX_NANOS: u64 = u64::MAX - 2;
+
+/// Encodes a timeout for an atomic.
+#[inline]
+pub(crate) const fn encode(t: Option<Duration>) -> u64 {
+    match t {
+        None => BLOCKING,
+        Some(d) => {
+            let n = d.as_nanos();
+            if n > MAX_NANOS as u128 {
+                MAX_NANOS
+            } else {
+                n as u64
+            }
+        }
+    }
+}
+
+/// Decodes a known mode (not [`UNKNOWN`]).
+#[inline]
+pub(crate) const fn decode(v: u64) -> Option<Duration> {
+    if v == BLOCKING {
+        None
+    } else {
+        Some(Duration::from_nanos(v))
+    }
+}
+
+static DEFAULT_TIMEOUT: AtomicU64 = AtomicU64::new(BLOCKING);
+
+/// Sets the timeout that every socket this crate creates from now on starts with (Python's
+/// `socket.setdefaulttimeout`). `None`, the initial value, means blocking.
+///
+/// Sockets that already exist keep their mode. Sockets made by [`Socket::accept`] take the
+/// default too, whatever the listener's mode (see there). The value is one atomic: setting it
+/// from several threads is safe, and a socket created concurrently sees the old or the new value.
+///
+/// [`Socket::accept`]: crate::Socket::accept
+///
+/// ```
+/// use core::time::Duration;
+/// baresock::set_default_timeout(Some(Duration::from_secs(10)));
+/// assert_eq!(baresock::default_timeout(), Some(Duration::from_secs(10)));
+/// baresock::set_default_timeout(None);
+/// ```
+pub fn set_default_timeout(timeout: Option<Duration>) {
+    DEFAULT_TIMEOUT.store(encode(timeout), Ordering::Relaxed);
+}
+
+/// The timeout new sockets start with (Python's `socket.getdefaulttimeout`).
+pub fn default_timeout() -> Option<Duration> {
+    decode(DEFAULT_TIMEOUT.load(Ordering::Relaxed))
+}
+
+/// Nanoseconds on `CLOCK_MONOTONIC`.
+#[inline]
+fn now_ns() -> u64 {
+    let t = clock_gettime(ClockId::Monotonic);
+    (t.tv_sec as u64)
+        .saturating_mul(1_000_000_000)
+        .saturating_add(t.tv_nsec as u64)
+}
+
+/// The end of one operation's time budget, started lazily: the clock is read only once a call
+/// would block, so a call that completes at once costs no clock read.
+#[derive(Default)]
+pub(crate) struct Deadline {
+    at_ns: Option<u64>,
+}
+
+impl Deadline {
+    /// The time left of `timeout` since this deadline started (starting it now if it has not),
+    /// as a `poll` timeout; `None` once it has passed.
+    pub(crate) fn remaining(&mut self, timeout: Duration) -> Option<Timespec> {
+        let now = now_ns();
+        let at = *self
+            .at_ns
+            .get_or_insert_with(|| now.saturating_add(encode(Some(timeout))));
+        let left = at.checked_sub(now).filter(|&l| l > 0)?;
+        Some(Timespec {
+            tv_sec: (left / 1_000_000_000) as _,
+            tv_nsec: (left % 1_000_000_000) as _,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encoding_round_trips() {
+        for t in [
+            None,
+            Some(Duration::ZERO),
+            Some(Duration::from_millis(1500)),
+        ] {
+            assert_eq!(decode(encode(t)), t);
+        }
+        assert_eq!(encode(Some(Duration::MAX)), MAX_NANOS);
+        assert_ne!(encode(Some(Duration::MAX)), UNKNOWN);
+    }
+
+    #[test]
+    fn deadline_counts_down_and_expires() {
+        let mut d = Deadline::default();
+        let r = d.remaining(Duration::from_secs(5)).unwrap();
+        assert!(r.tv_sec <= 5);
+        let mut d = Deadline::default();
+        assert!(d.remaining(Duration::ZERO).is_none());
+    }
+}
