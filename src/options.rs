@@ -132,7 +132,8 @@ impl Socket {
     /// The kernel's own receive timeout (`SO_RCVTIMEO`): each blocking receive gives up after
     /// `timeout` with [`Error::Timeout`]. Unlike [`set_timeout`](Self::set_timeout) it bounds
     /// each system call, not the whole operation, does not cover `connect`, and applies only in
-    /// blocking mode. `None` or zero turns it off.
+    /// blocking mode. `None` or zero turns it off. The kernel keeps it in scheduler ticks, so
+    /// it reads back rounded up to a tick (1 to 10 ms); sub-microsecond values round up to 1 µs.
     #[doc(alias = "SO_RCVTIMEO")]
     pub fn set_kernel_recv_timeout(&self, timeout: Option<Duration>) -> Result<()> {
         set_kernel_timeout(

@@ -103,3 +103,50 @@ pub(crate) struct OldTimeval {
 unsafe impl Pod for SockTimeval {}
 // SAFETY: two C `long`s, `repr(C)`, no padding.
 unsafe impl Pod for OldTimeval {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use linux_raw_sys::net as k;
+    use rustix::fd::AsFd;
+    use rustix::net::{socket, AddressFamily, SocketType};
+
+    #[test]
+    fn an_answer_of_another_size_is_a_named_error() {
+        let s = socket(AddressFamily::UNIX, SocketType::STREAM, None).unwrap();
+        // The kernel answers an `int` option with 4 bytes, whatever room it is given.
+        assert_eq!(
+            get::<u64>(s.as_fd(), k::SOL_SOCKET, k::SO_TYPE),
+            Err(Error::OptionSize {
+                expected: 8,
+                got: 4
+            })
+        );
+        assert_eq!(
+            get::<i32>(s.as_fd(), k::SOL_SOCKET, k::SO_TYPE),
+            Ok(k::SOCK_STREAM as i32)
+        );
+    }
+
+    #[test]
+    fn struct_layouts_match_uapi() {
+        assert_eq!(size_of::<Linger>(), size_of::<k::linger>());
+        assert_eq!(
+            size_of::<SockTimeval>(),
+            size_of::<linux_raw_sys::general::__kernel_sock_timeval>()
+        );
+        assert_eq!(
+            size_of::<OldTimeval>(),
+            size_of::<linux_raw_sys::general::__kernel_old_timeval>()
+        );
+    }
+
+    #[test]
+    fn kernel_errors_come_back_as_errno() {
+        let s = socket(AddressFamily::UNIX, SocketType::STREAM, None).unwrap();
+        assert_eq!(
+            set(s.as_fd(), k::SOL_SOCKET, 0xdead, &1i32),
+            Err(Error::Os(rustix::io::Errno::NOPROTOOPT))
+        );
+    }
+}

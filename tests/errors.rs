@@ -1,0 +1,239 @@
+//! Error values: Display, conversions with std::io::Error, and the named errors that need a
+//! hostile environment to appear.
+
+mod common;
+
+use std::io::ErrorKind;
+
+use baresock::{
+    create_server, decode_sockaddr, Errno, Error, Family, HostError, PartialCause, ResolveError,
+    ServerOptions, Type,
+};
+
+fn every_variant() -> Vec<Error> {
+    vec![
+        Error::Os(Errno::CONNREFUSED),
+        Error::WouldBlock,
+        Error::Timeout,
+        Error::Partial {
+            sent: 5,
+            cause: PartialCause::Os(Errno::PIPE),
+        },
+        Error::Partial {
+            sent: 6,
+            cause: PartialCause::Timeout,
+        },
+        Error::Partial {
+            sent: 7,
+            cause: PartialCause::WouldBlock,
+        },
+        Error::Truncated { len: 9000 },
+        Error::Resolve(ResolveError::NoName),
+        Error::Host(HostError::NotFound),
+        Error::UnixPathTooLong { len: 200 },
+        Error::UnixPathNul,
+        Error::UnixPathEmpty,
+        Error::FamilyMismatch {
+            socket: Family::Inet,
+            addr: Family::Inet6,
+        },
+        Error::TypeMismatch {
+            expected: Type::Stream,
+            found: Type::Dgram,
+        },
+        Error::UnknownFamily(16),
+        Error::UnknownType(10),
+        Error::NotASocket,
+        Error::UnsupportedAddress { family: 16 },
+        Error::MalformedAddress { family: 2, len: 4 },
+        Error::OptionSize {
+            expected: 16,
+            got: 4,
+        },
+        Error::DurationOutOfRange,
+        Error::NoAddresses,
+        Error::DualStackNeedsIpv6,
+        Error::DualStackUnavailable(Errno::AFNOSUPPORT),
+    ]
+}
+
+#[test]
+fn display_names_the_errno_and_the_details() {
+    assert_eq!(
+        Error::Os(Errno::PIPE).to_string(),
+        "EPIPE: Broken pipe (os error 32)"
+    );
+    assert_eq!(
+        Error::Partial {
+            sent: 5,
+            cause: PartialCause::Os(Errno::PIPE)
+        }
+        .to_string(),
+        "stopped after sending 5 bytes: EPIPE: Broken pipe (os error 32)"
+    );
+    assert!(Error::UnixPathTooLong { len: 200 }
+        .to_string()
+        .contains("200"));
+    assert!(Error::DualStackUnavailable(Errno::AFNOSUPPORT)
+        .to_string()
+        .contains("EAFNOSUPPORT"));
+    assert!(Error::Os(Errno::from_raw_os_error(4000))
+        .to_string()
+        .contains("4000"));
+    for e in every_variant() {
+        assert!(!e.to_string().is_empty(), "{e:?}");
+        let _: &dyn std::error::Error = &e;
+    }
+}
+
+#[test]
+fn io_error_conversions_keep_the_kind() {
+    let io = std::io::Error::from(Error::Timeout);
+    assert_eq!(io.kind(), ErrorKind::TimedOut);
+    assert_eq!(Error::from(io), Error::Timeout);
+    let io = std::io::Error::from(Error::WouldBlock);
+    assert_eq!(io.kind(), ErrorKind::WouldBlock);
+    assert_eq!(Error::from(io), Error::WouldBlock);
+    let io = std::io::Error::from(Error::Os(Errno::CONNREFUSED));
+    assert_eq!(io.kind(), ErrorKind::ConnectionRefused);
+    assert_eq!(io.raw_os_error(), Some(111));
+    assert_eq!(Error::from(io), Error::Os(Errno::CONNREFUSED));
+    assert_eq!(
+        std::io::Error::from(Error::UnixPathNul).kind(),
+        ErrorKind::InvalidInput
+    );
+    assert_eq!(
+        std::io::Error::from(Error::NotASocket).raw_os_error(),
+        Some(Errno::NOTSOCK.raw_os_error())
+    );
+    assert_eq!(
+        std::io::Error::from(Error::Partial {
+            sent: 1,
+            cause: PartialCause::Timeout
+        })
+        .kind(),
+        ErrorKind::TimedOut
+    );
+    assert_eq!(
+        Error::from(std::io::Error::from(ErrorKind::InvalidInput)),
+        Error::Os(Errno::INVAL)
+    );
+    assert_eq!(
+        Error::from(std::io::Error::other("x")),
+        Error::Os(Errno::IO)
+    );
+    // Every variant survives the round trip with its errno, timeout and would-block kinds.
+    for e in every_variant() {
+        let back = Error::from(std::io::Error::from(e));
+        assert_eq!(
+            back.errno().is_some(),
+            e.errno().is_some() || !e.is_timeout(),
+            "{e:?} -> {back:?}"
+        );
+        if let Some(errno) = e.errno() {
+            assert_eq!(back.errno(), Some(errno), "{e:?} -> {back:?}");
+        }
+        assert_eq!(back.is_timeout(), e.is_timeout(), "{e:?} -> {back:?}");
+        assert_eq!(
+            back.is_would_block(),
+            e.is_would_block(),
+            "{e:?} -> {back:?}"
+        );
+    }
+}
+
+#[test]
+fn malformed_kernel_addresses_are_named() {
+    assert_eq!(
+        decode_sockaddr(&[]),
+        Err(Error::MalformedAddress { family: 0, len: 0 })
+    );
+    let inet = (libc::AF_INET as u16).to_ne_bytes();
+    assert_eq!(
+        decode_sockaddr(&[inet[0], inet[1], 0]),
+        Err(Error::MalformedAddress {
+            family: libc::AF_INET as u16,
+            len: 3
+        })
+    );
+    let x = (libc::AF_X25 as u16).to_ne_bytes();
+    assert_eq!(
+        decode_sockaddr(&[x[0], x[1], 0, 0]),
+        Err(Error::UnsupportedAddress {
+            family: libc::AF_X25 as u16
+        })
+    );
+}
+
+/// Runs `child` in a forked process under a seccomp filter that makes `socket(AF_INET6, ..)`
+/// fail with `EAFNOSUPPORT`, as on a host without IPv6. Returns the child's exit code.
+fn without_ipv6(child: fn() -> i32) -> Option<i32> {
+    // Offsets in `struct seccomp_data`: nr at 0, args[0] at 16 (its low word at 20 on big-endian).
+    const ARG0_LOW: u32 = if cfg!(target_endian = "big") { 20 } else { 16 };
+    let f = |code: u16, jt: u8, jf: u8, k: u32| libc::sock_filter { code, jt, jf, k };
+    let ld = (libc::BPF_LD | libc::BPF_W | libc::BPF_ABS) as u16;
+    let jeq = (libc::BPF_JMP | libc::BPF_JEQ | libc::BPF_K) as u16;
+    let ret = (libc::BPF_RET | libc::BPF_K) as u16;
+    let prog = [
+        f(ld, 0, 0, 0),
+        f(jeq, 0, 3, libc::SYS_socket as u32),
+        f(ld, 0, 0, ARG0_LOW),
+        f(jeq, 0, 1, libc::AF_INET6 as u32),
+        f(
+            ret,
+            0,
+            0,
+            libc::SECCOMP_RET_ERRNO | libc::EAFNOSUPPORT as u32,
+        ),
+        f(ret, 0, 0, libc::SECCOMP_RET_ALLOW),
+    ];
+    let fprog = libc::sock_fprog {
+        len: prog.len() as u16,
+        filter: prog.as_ptr() as *mut _,
+    };
+    // SAFETY: the child only makes system calls (the library allocates nothing) and `_exit`s.
+    unsafe {
+        let pid = libc::fork();
+        assert!(pid >= 0);
+        if pid == 0 {
+            if libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0
+                || libc::prctl(libc::PR_SET_SECCOMP, libc::SECCOMP_MODE_FILTER, &fprog) != 0
+            {
+                libc::_exit(100);
+            }
+            libc::_exit(child());
+        }
+        let mut status = 0;
+        assert_eq!(libc::waitpid(pid, &mut status, 0), pid);
+        let code = libc::WEXITSTATUS(status);
+        (code != 100).then_some(code)
+    }
+}
+
+#[test]
+fn dual_stack_unavailable_is_named() {
+    if cfg!(target_arch = "x86") {
+        skip!("rustix makes socket calls through socketcall(2) on i686, which this filter does not match");
+    }
+    if common::under_qemu_user() {
+        skip!("qemu-user does not run seccomp filters");
+    }
+    let code = without_ipv6(|| {
+        let any6: std::net::SocketAddr = "[::]:0".parse().unwrap();
+        match create_server(
+            any6,
+            ServerOptions {
+                dual_stack: true,
+                ..Default::default()
+            },
+        ) {
+            Err(Error::DualStackUnavailable(e)) if e == Errno::AFNOSUPPORT => 0,
+            Err(_) => 2,
+            Ok(_) => 3,
+        }
+    });
+    match code {
+        None => skip!("seccomp filters are not available here"),
+        Some(c) => assert_eq!(c, 0, "child exit code (2: another error, 3: no error)"),
+    }
+}

@@ -1,0 +1,117 @@
+//! Wrapping file descriptors: from_fd, duplicate, From<OwnedFd>, and what is not a socket.
+
+mod common;
+
+use std::os::fd::{AsFd, AsRawFd, FromRawFd, IntoRawFd, OwnedFd};
+use std::time::Duration;
+
+use baresock::{Errno, Error, Family, Protocol, Socket, TcpStream, Type, UnixStream};
+use common::*;
+
+#[test]
+fn from_fd_detects_family_type_protocol() {
+    let std_sock = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let local = std_sock.local_addr().unwrap();
+    let s = Socket::from_fd(OwnedFd::from(std_sock)).unwrap();
+    assert_eq!(s.family().unwrap(), Family::Inet);
+    assert_eq!(s.socket_type().unwrap(), Type::Dgram);
+    assert_eq!(s.protocol().unwrap(), Protocol::UDP);
+    assert_eq!(s.local_addr().unwrap(), local.into());
+    assert_eq!(s.timeout(), None, "a blocking fd reports blocking mode");
+}
+
+#[test]
+fn duplicate_leaves_the_original_open() {
+    let (a, b) = UnixStream::pair().unwrap();
+    let dup = Socket::duplicate(a.as_fd()).unwrap();
+    assert_ne!(dup.as_raw_fd(), a.as_raw_fd());
+    assert_eq!(dup.family().unwrap(), Family::Unix);
+    drop(dup);
+    a.send_all(b"still open").unwrap();
+    let mut buf = [0u8; 10];
+    assert_eq!(b.recv(&mut buf).unwrap(), 10);
+}
+
+#[test]
+fn not_a_socket_hands_the_fd_back() {
+    let (r, _w) = rustix::pipe::pipe().unwrap();
+    let raw = r.as_raw_fd();
+    let err = Socket::from_fd(r).unwrap_err();
+    assert_eq!(err.error, Error::NotASocket);
+    assert_eq!(err.fd.as_raw_fd(), raw, "the same fd, still open");
+    assert_eq!(
+        Socket::duplicate(err.fd.as_fd()).unwrap_err(),
+        Error::NotASocket
+    );
+    // Through From<OwnedFd> nothing is checked up front; the first use says it.
+    let wrapped = Socket::from(err.fd);
+    assert_eq!(wrapped.family().unwrap_err(), Error::NotASocket);
+}
+
+#[test]
+fn unknown_family_is_named() {
+    let nl = rustix::net::socket(
+        rustix::net::AddressFamily::NETLINK,
+        rustix::net::SocketType::DGRAM,
+        None,
+    )
+    .unwrap();
+    let err = Socket::from_fd(nl).unwrap_err();
+    assert_eq!(err.error, Error::UnknownFamily(16));
+    // Wrapped anyway, it still works as a socket; its address is a named error, not a panic.
+    let s = Socket::from(err.fd);
+    assert_eq!(
+        s.local_addr().unwrap_err(),
+        Error::UnsupportedAddress { family: 16 }
+    );
+    assert_eq!(s.family().unwrap_err(), Error::UnknownFamily(16));
+}
+
+#[test]
+fn unknown_type_is_named() {
+    assert_eq!(Type::try_from(10).unwrap_err(), Error::UnknownType(10));
+    assert_eq!(Family::try_from(-1).unwrap_err(), Error::UnknownFamily(-1));
+    if !is_root() {
+        skip!("SOCK_PACKET needs CAP_NET_RAW");
+    }
+    // The obsolete SOCK_PACKET (10) type, which this crate does not support.
+    let fd = rustix::net::socket(
+        rustix::net::AddressFamily::PACKET,
+        rustix::net::SocketType::from_raw(10),
+        None,
+    )
+    .unwrap();
+    assert_eq!(
+        Socket::from_fd(fd).unwrap_err().error,
+        Error::UnknownType(10)
+    );
+}
+
+#[test]
+fn raw_fd_traits_round_trip() {
+    let (a, _b) = UnixStream::pair().unwrap();
+    let raw = a.into_raw_fd();
+    // SAFETY: `raw` came from into_raw_fd just above and is owned by nothing else.
+    let back = unsafe { UnixStream::from_raw_fd(raw) };
+    assert_eq!(back.as_raw_fd(), raw);
+    let sock: Socket = back.into();
+    assert_eq!(sock.socket_type().unwrap(), Type::Stream);
+}
+
+#[test]
+fn from_fd_applies_the_default_timeout_and_reads_the_mode() {
+    // A non-blocking fd reports non-blocking mode.
+    let (a, _b) = std::os::unix::net::UnixStream::pair().unwrap();
+    a.set_nonblocking(true).unwrap();
+    let s = Socket::from_fd(OwnedFd::from(a)).unwrap();
+    assert_eq!(s.timeout(), Some(Duration::ZERO));
+    let mut buf = [0u8; 4];
+    assert_eq!(s.recv(&mut buf).unwrap_err(), Error::WouldBlock);
+    // The same for a typed socket made with From<OwnedFd>.
+    let (c, _d) = std::os::unix::net::UnixStream::pair().unwrap();
+    c.set_nonblocking(true).unwrap();
+    let t = TcpStream::from(OwnedFd::from(c));
+    assert_eq!(t.timeout(), Some(Duration::ZERO));
+    assert_eq!(t.recv(&mut buf).unwrap_err(), Error::WouldBlock);
+    assert_eq!(Errno::AGAIN, Error::WouldBlock.errno().unwrap());
+}

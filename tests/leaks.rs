@@ -1,0 +1,90 @@
+//! No fd leaks: every scenario, success and failure, leaves the process's fd count as it was.
+//! One test, so that nothing else runs in parallel and moves the count.
+
+mod common;
+
+use std::os::fd::OwnedFd;
+use std::time::Duration;
+
+use baresock::*;
+use common::open_fds;
+
+fn no_leak(what: &str, f: impl FnOnce()) {
+    let before = open_fds();
+    f();
+    let after = open_fds();
+    assert_eq!(
+        before,
+        after,
+        "{what}: {} fds leaked",
+        after as isize - before as isize
+    );
+}
+
+#[test]
+fn nothing_leaks() {
+    let v4: std::net::SocketAddr = "127.0.0.1:0".parse().unwrap();
+    let refused: SocketAddr = "127.0.0.1:1".parse().unwrap();
+    no_leak("tcp round trip", || {
+        let s = create_server(v4, ServerOptions::default()).unwrap();
+        let c = TcpStream::connect(s.local_addr().unwrap()).unwrap();
+        let (a, _) = s.accept().unwrap();
+        c.send_all(b"x").unwrap();
+        a.recv(&mut [0u8; 1]).unwrap();
+    });
+    no_leak("refused connects, each address", || {
+        assert!(create_connection([refused, refused], None, None).is_err());
+    });
+    no_leak("bind failure", || {
+        let s = create_server(v4, ServerOptions::default()).unwrap();
+        assert_eq!(
+            create_server(s.local_addr().unwrap(), ServerOptions::default()).unwrap_err(),
+            Error::Os(Errno::ADDRINUSE)
+        );
+    });
+    no_leak("dual stack on IPv4", || {
+        assert!(create_server(
+            v4,
+            ServerOptions {
+                dual_stack: true,
+                ..Default::default()
+            }
+        )
+        .is_err());
+    });
+    no_leak(
+        "from_fd failure hands the fd back; dropping it closes it",
+        || {
+            let (r, _w) = rustix::pipe::pipe().unwrap();
+            let e = Socket::from_fd(r).unwrap_err();
+            drop(e);
+        },
+    );
+    no_leak("duplicate of a non-socket", || {
+        let (r, _w) = rustix::pipe::pipe().unwrap();
+        assert_eq!(
+            Socket::duplicate(rustix::fd::AsFd::as_fd(&r)).unwrap_err(),
+            Error::NotASocket
+        );
+    });
+    no_leak("pairs, clones, conversions", || {
+        let (a, b) = UnixStream::pair().unwrap();
+        let c = a.try_clone().unwrap();
+        let std_b: std::os::unix::net::UnixStream = b.into();
+        let fd: OwnedFd = c.into();
+        let _s = Socket::from(fd);
+        drop(std_b);
+    });
+    no_leak("timeouts", || {
+        let (a, _b) = UnixStream::pair().unwrap();
+        a.set_timeout(Some(Duration::from_millis(5))).unwrap();
+        assert_eq!(a.recv(&mut [0u8; 1]).unwrap_err(), Error::Timeout);
+        let l = TcpListener::bind(v4).unwrap();
+        l.set_timeout(Some(Duration::from_millis(5))).unwrap();
+        assert_eq!(l.accept().unwrap_err(), Error::Timeout);
+    });
+    no_leak("typed conversion failure", || {
+        let udp = Socket::new(Family::Inet, Type::Dgram, Protocol::DEFAULT).unwrap();
+        assert!(TcpStream::try_from(udp).is_err());
+    });
+}

@@ -1,0 +1,214 @@
+//! Proof that the library never allocates: a global allocator that counts allocations made on
+//! this thread while armed, around a tour of the public API. Any allocation fails the test.
+
+mod common;
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::fmt::Write as _;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use baresock::*;
+
+struct Counting;
+
+static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+
+thread_local! {
+    static ARMED: Cell<bool> = const { Cell::new(false) };
+}
+
+// SAFETY: forwards to the system allocator; the counter has no effect on memory.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        if ARMED.with(Cell::get) {
+            ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        }
+        // SAFETY: the caller's contract is passed on.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: the caller's contract is passed on.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        if ARMED.with(Cell::get) {
+            ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        }
+        // SAFETY: the caller's contract is passed on.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// Runs `f` armed and returns how many allocations it made.
+fn allocations_in(f: impl FnOnce()) -> usize {
+    let before = ALLOCATIONS.load(Ordering::Relaxed);
+    ARMED.with(|a| a.set(true));
+    f();
+    ARMED.with(|a| a.set(false));
+    ALLOCATIONS.load(Ordering::Relaxed) - before
+}
+
+/// A `fmt::Write` into a fixed buffer, to format without allocating.
+struct Fixed {
+    buf: [u8; 256],
+    len: usize,
+}
+
+impl std::fmt::Write for Fixed {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let end = self.len + s.len();
+        self.buf
+            .get_mut(self.len..end)
+            .ok_or(std::fmt::Error)?
+            .copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
+#[test]
+fn the_public_api_never_allocates() {
+    // Prepared outside the armed region: the test's own strings and paths.
+    let dir = common::TempDir::new("noalloc");
+    let path = dir.path("s");
+    let v4: std::net::SocketAddr = "127.0.0.1:0".parse().unwrap();
+    let refused: SocketAddr = "127.0.0.1:1".parse().unwrap();
+    // Warm up lazily-initialized std state (thread-locals) so it is not counted.
+    let _ = std::thread::current();
+    let ipv6 = common::has_ipv6();
+
+    let n = allocations_in(|| {
+        // TCP through create_server/create_connection, with every stream call.
+        let server = create_server(
+            v4,
+            ServerOptions {
+                backlog: Some(8),
+                reuse_port: true,
+                dual_stack: false,
+            },
+        )
+        .unwrap();
+        let addr = server.local_addr().unwrap();
+        let client =
+            create_connection([refused, addr.into()], Some(Duration::from_secs(5)), None).unwrap();
+        let (conn, peer) = server.accept().unwrap();
+        assert_eq!(peer, client.local_addr().unwrap());
+        client.send_all(b"no heap").unwrap();
+        let mut buf = [0u8; 64];
+        let n = conn.peek(&mut buf).unwrap();
+        assert_eq!(conn.recv(&mut buf[..n]).unwrap(), 7);
+        conn.send(b"x").unwrap();
+        client.recv(&mut buf).unwrap();
+        client.set_nodelay(true).unwrap();
+        client.set_ttl(9).unwrap();
+        let s = client.as_socket();
+        s.set_linger(Some(Duration::from_secs(1))).unwrap();
+        s.linger().unwrap();
+        s.set_keepalive(true).unwrap();
+        s.set_send_buffer_size(1 << 16).unwrap();
+        s.recv_buffer_size().unwrap();
+        s.set_kernel_recv_timeout(Some(Duration::from_secs(1)))
+            .unwrap();
+        s.kernel_recv_timeout().unwrap();
+        s.family().unwrap();
+        s.socket_type().unwrap();
+        s.protocol().unwrap();
+        s.take_error().unwrap();
+        let _ = client.try_clone().unwrap();
+        client.shutdown(Shutdown::Both).unwrap();
+        let _ = TcpListener::bind(v4).unwrap();
+        let _ = TcpStream::connect_timeout(addr, Duration::from_secs(1)).unwrap();
+        if ipv6 {
+            let six: SocketAddr = "[::]:0".parse().unwrap();
+            let _ = create_server(
+                six,
+                ServerOptions {
+                    dual_stack: true,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        }
+
+        // UDP, with truncation.
+        let a = UdpSocket::bind(v4).unwrap();
+        let b = UdpSocket::bind(v4).unwrap();
+        a.send_to(&[1u8; 100], b.local_addr().unwrap()).unwrap();
+        assert_eq!(
+            b.recv_from(&mut buf[..10]).unwrap_err(),
+            Error::Truncated { len: 100 }
+        );
+        a.send_to(b"ok", b.local_addr().unwrap()).unwrap();
+        b.peek_from(&mut buf).unwrap();
+        b.recv_from(&mut buf).unwrap();
+        a.connect(b.local_addr().unwrap()).unwrap();
+        a.send(b"c").unwrap();
+        b.recv(&mut buf).unwrap();
+        a.set_broadcast(true).unwrap();
+
+        // Unix: path, abstract, pairs, seqpacket.
+        let ua = UnixAddr::from_path(&path).unwrap();
+        let l = UnixListener::bind(ua).unwrap();
+        let c = UnixStream::connect(ua).unwrap();
+        let (sc, from) = l.accept().unwrap();
+        assert!(from.is_unnamed());
+        c.send_all(b"u").unwrap();
+        sc.recv(&mut buf).unwrap();
+        let abs = UnixAddr::new_abstract(b"baresock-noalloc").unwrap();
+        let d = UnixDatagram::bind(abs).unwrap();
+        UnixDatagram::unbound().unwrap().send_to(b"d", abs).unwrap();
+        d.recv_from(&mut buf).unwrap();
+        let (p, q) = UnixSeqpacket::pair().unwrap();
+        p.send(b"s").unwrap();
+        q.recv(&mut buf).unwrap();
+        let (x, y) = Socket::pair(Family::Unix, Type::Dgram, Protocol::DEFAULT).unwrap();
+        x.send(b"p").unwrap();
+        y.recv_from(&mut buf).unwrap();
+
+        // Timeouts, modes, and the errors they give.
+        let (t, _t2) = UnixStream::pair().unwrap();
+        t.set_timeout(Some(Duration::from_millis(5))).unwrap();
+        assert_eq!(t.recv(&mut buf).unwrap_err(), Error::Timeout);
+        t.set_nonblocking(true).unwrap();
+        assert_eq!(t.recv(&mut buf).unwrap_err(), Error::WouldBlock);
+        set_default_timeout(Some(Duration::from_secs(1)));
+        let _ = default_timeout();
+        set_default_timeout(None);
+
+        // fds in and out.
+        let dup = Socket::duplicate(rustix::fd::AsFd::as_fd(&t)).unwrap();
+        let owned: rustix::fd::OwnedFd = dup.into();
+        let back = Socket::from_fd(owned).unwrap();
+        let _ = UnixStream::try_from(back).unwrap();
+
+        // Errors, and formatting them and addresses into a fixed buffer.
+        let mut out = Fixed {
+            buf: [0; 256],
+            len: 0,
+        };
+        let e = TcpStream::connect(refused).unwrap_err();
+        write!(out, "{e} {} {ua} {abs}", addr).unwrap();
+        assert_eq!(
+            UnixAddr::new(&[b'a'; 200]).unwrap_err(),
+            Error::UnixPathTooLong { len: 200 }
+        );
+        let io: std::io::Error = e.into();
+        let _ = Error::from(io);
+        let _ = decode_sockaddr(&[0, 0, 0]);
+    });
+    assert_eq!(n, 0, "the library allocated {n} times");
+}
+
+#[test]
+fn the_counter_counts() {
+    // The proof is only as good as the counter: an allocation must show.
+    let n = allocations_in(|| drop(std::hint::black_box(vec![1u8; 10])));
+    assert_eq!(n, 1);
+}

@@ -1,0 +1,256 @@
+//! Timeout modes: blocking, non-blocking, deadlines on every blocking call, and signals.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use baresock::{
+    create_connection, Errno, Error, Family, PartialCause, Protocol, Socket, TcpListener,
+    TcpStream, Type, UdpSocket, UnixDatagram, UnixStream,
+};
+use common::*;
+
+const T: Duration = Duration::from_millis(100);
+/// A loose sanity bound: the test asserts nothing about how close to the deadline it returns.
+const SANITY: Duration = Duration::from_secs(5);
+
+fn assert_times_out<R: std::fmt::Debug>(what: &str, f: impl FnOnce() -> baresock::Result<R>) {
+    let start = Instant::now();
+    let r = f();
+    let took = start.elapsed();
+    assert!(
+        matches!(r, Err(e) if e.is_timeout()),
+        "{what}: expected a timeout, got {r:?}"
+    );
+    assert!(
+        took >= T,
+        "{what}: returned after {took:?}, before its {T:?} deadline"
+    );
+    assert!(took < SANITY, "{what}: took {took:?}");
+}
+
+#[test]
+fn each_blocking_call_times_out() {
+    let (a, _b) = UnixStream::pair().unwrap();
+    a.set_timeout(Some(T)).unwrap();
+    assert_eq!(a.timeout(), Some(T));
+    let mut buf = [0u8; 16];
+    assert_times_out("recv", || a.recv(&mut buf));
+    assert_times_out("peek", || a.peek(&mut buf));
+
+    let u = UdpSocket::bind(v4_any_port()).unwrap();
+    u.set_timeout(Some(T)).unwrap();
+    assert_times_out("recv_from", || u.recv_from(&mut buf));
+    assert_times_out("peek_from", || u.peek_from(&mut buf));
+
+    let l = TcpListener::bind(v4_any_port()).unwrap();
+    l.set_timeout(Some(T)).unwrap();
+    assert_times_out("accept", || l.accept());
+
+    // A full send buffer: send and send_all wait, then time out.
+    let (x, _y) = UnixStream::pair().unwrap();
+    x.set_timeout(Some(T)).unwrap();
+    let chunk = vec![0u8; 1 << 16];
+    let start = Instant::now();
+    let err = loop {
+        if let Err(e) = x.send(&chunk) {
+            break e;
+        }
+        assert!(start.elapsed() < SANITY);
+    };
+    assert_eq!(err, Error::Timeout);
+    assert_times_out("send", || x.send(&chunk));
+    assert_times_out("send_all", || x.send_all(&chunk));
+
+    let (d, _e) = UnixDatagram::pair().unwrap();
+    d.set_timeout(Some(T)).unwrap();
+    assert_times_out("datagram recv", || d.recv(&mut buf));
+}
+
+#[test]
+fn send_all_has_one_deadline_and_reports_what_went_out() {
+    let (x, y) = UnixStream::pair().unwrap();
+    x.as_socket().set_send_buffer_size(4096).unwrap();
+    y.as_socket().set_recv_buffer_size(4096).unwrap();
+    x.set_timeout(Some(T)).unwrap();
+    let big = vec![1u8; 4 << 20];
+    let start = Instant::now();
+    let err = x.send_all(&big).unwrap_err();
+    assert!(start.elapsed() >= T);
+    match err {
+        Error::Partial {
+            sent,
+            cause: PartialCause::Timeout,
+        } => assert!(sent > 0 && sent < big.len()),
+        other => panic!("expected a partial send, got {other:?}"),
+    }
+}
+
+#[test]
+fn non_blocking_mode_returns_would_block_at_once() {
+    let (a, _b) = UnixStream::pair().unwrap();
+    a.set_nonblocking(true).unwrap();
+    assert_eq!(a.timeout(), Some(Duration::ZERO));
+    let mut buf = [0u8; 4];
+    let start = Instant::now();
+    assert_eq!(a.recv(&mut buf).unwrap_err(), Error::WouldBlock);
+    assert!(start.elapsed() < SANITY);
+    assert!(Error::WouldBlock.is_would_block() && !Error::WouldBlock.is_timeout());
+    // And back to blocking.
+    a.set_nonblocking(false).unwrap();
+    assert_eq!(a.timeout(), None);
+    // A per-call DONT_WAIT never waits, whatever the mode.
+    a.set_timeout(Some(T)).unwrap();
+    assert_eq!(
+        a.as_socket()
+            .recv_with(&mut buf, baresock::RecvFlags::DONT_WAIT)
+            .unwrap_err(),
+        Error::WouldBlock
+    );
+}
+
+#[test]
+fn non_blocking_connect_is_in_progress() {
+    // A listener whose queue is full drops SYNs, so a connect cannot finish at once.
+    let l = Socket::new(Family::Inet, Type::Stream, Protocol::DEFAULT).unwrap();
+    l.bind(v4_any_port()).unwrap();
+    l.listen(0).unwrap();
+    let addr = l.local_addr().unwrap();
+    let mut fillers = Vec::new();
+    for _ in 0..4 {
+        if let Ok(s) = create_connection(addr, Some(Duration::from_millis(200)), None) {
+            fillers.push(s);
+        }
+    }
+    let s = Socket::new(Family::Inet, Type::Stream, Protocol::DEFAULT).unwrap();
+    s.set_nonblocking(true).unwrap();
+    assert_eq!(s.connect(addr).unwrap_err(), Error::Os(Errno::INPROGRESS));
+}
+
+#[test]
+fn connect_meets_its_deadline() {
+    // A full accept queue: the kernel drops further SYNs, so connects hang until the deadline.
+    let l = Socket::new(Family::Inet, Type::Stream, Protocol::DEFAULT).unwrap();
+    l.bind(v4_any_port()).unwrap();
+    l.listen(0).unwrap();
+    let addr = l.local_addr().unwrap();
+    let mut fillers = Vec::new();
+    let mut timed_out = false;
+    for _ in 0..8 {
+        let start = Instant::now();
+        match create_connection(addr, Some(T), None) {
+            Ok(s) => fillers.push(s),
+            Err(e) => {
+                assert_eq!(e, Error::Timeout);
+                let took = start.elapsed();
+                assert!(took >= T && took < SANITY, "{took:?}");
+                timed_out = true;
+                break;
+            }
+        }
+    }
+    assert!(timed_out, "the accept queue never filled");
+    // connect_timeout (std's spelling) too, which then restores the default mode.
+    let start = Instant::now();
+    assert_eq!(
+        TcpStream::connect_timeout(addr, T).unwrap_err(),
+        Error::Timeout
+    );
+    assert!(start.elapsed() >= T);
+}
+
+#[test]
+fn kernel_timeouts_are_separate_options() {
+    let (a, _b) = UnixStream::pair().unwrap();
+    let s = a.as_socket();
+    assert_eq!(s.kernel_recv_timeout().unwrap(), None);
+    s.set_kernel_recv_timeout(Some(Duration::from_millis(1500)))
+        .unwrap();
+    assert_eq!(
+        s.kernel_recv_timeout().unwrap(),
+        Some(Duration::from_millis(1500))
+    );
+    // The kernel keeps these in scheduler ticks: tiny values read back rounded up to one tick,
+    // and a sub-microsecond one rounds up rather than turning the option off.
+    for tiny in [Duration::from_micros(1), Duration::from_nanos(1)] {
+        s.set_kernel_send_timeout(Some(tiny)).unwrap();
+        let got = s.kernel_send_timeout().unwrap().expect("still on");
+        assert!(got >= tiny && got <= Duration::from_millis(10), "{got:?}");
+    }
+    s.set_kernel_send_timeout(None).unwrap();
+    assert_eq!(s.kernel_send_timeout().unwrap(), None);
+    // In blocking mode, the kernel's timeout running out is a timeout, not "would block".
+    s.set_kernel_recv_timeout(Some(T)).unwrap();
+    let mut buf = [0u8; 4];
+    assert_times_out("recv with SO_RCVTIMEO", || a.recv(&mut buf));
+}
+
+extern "C" fn on_signal(_: libc::c_int) {}
+
+/// Installs a SIGUSR1 handler without SA_RESTART, so blocking calls see EINTR.
+fn install_handler() {
+    // SAFETY: a valid sigaction with a handler that does nothing.
+    unsafe {
+        let mut sa: libc::sigaction = std::mem::zeroed();
+        sa.sa_sigaction = on_signal as *const () as usize;
+        sa.sa_flags = 0;
+        libc::sigemptyset(&mut sa.sa_mask);
+        assert_eq!(libc::sigaction(libc::SIGUSR1, &sa, std::ptr::null_mut()), 0);
+    }
+}
+
+/// Runs `f` on a thread that a second thread keeps signalling, and returns f's result.
+fn under_signals<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> R {
+    install_handler();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let worker = std::thread::spawn(move || {
+        // SAFETY: pthread_self has no preconditions.
+        tx.send(unsafe { libc::pthread_self() }).unwrap();
+        f()
+    });
+    let tid = rx.recv().unwrap();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let stop2 = stop.clone();
+    let pest = std::thread::spawn(move || {
+        while !stop2.load(std::sync::atomic::Ordering::Relaxed) {
+            // SAFETY: `tid` is a live thread until `stop` is set after it was joined.
+            unsafe { libc::pthread_kill(tid, libc::SIGUSR1) };
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    });
+    let r = worker.join().unwrap();
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    pest.join().unwrap();
+    r
+}
+
+#[test]
+fn signals_do_not_cut_deadlines_short() {
+    let (a, b) = UnixStream::pair().unwrap();
+    a.set_timeout(Some(Duration::from_millis(300))).unwrap();
+    let (r, took) = under_signals(move || {
+        let start = Instant::now();
+        let mut buf = [0u8; 4];
+        let r = a.recv(&mut buf);
+        (r, start.elapsed())
+    });
+    assert_eq!(r, Err(Error::Timeout));
+    assert!(took >= Duration::from_millis(300), "{took:?}");
+    drop(b);
+}
+
+#[test]
+fn signals_do_not_surface_from_blocking_calls() {
+    let (a, b) = UnixStream::pair().unwrap();
+    let writer = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(200));
+        b.send_all(b"late").unwrap();
+        b
+    });
+    let r = under_signals(move || {
+        let mut buf = [0u8; 4];
+        a.recv(&mut buf).map(|n| buf[..n].to_vec())
+    });
+    assert_eq!(r.unwrap(), b"late");
+    writer.join().unwrap();
+}
