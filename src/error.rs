@@ -303,10 +303,16 @@ impl fmt::Display for Error {
             Error::UnixPathNul => f.write_str("Unix socket path contains a NUL byte"),
             Error::UnixPathEmpty => f.write_str("Unix socket path is empty"),
             Error::FamilyMismatch { socket, addr } => {
-                write!(f, "{addr:?} address given to a {socket:?} socket")
+                write!(
+                    f,
+                    "an address of family {addr:?} given to a socket of family {socket:?}"
+                )
             }
             Error::TypeMismatch { expected, found } => {
-                write!(f, "a {expected:?} socket is needed, this one is {found:?}")
+                write!(
+                    f,
+                    "a socket of type {expected:?} is needed, this one is of type {found:?}"
+                )
             }
             Error::UnknownFamily(n) => write!(f, "unsupported address family {n}"),
             Error::UnknownType(n) => write!(f, "unsupported socket type {n}"),

@@ -91,6 +91,11 @@ pub use socket::{FromFdError, RecvFlags, SendFlags, Shutdown, Socket};
 pub use time::{default_timeout, set_default_timeout};
 pub use types::{Family, Protocol, Type};
 
+/// The README's example, compiled and run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 /// Decodes a `sockaddr` from the kernel's bytes (family field first, in native byte order).
 ///
 /// What every address the crate receives goes through; public so that tools and fuzzers can

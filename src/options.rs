@@ -30,11 +30,7 @@ macro_rules! bool_option {
             set_int(self.as_fd(), $level, $name, i32::from(on))
         }
 
-        /// Whether the option of [`
-        #[doc = stringify!($set)]
-        /// `](Self::
-        #[doc = stringify!($set)]
-        /// ) is on.
+        #[doc = concat!("Whether the option [`", stringify!($set), "`](Self::", stringify!($set), ") sets is on.")]
         #[doc(alias = $alias)]
         pub fn $get(&self) -> Result<bool> {
             get_int(self.as_fd(), $level, $name).map(|v| v != 0)

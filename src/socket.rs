@@ -321,7 +321,7 @@ impl Socket {
     }
 }
 
-/// Blocking operations. Each goes through [`Socket::io`], where the timeout mode and `EINTR`
+/// Blocking operations. Each goes through one private function, where the timeout mode and `EINTR`
 /// are handled for all of them.
 impl Socket {
     /// Runs one system call under the socket's timeout mode: retried on `EINTR`; on `EAGAIN`,

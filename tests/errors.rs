@@ -3,8 +3,6 @@
 
 mod common;
 
-use std::io::ErrorKind;
-
 use baresock::{
     create_server, decode_sockaddr, Errno, Error, Family, HostError, PartialCause, ResolveError,
     ServerOptions, Type,
@@ -86,8 +84,10 @@ fn display_names_the_errno_and_the_details() {
     }
 }
 
+#[cfg(feature = "std")]
 #[test]
 fn io_error_conversions_keep_the_kind() {
+    use std::io::ErrorKind;
     let io = std::io::Error::from(Error::Timeout);
     assert_eq!(io.kind(), ErrorKind::TimedOut);
     assert_eq!(Error::from(io), Error::Timeout);

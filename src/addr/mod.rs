@@ -192,7 +192,7 @@ impl defmt::Format for SocketAddr {
 }
 
 /// Values that name one or more socket addresses to try in turn, like `std::net::ToSocketAddrs`
-/// but without allocation: [`create_connection`](crate::Socket::create_connection) tries each.
+/// but without allocation: [`create_connection`](crate::create_connection) tries each.
 ///
 /// Implemented for every address type of this crate and of `core::net`, `(ip, port)` pairs,
 /// and slices and arrays of [`SocketAddr`].

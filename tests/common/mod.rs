@@ -63,6 +63,12 @@ impl Drop for TempDir {
     }
 }
 
+/// A Unix path-name address for a path (without the `std` feature's `UnixAddr::from_path`).
+pub fn unix_addr(path: &std::path::Path) -> baresock::UnixAddr {
+    use std::os::unix::ffi::OsStrExt;
+    baresock::UnixAddr::new(path.as_os_str().as_bytes()).unwrap()
+}
+
 /// Open fds of this process.
 pub fn open_fds() -> usize {
     std::fs::read_dir("/proc/self/fd")

@@ -53,7 +53,11 @@ impl Report {
             row.step,
             status,
             row.time.as_secs_f64(),
-            if row.note.is_empty() { String::new() } else { format!(" ({})", row.note) }
+            if row.note.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", row.note)
+            }
         );
         self.rows.push(row);
     }
@@ -65,9 +69,27 @@ impl Report {
     /// The table printed at the end of `cargo xtask test`.
     pub fn table(&self) -> String {
         let mut out = String::new();
-        let w_arch = self.rows.iter().map(|r| r.arch.len()).max().unwrap_or(4).max(4);
-        let w_tier = self.rows.iter().map(|r| r.tier.len()).max().unwrap_or(4).max(4);
-        let w_step = self.rows.iter().map(|r| r.step.len()).max().unwrap_or(4).max(4);
+        let w_arch = self
+            .rows
+            .iter()
+            .map(|r| r.arch.len())
+            .max()
+            .unwrap_or(4)
+            .max(4);
+        let w_tier = self
+            .rows
+            .iter()
+            .map(|r| r.tier.len())
+            .max()
+            .unwrap_or(4)
+            .max(4);
+        let w_step = self
+            .rows
+            .iter()
+            .map(|r| r.step.len())
+            .max()
+            .unwrap_or(4)
+            .max(4);
         let _ = writeln!(
             out,
             "{:w_arch$}  {:w_tier$}  {:w_step$}  {:>6}  {:>6}  {:>7}  {:>7}  result",
@@ -87,7 +109,11 @@ impl Report {
                 r.counts.skipped,
                 r.time.as_secs_f64(),
                 if r.ok { "ok" } else { "FAILED" },
-                if r.note.is_empty() { String::new() } else { format!(": {}", r.note) },
+                if r.note.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", r.note)
+                },
             );
         }
         let secs: f64 = self.rows.iter().map(|r| r.time.as_secs_f64()).sum();
@@ -134,7 +160,10 @@ pub fn parse_libtest(output: &str) -> (Counts, Vec<String>) {
         if let Some(rest) = line.strip_prefix("test result: ") {
             // "ok. 12 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out; finished in 0.01s"
             for part in rest.split(';') {
-                let part = part.trim().trim_start_matches("ok. ").trim_start_matches("FAILED. ");
+                let part = part
+                    .trim()
+                    .trim_start_matches("ok. ")
+                    .trim_start_matches("FAILED. ");
                 let mut it = part.split_whitespace();
                 if let (Some(n), Some(what)) = (it.next(), it.next()) {
                     let n: u32 = n.parse().unwrap_or(0);
@@ -162,7 +191,14 @@ mod tests {
     fn counts_and_skips() {
         let out = "running 3 tests\ntest a ... ok\ntest b ... ok\ntest c ... ok\n\nsuccesses:\n\n---- b stdout ----\nskipped: no CAN on this kernel\n\n---- c stdout ----\nhello\n\nsuccesses:\n    a\n    b\n    c\n\ntest result: ok. 3 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s\n\nrunning 1 test\ntest d ... FAILED\n\ntest result: FAILED. 0 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s\n";
         let (c, reasons) = parse_libtest(out);
-        assert_eq!(c, Counts { passed: 2, failed: 1, skipped: 1 });
+        assert_eq!(
+            c,
+            Counts {
+                passed: 2,
+                failed: 1,
+                skipped: 1
+            }
+        );
         assert_eq!(reasons, vec!["no CAN on this kernel".to_owned()]);
     }
 }

@@ -1,0 +1,305 @@
+//! Tier 1, the host: formatting, lints, the native test suite (as root where the machine gives
+//! it: packet, raw and namespace tests run then), docs, the tour, and the proofs that the
+//! library links no libc and builds for a target without one.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use crate::report::{parse_libtest, Counts, Report, Row};
+
+const ARCH: &str = "x86_64";
+const TIER: &str = "host";
+
+/// A command's combined output and whether it succeeded.
+struct Ran {
+    ok: bool,
+    output: String,
+    time: Duration,
+}
+
+fn run(cmd: &mut Command) -> Ran {
+    eprintln!("xtask: $ {}", show(cmd));
+    let start = Instant::now();
+    match cmd.output() {
+        Ok(out) => {
+            let mut output = String::from_utf8_lossy(&out.stdout).into_owned();
+            output.push_str(&String::from_utf8_lossy(&out.stderr));
+            Ran {
+                ok: out.status.success(),
+                output,
+                time: start.elapsed(),
+            }
+        }
+        Err(e) => Ran {
+            ok: false,
+            output: format!("could not run: {e}"),
+            time: start.elapsed(),
+        },
+    }
+}
+
+fn show(cmd: &Command) -> String {
+    let mut s = cmd.get_program().to_string_lossy().into_owned();
+    for a in cmd.get_args() {
+        s.push(' ');
+        s.push_str(&a.to_string_lossy());
+    }
+    s
+}
+
+/// The last lines of an output, for a failure note.
+fn tail(text: &str, n: usize) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(n)..].join("\n")
+}
+
+fn cargo(root: &Path, toolchain: Option<&str>) -> Command {
+    let mut c = match toolchain {
+        // A toolchain other than the current one goes through rustup.
+        Some(tc) => {
+            let mut c = Command::new("rustup");
+            c.args(["run", tc, "cargo"]);
+            c
+        }
+        None => Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())),
+    };
+    c.current_dir(root);
+    c
+}
+
+/// A step that passes or fails as a whole.
+fn step(
+    report: &mut Report,
+    name: &str,
+    cmd: &mut Command,
+    check: impl Fn(&str) -> Result<(), String>,
+) {
+    let r = run(cmd);
+    let verdict = if r.ok {
+        check(&r.output)
+    } else {
+        Err(tail(&r.output, 25))
+    };
+    if let Err(why) = &verdict {
+        eprintln!("{why}");
+    }
+    report.push(Row {
+        arch: ARCH.into(),
+        tier: TIER.into(),
+        step: name.into(),
+        counts: Counts::default(),
+        ok: verdict.is_ok(),
+        time: r.time,
+        note: verdict.err().map(|w| first_line(&w)).unwrap_or_default(),
+    });
+}
+
+fn first_line(s: &str) -> String {
+    s.lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .trim()
+        .chars()
+        .take(120)
+        .collect()
+}
+
+/// A test run, counted from libtest's output.
+fn tests(report: &mut Report, name: &str, cmd: &mut Command) {
+    let r = run(cmd);
+    let (counts, reasons) = parse_libtest(&r.output);
+    let ran_any = counts.passed + counts.failed + counts.skipped > 0;
+    let ok = r.ok && counts.failed == 0 && ran_any;
+    if !ok {
+        eprintln!("{}", tail(&r.output, 60));
+    }
+    let note = if !ok && !ran_any {
+        format!("no test ran: {}", first_line(&r.output))
+    } else if reasons.is_empty() {
+        String::new()
+    } else {
+        format!("skipped: {}", reasons.join("; "))
+    };
+    report.push(Row {
+        arch: ARCH.into(),
+        tier: TIER.into(),
+        step: name.into(),
+        counts,
+        ok,
+        time: r.time,
+        note,
+    });
+}
+
+/// Makes sure a rustup component is installed for a toolchain; rustup installs it if not.
+fn ensure_component(report: &mut Report, toolchain: &str, component: &str) -> bool {
+    let installed = Command::new("rustup")
+        .args(["component", "list", "--installed", "--toolchain", toolchain])
+        .output()
+        .map(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .any(|l| l.starts_with(component))
+        })
+        .unwrap_or(false);
+    if installed {
+        return true;
+    }
+    let mut cmd = Command::new("rustup");
+    cmd.args(["component", "add", component, "--toolchain", toolchain]);
+    let r = run(&mut cmd);
+    if !r.ok {
+        report.push(Row {
+            arch: ARCH.into(),
+            tier: TIER.into(),
+            step: format!("install {component} ({toolchain})"),
+            counts: Counts::default(),
+            ok: false,
+            time: r.time,
+            note: format!("run: {}", show(&cmd)),
+        });
+    }
+    r.ok
+}
+
+pub fn run_host(root: &Path, quick: bool, report: &mut Report) {
+    if ensure_component(report, "stable", "rustfmt") {
+        step(
+            report,
+            "fmt",
+            cargo(root, None).args(["fmt", "--all", "--", "--check"]),
+            |_| Ok(()),
+        );
+    }
+    if ensure_component(report, "stable", "clippy") {
+        step(
+            report,
+            "clippy",
+            cargo(root, None).args([
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ]),
+            |_| Ok(()),
+        );
+        step(
+            report,
+            "clippy (no default features)",
+            cargo(root, None).args([
+                "clippy",
+                "-p",
+                "baresock",
+                "--all-targets",
+                "--no-default-features",
+                "--",
+                "-D",
+                "warnings",
+            ]),
+            |_| Ok(()),
+        );
+        step(
+            report,
+            "clippy (defmt)",
+            cargo(root, None).args([
+                "clippy",
+                "-p",
+                "baresock",
+                "--features",
+                "defmt",
+                "--",
+                "-D",
+                "warnings",
+            ]),
+            |_| Ok(()),
+        );
+    }
+    tests(
+        report,
+        "test",
+        cargo(root, None).args(["test", "--workspace", "--", "--show-output"]),
+    );
+    tests(
+        report,
+        "test (no default features)",
+        cargo(root, None).args([
+            "test",
+            "-p",
+            "baresock",
+            "--no-default-features",
+            "--",
+            "--show-output",
+        ]),
+    );
+    step(
+        report,
+        "tour",
+        cargo(root, None).args(["run", "--quiet", "--example", "tour"]),
+        |out| {
+            if out.contains("tour complete") {
+                Ok(())
+            } else {
+                Err("the tour did not reach its end".into())
+            }
+        },
+    );
+    step(
+        report,
+        "doc",
+        cargo(root, None)
+            .args(["doc", "-p", "baresock", "--no-deps"])
+            .env("RUSTDOCFLAGS", "-D warnings"),
+        |_| Ok(()),
+    );
+    // No libc in the library's dependency graph, with or without std.
+    for (name, args) in [
+        (
+            "no libc (no default features)",
+            &[
+                "tree",
+                "-p",
+                "baresock",
+                "-e",
+                "normal",
+                "--no-default-features",
+            ][..],
+        ),
+        (
+            "no libc (std)",
+            &["tree", "-p", "baresock", "-e", "normal"][..],
+        ),
+    ] {
+        step(report, name, cargo(root, None).args(args), |out| match out
+            .lines()
+            .find(|l| l.contains(" libc v"))
+        {
+            Some(l) => Err(format!("libc is in the graph: {}", l.trim())),
+            None if out.contains("rustix v") => Ok(()),
+            None => Err("cargo tree printed no graph".into()),
+        });
+    }
+    if quick {
+        return;
+    }
+    // The library builds for a target that has no libc at all.
+    if ensure_component(report, "nightly", "rust-src") {
+        step(
+            report,
+            "no_std build (x86_64-unknown-linux-none)",
+            cargo(root, Some("nightly")).args([
+                "build",
+                "-p",
+                "baresock",
+                "--no-default-features",
+                "--target",
+                "x86_64-unknown-linux-none",
+                "-Zbuild-std=core",
+            ]),
+            |_| Ok(()),
+        );
+    }
+}
