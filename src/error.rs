@@ -111,6 +111,9 @@ pub enum Error {
     /// A duration does not fit the kernel field it is meant for (e.g. `SO_LINGER` takes whole
     /// seconds in a C `int`).
     DurationOutOfRange,
+    /// A zero duration was given where `std` rejects one: `set_read_timeout(Some(ZERO))` would
+    /// mean "never wait", which is [`set_nonblocking`](crate::Socket::set_nonblocking).
+    ZeroTimeout,
     /// A connect was asked for with no address to try.
     NoAddresses,
     /// `dual_stack` was asked of a server address that is not IPv6.
@@ -333,6 +336,9 @@ impl fmt::Display for Error {
             ),
             Error::DurationOutOfRange => {
                 f.write_str("duration does not fit the kernel's field for it")
+            }
+            Error::ZeroTimeout => {
+                f.write_str("a zero timeout is not a timeout; use non-blocking mode")
             }
             Error::NoAddresses => f.write_str("no address to connect to"),
             Error::DualStackNeedsIpv6 => f.write_str("a dual-stack server needs an IPv6 address"),

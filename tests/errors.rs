@@ -49,6 +49,7 @@ fn every_variant() -> Vec<Error> {
             got: 4,
         },
         Error::DurationOutOfRange,
+        Error::ZeroTimeout,
         Error::NoAddresses,
         Error::DualStackNeedsIpv6,
         Error::DualStackUnavailable(Errno::AFNOSUPPORT),

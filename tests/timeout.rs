@@ -65,6 +65,104 @@ fn each_blocking_call_times_out() {
     let (d, _e) = UnixDatagram::pair().unwrap();
     d.set_timeout(Some(T)).unwrap();
     assert_times_out("datagram recv", || d.recv(&mut buf));
+
+    // send_to into a receiver whose queue is full waits, then times out.
+    let name = format!("baresock-timeout-{}", std::process::id());
+    let addr = baresock::UnixAddr::new_abstract(name.as_bytes()).unwrap();
+    let _receiver = UnixDatagram::bind(addr).unwrap();
+    let sender = UnixDatagram::unbound().unwrap();
+    sender.set_timeout(Some(T)).unwrap();
+    let start = Instant::now();
+    let err = loop {
+        if let Err(e) = sender.send_to(&buf, addr) {
+            break e;
+        }
+        assert!(start.elapsed() < SANITY);
+    };
+    assert_eq!(err, Error::Timeout);
+    assert_times_out("send_to", || sender.send_to(&buf, addr));
+}
+
+#[cfg(feature = "std")]
+#[test]
+fn std_style_timeout_methods_map_onto_the_mode() {
+    let (a, _b) = UnixStream::pair().unwrap();
+    a.set_read_timeout(Some(T)).unwrap();
+    assert_eq!(a.read_timeout().unwrap(), Some(T));
+    assert_eq!(
+        a.write_timeout().unwrap(),
+        Some(T),
+        "one timeout covers both directions"
+    );
+    assert_eq!(a.timeout(), Some(T));
+    assert_eq!(
+        a.set_write_timeout(Some(Duration::ZERO)).unwrap_err(),
+        Error::ZeroTimeout
+    );
+    let mut buf = [0u8; 4];
+    assert_times_out("read via std::io::Read", || {
+        use std::io::Read;
+        (&a).read(&mut buf).map_err(Error::from)
+    });
+    a.set_nonblocking(true).unwrap();
+    assert_eq!(
+        a.read_timeout().unwrap(),
+        None,
+        "std reports non-blocking sockets as no timeout"
+    );
+    a.set_read_timeout(None).unwrap();
+    assert_eq!(a.timeout(), None);
+    let u = UdpSocket::bind(v4_any_port()).unwrap();
+    u.set_write_timeout(Some(T)).unwrap();
+    assert_eq!(u.read_timeout().unwrap(), Some(T));
+}
+
+#[test]
+fn connect_into_a_namespace_that_drops_everything_meets_its_deadline() {
+    if !is_root() {
+        skip!("creating a network namespace needs root");
+    }
+    if under_qemu_user() {
+        skip!("qemu-user does not emulate unshare(CLONE_NEWNET) with a veth pair reliably");
+    }
+    if std::process::Command::new("ip").arg("-V").output().is_err() {
+        skip!("no `ip` command (iproute2) on this machine");
+    }
+    // On its own thread: unshare(CLONE_NEWNET) moves only the calling thread, and the `ip`
+    // commands it forks inherit its namespace. 10.99.0.2 sits on a veth whose far end has no
+    // address, so nothing ever answers: the SYN waits on ARP until the deadline passes.
+    let r = std::thread::spawn(|| {
+        // SAFETY: only the network namespace changes; this thread shares no state that
+        // depends on it, and it ends when the test is done.
+        unsafe { rustix::thread::unshare_unsafe(rustix::thread::UnshareFlags::NEWNET) }
+            .map_err(|e| format!("unshare: {e}"))?;
+        for args in [
+            &["link", "add", "bs0", "type", "veth", "peer", "name", "bs1"][..],
+            &["addr", "add", "10.99.0.1/24", "dev", "bs0"],
+            &["link", "set", "bs0", "up"],
+            &["link", "set", "bs1", "up"],
+        ] {
+            let out = std::process::Command::new("ip")
+                .args(args)
+                .output()
+                .map_err(|e| e.to_string())?;
+            if !out.status.success() {
+                return Err(format!(
+                    "ip {args:?}: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                ));
+            }
+        }
+        let dest: std::net::SocketAddr = "10.99.0.2:80".parse().unwrap();
+        let start = Instant::now();
+        let r = create_connection(dest, Some(T), None);
+        Ok((r.map(drop), start.elapsed()))
+    })
+    .join()
+    .unwrap();
+    let (r, took) = r.expect("namespace set-up");
+    assert_eq!(r, Err(Error::Timeout));
+    assert!(took >= T && took < SANITY, "{took:?}");
 }
 
 #[test]

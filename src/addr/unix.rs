@@ -34,6 +34,7 @@ pub struct UnixAddr {
 
 /// What kind of Unix address a [`UnixAddr`] is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum UnixAddrKind<'a> {
     /// A file-system path name.
     Pathname(&'a [u8]),

@@ -3,7 +3,7 @@
 use core::net::SocketAddr as InetAddr;
 use core::time::Duration;
 
-use super::{connected_io, typed_socket};
+use super::{connected_io, std_timeouts, typed_socket};
 use crate::{Error, Family, Protocol, Result, Shutdown, Socket, SocketAddr, ToSocketAddrs, Type};
 
 /// The IP address of a socket address the kernel returned for an IP socket.
@@ -39,6 +39,7 @@ fn each_addr<A: ToSocketAddrs + ?Sized, T>(
 
 /// Options of [`create_server`] (Python's `create_server` keywords).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct ServerOptions {
     /// The `listen` backlog; `None` for the kernel's maximum (`net.core.somaxconn`).
     pub backlog: Option<u32>,
@@ -241,6 +242,7 @@ typed_socket!(
     UdpSocket, [Inet, Inet6], Dgram
 );
 connected_io!(UdpSocket);
+std_timeouts!(TcpStream, UdpSocket);
 
 impl UdpSocket {
     /// Binds to the first of `addrs` that works.

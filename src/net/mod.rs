@@ -159,4 +159,40 @@ macro_rules! connected_io {
     };
 }
 
-pub(crate) use {connected_io, typed_socket};
+/// `std::net`'s timeout methods, for the types that have them there (feature `std`).
+///
+/// A socket here has one timeout for every operation (Python's model), so the read and the
+/// write timeout are the same setting: setting one sets both. As in `std`, a zero duration is
+/// refused ([`Error::ZeroTimeout`](crate::Error::ZeroTimeout)).
+macro_rules! std_timeouts {
+    ($($name:ident),*) => {$(
+        #[cfg(feature = "std")]
+        impl $name {
+            /// Sets the socket's timeout, for reading and writing alike (see the
+            /// [crate's timeout model](crate::Socket#timeouts)); `None` is blocking.
+            pub fn set_read_timeout(&self, timeout: Option<core::time::Duration>) -> $crate::Result<()> {
+                if timeout == Some(core::time::Duration::ZERO) {
+                    return Err($crate::Error::ZeroTimeout);
+                }
+                self.inner.set_timeout(timeout)
+            }
+
+            /// The same as [`set_read_timeout`](Self::set_read_timeout): one timeout covers both.
+            pub fn set_write_timeout(&self, timeout: Option<core::time::Duration>) -> $crate::Result<()> {
+                self.set_read_timeout(timeout)
+            }
+
+            /// The socket's timeout; `None` when blocking (or non-blocking, as `std` reports it).
+            pub fn read_timeout(&self) -> $crate::Result<Option<core::time::Duration>> {
+                Ok(self.inner.timeout().filter(|t| !t.is_zero()))
+            }
+
+            /// The same as [`read_timeout`](Self::read_timeout).
+            pub fn write_timeout(&self) -> $crate::Result<Option<core::time::Duration>> {
+                self.read_timeout()
+            }
+        }
+    )*};
+}
+
+pub(crate) use {connected_io, std_timeouts, typed_socket};

@@ -1,6 +1,6 @@
 //! Unix sockets: stream, datagram and seqpacket (unix(7)).
 
-use super::{connected_io, typed_socket};
+use super::{connected_io, std_timeouts, typed_socket};
 use crate::{Family, Protocol, Result, Socket, SocketAddr, Type, UnixAddr};
 
 fn unix(a: SocketAddr) -> Result<UnixAddr> {
@@ -170,6 +170,7 @@ typed_socket!(
     UnixSeqpacket, [Unix], SeqPacket
 );
 connected_io!(UnixSeqpacket);
+std_timeouts!(UnixStream, UnixDatagram, UnixSeqpacket);
 unix_addrs!(UnixSeqpacket);
 
 impl UnixSeqpacket {
