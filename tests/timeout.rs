@@ -297,29 +297,52 @@ fn install_handler() {
     }
 }
 
+/// A thread id to signal from another thread (on musl `pthread_t` is a pointer, not `Send`).
+struct Tid(libc::pthread_t);
+// SAFETY: a thread id is only an identifier; `pthread_kill` may be called with it from any thread.
+unsafe impl Send for Tid {}
+
+impl Tid {
+    fn signal(&self) {
+        // SAFETY: `under_signals` stops signalling before it lets the thread's id go stale.
+        unsafe { libc::pthread_kill(self.0, libc::SIGUSR1) };
+    }
+}
+
 /// Runs `f` on a thread that a second thread keeps signalling, and returns f's result.
 fn under_signals<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> R {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+
+    /// Sets the flag when dropped, so the signalling stops even if `f` panics.
+    struct StopOnDrop(Arc<AtomicBool>);
+    impl Drop for StopOnDrop {
+        fn drop(&mut self) {
+            self.0.store(true, Ordering::Relaxed);
+        }
+    }
+
     install_handler();
+    let stop = Arc::new(AtomicBool::new(false));
     let (tx, rx) = std::sync::mpsc::channel();
+    let guard = StopOnDrop(stop.clone());
     let worker = std::thread::spawn(move || {
+        let _guard = guard;
         // SAFETY: pthread_self has no preconditions.
-        tx.send(unsafe { libc::pthread_self() }).unwrap();
+        tx.send(Tid(unsafe { libc::pthread_self() })).unwrap();
         f()
     });
     let tid = rx.recv().unwrap();
-    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let stop2 = stop.clone();
+    // The worker is joined only after the signalling has stopped, so `tid` never goes stale
+    // while it is signalled (an exited thread's id stays valid until it is joined).
     let pest = std::thread::spawn(move || {
-        while !stop2.load(std::sync::atomic::Ordering::Relaxed) {
-            // SAFETY: `tid` is a live thread until `stop` is set after it was joined.
-            unsafe { libc::pthread_kill(tid, libc::SIGUSR1) };
+        while !stop.load(Ordering::Relaxed) {
+            tid.signal();
             std::thread::sleep(Duration::from_millis(5));
         }
     });
-    let r = worker.join().unwrap();
-    stop.store(true, std::sync::atomic::Ordering::Relaxed);
     pest.join().unwrap();
-    r
+    worker.join().unwrap()
 }
 
 #[test]
