@@ -68,6 +68,13 @@ pub enum Error {
     /// A Unix socket path name is empty (use [`UnixAddr::unnamed`](crate::UnixAddr::unnamed)
     /// for an unnamed address).
     UnixPathEmpty,
+    /// An interface or congestion-control name is longer than the kernel's 15 bytes.
+    NameTooLong {
+        /// The length that was given.
+        len: usize,
+    },
+    /// An interface or congestion-control name contains a NUL byte.
+    NameNul,
     /// An address of one family was given to a socket of another.
     FamilyMismatch {
         /// The socket's family.
@@ -305,6 +312,10 @@ impl fmt::Display for Error {
             ),
             Error::UnixPathNul => f.write_str("Unix socket path contains a NUL byte"),
             Error::UnixPathEmpty => f.write_str("Unix socket path is empty"),
+            Error::NameTooLong { len } => {
+                write!(f, "name of {len} bytes is longer than the kernel's 15")
+            }
+            Error::NameNul => f.write_str("name contains a NUL byte"),
             Error::FamilyMismatch { socket, addr } => {
                 write!(
                     f,

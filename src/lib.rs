@@ -72,22 +72,27 @@ extern crate std;
 
 mod addr;
 mod error;
+mod name;
 mod net;
 mod options;
 mod socket;
 #[cfg(feature = "std")]
 mod std_impls;
 mod sys;
+mod tcp_info;
 mod time;
 mod types;
 
 pub use addr::{SocketAddr, ToSocketAddrs, UnixAddr, UnixAddrKind, UNIX_PATH_MAX};
 pub use error::{Errno, Error, HostError, PartialCause, ResolveError, Result};
+pub use name::{ShortName, SHORT_NAME_MAX};
 pub use net::{
     create_connection, create_server, ServerOptions, TcpListener, TcpStream, UdpSocket,
     UnixDatagram, UnixListener, UnixSeqpacket, UnixSeqpacketListener, UnixStream,
 };
+pub use options::MulticastInterface;
 pub use socket::{FromFdError, RecvFlags, SendFlags, Shutdown, Socket};
+pub use tcp_info::TcpInfo;
 pub use time::{default_timeout, set_default_timeout};
 pub use types::{Family, Protocol, Type};
 

@@ -2,14 +2,15 @@
 //! setters `set_x()`; every call goes through the one raw `getsockopt`/`setsockopt` pair in
 //! `sys`, so an odd answer from the kernel is a named error, never a panic.
 
+use core::net::{Ipv4Addr, Ipv6Addr};
 use core::time::Duration;
 
 use linux_raw_sys::net as k;
 use rustix::fd::{AsFd, BorrowedFd};
 use rustix::io::Errno;
 
-use crate::sys::sockopt::{self, Linger, OldTimeval, SockTimeval};
-use crate::{Error, Result, Socket};
+use crate::sys::sockopt::{self, IpMreqn, Ipv6Mreq, Linger, OldTimeval, SockTimeval};
+use crate::{Error, Result, ShortName, Socket, TcpInfo, SHORT_NAME_MAX};
 
 #[inline]
 fn get_int(fd: BorrowedFd<'_>, level: u32, name: u32) -> Result<i32> {
@@ -278,5 +279,482 @@ impl Socket {
     bool_option!(
         /// Sends segments as soon as possible, without Nagle's delay (`TCP_NODELAY`).
         "TCP_NODELAY", k::IPPROTO_TCP as u32, k::TCP_NODELAY, nodelay, set_nodelay
+    );
+}
+
+/// Which interface a multicast group is joined on, or sent from (IPv4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum MulticastInterface {
+    /// Let the kernel choose by its routing table.
+    #[default]
+    Any,
+    /// The interface with this local address.
+    Address(Ipv4Addr),
+    /// The interface with this index.
+    Index(u32),
+}
+
+#[cfg(feature = "defmt")]
+impl defmt::Format for MulticastInterface {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        match self {
+            MulticastInterface::Any => defmt::write!(f, "Any"),
+            MulticastInterface::Address(a) => defmt::write!(f, "Address({})", a.octets()),
+            MulticastInterface::Index(i) => defmt::write!(f, "Index({})", i),
+        }
+    }
+}
+
+impl MulticastInterface {
+    fn mreqn(self, group: Ipv4Addr) -> Result<IpMreqn> {
+        let (address, ifindex) = match self {
+            MulticastInterface::Any => (Ipv4Addr::UNSPECIFIED, 0),
+            MulticastInterface::Address(a) => (a, 0),
+            MulticastInterface::Index(i) => (Ipv4Addr::UNSPECIFIED, index_arg(i)?),
+        };
+        Ok(IpMreqn {
+            multiaddr: group.octets(),
+            address: address.octets(),
+            ifindex,
+        })
+    }
+}
+
+/// An interface index for the kernel's `int`; indexes never reach `i32::MAX`.
+fn index_arg(index: u32) -> Result<i32> {
+    i32::try_from(index).map_err(|_| Error::Os(Errno::NODEV))
+}
+
+/// A whole-unit duration for a kernel `int`, rounded up so a small one does not become zero.
+fn units_arg(d: Duration, unit: Duration) -> Result<i32> {
+    let n = d.as_nanos().div_ceil(unit.as_nanos());
+    i32::try_from(n).map_err(|_| Error::DurationOutOfRange)
+}
+
+const IP: u32 = k::IPPROTO_IP as u32;
+const IPV6: u32 = k::IPPROTO_IPV6 as u32;
+const TCP: u32 = k::IPPROTO_TCP as u32;
+
+/// Socket-level options (`SOL_SOCKET`) beyond the everyday ones: socket(7).
+impl Socket {
+    /// Sends and receives only through the named interface (`SO_BINDTODEVICE`); `None`
+    /// removes the binding. Needs `CAP_NET_RAW` unless binding to the interface already bound.
+    #[doc(alias = "SO_BINDTODEVICE")]
+    pub fn set_bind_device(&self, interface: Option<&ShortName>) -> Result<()> {
+        let name = interface.map_or(&[][..], ShortName::as_bytes_with_nul);
+        sockopt::set_bytes(self.as_fd(), k::SOL_SOCKET, k::SO_BINDTODEVICE, name)
+    }
+
+    /// The interface the socket is bound to (`SO_BINDTODEVICE`), if any.
+    #[doc(alias = "SO_BINDTODEVICE")]
+    pub fn bind_device(&self) -> Result<Option<ShortName>> {
+        let mut buf = [0u8; SHORT_NAME_MAX + 1];
+        let n = sockopt::get_bytes(self.as_fd(), k::SOL_SOCKET, k::SO_BINDTODEVICE, &mut buf)?;
+        if n == 0 || buf[0] == 0 {
+            return Ok(None);
+        }
+        ShortName::from_kernel(&buf[..n])
+            .map(Some)
+            .ok_or(Error::OptionSize {
+                expected: (SHORT_NAME_MAX + 1) as u32,
+                got: n as u32,
+            })
+    }
+
+    /// The mark on outgoing packets, for routing and filtering (`SO_MARK`); needs
+    /// `CAP_NET_ADMIN`.
+    #[doc(alias = "SO_MARK")]
+    pub fn set_mark(&self, mark: u32) -> Result<()> {
+        sockopt::set(self.as_fd(), k::SOL_SOCKET, k::SO_MARK, &mark)
+    }
+
+    /// The mark on outgoing packets (`SO_MARK`).
+    #[doc(alias = "SO_MARK")]
+    pub fn mark(&self) -> Result<u32> {
+        sockopt::get(self.as_fd(), k::SOL_SOCKET, k::SO_MARK)
+    }
+
+    /// The priority of outgoing packets, 0 to 6 without `CAP_NET_ADMIN` (`SO_PRIORITY`).
+    #[doc(alias = "SO_PRIORITY")]
+    pub fn set_priority(&self, priority: u32) -> Result<()> {
+        sockopt::set(self.as_fd(), k::SOL_SOCKET, k::SO_PRIORITY, &priority)
+    }
+
+    /// The priority of outgoing packets (`SO_PRIORITY`).
+    #[doc(alias = "SO_PRIORITY")]
+    pub fn priority(&self) -> Result<u32> {
+        sockopt::get(self.as_fd(), k::SOL_SOCKET, k::SO_PRIORITY)
+    }
+
+    /// How many bytes a receive waits for before it returns (`SO_RCVLOWAT`).
+    #[doc(alias = "SO_RCVLOWAT")]
+    pub fn set_recv_low_water(&self, bytes: usize) -> Result<()> {
+        set_int(self.as_fd(), k::SOL_SOCKET, k::SO_RCVLOWAT, size_arg(bytes))
+    }
+
+    /// The receive low-water mark (`SO_RCVLOWAT`).
+    #[doc(alias = "SO_RCVLOWAT")]
+    pub fn recv_low_water(&self) -> Result<usize> {
+        get_int(self.as_fd(), k::SOL_SOCKET, k::SO_RCVLOWAT).map(|v| v.max(0) as usize)
+    }
+
+    /// How long a blocking receive busy-polls the device before sleeping (`SO_BUSY_POLL`),
+    /// in whole microseconds; raising it above `net.core.busy_read` needs `CAP_NET_ADMIN`.
+    #[doc(alias = "SO_BUSY_POLL")]
+    pub fn set_busy_poll(&self, time: Duration) -> Result<()> {
+        let us = units_arg(time, Duration::from_micros(1))?;
+        set_int(self.as_fd(), k::SOL_SOCKET, k::SO_BUSY_POLL, us)
+    }
+
+    /// The busy-poll time (`SO_BUSY_POLL`).
+    #[doc(alias = "SO_BUSY_POLL")]
+    pub fn busy_poll(&self) -> Result<Duration> {
+        get_int(self.as_fd(), k::SOL_SOCKET, k::SO_BUSY_POLL)
+            .map(|v| Duration::from_micros(v.max(0) as u64))
+    }
+
+    /// Steers the socket's packets to a CPU (`SO_INCOMING_CPU`).
+    #[doc(alias = "SO_INCOMING_CPU")]
+    pub fn set_incoming_cpu(&self, cpu: u32) -> Result<()> {
+        set_int(
+            self.as_fd(),
+            k::SOL_SOCKET,
+            k::SO_INCOMING_CPU,
+            cpu.try_into().map_err(|_| Error::Os(Errno::INVAL))?,
+        )
+    }
+
+    /// The CPU the socket's packets were last handled on (`SO_INCOMING_CPU`); `None` before any.
+    #[doc(alias = "SO_INCOMING_CPU")]
+    pub fn incoming_cpu(&self) -> Result<Option<u32>> {
+        get_int(self.as_fd(), k::SOL_SOCKET, k::SO_INCOMING_CPU).map(|v| u32::try_from(v).ok())
+    }
+}
+
+/// IPv4 options (`IPPROTO_IP`) beyond the TTL: ip(7).
+impl Socket {
+    /// The type-of-service byte of outgoing packets: DSCP and ECN (`IP_TOS`).
+    #[doc(alias = "IP_TOS")]
+    pub fn set_tos(&self, tos: u8) -> Result<()> {
+        set_int(self.as_fd(), IP, k::IP_TOS, tos.into())
+    }
+
+    /// The type-of-service byte (`IP_TOS`).
+    #[doc(alias = "IP_TOS")]
+    pub fn tos(&self) -> Result<u8> {
+        get_int(self.as_fd(), IP, k::IP_TOS).map(|v| v as u8)
+    }
+
+    /// Joins a multicast group on an interface (`IP_ADD_MEMBERSHIP`).
+    #[doc(alias = "IP_ADD_MEMBERSHIP")]
+    pub fn join_multicast_v4(&self, group: Ipv4Addr, interface: MulticastInterface) -> Result<()> {
+        sockopt::set(
+            self.as_fd(),
+            IP,
+            k::IP_ADD_MEMBERSHIP,
+            &interface.mreqn(group)?,
+        )
+    }
+
+    /// Leaves a multicast group (`IP_DROP_MEMBERSHIP`).
+    #[doc(alias = "IP_DROP_MEMBERSHIP")]
+    pub fn leave_multicast_v4(&self, group: Ipv4Addr, interface: MulticastInterface) -> Result<()> {
+        sockopt::set(
+            self.as_fd(),
+            IP,
+            k::IP_DROP_MEMBERSHIP,
+            &interface.mreqn(group)?,
+        )
+    }
+
+    /// The interface outgoing multicast leaves by (`IP_MULTICAST_IF`).
+    #[doc(alias = "IP_MULTICAST_IF")]
+    pub fn set_multicast_if_v4(&self, interface: MulticastInterface) -> Result<()> {
+        sockopt::set(
+            self.as_fd(),
+            IP,
+            k::IP_MULTICAST_IF,
+            &interface.mreqn(Ipv4Addr::UNSPECIFIED)?,
+        )
+    }
+
+    /// The local address outgoing multicast leaves from (`IP_MULTICAST_IF`); unspecified when
+    /// the kernel chooses (or an index was set).
+    #[doc(alias = "IP_MULTICAST_IF")]
+    pub fn multicast_if_v4(&self) -> Result<Ipv4Addr> {
+        let mut b = [0u8; 4];
+        let n = sockopt::get_bytes(self.as_fd(), IP, k::IP_MULTICAST_IF, &mut b)?;
+        if n != 4 {
+            return Err(Error::OptionSize {
+                expected: 4,
+                got: n as u32,
+            });
+        }
+        Ok(Ipv4Addr::from(b))
+    }
+
+    /// The TTL of outgoing multicast, 0 to 255 (`IP_MULTICAST_TTL`).
+    #[doc(alias = "IP_MULTICAST_TTL")]
+    pub fn set_multicast_ttl_v4(&self, ttl: u8) -> Result<()> {
+        set_int(self.as_fd(), IP, k::IP_MULTICAST_TTL, ttl.into())
+    }
+
+    /// The TTL of outgoing multicast (`IP_MULTICAST_TTL`).
+    #[doc(alias = "IP_MULTICAST_TTL")]
+    pub fn multicast_ttl_v4(&self) -> Result<u8> {
+        get_int(self.as_fd(), IP, k::IP_MULTICAST_TTL).map(|v| v as u8)
+    }
+
+    bool_option!(
+        /// Loops outgoing multicast back to local listeners (`IP_MULTICAST_LOOP`).
+        "IP_MULTICAST_LOOP", IP, k::IP_MULTICAST_LOOP, multicast_loop_v4, set_multicast_loop_v4
+    );
+    bool_option!(
+        /// Allows binding to an address not (yet) on any interface (`IP_FREEBIND`).
+        "IP_FREEBIND", IP, k::IP_FREEBIND, freebind, set_freebind
+    );
+    bool_option!(
+        /// Transparent proxying: bind to and accept for foreign addresses (`IP_TRANSPARENT`);
+        /// needs `CAP_NET_ADMIN` or `CAP_NET_RAW`.
+        "IP_TRANSPARENT", IP, k::IP_TRANSPARENT, transparent, set_transparent
+    );
+    bool_option!(
+        /// Queues extended error reports, read with `MSG_ERRQUEUE` (`IP_RECVERR`).
+        "IP_RECVERR", IP, k::IP_RECVERR, recv_err, set_recv_err
+    );
+}
+
+/// IPv6 options (`IPPROTO_IPV6`) beyond hops and v6-only: ipv6(7).
+impl Socket {
+    /// The traffic class of outgoing packets (`IPV6_TCLASS`).
+    #[doc(alias = "IPV6_TCLASS")]
+    pub fn set_tclass_v6(&self, tclass: u8) -> Result<()> {
+        set_int(self.as_fd(), IPV6, k::IPV6_TCLASS, tclass.into())
+    }
+
+    /// The traffic class of outgoing packets (`IPV6_TCLASS`).
+    #[doc(alias = "IPV6_TCLASS")]
+    pub fn tclass_v6(&self) -> Result<u8> {
+        get_int(self.as_fd(), IPV6, k::IPV6_TCLASS).map(|v| v as u8)
+    }
+
+    /// Joins a multicast group on the interface with this index; 0 lets the kernel choose
+    /// (`IPV6_ADD_MEMBERSHIP`).
+    #[doc(alias = "IPV6_ADD_MEMBERSHIP")]
+    pub fn join_multicast_v6(&self, group: &Ipv6Addr, interface: u32) -> Result<()> {
+        let m = Ipv6Mreq {
+            multiaddr: group.octets(),
+            ifindex: index_arg(interface)?,
+        };
+        sockopt::set(self.as_fd(), IPV6, k::IPV6_ADD_MEMBERSHIP, &m)
+    }
+
+    /// Leaves a multicast group (`IPV6_DROP_MEMBERSHIP`).
+    #[doc(alias = "IPV6_DROP_MEMBERSHIP")]
+    pub fn leave_multicast_v6(&self, group: &Ipv6Addr, interface: u32) -> Result<()> {
+        let m = Ipv6Mreq {
+            multiaddr: group.octets(),
+            ifindex: index_arg(interface)?,
+        };
+        sockopt::set(self.as_fd(), IPV6, k::IPV6_DROP_MEMBERSHIP, &m)
+    }
+
+    /// The index of the interface outgoing multicast leaves by; 0 lets the kernel choose
+    /// (`IPV6_MULTICAST_IF`).
+    #[doc(alias = "IPV6_MULTICAST_IF")]
+    pub fn set_multicast_if_v6(&self, interface: u32) -> Result<()> {
+        set_int(
+            self.as_fd(),
+            IPV6,
+            k::IPV6_MULTICAST_IF,
+            index_arg(interface)?,
+        )
+    }
+
+    /// The index of the interface outgoing multicast leaves by (`IPV6_MULTICAST_IF`).
+    #[doc(alias = "IPV6_MULTICAST_IF")]
+    pub fn multicast_if_v6(&self) -> Result<u32> {
+        get_int(self.as_fd(), IPV6, k::IPV6_MULTICAST_IF).map(|v| v.max(0) as u32)
+    }
+
+    /// The hop limit of outgoing multicast, 0 to 255 (`IPV6_MULTICAST_HOPS`).
+    #[doc(alias = "IPV6_MULTICAST_HOPS")]
+    pub fn set_multicast_hops_v6(&self, hops: u8) -> Result<()> {
+        set_int(self.as_fd(), IPV6, k::IPV6_MULTICAST_HOPS, hops.into())
+    }
+
+    /// The hop limit of outgoing multicast (`IPV6_MULTICAST_HOPS`).
+    #[doc(alias = "IPV6_MULTICAST_HOPS")]
+    pub fn multicast_hops_v6(&self) -> Result<u8> {
+        get_int(self.as_fd(), IPV6, k::IPV6_MULTICAST_HOPS).map(|v| v as u8)
+    }
+
+    bool_option!(
+        /// Loops outgoing multicast back to local listeners (`IPV6_MULTICAST_LOOP`).
+        "IPV6_MULTICAST_LOOP", IPV6, k::IPV6_MULTICAST_LOOP, multicast_loop_v6, set_multicast_loop_v6
+    );
+    bool_option!(
+        /// Allows binding to an address not (yet) on any interface (`IPV6_FREEBIND`).
+        "IPV6_FREEBIND", IPV6, k::IPV6_FREEBIND, freebind_v6, set_freebind_v6
+    );
+    bool_option!(
+        /// Transparent proxying (`IPV6_TRANSPARENT`); needs `CAP_NET_ADMIN` or `CAP_NET_RAW`.
+        "IPV6_TRANSPARENT", IPV6, k::IPV6_TRANSPARENT, transparent_v6, set_transparent_v6
+    );
+    bool_option!(
+        /// Queues extended error reports, read with `MSG_ERRQUEUE` (`IPV6_RECVERR`).
+        "IPV6_RECVERR", IPV6, k::IPV6_RECVERR, recv_err_v6, set_recv_err_v6
+    );
+}
+
+/// TCP options (`IPPROTO_TCP`) beyond `TCP_NODELAY`: tcp(7).
+impl Socket {
+    bool_option!(
+        /// Holds back partial segments until uncorked (or 200 ms pass) (`TCP_CORK`).
+        "TCP_CORK", TCP, k::TCP_CORK, cork, set_cork
+    );
+    bool_option!(
+        /// Sends ACKs at once rather than delayed; the kernel may turn it off again by itself
+        /// (`TCP_QUICKACK`).
+        "TCP_QUICKACK", TCP, k::TCP_QUICKACK, quickack, set_quickack
+    );
+
+    /// Idle time before the first keepalive probe, whole seconds from 1 to 32767, rounded up
+    /// (`TCP_KEEPIDLE`).
+    #[doc(alias = "TCP_KEEPIDLE")]
+    pub fn set_keepalive_idle(&self, idle: Duration) -> Result<()> {
+        set_int(
+            self.as_fd(),
+            TCP,
+            k::TCP_KEEPIDLE,
+            units_arg(idle, Duration::from_secs(1))?,
+        )
+    }
+
+    /// Idle time before the first keepalive probe (`TCP_KEEPIDLE`).
+    #[doc(alias = "TCP_KEEPIDLE")]
+    pub fn keepalive_idle(&self) -> Result<Duration> {
+        get_int(self.as_fd(), TCP, k::TCP_KEEPIDLE).map(|v| Duration::from_secs(v.max(0) as u64))
+    }
+
+    /// Time between keepalive probes, whole seconds from 1 to 32767, rounded up
+    /// (`TCP_KEEPINTVL`).
+    #[doc(alias = "TCP_KEEPINTVL")]
+    pub fn set_keepalive_interval(&self, interval: Duration) -> Result<()> {
+        set_int(
+            self.as_fd(),
+            TCP,
+            k::TCP_KEEPINTVL,
+            units_arg(interval, Duration::from_secs(1))?,
+        )
+    }
+
+    /// Time between keepalive probes (`TCP_KEEPINTVL`).
+    #[doc(alias = "TCP_KEEPINTVL")]
+    pub fn keepalive_interval(&self) -> Result<Duration> {
+        get_int(self.as_fd(), TCP, k::TCP_KEEPINTVL).map(|v| Duration::from_secs(v.max(0) as u64))
+    }
+
+    /// Unanswered probes before the connection is dropped, 1 to 127 (`TCP_KEEPCNT`).
+    #[doc(alias = "TCP_KEEPCNT")]
+    pub fn set_keepalive_count(&self, count: u32) -> Result<()> {
+        set_int(
+            self.as_fd(),
+            TCP,
+            k::TCP_KEEPCNT,
+            count.try_into().unwrap_or(i32::MAX),
+        )
+    }
+
+    /// Unanswered probes before the connection is dropped (`TCP_KEEPCNT`).
+    #[doc(alias = "TCP_KEEPCNT")]
+    pub fn keepalive_count(&self) -> Result<u32> {
+        get_int(self.as_fd(), TCP, k::TCP_KEEPCNT).map(|v| v.max(0) as u32)
+    }
+
+    /// How long sent data may stay unacknowledged before the connection is dropped, in whole
+    /// milliseconds, rounded up; `None` for the system default (`TCP_USER_TIMEOUT`).
+    #[doc(alias = "TCP_USER_TIMEOUT")]
+    pub fn set_user_timeout(&self, timeout: Option<Duration>) -> Result<()> {
+        let ms = match timeout {
+            Some(t) => units_arg(t, Duration::from_millis(1))?,
+            None => 0,
+        };
+        set_int(self.as_fd(), TCP, k::TCP_USER_TIMEOUT, ms)
+    }
+
+    /// The `TCP_USER_TIMEOUT` setting; `None` for the system default.
+    #[doc(alias = "TCP_USER_TIMEOUT")]
+    pub fn user_timeout(&self) -> Result<Option<Duration>> {
+        let ms = get_int(self.as_fd(), TCP, k::TCP_USER_TIMEOUT)?;
+        Ok((ms > 0).then(|| Duration::from_millis(ms as u64)))
+    }
+
+    /// On a listener, accepts data in the SYN (TCP Fast Open) with a queue of this many pending
+    /// requests; 0 turns it off (`TCP_FASTOPEN`).
+    #[doc(alias = "TCP_FASTOPEN")]
+    pub fn set_fastopen(&self, queue: u32) -> Result<()> {
+        set_int(
+            self.as_fd(),
+            TCP,
+            k::TCP_FASTOPEN,
+            queue.try_into().unwrap_or(i32::MAX),
+        )
+    }
+
+    /// The TCP Fast Open queue length (`TCP_FASTOPEN`).
+    #[doc(alias = "TCP_FASTOPEN")]
+    pub fn fastopen(&self) -> Result<u32> {
+        get_int(self.as_fd(), TCP, k::TCP_FASTOPEN).map(|v| v.max(0) as u32)
+    }
+
+    /// The congestion-control algorithm, by name (`TCP_CONGESTION`): one of
+    /// `net.ipv4.tcp_available_congestion_control` (`ENOENT` otherwise), others only with
+    /// `CAP_NET_ADMIN` (`EPERM`).
+    #[doc(alias = "TCP_CONGESTION")]
+    pub fn set_congestion(&self, algorithm: &ShortName) -> Result<()> {
+        sockopt::set_bytes(self.as_fd(), TCP, k::TCP_CONGESTION, algorithm.as_bytes())
+    }
+
+    /// The congestion-control algorithm (`TCP_CONGESTION`).
+    #[doc(alias = "TCP_CONGESTION")]
+    pub fn congestion(&self) -> Result<ShortName> {
+        let mut buf = [0u8; SHORT_NAME_MAX + 1];
+        let n = sockopt::get_bytes(self.as_fd(), TCP, k::TCP_CONGESTION, &mut buf)?;
+        ShortName::from_kernel(&buf[..n]).ok_or(Error::OptionSize {
+            expected: (SHORT_NAME_MAX + 1) as u32,
+            got: n as u32,
+        })
+    }
+
+    /// The connection's state and counters (`TCP_INFO`).
+    #[doc(alias = "TCP_INFO")]
+    pub fn tcp_info(&self) -> Result<TcpInfo> {
+        let mut buf = [0u8; 256];
+        let n = sockopt::get_bytes(self.as_fd(), TCP, k::TCP_INFO, &mut buf)?;
+        TcpInfo::from_bytes(&buf[..n])
+    }
+}
+
+/// UDP options (`SOL_UDP`): udp(7).
+impl Socket {
+    /// Segments each send into datagrams of this many payload bytes, in the kernel or the
+    /// NIC (generic segmentation offload); 0 turns it off (`UDP_SEGMENT`).
+    #[doc(alias = "UDP_SEGMENT")]
+    pub fn set_udp_segment(&self, size: u16) -> Result<()> {
+        set_int(self.as_fd(), k::SOL_UDP, sockopt::UDP_SEGMENT, size.into())
+    }
+
+    /// The GSO segment size (`UDP_SEGMENT`); 0 when off.
+    #[doc(alias = "UDP_SEGMENT")]
+    pub fn udp_segment(&self) -> Result<u16> {
+        get_int(self.as_fd(), k::SOL_UDP, sockopt::UDP_SEGMENT)
+            .map(|v| v.clamp(0, u16::MAX.into()) as u16)
+    }
+
+    bool_option!(
+        /// Receives runs of datagrams coalesced into one buffer, with their segment size as a
+        /// control message (generic receive offload, `UDP_GRO`).
+        "UDP_GRO", k::SOL_UDP, sockopt::UDP_GRO, udp_gro, set_udp_gro
     );
 }

@@ -6,25 +6,23 @@ mod common;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::fmt::Write as _;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use baresock::*;
 
 struct Counting;
 
-static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
-
 thread_local! {
+    /// Whether this thread's allocations are being counted, and how many there were: both per
+    /// thread, so tests running in parallel do not see each other's.
     static ARMED: Cell<bool> = const { Cell::new(false) };
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
 }
 
 // SAFETY: forwards to the system allocator; the counter has no effect on memory.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        if ARMED.with(Cell::get) {
-            ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        }
+        counted(layout);
         // SAFETY: the caller's contract is passed on.
         unsafe { System.alloc(layout) }
     }
@@ -35,11 +33,24 @@ unsafe impl GlobalAlloc for Counting {
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        if ARMED.with(Cell::get) {
-            ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
-        }
+        counted(layout);
         // SAFETY: the caller's contract is passed on.
         unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+/// Counts an allocation made while armed and prints where it came from (disarmed meanwhile,
+/// since printing a backtrace allocates too).
+fn counted(layout: Layout) {
+    if ARMED.with(Cell::get) {
+        ALLOCATIONS.with(|n| n.set(n.get() + 1));
+        ARMED.with(|a| a.set(false));
+        eprintln!(
+            "allocation of {} bytes at:\n{}",
+            layout.size(),
+            std::backtrace::Backtrace::force_capture()
+        );
+        ARMED.with(|a| a.set(true));
     }
 }
 
@@ -48,11 +59,11 @@ static GLOBAL: Counting = Counting;
 
 /// Runs `f` armed and returns how many allocations it made.
 fn allocations_in(f: impl FnOnce()) -> usize {
-    let before = ALLOCATIONS.load(Ordering::Relaxed);
+    let before = ALLOCATIONS.with(Cell::get);
     ARMED.with(|a| a.set(true));
     f();
     ARMED.with(|a| a.set(false));
-    ALLOCATIONS.load(Ordering::Relaxed) - before
+    ALLOCATIONS.with(Cell::get) - before
 }
 
 /// A `fmt::Write` into a fixed buffer, to format without allocating.
@@ -121,6 +132,12 @@ fn the_public_api_never_allocates() {
         s.socket_type().unwrap();
         s.protocol().unwrap();
         s.take_error().unwrap();
+        let _ = s.tcp_info().unwrap();
+        let cc = s.congestion().unwrap();
+        s.set_congestion(&cc).unwrap();
+        s.set_keepalive_idle(Duration::from_secs(9)).unwrap();
+        s.set_user_timeout(Some(Duration::from_secs(9))).unwrap();
+        let _ = s.bind_device().unwrap();
         let _ = client.try_clone().unwrap();
         client.shutdown(Shutdown::Both).unwrap();
         let _ = TcpListener::bind(v4).unwrap();
@@ -152,6 +169,15 @@ fn the_public_api_never_allocates() {
         a.send(b"c").unwrap();
         b.recv(&mut buf).unwrap();
         a.set_broadcast(true).unwrap();
+        let m = a.as_socket();
+        m.set_tos(8).unwrap();
+        m.join_multicast_v4(
+            std::net::Ipv4Addr::new(239, 1, 2, 3),
+            MulticastInterface::Index(1),
+        )
+        .unwrap();
+        m.set_udp_segment(1000).unwrap();
+        let _ = m.multicast_if_v4().unwrap();
 
         // Unix: path, abstract, pairs, seqpacket.
         let ua = common::unix_addr(&path);

@@ -65,6 +65,50 @@ pub(crate) fn get<T: Pod>(fd: BorrowedFd<'_>, level: u32, name: u32) -> Result<T
     Ok(unsafe { value.assume_init() })
 }
 
+/// `getsockopt(fd, level, name)` into a byte buffer; returns how many bytes the kernel wrote
+/// (at most the buffer's length).
+#[inline]
+pub(crate) fn get_bytes(
+    fd: BorrowedFd<'_>,
+    level: u32,
+    name: u32,
+    buf: &mut [u8],
+) -> Result<usize> {
+    let mut len = u32::try_from(buf.len()).unwrap_or(u32::MAX);
+    // SAFETY: `buf` is writable for `len` bytes (at most its length); `len` is a valid
+    // `socklen_t` the kernel updates; both outlive the call.
+    let r = unsafe {
+        syscalls::syscall5(
+            Sysno::getsockopt,
+            fd.as_raw_fd() as usize,
+            level as usize,
+            name as usize,
+            buf.as_mut_ptr() as usize,
+            &mut len as *mut u32 as usize,
+        )
+    };
+    r.map_err(super::errno)?;
+    Ok((len as usize).min(buf.len()))
+}
+
+/// `setsockopt(fd, level, name, bytes, len)` for a variable-length value.
+#[inline]
+pub(crate) fn set_bytes(fd: BorrowedFd<'_>, level: u32, name: u32, bytes: &[u8]) -> Result<()> {
+    let len = u32::try_from(bytes.len()).map_err(|_| Error::Os(rustix::io::Errno::INVAL))?;
+    // SAFETY: `bytes` is readable for `len` bytes during the call; the kernel only reads it.
+    let r = unsafe {
+        syscalls::syscall5(
+            Sysno::setsockopt,
+            fd.as_raw_fd() as usize,
+            level as usize,
+            name as usize,
+            bytes.as_ptr() as usize,
+            len as usize,
+        )
+    };
+    r.map(drop).map_err(|e| super::errno(e).into())
+}
+
 /// `setsockopt(fd, level, name, &value, sizeof value)`.
 #[inline]
 pub(crate) fn set<T: Pod>(fd: BorrowedFd<'_>, level: u32, name: u32, value: &T) -> Result<()> {
@@ -82,6 +126,34 @@ pub(crate) fn set<T: Pod>(fd: BorrowedFd<'_>, level: u32, name: u32, value: &T) 
     };
     r.map(drop).map_err(|e| super::errno(e).into())
 }
+
+/// `struct ip_mreqn` (linux/in.h): group, local address, interface index.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct IpMreqn {
+    /// The group, in network byte order (the bytes as they are on the wire).
+    pub(crate) multiaddr: [u8; 4],
+    pub(crate) address: [u8; 4],
+    pub(crate) ifindex: i32,
+}
+
+/// `struct ipv6_mreq` (linux/in6.h): group and interface index.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Ipv6Mreq {
+    pub(crate) multiaddr: [u8; 16],
+    pub(crate) ifindex: i32,
+}
+
+// SAFETY: byte arrays and an `i32`, `repr(C)`, no padding (4 + 4 + 4 bytes).
+unsafe impl Pod for IpMreqn {}
+// SAFETY: 16 bytes and an `i32`, `repr(C)`, no padding (alignment 4, size 20).
+unsafe impl Pod for Ipv6Mreq {}
+
+/// `UDP_SEGMENT` (linux/udp.h), not in linux-raw-sys: the GSO segment size, `SOL_UDP`.
+pub(crate) const UDP_SEGMENT: u32 = 103;
+/// `UDP_GRO` (linux/udp.h), not in linux-raw-sys: receive coalesced datagrams, `SOL_UDP`.
+pub(crate) const UDP_GRO: u32 = 104;
 
 /// `struct __kernel_sock_timeval` (linux/time_types.h), for `SO_RCVTIMEO_NEW`/`SO_SNDTIMEO_NEW`.
 #[repr(C)]
@@ -130,6 +202,12 @@ mod tests {
 
     #[test]
     fn struct_layouts_match_uapi() {
+        assert_eq!(size_of::<IpMreqn>(), size_of::<k::ip_mreqn>());
+        assert_eq!(size_of::<Ipv6Mreq>(), size_of::<k::ipv6_mreq>());
+        assert_eq!(
+            core::mem::offset_of!(Ipv6Mreq, ifindex),
+            core::mem::offset_of!(k::ipv6_mreq, ipv6mr_ifindex)
+        );
         assert_eq!(size_of::<Linger>(), size_of::<k::linger>());
         assert_eq!(
             size_of::<SockTimeval>(),
