@@ -82,6 +82,14 @@ pub enum Error {
         /// The address's family.
         addr: Family,
     },
+    /// A socket of this family cannot be made into this typed socket (e.g. a Unix socket into
+    /// a `TcpStream`).
+    WrongFamily {
+        /// A family the typed socket takes.
+        expected: Family,
+        /// The socket's family.
+        found: Family,
+    },
     /// A socket of this type cannot be used here (e.g. a datagram socket turned into a
     /// `TcpStream`).
     TypeMismatch {
@@ -96,6 +104,11 @@ pub enum Error {
     UnknownType(i32),
     /// The file descriptor is not a socket (`ENOTSOCK` when its family was asked for).
     NotASocket,
+    /// The kernel gave no address where one always comes (a datagram's sender on an IP socket,
+    /// an accepted peer).
+    MissingAddress,
+    /// A text address is not an IP address and port (`"192.0.2.1:80"`, `"[2001:db8::1]:443"`).
+    InvalidAddress,
     /// The kernel handed back an address of a family this crate does not decode.
     UnsupportedAddress {
         /// The `sa_family` the kernel gave.
@@ -322,6 +335,12 @@ impl fmt::Display for Error {
                     "an address of family {addr:?} given to a socket of family {socket:?}"
                 )
             }
+            Error::WrongFamily { expected, found } => {
+                write!(
+                    f,
+                    "a socket of family {expected:?} is needed, this one is of family {found:?}"
+                )
+            }
             Error::TypeMismatch { expected, found } => {
                 write!(
                     f,
@@ -331,6 +350,10 @@ impl fmt::Display for Error {
             Error::UnknownFamily(n) => write!(f, "unsupported address family {n}"),
             Error::UnknownType(n) => write!(f, "unsupported socket type {n}"),
             Error::NotASocket => f.write_str("the file descriptor is not a socket"),
+            Error::MissingAddress => {
+                f.write_str("the kernel gave no address where one was expected")
+            }
+            Error::InvalidAddress => f.write_str("not an IP address and port"),
             Error::UnsupportedAddress { family } => {
                 write!(
                     f,

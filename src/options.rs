@@ -80,8 +80,10 @@ impl Socket {
         let l = match linger {
             None => Linger::default(),
             Some(d) => {
-                let secs = d.as_secs() + u64::from(d.subsec_nanos() > 0);
-                let secs = i32::try_from(secs).map_err(|_| Error::DurationOutOfRange)?;
+                let secs = d.as_secs().checked_add(u64::from(d.subsec_nanos() > 0));
+                let secs = secs
+                    .and_then(|s| i32::try_from(s).ok())
+                    .ok_or(Error::DurationOutOfRange)?;
                 Linger {
                     l_onoff: 1,
                     l_linger: secs,
@@ -171,14 +173,9 @@ impl Socket {
 /// Sets `SO_RCVTIMEO`/`SO_SNDTIMEO` with the 64-bit `_NEW` option, or the `_OLD` one on kernels
 /// before 5.1.
 fn set_kernel_timeout(fd: BorrowedFd<'_>, new: u32, old: u32, t: Option<Duration>) -> Result<()> {
-    let t = t.unwrap_or_default();
-    // A timeout that rounds down to zero microseconds would turn the option off: round up.
-    let usec = t.subsec_micros() + u32::from(t.subsec_nanos() % 1000 != 0);
-    let (sec, usec) = if usec == 1_000_000 {
-        (t.as_secs() + 1, 0)
-    } else {
-        (t.as_secs(), usec)
-    };
+    // Whole microseconds, rounded up: a timeout that rounds down to zero would turn it off.
+    let micros = t.unwrap_or_default().as_nanos().div_ceil(1000);
+    let (sec, usec) = (micros / 1_000_000, (micros % 1_000_000) as u32);
     let sec = i64::try_from(sec).map_err(|_| Error::DurationOutOfRange)?;
     match sockopt::set(
         fd,

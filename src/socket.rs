@@ -206,7 +206,7 @@ impl Socket {
     /// Fails with [`Error::NotASocket`], [`Error::UnknownFamily`] or [`Error::UnknownType`],
     /// and then hands the fd back, open, in [`FromFdError`].
     pub fn from_fd(fd: OwnedFd) -> core::result::Result<Socket, FromFdError> {
-        match Socket::detect(fd.as_fd()) {
+        match Socket::detect(fd.as_fd()).and_then(Socket::check_supported) {
             Ok(meta) => {
                 let s = Socket::assemble(fd, meta, UNKNOWN);
                 if let Some(t) = time::default_timeout() {
@@ -221,8 +221,9 @@ impl Socket {
     }
 
     /// Duplicates a borrowed socket fd (`F_DUPFD_CLOEXEC`) and takes the copy, as
-    /// [`from_fd`](Socket::from_fd) does (Python's `fromfd`). The original is left as it was,
-    /// also on failure.
+    /// [`from_fd`](Socket::from_fd) does (Python's `fromfd`). The original fd stays open and
+    /// yours, also on failure; but like every duplicate, the copy shares its file status flags,
+    /// so a default timeout applied to the copy makes the original non-blocking too.
     pub fn duplicate(fd: BorrowedFd<'_>) -> Result<Socket> {
         let copy = rustix::io::fcntl_dupfd_cloexec(fd, 0)?;
         // On failure the copy is closed with the `FromFdError`.
@@ -230,6 +231,14 @@ impl Socket {
     }
 
     /// Another `Socket` for the same kernel socket (`F_DUPFD_CLOEXEC`), in the same mode.
+    ///
+    /// # Warnings
+    ///
+    /// Each handle keeps its own timeout mode, but the two share the kernel's `O_NONBLOCK`
+    /// flag. Sends and receives follow each handle's own mode whatever the flag says
+    /// (non-blocking and deadline modes pass `MSG_DONTWAIT` on every call, blocking mode polls
+    /// when the flag is set); `accept` and `connect` have no per-call flag and follow the fd's,
+    /// which the handle that last called `set_timeout` chose.
     pub fn try_clone(&self) -> Result<Socket> {
         let fd = rustix::io::fcntl_dupfd_cloexec(&self.fd, 0)?;
         Ok(Socket::assemble(
@@ -247,14 +256,25 @@ impl Socket {
         }
     }
 
-    /// Reads family and type of a socket fd: the packed `meta` word.
+    /// Reads the kernel's family and type numbers of a socket fd, supported or not: the packed
+    /// `meta` word. Only fails if the fd is not a socket (or the kernel refuses).
     fn detect(fd: BorrowedFd<'_>) -> Result<u32> {
         let family = match sockopt::get::<i32>(fd, k::SOL_SOCKET, k::SO_DOMAIN) {
             Err(Error::Os(Errno::NOTSOCK)) => return Err(Error::NotASocket),
-            other => Family::try_from(other?)?,
+            other => other?,
         };
-        let ty = Type::try_from(sockopt::get::<i32>(fd, k::SOL_SOCKET, k::SO_TYPE)?)?;
-        Ok(pack(family.as_raw(), ty.as_raw()))
+        let ty = sockopt::get::<i32>(fd, k::SOL_SOCKET, k::SO_TYPE)?;
+        Ok(pack(family as u16, ty as u32))
+    }
+
+    /// Fails with [`Error::UnknownFamily`] or [`Error::UnknownType`] for numbers this crate
+    /// does not support.
+    fn check_supported(meta: u32) -> Result<u32> {
+        let family = meta as u16;
+        Family::from_raw(family).ok_or(Error::UnknownFamily(family.into()))?;
+        let ty = (meta >> 16) & 0xff;
+        Type::from_raw(ty).ok_or(Error::UnknownType(ty as i32))?;
+        Ok(meta)
     }
 
     /// The packed family and type, read from the kernel if not yet known.
@@ -292,7 +312,8 @@ impl Socket {
     #[inline]
     fn has_boundaries(&self) -> bool {
         match self.meta() {
-            Ok(m) => Type::from_raw((m >> 16) & 0xff).is_some_and(Type::has_boundaries),
+            // Any type but SOCK_STREAM, supported by this crate or not (netlink, SOCK_RDM...).
+            Ok(m) => (m >> 16) & 0xff != k::SOCK_STREAM,
             Err(_) => false,
         }
     }
@@ -324,8 +345,29 @@ impl Socket {
 /// Blocking operations. Each goes through one private function, where the timeout mode and `EINTR`
 /// are handled for all of them.
 impl Socket {
+    /// The timeout mode, with an fd wrapped by `From<OwnedFd>` resolved from its flags.
+    #[inline]
+    fn mode(&self) -> u64 {
+        match self.mode.load(Relaxed) {
+            UNKNOWN => time::encode(self.timeout()),
+            m => m,
+        }
+    }
+
+    /// `MSG_DONTWAIT` in non-blocking and deadline modes: a send or receive then never blocks,
+    /// whatever the fd's shared `O_NONBLOCK` flag says (a clone may have changed it).
+    #[inline]
+    fn mode_flags(&self) -> u32 {
+        if time::decode(self.mode()).is_some() {
+            k::MSG_DONTWAIT
+        } else {
+            0
+        }
+    }
+
     /// Runs one system call under the socket's timeout mode: retried on `EINTR`; on `EAGAIN`,
-    /// either an error at once or a `poll` bounded by the deadline and another try.
+    /// either an error at once or a wait for readiness (bounded by the deadline) and another
+    /// try. `dont_wait` is the caller's own `MSG_DONTWAIT`: fail at once whatever the mode.
     #[inline]
     fn io<T>(
         &self,
@@ -334,27 +376,52 @@ impl Socket {
         dont_wait: bool,
         mut op: impl FnMut(BorrowedFd<'_>) -> rustix::io::Result<T>,
     ) -> Result<T> {
+        let mut tries = 0u32;
         loop {
             match op(self.fd.as_fd()) {
                 Ok(v) => return Ok(v),
                 Err(Errno::INTR) => {}
                 Err(Errno::AGAIN) if dont_wait => return Err(Error::WouldBlock),
-                Err(Errno::AGAIN) => self.wait(deadline, wait)?,
+                Err(Errno::AGAIN) => {
+                    self.wait(deadline, wait, tries)?;
+                    tries += 1;
+                }
                 Err(e) => return Err(Error::Os(e)),
             }
         }
     }
 
-    /// The call would block: decide by mode whether to fail or wait for readiness.
-    fn wait(&self, deadline: &mut Deadline, wait: Wait) -> Result<()> {
-        match self.mode.load(Relaxed) {
-            0 | UNKNOWN => Err(Error::WouldBlock),
+    /// The call would block: decide by mode whether to fail or to wait, and wait. `tries` is
+    /// how many waits this call already made: poll says an unconnected Unix socket is always
+    /// writable, even when the receiver's queue is full, so repeated `EAGAIN`s after "ready"
+    /// back off (1 ms doubling to 16 ms) instead of spinning.
+    fn wait(&self, deadline: &mut Deadline, wait: Wait, tries: u32) -> Result<()> {
+        let timeout = match self.mode() {
+            0 => return Err(Error::WouldBlock),
+            m => time::decode(m),
+        };
+        if timeout.is_none() && !self.fd_is_nonblocking() {
             // A blocking fd says EAGAIN only when SO_RCVTIMEO/SO_SNDTIMEO ran out.
-            m => match time::decode(m) {
-                None => Err(Error::Timeout),
-                Some(t) => self.poll_until(deadline, Some(t), wait),
-            },
+            return Err(Error::Timeout);
         }
+        if tries > 0 {
+            let pause = Duration::from_millis(1 << tries.min(5).saturating_sub(1));
+            let pause = match timeout {
+                Some(t) => deadline
+                    .remaining(t)
+                    .map_or(Duration::ZERO, |l| pause.min(time::duration(l))),
+                None => pause,
+            };
+            let ts = time::timespec(pause);
+            // Nothing to wait for but the time: a sleep that signals may cut short.
+            let _ = poll(&mut [], Some(&ts));
+        }
+        self.poll_until(deadline, timeout, wait)
+    }
+
+    /// Whether the fd's `O_NONBLOCK` flag is set (by this handle's mode, or by a clone's).
+    fn fd_is_nonblocking(&self) -> bool {
+        rustix::fs::fcntl_getfl(&self.fd).is_ok_and(|f| f.contains(rustix::fs::OFlags::NONBLOCK))
     }
 
     /// Polls until the fd is ready, the deadline passes ([`Error::Timeout`]), or forever when
@@ -415,10 +482,7 @@ impl Socket {
         let s = Socket::assemble(fd, meta, mode);
         let addr = self.addr_or_unnamed(any)?;
         // An accepted stream socket always has a peer address; its family is the listener's.
-        let addr = addr.ok_or(Error::MalformedAddress {
-            family: meta as u16,
-            len: 0,
-        })?;
+        let addr = addr.ok_or(Error::MissingAddress)?;
         Ok((s, addr))
     }
 
@@ -434,6 +498,7 @@ impl Socket {
         self.check_family(&addr)?;
         let timeout = self.timeout();
         let mut deadline = Deadline::default();
+        let mut tries = 0;
         loop {
             match rnet::connect(&self.fd, &addr) {
                 Ok(()) => return Ok(()),
@@ -443,14 +508,17 @@ impl Socket {
                     return self.connect_result();
                 }
                 Err(Errno::INTR) => {}
-                Err(Errno::INPROGRESS | Errno::ALREADY)
-                    if timeout.is_some_and(|t| !t.is_zero()) =>
-                {
-                    self.wait(&mut deadline, Wait::Write)?;
+                // Under way in the background (in blocking mode too, if a clone made the fd
+                // non-blocking): wait for its end, within the deadline if there is one.
+                Err(Errno::INPROGRESS | Errno::ALREADY) if timeout != Some(Duration::ZERO) => {
+                    self.poll_until(&mut deadline, timeout, Wait::Write)?;
                     return self.connect_result();
                 }
                 // A Unix listener with a full backlog: wait for room and try again.
-                Err(Errno::AGAIN) => self.wait(&mut deadline, Wait::Write)?,
+                Err(Errno::AGAIN) => {
+                    self.wait(&mut deadline, Wait::Write, tries)?;
+                    tries += 1;
+                }
                 Err(e) => return Err(Error::Os(e)),
             }
         }
@@ -469,6 +537,28 @@ impl Socket {
         Ok(rnet::connect_unspec(&self.fd)?)
     }
 
+    /// The kernel flags for a send: the caller's (only those [`SendFlags`] knows), the mode's
+    /// `MSG_DONTWAIT`, and `MSG_NOSIGNAL`.
+    #[inline]
+    fn send_flags(&self, flags: SendFlags) -> rnet::SendFlags {
+        let bits = (flags & SendFlags::all()).bits() | self.mode_flags() | k::MSG_NOSIGNAL;
+        rnet::SendFlags::from_bits_retain(bits)
+    }
+
+    /// The kernel flags for a receive: the caller's (only those [`RecvFlags`] knows, so never
+    /// `MSG_TRUNC`, which discards data on a TCP socket), the mode's `MSG_DONTWAIT`, and
+    /// `MSG_TRUNC` on message-based sockets, to learn a message's true length.
+    #[inline]
+    fn recv_flags(&self, flags: RecvFlags) -> rnet::RecvFlags {
+        let trunc = if self.has_boundaries() {
+            k::MSG_TRUNC
+        } else {
+            0
+        };
+        let bits = (flags & RecvFlags::all()).bits() | self.mode_flags() | trunc;
+        rnet::RecvFlags::from_bits_retain(bits)
+    }
+
     /// Sends data on a connected socket (`send(2)`); returns how many bytes went out, which
     /// for a stream may be fewer than given (see [`send_all`](Socket::send_all)).
     #[inline]
@@ -479,7 +569,7 @@ impl Socket {
     /// [`send`](Socket::send) with flags.
     #[inline]
     pub fn send_with(&self, buf: &[u8], flags: SendFlags) -> Result<usize> {
-        let f = rnet::SendFlags::from_bits_retain(flags.bits() | k::MSG_NOSIGNAL);
+        let f = self.send_flags(flags);
         let dont_wait = flags.contains(SendFlags::DONT_WAIT);
         self.io(&mut Deadline::default(), Wait::Write, dont_wait, |fd| {
             rnet::send(fd, buf, f)
@@ -501,7 +591,7 @@ impl Socket {
     ) -> Result<usize> {
         let addr = addr.into();
         self.check_family(&addr)?;
-        let f = rnet::SendFlags::from_bits_retain(flags.bits() | k::MSG_NOSIGNAL);
+        let f = self.send_flags(flags);
         let dont_wait = flags.contains(SendFlags::DONT_WAIT);
         self.io(&mut Deadline::default(), Wait::Write, dont_wait, |fd| {
             rnet::sendto(fd, buf, f, &addr)
@@ -513,8 +603,12 @@ impl Socket {
     /// In deadline mode one deadline covers the whole buffer. On failure the error is always
     /// [`Error::Partial`], which says how many bytes went out and what stopped the rest.
     pub fn send_all(&self, mut buf: &[u8]) -> Result<()> {
-        let f = rnet::SendFlags::from_bits_retain(k::MSG_NOSIGNAL);
+        let f = self.send_flags(SendFlags::empty());
+        // The deadline starts now, not at the first wait: calls that complete at once count.
         let mut deadline = Deadline::default();
+        if let Some(t) = time::decode(self.mode()).filter(|t| !t.is_zero()) {
+            deadline.start(t);
+        }
         let mut sent = 0;
         while !buf.is_empty() {
             match self.io(&mut deadline, Wait::Write, false, |fd| {
@@ -548,12 +642,7 @@ impl Socket {
 
     /// [`recv`](Socket::recv) with flags.
     pub fn recv_with(&self, buf: &mut [u8], flags: RecvFlags) -> Result<usize> {
-        let trunc = if self.has_boundaries() {
-            k::MSG_TRUNC
-        } else {
-            0
-        };
-        let f = rnet::RecvFlags::from_bits_retain(flags.bits() | trunc);
+        let f = self.recv_flags(flags);
         let dont_wait = flags.contains(RecvFlags::DONT_WAIT);
         let (n, len) = self.io(&mut Deadline::default(), Wait::Read, dont_wait, |fd| {
             rnet::recv(fd, &mut *buf, f)
@@ -586,12 +675,7 @@ impl Socket {
         buf: &mut [u8],
         flags: RecvFlags,
     ) -> Result<(usize, Option<SocketAddr>)> {
-        let trunc = if self.has_boundaries() {
-            k::MSG_TRUNC
-        } else {
-            0
-        };
-        let f = rnet::RecvFlags::from_bits_retain(flags.bits() | trunc);
+        let f = self.recv_flags(flags);
         let dont_wait = flags.contains(RecvFlags::DONT_WAIT);
         let (n, len, any) = self.io(&mut Deadline::default(), Wait::Read, dont_wait, |fd| {
             rnet::recvfrom(fd, &mut *buf, f)
@@ -621,9 +705,7 @@ impl Socket {
     /// The address of the connected peer (`getpeername(2)`); `Errno::NOTCONN` if there is none.
     pub fn peer_addr(&self) -> Result<SocketAddr> {
         let any = rnet::getpeername(&self.fd)?;
-        let family = self.meta.load(Relaxed) as u16;
-        self.addr_or_unnamed(any)?
-            .ok_or(Error::MalformedAddress { family, len: 0 })
+        self.addr_or_unnamed(any)?.ok_or(Error::MissingAddress)
     }
 
     /// The pending socket error, cleared by reading it (`SO_ERROR`).
@@ -649,13 +731,10 @@ impl Socket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     pub fn set_timeout(&self, timeout: Option<Duration>) -> Result<()> {
-        let new = time::encode(timeout);
-        let old = self.mode.load(Relaxed);
-        let was_nonblocking = old != UNKNOWN && time::decode(old).is_some();
-        if old == UNKNOWN || was_nonblocking != timeout.is_some() {
-            rustix::io::ioctl_fionbio(&self.fd, timeout.is_some())?;
-        }
-        self.mode.store(new, Relaxed);
+        // Always set the flag, then the mode: two threads setting modes at once end with
+        // both in agreement for sends and receives, which pass MSG_DONTWAIT by mode anyway.
+        rustix::io::ioctl_fionbio(&self.fd, timeout.is_some())?;
+        self.mode.store(time::encode(timeout), Relaxed);
         Ok(())
     }
 

@@ -35,9 +35,10 @@ impl From<Error> for io::Error {
                 ..
             } => ErrorKind::TimedOut.into(),
             Error::NotASocket => os(Errno::NOTSOCK),
-            Error::Truncated { .. } | Error::MalformedAddress { .. } | Error::OptionSize { .. } => {
-                ErrorKind::InvalidData.into()
-            }
+            Error::Truncated { .. }
+            | Error::MalformedAddress { .. }
+            | Error::MissingAddress
+            | Error::OptionSize { .. } => ErrorKind::InvalidData.into(),
             Error::UnknownFamily(_) | Error::UnknownType(_) | Error::UnsupportedAddress { .. } => {
                 ErrorKind::Unsupported.into()
             }

@@ -87,6 +87,11 @@ pub(crate) struct Deadline {
 }
 
 impl Deadline {
+    /// Starts the deadline now, `timeout` from now.
+    pub(crate) fn start(&mut self, timeout: Duration) {
+        self.at_ns = Some(now_ns().saturating_add(encode(Some(timeout))));
+    }
+
     /// The time left of `timeout` since this deadline started (starting it now if it has not),
     /// as a `poll` timeout; `None` once it has passed.
     pub(crate) fn remaining(&mut self, timeout: Duration) -> Option<Timespec> {
@@ -95,11 +100,24 @@ impl Deadline {
             .at_ns
             .get_or_insert_with(|| now.saturating_add(encode(Some(timeout))));
         let left = at.checked_sub(now).filter(|&l| l > 0)?;
-        Some(Timespec {
-            tv_sec: (left / 1_000_000_000) as _,
-            tv_nsec: (left % 1_000_000_000) as _,
-        })
+        Some(timespec(Duration::from_nanos(left)))
     }
+}
+
+/// A duration as a `poll` timeout.
+pub(crate) fn timespec(d: Duration) -> Timespec {
+    Timespec {
+        tv_sec: d.as_secs().min(i64::MAX as u64) as _,
+        tv_nsec: d.subsec_nanos() as _,
+    }
+}
+
+/// A `poll` timeout as a duration.
+pub(crate) fn duration(t: Timespec) -> Duration {
+    Duration::new(
+        t.tv_sec.max(0) as u64,
+        t.tv_nsec.clamp(0, 999_999_999) as u32,
+    )
 }
 
 #[cfg(test)]

@@ -39,6 +39,12 @@ fn every_variant() -> Vec<Error> {
             expected: Type::Stream,
             found: Type::Dgram,
         },
+        Error::WrongFamily {
+            expected: Family::Inet,
+            found: Family::Unix,
+        },
+        Error::MissingAddress,
+        Error::InvalidAddress,
         Error::UnknownFamily(16),
         Error::UnknownType(10),
         Error::NotASocket,

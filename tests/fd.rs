@@ -115,3 +115,27 @@ fn from_fd_applies_the_default_timeout_and_reads_the_mode() {
     assert_eq!(t.recv(&mut buf).unwrap_err(), Error::WouldBlock);
     assert_eq!(Errno::AGAIN, Error::WouldBlock.errno().unwrap());
 }
+
+#[test]
+fn datagrams_of_unsupported_families_are_not_cut_silently() {
+    // A netlink socket: a family this crate does not support, message-based all the same.
+    let nl = rustix::net::socket(
+        rustix::net::AddressFamily::NETLINK,
+        rustix::net::SocketType::RAW,
+        None, // NETLINK_ROUTE
+    )
+    .unwrap();
+    let s = Socket::from(nl);
+    // RTM_GETLINK dump request: nlmsghdr (16 bytes) + ifinfomsg (16 bytes).
+    let mut req = [0u8; 32];
+    req[0..4].copy_from_slice(&32u32.to_ne_bytes());
+    req[4..6].copy_from_slice(&18u16.to_ne_bytes()); // RTM_GETLINK
+    req[6..8].copy_from_slice(&(0x1u16 | 0x300).to_ne_bytes()); // NLM_F_REQUEST | NLM_F_DUMP
+    let kernel = rustix::net::netlink::SocketAddrNetlink::new(0, 0);
+    rustix::net::sendto(&s, &req, rustix::net::SendFlags::empty(), &kernel).unwrap();
+    let mut small = [0u8; 16];
+    match s.recv(&mut small) {
+        Err(Error::Truncated { len }) => assert!(len > 16),
+        other => panic!("expected Truncated, got {other:?}"),
+    }
+}

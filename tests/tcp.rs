@@ -257,13 +257,13 @@ fn refused_connect_and_typed_mismatches() {
         }
     );
     let unix = Socket::new(Family::Unix, Type::Stream, Protocol::DEFAULT).unwrap();
-    assert!(matches!(
+    assert_eq!(
         TcpStream::try_from(unix).unwrap_err(),
-        Error::FamilyMismatch {
-            socket: Family::Unix,
-            ..
+        Error::WrongFamily {
+            expected: Family::Inet,
+            found: Family::Unix
         }
-    ));
+    );
     let tcp = Socket::new(Family::Inet6, Type::Stream, Protocol::DEFAULT).unwrap();
     assert!(TcpStream::try_from(tcp).is_ok());
 }
@@ -298,4 +298,67 @@ fn accepted_socket_takes_the_listener_family() {
     let (conn, _) = listener.accept().unwrap();
     assert_eq!(conn.as_socket().family().unwrap(), Family::Inet);
     assert_eq!(conn.as_socket().socket_type().unwrap(), Type::Stream);
+}
+
+#[test]
+fn unknown_flag_bits_never_reach_the_kernel() {
+    // MSG_TRUNC (0x20) on a TCP receive would make the kernel discard the data.
+    let listener = TcpListener::bind(v4_any_port()).unwrap();
+    let client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+    let (conn, _) = listener.accept().unwrap();
+    client.send_all(b"secret").unwrap();
+    let mut buf = [0u8; 6];
+    let smuggled = baresock::RecvFlags::from_bits_retain(0x20);
+    assert_eq!(conn.as_socket().recv_with(&mut buf, smuggled).unwrap(), 6);
+    assert_eq!(&buf, b"secret", "the data was copied, not discarded");
+}
+
+#[test]
+fn text_addresses_and_zero_connect_timeout() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let text = format!("127.0.0.1:{port}");
+    let s = TcpStream::connect(text.as_str()).unwrap();
+    assert_eq!(s.peer_addr().unwrap().port(), port);
+    assert_eq!(
+        TcpStream::connect("localhost:80").unwrap_err(),
+        Error::InvalidAddress
+    );
+    assert_eq!(
+        TcpStream::connect_timeout(listener.local_addr().unwrap(), Duration::ZERO).unwrap_err(),
+        Error::ZeroTimeout
+    );
+}
+
+#[test]
+fn listener_on_any_v6_follows_the_system_default() {
+    if !has_ipv6() {
+        skip!("no IPv6 loopback on this host");
+    }
+    let bindv6only = std::fs::read_to_string("/proc/sys/net/ipv6/bindv6only").unwrap_or_default();
+    if bindv6only.trim() != "0" {
+        skip!("net.ipv6.bindv6only is {} here", bindv6only.trim());
+    }
+    let l = TcpListener::bind("[::]:0").unwrap();
+    assert!(!l.as_socket().only_v6().unwrap());
+    let port = l.local_addr().unwrap().port();
+    TcpStream::connect(std::net::SocketAddr::from(([127, 0, 0, 1], port))).unwrap();
+}
+
+#[test]
+fn huge_durations_are_named_errors_not_overflows() {
+    let s = Socket::new(Family::Inet, Type::Stream, Protocol::DEFAULT).unwrap();
+    assert_eq!(
+        s.set_linger(Some(Duration::MAX)).unwrap_err(),
+        Error::DurationOutOfRange
+    );
+    assert_eq!(
+        s.set_kernel_recv_timeout(Some(Duration::MAX)).unwrap_err(),
+        Error::DurationOutOfRange
+    );
+    assert_eq!(
+        s.set_kernel_send_timeout(Some(Duration::MAX)).unwrap_err(),
+        Error::DurationOutOfRange
+    );
+    assert_eq!(s.linger().unwrap(), None, "nothing was set");
 }

@@ -375,3 +375,63 @@ fn signals_do_not_surface_from_blocking_calls() {
     assert_eq!(r.unwrap(), b"late");
     writer.join().unwrap();
 }
+
+#[test]
+fn a_clone_changing_the_fd_flag_does_not_change_this_handles_mode() {
+    // Deadline mode keeps its deadline after a clone made the shared fd blocking.
+    let (a, b) = UnixStream::pair().unwrap();
+    a.set_timeout(Some(T)).unwrap();
+    let c = a.try_clone().unwrap();
+    c.set_timeout(None).unwrap();
+    let mut buf = [0u8; 4];
+    assert_times_out("recv after a clone went blocking", || a.recv(&mut buf));
+
+    // Blocking mode keeps blocking after a clone made the shared fd non-blocking.
+    c.set_timeout(None).unwrap();
+    a.set_timeout(None).unwrap();
+    c.set_nonblocking(true).unwrap();
+    let writer = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(100));
+        b.send_all(b"late").unwrap();
+        b
+    });
+    let start = Instant::now();
+    assert_eq!(a.recv(&mut buf).unwrap(), 4);
+    assert!(start.elapsed() >= Duration::from_millis(90));
+    writer.join().unwrap();
+}
+
+#[test]
+fn a_wrapped_fd_reports_kernel_timeouts_as_timeouts() {
+    let (x, _y) = std::os::unix::net::UnixStream::pair().unwrap();
+    x.set_read_timeout(Some(T)).unwrap();
+    // Wrapped without a system call; its mode is unknown until used.
+    let s = Socket::from(std::os::fd::OwnedFd::from(x));
+    let mut buf = [0u8; 4];
+    assert_times_out("recv on a wrapped fd with SO_RCVTIMEO", || s.recv(&mut buf));
+}
+
+/// CPU time this thread has used.
+fn thread_cpu() -> Duration {
+    let t = rustix::time::clock_gettime(rustix::time::ClockId::ThreadCPUTime);
+    Duration::new(t.tv_sec as u64, t.tv_nsec as u32)
+}
+
+#[test]
+fn waiting_on_a_full_unix_peer_does_not_spin() {
+    // poll says an unconnected Unix socket is always writable, even when the peer's queue is
+    // full: the wait must back off rather than burn a CPU until the deadline.
+    let name = format!("baresock-spin-{}", std::process::id());
+    let addr = baresock::UnixAddr::new_abstract(name.as_bytes()).unwrap();
+    let _receiver = UnixDatagram::bind(addr).unwrap();
+    let sender = UnixDatagram::unbound().unwrap();
+    sender.set_nonblocking(true).unwrap();
+    while sender.send_to(b"fill", addr).is_ok() {}
+    let wait = Duration::from_millis(500);
+    sender.set_timeout(Some(wait)).unwrap();
+    let (cpu, start) = (thread_cpu(), Instant::now());
+    assert_eq!(sender.send_to(b"more", addr).unwrap_err(), Error::Timeout);
+    let (cpu, took) = (thread_cpu() - cpu, start.elapsed());
+    assert!(took >= wait);
+    assert!(cpu < took / 4, "used {cpu:?} of CPU in {took:?}");
+}

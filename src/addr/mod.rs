@@ -195,7 +195,16 @@ impl defmt::Format for SocketAddr {
 /// but without allocation: [`create_connection`](crate::create_connection) tries each.
 ///
 /// Implemented for every address type of this crate and of `core::net`, `(ip, port)` pairs,
-/// and slices and arrays of [`SocketAddr`].
+/// slices and arrays of [`SocketAddr`], and text holding an IP address and port
+/// (`"127.0.0.1:80"`, `"[::1]:443"`; anything else is [`Error::InvalidAddress`]).
+///
+/// ```
+/// use baresock::ToSocketAddrs;
+/// let mut it = "127.0.0.1:8080".to_socket_addrs()?;
+/// assert_eq!(it.next().and_then(|a| a.port()), Some(8080));
+/// assert!("localhost:80".to_socket_addrs().is_err());
+/// # Ok::<(), baresock::Error>(())
+/// ```
 pub trait ToSocketAddrs {
     /// The addresses, in the order to try them.
     type Iter<'a>: Iterator<Item = SocketAddr>
@@ -203,15 +212,33 @@ pub trait ToSocketAddrs {
         Self: 'a;
 
     /// The addresses, in the order to try them.
-    fn to_socket_addrs(&self) -> Self::Iter<'_>;
+    fn to_socket_addrs(&self) -> Result<Self::Iter<'_>>;
+}
+
+impl ToSocketAddrs for str {
+    type Iter<'a> = core::iter::Once<SocketAddr>;
+    fn to_socket_addrs(&self) -> Result<Self::Iter<'_>> {
+        let a = self
+            .parse::<core::net::SocketAddr>()
+            .map_err(|_| Error::InvalidAddress)?;
+        Ok(core::iter::once(a.into()))
+    }
+}
+
+#[cfg(feature = "std")]
+impl ToSocketAddrs for std::string::String {
+    type Iter<'a> = core::iter::Once<SocketAddr>;
+    fn to_socket_addrs(&self) -> Result<Self::Iter<'_>> {
+        self.as_str().to_socket_addrs()
+    }
 }
 
 macro_rules! single_addr {
     ($($t:ty),*) => {$(
         impl ToSocketAddrs for $t {
             type Iter<'a> = core::iter::Once<SocketAddr>;
-            fn to_socket_addrs(&self) -> Self::Iter<'_> {
-                core::iter::once(SocketAddr::from(*self))
+            fn to_socket_addrs(&self) -> Result<Self::Iter<'_>> {
+                Ok(core::iter::once(SocketAddr::from(*self)))
             }
         }
     )*};
@@ -229,15 +256,15 @@ single_addr!(
 
 impl ToSocketAddrs for [SocketAddr] {
     type Iter<'a> = core::iter::Copied<core::slice::Iter<'a, SocketAddr>>;
-    fn to_socket_addrs(&self) -> Self::Iter<'_> {
-        self.iter().copied()
+    fn to_socket_addrs(&self) -> Result<Self::Iter<'_>> {
+        Ok(self.iter().copied())
     }
 }
 
 impl<const N: usize> ToSocketAddrs for [SocketAddr; N] {
     type Iter<'a> = core::iter::Copied<core::slice::Iter<'a, SocketAddr>>;
-    fn to_socket_addrs(&self) -> Self::Iter<'_> {
-        self.iter().copied()
+    fn to_socket_addrs(&self) -> Result<Self::Iter<'_>> {
+        Ok(self.iter().copied())
     }
 }
 
@@ -246,7 +273,7 @@ impl<T: ToSocketAddrs + ?Sized> ToSocketAddrs for &T {
         = T::Iter<'a>
     where
         Self: 'a;
-    fn to_socket_addrs(&self) -> Self::Iter<'_> {
+    fn to_socket_addrs(&self) -> Result<Self::Iter<'_>> {
         (**self).to_socket_addrs()
     }
 }

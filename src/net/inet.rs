@@ -4,7 +4,9 @@ use core::net::SocketAddr as InetAddr;
 use core::time::Duration;
 
 use super::{connected_io, std_timeouts, typed_socket};
-use crate::{Error, Family, Protocol, Result, Shutdown, Socket, SocketAddr, ToSocketAddrs, Type};
+use crate::{
+    Errno, Error, Family, Protocol, Result, Shutdown, Socket, SocketAddr, ToSocketAddrs, Type,
+};
 
 /// The IP address of a socket address the kernel returned for an IP socket.
 fn inet(a: SocketAddr) -> Result<InetAddr> {
@@ -13,7 +15,19 @@ fn inet(a: SocketAddr) -> Result<InetAddr> {
 
 /// The sender's address of a datagram on an IP socket: the kernel always gives one.
 fn sender(a: Option<SocketAddr>) -> Result<InetAddr> {
-    inet(a.ok_or(Error::MalformedAddress { family: 0, len: 0 })?)
+    inet(a.ok_or(Error::MissingAddress)?)
+}
+
+/// Whether an errno from making or configuring an IPv6 socket means the host lacks dual-stack
+/// support (rather than, say, running out of fds).
+fn no_dual_stack(e: Errno) -> bool {
+    [
+        Errno::AFNOSUPPORT,
+        Errno::PROTONOSUPPORT,
+        Errno::NOPROTOOPT,
+        Errno::INVAL,
+    ]
+    .contains(&e)
 }
 
 /// A new socket of `ty` for an IP address's family.
@@ -28,7 +42,7 @@ fn each_addr<A: ToSocketAddrs + ?Sized, T>(
     mut f: impl FnMut(SocketAddr) -> Result<T>,
 ) -> Result<T> {
     let mut last = Error::NoAddresses;
-    for a in addrs.to_socket_addrs() {
+    for a in addrs.to_socket_addrs()? {
         match f(a) {
             Ok(v) => return Ok(v),
             Err(e) => last = e,
@@ -75,7 +89,9 @@ pub fn create_server(addr: impl Into<SocketAddr>, options: ServerOptions) -> Res
         });
     }
     let s = match ip_socket(&addr, Type::Stream, Protocol::DEFAULT) {
-        Err(Error::Os(e)) if options.dual_stack => return Err(Error::DualStackUnavailable(e)),
+        Err(Error::Os(e)) if options.dual_stack && no_dual_stack(e) => {
+            return Err(Error::DualStackUnavailable(e))
+        }
         r => r?,
     };
     s.set_reuse_address(true)?;
@@ -84,7 +100,9 @@ pub fn create_server(addr: impl Into<SocketAddr>, options: ServerOptions) -> Res
     }
     if addr.family() == Family::Inet6 {
         match s.set_only_v6(!options.dual_stack) {
-            Err(Error::Os(e)) if options.dual_stack => return Err(Error::DualStackUnavailable(e)),
+            Err(Error::Os(e)) if options.dual_stack && no_dual_stack(e) => {
+                return Err(Error::DualStackUnavailable(e))
+            }
             r => r?,
         }
     }
@@ -134,8 +152,18 @@ typed_socket!(
 impl TcpListener {
     /// Binds to the first of `addrs` that works and listens, with `SO_REUSEADDR` (as `std`
     /// does) and the kernel's maximum backlog.
+    ///
+    /// Unlike [`create_server`], it leaves `IPV6_V6ONLY` at the system's default
+    /// (`net.ipv6.bindv6only`, usually off), as `std` does: a listener on `[::]` then takes
+    /// IPv4 clients too.
     pub fn bind<A: ToSocketAddrs>(addrs: A) -> Result<TcpListener> {
-        each_addr(&addrs, |a| create_server(a, ServerOptions::default()))
+        each_addr(&addrs, |a| {
+            let s = ip_socket(&a, Type::Stream, Protocol::DEFAULT)?;
+            s.set_reuse_address(true)?;
+            s.bind(a)?;
+            s.listen(u32::MAX)?;
+            Ok(TcpListener { inner: s })
+        })
     }
 
     /// Accepts a connection; the stream takes the default timeout (see
@@ -181,9 +209,12 @@ impl TcpStream {
     }
 
     /// Connects with a deadline of `timeout` for the connect alone; the stream is then put in
-    /// the default timeout's mode (like `std`'s `connect_timeout`). A zero `timeout` makes a
-    /// non-blocking connect.
+    /// the default timeout's mode (like `std`'s `connect_timeout`). A zero `timeout` is
+    /// [`Error::ZeroTimeout`], as in `std`.
     pub fn connect_timeout(addr: impl Into<SocketAddr>, timeout: Duration) -> Result<TcpStream> {
+        if timeout.is_zero() {
+            return Err(Error::ZeroTimeout);
+        }
         let s = create_connection(addr.into(), Some(timeout), None)?;
         s.set_timeout(crate::default_timeout())?;
         Ok(s)

@@ -61,13 +61,13 @@ macro_rules! typed_socket {
         impl TryFrom<$crate::Socket> for $name {
             type Error = $crate::Error;
 
-            /// Fails with [`Error::FamilyMismatch`](crate::Error::FamilyMismatch) or
+            /// Fails with [`Error::WrongFamily`](crate::Error::WrongFamily) or
             /// [`Error::TypeMismatch`](crate::Error::TypeMismatch) for a socket of another kind.
             fn try_from(s: $crate::Socket) -> $crate::Result<Self> {
-                let family = s.family()?;
-                if ![$($crate::Family::$family),+].contains(&family) {
-                    let expected = [$($crate::Family::$family),+][0];
-                    return Err($crate::Error::FamilyMismatch { socket: family, addr: expected });
+                let found = s.family()?;
+                let families = [$($crate::Family::$family),+];
+                if !families.contains(&found) {
+                    return Err($crate::Error::WrongFamily { expected: families[0], found });
                 }
                 let found = s.socket_type()?;
                 if found != $crate::Type::$ty {

@@ -137,6 +137,12 @@ impl UnixDatagram {
         let (n, a) = self.inner.recv_from(buf)?;
         Ok((n, sender(a)?))
     }
+
+    /// Like [`recv_from`](Self::recv_from), but leaves the datagram queued.
+    pub fn peek_from(&self, buf: &mut [u8]) -> Result<(usize, UnixAddr)> {
+        let (n, a) = self.inner.peek_from(buf)?;
+        Ok((n, sender(a)?))
+    }
 }
 
 typed_socket!(
