@@ -128,6 +128,17 @@ pub enum Error {
         /// The size the kernel (or emulator) answered.
         got: u32,
     },
+    /// A caller's buffer is too small for what was asked (e.g. a control message that does
+    /// not fit the control buffer).
+    BufferTooSmall {
+        /// The bytes it would need.
+        needed: usize,
+    },
+    /// More file descriptors than one message may carry (`SCM_MAX_FD`, 253).
+    TooManyFds {
+        /// How many were given.
+        count: usize,
+    },
     /// A duration does not fit the kernel field it is meant for (e.g. `SO_LINGER` takes whole
     /// seconds in a C `int`).
     DurationOutOfRange,
@@ -368,6 +379,15 @@ impl fmt::Display for Error {
                 f,
                 "socket option answered {got} bytes where {expected} were expected"
             ),
+            Error::BufferTooSmall { needed } => {
+                write!(f, "buffer too small: {needed} bytes needed")
+            }
+            Error::TooManyFds { count } => {
+                write!(
+                    f,
+                    "{count} file descriptors in one message; the kernel takes at most 253"
+                )
+            }
             Error::DurationOutOfRange => {
                 f.write_str("duration does not fit the kernel's field for it")
             }

@@ -72,6 +72,7 @@ extern crate std;
 
 mod addr;
 mod error;
+mod msg;
 mod name;
 mod net;
 mod options;
@@ -85,12 +86,16 @@ mod types;
 
 pub use addr::{SocketAddr, ToSocketAddrs, UnixAddr, UnixAddrKind, UNIX_PATH_MAX};
 pub use error::{Errno, Error, HostError, PartialCause, ResolveError, Result};
+pub use msg::{
+    cmsg_space, ControlBuilder, ControlMessage, ControlMessages, Credentials, Fds, IoSlice,
+    IoSliceMut, RecvFds, RecvMsg, Timestamp, MAX_FDS,
+};
 pub use name::{ShortName, SHORT_NAME_MAX};
 pub use net::{
     create_connection, create_server, ServerOptions, TcpListener, TcpStream, UdpSocket,
     UnixDatagram, UnixListener, UnixSeqpacket, UnixSeqpacketListener, UnixStream,
 };
-pub use options::MulticastInterface;
+pub use options::{MulticastInterface, Timestamping};
 pub use socket::{FromFdError, RecvFlags, SendFlags, Shutdown, Socket};
 pub use tcp_info::TcpInfo;
 pub use time::{default_timeout, set_default_timeout};

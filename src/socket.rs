@@ -148,7 +148,7 @@ impl From<FromFdError> for Error {
 
 /// What a call waits for when it would block.
 #[derive(Clone, Copy)]
-enum Wait {
+pub(crate) enum Wait {
     Read,
     Write,
 }
@@ -320,7 +320,7 @@ impl Socket {
 
     /// Fails with [`Error::FamilyMismatch`] when `addr` cannot be meant for this socket.
     #[inline]
-    fn check_family(&self, addr: &SocketAddr) -> Result<()> {
+    pub(crate) fn check_family(&self, addr: &SocketAddr) -> Result<()> {
         match self.family() {
             Ok(f) if f != addr.family() => Err(Error::FamilyMismatch {
                 socket: f,
@@ -331,7 +331,10 @@ impl Socket {
     }
 
     /// Decodes an address the kernel may have left out: an unbound Unix peer has none.
-    fn addr_or_unnamed(&self, any: Option<rnet::SocketAddrAny>) -> Result<Option<SocketAddr>> {
+    pub(crate) fn addr_or_unnamed(
+        &self,
+        any: Option<rnet::SocketAddrAny>,
+    ) -> Result<Option<SocketAddr>> {
         match any {
             Some(a) => decode_any(&a).map(Some),
             None if self.family() == Ok(Family::Unix) => {
@@ -369,7 +372,7 @@ impl Socket {
     /// either an error at once or a wait for readiness (bounded by the deadline) and another
     /// try. `dont_wait` is the caller's own `MSG_DONTWAIT`: fail at once whatever the mode.
     #[inline]
-    fn io<T>(
+    pub(crate) fn io<T>(
         &self,
         deadline: &mut Deadline,
         wait: Wait,
@@ -380,14 +383,30 @@ impl Socket {
         loop {
             match op(self.fd.as_fd()) {
                 Ok(v) => return Ok(v),
-                Err(Errno::INTR) => {}
-                Err(Errno::AGAIN) if dont_wait => return Err(Error::WouldBlock),
-                Err(Errno::AGAIN) => {
-                    self.wait(deadline, wait, tries)?;
-                    tries += 1;
-                }
-                Err(e) => return Err(Error::Os(e)),
+                Err(e) => self.retry(e, deadline, wait, dont_wait, &mut tries)?,
             }
+        }
+    }
+
+    /// The timeout policy for a failed call: `Ok` to try again (after waiting, if the mode
+    /// says so), or the error to return. `tries` counts the waits so far.
+    pub(crate) fn retry(
+        &self,
+        e: Errno,
+        deadline: &mut Deadline,
+        wait: Wait,
+        dont_wait: bool,
+        tries: &mut u32,
+    ) -> Result<()> {
+        match e {
+            Errno::INTR => Ok(()),
+            Errno::AGAIN if dont_wait => Err(Error::WouldBlock),
+            Errno::AGAIN => {
+                self.wait(deadline, wait, *tries)?;
+                *tries += 1;
+                Ok(())
+            }
+            e => Err(Error::Os(e)),
         }
     }
 
@@ -540,7 +559,7 @@ impl Socket {
     /// The kernel flags for a send: the caller's (only those [`SendFlags`] knows), the mode's
     /// `MSG_DONTWAIT`, and `MSG_NOSIGNAL`.
     #[inline]
-    fn send_flags(&self, flags: SendFlags) -> rnet::SendFlags {
+    pub(crate) fn send_flags(&self, flags: SendFlags) -> rnet::SendFlags {
         let bits = (flags & SendFlags::all()).bits() | self.mode_flags() | k::MSG_NOSIGNAL;
         rnet::SendFlags::from_bits_retain(bits)
     }
@@ -549,7 +568,7 @@ impl Socket {
     /// `MSG_TRUNC`, which discards data on a TCP socket), the mode's `MSG_DONTWAIT`, and
     /// `MSG_TRUNC` on message-based sockets, to learn a message's true length.
     #[inline]
-    fn recv_flags(&self, flags: RecvFlags) -> rnet::RecvFlags {
+    pub(crate) fn recv_flags(&self, flags: RecvFlags) -> rnet::RecvFlags {
         let trunc = if self.has_boundaries() {
             k::MSG_TRUNC
         } else {

@@ -54,6 +54,8 @@ fn every_variant() -> Vec<Error> {
             expected: 16,
             got: 4,
         },
+        Error::BufferTooSmall { needed: 32 },
+        Error::TooManyFds { count: 254 },
         Error::DurationOutOfRange,
         Error::ZeroTimeout,
         Error::NoAddresses,

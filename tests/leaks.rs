@@ -83,6 +83,32 @@ fn nothing_leaks() {
         l.set_timeout(Some(Duration::from_millis(5))).unwrap();
         assert_eq!(l.accept().unwrap_err(), Error::Timeout);
     });
+    no_leak("fds cut off by MSG_CTRUNC are closed", || {
+        let (a, b) = UnixStream::pair().unwrap();
+        let f = std::fs::File::open("/dev/null").unwrap();
+        let fds = [rustix::fd::AsFd::as_fd(&f); 8];
+        a.as_socket().send_fds(b"x", &fds).unwrap();
+        let mut buf = [0u8; 1];
+        let mut slots = [None, None];
+        let r = b.as_socket().recv_fds(&mut buf, &mut slots).unwrap();
+        assert!(r.fds_truncated);
+    });
+    no_leak("fds never taken are closed with the message", || {
+        let (a, b) = UnixDatagram::pair().unwrap();
+        let f = std::fs::File::open("/dev/null").unwrap();
+        let fd = rustix::fd::AsFd::as_fd(&f);
+        a.as_socket().send_fds(b"x", &[fd, fd, fd]).unwrap();
+        let mut data = [0u8; 1];
+        let mut control = [0u8; cmsg_space(12)];
+        let mut bufs = [IoSliceMut::new(&mut data)];
+        let mut msg = b
+            .as_socket()
+            .recv_msg(&mut bufs, &mut control, RecvFlags::empty())
+            .unwrap();
+        let mut one = [None];
+        assert_eq!(msg.take_fds(&mut one), 1);
+        drop(msg);
+    });
     no_leak("typed conversion failure", || {
         let udp = Socket::new(Family::Inet, Type::Dgram, Protocol::DEFAULT).unwrap();
         assert!(TcpStream::try_from(udp).is_err());

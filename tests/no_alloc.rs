@@ -40,10 +40,14 @@ unsafe impl GlobalAlloc for Counting {
 }
 
 /// Counts an allocation made while armed and prints where it came from (disarmed meanwhile,
-/// since printing a backtrace allocates too).
+/// since printing a backtrace allocates too; not while panicking).
 fn counted(layout: Layout) {
     if ARMED.with(Cell::get) {
         ALLOCATIONS.with(|n| n.set(n.get() + 1));
+        if std::thread::panicking() {
+            // The panic's own report holds the backtrace lock: capturing one would deadlock.
+            return;
+        }
         ARMED.with(|a| a.set(false));
         eprintln!(
             "allocation of {} bytes at:\n{}",
@@ -197,6 +201,40 @@ fn the_public_api_never_allocates() {
         let (x, y) = Socket::pair(Family::Unix, Type::Dgram, Protocol::DEFAULT).unwrap();
         x.send(b"p").unwrap();
         y.recv_from(&mut buf).unwrap();
+
+        // Messages, control messages and fd passing.
+        let (m1, m2) = UnixDatagram::pair().unwrap();
+        m2.as_socket().set_pass_credentials(true).unwrap();
+        let dn = std::fs::File::open("/dev/null");
+        let mut space = [0u8; 2 * cmsg_space(12)];
+        let mut cb = ControlBuilder::new(&mut space);
+        cb.credentials(Credentials::current()).unwrap();
+        m1.as_socket()
+            .send_msg(
+                &[IoSlice::new(b"m")],
+                cb.as_bytes(),
+                None,
+                SendFlags::empty(),
+            )
+            .unwrap();
+        let mut control = [0u8; 128];
+        let mut bufs = [IoSliceMut::new(&mut buf)];
+        let msg = m2
+            .as_socket()
+            .recv_msg(&mut bufs, &mut control, RecvFlags::empty())
+            .unwrap();
+        assert_eq!(msg.control().count(), 1);
+        drop(msg);
+        if let Ok(f) = &dn {
+            m1.as_socket()
+                .send_fds(b"f", &[rustix::fd::AsFd::as_fd(f)])
+                .unwrap();
+            let mut slots = [None];
+            assert_eq!(
+                m2.as_socket().recv_fds(&mut buf, &mut slots).unwrap().fds,
+                1
+            );
+        }
 
         // Timeouts, modes, and the errors they give.
         let (t, _t2) = UnixStream::pair().unwrap();

@@ -10,11 +10,13 @@
 //!   kernel's address bytes;
 //! - [`sockopt`]: one raw `getsockopt`/`setsockopt` pair (rustix's getters assert the answer's
 //!   size and would panic on an odd answer; rustix has no raw setter);
-//! - [`fd`]: `FromRawFd` for the crate's socket types.
+//! - [`fd`]: `FromRawFd` for the crate's socket types;
+//! - [`msg`]: raw `sendmsg`/`recvmsg`, control-message bytes, and ownership of received fds.
 #![allow(unsafe_code)]
 
 pub(crate) mod addr;
 mod fd;
+pub(crate) mod msg;
 pub(crate) mod sockopt;
 
 use rustix::io::Errno;

@@ -1,0 +1,608 @@
+//! Messages with ancillary data: `sendmsg(2)`/`recvmsg(2)` over vectored buffers and control
+//! messages in the caller's buffers, typed both ways; `send_fds`/`recv_fds`.
+//!
+//! Nothing is lost silently: a datagram longer than the buffers reports its true length, a cut
+//! control buffer is reported and any fds it carried are closed, and a control message this
+//! crate does not know is handed over raw.
+
+use core::mem::MaybeUninit;
+use core::net::{Ipv4Addr, Ipv6Addr};
+use core::time::Duration;
+
+use linux_raw_sys::net as k;
+use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
+use rustix::net::addr::SocketAddrStorage;
+
+pub use rustix::io::{IoSlice, IoSliceMut};
+
+use crate::socket::Wait;
+use crate::sys::msg::{self as raw, RawCmsg, Received};
+use crate::time::Deadline;
+use crate::{decode_sockaddr, Error, RecvFlags, Result, SendFlags, SocketAddr};
+
+/// Bytes of control buffer one control message with `len` bytes of data takes
+/// (`CMSG_SPACE`).
+///
+/// ```
+/// // Room for passing three fds.
+/// let mut control = [0u8; baresock::cmsg_space(3 * 4)];
+/// # let _ = &mut control;
+/// ```
+pub const fn cmsg_space(len: usize) -> usize {
+    raw::cmsg_align(raw::CMSG_HDR) + raw::cmsg_align(len)
+}
+
+/// Control-buffer room [`Socket::recv_fds`](crate::Socket::recv_fds) keeps for messages other
+/// than the fds: credentials (32 bytes) and timestamps (up to 64).
+const OTHER_CONTROL: usize = 128;
+
+/// The most fds one `SCM_RIGHTS` message may carry (`SCM_MAX_FD`).
+pub const MAX_FDS: usize = 253;
+
+/// A process's credentials, as `SCM_CREDENTIALS` carries them (`struct ucred`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct Credentials {
+    /// Process id.
+    pub pid: u32,
+    /// User id.
+    pub uid: u32,
+    /// Group id.
+    pub gid: u32,
+}
+
+impl Credentials {
+    /// This process's own credentials: what a sender may always claim.
+    pub fn current() -> Credentials {
+        Credentials {
+            pid: rustix::process::getpid().as_raw_nonzero().get() as u32,
+            uid: rustix::process::getuid().as_raw(),
+            gid: rustix::process::getgid().as_raw(),
+        }
+    }
+
+    fn to_bytes(self) -> [u8; 12] {
+        let mut b = [0u8; 12];
+        b[0..4].copy_from_slice(&self.pid.to_ne_bytes());
+        b[4..8].copy_from_slice(&self.uid.to_ne_bytes());
+        b[8..12].copy_from_slice(&self.gid.to_ne_bytes());
+        b
+    }
+}
+
+/// A point in time on the kernel's clock (`CLOCK_REALTIME` for receive timestamps): seconds
+/// and nanoseconds since the Unix epoch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct Timestamp {
+    /// Seconds since the epoch.
+    pub sec: i64,
+    /// Nanoseconds, 0 to 999 999 999.
+    pub nsec: u32,
+}
+
+impl Timestamp {
+    /// Time since the epoch; `None` before it.
+    pub fn since_epoch(&self) -> Option<Duration> {
+        u64::try_from(self.sec)
+            .ok()
+            .map(|s| Duration::new(s, self.nsec))
+    }
+
+    /// Whether it is zero: `SO_TIMESTAMPING` leaves the stamps it does not take at zero.
+    pub fn is_zero(&self) -> bool {
+        self.sec == 0 && self.nsec == 0
+    }
+
+    /// As a `SystemTime` (feature `std`).
+    #[cfg(feature = "std")]
+    pub fn to_system_time(&self) -> Option<std::time::SystemTime> {
+        self.since_epoch()
+            .and_then(|d| std::time::UNIX_EPOCH.checked_add(d))
+    }
+}
+
+/// One control message received with a message (cmsg(3)).
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ControlMessage<'a> {
+    /// File descriptors passed by the sender (`SCM_RIGHTS`), still owned by the [`RecvMsg`]:
+    /// take them with [`RecvMsg::take_fds`], or they are closed with it.
+    Rights(Fds<'a>),
+    /// The sender's credentials (`SCM_CREDENTIALS`; needs `SO_PASSCRED`).
+    Credentials(Credentials),
+    /// When the packet arrived (`SCM_TIMESTAMPNS`; needs `SO_TIMESTAMPNS`).
+    Timestamp(Timestamp),
+    /// Stamps from `SO_TIMESTAMPING` (`SCM_TIMESTAMPING`): software and hardware; the ones not
+    /// asked for are zero.
+    Timestamping {
+        /// The software stamp.
+        software: Timestamp,
+        /// The raw hardware stamp.
+        hardware: Timestamp,
+    },
+    /// Where an IPv4 packet arrived (`IP_PKTINFO`).
+    PacketInfoV4 {
+        /// The interface it came in by.
+        ifindex: u32,
+        /// The local address a reply would come from.
+        local: Ipv4Addr,
+        /// The packet's destination address.
+        destination: Ipv4Addr,
+    },
+    /// Where an IPv6 packet arrived (`IPV6_PKTINFO`).
+    PacketInfoV6 {
+        /// The interface it came in by.
+        ifindex: u32,
+        /// The packet's destination address.
+        destination: Ipv6Addr,
+    },
+    /// The IPv4 TTL the packet arrived with (`IP_TTL`; needs `IP_RECVTTL`).
+    Ttl(u8),
+    /// The IPv6 hop limit the packet arrived with (`IPV6_HOPLIMIT`).
+    HopLimit(u8),
+    /// The IPv4 type-of-service byte (`IP_TOS`; needs `IP_RECVTOS`).
+    Tos(u8),
+    /// The IPv6 traffic class (`IPV6_TCLASS`).
+    TrafficClass(u8),
+    /// The segment size of datagrams coalesced by GRO (`UDP_GRO`).
+    GroSegmentSize(u16),
+    /// A control message this crate does not decode, as the kernel wrote it; also one of a
+    /// known kind whose data has an unexpected size.
+    Other {
+        /// `cmsg_level`.
+        level: i32,
+        /// `cmsg_type`.
+        ty: i32,
+        /// The data.
+        data: &'a [u8],
+    },
+}
+
+/// The fds of an `SCM_RIGHTS` message, borrowed from the [`RecvMsg`] that owns them.
+#[derive(Clone, Debug)]
+pub struct Fds<'a> {
+    data: &'a [u8],
+}
+
+impl<'a> Iterator for Fds<'a> {
+    type Item = BorrowedFd<'a>;
+
+    fn next(&mut self) -> Option<BorrowedFd<'a>> {
+        loop {
+            let (slot, rest) = self.data.split_first_chunk::<4>()?;
+            self.data = rest;
+            // Taken slots read as -1; the rest are fds the message still owns.
+            if let Some(fd) = raw::borrow_fd(slot) {
+                return Some(fd);
+            }
+        }
+    }
+}
+
+fn int_at(data: &[u8]) -> Option<i32> {
+    data.first_chunk::<4>().map(|b| i32::from_ne_bytes(*b))
+}
+
+fn timestamps<const N: usize>(data: &[u8]) -> Option<[Timestamp; N]> {
+    // Either N `__kernel_timespec`s (two i64s) or N old `timespec`s (two C longs).
+    let wide = 16;
+    let narrow = 2 * core::mem::size_of::<core::ffi::c_long>();
+    let each = if data.len() == N * wide {
+        wide
+    } else if data.len() == N * narrow {
+        narrow
+    } else {
+        return None;
+    };
+    let mut out = [Timestamp::default(); N];
+    for (i, ts) in out.iter_mut().enumerate() {
+        let b = &data[i * each..(i + 1) * each];
+        let half = each / 2;
+        let read = |s: &[u8]| -> i64 {
+            if half == 8 {
+                i64::from_ne_bytes(s.try_into().unwrap_or_default())
+            } else {
+                i32::from_ne_bytes(s.try_into().unwrap_or_default()).into()
+            }
+        };
+        *ts = Timestamp {
+            sec: read(&b[..half]),
+            nsec: read(&b[half..]).clamp(0, 999_999_999) as u32,
+        };
+    }
+    Some(out)
+}
+
+/// Decodes one control message. Kinds with data of an unexpected size come out as `Other`.
+fn decode(cm: RawCmsg<'_>) -> ControlMessage<'_> {
+    let (level, ty, data) = (cm.level, cm.ty, cm.data);
+    let known = match (level as u32, ty as u32) {
+        (k::SOL_SOCKET, k::SCM_RIGHTS) => Some(ControlMessage::Rights(Fds { data })),
+        (k::SOL_SOCKET, k::SCM_CREDENTIALS) if data.len() == 12 => {
+            let w = |i: usize| u32::from_ne_bytes([data[i], data[i + 1], data[i + 2], data[i + 3]]);
+            Some(ControlMessage::Credentials(Credentials {
+                pid: w(0),
+                uid: w(4),
+                gid: w(8),
+            }))
+        }
+        (k::SOL_SOCKET, k::SO_TIMESTAMPNS_OLD | k::SO_TIMESTAMPNS_NEW) => {
+            timestamps::<1>(data).map(|[t]| ControlMessage::Timestamp(t))
+        }
+        (k::SOL_SOCKET, k::SO_TIMESTAMPING_OLD | k::SO_TIMESTAMPING_NEW) => timestamps::<3>(data)
+            .map(|[software, _, hardware]| ControlMessage::Timestamping { software, hardware }),
+        (IP, k::IP_PKTINFO) if data.len() == 12 => Some(ControlMessage::PacketInfoV4 {
+            ifindex: int_at(data).unwrap_or(0) as u32,
+            local: Ipv4Addr::new(data[4], data[5], data[6], data[7]),
+            destination: Ipv4Addr::new(data[8], data[9], data[10], data[11]),
+        }),
+        (IPV6, k::IPV6_PKTINFO) if data.len() == 20 => {
+            let mut a = [0u8; 16];
+            a.copy_from_slice(&data[..16]);
+            Some(ControlMessage::PacketInfoV6 {
+                ifindex: int_at(&data[16..]).unwrap_or(0) as u32,
+                destination: Ipv6Addr::from(a),
+            })
+        }
+        (IP, k::IP_TTL) if data.len() == 4 => int_at(data).map(|v| ControlMessage::Ttl(v as u8)),
+        // The kernel sends IP_TOS as one byte.
+        (IP, k::IP_TOS) if data.len() == 1 => Some(ControlMessage::Tos(data[0])),
+        (IPV6, k::IPV6_HOPLIMIT) if data.len() == 4 => {
+            int_at(data).map(|v| ControlMessage::HopLimit(v as u8))
+        }
+        (IPV6, k::IPV6_TCLASS) if data.len() == 4 => {
+            int_at(data).map(|v| ControlMessage::TrafficClass(v as u8))
+        }
+        (k::SOL_UDP, crate::sys::sockopt::UDP_GRO) if data.len() == 4 => {
+            int_at(data).map(|v| ControlMessage::GroSegmentSize(v as u16))
+        }
+        _ => None,
+    };
+    known.unwrap_or(ControlMessage::Other { level, ty, data })
+}
+
+const IP: u32 = k::IPPROTO_IP as u32;
+const IPV6: u32 = k::IPPROTO_IPV6 as u32;
+
+/// The control messages of a [`RecvMsg`], decoded.
+pub struct ControlMessages<'a> {
+    rest: &'a [u8],
+}
+
+impl<'a> Iterator for ControlMessages<'a> {
+    type Item = ControlMessage<'a>;
+
+    fn next(&mut self) -> Option<ControlMessage<'a>> {
+        let (cm, rest) = raw::split_cmsg(self.rest)?;
+        self.rest = rest;
+        Some(decode(cm))
+    }
+}
+
+/// Control messages to send, written into a buffer of the caller's (cmsg(3)).
+///
+/// ```
+/// use baresock::{cmsg_space, ControlBuilder, UnixStream};
+/// use std::os::fd::AsFd;
+///
+/// let (a, b) = UnixStream::pair()?;
+/// let file = std::fs::File::open("/dev/null").unwrap();
+/// let mut space = [0u8; cmsg_space(4)];
+/// let mut control = ControlBuilder::new(&mut space);
+/// control.rights(&[file.as_fd()])?;
+/// a.as_socket().send_msg(&[baresock::IoSlice::new(b"x")], control.as_bytes(), None, Default::default())?;
+/// # Ok::<(), baresock::Error>(())
+/// ```
+pub struct ControlBuilder<'a> {
+    buf: &'a mut [u8],
+    used: usize,
+}
+
+impl core::fmt::Debug for ControlBuilder<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("ControlBuilder")
+            .field("used", &self.used)
+            .field("capacity", &self.buf.len())
+            .finish()
+    }
+}
+
+impl<'a> ControlBuilder<'a> {
+    /// A builder writing into `buf`; size it with [`cmsg_space`] for each message.
+    pub fn new(buf: &'a mut [u8]) -> Self {
+        ControlBuilder { buf, used: 0 }
+    }
+
+    /// Adds a control message as raw level, type and data. Fails with
+    /// [`Error::BufferTooSmall`] when it does not fit.
+    pub fn raw(&mut self, level: i32, ty: i32, data: &[u8]) -> Result<&mut Self> {
+        if raw::push_cmsg(self.buf, &mut self.used, level, ty, data) {
+            Ok(self)
+        } else {
+            Err(Error::BufferTooSmall {
+                needed: self.used + cmsg_space(data.len()),
+            })
+        }
+    }
+
+    /// Passes file descriptors (`SCM_RIGHTS`); at most [`MAX_FDS`]
+    /// ([`Error::TooManyFds`]).
+    pub fn rights(&mut self, fds: &[BorrowedFd<'_>]) -> Result<&mut Self> {
+        if fds.len() > MAX_FDS {
+            return Err(Error::TooManyFds { count: fds.len() });
+        }
+        let mut data = [0u8; MAX_FDS * 4];
+        for (slot, fd) in data.chunks_exact_mut(4).zip(fds) {
+            slot.copy_from_slice(&raw::raw_fd(fd).to_ne_bytes());
+        }
+        self.raw(
+            k::SOL_SOCKET as i32,
+            k::SCM_RIGHTS as i32,
+            &data[..fds.len() * 4],
+        )
+    }
+
+    /// Sends credentials (`SCM_CREDENTIALS`): one's own, or others' with the capabilities for
+    /// them.
+    pub fn credentials(&mut self, c: Credentials) -> Result<&mut Self> {
+        self.raw(
+            k::SOL_SOCKET as i32,
+            k::SCM_CREDENTIALS as i32,
+            &c.to_bytes(),
+        )
+    }
+
+    /// The interface and source address for this IPv4 datagram (`IP_PKTINFO`); 0 and
+    /// unspecified let the kernel choose.
+    pub fn packet_info_v4(&mut self, ifindex: u32, source: Ipv4Addr) -> Result<&mut Self> {
+        let mut d = [0u8; 12];
+        d[0..4].copy_from_slice(&(ifindex as i32).to_ne_bytes());
+        d[4..8].copy_from_slice(&source.octets());
+        self.raw(IP as i32, k::IP_PKTINFO as i32, &d)
+    }
+
+    /// The interface and source address for this IPv6 datagram (`IPV6_PKTINFO`).
+    pub fn packet_info_v6(&mut self, ifindex: u32, source: Ipv6Addr) -> Result<&mut Self> {
+        let mut d = [0u8; 20];
+        d[..16].copy_from_slice(&source.octets());
+        d[16..].copy_from_slice(&(ifindex as i32).to_ne_bytes());
+        self.raw(IPV6 as i32, k::IPV6_PKTINFO as i32, &d)
+    }
+
+    /// The TTL of this IPv4 datagram (`IP_TTL`).
+    pub fn ttl(&mut self, ttl: u8) -> Result<&mut Self> {
+        self.raw(IP as i32, k::IP_TTL as i32, &i32::from(ttl).to_ne_bytes())
+    }
+
+    /// The hop limit of this IPv6 datagram (`IPV6_HOPLIMIT`).
+    pub fn hop_limit(&mut self, hops: u8) -> Result<&mut Self> {
+        self.raw(
+            IPV6 as i32,
+            k::IPV6_HOPLIMIT as i32,
+            &i32::from(hops).to_ne_bytes(),
+        )
+    }
+
+    /// The type-of-service byte of this IPv4 datagram (`IP_TOS`).
+    pub fn tos(&mut self, tos: u8) -> Result<&mut Self> {
+        self.raw(IP as i32, k::IP_TOS as i32, &i32::from(tos).to_ne_bytes())
+    }
+
+    /// The traffic class of this IPv6 datagram (`IPV6_TCLASS`).
+    pub fn traffic_class(&mut self, tclass: u8) -> Result<&mut Self> {
+        self.raw(
+            IPV6 as i32,
+            k::IPV6_TCLASS as i32,
+            &i32::from(tclass).to_ne_bytes(),
+        )
+    }
+
+    /// Segments this send into datagrams of `size` bytes (`UDP_SEGMENT`, GSO).
+    pub fn udp_segment(&mut self, size: u16) -> Result<&mut Self> {
+        self.raw(
+            k::SOL_UDP as i32,
+            crate::sys::sockopt::UDP_SEGMENT as i32,
+            &size.to_ne_bytes(),
+        )
+    }
+
+    /// The control messages written so far, to pass to [`Socket::send_msg`].
+    ///
+    /// [`Socket::send_msg`]: crate::Socket::send_msg
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.buf[..self.used]
+    }
+}
+
+/// A message received by [`Socket::recv_msg`](crate::Socket::recv_msg).
+///
+/// It owns the fds that arrived with it until they are taken with
+/// [`take_fds`](RecvMsg::take_fds); those not taken are closed when it is dropped.
+pub struct RecvMsg<'c> {
+    pub(crate) len: usize,
+    pub(crate) bytes: usize,
+    pub(crate) flags: u32,
+    pub(crate) addr: Option<SocketAddr>,
+    pub(crate) control: Received<'c>,
+}
+
+impl RecvMsg<'_> {
+    /// Bytes written into the buffers.
+    pub fn bytes(&self) -> usize {
+        self.bytes
+    }
+
+    /// For a datagram longer than the buffers, its true length (`MSG_TRUNC`); the buffers hold
+    /// its first [`bytes`](Self::bytes).
+    pub fn truncated(&self) -> Option<usize> {
+        (self.flags & k::MSG_TRUNC != 0).then_some(self.len)
+    }
+
+    /// Whether the control buffer was too small and messages were cut (`MSG_CTRUNC`). Any fds
+    /// that arrived then have been closed: the kernel's cut may have split their message.
+    pub fn control_truncated(&self) -> bool {
+        self.flags & k::MSG_CTRUNC != 0
+    }
+
+    /// Whether this ends a record, for `SOCK_SEQPACKET` (`MSG_EOR`).
+    pub fn end_of_record(&self) -> bool {
+        self.flags & k::MSG_EOR != 0
+    }
+
+    /// The sender's address, where the kernel gives one.
+    pub fn addr(&self) -> Option<&SocketAddr> {
+        self.addr.as_ref()
+    }
+
+    /// The raw `msg_flags`.
+    pub fn flags(&self) -> u32 {
+        self.flags
+    }
+
+    /// The control messages, decoded.
+    pub fn control(&self) -> ControlMessages<'_> {
+        ControlMessages {
+            rest: self.control.bytes(),
+        }
+    }
+
+    /// Takes the received fds, in order, into `out`; returns how many. Fds that do not fit
+    /// stay owned by the message (and are closed with it), so a second call can take them.
+    pub fn take_fds(&mut self, out: &mut [Option<OwnedFd>]) -> usize {
+        let mut n = 0;
+        for slot in out.iter_mut() {
+            match self.control.take_next_fd() {
+                Some(fd) => {
+                    *slot = Some(fd);
+                    n += 1;
+                }
+                None => break,
+            }
+        }
+        n
+    }
+}
+
+impl core::fmt::Debug for RecvMsg<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("RecvMsg")
+            .field("bytes", &self.bytes)
+            .field("truncated", &self.truncated())
+            .field("control_truncated", &self.control_truncated())
+            .field("addr", &self.addr)
+            .field("control", &self.control().count())
+            .finish()
+    }
+}
+
+/// What [`Socket::recv_fds`](crate::Socket::recv_fds) received.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RecvFds {
+    /// Bytes written into the buffer.
+    pub bytes: usize,
+    /// Fds written into the slots.
+    pub fds: usize,
+    /// More fds were sent than the slots could take: the kernel cut them off, and those that
+    /// did arrive were closed (none are in the slots).
+    pub fds_truncated: bool,
+    /// For a datagram longer than the buffer, its true length.
+    pub truncated: Option<usize>,
+}
+
+/// Messages with ancillary data: sendmsg(2), recvmsg(2), cmsg(3), unix(7).
+impl crate::Socket {
+    /// Sends data gathered from `bufs`, with control messages built by a [`ControlBuilder`]
+    /// and an optional destination (`sendmsg(2)`). `MSG_NOSIGNAL` is always added.
+    pub fn send_msg(
+        &self,
+        bufs: &[IoSlice<'_>],
+        control: &[u8],
+        addr: Option<&SocketAddr>,
+        flags: SendFlags,
+    ) -> Result<usize> {
+        if let Some(a) = addr {
+            self.check_family(a)?;
+        }
+        let f = self.send_flags(flags).bits();
+        let dont_wait = flags.contains(SendFlags::DONT_WAIT);
+        self.io(&mut Deadline::default(), Wait::Write, dont_wait, |fd| {
+            raw::sendmsg(fd, bufs, addr, control, f)
+        })
+    }
+
+    /// Receives a message scattered into `bufs`, with its control messages in `control`
+    /// (`recvmsg(2)`). The result says how much arrived, whether the datagram or the control
+    /// messages were cut, and who sent it; it owns any fds that arrived until they are taken.
+    ///
+    /// Unlike [`recv`](crate::Socket::recv), a datagram longer than the buffers is not an
+    /// error here: [`RecvMsg::truncated`] gives its true length, alongside the sender.
+    pub fn recv_msg<'c>(
+        &self,
+        bufs: &mut [IoSliceMut<'_>],
+        control: &'c mut [u8],
+        flags: RecvFlags,
+    ) -> Result<RecvMsg<'c>> {
+        let f = self.recv_flags(flags).bits();
+        let dont_wait = flags.contains(RecvFlags::DONT_WAIT);
+        let mut name = MaybeUninit::<SocketAddrStorage>::uninit();
+        let (mut deadline, mut tries) = (Deadline::default(), 0);
+        let (r, control) = raw::recvmsg(self.as_fd(), bufs, &mut name, control, f, |e| {
+            self.retry(e, &mut deadline, Wait::Read, dont_wait, &mut tries)
+        })?;
+        let name = raw::name_bytes(&name, r.namelen);
+        let addr = if name.is_empty() {
+            self.addr_or_unnamed(None)?
+        } else {
+            Some(decode_sockaddr(name)?)
+        };
+        Ok(RecvMsg {
+            len: r.len,
+            bytes: r.len.min(r.capacity),
+            flags: r.flags,
+            addr,
+            control,
+        })
+    }
+
+    /// Sends data with file descriptors (`SCM_RIGHTS`; Python's `socket.send_fds`), at most
+    /// [`MAX_FDS`] of them.
+    pub fn send_fds(&self, data: &[u8], fds: &[BorrowedFd<'_>]) -> Result<usize> {
+        let mut space = [0u8; cmsg_space(MAX_FDS * 4)];
+        let mut control = ControlBuilder::new(&mut space);
+        control.rights(fds)?;
+        self.send_msg(
+            &[IoSlice::new(data)],
+            control.as_bytes(),
+            None,
+            SendFlags::empty(),
+        )
+    }
+
+    /// Receives data and up to `fds.len()` file descriptors into the slots (Python's
+    /// `socket.recv_fds`). If more were sent than the slots hold, none are kept: those that
+    /// arrived are closed, and [`RecvFds::fds_truncated`] says so. Other control messages the
+    /// socket receives (credentials, timestamps) are read past.
+    pub fn recv_fds(&self, buf: &mut [u8], fds: &mut [Option<OwnedFd>]) -> Result<RecvFds> {
+        let room = fds.len().min(MAX_FDS);
+        let mut space = [0u8; cmsg_space(MAX_FDS * 4) + OTHER_CONTROL];
+        let mut bufs = [IoSliceMut::new(buf)];
+        let len = cmsg_space(room * 4) + OTHER_CONTROL;
+        let mut msg = self.recv_msg(&mut bufs, &mut space[..len], RecvFlags::empty())?;
+        let arrived: usize = msg
+            .control()
+            .map(|c| match c {
+                ControlMessage::Rights(f) => f.count(),
+                _ => 0,
+            })
+            .sum();
+        let cut = msg.control_truncated() || arrived > room;
+        let got = if cut { 0 } else { msg.take_fds(fds) };
+        Ok(RecvFds {
+            bytes: msg.bytes(),
+            fds: got,
+            fds_truncated: cut,
+            truncated: msg.truncated(),
+        })
+    }
+}

@@ -1,0 +1,493 @@
+//! Messages with ancillary data: fd passing (with Python as a peer), credentials, timestamps,
+//! packet info, TTL and TOS, truncation of data and of control messages, raw control messages.
+
+mod common;
+
+use std::io::{Read, Seek, Write};
+use std::os::fd::{AsFd, OwnedFd};
+use std::process::Command;
+use std::time::{Duration, SystemTime};
+
+use baresock::*;
+use common::*;
+
+/// A temporary file holding `text`, open for reading from the start.
+fn file_with(dir: &TempDir, name: &str, text: &str) -> std::fs::File {
+    let path = dir.path(name);
+    std::fs::write(&path, text).unwrap();
+    std::fs::File::open(path).unwrap()
+}
+
+fn read_all(fd: OwnedFd) -> String {
+    let mut f = std::fs::File::from(fd);
+    f.rewind().unwrap();
+    let mut s = String::new();
+    f.read_to_string(&mut s).unwrap();
+    s
+}
+
+#[test]
+fn fds_pass_within_a_process() {
+    let dir = TempDir::new("fds");
+    let (a, b) = UnixStream::pair().unwrap();
+    let f1 = file_with(&dir, "one", "first file");
+    let f2 = file_with(&dir, "two", "second file");
+    assert_eq!(
+        a.as_socket()
+            .send_fds(b"two fds", &[f1.as_fd(), f2.as_fd()])
+            .unwrap(),
+        7
+    );
+    let mut buf = [0u8; 16];
+    let mut slots = [None, None, None];
+    let r = b.as_socket().recv_fds(&mut buf, &mut slots).unwrap();
+    assert_eq!((r.bytes, r.fds, r.fds_truncated), (7, 2, false));
+    assert_eq!(&buf[..7], b"two fds");
+    assert_eq!(read_all(slots[0].take().unwrap()), "first file");
+    assert_eq!(read_all(slots[1].take().unwrap()), "second file");
+}
+
+#[test]
+fn too_many_fds_are_cut_and_closed() {
+    let dir = TempDir::new("ctrunc");
+    let (a, b) = UnixStream::pair().unwrap();
+    let files: Vec<_> = (0..6)
+        .map(|i| file_with(&dir, &i.to_string(), "x"))
+        .collect();
+    let fds: Vec<_> = files.iter().map(|f| f.as_fd()).collect();
+    a.as_socket().send_fds(b"six", &fds).unwrap();
+    let mut buf = [0u8; 8];
+    let mut slots = [None, None];
+    let r = b.as_socket().recv_fds(&mut buf, &mut slots).unwrap();
+    assert!(r.fds_truncated, "the result says the fds were cut");
+    assert_eq!(r.fds, 0, "none are handed out from a cut message");
+    assert!(slots.iter().all(Option::is_none));
+    assert_eq!(&buf[..r.bytes], b"six");
+    let too_many: Vec<_> = (0..254).map(|_| files[0].as_fd()).collect();
+    assert_eq!(
+        a.as_socket().send_fds(b"x", &too_many).unwrap_err(),
+        Error::TooManyFds { count: 254 }
+    );
+}
+
+#[test]
+fn fds_taken_later_or_never() {
+    let dir = TempDir::new("take");
+    let (a, b) = UnixDatagram::pair().unwrap();
+    let f = file_with(&dir, "f", "kept");
+    a.as_socket()
+        .send_fds(b"m", &[f.as_fd(), f.as_fd()])
+        .unwrap();
+    let mut data = [0u8; 4];
+    let mut space = [0u8; cmsg_space(8)];
+    let mut bufs = [IoSliceMut::new(&mut data)];
+    let mut msg = b
+        .as_socket()
+        .recv_msg(&mut bufs, &mut space, RecvFlags::empty())
+        .unwrap();
+    // Borrowed views first, then one taken at a time.
+    let seen: usize = msg
+        .control()
+        .map(|c| match c {
+            ControlMessage::Rights(fds) => fds.count(),
+            _ => 0,
+        })
+        .sum();
+    assert_eq!(seen, 2);
+    let mut one = [None];
+    assert_eq!(msg.take_fds(&mut one), 1);
+    assert_eq!(read_all(one[0].take().unwrap()), "kept");
+    let left: usize = msg
+        .control()
+        .map(|c| match c {
+            ControlMessage::Rights(fds) => fds.count(),
+            _ => 0,
+        })
+        .sum();
+    assert_eq!(left, 1, "the taken fd is no longer the message's");
+    // The other is closed when the message is dropped (counted in tests/leaks.rs).
+}
+
+/// Runs a Python 3 peer; `None` if there is no python3 here.
+fn python(script: &str, args: &[&str]) -> Option<std::process::Child> {
+    Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .args(args)
+        .spawn()
+        .ok()
+}
+
+#[test]
+fn fds_pass_to_and_from_python() {
+    if under_qemu_user() {
+        skip!("the python3 peer runs natively, not under qemu-user");
+    }
+    let dir = TempDir::new("py");
+    let path = dir.path("s");
+    let listener = UnixListener::bind(unix_addr(&path)).unwrap();
+    // Python sends us a file of its own, then reads the one we send and writes it back.
+    let script = r#"
+import socket, sys, os, tempfile
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect(sys.argv[1])
+with tempfile.TemporaryFile() as f:
+    f.write(b"from python"); f.flush(); f.seek(0)
+    socket.send_fds(s, [b"py"], [f.fileno()])
+msg, fds, flags, addr = socket.recv_fds(s, 16, 4)
+os.lseek(fds[0], 0, 0)
+data = os.read(fds[0], 100)
+s.sendall(msg + b"|" + data)
+"#;
+    let Some(mut child) = python(script, &[path.to_str().unwrap()]) else {
+        skip!("no python3 on this machine");
+    };
+    let (conn, _) = listener.accept().unwrap();
+    conn.set_timeout(Some(Duration::from_secs(20))).unwrap();
+    let mut buf = [0u8; 16];
+    let mut slots = [None];
+    let r = conn.as_socket().recv_fds(&mut buf, &mut slots).unwrap();
+    assert_eq!((&buf[..r.bytes], r.fds), (&b"py"[..], 1));
+    assert_eq!(read_all(slots[0].take().unwrap()), "from python");
+
+    let mine = file_with(&dir, "mine", "from baresock");
+    conn.as_socket().send_fds(b"rs", &[mine.as_fd()]).unwrap();
+    let mut echo = [0u8; 64];
+    let mut got = 0;
+    while got < b"rs|from baresock".len() {
+        let n = conn.recv(&mut echo[got..]).unwrap();
+        assert_ne!(n, 0, "python closed early");
+        got += n;
+    }
+    assert_eq!(&echo[..got], b"rs|from baresock");
+    assert!(child.wait().unwrap().success());
+}
+
+#[test]
+fn fds_pass_between_two_processes() {
+    // A forked child of this test sends a pipe's write end; we read what it writes through it.
+    let (a, b) = UnixStream::pair().unwrap();
+    let (r, w) = rustix::pipe::pipe().unwrap();
+    // SAFETY: the child only makes system calls (the library allocates nothing) and `_exit`s.
+    let pid = unsafe { libc::fork() };
+    assert!(pid >= 0);
+    if pid == 0 {
+        let ok = a.as_socket().send_fds(b"w", &[w.as_fd()]).is_ok();
+        // SAFETY: ends the forked child without running the parent's destructors.
+        unsafe { libc::_exit(if ok { 0 } else { 1 }) };
+    }
+    drop(w);
+    let mut buf = [0u8; 1];
+    let mut slots = [None];
+    b.as_socket().recv_fds(&mut buf, &mut slots).unwrap();
+    let mut status = 0;
+    // SAFETY: waits for the child forked above.
+    assert_eq!(unsafe { libc::waitpid(pid, &mut status, 0) }, pid);
+    assert_eq!(libc::WEXITSTATUS(status), 0);
+    let mut writer = std::fs::File::from(slots[0].take().unwrap());
+    writer.write_all(b"through the passed fd").unwrap();
+    drop(writer);
+    let mut s = String::new();
+    std::fs::File::from(r).read_to_string(&mut s).unwrap();
+    assert_eq!(s, "through the passed fd");
+}
+
+#[test]
+fn credentials() {
+    let (a, b) = UnixDatagram::pair().unwrap();
+    b.as_socket().set_pass_credentials(true).unwrap();
+    assert!(b.as_socket().pass_credentials().unwrap());
+    let me = Credentials::current();
+    let mut space = [0u8; cmsg_space(12)];
+    let mut c = ControlBuilder::new(&mut space);
+    c.credentials(me).unwrap();
+    a.as_socket()
+        .send_msg(
+            &[IoSlice::new(b"who")],
+            c.as_bytes(),
+            None,
+            SendFlags::empty(),
+        )
+        .unwrap();
+    let mut data = [0u8; 8];
+    let mut control = [0u8; 64];
+    let mut bufs = [IoSliceMut::new(&mut data)];
+    let msg = b
+        .as_socket()
+        .recv_msg(&mut bufs, &mut control, RecvFlags::empty())
+        .unwrap();
+    let got: Vec<_> = msg
+        .control()
+        .filter_map(|c| match c {
+            ControlMessage::Credentials(c) => Some(c),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(got, vec![me]);
+    assert_eq!(me.pid, std::process::id());
+}
+
+fn udp_pair_v4() -> (UdpSocket, UdpSocket) {
+    let a = UdpSocket::bind(v4_any_port()).unwrap();
+    let b = UdpSocket::bind(v4_any_port()).unwrap();
+    (a, b)
+}
+
+/// Receives one message on `s` and returns its control messages, decoded, as owned values.
+fn recv_controls(s: &Socket) -> (Vec<u8>, Option<SocketAddr>, Vec<String>) {
+    let mut data = [0u8; 64];
+    let mut control = [0u8; 256];
+    let mut bufs = [IoSliceMut::new(&mut data)];
+    let msg = s
+        .recv_msg(&mut bufs, &mut control, RecvFlags::empty())
+        .unwrap();
+    assert!(!msg.control_truncated());
+    let n = msg.bytes();
+    let addr = msg.addr().copied();
+    let controls = msg.control().map(|c| format!("{c:?}")).collect();
+    drop(msg);
+    (data[..n].to_vec(), addr, controls)
+}
+
+#[test]
+fn timestamps() {
+    let (a, b) = udp_pair_v4();
+    let s = b.as_socket();
+    if let Err(Error::Os(e)) = s.set_timestamp_ns(true) {
+        if under_qemu_user() {
+            skip!("qemu-user does not emulate SO_TIMESTAMPNS ({e:?})");
+        }
+        panic!("SO_TIMESTAMPNS: {e:?}");
+    }
+    assert!(s.timestamp_ns().unwrap());
+    let before = SystemTime::now();
+    a.send_to(b"t", b.local_addr().unwrap()).unwrap();
+    let mut data = [0u8; 4];
+    let mut control = [0u8; 128];
+    let mut bufs = [IoSliceMut::new(&mut data)];
+    let msg = s
+        .recv_msg(&mut bufs, &mut control, RecvFlags::empty())
+        .unwrap();
+    let stamp = msg.control().find_map(|c| match c {
+        ControlMessage::Timestamp(t) => Some(t),
+        _ => None,
+    });
+    let stamp = SystemTime::UNIX_EPOCH + stamp.expect("a timestamp").since_epoch().unwrap();
+    let after = SystemTime::now();
+    drop(msg);
+    assert!(
+        stamp >= before - Duration::from_secs(1) && stamp <= after,
+        "{stamp:?}"
+    );
+
+    // SO_TIMESTAMPING software receive stamps.
+    s.set_timestamp_ns(false).unwrap();
+    s.set_timestamping(Timestamping::RX_SOFTWARE | Timestamping::SOFTWARE)
+        .unwrap();
+    assert!(s
+        .timestamping()
+        .unwrap()
+        .contains(Timestamping::RX_SOFTWARE));
+    // The kernel turns software stamping on asynchronously: the first packets after enabling
+    // may come unstamped. Within a bound, one must come stamped.
+    let mut sw = None;
+    for _ in 0..100 {
+        a.send_to(b"t", b.local_addr().unwrap()).unwrap();
+        let mut bufs = [IoSliceMut::new(&mut data)];
+        let msg = s
+            .recv_msg(&mut bufs, &mut control, RecvFlags::empty())
+            .unwrap();
+        sw = msg.control().find_map(|c| match c {
+            ControlMessage::Timestamping { software, .. } => Some(software),
+            _ => None,
+        });
+        if sw.is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let sw = sw.expect("a software stamp within 100 datagrams");
+    assert!(!sw.is_zero());
+    assert!(SystemTime::UNIX_EPOCH + sw.since_epoch().unwrap() <= SystemTime::now());
+}
+
+#[test]
+fn packet_info_ttl_and_tos_v4() {
+    let r = Socket::new(Family::Inet, Type::Dgram, Protocol::DEFAULT).unwrap();
+    r.bind("0.0.0.0:0".parse::<SocketAddr>().unwrap()).unwrap();
+    let port = r.local_addr().unwrap().port().unwrap();
+    r.set_recv_packet_info_v4(true).unwrap();
+    r.set_recv_ttl(true).unwrap();
+    r.set_recv_tos(true).unwrap();
+    assert!(r.recv_packet_info_v4().unwrap() && r.recv_ttl().unwrap() && r.recv_tos().unwrap());
+    let s = UdpSocket::bind(v4_any_port()).unwrap();
+    s.as_socket().set_tos(0x10).unwrap();
+    // TTL per message, through a control message.
+    let mut space = [0u8; cmsg_space(4)];
+    let mut c = ControlBuilder::new(&mut space);
+    c.ttl(42).unwrap();
+    let to: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    s.as_socket()
+        .send_msg(
+            &[IoSlice::new(b"info")],
+            c.as_bytes(),
+            Some(&to),
+            SendFlags::empty(),
+        )
+        .unwrap();
+    let (data, from, controls) = recv_controls(&r);
+    assert_eq!(data, b"info");
+    assert_eq!(from, Some(s.local_addr().unwrap().into()));
+    assert!(controls.contains(&"Ttl(42)".to_string()), "{controls:?}");
+    assert!(controls.contains(&"Tos(16)".to_string()), "{controls:?}");
+    let pkt = controls
+        .iter()
+        .find(|c| c.starts_with("PacketInfoV4"))
+        .expect("pktinfo");
+    assert!(
+        pkt.contains("ifindex: 1") && pkt.contains("destination: 127.0.0.1"),
+        "{pkt}"
+    );
+}
+
+#[test]
+fn packet_info_hop_limit_and_tclass_v6() {
+    if !has_ipv6() {
+        skip!("no IPv6 loopback on this host");
+    }
+    let r = Socket::new(Family::Inet6, Type::Dgram, Protocol::DEFAULT).unwrap();
+    r.bind("[::1]:0".parse::<SocketAddr>().unwrap()).unwrap();
+    r.set_recv_packet_info_v6(true).unwrap();
+    r.set_recv_hop_limit(true).unwrap();
+    r.set_recv_traffic_class(true).unwrap();
+    let s = Socket::new(Family::Inet6, Type::Dgram, Protocol::DEFAULT).unwrap();
+    let mut space = [0u8; 2 * cmsg_space(4)];
+    let mut c = ControlBuilder::new(&mut space);
+    c.hop_limit(7).unwrap().traffic_class(0x20).unwrap();
+    let to = r.local_addr().unwrap();
+    s.send_msg(
+        &[IoSlice::new(b"six")],
+        c.as_bytes(),
+        Some(&to),
+        SendFlags::empty(),
+    )
+    .unwrap();
+    let (data, _, controls) = recv_controls(&r);
+    assert_eq!(data, b"six");
+    assert!(
+        controls.contains(&"HopLimit(7)".to_string()),
+        "{controls:?}"
+    );
+    assert!(
+        controls.contains(&"TrafficClass(32)".to_string()),
+        "{controls:?}"
+    );
+    let pkt = controls
+        .iter()
+        .find(|c| c.starts_with("PacketInfoV6"))
+        .expect("pktinfo");
+    assert!(pkt.contains("destination: ::1"), "{pkt}");
+}
+
+#[test]
+fn truncated_datagram_keeps_its_sender() {
+    let (a, b) = udp_pair_v4();
+    a.send_to(&[5u8; 300], b.local_addr().unwrap()).unwrap();
+    let mut small = [0u8; 100];
+    let mut control = [0u8; 0];
+    let mut bufs = [IoSliceMut::new(&mut small)];
+    let msg = b
+        .as_socket()
+        .recv_msg(&mut bufs, &mut control, RecvFlags::empty())
+        .unwrap();
+    assert_eq!(msg.truncated(), Some(300));
+    assert_eq!(msg.bytes(), 100);
+    assert_eq!(msg.addr(), Some(&a.local_addr().unwrap().into()));
+}
+
+#[test]
+fn unknown_control_messages_are_handed_over_raw() {
+    let (a, b) = udp_pair_v4();
+    // IP_RECVORIGDSTADDR: the kernel adds the original destination (a sockaddr_in, 16 bytes)
+    // as an IP_ORIGDSTADDR message, which this crate does not decode.
+    let one: libc::c_int = 1;
+    // SAFETY: a valid fd, option and int-sized value.
+    let r = unsafe {
+        use std::os::fd::AsRawFd;
+        libc::setsockopt(
+            b.as_socket().as_raw_fd(),
+            libc::SOL_IP,
+            libc::IP_RECVORIGDSTADDR,
+            &one as *const _ as *const libc::c_void,
+            4,
+        )
+    };
+    if r != 0 && under_qemu_user() {
+        skip!("qemu-user does not emulate IP_RECVORIGDSTADDR");
+    }
+    assert_eq!(r, 0);
+    a.send_to(b"o", b.local_addr().unwrap()).unwrap();
+    let mut data = [0u8; 4];
+    let mut control = [0u8; 128];
+    let mut bufs = [IoSliceMut::new(&mut data)];
+    let msg = b
+        .as_socket()
+        .recv_msg(&mut bufs, &mut control, RecvFlags::empty())
+        .unwrap();
+    let raw: Vec<_> = msg
+        .control()
+        .filter_map(|c| match c {
+            ControlMessage::Other { level, ty, data } => Some((level, ty, data.to_vec())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(raw.len(), 1, "{raw:?}");
+    let (level, ty, data) = &raw[0];
+    assert_eq!(
+        (*level, *ty, data.len()),
+        (libc::SOL_IP, libc::IP_ORIGDSTADDR, 16)
+    );
+    let port = b.local_addr().unwrap().port();
+    assert_eq!(
+        decode_sockaddr(data).unwrap(),
+        SocketAddr::from(([127, 0, 0, 1], port))
+    );
+}
+
+#[test]
+fn control_builder_reports_a_full_buffer() {
+    let mut space = [0u8; cmsg_space(4)];
+    let mut c = ControlBuilder::new(&mut space);
+    c.ttl(1).unwrap();
+    assert_eq!(
+        c.ttl(2).unwrap_err(),
+        Error::BufferTooSmall {
+            needed: 2 * cmsg_space(4)
+        }
+    );
+    assert_eq!(c.as_bytes().len(), cmsg_space(4));
+}
+
+#[test]
+fn recv_msg_honours_timeouts() {
+    let (a, _b) = UnixDatagram::pair().unwrap();
+    a.set_timeout(Some(Duration::from_millis(50))).unwrap();
+    let mut data = [0u8; 4];
+    let mut bufs = [IoSliceMut::new(&mut data)];
+    let start = std::time::Instant::now();
+    assert_eq!(
+        a.as_socket()
+            .recv_msg(&mut bufs, &mut [], RecvFlags::empty())
+            .unwrap_err(),
+        Error::Timeout
+    );
+    assert!(start.elapsed() >= Duration::from_millis(50));
+    a.set_nonblocking(true).unwrap();
+    let mut bufs = [IoSliceMut::new(&mut data)];
+    assert_eq!(
+        a.as_socket()
+            .recv_msg(&mut bufs, &mut [], RecvFlags::empty())
+            .unwrap_err(),
+        Error::WouldBlock
+    );
+}
