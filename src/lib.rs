@@ -88,7 +88,7 @@ pub use addr::{SocketAddr, ToSocketAddrs, UnixAddr, UnixAddrKind, UNIX_PATH_MAX}
 pub use error::{Errno, Error, HostError, PartialCause, ResolveError, Result};
 pub use msg::{
     cmsg_space, ControlBuilder, ControlMessage, ControlMessages, Credentials, Fds, IoSlice,
-    IoSliceMut, RecvFds, RecvMsg, Timestamp, MAX_FDS,
+    IoSliceMut, RecvEntry, RecvFds, RecvMsg, SendEntry, Timestamp, MAX_FDS, MMSG_MAX,
 };
 pub use name::{ShortName, SHORT_NAME_MAX};
 pub use net::{

@@ -109,6 +109,22 @@ fn nothing_leaks() {
         assert_eq!(msg.take_fds(&mut one), 1);
         drop(msg);
     });
+    no_leak("fds arriving in a batch are closed", || {
+        let (a, b) = UnixDatagram::pair().unwrap();
+        let f = std::fs::File::open("/dev/null").unwrap();
+        a.as_socket()
+            .send_fds(b"x", &[rustix::fd::AsFd::as_fd(&f)])
+            .unwrap();
+        let mut data = [0u8; 1];
+        let mut ctl = [0u8; 64];
+        let mut entries = [RecvEntry::new(&mut data).with_control(&mut ctl)];
+        assert_eq!(
+            b.as_socket()
+                .recv_mmsg(&mut entries, RecvFlags::empty())
+                .unwrap(),
+            1
+        );
+    });
     no_leak("typed conversion failure", || {
         let udp = Socket::new(Family::Inet, Type::Dgram, Protocol::DEFAULT).unwrap();
         assert!(TcpStream::try_from(udp).is_err());

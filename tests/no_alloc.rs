@@ -236,6 +236,27 @@ fn the_public_api_never_allocates() {
             );
         }
 
+        // Batches.
+        let mut out = [
+            SendEntry::new(b"1").to(b.local_addr().unwrap()),
+            SendEntry::new(b"2").to(b.local_addr().unwrap()),
+        ];
+        assert_eq!(a.as_socket().disconnect().map(|_| 0), Ok(0));
+        assert_eq!(
+            a.as_socket()
+                .send_mmsg(&mut out, SendFlags::empty())
+                .unwrap(),
+            2
+        );
+        let (mut r1, mut r2) = ([0u8; 8], [0u8; 8]);
+        let mut entries = [RecvEntry::new(&mut r1), RecvEntry::new(&mut r2)];
+        assert!(
+            b.as_socket()
+                .recv_mmsg(&mut entries, RecvFlags::empty())
+                .unwrap()
+                >= 1
+        );
+
         // Timeouts, modes, and the errors they give.
         let (t, _t2) = UnixStream::pair().unwrap();
         t.set_timeout(Some(Duration::from_millis(5))).unwrap();

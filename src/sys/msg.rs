@@ -318,6 +318,7 @@ mod tests {
 
     #[test]
     fn cmsg_layout_matches_uapi() {
+        assert_eq!(size_of::<Mmsghdr>(), size_of::<k::mmsghdr>());
         assert_eq!(CMSG_HDR, size_of::<k::cmsghdr>());
         assert_eq!(size_of::<Msghdr>(), size_of::<k::msghdr>());
         assert_eq!(
@@ -357,4 +358,165 @@ mod tests {
         assert!(split_cmsg(&buf[..used]).is_none());
         assert!(split_cmsg(&buf[..5]).is_none());
     }
+}
+
+/// `MSG_WAITFORONE` (linux/socket.h), not in linux-raw-sys: `recvmmsg` waits for the first
+/// message only.
+pub(crate) const MSG_WAITFORONE: u32 = 0x10000;
+
+/// `struct mmsghdr` (linux/socket.h).
+#[repr(C)]
+struct Mmsghdr {
+    hdr: Msghdr,
+    len: u32,
+}
+
+/// Messages per `sendmmsg`/`recvmmsg` call: the kernel arrays live on the stack (about 5 KiB
+/// for a receive chunk, addresses included).
+pub(crate) const MMSG_CHUNK: usize = 32;
+
+/// One message of a received batch, as the kernel reported it.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct MmsgOut {
+    pub(crate) len: usize,
+    pub(crate) namelen: u32,
+    pub(crate) controllen: usize,
+    pub(crate) flags: u32,
+}
+
+const EMPTY_HDR: Msghdr = Msghdr {
+    name: core::ptr::null_mut(),
+    namelen: 0,
+    iov: core::ptr::null_mut(),
+    iovlen: 0,
+    control: core::ptr::null_mut(),
+    controllen: 0,
+    flags: 0,
+};
+
+/// `recvmmsg(fd, ...)` of up to [`MMSG_CHUNK`] messages, each into one buffer and one control
+/// buffer, addresses into `names`. Returns how many arrived; `out` and `names` describe them.
+/// `SCM_RIGHTS` fds that arrive in a batch are closed: batches do not pass fds.
+pub(crate) fn recvmmsg(
+    fd: BorrowedFd<'_>,
+    bufs: &mut [&mut [u8]],
+    controls: &mut [&mut [u8]],
+    names: &mut [MaybeUninit<SocketAddrStorage>; MMSG_CHUNK],
+    out: &mut [MmsgOut; MMSG_CHUNK],
+    flags: u32,
+) -> rustix::io::Result<usize> {
+    let n = bufs.len().min(controls.len()).min(MMSG_CHUNK);
+    let mut iovs: [Iovec; MMSG_CHUNK] = core::array::from_fn(|_| Iovec {
+        base: core::ptr::null_mut(),
+        len: 0,
+    });
+    let mut hdrs: [Mmsghdr; MMSG_CHUNK] = core::array::from_fn(|_| Mmsghdr {
+        hdr: EMPTY_HDR,
+        len: 0,
+    });
+    for i in 0..n {
+        iovs[i] = Iovec {
+            base: bufs[i].as_mut_ptr(),
+            len: bufs[i].len(),
+        };
+        hdrs[i].hdr = Msghdr {
+            name: names[i].as_mut_ptr().cast(),
+            namelen: size_of::<SocketAddrStorage>() as i32,
+            iov: &mut iovs[i],
+            iovlen: 1,
+            control: controls[i].as_mut_ptr(),
+            controllen: controls[i].len(),
+            flags: 0,
+        };
+    }
+    // SAFETY: the first `n` headers point to memory writable for their lengths (each buffer,
+    // control buffer and address slot is a distinct live `&mut`, the iovecs live on this
+    // stack), none otherwise borrowed during the call; a null timeout.
+    let r = unsafe {
+        syscalls::syscall5(
+            Sysno::recvmmsg,
+            fd.as_raw_fd() as usize,
+            hdrs.as_mut_ptr() as usize,
+            n,
+            (flags | k::MSG_CMSG_CLOEXEC) as usize,
+            0,
+        )
+    };
+    let got = errno(r)?.min(n);
+    for i in 0..got {
+        let h = &hdrs[i];
+        let controllen = h.hdr.controllen.min(controls[i].len());
+        out[i] = MmsgOut {
+            len: h.len as usize,
+            namelen: h.hdr.namelen.max(0) as u32,
+            controllen,
+            flags: h.hdr.flags,
+        };
+        // The kernel installed any passed fds for us: this batch API does not hand them out.
+        Received {
+            buf: &mut controls[i][..controllen],
+        }
+        .close_fds();
+    }
+    Ok(got)
+}
+
+/// `sendmmsg(fd, ...)` of up to [`MMSG_CHUNK`] messages, each one buffer, an optional address
+/// and control bytes. Returns how many went out; their byte counts into `sent`.
+pub(crate) fn sendmmsg<A: SocketAddrArg>(
+    fd: BorrowedFd<'_>,
+    msgs: &[(&[u8], Option<&A>, &[u8])],
+    sent: &mut [usize; MMSG_CHUNK],
+    flags: u32,
+) -> rustix::io::Result<usize> {
+    let n = msgs.len().min(MMSG_CHUNK);
+    let mut names: [MaybeUninit<SocketAddrStorage>; MMSG_CHUNK] =
+        [const { MaybeUninit::uninit() }; MMSG_CHUNK];
+    let mut iovs: [Iovec; MMSG_CHUNK] = core::array::from_fn(|_| Iovec {
+        base: core::ptr::null_mut(),
+        len: 0,
+    });
+    let mut hdrs: [Mmsghdr; MMSG_CHUNK] = core::array::from_fn(|_| Mmsghdr {
+        hdr: EMPTY_HDR,
+        len: 0,
+    });
+    for (i, (buf, addr, control)) in msgs.iter().take(n).enumerate() {
+        iovs[i] = Iovec {
+            base: buf.as_ptr().cast_mut(),
+            len: buf.len(),
+        };
+        let (name, namelen) = match addr {
+            // SAFETY: the storage is writable for a whole `SocketAddrStorage`.
+            Some(a) => (names[i].as_mut_ptr().cast(), unsafe {
+                a.write_sockaddr(names[i].as_mut_ptr())
+            }),
+            None => (core::ptr::null_mut(), 0),
+        };
+        hdrs[i].hdr = Msghdr {
+            name,
+            namelen: namelen as i32,
+            iov: &mut iovs[i],
+            iovlen: 1,
+            control: control.as_ptr().cast_mut(),
+            controllen: control.len(),
+            flags: 0,
+        };
+    }
+    // SAFETY: the first `n` headers point to memory readable for their lengths, alive for the
+    // call (caller buffers, and addresses and iovecs on this stack); the kernel only reads it
+    // and writes each `len`.
+    let r = unsafe {
+        syscalls::syscall4(
+            Sysno::sendmmsg,
+            fd.as_raw_fd() as usize,
+            hdrs.as_mut_ptr() as usize,
+            n,
+            (flags | k::MSG_NOSIGNAL) as usize,
+        )
+    };
+    let got = errno(r)?.min(n);
+    for i in 0..got {
+        sent[i] = hdrs[i].len as usize;
+    }
+    Ok(got)
 }
