@@ -44,6 +44,30 @@ fn size_arg(size: usize) -> i32 {
     i32::try_from(size).unwrap_or(i32::MAX)
 }
 
+/// Any option, as bytes: for what this crate has no typed method for yet. getsockopt(2).
+impl Socket {
+    /// Reads option `name` at `level` into `buf` (`getsockopt(2)`); returns how many bytes the
+    /// kernel wrote.
+    ///
+    /// ```
+    /// use baresock::{Socket, Family, Type, Protocol};
+    /// let s = Socket::new(Family::Inet, Type::Dgram, Protocol::DEFAULT)?;
+    /// let mut v = [0u8; 4];
+    /// // SOL_SOCKET, SO_TYPE
+    /// assert_eq!(s.option_raw(1, 3, &mut v)?, 4);
+    /// assert_eq!(i32::from_ne_bytes(v), 2); // SOCK_DGRAM
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    pub fn option_raw(&self, level: u32, name: u32, buf: &mut [u8]) -> Result<usize> {
+        sockopt::get_bytes(self.as_fd(), level, name, buf)
+    }
+
+    /// Sets option `name` at `level` to `value` (`setsockopt(2)`).
+    pub fn set_option_raw(&self, level: u32, name: u32, value: &[u8]) -> Result<()> {
+        sockopt::set_bytes(self.as_fd(), level, name, value)
+    }
+}
+
 /// Socket-level options (`SOL_SOCKET`): socket(7).
 impl Socket {
     bool_option!(

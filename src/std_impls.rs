@@ -89,17 +89,19 @@ macro_rules! io_traits {
             }
 
             fn read_vectored(&mut self, bufs: &mut [IoSliceMut<'_>]) -> io::Result<usize> {
-                // One recv into the first non-empty buffer: a short read is allowed.
-                match bufs.iter_mut().find(|b| !b.is_empty()) {
-                    Some(b) => self.read(b),
-                    None => Ok(0),
-                }
+                // One recvmsg scattering into all the buffers.
+                let msg = self.as_socket_ref().recv_msg(bufs, &mut [], crate::RecvFlags::empty())?;
+                Ok(msg.bytes())
             }
         }
 
         impl Read for $t {
             fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
                 (&*self).read(buf)
+            }
+
+            fn read_vectored(&mut self, bufs: &mut [IoSliceMut<'_>]) -> io::Result<usize> {
+                (&*self).read_vectored(bufs)
             }
         }
 
@@ -109,10 +111,8 @@ macro_rules! io_traits {
             }
 
             fn write_vectored(&mut self, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
-                match bufs.iter().find(|b| !b.is_empty()) {
-                    Some(b) => self.write(b),
-                    None => Ok(0),
-                }
+                // One sendmsg gathering from all the buffers.
+                Ok(self.as_socket_ref().send_msg(bufs, &[], None, crate::SendFlags::empty())?)
             }
 
             fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
@@ -129,6 +129,10 @@ macro_rules! io_traits {
                 (&*self).write(buf)
             }
 
+            fn write_vectored(&mut self, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
+                (&*self).write_vectored(bufs)
+            }
+
             fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
                 (&*self).write_all(buf)
             }
@@ -138,6 +142,29 @@ macro_rules! io_traits {
             }
         }
     )*};
+}
+
+/// The untyped socket under a stream type, for the vectored calls.
+trait AsSocketRef {
+    fn as_socket_ref(&self) -> &Socket;
+}
+
+impl AsSocketRef for Socket {
+    fn as_socket_ref(&self) -> &Socket {
+        self
+    }
+}
+
+impl AsSocketRef for TcpStream {
+    fn as_socket_ref(&self) -> &Socket {
+        self.as_socket()
+    }
+}
+
+impl AsSocketRef for UnixStream {
+    fn as_socket_ref(&self) -> &Socket {
+        self.as_socket()
+    }
 }
 
 io_traits!(Socket, TcpStream, UnixStream);

@@ -491,3 +491,42 @@ fn recv_msg_honours_timeouts() {
         Error::WouldBlock
     );
 }
+
+#[test]
+fn gso_send_and_gro_receive() {
+    let a = UdpSocket::bind(v4_any_port()).unwrap();
+    let b = UdpSocket::bind(v4_any_port()).unwrap();
+    if let Err(e) = b.as_socket().set_udp_gro(true) {
+        if under_qemu_user() {
+            skip!("qemu-user does not emulate UDP_GRO ({e:?})");
+        }
+        panic!("UDP_GRO: {e:?}");
+    }
+    // One send of three 1000-byte segments (GSO, per message).
+    let payload = [9u8; 3000];
+    let mut space = [0u8; cmsg_space(2)];
+    let mut c = ControlBuilder::new(&mut space);
+    c.udp_segment(1000).unwrap();
+    let to = SocketAddr::from(b.local_addr().unwrap());
+    let sent = a.as_socket().send_msg(
+        &[IoSlice::new(&payload)],
+        c.as_bytes(),
+        Some(&to),
+        SendFlags::empty(),
+    );
+    assert_eq!(sent.unwrap(), 3000);
+    // The GRO receiver gets them back coalesced, with the segment size; a receiver without
+    // GRO would get three datagrams.
+    let mut data = [0u8; 4000];
+    let mut control = [0u8; 64];
+    let mut bufs = [IoSliceMut::new(&mut data)];
+    let msg = b
+        .as_socket()
+        .recv_msg(&mut bufs, &mut control, RecvFlags::empty())
+        .unwrap();
+    let seg = msg.control().find_map(|c| match c {
+        ControlMessage::GroSegmentSize(s) => Some(s),
+        _ => None,
+    });
+    assert_eq!((msg.bytes(), seg), (3000, Some(1000)));
+}

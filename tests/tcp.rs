@@ -362,3 +362,50 @@ fn huge_durations_are_named_errors_not_overflows() {
     );
     assert_eq!(s.linger().unwrap(), None, "nothing was set");
 }
+
+#[cfg(feature = "std")]
+#[test]
+fn vectored_reads_and_writes_use_every_buffer() {
+    use std::io::{IoSlice, IoSliceMut, Read, Write};
+    let listener = TcpListener::bind(v4_any_port()).unwrap();
+    let mut client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+    let (mut conn, _) = listener.accept().unwrap();
+    let n = client
+        .write_vectored(&[IoSlice::new(b"ab"), IoSlice::new(b""), IoSlice::new(b"cd")])
+        .unwrap();
+    assert_eq!(n, 4);
+    let (mut x, mut y) = ([0u8; 1], [0u8; 8]);
+    let mut got = 0;
+    while got < 4 {
+        let mut bufs = [
+            IoSliceMut::new(&mut x[got.min(1)..]),
+            IoSliceMut::new(&mut y[got.saturating_sub(1)..]),
+        ];
+        got += conn.read_vectored(&mut bufs).unwrap();
+    }
+    assert_eq!((&x, &y[..3]), (b"a", &b"bcd"[..]));
+}
+
+#[test]
+fn raw_options() {
+    let s = Socket::new(Family::Inet, Type::Stream, Protocol::DEFAULT).unwrap();
+    s.set_option_raw(
+        libc::IPPROTO_TCP as u32,
+        libc::TCP_NODELAY as u32,
+        &1i32.to_ne_bytes(),
+    )
+    .unwrap();
+    assert!(s.nodelay().unwrap());
+    let mut v = [0u8; 4];
+    assert_eq!(
+        s.option_raw(libc::IPPROTO_TCP as u32, libc::TCP_NODELAY as u32, &mut v)
+            .unwrap(),
+        4
+    );
+    assert_eq!(i32::from_ne_bytes(v), 1);
+    assert_eq!(
+        s.set_option_raw(libc::SOL_SOCKET as u32, 0xdead, &[0; 4])
+            .unwrap_err(),
+        Error::Os(Errno::NOPROTOOPT)
+    );
+}
