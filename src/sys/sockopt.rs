@@ -37,24 +37,78 @@ pub(crate) struct Linger {
     pub(crate) l_linger: i32,
 }
 
-/// `getsockopt(fd, level, name)` for a value of exactly `size_of::<T>()` bytes.
+/// The one `getsockopt` system call: at most `len` bytes into `ptr`; returns how many the
+/// kernel wrote.
+///
+/// # Safety
+///
+/// `ptr` must be writable for `len` bytes.
 #[inline]
-pub(crate) fn get<T: Pod>(fd: BorrowedFd<'_>, level: u32, name: u32) -> Result<T> {
-    let mut value = MaybeUninit::<T>::zeroed();
-    let mut len = size_of::<T>() as u32;
-    // SAFETY: `value` is writable for `len` bytes and `len` is a valid `socklen_t` the kernel
-    // updates; both outlive the call.
+unsafe fn getsockopt(
+    fd: BorrowedFd<'_>,
+    level: u32,
+    name: u32,
+    ptr: *mut u8,
+    len: u32,
+) -> Result<u32> {
+    let mut len = len;
+    // SAFETY: `ptr` is writable for `len` bytes (the caller's promise); `len` is a valid
+    // `socklen_t` the kernel updates; both outlive the call.
     let r = unsafe {
         syscalls::syscall5(
             Sysno::getsockopt,
             fd.as_raw_fd() as usize,
             level as usize,
             name as usize,
-            value.as_mut_ptr() as usize,
+            ptr as usize,
             &mut len as *mut u32 as usize,
         )
     };
     r.map_err(super::errno)?;
+    Ok(len)
+}
+
+/// The one `setsockopt` system call: `len` bytes from `ptr`.
+///
+/// # Safety
+///
+/// `ptr` must be readable for `len` initialized bytes.
+#[inline]
+unsafe fn setsockopt(
+    fd: BorrowedFd<'_>,
+    level: u32,
+    name: u32,
+    ptr: *const u8,
+    len: usize,
+) -> Result<()> {
+    // SAFETY: `ptr` is readable for `len` bytes (the caller's promise); the kernel only reads.
+    let r = unsafe {
+        syscalls::syscall5(
+            Sysno::setsockopt,
+            fd.as_raw_fd() as usize,
+            level as usize,
+            name as usize,
+            ptr as usize,
+            len,
+        )
+    };
+    r.map(drop).map_err(|e| super::errno(e).into())
+}
+
+/// `getsockopt(fd, level, name)` for a value of exactly `size_of::<T>()` bytes.
+#[inline]
+pub(crate) fn get<T: Pod>(fd: BorrowedFd<'_>, level: u32, name: u32) -> Result<T> {
+    let mut value = MaybeUninit::<T>::zeroed();
+    // SAFETY: `value` is writable for `size_of::<T>()` bytes.
+    let len = unsafe {
+        getsockopt(
+            fd,
+            level,
+            name,
+            value.as_mut_ptr().cast(),
+            size_of::<T>() as u32,
+        )?
+    };
     if len as usize != size_of::<T>() {
         return Err(Error::OptionSize {
             expected: size_of::<T>() as u32,
@@ -74,57 +128,28 @@ pub(crate) fn get_bytes(
     name: u32,
     buf: &mut [u8],
 ) -> Result<usize> {
-    let mut len = u32::try_from(buf.len()).unwrap_or(u32::MAX);
-    // SAFETY: `buf` is writable for `len` bytes (at most its length); `len` is a valid
-    // `socklen_t` the kernel updates; both outlive the call.
-    let r = unsafe {
-        syscalls::syscall5(
-            Sysno::getsockopt,
-            fd.as_raw_fd() as usize,
-            level as usize,
-            name as usize,
-            buf.as_mut_ptr() as usize,
-            &mut len as *mut u32 as usize,
-        )
-    };
-    r.map_err(super::errno)?;
+    let cap = u32::try_from(buf.len()).unwrap_or(u32::MAX);
+    // SAFETY: `buf` is writable for `cap` bytes (at most its length).
+    let len = unsafe { getsockopt(fd, level, name, buf.as_mut_ptr(), cap)? };
     Ok((len as usize).min(buf.len()))
-}
-
-/// `setsockopt(fd, level, name, bytes, len)` for a variable-length value.
-#[inline]
-pub(crate) fn set_bytes(fd: BorrowedFd<'_>, level: u32, name: u32, bytes: &[u8]) -> Result<()> {
-    let len = u32::try_from(bytes.len()).map_err(|_| Error::Os(rustix::io::Errno::INVAL))?;
-    // SAFETY: `bytes` is readable for `len` bytes during the call; the kernel only reads it.
-    let r = unsafe {
-        syscalls::syscall5(
-            Sysno::setsockopt,
-            fd.as_raw_fd() as usize,
-            level as usize,
-            name as usize,
-            bytes.as_ptr() as usize,
-            len as usize,
-        )
-    };
-    r.map(drop).map_err(|e| super::errno(e).into())
 }
 
 /// `setsockopt(fd, level, name, &value, sizeof value)`.
 #[inline]
 pub(crate) fn set<T: Pod>(fd: BorrowedFd<'_>, level: u32, name: u32, value: &T) -> Result<()> {
     // SAFETY: `value` is readable for `size_of::<T>()` bytes, initialized and without padding
-    // (`Pod`); the kernel only reads it during the call.
-    let r = unsafe {
-        syscalls::syscall5(
-            Sysno::setsockopt,
-            fd.as_raw_fd() as usize,
-            level as usize,
-            name as usize,
-            value as *const T as usize,
-            size_of::<T>(),
-        )
-    };
-    r.map(drop).map_err(|e| super::errno(e).into())
+    // (`Pod`).
+    unsafe { setsockopt(fd, level, name, (value as *const T).cast(), size_of::<T>()) }
+}
+
+/// `setsockopt(fd, level, name, bytes, len)` for a variable-length value.
+#[inline]
+pub(crate) fn set_bytes(fd: BorrowedFd<'_>, level: u32, name: u32, bytes: &[u8]) -> Result<()> {
+    if u32::try_from(bytes.len()).is_err() {
+        return Err(Error::Os(rustix::io::Errno::INVAL));
+    }
+    // SAFETY: `bytes` is readable for its length.
+    unsafe { setsockopt(fd, level, name, bytes.as_ptr(), bytes.len()) }
 }
 
 /// `struct ip_mreqn` (linux/in.h): group, local address, interface index.
