@@ -68,6 +68,13 @@ pub enum Error {
     /// A Unix socket path name is empty (use [`UnixAddr::unnamed`](crate::UnixAddr::unnamed)
     /// for an unnamed address).
     UnixPathEmpty,
+    /// A link-layer address is longer than the 8 bytes of `sockaddr_ll`.
+    LinkAddrTooLong {
+        /// The length that was given.
+        len: usize,
+    },
+    /// No interface has this name or index (`ENODEV` from the kernel).
+    NoSuchInterface,
     /// An interface or congestion-control name is longer than the kernel's 15 bytes.
     NameTooLong {
         /// The length that was given.
@@ -340,6 +347,13 @@ impl fmt::Display for Error {
                 write!(f, "name of {len} bytes is longer than the kernel's 15")
             }
             Error::NameNul => f.write_str("name contains a NUL byte"),
+            Error::LinkAddrTooLong { len } => {
+                write!(
+                    f,
+                    "link-layer address of {len} bytes is longer than sockaddr_ll's 8"
+                )
+            }
+            Error::NoSuchInterface => f.write_str("no such network interface"),
             Error::FamilyMismatch { socket, addr } => {
                 write!(
                     f,

@@ -84,7 +84,10 @@ mod tcp_info;
 mod time;
 mod types;
 
-pub use addr::{SocketAddr, ToSocketAddrs, UnixAddr, UnixAddrKind, UNIX_PATH_MAX};
+pub use addr::{
+    ether, LinkAddr, PacketType, SocketAddr, ToSocketAddrs, UnixAddr, UnixAddrKind, LINK_ADDR_MAX,
+    UNIX_PATH_MAX,
+};
 pub use error::{Errno, Error, HostError, PartialCause, ResolveError, Result};
 pub use msg::{
     cmsg_space, ControlBuilder, ControlMessage, ControlMessages, Credentials, Fds, IoSlice,
@@ -92,8 +95,9 @@ pub use msg::{
 };
 pub use name::{ShortName, SHORT_NAME_MAX};
 pub use net::{
-    create_connection, create_server, ServerOptions, TcpListener, TcpStream, UdpSocket,
-    UnixDatagram, UnixListener, UnixSeqpacket, UnixSeqpacketListener, UnixStream,
+    create_connection, create_server, interface_index, interface_name, FanoutFlags, FanoutMode,
+    Membership, PacketKind, PacketSocket, PacketStats, ServerOptions, TcpListener, TcpStream,
+    UdpSocket, UnixDatagram, UnixListener, UnixSeqpacket, UnixSeqpacketListener, UnixStream,
 };
 pub use options::{MulticastInterface, Timestamping};
 pub use socket::{FromFdError, RecvFlags, SendFlags, Shutdown, Socket};

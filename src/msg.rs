@@ -147,6 +147,15 @@ pub enum ControlMessage<'a> {
     TrafficClass(u8),
     /// The segment size of datagrams coalesced by GRO (`UDP_GRO`).
     GroSegmentSize(u16),
+    /// What a packet socket knows of a frame beyond its bytes (`PACKET_AUXDATA`).
+    PacketAux {
+        /// The frame's length on the wire (the data may be shorter: snap length).
+        original_len: u32,
+        /// The bytes captured.
+        snap_len: u32,
+        /// The VLAN tag the NIC or kernel took off the frame, if any: (TCI, TPID).
+        vlan: Option<(u16, u16)>,
+    },
     /// A control message this crate does not decode, as the kernel wrote it; also one of a
     /// known kind whose data has an unexpected size.
     Other {
@@ -254,6 +263,24 @@ fn decode(cm: RawCmsg<'_>) -> ControlMessage<'_> {
         (IPV6, k::IPV6_TCLASS) if data.len() == 4 => {
             int_at(data).map(|v| ControlMessage::TrafficClass(v as u8))
         }
+        (k::SOL_PACKET, PACKET_AUXDATA) if data.len() == 20 => {
+            let w = |i: usize| u32::from_ne_bytes([data[i], data[i + 1], data[i + 2], data[i + 3]]);
+            let h = |i: usize| u16::from_ne_bytes([data[i], data[i + 1]]);
+            let status = w(0);
+            let vlan = (status & TP_STATUS_VLAN_VALID != 0).then(|| {
+                let tpid = if status & TP_STATUS_VLAN_TPID_VALID != 0 {
+                    h(18)
+                } else {
+                    crate::ether::VLAN
+                };
+                (h(16), tpid)
+            });
+            Some(ControlMessage::PacketAux {
+                original_len: w(4),
+                snap_len: w(8),
+                vlan,
+            })
+        }
         (k::SOL_UDP, crate::sys::sockopt::UDP_GRO) if data.len() == 4 => {
             int_at(data).map(|v| ControlMessage::GroSegmentSize(v as u16))
         }
@@ -264,6 +291,9 @@ fn decode(cm: RawCmsg<'_>) -> ControlMessage<'_> {
 
 const IP: u32 = k::IPPROTO_IP as u32;
 const IPV6: u32 = k::IPPROTO_IPV6 as u32;
+const PACKET_AUXDATA: u32 = linux_raw_sys::if_packet::PACKET_AUXDATA;
+const TP_STATUS_VLAN_VALID: u32 = linux_raw_sys::if_packet::TP_STATUS_VLAN_VALID;
+const TP_STATUS_VLAN_TPID_VALID: u32 = linux_raw_sys::if_packet::TP_STATUS_VLAN_TPID_VALID;
 
 /// The control messages of a [`RecvMsg`], decoded.
 pub struct ControlMessages<'a> {
@@ -512,6 +542,16 @@ pub struct RecvFds {
 
 /// Messages with ancillary data: sendmsg(2), recvmsg(2), cmsg(3), unix(7).
 impl crate::Socket {
+    /// `MSG_CMSG_CLOEXEC` for Unix sockets, the only ones fds arrive on, so that received fds
+    /// are close-on-exec. Other families refuse the flag (packet(7): `EINVAL`).
+    fn cloexec_flag(&self) -> u32 {
+        if self.family() == Ok(crate::Family::Unix) {
+            k::MSG_CMSG_CLOEXEC
+        } else {
+            0
+        }
+    }
+
     /// Sends data gathered from `bufs`, with control messages built by a [`ControlBuilder`]
     /// and an optional destination (`sendmsg(2)`). `MSG_NOSIGNAL` is always added.
     pub fn send_msg(
@@ -543,7 +583,7 @@ impl crate::Socket {
         control: &'c mut [u8],
         flags: RecvFlags,
     ) -> Result<RecvMsg<'c>> {
-        let f = self.recv_flags(flags).bits();
+        let f = self.recv_flags(flags).bits() | self.cloexec_flag();
         let dont_wait = flags.contains(RecvFlags::DONT_WAIT);
         let mut name = MaybeUninit::<SocketAddrStorage>::uninit();
         let (mut deadline, mut tries) = (Deadline::default(), 0);
@@ -717,7 +757,7 @@ impl crate::Socket {
     /// `entries.len()` or [`MMSG_MAX`], whichever is less. Returns how many arrived; each
     /// entry says its length, sender and truncation. Call again for more.
     pub fn recv_mmsg(&self, entries: &mut [RecvEntry<'_>], flags: RecvFlags) -> Result<usize> {
-        let f = self.recv_flags(flags).bits() | raw::MSG_WAITFORONE;
+        let f = self.recv_flags(flags).bits() | raw::MSG_WAITFORONE | self.cloexec_flag();
         let dont_wait = flags.contains(RecvFlags::DONT_WAIT);
         let mut names = [const { MaybeUninit::<SocketAddrStorage>::uninit() }; raw::MMSG_CHUNK];
         let mut out = [raw::MmsgOut::default(); raw::MMSG_CHUNK];

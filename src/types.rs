@@ -152,6 +152,14 @@ impl Protocol {
     /// Raw IP: send with your own IP header (`IPPROTO_RAW`).
     pub const RAW: Protocol = Protocol(k::IPPROTO_RAW as i32);
 
+    /// The protocol of a packet socket for an EtherType given in host order ([`ether`]
+    /// constants): the kernel takes it in network order.
+    ///
+    /// [`ether`]: crate::ether
+    pub const fn ethertype(t: u16) -> Protocol {
+        Protocol(t.to_be() as i32)
+    }
+
     /// A protocol from its number.
     #[inline]
     pub const fn from_raw(raw: i32) -> Protocol {

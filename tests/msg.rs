@@ -43,6 +43,13 @@ fn fds_pass_within_a_process() {
     let r = b.as_socket().recv_fds(&mut buf, &mut slots).unwrap();
     assert_eq!((r.bytes, r.fds, r.fds_truncated), (7, 2, false));
     assert_eq!(&buf[..7], b"two fds");
+    for fd in slots.iter().flatten() {
+        let flags = rustix::io::fcntl_getfd(fd).unwrap();
+        assert!(
+            flags.contains(rustix::io::FdFlags::CLOEXEC),
+            "received fds are close-on-exec"
+        );
+    }
     assert_eq!(read_all(slots[0].take().unwrap()), "first file");
     assert_eq!(read_all(slots[1].take().unwrap()), "second file");
 }

@@ -1,11 +1,13 @@
 //! Socket addresses of every family the crate supports, encoded to and decoded from the
 //! kernel's bytes without allocation (the encoding lives in `sys`).
 
+mod packet;
 mod unix;
 
 use core::fmt;
 use core::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddrV4, SocketAddrV6};
 
+pub use packet::{ether, LinkAddr, PacketType, LINK_ADDR_MAX};
 pub use unix::{UnixAddr, UnixAddrKind, UNIX_PATH_MAX};
 
 use crate::{Error, Family, Result};
@@ -35,6 +37,8 @@ pub enum SocketAddr {
     V6(SocketAddrV6),
     /// A Unix socket address (`sockaddr_un`).
     Unix(UnixAddr),
+    /// A link-layer address (`sockaddr_ll`).
+    Packet(LinkAddr),
 }
 
 impl SocketAddr {
@@ -44,6 +48,7 @@ impl SocketAddr {
             SocketAddr::V4(_) => Family::Inet,
             SocketAddr::V6(_) => Family::Inet6,
             SocketAddr::Unix(_) => Family::Unix,
+            SocketAddr::Packet(_) => Family::Packet,
         }
     }
 
@@ -121,6 +126,27 @@ impl<I: Into<IpAddr>> From<(I, u16)> for SocketAddr {
     }
 }
 
+impl From<LinkAddr> for SocketAddr {
+    fn from(a: LinkAddr) -> Self {
+        SocketAddr::Packet(a)
+    }
+}
+
+impl TryFrom<SocketAddr> for LinkAddr {
+    type Error = Error;
+
+    /// Fails with [`Error::FamilyMismatch`] for addresses that are not link-layer ones.
+    fn try_from(a: SocketAddr) -> Result<Self> {
+        match a {
+            SocketAddr::Packet(l) => Ok(l),
+            other => Err(Error::FamilyMismatch {
+                socket: Family::Packet,
+                addr: other.family(),
+            }),
+        }
+    }
+}
+
 impl From<UnixAddr> for SocketAddr {
     fn from(a: UnixAddr) -> Self {
         SocketAddr::Unix(a)
@@ -166,6 +192,7 @@ impl fmt::Display for SocketAddr {
             SocketAddr::V4(a) => a.fmt(f),
             SocketAddr::V6(a) => a.fmt(f),
             SocketAddr::Unix(a) => a.fmt(f),
+            SocketAddr::Packet(a) => a.fmt(f),
         }
     }
 }
@@ -176,6 +203,7 @@ impl fmt::Debug for SocketAddr {
             SocketAddr::V4(a) => a.fmt(f),
             SocketAddr::V6(a) => a.fmt(f),
             SocketAddr::Unix(a) => a.fmt(f),
+            SocketAddr::Packet(a) => a.fmt(f),
         }
     }
 }
@@ -187,6 +215,7 @@ impl defmt::Format for SocketAddr {
             SocketAddr::V4(a) => defmt::write!(f, "{}:{}", a.ip().octets(), a.port()),
             SocketAddr::V6(a) => defmt::write!(f, "[{}]:{}", a.ip().segments(), a.port()),
             SocketAddr::Unix(a) => a.format(f),
+            SocketAddr::Packet(a) => a.format(f),
         }
     }
 }
@@ -249,6 +278,7 @@ single_addr!(
     SocketAddrV6,
     core::net::SocketAddr,
     UnixAddr,
+    LinkAddr,
     (IpAddr, u16),
     (Ipv4Addr, u16),
     (Ipv6Addr, u16)

@@ -146,7 +146,7 @@ typed_socket!(
     /// assert_eq!(peer, client.local_addr()?);
     /// # Ok::<(), Box<dyn core::error::Error>>(())
     /// ```
-    TcpListener, [Inet, Inet6], Stream
+    TcpListener, [Inet, Inet6], [Stream]
 );
 
 impl TcpListener {
@@ -197,7 +197,7 @@ impl TcpListener {
 typed_socket!(
     /// A TCP connection, like `std::net::TcpStream`. With the `std` feature it is
     /// `std::io::Read` and `Write`.
-    TcpStream, [Inet, Inet6], Stream
+    TcpStream, [Inet, Inet6], [Stream]
 );
 connected_io!(TcpStream);
 
@@ -270,7 +270,7 @@ typed_socket!(
     /// assert_eq!((&buf[..n], from), (&b"hi"[..], a.local_addr()?));
     /// # Ok::<(), Box<dyn core::error::Error>>(())
     /// ```
-    UdpSocket, [Inet, Inet6], Dgram
+    UdpSocket, [Inet, Inet6], [Dgram]
 );
 connected_io!(UdpSocket);
 std_timeouts!(TcpStream, UdpSocket);

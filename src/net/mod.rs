@@ -2,18 +2,23 @@
 //! `Socket` whose family and type are known, with the methods that make sense for it.
 
 mod inet;
+mod packet;
 mod unix;
 
 pub use inet::{
     create_connection, create_server, ServerOptions, TcpListener, TcpStream, UdpSocket,
 };
+pub use packet::{
+    interface_index, interface_name, FanoutFlags, FanoutMode, Membership, PacketKind, PacketSocket,
+    PacketStats,
+};
 pub use unix::{UnixDatagram, UnixListener, UnixSeqpacket, UnixSeqpacketListener, UnixStream};
 
 /// Defines a typed socket: the struct, the methods every kind shares, and its fd and
 /// conversion traits. `TryFrom<Socket>` checks the family is one of `$families` and the type
-/// is `$ty`.
+/// one of `$ty`.
 macro_rules! typed_socket {
-    ($(#[$doc:meta])* $name:ident, [$($family:ident),+], $ty:ident) => {
+    ($(#[$doc:meta])* $name:ident, [$($family:ident),+], [$($ty:ident),+]) => {
         $(#[$doc])*
         pub struct $name {
             inner: $crate::Socket,
@@ -70,8 +75,9 @@ macro_rules! typed_socket {
                     return Err($crate::Error::WrongFamily { expected: families[0], found });
                 }
                 let found = s.socket_type()?;
-                if found != $crate::Type::$ty {
-                    return Err($crate::Error::TypeMismatch { expected: $crate::Type::$ty, found });
+                let types = [$($crate::Type::$ty),+];
+                if !types.contains(&found) {
+                    return Err($crate::Error::TypeMismatch { expected: types[0], found });
                 }
                 Ok(Self { inner: s })
             }

@@ -43,7 +43,7 @@ macro_rules! unix_addrs {
 
 typed_socket!(
     /// A Unix stream listener, like `std::os::unix::net::UnixListener`.
-    UnixListener, [Unix], Stream
+    UnixListener, [Unix], [Stream]
 );
 
 impl UnixListener {
@@ -78,7 +78,7 @@ typed_socket!(
     /// assert_eq!(b.recv(&mut buf)?, 5);
     /// # Ok::<(), baresock::Error>(())
     /// ```
-    UnixStream, [Unix], Stream
+    UnixStream, [Unix], [Stream]
 );
 connected_io!(UnixStream);
 unix_addrs!(UnixStream);
@@ -98,7 +98,7 @@ impl UnixStream {
 
 typed_socket!(
     /// A Unix datagram socket, like `std::os::unix::net::UnixDatagram`.
-    UnixDatagram, [Unix], Dgram
+    UnixDatagram, [Unix], [Dgram]
 );
 connected_io!(UnixDatagram);
 unix_addrs!(UnixDatagram);
@@ -147,7 +147,7 @@ impl UnixDatagram {
 
 typed_socket!(
     /// A Unix seqpacket listener (`SOCK_SEQPACKET`): connections that keep message boundaries.
-    UnixSeqpacketListener, [Unix], SeqPacket
+    UnixSeqpacketListener, [Unix], [SeqPacket]
 );
 
 impl UnixSeqpacketListener {
@@ -173,7 +173,7 @@ impl UnixSeqpacketListener {
 typed_socket!(
     /// A Unix seqpacket connection: reliable, ordered messages with their boundaries kept; a
     /// message longer than the receive buffer is [`Error::Truncated`](crate::Error::Truncated).
-    UnixSeqpacket, [Unix], SeqPacket
+    UnixSeqpacket, [Unix], [SeqPacket]
 );
 connected_io!(UnixSeqpacket);
 std_timeouts!(UnixStream, UnixDatagram, UnixSeqpacket);

@@ -11,7 +11,7 @@ use linux_raw_sys::net as k;
 use rustix::net::addr::{SocketAddrArg, SocketAddrLen, SocketAddrOpaque};
 use rustix::net::SocketAddrAny;
 
-use crate::{Error, Result, SocketAddr, UnixAddr};
+use crate::{Error, LinkAddr, Result, SocketAddr, UnixAddr};
 
 /// `struct sockaddr_un` (linux/un.h). `sun_path` as bytes: the kernel's `c_char` is signed on
 /// some targets, but it is only ever copied.
@@ -40,6 +40,18 @@ unsafe impl SocketAddrArg for UnixAddr {
     }
 }
 
+// SAFETY: `with_sockaddr` calls `f` with a pointer to 20 bytes of `sockaddr_ll` on its stack,
+// alive for the whole call, and their length.
+unsafe impl SocketAddrArg for LinkAddr {
+    unsafe fn with_sockaddr<R>(
+        &self,
+        f: impl FnOnce(*const SocketAddrOpaque, SocketAddrLen) -> R,
+    ) -> R {
+        let sa = self.to_bytes();
+        f(sa.as_ptr().cast(), sa.len() as SocketAddrLen)
+    }
+}
+
 // SAFETY: forwards to the `SocketAddrArg` impls of the variants, which uphold the contract.
 unsafe impl SocketAddrArg for SocketAddr {
     unsafe fn with_sockaddr<R>(
@@ -52,6 +64,7 @@ unsafe impl SocketAddrArg for SocketAddr {
                 SocketAddr::V4(a) => a.with_sockaddr(f),
                 SocketAddr::V6(a) => a.with_sockaddr(f),
                 SocketAddr::Unix(a) => a.with_sockaddr(f),
+                SocketAddr::Packet(a) => a.with_sockaddr(f),
             }
         }
     }
@@ -109,6 +122,9 @@ pub fn decode(bytes: &[u8]) -> Result<SocketAddr> {
         }
         k::AF_UNIX => UnixAddr::from_kernel(&bytes[FAMILY_LEN..])
             .map(SocketAddr::Unix)
+            .ok_or(malformed(family)),
+        k::AF_PACKET => LinkAddr::from_bytes(bytes)
+            .map(SocketAddr::Packet)
             .ok_or(malformed(family)),
         _ => Err(Error::UnsupportedAddress { family }),
     }

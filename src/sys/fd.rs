@@ -29,4 +29,5 @@ from_raw_fd!(
     crate::UnixDatagram,
     crate::UnixSeqpacketListener,
     crate::UnixSeqpacket,
+    crate::PacketSocket,
 );

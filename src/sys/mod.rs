@@ -11,11 +11,13 @@
 //! - [`sockopt`]: one raw `getsockopt`/`setsockopt` pair (rustix's getters assert the answer's
 //!   size and would panic on an odd answer; rustix has no raw setter);
 //! - [`fd`]: `FromRawFd` for the crate's socket types;
+//! - [`iface`]: interface name ↔ index ioctls;
 //! - [`msg`]: raw `sendmsg`/`recvmsg`, control-message bytes, and ownership of received fds.
 #![allow(unsafe_code)]
 
 pub(crate) mod addr;
 mod fd;
+pub(crate) mod iface;
 pub(crate) mod msg;
 pub(crate) mod sockopt;
 

@@ -72,8 +72,6 @@ fn errno(r: Result<usize, syscalls::Errno>) -> rustix::io::Result<usize> {
 }
 
 /// `recvmsg(fd, ...)` into the caller's buffers; the sender's address into `name`.
-/// `MSG_CMSG_CLOEXEC` is always added, so received fds are close-on-exec.
-///
 /// On an error the call asks `retry` (the socket's timeout policy) whether to try again: `Ok`
 /// retries, `Err` returns it. If the kernel cut the control messages (`MSG_CTRUNC`), the fds
 /// that did arrive are closed before this returns.
@@ -104,7 +102,7 @@ pub(crate) fn recvmsg<'c>(
                 Sysno::recvmsg,
                 fd.as_raw_fd() as usize,
                 &mut hdr as *mut Msghdr as usize,
-                (flags | k::MSG_CMSG_CLOEXEC) as usize,
+                flags as usize,
             )
         };
         match errno(r) {
@@ -438,7 +436,7 @@ pub(crate) fn recvmmsg(
             fd.as_raw_fd() as usize,
             hdrs.as_mut_ptr() as usize,
             n,
-            (flags | k::MSG_CMSG_CLOEXEC) as usize,
+            flags as usize,
             0,
         )
     };

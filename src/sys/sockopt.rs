@@ -175,6 +175,19 @@ unsafe impl Pod for IpMreqn {}
 // SAFETY: 16 bytes and an `i32`, `repr(C)`, no padding (alignment 4, size 20).
 unsafe impl Pod for Ipv6Mreq {}
 
+/// `struct packet_mreq` (linux/if_packet.h).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct PacketMreq {
+    pub(crate) ifindex: i32,
+    pub(crate) ty: u16,
+    pub(crate) alen: u16,
+    pub(crate) address: [u8; 8],
+}
+
+// SAFETY: an `i32`, two `u16`s and 8 bytes, `repr(C)`, no padding (16 bytes).
+unsafe impl Pod for PacketMreq {}
+
 /// `UDP_SEGMENT` (linux/udp.h), not in linux-raw-sys: the GSO segment size, `SOL_UDP`.
 pub(crate) const UDP_SEGMENT: u32 = 103;
 /// `UDP_GRO` (linux/udp.h), not in linux-raw-sys: receive coalesced datagrams, `SOL_UDP`.
@@ -227,6 +240,10 @@ mod tests {
 
     #[test]
     fn struct_layouts_match_uapi() {
+        assert_eq!(
+            size_of::<PacketMreq>(),
+            size_of::<linux_raw_sys::if_packet::packet_mreq>()
+        );
         assert_eq!(size_of::<IpMreqn>(), size_of::<k::ip_mreqn>());
         assert_eq!(size_of::<Ipv6Mreq>(), size_of::<k::ipv6_mreq>());
         assert_eq!(

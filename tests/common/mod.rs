@@ -75,3 +75,46 @@ pub fn open_fds() -> usize {
         .map(|d| d.count())
         .unwrap_or(0)
 }
+
+/// Runs `f` on a thread of its own in a new network namespace with a veth pair `bs0`/`bs1`,
+/// both up, and returns what it returns; `Err(reason)` where that cannot be made (not root,
+/// qemu-user, no `ip` command). The namespace goes away with the thread.
+pub fn in_netns_with_veth<R: Send + 'static>(
+    f: impl FnOnce() -> R + Send + 'static,
+) -> Result<R, String> {
+    if !is_root() {
+        return Err("network namespaces need root".into());
+    }
+    if under_qemu_user() {
+        return Err("qemu-user does not emulate SOL_PACKET options and namespaces reliably".into());
+    }
+    if std::process::Command::new("ip").arg("-V").output().is_err() {
+        return Err("no `ip` command (iproute2) on this machine".into());
+    }
+    std::thread::spawn(move || {
+        // SAFETY: only the network namespace changes, for this thread alone, which ends with
+        // the test.
+        unsafe { rustix::thread::unshare_unsafe(rustix::thread::UnshareFlags::NEWNET) }
+            .map_err(|e| format!("unshare: {e}"))?;
+        for args in [
+            &["link", "set", "lo", "up"][..],
+            &["link", "add", "bs0", "type", "veth", "peer", "name", "bs1"],
+            &["link", "set", "bs0", "up"],
+            &["link", "set", "bs1", "up"],
+        ] {
+            let out = std::process::Command::new("ip")
+                .args(args)
+                .output()
+                .map_err(|e| e.to_string())?;
+            if !out.status.success() {
+                return Err(format!(
+                    "ip {args:?}: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                ));
+            }
+        }
+        Ok(f())
+    })
+    .join()
+    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}

@@ -1,0 +1,283 @@
+//! Packet sockets (`AF_PACKET`, packet(7)): frames with or without link headers, on one
+//! interface or all, and the `SOL_PACKET` options; interface names and indexes.
+
+use rustix::fd::AsFd;
+
+use super::typed_socket;
+use crate::sys::sockopt::{self, PacketMreq};
+use crate::{Error, Family, LinkAddr, Protocol, Result, ShortName, Socket, Type};
+use linux_raw_sys::if_packet as kp;
+use linux_raw_sys::net as k;
+
+/// A socket that is only for interface ioctls.
+fn ioctl_socket() -> Result<Socket> {
+    Socket::new(Family::Unix, Type::Dgram, Protocol::DEFAULT)
+}
+
+/// The index of the network interface called `name` (`SIOCGIFINDEX`, netdevice(7)); an
+/// unknown name is [`Error::NoSuchInterface`].
+///
+/// ```
+/// use baresock::{interface_index, interface_name, ShortName};
+/// let lo = interface_index(&ShortName::new(b"lo")?)?;
+/// assert_eq!(interface_name(lo)?.as_str(), Some("lo"));
+/// # Ok::<(), baresock::Error>(())
+/// ```
+pub fn interface_index(name: &ShortName) -> Result<u32> {
+    crate::sys::iface::index(ioctl_socket()?.as_fd(), name)
+}
+
+/// The name of the network interface with index `index` (`SIOCGIFNAME`); an unknown index is
+/// [`Error::NoSuchInterface`].
+pub fn interface_name(index: u32) -> Result<ShortName> {
+    crate::sys::iface::name(ioctl_socket()?.as_fd(), index)
+}
+
+/// What a packet socket sees of each frame.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum PacketKind {
+    /// The whole frame, link-layer header included (`SOCK_RAW`).
+    Raw,
+    /// The payload only; the kernel adds and strips the link header (`SOCK_DGRAM`, "cooked").
+    Cooked,
+}
+
+/// Which link-layer membership [`PacketSocket::add_membership`] asks for (`PACKET_MR_*`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum Membership<'a> {
+    /// Promiscuous mode: frames to other hosts too (`PACKET_MR_PROMISC`).
+    Promiscuous,
+    /// All multicast frames (`PACKET_MR_ALLMULTI`).
+    AllMulticast,
+    /// One multicast hardware address, up to 8 bytes (`PACKET_MR_MULTICAST`).
+    Multicast(&'a [u8]),
+}
+
+/// How a fanout group spreads packets over its sockets (`PACKET_FANOUT_*`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum FanoutMode {
+    /// By flow hash: a flow stays on one socket (`PACKET_FANOUT_HASH`).
+    Hash,
+    /// Round robin (`PACKET_FANOUT_LB`).
+    LoadBalance,
+    /// By the CPU the packet arrived on (`PACKET_FANOUT_CPU`).
+    Cpu,
+    /// Fill one socket, then the next (`PACKET_FANOUT_ROLLOVER`).
+    Rollover,
+    /// At random (`PACKET_FANOUT_RND`).
+    Random,
+    /// By the NIC's receive queue (`PACKET_FANOUT_QM`).
+    QueueMapping,
+}
+
+bitflags::bitflags! {
+    /// Fanout flags (`PACKET_FANOUT_FLAG_*`).
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+    pub struct FanoutFlags: u16 {
+        /// Roll over to another socket when this one's queue is full.
+        const ROLLOVER = kp::PACKET_FANOUT_FLAG_ROLLOVER as u16;
+        /// Let the kernel pick a free group id (read it back with `fanout`).
+        const UNIQUE_ID = kp::PACKET_FANOUT_FLAG_UNIQUEID as u16;
+        /// Leave out packets this host sends.
+        const IGNORE_OUTGOING = kp::PACKET_FANOUT_FLAG_IGNORE_OUTGOING as u16;
+        /// Reassemble IP fragments before spreading.
+        const DEFRAG = kp::PACKET_FANOUT_FLAG_DEFRAG as u16;
+    }
+}
+
+/// Counters of a packet socket (`PACKET_STATISTICS`), since the last read: reading resets
+/// them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct PacketStats {
+    /// Packets the socket received.
+    pub packets: u32,
+    /// Packets dropped: the receive buffer or ring was full.
+    pub drops: u32,
+    /// How often the ring was frozen for lack of room (a `TPACKET_V3` ring; `None` otherwise).
+    pub freeze_count: Option<u32>,
+}
+
+typed_socket!(
+    /// A packet socket (`AF_PACKET`, packet(7)): link-layer frames, to capture or inject.
+    /// Needs `CAP_NET_RAW`.
+    ///
+    /// ```no_run
+    /// use baresock::{ether, interface_index, LinkAddr, PacketKind, PacketSocket, ShortName};
+    /// let eth0 = interface_index(&ShortName::new(b"eth0")?)?;
+    /// let s = PacketSocket::new(PacketKind::Raw, ether::ALL)?;
+    /// s.bind(LinkAddr::new(eth0, ether::ALL))?;
+    /// let mut frame = [0u8; 2048];
+    /// let (n, from) = s.recv_from(&mut frame)?;
+    /// println!("{n} bytes from {from}");
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    PacketSocket, [Packet], [Raw, Dgram]
+);
+
+const SOL_PACKET: u32 = k::SOL_PACKET;
+
+impl PacketSocket {
+    /// A packet socket for EtherType `protocol` (host order; [`ether::ALL`](crate::ether::ALL)
+    /// for every frame).
+    pub fn new(kind: PacketKind, protocol: u16) -> Result<PacketSocket> {
+        let ty = match kind {
+            PacketKind::Raw => Type::Raw,
+            PacketKind::Cooked => Type::Dgram,
+        };
+        Socket::new(Family::Packet, ty, Protocol::ethertype(protocol))
+            .map(|inner| PacketSocket { inner })
+    }
+
+    /// Receives only from one interface, and sends by it (`bind(2)`); protocol 0 in `addr`
+    /// keeps the socket's.
+    pub fn bind(&self, addr: LinkAddr) -> Result<()> {
+        self.inner.bind(addr)
+    }
+
+    /// Sends a frame (`SOCK_RAW`: whole, header included) or payload (`SOCK_DGRAM`: to the
+    /// hardware address in `to`) by `to`'s interface.
+    pub fn send_to(&self, buf: &[u8], to: LinkAddr) -> Result<usize> {
+        self.inner.send_to(buf, to)
+    }
+
+    /// Sends by the bound interface.
+    pub fn send(&self, buf: &[u8]) -> Result<usize> {
+        self.inner.send(buf)
+    }
+
+    /// Receives a frame and where it came from; [`Error::Truncated`] with its true length if
+    /// longer than `buf`.
+    pub fn recv_from(&self, buf: &mut [u8]) -> Result<(usize, LinkAddr)> {
+        let (n, a) = self.inner.recv_from(buf)?;
+        Ok((n, LinkAddr::try_from(a.ok_or(Error::MissingAddress)?)?))
+    }
+
+    /// Receives a frame.
+    pub fn recv(&self, buf: &mut [u8]) -> Result<usize> {
+        self.inner.recv(buf)
+    }
+
+    /// The bound address.
+    pub fn local_addr(&self) -> Result<LinkAddr> {
+        LinkAddr::try_from(self.inner.local_addr()?)
+    }
+}
+
+/// Packet options (`SOL_PACKET`): packet(7).
+impl PacketSocket {
+    fn membership(&self, op: u32, ifindex: u32, m: Membership<'_>) -> Result<()> {
+        let (ty, addr) = match m {
+            Membership::Promiscuous => (kp::PACKET_MR_PROMISC, &[][..]),
+            Membership::AllMulticast => (kp::PACKET_MR_ALLMULTI, &[][..]),
+            Membership::Multicast(a) => (kp::PACKET_MR_MULTICAST, a),
+        };
+        let mut mr = PacketMreq {
+            ifindex: i32::try_from(ifindex).map_err(|_| Error::NoSuchInterface)?,
+            ty: ty as u16,
+            alen: addr.len() as u16,
+            address: [0; 8],
+        };
+        mr.address
+            .get_mut(..addr.len())
+            .ok_or(Error::LinkAddrTooLong { len: addr.len() })?
+            .copy_from_slice(addr);
+        match sockopt::set(self.as_fd(), SOL_PACKET, op, &mr) {
+            Err(Error::Os(rustix::io::Errno::NODEV)) => Err(Error::NoSuchInterface),
+            r => r,
+        }
+    }
+
+    /// Joins a link-layer membership on an interface: promiscuous mode, all multicast, or one
+    /// multicast address (`PACKET_ADD_MEMBERSHIP`). It ends when the socket closes.
+    #[doc(alias = "PACKET_ADD_MEMBERSHIP")]
+    pub fn add_membership(&self, ifindex: u32, m: Membership<'_>) -> Result<()> {
+        self.membership(kp::PACKET_ADD_MEMBERSHIP, ifindex, m)
+    }
+
+    /// Leaves a membership (`PACKET_DROP_MEMBERSHIP`).
+    #[doc(alias = "PACKET_DROP_MEMBERSHIP")]
+    pub fn drop_membership(&self, ifindex: u32, m: Membership<'_>) -> Result<()> {
+        self.membership(kp::PACKET_DROP_MEMBERSHIP, ifindex, m)
+    }
+
+    /// Hands back each packet's original length and VLAN tag as a control message
+    /// ([`ControlMessage::PacketAux`](crate::ControlMessage::PacketAux), `PACKET_AUXDATA`).
+    #[doc(alias = "PACKET_AUXDATA")]
+    pub fn set_auxdata(&self, on: bool) -> Result<()> {
+        sockopt::set(self.as_fd(), SOL_PACKET, kp::PACKET_AUXDATA, &i32::from(on))
+    }
+
+    /// Whether `PACKET_AUXDATA` is on.
+    #[doc(alias = "PACKET_AUXDATA")]
+    pub fn auxdata(&self) -> Result<bool> {
+        sockopt::get::<i32>(self.as_fd(), SOL_PACKET, kp::PACKET_AUXDATA).map(|v| v != 0)
+    }
+
+    /// Leaves out packets this host sends (`PACKET_IGNORE_OUTGOING`).
+    #[doc(alias = "PACKET_IGNORE_OUTGOING")]
+    pub fn set_ignore_outgoing(&self, on: bool) -> Result<()> {
+        sockopt::set(
+            self.as_fd(),
+            SOL_PACKET,
+            kp::PACKET_IGNORE_OUTGOING,
+            &i32::from(on),
+        )
+    }
+
+    /// Whether `PACKET_IGNORE_OUTGOING` is on.
+    #[doc(alias = "PACKET_IGNORE_OUTGOING")]
+    pub fn ignore_outgoing(&self) -> Result<bool> {
+        sockopt::get::<i32>(self.as_fd(), SOL_PACKET, kp::PACKET_IGNORE_OUTGOING).map(|v| v != 0)
+    }
+
+    /// Joins fanout group `group`: the group's sockets share its packets as `mode` says
+    /// (`PACKET_FANOUT`). Bind the socket first; every member must use the same mode.
+    #[doc(alias = "PACKET_FANOUT")]
+    pub fn set_fanout(&self, group: u16, mode: FanoutMode, flags: FanoutFlags) -> Result<()> {
+        let mode = match mode {
+            FanoutMode::Hash => kp::PACKET_FANOUT_HASH,
+            FanoutMode::LoadBalance => kp::PACKET_FANOUT_LB,
+            FanoutMode::Cpu => kp::PACKET_FANOUT_CPU,
+            FanoutMode::Rollover => kp::PACKET_FANOUT_ROLLOVER,
+            FanoutMode::Random => kp::PACKET_FANOUT_RND,
+            FanoutMode::QueueMapping => kp::PACKET_FANOUT_QM,
+        };
+        let arg = u32::from(group) | (mode | u32::from(flags.bits())) << 16;
+        sockopt::set(self.as_fd(), SOL_PACKET, kp::PACKET_FANOUT, &arg)
+    }
+
+    /// The fanout group id, if the socket is in one (`PACKET_FANOUT`).
+    #[doc(alias = "PACKET_FANOUT")]
+    pub fn fanout_group(&self) -> Result<Option<u16>> {
+        let v = sockopt::get::<u32>(self.as_fd(), SOL_PACKET, kp::PACKET_FANOUT)?;
+        Ok((v != 0).then_some(v as u16))
+    }
+
+    /// The counters since the last read, which resets them (`PACKET_STATISTICS`).
+    #[doc(alias = "PACKET_STATISTICS")]
+    pub fn statistics(&self) -> Result<PacketStats> {
+        let mut b = [0u8; 12];
+        let n = sockopt::get_bytes(self.as_fd(), SOL_PACKET, kp::PACKET_STATISTICS, &mut b)?;
+        let w = |i: usize| u32::from_ne_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
+        match n {
+            8 => Ok(PacketStats {
+                packets: w(0),
+                drops: w(4),
+                freeze_count: None,
+            }),
+            12 => Ok(PacketStats {
+                packets: w(0),
+                drops: w(4),
+                freeze_count: Some(w(8)),
+            }),
+            n => Err(Error::OptionSize {
+                expected: 12,
+                got: n as u32,
+            }),
+        }
+    }
+}

@@ -1,0 +1,212 @@
+//! Packet sockets on a veth pair in a network namespace the test makes (root); interfaces.
+
+mod common;
+
+use std::time::Duration;
+
+use baresock::*;
+use common::*;
+
+const PROTO: u16 = ether::EXPERIMENTAL;
+
+fn idx(name: &[u8]) -> u32 {
+    interface_index(&ShortName::new(name).unwrap()).unwrap()
+}
+
+/// The hardware address of an interface, from a packet socket bound to it.
+fn mac(ifindex: u32) -> [u8; 6] {
+    let s = PacketSocket::new(PacketKind::Raw, PROTO).unwrap();
+    s.bind(LinkAddr::new(ifindex, PROTO)).unwrap();
+    s.local_addr().unwrap().address().try_into().unwrap()
+}
+
+/// An Ethernet frame: destination, source, our EtherType, payload.
+fn frame(dst: [u8; 6], src: [u8; 6], payload: &[u8]) -> Vec<u8> {
+    let mut f = Vec::new();
+    f.extend_from_slice(&dst);
+    f.extend_from_slice(&src);
+    f.extend_from_slice(&PROTO.to_be_bytes());
+    f.extend_from_slice(payload);
+    f
+}
+
+fn receiver(ifindex: u32) -> PacketSocket {
+    let r = PacketSocket::new(PacketKind::Raw, PROTO).unwrap();
+    r.bind(LinkAddr::new(ifindex, PROTO)).unwrap();
+    r.set_timeout(Some(Duration::from_secs(5))).unwrap();
+    r
+}
+
+macro_rules! netns_test {
+    ($name:ident, $body:expr) => {
+        #[test]
+        fn $name() {
+            if let Err(why) = in_netns_with_veth($body) {
+                skip!("{why}");
+            }
+        }
+    };
+}
+
+#[test]
+fn link_addr_display() {
+    let a = LinkAddr::new(3, 0x0800)
+        .with_address(&[1, 2, 3, 4, 5, 6])
+        .unwrap();
+    assert_eq!(a.to_string(), "if3/0x0800/01:02:03:04:05:06");
+    assert_eq!(SocketAddr::from(a).family(), Family::Packet);
+    assert_eq!(LinkAddr::try_from(SocketAddr::from(a)).unwrap(), a);
+}
+
+#[test]
+fn interfaces_by_name_and_index() {
+    let lo = idx(b"lo");
+    assert_eq!(interface_name(lo).unwrap().as_str(), Some("lo"));
+    assert_eq!(
+        interface_index(&ShortName::new(b"no-such-if").unwrap()).unwrap_err(),
+        Error::NoSuchInterface
+    );
+    assert_eq!(interface_name(1 << 30).unwrap_err(), Error::NoSuchInterface);
+    assert_eq!(
+        interface_name(u32::MAX).unwrap_err(),
+        Error::NoSuchInterface
+    );
+    assert_eq!(
+        ShortName::new(b"a-name-too-long-").unwrap_err(),
+        Error::NameTooLong { len: 16 }
+    );
+}
+
+netns_test!(raw_frames_cross_the_veth_byte_for_byte, || {
+    let (i0, i1) = (idx(b"bs0"), idx(b"bs1"));
+    let (m0, m1) = (mac(i0), mac(i1));
+    let r = receiver(i1);
+    let s = PacketSocket::new(PacketKind::Raw, PROTO).unwrap();
+    let f = frame(m1, m0, b"hello over veth, padded to the minimum frame size");
+    assert_eq!(s.send_to(&f, LinkAddr::new(i0, PROTO)).unwrap(), f.len());
+    let mut buf = [0u8; 1514];
+    let (n, from) = r.recv_from(&mut buf).unwrap();
+    assert_eq!(&buf[..n], &f[..]);
+    assert_eq!(from.ifindex(), i1);
+    assert_eq!(from.protocol(), PROTO);
+    assert_eq!(from.hardware_type(), 1, "ARPHRD_ETHER");
+    assert_eq!(from.packet_type(), PacketType::Host);
+    assert_eq!(from.address(), &m0, "the source's hardware address");
+
+    // A buffer too small: the true length, never a silent cut.
+    s.send_to(&f, LinkAddr::new(i0, PROTO)).unwrap();
+    let mut small = [0u8; 20];
+    assert_eq!(
+        r.recv(&mut small).unwrap_err(),
+        Error::Truncated { len: f.len() }
+    );
+});
+
+netns_test!(cooked_sockets_add_and_strip_the_header, || {
+    let (i0, i1) = (idx(b"bs0"), idx(b"bs1"));
+    let m1 = mac(i1);
+    let r = receiver(i1);
+    let cooked = PacketSocket::new(PacketKind::Cooked, PROTO).unwrap();
+    let to = LinkAddr::new(i0, PROTO).with_address(&m1).unwrap();
+    cooked.send_to(b"payload only", to).unwrap();
+    let mut buf = [0u8; 1514];
+    let n = r.recv(&mut buf).unwrap();
+    assert_eq!(&buf[..6], &m1, "the kernel wrote the destination");
+    assert_eq!(&buf[12..14], &PROTO.to_be_bytes());
+    assert_eq!(&buf[14..n], b"payload only");
+    // And a cooked receiver gets the payload alone.
+    let c = PacketSocket::new(PacketKind::Cooked, PROTO).unwrap();
+    c.bind(LinkAddr::new(i1, PROTO)).unwrap();
+    c.set_timeout(Some(Duration::from_secs(5))).unwrap();
+    cooked.send_to(b"again", to).unwrap();
+    let (n, from) = c.recv_from(&mut buf).unwrap();
+    assert_eq!(&buf[..n], b"again");
+    assert_eq!(from.protocol(), PROTO);
+});
+
+netns_test!(memberships_auxdata_and_ignore_outgoing, || {
+    let (i0, i1) = (idx(b"bs0"), idx(b"bs1"));
+    let (m0, m1) = (mac(i0), mac(i1));
+    let r = receiver(i1);
+    r.add_membership(i1, Membership::Promiscuous).unwrap();
+    r.add_membership(i1, Membership::Multicast(&[0x01, 0, 0x5e, 0, 0, 1]))
+        .unwrap();
+    r.drop_membership(i1, Membership::Promiscuous).unwrap();
+    assert_eq!(
+        r.add_membership(i1, Membership::Multicast(&[0; 9]))
+            .unwrap_err(),
+        Error::LinkAddrTooLong { len: 9 }
+    );
+    assert_eq!(
+        r.add_membership(1 << 30, Membership::AllMulticast)
+            .unwrap_err(),
+        Error::NoSuchInterface
+    );
+
+    r.set_auxdata(true).unwrap();
+    assert!(r.auxdata().unwrap());
+    let s = PacketSocket::new(PacketKind::Raw, PROTO).unwrap();
+    s.bind(LinkAddr::new(i0, PROTO)).unwrap();
+    s.set_ignore_outgoing(true).unwrap();
+    assert!(s.ignore_outgoing().unwrap());
+    let f = frame(m1, m0, &[0x55; 60]);
+    s.send(&f).unwrap();
+    let mut data = [0u8; 32];
+    let mut control = [0u8; 64];
+    let mut bufs = [IoSliceMut::new(&mut data)];
+    let msg = r
+        .as_socket()
+        .recv_msg(&mut bufs, &mut control, RecvFlags::empty())
+        .unwrap();
+    assert_eq!(msg.truncated(), Some(f.len()));
+    let aux: Vec<_> = msg
+        .control()
+        .filter_map(|c| match c {
+            ControlMessage::PacketAux {
+                original_len,
+                snap_len,
+                vlan,
+            } => Some((original_len, snap_len, vlan)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(aux, vec![(f.len() as u32, f.len() as u32, None)]);
+    drop(msg);
+    // The sender ignores its own frame; without the option it would see it as outgoing.
+    s.set_timeout(Some(Duration::from_millis(100))).unwrap();
+    let mut buf = [0u8; 128];
+    assert_eq!(s.recv(&mut buf).unwrap_err(), Error::Timeout);
+});
+
+netns_test!(fanout_spreads_and_statistics_count, || {
+    let (i0, i1) = (idx(b"bs0"), idx(b"bs1"));
+    let (m0, m1) = (mac(i0), mac(i1));
+    let (a, b) = (receiver(i1), receiver(i1));
+    a.set_fanout(42, FanoutMode::LoadBalance, FanoutFlags::empty())
+        .unwrap();
+    b.set_fanout(42, FanoutMode::LoadBalance, FanoutFlags::empty())
+        .unwrap();
+    assert_eq!(a.fanout_group().unwrap(), Some(42));
+    assert_eq!(a.statistics().unwrap().packets, 0);
+    let s = PacketSocket::new(PacketKind::Raw, PROTO).unwrap();
+    let f = frame(m1, m0, &[1; 60]);
+    for _ in 0..10 {
+        s.send_to(&f, LinkAddr::new(i0, PROTO)).unwrap();
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    let (sa, sb) = (a.statistics().unwrap(), b.statistics().unwrap());
+    assert_eq!(sa.packets + sb.packets, 10, "{sa:?} {sb:?}");
+    assert_eq!((sa.packets, sb.packets), (5, 5), "round robin");
+    assert_eq!(a.statistics().unwrap().packets, 0, "reading resets");
+
+    // A starved socket drops, and says so.
+    let starved = receiver(i1);
+    starved.as_socket().set_recv_buffer_size(1).unwrap();
+    for _ in 0..200 {
+        s.send_to(&f, LinkAddr::new(i0, PROTO)).unwrap();
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    let st = starved.statistics().unwrap();
+    assert!(st.drops > 0, "{st:?}");
+    assert_eq!(st.freeze_count, None, "no ring");
+});
