@@ -135,6 +135,8 @@ pub enum Error {
         /// The size the kernel (or emulator) answered.
         got: u32,
     },
+    /// A BPF program was refused (see [`bpf`](crate::bpf)).
+    Bpf(crate::bpf::BpfError),
     /// A caller's buffer is too small for what was asked (e.g. a control message that does
     /// not fit the control buffer).
     BufferTooSmall {
@@ -393,6 +395,7 @@ impl fmt::Display for Error {
                 f,
                 "socket option answered {got} bytes where {expected} were expected"
             ),
+            Error::Bpf(e) => write!(f, "BPF program refused: {e}"),
             Error::BufferTooSmall { needed } => {
                 write!(f, "buffer too small: {needed} bytes needed")
             }
@@ -444,6 +447,7 @@ mod defmt_impls {
                     found
                 ),
                 Error::Resolve(e) => defmt::write!(f, "Resolve({})", e),
+                Error::Bpf(e) => defmt::write!(f, "Bpf({})", e),
                 Error::Host(e) => defmt::write!(f, "Host({})", e),
                 // The remaining variants carry only integers: their Debug form is their defmt form.
                 ref other => defmt::write!(f, "{}", defmt::Debug2Format(other)),

@@ -71,6 +71,7 @@
 extern crate std;
 
 mod addr;
+pub mod bpf;
 mod error;
 mod msg;
 mod name;

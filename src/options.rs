@@ -9,6 +9,7 @@ use linux_raw_sys::net as k;
 use rustix::fd::{AsFd, BorrowedFd};
 use rustix::io::Errno;
 
+use crate::bpf::Program;
 use crate::sys::sockopt::{self, IpMreqn, Ipv6Mreq, Linger, OldTimeval, SockTimeval};
 use crate::{Error, Result, ShortName, Socket, TcpInfo, SHORT_NAME_MAX};
 
@@ -355,6 +356,36 @@ fn units_arg(d: Duration, unit: Duration) -> Result<i32> {
 const IP: u32 = k::IPPROTO_IP as u32;
 const IPV6: u32 = k::IPPROTO_IPV6 as u32;
 const TCP: u32 = k::IPPROTO_TCP as u32;
+
+/// Socket filters (`SO_ATTACH_FILTER`, ...): socket(7), Documentation/networking/filter.rst.
+impl Socket {
+    /// Attaches a classic BPF program: the socket then receives only what it accepts, cut to
+    /// the length it returns (`SO_ATTACH_FILTER`). Replaces any earlier filter.
+    ///
+    /// ```
+    /// use baresock::{bpf::{Insn, Program}, UdpSocket};
+    /// let s = UdpSocket::bind("127.0.0.1:0")?;
+    /// let drop_all = [Insn::ret(0)];
+    /// s.as_socket().attach_filter(&Program::new(&drop_all)?)?;
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    #[doc(alias = "SO_ATTACH_FILTER")]
+    pub fn attach_filter(&self, program: &Program<'_>) -> Result<()> {
+        sockopt::attach_filter(self.as_fd(), program)
+    }
+
+    /// Removes the filter (`SO_DETACH_FILTER`); `ENOENT` if there is none.
+    #[doc(alias = "SO_DETACH_FILTER")]
+    pub fn detach_filter(&self) -> Result<()> {
+        set_int(self.as_fd(), k::SOL_SOCKET, k::SO_DETACH_FILTER, 0)
+    }
+
+    bool_option!(
+        /// Locks the filter: it can no longer be replaced or removed (`SO_LOCK_FILTER`). A
+        /// process can lock its sockets before handing them to less trusted code.
+        "SO_LOCK_FILTER", k::SOL_SOCKET, k::SO_LOCK_FILTER, lock_filter, set_lock_filter
+    );
+}
 
 /// Socket-level options (`SOL_SOCKET`) beyond the everyday ones: socket(7).
 impl Socket {

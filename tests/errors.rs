@@ -54,6 +54,7 @@ fn every_variant() -> Vec<Error> {
             expected: 16,
             got: 4,
         },
+        Error::Bpf(baresock::bpf::BpfError::NoFinalReturn),
         Error::BufferTooSmall { needed: 32 },
         Error::TooManyFds { count: 254 },
         Error::DurationOutOfRange,

@@ -210,3 +210,84 @@ netns_test!(fanout_spreads_and_statistics_count, || {
     assert!(st.drops > 0, "{st:?}");
     assert_eq!(st.freeze_count, None, "no ring");
 });
+
+/// `tcpdump -dd ether proto 0x88b5`, as tcpdump prints it.
+const ONLY_OURS: &str = "{ 0x28, 0, 0, 0x0000000c },
+{ 0x15, 0, 1, 0x000088b5 },
+{ 0x6, 0, 0, 0x00040000 },
+{ 0x6, 0, 0, 0x00000000 },
+";
+
+netns_test!(a_bpf_filter_lets_only_matching_frames_through, || {
+    let (i0, i1) = (idx(b"bs0"), idx(b"bs1"));
+    let (m0, m1) = (mac(i0), mac(i1));
+    // Every protocol on bs1, filtered in the kernel to ours.
+    let r = PacketSocket::new(PacketKind::Raw, ether::ALL).unwrap();
+    r.bind(LinkAddr::new(i1, ether::ALL)).unwrap();
+    let mut insns = [bpf::Insn::default(); 8];
+    let n = bpf::parse_tcpdump_dd(ONLY_OURS, &mut insns).unwrap();
+    r.as_socket()
+        .attach_filter(&bpf::Program::new(&insns[..n]).unwrap())
+        .unwrap();
+    r.set_timeout(Some(Duration::from_millis(300))).unwrap();
+    let s = PacketSocket::new(PacketKind::Raw, ether::ALL).unwrap();
+    let mut other = frame(m1, m0, &[2; 60]);
+    other[12..14].copy_from_slice(&0x88b6u16.to_be_bytes());
+    let ours = frame(m1, m0, &[1; 60]);
+    for f in [&other, &ours, &other] {
+        s.send_to(f, LinkAddr::new(i0, ether::ALL)).unwrap();
+    }
+    let mut buf = [0u8; 1514];
+    let mut seen = Vec::new();
+    loop {
+        match r.recv(&mut buf) {
+            Ok(n) => seen.push(buf[..n].to_vec()),
+            Err(Error::Timeout) => break,
+            Err(e) => panic!("{e}"),
+        }
+    }
+    assert_eq!(seen, vec![ours], "only the frame the filter accepts");
+});
+
+#[test]
+fn filters_attach_detach_and_lock() {
+    let a = UdpSocket::bind(v4_any_port()).unwrap();
+    let b = UdpSocket::bind(v4_any_port()).unwrap();
+    b.set_timeout(Some(Duration::from_millis(100))).unwrap();
+    let drop_all = [bpf::Insn::ret(0)];
+    let prog = bpf::Program::new(&drop_all).unwrap();
+    let s = b.as_socket();
+    if let Err(Error::Os(e)) = s.attach_filter(&prog) {
+        if under_qemu_user() {
+            skip!("qemu-user does not emulate SO_ATTACH_FILTER ({e:?})");
+        }
+        panic!("{e:?}");
+    }
+    let mut buf = [0u8; 8];
+    a.send_to(b"dropped", b.local_addr().unwrap()).unwrap();
+    assert_eq!(
+        b.recv(&mut buf).unwrap_err(),
+        Error::Timeout,
+        "the filter drops it"
+    );
+    s.detach_filter().unwrap();
+    assert_eq!(
+        s.detach_filter().unwrap_err(),
+        Error::Os(Errno::NOENT),
+        "nothing left to detach"
+    );
+    a.send_to(b"kept", b.local_addr().unwrap()).unwrap();
+    assert_eq!(b.recv(&mut buf).unwrap(), 4);
+    // A locked filter stays.
+    s.attach_filter(&prog).unwrap();
+    s.set_lock_filter(true).unwrap();
+    assert!(s.lock_filter().unwrap());
+    assert_eq!(s.detach_filter().unwrap_err(), Error::Os(Errno::PERM));
+    assert_eq!(s.attach_filter(&prog).unwrap_err(), Error::Os(Errno::PERM));
+    // An invalid program is refused by name, before the kernel sees it.
+    let bad = [bpf::Insn::jump_eq(1, 5, 0), bpf::Insn::ret(0)];
+    assert_eq!(
+        bpf::Program::new(&bad).unwrap_err(),
+        Error::Bpf(bpf::BpfError::JumpOutOfRange { at: 0 })
+    );
+}

@@ -175,6 +175,37 @@ unsafe impl Pod for IpMreqn {}
 // SAFETY: 16 bytes and an `i32`, `repr(C)`, no padding (alignment 4, size 20).
 unsafe impl Pod for Ipv6Mreq {}
 
+/// `struct sock_fprog` (linux/filter.h): a length and a pointer to the instructions, padding
+/// spelled out so that every byte the kernel reads is initialized.
+#[repr(C)]
+struct SockFprog {
+    len: u16,
+    pad: [u8; core::mem::align_of::<*const u8>() - 2],
+    filter: *const crate::bpf::Insn,
+}
+
+/// `setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, program)`.
+pub(crate) fn attach_filter(fd: BorrowedFd<'_>, program: &crate::bpf::Program<'_>) -> Result<()> {
+    let insns = program.insns();
+    // `Program` guarantees 1..=4096 instructions, so the length fits.
+    let fprog = SockFprog {
+        len: insns.len() as u16,
+        pad: [0; core::mem::align_of::<*const u8>() - 2],
+        filter: insns.as_ptr(),
+    };
+    // SAFETY: `fprog` is a fully initialized `sock_fprog` on this stack whose pointer covers
+    // `len` instructions of a live slice; the kernel copies both during the call.
+    unsafe {
+        setsockopt(
+            fd,
+            linux_raw_sys::net::SOL_SOCKET,
+            linux_raw_sys::net::SO_ATTACH_FILTER,
+            (&fprog as *const SockFprog).cast(),
+            size_of::<SockFprog>(),
+        )
+    }
+}
+
 /// `struct packet_mreq` (linux/if_packet.h).
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -240,6 +271,9 @@ mod tests {
 
     #[test]
     fn struct_layouts_match_uapi() {
+        // struct sock_fprog { unsigned short len; struct sock_filter *filter; } (linux/filter.h)
+        assert_eq!(size_of::<SockFprog>(), 2 * size_of::<usize>());
+        assert_eq!(core::mem::offset_of!(SockFprog, filter), size_of::<usize>());
         assert_eq!(
             size_of::<PacketMreq>(),
             size_of::<linux_raw_sys::if_packet::packet_mreq>()
