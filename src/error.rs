@@ -135,6 +135,10 @@ pub enum Error {
         /// The size the kernel (or emulator) answered.
         got: u32,
     },
+    /// A receive-ring configuration was refused (see [`RingConfig`](crate::RingConfig)).
+    Ring(crate::RingError),
+    /// A ring block holds an offset outside itself (the kernel never writes one).
+    MalformedRing,
     /// A BPF program was refused (see [`bpf`](crate::bpf)).
     Bpf(crate::bpf::BpfError),
     /// A caller's buffer is too small for what was asked (e.g. a control message that does
@@ -396,6 +400,8 @@ impl fmt::Display for Error {
                 "socket option answered {got} bytes where {expected} were expected"
             ),
             Error::Bpf(e) => write!(f, "BPF program refused: {e}"),
+            Error::Ring(e) => e.fmt(f),
+            Error::MalformedRing => f.write_str("a ring block points outside itself"),
             Error::BufferTooSmall { needed } => {
                 write!(f, "buffer too small: {needed} bytes needed")
             }
@@ -448,6 +454,7 @@ mod defmt_impls {
                 ),
                 Error::Resolve(e) => defmt::write!(f, "Resolve({})", e),
                 Error::Bpf(e) => defmt::write!(f, "Bpf({})", e),
+                Error::Ring(e) => defmt::write!(f, "Ring({})", e),
                 Error::Host(e) => defmt::write!(f, "Host({})", e),
                 // The remaining variants carry only integers: their Debug form is their defmt form.
                 ref other => defmt::write!(f, "{}", defmt::Debug2Format(other)),

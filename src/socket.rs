@@ -438,6 +438,16 @@ impl Socket {
         self.poll_until(deadline, timeout, wait)
     }
 
+    /// Waits until the socket is readable, as its mode says: forever, until the deadline
+    /// ([`Error::Timeout`]), or not at all ([`Error::WouldBlock`]). For callers that do not
+    /// make a system call first (the receive ring).
+    pub(crate) fn wait_readable(&self, deadline: &mut Deadline) -> Result<()> {
+        match self.timeout() {
+            Some(t) if t.is_zero() => Err(Error::WouldBlock),
+            t => self.poll_until(deadline, t, Wait::Read),
+        }
+    }
+
     /// Whether the fd's `O_NONBLOCK` flag is set (by this handle's mode, or by a clone's).
     fn fd_is_nonblocking(&self) -> bool {
         rustix::fs::fcntl_getfl(&self.fd).is_ok_and(|f| f.contains(rustix::fs::OFlags::NONBLOCK))

@@ -291,3 +291,79 @@ fn filters_attach_detach_and_lock() {
         Error::Bpf(bpf::BpfError::JumpOutOfRange { at: 0 })
     );
 }
+
+netns_test!(frames_arrive_through_the_ring_byte_for_byte, || {
+    let (i0, i1) = (idx(b"bs0"), idx(b"bs1"));
+    let (m0, m1) = (mac(i0), mac(i1));
+    let s = PacketSocket::new(PacketKind::Raw, PROTO).unwrap();
+    s.bind(LinkAddr::new(i1, PROTO)).unwrap();
+    s.set_timeout(Some(Duration::from_secs(5))).unwrap();
+    let config = RingConfig {
+        block_size: 16 * 4096,
+        block_count: 4,
+        frame_size: 2048,
+        retire_timeout: Duration::from_millis(10),
+    };
+    let mut ring = RxRing::new(s, config).unwrap();
+    let tx = PacketSocket::new(PacketKind::Raw, PROTO).unwrap();
+    let sent: Vec<Vec<u8>> = (0..50u8)
+        .map(|i| frame(m1, m0, &vec![i; 46 + i as usize]))
+        .collect();
+    for f in &sent {
+        tx.send_to(f, LinkAddr::new(i0, PROTO)).unwrap();
+    }
+    let mut got = Vec::new();
+    while got.len() < sent.len() {
+        let block = ring.next_block().unwrap();
+        for frame in block.frames() {
+            let frame = frame.unwrap();
+            assert!(!frame.is_truncated());
+            assert_eq!(frame.original_len() as usize, frame.data().len());
+            assert!(frame.timestamp().sec > 0, "stamped");
+            let link = frame.link_addr().expect("a link address");
+            assert_eq!(
+                (link.ifindex(), link.protocol(), link.address()),
+                (i1, PROTO, &m0[..])
+            );
+            got.push(frame.data().to_vec());
+        }
+    }
+    assert_eq!(got, sent, "every frame, in order, byte for byte");
+    let stats = ring.statistics().unwrap();
+    assert_eq!((stats.packets, stats.drops), (50, 0));
+    assert!(
+        stats.freeze_count.is_some(),
+        "a V3 ring reports its freeze count"
+    );
+
+    // Nothing more: the socket's deadline holds.
+    ring.socket()
+        .set_timeout(Some(Duration::from_millis(50)))
+        .unwrap();
+    assert_eq!(ring.next_block().err(), Some(Error::Timeout));
+    ring.socket().set_nonblocking(true).unwrap();
+    assert_eq!(ring.next_block().err(), Some(Error::WouldBlock));
+});
+
+netns_test!(a_starved_ring_reports_drops, || {
+    let (i0, i1) = (idx(b"bs0"), idx(b"bs1"));
+    let (m0, m1) = (mac(i0), mac(i1));
+    let s = PacketSocket::new(PacketKind::Raw, PROTO).unwrap();
+    s.bind(LinkAddr::new(i1, PROTO)).unwrap();
+    let config = RingConfig {
+        block_size: 4096,
+        block_count: 2,
+        frame_size: 2048,
+        retire_timeout: Duration::from_millis(5),
+    };
+    let ring = RxRing::new(s, config).unwrap();
+    let tx = PacketSocket::new(PacketKind::Raw, PROTO).unwrap();
+    for _ in 0..300 {
+        tx.send_to(&frame(m1, m0, &[7; 500]), LinkAddr::new(i0, PROTO))
+            .unwrap();
+    }
+    std::thread::sleep(Duration::from_millis(50));
+    let stats = ring.statistics().unwrap();
+    assert!(stats.drops > 0, "{stats:?}");
+    assert_eq!(stats.packets, 300, "{stats:?}");
+});

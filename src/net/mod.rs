@@ -3,6 +3,7 @@
 
 mod inet;
 mod packet;
+mod ring;
 mod unix;
 
 pub use inet::{
@@ -12,6 +13,7 @@ pub use packet::{
     interface_index, interface_name, FanoutFlags, FanoutMode, Membership, PacketKind, PacketSocket,
     PacketStats,
 };
+pub use ring::{Block, Frame, Frames, RingConfig, RingError, RxRing};
 pub use unix::{UnixDatagram, UnixListener, UnixSeqpacket, UnixSeqpacketListener, UnixStream};
 
 /// Defines a typed socket: the struct, the methods every kind shares, and its fd and

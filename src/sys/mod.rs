@@ -12,13 +12,15 @@
 //!   size and would panic on an odd answer; rustix has no raw setter);
 //! - [`fd`]: `FromRawFd` for the crate's socket types;
 //! - [`iface`]: interface name ↔ index ioctls;
-//! - [`msg`]: raw `sendmsg`/`recvmsg`, control-message bytes, and ownership of received fds.
+//! - [`msg`]: raw `sendmsg`/`recvmsg`, control-message bytes, and ownership of received fds;
+//! - [`ring`]: the mmap'd `TPACKET_V3` receive ring.
 #![allow(unsafe_code)]
 
 pub(crate) mod addr;
 mod fd;
 pub(crate) mod iface;
 pub(crate) mod msg;
+pub(crate) mod ring;
 pub(crate) mod sockopt;
 
 use rustix::io::Errno;

@@ -1,0 +1,418 @@
+//! A zero-copy `TPACKET_V3` receive ring on a packet socket (packet_mmap).
+//!
+//! The kernel writes frames into blocks of a memory area shared with the process; the process
+//! reads them where they lie and hands each block back. No system call per packet, no copy, no
+//! allocation. Only the TX side of packet_mmap (`PACKET_TX_RING`) is not offered: sends go
+//! through [`PacketSocket::send_to`] or [`Socket::send_mmsg`](crate::Socket::send_mmsg).
+
+use core::time::Duration;
+
+use linux_raw_sys::if_packet as kp;
+
+use crate::msg::Timestamp;
+use crate::sys::ring::{Ring, TpacketReq3};
+use crate::time::Deadline;
+use crate::{Error, LinkAddr, PacketSocket, PacketStats, Result};
+
+/// Why a ring configuration was refused (before the kernel sees it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[non_exhaustive]
+pub enum RingError {
+    /// The block size is not a positive multiple of the page size.
+    BlockSize,
+    /// The frame size is not a multiple of 16, or smaller than a frame header (68 bytes).
+    FrameSize,
+    /// A frame is larger than a block.
+    FrameLargerThanBlock,
+    /// No blocks, or more memory than can be addressed.
+    BlockCount,
+    /// The retire timeout does not fit the kernel's milliseconds.
+    RetireTimeout,
+}
+
+impl core::fmt::Display for RingError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            RingError::BlockSize => "ring block size must be a positive multiple of the page size",
+            RingError::FrameSize => "ring frame size must be a multiple of 16 and at least 68",
+            RingError::FrameLargerThanBlock => "ring frame size is larger than the block size",
+            RingError::BlockCount => "ring needs at least one block, and fewer than fit in memory",
+            RingError::RetireTimeout => "ring retire timeout is too long",
+        })
+    }
+}
+
+/// The shape of a receive ring.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct RingConfig {
+    /// Bytes per block: a multiple of the page size (4096 here).
+    pub block_size: u32,
+    /// Blocks in the ring; memory is `block_size * block_count`.
+    pub block_count: u32,
+    /// The most bytes one frame takes in a block, header included: a multiple of 16. Frames
+    /// longer than it are cut (their [`Frame::original_len`] says by how much).
+    pub frame_size: u32,
+    /// How long the kernel waits before handing over a block that is not full, so that a
+    /// trickle of packets still arrives promptly; zero for the kernel's default (which
+    /// depends on the link speed).
+    pub retire_timeout: Duration,
+}
+
+impl Default for RingConfig {
+    /// 16 blocks of 256 KiB (4 MiB), 2 KiB frames, blocks retired after 50 ms.
+    fn default() -> Self {
+        RingConfig {
+            block_size: 256 * 1024,
+            block_count: 16,
+            frame_size: 2048,
+            retire_timeout: Duration::from_millis(50),
+        }
+    }
+}
+
+/// Smallest frame: `TPACKET_ALIGN(sizeof(tpacket3_hdr)) + sizeof(sockaddr_ll)`.
+const MIN_FRAME: u32 = 48 + 20;
+
+impl RingConfig {
+    fn request(&self) -> Result<TpacketReq3> {
+        let page = rustix::param::page_size() as u32;
+        let bad = |e| Err(Error::Ring(e));
+        if self.block_size == 0 || self.block_size % page != 0 {
+            return bad(RingError::BlockSize);
+        }
+        if self.frame_size < MIN_FRAME || self.frame_size % kp::TPACKET_ALIGNMENT != 0 {
+            return bad(RingError::FrameSize);
+        }
+        if self.frame_size > self.block_size {
+            return bad(RingError::FrameLargerThanBlock);
+        }
+        let per_block = self.block_size / self.frame_size;
+        let frame_nr = per_block.checked_mul(self.block_count);
+        let bytes = (self.block_size as usize).checked_mul(self.block_count as usize);
+        let (Some(frame_nr), Some(_), true) = (frame_nr, bytes, self.block_count > 0) else {
+            return bad(RingError::BlockCount);
+        };
+        let retire = u32::try_from(self.retire_timeout.as_millis())
+            .map_err(|_| Error::Ring(RingError::RetireTimeout))?;
+        Ok(TpacketReq3 {
+            block_size: self.block_size,
+            block_nr: self.block_count,
+            frame_size: self.frame_size,
+            frame_nr,
+            retire_blk_tov: retire,
+            sizeof_priv: 0,
+            feature_req_word: 0,
+        })
+    }
+}
+
+/// A packet socket with a `TPACKET_V3` receive ring.
+///
+/// ```no_run
+/// use baresock::{ether, LinkAddr, PacketKind, PacketSocket, RingConfig, RxRing};
+/// let s = PacketSocket::new(PacketKind::Raw, ether::ALL)?;
+/// s.bind(LinkAddr::new(2, ether::ALL))?;
+/// let mut ring = RxRing::new(s, RingConfig::default())?;
+/// loop {
+///     let block = ring.next_block()?; // waits as the socket's timeout says
+///     for frame in block.frames() {
+///         let frame = frame?;
+///         println!("{} bytes at {:?}", frame.data().len(), frame.timestamp());
+///     }
+/// } // each block goes back to the kernel when dropped
+/// # Ok::<(), baresock::Error>(())
+/// ```
+pub struct RxRing {
+    socket: PacketSocket,
+    ring: Ring,
+    next: usize,
+}
+
+impl RxRing {
+    /// Sets up the ring on `socket` (`PACKET_VERSION` = `TPACKET_V3`, `PACKET_RX_RING`) and maps
+    /// it. Bind the socket first, or it sees every interface. A bad configuration is
+    /// [`Error::Ring`].
+    pub fn new(socket: PacketSocket, config: RingConfig) -> Result<RxRing> {
+        let req = config.request()?;
+        let ring = Ring::new(rustix::fd::AsFd::as_fd(&socket), req)?;
+        Ok(RxRing {
+            socket,
+            ring,
+            next: 0,
+        })
+    }
+
+    /// The socket: for its timeout, filters and statistics.
+    pub fn socket(&self) -> &PacketSocket {
+        &self.socket
+    }
+
+    /// The next block the kernel has filled, waiting for it as the socket's timeout mode says
+    /// ([`Error::Timeout`], [`Error::WouldBlock`]). The block goes back to the kernel when the
+    /// view is dropped.
+    pub fn next_block(&mut self) -> Result<Block<'_>> {
+        let mut deadline = Deadline::default();
+        while self.ring.take(self.next).is_none() {
+            self.socket.as_socket().wait_readable(&mut deadline)?;
+        }
+        let index = self.next;
+        self.next = (self.next + 1) % self.ring.blocks();
+        Ok(Block { ring: self, index })
+    }
+
+    /// Counters since the last read (`PACKET_STATISTICS`): packets, drops for want of room,
+    /// and how often the ring froze.
+    pub fn statistics(&self) -> Result<PacketStats> {
+        self.socket.statistics()
+    }
+}
+
+impl core::fmt::Debug for RxRing {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("RxRing")
+            .field("socket", &self.socket)
+            .field("blocks", &self.ring.blocks())
+            .finish()
+    }
+}
+
+/// A block of frames, lent by the kernel until dropped.
+pub struct Block<'a> {
+    ring: &'a mut RxRing,
+    index: usize,
+}
+
+fn u32_at(b: &[u8], off: usize) -> Option<u32> {
+    b.get(off..off.checked_add(4)?)
+        .map(|s| u32::from_ne_bytes([s[0], s[1], s[2], s[3]]))
+}
+
+fn u16_at(b: &[u8], off: usize) -> Option<u16> {
+    b.get(off..off.checked_add(2)?)
+        .map(|s| u16::from_ne_bytes([s[0], s[1]]))
+}
+
+impl Block<'_> {
+    fn bytes(&self) -> &[u8] {
+        // The block stays ours while this view lives: `take` succeeded in `next_block`.
+        self.ring.ring.take(self.index).unwrap_or_default()
+    }
+
+    /// How many frames the block holds.
+    pub fn len(&self) -> usize {
+        u32_at(self.bytes(), 12).unwrap_or(0) as usize
+    }
+
+    /// Whether it holds none (a block retired by timeout may).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The block's frames, in order. An offset outside the block (which the kernel never
+    /// writes) ends them with [`Error::MalformedRing`].
+    pub fn frames(&self) -> Frames<'_> {
+        let b = self.bytes();
+        Frames {
+            block: b,
+            left: self.len(),
+            at: u32_at(b, 16).unwrap_or(0) as usize,
+        }
+    }
+}
+
+impl Drop for Block<'_> {
+    fn drop(&mut self) {
+        self.ring.ring.release(self.index);
+    }
+}
+
+/// The frames of a [`Block`].
+pub struct Frames<'a> {
+    block: &'a [u8],
+    left: usize,
+    at: usize,
+}
+
+impl<'a> Iterator for Frames<'a> {
+    type Item = Result<Frame<'a>>;
+
+    fn next(&mut self) -> Option<Result<Frame<'a>>> {
+        if self.left == 0 {
+            return None;
+        }
+        self.left -= 1;
+        let frame = Frame::parse(self.block, self.at);
+        match &frame {
+            Some((_, next)) if *next != 0 => self.at += *next as usize,
+            Some(_) => {}
+            None => self.left = 0,
+        }
+        Some(frame.map(|(f, _)| f).ok_or(Error::MalformedRing))
+    }
+}
+
+/// One frame in a ring block: zero-copy.
+#[derive(Clone, Copy, Debug)]
+pub struct Frame<'a> {
+    data: &'a [u8],
+    original_len: u32,
+    status: u32,
+    timestamp: Timestamp,
+    vlan: Option<(u16, u16)>,
+    link: Option<LinkAddr>,
+}
+
+impl<'a> Frame<'a> {
+    /// Parses the `tpacket3_hdr` at `at`; the frame and `tp_next_offset`.
+    fn parse(b: &'a [u8], at: usize) -> Option<(Frame<'a>, u32)> {
+        let h = b.get(at..at.checked_add(48)?)?;
+        let next = u32_at(h, 0)?;
+        let snaplen = u32_at(h, 12)? as usize;
+        let mac = u16_at(h, 24)? as usize;
+        let start = at.checked_add(mac)?;
+        let data = b.get(start..start.checked_add(snaplen)?)?;
+        let status = u32_at(h, 20)?;
+        let vlan = (status & kp::TP_STATUS_VLAN_VALID != 0).then(|| {
+            let tpid = if status & kp::TP_STATUS_VLAN_TPID_VALID != 0 {
+                u16_at(h, 36).unwrap_or(0)
+            } else {
+                crate::ether::VLAN
+            };
+            (u32_at(h, 32).unwrap_or(0) as u16, tpid)
+        });
+        // The sockaddr_ll follows the header, TPACKET_ALIGN(sizeof(tpacket3_hdr)) = 48 in.
+        let link = b.get(at + 48..).and_then(LinkAddr::from_bytes);
+        let timestamp = Timestamp {
+            sec: u32_at(h, 4)?.into(),
+            nsec: u32_at(h, 8)?,
+        };
+        Some((
+            Frame {
+                data,
+                original_len: u32_at(h, 16)?,
+                status,
+                timestamp,
+                vlan,
+                link,
+            },
+            next,
+        ))
+    }
+
+    /// The bytes captured, from the link-layer header on.
+    pub fn data(&self) -> &'a [u8] {
+        self.data
+    }
+
+    /// The frame's length on the wire; longer than [`data`](Self::data) when the frame did not
+    /// fit the ring's frame size.
+    pub fn original_len(&self) -> u32 {
+        self.original_len
+    }
+
+    /// Whether the frame was cut to fit.
+    pub fn is_truncated(&self) -> bool {
+        (self.data.len() as u64) < u64::from(self.original_len)
+    }
+
+    /// When it arrived.
+    pub fn timestamp(&self) -> Timestamp {
+        self.timestamp
+    }
+
+    /// The VLAN tag taken off the frame, if any: (TCI, TPID).
+    pub fn vlan(&self) -> Option<(u16, u16)> {
+        self.vlan
+    }
+
+    /// Where it came from (interface, protocol, packet type, source hardware address).
+    pub fn link_addr(&self) -> Option<LinkAddr> {
+        self.link
+    }
+
+    /// The kernel's `tp_status` bits (`TP_STATUS_LOSING` when the ring dropped packets, ...).
+    pub fn status(&self) -> u32 {
+        self.status
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn configs_are_checked() {
+        let ok = RingConfig::default();
+        assert!(ok.request().is_ok());
+        let bad = |c: RingConfig| c.request().unwrap_err();
+        assert_eq!(
+            bad(RingConfig {
+                block_size: 1000,
+                ..ok
+            }),
+            Error::Ring(RingError::BlockSize)
+        );
+        assert_eq!(
+            bad(RingConfig {
+                frame_size: 2050,
+                ..ok
+            }),
+            Error::Ring(RingError::FrameSize)
+        );
+        assert_eq!(
+            bad(RingConfig {
+                frame_size: 32,
+                ..ok
+            }),
+            Error::Ring(RingError::FrameSize)
+        );
+        assert_eq!(
+            bad(RingConfig {
+                frame_size: 1 << 20,
+                ..ok
+            }),
+            Error::Ring(RingError::FrameLargerThanBlock)
+        );
+        assert_eq!(
+            bad(RingConfig {
+                block_count: 0,
+                ..ok
+            }),
+            Error::Ring(RingError::BlockCount)
+        );
+        assert_eq!(
+            bad(RingConfig {
+                retire_timeout: Duration::from_secs(1 << 40),
+                ..ok
+            }),
+            Error::Ring(RingError::RetireTimeout)
+        );
+    }
+
+    #[test]
+    fn frames_parse_and_odd_offsets_are_errors() {
+        // A block with one 60-byte frame at offset 64, and a second whose offset runs off.
+        let mut b = [0u8; 512];
+        b[12..16].copy_from_slice(&2u32.to_ne_bytes());
+        b[16..20].copy_from_slice(&64u32.to_ne_bytes());
+        let h = 64;
+        b[h..h + 4].copy_from_slice(&1000u32.to_ne_bytes()); // next: far outside
+        b[h + 12..h + 16].copy_from_slice(&60u32.to_ne_bytes()); // snaplen
+        b[h + 16..h + 20].copy_from_slice(&90u32.to_ne_bytes()); // len
+        b[h + 24..h + 26].copy_from_slice(&80u16.to_ne_bytes()); // mac offset
+        let mut frames = Frames {
+            block: &b,
+            left: 2,
+            at: 64,
+        };
+        let f = frames.next().unwrap().unwrap();
+        assert_eq!(
+            (f.data().len(), f.original_len(), f.is_truncated()),
+            (60, 90, true)
+        );
+        assert_eq!(frames.next().unwrap().unwrap_err(), Error::MalformedRing);
+        assert!(frames.next().is_none());
+    }
+}
