@@ -97,8 +97,8 @@ pub use msg::{
 pub use name::{ShortName, SHORT_NAME_MAX};
 pub use net::{
     create_connection, create_server, interface_index, interface_name, Block, FanoutFlags,
-    FanoutMode, Frame, Frames, Membership, PacketKind, PacketSocket, PacketStats, RingConfig,
-    RingError, RxRing, ServerOptions, TcpListener, TcpStream, UdpSocket, UnixDatagram,
+    FanoutMode, Frame, Frames, Membership, PacketKind, PacketSocket, PacketStats, RawSocket,
+    RingConfig, RingError, RxRing, ServerOptions, TcpListener, TcpStream, UdpSocket, UnixDatagram,
     UnixListener, UnixSeqpacket, UnixSeqpacketListener, UnixStream,
 };
 pub use options::{MulticastInterface, Timestamping};

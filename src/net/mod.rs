@@ -3,6 +3,7 @@
 
 mod inet;
 mod packet;
+mod raw;
 mod ring;
 mod unix;
 
@@ -13,6 +14,7 @@ pub use packet::{
     interface_index, interface_name, FanoutFlags, FanoutMode, Membership, PacketKind, PacketSocket,
     PacketStats,
 };
+pub use raw::RawSocket;
 pub use ring::{Block, Frame, Frames, RingConfig, RingError, RxRing};
 pub use unix::{UnixDatagram, UnixListener, UnixSeqpacket, UnixSeqpacketListener, UnixStream};
 

@@ -30,4 +30,5 @@ from_raw_fd!(
     crate::UnixSeqpacketListener,
     crate::UnixSeqpacket,
     crate::PacketSocket,
+    crate::RawSocket,
 );

@@ -118,3 +118,60 @@ pub fn in_netns_with_veth<R: Send + 'static>(
     .join()
     .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
+
+/// Runs `ip` with `args`; an error says what failed.
+pub fn ip(args: &[&str]) -> Result<(), String> {
+    let out = std::process::Command::new("ip")
+        .args(args)
+        .output()
+        .map_err(|e| e.to_string())?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "ip {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ))
+    }
+}
+
+/// Two network namespaces joined by a veth: this side `bs0` with 10.77.0.1/24, the peer
+/// `bs1` with 10.77.0.2/24 in a namespace of its own (whose kernel answers pings). Runs `f` in
+/// the first; `Err(reason)` where namespaces cannot be made.
+pub fn in_two_netns<R: Send + 'static>(
+    f: impl FnOnce() -> R + Send + 'static,
+) -> Result<R, String> {
+    use std::sync::mpsc::channel;
+    in_netns_with_veth(move || -> Result<R, String> {
+        let (tid_tx, tid_rx) = channel();
+        let (go_tx, go_rx) = channel::<()>();
+        let (ready_tx, ready_rx) = channel();
+        let (done_tx, done_rx) = channel::<()>();
+        let peer = std::thread::spawn(move || {
+            // SAFETY: only this thread's network namespace changes.
+            let r = unsafe { rustix::thread::unshare_unsafe(rustix::thread::UnshareFlags::NEWNET) };
+            tid_tx
+                .send(rustix::thread::gettid().as_raw_nonzero().get())
+                .unwrap();
+            if r.is_err() {
+                return;
+            }
+            let _ = go_rx.recv();
+            let configured = ip(&["addr", "add", "10.77.0.2/24", "dev", "bs1"])
+                .and_then(|_| ip(&["link", "set", "bs1", "up"]))
+                .and_then(|_| ip(&["link", "set", "lo", "up"]));
+            ready_tx.send(configured).unwrap();
+            let _ = done_rx.recv();
+        });
+        let tid = tid_rx.recv().map_err(|e| e.to_string())?;
+        ip(&["link", "set", "bs1", "netns", &tid.to_string()])?;
+        go_tx.send(()).map_err(|e| e.to_string())?;
+        ready_rx.recv().map_err(|e| e.to_string())??;
+        ip(&["addr", "add", "10.77.0.1/24", "dev", "bs0"])?;
+        let r = f();
+        drop(done_tx);
+        peer.join()
+            .map_err(|_| "the peer namespace thread panicked".to_string())?;
+        Ok(r)
+    })?
+}

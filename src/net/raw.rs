@@ -1,0 +1,134 @@
+//! Raw IP sockets (`SOCK_RAW`, raw(7)) and ICMP echo ("ping") sockets (icmp(7)).
+
+use core::net::IpAddr;
+
+use rustix::fd::AsFd;
+
+use super::typed_socket;
+use crate::sys::sockopt;
+use crate::{Error, Family, Protocol, Result, Socket, SocketAddr, Type};
+use linux_raw_sys::net as k;
+
+/// `ICMP_FILTER` (linux/icmp.h), level `SOL_RAW`: not in linux-raw-sys.
+const ICMP_FILTER: u32 = 1;
+/// `ICMPV6_FILTER` (linux/icmpv6.h), level `SOL_ICMPV6`: not in linux-raw-sys.
+const ICMPV6_FILTER: u32 = 1;
+
+typed_socket!(
+    /// A raw IP socket (`SOCK_RAW`, raw(7); needs `CAP_NET_RAW`), or an ICMP echo socket
+    /// (`SOCK_DGRAM` + ICMP, icmp(7); unprivileged where `net.ipv4.ping_group_range` allows).
+    ///
+    /// A raw IPv4 socket receives whole IP packets, header included; a raw IPv6 socket and a
+    /// ping socket receive from the transport header on. A ping socket sends echo requests
+    /// without an IP header and the kernel sets their identifier and checksum.
+    ///
+    /// ```no_run
+    /// use baresock::RawSocket;
+    /// use core::net::Ipv4Addr;
+    /// let s = RawSocket::icmp_echo_v4()?;
+    /// let request = [8, 0, 0, 0, 0, 0, 0, 1]; // type 8 echo, code 0, checksum, id, seq 1
+    /// s.send_to(&request, Ipv4Addr::LOCALHOST.into())?;
+    /// let mut reply = [0u8; 64];
+    /// let (n, from) = s.recv_from(&mut reply)?;
+    /// assert_eq!(reply[0], 0); // echo reply
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    RawSocket, [Inet, Inet6], [Raw, Dgram]
+);
+
+impl RawSocket {
+    /// A raw socket of `family` (IPv4 or IPv6) for IP protocol `protocol`.
+    pub fn new(family: Family, protocol: Protocol) -> Result<RawSocket> {
+        Socket::new(family, Type::Raw, protocol).map(|inner| RawSocket { inner })
+    }
+
+    /// An IPv4 ICMP echo socket (`SOCK_DGRAM`, `IPPROTO_ICMP`): `EACCES` unless the process's
+    /// group is in `net.ipv4.ping_group_range`.
+    pub fn icmp_echo_v4() -> Result<RawSocket> {
+        Socket::new(Family::Inet, Type::Dgram, Protocol::ICMP).map(|inner| RawSocket { inner })
+    }
+
+    /// An IPv6 ICMP echo socket (`SOCK_DGRAM`, `IPPROTO_ICMPV6`), under the same rule.
+    pub fn icmp_echo_v6() -> Result<RawSocket> {
+        Socket::new(Family::Inet6, Type::Dgram, Protocol::ICMPV6).map(|inner| RawSocket { inner })
+    }
+
+    /// Sends a packet to `to` (port 0).
+    pub fn send_to(&self, buf: &[u8], to: IpAddr) -> Result<usize> {
+        self.inner.send_to(buf, SocketAddr::from((to, 0)))
+    }
+
+    /// Receives a packet and its source; [`Error::Truncated`] if longer than `buf`.
+    pub fn recv_from(&self, buf: &mut [u8]) -> Result<(usize, IpAddr)> {
+        let (n, a) = self.inner.recv_from(buf)?;
+        let ip = a.and_then(|a| a.ip()).ok_or(Error::MissingAddress)?;
+        Ok((n, ip))
+    }
+
+    /// Binds to a local address (and, for a ping socket, its identifier as the port).
+    pub fn bind(&self, addr: impl Into<SocketAddr>) -> Result<()> {
+        self.inner.bind(addr)
+    }
+}
+
+/// Raw-socket options: raw(7), icmp(7), icmp6(7).
+impl RawSocket {
+    /// Sends with an IP header of the caller's own (`IP_HDRINCL`, IPv4).
+    #[doc(alias = "IP_HDRINCL")]
+    pub fn set_header_included(&self, on: bool) -> Result<()> {
+        sockopt::set(
+            self.as_fd(),
+            k::IPPROTO_IP as u32,
+            k::IP_HDRINCL,
+            &i32::from(on),
+        )
+    }
+
+    /// Whether `IP_HDRINCL` is on.
+    #[doc(alias = "IP_HDRINCL")]
+    pub fn header_included(&self) -> Result<bool> {
+        sockopt::get::<i32>(self.as_fd(), k::IPPROTO_IP as u32, k::IP_HDRINCL).map(|v| v != 0)
+    }
+
+    /// Drops incoming ICMPv4 messages of the types in `blocked` (bit `n` for type `n`, types
+    /// 0 to 31; `ICMP_FILTER` on a raw ICMP socket).
+    #[doc(alias = "ICMP_FILTER")]
+    pub fn set_icmp_filter(&self, blocked: u32) -> Result<()> {
+        sockopt::set(self.as_fd(), k::SOL_RAW, ICMP_FILTER, &blocked)
+    }
+
+    /// The `ICMP_FILTER` mask.
+    #[doc(alias = "ICMP_FILTER")]
+    pub fn icmp_filter(&self) -> Result<u32> {
+        sockopt::get(self.as_fd(), k::SOL_RAW, ICMP_FILTER)
+    }
+
+    /// Drops incoming ICMPv6 messages of the types whose bits are set in `blocked` (256 bits,
+    /// bit `n` of word `n / 32` for type `n`; `ICMPV6_FILTER`, `struct icmp6_filter`).
+    #[doc(alias = "ICMPV6_FILTER")]
+    pub fn set_icmpv6_filter(&self, blocked: &[u32; 8]) -> Result<()> {
+        let mut b = [0u8; 32];
+        for (chunk, w) in b.chunks_exact_mut(4).zip(blocked) {
+            chunk.copy_from_slice(&w.to_ne_bytes());
+        }
+        sockopt::set_bytes(self.as_fd(), k::SOL_ICMPV6, ICMPV6_FILTER, &b)
+    }
+
+    /// The `ICMPV6_FILTER` mask.
+    #[doc(alias = "ICMPV6_FILTER")]
+    pub fn icmpv6_filter(&self) -> Result<[u32; 8]> {
+        let mut b = [0u8; 32];
+        let n = sockopt::get_bytes(self.as_fd(), k::SOL_ICMPV6, ICMPV6_FILTER, &mut b)?;
+        if n != 32 {
+            return Err(Error::OptionSize {
+                expected: 32,
+                got: n as u32,
+            });
+        }
+        let mut out = [0u32; 8];
+        for (w, chunk) in out.iter_mut().zip(b.chunks_exact(4)) {
+            *w = u32::from_ne_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
+        }
+        Ok(out)
+    }
+}
