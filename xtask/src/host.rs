@@ -282,6 +282,7 @@ pub fn run_host(root: &Path, quick: bool, report: &mut Report) {
             None => Err("cargo tree printed no graph".into()),
         });
     }
+    examples(root, report);
     if quick {
         return;
     }
@@ -301,5 +302,146 @@ pub fn run_host(root: &Path, quick: bool, report: &mut Report) {
             ]),
             |_| Ok(()),
         );
+    }
+}
+
+/// Whether this process runs as root (`id -u` is 0).
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| o.stdout.starts_with(b"0\n"))
+        .unwrap_or(false)
+}
+
+/// Makes sure a Debian package's command exists; as root installs it (`apt-get update` first
+/// if the install fails), otherwise says which command would.
+fn ensure_package(command: &str, package: &str) -> Result<(), String> {
+    if Command::new("sh")
+        .args(["-c", &format!("command -v {command}")])
+        .output()
+        .is_ok_and(|o| o.status.success())
+    {
+        return Ok(());
+    }
+    let install = format!("apt-get install -y -q {package}");
+    if !is_root() {
+        return Err(format!(
+            "{command} is missing; install it with: sudo {install}"
+        ));
+    }
+    let attempt = |c: &str| {
+        Command::new("sh")
+            .args(["-c", c])
+            .env("DEBIAN_FRONTEND", "noninteractive")
+            .output()
+    };
+    let both = format!("apt-get update -q && {install}");
+    let mut last = String::new();
+    // Another apt may hold the lock for a while (the VM tier fetches packages too): retry.
+    for (i, cmd) in [&install, &both, &both, &both].into_iter().enumerate() {
+        match attempt(cmd) {
+            Ok(o) if o.status.success() => return Ok(()),
+            Ok(o) => last = tail(&String::from_utf8_lossy(&o.stderr), 1),
+            Err(e) => last = e.to_string(),
+        }
+        std::thread::sleep(Duration::from_secs(5 * i as u64));
+    }
+    Err(format!("could not run `{both}`: {last}"))
+}
+
+/// The packet examples end to end, as root: `capture` on `lo` with a filter that
+/// `tcpdump -dd icmp` wrote, while `ping` pings 127.0.0.1; then tcpdump reads the pcap back and
+/// must count what `capture` says it wrote.
+fn examples(root: &Path, report: &mut Report) {
+    let start = Instant::now();
+    let mut row = |ok: bool, counts: Counts, note: String| {
+        report.push(Row {
+            arch: ARCH.into(),
+            tier: TIER.into(),
+            step: "examples: ping, capture, tcpdump".into(),
+            counts,
+            ok,
+            time: start.elapsed(),
+            note,
+        })
+    };
+    if !is_root() {
+        return row(
+            true,
+            Counts {
+                skipped: 1,
+                ..Counts::default()
+            },
+            "skipped: raw and packet sockets need root".into(),
+        );
+    }
+    if let Err(e) = ensure_package("tcpdump", "tcpdump") {
+        return row(false, Counts::default(), e);
+    }
+    let r = run(cargo(root, None).args(["build", "--quiet", "--examples"]));
+    if !r.ok {
+        return row(false, Counts::default(), first_line(&r.output));
+    }
+    let dir = root.join("target/xtask-examples");
+    let _ = std::fs::create_dir_all(&dir);
+    let (filter, pcap) = (dir.join("icmp.bpf"), dir.join("capture.pcap"));
+    let bin = |name: &str| root.join("target/debug/examples").join(name);
+    let check = || -> Result<String, String> {
+        let dd = Command::new("tcpdump")
+            .args(["-dd", "icmp"])
+            .output()
+            .map_err(|e| e.to_string())?;
+        std::fs::write(&filter, &dd.stdout).map_err(|e| e.to_string())?;
+        // Each ping on lo shows four times: the request and the reply, each going out and in.
+        let capture = Command::new(bin("capture"))
+            .args(["lo", "12"])
+            .arg(&pcap)
+            .arg(&filter)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .map_err(|e| e.to_string())?;
+        std::thread::sleep(Duration::from_millis(300));
+        let ping = Command::new(bin("ping"))
+            .args(["-c", "3", "-i", "0.1", "127.0.0.1"])
+            .output()
+            .map_err(|e| e.to_string())?;
+        if !ping.status.success() {
+            return Err(format!(
+                "ping: {}",
+                first_line(&String::from_utf8_lossy(&ping.stdout))
+            ));
+        }
+        let out = capture.wait_with_output().map_err(|e| e.to_string())?;
+        let said = String::from_utf8_lossy(&out.stdout).into_owned();
+        if !out.status.success() || !said.contains("captured 12 frames") {
+            return Err(format!("capture: {}", said.trim()));
+        }
+        let read = Command::new("tcpdump")
+            .arg("-r")
+            .arg(&pcap)
+            .output()
+            .map_err(|e| e.to_string())?;
+        let lines = String::from_utf8_lossy(&read.stdout)
+            .lines()
+            .filter(|l| l.contains("ICMP echo"))
+            .count();
+        if lines != 12 {
+            return Err(format!(
+                "tcpdump read {lines} ICMP echo packets from the pcap, not 12"
+            ));
+        }
+        Ok(format!("{} ; tcpdump read 12", said.trim()))
+    };
+    match check() {
+        Ok(note) => row(
+            true,
+            Counts {
+                passed: 1,
+                ..Counts::default()
+            },
+            note,
+        ),
+        Err(e) => row(false, Counts::default(), e),
     }
 }
