@@ -133,3 +133,32 @@ fn raw_options() {
     // A raw socket is not a ping socket and both are RawSockets.
     assert_eq!(s.as_socket().socket_type().unwrap(), Type::Raw);
 }
+
+#[test]
+fn packets_with_our_own_ip_header() {
+    if !is_root() {
+        skip!("raw sockets need CAP_NET_RAW");
+    }
+    let proto = Protocol::from_raw(253); // reserved for experiments (RFC 3692)
+    let rx = RawSocket::new(Family::Inet, proto).unwrap();
+    rx.set_timeout(Some(Duration::from_secs(5))).unwrap();
+    let tx = RawSocket::new(Family::Inet, proto).unwrap();
+    tx.set_header_included(true).unwrap();
+    let payload = b"hand-made header";
+    let mut p = vec![0x45, 0x10]; // version 4, IHL 5; TOS 0x10
+    p.extend_from_slice(&((20 + payload.len()) as u16).to_be_bytes());
+    p.extend_from_slice(&[0x12, 0x34, 0x40, 0x00, 9, 253, 0, 0]); // id, DF, TTL 9, proto, csum
+    p.extend_from_slice(&[127, 0, 0, 1, 127, 0, 0, 1]);
+    p.extend_from_slice(payload);
+    assert_eq!(tx.send_to(&p, Ipv4Addr::LOCALHOST.into()).unwrap(), p.len());
+    let mut buf = [0u8; 128];
+    let (n, from) = rx.recv_from(&mut buf).unwrap();
+    assert_eq!(from, IpAddr::V4(Ipv4Addr::LOCALHOST));
+    assert_eq!(
+        (buf[1], buf[8], buf[9]),
+        (0x10, 9, 253),
+        "our TOS, TTL and protocol"
+    );
+    assert_eq!(&buf[4..6], &[0x12, 0x34], "our identification");
+    assert_eq!(&buf[20..n], payload);
+}
