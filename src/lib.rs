@@ -27,6 +27,10 @@
 //! | send datagrams over IP | [`UdpSocket`] |
 //! | talk to a local process | [`UnixStream`], [`UnixDatagram`], [`UnixSeqpacket`] (and their listeners) |
 //! | a connected pair in one process | [`UnixStream::pair`] or [`Socket::pair`] |
+//! | pass fds, read timestamps, packet info, or other control messages | [`Socket::send_msg`] / [`Socket::recv_msg`], [`Socket::send_fds`] / [`Socket::recv_fds`] |
+//! | many datagrams per system call | [`Socket::send_mmsg`] / [`Socket::recv_mmsg`] |
+//! | capture or inject link-layer frames | [`PacketSocket`]; at rate, its [`RxRing`]; filters in [`bpf`] |
+//! | raw IP, ICMP, ping | [`RawSocket`] |
 //! | any family, type and protocol, or an fd you were given | [`Socket`] ([`Socket::from_fd`], [`Socket::duplicate`]) |
 //!
 //! # Python's `socket` module, in this crate
@@ -45,6 +49,9 @@
 //! | `sendall` | [`Socket::send_all`] ([`Error::Partial`] says how much went out) |
 //! | `OSError` / `timeout` / `BlockingIOError` | [`Error::Os`] / [`Error::Timeout`] / [`Error::WouldBlock`] |
 //! | `gaierror` / `herror` | [`Error::Resolve`] / [`Error::Host`] |
+//! | `sendmsg` / `recvmsg` / `CMSG_SPACE` | [`Socket::send_msg`] / [`Socket::recv_msg`] / [`cmsg_space`] |
+//! | `socket.send_fds` / `socket.recv_fds` | [`Socket::send_fds`] / [`Socket::recv_fds`] |
+//! | `if_nametoindex` / `if_indextoname` | [`interface_index`] / [`interface_name`] |
 //!
 //! # Features
 //!
