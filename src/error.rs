@@ -135,6 +135,17 @@ pub enum Error {
         /// The size the kernel (or emulator) answered.
         got: u32,
     },
+    /// A CAN identifier does not fit its format (11 bits standard, 29 extended).
+    InvalidCanId {
+        /// The identifier given.
+        id: u32,
+    },
+    /// A CAN frame length that its kind does not allow (classic: 0 to 8; FD: 0 to 8, 12, 16,
+    /// 20, 24, 32, 48, 64), or bytes of a length no frame has.
+    InvalidCanLength {
+        /// The length given.
+        len: usize,
+    },
     /// A receive-ring configuration was refused (see [`RingConfig`](crate::RingConfig)).
     Ring(crate::RingError),
     /// A ring block holds an offset outside itself (the kernel never writes one).
@@ -401,6 +412,10 @@ impl fmt::Display for Error {
             ),
             Error::Bpf(e) => write!(f, "BPF program refused: {e}"),
             Error::Ring(e) => e.fmt(f),
+            Error::InvalidCanId { id } => {
+                write!(f, "CAN identifier {id:#x} does not fit its format")
+            }
+            Error::InvalidCanLength { len } => write!(f, "{len} is not a CAN frame length"),
             Error::MalformedRing => f.write_str("a ring block points outside itself"),
             Error::BufferTooSmall { needed } => {
                 write!(f, "buffer too small: {needed} bytes needed")

@@ -79,6 +79,7 @@ extern crate std;
 
 mod addr;
 pub mod bpf;
+mod can;
 mod error;
 mod msg;
 mod name;
@@ -95,6 +96,10 @@ mod types;
 pub use addr::{
     ether, LinkAddr, PacketType, SocketAddr, ToSocketAddrs, UnixAddr, UnixAddrKind, LINK_ADDR_MAX,
     UNIX_PATH_MAX,
+};
+pub use can::{
+    CanAnyFrame, CanError, CanErrorClass, CanFdFrame, CanFrame, CanId, CANFD_LENGTHS, CANFD_MTU,
+    CAN_MTU,
 };
 pub use error::{Errno, Error, HostError, PartialCause, ResolveError, Result};
 pub use msg::{

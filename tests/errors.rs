@@ -55,6 +55,8 @@ fn every_variant() -> Vec<Error> {
             got: 4,
         },
         Error::Bpf(baresock::bpf::BpfError::NoFinalReturn),
+        Error::InvalidCanId { id: 0x800 },
+        Error::InvalidCanLength { len: 9 },
         Error::BufferTooSmall { needed: 32 },
         Error::TooManyFds { count: 254 },
         Error::DurationOutOfRange,

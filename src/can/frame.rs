@@ -1,0 +1,586 @@
+//! CAN frames (linux/can.h), error frames (linux/can/error.h): validated values, encoded to
+//! and decoded from the kernel's bytes. `can_id` is in host byte order, as the kernel keeps it.
+
+use core::fmt;
+
+use crate::{Error, Result};
+
+const EFF_FLAG: u32 = 0x8000_0000;
+const RTR_FLAG: u32 = 0x4000_0000;
+const ERR_FLAG: u32 = 0x2000_0000;
+const SFF_MASK: u32 = 0x0000_07ff;
+const EFF_MASK: u32 = 0x1fff_ffff;
+
+/// `sizeof(struct can_frame)`.
+pub const CAN_MTU: usize = 16;
+/// `sizeof(struct canfd_frame)`.
+pub const CANFD_MTU: usize = 72;
+
+/// A CAN identifier: 11-bit standard or 29-bit extended.
+///
+/// ```
+/// use baresock::CanId;
+/// assert_eq!(CanId::standard(0x123)?.raw(), 0x123);
+/// assert!(CanId::standard(0x800).is_err());
+/// assert_eq!(CanId::extended(0x1234_5678)?.raw(), 0x1234_5678);
+/// # Ok::<(), baresock::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum CanId {
+    /// 11 bits (`CAN_SFF_MASK`).
+    Standard(u16),
+    /// 29 bits (`CAN_EFF_MASK`).
+    Extended(u32),
+}
+
+impl CanId {
+    /// An 11-bit identifier; past `0x7ff` it is [`Error::InvalidCanId`].
+    pub const fn standard(id: u16) -> Result<CanId> {
+        if id as u32 > SFF_MASK {
+            return Err(Error::InvalidCanId { id: id as u32 });
+        }
+        Ok(CanId::Standard(id))
+    }
+
+    /// A 29-bit identifier; past `0x1fff_ffff` it is [`Error::InvalidCanId`].
+    pub const fn extended(id: u32) -> Result<CanId> {
+        if id > EFF_MASK {
+            return Err(Error::InvalidCanId { id });
+        }
+        Ok(CanId::Extended(id))
+    }
+
+    /// The identifier's bits, without flags.
+    pub const fn raw(self) -> u32 {
+        match self {
+            CanId::Standard(id) => id as u32,
+            CanId::Extended(id) => id,
+        }
+    }
+
+    /// Whether it is a 29-bit identifier.
+    pub const fn is_extended(self) -> bool {
+        matches!(self, CanId::Extended(_))
+    }
+
+    /// The kernel's `can_id` word: the bits, and `CAN_EFF_FLAG` for extended ones.
+    const fn word(self) -> u32 {
+        match self {
+            CanId::Standard(id) => id as u32,
+            CanId::Extended(id) => id | EFF_FLAG,
+        }
+    }
+
+    /// From a kernel `can_id` word (flags other than `CAN_EFF_FLAG` ignored).
+    const fn from_word(w: u32) -> CanId {
+        if w & EFF_FLAG != 0 {
+            CanId::Extended(w & EFF_MASK)
+        } else {
+            CanId::Standard((w & SFF_MASK) as u16)
+        }
+    }
+}
+
+impl fmt::Display for CanId {
+    /// As can-utils writes it: three hex digits for standard, eight for extended.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CanId::Standard(id) => write!(f, "{id:03X}"),
+            CanId::Extended(id) => write!(f, "{id:08X}"),
+        }
+    }
+}
+
+/// A classic CAN frame (`struct can_frame`): up to 8 bytes, or a remote request.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CanFrame {
+    id: CanId,
+    rtr: bool,
+    len: u8,
+    len8_dlc: u8,
+    data: [u8; 8],
+}
+
+impl CanFrame {
+    /// A data frame; more than 8 bytes is [`Error::InvalidCanLength`].
+    pub fn new(id: CanId, data: &[u8]) -> Result<CanFrame> {
+        let mut d = [0u8; 8];
+        d.get_mut(..data.len())
+            .ok_or(Error::InvalidCanLength { len: data.len() })?
+            .copy_from_slice(data);
+        Ok(CanFrame {
+            id,
+            rtr: false,
+            len: data.len() as u8,
+            len8_dlc: 0,
+            data: d,
+        })
+    }
+
+    /// A remote transmission request for `len` bytes (0 to 8).
+    pub fn remote(id: CanId, len: u8) -> Result<CanFrame> {
+        if len > 8 {
+            return Err(Error::InvalidCanLength { len: len.into() });
+        }
+        Ok(CanFrame {
+            id,
+            rtr: true,
+            len,
+            len8_dlc: 0,
+            data: [0; 8],
+        })
+    }
+
+    /// An 8-byte frame sent with a DLC of 9 to 15 (`len8_dlc`; the controller must support
+    /// `CAN_CTRLMODE_CC_LEN8_DLC`). Other DLCs are [`Error::InvalidCanLength`].
+    pub fn with_len8_dlc(mut self, dlc: u8) -> Result<CanFrame> {
+        if self.len != 8 || !(9..=15).contains(&dlc) {
+            return Err(Error::InvalidCanLength { len: dlc.into() });
+        }
+        self.len8_dlc = dlc;
+        Ok(self)
+    }
+
+    /// The identifier.
+    pub fn id(&self) -> CanId {
+        self.id
+    }
+
+    /// Whether it is a remote transmission request.
+    pub fn is_remote(&self) -> bool {
+        self.rtr
+    }
+
+    /// The data (empty for a remote request, whose length is [`len`](Self::len)).
+    pub fn data(&self) -> &[u8] {
+        if self.rtr {
+            &[]
+        } else {
+            &self.data[..self.len as usize]
+        }
+    }
+
+    /// The data length code's byte count (a remote request's requested length).
+    pub fn len(&self) -> usize {
+        self.len as usize
+    }
+
+    /// Whether the frame carries no data.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The DLC of 9 to 15 an 8-byte frame was sent with, if any.
+    pub fn len8_dlc(&self) -> Option<u8> {
+        (self.len8_dlc != 0).then_some(self.len8_dlc)
+    }
+
+    /// The kernel's 16 bytes.
+    pub fn to_bytes(&self) -> [u8; CAN_MTU] {
+        let mut b = [0u8; CAN_MTU];
+        let w = self.id.word() | if self.rtr { RTR_FLAG } else { 0 };
+        b[0..4].copy_from_slice(&w.to_ne_bytes());
+        b[4] = self.len;
+        b[7] = self.len8_dlc;
+        b[8..16].copy_from_slice(&self.data);
+        b
+    }
+}
+
+impl fmt::Debug for CanFrame {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "CanFrame({self})")
+    }
+}
+
+impl fmt::Display for CanFrame {
+    /// can-utils' frame syntax: `123#DEADBEEF`, `123#R2`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}#", self.id)?;
+        if self.rtr {
+            f.write_str("R")?;
+            return if self.len > 0 {
+                write!(f, "{}", self.len)
+            } else {
+                Ok(())
+            };
+        }
+        for b in self.data() {
+            write!(f, "{b:02X}")?;
+        }
+        if let Some(dlc) = self.len8_dlc() {
+            write!(f, "_{dlc:X}")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(feature = "defmt")]
+impl defmt::Format for CanFrame {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        defmt::write!(
+            f,
+            "CanFrame {{ id: {}, rtr: {}, data: {=[u8]:02x} }}",
+            self.id,
+            self.rtr,
+            self.data()
+        )
+    }
+}
+
+/// The payload lengths a CAN FD frame may have.
+pub const CANFD_LENGTHS: [usize; 16] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 12, 16, 20, 24, 32, 48, 64];
+
+/// `CANFD_BRS`: the payload went at the second, faster bit rate.
+const BRS: u8 = 0x01;
+/// `CANFD_ESI`: the sender was error passive.
+const ESI: u8 = 0x02;
+/// `CANFD_FDF`: marks an FD frame in the shared layout.
+const FDF: u8 = 0x04;
+
+/// A CAN FD frame (`struct canfd_frame`): up to 64 bytes, in the lengths FD allows.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CanFdFrame {
+    id: CanId,
+    flags: u8,
+    len: u8,
+    data: [u8; 64],
+}
+
+impl CanFdFrame {
+    /// A frame; a length not in [`CANFD_LENGTHS`] is [`Error::InvalidCanLength`].
+    pub fn new(id: CanId, data: &[u8]) -> Result<CanFdFrame> {
+        if !CANFD_LENGTHS.contains(&data.len()) {
+            return Err(Error::InvalidCanLength { len: data.len() });
+        }
+        let mut d = [0u8; 64];
+        d[..data.len()].copy_from_slice(data);
+        Ok(CanFdFrame {
+            id,
+            flags: FDF,
+            len: data.len() as u8,
+            data: d,
+        })
+    }
+
+    /// With the bit-rate switch set (`CANFD_BRS`).
+    pub fn with_bit_rate_switch(mut self, on: bool) -> CanFdFrame {
+        self.flags = if on {
+            self.flags | BRS
+        } else {
+            self.flags & !BRS
+        };
+        self
+    }
+
+    /// The identifier.
+    pub fn id(&self) -> CanId {
+        self.id
+    }
+
+    /// The data.
+    pub fn data(&self) -> &[u8] {
+        &self.data[..self.len as usize]
+    }
+
+    /// Whether the payload used the faster bit rate (`CANFD_BRS`).
+    pub fn bit_rate_switch(&self) -> bool {
+        self.flags & BRS != 0
+    }
+
+    /// Whether the sender was error passive (`CANFD_ESI`).
+    pub fn error_state_indicator(&self) -> bool {
+        self.flags & ESI != 0
+    }
+
+    /// The kernel's 72 bytes.
+    pub fn to_bytes(&self) -> [u8; CANFD_MTU] {
+        let mut b = [0u8; CANFD_MTU];
+        b[0..4].copy_from_slice(&self.id.word().to_ne_bytes());
+        b[4] = self.len;
+        b[5] = self.flags;
+        b[8..72].copy_from_slice(&self.data);
+        b
+    }
+}
+
+impl fmt::Debug for CanFdFrame {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "CanFdFrame({self})")
+    }
+}
+
+impl fmt::Display for CanFdFrame {
+    /// can-utils' FD syntax: `123##1DEADBEEF` (the digit is the flags).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}##{:X}", self.id, self.flags & (BRS | ESI))?;
+        for b in self.data() {
+            write!(f, "{b:02X}")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(feature = "defmt")]
+impl defmt::Format for CanFdFrame {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        defmt::write!(
+            f,
+            "CanFdFrame {{ id: {}, flags: {=u8:#x}, data: {=[u8]:02x} }}",
+            self.id,
+            self.flags,
+            self.data()
+        )
+    }
+}
+
+/// An error frame (linux/can/error.h), decoded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct CanError {
+    /// The error classes (`CAN_ERR_TX_TIMEOUT` ... `CAN_ERR_CNT`), from `can_id`.
+    pub class: CanErrorClass,
+    /// The bit where arbitration was lost, if known (`data[0]`).
+    pub lost_arbitration_bit: Option<u8>,
+    /// The controller's state bits (`CAN_ERR_CRTL_*`, `data[1]`).
+    pub controller: u8,
+    /// The protocol violation's type bits (`CAN_ERR_PROT_*`, `data[2]`).
+    pub protocol: u8,
+    /// Where in the frame the protocol violation was (`CAN_ERR_PROT_LOC_*`, `data[3]`).
+    pub protocol_location: u8,
+    /// The transceiver's state (`CAN_ERR_TRX_*`, `data[4]`).
+    pub transceiver: u8,
+    /// The transmit and receive error counters, when `CAN_ERR_CNT` is set (`data[6]`, `data[7]`).
+    pub counters: Option<(u8, u8)>,
+}
+
+bitflags::bitflags! {
+    /// Error classes of an error frame (`CAN_ERR_*` in `can_id`); the same bits make a raw
+    /// socket's error mask (`CAN_RAW_ERR_FILTER`).
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+    pub struct CanErrorClass: u32 {
+        /// Transmission timed out.
+        const TX_TIMEOUT = 0x001;
+        /// Arbitration lost.
+        const LOST_ARBITRATION = 0x002;
+        /// Controller problems.
+        const CONTROLLER = 0x004;
+        /// Protocol violations.
+        const PROTOCOL = 0x008;
+        /// Transceiver status.
+        const TRANSCEIVER = 0x010;
+        /// No ACK on transmission.
+        const NO_ACK = 0x020;
+        /// Bus off.
+        const BUS_OFF = 0x040;
+        /// Bus error.
+        const BUS_ERROR = 0x080;
+        /// The controller restarted.
+        const RESTARTED = 0x100;
+        /// Error counters are included.
+        const COUNTERS = 0x200;
+    }
+}
+
+#[cfg(feature = "defmt")]
+impl defmt::Format for CanErrorClass {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        defmt::write!(f, "CanErrorClass({=u32:#x})", self.bits())
+    }
+}
+
+/// Any frame a CAN raw socket receives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CanAnyFrame {
+    /// A classic frame.
+    Classic(CanFrame),
+    /// An FD frame.
+    Fd(CanFdFrame),
+    /// An error frame, decoded.
+    Error(CanError),
+}
+
+impl CanAnyFrame {
+    /// Decodes the kernel's bytes: 16 for a classic or error frame, 72 for an FD frame.
+    /// Anything else, or a length out of range, is [`Error::InvalidCanLength`].
+    pub fn from_bytes(b: &[u8]) -> Result<CanAnyFrame> {
+        let bad = Err(Error::InvalidCanLength { len: b.len() });
+        let Some(&[w0, w1, w2, w3, len, flags, _, len8]) = b.first_chunk::<8>() else {
+            return bad;
+        };
+        let w = u32::from_ne_bytes([w0, w1, w2, w3]);
+        let id = CanId::from_word(w);
+        match b.len() {
+            CAN_MTU if w & ERR_FLAG != 0 => {
+                let d = &b[8..16];
+                let class = CanErrorClass::from_bits_retain(w & EFF_MASK);
+                Ok(CanAnyFrame::Error(CanError {
+                    class,
+                    lost_arbitration_bit: class
+                        .contains(CanErrorClass::LOST_ARBITRATION)
+                        .then_some(d[0]),
+                    controller: d[1],
+                    protocol: d[2],
+                    protocol_location: d[3],
+                    transceiver: d[4],
+                    counters: class
+                        .contains(CanErrorClass::COUNTERS)
+                        .then_some((d[6], d[7])),
+                }))
+            }
+            CAN_MTU => {
+                if len > 8 {
+                    return Err(Error::InvalidCanLength { len: len.into() });
+                }
+                let mut frame = if w & RTR_FLAG != 0 {
+                    CanFrame::remote(id, len)?
+                } else {
+                    CanFrame::new(id, &b[8..8 + len as usize])?
+                };
+                if len == 8 && (9..=15).contains(&len8) {
+                    frame.len8_dlc = len8;
+                }
+                Ok(CanAnyFrame::Classic(frame))
+            }
+            CANFD_MTU => {
+                let data = b
+                    .get(8..8 + len as usize)
+                    .ok_or(Error::InvalidCanLength { len: len.into() })?;
+                let mut frame = CanFdFrame::new(id, data)?;
+                frame.flags = flags | FDF;
+                Ok(CanAnyFrame::Fd(frame))
+            }
+            _ => bad,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_checked() {
+        assert_eq!(CanId::standard(0x7ff), Ok(CanId::Standard(0x7ff)));
+        assert_eq!(
+            CanId::standard(0x800),
+            Err(Error::InvalidCanId { id: 0x800 })
+        );
+        assert_eq!(
+            CanId::extended(0x2000_0000),
+            Err(Error::InvalidCanId { id: 0x2000_0000 })
+        );
+    }
+
+    #[test]
+    fn classic_golden_bytes_in_host_order() {
+        let f = CanFrame::new(CanId::standard(0x123).unwrap(), &[0xde, 0xad, 0xbe, 0xef]).unwrap();
+        let b = f.to_bytes();
+        // can_id is host byte order: on big-endian targets the bytes come out reversed.
+        assert_eq!(&b[0..4], &0x123u32.to_ne_bytes());
+        assert_eq!((b[4], &b[8..12]), (4, &[0xde, 0xad, 0xbe, 0xef][..]));
+        assert_eq!(CanAnyFrame::from_bytes(&b), Ok(CanAnyFrame::Classic(f)));
+        let e = CanFrame::new(CanId::extended(0x1abc_def0).unwrap(), &[])
+            .unwrap()
+            .to_bytes();
+        assert_eq!(
+            u32::from_ne_bytes([e[0], e[1], e[2], e[3]]),
+            0x9abc_def0,
+            "EFF flag set"
+        );
+        let r = CanFrame::remote(CanId::standard(1).unwrap(), 3).unwrap();
+        assert_eq!(
+            CanAnyFrame::from_bytes(&r.to_bytes()),
+            Ok(CanAnyFrame::Classic(r))
+        );
+    }
+
+    #[test]
+    fn fd_lengths_and_flags() {
+        assert!(CanFdFrame::new(CanId::Standard(1), &[0; 12]).is_ok());
+        assert_eq!(
+            CanFdFrame::new(CanId::Standard(1), &[0; 9]),
+            Err(Error::InvalidCanLength { len: 9 })
+        );
+        assert_eq!(
+            CanFdFrame::new(CanId::Standard(1), &[0; 65]),
+            Err(Error::InvalidCanLength { len: 65 })
+        );
+        let f = CanFdFrame::new(CanId::Standard(0x42), &[7; 64])
+            .unwrap()
+            .with_bit_rate_switch(true);
+        let b = f.to_bytes();
+        assert_eq!((b[4], b[5]), (64, FDF | BRS));
+        assert_eq!(CanAnyFrame::from_bytes(&b), Ok(CanAnyFrame::Fd(f)));
+    }
+
+    #[test]
+    fn bad_bytes_are_named_errors() {
+        assert_eq!(
+            CanAnyFrame::from_bytes(&[0; 10]),
+            Err(Error::InvalidCanLength { len: 10 })
+        );
+        let mut b = CanFrame::new(CanId::Standard(1), &[]).unwrap().to_bytes();
+        b[4] = 9;
+        assert_eq!(
+            CanAnyFrame::from_bytes(&b),
+            Err(Error::InvalidCanLength { len: 9 })
+        );
+        let mut fd = CanFdFrame::new(CanId::Standard(1), &[]).unwrap().to_bytes();
+        fd[4] = 65;
+        assert_eq!(
+            CanAnyFrame::from_bytes(&fd),
+            Err(Error::InvalidCanLength { len: 65 })
+        );
+        fd[4] = 9;
+        assert_eq!(
+            CanAnyFrame::from_bytes(&fd),
+            Err(Error::InvalidCanLength { len: 9 })
+        );
+        assert_eq!(
+            CanFrame::new(CanId::Standard(1), &[0; 9]),
+            Err(Error::InvalidCanLength { len: 9 })
+        );
+        assert_eq!(
+            CanFrame::remote(CanId::Standard(1), 9),
+            Err(Error::InvalidCanLength { len: 9 })
+        );
+    }
+
+    #[test]
+    fn error_frames_decode() {
+        let mut b = [0u8; CAN_MTU];
+        b[0..4].copy_from_slice(&(ERR_FLAG | 0x004 | 0x200).to_ne_bytes());
+        b[8 + 1] = 0x10; // RX passive
+        b[8 + 6] = 96;
+        b[8 + 7] = 130;
+        match CanAnyFrame::from_bytes(&b).unwrap() {
+            CanAnyFrame::Error(e) => {
+                assert_eq!(e.class, CanErrorClass::CONTROLLER | CanErrorClass::COUNTERS);
+                assert_eq!(
+                    (e.controller, e.counters, e.lost_arbitration_bit),
+                    (0x10, Some((96, 130)), None)
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn len8_dlc() {
+        let f = CanFrame::new(CanId::Standard(1), &[0; 8])
+            .unwrap()
+            .with_len8_dlc(15)
+            .unwrap();
+        assert_eq!(f.to_bytes()[7], 15);
+        assert_eq!(
+            CanAnyFrame::from_bytes(&f.to_bytes()),
+            Ok(CanAnyFrame::Classic(f))
+        );
+        assert!(CanFrame::new(CanId::Standard(1), &[0; 7])
+            .unwrap()
+            .with_len8_dlc(9)
+            .is_err());
+    }
+}
