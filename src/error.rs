@@ -146,6 +146,11 @@ pub enum Error {
         /// The length given.
         len: usize,
     },
+    /// More CAN filters than the kernel takes (`CAN_RAW_FILTER_MAX`, 512).
+    TooManyFilters {
+        /// How many were given.
+        count: usize,
+    },
     /// A receive-ring configuration was refused (see [`RingConfig`](crate::RingConfig)).
     Ring(crate::RingError),
     /// A ring block holds an offset outside itself (the kernel never writes one).
@@ -412,6 +417,9 @@ impl fmt::Display for Error {
             ),
             Error::Bpf(e) => write!(f, "BPF program refused: {e}"),
             Error::Ring(e) => e.fmt(f),
+            Error::TooManyFilters { count } => {
+                write!(f, "{count} CAN filters; the kernel takes at most 512")
+            }
             Error::InvalidCanId { id } => {
                 write!(f, "CAN identifier {id:#x} does not fit its format")
             }

@@ -94,12 +94,12 @@ mod time;
 mod types;
 
 pub use addr::{
-    ether, LinkAddr, PacketType, SocketAddr, ToSocketAddrs, UnixAddr, UnixAddrKind, LINK_ADDR_MAX,
-    UNIX_PATH_MAX,
+    ether, CanAddr, LinkAddr, PacketType, SocketAddr, ToSocketAddrs, UnixAddr, UnixAddrKind,
+    J1939_NO_ADDR, J1939_NO_NAME, J1939_NO_PGN, LINK_ADDR_MAX, UNIX_PATH_MAX,
 };
 pub use can::{
-    CanAnyFrame, CanError, CanErrorClass, CanFdFrame, CanFrame, CanId, CANFD_LENGTHS, CANFD_MTU,
-    CAN_MTU,
+    CanAnyFrame, CanError, CanErrorClass, CanFdFrame, CanFilter, CanFrame, CanId, CanSocket,
+    CANFD_LENGTHS, CANFD_MTU, CAN_FILTER_MAX, CAN_MTU,
 };
 pub use error::{Errno, Error, HostError, PartialCause, ResolveError, Result};
 pub use msg::{

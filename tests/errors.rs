@@ -55,6 +55,7 @@ fn every_variant() -> Vec<Error> {
             got: 4,
         },
         Error::Bpf(baresock::bpf::BpfError::NoFinalReturn),
+        Error::TooManyFilters { count: 513 },
         Error::InvalidCanId { id: 0x800 },
         Error::InvalidCanLength { len: 9 },
         Error::BufferTooSmall { needed: 32 },

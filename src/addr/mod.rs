@@ -1,12 +1,14 @@
 //! Socket addresses of every family the crate supports, encoded to and decoded from the
 //! kernel's bytes without allocation (the encoding lives in `sys`).
 
+mod can;
 mod packet;
 mod unix;
 
 use core::fmt;
 use core::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddrV4, SocketAddrV6};
 
+pub use can::{CanAddr, J1939_NO_ADDR, J1939_NO_NAME, J1939_NO_PGN};
 pub use packet::{ether, LinkAddr, PacketType, LINK_ADDR_MAX};
 pub use unix::{UnixAddr, UnixAddrKind, UNIX_PATH_MAX};
 
@@ -39,6 +41,8 @@ pub enum SocketAddr {
     Unix(UnixAddr),
     /// A link-layer address (`sockaddr_ll`).
     Packet(LinkAddr),
+    /// A CAN address (`sockaddr_can`).
+    Can(CanAddr),
 }
 
 impl SocketAddr {
@@ -49,6 +53,7 @@ impl SocketAddr {
             SocketAddr::V6(_) => Family::Inet6,
             SocketAddr::Unix(_) => Family::Unix,
             SocketAddr::Packet(_) => Family::Packet,
+            SocketAddr::Can(_) => Family::Can,
         }
     }
 
@@ -147,6 +152,27 @@ impl TryFrom<SocketAddr> for LinkAddr {
     }
 }
 
+impl From<CanAddr> for SocketAddr {
+    fn from(a: CanAddr) -> Self {
+        SocketAddr::Can(a)
+    }
+}
+
+impl TryFrom<SocketAddr> for CanAddr {
+    type Error = Error;
+
+    /// Fails with [`Error::FamilyMismatch`] for addresses that are not CAN ones.
+    fn try_from(a: SocketAddr) -> Result<Self> {
+        match a {
+            SocketAddr::Can(c) => Ok(c),
+            other => Err(Error::FamilyMismatch {
+                socket: Family::Can,
+                addr: other.family(),
+            }),
+        }
+    }
+}
+
 impl From<UnixAddr> for SocketAddr {
     fn from(a: UnixAddr) -> Self {
         SocketAddr::Unix(a)
@@ -193,6 +219,7 @@ impl fmt::Display for SocketAddr {
             SocketAddr::V6(a) => a.fmt(f),
             SocketAddr::Unix(a) => a.fmt(f),
             SocketAddr::Packet(a) => a.fmt(f),
+            SocketAddr::Can(a) => a.fmt(f),
         }
     }
 }
@@ -204,6 +231,7 @@ impl fmt::Debug for SocketAddr {
             SocketAddr::V6(a) => a.fmt(f),
             SocketAddr::Unix(a) => a.fmt(f),
             SocketAddr::Packet(a) => a.fmt(f),
+            SocketAddr::Can(a) => a.fmt(f),
         }
     }
 }
@@ -216,6 +244,7 @@ impl defmt::Format for SocketAddr {
             SocketAddr::V6(a) => defmt::write!(f, "[{}]:{}", a.ip().segments(), a.port()),
             SocketAddr::Unix(a) => a.format(f),
             SocketAddr::Packet(a) => a.format(f),
+            SocketAddr::Can(a) => a.format(f),
         }
     }
 }
@@ -279,6 +308,7 @@ single_addr!(
     core::net::SocketAddr,
     UnixAddr,
     LinkAddr,
+    CanAddr,
     (IpAddr, u16),
     (Ipv4Addr, u16),
     (Ipv6Addr, u16)

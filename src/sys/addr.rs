@@ -11,7 +11,7 @@ use linux_raw_sys::net as k;
 use rustix::net::addr::{SocketAddrArg, SocketAddrLen, SocketAddrOpaque};
 use rustix::net::SocketAddrAny;
 
-use crate::{Error, LinkAddr, Result, SocketAddr, UnixAddr};
+use crate::{CanAddr, Error, LinkAddr, Result, SocketAddr, UnixAddr};
 
 /// `struct sockaddr_un` (linux/un.h). `sun_path` as bytes: the kernel's `c_char` is signed on
 /// some targets, but it is only ever copied.
@@ -52,6 +52,18 @@ unsafe impl SocketAddrArg for LinkAddr {
     }
 }
 
+// SAFETY: `with_sockaddr` calls `f` with a pointer to the 24 bytes of a `sockaddr_can` on its
+// stack, alive for the whole call, and their length.
+unsafe impl SocketAddrArg for CanAddr {
+    unsafe fn with_sockaddr<R>(
+        &self,
+        f: impl FnOnce(*const SocketAddrOpaque, SocketAddrLen) -> R,
+    ) -> R {
+        let sa = self.to_bytes();
+        f(sa.as_ptr().cast(), sa.len() as SocketAddrLen)
+    }
+}
+
 // SAFETY: forwards to the `SocketAddrArg` impls of the variants, which uphold the contract.
 unsafe impl SocketAddrArg for SocketAddr {
     unsafe fn with_sockaddr<R>(
@@ -65,6 +77,7 @@ unsafe impl SocketAddrArg for SocketAddr {
                 SocketAddr::V6(a) => a.with_sockaddr(f),
                 SocketAddr::Unix(a) => a.with_sockaddr(f),
                 SocketAddr::Packet(a) => a.with_sockaddr(f),
+                SocketAddr::Can(a) => a.with_sockaddr(f),
             }
         }
     }
@@ -122,6 +135,9 @@ pub fn decode(bytes: &[u8]) -> Result<SocketAddr> {
         }
         k::AF_UNIX => UnixAddr::from_kernel(&bytes[FAMILY_LEN..])
             .map(SocketAddr::Unix)
+            .ok_or(malformed(family)),
+        k::AF_CAN => CanAddr::from_bytes(bytes)
+            .map(SocketAddr::Can)
             .ok_or(malformed(family)),
         k::AF_PACKET => LinkAddr::from_bytes(bytes)
             .map(SocketAddr::Packet)

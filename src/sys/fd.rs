@@ -31,4 +31,5 @@ from_raw_fd!(
     crate::UnixSeqpacket,
     crate::PacketSocket,
     crate::RawSocket,
+    crate::CanSocket,
 );

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod rtnl;
+
 use std::net::SocketAddr as InetAddr;
 
 /// Prints `skipped: <reason>` (which `cargo xtask test` counts as a skip, not a pass) and
@@ -11,6 +13,23 @@ macro_rules! skip {
         println!("skipped: {}", format!($($arg)*));
         return;
     }};
+}
+
+/// Under qemu-user, an error that comes from its emulation (an errno for an option or message
+/// it does not translate, or a short option answer) makes the test print `skipped:` and
+/// return; anywhere else the result passes through unchanged, to be checked.
+#[macro_export]
+macro_rules! qemu_gap {
+    ($e:expr) => {
+        match $e {
+            Err(e @ (baresock::Error::Os(_) | baresock::Error::OptionSize { .. }))
+                if $crate::common::under_qemu_user() =>
+            {
+                skip!("qemu-user does not emulate this ({e:?})");
+            }
+            other => other,
+        }
+    };
 }
 
 pub fn is_root() -> bool {
@@ -88,51 +107,24 @@ pub fn in_netns_with_veth<R: Send + 'static>(
     if under_qemu_user() {
         return Err("qemu-user does not emulate SOL_PACKET options and namespaces reliably".into());
     }
-    if std::process::Command::new("ip").arg("-V").output().is_err() {
-        return Err("no `ip` command (iproute2) on this machine".into());
-    }
     std::thread::spawn(move || {
         // SAFETY: only the network namespace changes, for this thread alone, which ends with
         // the test.
         unsafe { rustix::thread::unshare_unsafe(rustix::thread::UnshareFlags::NEWNET) }
             .map_err(|e| format!("unshare: {e}"))?;
-        for args in [
-            &["link", "set", "lo", "up"][..],
-            &["link", "add", "bs0", "type", "veth", "peer", "name", "bs1"],
-            &["link", "set", "bs0", "up"],
-            &["link", "set", "bs1", "up"],
-        ] {
-            let out = std::process::Command::new("ip")
-                .args(args)
-                .output()
-                .map_err(|e| e.to_string())?;
-            if !out.status.success() {
-                return Err(format!(
-                    "ip {args:?}: {}",
-                    String::from_utf8_lossy(&out.stderr)
-                ));
-            }
+        let nl = rtnl::socket()?;
+        let index = |name: &[u8]| {
+            baresock::interface_index(&baresock::ShortName::new(name).unwrap())
+                .map_err(|e| e.to_string())
+        };
+        rtnl::add_veth_pair(&nl, "bs0", "bs1").map_err(|e| format!("creating a veth pair: {e}"))?;
+        for name in [&b"lo"[..], b"bs0", b"bs1"] {
+            rtnl::set_up(&nl, index(name)?).map_err(|e| format!("link up: {e}"))?;
         }
         Ok(f())
     })
     .join()
     .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-}
-
-/// Runs `ip` with `args`; an error says what failed.
-pub fn ip(args: &[&str]) -> Result<(), String> {
-    let out = std::process::Command::new("ip")
-        .args(args)
-        .output()
-        .map_err(|e| e.to_string())?;
-    if out.status.success() {
-        Ok(())
-    } else {
-        Err(format!(
-            "ip {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        ))
-    }
 }
 
 /// Two network namespaces joined by a veth: this side `bs0` with 10.77.0.1/24, the peer
@@ -151,23 +143,35 @@ pub fn in_two_netns<R: Send + 'static>(
             // SAFETY: only this thread's network namespace changes.
             let r = unsafe { rustix::thread::unshare_unsafe(rustix::thread::UnshareFlags::NEWNET) };
             tid_tx
-                .send(rustix::thread::gettid().as_raw_nonzero().get())
+                .send(rustix::thread::gettid().as_raw_nonzero().get() as u32)
                 .unwrap();
             if r.is_err() {
                 return;
             }
             let _ = go_rx.recv();
-            let configured = ip(&["addr", "add", "10.77.0.2/24", "dev", "bs1"])
-                .and_then(|_| ip(&["link", "set", "bs1", "up"]))
-                .and_then(|_| ip(&["link", "set", "lo", "up"]));
+            let configured = (|| -> Result<(), String> {
+                let nl = rtnl::socket()?;
+                let bs1 = baresock::interface_index(&baresock::ShortName::new(b"bs1").unwrap())
+                    .map_err(|e| e.to_string())?;
+                rtnl::add_ipv4(&nl, bs1, [10, 77, 0, 2], 24)
+                    .map_err(|e| format!("address: {e}"))?;
+                rtnl::set_up(&nl, bs1).map_err(|e| format!("bs1 up: {e}"))?;
+                rtnl::set_up(&nl, 1).map_err(|e| format!("lo up: {e}"))
+            })();
             ready_tx.send(configured).unwrap();
             let _ = done_rx.recv();
         });
         let tid = tid_rx.recv().map_err(|e| e.to_string())?;
-        ip(&["link", "set", "bs1", "netns", &tid.to_string()])?;
+        let nl = rtnl::socket()?;
+        let index = |name: &[u8]| {
+            baresock::interface_index(&baresock::ShortName::new(name).unwrap())
+                .map_err(|e| e.to_string())
+        };
+        rtnl::set_netns(&nl, index(b"bs1")?, tid).map_err(|e| format!("moving bs1: {e}"))?;
         go_tx.send(()).map_err(|e| e.to_string())?;
         ready_rx.recv().map_err(|e| e.to_string())??;
-        ip(&["addr", "add", "10.77.0.1/24", "dev", "bs0"])?;
+        rtnl::add_ipv4(&nl, index(b"bs0")?, [10, 77, 0, 1], 24)
+            .map_err(|e| format!("address: {e}"))?;
         let r = f();
         drop(done_tx);
         peer.join()

@@ -8,6 +8,7 @@
 //! `--tier` picks tiers (repeatable), `--target` picks architectures for the foreign tiers,
 //! `--quick` is the inner loop: the host without the slow checks.
 
+mod cross;
 mod host;
 mod report;
 
@@ -78,11 +79,18 @@ fn main() -> ExitCode {
     if opts.tiers.iter().any(|t| t == "host") {
         host::run_host(&root, opts.quick, &mut report);
     }
+    // `--quick` is the inner loop: the host, and one big-endian foreign architecture.
+    let targets = if opts.quick && opts.targets.is_empty() {
+        vec!["s390x".to_string()]
+    } else {
+        opts.targets.clone()
+    };
     for tier in opts.tiers.iter().filter(|t| *t != "host") {
-        eprintln!(
-            "xtask: tier {tier} for {:?}: not wired into this build yet",
-            opts.targets
-        );
+        match tier.as_str() {
+            "qemu-user" => cross::run_user(&targets, &mut report),
+            "vm" => cross::run_vm(&targets, &mut report),
+            _ => {}
+        }
     }
     println!("\n{}", report.table());
     println!("total wall time: {:.0}s", start.elapsed().as_secs_f64());

@@ -1,0 +1,248 @@
+//! Raw CAN sockets (`CAN_RAW`): frames in and out, filters, error mask, loopback, FD mode.
+
+use rustix::fd::AsFd;
+
+use super::{CanAnyFrame, CanErrorClass, CanFdFrame, CanFrame, CanId, CANFD_MTU};
+use crate::net::typed_socket;
+use crate::sys::sockopt;
+use crate::{CanAddr, Error, Family, Protocol, Result, Socket, Type};
+
+/// `SOL_CAN_RAW` (`SOL_CAN_BASE + CAN_RAW`, linux/can/raw.h).
+const SOL_CAN_RAW: u32 = 101;
+const CAN_RAW_FILTER: u32 = 1;
+const CAN_RAW_ERR_FILTER: u32 = 2;
+const CAN_RAW_LOOPBACK: u32 = 3;
+const CAN_RAW_RECV_OWN_MSGS: u32 = 4;
+const CAN_RAW_FD_FRAMES: u32 = 5;
+const CAN_RAW_JOIN_FILTERS: u32 = 6;
+/// `CAN_RAW` (linux/can.h).
+const CAN_RAW: i32 = 1;
+/// `CAN_RAW_FILTER_MAX`.
+pub const CAN_FILTER_MAX: usize = 512;
+
+const INV_FILTER: u32 = 0x2000_0000;
+const EFF_FLAG: u32 = 0x8000_0000;
+const RTR_FLAG: u32 = 0x4000_0000;
+
+/// A receive filter (`struct can_filter`): a frame passes when
+/// `frame_id & mask == id & mask`, or the opposite for an inverted filter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct CanFilter {
+    id: u32,
+    mask: u32,
+}
+
+impl CanFilter {
+    /// Frames with this identifier, in its format (standard or extended), data or remote.
+    pub const fn exact(id: CanId) -> CanFilter {
+        let (word, mask) = match id {
+            CanId::Standard(i) => (i as u32, 0x7ff | EFF_FLAG),
+            CanId::Extended(i) => (i | EFF_FLAG, 0x1fff_ffff | EFF_FLAG),
+        };
+        CanFilter { id: word, mask }
+    }
+
+    /// A filter from the kernel's two words (`can_id` with its flags, and `can_mask`).
+    pub const fn raw(id: u32, mask: u32) -> CanFilter {
+        CanFilter { id, mask }
+    }
+
+    /// The same filter, matching what it did not (`CAN_INV_FILTER`).
+    pub const fn inverted(mut self) -> CanFilter {
+        self.id ^= INV_FILTER;
+        self
+    }
+
+    /// Only remote requests (`CAN_RTR_FLAG` in id and mask).
+    pub const fn remote_only(mut self) -> CanFilter {
+        self.id |= RTR_FLAG;
+        self.mask |= RTR_FLAG;
+        self
+    }
+
+    /// The kernel's `can_id` word.
+    pub const fn id_word(&self) -> u32 {
+        self.id
+    }
+
+    /// The kernel's `can_mask` word.
+    pub const fn mask(&self) -> u32 {
+        self.mask
+    }
+}
+
+typed_socket!(
+    /// A raw CAN socket (`CAN_RAW`, the kernel's can.rst): every frame of one interface or all.
+    ///
+    /// ```no_run
+    /// use baresock::{interface_index, CanAnyFrame, CanFrame, CanId, CanSocket, ShortName};
+    /// let can0 = interface_index(&ShortName::new(b"can0")?)?;
+    /// let s = CanSocket::new()?;
+    /// s.bind(can0)?;
+    /// s.send(&CanFrame::new(CanId::standard(0x123)?, &[1, 2, 3])?)?;
+    /// if let CanAnyFrame::Classic(f) = s.recv()? {
+    ///     println!("{f}");
+    /// }
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    CanSocket, [Can], [Raw]
+);
+
+impl CanSocket {
+    /// A raw CAN socket.
+    pub fn new() -> Result<CanSocket> {
+        Socket::new(Family::Can, Type::Raw, Protocol::from_raw(CAN_RAW))
+            .map(|inner| CanSocket { inner })
+    }
+
+    /// Receives from interface `ifindex` only, and sends by it; 0 for every CAN interface
+    /// (then sends need [`send_to`](Self::send_to)).
+    pub fn bind(&self, ifindex: u32) -> Result<()> {
+        self.inner.bind(CanAddr::new(ifindex))
+    }
+
+    /// Sends a classic frame by the bound interface.
+    pub fn send(&self, frame: &CanFrame) -> Result<()> {
+        self.send_bytes(&frame.to_bytes())
+    }
+
+    /// Sends an FD frame (needs [`set_fd_frames`](Self::set_fd_frames) and an FD interface).
+    pub fn send_fd(&self, frame: &CanFdFrame) -> Result<()> {
+        self.send_bytes(&frame.to_bytes())
+    }
+
+    fn send_bytes(&self, b: &[u8]) -> Result<()> {
+        let n = self.inner.send(b)?;
+        // The kernel takes a CAN frame whole or not at all.
+        if n == b.len() {
+            Ok(())
+        } else {
+            Err(Error::Partial {
+                sent: n,
+                cause: crate::PartialCause::Os(crate::Errno::MSGSIZE),
+            })
+        }
+    }
+
+    /// Sends a classic frame by interface `ifindex` (for a socket bound to all).
+    pub fn send_to(&self, frame: &CanFrame, ifindex: u32) -> Result<()> {
+        let b = frame.to_bytes();
+        let n = self.inner.send_to(&b, CanAddr::new(ifindex))?;
+        if n == b.len() {
+            Ok(())
+        } else {
+            Err(Error::Partial {
+                sent: n,
+                cause: crate::PartialCause::Os(crate::Errno::MSGSIZE),
+            })
+        }
+    }
+
+    /// Receives one frame: classic, FD (with FD mode on) or error (with an error mask).
+    pub fn recv(&self) -> Result<CanAnyFrame> {
+        let mut b = [0u8; CANFD_MTU];
+        let n = self.inner.recv(&mut b)?;
+        CanAnyFrame::from_bytes(&b[..n])
+    }
+
+    /// Receives one frame and the interface it came in by.
+    pub fn recv_from(&self) -> Result<(CanAnyFrame, u32)> {
+        let mut b = [0u8; CANFD_MTU];
+        let (n, a) = self.inner.recv_from(&mut b)?;
+        let a = CanAddr::try_from(a.ok_or(Error::MissingAddress)?)?;
+        Ok((CanAnyFrame::from_bytes(&b[..n])?, a.ifindex()))
+    }
+}
+
+/// Raw CAN options (`SOL_CAN_RAW`, linux/can/raw.h).
+impl CanSocket {
+    /// Receives only frames that pass one of `filters` (all of them with
+    /// [`set_join_filters`](Self::set_join_filters)); an empty list receives nothing. At most
+    /// [`CAN_FILTER_MAX`] ([`Error::TooManyFilters`]). The default passes everything.
+    #[doc(alias = "CAN_RAW_FILTER")]
+    pub fn set_filters(&self, filters: &[CanFilter]) -> Result<()> {
+        if filters.len() > CAN_FILTER_MAX {
+            return Err(Error::TooManyFilters {
+                count: filters.len(),
+            });
+        }
+        let mut b = [0u8; CAN_FILTER_MAX * 8];
+        for (slot, f) in b.chunks_exact_mut(8).zip(filters) {
+            slot[..4].copy_from_slice(&f.id.to_ne_bytes());
+            slot[4..].copy_from_slice(&f.mask.to_ne_bytes());
+        }
+        sockopt::set_bytes(
+            self.as_fd(),
+            SOL_CAN_RAW,
+            CAN_RAW_FILTER,
+            &b[..filters.len() * 8],
+        )
+    }
+
+    /// The filters in force, into `out`; returns how many. More than `out` holds is
+    /// [`Error::BufferTooSmall`] (the kernel's `ERANGE`).
+    #[doc(alias = "CAN_RAW_FILTER")]
+    pub fn filters(&self, out: &mut [CanFilter]) -> Result<usize> {
+        let mut b = [0u8; CAN_FILTER_MAX * 8];
+        let room = (out.len().min(CAN_FILTER_MAX)) * 8;
+        let n = match sockopt::get_bytes(self.as_fd(), SOL_CAN_RAW, CAN_RAW_FILTER, &mut b[..room])
+        {
+            Err(Error::Os(crate::Errno::RANGE)) => return Err(Error::BufferTooSmall { needed: 0 }),
+            r => r?,
+        };
+        for (slot, chunk) in out.iter_mut().zip(b[..n].chunks_exact(8)) {
+            *slot = CanFilter {
+                id: u32::from_ne_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]),
+                mask: u32::from_ne_bytes([chunk[4], chunk[5], chunk[6], chunk[7]]),
+            };
+        }
+        Ok(n / 8)
+    }
+
+    /// Which error classes arrive as error frames (`CAN_RAW_ERR_FILTER`); none by default.
+    #[doc(alias = "CAN_RAW_ERR_FILTER")]
+    pub fn set_error_mask(&self, mask: CanErrorClass) -> Result<()> {
+        sockopt::set(self.as_fd(), SOL_CAN_RAW, CAN_RAW_ERR_FILTER, &mask.bits())
+    }
+
+    /// Frames sent are echoed to other sockets on this host (`CAN_RAW_LOOPBACK`; on by default).
+    #[doc(alias = "CAN_RAW_LOOPBACK")]
+    pub fn set_loopback(&self, on: bool) -> Result<()> {
+        sockopt::set(self.as_fd(), SOL_CAN_RAW, CAN_RAW_LOOPBACK, &i32::from(on))
+    }
+
+    /// This socket receives the frames it sends itself (`CAN_RAW_RECV_OWN_MSGS`; off by default).
+    #[doc(alias = "CAN_RAW_RECV_OWN_MSGS")]
+    pub fn set_recv_own_msgs(&self, on: bool) -> Result<()> {
+        sockopt::set(
+            self.as_fd(),
+            SOL_CAN_RAW,
+            CAN_RAW_RECV_OWN_MSGS,
+            &i32::from(on),
+        )
+    }
+
+    /// Sends and receives CAN FD frames too (`CAN_RAW_FD_FRAMES`).
+    #[doc(alias = "CAN_RAW_FD_FRAMES")]
+    pub fn set_fd_frames(&self, on: bool) -> Result<()> {
+        sockopt::set(self.as_fd(), SOL_CAN_RAW, CAN_RAW_FD_FRAMES, &i32::from(on))
+    }
+
+    /// Whether FD frames are on (`CAN_RAW_FD_FRAMES`).
+    #[doc(alias = "CAN_RAW_FD_FRAMES")]
+    pub fn fd_frames(&self) -> Result<bool> {
+        sockopt::get::<i32>(self.as_fd(), SOL_CAN_RAW, CAN_RAW_FD_FRAMES).map(|v| v != 0)
+    }
+
+    /// A frame must pass every filter, not one (`CAN_RAW_JOIN_FILTERS`).
+    #[doc(alias = "CAN_RAW_JOIN_FILTERS")]
+    pub fn set_join_filters(&self, on: bool) -> Result<()> {
+        sockopt::set(
+            self.as_fd(),
+            SOL_CAN_RAW,
+            CAN_RAW_JOIN_FILTERS,
+            &i32::from(on),
+        )
+    }
+}

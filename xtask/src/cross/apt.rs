@@ -1,0 +1,265 @@
+//! apt with a private state: its own sources list, package lists and download cache in a
+//! directory of ours, so that fetching another architecture's kernel (or a newer host package
+//! from backports) never adds an architecture to the host or touches its sources.
+//!
+//! The mirrors are the ones the host's own apt sources use.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use super::proc::{run_stdout, run_visible};
+
+const KEYRING: &str = "/usr/share/keyrings/debian-archive-keyring.gpg";
+
+/// A private apt state in `dir`.
+pub struct Apt {
+    dir: PathBuf,
+    /// A foreign architecture (`s390x`): then nothing is taken as installed. `None`: the host's
+    /// architecture and the host's dpkg status (for installing).
+    arch: Option<String>,
+}
+
+impl Apt {
+    /// Sets up `dir` with a sources list of `lines` (`deb <uri> <suite> main`).
+    pub fn new(dir: &Path, arch: Option<&str>, lines: &[String]) -> Result<Apt, String> {
+        for sub in ["lists/partial", "cache/archives/partial"] {
+            fs::create_dir_all(dir.join(sub)).map_err(|e| format!("{}: {e}", dir.display()))?;
+        }
+        let signed = if Path::new(KEYRING).exists() {
+            format!("[signed-by={KEYRING}] ")
+        } else {
+            String::new()
+        };
+        let text: String = lines.iter().map(|l| format!("deb {signed}{l}\n")).collect();
+        fs::write(dir.join("sources.list"), text).map_err(|e| format!("{}: {e}", dir.display()))?;
+        Ok(Apt {
+            dir: dir.to_path_buf(),
+            arch: arch.map(str::to_owned),
+        })
+    }
+
+    /// The `-o` options that point apt at this state.
+    pub fn options(&self) -> Vec<String> {
+        let d = self.dir.display();
+        let mut o = vec![
+            format!("Dir::Etc::sourcelist={d}/sources.list"),
+            "Dir::Etc::sourceparts=-".into(),
+            format!("Dir::State::Lists={d}/lists"),
+            format!("Dir::Cache={d}/cache"),
+            // Only the Packages indexes: no translations, no AppStream metadata.
+            "Acquire::Languages=none".into(),
+            "Acquire::IndexTargets::deb::DEP-11::DefaultEnabled=false".into(),
+            "Acquire::IndexTargets::deb::DEP-11-icons::DefaultEnabled=false".into(),
+            "Acquire::IndexTargets::deb::DEP-11-icons-small::DefaultEnabled=false".into(),
+            "Acquire::IndexTargets::deb::DEP-11-icons-hidpi::DefaultEnabled=false".into(),
+            "Acquire::IndexTargets::deb::CNF::DefaultEnabled=false".into(),
+            "Acquire::Retries=3".into(),
+        ];
+        if super::install::is_root() {
+            // Our directories are root's: apt's download sandbox user could not write them.
+            o.push("APT::Sandbox::User=root".into());
+        }
+        if let Some(arch) = &self.arch {
+            o.push(format!("APT::Architecture={arch}"));
+            o.push(format!("APT::Architectures::={arch}"));
+            o.push("Dir::State::status=/dev/null".into());
+            o.push("Debug::NoLocking=1".into());
+        }
+        o.into_iter().flat_map(|v| ["-o".to_owned(), v]).collect()
+    }
+
+    fn command(&self, program: &str) -> Command {
+        let mut cmd = Command::new(program);
+        cmd.args(self.options())
+            .env("DEBIAN_FRONTEND", "noninteractive");
+        cmd
+    }
+
+    pub fn update_command(&self) -> Command {
+        let mut cmd = self.command("apt-get");
+        cmd.args(["-q", "update"]);
+        cmd
+    }
+
+    /// `apt-get update`, retried once (mirrors can be mid-sync for a moment).
+    pub fn update(&self) -> Result<(), String> {
+        let mut cmd = self.update_command();
+        let first = run_stdout(&mut cmd);
+        if first.is_ok() {
+            return Ok(());
+        }
+        std::thread::sleep(std::time::Duration::from_secs(5));
+        run_stdout(&mut cmd).map(|_| ())
+    }
+
+    /// `apt-cache show` of the candidate version, as `(field, value)` pairs.
+    pub fn show(&self, package: &str) -> Result<Vec<(String, String)>, String> {
+        let mut cmd = self.command("apt-cache");
+        cmd.args(["show", "--no-all-versions", package]);
+        let text = run_stdout(&mut cmd)?;
+        Ok(text
+            .lines()
+            .filter_map(|l| l.split_once(": "))
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect())
+    }
+
+    /// Downloads `packages` (no dependencies) into `dest`.
+    pub fn download(&self, packages: &[String], dest: &Path) -> Result<(), String> {
+        fs::create_dir_all(dest).map_err(|e| format!("{}: {e}", dest.display()))?;
+        let mut cmd = self.command("apt-get");
+        cmd.args(["-q", "download"])
+            .args(packages)
+            .current_dir(dest);
+        run_stdout(&mut cmd).map(|_| ())
+    }
+
+    /// Installs `packages` on the host from `release` (e.g. `bookworm-backports`); apt resolves
+    /// their dependencies against the host's dpkg status.
+    pub fn install_command(&self, release: &str, packages: &[String]) -> Command {
+        let mut cmd = self.command("apt-get");
+        cmd.args([
+            "-q",
+            "-y",
+            "--no-install-recommends",
+            "-t",
+            release,
+            "install",
+        ])
+        .args(packages);
+        cmd
+    }
+
+    pub fn install(&self, release: &str, packages: &[String]) -> Result<(), String> {
+        run_visible(&mut self.install_command(release, packages))
+    }
+
+    /// Drops the downloaded packages (`apt-get clean`).
+    pub fn clean(&self) {
+        let _ = run_stdout(self.command("apt-get").arg("clean"));
+    }
+
+    /// The packages holding a kernel's image and modules, following its metapackage
+    /// (`linux-image-arm64` → `linux-image-6.1.0-50-arm64`; since Debian 14 that one is split
+    /// further into `linux-binary-*` and `linux-modules-*`).
+    pub fn resolve_kernel(&self, meta: &str) -> Result<Vec<String>, String> {
+        let mut todo = vec![meta.to_owned()];
+        let mut found: Vec<String> = Vec::new();
+        while let Some(name) = todo.pop() {
+            let fields = self.show(&name)?;
+            let depends = fields
+                .iter()
+                .find(|(k, _)| k == "Depends")
+                .map(|(_, v)| v.as_str())
+                .unwrap_or("");
+            for dep in depends.split(',') {
+                // The first alternative of each dependency, without its version.
+                let dep = dep
+                    .split('|')
+                    .next()
+                    .unwrap_or("")
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or("");
+                let kernel = ["linux-image-", "linux-binary-", "linux-modules-"]
+                    .iter()
+                    .any(|p| dep.starts_with(p));
+                if kernel && !found.iter().any(|f| f == dep) && found.len() < 8 {
+                    found.push(dep.to_owned());
+                    todo.push(dep.to_owned());
+                }
+            }
+        }
+        if found.is_empty() {
+            return Err(format!(
+                "{meta}: no kernel image package among its dependencies"
+            ));
+        }
+        Ok(found)
+    }
+}
+
+/// The host's Debian codename and the mirror URIs its apt sources use for the main archive
+/// and the security archive.
+pub struct HostSources {
+    pub codename: String,
+    pub main: String,
+    pub security: Option<String>,
+}
+
+impl HostSources {
+    pub fn read() -> Result<HostSources, String> {
+        let os = fs::read_to_string("/etc/os-release").unwrap_or_default();
+        let codename = os
+            .lines()
+            .find_map(|l| l.strip_prefix("VERSION_CODENAME="))
+            .map(|c| c.trim_matches('"').to_owned())
+            .filter(|c| !c.is_empty())
+            .ok_or("no VERSION_CODENAME in /etc/os-release: not Debian?")?;
+        let mut entries: Vec<(String, Vec<String>)> = Vec::new();
+        // One-line format: `deb [options] uri suite components...`.
+        let mut one_line = vec![PathBuf::from("/etc/apt/sources.list")];
+        let mut deb822 = Vec::new();
+        if let Ok(dir) = fs::read_dir("/etc/apt/sources.list.d") {
+            for e in dir.flatten() {
+                let p = e.path();
+                match p.extension().and_then(|x| x.to_str()) {
+                    Some("list") => one_line.push(p),
+                    Some("sources") => deb822.push(p),
+                    _ => {}
+                }
+            }
+        }
+        for p in one_line {
+            for line in fs::read_to_string(p).unwrap_or_default().lines() {
+                let mut words = line.split_whitespace().peekable();
+                if words.next() != Some("deb") {
+                    continue;
+                }
+                if words.peek().is_some_and(|w| w.starts_with('[')) {
+                    // Skip `[options]`, up to the word that closes them.
+                    for w in words.by_ref() {
+                        if w.ends_with(']') {
+                            break;
+                        }
+                    }
+                }
+                if let (Some(uri), Some(suite)) = (words.next(), words.next()) {
+                    entries.push((uri.to_owned(), vec![suite.to_owned()]));
+                }
+            }
+        }
+        // deb822 format: stanzas of `Types:`, `URIs:`, `Suites:`, separated by blank lines.
+        for p in deb822 {
+            for stanza in fs::read_to_string(p).unwrap_or_default().split("\n\n") {
+                let field = |name: &str| {
+                    stanza
+                        .lines()
+                        .find_map(|l| l.strip_prefix(name))
+                        .map(|v| v.split_whitespace().map(str::to_owned).collect::<Vec<_>>())
+                };
+                let enabled = !stanza.lines().any(|l| l.trim() == "Enabled: no");
+                if enabled && field("Types:").is_some_and(|t| t.iter().any(|t| t == "deb")) {
+                    for uri in field("URIs:").unwrap_or_default() {
+                        entries.push((uri, field("Suites:").unwrap_or_default()));
+                    }
+                }
+            }
+        }
+        let find = |suite: &str| {
+            entries
+                .iter()
+                .find(|(_, s)| s.iter().any(|x| x == suite))
+                .map(|(u, _)| u.clone())
+        };
+        let main = find(&codename)
+            .ok_or_else(|| format!("no apt source for `{codename}` on this host"))?;
+        let security = find(&format!("{codename}-security"));
+        Ok(HostSources {
+            codename,
+            main,
+            security,
+        })
+    }
+}

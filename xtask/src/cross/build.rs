@@ -1,0 +1,211 @@
+//! Building the library's test binaries for a target, once per process: both the qemu-user and
+//! the VM tier run the same build.
+//!
+//! `cargo test -p baresock --no-run --target <triple>` from the workspace root, with the
+//! target's linker, runner and rustflags in cargo's per-target environment variables, and
+//! `-Zbuild-std` on nightly where the data file asks for it. The JSON messages name the test
+//! executables and carry rustix's build-script output, which says which backend it chose: a
+//! build where rustix fell back to libc fails.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use super::install::{rustup_run, toolchain};
+use super::json::Json;
+use super::targets::Target;
+use super::Ws;
+use crate::report::{Counts, Row};
+
+/// One test executable.
+#[derive(Clone, Debug)]
+pub struct TestBin {
+    /// `baresock-lib` for the library's unit tests, else the test target's name (`vm_smoke`).
+    pub name: String,
+    pub path: PathBuf,
+}
+
+/// A finished build.
+#[derive(Debug)]
+pub struct Built {
+    pub bins: Vec<TestBin>,
+}
+
+type Outcome = Arc<Result<Built, String>>;
+
+/// The cross test binaries are copied into each VM's initramfs: without debuginfo (ours and
+/// the prebuilt std's) they are about a tenth of the size, and build faster. Panic messages
+/// keep their file:line; backtraces keep function names.
+const NO_DEBUGINFO: &[&str] = &["-Cdebuginfo=0", "-Cstrip=debuginfo"];
+
+static BUILDS: Mutex<Vec<(String, Outcome)>> = Mutex::new(Vec::new());
+
+/// The build of `t`, made on the first call. That first call also returns the row reporting
+/// it, under `tier`.
+pub fn build(ws: &Ws, t: &Target, tier: &str) -> (Outcome, Option<Row>) {
+    if let Some((_, done)) = BUILDS.lock().unwrap().iter().find(|(n, _)| n == &t.name) {
+        return (Arc::clone(done), None);
+    }
+    let start = Instant::now();
+    eprintln!("xtask: building the tests for {} ({})", t.name, t.triple);
+    let result = cargo_build(ws, t);
+    let row = Row {
+        arch: t.name.clone(),
+        tier: tier.into(),
+        step: "build".into(),
+        counts: Counts::default(),
+        ok: result.is_ok(),
+        time: start.elapsed(),
+        note: match &result {
+            Ok(b) => format!("{} test binaries, rustix linux_raw", b.bins.len()),
+            Err(e) => e.clone(),
+        },
+    };
+    let outcome = Arc::new(result);
+    BUILDS
+        .lock()
+        .unwrap()
+        .push((t.name.clone(), Arc::clone(&outcome)));
+    (outcome, Some(row))
+}
+
+/// The cargo command for `t`, without the subcommand's own arguments.
+fn cargo(ws: &Ws, t: &Target) -> Command {
+    let mut cmd = match toolchain(t) {
+        // The toolchain running the xtask: cargo tells us which binary it is.
+        None => Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())),
+        Some(tc) => rustup_run(Some(tc), "cargo"),
+    };
+    let env = t.env_triple();
+    cmd.current_dir(&ws.root)
+        .env("CARGO_TARGET_DIR", &ws.target_dir)
+        .env(format!("CARGO_TARGET_{env}_LINKER"), &t.linker)
+        // Not used by `--no-run`, but makes `cargo test --target` work the same by hand.
+        .env(format!("CARGO_TARGET_{env}_RUNNER"), t.runner().join(" "));
+    // RUSTFLAGS would override per-target flags: merge them into the encoded form instead.
+    let mut flags: Vec<String> = std::env::var("RUSTFLAGS")
+        .unwrap_or_default()
+        .split_whitespace()
+        .map(String::from)
+        .collect();
+    flags.extend(NO_DEBUGINFO.iter().map(|f| f.to_string()));
+    flags.extend(t.rustflags.iter().cloned());
+    cmd.env_remove("RUSTFLAGS");
+    if flags.is_empty() {
+        cmd.env_remove("CARGO_ENCODED_RUSTFLAGS");
+    } else {
+        cmd.env("CARGO_ENCODED_RUSTFLAGS", flags.join("\u{1f}"));
+    }
+    cmd
+}
+
+fn cargo_build(ws: &Ws, t: &Target) -> Result<Built, String> {
+    let mut cmd = cargo(ws, t);
+    cmd.args(["test", "-p", "baresock", "--no-run", "--target", &t.triple])
+        .arg("--message-format=json-render-diagnostics");
+    if t.build_std {
+        cmd.arg("-Zbuild-std");
+    }
+    // Diagnostics and progress go to our stderr; the JSON messages come on stdout.
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    let mut stdout = String::new();
+    let _ = child
+        .stdout
+        .take()
+        .map(|mut s| s.read_to_string(&mut stdout));
+    let status = child.wait().map_err(|e| e.to_string())?;
+
+    let mut bins = Vec::new();
+    let mut rustix: Option<(Vec<String>, Option<PathBuf>)> = None;
+    for line in stdout.lines() {
+        let Some(msg) = Json::parse(line) else {
+            continue;
+        };
+        match msg.get("reason").and_then(Json::str) {
+            Some("compiler-artifact") => {
+                let is_test = msg
+                    .get("profile")
+                    .and_then(|p| p.get("test"))
+                    .and_then(Json::bool)
+                    == Some(true);
+                let exe = msg.get("executable").and_then(Json::str);
+                let target = msg.get("target");
+                let name = target
+                    .and_then(|t| t.get("name"))
+                    .and_then(Json::str)
+                    .unwrap_or("?");
+                let kind = target
+                    .and_then(|t| t.get("kind"))
+                    .and_then(|k| k.arr().first())
+                    .and_then(Json::str);
+                if let (true, Some(exe)) = (is_test, exe) {
+                    let name = match kind {
+                        Some("test") => name.to_owned(),
+                        Some("lib") | Some("rlib") => format!("{name}-lib"),
+                        Some(kind) => format!("{kind}-{name}"),
+                        None => name.to_owned(),
+                    };
+                    bins.push(TestBin {
+                        name,
+                        path: PathBuf::from(exe),
+                    });
+                }
+            }
+            Some("build-script-executed") => {
+                let id = msg.get("package_id").and_then(Json::str).unwrap_or("");
+                // `registry+https://...#rustix@1.1.6` (or the older `rustix 1.1.6 (...)`).
+                if id.contains("#rustix@") || id.starts_with("rustix ") {
+                    let cfgs = msg.get("cfgs").map(|c| {
+                        c.arr()
+                            .iter()
+                            .filter_map(Json::str)
+                            .map(String::from)
+                            .collect()
+                    });
+                    let out_dir = msg.get("out_dir").and_then(Json::str).map(PathBuf::from);
+                    rustix = Some((cfgs.unwrap_or_default(), out_dir));
+                }
+            }
+            _ => {}
+        }
+    }
+    if !status.success() {
+        return Err(format!("cargo test --no-run failed ({status})"));
+    }
+    check_backend(rustix)?;
+    bins.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(Built { bins })
+}
+
+/// Fails unless rustix's build script chose the `linux_raw` backend: the `cfgs` of its
+/// build-script message, and the `output` file next to its `OUT_DIR`
+/// (`target/<triple>/debug/build/rustix-*/output`), must both say `linux_raw`.
+fn check_backend(rustix: Option<(Vec<String>, Option<PathBuf>)>) -> Result<(), String> {
+    let (cfgs, out_dir) = rustix.ok_or("rustix's build script did not run for this target")?;
+    let fell_back = "rustix fell back to its libc backend (no `linux_raw` cfg): check the target's toolchain and rustflags";
+    if !cfgs.iter().any(|c| c == "linux_raw") {
+        return Err(fell_back.into());
+    }
+    if let Some(output) = out_dir.and_then(|d| d.parent().map(|p| p.join("output"))) {
+        let text =
+            std::fs::read_to_string(&output).map_err(|e| format!("{}: {e}", output.display()))?;
+        if !text
+            .lines()
+            .any(|l| l == "cargo:rustc-cfg=linux_raw" || l == "cargo::rustc-cfg=linux_raw")
+        {
+            return Err(format!("{fell_back} ({})", output.display()));
+        }
+    }
+    Ok(())
+}
+
+/// The time limit for one test binary, under qemu-user and in the VM (where the whole suite
+/// takes seconds): a hung test fails its row instead of eating CI's time.
+pub const TEST_LIMIT: Duration = Duration::from_secs(120);

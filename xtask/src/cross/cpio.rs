@@ -1,0 +1,145 @@
+//! A writer for the `newc` cpio format, the one the kernel unpacks as an initramfs
+//! (Documentation/driver-api/early-userspace/buffer-format.rst). Written here rather than
+//! shelling out to cpio(1) so that device nodes need no root and the archive is the same
+//! bytes every time (all owned by root, mtime 0).
+
+use std::collections::BTreeSet;
+
+const S_IFDIR: u32 = 0o040000;
+const S_IFREG: u32 = 0o100000;
+const S_IFLNK: u32 = 0o120000;
+const S_IFCHR: u32 = 0o020000;
+
+#[derive(Default)]
+pub struct Cpio {
+    buf: Vec<u8>,
+    next_ino: u32,
+    dirs: BTreeSet<String>,
+}
+
+impl Cpio {
+    pub fn new() -> Cpio {
+        Cpio {
+            next_ino: 1,
+            ..Default::default()
+        }
+    }
+
+    /// Adds a directory (and its missing parents).
+    pub fn dir(&mut self, path: &str) {
+        let path = path.trim_matches('/');
+        if path.is_empty() || self.dirs.contains(path) {
+            return;
+        }
+        if let Some((parent, _)) = path.rsplit_once('/') {
+            self.dir(parent);
+        }
+        self.dirs.insert(path.to_owned());
+        self.entry(path, S_IFDIR | 0o755, 2, (0, 0), &[]);
+    }
+
+    /// Adds a regular file with permission bits `perm` (and its missing parent directories).
+    pub fn file(&mut self, path: &str, perm: u32, data: &[u8]) {
+        self.parent(path);
+        self.entry(path.trim_matches('/'), S_IFREG | perm, 1, (0, 0), data);
+    }
+
+    pub fn symlink(&mut self, path: &str, target: &str) {
+        self.parent(path);
+        self.entry(
+            path.trim_matches('/'),
+            S_IFLNK | 0o777,
+            1,
+            (0, 0),
+            target.as_bytes(),
+        );
+    }
+
+    /// Adds a character device node.
+    pub fn char_dev(&mut self, path: &str, perm: u32, major: u32, minor: u32) {
+        self.parent(path);
+        self.entry(
+            path.trim_matches('/'),
+            S_IFCHR | perm,
+            1,
+            (major, minor),
+            &[],
+        );
+    }
+
+    /// The archive, closed with its trailer.
+    pub fn finish(mut self) -> Vec<u8> {
+        self.next_ino = 0;
+        self.entry("TRAILER!!!", 0, 1, (0, 0), &[]);
+        self.buf
+    }
+
+    fn parent(&mut self, path: &str) {
+        if let Some((parent, _)) = path.trim_matches('/').rsplit_once('/') {
+            self.dir(parent);
+        }
+    }
+
+    fn entry(&mut self, name: &str, mode: u32, nlink: u32, rdev: (u32, u32), data: &[u8]) {
+        let ino = self.next_ino;
+        self.next_ino += 1;
+        // magic, then 13 fields of 8 hex digits: ino mode uid gid nlink mtime filesize
+        // devmajor devminor rdevmajor rdevminor namesize check.
+        let fields = [
+            ino,
+            mode,
+            0,
+            0,
+            nlink,
+            0,
+            data.len() as u32,
+            0,
+            0,
+            rdev.0,
+            rdev.1,
+            name.len() as u32 + 1,
+            0,
+        ];
+        self.buf.extend_from_slice(b"070701");
+        for f in fields {
+            self.buf.extend_from_slice(format!("{f:08x}").as_bytes());
+        }
+        self.buf.extend_from_slice(name.as_bytes());
+        self.buf.push(0);
+        self.pad();
+        self.buf.extend_from_slice(data);
+        self.pad();
+    }
+
+    /// Header+name and data are each padded to a multiple of 4 bytes.
+    fn pad(&mut self) {
+        while !self.buf.len().is_multiple_of(4) {
+            self.buf.push(0);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cpio;
+
+    #[test]
+    fn layout() {
+        let mut c = Cpio::new();
+        c.file("a/b", 0o644, b"hello");
+        let out = c.finish();
+        // Directory `a`, file `a/b`, trailer; everything 4-aligned.
+        assert_eq!(out.len() % 4, 0);
+        assert!(out.starts_with(b"070701"));
+        let text = String::from_utf8_lossy(&out);
+        assert_eq!(text.matches("070701").count(), 3);
+        // The file's header: mode 0100644, size 5, name size 4 ("a/b" + NUL).
+        let at = text.find("a/b").unwrap() - 110;
+        assert_eq!(&text[at + 14..at + 22], "000081a4");
+        assert_eq!(&text[at + 54..at + 62], "00000005");
+        assert_eq!(&text[at + 94..at + 102], "00000004");
+        assert!(text.contains("hello"));
+        // The trailer's header (110) + name and NUL (11) is padded to 124.
+        assert!(out.ends_with(b"TRAILER!!!\0\0\0\0"));
+    }
+}

@@ -1,0 +1,137 @@
+//! The cross-architecture tiers of `cargo xtask test`.
+//!
+//! - [`run_user`] (tier 2): the library's test binaries for each architecture, run under
+//!   qemu-user on the host kernel.
+//! - [`run_vm`] (tier 3): the same binaries in a real Debian kernel of each architecture,
+//!   booted under TCG from an initramfs, as root, with CAN and veth.
+//!
+//! What each architecture needs is data: `targets/<arch>.toml` (read by [`targets`]) and
+//! `qemu/` (the guest's init script and module list). Each target is built once per process
+//! ([`build`]) and both tiers run that build. Everything fetched is cached under
+//! `target/xtask-cache/`; logs of every run go to `target/xtask-logs/`.
+//!
+//! Whatever the host lacks (rustup targets, rust-src, cross gcc, qemu) is installed when the
+//! xtask runs as root on Debian; otherwise the row fails with the commands that would install
+//! it ([`install`]).
+//!
+//! Environment: `XTASK_VERBOSE=1` echoes test and console output as it comes;
+//! `XTASK_NO_INSTALL=1` installs nothing; `CARGO_TARGET_DIR` moves `target/` as for cargo.
+
+mod apt;
+mod build;
+mod cpio;
+mod install;
+mod json;
+mod proc;
+mod targets;
+mod user;
+mod vm;
+
+use std::path::{Path, PathBuf};
+
+pub use user::run_user;
+pub use vm::run_vm;
+
+/// Where things are: the workspace root, cargo's target directory, and the xtask's cache and
+/// log directories inside it.
+pub(crate) struct Ws {
+    pub root: PathBuf,
+    pub target_dir: PathBuf,
+    pub cache: PathBuf,
+    pub logs: PathBuf,
+}
+
+impl Ws {
+    pub fn find() -> Ws {
+        let root = workspace_root();
+        // Honour CARGO_TARGET_DIR as cargo itself does, so the builds below land where cargo
+        // puts them.
+        let target_dir = match std::env::var_os("CARGO_TARGET_DIR") {
+            Some(dir) if !dir.is_empty() => root.join(dir),
+            _ => root.join("target"),
+        };
+        let cache = target_dir.join("xtask-cache");
+        let logs = target_dir.join("xtask-logs");
+        Ws {
+            root,
+            target_dir,
+            cache,
+            logs,
+        }
+    }
+
+    /// Writes a log file and returns its path (for messages).
+    pub fn log(&self, name: &str, text: &str) -> PathBuf {
+        let path = self.logs.join(name);
+        let _ = std::fs::create_dir_all(&self.logs);
+        let _ = std::fs::write(&path, text);
+        path
+    }
+}
+
+/// The directory holding the workspace's `Cargo.toml`: searched upwards from the current
+/// directory (cargo runs the xtask from wherever it was invoked), else the xtask's parent.
+fn workspace_root() -> PathBuf {
+    if let Ok(cwd) = std::env::current_dir() {
+        for dir in cwd.ancestors() {
+            let manifest = dir.join("Cargo.toml");
+            if std::fs::read_to_string(&manifest).is_ok_and(|t| t.contains("[workspace]")) {
+                return dir.to_path_buf();
+            }
+        }
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap_or(Path::new("."))
+        .to_path_buf()
+}
+
+/// Names of the tests whose captured output has a `skipped: ` line (libtest's
+/// `---- <name> stdout ----` sections, as printed with `--show-output`), each with its reason.
+pub(crate) fn skipped_tests(output: &str) -> Vec<(String, String)> {
+    let mut current: Option<&str> = None;
+    let mut out: Vec<(String, String)> = Vec::new();
+    for line in output.lines() {
+        let line = line.trim_end();
+        if let Some(rest) = line.strip_prefix("---- ") {
+            current = rest.strip_suffix(" stdout ----");
+        } else if let (Some(reason), Some(name)) = (line.strip_prefix("skipped: "), current) {
+            if !out.iter().any(|(n, _)| n == name) {
+                out.push((name.to_owned(), reason.to_owned()));
+            }
+        } else if line.starts_with("test result: ") {
+            current = None;
+        }
+    }
+    out
+}
+
+/// Distinct skip reasons, shortened for the table's note column.
+pub(crate) fn skip_note(output: &str) -> String {
+    let (_, reasons) = crate::report::parse_libtest(output);
+    if reasons.is_empty() {
+        return String::new();
+    }
+    let mut note = format!("skipped: {}", reasons.join("; "));
+    if note.len() > 160 {
+        let mut cut = 157;
+        while !note.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        note.truncate(cut);
+        note.push_str("...");
+    }
+    note
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn skipped_test_names() {
+        let out = "---- vm_smoke_can stdout ----\r\nskipped: no vcan0\r\n\r\n---- other stdout ----\nhi\n\ntest result: ok. 2 passed; 0 failed;\n";
+        assert_eq!(
+            super::skipped_tests(out),
+            vec![("vm_smoke_can".to_owned(), "no vcan0".to_owned())]
+        );
+    }
+}

@@ -1,0 +1,837 @@
+//! Tier 3: the test binaries in a real Debian kernel of each architecture, booted under TCG.
+//!
+//! Per architecture:
+//! 1. fetch (once, cached in `target/xtask-cache/vm/<arch>/`) the Debian kernel package and
+//!    `busybox-static` with a private apt state, and unpack the kernel image and the
+//!    networking modules;
+//! 2. build the initramfs: one cpio with busybox, `qemu/init`, the modules of
+//!    `qemu/modules.txt` (plus their dependencies, in order), the gnu targets' loader and
+//!    libraries; a second cpio, appended, with this run's test binaries;
+//! 3. boot it under TCG (never KVM), one VM at a time, with time limits so a hung guest fails
+//!    the row instead of hanging CI; the init script runs every test binary as root and
+//!    reports on the console (markers `@@xtask ...`, see `qemu/init`);
+//! 4. read the console: libtest's results, each binary's exit status, and the `vm_smoke_*`
+//!    tests, which must run here: one that printed `skipped:` is a failure.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use super::apt::{Apt, HostSources};
+use super::build::{build, Built, TEST_LIMIT};
+use super::cpio::Cpio;
+use super::install::{self, Tier};
+use super::proc::{run_watched, tail};
+use super::targets::{self, Target};
+use super::{skip_note, skipped_tests, Ws};
+use crate::report::{parse_libtest, Counts, Report, Row};
+
+const TIER: &str = "vm";
+/// The guest must reach /init by then (about 2-6 s normally).
+const BOOT_LIMIT: Duration = Duration::from_secs(120);
+/// Nothing at all on the console for this long: the guest hung.
+const SILENCE_LIMIT: Duration = Duration::from_secs(TEST_LIMIT.as_secs() + 60);
+/// Tests whose names start with this must run in the VM, not skip.
+const MUST_RUN_PREFIX: &str = "vm_smoke_";
+/// The glibc libraries a Rust test binary may load, besides the loader (`ld*.so*`).
+const GNU_LIBS: &[&str] = &[
+    "libc.so.6",
+    "libm.so.6",
+    "libgcc_s.so.1",
+    "libpthread.so.0",
+    "libdl.so.2",
+    "librt.so.1",
+    "libutil.so.1",
+    "libresolv.so.2",
+    "libnss_files.so.2",
+    "libnss_dns.so.2",
+];
+
+/// Runs the VM tier for the architectures named in `targets` (all of `targets/` when empty),
+/// pushing a test row per architecture (and build / fetch rows when those ran) into `report`.
+pub fn run_vm(targets: &[String], report: &mut Report) {
+    let ws = Ws::find();
+    let list = match targets::load(&ws.root.join("targets"), targets) {
+        Ok(list) => list,
+        Err(e) => return report.push(row("all", "load targets", false, Duration::ZERO, e)),
+    };
+    let prepared = install::prepare(&ws, &list, Tier::Vm);
+    if let Some(row) = prepared.row {
+        report.push(row);
+    }
+    let missing = prepared.missing;
+    for t in &list {
+        if let Some(why) = missing.get(&t.name) {
+            report.push(row(&t.name, "test", false, Duration::ZERO, why.clone()));
+            continue;
+        }
+        let r = run_one(&ws, t, report);
+        report.push(r);
+    }
+}
+
+fn row(arch: &str, step: &str, ok: bool, time: Duration, note: String) -> Row {
+    Row {
+        arch: arch.into(),
+        tier: TIER.into(),
+        step: step.into(),
+        counts: Counts::default(),
+        ok,
+        time,
+        note,
+    }
+}
+
+fn run_one(ws: &Ws, t: &Target, report: &mut Report) -> Row {
+    let (built, build_row) = build(ws, t, TIER);
+    if let Some(r) = build_row {
+        report.push(r);
+    }
+    let Ok(built) = built.as_ref() else {
+        return row(
+            &t.name,
+            "test",
+            false,
+            Duration::ZERO,
+            "not run: the build failed".into(),
+        );
+    };
+    let start = Instant::now();
+    let guest = match Guest::get(ws, t) {
+        Ok((guest, fetched)) => {
+            if let Some(time) = fetched {
+                report.push(row(&t.name, "fetch", true, time, guest.describe()));
+            }
+            guest
+        }
+        Err(e) => return row(&t.name, "fetch", false, start.elapsed(), e),
+    };
+    let start = Instant::now();
+    let (initrd, mut warnings) = match initramfs(ws, t, &guest, built) {
+        Ok(x) => x,
+        Err(e) => {
+            return row(
+                &t.name,
+                "test",
+                false,
+                start.elapsed(),
+                format!("initramfs: {e}"),
+            )
+        }
+    };
+    eprintln!(
+        "xtask: booting {} (kernel {}) under TCG",
+        t.name, guest.release
+    );
+    let mut cmd = qemu_command(t, &guest, &initrd);
+    let limit =
+        Duration::from_secs(60) + (TEST_LIMIT + Duration::from_secs(10)) * built.bins.len() as u32;
+    let mut watch = Watch::default();
+    let done = match run_watched(&mut cmd, &mut |out, elapsed| {
+        watch.check(out, elapsed, limit)
+    }) {
+        Ok(done) => done,
+        Err(e) => {
+            return row(
+                &t.name,
+                "test",
+                false,
+                start.elapsed(),
+                format!("{}: {e}", t.vm.qemu),
+            )
+        }
+    };
+    let console = done.output.replace('\r', "");
+    let log = ws.log(&format!("{TIER}-{}.log", t.name), &console);
+
+    // The console, read.
+    let mut problems = Vec::new();
+    let mut ended: BTreeMap<String, String> = BTreeMap::new();
+    let mut booted = false;
+    let mut finished = false;
+    for line in console.lines() {
+        let Some(marker) = line.trim().strip_prefix("@@xtask ") else {
+            continue;
+        };
+        let mut words = marker.split_whitespace();
+        match words.next() {
+            Some("boot") => booted = true,
+            Some("warn") => warnings.push(words.collect::<Vec<_>>().join(" ")),
+            Some("end") => {
+                if let (Some(name), Some(status)) = (words.next(), words.next()) {
+                    ended.insert(name.to_owned(), status.to_owned());
+                }
+            }
+            Some("done") => finished = true,
+            _ => {}
+        }
+    }
+    if !booted {
+        problems.push("the guest never reached /init".to_owned());
+    } else if !finished {
+        problems.push(format!("the guest did not finish ({})", done.describe()));
+    }
+    for bin in &built.bins {
+        match ended.get(&bin.name).map(String::as_str) {
+            Some("0") => {}
+            Some("137") => problems.push(format!(
+                "{}: killed after {} s",
+                bin.name,
+                TEST_LIMIT.as_secs()
+            )),
+            Some(status) => problems.push(format!("{}: exit {status}", bin.name)),
+            None if finished => problems.push(format!("{}: did not run", bin.name)),
+            None => {}
+        }
+    }
+    let (mut counts, _) = parse_libtest(&console);
+    for (name, reason) in skipped_tests(&console) {
+        let short = name.rsplit("::").next().unwrap_or(&name);
+        if short.starts_with(MUST_RUN_PREFIX) {
+            counts.skipped = counts.skipped.saturating_sub(1);
+            counts.failed += 1;
+            problems.push(format!("{name} must run in the VM but skipped: {reason}"));
+        }
+    }
+    let ok = problems.is_empty() && counts.failed == 0;
+    if !ok {
+        eprintln!(
+            "xtask: [{} / {TIER}] console (last 60 lines; all in {}):\n{}",
+            t.name,
+            log.display(),
+            tail(&console, 60)
+        );
+    }
+    let mut notes = vec![format!("kernel {}", guest.release)];
+    notes.extend(problems);
+    notes.extend(warnings.into_iter().map(|w| format!("warning: {w}")));
+    let skips = skip_note(&console);
+    if !skips.is_empty() {
+        notes.push(skips);
+    }
+    if !ok {
+        notes.push(format!("log: {}", log.display()));
+    }
+    Row {
+        arch: t.name.clone(),
+        tier: TIER.into(),
+        step: "test".into(),
+        counts,
+        ok,
+        time: start.elapsed(),
+        note: notes.join("; "),
+    }
+}
+
+/// Decides, every 20 ms, whether the VM has to be stopped.
+#[derive(Default)]
+struct Watch {
+    last_len: usize,
+    last_change: Duration,
+    booted: bool,
+    done_at: Option<Duration>,
+}
+
+impl Watch {
+    fn check(&mut self, out: &[u8], elapsed: Duration, limit: Duration) -> Option<String> {
+        if out.len() != self.last_len {
+            // Look for the markers in what is new (and a marker's length before it).
+            let new = &out[self.last_len.saturating_sub(16)..];
+            let has = |needle: &[u8]| new.windows(needle.len()).any(|w| w == needle);
+            self.booted |= has(b"@@xtask boot");
+            if self.done_at.is_none() && has(b"@@xtask done") {
+                self.done_at = Some(elapsed);
+            }
+            self.last_len = out.len();
+            self.last_change = elapsed;
+        }
+        if let Some(at) = self.done_at {
+            // `poweroff -f` normally ends qemu at once.
+            return (elapsed > at + Duration::from_secs(20))
+                .then(|| "finished but did not power off".into());
+        }
+        if elapsed > limit {
+            return Some(format!(
+                "still running after the {} s limit",
+                limit.as_secs()
+            ));
+        }
+        if elapsed > BOOT_LIMIT && !self.booted {
+            return Some(format!("did not reach /init in {} s", BOOT_LIMIT.as_secs()));
+        }
+        if elapsed - self.last_change > SILENCE_LIMIT {
+            return Some(format!(
+                "no console output for {} s",
+                SILENCE_LIMIT.as_secs()
+            ));
+        }
+        None
+    }
+}
+
+fn qemu_command(t: &Target, guest: &Guest, initrd: &Path) -> Command {
+    let mut append = Vec::new();
+    if !t.vm.console.is_empty() {
+        append.push(format!("console={}", t.vm.console));
+    }
+    append.extend(["quiet", "panic=-1", "rdinit=/init"].map(String::from));
+    append.extend(t.vm.append.split_whitespace().map(String::from));
+    let mut cmd = Command::new(&t.vm.qemu);
+    cmd.args(["-accel", "tcg", "-m", "1024", "-smp", "1"])
+        // The console on stdio; no display, no monitor, no network card, no reboot (a
+        // kernel panic reboots at once with panic=-1, so qemu exits).
+        .args([
+            "-display", "none", "-serial", "stdio", "-monitor", "none", "-nic", "none",
+        ])
+        .args(["-no-reboot", "-no-user-config"])
+        .args(&t.vm.machine)
+        .arg("-kernel")
+        .arg(&guest.kernel)
+        .arg("-initrd")
+        .arg(initrd)
+        .arg("-append")
+        .arg(append.join(" "));
+    cmd
+}
+
+/// A kernel and busybox of one architecture, unpacked in the cache.
+struct Guest {
+    kernel: PathBuf,
+    busybox: PathBuf,
+    /// The unpacked `lib/modules/<release>` directory.
+    modules: PathBuf,
+    release: String,
+    /// `linux-image-6.1.0-50-arm64 6.1.176-1 (bookworm)`.
+    source: String,
+}
+
+impl Guest {
+    fn describe(&self) -> String {
+        self.source.clone()
+    }
+
+    /// The cached guest of `t`, or a freshly fetched one (then with the time it took).
+    fn get(ws: &Ws, t: &Target) -> Result<(Guest, Option<Duration>), String> {
+        let dir = ws.cache.join("vm").join(&t.name);
+        let stamp = dir.join("guest.txt");
+        // What the cache holds must match what the data file asks for.
+        let key = format!(
+            "{} {} {} decompress={}",
+            t.vm.debian_arch,
+            t.vm.suites.join(","),
+            t.vm.kernel_package,
+            t.vm.decompress_kernel
+        );
+        if let Ok(text) = fs::read_to_string(&stamp) {
+            let field = |k: &str| {
+                text.lines()
+                    .find_map(|l| l.strip_prefix(k))
+                    .unwrap_or("")
+                    .to_owned()
+            };
+            if field("key=") == key {
+                let g = Guest {
+                    kernel: dir.join(field("kernel=")),
+                    busybox: dir.join(field("busybox=")),
+                    modules: dir.join(field("modules=")),
+                    release: field("release="),
+                    source: field("source="),
+                };
+                if g.kernel.is_file() && g.busybox.is_file() && g.modules.is_dir() {
+                    return Ok((g, None));
+                }
+            }
+        }
+        let start = Instant::now();
+        eprintln!(
+            "xtask: fetching the {} kernel and busybox ({})",
+            t.vm.debian_arch, t.vm.kernel_package
+        );
+        let _ = fs::remove_dir_all(&dir);
+        let mut g = fetch(ws, t, &dir)?;
+        if t.vm.decompress_kernel {
+            let elf = dir.join("vmlinux-pvh");
+            extract_pvh_elf(&g.kernel, &elf)?;
+            g.kernel = elf;
+        }
+        let rel = |p: &Path| p.strip_prefix(&dir).unwrap_or(p).display().to_string();
+        let text = format!(
+            "key={key}\nkernel={}\nbusybox={}\nmodules={}\nrelease={}\nsource={}\n",
+            rel(&g.kernel),
+            rel(&g.busybox),
+            rel(&g.modules),
+            g.release,
+            g.source
+        );
+        fs::write(&stamp, text).map_err(|e| format!("{}: {e}", stamp.display()))?;
+        Ok((g, Some(start.elapsed())))
+    }
+}
+
+/// Downloads and unpacks the guest of `t` into `dir`, from the first of its suites that has
+/// it.
+fn fetch(ws: &Ws, t: &Target, dir: &Path) -> Result<Guest, String> {
+    let host = HostSources::read()?;
+    let arch = &t.vm.debian_arch;
+    let mut errors = Vec::new();
+    for suite in &t.vm.suites {
+        let apt = Apt::new(
+            &ws.cache.join(format!("apt/{arch}-{suite}")),
+            Some(arch),
+            &[format!("{} {suite} main", host.main)],
+        )?;
+        // A broken index for one suite shows up in the look-ups below; try the next suite.
+        let updated = apt.update();
+        let found = apt
+            .resolve_kernel(&t.vm.kernel_package)
+            .and_then(|packages| {
+                let version = apt
+                    .show(&packages[0])?
+                    .into_iter()
+                    .find(|(k, _)| k == "Version")
+                    .map(|(_, v)| v)
+                    .unwrap_or_default();
+                apt.show("busybox-static")?;
+                Ok((packages, version))
+            });
+        match found {
+            Ok((mut packages, version)) => {
+                let debs = dir.join("debs");
+                let source = format!("{} {version} ({suite})", packages[0]);
+                packages.push("busybox-static".into());
+                apt.download(&packages, &debs)?;
+                let guest = unpack(dir, &debs)?;
+                let _ = fs::remove_dir_all(&debs);
+                return Ok(Guest { source, ..guest });
+            }
+            Err(e) => {
+                // apt's last line says what went wrong.
+                let why = updated.err().unwrap_or(e);
+                let why = why
+                    .lines()
+                    .find(|l| l.starts_with("E: "))
+                    .unwrap_or(why.lines().last().unwrap_or(""))
+                    .to_owned();
+                eprintln!(
+                    "xtask: no {} for {arch} in {suite}: {why}",
+                    t.vm.kernel_package
+                );
+                errors.push(format!("{suite}: {why}"));
+            }
+        }
+    }
+    Err(format!(
+        "no {} for {arch}: {}",
+        t.vm.kernel_package,
+        errors.join("; ")
+    ))
+}
+
+/// Unpacks the kernel image, the networking modules and busybox from the packages in `debs`.
+fn unpack(dir: &Path, debs: &Path) -> Result<Guest, String> {
+    let root = dir.join("root");
+    fs::create_dir_all(&root).map_err(|e| e.to_string())?;
+    let entries = fs::read_dir(debs).map_err(|e| format!("{}: {e}", debs.display()))?;
+    for deb in entries.flatten().map(|e| e.path()) {
+        let name = deb
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        if name.starts_with("busybox") {
+            let mut cmd = Command::new("dpkg-deb");
+            cmd.arg("-x").arg(&deb).arg(&root);
+            super::proc::run_stdout(&mut cmd)?;
+        } else {
+            // The kernel: its image (in /boot, or since Debian 14 beside its modules), and the
+            // modules under kernel/net and kernel/drivers/net (CAN, veth and what they depend
+            // on), not the other ~100 MB.
+            let mut deb_tar = Command::new("dpkg-deb")
+                .arg("--fsys-tarfile")
+                .arg(&deb)
+                .stdout(Stdio::piped())
+                .spawn()
+                .map_err(|e| format!("dpkg-deb: {e}"))?;
+            // tar exits 2 when a pattern matched nothing (a split kernel package has its image
+            // and its modules in two packages): what counts is what we find afterwards.
+            let _ = Command::new("tar")
+                .args(["-x", "--wildcards", "-C"])
+                .arg(&root)
+                .args([
+                    "./boot/vmlinu*",
+                    "*/modules/*/vmlinu*",
+                    "*/kernel/net/*",
+                    "*/kernel/drivers/net/*",
+                ])
+                .arg("*/modules.builtin")
+                .stdin(deb_tar.stdout.take().ok_or("dpkg-deb: no stdout")?)
+                .stderr(Stdio::null())
+                .status()
+                .map_err(|e| format!("tar: {e}"))?;
+            let status = deb_tar.wait().map_err(|e| format!("dpkg-deb: {e}"))?;
+            if !status.success() {
+                return Err(format!("dpkg-deb --fsys-tarfile {name} failed ({status})"));
+            }
+        }
+    }
+    // Compressed modules (trixie and later): decompress once, here.
+    let mut compressed: Vec<PathBuf> = Vec::new();
+    walk(&root, &mut |p| {
+        let n = p.to_string_lossy();
+        if n.ends_with(".ko.xz") || n.ends_with(".ko.zst") {
+            compressed.push(p.to_path_buf());
+        }
+    });
+    for (ext, tool) in [("xz", "xz"), ("zst", "zstd")] {
+        let files: Vec<&PathBuf> = compressed
+            .iter()
+            .filter(|p| p.extension().is_some_and(|e| e == ext))
+            .collect();
+        if !files.is_empty() {
+            let mut cmd = Command::new(tool);
+            cmd.args(["-d", "-q", "-f"]).args(files);
+            if tool == "zstd" {
+                cmd.arg("--rm");
+            }
+            super::proc::run_stdout(&mut cmd)?;
+        }
+    }
+
+    let mut kernel = None;
+    let mut busybox = None;
+    let mut modules = None;
+    walk(&root, &mut |p| {
+        let name = p.file_name().unwrap_or_default().to_string_lossy();
+        let dir_name = |d: Option<&Path>| {
+            d.and_then(Path::file_name)
+                .map(|n| n.to_string_lossy().into_owned())
+        };
+        let parent = dir_name(p.parent());
+        let grandparent = dir_name(p.parent().and_then(Path::parent));
+        // /boot/vmlinuz-<release>, or /usr/lib/modules/<release>/vmlinuz.
+        let image_dir =
+            parent.as_deref() == Some("boot") || grandparent.as_deref() == Some("modules");
+        if image_dir
+            && name.starts_with("vmlinu")
+            && (name.starts_with("vmlinuz") || kernel.is_none())
+        {
+            kernel = Some(p.to_path_buf());
+        }
+        if name == "busybox" && parent.as_deref() == Some("bin") {
+            busybox = Some(p.to_path_buf());
+        }
+        // <...>/modules/<release>/kernel/...: the modules directory is <release>.
+        if modules.is_none() && name.contains(".ko") {
+            modules = p
+                .ancestors()
+                .find(|a| {
+                    dir_name(Some(a)).as_deref() == Some("kernel")
+                        && dir_name(a.parent().and_then(Path::parent)).as_deref() == Some("modules")
+                })
+                .and_then(Path::parent)
+                .map(Path::to_path_buf);
+        }
+    });
+    let kernel = kernel.ok_or("no kernel image in the package")?;
+    let busybox = busybox.ok_or("no busybox in busybox-static")?;
+    let modules = modules.ok_or("no modules directory in the kernel package")?;
+    let release = modules
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned();
+    Ok(Guest {
+        kernel,
+        busybox,
+        modules,
+        release,
+        source: String::new(),
+    })
+}
+
+/// Writes the ELF kernel inside an x86 bzImage to `out`, checking that it has a PVH entry
+/// point (the `Xen` ELF note XEN_ELFNOTE_PHYS32_ENTRY, which qemu boots directly).
+fn extract_pvh_elf(bzimage: &Path, out: &Path) -> Result<(), String> {
+    let data = read(bzimage)?;
+    let find = |magic: &[u8]| data.windows(magic.len()).position(|w| w == magic);
+    for (magic, tool) in [
+        (&b"\xfd7zXZ\x00"[..], "xz"),
+        (b"\x28\xb5\x2f\xfd", "zstd"),
+        (b"\x1f\x8b\x08", "gzip"),
+    ] {
+        let Some(at) = find(magic) else { continue };
+        let file = fs::File::create(out).map_err(|e| format!("{}: {e}", out.display()))?;
+        let mut child = Command::new(tool)
+            .args(["-d", "-c", "-q"])
+            .stdin(Stdio::piped())
+            .stdout(file)
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("{tool}: {e}"))?;
+        if let Some(mut stdin) = child.stdin.take() {
+            use std::io::Write as _;
+            // The payload is followed by the rest of the bzImage: the decompressor complains
+            // about that trailing data, but has written the whole kernel by then.
+            let _ = stdin.write_all(&data[at..]);
+        }
+        let _ = child.wait();
+        let elf = read(out)?;
+        // A note header: namesz 4, descsz, type 18 (XEN_ELFNOTE_PHYS32_ENTRY), name "Xen".
+        let pvh = elf
+            .windows(16)
+            .any(|w| w[..4] == [4, 0, 0, 0] && w[8..] == *b"\x12\0\0\0Xen\0");
+        if elf.starts_with(b"\x7fELF") && pvh {
+            return Ok(());
+        }
+    }
+    let _ = fs::remove_file(out);
+    Err(format!(
+        "{}: no ELF kernel with a PVH entry inside",
+        bzimage.display()
+    ))
+}
+
+/// Calls `f` on every file under `dir`, recursively (symlinks not followed).
+fn walk(dir: &Path, f: &mut dyn FnMut(&Path)) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        match e.file_type() {
+            Ok(ft) if ft.is_dir() => walk(&p, f),
+            Ok(ft) if ft.is_file() => f(&p),
+            _ => {}
+        }
+    }
+}
+
+/// A module's name as the kernel compares them: `-` and `_` are the same.
+fn module_key(name: &str) -> String {
+    name.replace('_', "-")
+}
+
+/// The `depends=` field of a module's `.modinfo` section.
+fn module_depends(ko: &[u8]) -> Vec<String> {
+    let needle = b"depends=";
+    let Some(at) = ko.windows(needle.len()).position(|w| w == needle) else {
+        return Vec::new();
+    };
+    let rest = &ko[at + needle.len()..];
+    let end = rest.iter().position(|&b| b == 0).unwrap_or(rest.len());
+    String::from_utf8_lossy(&rest[..end])
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(module_key)
+        .collect()
+}
+
+/// The modules to load, in order: `qemu/modules.txt`, each preceded by the dependencies
+/// its `.modinfo` names. Returns (name, file) pairs and warnings for modules that are missing.
+fn module_order(wanted: &[String], modules_dir: &Path) -> (Vec<(String, PathBuf)>, Vec<String>) {
+    let mut files: BTreeMap<String, PathBuf> = BTreeMap::new();
+    walk(modules_dir, &mut |p| {
+        let name = p.file_name().unwrap_or_default().to_string_lossy();
+        if let Some(stem) = name.strip_suffix(".ko") {
+            files.insert(module_key(stem), p.to_path_buf());
+        }
+    });
+    let builtin: BTreeSet<String> = fs::read_to_string(modules_dir.join("modules.builtin"))
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| l.rsplit('/').next())
+        .map(|n| module_key(n.trim_end_matches(".ko")))
+        .collect();
+    let mut order = Vec::new();
+    let mut warnings = Vec::new();
+    let mut seen = BTreeSet::new();
+    fn visit(
+        name: &str,
+        files: &BTreeMap<String, PathBuf>,
+        builtin: &BTreeSet<String>,
+        seen: &mut BTreeSet<String>,
+        order: &mut Vec<(String, PathBuf)>,
+        warnings: &mut Vec<String>,
+    ) {
+        if !seen.insert(name.to_owned()) || builtin.contains(name) {
+            return;
+        }
+        let Some(path) = files.get(name) else {
+            warnings.push(format!("module {name} is not in this kernel"));
+            return;
+        };
+        for dep in module_depends(&fs::read(path).unwrap_or_default()) {
+            visit(&dep, files, builtin, seen, order, warnings);
+        }
+        order.push((name.to_owned(), path.clone()));
+    }
+    for w in wanted {
+        visit(
+            &module_key(w),
+            &files,
+            &builtin,
+            &mut seen,
+            &mut order,
+            &mut warnings,
+        );
+    }
+    (order, warnings)
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, String> {
+    fs::read(path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Writes `target/xtask-cache/vm/<arch>/initrd.cpio` for this run; returns its path and
+/// warnings (missing modules).
+fn initramfs(
+    ws: &Ws,
+    t: &Target,
+    guest: &Guest,
+    built: &Built,
+) -> Result<(PathBuf, Vec<String>), String> {
+    let qemu_dir = ws.root.join("qemu");
+    let mut c = Cpio::new();
+    for d in [
+        "bin",
+        "proc",
+        "sys",
+        "tmp",
+        "run",
+        "root",
+        "etc/xtask",
+        "lib/modules",
+        "tests",
+    ] {
+        c.dir(d);
+    }
+    // The kernel opens /dev/console for init before anything mounts devtmpfs.
+    c.char_dev("dev/console", 0o600, 5, 1);
+    c.char_dev("dev/null", 0o666, 1, 3);
+    c.file("init", 0o755, &read(&qemu_dir.join("init"))?);
+    c.file("bin/busybox", 0o755, &read(&guest.busybox)?);
+
+    let wanted: Vec<String> = fs::read_to_string(qemu_dir.join("modules.txt"))
+        .map_err(|e| format!("qemu/modules.txt: {e}"))?
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(String::from)
+        .collect();
+    let (order, warnings) = module_order(&wanted, &guest.modules);
+    let mut list = String::new();
+    for (name, path) in &order {
+        c.file(&format!("lib/modules/{name}.ko"), 0o644, &read(path)?);
+        list.push_str(name);
+        list.push('\n');
+    }
+    c.file("etc/xtask/modules", 0o644, list.as_bytes());
+
+    // A plausible minimal /etc for the tests.
+    c.file(
+        "etc/hosts",
+        0o644,
+        b"127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n",
+    );
+    c.file("etc/passwd", 0o644, b"root:x:0:0:root:/root:/bin/sh\n");
+    c.file("etc/group", 0o644, b"root:x:0:\n");
+    c.file(
+        "etc/nsswitch.conf",
+        0o644,
+        b"hosts: files dns\nservices: files\nprotocols: files\n",
+    );
+    for f in ["etc/services", "etc/protocols"] {
+        if let Ok(data) = fs::read(Path::new("/").join(f)) {
+            c.file(f, 0o644, &data);
+        }
+    }
+
+    // gnu targets: the loader and libraries from the cross sysroot, where the loader looks.
+    if t.libc == "gnu" {
+        let lib = Path::new(&t.sysroot).join("lib");
+        let entries = fs::read_dir(&lib).map_err(|e| format!("{}: {e}", lib.display()))?;
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if (name.starts_with("ld") && name.contains(".so")) || GNU_LIBS.contains(&name.as_str())
+            {
+                c.file(&format!("lib/{name}"), 0o755, &read(&e.path())?);
+            }
+        }
+        c.symlink("lib64", "lib");
+        c.dir("usr");
+        c.symlink("usr/lib", "../lib");
+    }
+    let mut bytes = c.finish();
+
+    // This run's tests, as a second archive appended to the first.
+    let mut c = Cpio::new();
+    for bin in &built.bins {
+        c.file(&format!("tests/{}", bin.name), 0o755, &read(&bin.path)?);
+    }
+    let config = format!(
+        "TEST_TIMEOUT={}\nTEST_ARGS=\"--show-output --test-threads=1\"\n",
+        TEST_LIMIT.as_secs()
+    );
+    c.file("etc/xtask/config", 0o644, config.as_bytes());
+    bytes.extend(c.finish());
+
+    let dir = ws.cache.join("vm").join(&t.name);
+    let path = dir.join("initrd.cpio");
+    fs::write(&path, bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok((path, warnings))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn modinfo_depends() {
+        let ko = b"\x7fELF....\0license=GPL\0depends=can-dev,can_raw\0intree=Y\0";
+        assert_eq!(
+            module_depends(ko),
+            vec!["can-dev".to_owned(), "can-raw".to_owned()]
+        );
+        assert!(module_depends(b"\0depends=\0").is_empty());
+    }
+
+    #[test]
+    fn watch_stops_hung_guests() {
+        let limit = Duration::from_secs(1000);
+        let mut w = Watch::default();
+        assert_eq!(w.check(b"", Duration::from_secs(1), limit), None);
+        assert!(w
+            .check(b"", BOOT_LIMIT + Duration::from_secs(1), limit)
+            .is_some());
+        let mut w = Watch::default();
+        assert_eq!(
+            w.check(b"@@xtask boot 6.1 s390x\n", Duration::from_secs(2), limit),
+            None
+        );
+        assert!(w
+            .check(
+                b"@@xtask boot 6.1 s390x\n",
+                Duration::from_secs(2) + SILENCE_LIMIT + Duration::from_secs(1),
+                limit
+            )
+            .is_some());
+        let mut w = Watch::default();
+        assert_eq!(
+            w.check(
+                b"@@xtask boot\n@@xtask done\n",
+                Duration::from_secs(3),
+                limit
+            ),
+            None
+        );
+        assert!(w
+            .check(
+                b"@@xtask boot\n@@xtask done\n",
+                Duration::from_secs(30),
+                limit
+            )
+            .is_some());
+    }
+}
