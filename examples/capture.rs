@@ -54,8 +54,9 @@ fn run() -> Result<(usize, u32), String> {
     let name = ShortName::new(iface.as_bytes()).map_err(|e| e.to_string())?;
     let ifindex = interface_index(&name).map_err(|e| format!("{iface}: {e}"))?;
 
-    let sock = PacketSocket::new(PacketKind::Raw, ether::ALL)
-        .map_err(|e| format!("packet socket: {e}"))?;
+    // A socket for no protocol queues nothing: the filter is in place before the bind that
+    // names the protocol lets frames in (as libpcap does it).
+    let sock = PacketSocket::new(PacketKind::Raw, 0).map_err(|e| format!("packet socket: {e}"))?;
     let mut insns = [Insn::default(); 512];
     if let Some(filter) = rest.first() {
         let text = std::fs::read_to_string(filter).map_err(|e| format!("{filter}: {e}"))?;

@@ -129,9 +129,7 @@ fn batch_control_messages() {
     let mut out = [SendEntry::new(b"t")
         .to(b.local_addr().unwrap())
         .with_control(control)];
-    a.as_socket()
-        .send_mmsg(&mut out, SendFlags::empty())
-        .unwrap();
+    qemu_gap!(a.as_socket().send_mmsg(&mut out, SendFlags::empty())).unwrap();
     let mut data = [0u8; 4];
     let mut ctl = [0u8; 64];
     let mut entries = [RecvEntry::new(&mut data).with_control(&mut ctl)];

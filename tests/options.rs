@@ -316,6 +316,9 @@ fn congestion() {
     let (_l, c, _s) = tcp_pair();
     let s = c.as_socket();
     let current = qemu_gap!(s.congestion()).unwrap();
+    if current.is_empty() && under_qemu_user() {
+        skip!("qemu-user answers TCP_CONGESTION with an empty name on this guest");
+    }
     assert!(!current.is_empty());
     // Setting the algorithm in use is always allowed.
     qemu_gap!(s.set_congestion(&current)).unwrap();

@@ -9,6 +9,11 @@ use common::*;
 
 const PROTO: u16 = ether::EXPERIMENTAL;
 
+/// The page size: ring blocks are multiples of it (64 KiB on powerpc64le, 4 KiB elsewhere).
+fn page() -> u32 {
+    rustix::param::page_size() as u32
+}
+
 fn idx(name: &[u8]) -> u32 {
     interface_index(&ShortName::new(name).unwrap()).unwrap()
 }
@@ -221,14 +226,16 @@ const ONLY_OURS: &str = "{ 0x28, 0, 0, 0x0000000c },
 netns_test!(a_bpf_filter_lets_only_matching_frames_through, || {
     let (i0, i1) = (idx(b"bs0"), idx(b"bs1"));
     let (m0, m1) = (mac(i0), mac(i1));
-    // Every protocol on bs1, filtered in the kernel to ours.
-    let r = PacketSocket::new(PacketKind::Raw, ether::ALL).unwrap();
-    r.bind(LinkAddr::new(i1, ether::ALL)).unwrap();
+    // Every protocol on bs1, filtered in the kernel to ours. As libpcap does it: a socket for
+    // no protocol (it queues nothing), the filter, then the bind that names the protocol, so
+    // no frame gets in before the filter does.
+    let r = PacketSocket::new(PacketKind::Raw, 0).unwrap();
     let mut insns = [bpf::Insn::default(); 8];
     let n = bpf::parse_tcpdump_dd(ONLY_OURS, &mut insns).unwrap();
     r.as_socket()
         .attach_filter(&bpf::Program::new(&insns[..n]).unwrap())
         .unwrap();
+    r.bind(LinkAddr::new(i1, ether::ALL)).unwrap();
     r.set_timeout(Some(Duration::from_millis(300))).unwrap();
     let s = PacketSocket::new(PacketKind::Raw, ether::ALL).unwrap();
     let mut other = frame(m1, m0, &[2; 60]);
@@ -299,7 +306,7 @@ netns_test!(frames_arrive_through_the_ring_byte_for_byte, || {
     s.bind(LinkAddr::new(i1, PROTO)).unwrap();
     s.set_timeout(Some(Duration::from_secs(5))).unwrap();
     let config = RingConfig {
-        block_size: 16 * 4096,
+        block_size: 16 * page(),
         block_count: 4,
         frame_size: 2048,
         retire_timeout: Duration::from_millis(10),
@@ -351,7 +358,7 @@ netns_test!(a_starved_ring_reports_drops, || {
     let s = PacketSocket::new(PacketKind::Raw, PROTO).unwrap();
     s.bind(LinkAddr::new(i1, PROTO)).unwrap();
     let config = RingConfig {
-        block_size: 4096,
+        block_size: page(),
         block_count: 2,
         frame_size: 2048,
         retire_timeout: Duration::from_millis(5),

@@ -122,7 +122,9 @@ const SOL_PACKET: u32 = k::SOL_PACKET;
 
 impl PacketSocket {
     /// A packet socket for EtherType `protocol` (host order; [`ether::ALL`](crate::ether::ALL)
-    /// for every frame).
+    /// for every frame). With protocol 0 it receives nothing until [`bind`](Self::bind)
+    /// names one: to filter from the first frame on, create it so, attach the filter, then
+    /// bind (as libpcap does); a socket made for a protocol queues frames at once.
     pub fn new(kind: PacketKind, protocol: u16) -> Result<PacketSocket> {
         let ty = match kind {
             PacketKind::Raw => Type::Raw,
