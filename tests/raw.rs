@@ -19,18 +19,6 @@ fn echo_request(id: u16, seq: u16, payload: &[u8]) -> Vec<u8> {
     p
 }
 
-/// The Internet checksum (RFC 1071).
-fn checksum(data: &[u8]) -> u16 {
-    let mut sum: u32 = data
-        .chunks(2)
-        .map(|c| u32::from(u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)])))
-        .sum();
-    while sum > 0xffff {
-        sum = (sum & 0xffff) + (sum >> 16);
-    }
-    !(sum as u16)
-}
-
 /// Sends an echo request on a raw ICMP socket and returns the reply's ICMP bytes.
 fn raw_ping(to: Ipv4Addr, seq: u16) -> Vec<u8> {
     let s = RawSocket::new(Family::Inet, Protocol::ICMP).unwrap();

@@ -131,54 +131,6 @@ impl<I: Into<IpAddr>> From<(I, u16)> for SocketAddr {
     }
 }
 
-impl From<LinkAddr> for SocketAddr {
-    fn from(a: LinkAddr) -> Self {
-        SocketAddr::Packet(a)
-    }
-}
-
-impl TryFrom<SocketAddr> for LinkAddr {
-    type Error = Error;
-
-    /// Fails with [`Error::FamilyMismatch`] for addresses that are not link-layer ones.
-    fn try_from(a: SocketAddr) -> Result<Self> {
-        match a {
-            SocketAddr::Packet(l) => Ok(l),
-            other => Err(Error::FamilyMismatch {
-                socket: Family::Packet,
-                addr: other.family(),
-            }),
-        }
-    }
-}
-
-impl From<CanAddr> for SocketAddr {
-    fn from(a: CanAddr) -> Self {
-        SocketAddr::Can(a)
-    }
-}
-
-impl TryFrom<SocketAddr> for CanAddr {
-    type Error = Error;
-
-    /// Fails with [`Error::FamilyMismatch`] for addresses that are not CAN ones.
-    fn try_from(a: SocketAddr) -> Result<Self> {
-        match a {
-            SocketAddr::Can(c) => Ok(c),
-            other => Err(Error::FamilyMismatch {
-                socket: Family::Can,
-                addr: other.family(),
-            }),
-        }
-    }
-}
-
-impl From<UnixAddr> for SocketAddr {
-    fn from(a: UnixAddr) -> Self {
-        SocketAddr::Unix(a)
-    }
-}
-
 impl TryFrom<SocketAddr> for core::net::SocketAddr {
     type Error = Error;
 
@@ -191,17 +143,35 @@ impl TryFrom<SocketAddr> for core::net::SocketAddr {
     }
 }
 
-impl TryFrom<SocketAddr> for UnixAddr {
-    type Error = Error;
+/// `From<T> for SocketAddr` and `TryFrom<SocketAddr> for T` for each family's address type:
+/// the conversion back fails with [`Error::FamilyMismatch`] for an address of another family.
+macro_rules! variant_conversions {
+    ($($t:ty => $variant:ident, $family:ident);* $(;)?) => {$(
+        impl From<$t> for SocketAddr {
+            fn from(a: $t) -> Self {
+                SocketAddr::$variant(a)
+            }
+        }
 
-    /// Fails with [`Error::FamilyMismatch`] for addresses that are not Unix.
-    fn try_from(a: SocketAddr) -> Result<Self> {
-        a.as_unix().copied().ok_or(Error::FamilyMismatch {
-            socket: Family::Unix,
-            addr: a.family(),
-        })
-    }
+        impl TryFrom<SocketAddr> for $t {
+            type Error = Error;
+
+            /// Fails with [`Error::FamilyMismatch`] for an address of another family.
+            fn try_from(a: SocketAddr) -> Result<Self> {
+                match a {
+                    SocketAddr::$variant(v) => Ok(v),
+                    other => Err(Error::FamilyMismatch { socket: Family::$family, addr: other.family() }),
+                }
+            }
+        }
+    )*};
 }
+
+variant_conversions!(
+    UnixAddr => Unix, Unix;
+    LinkAddr => Packet, Packet;
+    CanAddr => Can, Can;
+);
 
 impl core::str::FromStr for SocketAddr {
     type Err = core::net::AddrParseError;

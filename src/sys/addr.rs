@@ -40,29 +40,21 @@ unsafe impl SocketAddrArg for UnixAddr {
     }
 }
 
-// SAFETY: `with_sockaddr` calls `f` with a pointer to 20 bytes of `sockaddr_ll` on its stack,
-// alive for the whole call, and their length.
-unsafe impl SocketAddrArg for LinkAddr {
-    unsafe fn with_sockaddr<R>(
-        &self,
-        f: impl FnOnce(*const SocketAddrOpaque, SocketAddrLen) -> R,
-    ) -> R {
-        let sa = self.to_bytes();
-        f(sa.as_ptr().cast(), sa.len() as SocketAddrLen)
-    }
+/// `SocketAddrArg` for an address type that encodes itself as a byte array (`to_bytes`).
+macro_rules! sockaddr_from_bytes {
+    ($($t:ty),*) => {$(
+        // SAFETY: `with_sockaddr` calls `f` with a pointer to the bytes of the kernel struct
+        // (`to_bytes`) on its stack, alive for the whole call, and their length.
+        unsafe impl SocketAddrArg for $t {
+            unsafe fn with_sockaddr<R>(&self, f: impl FnOnce(*const SocketAddrOpaque, SocketAddrLen) -> R) -> R {
+                let sa = self.to_bytes();
+                f(sa.as_ptr().cast(), sa.len() as SocketAddrLen)
+            }
+        }
+    )*};
 }
 
-// SAFETY: `with_sockaddr` calls `f` with a pointer to the 24 bytes of a `sockaddr_can` on its
-// stack, alive for the whole call, and their length.
-unsafe impl SocketAddrArg for CanAddr {
-    unsafe fn with_sockaddr<R>(
-        &self,
-        f: impl FnOnce(*const SocketAddrOpaque, SocketAddrLen) -> R,
-    ) -> R {
-        let sa = self.to_bytes();
-        f(sa.as_ptr().cast(), sa.len() as SocketAddrLen)
-    }
-}
+sockaddr_from_bytes!(LinkAddr, CanAddr);
 
 // SAFETY: forwards to the `SocketAddrArg` impls of the variants, which uphold the contract.
 unsafe impl SocketAddrArg for SocketAddr {
