@@ -302,7 +302,7 @@ impl From<Errno> for Error {
     }
 }
 
-/// Writes `EXXX: description (os error N)`, from the kernel's errno table, without libc.
+/// Writes `ENAME: description (os error N)`, from the kernel's errno table, without libc.
 pub(crate) fn fmt_errno(e: Errno, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     let raw = e.raw_os_error();
     let sys = syscalls::Errno::new(raw);
