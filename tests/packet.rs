@@ -374,3 +374,118 @@ netns_test!(a_starved_ring_reports_drops, || {
     assert!(stats.drops > 0, "{stats:?}");
     assert_eq!(stats.packets, 300, "{stats:?}");
 });
+
+/// A frame with an 802.1Q tag (TPID 0x8100, TCI `tci`) before our EtherType.
+fn tagged_frame(dst: [u8; 6], src: [u8; 6], tci: u16, payload: &[u8]) -> Vec<u8> {
+    let mut f = Vec::new();
+    f.extend_from_slice(&dst);
+    f.extend_from_slice(&src);
+    f.extend_from_slice(&ether::VLAN.to_be_bytes());
+    f.extend_from_slice(&tci.to_be_bytes());
+    f.extend_from_slice(&PROTO.to_be_bytes());
+    f.extend_from_slice(payload);
+    f
+}
+
+netns_test!(vlan_tags_come_back_as_auxdata_and_in_the_ring, || {
+    let (i0, i1) = (idx(b"bs0"), idx(b"bs1"));
+    let (m0, m1) = (mac(i0), mac(i1));
+    // The receive path takes the tag off (no VLAN device needed) and hands it to the taps, the
+    // ETH_P_ALL sockets, beside the data; with no VLAN device it then drops the tag, so sockets
+    // bound to one EtherType never see it. So: a tap, filtered to our EtherType.
+    let tap = |bind: bool| {
+        let t = PacketSocket::new(PacketKind::Raw, 0).unwrap();
+        let mut insns = [bpf::Insn::default(); 8];
+        let n = bpf::parse_tcpdump_dd(ONLY_OURS, &mut insns).unwrap();
+        t.as_socket()
+            .attach_filter(&bpf::Program::new(&insns[..n]).unwrap())
+            .unwrap();
+        if bind {
+            t.bind(LinkAddr::new(i1, ether::ALL)).unwrap();
+        }
+        t.set_timeout(Some(Duration::from_secs(5))).unwrap();
+        t
+    };
+    let r = tap(true);
+    r.set_auxdata(true).unwrap();
+    let s = PacketSocket::new(PacketKind::Raw, PROTO).unwrap();
+    let tci = (3 << 13) | 42; // priority 3, VLAN 42
+    let f = tagged_frame(m1, m0, tci, &[0x77; 60]);
+    s.send_to(&f, LinkAddr::new(i0, PROTO)).unwrap();
+    let mut data = [0u8; 1514];
+    let mut control = [0u8; 64];
+    let mut bufs = [IoSliceMut::new(&mut data)];
+    let msg = r
+        .as_socket()
+        .recv_msg(&mut bufs, &mut control, RecvFlags::empty())
+        .unwrap();
+    let n = msg.bytes();
+    let aux: Vec<_> = msg
+        .control()
+        .filter_map(|c| match c {
+            ControlMessage::PacketAux {
+                vlan, original_len, ..
+            } => Some((vlan, original_len)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(aux, vec![(Some((tci, ether::VLAN)), (f.len() - 4) as u32)]);
+    drop(msg);
+    assert_eq!(
+        &data[12..14],
+        &PROTO.to_be_bytes(),
+        "the tag is out of the data"
+    );
+    assert_eq!(n, f.len() - 4);
+
+    // The same through the ring.
+    let rs = tap(false);
+    let config = RingConfig {
+        block_size: page(),
+        block_count: 2,
+        frame_size: 2048,
+        retire_timeout: Duration::from_millis(10),
+    };
+    let mut ring = RxRing::new(rs, config).unwrap();
+    ring.socket().bind(LinkAddr::new(i1, ether::ALL)).unwrap();
+    s.send_to(&f, LinkAddr::new(i0, PROTO)).unwrap();
+    let block = ring.next_block().unwrap();
+    let frame = block.frames().next().unwrap().unwrap();
+    assert_eq!(frame.vlan(), Some((tci, ether::VLAN)));
+    assert_eq!(&frame.data()[12..14], &PROTO.to_be_bytes());
+});
+
+netns_test!(every_fanout_mode_forms_a_group, || {
+    let i1 = idx(b"bs1");
+    let modes = [
+        FanoutMode::Hash,
+        FanoutMode::LoadBalance,
+        FanoutMode::Cpu,
+        FanoutMode::Rollover,
+        FanoutMode::Random,
+        FanoutMode::QueueMapping,
+    ];
+    for (group, mode) in (100u16..).zip(modes) {
+        let (a, b) = (receiver(i1), receiver(i1));
+        a.set_fanout(group, mode, FanoutFlags::empty()).unwrap();
+        b.set_fanout(group, mode, FanoutFlags::empty()).unwrap();
+        assert_eq!(
+            (a.fanout_group().unwrap(), b.fanout_group().unwrap()),
+            (Some(group), Some(group)),
+            "{mode:?}"
+        );
+        // A member with another mode is refused.
+        let c = receiver(i1);
+        let other = if mode == FanoutMode::Hash {
+            FanoutMode::Cpu
+        } else {
+            FanoutMode::Hash
+        };
+        assert_eq!(
+            c.set_fanout(group, other, FanoutFlags::ROLLOVER)
+                .unwrap_err(),
+            Error::Os(Errno::INVAL),
+            "{mode:?}"
+        );
+    }
+});

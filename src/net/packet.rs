@@ -208,6 +208,10 @@ impl PacketSocket {
 
     /// Hands back each packet's original length and VLAN tag as a control message
     /// ([`ControlMessage::PacketAux`](crate::ControlMessage::PacketAux), `PACKET_AUXDATA`).
+    ///
+    /// The tag reaches sockets for [`ether::ALL`](crate::ether::ALL) (taps): when no VLAN
+    /// device takes a tagged frame, the kernel drops the tag before it delivers the frame to
+    /// sockets bound to one EtherType. Filter a tap with BPF to see one protocol's tags.
     #[doc(alias = "PACKET_AUXDATA")]
     pub fn set_auxdata(&self, on: bool) -> Result<()> {
         sockopt::set(self.as_fd(), SOL_PACKET, kp::PACKET_AUXDATA, &i32::from(on))
