@@ -125,25 +125,42 @@ fn run_one(ws: &Ws, t: &Target, report: &mut Report) -> Row {
         "xtask: booting {} (kernel {}) under TCG",
         t.name, guest.release
     );
-    let mut cmd = qemu_command(t, &guest, &initrd);
     let limit =
         Duration::from_secs(60) + (TEST_LIMIT + Duration::from_secs(10)) * built.bins.len() as u32;
-    let mut watch = Watch::default();
-    let done = match run_watched(&mut cmd, &mut |out, elapsed| {
-        watch.check(out, elapsed, limit)
-    }) {
-        Ok(done) => done,
-        Err(e) => {
-            return row(
-                &t.name,
-                "test",
-                false,
-                start.elapsed(),
-                format!("{}: {e}", t.vm.qemu),
-            )
+    // A guest that hangs before /init (seen now and then under TCG, before any test ran) is
+    // booted once more; a run that reached /init is never repeated, whatever its result.
+    let mut attempt = 0;
+    let (done, console) = loop {
+        attempt += 1;
+        let mut cmd = qemu_command(t, &guest, &initrd);
+        let mut watch = Watch::default();
+        let done = match run_watched(&mut cmd, &mut |out, elapsed| {
+            watch.check(out, elapsed, limit)
+        }) {
+            Ok(done) => done,
+            Err(e) => {
+                return row(
+                    &t.name,
+                    "test",
+                    false,
+                    start.elapsed(),
+                    format!("{}: {e}", t.vm.qemu),
+                )
+            }
+        };
+        let console = done.output.replace('\r', "");
+        let reached_init = console
+            .lines()
+            .any(|l| l.trim().starts_with("@@xtask boot"));
+        if reached_init || attempt == 2 {
+            break (done, console);
         }
+        eprintln!(
+            "xtask: {}: the guest hung before /init; booting it once more",
+            t.name
+        );
+        warnings.push("the first boot hung before /init and was retried".to_owned());
     };
-    let console = done.output.replace('\r', "");
     let log = ws.log(&format!("{TIER}-{}.log", t.name), &console);
 
     // The console, read.
