@@ -72,6 +72,18 @@ impl CanFilter {
     }
 }
 
+/// The kernel takes a CAN frame whole or not at all: anything else is reported, not ignored.
+fn whole(sent: usize, len: usize) -> Result<()> {
+    if sent == len {
+        Ok(())
+    } else {
+        Err(Error::Partial {
+            sent,
+            cause: crate::PartialCause::Os(crate::Errno::MSGSIZE),
+        })
+    }
+}
+
 typed_socket!(
     /// A raw CAN socket (`CAN_RAW`, the kernel's can.rst): every frame of one interface or all.
     ///
@@ -113,30 +125,13 @@ impl CanSocket {
     }
 
     fn send_bytes(&self, b: &[u8]) -> Result<()> {
-        let n = self.inner.send(b)?;
-        // The kernel takes a CAN frame whole or not at all.
-        if n == b.len() {
-            Ok(())
-        } else {
-            Err(Error::Partial {
-                sent: n,
-                cause: crate::PartialCause::Os(crate::Errno::MSGSIZE),
-            })
-        }
+        whole(self.inner.send(b)?, b.len())
     }
 
     /// Sends a classic frame by interface `ifindex` (for a socket bound to all).
     pub fn send_to(&self, frame: &CanFrame, ifindex: u32) -> Result<()> {
         let b = frame.to_bytes();
-        let n = self.inner.send_to(&b, CanAddr::new(ifindex))?;
-        if n == b.len() {
-            Ok(())
-        } else {
-            Err(Error::Partial {
-                sent: n,
-                cause: crate::PartialCause::Os(crate::Errno::MSGSIZE),
-            })
-        }
+        whole(self.inner.send_to(&b, CanAddr::new(ifindex))?, b.len())
     }
 
     /// Receives one frame: classic, FD (with FD mode on) or error (with an error mask).

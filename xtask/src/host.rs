@@ -174,49 +174,24 @@ pub fn run_host(root: &Path, quick: bool, report: &mut Report) {
         );
     }
     if ensure_component(report, "stable", "clippy") {
-        step(
-            report,
-            "clippy",
-            cargo(root, None).args([
-                "clippy",
-                "--workspace",
-                "--all-targets",
-                "--",
-                "-D",
-                "warnings",
-            ]),
-            |_| Ok(()),
-        );
-        step(
-            report,
-            "clippy (no default features)",
-            cargo(root, None).args([
-                "clippy",
-                "-p",
-                "baresock",
-                "--all-targets",
-                "--no-default-features",
-                "--",
-                "-D",
-                "warnings",
-            ]),
-            |_| Ok(()),
-        );
-        step(
-            report,
-            "clippy (defmt)",
-            cargo(root, None).args([
-                "clippy",
-                "-p",
-                "baresock",
-                "--features",
-                "defmt",
-                "--",
-                "-D",
-                "warnings",
-            ]),
-            |_| Ok(()),
-        );
+        for (name, args) in [
+            ("clippy", &["--workspace", "--all-targets"][..]),
+            (
+                "clippy (no default features)",
+                &["-p", "baresock", "--all-targets", "--no-default-features"],
+            ),
+            ("clippy (defmt)", &["-p", "baresock", "--features", "defmt"]),
+        ] {
+            step(
+                report,
+                name,
+                cargo(root, None)
+                    .arg("clippy")
+                    .args(args)
+                    .args(["--", "-D", "warnings"]),
+                |_| Ok(()),
+            );
+        }
     }
     tests(
         report,
