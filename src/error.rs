@@ -155,6 +155,16 @@ pub enum Error {
     Ring(crate::RingError),
     /// A ring block holds an offset outside itself (the kernel never writes one).
     MalformedRing,
+    /// A frame longer than a transmit ring's slot holds.
+    FrameTooLong {
+        /// The frame's length.
+        len: u32,
+        /// The most a slot holds.
+        max: u32,
+    },
+    /// A fanout request the kernel refuses: [`FanoutMode::Rollover`](crate::FanoutMode) with
+    /// the `ROLLOVER` flag, or `UNIQUE_ID` with a group other than 0.
+    InvalidFanout,
     /// A BPF program was refused (see [`bpf`](crate::bpf)).
     Bpf(crate::bpf::BpfError),
     /// A caller's buffer is too small for what was asked (e.g. a control message that does
@@ -425,6 +435,15 @@ impl fmt::Display for Error {
             }
             Error::InvalidCanLength { len } => write!(f, "{len} is not a CAN frame length"),
             Error::MalformedRing => f.write_str("a ring block points outside itself"),
+            Error::FrameTooLong { len, max } => {
+                write!(
+                    f,
+                    "a {len}-byte frame does not fit a ring slot of {max} bytes"
+                )
+            }
+            Error::InvalidFanout => f.write_str(
+                "fanout: rollover mode with the rollover flag, or a unique id with a group",
+            ),
             Error::BufferTooSmall { needed } => {
                 write!(f, "buffer too small: {needed} bytes needed")
             }

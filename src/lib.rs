@@ -29,7 +29,7 @@
 //! | a connected pair in one process | [`UnixStream::pair`] or [`Socket::pair`] |
 //! | pass fds, read timestamps, packet info, or other control messages | [`Socket::send_msg`] / [`Socket::recv_msg`], [`Socket::send_fds`] / [`Socket::recv_fds`] |
 //! | many datagrams per system call | [`Socket::send_mmsg`] / [`Socket::recv_mmsg`] |
-//! | capture or inject link-layer frames | [`PacketSocket`]; at rate, its [`RxRing`]; filters in [`bpf`] |
+//! | capture or inject link-layer frames | [`PacketSocket`]; at rate, its [`RxRing`] and [`TxRing`]; filters in [`bpf`] |
 //! | raw IP, ICMP, ping | [`RawSocket`] |
 //! | any family, type and protocol, or an fd you were given | [`Socket`] ([`Socket::from_fd`], [`Socket::duplicate`]) |
 //!
@@ -108,10 +108,11 @@ pub use msg::{
 };
 pub use name::{ShortName, SHORT_NAME_MAX};
 pub use net::{
-    create_connection, create_server, interface_index, interface_name, Block, FanoutFlags,
+    create_connection, create_server, interface_index, interface_name, Block, Fanout, FanoutFlags,
     FanoutMode, Frame, Frames, Membership, PacketKind, PacketSocket, PacketStats, RawSocket,
-    RingConfig, RingError, RxRing, ServerOptions, TcpListener, TcpStream, UdpSocket, UnixDatagram,
-    UnixListener, UnixSeqpacket, UnixSeqpacketListener, UnixStream,
+    RingConfig, RingError, RxRing, ServerOptions, TcpListener, TcpStream, TxRing, TxRingConfig,
+    TxSlot, UdpSocket, UnixDatagram, UnixListener, UnixSeqpacket, UnixSeqpacketListener,
+    UnixStream,
 };
 pub use options::{MulticastInterface, Timestamping};
 pub use socket::{FromFdError, RecvFlags, SendFlags, Shutdown, Socket};

@@ -371,7 +371,7 @@ impl Socket {
     /// ```
     #[doc(alias = "SO_ATTACH_FILTER")]
     pub fn attach_filter(&self, program: &Program<'_>) -> Result<()> {
-        sockopt::attach_filter(self.as_fd(), program)
+        sockopt::set_program(self.as_fd(), k::SOL_SOCKET, k::SO_ATTACH_FILTER, program)
     }
 
     /// Removes the filter (`SO_DETACH_FILTER`); `ENOENT` if there is none.

@@ -438,13 +438,13 @@ impl Socket {
         self.poll_until(deadline, timeout, wait)
     }
 
-    /// Waits until the socket is readable, as its mode says: forever, until the deadline
+    /// Waits until the socket is ready, as its mode says: forever, until the deadline
     /// ([`Error::Timeout`]), or not at all ([`Error::WouldBlock`]). For callers that do not
-    /// make a system call first (the receive ring).
-    pub(crate) fn wait_readable(&self, deadline: &mut Deadline) -> Result<()> {
+    /// make a system call first (the rings).
+    pub(crate) fn wait_ready(&self, deadline: &mut Deadline, wait: Wait) -> Result<()> {
         match self.timeout() {
             Some(t) if t.is_zero() => Err(Error::WouldBlock),
-            t => self.poll_until(deadline, t, Wait::Read),
+            t => self.poll_until(deadline, t, wait),
         }
     }
 

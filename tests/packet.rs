@@ -191,7 +191,14 @@ netns_test!(fanout_spreads_and_statistics_count, || {
         .unwrap();
     b.set_fanout(42, FanoutMode::LoadBalance, FanoutFlags::empty())
         .unwrap();
-    assert_eq!(a.fanout_group().unwrap(), Some(42));
+    assert_eq!(
+        a.fanout().unwrap(),
+        Some(Fanout {
+            group: 42,
+            mode: FanoutMode::LoadBalance,
+            flags: FanoutFlags::empty()
+        })
+    );
     assert_eq!(a.statistics().unwrap().packets, 0);
     let s = PacketSocket::new(PacketKind::Raw, PROTO).unwrap();
     let f = frame(m1, m0, &[1; 60]);
@@ -455,7 +462,7 @@ netns_test!(vlan_tags_come_back_as_auxdata_and_in_the_ring, || {
     assert_eq!(&frame.data()[12..14], &PROTO.to_be_bytes());
 });
 
-netns_test!(every_fanout_mode_forms_a_group, || {
+netns_test!(every_fanout_mode_and_flag_forms_a_group, || {
     let i1 = idx(b"bs1");
     let modes = [
         FanoutMode::Hash,
@@ -464,28 +471,228 @@ netns_test!(every_fanout_mode_forms_a_group, || {
         FanoutMode::Rollover,
         FanoutMode::Random,
         FanoutMode::QueueMapping,
+        FanoutMode::Bpf,
     ];
-    for (group, mode) in (100u16..).zip(modes) {
-        let (a, b) = (receiver(i1), receiver(i1));
-        a.set_fanout(group, mode, FanoutFlags::empty()).unwrap();
-        b.set_fanout(group, mode, FanoutFlags::empty()).unwrap();
-        assert_eq!(
-            (a.fanout_group().unwrap(), b.fanout_group().unwrap()),
-            (Some(group), Some(group)),
-            "{mode:?}"
-        );
-        // A member with another mode is refused.
-        let c = receiver(i1);
-        let other = if mode == FanoutMode::Hash {
-            FanoutMode::Cpu
-        } else {
-            FanoutMode::Hash
-        };
-        assert_eq!(
-            c.set_fanout(group, other, FanoutFlags::ROLLOVER)
-                .unwrap_err(),
-            Error::Os(Errno::INVAL),
-            "{mode:?}"
-        );
+    let flag_sets = [
+        FanoutFlags::empty(),
+        FanoutFlags::ROLLOVER,
+        FanoutFlags::DEFRAG,
+        FanoutFlags::IGNORE_OUTGOING,
+        FanoutFlags::DEFRAG | FanoutFlags::IGNORE_OUTGOING,
+    ];
+    let mut group = 100u16;
+    for mode in modes {
+        for flags in flag_sets {
+            group += 1;
+            let (a, b) = (receiver(i1), receiver(i1));
+            if mode == FanoutMode::Rollover && flags.contains(FanoutFlags::ROLLOVER) {
+                assert_eq!(a.set_fanout(group, mode, flags), Err(Error::InvalidFanout));
+                assert_eq!(a.fanout().unwrap(), None);
+                continue;
+            }
+            assert_eq!(
+                a.set_fanout(group, mode, flags),
+                Ok(group),
+                "{mode:?} {flags:?}"
+            );
+            assert_eq!(
+                b.set_fanout(group, mode, flags),
+                Ok(group),
+                "{mode:?} {flags:?}"
+            );
+            let want = Some(Fanout { group, mode, flags });
+            assert_eq!((a.fanout().unwrap(), b.fanout().unwrap()), (want, want));
+            // A member with another mode, or other flags, is refused; joining twice too.
+            let c = receiver(i1);
+            let other = if mode == FanoutMode::Hash {
+                FanoutMode::Cpu
+            } else {
+                FanoutMode::Hash
+            };
+            assert_eq!(
+                c.set_fanout(group, other, flags).unwrap_err(),
+                Error::Os(Errno::INVAL),
+                "{mode:?} {flags:?}"
+            );
+            assert_eq!(
+                c.set_fanout(group, mode, flags ^ FanoutFlags::DEFRAG)
+                    .unwrap_err(),
+                Error::Os(Errno::INVAL),
+                "{mode:?} {flags:?}"
+            );
+            assert_eq!(
+                a.set_fanout(group, mode, flags).unwrap_err(),
+                Error::Os(Errno::ALREADY)
+            );
+        }
     }
 });
+
+netns_test!(a_unique_fanout_id_is_picked_by_the_kernel, || {
+    let i1 = idx(b"bs1");
+    let (a, b) = (receiver(i1), receiver(i1));
+    assert_eq!(
+        a.set_fanout(7, FanoutMode::Hash, FanoutFlags::UNIQUE_ID),
+        Err(Error::InvalidFanout),
+        "a unique id is asked for with group 0"
+    );
+    let group = a
+        .set_fanout(0, FanoutMode::LoadBalance, FanoutFlags::UNIQUE_ID)
+        .unwrap();
+    // The kernel drops the flag once the group exists; the others join by id.
+    let want = Some(Fanout {
+        group,
+        mode: FanoutMode::LoadBalance,
+        flags: FanoutFlags::empty(),
+    });
+    assert_eq!(a.fanout().unwrap(), want);
+    assert_eq!(
+        b.set_fanout(group, FanoutMode::LoadBalance, FanoutFlags::empty()),
+        Ok(group)
+    );
+    assert_eq!(b.fanout().unwrap(), want);
+    // A second unique group gets another id.
+    let c = receiver(i1);
+    let other = c
+        .set_fanout(0, FanoutMode::LoadBalance, FanoutFlags::UNIQUE_ID)
+        .unwrap();
+    assert_ne!(other, group);
+});
+
+netns_test!(a_bpf_fanout_program_picks_the_member, || {
+    let (i0, i1) = (idx(b"bs0"), idx(b"bs1"));
+    let (m0, m1) = (mac(i0), mac(i1));
+    let (a, b) = (receiver(i1), receiver(i1));
+    a.set_fanout(77, FanoutMode::Bpf, FanoutFlags::empty())
+        .unwrap();
+    b.set_fanout(77, FanoutMode::Bpf, FanoutFlags::empty())
+        .unwrap();
+    // Member index = the payload's first byte (offset 14), modulo the group size.
+    let pick = [bpf::Insn::load_abs(bpf::Size::Byte, 14), bpf::Insn::ret_a()];
+    a.set_fanout_program(&bpf::Program::new(&pick).unwrap())
+        .unwrap();
+    let s = PacketSocket::new(PacketKind::Raw, PROTO).unwrap();
+    for first in [0u8, 1, 1, 0, 1] {
+        s.send_to(&frame(m1, m0, &[first; 60]), LinkAddr::new(i0, PROTO))
+            .unwrap();
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    let (sa, sb) = (a.statistics().unwrap(), b.statistics().unwrap());
+    assert_eq!((sa.packets, sb.packets), (2, 3));
+    let mut buf = [0u8; 128];
+    for _ in 0..3 {
+        b.recv(&mut buf).unwrap();
+        assert_eq!(buf[14], 1);
+    }
+});
+
+netns_test!(a_tx_ring_sends_every_frame_in_order, || {
+    let (i0, i1) = (idx(b"bs0"), idx(b"bs1"));
+    let (m0, m1) = (mac(i0), mac(i1));
+    let r = receiver(i1);
+    let s = PacketSocket::new(PacketKind::Raw, PROTO).unwrap();
+    s.bind(LinkAddr::new(i0, PROTO)).unwrap();
+    // Small on purpose: 2 blocks of 2 slots, so 10 frames wrap the ring twice over.
+    let config = TxRingConfig {
+        block_size: page(),
+        block_count: 2,
+        frame_size: page() / 2,
+    };
+    let mut ring = TxRing::new(s, config).unwrap();
+    assert_eq!(ring.slots(), 4);
+    assert_eq!(ring.frame_capacity(), page() as usize / 2 - 48);
+    let mut sent = 0;
+    for i in 0..10u8 {
+        if i % 2 == 0 {
+            ring.queue(&frame(m1, m0, &[i; 100])).unwrap();
+        } else {
+            // In place: the slot's own bytes.
+            let f = frame(m1, m0, &[i; 200]);
+            let mut slot = ring.slot().unwrap();
+            assert!(!slot.was_refused());
+            slot.buf()[..f.len()].copy_from_slice(&f);
+            slot.send(f.len()).unwrap();
+        }
+        if i % 3 == 2 {
+            sent += ring.flush().unwrap();
+        }
+    }
+    sent += ring.flush().unwrap();
+    assert_eq!(sent, 5 * (114 + 214));
+    let mut buf = [0u8; 512];
+    for i in 0..10u8 {
+        let n = r.recv(&mut buf).unwrap();
+        let want = frame(m1, m0, &vec![i; if i % 2 == 0 { 100 } else { 200 }]);
+        assert_eq!(&buf[..n], &want[..], "frame {i}");
+    }
+    assert_eq!(ring.flush().unwrap(), 0, "nothing queued");
+});
+
+netns_test!(
+    a_tx_ring_refuses_what_does_not_fit_and_goes_on_after_a_refused_frame,
+    || {
+        let (i0, i1) = (idx(b"bs0"), idx(b"bs1"));
+        let (m0, m1) = (mac(i0), mac(i1));
+        let r = receiver(i1);
+        let s = PacketSocket::new(PacketKind::Raw, PROTO).unwrap();
+        s.bind(LinkAddr::new(i0, PROTO)).unwrap();
+        let config = TxRingConfig {
+            block_size: page(),
+            block_count: 1,
+            frame_size: 256,
+        };
+        let mut ring = TxRing::new(s, config).unwrap();
+        let max = ring.frame_capacity();
+        assert_eq!(
+            ring.queue(&[0; 300]),
+            Err(Error::FrameTooLong {
+                len: 300,
+                max: max as u32
+            })
+        );
+        let slot = ring.slot().unwrap();
+        assert_eq!(
+            slot.send(max + 1),
+            Err(Error::FrameTooLong {
+                len: max as u32 + 1,
+                max: max as u32
+            })
+        );
+        // A, then a frame too short for an Ethernet header, then C.
+        ring.queue(&frame(m1, m0, b"A")).unwrap();
+        ring.queue(&[1, 2, 3]).unwrap();
+        ring.queue(&frame(m1, m0, b"C")).unwrap();
+        assert_eq!(ring.flush(), Err(Error::Os(Errno::INVAL)));
+        let mut slot = ring.slot().unwrap();
+        assert!(slot.was_refused());
+        assert_eq!(&slot.buf()[..3], &[1, 2, 3], "its bytes are still there");
+        let b = frame(m1, m0, b"B");
+        slot.buf()[..b.len()].copy_from_slice(&b);
+        slot.send(b.len()).unwrap();
+        ring.flush().unwrap();
+        let mut buf = [0u8; 128];
+        for want in [b"A", b"B", b"C"] {
+            let n = r.recv(&mut buf).unwrap();
+            assert_eq!(&buf[14..n], want);
+        }
+        // Nothing else came: the refused bytes never left.
+        r.set_timeout(Some(Duration::from_millis(100))).unwrap();
+        assert_eq!(r.recv(&mut buf), Err(Error::Timeout));
+    }
+);
+
+#[test]
+fn tx_ring_configs_are_checked() {
+    if !rustix::process::geteuid().is_root() {
+        skip!("packet sockets need root");
+    }
+    let s = PacketSocket::new(PacketKind::Raw, PROTO).unwrap();
+    let bad = TxRingConfig {
+        block_size: 1000,
+        ..TxRingConfig::default()
+    };
+    assert_eq!(
+        TxRing::new(s, bad).unwrap_err(),
+        Error::Ring(RingError::BlockSize)
+    );
+}

@@ -11,11 +11,11 @@ pub use inet::{
     create_connection, create_server, ServerOptions, TcpListener, TcpStream, UdpSocket,
 };
 pub use packet::{
-    interface_index, interface_name, FanoutFlags, FanoutMode, Membership, PacketKind, PacketSocket,
-    PacketStats,
+    interface_index, interface_name, Fanout, FanoutFlags, FanoutMode, Membership, PacketKind,
+    PacketSocket, PacketStats,
 };
 pub use raw::RawSocket;
-pub use ring::{Block, Frame, Frames, RingConfig, RingError, RxRing};
+pub use ring::{Block, Frame, Frames, RingConfig, RingError, RxRing, TxRing, TxRingConfig, TxSlot};
 pub use unix::{UnixDatagram, UnixListener, UnixSeqpacket, UnixSeqpacketListener, UnixStream};
 
 /// Defines a typed socket: the struct, the methods every kind shares, and its fd and

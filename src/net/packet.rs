@@ -4,6 +4,7 @@
 use rustix::fd::AsFd;
 
 use super::typed_socket;
+use crate::bpf::Program;
 use crate::sys::sockopt::{self, PacketMreq};
 use crate::{Error, Family, LinkAddr, Protocol, Result, ShortName, Socket, Type};
 use linux_raw_sys::if_packet as kp;
@@ -58,6 +59,7 @@ pub enum Membership<'a> {
 /// How a fanout group spreads packets over its sockets (`PACKET_FANOUT_*`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[non_exhaustive]
 pub enum FanoutMode {
     /// By flow hash: a flow stays on one socket (`PACKET_FANOUT_HASH`).
     Hash,
@@ -71,21 +73,79 @@ pub enum FanoutMode {
     Random,
     /// By the NIC's receive queue (`PACKET_FANOUT_QM`).
     QueueMapping,
+    /// By a classic BPF program that returns the member's index (`PACKET_FANOUT_CBPF`); set
+    /// it with [`PacketSocket::set_fanout_program`].
+    Bpf,
+    /// A mode this crate has no name for (`PACKET_FANOUT_EBPF` is 7), passed to the kernel as
+    /// it is and read back as it is.
+    Other(u8),
+}
+
+impl FanoutMode {
+    fn to_raw(self) -> u32 {
+        match self {
+            FanoutMode::Hash => kp::PACKET_FANOUT_HASH,
+            FanoutMode::LoadBalance => kp::PACKET_FANOUT_LB,
+            FanoutMode::Cpu => kp::PACKET_FANOUT_CPU,
+            FanoutMode::Rollover => kp::PACKET_FANOUT_ROLLOVER,
+            FanoutMode::Random => kp::PACKET_FANOUT_RND,
+            FanoutMode::QueueMapping => kp::PACKET_FANOUT_QM,
+            FanoutMode::Bpf => kp::PACKET_FANOUT_CBPF,
+            FanoutMode::Other(m) => u32::from(m),
+        }
+    }
+
+    fn from_raw(m: u8) -> FanoutMode {
+        match u32::from(m) {
+            kp::PACKET_FANOUT_HASH => FanoutMode::Hash,
+            kp::PACKET_FANOUT_LB => FanoutMode::LoadBalance,
+            kp::PACKET_FANOUT_CPU => FanoutMode::Cpu,
+            kp::PACKET_FANOUT_ROLLOVER => FanoutMode::Rollover,
+            kp::PACKET_FANOUT_RND => FanoutMode::Random,
+            kp::PACKET_FANOUT_QM => FanoutMode::QueueMapping,
+            kp::PACKET_FANOUT_CBPF => FanoutMode::Bpf,
+            _ => FanoutMode::Other(m),
+        }
+    }
 }
 
 bitflags::bitflags! {
     /// Fanout flags (`PACKET_FANOUT_FLAG_*`).
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
     pub struct FanoutFlags: u16 {
-        /// Roll over to another socket when this one's queue is full.
+        /// Roll over to another socket when this one's queue is full. Not with
+        /// [`FanoutMode::Rollover`], which does that already.
         const ROLLOVER = kp::PACKET_FANOUT_FLAG_ROLLOVER as u16;
-        /// Let the kernel pick a free group id (read it back with `fanout`).
+        /// Let the kernel pick a free group id, returned by
+        /// [`set_fanout`](PacketSocket::set_fanout). Only for the first member, with group 0;
+        /// the others join the returned id without this flag.
         const UNIQUE_ID = kp::PACKET_FANOUT_FLAG_UNIQUEID as u16;
         /// Leave out packets this host sends.
         const IGNORE_OUTGOING = kp::PACKET_FANOUT_FLAG_IGNORE_OUTGOING as u16;
         /// Reassemble IP fragments before spreading.
         const DEFRAG = kp::PACKET_FANOUT_FLAG_DEFRAG as u16;
+        /// Flag bits this crate has no name for, kept as the kernel gave them.
+        const _ = !0;
     }
+}
+
+#[cfg(feature = "defmt")]
+impl defmt::Format for FanoutFlags {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        defmt::write!(f, "FanoutFlags({=u16:#x})", self.bits())
+    }
+}
+
+/// A socket's fanout group, as [`PacketSocket::fanout`] reads it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct Fanout {
+    /// The group id.
+    pub group: u16,
+    /// How the group spreads packets.
+    pub mode: FanoutMode,
+    /// The group's flags (the kernel does not keep [`FanoutFlags::UNIQUE_ID`]).
+    pub flags: FanoutFlags,
 }
 
 /// Counters of a packet socket (`PACKET_STATISTICS`), since the last read: reading resets
@@ -241,26 +301,50 @@ impl PacketSocket {
     }
 
     /// Joins fanout group `group`: the group's sockets share its packets as `mode` says
-    /// (`PACKET_FANOUT`). Bind the socket first; every member must use the same mode.
+    /// (`PACKET_FANOUT`), and returns the group id, which is the one the kernel picked with
+    /// [`FanoutFlags::UNIQUE_ID`]. Bind the socket first; every member must use the same mode
+    /// and flags, or the kernel answers `EINVAL`.
+    ///
+    /// [`Error::InvalidFanout`] for [`FanoutMode::Rollover`] with [`FanoutFlags::ROLLOVER`],
+    /// or `UNIQUE_ID` with a group other than 0: the kernel refuses both.
     #[doc(alias = "PACKET_FANOUT")]
-    pub fn set_fanout(&self, group: u16, mode: FanoutMode, flags: FanoutFlags) -> Result<()> {
-        let mode = match mode {
-            FanoutMode::Hash => kp::PACKET_FANOUT_HASH,
-            FanoutMode::LoadBalance => kp::PACKET_FANOUT_LB,
-            FanoutMode::Cpu => kp::PACKET_FANOUT_CPU,
-            FanoutMode::Rollover => kp::PACKET_FANOUT_ROLLOVER,
-            FanoutMode::Random => kp::PACKET_FANOUT_RND,
-            FanoutMode::QueueMapping => kp::PACKET_FANOUT_QM,
-        };
-        let arg = u32::from(group) | (mode | u32::from(flags.bits())) << 16;
-        sockopt::set(self.as_fd(), SOL_PACKET, kp::PACKET_FANOUT, &arg)
+    pub fn set_fanout(&self, group: u16, mode: FanoutMode, flags: FanoutFlags) -> Result<u16> {
+        let unique = flags.contains(FanoutFlags::UNIQUE_ID);
+        if (mode == FanoutMode::Rollover && flags.contains(FanoutFlags::ROLLOVER))
+            || (unique && group != 0)
+        {
+            return Err(Error::InvalidFanout);
+        }
+        let arg = u32::from(group) | (mode.to_raw() | u32::from(flags.bits())) << 16;
+        sockopt::set(self.as_fd(), SOL_PACKET, kp::PACKET_FANOUT, &arg)?;
+        if !unique {
+            return Ok(group);
+        }
+        // In a group now, so a 0 from the kernel is group 0 (with mode Hash, no flags).
+        Ok(sockopt::get::<u32>(self.as_fd(), SOL_PACKET, kp::PACKET_FANOUT)? as u16)
     }
 
-    /// The fanout group id, if the socket is in one (`PACKET_FANOUT`).
+    /// The program that picks a member for each packet in a [`FanoutMode::Bpf`] group: it
+    /// returns the member's index, taken modulo the group's size (`PACKET_FANOUT_DATA`). Set
+    /// it after [`set_fanout`](Self::set_fanout).
+    #[doc(alias = "PACKET_FANOUT_DATA")]
+    pub fn set_fanout_program(&self, program: &Program<'_>) -> Result<()> {
+        sockopt::set_program(self.as_fd(), SOL_PACKET, kp::PACKET_FANOUT_DATA, program)
+    }
+
+    /// The fanout group the socket is in (`PACKET_FANOUT`).
+    ///
+    /// The kernel answers 0 both outside any group and in group 0 with mode
+    /// [`FanoutMode::Hash`] and no flags; this reads both as `None`. The id
+    /// [`set_fanout`](Self::set_fanout) returns is exact.
     #[doc(alias = "PACKET_FANOUT")]
-    pub fn fanout_group(&self) -> Result<Option<u16>> {
+    pub fn fanout(&self) -> Result<Option<Fanout>> {
         let v = sockopt::get::<u32>(self.as_fd(), SOL_PACKET, kp::PACKET_FANOUT)?;
-        Ok((v != 0).then_some(v as u16))
+        Ok((v != 0).then(|| Fanout {
+            group: v as u16,
+            mode: FanoutMode::from_raw((v >> 16) as u8),
+            flags: FanoutFlags::from_bits_retain(((v >> 24) as u16) << 8),
+        }))
     }
 
     /// The counters since the last read, which resets them (`PACKET_STATISTICS`).

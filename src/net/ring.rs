@@ -2,15 +2,18 @@
 //!
 //! The kernel writes frames into blocks of a memory area shared with the process; the process
 //! reads them where they lie and hands each block back. No system call per packet, no copy, no
-//! allocation. Only the TX side of packet_mmap (`PACKET_TX_RING`) is not offered: sends go
-//! through [`PacketSocket::send_to`] or [`Socket::send_mmsg`](crate::Socket::send_mmsg).
+//! allocation.
+//!
+//! [`TxRing`] is the sending side (`PACKET_TX_RING`): frames are written into shared slots and
+//! one `send` hands all of them to the kernel.
 
 use core::time::Duration;
 
 use linux_raw_sys::if_packet as kp;
 
 use crate::msg::Timestamp;
-use crate::sys::ring::{Ring, TpacketReq3};
+use crate::socket::Wait;
+use crate::sys::ring::{Ring, SlotStatus, TpacketReq3, TxMem};
 use crate::time::Deadline;
 use crate::{Error, LinkAddr, PacketSocket, PacketStats, Result};
 
@@ -75,36 +78,41 @@ impl Default for RingConfig {
 /// Smallest frame: `TPACKET_ALIGN(sizeof(tpacket3_hdr)) + sizeof(sockaddr_ll)`.
 const MIN_FRAME: u32 = 48 + 20;
 
+/// Checks a ring's shape: the request for the kernel, before the kernel sees it.
+fn request(block_size: u32, block_count: u32, frame_size: u32, retire: u32) -> Result<TpacketReq3> {
+    let page = rustix::param::page_size() as u32;
+    let bad = |e| Err(Error::Ring(e));
+    if block_size == 0 || block_size % page != 0 {
+        return bad(RingError::BlockSize);
+    }
+    if frame_size < MIN_FRAME || frame_size % kp::TPACKET_ALIGNMENT != 0 {
+        return bad(RingError::FrameSize);
+    }
+    if frame_size > block_size {
+        return bad(RingError::FrameLargerThanBlock);
+    }
+    let per_block = block_size / frame_size;
+    let frame_nr = per_block.checked_mul(block_count);
+    let bytes = (block_size as usize).checked_mul(block_count as usize);
+    let (Some(frame_nr), Some(_), true) = (frame_nr, bytes, block_count > 0) else {
+        return bad(RingError::BlockCount);
+    };
+    Ok(TpacketReq3 {
+        block_size,
+        block_nr: block_count,
+        frame_size,
+        frame_nr,
+        retire_blk_tov: retire,
+        sizeof_priv: 0,
+        feature_req_word: 0,
+    })
+}
+
 impl RingConfig {
     fn request(&self) -> Result<TpacketReq3> {
-        let page = rustix::param::page_size() as u32;
-        let bad = |e| Err(Error::Ring(e));
-        if self.block_size == 0 || self.block_size % page != 0 {
-            return bad(RingError::BlockSize);
-        }
-        if self.frame_size < MIN_FRAME || self.frame_size % kp::TPACKET_ALIGNMENT != 0 {
-            return bad(RingError::FrameSize);
-        }
-        if self.frame_size > self.block_size {
-            return bad(RingError::FrameLargerThanBlock);
-        }
-        let per_block = self.block_size / self.frame_size;
-        let frame_nr = per_block.checked_mul(self.block_count);
-        let bytes = (self.block_size as usize).checked_mul(self.block_count as usize);
-        let (Some(frame_nr), Some(_), true) = (frame_nr, bytes, self.block_count > 0) else {
-            return bad(RingError::BlockCount);
-        };
         let retire = u32::try_from(self.retire_timeout.as_millis())
             .map_err(|_| Error::Ring(RingError::RetireTimeout))?;
-        Ok(TpacketReq3 {
-            block_size: self.block_size,
-            block_nr: self.block_count,
-            frame_size: self.frame_size,
-            frame_nr,
-            retire_blk_tov: retire,
-            sizeof_priv: 0,
-            feature_req_word: 0,
-        })
+        request(self.block_size, self.block_count, self.frame_size, retire)
     }
 }
 
@@ -155,7 +163,9 @@ impl RxRing {
     pub fn next_block(&mut self) -> Result<Block<'_>> {
         let mut deadline = Deadline::default();
         while self.ring.take(self.next).is_none() {
-            self.socket.as_socket().wait_readable(&mut deadline)?;
+            self.socket
+                .as_socket()
+                .wait_ready(&mut deadline, Wait::Read)?;
         }
         let index = self.next;
         self.next = (self.next + 1) % self.ring.blocks();
@@ -335,6 +345,200 @@ impl<'a> Frame<'a> {
     /// The kernel's `tp_status` bits (`TP_STATUS_LOSING` when the ring dropped packets, ...).
     pub fn status(&self) -> u32 {
         self.status
+    }
+}
+
+/// The shape of a transmit ring: `block_count` blocks of `block_size` bytes, each holding
+/// `block_size / frame_size` slots.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct TxRingConfig {
+    /// Bytes per block: a multiple of the page size.
+    pub block_size: u32,
+    /// Blocks in the ring.
+    pub block_count: u32,
+    /// Bytes per slot: a multiple of 16, at least 68. A slot holds a frame of up to
+    /// `frame_size - 48` bytes ([`TxRing::frame_capacity`]).
+    pub frame_size: u32,
+}
+
+impl Default for TxRingConfig {
+    /// 4 blocks of 64 KiB with 2 KiB slots: 128 frames of up to 2000 bytes.
+    fn default() -> Self {
+        TxRingConfig {
+            block_size: 64 * 1024,
+            block_count: 4,
+            frame_size: 2048,
+        }
+    }
+}
+
+/// A packet socket with a `TPACKET_V3` transmit ring: frames are written straight into memory
+/// shared with the kernel, and one [`flush`](TxRing::flush) sends every queued frame.
+///
+/// The socket must be bound to an interface (the kernel answers `ENXIO` otherwise). A ring is
+/// per socket: use another socket for an [`RxRing`].
+///
+/// ```no_run
+/// use baresock::{ether, LinkAddr, PacketKind, PacketSocket, TxRing, TxRingConfig};
+/// let s = PacketSocket::new(PacketKind::Raw, ether::ALL)?;
+/// s.bind(LinkAddr::new(2, ether::ALL))?;
+/// let mut ring = TxRing::new(s, TxRingConfig::default())?;
+/// let frame = [0xffu8; 60]; // a broadcast frame, all ones
+/// for _ in 0..10 {
+///     ring.queue(&frame)?; // or fill `ring.slot()?.buf()` in place
+/// }
+/// ring.flush()?; // one system call for the ten
+/// # Ok::<(), baresock::Error>(())
+/// ```
+pub struct TxRing {
+    socket: PacketSocket,
+    mem: TxMem,
+    next: usize,
+}
+
+impl TxRing {
+    /// Sets up the ring on `socket` (`PACKET_VERSION` = `TPACKET_V3`, `PACKET_TX_RING`) and
+    /// maps it. A bad configuration is [`Error::Ring`].
+    pub fn new(socket: PacketSocket, config: TxRingConfig) -> Result<TxRing> {
+        let req = request(config.block_size, config.block_count, config.frame_size, 0)?;
+        let mem = TxMem::new(rustix::fd::AsFd::as_fd(&socket), req)?;
+        Ok(TxRing {
+            socket,
+            mem,
+            next: 0,
+        })
+    }
+
+    /// The socket: for its timeout and options.
+    pub fn socket(&self) -> &PacketSocket {
+        &self.socket
+    }
+
+    /// How many slots the ring has.
+    pub fn slots(&self) -> usize {
+        self.mem.frames()
+    }
+
+    /// The longest frame a slot holds.
+    pub fn frame_capacity(&self) -> usize {
+        self.mem.capacity()
+    }
+
+    /// The next free slot, to fill in place. When every slot is queued or being sent, this
+    /// flushes and waits as the socket's timeout mode says ([`Error::Timeout`],
+    /// [`Error::WouldBlock`]).
+    ///
+    /// After a frame was refused by the kernel (see [`flush`](Self::flush)), the refused slot
+    /// comes first, with its old bytes and [`TxSlot::was_refused`] set: the frames queued after
+    /// it wait until it is filled again.
+    pub fn slot(&mut self) -> Result<TxSlot<'_>> {
+        let mut deadline = Deadline::default();
+        let mut flushed = false;
+        while self.mem.status(self.next) == SlotStatus::Busy {
+            if !flushed {
+                // Every slot may hold a queued frame: hand them over first.
+                self.flush()?;
+                flushed = true;
+                continue;
+            }
+            self.socket
+                .as_socket()
+                .wait_ready(&mut deadline, Wait::Write)?;
+        }
+        let slot = self.next;
+        Ok(TxSlot { ring: self, slot })
+    }
+
+    /// Copies `frame` into the next free slot and queues it ([`slot`](Self::slot), then
+    /// [`TxSlot::send`]). A frame longer than [`frame_capacity`](Self::frame_capacity) is
+    /// [`Error::FrameTooLong`], and nothing is queued.
+    pub fn queue(&mut self, frame: &[u8]) -> Result<()> {
+        let max = self.frame_capacity();
+        if frame.len() > max {
+            return Err(too_long(frame.len(), max));
+        }
+        let mut slot = self.slot()?;
+        slot.buf()[..frame.len()].copy_from_slice(frame);
+        slot.send(frame.len())
+    }
+
+    /// Sends every queued frame, in order, with one `send` call; returns the bytes the kernel
+    /// took. In blocking mode the kernel returns once all of them left; otherwise it takes what
+    /// it can, and the rest stay queued for the next call.
+    ///
+    /// A frame the kernel refuses (shorter than the link's header, for one) stops the ring at
+    /// that frame: this returns the kernel's error, and the next [`slot`](Self::slot) is the
+    /// refused one.
+    pub fn flush(&mut self) -> Result<usize> {
+        match self.socket.as_socket().send(&[]) {
+            Ok(n) => Ok(n),
+            Err(e) => {
+                // The kernel stops at a refused frame; hand it out next so the ring can go on.
+                if let Some(refused) = (0..self.slots())
+                    .map(|i| (self.next + i) % self.slots())
+                    .find(|&i| self.mem.status(i) == SlotStatus::WrongFormat)
+                {
+                    self.next = refused;
+                }
+                Err(e)
+            }
+        }
+    }
+}
+
+fn too_long(len: usize, max: usize) -> Error {
+    Error::FrameTooLong {
+        len: u32::try_from(len).unwrap_or(u32::MAX),
+        max: max as u32,
+    }
+}
+
+impl core::fmt::Debug for TxRing {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("TxRing")
+            .field("socket", &self.socket)
+            .field("slots", &self.slots())
+            .finish()
+    }
+}
+
+/// A free slot of a [`TxRing`], lent until queued with [`send`](TxSlot::send) or dropped
+/// (which leaves it free).
+pub struct TxSlot<'a> {
+    ring: &'a mut TxRing,
+    slot: usize,
+}
+
+impl TxSlot<'_> {
+    /// The slot's bytes, [`TxRing::frame_capacity`] of them, to write the frame into.
+    pub fn buf(&mut self) -> &mut [u8] {
+        // The slot stays ours while this view lives: `slot` found it free.
+        self.ring.mem.data(self.slot).unwrap_or_default()
+    }
+
+    /// Whether the kernel refused the frame this slot held (its bytes are still there).
+    pub fn was_refused(&self) -> bool {
+        self.ring.mem.status(self.slot) == SlotStatus::WrongFormat
+    }
+
+    /// Queues the first `len` bytes of [`buf`](Self::buf) as a frame; sent at the next
+    /// [`TxRing::flush`]. `len` over the capacity is [`Error::FrameTooLong`] and the slot stays
+    /// free.
+    pub fn send(self, len: usize) -> Result<()> {
+        let max = self.ring.mem.capacity();
+        if len > max {
+            return Err(too_long(len, max));
+        }
+        self.ring.mem.submit(self.slot, len as u32);
+        self.ring.next = (self.slot + 1) % self.ring.slots();
+        Ok(())
+    }
+}
+
+impl core::fmt::Debug for TxSlot<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("TxSlot").field("slot", &self.slot).finish()
     }
 }
 

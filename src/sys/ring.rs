@@ -38,6 +38,35 @@ unsafe impl sockopt::Pod for TpacketReq3 {}
 /// `offset_to_priv`, in `hdr.bh1`).
 const BLOCK_STATUS: usize = 8;
 
+/// Switches the socket to `TPACKET_V3`, asks for the ring `which` (`PACKET_RX_RING` or
+/// `PACKET_TX_RING`) and maps it: its base and length.
+fn setup(fd: BorrowedFd<'_>, which: u32, req: TpacketReq3) -> Result<(NonNull<u8>, usize)> {
+    sockopt::set(
+        fd,
+        linux_raw_sys::net::SOL_PACKET,
+        kp::PACKET_VERSION,
+        &(kp::tpacket_versions::TPACKET_V3 as i32),
+    )?;
+    sockopt::set(fd, linux_raw_sys::net::SOL_PACKET, which, &req)?;
+    let len = (req.block_size as usize)
+        .checked_mul(req.block_nr as usize)
+        .ok_or(Error::Os(rustix::io::Errno::INVAL))?;
+    // SAFETY: a new shared mapping of the socket's ring, which the kernel just made `len`
+    // bytes long; no existing memory is touched.
+    let ptr = unsafe {
+        mmap(
+            core::ptr::null_mut(),
+            len,
+            ProtFlags::READ | ProtFlags::WRITE,
+            MapFlags::SHARED,
+            fd,
+            0,
+        )?
+    };
+    let base = NonNull::new(ptr.cast::<u8>()).ok_or(Error::Os(rustix::io::Errno::NOMEM))?;
+    Ok((base, len))
+}
+
 /// A mapped receive ring.
 pub(crate) struct Ring {
     base: NonNull<u8>,
@@ -52,34 +81,11 @@ unsafe impl Send for Ring {}
 impl Ring {
     /// Switches the socket to `TPACKET_V3`, asks the kernel for the ring and maps it.
     pub(crate) fn new(fd: BorrowedFd<'_>, req: TpacketReq3) -> Result<Ring> {
-        sockopt::set(
-            fd,
-            linux_raw_sys::net::SOL_PACKET,
-            kp::PACKET_VERSION,
-            &(kp::tpacket_versions::TPACKET_V3 as i32),
-        )?;
-        sockopt::set(fd, linux_raw_sys::net::SOL_PACKET, kp::PACKET_RX_RING, &req)?;
-        let (block_size, blocks) = (req.block_size as usize, req.block_nr as usize);
-        let len = block_size
-            .checked_mul(blocks)
-            .ok_or(Error::Os(rustix::io::Errno::INVAL))?;
-        // SAFETY: a new shared mapping of the socket's ring, which the kernel just made `len`
-        // bytes long; no existing memory is touched.
-        let ptr = unsafe {
-            mmap(
-                core::ptr::null_mut(),
-                len,
-                ProtFlags::READ | ProtFlags::WRITE,
-                MapFlags::SHARED,
-                fd,
-                0,
-            )?
-        };
-        let base = NonNull::new(ptr.cast::<u8>()).ok_or(Error::Os(rustix::io::Errno::NOMEM))?;
+        let (base, _) = setup(fd, kp::PACKET_RX_RING, req)?;
         Ok(Ring {
             base,
-            block_size,
-            blocks,
+            block_size: req.block_size as usize,
+            blocks: req.block_nr as usize,
         })
     }
 
@@ -134,6 +140,127 @@ impl Drop for Ring {
     }
 }
 
+/// Offset of `tp_status` in `struct tpacket3_hdr`.
+const FRAME_STATUS: usize = 20;
+/// Offset of `tp_len` in `struct tpacket3_hdr`.
+const FRAME_LEN: usize = 16;
+/// Where a frame's data starts in its slot without `PACKET_TX_HAS_OFF`:
+/// `TPACKET3_HDRLEN - sizeof(struct sockaddr_ll)`, i.e. `TPACKET_ALIGN(sizeof(tpacket3_hdr))`.
+pub(crate) const TX_DATA: usize = 48;
+
+/// What a transmit slot's status word says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum SlotStatus {
+    /// Ours to fill (`TP_STATUS_AVAILABLE`).
+    Available,
+    /// The kernel refused the frame in it (`TP_STATUS_WRONG_FORMAT`); ours again.
+    WrongFormat,
+    /// Queued or being sent: the kernel's.
+    Busy,
+}
+
+/// A mapped `TPACKET_V3` transmit ring: `frames` slots of `frame_size` bytes, laid out block by
+/// block. A slot belongs to us while its status is `TP_STATUS_AVAILABLE` or
+/// `TP_STATUS_WRONG_FORMAT` and to the kernel once we set `TP_STATUS_SEND_REQUEST`, until the
+/// kernel sets it back after sending.
+pub(crate) struct TxMem {
+    base: NonNull<u8>,
+    len: usize,
+    block_size: usize,
+    frame_size: usize,
+    per_block: usize,
+    frames: usize,
+}
+
+// SAFETY: as for `Ring`: shared memory, status words only through atomics, slices only over
+// slots we own.
+unsafe impl Send for TxMem {}
+
+impl TxMem {
+    /// Switches the socket to `TPACKET_V3`, asks the kernel for a transmit ring and maps it.
+    /// `req` must have `frame_size <= block_size`, both nonzero, and no retire timeout.
+    pub(crate) fn new(fd: BorrowedFd<'_>, req: TpacketReq3) -> Result<TxMem> {
+        let (base, len) = setup(fd, kp::PACKET_TX_RING, req)?;
+        let per_block = (req.block_size / req.frame_size) as usize;
+        Ok(TxMem {
+            base,
+            len,
+            block_size: req.block_size as usize,
+            frame_size: req.frame_size as usize,
+            per_block,
+            frames: per_block * req.block_nr as usize,
+        })
+    }
+
+    /// How many slots.
+    pub(crate) fn frames(&self) -> usize {
+        self.frames
+    }
+
+    /// Bytes one frame may hold.
+    pub(crate) fn capacity(&self) -> usize {
+        self.frame_size - TX_DATA
+    }
+
+    fn slot_offset(&self, slot: usize) -> usize {
+        let i = slot % self.frames;
+        (i / self.per_block) * self.block_size + (i % self.per_block) * self.frame_size
+    }
+
+    fn word(&self, slot: usize, at: usize) -> &AtomicU32 {
+        // SAFETY: a slot's offset plus `at + 4` (at most 24) lies within the mapping (slots
+        // are at least 68 bytes and lie within their block), is 4-byte aligned (blocks are
+        // page-aligned, frame sizes multiples of 16), and the kernel touches these words of a
+        // slot only while it owns the slot, so concurrent access is atomic on both sides.
+        unsafe {
+            &*self
+                .base
+                .as_ptr()
+                .add(self.slot_offset(slot) + at)
+                .cast::<AtomicU32>()
+        }
+    }
+
+    /// Who has the slot.
+    pub(crate) fn status(&self, slot: usize) -> SlotStatus {
+        match self.word(slot, FRAME_STATUS).load(Ordering::Acquire) {
+            kp::TP_STATUS_AVAILABLE => SlotStatus::Available,
+            kp::TP_STATUS_WRONG_FORMAT => SlotStatus::WrongFormat,
+            _ => SlotStatus::Busy,
+        }
+    }
+
+    /// The slot's data area, to fill. `None` while the kernel has the slot.
+    pub(crate) fn data(&mut self, slot: usize) -> Option<&mut [u8]> {
+        if self.status(slot) == SlotStatus::Busy {
+            return None;
+        }
+        let start = self.slot_offset(slot) + TX_DATA;
+        // SAFETY: the slot is ours (available or refused, read with acquire), so the kernel
+        // neither reads nor writes it until `submit`, which takes `&mut self` and so cannot
+        // run while this slice lives; `start + capacity` ends within the slot, in the mapping.
+        Some(unsafe {
+            core::slice::from_raw_parts_mut(self.base.as_ptr().add(start), self.capacity())
+        })
+    }
+
+    /// Hands a slot we own to the kernel, to send `len` bytes of its data area.
+    pub(crate) fn submit(&mut self, slot: usize, len: u32) {
+        self.word(slot, FRAME_LEN).store(len, Ordering::Relaxed);
+        // `tp_next_offset` must be 0 in a V3 transmit ring; the kernel never changes it.
+        self.word(slot, 0).store(0, Ordering::Relaxed);
+        self.word(slot, FRAME_STATUS)
+            .store(kp::TP_STATUS_SEND_REQUEST, Ordering::Release);
+    }
+}
+
+impl Drop for TxMem {
+    fn drop(&mut self) {
+        // SAFETY: the mapping made in `new`, of this length; slices borrow the `TxMem`.
+        let _ = unsafe { munmap(self.base.as_ptr().cast(), self.len) };
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,6 +284,14 @@ mod tests {
         assert_eq!(offset_of!(kp::tpacket3_hdr, tp_mac), 24);
         assert_eq!(offset_of!(kp::tpacket3_hdr, tp_net), 26);
         assert_eq!(size_of::<kp::tpacket3_hdr>(), 48);
+        assert_eq!(offset_of!(kp::tpacket3_hdr, tp_status), FRAME_STATUS);
+        assert_eq!(offset_of!(kp::tpacket3_hdr, tp_len), FRAME_LEN);
+        // TPACKET3_HDRLEN - sizeof(struct sockaddr_ll)
+        let align = kp::TPACKET_ALIGNMENT as usize;
+        let hdr = size_of::<kp::tpacket3_hdr>().div_ceil(align) * align;
+        let tpacket3_hdrlen = hdr + size_of::<kp::sockaddr_ll>();
+        assert_eq!(tpacket3_hdrlen - size_of::<kp::sockaddr_ll>(), TX_DATA);
+        assert_eq!(tpacket3_hdrlen, 68, "the smallest frame");
         assert_eq!(offset_of!(kp::tpacket_hdr_variant1, tp_vlan_tci), 4);
         assert_eq!(offset_of!(kp::tpacket_hdr_variant1, tp_vlan_tpid), 8);
     }

@@ -184,8 +184,14 @@ struct SockFprog {
     filter: *const crate::bpf::Insn,
 }
 
-/// `setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, program)`.
-pub(crate) fn attach_filter(fd: BorrowedFd<'_>, program: &crate::bpf::Program<'_>) -> Result<()> {
+/// `setsockopt(fd, level, name, &sock_fprog)`: `SO_ATTACH_FILTER`, or `PACKET_FANOUT_DATA` for a
+/// classic BPF fanout program.
+pub(crate) fn set_program(
+    fd: BorrowedFd<'_>,
+    level: u32,
+    name: u32,
+    program: &crate::bpf::Program<'_>,
+) -> Result<()> {
     let insns = program.insns();
     // `Program` guarantees 1..=4096 instructions, so the length fits.
     let fprog = SockFprog {
@@ -198,8 +204,8 @@ pub(crate) fn attach_filter(fd: BorrowedFd<'_>, program: &crate::bpf::Program<'_
     unsafe {
         setsockopt(
             fd,
-            linux_raw_sys::net::SOL_SOCKET,
-            linux_raw_sys::net::SO_ATTACH_FILTER,
+            level,
+            name,
             (&fprog as *const SockFprog).cast(),
             size_of::<SockFprog>(),
         )
