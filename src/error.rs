@@ -50,7 +50,8 @@ pub enum Error {
     /// A datagram was larger than the buffer: the buffer holds its first bytes, and `len` is the
     /// datagram's true length (`MSG_TRUNC`). Nothing is cut silently.
     Truncated {
-        /// The datagram's true length in bytes.
+        /// The datagram's true length in bytes; where the protocol does not tell it (CAN), the
+        /// bytes kept.
         len: usize,
     },
     /// Forward name resolution failed (Python's `socket.gaierror`).
@@ -155,6 +156,8 @@ pub enum Error {
     Ring(crate::RingError),
     /// A ring block holds an offset outside itself (the kernel never writes one).
     MalformedRing,
+    /// The kernel has no CAN XL (it came in Linux 6.2).
+    CanXlUnsupported,
     /// A frame longer than a transmit ring's slot holds.
     FrameTooLong {
         /// The frame's length.
@@ -435,6 +438,7 @@ impl fmt::Display for Error {
             }
             Error::InvalidCanLength { len } => write!(f, "{len} is not a CAN frame length"),
             Error::MalformedRing => f.write_str("a ring block points outside itself"),
+            Error::CanXlUnsupported => f.write_str("this kernel has no CAN XL (Linux 6.2+)"),
             Error::FrameTooLong { len, max } => {
                 write!(
                     f,

@@ -98,8 +98,9 @@ pub use addr::{
     J1939_NO_ADDR, J1939_NO_NAME, J1939_NO_PGN, LINK_ADDR_MAX, UNIX_PATH_MAX,
 };
 pub use can::{
-    CanAnyFrame, CanError, CanErrorClass, CanFdFrame, CanFilter, CanFrame, CanId, CanSocket,
-    CANFD_LENGTHS, CANFD_MTU, CAN_FILTER_MAX, CAN_MTU,
+    CanAnyFrame, CanError, CanErrorClass, CanFdFrame, CanFilter, CanFrame, CanId, CanRecv,
+    CanSocket, CanXlFrame, CANFD_LENGTHS, CANFD_MTU, CANXL_HEAD, CANXL_MAX_LEN, CANXL_MTU,
+    CAN_FILTER_MAX, CAN_MTU,
 };
 pub use error::{Errno, Error, HostError, PartialCause, ResolveError, Result};
 pub use msg::{

@@ -464,7 +464,8 @@ impl RecvMsg<'_> {
     }
 
     /// For a datagram longer than the buffers, its true length (`MSG_TRUNC`); the buffers hold
-    /// its first [`bytes`](Self::bytes).
+    /// its first [`bytes`](Self::bytes). CAN protocols do not tell the true length: there this
+    /// is the bytes kept.
     pub fn truncated(&self) -> Option<usize> {
         (self.flags & k::MSG_TRUNC != 0).then_some(self.len)
     }

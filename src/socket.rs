@@ -671,6 +671,9 @@ impl Socket {
 
     /// [`recv`](Socket::recv) with flags.
     pub fn recv_with(&self, buf: &mut [u8], flags: RecvFlags) -> Result<usize> {
+        if self.hides_true_length() {
+            return self.recv_flagged(buf, flags).map(|(n, _)| n);
+        }
         let f = self.recv_flags(flags);
         let dont_wait = flags.contains(RecvFlags::DONT_WAIT);
         let (n, len) = self.io(&mut Deadline::default(), Wait::Read, dont_wait, |fd| {
@@ -704,6 +707,9 @@ impl Socket {
         buf: &mut [u8],
         flags: RecvFlags,
     ) -> Result<(usize, Option<SocketAddr>)> {
+        if self.hides_true_length() {
+            return self.recv_flagged(buf, flags);
+        }
         let f = self.recv_flags(flags);
         let dont_wait = flags.contains(RecvFlags::DONT_WAIT);
         let (n, len, any) = self.io(&mut Deadline::default(), Wait::Read, dont_wait, |fd| {
@@ -713,6 +719,26 @@ impl Socket {
             return Err(Error::Truncated { len });
         }
         Ok((n, self.addr_or_unnamed(any)?))
+    }
+
+    /// Whether the protocol ignores `MSG_TRUNC` in `recv`, returning only the bytes kept (CAN):
+    /// a cut then shows only in `recvmsg`'s flags.
+    fn hides_true_length(&self) -> bool {
+        self.family() == Ok(Family::Can)
+    }
+
+    /// A receive through `recvmsg`, to see `MSG_TRUNC` in its flags.
+    fn recv_flagged(
+        &self,
+        buf: &mut [u8],
+        flags: RecvFlags,
+    ) -> Result<(usize, Option<SocketAddr>)> {
+        let mut bufs = [crate::IoSliceMut::new(buf)];
+        let m = self.recv_msg(&mut bufs, &mut [], flags)?;
+        if let Some(len) = m.truncated() {
+            return Err(Error::Truncated { len });
+        }
+        Ok((m.bytes(), m.addr))
     }
 
     /// Shuts down one or both directions (`shutdown(2)`).

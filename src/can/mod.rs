@@ -4,9 +4,9 @@
 mod frame;
 mod raw;
 
-pub use raw::{CanFilter, CanSocket, CAN_FILTER_MAX};
+pub use raw::{CanFilter, CanRecv, CanSocket, CAN_FILTER_MAX};
 
 pub use frame::{
-    CanAnyFrame, CanError, CanErrorClass, CanFdFrame, CanFrame, CanId, CANFD_LENGTHS, CANFD_MTU,
-    CAN_MTU,
+    CanAnyFrame, CanError, CanErrorClass, CanFdFrame, CanFrame, CanId, CanXlFrame, CANFD_LENGTHS,
+    CANFD_MTU, CANXL_HEAD, CANXL_MAX_LEN, CANXL_MTU, CAN_MTU,
 };

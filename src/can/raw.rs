@@ -2,10 +2,15 @@
 
 use rustix::fd::AsFd;
 
-use super::{CanAnyFrame, CanErrorClass, CanFdFrame, CanFrame, CanId, CANFD_MTU};
+use super::{
+    CanAnyFrame, CanErrorClass, CanFdFrame, CanFrame, CanId, CanXlFrame, CANFD_MTU, CANXL_HEAD,
+};
 use crate::net::typed_socket;
 use crate::sys::sockopt;
-use crate::{CanAddr, Error, Family, Protocol, Result, Socket, Type};
+use crate::{
+    cmsg_space, CanAddr, ControlMessage, Error, Family, IoSlice, IoSliceMut, Protocol, RecvFlags,
+    Result, SendFlags, Socket, Timestamp, Type,
+};
 
 /// `SOL_CAN_RAW` (`SOL_CAN_BASE + CAN_RAW`, linux/can/raw.h).
 const SOL_CAN_RAW: u32 = 101;
@@ -15,6 +20,7 @@ const CAN_RAW_LOOPBACK: u32 = 3;
 const CAN_RAW_RECV_OWN_MSGS: u32 = 4;
 const CAN_RAW_FD_FRAMES: u32 = 5;
 const CAN_RAW_JOIN_FILTERS: u32 = 6;
+const CAN_RAW_XL_FRAMES: u32 = 7;
 /// `CAN_RAW` (linux/can.h).
 const CAN_RAW: i32 = 1;
 /// `CAN_RAW_FILTER_MAX`.
@@ -147,6 +153,107 @@ impl CanSocket {
         let (n, a) = self.inner.recv_from(&mut b)?;
         let a = CanAddr::try_from(a.ok_or(Error::MissingAddress)?)?;
         Ok((CanAnyFrame::from_bytes(&b[..n])?, a.ifindex()))
+    }
+}
+
+/// What [`CanSocket::recv_xl`] received.
+#[derive(Debug, PartialEq, Eq)]
+pub enum CanRecv<'a> {
+    /// A classic, FD or error frame.
+    Frame(CanAnyFrame),
+    /// An XL frame, in the caller's buffer.
+    Xl(&'a CanXlFrame),
+}
+
+/// CAN XL (Linux 6.2 and later) and timestamps.
+impl CanSocket {
+    /// Sends and receives CAN XL frames too (`CAN_RAW_XL_FRAMES`). A kernel without CAN XL
+    /// (before 6.2) is [`Error::CanXlUnsupported`].
+    #[doc(alias = "CAN_RAW_XL_FRAMES")]
+    pub fn set_xl_frames(&self, on: bool) -> Result<()> {
+        match sockopt::set(self.as_fd(), SOL_CAN_RAW, CAN_RAW_XL_FRAMES, &i32::from(on)) {
+            Err(Error::Os(crate::Errno::NOPROTOOPT)) => Err(Error::CanXlUnsupported),
+            r => r,
+        }
+    }
+
+    /// Whether XL frames are on (`CAN_RAW_XL_FRAMES`); [`Error::CanXlUnsupported`] before
+    /// Linux 6.2.
+    #[doc(alias = "CAN_RAW_XL_FRAMES")]
+    pub fn xl_frames(&self) -> Result<bool> {
+        match sockopt::get::<i32>(self.as_fd(), SOL_CAN_RAW, CAN_RAW_XL_FRAMES) {
+            Err(Error::Os(crate::Errno::NOPROTOOPT)) => Err(Error::CanXlUnsupported),
+            r => r.map(|v| v != 0),
+        }
+    }
+
+    /// Sends an XL frame (needs [`set_xl_frames`](Self::set_xl_frames) and an interface whose
+    /// MTU allows XL frames): its head and data in one `sendmsg`, no copy.
+    pub fn send_xl(&self, frame: &CanXlFrame) -> Result<()> {
+        let head = frame.head();
+        let bufs = [IoSlice::new(&head), IoSlice::new(frame.data())];
+        let len = CANXL_HEAD + frame.data().len();
+        whole(
+            self.inner.send_msg(&bufs, &[], None, SendFlags::empty())?,
+            len,
+        )
+    }
+
+    /// Receives one frame of any kind: an XL frame lands in `buf` (no copy), the others come
+    /// back by value. With XL frames on, use this rather than [`recv`](Self::recv), which has
+    /// room for FD frames only and reports an XL frame as [`Error::Truncated`].
+    pub fn recv_xl<'a>(&self, buf: &'a mut CanXlFrame) -> Result<CanRecv<'a>> {
+        let mut head = [0u8; CANXL_HEAD];
+        let mut bufs = [IoSliceMut::new(&mut head), IoSliceMut::new(buf.data_area())];
+        let msg = self
+            .inner
+            .recv_msg(&mut bufs, &mut [], RecvFlags::empty())?;
+        let n = msg.bytes();
+        if let Some(len) = msg.truncated() {
+            return Err(Error::Truncated { len });
+        }
+        if CanXlFrame::is_xl(&head) {
+            buf.set_head(&head, n.saturating_sub(CANXL_HEAD))?;
+            return Ok(CanRecv::Xl(buf));
+        }
+        // A classic or FD frame: its head, then the rest where XL data would go.
+        let mut b = [0u8; CANFD_MTU];
+        let rest = n.saturating_sub(CANXL_HEAD);
+        let Some(tail) = b.get_mut(CANXL_HEAD..CANXL_HEAD + rest) else {
+            return Err(Error::InvalidCanLength { len: n });
+        };
+        tail.copy_from_slice(&buf.data_area()[..rest]);
+        b[..CANXL_HEAD].copy_from_slice(&head);
+        CanAnyFrame::from_bytes(&b[..n]).map(CanRecv::Frame)
+    }
+
+    /// Receives one frame with the time the kernel took it in, when timestamps are on
+    /// ([`Socket::set_timestamp_ns`]); `None` otherwise.
+    ///
+    /// ```no_run
+    /// # fn main() -> baresock::Result<()> {
+    /// let s = baresock::CanSocket::new()?;
+    /// s.as_socket().set_timestamp_ns(true)?;
+    /// let (frame, at) = s.recv_timestamped()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn recv_timestamped(&self) -> Result<(CanAnyFrame, Option<Timestamp>)> {
+        let mut b = [0u8; CANFD_MTU];
+        let mut space = [0u8; cmsg_space(16) * 2];
+        let mut bufs = [IoSliceMut::new(&mut b)];
+        let msg = self
+            .inner
+            .recv_msg(&mut bufs, &mut space, RecvFlags::empty())?;
+        if let Some(len) = msg.truncated() {
+            return Err(Error::Truncated { len });
+        }
+        let at = msg.control().find_map(|c| match c {
+            ControlMessage::Timestamp(t) => Some(t),
+            _ => None,
+        });
+        let n = msg.bytes();
+        drop(msg);
+        Ok((CanAnyFrame::from_bytes(&b[..n])?, at))
     }
 }
 

@@ -139,6 +139,44 @@ pub fn in_netns_with_veth<R: Send + 'static>(
     .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
+/// Runs `f` on a thread of its own in a new network namespace with three virtual CAN
+/// interfaces, up: `vc0` and `vc1` (classic MTU, 16) and `vcfd` (CAN FD MTU, 72, vcan's default); `Err(reason)`
+/// where that cannot be made (not root, qemu-user, no CAN or vcan in this kernel).
+/// Child processes started from `f` live in the namespace too.
+pub fn in_netns_with_vcan<R: Send + 'static>(
+    f: impl FnOnce() -> R + Send + 'static,
+) -> Result<R, String> {
+    if !is_root() {
+        return Err("network namespaces need root".into());
+    }
+    if under_qemu_user() {
+        return Err("qemu-user does not byte-swap sockaddr_can for big-endian guests".into());
+    }
+    if let Err(e) = baresock::CanSocket::new() {
+        return Err(format!("no AF_CAN / CAN_RAW in this kernel ({e})"));
+    }
+    std::thread::spawn(move || {
+        // SAFETY: only the network namespace changes, for this thread alone, which ends with
+        // the test.
+        unsafe { rustix::thread::unshare_unsafe(rustix::thread::UnshareFlags::NEWNET) }
+            .map_err(|e| format!("unshare: {e}"))?;
+        let nl = rtnl::socket()?;
+        for (name, mtu) in [("vc0", Some(16)), ("vc1", Some(16)), ("vcfd", None)] {
+            rtnl::add_link(&nl, name, "vcan", mtu)
+                .map_err(|e| format!("no vcan in this kernel ({e})"))?;
+            rtnl::set_up(&nl, can_index(name)).map_err(|e| format!("link up: {e}"))?;
+        }
+        Ok(f())
+    })
+    .join()
+    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
+/// The index of interface `name`, which must exist.
+pub fn can_index(name: &str) -> u32 {
+    baresock::interface_index(&baresock::ShortName::new(name.as_bytes()).unwrap()).unwrap()
+}
+
 /// Two network namespaces joined by a veth: this side `bs0` with 10.77.0.1/24, the peer
 /// `bs1` with 10.77.0.2/24 in a namespace of its own (whose kernel answers pings). Runs `f` in
 /// the first; `Err(reason)` where namespaces cannot be made.

@@ -1,4 +1,4 @@
-//! rtnetlink, just enough for the test fixtures: create a veth pair, bring links up, move a
+//! rtnetlink, just enough for the test fixtures: create a veth pair or a vcan, bring links up, move a
 //! link into another namespace, add an IPv4 address (rtnetlink(7); messages in host byte
 //! order, attributes 4-byte aligned). No `ip` command needed: busybox's ignores `peer name`.
 
@@ -19,6 +19,7 @@ const IFLA_NET_NS_PID: u16 = 19;
 const IFLA_INFO_KIND: u16 = 1;
 const IFLA_INFO_DATA: u16 = 2;
 const VETH_INFO_PEER: u16 = 1;
+const IFLA_MTU: u16 = 4;
 const IFA_ADDRESS: u16 = 1;
 const IFA_LOCAL: u16 = 2;
 const IFF_UP: u32 = 0x1;
@@ -104,6 +105,20 @@ pub fn add_veth_pair(nl: &OwnedFd, a: &str, b: &str) -> Result<(), Errno> {
     attr(&mut body, IFLA_IFNAME, &name(b));
     end(&mut body, peer);
     end(&mut body, data);
+    end(&mut body, info);
+    request(nl, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, &body)
+}
+
+/// `ip link add <name> [mtu <mtu>] type <kind>`, for kinds that need no more (vcan, dummy).
+pub fn add_link(nl: &OwnedFd, name_: &str, kind: &str, mtu: Option<u32>) -> Result<(), Errno> {
+    let mut body = Vec::new();
+    ifinfomsg(&mut body, 0, 0, 0);
+    attr(&mut body, IFLA_IFNAME, &name(name_));
+    if let Some(mtu) = mtu {
+        attr(&mut body, IFLA_MTU, &mtu.to_ne_bytes());
+    }
+    let info = begin(&mut body, IFLA_LINKINFO);
+    attr(&mut body, IFLA_INFO_KIND, kind.as_bytes());
     end(&mut body, info);
     request(nl, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, &body)
 }
