@@ -50,8 +50,8 @@ pub enum Error {
     /// A datagram was larger than the buffer: the buffer holds its first bytes, and `len` is the
     /// datagram's true length (`MSG_TRUNC`). Nothing is cut silently.
     Truncated {
-        /// The datagram's true length in bytes; where the protocol does not tell it (CAN), the
-        /// bytes kept.
+        /// The datagram's true length in bytes; where the protocol does not tell it (raw CAN),
+        /// the bytes kept.
         len: usize,
     },
     /// Forward name resolution failed (Python's `socket.gaierror`).
@@ -156,6 +156,19 @@ pub enum Error {
     Ring(crate::RingError),
     /// A ring block holds an offset outside itself (the kernel never writes one).
     MalformedRing,
+    /// A J1939 priority past 7.
+    InvalidPriority {
+        /// The priority given.
+        priority: u8,
+    },
+    /// More frames than one message may carry.
+    TooManyFrames {
+        /// How many were given.
+        count: usize,
+    },
+    /// A broadcast manager message that does not parse: short, an unknown opcode, a frame
+    /// count that does not match its length, or a bad interval.
+    MalformedBcm,
     /// The kernel has no CAN XL (it came in Linux 6.2).
     CanXlUnsupported,
     /// A frame longer than a transmit ring's slot holds.
@@ -438,6 +451,13 @@ impl fmt::Display for Error {
             }
             Error::InvalidCanLength { len } => write!(f, "{len} is not a CAN frame length"),
             Error::MalformedRing => f.write_str("a ring block points outside itself"),
+            Error::InvalidPriority { priority } => {
+                write!(f, "J1939 priority {priority} is past 7")
+            }
+            Error::TooManyFrames { count } => {
+                write!(f, "{count} frames are too many for one message")
+            }
+            Error::MalformedBcm => f.write_str("a malformed broadcast manager message"),
             Error::CanXlUnsupported => f.write_str("this kernel has no CAN XL (Linux 6.2+)"),
             Error::FrameTooLong { len, max } => {
                 write!(

@@ -79,7 +79,7 @@ extern crate std;
 
 mod addr;
 pub mod bpf;
-mod can;
+pub mod can;
 mod error;
 mod msg;
 mod name;

@@ -61,6 +61,19 @@ pub struct Socket {
 }
 
 const KNOWN: u32 = 1 << 31;
+/// Set for a protocol whose `recvmsg` refuses `MSG_TRUNC` (J1939: `EINVAL`).
+const NO_TRUNC_FLAG: u32 = 1 << 30;
+/// `CAN_J1939`.
+const CAN_J1939: i32 = 7;
+
+/// The `meta` bits a protocol adds.
+fn protocol_bits(family: Family, protocol: i32) -> u32 {
+    if family == Family::Can && protocol == CAN_J1939 {
+        NO_TRUNC_FLAG
+    } else {
+        0
+    }
+}
 
 const fn pack(family: u16, ty: u32) -> u32 {
     KNOWN | family as u32 | (ty & 0xff) << 16
@@ -172,11 +185,8 @@ impl Socket {
             creation_flags(mode),
             raw_protocol(protocol),
         )?;
-        Ok(Socket::assemble(
-            fd,
-            pack(family.as_raw(), ty.as_raw()),
-            mode,
-        ))
+        let meta = pack(family.as_raw(), ty.as_raw()) | protocol_bits(family, protocol.as_raw());
+        Ok(Socket::assemble(fd, meta, mode))
     }
 
     /// Creates a pair of connected sockets (`socketpair(2)`), with `CLOEXEC` and the default
@@ -264,7 +274,12 @@ impl Socket {
             other => other?,
         };
         let ty = sockopt::get::<i32>(fd, k::SOL_SOCKET, k::SO_TYPE)?;
-        Ok(pack(family as u16, ty as u32))
+        let mut meta = pack(family as u16, ty as u32);
+        if family == i32::from(Family::Can.as_raw()) {
+            let protocol = sockopt::get::<i32>(fd, k::SOL_SOCKET, k::SO_PROTOCOL)?;
+            meta |= protocol_bits(Family::Can, protocol);
+        }
+        Ok(meta)
     }
 
     /// Fails with [`Error::UnknownFamily`] or [`Error::UnknownType`] for numbers this crate
@@ -579,7 +594,8 @@ impl Socket {
     /// `MSG_TRUNC` on message-based sockets, to learn a message's true length.
     #[inline]
     pub(crate) fn recv_flags(&self, flags: RecvFlags) -> rnet::RecvFlags {
-        let trunc = if self.has_boundaries() {
+        let refuses = self.meta().is_ok_and(|m| m & NO_TRUNC_FLAG != 0);
+        let trunc = if self.has_boundaries() && !refuses {
             k::MSG_TRUNC
         } else {
             0
@@ -721,8 +737,9 @@ impl Socket {
         Ok((n, self.addr_or_unnamed(any)?))
     }
 
-    /// Whether the protocol ignores `MSG_TRUNC` in `recv`, returning only the bytes kept (CAN):
-    /// a cut then shows only in `recvmsg`'s flags.
+    /// Whether the protocol may ignore `MSG_TRUNC` in `recv`, returning only the bytes kept
+    /// (raw CAN), or refuse it (J1939): for CAN a cut is read from `recvmsg`'s flags (and the
+    /// length is the true one where the protocol honours `MSG_TRUNC`, as ISO-TP does).
     fn hides_true_length(&self) -> bool {
         self.family() == Ok(Family::Can)
     }

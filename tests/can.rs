@@ -297,3 +297,338 @@ fn the_kernel_layout_round_trips_every_fd_length() {
         );
     }
 }
+
+fn bcm(ifname: &str) -> can::BcmSocket {
+    let s = can::BcmSocket::new().unwrap();
+    s.connect(can_index(ifname)).unwrap();
+    s.set_timeout(Some(Duration::from_secs(5))).unwrap();
+    s
+}
+
+vcan_test!(bcm_cyclic_transmission_counts_and_expires, || {
+    use can::*;
+    let (b, rx) = (bcm("vc0"), bound("vc0"));
+    let id = CanId::standard(0x321).unwrap();
+    let f = std_frame(0x321, &[0xca, 0xfe]);
+    let mut head = BcmHead::cyclic(id, 5, Duration::from_millis(5), Duration::ZERO);
+    head.flags |= BcmFlags::TX_COUNT_EVENT;
+    let mut buf = [0u8; bcm_message_len(1, false)];
+    b.send(&head, BcmFrames::Classic(&[f]), &mut buf).unwrap();
+    for _ in 0..5 {
+        assert_eq!(rx.recv().unwrap(), CanAnyFrame::Classic(f));
+    }
+    let mut msg = [0u8; bcm_message_len(1, true)];
+    let m = b.recv(&mut msg).unwrap();
+    assert_eq!(
+        (m.head().opcode, m.head().can_id),
+        (BcmOpcode::TxExpired, id)
+    );
+    quiet(&rx); // ival2 is zero: nothing after the count
+
+    // For good, until deleted; read back in between.
+    let head = BcmHead::cyclic(id, 0, Duration::ZERO, Duration::from_millis(10));
+    b.send(&head, BcmFrames::Classic(&[f]), &mut buf).unwrap();
+    for _ in 0..3 {
+        assert_eq!(rx.recv().unwrap(), CanAnyFrame::Classic(f));
+    }
+    b.send_head(&BcmHead::new(BcmOpcode::TxRead, id)).unwrap();
+    let m = b.recv(&mut msg).unwrap();
+    assert_eq!(m.head().opcode, BcmOpcode::TxStatus);
+    assert_eq!(m.head().ival2, Duration::from_millis(10));
+    assert_eq!(
+        m.frames().collect::<Vec<_>>(),
+        [Ok(CanAnyFrame::Classic(f))]
+    );
+    b.send_head(&BcmHead::new(BcmOpcode::TxDelete, id)).unwrap();
+    // Frames sent before the delete may still be queued: drain them, then silence.
+    rx.set_timeout(Some(Duration::ZERO)).unwrap();
+    std::thread::sleep(Duration::from_millis(30));
+    while rx.recv().is_ok() {}
+    quiet(&rx);
+    // Deleting what is not there is the kernel's EINVAL.
+    assert_eq!(
+        b.send_head(&BcmHead::new(BcmOpcode::TxDelete, id)),
+        Err(Error::Os(Errno::INVAL))
+    );
+    // TX_SEND: one frame, now.
+    b.send(
+        &BcmHead::new(BcmOpcode::TxSend, id),
+        BcmFrames::Classic(&[f]),
+        &mut buf,
+    )
+    .unwrap();
+    assert_eq!(rx.recv().unwrap(), CanAnyFrame::Classic(f));
+});
+
+vcan_test!(bcm_watches_content_and_absence, || {
+    use can::*;
+    let (b, tx) = (bcm("vc0"), bound("vc0"));
+    let id = CanId::standard(0x100).unwrap();
+    // Watch byte 0 only; time out after 100 ms without the frame.
+    let mask = std_frame(0x100, &[0xff, 0, 0, 0]);
+    let mut head = BcmHead::new(BcmOpcode::RxSetup, id);
+    head.flags = BcmFlags::SET_TIMER | BcmFlags::START_TIMER;
+    head.ival1 = Duration::from_millis(100);
+    let mut buf = [0u8; bcm_message_len(1, false)];
+    b.send(&head, BcmFrames::Classic(&[mask]), &mut buf)
+        .unwrap();
+    let mut msg = [0u8; bcm_message_len(1, true)];
+    let changed = |b: &BcmSocket, msg: &mut [u8]| -> CanAnyFrame {
+        let m = b.recv(msg).unwrap();
+        assert_eq!(m.head().opcode, BcmOpcode::RxChanged);
+        m.frames().next().unwrap().unwrap()
+    };
+    let f1 = std_frame(0x100, &[1, 2, 3, 4]);
+    tx.send(&f1).unwrap();
+    assert_eq!(changed(&b, &mut msg), CanAnyFrame::Classic(f1), "first");
+    tx.send(&std_frame(0x100, &[1, 9, 9, 9])).unwrap(); // unwatched bytes changed
+    let f2 = std_frame(0x100, &[2, 9, 9, 9]);
+    tx.send(&f2).unwrap();
+    assert_eq!(
+        changed(&b, &mut msg),
+        CanAnyFrame::Classic(f2),
+        "byte 0 changed"
+    );
+    tx.send(&std_frame(0x101, &[7])).unwrap(); // another id
+                                               // Then silence: RX_TIMEOUT.
+    let m = b.recv(&mut msg).unwrap();
+    assert_eq!(
+        (m.head().opcode, m.head().can_id),
+        (BcmOpcode::RxTimeout, id)
+    );
+    b.send_head(&BcmHead::new(BcmOpcode::RxDelete, id)).unwrap();
+});
+
+vcan_test!(bcm_carries_fd_frames, || {
+    use can::*;
+    let (b, rx) = (bcm("vcfd"), bound("vcfd"));
+    rx.set_fd_frames(true).unwrap();
+    let f = CanFdFrame::new(CanId::extended(0x1abc).unwrap(), &[0x5a; 48]).unwrap();
+    let mut buf = [0u8; bcm_message_len(1, true)];
+    b.send(
+        &BcmHead::new(BcmOpcode::TxSend, f.id()),
+        BcmFrames::Fd(&[f]),
+        &mut buf,
+    )
+    .unwrap();
+    assert_eq!(rx.recv().unwrap(), CanAnyFrame::Fd(f));
+});
+
+fn isotp(
+    ifname: &str,
+    rx: u16,
+    tx: u16,
+    setup: impl FnOnce(&can::IsoTpSocket),
+) -> can::IsoTpSocket {
+    let s = can::IsoTpSocket::new().unwrap();
+    setup(&s);
+    s.bind(
+        can_index(ifname),
+        CanId::standard(rx).unwrap(),
+        CanId::standard(tx).unwrap(),
+    )
+    .unwrap();
+    s.set_timeout(Some(Duration::from_secs(5))).unwrap();
+    s
+}
+
+vcan_test!(isotp_messages_cross_whole_and_padded, || {
+    use can::*;
+    let sniff = bound("vc0");
+    let opts = IsoTpOptions {
+        flags: IsoTpFlags::TX_PADDING,
+        tx_pad: 0xaa,
+        ..IsoTpOptions::default()
+    };
+    let a = isotp("vc0", 0x7e8, 0x7e0, |s| {
+        s.set_options(&opts).unwrap();
+        assert_eq!(s.options().unwrap(), opts);
+    });
+    let fc = FlowControl {
+        block_size: 4,
+        st_min: 0,
+        wft_max: 0,
+    };
+    let b = isotp("vc0", 0x7e0, 0x7e8, |s| {
+        s.set_flow_control(&fc).unwrap();
+        assert_eq!(s.flow_control().unwrap(), fc);
+    });
+    // Options after bind: the kernel's EISCONN.
+    assert_eq!(a.set_options(&opts), Err(Error::Os(Errno::ISCONN)));
+
+    // A single frame, padded to 8 bytes with 0xaa.
+    a.send(&[0x02, 0x01, 0x00]).unwrap();
+    let mut buf = [0u8; 8200];
+    assert_eq!(b.recv(&mut buf).unwrap(), 3);
+    assert_eq!(&buf[..3], &[0x02, 0x01, 0x00]);
+    match sniff.recv().unwrap() {
+        CanAnyFrame::Classic(f) => {
+            assert_eq!(f.id(), CanId::standard(0x7e0).unwrap());
+            assert_eq!(f.data(), &[0x03, 0x02, 0x01, 0x00, 0xaa, 0xaa, 0xaa, 0xaa]);
+        }
+        other => panic!("{other:?}"),
+    }
+    // 4000 bytes, segmented with flow control every 4 frames, and back the other way.
+    let big: Vec<u8> = (0..4000u32).map(|i| (i * 7) as u8).collect();
+    a.send(&big).unwrap();
+    let n = b.recv(&mut buf).unwrap();
+    assert_eq!(&buf[..n], &big[..]);
+    b.send(&big[..100]).unwrap();
+    let n = a.recv(&mut buf).unwrap();
+    assert_eq!(&buf[..n], &big[..100]);
+    // A buffer too small: the message is reported cut, not silently shortened.
+    a.send(&big[..50]).unwrap();
+    assert_eq!(b.recv(&mut buf[..20]), Err(Error::Truncated { len: 50 }));
+    // Nothing waiting: the timeout.
+    b.set_timeout(Some(Duration::from_millis(50))).unwrap();
+    assert_eq!(b.recv(&mut buf), Err(Error::Timeout));
+});
+
+vcan_test!(isotp_over_can_fd, || {
+    use can::*;
+    let ll = LinkLayer {
+        fd: true,
+        tx_dl: 64,
+        tx_flags: 0,
+    };
+    let a = isotp("vcfd", 0x100, 0x200, |s| {
+        s.set_link_layer(&ll).unwrap();
+        assert_eq!(s.link_layer().unwrap(), ll);
+    });
+    let b = isotp("vcfd", 0x200, 0x100, |s| s.set_link_layer(&ll).unwrap());
+    let sniff = bound("vcfd");
+    sniff.set_fd_frames(true).unwrap();
+    let msg: Vec<u8> = (0..=255u8).cycle().take(1000).collect();
+    a.send(&msg).unwrap();
+    let mut buf = [0u8; 2000];
+    let n = b.recv(&mut buf).unwrap();
+    assert_eq!(&buf[..n], &msg[..]);
+    // The first frame on the bus is an FD first frame of 64 bytes.
+    assert!(matches!(sniff.recv().unwrap(), CanAnyFrame::Fd(f) if f.data().len() == 64));
+    // Bad link layers are named errors before the kernel sees them.
+    let s = IsoTpSocket::new().unwrap();
+    for (fd, dl) in [(true, 9), (true, 65), (false, 12), (true, 0)] {
+        assert_eq!(
+            s.set_link_layer(&LinkLayer {
+                fd,
+                tx_dl: dl,
+                tx_flags: 0
+            }),
+            Err(Error::InvalidCanLength { len: dl.into() })
+        );
+    }
+    assert_eq!(
+        s.set_options(&IsoTpOptions {
+            frame_txtime: Duration::from_secs(5),
+            ..IsoTpOptions::default()
+        }),
+        Err(Error::DurationOutOfRange)
+    );
+});
+
+fn j1939(addr: u8, pgn: u32) -> can::J1939Socket {
+    let s = can::J1939Socket::new().unwrap();
+    s.bind(can_index("vc0"), J1939_NO_NAME, pgn, addr).unwrap();
+    s.set_timeout(Some(Duration::from_secs(5))).unwrap();
+    s
+}
+
+vcan_test!(j1939_messages_by_pgn_and_address, || {
+    use can::*;
+    let sniff = bound("vc0");
+    sniff
+        .set_filters(&[CanFilter::raw(0x8000_0000, 0x8000_0000)])
+        .unwrap(); // extended ids
+    let (a, b) = (j1939(0x20, J1939_NO_PGN), j1939(0x30, J1939_NO_PGN));
+    let mut buf = [0u8; 2000];
+
+    // One frame: PGN 0x12300 (PDU1, so the destination goes in the id), priority 3.
+    a.set_send_priority(3).unwrap();
+    assert_eq!(a.send_priority().unwrap(), 3);
+    a.send_to(&[1, 2, 3], 0x12300, 0x30).unwrap();
+    let (n, meta) = b.recv_from(&mut buf).unwrap();
+    assert_eq!(&buf[..n], &[1, 2, 3]);
+    assert_eq!(
+        (meta.source_addr, meta.pgn, meta.dest_addr, meta.priority),
+        (0x20, 0x12300, Some(0x30), Some(3))
+    );
+    match sniff.recv().unwrap() {
+        // priority 3 << 26 | data page 1 << 24 | PF 0x23 << 16 | destination 0x30 << 8 | source
+        CanAnyFrame::Classic(f) => assert_eq!(f.id(), CanId::Extended(0x0d23_3020)),
+        other => panic!("{other:?}"),
+    }
+
+    // 1000 bytes: the transport protocol, reassembled by the kernel.
+    let big: Vec<u8> = (0..1000u32).map(|i| i as u8).collect();
+    a.send_to(&big, 0x12300, 0x30).unwrap();
+    let (n, meta) = b.recv_from(&mut buf).unwrap();
+    assert_eq!((&buf[..n], meta.source_addr), (&big[..], 0x20));
+
+    // Broadcasts need SO_BROADCAST, to send and to receive.
+    assert_eq!(
+        a.send_to(&[9], 0x1fe00, J1939_NO_ADDR),
+        Err(Error::Os(Errno::ACCESS))
+    );
+    a.set_broadcast(true).unwrap();
+    b.set_broadcast(true).unwrap();
+    a.send_to(&[9], 0x1fe00, J1939_NO_ADDR).unwrap();
+    let (n, meta) = b.recv_from(&mut buf).unwrap();
+    assert_eq!(
+        (&buf[..n], meta.pgn, meta.dest_addr),
+        (&[9][..], 0x1fe00, None),
+        "the kernel names no destination for a broadcast"
+    );
+
+    // Filters: only PGN 0x1fe00 from now on.
+    b.set_filters(&[J1939Filter::pgn(0x1fe00)]).unwrap();
+    a.send_to(&[1], 0x12300, 0x30).unwrap();
+    a.send_to(&[2], 0x1fe00, J1939_NO_ADDR).unwrap();
+    let (n, meta) = b.recv_from(&mut buf).unwrap();
+    assert_eq!((&buf[..n], meta.pgn), (&[2][..], 0x1fe00));
+    b.set_filters(&[]).unwrap();
+
+    // A third node sees traffic between others only when promiscuous.
+    let c = j1939(0x40, J1939_NO_PGN);
+    c.set_promiscuous(true).unwrap();
+    a.send_to(&[7, 7], 0x12300, 0x30).unwrap();
+    let (n, meta) = c.recv_from(&mut buf).unwrap();
+    assert_eq!((&buf[..n], meta.dest_addr), (&[7, 7][..], Some(0x30)));
+    assert_eq!(
+        b.recv_from(&mut buf).unwrap().0,
+        2,
+        "and b, its destination"
+    );
+
+    // Bad input gets named errors.
+    assert_eq!(
+        a.set_send_priority(8),
+        Err(Error::InvalidPriority { priority: 8 })
+    );
+    let many = [J1939Filter::default(); J1939_FILTER_MAX + 1];
+    assert_eq!(
+        b.set_filters(&many),
+        Err(Error::TooManyFilters {
+            count: J1939_FILTER_MAX + 1
+        })
+    );
+    // Too small a buffer: reported, not cut silently.
+    a.send_to(&big[..100], 0x12300, 0x30).unwrap();
+    let r = b.recv_from(&mut buf[..10]);
+    assert!(matches!(r, Err(Error::Truncated { .. })), "{r:?}");
+});
+
+vcan_test!(j1939_connected_and_bound_to_a_pgn, || {
+    let (a, b) = (j1939(0x21, J1939_NO_PGN), j1939(0x31, 0x12400));
+    a.connect(J1939_NO_NAME, 0x12400, 0x31).unwrap();
+    a.send(&[5, 6]).unwrap();
+    let mut buf = [0u8; 64];
+    let (n, meta) = b.recv_from(&mut buf).unwrap();
+    assert_eq!((&buf[..n], meta.pgn), (&[5, 6][..], 0x12400));
+    // b is bound to PGN 0x12400: another PGN does not reach it.
+    a.send_to(&[1], 0x12300, 0x31).unwrap();
+    b.set_timeout(Some(Duration::from_millis(100))).unwrap();
+    assert_eq!(b.recv_from(&mut buf).map(|r| r.0), Err(Error::Timeout));
+    // Unbound: the kernel's EBADFD.
+    let u = can::J1939Socket::new().unwrap();
+    assert_eq!(u.send_to(&[1], 0x12300, 0x31), Err(Error::Os(Errno::BADFD)));
+});

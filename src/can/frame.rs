@@ -65,7 +65,7 @@ impl CanId {
     }
 
     /// The kernel's `can_id` word: the bits, and `CAN_EFF_FLAG` for extended ones.
-    const fn word(self) -> u32 {
+    pub(crate) const fn word(self) -> u32 {
         match self {
             CanId::Standard(id) => id as u32,
             CanId::Extended(id) => id | EFF_FLAG,
@@ -73,7 +73,7 @@ impl CanId {
     }
 
     /// From a kernel `can_id` word (flags other than `CAN_EFF_FLAG` ignored).
-    const fn from_word(w: u32) -> CanId {
+    pub(crate) const fn from_word(w: u32) -> CanId {
         if w & EFF_FLAG != 0 {
             CanId::Extended(w & EFF_MASK)
         } else {

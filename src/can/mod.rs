@@ -1,9 +1,22 @@
 //! CAN (`AF_CAN`; the kernel's Documentation/networking/can.rst): frames, error frames and
-//! their codecs (tested on every architecture, big-endian included), and raw CAN sockets.
+//! their codecs (tested on every architecture, big-endian included), raw CAN sockets, and the
+//! broadcast manager. The everyday types are also at the crate root.
 
+mod bcm;
 mod frame;
+mod isotp;
+mod j1939;
 mod raw;
 
+pub use bcm::{
+    bcm_message_len, BcmFlags, BcmFrames, BcmHead, BcmMessage, BcmOpcode, BcmSocket, BCM_HEAD_LEN,
+    BCM_MAX_FRAMES,
+};
+pub use isotp::{FlowControl, IsoTpFlags, IsoTpOptions, IsoTpSocket, LinkLayer};
+pub use j1939::{
+    J1939Filter, J1939Meta, J1939Socket, J1939_FILTER_MAX, J1939_PGN_ADDRESS_CLAIMED,
+    J1939_PGN_MAX, J1939_PGN_REQUEST,
+};
 pub use raw::{CanFilter, CanRecv, CanSocket, CAN_FILTER_MAX};
 
 pub use frame::{

@@ -79,7 +79,7 @@ impl CanFilter {
 }
 
 /// The kernel takes a CAN frame whole or not at all: anything else is reported, not ignored.
-fn whole(sent: usize, len: usize) -> Result<()> {
+pub(super) fn whole(sent: usize, len: usize) -> Result<()> {
     if sent == len {
         Ok(())
     } else {
