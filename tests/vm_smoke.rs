@@ -1,13 +1,14 @@
-//! Smoke tests for the socket families that need a real kernel and root: AF_CAN on vcan0,
-//! AF_PACKET on a veth pair, SOCK_RAW ICMP, through the library's own API. Each prints
-//! `skipped: <reason>` and passes where its prerequisite is missing (not root, no CAN in this
-//! kernel, qemu-user), and asserts real things where it runs. The VM tier of
-//! `cargo xtask test` boots a kernel of each architecture that has all of them, and fails any
-//! `vm_smoke_*` test that skips there.
+//! Smoke tests for the socket families that need a real kernel and root: AF_CAN on vcan0
+//! (also against can-utils), AF_PACKET on a veth pair, SOCK_RAW ICMP, through the library's
+//! own API. Each prints `skipped: <reason>` and passes where its prerequisite is missing (not
+//! root, no CAN in this kernel, qemu-user), and asserts real things where it runs. The VM
+//! tier of `cargo xtask test` boots a kernel of each architecture that has all of them, and
+//! fails any `vm_smoke_*` test that skips there.
 
 mod common;
 
 use std::net::{IpAddr, Ipv4Addr};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use baresock::*;
@@ -66,6 +67,109 @@ fn vm_smoke_can_raw_round_trip() {
             "nothing crosses to vcan1"
         );
     }
+}
+
+/// Set by the VM tier's init (`qemu/init`), whose initramfs ships can-utils.
+fn in_vm() -> bool {
+    std::env::var_os("BARESOCK_VM").is_some_and(|v| v == "1")
+}
+
+/// `program` in a directory of `PATH`.
+fn on_path(program: &str) -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(program).is_file()))
+}
+
+/// Interop with can-utils, the reference user space for SocketCAN: a frame `cansend` writes
+/// arrives on a baresock socket, and one baresock sends shows up in `candump` as can-utils'
+/// own text.
+#[test]
+fn vm_smoke_can_utils() {
+    if !is_root() {
+        skip!("needs root");
+    }
+    if under_qemu_user() {
+        skip!("can-utils would run on the host kernel, outside qemu-user");
+    }
+    let rx = match CanSocket::new() {
+        Ok(s) => s,
+        Err(e) => skip!("no AF_CAN / CAN_RAW in this kernel ({e})"),
+    };
+    let Some(vcan0) = index(b"vcan0") else {
+        skip!("no vcan0 interface")
+    };
+    // The VM ships them all (qemu/README.md); a missing one there is a broken initramfs.
+    let tools = [
+        "cansend",
+        "candump",
+        "cangen",
+        "isotpsend",
+        "isotprecv",
+        "isotpdump",
+        "j1939cat",
+        "testj1939",
+    ];
+    let missing: Vec<&str> = tools.into_iter().filter(|t| !on_path(t)).collect();
+    if !missing.is_empty() {
+        assert!(!in_vm(), "the VM has no {missing:?} on PATH");
+        skip!("can-utils not installed (no {missing:?} on PATH)");
+    }
+
+    // cansend -> baresock. Only 0x123 passes the filter, whatever else is on the bus.
+    let id = CanId::standard(0x123).unwrap();
+    rx.bind(vcan0).unwrap();
+    rx.set_filters(&[CanFilter::exact(id)]).unwrap();
+    rx.set_timeout(Some(Duration::from_secs(10))).unwrap();
+    let sent = Command::new("cansend")
+        .args(["vcan0", "123#DEADBEEF"])
+        .output()
+        .unwrap();
+    assert!(sent.status.success(), "cansend: {sent:?}");
+    let expected = CanFrame::new(id, &[0xde, 0xad, 0xbe, 0xef]).unwrap();
+    assert_eq!(rx.recv().unwrap(), CanAnyFrame::Classic(expected));
+
+    // baresock -> candump. candump says nothing when it is ready: send once every 100 ms
+    // until it has taken one frame and exited (`-n 1`). Its filter (id 0x321, standard
+    // frames) keeps other tests' frames out when tests run in parallel outside the VM.
+    let mut dump = Command::new("candump")
+        .args(["-L", "-n", "1", "vcan0,321:7FF"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let tx = CanSocket::new().unwrap();
+    tx.bind(vcan0).unwrap();
+    let frame = CanFrame::new(CanId::standard(0x321).unwrap(), &[0xc0, 0xff, 0xee, 0, 1]).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while dump.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            let _ = dump.kill();
+            panic!(
+                "candump -n 1 took no frame in 20 s: {:?}",
+                dump.wait_with_output()
+            );
+        }
+        tx.send(&frame).unwrap();
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let out = dump.wait_with_output().unwrap();
+    assert!(out.status.success(), "candump: {out:?}");
+    // Log format: `(<seconds>.<microseconds>) vcan0 321#C0FFEE0001`.
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text.lines().next().unwrap_or("");
+    let (stamp, rest) = line.split_once(") ").unwrap_or(("", line));
+    let secs = stamp.strip_prefix('(').unwrap_or("");
+    assert!(
+        secs.split_once('.')
+            .is_some_and(|(s, us)| s.parse::<u64>().is_ok() && us.len() == 6),
+        "candump's time stamp in {line:?}"
+    );
+    assert_eq!(rest, "vcan0 321#C0FFEE0001");
+    assert_eq!(
+        rest,
+        format!("vcan0 {frame}"),
+        "baresock's Display is can-utils' syntax"
+    );
 }
 
 #[test]

@@ -38,8 +38,8 @@ pub struct Target {
 pub struct VmSpec {
     /// Debian's name of the architecture (`arm64`, `ppc64el`, ...).
     pub debian_arch: String,
-    /// Debian suites to take the kernel and busybox from, the first that works (a mirror can
-    /// serve a broken index for one architecture of one suite for days).
+    /// Debian suites to take the kernel, busybox and can-utils from, the first that has the
+    /// kernel (a mirror can serve a broken index for one architecture of one suite for days).
     pub suites: Vec<String>,
     /// The kernel metapackage (`linux-image-arm64`): the xtask follows it to the real image.
     pub kernel_package: String,

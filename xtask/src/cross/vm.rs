@@ -1,11 +1,13 @@
 //! Tier 3: the test binaries in a real Debian kernel of each architecture, booted under TCG.
 //!
 //! Per architecture:
-//! 1. fetch (once, cached in `target/xtask-cache/vm/<arch>/`) the Debian kernel package and
-//!    `busybox-static` with a private apt state, and unpack the kernel image and the
-//!    networking modules;
+//! 1. fetch (once, cached in `target/xtask-cache/vm/<arch>/`) the Debian kernel package,
+//!    `busybox-static`, `can-utils` and `libc6` with a private apt state, and unpack the
+//!    kernel image, the networking modules, busybox, and the CAN tools with the loader and
+//!    libraries they need;
 //! 2. build the initramfs: one cpio with busybox, `qemu/init`, the modules of
-//!    `qemu/modules.txt` (plus their dependencies, in order), the gnu targets' loader and
+//!    `qemu/modules.txt` (plus their dependencies, in order), can-utils under
+//!    `/opt/can-utils` with a wrapper per tool in `/bin`, the gnu targets' loader and
 //!    libraries; a second cpio, appended, with this run's test binaries;
 //! 3. boot it under TCG (never KVM), one VM at a time, with time limits so a hung guest fails
 //!    the row instead of hanging CI; the init script runs every test binary as root and
@@ -22,6 +24,7 @@ use std::time::{Duration, Instant};
 use super::apt::{Apt, HostSources};
 use super::build::{build, Built, TEST_LIMIT};
 use super::cpio::Cpio;
+use super::elf;
 use super::install::{self, Tier};
 use super::proc::{run_watched, tail};
 use super::targets::{self, Target};
@@ -48,6 +51,12 @@ const GNU_LIBS: &[&str] = &[
     "libnss_files.so.2",
     "libnss_dns.so.2",
 ];
+/// Fetched with the kernel, from the same suite: the CAN tools the tests talk to, and the C
+/// library they are linked against (the initramfs has none of its own for musl targets).
+const CAN_UTILS_PACKAGES: [&str; 2] = ["can-utils", "libc6"];
+/// Where can-utils lives in the guest: `bin/` the tools, `lib/` Debian's loader and libraries,
+/// apart from the gnu targets' own in `/lib` (two glibc builds must never mix).
+const CAN_UTILS_DIR: &str = "opt/can-utils";
 
 /// Runs the VM tier for the architectures named in `targets` (all of `targets/` when empty),
 /// pushing a test row per architecture (and build / fetch rows when those ran) into `report`.
@@ -221,7 +230,11 @@ fn run_one(ws: &Ws, t: &Target, report: &mut Report) -> Row {
             tail(&console, 60)
         );
     }
-    let mut notes = vec![format!("kernel {}", guest.release)];
+    let mut notes = vec![format!(
+        "kernel {}, {}",
+        guest.release,
+        guest.can_utils_version()
+    )];
     notes.extend(problems);
     notes.extend(warnings.into_iter().map(|w| format!("warning: {w}")));
     let skips = skip_note(&console);
@@ -322,11 +335,23 @@ struct Guest {
     release: String,
     /// `linux-image-6.1.0-50-arm64 6.1.176-1 (bookworm)`.
     source: String,
+    /// The unpacked can-utils: `bin/` (the tools) and `lib/` (the loader and libraries).
+    can_utils: PathBuf,
+    /// The loader's file name in `can_utils/lib` (`ld-linux-x86-64.so.2`).
+    loader: String,
+    /// `can-utils 2020.11.0-1, libc6 2.36-9+deb12u14`.
+    can_utils_source: String,
 }
 
 impl Guest {
     fn describe(&self) -> String {
-        self.source.clone()
+        format!("{}; {}", self.source, self.can_utils_source)
+    }
+
+    /// `can-utils 2020.11.0-1`.
+    fn can_utils_version(&self) -> &str {
+        let s = &self.can_utils_source;
+        s.split(',').next().unwrap_or(s)
     }
 
     /// The cached guest of `t`, or a freshly fetched one (then with the time it took).
@@ -335,11 +360,12 @@ impl Guest {
         let stamp = dir.join("guest.txt");
         // What the cache holds must match what the data file asks for.
         let key = format!(
-            "{} {} {} decompress={}",
+            "{} {} {} decompress={} with={}",
             t.vm.debian_arch,
             t.vm.suites.join(","),
             t.vm.kernel_package,
-            t.vm.decompress_kernel
+            t.vm.decompress_kernel,
+            CAN_UTILS_PACKAGES.join(",")
         );
         if let Ok(text) = fs::read_to_string(&stamp) {
             let field = |k: &str| {
@@ -355,15 +381,24 @@ impl Guest {
                     modules: dir.join(field("modules=")),
                     release: field("release="),
                     source: field("source="),
+                    can_utils: dir.join(field("can_utils=")),
+                    loader: field("loader="),
+                    can_utils_source: field("can_utils_source="),
                 };
-                if g.kernel.is_file() && g.busybox.is_file() && g.modules.is_dir() {
+                let loader = g.can_utils.join("lib").join(&g.loader);
+                if g.kernel.is_file()
+                    && g.busybox.is_file()
+                    && g.modules.is_dir()
+                    && !g.loader.is_empty()
+                    && loader.is_file()
+                {
                     return Ok((g, None));
                 }
             }
         }
         let start = Instant::now();
         eprintln!(
-            "xtask: fetching the {} kernel and busybox ({})",
+            "xtask: fetching the {} kernel, busybox and can-utils ({})",
             t.vm.debian_arch, t.vm.kernel_package
         );
         let _ = fs::remove_dir_all(&dir);
@@ -375,12 +410,16 @@ impl Guest {
         }
         let rel = |p: &Path| p.strip_prefix(&dir).unwrap_or(p).display().to_string();
         let text = format!(
-            "key={key}\nkernel={}\nbusybox={}\nmodules={}\nrelease={}\nsource={}\n",
+            "key={key}\nkernel={}\nbusybox={}\nmodules={}\nrelease={}\nsource={}\n\
+             can_utils={}\nloader={}\ncan_utils_source={}\n",
             rel(&g.kernel),
             rel(&g.busybox),
             rel(&g.modules),
             g.release,
-            g.source
+            g.source,
+            rel(&g.can_utils),
+            g.loader,
+            g.can_utils_source
         );
         fs::write(&stamp, text).map_err(|e| format!("{}: {e}", stamp.display()))?;
         Ok((g, Some(start.elapsed())))
@@ -421,7 +460,20 @@ fn fetch(ws: &Ws, t: &Target, dir: &Path) -> Result<Guest, String> {
                 apt.download(&packages, &debs)?;
                 let guest = unpack(dir, &debs)?;
                 let _ = fs::remove_dir_all(&debs);
-                return Ok(Guest { source, ..guest });
+                // can-utils and its libc from the suite the kernel came from.
+                let (can_utils, loader) = fetch_can_utils(&apt, dir)?;
+                let can_utils_source = CAN_UTILS_PACKAGES
+                    .iter()
+                    .map(|p| Ok(format!("{p} {}", package_version(&apt, p)?)))
+                    .collect::<Result<Vec<_>, String>>()?
+                    .join(", ");
+                return Ok(Guest {
+                    source,
+                    can_utils,
+                    loader,
+                    can_utils_source,
+                    ..guest
+                });
             }
             Err(e) => {
                 // apt's last line says what went wrong.
@@ -565,7 +617,122 @@ fn unpack(dir: &Path, debs: &Path) -> Result<Guest, String> {
         modules,
         release,
         source: String::new(),
+        can_utils: PathBuf::new(),
+        loader: String::new(),
+        can_utils_source: String::new(),
     })
+}
+
+/// The candidate version of `package` in `apt`'s suite.
+fn package_version(apt: &Apt, package: &str) -> Result<String, String> {
+    apt.show(package)?
+        .into_iter()
+        .find(|(k, _)| k == "Version")
+        .map(|(_, v)| v)
+        .ok_or_else(|| format!("{package}: no Version"))
+}
+
+/// Downloads can-utils and libc6 and keeps, in `dir/can-utils`, every tool (`bin/`) and only
+/// the loader and libraries those tools name (`lib/`; libc6 has ~10 MB more). Returns that
+/// directory and the loader's file name.
+fn fetch_can_utils(apt: &Apt, dir: &Path) -> Result<(PathBuf, String), String> {
+    let debs = dir.join("debs-can-utils");
+    let packages: Vec<String> = CAN_UTILS_PACKAGES.map(String::from).into();
+    apt.download(&packages, &debs)?;
+    // Each package unpacked apart, so that the tools are exactly can-utils' own.
+    let unpacked = dir.join("unpacked");
+    fs::create_dir_all(&unpacked).map_err(|e| format!("{}: {e}", unpacked.display()))?;
+    for p in &packages {
+        let deb = fs::read_dir(&debs)
+            .map_err(|e| format!("{}: {e}", debs.display()))?
+            .flatten()
+            .map(|e| e.path())
+            .find(|d| {
+                d.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with(&format!("{p}_")))
+            })
+            .ok_or_else(|| format!("apt-get download {p}: no .deb"))?;
+        let mut cmd = Command::new("dpkg-deb");
+        cmd.arg("-x").arg(&deb).arg(unpacked.join(p));
+        super::proc::run_stdout(&mut cmd)?;
+    }
+    let out = dir.join("can-utils");
+    let loader = select_can_utils(&unpacked.join("can-utils"), &unpacked.join("libc6"), &out);
+    let _ = fs::remove_dir_all(&unpacked);
+    let _ = fs::remove_dir_all(&debs);
+    Ok((out, loader?))
+}
+
+/// Copies the programs under `tools/usr/bin` to `out/bin`, and from `libs` the loader they
+/// name and the libraries they need to `out/lib`. Returns the loader's file name.
+fn select_can_utils(tools: &Path, libs: &Path, out: &Path) -> Result<String, String> {
+    let (bin, lib) = (out.join("bin"), out.join("lib"));
+    for d in [&bin, &lib] {
+        fs::create_dir_all(d).map_err(|e| format!("{}: {e}", d.display()))?;
+    }
+    let (loader, needed) = copy_programs(&tools.join("usr/bin"), &bin)?;
+    copy_libraries(libs, needed, &lib)?;
+    Ok(loader)
+}
+
+/// Copies every program in `from` to `to`; returns the file name of the one loader they all
+/// name, and what they need: that loader and their `DT_NEEDED` libraries.
+fn copy_programs(from: &Path, to: &Path) -> Result<(String, Vec<String>), String> {
+    let mut programs = Vec::new();
+    walk(from, &mut |p| programs.push(p.to_path_buf()));
+    if programs.is_empty() {
+        return Err(format!("{}: no programs", from.display()));
+    }
+    let mut loaders = BTreeSet::new();
+    let mut needed = Vec::new();
+    for p in &programs {
+        let needs = elf::needs(&read(p)?).map_err(|e| format!("{}: {e}", p.display()))?;
+        if let Some(interp) = needs.interp {
+            loaders.insert(interp.rsplit('/').next().unwrap_or(&interp).to_owned());
+        }
+        needed.extend(needs.needed);
+        copy(p, &to.join(p.file_name().unwrap_or_default()))?;
+    }
+    if loaders.len() != 1 {
+        return Err(format!("can-utils: not one loader but {loaders:?}"));
+    }
+    let loader = loaders.pop_first().unwrap_or_default();
+    needed.push(loader.clone());
+    Ok((loader, needed))
+}
+
+/// Copies the libraries named in `needed`, and those they need in turn, from the unpacked
+/// package in `libs` to `to`, each under its file name.
+fn copy_libraries(libs: &Path, mut needed: Vec<String>, to: &Path) -> Result<(), String> {
+    // Where the package has several files of one name (glibc-hwcaps variants), the baseline
+    // one, nearest the root. Symlinks are not followed: every name has a real file too.
+    let mut found: BTreeMap<String, PathBuf> = BTreeMap::new();
+    walk(libs, &mut |p| {
+        let name = p.file_name().unwrap_or_default().to_string_lossy();
+        let depth = |p: &Path| p.components().count();
+        if found.get(name.as_ref()).is_none_or(|q| depth(p) < depth(q)) {
+            found.insert(name.into_owned(), p.to_path_buf());
+        }
+    });
+    let mut copied = BTreeSet::new();
+    while let Some(name) = needed.pop() {
+        if !copied.insert(name.clone()) {
+            continue;
+        }
+        let path = found
+            .get(&name)
+            .ok_or_else(|| format!("can-utils needs {name}, which libc6 does not have"))?;
+        let needs = elf::needs(&read(path)?).map_err(|e| format!("{}: {e}", path.display()))?;
+        needed.extend(needs.needed);
+        copy(path, &to.join(&name))?;
+    }
+    Ok(())
+}
+
+fn copy(from: &Path, to: &Path) -> Result<(), String> {
+    fs::copy(from, to)
+        .map(|_| ())
+        .map_err(|e| format!("{} -> {}: {e}", from.display(), to.display()))
 }
 
 /// Writes the ELF kernel inside an x86 bzImage to `out`, checking that it has a PVH entry
@@ -765,6 +932,8 @@ fn initramfs(
         }
     }
 
+    add_can_utils(&mut c, guest)?;
+
     // gnu targets: the loader and libraries from the cross sysroot, where the loader looks.
     if t.libc == "gnu" {
         let lib = Path::new(&t.sysroot).join("lib");
@@ -800,9 +969,53 @@ fn initramfs(
     Ok((path, warnings))
 }
 
+/// Adds can-utils under `/opt/can-utils` and, for each tool, a wrapper `/bin/<tool>` that
+/// starts it with Debian's loader and libraries (never those in `/lib`).
+fn add_can_utils(c: &mut Cpio, guest: &Guest) -> Result<(), String> {
+    for sub in ["lib", "bin"] {
+        let dir = guest.can_utils.join(sub);
+        let mut names: Vec<String> = fs::read_dir(&dir)
+            .map_err(|e| format!("{}: {e}", dir.display()))?
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        // The archive is the same bytes every time.
+        names.sort();
+        for name in names {
+            let data = read(&dir.join(&name))?;
+            c.file(&format!("{CAN_UTILS_DIR}/{sub}/{name}"), 0o755, &data);
+            if sub == "bin" {
+                c.file(
+                    &format!("bin/{name}"),
+                    0o755,
+                    can_utils_wrapper(&guest.loader, &name).as_bytes(),
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The `/bin/<tool>` script: the loader run as a program takes the library path to use.
+fn can_utils_wrapper(loader: &str, tool: &str) -> String {
+    let d = CAN_UTILS_DIR;
+    format!(
+        "#!/bin/busybox sh\nexec /{d}/lib/{loader} --library-path /{d}/lib /{d}/bin/{tool} \"$@\"\n"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn can_utils_wrapper_runs_debians_loader() {
+        assert_eq!(
+            can_utils_wrapper("ld64.so.1", "cansend"),
+            "#!/bin/busybox sh\nexec /opt/can-utils/lib/ld64.so.1 --library-path \
+             /opt/can-utils/lib /opt/can-utils/bin/cansend \"$@\"\n"
+        );
+    }
 
     #[test]
     fn modinfo_depends() {
