@@ -156,6 +156,11 @@ pub enum Error {
     Ring(crate::RingError),
     /// A ring block holds an offset outside itself (the kernel never writes one).
     MalformedRing,
+    /// Text that is not a frame in can-utils' syntax ([`can::parse_frame`](crate::can::parse_frame)).
+    InvalidCanSyntax {
+        /// The byte offset where it went wrong.
+        at: usize,
+    },
     /// A J1939 priority past 7.
     InvalidPriority {
         /// The priority given.
@@ -451,6 +456,9 @@ impl fmt::Display for Error {
             }
             Error::InvalidCanLength { len } => write!(f, "{len} is not a CAN frame length"),
             Error::MalformedRing => f.write_str("a ring block points outside itself"),
+            Error::InvalidCanSyntax { at } => {
+                write!(f, "not a CAN frame in can-utils' syntax (at byte {at})")
+            }
             Error::InvalidPriority { priority } => {
                 write!(f, "J1939 priority {priority} is past 7")
             }

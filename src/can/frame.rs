@@ -274,6 +274,17 @@ impl CanFdFrame {
         self
     }
 
+    /// With the error state indicator set (`CANFD_ESI`): the sender is error passive. The
+    /// kernel passes it to the bus only where the controller allows.
+    pub fn with_error_state_indicator(mut self, on: bool) -> CanFdFrame {
+        self.flags = if on {
+            self.flags | ESI
+        } else {
+            self.flags & !ESI
+        };
+        self
+    }
+
     /// The identifier.
     pub fn id(&self) -> CanId {
         self.id
@@ -586,6 +597,62 @@ pub struct CanError {
     pub transceiver: u8,
     /// The transmit and receive error counters, when `CAN_ERR_CNT` is set (`data[6]`, `data[7]`).
     pub counters: Option<(u8, u8)>,
+    /// The eight data bytes as they came, the controller-specific `data[5]` included.
+    pub data: [u8; 8],
+}
+
+impl CanError {
+    /// An error frame of `class` with these data bytes, decoded as a received one would be.
+    /// Class bits past the 29-bit identifier are dropped (the kernel's `CAN_ERR_MASK`).
+    pub fn new(class: CanErrorClass, data: [u8; 8]) -> CanError {
+        let class = CanErrorClass::from_bits_retain(class.bits() & EFF_MASK);
+        CanError {
+            class,
+            lost_arbitration_bit: class
+                .contains(CanErrorClass::LOST_ARBITRATION)
+                .then_some(data[0]),
+            controller: data[1],
+            protocol: data[2],
+            protocol_location: data[3],
+            transceiver: data[4],
+            counters: class
+                .contains(CanErrorClass::COUNTERS)
+                .then_some((data[6], data[7])),
+            data,
+        }
+    }
+
+    /// The kernel's bytes (`struct can_frame` with `CAN_ERR_FLAG`, length 8): to inject an
+    /// error frame, as `cansend` can, for tests of error handling.
+    pub fn to_bytes(&self) -> [u8; CAN_MTU] {
+        let mut b = [0u8; CAN_MTU];
+        b[0..4].copy_from_slice(&(ERR_FLAG | self.class.bits()).to_ne_bytes());
+        b[4] = 8;
+        b[8..16].copy_from_slice(&self.data);
+        b
+    }
+}
+
+impl fmt::Display for CanError {
+    /// As candump writes an error frame: `20000204#0010000000006082`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:08X}#", ERR_FLAG | self.class.bits())?;
+        for b in self.data {
+            write!(f, "{b:02X}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for CanAnyFrame {
+    /// can-utils' syntax for each kind.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CanAnyFrame::Classic(c) => c.fmt(f),
+            CanAnyFrame::Fd(d) => d.fmt(f),
+            CanAnyFrame::Error(e) => e.fmt(f),
+        }
+    }
 }
 
 bitflags::bitflags! {
@@ -646,21 +713,12 @@ impl CanAnyFrame {
         let id = CanId::from_word(w);
         match b.len() {
             CAN_MTU if w & ERR_FLAG != 0 => {
-                let d = &b[8..16];
-                let class = CanErrorClass::from_bits_retain(w & EFF_MASK);
-                Ok(CanAnyFrame::Error(CanError {
-                    class,
-                    lost_arbitration_bit: class
-                        .contains(CanErrorClass::LOST_ARBITRATION)
-                        .then_some(d[0]),
-                    controller: d[1],
-                    protocol: d[2],
-                    protocol_location: d[3],
-                    transceiver: d[4],
-                    counters: class
-                        .contains(CanErrorClass::COUNTERS)
-                        .then_some((d[6], d[7])),
-                }))
+                let mut d = [0u8; 8];
+                d.copy_from_slice(&b[8..16]);
+                Ok(CanAnyFrame::Error(CanError::new(
+                    CanErrorClass::from_bits_retain(w),
+                    d,
+                )))
             }
             CAN_MTU => {
                 if len > 8 {

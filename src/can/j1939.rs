@@ -146,7 +146,7 @@ impl J1939Socket {
 
     /// Binds to interface `ifindex` as `name` (or [`J1939_NO_NAME`]) with address `addr` (or
     /// [`J1939_NO_ADDR`] when bound by NAME), receiving PGN `pgn` only (or every PGN:
-    /// [`J1939_NO_PGN`]).
+    /// [`J1939_NO_PGN`](crate::J1939_NO_PGN)).
     pub fn bind(&self, ifindex: u32, name: u64, pgn: u32, addr: u8) -> Result<()> {
         self.inner.bind(CanAddr::j1939(ifindex, name, pgn, addr))
     }

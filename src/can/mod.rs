@@ -7,6 +7,7 @@ mod frame;
 mod isotp;
 mod j1939;
 mod raw;
+mod text;
 
 pub use bcm::{
     bcm_message_len, BcmFlags, BcmFrames, BcmHead, BcmMessage, BcmOpcode, BcmSocket, BCM_HEAD_LEN,
@@ -18,6 +19,7 @@ pub use j1939::{
     J1939_PGN_MAX, J1939_PGN_REQUEST,
 };
 pub use raw::{CanFilter, CanRecv, CanSocket, CAN_FILTER_MAX};
+pub use text::parse_frame;
 
 pub use frame::{
     CanAnyFrame, CanError, CanErrorClass, CanFdFrame, CanFrame, CanId, CanXlFrame, CANFD_LENGTHS,

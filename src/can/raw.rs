@@ -130,6 +130,16 @@ impl CanSocket {
         self.send_bytes(&frame.to_bytes())
     }
 
+    /// Sends a frame of any kind: classic, FD (as [`send_fd`](Self::send_fd)), or an error
+    /// frame (injected, as `cansend` does: receivers see it under their error mask).
+    pub fn send_any(&self, frame: &CanAnyFrame) -> Result<()> {
+        match frame {
+            CanAnyFrame::Classic(f) => self.send(f),
+            CanAnyFrame::Fd(f) => self.send_fd(f),
+            CanAnyFrame::Error(e) => self.send_bytes(&e.to_bytes()),
+        }
+    }
+
     fn send_bytes(&self, b: &[u8]) -> Result<()> {
         whole(self.inner.send(b)?, b.len())
     }

@@ -31,6 +31,9 @@ pub struct TestBin {
 #[derive(Debug)]
 pub struct Built {
     pub bins: Vec<TestBin>,
+    /// The examples (`cargo test` builds them too): the VM puts them in `/examples`, where the
+    /// CAN interop tests run `candump` and `cansend` against can-utils.
+    pub examples: Vec<TestBin>,
 }
 
 type Outcome = Arc<Result<Built, String>>;
@@ -123,6 +126,7 @@ fn cargo_build(ws: &Ws, t: &Target) -> Result<Built, String> {
     let status = child.wait().map_err(|e| e.to_string())?;
 
     let mut bins = Vec::new();
+    let mut examples = Vec::new();
     let mut rustix: Option<(Vec<String>, Option<PathBuf>)> = None;
     for line in stdout.lines() {
         let Some(msg) = Json::parse(line) else {
@@ -145,6 +149,12 @@ fn cargo_build(ws: &Ws, t: &Target) -> Result<Built, String> {
                     .and_then(|t| t.get("kind"))
                     .and_then(|k| k.arr().first())
                     .and_then(Json::str);
+                if let (false, Some("example"), Some(exe)) = (is_test, kind, exe) {
+                    examples.push(TestBin {
+                        name: name.to_owned(),
+                        path: PathBuf::from(exe),
+                    });
+                }
                 if let (true, Some(exe)) = (is_test, exe) {
                     let name = match kind {
                         Some("test") => name.to_owned(),
@@ -181,7 +191,7 @@ fn cargo_build(ws: &Ws, t: &Target) -> Result<Built, String> {
     }
     check_backend(rustix)?;
     bins.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(Built { bins })
+    Ok(Built { bins, examples })
 }
 
 /// Fails unless rustix's build script chose the `linux_raw` backend: the `cfgs` of its

@@ -868,6 +868,9 @@ fn read(path: &Path) -> Result<Vec<u8>, String> {
     fs::read(path).map_err(|e| format!("{}: {e}", path.display()))
 }
 
+/// Examples copied into the guest's `/examples`, for the interop tests in tests/can_utils.rs.
+const GUEST_EXAMPLES: [&str; 2] = ["candump", "cansend"];
+
 /// Writes `target/xtask-cache/vm/<arch>/initrd.cpio` for this run; returns its path and
 /// warnings (missing modules).
 fn initramfs(
@@ -953,6 +956,15 @@ fn initramfs(
 
     // This run's tests, as a second archive appended to the first.
     let mut c = Cpio::new();
+    // The examples the guest's tests run (the CAN tools), not all of them: the initrd stays
+    // small.
+    for ex in built
+        .examples
+        .iter()
+        .filter(|e| GUEST_EXAMPLES.contains(&e.name.as_str()))
+    {
+        c.file(&format!("examples/{}", ex.name), 0o755, &read(&ex.path)?);
+    }
     for bin in &built.bins {
         c.file(&format!("tests/{}", bin.name), 0o755, &read(&bin.path)?);
     }

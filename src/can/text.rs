@@ -1,0 +1,224 @@
+//! can-utils' frame syntax, as `cansend` takes it and `candump` writes it (lib.c in
+//! can-utils): the parser here, the printers in each frame type's `Display`.
+
+use super::{CanAnyFrame, CanError, CanErrorClass, CanFdFrame, CanFrame, CanId, CANFD_LENGTHS};
+use crate::{Error, Result};
+
+const ERR_FLAG: u32 = 0x2000_0000;
+
+/// Parses one frame in can-utils' syntax:
+///
+/// | text | frame |
+/// |---|---|
+/// | `123#DEADBEEF` | classic, 11-bit id (3 hex digits), 0 to 8 data bytes |
+/// | `12345678#11.22.33` | classic, 29-bit id (8 hex digits); `.` between bytes is allowed |
+/// | `123#R`, `123#R3` | remote request, with an optional length digit |
+/// | `123#1122334455667788_F` | classic with 8 bytes and a DLC of 9 to F (`len8_dlc`) |
+/// | `123##1AABB` | CAN FD: the hex digit after `##` is the flags (1: BRS, 2: ESI), then up to 64 bytes, padded with zeros to the next FD length as cansend does |
+/// | `20000080#0000000000000000` | an error frame: 8 digits with `CAN_ERR_FLAG` (0x20000000) |
+///
+/// Anything else is [`Error::InvalidCanSyntax`] with the byte offset where it went wrong.
+/// CAN XL frames (can-utils 2024's `242#03:81:12345678#AABB`) are not parsed here.
+///
+/// ```
+/// use baresock::can::parse_frame;
+/// use baresock::{CanAnyFrame, CanFrame, CanId};
+/// let f = parse_frame("123#DEADBEEF")?;
+/// assert_eq!(f, CanAnyFrame::Classic(CanFrame::new(CanId::standard(0x123)?, &[0xde, 0xad, 0xbe, 0xef])?));
+/// assert_eq!(f.to_string(), "123#DEADBEEF");
+/// assert!(parse_frame("123#DEADBEE").is_err()); // an odd digit
+/// # Ok::<(), baresock::Error>(())
+/// ```
+pub fn parse_frame(s: &str) -> Result<CanAnyFrame> {
+    let b = s.as_bytes();
+    let bad = |at: usize| Err(Error::InvalidCanSyntax { at });
+    let Some(hash) = b.iter().position(|&c| c == b'#') else {
+        return bad(b.len());
+    };
+    let id = hex_value(&b[..hash]).ok_or(Error::InvalidCanSyntax { at: 0 })?;
+    let rest = &b[hash + 1..];
+    let at = hash + 1;
+    match hash {
+        3 => {
+            let id = CanId::standard(id as u16).map_err(|_| Error::InvalidCanSyntax { at: 0 })?;
+            frame_body(id, rest, at)
+        }
+        8 if id & ERR_FLAG != 0 && id & !(ERR_FLAG | 0x1fff_ffff) == 0 => {
+            let mut data = [0u8; 8];
+            bytes(rest, at, &mut data)?;
+            let class = CanErrorClass::from_bits_retain(id & !ERR_FLAG);
+            Ok(CanAnyFrame::Error(CanError::new(class, data)))
+        }
+        8 => {
+            let id = CanId::extended(id).map_err(|_| Error::InvalidCanSyntax { at: 0 })?;
+            frame_body(id, rest, at)
+        }
+        _ => bad(hash),
+    }
+}
+
+/// What follows the first `#`.
+fn frame_body(id: CanId, rest: &[u8], at: usize) -> Result<CanAnyFrame> {
+    let bad = |at: usize| Err(Error::InvalidCanSyntax { at });
+    match rest {
+        [b'#', flags, data @ ..] => {
+            let flags = hex_digit(*flags).ok_or(Error::InvalidCanSyntax { at: at + 1 })?;
+            if flags > 0x3 {
+                return bad(at + 1);
+            }
+            let mut buf = [0u8; 64];
+            let n = bytes(data, at + 2, &mut buf)?;
+            // cansend pads to the next length CAN FD has.
+            let len = CANFD_LENGTHS
+                .iter()
+                .copied()
+                .find(|&l| l >= n)
+                .unwrap_or(64);
+            let f = CanFdFrame::new(id, &buf[..len])?
+                .with_bit_rate_switch(flags & 1 != 0)
+                .with_error_state_indicator(flags & 2 != 0);
+            Ok(CanAnyFrame::Fd(f))
+        }
+        [b'#'] => bad(at + 1),
+        [b'R' | b'r'] => Ok(CanAnyFrame::Classic(CanFrame::remote(id, 0)?)),
+        [b'R' | b'r', len] => match hex_digit(*len) {
+            Some(l) if l <= 8 => Ok(CanAnyFrame::Classic(CanFrame::remote(id, l)?)),
+            _ => bad(at + 1),
+        },
+        _ => {
+            let (data, dlc) = match rest.iter().position(|&c| c == b'_') {
+                Some(u) => (&rest[..u], Some((u, &rest[u + 1..]))),
+                None => (rest, None),
+            };
+            let mut buf = [0u8; 8];
+            let n = bytes(data, at, &mut buf)?;
+            let f = CanFrame::new(id, &buf[..n])?;
+            match dlc {
+                None => Ok(CanAnyFrame::Classic(f)),
+                Some((u, [d])) if n == 8 => match hex_digit(*d) {
+                    Some(d @ 9..=15) => Ok(CanAnyFrame::Classic(f.with_len8_dlc(d)?)),
+                    _ => bad(at + u + 1),
+                },
+                Some((u, _)) => bad(at + u),
+            }
+        }
+    }
+}
+
+/// Hex byte pairs with optional `.` between bytes, into `out`; how many. `at` is where `b`
+/// starts in the text, for errors.
+fn bytes(b: &[u8], at: usize, out: &mut [u8]) -> Result<usize> {
+    let bad = |i: usize| Err(Error::InvalidCanSyntax { at: at + i });
+    let (mut i, mut n) = (0, 0);
+    while i < b.len() {
+        if b[i] == b'.' && n > 0 && i + 1 < b.len() && b[i + 1] != b'.' {
+            i += 1;
+            continue;
+        }
+        let (Some(hi), Some(lo)) = (hex_digit(b[i]), b.get(i + 1).and_then(|&c| hex_digit(c)))
+        else {
+            return bad(if hex_digit(b[i]).is_some() { i + 1 } else { i });
+        };
+        let Some(slot) = out.get_mut(n) else {
+            return bad(i);
+        };
+        *slot = hi << 4 | lo;
+        n += 1;
+        i += 2;
+    }
+    Ok(n)
+}
+
+fn hex_digit(c: u8) -> Option<u8> {
+    (c as char).to_digit(16).map(|d| d as u8)
+}
+
+/// A hex number of 1 to 8 digits.
+fn hex_value(b: &[u8]) -> Option<u32> {
+    if b.is_empty() || b.len() > 8 {
+        return None;
+    }
+    b.iter()
+        .try_fold(0u32, |v, &c| Some(v << 4 | u32::from(hex_digit(c)?)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn classic(id: CanId, data: &[u8]) -> CanAnyFrame {
+        CanAnyFrame::Classic(CanFrame::new(id, data).unwrap())
+    }
+
+    #[test]
+    fn every_form_cansend_takes() {
+        let sid = CanId::Standard(0x123);
+        assert_eq!(parse_frame("123#"), Ok(classic(sid, &[])));
+        assert_eq!(
+            parse_frame("123#de.ad.BE.EF"),
+            Ok(classic(sid, &[0xde, 0xad, 0xbe, 0xef]))
+        );
+        assert_eq!(
+            parse_frame("1ABCDEF0#0102"),
+            Ok(classic(CanId::Extended(0x1abc_def0), &[1, 2]))
+        );
+        assert_eq!(
+            parse_frame("123#R"),
+            Ok(CanAnyFrame::Classic(CanFrame::remote(sid, 0).unwrap()))
+        );
+        assert_eq!(
+            parse_frame("123#R7"),
+            Ok(CanAnyFrame::Classic(CanFrame::remote(sid, 7).unwrap()))
+        );
+        let f = CanFrame::new(sid, &[0; 8])
+            .unwrap()
+            .with_len8_dlc(0xc)
+            .unwrap();
+        assert_eq!(
+            parse_frame("123#0000000000000000_C"),
+            Ok(CanAnyFrame::Classic(f))
+        );
+        let fd = CanFdFrame::new(sid, &[0x11, 0x22, 0x33, 0, 0, 0, 0, 0, 0, 0, 0, 0])
+            .unwrap()
+            .with_bit_rate_switch(true);
+        assert_eq!(
+            parse_frame("123##1112233000000000000"),
+            Ok(CanAnyFrame::Fd(fd))
+        );
+        // Padded to the next FD length (9 bytes -> 12).
+        match parse_frame("123##0112233445566778899").unwrap() {
+            CanAnyFrame::Fd(f) => assert_eq!(f.data().len(), 12),
+            other => panic!("{other:?}"),
+        }
+        match parse_frame("20000204#0010000000006082").unwrap() {
+            CanAnyFrame::Error(e) => {
+                assert_eq!(e.class, CanErrorClass::CONTROLLER | CanErrorClass::COUNTERS);
+                assert_eq!(e.counters, Some((0x60, 0x82)));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn bad_text_says_where() {
+        let at = |at| Err(Error::InvalidCanSyntax { at });
+        assert_eq!(parse_frame(""), at(0));
+        assert_eq!(parse_frame("123"), at(3));
+        assert_eq!(parse_frame("12#00"), at(2), "2-digit id");
+        assert_eq!(parse_frame("800#00"), at(0), "past 11 bits");
+        assert_eq!(parse_frame("G23#00"), at(0));
+        assert_eq!(parse_frame("123#0"), at(5), "odd digit");
+        assert_eq!(parse_frame("123#0G"), at(5));
+        assert_eq!(parse_frame("123#000000000000000000"), at(20), "9 bytes");
+        assert_eq!(parse_frame("123#R9"), at(5));
+        assert_eq!(parse_frame("123#RR"), at(5));
+        assert_eq!(parse_frame("123#00_F"), at(6), "len8_dlc needs 8 bytes");
+        assert_eq!(parse_frame("123#0000000000000000_8"), at(21));
+        assert_eq!(parse_frame("123##"), at(5));
+        assert_eq!(parse_frame("123##4"), at(5), "unknown FD flag");
+        assert_eq!(parse_frame("123##1Z"), at(6));
+        assert_eq!(parse_frame("40000000#00"), at(0), "RTR bit as an id");
+        assert_eq!(parse_frame("123#00..11"), at(6));
+        assert_eq!(parse_frame("123#.00"), at(4));
+    }
+}
