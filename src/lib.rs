@@ -31,6 +31,10 @@
 //! | many datagrams per system call | [`Socket::send_mmsg`] / [`Socket::recv_mmsg`] |
 //! | capture or inject link-layer frames | [`PacketSocket`]; at rate, its [`RxRing`] and [`TxRing`]; filters in [`bpf`] |
 //! | raw IP, ICMP, ping | [`RawSocket`] |
+//! | CAN frames (classic, FD, XL), filters, error frames | [`CanSocket`]; frames as can-utils writes them: [`can::parse_frame`] and `Display` |
+//! | cyclic CAN sends, or wake only when a frame changes or stops | [`can::BcmSocket`] |
+//! | ISO-TP (ISO 15765-2, UDS/OBD) messages | [`can::IsoTpSocket`] |
+//! | SAE J1939 | [`can::J1939Socket`] |
 //! | any family, type and protocol, or an fd you were given | [`Socket`] ([`Socket::from_fd`], [`Socket::duplicate`]) |
 //!
 //! # Python's `socket` module, in this crate

@@ -301,6 +301,27 @@ fn the_public_api_never_allocates() {
             let _ = UnixAddr::from_path(&path).unwrap();
         }
         let _ = decode_sockaddr(&[0, 0, 0]);
+
+        // CAN codecs: can-utils' syntax both ways, XL frames, BCM messages in a buffer.
+        let frame = can::parse_frame("123##1112233").unwrap();
+        let _ = can::parse_frame("123#0G").unwrap_err();
+        out.len = 0;
+        write!(out, "{frame}").unwrap();
+        let xl = CanXlFrame::new(0x242, 3, 7, &[1; 100]).unwrap();
+        let mut bytes = [0u8; CANXL_HEAD + 100];
+        bytes[..CANXL_HEAD].copy_from_slice(&xl.head());
+        bytes[CANXL_HEAD..].copy_from_slice(xl.data());
+        let back = CanXlFrame::from_bytes(&bytes).unwrap();
+        assert_eq!(back, xl);
+        let id = CanId::standard(0x321).unwrap();
+        let f = CanFrame::new(id, &[1, 2]).unwrap();
+        let mut buf = [0u8; can::bcm_message_len(2, false)];
+        let head = can::BcmHead::cyclic(id, 5, Duration::from_millis(10), Duration::ZERO);
+        let msg = head
+            .encode(can::BcmFrames::Classic(&[f, f]), &mut buf)
+            .unwrap();
+        let parsed = can::BcmMessage::decode(msg).unwrap();
+        assert_eq!(parsed.frames().filter(|f| f.is_ok()).count(), 2);
     });
     assert_eq!(n, 0, "the library allocated {n} times");
 }
