@@ -652,3 +652,38 @@ vcan_test!(j1939_connected_and_bound_to_a_pgn, || {
     let u = can::J1939Socket::new().unwrap();
     assert_eq!(u.send_to(&[1], 0x12300, 0x31), Err(Error::Os(Errno::BADFD)));
 });
+
+vcan_test!(j1939_address_claim_and_names, || {
+    use can::*;
+    const NAME: u64 = 0x00a0_0000_0012_3456;
+    let b = j1939(0x31, J1939_NO_PGN);
+    let a = can::J1939Socket::new().unwrap();
+    a.set_timeout(Some(Duration::from_secs(5))).unwrap();
+    a.set_broadcast(true).unwrap();
+    // Bound by NAME, with the address it is about to claim.
+    a.bind(can_index("vc0"), NAME, J1939_NO_PGN, 0x50).unwrap();
+    // Sending before the claim: the kernel's error for a NAME with no address yet.
+    let before = a.send_to(&[1], 0x12300, 0x31);
+    assert!(
+        matches!(before, Err(Error::Os(Errno::ADDRNOTAVAIL))),
+        "{before:?}"
+    );
+    // The claim: our NAME, little-endian, broadcast on PGN 0xee00; valid after 250 ms.
+    a.send_to(
+        &NAME.to_le_bytes(),
+        J1939_PGN_ADDRESS_CLAIMED,
+        J1939_NO_ADDR,
+    )
+    .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    a.send_to(&[2], 0x12300, 0x31).unwrap();
+    let mut buf = [0u8; 16];
+    let (n, meta) = b.recv_from(&mut buf).unwrap();
+    assert_eq!(
+        (&buf[..n], meta.source_addr, meta.source_name),
+        (&[2][..], 0x50, NAME)
+    );
+    // A destination NAME nobody has claimed.
+    let r = b.send_to_name(&[3], 0x12300, 0x1111);
+    assert!(r.is_err(), "{r:?}");
+});
