@@ -38,6 +38,11 @@ fn usage() -> ! {
     std::process::exit(2);
 }
 
+fn bad_filter(text: &str) -> ! {
+    eprintln!("candump: not a filter: {text:?} (id:mask, id~mask, #errmask or j)");
+    std::process::exit(2);
+}
+
 /// A filter as candump writes it; `None` for a malformed one.
 fn filter(text: &str) -> Option<CanFilter> {
     let (id, mask, inverted) = match (text.split_once(':'), text.split_once('~')) {
@@ -67,7 +72,7 @@ fn run(spec: &str, count: Option<u64>) -> baresock::Result<()> {
         } else if p.eq_ignore_ascii_case("j") {
             socket.set_join_filters(true)?;
         } else {
-            filters.push(filter(p).ok_or(baresock::Error::InvalidAddress)?);
+            filters.push(filter(p).unwrap_or_else(|| bad_filter(p)));
         }
     }
     if !filters.is_empty() {
