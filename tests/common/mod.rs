@@ -140,7 +140,7 @@ pub fn in_netns_with_veth<R: Send + 'static>(
 }
 
 /// Runs `f` on a thread of its own in a new network namespace with three virtual CAN
-/// interfaces, up: `vc0` and `vc1` (classic MTU, 16) and `vcfd` (CAN FD MTU, 72, vcan's default); `Err(reason)`
+/// interfaces, up: `vc0` and `vc1` (classic MTU, 16) and `vcfd` (CAN FD MTU, 72): set explicitly, since vcan's default differs between kernels; `Err(reason)`
 /// where that cannot be made (not root, qemu-user, no CAN or vcan in this kernel).
 /// Child processes started from `f` live in the namespace too.
 pub fn in_netns_with_vcan<R: Send + 'static>(
@@ -161,7 +161,7 @@ pub fn in_netns_with_vcan<R: Send + 'static>(
         unsafe { rustix::thread::unshare_unsafe(rustix::thread::UnshareFlags::NEWNET) }
             .map_err(|e| format!("unshare: {e}"))?;
         let nl = rtnl::socket()?;
-        for (name, mtu) in [("vc0", Some(16)), ("vc1", Some(16)), ("vcfd", None)] {
+        for (name, mtu) in [("vc0", Some(16)), ("vc1", Some(16)), ("vcfd", Some(72))] {
             rtnl::add_link(&nl, name, "vcan", mtu)
                 .map_err(|e| format!("no vcan in this kernel ({e})"))?;
             rtnl::set_up(&nl, can_index(name)).map_err(|e| format!("link up: {e}"))?;
