@@ -110,27 +110,9 @@ fn bound(ifname: &str) -> CanSocket {
 
 const LIMIT: Duration = Duration::from_secs(20);
 
-/// candump on `vc0`, ready: a sync frame (0x7ff) is sent until candump prints it.
+/// can-utils' candump on `vc0` in log format, ready (see [`ready`]).
 fn candump() -> (Tool, Receiver<String>) {
-    let (tool, out) = spawn("candump", &["-L", "vc0"]);
-    let lines = lines(out);
-    let tx = bound("vc0");
-    let sync = CanFrame::new(CanId::standard(0x7ff).unwrap(), &[]).unwrap();
-    let start = Instant::now();
-    loop {
-        assert!(start.elapsed() < LIMIT, "candump never printed a frame");
-        tx.send(&sync).unwrap();
-        if let Ok(line) = lines.recv_timeout(Duration::from_millis(100)) {
-            if line.ends_with("vc0 7FF#") {
-                break;
-            }
-        }
-    }
-    // Frames after the first sync may still come: skip them.
-    while let Ok(line) = lines.recv_timeout(Duration::from_millis(300)) {
-        assert!(line.ends_with("vc0 7FF#"), "{line}");
-    }
-    (tool, lines)
+    ready("candump", &["-L", "vc0"])
 }
 
 /// The frame part of a `candump -L` line: `(1700000000.123456) vc0 123#DEADBEEF` gives
@@ -340,7 +322,8 @@ fn example(name: &str) -> Option<String> {
     }
 }
 
-/// Starts a candump-like command on vc0 and waits until it prints the sync frame 0x7ff.
+/// Starts a candump-like command on vc0 and waits until it is listening: a sync frame
+/// (0x7ff) is sent until it prints one; the syncs still in flight are then read past.
 fn ready(cmd: &str, args: &[&str]) -> (Tool, Receiver<String>) {
     let (tool, out) = spawn(cmd, args);
     let lines = lines(out);

@@ -586,19 +586,22 @@ netns_test!(a_bpf_fanout_program_picks_the_member, || {
     }
 });
 
-netns_test!(a_tx_ring_sends_every_frame_in_order, || {
+/// A transmit ring on bs0 and a receiver on bs1, with both ends' hardware addresses.
+fn tx_setup(config: TxRingConfig) -> (TxRing, PacketSocket, [u8; 6], [u8; 6]) {
     let (i0, i1) = (idx(b"bs0"), idx(b"bs1"));
-    let (m0, m1) = (mac(i0), mac(i1));
-    let r = receiver(i1);
     let s = PacketSocket::new(PacketKind::Raw, PROTO).unwrap();
     s.bind(LinkAddr::new(i0, PROTO)).unwrap();
+    let ring = TxRing::new(s, config).unwrap();
+    (ring, receiver(i1), mac(i0), mac(i1))
+}
+
+netns_test!(a_tx_ring_sends_every_frame_in_order, || {
     // Small on purpose: 2 blocks of 2 slots, so 10 frames wrap the ring twice over.
-    let config = TxRingConfig {
+    let (mut ring, r, m0, m1) = tx_setup(TxRingConfig {
         block_size: page(),
         block_count: 2,
         frame_size: page() / 2,
-    };
-    let mut ring = TxRing::new(s, config).unwrap();
+    });
     assert_eq!(ring.slots(), 4);
     assert_eq!(ring.frame_capacity(), page() as usize / 2 - 48);
     let mut sent = 0;
@@ -631,17 +634,11 @@ netns_test!(a_tx_ring_sends_every_frame_in_order, || {
 netns_test!(
     a_tx_ring_refuses_what_does_not_fit_and_goes_on_after_a_refused_frame,
     || {
-        let (i0, i1) = (idx(b"bs0"), idx(b"bs1"));
-        let (m0, m1) = (mac(i0), mac(i1));
-        let r = receiver(i1);
-        let s = PacketSocket::new(PacketKind::Raw, PROTO).unwrap();
-        s.bind(LinkAddr::new(i0, PROTO)).unwrap();
-        let config = TxRingConfig {
+        let (mut ring, r, m0, m1) = tx_setup(TxRingConfig {
             block_size: page(),
             block_count: 1,
             frame_size: 256,
-        };
-        let mut ring = TxRing::new(s, config).unwrap();
+        });
         let max = ring.frame_capacity();
         assert_eq!(
             ring.queue(&[0; 300]),
