@@ -58,6 +58,10 @@ pub enum Error {
     Resolve(ResolveError),
     /// Reverse lookup or host database failure (Python's `socket.herror`).
     Host(HostError),
+    /// Text or bytes that are not a domain name.
+    InvalidName(crate::resolve::NameError),
+    /// A DNS message that does not parse.
+    MalformedDns(crate::resolve::wire::WireError),
     /// A Unix socket path is longer than the kernel's `sun_path` (108 bytes; 107 for an
     /// abstract name, which is preceded by a NUL byte).
     UnixPathTooLong {
@@ -390,6 +394,8 @@ impl fmt::Display for Error {
             }
             Error::Resolve(e) => write!(f, "name resolution failed: {e}"),
             Error::Host(e) => write!(f, "host lookup failed: {e}"),
+            Error::InvalidName(e) => write!(f, "not a domain name: {e}"),
+            Error::MalformedDns(e) => write!(f, "malformed DNS message: {e}"),
             Error::UnixPathTooLong { len } => write!(
                 f,
                 "Unix socket path of {len} bytes is longer than the kernel's 108-byte sun_path"
@@ -530,6 +536,8 @@ mod defmt_impls {
                 Error::Bpf(e) => defmt::write!(f, "Bpf({})", e),
                 Error::Ring(e) => defmt::write!(f, "Ring({})", e),
                 Error::Host(e) => defmt::write!(f, "Host({})", e),
+                Error::InvalidName(e) => defmt::write!(f, "InvalidName({})", e),
+                Error::MalformedDns(e) => defmt::write!(f, "MalformedDns({})", e),
                 // The remaining variants carry only integers: their Debug form is their defmt form.
                 ref other => defmt::write!(f, "{}", defmt::Debug2Format(other)),
             }

@@ -89,6 +89,7 @@ mod msg;
 mod name;
 mod net;
 mod options;
+pub mod resolve;
 mod socket;
 #[cfg(feature = "std")]
 mod std_impls;

@@ -1,0 +1,1 @@
+//! `/etc/resolv.conf`: name servers, search list and options (resolv.conf(5)).

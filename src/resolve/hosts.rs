@@ -1,0 +1,1 @@
+//! `/etc/hosts`: addresses and names, both ways (hosts(5)).

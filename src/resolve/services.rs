@@ -1,0 +1,1 @@
+//! `/etc/services`: service names and ports (services(5)).
