@@ -7,6 +7,7 @@ pub mod conf;
 pub mod hosts;
 mod name;
 pub mod services;
+mod sort;
 pub mod wire;
 
 pub use name::{DomainName, Labels, NameError, LABEL_MAX, NAME_MAX};

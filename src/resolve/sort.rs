@@ -1,0 +1,291 @@
+//! Destination address selection (RFC 6724 §6): the order in which to try a name's addresses.
+//!
+//! Rules applied: 1 (avoid unusable destinations: no route, found by connecting a UDP socket,
+//! which sends nothing), 2 (matching scope), 5 (matching label), 6 (higher precedence), 8
+//! (smaller scope), 9 (longest matching prefix, IPv6 only, as musl and glibc since 2.26 do: on
+//! IPv4 it would defeat DNS round robin), 10 (otherwise keep the order). Rules 3, 4 and 7 need
+//! address flags from netlink (deprecated, home, native transport) and are not applied; the
+//! default policy table (RFC 6724 §2.1) is used, not `/etc/gai.conf`.
+
+use core::cmp::Ordering;
+use core::net::{IpAddr, Ipv6Addr, SocketAddr as InetAddr};
+
+use crate::{Protocol, Socket, SocketAddr, Type};
+
+/// One destination and what the rules need to know about it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Candidate {
+    /// The destination (port and scope id as they will be used).
+    pub(crate) dst: InetAddr,
+    /// The source address the kernel would pick, `None` if the destination is unreachable.
+    pub(crate) src: Option<IpAddr>,
+}
+
+impl Candidate {
+    /// A candidate with its source address looked up in the kernel's routing table.
+    pub(crate) fn probe(dst: InetAddr) -> Candidate {
+        Candidate {
+            dst,
+            src: source_for(dst),
+        }
+    }
+}
+
+/// The source address the kernel picks for `dst`: a UDP socket connected to it (no packet is
+/// sent) and asked for its name. `None` when there is no route, or no socket can be made.
+fn source_for(dst: InetAddr) -> Option<IpAddr> {
+    let s = Socket::new(
+        SocketAddr::from(dst).family(),
+        Type::Dgram,
+        Protocol::DEFAULT,
+    )
+    .ok()?;
+    // The port does not matter for the route; 0 is refused by some kernels for connect.
+    let mut probe = dst;
+    if probe.port() == 0 {
+        probe.set_port(9);
+    }
+    s.connect(probe).ok()?;
+    s.local_addr().ok()?.ip()
+}
+
+/// Sorts `c` by RFC 6724's rules, stably (insertion sort: no allocation, few elements).
+pub(crate) fn sort(c: &mut [Candidate]) {
+    for i in 1..c.len() {
+        let mut j = i;
+        while j > 0 && compare(&c[j], &c[j - 1]) == Ordering::Less {
+            c.swap(j, j - 1);
+            j -= 1;
+        }
+    }
+}
+
+/// `Less` when `a` should be tried before `b`.
+pub(crate) fn compare(a: &Candidate, b: &Candidate) -> Ordering {
+    let (da, db) = (mapped(a.dst.ip()), mapped(b.dst.ip()));
+    // Rule 1: avoid unusable destinations.
+    let (sa, sb) = match (a.src, b.src) {
+        (Some(sa), Some(sb)) => (mapped(sa), mapped(sb)),
+        (Some(_), None) => return Ordering::Less,
+        (None, Some(_)) => return Ordering::Greater,
+        (None, None) => return Ordering::Equal,
+    };
+    let (pa, pb) = (policy(&da), policy(&db));
+    // Rule 2: prefer matching scope.
+    let ma = scope(&da) == scope(&sa);
+    let mb = scope(&db) == scope(&sb);
+    if ma != mb {
+        return if ma {
+            Ordering::Less
+        } else {
+            Ordering::Greater
+        };
+    }
+    // Rule 5: prefer matching label.
+    let la = pa.label == policy(&sa).label;
+    let lb = pb.label == policy(&sb).label;
+    if la != lb {
+        return if la {
+            Ordering::Less
+        } else {
+            Ordering::Greater
+        };
+    }
+    // Rule 6: prefer higher precedence.
+    if pa.precedence != pb.precedence {
+        return pb.precedence.cmp(&pa.precedence);
+    }
+    // Rule 8: prefer smaller scope.
+    let (ca, cb) = (scope(&da), scope(&db));
+    if ca != cb {
+        return ca.cmp(&cb);
+    }
+    // Rule 9: longest matching prefix, between IPv6 destinations.
+    if a.dst.is_ipv6() && b.dst.is_ipv6() {
+        let (qa, qb) = (common_prefix(&da, &sa), common_prefix(&db, &sb));
+        if qa != qb {
+            return qb.cmp(&qa);
+        }
+    }
+    // Rule 10: leave the order as it is.
+    Ordering::Equal
+}
+
+/// An address as IPv6 (IPv4 as `::ffff:a.b.c.d`), as the policy table is written.
+fn mapped(ip: IpAddr) -> Ipv6Addr {
+    match ip {
+        IpAddr::V4(v4) => v4.to_ipv6_mapped(),
+        IpAddr::V6(v6) => v6,
+    }
+}
+
+/// A row of the policy table.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+struct Policy {
+    precedence: u8,
+    label: u8,
+}
+
+/// RFC 6724 §2.1's default policy table, longest prefix first.
+const POLICY: [(u128, u32, Policy); 9] = {
+    const fn p(precedence: u8, label: u8) -> Policy {
+        Policy { precedence, label }
+    }
+    [
+        (1, 128, p(50, 0)),                 // ::1/128
+        (0xffff_0000_0000, 96, p(35, 4)),   // ::ffff:0:0/96
+        (0, 96, p(1, 3)),                   // ::/96
+        (0x2001_u128 << 112, 32, p(5, 5)),  // 2001::/32
+        (0x2002_u128 << 112, 16, p(30, 2)), // 2002::/16
+        (0x3ffe_u128 << 112, 16, p(1, 12)), // 3ffe::/16
+        (0xfec0_u128 << 112, 10, p(1, 11)), // fec0::/10
+        (0xfc00_u128 << 112, 7, p(3, 13)),  // fc00::/7
+        (0, 0, p(40, 1)),                   // ::/0
+    ]
+};
+
+/// The policy-table row of the longest prefix that holds `a`.
+fn policy(a: &Ipv6Addr) -> Policy {
+    let bits = u128::from(*a);
+    for &(prefix, len, p) in &POLICY {
+        let mask = if len == 0 {
+            0
+        } else {
+            u128::MAX << (128 - len)
+        };
+        if bits & mask == prefix {
+            return p;
+        }
+    }
+    // ::/0 matches everything; kept for the compiler.
+    Policy {
+        precedence: 40,
+        label: 1,
+    }
+}
+
+/// Address scope (RFC 6724 §3.1, and §3.2 for IPv4 mapped into IPv6).
+fn scope(a: &Ipv6Addr) -> u8 {
+    const LINK: u8 = 0x2;
+    const SITE: u8 = 0x5;
+    const GLOBAL: u8 = 0xe;
+    let s = a.segments();
+    if let Some(v4) = a.to_ipv4_mapped() {
+        return if v4.is_loopback() || v4.is_link_local() {
+            LINK
+        } else {
+            GLOBAL
+        };
+    }
+    if s[0] & 0xff00 == 0xff00 {
+        return (s[0] & 0x000f) as u8;
+    }
+    if a.is_loopback() || s[0] & 0xffc0 == 0xfe80 {
+        LINK
+    } else if s[0] & 0xffc0 == 0xfec0 {
+        SITE
+    } else {
+        GLOBAL
+    }
+}
+
+/// Leading bits `a` and `b` share, within the first 64 (the prefix; RFC 6724 §2.2).
+fn common_prefix(a: &Ipv6Addr, b: &Ipv6Addr) -> u32 {
+    ((u128::from(*a) ^ u128::from(*b)) >> 64)
+        .leading_zeros()
+        .min(64) as u32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn c(dst: &str, src: Option<&str>) -> Candidate {
+        Candidate {
+            dst: InetAddr::new(dst.parse().unwrap(), 0),
+            src: src.map(|s| s.parse().unwrap()),
+        }
+    }
+
+    fn order(mut v: [Candidate; 2]) -> [IpAddr; 2] {
+        sort(&mut v);
+        [v[0].dst.ip(), v[1].dst.ip()]
+    }
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    // The examples of RFC 6724 §10.2.
+    #[test]
+    fn rfc6724_examples() {
+        // Prefer matching scope.
+        assert_eq!(
+            order([
+                c("198.51.100.121", Some("198.51.100.117")),
+                c("2001:db8:1::1", Some("fe80::1"))
+            ]),
+            [ip("198.51.100.121"), ip("2001:db8:1::1")]
+        );
+        // Prefer higher precedence (native IPv6 over IPv4 with both usable).
+        assert_eq!(
+            order([
+                c("198.51.100.121", Some("198.51.100.117")),
+                c("2001:db8:1::1", Some("2001:db8:1::2"))
+            ]),
+            [ip("2001:db8:1::1"), ip("198.51.100.121")]
+        );
+        // Prefer smaller scope.
+        assert_eq!(
+            order([
+                c("2001:db8:1::1", Some("2001:db8:1::2")),
+                c("fe80::1", Some("fe80::2"))
+            ]),
+            [ip("fe80::1"), ip("2001:db8:1::1")]
+        );
+        // Longest matching prefix.
+        assert_eq!(
+            order([
+                c("2001:db8:1::1", Some("2001:db8:1::2")),
+                c("2001:db8:3ffe::1", Some("2001:db8:3f44::2"))
+            ]),
+            [ip("2001:db8:1::1"), ip("2001:db8:3ffe::1")]
+        );
+        // Prefer matching label (6to4 source with a 6to4 destination).
+        assert_eq!(
+            order([
+                c("2001:db8:1::1", Some("2002:c633:6401::2")),
+                c("2002:c633:6401::1", Some("2002:c633:6401::2"))
+            ]),
+            [ip("2002:c633:6401::1"), ip("2001:db8:1::1")]
+        );
+        // Avoid unusable destinations.
+        assert_eq!(
+            order([
+                c("2001:db8:1::1", None),
+                c("198.51.100.121", Some("198.51.100.117"))
+            ]),
+            [ip("198.51.100.121"), ip("2001:db8:1::1")]
+        );
+    }
+
+    #[test]
+    fn ipv4_keeps_dns_order() {
+        // Rule 9 is not applied to IPv4: round robin survives.
+        assert_eq!(
+            order([
+                c("203.0.113.9", Some("192.0.2.5")),
+                c("192.0.2.9", Some("192.0.2.5"))
+            ]),
+            [ip("203.0.113.9"), ip("192.0.2.9")]
+        );
+    }
+
+    #[test]
+    fn loopback_probe() {
+        let v4 = Candidate::probe("127.0.0.1:80".parse().unwrap());
+        assert_eq!(v4.src, Some(ip("127.0.0.1")));
+        // 192.0.2.0/24 (TEST-NET-1) may or may not be routed here: the probe never panics.
+        let _ = Candidate::probe("192.0.2.1:0".parse().unwrap());
+    }
+}
