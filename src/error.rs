@@ -230,35 +230,135 @@ pub enum PartialCause {
     WouldBlock,
 }
 
+/// A forward lookup failed (Python's `socket.gaierror`): its [kind](ResolveErrorKind), which
+/// is what a program branches on, and its [cause](LookupCause), which is what a person reads.
+///
+/// ```
+/// use baresock::{LookupCause, ResolveError, ResolveErrorKind};
+/// let e = ResolveError::new(ResolveErrorKind::NoName, LookupCause::NxDomain);
+/// assert_eq!(e.kind(), ResolveErrorKind::NoName);
+/// assert_eq!(
+///     e.to_string(),
+///     "name or service not known (the name server says the name does not exist)"
+/// );
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ResolveError {
+    kind: ResolveErrorKind,
+    cause: LookupCause,
+}
+
+impl ResolveError {
+    /// An error of this kind, for this cause.
+    pub const fn new(kind: ResolveErrorKind, cause: LookupCause) -> ResolveError {
+        ResolveError { kind, cause }
+    }
+
+    /// The kind, as `getaddrinfo`'s `EAI_*` codes sort failures.
+    pub const fn kind(&self) -> ResolveErrorKind {
+        self.kind
+    }
+
+    /// What happened.
+    pub const fn cause(&self) -> LookupCause {
+        self.cause
+    }
+}
+
 /// Kinds of forward-resolution failure (Python's `gaierror` codes).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum ResolveError {
-    /// The name does not exist (`EAI_NONAME`).
+pub enum ResolveErrorKind {
+    /// The name does not exist, or a numeric host was asked for and the text is not an
+    /// address (`EAI_NONAME`).
     NoName,
-    /// A temporary failure: a timeout or a server failure; try again later (`EAI_AGAIN`).
+    /// The name exists but has no address of the requested family (`EAI_NODATA`).
+    NoData,
+    /// A temporary failure: no server answered in time, or a server failed; try again later
+    /// (`EAI_AGAIN`).
     TryAgain,
     /// A non-recoverable failure: the server refused, or answered something malformed
     /// (`EAI_FAIL`).
     Failed,
-    /// The name has no address of the requested family (`EAI_FAMILY`/`EAI_ADDRFAMILY`).
+    /// The requested address family is not IPv4, IPv6 or unspecified (`EAI_FAMILY`).
     Family,
-    /// The service name is unknown for the socket type (`EAI_SERVICE`).
+    /// The service is unknown, or not offered for the socket type (`EAI_SERVICE`).
     Service,
 }
 
-/// Kinds of host-database failure (Python's `herror` codes).
+/// A reverse lookup or host-database query failed (Python's `socket.herror`): its
+/// [kind](HostErrorKind) and its [cause](LookupCause).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct HostError {
+    kind: HostErrorKind,
+    cause: LookupCause,
+}
+
+impl HostError {
+    /// An error of this kind, for this cause.
+    pub const fn new(kind: HostErrorKind, cause: LookupCause) -> HostError {
+        HostError { kind, cause }
+    }
+
+    /// The kind, as `h_errno` sorts failures.
+    pub const fn kind(&self) -> HostErrorKind {
+        self.kind
+    }
+
+    /// What happened.
+    pub const fn cause(&self) -> LookupCause {
+        self.cause
+    }
+}
+
+/// Kinds of host-database failure (Python's `herror` codes, C's `h_errno`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum HostError {
+pub enum HostErrorKind {
     /// No such host (`HOST_NOT_FOUND`).
     NotFound,
     /// A temporary failure; try again (`TRY_AGAIN`).
     TryAgain,
     /// A non-recoverable failure (`NO_RECOVERY`).
     NoRecovery,
-    /// The name is valid but has no address (`NO_DATA`).
+    /// The name or address is valid but has no record of the kind asked for (`NO_DATA`).
     NoData,
+}
+
+/// What made a lookup fail, for the message a person reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LookupCause {
+    /// The name server says the name does not exist (`NXDOMAIN`), and the hosts file has no
+    /// entry for it.
+    NxDomain,
+    /// The name exists, but has no record of the kind asked for.
+    NoRecords,
+    /// Only a numeric address was allowed, and the text is not one.
+    NotNumeric,
+    /// A name server answered with this response code (2 `SERVFAIL`, 5 `REFUSED`, 1
+    /// `FORMERR`, 4 `NOTIMP`, ...).
+    Rcode(u8),
+    /// No name server answered: this many queries went unanswered (or were refused at the
+    /// port) within the configured timeout and attempts.
+    NoReply {
+        /// How many queries were sent.
+        tries: u16,
+    },
+    /// A reply did not parse.
+    Malformed(crate::resolve::wire::WireError),
+    /// An alias chain (`CNAME`) longer than the limit, or a loop.
+    AliasChain,
+    /// The service name is not in the services database for the socket type's protocol.
+    UnknownService,
+    /// The family asked for is not IPv4 or IPv6.
+    UnsupportedFamily,
+    /// The socket type asked for has no port (only stream, datagram and raw do).
+    UnsupportedType,
+    /// The text is not a domain name.
+    InvalidName(crate::resolve::NameError),
+    /// A system call failed with this errno (reading a database, or talking to a server).
+    Os(Errno),
 }
 
 impl Error {
@@ -357,26 +457,76 @@ impl fmt::Display for PartialCause {
     }
 }
 
-impl fmt::Display for ResolveError {
+impl fmt::Display for ResolveErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
-            ResolveError::NoName => "name or service not known",
-            ResolveError::TryAgain => "temporary failure in name resolution",
-            ResolveError::Failed => "non-recoverable failure in name resolution",
-            ResolveError::Family => "no address of the requested family",
-            ResolveError::Service => "service not supported for the socket type",
+            ResolveErrorKind::NoName => "name or service not known",
+            ResolveErrorKind::NoData => "no address associated with the name",
+            ResolveErrorKind::TryAgain => "temporary failure in name resolution",
+            ResolveErrorKind::Failed => "non-recoverable failure in name resolution",
+            ResolveErrorKind::Family => "address family not supported",
+            ResolveErrorKind::Service => "service not supported for the socket type",
         })
+    }
+}
+
+impl fmt::Display for HostErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            HostErrorKind::NotFound => "unknown host",
+            HostErrorKind::TryAgain => "host name lookup failure, try again",
+            HostErrorKind::NoRecovery => "unknown server error",
+            HostErrorKind::NoData => "no record of the requested kind",
+        })
+    }
+}
+
+impl fmt::Display for LookupCause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            LookupCause::NxDomain => f.write_str("the name server says the name does not exist"),
+            LookupCause::NoRecords => f.write_str("the name has no record of the kind asked for"),
+            LookupCause::NotNumeric => {
+                f.write_str("not a numeric address, and only one was allowed")
+            }
+            LookupCause::Rcode(r) => {
+                let name = match r {
+                    1 => "FORMERR",
+                    2 => "SERVFAIL",
+                    3 => "NXDOMAIN",
+                    4 => "NOTIMP",
+                    5 => "REFUSED",
+                    _ => "response code",
+                };
+                write!(f, "the name server answered {name} ({r})")
+            }
+            LookupCause::NoReply { tries } => {
+                write!(f, "no name server answered ({tries} queries sent)")
+            }
+            LookupCause::Malformed(e) => write!(f, "a malformed reply: {e}"),
+            LookupCause::AliasChain => f.write_str("an alias (CNAME) chain too long, or a loop"),
+            LookupCause::UnknownService => {
+                f.write_str("the service is not in the services database for this protocol")
+            }
+            LookupCause::UnsupportedFamily => f.write_str("the family is not IPv4 or IPv6"),
+            LookupCause::UnsupportedType => {
+                f.write_str("the socket type is not stream, datagram or raw")
+            }
+            LookupCause::InvalidName(e) => write!(f, "not a domain name: {e}"),
+            LookupCause::Os(e) => fmt_errno(e, f),
+        }
+    }
+}
+
+impl fmt::Display for ResolveError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({})", self.kind, self.cause)
     }
 }
 
 impl fmt::Display for HostError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            HostError::NotFound => "unknown host",
-            HostError::TryAgain => "host name lookup failure, try again",
-            HostError::NoRecovery => "unknown server error",
-            HostError::NoData => "no address associated with name",
-        })
+        write!(f, "{} ({})", self.kind, self.cause)
     }
 }
 
@@ -556,13 +706,19 @@ mod defmt_impls {
 
     impl defmt::Format for ResolveError {
         fn format(&self, f: defmt::Formatter<'_>) {
-            defmt::write!(f, "{}", defmt::Debug2Format(self))
+            defmt::write!(f, "{}", defmt::Display2Format(self))
         }
     }
 
     impl defmt::Format for HostError {
         fn format(&self, f: defmt::Formatter<'_>) {
-            defmt::write!(f, "{}", defmt::Debug2Format(self))
+            defmt::write!(f, "{}", defmt::Display2Format(self))
+        }
+    }
+
+    impl defmt::Format for LookupCause {
+        fn format(&self, f: defmt::Formatter<'_>) {
+            defmt::write!(f, "{}", defmt::Display2Format(self))
         }
     }
 }

@@ -107,7 +107,10 @@ pub use can::{
     CanSocket, CanXlFrame, CANFD_LENGTHS, CANFD_MTU, CANXL_HEAD, CANXL_MAX_LEN, CANXL_MTU,
     CAN_FILTER_MAX, CAN_MTU,
 };
-pub use error::{Errno, Error, HostError, PartialCause, ResolveError, Result};
+pub use error::{
+    Errno, Error, HostError, HostErrorKind, LookupCause, PartialCause, ResolveError,
+    ResolveErrorKind, Result,
+};
 pub use msg::{
     cmsg_space, ControlBuilder, ControlMessage, ControlMessages, Credentials, Fds, IoSlice,
     IoSliceMut, RecvEntry, RecvFds, RecvMsg, SendEntry, Timestamp, MAX_FDS, MMSG_MAX,

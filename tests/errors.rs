@@ -4,8 +4,8 @@
 mod common;
 
 use baresock::{
-    create_server, decode_sockaddr, Errno, Error, Family, HostError, PartialCause, ResolveError,
-    ServerOptions, Type,
+    create_server, decode_sockaddr, Errno, Error, Family, HostError, HostErrorKind, LookupCause,
+    PartialCause, ResolveError, ResolveErrorKind, ServerOptions, Type,
 };
 
 fn every_variant() -> Vec<Error> {
@@ -26,8 +26,19 @@ fn every_variant() -> Vec<Error> {
             cause: PartialCause::WouldBlock,
         },
         Error::Truncated { len: 9000 },
-        Error::Resolve(ResolveError::NoName),
-        Error::Host(HostError::NotFound),
+        Error::Resolve(ResolveError::new(
+            ResolveErrorKind::NoName,
+            LookupCause::NxDomain,
+        )),
+        Error::Resolve(ResolveError::new(
+            ResolveErrorKind::TryAgain,
+            LookupCause::NoReply { tries: 4 },
+        )),
+        Error::Host(HostError::new(
+            HostErrorKind::NotFound,
+            LookupCause::NxDomain,
+        )),
+        Error::InvalidName(baresock::resolve::NameError::TooLong),
         Error::UnixPathTooLong { len: 200 },
         Error::UnixPathNul,
         Error::UnixPathEmpty,
