@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod dnsmasq;
 pub mod rtnl;
 
 use std::net::SocketAddr as InetAddr;

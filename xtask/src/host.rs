@@ -193,6 +193,22 @@ pub fn run_host(root: &Path, quick: bool, report: &mut Report) {
             );
         }
     }
+    // The DNS tests start dnsmasq themselves (on a loopback address of their own); where it is
+    // missing they skip, so as root it is installed first.
+    if is_root() {
+        let start = Instant::now();
+        if let Err(e) = ensure_package("dnsmasq", "dnsmasq-base") {
+            report.push(Row {
+                arch: ARCH.into(),
+                tier: TIER.into(),
+                step: "install dnsmasq-base".into(),
+                counts: Counts::default(),
+                ok: false,
+                time: start.elapsed(),
+                note: e,
+            });
+        }
+    }
     tests(
         report,
         "test",
