@@ -20,12 +20,12 @@ pub enum NameError {
     /// Two dots in a row, or a dot at the start: a label of no bytes.
     EmptyLabel {
         /// The byte offset in the text where the empty label is.
-        at: usize,
+        at: u32,
     },
     /// A label of more than 63 bytes.
     LabelTooLong {
-        /// The label's length.
-        len: usize,
+        /// The label's length (saturated at `u32::MAX`).
+        len: u32,
     },
     /// More than 255 bytes in wire form (about 253 characters of text).
     TooLong,
@@ -101,7 +101,7 @@ impl DomainName {
         let mut at = 0;
         for label in body.split(|&b| b == b'.') {
             if label.is_empty() {
-                return Err(NameError::EmptyLabel { at }.into());
+                return Err(NameError::EmptyLabel { at: sat32(at) }.into());
             }
             name.push_label(label)?;
             at += label.len() + 1;
@@ -115,7 +115,9 @@ impl DomainName {
             return Err(NameError::EmptyLabel { at: 0 });
         }
         if label.len() > LABEL_MAX {
-            return Err(NameError::LabelTooLong { len: label.len() });
+            return Err(NameError::LabelTooLong {
+                len: sat32(label.len()),
+            });
         }
         let start = self.len as usize - 1;
         let end = start + 1 + label.len();
@@ -182,6 +184,11 @@ impl DomainName {
         }
         Ok(w.at)
     }
+}
+
+/// A length or offset as `u32`, saturated (keeps [`Error`] small).
+fn sat32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// Collects formatted text into a slice and counts what would be needed.
