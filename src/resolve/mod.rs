@@ -4,6 +4,7 @@
 //! Not yet complete: this module is being built (issue 9). What is here works and is tested.
 
 pub mod conf;
+mod file;
 pub mod hosts;
 mod name;
 pub mod services;
