@@ -284,6 +284,9 @@ pub enum ResolveErrorKind {
     Family,
     /// The service is unknown, or not offered for the socket type (`EAI_SERVICE`).
     Service,
+    /// The socket type is not one a lookup can give: stream, datagram or raw
+    /// (`EAI_SOCKTYPE`).
+    SocketType,
 }
 
 /// A reverse lookup or host-database query failed (Python's `socket.herror`): its
@@ -353,6 +356,10 @@ pub enum LookupCause {
     UnknownService,
     /// The family asked for is not IPv4 or IPv6.
     UnsupportedFamily,
+    /// A numeric address of one family, where the other was asked for.
+    FamilyMismatch,
+    /// The `%scope` of a numeric IPv6 address names no interface.
+    UnknownScope,
     /// The socket type asked for has no port (only stream, datagram and raw do).
     UnsupportedType,
     /// The text is not a domain name.
@@ -466,6 +473,7 @@ impl fmt::Display for ResolveErrorKind {
             ResolveErrorKind::Failed => "non-recoverable failure in name resolution",
             ResolveErrorKind::Family => "address family not supported",
             ResolveErrorKind::Service => "service not supported for the socket type",
+            ResolveErrorKind::SocketType => "socket type not supported",
         })
     }
 }
@@ -509,6 +517,10 @@ impl fmt::Display for LookupCause {
                 f.write_str("the service is not in the services database for this protocol")
             }
             LookupCause::UnsupportedFamily => f.write_str("the family is not IPv4 or IPv6"),
+            LookupCause::FamilyMismatch => {
+                f.write_str("the address is not of the family asked for")
+            }
+            LookupCause::UnknownScope => f.write_str("the scope names no network interface"),
             LookupCause::UnsupportedType => {
                 f.write_str("the socket type is not stream, datagram or raw")
             }

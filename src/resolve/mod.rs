@@ -1,9 +1,70 @@
 //! Name resolution without libc or heap: `/etc/hosts`, `/etc/resolv.conf`, `/etc/services`,
-//! and DNS over UDP with a TCP fallback.
+//! and DNS over UDP with a TCP fallback, as `getaddrinfo` and `gethostbyaddr` do it.
 //!
-//! Not yet complete: this module is being built (issue 9). What is here works and is tested.
+//! A static binary without libc cannot call `getaddrinfo`; this module does its work with
+//! system calls and the caller's buffers, the way Go's resolver and musl's do:
+//!
+//! ```no_run
+//! use baresock::resolve::{AddrInfo, Hints, Resolver};
+//! use baresock::Type;
+//!
+//! let resolver = Resolver::system()?; // reads /etc/resolv.conf
+//! let hints = Hints { socket_type: Some(Type::Stream), ..Hints::default() };
+//! let mut out = [AddrInfo::EMPTY; 8];
+//! let found = resolver.lookup(Some("example.com"), Some("https"), &hints, &mut out)?;
+//! for a in found.results(&out) {
+//!     println!("{}", a.addr);
+//! }
+//! # Ok::<(), baresock::Error>(())
+//! ```
+//!
+//! # Where answers come from
+//!
+//! In the order glibc's default `/etc/nsswitch.conf` (`hosts: files dns`) gives: a numeric
+//! address answers itself; then the hosts file; then DNS. `nsswitch.conf` itself is not read
+//! (as musl does not): other sources (mDNS, LDAP, systemd-resolved's NSS module) are not
+//! asked; a system that relies on them usually also runs a local DNS stub
+//! (`127.0.0.53`) that resolv.conf names. `RES_OPTIONS`, `LOCALDOMAIN` and `HOSTALIASES`
+//! are not read either, nor `/etc/gai.conf`: addresses are sorted by RFC 6724's default
+//! policy.
+//!
+//! Every path can be replaced ([`Paths`]), so tests and sandboxed programs never need `/etc`.
+//!
+//! # DNS
+//!
+//! Queries go over UDP from a random port to each name server in turn, with a random id;
+//! a reply counts only if it comes from that server's address and port, carries the id and
+//! repeats the question. `A` and `AAAA` go out together. A truncated reply (`TC`) is asked
+//! again over TCP. Aliases (`CNAME`) are followed through the reply, at most
+//! [`ALIAS_LIMIT`](dns::ALIAS_LIMIT) of them. The search list and `ndots` work as in glibc:
+//! a name with fewer dots than `ndots` is tried with each search domain first, then as it
+//! is; a name with a final dot only as it is. Each server gets `timeout` per attempt, for
+//! `attempts` rounds (resolv.conf's options).
+//!
+//! # Stack, not heap
+//!
+//! A lookup keeps up to [`MAX_ADDRS`] addresses and uses about 8 KiB of stack; a reply over
+//! TCP needs 64 KiB more (the most a DNS message over TCP can be).
+//!
+//! # Errors
+//!
+//! A forward lookup fails with [`Error::Resolve`] (Python's `gaierror`), a reverse one with
+//! [`Error::Host`] (`herror`); each carries the kind a program branches on and the cause a
+//! person reads:
+//!
+//! | kind | when |
+//! |---|---|
+//! | [`NoName`](crate::ResolveErrorKind::NoName) | `NXDOMAIN` for every name tried; a numeric host asked for and not given |
+//! | [`NoData`](crate::ResolveErrorKind::NoData) | the name exists, without an address of the family |
+//! | [`TryAgain`](crate::ResolveErrorKind::TryAgain) | no server answered in time; `SERVFAIL` |
+//! | [`Failed`](crate::ResolveErrorKind::Failed) | `REFUSED`, `FORMERR`, `NOTIMP`; a malformed reply |
+//! | [`Family`](crate::ResolveErrorKind::Family) | a family other than IPv4/IPv6; a numeric address of the other family |
+//! | [`Service`](crate::ResolveErrorKind::Service) | a service name not in the services file for the protocol |
+//! | [`SocketType`](crate::ResolveErrorKind::SocketType) | a socket type other than stream, datagram or raw |
 
 pub mod conf;
+mod connect;
+pub mod dns;
 mod file;
 pub mod hosts;
 mod name;
@@ -11,4 +72,612 @@ pub mod services;
 mod sort;
 pub mod wire;
 
+use core::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr as InetAddr, SocketAddrV6};
+use core::ops::ControlFlow;
+use core::sync::atomic::{AtomicUsize, Ordering};
+
+pub use conf::ResolvConf;
+pub use connect::{ATTEMPT_DELAY, MAX_ATTEMPTS_IN_FLIGHT};
+pub use file::Scan;
 pub use name::{DomainName, Labels, NameError, LABEL_MAX, NAME_MAX};
+pub use services::{Service, ServiceName};
+
+use crate::{
+    Error, Family, HostError, HostErrorKind, LookupCause, Protocol, ResolveError, ResolveErrorKind,
+    Result, Type,
+};
+use dns::{ClientConf, NameOutcome, Sink};
+use wire::RecordType;
+
+/// The most distinct addresses one lookup keeps; more are counted in [`Lookup::more`].
+pub const MAX_ADDRS: usize = 64;
+
+/// The files a [`Resolver`] reads. [`Paths::SYSTEM`] names the usual ones.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Paths<'a> {
+    /// The hosts database (hosts(5)).
+    pub hosts: &'a str,
+    /// The resolver configuration (resolv.conf(5)).
+    pub resolv_conf: &'a str,
+    /// The services database (services(5)).
+    pub services: &'a str,
+}
+
+impl Paths<'static> {
+    /// `/etc/hosts`, `/etc/resolv.conf`, `/etc/services`.
+    pub const SYSTEM: Paths<'static> = Paths {
+        hosts: "/etc/hosts",
+        resolv_conf: "/etc/resolv.conf",
+        services: "/etc/services",
+    };
+}
+
+/// What a forward lookup should return (the `hints` of `getaddrinfo`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct Hints {
+    /// [`Family::Inet`] or [`Family::Inet6`] for one family only; `None` for both
+    /// (`AF_UNSPEC`).
+    pub family: Option<Family>,
+    /// One socket type ([`Type::Stream`], [`Type::Dgram`], [`Type::Raw`]); `None` for each
+    /// of them, as `getaddrinfo` gives every address once per type.
+    pub socket_type: Option<Type>,
+    /// Without a host: the wildcard addresses, for a server's `bind` (`AI_PASSIVE`), rather
+    /// than the loopback ones.
+    pub passive: bool,
+    /// The host must be a numeric address: no hosts file, no DNS (`AI_NUMERICHOST`).
+    pub numeric_host: bool,
+    /// The service must be a port number: no services file (`AI_NUMERICSERV`).
+    pub numeric_service: bool,
+    /// Report the host's canonical name (`AI_CANONNAME`): the end of its alias chain in DNS,
+    /// or the first name on its hosts-file line.
+    pub canonical_name: bool,
+}
+
+/// One result of a forward lookup: an address to `connect` or `bind` to, and the socket to
+/// make for it (the fields of an `addrinfo`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct AddrInfo {
+    /// The address, with the port.
+    pub addr: InetAddr,
+    /// The socket type.
+    pub socket_type: Type,
+    /// The protocol: TCP for streams, UDP for datagrams, 0 for raw sockets.
+    pub protocol: Protocol,
+}
+
+impl AddrInfo {
+    /// A placeholder to fill arrays with before a lookup (`0.0.0.0:0`, stream).
+    pub const EMPTY: AddrInfo = AddrInfo {
+        addr: InetAddr::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), 0),
+        socket_type: Type::Stream,
+        protocol: Protocol::DEFAULT,
+    };
+
+    /// The address family of [`addr`](AddrInfo::addr).
+    pub const fn family(&self) -> Family {
+        match self.addr {
+            InetAddr::V4(_) => Family::Inet,
+            InetAddr::V6(_) => Family::Inet6,
+        }
+    }
+}
+
+#[cfg(feature = "defmt")]
+impl defmt::Format for AddrInfo {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        defmt::write!(
+            f,
+            "AddrInfo {{ addr: {}, socket_type: {}, protocol: {} }}",
+            defmt::Display2Format(&self.addr),
+            self.socket_type,
+            self.protocol
+        )
+    }
+}
+
+/// What a forward lookup wrote: how many results, how many more did not fit, and the
+/// canonical name when it was asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct Lookup {
+    len: usize,
+    more: usize,
+    canonical: Option<DomainName>,
+}
+
+impl Lookup {
+    /// How many results were written to the front of the buffer.
+    pub const fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether nothing was written (only when the buffer was empty: a lookup that finds
+    /// nothing fails).
+    pub const fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// How many more results there were than the buffer (or [`MAX_ADDRS`]) held. Nothing is
+    /// dropped silently: when this is not 0, a larger buffer gets them.
+    pub const fn more(&self) -> usize {
+        self.more
+    }
+
+    /// The canonical name, if [`Hints::canonical_name`] asked for it.
+    pub const fn canonical_name(&self) -> Option<&DomainName> {
+        self.canonical.as_ref()
+    }
+
+    /// The results in `out`, the buffer given to the lookup.
+    pub fn results<'b>(&self, out: &'b [AddrInfo]) -> &'b [AddrInfo] {
+        &out[..self.len.min(out.len())]
+    }
+}
+
+/// A resolver: a loaded resolv.conf and the paths of the databases.
+///
+/// Make one with [`Resolver::system`] and keep it: each lookup reads the hosts and services
+/// files afresh (they are small and change), but resolv.conf only here.
+#[derive(Debug)]
+pub struct Resolver<'a> {
+    conf: ResolvConf,
+    paths: Paths<'a>,
+    /// The next server to ask first, for `options rotate`.
+    next: AtomicUsize,
+}
+
+impl Resolver<'static> {
+    /// A resolver over `/etc`: reads `/etc/resolv.conf` now (a missing file gives the
+    /// defaults: the name server on 127.0.0.1, the local domain as search list).
+    pub fn system() -> Result<Resolver<'static>> {
+        Resolver::with_paths(Paths::SYSTEM)
+    }
+}
+
+impl<'a> Resolver<'a> {
+    /// A resolver over the files `paths` names; reads resolv.conf now.
+    pub fn with_paths(paths: Paths<'a>) -> Result<Resolver<'a>> {
+        Ok(Resolver::new(ResolvConf::load(paths.resolv_conf)?, paths))
+    }
+
+    /// A resolver with a configuration made in code; `paths.resolv_conf` is not read.
+    pub fn new(conf: ResolvConf, paths: Paths<'a>) -> Resolver<'a> {
+        Resolver {
+            conf,
+            paths,
+            next: AtomicUsize::new(0),
+        }
+    }
+
+    /// The configuration in use.
+    pub fn conf(&self) -> &ResolvConf {
+        &self.conf
+    }
+
+    /// The files read.
+    pub fn paths(&self) -> Paths<'a> {
+        self.paths
+    }
+
+    /// Forward lookup (`getaddrinfo`): the addresses of `host` with the port of `service`,
+    /// written to `out` in the order to try them (RFC 6724), once per socket type.
+    ///
+    /// `host` is a name or a numeric address (IPv6 with an optional `%scope`, an interface
+    /// name or number); `None` gives the loopback addresses, or with
+    /// [`passive`](Hints::passive) the wildcard ones. `service` is a port number or a name
+    /// from the services file; `None` gives port 0. When `out` is too small, the results
+    /// that fit are written and [`Lookup::more`] says how many more there were.
+    ///
+    /// Fails with [`Error::Resolve`]; see the [module docs](self) for the kinds.
+    ///
+    /// ```
+    /// use baresock::resolve::{AddrInfo, Hints, Paths, Resolver, ResolvConf};
+    /// use baresock::{Family, Type};
+    ///
+    /// // Numeric hosts and ports need no file and no server.
+    /// let resolver = Resolver::new(ResolvConf::default(), Paths::SYSTEM);
+    /// let hints = Hints { socket_type: Some(Type::Dgram), ..Hints::default() };
+    /// let mut out = [AddrInfo::EMPTY; 4];
+    /// let found = resolver.lookup(Some("::1"), Some("53"), &hints, &mut out)?;
+    /// assert_eq!(found.len(), 1);
+    /// assert_eq!(out[0].addr, "[::1]:53".parse().unwrap());
+    /// assert_eq!(out[0].family(), Family::Inet6);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    pub fn lookup(
+        &self,
+        host: Option<&str>,
+        service: Option<&str>,
+        hints: &Hints,
+        out: &mut [AddrInfo],
+    ) -> Result<Lookup> {
+        let (want_v4, want_v6) = match hints.family {
+            None => (true, true),
+            Some(Family::Inet) => (true, false),
+            Some(Family::Inet6) => (false, true),
+            Some(_) => {
+                return Err(gai(
+                    ResolveErrorKind::Family,
+                    LookupCause::UnsupportedFamily,
+                ))
+            }
+        };
+        let types = self.socket_types(service, hints)?;
+        let mut found = AddrList::new(want_v4, want_v6);
+        let mut canonical = None;
+        match host {
+            None => {
+                let (v6, v4) = if hints.passive {
+                    (Ipv6Addr::UNSPECIFIED, Ipv4Addr::UNSPECIFIED)
+                } else {
+                    (Ipv6Addr::LOCALHOST, Ipv4Addr::LOCALHOST)
+                };
+                found.address(IpAddr::V6(v6));
+                found.address(IpAddr::V4(v4));
+            }
+            Some(text) => match parse_numeric(text) {
+                Some(Ok((ip, scope))) => {
+                    if !found.wants(&ip) {
+                        return Err(gai(ResolveErrorKind::Family, LookupCause::FamilyMismatch));
+                    }
+                    found.address(ip);
+                    found.scope = scope;
+                    canonical = DomainName::new(text).ok();
+                }
+                Some(Err(e)) => return Err(e),
+                None if hints.numeric_host => {
+                    return Err(gai(ResolveErrorKind::NoName, LookupCause::NotNumeric))
+                }
+                None => canonical = Some(self.lookup_name(text, &mut found)?),
+            },
+        }
+        if found.len == 0 {
+            return Err(gai(ResolveErrorKind::NoData, LookupCause::NoRecords));
+        }
+        let mut candidates = [sort::Candidate::UNSET; MAX_ADDRS];
+        let candidates = &mut candidates[..found.len];
+        for (c, &ip) in candidates.iter_mut().zip(&found.ips[..found.len]) {
+            *c = sort::Candidate::probe(found.socket_addr(ip, 0));
+        }
+        if candidates.len() > 1 {
+            sort::sort(candidates);
+        }
+        let mut written = 0;
+        let types = types.as_slice();
+        let mut more = found.more * types.len();
+        for c in candidates.iter() {
+            for &(socket_type, protocol, port) in types {
+                let mut addr = c.dst;
+                addr.set_port(port);
+                match out.get_mut(written) {
+                    Some(slot) => {
+                        *slot = AddrInfo {
+                            addr,
+                            socket_type,
+                            protocol,
+                        };
+                        written += 1;
+                    }
+                    None => more += 1,
+                }
+            }
+        }
+        Ok(Lookup {
+            len: written,
+            more,
+            canonical: if hints.canonical_name {
+                canonical
+            } else {
+                None
+            },
+        })
+    }
+
+    /// The socket types to return, each with its protocol and port.
+    fn socket_types(&self, service: Option<&str>, hints: &Hints) -> Result<Types> {
+        let all = [
+            (Type::Stream, Protocol::TCP, "tcp"),
+            (Type::Dgram, Protocol::UDP, "udp"),
+            (Type::Raw, Protocol::DEFAULT, ""),
+        ];
+        if let Some(t) = hints.socket_type {
+            if !all.iter().any(|&(ty, ..)| ty == t) {
+                return Err(gai(
+                    ResolveErrorKind::SocketType,
+                    LookupCause::UnsupportedType,
+                ));
+            }
+        }
+        let numeric = match service {
+            None => Some(0),
+            Some(s) => s.parse::<u16>().ok(),
+        };
+        if numeric.is_none() && hints.numeric_service {
+            return Err(gai(ResolveErrorKind::NoName, LookupCause::NotNumeric));
+        }
+        let mut out = Types {
+            list: [(Type::Stream, Protocol::DEFAULT, 0); 3],
+            len: 0,
+        };
+        for (ty, protocol, proto_name) in all {
+            if hints.socket_type.is_some_and(|t| t != ty) {
+                continue;
+            }
+            let port = match (numeric, service) {
+                (Some(p), _) => p,
+                // A named service has no port for raw sockets (glibc skips them).
+                (None, _) if proto_name.is_empty() => continue,
+                (None, Some(name)) => {
+                    match services::by_name_file(self.paths.services, name, Some(proto_name))? {
+                        (Some(service), _) => service.port(),
+                        (None, _) => continue,
+                    }
+                }
+                (None, None) => 0,
+            };
+            out.list[out.len] = (ty, protocol, port);
+            out.len += 1;
+        }
+        if out.len == 0 {
+            return Err(gai(ResolveErrorKind::Service, LookupCause::UnknownService));
+        }
+        Ok(out)
+    }
+
+    /// The hosts file, then DNS with the search list; returns the canonical name.
+    fn lookup_name(&self, text: &str, found: &mut AddrList) -> Result<DomainName> {
+        let name =
+            DomainName::new(text).map_err(|_| gai(ResolveErrorKind::NoName, invalid_name(text)))?;
+        let mut from_hosts = None;
+        hosts::by_name_file(self.paths.hosts, &name, |ip, canonical| {
+            if found.wants(&ip) {
+                from_hosts.get_or_insert(*canonical);
+                found.address(ip);
+            }
+            ControlFlow::Continue(())
+        })?;
+        if let Some(canonical) = from_hosts {
+            return Ok(canonical);
+        }
+        let mut qtypes = [RecordType::A; 2];
+        let mut n = 0;
+        if found.want_v4 {
+            n += 1;
+        }
+        if found.want_v6 && !self.conf.no_aaaa() {
+            qtypes[n] = RecordType::AAAA;
+            n += 1;
+        }
+        let qtypes = &qtypes[..n];
+        if qtypes.is_empty() {
+            return Err(gai(ResolveErrorKind::NoData, LookupCause::NoRecords));
+        }
+        let client = self.client();
+        let (mut nodata, mut servfail) = (false, false);
+        for candidate in self.candidates(text, &name) {
+            let Ok(candidate) = candidate else { continue };
+            match dns::lookup_name(&client, &candidate, qtypes, found) {
+                NameOutcome::Found { canonical } => return Ok(canonical),
+                NameOutcome::NxDomain => {}
+                NameOutcome::NoData => nodata = true,
+                NameOutcome::ServFail => servfail = true,
+                NameOutcome::Fail(f) => {
+                    let kind = if f.temporary {
+                        ResolveErrorKind::TryAgain
+                    } else {
+                        ResolveErrorKind::Failed
+                    };
+                    return Err(gai(kind, f.cause));
+                }
+            }
+        }
+        // As glibc's res_nsearch: a name that exists somewhere wins over a failure, which
+        // wins over "no such name".
+        Err(if nodata {
+            gai(ResolveErrorKind::NoData, LookupCause::NoRecords)
+        } else if servfail {
+            gai(ResolveErrorKind::TryAgain, LookupCause::Rcode(2))
+        } else {
+            gai(ResolveErrorKind::NoName, LookupCause::NxDomain)
+        })
+    }
+
+    /// The names to ask DNS about, in order (resolv.conf(5) `ndots` and `search`).
+    fn candidates<'s>(
+        &'s self,
+        text: &str,
+        name: &'s DomainName,
+    ) -> impl Iterator<Item = Result<DomainName>> + 's {
+        let absolute = text.ends_with('.');
+        let dots = text
+            .trim_end_matches('.')
+            .bytes()
+            .filter(|&b| b == b'.')
+            .count();
+        let as_is_first = absolute || dots >= self.conf.ndots() as usize;
+        let search = self
+            .conf
+            .search()
+            .iter()
+            .filter(move |_| !absolute)
+            .map(move |domain| name.join(domain));
+        let first = as_is_first.then_some(Ok(*name));
+        let last = (!as_is_first).then_some(Ok(*name));
+        first.into_iter().chain(search).chain(last)
+    }
+
+    /// The DNS client's settings, with the first server rotated if asked.
+    fn client(&self) -> ClientConf<'_> {
+        let servers = self.conf.nameservers();
+        let first = if self.conf.rotate() && !servers.is_empty() {
+            self.next.fetch_add(1, Ordering::Relaxed) % servers.len()
+        } else {
+            0
+        };
+        ClientConf {
+            servers,
+            first,
+            timeout: self.conf.timeout(),
+            attempts: self.conf.attempts(),
+            edns0: self.conf.edns0(),
+            use_vc: self.conf.use_vc(),
+        }
+    }
+
+    /// Reverse lookup (`gethostbyaddr`): the name of `ip`, from the hosts file, else from
+    /// DNS (`PTR` under `in-addr.arpa` or `ip6.arpa`).
+    ///
+    /// Fails with [`Error::Host`]: [`NotFound`](HostErrorKind::NotFound) when no name is
+    /// known, [`TryAgain`](HostErrorKind::TryAgain) when no server answered,
+    /// [`NoRecovery`](HostErrorKind::NoRecovery) when one refused or answered garbage.
+    ///
+    /// ```no_run
+    /// use baresock::resolve::Resolver;
+    /// let name = Resolver::system()?.lookup_addr("127.0.0.1".parse().unwrap())?;
+    /// println!("{name}");
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    pub fn lookup_addr(&self, ip: IpAddr) -> Result<DomainName> {
+        if let (Some(name), _) = hosts::by_addr_file(self.paths.hosts, ip)? {
+            return Ok(name);
+        }
+        struct First(Option<DomainName>);
+        impl Sink for First {
+            fn name(&mut self, name: DomainName) {
+                self.0.get_or_insert(name);
+            }
+        }
+        let mut first = First(None);
+        let client = self.client();
+        let outcome = dns::lookup_name(
+            &client,
+            &wire::reverse_name(ip),
+            &[RecordType::PTR],
+            &mut first,
+        );
+        let herr = |kind, cause| Error::Host(HostError::new(kind, cause));
+        match (outcome, first.0) {
+            (NameOutcome::Found { .. }, Some(name)) => Ok(name),
+            (NameOutcome::Found { .. } | NameOutcome::NoData, _) => {
+                Err(herr(HostErrorKind::NoData, LookupCause::NoRecords))
+            }
+            (NameOutcome::NxDomain, _) => Err(herr(HostErrorKind::NotFound, LookupCause::NxDomain)),
+            (NameOutcome::ServFail, _) => Err(herr(HostErrorKind::TryAgain, LookupCause::Rcode(2))),
+            (NameOutcome::Fail(f), _) if f.temporary => Err(herr(HostErrorKind::TryAgain, f.cause)),
+            (NameOutcome::Fail(f), _) => Err(herr(HostErrorKind::NoRecovery, f.cause)),
+        }
+    }
+}
+
+/// A forward-lookup error.
+const fn gai(kind: ResolveErrorKind, cause: LookupCause) -> Error {
+    Error::Resolve(ResolveError::new(kind, cause))
+}
+
+/// Why `text` is not a domain name.
+fn invalid_name(text: &str) -> LookupCause {
+    match DomainName::new(text) {
+        Err(Error::InvalidName(e)) => LookupCause::InvalidName(e),
+        _ => LookupCause::InvalidName(NameError::Empty),
+    }
+}
+
+/// A numeric host: an IPv4 address in dotted-quad form, or an IPv6 address with an optional
+/// `%scope` (an interface name or number). `None` when the text is neither; an error when
+/// the scope names no interface.
+fn parse_numeric(text: &str) -> Option<Result<(IpAddr, u32)>> {
+    if let Ok(v4) = text.parse::<Ipv4Addr>() {
+        return Some(Ok((IpAddr::V4(v4), 0)));
+    }
+    let (addr, scope) = match text.split_once('%') {
+        Some((a, s)) => (a, Some(s)),
+        None => (text, None),
+    };
+    let v6 = addr.parse::<Ipv6Addr>().ok()?;
+    let scope = match scope {
+        None => 0,
+        Some(s) => match s.parse::<u32>() {
+            Ok(n) => n,
+            Err(_) => {
+                match crate::ShortName::new(s.as_bytes()).and_then(|n| crate::interface_index(&n)) {
+                    Ok(i) => i,
+                    Err(_) => {
+                        return Some(Err(gai(
+                            ResolveErrorKind::NoName,
+                            LookupCause::UnknownScope,
+                        )))
+                    }
+                }
+            }
+        },
+    };
+    Some(Ok((IpAddr::V6(v6), scope)))
+}
+
+/// The socket types a lookup returns, each with its protocol and port (three at most).
+struct Types {
+    list: [(Type, Protocol, u16); 3],
+    len: usize,
+}
+
+impl Types {
+    fn as_slice(&self) -> &[(Type, Protocol, u16)] {
+        &self.list[..self.len]
+    }
+}
+
+/// The distinct addresses of a lookup, in the order found, of the families wanted.
+struct AddrList {
+    ips: [IpAddr; MAX_ADDRS],
+    len: usize,
+    /// Distinct addresses that did not fit.
+    more: usize,
+    want_v4: bool,
+    want_v6: bool,
+    /// The scope id of a numeric link-local IPv6 host.
+    scope: u32,
+}
+
+impl AddrList {
+    fn new(want_v4: bool, want_v6: bool) -> AddrList {
+        AddrList {
+            ips: [IpAddr::V4(Ipv4Addr::UNSPECIFIED); MAX_ADDRS],
+            len: 0,
+            more: 0,
+            want_v4,
+            want_v6,
+            scope: 0,
+        }
+    }
+
+    fn wants(&self, ip: &IpAddr) -> bool {
+        match ip {
+            IpAddr::V4(_) => self.want_v4,
+            IpAddr::V6(_) => self.want_v6,
+        }
+    }
+
+    /// The socket address of `ip`, with the scope id for a link-local one.
+    fn socket_addr(&self, ip: IpAddr, port: u16) -> InetAddr {
+        match ip {
+            IpAddr::V6(v6) => InetAddr::V6(SocketAddrV6::new(v6, port, 0, self.scope)),
+            v4 => InetAddr::new(v4, port),
+        }
+    }
+}
+
+impl Sink for AddrList {
+    fn address(&mut self, ip: IpAddr) {
+        if !self.wants(&ip) || self.ips[..self.len].contains(&ip) {
+            return;
+        }
+        match self.ips.get_mut(self.len) {
+            Some(slot) => {
+                *slot = ip;
+                self.len += 1;
+            }
+            None => self.more += 1,
+        }
+    }
+}

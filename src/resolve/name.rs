@@ -19,13 +19,13 @@ pub enum NameError {
     Empty,
     /// Two dots in a row, or a dot at the start: a label of no bytes.
     EmptyLabel {
-        /// The byte offset in the text where the empty label is.
-        at: u32,
+        /// The byte offset in the text where the empty label is (saturated at `u16::MAX`).
+        at: u16,
     },
     /// A label of more than 63 bytes.
     LabelTooLong {
-        /// The label's length (saturated at `u32::MAX`).
-        len: u32,
+        /// The label's length (saturated at `u16::MAX`).
+        len: u16,
     },
     /// More than 255 bytes in wire form (about 253 characters of text).
     TooLong,
@@ -101,7 +101,7 @@ impl DomainName {
         let mut at = 0;
         for label in body.split(|&b| b == b'.') {
             if label.is_empty() {
-                return Err(NameError::EmptyLabel { at: sat32(at) }.into());
+                return Err(NameError::EmptyLabel { at: sat16(at) }.into());
             }
             name.push_label(label)?;
             at += label.len() + 1;
@@ -116,7 +116,7 @@ impl DomainName {
         }
         if label.len() > LABEL_MAX {
             return Err(NameError::LabelTooLong {
-                len: sat32(label.len()),
+                len: sat16(label.len()),
             });
         }
         let start = self.len as usize - 1;
@@ -186,9 +186,9 @@ impl DomainName {
     }
 }
 
-/// A length or offset as `u32`, saturated (keeps [`Error`] small).
-fn sat32(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
+/// A length or offset as `u16`, saturated (keeps [`Error`] small).
+fn sat16(n: usize) -> u16 {
+    u16::try_from(n).unwrap_or(u16::MAX)
 }
 
 /// Collects formatted text into a slice and counts what would be needed.

@@ -7,9 +7,6 @@
 //! address flags from netlink (deprecated, home, native transport) and are not applied; the
 //! default policy table (RFC 6724 §2.1) is used, not `/etc/gai.conf`.
 
-// The lookup that uses this lands with the DNS client (issue 9, under way).
-#![allow(dead_code)]
-
 use core::cmp::Ordering;
 use core::net::{IpAddr, Ipv6Addr, SocketAddr as InetAddr};
 
@@ -25,6 +22,12 @@ pub(crate) struct Candidate {
 }
 
 impl Candidate {
+    /// A placeholder for arrays.
+    pub(crate) const UNSET: Candidate = Candidate {
+        dst: InetAddr::new(IpAddr::V4(core::net::Ipv4Addr::UNSPECIFIED), 0),
+        src: None,
+    };
+
     /// A candidate with its source address looked up in the kernel's routing table.
     pub(crate) fn probe(dst: InetAddr) -> Candidate {
         Candidate {

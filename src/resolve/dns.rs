@@ -1,0 +1,472 @@
+//! The DNS client: queries over UDP (TCP when a reply is truncated, or always with `use-vc`),
+//! answers matched to their query, alias chains followed.
+//!
+//! Each query goes out from a UDP socket bound to a random port and connected to the server,
+//! so the kernel drops datagrams from any other address or port; a reply must also carry the
+//! query's random id and repeat its question exactly, or it is ignored (RFC 5452 §9). The `A`
+//! and `AAAA` queries for a name go out together on one socket, as glibc sends them.
+
+use core::net::{IpAddr, SocketAddr as InetAddr};
+use core::time::Duration;
+
+use super::wire::{self, Message, Rcode, RecordData, RecordType};
+use super::DomainName;
+use crate::time::{duration, Deadline};
+use crate::{Errno, Error, LookupCause, Protocol, Socket, SocketAddr, Type};
+
+/// The most aliases (`CNAME`s) followed in one reply.
+pub const ALIAS_LIMIT: usize = 8;
+/// The largest reply over UDP this client takes: the EDNS0 payload size it advertises
+/// (1232, the DNS flag day 2020 value) when `edns0` is on; 512 otherwise (RFC 1035).
+const EDNS_PAYLOAD: u16 = 1232;
+/// Room for a DNS message over TCP: its two length bytes allow at most this.
+const TCP_MAX: usize = 65535;
+
+/// How to reach the name servers (from resolv.conf).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ClientConf<'a> {
+    pub(crate) servers: &'a [InetAddr],
+    /// Which server to ask first (for `rotate`).
+    pub(crate) first: usize,
+    pub(crate) timeout: Duration,
+    pub(crate) attempts: u8,
+    pub(crate) edns0: bool,
+    pub(crate) use_vc: bool,
+}
+
+/// Where the answers of a lookup go: addresses for `A`/`AAAA` queries, names for `PTR`.
+pub(crate) trait Sink {
+    /// Takes one address.
+    fn address(&mut self, ip: IpAddr) {
+        let _ = ip;
+    }
+    /// Takes one name (a `PTR` record's).
+    fn name(&mut self, name: DomainName) {
+        let _ = name;
+    }
+}
+
+/// What asking about one name (one candidate of the search list) gave.
+// Short-lived values on the stack: the size of a name is no burden.
+#[allow(clippy::large_enum_variant)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum NameOutcome {
+    /// Addresses were found (and pushed); the canonical name is the end of the alias chain.
+    Found { canonical: DomainName },
+    /// The name does not exist.
+    NxDomain,
+    /// The name exists, without an address of the kinds asked for.
+    NoData,
+    /// A server failed (`SERVFAIL`): worth trying the next name of the search list.
+    ServFail,
+    /// No answer, or a failure that ends the search.
+    Fail(Failure),
+}
+
+/// A failure that ends a search.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Failure {
+    /// Whether trying again later may help (`EAI_AGAIN`) rather than not (`EAI_FAIL`).
+    pub(crate) temporary: bool,
+    pub(crate) cause: LookupCause,
+}
+
+impl Failure {
+    const fn temporary(cause: LookupCause) -> Failure {
+        Failure {
+            temporary: true,
+            cause,
+        }
+    }
+
+    const fn permanent(cause: LookupCause) -> Failure {
+        Failure {
+            temporary: false,
+            cause,
+        }
+    }
+}
+
+/// What one query (one name, one type) came to.
+#[allow(clippy::large_enum_variant)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Answer {
+    /// Not answered yet.
+    Pending,
+    /// This many records (addresses, or names for `PTR`), at the end of this alias chain.
+    Addresses {
+        count: usize,
+        canonical: DomainName,
+    },
+    NxDomain,
+    NoData,
+    /// The server answered this code; another server may do better.
+    ServerFailed(Rcode),
+    Failed(Failure),
+}
+
+/// One query in flight.
+#[derive(Clone, Copy, Debug)]
+struct Pending {
+    qtype: RecordType,
+    id: u16,
+    answer: Answer,
+}
+
+/// A random 16-bit number from the kernel (`getrandom`), for query ids and source ports.
+fn random_u16() -> u16 {
+    let mut b = [0u8; 2];
+    // Never blocks after early boot; on failure (a seccomp jail) fall back to the clock's
+    // nanoseconds, which an off-path attacker still cannot see.
+    if !matches!(
+        rustix::rand::getrandom(&mut b, rustix::rand::GetRandomFlags::empty()),
+        Ok(2)
+    ) {
+        let t = rustix::time::clock_gettime(rustix::time::ClockId::Monotonic);
+        b = (t.tv_nsec as u16 ^ t.tv_sec as u16).to_ne_bytes();
+    }
+    u16::from_ne_bytes(b)
+}
+
+/// Asks the servers about `name` for each of `qtypes` (the first two; both go out together),
+/// and pushes the addresses found into `sink`.
+pub(crate) fn lookup_name(
+    conf: &ClientConf<'_>,
+    name: &DomainName,
+    qtypes: &[RecordType],
+    sink: &mut dyn Sink,
+) -> NameOutcome {
+    let mut canonical = None;
+    let mut nodata = false;
+    let mut nxdomain = false;
+    let mut servfail = false;
+    let mut failure: Option<Failure> = None;
+    let mut queries = [Pending {
+        qtype: RecordType::A,
+        id: 0,
+        answer: Answer::Pending,
+    }; 2];
+    let n = qtypes.len().min(2);
+    for (q, &qtype) in queries.iter_mut().zip(qtypes) {
+        q.qtype = qtype;
+    }
+    exchange(conf, name, &mut queries[..n], sink);
+    for q in &queries[..n] {
+        match q.answer {
+            Answer::Addresses { canonical: c, .. } => {
+                canonical.get_or_insert(c);
+            }
+            Answer::NxDomain => nxdomain = true,
+            Answer::NoData => nodata = true,
+            Answer::ServerFailed(Rcode::ServFail) => servfail = true,
+            Answer::ServerFailed(r) => {
+                failure.get_or_insert(Failure::permanent(LookupCause::Rcode(r.as_raw())));
+            }
+            Answer::Failed(f) => {
+                failure.get_or_insert(f);
+            }
+            // `exchange` leaves none pending.
+            Answer::Pending => {}
+        }
+    }
+    match (canonical, failure) {
+        (Some(canonical), _) => NameOutcome::Found { canonical },
+        (None, Some(f)) => NameOutcome::Fail(f),
+        (None, None) if servfail => NameOutcome::ServFail,
+        (None, None) if nxdomain => NameOutcome::NxDomain,
+        (None, None) if nodata => NameOutcome::NoData,
+        (None, None) => NameOutcome::NoData,
+    }
+}
+
+/// Sends the queries for `name` to each server in turn until every one has a final answer,
+/// `attempts` rounds at most. What is still open at the end gets the last server's failure:
+/// its response code, the error that kept it from answering, or "no reply".
+fn exchange(
+    conf: &ClientConf<'_>,
+    name: &DomainName,
+    queries: &mut [Pending],
+    sink: &mut dyn Sink,
+) {
+    let n = conf.servers.len();
+    let mut tries: u16 = 0;
+    let mut last_error = None;
+    for _round in 0..conf.attempts.max(1) {
+        for k in 0..n {
+            let server = conf.servers[(conf.first + k) % n];
+            let mut sent = 0;
+            for q in queries.iter_mut().filter(|q| !is_final(&q.answer)) {
+                q.answer = Answer::Pending;
+                q.id = random_u16();
+                sent += 1;
+            }
+            tries = tries.saturating_add(sent);
+            let result = if conf.use_vc {
+                ask_tcp_all(conf, server, name, queries, sink)
+            } else {
+                ask_udp(conf, server, name, queries, sink)
+            };
+            last_error = result.err();
+            if queries.iter().all(|q| is_final(&q.answer)) {
+                return;
+            }
+        }
+    }
+    for q in queries.iter_mut() {
+        if q.answer == Answer::Pending {
+            q.answer = Answer::Failed(
+                last_error.unwrap_or(Failure::temporary(LookupCause::NoReply { tries })),
+            );
+        }
+    }
+}
+
+/// Whether an answer ends the asking (a server failure does not: the next server may know).
+fn is_final(a: &Answer) -> bool {
+    !matches!(a, Answer::Pending | Answer::ServerFailed(_))
+}
+
+/// A UDP socket for one server: bound to a random port (three tries, then the kernel's
+/// choice, itself random) and connected, so only that server's replies reach it.
+fn udp_socket(server: InetAddr) -> Result<Socket, Error> {
+    let s = Socket::new(
+        SocketAddr::from(server).family(),
+        Type::Dgram,
+        Protocol::DEFAULT,
+    )?;
+    let mut local = match server {
+        InetAddr::V4(_) => InetAddr::new(IpAddr::V4(core::net::Ipv4Addr::UNSPECIFIED), 0),
+        InetAddr::V6(_) => InetAddr::new(IpAddr::V6(core::net::Ipv6Addr::UNSPECIFIED), 0),
+    };
+    for _ in 0..3 {
+        local.set_port(1024 + random_u16() % (65535 - 1024));
+        match s.bind(local) {
+            Ok(()) => break,
+            Err(Error::Os(Errno::ADDRINUSE)) => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    s.connect(server)?;
+    Ok(s)
+}
+
+/// Maps an error talking to a server onto a lookup failure.
+fn os_failure(e: Error) -> Failure {
+    match e {
+        Error::Os(errno) => Failure::temporary(LookupCause::Os(errno)),
+        _ => Failure::temporary(LookupCause::NoReply { tries: 1 }),
+    }
+}
+
+/// One round with one server over UDP: every pending query sent, replies taken until each has
+/// one or the timeout passes. Truncated replies are asked again over TCP.
+fn ask_udp(
+    conf: &ClientConf<'_>,
+    server: InetAddr,
+    name: &DomainName,
+    queries: &mut [Pending],
+    sink: &mut dyn Sink,
+) -> Result<(), Failure> {
+    let s = match udp_socket(server) {
+        Ok(s) => s,
+        // No route, no IPv6: this server cannot be reached; the next may.
+        Err(e) => return Err(os_failure(e)),
+    };
+    let edns = conf.edns0.then_some(EDNS_PAYLOAD);
+    let mut buf = [0u8; EDNS_PAYLOAD as usize];
+    for q in queries.iter().filter(|q| q.answer == Answer::Pending) {
+        let len = wire::encode_query(&mut buf, q.id, name, q.qtype, edns)
+            .map_err(|_| Failure::permanent(LookupCause::InvalidName(super::NameError::TooLong)))?;
+        if let Err(e) = s.send(&buf[..len]) {
+            return Err(os_failure(e));
+        }
+    }
+    let mut deadline = Deadline::default();
+    deadline.start(conf.timeout);
+    while queries.iter().any(|q| q.answer == Answer::Pending) {
+        let Some(left) = deadline.remaining(conf.timeout) else {
+            return Ok(());
+        };
+        s.set_timeout(Some(duration(left))).map_err(os_failure)?;
+        let (len, cut) = match s.recv(&mut buf) {
+            Ok(len) => (len, false),
+            Err(Error::Timeout | Error::WouldBlock) => return Ok(()),
+            // Larger than we said we take: ask over TCP for whichever query it answers.
+            Err(Error::Truncated { .. }) => (buf.len(), true),
+            // Port unreachable (nothing listens there), and the like: next server.
+            Err(Error::Os(e)) => return Err(Failure::temporary(LookupCause::Os(e))),
+            Err(e) => return Err(os_failure(e)),
+        };
+        let reply = &buf[..len];
+        let Ok(header) = wire::Header::parse(reply) else {
+            continue;
+        };
+        let Some(q) = queries
+            .iter_mut()
+            .find(|q| q.answer == Answer::Pending && q.id == header.id)
+        else {
+            continue;
+        };
+        let msg = match Message::parse(reply) {
+            Ok(m) => m,
+            // A truncated reply may end anywhere: TCP gives the whole of it.
+            Err(_) if header.tc || cut => {
+                q.answer = ask_tcp(conf, server, name, q.qtype, sink);
+                continue;
+            }
+            // Our id, but unreadable: counted only if its question is ours too, which a
+            // reply that does not parse cannot show; the id alone is 16 bits of proof.
+            Err(e) => {
+                q.answer = Answer::Failed(Failure::permanent(LookupCause::Malformed(e)));
+                continue;
+            }
+        };
+        if !msg.answers_question(name, q.qtype) {
+            // Right id, wrong question: not a reply to us (RFC 5452 §9.1).
+            continue;
+        }
+        if header.tc || cut {
+            q.answer = ask_tcp(conf, server, name, q.qtype, sink);
+            continue;
+        }
+        q.answer = read_answer(&msg, name, q.qtype, sink);
+    }
+    Ok(())
+}
+
+/// Every pending query over TCP (`use-vc`).
+fn ask_tcp_all(
+    conf: &ClientConf<'_>,
+    server: InetAddr,
+    name: &DomainName,
+    queries: &mut [Pending],
+    sink: &mut dyn Sink,
+) -> Result<(), Failure> {
+    for q in queries.iter_mut().filter(|q| q.answer == Answer::Pending) {
+        q.answer = ask_tcp(conf, server, name, q.qtype, sink);
+    }
+    Ok(())
+}
+
+/// One query over TCP (RFC 7766), within the timeout.
+fn ask_tcp(
+    conf: &ClientConf<'_>,
+    server: InetAddr,
+    name: &DomainName,
+    qtype: RecordType,
+    sink: &mut dyn Sink,
+) -> Answer {
+    let id = random_u16();
+    let mut buf = [0u8; TCP_MAX];
+    let result = (|| -> Result<usize, Error> {
+        let s = Socket::new(
+            SocketAddr::from(server).family(),
+            Type::Stream,
+            Protocol::DEFAULT,
+        )?;
+        s.set_timeout(Some(conf.timeout))?;
+        s.connect(server)?;
+        let len = wire::encode_query_tcp(&mut buf, id, name, qtype, None)?;
+        s.send_all(&buf[..len])?;
+        let mut prefix = [0u8; 2];
+        recv_exact(&s, &mut prefix)?;
+        let len = u16::from_be_bytes(prefix) as usize;
+        recv_exact(&s, &mut buf[..len])?;
+        Ok(len)
+    })();
+    let len = match result {
+        Ok(len) => len,
+        // No answer in time over TCP: as if the server had failed, so the next is asked.
+        Err(Error::Timeout) | Err(Error::Partial { .. }) => {
+            return Answer::ServerFailed(Rcode::ServFail)
+        }
+        Err(Error::Os(e)) => return Answer::Failed(Failure::temporary(LookupCause::Os(e))),
+        Err(e) => return Answer::Failed(os_failure(e)),
+    };
+    let reply = &buf[..len];
+    match Message::parse(reply) {
+        Ok(msg) if msg.header().id == id && msg.answers_question(name, qtype) => {
+            read_answer(&msg, name, qtype, sink)
+        }
+        Ok(_) => Answer::Failed(Failure::permanent(LookupCause::Malformed(
+            wire::WireError::Short,
+        ))),
+        Err(e) => Answer::Failed(Failure::permanent(LookupCause::Malformed(e))),
+    }
+}
+
+/// Fills `buf` from a stream; the peer closing early is `ECONNRESET`.
+fn recv_exact(s: &Socket, mut buf: &mut [u8]) -> Result<(), Error> {
+    while !buf.is_empty() {
+        match s.recv(buf)? {
+            0 => return Err(Error::Os(Errno::CONNRESET)),
+            n => buf = &mut buf[n..],
+        }
+    }
+    Ok(())
+}
+
+/// What a reply to our question says: its addresses at the end of the alias chain that
+/// starts at `name`, or why there are none.
+fn read_answer(
+    msg: &Message<'_>,
+    name: &DomainName,
+    qtype: RecordType,
+    sink: &mut dyn Sink,
+) -> Answer {
+    match msg.header().rcode {
+        Rcode::NoError => {}
+        Rcode::NxDomain => return Answer::NxDomain,
+        r => return Answer::ServerFailed(r),
+    }
+    // Follow the chain of aliases inside the reply.
+    let mut current = *name;
+    let mut hops = 0;
+    'chain: loop {
+        for r in msg.answers() {
+            if let RecordData::Cname(target) = r.data {
+                if r.name.eq_name(&current) {
+                    hops += 1;
+                    if hops > ALIAS_LIMIT {
+                        return Answer::Failed(Failure::permanent(LookupCause::AliasChain));
+                    }
+                    current = match target.to_name() {
+                        Ok(t) => t,
+                        Err(e) => {
+                            return Answer::Failed(Failure::permanent(LookupCause::Malformed(e)))
+                        }
+                    };
+                    continue 'chain;
+                }
+            }
+        }
+        break;
+    }
+    let mut count = 0;
+    for r in msg.answers() {
+        if !r.name.eq_name(&current) {
+            continue;
+        }
+        match (qtype, r.data) {
+            (RecordType::A, RecordData::A(a)) => sink.address(IpAddr::V4(a)),
+            (RecordType::AAAA, RecordData::Aaaa(a)) => sink.address(IpAddr::V6(a)),
+            (RecordType::PTR, RecordData::Ptr(n)) => match n.to_name() {
+                Ok(n) => sink.name(n),
+                Err(e) => return Answer::Failed(Failure::permanent(LookupCause::Malformed(e))),
+            },
+            _ => continue,
+        }
+        count += 1;
+    }
+    if count > 0 {
+        Answer::Addresses {
+            count,
+            canonical: current,
+        }
+    } else {
+        // The name (or the end of its chain) has no record of this type. A recursive server
+        // has already followed the chain as far as it goes: asking about the end again
+        // would get the same answer.
+        Answer::NoData
+    }
+}

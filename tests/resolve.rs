@@ -1,0 +1,823 @@
+//! The resolver against real data: numeric hosts, hosts and services files the tests write, a
+//! real DNS server (dnsmasq, started per test on a loopback address and port of its own), fake
+//! servers for silence and spoofing, and glibc's own answers for the same hosts file.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::time::{Duration, Instant};
+
+use baresock::resolve::{AddrInfo, DomainName, Hints, Paths, ResolvConf, Resolver};
+use baresock::{Error, Family, HostErrorKind, LookupCause, Protocol, ResolveErrorKind, Type};
+use common::dnsmasq::{self, wire, Reply, Responder, SilentServer, Zone};
+use common::TempDir;
+
+/// A hosts file, a services file and an (empty) resolv.conf in a fresh directory.
+struct Files {
+    dir: TempDir,
+    hosts: String,
+    services: String,
+    resolv: String,
+}
+
+const HOSTS: &str = "\
+# test hosts file
+127.0.0.1\tlocalhost
+::1 localhost ip6-localhost
+192.0.2.50  files.baresock.test files  alias.files.test # a comment
+2001:db8::50 files.baresock.test
+192.0.2.51 second.files.test
+not-an-address broken.files.test
+10.0.0.1
+";
+
+const SERVICES: &str = "\
+# test services file
+http\t\t80/tcp\t\twww
+domain\t\t53/tcp
+domain\t\t53/udp
+syslog\t\t514/udp
+bogus\t\tnotaport/tcp
+";
+
+impl Files {
+    fn new() -> Files {
+        Files::with(HOSTS, SERVICES, "")
+    }
+
+    fn with(hosts: &str, services: &str, resolv: &str) -> Files {
+        let dir = TempDir::new("resolve");
+        let write = |name: &str, text: &str| {
+            let p = dir.path(name);
+            std::fs::write(&p, text).unwrap();
+            p.to_str().unwrap().to_string()
+        };
+        Files {
+            hosts: write("hosts", hosts),
+            services: write("services", services),
+            resolv: write("resolv.conf", resolv),
+            dir,
+        }
+    }
+
+    fn paths(&self) -> Paths<'_> {
+        Paths {
+            hosts: &self.hosts,
+            resolv_conf: &self.resolv,
+            services: &self.services,
+        }
+    }
+
+    /// A resolver over these files, asking only `server` (nothing else is configured).
+    fn resolver(
+        &self,
+        server: Option<SocketAddr>,
+        conf: impl FnOnce(&mut ResolvConf),
+    ) -> Resolver<'_> {
+        let mut c = ResolvConf::load(&self.resolv).unwrap();
+        c.clear_nameservers();
+        if let Some(s) = server {
+            assert!(c.add_nameserver(s));
+        }
+        conf(&mut c);
+        Resolver::new(c, self.paths())
+    }
+}
+
+fn lookup(
+    r: &Resolver<'_>,
+    host: Option<&str>,
+    service: Option<&str>,
+    hints: &Hints,
+) -> Result<Vec<AddrInfo>, Error> {
+    let mut out = [AddrInfo::EMPTY; 256];
+    let found = r.lookup(host, service, hints, &mut out)?;
+    assert_eq!(found.more(), 0);
+    Ok(found.results(&out).to_vec())
+}
+
+/// The distinct addresses of a lookup, as a set.
+fn ips(v: &[AddrInfo]) -> BTreeSet<IpAddr> {
+    v.iter().map(|a| a.addr.ip()).collect()
+}
+
+fn stream() -> Hints {
+    Hints {
+        socket_type: Some(Type::Stream),
+        ..Hints::default()
+    }
+}
+
+fn kind(e: Error) -> (ResolveErrorKind, LookupCause) {
+    match e {
+        Error::Resolve(r) => (r.kind(), r.cause()),
+        other => panic!("not a resolve error: {other:?}"),
+    }
+}
+
+// ---- numeric hosts and services: no file, no server ----
+
+#[test]
+fn numeric_hosts_answer_themselves() {
+    let f = Files::new();
+    // No server at all: any DNS query would fail.
+    let r = f.resolver(None, |_| {});
+    let v = lookup(&r, Some("192.0.2.7"), Some("8080"), &Hints::default()).unwrap();
+    // Once per socket type: stream/TCP, datagram/UDP, raw/0.
+    let kinds: Vec<(Type, Protocol)> = v.iter().map(|a| (a.socket_type, a.protocol)).collect();
+    assert_eq!(
+        kinds,
+        [
+            (Type::Stream, Protocol::TCP),
+            (Type::Dgram, Protocol::UDP),
+            (Type::Raw, Protocol::DEFAULT)
+        ]
+    );
+    assert!(v
+        .iter()
+        .all(|a| a.addr == "192.0.2.7:8080".parse().unwrap()));
+
+    let v = lookup(&r, Some("fe80::1%1"), Some("22"), &stream()).unwrap();
+    match v[0].addr {
+        SocketAddr::V6(a) => assert_eq!((a.scope_id(), a.port()), (1, 22)),
+        other => panic!("{other}"),
+    }
+    let v = lookup(&r, Some("fe80::1%lo"), None, &stream()).unwrap();
+    match v[0].addr {
+        SocketAddr::V6(a) => assert_eq!(
+            a.scope_id(),
+            baresock::interface_index(&baresock::ShortName::new(b"lo").unwrap()).unwrap()
+        ),
+        other => panic!("{other}"),
+    }
+    assert_eq!(
+        kind(lookup(&r, Some("fe80::1%no-such-if0"), None, &stream()).unwrap_err()),
+        (ResolveErrorKind::NoName, LookupCause::UnknownScope)
+    );
+}
+
+#[test]
+fn hints_are_kept() {
+    let f = Files::new();
+    let r = f.resolver(None, |_| {});
+    let v6 = Hints {
+        family: Some(Family::Inet6),
+        ..stream()
+    };
+    assert_eq!(
+        kind(lookup(&r, Some("192.0.2.7"), None, &v6).unwrap_err()),
+        (ResolveErrorKind::Family, LookupCause::FamilyMismatch)
+    );
+    let unix = Hints {
+        family: Some(Family::Unix),
+        ..stream()
+    };
+    assert_eq!(
+        kind(lookup(&r, Some("192.0.2.7"), None, &unix).unwrap_err()),
+        (ResolveErrorKind::Family, LookupCause::UnsupportedFamily)
+    );
+    let seq = Hints {
+        socket_type: Some(Type::SeqPacket),
+        ..Hints::default()
+    };
+    assert_eq!(
+        kind(lookup(&r, Some("192.0.2.7"), None, &seq).unwrap_err()),
+        (ResolveErrorKind::SocketType, LookupCause::UnsupportedType)
+    );
+    let numeric = Hints {
+        numeric_host: true,
+        ..stream()
+    };
+    assert_eq!(
+        kind(lookup(&r, Some("files.baresock.test"), None, &numeric).unwrap_err()),
+        (ResolveErrorKind::NoName, LookupCause::NotNumeric)
+    );
+    let numeric_service = Hints {
+        numeric_service: true,
+        ..stream()
+    };
+    assert_eq!(
+        kind(lookup(&r, Some("192.0.2.7"), Some("http"), &numeric_service).unwrap_err()),
+        (ResolveErrorKind::NoName, LookupCause::NotNumeric)
+    );
+    // No host: loopback, or with `passive` the wildcard addresses, IPv6 first (RFC 6724).
+    let v = lookup(&r, None, Some("80"), &stream()).unwrap();
+    let got: Vec<IpAddr> = v.iter().map(|a| a.addr.ip()).collect();
+    assert_eq!(
+        got,
+        [
+            IpAddr::V6(Ipv6Addr::LOCALHOST),
+            IpAddr::V4(Ipv4Addr::LOCALHOST)
+        ]
+    );
+    let passive = Hints {
+        passive: true,
+        ..stream()
+    };
+    let v = lookup(&r, None, Some("80"), &passive).unwrap();
+    assert!(v.iter().all(|a| a.addr.ip().is_unspecified()));
+    assert_eq!(v.len(), 2);
+}
+
+#[test]
+fn services_come_from_the_services_file() {
+    let f = Files::new();
+    let r = f.resolver(None, |_| {});
+    let v = lookup(&r, Some("192.0.2.7"), Some("http"), &Hints::default()).unwrap();
+    // http is TCP only: one result, a stream; no raw socket for a named service.
+    assert_eq!(v.len(), 1);
+    assert_eq!((v[0].socket_type, v[0].addr.port()), (Type::Stream, 80));
+    // By alias too.
+    assert_eq!(
+        lookup(&r, Some("192.0.2.7"), Some("www"), &stream()).unwrap()[0]
+            .addr
+            .port(),
+        80
+    );
+    let v = lookup(&r, Some("192.0.2.7"), Some("domain"), &Hints::default()).unwrap();
+    assert_eq!(v.len(), 2);
+    assert!(v.iter().all(|a| a.addr.port() == 53));
+    // syslog is UDP only: asking for a stream is a service error.
+    assert_eq!(
+        kind(lookup(&r, Some("192.0.2.7"), Some("syslog"), &stream()).unwrap_err()),
+        (ResolveErrorKind::Service, LookupCause::UnknownService)
+    );
+    assert_eq!(
+        kind(
+            lookup(
+                &r,
+                Some("192.0.2.7"),
+                Some("no-such-service"),
+                &Hints::default()
+            )
+            .unwrap_err()
+        ),
+        (ResolveErrorKind::Service, LookupCause::UnknownService)
+    );
+}
+
+#[test]
+fn a_full_buffer_says_how_many_more() {
+    let f = Files::new();
+    let r = f.resolver(None, |_| {});
+    let mut out = [AddrInfo::EMPTY; 2];
+    let found = r
+        .lookup(
+            Some("files.baresock.test"),
+            Some("7"),
+            &Hints::default(),
+            &mut out,
+        )
+        .unwrap();
+    // Two addresses, three socket types each: 6 results, 2 written.
+    assert_eq!((found.len(), found.more()), (2, 4));
+    let mut none: [AddrInfo; 0] = [];
+    let found = r
+        .lookup(Some("192.0.2.7"), None, &stream(), &mut none)
+        .unwrap();
+    assert_eq!((found.len(), found.more()), (0, 1));
+}
+
+// ---- the hosts file ----
+
+#[test]
+fn hosts_file_forward_and_reverse() {
+    let f = Files::new();
+    let r = f.resolver(None, |_| {});
+    let canon = Hints {
+        canonical_name: true,
+        ..stream()
+    };
+    let mut out = [AddrInfo::EMPTY; 8];
+    // The canonical name is on both lines; the aliases only on the first.
+    for (name, want) in [
+        ("files.baresock.test", &["192.0.2.50", "2001:db8::50"][..]),
+        ("FILES", &["192.0.2.50"][..]),
+        ("alias.files.test", &["192.0.2.50"][..]),
+    ] {
+        let found = r.lookup(Some(name), None, &canon, &mut out).unwrap();
+        let got = ips(found.results(&out));
+        let want: BTreeSet<IpAddr> = want.iter().map(|s| s.parse().unwrap()).collect();
+        assert_eq!(got, want, "{name}");
+        assert_eq!(
+            found.canonical_name(),
+            Some(&DomainName::new("files.baresock.test").unwrap())
+        );
+    }
+    let v4 = Hints {
+        family: Some(Family::Inet),
+        ..stream()
+    };
+    assert_eq!(
+        ips(&lookup(&r, Some("files"), None, &v4).unwrap()),
+        BTreeSet::from(["192.0.2.50".parse().unwrap()])
+    );
+    // Reverse, through the hosts file.
+    assert_eq!(
+        r.lookup_addr("192.0.2.51".parse().unwrap()).unwrap(),
+        DomainName::new("second.files.test").unwrap()
+    );
+    assert_eq!(
+        r.lookup_addr("2001:db8::50".parse().unwrap()).unwrap(),
+        DomainName::new("files.baresock.test").unwrap()
+    );
+    // A name not in the file, with no server to ask: a temporary failure, not "no name".
+    let e = lookup(&r, Some("nowhere.files.test"), None, &stream()).unwrap_err();
+    assert_eq!(kind(e).0, ResolveErrorKind::TryAgain);
+}
+
+// ---- DNS against dnsmasq ----
+
+fn dns_files() -> Files {
+    Files::with("", SERVICES, "options timeout:2 attempts:1\n")
+}
+
+#[test]
+fn a_and_aaaa_from_a_real_server() {
+    let dns = dnsmasq_or_skip!(&Zone::standard());
+    let f = dns_files();
+    let r = f.resolver(Some(dns.addr()), |_| {});
+    let v = lookup(&r, Some(dnsmasq::WWW), Some("443"), &stream()).unwrap();
+    let want: BTreeSet<IpAddr> = dnsmasq::WWW_V4
+        .iter()
+        .map(|&a| IpAddr::V4(a))
+        .chain(dnsmasq::WWW_V6.iter().map(|&a| IpAddr::V6(a)))
+        .collect();
+    assert_eq!(ips(&v), want);
+    assert!(v.iter().all(|a| a.addr.port() == 443));
+    // One family only.
+    let v6 = Hints {
+        family: Some(Family::Inet6),
+        ..stream()
+    };
+    let got = ips(&lookup(&r, Some(dnsmasq::WWW), None, &v6).unwrap());
+    assert_eq!(
+        got,
+        dnsmasq::WWW_V6.iter().map(|&a| IpAddr::V6(a)).collect()
+    );
+    // A trailing dot: the same name, absolute.
+    let abs = format!("{}.", dnsmasq::WWW);
+    assert_eq!(ips(&lookup(&r, Some(&abs), None, &stream()).unwrap()), want);
+}
+
+#[test]
+fn aliases_are_followed_to_the_canonical_name() {
+    let dns = dnsmasq_or_skip!(&Zone::standard());
+    let f = dns_files();
+    let r = f.resolver(Some(dns.addr()), |_| {});
+    let hints = Hints {
+        canonical_name: true,
+        ..stream()
+    };
+    let mut out = [AddrInfo::EMPTY; 8];
+    let found = r
+        .lookup(Some(dnsmasq::ALIAS), None, &hints, &mut out)
+        .unwrap();
+    assert_eq!(
+        ips(found.results(&out)),
+        BTreeSet::from([
+            IpAddr::V4(dnsmasq::TARGET_V4),
+            IpAddr::V6(dnsmasq::TARGET_V6)
+        ])
+    );
+    assert_eq!(
+        found.canonical_name(),
+        Some(&DomainName::new(dnsmasq::TARGET).unwrap())
+    );
+}
+
+#[test]
+fn each_answer_kind_has_its_error() {
+    let dns = dnsmasq_or_skip!(&Zone::standard());
+    let f = dns_files();
+    let r = f.resolver(Some(dns.addr()), |_| {});
+    assert_eq!(
+        kind(lookup(&r, Some(dnsmasq::MISSING), None, &stream()).unwrap_err()),
+        (ResolveErrorKind::NoName, LookupCause::NxDomain)
+    );
+    // The name exists, without an address of the family asked for.
+    let v6 = Hints {
+        family: Some(Family::Inet6),
+        ..stream()
+    };
+    assert_eq!(
+        kind(lookup(&r, Some(dnsmasq::V4_ONLY), None, &v6).unwrap_err()),
+        (ResolveErrorKind::NoData, LookupCause::NoRecords)
+    );
+    // Both families asked: the one that exists is returned.
+    assert_eq!(
+        ips(&lookup(&r, Some(dnsmasq::V4_ONLY), None, &stream()).unwrap()),
+        BTreeSet::from([IpAddr::V4(dnsmasq::V4_ONLY_ADDR)])
+    );
+    assert_eq!(
+        kind(lookup(&r, Some(dnsmasq::SERVFAIL_NAME), None, &stream()).unwrap_err()),
+        (ResolveErrorKind::TryAgain, LookupCause::Rcode(2))
+    );
+    assert_eq!(
+        kind(lookup(&r, Some(dnsmasq::REFUSED_NAME), None, &stream()).unwrap_err()),
+        (ResolveErrorKind::Failed, LookupCause::Rcode(5))
+    );
+    let e = lookup(&r, Some(dnsmasq::MISSING), None, &stream()).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "name resolution failed: name or service not known (the name server says the name does not exist)"
+    );
+}
+
+#[test]
+fn a_truncated_reply_is_asked_again_over_tcp() {
+    let dns = dnsmasq_or_skip!(&Zone::standard());
+    let f = dns_files();
+    // No EDNS0: the UDP reply is cut at 512 bytes with TC set.
+    let r = f.resolver(Some(dns.addr()), |_| {});
+    let v4 = Hints {
+        family: Some(Family::Inet),
+        ..stream()
+    };
+    let got = ips(&lookup(&r, Some(dnsmasq::BIG), None, &v4).unwrap());
+    let want: BTreeSet<IpAddr> = dnsmasq::big_v4().into_iter().map(IpAddr::V4).collect();
+    assert_eq!(got, want);
+    // All 40: more than the 29 of the cut UDP reply, so the second query went over TCP.
+    let asked = dns.log().matches("query[A] big.baresock.test").count();
+    assert_eq!(asked, 2, "{}", dns.log());
+    // With EDNS0 the whole answer fits one datagram of 1232 bytes.
+    let r = f.resolver(Some(dns.addr()), |c| {
+        c.set_edns0(true);
+    });
+    assert_eq!(
+        ips(&lookup(&r, Some(dnsmasq::BIG), None, &v4).unwrap()),
+        want
+    );
+    // `use-vc`: TCP from the start.
+    let r = f.resolver(Some(dns.addr()), |c| {
+        c.set_use_vc(true);
+    });
+    assert_eq!(
+        ips(&lookup(&r, Some(dnsmasq::WWW), None, &v4).unwrap()).len(),
+        2
+    );
+}
+
+#[test]
+fn search_list_and_ndots() {
+    let dns = dnsmasq_or_skip!(&Zone::standard());
+    let f = Files::with(
+        "",
+        SERVICES,
+        &format!(
+            "search {}\noptions timeout:2 attempts:1\n",
+            dnsmasq::SEARCH.join(" ")
+        ),
+    );
+    let r = f.resolver(Some(dns.addr()), |_| {});
+    let hints = Hints {
+        canonical_name: true,
+        family: Some(Family::Inet),
+        ..stream()
+    };
+    let mut out = [AddrInfo::EMPTY; 4];
+    let found = r
+        .lookup(Some(dnsmasq::SHORT), None, &hints, &mut out)
+        .unwrap();
+    assert_eq!(out[0].addr.ip(), IpAddr::V4(dnsmasq::SHORT_V4));
+    assert_eq!(
+        found.canonical_name(),
+        Some(&DomainName::new(dnsmasq::SHORT_FQDN).unwrap())
+    );
+    // With fewer dots than ndots, the search domains come first and then the name as it is:
+    // dnsmasq's log shows the order.
+    let log = dns.log();
+    let first = log
+        .find("host.baresock.test")
+        .expect("first search domain tried");
+    let second = log
+        .find("host.corp.test")
+        .expect("second search domain tried");
+    assert!(first < second, "{log}");
+    // An absolute name is never extended.
+    assert_eq!(
+        kind(lookup(&r, Some("host."), None, &stream()).unwrap_err()),
+        (ResolveErrorKind::NoName, LookupCause::NxDomain)
+    );
+
+    // With ndots:1, `www.baresock` (one dot) goes out as it is first; with ndots:3 the search
+    // list comes first. Seen through a responder that records the questions.
+    for (ndots, want_first) in [(1, "www.baresock"), (3, "www.baresock.baresock.test")] {
+        let responder = Responder::start(|q| vec![Reply::new(wire::reply(q, wire::NXDOMAIN))]);
+        let f = Files::with(
+            "",
+            SERVICES,
+            &format!("search baresock.test\noptions ndots:{ndots} timeout:1 attempts:1\n"),
+        );
+        let r = f.resolver(Some(responder.addr()), |_| {});
+        let v4 = Hints {
+            family: Some(Family::Inet),
+            ..stream()
+        };
+        let _ = lookup(&r, Some("www.baresock"), None, &v4).unwrap_err();
+        let asked: Vec<String> = responder
+            .queries()
+            .iter()
+            .map(|q| wire::parse(q).unwrap().question.unwrap().0)
+            .collect();
+        assert_eq!(
+            asked.first().map(String::as_str),
+            Some(want_first),
+            "{asked:?}"
+        );
+        assert_eq!(asked.len(), 2, "{asked:?}");
+    }
+}
+
+#[test]
+fn reverse_lookups_by_ptr() {
+    let dns = dnsmasq_or_skip!(&Zone::standard());
+    let f = dns_files();
+    let r = f.resolver(Some(dns.addr()), |_| {});
+    assert_eq!(
+        r.lookup_addr(IpAddr::V4(dnsmasq::PTR_ADDR)).unwrap(),
+        DomainName::new(dnsmasq::PTR_NAME).unwrap()
+    );
+    assert_eq!(
+        r.lookup_addr(IpAddr::V6(dnsmasq::WWW_V6[0])).unwrap(),
+        DomainName::new(dnsmasq::WWW).unwrap()
+    );
+    match r.lookup_addr(IpAddr::V4(dnsmasq::NO_PTR_ADDR)) {
+        Err(Error::Host(h)) => {
+            assert_eq!(
+                (h.kind(), h.cause()),
+                (HostErrorKind::NotFound, LookupCause::NxDomain)
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+// ---- failures and spoofing with fake servers ----
+
+#[test]
+fn a_silent_server_times_out_as_configured() {
+    let silent = SilentServer::new();
+    let f = Files::with("", SERVICES, "options timeout:1 attempts:2\n");
+    let r = f.resolver(Some(silent.addr()), |_| {});
+    let start = Instant::now();
+    let e = lookup(&r, Some("quiet.baresock.test."), None, &stream()).unwrap_err();
+    let took = start.elapsed();
+    // A and AAAA each went out twice: two attempts of one second.
+    assert_eq!(
+        kind(e),
+        (
+            ResolveErrorKind::TryAgain,
+            LookupCause::NoReply { tries: 4 }
+        )
+    );
+    assert!(took >= Duration::from_secs(2), "{took:?}");
+    assert!(took < Duration::from_secs(4), "{took:?}");
+    assert_eq!(silent.received(), 4);
+}
+
+#[test]
+fn a_closed_port_fails_fast() {
+    // Nothing listens: ICMP port unreachable comes back as ECONNREFUSED on the connected
+    // socket, and the lookup does not wait for the timeout.
+    let port = std::net::UdpSocket::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let f = Files::with("", SERVICES, "options timeout:5 attempts:1\n");
+    let r = f.resolver(Some(port), |_| {});
+    let start = Instant::now();
+    let e = lookup(&r, Some("closed.baresock.test."), None, &stream()).unwrap_err();
+    assert!(start.elapsed() < Duration::from_secs(2));
+    assert_eq!(
+        kind(e),
+        (
+            ResolveErrorKind::TryAgain,
+            LookupCause::Os(baresock::Errno::CONNREFUSED)
+        )
+    );
+}
+
+#[test]
+fn spoofed_replies_are_ignored() {
+    let real = Ipv4Addr::new(192, 0, 2, 77);
+    let fake = Ipv4Addr::new(203, 0, 113, 66);
+    // For each query: a reply with the wrong id, one for another question, one from another
+    // port, each carrying the fake address; then the true reply, a little later.
+    let responder = Responder::start(move |q| {
+        let id = wire::id(q);
+        let mut other_question = wire::query(
+            id,
+            "other.baresock.test",
+            u16::from_be_bytes([q[q.len() - 4], q[q.len() - 3]]),
+            None,
+        );
+        other_question = wire::reply_a(&other_question, &[fake], 60);
+        vec![
+            Reply::new(wire::with_id(
+                wire::reply_a(q, &[fake], 60),
+                id.wrapping_add(1),
+            )),
+            Reply::new(other_question),
+            Reply::new(wire::reply_a(q, &[fake], 60)).via_other_port(),
+            Reply::new(wire::reply_a(q, &[real], 60)).after(Duration::from_millis(50)),
+        ]
+    });
+    let f = Files::with("", SERVICES, "options timeout:2 attempts:1\n");
+    let r = f.resolver(Some(responder.addr()), |_| {});
+    let v4 = Hints {
+        family: Some(Family::Inet),
+        ..stream()
+    };
+    let got = ips(&lookup(&r, Some("spoof.baresock.test."), None, &v4).unwrap());
+    assert_eq!(got, BTreeSet::from([IpAddr::V4(real)]));
+
+    // Only spoofed replies: nothing is believed, and the lookup times out.
+    let responder = Responder::start(move |q| {
+        let id = wire::id(q);
+        vec![
+            Reply::new(wire::with_id(wire::reply_a(q, &[fake], 60), id ^ 0x8000)),
+            Reply::new(wire::reply_a(q, &[fake], 60)).via_other_port(),
+        ]
+    });
+    let f = Files::with("", SERVICES, "options timeout:1 attempts:1\n");
+    let r = f.resolver(Some(responder.addr()), |_| {});
+    let e = lookup(&r, Some("spoof.baresock.test."), None, &v4).unwrap_err();
+    assert_eq!(kind(e).0, ResolveErrorKind::TryAgain);
+}
+
+#[test]
+fn a_malformed_reply_is_a_failure() {
+    // The right id and question, then garbage where the answer should be.
+    let responder = Responder::start(|q| {
+        let mut r = wire::reply_a(q, &[Ipv4Addr::new(192, 0, 2, 1)], 60);
+        let n = r.len();
+        r[n - 6] = 0xff; // RDLENGTH high byte: the data runs past the end
+        vec![Reply::new(r)]
+    });
+    let f = Files::with("", SERVICES, "options timeout:1 attempts:1\n");
+    let r = f.resolver(Some(responder.addr()), |_| {});
+    let v4 = Hints {
+        family: Some(Family::Inet),
+        ..stream()
+    };
+    let (k, cause) = kind(lookup(&r, Some("bad.baresock.test."), None, &v4).unwrap_err());
+    assert_eq!(k, ResolveErrorKind::Failed);
+    assert!(matches!(cause, LookupCause::Malformed(_)), "{cause:?}");
+}
+
+// ---- connecting by name ----
+
+#[test]
+fn connect_by_name_tries_the_next_address_on_refusal() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    // ::1 first (RFC 6724 prefers it), where nothing listens on that port.
+    let f = Files::with("::1 both.test\n127.0.0.1 both.test\n", SERVICES, "");
+    let r = f.resolver(None, |_| {});
+    let s = r
+        .connect("both.test", port, Some(Duration::from_secs(5)), None)
+        .unwrap();
+    assert_eq!(s.peer_addr().unwrap().ip(), IpAddr::V4(Ipv4Addr::LOCALHOST));
+    assert_eq!(s.timeout(), Some(Duration::from_secs(5)));
+}
+
+#[test]
+fn happy_eyeballs_starts_the_next_address_while_the_first_hangs() {
+    if !common::has_ipv6() {
+        skip!("no IPv6 loopback here");
+    }
+    // An IPv6 listener whose accept queue is full: the kernel drops new SYNs, so a connect
+    // to it hangs. The IPv4 listener on the same port answers.
+    let v6 = baresock::Socket::new(Family::Inet6, Type::Stream, Protocol::DEFAULT).unwrap();
+    v6.set_only_v6(true).unwrap();
+    v6.bind("[::1]:0".parse::<SocketAddr>().unwrap()).unwrap();
+    v6.listen(0).unwrap();
+    let port = v6.local_addr().unwrap().port().unwrap();
+    let mut fill = Vec::new();
+    for _ in 0..4 {
+        let s = baresock::Socket::new(Family::Inet6, Type::Stream, Protocol::DEFAULT).unwrap();
+        s.set_nonblocking(true).unwrap();
+        let _ = s.connect(SocketAddr::new(IpAddr::V6(Ipv6Addr::LOCALHOST), port));
+        fill.push(s);
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    let v4 = std::net::TcpListener::bind(("127.0.0.1", port)).unwrap();
+    let f = Files::with("::1 happy.test\n127.0.0.1 happy.test\n", SERVICES, "");
+    let r = f.resolver(None, |_| {});
+    let start = Instant::now();
+    let s = r
+        .connect("happy.test", port, Some(Duration::from_secs(10)), None)
+        .unwrap();
+    let took = start.elapsed();
+    assert_eq!(s.peer_addr().unwrap().ip(), IpAddr::V4(Ipv4Addr::LOCALHOST));
+    // The IPv4 attempt started after the attempt delay, not after the whole timeout.
+    assert!(took >= baresock::resolve::ATTEMPT_DELAY, "{took:?}");
+    assert!(took < Duration::from_secs(3), "{took:?}");
+    drop(v4);
+}
+
+#[test]
+fn connect_by_name_keeps_the_deadline() {
+    if !common::has_ipv6() {
+        skip!("no IPv6 loopback here");
+    }
+    let v6 = baresock::Socket::new(Family::Inet6, Type::Stream, Protocol::DEFAULT).unwrap();
+    v6.bind("[::1]:0".parse::<SocketAddr>().unwrap()).unwrap();
+    v6.listen(0).unwrap();
+    let port = v6.local_addr().unwrap().port().unwrap();
+    let mut fill = Vec::new();
+    for _ in 0..4 {
+        let s = baresock::Socket::new(Family::Inet6, Type::Stream, Protocol::DEFAULT).unwrap();
+        s.set_nonblocking(true).unwrap();
+        let _ = s.connect(SocketAddr::new(IpAddr::V6(Ipv6Addr::LOCALHOST), port));
+        fill.push(s);
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    let f = Files::with("::1 hang.test\n", SERVICES, "");
+    let r = f.resolver(None, |_| {});
+    let start = Instant::now();
+    let e = r
+        .connect("hang.test", port, Some(Duration::from_millis(600)), None)
+        .unwrap_err();
+    let took = start.elapsed();
+    assert_eq!(e, Error::Timeout);
+    assert!(
+        took >= Duration::from_millis(600) && took < Duration::from_secs(2),
+        "{took:?}"
+    );
+}
+
+// ---- glibc's answers for the same hosts file ----
+
+/// `getent ahosts NAME` with /etc/hosts and /etc/nsswitch.conf bind-mounted from the test's
+/// files in a mount namespace of its own (root only).
+fn getent_ahosts(
+    hosts: &std::path::Path,
+    nsswitch: &std::path::Path,
+    name: &str,
+) -> Option<String> {
+    let script = format!(
+        "mount --bind {} /etc/hosts && mount --bind {} /etc/nsswitch.conf && getent ahosts {}",
+        hosts.display(),
+        nsswitch.display(),
+        name
+    );
+    let out = std::process::Command::new("unshare")
+        .args(["--mount", "--propagation", "private", "sh", "-c", &script])
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+fn hosts_results_match_glibc() {
+    if !common::is_root() {
+        skip!("comparing with glibc needs root (a mount namespace over /etc/hosts)");
+    }
+    if common::under_qemu_user() {
+        skip!("getent runs natively, not under qemu-user");
+    }
+    let hosts = "\
+127.0.0.1 localhost
+::1 localhost
+192.0.2.60 multi.test m
+2001:db8::60 multi.test
+127.0.0.2 multi.test
+::1 multi.test
+10.9.8.7 m
+";
+    let f = Files::with(hosts, SERVICES, "");
+    let nss = f.dir.path("nsswitch.conf");
+    std::fs::write(&nss, "hosts: files\nservices: files\n").unwrap();
+    let r = f.resolver(None, |_| {});
+    for name in ["multi.test", "m", "localhost"] {
+        let Some(text) = getent_ahosts(std::path::Path::new(&f.hosts), &nss, name) else {
+            skip!("unshare/mount/getent unavailable here");
+        };
+        // Lines: "ADDR  STREAM|DGRAM|RAW [canonical]".
+        let glibc: Vec<(IpAddr, String)> = text
+            .lines()
+            .filter_map(|l| {
+                let mut w = l.split_whitespace();
+                Some((w.next()?.parse().ok()?, w.next()?.to_string()))
+            })
+            .collect();
+        let ours: Vec<(IpAddr, String)> = lookup(&r, Some(name), None, &Hints::default())
+            .unwrap()
+            .iter()
+            .map(|a| {
+                let t = match a.socket_type {
+                    Type::Stream => "STREAM",
+                    Type::Dgram => "DGRAM",
+                    _ => "RAW",
+                };
+                (a.addr.ip(), t.to_string())
+            })
+            .collect();
+        assert_eq!(ours, glibc, "{name}: glibc said\n{text}");
+    }
+}
