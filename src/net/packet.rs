@@ -350,24 +350,80 @@ impl PacketSocket {
     /// The counters since the last read, which resets them (`PACKET_STATISTICS`).
     #[doc(alias = "PACKET_STATISTICS")]
     pub fn statistics(&self) -> Result<PacketStats> {
-        let mut b = [0u8; 12];
+        let mut b = [0u8; STATS_V3_LEN];
         let n = sockopt::get_bytes(self.as_fd(), SOL_PACKET, kp::PACKET_STATISTICS, &mut b)?;
+        PacketStats::decode(&b, n)
+    }
+}
+
+/// `sizeof(struct tpacket_stats)`: packets, drops (linux/if_packet.h).
+const STATS_LEN: usize = 8;
+/// `sizeof(struct tpacket_stats_v3)`: packets, drops, freeze count; a `TPACKET_V3` socket's.
+const STATS_V3_LEN: usize = 12;
+
+impl PacketStats {
+    /// The first `n` bytes of `b`, as `PACKET_STATISTICS` wrote them: a `tpacket_stats` or a
+    /// `tpacket_stats_v3`, which differ in length only.
+    fn decode(b: &[u8; STATS_V3_LEN], n: usize) -> Result<PacketStats> {
         let w = |i: usize| u32::from_ne_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
         match n {
-            8 => Ok(PacketStats {
+            STATS_LEN | STATS_V3_LEN => Ok(PacketStats {
                 packets: w(0),
                 drops: w(4),
-                freeze_count: None,
-            }),
-            12 => Ok(PacketStats {
-                packets: w(0),
-                drops: w(4),
-                freeze_count: Some(w(8)),
+                freeze_count: (n == STATS_V3_LEN).then(|| w(8)),
             }),
             n => Err(Error::OptionSize {
-                expected: 12,
+                expected: STATS_V3_LEN as u32,
                 got: n as u32,
             }),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use core::mem::{offset_of, size_of};
+
+    #[test]
+    fn statistics_layouts_match_uapi() {
+        assert_eq!(size_of::<kp::tpacket_stats>(), STATS_LEN);
+        assert_eq!(size_of::<kp::tpacket_stats_v3>(), STATS_V3_LEN);
+        // The union the kernel copies from is as long as the longer one.
+        assert_eq!(size_of::<kp::tpacket_stats_u>(), STATS_V3_LEN);
+        assert_eq!(offset_of!(kp::tpacket_stats, tp_packets), 0);
+        assert_eq!(offset_of!(kp::tpacket_stats, tp_drops), 4);
+        assert_eq!(offset_of!(kp::tpacket_stats_v3, tp_packets), 0);
+        assert_eq!(offset_of!(kp::tpacket_stats_v3, tp_drops), 4);
+        assert_eq!(offset_of!(kp::tpacket_stats_v3, tp_freeze_q_cnt), 8);
+    }
+
+    #[test]
+    fn statistics_decode_where_the_kernel_writes() {
+        let mut b = [0u8; STATS_V3_LEN];
+        let mut put = |at: usize, v: u32| b[at..at + 4].copy_from_slice(&v.to_ne_bytes());
+        put(offset_of!(kp::tpacket_stats_v3, tp_packets), 0x0102_0304);
+        put(offset_of!(kp::tpacket_stats_v3, tp_drops), 7);
+        put(offset_of!(kp::tpacket_stats_v3, tp_freeze_q_cnt), 3);
+        let v3 = PacketStats {
+            packets: 0x0102_0304,
+            drops: 7,
+            freeze_count: Some(3),
+        };
+        assert_eq!(PacketStats::decode(&b, STATS_V3_LEN), Ok(v3));
+        assert_eq!(
+            PacketStats::decode(&b, STATS_LEN),
+            Ok(PacketStats {
+                freeze_count: None,
+                ..v3
+            })
+        );
+        assert_eq!(
+            PacketStats::decode(&b, 4),
+            Err(Error::OptionSize {
+                expected: 12,
+                got: 4
+            })
+        );
     }
 }
