@@ -45,6 +45,19 @@ pub enum PacketKind {
 }
 
 /// Which link-layer membership [`PacketSocket::add_membership`] asks for (`PACKET_MR_*`).
+///
+/// ```no_run
+/// use baresock::{ether, interface_index, LinkAddr, Membership, PacketKind, PacketSocket, ShortName};
+/// let eth0 = interface_index(&ShortName::new(b"eth0")?)?;
+/// let s = PacketSocket::new(PacketKind::Raw, ether::ALL)?;
+/// s.bind(LinkAddr::new(eth0, ether::ALL))?;
+/// // Frames for other hosts too, while the socket is open.
+/// s.add_membership(eth0, Membership::Promiscuous)?;
+/// // And the frames of one multicast group (01:00:5e:00:00:fb, mDNS's).
+/// s.add_membership(eth0, Membership::Multicast(&[0x01, 0x00, 0x5e, 0x00, 0x00, 0xfb]))?;
+/// s.drop_membership(eth0, Membership::Promiscuous)?;
+/// # Ok::<(), baresock::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum Membership<'a> {
@@ -307,6 +320,21 @@ impl PacketSocket {
     ///
     /// [`Error::InvalidFanout`] for [`FanoutMode::Rollover`] with [`FanoutFlags::ROLLOVER`],
     /// or `UNIQUE_ID` with a group other than 0: the kernel refuses both.
+    ///
+    /// ```no_run
+    /// use baresock::{ether, FanoutFlags, FanoutMode, LinkAddr, PacketKind, PacketSocket};
+    /// let member = || -> baresock::Result<PacketSocket> {
+    ///     let s = PacketSocket::new(PacketKind::Raw, ether::ALL)?;
+    ///     s.bind(LinkAddr::new(2, ether::ALL))?;
+    ///     Ok(s)
+    /// };
+    /// let (a, b) = (member()?, member()?);
+    /// // The first asks the kernel for a free group id; the second joins it by that id.
+    /// let group = a.set_fanout(0, FanoutMode::Hash, FanoutFlags::UNIQUE_ID)?;
+    /// b.set_fanout(group, FanoutMode::Hash, FanoutFlags::empty())?;
+    /// // Now each flow's frames go to one of the two, always the same one.
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
     #[doc(alias = "PACKET_FANOUT")]
     pub fn set_fanout(&self, group: u16, mode: FanoutMode, flags: FanoutFlags) -> Result<u16> {
         let unique = flags.contains(FanoutFlags::UNIQUE_ID);
@@ -347,7 +375,19 @@ impl PacketSocket {
         }))
     }
 
-    /// The counters since the last read, which resets them (`PACKET_STATISTICS`).
+    /// The counters since the last read, which resets them (`PACKET_STATISTICS`). The packets
+    /// counted include those dropped; [`PacketStats::freeze_count`] is there for a socket with
+    /// an [`RxRing`](crate::RxRing).
+    ///
+    /// ```no_run
+    /// use baresock::{ether, PacketKind, PacketSocket};
+    /// let s = PacketSocket::new(PacketKind::Raw, ether::ALL)?;
+    /// std::thread::sleep(std::time::Duration::from_secs(1));
+    /// let stats = s.statistics()?;
+    /// println!("{} frames, {} dropped for want of room", stats.packets, stats.drops);
+    /// assert_eq!(stats.freeze_count, None, "no ring");
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
     #[doc(alias = "PACKET_STATISTICS")]
     pub fn statistics(&self) -> Result<PacketStats> {
         let mut b = [0u8; STATS_V3_LEN];

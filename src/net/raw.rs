@@ -48,7 +48,21 @@ impl RawSocket {
         Socket::new(Family::Inet, Type::Dgram, Protocol::ICMP).map(|inner| RawSocket { inner })
     }
 
-    /// An IPv6 ICMP echo socket (`SOCK_DGRAM`, `IPPROTO_ICMPV6`), under the same rule.
+    /// An IPv6 ICMP echo socket (`SOCK_DGRAM`, `IPPROTO_ICMPV6`), under the same rule (the
+    /// setting is under `net.ipv4` but governs IPv6 echo sockets too).
+    ///
+    /// ```no_run
+    /// use baresock::RawSocket;
+    /// use core::net::Ipv6Addr;
+    /// let s = RawSocket::icmp_echo_v6()?;
+    /// // Type 128 echo request, code 0; the kernel fills in the checksum and identifier.
+    /// let request = [128, 0, 0, 0, 0, 0, 0, 1, b'h', b'i'];
+    /// s.send_to(&request, Ipv6Addr::LOCALHOST.into())?;
+    /// let mut reply = [0u8; 64];
+    /// let (n, from) = s.recv_from(&mut reply)?;
+    /// assert_eq!((reply[0], &reply[6..8], &reply[8..n]), (129, &[0, 1][..], &b"hi"[..]));
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
     pub fn icmp_echo_v6() -> Result<RawSocket> {
         Socket::new(Family::Inet6, Type::Dgram, Protocol::ICMPV6).map(|inner| RawSocket { inner })
     }
@@ -105,6 +119,17 @@ impl RawSocket {
 
     /// Drops incoming ICMPv6 messages of the types whose bits are set in `blocked` (256 bits,
     /// bit `n` of word `n / 32` for type `n`; `ICMPV6_FILTER`, `struct icmp6_filter`).
+    ///
+    /// ```no_run
+    /// use baresock::{Family, Protocol, RawSocket};
+    /// let s = RawSocket::new(Family::Inet6, Protocol::ICMPV6)?;
+    /// // Block every type but 129, echo reply.
+    /// let mut blocked = [u32::MAX; 8];
+    /// blocked[129 / 32] &= !(1 << (129 % 32));
+    /// s.set_icmpv6_filter(&blocked)?;
+    /// assert_eq!(s.icmpv6_filter()?, blocked);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
     #[doc(alias = "ICMPV6_FILTER")]
     pub fn set_icmpv6_filter(&self, blocked: &[u32; 8]) -> Result<()> {
         let b = icmp6_filter_bytes(blocked);
