@@ -71,6 +71,30 @@ const TXA: u16 = 0x80;
 
 /// One instruction (`struct sock_filter`): opcode, jump offsets if true and if false, and a
 /// constant.
+///
+/// The constructors name what an instruction does; each is the same four numbers
+/// `tcpdump -dd` prints. A program is a slice of them, checked by [`Program::new`]:
+///
+/// ```
+/// use baresock::bpf::{Insn, Program, Size};
+/// // IPv4 TCP to port 80 (tcpdump's "ip and tcp dst port 80", fragments aside).
+/// let http = [
+///     Insn::load_abs(Size::Half, 12),     // 0: A = EtherType
+///     Insn::jump_eq(0x0800, 0, 6),        // 1: IPv4? else to 8
+///     Insn::load_abs(Size::Byte, 23),     // 2: A = IP protocol
+///     Insn::jump_eq(6, 0, 4),             // 3: TCP? else to 8
+///     Insn::load_x_ip_header_len(14),     // 4: X = IP header length
+///     Insn::load_ind(Size::Half, 14 + 2), // 5: A = TCP destination port
+///     Insn::jump_eq(80, 0, 1),            // 6: port 80? else to 8
+///     Insn::ret(u32::MAX),                // 7: keep the whole frame
+///     Insn::ret(0),                       // 8: drop
+/// ];
+/// let program = Program::new(&http)?;
+/// assert_eq!(program.len(), 9);
+/// // The same instruction as `tcpdump -dd` prints it: { 0x28, 0, 0, 0x0000000c }.
+/// assert_eq!(http[0], Insn::new(0x28, 0, 0, 12));
+/// # Ok::<(), baresock::Error>(())
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[repr(C)]
@@ -404,7 +428,27 @@ fn check(index: usize, i: &Insn, len: usize) -> core::result::Result<(), BpfErro
     Ok(())
 }
 
-/// A checked program, ready to attach.
+/// A checked program, ready to attach (with
+/// [`Socket::attach_filter`](crate::Socket::attach_filter), or as a fanout program).
+///
+/// It borrows its instructions; nothing is copied or allocated. A program the kernel would
+/// refuse is refused here, by name:
+///
+/// ```
+/// use baresock::bpf::{BpfError, Insn, Program, Size};
+/// use baresock::Error;
+/// let ok = [Insn::load_len(), Insn::jump_gt(100, 0, 1), Insn::ret(u32::MAX), Insn::ret(0)];
+/// assert_eq!(Program::new(&ok)?.insns(), &ok);
+///
+/// let runs_off = [Insn::load_len(), Insn::jump_gt(100, 0, 1)];
+/// assert_eq!(
+///     Program::new(&runs_off),
+///     Err(Error::Bpf(BpfError::JumpOutOfRange { at: 1 }))
+/// );
+/// let no_return = [Insn::load_abs(Size::Byte, 0)];
+/// assert_eq!(Program::new(&no_return), Err(Error::Bpf(BpfError::NoFinalReturn)));
+/// # Ok::<(), baresock::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Program<'a> {
     insns: &'a [Insn],

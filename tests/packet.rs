@@ -359,27 +359,146 @@ netns_test!(frames_arrive_through_the_ring_byte_for_byte, || {
     assert_eq!(ring.next_block().err(), Some(Error::WouldBlock));
 });
 
-netns_test!(a_starved_ring_reports_drops, || {
+/// Frame `i` of a numbered run: 60 to 123 bytes, its number first in the payload.
+fn numbered(dst: [u8; 6], src: [u8; 6], i: usize) -> Vec<u8> {
+    let mut payload = (i as u32).to_be_bytes().to_vec();
+    payload.resize(4 + 42 + i % 64, i as u8);
+    frame(dst, src, &payload)
+}
+
+netns_test!(the_ring_wraps_many_times_and_hands_every_block_back, || {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
     let (i0, i1) = (idx(b"bs0"), idx(b"bs1"));
     let (m0, m1) = (mac(i0), mac(i1));
     let s = PacketSocket::new(PacketKind::Raw, PROTO).unwrap();
     s.bind(LinkAddr::new(i1, PROTO)).unwrap();
+    s.set_timeout(Some(Duration::from_secs(5))).unwrap();
+    let block_count = 4;
+    let config = RingConfig {
+        block_size: page(),
+        block_count,
+        frame_size: 2048,
+        // Long: blocks are handed over because they are full, not half-empty on a timer.
+        retire_timeout: Duration::from_millis(100),
+    };
+    let mut ring = RxRing::new(s, config).unwrap();
+    // In a block (48 bytes of header, then the frames), each frame takes its 60 to 123 bytes
+    // after 82 of header and address, 8-aligned: 144 to 208 bytes. Counted with room to spare
+    // (140 and 224), at most `most` fit in a block and at least `least`.
+    let room = (page() - 48) as usize;
+    let (least, most) = (room / 224, room / 140);
+    // The sender keeps at most two blocks' worth of frames ahead of the blocks handed back: the
+    // kernel always has a free block to go on with, so none is dropped. That is more than a
+    // block holds, so the kernel hands each block over full.
+    let ahead = 2 * least;
+    assert!(ahead > most);
+    // Enough for six times round the ring.
+    let total = 6 * block_count as usize * most;
+    let released = Arc::new(AtomicUsize::new(0));
+    let tx = PacketSocket::new(PacketKind::Raw, PROTO).unwrap();
+    let sender = {
+        let released = Arc::clone(&released);
+        std::thread::spawn(move || {
+            for i in 0..total {
+                let give_up = std::time::Instant::now() + Duration::from_secs(10);
+                while i >= released.load(Ordering::Acquire) + ahead {
+                    assert!(std::time::Instant::now() < give_up, "the reader stalled");
+                    std::thread::sleep(Duration::from_micros(100));
+                }
+                tx.send_to(&numbered(m1, m0, i), LinkAddr::new(i0, PROTO))
+                    .unwrap();
+            }
+        })
+    };
+    let (mut got, mut blocks) = (0, 0);
+    while got < total {
+        let block = ring.next_block().unwrap();
+        blocks += 1;
+        assert!(!block.is_empty());
+        for frame in block.frames() {
+            let frame = frame.unwrap();
+            assert_eq!(frame.data(), &numbered(m1, m0, got)[..], "frame {got}");
+            assert_eq!(frame.link_addr().map(|a| a.ifindex()), Some(i1));
+            got += 1;
+        }
+        drop(block); // back to the kernel
+        released.store(got, Ordering::Release);
+    }
+    sender.join().unwrap();
+    assert_eq!(got, total, "every frame, no more");
+    assert!(
+        blocks >= 5 * block_count,
+        "{blocks} blocks: round the ring five times at least"
+    );
+    let stats = ring.statistics().unwrap();
+    assert_eq!(
+        stats,
+        PacketStats {
+            packets: total as u32,
+            drops: 0,
+            freeze_count: Some(0)
+        }
+    );
+    ring.socket()
+        .set_timeout(Some(Duration::from_millis(50)))
+        .unwrap();
+    assert_eq!(
+        ring.next_block().err(),
+        Some(Error::Timeout),
+        "nothing more"
+    );
+});
+
+netns_test!(a_starved_ring_freezes_drops_and_thaws, || {
+    let (i0, i1) = (idx(b"bs0"), idx(b"bs1"));
+    let (m0, m1) = (mac(i0), mac(i1));
+    let s = PacketSocket::new(PacketKind::Raw, PROTO).unwrap();
+    s.bind(LinkAddr::new(i1, PROTO)).unwrap();
+    s.set_timeout(Some(Duration::from_millis(200))).unwrap();
     let config = RingConfig {
         block_size: page(),
         block_count: 2,
         frame_size: 2048,
         retire_timeout: Duration::from_millis(5),
     };
-    let ring = RxRing::new(s, config).unwrap();
+    let mut ring = RxRing::new(s, config).unwrap();
     let tx = PacketSocket::new(PacketKind::Raw, PROTO).unwrap();
-    for _ in 0..300 {
-        tx.send_to(&frame(m1, m0, &[7; 500]), LinkAddr::new(i0, PROTO))
-            .unwrap();
+    let f = frame(m1, m0, &[7; 500]);
+    for round in 0..2 {
+        // Nobody reads while these arrive: both blocks fill, the kernel finds no free block,
+        // freezes the queue (tp_freeze_q_cnt) and drops what comes until one is handed back.
+        for _ in 0..300 {
+            tx.send_to(&f, LinkAddr::new(i0, PROTO)).unwrap();
+        }
+        std::thread::sleep(Duration::from_millis(50));
+        let stats = ring.statistics().unwrap();
+        assert_eq!(stats.packets, 300, "round {round}: {stats:?}");
+        assert!(stats.drops > 0, "round {round}: {stats:?}");
+        assert!(
+            matches!(stats.freeze_count, Some(n) if n > 0),
+            "round {round}: {stats:?}"
+        );
+        // What was not dropped is in the ring; handing the blocks back thaws it.
+        let mut kept = 0;
+        loop {
+            match ring.next_block() {
+                Ok(block) => {
+                    for frame in block.frames() {
+                        assert_eq!(frame.unwrap().data(), &f[..]);
+                        kept += 1;
+                    }
+                }
+                Err(Error::Timeout) => break,
+                Err(e) => panic!("{e}"),
+            }
+        }
+        assert_eq!(
+            kept,
+            stats.packets - stats.drops,
+            "round {round}: {stats:?}"
+        );
     }
-    std::thread::sleep(Duration::from_millis(50));
-    let stats = ring.statistics().unwrap();
-    assert!(stats.drops > 0, "{stats:?}");
-    assert_eq!(stats.packets, 300, "{stats:?}");
 });
 
 /// A frame with an 802.1Q tag (TPID 0x8100, TCI `tci`) before our EtherType.

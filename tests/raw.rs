@@ -2,7 +2,7 @@
 
 mod common;
 
-use std::net::{IpAddr, Ipv4Addr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::time::Duration;
 
 use baresock::*;
@@ -64,7 +64,7 @@ fn ping_the_other_namespace_end() {
 fn unprivileged_ping_sockets() {
     let r = in_netns_with_veth(|| {
         // ping_group_range is per namespace: open it to every group here only.
-        std::fs::write("/proc/sys/net/ipv4/ping_group_range", "0 2147483647").unwrap();
+        open_ping_group_range();
         let s = RawSocket::icmp_echo_v4().unwrap();
         s.set_timeout(Some(Duration::from_secs(5))).unwrap();
         // The kernel sets the identifier and checksum of a ping socket's requests.
@@ -91,6 +91,57 @@ fn unprivileged_ping_sockets() {
             Ok(_) => skip!("{why}"),
             Err(e) => panic!("{e}"),
         }
+    }
+}
+
+/// Opens ping sockets to every group in this namespace (`net.ipv4.ping_group_range` is per
+/// namespace, and governs ICMPv6 echo sockets too).
+fn open_ping_group_range() {
+    std::fs::write("/proc/sys/net/ipv4/ping_group_range", "0 2147483647").unwrap();
+}
+
+#[test]
+fn unprivileged_ping6_sockets() {
+    let r = in_netns_with_veth(|| -> Result<(), String> {
+        open_ping_group_range();
+        let s = match RawSocket::icmp_echo_v6() {
+            Err(Error::Os(Errno::AFNOSUPPORT)) => return Err("no IPv6 in this kernel".into()),
+            r => r.unwrap(),
+        };
+        s.set_timeout(Some(Duration::from_secs(5))).unwrap();
+        // A ping socket's port is its echo identifier: ours, not the kernel's pick.
+        let local = SocketAddr::from((Ipv6Addr::LOCALHOST, 0x4242));
+        match s.bind(local) {
+            // lo's ::1 is there once lo is up, unless IPv6 is off in this namespace.
+            Err(Error::Os(Errno::ADDRNOTAVAIL)) => return Err("no ::1 here".into()),
+            r => r.unwrap(),
+        }
+        // Type 128 echo request, code 0; the kernel sets the identifier and checksum.
+        let request = [128, 0, 0, 0, 0, 0, 0, 9, b'v', b'6', b'!'];
+        assert_eq!(
+            s.send_to(&request, Ipv6Addr::LOCALHOST.into()).unwrap(),
+            request.len()
+        );
+        let mut buf = [0u8; 64];
+        let (n, from) = s.recv_from(&mut buf).unwrap();
+        assert_eq!(from, IpAddr::V6(Ipv6Addr::LOCALHOST));
+        assert_eq!(buf[..2], [129, 0], "an echo reply, no IP header before it");
+        assert_eq!(buf[4..6], [0x42, 0x42], "the identifier we bound");
+        assert_eq!(buf[6..8], [0, 9], "our sequence number");
+        assert_eq!(&buf[8..n], b"v6!", "our payload");
+        Ok(())
+    });
+    match r {
+        Ok(Ok(())) => {}
+        Ok(Err(why)) => skip!("{why}"),
+        // Without root, a ping socket works only where ping_group_range allows it.
+        Err(why) => match RawSocket::icmp_echo_v6() {
+            Err(Error::Os(Errno::ACCESS)) => {
+                skip!("{why}; and ping_group_range excludes this group here")
+            }
+            Ok(_) | Err(Error::Os(Errno::AFNOSUPPORT)) => skip!("{why}"),
+            Err(e) => panic!("{e}"),
+        },
     }
 }
 
@@ -122,6 +173,100 @@ fn raw_options() {
     }
     // A raw socket is not a ping socket and both are RawSockets.
     assert_eq!(s.as_socket().socket_type().unwrap(), Type::Raw);
+}
+
+/// The ICMPv6 messages a raw socket has queued, as (type, identifier, sequence), until it has
+/// been quiet for 200 ms.
+fn icmpv6_seen(s: &RawSocket) -> Vec<(u8, u16, u16)> {
+    s.set_timeout(Some(Duration::from_millis(200))).unwrap();
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 1500];
+    loop {
+        match s.recv_from(&mut buf) {
+            // A raw IPv6 socket receives from the ICMPv6 header on.
+            Ok((n, _)) if n >= 8 => seen.push((
+                buf[0],
+                u16::from_be_bytes([buf[4], buf[5]]),
+                u16::from_be_bytes([buf[6], buf[7]]),
+            )),
+            Ok((n, _)) => seen.push((buf[0], 0, n as u16)),
+            Err(Error::Timeout) => return seen,
+            Err(e) => panic!("{e}"),
+        }
+    }
+}
+
+#[test]
+fn an_icmpv6_filter_blocks_the_types_it_names() {
+    const REQUEST: u8 = 128;
+    const REPLY: u8 = 129;
+    // Bit n of word n / 32 for type n; a set bit blocks.
+    let bit = |t: u8| (usize::from(t) / 32, 1u32 << (t % 32));
+    let r = in_netns_with_veth(move || -> Result<(), String> {
+        let raw6 = || RawSocket::new(Family::Inet6, Protocol::ICMPV6);
+        let only_replies = match raw6() {
+            Err(Error::Os(Errno::AFNOSUPPORT)) => return Err("no IPv6 in this kernel".into()),
+            r => r.unwrap(),
+        };
+        let mut pass_only_reply = [!0u32; 8];
+        let (w, b) = bit(REPLY);
+        pass_only_reply[w] &= !b;
+        only_replies.set_icmpv6_filter(&pass_only_reply).unwrap();
+        let no_replies = raw6().unwrap();
+        let mut block_reply = [0u32; 8];
+        block_reply[w] |= b;
+        no_replies.set_icmpv6_filter(&block_reply).unwrap();
+        // The sender has no filter: it sees both, which shows both reached the raw sockets.
+        let sender = raw6().unwrap();
+        // The kernel fills in a raw ICMPv6 socket's checksum.
+        let mut request = vec![REQUEST, 0, 0, 0, 0x66, 0x06];
+        for seq in 1..=3u16 {
+            request.truncate(6);
+            request.extend_from_slice(&seq.to_be_bytes());
+            request.extend_from_slice(b"filtered");
+            match sender.send_to(&request, Ipv6Addr::LOCALHOST.into()) {
+                Err(Error::Os(Errno::NETUNREACH | Errno::ADDRNOTAVAIL)) => {
+                    return Err("no ::1 here".into())
+                }
+                r => assert_eq!(r.unwrap(), request.len()),
+            }
+        }
+        let (all, replies, no_replies) = (
+            icmpv6_seen(&sender),
+            icmpv6_seen(&only_replies),
+            icmpv6_seen(&no_replies),
+        );
+        // Whatever else passes by (neighbour discovery, MLD on the veth) is of a type the
+        // filter lets through.
+        assert!(replies.iter().all(|m| m.0 == REPLY), "{replies:?}");
+        assert!(no_replies.iter().all(|m| m.0 != REPLY), "{no_replies:?}");
+        // And ours came through as the filters say.
+        let ours = |seen: Vec<(u8, u16, u16)>| -> Vec<(u8, u16)> {
+            seen.into_iter()
+                .filter(|&(_, id, _)| id == 0x6606)
+                .map(|(t, _, seq)| (t, seq))
+                .collect()
+        };
+        let both: Vec<_> = (1..=3)
+            .flat_map(|seq| [(REQUEST, seq), (REPLY, seq)])
+            .collect();
+        assert_eq!(ours(all), both, "unfiltered: each request, then its reply");
+        assert_eq!(
+            ours(replies),
+            [(REPLY, 1), (REPLY, 2), (REPLY, 3)],
+            "replies only"
+        );
+        assert_eq!(
+            ours(no_replies),
+            [(REQUEST, 1), (REQUEST, 2), (REQUEST, 3)],
+            "everything but the replies"
+        );
+        Ok(())
+    });
+    match r {
+        Ok(Ok(())) => {}
+        Ok(Err(why)) | Err(why) => skip!("{why}"),
+    }
 }
 
 #[test]

@@ -45,6 +45,19 @@ pub enum PacketKind {
 }
 
 /// Which link-layer membership [`PacketSocket::add_membership`] asks for (`PACKET_MR_*`).
+///
+/// ```no_run
+/// use baresock::{ether, interface_index, LinkAddr, Membership, PacketKind, PacketSocket, ShortName};
+/// let eth0 = interface_index(&ShortName::new(b"eth0")?)?;
+/// let s = PacketSocket::new(PacketKind::Raw, ether::ALL)?;
+/// s.bind(LinkAddr::new(eth0, ether::ALL))?;
+/// // Frames for other hosts too, while the socket is open.
+/// s.add_membership(eth0, Membership::Promiscuous)?;
+/// // And the frames of one multicast group (01:00:5e:00:00:fb, mDNS's).
+/// s.add_membership(eth0, Membership::Multicast(&[0x01, 0x00, 0x5e, 0x00, 0x00, 0xfb]))?;
+/// s.drop_membership(eth0, Membership::Promiscuous)?;
+/// # Ok::<(), baresock::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum Membership<'a> {
@@ -307,6 +320,21 @@ impl PacketSocket {
     ///
     /// [`Error::InvalidFanout`] for [`FanoutMode::Rollover`] with [`FanoutFlags::ROLLOVER`],
     /// or `UNIQUE_ID` with a group other than 0: the kernel refuses both.
+    ///
+    /// ```no_run
+    /// use baresock::{ether, FanoutFlags, FanoutMode, LinkAddr, PacketKind, PacketSocket};
+    /// let member = || -> baresock::Result<PacketSocket> {
+    ///     let s = PacketSocket::new(PacketKind::Raw, ether::ALL)?;
+    ///     s.bind(LinkAddr::new(2, ether::ALL))?;
+    ///     Ok(s)
+    /// };
+    /// let (a, b) = (member()?, member()?);
+    /// // The first asks the kernel for a free group id; the second joins it by that id.
+    /// let group = a.set_fanout(0, FanoutMode::Hash, FanoutFlags::UNIQUE_ID)?;
+    /// b.set_fanout(group, FanoutMode::Hash, FanoutFlags::empty())?;
+    /// // Now each flow's frames go to one of the two, always the same one.
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
     #[doc(alias = "PACKET_FANOUT")]
     pub fn set_fanout(&self, group: u16, mode: FanoutMode, flags: FanoutFlags) -> Result<u16> {
         let unique = flags.contains(FanoutFlags::UNIQUE_ID);
@@ -347,27 +375,95 @@ impl PacketSocket {
         }))
     }
 
-    /// The counters since the last read, which resets them (`PACKET_STATISTICS`).
+    /// The counters since the last read, which resets them (`PACKET_STATISTICS`). The packets
+    /// counted include those dropped; [`PacketStats::freeze_count`] is there for a socket with
+    /// an [`RxRing`](crate::RxRing).
+    ///
+    /// ```no_run
+    /// use baresock::{ether, PacketKind, PacketSocket};
+    /// let s = PacketSocket::new(PacketKind::Raw, ether::ALL)?;
+    /// std::thread::sleep(std::time::Duration::from_secs(1));
+    /// let stats = s.statistics()?;
+    /// println!("{} frames, {} dropped for want of room", stats.packets, stats.drops);
+    /// assert_eq!(stats.freeze_count, None, "no ring");
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
     #[doc(alias = "PACKET_STATISTICS")]
     pub fn statistics(&self) -> Result<PacketStats> {
-        let mut b = [0u8; 12];
+        let mut b = [0u8; STATS_V3_LEN];
         let n = sockopt::get_bytes(self.as_fd(), SOL_PACKET, kp::PACKET_STATISTICS, &mut b)?;
+        PacketStats::decode(&b, n)
+    }
+}
+
+/// `sizeof(struct tpacket_stats)`: packets, drops (linux/if_packet.h).
+const STATS_LEN: usize = 8;
+/// `sizeof(struct tpacket_stats_v3)`: packets, drops, freeze count; a `TPACKET_V3` socket's.
+const STATS_V3_LEN: usize = 12;
+
+impl PacketStats {
+    /// The first `n` bytes of `b`, as `PACKET_STATISTICS` wrote them: a `tpacket_stats` or a
+    /// `tpacket_stats_v3`, which differ in length only.
+    fn decode(b: &[u8; STATS_V3_LEN], n: usize) -> Result<PacketStats> {
         let w = |i: usize| u32::from_ne_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
         match n {
-            8 => Ok(PacketStats {
+            STATS_LEN | STATS_V3_LEN => Ok(PacketStats {
                 packets: w(0),
                 drops: w(4),
-                freeze_count: None,
-            }),
-            12 => Ok(PacketStats {
-                packets: w(0),
-                drops: w(4),
-                freeze_count: Some(w(8)),
+                freeze_count: (n == STATS_V3_LEN).then(|| w(8)),
             }),
             n => Err(Error::OptionSize {
-                expected: 12,
+                expected: STATS_V3_LEN as u32,
                 got: n as u32,
             }),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use core::mem::{offset_of, size_of};
+
+    #[test]
+    fn statistics_layouts_match_uapi() {
+        assert_eq!(size_of::<kp::tpacket_stats>(), STATS_LEN);
+        assert_eq!(size_of::<kp::tpacket_stats_v3>(), STATS_V3_LEN);
+        // The union the kernel copies from is as long as the longer one.
+        assert_eq!(size_of::<kp::tpacket_stats_u>(), STATS_V3_LEN);
+        assert_eq!(offset_of!(kp::tpacket_stats, tp_packets), 0);
+        assert_eq!(offset_of!(kp::tpacket_stats, tp_drops), 4);
+        assert_eq!(offset_of!(kp::tpacket_stats_v3, tp_packets), 0);
+        assert_eq!(offset_of!(kp::tpacket_stats_v3, tp_drops), 4);
+        assert_eq!(offset_of!(kp::tpacket_stats_v3, tp_freeze_q_cnt), 8);
+    }
+
+    #[test]
+    fn statistics_decode_where_the_kernel_writes() {
+        let mut b = [0u8; STATS_V3_LEN];
+        let mut put = |at: usize, v: u32| b[at..at + 4].copy_from_slice(&v.to_ne_bytes());
+        put(offset_of!(kp::tpacket_stats_v3, tp_packets), 0x0102_0304);
+        put(offset_of!(kp::tpacket_stats_v3, tp_drops), 7);
+        put(offset_of!(kp::tpacket_stats_v3, tp_freeze_q_cnt), 3);
+        let v3 = PacketStats {
+            packets: 0x0102_0304,
+            drops: 7,
+            freeze_count: Some(3),
+        };
+        assert_eq!(PacketStats::decode(&b, STATS_V3_LEN), Ok(v3));
+        assert_eq!(
+            PacketStats::decode(&b, STATS_LEN),
+            Ok(PacketStats {
+                freeze_count: None,
+                ..v3
+            })
+        );
+        assert_eq!(
+            PacketStats::decode(&b, 4),
+            Err(Error::OptionSize {
+                expected: 12,
+                got: 4
+            })
+        );
     }
 }

@@ -48,7 +48,21 @@ impl RawSocket {
         Socket::new(Family::Inet, Type::Dgram, Protocol::ICMP).map(|inner| RawSocket { inner })
     }
 
-    /// An IPv6 ICMP echo socket (`SOCK_DGRAM`, `IPPROTO_ICMPV6`), under the same rule.
+    /// An IPv6 ICMP echo socket (`SOCK_DGRAM`, `IPPROTO_ICMPV6`), under the same rule (the
+    /// setting is under `net.ipv4` but governs IPv6 echo sockets too).
+    ///
+    /// ```no_run
+    /// use baresock::RawSocket;
+    /// use core::net::Ipv6Addr;
+    /// let s = RawSocket::icmp_echo_v6()?;
+    /// // Type 128 echo request, code 0; the kernel fills in the checksum and identifier.
+    /// let request = [128, 0, 0, 0, 0, 0, 0, 1, b'h', b'i'];
+    /// s.send_to(&request, Ipv6Addr::LOCALHOST.into())?;
+    /// let mut reply = [0u8; 64];
+    /// let (n, from) = s.recv_from(&mut reply)?;
+    /// assert_eq!((reply[0], &reply[6..8], &reply[8..n]), (129, &[0, 1][..], &b"hi"[..]));
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
     pub fn icmp_echo_v6() -> Result<RawSocket> {
         Socket::new(Family::Inet6, Type::Dgram, Protocol::ICMPV6).map(|inner| RawSocket { inner })
     }
@@ -105,30 +119,107 @@ impl RawSocket {
 
     /// Drops incoming ICMPv6 messages of the types whose bits are set in `blocked` (256 bits,
     /// bit `n` of word `n / 32` for type `n`; `ICMPV6_FILTER`, `struct icmp6_filter`).
+    ///
+    /// ```no_run
+    /// use baresock::{Family, Protocol, RawSocket};
+    /// let s = RawSocket::new(Family::Inet6, Protocol::ICMPV6)?;
+    /// // Block every type but 129, echo reply.
+    /// let mut blocked = [u32::MAX; 8];
+    /// blocked[129 / 32] &= !(1 << (129 % 32));
+    /// s.set_icmpv6_filter(&blocked)?;
+    /// assert_eq!(s.icmpv6_filter()?, blocked);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
     #[doc(alias = "ICMPV6_FILTER")]
     pub fn set_icmpv6_filter(&self, blocked: &[u32; 8]) -> Result<()> {
-        let mut b = [0u8; 32];
-        for (chunk, w) in b.chunks_exact_mut(4).zip(blocked) {
-            chunk.copy_from_slice(&w.to_ne_bytes());
-        }
+        let b = icmp6_filter_bytes(blocked);
         sockopt::set_bytes(self.as_fd(), k::SOL_ICMPV6, ICMPV6_FILTER, &b)
     }
 
     /// The `ICMPV6_FILTER` mask.
     #[doc(alias = "ICMPV6_FILTER")]
     pub fn icmpv6_filter(&self) -> Result<[u32; 8]> {
-        let mut b = [0u8; 32];
+        let mut b = [0u8; ICMP6_FILTER_LEN];
         let n = sockopt::get_bytes(self.as_fd(), k::SOL_ICMPV6, ICMPV6_FILTER, &mut b)?;
-        if n != 32 {
+        if n != ICMP6_FILTER_LEN {
             return Err(Error::OptionSize {
-                expected: 32,
+                expected: ICMP6_FILTER_LEN as u32,
                 got: n as u32,
             });
         }
-        let mut out = [0u32; 8];
-        for (w, chunk) in out.iter_mut().zip(b.chunks_exact(4)) {
-            *w = u32::from_ne_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
+        Ok(icmp6_filter_words(&b))
+    }
+}
+
+/// `sizeof(struct icmp6_filter)` (linux/icmpv6.h): `__u32 data[8]`.
+const ICMP6_FILTER_LEN: usize = 32;
+
+/// A `struct icmp6_filter` as the kernel reads it: word `n` at byte `4 * n`, native order.
+fn icmp6_filter_bytes(words: &[u32; 8]) -> [u8; ICMP6_FILTER_LEN] {
+    let mut b = [0u8; ICMP6_FILTER_LEN];
+    for (chunk, w) in b.chunks_exact_mut(4).zip(words) {
+        chunk.copy_from_slice(&w.to_ne_bytes());
+    }
+    b
+}
+
+/// The words of a `struct icmp6_filter`.
+fn icmp6_filter_words(b: &[u8; ICMP6_FILTER_LEN]) -> [u32; 8] {
+    let mut out = [0u32; 8];
+    for (w, chunk) in out.iter_mut().zip(b.chunks_exact(4)) {
+        *w = u32::from_ne_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use core::mem::size_of;
+
+    /// `struct icmp6_filter` as linux/icmpv6.h declares it; linux-raw-sys has none.
+    #[repr(C)]
+    struct Icmp6Filter {
+        data: [u32; 8],
+    }
+
+    /// `struct icmp_filter` (linux/icmp.h).
+    #[repr(C)]
+    struct IcmpFilter {
+        data: u32,
+    }
+
+    #[test]
+    fn icmp_filter_layouts_and_constants_match_uapi() {
+        assert_eq!(size_of::<Icmp6Filter>(), ICMP6_FILTER_LEN);
+        assert_eq!(
+            size_of::<IcmpFilter>(),
+            size_of::<u32>(),
+            "set_icmp_filter's u32"
+        );
+        // linux/icmp.h and linux/icmpv6.h: both options are 1, at their own levels.
+        assert_eq!((ICMP_FILTER, k::SOL_RAW), (1, 255));
+        assert_eq!((ICMPV6_FILTER, k::SOL_ICMPV6), (1, 58));
+    }
+
+    #[test]
+    fn icmp6_filter_bits_lie_where_the_kernel_looks() {
+        // The kernel blocks type t when data[t >> 5] & (1 << (t & 31)) (icmpv6_filter() in
+        // net/ipv6/raw.c): in the bytes, word t >> 5 of eight native-order u32s.
+        for t in [0u8, 1, 7, 8, 31, 32, 128, 129, 135, 255] {
+            let mut words = [0u32; 8];
+            words[usize::from(t >> 5)] = 1 << (t & 31);
+            let bytes = icmp6_filter_bytes(&words);
+            let bit = usize::from(t & 31);
+            let in_word = if cfg!(target_endian = "little") {
+                bit / 8
+            } else {
+                3 - bit / 8
+            };
+            let mut want = [0u8; ICMP6_FILTER_LEN];
+            want[4 * usize::from(t >> 5) + in_word] = 1 << (bit % 8);
+            assert_eq!(bytes, want, "type {t}");
+            assert_eq!(icmp6_filter_words(&bytes), words);
         }
-        Ok(out)
     }
 }

@@ -188,7 +188,19 @@ impl core::fmt::Debug for RxRing {
     }
 }
 
-/// A block of frames, lent by the kernel until dropped.
+/// A block of frames, lent by the kernel until dropped: the kernel fills no other block
+/// while the ring has none free, so drop each one when done with it.
+///
+/// ```no_run
+/// use baresock::{ether, PacketKind, PacketSocket, RingConfig, RxRing};
+/// # let s = PacketSocket::new(PacketKind::Raw, ether::ALL)?;
+/// let mut ring = RxRing::new(s, RingConfig::default())?;
+/// let block = ring.next_block()?;
+/// let bytes: usize = block.frames().map(|f| f.map_or(0, |f| f.data().len())).sum();
+/// println!("{} frames, {bytes} bytes", block.len());
+/// drop(block); // handed back: the kernel may fill it again
+/// # Ok::<(), baresock::Error>(())
+/// ```
 pub struct Block<'a> {
     ring: &'a mut RxRing,
     index: usize,
@@ -263,7 +275,27 @@ impl<'a> Iterator for Frames<'a> {
     }
 }
 
-/// One frame in a ring block: zero-copy.
+/// One frame in a ring block: zero-copy, a view into the block it came in.
+///
+/// ```no_run
+/// use baresock::{ether, PacketKind, PacketSocket, RingConfig, RxRing};
+/// # let s = PacketSocket::new(PacketKind::Raw, ether::ALL)?;
+/// let mut ring = RxRing::new(s, RingConfig::default())?;
+/// let block = ring.next_block()?;
+/// for frame in block.frames() {
+///     let frame = frame?;
+///     let from = frame.link_addr().map(|a| a.ifindex());
+///     print!("{:?} if {from:?}: {} bytes", frame.timestamp(), frame.data().len());
+///     if frame.is_truncated() {
+///         print!(" of {}", frame.original_len());
+///     }
+///     if let Some((tci, _tpid)) = frame.vlan() {
+///         print!(", VLAN {}", tci & 0xfff);
+///     }
+///     println!();
+/// }
+/// # Ok::<(), baresock::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub struct Frame<'a> {
     data: &'a [u8],

@@ -343,7 +343,7 @@ fn ensure_package(command: &str, package: &str) -> Result<(), String> {
 
 /// The packet examples end to end, as root: `capture` on `lo` with a filter that
 /// `tcpdump -dd icmp` wrote, while `ping` pings 127.0.0.1; then tcpdump reads the pcap back and
-/// must count what `capture` says it wrote.
+/// must count what `capture` says it wrote; then `ping` pings ::1, where there is one.
 fn examples(root: &Path, report: &mut Report) {
     let start = Instant::now();
     let mut row = |ok: bool, counts: Counts, note: String| {
@@ -422,7 +422,21 @@ fn examples(root: &Path, report: &mut Report) {
                 "tcpdump read {lines} ICMP echo packets from the pcap, not 12"
             ));
         }
-        Ok(format!("{} ; tcpdump read 12", said.trim()))
+        // ping's IPv6 path too, where this host has ::1.
+        if std::net::UdpSocket::bind("[::1]:0").is_err() {
+            return Ok(format!("{} ; tcpdump read 12 ; no ::1 here", said.trim()));
+        }
+        let ping6 = Command::new(bin("ping"))
+            .args(["-c", "2", "-i", "0.1", "::1"])
+            .output()
+            .map_err(|e| e.to_string())?;
+        if !ping6.status.success() {
+            return Err(format!(
+                "ping ::1: {}",
+                first_line(&String::from_utf8_lossy(&ping6.stdout))
+            ));
+        }
+        Ok(format!("{} ; tcpdump read 12 ; ping ::1", said.trim()))
     };
     match check() {
         Ok(note) => row(
