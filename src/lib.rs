@@ -35,6 +35,8 @@
 //! | cyclic CAN sends, or wake only when a frame changes or stops | [`can::BcmSocket`] |
 //! | ISO-TP (ISO 15765-2, UDS/OBD) messages | [`can::IsoTpSocket`] |
 //! | SAE J1939 | [`can::J1939Socket`] |
+//! | turn a host name into addresses, or an address into a name, without libc | [`resolve::Resolver`] (hosts file, resolv.conf, DNS over UDP/TCP) |
+//! | connect to a host by name (Happy Eyeballs) | [`resolve::connect`] / [`resolve::Resolver::connect`] |
 //! | any family, type and protocol, or an fd you were given | [`Socket`] ([`Socket::from_fd`], [`Socket::duplicate`]) |
 //!
 //! # Python's `socket` module, in this crate
@@ -45,7 +47,7 @@
 //! | `socket(fileno=fd)` / `fromfd(fd, ...)` | [`Socket::from_fd`] / [`Socket::duplicate`] (family, type read from the fd) |
 //! | `socketpair()` | [`UnixStream::pair`], [`Socket::pair`] |
 //! | `create_server(addr, backlog=, reuse_port=, dualstack_ipv6=)` | [`create_server`] with [`ServerOptions`] |
-//! | `create_connection(addr, timeout, source_address)` | [`create_connection`] |
+//! | `create_connection(addr, timeout, source_address)` | [`create_connection`] (addresses); [`resolve::connect`] (a host name) |
 //! | `settimeout` / `gettimeout` / `setblocking` | [`Socket::set_timeout`] / [`Socket::timeout`] / [`Socket::set_nonblocking`] |
 //! | `setdefaulttimeout` / `getdefaulttimeout` | [`set_default_timeout`] / [`default_timeout`] |
 //! | `AF_INET`, `AF_INET6`, `AF_UNIX`, `AF_PACKET`, `AF_CAN` | [`Family`] |
@@ -56,6 +58,11 @@
 //! | `sendmsg` / `recvmsg` / `CMSG_SPACE` | [`Socket::send_msg`] / [`Socket::recv_msg`] / [`cmsg_space`] |
 //! | `socket.send_fds` / `socket.recv_fds` | [`Socket::send_fds`] / [`Socket::recv_fds`] |
 //! | `if_nametoindex` / `if_indextoname` | [`interface_index`] / [`interface_name`] |
+//! | `getaddrinfo(host, port, family, type, proto, flags)` | [`resolve::lookup`] / [`resolve::Resolver::lookup`] with [`resolve::Hints`] |
+//! | `gethostbyname(name)` / `gethostbyname_ex(name)` | [`resolve::Resolver::lookup`] with `family: Some(Family::Inet)`, `canonical_name: true` |
+//! | `gethostbyaddr(ip)` | [`resolve::lookup_addr`] / [`resolve::Resolver::lookup_addr`] |
+//! | `getnameinfo((host, port), flags)` | [`resolve::Resolver::name_info`] with [`resolve::NameInfoFlags`] |
+//! | `getservbyname(name, proto)` / `getservbyport(port, proto)` | [`resolve::Resolver::service_port`] / [`resolve::Resolver::service_name`] |
 //!
 //! # Features
 //!

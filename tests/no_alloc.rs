@@ -326,6 +326,128 @@ fn the_public_api_never_allocates() {
     assert_eq!(n, 0, "the library allocated {n} times");
 }
 
+/// The resolver: numeric hosts, the hosts and services files, DNS over UDP and TCP against a
+/// fake server on another thread (whose allocations are not counted: the count is per thread),
+/// reverse lookups, and a connect by name.
+#[test]
+fn resolving_never_allocates() {
+    use std::net::UdpSocket;
+    let dir = common::TempDir::new("no-alloc-resolve");
+    let hosts = dir.path("hosts");
+    std::fs::write(&hosts, "192.0.2.5 files.test alias\n::1 v6.test\n").unwrap();
+    let services = dir.path("services");
+    std::fs::write(&services, "http 80/tcp www\n").unwrap();
+    // A server that answers every A query with one address, and sets TC on the first reply
+    // for "big." names so that the TCP path runs too.
+    let udp = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let addr = udp.local_addr().unwrap();
+    let tcp = std::net::TcpListener::bind(addr).unwrap();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 512];
+        while let Ok((n, from)) = udp.recv_from(&mut buf) {
+            let mut reply = answer(&buf[..n]);
+            if buf[13..16] == *b"big" {
+                reply[2] |= 0x02; // TC
+            }
+            let _ = udp.send_to(&reply, from);
+        }
+    });
+    std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        for mut c in tcp.incoming().flatten() {
+            let mut len = [0u8; 2];
+            if c.read_exact(&mut len).is_err() {
+                continue;
+            }
+            let mut q = vec![0u8; u16::from_be_bytes(len) as usize];
+            if c.read_exact(&mut q).is_ok() {
+                let reply = answer(&q);
+                let _ = c.write_all(&(reply.len() as u16).to_be_bytes());
+                let _ = c.write_all(&reply);
+            }
+        }
+    });
+    let (hosts, services) = (hosts.to_str().unwrap(), services.to_str().unwrap());
+    let paths = resolve::Paths {
+        hosts,
+        resolv_conf: "/nonexistent/resolv.conf",
+        services,
+    };
+    let mut conf = resolve::ResolvConf::new();
+    conf.clear_nameservers();
+    conf.add_nameserver(addr);
+    conf.set_timeout(Duration::from_secs(2)).set_attempts(1);
+    let listener =
+        TcpListener::bind("127.0.0.1:0".parse::<std::net::SocketAddr>().unwrap()).unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let v4 = resolve::Hints {
+        family: Some(Family::Inet),
+        canonical_name: true,
+        ..resolve::Hints::default()
+    };
+    let mut out = [resolve::AddrInfo::EMPTY; 16];
+    let n = allocations_in(|| {
+        let r = resolve::Resolver::new(conf, paths);
+        let found = r
+            .lookup(
+                Some("192.0.2.1"),
+                Some("http"),
+                &resolve::Hints::default(),
+                &mut out,
+            )
+            .unwrap();
+        assert_eq!(found.len(), 1);
+        let found = r
+            .lookup(Some("files.test"), Some("443"), &v4, &mut out)
+            .unwrap();
+        assert_eq!(found.len(), 3);
+        let found = r.lookup(Some("dns.example."), None, &v4, &mut out).unwrap();
+        assert_eq!(out[0].addr.ip(), std::net::IpAddr::from([198, 51, 100, 7]));
+        assert!(found.canonical_name().is_some());
+        r.lookup(Some("big.example."), None, &v4, &mut out).unwrap();
+        assert!(r
+            .lookup(Some("fe80::1%no-such-if"), None, &v4, &mut out)
+            .is_err());
+        assert!(r.lookup_addr("192.0.2.5".parse().unwrap()).is_ok());
+        assert_eq!(r.service_port("www", None).unwrap(), 80);
+        let s = r
+            .connect("127.0.0.1", port, Some(Duration::from_secs(2)), None)
+            .unwrap();
+        assert_eq!(s.peer_addr().unwrap().port(), port);
+        let mut text = [0u8; 64];
+        let name = resolve::DomainName::new("a.b.example").unwrap();
+        assert_eq!(name.write_text(&mut text).unwrap(), 11);
+        let mut msg = [0u8; 512];
+        let len = resolve::wire::encode_query(
+            &mut msg,
+            1,
+            &name,
+            resolve::wire::RecordType::AAAA,
+            Some(1232),
+        )
+        .unwrap();
+        let parsed = resolve::wire::Message::parse(&msg[..len]).unwrap();
+        assert_eq!(parsed.questions().count(), 1);
+    });
+    assert_eq!(n, 0, "the resolver allocated {n} times");
+}
+
+/// A NOERROR reply to a query: its question, and one A record 198.51.100.7 (a pointer to
+/// the question's name).
+fn answer(q: &[u8]) -> Vec<u8> {
+    let mut end = 12;
+    while q[end] != 0 {
+        end += 1 + q[end] as usize;
+    }
+    end += 5;
+    let mut r = q[..end].to_vec();
+    r[2] = 0x81;
+    r[3] = 0x80;
+    r[6..12].copy_from_slice(&[0, 1, 0, 0, 0, 0]);
+    r.extend_from_slice(&[0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 198, 51, 100, 7]);
+    r
+}
+
 #[test]
 fn the_counter_counts() {
     // The proof is only as good as the counter: an allocation must show.

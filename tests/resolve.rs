@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::time::{Duration, Instant};
 
-use baresock::resolve::{AddrInfo, DomainName, Hints, Paths, ResolvConf, Resolver};
+use baresock::resolve::{AddrInfo, DomainName, Hints, NameInfoFlags, Paths, ResolvConf, Resolver};
 use baresock::{Error, Family, HostErrorKind, LookupCause, Protocol, ResolveErrorKind, Type};
 use common::dnsmasq::{self, wire, Reply, Responder, SilentServer, Zone};
 use common::TempDir;
@@ -254,6 +254,81 @@ fn services_come_from_the_services_file() {
             .unwrap_err()
         ),
         (ResolveErrorKind::Service, LookupCause::UnknownService)
+    );
+}
+
+#[test]
+fn services_and_name_info_both_ways() {
+    let f = Files::new();
+    let r = f.resolver(None, |_| {});
+    assert_eq!(r.service_port("http", Some("tcp")).unwrap(), 80);
+    assert_eq!(r.service_port("www", None).unwrap(), 80);
+    assert_eq!(r.service_port("syslog", Some("udp")).unwrap(), 514);
+    assert_eq!(
+        kind(r.service_port("syslog", Some("tcp")).unwrap_err()),
+        (ResolveErrorKind::Service, LookupCause::UnknownService)
+    );
+    let s = r.service_name(53, Some("udp")).unwrap();
+    assert_eq!(
+        (s.name().as_str(), s.protocol().as_str()),
+        (Some("domain"), Some("udp"))
+    );
+    assert!(r.service_name(9, None).is_err());
+
+    // getnameinfo: names where known, numeric forms otherwise.
+    let info = r
+        .name_info("192.0.2.51:80".parse().unwrap(), NameInfoFlags::default())
+        .unwrap();
+    assert_eq!(
+        info.host,
+        Some(DomainName::new("second.files.test").unwrap())
+    );
+    assert_eq!(
+        info.service.and_then(|s| s.as_str().map(str::to_string)),
+        Some("http".into())
+    );
+    let info = r
+        .name_info(
+            "192.0.2.51:514".parse().unwrap(),
+            NameInfoFlags {
+                numeric_host: true,
+                datagram: true,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(info.host, None);
+    assert_eq!(
+        info.service.and_then(|s| s.as_str().map(str::to_string)),
+        Some("syslog".into())
+    );
+}
+
+#[test]
+fn name_info_asks_dns_and_can_require_a_name() {
+    let dns = dnsmasq_or_skip!(&Zone::standard());
+    let f = dns_files();
+    let r = f.resolver(Some(dns.addr()), |_| {});
+    let info = r
+        .name_info(
+            SocketAddr::new(dnsmasq::PTR_ADDR.into(), 9),
+            NameInfoFlags::default(),
+        )
+        .unwrap();
+    assert_eq!(info.host, Some(DomainName::new(dnsmasq::PTR_NAME).unwrap()));
+    assert_eq!(info.service, None);
+    let unknown = SocketAddr::new(dnsmasq::NO_PTR_ADDR.into(), 9);
+    assert_eq!(
+        r.name_info(unknown, NameInfoFlags::default()).unwrap().host,
+        None
+    );
+    let required = NameInfoFlags {
+        name_required: true,
+        ..Default::default()
+    };
+    assert_eq!(
+        kind(r.name_info(unknown, required).unwrap_err()).0,
+        ResolveErrorKind::NoName
     );
 }
 
