@@ -75,7 +75,8 @@ impl Files {
         server: Option<SocketAddr>,
         conf: impl FnOnce(&mut ResolvConf),
     ) -> Resolver<'_> {
-        let mut c = ResolvConf::load(&self.resolv).unwrap();
+        // `parse`, not `load`: no search list from this machine's host name.
+        let mut c = ResolvConf::parse(&std::fs::read(&self.resolv).unwrap());
         c.clear_nameservers();
         if let Some(s) = server {
             assert!(c.add_nameserver(s));
@@ -630,6 +631,79 @@ fn reverse_lookups_by_ptr() {
 }
 
 // ---- failures and spoofing with fake servers ----
+
+/// A responder that answers every A query with 192.0.2.9.
+fn answering() -> Responder {
+    Responder::start(|q| {
+        vec![Reply::new(wire::reply_a(
+            q,
+            &[Ipv4Addr::new(192, 0, 2, 9)],
+            60,
+        ))]
+    })
+}
+
+#[test]
+fn rotate_spreads_lookups_over_the_servers() {
+    let (a, b) = (answering(), answering());
+    let f = Files::with("", SERVICES, "options timeout:2 attempts:1\n");
+    let v4 = Hints {
+        family: Some(Family::Inet),
+        ..stream()
+    };
+    let two = |rotate: bool| {
+        let r = f.resolver(None, |c| {
+            c.add_nameserver(a.addr());
+            c.add_nameserver(b.addr());
+            c.set_rotate(rotate);
+        });
+        for i in 0..4 {
+            lookup(&r, Some(&format!("n{i}.baresock.test.")), None, &v4).unwrap();
+        }
+    };
+    two(false);
+    assert_eq!((a.queries().len(), b.queries().len()), (4, 0));
+    two(true);
+    assert_eq!((a.queries().len(), b.queries().len()), (6, 2));
+}
+
+#[test]
+fn single_request_sends_one_query_at_a_time() {
+    // A server that answers AAAA and never A. Together, both queries are out at once; with
+    // `single-request` the AAAA query waits for the A query's 2-second timeout.
+    for single in [false, true] {
+        let server = Responder::start(|q| {
+            let qtype = u16::from_be_bytes([q[q.len() - 4], q[q.len() - 3]]);
+            if qtype == wire::AAAA {
+                vec![Reply::new(wire::reply_aaaa(
+                    q,
+                    &["2001:db8::9".parse().unwrap()],
+                    60,
+                ))]
+            } else {
+                vec![]
+            }
+        });
+        let addr = server.addr();
+        let lookup_thread = std::thread::spawn(move || {
+            let f = Files::with("", SERVICES, "options timeout:2 attempts:1\n");
+            let r = f.resolver(Some(addr), |c| {
+                c.set_single_request(single);
+            });
+            lookup(&r, Some("both.baresock.test."), None, &stream()).map(|v| v.len())
+        });
+        std::thread::sleep(Duration::from_millis(700));
+        let seen_early = server.queries().len();
+        // The A query timed out; the AAAA answer stands.
+        assert_eq!(lookup_thread.join().unwrap(), Ok(1));
+        assert_eq!(server.queries().len(), 2);
+        assert_eq!(
+            seen_early,
+            if single { 1 } else { 2 },
+            "single-request {single}"
+        );
+    }
+}
 
 #[test]
 fn a_silent_server_times_out_as_configured() {

@@ -32,6 +32,9 @@ pub(crate) struct ClientConf<'a> {
     pub(crate) attempts: u8,
     pub(crate) edns0: bool,
     pub(crate) use_vc: bool,
+    /// Send the `A` and `AAAA` queries one after the other, not together
+    /// (`single-request`, for middleboxes that drop one of two simultaneous queries).
+    pub(crate) single_request: bool,
 }
 
 /// Where the answers of a lookup go: addresses for `A`/`AAAA` queries, names for `PTR`.
@@ -150,7 +153,13 @@ pub(crate) fn lookup_name(
     for (q, &qtype) in queries.iter_mut().zip(qtypes) {
         q.qtype = qtype;
     }
-    exchange(conf, name, &mut queries[..n], sink);
+    if conf.single_request {
+        for q in queries[..n].chunks_mut(1) {
+            exchange(conf, name, q, sink);
+        }
+    } else {
+        exchange(conf, name, &mut queries[..n], sink);
+    }
     for q in &queries[..n] {
         match q.answer {
             Answer::Addresses { canonical: c, .. } => {

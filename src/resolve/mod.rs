@@ -39,7 +39,15 @@
 //! [`ALIAS_LIMIT`](dns::ALIAS_LIMIT) of them. The search list and `ndots` work as in glibc:
 //! a name with fewer dots than `ndots` is tried with each search domain first, then as it
 //! is; a name with a final dot only as it is. Each server gets `timeout` per attempt, for
-//! `attempts` rounds (resolv.conf's options).
+//! `attempts` rounds (resolv.conf's options; glibc lengthens the wait on later rounds, this
+//! resolver keeps it). `rotate` starts each lookup at the next server; `single-request` (and
+//! `single-request-reopen`, which here is the same since every query has its own socket)
+//! sends `A` and `AAAA` one after the other; `use-vc` asks over TCP only; `edns0`
+//! advertises 1232-byte UDP replies; `no-aaaa` asks for `A` only. IPv4-mapped results
+//! (`AI_V4MAPPED`) and `AI_ADDRCONFIG` are not offered.
+//!
+//! resolv.conf names servers by address only (port 53); a server on another port is added
+//! in code with [`ResolvConf::add_nameserver`].
 //!
 //! # Stack, not heap
 //!
@@ -522,6 +530,7 @@ impl<'a> Resolver<'a> {
             attempts: self.conf.attempts(),
             edns0: self.conf.edns0(),
             use_vc: self.conf.use_vc(),
+            single_request: self.conf.single_request() || self.conf.single_request_reopen(),
         }
     }
 
