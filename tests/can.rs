@@ -142,7 +142,10 @@ vcan_test!(error_frames_arrive_decoded_under_an_error_mask, || {
     match rx.recv().unwrap() {
         CanAnyFrame::Error(e) => {
             assert_eq!(e.class, CanErrorClass::CONTROLLER | CanErrorClass::COUNTERS);
-            assert_eq!((e.controller, e.counters), (0x10, Some((0x60, 0x82))));
+            assert_eq!(
+                (e.controller, e.counters),
+                (CanControllerState::RX_PASSIVE, Some((0x60, 0x82)))
+            );
         }
         other => panic!("{other:?}"),
     }

@@ -22,6 +22,6 @@ pub use raw::{CanFilter, CanRecv, CanSocket, CAN_FILTER_MAX};
 pub use text::parse_frame;
 
 pub use frame::{
-    CanAnyFrame, CanError, CanErrorClass, CanFdFrame, CanFrame, CanId, CanXlFrame, CANFD_LENGTHS,
-    CANFD_MTU, CANXL_HEAD, CANXL_MAX_LEN, CANXL_MTU, CAN_MTU,
+    CanAnyFrame, CanControllerState, CanError, CanErrorClass, CanFdFrame, CanFrame, CanId,
+    CanXlFrame, CANFD_LENGTHS, CANFD_MTU, CANXL_HEAD, CANXL_MAX_LEN, CANXL_MTU, CAN_MTU,
 };
