@@ -665,11 +665,13 @@ vcan_test!(j1939_address_claim_and_names, || {
     a.set_broadcast(true).unwrap();
     // Bound by NAME, with the address it is about to claim.
     a.bind(can_index("vc0"), NAME, J1939_NO_PGN, 0x50).unwrap();
-    // Sending before the claim: the kernel's error for a NAME with no address yet.
-    let before = a.send_to(&[1], 0x12300, 0x31);
-    assert!(
-        matches!(before, Err(Error::Os(Errno::ADDRNOTAVAIL))),
-        "{before:?}"
+    // Sending before the claim: the kernel's EADDRNOTAVAIL, named.
+    assert_eq!(
+        a.send_to(&[1], 0x12300, 0x31),
+        Err(Error::J1939AddressNotClaimed {
+            name: NAME,
+            party: J1939Party::Source
+        })
     );
     // The claim: our NAME, little-endian, broadcast on PGN 0xee00; valid after 250 ms.
     a.send_to(
@@ -686,7 +688,31 @@ vcan_test!(j1939_address_claim_and_names, || {
         (&buf[..n], meta.source_addr, meta.source_name),
         (&[2][..], 0x50, NAME)
     );
-    // A destination NAME nobody has claimed.
+    // A destination NAME nobody has claimed, from a socket without a NAME...
     let r = b.send_to_name(&[3], 0x12300, 0x1111);
-    assert!(r.is_err(), "{r:?}");
+    assert_eq!(
+        r,
+        Err(Error::J1939AddressNotClaimed {
+            name: 0x1111,
+            party: J1939Party::Destination
+        })
+    );
+    assert_eq!(r.unwrap_err().errno(), Some(Errno::ADDRNOTAVAIL));
+    // ... and from one with a claimed NAME: the kernel does not say which end it was.
+    assert_eq!(
+        a.send_to_name(&[3], 0x12300, 0x1111),
+        Err(Error::J1939AddressNotClaimed {
+            name: NAME,
+            party: J1939Party::SourceOrDestination
+        })
+    );
+    // Connected to that NAME: the same from send.
+    a.connect(0x1111, 0x12300, J1939_NO_ADDR).unwrap();
+    assert_eq!(
+        a.send(&[4]),
+        Err(Error::J1939AddressNotClaimed {
+            name: NAME,
+            party: J1939Party::SourceOrDestination
+        })
+    );
 });
