@@ -507,6 +507,48 @@ vcan_test!(isotp_messages_cross_whole_and_padded, || {
     assert_eq!(b.recv(&mut buf), Err(Error::Timeout));
 });
 
+/// The longest ISO-TP message this kernel takes (net/can/isotp.c): from Linux 6.4 the module
+/// parameter `max_pdu_size`; before, `MAX_MSG_LENGTH`: 66000 since 5.18, 8200 before.
+fn isotp_max_len() -> usize {
+    let param = "/sys/module/can_isotp/parameters/max_pdu_size";
+    if let Ok(text) = std::fs::read_to_string(param) {
+        return text.trim().parse().unwrap();
+    }
+    let release = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap();
+    let mut parts = release.split(|c: char| !c.is_ascii_digit());
+    let mut next = || parts.next().and_then(|p| p.parse::<u32>().ok()).unwrap();
+    let version = (next(), next());
+    assert!(version < (6, 4), "Linux {release} has no {param}");
+    if version >= (5, 18) {
+        66000
+    } else {
+        8200
+    }
+}
+
+vcan_test!(isotp_message_at_the_kernels_maximum, || {
+    let max = isotp_max_len();
+    let a = isotp("vc0", 0x710, 0x718, |_| {});
+    let b = isotp("vc0", 0x718, 0x710, |_| {});
+    b.set_timeout(Some(Duration::from_secs(60))).unwrap();
+    // Past 4095 bytes the first frame's length is the 32-bit escape (ISO 15765-2:2016).
+    let msg: Vec<u8> = (0..max as u32).map(|i| (i ^ (i >> 8)) as u8).collect();
+    a.send(&msg).unwrap();
+    let mut buf = vec![0u8; max + 1];
+    let n = b.recv(&mut buf).unwrap();
+    assert_eq!(n, max);
+    assert!(
+        buf[..n] == msg[..],
+        "the {max}-byte message arrived changed"
+    );
+    // One byte more is the kernel's EINVAL, and nothing is sent.
+    let mut more = msg;
+    more.push(0);
+    assert_eq!(a.send(&more), Err(Error::Os(Errno::INVAL)), "{max} + 1");
+    b.set_timeout(Some(Duration::from_millis(100))).unwrap();
+    assert_eq!(b.recv(&mut buf), Err(Error::Timeout));
+});
+
 vcan_test!(isotp_over_can_fd, || {
     use can::*;
     let ll = LinkLayer {
