@@ -323,7 +323,9 @@ impl fmt::Debug for CanFdFrame {
 }
 
 impl fmt::Display for CanFdFrame {
-    /// can-utils' FD syntax: `123##1DEADBEEF` (the digit is the flags).
+    /// can-utils' FD syntax: `123##1DEADBEEF` (the digit is the flags: 1 BRS, 2 ESI).
+    /// `CANFD_FDF` (4), which `##` implies, is left out; candump prints the flags as the
+    /// kernel gives them, which from Linux 6.2 on include it (`123##5DEADBEEF`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}##{:X}", self.id, self.flags & (BRS | ESI))?;
         for b in self.data() {
