@@ -170,6 +170,17 @@ pub enum Error {
         /// The priority given.
         priority: u8,
     },
+    /// J1939 address claiming: a NAME this message is sent from or to holds no address on
+    /// the bus yet (the kernel's `EADDRNOTAVAIL`, which [`errno`](Error::errno) still
+    /// gives). A socket bound by NAME sends once that NAME has claimed an address (PGN
+    /// `0xee00`, [`J1939_PGN_ADDRESS_CLAIMED`](crate::can::J1939_PGN_ADDRESS_CLAIMED)) and
+    /// 250 ms have passed; a destination NAME needs a node that has claimed one.
+    J1939AddressNotClaimed {
+        /// The NAME without an address.
+        name: u64,
+        /// Whose NAME it is.
+        party: crate::can::J1939Party,
+    },
     /// More frames than one message may carry.
     TooManyFrames {
         /// How many were given.
@@ -383,6 +394,7 @@ impl Error {
                 cause: PartialCause::WouldBlock,
                 ..
             } => Some(Errno::AGAIN),
+            Error::J1939AddressNotClaimed { .. } => Some(Errno::ADDRNOTAVAIL),
             _ => None,
         }
     }
@@ -629,6 +641,20 @@ impl fmt::Display for Error {
             }
             Error::InvalidPriority { priority } => {
                 write!(f, "J1939 priority {priority} is past 7")
+            }
+            Error::J1939AddressNotClaimed { name, party } => {
+                use crate::can::J1939Party;
+                let whose = match party {
+                    J1939Party::Source => "this socket's NAME",
+                    J1939Party::Destination => "the destination NAME",
+                    J1939Party::SourceOrDestination => {
+                        "this socket's NAME (or else the destination's)"
+                    }
+                };
+                write!(
+                    f,
+                    "J1939: {whose} {name:#018x} has no address claimed on the bus"
+                )
             }
             Error::TooManyFrames { count } => {
                 write!(f, "{count} frames are too many for one message")

@@ -110,9 +110,9 @@ pub use addr::{
     J1939_NO_ADDR, J1939_NO_NAME, J1939_NO_PGN, LINK_ADDR_MAX, UNIX_PATH_MAX,
 };
 pub use can::{
-    CanAnyFrame, CanError, CanErrorClass, CanFdFrame, CanFilter, CanFrame, CanId, CanRecv,
-    CanSocket, CanXlFrame, CANFD_LENGTHS, CANFD_MTU, CANXL_HEAD, CANXL_MAX_LEN, CANXL_MTU,
-    CAN_FILTER_MAX, CAN_MTU,
+    CanAnyFrame, CanControllerState, CanError, CanErrorClass, CanFdFrame, CanFilter, CanFrame,
+    CanId, CanRecv, CanSocket, CanXlFrame, CANFD_LENGTHS, CANFD_MTU, CANXL_HEAD, CANXL_MAX_LEN,
+    CANXL_MTU, CAN_FILTER_MAX, CAN_MTU,
 };
 pub use error::{
     Errno, Error, HostError, HostErrorKind, LookupCause, PartialCause, ResolveError,

@@ -35,6 +35,7 @@ impl From<Error> for io::Error {
                 ..
             } => ErrorKind::TimedOut.into(),
             Error::NotASocket => os(Errno::NOTSOCK),
+            Error::J1939AddressNotClaimed { .. } => os(Errno::ADDRNOTAVAIL),
             Error::Truncated { .. }
             | Error::MalformedAddress { .. }
             | Error::MissingAddress

@@ -142,7 +142,10 @@ vcan_test!(error_frames_arrive_decoded_under_an_error_mask, || {
     match rx.recv().unwrap() {
         CanAnyFrame::Error(e) => {
             assert_eq!(e.class, CanErrorClass::CONTROLLER | CanErrorClass::COUNTERS);
-            assert_eq!((e.controller, e.counters), (0x10, Some((0x60, 0x82))));
+            assert_eq!(
+                (e.controller, e.counters),
+                (CanControllerState::RX_PASSIVE, Some((0x60, 0x82)))
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -504,6 +507,56 @@ vcan_test!(isotp_messages_cross_whole_and_padded, || {
     assert_eq!(b.recv(&mut buf), Err(Error::Timeout));
 });
 
+/// The longest ISO-TP message this kernel takes (net/can/isotp.c): from Linux 6.4 the module
+/// parameter `max_pdu_size`; before, `MAX_MSG_LENGTH`: 66000 since 5.18, 8200 before.
+fn isotp_max_len() -> usize {
+    let param = "/sys/module/can_isotp/parameters/max_pdu_size";
+    if let Ok(text) = std::fs::read_to_string(param) {
+        return text.trim().parse().unwrap();
+    }
+    let release = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap();
+    let mut parts = release.split(|c: char| !c.is_ascii_digit());
+    let mut next = || parts.next().and_then(|p| p.parse::<u32>().ok()).unwrap();
+    let version = (next(), next());
+    assert!(version < (6, 4), "Linux {release} has no {param}");
+    if version >= (5, 18) {
+        66000
+    } else {
+        8200
+    }
+}
+
+vcan_test!(isotp_message_at_the_kernels_maximum, || {
+    use can::*;
+    let max = isotp_max_len();
+    // Over CAN FD: 64-byte frames, a ninth of the classic ones (66000 bytes in classic
+    // frames take 40 s under TCG).
+    let ll = LinkLayer {
+        fd: true,
+        tx_dl: 64,
+        tx_flags: 0,
+    };
+    let a = isotp("vcfd", 0x710, 0x718, |s| s.set_link_layer(&ll).unwrap());
+    let b = isotp("vcfd", 0x718, 0x710, |s| s.set_link_layer(&ll).unwrap());
+    b.set_timeout(Some(Duration::from_secs(60))).unwrap();
+    // Past 4095 bytes the first frame's length is the 32-bit escape (ISO 15765-2:2016).
+    let msg: Vec<u8> = (0..max as u32).map(|i| (i ^ (i >> 8)) as u8).collect();
+    a.send(&msg).unwrap();
+    let mut buf = vec![0u8; max + 1];
+    let n = b.recv(&mut buf).unwrap();
+    assert_eq!(n, max);
+    assert!(
+        buf[..n] == msg[..],
+        "the {max}-byte message arrived changed"
+    );
+    // One byte more is the kernel's EINVAL, and nothing is sent.
+    let mut more = msg;
+    more.push(0);
+    assert_eq!(a.send(&more), Err(Error::Os(Errno::INVAL)), "{max} + 1");
+    b.set_timeout(Some(Duration::from_millis(100))).unwrap();
+    assert_eq!(b.recv(&mut buf), Err(Error::Timeout));
+});
+
 vcan_test!(isotp_over_can_fd, || {
     use can::*;
     let ll = LinkLayer {
@@ -662,11 +715,13 @@ vcan_test!(j1939_address_claim_and_names, || {
     a.set_broadcast(true).unwrap();
     // Bound by NAME, with the address it is about to claim.
     a.bind(can_index("vc0"), NAME, J1939_NO_PGN, 0x50).unwrap();
-    // Sending before the claim: the kernel's error for a NAME with no address yet.
-    let before = a.send_to(&[1], 0x12300, 0x31);
-    assert!(
-        matches!(before, Err(Error::Os(Errno::ADDRNOTAVAIL))),
-        "{before:?}"
+    // Sending before the claim: the kernel's EADDRNOTAVAIL, named.
+    assert_eq!(
+        a.send_to(&[1], 0x12300, 0x31),
+        Err(Error::J1939AddressNotClaimed {
+            name: NAME,
+            party: J1939Party::Source
+        })
     );
     // The claim: our NAME, little-endian, broadcast on PGN 0xee00; valid after 250 ms.
     a.send_to(
@@ -683,7 +738,31 @@ vcan_test!(j1939_address_claim_and_names, || {
         (&buf[..n], meta.source_addr, meta.source_name),
         (&[2][..], 0x50, NAME)
     );
-    // A destination NAME nobody has claimed.
+    // A destination NAME nobody has claimed, from a socket without a NAME...
     let r = b.send_to_name(&[3], 0x12300, 0x1111);
-    assert!(r.is_err(), "{r:?}");
+    assert_eq!(
+        r,
+        Err(Error::J1939AddressNotClaimed {
+            name: 0x1111,
+            party: J1939Party::Destination
+        })
+    );
+    assert_eq!(r.unwrap_err().errno(), Some(Errno::ADDRNOTAVAIL));
+    // ... and from one with a claimed NAME: the kernel does not say which end it was.
+    assert_eq!(
+        a.send_to_name(&[3], 0x12300, 0x1111),
+        Err(Error::J1939AddressNotClaimed {
+            name: NAME,
+            party: J1939Party::SourceOrDestination
+        })
+    );
+    // Connected to that NAME: the same from send.
+    a.connect(0x1111, 0x12300, J1939_NO_ADDR).unwrap();
+    assert_eq!(
+        a.send(&[4]),
+        Err(Error::J1939AddressNotClaimed {
+            name: NAME,
+            party: J1939Party::SourceOrDestination
+        })
+    );
 });

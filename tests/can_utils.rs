@@ -118,13 +118,18 @@ fn candump() -> (Tool, Receiver<String>) {
 /// The frame part of a `candump -L` line: `(1700000000.123456) vc0 123#DEADBEEF` gives
 /// `123#DEADBEEF`, after checking the timestamp and interface.
 fn frame_of(line: &str) -> &str {
+    frame_on(line, "vc0")
+}
+
+/// [`frame_of`] for a line of interface `ifname`.
+fn frame_on<'a>(line: &'a str, ifname: &str) -> &'a str {
     let mut parts = line.split(' ');
     let ts = parts.next().unwrap();
     assert!(
         ts.starts_with('(') && ts.ends_with(')') && ts.contains('.'),
         "{line}"
     );
-    assert_eq!(parts.next(), Some("vc0"), "{line}");
+    assert_eq!(parts.next(), Some(ifname), "{line}");
     parts.next().unwrap()
 }
 
@@ -325,25 +330,68 @@ fn example(name: &str) -> Option<String> {
 /// Starts a candump-like command on vc0 and waits until it is listening: a sync frame
 /// (0x7ff) is sent until it prints one; the syncs still in flight are then read past.
 fn ready(cmd: &str, args: &[&str]) -> (Tool, Receiver<String>) {
+    ready_on(cmd, args, "vc0")
+}
+
+/// [`ready`] on interface `ifname`, for `candump -L` lines.
+fn ready_on(cmd: &str, args: &[&str], ifname: &str) -> (Tool, Receiver<String>) {
+    let sync = format!("{ifname} 7FF#");
+    ready_with(cmd, args, ifname, &|l: &str| l.ends_with(&sync))
+}
+
+/// [`ready`] with `is_sync` telling a printed sync frame (another output format).
+fn ready_with(
+    cmd: &str,
+    args: &[&str],
+    ifname: &str,
+    is_sync: &dyn Fn(&str) -> bool,
+) -> (Tool, Receiver<String>) {
     let (tool, out) = spawn(cmd, args);
     let lines = lines(out);
-    let tx = bound("vc0");
+    let tx = bound(ifname);
     let sync = CanFrame::new(CanId::standard(0x7ff).unwrap(), &[]).unwrap();
     let start = Instant::now();
     loop {
         assert!(start.elapsed() < LIMIT, "{cmd} never printed a frame");
         tx.send(&sync).unwrap();
         if let Ok(line) = lines.recv_timeout(Duration::from_millis(100)) {
-            if line.ends_with("vc0 7FF#") {
+            if is_sync(&line) {
                 break;
             }
         }
     }
     while let Ok(line) = lines.recv_timeout(Duration::from_millis(300)) {
-        assert!(line.ends_with("vc0 7FF#"), "{line}");
+        assert!(is_sync(&line), "{line}");
     }
     (tool, lines)
 }
+
+/// Lines up to and including the first that `is_last` accepts.
+fn lines_until(lines: &Receiver<String>, who: &str, is_last: impl Fn(&str) -> bool) -> Vec<String> {
+    let mut got = Vec::new();
+    loop {
+        let line = lines
+            .recv_timeout(LIMIT)
+            .unwrap_or_else(|_| panic!("{who} stopped after {got:?}"));
+        let last = is_last(&line);
+        got.push(line);
+        if last {
+            return got;
+        }
+    }
+}
+
+/// The frames of `candump -L` lines up to the end marker `7FF#EE`, the marker left out.
+fn frames_until_marker(lines: &Receiver<String>, who: &str) -> Vec<String> {
+    let mut got: Vec<String> = lines_until(lines, who, |l| l.ends_with(" 7FF#EE"))
+        .iter()
+        .map(|l| frame_of(l).to_owned())
+        .collect();
+    got.pop();
+    got
+}
+
+const MARKER: &str = "7FF#EE";
 
 interop_test!(our_candump_and_cansend_match_can_utils, || {
     let (Some(our_dump), Some(our_send)) = (example("candump"), example("cansend")) else {
@@ -368,6 +416,34 @@ interop_test!(our_candump_and_cansend_match_can_utils, || {
             assert_eq!(frame_of(&ours), f, "{sender}");
         }
     }
+    // CAN FD, on the FD bus: both ways too, flags (BRS, ESI) and lengths up to 64.
+    let (_theirs_fd, their_fd) = ready_on("candump", &["-L", "vcfd"], "vcfd");
+    let (_ours_fd, our_fd) = ready_on(&our_dump, &["vcfd"], "vcfd");
+    while let Ok(line) = their_fd.recv_timeout(Duration::from_millis(300)) {
+        assert!(line.ends_with("vcfd 7FF#"), "{line}");
+    }
+    let sixty_four: String = (0..64u8).map(|b| format!("{b:02X}")).collect();
+    let fd_frames = [
+        "123##1112233".to_owned(),
+        format!("12345678##3{sixty_four}"),
+        "7FF##0".to_owned(),
+        "001##2DEADBEEFCAFEF00D11223344".to_owned(),
+    ];
+    for sender in ["cansend", our_send.as_str()] {
+        for f in &fd_frames {
+            run(sender, &["vcfd", f], b"");
+        }
+        for f in &fd_frames {
+            let theirs = their_fd
+                .recv_timeout(LIMIT)
+                .expect("can-utils' candump, FD");
+            let ours = our_fd.recv_timeout(LIMIT).expect("our candump, FD");
+            // candump prints the kernel's flags as they are: from Linux 6.2 on with
+            // CANFD_FDF (4), which our Display leaves out (`##` says it).
+            assert_eq!(without_fdf(frame_on(&theirs, "vcfd")), *f, "{sender}");
+            assert_eq!(frame_on(&ours, "vcfd"), f, "{sender}");
+        }
+    }
     // A bad frame is refused by name, with the place.
     let out = Command::new(&our_send)
         .args(["vc0", "123#0G"])
@@ -377,5 +453,185 @@ interop_test!(our_candump_and_cansend_match_can_utils, || {
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("at byte 5"),
         "{out:?}"
+    );
+});
+
+/// An FD frame's text with CANFD_FDF taken out of its flags digit (`123##5AA` gives
+/// `123##1AA`); other text as it is.
+fn without_fdf(text: &str) -> String {
+    match text.split_once("##") {
+        Some((id, rest)) if !rest.is_empty() => {
+            let flags = u8::from_str_radix(&rest[..1], 16).expect("a flags digit");
+            format!("{id}##{:X}{}", flags & !4, &rest[1..])
+        }
+        _ => text.to_owned(),
+    }
+}
+
+interop_test!(candump_filters_what_we_send, || {
+    let tx = bound("vc0");
+    let frames = [
+        CanFrame::new(CanId::standard(0x123).unwrap(), &[1]).unwrap(),
+        CanFrame::new(CanId::standard(0x124).unwrap(), &[2]).unwrap(),
+        CanFrame::new(CanId::extended(0x123).unwrap(), &[3]).unwrap(),
+        CanFrame::new(CanId::standard(0x523).unwrap(), &[4]).unwrap(),
+        CanFrame::remote(CanId::standard(0x123).unwrap(), 0).unwrap(),
+    ];
+    let marker = CanFrame::new(CanId::standard(0x7ff).unwrap(), &[0xee]).unwrap();
+    assert_eq!(marker.to_string(), MARKER);
+    // candump's filters: `id:mask` passes `frame & mask == id & mask`, any format and RTR
+    // alike when the mask has no flag bits (7FF:7FF lets the sync and marker frames by);
+    // `id~mask` passes the rest.
+    let ours = example("candump");
+    for (spec, want) in [
+        (
+            "vc0,123:7FF,7FF:7FF",
+            &["123#01", "00000123#03", "123#R"][..],
+        ),
+        ("vc0,123~7FF", &["124#02", "523#04"][..]),
+    ] {
+        let (_theirs, their_lines) = ready("candump", &["-L", spec]);
+        let mine = ours.as_deref().map(|dump| ready(dump, &[spec]));
+        while let Ok(line) = their_lines.recv_timeout(Duration::from_millis(300)) {
+            assert!(line.ends_with("vc0 7FF#"), "{line}");
+        }
+        for f in &frames {
+            tx.send(f).unwrap();
+        }
+        tx.send(&marker).unwrap();
+        assert_eq!(frames_until_marker(&their_lines, "candump"), want, "{spec}");
+        // Our candump example takes the same filters and prints the same.
+        if let Some((_tool, our_lines)) = &mine {
+            assert_eq!(
+                frames_until_marker(our_lines, "our candump"),
+                want,
+                "{spec}"
+            );
+        }
+    }
+});
+
+interop_test!(our_filters_take_what_cansend_sends, || {
+    let socket = |filters: &[CanFilter], join: bool| {
+        let s = bound("vc0");
+        s.set_join_filters(join).unwrap();
+        s.set_filters(filters).unwrap();
+        s
+    };
+    let id = |i| CanId::standard(i).unwrap();
+    // 0x123 (data or remote, standard only) and 0x200..=0x2ff; everything but 0x123; and,
+    // joined, 0x100..=0x1ff with an odd id (any format, RTR too: no flag bits in the masks).
+    let listed = socket(
+        &[CanFilter::exact(id(0x123)), CanFilter::raw(0x200, 0x700)],
+        false,
+    );
+    let inverted = socket(&[CanFilter::exact(id(0x123)).inverted()], false);
+    let joined = socket(
+        &[CanFilter::raw(0x100, 0x700), CanFilter::raw(0x001, 0x001)],
+        true,
+    );
+    let sent = [
+        "123#01",
+        "124#02",
+        "2AB#03",
+        "00000123#04",
+        "123#R",
+        "103#05",
+    ];
+    for f in sent {
+        run("cansend", &["vc0", f], b"");
+    }
+    for (s, want) in [
+        (&listed, &["123#01", "2AB#03", "123#R"][..]),
+        (
+            &inverted,
+            &["124#02", "2AB#03", "00000123#04", "103#05"][..],
+        ),
+        (&joined, &["123#01", "00000123#04", "123#R", "103#05"][..]),
+    ] {
+        let mut got = Vec::new();
+        for _ in want {
+            got.push(s.recv().unwrap().to_string());
+        }
+        assert_eq!(got, want);
+        // And nothing else.
+        s.set_timeout(Some(Duration::from_millis(200))).unwrap();
+        assert_eq!(s.recv(), Err(Error::Timeout), "after {want:?}");
+    }
+});
+
+interop_test!(error_frames_from_cansend_arrive_typed, || {
+    let rx = bound("vc0");
+    rx.set_error_mask(CanErrorClass::CONTROLLER | CanErrorClass::COUNTERS)
+        .unwrap();
+    let plain = bound("vc0");
+    // cansend takes an 8-digit id with CAN_ERR_FLAG as an error frame (can-utils' lib.c):
+    // controller problem with error counters; controller TX warning and RX passive.
+    run("cansend", &["vc0", "20000204#0018000000006082"], b"");
+    match rx.recv().unwrap() {
+        CanAnyFrame::Error(e) => {
+            assert_eq!(e.class, CanErrorClass::CONTROLLER | CanErrorClass::COUNTERS);
+            assert_eq!(
+                e.controller,
+                CanControllerState::TX_WARNING | CanControllerState::RX_PASSIVE
+            );
+            assert_eq!(e.counters, Some((0x60, 0x82)));
+            assert_eq!(e.to_string(), "20000204#0018000000006082");
+        }
+        other => panic!("{other:?}"),
+    }
+    // Back to error active: the state changes.
+    run("cansend", &["vc0", "20000004#0040000000000000"], b"");
+    match rx.recv().unwrap() {
+        CanAnyFrame::Error(e) => {
+            assert_eq!(e.controller, CanControllerState::ACTIVE);
+            assert_eq!(e.counters, None, "no CAN_ERR_CNT in the class");
+        }
+        other => panic!("{other:?}"),
+    }
+    // Bus off is not in the mask; a socket without a mask gets no error frames at all.
+    run("cansend", &["vc0", "20000040#0000000000000000"], b"");
+    rx.set_timeout(Some(Duration::from_millis(200))).unwrap();
+    assert_eq!(rx.recv(), Err(Error::Timeout));
+    plain.set_timeout(Some(Duration::from_millis(200))).unwrap();
+    assert_eq!(plain.recv(), Err(Error::Timeout));
+});
+
+interop_test!(candump_shows_our_error_frames, || {
+    // candump -L with an error mask prints error frames in the log format; candump -e
+    // decodes them (can-utils 2020.11 does not decode CAN_ERR_CNT as a class, so the class
+    // here is the controller's alone; the counters are printed whenever they are not zero).
+    let (_log, log_lines) = ready("candump", &["-L", "vc0,#FFFFFFFF"]);
+    let is_sync = |l: &str| l.split_whitespace().eq(["vc0", "7FF", "[0]"]);
+    let (_human, human_lines) = ready_with("candump", &["-e", "vc0,#FFFFFFFF"], "vc0", &is_sync);
+    while let Ok(line) = log_lines.recv_timeout(Duration::from_millis(300)) {
+        assert!(line.ends_with("vc0 7FF#"), "{line}");
+    }
+    let e = CanError::new(CanErrorClass::CONTROLLER, [0, 0x18, 0, 0, 0, 0, 0x60, 0x82]);
+    assert_eq!(
+        e.controller,
+        CanControllerState::TX_WARNING | CanControllerState::RX_PASSIVE
+    );
+    let tx = bound("vc0");
+    tx.as_socket().send(&e.to_bytes()).unwrap();
+    let line = log_lines.recv_timeout(LIMIT).expect("candump -L's line");
+    assert_eq!(frame_of(&line), e.to_string());
+    assert_eq!(e.to_string(), "20000004#0018000000006082");
+    // candump -e: the frame, then one indented line per part of its decoding.
+    let got = lines_until(&human_lines, "candump -e", |l| {
+        l.trim().starts_with("error-counter-tx-rx")
+    });
+    let decoded: Vec<&str> = got.iter().skip(1).map(|l| l.trim()).collect();
+    assert_eq!(
+        decoded,
+        [
+            format!("controller-problem{{{}}}", e.controller),
+            "error-counter-tx-rx{{96}{130}}".to_owned(),
+        ],
+        "{got:?}"
+    );
+    assert!(
+        got[0].contains("20000004") && got[0].contains("ERRORFRAME"),
+        "{got:?}"
     );
 });

@@ -3,7 +3,8 @@
 //! own API. Each prints `skipped: <reason>` and passes where its prerequisite is missing (not
 //! root, no CAN in this kernel, qemu-user), and asserts real things where it runs. The VM
 //! tier of `cargo xtask test` boots a kernel of each architecture that has all of them, and
-//! fails any `vm_smoke_*` test that skips there.
+//! fails any `vm_smoke_*` test that skips there (and any other test that skips there for a
+//! reason not on its allow-list).
 
 mod common;
 

@@ -323,7 +323,9 @@ impl fmt::Debug for CanFdFrame {
 }
 
 impl fmt::Display for CanFdFrame {
-    /// can-utils' FD syntax: `123##1DEADBEEF` (the digit is the flags).
+    /// can-utils' FD syntax: `123##1DEADBEEF` (the digit is the flags: 1 BRS, 2 ESI).
+    /// `CANFD_FDF` (4), which `##` implies, is left out; candump prints the flags as the
+    /// kernel gives them, which from Linux 6.2 on include it (`123##5DEADBEEF`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}##{:X}", self.id, self.flags & (BRS | ESI))?;
         for b in self.data() {
@@ -587,8 +589,8 @@ pub struct CanError {
     pub class: CanErrorClass,
     /// The bit where arbitration was lost, if known (`data[0]`).
     pub lost_arbitration_bit: Option<u8>,
-    /// The controller's state bits (`CAN_ERR_CRTL_*`, `data[1]`).
-    pub controller: u8,
+    /// The controller's state (`CAN_ERR_CRTL_*`, `data[1]`); empty when unspecified.
+    pub controller: CanControllerState,
     /// The protocol violation's type bits (`CAN_ERR_PROT_*`, `data[2]`).
     pub protocol: u8,
     /// Where in the frame the protocol violation was (`CAN_ERR_PROT_LOC_*`, `data[3]`).
@@ -611,7 +613,7 @@ impl CanError {
             lost_arbitration_bit: class
                 .contains(CanErrorClass::LOST_ARBITRATION)
                 .then_some(data[0]),
-            controller: data[1],
+            controller: CanControllerState::from_bits_retain(data[1]),
             protocol: data[2],
             protocol_location: data[3],
             transceiver: data[4],
@@ -680,6 +682,79 @@ bitflags::bitflags! {
         const RESTARTED = 0x100;
         /// Error counters are included.
         const COUNTERS = 0x200;
+    }
+}
+
+bitflags::bitflags! {
+    /// The controller's state in an error frame of class
+    /// [`CONTROLLER`](CanErrorClass::CONTROLLER) (`CAN_ERR_CRTL_*`, `data[1]`; none set is
+    /// `CAN_ERR_CRTL_UNSPEC`). Bits the header does not name are kept.
+    ///
+    /// Its `Display` is can-utils' (`candump -e`): the names, comma-separated, lowest bit
+    /// first.
+    ///
+    /// ```
+    /// use baresock::CanControllerState;
+    /// let s = CanControllerState::TX_WARNING | CanControllerState::RX_PASSIVE;
+    /// assert_eq!(s.to_string(), "tx-error-warning,rx-error-passive");
+    /// ```
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+    pub struct CanControllerState: u8 {
+        /// The receive buffer overflowed (`CAN_ERR_CRTL_RX_OVERFLOW`).
+        const RX_OVERFLOW = 0x01;
+        /// The transmit buffer overflowed (`CAN_ERR_CRTL_TX_OVERFLOW`).
+        const TX_OVERFLOW = 0x02;
+        /// The receive error counter reached the warning level (`CAN_ERR_CRTL_RX_WARNING`).
+        const RX_WARNING = 0x04;
+        /// The transmit error counter reached the warning level (`CAN_ERR_CRTL_TX_WARNING`).
+        const TX_WARNING = 0x08;
+        /// Error passive on receive: the counter passed 127 (`CAN_ERR_CRTL_RX_PASSIVE`).
+        const RX_PASSIVE = 0x10;
+        /// Error passive on transmit: the counter passed 127 (`CAN_ERR_CRTL_TX_PASSIVE`).
+        const TX_PASSIVE = 0x20;
+        /// Back to error active (`CAN_ERR_CRTL_ACTIVE`).
+        const ACTIVE = 0x40;
+    }
+}
+
+/// can-utils' names for the controller state bits, lowest first (lib.c).
+const CONTROLLER_NAMES: [&str; 7] = [
+    "rx-overflow",
+    "tx-overflow",
+    "rx-error-warning",
+    "tx-error-warning",
+    "rx-error-passive",
+    "tx-error-passive",
+    "back-to-error-active",
+];
+
+impl fmt::Display for CanControllerState {
+    /// can-utils' names, comma-separated (`rx-error-passive,tx-error-passive`); a bit without
+    /// a name as its hex value (`0x80`); nothing when no bit is set.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut first = true;
+        for bit in 0..8 {
+            let mask = 1u8 << bit;
+            if self.bits() & mask == 0 {
+                continue;
+            }
+            if !first {
+                f.write_str(",")?;
+            }
+            first = false;
+            match CONTROLLER_NAMES.get(bit) {
+                Some(name) => f.write_str(name)?,
+                None => write!(f, "{mask:#04x}")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(feature = "defmt")]
+impl defmt::Format for CanControllerState {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        defmt::write!(f, "CanControllerState({=u8:#x})", self.bits())
     }
 }
 
@@ -851,10 +926,74 @@ mod tests {
                 assert_eq!(e.class, CanErrorClass::CONTROLLER | CanErrorClass::COUNTERS);
                 assert_eq!(
                     (e.controller, e.counters, e.lost_arbitration_bit),
-                    (0x10, Some((96, 130)), None)
+                    (CanControllerState::RX_PASSIVE, Some((96, 130)), None)
                 );
             }
             other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn controller_states_are_typed() {
+        // Each CAN_ERR_CRTL_* value of linux/can/error.h.
+        for (bits, state) in [
+            (0x00, CanControllerState::empty()),
+            (0x01, CanControllerState::RX_OVERFLOW),
+            (0x02, CanControllerState::TX_OVERFLOW),
+            (0x04, CanControllerState::RX_WARNING),
+            (0x08, CanControllerState::TX_WARNING),
+            (0x10, CanControllerState::RX_PASSIVE),
+            (0x20, CanControllerState::TX_PASSIVE),
+            (0x40, CanControllerState::ACTIVE),
+        ] {
+            let e = CanError::new(CanErrorClass::CONTROLLER, [0, bits, 0, 0, 0, 0, 0, 0]);
+            assert_eq!(e.controller, state);
+            assert_eq!(e.controller.bits(), bits);
+            assert_eq!(e.to_bytes()[9], bits, "written back as it came");
+        }
+        // Several at once, and a bit the header does not name, kept.
+        let e = CanError::new(CanErrorClass::CONTROLLER, [0, 0xb8, 0, 0, 0, 0, 0, 0]);
+        assert!(e.controller.contains(
+            CanControllerState::TX_WARNING
+                | CanControllerState::RX_PASSIVE
+                | CanControllerState::TX_PASSIVE
+        ));
+        assert_eq!(e.controller.bits(), 0xb8);
+        assert_eq!(
+            Text::of(&e.controller).as_str(),
+            "tx-error-warning,rx-error-passive,tx-error-passive,0x80"
+        );
+        assert_eq!(Text::of(&CanControllerState::empty()).as_str(), "");
+    }
+
+    /// Text formatted into a fixed buffer (no allocator in these tests).
+    struct Text {
+        buf: [u8; 128],
+        len: usize,
+    }
+
+    impl Text {
+        fn of(v: &dyn fmt::Display) -> Text {
+            let mut t = Text {
+                buf: [0; 128],
+                len: 0,
+            };
+            fmt::write(&mut t, format_args!("{v}")).unwrap();
+            t
+        }
+
+        fn as_str(&self) -> &str {
+            core::str::from_utf8(&self.buf[..self.len]).unwrap()
+        }
+    }
+
+    impl fmt::Write for Text {
+        fn write_str(&mut self, s: &str) -> fmt::Result {
+            let end = self.len + s.len();
+            self.buf.get_mut(self.len..end).ok_or(fmt::Error)?;
+            self.buf[self.len..end].copy_from_slice(s.as_bytes());
+            self.len = end;
+            Ok(())
         }
     }
 

@@ -135,8 +135,11 @@ impl Default for LinkLayer {
 }
 
 typed_socket!(
-    /// An ISO-TP socket (`CAN_ISOTP`): whole messages of up to the kernel's maximum (4095
-    /// bytes before Linux 6.0, 8200 by default since), segmented into CAN frames.
+    /// An ISO-TP socket (`CAN_ISOTP`): whole messages of up to the kernel's maximum,
+    /// segmented into CAN frames. That maximum is 8200 bytes in Linux 5.10 to 5.17, 66000 in
+    /// 5.18 to 6.3, and from 6.4 the `can_isotp` module's `max_pdu_size` (8300 unless set,
+    /// at most 1 MiB; in `/sys/module/can_isotp/parameters/`). A longer message is the
+    /// kernel's `EINVAL`; past 4095 bytes the first frame carries a 32-bit length.
     ///
     /// Set options before [`bind`](Self::bind): the kernel refuses them after (`EISCONN`).
     ///

@@ -3,9 +3,10 @@
 //! transport protocols for messages over 8 bytes done by the kernel.
 //!
 //! # Errors the kernel gives, and what they mean here
-//! - `EADDRNOTAVAIL`: the socket is bound by NAME and that NAME holds no claimed address
-//!   (yet): claim one first (PGN 0xee00, [`J1939_PGN_ADDRESS_CLAIMED`]).
-//! - `EHOSTUNREACH`: a destination NAME with no address claimed on the bus.
+//! - [`Error::J1939AddressNotClaimed`] (the kernel's `EADDRNOTAVAIL` on a send): the socket
+//!   is bound by NAME and that NAME holds no claimed address (yet): claim one first (PGN
+//!   0xee00, [`J1939_PGN_ADDRESS_CLAIMED`]) and wait 250 ms; or the destination NAME has no
+//!   address claimed on the bus. [`J1939Party`] says which.
 //! - `EACCES`: a broadcast (to [`J1939_NO_ADDR`](crate::J1939_NO_ADDR)) without
 //!   [`set_broadcast`](J1939Socket::set_broadcast) (without it, broadcasts are not received
 //!   either).
@@ -20,8 +21,8 @@ use rustix::fd::AsFd;
 use crate::net::typed_socket;
 use crate::sys::sockopt;
 use crate::{
-    cmsg_space, CanAddr, ControlMessage, Error, Family, IoSliceMut, Protocol, RecvFlags, Result,
-    Socket, Type, J1939_NO_ADDR, J1939_NO_NAME,
+    cmsg_space, CanAddr, ControlMessage, Errno, Error, Family, IoSliceMut, Protocol, RecvFlags,
+    Result, Socket, Type, J1939_NO_ADDR, J1939_NO_NAME,
 };
 
 /// `CAN_J1939` (linux/can.h).
@@ -102,6 +103,21 @@ impl J1939Filter {
     }
 }
 
+/// Whose NAME holds no address, in [`Error::J1939AddressNotClaimed`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum J1939Party {
+    /// This socket's own NAME (it is bound by NAME): it has not claimed an address, or the
+    /// claim is younger than 250 ms, or another node took the address.
+    Source,
+    /// The destination NAME: no node on the bus holds an address with it.
+    Destination,
+    /// Both ends are NAMEs and the kernel does not say which has no address. It checks the
+    /// source first, so the error names this socket's NAME; if that one has claimed, the
+    /// destination's has not.
+    SourceOrDestination,
+}
+
 /// Where a received message came from and what it was sent to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -159,21 +175,49 @@ impl J1939Socket {
     }
 
     /// Sends `data` to the connected destination. Up to 8 bytes go in one frame; up to
-    /// 1785 by the transport protocol, more (to 117 MB) by the extended one.
+    /// 1785 by the transport protocol, more (to 117 MB) by the extended one. A NAME without
+    /// an address, at either end, is [`Error::J1939AddressNotClaimed`].
     pub fn send(&self, data: &[u8]) -> Result<()> {
-        super::raw::whole(self.inner.send(data)?, data.len())
+        match self.inner.send(data) {
+            Ok(n) => super::raw::whole(n, data.len()),
+            Err(e) => {
+                let to = self.inner.peer_addr().ok();
+                let to = to.and_then(|a| CanAddr::try_from(a).ok());
+                Err(self.claim_error(e, to.map_or(J1939_NO_NAME, |a| a.j1939_parts().0)))
+            }
+        }
     }
 
-    /// Sends `data` as PGN `pgn` to address `addr` ([`J1939_NO_ADDR`] broadcasts).
+    /// Sends `data` as PGN `pgn` to address `addr` ([`J1939_NO_ADDR`] broadcasts). From a
+    /// socket bound by a NAME without an address: [`Error::J1939AddressNotClaimed`].
     pub fn send_to(&self, data: &[u8], pgn: u32, addr: u8) -> Result<()> {
         let to = CanAddr::j1939(0, J1939_NO_NAME, pgn, addr);
-        super::raw::whole(self.inner.send_to(data, to)?, data.len())
+        match self.inner.send_to(data, to) {
+            Ok(n) => super::raw::whole(n, data.len()),
+            Err(e) => Err(self.claim_error(e, J1939_NO_NAME)),
+        }
     }
 
-    /// Sends `data` as PGN `pgn` to the node that claimed `name`.
+    /// Sends `data` as PGN `pgn` to the node that claimed `name`. A NAME without an
+    /// address, this one or the socket's own, is [`Error::J1939AddressNotClaimed`].
     pub fn send_to_name(&self, data: &[u8], pgn: u32, name: u64) -> Result<()> {
         let to = CanAddr::j1939(0, name, pgn, J1939_NO_ADDR);
-        super::raw::whole(self.inner.send_to(data, to)?, data.len())
+        match self.inner.send_to(data, to) {
+            Ok(n) => super::raw::whole(n, data.len()),
+            Err(e) => Err(self.claim_error(e, name)),
+        }
+    }
+
+    /// A send's error: the kernel's `EADDRNOTAVAIL` named by whose NAME lacks an address
+    /// (`dest_name` is the destination's NAME, or [`J1939_NO_NAME`]); anything else as it is.
+    fn claim_error(&self, e: Error, dest_name: u64) -> Error {
+        if e != Error::Os(Errno::ADDRNOTAVAIL) {
+            return e;
+        }
+        let own = self.inner.local_addr().ok();
+        let own = own.and_then(|a| CanAddr::try_from(a).ok());
+        let own = own.map_or(J1939_NO_NAME, |a| a.j1939_parts().0);
+        claim_error(e, own, dest_name)
     }
 
     /// Receives one message into `buf`, with where it came from and went to. A longer one is
@@ -289,9 +333,45 @@ impl J1939Socket {
     }
 }
 
+/// Names `EADDRNOTAVAIL` from a send by whose NAME has no address: the socket's own
+/// (`own`) or the destination's (`dest`), [`J1939_NO_NAME`] where that end has none.
+fn claim_error(e: Error, own: u64, dest: u64) -> Error {
+    let (name, party) = match (own != J1939_NO_NAME, dest != J1939_NO_NAME) {
+        (true, false) => (own, J1939Party::Source),
+        (false, true) => (dest, J1939Party::Destination),
+        (true, true) => (own, J1939Party::SourceOrDestination),
+        // No NAME at either end: not address claiming's error.
+        (false, false) => return e,
+    };
+    Error::J1939AddressNotClaimed { name, party }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unclaimed_names_are_named() {
+        let e = Error::Os(Errno::ADDRNOTAVAIL);
+        let not_claimed = |name, party| Error::J1939AddressNotClaimed { name, party };
+        assert_eq!(
+            claim_error(e, 0x50, J1939_NO_NAME),
+            not_claimed(0x50, J1939Party::Source)
+        );
+        assert_eq!(
+            claim_error(e, J1939_NO_NAME, 0x1111),
+            not_claimed(0x1111, J1939Party::Destination)
+        );
+        assert_eq!(
+            claim_error(e, 0x50, 0x1111),
+            not_claimed(0x50, J1939Party::SourceOrDestination)
+        );
+        assert_eq!(claim_error(e, J1939_NO_NAME, J1939_NO_NAME), e);
+        assert_eq!(
+            not_claimed(1, J1939Party::Source).errno(),
+            Some(Errno::ADDRNOTAVAIL)
+        );
+    }
 
     #[test]
     fn the_filter_is_laid_out_as_the_kernel_has_it() {

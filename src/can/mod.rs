@@ -15,13 +15,13 @@ pub use bcm::{
 };
 pub use isotp::{FlowControl, IsoTpFlags, IsoTpOptions, IsoTpSocket, LinkLayer};
 pub use j1939::{
-    J1939Filter, J1939Meta, J1939Socket, J1939_FILTER_MAX, J1939_PGN_ADDRESS_CLAIMED,
+    J1939Filter, J1939Meta, J1939Party, J1939Socket, J1939_FILTER_MAX, J1939_PGN_ADDRESS_CLAIMED,
     J1939_PGN_MAX, J1939_PGN_REQUEST,
 };
 pub use raw::{CanFilter, CanRecv, CanSocket, CAN_FILTER_MAX};
 pub use text::parse_frame;
 
 pub use frame::{
-    CanAnyFrame, CanError, CanErrorClass, CanFdFrame, CanFrame, CanId, CanXlFrame, CANFD_LENGTHS,
-    CANFD_MTU, CANXL_HEAD, CANXL_MAX_LEN, CANXL_MTU, CAN_MTU,
+    CanAnyFrame, CanControllerState, CanError, CanErrorClass, CanFdFrame, CanFrame, CanId,
+    CanXlFrame, CANFD_LENGTHS, CANFD_MTU, CANXL_HEAD, CANXL_MAX_LEN, CANXL_MTU, CAN_MTU,
 };

@@ -14,7 +14,7 @@ const ERR_FLAG: u32 = 0x2000_0000;
 /// | `12345678#11.22.33` | classic, 29-bit id (8 hex digits); `.` between bytes is allowed |
 /// | `123#R`, `123#R3` | remote request, with an optional length digit |
 /// | `123#1122334455667788_F` | classic with 8 bytes and a DLC of 9 to F (`len8_dlc`) |
-/// | `123##1AABB` | CAN FD: the hex digit after `##` is the flags (1: BRS, 2: ESI), then up to 64 bytes, padded with zeros to the next FD length as cansend does |
+/// | `123##1AABB` | CAN FD: the hex digit after `##` is the flags (1: BRS, 2: ESI; 4, `CANFD_FDF`, which can-utils 2024 and Linux 6.2 set in every FD frame, is taken and implied), then up to 64 bytes, padded with zeros to the next FD length as cansend does |
 /// | `20000080#0000000000000000` | an error frame: 8 digits with `CAN_ERR_FLAG` (0x20000000) |
 ///
 /// Anything else is [`Error::InvalidCanSyntax`] with the byte offset where it went wrong.
@@ -63,7 +63,8 @@ fn frame_body(id: CanId, rest: &[u8], at: usize) -> Result<CanAnyFrame> {
     match rest {
         [b'#', flags, data @ ..] => {
             let flags = hex_digit(*flags).ok_or(Error::InvalidCanSyntax { at: at + 1 })?;
-            if flags > 0x3 {
+            // BRS, ESI and FDF (which `##` says anyway); 8 is no flag.
+            if flags > 0x7 {
                 return bad(at + 1);
             }
             let mut buf = [0u8; 64];
@@ -190,6 +191,13 @@ mod tests {
             CanAnyFrame::Fd(f) => assert_eq!(f.data().len(), 12),
             other => panic!("{other:?}"),
         }
+        // CANFD_FDF in the flags, as can-utils 2024 writes every FD frame: the same frame.
+        assert_eq!(
+            parse_frame("123##5112233000000000000"),
+            Ok(CanAnyFrame::Fd(fd))
+        );
+        assert_eq!(parse_frame("123##5112233"), parse_frame("123##1112233"));
+        assert_eq!(parse_frame("123##4"), parse_frame("123##0"));
         match parse_frame("20000204#0010000000006082").unwrap() {
             CanAnyFrame::Error(e) => {
                 assert_eq!(e.class, CanErrorClass::CONTROLLER | CanErrorClass::COUNTERS);
@@ -215,7 +223,7 @@ mod tests {
         assert_eq!(parse_frame("123#00_F"), at(6), "len8_dlc needs 8 bytes");
         assert_eq!(parse_frame("123#0000000000000000_8"), at(21));
         assert_eq!(parse_frame("123##"), at(5));
-        assert_eq!(parse_frame("123##4"), at(5), "unknown FD flag");
+        assert_eq!(parse_frame("123##8"), at(5), "unknown FD flag");
         assert_eq!(parse_frame("123##1Z"), at(6));
         assert_eq!(parse_frame("40000000#00"), at(0), "RTR bit as an id");
         assert_eq!(parse_frame("123#00..11"), at(6));
