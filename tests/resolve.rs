@@ -398,6 +398,11 @@ fn hosts_file_forward_and_reverse() {
         r.lookup_addr("2001:db8::50".parse().unwrap()).unwrap(),
         DomainName::new("files.baresock.test").unwrap()
     );
+    // An IPv4-mapped address is its IPv4 address.
+    assert_eq!(
+        r.lookup_addr("::ffff:192.0.2.51".parse().unwrap()).unwrap(),
+        DomainName::new("second.files.test").unwrap()
+    );
     // A name not in the file, with no server to ask: a temporary failure, not "no name".
     let e = lookup(&r, Some("nowhere.files.test"), None, &stream()).unwrap_err();
     assert_eq!(kind(e).0, ResolveErrorKind::TryAgain);
@@ -603,6 +608,30 @@ fn search_list_and_ndots() {
             "{asked:?}"
         );
         assert_eq!(asked.len(), 2, "{asked:?}");
+    }
+
+    // A single label: the search list, then the label alone; with `no-tld-query`, never the
+    // label alone.
+    for (options, want) in [("", 2), ("no-tld-query", 1)] {
+        let responder = Responder::start(|q| vec![Reply::new(wire::reply(q, wire::NXDOMAIN))]);
+        let f = Files::with(
+            "",
+            SERVICES,
+            &format!("search baresock.test\noptions timeout:1 attempts:1 {options}\n"),
+        );
+        let r = f.resolver(Some(responder.addr()), |_| {});
+        let v4 = Hints {
+            family: Some(Family::Inet),
+            ..stream()
+        };
+        let _ = lookup(&r, Some("single"), None, &v4).unwrap_err();
+        let asked: Vec<String> = responder
+            .queries()
+            .iter()
+            .map(|q| wire::parse(q).unwrap().question.unwrap().0)
+            .collect();
+        assert_eq!(asked.len(), want, "{options}: {asked:?}");
+        assert_eq!(asked[0], "single.baresock.test");
     }
 }
 

@@ -293,10 +293,12 @@ fn ask_udp(
     let mut deadline = Deadline::default();
     deadline.start(conf.timeout);
     while queries.iter().any(|q| q.answer == Answer::Pending) {
-        let Some(left) = deadline.remaining(conf.timeout) else {
-            return Ok(());
-        };
-        s.set_timeout(Some(duration(left))).map_err(os_failure)?;
+        // Past the deadline, one last look without waiting: a reply may have been queued
+        // while a truncated one was asked again over TCP.
+        let wait = deadline
+            .remaining(conf.timeout)
+            .map_or(Duration::ZERO, duration);
+        s.set_timeout(Some(wait)).map_err(os_failure)?;
         let (len, cut) = match s.recv(&mut buf) {
             Ok(len) => (len, false),
             Err(Error::Timeout | Error::WouldBlock) => return Ok(()),

@@ -510,8 +510,11 @@ impl<'a> Resolver<'a> {
             .iter()
             .filter(move |_| !absolute)
             .map(move |domain| name.join(domain));
+        // As glibc: the name as it is goes last when it has too few dots, and not at all for
+        // a single label under `no-tld-query`.
+        let skip_tld = dots == 0 && !absolute && self.conf.no_tld_query();
         let first = as_is_first.then_some(Ok(*name));
-        let last = (!as_is_first).then_some(Ok(*name));
+        let last = (!as_is_first && !skip_tld).then_some(Ok(*name));
         first.into_iter().chain(search).chain(last)
     }
 
@@ -535,7 +538,8 @@ impl<'a> Resolver<'a> {
     }
 
     /// Reverse lookup (`gethostbyaddr`): the name of `ip`, from the hosts file, else from
-    /// DNS (`PTR` under `in-addr.arpa` or `ip6.arpa`).
+    /// DNS (`PTR` under `in-addr.arpa` or `ip6.arpa`; an IPv4-mapped IPv6 address is looked
+    /// up as its IPv4 address).
     ///
     /// Fails with [`Error::Host`]: [`NotFound`](HostErrorKind::NotFound) when no name is
     /// known, [`TryAgain`](HostErrorKind::TryAgain) when no server answered,
@@ -548,6 +552,8 @@ impl<'a> Resolver<'a> {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     pub fn lookup_addr(&self, ip: IpAddr) -> Result<DomainName> {
+        // An IPv4-mapped IPv6 address is the IPv4 address.
+        let ip = ip.to_canonical();
         if let (Some(name), _) = hosts::by_addr_file(self.paths.hosts, ip)? {
             return Ok(name);
         }
