@@ -861,26 +861,32 @@ fn connect_by_name_tries_the_next_address_on_refusal() {
     assert_eq!(s.timeout(), Some(Duration::from_secs(5)));
 }
 
-#[test]
-fn happy_eyeballs_starts_the_next_address_while_the_first_hangs() {
-    if !common::has_ipv6() {
-        skip!("no IPv6 loopback here");
-    }
-    // An IPv6 listener whose accept queue is full: the kernel drops new SYNs, so a connect
-    // to it hangs. The IPv4 listener on the same port answers.
+/// An IPv6-only listener on [::1] whose accept queue is full, so that the kernel drops new
+/// SYNs and a connect to it hangs; its port, and the sockets that keep it so.
+fn hanging_v6_listener() -> (u16, Vec<baresock::Socket>) {
     let v6 = baresock::Socket::new(Family::Inet6, Type::Stream, Protocol::DEFAULT).unwrap();
     v6.set_only_v6(true).unwrap();
     v6.bind("[::1]:0".parse::<SocketAddr>().unwrap()).unwrap();
     v6.listen(0).unwrap();
     let port = v6.local_addr().unwrap().port().unwrap();
-    let mut fill = Vec::new();
+    let mut keep = vec![v6];
     for _ in 0..4 {
         let s = baresock::Socket::new(Family::Inet6, Type::Stream, Protocol::DEFAULT).unwrap();
         s.set_nonblocking(true).unwrap();
         let _ = s.connect(SocketAddr::new(IpAddr::V6(Ipv6Addr::LOCALHOST), port));
-        fill.push(s);
+        keep.push(s);
     }
     std::thread::sleep(Duration::from_millis(100));
+    (port, keep)
+}
+
+#[test]
+fn happy_eyeballs_starts_the_next_address_while_the_first_hangs() {
+    if !common::has_ipv6() {
+        skip!("no IPv6 loopback here");
+    }
+    // The IPv6 listener hangs new connections; the IPv4 listener on the same port answers.
+    let (port, _hang) = hanging_v6_listener();
     let v4 = std::net::TcpListener::bind(("127.0.0.1", port)).unwrap();
     let f = Files::with("::1 happy.test\n127.0.0.1 happy.test\n", SERVICES, "");
     let r = f.resolver(None, |_| {});
@@ -901,18 +907,7 @@ fn connect_by_name_keeps_the_deadline() {
     if !common::has_ipv6() {
         skip!("no IPv6 loopback here");
     }
-    let v6 = baresock::Socket::new(Family::Inet6, Type::Stream, Protocol::DEFAULT).unwrap();
-    v6.bind("[::1]:0".parse::<SocketAddr>().unwrap()).unwrap();
-    v6.listen(0).unwrap();
-    let port = v6.local_addr().unwrap().port().unwrap();
-    let mut fill = Vec::new();
-    for _ in 0..4 {
-        let s = baresock::Socket::new(Family::Inet6, Type::Stream, Protocol::DEFAULT).unwrap();
-        s.set_nonblocking(true).unwrap();
-        let _ = s.connect(SocketAddr::new(IpAddr::V6(Ipv6Addr::LOCALHOST), port));
-        fill.push(s);
-    }
-    std::thread::sleep(Duration::from_millis(100));
+    let (port, _hang) = hanging_v6_listener();
     let f = Files::with("::1 hang.test\n", SERVICES, "");
     let r = f.resolver(None, |_| {});
     let start = Instant::now();

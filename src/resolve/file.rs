@@ -108,6 +108,46 @@ where
     }
 }
 
+/// What one line of a database holds.
+pub(crate) enum Line<E> {
+    /// Nothing but blanks and a comment.
+    Blank,
+    /// Something that does not parse.
+    Malformed,
+    /// An entry.
+    Entry(E),
+}
+
+impl<E> Line<E> {
+    /// The entry turned into something else; blank and malformed lines stay as they are.
+    pub(crate) fn map<T>(self, f: impl FnOnce(E) -> T) -> Line<T> {
+        match self {
+            Line::Blank => Line::Blank,
+            Line::Malformed => Line::Malformed,
+            Line::Entry(e) => Line::Entry(f(e)),
+        }
+    }
+}
+
+/// Reads the lines of `source` through `f`, which parses each and, for an entry, says
+/// whether to go on; malformed lines are counted in the [`Scan`].
+pub(crate) fn scan_entries<F>(source: Source<'_>, mut f: F) -> Result<Scan>
+where
+    F: FnMut(&[u8]) -> Line<ControlFlow<()>>,
+{
+    let mut malformed = 0;
+    let mut scan = scan(source, |line| match f(line) {
+        Line::Blank => ControlFlow::Continue(()),
+        Line::Malformed => {
+            malformed += 1;
+            ControlFlow::Continue(())
+        }
+        Line::Entry(flow) => flow,
+    })?;
+    scan.add_malformed(malformed);
+    Ok(scan)
+}
+
 /// Calls `f` with each line of `text`: split on `\n` (which is not part of the line), a last
 /// line without a newline included, no empty line made up after a final newline.
 pub(crate) fn for_each_text_line<F>(text: &[u8], mut f: F)

@@ -28,7 +28,7 @@ use core::fmt;
 use core::ops::ControlFlow;
 
 pub use super::file::Scan;
-use super::file::{self, Source};
+use super::file::{self, Line, Source};
 use crate::Result;
 
 /// Where the system's service table is.
@@ -343,30 +343,10 @@ fn scan_entries<F>(source: Source<'_>, mut f: F) -> Result<Scan>
 where
     F: FnMut(&Entry<'_>) -> ControlFlow<()>,
 {
-    let mut malformed = 0;
-    let mut scan = file::scan(source, |line| match parse_line(line) {
-        Line::Blank => ControlFlow::Continue(()),
-        Line::Malformed => {
-            malformed += 1;
-            ControlFlow::Continue(())
-        }
-        Line::Entry(entry) => f(&entry),
-    })?;
-    scan.add_malformed(malformed);
-    Ok(scan)
+    file::scan_entries(source, |line| parse_line(line).map(|entry| f(&entry)))
 }
 
-/// What one line holds.
-enum Line<'a> {
-    /// Nothing but blanks and a comment.
-    Blank,
-    /// Something that does not parse.
-    Malformed,
-    /// A service.
-    Entry(Entry<'a>),
-}
-
-fn parse_line(line: &[u8]) -> Line<'_> {
+fn parse_line(line: &[u8]) -> Line<Entry<'_>> {
     let line = match line.iter().position(|&b| b == b'#') {
         Some(i) => &line[..i],
         None => line,
