@@ -252,15 +252,39 @@ fn wall_grid(bins: &Bins, quick: bool) -> Result<Vec<Vec<Option<Spread>>>, Strin
         .collect())
 }
 
+/// One run of one throughput configuration.
+struct Run {
+    sent: f64,
+    received: f64,
+    bytes: f64,
+    secs: f64,
+}
+
 struct Flow {
     mode: &'static str,
     what: &'static str,
     payload: u32,
     senders: usize,
-    sent: f64,
-    received: f64,
-    bytes: f64,
-    secs: f64,
+    runs: Vec<Run>,
+}
+
+impl Flow {
+    fn spread(&self, f: impl Fn(&Run) -> f64) -> Spread {
+        spread(self.runs.iter().map(f).collect()).unwrap_or(Spread {
+            min: 0.0,
+            median: 0.0,
+            max: 0.0,
+        })
+    }
+}
+
+/// Runs of each configuration, taken round-robin like the wall-clock ones.
+fn rounds(quick: bool) -> usize {
+    if quick {
+        1
+    } else {
+        3
+    }
 }
 
 fn throughput(bins: &Bins, quick: bool) -> Result<Vec<Flow>, String> {
@@ -279,18 +303,25 @@ fn throughput(bins: &Bins, quick: bool) -> Result<Vec<Flow>, String> {
     let mut flows = Vec::new();
     for senders in [1, SENDERS] {
         for (mode, what, payload) in modes {
-            let out = output(Command::new(&bins.tput).args([
-                "udp",
-                mode,
-                &senders.to_string(),
-                &ms.to_string(),
-            ]))?;
-            let m = kv(&out);
             flows.push(Flow {
                 mode,
                 what,
                 payload,
                 senders,
+                runs: Vec::new(),
+            });
+        }
+    }
+    for _ in 0..rounds(quick) {
+        for f in &mut flows {
+            let out = output(Command::new(&bins.tput).args([
+                "udp",
+                f.mode,
+                &f.senders.to_string(),
+                &ms.to_string(),
+            ]))?;
+            let m = kv(&out);
+            f.runs.push(Run {
                 sent: get(&m, "sent")?,
                 received: get(&m, "received")?,
                 bytes: get(&m, "bytes")?,
@@ -303,10 +334,18 @@ fn throughput(bins: &Bins, quick: bool) -> Result<Vec<Flow>, String> {
 
 struct Captured {
     method: &'static str,
-    offered: f64,
-    rate: f64,
-    captured: f64,
-    kernel_drops: f64,
+    /// offered, rate, captured, kernel drops: one per run.
+    runs: Vec<[f64; 4]>,
+}
+
+impl Captured {
+    fn spread(&self, i: usize) -> Spread {
+        spread(self.runs.iter().map(|r| r[i]).collect()).unwrap_or(Spread {
+            min: 0.0,
+            median: 0.0,
+            max: 0.0,
+        })
+    }
 }
 
 fn capture(bins: &Bins, quick: bool) -> Result<Result<Vec<Captured>, String>, String> {
@@ -315,31 +354,46 @@ fn capture(bins: &Bins, quick: bool) -> Result<Result<Vec<Captured>, String>, St
     }
     ensure_package("tcpdump", "tcpdump")?;
     let ms = if quick { 100 } else { 3_000 };
-    let mut rows = Vec::new();
-    for (method, what) in [
+    let mut rows: Vec<Captured> = [
         ("ring", "baresock RxRing (TPACKET_V3, 8 × 256 KiB)"),
         ("recvfrom", "baresock PacketSocket::recv_from, per packet"),
         ("tcpdump", "libpcap: tcpdump -B 2048 -w /dev/null"),
-    ] {
-        let out = output(Command::new(&bins.tput).args([
-            "capture",
-            method,
-            &CAPTURE_PPS.to_string(),
-            &ms.to_string(),
-        ]))?;
-        if let Some(why) = skipped(&out) {
-            return Ok(Err(why));
+    ]
+    .into_iter()
+    .map(|(method, _)| Captured {
+        method,
+        runs: Vec::new(),
+    })
+    .collect();
+    for _ in 0..rounds(quick) {
+        for c in &mut rows {
+            let out = output(Command::new(&bins.tput).args([
+                "capture",
+                c.method,
+                &CAPTURE_PPS.to_string(),
+                &ms.to_string(),
+            ]))?;
+            if let Some(why) = skipped(&out) {
+                return Ok(Err(why));
+            }
+            let m = kv(&out);
+            c.runs.push([
+                get(&m, "offered")?,
+                get(&m, "rate")?,
+                get(&m, "captured")?,
+                get(&m, "kernel_drops")?,
+            ]);
         }
-        let m = kv(&out);
-        rows.push(Captured {
-            method: what,
-            offered: get(&m, "offered")?,
-            rate: get(&m, "rate")?,
-            captured: get(&m, "captured")?,
-            kernel_drops: get(&m, "kernel_drops")?,
-        });
     }
     Ok(Ok(rows))
+}
+
+fn capture_name(method: &str) -> &'static str {
+    match method {
+        "ring" => "baresock RxRing (TPACKET_V3, 8 × 256 KiB)",
+        "recvfrom" => "baresock PacketSocket::recv_from, per packet",
+        _ => "libpcap: tcpdump -B 2048 -w /dev/null",
+    }
 }
 
 /// (side, spread in µs, lookups)
@@ -554,35 +608,39 @@ fn markdown(r: &Results, quick: bool) -> String {
          own socket, send as fast as they can for 2 s; the receiver counts until nothing came \
          for 200 ms. Rates are received datagrams (GRO buffers counted by segment) and payload \
          bytes over the time to the last one; drops = sent − received (the receive buffer \
-         overflowed: the receiver is the bottleneck on loopback). One run each.\n"
+         overflowed). 3 runs each, round-robin.\n"
     );
     match &r.flows {
         Ok(flows) => {
             let _ = writeln!(
                 s,
-                "| mode | payload | senders | datagrams/s | bytes/s | sent | received | drops |"
+                "| mode | payload | senders | datagrams/s min / **median** / max | bytes/s (median) | drops = sent − received (median) |"
             );
-            let _ = writeln!(s, "|---|---:|---:|---:|---:|---:|---:|---:|");
+            let _ = writeln!(s, "|---|---:|---:|---:|---:|---:|");
             for f in flows {
+                let rate = f.spread(|r| r.received / r.secs);
+                let bps = f.spread(|r| r.bytes / r.secs);
+                let drops = f.spread(|r| r.sent - r.received);
+                let share = f.spread(|r| (r.sent - r.received) / r.sent.max(1.0));
                 let _ = writeln!(
                     s,
-                    "| {} | {} B | {} | {} | {}B | {} | {} | {} ({:.0} %) |",
+                    "| {} | {} B | {} | {} / **{}** / {} | {}B/s | {} ({:.0} % of sent) |",
                     f.what,
                     f.payload,
                     f.senders,
-                    si(f.received / f.secs),
-                    si(f.bytes / f.secs),
-                    f.sent,
-                    f.received,
-                    f.sent - f.received,
-                    100.0 * (f.sent - f.received) / f.sent.max(1.0)
+                    si(rate.min),
+                    si(rate.median),
+                    si(rate.max),
+                    si(bps.median),
+                    si(drops.median),
+                    100.0 * share.median
                 );
             }
             let bps = |mode: &str, senders: usize| {
                 flows
                     .iter()
                     .find(|f| f.mode == mode && f.senders == senders)
-                    .map(|f| f.bytes / f.secs)
+                    .map(|f| f.spread(|r| r.bytes / r.secs).median)
             };
             for senders in [1, SENDERS] {
                 let _ = writeln!(
@@ -607,25 +665,30 @@ fn markdown(r: &Results, quick: bool) -> String {
          every protocol (`ETH_P_ALL`), with the same memory where it can: the ring 2 MiB, \
          libpcap 2 MiB (`-B 2048`); recv_from has the default receive buffer. Kernel drops are \
          the socket's `PACKET_STATISTICS` (tcpdump's \"dropped by kernel\"); missed = offered − \
-         captured (also what tcpdump had not read when stopped). One run each.\n"
+         captured (also what tcpdump had not read when stopped). 3 runs each, round-robin.\n"
     );
     match &r.capture {
         Ok(Ok(rows)) => {
             let _ = writeln!(
                 s,
-                "| method | offered | achieved rate | captured | kernel drops | missed |"
+                "| method | offered (median) | achieved rate (median) | captured min / **median** / max | kernel drops (median) | missed = offered − captured (median) |"
             );
             let _ = writeln!(s, "|---|---:|---:|---:|---:|---:|");
             for c in rows {
+                let (offered, rate, got, drops) =
+                    (c.spread(0), c.spread(1), c.spread(2), c.spread(3));
+                let missed = spread(c.runs.iter().map(|r| r[0] - r[2]).collect());
                 let _ = writeln!(
                     s,
-                    "| {} | {} | {}/s | {} | {} | {} |",
-                    c.method,
-                    c.offered,
-                    si(c.rate),
-                    c.captured,
-                    c.kernel_drops,
-                    c.offered - c.captured
+                    "| {} | {} | {}/s | {} / **{}** / {} | {} | {} |",
+                    capture_name(c.method),
+                    offered.median,
+                    si(rate.median),
+                    got.min,
+                    got.median,
+                    got.max,
+                    drops.median,
+                    missed.map_or(0.0, |m| m.median)
                 );
             }
         }
