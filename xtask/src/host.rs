@@ -297,7 +297,7 @@ pub fn run_host(root: &Path, quick: bool, report: &mut Report) {
 }
 
 /// Whether this process runs as root (`id -u` is 0).
-fn is_root() -> bool {
+pub(crate) fn is_root() -> bool {
     Command::new("id")
         .arg("-u")
         .output()
@@ -307,7 +307,7 @@ fn is_root() -> bool {
 
 /// Makes sure a Debian package's command exists; as root installs it (`apt-get update` first
 /// if the install fails), otherwise says which command would.
-fn ensure_package(command: &str, package: &str) -> Result<(), String> {
+pub(crate) fn ensure_package(command: &str, package: &str) -> Result<(), String> {
     if Command::new("sh")
         .args(["-c", &format!("command -v {command}")])
         .output()

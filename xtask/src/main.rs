@@ -2,12 +2,18 @@
 //!
 //! ```text
 //! cargo xtask test [--quick] [--tier host|qemu-user|vm]... [--target ARCH]...
+//! cargo xtask bench [--quick]
 //! ```
 //!
 //! `test` runs every tier and prints one summary table; it exits non-zero if anything failed.
 //! `--tier` picks tiers (repeatable), `--target` picks architectures for the foreign tiers,
 //! `--quick` is the inner loop: the host without the slow checks.
+//!
+//! `bench` measures baresock beside raw rustix, std, socket2, nix and C (see `bench.rs`),
+//! prints the tables and writes `BENCHMARKS.md`; `bench --quick` runs every part once with
+//! tiny counts, to check the harness end to end, and writes nothing.
 
+mod bench;
 mod cross;
 mod host;
 mod report;
@@ -28,7 +34,10 @@ struct Options {
 const TIERS: [&str; 3] = ["host", "qemu-user", "vm"];
 
 fn usage() -> ExitCode {
-    eprintln!("usage: cargo xtask test [--quick] [--tier host|qemu-user|vm]... [--target ARCH]...");
+    eprintln!(
+        "usage: cargo xtask test [--quick] [--tier host|qemu-user|vm]... [--target ARCH]...\n       \
+         cargo xtask bench [--quick]"
+    );
     ExitCode::from(2)
 }
 
@@ -67,8 +76,11 @@ fn root() -> PathBuf {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let Some(("test", rest)) = args.split_first().map(|(c, r)| (c.as_str(), r)) else {
-        return usage();
+    let rest = match args.split_first().map(|(c, r)| (c.as_str(), r)) {
+        Some(("test", rest)) => rest,
+        Some(("bench", [])) => return bench(false),
+        Some(("bench", [q])) if q == "--quick" => return bench(true),
+        _ => return usage(),
     };
     let Some(opts) = parse(rest) else {
         return usage();
@@ -92,6 +104,11 @@ fn main() -> ExitCode {
             _ => {}
         }
     }
+    finish(&report, start)
+}
+
+/// Prints the summary table; the exit code says whether anything failed.
+fn finish(report: &Report, start: Instant) -> ExitCode {
     println!("\n{}", report.table());
     println!("total wall time: {:.0}s", start.elapsed().as_secs_f64());
     if report.failed() {
@@ -99,4 +116,11 @@ fn main() -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+fn bench(quick: bool) -> ExitCode {
+    let start = Instant::now();
+    let mut report = Report::default();
+    bench::run_bench(&root(), quick, &mut report);
+    finish(&report, start)
 }
