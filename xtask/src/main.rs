@@ -90,6 +90,11 @@ fn main() -> ExitCode {
     let root = root();
     if opts.tiers.iter().any(|t| t == "host") {
         host::run_host(&root, opts.quick, &mut report);
+        // The benchmark harness end to end with tiny counts, so it does not rot (its figures
+        // mean nothing at that size and are not kept).
+        if !opts.quick {
+            bench::run_bench(&root, true, &mut report);
+        }
     }
     // `--quick` is the inner loop: the host, and one big-endian foreign architecture.
     let targets = if opts.quick && opts.targets.is_empty() {
