@@ -106,8 +106,8 @@ mod time;
 mod types;
 
 pub use addr::{
-    ether, CanAddr, LinkAddr, PacketType, SocketAddr, ToSocketAddrs, UnixAddr, UnixAddrKind,
-    J1939_NO_ADDR, J1939_NO_NAME, J1939_NO_PGN, LINK_ADDR_MAX, UNIX_PATH_MAX,
+    ether, CanAddr, Destination, LinkAddr, PacketType, SocketAddr, ToSocketAddrs, UnixAddr,
+    UnixAddrKind, J1939_NO_ADDR, J1939_NO_NAME, J1939_NO_PGN, LINK_ADDR_MAX, UNIX_PATH_MAX,
 };
 pub use can::{
     CanAnyFrame, CanControllerState, CanError, CanErrorClass, CanFdFrame, CanFilter, CanFrame,

@@ -58,11 +58,37 @@ pub struct Socket {
     meta: AtomicU32,
     /// The timeout mode, encoded by [`time::encode`], or [`UNKNOWN`].
     mode: AtomicU64,
+    /// What the hot paths need, from `meta` and `mode` (see [`hot_bits`]).
+    hot: AtomicU32,
 }
 
 const KNOWN: u32 = 1 << 31;
 /// Set for a protocol whose `recvmsg` refuses `MSG_TRUNC` (J1939: `EINVAL`).
 const NO_TRUNC_FLAG: u32 = 1 << 30;
+/// In `hot`: the hot paths must take the slow road (family or mode not known yet, or a CAN
+/// socket, whose receives go through `recvmsg`). The bit is not a kernel flag.
+const SLOW: u32 = 1 << 31;
+
+/// The `hot` word for a socket's `meta` bits and timeout mode: the kernel flags every receive
+/// adds (`MSG_DONTWAIT` in non-blocking and deadline modes; `MSG_TRUNC` on message-based
+/// sockets whose protocol takes it, to learn a message's true length), or [`SLOW`].
+const fn hot_bits(meta: u32, mode: u64) -> u32 {
+    if meta & KNOWN == 0 || mode == UNKNOWN || meta as u16 == Family::Can.as_raw() {
+        return SLOW;
+    }
+    let wait = if time::decode(mode).is_some() {
+        k::MSG_DONTWAIT
+    } else {
+        0
+    };
+    let trunc = if boundaries(meta) && meta & NO_TRUNC_FLAG == 0 {
+        k::MSG_TRUNC
+    } else {
+        0
+    };
+    wait | trunc
+}
+
 /// `CAN_J1939`.
 const CAN_J1939: i32 = 7;
 
@@ -73,6 +99,31 @@ fn protocol_bits(family: Family, protocol: i32) -> u32 {
     } else {
         0
     }
+}
+
+/// The kernel flags for a send, from a (not [`SLOW`]) `hot` word: the caller's (only those
+/// [`SendFlags`] knows), the mode's `MSG_DONTWAIT`, and `MSG_NOSIGNAL`.
+#[inline(always)]
+fn send_bits(hot: u32, flags: SendFlags) -> rnet::SendFlags {
+    rnet::SendFlags::from_bits_retain(
+        (flags & SendFlags::all()).bits() | (hot & k::MSG_DONTWAIT) | k::MSG_NOSIGNAL,
+    )
+}
+
+/// The kernel flags for a receive, from a (not [`SLOW`]) `hot` word: the caller's (only
+/// those [`RecvFlags`] knows, so never `MSG_TRUNC`, which discards data on a TCP socket) and
+/// the socket's.
+#[inline(always)]
+fn recv_bits(hot: u32, flags: RecvFlags) -> rnet::RecvFlags {
+    rnet::RecvFlags::from_bits_retain((flags & RecvFlags::all()).bits() | hot)
+}
+
+/// Whether a socket of these `meta` bits keeps message boundaries: any type but
+/// `SOCK_STREAM`, supported by this crate or not (netlink, `SOCK_RDM`...). Unknown types are
+/// treated as streams: `MSG_TRUNC` on a TCP socket would discard data.
+#[inline(always)]
+const fn boundaries(m: u32) -> bool {
+    (m >> 16) & 0xff != k::SOCK_STREAM
 }
 
 const fn pack(family: u16, ty: u32) -> u32 {
@@ -263,7 +314,38 @@ impl Socket {
             fd,
             meta: AtomicU32::new(meta),
             mode: AtomicU64::new(mode),
+            hot: AtomicU32::new(hot_bits(meta, mode)),
         }
+    }
+
+    /// Stores a timeout mode, and what the hot paths read of it.
+    fn store_mode(&self, mode: u64) {
+        self.mode.store(mode, Relaxed);
+        self.hot
+            .store(hot_bits(self.meta.load(Relaxed), mode), Relaxed);
+    }
+
+    /// The `hot` word; resolved first if the family, type or mode is not known yet.
+    #[inline(always)]
+    fn hot(&self) -> u32 {
+        let h = self.hot.load(Relaxed);
+        if h & SLOW == 0 {
+            h
+        } else {
+            self.hot_cold()
+        }
+    }
+
+    /// Resolves what `hot` needs: the family and type, and the timeout mode. Still [`SLOW`]
+    /// for CAN sockets, and for an fd whose family cannot be read.
+    #[cold]
+    #[inline(never)]
+    fn hot_cold(&self) -> u32 {
+        let _ = self.meta();
+        let mode = time::encode(self.timeout());
+        let h = hot_bits(self.meta.load(Relaxed), mode);
+        self.hot.store(h, Relaxed);
+        h
     }
 
     /// Reads the kernel's family and type numbers of a socket fd, supported or not: the packed
@@ -290,6 +372,25 @@ impl Socket {
         let ty = (meta >> 16) & 0xff;
         Type::from_raw(ty).ok_or(Error::UnknownType(ty as i32))?;
         Ok(meta)
+    }
+
+    /// The packed family and type for the hot paths: one load once known. A socket whose
+    /// family cannot be read (the fd is not a socket) reads as 0, a stream of no family; its
+    /// system calls then fail on their own.
+    #[inline(always)]
+    fn meta_bits(&self) -> u32 {
+        let m = self.meta.load(Relaxed);
+        if m & KNOWN != 0 {
+            m
+        } else {
+            self.meta_cold()
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn meta_cold(&self) -> u32 {
+        self.meta().unwrap_or(0)
     }
 
     /// The packed family and type, read from the kernel if not yet known.
@@ -322,20 +423,19 @@ impl Socket {
         Ok(Protocol::from_raw(p))
     }
 
-    /// Whether receives return whole messages, so `MSG_TRUNC` can report a longer one. Unknown
-    /// types are treated as streams: `MSG_TRUNC` on a TCP socket would discard data.
-    #[inline]
-    fn has_boundaries(&self) -> bool {
-        match self.meta() {
-            // Any type but SOCK_STREAM, supported by this crate or not (netlink, SOCK_RDM...).
-            Ok(m) => (m >> 16) & 0xff != k::SOCK_STREAM,
-            Err(_) => false,
-        }
-    }
-
     /// Fails with [`Error::FamilyMismatch`] when `addr` cannot be meant for this socket.
     #[inline]
     pub(crate) fn check_family(&self, addr: &SocketAddr) -> Result<()> {
+        let m = self.meta_bits();
+        if m & KNOWN == 0 || m as u16 == addr.family().as_raw() {
+            return Ok(());
+        }
+        self.family_mismatch(addr)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn family_mismatch(&self, addr: &SocketAddr) -> Result<()> {
         match self.family() {
             Ok(f) if f != addr.family() => Err(Error::FamilyMismatch {
                 socket: f,
@@ -372,17 +472,6 @@ impl Socket {
         }
     }
 
-    /// `MSG_DONTWAIT` in non-blocking and deadline modes: a send or receive then never blocks,
-    /// whatever the fd's shared `O_NONBLOCK` flag says (a clone may have changed it).
-    #[inline]
-    fn mode_flags(&self) -> u32 {
-        if time::decode(self.mode()).is_some() {
-            k::MSG_DONTWAIT
-        } else {
-            0
-        }
-    }
-
     /// Runs one system call under the socket's timeout mode: retried on `EINTR`; on `EAGAIN`,
     /// either an error at once or a wait for readiness (bounded by the deadline) and another
     /// try. `dont_wait` is the caller's own `MSG_DONTWAIT`: fail at once whatever the mode.
@@ -392,9 +481,20 @@ impl Socket {
         deadline: &mut Deadline,
         wait: Wait,
         dont_wait: bool,
+        op: impl FnMut(BorrowedFd<'_>) -> rustix::io::Result<T>,
+    ) -> Result<T> {
+        self.io_from(deadline, wait, dont_wait, 0, op)
+    }
+
+    /// [`io`](Socket::io) after earlier tries (whose waits `tries` counts).
+    pub(crate) fn io_from<T>(
+        &self,
+        deadline: &mut Deadline,
+        wait: Wait,
+        dont_wait: bool,
+        mut tries: u32,
         mut op: impl FnMut(BorrowedFd<'_>) -> rustix::io::Result<T>,
     ) -> Result<T> {
-        let mut tries = 0u32;
         loop {
             match op(self.fd.as_fd()) {
                 Ok(v) => return Ok(v),
@@ -585,8 +685,12 @@ impl Socket {
     /// `MSG_DONTWAIT`, and `MSG_NOSIGNAL`.
     #[inline]
     pub(crate) fn send_flags(&self, flags: SendFlags) -> rnet::SendFlags {
-        let bits = (flags & SendFlags::all()).bits() | self.mode_flags() | k::MSG_NOSIGNAL;
-        rnet::SendFlags::from_bits_retain(bits)
+        let h = self.hot();
+        if h & SLOW != 0 {
+            // A CAN socket: its sends take the mode's flag as every other.
+            return send_bits(self.mode_flag_bits(), flags);
+        }
+        send_bits(h, flags)
     }
 
     /// The kernel flags for a receive: the caller's (only those [`RecvFlags`] knows, so never
@@ -594,14 +698,18 @@ impl Socket {
     /// `MSG_TRUNC` on message-based sockets, to learn a message's true length.
     #[inline]
     pub(crate) fn recv_flags(&self, flags: RecvFlags) -> rnet::RecvFlags {
-        let refuses = self.meta().is_ok_and(|m| m & NO_TRUNC_FLAG != 0);
-        let trunc = if self.has_boundaries() && !refuses {
-            k::MSG_TRUNC
-        } else {
-            0
-        };
-        let bits = (flags & RecvFlags::all()).bits() | self.mode_flags() | trunc;
-        rnet::RecvFlags::from_bits_retain(bits)
+        let h = self.hot();
+        if h & SLOW != 0 {
+            // A CAN socket, received through `recvmsg`: the mode's flag, and MSG_TRUNC unless
+            // the protocol refuses it.
+            let trunc = if self.meta_bits() & NO_TRUNC_FLAG == 0 {
+                k::MSG_TRUNC
+            } else {
+                0
+            };
+            return recv_bits(self.mode_flag_bits() | trunc, flags);
+        }
+        recv_bits(h, flags)
     }
 
     /// Sends data on a connected socket (`send(2)`); returns how many bytes went out, which
@@ -615,13 +723,37 @@ impl Socket {
     #[inline]
     pub fn send_with(&self, buf: &[u8], flags: SendFlags) -> Result<usize> {
         let f = self.send_flags(flags);
+        match rnet::send(&self.fd, buf, f) {
+            Ok(n) => Ok(n),
+            Err(e) => self.send_slow(buf, flags, f, e),
+        }
+    }
+
+    /// [`send_with`](Socket::send_with) after a first try failed with `e`: the timeout policy.
+    #[cold]
+    #[inline(never)]
+    fn send_slow(
+        &self,
+        buf: &[u8],
+        flags: SendFlags,
+        f: rnet::SendFlags,
+        e: Errno,
+    ) -> Result<usize> {
         let dont_wait = flags.contains(SendFlags::DONT_WAIT);
-        self.io(&mut Deadline::default(), Wait::Write, dont_wait, |fd| {
+        let mut deadline = Deadline::default();
+        let mut tries = 0;
+        self.retry(e, &mut deadline, Wait::Write, dont_wait, &mut tries)?;
+        self.io_from(&mut deadline, Wait::Write, dont_wait, tries, |fd| {
             rnet::send(fd, buf, f)
         })
     }
 
     /// Sends a datagram to `addr` (`sendto(2)`).
+    ///
+    /// An address the kernel refuses because it is of another family than the socket's is
+    /// [`Error::FamilyMismatch`]; the kernel's own rules decide (an IPv6 UDP socket takes
+    /// IPv4 destinations unless it is IPv6-only). To send many datagrams to one place, encode
+    /// it once: [`send_to_destination`](Socket::send_to_destination).
     #[inline]
     pub fn send_to(&self, buf: &[u8], addr: impl Into<SocketAddr>) -> Result<usize> {
         self.send_to_with(buf, addr, SendFlags::empty())
@@ -635,12 +767,44 @@ impl Socket {
         flags: SendFlags,
     ) -> Result<usize> {
         let addr = addr.into();
-        self.check_family(&addr)?;
         let f = self.send_flags(flags);
+        match rnet::sendto(&self.fd, buf, f, &addr) {
+            Ok(n) => Ok(n),
+            Err(e) => self.send_to_slow(buf, &addr, flags, f, e),
+        }
+    }
+
+    /// [`send_to_with`](Socket::send_to_with) after a first try failed with `e`.
+    #[cold]
+    #[inline(never)]
+    fn send_to_slow(
+        &self,
+        buf: &[u8],
+        addr: &SocketAddr,
+        flags: SendFlags,
+        f: rnet::SendFlags,
+        e: Errno,
+    ) -> Result<usize> {
+        // The kernel refused: an address of another family gets its name.
+        self.check_family(addr)?;
         let dont_wait = flags.contains(SendFlags::DONT_WAIT);
-        self.io(&mut Deadline::default(), Wait::Write, dont_wait, |fd| {
-            rnet::sendto(fd, buf, f, &addr)
+        let mut deadline = Deadline::default();
+        let mut tries = 0;
+        self.retry(e, &mut deadline, Wait::Write, dont_wait, &mut tries)?;
+        self.io_from(&mut deadline, Wait::Write, dont_wait, tries, |fd| {
+            rnet::sendto(fd, buf, f, addr)
         })
+    }
+
+    /// Sends a datagram to an IP destination encoded once (`sendto(2)`): for many datagrams to
+    /// one place, without encoding the address on each call.
+    #[inline]
+    pub fn send_to_destination(&self, buf: &[u8], to: &crate::Destination) -> Result<usize> {
+        let f = self.send_flags(SendFlags::empty());
+        match rnet::sendto(&self.fd, buf, f, to) {
+            Ok(n) => Ok(n),
+            Err(e) => self.send_to_slow(buf, &to.addr().into(), SendFlags::empty(), f, e),
+        }
     }
 
     /// Sends the whole buffer, looping over short writes (Python's `sendall`).
@@ -686,19 +850,67 @@ impl Socket {
     }
 
     /// [`recv`](Socket::recv) with flags.
+    #[inline]
     pub fn recv_with(&self, buf: &mut [u8], flags: RecvFlags) -> Result<usize> {
-        if self.hides_true_length() {
-            return self.recv_flagged(buf, flags).map(|(n, _)| n);
+        let h = self.hot();
+        if h & SLOW != 0 {
+            return self.recv_with_cold(buf, flags);
         }
-        let f = self.recv_flags(flags);
-        let dont_wait = flags.contains(RecvFlags::DONT_WAIT);
-        let (n, len) = self.io(&mut Deadline::default(), Wait::Read, dont_wait, |fd| {
-            rnet::recv(fd, &mut *buf, f)
-        })?;
+        let f = recv_bits(h, flags);
+        let (n, len) = match rnet::recv(&self.fd, &mut *buf, f) {
+            Ok(r) => r,
+            Err(e) => self.recv_slow(buf, flags, f, e)?,
+        };
         if len > n {
             return Err(Error::Truncated { len });
         }
         Ok(n)
+    }
+
+    /// [`recv_with`](Socket::recv_with) on a CAN socket (or one whose family cannot be read).
+    #[cold]
+    #[inline(never)]
+    fn recv_with_cold(&self, buf: &mut [u8], flags: RecvFlags) -> Result<usize> {
+        if self.hides_true_length() {
+            return self.recv_flagged(buf, flags).map(|(n, _)| n);
+        }
+        let f = self.recv_flags(flags);
+        match rnet::recv(&self.fd, &mut *buf, f) {
+            Ok((n, len)) if len > n => Err(Error::Truncated { len }),
+            Ok((n, _)) => Ok(n),
+            Err(e) => match self.recv_slow(buf, flags, f, e)? {
+                (n, len) if len > n => Err(Error::Truncated { len }),
+                (n, _) => Ok(n),
+            },
+        }
+    }
+
+    /// `MSG_DONTWAIT` if the mode is non-blocking or a deadline.
+    fn mode_flag_bits(&self) -> u32 {
+        if self.timeout().is_some() {
+            k::MSG_DONTWAIT
+        } else {
+            0
+        }
+    }
+
+    /// [`recv_with`](Socket::recv_with) after a first try failed with `e`.
+    #[cold]
+    #[inline(never)]
+    fn recv_slow(
+        &self,
+        buf: &mut [u8],
+        flags: RecvFlags,
+        f: rnet::RecvFlags,
+        e: Errno,
+    ) -> Result<(usize, usize)> {
+        let dont_wait = flags.contains(RecvFlags::DONT_WAIT);
+        let mut deadline = Deadline::default();
+        let mut tries = 0;
+        self.retry(e, &mut deadline, Wait::Read, dont_wait, &mut tries)?;
+        self.io_from(&mut deadline, Wait::Read, dont_wait, tries, |fd| {
+            rnet::recv(fd, &mut *buf, f)
+        })
     }
 
     /// Receives a datagram and its sender's address (`recvfrom(2)`).
@@ -737,11 +949,59 @@ impl Socket {
         Ok((n, self.addr_or_unnamed(any)?))
     }
 
+    /// [`recv_from_with`](Socket::recv_from_with) for an IP socket: the sender decoded
+    /// straight into a `core::net::SocketAddr` from storage the kernel writes. A datagram
+    /// without a sender is [`Error::MissingAddress`].
+    #[inline]
+    pub(crate) fn recv_from_inet(
+        &self,
+        buf: &mut [u8],
+        flags: RecvFlags,
+    ) -> Result<(usize, core::net::SocketAddr)> {
+        let h = self.hot();
+        let f = if h & SLOW == 0 {
+            recv_bits(h, flags)
+        } else {
+            self.recv_flags(flags)
+        };
+        let mut from = crate::sys::addr::InetFrom::new();
+        let (n, len) =
+            match crate::sys::addr::recvfrom_inet(self.fd.as_fd(), buf, f.bits(), &mut from) {
+                Ok(r) => r,
+                Err(e) => self.recv_from_inet_slow(buf, flags, f, e, &mut from)?,
+            };
+        if len > n {
+            return Err(Error::Truncated { len });
+        }
+        Ok((n, from.addr()?))
+    }
+
+    /// [`recv_from_inet`](Socket::recv_from_inet) after a first try failed with `e`.
+    #[cold]
+    #[inline(never)]
+    fn recv_from_inet_slow(
+        &self,
+        buf: &mut [u8],
+        flags: RecvFlags,
+        f: rnet::RecvFlags,
+        e: Errno,
+        from: &mut crate::sys::addr::InetFrom,
+    ) -> Result<(usize, usize)> {
+        let dont_wait = flags.contains(RecvFlags::DONT_WAIT);
+        let mut deadline = Deadline::default();
+        let mut tries = 0;
+        self.retry(e, &mut deadline, Wait::Read, dont_wait, &mut tries)?;
+        self.io_from(&mut deadline, Wait::Read, dont_wait, tries, |fd| {
+            crate::sys::addr::recvfrom_inet(fd, &mut *buf, f.bits(), &mut *from)
+        })
+    }
+
     /// Whether the protocol may ignore `MSG_TRUNC` in `recv`, returning only the bytes kept
     /// (raw CAN), or refuse it (J1939): for CAN a cut is read from `recvmsg`'s flags (and the
     /// length is the true one where the protocol honours `MSG_TRUNC`, as ISO-TP does).
+    #[inline]
     fn hides_true_length(&self) -> bool {
-        self.family() == Ok(Family::Can)
+        self.meta_bits() as u16 == Family::Can.as_raw()
     }
 
     /// A receive through `recvmsg`, to see `MSG_TRUNC` in its flags.
@@ -806,7 +1066,7 @@ impl Socket {
         // Always set the flag, then the mode: two threads setting modes at once end with
         // both in agreement for sends and receives, which pass MSG_DONTWAIT by mode anyway.
         rustix::io::ioctl_fionbio(&self.fd, timeout.is_some())?;
-        self.mode.store(time::encode(timeout), Relaxed);
+        self.store_mode(time::encode(timeout));
         Ok(())
     }
 
@@ -820,7 +1080,7 @@ impl Socket {
         let nonblocking = rustix::fs::fcntl_getfl(&self.fd)
             .is_ok_and(|f| f.contains(rustix::fs::OFlags::NONBLOCK));
         let t = nonblocking.then_some(Duration::ZERO);
-        self.mode.store(time::encode(t), Relaxed);
+        self.store_mode(time::encode(t));
         t
     }
 

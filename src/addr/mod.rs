@@ -2,6 +2,7 @@
 //! kernel's bytes without allocation (the encoding lives in `sys`).
 
 mod can;
+mod dest;
 mod packet;
 mod unix;
 
@@ -9,6 +10,7 @@ use core::fmt;
 use core::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddrV4, SocketAddrV6};
 
 pub use can::{CanAddr, J1939_NO_ADDR, J1939_NO_NAME, J1939_NO_PGN};
+pub use dest::Destination;
 pub use packet::{ether, LinkAddr, PacketType, LINK_ADDR_MAX};
 pub use unix::{UnixAddr, UnixAddrKind, UNIX_PATH_MAX};
 

@@ -13,11 +13,6 @@ fn inet(a: SocketAddr) -> Result<InetAddr> {
     InetAddr::try_from(a)
 }
 
-/// The sender's address of a datagram on an IP socket: the kernel always gives one.
-fn sender(a: Option<SocketAddr>) -> Result<InetAddr> {
-    inet(a.ok_or(Error::MissingAddress)?)
-}
-
 /// Whether an errno from making or configuring an IPv6 socket means the host lacks dual-stack
 /// support (rather than, say, running out of fds).
 fn no_dual_stack(e: Errno) -> bool {
@@ -296,17 +291,22 @@ impl UdpSocket {
         self.inner.send_to(buf, addr)
     }
 
+    /// Sends a datagram to a destination encoded once: the cheapest way to send many
+    /// datagrams to one place (see [`Destination`](crate::Destination)).
+    #[inline]
+    pub fn send_to_destination(&self, buf: &[u8], to: &crate::Destination) -> Result<usize> {
+        self.inner.send_to_destination(buf, to)
+    }
+
     /// Receives a datagram and its sender; [`Error::Truncated`] if longer than `buf`.
     #[inline]
     pub fn recv_from(&self, buf: &mut [u8]) -> Result<(usize, InetAddr)> {
-        let (n, a) = self.inner.recv_from(buf)?;
-        Ok((n, sender(a)?))
+        self.inner.recv_from_inet(buf, crate::RecvFlags::empty())
     }
 
     /// Like [`recv_from`](Self::recv_from), but leaves the datagram queued.
     pub fn peek_from(&self, buf: &mut [u8]) -> Result<(usize, InetAddr)> {
-        let (n, a) = self.inner.peek_from(buf)?;
-        Ok((n, sender(a)?))
+        self.inner.recv_from_inet(buf, crate::RecvFlags::PEEK)
     }
 
     /// The local address.

@@ -56,6 +56,18 @@ macro_rules! sockaddr_from_bytes {
 
 sockaddr_from_bytes!(LinkAddr, CanAddr);
 
+// SAFETY: `with_sockaddr` calls `f` with a pointer to the encoded bytes, alive for the whole
+// call, and the length of the struct they hold (16 or 28, within the 28 bytes).
+unsafe impl SocketAddrArg for crate::Destination {
+    #[inline(always)]
+    unsafe fn with_sockaddr<R>(
+        &self,
+        f: impl FnOnce(*const SocketAddrOpaque, SocketAddrLen) -> R,
+    ) -> R {
+        f(self.bytes.0.as_ptr().cast(), self.len() as SocketAddrLen)
+    }
+}
+
 // SAFETY: forwards to the `SocketAddrArg` impls of the variants, which uphold the contract.
 unsafe impl SocketAddrArg for SocketAddr {
     unsafe fn with_sockaddr<R>(
@@ -89,11 +101,161 @@ pub(crate) fn decode_any(any: &SocketAddrAny) -> Result<SocketAddr> {
     decode(any_bytes(any))
 }
 
+/// Decodes an IPv4 or IPv6 `sockaddr` from the kernel's bytes: `None` for another family,
+/// [`Error::MalformedAddress`] for a length too short for its family.
+#[inline]
+pub(crate) fn decode_inet(bytes: &[u8]) -> Option<Result<core::net::SocketAddr>> {
+    let &[f0, f1] = bytes.first_chunk::<2>()?;
+    let family = u16::from_ne_bytes([f0, f1]);
+    let malformed = || {
+        Err(Error::MalformedAddress {
+            family,
+            len: bytes.len() as u32,
+        })
+    };
+    match u32::from(family) {
+        k::AF_INET => {
+            // sockaddr_in: family, port (be16), addr (4), zero padding (8).
+            let Some(b) = bytes.first_chunk::<8>() else {
+                return Some(malformed());
+            };
+            let port = u16::from_be_bytes([b[2], b[3]]);
+            let ip = Ipv4Addr::new(b[4], b[5], b[6], b[7]);
+            Some(Ok(SocketAddrV4::new(ip, port).into()))
+        }
+        k::AF_INET6 => {
+            // sockaddr_in6: family, port (be16), flowinfo (be32), addr (16), scope id (u32).
+            let Some(b) = bytes.first_chunk::<28>() else {
+                return Some(malformed());
+            };
+            let port = u16::from_be_bytes([b[2], b[3]]);
+            let flowinfo = u32::from_be_bytes([b[4], b[5], b[6], b[7]]);
+            let mut ip = [0u8; 16];
+            ip.copy_from_slice(&b[8..24]);
+            let scope_id = u32::from_ne_bytes([b[24], b[25], b[26], b[27]]);
+            Some(Ok(SocketAddrV6::new(
+                Ipv6Addr::from(ip),
+                port,
+                flowinfo,
+                scope_id,
+            )
+            .into()))
+        }
+        _ => None,
+    }
+}
+
+/// Room for the address of an IP socket's sender, written by the kernel: a `sockaddr_in6`'s
+/// worth of bytes, never zeroed, and how many of them the kernel wrote.
+pub(crate) struct InetFrom {
+    storage: core::mem::MaybeUninit<InetStorage>,
+    /// The address's length as the kernel gave it (0: none yet, or none given).
+    len: u32,
+}
+
+#[repr(C, align(4))]
+struct InetStorage([u8; INET_STORAGE_LEN]);
+
+/// `sizeof(struct sockaddr_in6)`, the larger IP address.
+const INET_STORAGE_LEN: usize = 28;
+/// `sizeof(struct sockaddr_in)`.
+const SOCKADDR_IN_LEN: u32 = 16;
+
+impl InetFrom {
+    #[inline(always)]
+    pub(crate) const fn new() -> InetFrom {
+        InetFrom {
+            storage: core::mem::MaybeUninit::uninit(),
+            len: 0,
+        }
+    }
+
+    /// The sender: an IPv4 or IPv6 address; [`Error::MissingAddress`] when the kernel gave
+    /// none, [`Error::MalformedAddress`] or [`Error::UnsupportedAddress`] for anything else.
+    #[inline(always)]
+    pub(crate) fn addr(&self) -> Result<core::net::SocketAddr> {
+        let b = self.bytes();
+        // The two lengths the kernel writes for IP senders, decoded in place.
+        if let (SOCKADDR_IN_LEN, Some(&[f0, f1, p0, p1, a, b2, c, d])) =
+            (self.len, b.first_chunk::<8>())
+        {
+            if u32::from(u16::from_ne_bytes([f0, f1])) == k::AF_INET {
+                let ip = Ipv4Addr::new(a, b2, c, d);
+                return Ok(SocketAddrV4::new(ip, u16::from_be_bytes([p0, p1])).into());
+            }
+        }
+        self.addr_cold()
+    }
+
+    /// Every other case of [`addr`](InetFrom::addr).
+    #[cold]
+    #[inline(never)]
+    fn addr_cold(&self) -> Result<core::net::SocketAddr> {
+        let bytes = self.bytes();
+        let family = match bytes.first_chunk::<2>() {
+            Some(&f) => u16::from_ne_bytes(f),
+            None => 0,
+        };
+        let len = self.len;
+        match decode_inet(bytes) {
+            _ if len == 0 => Err(Error::MissingAddress),
+            // An address longer than any IP address is not one.
+            _ if len as usize > INET_STORAGE_LEN => Err(Error::MalformedAddress { family, len }),
+            Some(r) => r,
+            None if bytes.len() < 2 => Err(Error::MalformedAddress { family, len }),
+            None => Err(Error::UnsupportedAddress { family }),
+        }
+    }
+
+    /// The bytes the kernel wrote.
+    #[inline(always)]
+    fn bytes(&self) -> &[u8] {
+        let len = (self.len as usize).min(INET_STORAGE_LEN);
+        // SAFETY: `len` only ever comes from `recvfrom_inet`, where the kernel initialized
+        // that many bytes (capped at the storage's size); it is 0 before.
+        unsafe { core::slice::from_raw_parts(self.storage.as_ptr().cast::<u8>(), len) }
+    }
+}
+
+/// `recvfrom(fd, buf, flags)` on an IP socket: the bytes received and the datagram's true
+/// length (with `MSG_TRUNC` in `flags`); the sender goes to `from`, written by the kernel
+/// into storage nothing zeroes.
+#[inline(always)]
+pub(crate) fn recvfrom_inet(
+    fd: rustix::fd::BorrowedFd<'_>,
+    buf: &mut [u8],
+    flags: u32,
+    from: &mut InetFrom,
+) -> core::result::Result<(usize, usize), rustix::io::Errno> {
+    use rustix::fd::AsRawFd;
+    let mut len = INET_STORAGE_LEN as u32;
+    // SAFETY: `buf` is writable for its length, `from.storage` for `len` bytes, and `len` is
+    // a writable `socklen_t`, all live across the call. The kernel writes at most `len` bytes
+    // of address and sets `len` to the address's true length.
+    let r = unsafe {
+        syscalls::syscall6(
+            syscalls::Sysno::recvfrom,
+            fd.as_raw_fd() as usize,
+            buf.as_mut_ptr() as usize,
+            buf.len(),
+            flags as usize,
+            from.storage.as_mut_ptr() as usize,
+            &mut len as *mut u32 as usize,
+        )
+    };
+    let got = r.map_err(|e| rustix::io::Errno::from_raw_os_error(e.into_raw()))?;
+    from.len = len;
+    Ok((got.min(buf.len()), got))
+}
+
 /// Decodes a `sockaddr` of any supported family from the kernel's bytes.
 ///
 /// Fails with [`Error::MalformedAddress`] when the length does not fit the family, and
 /// [`Error::UnsupportedAddress`] for a family this crate does not decode. Never panics.
 pub fn decode(bytes: &[u8]) -> Result<SocketAddr> {
+    if let Some(inet) = decode_inet(bytes) {
+        return inet.map(SocketAddr::from);
+    }
     let malformed = |family: u16| Error::MalformedAddress {
         family,
         len: bytes.len() as u32,
@@ -103,28 +265,6 @@ pub fn decode(bytes: &[u8]) -> Result<SocketAddr> {
     };
     let family = u16::from_ne_bytes([f0, f1]);
     match u32::from(family) {
-        k::AF_INET => {
-            // sockaddr_in: family, port (be16), addr (4), zero padding (8).
-            let b: &[u8; 8] = bytes.first_chunk().ok_or(malformed(family))?;
-            let port = u16::from_be_bytes([b[2], b[3]]);
-            let ip = Ipv4Addr::new(b[4], b[5], b[6], b[7]);
-            Ok(SocketAddr::V4(SocketAddrV4::new(ip, port)))
-        }
-        k::AF_INET6 => {
-            // sockaddr_in6: family, port (be16), flowinfo (be32), addr (16), scope id (u32).
-            let b: &[u8; 28] = bytes.first_chunk().ok_or(malformed(family))?;
-            let port = u16::from_be_bytes([b[2], b[3]]);
-            let flowinfo = u32::from_be_bytes([b[4], b[5], b[6], b[7]]);
-            let mut ip = [0u8; 16];
-            ip.copy_from_slice(&b[8..24]);
-            let scope_id = u32::from_ne_bytes([b[24], b[25], b[26], b[27]]);
-            Ok(SocketAddr::V6(SocketAddrV6::new(
-                Ipv6Addr::from(ip),
-                port,
-                flowinfo,
-                scope_id,
-            )))
-        }
         k::AF_UNIX => UnixAddr::from_kernel(&bytes[FAMILY_LEN..])
             .map(SocketAddr::Unix)
             .ok_or(malformed(family)),

@@ -41,11 +41,12 @@ mod bare {
     use baresock::{Family, Protocol, Socket, TcpListener, TcpStream, Type, UdpSocket, UnixStream};
 
     #[inline(never)]
-    fn a_loop(s: &UdpSocket, to: baresock::SocketAddr, n: u64) {
+    fn a_loop(s: &UdpSocket, to: &baresock::Destination, n: u64) {
         let out = [7u8; LEN];
         let mut buf = [0u8; LEN];
         for _ in 0..n {
-            check(s.send_to(&out, to).unwrap());
+            // The destination encoded once, as C keeps its `struct sockaddr_in`.
+            check(s.send_to_destination(&out, to).unwrap());
             let (got, from) = s.recv_from(&mut buf).unwrap();
             check(got);
             black_box(from);
@@ -54,8 +55,8 @@ mod bare {
 
     pub fn a(n: u64) -> Duration {
         let s = UdpSocket::bind(LOOPBACK).unwrap();
-        let to = baresock::SocketAddr::from(s.local_addr().unwrap());
-        timed(|| a_loop(&s, to, n))
+        let to = baresock::Destination::from(s.local_addr().unwrap());
+        timed(|| a_loop(&s, &to, n))
     }
 
     #[inline(never)]
