@@ -76,11 +76,8 @@ const fn hot_bits(meta: u32, mode: u64) -> u32 {
     if meta & KNOWN == 0 || mode == UNKNOWN || meta as u16 == Family::Can.as_raw() {
         return SLOW;
     }
-    let wait = if time::decode(mode).is_some() {
-        k::MSG_DONTWAIT
-    } else {
-        0
-    };
+    // Every mode but blocking (the largest value; UNKNOWN, next below, is excluded above).
+    let wait = if mode < UNKNOWN { k::MSG_DONTWAIT } else { 0 };
     let trunc = if boundaries(meta) && meta & NO_TRUNC_FLAG == 0 {
         k::MSG_TRUNC
     } else {
@@ -630,6 +627,38 @@ impl Socket {
         Ok((s, addr))
     }
 
+    /// [`accept`](Socket::accept) on an IP listener: the peer decoded straight into a
+    /// `core::net::SocketAddr`.
+    #[inline]
+    pub(crate) fn accept_inet(&self) -> Result<(Socket, core::net::SocketAddr)> {
+        let mode = time::encode(time::default_timeout());
+        let flags = creation_flags(mode);
+        let mut from = crate::sys::addr::InetFrom::new();
+        let fd = match crate::sys::addr::accept_inet(self.fd.as_fd(), flags, &mut from) {
+            Ok(fd) => fd,
+            Err(e) => self.accept_inet_slow(flags, e, &mut from)?,
+        };
+        let s = Socket::assemble(fd, self.meta.load(Relaxed), mode);
+        Ok((s, from.addr()?))
+    }
+
+    /// [`accept_inet`](Socket::accept_inet) after a first try failed with `e`.
+    #[cold]
+    #[inline(never)]
+    fn accept_inet_slow(
+        &self,
+        flags: SocketFlags,
+        e: Errno,
+        from: &mut crate::sys::addr::InetFrom,
+    ) -> Result<OwnedFd> {
+        let mut deadline = Deadline::default();
+        let mut tries = 0;
+        self.retry(e, &mut deadline, Wait::Read, false, &mut tries)?;
+        self.io_from(&mut deadline, Wait::Read, false, tries, |fd| {
+            crate::sys::addr::accept_inet(fd, flags, &mut *from)
+        })
+    }
+
     /// Connects to `addr` (`connect(2)`).
     ///
     /// In deadline mode the connect is non-blocking underneath: it waits for writability until
@@ -637,14 +666,27 @@ impl Socket {
     /// once fails with `Error::Os(Errno::INPROGRESS)`; completion shows as writability, and
     /// [`take_error`](Socket::take_error) tells the outcome. In blocking mode a signal does not
     /// abort the connect: it is waited for to the end.
+    #[inline]
     pub fn connect(&self, addr: impl Into<SocketAddr>) -> Result<()> {
         let addr = addr.into();
-        self.check_family(&addr)?;
+        match rnet::connect(&self.fd, &addr) {
+            Ok(()) => Ok(()),
+            Err(e) => self.connect_slow(&addr, e),
+        }
+    }
+
+    /// [`connect`](Socket::connect) after a first try failed with `first`: the timeout
+    /// policy, and the named error for an address of another family.
+    #[cold]
+    #[inline(never)]
+    fn connect_slow(&self, addr: &SocketAddr, first: Errno) -> Result<()> {
+        self.check_family(addr)?;
         let timeout = self.timeout();
         let mut deadline = Deadline::default();
         let mut tries = 0;
+        let mut result = Err(first);
         loop {
-            match rnet::connect(&self.fd, &addr) {
+            match result {
                 Ok(()) => return Ok(()),
                 // A blocking connect cut by a signal goes on in the kernel: wait for its end.
                 Err(Errno::INTR) if timeout.is_none() => {
@@ -665,6 +707,7 @@ impl Socket {
                 }
                 Err(e) => return Err(Error::Os(e)),
             }
+            result = rnet::connect(&self.fd, addr);
         }
     }
 

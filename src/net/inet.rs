@@ -164,8 +164,8 @@ impl TcpListener {
     /// Accepts a connection; the stream takes the default timeout (see
     /// [`Socket::accept`](crate::Socket::accept)).
     pub fn accept(&self) -> Result<(TcpStream, InetAddr)> {
-        let (s, a) = self.inner.accept()?;
-        Ok((TcpStream { inner: s }, inet(a)?))
+        let (s, a) = self.inner.accept_inet()?;
+        Ok((TcpStream { inner: s }, a))
     }
 
     /// An endless iterator over accepted connections.

@@ -248,6 +248,33 @@ pub(crate) fn recvfrom_inet(
     Ok((got.min(buf.len()), got))
 }
 
+/// `accept4(fd, flags)` on an IP listener: the new connection's fd, with the peer's address
+/// written to `from` (storage nothing zeroes).
+#[inline(always)]
+pub(crate) fn accept_inet(
+    fd: rustix::fd::BorrowedFd<'_>,
+    flags: rustix::net::SocketFlags,
+    from: &mut InetFrom,
+) -> core::result::Result<rustix::fd::OwnedFd, rustix::io::Errno> {
+    use rustix::fd::{AsRawFd, FromRawFd};
+    let mut len = INET_STORAGE_LEN as u32;
+    // SAFETY: `from.storage` is writable for `len` bytes and `len` is a writable `socklen_t`,
+    // both live across the call; the kernel writes at most `len` bytes of address.
+    let r = unsafe {
+        syscalls::syscall4(
+            syscalls::Sysno::accept4,
+            fd.as_raw_fd() as usize,
+            from.storage.as_mut_ptr() as usize,
+            &mut len as *mut u32 as usize,
+            flags.bits() as usize,
+        )
+    };
+    let new = r.map_err(|e| rustix::io::Errno::from_raw_os_error(e.into_raw()))?;
+    from.len = len;
+    // SAFETY: a successful accept4 returns a new fd that nothing else owns.
+    Ok(unsafe { rustix::fd::OwnedFd::from_raw_fd(new as i32) })
+}
+
 /// Decodes a `sockaddr` of any supported family from the kernel's bytes.
 ///
 /// Fails with [`Error::MalformedAddress`] when the length does not fit the family, and
