@@ -2,13 +2,19 @@
 //!
 //! ```text
 //! cargo xtask test [--quick] [--tier host|qemu-user|vm]... [--target ARCH]...
+//! cargo xtask fuzz --seconds N [--target NAME]...
 //! ```
 //!
 //! `test` runs every tier and prints one summary table; it exits non-zero if anything failed.
 //! `--tier` picks tiers (repeatable), `--target` picks architectures for the foreign tiers,
 //! `--quick` is the inner loop: the host without the slow checks.
+//!
+//! `fuzz` runs each cargo-fuzz target of `fuzz/` (or those named with `--target`) for N
+//! seconds, one after the other, and prints a table of executions, exec/s, corpus sizes and
+//! crashes; it exits non-zero on a crash (see [`fuzz`]).
 
 mod cross;
+mod fuzz;
 mod host;
 mod report;
 
@@ -29,6 +35,7 @@ const TIERS: [&str; 3] = ["host", "qemu-user", "vm"];
 
 fn usage() -> ExitCode {
     eprintln!("usage: cargo xtask test [--quick] [--tier host|qemu-user|vm]... [--target ARCH]...");
+    eprintln!("       cargo xtask fuzz --seconds N [--target NAME]...");
     ExitCode::from(2)
 }
 
@@ -67,8 +74,10 @@ fn root() -> PathBuf {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let Some(("test", rest)) = args.split_first().map(|(c, r)| (c.as_str(), r)) else {
-        return usage();
+    let rest = match args.split_first().map(|(c, r)| (c.as_str(), r)) {
+        Some(("test", rest)) => rest,
+        Some(("fuzz", rest)) => return fuzz_main(rest),
+        _ => return usage(),
     };
     let Some(opts) = parse(rest) else {
         return usage();
@@ -95,6 +104,27 @@ fn main() -> ExitCode {
     println!("\n{}", report.table());
     println!("total wall time: {:.0}s", start.elapsed().as_secs_f64());
     if report.failed() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn fuzz_main(args: &[String]) -> ExitCode {
+    let Some(opts) = fuzz::parse(args) else {
+        return usage();
+    };
+    let start = Instant::now();
+    let mut report = Report::default();
+    fuzz::run(&opts, &mut report);
+    if !report.rows.is_empty() {
+        println!("\n{}", report.table());
+    }
+    if !report.fuzz.is_empty() {
+        println!("\n{}", report.fuzz_table());
+    }
+    println!("total wall time: {:.0}s", start.elapsed().as_secs_f64());
+    if report.failed() || report.fuzz.is_empty() {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
