@@ -1078,4 +1078,17 @@ mod tests {
         );
         assert_eq!(g, f, "left as it was");
     }
+
+    /// Found by the `can_frame` fuzz target (fuzz/findings/can_frame-xl-*): `==` (and `Hash`)
+    /// also compare the data buffer past `len`, so a frame decoded into a used one (as
+    /// `recv_xl` does) is not equal to the same frame decoded fresh.
+    #[test]
+    #[ignore = "fuzz finding, not fixed yet: CanXlFrame == compares bytes past len"]
+    fn xl_equality_ignores_bytes_past_len() {
+        let fresh = CanXlFrame::new(1, 0, 0, &[9]).unwrap();
+        let mut reused = CanXlFrame::new(1, 0, 0, &[7, 7, 7]).unwrap();
+        reused.decode(&fresh.head(), fresh.data()).unwrap();
+        assert_eq!((reused.head(), reused.data()), (fresh.head(), fresh.data()));
+        assert_eq!(reused, fresh);
+    }
 }

@@ -3,6 +3,7 @@
 //! ```text
 //! cargo xtask test [--quick] [--tier host|qemu-user|vm]... [--target ARCH]...
 //! cargo xtask bench [--quick]
+//! cargo xtask fuzz --seconds N [--target NAME]...
 //! ```
 //!
 //! `test` runs every tier and prints one summary table; it exits non-zero if anything failed.
@@ -12,9 +13,13 @@
 //! `bench` measures baresock beside raw rustix, std, socket2, nix and C (see `bench.rs`),
 //! prints the tables and writes `BENCHMARKS.md`; `bench --quick` runs every part once with
 //! tiny counts, to check the harness end to end, and writes nothing.
+//! `fuzz` runs each cargo-fuzz target of `fuzz/` (or those named with `--target`) for N
+//! seconds, one after the other, and prints a table of executions, exec/s, corpus sizes and
+//! crashes; it exits non-zero on a crash (see [`fuzz`]).
 
 mod bench;
 mod cross;
+mod fuzz;
 mod host;
 mod report;
 
@@ -34,10 +39,9 @@ struct Options {
 const TIERS: [&str; 3] = ["host", "qemu-user", "vm"];
 
 fn usage() -> ExitCode {
-    eprintln!(
-        "usage: cargo xtask test [--quick] [--tier host|qemu-user|vm]... [--target ARCH]...\n       \
-         cargo xtask bench [--quick]"
-    );
+    eprintln!("usage: cargo xtask test [--quick] [--tier host|qemu-user|vm]... [--target ARCH]...");
+    eprintln!("       cargo xtask bench [--quick]");
+    eprintln!("       cargo xtask fuzz --seconds N [--target NAME]...");
     ExitCode::from(2)
 }
 
@@ -80,6 +84,7 @@ fn main() -> ExitCode {
         Some(("test", rest)) => rest,
         Some(("bench", [])) => return bench(false),
         Some(("bench", [q])) if q == "--quick" => return bench(true),
+        Some(("fuzz", rest)) => return fuzz_main(rest),
         _ => return usage(),
     };
     let Some(opts) = parse(rest) else {
@@ -128,4 +133,25 @@ fn bench(quick: bool) -> ExitCode {
     let mut report = Report::default();
     bench::run_bench(&root(), quick, &mut report);
     finish(&report, start)
+}
+
+fn fuzz_main(args: &[String]) -> ExitCode {
+    let Some(opts) = fuzz::parse(args) else {
+        return usage();
+    };
+    let start = Instant::now();
+    let mut report = Report::default();
+    fuzz::run(&opts, &mut report);
+    if !report.rows.is_empty() {
+        println!("\n{}", report.table());
+    }
+    if !report.fuzz.is_empty() {
+        println!("\n{}", report.fuzz_table());
+    }
+    println!("total wall time: {:.0}s", start.elapsed().as_secs_f64());
+    if report.failed() || report.fuzz.is_empty() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
 }

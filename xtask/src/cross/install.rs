@@ -36,7 +36,7 @@ pub enum Tier {
 }
 
 /// `XTASK_NO_INSTALL=1`: never install anything, only say what is missing.
-fn may_install() -> bool {
+pub fn may_install() -> bool {
     std::env::var_os("XTASK_NO_INSTALL").is_none_or(|v| v.is_empty() || v == "0")
 }
 

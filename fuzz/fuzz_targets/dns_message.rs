@@ -1,0 +1,200 @@
+//! `resolve::wire`: the DNS message codec on arbitrary bytes.
+//!
+//! Asserts: the header reads back to its bytes (the `Z` bit aside, documented as ignored and
+//! written as zero); a parsed message yields exactly the counted questions and records; every
+//! name converts (`to_name`), agrees label by label and in `Display` with its `DomainName`, and
+//! stays within the RFC 1035 limits; decoded record data matches its type and class; `edns()`
+//! is the first `OPT` record; the parsed prefix parses again to the same end; and each
+//! question's name and type go through `encode_query` and back.
+#![no_main]
+
+use baresock::resolve::wire::{
+    encode_query, encode_query_tcp, query_len, Class, Header, Message, NameRef, RecordData,
+    RecordType, HEADER_LEN,
+};
+use baresock::resolve::{LABEL_MAX, NAME_MAX};
+use libfuzzer_sys::fuzz_target;
+
+/// The header's `Z` bit (RFC 1035 §4.1.1), in its second flags byte.
+const Z_BIT: u8 = 0x40;
+
+fuzz_target!(|data: &[u8]| {
+    header_round_trip(data);
+    let Ok(msg) = Message::parse(data) else {
+        return;
+    };
+    let h = *msg.header();
+    assert_eq!(Header::parse(data), Ok(h));
+    assert_eq!(msg.as_bytes(), data);
+    let end = msg.parsed_len();
+    assert!((HEADER_LEN..=data.len()).contains(&end), "parsed_len {end}");
+
+    let questions = msg.questions();
+    assert_eq!(questions.len(), usize::from(h.qdcount));
+    let mut seen = 0usize;
+    for q in questions {
+        seen += 1;
+        check_name(data, q.name);
+        let _ = format!("{} {} {} {q:?}", q.name, q.qtype, q.class);
+        query_round_trip(q.name, q.qtype);
+    }
+    assert_eq!(seen, usize::from(h.qdcount));
+
+    for (records, count) in [
+        (msg.answers(), h.ancount),
+        (msg.authorities(), h.nscount),
+        (msg.additionals(), h.arcount),
+    ] {
+        assert_eq!(records.len(), usize::from(count));
+        let mut seen = 0usize;
+        for r in records {
+            seen += 1;
+            check_name(data, r.name);
+            match r.data {
+                RecordData::A(_) => assert!(r.rtype == RecordType::A && r.class == Class::IN),
+                RecordData::Aaaa(_) => {
+                    assert!(r.rtype == RecordType::AAAA && r.class == Class::IN)
+                }
+                RecordData::Cname(n) => {
+                    assert_eq!(r.rtype, RecordType::CNAME);
+                    check_name(data, n);
+                }
+                RecordData::Ptr(n) => {
+                    assert_eq!(r.rtype, RecordType::PTR);
+                    check_name(data, n);
+                }
+                RecordData::Ns(n) => {
+                    assert_eq!(r.rtype, RecordType::NS);
+                    check_name(data, n);
+                }
+                RecordData::Other { rtype, bytes } => {
+                    assert_eq!(rtype, r.rtype);
+                    assert!(!matches!(
+                        rtype,
+                        RecordType::CNAME | RecordType::PTR | RecordType::NS
+                    ));
+                    if r.class == Class::IN {
+                        assert!(!matches!(rtype, RecordType::A | RecordType::AAAA));
+                    }
+                    assert!(bytes.len() <= end);
+                }
+                _ => {}
+            }
+            let _ = format!("{r:?} {} {}", r.rtype, r.class);
+        }
+        assert_eq!(seen, usize::from(count));
+    }
+
+    // `edns()` is the first OPT record of the additional section.
+    let opt = msg.additionals().find(|r| r.rtype == RecordType::OPT);
+    match (msg.edns(), opt) {
+        (None, None) => {}
+        (Some(e), Some(r)) => {
+            assert_eq!(e.udp_payload_size, r.class.as_raw());
+            let [rcode, version, flags, _] = r.ttl.to_be_bytes();
+            assert_eq!((e.extended_rcode, e.version), (rcode, version));
+            assert_eq!(e.dnssec_ok, flags & 0x80 != 0);
+            assert!(matches!(r.data, RecordData::Other { bytes, .. } if bytes == e.options));
+        }
+        (e, r) => panic!("edns() {e:?} but first OPT record {r:?}"),
+    }
+
+    // What `answers_question` says follows from the header and the question section.
+    if let Some(q) = msg.questions().next() {
+        let name = q.name.to_name().expect("checked name");
+        let expect = h.qr && h.qdcount == 1 && q.class == Class::IN;
+        assert_eq!(msg.answers_question(&name, q.qtype), expect);
+    }
+
+    // The parsed prefix is a message on its own, ending at the same place: the bytes after it
+    // are ignored. Known exception, reported: a compression pointer may lead to labels that run
+    // on past the message's end (a pointer into the header, say, whose labels run over the
+    // pointer itself), and the name then reads the bytes said to be ignored.
+    if !reads_past(&msg, data, end) {
+        let again = Message::parse(&data[..end]).expect("the parsed prefix parses");
+        assert_eq!(again.parsed_len(), end);
+    }
+});
+
+/// Whether a name of `msg` reads a label, or the byte after one, at or past `end`.
+fn reads_past(msg: &Message<'_>, data: &[u8], end: usize) -> bool {
+    let past = |n: NameRef<'_>| {
+        n.labels()
+            .any(|l| l.as_ptr() as usize - data.as_ptr() as usize + l.len() >= end)
+    };
+    let records = msg
+        .answers()
+        .chain(msg.authorities())
+        .chain(msg.additionals());
+    msg.questions().any(|q| past(q.name))
+        || records.into_iter().any(|r| {
+            past(r.name)
+                || matches!(r.data, RecordData::Cname(n) | RecordData::Ptr(n) | RecordData::Ns(n) if past(n))
+        })
+}
+
+/// `Header::parse` → `to_bytes` gives the first 12 bytes back, the `Z` bit cleared.
+fn header_round_trip(data: &[u8]) {
+    match Header::parse(data) {
+        Err(_) => assert!(data.len() < HEADER_LEN),
+        Ok(h) => {
+            let mut expect: [u8; HEADER_LEN] = data[..HEADER_LEN].try_into().unwrap();
+            expect[3] &= !Z_BIT;
+            assert_eq!(h.to_bytes(), expect);
+            assert_eq!(Header::from_bytes(&expect), h);
+            let _ = format!("{} {} {h:?}", h.opcode, h.rcode);
+        }
+    }
+}
+
+/// A name from a parsed message: converts, and agrees with its `DomainName` every way.
+fn check_name(data: &[u8], n: NameRef<'_>) {
+    assert!(n.offset() < data.len());
+    let name = n.to_name().expect("a NameRef of a parsed Message converts");
+    let wire = name.as_wire();
+    assert!(!wire.is_empty() && wire.len() <= NAME_MAX);
+    assert_eq!(wire.last(), Some(&0));
+    let mut labels = 0;
+    for label in n.labels() {
+        assert!((1..=LABEL_MAX).contains(&label.len()));
+        labels += 1;
+    }
+    assert_eq!(labels, name.label_count());
+    assert!(n.labels().eq(name.labels()));
+    assert!(n.eq_name(&name));
+    assert!(n == name, "NameRef == DomainName");
+    assert!(name == n, "DomainName == NameRef");
+    let same = n;
+    assert!(n == same);
+    let text = n.to_string();
+    assert_eq!(text, name.to_string());
+    let mut buf = [0u8; 4 * NAME_MAX];
+    let len = name
+        .write_text(&mut buf)
+        .expect("4 bytes a wire byte is enough");
+    assert_eq!(&buf[..len], text.as_bytes());
+    let _ = format!("{n:?} {:?}", n.labels());
+}
+
+/// A question's name and type, written as a query and read back.
+fn query_round_trip(n: NameRef<'_>, qtype: RecordType) {
+    let name = n.to_name().expect("checked name");
+    let mut buf = [0u8; 2 + 12 + NAME_MAX + 4 + 11];
+    for edns in [None, Some(1232)] {
+        let len = encode_query(&mut buf, 0xbeef, &name, qtype, edns).expect("room for any query");
+        assert_eq!(len, query_len(&name, edns.is_some()));
+        assert!(encode_query(&mut buf[..len - 1], 0xbeef, &name, qtype, edns).is_err());
+        let q = Message::parse(&buf[..len]).expect("an encoded query parses");
+        assert_eq!(q.parsed_len(), len);
+        assert!(q.header().rd && !q.header().qr && q.header().id == 0xbeef);
+        let mut qs = q.questions();
+        let first = qs.next().expect("one question");
+        assert!(qs.next().is_none());
+        assert!(first.name == name && first.qtype == qtype && first.class == Class::IN);
+        assert_eq!(first.name.to_name().unwrap().as_wire(), name.as_wire());
+        assert_eq!(q.edns().map(|e| e.udp_payload_size), edns);
+        let tcp = encode_query_tcp(&mut buf, 0xbeef, &name, qtype, edns).expect("room");
+        assert_eq!(tcp, len + 2);
+        assert_eq!(usize::from(u16::from_be_bytes([buf[0], buf[1]])), len);
+    }
+}

@@ -1,0 +1,305 @@
+//! `cargo xtask fuzz`: the cargo-fuzz targets in `fuzz/` (one per parser), each for a set
+//! time, one at a time, with a summary table.
+//!
+//! ```text
+//! cargo xtask fuzz --seconds N [--target NAME]...
+//! ```
+//!
+//! Every target is built once, with nightly (`cargo fuzz build --debug-assertions`: optimized,
+//! debug assertions and overflow checks on, AddressSanitizer), then each runs for N seconds
+//! (libFuzzer's `-max_total_time`, with `-rss_limit_mb` and a per-input `-timeout`). A target
+//! reads its committed seeds, `fuzz/corpus/<target>/`, and grows its corpus in
+//! `<target dir>/fuzz/corpus/<target>/`, kept from run to run, so that the committed corpora
+//! stay small. The table gives, per target, the inputs run and their rate (libFuzzer's closing
+//! statistics), that corpus's size after the run and what the run added to it, and whether it
+//! crashed. A crash fails the row; its input is kept in `<target dir>/fuzz/artifacts/` and
+//! named in the note, with the panic; every run's whole output is in
+//! `<target dir>/fuzz/logs/<target>.log`.
+//!
+//! cargo-fuzz is installed when it is missing (`cargo install cargo-fuzz --locked`), as root;
+//! otherwise the row says the command. `XTASK_NO_INSTALL=1` installs nothing.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use crate::cross::install::{is_root, may_install, rustup_run};
+use crate::cross::proc::{run_limited, show, tail};
+use crate::cross::Ws;
+use crate::report::{parse_libfuzzer, Counts, FuzzRow, FuzzStats, Report, Row};
+
+const NIGHTLY: &str = "nightly";
+/// libFuzzer's memory limit per target.
+const RSS_LIMIT_MB: u32 = 2048;
+/// An input that takes longer than this is a hang, reported as a crash.
+const INPUT_TIMEOUT_S: u32 = 30;
+
+/// What `cargo xtask fuzz` was asked to run.
+pub struct FuzzOptions {
+    pub seconds: u64,
+    /// Targets to run; empty for all.
+    pub targets: Vec<String>,
+}
+
+/// Parses `--seconds N [--target NAME]...`.
+pub fn parse(args: &[String]) -> Option<FuzzOptions> {
+    let mut o = FuzzOptions {
+        seconds: 0,
+        targets: Vec::new(),
+    };
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--seconds" => o.seconds = it.next()?.parse().ok().filter(|&s| s > 0)?,
+            "--target" => o.targets.push(it.next()?.clone()),
+            _ => return None,
+        }
+    }
+    (o.seconds > 0).then_some(o)
+}
+
+pub fn run(opts: &FuzzOptions, report: &mut Report) {
+    let ws = Ws::find();
+    if !ensure_nightly(report) || !ensure_cargo_fuzz(report) {
+        return;
+    }
+    let all = match targets(&ws.root) {
+        Ok(t) => t,
+        Err(e) => return step_failed(report, "cargo fuzz list", Duration::ZERO, e),
+    };
+    let chosen: Vec<String> = if opts.targets.is_empty() {
+        all.clone()
+    } else {
+        match opts.targets.iter().find(|t| !all.contains(t)) {
+            Some(bad) => {
+                let why = format!("no fuzz target {bad}; there are: {}", all.join(", "));
+                return step_failed(report, "fuzz targets", Duration::ZERO, why);
+            }
+            None => opts.targets.clone(),
+        }
+    };
+
+    // One build for every target.
+    let build_dir = ws.root.join("fuzz/target");
+    let start = Instant::now();
+    let mut build = rustup_run(Some(NIGHTLY), "cargo");
+    build
+        .args(["fuzz", "build", "--debug-assertions", "--target-dir"])
+        .arg(&build_dir)
+        .current_dir(&ws.root);
+    eprintln!("xtask: $ {}", show(&build));
+    match run_limited(&mut build, Duration::from_secs(3600)) {
+        Ok(f) if f.success() => {}
+        Ok(f) => {
+            let log = ws.log("fuzz-build.log", &f.output);
+            let why = format!(
+                "{} ({}): {}",
+                f.describe(),
+                log.display(),
+                tail(&f.output, 1)
+            );
+            return step_failed(report, "fuzz build", start.elapsed(), why);
+        }
+        Err(e) => return step_failed(report, "fuzz build", start.elapsed(), e.to_string()),
+    }
+    let bin_dir = match host_triple() {
+        Ok(triple) => build_dir.join(triple).join("release"),
+        Err(e) => return step_failed(report, "fuzz build", start.elapsed(), e),
+    };
+
+    let scratch = ws.target_dir.join("fuzz");
+    for target in &chosen {
+        let row = run_target(&ws.root, &bin_dir, &scratch, target, opts.seconds);
+        report.push_fuzz(row);
+    }
+}
+
+/// Runs one target for `seconds`.
+fn run_target(root: &Path, bin_dir: &Path, scratch: &Path, target: &str, seconds: u64) -> FuzzRow {
+    let corpus = scratch.join("corpus").join(target);
+    let artifacts = scratch.join("artifacts").join(target);
+    let logs = scratch.join("logs");
+    for dir in [&corpus, &artifacts, &logs] {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    let seeds = root.join("fuzz/corpus").join(target);
+    let files = |dir: &Path| std::fs::read_dir(dir).map_or(0, |d| d.count());
+    let before = files(&corpus);
+    let mut cmd = Command::new(bin_dir.join(target));
+    cmd.arg(&corpus)
+        .arg(&seeds)
+        .arg(format!("-max_total_time={seconds}"))
+        .arg(format!("-rss_limit_mb={RSS_LIMIT_MB}"))
+        .arg(format!("-timeout={INPUT_TIMEOUT_S}"))
+        .arg("-print_final_stats=1")
+        .arg(format!("-artifact_prefix={}/", artifacts.display()))
+        .current_dir(root);
+    eprintln!("xtask: $ {}", show(&cmd));
+    let start = Instant::now();
+    // Loading a large corpus takes time beyond the fuzzing itself.
+    let limit = Duration::from_secs(seconds + 300);
+    let finished = run_limited(&mut cmd, limit);
+    let time = start.elapsed();
+    let f = match finished {
+        Ok(f) => f,
+        Err(e) => {
+            return FuzzRow {
+                target: target.into(),
+                stats: FuzzStats::default(),
+                corpus_files: before,
+                new_files: 0,
+                ok: false,
+                time,
+                note: format!("could not run {}: {e}", show(&cmd)),
+            }
+        }
+    };
+    let log = logs.join(format!("{target}.log"));
+    let _ = std::fs::write(&log, &f.output);
+    let stats = parse_libfuzzer(&f.output);
+    let (ok, note) = match (&stats.artifact, f.success()) {
+        (Some(path), _) => (
+            false,
+            format!(
+                "crash: {path}: {}",
+                stats.panic.as_deref().unwrap_or("see the log")
+            ),
+        ),
+        (None, true) if stats.executions > 0 => (true, String::new()),
+        (None, true) => (false, format!("no executions counted ({})", log.display())),
+        (None, false) => (
+            false,
+            format!(
+                "{} ({}): {}",
+                f.describe(),
+                log.display(),
+                tail(&f.output, 1)
+            ),
+        ),
+    };
+    let after = files(&corpus);
+    FuzzRow {
+        target: target.into(),
+        stats,
+        corpus_files: after,
+        new_files: after.saturating_sub(before),
+        ok,
+        time,
+        note,
+    }
+}
+
+/// The targets `cargo fuzz list` names.
+fn targets(root: &Path) -> Result<Vec<String>, String> {
+    let mut cmd = rustup_run(Some(NIGHTLY), "cargo");
+    cmd.args(["fuzz", "list"]).current_dir(root);
+    let out = cmd.output().map_err(|e| format!("{}: {e}", show(&cmd)))?;
+    if !out.status.success() {
+        return Err(format!(
+            "{} failed: {}",
+            show(&cmd),
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect())
+}
+
+/// The host triple of the nightly toolchain: where cargo-fuzz puts the binaries.
+fn host_triple() -> Result<String, String> {
+    let mut cmd = rustup_run(Some(NIGHTLY), "rustc");
+    cmd.arg("-vV");
+    let out = cmd.output().map_err(|e| format!("{}: {e}", show(&cmd)))?;
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("host: "))
+        .map(str::to_owned)
+        .ok_or_else(|| format!("{} names no host", show(&cmd)))
+}
+
+/// Whether `cmd` runs and succeeds.
+fn works(cmd: &mut Command) -> bool {
+    cmd.output().is_ok_and(|o| o.status.success())
+}
+
+fn ensure_nightly(report: &mut Report) -> bool {
+    if works(rustup_run(Some(NIGHTLY), "rustc").arg("--version")) {
+        return true;
+    }
+    let mut install = Command::new("rustup");
+    install.args(["toolchain", "install", NIGHTLY, "--profile", "minimal"]);
+    install_step(report, "install nightly", &mut install)
+}
+
+/// cargo-fuzz, installed from crates.io when missing.
+fn ensure_cargo_fuzz(report: &mut Report) -> bool {
+    if works(rustup_run(Some(NIGHTLY), "cargo").args(["fuzz", "--version"])) {
+        return true;
+    }
+    let mut install = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    install.args(["install", "cargo-fuzz", "--locked"]);
+    install_step(report, "install cargo-fuzz", &mut install)
+}
+
+/// Runs an install command as root (a failing row if it fails); otherwise a failing row that
+/// says the command.
+fn install_step(report: &mut Report, step: &str, cmd: &mut Command) -> bool {
+    let start = Instant::now();
+    if !is_root() || !may_install() {
+        let why = format!("missing; install it with: {}", short(cmd));
+        step_failed(report, step, start.elapsed(), why);
+        return false;
+    }
+    eprintln!("xtask: $ {}", show(cmd));
+    match run_limited(cmd, Duration::from_secs(3600)) {
+        Ok(f) if f.success() => {
+            report.push(row(step, true, start.elapsed(), String::new()));
+            true
+        }
+        Ok(f) => {
+            let why = format!(
+                "`{}` failed ({}): {}",
+                show(cmd),
+                f.describe(),
+                tail(&f.output, 1)
+            );
+            step_failed(report, step, start.elapsed(), why);
+            false
+        }
+        Err(e) => {
+            step_failed(report, step, start.elapsed(), format!("{}: {e}", show(cmd)));
+            false
+        }
+    }
+}
+
+/// A command as a person would type it: the program by its name, not its path.
+fn short(cmd: &Command) -> String {
+    let full = show(cmd);
+    let program = Path::new(cmd.get_program());
+    match program.file_name() {
+        Some(name) => full.replacen(&*program.to_string_lossy(), &name.to_string_lossy(), 1),
+        None => full,
+    }
+}
+
+fn row(step: &str, ok: bool, time: Duration, note: String) -> Row {
+    Row {
+        arch: "x86_64".into(),
+        tier: "fuzz".into(),
+        step: step.into(),
+        counts: Counts::default(),
+        ok,
+        time,
+        note,
+    }
+}
+
+fn step_failed(report: &mut Report, step: &str, time: Duration, why: String) {
+    eprintln!("{why}");
+    report.push(row(step, false, time, why));
+}
