@@ -157,7 +157,10 @@ fn receive(mode: &str, s: UdpSocket, len: usize) -> (u64, u64, Duration) {
     let start = Instant::now();
     let (mut count, mut bytes, mut last) = (0u64, 0u64, Duration::ZERO);
     let mut buf = vec![0u8; 65536];
-    s.set_timeout(Some(IDLE)).unwrap();
+    // Every mode waits the same way, as std does: blocking, with the kernel's SO_RCVTIMEO
+    // (deadline mode would add a poll each time the queue runs empty).
+    s.set_timeout(None).unwrap();
+    s.as_socket().set_kernel_recv_timeout(Some(IDLE)).unwrap();
     match mode {
         "std" | "std-1200" => {
             let s: StdUdp = std::os::fd::OwnedFd::from(s).into();
