@@ -1,7 +1,8 @@
 //! What the host needs for a tier, and installing what is missing.
 //!
 //! - Rust: the target's standard library (`rustup target add`), or for build-std targets the
-//!   nightly toolchain's `rust-src`. rustup needs no root.
+//!   nightly toolchain's `rust-src`; for the qemu-user tier, nightly's `rust-src` in any case
+//!   (the no_std echo builds core). rustup needs no root.
 //! - Debian packages from the host's own sources: the targets' cross gcc, xz.
 //! - qemu (user and system) from `<codename>-backports`, through a private apt state. Machines
 //!   of this kind come with `qemu-utils` 10 from backports, which `Breaks` the
@@ -128,11 +129,44 @@ impl Lacks {
     }
 }
 
+/// The rustup command that gives toolchain `tc` its `rust-src` (installing the toolchain if
+/// need be), or `None` when it has it.
+fn rust_src(ws: &Ws, tc: Option<&str>) -> Option<Vec<String>> {
+    let tc_name = tc.unwrap_or("stable");
+    let cmd: &[&str] = match sysroot(ws, tc) {
+        Err(_) => &[
+            "rustup",
+            "toolchain",
+            "install",
+            tc_name,
+            "--profile",
+            "minimal",
+            "--component",
+            "rust-src",
+        ],
+        Ok(root) if !root.join("lib/rustlib/src/rust/library").is_dir() => &[
+            "rustup",
+            "component",
+            "add",
+            "--toolchain",
+            tc_name,
+            "rust-src",
+        ],
+        Ok(_) => return None,
+    };
+    Some(cmd.iter().map(|s| s.to_string()).collect())
+}
+
 fn lacks(ws: &Ws, t: &Target, tier: Tier) -> Lacks {
     let mut l = Lacks::default();
     let tc = toolchain(t);
     let tc_name = tc.unwrap_or("stable");
+    if tier == Tier::User {
+        // The no_std echo (`examples/nostd-echo`) builds core with nightly.
+        l.rust.extend(rust_src(ws, Some(super::echo::TOOLCHAIN)));
+    }
     match sysroot(ws, tc) {
+        Err(_) if t.build_std => l.rust.extend(rust_src(ws, tc)),
         Err(_) => {
             let mut cmd: Vec<String> = [
                 "rustup",
@@ -144,29 +178,10 @@ fn lacks(ws: &Ws, t: &Target, tier: Tier) -> Lacks {
             ]
             .map(String::from)
             .into();
-            if t.build_std {
-                cmd.extend(["--component".into(), "rust-src".into()]);
-            } else {
-                cmd.extend(["--target".into(), t.triple.clone()]);
-            }
+            cmd.extend(["--target".into(), t.triple.clone()]);
             l.rust.push(cmd);
         }
-        Ok(root) if t.build_std => {
-            if !root.join("lib/rustlib/src/rust/library").is_dir() {
-                l.rust.push(
-                    [
-                        "rustup",
-                        "component",
-                        "add",
-                        "--toolchain",
-                        tc_name,
-                        "rust-src",
-                    ]
-                    .map(String::from)
-                    .into(),
-                );
-            }
-        }
+        Ok(_) if t.build_std => l.rust.extend(rust_src(ws, tc)),
         Ok(root) => {
             if !root
                 .join("lib/rustlib")

@@ -20,6 +20,7 @@
 mod apt;
 mod build;
 mod cpio;
+mod echo;
 mod elf;
 mod install;
 mod json;
