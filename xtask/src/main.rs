@@ -2,11 +2,16 @@
 //!
 //! ```text
 //! cargo xtask test [--quick] [--tier host|qemu-user|vm]... [--target ARCH]...
+//! cargo xtask size [--target ARCH]...
 //! ```
 //!
 //! `test` runs every tier and prints one summary table; it exits non-zero if anything failed.
 //! `--tier` picks tiers (repeatable), `--target` picks architectures for the foreign tiers,
 //! `--quick` is the inner loop: the host without the slow checks.
+//!
+//! `size` prints the no_std echo server's size per architecture beside the same server on
+//! rustix alone, with std and in C, and the size goals; it exits non-zero if a build failed
+//! or a goal was missed.
 
 mod cross;
 mod host;
@@ -29,7 +34,25 @@ const TIERS: [&str; 3] = ["host", "qemu-user", "vm"];
 
 fn usage() -> ExitCode {
     eprintln!("usage: cargo xtask test [--quick] [--tier host|qemu-user|vm]... [--target ARCH]...");
+    eprintln!("       cargo xtask size [--target ARCH]...");
     ExitCode::from(2)
+}
+
+/// `cargo xtask size [--target ARCH]...`
+fn size(args: &[String]) -> ExitCode {
+    let mut targets = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match (a.as_str(), it.next()) {
+            ("--target", Some(t)) => targets.push(t.clone()),
+            _ => return usage(),
+        }
+    }
+    if cross::run_size(&targets) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }
 
 fn parse(args: &[String]) -> Option<Options> {
@@ -67,8 +90,10 @@ fn root() -> PathBuf {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let Some(("test", rest)) = args.split_first().map(|(c, r)| (c.as_str(), r)) else {
-        return usage();
+    let rest = match args.split_first().map(|(c, r)| (c.as_str(), r)) {
+        Some(("test", rest)) => rest,
+        Some(("size", rest)) => return size(rest),
+        _ => return usage(),
     };
     let Some(opts) = parse(rest) else {
         return usage();

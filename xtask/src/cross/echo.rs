@@ -23,8 +23,9 @@ use super::Ws;
 pub const CRATE_DIR: &str = "examples/nostd-echo";
 /// `-Zbuild-std` needs nightly.
 pub const TOOLCHAIN: &str = "nightly";
-/// The program on baresock.
+/// The program on baresock, and the same program on rustix alone (the size baseline).
 pub const ECHO: &str = "nostd-echo";
+pub const BASELINE: &str = "rustix-echo";
 /// A cold build of core and baresock for seven targets takes minutes on two cores.
 const BUILD_LIMIT: Duration = Duration::from_secs(30 * 60);
 /// Symbols that only a C library defines: one in a symbol table means libc was linked.

@@ -1,8 +1,8 @@
 //! What the host needs for a tier, and installing what is missing.
 //!
 //! - Rust: the target's standard library (`rustup target add`), or for build-std targets the
-//!   nightly toolchain's `rust-src`; for the qemu-user tier, nightly's `rust-src` in any case
-//!   (the no_std echo builds core). rustup needs no root.
+//!   nightly toolchain's `rust-src`; for the qemu-user tier and `cargo xtask size`, nightly's
+//!   `rust-src` in any case (the no_std echo builds core). rustup needs no root.
 //! - Debian packages from the host's own sources: the targets' cross gcc, xz.
 //! - qemu (user and system) from `<codename>-backports`, through a private apt state. Machines
 //!   of this kind come with `qemu-utils` 10 from backports, which `Breaks` the
@@ -34,6 +34,9 @@ const QEMU_USER_PACKAGE: &str = "qemu-user";
 pub enum Tier {
     User,
     Vm,
+    /// `cargo xtask size`: the Rust toolchains, and musl-gcc for the host's architecture; no
+    /// cross gcc (rust-lld links every program measured) and no qemu.
+    Size,
 }
 
 /// `XTASK_NO_INSTALL=1`: never install anything, only say what is missing.
@@ -161,7 +164,7 @@ fn lacks(ws: &Ws, t: &Target, tier: Tier) -> Lacks {
     let mut l = Lacks::default();
     let tc = toolchain(t);
     let tc_name = tc.unwrap_or("stable");
-    if tier == Tier::User {
+    if matches!(tier, Tier::User | Tier::Size) {
         // The no_std echo (`examples/nostd-echo`) builds core with nightly.
         l.rust.extend(rust_src(ws, Some(super::echo::TOOLCHAIN)));
     }
@@ -198,7 +201,8 @@ fn lacks(ws: &Ws, t: &Target, tier: Tier) -> Lacks {
             }
         }
     }
-    for p in &t.host_packages {
+    // `size` links with rust-lld alone: no cross gcc.
+    for p in t.host_packages.iter().filter(|_| tier != Tier::Size) {
         if !dpkg_installed(p) {
             l.apt.insert(p.clone());
         }
@@ -216,6 +220,12 @@ fn lacks(ws: &Ws, t: &Target, tier: Tier) -> Lacks {
             // Kernels that compress their modules (riscv64's): decompressed with xz.
             if which("xz").is_none() {
                 l.apt.insert("xz-utils".into());
+            }
+        }
+        Tier::Size => {
+            // The C comparison: Debian's musl-gcc builds for the host's architecture only.
+            if t.name == std::env::consts::ARCH && which("musl-gcc").is_none() {
+                l.apt.insert("musl-tools".into());
             }
         }
     }
@@ -282,6 +292,7 @@ pub fn prepare(ws: &Ws, targets: &[Target], tier: Tier) -> Prepared {
         tier: match tier {
             Tier::User => "qemu-user",
             Tier::Vm => "vm",
+            Tier::Size => "size",
         }
         .into(),
         step: "install".into(),
