@@ -10,6 +10,12 @@ use crate::report::{parse_libtest, Counts, Report, Row};
 
 const ARCH: &str = "x86_64";
 const TIER: &str = "host";
+/// The crate roots of the example crates the workspace excludes.
+const OUTSIDE_WORKSPACE: &[&str] = &[
+    "examples/nostd-echo/src/main.rs",
+    "examples/nostd-echo/src/bin/rustix-echo.rs",
+    "examples/size-compare/std-echo/src/main.rs",
+];
 
 /// A command's combined output and whether it succeeded.
 struct Ran {
@@ -170,6 +176,17 @@ pub fn run_host(root: &Path, quick: bool, report: &mut Report) {
             report,
             "fmt",
             cargo(root, None).args(["fmt", "--all", "--", "--check"]),
+            |_| Ok(()),
+        );
+        // The crates outside the workspace (the no_std echo and its std comparison): rustfmt
+        // follows their modules from the roots.
+        step(
+            report,
+            "fmt (examples outside the workspace)",
+            Command::new("rustfmt")
+                .args(["--check", "--edition", "2021"])
+                .args(OUTSIDE_WORKSPACE)
+                .current_dir(root),
             |_| Ok(()),
         );
     }

@@ -4,6 +4,7 @@
 //! cargo xtask test [--quick] [--tier host|qemu-user|vm]... [--target ARCH]...
 //! cargo xtask bench [--quick]
 //! cargo xtask fuzz --seconds N [--target NAME]...
+//! cargo xtask size [--target ARCH]...
 //! ```
 //!
 //! `test` runs every tier and prints one summary table; it exits non-zero if anything failed.
@@ -16,6 +17,9 @@
 //! `fuzz` runs each cargo-fuzz target of `fuzz/` (or those named with `--target`) for N
 //! seconds, one after the other, and prints a table of executions, exec/s, corpus sizes and
 //! crashes; it exits non-zero on a crash (see [`fuzz`]).
+//! `size` prints the no_std echo server's size per architecture beside the same server on
+//! rustix alone, with std and in C, and the size goals; it exits non-zero if a build failed
+//! or a goal was missed.
 
 mod bench;
 mod cross;
@@ -42,7 +46,25 @@ fn usage() -> ExitCode {
     eprintln!("usage: cargo xtask test [--quick] [--tier host|qemu-user|vm]... [--target ARCH]...");
     eprintln!("       cargo xtask bench [--quick]");
     eprintln!("       cargo xtask fuzz --seconds N [--target NAME]...");
+    eprintln!("       cargo xtask size [--target ARCH]...");
     ExitCode::from(2)
+}
+
+/// `cargo xtask size [--target ARCH]...`
+fn size(args: &[String]) -> ExitCode {
+    let mut targets = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match (a.as_str(), it.next()) {
+            ("--target", Some(t)) => targets.push(t.clone()),
+            _ => return usage(),
+        }
+    }
+    if cross::run_size(&targets) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }
 
 fn parse(args: &[String]) -> Option<Options> {
@@ -85,6 +107,7 @@ fn main() -> ExitCode {
         Some(("bench", [])) => return bench(false),
         Some(("bench", [q])) if q == "--quick" => return bench(true),
         Some(("fuzz", rest)) => return fuzz_main(rest),
+        Some(("size", rest)) => return size(rest),
         _ => return usage(),
     };
     let Some(opts) = parse(rest) else {

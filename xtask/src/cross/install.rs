@@ -1,7 +1,8 @@
 //! What the host needs for a tier, and installing what is missing.
 //!
 //! - Rust: the target's standard library (`rustup target add`), or for build-std targets the
-//!   nightly toolchain's `rust-src`. rustup needs no root.
+//!   nightly toolchain's `rust-src`; for the qemu-user tier and `cargo xtask size`, nightly's
+//!   `rust-src` in any case (the no_std echo builds core). rustup needs no root.
 //! - Debian packages from the host's own sources: the targets' cross gcc, xz.
 //! - qemu (user and system) from `<codename>-backports`, through a private apt state. Machines
 //!   of this kind come with `qemu-utils` 10 from backports, which `Breaks` the
@@ -33,6 +34,9 @@ const QEMU_USER_PACKAGE: &str = "qemu-user";
 pub enum Tier {
     User,
     Vm,
+    /// `cargo xtask size`: the Rust toolchains, and musl-gcc for the host's architecture; no
+    /// cross gcc (rust-lld links every program measured) and no qemu.
+    Size,
 }
 
 /// `XTASK_NO_INSTALL=1`: never install anything, only say what is missing.
@@ -128,11 +132,44 @@ impl Lacks {
     }
 }
 
+/// The rustup command that gives toolchain `tc` its `rust-src` (installing the toolchain if
+/// need be), or `None` when it has it.
+fn rust_src(ws: &Ws, tc: Option<&str>) -> Option<Vec<String>> {
+    let tc_name = tc.unwrap_or("stable");
+    let cmd: &[&str] = match sysroot(ws, tc) {
+        Err(_) => &[
+            "rustup",
+            "toolchain",
+            "install",
+            tc_name,
+            "--profile",
+            "minimal",
+            "--component",
+            "rust-src",
+        ],
+        Ok(root) if !root.join("lib/rustlib/src/rust/library").is_dir() => &[
+            "rustup",
+            "component",
+            "add",
+            "--toolchain",
+            tc_name,
+            "rust-src",
+        ],
+        Ok(_) => return None,
+    };
+    Some(cmd.iter().map(|s| s.to_string()).collect())
+}
+
 fn lacks(ws: &Ws, t: &Target, tier: Tier) -> Lacks {
     let mut l = Lacks::default();
     let tc = toolchain(t);
     let tc_name = tc.unwrap_or("stable");
+    if matches!(tier, Tier::User | Tier::Size) {
+        // The no_std echo (`examples/nostd-echo`) builds core with nightly.
+        l.rust.extend(rust_src(ws, Some(super::echo::TOOLCHAIN)));
+    }
     match sysroot(ws, tc) {
+        Err(_) if t.build_std => l.rust.extend(rust_src(ws, tc)),
         Err(_) => {
             let mut cmd: Vec<String> = [
                 "rustup",
@@ -144,29 +181,10 @@ fn lacks(ws: &Ws, t: &Target, tier: Tier) -> Lacks {
             ]
             .map(String::from)
             .into();
-            if t.build_std {
-                cmd.extend(["--component".into(), "rust-src".into()]);
-            } else {
-                cmd.extend(["--target".into(), t.triple.clone()]);
-            }
+            cmd.extend(["--target".into(), t.triple.clone()]);
             l.rust.push(cmd);
         }
-        Ok(root) if t.build_std => {
-            if !root.join("lib/rustlib/src/rust/library").is_dir() {
-                l.rust.push(
-                    [
-                        "rustup",
-                        "component",
-                        "add",
-                        "--toolchain",
-                        tc_name,
-                        "rust-src",
-                    ]
-                    .map(String::from)
-                    .into(),
-                );
-            }
-        }
+        Ok(_) if t.build_std => l.rust.extend(rust_src(ws, tc)),
         Ok(root) => {
             if !root
                 .join("lib/rustlib")
@@ -183,7 +201,8 @@ fn lacks(ws: &Ws, t: &Target, tier: Tier) -> Lacks {
             }
         }
     }
-    for p in &t.host_packages {
+    // `size` links with rust-lld alone: no cross gcc.
+    for p in t.host_packages.iter().filter(|_| tier != Tier::Size) {
         if !dpkg_installed(p) {
             l.apt.insert(p.clone());
         }
@@ -201,6 +220,12 @@ fn lacks(ws: &Ws, t: &Target, tier: Tier) -> Lacks {
             // Kernels that compress their modules (riscv64's): decompressed with xz.
             if which("xz").is_none() {
                 l.apt.insert("xz-utils".into());
+            }
+        }
+        Tier::Size => {
+            // The C comparison: Debian's musl-gcc builds for the host's architecture only.
+            if t.name == std::env::consts::ARCH && which("musl-gcc").is_none() {
+                l.apt.insert("musl-tools".into());
             }
         }
     }
@@ -267,6 +292,7 @@ pub fn prepare(ws: &Ws, targets: &[Target], tier: Tier) -> Prepared {
         tier: match tier {
             Tier::User => "qemu-user",
             Tier::Vm => "vm",
+            Tier::Size => "size",
         }
         .into(),
         step: "install".into(),

@@ -4,6 +4,9 @@
 //!   qemu-user on the host kernel.
 //! - [`run_vm`] (tier 3): the same binaries in a real Debian kernel of each architecture,
 //!   booted under TCG from an initramfs, as root, with CAN and veth.
+//! - [`run_size`] (`cargo xtask size`): the no_std echo server's size per architecture, beside
+//!   the same server on rustix alone, with std and in C ([`echo`] builds and runs it; the
+//!   qemu-user tier runs it too).
 //!
 //! What each architecture needs is data: `targets/<arch>.toml` (read by [`targets`]) and
 //! `qemu/` (the guest's init script and module list). Each target is built once per process
@@ -20,16 +23,19 @@
 mod apt;
 mod build;
 mod cpio;
+mod echo;
 mod elf;
 pub(crate) mod install;
 mod json;
 pub(crate) mod proc;
+mod size;
 mod targets;
 mod user;
 mod vm;
 
 use std::path::{Path, PathBuf};
 
+pub use size::run_size;
 pub use user::run_user;
 pub use vm::run_vm;
 

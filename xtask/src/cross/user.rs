@@ -4,11 +4,16 @@
 //! quickly, but not the kernel features the host lacks (CAN), and qemu has its own bugs in
 //! socket options (the notes list them). The tests see `BARESOCK_QEMU_USER=1` and skip what
 //! qemu-user cannot do, saying why.
+//!
+//! Then per architecture the `#![no_std]` echo server of `examples/nostd-echo` (built once for
+//! all of them, see [`echo`](super::echo)): proved static with no undefined symbol, and run
+//! under qemu-user (and natively on the host's own architecture) against a client.
 
 use std::process::Command;
 use std::time::Instant;
 
 use super::build::{build, TEST_LIMIT};
+use super::echo;
 use super::install::{self, Tier};
 use super::proc::{run_limited, tail};
 use super::targets::{self, Target};
@@ -30,6 +35,11 @@ pub fn run_user(targets: &[String], report: &mut Report) {
         report.push(row);
     }
     let missing = prepared.missing;
+    let ready: Vec<&Target> = list
+        .iter()
+        .filter(|t| !missing.contains_key(&t.name))
+        .collect();
+    let echo_built = build_echo(&ws, &ready, report);
     for t in &list {
         if let Some(why) = missing.get(&t.name) {
             report.push(fail_row(&t.name, "test", why.clone()));
@@ -37,6 +47,73 @@ pub fn run_user(targets: &[String], report: &mut Report) {
         }
         let row = run_one(&ws, t, report);
         report.push(row);
+        report.push(run_echo(&ws, t, echo_built));
+    }
+}
+
+/// Builds the no_std echo for all of `targets` in one cargo run (both cores busy while core
+/// builds for each target); pushes its row and says whether it worked.
+fn build_echo(ws: &Ws, targets: &[&Target], report: &mut Report) -> bool {
+    if targets.is_empty() {
+        return false;
+    }
+    let start = Instant::now();
+    let result = echo::build(ws, targets, &[echo::ECHO]);
+    let names: Vec<&str> = targets.iter().map(|t| t.name.as_str()).collect();
+    let note = match &result {
+        Ok(output) => {
+            ws.log("no_std-echo-build.log", output);
+            format!("nightly, -Zbuild-std=core, for {}", names.join(", "))
+        }
+        Err(e) => e.clone(),
+    };
+    report.push(Row {
+        arch: "all".into(),
+        tier: TIER.into(),
+        step: "no_std echo build".into(),
+        counts: Counts::default(),
+        ok: result.is_ok(),
+        time: start.elapsed(),
+        note,
+    });
+    result.is_ok()
+}
+
+/// The no_std echo of `t`: static, no undefined symbol, no libc; then echoing datagrams under
+/// qemu-user, and natively where `t` is the host's architecture.
+fn run_echo(ws: &Ws, t: &Target, built: bool) -> Row {
+    let start = Instant::now();
+    let result = (|| -> Result<String, String> {
+        if !built {
+            return Err("not run: the build failed".into());
+        }
+        let path = echo::built(ws, t, echo::ECHO);
+        echo::check_static(&path)?;
+        let stripped = echo::stripped(ws, &t.name, echo::ECHO);
+        let size = echo::strip(ws, &path, &stripped)?;
+        let qemu = install::qemu_user(t).ok_or(format!("{} not found", t.qemu_user))?;
+        let echoed = echo::exercise(&[qemu.as_os_str(), stripped.as_os_str()])
+            .map_err(|e| format!("under qemu: {e}"))?;
+        let mut note = format!("{size} B stripped, static, nm -u empty; {echoed} under qemu");
+        if t.name == std::env::consts::ARCH {
+            echo::exercise(&[stripped.as_os_str()]).map_err(|e| format!("native: {e}"))?;
+            note.push_str(" and natively");
+        }
+        Ok(note)
+    })();
+    let ok = result.is_ok();
+    Row {
+        arch: t.name.clone(),
+        tier: TIER.into(),
+        step: "no_std echo".into(),
+        counts: Counts {
+            passed: u32::from(ok),
+            failed: u32::from(!ok),
+            skipped: 0,
+        },
+        ok,
+        time: start.elapsed(),
+        note: result.unwrap_or_else(|e| e),
     }
 }
 

@@ -1,0 +1,305 @@
+//! The `#![no_std]` UDP echo server of `examples/nostd-echo`: building it for the targets,
+//! proving each build static and self-contained, and running it against a client.
+//!
+//! One `cargo +nightly build --release` builds it for every target at once (the example's
+//! `.cargo/config.toml` has the flags: `-Zbuild-std=core`, linked by rust-lld alone, static,
+//! not position-independent), into the shared target directory, so `cargo xtask size` and
+//! `cargo xtask test` reuse each other's build. cargo leaves the symbols in (the proof reads
+//! them); the copy that runs and is measured is stripped with `rust-objcopy --strip-all`.
+
+use std::io::Read;
+use std::net::UdpSocket;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use super::elf;
+use super::install::rustup_run;
+use super::proc::{run_limited, run_stdout, show, tail};
+use super::targets::Target;
+use super::Ws;
+
+/// The example crate, from the workspace root.
+pub const CRATE_DIR: &str = "examples/nostd-echo";
+/// `-Zbuild-std` needs nightly.
+pub const TOOLCHAIN: &str = "nightly";
+/// The program on baresock, and the same program on rustix alone (the size baseline).
+pub const ECHO: &str = "nostd-echo";
+pub const BASELINE: &str = "rustix-echo";
+/// A cold build of core and baresock for seven targets takes minutes on two cores.
+const BUILD_LIMIT: Duration = Duration::from_secs(30 * 60);
+/// Symbols that only a C library defines: one in a symbol table means libc was linked.
+const LIBC_SYMBOLS: &[&str] = &[
+    "__libc_start_main",
+    "__errno_location",
+    "errno",
+    "environ",
+    "__environ",
+    "__stack_chk_fail",
+    "malloc",
+    "free",
+    "getauxval",
+    "socket",
+    "recvfrom",
+    "sendto",
+];
+
+/// `cargo build --release` of the example for every target in `targets`, in one run; `bins`
+/// limits it to those programs. Returns the build's output (for a log).
+pub fn build(ws: &Ws, targets: &[&Target], bins: &[&str]) -> Result<String, String> {
+    let mut cmd = rustup_run(Some(TOOLCHAIN), "cargo");
+    cmd.current_dir(ws.root.join(CRATE_DIR))
+        .args(["build", "--release"])
+        .env("CARGO_TARGET_DIR", &ws.target_dir)
+        // The proof reads the symbol table; the measured copy is stripped afterwards.
+        .env("CARGO_PROFILE_RELEASE_STRIP", "false")
+        // The example's .cargo/config.toml has the flags; flags from the environment would
+        // replace them.
+        .env_remove("RUSTFLAGS")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS");
+    for t in targets {
+        cmd.args(["--target", &t.triple]);
+        cmd.env_remove(format!("CARGO_TARGET_{}_RUSTFLAGS", t.env_triple()));
+    }
+    for b in bins {
+        cmd.args(["--bin", b]);
+    }
+    eprintln!("xtask: $ {}", show(&cmd));
+    let done = run_limited(&mut cmd, BUILD_LIMIT).map_err(|e| format!("cannot run cargo: {e}"))?;
+    if done.success() {
+        Ok(done.output)
+    } else {
+        eprintln!("{}", tail(&done.output, 40));
+        Err(format!("cargo build failed ({})", done.describe()))
+    }
+}
+
+/// Where cargo put program `bin` for `t`.
+pub fn built(ws: &Ws, t: &Target, bin: &str) -> PathBuf {
+    ws.target_dir.join(&t.triple).join("release").join(bin)
+}
+
+/// The workspace toolchain's sysroot and its host tools directory
+/// (`<sysroot>/lib/rustlib/<host>/bin`: rust-lld, rust-objcopy, `gcc-ld/ld.lld`).
+pub fn host_tools(ws: &Ws) -> Result<(PathBuf, PathBuf), String> {
+    let rustc = || {
+        let mut c = rustup_run(None, "rustc");
+        c.current_dir(&ws.root);
+        c
+    };
+    let sysroot = PathBuf::from(run_stdout(rustc().args(["--print", "sysroot"]))?.trim());
+    let info = run_stdout(rustc().arg("-vV"))?;
+    let host = info
+        .lines()
+        .find_map(|l| l.strip_prefix("host: "))
+        .ok_or("rustc -vV names no host")?;
+    let bin = sysroot.join("lib/rustlib").join(host).join("bin");
+    Ok((sysroot, bin))
+}
+
+/// `rust-objcopy` of the workspace's toolchain (it ships with rustc; it needs the toolchain's
+/// own `lib/` on the library path).
+fn objcopy(ws: &Ws) -> Result<Command, String> {
+    let (sysroot, bin) = host_tools(ws)?;
+    let tool = bin.join("rust-objcopy");
+    if !tool.is_file() {
+        return Err(format!("{} is missing", tool.display()));
+    }
+    let mut cmd = Command::new(tool);
+    cmd.env("LD_LIBRARY_PATH", sysroot.join("lib"));
+    Ok(cmd)
+}
+
+/// Copies `from` to `to` without symbols or non-loaded sections (`rust-objcopy
+/// --strip-all`), the same for every program measured; returns the stripped size.
+pub fn strip(ws: &Ws, from: &Path, to: &Path) -> Result<u64, String> {
+    if let Some(dir) = to.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    let mut cmd = objcopy(ws)?;
+    run_stdout(cmd.arg("--strip-all").arg(from).arg(to))?;
+    std::fs::metadata(to)
+        .map(|m| m.len())
+        .map_err(|e| format!("{}: {e}", to.display()))
+}
+
+/// Where the stripped copy of `bin` for `arch` goes.
+pub fn stripped(ws: &Ws, arch: &str, bin: &str) -> PathBuf {
+    ws.target_dir.join("xtask-size").join(arch).join(bin)
+}
+
+/// Proves the program at `path` (with its symbols) static and free of libc: no interpreter, no
+/// dynamic section, no undefined symbol (`nm -u` prints nothing), no libc symbol.
+pub fn check_static(path: &Path) -> Result<(), String> {
+    let data = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let l = elf::linkage(&data)?;
+    if l.interp || l.dynamic {
+        return Err("not static: it has an interpreter or a dynamic section".into());
+    }
+    let symbols = l.symbols.ok_or("no symbol table to check")?;
+    let undefined: Vec<&str> = symbols
+        .iter()
+        .filter(|s| s.undefined && !s.name.is_empty())
+        .map(|s| s.name.as_str())
+        .collect();
+    if !undefined.is_empty() {
+        return Err(format!("undefined symbols: {}", undefined.join(" ")));
+    }
+    if let Some(s) = symbols
+        .iter()
+        .find(|s| LIBC_SYMBOLS.contains(&s.name.as_str()))
+    {
+        return Err(format!("a libc symbol is linked in: {}", s.name));
+    }
+    Ok(())
+}
+
+/// The datagrams the client sends: empty, short, a full Ethernet payload, the largest IPv4
+/// datagram.
+const SIZES: [usize; 4] = [0, 10, 1472, 65507];
+
+/// Runs the echo server `program` (the command runs it: the program itself, or qemu with its
+/// arguments) against a client on loopback: a run with no arguments must exit 2; then a run
+/// told to echo `SIZES.len()` datagrams must echo each byte for byte and exit 0.
+pub fn exercise(program: &[&std::ffi::OsStr]) -> Result<String, String> {
+    let command = || {
+        let mut c = Command::new(program[0]);
+        c.args(&program[1..]);
+        c
+    };
+    let usage = run_limited(&mut command(), Duration::from_secs(60))
+        .map_err(|e| format!("cannot run it: {e}"))?;
+    if usage.code != Some(2) {
+        return Err(format!(
+            "without arguments it should exit 2, not {} {}",
+            usage.describe(),
+            tail(&usage.output, 3)
+        ));
+    }
+    // The port is one the kernel just gave out; in the rare case someone takes it first, the
+    // server exits 1 and we try another.
+    let mut last = String::new();
+    for _ in 0..3 {
+        match echo_run(&mut command()) {
+            Ok(note) => return Ok(note),
+            Err((retry, why)) => {
+                last = why;
+                if !retry {
+                    break;
+                }
+            }
+        }
+    }
+    Err(last)
+}
+
+/// One run of the server with a client; the error says whether another port may help.
+fn echo_run(cmd: &mut Command) -> Result<String, (bool, String)> {
+    let fail = |why: String| (false, why);
+    let port = UdpSocket::bind("127.0.0.1:0")
+        .and_then(|s| s.local_addr())
+        .map_err(|e| fail(format!("no free port: {e}")))?
+        .port();
+    let mut child = cmd
+        .arg(port.to_string())
+        .arg(SIZES.len().to_string())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| fail(format!("cannot run it: {e}")))?;
+    let result = talk(&mut child, port);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break Some(status),
+            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(5)),
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                break None;
+            }
+        }
+    };
+    let mut output = String::new();
+    for pipe in [
+        child.stdout.take().map(|p| Box::new(p) as Box<dyn Read>),
+        child.stderr.take().map(|p| Box::new(p) as Box<dyn Read>),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        let _ = pipe.take(4096).read_to_string(&mut output);
+    }
+    let said = if output.trim().is_empty() {
+        String::new()
+    } else {
+        format!(": {}", tail(output.trim(), 3))
+    };
+    match (result, status.and_then(|s| s.code())) {
+        (Ok(note), Some(0)) => Ok(note),
+        (Ok(_), code) => Err(fail(format!(
+            "echoed all, but then exited {code:?} instead of 0{said}"
+        ))),
+        // Exit 1 before binding: the port was taken.
+        (Err(Talk::NotBound), Some(1)) => Err((true, format!("could not bind port {port}{said}"))),
+        (Err(Talk::NotBound), code) => Err(fail(format!(
+            "never bound port {port} (exit {code:?}){said}"
+        ))),
+        (Err(Talk::Failed(why)), code) => Err(fail(format!("{why} (exit {code:?}){said}"))),
+    }
+}
+
+enum Talk {
+    NotBound,
+    Failed(String),
+}
+
+/// Waits until the server has bound `port`, then sends each of `SIZES` and checks the echo.
+fn talk(child: &mut std::process::Child, port: u16) -> Result<String, Talk> {
+    let start = Instant::now();
+    while !udp_port_bound(port) {
+        if start.elapsed() > Duration::from_secs(30) || !matches!(child.try_wait(), Ok(None)) {
+            return Err(Talk::NotBound);
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let failed = |what: &str, e: std::io::Error| Talk::Failed(format!("{what}: {e}"));
+    let client = UdpSocket::bind("127.0.0.1:0").map_err(|e| failed("client bind", e))?;
+    client
+        .connect(("127.0.0.1", port))
+        .map_err(|e| failed("client connect", e))?;
+    client
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .map_err(|e| failed("client timeout", e))?;
+    let mut reply = vec![0u8; 70000];
+    for (i, &size) in SIZES.iter().enumerate() {
+        let sent: Vec<u8> = (0..size).map(|j| (j * 7 + i) as u8).collect();
+        client.send(&sent).map_err(|e| failed("send", e))?;
+        let n = client
+            .recv(&mut reply)
+            .map_err(|e| failed(&format!("no echo of the {size}-byte datagram"), e))?;
+        if reply[..n] != sent[..] {
+            return Err(Talk::Failed(format!(
+                "the {size}-byte datagram came back as {n} different bytes"
+            )));
+        }
+    }
+    Ok(format!(
+        "{} datagrams echoed ({}-{} B)",
+        SIZES.len(),
+        SIZES[0],
+        SIZES[SIZES.len() - 1]
+    ))
+}
+
+/// Whether a UDP socket is bound to `port` on 0.0.0.0 (the kernel's `/proc/net/udp`, as the
+/// server sees the host kernel under qemu-user too).
+fn udp_port_bound(port: u16) -> bool {
+    let want = format!("00000000:{port:04X}");
+    std::fs::read_to_string("/proc/net/udp").is_ok_and(|t| {
+        t.lines()
+            .skip(1)
+            .any(|l| l.split_whitespace().nth(1) == Some(want.as_str()))
+    })
+}
