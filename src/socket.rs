@@ -430,6 +430,16 @@ impl Socket {
         self.family_mismatch(addr)
     }
 
+    /// [`Error::FamilyMismatch`] for an address of family `addr` given to this socket.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn family_error(&self, addr: Family) -> Error {
+        match self.family() {
+            Ok(socket) => Error::FamilyMismatch { socket, addr },
+            Err(e) => e,
+        }
+    }
+
     #[cold]
     #[inline(never)]
     fn family_mismatch(&self, addr: &SocketAddr) -> Result<()> {
@@ -599,6 +609,12 @@ impl Socket {
     pub fn bind(&self, addr: impl Into<SocketAddr>) -> Result<()> {
         let addr = addr.into();
         self.check_family(&addr)?;
+        Ok(rnet::bind(&self.fd, &addr)?)
+    }
+
+    /// [`bind`](Socket::bind) for an IP address: only IP addresses are encoded.
+    pub(crate) fn bind_inet(&self, addr: core::net::SocketAddr) -> Result<()> {
+        self.check_family(&addr.into())?;
         Ok(rnet::bind(&self.fd, &addr)?)
     }
 
@@ -839,6 +855,39 @@ impl Socket {
         })
     }
 
+    /// [`send_to`](Socket::send_to) for an IP address: only IP addresses are encoded.
+    #[inline]
+    pub(crate) fn send_to_inet(&self, buf: &[u8], addr: core::net::SocketAddr) -> Result<usize> {
+        let f = self.send_flags(SendFlags::empty());
+        match rnet::sendto(&self.fd, buf, f, &addr) {
+            Ok(n) => Ok(n),
+            Err(e) => self.send_to_inet_slow(buf, addr, f, e),
+        }
+    }
+
+    /// [`send_to_inet`](Socket::send_to_inet) after a first try failed with `e`.
+    #[cold]
+    #[inline(never)]
+    fn send_to_inet_slow(
+        &self,
+        buf: &[u8],
+        addr: core::net::SocketAddr,
+        f: rnet::SendFlags,
+        e: Errno,
+    ) -> Result<usize> {
+        let family = SocketAddr::from(addr).family();
+        let m = self.meta_bits();
+        if m & KNOWN != 0 && m as u16 != family.as_raw() {
+            return Err(self.family_error(family));
+        }
+        let mut deadline = Deadline::default();
+        let mut tries = 0;
+        self.retry(e, &mut deadline, Wait::Write, false, &mut tries)?;
+        self.io_from(&mut deadline, Wait::Write, false, tries, |fd| {
+            rnet::sendto(fd, buf, f, &addr)
+        })
+    }
+
     /// Sends a datagram to an IP destination encoded once (`sendto(2)`): for many datagrams to
     /// one place, without encoding the address on each call.
     #[inline]
@@ -846,7 +895,7 @@ impl Socket {
         let f = self.send_flags(SendFlags::empty());
         match rnet::sendto(&self.fd, buf, f, to) {
             Ok(n) => Ok(n),
-            Err(e) => self.send_to_slow(buf, &to.addr().into(), SendFlags::empty(), f, e),
+            Err(e) => self.send_to_inet_slow(buf, to.addr(), f, e),
         }
     }
 

@@ -9,7 +9,6 @@ use core::sync::atomic::{AtomicU64, Ordering};
 use core::time::Duration;
 
 use rustix::event::Timespec;
-use rustix::time::{clock_gettime, ClockId};
 
 /// Encoded mode: blocking.
 const BLOCKING: u64 = u64::MAX;
@@ -73,10 +72,7 @@ pub fn default_timeout() -> Option<Duration> {
 /// Nanoseconds on `CLOCK_MONOTONIC`.
 #[inline]
 fn now_ns() -> u64 {
-    let t = clock_gettime(ClockId::Monotonic);
-    (t.tv_sec as u64)
-        .saturating_mul(1_000_000_000)
-        .saturating_add(t.tv_nsec as u64)
+    crate::sys::clock::monotonic_ns()
 }
 
 /// The end of one operation's time budget, started lazily: the clock is read only once a call

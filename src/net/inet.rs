@@ -275,7 +275,7 @@ impl UdpSocket {
     pub fn bind<A: ToSocketAddrs>(addrs: A) -> Result<UdpSocket> {
         each_addr(&addrs, |a| {
             let s = ip_socket(&a, Type::Dgram, Protocol::DEFAULT)?;
-            s.bind(a)?;
+            s.bind_inet(inet(a)?)?;
             Ok(UdpSocket { inner: s })
         })
     }
@@ -288,7 +288,13 @@ impl UdpSocket {
     /// Sends a datagram to `addr`.
     #[inline]
     pub fn send_to(&self, buf: &[u8], addr: impl Into<SocketAddr>) -> Result<usize> {
-        self.inner.send_to(buf, addr)
+        // Only IP addresses are encoded here: the other families' encoders stay out of
+        // programs that send only over UDP.
+        let addr = addr.into();
+        match addr.as_inet() {
+            Some(a) => self.inner.send_to_inet(buf, a),
+            None => Err(self.inner.family_error(addr.family())),
+        }
     }
 
     /// Sends a datagram to a destination encoded once: the cheapest way to send many

@@ -125,8 +125,8 @@ fn random_u16() -> u16 {
         rustix::rand::getrandom(&mut b, rustix::rand::GetRandomFlags::empty()),
         Ok(2)
     ) {
-        let t = rustix::time::clock_gettime(rustix::time::ClockId::Monotonic);
-        b = (t.tv_nsec as u16 ^ t.tv_sec as u16).to_ne_bytes();
+        let t = crate::sys::clock::monotonic_ns();
+        b = ((t ^ (t >> 16) ^ (t >> 32)) as u16).to_ne_bytes();
     }
     u16::from_ne_bytes(b)
 }

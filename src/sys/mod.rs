@@ -13,10 +13,12 @@
 //! - [`fd`]: `FromRawFd` for the crate's socket types;
 //! - [`iface`]: interface name ↔ index ioctls;
 //! - [`msg`]: raw `sendmsg`/`recvmsg`, control-message bytes, and ownership of received fds;
-//! - [`ring`]: the mmap'd `TPACKET_V3` receive ring.
+//! - [`ring`]: the mmap'd `TPACKET_V3` receive ring;
+//! - [`clock`]: the monotonic clock by a plain system call (no vDSO code).
 #![allow(unsafe_code)]
 
 pub(crate) mod addr;
+pub(crate) mod clock;
 mod fd;
 pub(crate) mod iface;
 pub(crate) mod msg;
