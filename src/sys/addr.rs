@@ -160,6 +160,8 @@ struct InetStorage([u8; INET_STORAGE_LEN]);
 const INET_STORAGE_LEN: usize = 28;
 /// `sizeof(struct sockaddr_in)`.
 const SOCKADDR_IN_LEN: u32 = 16;
+/// `sizeof(struct sockaddr_in6)`.
+const SOCKADDR_IN6_LEN: u32 = INET_STORAGE_LEN as u32;
 
 impl InetFrom {
     #[inline(always)]
@@ -171,7 +173,7 @@ impl InetFrom {
     }
 
     /// The sender: an IPv4 or IPv6 address; [`Error::MissingAddress`] when the kernel gave
-    /// none, [`Error::MalformedAddress`] or [`Error::UnsupportedAddress`] for anything else.
+    /// none, [`Error::MalformedAddress`] for anything else (an IP socket gets nothing else).
     #[inline(always)]
     pub(crate) fn addr(&self) -> Result<core::net::SocketAddr> {
         let b = self.bytes();
@@ -184,26 +186,23 @@ impl InetFrom {
                 return Ok(SocketAddrV4::new(ip, u16::from_be_bytes([p0, p1])).into());
             }
         }
-        self.addr_cold()
+        match (self.len, decode_inet(b)) {
+            (SOCKADDR_IN6_LEN, Some(Ok(a))) => Ok(a),
+            _ => Err(self.odd()),
+        }
     }
 
-    /// Every other case of [`addr`](InetFrom::addr).
+    /// The error for a sender that is not a plain IP address.
     #[cold]
     #[inline(never)]
-    fn addr_cold(&self) -> Result<core::net::SocketAddr> {
-        let bytes = self.bytes();
-        let family = match bytes.first_chunk::<2>() {
+    fn odd(&self) -> Error {
+        let family = match self.bytes().first_chunk::<2>() {
             Some(&f) => u16::from_ne_bytes(f),
             None => 0,
         };
-        let len = self.len;
-        match decode_inet(bytes) {
-            _ if len == 0 => Err(Error::MissingAddress),
-            // An address longer than any IP address is not one.
-            _ if len as usize > INET_STORAGE_LEN => Err(Error::MalformedAddress { family, len }),
-            Some(r) => r,
-            None if bytes.len() < 2 => Err(Error::MalformedAddress { family, len }),
-            None => Err(Error::UnsupportedAddress { family }),
+        match self.len {
+            0 => Error::MissingAddress,
+            len => Error::MalformedAddress { family, len },
         }
     }
 
