@@ -548,7 +548,7 @@ fn fds_below(limit: i32) -> usize {
 
 /// Runs `child` in a forked process and returns what it reported: `Err` with its message, or
 /// its exit status if it died without one.
-fn in_child(child: fn() -> Result<(), String>) -> Result<(), String> {
+fn in_child(child: impl FnOnce() -> Result<(), String>) -> Result<(), String> {
     let (r, w) = rustix::pipe::pipe().unwrap();
     // SAFETY: the child runs only the test body (no locks held across fork: the tests of this
     // file run one at a time) and leaves with `_exit`.
@@ -556,7 +556,7 @@ fn in_child(child: fn() -> Result<(), String>) -> Result<(), String> {
     assert!(pid >= 0, "fork failed");
     if pid == 0 {
         drop(r);
-        let code = match std::panic::catch_unwind(child) {
+        let code = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(child)) {
             Ok(Ok(())) => 0,
             Ok(Err(why)) => {
                 let _ = rustix::io::write(&w, why.as_bytes());
@@ -614,13 +614,14 @@ fn out_of_fds() -> Result<(), String> {
     let silent = std::net::UdpSocket::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
     let resolver = resolver_for(silent.local_addr().unwrap(), Duration::from_secs(1), 1);
 
-    // No fd free below the limit: set it just above the highest open fd, then fill the gaps.
+    // No fd free below the limit: set it two above the highest open fd, then fill the gaps
+    // (one at least, to free later).
     let highest = (0..4096)
         // SAFETY: F_GETFD only asks whether the number is an open fd.
         .filter(|&fd| unsafe { libc::fcntl(fd, libc::F_GETFD) } != -1)
         .max()
         .unwrap_or(2);
-    let limit = highest + 1;
+    let limit = highest + 2;
     let mut lim = libc::rlimit {
         rlim_cur: 0,
         rlim_max: 0,
@@ -671,7 +672,7 @@ fn out_of_fds() -> Result<(), String> {
     let got = ub
         .as_socket()
         .recv_fds(&mut data, &mut slots)
-        .map_err(err)?;
+        .map_err(|e| format!("recv_fds with no fd free: {e:?}"))?;
     if !(got.bytes == 2 && &data[..2] == b"fd" && got.fds == 0 && got.fds_truncated) {
         return Err(format!("recv_fds with no fd free: {got:?}"));
     }
@@ -690,9 +691,11 @@ fn out_of_fds() -> Result<(), String> {
 
     // One fd free again: the connection that waited is accepted, its data intact.
     fillers.pop();
-    let (s, _) = l.accept().map_err(err)?;
+    let (s, _) = l
+        .accept()
+        .map_err(|e| format!("accept with one fd free: {e:?}"))?;
     s.set_timeout(Some(Duration::from_secs(5))).map_err(err)?;
-    let got = recv_exactly(s.as_socket(), 10).map_err(err)?;
+    let got = recv_exactly(s.as_socket(), 10).map_err(|e| format!("recv after: {e:?}"))?;
     if got != b"still here" {
         return Err(format!("the waiting connection brought {got:?}"));
     }
@@ -705,6 +708,67 @@ fn out_of_fds_every_creation_fails_with_emfile_and_nothing_leaks() {
         if let Err(why) = in_child(out_of_fds) {
             panic!("{why}");
         }
+    });
+}
+
+/// In a child process that is not root (and so lacks `CAP_SYS_ADMIN`, which the system-wide
+/// limit spares), with `fs.file-max` at 1: every call that makes an open file fails with
+/// `ENFILE`, and the fd table stays as it was. `l` has a connection waiting.
+fn out_of_files(l: &TcpListener) -> Result<(), String> {
+    // SAFETY: setgid/setuid change only this child's credentials.
+    if unsafe { libc::setgid(65534) } != 0 || unsafe { libc::setuid(65534) } != 0 {
+        return Err("could not become nobody".into());
+    }
+    let limit = 4096;
+    let before = fds_below(limit);
+    let expect_enfile = |what: &str, got: Result<(), Error>| match got {
+        Err(Error::Os(Errno::NFILE)) => Ok(()),
+        other => Err(format!("{what}: expected Os(ENFILE), got {other:?}")),
+    };
+    expect_enfile(
+        "Socket::new",
+        Socket::new(Family::Inet, Type::Stream, Protocol::DEFAULT).map(drop),
+    )?;
+    expect_enfile("UnixStream::pair", UnixStream::pair().map(drop))?;
+    expect_enfile("UdpSocket::bind", UdpSocket::bind(v4_any_port()).map(drop))?;
+    expect_enfile("accept", l.accept().map(drop))?;
+    let after = fds_below(limit);
+    if after != before {
+        return Err(format!("{before} fds before the failures, {after} after"));
+    }
+    Ok(())
+}
+
+/// `fs.file-max`, put back when dropped.
+struct FileMax(String);
+
+impl Drop for FileMax {
+    fn drop(&mut self) {
+        std::fs::write("/proc/sys/fs/file-max", &self.0).unwrap();
+    }
+}
+
+#[test]
+fn out_of_files_system_wide_creation_fails_with_enfile_and_nothing_leaks() {
+    checked(|| {
+        // The limit is the whole machine's: lowered only in the test VM, where nothing else
+        // runs (and root, which it spares, runs the rest).
+        if std::env::var_os("BARESOCK_VM").is_none() {
+            skip!("lowering fs.file-max is system-wide: only the test VM does it");
+        }
+        let l = TcpListener::bind(v4_any_port()).unwrap();
+        let waiting = TcpStream::connect(l.local_addr().unwrap()).unwrap();
+        waiting.send_all(b"still here").unwrap();
+        let saved = FileMax(std::fs::read_to_string("/proc/sys/fs/file-max").unwrap());
+        std::fs::write("/proc/sys/fs/file-max", "1").unwrap();
+        let child = in_child(|| out_of_files(&l));
+        drop(saved);
+        child.unwrap_or_else(|why| panic!("{why}"));
+        // The connection that waited meanwhile is there, whole.
+        l.set_timeout(Some(Duration::from_secs(5))).unwrap();
+        let (s, _) = l.accept().unwrap();
+        s.set_timeout(Some(Duration::from_secs(5))).unwrap();
+        assert_eq!(recv_exactly(s.as_socket(), 10).unwrap(), b"still here");
     });
 }
 
