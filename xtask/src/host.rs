@@ -12,13 +12,13 @@ const ARCH: &str = "x86_64";
 const TIER: &str = "host";
 
 /// A command's combined output and whether it succeeded.
-struct Ran {
-    ok: bool,
-    output: String,
-    time: Duration,
+pub(crate) struct Ran {
+    pub(crate) ok: bool,
+    pub(crate) output: String,
+    pub(crate) time: Duration,
 }
 
-fn run(cmd: &mut Command) -> Ran {
+pub(crate) fn run(cmd: &mut Command) -> Ran {
     eprintln!("xtask: $ {}", show(cmd));
     let start = Instant::now();
     match cmd.output() {
@@ -39,7 +39,7 @@ fn run(cmd: &mut Command) -> Ran {
     }
 }
 
-fn show(cmd: &Command) -> String {
+pub(crate) fn show(cmd: &Command) -> String {
     let mut s = cmd.get_program().to_string_lossy().into_owned();
     for a in cmd.get_args() {
         s.push(' ');
@@ -49,12 +49,12 @@ fn show(cmd: &Command) -> String {
 }
 
 /// The last lines of an output, for a failure note.
-fn tail(text: &str, n: usize) -> String {
+pub(crate) fn tail(text: &str, n: usize) -> String {
     let lines: Vec<&str> = text.lines().collect();
     lines[lines.len().saturating_sub(n)..].join("\n")
 }
 
-fn cargo(root: &Path, toolchain: Option<&str>) -> Command {
+pub(crate) fn cargo(root: &Path, toolchain: Option<&str>) -> Command {
     let mut c = match toolchain {
         // A toolchain other than the current one goes through rustup.
         Some(tc) => {
@@ -95,7 +95,7 @@ fn step(
     });
 }
 
-fn first_line(s: &str) -> String {
+pub(crate) fn first_line(s: &str) -> String {
     s.lines()
         .rev()
         .find(|l| !l.trim().is_empty())
@@ -134,7 +134,7 @@ fn tests(report: &mut Report, name: &str, cmd: &mut Command) {
 }
 
 /// Makes sure a rustup component is installed for a toolchain; rustup installs it if not.
-fn ensure_component(report: &mut Report, toolchain: &str, component: &str) -> bool {
+pub(crate) fn ensure_component(report: &mut Report, toolchain: &str, component: &str) -> bool {
     let installed = Command::new("rustup")
         .args(["component", "list", "--installed", "--toolchain", toolchain])
         .output()
@@ -297,7 +297,7 @@ pub fn run_host(root: &Path, quick: bool, report: &mut Report) {
 }
 
 /// Whether this process runs as root (`id -u` is 0).
-fn is_root() -> bool {
+pub(crate) fn is_root() -> bool {
     Command::new("id")
         .arg("-u")
         .output()

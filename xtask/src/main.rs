@@ -2,15 +2,21 @@
 //!
 //! ```text
 //! cargo xtask test [--quick] [--tier host|qemu-user|vm]... [--target ARCH]...
+//! cargo xtask miri
+//! cargo xtask soak
 //! ```
 //!
 //! `test` runs every tier and prints one summary table; it exits non-zero if anything failed.
 //! `--tier` picks tiers (repeatable), `--target` picks architectures for the foreign tiers,
 //! `--quick` is the inner loop: the host without the slow checks.
+//! `miri` runs the pure modules' unit tests under Miri ([`miri`]); `soak` the bounded soak on
+//! loopback ([`soak`]). Both print the same summary table.
 
 mod cross;
 mod host;
+mod miri;
 mod report;
+mod soak;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -28,7 +34,10 @@ struct Options {
 const TIERS: [&str; 3] = ["host", "qemu-user", "vm"];
 
 fn usage() -> ExitCode {
-    eprintln!("usage: cargo xtask test [--quick] [--tier host|qemu-user|vm]... [--target ARCH]...");
+    eprintln!(
+        "usage: cargo xtask test [--quick] [--tier host|qemu-user|vm]... [--target ARCH]...\n       \
+         cargo xtask miri\n       cargo xtask soak"
+    );
     ExitCode::from(2)
 }
 
@@ -67,15 +76,24 @@ fn root() -> PathBuf {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let Some(("test", rest)) = args.split_first().map(|(c, r)| (c.as_str(), r)) else {
-        return usage();
+    let start = Instant::now();
+    let mut report = Report::default();
+    let root = root();
+    let rest = match args.split_first().map(|(c, r)| (c.as_str(), r)) {
+        Some(("test", rest)) => rest,
+        Some(("miri", [])) => {
+            miri::run_miri(&root, &mut report);
+            return finish(&report, start);
+        }
+        Some(("soak", [])) => {
+            soak::run_soak(&root, &mut report);
+            return finish(&report, start);
+        }
+        _ => return usage(),
     };
     let Some(opts) = parse(rest) else {
         return usage();
     };
-    let start = Instant::now();
-    let mut report = Report::default();
-    let root = root();
     if opts.tiers.iter().any(|t| t == "host") {
         host::run_host(&root, opts.quick, &mut report);
     }
@@ -92,6 +110,11 @@ fn main() -> ExitCode {
             _ => {}
         }
     }
+    finish(&report, start)
+}
+
+/// Prints the summary table; the exit code says whether anything failed.
+fn finish(report: &Report, start: Instant) -> ExitCode {
     println!("\n{}", report.table());
     println!("total wall time: {:.0}s", start.elapsed().as_secs_f64());
     if report.failed() {
