@@ -894,22 +894,6 @@ fn fds_in_a_cut_datagram_are_kept_or_closed() {
         assert_eq!(msg.control().count(), 0);
         drop(msg);
 
-        // Room for one fd of three: MSG_CTRUNC, one arrives, dropping the message closes it.
-        a.as_socket().send_fds(b"y", &[fd, fd, fd]).unwrap();
-        let mut control = [0u8; cmsg_space(4)];
-        let mut msg = b
-            .as_socket()
-            .recv_msg(
-                &mut [IoSliceMut::new(&mut one)],
-                &mut control,
-                RecvFlags::empty(),
-            )
-            .unwrap();
-        assert!(msg.control_truncated());
-        let mut none: [Option<OwnedFd>; 0] = [];
-        assert_eq!(msg.take_fds(&mut none), 0);
-        drop(msg);
-
         // A batch: each entry says its own cut, and fds in a batch are closed.
         for i in 0..3u8 {
             a.as_socket().send_fds(&pattern(100, i), &[fd]).unwrap();
@@ -932,6 +916,28 @@ fn fds_in_a_cut_datagram_are_kept_or_closed() {
                 (Some(100), &pattern(100, i as u8)[..10])
             );
         }
+
+        // qemu-user gives the kernel a control buffer twice the size asked for (its own
+        // control messages may be larger): the kernel cuts nothing there.
+        if under_qemu_user() {
+            skip!("qemu-user hands the kernel a larger control buffer: no MSG_CTRUNC to see");
+        }
+        // Room for fewer fds than the three sent (one, or two by alignment on 64-bit):
+        // MSG_CTRUNC; those that came are closed with the message.
+        a.as_socket().send_fds(b"y", &[fd, fd, fd]).unwrap();
+        let mut control = [0u8; cmsg_space(4)];
+        let mut msg = b
+            .as_socket()
+            .recv_msg(
+                &mut [IoSliceMut::new(&mut one)],
+                &mut control,
+                RecvFlags::empty(),
+            )
+            .unwrap();
+        assert!(msg.control_truncated());
+        let mut none: [Option<OwnedFd>; 0] = [];
+        assert_eq!(msg.take_fds(&mut none), 0);
+        drop(msg);
     });
 }
 
