@@ -374,10 +374,12 @@ fn examples(root: &Path, report: &mut Report) {
     if !r.ok {
         return row(false, Counts::default(), first_line(&r.output));
     }
-    let dir = root.join("target/xtask-examples");
+    // Where cargo put the examples: CARGO_TARGET_DIR is honoured, as cargo does.
+    let target_dir = crate::cross::Ws::find().target_dir;
+    let dir = target_dir.join("xtask-examples");
     let _ = std::fs::create_dir_all(&dir);
     let (filter, pcap) = (dir.join("icmp.bpf"), dir.join("capture.pcap"));
-    let bin = |name: &str| root.join("target/debug/examples").join(name);
+    let bin = |name: &str| target_dir.join("debug/examples").join(name);
     let check = || -> Result<String, String> {
         let dd = Command::new("tcpdump")
             .args(["-dd", "icmp"])
