@@ -704,10 +704,15 @@ impl Socket {
         loop {
             match result {
                 Ok(()) => return Ok(()),
-                // A blocking connect cut by a signal goes on in the kernel: wait for its end.
+                // A blocking connect cut by a signal: a TCP connect goes on in the kernel, so
+                // wait for its end; a Unix one was abandoned (the socket is still
+                // unconnected, and poll says so at once), so it is made again.
                 Err(Errno::INTR) if timeout.is_none() => {
                     self.poll_until(&mut deadline, None, Wait::Write)?;
-                    return self.connect_result();
+                    self.connect_result()?;
+                    if rnet::getpeername(&self.fd).is_ok() {
+                        return Ok(());
+                    }
                 }
                 Err(Errno::INTR) => {}
                 // Under way in the background (in blocking mode too, if a clone made the fd

@@ -8,6 +8,7 @@ use baresock::{
     create_connection, Errno, Error, Family, PartialCause, Protocol, Socket, TcpListener,
     TcpStream, Type, UdpSocket, UnixDatagram, UnixStream,
 };
+use common::signals::under_signals;
 use common::*;
 
 const T: Duration = Duration::from_millis(100);
@@ -270,68 +271,6 @@ fn kernel_timeouts_are_separate_options() {
     assert_times_out_after("recv with SO_RCVTIMEO", T - KERNEL_TIMER_SLACK, || {
         a.recv(&mut buf)
     });
-}
-
-extern "C" fn on_signal(_: libc::c_int) {}
-
-/// Installs a SIGUSR1 handler without SA_RESTART, so blocking calls see EINTR.
-fn install_handler() {
-    // SAFETY: a valid sigaction with a handler that does nothing.
-    unsafe {
-        let mut sa: libc::sigaction = std::mem::zeroed();
-        sa.sa_sigaction = on_signal as *const () as usize;
-        sa.sa_flags = 0;
-        libc::sigemptyset(&mut sa.sa_mask);
-        assert_eq!(libc::sigaction(libc::SIGUSR1, &sa, std::ptr::null_mut()), 0);
-    }
-}
-
-/// A thread id to signal from another thread (on musl `pthread_t` is a pointer, not `Send`).
-struct Tid(libc::pthread_t);
-// SAFETY: a thread id is only an identifier; `pthread_kill` may be called with it from any thread.
-unsafe impl Send for Tid {}
-
-impl Tid {
-    fn signal(&self) {
-        // SAFETY: `under_signals` stops signalling before it lets the thread's id go stale.
-        unsafe { libc::pthread_kill(self.0, libc::SIGUSR1) };
-    }
-}
-
-/// Runs `f` on a thread that a second thread keeps signalling, and returns f's result.
-fn under_signals<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> R {
-    use std::sync::atomic::{AtomicBool, Ordering};
-    use std::sync::Arc;
-
-    /// Sets the flag when dropped, so the signalling stops even if `f` panics.
-    struct StopOnDrop(Arc<AtomicBool>);
-    impl Drop for StopOnDrop {
-        fn drop(&mut self) {
-            self.0.store(true, Ordering::Relaxed);
-        }
-    }
-
-    install_handler();
-    let stop = Arc::new(AtomicBool::new(false));
-    let (tx, rx) = std::sync::mpsc::channel();
-    let guard = StopOnDrop(stop.clone());
-    let worker = std::thread::spawn(move || {
-        let _guard = guard;
-        // SAFETY: pthread_self has no preconditions.
-        tx.send(Tid(unsafe { libc::pthread_self() })).unwrap();
-        f()
-    });
-    let tid = rx.recv().unwrap();
-    // The worker is joined only after the signalling has stopped, so `tid` never goes stale
-    // while it is signalled (an exited thread's id stays valid until it is joined).
-    let pest = std::thread::spawn(move || {
-        while !stop.load(Ordering::Relaxed) {
-            tid.signal();
-            std::thread::sleep(Duration::from_millis(5));
-        }
-    });
-    pest.join().unwrap();
-    worker.join().unwrap()
 }
 
 #[test]

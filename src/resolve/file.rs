@@ -358,6 +358,10 @@ pub(crate) mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "reads files through system calls, which Miri cannot run"
+    )]
     fn file_lines_match_text_lines() {
         let text: &[u8] = b"first\n\nthird line\r\n  indented\nno newline";
         // Buffers from just large enough (the longest line is 11 bytes) to larger than the
@@ -370,6 +374,10 @@ pub(crate) mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "reads files through system calls, which Miri cannot run"
+    )]
     fn long_lines_skipped_and_counted() {
         // With an 8-byte buffer, lines of up to 7 bytes are read.
         let text: &[u8] = b"1234567\n12345678\nok\n123456789012345678901\nend";
@@ -386,6 +394,10 @@ pub(crate) mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "reads files through system calls, which Miri cannot run"
+    )]
     fn long_line_across_the_real_buffer() {
         const LINE_MAX: usize = BUF_LEN - 1;
         let mut text = Vec::new();
@@ -407,6 +419,10 @@ pub(crate) mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "reads files through system calls, which Miri cannot run"
+    )]
     fn stop_early() {
         let file = TempFile::new("stop", b"a\nb\nc\n");
         let mut seen = Vec::new();
@@ -423,6 +439,10 @@ pub(crate) mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "reads files through system calls, which Miri cannot run"
+    )]
     fn missing_and_errors() {
         let dir = std::env::temp_dir();
         let missing = dir.join("baresock-surely-missing-file");

@@ -288,6 +288,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "opens sockets, which Miri cannot")]
     fn loopback_probe() {
         let v4 = Candidate::probe("127.0.0.1:80".parse().unwrap());
         assert_eq!(v4.src, Some(ip("127.0.0.1")));

@@ -3,6 +3,7 @@
 
 pub mod dnsmasq;
 pub mod rtnl;
+pub mod signals;
 
 use std::net::SocketAddr as InetAddr;
 
@@ -184,6 +185,16 @@ pub fn can_index(name: &str) -> u32 {
 pub fn in_two_netns<R: Send + 'static>(
     f: impl FnOnce() -> R + Send + 'static,
 ) -> Result<R, String> {
+    in_two_netns_with_peer(|| (), f)
+}
+
+/// [`in_two_netns`], with `serve` run in the peer's namespace once it is configured: servers
+/// it starts there (on 10.77.0.2) answer over the veth. What it returns is kept there until
+/// `f` has returned, then dropped (a server stops then).
+pub fn in_two_netns_with_peer<G: 'static, R: Send + 'static>(
+    serve: impl FnOnce() -> G + Send + 'static,
+    f: impl FnOnce() -> R + Send + 'static,
+) -> Result<R, String> {
     use std::sync::mpsc::channel;
     in_netns_with_veth(move || -> Result<R, String> {
         let (tid_tx, tid_rx) = channel();
@@ -209,8 +220,11 @@ pub fn in_two_netns<R: Send + 'static>(
                 rtnl::set_up(&nl, bs1).map_err(|e| format!("bs1 up: {e}"))?;
                 rtnl::set_up(&nl, 1).map_err(|e| format!("lo up: {e}"))
             })();
+            // The peer's servers are up before `f` starts.
+            let guard = configured.is_ok().then(serve);
             ready_tx.send(configured).unwrap();
             let _ = done_rx.recv();
+            drop(guard);
         });
         let tid = tid_rx.recv().map_err(|e| e.to_string())?;
         let nl = rtnl::socket()?;

@@ -147,3 +147,67 @@ pub fn add_ipv4(nl: &OwnedFd, index: u32, addr: [u8; 4], prefix: u8) -> Result<(
     attr(&mut body, IFA_ADDRESS, &addr);
     request(nl, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, &body)
 }
+
+const RTM_NEWQDISC: u16 = 36;
+const TCA_KIND: u16 = 1;
+const TCA_OPTIONS: u16 = 2;
+const TCA_NETEM_REORDER: u16 = 3;
+const TCA_NETEM_LATENCY64: u16 = 10;
+const TC_H_ROOT: u32 = 0xffff_ffff;
+
+/// What `tc qdisc add dev <index> root netem ...` would set (tc-netem(8)).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Netem {
+    /// `delay`: added to every packet.
+    pub delay: std::time::Duration,
+    /// `loss`: the share of packets dropped, 0.0 to 1.0.
+    pub loss: f64,
+    /// `reorder`: the share of packets sent at once, ahead of the delayed ones (needs a
+    /// delay).
+    pub reorder: f64,
+    /// `limit`: packets held at most (0: the kernel's 1000).
+    pub limit: u32,
+}
+
+/// A probability as netem takes it: 0 to `u32::MAX`.
+fn probability(p: f64) -> u32 {
+    (p.clamp(0.0, 1.0) * f64::from(u32::MAX)) as u32
+}
+
+/// `tc qdisc add dev <index> root netem ...`, over rtnetlink: `iproute2`'s `tc` is not
+/// needed (busybox has none). The kernel loads `sch_netem` if it can; `ENOENT` means it has
+/// no netem.
+///
+/// netem's `TCA_OPTIONS` is not a plain nest: `struct tc_netem_qopt` comes first, then the
+/// attributes (`TCA_NETEM_*`), inside the one `TCA_OPTIONS` (as `tc` writes it, and as
+/// `net/sched/sch_netem.c` reads it).
+pub fn add_netem(nl: &OwnedFd, index: u32, netem: Netem) -> Result<(), Errno> {
+    // struct tcmsg: family, 3 bytes of padding, ifindex, handle, parent, info.
+    let mut body = vec![0u8; 4];
+    body.extend_from_slice(&(index as i32).to_ne_bytes());
+    body.extend_from_slice(&0x1_0000u32.to_ne_bytes()); // handle 1:0
+    body.extend_from_slice(&TC_H_ROOT.to_ne_bytes());
+    body.extend_from_slice(&0u32.to_ne_bytes());
+    attr(&mut body, TCA_KIND, &name("netem"));
+    let delay_ns = netem.delay.as_nanos().min(i64::MAX as u128) as i64;
+    let options = begin(&mut body, TCA_OPTIONS);
+    // struct tc_netem_qopt: latency (in 64 ns ticks; TCA_NETEM_LATENCY64 below is exact),
+    // limit, loss, gap, duplicate, jitter.
+    let ticks = u32::try_from(delay_ns >> 6).unwrap_or(u32::MAX);
+    let limit = if netem.limit == 0 { 1000 } else { netem.limit };
+    // A gap of 1 with a reorder probability: each packet goes out at once with that
+    // probability (what `tc ... reorder P` sets).
+    let gap = u32::from(netem.reorder > 0.0);
+    for v in [ticks, limit, probability(netem.loss), gap, 0, 0] {
+        body.extend_from_slice(&v.to_ne_bytes());
+    }
+    if netem.reorder > 0.0 {
+        // struct tc_netem_reorder: probability, correlation.
+        let mut r = probability(netem.reorder).to_ne_bytes().to_vec();
+        r.extend_from_slice(&0u32.to_ne_bytes());
+        attr(&mut body, TCA_NETEM_REORDER, &r);
+    }
+    attr(&mut body, TCA_NETEM_LATENCY64, &delay_ns.to_ne_bytes());
+    end(&mut body, options);
+    request(nl, RTM_NEWQDISC, NLM_F_CREATE | NLM_F_EXCL, &body)
+}

@@ -18,13 +18,13 @@ const OUTSIDE_WORKSPACE: &[&str] = &[
 ];
 
 /// A command's combined output and whether it succeeded.
-struct Ran {
-    ok: bool,
-    output: String,
-    time: Duration,
+pub(crate) struct Ran {
+    pub(crate) ok: bool,
+    pub(crate) output: String,
+    pub(crate) time: Duration,
 }
 
-fn run(cmd: &mut Command) -> Ran {
+pub(crate) fn run(cmd: &mut Command) -> Ran {
     eprintln!("xtask: $ {}", show(cmd));
     let start = Instant::now();
     match cmd.output() {
@@ -45,7 +45,7 @@ fn run(cmd: &mut Command) -> Ran {
     }
 }
 
-fn show(cmd: &Command) -> String {
+pub(crate) fn show(cmd: &Command) -> String {
     let mut s = cmd.get_program().to_string_lossy().into_owned();
     for a in cmd.get_args() {
         s.push(' ');
@@ -55,12 +55,12 @@ fn show(cmd: &Command) -> String {
 }
 
 /// The last lines of an output, for a failure note.
-fn tail(text: &str, n: usize) -> String {
+pub(crate) fn tail(text: &str, n: usize) -> String {
     let lines: Vec<&str> = text.lines().collect();
     lines[lines.len().saturating_sub(n)..].join("\n")
 }
 
-fn cargo(root: &Path, toolchain: Option<&str>) -> Command {
+pub(crate) fn cargo(root: &Path, toolchain: Option<&str>) -> Command {
     let mut c = match toolchain {
         // A toolchain other than the current one goes through rustup.
         Some(tc) => {
@@ -101,7 +101,7 @@ fn step(
     });
 }
 
-fn first_line(s: &str) -> String {
+pub(crate) fn first_line(s: &str) -> String {
     s.lines()
         .rev()
         .find(|l| !l.trim().is_empty())
@@ -140,7 +140,7 @@ fn tests(report: &mut Report, name: &str, cmd: &mut Command) {
 }
 
 /// Makes sure a rustup component is installed for a toolchain; rustup installs it if not.
-fn ensure_component(report: &mut Report, toolchain: &str, component: &str) -> bool {
+pub(crate) fn ensure_component(report: &mut Report, toolchain: &str, component: &str) -> bool {
     let installed = Command::new("rustup")
         .args(["component", "list", "--installed", "--toolchain", toolchain])
         .output()
@@ -391,10 +391,12 @@ fn examples(root: &Path, report: &mut Report) {
     if !r.ok {
         return row(false, Counts::default(), first_line(&r.output));
     }
-    let dir = root.join("target/xtask-examples");
+    // Where cargo put the examples: CARGO_TARGET_DIR is honoured, as cargo does.
+    let target_dir = crate::cross::Ws::find().target_dir;
+    let dir = target_dir.join("xtask-examples");
     let _ = std::fs::create_dir_all(&dir);
     let (filter, pcap) = (dir.join("icmp.bpf"), dir.join("capture.pcap"));
-    let bin = |name: &str| root.join("target/debug/examples").join(name);
+    let bin = |name: &str| target_dir.join("debug/examples").join(name);
     let check = || -> Result<String, String> {
         let dd = Command::new("tcpdump")
             .args(["-dd", "icmp"])

@@ -5,6 +5,8 @@
 //! cargo xtask bench [--quick]
 //! cargo xtask fuzz --seconds N [--target NAME]...
 //! cargo xtask size [--target ARCH]...
+//! cargo xtask miri
+//! cargo xtask soak
 //! ```
 //!
 //! `test` runs every tier and prints one summary table; it exits non-zero if anything failed.
@@ -20,12 +22,16 @@
 //! `size` prints the no_std echo server's size per architecture beside the same server on
 //! rustix alone, with std and in C, and the size goals; it exits non-zero if a build failed
 //! or a goal was missed.
+//! `miri` runs the pure modules' unit tests under Miri ([`miri`]); `soak` the bounded soak on
+//! loopback ([`soak`]). Both print the same summary table.
 
 mod bench;
 mod cross;
 mod fuzz;
 mod host;
+mod miri;
 mod report;
+mod soak;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -47,6 +53,8 @@ fn usage() -> ExitCode {
     eprintln!("       cargo xtask bench [--quick]");
     eprintln!("       cargo xtask fuzz --seconds N [--target NAME]...");
     eprintln!("       cargo xtask size [--target ARCH]...");
+    eprintln!("       cargo xtask miri");
+    eprintln!("       cargo xtask soak");
     ExitCode::from(2)
 }
 
@@ -108,6 +116,18 @@ fn main() -> ExitCode {
         Some(("bench", [q])) if q == "--quick" => return bench(true),
         Some(("fuzz", rest)) => return fuzz_main(rest),
         Some(("size", rest)) => return size(rest),
+        Some(("miri", [])) => {
+            let start = Instant::now();
+            let mut report = Report::default();
+            miri::run_miri(&root(), &mut report);
+            return finish(&report, start);
+        }
+        Some(("soak", [])) => {
+            let start = Instant::now();
+            let mut report = Report::default();
+            soak::run_soak(&root(), &mut report);
+            return finish(&report, start);
+        }
         _ => return usage(),
     };
     let Some(opts) = parse(rest) else {
