@@ -102,7 +102,12 @@ fn check(f: &CanAnyFrame) {
                     .then_some((e.data[6], e.data[7]))
             );
             assert_eq!(
-                [e.controller, e.protocol, e.protocol_location, e.transceiver],
+                [
+                    e.controller.bits(),
+                    e.protocol,
+                    e.protocol_location,
+                    e.transceiver
+                ],
                 [e.data[1], e.data[2], e.data[3], e.data[4]]
             );
         }
