@@ -99,6 +99,9 @@ pub struct CanFrame {
     rtr: bool,
     len: u8,
     len8_dlc: u8,
+    /// Zeros past `len` (all of it for a remote request): every constructor starts from
+    /// zeros and nothing writes it afterwards, so the derived `==` and `Hash` see only the
+    /// frame's bytes.
     data: [u8; 8],
 }
 
@@ -245,6 +248,7 @@ pub struct CanFdFrame {
     id: CanId,
     flags: u8,
     len: u8,
+    /// Zeros past `len`, as in [`CanFrame`]: the derived `==` and `Hash` see only the frame.
     data: [u8; 64],
 }
 
@@ -374,7 +378,10 @@ const CANXL_VCID_SHIFT: u32 = 16;
 /// assert!(CanXlFrame::new(1, 0, 0, &[]).is_err()); // at least one byte
 /// # Ok::<(), baresock::Error>(())
 /// ```
-#[derive(Clone, PartialEq, Eq, Hash)]
+///
+/// `==` and `Hash` see the head and the `len` bytes of data, not the rest of the buffer
+/// (which a frame received into a used one still holds from before).
+#[derive(Clone)]
 pub struct CanXlFrame {
     prio: u32,
     flags: u8,
@@ -532,6 +539,21 @@ impl CanXlFrame {
     /// Whether the kernel's bytes `b` hold an XL frame (rather than a classic or FD one).
     pub fn is_xl(b: &[u8]) -> bool {
         b.get(4).is_some_and(|f| f & XLF != 0)
+    }
+}
+
+impl PartialEq for CanXlFrame {
+    fn eq(&self, other: &CanXlFrame) -> bool {
+        self.head() == other.head() && self.data() == other.data()
+    }
+}
+
+impl Eq for CanXlFrame {}
+
+impl core::hash::Hash for CanXlFrame {
+    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
+        self.head().hash(state);
+        self.data().hash(state);
     }
 }
 
@@ -1079,16 +1101,75 @@ mod tests {
         assert_eq!(g, f, "left as it was");
     }
 
-    /// Found by the `can_frame` fuzz target (fuzz/findings/can_frame-xl-*): `==` (and `Hash`)
-    /// also compare the data buffer past `len`, so a frame decoded into a used one (as
-    /// `recv_xl` does) is not equal to the same frame decoded fresh.
+    fn hash_of(v: &impl core::hash::Hash) -> u64 {
+        use core::hash::{BuildHasher, BuildHasherDefault, Hasher};
+        /// FNV-1a: a hasher without `std`.
+        #[derive(Default)]
+        struct Fnv(u64);
+        impl Hasher for Fnv {
+            fn finish(&self) -> u64 {
+                self.0
+            }
+            fn write(&mut self, bytes: &[u8]) {
+                for &b in bytes {
+                    self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+                }
+            }
+        }
+        BuildHasherDefault::<Fnv>::default().hash_one(v)
+    }
+
+    /// Found by the `can_frame` fuzz target (fuzz/findings/can_frame-xl-decode-into-used-frame):
+    /// `==` (and `Hash`) also compared the data buffer past `len`, so a frame decoded into a
+    /// used one (as `recv_xl` does) was not equal to the same frame decoded fresh.
     #[test]
-    #[ignore = "fuzz finding, not fixed yet: CanXlFrame == compares bytes past len"]
     fn xl_equality_ignores_bytes_past_len() {
         let fresh = CanXlFrame::new(1, 0, 0, &[9]).unwrap();
         let mut reused = CanXlFrame::new(1, 0, 0, &[7, 7, 7]).unwrap();
         reused.decode(&fresh.head(), fresh.data()).unwrap();
         assert_eq!((reused.head(), reused.data()), (fresh.head(), fresh.data()));
         assert_eq!(reused, fresh);
+        assert_eq!(hash_of(&reused), hash_of(&fresh));
+        // The finding's input: its head and data, decoded into a used frame.
+        let input = [1, 0, 0, 0, 0x80, 0, 1, 0, 0, 0, 0, 0, 9];
+        let (head, data) = input.split_first_chunk::<CANXL_HEAD>().unwrap();
+        let mut used = CanXlFrame::new(0x123, 1, 2, &[7; 3]).unwrap().with_vcid(5);
+        if cfg!(target_endian = "little") {
+            used.decode(head, data).unwrap();
+            assert_eq!(used, CanXlFrame::from_bytes(&input).unwrap());
+        }
+        // What does differ still counts: the head, and the data within `len`.
+        assert_ne!(fresh, CanXlFrame::new(1, 0, 0, &[8]).unwrap());
+        assert_ne!(fresh, CanXlFrame::new(1, 0, 0, &[9, 0]).unwrap());
+        assert_ne!(fresh, CanXlFrame::new(2, 0, 0, &[9]).unwrap());
+        assert_ne!(fresh, fresh.clone().with_sec(true));
+    }
+
+    /// Classic and FD frames hold zeros past their length (every constructor starts from
+    /// zeros and nothing writes the buffer afterwards), so their derived `==` and `Hash`
+    /// see only the meaningful bytes; a remote request's buffer stays zero whatever the
+    /// bytes it was decoded from held there.
+    #[test]
+    fn classic_and_fd_equality_sees_only_the_frame() {
+        let mut b = CanFrame::new(CanId::Standard(1), &[1, 2])
+            .unwrap()
+            .to_bytes();
+        b[10..].fill(0xee);
+        let f = CanFrame::new(CanId::Standard(1), &[1, 2]).unwrap();
+        assert_eq!(CanAnyFrame::from_bytes(&b), Ok(CanAnyFrame::Classic(f)));
+        b[0..4].copy_from_slice(&(1 | RTR_FLAG).to_ne_bytes());
+        b[4] = 2;
+        let r = CanFrame::remote(CanId::Standard(1), 2).unwrap();
+        assert_eq!(CanAnyFrame::from_bytes(&b), Ok(CanAnyFrame::Classic(r)));
+        let mut fd = CanFdFrame::new(CanId::Standard(1), &[3; 12])
+            .unwrap()
+            .to_bytes();
+        fd[20..].fill(0xee);
+        let d = CanFdFrame::new(CanId::Standard(1), &[3; 12]).unwrap();
+        assert_eq!(CanAnyFrame::from_bytes(&fd), Ok(CanAnyFrame::Fd(d)));
+        match CanAnyFrame::from_bytes(&fd) {
+            Ok(CanAnyFrame::Fd(back)) => assert_eq!(hash_of(&back), hash_of(&d)),
+            other => panic!("{other:?}"),
+        }
     }
 }
