@@ -243,6 +243,24 @@ const ESI: u8 = 0x02;
 const FDF: u8 = 0x04;
 
 /// A CAN FD frame (`struct canfd_frame`): up to 64 bytes, in the lengths FD allows.
+///
+/// Its flags are the two the bus carries, `CANFD_BRS` and `CANFD_ESI`, and `CANFD_FDF`, set
+/// in every frame. The other bits of the kernel's `flags` byte are reserved (linux/can.h):
+/// [`CanAnyFrame::from_bytes`] drops them, so that a frame is what its accessors and its
+/// text (`Display`, [`parse_frame`](crate::can::parse_frame)) say.
+///
+/// ```
+/// use baresock::can::parse_frame;
+/// use baresock::{CanAnyFrame, CanFdFrame, CanId};
+/// let mut bytes = CanFdFrame::new(CanId::standard(0x123)?, &[])?.to_bytes();
+/// bytes[5] = 0x08 | 0x01; // a reserved bit, and BRS
+/// let CanAnyFrame::Fd(f) = CanAnyFrame::from_bytes(&bytes)? else { unreachable!() };
+/// assert!(f.bit_rate_switch());
+/// assert_eq!(f.to_bytes()[5], 0x04 | 0x01, "FDF and BRS; the reserved bit dropped");
+/// assert_eq!(f.to_string(), "123##1");
+/// assert_eq!(parse_frame(&f.to_string())?, CanAnyFrame::Fd(f));
+/// # Ok::<(), baresock::Error>(())
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct CanFdFrame {
     id: CanId,
@@ -801,6 +819,11 @@ pub enum CanAnyFrame {
 impl CanAnyFrame {
     /// Decodes the kernel's bytes: 16 for a classic or error frame, 72 for an FD frame.
     /// Anything else, or a length out of range, is [`Error::InvalidCanLength`].
+    ///
+    /// An FD frame keeps `CANFD_BRS` and `CANFD_ESI` of its flags and has `CANFD_FDF` set
+    /// whether the bytes had it (Linux 6.2 and later) or not; the reserved bits are dropped
+    /// (see [`CanFdFrame`]). A classic frame keeps a `len8_dlc` of 9 to 15 when it has 8
+    /// bytes (or requests 8) and drops any other.
     pub fn from_bytes(b: &[u8]) -> Result<CanAnyFrame> {
         let bad = Err(Error::InvalidCanLength { len: b.len() });
         let Some(&[w0, w1, w2, w3, len, flags, _, len8]) = b.first_chunk::<8>() else {
@@ -836,7 +859,8 @@ impl CanAnyFrame {
                     .get(8..8 + len as usize)
                     .ok_or(Error::InvalidCanLength { len: len.into() })?;
                 let mut frame = CanFdFrame::new(id, data)?;
-                frame.flags = flags | FDF;
+                // The reserved bits dropped, FDF set (see `CanFdFrame`).
+                frame.flags = flags & (BRS | ESI) | FDF;
                 Ok(CanAnyFrame::Fd(frame))
             }
             _ => bad,
@@ -1143,6 +1167,35 @@ mod tests {
         assert_ne!(fresh, CanXlFrame::new(1, 0, 0, &[9, 0]).unwrap());
         assert_ne!(fresh, CanXlFrame::new(2, 0, 0, &[9]).unwrap());
         assert_ne!(fresh, fresh.clone().with_sec(true));
+    }
+
+    /// Found by the `can_frame` fuzz target (fuzz/findings/can_frame-fd-reserved-flag): an FD
+    /// frame decoded with a reserved flag bit (0x08) kept it, which neither its accessors nor
+    /// its text (`123##0`) showed, so `parse_frame` of its text was another frame. The
+    /// reserved bits are dropped on decode now.
+    #[test]
+    fn fd_reserved_flags_are_dropped_on_decode() {
+        let mut input = [0u8; CANFD_MTU];
+        input[0..4].copy_from_slice(&0x123u32.to_ne_bytes());
+        input[5] = 0x08;
+        let plain = CanFdFrame::new(CanId::Standard(0x123), &[]).unwrap();
+        assert_eq!(CanAnyFrame::from_bytes(&input), Ok(CanAnyFrame::Fd(plain)));
+        assert_eq!(plain.to_bytes()[5], FDF);
+        assert_eq!(Text::of(&plain).as_str(), "123##0");
+        assert_eq!(
+            crate::can::parse_frame("123##0"),
+            Ok(CanAnyFrame::Fd(plain))
+        );
+        // Every reserved bit, with and without BRS, ESI and FDF: those three are kept.
+        for flags in 0..=0xffu8 {
+            input[5] = flags;
+            let Ok(CanAnyFrame::Fd(f)) = CanAnyFrame::from_bytes(&input) else {
+                panic!("{flags:#x}");
+            };
+            assert_eq!(f.to_bytes()[5], flags & (BRS | ESI) | FDF);
+            assert_eq!(f.bit_rate_switch(), flags & BRS != 0);
+            assert_eq!(f.error_state_indicator(), flags & ESI != 0);
+        }
     }
 
     /// Classic and FD frames hold zeros past their length (every constructor starts from
