@@ -198,19 +198,19 @@ impl fmt::Debug for CanFrame {
 }
 
 impl fmt::Display for CanFrame {
-    /// can-utils' frame syntax: `123#DEADBEEF`, `123#R2`.
+    /// can-utils' frame syntax: `123#DEADBEEF`, `123#R2`, and a `len8_dlc` after `_`:
+    /// `123#1122334455667788_F`, `123#R8_F`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}#", self.id)?;
         if self.rtr {
             f.write_str("R")?;
-            return if self.len > 0 {
-                write!(f, "{}", self.len)
-            } else {
-                Ok(())
-            };
-        }
-        for b in self.data() {
-            write!(f, "{b:02X}")?;
+            if self.len > 0 {
+                write!(f, "{}", self.len)?;
+            }
+        } else {
+            for b in self.data() {
+                write!(f, "{b:02X}")?;
+            }
         }
         if let Some(dlc) = self.len8_dlc() {
             write!(f, "_{dlc:X}")?;
@@ -1196,6 +1196,42 @@ mod tests {
             assert_eq!(f.bit_rate_switch(), flags & BRS != 0);
             assert_eq!(f.error_state_indicator(), flags & ESI != 0);
         }
+    }
+
+    /// Found by the `can_frame` fuzz target (fuzz/findings/can_frame-remote-len8-dlc): a
+    /// remote request for 8 bytes with a `len8_dlc` printed as `123#R8`, without it; it
+    /// prints as can-utils does now, `123#R8_9`, and parses back.
+    #[test]
+    fn remote_len8_dlc_prints_and_parses() {
+        let mut input = [0u8; CAN_MTU];
+        input[0..4].copy_from_slice(&(0x123 | RTR_FLAG).to_ne_bytes());
+        input[4] = 8;
+        input[7] = 9;
+        let r = CanFrame::remote(CanId::Standard(0x123), 8)
+            .unwrap()
+            .with_len8_dlc(9)
+            .unwrap();
+        assert_eq!(CanAnyFrame::from_bytes(&input), Ok(CanAnyFrame::Classic(r)));
+        assert_eq!((r.is_remote(), r.len(), r.len8_dlc()), (true, 8, Some(9)));
+        assert_eq!(r.to_bytes(), input);
+        assert_eq!(Text::of(&r).as_str(), "123#R8_9");
+        assert_eq!(
+            crate::can::parse_frame("123#R8_9"),
+            Ok(CanAnyFrame::Classic(r))
+        );
+        for dlc in 9..=15 {
+            let r = r.with_len8_dlc(dlc).unwrap();
+            let text = Text::of(&r);
+            assert_eq!(
+                crate::can::parse_frame(text.as_str()),
+                Ok(CanAnyFrame::Classic(r))
+            );
+        }
+        // A len8_dlc only with a request for 8 bytes, as for data frames.
+        assert!(CanFrame::remote(CanId::Standard(1), 7)
+            .unwrap()
+            .with_len8_dlc(9)
+            .is_err());
     }
 
     /// Classic and FD frames hold zeros past their length (every constructor starts from
