@@ -28,6 +28,11 @@ use crate::{Error, Result};
 pub const MAX_INSNS: usize = 4096;
 /// Scratch memory words (`BPF_MEMWORDS`).
 const MEM_WORDS: u32 = 16;
+/// Where the ancillary data starts for an absolute load (`SKF_AD_OFF`, -0x1000 as a `u32`).
+const SKF_AD_OFF: u32 = 0xffff_f000;
+/// The end of the ancillary data the kernel knows (`SKF_AD_MAX`): `SKF_AD_PROTOCOL` (0) to
+/// `SKF_AD_VLAN_TPID` (60), every 4 bytes.
+const SKF_AD_MAX: u32 = 64;
 
 // Instruction classes, sizes, modes, operations and sources (linux/bpf_common.h).
 const LD: u16 = 0x00;
@@ -302,8 +307,25 @@ pub enum BpfError {
         /// The instruction's index.
         at: u16,
     },
+    /// A shift by a constant of 32 or more at `at`.
+    ShiftOutOfRange {
+        /// The instruction's index.
+        at: u16,
+    },
+    /// An absolute load at `at` from an offset of `SKF_AD_OFF` (-0x1000) or more that is no
+    /// ancillary field the kernel knows (`SKF_AD_PROTOCOL` to `SKF_AD_VLAN_TPID`).
+    UnknownAncillary {
+        /// The instruction's index.
+        at: u16,
+    },
     /// A scratch-memory index of 16 or more at `at`.
     BadMemoryIndex {
+        /// The instruction's index.
+        at: u16,
+    },
+    /// A load of a scratch-memory word at `at` that some path to it has not stored first
+    /// (the kernel's `check_load_and_stores`, which follows each jump but not the values).
+    LoadBeforeStore {
         /// The instruction's index.
         at: u16,
     },
@@ -328,9 +350,19 @@ impl fmt::Display for BpfError {
             }
             BpfError::JumpOutOfRange { at } => write!(f, "jump past the end at instruction {at}"),
             BpfError::DivisionByZero { at } => write!(f, "division by zero at instruction {at}"),
+            BpfError::ShiftOutOfRange { at } => {
+                write!(f, "shift by 32 or more at instruction {at}")
+            }
+            BpfError::UnknownAncillary { at } => {
+                write!(f, "unknown ancillary data offset at instruction {at}")
+            }
             BpfError::BadMemoryIndex { at } => {
                 write!(f, "scratch memory index out of range at instruction {at}")
             }
+            BpfError::LoadBeforeStore { at } => write!(
+                f,
+                "scratch memory loaded before it is stored at instruction {at}"
+            ),
             BpfError::NoFinalReturn => f.write_str("the last instruction is not a return"),
             BpfError::Parse { line } => write!(
                 f,
@@ -341,88 +373,146 @@ impl fmt::Display for BpfError {
     }
 }
 
-/// Checks one instruction as the kernel's `bpf_check_classic` does.
+/// The opcodes the kernel takes (`chk_code_allowed` in net/core/filter.c); every other
+/// value of the 16-bit `code`, those past 0xff included, is refused.
+const ALLOWED: [u16; 49] = [
+    ALU | ADD | K,
+    ALU | ADD | X,
+    ALU | SUB | K,
+    ALU | SUB | X,
+    ALU | MUL | K,
+    ALU | MUL | X,
+    ALU | DIV | K,
+    ALU | DIV | X,
+    ALU | MOD | K,
+    ALU | MOD | X,
+    ALU | AND | K,
+    ALU | AND | X,
+    ALU | OR | K,
+    ALU | OR | X,
+    ALU | XOR | K,
+    ALU | XOR | X,
+    ALU | LSH | K,
+    ALU | LSH | X,
+    ALU | RSH | K,
+    ALU | RSH | X,
+    ALU | NEG,
+    LD | W | ABS,
+    LD | H | ABS,
+    LD | B | ABS,
+    LD | W | LEN,
+    LD | W | IND,
+    LD | H | IND,
+    LD | B | IND,
+    LD | IMM,
+    LD | MEM,
+    LDX | W | LEN,
+    LDX | B | MSH,
+    LDX | IMM,
+    LDX | MEM,
+    ST,
+    STX,
+    MISC | TAX,
+    MISC | TXA,
+    RET | K,
+    RET | A,
+    JMP | JA,
+    JMP | JEQ | K,
+    JMP | JEQ | X,
+    JMP | JGE | K,
+    JMP | JGE | X,
+    JMP | JGT | K,
+    JMP | JGT | X,
+    JMP | JSET | K,
+    JMP | JSET | X,
+];
+
+/// [`ALLOWED`] as a table indexed by opcode.
+const ALLOWED_TABLE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < ALLOWED.len() {
+        t[ALLOWED[i] as usize] = true;
+        i += 1;
+    }
+    t
+};
+
+/// Checks one instruction as the kernel's `bpf_check_classic` does: the opcode against the
+/// kernel's list, then the checks some opcodes have. `len` is the program's length.
 fn check(index: usize, i: &Insn, len: usize) -> core::result::Result<(), BpfError> {
     // Programs have at most 4096 instructions, so the index fits.
     let at = index as u16;
-    let unknown = Err(BpfError::UnknownOpcode { at, code: i.code });
-    let class = i.code & 0x07;
-    match class {
-        LD | LDX => {
-            let mode = i.code & 0xe0;
-            let size = i.code & 0x18;
-            let ok = match (class, mode) {
-                (LD, ABS | IND) => size == W || size == H || size == B,
-                (_, IMM) | (_, LEN) => size == W,
-                (_, MEM) => {
-                    if i.k >= MEM_WORDS {
-                        return Err(BpfError::BadMemoryIndex { at });
-                    }
-                    size == W
-                }
-                (LDX, MSH) => size == B,
-                _ => false,
-            };
-            if !ok {
-                return unknown;
-            }
+    if !ALLOWED_TABLE
+        .get(usize::from(i.code))
+        .copied()
+        .unwrap_or(false)
+    {
+        return Err(BpfError::UnknownOpcode { at, code: i.code });
+    }
+    // Instructions after this one: a jump may skip fewer than that.
+    let rest = len - index - 1;
+    let fault = match i.code {
+        c if c == ALU | DIV | K || c == ALU | MOD | K => {
+            (i.k == 0).then_some(BpfError::DivisionByZero { at })
         }
-        ST | STX => {
-            if i.code != class {
-                return unknown;
-            }
-            if i.k >= MEM_WORDS {
-                return Err(BpfError::BadMemoryIndex { at });
-            }
+        c if c == ALU | LSH | K || c == ALU | RSH | K => {
+            (i.k >= 32).then_some(BpfError::ShiftOutOfRange { at })
         }
-        ALU => {
-            let op = i.code & 0xf0;
-            let src = i.code & 0x08;
-            if i.code & !0xf8 != ALU || op > XOR {
-                return unknown;
-            }
-            if op == NEG && src != K {
-                return unknown;
-            }
-            if (op == DIV || op == MOD) && src == K && i.k == 0 {
-                return Err(BpfError::DivisionByZero { at });
-            }
+        c if c == LD | MEM || c == LDX | MEM || c == ST || c == STX => {
+            (i.k >= MEM_WORDS).then_some(BpfError::BadMemoryIndex { at })
         }
-        JMP => {
-            let op = i.code & 0xf0;
-            let rest = len - index - 1;
-            match op {
-                JA => {
-                    if i.code != JMP || i.k as usize >= rest {
-                        return if i.code == JMP {
-                            Err(BpfError::JumpOutOfRange { at })
-                        } else {
-                            unknown
-                        };
-                    }
-                }
-                JEQ | JGT | JGE | JSET => {
-                    if i.code & !0xf8 != JMP {
-                        return unknown;
-                    }
-                    if i.jt as usize >= rest || i.jf as usize >= rest {
-                        return Err(BpfError::JumpOutOfRange { at });
-                    }
-                }
-                _ => return unknown,
-            }
+        c if c == JMP | JA => (i.k as usize >= rest).then_some(BpfError::JumpOutOfRange { at }),
+        c if c & 0x07 == JMP => (usize::from(i.jt) >= rest || usize::from(i.jf) >= rest)
+            .then_some(BpfError::JumpOutOfRange { at }),
+        c if c == LD | W | ABS || c == LD | H | ABS || c == LD | B | ABS => {
+            let ancillary = i.k.wrapping_sub(SKF_AD_OFF);
+            (i.k >= SKF_AD_OFF && !(ancillary < SKF_AD_MAX && ancillary % 4 == 0))
+                .then_some(BpfError::UnknownAncillary { at })
         }
-        RET => {
-            let src = i.code & 0x18;
-            if i.code & !0x18 != RET || !(src == K || src == A) {
-                return unknown;
+        _ => None,
+    };
+    fault.map_or(Ok(()), Err)
+}
+
+/// The kernel's `check_load_and_stores` (net/core/filter.c), on a program whose
+/// instructions [`check`] took: whether a scratch word can be loaded before it is stored.
+///
+/// One pass in order, with the words known stored (a bit each): a store adds its word; a
+/// jump hands the set it has to its targets, where it is intersected with what the other
+/// ways in bring; the instruction after a jump starts from what jumps to it brought (all
+/// words, if none do); the instruction after any other, return included, also keeps what
+/// came before it. The first program instruction starts with none. Needs a set for each
+/// instruction: 8 KiB of stack, and only for programs that load scratch memory at all.
+#[inline(never)]
+fn check_load_and_stores(insns: &[Insn]) -> core::result::Result<(), BpfError> {
+    let mut masks = [u16::MAX; MAX_INSNS];
+    let mut valid: u16 = 0;
+    for (pc, i) in insns.iter().enumerate() {
+        // `Program::new` checked the length, the indexes (< 16) and the jump targets.
+        let at = pc as u16;
+        valid &= masks.get(pc).copied().unwrap_or(u16::MAX);
+        let bit = 1u16.checked_shl(i.k).unwrap_or(0);
+        let mut hand_on = |target: usize, valid: u16| {
+            if let Some(m) = masks.get_mut(target) {
+                *m &= valid;
             }
-        }
-        _ => {
-            // MISC: TAX or TXA only.
-            if i.code != MISC | TAX && i.code != MISC | TXA {
-                return unknown;
+        };
+        match i.code {
+            c if c == ST || c == STX => valid |= bit,
+            c if (c == LD | MEM || c == LDX | MEM) && valid & bit == 0 => {
+                return Err(BpfError::LoadBeforeStore { at });
             }
+            c if c == JMP | JA => {
+                hand_on(pc + 1 + i.k as usize, valid);
+                valid = u16::MAX;
+            }
+            c if c & 0x07 == JMP => {
+                hand_on(pc + 1 + usize::from(i.jt), valid);
+                hand_on(pc + 1 + usize::from(i.jf), valid);
+                valid = u16::MAX;
+            }
+            _ => {}
         }
     }
     Ok(())
@@ -455,9 +545,12 @@ pub struct Program<'a> {
 }
 
 impl<'a> Program<'a> {
-    /// Checks `insns` as the kernel will: length, opcodes, jump targets within the program,
-    /// no division by zero, scratch indexes, and a return at the end. A refused program is
-    /// [`Error::Bpf`] with the reason.
+    /// Checks `insns` as the kernel will (`bpf_check_classic`): length; opcodes, from the
+    /// kernel's list; jump targets within the program; no division or modulo by the constant
+    /// 0, no shift by a constant of 32 or more; absolute loads past `SKF_AD_OFF` only from
+    /// the ancillary fields it knows; scratch indexes below 16; a return at the end; and no
+    /// scratch word loaded where some path has not stored it (`check_load_and_stores`). A
+    /// refused program is [`Error::Bpf`] with the reason, the first the kernel would find.
     pub fn new(insns: &'a [Insn]) -> Result<Program<'a>> {
         let len = insns.len();
         if len == 0 {
@@ -471,10 +564,16 @@ impl<'a> Program<'a> {
         for (at, i) in insns.iter().enumerate() {
             check(at, i, len).map_err(Error::Bpf)?;
         }
-        match insns[len - 1].code & 0x07 {
-            RET => Ok(Program { insns }),
-            _ => Err(Error::Bpf(BpfError::NoFinalReturn)),
+        if insns[len - 1].code & 0x07 != RET {
+            return Err(Error::Bpf(BpfError::NoFinalReturn));
         }
+        if insns
+            .iter()
+            .any(|i| i.code == LD | MEM || i.code == LDX | MEM)
+        {
+            check_load_and_stores(insns).map_err(Error::Bpf)?;
+        }
+        Ok(Program { insns })
     }
 
     /// The instructions.
@@ -637,21 +736,132 @@ mod tests {
     }
 
     /// Found by the `bpf` fuzz target (fuzz/findings/bpf-*): programs `bpf_check_classic`
-    /// refuses with `EINVAL` that this checker accepts, so `attach_filter` fails with a bare
-    /// errno instead of a named `BpfError`. Each case is local to `check` (and a
-    /// `check_load_and_stores` pass for the last).
+    /// refuses with `EINVAL` that this checker accepted, so `attach_filter` failed with a bare
+    /// errno instead of a named `BpfError`. Each is the finding's input.
     #[test]
-    #[ignore = "fuzz finding, not fixed yet: the checker accepts programs the kernel refuses"]
     fn refuses_what_the_kernel_refuses() {
+        let bpf = |e| Err(Error::Bpf(e));
+        // bpf-opcode-above-0xff: opcodes are 8 bits in the kernel (`chk_code_allowed`),
+        // 0x128 is not `LD H ABS`.
+        assert_eq!(
+            Program::new(&[Insn::new(0x128, 0, 0, 12), Insn::ret(0)]),
+            bpf(BpfError::UnknownOpcode { at: 0, code: 0x128 })
+        );
+        // bpf-shift-by-32: a shift by a constant of 32 or more, either way.
         let ret = Insn::ret_a();
-        // Opcodes are 8 bits in the kernel (`chk_code_allowed`): 0x128 is not `LD H ABS`.
-        assert!(Program::new(&[Insn::new(0x128, 0, 0, 12), ret]).is_err());
-        // A shift by a constant of 32 or more.
-        assert!(Program::new(&[Insn::new(0x74, 0, 0, 32), ret]).is_err());
-        assert!(Program::new(&[Insn::new(0x64, 0, 0, 99), ret]).is_err());
-        // An absolute load at SKF_AD_OFF (-0x1000) or above that is no ancillary field.
-        assert!(Program::new(&[Insn::load_abs(Size::Half, 0xffff_ffe9), ret]).is_err());
-        // A scratch word loaded before any store to it (`check_load_and_stores`).
-        assert!(Program::new(&[Insn::new(0x60, 0, 0, 1), ret]).is_err());
+        assert_eq!(
+            Program::new(&[Insn::new(0x74, 0, 0, 32), ret]),
+            bpf(BpfError::ShiftOutOfRange { at: 0 })
+        );
+        assert_eq!(
+            Program::new(&[Insn::alu(AluOp::Lsh, 99), ret]),
+            bpf(BpfError::ShiftOutOfRange { at: 0 })
+        );
+        assert!(Program::new(&[Insn::alu(AluOp::Rsh, 31), ret]).is_ok());
+        // A shift by X is checked at run time.
+        assert!(Program::new(&[Insn::alu_x(AluOp::Lsh), ret]).is_ok());
+        // bpf-unknown-ancillary-offset: an absolute load at SKF_AD_OFF (-0x1000) or above
+        // that is no ancillary field, of any size.
+        assert_eq!(
+            Program::new(&[Insn::load_abs(Size::Half, 0xffff_ffe9), ret]),
+            bpf(BpfError::UnknownAncillary { at: 0 })
+        );
+        for k in [SKF_AD_OFF + 1, SKF_AD_OFF + SKF_AD_MAX, u32::MAX] {
+            for size in [Size::Byte, Size::Half, Size::Word] {
+                assert_eq!(
+                    Program::new(&[Insn::load_abs(size, k), ret]),
+                    bpf(BpfError::UnknownAncillary { at: 0 }),
+                    "{k:#x}"
+                );
+            }
+        }
+        // Every ancillary field, and the negative offsets below them (SKF_NET_OFF,
+        // SKF_LL_OFF), are taken; an indirect load is not checked there.
+        for ad in (0..SKF_AD_MAX).step_by(4) {
+            assert!(Program::new(&[Insn::load_abs(Size::Word, SKF_AD_OFF + ad), ret]).is_ok());
+        }
+        assert!(Program::new(&[Insn::load_abs(Size::Byte, 0xfff0_0000), ret]).is_ok());
+        assert!(Program::new(&[Insn::load_abs(Size::Byte, SKF_AD_OFF - 1), ret]).is_ok());
+        assert!(Program::new(&[Insn::load_ind(Size::Byte, SKF_AD_OFF + 1), ret]).is_ok());
+        // bpf-unstored-scratch-load: a scratch word loaded before any store to it.
+        assert_eq!(
+            Program::new(&[Insn::new(0x60, 0, 0, 1), ret]),
+            bpf(BpfError::LoadBeforeStore { at: 0 })
+        );
+    }
+
+    #[test]
+    fn scratch_loads_follow_the_kernels_paths() {
+        let st = |k| Insn::new(ST, 0, 0, k);
+        let stx = |k| Insn::new(STX, 0, 0, k);
+        let ld = |k| Insn::new(LD | MEM, 0, 0, k);
+        let ldx = |k| Insn::new(LDX | MEM, 0, 0, k);
+        let ret = Insn::ret_a();
+        let refused = |insns: &[Insn], at| {
+            assert_eq!(
+                Program::new(insns),
+                Err(Error::Bpf(BpfError::LoadBeforeStore { at })),
+                "{insns:?}"
+            );
+        };
+        // Stored, then loaded: either register, either way round.
+        assert!(Program::new(&[st(3), ld(3), stx(15), ldx(15), ldx(3), ret]).is_ok());
+        refused(&[st(3), ld(4), ret], 1);
+        refused(&[stx(0), ldx(1), ret], 1);
+        // Stored on one branch only: the other reaches the load without it.
+        refused(&[Insn::jump_eq(1, 0, 1), st(2), ld(2), ret], 2);
+        // Stored on both branches, before they meet.
+        assert!(Program::new(&[
+            Insn::jump_eq(1, 0, 2),
+            st(2),
+            Insn::jump(1),
+            stx(2),
+            ld(2),
+            ret,
+        ])
+        .is_ok());
+        // Stored before the branch: both ways have it.
+        assert!(Program::new(&[st(5), Insn::jump_eq(1, 1, 0), Insn::ret(0), ld(5), ret]).is_ok());
+        // An unconditional jump over the store.
+        refused(&[Insn::jump(1), st(7), ld(7), ret], 2);
+        // After a jump, what no jump reaches counts every word as stored, as in the kernel.
+        assert!(Program::new(&[Insn::jump(1), ld(9), ret]).is_ok());
+        // After a return, what came before it still counts (the kernel does not reset there).
+        refused(&[Insn::jump_eq(1, 1, 0), Insn::ret(0), ld(1), ret], 2);
+        assert!(Program::new(&[st(1), Insn::jump_eq(1, 1, 0), Insn::ret(0), ld(1), ret]).is_ok());
+        // The first fault the kernel would find: the opcode checks come first.
+        assert_eq!(
+            Program::new(&[ld(1), Insn::alu(AluOp::Div, 0), ret]),
+            Err(Error::Bpf(BpfError::DivisionByZero { at: 1 }))
+        );
+        assert_eq!(
+            Program::new(&[ld(1), Insn::load_imm(0)]),
+            Err(Error::Bpf(BpfError::NoFinalReturn))
+        );
+        // The longest program, storing once and loading at the end.
+        let mut long = [Insn::load_imm(0); MAX_INSNS];
+        long[0] = st(0);
+        long[MAX_INSNS - 2] = ld(0);
+        long[MAX_INSNS - 1] = ret;
+        assert!(Program::new(&long).is_ok());
+        long[0] = st(1);
+        refused(&long, MAX_INSNS as u16 - 2);
+    }
+
+    #[test]
+    fn the_opcode_list_is_the_kernels() {
+        // Every 16-bit opcode: exactly the 49 `chk_code_allowed` lists get past the opcode
+        // check (with operands that pass the other checks).
+        let mut taken = 0;
+        for code in 0..=u16::MAX {
+            let insns = [Insn::new(code, 0, 0, 1), Insn::ret(0), Insn::ret(0)];
+            match Program::new(&insns) {
+                Err(Error::Bpf(BpfError::UnknownOpcode { at: 0, code: c })) => assert_eq!(c, code),
+                Ok(_) | Err(Error::Bpf(BpfError::LoadBeforeStore { .. })) => taken += 1,
+                other => panic!("{code:#x}: {other:?}"),
+            }
+        }
+        assert_eq!(taken, ALLOWED.len());
+        assert!(ALLOWED.iter().all(|&c| c <= 0xff));
     }
 }

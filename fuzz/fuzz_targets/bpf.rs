@@ -95,9 +95,6 @@ fn check_program(insns: &[Insn], packet: &[u8]) {
     });
     match &verdict {
         Ok(p) => {
-            if !kernel && known_divergence(insns).is_some() {
-                return;
-            }
             assert!(
                 kernel,
                 "the checker accepts {insns:?}, the kernel refuses it"
@@ -127,8 +124,19 @@ fn check_program(insns: &[Insn], packet: &[u8]) {
                 BpfError::TooLong { len } => insns.len() > MAX_INSNS && len as usize == insns.len(),
                 BpfError::UnknownOpcode { at, code } => insns[usize::from(at)].code == code,
                 BpfError::JumpOutOfRange { at } => insns[usize::from(at)].code & 0x07 == 0x05,
-                BpfError::DivisionByZero { at } => insns[usize::from(at)].k == 0,
+                BpfError::DivisionByZero { at } => {
+                    matches!(insns[usize::from(at)].code, 0x34 | 0x94)
+                        && insns[usize::from(at)].k == 0
+                }
+                BpfError::ShiftOutOfRange { at } => {
+                    matches!(insns[usize::from(at)].code, 0x64 | 0x74)
+                        && insns[usize::from(at)].k >= 32
+                }
+                BpfError::UnknownAncillary { at } => {
+                    unknown_ancillary_load(&insns[usize::from(at)])
+                }
                 BpfError::BadMemoryIndex { at } => insns[usize::from(at)].k >= 16,
+                BpfError::LoadBeforeStore { at } => loads_unstored_scratch(insns) == Some(at),
                 BpfError::NoFinalReturn => insns.last().is_some_and(|i| i.code & 0x07 != 0x06),
                 _ => false,
             };
@@ -136,27 +144,6 @@ fn check_program(insns: &[Insn], packet: &[u8]) {
         }
         Err(e) => panic!("{e:?}"),
     }
-}
-
-/// Programs the checker accepts and the kernel refuses, found by this target and reported, not
-/// yet fixed in the library: which case `insns` is, if one. Remove a case once it is fixed.
-fn known_divergence(insns: &[Insn]) -> Option<&'static str> {
-    if insns.iter().any(|i| i.code > 0xff) {
-        return Some("an opcode with bits above 0xff (the kernel's opcodes are 8 bits)");
-    }
-    if insns
-        .iter()
-        .any(|i| matches!(i.code, 0x64 | 0x74) && i.k >= 32)
-    {
-        return Some("a shift by a constant of 32 or more");
-    }
-    if insns.iter().any(unknown_ancillary_load) {
-        return Some("an absolute load at an unknown ancillary offset (SKF_AD_OFF and up)");
-    }
-    if loads_unstored_scratch(insns) {
-        return Some("a scratch word loaded before every path to it stored it");
-    }
-    None
 }
 
 /// An absolute load (`LD` `ABS`, any size) at an offset of `SKF_AD_OFF` (-0x1000) or more that
@@ -169,9 +156,10 @@ fn unknown_ancillary_load(i: &Insn) -> bool {
         && !(i.k - SKF_AD_OFF < 64 && (i.k - SKF_AD_OFF).is_multiple_of(4))
 }
 
-/// The kernel's `check_load_and_stores` (net/core/filter.c): whether some path loads a scratch
-/// word (`LD`/`LDX` `MEM`) that it has not stored (`ST`/`STX`).
-fn loads_unstored_scratch(insns: &[Insn]) -> bool {
+/// A model of the kernel's `check_load_and_stores` (net/core/filter.c), on a program whose
+/// instructions passed the other checks: the first load of a scratch word (`LD`/`LDX` `MEM`)
+/// that some path reaches without storing it (`ST`/`STX`).
+fn loads_unstored_scratch(insns: &[Insn]) -> Option<u16> {
     let mut masks = vec![u16::MAX; insns.len()];
     let mut valid = 0u16;
     for (pc, i) in insns.iter().enumerate() {
@@ -179,7 +167,7 @@ fn loads_unstored_scratch(insns: &[Insn]) -> bool {
         let bit = 1u16.checked_shl(i.k).unwrap_or(0);
         match i.code {
             0x02 | 0x03 => valid |= bit,
-            0x60 | 0x61 if valid & bit == 0 => return true,
+            0x60 | 0x61 if valid & bit == 0 => return Some(pc as u16),
             0x05 => {
                 if let Some(m) = masks.get_mut(pc + 1 + i.k as usize) {
                     *m &= valid;
@@ -197,7 +185,7 @@ fn loads_unstored_scratch(insns: &[Insn]) -> bool {
             _ => {}
         }
     }
-    false
+    None
 }
 
 /// Whether the kernel attaches `insns`, given through the raw option (a `sock_fprog`).

@@ -107,8 +107,15 @@ impl UnixAddr {
 
     /// Decodes `sun_path` bytes as the kernel returned them (the address length less the
     /// family field). A path name ends at its first NUL, as the kernel reads it. `None` when
-    /// the bytes are longer than `sun_path` can be.
+    /// the bytes are longer than `sun_path` can be, whatever they hold (a short path name
+    /// that ends at a NUL in time included). The one length past `sun_path` the kernel gives
+    /// is a full 108-byte path name and the NUL it appends (unix(7), BUGS): that decodes.
     pub(crate) fn from_kernel(sun_path: &[u8]) -> Option<UnixAddr> {
+        let sun_path = match sun_path.split_at_checked(UNIX_PATH_MAX) {
+            Some((path, [0])) if !path.contains(&0) => path,
+            Some((_, [])) | None => sun_path,
+            Some(_) => return None,
+        };
         let mut out = UnixAddr::unnamed();
         let bytes = match sun_path.first() {
             None => return Some(out),
@@ -270,5 +277,15 @@ mod tests {
         // Longer than sun_path cannot be an address: refused, not cut and not a panic.
         assert_eq!(UnixAddr::from_kernel(&[0; 109]), None);
         assert_eq!(UnixAddr::from_kernel(&[b'q'; 200]), None);
+        let mut ends_in_time = [0u8; 109];
+        ends_in_time[0] = b'a';
+        assert_eq!(UnixAddr::from_kernel(&ends_in_time), None);
+        // A full path and the NUL the kernel appends past `sun_path`: 111 bytes in all.
+        let mut full = [b'p'; 109];
+        full[108] = 0;
+        let a = UnixAddr::from_kernel(&full).unwrap();
+        assert_eq!(a.as_pathname(), Some(&[b'p'; 108][..]));
+        full[108] = b'p';
+        assert_eq!(UnixAddr::from_kernel(&full), None);
     }
 }

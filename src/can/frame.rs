@@ -99,6 +99,9 @@ pub struct CanFrame {
     rtr: bool,
     len: u8,
     len8_dlc: u8,
+    /// Zeros past `len` (all of it for a remote request): every constructor starts from
+    /// zeros and nothing writes it afterwards, so the derived `==` and `Hash` see only the
+    /// frame's bytes.
     data: [u8; 8],
 }
 
@@ -195,19 +198,19 @@ impl fmt::Debug for CanFrame {
 }
 
 impl fmt::Display for CanFrame {
-    /// can-utils' frame syntax: `123#DEADBEEF`, `123#R2`.
+    /// can-utils' frame syntax: `123#DEADBEEF`, `123#R2`, and a `len8_dlc` after `_`:
+    /// `123#1122334455667788_F`, `123#R8_F`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}#", self.id)?;
         if self.rtr {
             f.write_str("R")?;
-            return if self.len > 0 {
-                write!(f, "{}", self.len)
-            } else {
-                Ok(())
-            };
-        }
-        for b in self.data() {
-            write!(f, "{b:02X}")?;
+            if self.len > 0 {
+                write!(f, "{}", self.len)?;
+            }
+        } else {
+            for b in self.data() {
+                write!(f, "{b:02X}")?;
+            }
         }
         if let Some(dlc) = self.len8_dlc() {
             write!(f, "_{dlc:X}")?;
@@ -240,11 +243,30 @@ const ESI: u8 = 0x02;
 const FDF: u8 = 0x04;
 
 /// A CAN FD frame (`struct canfd_frame`): up to 64 bytes, in the lengths FD allows.
+///
+/// Its flags are the two the bus carries, `CANFD_BRS` and `CANFD_ESI`, and `CANFD_FDF`, set
+/// in every frame. The other bits of the kernel's `flags` byte are reserved (linux/can.h):
+/// [`CanAnyFrame::from_bytes`] drops them, so that a frame is what its accessors and its
+/// text (`Display`, [`parse_frame`](crate::can::parse_frame)) say.
+///
+/// ```
+/// use baresock::can::parse_frame;
+/// use baresock::{CanAnyFrame, CanFdFrame, CanId};
+/// let mut bytes = CanFdFrame::new(CanId::standard(0x123)?, &[])?.to_bytes();
+/// bytes[5] = 0x08 | 0x01; // a reserved bit, and BRS
+/// let CanAnyFrame::Fd(f) = CanAnyFrame::from_bytes(&bytes)? else { unreachable!() };
+/// assert!(f.bit_rate_switch());
+/// assert_eq!(f.to_bytes()[5], 0x04 | 0x01, "FDF and BRS; the reserved bit dropped");
+/// assert_eq!(f.to_string(), "123##1");
+/// assert_eq!(parse_frame(&f.to_string())?, CanAnyFrame::Fd(f));
+/// # Ok::<(), baresock::Error>(())
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct CanFdFrame {
     id: CanId,
     flags: u8,
     len: u8,
+    /// Zeros past `len`, as in [`CanFrame`]: the derived `==` and `Hash` see only the frame.
     data: [u8; 64],
 }
 
@@ -374,7 +396,10 @@ const CANXL_VCID_SHIFT: u32 = 16;
 /// assert!(CanXlFrame::new(1, 0, 0, &[]).is_err()); // at least one byte
 /// # Ok::<(), baresock::Error>(())
 /// ```
-#[derive(Clone, PartialEq, Eq, Hash)]
+///
+/// `==` and `Hash` see the head and the `len` bytes of data, not the rest of the buffer
+/// (which a frame received into a used one still holds from before).
+#[derive(Clone)]
 pub struct CanXlFrame {
     prio: u32,
     flags: u8,
@@ -532,6 +557,21 @@ impl CanXlFrame {
     /// Whether the kernel's bytes `b` hold an XL frame (rather than a classic or FD one).
     pub fn is_xl(b: &[u8]) -> bool {
         b.get(4).is_some_and(|f| f & XLF != 0)
+    }
+}
+
+impl PartialEq for CanXlFrame {
+    fn eq(&self, other: &CanXlFrame) -> bool {
+        self.head() == other.head() && self.data() == other.data()
+    }
+}
+
+impl Eq for CanXlFrame {}
+
+impl core::hash::Hash for CanXlFrame {
+    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
+        self.head().hash(state);
+        self.data().hash(state);
     }
 }
 
@@ -779,6 +819,11 @@ pub enum CanAnyFrame {
 impl CanAnyFrame {
     /// Decodes the kernel's bytes: 16 for a classic or error frame, 72 for an FD frame.
     /// Anything else, or a length out of range, is [`Error::InvalidCanLength`].
+    ///
+    /// An FD frame keeps `CANFD_BRS` and `CANFD_ESI` of its flags and has `CANFD_FDF` set
+    /// whether the bytes had it (Linux 6.2 and later) or not; the reserved bits are dropped
+    /// (see [`CanFdFrame`]). A classic frame keeps a `len8_dlc` of 9 to 15 when it has 8
+    /// bytes (or requests 8) and drops any other.
     pub fn from_bytes(b: &[u8]) -> Result<CanAnyFrame> {
         let bad = Err(Error::InvalidCanLength { len: b.len() });
         let Some(&[w0, w1, w2, w3, len, flags, _, len8]) = b.first_chunk::<8>() else {
@@ -814,7 +859,8 @@ impl CanAnyFrame {
                     .get(8..8 + len as usize)
                     .ok_or(Error::InvalidCanLength { len: len.into() })?;
                 let mut frame = CanFdFrame::new(id, data)?;
-                frame.flags = flags | FDF;
+                // The reserved bits dropped, FDF set (see `CanFdFrame`).
+                frame.flags = flags & (BRS | ESI) | FDF;
                 Ok(CanAnyFrame::Fd(frame))
             }
             _ => bad,
@@ -1079,16 +1125,140 @@ mod tests {
         assert_eq!(g, f, "left as it was");
     }
 
-    /// Found by the `can_frame` fuzz target (fuzz/findings/can_frame-xl-*): `==` (and `Hash`)
-    /// also compare the data buffer past `len`, so a frame decoded into a used one (as
-    /// `recv_xl` does) is not equal to the same frame decoded fresh.
+    fn hash_of(v: &impl core::hash::Hash) -> u64 {
+        use core::hash::{BuildHasher, BuildHasherDefault, Hasher};
+        /// FNV-1a: a hasher without `std`.
+        #[derive(Default)]
+        struct Fnv(u64);
+        impl Hasher for Fnv {
+            fn finish(&self) -> u64 {
+                self.0
+            }
+            fn write(&mut self, bytes: &[u8]) {
+                for &b in bytes {
+                    self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+                }
+            }
+        }
+        BuildHasherDefault::<Fnv>::default().hash_one(v)
+    }
+
+    /// Found by the `can_frame` fuzz target (fuzz/findings/can_frame-xl-decode-into-used-frame):
+    /// `==` (and `Hash`) also compared the data buffer past `len`, so a frame decoded into a
+    /// used one (as `recv_xl` does) was not equal to the same frame decoded fresh.
     #[test]
-    #[ignore = "fuzz finding, not fixed yet: CanXlFrame == compares bytes past len"]
     fn xl_equality_ignores_bytes_past_len() {
         let fresh = CanXlFrame::new(1, 0, 0, &[9]).unwrap();
         let mut reused = CanXlFrame::new(1, 0, 0, &[7, 7, 7]).unwrap();
         reused.decode(&fresh.head(), fresh.data()).unwrap();
         assert_eq!((reused.head(), reused.data()), (fresh.head(), fresh.data()));
         assert_eq!(reused, fresh);
+        assert_eq!(hash_of(&reused), hash_of(&fresh));
+        // The finding's input: its head and data, decoded into a used frame.
+        let input = [1, 0, 0, 0, 0x80, 0, 1, 0, 0, 0, 0, 0, 9];
+        let (head, data) = input.split_first_chunk::<CANXL_HEAD>().unwrap();
+        let mut used = CanXlFrame::new(0x123, 1, 2, &[7; 3]).unwrap().with_vcid(5);
+        if cfg!(target_endian = "little") {
+            used.decode(head, data).unwrap();
+            assert_eq!(used, CanXlFrame::from_bytes(&input).unwrap());
+        }
+        // What does differ still counts: the head, and the data within `len`.
+        assert_ne!(fresh, CanXlFrame::new(1, 0, 0, &[8]).unwrap());
+        assert_ne!(fresh, CanXlFrame::new(1, 0, 0, &[9, 0]).unwrap());
+        assert_ne!(fresh, CanXlFrame::new(2, 0, 0, &[9]).unwrap());
+        assert_ne!(fresh, fresh.clone().with_sec(true));
+    }
+
+    /// Found by the `can_frame` fuzz target (fuzz/findings/can_frame-fd-reserved-flag): an FD
+    /// frame decoded with a reserved flag bit (0x08) kept it, which neither its accessors nor
+    /// its text (`123##0`) showed, so `parse_frame` of its text was another frame. The
+    /// reserved bits are dropped on decode now.
+    #[test]
+    fn fd_reserved_flags_are_dropped_on_decode() {
+        let mut input = [0u8; CANFD_MTU];
+        input[0..4].copy_from_slice(&0x123u32.to_ne_bytes());
+        input[5] = 0x08;
+        let plain = CanFdFrame::new(CanId::Standard(0x123), &[]).unwrap();
+        assert_eq!(CanAnyFrame::from_bytes(&input), Ok(CanAnyFrame::Fd(plain)));
+        assert_eq!(plain.to_bytes()[5], FDF);
+        assert_eq!(Text::of(&plain).as_str(), "123##0");
+        assert_eq!(
+            crate::can::parse_frame("123##0"),
+            Ok(CanAnyFrame::Fd(plain))
+        );
+        // Every reserved bit, with and without BRS, ESI and FDF: those three are kept.
+        for flags in 0..=0xffu8 {
+            input[5] = flags;
+            let Ok(CanAnyFrame::Fd(f)) = CanAnyFrame::from_bytes(&input) else {
+                panic!("{flags:#x}");
+            };
+            assert_eq!(f.to_bytes()[5], flags & (BRS | ESI) | FDF);
+            assert_eq!(f.bit_rate_switch(), flags & BRS != 0);
+            assert_eq!(f.error_state_indicator(), flags & ESI != 0);
+        }
+    }
+
+    /// Found by the `can_frame` fuzz target (fuzz/findings/can_frame-remote-len8-dlc): a
+    /// remote request for 8 bytes with a `len8_dlc` printed as `123#R8`, without it; it
+    /// prints as can-utils does now, `123#R8_9`, and parses back.
+    #[test]
+    fn remote_len8_dlc_prints_and_parses() {
+        let mut input = [0u8; CAN_MTU];
+        input[0..4].copy_from_slice(&(0x123 | RTR_FLAG).to_ne_bytes());
+        input[4] = 8;
+        input[7] = 9;
+        let r = CanFrame::remote(CanId::Standard(0x123), 8)
+            .unwrap()
+            .with_len8_dlc(9)
+            .unwrap();
+        assert_eq!(CanAnyFrame::from_bytes(&input), Ok(CanAnyFrame::Classic(r)));
+        assert_eq!((r.is_remote(), r.len(), r.len8_dlc()), (true, 8, Some(9)));
+        assert_eq!(r.to_bytes(), input);
+        assert_eq!(Text::of(&r).as_str(), "123#R8_9");
+        assert_eq!(
+            crate::can::parse_frame("123#R8_9"),
+            Ok(CanAnyFrame::Classic(r))
+        );
+        for dlc in 9..=15 {
+            let r = r.with_len8_dlc(dlc).unwrap();
+            let text = Text::of(&r);
+            assert_eq!(
+                crate::can::parse_frame(text.as_str()),
+                Ok(CanAnyFrame::Classic(r))
+            );
+        }
+        // A len8_dlc only with a request for 8 bytes, as for data frames.
+        assert!(CanFrame::remote(CanId::Standard(1), 7)
+            .unwrap()
+            .with_len8_dlc(9)
+            .is_err());
+    }
+
+    /// Classic and FD frames hold zeros past their length (every constructor starts from
+    /// zeros and nothing writes the buffer afterwards), so their derived `==` and `Hash`
+    /// see only the meaningful bytes; a remote request's buffer stays zero whatever the
+    /// bytes it was decoded from held there.
+    #[test]
+    fn classic_and_fd_equality_sees_only_the_frame() {
+        let mut b = CanFrame::new(CanId::Standard(1), &[1, 2])
+            .unwrap()
+            .to_bytes();
+        b[10..].fill(0xee);
+        let f = CanFrame::new(CanId::Standard(1), &[1, 2]).unwrap();
+        assert_eq!(CanAnyFrame::from_bytes(&b), Ok(CanAnyFrame::Classic(f)));
+        b[0..4].copy_from_slice(&(1 | RTR_FLAG).to_ne_bytes());
+        b[4] = 2;
+        let r = CanFrame::remote(CanId::Standard(1), 2).unwrap();
+        assert_eq!(CanAnyFrame::from_bytes(&b), Ok(CanAnyFrame::Classic(r)));
+        let mut fd = CanFdFrame::new(CanId::Standard(1), &[3; 12])
+            .unwrap()
+            .to_bytes();
+        fd[20..].fill(0xee);
+        let d = CanFdFrame::new(CanId::Standard(1), &[3; 12]).unwrap();
+        assert_eq!(CanAnyFrame::from_bytes(&fd), Ok(CanAnyFrame::Fd(d)));
+        match CanAnyFrame::from_bytes(&fd) {
+            Ok(CanAnyFrame::Fd(back)) => assert_eq!(hash_of(&back), hash_of(&d)),
+            other => panic!("{other:?}"),
+        }
     }
 }

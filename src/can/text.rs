@@ -12,7 +12,7 @@ const ERR_FLAG: u32 = 0x2000_0000;
 /// |---|---|
 /// | `123#DEADBEEF` | classic, 11-bit id (3 hex digits), 0 to 8 data bytes |
 /// | `12345678#11.22.33` | classic, 29-bit id (8 hex digits); `.` between bytes is allowed |
-/// | `123#R`, `123#R3` | remote request, with an optional length digit |
+/// | `123#R`, `123#R3`, `123#R8_F` | remote request, with an optional length digit, and for 8 a DLC of 9 to F after `_` (`len8_dlc`) |
 /// | `123#1122334455667788_F` | classic with 8 bytes and a DLC of 9 to F (`len8_dlc`) |
 /// | `123##1AABB` | CAN FD: the hex digit after `##` is the flags (1: BRS, 2: ESI; 4, `CANFD_FDF`, which can-utils 2024 and Linux 6.2 set in every FD frame, is taken and implied), then up to 64 bytes, padded with zeros to the next FD length as cansend does |
 /// | `20000080#0000000000000000` | an error frame: 8 digits with `CAN_ERR_FLAG` (0x20000000) |
@@ -84,6 +84,23 @@ fn frame_body(id: CanId, rest: &[u8], at: usize) -> Result<CanAnyFrame> {
         [b'R' | b'r'] => Ok(CanAnyFrame::Classic(CanFrame::remote(id, 0)?)),
         [b'R' | b'r', len] => match hex_digit(*len) {
             Some(l) if l <= 8 => Ok(CanAnyFrame::Classic(CanFrame::remote(id, l)?)),
+            _ => bad(at + 1),
+        },
+        [b'R' | b'r', b'8', b'_', dlc] => match hex_digit(*dlc) {
+            Some(d @ 9..=15) => Ok(CanAnyFrame::Classic(
+                CanFrame::remote(id, 8)?.with_len8_dlc(d)?,
+            )),
+            _ => bad(at + 3),
+        },
+        [b'R' | b'r', len, ..] => match hex_digit(*len) {
+            // A DLC after `_` only for a request of 8 bytes, and one digit of 9 to F.
+            Some(8) if rest.get(2) == Some(&b'_') => {
+                match rest.get(3).and_then(|&d| hex_digit(d)) {
+                    Some(9..=15) => bad(at + 4),
+                    _ => bad(at + 3),
+                }
+            }
+            Some(l) if l <= 8 => bad(at + 2),
             _ => bad(at + 1),
         },
         _ => {
@@ -171,6 +188,12 @@ mod tests {
             parse_frame("123#R7"),
             Ok(CanAnyFrame::Classic(CanFrame::remote(sid, 7).unwrap()))
         );
+        let r = CanFrame::remote(sid, 8)
+            .unwrap()
+            .with_len8_dlc(0xf)
+            .unwrap();
+        assert_eq!(parse_frame("123#R8_F"), Ok(CanAnyFrame::Classic(r)));
+        assert_eq!(parse_frame("123#r8_f"), Ok(CanAnyFrame::Classic(r)));
         let f = CanFrame::new(sid, &[0; 8])
             .unwrap()
             .with_len8_dlc(0xc)
@@ -220,6 +243,12 @@ mod tests {
         assert_eq!(parse_frame("123#000000000000000000"), at(20), "9 bytes");
         assert_eq!(parse_frame("123#R9"), at(5));
         assert_eq!(parse_frame("123#RR"), at(5));
+        assert_eq!(parse_frame("123#R8_8"), at(7), "len8_dlc is 9 to F");
+        assert_eq!(parse_frame("123#R8_"), at(7));
+        assert_eq!(parse_frame("123#R8_FF"), at(8));
+        assert_eq!(parse_frame("123#R8_8F"), at(7));
+        assert_eq!(parse_frame("123#R7_9"), at(6), "len8_dlc needs 8");
+        assert_eq!(parse_frame("123#R8F"), at(6));
         assert_eq!(parse_frame("123#00_F"), at(6), "len8_dlc needs 8 bytes");
         assert_eq!(parse_frame("123#0000000000000000_8"), at(21));
         assert_eq!(parse_frame("123##"), at(5));

@@ -34,7 +34,28 @@
 //! [`POINTER_LIMIT`] pointers, and each record takes at least 11 bytes of the message.
 //!
 //! Bytes after the last record the header counts are ignored, as resolvers do;
-//! [`Message::parsed_len`] says where the message ended, for callers who mind.
+//! [`Message::parsed_len`] says where the message ended, for callers who mind. Nothing in
+//! the message reads them: every name lies within the parsed bytes, pointers followed,
+//! because of the rules for compression pointers (RFC 1035 §4.1.4) below.
+//!
+//! # Compression pointers
+//!
+//! A name is a run of labels in place, ended by the root's zero or by a pointer to another
+//! run, which ends the same way. `parse` follows every pointer and takes one only if:
+//!
+//! - it points within the message ([`WireError::PointerOutOfRange`]) and past the 12-byte
+//!   header ([`WireError::PointerIntoHeader`]);
+//! - it points strictly before the run of labels that led to it: the name's start, or the
+//!   previous pointer's target ([`WireError::PointerForward`], [`WireError::PointerLoop`]),
+//!   so that positions only go backwards and no loop is possible;
+//! - the run it leads to ends, with the root or the next pointer, before the pointer's own
+//!   position ([`WireError::LabelsPastPointer`]);
+//! - the name follows at most [`POINTER_LIMIT`] of them.
+//!
+//! Every pointer then lies within bytes already known to be part of the message (the name's
+//! own, or the run before it), so every label does too: the labels of a name read only
+//! bytes before [`Message::parsed_len`]. Compressors point at earlier names, whose labels end
+//! before the pointer, so real messages are not refused.
 //!
 //! Over TCP, every message is preceded by its length in two bytes (RFC 1035 §4.2.2):
 //! [`encode_query_tcp`] writes it; for a reply, read the two bytes, then give `parse` the
@@ -77,6 +98,12 @@ pub enum WireError {
     PointerForward,
     /// A compression pointer points past the end of the message.
     PointerOutOfRange,
+    /// A compression pointer points into the 12-byte header, where no name can be.
+    PointerIntoHeader,
+    /// The labels a compression pointer leads to run on to the pointer itself or past it:
+    /// each run of labels reached through a pointer must end, with the root or the next
+    /// pointer, before that pointer's position.
+    LabelsPastPointer,
     /// A name is longer than 255 bytes in wire form, its pointers followed.
     NameTooLong,
     /// A record's data length does not fit its type: not 4 for `A`, not 16 for `AAAA`, or
@@ -98,6 +125,12 @@ impl fmt::Display for WireError {
             WireError::PointerForward => f.write_str("compression pointer points forward"),
             WireError::PointerOutOfRange => {
                 f.write_str("compression pointer points past the message")
+            }
+            WireError::PointerIntoHeader => {
+                f.write_str("compression pointer points into the header")
+            }
+            WireError::LabelsPastPointer => {
+                f.write_str("labels after a compression pointer run past the pointer")
             }
             WireError::NameTooLong => write!(f, "name longer than {NAME_MAX} bytes"),
             WireError::BadRdLength { rtype, len } => {
@@ -494,10 +527,11 @@ fn array<const N: usize>(msg: &[u8], at: usize) -> Result<[u8; N], WireError> {
 ///
 /// Every `NameRef` comes from a [`Message`], which has checked the name: its labels,
 /// pointers and length. The rules it checked: a label is 1 to 63 bytes; a length byte with
-/// top bits `01` or `10` is an error; each pointer must point strictly before the start of
-/// the run of labels that leads to it (the name's start, or the previous pointer's target),
-/// so that positions only go backwards and no loop is possible; at most [`POINTER_LIMIT`]
-/// pointers; at most 255 bytes once expanded.
+/// top bits `01` or `10` is an error; each pointer must point past the header and strictly
+/// before the start of the run of labels that leads to it (the name's start, or the previous
+/// pointer's target), so that positions only go backwards and no loop is possible; the run a
+/// pointer leads to must end before the pointer; at most [`POINTER_LIMIT`] pointers; at most
+/// 255 bytes once expanded (see [the module docs](self#compression-pointers)).
 ///
 /// Compares with a [`DomainName`] ignoring ASCII case, without copying ([`eq_name`],
 /// `==`); `Display` writes it as [`DomainName`] does.
@@ -631,6 +665,9 @@ struct Walk<'a> {
     /// Where the current run of labels began: the name's start or the last pointer's target.
     /// The next pointer must point before it.
     run_start: usize,
+    /// Where the current run must end by: the last pointer's position (the run's bytes,
+    /// its ending root or pointer included, lie before it), or the message's end in place.
+    limit: usize,
     /// Pointers followed so far.
     jumps: usize,
     /// Wire length so far, without the root's zero.
@@ -647,6 +684,7 @@ impl<'a> Walk<'a> {
             msg,
             pos: start,
             run_start: start,
+            limit: msg.len(),
             jumps: 0,
             len: 0,
             end: None,
@@ -666,8 +704,22 @@ impl<'a> Walk<'a> {
         next
     }
 
+    /// Whether the current run may read the bytes before `end`: in place, those of the
+    /// message; after a pointer, those before it, so that no name reads past the bytes
+    /// `Message::parse` checked.
+    fn within(&self, end: usize) -> Result<(), WireError> {
+        if end <= self.limit {
+            Ok(())
+        } else if self.jumps == 0 {
+            Err(WireError::Short)
+        } else {
+            Err(WireError::LabelsPastPointer)
+        }
+    }
+
     fn step_inner(&mut self) -> Result<Option<&'a [u8]>, WireError> {
         loop {
+            self.within(self.pos + 1)?;
             let len = *self.msg.get(self.pos).ok_or(WireError::Short)?;
             match len & 0xc0 {
                 0x00 if len == 0 => {
@@ -681,11 +733,13 @@ impl<'a> Walk<'a> {
                     if self.len + 1 > NAME_MAX {
                         return Err(WireError::NameTooLong);
                     }
+                    self.within(self.pos + 1 + len)?;
                     let label = bytes(self.msg, self.pos + 1, len)?;
                     self.pos += 1 + len;
                     return Ok(Some(label));
                 }
                 0xc0 => {
+                    self.within(self.pos + 2)?;
                     let [hi, lo] = array(self.msg, self.pos)?;
                     let target = usize::from(u16::from_be_bytes([hi & 0x3f, lo]));
                     self.end.get_or_insert(self.pos + 2);
@@ -695,6 +749,9 @@ impl<'a> Walk<'a> {
                     if target > self.pos {
                         return Err(WireError::PointerForward);
                     }
+                    if target < HEADER_LEN {
+                        return Err(WireError::PointerIntoHeader);
+                    }
                     if target >= self.run_start {
                         return Err(WireError::PointerLoop);
                     }
@@ -702,6 +759,7 @@ impl<'a> Walk<'a> {
                     if self.jumps > POINTER_LIMIT {
                         return Err(WireError::PointerLoop);
                     }
+                    self.limit = self.pos;
                     self.pos = target;
                     self.run_start = target;
                 }
@@ -1212,12 +1270,23 @@ mod tests {
         }
     }
 
+    /// Whether every label of `name` lies after the header and, with the byte after it (the
+    /// next length byte, pointer or root), before the message's parsed end.
+    fn within_parsed(msg: &Message<'_>, name: NameRef<'_>) -> bool {
+        let base = msg.as_bytes().as_ptr() as usize;
+        name.labels().all(|l| {
+            let at = l.as_ptr() as usize - base;
+            at > HEADER_LEN && at + l.len() < msg.parsed_len()
+        })
+    }
+
     /// What a fuzz target would do: parse, then walk everything through the public API.
-    /// Names of a parsed message always convert.
+    /// Names of a parsed message always convert, and lie within the parsed bytes.
     fn exercise(bytes: &[u8]) -> Result<usize, WireError> {
         let msg = Message::parse(bytes)?;
         let mut seen = 0;
         for q in msg.questions() {
+            assert!(within_parsed(&msg, q.name), "{:?}", q.name);
             let n = q.name.to_name().unwrap();
             assert!(q.name.eq_name(&n) && q.name.labels().count() == n.label_count());
             seen += 1;
@@ -1228,9 +1297,11 @@ mod tests {
             .chain(msg.authorities())
             .chain(msg.additionals());
         for r in records {
+            assert!(within_parsed(&msg, r.name), "{:?}", r.name);
             let n = r.name.to_name().unwrap();
             assert_eq!(r.name, n);
             if let RecordData::Cname(t) | RecordData::Ptr(t) | RecordData::Ns(t) = r.data {
+                assert!(within_parsed(&msg, t), "{t:?}");
                 t.to_name().unwrap();
             }
             seen += 1;
@@ -1597,6 +1668,79 @@ mod tests {
             exercise(pointer_chain(POINTER_LIMIT).bytes()),
             Err(WireError::PointerLoop)
         );
+    }
+
+    /// Found by the `dns_message` fuzz target (fuzz/findings/dns_message-pointer-into-header):
+    /// a question's name pointed to offset 0, the header, whose bytes read as an 18-byte
+    /// label that ran over the pointer itself and ended at a root zero past `parsed_len`, so
+    /// bytes said to be ignored decided the name.
+    #[test]
+    fn pointer_into_header_is_refused() {
+        let input = [
+            0x12, 0x34, 0x81, 0x83, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, // header
+            0xc0, 0x00, 0x01, 0x02, // a question: a pointer to 0, type 1, class 2
+            0x00, 0x00, 0x00, 0x00, // after the message
+        ];
+        assert_eq!(exercise(&input), Err(WireError::PointerIntoHeader));
+        assert_eq!(
+            Message::parse(&input[..16]).err(),
+            Some(WireError::PointerIntoHeader)
+        );
+        // Every offset in the header, and the first past it.
+        for to in 0..HEADER_LEN {
+            let mut buf = Buf::reply(2, 0, 0, 0);
+            buf.put(b"\x01a\x00").put(&[0, 1, 0, 1]);
+            buf.pointer(to).put(&[0, 1, 0, 1]);
+            assert_eq!(exercise(buf.bytes()), Err(WireError::PointerIntoHeader));
+        }
+        let mut buf = Buf::reply(2, 0, 0, 0);
+        buf.put(b"\x01a\x00").put(&[0, 1, 0, 1]);
+        buf.pointer(HEADER_LEN).put(&[0, 1, 0, 1]);
+        assert_eq!(exercise(buf.bytes()), Ok(2));
+    }
+
+    /// The labels a pointer leads to must end before the pointer: else a name could read
+    /// on past `parsed_len` without pointing into the header.
+    #[test]
+    fn labels_after_a_pointer_end_before_it() {
+        // Question 1 at 12: the root, type 0x0005, class 0x0001. Question 2 at 17 points to
+        // 14, where 0x05 starts a 5-byte label over bytes 15..20: over the pointer at 17
+        // itself, and on towards the bytes after the message.
+        let mut buf = Buf::reply(2, 0, 0, 0);
+        buf.put(&[0, 0x00, 0x05, 0x00, 0x01]);
+        assert_eq!(buf.len, 17);
+        buf.pointer(14).put(&[0, 1, 0, 1]);
+        assert_eq!(exercise(buf.bytes()), Err(WireError::LabelsPastPointer));
+        buf.put(&[0; 8]);
+        assert_eq!(exercise(buf.bytes()), Err(WireError::LabelsPastPointer));
+
+        // A run ending right before its pointer is fine: the pointer at 19 leads to a label
+        // and a root at 12..15, which end where the next question starts.
+        let mut buf = Buf::reply(2, 0, 0, 0);
+        buf.put(b"\x01a\x00").put(&[0, 1, 0, 1]);
+        buf.pointer(12).put(&[0, 1, 0, 1]);
+        assert_eq!(exercise(buf.bytes()), Ok(2));
+
+        // A run that reaches its pointer with a label: a TXT record at 12 (root owner) whose
+        // data, at 23, is 0x01 'b'; the next record's owner points there, and the run reads
+        // `b` and then the owner's pointer at 25 itself.
+        let mut rec = Buf::reply(0, 2, 0, 0);
+        rec.put(&[0]).fixed(RecordType::TXT, 2).put(b"\x01b");
+        assert_eq!(rec.len, 25);
+        rec.pointer(23).fixed(RecordType::TXT, 0);
+        assert_eq!(exercise(rec.bytes()), Err(WireError::LabelsPastPointer));
+        // The same record with a root after `b` in the data ends in time.
+        let mut rec = Buf::reply(0, 2, 0, 0);
+        rec.put(&[0]).fixed(RecordType::TXT, 3).put(b"\x01b\x00");
+        rec.pointer(23).fixed(RecordType::TXT, 0);
+        assert_eq!(exercise(rec.bytes()), Ok(2));
+        // Ending with a pointer that reaches its own pointer's position: data 0x01 'b' 0xc0
+        // at 23..26, its pointer's second byte the first of the owner's pointer at 26.
+        let mut rec = Buf::reply(0, 2, 0, 0);
+        rec.put(&[0]).fixed(RecordType::TXT, 3).put(b"\x01b\xc0");
+        assert_eq!(rec.len, 26);
+        rec.pointer(23).fixed(RecordType::TXT, 0);
+        assert_eq!(exercise(rec.bytes()), Err(WireError::LabelsPastPointer));
     }
 
     #[test]

@@ -408,22 +408,34 @@ mod tests {
         );
     }
 
-    /// Found by the `sockaddr` fuzz target (fuzz/findings/sockaddr-*): a path name that ends
-    /// at a NUL decodes even when the length is past `sockaddr_un` (110 bytes), which the
-    /// kernel never gives; `decode` promises `MalformedAddress` for a length that does not fit
-    /// the family (as it does for an abstract name of that length).
+    /// Found by the `sockaddr` fuzz target (fuzz/findings/sockaddr-unix-longer-than-sockaddr_un):
+    /// a path name that ends at a NUL decoded even when the length is past `sockaddr_un`
+    /// (110 bytes); `decode` promises `MalformedAddress` for a length that does not fit the
+    /// family (as it does for an abstract name of that length). The one such length the
+    /// kernel gives, a 108-byte path and the NUL it appends (111 bytes), still decodes.
     #[test]
-    #[ignore = "fuzz finding, not fixed yet: an AF_UNIX length past 110 bytes decodes"]
     fn unix_longer_than_sockaddr_un_is_malformed() {
         let mut un = [0u8; 111];
         un[..2].copy_from_slice(&(k::AF_UNIX as u16).to_ne_bytes());
         un[2] = b'a';
-        assert_eq!(
-            decode(&un),
+        let malformed = |len| {
             Err(Error::MalformedAddress {
                 family: k::AF_UNIX as u16,
-                len: 111
+                len,
             })
-        );
+        };
+        assert_eq!(decode(&un), malformed(111));
+        // 108 bytes of path and the kernel's NUL: what getsockname gives for a full path.
+        un[2..110].fill(b'p');
+        let full = SocketAddr::from(UnixAddr::new(&[b'p'; 108]).unwrap());
+        assert_eq!(decode(&un), Ok(full));
+        // Anything past that NUL, or in its place, does not fit.
+        let mut long = [b'p'; 112];
+        long[..2].copy_from_slice(&(k::AF_UNIX as u16).to_ne_bytes());
+        long[110] = 0;
+        assert_eq!(decode(&long), malformed(112));
+        assert_eq!(decode(&long[..111]), Ok(full));
+        long[110] = b'p';
+        assert_eq!(decode(&long[..111]), malformed(111));
     }
 }
