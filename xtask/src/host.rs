@@ -238,6 +238,25 @@ pub fn run_host(root: &Path, quick: bool, report: &mut Report) {
             }
         },
     );
+    // The ecosystem examples check themselves (a server and its clients in one process, or
+    // what the machine lacks said as a skip) and say `<name>: ok` at the end.
+    for (example, done) in [
+        ("tokio_echo", "tokio echo: ok"),
+        ("mio_echo", "mio echo: ok"),
+    ] {
+        step(
+            report,
+            &format!("example {example}"),
+            cargo(root, None).args(["run", "--quiet", "--example", example]),
+            |out| {
+                if out.contains(done) {
+                    Ok(())
+                } else {
+                    Err(format!("{example} did not say `{done}`"))
+                }
+            },
+        );
+    }
     step(
         report,
         "doc",
