@@ -70,8 +70,42 @@
 //! |---|---|---|
 //! | `std` | yes | `std::io::Read`/`Write` on streams; conversions with `std::net` and `std::os::unix::net`; `Error` ⇄ `std::io::Error`; `Path` helpers on [`UnixAddr`]. The socket path stays libc-free. |
 //! | `defmt` | no | `defmt::Format` on the public value types |
+//! | `embedded-io` | no | [`embedded-io`](https://docs.rs/embedded-io/0.7) 0.7's `Read`, `Write`, `ReadReady`, `WriteReady` on [`TcpStream`], [`UnixStream`] and [`Socket`] (and on `&` of each), and `embedded_io::Error` on [`Error`]; with or without `std` (see [below](#embedded-io)) |
 //!
 //! Without `std` the crate is `#![no_std]` and needs no `alloc`.
+//!
+//! # embedded-io
+//!
+//! With the `embedded-io` feature, `no_std` code written against
+//! [`embedded-io`](https://docs.rs/embedded-io/0.7)'s traits (protocol clients, codecs,
+//! `embedded-io-adapters`) runs over a Linux socket:
+//!
+//! ```
+//! # #[cfg(feature = "embedded-io")] {
+//! use embedded_io::{Read, Write};
+//!
+//! /// Generic code, written for any embedded-io stream.
+//! fn greet<S: Read + Write>(s: &mut S) -> Result<usize, S::Error> {
+//!     s.write_all(b"hello")?;
+//!     let mut buf = [0u8; 5];
+//!     s.read(&mut buf)
+//! }
+//!
+//! let (mut a, b) = baresock::UnixStream::pair()?;
+//! b.send_all(b"olleh")?;
+//! assert_eq!(greet(&mut a)?, 5);
+//! # }
+//! # Ok::<(), baresock::Error>(())
+//! ```
+//!
+//! The traits are blocking by contract, which a socket in blocking or deadline mode keeps
+//! (see [`Socket#timeouts`]): a deadline that passes is `ErrorKind::TimedOut`. Errnos keep
+//! their meaning (`ECONNREFUSED` is `ConnectionRefused`, `EPIPE` `BrokenPipe`, ...), and
+//! [`Error::Partial`] has its cause's kind. A socket in non-blocking mode is outside the
+//! contract: its [`Error::WouldBlock`] is `ErrorKind::Other`; ask `ReadReady`/`WriteReady`
+//! first, which poll without waiting. `embedded-io-async` is not implemented: its futures need
+//! a reactor to wake them and this crate has none; with an async runtime, register the socket
+//! with the runtime's reactor instead (the `tokio_echo`, `mio_echo` and `can_async` examples).
 //!
 //! # Guarantees
 //!
@@ -91,6 +125,8 @@ extern crate std;
 mod addr;
 pub mod bpf;
 pub mod can;
+#[cfg(feature = "embedded-io")]
+mod embedded_io_impls;
 mod error;
 mod msg;
 mod name;

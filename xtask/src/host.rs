@@ -180,7 +180,25 @@ pub fn run_host(root: &Path, quick: bool, report: &mut Report) {
                 "clippy (no default features)",
                 &["-p", "baresock", "--all-targets", "--no-default-features"],
             ),
-            ("clippy (defmt)", &["-p", "baresock", "--features", "defmt"]),
+            (
+                "clippy (defmt)",
+                &["-p", "baresock", "--all-targets", "--features", "defmt"],
+            ),
+            (
+                "clippy (embedded-io, no default features)",
+                &[
+                    "-p",
+                    "baresock",
+                    "--all-targets",
+                    "--no-default-features",
+                    "--features",
+                    "embedded-io",
+                ],
+            ),
+            (
+                "clippy (all features)",
+                &["-p", "baresock", "--all-targets", "--all-features"],
+            ),
         ] {
             step(
                 report,
@@ -216,12 +234,14 @@ pub fn run_host(root: &Path, quick: bool, report: &mut Report) {
     );
     tests(
         report,
-        "test (no default features)",
+        "test (no default features, embedded-io)",
         cargo(root, None).args([
             "test",
             "-p",
             "baresock",
             "--no-default-features",
+            "--features",
+            "embedded-io",
             "--",
             "--show-output",
         ]),
@@ -298,6 +318,8 @@ pub fn run_host(root: &Path, quick: bool, report: &mut Report) {
                 "-p",
                 "baresock",
                 "--no-default-features",
+                "--features",
+                "embedded-io",
                 "--target",
                 "x86_64-unknown-linux-none",
                 "-Zbuild-std=core",
