@@ -450,6 +450,7 @@ fn check(index: usize, i: &Insn, len: usize) -> core::result::Result<(), BpfErro
 /// # Ok::<(), baresock::Error>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Program<'a> {
     insns: &'a [Insn],
 }

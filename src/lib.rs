@@ -183,3 +183,108 @@ struct ReadmeDoctests;
 /// feed it bytes. Never panics: a length that does not fit the family is
 /// [`Error::MalformedAddress`], an unknown family [`Error::UnsupportedAddress`].
 pub use sys::addr::decode as decode_sockaddr;
+
+/// Every public value type is `defmt::Format` (feature `defmt`): checked at compile time, so a
+/// new type without it fails the build. Handles (sockets, rings, the resolver), borrowed views
+/// and iterators over caller buffers are left out.
+#[cfg(feature = "defmt")]
+const _: () = {
+    const fn format<T: defmt::Format + ?Sized>() {}
+    // Addresses and names.
+    format::<SocketAddr>();
+    format::<UnixAddr>();
+    format::<UnixAddrKind<'static>>();
+    format::<LinkAddr>();
+    format::<PacketType>();
+    format::<CanAddr>();
+    format::<ShortName>();
+    // Kinds, flags and options.
+    format::<Family>();
+    format::<Type>();
+    format::<Protocol>();
+    format::<Shutdown>();
+    format::<SendFlags>();
+    format::<RecvFlags>();
+    format::<ServerOptions>();
+    format::<MulticastInterface>();
+    format::<Timestamping>();
+    format::<TcpInfo>();
+    format::<Credentials>();
+    format::<Timestamp>();
+    format::<ControlMessage<'static>>();
+    format::<RecvMsg<'static>>();
+    // Errors.
+    format::<Error>();
+    format::<PartialCause>();
+    format::<ResolveError>();
+    format::<ResolveErrorKind>();
+    format::<HostError>();
+    format::<HostErrorKind>();
+    format::<LookupCause>();
+    format::<FromFdError>();
+    format::<RingError>();
+    format::<bpf::BpfError>();
+    format::<resolve::NameError>();
+    format::<resolve::wire::WireError>();
+    // Packet sockets and rings.
+    format::<PacketKind>();
+    format::<Membership<'static>>();
+    format::<FanoutMode>();
+    format::<FanoutFlags>();
+    format::<Fanout>();
+    format::<PacketStats>();
+    format::<RingConfig>();
+    format::<TxRingConfig>();
+    format::<Frame<'static>>();
+    format::<bpf::Insn>();
+    format::<bpf::Size>();
+    format::<bpf::AluOp>();
+    format::<bpf::Program<'static>>();
+    // CAN.
+    format::<CanId>();
+    format::<CanFrame>();
+    format::<CanFdFrame>();
+    format::<CanXlFrame>();
+    format::<CanAnyFrame>();
+    format::<CanError>();
+    format::<CanErrorClass>();
+    format::<CanControllerState>();
+    format::<CanFilter>();
+    format::<CanRecv<'static>>();
+    format::<can::BcmOpcode>();
+    format::<can::BcmFlags>();
+    format::<can::BcmFrames<'static>>();
+    format::<can::BcmHead>();
+    format::<can::BcmMessage<'static>>();
+    format::<can::IsoTpFlags>();
+    format::<can::IsoTpOptions>();
+    format::<can::FlowControl>();
+    format::<can::LinkLayer>();
+    format::<can::J1939Filter>();
+    format::<can::J1939Party>();
+    format::<can::J1939Meta>();
+    // Name resolution.
+    format::<resolve::Hints>();
+    format::<resolve::AddrInfo>();
+    format::<resolve::Lookup>();
+    format::<resolve::NameInfoFlags>();
+    format::<resolve::NameInfo>();
+    format::<resolve::Paths<'static>>();
+    format::<resolve::ResolvConf>();
+    format::<resolve::DomainName>();
+    format::<resolve::Service>();
+    format::<resolve::hosts::Entry<'static>>();
+    format::<resolve::services::Entry<'static>>();
+    format::<resolve::wire::Message<'static>>();
+    format::<resolve::ServiceName>();
+    format::<resolve::wire::RecordType>();
+    format::<resolve::wire::Class>();
+    format::<resolve::wire::Rcode>();
+    format::<resolve::wire::Opcode>();
+    format::<resolve::wire::Header>();
+    format::<resolve::wire::NameRef<'static>>();
+    format::<resolve::wire::Question<'static>>();
+    format::<resolve::wire::Record<'static>>();
+    format::<resolve::wire::RecordData<'static>>();
+    format::<resolve::wire::Edns<'static>>();
+};

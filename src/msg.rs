@@ -168,6 +168,68 @@ pub enum ControlMessage<'a> {
     },
 }
 
+#[cfg(feature = "defmt")]
+impl defmt::Format for ControlMessage<'_> {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        match self {
+            ControlMessage::Rights(fds) => {
+                defmt::write!(f, "Rights({=usize} fds)", fds.clone().count())
+            }
+            ControlMessage::Credentials(c) => defmt::write!(f, "Credentials({})", c),
+            ControlMessage::Timestamp(t) => defmt::write!(f, "Timestamp({})", t),
+            ControlMessage::Timestamping { software, hardware } => defmt::write!(
+                f,
+                "Timestamping {{ software: {}, hardware: {} }}",
+                software,
+                hardware
+            ),
+            ControlMessage::PacketInfoV4 {
+                ifindex,
+                local,
+                destination,
+            } => defmt::write!(
+                f,
+                "PacketInfoV4 {{ ifindex: {=u32}, local: {}, destination: {} }}",
+                ifindex,
+                local.octets(),
+                destination.octets()
+            ),
+            ControlMessage::PacketInfoV6 {
+                ifindex,
+                destination,
+            } => defmt::write!(
+                f,
+                "PacketInfoV6 {{ ifindex: {=u32}, destination: {} }}",
+                ifindex,
+                destination.segments()
+            ),
+            ControlMessage::Ttl(v) => defmt::write!(f, "Ttl({=u8})", v),
+            ControlMessage::HopLimit(v) => defmt::write!(f, "HopLimit({=u8})", v),
+            ControlMessage::Tos(v) => defmt::write!(f, "Tos({=u8:#x})", v),
+            ControlMessage::TrafficClass(v) => defmt::write!(f, "TrafficClass({=u8:#x})", v),
+            ControlMessage::GroSegmentSize(v) => defmt::write!(f, "GroSegmentSize({=u16})", v),
+            ControlMessage::PacketAux {
+                original_len,
+                snap_len,
+                vlan,
+            } => defmt::write!(
+                f,
+                "PacketAux {{ original_len: {=u32}, snap_len: {=u32}, vlan: {} }}",
+                original_len,
+                snap_len,
+                vlan
+            ),
+            ControlMessage::Other { level, ty, data } => defmt::write!(
+                f,
+                "Other {{ level: {=i32}, ty: {=i32}, data: {=[u8]:x} }}",
+                level,
+                ty,
+                data
+            ),
+        }
+    }
+}
+
 /// The fds of an `SCM_RIGHTS` message, borrowed from the [`RecvMsg`] that owns them.
 #[derive(Clone, Debug)]
 pub struct Fds<'a> {
@@ -458,6 +520,20 @@ pub struct RecvMsg<'c> {
     pub(crate) flags: u32,
     pub(crate) addr: Option<SocketAddr>,
     pub(crate) control: Received<'c>,
+}
+
+#[cfg(feature = "defmt")]
+impl defmt::Format for RecvMsg<'_> {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        defmt::write!(
+            f,
+            "RecvMsg {{ bytes: {=usize}, truncated: {}, flags: {=u32:#x}, addr: {} }}",
+            self.bytes,
+            self.truncated(),
+            self.flags,
+            self.addr
+        )
+    }
 }
 
 impl RecvMsg<'_> {

@@ -831,6 +831,13 @@ bitflags::bitflags! {
     }
 }
 
+#[cfg(feature = "defmt")]
+impl defmt::Format for Timestamping {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        defmt::write!(f, "Timestamping({=u32:#x})", self.bits())
+    }
+}
+
 /// Which control messages arrive with received messages (read them with
 /// [`Socket::recv_msg`]): socket(7), ip(7), ipv6(7).
 impl Socket {

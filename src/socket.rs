@@ -115,6 +115,20 @@ bitflags! {
     }
 }
 
+#[cfg(feature = "defmt")]
+impl defmt::Format for SendFlags {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        defmt::write!(f, "SendFlags({=u32:#x})", self.bits())
+    }
+}
+
+#[cfg(feature = "defmt")]
+impl defmt::Format for RecvFlags {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        defmt::write!(f, "RecvFlags({=u32:#x})", self.bits())
+    }
+}
+
 /// Which directions [`Socket::shutdown`] closes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -151,6 +165,19 @@ impl fmt::Display for FromFdError {
 }
 
 impl core::error::Error for FromFdError {}
+
+#[cfg(feature = "defmt")]
+impl defmt::Format for FromFdError {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        use rustix::fd::AsRawFd;
+        defmt::write!(
+            f,
+            "FromFdError {{ error: {}, fd: {} }}",
+            self.error,
+            self.fd.as_raw_fd()
+        )
+    }
+}
 
 impl From<FromFdError> for Error {
     /// Keeps the error and closes the fd.

@@ -149,6 +149,7 @@ impl defmt::Format for BcmFlags {
 
 /// The frames of a message: classic or FD, never mixed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum BcmFrames<'a> {
     /// Classic frames.
     Classic(&'a [CanFrame]),
@@ -371,6 +372,18 @@ impl fmt::Debug for BcmMessage<'_> {
             .field("head", &self.head)
             .field("frames", &self.len())
             .finish()
+    }
+}
+
+#[cfg(feature = "defmt")]
+impl defmt::Format for BcmMessage<'_> {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        defmt::write!(
+            f,
+            "BcmMessage {{ head: {}, frames: {=usize} }}",
+            self.head,
+            self.len()
+        )
     }
 }
 

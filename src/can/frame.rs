@@ -767,6 +767,7 @@ impl defmt::Format for CanErrorClass {
 
 /// Any frame a CAN raw socket receives.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum CanAnyFrame {
     /// A classic frame.
     Classic(CanFrame),

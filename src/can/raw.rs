@@ -168,6 +168,7 @@ impl CanSocket {
 
 /// What [`CanSocket::recv_xl`] received.
 #[derive(Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum CanRecv<'a> {
     /// A classic, FD or error frame.
     Frame(CanAnyFrame),

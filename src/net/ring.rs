@@ -306,6 +306,22 @@ pub struct Frame<'a> {
     link: Option<LinkAddr>,
 }
 
+#[cfg(feature = "defmt")]
+impl defmt::Format for Frame<'_> {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        defmt::write!(
+            f,
+            "Frame {{ len: {=usize}, original_len: {=u32}, status: {=u32:#x}, timestamp: {}, vlan: {}, link: {} }}",
+            self.data.len(),
+            self.original_len,
+            self.status,
+            self.timestamp,
+            self.vlan,
+            self.link
+        )
+    }
+}
+
 impl<'a> Frame<'a> {
     /// Parses the `tpacket3_hdr` at `at`; the frame and `tp_next_offset`.
     fn parse(b: &'a [u8], at: usize) -> Option<(Frame<'a>, u32)> {

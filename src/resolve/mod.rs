@@ -102,6 +102,7 @@ pub const MAX_ADDRS: usize = 64;
 
 /// The files a [`Resolver`] reads. [`Paths::SYSTEM`] names the usual ones.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Paths<'a> {
     /// The hosts database (hosts(5)).
     pub hosts: &'a str,

@@ -262,12 +262,15 @@ pub fn run_host(root: &Path, quick: bool, report: &mut Report) {
     // CAN reader a sender of its own on vcan0) and say `<name>: ok` at the end, or
     // `skipped: <reason>` where the machine lacks what they need (here: CAN, which the VMs
     // have; tests/can_utils.rs runs the CAN reader there).
-    for (example, done) in [
-        ("tokio_echo", "tokio echo: ok"),
-        ("mio_echo", "mio echo: ok"),
-        ("can_async", "can async: ok"),
+    // `defmt_log` encodes the crate's values with an in-memory defmt logger and checks the
+    // frames.
+    for (example, features, done) in [
+        ("tokio_echo", "std", "tokio echo: ok"),
+        ("mio_echo", "std", "mio echo: ok"),
+        ("can_async", "std", "can async: ok"),
+        ("defmt_log", "defmt", "defmt: ok"),
     ] {
-        self_check(report, root, example, done);
+        self_check(report, root, example, features, done);
     }
     step(
         report,
@@ -331,8 +334,15 @@ pub fn run_host(root: &Path, quick: bool, report: &mut Report) {
 
 /// Runs an example that checks itself: it passes when it exits 0 saying `done`, is a skip
 /// when it exits 0 saying `skipped: <reason>`, and fails otherwise.
-fn self_check(report: &mut Report, root: &Path, example: &str, done: &str) {
-    let r = run(cargo(root, None).args(["run", "--quiet", "--example", example]));
+fn self_check(report: &mut Report, root: &Path, example: &str, features: &str, done: &str) {
+    let r = run(cargo(root, None).args([
+        "run",
+        "--quiet",
+        "--features",
+        features,
+        "--example",
+        example,
+    ]));
     let skip = r.output.lines().find_map(|l| l.strip_prefix("skipped: "));
     let (ok, counts, note) = match (r.ok, r.output.contains(done), skip) {
         (true, true, _) => (
