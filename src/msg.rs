@@ -634,6 +634,10 @@ impl crate::Socket {
 
     /// Sends data gathered from `bufs`, with control messages built by a [`ControlBuilder`]
     /// and an optional destination (`sendmsg(2)`). `MSG_NOSIGNAL` is always added.
+    ///
+    /// # References
+    ///  - [`sendmsg(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
+    ///  - [`cmsg(3)`](https://man7.org/linux/man-pages/man3/cmsg.3.html)
     pub fn send_msg(
         &self,
         bufs: &[IoSlice<'_>],
@@ -657,6 +661,10 @@ impl crate::Socket {
     ///
     /// Unlike [`recv`](crate::Socket::recv), a datagram longer than the buffers is not an
     /// error here: [`RecvMsg::truncated`] gives its true length, alongside the sender.
+    ///
+    /// # References
+    ///  - [`recvmsg(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
+    ///  - [`cmsg(3)`](https://man7.org/linux/man-pages/man3/cmsg.3.html)
     pub fn recv_msg<'c>(
         &self,
         bufs: &mut [IoSliceMut<'_>],
@@ -687,6 +695,10 @@ impl crate::Socket {
 
     /// Sends data with file descriptors (`SCM_RIGHTS`; Python's `socket.send_fds`), at most
     /// [`MAX_FDS`] of them.
+    ///
+    /// # References
+    ///  - [`sendmsg(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
+    ///  - [`unix(7)`](https://man7.org/linux/man-pages/man7/unix.7.html)
     pub fn send_fds(&self, data: &[u8], fds: &[BorrowedFd<'_>]) -> Result<usize> {
         let mut space = [0u8; cmsg_space(MAX_FDS * 4)];
         let mut control = ControlBuilder::new(&mut space);
@@ -703,6 +715,10 @@ impl crate::Socket {
     /// `socket.recv_fds`). If more were sent than the slots hold, none are kept: those that
     /// arrived are closed, and [`RecvFds::fds_truncated`] says so. Other control messages the
     /// socket receives (credentials, timestamps) are read past.
+    ///
+    /// # References
+    ///  - [`recvmsg(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
+    ///  - [`unix(7)`](https://man7.org/linux/man-pages/man7/unix.7.html)
     pub fn recv_fds(&self, buf: &mut [u8], fds: &mut [Option<OwnedFd>]) -> Result<RecvFds> {
         let room = fds.len().min(MAX_FDS);
         let mut space = [0u8; cmsg_space(MAX_FDS * 4) + OTHER_CONTROL];
@@ -836,6 +852,9 @@ impl crate::Socket {
     /// message, then takes those already queued without waiting (`MSG_WAITFORONE`), up to
     /// `entries.len()` or [`MMSG_MAX`], whichever is less. Returns how many arrived; each
     /// entry says its length, sender and truncation. Call again for more.
+    ///
+    /// # References
+    ///  - [`recvmmsg(2)`](https://man7.org/linux/man-pages/man2/recvmmsg.2.html)
     pub fn recv_mmsg(&self, entries: &mut [RecvEntry<'_>], flags: RecvFlags) -> Result<usize> {
         let f = self.recv_flags(flags).bits() | raw::MSG_WAITFORONE | self.cloexec_flag();
         let dont_wait = flags.contains(RecvFlags::DONT_WAIT);
@@ -871,6 +890,9 @@ impl crate::Socket {
     /// Sends the messages, as many per system call as fit a chunk; returns how many went out.
     /// An error after some went out ends the batch early with that count, as sendmmsg(2)
     /// does; an error before any is the error.
+    ///
+    /// # References
+    ///  - [`sendmmsg(2)`](https://man7.org/linux/man-pages/man2/sendmmsg.2.html)
     pub fn send_mmsg(&self, entries: &mut [SendEntry<'_>], flags: SendFlags) -> Result<usize> {
         let f = self.send_flags(flags).bits();
         let dont_wait = flags.contains(SendFlags::DONT_WAIT);

@@ -204,6 +204,10 @@ impl Socket {
     /// assert_eq!(s.family()?, Family::Inet);
     /// # Ok::<(), baresock::Error>(())
     /// ```
+    ///
+    /// # References
+    ///  - [`socket(2)`](https://man7.org/linux/man-pages/man2/socket.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
     pub fn new(family: Family, ty: Type, protocol: Protocol) -> Result<Socket> {
         let mode = time::encode(time::default_timeout());
         let fd = rnet::socket_with(
@@ -219,6 +223,9 @@ impl Socket {
     /// Creates a pair of connected sockets (`socketpair(2)`), with `CLOEXEC` and the default
     /// timeout. Python's `socketpair()` is `Socket::pair(Family::Unix, Type::Stream,
     /// Protocol::DEFAULT)`, or [`UnixStream::pair`](crate::UnixStream::pair).
+    ///
+    /// # References
+    ///  - [`socketpair(2)`](https://man7.org/linux/man-pages/man2/socketpair.2.html)
     pub fn pair(family: Family, ty: Type, protocol: Protocol) -> Result<(Socket, Socket)> {
         let mode = time::encode(time::default_timeout());
         let (a, b) = rnet::socketpair(
@@ -242,6 +249,10 @@ impl Socket {
     ///
     /// Fails with [`Error::NotASocket`], [`Error::UnknownFamily`] or [`Error::UnknownType`],
     /// and then hands the fd back, open, in [`FromFdError`].
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
     pub fn from_fd(fd: OwnedFd) -> core::result::Result<Socket, FromFdError> {
         match Socket::detect(fd.as_fd()).and_then(Socket::check_supported) {
             Ok(meta) => {
@@ -261,6 +272,9 @@ impl Socket {
     /// [`from_fd`](Socket::from_fd) does (Python's `fromfd`). The original fd stays open and
     /// yours, also on failure; but like every duplicate, the copy shares its file status flags,
     /// so a default timeout applied to the copy makes the original non-blocking too.
+    ///
+    /// # References
+    ///  - [`fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
     pub fn duplicate(fd: BorrowedFd<'_>) -> Result<Socket> {
         let copy = rustix::io::fcntl_dupfd_cloexec(fd, 0)?;
         // On failure the copy is closed with the `FromFdError`.
@@ -276,6 +290,9 @@ impl Socket {
     /// (non-blocking and deadline modes pass `MSG_DONTWAIT` on every call, blocking mode polls
     /// when the flag is set); `accept` and `connect` have no per-call flag and follow the fd's,
     /// which the handle that last called `set_timeout` chose.
+    ///
+    /// # References
+    ///  - [`fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
     pub fn try_clone(&self) -> Result<Socket> {
         let fd = rustix::io::fcntl_dupfd_cloexec(&self.fd, 0)?;
         Ok(Socket::assemble(
@@ -331,12 +348,20 @@ impl Socket {
     }
 
     /// The socket's address family (`SO_DOMAIN`).
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
     pub fn family(&self) -> Result<Family> {
         let raw = self.meta()? as u16;
         Family::from_raw(raw).ok_or(Error::UnknownFamily(raw.into()))
     }
 
     /// The socket's type (`SO_TYPE`).
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
     pub fn socket_type(&self) -> Result<Type> {
         let raw = (self.meta()? >> 16) & 0xff;
         Type::from_raw(raw).ok_or(Error::UnknownType(raw as i32))
@@ -344,6 +369,10 @@ impl Socket {
 
     /// The socket's protocol, as the kernel reports it (`SO_PROTOCOL`): the protocol the kernel
     /// chose when [`Protocol::DEFAULT`] was asked for.
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
     pub fn protocol(&self) -> Result<Protocol> {
         let p = sockopt::get::<i32>(self.fd.as_fd(), k::SOL_SOCKET, k::SO_PROTOCOL)?;
         Ok(Protocol::from_raw(p))
@@ -526,6 +555,9 @@ impl Socket {
     /// Binds the socket to a local address (`bind(2)`).
     ///
     /// Fails with [`Error::FamilyMismatch`] for an address of another family.
+    ///
+    /// # References
+    ///  - [`bind(2)`](https://man7.org/linux/man-pages/man2/bind.2.html)
     pub fn bind(&self, addr: impl Into<SocketAddr>) -> Result<()> {
         let addr = addr.into();
         self.check_family(&addr)?;
@@ -534,6 +566,9 @@ impl Socket {
 
     /// Marks the socket as accepting connections (`listen(2)`). A backlog above the kernel's
     /// `net.core.somaxconn` is lowered to it; [`u32::MAX`] asks for exactly that.
+    ///
+    /// # References
+    ///  - [`listen(2)`](https://man7.org/linux/man-pages/man2/listen.2.html)
     pub fn listen(&self, backlog: u32) -> Result<()> {
         Ok(rnet::listen(&self.fd, backlog.min(i32::MAX as u32) as i32)?)
     }
@@ -543,6 +578,9 @@ impl Socket {
     /// The new socket takes the process's [default timeout](crate::default_timeout), whatever
     /// the listener's mode: blocking when no default is set. This is Python's rule for
     /// `accept()`; on Linux, an accepted fd inherits no file flags from the listener.
+    ///
+    /// # References
+    ///  - [`accept4(2)`](https://man7.org/linux/man-pages/man2/accept.2.html)
     pub fn accept(&self) -> Result<(Socket, SocketAddr)> {
         let mode = time::encode(time::default_timeout());
         let flags = creation_flags(mode);
@@ -564,6 +602,10 @@ impl Socket {
     /// once fails with `Error::Os(Errno::INPROGRESS)`; completion shows as writability, and
     /// [`take_error`](Socket::take_error) tells the outcome. In blocking mode a signal does not
     /// abort the connect: it is waited for to the end.
+    ///
+    /// # References
+    ///  - [`connect(2)`](https://man7.org/linux/man-pages/man2/connect.2.html)
+    ///  - [`poll(2)`](https://man7.org/linux/man-pages/man2/poll.2.html)
     pub fn connect(&self, addr: impl Into<SocketAddr>) -> Result<()> {
         let addr = addr.into();
         self.check_family(&addr)?;
@@ -604,6 +646,9 @@ impl Socket {
     }
 
     /// Dissolves a datagram socket's association (`connect` to `AF_UNSPEC`).
+    ///
+    /// # References
+    ///  - [`connect(2)`](https://man7.org/linux/man-pages/man2/connect.2.html)
     pub fn disconnect(&self) -> Result<()> {
         Ok(rnet::connect_unspec(&self.fd)?)
     }
@@ -633,12 +678,18 @@ impl Socket {
 
     /// Sends data on a connected socket (`send(2)`); returns how many bytes went out, which
     /// for a stream may be fewer than given (see [`send_all`](Socket::send_all)).
+    ///
+    /// # References
+    ///  - [`send(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
     #[inline]
     pub fn send(&self, buf: &[u8]) -> Result<usize> {
         self.send_with(buf, SendFlags::empty())
     }
 
     /// [`send`](Socket::send) with flags.
+    ///
+    /// # References
+    ///  - [`send(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
     #[inline]
     pub fn send_with(&self, buf: &[u8], flags: SendFlags) -> Result<usize> {
         let f = self.send_flags(flags);
@@ -649,12 +700,18 @@ impl Socket {
     }
 
     /// Sends a datagram to `addr` (`sendto(2)`).
+    ///
+    /// # References
+    ///  - [`sendto(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
     #[inline]
     pub fn send_to(&self, buf: &[u8], addr: impl Into<SocketAddr>) -> Result<usize> {
         self.send_to_with(buf, addr, SendFlags::empty())
     }
 
     /// [`send_to`](Socket::send_to) with flags.
+    ///
+    /// # References
+    ///  - [`sendto(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
     pub fn send_to_with(
         &self,
         buf: &[u8],
@@ -674,6 +731,10 @@ impl Socket {
     ///
     /// In deadline mode one deadline covers the whole buffer. On failure the error is always
     /// [`Error::Partial`], which says how many bytes went out and what stopped the rest.
+    ///
+    /// # References
+    ///  - [`send(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
+    ///  - [`poll(2)`](https://man7.org/linux/man-pages/man2/poll.2.html)
     pub fn send_all(&self, mut buf: &[u8]) -> Result<()> {
         let f = self.send_flags(SendFlags::empty());
         // The deadline starts now, not at the first wait: calls that complete at once count.
@@ -701,18 +762,27 @@ impl Socket {
     ///
     /// On message-based sockets (datagram, seqpacket, raw), a message longer than `buf` fails
     /// with [`Error::Truncated`] giving its true length; `buf` then holds its first bytes.
+    ///
+    /// # References
+    ///  - [`recv(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
     #[inline]
     pub fn recv(&self, buf: &mut [u8]) -> Result<usize> {
         self.recv_with(buf, RecvFlags::empty())
     }
 
     /// Like [`recv`](Socket::recv), but leaves the data queued (`MSG_PEEK`).
+    ///
+    /// # References
+    ///  - [`recv(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
     #[inline]
     pub fn peek(&self, buf: &mut [u8]) -> Result<usize> {
         self.recv_with(buf, RecvFlags::PEEK)
     }
 
     /// [`recv`](Socket::recv) with flags.
+    ///
+    /// # References
+    ///  - [`recv(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
     pub fn recv_with(&self, buf: &mut [u8], flags: RecvFlags) -> Result<usize> {
         if self.hides_true_length() {
             return self.recv_flagged(buf, flags).map(|(n, _)| n);
@@ -733,18 +803,27 @@ impl Socket {
     /// The address is `None` where the kernel gives none (a connected TCP socket); an unbound
     /// Unix sender is the unnamed [`UnixAddr`]. A datagram longer than `buf` fails with
     /// [`Error::Truncated`] (the address is then lost: use the msg calls to keep both).
+    ///
+    /// # References
+    ///  - [`recvfrom(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
     #[inline]
     pub fn recv_from(&self, buf: &mut [u8]) -> Result<(usize, Option<SocketAddr>)> {
         self.recv_from_with(buf, RecvFlags::empty())
     }
 
     /// Like [`recv_from`](Socket::recv_from), but leaves the datagram queued (`MSG_PEEK`).
+    ///
+    /// # References
+    ///  - [`recvfrom(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
     #[inline]
     pub fn peek_from(&self, buf: &mut [u8]) -> Result<(usize, Option<SocketAddr>)> {
         self.recv_from_with(buf, RecvFlags::PEEK)
     }
 
     /// [`recv_from`](Socket::recv_from) with flags.
+    ///
+    /// # References
+    ///  - [`recvfrom(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
     pub fn recv_from_with(
         &self,
         buf: &mut [u8],
@@ -786,6 +865,9 @@ impl Socket {
     }
 
     /// Shuts down one or both directions (`shutdown(2)`).
+    ///
+    /// # References
+    ///  - [`shutdown(2)`](https://man7.org/linux/man-pages/man2/shutdown.2.html)
     pub fn shutdown(&self, how: Shutdown) -> Result<()> {
         let how = match how {
             Shutdown::Read => rnet::Shutdown::Read,
@@ -797,17 +879,27 @@ impl Socket {
 
     /// The address the socket is bound to (`getsockname(2)`); the unnamed address for an
     /// unbound Unix socket, port 0 for an unbound IP one.
+    ///
+    /// # References
+    ///  - [`getsockname(2)`](https://man7.org/linux/man-pages/man2/getsockname.2.html)
     pub fn local_addr(&self) -> Result<SocketAddr> {
         decode_any(&rnet::getsockname(&self.fd)?)
     }
 
     /// The address of the connected peer (`getpeername(2)`); `Errno::NOTCONN` if there is none.
+    ///
+    /// # References
+    ///  - [`getpeername(2)`](https://man7.org/linux/man-pages/man2/getpeername.2.html)
     pub fn peer_addr(&self) -> Result<SocketAddr> {
         let any = rnet::getpeername(&self.fd)?;
         self.addr_or_unnamed(any)?.ok_or(Error::MissingAddress)
     }
 
     /// The pending socket error, cleared by reading it (`SO_ERROR`).
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
     pub fn take_error(&self) -> Result<Option<Error>> {
         let e = sockopt::get::<i32>(self.fd.as_fd(), k::SOL_SOCKET, k::SO_ERROR)?;
         Ok((e != 0).then(|| Error::from(Errno::from_raw_os_error(e))))
@@ -829,6 +921,10 @@ impl Socket {
     /// assert_eq!(a.recv(&mut buf), Err(Error::Timeout));
     /// # Ok::<(), baresock::Error>(())
     /// ```
+    ///
+    /// # References
+    ///  - [`fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
+    ///  - [`poll(2)`](https://man7.org/linux/man-pages/man2/poll.2.html)
     pub fn set_timeout(&self, timeout: Option<Duration>) -> Result<()> {
         // Always set the flag, then the mode: two threads setting modes at once end with
         // both in agreement for sends and receives, which pass MSG_DONTWAIT by mode anyway.
@@ -839,6 +935,9 @@ impl Socket {
 
     /// The socket's timeout mode (Python's `gettimeout`). For an fd wrapped with
     /// `From<OwnedFd>`, its blocking state is read from the kernel the first time.
+    ///
+    /// # References
+    ///  - [`fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
     pub fn timeout(&self) -> Option<Duration> {
         let m = self.mode.load(Relaxed);
         if m != UNKNOWN {
@@ -853,6 +952,9 @@ impl Socket {
 
     /// `set_timeout(Some(Duration::ZERO))` or `set_timeout(None)` (Python's `setblocking`,
     /// inverted).
+    ///
+    /// # References
+    ///  - [`fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
     pub fn set_nonblocking(&self, nonblocking: bool) -> Result<()> {
         self.set_timeout(nonblocking.then_some(Duration::ZERO))
     }

@@ -109,6 +109,10 @@ typed_socket!(
 
 impl CanSocket {
     /// A raw CAN socket.
+    ///
+    /// # References
+    ///  - [`socket(2)`](https://man7.org/linux/man-pages/man2/socket.2.html)
+    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
     pub fn new() -> Result<CanSocket> {
         Socket::new(Family::Can, Type::Raw, Protocol::from_raw(CAN_RAW))
             .map(|inner| CanSocket { inner })
@@ -116,22 +120,38 @@ impl CanSocket {
 
     /// Receives from interface `ifindex` only, and sends by it; 0 for every CAN interface
     /// (then sends need [`send_to`](Self::send_to)).
+    ///
+    /// # References
+    ///  - [`bind(2)`](https://man7.org/linux/man-pages/man2/bind.2.html)
+    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
     pub fn bind(&self, ifindex: u32) -> Result<()> {
         self.inner.bind(CanAddr::new(ifindex))
     }
 
     /// Sends a classic frame by the bound interface.
+    ///
+    /// # References
+    ///  - [`send(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
+    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
     pub fn send(&self, frame: &CanFrame) -> Result<()> {
         self.send_bytes(&frame.to_bytes())
     }
 
     /// Sends an FD frame (needs [`set_fd_frames`](Self::set_fd_frames) and an FD interface).
+    ///
+    /// # References
+    ///  - [`send(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
+    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
     pub fn send_fd(&self, frame: &CanFdFrame) -> Result<()> {
         self.send_bytes(&frame.to_bytes())
     }
 
     /// Sends a frame of any kind: classic, FD (as [`send_fd`](Self::send_fd)), or an error
     /// frame (injected, as `cansend` does: receivers see it under their error mask).
+    ///
+    /// # References
+    ///  - [`send(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
+    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
     pub fn send_any(&self, frame: &CanAnyFrame) -> Result<()> {
         match frame {
             CanAnyFrame::Classic(f) => self.send(f),
@@ -145,12 +165,20 @@ impl CanSocket {
     }
 
     /// Sends a classic frame by interface `ifindex` (for a socket bound to all).
+    ///
+    /// # References
+    ///  - [`sendto(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
+    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
     pub fn send_to(&self, frame: &CanFrame, ifindex: u32) -> Result<()> {
         let b = frame.to_bytes();
         whole(self.inner.send_to(&b, CanAddr::new(ifindex))?, b.len())
     }
 
     /// Receives one frame: classic, FD (with FD mode on) or error (with an error mask).
+    ///
+    /// # References
+    ///  - [`recv(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
+    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
     pub fn recv(&self) -> Result<CanAnyFrame> {
         let mut b = [0u8; CANFD_MTU];
         let n = self.inner.recv(&mut b)?;
@@ -158,6 +186,10 @@ impl CanSocket {
     }
 
     /// Receives one frame and the interface it came in by.
+    ///
+    /// # References
+    ///  - [`recvfrom(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
+    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
     pub fn recv_from(&self) -> Result<(CanAnyFrame, u32)> {
         let mut b = [0u8; CANFD_MTU];
         let (n, a) = self.inner.recv_from(&mut b)?;
@@ -180,6 +212,10 @@ pub enum CanRecv<'a> {
 impl CanSocket {
     /// Sends and receives CAN XL frames too (`CAN_RAW_XL_FRAMES`). A kernel without CAN XL
     /// (before 6.2) is [`Error::CanXlUnsupported`].
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
     #[doc(alias = "CAN_RAW_XL_FRAMES")]
     pub fn set_xl_frames(&self, on: bool) -> Result<()> {
         match sockopt::set(self.as_fd(), SOL_CAN_RAW, CAN_RAW_XL_FRAMES, &i32::from(on)) {
@@ -190,6 +226,10 @@ impl CanSocket {
 
     /// Whether XL frames are on (`CAN_RAW_XL_FRAMES`); [`Error::CanXlUnsupported`] before
     /// Linux 6.2.
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
     #[doc(alias = "CAN_RAW_XL_FRAMES")]
     pub fn xl_frames(&self) -> Result<bool> {
         match sockopt::get::<i32>(self.as_fd(), SOL_CAN_RAW, CAN_RAW_XL_FRAMES) {
@@ -200,6 +240,10 @@ impl CanSocket {
 
     /// Sends an XL frame (needs [`set_xl_frames`](Self::set_xl_frames) and an interface whose
     /// MTU allows XL frames): its head and data in one `sendmsg`, no copy.
+    ///
+    /// # References
+    ///  - [`send(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
+    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
     pub fn send_xl(&self, frame: &CanXlFrame) -> Result<()> {
         let head = frame.head();
         let bufs = [IoSlice::new(&head), IoSlice::new(frame.data())];
@@ -213,6 +257,10 @@ impl CanSocket {
     /// Receives one frame of any kind: an XL frame lands in `buf` (no copy), the others come
     /// back by value. With XL frames on, use this rather than [`recv`](Self::recv), which has
     /// room for FD frames only and reports an XL frame as [`Error::Truncated`].
+    ///
+    /// # References
+    ///  - [`recvmsg(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
+    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
     pub fn recv_xl<'a>(&self, buf: &'a mut CanXlFrame) -> Result<CanRecv<'a>> {
         let mut head = [0u8; CANXL_HEAD];
         let mut bufs = [IoSliceMut::new(&mut head), IoSliceMut::new(buf.data_area())];
@@ -248,6 +296,11 @@ impl CanSocket {
     /// let (frame, at) = s.recv_timestamped()?;
     /// # Ok(()) }
     /// ```
+    ///
+    /// # References
+    ///  - [`recvmsg(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
     pub fn recv_timestamped(&self) -> Result<(CanAnyFrame, Option<Timestamp>)> {
         let mut b = [0u8; CANFD_MTU];
         let mut space = [0u8; cmsg_space(16) * 2];
@@ -273,6 +326,10 @@ impl CanSocket {
     /// Receives only frames that pass one of `filters` (all of them with
     /// [`set_join_filters`](Self::set_join_filters)); an empty list receives nothing. At most
     /// [`CAN_FILTER_MAX`] ([`Error::TooManyFilters`]). The default passes everything.
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
     #[doc(alias = "CAN_RAW_FILTER")]
     pub fn set_filters(&self, filters: &[CanFilter]) -> Result<()> {
         if filters.len() > CAN_FILTER_MAX {
@@ -295,6 +352,10 @@ impl CanSocket {
 
     /// The filters in force, into `out`; returns how many. More than `out` holds is
     /// [`Error::BufferTooSmall`] (the kernel's `ERANGE`).
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
     #[doc(alias = "CAN_RAW_FILTER")]
     pub fn filters(&self, out: &mut [CanFilter]) -> Result<usize> {
         let mut b = [0u8; CAN_FILTER_MAX * 8];
@@ -314,18 +375,30 @@ impl CanSocket {
     }
 
     /// Which error classes arrive as error frames (`CAN_RAW_ERR_FILTER`); none by default.
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
     #[doc(alias = "CAN_RAW_ERR_FILTER")]
     pub fn set_error_mask(&self, mask: CanErrorClass) -> Result<()> {
         sockopt::set(self.as_fd(), SOL_CAN_RAW, CAN_RAW_ERR_FILTER, &mask.bits())
     }
 
     /// Frames sent are echoed to other sockets on this host (`CAN_RAW_LOOPBACK`; on by default).
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
     #[doc(alias = "CAN_RAW_LOOPBACK")]
     pub fn set_loopback(&self, on: bool) -> Result<()> {
         sockopt::set(self.as_fd(), SOL_CAN_RAW, CAN_RAW_LOOPBACK, &i32::from(on))
     }
 
     /// This socket receives the frames it sends itself (`CAN_RAW_RECV_OWN_MSGS`; off by default).
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
     #[doc(alias = "CAN_RAW_RECV_OWN_MSGS")]
     pub fn set_recv_own_msgs(&self, on: bool) -> Result<()> {
         sockopt::set(
@@ -337,18 +410,30 @@ impl CanSocket {
     }
 
     /// Sends and receives CAN FD frames too (`CAN_RAW_FD_FRAMES`).
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
     #[doc(alias = "CAN_RAW_FD_FRAMES")]
     pub fn set_fd_frames(&self, on: bool) -> Result<()> {
         sockopt::set(self.as_fd(), SOL_CAN_RAW, CAN_RAW_FD_FRAMES, &i32::from(on))
     }
 
     /// Whether FD frames are on (`CAN_RAW_FD_FRAMES`).
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
     #[doc(alias = "CAN_RAW_FD_FRAMES")]
     pub fn fd_frames(&self) -> Result<bool> {
         sockopt::get::<i32>(self.as_fd(), SOL_CAN_RAW, CAN_RAW_FD_FRAMES).map(|v| v != 0)
     }
 
     /// A frame must pass every filter, not one (`CAN_RAW_JOIN_FILTERS`).
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
     #[doc(alias = "CAN_RAW_JOIN_FILTERS")]
     pub fn set_join_filters(&self, on: bool) -> Result<()> {
         sockopt::set(

@@ -77,6 +77,12 @@ pub struct ServerOptions {
 /// assert_ne!(server.local_addr()?.port(), 0);
 /// # Ok::<(), Box<dyn core::error::Error>>(())
 /// ```
+///
+/// # References
+///  - [`socket(2)`](https://man7.org/linux/man-pages/man2/socket.2.html)
+///  - [`bind(2)`](https://man7.org/linux/man-pages/man2/bind.2.html)
+///  - [`listen(2)`](https://man7.org/linux/man-pages/man2/listen.2.html)
+///  - [`ipv6(7)`](https://man7.org/linux/man-pages/man7/ipv6.7.html)
 pub fn create_server(addr: impl Into<SocketAddr>, options: ServerOptions) -> Result<TcpListener> {
     let addr = addr.into();
     if options.dual_stack && addr.family() != Family::Inet6 {
@@ -119,6 +125,11 @@ pub fn create_server(addr: impl Into<SocketAddr>, options: ServerOptions) -> Res
 /// when the argument is left out. With `source`, each socket is bound to it first. The stream
 /// keeps the mode afterwards. Fails with the last attempt's error, or
 /// [`Error::NoAddresses`].
+///
+/// # References
+///  - [`socket(2)`](https://man7.org/linux/man-pages/man2/socket.2.html)
+///  - [`connect(2)`](https://man7.org/linux/man-pages/man2/connect.2.html)
+///  - [`poll(2)`](https://man7.org/linux/man-pages/man2/poll.2.html)
 pub fn create_connection<A: ToSocketAddrs>(
     addrs: A,
     timeout: Option<Duration>,
@@ -156,6 +167,11 @@ impl TcpListener {
     /// Unlike [`create_server`], it leaves `IPV6_V6ONLY` at the system's default
     /// (`net.ipv6.bindv6only`, usually off), as `std` does: a listener on `[::]` then takes
     /// IPv4 clients too.
+    ///
+    /// # References
+    ///  - [`bind(2)`](https://man7.org/linux/man-pages/man2/bind.2.html)
+    ///  - [`listen(2)`](https://man7.org/linux/man-pages/man2/listen.2.html)
+    ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
     pub fn bind<A: ToSocketAddrs>(addrs: A) -> Result<TcpListener> {
         each_addr(&addrs, |a| {
             let s = ip_socket(&a, Type::Stream, Protocol::DEFAULT)?;
@@ -168,6 +184,10 @@ impl TcpListener {
 
     /// Accepts a connection; the stream takes the default timeout (see
     /// [`Socket::accept`](crate::Socket::accept)).
+    ///
+    /// # References
+    ///  - [`accept4(2)`](https://man7.org/linux/man-pages/man2/accept.2.html)
+    ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
     pub fn accept(&self) -> Result<(TcpStream, InetAddr)> {
         let (s, a) = self.inner.accept()?;
         Ok((TcpStream { inner: s }, inet(a)?))
@@ -179,16 +199,27 @@ impl TcpListener {
     }
 
     /// The address the listener is bound to.
+    ///
+    /// # References
+    ///  - [`getsockname(2)`](https://man7.org/linux/man-pages/man2/getsockname.2.html)
     pub fn local_addr(&self) -> Result<InetAddr> {
         inet(self.inner.local_addr()?)
     }
 
     /// Time-to-live of outgoing packets (`IP_TTL`).
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
     pub fn set_ttl(&self, ttl: u32) -> Result<()> {
         self.inner.set_ttl(ttl)
     }
 
     /// Time-to-live of outgoing packets (`IP_TTL`).
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
     pub fn ttl(&self) -> Result<u32> {
         self.inner.ttl()
     }
@@ -204,6 +235,10 @@ connected_io!(TcpStream);
 impl TcpStream {
     /// Connects to the first of `addrs` that accepts, in the [default
     /// timeout](crate::default_timeout)'s mode.
+    ///
+    /// # References
+    ///  - [`connect(2)`](https://man7.org/linux/man-pages/man2/connect.2.html)
+    ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
     pub fn connect<A: ToSocketAddrs>(addrs: A) -> Result<TcpStream> {
         create_connection(addrs, crate::default_timeout(), None)
     }
@@ -211,6 +246,10 @@ impl TcpStream {
     /// Connects with a deadline of `timeout` for the connect alone; the stream is then put in
     /// the default timeout's mode (like `std`'s `connect_timeout`). A zero `timeout` is
     /// [`Error::ZeroTimeout`], as in `std`.
+    ///
+    /// # References
+    ///  - [`connect(2)`](https://man7.org/linux/man-pages/man2/connect.2.html)
+    ///  - [`poll(2)`](https://man7.org/linux/man-pages/man2/poll.2.html)
     pub fn connect_timeout(addr: impl Into<SocketAddr>, timeout: Duration) -> Result<TcpStream> {
         if timeout.is_zero() {
             return Err(Error::ZeroTimeout);
@@ -221,36 +260,61 @@ impl TcpStream {
     }
 
     /// The local address.
+    ///
+    /// # References
+    ///  - [`getsockname(2)`](https://man7.org/linux/man-pages/man2/getsockname.2.html)
     pub fn local_addr(&self) -> Result<InetAddr> {
         inet(self.inner.local_addr()?)
     }
 
     /// The peer's address.
+    ///
+    /// # References
+    ///  - [`getpeername(2)`](https://man7.org/linux/man-pages/man2/getpeername.2.html)
     pub fn peer_addr(&self) -> Result<InetAddr> {
         inet(self.inner.peer_addr()?)
     }
 
     /// Sends without Nagle's delay (`TCP_NODELAY`).
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
     pub fn set_nodelay(&self, on: bool) -> Result<()> {
         self.inner.set_nodelay(on)
     }
 
     /// Whether `TCP_NODELAY` is on.
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
     pub fn nodelay(&self) -> Result<bool> {
         self.inner.nodelay()
     }
 
     /// Time-to-live of outgoing packets (`IP_TTL`).
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
     pub fn set_ttl(&self, ttl: u32) -> Result<()> {
         self.inner.set_ttl(ttl)
     }
 
     /// Time-to-live of outgoing packets (`IP_TTL`).
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
     pub fn ttl(&self) -> Result<u32> {
         self.inner.ttl()
     }
 
     /// Closes the writing half, so the peer reads end of stream.
+    ///
+    /// # References
+    ///  - [`shutdown(2)`](https://man7.org/linux/man-pages/man2/shutdown.2.html)
     pub fn close_write(&self) -> Result<()> {
         self.inner.shutdown(Shutdown::Write)
     }
@@ -277,6 +341,10 @@ std_timeouts!(TcpStream, UdpSocket);
 
 impl UdpSocket {
     /// Binds to the first of `addrs` that works.
+    ///
+    /// # References
+    ///  - [`bind(2)`](https://man7.org/linux/man-pages/man2/bind.2.html)
+    ///  - [`udp(7)`](https://man7.org/linux/man-pages/man7/udp.7.html)
     pub fn bind<A: ToSocketAddrs>(addrs: A) -> Result<UdpSocket> {
         each_addr(&addrs, |a| {
             let s = ip_socket(&a, Type::Dgram, Protocol::DEFAULT)?;
@@ -286,17 +354,27 @@ impl UdpSocket {
     }
 
     /// Sets the default destination, and receives only from it, trying each of `addrs`.
+    ///
+    /// # References
+    ///  - [`connect(2)`](https://man7.org/linux/man-pages/man2/connect.2.html)
+    ///  - [`udp(7)`](https://man7.org/linux/man-pages/man7/udp.7.html)
     pub fn connect<A: ToSocketAddrs>(&self, addrs: A) -> Result<()> {
         each_addr(&addrs, |a| self.inner.connect(a))
     }
 
     /// Sends a datagram to `addr`.
+    ///
+    /// # References
+    ///  - [`sendto(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
     #[inline]
     pub fn send_to(&self, buf: &[u8], addr: impl Into<SocketAddr>) -> Result<usize> {
         self.inner.send_to(buf, addr)
     }
 
     /// Receives a datagram and its sender; [`Error::Truncated`] if longer than `buf`.
+    ///
+    /// # References
+    ///  - [`recvfrom(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
     #[inline]
     pub fn recv_from(&self, buf: &mut [u8]) -> Result<(usize, InetAddr)> {
         let (n, a) = self.inner.recv_from(buf)?;
@@ -304,37 +382,62 @@ impl UdpSocket {
     }
 
     /// Like [`recv_from`](Self::recv_from), but leaves the datagram queued.
+    ///
+    /// # References
+    ///  - [`recvfrom(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
     pub fn peek_from(&self, buf: &mut [u8]) -> Result<(usize, InetAddr)> {
         let (n, a) = self.inner.peek_from(buf)?;
         Ok((n, sender(a)?))
     }
 
     /// The local address.
+    ///
+    /// # References
+    ///  - [`getsockname(2)`](https://man7.org/linux/man-pages/man2/getsockname.2.html)
     pub fn local_addr(&self) -> Result<InetAddr> {
         inet(self.inner.local_addr()?)
     }
 
     /// The connected peer's address.
+    ///
+    /// # References
+    ///  - [`getpeername(2)`](https://man7.org/linux/man-pages/man2/getpeername.2.html)
     pub fn peer_addr(&self) -> Result<InetAddr> {
         inet(self.inner.peer_addr()?)
     }
 
     /// Allows sending to broadcast addresses (`SO_BROADCAST`).
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
     pub fn set_broadcast(&self, on: bool) -> Result<()> {
         self.inner.set_broadcast(on)
     }
 
     /// Whether `SO_BROADCAST` is on.
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
     pub fn broadcast(&self) -> Result<bool> {
         self.inner.broadcast()
     }
 
     /// Time-to-live of outgoing packets (`IP_TTL`).
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
     pub fn set_ttl(&self, ttl: u32) -> Result<()> {
         self.inner.set_ttl(ttl)
     }
 
     /// Time-to-live of outgoing packets (`IP_TTL`).
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
     pub fn ttl(&self) -> Result<u32> {
         self.inner.ttl()
     }
