@@ -224,6 +224,15 @@ impl Socket {
     /// timeout. Python's `socketpair()` is `Socket::pair(Family::Unix, Type::Stream,
     /// Protocol::DEFAULT)`, or [`UnixStream::pair`](crate::UnixStream::pair).
     ///
+    /// ```
+    /// use baresock::{Family, Protocol, Socket, Type};
+    /// let (a, b) = Socket::pair(Family::Unix, Type::SeqPacket, Protocol::DEFAULT)?;
+    /// a.send(b"one message")?;
+    /// let mut buf = [0u8; 32];
+    /// assert_eq!(b.recv(&mut buf)?, 11);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
     /// # References
     ///  - [`socketpair(2)`](https://man7.org/linux/man-pages/man2/socketpair.2.html)
     pub fn pair(family: Family, ty: Type, protocol: Protocol) -> Result<(Socket, Socket)> {
@@ -250,6 +259,21 @@ impl Socket {
     /// Fails with [`Error::NotASocket`], [`Error::UnknownFamily`] or [`Error::UnknownType`],
     /// and then hands the fd back, open, in [`FromFdError`].
     ///
+    /// ```
+    /// use baresock::{Family, Socket, Type};
+    /// use std::os::fd::OwnedFd;
+    ///
+    /// let std_socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    /// let s = Socket::from_fd(OwnedFd::from(std_socket))?;
+    /// assert_eq!((s.family()?, s.socket_type()?), (Family::Inet, Type::Dgram));
+    ///
+    /// // Not a socket: the fd comes back, open.
+    /// let file = OwnedFd::from(std::fs::File::open("/dev/null").unwrap());
+    /// let refused = Socket::from_fd(file).unwrap_err();
+    /// assert_eq!(refused.error, baresock::Error::NotASocket);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
     /// # References
     ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
     ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
@@ -273,6 +297,17 @@ impl Socket {
     /// yours, also on failure; but like every duplicate, the copy shares its file status flags,
     /// so a default timeout applied to the copy makes the original non-blocking too.
     ///
+    /// ```
+    /// use baresock::{Socket, Type};
+    /// use std::os::fd::AsFd;
+    ///
+    /// let theirs = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    /// let ours = Socket::duplicate(theirs.as_fd())?; // `theirs` stays open and usable
+    /// assert_eq!(ours.socket_type()?, Type::Stream);
+    /// assert!(ours.is_listening()?);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
     /// # References
     ///  - [`fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
     pub fn duplicate(fd: BorrowedFd<'_>) -> Result<Socket> {
@@ -290,6 +325,17 @@ impl Socket {
     /// (non-blocking and deadline modes pass `MSG_DONTWAIT` on every call, blocking mode polls
     /// when the flag is set); `accept` and `connect` have no per-call flag and follow the fd's,
     /// which the handle that last called `set_timeout` chose.
+    ///
+    /// ```
+    /// use baresock::UnixStream;
+    /// let (a, b) = UnixStream::pair()?;
+    /// let a2 = a.as_socket().try_clone()?;
+    /// a2.send_all(b"from the clone")?;
+    /// let mut buf = [0u8; 32];
+    /// assert_eq!(b.recv(&mut buf)?, 14);
+    /// # drop(a);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
     ///
     /// # References
     ///  - [`fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
@@ -349,6 +395,13 @@ impl Socket {
 
     /// The socket's address family (`SO_DOMAIN`).
     ///
+    /// ```
+    /// use baresock::{Family, Protocol, Socket, Type};
+    /// let s = Socket::new(Family::Inet6, Type::Stream, Protocol::DEFAULT)?;
+    /// assert_eq!(s.family()?, Family::Inet6);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
     /// # References
     ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
     ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
@@ -358,6 +411,13 @@ impl Socket {
     }
 
     /// The socket's type (`SO_TYPE`).
+    ///
+    /// ```
+    /// use baresock::{Family, Protocol, Socket, Type};
+    /// let s = Socket::new(Family::Unix, Type::SeqPacket, Protocol::DEFAULT)?;
+    /// assert_eq!(s.socket_type()?, Type::SeqPacket);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
     ///
     /// # References
     ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
@@ -369,6 +429,14 @@ impl Socket {
 
     /// The socket's protocol, as the kernel reports it (`SO_PROTOCOL`): the protocol the kernel
     /// chose when [`Protocol::DEFAULT`] was asked for.
+    ///
+    /// ```
+    /// use baresock::{Family, Protocol, Socket, Type};
+    /// // Asked for the default, the kernel picks TCP for an IPv4 stream.
+    /// let s = Socket::new(Family::Inet, Type::Stream, Protocol::DEFAULT)?;
+    /// assert_eq!(s.protocol()?, Protocol::TCP);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
     ///
     /// # References
     ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
@@ -556,6 +624,16 @@ impl Socket {
     ///
     /// Fails with [`Error::FamilyMismatch`] for an address of another family.
     ///
+    /// ```
+    /// use baresock::{Error, Family, Protocol, Socket, Type, UnixAddr};
+    /// let s = Socket::new(Family::Inet, Type::Dgram, Protocol::UDP)?;
+    /// s.bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// // An address of another family is refused before the kernel sees it.
+    /// let unix = UnixAddr::new_abstract(b"baresock-doc")?;
+    /// assert!(matches!(s.bind(unix), Err(Error::FamilyMismatch { .. })));
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
     /// # References
     ///  - [`bind(2)`](https://man7.org/linux/man-pages/man2/bind.2.html)
     pub fn bind(&self, addr: impl Into<SocketAddr>) -> Result<()> {
@@ -566,6 +644,15 @@ impl Socket {
 
     /// Marks the socket as accepting connections (`listen(2)`). A backlog above the kernel's
     /// `net.core.somaxconn` is lowered to it; [`u32::MAX`] asks for exactly that.
+    ///
+    /// ```
+    /// use baresock::{Family, Protocol, Socket, Type};
+    /// let s = Socket::new(Family::Inet, Type::Stream, Protocol::TCP)?;
+    /// s.bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// s.listen(128)?;
+    /// assert!(s.is_listening()?);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
     ///
     /// # References
     ///  - [`listen(2)`](https://man7.org/linux/man-pages/man2/listen.2.html)
@@ -578,6 +665,18 @@ impl Socket {
     /// The new socket takes the process's [default timeout](crate::default_timeout), whatever
     /// the listener's mode: blocking when no default is set. This is Python's rule for
     /// `accept()`; on Linux, an accepted fd inherits no file flags from the listener.
+    ///
+    /// ```
+    /// use baresock::{Family, Protocol, Socket, TcpStream, Type};
+    /// let listener = Socket::new(Family::Inet, Type::Stream, Protocol::TCP)?;
+    /// listener.bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// listener.listen(8)?;
+    /// let client = TcpStream::connect(listener.local_addr()?)?;
+    /// let (conn, peer) = listener.accept()?;
+    /// assert_eq!(peer, client.local_addr()?.into());
+    /// assert_eq!(conn.timeout(), None); // blocking: no default timeout is set
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
     ///
     /// # References
     ///  - [`accept4(2)`](https://man7.org/linux/man-pages/man2/accept.2.html)
@@ -602,6 +701,18 @@ impl Socket {
     /// once fails with `Error::Os(Errno::INPROGRESS)`; completion shows as writability, and
     /// [`take_error`](Socket::take_error) tells the outcome. In blocking mode a signal does not
     /// abort the connect: it is waited for to the end.
+    ///
+    /// ```
+    /// use baresock::{Errno, Error, Family, Protocol, Socket, Type};
+    /// use core::time::Duration;
+    ///
+    /// let s = Socket::new(Family::Inet, Type::Stream, Protocol::TCP)?;
+    /// s.set_timeout(Some(Duration::from_secs(5)))?; // the connect waits at most 5 s
+    /// // Nothing listens on port 1 of the loopback address.
+    /// let closed: core::net::SocketAddr = "127.0.0.1:1".parse().unwrap();
+    /// assert_eq!(s.connect(closed), Err(Error::Os(Errno::CONNREFUSED)));
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
     ///
     /// # References
     ///  - [`connect(2)`](https://man7.org/linux/man-pages/man2/connect.2.html)
@@ -647,6 +758,16 @@ impl Socket {
 
     /// Dissolves a datagram socket's association (`connect` to `AF_UNSPEC`).
     ///
+    /// ```
+    /// use baresock::UdpSocket;
+    /// let a = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// let b = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// a.connect(b.local_addr()?)?;
+    /// a.as_socket().disconnect()?;
+    /// assert!(a.peer_addr().is_err()); // ENOTCONN
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
     /// # References
     ///  - [`connect(2)`](https://man7.org/linux/man-pages/man2/connect.2.html)
     pub fn disconnect(&self) -> Result<()> {
@@ -679,6 +800,15 @@ impl Socket {
     /// Sends data on a connected socket (`send(2)`); returns how many bytes went out, which
     /// for a stream may be fewer than given (see [`send_all`](Socket::send_all)).
     ///
+    /// ```
+    /// use baresock::UnixStream;
+    /// let (a, b) = UnixStream::pair()?;
+    /// let n = a.as_socket().send(b"hello")?;
+    /// assert_eq!(n, 5);
+    /// # let _ = b;
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
     /// # References
     ///  - [`send(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
     #[inline]
@@ -687,6 +817,15 @@ impl Socket {
     }
 
     /// [`send`](Socket::send) with flags.
+    ///
+    /// ```
+    /// use baresock::{SendFlags, UnixStream};
+    /// let (a, b) = UnixStream::pair()?;
+    /// a.as_socket().send_with(b"part", SendFlags::DONT_WAIT)?;
+    /// let mut buf = [0u8; 8];
+    /// assert_eq!(b.recv(&mut buf)?, 4);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
     ///
     /// # References
     ///  - [`send(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
@@ -701,6 +840,17 @@ impl Socket {
 
     /// Sends a datagram to `addr` (`sendto(2)`).
     ///
+    /// ```
+    /// use baresock::{Family, Protocol, Socket, Type};
+    /// let rx = Socket::new(Family::Inet, Type::Dgram, Protocol::UDP)?;
+    /// rx.bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// let tx = Socket::new(Family::Inet, Type::Dgram, Protocol::UDP)?;
+    /// tx.send_to(b"datagram", rx.local_addr()?)?;
+    /// let mut buf = [0u8; 16];
+    /// assert_eq!(rx.recv(&mut buf)?, 8);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
     /// # References
     ///  - [`sendto(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
     #[inline]
@@ -709,6 +859,14 @@ impl Socket {
     }
 
     /// [`send_to`](Socket::send_to) with flags.
+    ///
+    /// ```
+    /// use baresock::{SendFlags, UdpSocket};
+    /// let rx = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// let tx = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// tx.as_socket().send_to_with(b"x", rx.local_addr()?, SendFlags::DONT_WAIT)?;
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
     ///
     /// # References
     ///  - [`sendto(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
@@ -731,6 +889,25 @@ impl Socket {
     ///
     /// In deadline mode one deadline covers the whole buffer. On failure the error is always
     /// [`Error::Partial`], which says how many bytes went out and what stopped the rest.
+    ///
+    /// ```
+    /// use baresock::{Error, UnixStream};
+    /// let (a, b) = UnixStream::pair()?;
+    /// let big = vec![7u8; 1 << 20]; // more than one socket buffer holds
+    /// let reader = std::thread::spawn(move || {
+    ///     let mut buf = [0u8; 65536];
+    ///     let mut total = 0;
+    ///     while let Ok(n @ 1..) = b.recv(&mut buf) {
+    ///         total += n;
+    ///     }
+    ///     total
+    /// });
+    /// a.send_all(&big)?;
+    /// drop(a);
+    /// assert_eq!(reader.join().unwrap(), 1 << 20);
+    /// # let _: Option<Error> = None;
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
     ///
     /// # References
     ///  - [`send(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
@@ -763,6 +940,16 @@ impl Socket {
     /// On message-based sockets (datagram, seqpacket, raw), a message longer than `buf` fails
     /// with [`Error::Truncated`] giving its true length; `buf` then holds its first bytes.
     ///
+    /// ```
+    /// use baresock::{Error, Family, Protocol, Socket, Type};
+    /// let (a, b) = Socket::pair(Family::Unix, Type::Dgram, Protocol::DEFAULT)?;
+    /// a.send(b"a datagram of 25 bytes...")?;
+    /// let mut small = [0u8; 8];
+    /// // Never cut silently: the true length comes back with the error.
+    /// assert_eq!(b.recv(&mut small), Err(Error::Truncated { len: 25 }));
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
     /// # References
     ///  - [`recv(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
     #[inline]
@@ -772,6 +959,16 @@ impl Socket {
 
     /// Like [`recv`](Socket::recv), but leaves the data queued (`MSG_PEEK`).
     ///
+    /// ```
+    /// use baresock::UnixStream;
+    /// let (a, b) = UnixStream::pair()?;
+    /// a.send_all(b"abc")?;
+    /// let mut buf = [0u8; 3];
+    /// assert_eq!(b.as_socket().peek(&mut buf)?, 3);
+    /// assert_eq!(b.recv(&mut buf)?, 3); // still there
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
     /// # References
     ///  - [`recv(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
     #[inline]
@@ -780,6 +977,16 @@ impl Socket {
     }
 
     /// [`recv`](Socket::recv) with flags.
+    ///
+    /// ```
+    /// use baresock::{RecvFlags, UnixStream};
+    /// let (a, b) = UnixStream::pair()?;
+    /// a.send_all(b"12345678")?;
+    /// let mut buf = [0u8; 8];
+    /// // Wait until the whole buffer is filled.
+    /// assert_eq!(b.as_socket().recv_with(&mut buf, RecvFlags::WAIT_ALL)?, 8);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
     ///
     /// # References
     ///  - [`recv(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
@@ -804,6 +1011,19 @@ impl Socket {
     /// Unix sender is the unnamed [`UnixAddr`]. A datagram longer than `buf` fails with
     /// [`Error::Truncated`] (the address is then lost: use the msg calls to keep both).
     ///
+    /// ```
+    /// use baresock::{Family, Protocol, Socket, Type};
+    /// let rx = Socket::new(Family::Inet, Type::Dgram, Protocol::UDP)?;
+    /// rx.bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// let tx = Socket::new(Family::Inet, Type::Dgram, Protocol::UDP)?;
+    /// tx.bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// tx.send_to(b"hi", rx.local_addr()?)?;
+    /// let mut buf = [0u8; 16];
+    /// let (n, from) = rx.recv_from(&mut buf)?;
+    /// assert_eq!((n, from), (2, Some(tx.local_addr()?)));
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
     /// # References
     ///  - [`recvfrom(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
     #[inline]
@@ -813,6 +1033,17 @@ impl Socket {
 
     /// Like [`recv_from`](Socket::recv_from), but leaves the datagram queued (`MSG_PEEK`).
     ///
+    /// ```
+    /// use baresock::UdpSocket;
+    /// let rx = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// let tx = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// tx.send_to(b"hi", rx.local_addr()?)?;
+    /// let mut buf = [0u8; 16];
+    /// let (n, _) = rx.as_socket().peek_from(&mut buf)?;
+    /// assert_eq!(rx.recv(&mut buf)?, n); // the datagram was left queued
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
     /// # References
     ///  - [`recvfrom(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
     #[inline]
@@ -821,6 +1052,16 @@ impl Socket {
     }
 
     /// [`recv_from`](Socket::recv_from) with flags.
+    ///
+    /// ```
+    /// use baresock::{RecvFlags, UdpSocket};
+    /// let rx = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// let mut buf = [0u8; 16];
+    /// // Nothing queued: this call does not wait, whatever the socket's mode.
+    /// let r = rx.as_socket().recv_from_with(&mut buf, RecvFlags::DONT_WAIT);
+    /// assert_eq!(r.unwrap_err(), baresock::Error::WouldBlock);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
     ///
     /// # References
     ///  - [`recvfrom(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
@@ -866,6 +1107,15 @@ impl Socket {
 
     /// Shuts down one or both directions (`shutdown(2)`).
     ///
+    /// ```
+    /// use baresock::{Shutdown, UnixStream};
+    /// let (a, b) = UnixStream::pair()?;
+    /// a.as_socket().shutdown(Shutdown::Write)?;
+    /// let mut buf = [0u8; 4];
+    /// assert_eq!(b.recv(&mut buf)?, 0); // end of stream
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
     /// # References
     ///  - [`shutdown(2)`](https://man7.org/linux/man-pages/man2/shutdown.2.html)
     pub fn shutdown(&self, how: Shutdown) -> Result<()> {
@@ -880,6 +1130,15 @@ impl Socket {
     /// The address the socket is bound to (`getsockname(2)`); the unnamed address for an
     /// unbound Unix socket, port 0 for an unbound IP one.
     ///
+    /// ```
+    /// use baresock::{Family, Protocol, Socket, SocketAddr, Type};
+    /// let s = Socket::new(Family::Inet, Type::Dgram, Protocol::UDP)?;
+    /// s.bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// let SocketAddr::V4(a) = s.local_addr()? else { unreachable!() };
+    /// assert_ne!(a.port(), 0); // the kernel picked one
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
     /// # References
     ///  - [`getsockname(2)`](https://man7.org/linux/man-pages/man2/getsockname.2.html)
     pub fn local_addr(&self) -> Result<SocketAddr> {
@@ -887,6 +1146,13 @@ impl Socket {
     }
 
     /// The address of the connected peer (`getpeername(2)`); `Errno::NOTCONN` if there is none.
+    ///
+    /// ```
+    /// use baresock::{Errno, Error, Family, Protocol, Socket, Type};
+    /// let s = Socket::new(Family::Inet, Type::Dgram, Protocol::UDP)?;
+    /// assert_eq!(s.peer_addr(), Err(Error::Os(Errno::NOTCONN)));
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
     ///
     /// # References
     ///  - [`getpeername(2)`](https://man7.org/linux/man-pages/man2/getpeername.2.html)
@@ -896,6 +1162,13 @@ impl Socket {
     }
 
     /// The pending socket error, cleared by reading it (`SO_ERROR`).
+    ///
+    /// ```
+    /// use baresock::{Family, Protocol, Socket, Type};
+    /// let s = Socket::new(Family::Inet, Type::Dgram, Protocol::UDP)?;
+    /// assert_eq!(s.take_error()?, None);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
     ///
     /// # References
     ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
@@ -936,6 +1209,16 @@ impl Socket {
     /// The socket's timeout mode (Python's `gettimeout`). For an fd wrapped with
     /// `From<OwnedFd>`, its blocking state is read from the kernel the first time.
     ///
+    /// ```
+    /// use baresock::{Family, Protocol, Socket, Type};
+    /// use core::time::Duration;
+    /// let s = Socket::new(Family::Inet, Type::Stream, Protocol::TCP)?;
+    /// assert_eq!(s.timeout(), None); // blocking, unless a default timeout is set
+    /// s.set_nonblocking(true)?;
+    /// assert_eq!(s.timeout(), Some(Duration::ZERO));
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
     /// # References
     ///  - [`fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
     pub fn timeout(&self) -> Option<Duration> {
@@ -952,6 +1235,15 @@ impl Socket {
 
     /// `set_timeout(Some(Duration::ZERO))` or `set_timeout(None)` (Python's `setblocking`,
     /// inverted).
+    ///
+    /// ```
+    /// use baresock::{Error, UnixStream};
+    /// let (a, _b) = UnixStream::pair()?;
+    /// a.set_nonblocking(true)?;
+    /// let mut buf = [0u8; 4];
+    /// assert_eq!(a.recv(&mut buf), Err(Error::WouldBlock));
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
     ///
     /// # References
     ///  - [`fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)

@@ -41,6 +41,13 @@ pub struct CanFilter {
 
 impl CanFilter {
     /// Frames with this identifier, in its format (standard or extended), data or remote.
+    ///
+    /// ```
+    /// use baresock::{CanFilter, CanId};
+    /// let f = CanFilter::exact(CanId::standard(0x123)?);
+    /// assert_eq!((f.id_word(), f.mask()), (0x123, 0x8000_07ff)); // the EFF bit must match too
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
     pub const fn exact(id: CanId) -> CanFilter {
         let (word, mask) = match id {
             CanId::Standard(i) => (i as u32, 0x7ff | EFF_FLAG),
@@ -50,6 +57,14 @@ impl CanFilter {
     }
 
     /// A filter from the kernel's two words (`can_id` with its flags, and `can_mask`).
+    ///
+    /// ```
+    /// use baresock::CanFilter;
+    /// // Ids 0x100 to 0x1ff, and everything else with `inverted`.
+    /// let f = CanFilter::raw(0x100, 0x700);
+    /// let g = f.inverted();
+    /// assert_ne!(f, g);
+    /// ```
     pub const fn raw(id: u32, mask: u32) -> CanFilter {
         CanFilter { id, mask }
     }

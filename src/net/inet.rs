@@ -168,6 +168,16 @@ impl TcpListener {
     /// (`net.ipv6.bindv6only`, usually off), as `std` does: a listener on `[::]` then takes
     /// IPv4 clients too.
     ///
+    /// ```
+    /// use baresock::{TcpListener, TcpStream};
+    /// let listener = TcpListener::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// let client = TcpStream::connect(listener.local_addr()?)?;
+    /// let (server_side, peer) = listener.accept()?;
+    /// assert_eq!(peer, client.local_addr()?);
+    /// # drop(server_side);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
     /// # References
     ///  - [`bind(2)`](https://man7.org/linux/man-pages/man2/bind.2.html)
     ///  - [`listen(2)`](https://man7.org/linux/man-pages/man2/listen.2.html)
@@ -194,6 +204,16 @@ impl TcpListener {
     }
 
     /// An endless iterator over accepted connections.
+    ///
+    /// ```
+    /// use baresock::{TcpListener, TcpStream};
+    /// let listener = TcpListener::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// let _client = TcpStream::connect(listener.local_addr()?)?;
+    /// for stream in listener.incoming().take(1) {
+    ///     stream?.send_all(b"welcome")?;
+    /// }
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
     pub fn incoming(&self) -> impl Iterator<Item = Result<TcpStream>> + '_ {
         core::iter::repeat_with(|| self.accept().map(|(s, _)| s))
     }
@@ -236,6 +256,15 @@ impl TcpStream {
     /// Connects to the first of `addrs` that accepts, in the [default
     /// timeout](crate::default_timeout)'s mode.
     ///
+    /// ```
+    /// use baresock::{TcpListener, TcpStream};
+    /// let listener = TcpListener::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// // Anything `ToSocketAddrs`: an address, text, (ip, port), a slice to try in turn.
+    /// let stream = TcpStream::connect(listener.local_addr()?)?;
+    /// stream.send_all(b"hi")?;
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
     /// # References
     ///  - [`connect(2)`](https://man7.org/linux/man-pages/man2/connect.2.html)
     ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
@@ -246,6 +275,15 @@ impl TcpStream {
     /// Connects with a deadline of `timeout` for the connect alone; the stream is then put in
     /// the default timeout's mode (like `std`'s `connect_timeout`). A zero `timeout` is
     /// [`Error::ZeroTimeout`], as in `std`.
+    ///
+    /// ```
+    /// use baresock::{Errno, Error, TcpStream};
+    /// use core::time::Duration;
+    /// let closed: core::net::SocketAddr = "127.0.0.1:1".parse().unwrap();
+    /// let r = TcpStream::connect_timeout(closed, Duration::from_secs(2));
+    /// assert_eq!(r.unwrap_err(), Error::Os(Errno::CONNREFUSED));
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
     ///
     /// # References
     ///  - [`connect(2)`](https://man7.org/linux/man-pages/man2/connect.2.html)
@@ -276,6 +314,15 @@ impl TcpStream {
     }
 
     /// Sends without Nagle's delay (`TCP_NODELAY`).
+    ///
+    /// ```
+    /// use baresock::{TcpListener, TcpStream};
+    /// let listener = TcpListener::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// let s = TcpStream::connect(listener.local_addr()?)?;
+    /// s.set_nodelay(true)?;
+    /// assert!(s.nodelay()?);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
     ///
     /// # References
     ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
@@ -313,6 +360,19 @@ impl TcpStream {
 
     /// Closes the writing half, so the peer reads end of stream.
     ///
+    /// ```
+    /// use baresock::{TcpListener, TcpStream};
+    /// let listener = TcpListener::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// let client = TcpStream::connect(listener.local_addr()?)?;
+    /// let (server, _) = listener.accept()?;
+    /// client.send_all(b"request")?;
+    /// client.close_write()?; // the server reads the end of the request
+    /// let mut buf = [0u8; 16];
+    /// assert_eq!(server.recv(&mut buf)?, 7);
+    /// assert_eq!(server.recv(&mut buf)?, 0);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
     /// # References
     ///  - [`shutdown(2)`](https://man7.org/linux/man-pages/man2/shutdown.2.html)
     pub fn close_write(&self) -> Result<()> {
@@ -342,6 +402,17 @@ std_timeouts!(TcpStream, UdpSocket);
 impl UdpSocket {
     /// Binds to the first of `addrs` that works.
     ///
+    /// ```
+    /// use baresock::UdpSocket;
+    /// let a = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// let b = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// a.send_to(b"ping", b.local_addr()?)?;
+    /// let mut buf = [0u8; 8];
+    /// let (n, from) = b.recv_from(&mut buf)?;
+    /// assert_eq!((&buf[..n], from), (&b"ping"[..], a.local_addr()?));
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
     /// # References
     ///  - [`bind(2)`](https://man7.org/linux/man-pages/man2/bind.2.html)
     ///  - [`udp(7)`](https://man7.org/linux/man-pages/man7/udp.7.html)
@@ -354,6 +425,16 @@ impl UdpSocket {
     }
 
     /// Sets the default destination, and receives only from it, trying each of `addrs`.
+    ///
+    /// ```
+    /// use baresock::UdpSocket;
+    /// let a = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// let b = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// a.connect(b.local_addr()?)?;
+    /// a.send(b"to my peer")?; // no address needed now
+    /// assert_eq!(a.peer_addr()?, b.local_addr()?);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
     ///
     /// # References
     ///  - [`connect(2)`](https://man7.org/linux/man-pages/man2/connect.2.html)
@@ -408,6 +489,14 @@ impl UdpSocket {
 
     /// Allows sending to broadcast addresses (`SO_BROADCAST`).
     ///
+    /// ```
+    /// use baresock::UdpSocket;
+    /// let s = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// s.set_broadcast(true)?;
+    /// assert!(s.broadcast()?);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
     /// # References
     ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
     ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
@@ -425,6 +514,14 @@ impl UdpSocket {
     }
 
     /// Time-to-live of outgoing packets (`IP_TTL`).
+    ///
+    /// ```
+    /// use baresock::UdpSocket;
+    /// let s = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// s.set_ttl(8)?;
+    /// assert_eq!(s.ttl()?, 8);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
     ///
     /// # References
     ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)

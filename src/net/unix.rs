@@ -49,6 +49,20 @@ typed_socket!(
 impl UnixListener {
     /// Binds to `addr` and listens with the kernel's maximum backlog.
     ///
+    /// ```
+    /// use baresock::{UnixAddr, UnixListener, UnixStream};
+    /// let path = std::env::temp_dir().join(format!("baresock-doc-{}.sock", std::process::id()));
+    /// let addr = UnixAddr::new(path.to_str().unwrap().as_bytes())?;
+    /// let listener = UnixListener::bind(addr)?;
+    /// let client = UnixStream::connect(addr)?;
+    /// let (conn, _peer) = listener.accept()?; // an unbound client: the unnamed address
+    /// client.send_all(b"hello")?;
+    /// let mut buf = [0u8; 8];
+    /// assert_eq!(conn.recv(&mut buf)?, 5);
+    /// # std::fs::remove_file(&path).unwrap();
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
     /// # References
     ///  - [`bind(2)`](https://man7.org/linux/man-pages/man2/bind.2.html)
     ///  - [`listen(2)`](https://man7.org/linux/man-pages/man2/listen.2.html)
@@ -108,6 +122,15 @@ impl UnixStream {
 
     /// A connected pair (`socketpair(2)`; Python's `socketpair()`).
     ///
+    /// ```
+    /// use baresock::UnixStream;
+    /// let (a, b) = UnixStream::pair()?;
+    /// a.send_all(b"between threads or processes")?;
+    /// let mut buf = [0u8; 64];
+    /// assert_eq!(b.recv(&mut buf)?, 28);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
     /// # References
     ///  - [`socketpair(2)`](https://man7.org/linux/man-pages/man2/socketpair.2.html)
     ///  - [`unix(7)`](https://man7.org/linux/man-pages/man7/unix.7.html)
@@ -136,6 +159,18 @@ impl UnixDatagram {
 
     /// An unbound socket.
     ///
+    /// ```
+    /// use baresock::{UnixAddr, UnixDatagram};
+    /// let server = UnixDatagram::bind(UnixAddr::new_abstract(b"baresock-doc-dgram")?)?;
+    /// let client = UnixDatagram::unbound()?;
+    /// client.send_to(b"anonymous", server.local_addr()?)?;
+    /// let mut buf = [0u8; 16];
+    /// let (n, from) = server.recv_from(&mut buf)?;
+    /// assert_eq!(n, 9);
+    /// assert!(from.is_unnamed()); // no reply address
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
     /// # References
     ///  - [`socket(2)`](https://man7.org/linux/man-pages/man2/socket.2.html)
     ///  - [`unix(7)`](https://man7.org/linux/man-pages/man7/unix.7.html)
@@ -145,6 +180,16 @@ impl UnixDatagram {
     }
 
     /// A connected pair.
+    ///
+    /// ```
+    /// use baresock::UnixDatagram;
+    /// let (a, b) = UnixDatagram::pair()?;
+    /// a.send(b"one")?;
+    /// a.send(b"two")?;
+    /// let mut buf = [0u8; 8];
+    /// assert_eq!(b.recv(&mut buf)?, 3); // datagrams keep their boundaries
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
     ///
     /// # References
     ///  - [`socketpair(2)`](https://man7.org/linux/man-pages/man2/socketpair.2.html)
@@ -202,6 +247,18 @@ typed_socket!(
 impl UnixSeqpacketListener {
     /// Binds to `addr` and listens with the kernel's maximum backlog.
     ///
+    /// ```
+    /// use baresock::{UnixAddr, UnixSeqpacket, UnixSeqpacketListener};
+    /// let addr = UnixAddr::new_abstract(b"baresock-doc-seqpacket")?;
+    /// let listener = UnixSeqpacketListener::bind(addr)?;
+    /// let client = UnixSeqpacket::connect(addr)?;
+    /// let (conn, _) = listener.accept()?;
+    /// client.send(b"msg")?;
+    /// let mut buf = [0u8; 8];
+    /// assert_eq!(conn.recv(&mut buf)?, 3);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
     /// # References
     ///  - [`bind(2)`](https://man7.org/linux/man-pages/man2/bind.2.html)
     ///  - [`listen(2)`](https://man7.org/linux/man-pages/man2/listen.2.html)
@@ -252,6 +309,15 @@ impl UnixSeqpacket {
     }
 
     /// A connected pair.
+    ///
+    /// ```
+    /// use baresock::UnixSeqpacket;
+    /// let (a, b) = UnixSeqpacket::pair()?;
+    /// a.send(b"a record")?;
+    /// let mut buf = [0u8; 16];
+    /// assert_eq!(b.recv(&mut buf)?, 8);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
     ///
     /// # References
     ///  - [`socketpair(2)`](https://man7.org/linux/man-pages/man2/socketpair.2.html)
