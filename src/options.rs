@@ -88,11 +88,31 @@ impl Socket {
 impl Socket {
     bool_option!(
         /// Allows binding to an address in `TIME_WAIT` (`SO_REUSEADDR`).
+        ///
+        /// ```
+        /// use baresock::{Family, Protocol, Socket, Type};
+        /// let s = Socket::new(Family::Inet, Type::Stream, Protocol::TCP)?;
+        /// s.set_reuse_address(true)?;
+        /// assert!(s.reuse_address()?);
+        /// # Ok::<(), baresock::Error>(())
+        /// ```
         "SO_REUSEADDR", k::SOL_SOCKET, k::SO_REUSEADDR, reuse_address, set_reuse_address, "socket"
     );
     bool_option!(
         /// Lets several sockets bind the same address and port, the kernel spreading
         /// connections or datagrams among them (`SO_REUSEPORT`).
+        ///
+        /// ```
+        /// use baresock::{Family, Protocol, Socket, Type};
+        /// let addr: core::net::SocketAddr = "127.0.0.1:0".parse().unwrap();
+        /// let a = Socket::new(Family::Inet, Type::Dgram, Protocol::UDP)?;
+        /// a.set_reuse_port(true)?;
+        /// a.bind(addr)?;
+        /// let b = Socket::new(Family::Inet, Type::Dgram, Protocol::UDP)?;
+        /// b.set_reuse_port(true)?;
+        /// b.bind(a.local_addr()?)?; // the same port, shared
+        /// # Ok::<(), baresock::Error>(())
+        /// ```
         "SO_REUSEPORT", k::SOL_SOCKET, k::SO_REUSEPORT, reuse_port, set_reuse_port, "socket"
     );
     bool_option!(
@@ -119,6 +139,15 @@ impl Socket {
     /// up); `Some(Duration::ZERO)` discards it and resets the connection.
     ///
     /// Fails with [`Error::DurationOutOfRange`] beyond `i32::MAX` seconds.
+    ///
+    /// ```
+    /// use baresock::{Family, Protocol, Socket, Type};
+    /// use core::time::Duration;
+    /// let s = Socket::new(Family::Inet, Type::Stream, Protocol::TCP)?;
+    /// s.set_linger(Some(Duration::from_secs(2)))?;
+    /// assert_eq!(s.linger()?, Some(Duration::from_secs(2)));
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
     ///
     /// # References
     ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
@@ -156,6 +185,14 @@ impl Socket {
     /// its bookkeeping and caps it at `net.core.wmem_max`; [`send_buffer_size`] reads the result.
     ///
     /// [`send_buffer_size`]: Self::send_buffer_size
+    ///
+    /// ```
+    /// use baresock::{Family, Protocol, Socket, Type};
+    /// let s = Socket::new(Family::Inet, Type::Dgram, Protocol::UDP)?;
+    /// s.set_send_buffer_size(64 * 1024)?;
+    /// assert!(s.send_buffer_size()? >= 64 * 1024); // doubled by the kernel
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
     ///
     /// # References
     ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
@@ -201,6 +238,16 @@ impl Socket {
     /// each system call, not the whole operation, does not cover `connect`, and applies only in
     /// blocking mode. `None` or zero turns it off. The kernel keeps it in scheduler ticks, so
     /// it reads back rounded up to a tick (1 to 10 ms); sub-microsecond values round up to 1 µs.
+    ///
+    /// ```
+    /// use baresock::{Error, UnixStream};
+    /// use core::time::Duration;
+    /// let (a, _b) = UnixStream::pair()?; // blocking mode
+    /// a.as_socket().set_kernel_recv_timeout(Some(Duration::from_millis(20)))?;
+    /// let mut buf = [0u8; 4];
+    /// assert_eq!(a.recv(&mut buf), Err(Error::Timeout));
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
     ///
     /// # References
     ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
@@ -311,6 +358,14 @@ impl Socket {
     /// The time-to-live of outgoing unicast packets, 1 to 255 (`IP_TTL`). The kernel refuses
     /// other values with `EINVAL`.
     ///
+    /// ```
+    /// use baresock::{Family, Protocol, Socket, Type};
+    /// let s = Socket::new(Family::Inet, Type::Dgram, Protocol::UDP)?;
+    /// s.set_ttl(1)?; // never leaves the local network
+    /// assert_eq!(s.ttl()?, 1);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
     /// # References
     ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
     ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
@@ -340,6 +395,14 @@ impl Socket {
     /// The hop limit of outgoing unicast packets, 1 to 255 (`IPV6_UNICAST_HOPS`). The kernel
     /// refuses other values with `EINVAL`.
     ///
+    /// ```
+    /// use baresock::{Family, Protocol, Socket, Type};
+    /// let s = Socket::new(Family::Inet6, Type::Dgram, Protocol::UDP)?;
+    /// s.set_unicast_hops(16)?;
+    /// assert_eq!(s.unicast_hops()?, 16);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
     /// # References
     ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
     ///  - [`ipv6(7)`](https://man7.org/linux/man-pages/man7/ipv6.7.html)
@@ -367,6 +430,14 @@ impl Socket {
     bool_option!(
         /// Restricts an IPv6 socket to IPv6; off, it also takes IPv4 as v4-mapped addresses
         /// (`IPV6_V6ONLY`). Set it before `bind`.
+        ///
+        /// ```
+        /// use baresock::{Family, Protocol, Socket, Type};
+        /// let s = Socket::new(Family::Inet6, Type::Stream, Protocol::TCP)?;
+        /// s.set_only_v6(false)?; // also take IPv4 clients, as ::ffff:a.b.c.d
+        /// assert!(!s.only_v6()?);
+        /// # Ok::<(), baresock::Error>(())
+        /// ```
         "IPV6_V6ONLY", k::IPPROTO_IPV6 as u32, k::IPV6_V6ONLY, only_v6, set_only_v6, "ipv6"
     );
 }
@@ -375,6 +446,14 @@ impl Socket {
 impl Socket {
     bool_option!(
         /// Sends segments as soon as possible, without Nagle's delay (`TCP_NODELAY`).
+        ///
+        /// ```
+        /// use baresock::{Family, Protocol, Socket, Type};
+        /// let s = Socket::new(Family::Inet, Type::Stream, Protocol::TCP)?;
+        /// s.set_nodelay(true)?;
+        /// assert!(s.nodelay()?);
+        /// # Ok::<(), baresock::Error>(())
+        /// ```
         "TCP_NODELAY", k::IPPROTO_TCP as u32, k::TCP_NODELAY, nodelay, set_nodelay, "tcp"
     );
 }
@@ -620,6 +699,14 @@ impl Socket {
 impl Socket {
     /// The type-of-service byte of outgoing packets: DSCP and ECN (`IP_TOS`).
     ///
+    /// ```
+    /// use baresock::{Family, Protocol, Socket, Type};
+    /// let s = Socket::new(Family::Inet, Type::Dgram, Protocol::UDP)?;
+    /// s.set_tos(0x10)?; // low delay
+    /// assert_eq!(s.tos()?, 0x10);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
     /// # References
     ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
     ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
@@ -639,6 +726,16 @@ impl Socket {
     }
 
     /// Joins a multicast group on an interface (`IP_ADD_MEMBERSHIP`).
+    ///
+    /// ```
+    /// use baresock::{MulticastInterface, UdpSocket};
+    /// use core::net::Ipv4Addr;
+    /// let s = UdpSocket::bind("0.0.0.0:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// let group = Ipv4Addr::new(239, 255, 0, 1);
+    /// s.as_socket().join_multicast_v4(group, MulticastInterface::Any)?;
+    /// s.as_socket().leave_multicast_v4(group, MulticastInterface::Any)?;
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
     ///
     /// # References
     ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
@@ -871,6 +968,18 @@ impl Socket {
     /// Idle time before the first keepalive probe, whole seconds from 1 to 32767, rounded up
     /// (`TCP_KEEPIDLE`).
     ///
+    /// ```
+    /// use baresock::{Family, Protocol, Socket, Type};
+    /// use core::time::Duration;
+    /// let s = Socket::new(Family::Inet, Type::Stream, Protocol::TCP)?;
+    /// s.set_keepalive(true)?;
+    /// s.set_keepalive_idle(Duration::from_secs(60))?;
+    /// s.set_keepalive_interval(Duration::from_secs(10))?;
+    /// s.set_keepalive_count(5)?;
+    /// assert_eq!(s.keepalive_idle()?, Duration::from_secs(60));
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
     /// # References
     ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
     ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
@@ -948,6 +1057,15 @@ impl Socket {
     /// How long sent data may stay unacknowledged before the connection is dropped, in whole
     /// milliseconds, rounded up; `None` for the system default (`TCP_USER_TIMEOUT`).
     ///
+    /// ```
+    /// use baresock::{Family, Protocol, Socket, Type};
+    /// use core::time::Duration;
+    /// let s = Socket::new(Family::Inet, Type::Stream, Protocol::TCP)?;
+    /// s.set_user_timeout(Some(Duration::from_secs(30)))?;
+    /// assert_eq!(s.user_timeout()?, Some(Duration::from_secs(30)));
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
     /// # References
     ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
     ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
@@ -1001,6 +1119,14 @@ impl Socket {
     /// `net.ipv4.tcp_available_congestion_control` (`ENOENT` otherwise), others only with
     /// `CAP_NET_ADMIN` (`EPERM`).
     ///
+    /// ```
+    /// use baresock::{Family, Protocol, ShortName, Socket, Type};
+    /// let s = Socket::new(Family::Inet, Type::Stream, Protocol::TCP)?;
+    /// s.set_congestion(&ShortName::new(b"reno")?)?; // always built in
+    /// assert_eq!(s.congestion()?.as_bytes(), b"reno");
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
     /// # References
     ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
     ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
@@ -1026,6 +1152,15 @@ impl Socket {
 
     /// The connection's state and counters (`TCP_INFO`).
     ///
+    /// ```
+    /// use baresock::{TcpListener, TcpStream};
+    /// let listener = TcpListener::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// let s = TcpStream::connect(listener.local_addr()?)?;
+    /// let info = s.as_socket().tcp_info()?;
+    /// assert_eq!(info.state, 1); // TCP_ESTABLISHED
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
     /// # References
     ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
     ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
@@ -1041,6 +1176,16 @@ impl Socket {
 impl Socket {
     /// Segments each send into datagrams of this many payload bytes, in the kernel or the
     /// NIC (generic segmentation offload); 0 turns it off (`UDP_SEGMENT`).
+    ///
+    /// ```
+    /// use baresock::UdpSocket;
+    /// let s = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// // Each send of up to 64 KiB leaves as datagrams of 1200 bytes (where the kernel has GSO).
+    /// if s.as_socket().set_udp_segment(1200).is_ok() {
+    ///     assert_eq!(s.as_socket().udp_segment()?, 1200);
+    /// }
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
     ///
     /// # References
     ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
@@ -1106,6 +1251,19 @@ impl Socket {
 
     /// Receives a nanosecond timestamp with each packet (`SO_TIMESTAMPNS`), in the 64-bit
     /// format where the kernel has it (5.1 and later).
+    ///
+    /// ```
+    /// use baresock::{ControlMessage, IoSliceMut, RecvFlags, UdpSocket};
+    /// let rx = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// let tx = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// rx.as_socket().set_timestamp_ns(true)?;
+    /// tx.send_to(b"when?", rx.local_addr()?)?;
+    /// let (mut buf, mut space) = ([0u8; 16], [0u8; 64]);
+    /// let mut bufs = [IoSliceMut::new(&mut buf)];
+    /// let msg = rx.as_socket().recv_msg(&mut bufs, &mut space, RecvFlags::empty())?;
+    /// assert!(msg.control().any(|c| matches!(c, ControlMessage::Timestamp(t) if t.sec > 0)));
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
     ///
     /// # References
     ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
@@ -1177,6 +1335,24 @@ impl Socket {
 
     bool_option!(
         /// Receives the interface and addresses of each IPv4 packet (`IP_PKTINFO`).
+        ///
+        /// ```
+        /// use baresock::{ControlMessage, IoSliceMut, RecvFlags, UdpSocket};
+        /// let rx = UdpSocket::bind("0.0.0.0:0".parse::<core::net::SocketAddr>().unwrap())?;
+        /// rx.as_socket().set_recv_packet_info_v4(true)?;
+        /// let port = rx.local_addr()?.port();
+        /// let tx = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+        /// tx.send_to(b"x", ("127.0.0.1".parse::<core::net::IpAddr>().unwrap(), port))?;
+        /// let (mut buf, mut space) = ([0u8; 8], [0u8; 64]);
+        /// let mut bufs = [IoSliceMut::new(&mut buf)];
+        /// let msg = rx.as_socket().recv_msg(&mut bufs, &mut space, RecvFlags::empty())?;
+        /// // Which address the datagram was sent to, on a socket bound to all of them.
+        /// assert!(msg.control().any(|c| matches!(
+        ///     c,
+        ///     ControlMessage::PacketInfoV4 { destination, .. } if destination.is_loopback()
+        /// )));
+        /// # Ok::<(), baresock::Error>(())
+        /// ```
         "IP_PKTINFO", IP, k::IP_PKTINFO, recv_packet_info_v4, set_recv_packet_info_v4, "ip"
     );
     bool_option!(

@@ -160,6 +160,19 @@ typed_socket!(
 impl IsoTpSocket {
     /// An ISO-TP socket.
     ///
+    /// ``` no_run
+    /// use baresock::{can::IsoTpSocket, CanId};
+    /// let vcan0 = baresock::interface_index(&baresock::ShortName::new(b"vcan0")?)?;
+    /// // A UDS tester: requests to 0x7E0, answers from 0x7E8.
+    /// let s = IsoTpSocket::new()?;
+    /// s.bind(vcan0, CanId::standard(0x7e8)?, CanId::standard(0x7e0)?)?;
+    /// s.send(&[0x22, 0xf1, 0x90])?; // read the VIN
+    /// let mut buf = [0u8; 4095];
+    /// let n = s.recv(&mut buf)?;
+    /// println!("{:02x?}", &buf[..n]);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
     /// # References
     ///  - [`socket(2)`](https://man7.org/linux/man-pages/man2/socket.2.html)
     ///  - [Linux ISO-TP](https://docs.kernel.org/networking/iso15765-2.html)

@@ -156,6 +156,20 @@ typed_socket!(
 impl J1939Socket {
     /// A J1939 socket.
     ///
+    /// ``` no_run
+    /// use baresock::can::J1939Socket;
+    /// use baresock::{J1939_NO_NAME, J1939_NO_PGN};
+    /// let vcan0 = baresock::interface_index(&baresock::ShortName::new(b"vcan0")?)?;
+    /// let s = J1939Socket::new()?;
+    /// s.bind(vcan0, J1939_NO_NAME, J1939_NO_PGN, 0x80)?; // source address 0x80
+    /// s.set_broadcast(true)?;
+    /// s.send_to(&[1, 2, 3, 4, 5, 6, 7, 8], 0x0fe_f1, 0xff)?;
+    /// let mut buf = [0u8; 1785];
+    /// let (n, meta) = s.recv_from(&mut buf)?;
+    /// println!("{n} bytes, PGN {:#x}", meta.pgn);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
     /// # References
     ///  - [`socket(2)`](https://man7.org/linux/man-pages/man2/socket.2.html)
     ///  - [Linux J1939](https://docs.kernel.org/networking/j1939.html)

@@ -125,6 +125,14 @@ typed_socket!(
 impl CanSocket {
     /// A raw CAN socket.
     ///
+    /// ``` no_run
+    /// use baresock::CanSocket;
+    /// let vcan0 = baresock::interface_index(&baresock::ShortName::new(b"vcan0")?)?;
+    /// let s = CanSocket::new()?; // Error::Os(Errno::AFNOSUPPORT) where the kernel has no CAN
+    /// s.bind(vcan0)?;
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
     /// # References
     ///  - [`socket(2)`](https://man7.org/linux/man-pages/man2/socket.2.html)
     ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
@@ -153,6 +161,16 @@ impl CanSocket {
     }
 
     /// Sends an FD frame (needs [`set_fd_frames`](Self::set_fd_frames) and an FD interface).
+    ///
+    /// ``` no_run
+    /// use baresock::{CanFdFrame, CanId, CanSocket};
+    /// let vcan0 = baresock::interface_index(&baresock::ShortName::new(b"vcan0")?)?;
+    /// let s = CanSocket::new()?;
+    /// s.set_fd_frames(true)?;
+    /// s.bind(vcan0)?;
+    /// s.send_fd(&CanFdFrame::new(CanId::standard(0x123)?, &[0xaa; 64])?)?;
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
     ///
     /// # References
     ///  - [`send(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
@@ -202,6 +220,15 @@ impl CanSocket {
 
     /// Receives one frame and the interface it came in by.
     ///
+    /// ``` no_run
+    /// use baresock::CanSocket;
+    /// let s = CanSocket::new()?;
+    /// s.bind(0)?; // every CAN interface
+    /// let (frame, ifindex) = s.recv_from()?;
+    /// println!("{} {frame}", baresock::interface_name(ifindex)?);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
     /// # References
     ///  - [`recvfrom(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
     ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
@@ -227,6 +254,20 @@ pub enum CanRecv<'a> {
 impl CanSocket {
     /// Sends and receives CAN XL frames too (`CAN_RAW_XL_FRAMES`). A kernel without CAN XL
     /// (before 6.2) is [`Error::CanXlUnsupported`].
+    ///
+    /// ``` no_run
+    /// use baresock::{CanRecv, CanSocket, CanXlFrame};
+    /// let vcan0 = baresock::interface_index(&baresock::ShortName::new(b"vcan0")?)?;
+    /// let s = CanSocket::new()?;
+    /// s.set_xl_frames(true)?; // Error::CanXlUnsupported before Linux 6.2
+    /// s.bind(vcan0)?;
+    /// s.send_xl(&CanXlFrame::new(0x42, 0x01, 0, &[1; 200])?)?;
+    /// let mut buf = CanXlFrame::empty();
+    /// if let CanRecv::Xl(f) = s.recv_xl(&mut buf)? {
+    ///     println!("{} bytes", f.data().len());
+    /// }
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
     ///
     /// # References
     ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
@@ -342,6 +383,16 @@ impl CanSocket {
     /// [`set_join_filters`](Self::set_join_filters)); an empty list receives nothing. At most
     /// [`CAN_FILTER_MAX`] ([`Error::TooManyFilters`]). The default passes everything.
     ///
+    /// ``` no_run
+    /// use baresock::{CanFilter, CanId, CanSocket};
+    /// let s = CanSocket::new()?;
+    /// // 0x100..=0x1FF, plus exactly 0x7DF.
+    /// s.set_filters(&[CanFilter::raw(0x100, 0x700), CanFilter::exact(CanId::standard(0x7df)?)])?;
+    /// let mut back = [CanFilter::raw(0, 0); 4];
+    /// assert_eq!(s.filters(&mut back)?, 2);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
     /// # References
     ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
     ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
@@ -390,6 +441,17 @@ impl CanSocket {
     }
 
     /// Which error classes arrive as error frames (`CAN_RAW_ERR_FILTER`); none by default.
+    ///
+    /// ``` no_run
+    /// use baresock::{CanAnyFrame, CanErrorClass, CanSocket};
+    /// let s = CanSocket::new()?;
+    /// s.set_error_mask(CanErrorClass::BUS_OFF | CanErrorClass::CONTROLLER)?;
+    /// s.bind(0)?;
+    /// if let CanAnyFrame::Error(e) = s.recv()? {
+    ///     println!("{:?} {:?}", e.class, e.controller);
+    /// }
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
     ///
     /// # References
     ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)

@@ -205,6 +205,16 @@ impl PacketSocket {
     /// names one: to filter from the first frame on, create it so, attach the filter, then
     /// bind (as libpcap does); a socket made for a protocol queues frames at once.
     ///
+    /// ``` no_run
+    /// use baresock::{ether, PacketKind, PacketSocket};
+    /// // Needs CAP_NET_RAW.
+    /// let s = PacketSocket::new(PacketKind::Cooked, ether::IPV4)?;
+    /// let mut buf = [0u8; 2048];
+    /// let (n, from) = s.recv_from(&mut buf)?;
+    /// println!("{n} bytes by interface {}", from.ifindex());
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
     /// # References
     ///  - [`socket(2)`](https://man7.org/linux/man-pages/man2/socket.2.html)
     ///  - [`packet(7)`](https://man7.org/linux/man-pages/man7/packet.7.html)

@@ -39,6 +39,15 @@ typed_socket!(
 impl RawSocket {
     /// A raw socket of `family` (IPv4 or IPv6) for IP protocol `protocol`.
     ///
+    /// ``` no_run
+    /// use baresock::{Family, Protocol, RawSocket};
+    /// // Every ICMP packet to this host; needs CAP_NET_RAW.
+    /// let s = RawSocket::new(Family::Inet, Protocol::ICMP)?;
+    /// let mut buf = [0u8; 1500];
+    /// let (n, from) = s.recv_from(&mut buf)?;
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
     /// # References
     ///  - [`socket(2)`](https://man7.org/linux/man-pages/man2/socket.2.html)
     ///  - [`raw(7)`](https://man7.org/linux/man-pages/man7/raw.7.html)
@@ -48,6 +57,18 @@ impl RawSocket {
 
     /// An IPv4 ICMP echo socket (`SOCK_DGRAM`, `IPPROTO_ICMP`): `EACCES` unless the process's
     /// group is in `net.ipv4.ping_group_range`.
+    ///
+    /// ``` no_run
+    /// use baresock::RawSocket;
+    /// use core::net::IpAddr;
+    /// let s = RawSocket::icmp_echo_v4()?;
+    /// // type 8 (echo request), code 0, checksum and id filled in by the kernel, sequence 1
+    /// s.send_to(&[8, 0, 0, 0, 0, 0, 0, 1], IpAddr::from([127, 0, 0, 1]))?;
+    /// let mut buf = [0u8; 64];
+    /// let (n, from) = s.recv_from(&mut buf)?;
+    /// assert_eq!((buf[0], from), (0, IpAddr::from([127, 0, 0, 1]))); // echo reply
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
     ///
     /// # References
     ///  - [`socket(2)`](https://man7.org/linux/man-pages/man2/socket.2.html)
