@@ -459,10 +459,14 @@ fn examples(root: &Path, report: &mut Report) {
     if !r.ok {
         return row(false, Counts::default(), first_line(&r.output));
     }
-    let dir = root.join("target/xtask-examples");
+    // Cargo's target directory: `CARGO_TARGET_DIR` when set, else `target/`.
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    let dir = target.join("xtask-examples");
     let _ = std::fs::create_dir_all(&dir);
     let (filter, pcap) = (dir.join("icmp.bpf"), dir.join("capture.pcap"));
-    let bin = |name: &str| root.join("target/debug/examples").join(name);
+    let bin = |name: &str| target.join("debug/examples").join(name);
     let check = || -> Result<String, String> {
         let dd = Command::new("tcpdump")
             .args(["-dd", "icmp"])
