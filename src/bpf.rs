@@ -540,6 +540,7 @@ fn check_load_and_stores(insns: &[Insn]) -> core::result::Result<(), BpfError> {
 /// # Ok::<(), baresock::Error>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Program<'a> {
     insns: &'a [Insn],
 }

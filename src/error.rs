@@ -278,6 +278,7 @@ impl ResolveError {
 
 /// Kinds of forward-resolution failure (Python's `gaierror` codes).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[non_exhaustive]
 pub enum ResolveErrorKind {
     /// The name does not exist, or a numeric host was asked for and the text is not an
@@ -327,6 +328,7 @@ impl HostError {
 
 /// Kinds of host-database failure (Python's `herror` codes, C's `h_errno`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[non_exhaustive]
 pub enum HostErrorKind {
     /// No such host (`HOST_NOT_FOUND`).

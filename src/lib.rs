@@ -24,45 +24,70 @@
 //! |---|---|
 //! | serve TCP | [`create_server`] or [`TcpListener::bind`], then `accept` |
 //! | connect over TCP | [`create_connection`] (addresses, timeout, source) or [`TcpStream::connect`] |
+//! | connect to a host by name (Happy Eyeballs) | [`resolve::connect`] / [`resolve::Resolver::connect`] |
 //! | send datagrams over IP | [`UdpSocket`] |
+//! | join a multicast group | [`UdpSocket`] with [`Socket::join_multicast_v4`] / [`Socket::join_multicast_v6`] |
 //! | talk to a local process | [`UnixStream`], [`UnixDatagram`], [`UnixSeqpacket`] (and their listeners) |
 //! | a connected pair in one process | [`UnixStream::pair`] or [`Socket::pair`] |
 //! | pass fds, read timestamps, packet info, or other control messages | [`Socket::send_msg`] / [`Socket::recv_msg`], [`Socket::send_fds`] / [`Socket::recv_fds`] |
 //! | many datagrams per system call | [`Socket::send_mmsg`] / [`Socket::recv_mmsg`] |
-//! | capture or inject link-layer frames | [`PacketSocket`]; at rate, its [`RxRing`] and [`TxRing`]; filters in [`bpf`] |
-//! | raw IP, ICMP, ping | [`RawSocket`] |
+//! | capture or inject link-layer frames | [`PacketSocket`]; at rate, its [`RxRing`] and [`TxRing`] |
+//! | let the kernel drop what I do not want | classic BPF in [`bpf`] (or `tcpdump -dd` output), [`Socket::attach_filter`] |
+//! | raw IP or ICMP | [`RawSocket`]; ping without root: [`RawSocket::icmp_echo_v4`] / [`RawSocket::icmp_echo_v6`] |
 //! | CAN frames (classic, FD, XL), filters, error frames | [`CanSocket`]; frames as can-utils writes them: [`can::parse_frame`] and `Display` |
 //! | cyclic CAN sends, or wake only when a frame changes or stops | [`can::BcmSocket`] |
 //! | ISO-TP (ISO 15765-2, UDS/OBD) messages | [`can::IsoTpSocket`] |
 //! | SAE J1939 | [`can::J1939Socket`] |
-//! | turn a host name into addresses, or an address into a name, without libc | [`resolve::Resolver`] (hosts file, resolv.conf, DNS over UDP/TCP) |
-//! | connect to a host by name (Happy Eyeballs) | [`resolve::connect`] / [`resolve::Resolver::connect`] |
-//! | any family, type and protocol, or an fd you were given | [`Socket`] ([`Socket::from_fd`], [`Socket::duplicate`]) |
+//! | turn a host name into addresses, or an address into a name, without libc | [`resolve::Resolver`] (hosts file, resolv.conf, DNS over UDP/TCP); [`resolve::lookup`] / [`resolve::lookup_addr`] |
+//! | any family, type and protocol, or an fd you were given | [`Socket`] ([`Socket::from_fd`], [`Socket::duplicate`]; `From<OwnedFd>` and, with `std`, `From<std::net::TcpStream>` and the like) |
+//! | an option this crate has no method for | [`Socket::option_raw`] / [`Socket::set_option_raw`] |
+//! | drive sockets from an async runtime | any socket, non-blocking, registered through its fd: tokio's `AsyncFd`, mio's `SourceFd` (see [Async runtimes](#async-runtimes)) |
+//! | run `no_std` code written for `embedded-io` | feature `embedded-io`: [`TcpStream`], [`UnixStream`], [`Socket`] (see [embedded-io](#embedded-io)) |
+//! | log addresses, frames and errors on a target without `std` | feature `defmt` |
+//! | move code over from socket2 or socketcan | the [`migrating`] page |
 //!
 //! # Python's `socket` module, in this crate
 //!
+//! Every function, constant, method and exception of Python's `socket` reference, and where
+//! it is here. Buffers are always the caller's, so Python's `recv_into` forms are the plain
+//! calls.
+//!
 //! | Python | baresock |
 //! |---|---|
-//! | `socket(family, type, proto)` | [`Socket::new`] |
-//! | `socket(fileno=fd)` / `fromfd(fd, ...)` | [`Socket::from_fd`] / [`Socket::duplicate`] (family, type read from the fd) |
-//! | `socketpair()` | [`UnixStream::pair`], [`Socket::pair`] |
-//! | `create_server(addr, backlog=, reuse_port=, dualstack_ipv6=)` | [`create_server`] with [`ServerOptions`] |
+//! | `socket(family, type, proto)` | [`Socket::new`]; or a typed socket ([`TcpStream`], [`UdpSocket`], ...) |
+//! | `socket(fileno=fd)` / `fromfd(fd, family, type, proto)` | [`Socket::from_fd`] / [`Socket::duplicate`] (family, type read from the fd) |
+//! | `socketpair(family, type, proto)` | [`Socket::pair`]; [`UnixStream::pair`], [`UnixDatagram::pair`], [`UnixSeqpacket::pair`] |
+//! | `create_server(addr, family=, backlog=, reuse_port=, dualstack_ipv6=)` | [`create_server`] with [`ServerOptions`] (`backlog`, `reuse_port`, `dual_stack`; the family is the address's) |
+//! | `has_dualstack_ipv6()` | [`create_server`] with `dual_stack: true` fails with [`Error::DualStackUnavailable`] where there is none |
 //! | `create_connection(addr, timeout, source_address)` | [`create_connection`] (addresses); [`resolve::connect`] (a host name) |
-//! | `settimeout` / `gettimeout` / `setblocking` | [`Socket::set_timeout`] / [`Socket::timeout`] / [`Socket::set_nonblocking`] |
-//! | `setdefaulttimeout` / `getdefaulttimeout` | [`set_default_timeout`] / [`default_timeout`] |
-//! | `AF_INET`, `AF_INET6`, `AF_UNIX`, `AF_PACKET`, `AF_CAN` | [`Family`] |
-//! | `SOCK_STREAM`, `SOCK_DGRAM`, `SOCK_RAW`, `SOCK_SEQPACKET` | [`Type`] |
-//! | `sendall` | [`Socket::send_all`] ([`Error::Partial`] says how much went out) |
-//! | `OSError` / `timeout` / `BlockingIOError` | [`Error::Os`] / [`Error::Timeout`] / [`Error::WouldBlock`] |
-//! | `gaierror` / `herror` | [`Error::Resolve`] / [`Error::Host`] |
-//! | `sendmsg` / `recvmsg` / `CMSG_SPACE` | [`Socket::send_msg`] / [`Socket::recv_msg`] / [`cmsg_space`] |
-//! | `socket.send_fds` / `socket.recv_fds` | [`Socket::send_fds`] / [`Socket::recv_fds`] |
-//! | `if_nametoindex` / `if_indextoname` | [`interface_index`] / [`interface_name`] |
+//! | `setdefaulttimeout(t)` / `getdefaulttimeout()` | [`set_default_timeout`] / [`default_timeout`] |
+//! | `AF_INET`, `AF_INET6`, `AF_UNIX`, `AF_CAN`, `AF_PACKET` | [`Family::Inet`], [`Family::Inet6`], [`Family::Unix`], [`Family::Can`], [`Family::Packet`] |
+//! | `SOCK_STREAM`, `SOCK_DGRAM`, `SOCK_RAW`, `SOCK_SEQPACKET` | [`Type::Stream`], [`Type::Dgram`], [`Type::Raw`], [`Type::SeqPacket`] |
+//! | `SO_REUSEPORT` (`setsockopt(SOL_SOCKET, SO_REUSEPORT, 1)`) | [`Socket::set_reuse_port`]; `reuse_port` of [`ServerOptions`] |
+//! | `s.setsockopt(level, name, value)` / `s.getsockopt(level, name)` | a typed setter and getter ([`Socket::set_reuse_address`], [`Socket::set_nodelay`], ...; `#[doc(alias)]` finds them by their C names); [`Socket::set_option_raw`] / [`Socket::option_raw`] for the rest |
+//! | `s.bind(addr)` / `s.listen(backlog)` | [`Socket::bind`] / [`Socket::listen`] |
+//! | `s.accept()` | [`Socket::accept`], [`TcpListener::accept`], [`UnixListener::accept`] |
+//! | `s.connect(addr)` / `s.connect_ex(addr)` | [`Socket::connect`] (the errno is in [`Error::Os`]) |
+//! | `s.send(data)` / `s.sendall(data)` | [`Socket::send`] / [`Socket::send_all`] ([`Error::Partial`] says how much went out) |
+//! | `s.sendto(data, addr)` | [`Socket::send_to`], [`UdpSocket::send_to`] |
+//! | `s.recv(n)` / `s.recv_into(buf)` | [`Socket::recv`] |
+//! | `s.recvfrom(n)` / `s.recvfrom_into(buf)` | [`Socket::recv_from`], [`UdpSocket::recv_from`] |
+//! | `s.recv(n, MSG_PEEK)`, other flags | [`Socket::peek`], [`Socket::recv_with`] with [`RecvFlags`]; [`Socket::send_with`] with [`SendFlags`] |
+//! | `s.sendmsg(...)` / `s.recvmsg(...)` / `CMSG_SPACE(n)` | [`Socket::send_msg`] / [`Socket::recv_msg`] / [`cmsg_space`] |
+//! | `socket.send_fds(...)` / `socket.recv_fds(...)` | [`Socket::send_fds`] / [`Socket::recv_fds`] |
+//! | `s.settimeout(t)` / `s.gettimeout()` / `s.setblocking(flag)` | [`Socket::set_timeout`] / [`Socket::timeout`] / [`Socket::set_nonblocking`] (inverted) |
+//! | `s.shutdown(how)` / `s.close()`, `with socket(...)` | [`Socket::shutdown`] / dropping the socket |
+//! | `s.getsockname()` / `s.getpeername()` | [`Socket::local_addr`] / [`Socket::peer_addr`] |
+//! | `s.family`, `s.type`, `s.proto` | [`Socket::family`], [`Socket::socket_type`], [`Socket::protocol`] |
+//! | `s.fileno()` / `s.detach()` / `s.dup()` | `AsRawFd::as_raw_fd` (and `AsFd`) / `IntoRawFd::into_raw_fd` / [`Socket::try_clone`] |
+//! | `OSError` (`socket.error`) / `TimeoutError` (`socket.timeout`) / `BlockingIOError` | [`Error::Os`] / [`Error::Timeout`] / [`Error::WouldBlock`] |
+//! | `gaierror` / `herror` | [`Error::Resolve`] ([`ResolveErrorKind`]) / [`Error::Host`] ([`HostErrorKind`]) |
 //! | `getaddrinfo(host, port, family, type, proto, flags)` | [`resolve::lookup`] / [`resolve::Resolver::lookup`] with [`resolve::Hints`] |
-//! | `gethostbyname(name)` / `gethostbyname_ex(name)` | [`resolve::Resolver::lookup`] with `family: Some(Family::Inet)`, `canonical_name: true` |
+//! | `gethostbyname(name)` / `gethostbyname_ex(name)` | [`resolve::lookup`] with `family: Some(Family::Inet)` (and `canonical_name: true`) in [`resolve::Hints`] |
 //! | `gethostbyaddr(ip)` | [`resolve::lookup_addr`] / [`resolve::Resolver::lookup_addr`] |
 //! | `getnameinfo((host, port), flags)` | [`resolve::Resolver::name_info`] with [`resolve::NameInfoFlags`] |
 //! | `getservbyname(name, proto)` / `getservbyport(port, proto)` | [`resolve::Resolver::service_port`] / [`resolve::Resolver::service_name`] |
+//! | `if_nametoindex(name)` / `if_indextoname(index)` | [`interface_index`] / [`interface_name`] |
 //!
 //! # Features
 //!
@@ -70,8 +95,109 @@
 //! |---|---|---|
 //! | `std` | yes | `std::io::Read`/`Write` on streams; conversions with `std::net` and `std::os::unix::net`; `Error` ⇄ `std::io::Error`; `Path` helpers on [`UnixAddr`]. The socket path stays libc-free. |
 //! | `defmt` | no | `defmt::Format` on the public value types |
+//! | `embedded-io` | no | [`embedded-io`](https://docs.rs/embedded-io/0.7) 0.7's `Read`, `Write`, `ReadReady`, `WriteReady` on [`TcpStream`], [`UnixStream`] and [`Socket`] (and on `&` of each), and `embedded_io::Error` on [`Error`]; with or without `std` (see [below](#embedded-io)) |
 //!
 //! Without `std` the crate is `#![no_std]` and needs no `alloc`.
+//!
+//! # embedded-io
+//!
+//! With the `embedded-io` feature, `no_std` code written against
+//! [`embedded-io`](https://docs.rs/embedded-io/0.7)'s traits (protocol clients, codecs,
+//! `embedded-io-adapters`) runs over a Linux socket:
+//!
+//! ```
+//! # #[cfg(feature = "embedded-io")] {
+//! use embedded_io::{Read, Write};
+//!
+//! /// Generic code, written for any embedded-io stream.
+//! fn greet<S: Read + Write>(s: &mut S) -> Result<usize, S::Error> {
+//!     s.write_all(b"hello")?;
+//!     let mut buf = [0u8; 5];
+//!     s.read(&mut buf)
+//! }
+//!
+//! let (mut a, b) = baresock::UnixStream::pair()?;
+//! b.send_all(b"olleh")?;
+//! assert_eq!(greet(&mut a)?, 5);
+//! # }
+//! # Ok::<(), baresock::Error>(())
+//! ```
+//!
+//! The traits are blocking by contract, which a socket in blocking or deadline mode keeps
+//! (see [`Socket#timeouts`]): a deadline that passes is `ErrorKind::TimedOut`. Errnos keep
+//! their meaning (`ECONNREFUSED` is `ConnectionRefused`, `EPIPE` `BrokenPipe`, ...), and
+//! [`Error::Partial`] has its cause's kind. A socket in non-blocking mode is outside the
+//! contract: its [`Error::WouldBlock`] is `ErrorKind::Other`; ask `ReadReady`/`WriteReady`
+//! first, which poll without waiting. `embedded-io-async` is not implemented: its futures need
+//! a reactor to wake them and this crate has none; with an async runtime, register the socket
+//! with the runtime's reactor instead (the `tokio_echo`, `mio_echo` and `can_async` examples).
+//!
+//! # `no_std`
+//!
+//! With `default-features = false` the crate is `#![no_std]`, needs no allocator and links no
+//! libc: a static binary for `x86_64-unknown-linux-none` builds with it (the CI builds one).
+//! Everything but the `std` conversions is there; errors, addresses and buffers are plain
+//! values, so code like this compiles the same in a `#![no_std]` crate:
+//!
+//! ```toml
+//! [dependencies]
+//! baresock = { version = "0.1", default-features = false }
+//! ```
+//!
+//! ```
+//! use baresock::{Error, UdpSocket};
+//! use core::net::{Ipv4Addr, SocketAddr};
+//! use core::time::Duration;
+//!
+//! /// One request, one answer, in buffers the caller owns; nothing here needs `std`.
+//! fn ask(server: SocketAddr, query: &[u8], answer: &mut [u8]) -> Result<usize, Error> {
+//!     let socket = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0))?;
+//!     socket.set_timeout(Some(Duration::from_secs(1)))?;
+//!     socket.send_to(query, server)?;
+//!     let (n, _from) = socket.recv_from(answer)?;
+//!     Ok(n)
+//! }
+//! # let echo = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0))?;
+//! # let server = echo.local_addr()?;
+//! # let t = std::thread::spawn(move || {
+//! #     let mut b = [0u8; 64];
+//! #     let (n, from) = echo.recv_from(&mut b).unwrap();
+//! #     echo.send_to(&b[..n], from).unwrap();
+//! # });
+//! let mut answer = [0u8; 64];
+//! let n = ask(server, b"ping", &mut answer)?;
+//! assert_eq!(&answer[..n], b"ping");
+//! # t.join().unwrap();
+//! # Ok::<(), Error>(())
+//! ```
+//!
+//! The program brings its own entry point and panic handler, as any `no_std` binary does.
+//!
+//! # Async runtimes
+//!
+//! A socket here is an fd with `AsFd`/`AsRawFd`, so any reactor can drive it: put it in
+//! non-blocking mode ([`Socket::set_nonblocking`]), register the fd, and on readiness call
+//! the usual methods, which return [`Error::WouldBlock`] (`io::ErrorKind::WouldBlock` with
+//! `std`) when the kernel has nothing more. The examples do it end to end: `tokio_echo`
+//! (tokio's `AsyncFd`), `mio_echo` (mio's `SourceFd`) and `can_async` (a CAN reader on
+//! `AsyncFd`); `cargo xtask test` runs each.
+//!
+//! ```ignore
+//! let listener = baresock::TcpListener::bind(addr)?;
+//! listener.set_nonblocking(true)?;
+//! // SAFETY: the listener owns its fd and keeps it open until it is dropped.
+//! let listener = unsafe { tokio::io::unix::AsyncFd::register(listener)? };
+//! let (stream, peer) = listener
+//!     .async_io(tokio::io::Interest::READABLE, |l| Ok(l.accept()?))
+//!     .await?;
+//! ```
+//!
+//! # defmt
+//!
+//! With the `defmt` feature every public value type (addresses, frames, errors, flags,
+//! options, resolver values) is `defmt::Format`, checked at compile time; handles (sockets,
+//! rings, the resolver) and iterators are not. The `defmt_log` example encodes them with an
+//! in-memory logger and checks the frames.
 //!
 //! # Guarantees
 //!
@@ -91,6 +217,8 @@ extern crate std;
 mod addr;
 pub mod bpf;
 pub mod can;
+#[cfg(feature = "embedded-io")]
+mod embedded_io_impls;
 mod error;
 mod msg;
 mod name;
@@ -136,6 +264,9 @@ pub use tcp_info::TcpInfo;
 pub use time::{default_timeout, set_default_timeout};
 pub use types::{Family, Protocol, Type};
 
+#[doc = include_str!("../docs/migrating.md")]
+pub mod migrating {}
+
 /// The README's example, compiled and run as a doctest.
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
@@ -147,3 +278,108 @@ struct ReadmeDoctests;
 /// feed it bytes. Never panics: a length that does not fit the family is
 /// [`Error::MalformedAddress`], an unknown family [`Error::UnsupportedAddress`].
 pub use sys::addr::decode as decode_sockaddr;
+
+/// Every public value type is `defmt::Format` (feature `defmt`): checked at compile time, so a
+/// new type without it fails the build. Handles (sockets, rings, the resolver), borrowed views
+/// and iterators over caller buffers are left out.
+#[cfg(feature = "defmt")]
+const _: () = {
+    const fn format<T: defmt::Format + ?Sized>() {}
+    // Addresses and names.
+    format::<SocketAddr>();
+    format::<UnixAddr>();
+    format::<UnixAddrKind<'static>>();
+    format::<LinkAddr>();
+    format::<PacketType>();
+    format::<CanAddr>();
+    format::<ShortName>();
+    // Kinds, flags and options.
+    format::<Family>();
+    format::<Type>();
+    format::<Protocol>();
+    format::<Shutdown>();
+    format::<SendFlags>();
+    format::<RecvFlags>();
+    format::<ServerOptions>();
+    format::<MulticastInterface>();
+    format::<Timestamping>();
+    format::<TcpInfo>();
+    format::<Credentials>();
+    format::<Timestamp>();
+    format::<ControlMessage<'static>>();
+    format::<RecvMsg<'static>>();
+    // Errors.
+    format::<Error>();
+    format::<PartialCause>();
+    format::<ResolveError>();
+    format::<ResolveErrorKind>();
+    format::<HostError>();
+    format::<HostErrorKind>();
+    format::<LookupCause>();
+    format::<FromFdError>();
+    format::<RingError>();
+    format::<bpf::BpfError>();
+    format::<resolve::NameError>();
+    format::<resolve::wire::WireError>();
+    // Packet sockets and rings.
+    format::<PacketKind>();
+    format::<Membership<'static>>();
+    format::<FanoutMode>();
+    format::<FanoutFlags>();
+    format::<Fanout>();
+    format::<PacketStats>();
+    format::<RingConfig>();
+    format::<TxRingConfig>();
+    format::<Frame<'static>>();
+    format::<bpf::Insn>();
+    format::<bpf::Size>();
+    format::<bpf::AluOp>();
+    format::<bpf::Program<'static>>();
+    // CAN.
+    format::<CanId>();
+    format::<CanFrame>();
+    format::<CanFdFrame>();
+    format::<CanXlFrame>();
+    format::<CanAnyFrame>();
+    format::<CanError>();
+    format::<CanErrorClass>();
+    format::<CanControllerState>();
+    format::<CanFilter>();
+    format::<CanRecv<'static>>();
+    format::<can::BcmOpcode>();
+    format::<can::BcmFlags>();
+    format::<can::BcmFrames<'static>>();
+    format::<can::BcmHead>();
+    format::<can::BcmMessage<'static>>();
+    format::<can::IsoTpFlags>();
+    format::<can::IsoTpOptions>();
+    format::<can::FlowControl>();
+    format::<can::LinkLayer>();
+    format::<can::J1939Filter>();
+    format::<can::J1939Party>();
+    format::<can::J1939Meta>();
+    // Name resolution.
+    format::<resolve::Hints>();
+    format::<resolve::AddrInfo>();
+    format::<resolve::Lookup>();
+    format::<resolve::NameInfoFlags>();
+    format::<resolve::NameInfo>();
+    format::<resolve::Paths<'static>>();
+    format::<resolve::ResolvConf>();
+    format::<resolve::DomainName>();
+    format::<resolve::Service>();
+    format::<resolve::hosts::Entry<'static>>();
+    format::<resolve::services::Entry<'static>>();
+    format::<resolve::wire::Message<'static>>();
+    format::<resolve::ServiceName>();
+    format::<resolve::wire::RecordType>();
+    format::<resolve::wire::Class>();
+    format::<resolve::wire::Rcode>();
+    format::<resolve::wire::Opcode>();
+    format::<resolve::wire::Header>();
+    format::<resolve::wire::NameRef<'static>>();
+    format::<resolve::wire::Question<'static>>();
+    format::<resolve::wire::Record<'static>>();
+    format::<resolve::wire::RecordData<'static>>();
+    format::<resolve::wire::Edns<'static>>();
+};

@@ -168,6 +168,68 @@ pub enum ControlMessage<'a> {
     },
 }
 
+#[cfg(feature = "defmt")]
+impl defmt::Format for ControlMessage<'_> {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        match self {
+            ControlMessage::Rights(fds) => {
+                defmt::write!(f, "Rights({=usize} fds)", fds.clone().count())
+            }
+            ControlMessage::Credentials(c) => defmt::write!(f, "Credentials({})", c),
+            ControlMessage::Timestamp(t) => defmt::write!(f, "Timestamp({})", t),
+            ControlMessage::Timestamping { software, hardware } => defmt::write!(
+                f,
+                "Timestamping {{ software: {}, hardware: {} }}",
+                software,
+                hardware
+            ),
+            ControlMessage::PacketInfoV4 {
+                ifindex,
+                local,
+                destination,
+            } => defmt::write!(
+                f,
+                "PacketInfoV4 {{ ifindex: {=u32}, local: {}, destination: {} }}",
+                ifindex,
+                local.octets(),
+                destination.octets()
+            ),
+            ControlMessage::PacketInfoV6 {
+                ifindex,
+                destination,
+            } => defmt::write!(
+                f,
+                "PacketInfoV6 {{ ifindex: {=u32}, destination: {} }}",
+                ifindex,
+                destination.segments()
+            ),
+            ControlMessage::Ttl(v) => defmt::write!(f, "Ttl({=u8})", v),
+            ControlMessage::HopLimit(v) => defmt::write!(f, "HopLimit({=u8})", v),
+            ControlMessage::Tos(v) => defmt::write!(f, "Tos({=u8:#x})", v),
+            ControlMessage::TrafficClass(v) => defmt::write!(f, "TrafficClass({=u8:#x})", v),
+            ControlMessage::GroSegmentSize(v) => defmt::write!(f, "GroSegmentSize({=u16})", v),
+            ControlMessage::PacketAux {
+                original_len,
+                snap_len,
+                vlan,
+            } => defmt::write!(
+                f,
+                "PacketAux {{ original_len: {=u32}, snap_len: {=u32}, vlan: {} }}",
+                original_len,
+                snap_len,
+                vlan
+            ),
+            ControlMessage::Other { level, ty, data } => defmt::write!(
+                f,
+                "Other {{ level: {=i32}, ty: {=i32}, data: {=[u8]:x} }}",
+                level,
+                ty,
+                data
+            ),
+        }
+    }
+}
+
 /// The fds of an `SCM_RIGHTS` message, borrowed from the [`RecvMsg`] that owns them.
 #[derive(Clone, Debug)]
 pub struct Fds<'a> {
@@ -343,6 +405,15 @@ impl core::fmt::Debug for ControlBuilder<'_> {
 
 impl<'a> ControlBuilder<'a> {
     /// A builder writing into `buf`; size it with [`cmsg_space`] for each message.
+    ///
+    /// ```
+    /// use baresock::{cmsg_space, ControlBuilder, Credentials};
+    /// let mut space = [0u8; cmsg_space(12) + cmsg_space(4)];
+    /// let mut c = ControlBuilder::new(&mut space);
+    /// c.credentials(Credentials::current())?.ttl(64)?;
+    /// assert_eq!(c.as_bytes().len(), space.len());
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
     pub fn new(buf: &'a mut [u8]) -> Self {
         ControlBuilder { buf, used: 0 }
     }
@@ -460,6 +531,20 @@ pub struct RecvMsg<'c> {
     pub(crate) control: Received<'c>,
 }
 
+#[cfg(feature = "defmt")]
+impl defmt::Format for RecvMsg<'_> {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        defmt::write!(
+            f,
+            "RecvMsg {{ bytes: {=usize}, truncated: {}, flags: {=u32:#x}, addr: {} }}",
+            self.bytes,
+            self.truncated(),
+            self.flags,
+            self.addr
+        )
+    }
+}
+
 impl RecvMsg<'_> {
     /// Bytes written into the buffers.
     pub fn bytes(&self) -> usize {
@@ -503,6 +588,22 @@ impl RecvMsg<'_> {
 
     /// Takes the received fds, in order, into `out`; returns how many. Fds that do not fit
     /// stay owned by the message (and are closed with it), so a second call can take them.
+    ///
+    /// ```
+    /// use baresock::{IoSliceMut, RecvFlags, UnixStream};
+    /// use std::os::fd::{AsFd, OwnedFd};
+    ///
+    /// let (a, b) = UnixStream::pair()?;
+    /// let (x, _y) = UnixStream::pair()?;
+    /// a.as_socket().send_fds(b"!", &[x.as_fd()])?;
+    /// let mut buf = [0u8; 4];
+    /// let mut space = [0u8; 64];
+    /// let mut bufs = [IoSliceMut::new(&mut buf)];
+    /// let mut msg = b.as_socket().recv_msg(&mut bufs, &mut space, RecvFlags::empty())?;
+    /// let mut fds: [Option<OwnedFd>; 2] = [None, None];
+    /// assert_eq!(msg.take_fds(&mut fds), 1); // now ours; without this the message closes them
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
     pub fn take_fds(&mut self, out: &mut [Option<OwnedFd>]) -> usize {
         let mut n = 0;
         for slot in out.iter_mut() {
@@ -558,6 +659,27 @@ impl crate::Socket {
 
     /// Sends data gathered from `bufs`, with control messages built by a [`ControlBuilder`]
     /// and an optional destination (`sendmsg(2)`). `MSG_NOSIGNAL` is always added.
+    ///
+    /// ```
+    /// use baresock::{ControlBuilder, IoSlice, SendFlags, UnixStream};
+    /// use std::os::fd::AsFd;
+    ///
+    /// let (a, b) = UnixStream::pair()?;
+    /// let (passed, _keep) = UnixStream::pair()?;
+    /// let mut space = [0u8; baresock::cmsg_space(4)];
+    /// let mut control = ControlBuilder::new(&mut space);
+    /// control.rights(&[passed.as_fd()])?;
+    /// // Two buffers gathered into one message, with an fd beside it.
+    /// let bufs = [IoSlice::new(b"head "), IoSlice::new(b"body")];
+    /// let n = a.as_socket().send_msg(&bufs, control.as_bytes(), None, SendFlags::empty())?;
+    /// assert_eq!(n, 9);
+    /// # let _ = b;
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`sendmsg(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
+    ///  - [`cmsg(3)`](https://man7.org/linux/man-pages/man3/cmsg.3.html)
     pub fn send_msg(
         &self,
         bufs: &[IoSlice<'_>],
@@ -581,6 +703,29 @@ impl crate::Socket {
     ///
     /// Unlike [`recv`](crate::Socket::recv), a datagram longer than the buffers is not an
     /// error here: [`RecvMsg::truncated`] gives its true length, alongside the sender.
+    ///
+    /// ```
+    /// use baresock::{ControlMessage, Credentials, Family, IoSliceMut, Protocol, RecvFlags, Socket, Type};
+    ///
+    /// let (a, b) = Socket::pair(Family::Unix, Type::Dgram, Protocol::DEFAULT)?;
+    /// b.set_pass_credentials(true)?; // the kernel attaches the sender's pid, uid, gid
+    /// a.send(b"who am I?")?;
+    /// let mut buf = [0u8; 32];
+    /// let mut space = [0u8; 64];
+    /// let mut bufs = [IoSliceMut::new(&mut buf)];
+    /// let msg = b.recv_msg(&mut bufs, &mut space, RecvFlags::empty())?;
+    /// assert_eq!(msg.bytes(), 9);
+    /// let creds = msg.control().find_map(|c| match c {
+    ///     ControlMessage::Credentials(c) => Some(c),
+    ///     _ => None,
+    /// });
+    /// assert_eq!(creds.map(|c| c.pid), Some(Credentials::current().pid));
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`recvmsg(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
+    ///  - [`cmsg(3)`](https://man7.org/linux/man-pages/man3/cmsg.3.html)
     pub fn recv_msg<'c>(
         &self,
         bufs: &mut [IoSliceMut<'_>],
@@ -611,6 +756,24 @@ impl crate::Socket {
 
     /// Sends data with file descriptors (`SCM_RIGHTS`; Python's `socket.send_fds`), at most
     /// [`MAX_FDS`] of them.
+    ///
+    /// ```
+    /// use baresock::UnixStream;
+    /// use std::os::fd::AsFd;
+    ///
+    /// let (a, b) = UnixStream::pair()?;
+    /// let file = std::fs::File::open("/dev/null").unwrap();
+    /// a.as_socket().send_fds(b"a file", &[file.as_fd()])?;
+    /// let mut buf = [0u8; 16];
+    /// let mut fds = [None];
+    /// let got = b.as_socket().recv_fds(&mut buf, &mut fds)?;
+    /// assert_eq!((got.bytes, got.fds), (6, 1));
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`sendmsg(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
+    ///  - [`unix(7)`](https://man7.org/linux/man-pages/man7/unix.7.html)
     pub fn send_fds(&self, data: &[u8], fds: &[BorrowedFd<'_>]) -> Result<usize> {
         let mut space = [0u8; cmsg_space(MAX_FDS * 4)];
         let mut control = ControlBuilder::new(&mut space);
@@ -627,6 +790,10 @@ impl crate::Socket {
     /// `socket.recv_fds`). If more were sent than the slots hold, none are kept: those that
     /// arrived are closed, and [`RecvFds::fds_truncated`] says so. Other control messages the
     /// socket receives (credentials, timestamps) are read past.
+    ///
+    /// # References
+    ///  - [`recvmsg(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
+    ///  - [`unix(7)`](https://man7.org/linux/man-pages/man7/unix.7.html)
     pub fn recv_fds(&self, buf: &mut [u8], fds: &mut [Option<OwnedFd>]) -> Result<RecvFds> {
         let room = fds.len().min(MAX_FDS);
         let mut space = [0u8; cmsg_space(MAX_FDS * 4) + OTHER_CONTROL];
@@ -760,6 +927,25 @@ impl crate::Socket {
     /// message, then takes those already queued without waiting (`MSG_WAITFORONE`), up to
     /// `entries.len()` or [`MMSG_MAX`], whichever is less. Returns how many arrived; each
     /// entry says its length, sender and truncation. Call again for more.
+    ///
+    /// ```
+    /// use baresock::{RecvEntry, RecvFlags, UdpSocket};
+    ///
+    /// let rx = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// let tx = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// tx.send_to(b"a", rx.local_addr()?)?;
+    /// tx.send_to(b"b", rx.local_addr()?)?;
+    /// let (mut b1, mut b2, mut b3) = ([0u8; 8], [0u8; 8], [0u8; 8]);
+    /// let mut entries = [RecvEntry::new(&mut b1), RecvEntry::new(&mut b2), RecvEntry::new(&mut b3)];
+    /// // Waits for the first datagram, then takes whatever else is queued.
+    /// let n = rx.as_socket().recv_mmsg(&mut entries, RecvFlags::empty())?;
+    /// assert!((1..=2).contains(&n));
+    /// assert_eq!(entries[0].addr(), Some(&tx.local_addr()?.into()));
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`recvmmsg(2)`](https://man7.org/linux/man-pages/man2/recvmmsg.2.html)
     pub fn recv_mmsg(&self, entries: &mut [RecvEntry<'_>], flags: RecvFlags) -> Result<usize> {
         let f = self.recv_flags(flags).bits() | raw::MSG_WAITFORONE | self.cloexec_flag();
         let dont_wait = flags.contains(RecvFlags::DONT_WAIT);
@@ -795,6 +981,29 @@ impl crate::Socket {
     /// Sends the messages, as many per system call as fit a chunk; returns how many went out.
     /// An error after some went out ends the batch early with that count, as sendmmsg(2)
     /// does; an error before any is the error.
+    ///
+    /// ```
+    /// use baresock::{RecvEntry, RecvFlags, SendEntry, SendFlags, UdpSocket};
+    ///
+    /// let rx = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// let tx = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// let to = rx.local_addr()?;
+    /// // Three datagrams, one system call.
+    /// let mut out = [SendEntry::new(b"one").to(to), SendEntry::new(b"two").to(to), SendEntry::new(b"three").to(to)];
+    /// assert_eq!(tx.as_socket().send_mmsg(&mut out, SendFlags::empty())?, 3);
+    ///
+    /// let (mut b1, mut b2, mut b3) = ([0u8; 8], [0u8; 8], [0u8; 8]);
+    /// let mut entries = [RecvEntry::new(&mut b1), RecvEntry::new(&mut b2), RecvEntry::new(&mut b3)];
+    /// let mut got = 0;
+    /// while got < 3 {
+    ///     got += rx.as_socket().recv_mmsg(&mut entries[got..], RecvFlags::empty())?;
+    /// }
+    /// assert_eq!(entries[2].data(), b"three");
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`sendmmsg(2)`](https://man7.org/linux/man-pages/man2/sendmmsg.2.html)
     pub fn send_mmsg(&self, entries: &mut [SendEntry<'_>], flags: SendFlags) -> Result<usize> {
         let f = self.send_flags(flags).bits();
         let dont_wait = flags.contains(SendFlags::DONT_WAIT);

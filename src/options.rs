@@ -24,15 +24,24 @@ fn set_int(fd: BorrowedFd<'_>, level: u32, name: u32, value: i32) -> Result<()> 
 }
 
 /// Defines a getter and a setter for an on/off option.
+/// `$page` is the level's man page in section 7 (`socket`, `ip`, ...), for the references.
 macro_rules! bool_option {
-    ($(#[$doc:meta])* $alias:literal, $level:expr, $name:expr, $get:ident, $set:ident) => {
+    ($(#[$doc:meta])* $alias:literal, $level:expr, $name:expr, $get:ident, $set:ident, $page:literal) => {
         $(#[$doc])*
+        ///
+        /// # References
+        ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+        #[doc = concat!("  - [`", $page, "(7)`](https://man7.org/linux/man-pages/man7/", $page, ".7.html)")]
         #[doc(alias = $alias)]
         pub fn $set(&self, on: bool) -> Result<()> {
             set_int(self.as_fd(), $level, $name, i32::from(on))
         }
 
         #[doc = concat!("Whether the option [`", stringify!($set), "`](Self::", stringify!($set), ") sets is on.")]
+        ///
+        /// # References
+        ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+        #[doc = concat!("  - [`", $page, "(7)`](https://man7.org/linux/man-pages/man7/", $page, ".7.html)")]
         #[doc(alias = $alias)]
         pub fn $get(&self) -> Result<bool> {
             get_int(self.as_fd(), $level, $name).map(|v| v != 0)
@@ -59,11 +68,17 @@ impl Socket {
     /// assert_eq!(i32::from_ne_bytes(v), 2); // SOCK_DGRAM
     /// # Ok::<(), baresock::Error>(())
     /// ```
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
     pub fn option_raw(&self, level: u32, name: u32, buf: &mut [u8]) -> Result<usize> {
         sockopt::get_bytes(self.as_fd(), level, name, buf)
     }
 
     /// Sets option `name` at `level` to `value` (`setsockopt(2)`).
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
     pub fn set_option_raw(&self, level: u32, name: u32, value: &[u8]) -> Result<()> {
         sockopt::set_bytes(self.as_fd(), level, name, value)
     }
@@ -73,23 +88,47 @@ impl Socket {
 impl Socket {
     bool_option!(
         /// Allows binding to an address in `TIME_WAIT` (`SO_REUSEADDR`).
-        "SO_REUSEADDR", k::SOL_SOCKET, k::SO_REUSEADDR, reuse_address, set_reuse_address
+        ///
+        /// ```
+        /// use baresock::{Family, Protocol, Socket, Type};
+        /// let s = Socket::new(Family::Inet, Type::Stream, Protocol::TCP)?;
+        /// s.set_reuse_address(true)?;
+        /// assert!(s.reuse_address()?);
+        /// # Ok::<(), baresock::Error>(())
+        /// ```
+        "SO_REUSEADDR", k::SOL_SOCKET, k::SO_REUSEADDR, reuse_address, set_reuse_address, "socket"
     );
     bool_option!(
         /// Lets several sockets bind the same address and port, the kernel spreading
         /// connections or datagrams among them (`SO_REUSEPORT`).
-        "SO_REUSEPORT", k::SOL_SOCKET, k::SO_REUSEPORT, reuse_port, set_reuse_port
+        ///
+        /// ```
+        /// use baresock::{Family, Protocol, Socket, Type};
+        /// let addr: core::net::SocketAddr = "127.0.0.1:0".parse().unwrap();
+        /// let a = Socket::new(Family::Inet, Type::Dgram, Protocol::UDP)?;
+        /// a.set_reuse_port(true)?;
+        /// a.bind(addr)?;
+        /// let b = Socket::new(Family::Inet, Type::Dgram, Protocol::UDP)?;
+        /// b.set_reuse_port(true)?;
+        /// b.bind(a.local_addr()?)?; // the same port, shared
+        /// # Ok::<(), baresock::Error>(())
+        /// ```
+        "SO_REUSEPORT", k::SOL_SOCKET, k::SO_REUSEPORT, reuse_port, set_reuse_port, "socket"
     );
     bool_option!(
         /// Allows sending to broadcast addresses (`SO_BROADCAST`).
-        "SO_BROADCAST", k::SOL_SOCKET, k::SO_BROADCAST, broadcast, set_broadcast
+        "SO_BROADCAST", k::SOL_SOCKET, k::SO_BROADCAST, broadcast, set_broadcast, "socket"
     );
     bool_option!(
         /// Sends keepalive probes on an idle connection (`SO_KEEPALIVE`).
-        "SO_KEEPALIVE", k::SOL_SOCKET, k::SO_KEEPALIVE, keepalive, set_keepalive
+        "SO_KEEPALIVE", k::SOL_SOCKET, k::SO_KEEPALIVE, keepalive, set_keepalive, "socket"
     );
 
     /// Whether the socket is listening (`SO_ACCEPTCONN`).
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
     #[doc(alias = "SO_ACCEPTCONN")]
     pub fn is_listening(&self) -> Result<bool> {
         get_int(self.as_fd(), k::SOL_SOCKET, k::SO_ACCEPTCONN).map(|v| v != 0)
@@ -100,6 +139,19 @@ impl Socket {
     /// up); `Some(Duration::ZERO)` discards it and resets the connection.
     ///
     /// Fails with [`Error::DurationOutOfRange`] beyond `i32::MAX` seconds.
+    ///
+    /// ```
+    /// use baresock::{Family, Protocol, Socket, Type};
+    /// use core::time::Duration;
+    /// let s = Socket::new(Family::Inet, Type::Stream, Protocol::TCP)?;
+    /// s.set_linger(Some(Duration::from_secs(2)))?;
+    /// assert_eq!(s.linger()?, Some(Duration::from_secs(2)));
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
     #[doc(alias = "SO_LINGER")]
     pub fn set_linger(&self, linger: Option<Duration>) -> Result<()> {
         let l = match linger {
@@ -119,6 +171,10 @@ impl Socket {
     }
 
     /// The `SO_LINGER` setting (see [`set_linger`](Self::set_linger)).
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
     #[doc(alias = "SO_LINGER")]
     pub fn linger(&self) -> Result<Option<Duration>> {
         let l: Linger = sockopt::get(self.as_fd(), k::SOL_SOCKET, k::SO_LINGER)?;
@@ -129,12 +185,28 @@ impl Socket {
     /// its bookkeeping and caps it at `net.core.wmem_max`; [`send_buffer_size`] reads the result.
     ///
     /// [`send_buffer_size`]: Self::send_buffer_size
+    ///
+    /// ```
+    /// use baresock::{Family, Protocol, Socket, Type};
+    /// let s = Socket::new(Family::Inet, Type::Dgram, Protocol::UDP)?;
+    /// s.set_send_buffer_size(64 * 1024)?;
+    /// assert!(s.send_buffer_size()? >= 64 * 1024); // doubled by the kernel
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
     #[doc(alias = "SO_SNDBUF")]
     pub fn set_send_buffer_size(&self, size: usize) -> Result<()> {
         set_int(self.as_fd(), k::SOL_SOCKET, k::SO_SNDBUF, size_arg(size))
     }
 
     /// The send buffer's size in bytes, as the kernel accounts it (`SO_SNDBUF`).
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
     #[doc(alias = "SO_SNDBUF")]
     pub fn send_buffer_size(&self) -> Result<usize> {
         get_int(self.as_fd(), k::SOL_SOCKET, k::SO_SNDBUF).map(|v| v.max(0) as usize)
@@ -142,12 +214,20 @@ impl Socket {
 
     /// Asks for a receive buffer of `size` bytes (`SO_RCVBUF`); doubled and capped at
     /// `net.core.rmem_max` by the kernel, like [`set_send_buffer_size`](Self::set_send_buffer_size).
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
     #[doc(alias = "SO_RCVBUF")]
     pub fn set_recv_buffer_size(&self, size: usize) -> Result<()> {
         set_int(self.as_fd(), k::SOL_SOCKET, k::SO_RCVBUF, size_arg(size))
     }
 
     /// The receive buffer's size in bytes, as the kernel accounts it (`SO_RCVBUF`).
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
     #[doc(alias = "SO_RCVBUF")]
     pub fn recv_buffer_size(&self) -> Result<usize> {
         get_int(self.as_fd(), k::SOL_SOCKET, k::SO_RCVBUF).map(|v| v.max(0) as usize)
@@ -158,6 +238,20 @@ impl Socket {
     /// each system call, not the whole operation, does not cover `connect`, and applies only in
     /// blocking mode. `None` or zero turns it off. The kernel keeps it in scheduler ticks, so
     /// it reads back rounded up to a tick (1 to 10 ms); sub-microsecond values round up to 1 µs.
+    ///
+    /// ```
+    /// use baresock::{Error, UnixStream};
+    /// use core::time::Duration;
+    /// let (a, _b) = UnixStream::pair()?; // blocking mode
+    /// a.as_socket().set_kernel_recv_timeout(Some(Duration::from_millis(20)))?;
+    /// let mut buf = [0u8; 4];
+    /// assert_eq!(a.recv(&mut buf), Err(Error::Timeout));
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
     #[doc(alias = "SO_RCVTIMEO")]
     pub fn set_kernel_recv_timeout(&self, timeout: Option<Duration>) -> Result<()> {
         set_kernel_timeout(
@@ -169,6 +263,10 @@ impl Socket {
     }
 
     /// The `SO_RCVTIMEO` setting; `None` when off.
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
     #[doc(alias = "SO_RCVTIMEO")]
     pub fn kernel_recv_timeout(&self) -> Result<Option<Duration>> {
         kernel_timeout(self.as_fd(), k::SO_RCVTIMEO_NEW, k::SO_RCVTIMEO_OLD)
@@ -178,6 +276,10 @@ impl Socket {
     /// receiving.
     ///
     /// [`set_kernel_recv_timeout`]: Self::set_kernel_recv_timeout
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
     #[doc(alias = "SO_SNDTIMEO")]
     pub fn set_kernel_send_timeout(&self, timeout: Option<Duration>) -> Result<()> {
         set_kernel_timeout(
@@ -189,6 +291,10 @@ impl Socket {
     }
 
     /// The `SO_SNDTIMEO` setting; `None` when off.
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
     #[doc(alias = "SO_SNDTIMEO")]
     pub fn kernel_send_timeout(&self) -> Result<Option<Duration>> {
         kernel_timeout(self.as_fd(), k::SO_SNDTIMEO_NEW, k::SO_SNDTIMEO_OLD)
@@ -251,6 +357,18 @@ fn kernel_timeout(fd: BorrowedFd<'_>, new: u32, old: u32) -> Result<Option<Durat
 impl Socket {
     /// The time-to-live of outgoing unicast packets, 1 to 255 (`IP_TTL`). The kernel refuses
     /// other values with `EINVAL`.
+    ///
+    /// ```
+    /// use baresock::{Family, Protocol, Socket, Type};
+    /// let s = Socket::new(Family::Inet, Type::Dgram, Protocol::UDP)?;
+    /// s.set_ttl(1)?; // never leaves the local network
+    /// assert_eq!(s.ttl()?, 1);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
     #[doc(alias = "IP_TTL")]
     pub fn set_ttl(&self, ttl: u32) -> Result<()> {
         set_int(
@@ -262,6 +380,10 @@ impl Socket {
     }
 
     /// The time-to-live of outgoing unicast packets (`IP_TTL`).
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
     #[doc(alias = "IP_TTL")]
     pub fn ttl(&self) -> Result<u32> {
         get_int(self.as_fd(), k::IPPROTO_IP as u32, k::IP_TTL).map(|v| v.max(0) as u32)
@@ -272,6 +394,18 @@ impl Socket {
 impl Socket {
     /// The hop limit of outgoing unicast packets, 1 to 255 (`IPV6_UNICAST_HOPS`). The kernel
     /// refuses other values with `EINVAL`.
+    ///
+    /// ```
+    /// use baresock::{Family, Protocol, Socket, Type};
+    /// let s = Socket::new(Family::Inet6, Type::Dgram, Protocol::UDP)?;
+    /// s.set_unicast_hops(16)?;
+    /// assert_eq!(s.unicast_hops()?, 16);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`ipv6(7)`](https://man7.org/linux/man-pages/man7/ipv6.7.html)
     #[doc(alias = "IPV6_UNICAST_HOPS")]
     pub fn set_unicast_hops(&self, hops: u32) -> Result<()> {
         let v = hops.try_into().unwrap_or(i32::MAX);
@@ -284,6 +418,10 @@ impl Socket {
     }
 
     /// The hop limit of outgoing unicast packets (`IPV6_UNICAST_HOPS`).
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`ipv6(7)`](https://man7.org/linux/man-pages/man7/ipv6.7.html)
     #[doc(alias = "IPV6_UNICAST_HOPS")]
     pub fn unicast_hops(&self) -> Result<u32> {
         get_int(self.as_fd(), k::IPPROTO_IPV6 as u32, k::IPV6_UNICAST_HOPS).map(|v| v.max(0) as u32)
@@ -292,7 +430,15 @@ impl Socket {
     bool_option!(
         /// Restricts an IPv6 socket to IPv6; off, it also takes IPv4 as v4-mapped addresses
         /// (`IPV6_V6ONLY`). Set it before `bind`.
-        "IPV6_V6ONLY", k::IPPROTO_IPV6 as u32, k::IPV6_V6ONLY, only_v6, set_only_v6
+        ///
+        /// ```
+        /// use baresock::{Family, Protocol, Socket, Type};
+        /// let s = Socket::new(Family::Inet6, Type::Stream, Protocol::TCP)?;
+        /// s.set_only_v6(false)?; // also take IPv4 clients, as ::ffff:a.b.c.d
+        /// assert!(!s.only_v6()?);
+        /// # Ok::<(), baresock::Error>(())
+        /// ```
+        "IPV6_V6ONLY", k::IPPROTO_IPV6 as u32, k::IPV6_V6ONLY, only_v6, set_only_v6, "ipv6"
     );
 }
 
@@ -300,7 +446,15 @@ impl Socket {
 impl Socket {
     bool_option!(
         /// Sends segments as soon as possible, without Nagle's delay (`TCP_NODELAY`).
-        "TCP_NODELAY", k::IPPROTO_TCP as u32, k::TCP_NODELAY, nodelay, set_nodelay
+        ///
+        /// ```
+        /// use baresock::{Family, Protocol, Socket, Type};
+        /// let s = Socket::new(Family::Inet, Type::Stream, Protocol::TCP)?;
+        /// s.set_nodelay(true)?;
+        /// assert!(s.nodelay()?);
+        /// # Ok::<(), baresock::Error>(())
+        /// ```
+        "TCP_NODELAY", k::IPPROTO_TCP as u32, k::TCP_NODELAY, nodelay, set_nodelay, "tcp"
     );
 }
 
@@ -369,12 +523,22 @@ impl Socket {
     /// s.as_socket().attach_filter(&Program::new(&drop_all)?)?;
     /// # Ok::<(), baresock::Error>(())
     /// ```
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    ///  - [Linux socket filtering](https://docs.kernel.org/networking/filter.html)
     #[doc(alias = "SO_ATTACH_FILTER")]
     pub fn attach_filter(&self, program: &Program<'_>) -> Result<()> {
         sockopt::set_program(self.as_fd(), k::SOL_SOCKET, k::SO_ATTACH_FILTER, program)
     }
 
     /// Removes the filter (`SO_DETACH_FILTER`); `ENOENT` if there is none.
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    ///  - [Linux socket filtering](https://docs.kernel.org/networking/filter.html)
     #[doc(alias = "SO_DETACH_FILTER")]
     pub fn detach_filter(&self) -> Result<()> {
         set_int(self.as_fd(), k::SOL_SOCKET, k::SO_DETACH_FILTER, 0)
@@ -383,7 +547,7 @@ impl Socket {
     bool_option!(
         /// Locks the filter: it can no longer be replaced or removed (`SO_LOCK_FILTER`). A
         /// process can lock its sockets before handing them to less trusted code.
-        "SO_LOCK_FILTER", k::SOL_SOCKET, k::SO_LOCK_FILTER, lock_filter, set_lock_filter
+        "SO_LOCK_FILTER", k::SOL_SOCKET, k::SO_LOCK_FILTER, lock_filter, set_lock_filter, "socket"
     );
 }
 
@@ -391,6 +555,10 @@ impl Socket {
 impl Socket {
     /// Sends and receives only through the named interface (`SO_BINDTODEVICE`); `None`
     /// removes the binding. Needs `CAP_NET_RAW` unless binding to the interface already bound.
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
     #[doc(alias = "SO_BINDTODEVICE")]
     pub fn set_bind_device(&self, interface: Option<&ShortName>) -> Result<()> {
         let name = interface.map_or(&[][..], ShortName::as_bytes_with_nul);
@@ -398,6 +566,10 @@ impl Socket {
     }
 
     /// The interface the socket is bound to (`SO_BINDTODEVICE`), if any.
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
     #[doc(alias = "SO_BINDTODEVICE")]
     pub fn bind_device(&self) -> Result<Option<ShortName>> {
         let mut buf = [0u8; SHORT_NAME_MAX + 1];
@@ -415,36 +587,60 @@ impl Socket {
 
     /// The mark on outgoing packets, for routing and filtering (`SO_MARK`); needs
     /// `CAP_NET_ADMIN`.
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
     #[doc(alias = "SO_MARK")]
     pub fn set_mark(&self, mark: u32) -> Result<()> {
         sockopt::set(self.as_fd(), k::SOL_SOCKET, k::SO_MARK, &mark)
     }
 
     /// The mark on outgoing packets (`SO_MARK`).
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
     #[doc(alias = "SO_MARK")]
     pub fn mark(&self) -> Result<u32> {
         sockopt::get(self.as_fd(), k::SOL_SOCKET, k::SO_MARK)
     }
 
     /// The priority of outgoing packets, 0 to 6 without `CAP_NET_ADMIN` (`SO_PRIORITY`).
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
     #[doc(alias = "SO_PRIORITY")]
     pub fn set_priority(&self, priority: u32) -> Result<()> {
         sockopt::set(self.as_fd(), k::SOL_SOCKET, k::SO_PRIORITY, &priority)
     }
 
     /// The priority of outgoing packets (`SO_PRIORITY`).
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
     #[doc(alias = "SO_PRIORITY")]
     pub fn priority(&self) -> Result<u32> {
         sockopt::get(self.as_fd(), k::SOL_SOCKET, k::SO_PRIORITY)
     }
 
     /// How many bytes a receive waits for before it returns (`SO_RCVLOWAT`).
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
     #[doc(alias = "SO_RCVLOWAT")]
     pub fn set_recv_low_water(&self, bytes: usize) -> Result<()> {
         set_int(self.as_fd(), k::SOL_SOCKET, k::SO_RCVLOWAT, size_arg(bytes))
     }
 
     /// The receive low-water mark (`SO_RCVLOWAT`).
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
     #[doc(alias = "SO_RCVLOWAT")]
     pub fn recv_low_water(&self) -> Result<usize> {
         get_int(self.as_fd(), k::SOL_SOCKET, k::SO_RCVLOWAT).map(|v| v.max(0) as usize)
@@ -452,6 +648,10 @@ impl Socket {
 
     /// How long a blocking receive busy-polls the device before sleeping (`SO_BUSY_POLL`),
     /// in whole microseconds; raising it above `net.core.busy_read` needs `CAP_NET_ADMIN`.
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
     #[doc(alias = "SO_BUSY_POLL")]
     pub fn set_busy_poll(&self, time: Duration) -> Result<()> {
         let us = units_arg(time, Duration::from_micros(1))?;
@@ -459,6 +659,10 @@ impl Socket {
     }
 
     /// The busy-poll time (`SO_BUSY_POLL`).
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
     #[doc(alias = "SO_BUSY_POLL")]
     pub fn busy_poll(&self) -> Result<Duration> {
         get_int(self.as_fd(), k::SOL_SOCKET, k::SO_BUSY_POLL)
@@ -466,6 +670,10 @@ impl Socket {
     }
 
     /// Steers the socket's packets to a CPU (`SO_INCOMING_CPU`).
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
     #[doc(alias = "SO_INCOMING_CPU")]
     pub fn set_incoming_cpu(&self, cpu: u32) -> Result<()> {
         set_int(
@@ -477,6 +685,10 @@ impl Socket {
     }
 
     /// The CPU the socket's packets were last handled on (`SO_INCOMING_CPU`); `None` before any.
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
     #[doc(alias = "SO_INCOMING_CPU")]
     pub fn incoming_cpu(&self) -> Result<Option<u32>> {
         get_int(self.as_fd(), k::SOL_SOCKET, k::SO_INCOMING_CPU).map(|v| u32::try_from(v).ok())
@@ -486,18 +698,48 @@ impl Socket {
 /// IPv4 options (`IPPROTO_IP`) beyond the TTL: ip(7).
 impl Socket {
     /// The type-of-service byte of outgoing packets: DSCP and ECN (`IP_TOS`).
+    ///
+    /// ```
+    /// use baresock::{Family, Protocol, Socket, Type};
+    /// let s = Socket::new(Family::Inet, Type::Dgram, Protocol::UDP)?;
+    /// s.set_tos(0x10)?; // low delay
+    /// assert_eq!(s.tos()?, 0x10);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
     #[doc(alias = "IP_TOS")]
     pub fn set_tos(&self, tos: u8) -> Result<()> {
         set_int(self.as_fd(), IP, k::IP_TOS, tos.into())
     }
 
     /// The type-of-service byte (`IP_TOS`).
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
     #[doc(alias = "IP_TOS")]
     pub fn tos(&self) -> Result<u8> {
         get_int(self.as_fd(), IP, k::IP_TOS).map(|v| v as u8)
     }
 
     /// Joins a multicast group on an interface (`IP_ADD_MEMBERSHIP`).
+    ///
+    /// ```
+    /// use baresock::{MulticastInterface, UdpSocket};
+    /// use core::net::Ipv4Addr;
+    /// let s = UdpSocket::bind("0.0.0.0:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// let group = Ipv4Addr::new(239, 255, 0, 1);
+    /// s.as_socket().join_multicast_v4(group, MulticastInterface::Any)?;
+    /// s.as_socket().leave_multicast_v4(group, MulticastInterface::Any)?;
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
     #[doc(alias = "IP_ADD_MEMBERSHIP")]
     pub fn join_multicast_v4(&self, group: Ipv4Addr, interface: MulticastInterface) -> Result<()> {
         sockopt::set(
@@ -509,6 +751,10 @@ impl Socket {
     }
 
     /// Leaves a multicast group (`IP_DROP_MEMBERSHIP`).
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
     #[doc(alias = "IP_DROP_MEMBERSHIP")]
     pub fn leave_multicast_v4(&self, group: Ipv4Addr, interface: MulticastInterface) -> Result<()> {
         sockopt::set(
@@ -520,6 +766,10 @@ impl Socket {
     }
 
     /// The interface outgoing multicast leaves by (`IP_MULTICAST_IF`).
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
     #[doc(alias = "IP_MULTICAST_IF")]
     pub fn set_multicast_if_v4(&self, interface: MulticastInterface) -> Result<()> {
         sockopt::set(
@@ -532,6 +782,10 @@ impl Socket {
 
     /// The local address outgoing multicast leaves from (`IP_MULTICAST_IF`); unspecified when
     /// the kernel chooses (or an index was set).
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
     #[doc(alias = "IP_MULTICAST_IF")]
     pub fn multicast_if_v4(&self) -> Result<Ipv4Addr> {
         let mut b = [0u8; 4];
@@ -546,12 +800,20 @@ impl Socket {
     }
 
     /// The TTL of outgoing multicast, 0 to 255 (`IP_MULTICAST_TTL`).
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
     #[doc(alias = "IP_MULTICAST_TTL")]
     pub fn set_multicast_ttl_v4(&self, ttl: u8) -> Result<()> {
         set_int(self.as_fd(), IP, k::IP_MULTICAST_TTL, ttl.into())
     }
 
     /// The TTL of outgoing multicast (`IP_MULTICAST_TTL`).
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
     #[doc(alias = "IP_MULTICAST_TTL")]
     pub fn multicast_ttl_v4(&self) -> Result<u8> {
         get_int(self.as_fd(), IP, k::IP_MULTICAST_TTL).map(|v| v as u8)
@@ -559,32 +821,40 @@ impl Socket {
 
     bool_option!(
         /// Loops outgoing multicast back to local listeners (`IP_MULTICAST_LOOP`).
-        "IP_MULTICAST_LOOP", IP, k::IP_MULTICAST_LOOP, multicast_loop_v4, set_multicast_loop_v4
+        "IP_MULTICAST_LOOP", IP, k::IP_MULTICAST_LOOP, multicast_loop_v4, set_multicast_loop_v4, "ip"
     );
     bool_option!(
         /// Allows binding to an address not (yet) on any interface (`IP_FREEBIND`).
-        "IP_FREEBIND", IP, k::IP_FREEBIND, freebind, set_freebind
+        "IP_FREEBIND", IP, k::IP_FREEBIND, freebind, set_freebind, "ip"
     );
     bool_option!(
         /// Transparent proxying: bind to and accept for foreign addresses (`IP_TRANSPARENT`);
         /// needs `CAP_NET_ADMIN` or `CAP_NET_RAW`.
-        "IP_TRANSPARENT", IP, k::IP_TRANSPARENT, transparent, set_transparent
+        "IP_TRANSPARENT", IP, k::IP_TRANSPARENT, transparent, set_transparent, "ip"
     );
     bool_option!(
         /// Queues extended error reports, read with `MSG_ERRQUEUE` (`IP_RECVERR`).
-        "IP_RECVERR", IP, k::IP_RECVERR, recv_err, set_recv_err
+        "IP_RECVERR", IP, k::IP_RECVERR, recv_err, set_recv_err, "ip"
     );
 }
 
 /// IPv6 options (`IPPROTO_IPV6`) beyond hops and v6-only: ipv6(7).
 impl Socket {
     /// The traffic class of outgoing packets (`IPV6_TCLASS`).
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`ipv6(7)`](https://man7.org/linux/man-pages/man7/ipv6.7.html)
     #[doc(alias = "IPV6_TCLASS")]
     pub fn set_tclass_v6(&self, tclass: u8) -> Result<()> {
         set_int(self.as_fd(), IPV6, k::IPV6_TCLASS, tclass.into())
     }
 
     /// The traffic class of outgoing packets (`IPV6_TCLASS`).
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`ipv6(7)`](https://man7.org/linux/man-pages/man7/ipv6.7.html)
     #[doc(alias = "IPV6_TCLASS")]
     pub fn tclass_v6(&self) -> Result<u8> {
         get_int(self.as_fd(), IPV6, k::IPV6_TCLASS).map(|v| v as u8)
@@ -592,6 +862,10 @@ impl Socket {
 
     /// Joins a multicast group on the interface with this index; 0 lets the kernel choose
     /// (`IPV6_ADD_MEMBERSHIP`).
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`ipv6(7)`](https://man7.org/linux/man-pages/man7/ipv6.7.html)
     #[doc(alias = "IPV6_ADD_MEMBERSHIP")]
     pub fn join_multicast_v6(&self, group: &Ipv6Addr, interface: u32) -> Result<()> {
         let m = Ipv6Mreq {
@@ -602,6 +876,10 @@ impl Socket {
     }
 
     /// Leaves a multicast group (`IPV6_DROP_MEMBERSHIP`).
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`ipv6(7)`](https://man7.org/linux/man-pages/man7/ipv6.7.html)
     #[doc(alias = "IPV6_DROP_MEMBERSHIP")]
     pub fn leave_multicast_v6(&self, group: &Ipv6Addr, interface: u32) -> Result<()> {
         let m = Ipv6Mreq {
@@ -613,6 +891,10 @@ impl Socket {
 
     /// The index of the interface outgoing multicast leaves by; 0 lets the kernel choose
     /// (`IPV6_MULTICAST_IF`).
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`ipv6(7)`](https://man7.org/linux/man-pages/man7/ipv6.7.html)
     #[doc(alias = "IPV6_MULTICAST_IF")]
     pub fn set_multicast_if_v6(&self, interface: u32) -> Result<()> {
         set_int(
@@ -624,18 +906,30 @@ impl Socket {
     }
 
     /// The index of the interface outgoing multicast leaves by (`IPV6_MULTICAST_IF`).
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`ipv6(7)`](https://man7.org/linux/man-pages/man7/ipv6.7.html)
     #[doc(alias = "IPV6_MULTICAST_IF")]
     pub fn multicast_if_v6(&self) -> Result<u32> {
         get_int(self.as_fd(), IPV6, k::IPV6_MULTICAST_IF).map(|v| v.max(0) as u32)
     }
 
     /// The hop limit of outgoing multicast, 0 to 255 (`IPV6_MULTICAST_HOPS`).
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`ipv6(7)`](https://man7.org/linux/man-pages/man7/ipv6.7.html)
     #[doc(alias = "IPV6_MULTICAST_HOPS")]
     pub fn set_multicast_hops_v6(&self, hops: u8) -> Result<()> {
         set_int(self.as_fd(), IPV6, k::IPV6_MULTICAST_HOPS, hops.into())
     }
 
     /// The hop limit of outgoing multicast (`IPV6_MULTICAST_HOPS`).
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`ipv6(7)`](https://man7.org/linux/man-pages/man7/ipv6.7.html)
     #[doc(alias = "IPV6_MULTICAST_HOPS")]
     pub fn multicast_hops_v6(&self) -> Result<u8> {
         get_int(self.as_fd(), IPV6, k::IPV6_MULTICAST_HOPS).map(|v| v as u8)
@@ -643,19 +937,19 @@ impl Socket {
 
     bool_option!(
         /// Loops outgoing multicast back to local listeners (`IPV6_MULTICAST_LOOP`).
-        "IPV6_MULTICAST_LOOP", IPV6, k::IPV6_MULTICAST_LOOP, multicast_loop_v6, set_multicast_loop_v6
+        "IPV6_MULTICAST_LOOP", IPV6, k::IPV6_MULTICAST_LOOP, multicast_loop_v6, set_multicast_loop_v6, "ipv6"
     );
     bool_option!(
         /// Allows binding to an address not (yet) on any interface (`IPV6_FREEBIND`).
-        "IPV6_FREEBIND", IPV6, k::IPV6_FREEBIND, freebind_v6, set_freebind_v6
+        "IPV6_FREEBIND", IPV6, k::IPV6_FREEBIND, freebind_v6, set_freebind_v6, "ipv6"
     );
     bool_option!(
         /// Transparent proxying (`IPV6_TRANSPARENT`); needs `CAP_NET_ADMIN` or `CAP_NET_RAW`.
-        "IPV6_TRANSPARENT", IPV6, k::IPV6_TRANSPARENT, transparent_v6, set_transparent_v6
+        "IPV6_TRANSPARENT", IPV6, k::IPV6_TRANSPARENT, transparent_v6, set_transparent_v6, "ipv6"
     );
     bool_option!(
         /// Queues extended error reports, read with `MSG_ERRQUEUE` (`IPV6_RECVERR`).
-        "IPV6_RECVERR", IPV6, k::IPV6_RECVERR, recv_err_v6, set_recv_err_v6
+        "IPV6_RECVERR", IPV6, k::IPV6_RECVERR, recv_err_v6, set_recv_err_v6, "ipv6"
     );
 }
 
@@ -663,16 +957,32 @@ impl Socket {
 impl Socket {
     bool_option!(
         /// Holds back partial segments until uncorked (or 200 ms pass) (`TCP_CORK`).
-        "TCP_CORK", TCP, k::TCP_CORK, cork, set_cork
+        "TCP_CORK", TCP, k::TCP_CORK, cork, set_cork, "tcp"
     );
     bool_option!(
         /// Sends ACKs at once rather than delayed; the kernel may turn it off again by itself
         /// (`TCP_QUICKACK`).
-        "TCP_QUICKACK", TCP, k::TCP_QUICKACK, quickack, set_quickack
+        "TCP_QUICKACK", TCP, k::TCP_QUICKACK, quickack, set_quickack, "tcp"
     );
 
     /// Idle time before the first keepalive probe, whole seconds from 1 to 32767, rounded up
     /// (`TCP_KEEPIDLE`).
+    ///
+    /// ```
+    /// use baresock::{Family, Protocol, Socket, Type};
+    /// use core::time::Duration;
+    /// let s = Socket::new(Family::Inet, Type::Stream, Protocol::TCP)?;
+    /// s.set_keepalive(true)?;
+    /// s.set_keepalive_idle(Duration::from_secs(60))?;
+    /// s.set_keepalive_interval(Duration::from_secs(10))?;
+    /// s.set_keepalive_count(5)?;
+    /// assert_eq!(s.keepalive_idle()?, Duration::from_secs(60));
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
     #[doc(alias = "TCP_KEEPIDLE")]
     pub fn set_keepalive_idle(&self, idle: Duration) -> Result<()> {
         set_int(
@@ -684,6 +994,10 @@ impl Socket {
     }
 
     /// Idle time before the first keepalive probe (`TCP_KEEPIDLE`).
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
     #[doc(alias = "TCP_KEEPIDLE")]
     pub fn keepalive_idle(&self) -> Result<Duration> {
         get_int(self.as_fd(), TCP, k::TCP_KEEPIDLE).map(|v| Duration::from_secs(v.max(0) as u64))
@@ -691,6 +1005,10 @@ impl Socket {
 
     /// Time between keepalive probes, whole seconds from 1 to 32767, rounded up
     /// (`TCP_KEEPINTVL`).
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
     #[doc(alias = "TCP_KEEPINTVL")]
     pub fn set_keepalive_interval(&self, interval: Duration) -> Result<()> {
         set_int(
@@ -702,12 +1020,20 @@ impl Socket {
     }
 
     /// Time between keepalive probes (`TCP_KEEPINTVL`).
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
     #[doc(alias = "TCP_KEEPINTVL")]
     pub fn keepalive_interval(&self) -> Result<Duration> {
         get_int(self.as_fd(), TCP, k::TCP_KEEPINTVL).map(|v| Duration::from_secs(v.max(0) as u64))
     }
 
     /// Unanswered probes before the connection is dropped, 1 to 127 (`TCP_KEEPCNT`).
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
     #[doc(alias = "TCP_KEEPCNT")]
     pub fn set_keepalive_count(&self, count: u32) -> Result<()> {
         set_int(
@@ -719,6 +1045,10 @@ impl Socket {
     }
 
     /// Unanswered probes before the connection is dropped (`TCP_KEEPCNT`).
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
     #[doc(alias = "TCP_KEEPCNT")]
     pub fn keepalive_count(&self) -> Result<u32> {
         get_int(self.as_fd(), TCP, k::TCP_KEEPCNT).map(|v| v.max(0) as u32)
@@ -726,6 +1056,19 @@ impl Socket {
 
     /// How long sent data may stay unacknowledged before the connection is dropped, in whole
     /// milliseconds, rounded up; `None` for the system default (`TCP_USER_TIMEOUT`).
+    ///
+    /// ```
+    /// use baresock::{Family, Protocol, Socket, Type};
+    /// use core::time::Duration;
+    /// let s = Socket::new(Family::Inet, Type::Stream, Protocol::TCP)?;
+    /// s.set_user_timeout(Some(Duration::from_secs(30)))?;
+    /// assert_eq!(s.user_timeout()?, Some(Duration::from_secs(30)));
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
     #[doc(alias = "TCP_USER_TIMEOUT")]
     pub fn set_user_timeout(&self, timeout: Option<Duration>) -> Result<()> {
         let ms = match timeout {
@@ -736,6 +1079,10 @@ impl Socket {
     }
 
     /// The `TCP_USER_TIMEOUT` setting; `None` for the system default.
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
     #[doc(alias = "TCP_USER_TIMEOUT")]
     pub fn user_timeout(&self) -> Result<Option<Duration>> {
         let ms = get_int(self.as_fd(), TCP, k::TCP_USER_TIMEOUT)?;
@@ -744,6 +1091,10 @@ impl Socket {
 
     /// On a listener, accepts data in the SYN (TCP Fast Open) with a queue of this many pending
     /// requests; 0 turns it off (`TCP_FASTOPEN`).
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
     #[doc(alias = "TCP_FASTOPEN")]
     pub fn set_fastopen(&self, queue: u32) -> Result<()> {
         set_int(
@@ -755,6 +1106,10 @@ impl Socket {
     }
 
     /// The TCP Fast Open queue length (`TCP_FASTOPEN`).
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
     #[doc(alias = "TCP_FASTOPEN")]
     pub fn fastopen(&self) -> Result<u32> {
         get_int(self.as_fd(), TCP, k::TCP_FASTOPEN).map(|v| v.max(0) as u32)
@@ -763,12 +1118,28 @@ impl Socket {
     /// The congestion-control algorithm, by name (`TCP_CONGESTION`): one of
     /// `net.ipv4.tcp_available_congestion_control` (`ENOENT` otherwise), others only with
     /// `CAP_NET_ADMIN` (`EPERM`).
+    ///
+    /// ```
+    /// use baresock::{Family, Protocol, ShortName, Socket, Type};
+    /// let s = Socket::new(Family::Inet, Type::Stream, Protocol::TCP)?;
+    /// s.set_congestion(&ShortName::new(b"reno")?)?; // always built in
+    /// assert_eq!(s.congestion()?.as_bytes(), b"reno");
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
     #[doc(alias = "TCP_CONGESTION")]
     pub fn set_congestion(&self, algorithm: &ShortName) -> Result<()> {
         sockopt::set_bytes(self.as_fd(), TCP, k::TCP_CONGESTION, algorithm.as_bytes())
     }
 
     /// The congestion-control algorithm (`TCP_CONGESTION`).
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
     #[doc(alias = "TCP_CONGESTION")]
     pub fn congestion(&self) -> Result<ShortName> {
         let mut buf = [0u8; SHORT_NAME_MAX + 1];
@@ -780,6 +1151,19 @@ impl Socket {
     }
 
     /// The connection's state and counters (`TCP_INFO`).
+    ///
+    /// ```
+    /// use baresock::{TcpListener, TcpStream};
+    /// let listener = TcpListener::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// let s = TcpStream::connect(listener.local_addr()?)?;
+    /// let info = s.as_socket().tcp_info()?;
+    /// assert_eq!(info.state, 1); // TCP_ESTABLISHED
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
     #[doc(alias = "TCP_INFO")]
     pub fn tcp_info(&self) -> Result<TcpInfo> {
         let mut buf = [0u8; 256];
@@ -792,12 +1176,30 @@ impl Socket {
 impl Socket {
     /// Segments each send into datagrams of this many payload bytes, in the kernel or the
     /// NIC (generic segmentation offload); 0 turns it off (`UDP_SEGMENT`).
+    ///
+    /// ```
+    /// use baresock::UdpSocket;
+    /// let s = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// // Each send of up to 64 KiB leaves as datagrams of 1200 bytes (where the kernel has GSO).
+    /// if s.as_socket().set_udp_segment(1200).is_ok() {
+    ///     assert_eq!(s.as_socket().udp_segment()?, 1200);
+    /// }
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`udp(7)`](https://man7.org/linux/man-pages/man7/udp.7.html)
     #[doc(alias = "UDP_SEGMENT")]
     pub fn set_udp_segment(&self, size: u16) -> Result<()> {
         set_int(self.as_fd(), k::SOL_UDP, sockopt::UDP_SEGMENT, size.into())
     }
 
     /// The GSO segment size (`UDP_SEGMENT`); 0 when off.
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`udp(7)`](https://man7.org/linux/man-pages/man7/udp.7.html)
     #[doc(alias = "UDP_SEGMENT")]
     pub fn udp_segment(&self) -> Result<u16> {
         get_int(self.as_fd(), k::SOL_UDP, sockopt::UDP_SEGMENT)
@@ -807,7 +1209,7 @@ impl Socket {
     bool_option!(
         /// Receives runs of datagrams coalesced into one buffer, with their segment size as a
         /// control message (generic receive offload, `UDP_GRO`).
-        "UDP_GRO", k::SOL_UDP, sockopt::UDP_GRO, udp_gro, set_udp_gro
+        "UDP_GRO", k::SOL_UDP, sockopt::UDP_GRO, udp_gro, set_udp_gro, "udp"
     );
 }
 
@@ -831,17 +1233,41 @@ bitflags::bitflags! {
     }
 }
 
+#[cfg(feature = "defmt")]
+impl defmt::Format for Timestamping {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        defmt::write!(f, "Timestamping({=u32:#x})", self.bits())
+    }
+}
+
 /// Which control messages arrive with received messages (read them with
 /// [`Socket::recv_msg`]): socket(7), ip(7), ipv6(7).
 impl Socket {
     bool_option!(
         /// Receives the sender's credentials with each message on a Unix socket
         /// (`SO_PASSCRED`).
-        "SO_PASSCRED", k::SOL_SOCKET, k::SO_PASSCRED, pass_credentials, set_pass_credentials
+        "SO_PASSCRED", k::SOL_SOCKET, k::SO_PASSCRED, pass_credentials, set_pass_credentials, "socket"
     );
 
     /// Receives a nanosecond timestamp with each packet (`SO_TIMESTAMPNS`), in the 64-bit
     /// format where the kernel has it (5.1 and later).
+    ///
+    /// ```
+    /// use baresock::{ControlMessage, IoSliceMut, RecvFlags, UdpSocket};
+    /// let rx = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// let tx = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// rx.as_socket().set_timestamp_ns(true)?;
+    /// tx.send_to(b"when?", rx.local_addr()?)?;
+    /// let (mut buf, mut space) = ([0u8; 16], [0u8; 64]);
+    /// let mut bufs = [IoSliceMut::new(&mut buf)];
+    /// let msg = rx.as_socket().recv_msg(&mut bufs, &mut space, RecvFlags::empty())?;
+    /// assert!(msg.control().any(|c| matches!(c, ControlMessage::Timestamp(t) if t.sec > 0)));
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
     #[doc(alias = "SO_TIMESTAMPNS")]
     pub fn set_timestamp_ns(&self, on: bool) -> Result<()> {
         match set_int(
@@ -861,6 +1287,10 @@ impl Socket {
     }
 
     /// Whether `SO_TIMESTAMPNS` is on.
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
     #[doc(alias = "SO_TIMESTAMPNS")]
     pub fn timestamp_ns(&self) -> Result<bool> {
         // The kernel reports it on only under the variant (64-bit or old) that was set.
@@ -875,6 +1305,11 @@ impl Socket {
     /// [`ControlMessage::Timestamping`](crate::ControlMessage::Timestamping). The kernel turns
     /// software receive stamping on asynchronously: the first packets after this call may
     /// arrive without a stamp.
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    ///  - [Linux timestamping](https://docs.kernel.org/networking/timestamping.html)
     #[doc(alias = "SO_TIMESTAMPING")]
     pub fn set_timestamping(&self, flags: Timestamping) -> Result<()> {
         let v = flags.bits() as i32;
@@ -887,6 +1322,11 @@ impl Socket {
     }
 
     /// The `SO_TIMESTAMPING` flags.
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    ///  - [Linux timestamping](https://docs.kernel.org/networking/timestamping.html)
     #[doc(alias = "SO_TIMESTAMPING")]
     pub fn timestamping(&self) -> Result<Timestamping> {
         get_int(self.as_fd(), k::SOL_SOCKET, k::SO_TIMESTAMPING_OLD)
@@ -895,26 +1335,44 @@ impl Socket {
 
     bool_option!(
         /// Receives the interface and addresses of each IPv4 packet (`IP_PKTINFO`).
-        "IP_PKTINFO", IP, k::IP_PKTINFO, recv_packet_info_v4, set_recv_packet_info_v4
+        ///
+        /// ```
+        /// use baresock::{ControlMessage, IoSliceMut, RecvFlags, UdpSocket};
+        /// let rx = UdpSocket::bind("0.0.0.0:0".parse::<core::net::SocketAddr>().unwrap())?;
+        /// rx.as_socket().set_recv_packet_info_v4(true)?;
+        /// let port = rx.local_addr()?.port();
+        /// let tx = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+        /// tx.send_to(b"x", ("127.0.0.1".parse::<core::net::IpAddr>().unwrap(), port))?;
+        /// let (mut buf, mut space) = ([0u8; 8], [0u8; 64]);
+        /// let mut bufs = [IoSliceMut::new(&mut buf)];
+        /// let msg = rx.as_socket().recv_msg(&mut bufs, &mut space, RecvFlags::empty())?;
+        /// // Which address the datagram was sent to, on a socket bound to all of them.
+        /// assert!(msg.control().any(|c| matches!(
+        ///     c,
+        ///     ControlMessage::PacketInfoV4 { destination, .. } if destination.is_loopback()
+        /// )));
+        /// # Ok::<(), baresock::Error>(())
+        /// ```
+        "IP_PKTINFO", IP, k::IP_PKTINFO, recv_packet_info_v4, set_recv_packet_info_v4, "ip"
     );
     bool_option!(
         /// Receives the TTL of each IPv4 packet (`IP_RECVTTL`).
-        "IP_RECVTTL", IP, k::IP_RECVTTL, recv_ttl, set_recv_ttl
+        "IP_RECVTTL", IP, k::IP_RECVTTL, recv_ttl, set_recv_ttl, "ip"
     );
     bool_option!(
         /// Receives the TOS byte of each IPv4 packet (`IP_RECVTOS`).
-        "IP_RECVTOS", IP, k::IP_RECVTOS, recv_tos, set_recv_tos
+        "IP_RECVTOS", IP, k::IP_RECVTOS, recv_tos, set_recv_tos, "ip"
     );
     bool_option!(
         /// Receives the interface and destination of each IPv6 packet (`IPV6_RECVPKTINFO`).
-        "IPV6_RECVPKTINFO", IPV6, k::IPV6_RECVPKTINFO, recv_packet_info_v6, set_recv_packet_info_v6
+        "IPV6_RECVPKTINFO", IPV6, k::IPV6_RECVPKTINFO, recv_packet_info_v6, set_recv_packet_info_v6, "ipv6"
     );
     bool_option!(
         /// Receives the hop limit of each IPv6 packet (`IPV6_RECVHOPLIMIT`).
-        "IPV6_RECVHOPLIMIT", IPV6, k::IPV6_RECVHOPLIMIT, recv_hop_limit, set_recv_hop_limit
+        "IPV6_RECVHOPLIMIT", IPV6, k::IPV6_RECVHOPLIMIT, recv_hop_limit, set_recv_hop_limit, "ipv6"
     );
     bool_option!(
         /// Receives the traffic class of each IPv6 packet (`IPV6_RECVTCLASS`).
-        "IPV6_RECVTCLASS", IPV6, k::IPV6_RECVTCLASS, recv_traffic_class, set_recv_traffic_class
+        "IPV6_RECVTCLASS", IPV6, k::IPV6_RECVTCLASS, recv_traffic_class, set_recv_traffic_class, "ipv6"
     );
 }

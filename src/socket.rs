@@ -163,6 +163,20 @@ bitflags! {
     }
 }
 
+#[cfg(feature = "defmt")]
+impl defmt::Format for SendFlags {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        defmt::write!(f, "SendFlags({=u32:#x})", self.bits())
+    }
+}
+
+#[cfg(feature = "defmt")]
+impl defmt::Format for RecvFlags {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        defmt::write!(f, "RecvFlags({=u32:#x})", self.bits())
+    }
+}
+
 /// Which directions [`Socket::shutdown`] closes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -200,6 +214,19 @@ impl fmt::Display for FromFdError {
 
 impl core::error::Error for FromFdError {}
 
+#[cfg(feature = "defmt")]
+impl defmt::Format for FromFdError {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        use rustix::fd::AsRawFd;
+        defmt::write!(
+            f,
+            "FromFdError {{ error: {}, fd: {} }}",
+            self.error,
+            self.fd.as_raw_fd()
+        )
+    }
+}
+
 impl From<FromFdError> for Error {
     /// Keeps the error and closes the fd.
     fn from(e: FromFdError) -> Error {
@@ -225,6 +252,10 @@ impl Socket {
     /// assert_eq!(s.family()?, Family::Inet);
     /// # Ok::<(), baresock::Error>(())
     /// ```
+    ///
+    /// # References
+    ///  - [`socket(2)`](https://man7.org/linux/man-pages/man2/socket.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
     pub fn new(family: Family, ty: Type, protocol: Protocol) -> Result<Socket> {
         let mode = time::encode(time::default_timeout());
         let fd = rnet::socket_with(
@@ -240,6 +271,18 @@ impl Socket {
     /// Creates a pair of connected sockets (`socketpair(2)`), with `CLOEXEC` and the default
     /// timeout. Python's `socketpair()` is `Socket::pair(Family::Unix, Type::Stream,
     /// Protocol::DEFAULT)`, or [`UnixStream::pair`](crate::UnixStream::pair).
+    ///
+    /// ```
+    /// use baresock::{Family, Protocol, Socket, Type};
+    /// let (a, b) = Socket::pair(Family::Unix, Type::SeqPacket, Protocol::DEFAULT)?;
+    /// a.send(b"one message")?;
+    /// let mut buf = [0u8; 32];
+    /// assert_eq!(b.recv(&mut buf)?, 11);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`socketpair(2)`](https://man7.org/linux/man-pages/man2/socketpair.2.html)
     pub fn pair(family: Family, ty: Type, protocol: Protocol) -> Result<(Socket, Socket)> {
         let mode = time::encode(time::default_timeout());
         let (a, b) = rnet::socketpair(
@@ -263,6 +306,25 @@ impl Socket {
     ///
     /// Fails with [`Error::NotASocket`], [`Error::UnknownFamily`] or [`Error::UnknownType`],
     /// and then hands the fd back, open, in [`FromFdError`].
+    ///
+    /// ```
+    /// use baresock::{Family, Socket, Type};
+    /// use std::os::fd::OwnedFd;
+    ///
+    /// let std_socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    /// let s = Socket::from_fd(OwnedFd::from(std_socket))?;
+    /// assert_eq!((s.family()?, s.socket_type()?), (Family::Inet, Type::Dgram));
+    ///
+    /// // Not a socket: the fd comes back, open.
+    /// let file = OwnedFd::from(std::fs::File::open("/dev/null").unwrap());
+    /// let refused = Socket::from_fd(file).unwrap_err();
+    /// assert_eq!(refused.error, baresock::Error::NotASocket);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
     pub fn from_fd(fd: OwnedFd) -> core::result::Result<Socket, FromFdError> {
         match Socket::detect(fd.as_fd()).and_then(Socket::check_supported) {
             Ok(meta) => {
@@ -282,6 +344,20 @@ impl Socket {
     /// [`from_fd`](Socket::from_fd) does (Python's `fromfd`). The original fd stays open and
     /// yours, also on failure; but like every duplicate, the copy shares its file status flags,
     /// so a default timeout applied to the copy makes the original non-blocking too.
+    ///
+    /// ```
+    /// use baresock::{Socket, Type};
+    /// use std::os::fd::AsFd;
+    ///
+    /// let theirs = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    /// let ours = Socket::duplicate(theirs.as_fd())?; // `theirs` stays open and usable
+    /// assert_eq!(ours.socket_type()?, Type::Stream);
+    /// assert!(ours.is_listening()?);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
     pub fn duplicate(fd: BorrowedFd<'_>) -> Result<Socket> {
         let copy = rustix::io::fcntl_dupfd_cloexec(fd, 0)?;
         // On failure the copy is closed with the `FromFdError`.
@@ -297,6 +373,20 @@ impl Socket {
     /// (non-blocking and deadline modes pass `MSG_DONTWAIT` on every call, blocking mode polls
     /// when the flag is set); `accept` and `connect` have no per-call flag and follow the fd's,
     /// which the handle that last called `set_timeout` chose.
+    ///
+    /// ```
+    /// use baresock::UnixStream;
+    /// let (a, b) = UnixStream::pair()?;
+    /// let a2 = a.as_socket().try_clone()?;
+    /// a2.send_all(b"from the clone")?;
+    /// let mut buf = [0u8; 32];
+    /// assert_eq!(b.recv(&mut buf)?, 14);
+    /// # drop(a);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
     pub fn try_clone(&self) -> Result<Socket> {
         let fd = rustix::io::fcntl_dupfd_cloexec(&self.fd, 0)?;
         Ok(Socket::assemble(
@@ -402,12 +492,34 @@ impl Socket {
     }
 
     /// The socket's address family (`SO_DOMAIN`).
+    ///
+    /// ```
+    /// use baresock::{Family, Protocol, Socket, Type};
+    /// let s = Socket::new(Family::Inet6, Type::Stream, Protocol::DEFAULT)?;
+    /// assert_eq!(s.family()?, Family::Inet6);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
     pub fn family(&self) -> Result<Family> {
         let raw = self.meta()? as u16;
         Family::from_raw(raw).ok_or(Error::UnknownFamily(raw.into()))
     }
 
     /// The socket's type (`SO_TYPE`).
+    ///
+    /// ```
+    /// use baresock::{Family, Protocol, Socket, Type};
+    /// let s = Socket::new(Family::Unix, Type::SeqPacket, Protocol::DEFAULT)?;
+    /// assert_eq!(s.socket_type()?, Type::SeqPacket);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
     pub fn socket_type(&self) -> Result<Type> {
         let raw = (self.meta()? >> 16) & 0xff;
         Type::from_raw(raw).ok_or(Error::UnknownType(raw as i32))
@@ -415,6 +527,18 @@ impl Socket {
 
     /// The socket's protocol, as the kernel reports it (`SO_PROTOCOL`): the protocol the kernel
     /// chose when [`Protocol::DEFAULT`] was asked for.
+    ///
+    /// ```
+    /// use baresock::{Family, Protocol, Socket, Type};
+    /// // Asked for the default, the kernel picks TCP for an IPv4 stream.
+    /// let s = Socket::new(Family::Inet, Type::Stream, Protocol::DEFAULT)?;
+    /// assert_eq!(s.protocol()?, Protocol::TCP);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
     pub fn protocol(&self) -> Result<Protocol> {
         let p = sockopt::get::<i32>(self.fd.as_fd(), k::SOL_SOCKET, k::SO_PROTOCOL)?;
         Ok(Protocol::from_raw(p))
@@ -606,6 +730,19 @@ impl Socket {
     /// Binds the socket to a local address (`bind(2)`).
     ///
     /// Fails with [`Error::FamilyMismatch`] for an address of another family.
+    ///
+    /// ```
+    /// use baresock::{Error, Family, Protocol, Socket, Type, UnixAddr};
+    /// let s = Socket::new(Family::Inet, Type::Dgram, Protocol::UDP)?;
+    /// s.bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// // An address of another family is refused before the kernel sees it.
+    /// let unix = UnixAddr::new_abstract(b"baresock-doc")?;
+    /// assert!(matches!(s.bind(unix), Err(Error::FamilyMismatch { .. })));
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`bind(2)`](https://man7.org/linux/man-pages/man2/bind.2.html)
     pub fn bind(&self, addr: impl Into<SocketAddr>) -> Result<()> {
         let addr = addr.into();
         self.check_family(&addr)?;
@@ -620,6 +757,18 @@ impl Socket {
 
     /// Marks the socket as accepting connections (`listen(2)`). A backlog above the kernel's
     /// `net.core.somaxconn` is lowered to it; [`u32::MAX`] asks for exactly that.
+    ///
+    /// ```
+    /// use baresock::{Family, Protocol, Socket, Type};
+    /// let s = Socket::new(Family::Inet, Type::Stream, Protocol::TCP)?;
+    /// s.bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// s.listen(128)?;
+    /// assert!(s.is_listening()?);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`listen(2)`](https://man7.org/linux/man-pages/man2/listen.2.html)
     pub fn listen(&self, backlog: u32) -> Result<()> {
         Ok(rnet::listen(&self.fd, backlog.min(i32::MAX as u32) as i32)?)
     }
@@ -629,6 +778,21 @@ impl Socket {
     /// The new socket takes the process's [default timeout](crate::default_timeout), whatever
     /// the listener's mode: blocking when no default is set. This is Python's rule for
     /// `accept()`; on Linux, an accepted fd inherits no file flags from the listener.
+    ///
+    /// ```
+    /// use baresock::{Family, Protocol, Socket, TcpStream, Type};
+    /// let listener = Socket::new(Family::Inet, Type::Stream, Protocol::TCP)?;
+    /// listener.bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// listener.listen(8)?;
+    /// let client = TcpStream::connect(listener.local_addr()?)?;
+    /// let (conn, peer) = listener.accept()?;
+    /// assert_eq!(peer, client.local_addr()?.into());
+    /// assert_eq!(conn.timeout(), None); // blocking: no default timeout is set
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`accept4(2)`](https://man7.org/linux/man-pages/man2/accept.2.html)
     pub fn accept(&self) -> Result<(Socket, SocketAddr)> {
         let mode = time::encode(time::default_timeout());
         let flags = creation_flags(mode);
@@ -682,6 +846,22 @@ impl Socket {
     /// once fails with `Error::Os(Errno::INPROGRESS)`; completion shows as writability, and
     /// [`take_error`](Socket::take_error) tells the outcome. In blocking mode a signal does not
     /// abort the connect: it is waited for to the end.
+    ///
+    /// ```
+    /// use baresock::{Errno, Error, Family, Protocol, Socket, Type};
+    /// use core::time::Duration;
+    ///
+    /// let s = Socket::new(Family::Inet, Type::Stream, Protocol::TCP)?;
+    /// s.set_timeout(Some(Duration::from_secs(5)))?; // the connect waits at most 5 s
+    /// // Nothing listens on port 1 of the loopback address.
+    /// let closed: core::net::SocketAddr = "127.0.0.1:1".parse().unwrap();
+    /// assert_eq!(s.connect(closed), Err(Error::Os(Errno::CONNREFUSED)));
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`connect(2)`](https://man7.org/linux/man-pages/man2/connect.2.html)
+    ///  - [`poll(2)`](https://man7.org/linux/man-pages/man2/poll.2.html)
     #[inline]
     pub fn connect(&self, addr: impl Into<SocketAddr>) -> Result<()> {
         let addr = addr.into();
@@ -741,6 +921,19 @@ impl Socket {
     }
 
     /// Dissolves a datagram socket's association (`connect` to `AF_UNSPEC`).
+    ///
+    /// ```
+    /// use baresock::UdpSocket;
+    /// let a = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// let b = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// a.connect(b.local_addr()?)?;
+    /// a.as_socket().disconnect()?;
+    /// assert!(a.peer_addr().is_err()); // ENOTCONN
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`connect(2)`](https://man7.org/linux/man-pages/man2/connect.2.html)
     pub fn disconnect(&self) -> Result<()> {
         Ok(rnet::connect_unspec(&self.fd)?)
     }
@@ -778,12 +971,36 @@ impl Socket {
 
     /// Sends data on a connected socket (`send(2)`); returns how many bytes went out, which
     /// for a stream may be fewer than given (see [`send_all`](Socket::send_all)).
+    ///
+    /// ```
+    /// use baresock::UnixStream;
+    /// let (a, b) = UnixStream::pair()?;
+    /// let n = a.as_socket().send(b"hello")?;
+    /// assert_eq!(n, 5);
+    /// # let _ = b;
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`send(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
     #[inline]
     pub fn send(&self, buf: &[u8]) -> Result<usize> {
         self.send_with(buf, SendFlags::empty())
     }
 
     /// [`send`](Socket::send) with flags.
+    ///
+    /// ```
+    /// use baresock::{SendFlags, UnixStream};
+    /// let (a, b) = UnixStream::pair()?;
+    /// a.as_socket().send_with(b"part", SendFlags::DONT_WAIT)?;
+    /// let mut buf = [0u8; 8];
+    /// assert_eq!(b.recv(&mut buf)?, 4);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`send(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
     #[inline]
     pub fn send_with(&self, buf: &[u8], flags: SendFlags) -> Result<usize> {
         let f = self.send_flags(flags);
@@ -818,12 +1035,37 @@ impl Socket {
     /// [`Error::FamilyMismatch`]; the kernel's own rules decide (an IPv6 UDP socket takes
     /// IPv4 destinations unless it is IPv6-only). To send many datagrams to one place, encode
     /// it once: [`send_to_destination`](Socket::send_to_destination).
+    ///
+    /// ```
+    /// use baresock::{Family, Protocol, Socket, Type};
+    /// let rx = Socket::new(Family::Inet, Type::Dgram, Protocol::UDP)?;
+    /// rx.bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// let tx = Socket::new(Family::Inet, Type::Dgram, Protocol::UDP)?;
+    /// tx.send_to(b"datagram", rx.local_addr()?)?;
+    /// let mut buf = [0u8; 16];
+    /// assert_eq!(rx.recv(&mut buf)?, 8);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`sendto(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
     #[inline]
     pub fn send_to(&self, buf: &[u8], addr: impl Into<SocketAddr>) -> Result<usize> {
         self.send_to_with(buf, addr, SendFlags::empty())
     }
 
     /// [`send_to`](Socket::send_to) with flags.
+    ///
+    /// ```
+    /// use baresock::{SendFlags, UdpSocket};
+    /// let rx = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// let tx = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// tx.as_socket().send_to_with(b"x", rx.local_addr()?, SendFlags::DONT_WAIT)?;
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`sendto(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
     pub fn send_to_with(
         &self,
         buf: &[u8],
@@ -908,6 +1150,29 @@ impl Socket {
     ///
     /// In deadline mode one deadline covers the whole buffer. On failure the error is always
     /// [`Error::Partial`], which says how many bytes went out and what stopped the rest.
+    ///
+    /// ```
+    /// use baresock::{Error, UnixStream};
+    /// let (a, b) = UnixStream::pair()?;
+    /// let big = vec![7u8; 1 << 20]; // more than one socket buffer holds
+    /// let reader = std::thread::spawn(move || {
+    ///     let mut buf = [0u8; 65536];
+    ///     let mut total = 0;
+    ///     while let Ok(n @ 1..) = b.recv(&mut buf) {
+    ///         total += n;
+    ///     }
+    ///     total
+    /// });
+    /// a.send_all(&big)?;
+    /// drop(a);
+    /// assert_eq!(reader.join().unwrap(), 1 << 20);
+    /// # let _: Option<Error> = None;
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`send(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
+    ///  - [`poll(2)`](https://man7.org/linux/man-pages/man2/poll.2.html)
     pub fn send_all(&self, mut buf: &[u8]) -> Result<()> {
         let f = self.send_flags(SendFlags::empty());
         // The deadline starts now, not at the first wait: calls that complete at once count.
@@ -935,18 +1200,57 @@ impl Socket {
     ///
     /// On message-based sockets (datagram, seqpacket, raw), a message longer than `buf` fails
     /// with [`Error::Truncated`] giving its true length; `buf` then holds its first bytes.
+    ///
+    /// ```
+    /// use baresock::{Error, Family, Protocol, Socket, Type};
+    /// let (a, b) = Socket::pair(Family::Unix, Type::Dgram, Protocol::DEFAULT)?;
+    /// a.send(b"a datagram of 25 bytes...")?;
+    /// let mut small = [0u8; 8];
+    /// // Never cut silently: the true length comes back with the error.
+    /// assert_eq!(b.recv(&mut small), Err(Error::Truncated { len: 25 }));
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`recv(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
     #[inline]
     pub fn recv(&self, buf: &mut [u8]) -> Result<usize> {
         self.recv_with(buf, RecvFlags::empty())
     }
 
     /// Like [`recv`](Socket::recv), but leaves the data queued (`MSG_PEEK`).
+    ///
+    /// ```
+    /// use baresock::UnixStream;
+    /// let (a, b) = UnixStream::pair()?;
+    /// a.send_all(b"abc")?;
+    /// let mut buf = [0u8; 3];
+    /// assert_eq!(b.as_socket().peek(&mut buf)?, 3);
+    /// assert_eq!(b.recv(&mut buf)?, 3); // still there
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`recv(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
     #[inline]
     pub fn peek(&self, buf: &mut [u8]) -> Result<usize> {
         self.recv_with(buf, RecvFlags::PEEK)
     }
 
     /// [`recv`](Socket::recv) with flags.
+    ///
+    /// ```
+    /// use baresock::{RecvFlags, UnixStream};
+    /// let (a, b) = UnixStream::pair()?;
+    /// a.send_all(b"12345678")?;
+    /// let mut buf = [0u8; 8];
+    /// // Wait until the whole buffer is filled.
+    /// assert_eq!(b.as_socket().recv_with(&mut buf, RecvFlags::WAIT_ALL)?, 8);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`recv(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
     #[inline]
     pub fn recv_with(&self, buf: &mut [u8], flags: RecvFlags) -> Result<usize> {
         let h = self.hot();
@@ -1015,18 +1319,61 @@ impl Socket {
     /// The address is `None` where the kernel gives none (a connected TCP socket); an unbound
     /// Unix sender is the unnamed [`UnixAddr`]. A datagram longer than `buf` fails with
     /// [`Error::Truncated`] (the address is then lost: use the msg calls to keep both).
+    ///
+    /// ```
+    /// use baresock::{Family, Protocol, Socket, Type};
+    /// let rx = Socket::new(Family::Inet, Type::Dgram, Protocol::UDP)?;
+    /// rx.bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// let tx = Socket::new(Family::Inet, Type::Dgram, Protocol::UDP)?;
+    /// tx.bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// tx.send_to(b"hi", rx.local_addr()?)?;
+    /// let mut buf = [0u8; 16];
+    /// let (n, from) = rx.recv_from(&mut buf)?;
+    /// assert_eq!((n, from), (2, Some(tx.local_addr()?)));
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`recvfrom(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
     #[inline]
     pub fn recv_from(&self, buf: &mut [u8]) -> Result<(usize, Option<SocketAddr>)> {
         self.recv_from_with(buf, RecvFlags::empty())
     }
 
     /// Like [`recv_from`](Socket::recv_from), but leaves the datagram queued (`MSG_PEEK`).
+    ///
+    /// ```
+    /// use baresock::UdpSocket;
+    /// let rx = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// let tx = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// tx.send_to(b"hi", rx.local_addr()?)?;
+    /// let mut buf = [0u8; 16];
+    /// let (n, _) = rx.as_socket().peek_from(&mut buf)?;
+    /// assert_eq!(rx.recv(&mut buf)?, n); // the datagram was left queued
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`recvfrom(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
     #[inline]
     pub fn peek_from(&self, buf: &mut [u8]) -> Result<(usize, Option<SocketAddr>)> {
         self.recv_from_with(buf, RecvFlags::PEEK)
     }
 
     /// [`recv_from`](Socket::recv_from) with flags.
+    ///
+    /// ```
+    /// use baresock::{RecvFlags, UdpSocket};
+    /// let rx = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// let mut buf = [0u8; 16];
+    /// // Nothing queued: this call does not wait, whatever the socket's mode.
+    /// let r = rx.as_socket().recv_from_with(&mut buf, RecvFlags::DONT_WAIT);
+    /// assert_eq!(r.unwrap_err(), baresock::Error::WouldBlock);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`recvfrom(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
     pub fn recv_from_with(
         &self,
         buf: &mut [u8],
@@ -1116,6 +1463,18 @@ impl Socket {
     }
 
     /// Shuts down one or both directions (`shutdown(2)`).
+    ///
+    /// ```
+    /// use baresock::{Shutdown, UnixStream};
+    /// let (a, b) = UnixStream::pair()?;
+    /// a.as_socket().shutdown(Shutdown::Write)?;
+    /// let mut buf = [0u8; 4];
+    /// assert_eq!(b.recv(&mut buf)?, 0); // end of stream
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`shutdown(2)`](https://man7.org/linux/man-pages/man2/shutdown.2.html)
     pub fn shutdown(&self, how: Shutdown) -> Result<()> {
         let how = match how {
             Shutdown::Read => rnet::Shutdown::Read,
@@ -1127,17 +1486,50 @@ impl Socket {
 
     /// The address the socket is bound to (`getsockname(2)`); the unnamed address for an
     /// unbound Unix socket, port 0 for an unbound IP one.
+    ///
+    /// ```
+    /// use baresock::{Family, Protocol, Socket, SocketAddr, Type};
+    /// let s = Socket::new(Family::Inet, Type::Dgram, Protocol::UDP)?;
+    /// s.bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// let SocketAddr::V4(a) = s.local_addr()? else { unreachable!() };
+    /// assert_ne!(a.port(), 0); // the kernel picked one
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`getsockname(2)`](https://man7.org/linux/man-pages/man2/getsockname.2.html)
     pub fn local_addr(&self) -> Result<SocketAddr> {
         decode_any(&rnet::getsockname(&self.fd)?)
     }
 
     /// The address of the connected peer (`getpeername(2)`); `Errno::NOTCONN` if there is none.
+    ///
+    /// ```
+    /// use baresock::{Errno, Error, Family, Protocol, Socket, Type};
+    /// let s = Socket::new(Family::Inet, Type::Dgram, Protocol::UDP)?;
+    /// assert_eq!(s.peer_addr(), Err(Error::Os(Errno::NOTCONN)));
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`getpeername(2)`](https://man7.org/linux/man-pages/man2/getpeername.2.html)
     pub fn peer_addr(&self) -> Result<SocketAddr> {
         let any = rnet::getpeername(&self.fd)?;
         self.addr_or_unnamed(any)?.ok_or(Error::MissingAddress)
     }
 
     /// The pending socket error, cleared by reading it (`SO_ERROR`).
+    ///
+    /// ```
+    /// use baresock::{Family, Protocol, Socket, Type};
+    /// let s = Socket::new(Family::Inet, Type::Dgram, Protocol::UDP)?;
+    /// assert_eq!(s.take_error()?, None);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
     pub fn take_error(&self) -> Result<Option<Error>> {
         let e = sockopt::get::<i32>(self.fd.as_fd(), k::SOL_SOCKET, k::SO_ERROR)?;
         Ok((e != 0).then(|| Error::from(Errno::from_raw_os_error(e))))
@@ -1159,6 +1551,10 @@ impl Socket {
     /// assert_eq!(a.recv(&mut buf), Err(Error::Timeout));
     /// # Ok::<(), baresock::Error>(())
     /// ```
+    ///
+    /// # References
+    ///  - [`fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
+    ///  - [`poll(2)`](https://man7.org/linux/man-pages/man2/poll.2.html)
     pub fn set_timeout(&self, timeout: Option<Duration>) -> Result<()> {
         // Always set the flag, then the mode: two threads setting modes at once end with
         // both in agreement for sends and receives, which pass MSG_DONTWAIT by mode anyway.
@@ -1169,6 +1565,19 @@ impl Socket {
 
     /// The socket's timeout mode (Python's `gettimeout`). For an fd wrapped with
     /// `From<OwnedFd>`, its blocking state is read from the kernel the first time.
+    ///
+    /// ```
+    /// use baresock::{Family, Protocol, Socket, Type};
+    /// use core::time::Duration;
+    /// let s = Socket::new(Family::Inet, Type::Stream, Protocol::TCP)?;
+    /// assert_eq!(s.timeout(), None); // blocking, unless a default timeout is set
+    /// s.set_nonblocking(true)?;
+    /// assert_eq!(s.timeout(), Some(Duration::ZERO));
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
     pub fn timeout(&self) -> Option<Duration> {
         let m = self.mode.load(Relaxed);
         if m != UNKNOWN {
@@ -1183,6 +1592,18 @@ impl Socket {
 
     /// `set_timeout(Some(Duration::ZERO))` or `set_timeout(None)` (Python's `setblocking`,
     /// inverted).
+    ///
+    /// ```
+    /// use baresock::{Error, UnixStream};
+    /// let (a, _b) = UnixStream::pair()?;
+    /// a.set_nonblocking(true)?;
+    /// let mut buf = [0u8; 4];
+    /// assert_eq!(a.recv(&mut buf), Err(Error::WouldBlock));
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
     pub fn set_nonblocking(&self, nonblocking: bool) -> Result<()> {
         self.set_timeout(nonblocking.then_some(Duration::ZERO))
     }

@@ -40,6 +40,12 @@ impl Family {
     }
 
     /// The family with this kernel number, if this crate supports it.
+    ///
+    /// ```
+    /// use baresock::Family;
+    /// assert_eq!(Family::from_raw(10), Some(Family::Inet6));
+    /// assert_eq!(Family::from_raw(9999), None);
+    /// ```
     #[inline]
     pub const fn from_raw(raw: u16) -> Option<Family> {
         Some(match raw as u32 {
@@ -94,6 +100,11 @@ impl Type {
     }
 
     /// The type with this kernel number, if this crate supports it.
+    ///
+    /// ```
+    /// use baresock::Type;
+    /// assert_eq!(Type::from_raw(2), Some(Type::Dgram));
+    /// ```
     #[inline]
     pub const fn from_raw(raw: u32) -> Option<Type> {
         Some(match raw {
@@ -107,6 +118,12 @@ impl Type {
 
     /// Whether each receive returns one whole message (every type but [`Type::Stream`]), so
     /// that a message longer than the buffer can be detected.
+    ///
+    /// ```
+    /// use baresock::Type;
+    /// assert!(Type::Dgram.has_boundaries());
+    /// assert!(!Type::Stream.has_boundaries());
+    /// ```
     #[inline]
     pub const fn has_boundaries(self) -> bool {
         !matches!(self, Type::Stream)
@@ -156,6 +173,12 @@ impl Protocol {
     /// constants): the kernel takes it in network order.
     ///
     /// [`ether`]: crate::ether
+    ///
+    /// ```
+    /// use baresock::{ether, Protocol};
+    /// // Packet sockets take the EtherType in network byte order.
+    /// assert_eq!(Protocol::ethertype(ether::ALL).as_raw(), 0x0300);
+    /// ```
     pub const fn ethertype(t: u16) -> Protocol {
         Protocol(t.to_be() as i32)
     }

@@ -635,3 +635,38 @@ interop_test!(candump_shows_our_error_frames, || {
         "{got:?}"
     );
 });
+
+// The tokio example (`examples/can_async.rs`): its self-check, then frames from can-utils'
+// cansend read through tokio's reactor and printed as `candump -L` prints them.
+interop_test!(async_reader_reads_what_cansend_sends, || {
+    let Some(reader) = example("can_async") else {
+        skip!("the can_async example is put in /examples by the VM tier");
+    };
+    // Its self-check, on the classic bus and on the FD bus (where it sends an FD frame too).
+    for (ifname, count) in [("vc0", "3 frames"), ("vcfd", "4 frames")] {
+        let out = Command::new(&reader)
+            .args(["--check", ifname])
+            .output()
+            .unwrap();
+        let said = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success() && said.contains("can async: ok") && said.contains(count),
+            "{said}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let (_ours, lines) = ready(&reader, &["vc0"]);
+    let frames = ["123#DEADBEEF", "12345678#0102030405060708", "7FF#R", "001#"];
+    for f in frames {
+        run("cansend", &["vc0", f], b"");
+    }
+    for f in frames {
+        let line = lines.recv_timeout(LIMIT).expect("can_async's line");
+        assert_eq!(frame_of(&line), f);
+    }
+    // FD frames too, on the FD bus.
+    let (_ours_fd, fd_lines) = ready_on(&reader, &["vcfd"], "vcfd");
+    run("cansend", &["vcfd", "123##1112233"], b"");
+    let line = fd_lines.recv_timeout(LIMIT).expect("can_async's FD line");
+    assert_eq!(frame_on(&line, "vcfd"), "123##1112233");
+});

@@ -30,6 +30,13 @@ pub struct CanAddr {
 
 impl CanAddr {
     /// An interface (0: all), for raw and BCM sockets.
+    ///
+    /// ```
+    /// use baresock::{CanAddr, SocketAddr};
+    /// let every_interface = CanAddr::new(0);
+    /// assert_eq!(every_interface.ifindex(), 0);
+    /// let _as_any: SocketAddr = every_interface.into();
+    /// ```
     pub const fn new(ifindex: u32) -> CanAddr {
         CanAddr {
             ifindex,
@@ -38,6 +45,12 @@ impl CanAddr {
     }
 
     /// An ISO-TP address: the ids this end receives on and transmits with.
+    ///
+    /// ```
+    /// use baresock::CanAddr;
+    /// let a = CanAddr::isotp(3, 0x7e8, 0x7e0);
+    /// assert_eq!(a.isotp_ids(), (0x7e8, 0x7e0));
+    /// ```
     pub const fn isotp(ifindex: u32, rx_id: u32, tx_id: u32) -> CanAddr {
         let mut union = [0u8; 16];
         let (rx, tx) = (rx_id.to_ne_bytes(), tx_id.to_ne_bytes());

@@ -49,6 +49,13 @@ pub enum SocketAddr {
 
 impl SocketAddr {
     /// The address's family.
+    ///
+    /// ```
+    /// use baresock::{Family, SocketAddr, UnixAddr};
+    /// let v6: SocketAddr = "[::1]:80".parse::<core::net::SocketAddr>().unwrap().into();
+    /// assert_eq!(v6.family(), Family::Inet6);
+    /// assert_eq!(SocketAddr::from(UnixAddr::unnamed()).family(), Family::Unix);
+    /// ```
     pub const fn family(&self) -> Family {
         match self {
             SocketAddr::V4(_) => Family::Inet,
@@ -60,6 +67,14 @@ impl SocketAddr {
     }
 
     /// The IP address and port, for IPv4 and IPv6.
+    ///
+    /// ```
+    /// use baresock::SocketAddr;
+    /// let inet: core::net::SocketAddr = "192.0.2.1:53".parse().unwrap();
+    /// let any = SocketAddr::from(inet);
+    /// assert_eq!(any.as_inet(), Some(inet));
+    /// assert_eq!(any.port(), Some(53));
+    /// ```
     pub const fn as_inet(&self) -> Option<core::net::SocketAddr> {
         match *self {
             SocketAddr::V4(a) => Some(core::net::SocketAddr::V4(a)),
@@ -96,6 +111,12 @@ impl SocketAddr {
 
     /// The unspecified address of a family, port 0 (`0.0.0.0:0`, `[::]:0`), or the unnamed Unix
     /// address; `None` for families without one.
+    ///
+    /// ```
+    /// use baresock::{Family, SocketAddr};
+    /// let any = SocketAddr::unspecified(Family::Inet).unwrap();
+    /// assert_eq!(any.to_string(), "0.0.0.0:0");
+    /// ```
     pub const fn unspecified(family: Family) -> Option<SocketAddr> {
         Some(match family {
             Family::Inet => SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, 0)),

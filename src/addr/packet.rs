@@ -109,6 +109,15 @@ pub struct LinkAddr {
 
 impl LinkAddr {
     /// An address on interface `ifindex` (0: any) for EtherType `protocol` (host order).
+    ///
+    /// ```
+    /// use baresock::{ether, LinkAddr};
+    /// // Where to send an IPv4 frame on interface 2, to a given MAC address.
+    /// let to = LinkAddr::new(2, ether::IPV4).with_address(&[0x02, 0, 0, 0, 0, 1])?;
+    /// assert_eq!(to.address(), &[0x02, 0, 0, 0, 0, 1]);
+    /// assert_eq!(to.protocol(), 0x0800);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
     pub const fn new(ifindex: u32, protocol: u16) -> LinkAddr {
         LinkAddr {
             ifindex,

@@ -47,6 +47,14 @@ pub enum UnixAddrKind<'a> {
 impl UnixAddr {
     /// A path-name address. Fails with [`Error::UnixPathEmpty`], [`Error::UnixPathNul`] or
     /// [`Error::UnixPathTooLong`] (more than 108 bytes).
+    ///
+    /// ```
+    /// use baresock::{Error, UnixAddr};
+    /// let a = UnixAddr::new(b"/run/app.sock")?;
+    /// assert_eq!(a.as_pathname(), Some(&b"/run/app.sock"[..]));
+    /// assert_eq!(UnixAddr::new(&[b'x'; 200]), Err(Error::UnixPathTooLong { len: 200 }));
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
     pub const fn new(path: &[u8]) -> Result<UnixAddr> {
         if path.is_empty() {
             return Err(Error::UnixPathEmpty);
@@ -72,6 +80,16 @@ impl UnixAddr {
     /// An abstract-namespace address (Linux only; no file is created). The name may hold any
     /// bytes, NUL included; it may be empty. Fails with [`Error::UnixPathTooLong`] past 107
     /// bytes.
+    ///
+    /// ```
+    /// use baresock::{UnixAddr, UnixListener, UnixStream};
+    /// // No file on disk: the name lives in the network namespace.
+    /// let name = UnixAddr::new_abstract(b"baresock-doc-abstract")?;
+    /// let listener = UnixListener::bind(name)?;
+    /// let _client = UnixStream::connect(name)?;
+    /// assert_eq!(listener.local_addr()?.as_abstract(), Some(&b"baresock-doc-abstract"[..]));
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
     pub const fn new_abstract(name: &[u8]) -> Result<UnixAddr> {
         if name.len() > UNIX_PATH_MAX - 1 {
             return Err(Error::UnixPathTooLong {
@@ -91,6 +109,13 @@ impl UnixAddr {
     }
 
     /// The unnamed address.
+    ///
+    /// ```
+    /// use baresock::UnixStream;
+    /// let (a, _b) = UnixStream::pair()?;
+    /// assert!(a.local_addr()?.is_unnamed()); // a socketpair end has no name
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
     pub const fn unnamed() -> UnixAddr {
         UnixAddr {
             path: [0; UNIX_PATH_MAX],
@@ -135,6 +160,15 @@ impl UnixAddr {
     }
 
     /// What kind of address this is, with its bytes.
+    ///
+    /// ```
+    /// use baresock::{UnixAddr, UnixAddrKind};
+    /// match UnixAddr::new(b"/tmp/s")?.kind() {
+    ///     UnixAddrKind::Pathname(p) => assert_eq!(p, b"/tmp/s"),
+    ///     other => panic!("{other:?}"),
+    /// }
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
     pub fn kind(&self) -> UnixAddrKind<'_> {
         match self.len {
             0 => UnixAddrKind::Unnamed,

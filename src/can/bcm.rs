@@ -149,6 +149,7 @@ impl defmt::Format for BcmFlags {
 
 /// The frames of a message: classic or FD, never mixed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum BcmFrames<'a> {
     /// Classic frames.
     Classic(&'a [CanFrame]),
@@ -374,6 +375,18 @@ impl fmt::Debug for BcmMessage<'_> {
     }
 }
 
+#[cfg(feature = "defmt")]
+impl defmt::Format for BcmMessage<'_> {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        defmt::write!(
+            f,
+            "BcmMessage {{ head: {}, frames: {=usize} }}",
+            self.head,
+            self.len()
+        )
+    }
+}
+
 typed_socket!(
     /// A broadcast manager socket (`CAN_BCM`): cyclic transmission and receive filtering by
     /// content, done in the kernel.
@@ -397,6 +410,10 @@ typed_socket!(
 
 impl BcmSocket {
     /// A broadcast manager socket.
+    ///
+    /// # References
+    ///  - [`socket(2)`](https://man7.org/linux/man-pages/man2/socket.2.html)
+    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
     pub fn new() -> Result<BcmSocket> {
         Socket::new(Family::Can, Type::Dgram, Protocol::from_raw(CAN_BCM))
             .map(|inner| BcmSocket { inner })
@@ -404,17 +421,29 @@ impl BcmSocket {
 
     /// Ties the socket to interface `ifindex` (0: every CAN interface, and then messages need
     /// [`send_to`](Self::send_to)).
+    ///
+    /// # References
+    ///  - [`connect(2)`](https://man7.org/linux/man-pages/man2/connect.2.html)
+    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
     pub fn connect(&self, ifindex: u32) -> Result<()> {
         self.inner.connect(CanAddr::new(ifindex))
     }
 
     /// Encodes a message in `scratch` (sized with [`bcm_message_len`]) and sends it.
+    ///
+    /// # References
+    ///  - [`send(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
+    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
     pub fn send(&self, head: &BcmHead, frames: BcmFrames<'_>, scratch: &mut [u8]) -> Result<()> {
         let msg = head.encode(frames, scratch)?;
         super::raw::whole(self.inner.send(msg)?, msg.len())
     }
 
     /// [`send`](Self::send) for interface `ifindex`, on a socket connected to all.
+    ///
+    /// # References
+    ///  - [`sendto(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
+    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
     pub fn send_to(
         &self,
         head: &BcmHead,
@@ -427,6 +456,10 @@ impl BcmSocket {
     }
 
     /// Sends a message of a head alone: `TX_DELETE`, `RX_DELETE`, `TX_READ`, `RX_READ`.
+    ///
+    /// # References
+    ///  - [`send(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
+    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
     pub fn send_head(&self, head: &BcmHead) -> Result<()> {
         let mut b = [0u8; BCM_HEAD_LEN];
         self.send(head, BcmFrames::NONE, &mut b)
@@ -434,6 +467,10 @@ impl BcmSocket {
 
     /// Receives one message from the kernel into `buf` (room for the frames it may carry:
     /// [`bcm_message_len`]; one more than it holds is [`Error::Truncated`]) and parses it.
+    ///
+    /// # References
+    ///  - [`recv(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
+    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
     pub fn recv<'a>(&self, buf: &'a mut [u8]) -> Result<BcmMessage<'a>> {
         let n = self.inner.recv(buf)?;
         BcmMessage::decode(&buf[..n])

@@ -36,6 +36,13 @@ pub enum CanId {
 
 impl CanId {
     /// An 11-bit identifier; past `0x7ff` it is [`Error::InvalidCanId`].
+    ///
+    /// ```
+    /// use baresock::{CanId, Error};
+    /// assert_eq!(CanId::standard(0x123)?.raw(), 0x123);
+    /// assert!(matches!(CanId::standard(0x800), Err(Error::InvalidCanId { .. })));
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
     pub const fn standard(id: u16) -> Result<CanId> {
         if id as u32 > SFF_MASK {
             return Err(Error::InvalidCanId { id: id as u32 });
@@ -44,6 +51,13 @@ impl CanId {
     }
 
     /// A 29-bit identifier; past `0x1fff_ffff` it is [`Error::InvalidCanId`].
+    ///
+    /// ```
+    /// use baresock::CanId;
+    /// let id = CanId::extended(0x1234_5678)?;
+    /// assert!(id.is_extended());
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
     pub const fn extended(id: u32) -> Result<CanId> {
         if id > EFF_MASK {
             return Err(Error::InvalidCanId { id });
@@ -107,6 +121,15 @@ pub struct CanFrame {
 
 impl CanFrame {
     /// A data frame; more than 8 bytes is [`Error::InvalidCanLength`].
+    ///
+    /// ```
+    /// use baresock::{CanFrame, CanId};
+    /// let f = CanFrame::new(CanId::standard(0x123)?, &[0xde, 0xad])?;
+    /// assert_eq!(f.to_string(), "123#DEAD"); // can-utils' syntax
+    /// assert_eq!(f.data(), &[0xde, 0xad]);
+    /// assert!(CanFrame::new(CanId::standard(1)?, &[0; 9]).is_err());
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
     pub fn new(id: CanId, data: &[u8]) -> Result<CanFrame> {
         let mut d = [0u8; 8];
         d.get_mut(..data.len())
@@ -122,6 +145,14 @@ impl CanFrame {
     }
 
     /// A remote transmission request for `len` bytes (0 to 8).
+    ///
+    /// ```
+    /// use baresock::{CanFrame, CanId};
+    /// let rtr = CanFrame::remote(CanId::standard(0x7ff)?, 0)?;
+    /// assert!(rtr.is_remote());
+    /// assert_eq!(rtr.to_string(), "7FF#R");
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
     pub fn remote(id: CanId, len: u8) -> Result<CanFrame> {
         if len > 8 {
             return Err(Error::InvalidCanLength { len: len.into() });
@@ -272,6 +303,14 @@ pub struct CanFdFrame {
 
 impl CanFdFrame {
     /// A frame; a length not in [`CANFD_LENGTHS`] is [`Error::InvalidCanLength`].
+    ///
+    /// ```
+    /// use baresock::{CanFdFrame, CanId};
+    /// let f = CanFdFrame::new(CanId::standard(0x42)?, &[1; 12])?.with_bit_rate_switch(true);
+    /// assert_eq!(f.data().len(), 12);
+    /// assert_eq!(f.to_string(), "042##1010101010101010101010101");
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
     pub fn new(id: CanId, data: &[u8]) -> Result<CanFdFrame> {
         if !CANFD_LENGTHS.contains(&data.len()) {
             return Err(Error::InvalidCanLength { len: data.len() });
@@ -412,6 +451,13 @@ pub struct CanXlFrame {
 impl CanXlFrame {
     /// A frame. A priority past `0x7ff` is [`Error::InvalidCanId`]; no data or more than 2048
     /// bytes is [`Error::InvalidCanLength`].
+    ///
+    /// ```
+    /// use baresock::CanXlFrame;
+    /// let f = CanXlFrame::new(0x123, 0x01, 0xdead_beef, &[7; 100])?.with_vcid(5);
+    /// assert_eq!((f.priority(), f.vcid(), f.data().len()), (0x123, 5, 100));
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
     pub fn new(priority: u16, sdu_type: u8, acceptance: u32, data: &[u8]) -> Result<CanXlFrame> {
         if u32::from(priority) > CANXL_PRIO_MASK {
             return Err(Error::InvalidCanId {
@@ -646,6 +692,12 @@ pub struct CanError {
 impl CanError {
     /// An error frame of `class` with these data bytes, decoded as a received one would be.
     /// Class bits past the 29-bit identifier are dropped (the kernel's `CAN_ERR_MASK`).
+    ///
+    /// ```
+    /// use baresock::{CanControllerState, CanError, CanErrorClass};
+    /// let e = CanError::new(CanErrorClass::CONTROLLER, [0, 0x04, 0, 0, 0, 0, 0, 0]);
+    /// assert!(e.controller.contains(CanControllerState::RX_WARNING));
+    /// ```
     pub fn new(class: CanErrorClass, data: [u8; 8]) -> CanError {
         let class = CanErrorClass::from_bits_retain(class.bits() & EFF_MASK);
         CanError {
@@ -807,6 +859,7 @@ impl defmt::Format for CanErrorClass {
 
 /// Any frame a CAN raw socket receives.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum CanAnyFrame {
     /// A classic frame.
     Classic(CanFrame),

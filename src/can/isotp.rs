@@ -159,6 +159,23 @@ typed_socket!(
 
 impl IsoTpSocket {
     /// An ISO-TP socket.
+    ///
+    /// ``` no_run
+    /// use baresock::{can::IsoTpSocket, CanId};
+    /// let vcan0 = baresock::interface_index(&baresock::ShortName::new(b"vcan0")?)?;
+    /// // A UDS tester: requests to 0x7E0, answers from 0x7E8.
+    /// let s = IsoTpSocket::new()?;
+    /// s.bind(vcan0, CanId::standard(0x7e8)?, CanId::standard(0x7e0)?)?;
+    /// s.send(&[0x22, 0xf1, 0x90])?; // read the VIN
+    /// let mut buf = [0u8; 4095];
+    /// let n = s.recv(&mut buf)?;
+    /// println!("{:02x?}", &buf[..n]);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`socket(2)`](https://man7.org/linux/man-pages/man2/socket.2.html)
+    ///  - [Linux ISO-TP](https://docs.kernel.org/networking/iso15765-2.html)
     pub fn new() -> Result<IsoTpSocket> {
         Socket::new(Family::Can, Type::Dgram, Protocol::from_raw(CAN_ISOTP))
             .map(|inner| IsoTpSocket { inner })
@@ -166,18 +183,30 @@ impl IsoTpSocket {
 
     /// Binds to interface `ifindex` (which must be a CAN interface, not 0), receiving
     /// frames with `rx_id` and sending with `tx_id`.
+    ///
+    /// # References
+    ///  - [`bind(2)`](https://man7.org/linux/man-pages/man2/bind.2.html)
+    ///  - [Linux ISO-TP](https://docs.kernel.org/networking/iso15765-2.html)
     pub fn bind(&self, ifindex: u32, rx_id: CanId, tx_id: CanId) -> Result<()> {
         self.inner
             .bind(CanAddr::isotp(ifindex, rx_id.word(), tx_id.word()))
     }
 
     /// Sends one whole message.
+    ///
+    /// # References
+    ///  - [`send(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
+    ///  - [Linux ISO-TP](https://docs.kernel.org/networking/iso15765-2.html)
     pub fn send(&self, msg: &[u8]) -> Result<()> {
         super::raw::whole(self.inner.send(msg)?, msg.len())
     }
 
     /// Receives one whole message into `buf`; a longer one is [`Error::Truncated`] with its
     /// true length (the buffer holds its first bytes).
+    ///
+    /// # References
+    ///  - [`recv(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
+    ///  - [Linux ISO-TP](https://docs.kernel.org/networking/iso15765-2.html)
     pub fn recv(&self, buf: &mut [u8]) -> Result<usize> {
         self.inner.recv(buf)
     }
@@ -187,6 +216,10 @@ impl IsoTpSocket {
 impl IsoTpSocket {
     /// Sets the general options (`CAN_ISOTP_OPTS`). A frame time past `u32::MAX - 1`
     /// nanoseconds is [`Error::DurationOutOfRange`].
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [Linux ISO-TP](https://docs.kernel.org/networking/iso15765-2.html)
     #[doc(alias = "CAN_ISOTP_OPTS")]
     pub fn set_options(&self, o: &IsoTpOptions) -> Result<()> {
         let txtime = match u32::try_from(o.frame_txtime.as_nanos()) {
@@ -202,6 +235,10 @@ impl IsoTpSocket {
     }
 
     /// The general options (`CAN_ISOTP_OPTS`).
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [Linux ISO-TP](https://docs.kernel.org/networking/iso15765-2.html)
     #[doc(alias = "CAN_ISOTP_OPTS")]
     pub fn options(&self) -> Result<IsoTpOptions> {
         let mut b = [0u8; 12];
@@ -227,6 +264,10 @@ impl IsoTpSocket {
     }
 
     /// The flow control this end sends (`CAN_ISOTP_RECV_FC`).
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [Linux ISO-TP](https://docs.kernel.org/networking/iso15765-2.html)
     #[doc(alias = "CAN_ISOTP_RECV_FC")]
     pub fn set_flow_control(&self, fc: &FlowControl) -> Result<()> {
         let b = [fc.block_size, fc.st_min, fc.wft_max];
@@ -234,6 +275,10 @@ impl IsoTpSocket {
     }
 
     /// The flow control this end sends (`CAN_ISOTP_RECV_FC`).
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [Linux ISO-TP](https://docs.kernel.org/networking/iso15765-2.html)
     #[doc(alias = "CAN_ISOTP_RECV_FC")]
     pub fn flow_control(&self) -> Result<FlowControl> {
         let mut b = [0u8; 3];
@@ -253,6 +298,10 @@ impl IsoTpSocket {
 
     /// The separation time used when sending with [`IsoTpFlags::FORCE_TX_STMIN`], instead
     /// of the receiver's (`CAN_ISOTP_TX_STMIN`, nanoseconds in a `u32`).
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [Linux ISO-TP](https://docs.kernel.org/networking/iso15765-2.html)
     #[doc(alias = "CAN_ISOTP_TX_STMIN")]
     pub fn set_tx_st_min(&self, t: Duration) -> Result<()> {
         self.set_ns(CAN_ISOTP_TX_STMIN, t)
@@ -260,6 +309,10 @@ impl IsoTpSocket {
 
     /// Consecutive frames closer than this are dropped, with
     /// [`IsoTpFlags::FORCE_RX_STMIN`] (`CAN_ISOTP_RX_STMIN`).
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [Linux ISO-TP](https://docs.kernel.org/networking/iso15765-2.html)
     #[doc(alias = "CAN_ISOTP_RX_STMIN")]
     pub fn set_rx_st_min(&self, t: Duration) -> Result<()> {
         self.set_ns(CAN_ISOTP_RX_STMIN, t)
@@ -273,6 +326,10 @@ impl IsoTpSocket {
     /// Classic or FD frames, and their data length (`CAN_ISOTP_LL_OPTS`). A data length
     /// that is not a CAN FD length, or over 8 for classic frames, is
     /// [`Error::InvalidCanLength`].
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [Linux ISO-TP](https://docs.kernel.org/networking/iso15765-2.html)
     #[doc(alias = "CAN_ISOTP_LL_OPTS")]
     pub fn set_link_layer(&self, ll: &LinkLayer) -> Result<()> {
         let dl = usize::from(ll.tx_dl);
@@ -290,6 +347,10 @@ impl IsoTpSocket {
     }
 
     /// The link layer (`CAN_ISOTP_LL_OPTS`).
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [Linux ISO-TP](https://docs.kernel.org/networking/iso15765-2.html)
     #[doc(alias = "CAN_ISOTP_LL_OPTS")]
     pub fn link_layer(&self) -> Result<LinkLayer> {
         let mut b = [0u8; 3];

@@ -155,6 +155,24 @@ typed_socket!(
 
 impl J1939Socket {
     /// A J1939 socket.
+    ///
+    /// ``` no_run
+    /// use baresock::can::J1939Socket;
+    /// use baresock::{J1939_NO_NAME, J1939_NO_PGN};
+    /// let vcan0 = baresock::interface_index(&baresock::ShortName::new(b"vcan0")?)?;
+    /// let s = J1939Socket::new()?;
+    /// s.bind(vcan0, J1939_NO_NAME, J1939_NO_PGN, 0x80)?; // source address 0x80
+    /// s.set_broadcast(true)?;
+    /// s.send_to(&[1, 2, 3, 4, 5, 6, 7, 8], 0x0fe_f1, 0xff)?;
+    /// let mut buf = [0u8; 1785];
+    /// let (n, meta) = s.recv_from(&mut buf)?;
+    /// println!("{n} bytes, PGN {:#x}", meta.pgn);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`socket(2)`](https://man7.org/linux/man-pages/man2/socket.2.html)
+    ///  - [Linux J1939](https://docs.kernel.org/networking/j1939.html)
     pub fn new() -> Result<J1939Socket> {
         Socket::new(Family::Can, Type::Dgram, Protocol::from_raw(CAN_J1939))
             .map(|inner| J1939Socket { inner })
@@ -163,12 +181,20 @@ impl J1939Socket {
     /// Binds to interface `ifindex` as `name` (or [`J1939_NO_NAME`]) with address `addr` (or
     /// [`J1939_NO_ADDR`] when bound by NAME), receiving PGN `pgn` only (or every PGN:
     /// [`J1939_NO_PGN`](crate::J1939_NO_PGN)).
+    ///
+    /// # References
+    ///  - [`bind(2)`](https://man7.org/linux/man-pages/man2/bind.2.html)
+    ///  - [Linux J1939](https://docs.kernel.org/networking/j1939.html)
     pub fn bind(&self, ifindex: u32, name: u64, pgn: u32, addr: u8) -> Result<()> {
         self.inner.bind(CanAddr::j1939(ifindex, name, pgn, addr))
     }
 
     /// Sets the default destination, on the interface the socket is bound to: `send` goes
     /// there, and only its messages are received. Bind first.
+    ///
+    /// # References
+    ///  - [`connect(2)`](https://man7.org/linux/man-pages/man2/connect.2.html)
+    ///  - [Linux J1939](https://docs.kernel.org/networking/j1939.html)
     pub fn connect(&self, name: u64, pgn: u32, addr: u8) -> Result<()> {
         let ifindex = CanAddr::try_from(self.inner.local_addr()?)?.ifindex();
         self.inner.connect(CanAddr::j1939(ifindex, name, pgn, addr))
@@ -177,6 +203,10 @@ impl J1939Socket {
     /// Sends `data` to the connected destination. Up to 8 bytes go in one frame; up to
     /// 1785 by the transport protocol, more (to 117 MB) by the extended one. A NAME without
     /// an address, at either end, is [`Error::J1939AddressNotClaimed`].
+    ///
+    /// # References
+    ///  - [`send(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
+    ///  - [Linux J1939](https://docs.kernel.org/networking/j1939.html)
     pub fn send(&self, data: &[u8]) -> Result<()> {
         match self.inner.send(data) {
             Ok(n) => super::raw::whole(n, data.len()),
@@ -190,6 +220,10 @@ impl J1939Socket {
 
     /// Sends `data` as PGN `pgn` to address `addr` ([`J1939_NO_ADDR`] broadcasts). From a
     /// socket bound by a NAME without an address: [`Error::J1939AddressNotClaimed`].
+    ///
+    /// # References
+    ///  - [`sendto(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
+    ///  - [Linux J1939](https://docs.kernel.org/networking/j1939.html)
     pub fn send_to(&self, data: &[u8], pgn: u32, addr: u8) -> Result<()> {
         let to = CanAddr::j1939(0, J1939_NO_NAME, pgn, addr);
         match self.inner.send_to(data, to) {
@@ -200,6 +234,10 @@ impl J1939Socket {
 
     /// Sends `data` as PGN `pgn` to the node that claimed `name`. A NAME without an
     /// address, this one or the socket's own, is [`Error::J1939AddressNotClaimed`].
+    ///
+    /// # References
+    ///  - [`sendto(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
+    ///  - [Linux J1939](https://docs.kernel.org/networking/j1939.html)
     pub fn send_to_name(&self, data: &[u8], pgn: u32, name: u64) -> Result<()> {
         let to = CanAddr::j1939(0, name, pgn, J1939_NO_ADDR);
         match self.inner.send_to(data, to) {
@@ -222,6 +260,10 @@ impl J1939Socket {
 
     /// Receives one message into `buf`, with where it came from and went to. A longer one is
     /// [`Error::Truncated`].
+    ///
+    /// # References
+    ///  - [`recvmsg(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
+    ///  - [Linux J1939](https://docs.kernel.org/networking/j1939.html)
     pub fn recv_from(&self, buf: &mut [u8]) -> Result<(usize, J1939Meta)> {
         let mut space = [0u8; cmsg_space(8) * 3];
         let mut bufs = [IoSliceMut::new(buf)];
@@ -264,6 +306,10 @@ impl J1939Socket {
 impl J1939Socket {
     /// Receives every message on the bus, not only those for this socket
     /// (`SO_J1939_PROMISC`).
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [Linux J1939](https://docs.kernel.org/networking/j1939.html)
     #[doc(alias = "SO_J1939_PROMISC")]
     pub fn set_promiscuous(&self, on: bool) -> Result<()> {
         sockopt::set(
@@ -276,6 +322,10 @@ impl J1939Socket {
 
     /// The priority messages are sent with, 0 (highest) to 7 (`SO_J1939_SEND_PRIO`; 6 by
     /// default). Past 7 is [`Error::InvalidPriority`].
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [Linux J1939](https://docs.kernel.org/networking/j1939.html)
     #[doc(alias = "SO_J1939_SEND_PRIO")]
     pub fn set_send_priority(&self, priority: u8) -> Result<()> {
         if priority > 7 {
@@ -290,6 +340,10 @@ impl J1939Socket {
     }
 
     /// The send priority (`SO_J1939_SEND_PRIO`).
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [Linux J1939](https://docs.kernel.org/networking/j1939.html)
     #[doc(alias = "SO_J1939_SEND_PRIO")]
     pub fn send_priority(&self) -> Result<u8> {
         let p = sockopt::get::<i32>(self.as_fd(), SOL_CAN_J1939, SO_J1939_SEND_PRIO)?;
@@ -301,6 +355,10 @@ impl J1939Socket {
 
     /// Broadcasts allowed (`SO_BROADCAST`): needed to send to [`J1939_NO_ADDR`], and to
     /// receive what others broadcast.
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [Linux J1939](https://docs.kernel.org/networking/j1939.html)
     #[doc(alias = "SO_BROADCAST")]
     pub fn set_broadcast(&self, on: bool) -> Result<()> {
         self.inner.set_broadcast(on)
@@ -308,6 +366,10 @@ impl J1939Socket {
 
     /// Receives only what passes one of `filters` (`SO_J1939_FILTER`); an empty list removes
     /// them all. At most [`J1939_FILTER_MAX`] ([`Error::TooManyFilters`]).
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [Linux J1939](https://docs.kernel.org/networking/j1939.html)
     #[doc(alias = "SO_J1939_FILTER")]
     pub fn set_filters(&self, filters: &[J1939Filter]) -> Result<()> {
         if filters.len() > J1939_FILTER_MAX {

@@ -41,6 +41,13 @@ pub struct CanFilter {
 
 impl CanFilter {
     /// Frames with this identifier, in its format (standard or extended), data or remote.
+    ///
+    /// ```
+    /// use baresock::{CanFilter, CanId};
+    /// let f = CanFilter::exact(CanId::standard(0x123)?);
+    /// assert_eq!((f.id_word(), f.mask()), (0x123, 0x8000_07ff)); // the EFF bit must match too
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
     pub const fn exact(id: CanId) -> CanFilter {
         let (word, mask) = match id {
             CanId::Standard(i) => (i as u32, 0x7ff | EFF_FLAG),
@@ -50,6 +57,14 @@ impl CanFilter {
     }
 
     /// A filter from the kernel's two words (`can_id` with its flags, and `can_mask`).
+    ///
+    /// ```
+    /// use baresock::CanFilter;
+    /// // Ids 0x100 to 0x1ff, and everything else with `inverted`.
+    /// let f = CanFilter::raw(0x100, 0x700);
+    /// let g = f.inverted();
+    /// assert_ne!(f, g);
+    /// ```
     pub const fn raw(id: u32, mask: u32) -> CanFilter {
         CanFilter { id, mask }
     }
@@ -109,6 +124,18 @@ typed_socket!(
 
 impl CanSocket {
     /// A raw CAN socket.
+    ///
+    /// ``` no_run
+    /// use baresock::CanSocket;
+    /// let vcan0 = baresock::interface_index(&baresock::ShortName::new(b"vcan0")?)?;
+    /// let s = CanSocket::new()?; // Error::Os(Errno::AFNOSUPPORT) where the kernel has no CAN
+    /// s.bind(vcan0)?;
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`socket(2)`](https://man7.org/linux/man-pages/man2/socket.2.html)
+    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
     pub fn new() -> Result<CanSocket> {
         Socket::new(Family::Can, Type::Raw, Protocol::from_raw(CAN_RAW))
             .map(|inner| CanSocket { inner })
@@ -116,22 +143,48 @@ impl CanSocket {
 
     /// Receives from interface `ifindex` only, and sends by it; 0 for every CAN interface
     /// (then sends need [`send_to`](Self::send_to)).
+    ///
+    /// # References
+    ///  - [`bind(2)`](https://man7.org/linux/man-pages/man2/bind.2.html)
+    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
     pub fn bind(&self, ifindex: u32) -> Result<()> {
         self.inner.bind(CanAddr::new(ifindex))
     }
 
     /// Sends a classic frame by the bound interface.
+    ///
+    /// # References
+    ///  - [`send(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
+    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
     pub fn send(&self, frame: &CanFrame) -> Result<()> {
         self.send_bytes(&frame.to_bytes())
     }
 
     /// Sends an FD frame (needs [`set_fd_frames`](Self::set_fd_frames) and an FD interface).
+    ///
+    /// ``` no_run
+    /// use baresock::{CanFdFrame, CanId, CanSocket};
+    /// let vcan0 = baresock::interface_index(&baresock::ShortName::new(b"vcan0")?)?;
+    /// let s = CanSocket::new()?;
+    /// s.set_fd_frames(true)?;
+    /// s.bind(vcan0)?;
+    /// s.send_fd(&CanFdFrame::new(CanId::standard(0x123)?, &[0xaa; 64])?)?;
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`send(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
+    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
     pub fn send_fd(&self, frame: &CanFdFrame) -> Result<()> {
         self.send_bytes(&frame.to_bytes())
     }
 
     /// Sends a frame of any kind: classic, FD (as [`send_fd`](Self::send_fd)), or an error
     /// frame (injected, as `cansend` does: receivers see it under their error mask).
+    ///
+    /// # References
+    ///  - [`send(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
+    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
     pub fn send_any(&self, frame: &CanAnyFrame) -> Result<()> {
         match frame {
             CanAnyFrame::Classic(f) => self.send(f),
@@ -145,12 +198,20 @@ impl CanSocket {
     }
 
     /// Sends a classic frame by interface `ifindex` (for a socket bound to all).
+    ///
+    /// # References
+    ///  - [`sendto(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
+    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
     pub fn send_to(&self, frame: &CanFrame, ifindex: u32) -> Result<()> {
         let b = frame.to_bytes();
         whole(self.inner.send_to(&b, CanAddr::new(ifindex))?, b.len())
     }
 
     /// Receives one frame: classic, FD (with FD mode on) or error (with an error mask).
+    ///
+    /// # References
+    ///  - [`recv(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
+    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
     pub fn recv(&self) -> Result<CanAnyFrame> {
         let mut b = [0u8; CANFD_MTU];
         let n = self.inner.recv(&mut b)?;
@@ -158,6 +219,19 @@ impl CanSocket {
     }
 
     /// Receives one frame and the interface it came in by.
+    ///
+    /// ``` no_run
+    /// use baresock::CanSocket;
+    /// let s = CanSocket::new()?;
+    /// s.bind(0)?; // every CAN interface
+    /// let (frame, ifindex) = s.recv_from()?;
+    /// println!("{} {frame}", baresock::interface_name(ifindex)?);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`recvfrom(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
+    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
     pub fn recv_from(&self) -> Result<(CanAnyFrame, u32)> {
         let mut b = [0u8; CANFD_MTU];
         let (n, a) = self.inner.recv_from(&mut b)?;
@@ -168,6 +242,7 @@ impl CanSocket {
 
 /// What [`CanSocket::recv_xl`] received.
 #[derive(Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum CanRecv<'a> {
     /// A classic, FD or error frame.
     Frame(CanAnyFrame),
@@ -179,6 +254,24 @@ pub enum CanRecv<'a> {
 impl CanSocket {
     /// Sends and receives CAN XL frames too (`CAN_RAW_XL_FRAMES`). A kernel without CAN XL
     /// (before 6.2) is [`Error::CanXlUnsupported`].
+    ///
+    /// ``` no_run
+    /// use baresock::{CanRecv, CanSocket, CanXlFrame};
+    /// let vcan0 = baresock::interface_index(&baresock::ShortName::new(b"vcan0")?)?;
+    /// let s = CanSocket::new()?;
+    /// s.set_xl_frames(true)?; // Error::CanXlUnsupported before Linux 6.2
+    /// s.bind(vcan0)?;
+    /// s.send_xl(&CanXlFrame::new(0x42, 0x01, 0, &[1; 200])?)?;
+    /// let mut buf = CanXlFrame::empty();
+    /// if let CanRecv::Xl(f) = s.recv_xl(&mut buf)? {
+    ///     println!("{} bytes", f.data().len());
+    /// }
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
     #[doc(alias = "CAN_RAW_XL_FRAMES")]
     pub fn set_xl_frames(&self, on: bool) -> Result<()> {
         match sockopt::set(self.as_fd(), SOL_CAN_RAW, CAN_RAW_XL_FRAMES, &i32::from(on)) {
@@ -189,6 +282,10 @@ impl CanSocket {
 
     /// Whether XL frames are on (`CAN_RAW_XL_FRAMES`); [`Error::CanXlUnsupported`] before
     /// Linux 6.2.
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
     #[doc(alias = "CAN_RAW_XL_FRAMES")]
     pub fn xl_frames(&self) -> Result<bool> {
         match sockopt::get::<i32>(self.as_fd(), SOL_CAN_RAW, CAN_RAW_XL_FRAMES) {
@@ -199,6 +296,10 @@ impl CanSocket {
 
     /// Sends an XL frame (needs [`set_xl_frames`](Self::set_xl_frames) and an interface whose
     /// MTU allows XL frames): its head and data in one `sendmsg`, no copy.
+    ///
+    /// # References
+    ///  - [`send(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
+    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
     pub fn send_xl(&self, frame: &CanXlFrame) -> Result<()> {
         let head = frame.head();
         let bufs = [IoSlice::new(&head), IoSlice::new(frame.data())];
@@ -212,6 +313,10 @@ impl CanSocket {
     /// Receives one frame of any kind: an XL frame lands in `buf` (no copy), the others come
     /// back by value. With XL frames on, use this rather than [`recv`](Self::recv), which has
     /// room for FD frames only and reports an XL frame as [`Error::Truncated`].
+    ///
+    /// # References
+    ///  - [`recvmsg(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
+    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
     pub fn recv_xl<'a>(&self, buf: &'a mut CanXlFrame) -> Result<CanRecv<'a>> {
         let mut head = [0u8; CANXL_HEAD];
         let mut bufs = [IoSliceMut::new(&mut head), IoSliceMut::new(buf.data_area())];
@@ -247,6 +352,11 @@ impl CanSocket {
     /// let (frame, at) = s.recv_timestamped()?;
     /// # Ok(()) }
     /// ```
+    ///
+    /// # References
+    ///  - [`recvmsg(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
     pub fn recv_timestamped(&self) -> Result<(CanAnyFrame, Option<Timestamp>)> {
         let mut b = [0u8; CANFD_MTU];
         let mut space = [0u8; cmsg_space(16) * 2];
@@ -272,6 +382,20 @@ impl CanSocket {
     /// Receives only frames that pass one of `filters` (all of them with
     /// [`set_join_filters`](Self::set_join_filters)); an empty list receives nothing. At most
     /// [`CAN_FILTER_MAX`] ([`Error::TooManyFilters`]). The default passes everything.
+    ///
+    /// ``` no_run
+    /// use baresock::{CanFilter, CanId, CanSocket};
+    /// let s = CanSocket::new()?;
+    /// // 0x100..=0x1FF, plus exactly 0x7DF.
+    /// s.set_filters(&[CanFilter::raw(0x100, 0x700), CanFilter::exact(CanId::standard(0x7df)?)])?;
+    /// let mut back = [CanFilter::raw(0, 0); 4];
+    /// assert_eq!(s.filters(&mut back)?, 2);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
     #[doc(alias = "CAN_RAW_FILTER")]
     pub fn set_filters(&self, filters: &[CanFilter]) -> Result<()> {
         if filters.len() > CAN_FILTER_MAX {
@@ -294,6 +418,10 @@ impl CanSocket {
 
     /// The filters in force, into `out`; returns how many. More than `out` holds is
     /// [`Error::BufferTooSmall`] (the kernel's `ERANGE`).
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
     #[doc(alias = "CAN_RAW_FILTER")]
     pub fn filters(&self, out: &mut [CanFilter]) -> Result<usize> {
         let mut b = [0u8; CAN_FILTER_MAX * 8];
@@ -313,18 +441,41 @@ impl CanSocket {
     }
 
     /// Which error classes arrive as error frames (`CAN_RAW_ERR_FILTER`); none by default.
+    ///
+    /// ``` no_run
+    /// use baresock::{CanAnyFrame, CanErrorClass, CanSocket};
+    /// let s = CanSocket::new()?;
+    /// s.set_error_mask(CanErrorClass::BUS_OFF | CanErrorClass::CONTROLLER)?;
+    /// s.bind(0)?;
+    /// if let CanAnyFrame::Error(e) = s.recv()? {
+    ///     println!("{:?} {:?}", e.class, e.controller);
+    /// }
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
     #[doc(alias = "CAN_RAW_ERR_FILTER")]
     pub fn set_error_mask(&self, mask: CanErrorClass) -> Result<()> {
         sockopt::set(self.as_fd(), SOL_CAN_RAW, CAN_RAW_ERR_FILTER, &mask.bits())
     }
 
     /// Frames sent are echoed to other sockets on this host (`CAN_RAW_LOOPBACK`; on by default).
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
     #[doc(alias = "CAN_RAW_LOOPBACK")]
     pub fn set_loopback(&self, on: bool) -> Result<()> {
         sockopt::set(self.as_fd(), SOL_CAN_RAW, CAN_RAW_LOOPBACK, &i32::from(on))
     }
 
     /// This socket receives the frames it sends itself (`CAN_RAW_RECV_OWN_MSGS`; off by default).
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
     #[doc(alias = "CAN_RAW_RECV_OWN_MSGS")]
     pub fn set_recv_own_msgs(&self, on: bool) -> Result<()> {
         sockopt::set(
@@ -336,18 +487,30 @@ impl CanSocket {
     }
 
     /// Sends and receives CAN FD frames too (`CAN_RAW_FD_FRAMES`).
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
     #[doc(alias = "CAN_RAW_FD_FRAMES")]
     pub fn set_fd_frames(&self, on: bool) -> Result<()> {
         sockopt::set(self.as_fd(), SOL_CAN_RAW, CAN_RAW_FD_FRAMES, &i32::from(on))
     }
 
     /// Whether FD frames are on (`CAN_RAW_FD_FRAMES`).
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
     #[doc(alias = "CAN_RAW_FD_FRAMES")]
     pub fn fd_frames(&self) -> Result<bool> {
         sockopt::get::<i32>(self.as_fd(), SOL_CAN_RAW, CAN_RAW_FD_FRAMES).map(|v| v != 0)
     }
 
     /// A frame must pass every filter, not one (`CAN_RAW_JOIN_FILTERS`).
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
     #[doc(alias = "CAN_RAW_JOIN_FILTERS")]
     pub fn set_join_filters(&self, on: bool) -> Result<()> {
         sockopt::set(

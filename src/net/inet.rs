@@ -72,6 +72,12 @@ pub struct ServerOptions {
 /// assert_ne!(server.local_addr()?.port(), 0);
 /// # Ok::<(), Box<dyn core::error::Error>>(())
 /// ```
+///
+/// # References
+///  - [`socket(2)`](https://man7.org/linux/man-pages/man2/socket.2.html)
+///  - [`bind(2)`](https://man7.org/linux/man-pages/man2/bind.2.html)
+///  - [`listen(2)`](https://man7.org/linux/man-pages/man2/listen.2.html)
+///  - [`ipv6(7)`](https://man7.org/linux/man-pages/man7/ipv6.7.html)
 pub fn create_server(addr: impl Into<SocketAddr>, options: ServerOptions) -> Result<TcpListener> {
     let addr = addr.into();
     if options.dual_stack && addr.family() != Family::Inet6 {
@@ -114,6 +120,11 @@ pub fn create_server(addr: impl Into<SocketAddr>, options: ServerOptions) -> Res
 /// when the argument is left out. With `source`, each socket is bound to it first. The stream
 /// keeps the mode afterwards. Fails with the last attempt's error, or
 /// [`Error::NoAddresses`].
+///
+/// # References
+///  - [`socket(2)`](https://man7.org/linux/man-pages/man2/socket.2.html)
+///  - [`connect(2)`](https://man7.org/linux/man-pages/man2/connect.2.html)
+///  - [`poll(2)`](https://man7.org/linux/man-pages/man2/poll.2.html)
 pub fn create_connection<A: ToSocketAddrs>(
     addrs: A,
     timeout: Option<Duration>,
@@ -151,6 +162,21 @@ impl TcpListener {
     /// Unlike [`create_server`], it leaves `IPV6_V6ONLY` at the system's default
     /// (`net.ipv6.bindv6only`, usually off), as `std` does: a listener on `[::]` then takes
     /// IPv4 clients too.
+    ///
+    /// ```
+    /// use baresock::{TcpListener, TcpStream};
+    /// let listener = TcpListener::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// let client = TcpStream::connect(listener.local_addr()?)?;
+    /// let (server_side, peer) = listener.accept()?;
+    /// assert_eq!(peer, client.local_addr()?);
+    /// # drop(server_side);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`bind(2)`](https://man7.org/linux/man-pages/man2/bind.2.html)
+    ///  - [`listen(2)`](https://man7.org/linux/man-pages/man2/listen.2.html)
+    ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
     pub fn bind<A: ToSocketAddrs>(addrs: A) -> Result<TcpListener> {
         each_addr(&addrs, |a| {
             let s = ip_socket(&a, Type::Stream, Protocol::DEFAULT)?;
@@ -163,27 +189,52 @@ impl TcpListener {
 
     /// Accepts a connection; the stream takes the default timeout (see
     /// [`Socket::accept`](crate::Socket::accept)).
+    ///
+    /// # References
+    ///  - [`accept4(2)`](https://man7.org/linux/man-pages/man2/accept.2.html)
+    ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
     pub fn accept(&self) -> Result<(TcpStream, InetAddr)> {
         let (s, a) = self.inner.accept_inet()?;
         Ok((TcpStream { inner: s }, a))
     }
 
     /// An endless iterator over accepted connections.
+    ///
+    /// ```
+    /// use baresock::{TcpListener, TcpStream};
+    /// let listener = TcpListener::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// let _client = TcpStream::connect(listener.local_addr()?)?;
+    /// for stream in listener.incoming().take(1) {
+    ///     stream?.send_all(b"welcome")?;
+    /// }
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
     pub fn incoming(&self) -> impl Iterator<Item = Result<TcpStream>> + '_ {
         core::iter::repeat_with(|| self.accept().map(|(s, _)| s))
     }
 
     /// The address the listener is bound to.
+    ///
+    /// # References
+    ///  - [`getsockname(2)`](https://man7.org/linux/man-pages/man2/getsockname.2.html)
     pub fn local_addr(&self) -> Result<InetAddr> {
         inet(self.inner.local_addr()?)
     }
 
     /// Time-to-live of outgoing packets (`IP_TTL`).
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
     pub fn set_ttl(&self, ttl: u32) -> Result<()> {
         self.inner.set_ttl(ttl)
     }
 
     /// Time-to-live of outgoing packets (`IP_TTL`).
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
     pub fn ttl(&self) -> Result<u32> {
         self.inner.ttl()
     }
@@ -199,6 +250,19 @@ connected_io!(TcpStream);
 impl TcpStream {
     /// Connects to the first of `addrs` that accepts, in the [default
     /// timeout](crate::default_timeout)'s mode.
+    ///
+    /// ```
+    /// use baresock::{TcpListener, TcpStream};
+    /// let listener = TcpListener::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// // Anything `ToSocketAddrs`: an address, text, (ip, port), a slice to try in turn.
+    /// let stream = TcpStream::connect(listener.local_addr()?)?;
+    /// stream.send_all(b"hi")?;
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`connect(2)`](https://man7.org/linux/man-pages/man2/connect.2.html)
+    ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
     pub fn connect<A: ToSocketAddrs>(addrs: A) -> Result<TcpStream> {
         create_connection(addrs, crate::default_timeout(), None)
     }
@@ -206,6 +270,19 @@ impl TcpStream {
     /// Connects with a deadline of `timeout` for the connect alone; the stream is then put in
     /// the default timeout's mode (like `std`'s `connect_timeout`). A zero `timeout` is
     /// [`Error::ZeroTimeout`], as in `std`.
+    ///
+    /// ```
+    /// use baresock::{Errno, Error, TcpStream};
+    /// use core::time::Duration;
+    /// let closed: core::net::SocketAddr = "127.0.0.1:1".parse().unwrap();
+    /// let r = TcpStream::connect_timeout(closed, Duration::from_secs(2));
+    /// assert_eq!(r.unwrap_err(), Error::Os(Errno::CONNREFUSED));
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`connect(2)`](https://man7.org/linux/man-pages/man2/connect.2.html)
+    ///  - [`poll(2)`](https://man7.org/linux/man-pages/man2/poll.2.html)
     pub fn connect_timeout(addr: impl Into<SocketAddr>, timeout: Duration) -> Result<TcpStream> {
         if timeout.is_zero() {
             return Err(Error::ZeroTimeout);
@@ -216,36 +293,83 @@ impl TcpStream {
     }
 
     /// The local address.
+    ///
+    /// # References
+    ///  - [`getsockname(2)`](https://man7.org/linux/man-pages/man2/getsockname.2.html)
     pub fn local_addr(&self) -> Result<InetAddr> {
         inet(self.inner.local_addr()?)
     }
 
     /// The peer's address.
+    ///
+    /// # References
+    ///  - [`getpeername(2)`](https://man7.org/linux/man-pages/man2/getpeername.2.html)
     pub fn peer_addr(&self) -> Result<InetAddr> {
         inet(self.inner.peer_addr()?)
     }
 
     /// Sends without Nagle's delay (`TCP_NODELAY`).
+    ///
+    /// ```
+    /// use baresock::{TcpListener, TcpStream};
+    /// let listener = TcpListener::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// let s = TcpStream::connect(listener.local_addr()?)?;
+    /// s.set_nodelay(true)?;
+    /// assert!(s.nodelay()?);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
     pub fn set_nodelay(&self, on: bool) -> Result<()> {
         self.inner.set_nodelay(on)
     }
 
     /// Whether `TCP_NODELAY` is on.
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
     pub fn nodelay(&self) -> Result<bool> {
         self.inner.nodelay()
     }
 
     /// Time-to-live of outgoing packets (`IP_TTL`).
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
     pub fn set_ttl(&self, ttl: u32) -> Result<()> {
         self.inner.set_ttl(ttl)
     }
 
     /// Time-to-live of outgoing packets (`IP_TTL`).
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
     pub fn ttl(&self) -> Result<u32> {
         self.inner.ttl()
     }
 
     /// Closes the writing half, so the peer reads end of stream.
+    ///
+    /// ```
+    /// use baresock::{TcpListener, TcpStream};
+    /// let listener = TcpListener::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// let client = TcpStream::connect(listener.local_addr()?)?;
+    /// let (server, _) = listener.accept()?;
+    /// client.send_all(b"request")?;
+    /// client.close_write()?; // the server reads the end of the request
+    /// let mut buf = [0u8; 16];
+    /// assert_eq!(server.recv(&mut buf)?, 7);
+    /// assert_eq!(server.recv(&mut buf)?, 0);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`shutdown(2)`](https://man7.org/linux/man-pages/man2/shutdown.2.html)
     pub fn close_write(&self) -> Result<()> {
         self.inner.shutdown(Shutdown::Write)
     }
@@ -272,6 +396,21 @@ std_timeouts!(TcpStream, UdpSocket);
 
 impl UdpSocket {
     /// Binds to the first of `addrs` that works.
+    ///
+    /// ```
+    /// use baresock::UdpSocket;
+    /// let a = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// let b = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// a.send_to(b"ping", b.local_addr()?)?;
+    /// let mut buf = [0u8; 8];
+    /// let (n, from) = b.recv_from(&mut buf)?;
+    /// assert_eq!((&buf[..n], from), (&b"ping"[..], a.local_addr()?));
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`bind(2)`](https://man7.org/linux/man-pages/man2/bind.2.html)
+    ///  - [`udp(7)`](https://man7.org/linux/man-pages/man7/udp.7.html)
     pub fn bind<A: ToSocketAddrs>(addrs: A) -> Result<UdpSocket> {
         each_addr(&addrs, |a| {
             let s = ip_socket(&a, Type::Dgram, Protocol::DEFAULT)?;
@@ -281,11 +420,28 @@ impl UdpSocket {
     }
 
     /// Sets the default destination, and receives only from it, trying each of `addrs`.
+    ///
+    /// ```
+    /// use baresock::UdpSocket;
+    /// let a = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// let b = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// a.connect(b.local_addr()?)?;
+    /// a.send(b"to my peer")?; // no address needed now
+    /// assert_eq!(a.peer_addr()?, b.local_addr()?);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`connect(2)`](https://man7.org/linux/man-pages/man2/connect.2.html)
+    ///  - [`udp(7)`](https://man7.org/linux/man-pages/man7/udp.7.html)
     pub fn connect<A: ToSocketAddrs>(&self, addrs: A) -> Result<()> {
         each_addr(&addrs, |a| self.inner.connect(a))
     }
 
     /// Sends a datagram to `addr`.
+    ///
+    /// # References
+    ///  - [`sendto(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
     #[inline]
     pub fn send_to(&self, buf: &[u8], addr: impl Into<SocketAddr>) -> Result<usize> {
         // Only IP addresses are encoded here: the other families' encoders stay out of
@@ -305,42 +461,86 @@ impl UdpSocket {
     }
 
     /// Receives a datagram and its sender; [`Error::Truncated`] if longer than `buf`.
+    ///
+    /// # References
+    ///  - [`recvfrom(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
     #[inline]
     pub fn recv_from(&self, buf: &mut [u8]) -> Result<(usize, InetAddr)> {
         self.inner.recv_from_inet(buf, crate::RecvFlags::empty())
     }
 
     /// Like [`recv_from`](Self::recv_from), but leaves the datagram queued.
+    ///
+    /// # References
+    ///  - [`recvfrom(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
     pub fn peek_from(&self, buf: &mut [u8]) -> Result<(usize, InetAddr)> {
         self.inner.recv_from_inet(buf, crate::RecvFlags::PEEK)
     }
 
     /// The local address.
+    ///
+    /// # References
+    ///  - [`getsockname(2)`](https://man7.org/linux/man-pages/man2/getsockname.2.html)
     pub fn local_addr(&self) -> Result<InetAddr> {
         inet(self.inner.local_addr()?)
     }
 
     /// The connected peer's address.
+    ///
+    /// # References
+    ///  - [`getpeername(2)`](https://man7.org/linux/man-pages/man2/getpeername.2.html)
     pub fn peer_addr(&self) -> Result<InetAddr> {
         inet(self.inner.peer_addr()?)
     }
 
     /// Allows sending to broadcast addresses (`SO_BROADCAST`).
+    ///
+    /// ```
+    /// use baresock::UdpSocket;
+    /// let s = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// s.set_broadcast(true)?;
+    /// assert!(s.broadcast()?);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
     pub fn set_broadcast(&self, on: bool) -> Result<()> {
         self.inner.set_broadcast(on)
     }
 
     /// Whether `SO_BROADCAST` is on.
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
     pub fn broadcast(&self) -> Result<bool> {
         self.inner.broadcast()
     }
 
     /// Time-to-live of outgoing packets (`IP_TTL`).
+    ///
+    /// ```
+    /// use baresock::UdpSocket;
+    /// let s = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// s.set_ttl(8)?;
+    /// assert_eq!(s.ttl()?, 8);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
     pub fn set_ttl(&self, ttl: u32) -> Result<()> {
         self.inner.set_ttl(ttl)
     }
 
     /// Time-to-live of outgoing packets (`IP_TTL`).
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
     pub fn ttl(&self) -> Result<u32> {
         self.inner.ttl()
     }

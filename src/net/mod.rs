@@ -42,26 +42,43 @@ macro_rules! typed_socket {
             }
 
             /// Sets the timeout mode (see [`Socket::set_timeout`](crate::Socket::set_timeout)).
+            ///
+            /// # References
+            ///  - [`fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
+            ///  - [`poll(2)`](https://man7.org/linux/man-pages/man2/poll.2.html)
             pub fn set_timeout(&self, timeout: Option<core::time::Duration>) -> $crate::Result<()> {
                 self.inner.set_timeout(timeout)
             }
 
             /// The timeout mode (see [`Socket::timeout`](crate::Socket::timeout)).
+            ///
+            /// # References
+            ///  - [`fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
             pub fn timeout(&self) -> Option<core::time::Duration> {
                 self.inner.timeout()
             }
 
             /// Switches between non-blocking and blocking mode.
+            ///
+            /// # References
+            ///  - [`fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
             pub fn set_nonblocking(&self, nonblocking: bool) -> $crate::Result<()> {
                 self.inner.set_nonblocking(nonblocking)
             }
 
             /// The pending socket error, cleared by reading it (`SO_ERROR`).
+            ///
+            /// # References
+            ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+            ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
             pub fn take_error(&self) -> $crate::Result<Option<$crate::Error>> {
                 self.inner.take_error()
             }
 
             /// Another handle to the same socket (`F_DUPFD_CLOEXEC`).
+            ///
+            /// # References
+            ///  - [`fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
             pub fn try_clone(&self) -> $crate::Result<Self> {
                 self.inner.try_clone().map(|inner| Self { inner })
             }
@@ -138,30 +155,46 @@ macro_rules! connected_io {
     ($name:ident) => {
         impl $name {
             /// Sends data; returns how many bytes went out (see [`Socket::send`](crate::Socket::send)).
+            ///
+            /// # References
+            ///  - [`send(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
             #[inline]
             pub fn send(&self, buf: &[u8]) -> $crate::Result<usize> {
                 self.inner.send(buf)
             }
 
             /// Sends the whole buffer (see [`Socket::send_all`](crate::Socket::send_all)).
+            ///
+            /// # References
+            ///  - [`send(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
+            ///  - [`poll(2)`](https://man7.org/linux/man-pages/man2/poll.2.html)
             #[inline]
             pub fn send_all(&self, buf: &[u8]) -> $crate::Result<()> {
                 self.inner.send_all(buf)
             }
 
             /// Receives data (see [`Socket::recv`](crate::Socket::recv)).
+            ///
+            /// # References
+            ///  - [`recv(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
             #[inline]
             pub fn recv(&self, buf: &mut [u8]) -> $crate::Result<usize> {
                 self.inner.recv(buf)
             }
 
             /// Receives without consuming (see [`Socket::peek`](crate::Socket::peek)).
+            ///
+            /// # References
+            ///  - [`recv(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
             #[inline]
             pub fn peek(&self, buf: &mut [u8]) -> $crate::Result<usize> {
                 self.inner.peek(buf)
             }
 
             /// Shuts down one or both directions (`shutdown(2)`).
+            ///
+            /// # References
+            ///  - [`shutdown(2)`](https://man7.org/linux/man-pages/man2/shutdown.2.html)
             pub fn shutdown(&self, how: $crate::Shutdown) -> $crate::Result<()> {
                 self.inner.shutdown(how)
             }
@@ -180,6 +213,10 @@ macro_rules! std_timeouts {
         impl $name {
             /// Sets the socket's timeout, for reading and writing alike (see the
             /// [crate's timeout model](crate::Socket#timeouts)); `None` is blocking.
+            ///
+            /// # References
+            ///  - [`fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
+            ///  - [`poll(2)`](https://man7.org/linux/man-pages/man2/poll.2.html)
             pub fn set_read_timeout(&self, timeout: Option<core::time::Duration>) -> $crate::Result<()> {
                 if timeout == Some(core::time::Duration::ZERO) {
                     return Err($crate::Error::ZeroTimeout);
@@ -188,16 +225,26 @@ macro_rules! std_timeouts {
             }
 
             /// The same as [`set_read_timeout`](Self::set_read_timeout): one timeout covers both.
+            ///
+            /// # References
+            ///  - [`fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
+            ///  - [`poll(2)`](https://man7.org/linux/man-pages/man2/poll.2.html)
             pub fn set_write_timeout(&self, timeout: Option<core::time::Duration>) -> $crate::Result<()> {
                 self.set_read_timeout(timeout)
             }
 
             /// The socket's timeout; `None` when blocking (or non-blocking, as `std` reports it).
+            ///
+            /// # References
+            ///  - [`fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
             pub fn read_timeout(&self) -> $crate::Result<Option<core::time::Duration>> {
                 Ok(self.inner.timeout().filter(|t| !t.is_zero()))
             }
 
             /// The same as [`read_timeout`](Self::read_timeout).
+            ///
+            /// # References
+            ///  - [`fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
             pub fn write_timeout(&self) -> $crate::Result<Option<core::time::Duration>> {
                 self.read_timeout()
             }

@@ -24,12 +24,18 @@ fn ioctl_socket() -> Result<Socket> {
 /// assert_eq!(interface_name(lo)?.as_str(), Some("lo"));
 /// # Ok::<(), baresock::Error>(())
 /// ```
+///
+/// # References
+///  - [`netdevice(7)`](https://man7.org/linux/man-pages/man7/netdevice.7.html)
 pub fn interface_index(name: &ShortName) -> Result<u32> {
     crate::sys::iface::index(ioctl_socket()?.as_fd(), name)
 }
 
 /// The name of the network interface with index `index` (`SIOCGIFNAME`); an unknown index is
 /// [`Error::NoSuchInterface`].
+///
+/// # References
+///  - [`netdevice(7)`](https://man7.org/linux/man-pages/man7/netdevice.7.html)
 pub fn interface_name(index: u32) -> Result<ShortName> {
     crate::sys::iface::name(ioctl_socket()?.as_fd(), index)
 }
@@ -198,6 +204,20 @@ impl PacketSocket {
     /// for every frame). With protocol 0 it receives nothing until [`bind`](Self::bind)
     /// names one: to filter from the first frame on, create it so, attach the filter, then
     /// bind (as libpcap does); a socket made for a protocol queues frames at once.
+    ///
+    /// ``` no_run
+    /// use baresock::{ether, PacketKind, PacketSocket};
+    /// // Needs CAP_NET_RAW.
+    /// let s = PacketSocket::new(PacketKind::Cooked, ether::IPV4)?;
+    /// let mut buf = [0u8; 2048];
+    /// let (n, from) = s.recv_from(&mut buf)?;
+    /// println!("{n} bytes by interface {}", from.ifindex());
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`socket(2)`](https://man7.org/linux/man-pages/man2/socket.2.html)
+    ///  - [`packet(7)`](https://man7.org/linux/man-pages/man7/packet.7.html)
     pub fn new(kind: PacketKind, protocol: u16) -> Result<PacketSocket> {
         let ty = match kind {
             PacketKind::Raw => Type::Raw,
@@ -209,34 +229,58 @@ impl PacketSocket {
 
     /// Receives only from one interface, and sends by it (`bind(2)`); protocol 0 in `addr`
     /// keeps the socket's.
+    ///
+    /// # References
+    ///  - [`bind(2)`](https://man7.org/linux/man-pages/man2/bind.2.html)
+    ///  - [`packet(7)`](https://man7.org/linux/man-pages/man7/packet.7.html)
     pub fn bind(&self, addr: LinkAddr) -> Result<()> {
         self.inner.bind(addr)
     }
 
     /// Sends a frame (`SOCK_RAW`: whole, header included) or payload (`SOCK_DGRAM`: to the
     /// hardware address in `to`) by `to`'s interface.
+    ///
+    /// # References
+    ///  - [`sendto(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
+    ///  - [`packet(7)`](https://man7.org/linux/man-pages/man7/packet.7.html)
     pub fn send_to(&self, buf: &[u8], to: LinkAddr) -> Result<usize> {
         self.inner.send_to(buf, to)
     }
 
     /// Sends by the bound interface.
+    ///
+    /// # References
+    ///  - [`send(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
+    ///  - [`packet(7)`](https://man7.org/linux/man-pages/man7/packet.7.html)
     pub fn send(&self, buf: &[u8]) -> Result<usize> {
         self.inner.send(buf)
     }
 
     /// Receives a frame and where it came from; [`Error::Truncated`] with its true length if
     /// longer than `buf`.
+    ///
+    /// # References
+    ///  - [`recvfrom(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
+    ///  - [`packet(7)`](https://man7.org/linux/man-pages/man7/packet.7.html)
     pub fn recv_from(&self, buf: &mut [u8]) -> Result<(usize, LinkAddr)> {
         let (n, a) = self.inner.recv_from(buf)?;
         Ok((n, LinkAddr::try_from(a.ok_or(Error::MissingAddress)?)?))
     }
 
     /// Receives a frame.
+    ///
+    /// # References
+    ///  - [`recv(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
+    ///  - [`packet(7)`](https://man7.org/linux/man-pages/man7/packet.7.html)
     pub fn recv(&self, buf: &mut [u8]) -> Result<usize> {
         self.inner.recv(buf)
     }
 
     /// The bound address.
+    ///
+    /// # References
+    ///  - [`getsockname(2)`](https://man7.org/linux/man-pages/man2/getsockname.2.html)
+    ///  - [`packet(7)`](https://man7.org/linux/man-pages/man7/packet.7.html)
     pub fn local_addr(&self) -> Result<LinkAddr> {
         LinkAddr::try_from(self.inner.local_addr()?)
     }
@@ -268,12 +312,20 @@ impl PacketSocket {
 
     /// Joins a link-layer membership on an interface: promiscuous mode, all multicast, or one
     /// multicast address (`PACKET_ADD_MEMBERSHIP`). It ends when the socket closes.
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`packet(7)`](https://man7.org/linux/man-pages/man7/packet.7.html)
     #[doc(alias = "PACKET_ADD_MEMBERSHIP")]
     pub fn add_membership(&self, ifindex: u32, m: Membership<'_>) -> Result<()> {
         self.membership(kp::PACKET_ADD_MEMBERSHIP, ifindex, m)
     }
 
     /// Leaves a membership (`PACKET_DROP_MEMBERSHIP`).
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`packet(7)`](https://man7.org/linux/man-pages/man7/packet.7.html)
     #[doc(alias = "PACKET_DROP_MEMBERSHIP")]
     pub fn drop_membership(&self, ifindex: u32, m: Membership<'_>) -> Result<()> {
         self.membership(kp::PACKET_DROP_MEMBERSHIP, ifindex, m)
@@ -285,18 +337,30 @@ impl PacketSocket {
     /// The tag reaches sockets for [`ether::ALL`](crate::ether::ALL) (taps): when no VLAN
     /// device takes a tagged frame, the kernel drops the tag before it delivers the frame to
     /// sockets bound to one EtherType. Filter a tap with BPF to see one protocol's tags.
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`packet(7)`](https://man7.org/linux/man-pages/man7/packet.7.html)
     #[doc(alias = "PACKET_AUXDATA")]
     pub fn set_auxdata(&self, on: bool) -> Result<()> {
         sockopt::set(self.as_fd(), SOL_PACKET, kp::PACKET_AUXDATA, &i32::from(on))
     }
 
     /// Whether `PACKET_AUXDATA` is on.
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`packet(7)`](https://man7.org/linux/man-pages/man7/packet.7.html)
     #[doc(alias = "PACKET_AUXDATA")]
     pub fn auxdata(&self) -> Result<bool> {
         sockopt::get::<i32>(self.as_fd(), SOL_PACKET, kp::PACKET_AUXDATA).map(|v| v != 0)
     }
 
     /// Leaves out packets this host sends (`PACKET_IGNORE_OUTGOING`).
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`packet(7)`](https://man7.org/linux/man-pages/man7/packet.7.html)
     #[doc(alias = "PACKET_IGNORE_OUTGOING")]
     pub fn set_ignore_outgoing(&self, on: bool) -> Result<()> {
         sockopt::set(
@@ -308,6 +372,10 @@ impl PacketSocket {
     }
 
     /// Whether `PACKET_IGNORE_OUTGOING` is on.
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`packet(7)`](https://man7.org/linux/man-pages/man7/packet.7.html)
     #[doc(alias = "PACKET_IGNORE_OUTGOING")]
     pub fn ignore_outgoing(&self) -> Result<bool> {
         sockopt::get::<i32>(self.as_fd(), SOL_PACKET, kp::PACKET_IGNORE_OUTGOING).map(|v| v != 0)
@@ -335,6 +403,10 @@ impl PacketSocket {
     /// // Now each flow's frames go to one of the two, always the same one.
     /// # Ok::<(), baresock::Error>(())
     /// ```
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`packet(7)`](https://man7.org/linux/man-pages/man7/packet.7.html)
     #[doc(alias = "PACKET_FANOUT")]
     pub fn set_fanout(&self, group: u16, mode: FanoutMode, flags: FanoutFlags) -> Result<u16> {
         let unique = flags.contains(FanoutFlags::UNIQUE_ID);
@@ -355,6 +427,10 @@ impl PacketSocket {
     /// The program that picks a member for each packet in a [`FanoutMode::Bpf`] group: it
     /// returns the member's index, taken modulo the group's size (`PACKET_FANOUT_DATA`). Set
     /// it after [`set_fanout`](Self::set_fanout).
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`packet(7)`](https://man7.org/linux/man-pages/man7/packet.7.html)
     #[doc(alias = "PACKET_FANOUT_DATA")]
     pub fn set_fanout_program(&self, program: &Program<'_>) -> Result<()> {
         sockopt::set_program(self.as_fd(), SOL_PACKET, kp::PACKET_FANOUT_DATA, program)
@@ -365,6 +441,10 @@ impl PacketSocket {
     /// The kernel answers 0 both outside any group and in group 0 with mode
     /// [`FanoutMode::Hash`] and no flags; this reads both as `None`. The id
     /// [`set_fanout`](Self::set_fanout) returns is exact.
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`packet(7)`](https://man7.org/linux/man-pages/man7/packet.7.html)
     #[doc(alias = "PACKET_FANOUT")]
     pub fn fanout(&self) -> Result<Option<Fanout>> {
         let v = sockopt::get::<u32>(self.as_fd(), SOL_PACKET, kp::PACKET_FANOUT)?;
@@ -388,6 +468,10 @@ impl PacketSocket {
     /// assert_eq!(stats.freeze_count, None, "no ring");
     /// # Ok::<(), baresock::Error>(())
     /// ```
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`packet(7)`](https://man7.org/linux/man-pages/man7/packet.7.html)
     #[doc(alias = "PACKET_STATISTICS")]
     pub fn statistics(&self) -> Result<PacketStats> {
         let mut b = [0u8; STATS_V3_LEN];

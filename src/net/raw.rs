@@ -38,12 +38,41 @@ typed_socket!(
 
 impl RawSocket {
     /// A raw socket of `family` (IPv4 or IPv6) for IP protocol `protocol`.
+    ///
+    /// ``` no_run
+    /// use baresock::{Family, Protocol, RawSocket};
+    /// // Every ICMP packet to this host; needs CAP_NET_RAW.
+    /// let s = RawSocket::new(Family::Inet, Protocol::ICMP)?;
+    /// let mut buf = [0u8; 1500];
+    /// let (n, from) = s.recv_from(&mut buf)?;
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`socket(2)`](https://man7.org/linux/man-pages/man2/socket.2.html)
+    ///  - [`raw(7)`](https://man7.org/linux/man-pages/man7/raw.7.html)
     pub fn new(family: Family, protocol: Protocol) -> Result<RawSocket> {
         Socket::new(family, Type::Raw, protocol).map(|inner| RawSocket { inner })
     }
 
     /// An IPv4 ICMP echo socket (`SOCK_DGRAM`, `IPPROTO_ICMP`): `EACCES` unless the process's
     /// group is in `net.ipv4.ping_group_range`.
+    ///
+    /// ``` no_run
+    /// use baresock::RawSocket;
+    /// use core::net::IpAddr;
+    /// let s = RawSocket::icmp_echo_v4()?;
+    /// // type 8 (echo request), code 0, checksum and id filled in by the kernel, sequence 1
+    /// s.send_to(&[8, 0, 0, 0, 0, 0, 0, 1], IpAddr::from([127, 0, 0, 1]))?;
+    /// let mut buf = [0u8; 64];
+    /// let (n, from) = s.recv_from(&mut buf)?;
+    /// assert_eq!((buf[0], from), (0, IpAddr::from([127, 0, 0, 1]))); // echo reply
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`socket(2)`](https://man7.org/linux/man-pages/man2/socket.2.html)
+    ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
     pub fn icmp_echo_v4() -> Result<RawSocket> {
         Socket::new(Family::Inet, Type::Dgram, Protocol::ICMP).map(|inner| RawSocket { inner })
     }
@@ -63,16 +92,28 @@ impl RawSocket {
     /// assert_eq!((reply[0], &reply[6..8], &reply[8..n]), (129, &[0, 1][..], &b"hi"[..]));
     /// # Ok::<(), baresock::Error>(())
     /// ```
+    ///
+    /// # References
+    ///  - [`socket(2)`](https://man7.org/linux/man-pages/man2/socket.2.html)
+    ///  - [`ipv6(7)`](https://man7.org/linux/man-pages/man7/ipv6.7.html)
     pub fn icmp_echo_v6() -> Result<RawSocket> {
         Socket::new(Family::Inet6, Type::Dgram, Protocol::ICMPV6).map(|inner| RawSocket { inner })
     }
 
     /// Sends a packet to `to` (port 0).
+    ///
+    /// # References
+    ///  - [`sendto(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
+    ///  - [`raw(7)`](https://man7.org/linux/man-pages/man7/raw.7.html)
     pub fn send_to(&self, buf: &[u8], to: IpAddr) -> Result<usize> {
         self.inner.send_to(buf, SocketAddr::from((to, 0)))
     }
 
     /// Receives a packet and its source; [`Error::Truncated`] if longer than `buf`.
+    ///
+    /// # References
+    ///  - [`recvfrom(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
+    ///  - [`raw(7)`](https://man7.org/linux/man-pages/man7/raw.7.html)
     pub fn recv_from(&self, buf: &mut [u8]) -> Result<(usize, IpAddr)> {
         let (n, a) = self.inner.recv_from(buf)?;
         let ip = a.and_then(|a| a.ip()).ok_or(Error::MissingAddress)?;
@@ -80,6 +121,10 @@ impl RawSocket {
     }
 
     /// Binds to a local address (and, for a ping socket, its identifier as the port).
+    ///
+    /// # References
+    ///  - [`bind(2)`](https://man7.org/linux/man-pages/man2/bind.2.html)
+    ///  - [`raw(7)`](https://man7.org/linux/man-pages/man7/raw.7.html)
     pub fn bind(&self, addr: impl Into<SocketAddr>) -> Result<()> {
         self.inner.bind(addr)
     }
@@ -88,6 +133,10 @@ impl RawSocket {
 /// Raw-socket options: raw(7), icmp(7), icmp6(7).
 impl RawSocket {
     /// Sends with an IP header of the caller's own (`IP_HDRINCL`, IPv4).
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`raw(7)`](https://man7.org/linux/man-pages/man7/raw.7.html)
     #[doc(alias = "IP_HDRINCL")]
     pub fn set_header_included(&self, on: bool) -> Result<()> {
         sockopt::set(
@@ -99,6 +148,10 @@ impl RawSocket {
     }
 
     /// Whether `IP_HDRINCL` is on.
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`raw(7)`](https://man7.org/linux/man-pages/man7/raw.7.html)
     #[doc(alias = "IP_HDRINCL")]
     pub fn header_included(&self) -> Result<bool> {
         sockopt::get::<i32>(self.as_fd(), k::IPPROTO_IP as u32, k::IP_HDRINCL).map(|v| v != 0)
@@ -106,12 +159,20 @@ impl RawSocket {
 
     /// Drops incoming ICMPv4 messages of the types in `blocked` (bit `n` for type `n`, types
     /// 0 to 31; `ICMP_FILTER` on a raw ICMP socket).
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`raw(7)`](https://man7.org/linux/man-pages/man7/raw.7.html)
     #[doc(alias = "ICMP_FILTER")]
     pub fn set_icmp_filter(&self, blocked: u32) -> Result<()> {
         sockopt::set(self.as_fd(), k::SOL_RAW, ICMP_FILTER, &blocked)
     }
 
     /// The `ICMP_FILTER` mask.
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`raw(7)`](https://man7.org/linux/man-pages/man7/raw.7.html)
     #[doc(alias = "ICMP_FILTER")]
     pub fn icmp_filter(&self) -> Result<u32> {
         sockopt::get(self.as_fd(), k::SOL_RAW, ICMP_FILTER)
@@ -130,6 +191,10 @@ impl RawSocket {
     /// assert_eq!(s.icmpv6_filter()?, blocked);
     /// # Ok::<(), baresock::Error>(())
     /// ```
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`ipv6(7)`](https://man7.org/linux/man-pages/man7/ipv6.7.html)
     #[doc(alias = "ICMPV6_FILTER")]
     pub fn set_icmpv6_filter(&self, blocked: &[u32; 8]) -> Result<()> {
         let b = icmp6_filter_bytes(blocked);
@@ -137,6 +202,10 @@ impl RawSocket {
     }
 
     /// The `ICMPV6_FILTER` mask.
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`ipv6(7)`](https://man7.org/linux/man-pages/man7/ipv6.7.html)
     #[doc(alias = "ICMPV6_FILTER")]
     pub fn icmpv6_filter(&self) -> Result<[u32; 8]> {
         let mut b = [0u8; ICMP6_FILTER_LEN];

@@ -142,6 +142,12 @@ impl RxRing {
     /// Sets up the ring on `socket` (`PACKET_VERSION` = `TPACKET_V3`, `PACKET_RX_RING`) and maps
     /// it. Bind the socket first, or it sees every interface. A bad configuration is
     /// [`Error::Ring`].
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`packet(7)`](https://man7.org/linux/man-pages/man7/packet.7.html)
+    ///  - [`mmap(2)`](https://man7.org/linux/man-pages/man2/mmap.2.html)
+    ///  - [Linux packet mmap](https://docs.kernel.org/networking/packet_mmap.html)
     pub fn new(socket: PacketSocket, config: RingConfig) -> Result<RxRing> {
         let req = config.request()?;
         let ring = Ring::new(rustix::fd::AsFd::as_fd(&socket), req)?;
@@ -160,6 +166,10 @@ impl RxRing {
     /// The next block the kernel has filled, waiting for it as the socket's timeout mode says
     /// ([`Error::Timeout`], [`Error::WouldBlock`]). The block goes back to the kernel when the
     /// view is dropped.
+    ///
+    /// # References
+    ///  - [`poll(2)`](https://man7.org/linux/man-pages/man2/poll.2.html)
+    ///  - [Linux packet mmap](https://docs.kernel.org/networking/packet_mmap.html)
     pub fn next_block(&mut self) -> Result<Block<'_>> {
         let mut deadline = Deadline::default();
         while self.ring.take(self.next).is_none() {
@@ -174,6 +184,10 @@ impl RxRing {
 
     /// Counters since the last read (`PACKET_STATISTICS`): packets, drops for want of room,
     /// and how often the ring froze.
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`packet(7)`](https://man7.org/linux/man-pages/man7/packet.7.html)
     pub fn statistics(&self) -> Result<PacketStats> {
         self.socket.statistics()
     }
@@ -306,6 +320,22 @@ pub struct Frame<'a> {
     link: Option<LinkAddr>,
 }
 
+#[cfg(feature = "defmt")]
+impl defmt::Format for Frame<'_> {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        defmt::write!(
+            f,
+            "Frame {{ len: {=usize}, original_len: {=u32}, status: {=u32:#x}, timestamp: {}, vlan: {}, link: {} }}",
+            self.data.len(),
+            self.original_len,
+            self.status,
+            self.timestamp,
+            self.vlan,
+            self.link
+        )
+    }
+}
+
 impl<'a> Frame<'a> {
     /// Parses the `tpacket3_hdr` at `at`; the frame and `tp_next_offset`.
     fn parse(b: &'a [u8], at: usize) -> Option<(Frame<'a>, u32)> {
@@ -432,6 +462,12 @@ pub struct TxRing {
 impl TxRing {
     /// Sets up the ring on `socket` (`PACKET_VERSION` = `TPACKET_V3`, `PACKET_TX_RING`) and
     /// maps it. A bad configuration is [`Error::Ring`].
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`packet(7)`](https://man7.org/linux/man-pages/man7/packet.7.html)
+    ///  - [`mmap(2)`](https://man7.org/linux/man-pages/man2/mmap.2.html)
+    ///  - [Linux packet mmap](https://docs.kernel.org/networking/packet_mmap.html)
     pub fn new(socket: PacketSocket, config: TxRingConfig) -> Result<TxRing> {
         let req = request(config.block_size, config.block_count, config.frame_size, 0)?;
         let mem = TxMem::new(rustix::fd::AsFd::as_fd(&socket), req)?;
@@ -502,6 +538,10 @@ impl TxRing {
     /// A frame the kernel refuses (shorter than the link's header, for one) stops the ring at
     /// that frame: this returns the kernel's error, and the next [`slot`](Self::slot) is the
     /// refused one.
+    ///
+    /// # References
+    ///  - [`send(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
+    ///  - [Linux packet mmap](https://docs.kernel.org/networking/packet_mmap.html)
     pub fn flush(&mut self) -> Result<usize> {
         match self.socket.as_socket().send(&[]) {
             Ok(n) => Ok(n),

@@ -48,6 +48,25 @@ typed_socket!(
 
 impl UnixListener {
     /// Binds to `addr` and listens with the kernel's maximum backlog.
+    ///
+    /// ```
+    /// use baresock::{UnixAddr, UnixListener, UnixStream};
+    /// let path = std::env::temp_dir().join(format!("baresock-doc-{}.sock", std::process::id()));
+    /// let addr = UnixAddr::new(path.to_str().unwrap().as_bytes())?;
+    /// let listener = UnixListener::bind(addr)?;
+    /// let client = UnixStream::connect(addr)?;
+    /// let (conn, _peer) = listener.accept()?; // an unbound client: the unnamed address
+    /// client.send_all(b"hello")?;
+    /// let mut buf = [0u8; 8];
+    /// assert_eq!(conn.recv(&mut buf)?, 5);
+    /// # std::fs::remove_file(&path).unwrap();
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`bind(2)`](https://man7.org/linux/man-pages/man2/bind.2.html)
+    ///  - [`listen(2)`](https://man7.org/linux/man-pages/man2/listen.2.html)
+    ///  - [`unix(7)`](https://man7.org/linux/man-pages/man7/unix.7.html)
     pub fn bind(addr: UnixAddr) -> Result<UnixListener> {
         let s = bound(Type::Stream, addr)?;
         s.listen(u32::MAX)?;
@@ -55,12 +74,20 @@ impl UnixListener {
     }
 
     /// Accepts a connection; the stream takes the default timeout.
+    ///
+    /// # References
+    ///  - [`accept4(2)`](https://man7.org/linux/man-pages/man2/accept.2.html)
+    ///  - [`unix(7)`](https://man7.org/linux/man-pages/man7/unix.7.html)
     pub fn accept(&self) -> Result<(UnixStream, UnixAddr)> {
         let (s, a) = self.inner.accept()?;
         Ok((UnixStream { inner: s }, unix(a)?))
     }
 
     /// The address the listener is bound to.
+    ///
+    /// # References
+    ///  - [`getsockname(2)`](https://man7.org/linux/man-pages/man2/getsockname.2.html)
+    ///  - [`unix(7)`](https://man7.org/linux/man-pages/man7/unix.7.html)
     pub fn local_addr(&self) -> Result<UnixAddr> {
         unix(self.inner.local_addr()?)
     }
@@ -85,11 +112,28 @@ unix_addrs!(UnixStream);
 
 impl UnixStream {
     /// Connects to a listener at `addr`.
+    ///
+    /// # References
+    ///  - [`connect(2)`](https://man7.org/linux/man-pages/man2/connect.2.html)
+    ///  - [`unix(7)`](https://man7.org/linux/man-pages/man7/unix.7.html)
     pub fn connect(addr: UnixAddr) -> Result<UnixStream> {
         connected(Type::Stream, addr).map(|inner| UnixStream { inner })
     }
 
     /// A connected pair (`socketpair(2)`; Python's `socketpair()`).
+    ///
+    /// ```
+    /// use baresock::UnixStream;
+    /// let (a, b) = UnixStream::pair()?;
+    /// a.send_all(b"between threads or processes")?;
+    /// let mut buf = [0u8; 64];
+    /// assert_eq!(b.recv(&mut buf)?, 28);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`socketpair(2)`](https://man7.org/linux/man-pages/man2/socketpair.2.html)
+    ///  - [`unix(7)`](https://man7.org/linux/man-pages/man7/unix.7.html)
     pub fn pair() -> Result<(UnixStream, UnixStream)> {
         let (a, b) = Socket::pair(Family::Unix, Type::Stream, Protocol::DEFAULT)?;
         Ok((UnixStream { inner: a }, UnixStream { inner: b }))
@@ -105,40 +149,90 @@ unix_addrs!(UnixDatagram);
 
 impl UnixDatagram {
     /// A socket bound to `addr`.
+    ///
+    /// # References
+    ///  - [`bind(2)`](https://man7.org/linux/man-pages/man2/bind.2.html)
+    ///  - [`unix(7)`](https://man7.org/linux/man-pages/man7/unix.7.html)
     pub fn bind(addr: UnixAddr) -> Result<UnixDatagram> {
         bound(Type::Dgram, addr).map(|inner| UnixDatagram { inner })
     }
 
     /// An unbound socket.
+    ///
+    /// ```
+    /// use baresock::{UnixAddr, UnixDatagram};
+    /// let server = UnixDatagram::bind(UnixAddr::new_abstract(b"baresock-doc-dgram")?)?;
+    /// let client = UnixDatagram::unbound()?;
+    /// client.send_to(b"anonymous", server.local_addr()?)?;
+    /// let mut buf = [0u8; 16];
+    /// let (n, from) = server.recv_from(&mut buf)?;
+    /// assert_eq!(n, 9);
+    /// assert!(from.is_unnamed()); // no reply address
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`socket(2)`](https://man7.org/linux/man-pages/man2/socket.2.html)
+    ///  - [`unix(7)`](https://man7.org/linux/man-pages/man7/unix.7.html)
     pub fn unbound() -> Result<UnixDatagram> {
         Socket::new(Family::Unix, Type::Dgram, Protocol::DEFAULT)
             .map(|inner| UnixDatagram { inner })
     }
 
     /// A connected pair.
+    ///
+    /// ```
+    /// use baresock::UnixDatagram;
+    /// let (a, b) = UnixDatagram::pair()?;
+    /// a.send(b"one")?;
+    /// a.send(b"two")?;
+    /// let mut buf = [0u8; 8];
+    /// assert_eq!(b.recv(&mut buf)?, 3); // datagrams keep their boundaries
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`socketpair(2)`](https://man7.org/linux/man-pages/man2/socketpair.2.html)
+    ///  - [`unix(7)`](https://man7.org/linux/man-pages/man7/unix.7.html)
     pub fn pair() -> Result<(UnixDatagram, UnixDatagram)> {
         let (a, b) = Socket::pair(Family::Unix, Type::Dgram, Protocol::DEFAULT)?;
         Ok((UnixDatagram { inner: a }, UnixDatagram { inner: b }))
     }
 
     /// Sets the default destination, and receives only from it.
+    ///
+    /// # References
+    ///  - [`connect(2)`](https://man7.org/linux/man-pages/man2/connect.2.html)
+    ///  - [`unix(7)`](https://man7.org/linux/man-pages/man7/unix.7.html)
     pub fn connect(&self, addr: UnixAddr) -> Result<()> {
         self.inner.connect(addr)
     }
 
     /// Sends a datagram to `addr`.
+    ///
+    /// # References
+    ///  - [`sendto(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
+    ///  - [`unix(7)`](https://man7.org/linux/man-pages/man7/unix.7.html)
     pub fn send_to(&self, buf: &[u8], addr: UnixAddr) -> Result<usize> {
         self.inner.send_to(buf, addr)
     }
 
     /// Receives a datagram and its sender (unnamed if unbound); [`Error::Truncated`](crate::Error::Truncated) if longer
     /// than `buf`.
+    ///
+    /// # References
+    ///  - [`recvfrom(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
+    ///  - [`unix(7)`](https://man7.org/linux/man-pages/man7/unix.7.html)
     pub fn recv_from(&self, buf: &mut [u8]) -> Result<(usize, UnixAddr)> {
         let (n, a) = self.inner.recv_from(buf)?;
         Ok((n, sender(a)?))
     }
 
     /// Like [`recv_from`](Self::recv_from), but leaves the datagram queued.
+    ///
+    /// # References
+    ///  - [`recvfrom(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
+    ///  - [`unix(7)`](https://man7.org/linux/man-pages/man7/unix.7.html)
     pub fn peek_from(&self, buf: &mut [u8]) -> Result<(usize, UnixAddr)> {
         let (n, a) = self.inner.peek_from(buf)?;
         Ok((n, sender(a)?))
@@ -152,6 +246,23 @@ typed_socket!(
 
 impl UnixSeqpacketListener {
     /// Binds to `addr` and listens with the kernel's maximum backlog.
+    ///
+    /// ```
+    /// use baresock::{UnixAddr, UnixSeqpacket, UnixSeqpacketListener};
+    /// let addr = UnixAddr::new_abstract(b"baresock-doc-seqpacket")?;
+    /// let listener = UnixSeqpacketListener::bind(addr)?;
+    /// let client = UnixSeqpacket::connect(addr)?;
+    /// let (conn, _) = listener.accept()?;
+    /// client.send(b"msg")?;
+    /// let mut buf = [0u8; 8];
+    /// assert_eq!(conn.recv(&mut buf)?, 3);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`bind(2)`](https://man7.org/linux/man-pages/man2/bind.2.html)
+    ///  - [`listen(2)`](https://man7.org/linux/man-pages/man2/listen.2.html)
+    ///  - [`unix(7)`](https://man7.org/linux/man-pages/man7/unix.7.html)
     pub fn bind(addr: UnixAddr) -> Result<UnixSeqpacketListener> {
         let s = bound(Type::SeqPacket, addr)?;
         s.listen(u32::MAX)?;
@@ -159,12 +270,20 @@ impl UnixSeqpacketListener {
     }
 
     /// Accepts a connection; it takes the default timeout.
+    ///
+    /// # References
+    ///  - [`accept4(2)`](https://man7.org/linux/man-pages/man2/accept.2.html)
+    ///  - [`unix(7)`](https://man7.org/linux/man-pages/man7/unix.7.html)
     pub fn accept(&self) -> Result<(UnixSeqpacket, UnixAddr)> {
         let (s, a) = self.inner.accept()?;
         Ok((UnixSeqpacket { inner: s }, unix(a)?))
     }
 
     /// The address the listener is bound to.
+    ///
+    /// # References
+    ///  - [`getsockname(2)`](https://man7.org/linux/man-pages/man2/getsockname.2.html)
+    ///  - [`unix(7)`](https://man7.org/linux/man-pages/man7/unix.7.html)
     pub fn local_addr(&self) -> Result<UnixAddr> {
         unix(self.inner.local_addr()?)
     }
@@ -181,11 +300,28 @@ unix_addrs!(UnixSeqpacket);
 
 impl UnixSeqpacket {
     /// Connects to a listener at `addr`.
+    ///
+    /// # References
+    ///  - [`connect(2)`](https://man7.org/linux/man-pages/man2/connect.2.html)
+    ///  - [`unix(7)`](https://man7.org/linux/man-pages/man7/unix.7.html)
     pub fn connect(addr: UnixAddr) -> Result<UnixSeqpacket> {
         connected(Type::SeqPacket, addr).map(|inner| UnixSeqpacket { inner })
     }
 
     /// A connected pair.
+    ///
+    /// ```
+    /// use baresock::UnixSeqpacket;
+    /// let (a, b) = UnixSeqpacket::pair()?;
+    /// a.send(b"a record")?;
+    /// let mut buf = [0u8; 16];
+    /// assert_eq!(b.recv(&mut buf)?, 8);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`socketpair(2)`](https://man7.org/linux/man-pages/man2/socketpair.2.html)
+    ///  - [`unix(7)`](https://man7.org/linux/man-pages/man7/unix.7.html)
     pub fn pair() -> Result<(UnixSeqpacket, UnixSeqpacket)> {
         let (a, b) = Socket::pair(Family::Unix, Type::SeqPacket, Protocol::DEFAULT)?;
         Ok((UnixSeqpacket { inner: a }, UnixSeqpacket { inner: b }))

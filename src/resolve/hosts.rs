@@ -74,6 +74,16 @@ pub struct Entry<'a> {
     aliases: &'a [u8],
 }
 
+#[cfg(feature = "defmt")]
+impl defmt::Format for Entry<'_> {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        match self.addr {
+            IpAddr::V4(a) => defmt::write!(f, "{} {}", a.octets(), self.canonical()),
+            IpAddr::V6(a) => defmt::write!(f, "{} {}", a.segments(), self.canonical()),
+        }
+    }
+}
+
 impl<'a> Entry<'a> {
     /// The address.
     pub fn addr(&self) -> IpAddr {

@@ -102,6 +102,7 @@ pub const MAX_ADDRS: usize = 64;
 
 /// The files a [`Resolver`] reads. [`Paths::SYSTEM`] names the usual ones.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Paths<'a> {
     /// The hosts database (hosts(5)).
     pub hosts: &'a str,
@@ -245,6 +246,28 @@ impl Resolver<'static> {
 
 impl<'a> Resolver<'a> {
     /// A resolver over the files `paths` names; reads resolv.conf now.
+    ///
+    /// ```
+    /// use baresock::resolve::{AddrInfo, Hints, Paths, Resolver};
+    ///
+    /// // A hosts file of our own: tests and sandboxes need no /etc.
+    /// let dir = std::env::temp_dir().join(format!("baresock-doc-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir).unwrap();
+    /// let hosts = dir.join("hosts");
+    /// std::fs::write(&hosts, "10.1.2.3 printer.lan printer\n").unwrap();
+    /// let nothing = dir.join("none");
+    /// let r = Resolver::with_paths(Paths {
+    ///     hosts: hosts.to_str().unwrap(),
+    ///     resolv_conf: nothing.to_str().unwrap(),
+    ///     services: nothing.to_str().unwrap(),
+    /// })?;
+    /// let mut out = [AddrInfo::EMPTY; 4];
+    /// let found = r.lookup(Some("printer"), None, &Hints::default(), &mut out)?;
+    /// assert_eq!(found.results(&out)[0].addr.ip().to_string(), "10.1.2.3");
+    /// assert_eq!(r.lookup_addr("10.1.2.3".parse().unwrap())?.to_string(), "printer.lan");
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
     pub fn with_paths(paths: Paths<'a>) -> Result<Resolver<'a>> {
         Ok(Resolver::new(ResolvConf::load(paths.resolv_conf)?, paths))
     }
@@ -609,6 +632,21 @@ impl Resolver<'_> {
 
     /// The service on a port (`getservbyport`), from the services file: its official name
     /// and protocol. Fails as [`service_port`](Resolver::service_port).
+    ///
+    /// ```
+    /// use baresock::resolve::{Paths, ResolvConf, Resolver};
+    ///
+    /// let dir = std::env::temp_dir().join(format!("baresock-doc-svc-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir).unwrap();
+    /// let services = dir.join("services");
+    /// std::fs::write(&services, "http 80/tcp www\nntp 123/udp\n").unwrap();
+    /// let paths = Paths { services: services.to_str().unwrap(), ..Paths::SYSTEM };
+    /// let r = Resolver::new(ResolvConf::default(), paths);
+    /// assert_eq!(r.service_name(80, Some("tcp"))?.name().as_str(), Some("http"));
+    /// assert_eq!(r.service_port("www", None)?, 80);
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
     pub fn service_name(&self, port: u16, protocol: Option<&str>) -> Result<Service> {
         match services::by_port_file(self.paths.services, port, protocol)? {
             (Some(service), _) => Ok(service),
@@ -691,6 +729,18 @@ pub struct NameInfo {
 
 /// [`Resolver::lookup`] with the system's files (`getaddrinfo`). Reads `/etc/resolv.conf`
 /// on each call, as musl does; keep a [`Resolver`] to read it once.
+///
+/// ```
+/// use baresock::resolve::{lookup, AddrInfo, Hints};
+/// use baresock::Type;
+///
+/// // A numeric host needs no file and no server.
+/// let hints = Hints { socket_type: Some(Type::Stream), ..Hints::default() };
+/// let mut out = [AddrInfo::EMPTY; 4];
+/// let found = lookup(Some("127.0.0.1"), Some("8080"), &hints, &mut out)?;
+/// assert_eq!(found.results(&out)[0].addr, "127.0.0.1:8080".parse().unwrap());
+/// # Ok::<(), baresock::Error>(())
+/// ```
 pub fn lookup(
     host: Option<&str>,
     service: Option<&str>,
@@ -701,12 +751,32 @@ pub fn lookup(
 }
 
 /// [`Resolver::lookup_addr`] with the system's files (`gethostbyaddr`).
+///
+/// ```
+/// use baresock::resolve::lookup_addr;
+/// // From /etc/hosts where it names 127.0.0.1 (Debian's does: `localhost`).
+/// if let Ok(name) = lookup_addr("127.0.0.1".parse().unwrap()) {
+///     println!("127.0.0.1 is {name}");
+/// }
+/// # Ok::<(), baresock::Error>(())
+/// ```
 pub fn lookup_addr(ip: IpAddr) -> Result<DomainName> {
     Resolver::system()?.lookup_addr(ip)
 }
 
 /// [`Resolver::connect`] with the system's files (Python's `create_connection` with a host
 /// name).
+///
+/// ```
+/// use baresock::{resolve, TcpListener};
+/// use core::time::Duration;
+///
+/// let listener = TcpListener::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+/// let port = listener.local_addr()?.port();
+/// let stream = resolve::connect("127.0.0.1", port, Some(Duration::from_secs(5)), None)?;
+/// assert_eq!(stream.peer_addr()?.port(), port);
+/// # Ok::<(), baresock::Error>(())
+/// ```
 pub fn connect(
     host: &str,
     port: u16,

@@ -144,6 +144,19 @@ pub struct Entry<'a> {
     aliases: &'a [u8],
 }
 
+#[cfg(feature = "defmt")]
+impl defmt::Format for Entry<'_> {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        defmt::write!(
+            f,
+            "{=[u8]:a} {=u16}/{=[u8]:a}",
+            self.name,
+            self.port,
+            self.protocol
+        )
+    }
+}
+
 impl<'a> Entry<'a> {
     /// The official name (at most [`SERVICE_NAME_MAX`] bytes).
     pub fn name(&self) -> &'a [u8] {

@@ -944,6 +944,18 @@ pub struct Message<'a> {
     end: usize,
 }
 
+#[cfg(feature = "defmt")]
+impl defmt::Format for Message<'_> {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        defmt::write!(
+            f,
+            "Message {{ header: {}, len: {=usize} }}",
+            self.header,
+            self.bytes.len()
+        )
+    }
+}
+
 impl<'a> Message<'a> {
     /// Checks `bytes` as a DNS message: the header, then every question and every record the
     /// header counts, names and pointers followed, `A`/`AAAA`/`CNAME`/`NS`/`PTR` data

@@ -197,7 +197,25 @@ pub fn run_host(root: &Path, quick: bool, report: &mut Report) {
                 "clippy (no default features)",
                 &["-p", "baresock", "--all-targets", "--no-default-features"],
             ),
-            ("clippy (defmt)", &["-p", "baresock", "--features", "defmt"]),
+            (
+                "clippy (defmt)",
+                &["-p", "baresock", "--all-targets", "--features", "defmt"],
+            ),
+            (
+                "clippy (embedded-io, no default features)",
+                &[
+                    "-p",
+                    "baresock",
+                    "--all-targets",
+                    "--no-default-features",
+                    "--features",
+                    "embedded-io",
+                ],
+            ),
+            (
+                "clippy (all features)",
+                &["-p", "baresock", "--all-targets", "--all-features"],
+            ),
         ] {
             step(
                 report,
@@ -233,12 +251,14 @@ pub fn run_host(root: &Path, quick: bool, report: &mut Report) {
     );
     tests(
         report,
-        "test (no default features)",
+        "test (no default features, embedded-io)",
         cargo(root, None).args([
             "test",
             "-p",
             "baresock",
             "--no-default-features",
+            "--features",
+            "embedded-io",
             "--",
             "--show-output",
         ]),
@@ -255,6 +275,20 @@ pub fn run_host(root: &Path, quick: bool, report: &mut Report) {
             }
         },
     );
+    // The ecosystem examples check themselves (a server and its clients in one process; the
+    // CAN reader a sender of its own on vcan0) and say `<name>: ok` at the end, or
+    // `skipped: <reason>` where the machine lacks what they need (here: CAN, which the VMs
+    // have; tests/can_utils.rs runs the CAN reader there).
+    // `defmt_log` encodes the crate's values with an in-memory defmt logger and checks the
+    // frames.
+    for (example, features, done) in [
+        ("tokio_echo", "std", "tokio echo: ok"),
+        ("mio_echo", "std", "mio echo: ok"),
+        ("can_async", "std", "can async: ok"),
+        ("defmt_log", "defmt", "defmt: ok"),
+    ] {
+        self_check(report, root, example, features, done);
+    }
     step(
         report,
         "doc",
@@ -304,6 +338,8 @@ pub fn run_host(root: &Path, quick: bool, report: &mut Report) {
                 "-p",
                 "baresock",
                 "--no-default-features",
+                "--features",
+                "embedded-io",
                 "--target",
                 "x86_64-unknown-linux-none",
                 "-Zbuild-std=core",
@@ -311,6 +347,55 @@ pub fn run_host(root: &Path, quick: bool, report: &mut Report) {
             |_| Ok(()),
         );
     }
+}
+
+/// Runs an example that checks itself: it passes when it exits 0 saying `done`, is a skip
+/// when it exits 0 saying `skipped: <reason>`, and fails otherwise.
+fn self_check(report: &mut Report, root: &Path, example: &str, features: &str, done: &str) {
+    let r = run(cargo(root, None).args([
+        "run",
+        "--quiet",
+        "--features",
+        features,
+        "--example",
+        example,
+    ]));
+    let skip = r.output.lines().find_map(|l| l.strip_prefix("skipped: "));
+    let (ok, counts, note) = match (r.ok, r.output.contains(done), skip) {
+        (true, true, _) => (
+            true,
+            Counts {
+                passed: 1,
+                ..Counts::default()
+            },
+            String::new(),
+        ),
+        (true, false, Some(why)) => (
+            true,
+            Counts {
+                skipped: 1,
+                ..Counts::default()
+            },
+            format!("skipped: {why}"),
+        ),
+        _ => {
+            eprintln!("{}", tail(&r.output, 25));
+            (
+                false,
+                Counts::default(),
+                format!("did not say `{done}`: {}", first_line(&r.output)),
+            )
+        }
+    };
+    report.push(Row {
+        arch: ARCH.into(),
+        tier: TIER.into(),
+        step: format!("example {example}"),
+        counts,
+        ok,
+        time: r.time,
+        note,
+    });
 }
 
 /// Whether this process runs as root (`id -u` is 0).

@@ -936,7 +936,7 @@ fn read(path: &Path) -> Result<Vec<u8>, String> {
 }
 
 /// Examples copied into the guest's `/examples`, for the interop tests in tests/can_utils.rs.
-const GUEST_EXAMPLES: [&str; 2] = ["candump", "cansend"];
+const GUEST_EXAMPLES: [&str; 3] = ["candump", "cansend", "can_async"];
 
 /// Writes `target/xtask-cache/vm/<arch>/initrd.cpio` for this run; returns its path and
 /// warnings (missing modules).
