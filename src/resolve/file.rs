@@ -108,6 +108,32 @@ where
     }
 }
 
+/// Whitespace between the words of a hosts or services line (C's `isspace` but newline).
+pub(crate) fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | 0x0b | 0x0c)
+}
+
+/// A line without its `#` comment.
+pub(crate) fn uncommented(line: &[u8]) -> &[u8] {
+    match line.iter().position(|&b| b == b'#') {
+        Some(i) => &line[..i],
+        None => line,
+    }
+}
+
+/// The first word of `text` and what follows it.
+pub(crate) fn next_word(text: &[u8]) -> Option<(&[u8], &[u8])> {
+    let start = text.iter().position(|&b| !is_space(b))?;
+    let text = &text[start..];
+    let end = text.iter().position(|&b| is_space(b)).unwrap_or(text.len());
+    Some((&text[..end], &text[end..]))
+}
+
+/// The words of `text`.
+pub(crate) fn words(text: &[u8]) -> impl Iterator<Item = &[u8]> {
+    text.split(|&b| is_space(b)).filter(|w| !w.is_empty())
+}
+
 /// What one line of a database holds.
 pub(crate) enum Line<E> {
     /// Nothing but blanks and a comment.

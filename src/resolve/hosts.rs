@@ -56,7 +56,7 @@ use core::net::IpAddr;
 use core::ops::ControlFlow;
 
 pub use super::file::Scan;
-use super::file::{self, Line, Source};
+use super::file::{self, next_word, words, Line, Source};
 use super::{DomainName, LABEL_MAX, NAME_MAX};
 use crate::Result;
 
@@ -258,10 +258,7 @@ where
 }
 
 fn parse_line(line: &[u8]) -> Line<Entry<'_>> {
-    let line = match line.iter().position(|&b| b == b'#') {
-        Some(i) => &line[..i],
-        None => line,
-    };
+    let line = file::uncommented(line);
     let Some((addr, rest)) = next_word(line) else {
         return Line::Blank;
     };
@@ -282,24 +279,6 @@ fn parse_line(line: &[u8]) -> Line<Entry<'_>> {
         canonical,
         aliases,
     })
-}
-
-/// White space as glibc's `isspace` has it (the newline never reaches here).
-fn is_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\r' | 0x0b | 0x0c)
-}
-
-/// The first word of `text` and what follows it.
-fn next_word(text: &[u8]) -> Option<(&[u8], &[u8])> {
-    let start = text.iter().position(|&b| !is_space(b))?;
-    let text = &text[start..];
-    let end = text.iter().position(|&b| is_space(b)).unwrap_or(text.len());
-    Some((&text[..end], &text[end..]))
-}
-
-/// The words of `text`.
-fn words(text: &[u8]) -> impl Iterator<Item = &[u8]> {
-    text.split(|&b| is_space(b)).filter(|w| !w.is_empty())
 }
 
 /// Whether [`DomainName::from_text`] takes `text`, without building the name.

@@ -28,7 +28,7 @@ use core::fmt;
 use core::ops::ControlFlow;
 
 pub use super::file::Scan;
-use super::file::{self, Line, Source};
+use super::file::{self, next_word, Line, Source};
 use crate::Result;
 
 /// Where the system's service table is.
@@ -360,10 +360,7 @@ where
 }
 
 fn parse_line(line: &[u8]) -> Line<Entry<'_>> {
-    let line = match line.iter().position(|&b| b == b'#') {
-        Some(i) => &line[..i],
-        None => line,
-    };
+    let line = file::uncommented(line);
     let Some((name, rest)) = next_word(line) else {
         return Line::Blank;
     };
@@ -397,19 +394,6 @@ fn parse_port(text: &[u8]) -> Option<u16> {
         n.saturating_mul(10).saturating_add((b - b'0') as u32)
     });
     u16::try_from(value).ok()
-}
-
-/// White space as glibc's `isspace` has it (the newline never reaches here).
-fn is_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\r' | 0x0b | 0x0c)
-}
-
-/// The first word of `text` and what follows it.
-fn next_word(text: &[u8]) -> Option<(&[u8], &[u8])> {
-    let start = text.iter().position(|&b| !is_space(b))?;
-    let text = &text[start..];
-    let end = text.iter().position(|&b| is_space(b)).unwrap_or(text.len());
-    Some((&text[..end], &text[end..]))
 }
 
 #[cfg(all(test, feature = "std"))]

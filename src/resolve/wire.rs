@@ -1090,91 +1090,69 @@ impl defmt::Format for Edns<'_> {
     }
 }
 
-/// The questions of a [`Message`].
-#[derive(Clone)]
-pub struct Questions<'a> {
-    msg: &'a [u8],
-    at: usize,
-    left: u16,
-}
+/// An iterator over the entries of one section of a checked [`Message`], each read by
+/// `$read` (questions, or records).
+macro_rules! section_iter {
+    ($(#[$doc:meta])* $name:ident, $item:ident, $read:ident) => {
+        $(#[$doc])*
+        #[derive(Clone)]
+        pub struct $name<'a> {
+            msg: &'a [u8],
+            at: usize,
+            left: u16,
+        }
 
-impl<'a> Iterator for Questions<'a> {
-    type Item = Question<'a>;
+        impl<'a> Iterator for $name<'a> {
+            type Item = $item<'a>;
 
-    fn next(&mut self) -> Option<Question<'a>> {
-        self.left = self.left.checked_sub(1)?;
-        // Checked by `Message::parse`: an error cannot happen, and would end the iteration.
-        match read_question(self.msg, self.at) {
-            Ok((question, next)) => {
-                self.at = next;
-                Some(question)
+            fn next(&mut self) -> Option<$item<'a>> {
+                self.left = self.left.checked_sub(1)?;
+                // Checked by `Message::parse`: an error cannot happen, and would end the
+                // iteration.
+                match $read(self.msg, self.at) {
+                    Ok((entry, next)) => {
+                        self.at = next;
+                        Some(entry)
+                    }
+                    Err(_) => {
+                        self.left = 0;
+                        None
+                    }
+                }
             }
-            Err(_) => {
-                self.left = 0;
-                None
+
+            fn size_hint(&self) -> (usize, Option<usize>) {
+                (usize::from(self.left), Some(usize::from(self.left)))
             }
         }
-    }
 
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        (usize::from(self.left), Some(usize::from(self.left)))
-    }
-}
+        impl ExactSizeIterator for $name<'_> {}
+        impl FusedIterator for $name<'_> {}
 
-impl ExactSizeIterator for Questions<'_> {}
-impl FusedIterator for Questions<'_> {}
-
-impl fmt::Debug for Questions<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Questions")
-            .field("at", &self.at)
-            .field("left", &self.left)
-            .finish_non_exhaustive()
-    }
-}
-
-/// The records of one section of a [`Message`].
-#[derive(Clone)]
-pub struct Records<'a> {
-    msg: &'a [u8],
-    at: usize,
-    left: u16,
-}
-
-impl<'a> Iterator for Records<'a> {
-    type Item = Record<'a>;
-
-    fn next(&mut self) -> Option<Record<'a>> {
-        self.left = self.left.checked_sub(1)?;
-        // Checked by `Message::parse`: an error cannot happen, and would end the iteration.
-        match read_record(self.msg, self.at) {
-            Ok((record, next)) => {
-                self.at = next;
-                Some(record)
-            }
-            Err(_) => {
-                self.left = 0;
-                None
+        impl fmt::Debug for $name<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_struct(stringify!($name))
+                    .field("at", &self.at)
+                    .field("left", &self.left)
+                    .finish_non_exhaustive()
             }
         }
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        (usize::from(self.left), Some(usize::from(self.left)))
-    }
+    };
 }
 
-impl ExactSizeIterator for Records<'_> {}
-impl FusedIterator for Records<'_> {}
+section_iter!(
+    /// The questions of a [`Message`].
+    Questions,
+    Question,
+    read_question
+);
 
-impl fmt::Debug for Records<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Records")
-            .field("at", &self.at)
-            .field("left", &self.left)
-            .finish_non_exhaustive()
-    }
-}
+section_iter!(
+    /// The records of one section of a [`Message`].
+    Records,
+    Record,
+    read_record
+);
 
 /// The name a reverse lookup (`PTR` query) asks for: `4.3.2.1.in-addr.arpa` for 1.2.3.4
 /// (RFC 1035 §3.5), and for IPv6 the 32 hexadecimal nibbles, lowest first, then `ip6.arpa`

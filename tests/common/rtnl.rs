@@ -39,7 +39,7 @@ fn ifinfomsg(buf: &mut Vec<u8>, index: i32, flags: u32, change: u32) {
 }
 
 fn align(buf: &mut Vec<u8>) {
-    while buf.len() % 4 != 0 {
+    while buf.len() & 3 != 0 {
         buf.push(0);
     }
 }

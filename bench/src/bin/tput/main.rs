@@ -8,6 +8,9 @@
 //! tput resolve-side <impl> <lookups>      one side of it, run by `resolve` in a mount namespace
 //! ```
 
+/// The tests' rtnetlink helpers (veth pairs, links up), shared rather than copied.
+#[allow(dead_code)]
+#[path = "../../../../tests/common/rtnl.rs"]
 mod rtnl;
 
 use std::io::{BufRead, BufReader};
