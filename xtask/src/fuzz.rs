@@ -3,11 +3,14 @@
 //!
 //! ```text
 //! cargo xtask fuzz --seconds N [--target NAME]...
+//! cargo xtask fuzz --runs N [--target NAME]...
 //! ```
 //!
 //! Every target is built once, with nightly (`cargo fuzz build --debug-assertions`: optimized,
 //! debug assertions and overflow checks on, AddressSanitizer), then each runs for N seconds
-//! (libFuzzer's `-max_total_time`, with `-rss_limit_mb` and a per-input `-timeout`). A target
+//! (libFuzzer's `-max_total_time`), or for N inputs (`--runs`, libFuzzer's `-runs`: the long
+//! run that shows a count of executions per target; both may be given, the first reached ends
+//! the target, with `-rss_limit_mb` and a per-input `-timeout`). A target
 //! reads its committed seeds, `fuzz/corpus/<target>/`, and grows its corpus in
 //! `<target dir>/fuzz/corpus/<target>/`, kept from run to run, so that the committed corpora
 //! stay small. The table gives, per target, the inputs run and their rate (libFuzzer's closing
@@ -36,26 +39,31 @@ const INPUT_TIMEOUT_S: u32 = 30;
 
 /// What `cargo xtask fuzz` was asked to run.
 pub struct FuzzOptions {
+    /// Time per target; 0 for no limit (then `runs` is set).
     pub seconds: u64,
+    /// Inputs per target; 0 for no limit (then `seconds` is set).
+    pub runs: u64,
     /// Targets to run; empty for all.
     pub targets: Vec<String>,
 }
 
-/// Parses `--seconds N [--target NAME]...`.
+/// Parses `--seconds N` and/or `--runs N`, then `[--target NAME]...`.
 pub fn parse(args: &[String]) -> Option<FuzzOptions> {
     let mut o = FuzzOptions {
         seconds: 0,
+        runs: 0,
         targets: Vec::new(),
     };
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--seconds" => o.seconds = it.next()?.parse().ok().filter(|&s| s > 0)?,
+            "--runs" => o.runs = it.next()?.parse().ok().filter(|&s| s > 0)?,
             "--target" => o.targets.push(it.next()?.clone()),
             _ => return None,
         }
     }
-    (o.seconds > 0).then_some(o)
+    (o.seconds > 0 || o.runs > 0).then_some(o)
 }
 
 pub fn run(opts: &FuzzOptions, report: &mut Report) {
@@ -109,13 +117,19 @@ pub fn run(opts: &FuzzOptions, report: &mut Report) {
 
     let scratch = ws.target_dir.join("fuzz");
     for target in &chosen {
-        let row = run_target(&ws.root, &bin_dir, &scratch, target, opts.seconds);
+        let row = run_target(&ws.root, &bin_dir, &scratch, target, opts);
         report.push_fuzz(row);
     }
 }
 
-/// Runs one target for `seconds`.
-fn run_target(root: &Path, bin_dir: &Path, scratch: &Path, target: &str, seconds: u64) -> FuzzRow {
+/// Runs one target for the time or the number of inputs asked.
+fn run_target(
+    root: &Path,
+    bin_dir: &Path,
+    scratch: &Path,
+    target: &str,
+    opts: &FuzzOptions,
+) -> FuzzRow {
     let corpus = scratch.join("corpus").join(target);
     let artifacts = scratch.join("artifacts").join(target);
     let logs = scratch.join("logs");
@@ -126,18 +140,27 @@ fn run_target(root: &Path, bin_dir: &Path, scratch: &Path, target: &str, seconds
     let files = |dir: &Path| std::fs::read_dir(dir).map_or(0, |d| d.count());
     let before = files(&corpus);
     let mut cmd = Command::new(bin_dir.join(target));
-    cmd.arg(&corpus)
-        .arg(&seeds)
-        .arg(format!("-max_total_time={seconds}"))
-        .arg(format!("-rss_limit_mb={RSS_LIMIT_MB}"))
+    cmd.arg(&corpus).arg(&seeds);
+    if opts.seconds > 0 {
+        cmd.arg(format!("-max_total_time={}", opts.seconds));
+    }
+    if opts.runs > 0 {
+        cmd.arg(format!("-runs={}", opts.runs));
+    }
+    cmd.arg(format!("-rss_limit_mb={RSS_LIMIT_MB}"))
         .arg(format!("-timeout={INPUT_TIMEOUT_S}"))
         .arg("-print_final_stats=1")
         .arg(format!("-artifact_prefix={}/", artifacts.display()))
         .current_dir(root);
     eprintln!("xtask: $ {}", show(&cmd));
     let start = Instant::now();
-    // Loading a large corpus takes time beyond the fuzzing itself.
-    let limit = Duration::from_secs(seconds + 300);
+    // Loading a large corpus takes time beyond the fuzzing itself; a count of inputs gets
+    // the slowest target's rate (about 4 000/s) and a half more.
+    let limit = if opts.seconds > 0 {
+        Duration::from_secs(opts.seconds + 300)
+    } else {
+        Duration::from_secs(opts.runs / 2_600 + 300)
+    };
     let finished = run_limited(&mut cmd, limit);
     let time = start.elapsed();
     let f = match finished {

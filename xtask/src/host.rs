@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use crate::report::{parse_libtest, Counts, Report, Row};
+use crate::report::{panics, parse_libtest, Counts, Report, Row};
 
 const ARCH: &str = "x86_64";
 const TIER: &str = "host";
@@ -121,13 +121,16 @@ fn tests(report: &mut Report, name: &str, cmd: &mut Command) {
     if !ok {
         eprintln!("{}", tail(&r.output, 60));
     }
-    let note = if !ok && !ran_any {
+    let mut note = if !ok && !ran_any {
         format!("no test ran: {}", first_line(&r.output))
     } else if reasons.is_empty() {
         String::new()
     } else {
         format!("skipped: {}", reasons.join("; "))
     };
+    for p in panics(&r.output, if ok { 0 } else { 3 }) {
+        note = format!("{p}; {note}");
+    }
     report.push(Row {
         arch: ARCH.into(),
         tier: TIER.into(),

@@ -4,6 +4,7 @@
 //! cargo xtask test [--quick] [--tier host|qemu-user|vm]... [--target ARCH]...
 //! cargo xtask bench [--quick]
 //! cargo xtask fuzz --seconds N [--target NAME]...
+//! cargo xtask fuzz --runs N [--target NAME]...
 //! cargo xtask size [--target ARCH]...
 //! cargo xtask miri
 //! cargo xtask soak
@@ -52,6 +53,7 @@ fn usage() -> ExitCode {
     eprintln!("usage: cargo xtask test [--quick] [--tier host|qemu-user|vm]... [--target ARCH]...");
     eprintln!("       cargo xtask bench [--quick]");
     eprintln!("       cargo xtask fuzz --seconds N [--target NAME]...");
+    eprintln!("       cargo xtask fuzz --runs N [--target NAME]...");
     eprintln!("       cargo xtask size [--target ARCH]...");
     eprintln!("       cargo xtask miri");
     eprintln!("       cargo xtask soak");

@@ -285,6 +285,37 @@ pub fn parse_libtest(output: &str) -> (Counts, Vec<String>) {
     (counts, reasons)
 }
 
+/// The failed tests' panics in libtest output, each as `test: file:line: message` (the
+/// message's first line, cut at 160 characters), at most `max`. The summary table carries
+/// them, since a CI log may keep only the end of the output.
+pub fn panics(output: &str, max: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut lines = output.lines().peekable();
+    while let Some(line) = lines.next() {
+        if out.len() >= max {
+            break;
+        }
+        // "thread 'name' panicked at tests/netem.rs:292:13:" then the message on the next line.
+        let Some((thread, at)) = line.split_once(" panicked at ") else {
+            continue;
+        };
+        let name = thread
+            .trim()
+            .strip_prefix("thread '")
+            .and_then(|t| t.strip_suffix('\''))
+            .unwrap_or(thread.trim());
+        let message: String = lines
+            .peek()
+            .map(|m| m.trim())
+            .unwrap_or("")
+            .chars()
+            .take(160)
+            .collect();
+        out.push(format!("{name}: {} {message}", at.trim()));
+    }
+    out
+}
+
 /// Reads libFuzzer's output (run with `-print_final_stats=1`): the closing statistics, the
 /// corpus size of the last status line (`#N DONE cov: .. corp: 316/21Kb ..`), and, after a
 /// crash, the artifact's path and the panic. Without the closing statistics (an older
@@ -377,5 +408,20 @@ mod tests {
         let s =
             parse_libfuzzer("#4096\tpulse  cov: 1 ft: 2 corp: 3/4b lim: 4 exec/s: 2048 rss: 5Mb\n");
         assert_eq!((s.executions, s.exec_per_sec, s.corpus), (4096, 2048, 3));
+    }
+
+    #[test]
+    fn panics_name_the_test_the_place_and_the_message() {
+        let out = "running 2 tests\ntest a ... ok\ntest b ... FAILED\n\nfailures:\n\n---- b stdout ----\nthread 'b' panicked at tests/netem.rs:292:13:\n610 of 1000 datagrams arrived\nnote: run with `RUST_BACKTRACE=1`\n\nthread 'c' panicked at src/x.rs:1:1:\nboom\n";
+        assert_eq!(
+            panics(out, 5),
+            vec![
+                "b: tests/netem.rs:292:13: 610 of 1000 datagrams arrived".to_string(),
+                "c: src/x.rs:1:1: boom".to_string()
+            ]
+        );
+        assert_eq!(panics(out, 1).len(), 1);
+        assert!(panics(out, 0).is_empty());
+        assert!(panics("test result: ok.", 5).is_empty());
     }
 }

@@ -18,7 +18,7 @@ use super::install::{self, Tier};
 use super::proc::{run_limited, tail};
 use super::targets::{self, Target};
 use super::{skip_note, Ws};
-use crate::report::{parse_libtest, Counts, Report, Row};
+use crate::report::{panics, parse_libtest, Counts, Report, Row};
 
 const TIER: &str = "qemu-user";
 
@@ -161,6 +161,7 @@ fn run_one(ws: &Ws, t: &Target, report: &mut Report) -> Row {
                 log.push_str(&done.output);
                 if !done.success() {
                     problems.push(format!("{}: {}", bin.name, done.describe()));
+                    problems.extend(panics(&done.output, 3));
                     eprintln!(
                         "xtask: [{} / {TIER}] {} failed ({}):\n{}",
                         t.name,

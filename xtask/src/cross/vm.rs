@@ -31,7 +31,7 @@ use super::install::{self, Tier};
 use super::proc::{run_watched, tail};
 use super::targets::{self, Target};
 use super::{skip_note, skipped_tests, Ws};
-use crate::report::{parse_libtest, Counts, Report, Row};
+use crate::report::{panics, parse_libtest, Counts, Report, Row};
 
 const TIER: &str = "vm";
 /// The guest must reach /init by then (about 2-6 s normally).
@@ -289,6 +289,9 @@ fn run_one(ws: &Ws, t: &Target, report: &mut Report) -> Row {
         }
     }
     let ok = problems.is_empty() && counts.failed == 0;
+    if !ok {
+        problems.extend(panics(&console, 3));
+    }
     if !ok {
         eprintln!(
             "xtask: [{} / {TIER}] console (last 60 lines; all in {}):\n{}",
