@@ -122,6 +122,44 @@ pub fn run(opts: &FuzzOptions, report: &mut Report) {
     }
 }
 
+/// Seconds per target of the short pass in `cargo xtask test`.
+pub const SHORT_PASS_SECONDS: u64 = 10;
+
+/// The short pass of `cargo xtask test`: every target for [`SHORT_PASS_SECONDS`], each a row
+/// of the test table (one test that passes when the target ran without a crash).
+pub fn run_short_pass(report: &mut Report) {
+    let mut own = Report::default();
+    let opts = FuzzOptions {
+        seconds: SHORT_PASS_SECONDS,
+        runs: 0,
+        targets: Vec::new(),
+    };
+    run(&opts, &mut own);
+    report.rows.extend(own.rows);
+    for f in own.fuzz {
+        report.rows.push(Row {
+            arch: "x86_64".into(),
+            tier: "fuzz".into(),
+            step: f.target,
+            counts: Counts {
+                passed: u32::from(f.ok),
+                failed: u32::from(!f.ok),
+                skipped: 0,
+            },
+            ok: f.ok,
+            time: f.time,
+            note: if f.ok {
+                format!(
+                    "{} executions, {} exec/s, corpus {} (+{})",
+                    f.stats.executions, f.stats.exec_per_sec, f.corpus_files, f.new_files
+                )
+            } else {
+                f.note
+            },
+        });
+    }
+}
+
 /// Runs one target for the time or the number of inputs asked.
 fn run_target(
     root: &Path,

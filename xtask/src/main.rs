@@ -11,6 +11,8 @@
 //! ```
 //!
 //! `test` runs every tier and prints one summary table; it exits non-zero if anything failed.
+//! Its host tier also runs `bench --quick` and a short fuzz pass (every target for
+//! [`fuzz::SHORT_PASS_SECONDS`] seconds).
 //! `--tier` picks tiers (repeatable), `--target` picks architectures for the foreign tiers,
 //! `--quick` is the inner loop: the host without the slow checks.
 //!
@@ -144,6 +146,9 @@ fn main() -> ExitCode {
         // mean nothing at that size and are not kept).
         if !opts.quick {
             bench::run_bench(&root, true, &mut report);
+            // Every fuzz target for a few seconds, so none rots; `cargo xtask fuzz` runs them
+            // for long.
+            fuzz::run_short_pass(&mut report);
         }
     }
     // `--quick` is the inner loop: the host, and one big-endian foreign architecture.

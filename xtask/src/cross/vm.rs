@@ -9,7 +9,8 @@
 //!    `qemu/modules.txt` (plus their dependencies, in order), can-utils under
 //!    `/opt/can-utils` with a wrapper per tool in `/bin`, the gnu targets' loader and
 //!    libraries; a second cpio, appended, with this run's test binaries;
-//! 3. boot it under TCG (never KVM), one VM at a time, with time limits so a hung guest fails
+//! 3. boot it under TCG (never KVM), as many VMs at once as there are cores (each is one
+//!    single-threaded process; `XTASK_VM_JOBS` overrides), with time limits so a hung guest fails
 //!    the row instead of hanging CI; the init script runs every test binary as root and
 //!    reports on the console (markers `@@xtask ...`, see `qemu/init`);
 //! 4. read the console: libtest's results, each binary's exit status, and the skips. In the
@@ -21,6 +22,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use super::apt::{Apt, HostSources};
@@ -139,14 +142,46 @@ pub fn run_vm(targets: &[String], report: &mut Report) {
         report.push(row);
     }
     let missing = prepared.missing;
-    for t in &list {
-        if let Some(why) = missing.get(&t.name) {
-            report.push(row(&t.name, "test", false, Duration::ZERO, why.clone()));
-            continue;
+    // Each VM is one single-threaded TCG process: as many run at once as there are cores
+    // (two on the CI machines), each architecture's rows kept together in the table.
+    let jobs = vm_jobs();
+    let next = AtomicUsize::new(0);
+    let done: Mutex<Vec<(usize, Vec<Row>)>> = Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..jobs.min(list.len()) {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(t) = list.get(i) else { break };
+                let mut rows = Report::default();
+                match missing.get(&t.name) {
+                    Some(why) => {
+                        rows.push(row(&t.name, "test", false, Duration::ZERO, why.clone()))
+                    }
+                    None => {
+                        let r = run_one(&ws, t, &mut rows);
+                        rows.push(r);
+                    }
+                }
+                done.lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push((i, rows.rows));
+            });
         }
-        let r = run_one(&ws, t, report);
-        report.push(r);
+    });
+    let mut done = done.into_inner().unwrap_or_else(|p| p.into_inner());
+    done.sort_by_key(|(i, _)| *i);
+    for (_, rows) in done {
+        report.rows.extend(rows);
     }
+}
+
+/// How many VMs run at once: `XTASK_VM_JOBS`, else the number of cores (at least 1).
+fn vm_jobs() -> usize {
+    std::env::var("XTASK_VM_JOBS")
+        .ok()
+        .and_then(|j| j.parse().ok())
+        .filter(|&j| j > 0)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
 fn row(arch: &str, step: &str, ok: bool, time: Duration, note: String) -> Row {
