@@ -268,12 +268,22 @@ impl Socket {
     ///  - [`socket(2)`](https://man7.org/linux/man-pages/man2/socket.2.html)
     ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
     pub fn new(family: Family, ty: Type, protocol: Protocol) -> Result<Socket> {
-        let mode = time::encode(time::default_timeout());
-        let fd = rnet::socket_with(
-            AddressFamily::from_raw(family.as_raw()),
-            SocketType::from_raw(ty.as_raw()),
-            creation_flags(mode),
-            raw_protocol(protocol),
+        Socket::new_in(family, ty, protocol, time::encode(time::default_timeout()))
+    }
+
+    /// [`new`](Socket::new) in the timeout mode `mode` (encoded), from the start.
+    #[inline]
+    pub(crate) fn new_in(
+        family: Family,
+        ty: Type,
+        protocol: Protocol,
+        mode: u64,
+    ) -> Result<Socket> {
+        let fd = io::socket(
+            family.as_raw().into(),
+            ty.as_raw() | creation_flags(mode).bits(),
+            // A negative number is the default (0), as for `pair`.
+            u32::try_from(protocol.as_raw()).unwrap_or(0),
         )?;
         let meta = pack(family.as_raw(), ty.as_raw()) | protocol_bits(family, protocol.as_raw());
         Ok(Socket::assemble(fd, meta, mode))
@@ -882,6 +892,22 @@ impl Socket {
             Ok(()) => Ok(()),
             Err(e) => self.connect_slow(&addr, e),
         }
+    }
+
+    /// [`connect`](Socket::connect) for an IP address: only IP addresses are encoded.
+    #[inline]
+    pub(crate) fn connect_inet(&self, addr: core::net::SocketAddr) -> Result<()> {
+        match io::connect(self.fd.as_fd(), &addr) {
+            Ok(()) => Ok(()),
+            Err(e) => self.connect_inet_slow(addr, e),
+        }
+    }
+
+    /// [`connect_inet`](Socket::connect_inet) after a first try failed with `first`.
+    #[cold]
+    #[inline(never)]
+    fn connect_inet_slow(&self, addr: core::net::SocketAddr, first: Errno) -> Result<()> {
+        self.connect_slow(&addr.into(), first)
     }
 
     /// [`connect`](Socket::connect) after a first try failed with `first`: the timeout

@@ -1,12 +1,13 @@
-//! Raw `sendto` and `recvfrom` for the hot paths, through the `syscalls` crate: inlined into their
+//! Raw `socket`, `connect`, `sendto` and `recvfrom` for the hot paths, through the `syscalls` crate: inlined into their
 //! callers, and with the kernel's error convention checked in one compare (rustix's wrappers
 //! check the sign as well).
 //!
 //! There is no `send` or `recv` system call on most architectures: both are `sendto` and
 //! `recvfrom` without an address, as in libc.
 
-use rustix::fd::{AsRawFd, BorrowedFd};
+use rustix::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
 use rustix::io::Errno;
+use rustix::net::addr::SocketAddrArg;
 use syscalls::Sysno;
 
 /// `sendto(fd, buf, flags, addr, addr_len)`: how many bytes went out.
@@ -76,4 +77,39 @@ pub(crate) fn recv(fd: BorrowedFd<'_>, buf: &mut [u8], flags: u32) -> Result<usi
         )
     };
     r.map_err(super::errno)
+}
+
+/// `socket(domain, ty, protocol)`, `ty` with its `SOCK_*` creation flags: the new socket's fd.
+#[inline(always)]
+pub(crate) fn socket(domain: u32, ty: u32, protocol: u32) -> Result<OwnedFd, Errno> {
+    // SAFETY: no pointers; the kernel only reads the three numbers.
+    let r = unsafe {
+        syscalls::syscall3(
+            Sysno::socket,
+            domain as usize,
+            ty as usize,
+            protocol as usize,
+        )
+    };
+    let fd = r.map_err(super::errno)?;
+    // SAFETY: a successful `socket` returns a new fd that nothing else owns.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd as RawFd) })
+}
+
+/// `connect(fd, addr)`.
+#[inline(always)]
+pub(crate) fn connect(fd: BorrowedFd<'_>, addr: &impl SocketAddrArg) -> Result<(), Errno> {
+    // SAFETY: `with_sockaddr` gives a pointer readable for `len` bytes while the closure runs;
+    // the kernel only reads them, during the call.
+    let r = unsafe {
+        addr.with_sockaddr(|ptr, len| {
+            syscalls::syscall3(
+                Sysno::connect,
+                fd.as_raw_fd() as usize,
+                ptr as usize,
+                len as usize,
+            )
+        })
+    };
+    r.map(drop).map_err(super::errno)
 }
