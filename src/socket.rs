@@ -81,11 +81,8 @@ const fn hot_bits(meta: u32, mode: u64) -> u32 {
     }
     // Every mode but blocking (the largest value; UNKNOWN, next below, is excluded above).
     let wait = if mode < UNKNOWN { k::MSG_DONTWAIT } else { 0 };
-    let trunc = if boundaries(meta) && meta & NO_TRUNC_FLAG == 0 {
-        k::MSG_TRUNC
-    } else {
-        0
-    };
+    // Only CAN protocols refuse MSG_TRUNC (NO_TRUNC_FLAG), and CAN is SLOW above.
+    let trunc = if boundaries(meta) { k::MSG_TRUNC } else { 0 };
     wait | trunc
 }
 
@@ -279,14 +276,15 @@ impl Socket {
         protocol: Protocol,
         mode: u64,
     ) -> Result<Socket> {
-        let fd = io::socket(
+        let meta = pack(family.as_raw(), ty.as_raw()) | protocol_bits(family, protocol.as_raw());
+        io::socket_then(
             family.as_raw().into(),
             ty.as_raw() | creation_flags(mode).bits(),
             // A negative number is the default (0), as for `pair`.
             u32::try_from(protocol.as_raw()).unwrap_or(0),
-        )?;
-        let meta = pack(family.as_raw(), ty.as_raw()) | protocol_bits(family, protocol.as_raw());
-        Ok(Socket::assemble(fd, meta, mode))
+            |fd| Ok(Socket::assemble(fd, meta, mode)),
+            |e| Err(e.into()),
+        )
     }
 
     /// Creates a pair of connected sockets (`socketpair(2)`), with `CLOEXEC` and the default
@@ -415,6 +413,27 @@ impl Socket {
             self.meta.load(Relaxed),
             self.mode.load(Relaxed),
         ))
+    }
+
+    /// A socket this listener accepted, in `mode` (never [`UNKNOWN`]): the listener's family
+    /// and type, and its `hot` word's `MSG_TRUNC` (one load, not [`hot_bits`] again).
+    #[inline(always)]
+    fn accepted(&self, fd: OwnedFd, mode: u64) -> Socket {
+        let meta = self.meta.load(Relaxed);
+        let h = self.hot.load(Relaxed);
+        let hot = if h & SLOW == 0 {
+            let wait = if mode < UNKNOWN { k::MSG_DONTWAIT } else { 0 };
+            (h & k::MSG_TRUNC) | wait
+        } else {
+            hot_bits(meta, mode)
+        };
+        Socket {
+            fd,
+            meta: AtomicU32::new(meta),
+            mode: AtomicU64::new(mode),
+            hot: AtomicU32::new(hot),
+            send: AtomicU32::new(send_word(mode)),
+        }
     }
 
     fn assemble(fd: OwnedFd, meta: u32, mode: u64) -> Socket {
@@ -822,8 +841,7 @@ impl Socket {
         let (fd, any) = self.io(&mut Deadline::default(), Wait::Read, false, |fd| {
             rnet::acceptfrom_with(fd, flags)
         })?;
-        let meta = self.meta.load(Relaxed);
-        let s = Socket::assemble(fd, meta, mode);
+        let s = self.accepted(fd, mode);
         let addr = self.addr_or_unnamed(any)?;
         // An accepted stream socket always has a peer address; its family is the listener's.
         let addr = addr.ok_or(Error::MissingAddress)?;
@@ -837,12 +855,14 @@ impl Socket {
         let mode = time::encode(time::default_timeout());
         let flags = creation_flags(mode);
         let mut from = crate::sys::addr::InetFrom::new();
-        let fd = match crate::sys::addr::accept_inet(self.fd.as_fd(), flags, &mut from) {
-            Ok(fd) => fd,
-            Err(e) => self.accept_inet_slow(flags, e, &mut from)?,
-        };
-        let s = Socket::assemble(fd, self.meta.load(Relaxed), mode);
-        Ok((s, from.addr()?))
+        let fd = crate::sys::addr::accept_inet_then(
+            self.fd.as_fd(),
+            flags,
+            &mut from,
+            Ok,
+            |e, from| self.accept_inet_slow(flags, e, from),
+        )?;
+        Ok((self.accepted(fd, mode), from.addr()?))
     }
 
     /// [`accept_inet`](Socket::accept_inet) after a first try failed with `e`.

@@ -278,23 +278,43 @@ pub(crate) fn accept_inet(
     flags: rustix::net::SocketFlags,
     from: &mut InetFrom,
 ) -> core::result::Result<rustix::fd::OwnedFd, rustix::io::Errno> {
+    accept_inet_then(fd, flags, from, Ok, |e, _| Err(e))
+}
+
+/// [`accept_inet`], its answer handed to `ok` or `err` (with `from` back): no `Result` of an
+/// fd and an errno in between, which the compiler packs into one integer and unpacks again.
+#[inline(always)]
+pub(crate) fn accept_inet_then<T>(
+    fd: rustix::fd::BorrowedFd<'_>,
+    flags: rustix::net::SocketFlags,
+    from: &mut InetFrom,
+    ok: impl FnOnce(rustix::fd::OwnedFd) -> T,
+    err: impl FnOnce(rustix::io::Errno, &mut InetFrom) -> T,
+) -> T {
     use rustix::fd::{AsRawFd, FromRawFd};
-    let mut len = INET_STORAGE_LEN as u32;
-    // SAFETY: `from.storage` is writable for `len` bytes and `len` is a writable `socklen_t`,
-    // both live across the call; the kernel writes at most `len` bytes of address.
+    // The kernel sets `from.len` to the address's true length: `bytes` caps it.
+    from.len = INET_STORAGE_LEN as u32;
+    // SAFETY: `from.storage` is writable for `from.len` bytes and `from.len` is a writable
+    // `socklen_t`, both live across the call; the kernel writes at most `from.len` bytes of
+    // address.
     let r = unsafe {
         syscalls::syscall4(
             syscalls::Sysno::accept4,
             fd.as_raw_fd() as usize,
             from.storage.as_mut_ptr() as usize,
-            &mut len as *mut u32 as usize,
+            &mut from.len as *mut u32 as usize,
             flags.bits() as usize,
         )
     };
-    let new = r.map_err(|e| rustix::io::Errno::from_raw_os_error(e.into_raw()))?;
-    from.len = len;
-    // SAFETY: a successful accept4 returns a new fd that nothing else owns.
-    Ok(unsafe { rustix::fd::OwnedFd::from_raw_fd(new as i32) })
+    match r {
+        // SAFETY: a successful accept4 returns a new fd that nothing else owns.
+        Ok(new) => ok(unsafe { rustix::fd::OwnedFd::from_raw_fd(new as i32) }),
+        Err(e) => {
+            // Nothing was written: no address.
+            from.len = 0;
+            err(super::errno(e), from)
+        }
+    }
 }
 
 /// Decodes a `sockaddr` of any supported family from the kernel's bytes.

@@ -79,9 +79,17 @@ pub(crate) fn recv(fd: BorrowedFd<'_>, buf: &mut [u8], flags: u32) -> Result<usi
     r.map_err(super::errno)
 }
 
-/// `socket(domain, ty, protocol)`, `ty` with its `SOCK_*` creation flags: the new socket's fd.
+/// `socket(domain, ty, protocol)`, `ty` with its `SOCK_*` creation flags: the new socket's
+/// fd, handed to `ok`, or the errno, to `err` (no `Result` of an fd and an errno in between,
+/// which the compiler packs into one integer and unpacks again).
 #[inline(always)]
-pub(crate) fn socket(domain: u32, ty: u32, protocol: u32) -> Result<OwnedFd, Errno> {
+pub(crate) fn socket_then<T>(
+    domain: u32,
+    ty: u32,
+    protocol: u32,
+    ok: impl FnOnce(OwnedFd) -> T,
+    err: impl FnOnce(Errno) -> T,
+) -> T {
     // SAFETY: no pointers; the kernel only reads the three numbers.
     let r = unsafe {
         syscalls::syscall3(
@@ -91,9 +99,11 @@ pub(crate) fn socket(domain: u32, ty: u32, protocol: u32) -> Result<OwnedFd, Err
             protocol as usize,
         )
     };
-    let fd = r.map_err(super::errno)?;
-    // SAFETY: a successful `socket` returns a new fd that nothing else owns.
-    Ok(unsafe { OwnedFd::from_raw_fd(fd as RawFd) })
+    match r {
+        // SAFETY: a successful `socket` returns a new fd that nothing else owns.
+        Ok(fd) => ok(unsafe { OwnedFd::from_raw_fd(fd as RawFd) }),
+        Err(e) => err(super::errno(e)),
+    }
 }
 
 /// `connect(fd, addr)`.
