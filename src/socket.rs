@@ -862,7 +862,7 @@ impl Socket {
             Ok,
             |e, from| self.accept_inet_slow(flags, e, from),
         )?;
-        Ok((self.accepted(fd, mode), from.addr()?))
+        Ok((self.accepted(fd, mode), from.addr_v4_inline()?))
     }
 
     /// [`accept_inet`](Socket::accept_inet) after a first try failed with `e`.

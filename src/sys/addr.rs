@@ -211,6 +211,27 @@ impl InetFrom {
         Err(self.odd())
     }
 
+    /// [`addr`](InetFrom::addr) with only the `sockaddr_in` decoded in line, the rest in a
+    /// call: shorter where the answer is merged with a new socket (`accept`), whose `Result`
+    /// the inline IPv6 decoding keeps in memory.
+    #[inline(always)]
+    pub(crate) fn addr_v4_inline(&self) -> Result<core::net::SocketAddr> {
+        if self.len == SOCKADDR_IN_LEN {
+            if let Some(b) = self.bytes().first_chunk::<8>() {
+                if u32::from(u16::from_ne_bytes([b[0], b[1]])) == k::AF_INET {
+                    return Ok(v4(b).into());
+                }
+            }
+        }
+        self.addr_out_of_line()
+    }
+
+    /// [`addr`](InetFrom::addr), out of line.
+    #[inline(never)]
+    fn addr_out_of_line(&self) -> Result<core::net::SocketAddr> {
+        self.addr()
+    }
+
     /// The error for a sender that is not a plain IP address.
     #[cold]
     #[inline(never)]
