@@ -690,7 +690,7 @@ impl crate::Socket {
         if let Some(a) = addr {
             self.check_family(a)?;
         }
-        let f = self.send_flags(flags).bits();
+        let f = self.send_flags(flags);
         let dont_wait = flags.contains(SendFlags::DONT_WAIT);
         self.io(&mut Deadline::default(), Wait::Write, dont_wait, |fd| {
             raw::sendmsg(fd, bufs, addr, control, f)
@@ -1005,7 +1005,7 @@ impl crate::Socket {
     /// # References
     ///  - [`sendmmsg(2)`](https://man7.org/linux/man-pages/man2/sendmmsg.2.html)
     pub fn send_mmsg(&self, entries: &mut [SendEntry<'_>], flags: SendFlags) -> Result<usize> {
-        let f = self.send_flags(flags).bits();
+        let f = self.send_flags(flags);
         let dont_wait = flags.contains(SendFlags::DONT_WAIT);
         for e in entries.iter() {
             if let Some(a) = &e.addr {

@@ -11,6 +11,7 @@ use rustix::io::Errno;
 use rustix::net::{self as rnet, AddressFamily, SocketFlags, SocketType};
 
 use crate::sys::addr::decode_any;
+use crate::sys::io;
 use crate::sys::sockopt;
 use crate::time::{self, Deadline, UNKNOWN};
 use crate::{Error, Family, Protocol, Result, SocketAddr, Type, UnixAddr};
@@ -60,6 +61,8 @@ pub struct Socket {
     mode: AtomicU64,
     /// What the hot paths need, from `meta` and `mode` (see [`hot_bits`]).
     hot: AtomicU32,
+    /// The kernel flags every send adds, from `mode` (see [`send_word`]).
+    send: AtomicU32,
 }
 
 const KNOWN: u32 = 1 << 31;
@@ -78,12 +81,26 @@ const fn hot_bits(meta: u32, mode: u64) -> u32 {
     }
     // Every mode but blocking (the largest value; UNKNOWN, next below, is excluded above).
     let wait = if mode < UNKNOWN { k::MSG_DONTWAIT } else { 0 };
-    let trunc = if boundaries(meta) && meta & NO_TRUNC_FLAG == 0 {
-        k::MSG_TRUNC
-    } else {
-        0
-    };
+    // Only CAN protocols refuse MSG_TRUNC (NO_TRUNC_FLAG), and CAN is SLOW above.
+    let trunc = if boundaries(meta) { k::MSG_TRUNC } else { 0 };
     wait | trunc
+}
+
+/// The kernel flags every send adds in a timeout mode: `MSG_NOSIGNAL`, and `MSG_DONTWAIT` in
+/// non-blocking and deadline modes. In an [`UNKNOWN`] mode the fd's own `O_NONBLOCK` decides
+/// the first send: an `EAGAIN` takes the slow path, which resolves the mode, as a blocking
+/// socket's `EAGAIN` with a flag set by a clone does.
+const fn send_word(mode: u64) -> u32 {
+    // Every mode but blocking and UNKNOWN, the two largest values.
+    let wait = if mode < UNKNOWN { k::MSG_DONTWAIT } else { 0 };
+    wait | k::MSG_NOSIGNAL
+}
+
+/// [`Error::Truncated`], out of line: a hot path that returns it stays short.
+#[cold]
+#[inline(never)]
+fn truncated(len: usize) -> Error {
+    Error::Truncated { len }
 }
 
 /// `CAN_J1939`.
@@ -96,15 +113,6 @@ fn protocol_bits(family: Family, protocol: i32) -> u32 {
     } else {
         0
     }
-}
-
-/// The kernel flags for a send, from a (not [`SLOW`]) `hot` word: the caller's (only those
-/// [`SendFlags`] knows), the mode's `MSG_DONTWAIT`, and `MSG_NOSIGNAL`.
-#[inline(always)]
-fn send_bits(hot: u32, flags: SendFlags) -> rnet::SendFlags {
-    rnet::SendFlags::from_bits_retain(
-        (flags & SendFlags::all()).bits() | (hot & k::MSG_DONTWAIT) | k::MSG_NOSIGNAL,
-    )
 }
 
 /// The kernel flags for a receive, from a (not [`SLOW`]) `hot` word: the caller's (only
@@ -257,15 +265,26 @@ impl Socket {
     ///  - [`socket(2)`](https://man7.org/linux/man-pages/man2/socket.2.html)
     ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
     pub fn new(family: Family, ty: Type, protocol: Protocol) -> Result<Socket> {
-        let mode = time::encode(time::default_timeout());
-        let fd = rnet::socket_with(
-            AddressFamily::from_raw(family.as_raw()),
-            SocketType::from_raw(ty.as_raw()),
-            creation_flags(mode),
-            raw_protocol(protocol),
-        )?;
+        Socket::new_in(family, ty, protocol, time::encode(time::default_timeout()))
+    }
+
+    /// [`new`](Socket::new) in the timeout mode `mode` (encoded), from the start.
+    #[inline]
+    pub(crate) fn new_in(
+        family: Family,
+        ty: Type,
+        protocol: Protocol,
+        mode: u64,
+    ) -> Result<Socket> {
         let meta = pack(family.as_raw(), ty.as_raw()) | protocol_bits(family, protocol.as_raw());
-        Ok(Socket::assemble(fd, meta, mode))
+        io::socket_then(
+            family.as_raw().into(),
+            ty.as_raw() | creation_flags(mode).bits(),
+            // A negative number is the default (0), as for `pair`.
+            u32::try_from(protocol.as_raw()).unwrap_or(0),
+            |fd| Ok(Socket::assemble(fd, meta, mode)),
+            |e| Err(e.into()),
+        )
     }
 
     /// Creates a pair of connected sockets (`socketpair(2)`), with `CLOEXEC` and the default
@@ -396,12 +415,34 @@ impl Socket {
         ))
     }
 
+    /// A socket this listener accepted, in `mode` (never [`UNKNOWN`]): the listener's family
+    /// and type, and its `hot` word's `MSG_TRUNC` (one load, not [`hot_bits`] again).
+    #[inline(always)]
+    fn accepted(&self, fd: OwnedFd, mode: u64) -> Socket {
+        let meta = self.meta.load(Relaxed);
+        let h = self.hot.load(Relaxed);
+        let hot = if h & SLOW == 0 {
+            let wait = if mode < UNKNOWN { k::MSG_DONTWAIT } else { 0 };
+            (h & k::MSG_TRUNC) | wait
+        } else {
+            hot_bits(meta, mode)
+        };
+        Socket {
+            fd,
+            meta: AtomicU32::new(meta),
+            mode: AtomicU64::new(mode),
+            hot: AtomicU32::new(hot),
+            send: AtomicU32::new(send_word(mode)),
+        }
+    }
+
     fn assemble(fd: OwnedFd, meta: u32, mode: u64) -> Socket {
         Socket {
             fd,
             meta: AtomicU32::new(meta),
             mode: AtomicU64::new(mode),
             hot: AtomicU32::new(hot_bits(meta, mode)),
+            send: AtomicU32::new(send_word(mode)),
         }
     }
 
@@ -410,6 +451,7 @@ impl Socket {
         self.mode.store(mode, Relaxed);
         self.hot
             .store(hot_bits(self.meta.load(Relaxed), mode), Relaxed);
+        self.send.store(send_word(mode), Relaxed);
     }
 
     /// The `hot` word; resolved first if the family, type or mode is not known yet.
@@ -799,8 +841,7 @@ impl Socket {
         let (fd, any) = self.io(&mut Deadline::default(), Wait::Read, false, |fd| {
             rnet::acceptfrom_with(fd, flags)
         })?;
-        let meta = self.meta.load(Relaxed);
-        let s = Socket::assemble(fd, meta, mode);
+        let s = self.accepted(fd, mode);
         let addr = self.addr_or_unnamed(any)?;
         // An accepted stream socket always has a peer address; its family is the listener's.
         let addr = addr.ok_or(Error::MissingAddress)?;
@@ -814,12 +855,14 @@ impl Socket {
         let mode = time::encode(time::default_timeout());
         let flags = creation_flags(mode);
         let mut from = crate::sys::addr::InetFrom::new();
-        let fd = match crate::sys::addr::accept_inet(self.fd.as_fd(), flags, &mut from) {
-            Ok(fd) => fd,
-            Err(e) => self.accept_inet_slow(flags, e, &mut from)?,
-        };
-        let s = Socket::assemble(fd, self.meta.load(Relaxed), mode);
-        Ok((s, from.addr()?))
+        let fd = crate::sys::addr::accept_inet_then(
+            self.fd.as_fd(),
+            flags,
+            &mut from,
+            Ok,
+            |e, from| self.accept_inet_slow(flags, e, from),
+        )?;
+        Ok((self.accepted(fd, mode), from.addr_v4_inline()?))
     }
 
     /// [`accept_inet`](Socket::accept_inet) after a first try failed with `e`.
@@ -869,6 +912,22 @@ impl Socket {
             Ok(()) => Ok(()),
             Err(e) => self.connect_slow(&addr, e),
         }
+    }
+
+    /// [`connect`](Socket::connect) for an IP address: only IP addresses are encoded.
+    #[inline]
+    pub(crate) fn connect_inet(&self, addr: core::net::SocketAddr) -> Result<()> {
+        match io::connect(self.fd.as_fd(), &addr) {
+            Ok(()) => Ok(()),
+            Err(e) => self.connect_inet_slow(addr, e),
+        }
+    }
+
+    /// [`connect_inet`](Socket::connect_inet) after a first try failed with `first`.
+    #[cold]
+    #[inline(never)]
+    fn connect_inet_slow(&self, addr: core::net::SocketAddr, first: Errno) -> Result<()> {
+        self.connect_slow(&addr.into(), first)
     }
 
     /// [`connect`](Socket::connect) after a first try failed with `first`: the timeout
@@ -939,15 +998,10 @@ impl Socket {
     }
 
     /// The kernel flags for a send: the caller's (only those [`SendFlags`] knows), the mode's
-    /// `MSG_DONTWAIT`, and `MSG_NOSIGNAL`.
-    #[inline]
-    pub(crate) fn send_flags(&self, flags: SendFlags) -> rnet::SendFlags {
-        let h = self.hot();
-        if h & SLOW != 0 {
-            // A CAN socket: its sends take the mode's flag as every other.
-            return send_bits(self.mode_flag_bits(), flags);
-        }
-        send_bits(h, flags)
+    /// `MSG_DONTWAIT`, and `MSG_NOSIGNAL`: one load.
+    #[inline(always)]
+    pub(crate) fn send_flags(&self, flags: SendFlags) -> u32 {
+        (flags & SendFlags::all()).bits() | self.send.load(Relaxed)
     }
 
     /// The kernel flags for a receive: the caller's (only those [`RecvFlags`] knows, so never
@@ -1004,7 +1058,7 @@ impl Socket {
     #[inline]
     pub fn send_with(&self, buf: &[u8], flags: SendFlags) -> Result<usize> {
         let f = self.send_flags(flags);
-        match rnet::send(&self.fd, buf, f) {
+        match io::send(self.fd.as_fd(), buf, f) {
             Ok(n) => Ok(n),
             Err(e) => self.send_slow(buf, flags, f, e),
         }
@@ -1013,19 +1067,13 @@ impl Socket {
     /// [`send_with`](Socket::send_with) after a first try failed with `e`: the timeout policy.
     #[cold]
     #[inline(never)]
-    fn send_slow(
-        &self,
-        buf: &[u8],
-        flags: SendFlags,
-        f: rnet::SendFlags,
-        e: Errno,
-    ) -> Result<usize> {
+    fn send_slow(&self, buf: &[u8], flags: SendFlags, f: u32, e: Errno) -> Result<usize> {
         let dont_wait = flags.contains(SendFlags::DONT_WAIT);
         let mut deadline = Deadline::default();
         let mut tries = 0;
         self.retry(e, &mut deadline, Wait::Write, dont_wait, &mut tries)?;
         self.io_from(&mut deadline, Wait::Write, dont_wait, tries, |fd| {
-            rnet::send(fd, buf, f)
+            io::send(fd, buf, f)
         })
     }
 
@@ -1073,7 +1121,7 @@ impl Socket {
         flags: SendFlags,
     ) -> Result<usize> {
         let addr = addr.into();
-        let f = self.send_flags(flags);
+        let f = rnet::SendFlags::from_bits_retain(self.send_flags(flags));
         match rnet::sendto(&self.fd, buf, f, &addr) {
             Ok(n) => Ok(n),
             Err(e) => self.send_to_slow(buf, &addr, flags, f, e),
@@ -1105,7 +1153,7 @@ impl Socket {
     /// [`send_to`](Socket::send_to) for an IP address: only IP addresses are encoded.
     #[inline]
     pub(crate) fn send_to_inet(&self, buf: &[u8], addr: core::net::SocketAddr) -> Result<usize> {
-        let f = self.send_flags(SendFlags::empty());
+        let f = rnet::SendFlags::from_bits_retain(self.send_flags(SendFlags::empty()));
         match rnet::sendto(&self.fd, buf, f, &addr) {
             Ok(n) => Ok(n),
             Err(e) => self.send_to_inet_slow(buf, addr, f, e),
@@ -1140,9 +1188,11 @@ impl Socket {
     #[inline]
     pub fn send_to_destination(&self, buf: &[u8], to: &crate::Destination) -> Result<usize> {
         let f = self.send_flags(SendFlags::empty());
-        match rnet::sendto(&self.fd, buf, f, to) {
+        match io::send_to_destination(self.fd.as_fd(), buf, f, to) {
             Ok(n) => Ok(n),
-            Err(e) => self.send_to_inet_slow(buf, to.addr(), f, e),
+            Err(e) => {
+                self.send_to_inet_slow(buf, to.addr(), rnet::SendFlags::from_bits_retain(f), e)
+            }
         }
     }
 
@@ -1182,9 +1232,7 @@ impl Socket {
         }
         let mut sent = 0;
         while !buf.is_empty() {
-            match self.io(&mut deadline, Wait::Write, false, |fd| {
-                rnet::send(fd, buf, f)
-            }) {
+            match self.io(&mut deadline, Wait::Write, false, |fd| io::send(fd, buf, f)) {
                 Ok(n) => {
                     sent += n;
                     buf = buf.get(n..).unwrap_or_default();
@@ -1257,13 +1305,14 @@ impl Socket {
         if h & SLOW != 0 {
             return self.recv_with_cold(buf, flags);
         }
-        let f = recv_bits(h, flags);
-        let (n, len) = match rnet::recv(&self.fd, &mut *buf, f) {
-            Ok(r) => r,
+        let f = recv_bits(h, flags).bits();
+        // The kernel's count: with MSG_TRUNC, the message's true length.
+        let n = match io::recv(self.fd.as_fd(), buf, f) {
+            Ok(n) => n,
             Err(e) => self.recv_slow(buf, flags, f, e)?,
         };
-        if len > n {
-            return Err(Error::Truncated { len });
+        if n > buf.len() {
+            return Err(Error::Truncated { len: n });
         }
         Ok(n)
     }
@@ -1275,15 +1324,15 @@ impl Socket {
         if self.hides_true_length() {
             return self.recv_flagged(buf, flags).map(|(n, _)| n);
         }
-        let f = self.recv_flags(flags);
-        match rnet::recv(&self.fd, &mut *buf, f) {
-            Ok((n, len)) if len > n => Err(Error::Truncated { len }),
-            Ok((n, _)) => Ok(n),
-            Err(e) => match self.recv_slow(buf, flags, f, e)? {
-                (n, len) if len > n => Err(Error::Truncated { len }),
-                (n, _) => Ok(n),
-            },
+        let f = self.recv_flags(flags).bits();
+        let n = match io::recv(self.fd.as_fd(), buf, f) {
+            Ok(n) => n,
+            Err(e) => self.recv_slow(buf, flags, f, e)?,
+        };
+        if n > buf.len() {
+            return Err(Error::Truncated { len: n });
         }
+        Ok(n)
     }
 
     /// `MSG_DONTWAIT` if the mode is non-blocking or a deadline.
@@ -1298,19 +1347,14 @@ impl Socket {
     /// [`recv_with`](Socket::recv_with) after a first try failed with `e`.
     #[cold]
     #[inline(never)]
-    fn recv_slow(
-        &self,
-        buf: &mut [u8],
-        flags: RecvFlags,
-        f: rnet::RecvFlags,
-        e: Errno,
-    ) -> Result<(usize, usize)> {
+    /// The kernel's count, as [`io::recv`] gives it.
+    fn recv_slow(&self, buf: &mut [u8], flags: RecvFlags, f: u32, e: Errno) -> Result<usize> {
         let dont_wait = flags.contains(RecvFlags::DONT_WAIT);
         let mut deadline = Deadline::default();
         let mut tries = 0;
         self.retry(e, &mut deadline, Wait::Read, dont_wait, &mut tries)?;
         self.io_from(&mut deadline, Wait::Read, dont_wait, tries, |fd| {
-            rnet::recv(fd, &mut *buf, f)
+            io::recv(fd, &mut *buf, f)
         })
     }
 
@@ -1409,13 +1453,13 @@ impl Socket {
             self.recv_flags(flags)
         };
         let mut from = crate::sys::addr::InetFrom::new();
-        let (n, len) =
-            match crate::sys::addr::recvfrom_inet(self.fd.as_fd(), buf, f.bits(), &mut from) {
-                Ok(r) => r,
-                Err(e) => self.recv_from_inet_slow(buf, flags, f, e, &mut from)?,
-            };
-        if len > n {
-            return Err(Error::Truncated { len });
+        // The kernel's count: with MSG_TRUNC, the datagram's true length.
+        let n = match crate::sys::addr::recvfrom_inet(self.fd.as_fd(), buf, f.bits(), &mut from) {
+            Ok(n) => n,
+            Err(e) => self.recv_from_inet_slow(buf, flags, f, e, &mut from)?,
+        };
+        if n > buf.len() {
+            return Err(truncated(n));
         }
         Ok((n, from.addr()?))
     }
@@ -1430,7 +1474,7 @@ impl Socket {
         f: rnet::RecvFlags,
         e: Errno,
         from: &mut crate::sys::addr::InetFrom,
-    ) -> Result<(usize, usize)> {
+    ) -> Result<usize> {
         let dont_wait = flags.contains(RecvFlags::DONT_WAIT);
         let mut deadline = Deadline::default();
         let mut tries = 0;

@@ -264,7 +264,24 @@ pub trait ToSocketAddrs {
 
     /// The addresses, in the order to try them.
     fn to_socket_addrs(&self) -> Result<Self::Iter<'_>>;
+
+    /// The one IP address this names, if that is all it names: the crate's shortcut past
+    /// [`SocketAddr`] (a large enum, costly to move) when connecting. Not callable or
+    /// overridable outside the crate (its token type cannot be named).
+    #[doc(hidden)]
+    #[inline]
+    fn single_inet(&self, _: sealed::Token) -> Option<core::net::SocketAddr> {
+        None
+    }
 }
+
+/// The token of [`ToSocketAddrs::single_inet`]: public, in a private module.
+mod sealed {
+    #[derive(Clone, Copy)]
+    pub struct Token;
+}
+
+pub(crate) use sealed::Token;
 
 impl ToSocketAddrs for str {
     type Iter<'a> = core::iter::Once<SocketAddr>;
@@ -294,17 +311,32 @@ macro_rules! single_addr {
         }
     )*};
 }
-single_addr!(
-    SocketAddr,
-    SocketAddrV4,
-    SocketAddrV6,
-    core::net::SocketAddr,
-    UnixAddr,
-    LinkAddr,
-    CanAddr,
-    (IpAddr, u16),
-    (Ipv4Addr, u16),
-    (Ipv6Addr, u16)
+single_addr!(UnixAddr, LinkAddr, CanAddr);
+
+/// [`single_addr`] for a type that may be (or always is) one IP address.
+macro_rules! single_inet {
+    ($($t:ty: $a:ident => $inet:expr),* $(,)?) => {$(
+        impl ToSocketAddrs for $t {
+            type Iter<'a> = core::iter::Once<SocketAddr>;
+            fn to_socket_addrs(&self) -> Result<Self::Iter<'_>> {
+                Ok(core::iter::once(SocketAddr::from(*self)))
+            }
+            #[inline]
+            fn single_inet(&self, _: sealed::Token) -> Option<core::net::SocketAddr> {
+                let $a = *self;
+                $inet
+            }
+        }
+    )*};
+}
+single_inet!(
+    SocketAddr: a => a.as_inet(),
+    SocketAddrV4: a => Some(a.into()),
+    SocketAddrV6: a => Some(a.into()),
+    core::net::SocketAddr: a => Some(a),
+    (IpAddr, u16): a => Some(a.into()),
+    (Ipv4Addr, u16): a => Some(a.into()),
+    (Ipv6Addr, u16): a => Some(a.into()),
 );
 
 impl ToSocketAddrs for [SocketAddr] {
@@ -328,5 +360,9 @@ impl<T: ToSocketAddrs + ?Sized> ToSocketAddrs for &T {
         Self: 'a;
     fn to_socket_addrs(&self) -> Result<Self::Iter<'_>> {
         (**self).to_socket_addrs()
+    }
+    #[inline]
+    fn single_inet(&self, t: sealed::Token) -> Option<core::net::SocketAddr> {
+        (**self).single_inet(t)
     }
 }

@@ -36,8 +36,17 @@ fn each_addr<A: ToSocketAddrs + ?Sized, T>(
     addrs: &A,
     mut f: impl FnMut(SocketAddr) -> Result<T>,
 ) -> Result<T> {
-    let mut last = Error::NoAddresses;
-    for a in addrs.to_socket_addrs()? {
+    let mut addrs = addrs.to_socket_addrs()?;
+    // The first address outside the loop: for a single address (the usual case) the compiler
+    // then sees the whole iteration, and keeps the address out of memory.
+    let mut last = match addrs.next() {
+        None => return Err(Error::NoAddresses),
+        Some(a) => match f(a) {
+            Ok(v) => return Ok(v),
+            Err(e) => e,
+        },
+    };
+    for a in addrs {
         match f(a) {
             Ok(v) => return Ok(v),
             Err(e) => last = e,
@@ -125,20 +134,58 @@ pub fn create_server(addr: impl Into<SocketAddr>, options: ServerOptions) -> Res
 ///  - [`socket(2)`](https://man7.org/linux/man-pages/man2/socket.2.html)
 ///  - [`connect(2)`](https://man7.org/linux/man-pages/man2/connect.2.html)
 ///  - [`poll(2)`](https://man7.org/linux/man-pages/man2/poll.2.html)
+#[inline]
 pub fn create_connection<A: ToSocketAddrs>(
     addrs: A,
     timeout: Option<Duration>,
     source: Option<SocketAddr>,
 ) -> Result<TcpStream> {
-    each_addr(&addrs, |addr| {
-        let s = ip_socket(&addr, Type::Stream, Protocol::DEFAULT)?;
-        s.set_timeout(timeout)?;
-        if let Some(src) = source {
-            s.bind(src)?;
-        }
-        s.connect(addr)?;
-        Ok(TcpStream { inner: s })
+    // Each socket is made in the mode at once (no `set_timeout` call after).
+    let mode = crate::time::encode(timeout);
+    match addrs.single_inet(crate::addr::Token) {
+        Some(ip) => connect_ip(ip, mode, source),
+        None => connect_each(&addrs, mode, source),
+    }
+}
+
+/// [`create_connection`] for anything but one IP address.
+fn connect_each<A: ToSocketAddrs>(
+    addrs: &A,
+    mode: u64,
+    source: Option<SocketAddr>,
+) -> Result<TcpStream> {
+    each_addr(addrs, |addr| match addr.as_inet() {
+        Some(ip) => connect_ip(ip, mode, source),
+        None => connect_other(addr, mode, source),
     })
+}
+
+/// One attempt of [`create_connection`]: a new socket in `mode` connects to `addr`. Inlined
+/// (its system calls with it) into `TcpStream::connect`'s caller.
+#[inline(always)]
+fn connect_ip(addr: InetAddr, mode: u64, source: Option<SocketAddr>) -> Result<TcpStream> {
+    let family = match addr {
+        InetAddr::V4(_) => Family::Inet,
+        InetAddr::V6(_) => Family::Inet6,
+    };
+    let s = Socket::new_in(family, Type::Stream, Protocol::DEFAULT, mode)?;
+    if let Some(src) = source {
+        s.bind(src)?;
+    }
+    s.connect_inet(addr)?;
+    Ok(TcpStream { inner: s })
+}
+
+/// [`connect_ip`] for an address that is not IP: a stream socket of its family, as asked.
+#[cold]
+#[inline(never)]
+fn connect_other(addr: SocketAddr, mode: u64, source: Option<SocketAddr>) -> Result<TcpStream> {
+    let s = Socket::new_in(addr.family(), Type::Stream, Protocol::DEFAULT, mode)?;
+    if let Some(src) = source {
+        s.bind(src)?;
+    }
+    s.connect(addr)?;
+    Ok(TcpStream { inner: s })
 }
 
 typed_socket!(
@@ -263,6 +310,7 @@ impl TcpStream {
     /// # References
     ///  - [`connect(2)`](https://man7.org/linux/man-pages/man2/connect.2.html)
     ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
+    #[inline]
     pub fn connect<A: ToSocketAddrs>(addrs: A) -> Result<TcpStream> {
         create_connection(addrs, crate::default_timeout(), None)
     }

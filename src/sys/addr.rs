@@ -115,34 +115,39 @@ pub(crate) fn decode_inet(bytes: &[u8]) -> Option<Result<core::net::SocketAddr>>
     };
     match u32::from(family) {
         k::AF_INET => {
-            // sockaddr_in: family, port (be16), addr (4), zero padding (8).
             let Some(b) = bytes.first_chunk::<8>() else {
                 return Some(malformed());
             };
-            let port = u16::from_be_bytes([b[2], b[3]]);
-            let ip = Ipv4Addr::new(b[4], b[5], b[6], b[7]);
-            Some(Ok(SocketAddrV4::new(ip, port).into()))
+            Some(Ok(v4(b).into()))
         }
         k::AF_INET6 => {
-            // sockaddr_in6: family, port (be16), flowinfo (be32), addr (16), scope id (u32).
             let Some(b) = bytes.first_chunk::<28>() else {
                 return Some(malformed());
             };
-            let port = u16::from_be_bytes([b[2], b[3]]);
-            let flowinfo = u32::from_be_bytes([b[4], b[5], b[6], b[7]]);
-            let mut ip = [0u8; 16];
-            ip.copy_from_slice(&b[8..24]);
-            let scope_id = u32::from_ne_bytes([b[24], b[25], b[26], b[27]]);
-            Some(Ok(SocketAddrV6::new(
-                Ipv6Addr::from(ip),
-                port,
-                flowinfo,
-                scope_id,
-            )
-            .into()))
+            Some(Ok(v6(b).into()))
         }
         _ => None,
     }
+}
+
+/// A `sockaddr_in`'s address: family, port (be16), address (4); the padding is not read.
+#[inline(always)]
+fn v4(b: &[u8; 8]) -> SocketAddrV4 {
+    let port = u16::from_be_bytes([b[2], b[3]]);
+    SocketAddrV4::new(Ipv4Addr::new(b[4], b[5], b[6], b[7]), port)
+}
+
+/// A `sockaddr_in6`'s address: family, port (be16), flowinfo (be32), address (16), scope id.
+#[inline(always)]
+fn v6(b: &[u8; 28]) -> SocketAddrV6 {
+    let port = u16::from_be_bytes([b[2], b[3]]);
+    let flowinfo = u32::from_be_bytes([b[4], b[5], b[6], b[7]]);
+    let mut ip = [0u8; 16];
+    ip.copy_from_slice(&b[8..24]);
+    // One 16-byte value, not 16 bytes: keeps the merge with the IPv4 path in few registers.
+    let ip = Ipv6Addr::from_bits(u128::from_be_bytes(ip));
+    let scope_id = u32::from_ne_bytes([b[24], b[25], b[26], b[27]]);
+    SocketAddrV6::new(ip, port, flowinfo, scope_id)
 }
 
 /// Room for the address of an IP socket's sender, written by the kernel: a `sockaddr_in6`'s
@@ -164,38 +169,73 @@ const SOCKADDR_IN_LEN: u32 = 16;
 const SOCKADDR_IN6_LEN: u32 = INET_STORAGE_LEN as u32;
 
 impl InetFrom {
+    /// Empty room. Built field by field: as one constant, with the storage's uninitialized
+    /// bytes beside a zero, rustc would zero the storage too, on every call.
     #[inline(always)]
-    pub(crate) const fn new() -> InetFrom {
-        InetFrom {
-            storage: core::mem::MaybeUninit::uninit(),
-            len: 0,
+    pub(crate) fn new() -> InetFrom {
+        let mut from = core::mem::MaybeUninit::<InetFrom>::uninit();
+        let p = from.as_mut_ptr();
+        // SAFETY: `p` points to `from`, writable; `len` is written, and `storage`, a
+        // `MaybeUninit`, needs no initialization, so the whole is initialized after.
+        unsafe {
+            core::ptr::addr_of_mut!((*p).len).write(0);
+            from.assume_init()
         }
     }
 
     /// The sender: an IPv4 or IPv6 address; [`Error::MissingAddress`] when the kernel gave
     /// none, [`Error::MalformedAddress`] for anything else (an IP socket gets nothing else).
+    ///
+    /// Decoded in place, and all in registers: a `sockaddr_in` costs one length and one
+    /// family compare. (The same answers as [`decode_inet`] for the two lengths.)
     #[inline(always)]
     pub(crate) fn addr(&self) -> Result<core::net::SocketAddr> {
         let b = self.bytes();
-        // The two lengths the kernel writes for IP senders, decoded in place.
-        if let (SOCKADDR_IN_LEN, Some(&[f0, f1, p0, p1, a, b2, c, d])) =
-            (self.len, b.first_chunk::<8>())
-        {
-            if u32::from(u16::from_ne_bytes([f0, f1])) == k::AF_INET {
-                let ip = Ipv4Addr::new(a, b2, c, d);
-                return Ok(SocketAddrV4::new(ip, u16::from_be_bytes([p0, p1])).into());
+        let family = |b: &[u8; 8]| u32::from(u16::from_ne_bytes([b[0], b[1]]));
+        if self.len == SOCKADDR_IN_LEN {
+            if let Some(b) = b.first_chunk::<8>() {
+                if family(b) == k::AF_INET {
+                    return Ok(v4(b).into());
+                }
+            }
+        } else if self.len == SOCKADDR_IN6_LEN {
+            // A `sockaddr_in6` (or a `sockaddr_in` with room to spare).
+            if let (Some(b4), Some(b6)) = (b.first_chunk::<8>(), b.first_chunk::<28>()) {
+                match family(b4) {
+                    k::AF_INET6 => return Ok(v6(b6).into()),
+                    k::AF_INET => return Ok(v4(b4).into()),
+                    _ => {}
+                }
             }
         }
-        match (self.len, decode_inet(b)) {
-            (SOCKADDR_IN6_LEN, Some(Ok(a))) => Ok(a),
-            _ => Err(self.odd()),
+        Err(self.odd())
+    }
+
+    /// [`addr`](InetFrom::addr) with only the `sockaddr_in` decoded in line, the rest in a
+    /// call: shorter where the answer is merged with a new socket (`accept`), whose `Result`
+    /// the inline IPv6 decoding keeps in memory.
+    #[inline(always)]
+    pub(crate) fn addr_v4_inline(&self) -> Result<core::net::SocketAddr> {
+        if self.len == SOCKADDR_IN_LEN {
+            if let Some(b) = self.bytes().first_chunk::<8>() {
+                if u32::from(u16::from_ne_bytes([b[0], b[1]])) == k::AF_INET {
+                    return Ok(v4(b).into());
+                }
+            }
         }
+        self.addr_out_of_line()
+    }
+
+    /// [`addr`](InetFrom::addr), out of line.
+    #[inline(never)]
+    fn addr_out_of_line(&self) -> Result<core::net::SocketAddr> {
+        self.addr()
     }
 
     /// The error for a sender that is not a plain IP address.
     #[cold]
     #[inline(never)]
-    fn odd(&self) -> Error {
+    pub(crate) fn odd(&self) -> Error {
         let family = match self.bytes().first_chunk::<2>() {
             Some(&f) => u16::from_ne_bytes(f),
             None => 0,
@@ -210,27 +250,29 @@ impl InetFrom {
     #[inline(always)]
     fn bytes(&self) -> &[u8] {
         let len = (self.len as usize).min(INET_STORAGE_LEN);
-        // SAFETY: `len` only ever comes from `recvfrom_inet`, where the kernel initialized
-        // that many bytes (capped at the storage's size); it is 0 before.
+        // SAFETY: `len` is 0, or set by a successful `recvfrom_inet` or `accept_inet`, where
+        // the kernel initialized that many bytes (capped here at the storage's size); a failed
+        // call sets it back to 0.
         unsafe { core::slice::from_raw_parts(self.storage.as_ptr().cast::<u8>(), len) }
     }
 }
 
-/// `recvfrom(fd, buf, flags)` on an IP socket: the bytes received and the datagram's true
-/// length (with `MSG_TRUNC` in `flags`); the sender goes to `from`, written by the kernel
-/// into storage nothing zeroes.
+/// `recvfrom(fd, buf, flags)` on an IP socket: the kernel's count, which with `MSG_TRUNC` in
+/// `flags` is the datagram's true length and may exceed `buf.len()` (the caller reports that);
+/// the sender goes to `from`, written by the kernel into storage nothing zeroes.
 #[inline(always)]
 pub(crate) fn recvfrom_inet(
     fd: rustix::fd::BorrowedFd<'_>,
     buf: &mut [u8],
     flags: u32,
     from: &mut InetFrom,
-) -> core::result::Result<(usize, usize), rustix::io::Errno> {
+) -> core::result::Result<usize, rustix::io::Errno> {
     use rustix::fd::AsRawFd;
-    let mut len = INET_STORAGE_LEN as u32;
-    // SAFETY: `buf` is writable for its length, `from.storage` for `len` bytes, and `len` is
-    // a writable `socklen_t`, all live across the call. The kernel writes at most `len` bytes
-    // of address and sets `len` to the address's true length.
+    // The kernel sets `from.len` to the address's true length (0 for none): `bytes` caps it.
+    from.len = INET_STORAGE_LEN as u32;
+    // SAFETY: `buf` is writable for its length, `from.storage` for `from.len` bytes, and
+    // `from.len` is a writable `socklen_t`, all live across the call. The kernel writes at
+    // most `from.len` bytes of address.
     let r = unsafe {
         syscalls::syscall6(
             syscalls::Sysno::recvfrom,
@@ -239,12 +281,14 @@ pub(crate) fn recvfrom_inet(
             buf.len(),
             flags as usize,
             from.storage.as_mut_ptr() as usize,
-            &mut len as *mut u32 as usize,
+            &mut from.len as *mut u32 as usize,
         )
     };
-    let got = r.map_err(|e| rustix::io::Errno::from_raw_os_error(e.into_raw()))?;
-    from.len = len;
-    Ok((got.min(buf.len()), got))
+    r.map_err(|e| {
+        // Nothing was written: no address.
+        from.len = 0;
+        super::errno(e)
+    })
 }
 
 /// `accept4(fd, flags)` on an IP listener: the new connection's fd, with the peer's address
@@ -255,23 +299,43 @@ pub(crate) fn accept_inet(
     flags: rustix::net::SocketFlags,
     from: &mut InetFrom,
 ) -> core::result::Result<rustix::fd::OwnedFd, rustix::io::Errno> {
+    accept_inet_then(fd, flags, from, Ok, |e, _| Err(e))
+}
+
+/// [`accept_inet`], its answer handed to `ok` or `err` (with `from` back): no `Result` of an
+/// fd and an errno in between, which the compiler packs into one integer and unpacks again.
+#[inline(always)]
+pub(crate) fn accept_inet_then<T>(
+    fd: rustix::fd::BorrowedFd<'_>,
+    flags: rustix::net::SocketFlags,
+    from: &mut InetFrom,
+    ok: impl FnOnce(rustix::fd::OwnedFd) -> T,
+    err: impl FnOnce(rustix::io::Errno, &mut InetFrom) -> T,
+) -> T {
     use rustix::fd::{AsRawFd, FromRawFd};
-    let mut len = INET_STORAGE_LEN as u32;
-    // SAFETY: `from.storage` is writable for `len` bytes and `len` is a writable `socklen_t`,
-    // both live across the call; the kernel writes at most `len` bytes of address.
+    // The kernel sets `from.len` to the address's true length: `bytes` caps it.
+    from.len = INET_STORAGE_LEN as u32;
+    // SAFETY: `from.storage` is writable for `from.len` bytes and `from.len` is a writable
+    // `socklen_t`, both live across the call; the kernel writes at most `from.len` bytes of
+    // address.
     let r = unsafe {
         syscalls::syscall4(
             syscalls::Sysno::accept4,
             fd.as_raw_fd() as usize,
             from.storage.as_mut_ptr() as usize,
-            &mut len as *mut u32 as usize,
+            &mut from.len as *mut u32 as usize,
             flags.bits() as usize,
         )
     };
-    let new = r.map_err(|e| rustix::io::Errno::from_raw_os_error(e.into_raw()))?;
-    from.len = len;
-    // SAFETY: a successful accept4 returns a new fd that nothing else owns.
-    Ok(unsafe { rustix::fd::OwnedFd::from_raw_fd(new as i32) })
+    match r {
+        // SAFETY: a successful accept4 returns a new fd that nothing else owns.
+        Ok(new) => ok(unsafe { rustix::fd::OwnedFd::from_raw_fd(new as i32) }),
+        Err(e) => {
+            // Nothing was written: no address.
+            from.len = 0;
+            err(super::errno(e), from)
+        }
+    }
 }
 
 /// Decodes a `sockaddr` of any supported family from the kernel's bytes.

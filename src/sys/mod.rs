@@ -10,6 +10,7 @@
 //!   kernel's address bytes;
 //! - [`sockopt`]: one raw `getsockopt`/`setsockopt` pair (rustix's getters assert the answer's
 //!   size and would panic on an odd answer; rustix has no raw setter);
+//! - [`io`]: raw `socket`/`connect`/`sendto`/`recvfrom` for the hot paths (one compare for the error check);
 //! - [`fd`]: `FromRawFd` for the crate's socket types;
 //! - [`iface`]: interface name ↔ index ioctls;
 //! - [`msg`]: raw `sendmsg`/`recvmsg`, control-message bytes, and ownership of received fds;
@@ -21,6 +22,7 @@ pub(crate) mod addr;
 pub(crate) mod clock;
 mod fd;
 pub(crate) mod iface;
+pub(crate) mod io;
 pub(crate) mod msg;
 pub(crate) mod ring;
 pub(crate) mod sockopt;
