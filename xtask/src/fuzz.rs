@@ -219,13 +219,7 @@ fn run_target(
     let _ = std::fs::write(&log, &f.output);
     let stats = parse_libfuzzer(&f.output);
     let (ok, note) = match (&stats.artifact, f.success()) {
-        (Some(path), _) => (
-            false,
-            format!(
-                "crash: {path}: {}",
-                stats.panic.as_deref().unwrap_or("see the log")
-            ),
-        ),
+        (Some(path), _) => (false, finding(path, stats.panic.as_deref())),
         (None, true) if stats.executions > 0 => (true, String::new()),
         (None, true) => (false, format!("no executions counted ({})", log.display())),
         (None, false) => (
@@ -248,6 +242,25 @@ fn run_target(
         time,
         note,
     }
+}
+
+/// What libFuzzer's artifact is, from its name (`crash-`, `timeout-`, `slow-unit-`, `oom-`,
+/// `leak-`), with the panic if there was one. A timeout or slow unit measures wall-clock time:
+/// a process stopped or starved while it ran one input shows up as one too; run the input
+/// again (`<target binary> <artifact>`) to tell.
+fn finding(path: &str, panic: Option<&str>) -> String {
+    let name = Path::new(path)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let kind = match name.split('-').next().unwrap_or("") {
+        "timeout" => "timeout (an input ran past the limit)",
+        "slow" => "slow input (past 10 s)",
+        "oom" => "out of memory",
+        "leak" => "leak",
+        _ => "crash",
+    };
+    format!("{kind}: {path}: {}", panic.unwrap_or("see the log"))
 }
 
 /// The targets `cargo fuzz list` names.
@@ -363,4 +376,17 @@ fn row(step: &str, ok: bool, time: Duration, note: String) -> Row {
 fn step_failed(report: &mut Report, step: &str, time: Duration, why: String) {
     eprintln!("{why}");
     report.push(row(step, false, time, why));
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn findings_are_named_by_their_kind() {
+        let f = |p: &str| super::finding(p, Some("boom"));
+        assert!(f("/a/crash-12ab").starts_with("crash: /a/crash-12ab: boom"));
+        assert!(f("/a/timeout-12ab").starts_with("timeout"));
+        assert!(f("/a/slow-unit-12ab").starts_with("slow input"));
+        assert!(f("/a/oom-12ab").starts_with("out of memory"));
+        assert!(super::finding("/a/leak-1", None).ends_with("see the log"));
+    }
 }
