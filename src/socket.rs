@@ -13,7 +13,7 @@ use rustix::net::{self as rnet, AddressFamily, SocketFlags, SocketType};
 use crate::sys::addr::decode_any;
 use crate::sys::io;
 use crate::sys::sockopt;
-use crate::time::{self, Deadline, UNKNOWN};
+use crate::time::{self, Deadline};
 use crate::{Error, Family, Protocol, Result, SocketAddr, Type, UnixAddr};
 use linux_raw_sys::net as k;
 
@@ -54,10 +54,10 @@ use linux_raw_sys::net as k;
 pub struct Socket {
     fd: OwnedFd,
     /// The kernel's family number (bits 0..16) and type number (bits 16..24), with [`KNOWN`]
-    /// set once read: sockets the crate creates know them, an fd wrapped with `From<OwnedFd>`
-    /// reads them on first use.
+    /// set: sockets the crate creates know them, an fd wrapped with `From<OwnedFd>` has them
+    /// read when wrapped. Without [`KNOWN`] (0) for an fd whose family could not be read.
     meta: AtomicU32,
-    /// The timeout mode, encoded by [`time::encode`], or [`UNKNOWN`].
+    /// The timeout mode, encoded by [`time::encode`].
     mode: AtomicU64,
     /// What the hot paths need, from `meta` and `mode` (see [`hot_bits`]).
     hot: AtomicU32,
@@ -68,31 +68,41 @@ pub struct Socket {
 const KNOWN: u32 = 1 << 31;
 /// Set for a protocol whose `recvmsg` refuses `MSG_TRUNC` (J1939: `EINVAL`).
 const NO_TRUNC_FLAG: u32 = 1 << 30;
-/// In `hot`: the hot paths must take the slow road (family or mode not known yet, or a CAN
-/// socket, whose receives go through `recvmsg`). The bit is not a kernel flag.
+/// In `hot`: the hot paths must take the slow road (a CAN socket, whose receives go through
+/// `recvmsg`, or an fd whose family could not be read). The bit is not a kernel flag.
 const SLOW: u32 = 1 << 31;
 
 /// The `hot` word for a socket's `meta` bits and timeout mode: the kernel flags every receive
 /// adds (`MSG_DONTWAIT` in non-blocking and deadline modes; `MSG_TRUNC` on message-based
-/// sockets whose protocol takes it, to learn a message's true length), or [`SLOW`].
+/// sockets whose protocol takes it, to learn a message's true length), and [`SLOW`] where
+/// the hot paths do not apply.
 const fn hot_bits(meta: u32, mode: u64) -> u32 {
-    if meta & KNOWN == 0 || mode == UNKNOWN || meta as u16 == Family::Can.as_raw() {
-        return SLOW;
-    }
-    // Every mode but blocking (the largest value; UNKNOWN, next below, is excluded above).
-    let wait = if mode < UNKNOWN { k::MSG_DONTWAIT } else { 0 };
-    // Only CAN protocols refuse MSG_TRUNC (NO_TRUNC_FLAG), and CAN is SLOW above.
-    let trunc = if boundaries(meta) { k::MSG_TRUNC } else { 0 };
-    wait | trunc
+    let slow = if meta & KNOWN == 0 || meta as u16 == Family::Can.as_raw() {
+        SLOW
+    } else {
+        0
+    };
+    let wait = if time::decode(mode).is_some() {
+        k::MSG_DONTWAIT
+    } else {
+        0
+    };
+    let trunc = if boundaries(meta) && meta & NO_TRUNC_FLAG == 0 {
+        k::MSG_TRUNC
+    } else {
+        0
+    };
+    slow | wait | trunc
 }
 
 /// The kernel flags every send adds in a timeout mode: `MSG_NOSIGNAL`, and `MSG_DONTWAIT` in
-/// non-blocking and deadline modes. In an [`UNKNOWN`] mode the fd's own `O_NONBLOCK` decides
-/// the first send: an `EAGAIN` takes the slow path, which resolves the mode, as a blocking
-/// socket's `EAGAIN` with a flag set by a clone does.
+/// non-blocking and deadline modes.
 const fn send_word(mode: u64) -> u32 {
-    // Every mode but blocking and UNKNOWN, the two largest values.
-    let wait = if mode < UNKNOWN { k::MSG_DONTWAIT } else { 0 };
+    let wait = if time::decode(mode).is_some() {
+        k::MSG_DONTWAIT
+    } else {
+        0
+    };
     wait | k::MSG_NOSIGNAL
 }
 
@@ -346,15 +356,19 @@ impl Socket {
     ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
     pub fn from_fd(fd: OwnedFd) -> core::result::Result<Socket, FromFdError> {
         match Socket::detect(fd.as_fd()).and_then(Socket::check_supported) {
-            Ok(meta) => {
-                let s = Socket::assemble(fd, meta, UNKNOWN);
-                if let Some(t) = time::default_timeout() {
-                    if let Err(error) = s.set_timeout(Some(t)) {
-                        return Err(FromFdError { error, fd: s.fd });
+            Ok(meta) => match time::default_timeout() {
+                Some(t) => {
+                    let s = Socket::assemble(fd, meta, time::encode(Some(t)));
+                    match s.set_timeout(Some(t)) {
+                        Ok(()) => Ok(s),
+                        Err(error) => Err(FromFdError { error, fd: s.fd }),
                     }
                 }
-                Ok(s)
-            }
+                None => {
+                    let mode = fd_mode(fd.as_fd());
+                    Ok(Socket::assemble(fd, meta, mode))
+                }
+            },
             Err(error) => Err(FromFdError { error, fd }),
         }
     }
@@ -415,14 +429,18 @@ impl Socket {
         ))
     }
 
-    /// A socket this listener accepted, in `mode` (never [`UNKNOWN`]): the listener's family
+    /// A socket this listener accepted, in `mode`: the listener's family
     /// and type, and its `hot` word's `MSG_TRUNC` (one load, not [`hot_bits`] again).
     #[inline(always)]
     fn accepted(&self, fd: OwnedFd, mode: u64) -> Socket {
         let meta = self.meta.load(Relaxed);
         let h = self.hot.load(Relaxed);
         let hot = if h & SLOW == 0 {
-            let wait = if mode < UNKNOWN { k::MSG_DONTWAIT } else { 0 };
+            let wait = if time::decode(mode).is_some() {
+                k::MSG_DONTWAIT
+            } else {
+                0
+            };
             (h & k::MSG_TRUNC) | wait
         } else {
             hot_bits(meta, mode)
@@ -454,27 +472,10 @@ impl Socket {
         self.send.store(send_word(mode), Relaxed);
     }
 
-    /// The `hot` word; resolved first if the family, type or mode is not known yet.
+    /// The `hot` word.
     #[inline(always)]
     fn hot(&self) -> u32 {
-        let h = self.hot.load(Relaxed);
-        if h & SLOW == 0 {
-            h
-        } else {
-            self.hot_cold()
-        }
-    }
-
-    /// Resolves what `hot` needs: the family and type, and the timeout mode. Still [`SLOW`]
-    /// for CAN sockets, and for an fd whose family cannot be read.
-    #[cold]
-    #[inline(never)]
-    fn hot_cold(&self) -> u32 {
-        let _ = self.meta();
-        let mode = time::encode(self.timeout());
-        let h = hot_bits(self.meta.load(Relaxed), mode);
-        self.hot.store(h, Relaxed);
-        h
+        self.hot.load(Relaxed)
     }
 
     /// Reads the kernel's family and type numbers of a socket fd, supported or not: the packed
@@ -503,26 +504,16 @@ impl Socket {
         Ok(meta)
     }
 
-    /// The packed family and type for the hot paths: one load once known. A socket whose
-    /// family cannot be read (the fd is not a socket) reads as 0, a stream of no family; its
-    /// system calls then fail on their own.
+    /// The packed family and type for the hot paths: one load. A socket whose family could
+    /// not be read (the fd is not a socket) reads as 0, without [`KNOWN`]; its system calls
+    /// then fail on their own.
     #[inline(always)]
     fn meta_bits(&self) -> u32 {
-        let m = self.meta.load(Relaxed);
-        if m & KNOWN != 0 {
-            m
-        } else {
-            self.meta_cold()
-        }
+        self.meta.load(Relaxed)
     }
 
-    #[cold]
-    #[inline(never)]
-    fn meta_cold(&self) -> u32 {
-        self.meta().unwrap_or(0)
-    }
-
-    /// The packed family and type, read from the kernel if not yet known.
+    /// The packed family and type; for an fd whose family could not be read when it was
+    /// wrapped, read again (and the error, if it still cannot be).
     fn meta(&self) -> Result<u32> {
         let m = self.meta.load(Relaxed);
         if m & KNOWN != 0 {
@@ -530,6 +521,7 @@ impl Socket {
         }
         let m = Socket::detect(self.fd.as_fd())?;
         self.meta.store(m, Relaxed);
+        self.store_mode(self.mode.load(Relaxed));
         Ok(m)
     }
 
@@ -593,28 +585,16 @@ impl Socket {
         if m & KNOWN == 0 || m as u16 == addr.family().as_raw() {
             return Ok(());
         }
-        self.family_mismatch(addr)
+        family_mismatch(m, addr)
     }
 
     /// [`Error::FamilyMismatch`] for an address of family `addr` given to this socket.
     #[cold]
     #[inline(never)]
     pub(crate) fn family_error(&self, addr: Family) -> Error {
-        match self.family() {
-            Ok(socket) => Error::FamilyMismatch { socket, addr },
+        match self.meta() {
+            Ok(m) => mismatch_error(m, addr),
             Err(e) => e,
-        }
-    }
-
-    #[cold]
-    #[inline(never)]
-    fn family_mismatch(&self, addr: &SocketAddr) -> Result<()> {
-        match self.family() {
-            Ok(f) if f != addr.family() => Err(Error::FamilyMismatch {
-                socket: f,
-                addr: addr.family(),
-            }),
-            _ => Ok(()),
         }
     }
 
@@ -636,13 +616,10 @@ impl Socket {
 /// Blocking operations. Each goes through one private function, where the timeout mode and `EINTR`
 /// are handled for all of them.
 impl Socket {
-    /// The timeout mode, with an fd wrapped by `From<OwnedFd>` resolved from its flags.
+    /// The timeout mode.
     #[inline]
     fn mode(&self) -> u64 {
-        match self.mode.load(Relaxed) {
-            UNKNOWN => time::encode(self.timeout()),
-            m => m,
-        }
+        self.mode.load(Relaxed)
     }
 
     /// Runs one system call under the socket's timeout mode: retried on `EINTR`; on `EAGAIN`,
@@ -707,7 +684,7 @@ impl Socket {
             0 => return Err(Error::WouldBlock),
             m => time::decode(m),
         };
-        if timeout.is_none() && !self.fd_is_nonblocking() {
+        if timeout.is_none() && !nonblocking(self.fd.as_fd()) {
             // A blocking fd says EAGAIN only when SO_RCVTIMEO/SO_SNDTIMEO ran out.
             return Err(Error::Timeout);
         }
@@ -734,11 +711,6 @@ impl Socket {
             Some(t) if t.is_zero() => Err(Error::WouldBlock),
             t => self.poll_until(deadline, t, wait),
         }
-    }
-
-    /// Whether the fd's `O_NONBLOCK` flag is set (by this handle's mode, or by a clone's).
-    fn fd_is_nonblocking(&self) -> bool {
-        rustix::fs::fcntl_getfl(&self.fd).is_ok_and(|f| f.contains(rustix::fs::OFlags::NONBLOCK))
     }
 
     /// Polls until the fd is ready, the deadline passes ([`Error::Timeout`]), or forever when
@@ -1009,18 +981,9 @@ impl Socket {
     /// `MSG_TRUNC` on message-based sockets, to learn a message's true length.
     #[inline]
     pub(crate) fn recv_flags(&self, flags: RecvFlags) -> rnet::RecvFlags {
-        let h = self.hot();
-        if h & SLOW != 0 {
-            // A CAN socket, received through `recvmsg`: the mode's flag, and MSG_TRUNC unless
-            // the protocol refuses it.
-            let trunc = if self.meta_bits() & NO_TRUNC_FLAG == 0 {
-                k::MSG_TRUNC
-            } else {
-                0
-            };
-            return recv_bits(self.mode_flag_bits() | trunc, flags);
-        }
-        recv_bits(h, flags)
+        // A SLOW socket's `hot` word has its flags too (for CAN, received through `recvmsg`:
+        // the mode's flag, and MSG_TRUNC unless the protocol refuses it).
+        recv_bits(self.hot() & !SLOW, flags)
     }
 
     /// Sends data on a connected socket (`send(2)`); returns how many bytes went out, which
@@ -1173,7 +1136,7 @@ impl Socket {
         let family = SocketAddr::from(addr).family();
         let m = self.meta_bits();
         if m & KNOWN != 0 && m as u16 != family.as_raw() {
-            return Err(self.family_error(family));
+            return Err(mismatch_error(m, family));
         }
         let mut deadline = Deadline::default();
         let mut tries = 0;
@@ -1333,15 +1296,6 @@ impl Socket {
             return Err(Error::Truncated { len: n });
         }
         Ok(n)
-    }
-
-    /// `MSG_DONTWAIT` if the mode is non-blocking or a deadline.
-    fn mode_flag_bits(&self) -> u32 {
-        if self.timeout().is_some() {
-            k::MSG_DONTWAIT
-        } else {
-            0
-        }
     }
 
     /// [`recv_with`](Socket::recv_with) after a first try failed with `e`.
@@ -1608,7 +1562,7 @@ impl Socket {
     }
 
     /// The socket's timeout mode (Python's `gettimeout`). For an fd wrapped with
-    /// `From<OwnedFd>`, its blocking state is read from the kernel the first time.
+    /// `From<OwnedFd>` or [`from_fd`](Socket::from_fd), its blocking state as it was then.
     ///
     /// ```
     /// use baresock::{Family, Protocol, Socket, Type};
@@ -1623,15 +1577,7 @@ impl Socket {
     /// # References
     ///  - [`fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
     pub fn timeout(&self) -> Option<Duration> {
-        let m = self.mode.load(Relaxed);
-        if m != UNKNOWN {
-            return time::decode(m);
-        }
-        let nonblocking = rustix::fs::fcntl_getfl(&self.fd)
-            .is_ok_and(|f| f.contains(rustix::fs::OFlags::NONBLOCK));
-        let t = nonblocking.then_some(Duration::ZERO);
-        self.store_mode(time::encode(t));
-        t
+        time::decode(self.mode())
     }
 
     /// `set_timeout(Some(Duration::ZERO))` or `set_timeout(None)` (Python's `setblocking`,
@@ -1672,11 +1618,54 @@ fn raw_protocol(p: Protocol) -> Option<rnet::Protocol> {
 }
 
 impl From<OwnedFd> for Socket {
-    /// Wraps an fd without a system call, like `std`'s `From<OwnedFd>`: its family and type
-    /// are read on first use, its blocking state is left as it is. Use
-    /// [`Socket::from_fd`] to check it is a socket up front.
+    /// Wraps an fd, like `std`'s `From<OwnedFd>`, but reading what the socket's calls need
+    /// up front: its family and type (`SO_DOMAIN`, `SO_TYPE`, and `SO_PROTOCOL` for CAN: two
+    /// or three `getsockopt` calls) and its blocking state (one `fcntl(F_GETFL)`), which
+    /// becomes its [timeout mode](Socket#timeouts) (blocking or non-blocking) and is left as
+    /// it is. Nothing is refused: an fd that is not a socket is wrapped all the same, its calls
+    /// fail as the kernel says (`ENOTSOCK`) and [`family`](Socket::family) names the error.
+    /// Use [`Socket::from_fd`] to check it is a socket up front.
     fn from(fd: OwnedFd) -> Socket {
-        Socket::assemble(fd, 0, UNKNOWN)
+        let meta = Socket::detect(fd.as_fd()).unwrap_or(0);
+        let mode = fd_mode(fd.as_fd());
+        Socket::assemble(fd, meta, mode)
+    }
+}
+
+/// Whether the fd's `O_NONBLOCK` flag is set (by a handle's mode, by a clone's, or by whoever
+/// made the fd).
+fn nonblocking(fd: BorrowedFd<'_>) -> bool {
+    rustix::fs::fcntl_getfl(fd).is_ok_and(|f| f.contains(rustix::fs::OFlags::NONBLOCK))
+}
+
+/// The timeout mode an fd's flags say: non-blocking if `O_NONBLOCK` is set, else blocking.
+fn fd_mode(fd: BorrowedFd<'_>) -> u64 {
+    time::encode(nonblocking(fd).then_some(Duration::ZERO))
+}
+
+/// [`Error::FamilyMismatch`] for an address of family `addr` given to a socket of these
+/// (known) `meta` bits; [`Error::UnknownFamily`] if the socket's family is not supported.
+#[cold]
+#[inline(never)]
+fn mismatch_error(meta: u32, addr: Family) -> Error {
+    let raw = meta as u16;
+    match Family::from_raw(raw) {
+        Some(socket) => Error::FamilyMismatch { socket, addr },
+        None => Error::UnknownFamily(raw.into()),
+    }
+}
+
+/// For an address of another family than the socket's (`meta`, known): the named error, or
+/// none (the kernel decides) when the socket's family is one this crate does not support.
+#[cold]
+#[inline(never)]
+fn family_mismatch(meta: u32, addr: &SocketAddr) -> Result<()> {
+    match Family::from_raw(meta as u16) {
+        Some(socket) => Err(Error::FamilyMismatch {
+            socket,
+            addr: addr.family(),
+        }),
+        None => Ok(()),
     }
 }
 

@@ -12,8 +12,6 @@ use rustix::event::Timespec;
 
 /// Encoded mode: blocking.
 const BLOCKING: u64 = u64::MAX;
-/// Encoded mode: not known yet (an fd wrapped with `From<OwnedFd>`, whose flags were not read).
-pub(crate) const UNKNOWN: u64 = u64::MAX - 1;
 /// The longest timeout kept exactly (about 584 years); longer ones are clamped to it.
 const MAX_NANOS: u64 = u64::MAX - 2;
 
@@ -33,7 +31,7 @@ pub(crate) const fn encode(t: Option<Duration>) -> u64 {
     }
 }
 
-/// Decodes a known mode (not [`UNKNOWN`]).
+/// Decodes a mode.
 #[inline]
 pub(crate) const fn decode(v: u64) -> Option<Duration> {
     if v == BLOCKING {
@@ -130,7 +128,7 @@ mod tests {
             assert_eq!(decode(encode(t)), t);
         }
         assert_eq!(encode(Some(Duration::MAX)), MAX_NANOS);
-        assert_ne!(encode(Some(Duration::MAX)), UNKNOWN);
+        assert_ne!(encode(Some(Duration::MAX)), BLOCKING);
     }
 
     #[test]
