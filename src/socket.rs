@@ -10,7 +10,7 @@ use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
 use rustix::io::Errno;
 use rustix::net::{self as rnet, AddressFamily, SocketFlags, SocketType};
 
-use crate::sys::addr::decode_any;
+use crate::sys::addr::{decode_any, Call};
 use crate::sys::io;
 use crate::sys::sockopt;
 use crate::time::{self, Deadline};
@@ -653,6 +653,28 @@ impl Socket {
         }
     }
 
+    /// The slow path of the sends and receives: `call` failed with `e`; the timeout policy
+    /// decides whether to fail or to wait and make it again, until it succeeds.
+    #[cold]
+    #[inline(never)]
+    fn retry_call(&self, call: &mut Call<'_>, e: Errno, dont_wait: bool) -> Result<usize> {
+        let wait = if call.receives() {
+            Wait::Read
+        } else {
+            Wait::Write
+        };
+        let mut deadline = Deadline::default();
+        let mut tries = 0;
+        let mut e = e;
+        loop {
+            self.retry(e, &mut deadline, wait, dont_wait, &mut tries)?;
+            match call.make() {
+                Ok(n) => return Ok(n),
+                Err(again) => e = again,
+            }
+        }
+    }
+
     /// The timeout policy for a failed call: `Ok` to try again (after waiting, if the mode
     /// says so), or the error to return. `tries` counts the waits so far.
     pub(crate) fn retry(
@@ -1032,12 +1054,7 @@ impl Socket {
     #[inline(never)]
     fn send_slow(&self, buf: &[u8], flags: SendFlags, f: u32, e: Errno) -> Result<usize> {
         let dont_wait = flags.contains(SendFlags::DONT_WAIT);
-        let mut deadline = Deadline::default();
-        let mut tries = 0;
-        self.retry(e, &mut deadline, Wait::Write, dont_wait, &mut tries)?;
-        self.io_from(&mut deadline, Wait::Write, dont_wait, tries, |fd| {
-            io::send(fd, buf, f)
-        })
+        self.retry_call(&mut Call::send(&self.fd, buf, f), e, dont_wait)
     }
 
     /// Sends a datagram to `addr` (`sendto(2)`).
@@ -1138,12 +1155,10 @@ impl Socket {
         if m & KNOWN != 0 && m as u16 != family.as_raw() {
             return Err(mismatch_error(m, family));
         }
-        let mut deadline = Deadline::default();
-        let mut tries = 0;
-        self.retry(e, &mut deadline, Wait::Write, false, &mut tries)?;
-        self.io_from(&mut deadline, Wait::Write, false, tries, |fd| {
-            rnet::sendto(fd, buf, f, &addr)
-        })
+        let to = crate::addr::Encoded::new(&addr);
+        let len = if addr.is_ipv4() { 16 } else { 28 };
+        let to = to.0.get(..len).unwrap_or_default();
+        self.retry_call(&mut Call::sendto(&self.fd, buf, f.bits(), to), e, false)
     }
 
     /// Sends a datagram to an IP destination encoded once (`sendto(2)`): for many datagrams to
@@ -1304,12 +1319,7 @@ impl Socket {
     /// The kernel's count, as [`io::recv`] gives it.
     fn recv_slow(&self, buf: &mut [u8], flags: RecvFlags, f: u32, e: Errno) -> Result<usize> {
         let dont_wait = flags.contains(RecvFlags::DONT_WAIT);
-        let mut deadline = Deadline::default();
-        let mut tries = 0;
-        self.retry(e, &mut deadline, Wait::Read, dont_wait, &mut tries)?;
-        self.io_from(&mut deadline, Wait::Read, dont_wait, tries, |fd| {
-            io::recv(fd, &mut *buf, f)
-        })
+        self.retry_call(&mut Call::recv(&self.fd, buf, f), e, dont_wait)
     }
 
     /// Receives a datagram and its sender's address (`recvfrom(2)`).
@@ -1430,12 +1440,8 @@ impl Socket {
         from: &mut crate::sys::addr::InetFrom,
     ) -> Result<usize> {
         let dont_wait = flags.contains(RecvFlags::DONT_WAIT);
-        let mut deadline = Deadline::default();
-        let mut tries = 0;
-        self.retry(e, &mut deadline, Wait::Read, dont_wait, &mut tries)?;
-        self.io_from(&mut deadline, Wait::Read, dont_wait, tries, |fd| {
-            crate::sys::addr::recvfrom_inet(fd, &mut *buf, f.bits(), &mut *from)
-        })
+        let mut call = Call::recvfrom_inet(&self.fd, buf, f.bits(), from);
+        self.retry_call(&mut call, e, dont_wait)
     }
 
     /// Whether the protocol may ignore `MSG_TRUNC` in `recv`, returning only the bytes kept

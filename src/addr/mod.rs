@@ -11,6 +11,7 @@ use core::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddrV4, SocketAddrV6};
 
 pub use can::{CanAddr, J1939_NO_ADDR, J1939_NO_NAME, J1939_NO_PGN};
 pub use dest::Destination;
+pub(crate) use dest::Encoded;
 pub use packet::{ether, LinkAddr, PacketType, LINK_ADDR_MAX};
 pub use unix::{UnixAddr, UnixAddrKind, UNIX_PATH_MAX};
 
