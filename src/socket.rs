@@ -1133,8 +1133,8 @@ impl Socket {
     /// [`send_to`](Socket::send_to) for an IP address: only IP addresses are encoded.
     #[inline]
     pub(crate) fn send_to_inet(&self, buf: &[u8], addr: core::net::SocketAddr) -> Result<usize> {
-        let f = rnet::SendFlags::from_bits_retain(self.send_flags(SendFlags::empty()));
-        match rnet::sendto(&self.fd, buf, f, &addr) {
+        let f = self.send_flags(SendFlags::empty());
+        match io::send_to_inet(self.fd.as_fd(), buf, f, &addr) {
             Ok(n) => Ok(n),
             Err(e) => self.send_to_inet_slow(buf, addr, f, e),
         }
@@ -1147,7 +1147,7 @@ impl Socket {
         &self,
         buf: &[u8],
         addr: core::net::SocketAddr,
-        f: rnet::SendFlags,
+        f: u32,
         e: Errno,
     ) -> Result<usize> {
         let family = SocketAddr::from(addr).family();
@@ -1158,7 +1158,7 @@ impl Socket {
         let to = crate::addr::Encoded::new(&addr);
         let len = if addr.is_ipv4() { 16 } else { 28 };
         let to = to.0.get(..len).unwrap_or_default();
-        self.retry_call(&mut Call::sendto(&self.fd, buf, f.bits(), to), e, false)
+        self.retry_call(&mut Call::sendto(&self.fd, buf, f, to), e, false)
     }
 
     /// Sends a datagram to an IP destination encoded once (`sendto(2)`): for many datagrams to
@@ -1168,9 +1168,7 @@ impl Socket {
         let f = self.send_flags(SendFlags::empty());
         match io::send_to_destination(self.fd.as_fd(), buf, f, to) {
             Ok(n) => Ok(n),
-            Err(e) => {
-                self.send_to_inet_slow(buf, to.addr(), rnet::SendFlags::from_bits_retain(f), e)
-            }
+            Err(e) => self.send_to_inet_slow(buf, to.addr(), f, e),
         }
     }
 

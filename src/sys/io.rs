@@ -59,6 +59,23 @@ pub(crate) fn send_to_destination(
     unsafe { sendto(fd, buf, flags, to.bytes.0.as_ptr(), len) }
 }
 
+/// `sendto(fd, buf, flags, to)` to an IP address, encoded here ([`Encoded`]): no closures,
+/// no generic address machinery.
+///
+/// [`Encoded`]: crate::addr::Encoded
+#[inline(always)]
+pub(crate) fn send_to_inet(
+    fd: BorrowedFd<'_>,
+    buf: &[u8],
+    flags: u32,
+    to: &core::net::SocketAddr,
+) -> Result<usize, Errno> {
+    let sa = crate::addr::Encoded::new(to);
+    let len = if to.is_ipv4() { 16 } else { 28 };
+    // SAFETY: `sa` holds 28 bytes, of which the kernel reads the first `len` (16 or 28).
+    unsafe { sendto(fd, buf, flags, sa.0.as_ptr(), len) }
+}
+
 /// `recv(fd, buf, flags)`: the kernel's count, which with `MSG_TRUNC` in `flags` is the
 /// message's true length and may exceed `buf.len()` (the caller reports that).
 #[inline(always)]
