@@ -702,55 +702,51 @@ impl Socket {
     /// writable, even when the receiver's queue is full, so repeated `EAGAIN`s after "ready"
     /// back off (1 ms doubling to 16 ms) instead of spinning.
     fn wait(&self, deadline: &mut Deadline, wait: Wait, tries: u32) -> Result<()> {
-        let timeout = match self.mode() {
+        let mode = match self.mode() {
             0 => return Err(Error::WouldBlock),
-            m => time::decode(m),
+            m => m,
         };
-        if timeout.is_none() && !nonblocking(self.fd.as_fd()) {
+        let blocking = mode == time::BLOCKING;
+        if blocking && !nonblocking(self.fd.as_fd()) {
             // A blocking fd says EAGAIN only when SO_RCVTIMEO/SO_SNDTIMEO ran out.
             return Err(Error::Timeout);
         }
         if tries > 0 {
-            let pause = Duration::from_millis(1 << tries.min(5).saturating_sub(1));
-            let pause = match timeout {
-                Some(t) => deadline
-                    .remaining(t)
-                    .map_or(Duration::ZERO, |l| pause.min(time::duration(l))),
-                None => pause,
+            // In nanoseconds: 1 ms, doubling to 16 ms, within what is left of the deadline.
+            let pause = 1_000_000 << (tries.min(5) - 1);
+            let pause = if blocking {
+                pause
+            } else {
+                deadline.left(mode).map_or(0, |l| l.min(pause))
             };
-            let ts = time::timespec(pause);
             // Nothing to wait for but the time: a sleep that signals may cut short.
-            let _ = poll(&mut [], Some(&ts));
+            let _ = poll(&mut [], Some(&time::timespec_ns(pause)));
         }
-        self.poll_until(deadline, timeout, wait)
+        self.poll_until(deadline, mode, wait)
     }
 
     /// Waits until the socket is ready, as its mode says: forever, until the deadline
     /// ([`Error::Timeout`]), or not at all ([`Error::WouldBlock`]). For callers that do not
     /// make a system call first (the rings).
     pub(crate) fn wait_ready(&self, deadline: &mut Deadline, wait: Wait) -> Result<()> {
-        match self.timeout() {
-            Some(t) if t.is_zero() => Err(Error::WouldBlock),
-            t => self.poll_until(deadline, t, wait),
+        match self.mode() {
+            0 => Err(Error::WouldBlock),
+            m => self.poll_until(deadline, m, wait),
         }
     }
 
     /// Polls until the fd is ready, the deadline passes ([`Error::Timeout`]), or forever when
-    /// `timeout` is `None`. Signals do not cut the wait short.
-    fn poll_until(
-        &self,
-        deadline: &mut Deadline,
-        timeout: Option<Duration>,
-        wait: Wait,
-    ) -> Result<()> {
+    /// `mode` (a timeout mode, as [`time::encode`] gives it) is blocking. Signals do not cut
+    /// the wait short.
+    fn poll_until(&self, deadline: &mut Deadline, mode: u64, wait: Wait) -> Result<()> {
         let events = match wait {
             Wait::Read => PollFlags::IN,
             Wait::Write => PollFlags::OUT,
         };
         loop {
-            let left = match timeout {
-                Some(t) => Some(deadline.remaining(t).ok_or(Error::Timeout)?),
-                None => None,
+            let left = match mode {
+                time::BLOCKING => None,
+                t => Some(time::timespec_ns(deadline.left(t).ok_or(Error::Timeout)?)),
             };
             let mut fds = [PollFd::from_borrowed_fd(self.fd.as_fd(), events)];
             match poll(&mut fds, left.as_ref()) {
@@ -941,7 +937,7 @@ impl Socket {
                 // wait for its end; a Unix one was abandoned (the socket is still
                 // unconnected, and poll says so at once), so it is made again.
                 Err(Errno::INTR) if timeout.is_none() => {
-                    self.poll_until(&mut deadline, None, Wait::Write)?;
+                    self.poll_until(&mut deadline, time::BLOCKING, Wait::Write)?;
                     self.connect_result()?;
                     if rnet::getpeername(&self.fd).is_ok() {
                         return Ok(());
@@ -951,7 +947,7 @@ impl Socket {
                 // Under way in the background (in blocking mode too, if a clone made the fd
                 // non-blocking): wait for its end, within the deadline if there is one.
                 Err(Errno::INPROGRESS | Errno::ALREADY) if timeout != Some(Duration::ZERO) => {
-                    self.poll_until(&mut deadline, timeout, Wait::Write)?;
+                    self.poll_until(&mut deadline, time::encode(timeout), Wait::Write)?;
                     return self.connect_result();
                 }
                 // A Unix listener with a full backlog: wait for room and try again.

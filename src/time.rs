@@ -11,7 +11,7 @@ use core::time::Duration;
 use rustix::event::Timespec;
 
 /// Encoded mode: blocking.
-const BLOCKING: u64 = u64::MAX;
+pub(crate) const BLOCKING: u64 = u64::MAX;
 /// The longest timeout kept exactly (about 584 years); longer ones are clamped to it.
 const MAX_NANOS: u64 = u64::MAX - 2;
 
@@ -89,12 +89,15 @@ impl Deadline {
     /// The time left of `timeout` since this deadline started (starting it now if it has not),
     /// as a `poll` timeout; `None` once it has passed.
     pub(crate) fn remaining(&mut self, timeout: Duration) -> Option<Timespec> {
+        self.left(encode(Some(timeout))).map(timespec_ns)
+    }
+
+    /// [`remaining`](Deadline::remaining) in nanoseconds, of a timeout in nanoseconds (a
+    /// deadline mode, as [`encode`] gives it).
+    pub(crate) fn left(&mut self, timeout_ns: u64) -> Option<u64> {
         let now = now_ns();
-        let at = *self
-            .at_ns
-            .get_or_insert_with(|| now.saturating_add(encode(Some(timeout))));
-        let left = at.checked_sub(now).filter(|&l| l > 0)?;
-        Some(timespec(Duration::from_nanos(left)))
+        let at = *self.at_ns.get_or_insert(now.saturating_add(timeout_ns));
+        at.checked_sub(now).filter(|&l| l > 0)
     }
 }
 
@@ -103,6 +106,15 @@ pub(crate) fn timespec(d: Duration) -> Timespec {
     Timespec {
         tv_sec: d.as_secs().min(i64::MAX as u64) as _,
         tv_nsec: d.subsec_nanos() as _,
+    }
+}
+
+/// Nanoseconds as a `poll` timeout.
+pub(crate) fn timespec_ns(ns: u64) -> Timespec {
+    const NANOS: u64 = 1_000_000_000;
+    Timespec {
+        tv_sec: (ns / NANOS) as _,
+        tv_nsec: (ns % NANOS) as _,
     }
 }
 

@@ -435,6 +435,7 @@ impl<'a> Call<'a> {
 
     /// Makes the call: the byte count the kernel returned (for a receive with `MSG_TRUNC`, the
     /// message's true length, which may be more than the buffer holds).
+    #[inline(never)]
     pub(crate) fn make(&mut self) -> core::result::Result<usize, rustix::io::Errno> {
         let mut len = self.addr_len;
         let last = if self.got_len.is_null() {
