@@ -781,10 +781,17 @@ impl Socket {
         Ok(rnet::bind(&self.fd, &addr)?)
     }
 
-    /// [`bind`](Socket::bind) for an IP address: only IP addresses are encoded.
+    /// [`bind`](Socket::bind) for an IP address: only IP addresses are encoded. The kernel
+    /// refuses an address of another family than the socket's (it checks the length and the
+    /// family field), which is then named, as `bind` names it.
     pub(crate) fn bind_inet(&self, addr: core::net::SocketAddr) -> Result<()> {
-        self.check_family(&addr.into())?;
-        Ok(rnet::bind(&self.fd, &addr)?)
+        match crate::sys::addr::bind_inet(&self.fd, &addr) {
+            Ok(()) => Ok(()),
+            Err(e) => {
+                self.check_family(&addr.into())?;
+                Err(e.into())
+            }
+        }
     }
 
     /// Marks the socket as accepting connections (`listen(2)`). A backlog above the kernel's

@@ -338,6 +338,31 @@ pub(crate) fn accept_inet_then<T>(
     }
 }
 
+/// `bind(fd, addr)` for an IP address, encoded here.
+pub(crate) fn bind_inet(
+    fd: &rustix::fd::OwnedFd,
+    addr: &core::net::SocketAddr,
+) -> core::result::Result<(), rustix::io::Errno> {
+    use rustix::fd::AsRawFd;
+    let sa = crate::addr::Encoded::new(addr);
+    let len = if addr.is_ipv4() {
+        SOCKADDR_IN_LEN
+    } else {
+        SOCKADDR_IN6_LEN
+    };
+    // SAFETY: `sa` is readable for `len` bytes (16 or 28, within its 28), live across the
+    // call; bind only reads it.
+    let r = unsafe {
+        syscalls::syscall3(
+            syscalls::Sysno::bind,
+            fd.as_raw_fd() as usize,
+            sa.0.as_ptr() as usize,
+            len as usize,
+        )
+    };
+    r.map(drop).map_err(super::errno)
+}
+
 /// A `sendto` or `recvfrom` to make (again), as its arguments: what the slow paths of the
 /// sends and receives retry, so that they share one retry loop (`send` and `recv` are these
 /// calls without an address). It holds the borrows it was made from for `'a`.
