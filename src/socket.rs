@@ -5,7 +5,6 @@ use core::sync::atomic::{AtomicU32, AtomicU64, Ordering::Relaxed};
 use core::time::Duration;
 
 use bitflags::bitflags;
-use rustix::event::{poll, PollFd, PollFlags};
 use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
 use rustix::io::Errno;
 use rustix::net::{self as rnet, AddressFamily, SocketFlags, SocketType};
@@ -365,7 +364,7 @@ impl Socket {
                     }
                 }
                 None => {
-                    let mode = fd_mode(fd.as_fd());
+                    let mode = fd_mode(&fd);
                     Ok(Socket::assemble(fd, meta, mode))
                 }
             },
@@ -707,7 +706,7 @@ impl Socket {
             m => m,
         };
         let blocking = mode == time::BLOCKING;
-        if blocking && !nonblocking(self.fd.as_fd()) {
+        if blocking && !crate::sys::poll::nonblocking(&self.fd) {
             // A blocking fd says EAGAIN only when SO_RCVTIMEO/SO_SNDTIMEO ran out.
             return Err(Error::Timeout);
         }
@@ -720,7 +719,7 @@ impl Socket {
                 deadline.left(mode).map_or(0, |l| l.min(pause))
             };
             // Nothing to wait for but the time: a sleep that signals may cut short.
-            let _ = poll(&mut [], Some(&time::timespec_ns(pause)));
+            let _ = crate::sys::poll::poll(None, 0, pause);
         }
         self.poll_until(deadline, mode, wait)
     }
@@ -740,16 +739,15 @@ impl Socket {
     /// the wait short.
     fn poll_until(&self, deadline: &mut Deadline, mode: u64, wait: Wait) -> Result<()> {
         let events = match wait {
-            Wait::Read => PollFlags::IN,
-            Wait::Write => PollFlags::OUT,
+            Wait::Read => crate::sys::poll::IN,
+            Wait::Write => crate::sys::poll::OUT,
         };
         loop {
             let left = match mode {
-                time::BLOCKING => None,
-                t => Some(time::timespec_ns(deadline.left(t).ok_or(Error::Timeout)?)),
+                time::BLOCKING => crate::sys::poll::FOREVER,
+                t => deadline.left(t).ok_or(Error::Timeout)?,
             };
-            let mut fds = [PollFd::from_borrowed_fd(self.fd.as_fd(), events)];
-            match poll(&mut fds, left.as_ref()) {
+            match crate::sys::poll::poll(Some(&self.fd), events, left) {
                 // Woken early by rounding: the next turn sees what is left, if anything.
                 Ok(0) | Err(Errno::INTR) => {}
                 // Ready, or an error/hang-up that the retried call will report.
@@ -1634,20 +1632,14 @@ impl From<OwnedFd> for Socket {
     /// Use [`Socket::from_fd`] to check it is a socket up front.
     fn from(fd: OwnedFd) -> Socket {
         let meta = Socket::detect(fd.as_fd()).unwrap_or(0);
-        let mode = fd_mode(fd.as_fd());
+        let mode = fd_mode(&fd);
         Socket::assemble(fd, meta, mode)
     }
 }
 
-/// Whether the fd's `O_NONBLOCK` flag is set (by a handle's mode, by a clone's, or by whoever
-/// made the fd).
-fn nonblocking(fd: BorrowedFd<'_>) -> bool {
-    rustix::fs::fcntl_getfl(fd).is_ok_and(|f| f.contains(rustix::fs::OFlags::NONBLOCK))
-}
-
 /// The timeout mode an fd's flags say: non-blocking if `O_NONBLOCK` is set, else blocking.
-fn fd_mode(fd: BorrowedFd<'_>) -> u64 {
-    time::encode(nonblocking(fd).then_some(Duration::ZERO))
+fn fd_mode(fd: &OwnedFd) -> u64 {
+    time::encode(crate::sys::poll::nonblocking(fd).then_some(Duration::ZERO))
 }
 
 /// [`Error::FamilyMismatch`] for an address of family `addr` given to a socket of these

@@ -77,13 +77,14 @@ fn now_ns() -> u64 {
 /// would block, so a call that completes at once costs no clock read.
 #[derive(Default)]
 pub(crate) struct Deadline {
-    at_ns: Option<u64>,
+    /// When it passes, on `CLOCK_MONOTONIC`; 0 until started (the clock reads 0 only at boot).
+    at_ns: u64,
 }
 
 impl Deadline {
     /// Starts the deadline now, `timeout` from now.
     pub(crate) fn start(&mut self, timeout: Duration) {
-        self.at_ns = Some(now_ns().saturating_add(encode(Some(timeout))));
+        self.at_ns = now_ns().saturating_add(encode(Some(timeout)));
     }
 
     /// The time left of `timeout` since this deadline started (starting it now if it has not),
@@ -96,8 +97,10 @@ impl Deadline {
     /// deadline mode, as [`encode`] gives it).
     pub(crate) fn left(&mut self, timeout_ns: u64) -> Option<u64> {
         let now = now_ns();
-        let at = *self.at_ns.get_or_insert(now.saturating_add(timeout_ns));
-        at.checked_sub(now).filter(|&l| l > 0)
+        if self.at_ns == 0 {
+            self.at_ns = now.saturating_add(timeout_ns);
+        }
+        self.at_ns.checked_sub(now).filter(|&l| l > 0)
     }
 }
 
