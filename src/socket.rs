@@ -1143,7 +1143,7 @@ impl Socket {
 
     /// [`send_to_inet`](Socket::send_to_inet) after a first try failed with `e`.
     #[cold]
-    #[inline(never)]
+    #[inline(always)]
     fn send_to_inet_slow(
         &self,
         buf: &[u8],
@@ -1429,7 +1429,7 @@ impl Socket {
 
     /// [`recv_from_inet`](Socket::recv_from_inet) after a first try failed with `e`.
     #[cold]
-    #[inline(never)]
+    #[inline(always)]
     fn recv_from_inet_slow(
         &self,
         buf: &mut [u8],
