@@ -850,13 +850,9 @@ impl Socket {
         let mode = time::encode(time::default_timeout());
         let flags = creation_flags(mode);
         let mut from = crate::sys::addr::InetFrom::new();
-        let fd = crate::sys::addr::accept_inet_then(
-            self.fd.as_fd(),
-            flags,
-            &mut from,
-            Ok,
-            |e, from| self.accept_inet_slow(flags, e, from),
-        )?;
+        let fd = crate::sys::addr::accept_inet_then(&self.fd, flags, &mut from, Ok, |e, from| {
+            self.accept_inet_slow(flags, e, from)
+        })?;
         Ok((self.accepted(fd, mode), from.addr_v4_inline()?))
     }
 
@@ -873,7 +869,7 @@ impl Socket {
         let mut tries = 0;
         self.retry(e, &mut deadline, Wait::Read, false, &mut tries)?;
         self.io_from(&mut deadline, Wait::Read, false, tries, |fd| {
-            crate::sys::addr::accept_inet(fd, flags, &mut *from)
+            crate::sys::addr::accept_inet(&fd, flags, &mut *from)
         })
     }
 
@@ -912,7 +908,7 @@ impl Socket {
     /// [`connect`](Socket::connect) for an IP address: only IP addresses are encoded.
     #[inline]
     pub(crate) fn connect_inet(&self, addr: core::net::SocketAddr) -> Result<()> {
-        match io::connect(self.fd.as_fd(), &addr) {
+        match io::connect(&self.fd, &addr) {
             Ok(()) => Ok(()),
             Err(e) => self.connect_inet_slow(addr, e),
         }
@@ -1044,7 +1040,7 @@ impl Socket {
     #[inline]
     pub fn send_with(&self, buf: &[u8], flags: SendFlags) -> Result<usize> {
         let f = self.send_flags(flags);
-        match io::send(self.fd.as_fd(), buf, f) {
+        match io::send(&self.fd, buf, f) {
             Ok(n) => Ok(n),
             Err(e) => self.send_slow(buf, flags, f, e),
         }
@@ -1135,7 +1131,7 @@ impl Socket {
     #[inline]
     pub(crate) fn send_to_inet(&self, buf: &[u8], addr: core::net::SocketAddr) -> Result<usize> {
         let f = self.send_flags(SendFlags::empty());
-        match io::send_to_inet(self.fd.as_fd(), buf, f, &addr) {
+        match io::send_to_inet(&self.fd, buf, f, &addr) {
             Ok(n) => Ok(n),
             Err(e) => self.send_to_inet_slow(buf, addr, f, e),
         }
@@ -1167,7 +1163,7 @@ impl Socket {
     #[inline]
     pub fn send_to_destination(&self, buf: &[u8], to: &crate::Destination) -> Result<usize> {
         let f = self.send_flags(SendFlags::empty());
-        match io::send_to_destination(self.fd.as_fd(), buf, f, to) {
+        match io::send_to_destination(&self.fd, buf, f, to) {
             Ok(n) => Ok(n),
             Err(e) => self.send_to_inet_slow(buf, to.addr(), f, e),
         }
@@ -1209,7 +1205,9 @@ impl Socket {
         }
         let mut sent = 0;
         while !buf.is_empty() {
-            match self.io(&mut deadline, Wait::Write, false, |fd| io::send(fd, buf, f)) {
+            match self.io(&mut deadline, Wait::Write, false, |fd| {
+                io::send(&fd, buf, f)
+            }) {
                 Ok(n) => {
                     sent += n;
                     buf = buf.get(n..).unwrap_or_default();
@@ -1284,7 +1282,7 @@ impl Socket {
         }
         let f = recv_bits(h, flags).bits();
         // The kernel's count: with MSG_TRUNC, the message's true length.
-        let n = match io::recv(self.fd.as_fd(), buf, f) {
+        let n = match io::recv(&self.fd, buf, f) {
             Ok(n) => n,
             Err(e) => self.recv_slow(buf, flags, f, e)?,
         };
@@ -1302,7 +1300,7 @@ impl Socket {
             return self.recv_flagged(buf, flags).map(|(n, _)| n);
         }
         let f = self.recv_flags(flags).bits();
-        let n = match io::recv(self.fd.as_fd(), buf, f) {
+        let n = match io::recv(&self.fd, buf, f) {
             Ok(n) => n,
             Err(e) => self.recv_slow(buf, flags, f, e)?,
         };
@@ -1417,7 +1415,7 @@ impl Socket {
         };
         let mut from = crate::sys::addr::InetFrom::new();
         // The kernel's count: with MSG_TRUNC, the datagram's true length.
-        let n = match crate::sys::addr::recvfrom_inet(self.fd.as_fd(), buf, f.bits(), &mut from) {
+        let n = match crate::sys::addr::recvfrom_inet(&self.fd, buf, f.bits(), &mut from) {
             Ok(n) => n,
             Err(e) => self.recv_from_inet_slow(buf, flags, f, e, &mut from)?,
         };

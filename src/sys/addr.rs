@@ -262,12 +262,11 @@ impl InetFrom {
 /// the sender goes to `from`, written by the kernel into storage nothing zeroes.
 #[inline(always)]
 pub(crate) fn recvfrom_inet(
-    fd: rustix::fd::BorrowedFd<'_>,
+    fd: &impl rustix::fd::AsRawFd,
     buf: &mut [u8],
     flags: u32,
     from: &mut InetFrom,
 ) -> core::result::Result<usize, rustix::io::Errno> {
-    use rustix::fd::AsRawFd;
     // The kernel sets `from.len` to the address's true length (0 for none): `bytes` caps it.
     from.len = INET_STORAGE_LEN as u32;
     // SAFETY: `buf` is writable for its length, `from.storage` for `from.len` bytes, and
@@ -295,7 +294,7 @@ pub(crate) fn recvfrom_inet(
 /// written to `from` (storage nothing zeroes).
 #[inline(always)]
 pub(crate) fn accept_inet(
-    fd: rustix::fd::BorrowedFd<'_>,
+    fd: &impl rustix::fd::AsRawFd,
     flags: rustix::net::SocketFlags,
     from: &mut InetFrom,
 ) -> core::result::Result<rustix::fd::OwnedFd, rustix::io::Errno> {
@@ -306,13 +305,13 @@ pub(crate) fn accept_inet(
 /// fd and an errno in between, which the compiler packs into one integer and unpacks again.
 #[inline(always)]
 pub(crate) fn accept_inet_then<T>(
-    fd: rustix::fd::BorrowedFd<'_>,
+    fd: &impl rustix::fd::AsRawFd,
     flags: rustix::net::SocketFlags,
     from: &mut InetFrom,
     ok: impl FnOnce(rustix::fd::OwnedFd) -> T,
     err: impl FnOnce(rustix::io::Errno, &mut InetFrom) -> T,
 ) -> T {
-    use rustix::fd::{AsRawFd, FromRawFd};
+    use rustix::fd::FromRawFd;
     // The kernel sets `from.len` to the address's true length: `bytes` caps it.
     from.len = INET_STORAGE_LEN as u32;
     // SAFETY: `from.storage` is writable for `from.len` bytes and `from.len` is a writable
