@@ -1131,30 +1131,28 @@ impl Socket {
     #[inline]
     pub(crate) fn send_to_inet(&self, buf: &[u8], addr: core::net::SocketAddr) -> Result<usize> {
         let f = self.send_flags(SendFlags::empty());
-        match io::send_to_inet(&self.fd, buf, f, &addr) {
+        let to = crate::addr::Encoded::new(&addr);
+        match io::send_to_sockaddr(&self.fd, buf, f, to.sockaddr(addr.is_ipv4())) {
             Ok(n) => Ok(n),
-            Err(e) => self.send_to_inet_slow(buf, addr, f, e),
+            Err(e) => self.send_to_inet_slow(buf, &to, f, e),
         }
     }
 
-    /// [`send_to_inet`](Socket::send_to_inet) after a first try failed with `e`.
+    /// [`send_to_inet`](Socket::send_to_inet) after a first try to `to` failed with `e`.
     #[cold]
     #[inline(always)]
     fn send_to_inet_slow(
         &self,
         buf: &[u8],
-        addr: core::net::SocketAddr,
+        to: &crate::addr::Encoded,
         f: u32,
         e: Errno,
     ) -> Result<usize> {
-        let family = SocketAddr::from(addr).family();
+        let (family, to) = to.family_and_sockaddr();
         let m = self.meta_bits();
         if m & KNOWN != 0 && m as u16 != family.as_raw() {
             return Err(mismatch_error(m, family));
         }
-        let to = crate::addr::Encoded::new(&addr);
-        let len = if addr.is_ipv4() { 16 } else { 28 };
-        let to = to.0.get(..len).unwrap_or_default();
         self.retry_call(&mut Call::sendto(&self.fd, buf, f, to), e, false)
     }
 
@@ -1165,7 +1163,7 @@ impl Socket {
         let f = self.send_flags(SendFlags::empty());
         match io::send_to_destination(&self.fd, buf, f, to) {
             Ok(n) => Ok(n),
-            Err(e) => self.send_to_inet_slow(buf, to.addr(), f, e),
+            Err(e) => self.send_to_inet_slow(buf, &to.bytes, f, e),
         }
     }
 

@@ -57,6 +57,26 @@ impl Destination {
 }
 
 impl Encoded {
+    /// The kernel's struct: the first 16 bytes for IPv4 (`sockaddr_in`), all 28 for IPv6.
+    #[inline(always)]
+    pub(crate) fn sockaddr(&self, ipv4: bool) -> &[u8] {
+        let len = if ipv4 { 16 } else { 28 };
+        self.0.get(..len).unwrap_or_default()
+    }
+
+    /// The address's family, read from the encoding, and [`sockaddr`](Encoded::sockaddr).
+    #[inline(always)]
+    pub(crate) fn family_and_sockaddr(&self) -> (crate::Family, &[u8]) {
+        let ipv4 =
+            u32::from(u16::from_ne_bytes([self.0[0], self.0[1]])) == linux_raw_sys::net::AF_INET;
+        let family = if ipv4 {
+            crate::Family::Inet
+        } else {
+            crate::Family::Inet6
+        };
+        (family, self.sockaddr(ipv4))
+    }
+
     /// `addr` as the kernel reads it: `sockaddr_in` (its 16 bytes, then zeros) or
     /// `sockaddr_in6`. Whole arrays, no loops: a few stores in machine code.
     pub(crate) const fn new(addr: &InetAddr) -> Encoded {

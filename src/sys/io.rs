@@ -59,21 +59,19 @@ pub(crate) fn send_to_destination(
     unsafe { sendto(fd, buf, flags, to.bytes.0.as_ptr(), len) }
 }
 
-/// `sendto(fd, buf, flags, to)` to an IP address, encoded here ([`Encoded`]): no closures,
-/// no generic address machinery.
+/// `sendto(fd, buf, flags, to)`, `to` the bytes of a `sockaddr` (an IP one, as
+/// [`Encoded::sockaddr`] gives it: no closures, no generic address machinery).
 ///
-/// [`Encoded`]: crate::addr::Encoded
+/// [`Encoded::sockaddr`]: crate::addr::Encoded::sockaddr
 #[inline(always)]
-pub(crate) fn send_to_inet(
+pub(crate) fn send_to_sockaddr(
     fd: &impl AsRawFd,
     buf: &[u8],
     flags: u32,
-    to: &core::net::SocketAddr,
+    to: &[u8],
 ) -> Result<usize, Errno> {
-    let sa = crate::addr::Encoded::new(to);
-    let len = if to.is_ipv4() { 16 } else { 28 };
-    // SAFETY: `sa` holds 28 bytes, of which the kernel reads the first `len` (16 or 28).
-    unsafe { sendto(fd, buf, flags, sa.0.as_ptr(), len) }
+    // SAFETY: `to` is readable for its length.
+    unsafe { sendto(fd, buf, flags, to.as_ptr(), to.len()) }
 }
 
 /// `recv(fd, buf, flags)`: the kernel's count, which with `MSG_TRUNC` in `flags` is the
