@@ -90,18 +90,7 @@ impl Encoded {
                 (b[4], b[5], b[6], b[7]) = (i0, i1, i2, i3);
                 Encoded(b)
             }
-            InetAddr::V6(a) => {
-                let [f0, f1] = (linux_raw_sys::net::AF_INET6 as u16).to_ne_bytes();
-                let [p0, p1] = a.port().to_be_bytes();
-                let [w0, w1, w2, w3] = a.flowinfo().to_be_bytes();
-                let [s0, s1, s2, s3] = a.scope_id().to_ne_bytes();
-                let [i0, i1, i2, i3, i4, i5, i6, i7, i8, i9, i10, i11, i12, i13, i14, i15] =
-                    a.ip().octets();
-                Encoded([
-                    f0, f1, p0, p1, w0, w1, w2, w3, i0, i1, i2, i3, i4, i5, i6, i7, i8, i9, i10,
-                    i11, i12, i13, i14, i15, s0, s1, s2, s3,
-                ])
-            }
+            InetAddr::V6(a) => Encoded(crate::sys::addr::sockaddr_in6(a)),
         }
     }
 }

@@ -337,6 +337,32 @@ pub(crate) fn accept_inet_then<T>(
     }
 }
 
+/// `struct sockaddr_in6` (linux/in6.h), its multi-byte fields as the kernel's bytes.
+#[repr(C)]
+struct SockaddrIn6 {
+    family: u16,
+    port: [u8; 2],
+    flowinfo: [u8; 4],
+    addr: [u8; 16],
+    scope_id: [u8; 4],
+}
+
+const _: () = assert!(size_of::<SockaddrIn6>() == INET_STORAGE_LEN);
+
+/// An IPv6 address as the kernel reads it: one struct, copied whole.
+pub(crate) const fn sockaddr_in6(a: &SocketAddrV6) -> [u8; INET_STORAGE_LEN] {
+    let sa = SockaddrIn6 {
+        family: k::AF_INET6 as u16,
+        port: a.port().to_be_bytes(),
+        flowinfo: a.flowinfo().to_be_bytes(),
+        addr: a.ip().octets(),
+        scope_id: a.scope_id().to_ne_bytes(),
+    };
+    // SAFETY: `SockaddrIn6` is `repr(C)`, 28 bytes (checked above) without padding (2 + 2 + 4
+    // + 16 + 4, aligned to 2), every byte of it initialized: any bytes are a `[u8; 28]`.
+    unsafe { core::mem::transmute::<SockaddrIn6, [u8; INET_STORAGE_LEN]>(sa) }
+}
+
 /// `bind(fd, addr)` for an IP address, encoded here.
 pub(crate) fn bind_inet(
     fd: &rustix::fd::OwnedFd,
@@ -570,6 +596,26 @@ mod tests {
         assert_eq!(&b[8..24], &ip.octets());
         assert_eq!(&b[24..28], &7u32.to_ne_bytes());
         assert_eq!(decode(&b[..len]), Ok(a));
+    }
+
+    #[test]
+    fn own_inet_encoding_matches_rustix() {
+        let v6 = SocketAddrV6::new(
+            Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 1),
+            443,
+            0x000a_bcde,
+            7,
+        );
+        let v4 = SocketAddrV4::new(Ipv4Addr::new(192, 0, 2, 1), 0x1234);
+        for a in [
+            core::net::SocketAddr::from(v4),
+            core::net::SocketAddr::from(v6),
+        ] {
+            let (want, len) = encode(&SocketAddr::from(a));
+            let ours = crate::addr::Encoded::new(&a);
+            assert_eq!(ours.sockaddr(a.is_ipv4()), &want[..len]);
+            assert_eq!(ours.family_and_sockaddr().1, &want[..len]);
+        }
     }
 
     #[test]
