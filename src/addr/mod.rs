@@ -57,6 +57,7 @@ impl SocketAddr {
     /// assert_eq!(v6.family(), Family::Inet6);
     /// assert_eq!(SocketAddr::from(UnixAddr::unnamed()).family(), Family::Unix);
     /// ```
+    #[inline(always)]
     pub const fn family(&self) -> Family {
         match self {
             SocketAddr::V4(_) => Family::Inet,
