@@ -5,15 +5,14 @@ use core::sync::atomic::{AtomicU32, AtomicU64, Ordering::Relaxed};
 use core::time::Duration;
 
 use bitflags::bitflags;
-use rustix::event::{poll, PollFd, PollFlags};
 use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
 use rustix::io::Errno;
 use rustix::net::{self as rnet, AddressFamily, SocketFlags, SocketType};
 
-use crate::sys::addr::decode_any;
+use crate::sys::addr::{decode_any, Call};
 use crate::sys::io;
 use crate::sys::sockopt;
-use crate::time::{self, Deadline, UNKNOWN};
+use crate::time::{self, Deadline};
 use crate::{Error, Family, Protocol, Result, SocketAddr, Type, UnixAddr};
 use linux_raw_sys::net as k;
 
@@ -54,10 +53,10 @@ use linux_raw_sys::net as k;
 pub struct Socket {
     fd: OwnedFd,
     /// The kernel's family number (bits 0..16) and type number (bits 16..24), with [`KNOWN`]
-    /// set once read: sockets the crate creates know them, an fd wrapped with `From<OwnedFd>`
-    /// reads them on first use.
+    /// set: sockets the crate creates know them, an fd wrapped with `From<OwnedFd>` has them
+    /// read when wrapped. Without [`KNOWN`] (0) for an fd whose family could not be read.
     meta: AtomicU32,
-    /// The timeout mode, encoded by [`time::encode`], or [`UNKNOWN`].
+    /// The timeout mode, encoded by [`time::encode`].
     mode: AtomicU64,
     /// What the hot paths need, from `meta` and `mode` (see [`hot_bits`]).
     hot: AtomicU32,
@@ -68,31 +67,41 @@ pub struct Socket {
 const KNOWN: u32 = 1 << 31;
 /// Set for a protocol whose `recvmsg` refuses `MSG_TRUNC` (J1939: `EINVAL`).
 const NO_TRUNC_FLAG: u32 = 1 << 30;
-/// In `hot`: the hot paths must take the slow road (family or mode not known yet, or a CAN
-/// socket, whose receives go through `recvmsg`). The bit is not a kernel flag.
+/// In `hot`: the hot paths must take the slow road (a CAN socket, whose receives go through
+/// `recvmsg`, or an fd whose family could not be read). The bit is not a kernel flag.
 const SLOW: u32 = 1 << 31;
 
 /// The `hot` word for a socket's `meta` bits and timeout mode: the kernel flags every receive
 /// adds (`MSG_DONTWAIT` in non-blocking and deadline modes; `MSG_TRUNC` on message-based
-/// sockets whose protocol takes it, to learn a message's true length), or [`SLOW`].
+/// sockets whose protocol takes it, to learn a message's true length), and [`SLOW`] where
+/// the hot paths do not apply.
 const fn hot_bits(meta: u32, mode: u64) -> u32 {
-    if meta & KNOWN == 0 || mode == UNKNOWN || meta as u16 == Family::Can.as_raw() {
-        return SLOW;
-    }
-    // Every mode but blocking (the largest value; UNKNOWN, next below, is excluded above).
-    let wait = if mode < UNKNOWN { k::MSG_DONTWAIT } else { 0 };
-    // Only CAN protocols refuse MSG_TRUNC (NO_TRUNC_FLAG), and CAN is SLOW above.
-    let trunc = if boundaries(meta) { k::MSG_TRUNC } else { 0 };
-    wait | trunc
+    let slow = if meta & KNOWN == 0 || meta as u16 == Family::Can.as_raw() {
+        SLOW
+    } else {
+        0
+    };
+    let wait = if time::decode(mode).is_some() {
+        k::MSG_DONTWAIT
+    } else {
+        0
+    };
+    let trunc = if boundaries(meta) && meta & NO_TRUNC_FLAG == 0 {
+        k::MSG_TRUNC
+    } else {
+        0
+    };
+    slow | wait | trunc
 }
 
 /// The kernel flags every send adds in a timeout mode: `MSG_NOSIGNAL`, and `MSG_DONTWAIT` in
-/// non-blocking and deadline modes. In an [`UNKNOWN`] mode the fd's own `O_NONBLOCK` decides
-/// the first send: an `EAGAIN` takes the slow path, which resolves the mode, as a blocking
-/// socket's `EAGAIN` with a flag set by a clone does.
+/// non-blocking and deadline modes.
 const fn send_word(mode: u64) -> u32 {
-    // Every mode but blocking and UNKNOWN, the two largest values.
-    let wait = if mode < UNKNOWN { k::MSG_DONTWAIT } else { 0 };
+    let wait = if time::decode(mode).is_some() {
+        k::MSG_DONTWAIT
+    } else {
+        0
+    };
     wait | k::MSG_NOSIGNAL
 }
 
@@ -346,15 +355,19 @@ impl Socket {
     ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
     pub fn from_fd(fd: OwnedFd) -> core::result::Result<Socket, FromFdError> {
         match Socket::detect(fd.as_fd()).and_then(Socket::check_supported) {
-            Ok(meta) => {
-                let s = Socket::assemble(fd, meta, UNKNOWN);
-                if let Some(t) = time::default_timeout() {
-                    if let Err(error) = s.set_timeout(Some(t)) {
-                        return Err(FromFdError { error, fd: s.fd });
+            Ok(meta) => match time::default_timeout() {
+                Some(t) => {
+                    let s = Socket::assemble(fd, meta, time::encode(Some(t)));
+                    match s.set_timeout(Some(t)) {
+                        Ok(()) => Ok(s),
+                        Err(error) => Err(FromFdError { error, fd: s.fd }),
                     }
                 }
-                Ok(s)
-            }
+                None => {
+                    let mode = fd_mode(&fd);
+                    Ok(Socket::assemble(fd, meta, mode))
+                }
+            },
             Err(error) => Err(FromFdError { error, fd }),
         }
     }
@@ -415,14 +428,18 @@ impl Socket {
         ))
     }
 
-    /// A socket this listener accepted, in `mode` (never [`UNKNOWN`]): the listener's family
+    /// A socket this listener accepted, in `mode`: the listener's family
     /// and type, and its `hot` word's `MSG_TRUNC` (one load, not [`hot_bits`] again).
     #[inline(always)]
     fn accepted(&self, fd: OwnedFd, mode: u64) -> Socket {
         let meta = self.meta.load(Relaxed);
         let h = self.hot.load(Relaxed);
         let hot = if h & SLOW == 0 {
-            let wait = if mode < UNKNOWN { k::MSG_DONTWAIT } else { 0 };
+            let wait = if time::decode(mode).is_some() {
+                k::MSG_DONTWAIT
+            } else {
+                0
+            };
             (h & k::MSG_TRUNC) | wait
         } else {
             hot_bits(meta, mode)
@@ -454,27 +471,10 @@ impl Socket {
         self.send.store(send_word(mode), Relaxed);
     }
 
-    /// The `hot` word; resolved first if the family, type or mode is not known yet.
+    /// The `hot` word.
     #[inline(always)]
     fn hot(&self) -> u32 {
-        let h = self.hot.load(Relaxed);
-        if h & SLOW == 0 {
-            h
-        } else {
-            self.hot_cold()
-        }
-    }
-
-    /// Resolves what `hot` needs: the family and type, and the timeout mode. Still [`SLOW`]
-    /// for CAN sockets, and for an fd whose family cannot be read.
-    #[cold]
-    #[inline(never)]
-    fn hot_cold(&self) -> u32 {
-        let _ = self.meta();
-        let mode = time::encode(self.timeout());
-        let h = hot_bits(self.meta.load(Relaxed), mode);
-        self.hot.store(h, Relaxed);
-        h
+        self.hot.load(Relaxed)
     }
 
     /// Reads the kernel's family and type numbers of a socket fd, supported or not: the packed
@@ -503,26 +503,16 @@ impl Socket {
         Ok(meta)
     }
 
-    /// The packed family and type for the hot paths: one load once known. A socket whose
-    /// family cannot be read (the fd is not a socket) reads as 0, a stream of no family; its
-    /// system calls then fail on their own.
+    /// The packed family and type for the hot paths: one load. A socket whose family could
+    /// not be read (the fd is not a socket) reads as 0, without [`KNOWN`]; its system calls
+    /// then fail on their own.
     #[inline(always)]
     fn meta_bits(&self) -> u32 {
-        let m = self.meta.load(Relaxed);
-        if m & KNOWN != 0 {
-            m
-        } else {
-            self.meta_cold()
-        }
+        self.meta.load(Relaxed)
     }
 
-    #[cold]
-    #[inline(never)]
-    fn meta_cold(&self) -> u32 {
-        self.meta().unwrap_or(0)
-    }
-
-    /// The packed family and type, read from the kernel if not yet known.
+    /// The packed family and type; for an fd whose family could not be read when it was
+    /// wrapped, read again (and the error, if it still cannot be).
     fn meta(&self) -> Result<u32> {
         let m = self.meta.load(Relaxed);
         if m & KNOWN != 0 {
@@ -530,6 +520,7 @@ impl Socket {
         }
         let m = Socket::detect(self.fd.as_fd())?;
         self.meta.store(m, Relaxed);
+        self.store_mode(self.mode.load(Relaxed));
         Ok(m)
     }
 
@@ -593,28 +584,16 @@ impl Socket {
         if m & KNOWN == 0 || m as u16 == addr.family().as_raw() {
             return Ok(());
         }
-        self.family_mismatch(addr)
+        family_mismatch(m, addr)
     }
 
     /// [`Error::FamilyMismatch`] for an address of family `addr` given to this socket.
     #[cold]
     #[inline(never)]
     pub(crate) fn family_error(&self, addr: Family) -> Error {
-        match self.family() {
-            Ok(socket) => Error::FamilyMismatch { socket, addr },
+        match self.meta() {
+            Ok(m) => mismatch_error(m, addr),
             Err(e) => e,
-        }
-    }
-
-    #[cold]
-    #[inline(never)]
-    fn family_mismatch(&self, addr: &SocketAddr) -> Result<()> {
-        match self.family() {
-            Ok(f) if f != addr.family() => Err(Error::FamilyMismatch {
-                socket: f,
-                addr: addr.family(),
-            }),
-            _ => Ok(()),
         }
     }
 
@@ -636,13 +615,10 @@ impl Socket {
 /// Blocking operations. Each goes through one private function, where the timeout mode and `EINTR`
 /// are handled for all of them.
 impl Socket {
-    /// The timeout mode, with an fd wrapped by `From<OwnedFd>` resolved from its flags.
+    /// The timeout mode.
     #[inline]
     fn mode(&self) -> u64 {
-        match self.mode.load(Relaxed) {
-            UNKNOWN => time::encode(self.timeout()),
-            m => m,
-        }
+        self.mode.load(Relaxed)
     }
 
     /// Runs one system call under the socket's timeout mode: retried on `EINTR`; on `EAGAIN`,
@@ -676,6 +652,28 @@ impl Socket {
         }
     }
 
+    /// The slow path of the sends and receives: `call` failed with `e`; the timeout policy
+    /// decides whether to fail or to wait and make it again, until it succeeds.
+    #[cold]
+    #[inline(never)]
+    fn retry_call(&self, call: &mut Call<'_>, e: Errno, dont_wait: bool) -> Result<usize> {
+        let wait = if call.receives() {
+            Wait::Read
+        } else {
+            Wait::Write
+        };
+        let mut deadline = Deadline::default();
+        let mut tries = 0;
+        let mut e = e;
+        loop {
+            self.retry(e, &mut deadline, wait, dont_wait, &mut tries)?;
+            match call.make() {
+                Ok(n) => return Ok(n),
+                Err(again) => e = again,
+            }
+        }
+    }
+
     /// The timeout policy for a failed call: `Ok` to try again (after waiting, if the mode
     /// says so), or the error to return. `tries` counts the waits so far.
     pub(crate) fn retry(
@@ -703,63 +701,53 @@ impl Socket {
     /// writable, even when the receiver's queue is full, so repeated `EAGAIN`s after "ready"
     /// back off (1 ms doubling to 16 ms) instead of spinning.
     fn wait(&self, deadline: &mut Deadline, wait: Wait, tries: u32) -> Result<()> {
-        let timeout = match self.mode() {
+        let mode = match self.mode() {
             0 => return Err(Error::WouldBlock),
-            m => time::decode(m),
+            m => m,
         };
-        if timeout.is_none() && !self.fd_is_nonblocking() {
+        let blocking = mode == time::BLOCKING;
+        if blocking && !crate::sys::poll::nonblocking(&self.fd) {
             // A blocking fd says EAGAIN only when SO_RCVTIMEO/SO_SNDTIMEO ran out.
             return Err(Error::Timeout);
         }
         if tries > 0 {
-            let pause = Duration::from_millis(1 << tries.min(5).saturating_sub(1));
-            let pause = match timeout {
-                Some(t) => deadline
-                    .remaining(t)
-                    .map_or(Duration::ZERO, |l| pause.min(time::duration(l))),
-                None => pause,
+            // In nanoseconds: 1 ms, doubling to 16 ms, within what is left of the deadline.
+            let pause = 1_000_000 << (tries.min(5) - 1);
+            let pause = if blocking {
+                pause
+            } else {
+                deadline.left(mode).map_or(0, |l| l.min(pause))
             };
-            let ts = time::timespec(pause);
             // Nothing to wait for but the time: a sleep that signals may cut short.
-            let _ = poll(&mut [], Some(&ts));
+            let _ = crate::sys::poll::poll(None, 0, pause);
         }
-        self.poll_until(deadline, timeout, wait)
+        self.poll_until(deadline, mode, wait)
     }
 
     /// Waits until the socket is ready, as its mode says: forever, until the deadline
     /// ([`Error::Timeout`]), or not at all ([`Error::WouldBlock`]). For callers that do not
     /// make a system call first (the rings).
     pub(crate) fn wait_ready(&self, deadline: &mut Deadline, wait: Wait) -> Result<()> {
-        match self.timeout() {
-            Some(t) if t.is_zero() => Err(Error::WouldBlock),
-            t => self.poll_until(deadline, t, wait),
+        match self.mode() {
+            0 => Err(Error::WouldBlock),
+            m => self.poll_until(deadline, m, wait),
         }
     }
 
-    /// Whether the fd's `O_NONBLOCK` flag is set (by this handle's mode, or by a clone's).
-    fn fd_is_nonblocking(&self) -> bool {
-        rustix::fs::fcntl_getfl(&self.fd).is_ok_and(|f| f.contains(rustix::fs::OFlags::NONBLOCK))
-    }
-
     /// Polls until the fd is ready, the deadline passes ([`Error::Timeout`]), or forever when
-    /// `timeout` is `None`. Signals do not cut the wait short.
-    fn poll_until(
-        &self,
-        deadline: &mut Deadline,
-        timeout: Option<Duration>,
-        wait: Wait,
-    ) -> Result<()> {
+    /// `mode` (a timeout mode, as [`time::encode`] gives it) is blocking. Signals do not cut
+    /// the wait short.
+    fn poll_until(&self, deadline: &mut Deadline, mode: u64, wait: Wait) -> Result<()> {
         let events = match wait {
-            Wait::Read => PollFlags::IN,
-            Wait::Write => PollFlags::OUT,
+            Wait::Read => crate::sys::poll::IN,
+            Wait::Write => crate::sys::poll::OUT,
         };
         loop {
-            let left = match timeout {
-                Some(t) => Some(deadline.remaining(t).ok_or(Error::Timeout)?),
-                None => None,
+            let left = match mode {
+                time::BLOCKING => crate::sys::poll::FOREVER,
+                t => deadline.left(t).ok_or(Error::Timeout)?,
             };
-            let mut fds = [PollFd::from_borrowed_fd(self.fd.as_fd(), events)];
-            match poll(&mut fds, left.as_ref()) {
+            match crate::sys::poll::poll(Some(&self.fd), events, left) {
                 // Woken early by rounding: the next turn sees what is left, if anything.
                 Ok(0) | Err(Errno::INTR) => {}
                 // Ready, or an error/hang-up that the retried call will report.
@@ -791,10 +779,17 @@ impl Socket {
         Ok(rnet::bind(&self.fd, &addr)?)
     }
 
-    /// [`bind`](Socket::bind) for an IP address: only IP addresses are encoded.
+    /// [`bind`](Socket::bind) for an IP address: only IP addresses are encoded. The kernel
+    /// refuses an address of another family than the socket's (it checks the length and the
+    /// family field), which is then named, as `bind` names it.
     pub(crate) fn bind_inet(&self, addr: core::net::SocketAddr) -> Result<()> {
-        self.check_family(&addr.into())?;
-        Ok(rnet::bind(&self.fd, &addr)?)
+        match crate::sys::addr::bind_inet(&self.fd, &addr) {
+            Ok(()) => Ok(()),
+            Err(e) => {
+                self.check_family(&addr.into())?;
+                Err(e.into())
+            }
+        }
     }
 
     /// Marks the socket as accepting connections (`listen(2)`). A backlog above the kernel's
@@ -855,13 +850,9 @@ impl Socket {
         let mode = time::encode(time::default_timeout());
         let flags = creation_flags(mode);
         let mut from = crate::sys::addr::InetFrom::new();
-        let fd = crate::sys::addr::accept_inet_then(
-            self.fd.as_fd(),
-            flags,
-            &mut from,
-            Ok,
-            |e, from| self.accept_inet_slow(flags, e, from),
-        )?;
+        let fd = crate::sys::addr::accept_inet_then(&self.fd, flags, &mut from, Ok, |e, from| {
+            self.accept_inet_slow(flags, e, from)
+        })?;
         Ok((self.accepted(fd, mode), from.addr_v4_inline()?))
     }
 
@@ -878,7 +869,7 @@ impl Socket {
         let mut tries = 0;
         self.retry(e, &mut deadline, Wait::Read, false, &mut tries)?;
         self.io_from(&mut deadline, Wait::Read, false, tries, |fd| {
-            crate::sys::addr::accept_inet(fd, flags, &mut *from)
+            crate::sys::addr::accept_inet(&fd, flags, &mut *from)
         })
     }
 
@@ -917,7 +908,7 @@ impl Socket {
     /// [`connect`](Socket::connect) for an IP address: only IP addresses are encoded.
     #[inline]
     pub(crate) fn connect_inet(&self, addr: core::net::SocketAddr) -> Result<()> {
-        match io::connect(self.fd.as_fd(), &addr) {
+        match io::connect(&self.fd, &addr) {
             Ok(()) => Ok(()),
             Err(e) => self.connect_inet_slow(addr, e),
         }
@@ -947,7 +938,7 @@ impl Socket {
                 // wait for its end; a Unix one was abandoned (the socket is still
                 // unconnected, and poll says so at once), so it is made again.
                 Err(Errno::INTR) if timeout.is_none() => {
-                    self.poll_until(&mut deadline, None, Wait::Write)?;
+                    self.poll_until(&mut deadline, time::BLOCKING, Wait::Write)?;
                     self.connect_result()?;
                     if rnet::getpeername(&self.fd).is_ok() {
                         return Ok(());
@@ -957,7 +948,7 @@ impl Socket {
                 // Under way in the background (in blocking mode too, if a clone made the fd
                 // non-blocking): wait for its end, within the deadline if there is one.
                 Err(Errno::INPROGRESS | Errno::ALREADY) if timeout != Some(Duration::ZERO) => {
-                    self.poll_until(&mut deadline, timeout, Wait::Write)?;
+                    self.poll_until(&mut deadline, time::encode(timeout), Wait::Write)?;
                     return self.connect_result();
                 }
                 // A Unix listener with a full backlog: wait for room and try again.
@@ -1009,18 +1000,9 @@ impl Socket {
     /// `MSG_TRUNC` on message-based sockets, to learn a message's true length.
     #[inline]
     pub(crate) fn recv_flags(&self, flags: RecvFlags) -> rnet::RecvFlags {
-        let h = self.hot();
-        if h & SLOW != 0 {
-            // A CAN socket, received through `recvmsg`: the mode's flag, and MSG_TRUNC unless
-            // the protocol refuses it.
-            let trunc = if self.meta_bits() & NO_TRUNC_FLAG == 0 {
-                k::MSG_TRUNC
-            } else {
-                0
-            };
-            return recv_bits(self.mode_flag_bits() | trunc, flags);
-        }
-        recv_bits(h, flags)
+        // A SLOW socket's `hot` word has its flags too (for CAN, received through `recvmsg`:
+        // the mode's flag, and MSG_TRUNC unless the protocol refuses it).
+        recv_bits(self.hot() & !SLOW, flags)
     }
 
     /// Sends data on a connected socket (`send(2)`); returns how many bytes went out, which
@@ -1058,7 +1040,7 @@ impl Socket {
     #[inline]
     pub fn send_with(&self, buf: &[u8], flags: SendFlags) -> Result<usize> {
         let f = self.send_flags(flags);
-        match io::send(self.fd.as_fd(), buf, f) {
+        match io::send(&self.fd, buf, f) {
             Ok(n) => Ok(n),
             Err(e) => self.send_slow(buf, flags, f, e),
         }
@@ -1069,12 +1051,7 @@ impl Socket {
     #[inline(never)]
     fn send_slow(&self, buf: &[u8], flags: SendFlags, f: u32, e: Errno) -> Result<usize> {
         let dont_wait = flags.contains(SendFlags::DONT_WAIT);
-        let mut deadline = Deadline::default();
-        let mut tries = 0;
-        self.retry(e, &mut deadline, Wait::Write, dont_wait, &mut tries)?;
-        self.io_from(&mut deadline, Wait::Write, dont_wait, tries, |fd| {
-            io::send(fd, buf, f)
-        })
+        self.retry_call(&mut Call::send(&self.fd, buf, f), e, dont_wait)
     }
 
     /// Sends a datagram to `addr` (`sendto(2)`).
@@ -1153,34 +1130,30 @@ impl Socket {
     /// [`send_to`](Socket::send_to) for an IP address: only IP addresses are encoded.
     #[inline]
     pub(crate) fn send_to_inet(&self, buf: &[u8], addr: core::net::SocketAddr) -> Result<usize> {
-        let f = rnet::SendFlags::from_bits_retain(self.send_flags(SendFlags::empty()));
-        match rnet::sendto(&self.fd, buf, f, &addr) {
+        let f = self.send_flags(SendFlags::empty());
+        let to = crate::addr::Encoded::new(&addr);
+        match io::send_to_sockaddr(&self.fd, buf, f, to.sockaddr(addr.is_ipv4())) {
             Ok(n) => Ok(n),
-            Err(e) => self.send_to_inet_slow(buf, addr, f, e),
+            Err(e) => self.send_to_inet_slow(buf, &to, f, e),
         }
     }
 
-    /// [`send_to_inet`](Socket::send_to_inet) after a first try failed with `e`.
+    /// [`send_to_inet`](Socket::send_to_inet) after a first try to `to` failed with `e`.
     #[cold]
-    #[inline(never)]
+    #[inline(always)]
     fn send_to_inet_slow(
         &self,
         buf: &[u8],
-        addr: core::net::SocketAddr,
-        f: rnet::SendFlags,
+        to: &crate::addr::Encoded,
+        f: u32,
         e: Errno,
     ) -> Result<usize> {
-        let family = SocketAddr::from(addr).family();
+        let (family, to) = to.family_and_sockaddr();
         let m = self.meta_bits();
         if m & KNOWN != 0 && m as u16 != family.as_raw() {
-            return Err(self.family_error(family));
+            return Err(mismatch_error(m, family));
         }
-        let mut deadline = Deadline::default();
-        let mut tries = 0;
-        self.retry(e, &mut deadline, Wait::Write, false, &mut tries)?;
-        self.io_from(&mut deadline, Wait::Write, false, tries, |fd| {
-            rnet::sendto(fd, buf, f, &addr)
-        })
+        self.retry_call(&mut Call::sendto(&self.fd, buf, f, to), e, false)
     }
 
     /// Sends a datagram to an IP destination encoded once (`sendto(2)`): for many datagrams to
@@ -1188,11 +1161,9 @@ impl Socket {
     #[inline]
     pub fn send_to_destination(&self, buf: &[u8], to: &crate::Destination) -> Result<usize> {
         let f = self.send_flags(SendFlags::empty());
-        match io::send_to_destination(self.fd.as_fd(), buf, f, to) {
+        match io::send_to_destination(&self.fd, buf, f, to) {
             Ok(n) => Ok(n),
-            Err(e) => {
-                self.send_to_inet_slow(buf, to.addr(), rnet::SendFlags::from_bits_retain(f), e)
-            }
+            Err(e) => self.send_to_inet_slow(buf, &to.bytes, f, e),
         }
     }
 
@@ -1232,7 +1203,9 @@ impl Socket {
         }
         let mut sent = 0;
         while !buf.is_empty() {
-            match self.io(&mut deadline, Wait::Write, false, |fd| io::send(fd, buf, f)) {
+            match self.io(&mut deadline, Wait::Write, false, |fd| {
+                io::send(&fd, buf, f)
+            }) {
                 Ok(n) => {
                     sent += n;
                     buf = buf.get(n..).unwrap_or_default();
@@ -1307,7 +1280,7 @@ impl Socket {
         }
         let f = recv_bits(h, flags).bits();
         // The kernel's count: with MSG_TRUNC, the message's true length.
-        let n = match io::recv(self.fd.as_fd(), buf, f) {
+        let n = match io::recv(&self.fd, buf, f) {
             Ok(n) => n,
             Err(e) => self.recv_slow(buf, flags, f, e)?,
         };
@@ -1325,7 +1298,7 @@ impl Socket {
             return self.recv_flagged(buf, flags).map(|(n, _)| n);
         }
         let f = self.recv_flags(flags).bits();
-        let n = match io::recv(self.fd.as_fd(), buf, f) {
+        let n = match io::recv(&self.fd, buf, f) {
             Ok(n) => n,
             Err(e) => self.recv_slow(buf, flags, f, e)?,
         };
@@ -1335,27 +1308,13 @@ impl Socket {
         Ok(n)
     }
 
-    /// `MSG_DONTWAIT` if the mode is non-blocking or a deadline.
-    fn mode_flag_bits(&self) -> u32 {
-        if self.timeout().is_some() {
-            k::MSG_DONTWAIT
-        } else {
-            0
-        }
-    }
-
     /// [`recv_with`](Socket::recv_with) after a first try failed with `e`.
     #[cold]
     #[inline(never)]
     /// The kernel's count, as [`io::recv`] gives it.
     fn recv_slow(&self, buf: &mut [u8], flags: RecvFlags, f: u32, e: Errno) -> Result<usize> {
         let dont_wait = flags.contains(RecvFlags::DONT_WAIT);
-        let mut deadline = Deadline::default();
-        let mut tries = 0;
-        self.retry(e, &mut deadline, Wait::Read, dont_wait, &mut tries)?;
-        self.io_from(&mut deadline, Wait::Read, dont_wait, tries, |fd| {
-            io::recv(fd, &mut *buf, f)
-        })
+        self.retry_call(&mut Call::recv(&self.fd, buf, f), e, dont_wait)
     }
 
     /// Receives a datagram and its sender's address (`recvfrom(2)`).
@@ -1454,7 +1413,7 @@ impl Socket {
         };
         let mut from = crate::sys::addr::InetFrom::new();
         // The kernel's count: with MSG_TRUNC, the datagram's true length.
-        let n = match crate::sys::addr::recvfrom_inet(self.fd.as_fd(), buf, f.bits(), &mut from) {
+        let n = match crate::sys::addr::recvfrom_inet(&self.fd, buf, f.bits(), &mut from) {
             Ok(n) => n,
             Err(e) => self.recv_from_inet_slow(buf, flags, f, e, &mut from)?,
         };
@@ -1466,7 +1425,7 @@ impl Socket {
 
     /// [`recv_from_inet`](Socket::recv_from_inet) after a first try failed with `e`.
     #[cold]
-    #[inline(never)]
+    #[inline(always)]
     fn recv_from_inet_slow(
         &self,
         buf: &mut [u8],
@@ -1476,12 +1435,8 @@ impl Socket {
         from: &mut crate::sys::addr::InetFrom,
     ) -> Result<usize> {
         let dont_wait = flags.contains(RecvFlags::DONT_WAIT);
-        let mut deadline = Deadline::default();
-        let mut tries = 0;
-        self.retry(e, &mut deadline, Wait::Read, dont_wait, &mut tries)?;
-        self.io_from(&mut deadline, Wait::Read, dont_wait, tries, |fd| {
-            crate::sys::addr::recvfrom_inet(fd, &mut *buf, f.bits(), &mut *from)
-        })
+        let mut call = Call::recvfrom_inet(&self.fd, buf, f.bits(), from);
+        self.retry_call(&mut call, e, dont_wait)
     }
 
     /// Whether the protocol may ignore `MSG_TRUNC` in `recv`, returning only the bytes kept
@@ -1608,7 +1563,7 @@ impl Socket {
     }
 
     /// The socket's timeout mode (Python's `gettimeout`). For an fd wrapped with
-    /// `From<OwnedFd>`, its blocking state is read from the kernel the first time.
+    /// `From<OwnedFd>` or [`from_fd`](Socket::from_fd), its blocking state as it was then.
     ///
     /// ```
     /// use baresock::{Family, Protocol, Socket, Type};
@@ -1623,15 +1578,7 @@ impl Socket {
     /// # References
     ///  - [`fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
     pub fn timeout(&self) -> Option<Duration> {
-        let m = self.mode.load(Relaxed);
-        if m != UNKNOWN {
-            return time::decode(m);
-        }
-        let nonblocking = rustix::fs::fcntl_getfl(&self.fd)
-            .is_ok_and(|f| f.contains(rustix::fs::OFlags::NONBLOCK));
-        let t = nonblocking.then_some(Duration::ZERO);
-        self.store_mode(time::encode(t));
-        t
+        time::decode(self.mode())
     }
 
     /// `set_timeout(Some(Duration::ZERO))` or `set_timeout(None)` (Python's `setblocking`,
@@ -1672,11 +1619,48 @@ fn raw_protocol(p: Protocol) -> Option<rnet::Protocol> {
 }
 
 impl From<OwnedFd> for Socket {
-    /// Wraps an fd without a system call, like `std`'s `From<OwnedFd>`: its family and type
-    /// are read on first use, its blocking state is left as it is. Use
-    /// [`Socket::from_fd`] to check it is a socket up front.
+    /// Wraps an fd, like `std`'s `From<OwnedFd>`, but reading what the socket's calls need
+    /// up front: its family and type (`SO_DOMAIN`, `SO_TYPE`, and `SO_PROTOCOL` for CAN: two
+    /// or three `getsockopt` calls) and its blocking state (one `fcntl(F_GETFL)`), which
+    /// becomes its [timeout mode](Socket#timeouts) (blocking or non-blocking) and is left as
+    /// it is. Nothing is refused: an fd that is not a socket is wrapped all the same, its calls
+    /// fail as the kernel says (`ENOTSOCK`) and [`family`](Socket::family) names the error.
+    /// Use [`Socket::from_fd`] to check it is a socket up front.
     fn from(fd: OwnedFd) -> Socket {
-        Socket::assemble(fd, 0, UNKNOWN)
+        let meta = Socket::detect(fd.as_fd()).unwrap_or(0);
+        let mode = fd_mode(&fd);
+        Socket::assemble(fd, meta, mode)
+    }
+}
+
+/// The timeout mode an fd's flags say: non-blocking if `O_NONBLOCK` is set, else blocking.
+fn fd_mode(fd: &OwnedFd) -> u64 {
+    time::encode(crate::sys::poll::nonblocking(fd).then_some(Duration::ZERO))
+}
+
+/// [`Error::FamilyMismatch`] for an address of family `addr` given to a socket of these
+/// (known) `meta` bits; [`Error::UnknownFamily`] if the socket's family is not supported.
+#[cold]
+#[inline(never)]
+fn mismatch_error(meta: u32, addr: Family) -> Error {
+    let raw = meta as u16;
+    match Family::from_raw(raw) {
+        Some(socket) => Error::FamilyMismatch { socket, addr },
+        None => Error::UnknownFamily(raw.into()),
+    }
+}
+
+/// For an address of another family than the socket's (`meta`, known): the named error, or
+/// none (the kernel decides) when the socket's family is one this crate does not support.
+#[cold]
+#[inline(never)]
+fn family_mismatch(meta: u32, addr: &SocketAddr) -> Result<()> {
+    match Family::from_raw(meta as u16) {
+        Some(socket) => Err(Error::FamilyMismatch {
+            socket,
+            addr: addr.family(),
+        }),
+        None => Ok(()),
     }
 }
 

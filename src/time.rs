@@ -11,9 +11,7 @@ use core::time::Duration;
 use rustix::event::Timespec;
 
 /// Encoded mode: blocking.
-const BLOCKING: u64 = u64::MAX;
-/// Encoded mode: not known yet (an fd wrapped with `From<OwnedFd>`, whose flags were not read).
-pub(crate) const UNKNOWN: u64 = u64::MAX - 1;
+pub(crate) const BLOCKING: u64 = u64::MAX;
 /// The longest timeout kept exactly (about 584 years); longer ones are clamped to it.
 const MAX_NANOS: u64 = u64::MAX - 2;
 
@@ -33,7 +31,7 @@ pub(crate) const fn encode(t: Option<Duration>) -> u64 {
     }
 }
 
-/// Decodes a known mode (not [`UNKNOWN`]).
+/// Decodes a mode.
 #[inline]
 pub(crate) const fn decode(v: u64) -> Option<Duration> {
     if v == BLOCKING {
@@ -79,24 +77,30 @@ fn now_ns() -> u64 {
 /// would block, so a call that completes at once costs no clock read.
 #[derive(Default)]
 pub(crate) struct Deadline {
-    at_ns: Option<u64>,
+    /// When it passes, on `CLOCK_MONOTONIC`; 0 until started (the clock reads 0 only at boot).
+    at_ns: u64,
 }
 
 impl Deadline {
     /// Starts the deadline now, `timeout` from now.
     pub(crate) fn start(&mut self, timeout: Duration) {
-        self.at_ns = Some(now_ns().saturating_add(encode(Some(timeout))));
+        self.at_ns = now_ns().saturating_add(encode(Some(timeout)));
     }
 
     /// The time left of `timeout` since this deadline started (starting it now if it has not),
     /// as a `poll` timeout; `None` once it has passed.
     pub(crate) fn remaining(&mut self, timeout: Duration) -> Option<Timespec> {
+        self.left(encode(Some(timeout))).map(timespec_ns)
+    }
+
+    /// [`remaining`](Deadline::remaining) in nanoseconds, of a timeout in nanoseconds (a
+    /// deadline mode, as [`encode`] gives it).
+    pub(crate) fn left(&mut self, timeout_ns: u64) -> Option<u64> {
         let now = now_ns();
-        let at = *self
-            .at_ns
-            .get_or_insert_with(|| now.saturating_add(encode(Some(timeout))));
-        let left = at.checked_sub(now).filter(|&l| l > 0)?;
-        Some(timespec(Duration::from_nanos(left)))
+        if self.at_ns == 0 {
+            self.at_ns = now.saturating_add(timeout_ns);
+        }
+        self.at_ns.checked_sub(now).filter(|&l| l > 0)
     }
 }
 
@@ -105,6 +109,15 @@ pub(crate) fn timespec(d: Duration) -> Timespec {
     Timespec {
         tv_sec: d.as_secs().min(i64::MAX as u64) as _,
         tv_nsec: d.subsec_nanos() as _,
+    }
+}
+
+/// Nanoseconds as a `poll` timeout.
+pub(crate) fn timespec_ns(ns: u64) -> Timespec {
+    const NANOS: u64 = 1_000_000_000;
+    Timespec {
+        tv_sec: (ns / NANOS) as _,
+        tv_nsec: (ns % NANOS) as _,
     }
 }
 
@@ -130,7 +143,7 @@ mod tests {
             assert_eq!(decode(encode(t)), t);
         }
         assert_eq!(encode(Some(Duration::MAX)), MAX_NANOS);
-        assert_ne!(encode(Some(Duration::MAX)), UNKNOWN);
+        assert_ne!(encode(Some(Duration::MAX)), BLOCKING);
     }
 
     #[test]

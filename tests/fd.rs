@@ -43,7 +43,7 @@ fn not_a_socket_hands_the_fd_back() {
         Socket::duplicate(err.fd.as_fd()).unwrap_err(),
         Error::NotASocket
     );
-    // Through From<OwnedFd> nothing is checked up front; the first use says it.
+    // Through From<OwnedFd> nothing is refused; asking for the family says it.
     let wrapped = Socket::from(err.fd);
     assert_eq!(wrapped.family().unwrap_err(), Error::NotASocket);
 }

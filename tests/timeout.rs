@@ -333,7 +333,7 @@ fn a_clone_changing_the_fd_flag_does_not_change_this_handles_mode() {
 fn a_wrapped_fd_reports_kernel_timeouts_as_timeouts() {
     let (x, _y) = std::os::unix::net::UnixStream::pair().unwrap();
     x.set_read_timeout(Some(T)).unwrap();
-    // Wrapped without a system call; its mode is unknown until used.
+    // Wrapped with its flags read: a blocking fd, whose EAGAIN means SO_RCVTIMEO ran out.
     let s = Socket::from(std::os::fd::OwnedFd::from(x));
     let mut buf = [0u8; 4];
     assert_times_out_after(

@@ -36,46 +36,8 @@ pub(crate) struct Encoded(pub(crate) [u8; 28]);
 impl Destination {
     /// Encodes `addr`.
     pub const fn new(addr: InetAddr) -> Destination {
-        let mut b = [0u8; 28];
-        match addr {
-            InetAddr::V4(a) => {
-                let f = (linux_raw_sys::net::AF_INET as u16).to_ne_bytes();
-                let p = a.port().to_be_bytes();
-                let ip = a.ip().octets();
-                b[0] = f[0];
-                b[1] = f[1];
-                b[2] = p[0];
-                b[3] = p[1];
-                b[4] = ip[0];
-                b[5] = ip[1];
-                b[6] = ip[2];
-                b[7] = ip[3];
-            }
-            InetAddr::V6(a) => {
-                let f = (linux_raw_sys::net::AF_INET6 as u16).to_ne_bytes();
-                let p = a.port().to_be_bytes();
-                let flow = a.flowinfo().to_be_bytes();
-                let ip = a.ip().octets();
-                let scope = a.scope_id().to_ne_bytes();
-                b[0] = f[0];
-                b[1] = f[1];
-                b[2] = p[0];
-                b[3] = p[1];
-                let mut i = 0;
-                while i < 4 {
-                    b[4 + i] = flow[i];
-                    b[24 + i] = scope[i];
-                    i += 1;
-                }
-                let mut i = 0;
-                while i < 16 {
-                    b[8 + i] = ip[i];
-                    i += 1;
-                }
-            }
-        }
         Destination {
-            bytes: Encoded(b),
+            bytes: Encoded::new(&addr),
             addr,
         }
     }
@@ -90,6 +52,45 @@ impl Destination {
         match self.addr {
             InetAddr::V4(_) => 16,
             InetAddr::V6(_) => 28,
+        }
+    }
+}
+
+impl Encoded {
+    /// The kernel's struct: the first 16 bytes for IPv4 (`sockaddr_in`), all 28 for IPv6.
+    #[inline(always)]
+    pub(crate) fn sockaddr(&self, ipv4: bool) -> &[u8] {
+        let len = if ipv4 { 16 } else { 28 };
+        self.0.get(..len).unwrap_or_default()
+    }
+
+    /// The address's family, read from the encoding, and [`sockaddr`](Encoded::sockaddr).
+    #[inline(always)]
+    pub(crate) fn family_and_sockaddr(&self) -> (crate::Family, &[u8]) {
+        let ipv4 =
+            u32::from(u16::from_ne_bytes([self.0[0], self.0[1]])) == linux_raw_sys::net::AF_INET;
+        let family = if ipv4 {
+            crate::Family::Inet
+        } else {
+            crate::Family::Inet6
+        };
+        (family, self.sockaddr(ipv4))
+    }
+
+    /// `addr` as the kernel reads it: `sockaddr_in` (its 16 bytes, then zeros) or
+    /// `sockaddr_in6`. Whole arrays, no loops: a few stores in machine code.
+    pub(crate) const fn new(addr: &InetAddr) -> Encoded {
+        match addr {
+            InetAddr::V4(a) => {
+                let [f0, f1] = (linux_raw_sys::net::AF_INET as u16).to_ne_bytes();
+                let [p0, p1] = a.port().to_be_bytes();
+                let [i0, i1, i2, i3] = a.ip().octets();
+                let mut b = [0u8; 28];
+                (b[0], b[1], b[2], b[3]) = (f0, f1, p0, p1);
+                (b[4], b[5], b[6], b[7]) = (i0, i1, i2, i3);
+                Encoded(b)
+            }
+            InetAddr::V6(a) => Encoded(crate::sys::addr::sockaddr_in6(a)),
         }
     }
 }

@@ -11,6 +11,7 @@ use core::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddrV4, SocketAddrV6};
 
 pub use can::{CanAddr, J1939_NO_ADDR, J1939_NO_NAME, J1939_NO_PGN};
 pub use dest::Destination;
+pub(crate) use dest::Encoded;
 pub use packet::{ether, LinkAddr, PacketType, LINK_ADDR_MAX};
 pub use unix::{UnixAddr, UnixAddrKind, UNIX_PATH_MAX};
 
@@ -56,6 +57,7 @@ impl SocketAddr {
     /// assert_eq!(v6.family(), Family::Inet6);
     /// assert_eq!(SocketAddr::from(UnixAddr::unnamed()).family(), Family::Unix);
     /// ```
+    #[inline(always)]
     pub const fn family(&self) -> Family {
         match self {
             SocketAddr::V4(_) => Family::Inet,

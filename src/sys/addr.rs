@@ -250,9 +250,9 @@ impl InetFrom {
     #[inline(always)]
     fn bytes(&self) -> &[u8] {
         let len = (self.len as usize).min(INET_STORAGE_LEN);
-        // SAFETY: `len` is 0, or set by a successful `recvfrom_inet` or `accept_inet`, where
-        // the kernel initialized that many bytes (capped here at the storage's size); a failed
-        // call sets it back to 0.
+        // SAFETY: `len` is 0, or set by a successful `recvfrom_inet`, `accept_inet` or
+        // `Call::make`, where the kernel initialized that many bytes (capped here at the
+        // storage's size); a failed call sets it back to 0 (or, `Call::make`, leaves it).
         unsafe { core::slice::from_raw_parts(self.storage.as_ptr().cast::<u8>(), len) }
     }
 }
@@ -262,12 +262,11 @@ impl InetFrom {
 /// the sender goes to `from`, written by the kernel into storage nothing zeroes.
 #[inline(always)]
 pub(crate) fn recvfrom_inet(
-    fd: rustix::fd::BorrowedFd<'_>,
+    fd: &impl rustix::fd::AsRawFd,
     buf: &mut [u8],
     flags: u32,
     from: &mut InetFrom,
 ) -> core::result::Result<usize, rustix::io::Errno> {
-    use rustix::fd::AsRawFd;
     // The kernel sets `from.len` to the address's true length (0 for none): `bytes` caps it.
     from.len = INET_STORAGE_LEN as u32;
     // SAFETY: `buf` is writable for its length, `from.storage` for `from.len` bytes, and
@@ -295,7 +294,7 @@ pub(crate) fn recvfrom_inet(
 /// written to `from` (storage nothing zeroes).
 #[inline(always)]
 pub(crate) fn accept_inet(
-    fd: rustix::fd::BorrowedFd<'_>,
+    fd: &impl rustix::fd::AsRawFd,
     flags: rustix::net::SocketFlags,
     from: &mut InetFrom,
 ) -> core::result::Result<rustix::fd::OwnedFd, rustix::io::Errno> {
@@ -306,13 +305,13 @@ pub(crate) fn accept_inet(
 /// fd and an errno in between, which the compiler packs into one integer and unpacks again.
 #[inline(always)]
 pub(crate) fn accept_inet_then<T>(
-    fd: rustix::fd::BorrowedFd<'_>,
+    fd: &impl rustix::fd::AsRawFd,
     flags: rustix::net::SocketFlags,
     from: &mut InetFrom,
     ok: impl FnOnce(rustix::fd::OwnedFd) -> T,
     err: impl FnOnce(rustix::io::Errno, &mut InetFrom) -> T,
 ) -> T {
-    use rustix::fd::{AsRawFd, FromRawFd};
+    use rustix::fd::FromRawFd;
     // The kernel sets `from.len` to the address's true length: `bytes` caps it.
     from.len = INET_STORAGE_LEN as u32;
     // SAFETY: `from.storage` is writable for `from.len` bytes and `from.len` is a writable
@@ -335,6 +334,188 @@ pub(crate) fn accept_inet_then<T>(
             from.len = 0;
             err(super::errno(e), from)
         }
+    }
+}
+
+/// `struct sockaddr_in6` (linux/in6.h), its multi-byte fields as the kernel's bytes.
+#[repr(C)]
+struct SockaddrIn6 {
+    family: u16,
+    port: [u8; 2],
+    flowinfo: [u8; 4],
+    addr: [u8; 16],
+    scope_id: [u8; 4],
+}
+
+const _: () = assert!(size_of::<SockaddrIn6>() == INET_STORAGE_LEN);
+
+/// An IPv6 address as the kernel reads it: one struct, copied whole.
+pub(crate) const fn sockaddr_in6(a: &SocketAddrV6) -> [u8; INET_STORAGE_LEN] {
+    let sa = SockaddrIn6 {
+        family: k::AF_INET6 as u16,
+        port: a.port().to_be_bytes(),
+        flowinfo: a.flowinfo().to_be_bytes(),
+        addr: a.ip().octets(),
+        scope_id: a.scope_id().to_ne_bytes(),
+    };
+    // SAFETY: `SockaddrIn6` is `repr(C)`, 28 bytes (checked above) without padding (2 + 2 + 4
+    // + 16 + 4, aligned to 2), every byte of it initialized: any bytes are a `[u8; 28]`.
+    unsafe { core::mem::transmute::<SockaddrIn6, [u8; INET_STORAGE_LEN]>(sa) }
+}
+
+/// `bind(fd, addr)` for an IP address, encoded here.
+pub(crate) fn bind_inet(
+    fd: &rustix::fd::OwnedFd,
+    addr: &core::net::SocketAddr,
+) -> core::result::Result<(), rustix::io::Errno> {
+    use rustix::fd::AsRawFd;
+    let sa = crate::addr::Encoded::new(addr);
+    let len = if addr.is_ipv4() {
+        SOCKADDR_IN_LEN
+    } else {
+        SOCKADDR_IN6_LEN
+    };
+    // SAFETY: `sa` is readable for `len` bytes (16 or 28, within its 28), live across the
+    // call; bind only reads it.
+    let r = unsafe {
+        syscalls::syscall3(
+            syscalls::Sysno::bind,
+            fd.as_raw_fd() as usize,
+            sa.0.as_ptr() as usize,
+            len as usize,
+        )
+    };
+    r.map(drop).map_err(super::errno)
+}
+
+/// A `sendto` or `recvfrom` to make (again), as its arguments: what the slow paths of the
+/// sends and receives retry, so that they share one retry loop (`send` and `recv` are these
+/// calls without an address). It holds the borrows it was made from for `'a`.
+pub(crate) struct Call<'a> {
+    nr: syscalls::Sysno,
+    fd: rustix::fd::RawFd,
+    buf: *mut u8,
+    len: usize,
+    flags: u32,
+    /// The `sockaddr` bytes to send to, or room for the sender's; null for none.
+    addr: *mut u8,
+    /// `sendto`: the address's length; `recvfrom` with an address: its room.
+    addr_len: u32,
+    /// `recvfrom` with an address: where the length the kernel gave goes; else null.
+    got_len: *mut u32,
+    _borrows: core::marker::PhantomData<(&'a mut [u8], rustix::fd::BorrowedFd<'a>)>,
+}
+
+impl<'a> Call<'a> {
+    /// `send(fd, buf, flags)`, as `sendto` to no address.
+    #[inline(always)]
+    pub(crate) fn send(fd: &'a rustix::fd::OwnedFd, buf: &'a [u8], flags: u32) -> Call<'a> {
+        Call::sendto(fd, buf, flags, &[])
+    }
+
+    /// `sendto(fd, buf, flags, to)`, `to` the bytes of a `sockaddr` (none if empty).
+    #[inline(always)]
+    pub(crate) fn sendto(
+        fd: &'a rustix::fd::OwnedFd,
+        buf: &'a [u8],
+        flags: u32,
+        to: &'a [u8],
+    ) -> Call<'a> {
+        use rustix::fd::AsRawFd;
+        Call {
+            nr: syscalls::Sysno::sendto,
+            fd: fd.as_raw_fd(),
+            // Only read: sendto does not write to its buffer.
+            buf: buf.as_ptr().cast_mut(),
+            len: buf.len(),
+            flags,
+            addr: if to.is_empty() {
+                core::ptr::null_mut()
+            } else {
+                to.as_ptr().cast_mut()
+            },
+            addr_len: to.len() as u32,
+            got_len: core::ptr::null_mut(),
+            _borrows: core::marker::PhantomData,
+        }
+    }
+
+    /// `recv(fd, buf, flags)`, as `recvfrom` without an address.
+    #[inline(always)]
+    pub(crate) fn recv(fd: &'a rustix::fd::OwnedFd, buf: &'a mut [u8], flags: u32) -> Call<'a> {
+        use rustix::fd::AsRawFd;
+        Call {
+            nr: syscalls::Sysno::recvfrom,
+            fd: fd.as_raw_fd(),
+            buf: buf.as_mut_ptr(),
+            len: buf.len(),
+            flags,
+            addr: core::ptr::null_mut(),
+            addr_len: 0,
+            got_len: core::ptr::null_mut(),
+            _borrows: core::marker::PhantomData,
+        }
+    }
+
+    /// [`recvfrom_inet`]: the sender goes to `from`.
+    #[inline(always)]
+    pub(crate) fn recvfrom_inet(
+        fd: &'a rustix::fd::OwnedFd,
+        buf: &'a mut [u8],
+        flags: u32,
+        from: &'a mut InetFrom,
+    ) -> Call<'a> {
+        let mut call = Call::recv(fd, buf, flags);
+        let from: *mut InetFrom = from;
+        // SAFETY: `from` comes from a live `&mut InetFrom`, borrowed for `'a`: the two field
+        // pointers (no references made) stay valid as long as the call.
+        unsafe {
+            call.addr = core::ptr::addr_of_mut!((*from).storage).cast();
+            call.got_len = core::ptr::addr_of_mut!((*from).len);
+        }
+        call.addr_len = INET_STORAGE_LEN as u32;
+        call
+    }
+
+    /// Whether the call receives (else it sends).
+    #[inline(always)]
+    pub(crate) fn receives(&self) -> bool {
+        self.nr == syscalls::Sysno::recvfrom
+    }
+
+    /// Makes the call: the byte count the kernel returned (for a receive with `MSG_TRUNC`, the
+    /// message's true length, which may be more than the buffer holds).
+    #[inline(never)]
+    pub(crate) fn make(&mut self) -> core::result::Result<usize, rustix::io::Errno> {
+        let mut len = self.addr_len;
+        let last = if self.got_len.is_null() {
+            len as usize
+        } else {
+            &mut len as *mut u32 as usize
+        };
+        // SAFETY: the pointers come from the borrows the constructors took, alive for `'a`:
+        // `buf` readable (sendto) or writable (recvfrom) for `len` bytes; `addr` null or
+        // readable (sendto) or writable (recvfrom) for `addr_len` bytes; for a receive with an
+        // address, `last` points to `len`, a writable `socklen_t` on this stack.
+        let r = unsafe {
+            syscalls::syscall6(
+                self.nr,
+                self.fd as usize,
+                self.buf as usize,
+                self.len,
+                self.flags as usize,
+                self.addr as usize,
+                last,
+            )
+        };
+        let got = r.map_err(super::errno)?;
+        if !self.got_len.is_null() {
+            // SAFETY: `got_len` points to the `InetFrom`'s length, borrowed for `'a`; the
+            // kernel wrote `len` bytes of address to its storage (at most its room: `len`
+            // may be more, the address's true length, and `InetFrom` caps what it reads).
+            unsafe { *self.got_len = len };
+        }
+        Ok(got)
     }
 }
 
@@ -415,6 +596,26 @@ mod tests {
         assert_eq!(&b[8..24], &ip.octets());
         assert_eq!(&b[24..28], &7u32.to_ne_bytes());
         assert_eq!(decode(&b[..len]), Ok(a));
+    }
+
+    #[test]
+    fn own_inet_encoding_matches_rustix() {
+        let v6 = SocketAddrV6::new(
+            Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 1),
+            443,
+            0x000a_bcde,
+            7,
+        );
+        let v4 = SocketAddrV4::new(Ipv4Addr::new(192, 0, 2, 1), 0x1234);
+        for a in [
+            core::net::SocketAddr::from(v4),
+            core::net::SocketAddr::from(v6),
+        ] {
+            let (want, len) = encode(&SocketAddr::from(a));
+            let ours = crate::addr::Encoded::new(&a);
+            assert_eq!(ours.sockaddr(a.is_ipv4()), &want[..len]);
+            assert_eq!(ours.family_and_sockaddr().1, &want[..len]);
+        }
     }
 
     #[test]

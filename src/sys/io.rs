@@ -5,7 +5,7 @@
 //! There is no `send` or `recv` system call on most architectures: both are `sendto` and
 //! `recvfrom` without an address, as in libc.
 
-use rustix::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
+use rustix::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use rustix::io::Errno;
 use rustix::net::addr::SocketAddrArg;
 use syscalls::Sysno;
@@ -17,7 +17,7 @@ use syscalls::Sysno;
 /// `addr` must be null with `addr_len` 0, or readable for `addr_len` bytes.
 #[inline(always)]
 unsafe fn sendto(
-    fd: BorrowedFd<'_>,
+    fd: &impl AsRawFd,
     buf: &[u8],
     flags: u32,
     addr: *const u8,
@@ -41,7 +41,7 @@ unsafe fn sendto(
 
 /// `send(fd, buf, flags)`: how many bytes went out.
 #[inline(always)]
-pub(crate) fn send(fd: BorrowedFd<'_>, buf: &[u8], flags: u32) -> Result<usize, Errno> {
+pub(crate) fn send(fd: &impl AsRawFd, buf: &[u8], flags: u32) -> Result<usize, Errno> {
     // SAFETY: no address: null, of length 0.
     unsafe { sendto(fd, buf, flags, core::ptr::null(), 0) }
 }
@@ -49,7 +49,7 @@ pub(crate) fn send(fd: BorrowedFd<'_>, buf: &[u8], flags: u32) -> Result<usize, 
 /// `sendto(fd, buf, flags, to)` to a destination encoded once.
 #[inline(always)]
 pub(crate) fn send_to_destination(
-    fd: BorrowedFd<'_>,
+    fd: &impl AsRawFd,
     buf: &[u8],
     flags: u32,
     to: &crate::Destination,
@@ -59,10 +59,25 @@ pub(crate) fn send_to_destination(
     unsafe { sendto(fd, buf, flags, to.bytes.0.as_ptr(), len) }
 }
 
+/// `sendto(fd, buf, flags, to)`, `to` the bytes of a `sockaddr` (an IP one, as
+/// [`Encoded::sockaddr`] gives it: no closures, no generic address machinery).
+///
+/// [`Encoded::sockaddr`]: crate::addr::Encoded::sockaddr
+#[inline(always)]
+pub(crate) fn send_to_sockaddr(
+    fd: &impl AsRawFd,
+    buf: &[u8],
+    flags: u32,
+    to: &[u8],
+) -> Result<usize, Errno> {
+    // SAFETY: `to` is readable for its length.
+    unsafe { sendto(fd, buf, flags, to.as_ptr(), to.len()) }
+}
+
 /// `recv(fd, buf, flags)`: the kernel's count, which with `MSG_TRUNC` in `flags` is the
 /// message's true length and may exceed `buf.len()` (the caller reports that).
 #[inline(always)]
-pub(crate) fn recv(fd: BorrowedFd<'_>, buf: &mut [u8], flags: u32) -> Result<usize, Errno> {
+pub(crate) fn recv(fd: &impl AsRawFd, buf: &mut [u8], flags: u32) -> Result<usize, Errno> {
     // SAFETY: `buf` is writable for its length during the call; no address is asked for
     // (null pointers), so the kernel writes only into `buf`, at most `buf.len()` bytes.
     let r = unsafe {
@@ -108,7 +123,7 @@ pub(crate) fn socket_then<T>(
 
 /// `connect(fd, addr)`.
 #[inline(always)]
-pub(crate) fn connect(fd: BorrowedFd<'_>, addr: &impl SocketAddrArg) -> Result<(), Errno> {
+pub(crate) fn connect(fd: &impl AsRawFd, addr: &impl SocketAddrArg) -> Result<(), Errno> {
     // SAFETY: `with_sockaddr` gives a pointer readable for `len` bytes while the closure runs;
     // the kernel only reads them, during the call.
     let r = unsafe {

@@ -16,6 +16,7 @@
 //! - [`msg`]: raw `sendmsg`/`recvmsg`, control-message bytes, and ownership of received fds;
 //! - [`ring`]: the mmap'd `TPACKET_V3` receive ring;
 //! - [`clock`]: the monotonic clock by a plain system call (no vDSO code).
+//! - [`poll`]: `ppoll` on one socket, and its `O_NONBLOCK` flag, by plain system calls.
 #![allow(unsafe_code)]
 
 pub(crate) mod addr;
@@ -24,6 +25,7 @@ mod fd;
 pub(crate) mod iface;
 pub(crate) mod io;
 pub(crate) mod msg;
+pub(crate) mod poll;
 pub(crate) mod ring;
 pub(crate) mod sockopt;
 

@@ -1,0 +1,70 @@
+//! Waiting on one socket: `ppoll` for one fd (or none, to sleep) and its `O_NONBLOCK` flag, by
+//! plain system calls (what the timeout policy's wait needs, and nothing more).
+
+use linux_raw_sys::general as g;
+use rustix::fd::{AsRawFd, OwnedFd};
+use rustix::io::Errno;
+use syscalls::Sysno;
+
+/// `struct pollfd` (linux/poll.h).
+#[repr(C)]
+struct PollFd {
+    fd: i32,
+    events: i16,
+    revents: i16,
+}
+
+/// Waits until `fd` is ready for `events` (`POLLIN` or `POLLOUT`; with no fd, until the time
+/// is up), at most `timeout_ns` nanoseconds ([`FOREVER`]: no limit): the number of ready
+/// fds, 0 when the time ran out. Signals cut it short (`EINTR`).
+pub(crate) fn poll(fd: Option<&OwnedFd>, events: u32, timeout_ns: u64) -> Result<usize, Errno> {
+    const NANOS: u64 = 1_000_000_000;
+    let mut pfd = PollFd {
+        fd: fd.map_or(-1, AsRawFd::as_raw_fd),
+        events: events as i16,
+        revents: 0,
+    };
+    // `struct __kernel_timespec`: two 64-bit fields on every architecture; 32-bit ones take
+    // it through `ppoll_time64` (Linux 5.1, as the clock's `clock_gettime64`). The kernel
+    // writes back the time left: a copy of ours.
+    let mut ts = [(timeout_ns / NANOS) as i64, (timeout_ns % NANOS) as i64];
+    let tsp = if timeout_ns == FOREVER {
+        0
+    } else {
+        ts.as_mut_ptr() as usize
+    };
+    #[cfg(target_pointer_width = "64")]
+    let call = Sysno::ppoll;
+    #[cfg(target_pointer_width = "32")]
+    let call = Sysno::ppoll_time64;
+    // SAFETY: `pfd` is a writable `pollfd`, read only if there is an fd; `tsp` is null or
+    // points to `ts`, a writable `__kernel_timespec` (16 bytes, aligned for `i64`); both live
+    // across the call. No signal mask (null), so the size argument is unused.
+    let r = unsafe {
+        syscalls::syscall5(
+            call,
+            &mut pfd as *mut PollFd as usize,
+            usize::from(fd.is_some()),
+            tsp,
+            0,
+            size_of::<u64>(),
+        )
+    };
+    r.map_err(super::errno)
+}
+
+/// [`poll`]'s timeout for no limit (the encoded blocking mode, `u64::MAX`).
+pub(crate) const FOREVER: u64 = u64::MAX;
+
+/// `POLLIN`.
+pub(crate) const IN: u32 = g::POLLIN;
+/// `POLLOUT`.
+pub(crate) const OUT: u32 = g::POLLOUT;
+
+/// Whether the fd's `O_NONBLOCK` flag is set (`F_GETFL`); false if the kernel does not say.
+pub(crate) fn nonblocking(fd: &OwnedFd) -> bool {
+    // SAFETY: F_GETFL takes no pointer; it only reads the fd's flags.
+    let r =
+        unsafe { syscalls::syscall2(Sysno::fcntl, fd.as_raw_fd() as usize, g::F_GETFL as usize) };
+    r.is_ok_and(|flags| flags as u32 & g::O_NONBLOCK != 0)
+}
