@@ -6,6 +6,7 @@ mod common;
 
 use std::collections::BTreeSet;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use baresock::resolve::{AddrInfo, DomainName, Hints, NameInfoFlags, Paths, ResolvConf, Resolver};
@@ -698,10 +699,14 @@ fn rotate_spreads_lookups_over_the_servers() {
 
 #[test]
 fn single_request_sends_one_query_at_a_time() {
-    // A server that answers AAAA and never A. Together, both queries are out at once; with
-    // `single-request` the AAAA query waits for the A query's 2-second timeout.
+    // A server that answers AAAA and never A. Together, both queries go out at once; with
+    // `single-request` the AAAA query waits for the A query's 2-second timeout. The server
+    // notes when each query came, so a slow machine cannot blur the two.
     for single in [false, true] {
-        let server = Responder::start(|q| {
+        let arrived = Arc::new(Mutex::new(Vec::new()));
+        let noted = arrived.clone();
+        let server = Responder::start(move |q| {
+            noted.lock().unwrap().push(Instant::now());
             let qtype = u16::from_be_bytes([q[q.len() - 4], q[q.len() - 3]]);
             if qtype == wire::AAAA {
                 vec![Reply::new(wire::reply_aaaa(
@@ -713,24 +718,27 @@ fn single_request_sends_one_query_at_a_time() {
                 vec![]
             }
         });
-        let addr = server.addr();
-        let lookup_thread = std::thread::spawn(move || {
-            let f = Files::with("", SERVICES, "options timeout:2 attempts:1\n");
-            let r = f.resolver(Some(addr), |c| {
-                c.set_single_request(single);
-            });
-            lookup(&r, Some("both.baresock.test."), None, &stream()).map(|v| v.len())
+        let f = Files::with("", SERVICES, "options timeout:2 attempts:1\n");
+        let r = f.resolver(Some(server.addr()), |c| {
+            c.set_single_request(single);
         });
-        std::thread::sleep(Duration::from_millis(700));
-        let seen_early = server.queries().len();
         // The A query timed out; the AAAA answer stands.
-        assert_eq!(lookup_thread.join().unwrap(), Ok(1));
+        let found = lookup(&r, Some("both.baresock.test."), None, &stream()).map(|v| v.len());
+        assert_eq!(found, Ok(1));
         assert_eq!(server.queries().len(), 2);
-        assert_eq!(
-            seen_early,
-            if single { 1 } else { 2 },
-            "single-request {single}"
-        );
+        let at = arrived.lock().unwrap().clone();
+        let gap = at[1].duration_since(at[0]);
+        if single {
+            assert!(
+                gap >= Duration::from_millis(1900),
+                "single-request: the second query came {gap:?} after the first"
+            );
+        } else {
+            assert!(
+                gap < Duration::from_secs(1),
+                "the two queries came {gap:?} apart"
+            );
+        }
     }
 }
 
