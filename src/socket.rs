@@ -1278,7 +1278,13 @@ impl Socket {
         if h & SLOW != 0 {
             return self.recv_with_cold(buf, flags);
         }
-        let f = recv_bits(h, flags).bits();
+        self.recv_kernel_flags(buf, flags, recv_bits(h, flags).bits())
+    }
+
+    /// One receive with the kernel flags `f` made from `flags`, the slow path on failure; a
+    /// count past `buf.len()` (the true length, with `MSG_TRUNC`) is [`Error::Truncated`].
+    #[inline(always)]
+    fn recv_kernel_flags(&self, buf: &mut [u8], flags: RecvFlags, f: u32) -> Result<usize> {
         // The kernel's count: with MSG_TRUNC, the message's true length.
         let n = match io::recv(&self.fd, buf, f) {
             Ok(n) => n,
@@ -1297,15 +1303,7 @@ impl Socket {
         if self.hides_true_length() {
             return self.recv_flagged(buf, flags).map(|(n, _)| n);
         }
-        let f = self.recv_flags(flags).bits();
-        let n = match io::recv(&self.fd, buf, f) {
-            Ok(n) => n,
-            Err(e) => self.recv_slow(buf, flags, f, e)?,
-        };
-        if n > buf.len() {
-            return Err(Error::Truncated { len: n });
-        }
-        Ok(n)
+        self.recv_kernel_flags(buf, flags, self.recv_flags(flags).bits())
     }
 
     /// [`recv_with`](Socket::recv_with) after a first try failed with `e`.
