@@ -135,10 +135,56 @@ pub fn in_netns_with_veth<R: Send + 'static>(
         for name in [&b"lo"[..], b"bs0", b"bs1"] {
             rtnl::set_up(&nl, index(name)?).map_err(|e| format!("link up: {e}"))?;
         }
+        // Until the kernel's link watch has seen the carrier (at most once a second, later on
+        // a slow machine), the veth's queue is the no-op one: a frame sent then is dropped,
+        // yet the send succeeds.
+        wait_running(&["bs0", "bs1"])?;
         Ok(f())
     })
     .join()
     .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
+/// Waits (10 s at most) until each interface of this thread's namespace is operationally up
+/// (`IFF_RUNNING`: the link watch has run and attached its queue).
+pub fn wait_running(names: &[&str]) -> Result<(), String> {
+    let s = std::net::UdpSocket::bind("127.0.0.1:0")
+        .or_else(|_| std::net::UdpSocket::bind("[::1]:0"))
+        .map_err(|e| format!("a socket for SIOCGIFFLAGS: {e}"))?;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    for name in names {
+        loop {
+            // SAFETY: `ifreq` is plain data, zeroed; the name fits with its NUL (≤ 15 bytes,
+            // checked by the caller's interface names), and SIOCGIFFLAGS writes only
+            // `ifr_flags` inside it.
+            let flags = unsafe {
+                let mut req: libc::ifreq = std::mem::zeroed();
+                for (d, b) in req.ifr_name.iter_mut().zip(name.bytes().take(15)) {
+                    *d = b as libc::c_char;
+                }
+                if libc::ioctl(
+                    std::os::fd::AsRawFd::as_raw_fd(&s),
+                    libc::SIOCGIFFLAGS,
+                    &mut req,
+                ) != 0
+                {
+                    return Err(format!(
+                        "SIOCGIFFLAGS {name}: {}",
+                        std::io::Error::last_os_error()
+                    ));
+                }
+                req.ifr_ifru.ifru_flags
+            };
+            if flags as i32 & libc::IFF_RUNNING != 0 {
+                break;
+            }
+            if std::time::Instant::now() > deadline {
+                return Err(format!("{name} did not come up in 10 s (flags {flags:#x})"));
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+    }
+    Ok(())
 }
 
 /// Runs `f` on a thread of its own in a new network namespace with three virtual CAN
