@@ -164,7 +164,7 @@ pub fn wait_running(names: &[&str]) -> Result<(), String> {
                 }
                 if libc::ioctl(
                     std::os::fd::AsRawFd::as_raw_fd(&s),
-                    libc::SIOCGIFFLAGS,
+                    libc::SIOCGIFFLAGS as _,
                     &mut req,
                 ) != 0
                 {
