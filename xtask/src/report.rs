@@ -89,11 +89,7 @@ impl Report {
             row.step,
             status,
             row.time.as_secs_f64(),
-            if row.note.is_empty() {
-                String::new()
-            } else {
-                format!(" ({})", row.note)
-            }
+            suffix(" (", &row.note, ")")
         );
         self.rows.push(row);
     }
@@ -110,11 +106,7 @@ impl Report {
             row.time.as_secs_f64(),
             row.stats.executions,
             row.stats.exec_per_sec,
-            if row.note.is_empty() {
-                String::new()
-            } else {
-                format!(" ({})", row.note)
-            }
+            suffix(" (", &row.note, ")")
         );
         self.fuzz.push(row);
     }
@@ -149,11 +141,7 @@ impl Report {
                 if crashed { "yes" } else { "no" },
                 r.time.as_secs_f64(),
                 if r.ok { "ok" } else { "FAILED" },
-                if r.note.is_empty() {
-                    String::new()
-                } else {
-                    format!(": {}", r.note)
-                },
+                suffix(": ", &r.note, ""),
             );
         }
         let failed = self.fuzz.iter().filter(|r| !r.ok).count();
@@ -211,11 +199,7 @@ impl Report {
                 r.counts.skipped,
                 r.time.as_secs_f64(),
                 if r.ok { "ok" } else { "FAILED" },
-                if r.note.is_empty() {
-                    String::new()
-                } else {
-                    format!(": {}", r.note)
-                },
+                suffix(": ", &r.note, ""),
             );
         }
         let secs: f64 = self.rows.iter().map(|r| r.time.as_secs_f64()).sum();
@@ -229,6 +213,15 @@ impl Report {
             secs
         );
         out
+    }
+}
+
+/// `note` between `before` and `after`, or nothing for an empty note.
+fn suffix(before: &str, note: &str, after: &str) -> String {
+    if note.is_empty() {
+        String::new()
+    } else {
+        format!("{before}{note}{after}")
     }
 }
 
