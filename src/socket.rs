@@ -1275,18 +1275,38 @@ impl Socket {
     #[inline]
     pub fn recv_with(&self, buf: &mut [u8], flags: RecvFlags) -> Result<usize> {
         let h = self.hot();
-        if h & SLOW != 0 {
+        let f = recv_bits(h, flags).bits();
+        let first = if f == 0 && !buf.is_empty() {
+            // No flag to pass (a blocking stream socket, none asked): `read(2)`, the same
+            // receive in fewer arguments.
+            io::read(&self.fd, buf)
+        } else if h & SLOW != 0 {
             return self.recv_with_cold(buf, flags);
-        }
-        self.recv_kernel_flags(buf, flags, recv_bits(h, flags).bits())
+        } else {
+            io::recv(&self.fd, buf, f)
+        };
+        self.recv_checked(buf, flags, f, first)
     }
 
     /// One receive with the kernel flags `f` made from `flags`, the slow path on failure; a
     /// count past `buf.len()` (the true length, with `MSG_TRUNC`) is [`Error::Truncated`].
     #[inline(always)]
     fn recv_kernel_flags(&self, buf: &mut [u8], flags: RecvFlags, f: u32) -> Result<usize> {
+        let first = io::recv(&self.fd, buf, f);
+        self.recv_checked(buf, flags, f, first)
+    }
+
+    /// [`recv_kernel_flags`](Socket::recv_kernel_flags) after the first try, `first`.
+    #[inline(always)]
+    fn recv_checked(
+        &self,
+        buf: &mut [u8],
+        flags: RecvFlags,
+        f: u32,
+        first: core::result::Result<usize, Errno>,
+    ) -> Result<usize> {
         // The kernel's count: with MSG_TRUNC, the message's true length.
-        let n = match io::recv(&self.fd, buf, f) {
+        let n = match first {
             Ok(n) => n,
             Err(e) => self.recv_slow(buf, flags, f, e)?,
         };
@@ -1403,12 +1423,8 @@ impl Socket {
         buf: &mut [u8],
         flags: RecvFlags,
     ) -> Result<(usize, core::net::SocketAddr)> {
-        let h = self.hot();
-        let f = if h & SLOW == 0 {
-            recv_bits(h, flags)
-        } else {
-            self.recv_flags(flags)
-        };
+        // A SLOW socket's `hot` word holds its flags too (see `recv_flags`).
+        let f = recv_bits(self.hot() & !SLOW, flags);
         let mut from = crate::sys::addr::InetFrom::new();
         // The kernel's count: with MSG_TRUNC, the datagram's true length.
         let n = match crate::sys::addr::recvfrom_inet(&self.fd, buf, f.bits(), &mut from) {
@@ -1435,6 +1451,48 @@ impl Socket {
         let dont_wait = flags.contains(RecvFlags::DONT_WAIT);
         let mut call = Call::recvfrom_inet(&self.fd, buf, f.bits(), from);
         self.retry_call(&mut call, e, dont_wait)
+    }
+
+    /// [`recv_from_with`](Socket::recv_from_with) for an IP socket, the sender written
+    /// straight into `to`'s bytes (see [`UdpSocket::recv_from_into`](crate::UdpSocket::recv_from_into)).
+    #[inline]
+    pub(crate) fn recv_from_into(
+        &self,
+        buf: &mut [u8],
+        flags: RecvFlags,
+        to: &mut crate::Destination,
+    ) -> Result<usize> {
+        let f = recv_bits(self.hot() & !SLOW, flags);
+        let n = match crate::sys::addr::recvfrom_encoded(&self.fd, buf, f.bits(), to) {
+            Ok(n) => n,
+            Err(e) => self.recv_from_into_slow(buf, flags, f.bits(), e, to)?,
+        };
+        to.check_received()?;
+        if n > buf.len() {
+            return Err(truncated(n));
+        }
+        Ok(n)
+    }
+
+    /// [`recv_from_into`](Socket::recv_from_into) after a first try failed with `e`.
+    #[cold]
+    #[inline(never)]
+    fn recv_from_into_slow(
+        &self,
+        buf: &mut [u8],
+        flags: RecvFlags,
+        f: u32,
+        e: Errno,
+        to: &mut crate::Destination,
+    ) -> Result<usize> {
+        let dont_wait = flags.contains(RecvFlags::DONT_WAIT);
+        let mut call = Call::recvfrom_encoded(&self.fd, buf, f, to);
+        let r = self.retry_call(&mut call, e, dont_wait);
+        if r.is_err() {
+            // No sender written: the length the bytes have.
+            to.restore_len();
+        }
+        r
     }
 
     /// Whether the protocol may ignore `MSG_TRUNC` in `recv`, returning only the bytes kept

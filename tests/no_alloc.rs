@@ -179,6 +179,11 @@ fn the_public_api_never_allocates() {
         a.send_to(b"ok", b.local_addr().unwrap()).unwrap();
         b.peek_from(&mut buf).unwrap();
         b.recv_from(&mut buf).unwrap();
+        let mut from = baresock::Destination::default();
+        a.send_to(b"into", b.local_addr().unwrap()).unwrap();
+        b.recv_from_into(&mut buf, &mut from).unwrap();
+        b.send_to_destination(b"back", &from).unwrap();
+        a.recv(&mut buf).unwrap();
         a.connect(b.local_addr().unwrap()).unwrap();
         a.send(b"c").unwrap();
         b.recv(&mut buf).unwrap();

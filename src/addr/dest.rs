@@ -1,7 +1,7 @@
 //! A destination encoded once for the kernel, for sending many datagrams to it.
 
 use core::fmt;
-use core::net::{SocketAddr as InetAddr, SocketAddrV4, SocketAddrV6};
+use core::net::{Ipv4Addr, Ipv6Addr, SocketAddr as InetAddr, SocketAddrV4, SocketAddrV6};
 
 /// An IP address and port encoded once as the kernel reads it (`sockaddr_in` or
 /// `sockaddr_in6`), so that sending many datagrams to it costs no encoding per send (what C
@@ -20,12 +20,34 @@ use core::net::{SocketAddr as InetAddr, SocketAddrV4, SocketAddrV6};
 /// assert_eq!(to.addr(), b.local_addr()?);
 /// # Ok::<(), Box<dyn core::error::Error>>(())
 /// ```
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+///
+/// A `Destination` is also room for a sender: [`UdpSocket::recv_from_into`] has the kernel
+/// write the sender's address straight into one, so that a reply costs neither decoding nor
+/// encoding:
+///
+/// ```
+/// use baresock::{Destination, UdpSocket};
+/// let server = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>()?)?;
+/// let client = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>()?)?;
+/// client.send_to(b"ping", server.local_addr()?)?;
+///
+/// let mut buf = [0u8; 64];
+/// let mut from = Destination::default();
+/// let n = server.recv_from_into(&mut buf, &mut from)?;
+/// server.send_to_destination(&buf[..n], &from)?; // the echo, to the sender
+/// assert_eq!(from.addr(), client.local_addr()?);
+/// assert_eq!(client.recv_from(&mut buf)?, (4, server.local_addr()?));
+/// # Ok::<(), Box<dyn core::error::Error>>(())
+/// ```
+///
+/// [`UdpSocket::recv_from_into`]: crate::UdpSocket::recv_from_into
+#[derive(Clone, Copy)]
 pub struct Destination {
-    /// The kernel's bytes (`sockaddr_in` in the first 16, or `sockaddr_in6`).
+    /// The kernel's bytes: always a whole `sockaddr_in` (in the first 16) or `sockaddr_in6`.
     pub(crate) bytes: Encoded,
-    /// The address, as given.
-    addr: InetAddr,
+    /// Their length as the kernel reads it: 16 for `sockaddr_in`, 28 for `sockaddr_in6`
+    /// (where a receive has the kernel write the sender's, before it is checked).
+    pub(crate) len: u32,
 }
 
 /// A `sockaddr_in6`'s worth of bytes, aligned as the kernel's structs.
@@ -36,27 +58,133 @@ pub(crate) struct Encoded(pub(crate) [u8; 28]);
 impl Destination {
     /// Encodes `addr`.
     pub const fn new(addr: InetAddr) -> Destination {
+        let len = match addr {
+            InetAddr::V4(_) => 16,
+            InetAddr::V6(_) => 28,
+        };
         Destination {
             bytes: Encoded::new(&addr),
-            addr,
+            len,
         }
     }
 
-    /// The address.
+    /// The address, decoded from the kernel's bytes.
     pub const fn addr(&self) -> InetAddr {
-        self.addr
+        let b = &self.bytes.0;
+        let port = u16::from_be_bytes([b[2], b[3]]);
+        if self.bytes.is_v4() {
+            InetAddr::V4(SocketAddrV4::new(
+                Ipv4Addr::new(b[4], b[5], b[6], b[7]),
+                port,
+            ))
+        } else {
+            let flowinfo = u32::from_be_bytes([b[4], b[5], b[6], b[7]]);
+            let ip = u128::from_be_bytes([
+                b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15], b[16], b[17], b[18], b[19],
+                b[20], b[21], b[22], b[23],
+            ]);
+            let scope_id = u32::from_ne_bytes([b[24], b[25], b[26], b[27]]);
+            InetAddr::V6(SocketAddrV6::new(
+                Ipv6Addr::from_bits(ip),
+                port,
+                flowinfo,
+                scope_id,
+            ))
+        }
     }
 
     /// The length of the kernel's struct: 16 for `sockaddr_in`, 28 for `sockaddr_in6`.
+    #[inline(always)]
     pub(crate) const fn len(&self) -> usize {
-        match self.addr {
-            InetAddr::V4(_) => 16,
-            InetAddr::V6(_) => 28,
+        self.len as usize
+    }
+
+    /// After a receive wrote the sender's length (or set it, and failed): whether the bytes
+    /// and `len` make a whole IP address; if not, the error, and `self` set back to the
+    /// address its bytes hold, or `0.0.0.0:0` where they hold none.
+    ///
+    /// A `sockaddr_in` is checked in line (two compares); the rest in a call.
+    #[inline(always)]
+    pub(crate) fn check_received(&mut self) -> Result<(), crate::Error> {
+        if self.len == 16 && self.bytes.is_v4() {
+            Ok(())
+        } else {
+            self.check_received_v6()
         }
+    }
+
+    /// [`check_received`](Destination::check_received) for anything but a `sockaddr_in`.
+    #[inline(never)]
+    fn check_received_v6(&mut self) -> Result<(), crate::Error> {
+        if self.bytes.holds(self.len) {
+            Ok(())
+        } else {
+            Err(self.refuse())
+        }
+    }
+
+    /// [`check_received`](Destination::check_received)'s failure.
+    #[cold]
+    #[inline(never)]
+    fn refuse(&mut self) -> crate::Error {
+        let family = u16::from_ne_bytes([self.bytes.0[0], self.bytes.0[1]]);
+        let len = self.len;
+        *self = Destination::default();
+        match len {
+            0 => crate::Error::MissingAddress,
+            len => crate::Error::MalformedAddress { family, len },
+        }
+    }
+
+    /// After a receive that failed (and wrote no sender): `len` as the bytes have it again.
+    #[inline(always)]
+    pub(crate) fn restore_len(&mut self) {
+        self.len = if self.bytes.is_v4() { 16 } else { 28 };
+    }
+}
+
+/// `0.0.0.0:0`: room for [`UdpSocket::recv_from_into`](crate::UdpSocket::recv_from_into) to
+/// write a sender into.
+impl Default for Destination {
+    fn default() -> Destination {
+        Destination::new(InetAddr::V4(SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, 0)))
+    }
+}
+
+/// Equal when the addresses are ([`addr`](Destination::addr)).
+impl PartialEq for Destination {
+    fn eq(&self, other: &Destination) -> bool {
+        self.addr() == other.addr()
+    }
+}
+
+impl Eq for Destination {}
+
+impl core::hash::Hash for Destination {
+    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
+        self.addr().hash(state);
     }
 }
 
 impl Encoded {
+    /// Whether the bytes hold a `sockaddr_in` (else a `sockaddr_in6`).
+    #[inline(always)]
+    pub(crate) const fn is_v4(&self) -> bool {
+        u16::from_ne_bytes([self.0[0], self.0[1]]) as u32 == linux_raw_sys::net::AF_INET
+    }
+
+    /// Whether `len` bytes as the kernel wrote them here make a whole IP address: a
+    /// `sockaddr_in` of 16 bytes or a `sockaddr_in6` of 28.
+    #[inline(always)]
+    pub(crate) fn holds(&self, len: u32) -> bool {
+        let family = u32::from(u16::from_ne_bytes([self.0[0], self.0[1]]));
+        if len == 16 {
+            family == linux_raw_sys::net::AF_INET
+        } else {
+            len == 28 && family == linux_raw_sys::net::AF_INET6
+        }
+    }
+
     /// The kernel's struct: the first 16 bytes for IPv4 (`sockaddr_in`), all 28 for IPv6.
     #[inline(always)]
     pub(crate) fn sockaddr(&self, ipv4: bool) -> &[u8] {
@@ -67,8 +195,7 @@ impl Encoded {
     /// The address's family, read from the encoding, and [`sockaddr`](Encoded::sockaddr).
     #[inline(always)]
     pub(crate) fn family_and_sockaddr(&self) -> (crate::Family, &[u8]) {
-        let ipv4 =
-            u32::from(u16::from_ne_bytes([self.0[0], self.0[1]])) == linux_raw_sys::net::AF_INET;
+        let ipv4 = self.is_v4();
         let family = if ipv4 {
             crate::Family::Inet
         } else {
@@ -115,14 +242,14 @@ impl From<SocketAddrV6> for Destination {
 
 impl fmt::Debug for Destination {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Destination({})", self.addr)
+        write!(f, "Destination({})", self.addr())
     }
 }
 
 #[cfg(feature = "defmt")]
 impl defmt::Format for Destination {
     fn format(&self, f: defmt::Formatter<'_>) {
-        defmt::write!(f, "Destination({})", defmt::Display2Format(&self.addr))
+        defmt::write!(f, "Destination({})", defmt::Display2Format(&self.addr()))
     }
 }
 

@@ -517,6 +517,36 @@ impl UdpSocket {
         self.inner.recv_from_inet(buf, crate::RecvFlags::empty())
     }
 
+    /// Receives a datagram, with its sender written into `from`: no decoding, and a reply
+    /// through [`send_to_destination`](Self::send_to_destination) no encoding either. The
+    /// cheapest way to serve many senders (see [`Destination`](crate::Destination)).
+    ///
+    /// A datagram longer than `buf` fails with [`Error::Truncated`], and `from` then holds its
+    /// sender all the same. If the kernel gives a sender that is not a whole IP address (it
+    /// does not for UDP), the datagram is consumed, the call fails with
+    /// [`Error::MissingAddress`] or [`Error::MalformedAddress`], and `from` is `0.0.0.0:0`.
+    /// A call that fails before a datagram came leaves `from` as it was.
+    ///
+    /// ```
+    /// use baresock::{Destination, Error, UdpSocket};
+    /// let rx = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>()?)?;
+    /// let tx = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>()?)?;
+    /// tx.send_to(b"twelve bytes", rx.local_addr()?)?;
+    /// let mut from = Destination::default();
+    /// let mut small = [0u8; 4];
+    /// assert_eq!(rx.recv_from_into(&mut small, &mut from), Err(Error::Truncated { len: 12 }));
+    /// assert_eq!(from.addr(), tx.local_addr()?); // the sender, all the same
+    /// # Ok::<(), Box<dyn core::error::Error>>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`recvfrom(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
+    #[inline]
+    pub fn recv_from_into(&self, buf: &mut [u8], from: &mut crate::Destination) -> Result<usize> {
+        self.inner
+            .recv_from_into(buf, crate::RecvFlags::empty(), from)
+    }
+
     /// Like [`recv_from`](Self::recv_from), but leaves the datagram queued.
     ///
     /// # References

@@ -290,6 +290,35 @@ pub(crate) fn recvfrom_inet(
     })
 }
 
+/// `recvfrom(fd, buf, flags)` on an IP socket with the sender written into `to` (its bytes
+/// and length): the kernel's count, as [`recvfrom_inet`] gives it. `to.len` is set to the
+/// room, 28, before the call: after it, the address's true length if the call succeeded, and
+/// still 28 if not (the caller checks or restores it).
+#[inline(always)]
+pub(crate) fn recvfrom_encoded(
+    fd: &impl rustix::fd::AsRawFd,
+    buf: &mut [u8],
+    flags: u32,
+    to: &mut crate::Destination,
+) -> core::result::Result<usize, rustix::io::Errno> {
+    to.len = INET_STORAGE_LEN as u32;
+    // SAFETY: `buf` is writable for its length, `to.bytes` for its 28 bytes (`to.len`, the
+    // most the kernel writes), and `to.len` is a writable `socklen_t`, all live across the
+    // call.
+    let r = unsafe {
+        syscalls::syscall6(
+            syscalls::Sysno::recvfrom,
+            fd.as_raw_fd() as usize,
+            buf.as_mut_ptr() as usize,
+            buf.len(),
+            flags as usize,
+            to.bytes.0.as_mut_ptr() as usize,
+            &mut to.len as *mut u32 as usize,
+        )
+    };
+    r.map_err(super::errno)
+}
+
 /// `accept4(fd, flags)` on an IP listener: the new connection's fd, with the peer's address
 /// written to `from` (storage nothing zeroes).
 #[inline(always)]
@@ -477,6 +506,21 @@ impl<'a> Call<'a> {
         call
     }
 
+    /// [`recvfrom_encoded`]: the sender goes to `to`, its length to `to.len`.
+    #[inline(always)]
+    pub(crate) fn recvfrom_encoded(
+        fd: &'a rustix::fd::OwnedFd,
+        buf: &'a mut [u8],
+        flags: u32,
+        to: &'a mut crate::Destination,
+    ) -> Call<'a> {
+        let mut call = Call::recv(fd, buf, flags);
+        call.addr = to.bytes.0.as_mut_ptr();
+        call.addr_len = INET_STORAGE_LEN as u32;
+        call.got_len = &mut to.len;
+        call
+    }
+
     /// Whether the call receives (else it sends).
     #[inline(always)]
     pub(crate) fn receives(&self) -> bool {
@@ -510,9 +554,10 @@ impl<'a> Call<'a> {
         };
         let got = r.map_err(super::errno)?;
         if !self.got_len.is_null() {
-            // SAFETY: `got_len` points to the `InetFrom`'s length, borrowed for `'a`; the
-            // kernel wrote `len` bytes of address to its storage (at most its room: `len`
-            // may be more, the address's true length, and `InetFrom` caps what it reads).
+            // SAFETY: `got_len` points to the length beside the address's room (an
+            // `InetFrom`'s or a `Destination`'s), borrowed for `'a`; the kernel
+            // wrote `len` bytes of address to the room (at most its size: `len` may be more,
+            // the address's true length, which the readers check or cap).
             unsafe { *self.got_len = len };
         }
         Ok(got)

@@ -40,10 +40,24 @@ unsafe fn sendto(
 }
 
 /// `send(fd, buf, flags)`: how many bytes went out.
+///
+/// `sendto` with a null address, in five arguments: the kernel reads the sixth, the
+/// address's length, only with an address (`__sys_sendto` in net/socket.c), so it is not set.
 #[inline(always)]
 pub(crate) fn send(fd: &impl AsRawFd, buf: &[u8], flags: u32) -> Result<usize, Errno> {
-    // SAFETY: no address: null, of length 0.
-    unsafe { sendto(fd, buf, flags, core::ptr::null(), 0) }
+    // SAFETY: `buf` is readable for its length; the kernel only reads it, during the call. The
+    // address is null, so the kernel reads no address and ignores its length.
+    let r = unsafe {
+        syscalls::syscall5(
+            Sysno::sendto,
+            fd.as_raw_fd() as usize,
+            buf.as_ptr() as usize,
+            buf.len(),
+            flags as usize,
+            0,
+        )
+    };
+    r.map_err(super::errno)
 }
 
 /// `sendto(fd, buf, flags, to)` to a destination encoded once.
@@ -78,17 +92,36 @@ pub(crate) fn send_to_sockaddr(
 /// message's true length and may exceed `buf.len()` (the caller reports that).
 #[inline(always)]
 pub(crate) fn recv(fd: &impl AsRawFd, buf: &mut [u8], flags: u32) -> Result<usize, Errno> {
-    // SAFETY: `buf` is writable for its length during the call; no address is asked for
-    // (null pointers), so the kernel writes only into `buf`, at most `buf.len()` bytes.
+    // SAFETY: `buf` is writable for its length during the call. The address is null (the
+    // kernel then ignores the sixth argument, its length, as in `send`), so the kernel writes
+    // only into `buf`, at most `buf.len()` bytes.
     let r = unsafe {
-        syscalls::syscall6(
+        syscalls::syscall5(
             Sysno::recvfrom,
             fd.as_raw_fd() as usize,
             buf.as_mut_ptr() as usize,
             buf.len(),
             flags as usize,
             0,
-            0,
+        )
+    };
+    r.map_err(super::errno)
+}
+
+/// `read(fd, buf)` on a socket: the same receive as `recv(fd, buf, 0)` (both are
+/// `sock_recvmsg` without flags, `MSG_DONTWAIT` added for an `O_NONBLOCK` file) when `buf`
+/// is not empty, in three arguments. (With an empty `buf`, `read` returns 0 at once and
+/// `recv` may consume an empty datagram: the caller keeps those for [`recv`].)
+#[inline(always)]
+pub(crate) fn read(fd: &impl AsRawFd, buf: &mut [u8]) -> Result<usize, Errno> {
+    // SAFETY: `buf` is writable for its length during the call; the kernel writes at most
+    // `buf.len()` bytes into it.
+    let r = unsafe {
+        syscalls::syscall3(
+            Sysno::read,
+            fd.as_raw_fd() as usize,
+            buf.as_mut_ptr() as usize,
+            buf.len(),
         )
     };
     r.map_err(super::errno)

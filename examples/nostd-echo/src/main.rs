@@ -15,7 +15,7 @@
 
 mod rt;
 
-use baresock::{Error, UdpSocket};
+use baresock::{Destination, Error, UdpSocket};
 use core::net::Ipv4Addr;
 
 /// The receive buffer: in `.bss`, so it costs no file size and no stack probing.
@@ -37,11 +37,13 @@ unsafe extern "C" fn echo_main(argc: usize, argv: *const *const u8) -> i32 {
     // SAFETY: the only reference to `BUF` ever made, in a program with one thread.
     let buf = unsafe { &mut *core::ptr::addr_of_mut!(BUF) };
     let mut echoed: u32 = 0;
+    // The sender, as the kernel writes it: the reply goes back without decoding or encoding.
+    let mut from = Destination::default();
     loop {
-        match socket.recv_from(buf) {
-            Ok((n, from)) => {
+        match socket.recv_from_into(buf, &mut from) {
+            Ok(n) => {
                 // A reply that cannot go out is lost, as UDP's are.
-                let _ = socket.send_to(buf.get(..n).unwrap_or(&[]), from);
+                let _ = socket.send_to_destination(buf.get(..n).unwrap_or(&[]), &from);
                 echoed = echoed.wrapping_add(1);
                 if echoed == count {
                     return 0;
