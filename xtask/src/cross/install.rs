@@ -223,10 +223,6 @@ fn lacks(ws: &Ws, t: &Target, tier: Tier) -> Lacks {
             }
         }
         Tier::Size => {
-            // The C comparison: Debian's musl-gcc builds for the host's architecture only.
-            if t.name == std::env::consts::ARCH && which("musl-gcc").is_none() {
-                l.apt.insert("musl-tools".into());
-            }
             // The C echo's compiler (the musl it links comes from Debian's archive, fetched
             // by `size` itself).
             if which(&t.c_gcc).is_none() {
