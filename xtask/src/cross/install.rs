@@ -34,8 +34,8 @@ const QEMU_USER_PACKAGE: &str = "qemu-user";
 pub enum Tier {
     User,
     Vm,
-    /// `cargo xtask size`: the Rust toolchains, and musl-gcc for the host's architecture; no
-    /// cross gcc (rust-lld links every program measured) and no qemu.
+    /// `cargo xtask size`: the Rust toolchains, and each architecture's gcc for the C echo
+    /// (its compiler only: rust-lld links every program measured); no qemu.
     Size,
 }
 
@@ -223,13 +223,22 @@ fn lacks(ws: &Ws, t: &Target, tier: Tier) -> Lacks {
             }
         }
         Tier::Size => {
-            // The C comparison: Debian's musl-gcc builds for the host's architecture only.
-            if t.name == std::env::consts::ARCH && which("musl-gcc").is_none() {
-                l.apt.insert("musl-tools".into());
+            // The C echo's compiler (the musl it links comes from Debian's archive, fetched
+            // by `size` itself).
+            if which(&t.c_gcc).is_none() {
+                l.apt.insert(gcc_package(&t.c_gcc));
             }
         }
     }
     l
+}
+
+/// The Debian package with the gcc program `program`: `aarch64-linux-gnu-gcc` is in
+/// `gcc-aarch64-linux-gnu` (underscores become hyphens: `gcc-x86-64-linux-gnu`, which on amd64
+/// is the native `gcc` under another name; apt installs that).
+pub fn gcc_package(program: &str) -> String {
+    let triple = program.strip_suffix("-gcc").unwrap_or(program);
+    format!("gcc-{}", triple.replace('_', "-"))
 }
 
 /// A command for a message, without the `-o` options that only tune the download.
@@ -448,7 +457,20 @@ fn install_missing(
 
 #[cfg(test)]
 mod tests {
-    use super::merge_target_adds;
+    use super::{gcc_package, merge_target_adds};
+
+    #[test]
+    fn gcc_packages() {
+        assert_eq!(
+            gcc_package("aarch64-linux-gnu-gcc"),
+            "gcc-aarch64-linux-gnu"
+        );
+        assert_eq!(
+            gcc_package("arm-linux-gnueabihf-gcc"),
+            "gcc-arm-linux-gnueabihf"
+        );
+        assert_eq!(gcc_package("x86_64-linux-gnu-gcc"), "gcc-x86-64-linux-gnu");
+    }
 
     #[test]
     fn target_adds_merge() {

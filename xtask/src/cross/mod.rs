@@ -28,6 +28,7 @@ mod echo;
 mod elf;
 pub(crate) mod install;
 mod json;
+mod musl;
 pub(crate) mod proc;
 mod size;
 mod targets;

@@ -31,6 +31,9 @@ pub struct Target {
     pub qemu_user: String,
     pub sysroot: String,
     pub vm: VmSpec,
+    /// `cargo xtask size`: the gcc that compiles the C echo against Debian's musl-dev of
+    /// this architecture (`aarch64-linux-gnu-gcc`, the one musl-dev's own wrapper runs).
+    pub c_gcc: String,
 }
 
 /// How to boot a real kernel of this architecture.
@@ -133,6 +136,7 @@ const KEYS: &[&str] = &[
     "vm.console",
     "vm.append",
     "vm.decompress_kernel",
+    "size.c_gcc",
 ];
 
 fn parse_target(name: &str, text: &str) -> Result<Target, String> {
@@ -181,6 +185,7 @@ fn parse_target(name: &str, text: &str) -> Result<Target, String> {
             append: s("vm.append")?,
             decompress_kernel: matches!(doc.get("vm.decompress_kernel"), Some(Value::Bool(true))),
         },
+        c_gcc: s("size.c_gcc")?,
     };
     if s("name")? != name {
         return Err(format!("`name` must be the file's name, `{name}`"));
@@ -348,5 +353,20 @@ mod tests {
             ]
         );
         assert!(all.iter().any(|t| t.endian == "big"));
+        // Each names its own architecture's gcc: `<GNU triple>-gcc`.
+        for t in &all {
+            let cpu = t.c_gcc.split('-').next().unwrap_or("");
+            assert!(
+                t.c_gcc.ends_with("-linux-gnu-gcc") || t.c_gcc.ends_with("-linux-gnueabihf-gcc"),
+                "{}",
+                t.c_gcc
+            );
+            assert!(
+                t.triple.starts_with(cpu) || (cpu == "arm" && t.triple.starts_with("armv7")),
+                "{}: {}",
+                t.name,
+                t.c_gcc
+            );
+        }
     }
 }
