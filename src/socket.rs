@@ -51,7 +51,7 @@ use linux_raw_sys::net as k;
 /// # Ok::<(), baresock::Error>(())
 /// ```
 pub struct Socket {
-    fd: OwnedFd,
+    fd: crate::sys::fd::Fd,
     /// The kernel's family number (bits 0..16) and type number (bits 16..24), with [`KNOWN`]
     /// set: sockets the crate creates know them, an fd wrapped with `From<OwnedFd>` has them
     /// read when wrapped. Without [`KNOWN`] (0) for an fd whose family could not be read.
@@ -360,7 +360,10 @@ impl Socket {
                     let s = Socket::assemble(fd, meta, time::encode(Some(t)));
                     match s.set_timeout(Some(t)) {
                         Ok(()) => Ok(s),
-                        Err(error) => Err(FromFdError { error, fd: s.fd }),
+                        Err(error) => Err(FromFdError {
+                            error,
+                            fd: s.fd.into_owned(),
+                        }),
                     }
                 }
                 None => {
@@ -445,7 +448,7 @@ impl Socket {
             hot_bits(meta, mode)
         };
         Socket {
-            fd,
+            fd: crate::sys::fd::Fd::new(fd),
             meta: AtomicU32::new(meta),
             mode: AtomicU64::new(mode),
             hot: AtomicU32::new(hot),
@@ -455,7 +458,7 @@ impl Socket {
 
     fn assemble(fd: OwnedFd, meta: u32, mode: u64) -> Socket {
         Socket {
-            fd,
+            fd: crate::sys::fd::Fd::new(fd),
             meta: AtomicU32::new(meta),
             mode: AtomicU64::new(mode),
             hot: AtomicU32::new(hot_bits(meta, mode)),
@@ -1722,7 +1725,7 @@ fn family_mismatch(meta: u32, addr: &SocketAddr) -> Result<()> {
 
 impl From<Socket> for OwnedFd {
     fn from(s: Socket) -> OwnedFd {
-        s.fd
+        s.fd.into_owned()
     }
 }
 
@@ -1740,7 +1743,7 @@ impl rustix::fd::AsRawFd for Socket {
 
 impl rustix::fd::IntoRawFd for Socket {
     fn into_raw_fd(self) -> rustix::fd::RawFd {
-        self.fd.into_raw_fd()
+        self.fd.into_owned().into_raw_fd()
     }
 }
 

@@ -21,7 +21,7 @@
 
 pub(crate) mod addr;
 pub(crate) mod clock;
-mod fd;
+pub(crate) mod fd;
 pub(crate) mod iface;
 pub(crate) mod io;
 pub(crate) mod msg;

@@ -18,7 +18,6 @@ struct PollFd {
 /// is up), at most `timeout_ns` nanoseconds ([`FOREVER`]: no limit): the number of ready
 /// fds, 0 when the time ran out. Signals cut it short (`EINTR`).
 pub(crate) fn poll(fd: Option<&OwnedFd>, events: u32, timeout_ns: u64) -> Result<usize, Errno> {
-    const NANOS: u64 = 1_000_000_000;
     let mut pfd = PollFd {
         fd: fd.map_or(-1, AsRawFd::as_raw_fd),
         events: events as i16,
@@ -27,7 +26,8 @@ pub(crate) fn poll(fd: Option<&OwnedFd>, events: u32, timeout_ns: u64) -> Result
     // `struct __kernel_timespec`: two 64-bit fields on every architecture; 32-bit ones take
     // it through `ppoll_time64` (Linux 5.1, as the clock's `clock_gettime64`). The kernel
     // writes back the time left: a copy of ours.
-    let mut ts = [(timeout_ns / NANOS) as i64, (timeout_ns % NANOS) as i64];
+    let (secs, nanos) = split_ns(timeout_ns);
+    let mut ts = [secs as i64, nanos as i64];
     let tsp = if timeout_ns == FOREVER {
         0
     } else {
@@ -53,6 +53,40 @@ pub(crate) fn poll(fd: Option<&OwnedFd>, events: u32, timeout_ns: u64) -> Result
     r.map_err(super::errno)
 }
 
+/// Nanoseconds in a second.
+const NANOS: u64 = 1_000_000_000;
+
+/// Seconds and nanoseconds of `ns`, by division where the machine divides 64-bit numbers.
+#[cfg(target_pointer_width = "64")]
+#[inline(always)]
+fn split_ns(ns: u64) -> (u64, u64) {
+    (ns / NANOS, ns % NANOS)
+}
+
+/// Seconds and nanoseconds of `ns`, where a 64-bit division is a library routine (about
+/// 900 bytes on 32-bit Arm, which has no divide instruction for them): by shifts, multiplies
+/// and subtractions. At most a dozen rounds, each taking away at least 93 % of what is left.
+#[cfg(target_pointer_width = "32")]
+#[inline(always)]
+fn split_ns(ns: u64) -> (u64, u64) {
+    split_ns_without_division(ns)
+}
+
+/// [`split_ns`] for 32-bit targets (tested on every target).
+#[cfg_attr(target_pointer_width = "64", allow(dead_code))]
+#[inline(always)]
+fn split_ns_without_division(ns: u64) -> (u64, u64) {
+    let (mut secs, mut rest) = (0, ns);
+    while rest >= NANOS {
+        // rest / 2^30 is at most rest / 10^9 (2^30 > 10^9), so q seconds are in `rest`;
+        // at least one, as rest >= 10^9.
+        let q = (rest >> 30).max(1);
+        secs += q;
+        rest -= q * NANOS;
+    }
+    (secs, rest)
+}
+
 /// [`poll`]'s timeout for no limit (the encoded blocking mode, `u64::MAX`).
 pub(crate) const FOREVER: u64 = u64::MAX;
 
@@ -67,4 +101,43 @@ pub(crate) fn nonblocking(fd: &OwnedFd) -> bool {
     let r =
         unsafe { syscalls::syscall2(Sysno::fcntl, fd.as_raw_fd() as usize, g::F_GETFL as usize) };
     r.is_ok_and(|flags| flags as u32 & g::O_NONBLOCK != 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_without_division_agrees_with_division() {
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut values = std::vec![
+            0,
+            1,
+            NANOS - 1,
+            NANOS,
+            NANOS + 1,
+            (1 << 30) - 1,
+            1 << 30,
+            (1 << 30) + 1,
+            5 * NANOS,
+            u64::MAX - 1,
+            u64::MAX,
+            u64::MAX / NANOS * NANOS,
+        ];
+        for _ in 0..100_000 {
+            // xorshift: values spread over every magnitude
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            values.push(x >> (x % 64));
+        }
+        for ns in values {
+            assert_eq!(
+                split_ns_without_division(ns),
+                (ns / NANOS, ns % NANOS),
+                "{ns}"
+            );
+            assert_eq!(split_ns(ns), (ns / NANOS, ns % NANOS), "{ns}");
+        }
+    }
 }
