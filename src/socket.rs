@@ -1235,6 +1235,10 @@ impl Socket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
+    /// On a blocking stream socket, with no flags and a buffer that is not empty, the
+    /// system call is `read(2)`, which the kernel makes the same receive in fewer arguments
+    /// (a seccomp filter must allow it beside `recvfrom`).
+    ///
     /// # References
     ///  - [`recv(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
     #[inline]

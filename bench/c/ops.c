@@ -168,9 +168,54 @@ static long long op_e(long n) {
     return now_ns() - t;
 }
 
+/* The premise of the wall-clock goal, checked: what a `ret` right after a `syscall` costs
+ * here (return-stack mitigations can make it dear). One `getppid` N times, three ways: the
+ * `syscall` instruction inlined into the loop (as rustix and baresock make their calls), the
+ * same instruction in a function of its own (call, syscall, ret), and glibc's getppid. */
+#if defined(__x86_64__)
+static inline long getppid_inline(void) {
+    long r;
+    __asm__ volatile("syscall" : "=a"(r) : "a"(110L) : "rcx", "r11", "memory");
+    return r;
+}
+
+__attribute__((noinline)) static long getppid_stub(void) {
+    long r;
+    __asm__ volatile("syscall" : "=a"(r) : "a"(110L) : "rcx", "r11", "memory");
+    return r;
+}
+
+__attribute__((noinline)) static void inline_loop(long n) {
+    for (long i = 0; i < n; i++) {
+        long r = getppid_inline();
+        KEEP(r);
+    }
+}
+
+__attribute__((noinline)) static void stub_loop(long n) {
+    for (long i = 0; i < n; i++) {
+        long r = getppid_stub();
+        KEEP(r);
+    }
+}
+
+__attribute__((noinline)) static void glibc_loop(long n) {
+    for (long i = 0; i < n; i++) {
+        long r = getppid();
+        KEEP(r);
+    }
+}
+
+static long long timed_loop(void (*f)(long), long n) {
+    long long t = now_ns();
+    f(n);
+    return now_ns() - t;
+}
+#endif
+
 int main(int argc, char **argv) {
     if (argc != 4 || strcmp(argv[1], "c") != 0 || strlen(argv[2]) != 1) {
-        fprintf(stderr, "usage: ops-c c a|b|c|d|e N\n");
+        fprintf(stderr, "usage: ops-c c a|b|c|d|e|x|y|z N\n");
         return 2;
     }
     long n = atol(argv[3]);
@@ -181,6 +226,14 @@ int main(int argc, char **argv) {
     case 'c': ns = op_c(n); break;
     case 'd': ns = op_d(n); break;
     case 'e': ns = op_e(n); break;
+#if defined(__x86_64__)
+    case 'x': ns = timed_loop(inline_loop, n); break;
+    case 'y': ns = timed_loop(stub_loop, n); break;
+    case 'z': ns = timed_loop(glibc_loop, n); break;
+#else
+    case 'x': case 'y': case 'z': printf("n/a\n"); return 0;
+#endif
+    case 'f': printf("n/a\n"); return 0; /* baresock's own variant of `a` */
     default: fprintf(stderr, "unknown op\n"); return 2;
     }
     printf("elapsed_ns=%lld\n", ns);

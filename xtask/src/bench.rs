@@ -233,6 +233,39 @@ fn instruction_grid(bins: &Bins, quick: bool) -> Result<Grid, String> {
     Ok(grid)
 }
 
+/// baresock's op A with `recv_from` (the sender decoded): instructions per op.
+fn decoded_a(bins: &Bins, quick: bool) -> Result<Option<f64>, String> {
+    let (n, _) = counts("a", quick);
+    let full = instructions(bins, "baresock", "f", n)?;
+    let zero = instructions(bins, "baresock", "f", 0)?;
+    Ok(full
+        .zip(zero)
+        .map(|(f, z)| (f as f64 - z as f64) / n as f64))
+}
+
+/// The probes of what a return right after a system call costs (`ops-c c x|y|z`).
+const RET_PROBES: [(&str, &str); 3] = [
+    ("x", "`syscall` inlined into the loop"),
+    ("y", "the same in a function of its own (call, syscall, ret)"),
+    ("z", "glibc's `getppid`"),
+];
+
+/// ns per `getppid` for each of [`RET_PROBES`], round-robin like the wall-clock grid.
+fn syscall_return(bins: &Bins, quick: bool) -> Result<Vec<Option<Spread>>, String> {
+    let (rounds, n) = if quick { (1, 1_000) } else { (5, 1_000_000) };
+    let mut samples = vec![Vec::new(); RET_PROBES.len()];
+    for _ in 0..rounds {
+        for (i, (op, _)) in RET_PROBES.iter().enumerate() {
+            let out = output(&mut bins.op("C", op, n))?;
+            if out.trim() == "n/a" {
+                continue;
+            }
+            samples[i].push(get(&kv(&out), "elapsed_ns")? / n as f64);
+        }
+    }
+    Ok(samples.into_iter().map(spread).collect())
+}
+
 /// min, median, max.
 #[derive(Clone, Copy)]
 struct Spread {
@@ -520,6 +553,10 @@ fn si(v: f64) -> String {
 /// The results as Markdown: what `BENCHMARKS.md` holds and the terminal shows.
 struct Results {
     instr: Result<Grid, String>,
+    /// baresock's `a` with the sender decoded (`ops baresock f`): instructions per op.
+    decoded: Result<Option<f64>, String>,
+    /// ns per `getppid`: inlined `syscall`, the same in a function, glibc's (`ops-c c x|y|z`).
+    ret: Result<Vec<Option<Spread>>, String>,
     wall: Result<Vec<Vec<Option<Spread>>>, String>,
     flows: Result<Vec<Flow>, String>,
     capture: Result<Result<Vec<Captured>, String>, String>,
@@ -587,6 +624,22 @@ fn markdown(r: &Results, quick: bool) -> String {
             let _ = writeln!(s, "Not measured: {e}");
         }
     }
+    match &r.decoded {
+        Ok(Some(v)) => {
+            let _ = writeln!(
+                s,
+                "\nIn A, baresock sends to a `Destination` (the address encoded once) and has the \
+                 kernel write the sender into another (`UdpSocket::recv_from_into`), as the C \
+                 program keeps its `struct sockaddr_in`s. With `recv_from` instead, which \
+                 decodes the sender into a `SocketAddr` as rustix, std and nix do, the same loop \
+                 takes {v:.1} instructions per op (`ops baresock f`)."
+            );
+        }
+        Ok(None) => {}
+        Err(e) => {
+            let _ = writeln!(s, "\nA with `recv_from`: not measured: {e}");
+        }
+    }
     let _ = writeln!(s, "\n## 2. Wall-clock per operation (noisy)\n");
     let _ = writeln!(
         s,
@@ -626,6 +679,41 @@ fn markdown(r: &Results, quick: bool) -> String {
                     ratio(med(3), med(0)),
                     ratio(med(4), med(0)),
                     ratio(med(5), med(0)),
+                );
+            }
+        }
+        Err(e) => {
+            let _ = writeln!(s, "Not measured: {e}");
+        }
+    }
+    let _ = writeln!(
+        s,
+        "\nWhat a return right after a system call costs on this machine (the reason an \
+         inlined system call can beat a libc stub by 20 % or more where return-stack \
+         mitigations make that return dear): one `getppid` N = 1000000 times, 5 runs \
+         round-robin, ns per call as min / **median** / max (`ops-c c x|y|z`).\n"
+    );
+    match &r.ret {
+        Ok(cells) => {
+            let _ = writeln!(s, "| the call | ns per call |");
+            let _ = writeln!(s, "|---|---:|");
+            for ((_, what), v) in RET_PROBES.iter().zip(cells) {
+                let cell = v.map_or("n/a".into(), |v| {
+                    format!("{:.1} / **{:.1}** / {:.1}", v.min, v.median, v.max)
+                });
+                let _ = writeln!(s, "| {what} | {cell} |");
+            }
+            if let (Some(inl), Some(stub)) = (cells[0], cells[1]) {
+                let _ = writeln!(
+                    s,
+                    "\nThe return after the system call costs {:+.1} ns here ({:+.1} % of the \
+                     call), where the notes measured 120–420 ns on an earlier machine of this \
+                     kind. A–D's user-space share is a few dozen instructions per op (section 1), \
+                     a few ns against the times above, so where that return is cheap their \
+                     wall-clock ratios can only sit near 1.0×; E's gain is a whole system call \
+                     saved (no `poll`).",
+                    stub.median - inl.median,
+                    (stub.median / inl.median - 1.0) * 100.0
                 );
             }
         }
@@ -872,6 +960,10 @@ pub fn run_bench(root: &Path, quick: bool, report: &mut Report) {
         t,
         instr.as_ref().map(|_| String::new()).map_err(Clone::clone),
     );
+    let decoded = match &instr {
+        Ok(_) => decoded_a(&bins, quick),
+        Err(e) => Err(e.clone()),
+    };
     let t = Instant::now();
     let wall = wall_grid(&bins, quick);
     row(
@@ -879,6 +971,14 @@ pub fn run_bench(root: &Path, quick: bool, report: &mut Report) {
         "wall-clock",
         t,
         wall.as_ref().map(|_| String::new()).map_err(Clone::clone),
+    );
+    let t = Instant::now();
+    let ret = syscall_return(&bins, quick);
+    row(
+        report,
+        "return after a syscall",
+        t,
+        ret.as_ref().map(|_| String::new()).map_err(Clone::clone),
     );
     let t = Instant::now();
     let flows = throughput(&bins, quick);
@@ -915,6 +1015,8 @@ pub fn run_bench(root: &Path, quick: bool, report: &mut Report) {
     let md = markdown(
         &Results {
             instr,
+            decoded,
+            ret,
             wall,
             flows,
             capture,

@@ -12,6 +12,7 @@
 //! | `c` | `setsockopt` then `getsockopt` `SO_RCVBUF` on a UDP socket |
 //! | `d` | a new TCP socket connects to a listener on 127.0.0.1, which accepts; both are closed |
 //! | `e` | as `b`, but the read is in deadline mode (5 s): baresock `set_timeout(Some(d))`, std `set_read_timeout`, others `poll` then read |
+//! | `f` | baresock only: `a` with `recv_from`, the sender decoded into a `SocketAddr` (in `a`, baresock's `recv_from_into` writes it into a `Destination`) |
 //!
 //! Each loop is a function of its own (`#[inline(never)]`) so that `callgrind_annotate`
 //! shows it by name.
@@ -58,6 +59,25 @@ mod bare {
         let s = UdpSocket::bind(LOOPBACK).unwrap();
         let to = baresock::Destination::from(s.local_addr().unwrap());
         timed(|| a_loop(&s, &to, n))
+    }
+
+    #[inline(never)]
+    fn f_loop(s: &UdpSocket, to: &baresock::Destination, n: u64) {
+        let out = [7u8; LEN];
+        let mut buf = [0u8; LEN];
+        for _ in 0..n {
+            check(s.send_to_destination(&out, to).unwrap());
+            let (got, from) = s.recv_from(&mut buf).unwrap();
+            check(got);
+            black_box(from);
+        }
+    }
+
+    /// `a` with the sender decoded into a `SocketAddr` (`recv_from`), as the others have it.
+    pub fn f(n: u64) -> Duration {
+        let s = UdpSocket::bind(LOOPBACK).unwrap();
+        let to = baresock::Destination::from(s.local_addr().unwrap());
+        timed(|| f_loop(&s, &to, n))
     }
 
     #[inline(never)]
@@ -548,7 +568,7 @@ mod nix_ {
 }
 
 fn usage() -> ! {
-    eprintln!("usage: ops baresock|rustix|std|socket2|nix a|b|c|d|e N");
+    eprintln!("usage: ops baresock|rustix|std|socket2|nix a|b|c|d|e|f N");
     std::process::exit(2)
 }
 
@@ -562,6 +582,9 @@ fn main() {
         ("baresock", "c") => Some(bare::c),
         ("baresock", "d") => Some(bare::d),
         ("baresock", "e") => Some(bare::e),
+        ("baresock", "f") => Some(bare::f),
+        // `f` is baresock's own variant of `a`.
+        (_, "f") => None,
         ("rustix", "a") => Some(rustix_::a),
         ("rustix", "b") => Some(rustix_::b),
         ("rustix", "c") => Some(rustix_::c),
