@@ -311,30 +311,25 @@ pub(crate) fn accept_inet_then<T>(
     ok: impl FnOnce(rustix::fd::OwnedFd) -> T,
     err: impl FnOnce(rustix::io::Errno, &mut InetFrom) -> T,
 ) -> T {
-    use rustix::fd::FromRawFd;
     // The kernel sets `from.len` to the address's true length: `bytes` caps it.
     from.len = INET_STORAGE_LEN as u32;
     // SAFETY: `from.storage` is writable for `from.len` bytes and `from.len` is a writable
     // `socklen_t`, both live across the call; the kernel writes at most `from.len` bytes of
     // address.
     let r = unsafe {
-        syscalls::syscall4(
-            syscalls::Sysno::accept4,
+        syscalls::raw::syscall4(
+            syscalls::Sysno::accept4 as usize,
             fd.as_raw_fd() as usize,
             from.storage.as_mut_ptr() as usize,
             &mut from.len as *mut u32 as usize,
             flags.bits() as usize,
         )
     };
-    match r {
-        // SAFETY: a successful accept4 returns a new fd that nothing else owns.
-        Ok(new) => ok(unsafe { rustix::fd::OwnedFd::from_raw_fd(new as i32) }),
-        Err(e) => {
-            // Nothing was written: no address.
-            from.len = 0;
-            err(super::errno(e), from)
-        }
-    }
+    super::io::new_fd_then(r, ok, |e| {
+        // Nothing was written: no address.
+        from.len = 0;
+        err(e, from)
+    })
 }
 
 /// `struct sockaddr_in6` (linux/in6.h), its multi-byte fields as the kernel's bytes.
@@ -348,6 +343,31 @@ struct SockaddrIn6 {
 }
 
 const _: () = assert!(size_of::<SockaddrIn6>() == INET_STORAGE_LEN);
+
+/// `struct sockaddr_in` (linux/in.h), its multi-byte fields as the kernel's bytes.
+#[repr(C)]
+struct SockaddrIn {
+    family: u16,
+    port: [u8; 2],
+    addr: [u8; 4],
+    zero: [u8; 8],
+}
+
+const _: () = assert!(size_of::<SockaddrIn>() == SOCKADDR_IN_LEN as usize);
+
+/// An IPv4 address as the kernel reads it: one struct, copied whole.
+#[inline(always)]
+pub(crate) const fn sockaddr_in(a: &SocketAddrV4) -> [u8; SOCKADDR_IN_LEN as usize] {
+    let sa = SockaddrIn {
+        family: k::AF_INET as u16,
+        port: a.port().to_be_bytes(),
+        addr: a.ip().octets(),
+        zero: [0; 8],
+    };
+    // SAFETY: `SockaddrIn` is `repr(C)`, 16 bytes (checked above) without padding (2 + 2 + 4
+    // + 8, aligned to 2), every byte of it initialized: any bytes are a `[u8; 16]`.
+    unsafe { core::mem::transmute::<SockaddrIn, [u8; SOCKADDR_IN_LEN as usize]>(sa) }
+}
 
 /// An IPv6 address as the kernel reads it: one struct, copied whole.
 pub(crate) const fn sockaddr_in6(a: &SocketAddrV6) -> [u8; INET_STORAGE_LEN] {
