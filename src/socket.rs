@@ -902,7 +902,9 @@ impl Socket {
     }
 
     /// [`accept`](Socket::accept) on an IP listener: the peer decoded straight into a
-    /// `core::net::SocketAddr`.
+    /// `core::net::SocketAddr`, in line (an IPv6 peer decoded in a call would leave the
+    /// answer's merge in memory). The new socket is made from the listener's family and type
+    /// alone: its other words are computed, not loaded, and vanish when unused.
     #[inline]
     pub(crate) fn accept_inet(&self) -> Result<(Socket, core::net::SocketAddr)> {
         let mode = time::encode(time::default_timeout());
@@ -911,7 +913,7 @@ impl Socket {
         let fd = crate::sys::addr::accept_inet_then(&self.fd, flags, &mut from, Ok, |e, from| {
             self.accept_inet_slow(flags, e, from)
         })?;
-        Ok((self.accepted(fd, mode), from.addr_v4_inline()?))
+        Ok((Socket::assemble(fd, self.meta_bits(), mode), from.addr()?))
     }
 
     /// [`accept_inet`](Socket::accept_inet) after a first try failed with `e`.

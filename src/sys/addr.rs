@@ -211,27 +211,6 @@ impl InetFrom {
         Err(self.odd())
     }
 
-    /// [`addr`](InetFrom::addr) with only the `sockaddr_in` decoded in line, the rest in a
-    /// call: shorter where the answer is merged with a new socket (`accept`), whose `Result`
-    /// the inline IPv6 decoding keeps in memory.
-    #[inline(always)]
-    pub(crate) fn addr_v4_inline(&self) -> Result<core::net::SocketAddr> {
-        if self.len == SOCKADDR_IN_LEN {
-            if let Some(b) = self.bytes().first_chunk::<8>() {
-                if u32::from(u16::from_ne_bytes([b[0], b[1]])) == k::AF_INET {
-                    return Ok(v4(b).into());
-                }
-            }
-        }
-        self.addr_out_of_line()
-    }
-
-    /// [`addr`](InetFrom::addr), out of line.
-    #[inline(never)]
-    fn addr_out_of_line(&self) -> Result<core::net::SocketAddr> {
-        self.addr()
-    }
-
     /// The error for a sender that is not a plain IP address.
     #[cold]
     #[inline(never)]
@@ -344,29 +323,21 @@ struct SockaddrIn6 {
 
 const _: () = assert!(size_of::<SockaddrIn6>() == INET_STORAGE_LEN);
 
-/// `struct sockaddr_in` (linux/in.h), its multi-byte fields as the kernel's bytes.
-#[repr(C)]
-struct SockaddrIn {
-    family: u16,
-    port: [u8; 2],
-    addr: [u8; 4],
-    zero: [u8; 8],
-}
-
-const _: () = assert!(size_of::<SockaddrIn>() == SOCKADDR_IN_LEN as usize);
-
-/// An IPv4 address as the kernel reads it: one struct, copied whole.
+/// An IPv4 address as the kernel reads it (`struct sockaddr_in`, linux/in.h): family, port
+/// (be16), address, 8 zero bytes. Built as one 16-byte integer: written with one or two
+/// stores, where field by field it would take four.
 #[inline(always)]
 pub(crate) const fn sockaddr_in(a: &SocketAddrV4) -> [u8; SOCKADDR_IN_LEN as usize] {
-    let sa = SockaddrIn {
-        family: k::AF_INET as u16,
-        port: a.port().to_be_bytes(),
-        addr: a.ip().octets(),
-        zero: [0; 8],
-    };
-    // SAFETY: `SockaddrIn` is `repr(C)`, 16 bytes (checked above) without padding (2 + 2 + 4
-    // + 8, aligned to 2), every byte of it initialized: any bytes are a `[u8; 16]`.
-    unsafe { core::mem::transmute::<SockaddrIn, [u8; SOCKADDR_IN_LEN as usize]>(sa) }
+    let [f0, f1] = (k::AF_INET as u16).to_ne_bytes();
+    let [p0, p1] = a.port().to_be_bytes();
+    let [i0, i1, i2, i3] = a.ip().octets();
+    let head = u64::from_ne_bytes([f0, f1, p0, p1, i0, i1, i2, i3]);
+    // `head` in the first 8 bytes in memory, zeros after.
+    #[cfg(target_endian = "little")]
+    let whole = head as u128;
+    #[cfg(target_endian = "big")]
+    let whole = (head as u128) << 64;
+    whole.to_ne_bytes()
 }
 
 /// An IPv6 address as the kernel reads it: one struct, copied whole.

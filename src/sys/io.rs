@@ -117,18 +117,19 @@ pub(crate) fn socket_then<T>(
 }
 
 /// The answer of a system call that makes an fd: the fd, handed to `ok`, or the errno, to
-/// `err`. One compare: an fd is at most `i32::MAX`, and so never -1 (which `OwnedFd` would
-/// refuse with a panic); errnos are above, as `usize`s.
+/// `err`. The kernel gives an fd as an `int`, sign-extended: its low 32 bits, as libc takes
+/// them. One test: a non-negative `int` is the fd (so never -1, which `OwnedFd` would refuse
+/// with a panic), a negative one the errno.
 #[inline(always)]
 pub(crate) fn new_fd_then<T>(
     r: usize,
     ok: impl FnOnce(OwnedFd) -> T,
     err: impl FnOnce(Errno) -> T,
 ) -> T {
-    if r <= i32::MAX as usize {
-        // SAFETY: a successful call returns a new fd that nothing else owns; the compare makes
-        // it a non-negative `RawFd`.
-        ok(unsafe { OwnedFd::from_raw_fd(r as RawFd) })
+    let fd = r as RawFd;
+    if fd >= 0 {
+        // SAFETY: a successful call returns a new fd that nothing else owns; it is not -1.
+        ok(unsafe { OwnedFd::from_raw_fd(fd) })
     } else {
         err(not_fd(r))
     }
@@ -183,4 +184,26 @@ unsafe fn connect_raw(fd: &impl AsRawFd, addr: *const u8, len: usize) -> Result<
     let r =
         unsafe { syscalls::syscall3(Sysno::connect, fd.as_raw_fd() as usize, addr as usize, len) };
     r.map(drop).map_err(super::errno)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(r: usize) -> Result<OwnedFd, Errno> {
+        new_fd_then(r, Ok, Err)
+    }
+
+    #[test]
+    fn odd_fd_answers_are_errors() {
+        assert_eq!(answer(-9isize as usize).unwrap_err(), Errno::BADF);
+        assert_eq!(
+            answer(-4095isize as usize).unwrap_err().raw_os_error(),
+            4095
+        );
+        // Negative as an `int` but no errno: never -1 handed to `OwnedFd` (a panic).
+        assert_eq!(answer(0x8000_0000).unwrap_err(), Errno::OVERFLOW);
+        #[cfg(target_pointer_width = "64")]
+        assert_eq!(answer(0xffff_ffff).unwrap_err(), Errno::OVERFLOW);
+    }
 }
