@@ -544,6 +544,21 @@ pub fn decode(bytes: &[u8]) -> Result<SocketAddr> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn sockaddr_in_is_the_kernel_struct() {
+        let a = SocketAddrV4::new(Ipv4Addr::new(192, 0, 2, 7), 0x1234);
+        let mut want = [0u8; 16];
+        want[..2].copy_from_slice(&(k::AF_INET as u16).to_ne_bytes());
+        want[2..4].copy_from_slice(&[0x12, 0x34]);
+        want[4..8].copy_from_slice(&[192, 0, 2, 7]);
+        assert_eq!(sockaddr_in(&a), want);
+        assert_eq!(
+            &crate::addr::Encoded::new(&a.into()).0[..16],
+            &want[..],
+            "the same bytes as a Destination's"
+        );
+    }
+
     /// Encodes through the same `SocketAddrArg` path the syscalls use.
     fn encode(a: &SocketAddr) -> ([u8; 128], usize) {
         let mut out = [0u8; 128];
