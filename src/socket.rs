@@ -296,6 +296,64 @@ impl Socket {
         )
     }
 
+    /// A new TCP socket in the timeout mode `mode` (encoded), connected to `addr`. The socket
+    /// is assembled only once the first connect try has answered: on success, in registers;
+    /// after a failure, in the slow path, which goes on as [`connect`](Socket::connect) does.
+    #[inline(always)]
+    pub(crate) fn new_connected_inet(addr: core::net::SocketAddr, mode: u64) -> Result<Socket> {
+        // One road per family, each with its numbers as constants.
+        match addr {
+            core::net::SocketAddr::V4(a) => {
+                Socket::new_connected(Family::Inet, a, mode, io::connect_v4)
+            }
+            core::net::SocketAddr::V6(a) => {
+                Socket::new_connected(Family::Inet6, a, mode, io::connect_v6)
+            }
+        }
+    }
+
+    /// [`new_connected_inet`](Socket::new_connected_inet) for one family: `connect` makes the
+    /// first try. Only the fd comes back from the slow path: no `Socket` in memory.
+    #[inline(always)]
+    fn new_connected<A: Into<core::net::SocketAddr>>(
+        family: Family,
+        addr: A,
+        mode: u64,
+        connect: impl FnOnce(&OwnedFd, &A) -> core::result::Result<(), Errno>,
+    ) -> Result<Socket> {
+        let meta = pack(family.as_raw(), Type::Stream.as_raw());
+        // A `Result` of the crate's error, not of an `Errno`: that one fits in an integer, and
+        // the compiler packs the fd into it and unpacks it again.
+        let fd = io::socket_then(
+            family.as_raw().into(),
+            Type::Stream.as_raw() | creation_flags(mode).bits(),
+            0,
+            Ok,
+            |e| Err(Error::Os(e)),
+        )?;
+        let fd = match connect(&fd, &addr) {
+            Ok(()) => fd,
+            Err(e) => Socket::connect_new_slow(fd, meta, mode, addr, e)?,
+        };
+        Ok(Socket::assemble(fd, meta, mode))
+    }
+
+    /// [`new_connected_inet`](Socket::new_connected_inet) after the first connect try failed
+    /// with `first`: the fd once connected.
+    #[cold]
+    #[inline(never)]
+    fn connect_new_slow(
+        fd: OwnedFd,
+        meta: u32,
+        mode: u64,
+        addr: impl Into<core::net::SocketAddr>,
+        first: Errno,
+    ) -> Result<OwnedFd> {
+        let s = Socket::assemble(fd, meta, mode);
+        s.connect_slow(&addr.into().into(), first)?;
+        Ok(s.fd.into_owned())
+    }
+
     /// Creates a pair of connected sockets (`socketpair(2)`), with `CLOEXEC` and the default
     /// timeout. Python's `socketpair()` is `Socket::pair(Family::Unix, Type::Stream,
     /// Protocol::DEFAULT)`, or [`UnixStream::pair`](crate::UnixStream::pair).
@@ -847,7 +905,9 @@ impl Socket {
     }
 
     /// [`accept`](Socket::accept) on an IP listener: the peer decoded straight into a
-    /// `core::net::SocketAddr`.
+    /// `core::net::SocketAddr`, in line (an IPv6 peer decoded in a call would leave the
+    /// answer's merge in memory). The new socket is made from the listener's family and type
+    /// alone: its other words are computed, not loaded, and vanish when unused.
     #[inline]
     pub(crate) fn accept_inet(&self) -> Result<(Socket, core::net::SocketAddr)> {
         let mode = time::encode(time::default_timeout());
@@ -856,7 +916,7 @@ impl Socket {
         let fd = crate::sys::addr::accept_inet_then(&self.fd, flags, &mut from, Ok, |e, from| {
             self.accept_inet_slow(flags, e, from)
         })?;
-        Ok((self.accepted(fd, mode), from.addr_v4_inline()?))
+        Ok((Socket::assemble(fd, self.meta_bits(), mode), from.addr()?))
     }
 
     /// [`accept_inet`](Socket::accept_inet) after a first try failed with `e`.
@@ -911,7 +971,7 @@ impl Socket {
     /// [`connect`](Socket::connect) for an IP address: only IP addresses are encoded.
     #[inline]
     pub(crate) fn connect_inet(&self, addr: core::net::SocketAddr) -> Result<()> {
-        match io::connect(&self.fd, &addr) {
+        match io::connect_inet(&self.fd, &addr) {
             Ok(()) => Ok(()),
             Err(e) => self.connect_inet_slow(addr, e),
         }

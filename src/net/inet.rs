@@ -164,6 +164,10 @@ fn connect_each<A: ToSocketAddrs>(
 /// (its system calls with it) into `TcpStream::connect`'s caller.
 #[inline(always)]
 fn connect_ip(addr: InetAddr, mode: u64, source: Option<SocketAddr>) -> Result<TcpStream> {
+    if source.is_none() {
+        let inner = Socket::new_connected_inet(addr, mode)?;
+        return Ok(TcpStream { inner });
+    }
     let family = match addr {
         InetAddr::V4(_) => Family::Inet,
         InetAddr::V6(_) => Family::Inet6,
@@ -240,6 +244,7 @@ impl TcpListener {
     /// # References
     ///  - [`accept4(2)`](https://man7.org/linux/man-pages/man2/accept.2.html)
     ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
+    #[inline]
     pub fn accept(&self) -> Result<(TcpStream, InetAddr)> {
         let (s, a) = self.inner.accept_inet()?;
         Ok((TcpStream { inner: s }, a))

@@ -211,27 +211,6 @@ impl InetFrom {
         Err(self.odd())
     }
 
-    /// [`addr`](InetFrom::addr) with only the `sockaddr_in` decoded in line, the rest in a
-    /// call: shorter where the answer is merged with a new socket (`accept`), whose `Result`
-    /// the inline IPv6 decoding keeps in memory.
-    #[inline(always)]
-    pub(crate) fn addr_v4_inline(&self) -> Result<core::net::SocketAddr> {
-        if self.len == SOCKADDR_IN_LEN {
-            if let Some(b) = self.bytes().first_chunk::<8>() {
-                if u32::from(u16::from_ne_bytes([b[0], b[1]])) == k::AF_INET {
-                    return Ok(v4(b).into());
-                }
-            }
-        }
-        self.addr_out_of_line()
-    }
-
-    /// [`addr`](InetFrom::addr), out of line.
-    #[inline(never)]
-    fn addr_out_of_line(&self) -> Result<core::net::SocketAddr> {
-        self.addr()
-    }
-
     /// The error for a sender that is not a plain IP address.
     #[cold]
     #[inline(never)]
@@ -340,30 +319,25 @@ pub(crate) fn accept_inet_then<T>(
     ok: impl FnOnce(rustix::fd::OwnedFd) -> T,
     err: impl FnOnce(rustix::io::Errno, &mut InetFrom) -> T,
 ) -> T {
-    use rustix::fd::FromRawFd;
     // The kernel sets `from.len` to the address's true length: `bytes` caps it.
     from.len = INET_STORAGE_LEN as u32;
     // SAFETY: `from.storage` is writable for `from.len` bytes and `from.len` is a writable
     // `socklen_t`, both live across the call; the kernel writes at most `from.len` bytes of
     // address.
     let r = unsafe {
-        syscalls::syscall4(
-            syscalls::Sysno::accept4,
+        syscalls::raw::syscall4(
+            syscalls::Sysno::accept4 as usize,
             fd.as_raw_fd() as usize,
             from.storage.as_mut_ptr() as usize,
             &mut from.len as *mut u32 as usize,
             flags.bits() as usize,
         )
     };
-    match r {
-        // SAFETY: a successful accept4 returns a new fd that nothing else owns.
-        Ok(new) => ok(unsafe { rustix::fd::OwnedFd::from_raw_fd(new as i32) }),
-        Err(e) => {
-            // Nothing was written: no address.
-            from.len = 0;
-            err(super::errno(e), from)
-        }
-    }
+    super::io::new_fd_then(r, ok, |e| {
+        // Nothing was written: no address.
+        from.len = 0;
+        err(e, from)
+    })
 }
 
 /// `struct sockaddr_in6` (linux/in6.h), its multi-byte fields as the kernel's bytes.
@@ -377,6 +351,23 @@ struct SockaddrIn6 {
 }
 
 const _: () = assert!(size_of::<SockaddrIn6>() == INET_STORAGE_LEN);
+
+/// An IPv4 address as the kernel reads it (`struct sockaddr_in`, linux/in.h): family, port
+/// (be16), address, 8 zero bytes. Built as one 16-byte integer: written with one or two
+/// stores, where field by field it would take four.
+#[inline(always)]
+pub(crate) const fn sockaddr_in(a: &SocketAddrV4) -> [u8; SOCKADDR_IN_LEN as usize] {
+    let [f0, f1] = (k::AF_INET as u16).to_ne_bytes();
+    let [p0, p1] = a.port().to_be_bytes();
+    let [i0, i1, i2, i3] = a.ip().octets();
+    let head = u64::from_ne_bytes([f0, f1, p0, p1, i0, i1, i2, i3]);
+    // `head` in the first 8 bytes in memory, zeros after.
+    #[cfg(target_endian = "little")]
+    let whole = head as u128;
+    #[cfg(target_endian = "big")]
+    let whole = (head as u128) << 64;
+    whole.to_ne_bytes()
+}
 
 /// An IPv6 address as the kernel reads it: one struct, copied whole.
 pub(crate) const fn sockaddr_in6(a: &SocketAddrV6) -> [u8; INET_STORAGE_LEN] {
@@ -597,6 +588,21 @@ pub fn decode(bytes: &[u8]) -> Result<SocketAddr> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sockaddr_in_is_the_kernel_struct() {
+        let a = SocketAddrV4::new(Ipv4Addr::new(192, 0, 2, 7), 0x1234);
+        let mut want = [0u8; 16];
+        want[..2].copy_from_slice(&(k::AF_INET as u16).to_ne_bytes());
+        want[2..4].copy_from_slice(&[0x12, 0x34]);
+        want[4..8].copy_from_slice(&[192, 0, 2, 7]);
+        assert_eq!(sockaddr_in(&a), want);
+        assert_eq!(
+            &crate::addr::Encoded::new(&a.into()).0[..16],
+            &want[..],
+            "the same bytes as a Destination's"
+        );
+    }
 
     /// Encodes through the same `SocketAddrArg` path the syscalls use.
     fn encode(a: &SocketAddr) -> ([u8; 128], usize) {

@@ -7,7 +7,6 @@
 
 use rustix::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use rustix::io::Errno;
-use rustix::net::addr::SocketAddrArg;
 use syscalls::Sysno;
 
 /// `sendto(fd, buf, flags, addr, addr_len)`: how many bytes went out.
@@ -140,34 +139,104 @@ pub(crate) fn socket_then<T>(
 ) -> T {
     // SAFETY: no pointers; the kernel only reads the three numbers.
     let r = unsafe {
-        syscalls::syscall3(
-            Sysno::socket,
+        syscalls::raw::syscall3(
+            Sysno::socket as usize,
             domain as usize,
             ty as usize,
             protocol as usize,
         )
     };
-    match r {
-        // SAFETY: a successful `socket` returns a new fd that nothing else owns.
-        Ok(fd) => ok(unsafe { OwnedFd::from_raw_fd(fd as RawFd) }),
-        Err(e) => err(super::errno(e)),
+    new_fd_then(r, ok, err)
+}
+
+/// The answer of a system call that makes an fd: the fd, handed to `ok`, or the errno, to
+/// `err`. The kernel gives an fd as an `int`, sign-extended: its low 32 bits, as libc takes
+/// them. One test: a non-negative `int` is the fd (so never -1, which `OwnedFd` would refuse
+/// with a panic), a negative one the errno.
+#[inline(always)]
+pub(crate) fn new_fd_then<T>(
+    r: usize,
+    ok: impl FnOnce(OwnedFd) -> T,
+    err: impl FnOnce(Errno) -> T,
+) -> T {
+    let fd = r as RawFd;
+    if fd >= 0 {
+        // SAFETY: a successful call returns a new fd that nothing else owns; it is not -1.
+        ok(unsafe { OwnedFd::from_raw_fd(fd) })
+    } else {
+        err(not_fd(r))
     }
 }
 
-/// `connect(fd, addr)`.
+/// The errno of a failed call that should have made an fd. An answer that is neither an fd
+/// nor an errno (no kernel gives one) is `EOVERFLOW`: a value too large for an fd.
+#[cold]
+#[inline(never)]
+fn not_fd(r: usize) -> Errno {
+    match syscalls::Errno::from_ret(r) {
+        Err(e) => super::errno(e),
+        Ok(_) => Errno::OVERFLOW,
+    }
+}
+
+/// `connect(fd, addr)` to an IP address, encoded here.
 #[inline(always)]
-pub(crate) fn connect(fd: &impl AsRawFd, addr: &impl SocketAddrArg) -> Result<(), Errno> {
-    // SAFETY: `with_sockaddr` gives a pointer readable for `len` bytes while the closure runs;
-    // the kernel only reads them, during the call.
-    let r = unsafe {
-        addr.with_sockaddr(|ptr, len| {
-            syscalls::syscall3(
-                Sysno::connect,
-                fd.as_raw_fd() as usize,
-                ptr as usize,
-                len as usize,
-            )
-        })
-    };
+pub(crate) fn connect_inet(fd: &impl AsRawFd, addr: &core::net::SocketAddr) -> Result<(), Errno> {
+    match addr {
+        core::net::SocketAddr::V4(a) => connect_v4(fd, a),
+        core::net::SocketAddr::V6(a) => connect_v6(fd, a),
+    }
+}
+
+/// `connect(fd, addr)` to an IPv4 address: its `sockaddr_in` written in place.
+#[inline(always)]
+pub(crate) fn connect_v4(fd: &impl AsRawFd, addr: &core::net::SocketAddrV4) -> Result<(), Errno> {
+    let sa = super::addr::sockaddr_in(addr);
+    // SAFETY: `sa` is readable for its 16 bytes during the call; connect only reads it.
+    unsafe { connect_raw(fd, sa.as_ptr(), sa.len()) }
+}
+
+/// `connect(fd, addr)` to an IPv6 address, as [`sockaddr_in6`](super::addr::sockaddr_in6)
+/// encodes it.
+#[inline(always)]
+pub(crate) fn connect_v6(fd: &impl AsRawFd, addr: &core::net::SocketAddrV6) -> Result<(), Errno> {
+    let sa = super::addr::sockaddr_in6(addr);
+    // SAFETY: `sa` is readable for its 28 bytes during the call; connect only reads it.
+    unsafe { connect_raw(fd, sa.as_ptr(), sa.len()) }
+}
+
+/// `connect(fd, addr, len)`.
+///
+/// # Safety
+///
+/// `addr` must be readable for `len` bytes.
+#[inline(always)]
+unsafe fn connect_raw(fd: &impl AsRawFd, addr: *const u8, len: usize) -> Result<(), Errno> {
+    // SAFETY: the caller makes `addr` readable for `len` bytes; the kernel only reads them,
+    // during the call.
+    let r =
+        unsafe { syscalls::syscall3(Sysno::connect, fd.as_raw_fd() as usize, addr as usize, len) };
     r.map(drop).map_err(super::errno)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(r: usize) -> Result<OwnedFd, Errno> {
+        new_fd_then(r, Ok, Err)
+    }
+
+    #[test]
+    fn odd_fd_answers_are_errors() {
+        assert_eq!(answer(-9isize as usize).unwrap_err(), Errno::BADF);
+        assert_eq!(
+            answer(-4095isize as usize).unwrap_err().raw_os_error(),
+            4095
+        );
+        // Negative as an `int` but no errno: never -1 handed to `OwnedFd` (a panic).
+        assert_eq!(answer(0x8000_0000).unwrap_err(), Errno::OVERFLOW);
+        #[cfg(target_pointer_width = "64")]
+        assert_eq!(answer(0xffff_ffff).unwrap_err(), Errno::OVERFLOW);
+    }
 }

@@ -246,13 +246,25 @@ fn decoded_a(bins: &Bins, quick: bool) -> Result<Option<f64>, String> {
 /// The probes of what a return right after a system call costs (`ops-c c x|y|z`).
 const RET_PROBES: [(&str, &str); 3] = [
     ("x", "`syscall` inlined into the loop"),
-    ("y", "the same in a function of its own (call, syscall, ret)"),
+    (
+        "y",
+        "the same in a function of its own (call, syscall, ret)",
+    ),
     ("z", "glibc's `getppid`"),
 ];
 
+/// Rounds, and calls per run, of [`syscall_return`].
+fn ret_counts(quick: bool) -> (usize, u64) {
+    if quick {
+        (1, 1_000)
+    } else {
+        (5, 1_000_000)
+    }
+}
+
 /// ns per `getppid` for each of [`RET_PROBES`], round-robin like the wall-clock grid.
 fn syscall_return(bins: &Bins, quick: bool) -> Result<Vec<Option<Spread>>, String> {
-    let (rounds, n) = if quick { (1, 1_000) } else { (5, 1_000_000) };
+    let (rounds, n) = ret_counts(quick);
     let mut samples = vec![Vec::new(); RET_PROBES.len()];
     for _ in 0..rounds {
         for (i, (op, _)) in RET_PROBES.iter().enumerate() {
@@ -690,8 +702,10 @@ fn markdown(r: &Results, quick: bool) -> String {
         s,
         "\nWhat a return right after a system call costs on this machine (the reason an \
          inlined system call can beat a libc stub by 20 % or more where return-stack \
-         mitigations make that return dear): one `getppid` N = 1000000 times, 5 runs \
-         round-robin, ns per call as min / **median** / max (`ops-c c x|y|z`).\n"
+         mitigations make that return dear): one `getppid` N = {} times, {} runs \
+         round-robin, ns per call as min / **median** / max (`ops-c c x|y|z`).\n",
+        ret_counts(quick).1,
+        ret_counts(quick).0
     );
     match &r.ret {
         Ok(cells) => {
