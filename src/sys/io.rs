@@ -107,25 +107,6 @@ pub(crate) fn recv(fd: &impl AsRawFd, buf: &mut [u8], flags: u32) -> Result<usiz
     r.map_err(super::errno)
 }
 
-/// `read(fd, buf)` on a socket: the same receive as `recv(fd, buf, 0)` (both are
-/// `sock_recvmsg` without flags, `MSG_DONTWAIT` added for an `O_NONBLOCK` file) when `buf`
-/// is not empty, in three arguments. (With an empty `buf`, `read` returns 0 at once and
-/// `recv` may consume an empty datagram: the caller keeps those for [`recv`].)
-#[inline(always)]
-pub(crate) fn read(fd: &impl AsRawFd, buf: &mut [u8]) -> Result<usize, Errno> {
-    // SAFETY: `buf` is writable for its length during the call; the kernel writes at most
-    // `buf.len()` bytes into it.
-    let r = unsafe {
-        syscalls::syscall3(
-            Sysno::read,
-            fd.as_raw_fd() as usize,
-            buf.as_mut_ptr() as usize,
-            buf.len(),
-        )
-    };
-    r.map_err(super::errno)
-}
-
 /// `socket(domain, ty, protocol)`, `ty` with its `SOCK_*` creation flags: the new socket's
 /// fd, handed to `ok`, or the errno, to `err` (no `Result` of an fd and an errno in between,
 /// which the compiler packs into one integer and unpacks again).
