@@ -173,6 +173,20 @@
 //!
 //! The program brings its own entry point and panic handler, as any `no_std` binary does.
 //!
+//! # System calls
+//!
+//! The hot paths (sending, receiving, `socket`, `connect`, `accept`, `bind`, socket options,
+//! `ppoll`, the clock and `close`) make their system calls directly (the `syscalls` crate's
+//! inline assembly, inlined into the caller); the rest go through rustix. None goes through
+//! libc. Worth knowing for strace, audit and seccomp filters:
+//!
+//! - `send` and `recv` are `sendto` and `recvfrom` with a null address, whose sixth argument
+//!   (the address's length) is left unset: the kernel reads it only with an address, so a
+//!   tracer sees whatever the register held, where libc passes 0.
+//! - A socket's fd is closed by a plain `close(2)` when it is dropped.
+//! - On 32-bit x86 the crate's own calls use `int 0x80`; rustix's use the vDSO's
+//!   `__kernel_vsyscall`.
+//!
 //! # Async runtimes
 //!
 //! A socket here is an fd with `AsFd`/`AsRawFd`, so any reactor can drive it: put it in

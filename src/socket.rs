@@ -329,7 +329,7 @@ impl Socket {
             Type::Stream.as_raw() | creation_flags(mode).bits(),
             0,
             Ok,
-            |e| Err(Error::Os(e)),
+            |e| Err(Error::from(e)),
         )?;
         let fd = match connect(&fd, &addr) {
             Ok(()) => fd,
@@ -1351,21 +1351,8 @@ impl Socket {
     /// count past `buf.len()` (the true length, with `MSG_TRUNC`) is [`Error::Truncated`].
     #[inline(always)]
     fn recv_kernel_flags(&self, buf: &mut [u8], flags: RecvFlags, f: u32) -> Result<usize> {
-        let first = io::recv(&self.fd, buf, f);
-        self.recv_checked(buf, flags, f, first)
-    }
-
-    /// [`recv_kernel_flags`](Socket::recv_kernel_flags) after the first try, `first`.
-    #[inline(always)]
-    fn recv_checked(
-        &self,
-        buf: &mut [u8],
-        flags: RecvFlags,
-        f: u32,
-        first: core::result::Result<usize, Errno>,
-    ) -> Result<usize> {
         // The kernel's count: with MSG_TRUNC, the message's true length.
-        let n = match first {
+        let n = match io::recv(&self.fd, buf, f) {
             Ok(n) => n,
             Err(e) => self.recv_slow(buf, flags, f, e)?,
         };

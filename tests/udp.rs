@@ -204,9 +204,8 @@ fn recv_from_into_that_fails_leaves_the_destination() {
         Err(Error::WouldBlock)
     );
     assert_eq!(from, Destination::from(before));
-    // Still whole: its length is the IPv6 one again, so it can be sent to (and refused by
-    // an IPv4 socket as the kernel says, not cut).
     assert_eq!(from.addr(), before);
+    // (That its length is restored too is a unit test in src/addr/dest.rs: not visible here.)
     let v4 = UdpSocket::bind(v4_any_port()).unwrap();
     v4.send_to_destination(b"x", &from).unwrap_err();
 }

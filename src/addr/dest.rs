@@ -99,11 +99,14 @@ impl Destination {
         self.len as usize
     }
 
-    /// After a receive wrote the sender's length (or set it, and failed): whether the bytes
-    /// and `len` make a whole IP address; if not, the error, and `self` set back to the
-    /// address its bytes hold, or `0.0.0.0:0` where they hold none.
+    /// After a successful receive wrote the sender and its length: whether the bytes and
+    /// `len` make a whole IP address (a `sockaddr_in` given with 28 bytes of room to spare is
+    /// one, as [`recv_from`](crate::UdpSocket::recv_from) takes it); if not, the error, and
+    /// `self` is `0.0.0.0:0`. (A failed receive wrote nothing: [`restore_len`] follows it.)
     ///
     /// A `sockaddr_in` is checked in line (two compares); the rest in a call.
+    ///
+    /// [`restore_len`]: Destination::restore_len
     #[inline(always)]
     pub(crate) fn check_received(&mut self) -> Result<(), crate::Error> {
         if self.len == 16 && self.bytes.is_v4() {
@@ -118,6 +121,10 @@ impl Destination {
     fn check_received_v6(&mut self) -> Result<(), crate::Error> {
         if self.bytes.holds(self.len) {
             Ok(())
+        } else if self.len == 28 && self.bytes.is_v4() {
+            // A `sockaddr_in` with room to spare: the kernel reads 16 bytes of it.
+            self.len = 16;
+            Ok(())
         } else {
             Err(self.refuse())
         }
@@ -127,8 +134,13 @@ impl Destination {
     #[cold]
     #[inline(never)]
     fn refuse(&mut self) -> crate::Error {
-        let family = u16::from_ne_bytes([self.bytes.0[0], self.bytes.0[1]]);
         let len = self.len;
+        // The family, where the kernel wrote one (else the bytes are an earlier address's).
+        let family = if len >= 2 {
+            u16::from_ne_bytes([self.bytes.0[0], self.bytes.0[1]])
+        } else {
+            0
+        };
         *self = Destination::default();
         match len {
             0 => crate::Error::MissingAddress,
@@ -275,5 +287,161 @@ mod tests {
         let v6 = SocketAddrV6::new("2001:db8::1".parse().unwrap(), 1, 0x12345, 3);
         let back = crate::sys::addr::decode(&Destination::from(v6).bytes.0).unwrap();
         assert_eq!(back, crate::SocketAddr::from(v6));
+    }
+
+    #[test]
+    fn addr_decodes_every_field() {
+        for a in [
+            "192.0.2.1:80",
+            "0.0.0.0:0",
+            "255.255.255.255:65535",
+            "[::]:0",
+            "[2001:db8::1]:443",
+        ] {
+            let a: InetAddr = a.parse().unwrap();
+            assert_eq!(Destination::from(a).addr(), a);
+        }
+        let v6 = SocketAddrV6::new(
+            "2001:db8:1:2:3:4:5:6".parse().unwrap(),
+            65535,
+            0x000f_ffff,
+            0xdead_beef,
+        );
+        let d = Destination::from(v6);
+        assert_eq!(d.addr(), InetAddr::V6(v6));
+        assert_eq!(d.len(), 28);
+        assert_eq!(Destination::default().addr(), "0.0.0.0:0".parse().unwrap());
+        assert_eq!(Destination::default().len(), 16);
+    }
+
+    /// A Destination as a receive leaves it: `bytes` over an earlier address, `len` as given.
+    fn received(earlier: &str, bytes: &[u8], len: u32) -> Destination {
+        let mut d = Destination::from(earlier.parse::<InetAddr>().unwrap());
+        d.bytes.0[..bytes.len()].copy_from_slice(bytes);
+        d.len = len;
+        d
+    }
+
+    fn sockaddr_in(port: u16, ip: [u8; 4]) -> std::vec::Vec<u8> {
+        let mut b = (linux_raw_sys::net::AF_INET as u16).to_ne_bytes().to_vec();
+        b.extend_from_slice(&port.to_be_bytes());
+        b.extend_from_slice(&ip);
+        b.extend_from_slice(&[0; 8]);
+        b
+    }
+
+    #[test]
+    fn a_received_sender_is_checked() {
+        let v4 = sockaddr_in(7, [192, 0, 2, 9]);
+        let v6 = Destination::from("[2001:db8::5%3]:9".parse::<InetAddr>().unwrap())
+            .bytes
+            .0;
+        // A sockaddr_in over an IPv6 address: its stale bytes past 16 are not part of it.
+        let mut d = received("[2001:db8::1]:1", &v4, 16);
+        assert_eq!(d.check_received(), Ok(()));
+        assert_eq!(d.addr(), "192.0.2.9:7".parse().unwrap());
+        assert_eq!(d, Destination::from(d.addr()));
+        // A sockaddr_in6.
+        let mut d = received("192.0.2.1:1", &v6, 28);
+        assert_eq!(d.check_received(), Ok(()));
+        assert_eq!(d.addr(), "[2001:db8::5%3]:9".parse().unwrap());
+        // A sockaddr_in given with 28 bytes: the kernel will read its 16.
+        let mut d = received("[2001:db8::1]:1", &v4, 28);
+        assert_eq!(d.check_received(), Ok(()));
+        assert_eq!((d.len(), d.addr()), (16, "192.0.2.9:7".parse().unwrap()));
+
+        // Lengths that do not fit the family: refused, and the Destination is 0.0.0.0:0.
+        let unspecified = Destination::default();
+        let af_inet = linux_raw_sys::net::AF_INET as u16;
+        let af_inet6 = linux_raw_sys::net::AF_INET6 as u16;
+        for (bytes, len, want) in [
+            (
+                &v6[..],
+                16,
+                crate::Error::MalformedAddress {
+                    family: af_inet6,
+                    len: 16,
+                },
+            ),
+            (
+                &v4[..],
+                8,
+                crate::Error::MalformedAddress {
+                    family: af_inet,
+                    len: 8,
+                },
+            ),
+            (
+                &v6[..],
+                27,
+                crate::Error::MalformedAddress {
+                    family: af_inet6,
+                    len: 27,
+                },
+            ),
+            // Longer than the room: the kernel wrote 28 bytes of a longer address.
+            (
+                &v6[..],
+                110,
+                crate::Error::MalformedAddress {
+                    family: af_inet6,
+                    len: 110,
+                },
+            ),
+            // Under two bytes the family is an earlier address's: none is named.
+            (
+                &v4[..1],
+                1,
+                crate::Error::MalformedAddress { family: 0, len: 1 },
+            ),
+            (&[][..], 0, crate::Error::MissingAddress),
+        ] {
+            let mut d = received("[2001:db8::1]:1", bytes, len);
+            assert_eq!(d.check_received(), Err(want));
+            assert_eq!((d.len(), d.addr()), (unspecified.len(), unspecified.addr()));
+        }
+        let mut unix = received("192.0.2.1:1", &1u16.to_ne_bytes(), 12);
+        assert_eq!(
+            unix.check_received(),
+            Err(crate::Error::MalformedAddress { family: 1, len: 12 })
+        );
+    }
+
+    #[test]
+    fn a_failed_receive_restores_the_length() {
+        let rx = crate::UdpSocket::bind("127.0.0.1:0".parse::<InetAddr>().unwrap()).unwrap();
+        rx.set_nonblocking(true).unwrap();
+        let mut buf = [0u8; 8];
+        for before in ["192.0.2.1:1", "[2001:db8::1]:1"] {
+            let before = before.parse::<InetAddr>().unwrap();
+            let mut d = Destination::from(before);
+            let len = d.len();
+            assert_eq!(
+                rx.recv_from_into(&mut buf, &mut d),
+                Err(crate::Error::WouldBlock)
+            );
+            assert_eq!((d.len(), d.addr()), (len, before));
+        }
+    }
+
+    #[test]
+    fn a_receive_that_waits_writes_the_sender() {
+        // In deadline mode the first try finds nothing, and the sender is written by the
+        // retry after the wait (the slow path's own call).
+        let rx = crate::UdpSocket::bind("127.0.0.1:0".parse::<InetAddr>().unwrap()).unwrap();
+        rx.set_timeout(Some(core::time::Duration::from_secs(5)))
+            .unwrap();
+        let tx = crate::UdpSocket::bind("127.0.0.1:0".parse::<InetAddr>().unwrap()).unwrap();
+        let to = rx.local_addr().unwrap();
+        let from = tx.local_addr().unwrap();
+        let sender = std::thread::spawn(move || {
+            std::thread::sleep(core::time::Duration::from_millis(50));
+            tx.send_to(b"late", to).unwrap();
+        });
+        let mut d = Destination::from("[2001:db8::1]:1".parse::<InetAddr>().unwrap());
+        let mut buf = [0u8; 8];
+        assert_eq!(rx.recv_from_into(&mut buf, &mut d), Ok(4));
+        assert_eq!((d.len(), d.addr()), (16, from));
+        sender.join().unwrap();
     }
 }

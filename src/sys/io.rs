@@ -67,8 +67,11 @@ pub(crate) fn send_to_destination(
     flags: u32,
     to: &crate::Destination,
 ) -> Result<usize, Errno> {
-    let len = to.len();
-    // SAFETY: `to.bytes` holds 28 bytes, of which the kernel reads the first `len` (16 or 28).
+    // 16 or 28, as `Destination` keeps it (a receive into one checks or restores it before
+    // handing it back); capped here all the same, so that this read cannot depend on that.
+    let len = to.len().min(to.bytes.0.len());
+    // SAFETY: `to.bytes` holds 28 bytes, of which the kernel reads the first `len` (at most
+    // 28).
     unsafe { sendto(fd, buf, flags, to.bytes.0.as_ptr(), len) }
 }
 

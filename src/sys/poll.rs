@@ -26,13 +26,13 @@ pub(crate) fn poll(fd: Option<&OwnedFd>, events: u32, timeout_ns: u64) -> Result
     // `struct __kernel_timespec`: two 64-bit fields on every architecture; 32-bit ones take
     // it through `ppoll_time64` (Linux 5.1, as the clock's `clock_gettime64`). The kernel
     // writes back the time left: a copy of ours.
-    let (secs, nanos) = split_ns(timeout_ns);
-    let mut ts = [secs as i64, nanos as i64];
-    let tsp = if timeout_ns == FOREVER {
-        0
+    let mut ts = if timeout_ns == FOREVER {
+        None
     } else {
-        ts.as_mut_ptr() as usize
+        let (secs, nanos) = split_ns(timeout_ns);
+        Some([secs as i64, nanos as i64])
     };
+    let tsp = ts.as_mut().map_or(0, |ts| ts.as_mut_ptr() as usize);
     #[cfg(target_pointer_width = "64")]
     let call = Sysno::ppoll;
     #[cfg(target_pointer_width = "32")]
@@ -65,7 +65,8 @@ fn split_ns(ns: u64) -> (u64, u64) {
 
 /// Seconds and nanoseconds of `ns`, where a 64-bit division is a library routine (about
 /// 900 bytes on 32-bit Arm, which has no divide instruction for them): by shifts, multiplies
-/// and subtractions. At most a dozen rounds, each taking away at least 93 % of what is left.
+/// and subtractions. At most a dozen rounds: while 2^31 or more is left each takes away at
+/// least 93 % of it, and the last ones take 10^9 each.
 #[cfg(target_pointer_width = "32")]
 #[inline(always)]
 fn split_ns(ns: u64) -> (u64, u64) {
