@@ -248,9 +248,39 @@ pub(crate) fn recvfrom_inet(
 ) -> core::result::Result<usize, rustix::io::Errno> {
     // The kernel sets `from.len` to the address's true length (0 for none): `bytes` caps it.
     from.len = INET_STORAGE_LEN as u32;
-    // SAFETY: `buf` is writable for its length, `from.storage` for `from.len` bytes, and
-    // `from.len` is a writable `socklen_t`, all live across the call. The kernel writes at
-    // most `from.len` bytes of address.
+    // SAFETY: `from.storage` is writable for `from.len` bytes (its size).
+    let r = unsafe {
+        recvfrom_into_room(
+            fd,
+            buf,
+            flags,
+            from.storage.as_mut_ptr().cast(),
+            &mut from.len,
+        )
+    };
+    r.inspect_err(|_| {
+        // Nothing was written: no address.
+        from.len = 0;
+    })
+}
+
+/// `recvfrom(fd, buf, flags, addr, len)`: the sender written to `addr`, its true length to
+/// `len`, which holds the room on entry.
+///
+/// # Safety
+///
+/// `addr` must be writable for `*len` bytes.
+#[inline(always)]
+unsafe fn recvfrom_into_room(
+    fd: &impl rustix::fd::AsRawFd,
+    buf: &mut [u8],
+    flags: u32,
+    addr: *mut u8,
+    len: &mut u32,
+) -> core::result::Result<usize, rustix::io::Errno> {
+    // SAFETY: `buf` is writable for its length, `addr` for `*len` bytes (the caller's
+    // promise; the kernel writes at most that many), and `len` is a writable `socklen_t`, all
+    // live across the call.
     let r = unsafe {
         syscalls::syscall6(
             syscalls::Sysno::recvfrom,
@@ -258,15 +288,11 @@ pub(crate) fn recvfrom_inet(
             buf.as_mut_ptr() as usize,
             buf.len(),
             flags as usize,
-            from.storage.as_mut_ptr() as usize,
-            &mut from.len as *mut u32 as usize,
+            addr as usize,
+            len as *mut u32 as usize,
         )
     };
-    r.map_err(|e| {
-        // Nothing was written: no address.
-        from.len = 0;
-        super::errno(e)
-    })
+    r.map_err(super::errno)
 }
 
 /// `recvfrom(fd, buf, flags)` on an IP socket with the sender written into `to` (its bytes
@@ -281,21 +307,8 @@ pub(crate) fn recvfrom_encoded(
     to: &mut crate::Destination,
 ) -> core::result::Result<usize, rustix::io::Errno> {
     to.len = INET_STORAGE_LEN as u32;
-    // SAFETY: `buf` is writable for its length, `to.bytes` for its 28 bytes (`to.len`, the
-    // most the kernel writes), and `to.len` is a writable `socklen_t`, all live across the
-    // call.
-    let r = unsafe {
-        syscalls::syscall6(
-            syscalls::Sysno::recvfrom,
-            fd.as_raw_fd() as usize,
-            buf.as_mut_ptr() as usize,
-            buf.len(),
-            flags as usize,
-            to.bytes.0.as_mut_ptr() as usize,
-            &mut to.len as *mut u32 as usize,
-        )
-    };
-    r.map_err(super::errno)
+    // SAFETY: `to.bytes` is writable for its 28 bytes, `to.len`.
+    unsafe { recvfrom_into_room(fd, buf, flags, to.bytes.0.as_mut_ptr(), &mut to.len) }
 }
 
 /// `accept4(fd, flags)` on an IP listener: the new connection's fd, with the peer's address

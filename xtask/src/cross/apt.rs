@@ -12,6 +12,45 @@ use super::proc::{run_stdout, run_visible};
 
 const KEYRING: &str = "/usr/share/keyrings/debian-archive-keyring.gpg";
 
+/// The first of `suites` (of the foreign architecture `arch`) where `look` finds what it
+/// looks for (`what`, for the messages), in its private state (see [`Apt::for_suite`]):
+/// that state, the suite and what `look` found. A suite whose index cannot be updated or
+/// which lacks it is reported and skipped.
+pub fn first_suite<'s, L>(
+    cache: &Path,
+    arch: &str,
+    suites: &'s [String],
+    what: &str,
+    mut look: impl FnMut(&Apt) -> Result<L, String>,
+) -> Result<(Apt, &'s str, L), String> {
+    let host = HostSources::read()?;
+    let mut errors = Vec::new();
+    for suite in suites {
+        let apt = Apt::for_suite(cache, &host, arch, suite)?;
+        // A broken index for one suite shows up in the look-up; then try the next suite.
+        let updated = apt.update();
+        match look(&apt) {
+            Ok(found) => return Ok((apt, suite, found)),
+            Err(e) => {
+                let why = why_not(updated, e);
+                eprintln!("xtask: no {what} for {arch} in {suite}: {why}");
+                errors.push(format!("{suite}: {why}"));
+            }
+        }
+    }
+    Err(format!("no {what} for {arch}: {}", errors.join("; ")))
+}
+
+/// Why a look-up in a suite failed, in one line: apt's `E:` line (or its last), from the
+/// index update's failure if there was one, else from the look-up's `error`.
+fn why_not(updated: Result<(), String>, error: String) -> String {
+    let why = updated.err().unwrap_or(error);
+    why.lines()
+        .find(|l| l.starts_with("E: "))
+        .unwrap_or(why.lines().last().unwrap_or(""))
+        .to_owned()
+}
+
 /// A private apt state in `dir`.
 pub struct Apt {
     dir: PathBuf,
@@ -37,6 +76,31 @@ impl Apt {
             dir: dir.to_path_buf(),
             arch: arch.map(str::to_owned),
         })
+    }
+
+    /// The private state of one foreign architecture and suite, from the host's mirror:
+    /// `<cache>/apt/<arch>-<suite>`, shared by what is fetched from it (the VMs' guests,
+    /// musl-dev for `cargo xtask size`).
+    pub fn for_suite(
+        cache: &Path,
+        host: &HostSources,
+        arch: &str,
+        suite: &str,
+    ) -> Result<Apt, String> {
+        Apt::new(
+            &cache.join(format!("apt/{arch}-{suite}")),
+            Some(arch),
+            &[format!("{} {suite} main", host.main)],
+        )
+    }
+
+    /// The version of `package` in this state's index.
+    pub fn version(&self, package: &str) -> Result<String, String> {
+        self.show(package)?
+            .into_iter()
+            .find(|(k, _)| k == "Version")
+            .map(|(_, v)| v)
+            .ok_or_else(|| format!("{package}: no Version"))
     }
 
     /// The `-o` options that point apt at this state.

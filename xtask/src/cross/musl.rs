@@ -16,7 +16,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use super::apt::{Apt, HostSources};
+use super::apt::first_suite;
 use super::proc::run_stdout;
 use super::targets::Target;
 use super::Ws;
@@ -83,60 +83,31 @@ impl Musl {
 /// Downloads and unpacks musl-dev of `t` into `dir`, from the first of its suites that has
 /// it; returns it and the path of its `libc.a`.
 fn fetch(ws: &Ws, t: &Target, dir: &Path) -> Result<(Musl, PathBuf), String> {
-    let host = HostSources::read()?;
-    let arch = &t.vm.debian_arch;
-    let mut errors = Vec::new();
-    for suite in &t.vm.suites {
-        // The same private state as the VM tier's for this architecture and suite.
-        let apt = Apt::new(
-            &ws.cache.join(format!("apt/{arch}-{suite}")),
-            Some(arch),
-            &[format!("{} {suite} main", host.main)],
-        )?;
-        let updated = apt.update();
-        let version = apt.show(PACKAGE).and_then(|fields| {
-            fields
-                .into_iter()
-                .find(|(k, _)| k == "Version")
-                .map(|(_, v)| v)
-                .ok_or_else(|| format!("{PACKAGE}: no Version"))
-        });
-        let version = match version {
-            Ok(v) => v,
-            Err(e) => {
-                let why = updated.err().unwrap_or(e);
-                let why = why
-                    .lines()
-                    .find(|l| l.starts_with("E: "))
-                    .unwrap_or(why.lines().last().unwrap_or(""))
-                    .to_owned();
-                eprintln!("xtask: no {PACKAGE} for {arch} in {suite}: {why}");
-                errors.push(format!("{suite}: {why}"));
-                continue;
-            }
-        };
-        let debs = dir.join("debs");
-        apt.download(&[PACKAGE.to_owned()], &debs)?;
-        let deb = fs::read_dir(&debs)
-            .map_err(|e| format!("{}: {e}", debs.display()))?
-            .flatten()
-            .map(|e| e.path())
-            .find(|p| p.extension().is_some_and(|x| x == "deb"))
-            .ok_or_else(|| format!("apt-get download {PACKAGE}: no .deb"))?;
-        let root = dir.join("root");
-        run_stdout(Command::new("dpkg-deb").arg("-x").arg(&deb).arg(&root))?;
-        let _ = fs::remove_dir_all(&debs);
-        let (musl, libc) = relocate(&root, dir)?;
-        return Ok((
-            Musl {
-                suite: suite.clone(),
-                version,
-                ..musl
-            },
-            libc,
-        ));
-    }
-    Err(format!("no {PACKAGE} for {arch}: {}", errors.join("; ")))
+    // The same private states as the VM tier's for this architecture.
+    let (apt, suite, version) =
+        first_suite(&ws.cache, &t.vm.debian_arch, &t.vm.suites, PACKAGE, |apt| {
+            apt.version(PACKAGE)
+        })?;
+    let debs = dir.join("debs");
+    apt.download(&[PACKAGE.to_owned()], &debs)?;
+    let deb = fs::read_dir(&debs)
+        .map_err(|e| format!("{}: {e}", debs.display()))?
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|x| x == "deb"))
+        .ok_or_else(|| format!("apt-get download {PACKAGE}: no .deb"))?;
+    let root = dir.join("root");
+    run_stdout(Command::new("dpkg-deb").arg("-x").arg(&deb).arg(&root))?;
+    let _ = fs::remove_dir_all(&debs);
+    let (musl, libc) = relocate(&root, dir)?;
+    Ok((
+        Musl {
+            suite: suite.to_owned(),
+            version,
+            ..musl
+        },
+        libc,
+    ))
 }
 
 /// Finds the multiarch directory of the unpacked package at `root` (the one under `usr/lib`

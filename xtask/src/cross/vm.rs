@@ -26,7 +26,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use super::apt::{Apt, HostSources};
+use super::apt::{first_suite, Apt};
 use super::build::{build, Built, TEST_LIMIT};
 use super::cpio::Cpio;
 use super::elf;
@@ -534,73 +534,38 @@ impl Guest {
 /// Downloads and unpacks the guest of `t` into `dir`, from the first of its suites that has
 /// it.
 fn fetch(ws: &Ws, t: &Target, dir: &Path) -> Result<Guest, String> {
-    let host = HostSources::read()?;
-    let arch = &t.vm.debian_arch;
-    let mut errors = Vec::new();
-    for suite in &t.vm.suites {
-        let apt = Apt::new(
-            &ws.cache.join(format!("apt/{arch}-{suite}")),
-            Some(arch),
-            &[format!("{} {suite} main", host.main)],
-        )?;
-        // A broken index for one suite shows up in the look-ups below; try the next suite.
-        let updated = apt.update();
-        let found = apt
-            .resolve_kernel(&t.vm.kernel_package)
-            .and_then(|packages| {
-                let version = apt
-                    .show(&packages[0])?
-                    .into_iter()
-                    .find(|(k, _)| k == "Version")
-                    .map(|(_, v)| v)
-                    .unwrap_or_default();
-                apt.show("busybox-static")?;
-                Ok((packages, version))
-            });
-        match found {
-            Ok((mut packages, version)) => {
-                let debs = dir.join("debs");
-                let source = format!("{} {version} ({suite})", packages[0]);
-                packages.push("busybox-static".into());
-                apt.download(&packages, &debs)?;
-                let guest = unpack(dir, &debs)?;
-                let _ = fs::remove_dir_all(&debs);
-                // can-utils and its libc from the suite the kernel came from.
-                let (can_utils, loader) = fetch_can_utils(&apt, dir)?;
-                let can_utils_source = CAN_UTILS_PACKAGES
-                    .iter()
-                    .map(|p| Ok(format!("{p} {}", package_version(&apt, p)?)))
-                    .collect::<Result<Vec<_>, String>>()?
-                    .join(", ");
-                return Ok(Guest {
-                    source,
-                    can_utils,
-                    loader,
-                    can_utils_source,
-                    ..guest
-                });
-            }
-            Err(e) => {
-                // apt's last line says what went wrong.
-                let why = updated.err().unwrap_or(e);
-                let why = why
-                    .lines()
-                    .find(|l| l.starts_with("E: "))
-                    .unwrap_or(why.lines().last().unwrap_or(""))
-                    .to_owned();
-                eprintln!(
-                    "xtask: no {} for {arch} in {suite}: {why}",
-                    t.vm.kernel_package
-                );
-                errors.push(format!("{suite}: {why}"));
-            }
-        }
-    }
-    Err(format!(
-        "no {} for {arch}: {}",
-        t.vm.kernel_package,
-        errors.join("; ")
-    ))
+    let (apt, suite, (mut packages, version)) = first_suite(
+        &ws.cache,
+        &t.vm.debian_arch,
+        &t.vm.suites,
+        &t.vm.kernel_package,
+        |apt| {
+            let packages = apt.resolve_kernel(&t.vm.kernel_package)?;
+            let version = apt.version(&packages[0]).unwrap_or_default();
+            apt.show("busybox-static")?;
+            Ok((packages, version))
+        },
+    )?;
+    let debs = dir.join("debs");
+    let source = format!("{} {version} ({suite})", packages[0]);
+    packages.push("busybox-static".into());
+    apt.download(&packages, &debs)?;
+    let guest = unpack(dir, &debs)?;
+    let _ = fs::remove_dir_all(&debs);
+    // can-utils and its libc from the suite the kernel came from.
+    let (can_utils, loader) = fetch_can_utils(&apt, dir)?;
+    let can_utils_source = CAN_UTILS_PACKAGES
+        .iter()
+        .map(|p| Ok(format!("{p} {}", apt.version(p)?)))
+        .collect::<Result<Vec<_>, String>>()?
+        .join(", ");
+    Ok(Guest {
+        source,
+        can_utils,
+        loader,
+        can_utils_source,
+        ..guest
+    })
 }
 
 /// Unpacks the kernel image, the networking modules and busybox from the packages in `debs`.
@@ -726,15 +691,6 @@ fn unpack(dir: &Path, debs: &Path) -> Result<Guest, String> {
         loader: String::new(),
         can_utils_source: String::new(),
     })
-}
-
-/// The candidate version of `package` in `apt`'s suite.
-fn package_version(apt: &Apt, package: &str) -> Result<String, String> {
-    apt.show(package)?
-        .into_iter()
-        .find(|(k, _)| k == "Version")
-        .map(|(_, v)| v)
-        .ok_or_else(|| format!("{package}: no Version"))
 }
 
 /// Downloads can-utils and libc6 and keeps, in `dir/can-utils`, every tool (`bin/`) and only
