@@ -1351,10 +1351,26 @@ impl Socket {
     /// count past `buf.len()` (the true length, with `MSG_TRUNC`) is [`Error::Truncated`].
     #[inline(always)]
     fn recv_kernel_flags(&self, buf: &mut [u8], flags: RecvFlags, f: u32) -> Result<usize> {
-        // The kernel's count: with MSG_TRUNC, the message's true length.
-        let n = match io::recv(&self.fd, buf, f) {
-            Ok(n) => n,
-            Err(e) => self.recv_slow(buf, flags, f, e)?,
+        // The kernel's count (with MSG_TRUNC, the message's true length), or an errno: both
+        // a cut message and a failure are above `buf.len()`, one compare for the two.
+        let r = io::recv_raw(&self.fd, buf, f);
+        if r <= buf.len() {
+            return Ok(r);
+        }
+        self.recv_not_whole(buf, flags, f, r)
+    }
+
+    /// [`recv_kernel_flags`](Socket::recv_kernel_flags) when the kernel's answer `r` was not
+    /// a whole message in `buf`: a failure (then the slow path) or a cut message.
+    #[cold]
+    #[inline(never)]
+    fn recv_not_whole(&self, buf: &mut [u8], flags: RecvFlags, f: u32, r: usize) -> Result<usize> {
+        let n = match io::errno_in(r) {
+            Some(e) => {
+                let dont_wait = flags.contains(RecvFlags::DONT_WAIT);
+                self.retry_call(&mut Call::recv(&self.fd, buf, f), e, dont_wait)?
+            }
+            None => r,
         };
         if n > buf.len() {
             return Err(Error::Truncated { len: n });
@@ -1370,15 +1386,6 @@ impl Socket {
             return self.recv_flagged(buf, flags).map(|(n, _)| n);
         }
         self.recv_kernel_flags(buf, flags, self.recv_flags(flags).bits())
-    }
-
-    /// [`recv_with`](Socket::recv_with) after a first try failed with `e`.
-    #[cold]
-    #[inline(never)]
-    /// The kernel's count, as [`io::recv`] gives it.
-    fn recv_slow(&self, buf: &mut [u8], flags: RecvFlags, f: u32, e: Errno) -> Result<usize> {
-        let dont_wait = flags.contains(RecvFlags::DONT_WAIT);
-        self.retry_call(&mut Call::recv(&self.fd, buf, f), e, dont_wait)
     }
 
     /// Receives a datagram and its sender's address (`recvfrom(2)`).
@@ -1508,37 +1515,48 @@ impl Socket {
         flags: RecvFlags,
         to: &mut crate::Destination,
     ) -> Result<usize> {
-        let f = recv_bits(self.hot() & !SLOW, flags);
-        let n = match crate::sys::addr::recvfrom_encoded(&self.fd, buf, f.bits(), to) {
-            Ok(n) => n,
-            Err(e) => self.recv_from_into_slow(buf, flags, f.bits(), e, to)?,
+        let f = recv_bits(self.hot() & !SLOW, flags).bits();
+        // A count, or an errno: both a cut datagram and a failure are above `buf.len()`.
+        let r = crate::sys::addr::recvfrom_encoded(&self.fd, buf, f, to);
+        if r <= buf.len() {
+            to.check_received()?;
+            return Ok(r);
+        }
+        self.recv_from_into_not_whole(buf, flags, f, r, to)
+    }
+
+    /// [`recv_from_into`](Socket::recv_from_into) when the kernel's answer `r` was not a
+    /// whole datagram in `buf`: a failure (then the slow path) or a cut datagram.
+    #[cold]
+    #[inline(never)]
+    fn recv_from_into_not_whole(
+        &self,
+        buf: &mut [u8],
+        flags: RecvFlags,
+        f: u32,
+        r: usize,
+        to: &mut crate::Destination,
+    ) -> Result<usize> {
+        let n = match io::errno_in(r) {
+            Some(e) => {
+                let dont_wait = flags.contains(RecvFlags::DONT_WAIT);
+                let mut call = Call::recvfrom_encoded(&self.fd, buf, f, to);
+                match self.retry_call(&mut call, e, dont_wait) {
+                    Ok(n) => n,
+                    Err(e) => {
+                        // No sender written: the length the bytes have.
+                        to.restore_len();
+                        return Err(e);
+                    }
+                }
+            }
+            None => r,
         };
         to.check_received()?;
         if n > buf.len() {
             return Err(truncated(n));
         }
         Ok(n)
-    }
-
-    /// [`recv_from_into`](Socket::recv_from_into) after a first try failed with `e`.
-    #[cold]
-    #[inline(never)]
-    fn recv_from_into_slow(
-        &self,
-        buf: &mut [u8],
-        flags: RecvFlags,
-        f: u32,
-        e: Errno,
-        to: &mut crate::Destination,
-    ) -> Result<usize> {
-        let dont_wait = flags.contains(RecvFlags::DONT_WAIT);
-        let mut call = Call::recvfrom_encoded(&self.fd, buf, f, to);
-        let r = self.retry_call(&mut call, e, dont_wait);
-        if r.is_err() {
-            // No sender written: the length the bytes have.
-            to.restore_len();
-        }
-        r
     }
 
     /// Whether the protocol may ignore `MSG_TRUNC` in `recv`, returning only the bytes kept

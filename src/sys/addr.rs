@@ -278,12 +278,30 @@ unsafe fn recvfrom_into_room(
     addr: *mut u8,
     len: &mut u32,
 ) -> core::result::Result<usize, rustix::io::Errno> {
+    // SAFETY: the caller's promise, passed on.
+    let r = unsafe { recvfrom_into_room_raw(fd, buf, flags, addr, len) };
+    syscalls::Errno::from_ret(r).map_err(super::errno)
+}
+
+/// [`recvfrom_into_room`], the kernel's answer as it is (as `io::recv_raw` gives it).
+///
+/// # Safety
+///
+/// `addr` must be writable for `*len` bytes.
+#[inline(always)]
+unsafe fn recvfrom_into_room_raw(
+    fd: &impl rustix::fd::AsRawFd,
+    buf: &mut [u8],
+    flags: u32,
+    addr: *mut u8,
+    len: &mut u32,
+) -> usize {
     // SAFETY: `buf` is writable for its length, `addr` for `*len` bytes (the caller's
     // promise; the kernel writes at most that many), and `len` is a writable `socklen_t`, all
     // live across the call.
-    let r = unsafe {
-        syscalls::syscall6(
-            syscalls::Sysno::recvfrom,
+    unsafe {
+        syscalls::raw::syscall6(
+            syscalls::Sysno::recvfrom as usize,
             fd.as_raw_fd() as usize,
             buf.as_mut_ptr() as usize,
             buf.len(),
@@ -291,24 +309,23 @@ unsafe fn recvfrom_into_room(
             addr as usize,
             len as *mut u32 as usize,
         )
-    };
-    r.map_err(super::errno)
+    }
 }
 
 /// `recvfrom(fd, buf, flags)` on an IP socket with the sender written into `to` (its bytes
-/// and length): the kernel's count, as [`recvfrom_inet`] gives it. `to.len` is set to the
-/// room, 28, before the call: after it, the address's true length if the call succeeded, and
-/// still 28 if not (the caller checks or restores it).
+/// and length): the kernel's answer as it is (a count, or an errno negated: see
+/// `io::recv_raw`). `to.len` is set to the room, 28, before the call: after it, the address's
+/// true length if the call succeeded, and still 28 if not (the caller checks or restores it).
 #[inline(always)]
 pub(crate) fn recvfrom_encoded(
     fd: &impl rustix::fd::AsRawFd,
     buf: &mut [u8],
     flags: u32,
     to: &mut crate::Destination,
-) -> core::result::Result<usize, rustix::io::Errno> {
+) -> usize {
     to.len = INET_STORAGE_LEN as u32;
     // SAFETY: `to.bytes` is writable for its 28 bytes, `to.len`.
-    unsafe { recvfrom_into_room(fd, buf, flags, to.bytes.0.as_mut_ptr(), &mut to.len) }
+    unsafe { recvfrom_into_room_raw(fd, buf, flags, to.bytes.0.as_mut_ptr(), &mut to.len) }
 }
 
 /// `accept4(fd, flags)` on an IP listener: the new connection's fd, with the peer's address

@@ -39,24 +39,11 @@ unsafe fn sendto(
 }
 
 /// `send(fd, buf, flags)`: how many bytes went out.
-///
-/// `sendto` with a null address, in five arguments: the kernel reads the sixth, the
-/// address's length, only with an address (`__sys_sendto` in net/socket.c), so it is not set.
 #[inline(always)]
 pub(crate) fn send(fd: &impl AsRawFd, buf: &[u8], flags: u32) -> Result<usize, Errno> {
-    // SAFETY: `buf` is readable for its length; the kernel only reads it, during the call. The
-    // address is null, so the kernel reads no address and ignores its length.
-    let r = unsafe {
-        syscalls::syscall5(
-            Sysno::sendto,
-            fd.as_raw_fd() as usize,
-            buf.as_ptr() as usize,
-            buf.len(),
-            flags as usize,
-            0,
-        )
-    };
-    r.map_err(super::errno)
+    // SAFETY: no address: null, of length 0. (Not left unset: the kernel would ignore it, but
+    // emulators do not; qemu-user refuses a "negative" length before looking at the address.)
+    unsafe { sendto(fd, buf, flags, core::ptr::null(), 0) }
 }
 
 /// `sendto(fd, buf, flags, to)` to a destination encoded once.
@@ -90,24 +77,31 @@ pub(crate) fn send_to_sockaddr(
     unsafe { sendto(fd, buf, flags, to.as_ptr(), to.len()) }
 }
 
-/// `recv(fd, buf, flags)`: the kernel's count, which with `MSG_TRUNC` in `flags` is the
-/// message's true length and may exceed `buf.len()` (the caller reports that).
+/// `recv(fd, buf, flags)`, the kernel's answer as it is: the count (which with `MSG_TRUNC` in
+/// `flags` is the message's true length, and may exceed `buf.len()`), or an errno negated,
+/// which as a `usize` is above any buffer's length. So one compare with `buf.len()` tells a
+/// whole receive from everything else, which [`errno_in`] then sorts out.
 #[inline(always)]
-pub(crate) fn recv(fd: &impl AsRawFd, buf: &mut [u8], flags: u32) -> Result<usize, Errno> {
-    // SAFETY: `buf` is writable for its length during the call. The address is null (the
-    // kernel then ignores the sixth argument, its length, as in `send`), so the kernel writes
-    // only into `buf`, at most `buf.len()` bytes.
-    let r = unsafe {
-        syscalls::syscall5(
-            Sysno::recvfrom,
+pub(crate) fn recv_raw(fd: &impl AsRawFd, buf: &mut [u8], flags: u32) -> usize {
+    // SAFETY: `buf` is writable for its length during the call; no address is asked for
+    // (null, of length 0), so the kernel writes only into `buf`, at most `buf.len()` bytes.
+    unsafe {
+        syscalls::raw::syscall6(
+            Sysno::recvfrom as usize,
             fd.as_raw_fd() as usize,
             buf.as_mut_ptr() as usize,
             buf.len(),
             flags as usize,
             0,
+            0,
         )
-    };
-    r.map_err(super::errno)
+    }
+}
+
+/// The errno in a raw answer (as [`recv_raw`] gives it), if it is one (else it is a count).
+#[inline(always)]
+pub(crate) fn errno_in(r: usize) -> Option<Errno> {
+    syscalls::Errno::from_ret(r).err().map(super::errno)
 }
 
 /// `socket(domain, ty, protocol)`, `ty` with its `SOCK_*` creation flags: the new socket's
