@@ -133,8 +133,26 @@ pub(crate) fn skip_note(output: &str) -> String {
     note
 }
 
+/// The value of `key` (`name=`, with its `=`) in a cache's stamp file of `name=value` lines,
+/// or empty.
+pub fn stamp_field(text: &str, key: &str) -> String {
+    text.lines()
+        .find_map(|l| l.strip_prefix(key))
+        .unwrap_or("")
+        .to_owned()
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn stamp_fields() {
+        let text = "key=amd64 bookworm\ngcc=x86_64-linux-gnu-gcc\nempty=\n";
+        assert_eq!(super::stamp_field(text, "gcc="), "x86_64-linux-gnu-gcc");
+        assert_eq!(super::stamp_field(text, "key="), "amd64 bookworm");
+        assert_eq!(super::stamp_field(text, "empty="), "");
+        assert_eq!(super::stamp_field(text, "absent="), "");
+    }
+
     #[test]
     fn skipped_test_names() {
         let out = "---- vm_smoke_can stdout ----\r\nskipped: no vcan0\r\n\r\n---- other stdout ----\nhi\n\ntest result: ok. 2 passed; 0 failed;\n";

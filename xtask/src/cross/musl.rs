@@ -43,12 +43,7 @@ impl Musl {
         // What the cache holds must match what the data file asks for.
         let key = format!("{} {}", t.vm.debian_arch, t.vm.suites.join(","));
         if let Ok(text) = fs::read_to_string(&stamp) {
-            let field = |k: &str| {
-                text.lines()
-                    .find_map(|l| l.strip_prefix(k))
-                    .unwrap_or("")
-                    .to_owned()
-            };
+            let field = |k: &str| super::stamp_field(&text, k);
             let libc = dir.join(field("libc="));
             let m = Musl {
                 specs: dir.join("musl-gcc.specs"),

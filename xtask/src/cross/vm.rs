@@ -473,12 +473,7 @@ impl Guest {
             CAN_UTILS_PACKAGES.join(",")
         );
         if let Ok(text) = fs::read_to_string(&stamp) {
-            let field = |k: &str| {
-                text.lines()
-                    .find_map(|l| l.strip_prefix(k))
-                    .unwrap_or("")
-                    .to_owned()
-            };
+            let field = |k: &str| super::stamp_field(&text, k);
             if field("key=") == key {
                 let g = Guest {
                     kernel: dir.join(field("kernel=")),
