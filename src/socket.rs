@@ -1373,7 +1373,7 @@ impl Socket {
             None => r,
         };
         if n > buf.len() {
-            return Err(Error::Truncated { len: n });
+            return Err(truncated(n));
         }
         Ok(n)
     }

@@ -119,15 +119,17 @@ impl Destination {
     /// [`check_received`](Destination::check_received) for anything but a `sockaddr_in`.
     #[inline(never)]
     fn check_received_v6(&mut self) -> Result<(), crate::Error> {
-        if self.bytes.holds(self.len) {
-            Ok(())
-        } else if self.len == 28 && self.bytes.is_v4() {
-            // A `sockaddr_in` with room to spare: the kernel reads 16 bytes of it.
-            self.len = 16;
-            Ok(())
-        } else {
-            Err(self.refuse())
+        if self.len == 28 {
+            if self.bytes.is_v4() {
+                // A `sockaddr_in` with room to spare: the kernel reads 16 bytes of it.
+                self.len = 16;
+                return Ok(());
+            }
+            if self.bytes.family() == linux_raw_sys::net::AF_INET6 {
+                return Ok(());
+            }
         }
+        Err(self.refuse())
     }
 
     /// [`check_received`](Destination::check_received)'s failure.
@@ -135,17 +137,10 @@ impl Destination {
     #[inline(never)]
     fn refuse(&mut self) -> crate::Error {
         let len = self.len;
-        // The family, where the kernel wrote one (else the bytes are an earlier address's).
-        let family = if len >= 2 {
-            u16::from_ne_bytes([self.bytes.0[0], self.bytes.0[1]])
-        } else {
-            0
-        };
+        let wrote = (len as usize).min(self.bytes.0.len());
+        let error = crate::sys::addr::odd_sender(&self.bytes.0[..wrote], len);
         *self = Destination::default();
-        match len {
-            0 => crate::Error::MissingAddress,
-            len => crate::Error::MalformedAddress { family, len },
-        }
+        error
     }
 
     /// After a receive that failed (and wrote no sender): `len` as the bytes have it again.
@@ -179,22 +174,16 @@ impl core::hash::Hash for Destination {
 }
 
 impl Encoded {
+    /// The family the bytes start with.
+    #[inline(always)]
+    const fn family(&self) -> u32 {
+        u16::from_ne_bytes([self.0[0], self.0[1]]) as u32
+    }
+
     /// Whether the bytes hold a `sockaddr_in` (else a `sockaddr_in6`).
     #[inline(always)]
     pub(crate) const fn is_v4(&self) -> bool {
-        u16::from_ne_bytes([self.0[0], self.0[1]]) as u32 == linux_raw_sys::net::AF_INET
-    }
-
-    /// Whether `len` bytes as the kernel wrote them here make a whole IP address: a
-    /// `sockaddr_in` of 16 bytes or a `sockaddr_in6` of 28.
-    #[inline(always)]
-    pub(crate) fn holds(&self, len: u32) -> bool {
-        let family = u32::from(u16::from_ne_bytes([self.0[0], self.0[1]]));
-        if len == 16 {
-            family == linux_raw_sys::net::AF_INET
-        } else {
-            len == 28 && family == linux_raw_sys::net::AF_INET6
-        }
+        self.family() == linux_raw_sys::net::AF_INET
     }
 
     /// The kernel's struct: the first 16 bytes for IPv4 (`sockaddr_in`), all 28 for IPv6.

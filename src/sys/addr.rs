@@ -215,14 +215,7 @@ impl InetFrom {
     #[cold]
     #[inline(never)]
     pub(crate) fn odd(&self) -> Error {
-        let family = match self.bytes().first_chunk::<2>() {
-            Some(&f) => u16::from_ne_bytes(f),
-            None => 0,
-        };
-        match self.len {
-            0 => Error::MissingAddress,
-            len => Error::MalformedAddress { family, len },
-        }
+        odd_sender(self.bytes(), self.len)
     }
 
     /// The bytes the kernel wrote.
@@ -233,6 +226,20 @@ impl InetFrom {
         // `Call::make`, where the kernel initialized that many bytes (capped here at the
         // storage's size); a failed call sets it back to 0 (or, `Call::make`, leaves it).
         unsafe { core::slice::from_raw_parts(self.storage.as_ptr().cast::<u8>(), len) }
+    }
+}
+
+/// The error for a sender that is not a plain IP address: `bytes` as the kernel wrote them
+/// (capped at the room), `len` the length it gave. [`Error::MissingAddress`] for none, else
+/// [`Error::MalformedAddress`] with the family where the kernel wrote one (0 under 2 bytes).
+pub(crate) fn odd_sender(bytes: &[u8], len: u32) -> Error {
+    let family = match bytes.first_chunk::<2>() {
+        Some(&f) => u16::from_ne_bytes(f),
+        None => 0,
+    };
+    match len {
+        0 => Error::MissingAddress,
+        len => Error::MalformedAddress { family, len },
     }
 }
 
@@ -258,38 +265,22 @@ pub(crate) fn recvfrom_inet(
             &mut from.len,
         )
     };
-    r.inspect_err(|_| {
+    syscalls::Errno::from_ret(r).map_err(|e| {
         // Nothing was written: no address.
         from.len = 0;
+        super::errno(e)
     })
 }
 
 /// `recvfrom(fd, buf, flags, addr, len)`: the sender written to `addr`, its true length to
-/// `len`, which holds the room on entry.
+/// `len`, which holds the room on entry; the kernel's answer as it is (as `io::recv_raw`
+/// gives it).
 ///
 /// # Safety
 ///
 /// `addr` must be writable for `*len` bytes.
 #[inline(always)]
 unsafe fn recvfrom_into_room(
-    fd: &impl rustix::fd::AsRawFd,
-    buf: &mut [u8],
-    flags: u32,
-    addr: *mut u8,
-    len: &mut u32,
-) -> core::result::Result<usize, rustix::io::Errno> {
-    // SAFETY: the caller's promise, passed on.
-    let r = unsafe { recvfrom_into_room_raw(fd, buf, flags, addr, len) };
-    syscalls::Errno::from_ret(r).map_err(super::errno)
-}
-
-/// [`recvfrom_into_room`], the kernel's answer as it is (as `io::recv_raw` gives it).
-///
-/// # Safety
-///
-/// `addr` must be writable for `*len` bytes.
-#[inline(always)]
-unsafe fn recvfrom_into_room_raw(
     fd: &impl rustix::fd::AsRawFd,
     buf: &mut [u8],
     flags: u32,
@@ -325,7 +316,7 @@ pub(crate) fn recvfrom_encoded(
 ) -> usize {
     to.len = INET_STORAGE_LEN as u32;
     // SAFETY: `to.bytes` is writable for its 28 bytes, `to.len`.
-    unsafe { recvfrom_into_room_raw(fd, buf, flags, to.bytes.0.as_mut_ptr(), &mut to.len) }
+    unsafe { recvfrom_into_room(fd, buf, flags, to.bytes.0.as_mut_ptr(), &mut to.len) }
 }
 
 /// `accept4(fd, flags)` on an IP listener: the new connection's fd, with the peer's address

@@ -221,26 +221,25 @@ fn instruction_grid(bins: &Bins, quick: bool) -> Result<Grid, String> {
         let (n, _) = counts(op, quick);
         let mut row = Vec::new();
         for imp in IMPLS {
-            let full = instructions(bins, imp, op, n)?;
-            let zero = instructions(bins, imp, op, 0)?;
-            row.push(match (full, zero) {
-                (Some(f), Some(z)) => Some((f as f64 - z as f64) / n as f64),
-                _ => None,
-            });
+            row.push(per_op(bins, imp, op, n)?);
         }
         grid.push(row);
     }
     Ok(grid)
 }
 
-/// baresock's op A with `recv_from` (the sender decoded): instructions per op.
-fn decoded_a(bins: &Bins, quick: bool) -> Result<Option<f64>, String> {
-    let (n, _) = counts("a", quick);
-    let full = instructions(bins, "baresock", "f", n)?;
-    let zero = instructions(bins, "baresock", "f", 0)?;
+/// Instructions per op: (Ir(n) − Ir(0)) / n; `None` where the implementation has no such op.
+fn per_op(bins: &Bins, imp: &str, op: &str, n: u64) -> Result<Option<f64>, String> {
+    let full = instructions(bins, imp, op, n)?;
+    let zero = instructions(bins, imp, op, 0)?;
     Ok(full
         .zip(zero)
         .map(|(f, z)| (f as f64 - z as f64) / n as f64))
+}
+
+/// baresock's op A with `recv_from` (the sender decoded): instructions per op.
+fn decoded_a(bins: &Bins, quick: bool) -> Result<Option<f64>, String> {
+    per_op(bins, "baresock", "f", counts("a", quick).0)
 }
 
 /// The probes of what a return right after a system call costs (`ops-c c x|y|z`).
