@@ -65,8 +65,10 @@ pub enum Error {
     /// A Unix socket path is longer than the kernel's `sun_path` (108 bytes; 107 for an
     /// abstract name, which is preceded by a NUL byte).
     UnixPathTooLong {
-        /// The length that was given.
+        /// The length the caller gave.
         len: usize,
+        /// The most this kind of name can hold: 108 for a path, 107 for an abstract name.
+        max: usize,
     },
     /// A Unix socket path name contains a NUL byte, which would cut it short in the kernel.
     UnixPathNul,
@@ -572,9 +574,10 @@ impl fmt::Display for Error {
             Error::Host(e) => write!(f, "host lookup failed: {e}"),
             Error::InvalidName(e) => write!(f, "not a domain name: {e}"),
             Error::MalformedDns(e) => write!(f, "malformed DNS message: {e}"),
-            Error::UnixPathTooLong { len } => write!(
+            Error::UnixPathTooLong { len, max } => write!(
                 f,
-                "Unix socket path of {len} bytes is longer than the kernel's 108-byte sun_path"
+                "Unix socket name of {len} bytes is longer than the {max} bytes it can hold \
+                 (sun_path is 108 bytes; an abstract name starts with a NUL)"
             ),
             Error::UnixPathNul => f.write_str("Unix socket path contains a NUL byte"),
             Error::UnixPathEmpty => f.write_str("Unix socket path is empty"),

@@ -269,10 +269,10 @@ pub use msg::{
 pub use name::{ShortName, SHORT_NAME_MAX};
 pub use net::{
     create_connection, create_server, interface_index, interface_name, Block, Fanout, FanoutFlags,
-    FanoutMode, Frame, Frames, Membership, PacketKind, PacketSocket, PacketStats, RawSocket,
-    RingConfig, RingError, RxRing, ServerOptions, TcpListener, TcpStream, TxRing, TxRingConfig,
-    TxSlot, UdpSocket, UnixDatagram, UnixListener, UnixSeqpacket, UnixSeqpacketListener,
-    UnixStream,
+    FanoutMode, Frame, Frames, FromSocketError, Membership, PacketKind, PacketSocket, PacketStats,
+    RawSocket, RingConfig, RingError, RxRing, ServerOptions, TcpListener, TcpStream, TxRing,
+    TxRingConfig, TxSlot, UdpSocket, UnixDatagram, UnixListener, UnixSeqpacket,
+    UnixSeqpacketListener, UnixStream,
 };
 pub use options::{MulticastInterface, Timestamping};
 pub use socket::{FromFdError, RecvFlags, SendFlags, Shutdown, Socket};

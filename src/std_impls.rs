@@ -49,6 +49,20 @@ impl From<Error> for io::Error {
     }
 }
 
+impl From<crate::FromSocketError> for io::Error {
+    /// The error, as `From<Error>` converts it; the socket is closed.
+    fn from(e: crate::FromSocketError) -> io::Error {
+        e.error.into()
+    }
+}
+
+impl From<crate::FromFdError> for io::Error {
+    /// The error, as `From<Error>` converts it; the fd is closed.
+    fn from(e: crate::FromFdError) -> io::Error {
+        e.error.into()
+    }
+}
+
 impl From<io::Error> for Error {
     /// An errno stays that errno (`EAGAIN` is [`Error::WouldBlock`]); otherwise `TimedOut` is
     /// [`Error::Timeout`], `WouldBlock` is [`Error::WouldBlock`], and other kinds become the

@@ -39,7 +39,7 @@ fn every_variant() -> Vec<Error> {
             LookupCause::NxDomain,
         )),
         Error::InvalidName(baresock::resolve::NameError::TooLong),
-        Error::UnixPathTooLong { len: 200 },
+        Error::UnixPathTooLong { len: 200, max: 108 },
         Error::UnixPathNul,
         Error::UnixPathEmpty,
         Error::FamilyMismatch {
@@ -93,7 +93,7 @@ fn display_names_the_errno_and_the_details() {
         .to_string(),
         "stopped after sending 5 bytes: EPIPE: Broken pipe (os error 32)"
     );
-    assert!(Error::UnixPathTooLong { len: 200 }
+    assert!(Error::UnixPathTooLong { len: 200, max: 108 }
         .to_string()
         .contains("200"));
     assert!(Error::DualStackUnavailable(Errno::AFNOSUPPORT)

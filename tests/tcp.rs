@@ -250,7 +250,7 @@ fn refused_connect_and_typed_mismatches() {
 
     let udp = Socket::new(Family::Inet, Type::Dgram, Protocol::DEFAULT).unwrap();
     assert_eq!(
-        TcpStream::try_from(udp).unwrap_err(),
+        TcpStream::try_from(udp).unwrap_err().error,
         Error::TypeMismatch {
             expected: Type::Stream,
             found: Type::Dgram
@@ -258,7 +258,7 @@ fn refused_connect_and_typed_mismatches() {
     );
     let unix = Socket::new(Family::Unix, Type::Stream, Protocol::DEFAULT).unwrap();
     assert_eq!(
-        TcpStream::try_from(unix).unwrap_err(),
+        TcpStream::try_from(unix).unwrap_err().error,
         Error::WrongFamily {
             expected: Family::Inet,
             found: Family::Unix

@@ -52,7 +52,7 @@ impl UnixAddr {
     /// use baresock::{Error, UnixAddr};
     /// let a = UnixAddr::new(b"/run/app.sock")?;
     /// assert_eq!(a.as_pathname(), Some(&b"/run/app.sock"[..]));
-    /// assert_eq!(UnixAddr::new(&[b'x'; 200]), Err(Error::UnixPathTooLong { len: 200 }));
+    /// assert_eq!(UnixAddr::new(&[b'x'; 200]), Err(Error::UnixPathTooLong { len: 200, max: 108 }));
     /// # Ok::<(), baresock::Error>(())
     /// ```
     pub const fn new(path: &[u8]) -> Result<UnixAddr> {
@@ -60,7 +60,10 @@ impl UnixAddr {
             return Err(Error::UnixPathEmpty);
         }
         if path.len() > UNIX_PATH_MAX {
-            return Err(Error::UnixPathTooLong { len: path.len() });
+            return Err(Error::UnixPathTooLong {
+                len: path.len(),
+                max: UNIX_PATH_MAX,
+            });
         }
         let mut out = [0u8; UNIX_PATH_MAX];
         let mut i = 0;
@@ -79,10 +82,14 @@ impl UnixAddr {
 
     /// An abstract-namespace address (Linux only; no file is created). The name may hold any
     /// bytes, NUL included; it may be empty. Fails with [`Error::UnixPathTooLong`] past 107
-    /// bytes.
+    /// bytes (the length it reports is the name's, as given).
     ///
     /// ```
-    /// use baresock::{UnixAddr, UnixListener, UnixStream};
+    /// use baresock::{Error, UnixAddr, UnixListener, UnixStream};
+    /// assert_eq!(
+    ///     UnixAddr::new_abstract(&[b'x'; 108]),
+    ///     Err(Error::UnixPathTooLong { len: 108, max: 107 })
+    /// );
     /// // No file on disk: the name lives in the network namespace.
     /// let name = UnixAddr::new_abstract(b"baresock-doc-abstract")?;
     /// let listener = UnixListener::bind(name)?;
@@ -93,7 +100,8 @@ impl UnixAddr {
     pub const fn new_abstract(name: &[u8]) -> Result<UnixAddr> {
         if name.len() > UNIX_PATH_MAX - 1 {
             return Err(Error::UnixPathTooLong {
-                len: name.len() + 1,
+                len: name.len(),
+                max: UNIX_PATH_MAX - 1,
             });
         }
         let mut out = [0u8; UNIX_PATH_MAX];
@@ -280,14 +288,14 @@ mod tests {
         assert!(UnixAddr::new(&[b'a'; 108]).is_ok());
         assert_eq!(
             UnixAddr::new(&[b'a'; 109]),
-            Err(Error::UnixPathTooLong { len: 109 })
+            Err(Error::UnixPathTooLong { len: 109, max: 108 })
         );
         assert_eq!(UnixAddr::new(b""), Err(Error::UnixPathEmpty));
         assert_eq!(UnixAddr::new(b"a\0b"), Err(Error::UnixPathNul));
         assert!(UnixAddr::new_abstract(&[0; 107]).is_ok());
         assert_eq!(
             UnixAddr::new_abstract(&[0; 108]),
-            Err(Error::UnixPathTooLong { len: 109 })
+            Err(Error::UnixPathTooLong { len: 108, max: 107 })
         );
         assert_eq!(
             UnixAddr::new_abstract(b"").unwrap().as_abstract(),

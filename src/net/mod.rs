@@ -18,6 +18,97 @@ pub use raw::RawSocket;
 pub use ring::{Block, Frame, Frames, RingConfig, RingError, RxRing, TxRing, TxRingConfig, TxSlot};
 pub use unix::{UnixDatagram, UnixListener, UnixSeqpacket, UnixSeqpacketListener, UnixStream};
 
+/// A conversion of a [`Socket`](crate::Socket) into a typed socket (`TryFrom<Socket>`) that
+/// failed: why, and the socket, handed back open, so that another type can be tried.
+///
+/// Socket activation, say, gets an fd of unknown kind and tries each type in turn:
+///
+/// ```
+/// use baresock::{Socket, TcpListener, UnixListener};
+///
+/// # let std_listener = std::os::unix::net::UnixListener::bind(
+/// #     std::env::temp_dir().join(format!("baresock-doc-{}", std::process::id()))).unwrap();
+/// # let fd = std::os::fd::OwnedFd::from(std_listener);
+/// let socket = Socket::from_fd(fd)?;
+/// match TcpListener::try_from(socket) {
+///     Ok(tcp) => println!("TCP on {}", tcp.local_addr()?),
+///     Err(not_tcp) => {
+///         let unix = UnixListener::try_from(not_tcp.socket)?;
+///         println!("Unix on {:?}", unix.local_addr()?);
+///     }
+/// }
+/// # Ok::<(), baresock::Error>(())
+/// ```
+///
+/// With `?`, it becomes its [`Error`](crate::Error) and the socket is closed.
+pub struct FromSocketError {
+    /// Why not: [`Error::WrongFamily`](crate::Error::WrongFamily),
+    /// [`Error::TypeMismatch`](crate::Error::TypeMismatch), or the error asking the kernel.
+    pub error: crate::Error,
+    /// The socket, untouched and open.
+    pub socket: crate::Socket,
+}
+
+impl core::fmt::Debug for FromSocketError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("FromSocketError")
+            .field("error", &self.error)
+            .field("socket", &self.socket)
+            .finish()
+    }
+}
+
+impl core::fmt::Display for FromSocketError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        core::fmt::Display::fmt(&self.error, f)
+    }
+}
+
+impl core::error::Error for FromSocketError {}
+
+#[cfg(feature = "defmt")]
+impl defmt::Format for FromSocketError {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        use rustix::fd::AsRawFd;
+        defmt::write!(
+            f,
+            "FromSocketError {{ error: {}, socket: {} }}",
+            self.error,
+            self.socket.as_raw_fd()
+        )
+    }
+}
+
+impl From<FromSocketError> for crate::Error {
+    /// Keeps the error and closes the socket.
+    fn from(e: FromSocketError) -> crate::Error {
+        e.error
+    }
+}
+
+/// Whether `s` is of one of `families` and one of `types` (the check of `TryFrom<Socket>`).
+pub(crate) fn check_kind(
+    s: &crate::Socket,
+    families: &[crate::Family],
+    types: &[crate::Type],
+) -> crate::Result<()> {
+    let found = s.family()?;
+    if !families.contains(&found) {
+        return Err(crate::Error::WrongFamily {
+            expected: families[0],
+            found,
+        });
+    }
+    let found = s.socket_type()?;
+    if !types.contains(&found) {
+        return Err(crate::Error::TypeMismatch {
+            expected: types[0],
+            found,
+        });
+    }
+    Ok(())
+}
+
 /// Defines a typed socket: the struct, the methods every kind shares, and its fd and
 /// conversion traits. `TryFrom<Socket>` checks the family is one of `$families` and the type
 /// one of `$ty`.
@@ -85,22 +176,21 @@ macro_rules! typed_socket {
         }
 
         impl TryFrom<$crate::Socket> for $name {
-            type Error = $crate::Error;
+            type Error = $crate::FromSocketError;
 
             /// Fails with [`Error::WrongFamily`](crate::Error::WrongFamily) or
-            /// [`Error::TypeMismatch`](crate::Error::TypeMismatch) for a socket of another kind.
-            fn try_from(s: $crate::Socket) -> $crate::Result<Self> {
-                let found = s.family()?;
-                let families = [$($crate::Family::$family),+];
-                if !families.contains(&found) {
-                    return Err($crate::Error::WrongFamily { expected: families[0], found });
+            /// [`Error::TypeMismatch`](crate::Error::TypeMismatch) for a socket of another
+            /// kind, and hands the socket back, open, in the
+            /// [`FromSocketError`](crate::FromSocketError), so the next type can be tried.
+            fn try_from(s: $crate::Socket) -> core::result::Result<Self, $crate::FromSocketError> {
+                match $crate::net::check_kind(
+                    &s,
+                    &[$($crate::Family::$family),+],
+                    &[$($crate::Type::$ty),+],
+                ) {
+                    Ok(()) => Ok(Self { inner: s }),
+                    Err(error) => Err($crate::FromSocketError { error, socket: s }),
                 }
-                let found = s.socket_type()?;
-                let types = [$($crate::Type::$ty),+];
-                if !types.contains(&found) {
-                    return Err($crate::Error::TypeMismatch { expected: types[0], found });
-                }
-                Ok(Self { inner: s })
             }
         }
 
@@ -135,6 +225,8 @@ macro_rules! typed_socket {
                 rustix::fd::AsRawFd::as_raw_fd(&self.inner)
             }
         }
+
+        $crate::sys::fd::from_raw_fd!($name);
 
         impl rustix::fd::IntoRawFd for $name {
             fn into_raw_fd(self) -> rustix::fd::RawFd {

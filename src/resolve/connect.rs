@@ -66,7 +66,7 @@ impl Resolver<'_> {
         let n = interleave(lookup.results(&found), &mut order);
         let s = happy_eyeballs(&order[..n], timeout, source)?;
         s.set_timeout(timeout)?;
-        TcpStream::try_from(s)
+        Ok(TcpStream::try_from(s)?)
     }
 }
 

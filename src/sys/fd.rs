@@ -1,38 +1,36 @@
 //! `FromRawFd` for the crate's socket types: the only fd trait whose method is `unsafe`.
+//!
+//! [`Socket`](crate::Socket) gets it here; every typed socket gets it from the
+//! `typed_socket!` macro (src/net/mod.rs), which expands [`from_raw_fd!`] for the type it
+//! defines, so no typed socket can be without it. The `unsafe` is written here, in `sys`.
 
-use rustix::fd::{FromRawFd, OwnedFd, RawFd};
+use rustix::fd::{OwnedFd, RawFd};
 
+/// `impl FromRawFd for $t`, taking ownership like `From<OwnedFd>`.
 macro_rules! from_raw_fd {
-    ($($t:ty),* $(,)?) => {$(
-        impl FromRawFd for $t {
+    ($t:ty) => {
+        // The crate root denies `unsafe_code` outside `sys`; this expansion is the one
+        // exception, written in `sys` and used by `typed_socket!`.
+        #[allow(unsafe_code)]
+        impl rustix::fd::FromRawFd for $t {
             /// Takes ownership of `fd`, like `From<OwnedFd>`.
             ///
             /// # Safety
             ///
             /// `fd` must be an open file descriptor that nothing else owns or closes.
             #[inline]
-            unsafe fn from_raw_fd(fd: RawFd) -> Self {
+            unsafe fn from_raw_fd(fd: rustix::fd::RawFd) -> Self {
                 // SAFETY: the caller hands over sole ownership of an open fd.
-                Self::from(unsafe { OwnedFd::from_raw_fd(fd) })
+                Self::from(unsafe {
+                    <rustix::fd::OwnedFd as rustix::fd::FromRawFd>::from_raw_fd(fd)
+                })
             }
         }
-    )*};
+    };
 }
+pub(crate) use from_raw_fd;
 
-from_raw_fd!(
-    crate::Socket,
-    crate::TcpListener,
-    crate::TcpStream,
-    crate::UdpSocket,
-    crate::UnixListener,
-    crate::UnixStream,
-    crate::UnixDatagram,
-    crate::UnixSeqpacketListener,
-    crate::UnixSeqpacket,
-    crate::PacketSocket,
-    crate::RawSocket,
-    crate::CanSocket,
-);
+from_raw_fd!(crate::Socket);
 
 /// A socket's fd, closed by a plain `close` system call when dropped.
 ///
