@@ -7,6 +7,10 @@
 //! cargo run --example capture -- lo 10 out.pcap icmp.bpf
 //! tcpdump -r out.pcap
 //! ```
+//!
+//! On a loopback interface every frame passes the tap twice, once going out and once coming
+//! in; like libpcap (and so tcpdump), this writes only the incoming copy, so a ping on `lo`
+//! is two frames (request and reply), not four.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -15,8 +19,8 @@ use std::time::{Duration, Instant};
 
 use baresock::bpf::{parse_tcpdump_dd, Insn, Program};
 use baresock::{
-    ether, interface_index, Error, LinkAddr, PacketKind, PacketSocket, RingConfig, RxRing,
-    ShortName,
+    ether, interface_index, Error, LinkAddr, PacketKind, PacketSocket, PacketType, RingConfig,
+    RxRing, ShortName,
 };
 
 /// pcap's file header, for nanosecond timestamps and Ethernet frames (LINKTYPE_ETHERNET).
@@ -43,6 +47,13 @@ fn pcap_record(
     out.write_all(&(data.len() as u32).to_le_bytes())?;
     out.write_all(&original.to_le_bytes())?;
     out.write_all(data)
+}
+
+/// The outgoing copy of a frame on a loopback device (`ARPHRD_LOOPBACK`), which libpcap
+/// drops: the incoming copy of the same frame follows.
+fn is_loopback_outgoing(from: LinkAddr) -> bool {
+    const ARPHRD_LOOPBACK: u16 = 772;
+    from.hardware_type() == ARPHRD_LOOPBACK && from.packet_type() == PacketType::Outgoing
 }
 
 fn run() -> Result<(usize, u32), String> {
@@ -89,8 +100,14 @@ fn run() -> Result<(usize, u32), String> {
             Err(Error::Timeout) => break,
             Err(e) => return Err(e.to_string()),
         };
-        for frame in block.frames().take(count - written) {
+        for frame in block.frames() {
+            if written == count {
+                break;
+            }
             let f = frame.map_err(|e| e.to_string())?;
+            if f.link_addr().is_some_and(is_loopback_outgoing) {
+                continue; // The same frame comes back in as the incoming copy.
+            }
             let ts = f.timestamp();
             pcap_record(&mut out, ts.sec as u32, ts.nsec, f.data(), f.original_len())
                 .map_err(|e| e.to_string())?;

@@ -184,6 +184,15 @@ typed_socket!(
     /// A packet socket (`AF_PACKET`, packet(7)): link-layer frames, to capture or inject.
     /// Needs `CAP_NET_RAW`.
     ///
+    /// A tap sees the frames this host sends as well as those it receives
+    /// ([`PacketType::Outgoing`](crate::PacketType::Outgoing) in the sender's
+    /// [`LinkAddr`]). On a loopback interface (`lo`) that means every frame twice: the
+    /// outgoing copy, then the same frame coming in. libpcap, and so tcpdump, drops the
+    /// outgoing copy on loopback; do the same by skipping frames whose packet type is
+    /// `Outgoing` (as the `capture` example does), or turn outgoing frames off altogether with
+    /// [`set_ignore_outgoing`](Self::set_ignore_outgoing) (Linux 4.20+; on other interfaces
+    /// that also hides what this host sends).
+    ///
     /// ```no_run
     /// use baresock::{ether, interface_index, LinkAddr, PacketKind, PacketSocket, ShortName};
     /// let eth0 = interface_index(&ShortName::new(b"eth0")?)?;

@@ -449,8 +449,10 @@ pub(crate) fn ensure_package(command: &str, package: &str) -> Result<(), String>
 }
 
 /// The packet examples end to end, as root: `capture` on `lo` with a filter that
-/// `tcpdump -dd icmp` wrote, while `ping` pings 127.0.0.1; then tcpdump reads the pcap back and
-/// must count what `capture` says it wrote; then `ping` pings ::1, where there is one.
+/// `tcpdump -dd icmp` wrote, while `ping` pings 127.0.0.1 and tcpdump itself captures the same
+/// on `lo`; then tcpdump reads both pcaps back: they must hold the same ICMP echoes, as many as
+/// `capture` says it wrote (each frame once, as libpcap writes it on loopback, not its
+/// outgoing and incoming copies); then `ping` pings ::1, where there is one.
 fn examples(root: &Path, report: &mut Report) {
     let start = Instant::now();
     let mut row = |ok: bool, counts: Counts, note: String| {
@@ -486,6 +488,7 @@ fn examples(root: &Path, report: &mut Report) {
     let dir = target_dir.join("xtask-examples");
     let _ = std::fs::create_dir_all(&dir);
     let (filter, pcap) = (dir.join("icmp.bpf"), dir.join("capture.pcap"));
+    let theirs = dir.join("tcpdump.pcap");
     let bin = |name: &str| target_dir.join("debug/examples").join(name);
     let check = || -> Result<String, String> {
         let dd = Command::new("tcpdump")
@@ -493,9 +496,19 @@ fn examples(root: &Path, report: &mut Report) {
             .output()
             .map_err(|e| e.to_string())?;
         std::fs::write(&filter, &dd.stdout).map_err(|e| e.to_string())?;
-        // Each ping on lo shows four times: the request and the reply, each going out and in.
+        // Three pings on lo are six frames: each request and reply once, as tcpdump sees them
+        // (the outgoing copy of each is dropped, as libpcap drops it).
+        let _ = std::fs::remove_file(&theirs);
+        let mut tcpdump = Command::new("tcpdump")
+            .args(["-i", "lo", "-nn", "-c", "6", "-w"])
+            .arg(&theirs)
+            .arg("icmp")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .map_err(|e| format!("tcpdump: {e}"))?;
         let capture = Command::new(bin("capture"))
-            .args(["lo", "12"])
+            .args(["lo", "6"])
             .arg(&pcap)
             .arg(&filter)
             .stdout(std::process::Stdio::piped())
@@ -513,27 +526,51 @@ fn examples(root: &Path, report: &mut Report) {
             ));
         }
         let out = capture.wait_with_output().map_err(|e| e.to_string())?;
+        // tcpdump stops at 6; past 5 s it is stopped (and what it wrote is compared).
+        let waited = Instant::now();
+        while tcpdump.try_wait().map_err(|e| e.to_string())?.is_none() {
+            if waited.elapsed() > Duration::from_secs(5) {
+                let _ = tcpdump.kill();
+                let _ = tcpdump.wait();
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
         let said = String::from_utf8_lossy(&out.stdout).into_owned();
-        if !out.status.success() || !said.contains("captured 12 frames") {
+        if !out.status.success() || !said.contains("captured 6 frames") {
             return Err(format!("capture: {}", said.trim()));
         }
-        let read = Command::new("tcpdump")
-            .arg("-r")
-            .arg(&pcap)
-            .output()
-            .map_err(|e| e.to_string())?;
-        let lines = String::from_utf8_lossy(&read.stdout)
-            .lines()
-            .filter(|l| l.contains("ICMP echo"))
-            .count();
-        if lines != 12 {
+        // The echoes in a pcap, as tcpdump prints them without their timestamps.
+        let echoes = |path: &Path| -> Result<Vec<String>, String> {
+            let read = Command::new("tcpdump")
+                .args(["-nn", "-t", "-r"])
+                .arg(path)
+                .output()
+                .map_err(|e| e.to_string())?;
+            Ok(String::from_utf8_lossy(&read.stdout)
+                .lines()
+                .filter(|l| l.contains("ICMP echo"))
+                .map(str::to_owned)
+                .collect())
+        };
+        let (ours, tcpdumps) = (echoes(&pcap)?, echoes(&theirs)?);
+        if ours.len() != 6 {
             return Err(format!(
-                "tcpdump read {lines} ICMP echo packets from the pcap, not 12"
+                "tcpdump read {} ICMP echo packets from capture's pcap, not 6",
+                ours.len()
+            ));
+        }
+        if ours != tcpdumps {
+            return Err(format!(
+                "capture wrote {ours:?}, tcpdump captured {tcpdumps:?} on lo"
             ));
         }
         // ping's IPv6 path too, where this host has ::1.
         if std::net::UdpSocket::bind("[::1]:0").is_err() {
-            return Ok(format!("{} ; tcpdump read 12 ; no ::1 here", said.trim()));
+            return Ok(format!(
+                "{} ; the same 6 as tcpdump ; no ::1 here",
+                said.trim()
+            ));
         }
         let ping6 = Command::new(bin("ping"))
             .args(["-c", "2", "-i", "0.1", "::1"])
@@ -545,7 +582,10 @@ fn examples(root: &Path, report: &mut Report) {
                 first_line(&String::from_utf8_lossy(&ping6.stdout))
             ));
         }
-        Ok(format!("{} ; tcpdump read 12 ; ping ::1", said.trim()))
+        Ok(format!(
+            "{} ; the same 6 as tcpdump ; ping ::1",
+            said.trim()
+        ))
     };
     match check() {
         Ok(note) => row(
