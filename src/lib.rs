@@ -135,7 +135,20 @@
 //! # `no_std`
 //!
 //! With `default-features = false` the crate is `#![no_std]`, needs no allocator and links no
-//! libc: a static binary for `x86_64-unknown-linux-none` builds with it (the CI builds one).
+//! libc: a static binary for `x86_64-unknown-linux-none` builds with it. The repository's
+//! `examples/nostd-echo` is such a program (its own `_start`, a panic handler, a UDP echo);
+//! its `.cargo/config.toml` holds the flags (core built from source, linked by rust-lld alone,
+//! static), and the CI builds and runs it exactly as a user would:
+//!
+//! ```sh
+//! rustup component add rust-src --toolchain nightly
+//! cd examples/nostd-echo
+//! cargo +nightly build --release --target x86_64-unknown-linux-none
+//! ./target/x86_64-unknown-linux-none/release/nostd-echo 7000 3   # echoes 3 datagrams on port 7000
+//! ```
+//!
+//! The same flags build it for `x86_64-unknown-linux-musl` and the other architectures'
+//! musl targets (a target with its own libc is told not to link it).
 //! Everything but the `std` conversions is there; errors, addresses and buffers are plain
 //! values, so code like this compiles the same in a `#![no_std]` crate:
 //!

@@ -351,6 +351,23 @@ pub fn run_host(root: &Path, quick: bool, report: &mut Report) {
             ]),
             |_| Ok(()),
         );
+        // A user's static program for that target, built as the crate docs say (x86_64 only).
+        if cfg!(target_arch = "x86_64") {
+            let start = Instant::now();
+            let result = crate::cross::nostd_linux_none();
+            if let Err(why) = &result {
+                eprintln!("{why}");
+            }
+            report.push(Row {
+                arch: ARCH.into(),
+                tier: TIER.into(),
+                step: "no_std echo as documented (x86_64-unknown-linux-none)".into(),
+                counts: Counts::default(),
+                ok: result.is_ok(),
+                time: start.elapsed(),
+                note: result.unwrap_or_else(|e| e),
+            });
+        }
     }
 }
 

@@ -47,6 +47,29 @@ const LIBC_SYMBOLS: &[&str] = &[
 /// `cargo build --release` of the example for every target in `targets`, in one run; `bins`
 /// limits it to those programs. Returns the build's output (for a log).
 pub fn build(ws: &Ws, targets: &[&Target], bins: &[&str]) -> Result<String, String> {
+    let triples: Vec<&str> = targets.iter().map(|t| t.triple.as_str()).collect();
+    build_triples(ws, &triples, bins)
+}
+
+/// The target the crate's docs name for a `no_std` program with no libc at all.
+pub const LINUX_NONE: &str = "x86_64-unknown-linux-none";
+
+/// The echo built exactly as the crate's docs tell a user to build a `no_std` program
+/// (`cargo +nightly build --release --target x86_64-unknown-linux-none` in the example's
+/// directory, the flags from its `.cargo/config.toml`), proved static and free of libc, and
+/// run natively against the client. x86_64 hosts only.
+pub fn linux_none(ws: &Ws) -> Result<String, String> {
+    let output = build_triples(ws, &[LINUX_NONE], &[ECHO])?;
+    ws.log("no_std-echo-linux-none-build.log", &output);
+    let path = ws.target_dir.join(LINUX_NONE).join("release").join(ECHO);
+    check_static(&path)?;
+    let note = exercise(&[path.as_os_str()])?;
+    let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    Ok(format!("{note}; {size} bytes with symbols"))
+}
+
+/// [`build`] for target triples.
+fn build_triples(ws: &Ws, triples: &[&str], bins: &[&str]) -> Result<String, String> {
     let mut cmd = rustup_run(Some(TOOLCHAIN), "cargo");
     cmd.current_dir(ws.root.join(CRATE_DIR))
         .args(["build", "--release"])
@@ -57,9 +80,12 @@ pub fn build(ws: &Ws, targets: &[&Target], bins: &[&str]) -> Result<String, Stri
         // replace them.
         .env_remove("RUSTFLAGS")
         .env_remove("CARGO_ENCODED_RUSTFLAGS");
-    for t in targets {
-        cmd.args(["--target", &t.triple]);
-        cmd.env_remove(format!("CARGO_TARGET_{}_RUSTFLAGS", t.env_triple()));
+    for t in triples {
+        cmd.args(["--target", t]);
+        cmd.env_remove(format!(
+            "CARGO_TARGET_{}_RUSTFLAGS",
+            t.to_uppercase().replace(['-', '.'], "_")
+        ));
     }
     for b in bins {
         cmd.args(["--bin", b]);
