@@ -3,6 +3,8 @@
 
 mod common;
 
+use common::fork::Child;
+
 use baresock::{
     create_server, decode_sockaddr, Errno, Error, Family, HostError, HostErrorKind, LookupCause,
     PartialCause, ResolveError, ResolveErrorKind, ServerOptions, Type,
@@ -190,8 +192,9 @@ fn malformed_kernel_addresses_are_named() {
 }
 
 /// Runs `child` in a forked process under a seccomp filter that makes `socket(AF_INET6, ..)`
-/// fail with `EAFNOSUPPORT`, as on a host without IPv6. Returns the child's exit code.
-fn without_ipv6(child: fn() -> i32) -> Option<i32> {
+/// fail with `EAFNOSUPPORT`, as on a host without IPv6: what it reported, or a skip where
+/// seccomp filters cannot be installed.
+fn without_ipv6(child: fn() -> Result<(), String>) -> Result<Child, String> {
     // Offsets in `struct seccomp_data`: nr at 0, args[0] at 16 (its low word at 20 on big-endian).
     const ARG0_LOW: u32 = if cfg!(target_endian = "big") { 20 } else { 16 };
     let f = |code: u16, jt: u8, jf: u8, k: u32| libc::sock_filter { code, jt, jf, k };
@@ -215,23 +218,20 @@ fn without_ipv6(child: fn() -> i32) -> Option<i32> {
         len: prog.len() as u16,
         filter: prog.as_ptr() as *mut _,
     };
-    // SAFETY: the child only makes system calls (the library allocates nothing) and `_exit`s.
-    unsafe {
-        let pid = libc::fork();
-        assert!(pid >= 0);
-        if pid == 0 {
-            if libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0
-                || libc::prctl(libc::PR_SET_SECCOMP, libc::SECCOMP_MODE_FILTER, &fprog) != 0
-            {
-                libc::_exit(100);
-            }
-            libc::_exit(child());
+    common::fork::in_child(|| {
+        // SAFETY: plain prctl calls with a filter that outlives them.
+        let installed = unsafe {
+            libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0
+                && libc::prctl(libc::PR_SET_SECCOMP, libc::SECCOMP_MODE_FILTER, &fprog) == 0
+        };
+        if !installed {
+            return Ok(Child::Skipped(format!(
+                "seccomp filters are not available here ({})",
+                std::io::Error::last_os_error()
+            )));
         }
-        let mut status = 0;
-        assert_eq!(libc::waitpid(pid, &mut status, 0), pid);
-        let code = libc::WEXITSTATUS(status);
-        (code != 100).then_some(code)
-    }
+        child().map(|()| Child::Passed)
+    })
 }
 
 #[test]
@@ -242,7 +242,7 @@ fn dual_stack_unavailable_is_named() {
     if common::under_qemu_user() {
         skip!("qemu-user does not run seccomp filters");
     }
-    let code = without_ipv6(|| {
+    let outcome = without_ipv6(|| {
         let any6: std::net::SocketAddr = "[::]:0".parse().unwrap();
         match create_server(
             any6,
@@ -251,13 +251,15 @@ fn dual_stack_unavailable_is_named() {
                 ..Default::default()
             },
         ) {
-            Err(Error::DualStackUnavailable(e)) if e == Errno::AFNOSUPPORT => 0,
-            Err(_) => 2,
-            Ok(_) => 3,
+            Err(Error::DualStackUnavailable(e)) if e == Errno::AFNOSUPPORT => Ok(()),
+            other => Err(format!(
+                "expected DualStackUnavailable(EAFNOSUPPORT), got {other:?}"
+            )),
         }
     });
-    match code {
-        None => skip!("seccomp filters are not available here"),
-        Some(c) => assert_eq!(c, 0, "child exit code (2: another error, 3: no error)"),
+    match outcome {
+        Ok(Child::Skipped(why)) => skip!("{why}"),
+        Ok(Child::Passed) => {}
+        Err(why) => panic!("{why}"),
     }
 }

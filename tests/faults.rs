@@ -546,47 +546,43 @@ fn fds_below(limit: i32) -> usize {
         .count()
 }
 
-/// Runs `child` in a forked process and returns what it reported: `Err` with its message, or
-/// its exit status if it died without one.
+/// Runs `child` in a forked process (the one helper for forked tests, in tests/common).
 fn in_child(child: impl FnOnce() -> Result<(), String>) -> Result<(), String> {
-    let (r, w) = rustix::pipe::pipe().unwrap();
-    // SAFETY: the child runs only the test body (no locks held across fork: the tests of this
-    // file run one at a time) and leaves with `_exit`.
-    let pid = unsafe { libc::fork() };
-    assert!(pid >= 0, "fork failed");
-    if pid == 0 {
-        drop(r);
-        let code = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(child)) {
-            Ok(Ok(())) => 0,
-            Ok(Err(why)) => {
-                let _ = rustix::io::write(&w, why.as_bytes());
-                1
-            }
-            Err(_) => {
-                let _ = rustix::io::write(&w, b"the child panicked");
-                2
-            }
-        };
-        // SAFETY: ends the forked child without running the parent's destructors.
-        unsafe { libc::_exit(code) };
+    use common::fork::Child;
+    match common::fork::in_child(|| child().map(|()| Child::Passed))? {
+        Child::Passed => Ok(()),
+        Child::Skipped(why) => Err(format!("unexpected skip: {why}")),
     }
-    drop(w);
-    let mut why = Vec::new();
-    let mut buf = [0u8; 512];
-    while let Ok(n @ 1..) = rustix::io::read(&r, &mut buf) {
-        why.extend_from_slice(&buf[..n]);
-    }
-    let mut status = 0;
-    // SAFETY: waits for the child forked above.
-    assert_eq!(unsafe { libc::waitpid(pid, &mut status, 0) }, pid);
-    match (
-        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
-        why.is_empty(),
-    ) {
-        (true, true) => Ok(()),
-        (_, false) => Err(String::from_utf8_lossy(&why).into_owned()),
-        (false, true) => Err(format!("the child ended with status {status:#x}")),
-    }
+}
+
+/// The helper itself: a child killed by a signal, or one that panics, is a failure.
+#[test]
+fn a_crash_or_a_panic_is_never_a_pass() {
+    checked(|| {
+        use common::fork::{in_child, judge, Child};
+        // Killed by a signal: WEXITSTATUS of such a status reads 0, the success code.
+        let killed = in_child(|| {
+            // SAFETY: the child kills itself; nothing after runs.
+            unsafe { libc::raise(libc::SIGKILL) };
+            Ok(Child::Passed)
+        });
+        assert_eq!(killed, Err("the child was killed by signal 9".to_owned()));
+        let panicked = in_child(|| panic!("a panic in the child"));
+        assert_eq!(panicked, Err("the child panicked".to_owned()));
+        assert_eq!(in_child(|| Err("no".into())), Err("no".to_owned()));
+        assert_eq!(in_child(|| Ok(Child::Passed)), Ok(Child::Passed));
+        assert_eq!(
+            in_child(|| Ok(Child::Skipped("none here".into()))),
+            Ok(Child::Skipped("none here".to_owned()))
+        );
+        // Exits without a report, as from a child that left early by another road.
+        assert!(judge(1 << 8, String::new()).is_err(), "exit 1, silent");
+        assert!(
+            judge(3 << 8, String::new()).is_err(),
+            "a skip without a reason"
+        );
+        assert!(judge(0, "stray".into()).is_err(), "exit 0 with a message");
+    });
 }
 
 /// Fails with a message unless `got` is `EMFILE`.

@@ -175,22 +175,18 @@ fn fds_pass_between_two_processes() {
     // A forked child of this test sends a pipe's write end; we read what it writes through it.
     let (a, b) = UnixStream::pair().unwrap();
     let (r, w) = rustix::pipe::pipe().unwrap();
-    // SAFETY: the child only makes system calls (the library allocates nothing) and `_exit`s.
-    let pid = unsafe { libc::fork() };
-    assert!(pid >= 0);
-    if pid == 0 {
-        let ok = a.as_socket().send_fds(b"w", &[w.as_fd()]).is_ok();
-        // SAFETY: ends the forked child without running the parent's destructors.
-        unsafe { libc::_exit(if ok { 0 } else { 1 }) };
-    }
-    drop(w);
+    // The child sends and exits; the message waits in the socket for the parent.
+    let outcome = common::fork::in_child(|| {
+        a.as_socket()
+            .send_fds(b"w", &[w.as_fd()])
+            .map(|_| common::fork::Child::Passed)
+            .map_err(|e| format!("send_fds in the child: {e}"))
+    });
+    assert_eq!(outcome, Ok(common::fork::Child::Passed));
     let mut buf = [0u8; 1];
     let mut slots = [None];
     b.as_socket().recv_fds(&mut buf, &mut slots).unwrap();
-    let mut status = 0;
-    // SAFETY: waits for the child forked above.
-    assert_eq!(unsafe { libc::waitpid(pid, &mut status, 0) }, pid);
-    assert_eq!(libc::WEXITSTATUS(status), 0);
+    drop(w);
     let mut writer = std::fs::File::from(slots[0].take().unwrap());
     writer.write_all(b"through the passed fd").unwrap();
     drop(writer);

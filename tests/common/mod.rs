@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod dnsmasq;
+pub mod fork;
 pub mod rtnl;
 pub mod signals;
 
