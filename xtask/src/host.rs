@@ -233,20 +233,22 @@ pub fn run_host(root: &Path, quick: bool, report: &mut Report) {
             );
         }
     }
-    // The DNS tests start dnsmasq themselves (on a loopback address of their own); where it is
-    // missing they skip, so as root it is installed first.
+    // The peers the tests compare with, which skip where their peer is missing: as root they
+    // are installed first, so that on a fresh machine every peer comparison runs here.
     if is_root() {
-        let start = Instant::now();
-        if let Err(e) = ensure_package("dnsmasq", "dnsmasq-base") {
-            report.push(Row {
-                arch: ARCH.into(),
-                tier: TIER.into(),
-                step: "install dnsmasq-base".into(),
-                counts: Counts::default(),
-                ok: false,
-                time: start.elapsed(),
-                note: e,
-            });
+        for &(command, package) in PEERS {
+            let start = Instant::now();
+            if let Err(e) = ensure_package(command, package) {
+                report.push(Row {
+                    arch: ARCH.into(),
+                    tier: TIER.into(),
+                    step: format!("install {package}"),
+                    counts: Counts::default(),
+                    ok: false,
+                    time: start.elapsed(),
+                    note: e,
+                });
+            }
         }
     }
     tests(
@@ -428,6 +430,18 @@ pub(crate) fn is_root() -> bool {
         .map(|o| o.stdout.starts_with(b"0\n"))
         .unwrap_or(false)
 }
+
+/// What the host tier's tests use as peers, as (command, Debian package): dnsmasq for the DNS
+/// tests (each starts its own on a loopback address), python3 for the fd-passing and socket
+/// comparisons with CPython, glibc's getent and util-linux's unshare and mount for the
+/// resolver's comparison with glibc (a mount namespace with the test's own /etc/hosts).
+pub(crate) const PEERS: &[(&str, &str)] = &[
+    ("dnsmasq", "dnsmasq-base"),
+    ("python3", "python3"),
+    ("getent", "libc-bin"),
+    ("unshare", "util-linux"),
+    ("mount", "mount"),
+];
 
 /// Makes sure a Debian package's command exists; as root installs it (`apt-get update` first
 /// if the install fails), otherwise says which command would.
