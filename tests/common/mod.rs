@@ -110,36 +110,93 @@ pub fn open_fds() -> usize {
         .unwrap_or(0)
 }
 
+/// Why a namespace for a test could not be made: a capability this machine lacks (the test
+/// skips, saying so), or a set-up step that failed where the capability is there (the test
+/// fails: that is a bug, not a missing feature).
+#[derive(Debug)]
+pub enum Setup {
+    /// Not root, qemu-user, no such module in this kernel, namespaces not permitted.
+    Missing(String),
+    /// Anything that went wrong after the capability was found.
+    Failed(String),
+}
+
+/// `Err(reason)` for a missing capability; a failed set-up panics, failing the test.
+pub fn missing_or_panic<R>(r: Result<R, Setup>) -> Result<R, String> {
+    match r {
+        Ok(r) => Ok(r),
+        Err(Setup::Missing(why)) => Err(why),
+        Err(Setup::Failed(why)) => panic!("setting up the test's namespace failed: {why}"),
+    }
+}
+
+/// A step of the set-up that cannot fail for want of a capability.
+fn failed(what: &str) -> impl Fn(String) -> Setup + '_ {
+    move |e| Setup::Failed(format!("{what}: {e}"))
+}
+
+/// This thread into a network namespace of its own: only `EPERM` (no `CAP_SYS_ADMIN` in a
+/// container) is a missing capability.
+fn unshare_net() -> Result<(), Setup> {
+    // SAFETY: only the network namespace changes, for the calling thread alone.
+    match unsafe { rustix::thread::unshare_unsafe(rustix::thread::UnshareFlags::NEWNET) } {
+        Ok(()) => Ok(()),
+        Err(e) if e == rustix::io::Errno::PERM => Err(Setup::Missing(format!(
+            "network namespaces are not permitted here ({e})"
+        ))),
+        Err(e) => Err(Setup::Failed(format!("unshare(CLONE_NEWNET): {e}"))),
+    }
+}
+
+/// Adding a link of `kind`: `EOPNOTSUPP` (the kernel has no such link type, and no module to
+/// load for it) is a missing capability; any other error a failure.
+fn link_added(kind: &str, r: Result<(), rustix::io::Errno>) -> Result<(), Setup> {
+    match r {
+        Ok(()) => Ok(()),
+        Err(e) if e == rustix::io::Errno::OPNOTSUPP => {
+            Err(Setup::Missing(format!("no {kind} in this kernel ({e})")))
+        }
+        Err(e) => Err(Setup::Failed(format!("adding a {kind} link: {e}"))),
+    }
+}
+
+/// The index of interface `name` in this thread's namespace.
+fn index_of(name: &str) -> Result<u32, Setup> {
+    baresock::interface_index(&baresock::ShortName::new(name.as_bytes()).unwrap())
+        .map_err(|e| Setup::Failed(format!("interface {name}: {e}")))
+}
+
 /// Runs `f` on a thread of its own in a new network namespace with a veth pair `bs0`/`bs1`,
-/// both up, and returns what it returns; `Err(reason)` where that cannot be made (not root,
-/// qemu-user, no `ip` command). The namespace goes away with the thread.
+/// both up, and returns what it returns; `Err(reason)` where that cannot be made for want of
+/// a capability (not root, qemu-user, no namespaces, no veth). A set-up step that fails
+/// otherwise panics: the test fails. The namespace goes away with the thread.
 pub fn in_netns_with_veth<R: Send + 'static>(
     f: impl FnOnce() -> R + Send + 'static,
 ) -> Result<R, String> {
+    missing_or_panic(netns_with_veth(f))
+}
+
+fn netns_with_veth<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> Result<R, Setup> {
     if !is_root() {
-        return Err("network namespaces need root".into());
+        return Err(Setup::Missing("network namespaces need root".into()));
     }
     if under_qemu_user() {
-        return Err("qemu-user does not emulate SOL_PACKET options and namespaces reliably".into());
+        return Err(Setup::Missing(
+            "qemu-user does not emulate SOL_PACKET options and namespaces reliably".into(),
+        ));
     }
     std::thread::spawn(move || {
-        // SAFETY: only the network namespace changes, for this thread alone, which ends with
-        // the test.
-        unsafe { rustix::thread::unshare_unsafe(rustix::thread::UnshareFlags::NEWNET) }
-            .map_err(|e| format!("unshare: {e}"))?;
-        let nl = rtnl::socket()?;
-        let index = |name: &[u8]| {
-            baresock::interface_index(&baresock::ShortName::new(name).unwrap())
-                .map_err(|e| e.to_string())
-        };
-        rtnl::add_veth_pair(&nl, "bs0", "bs1").map_err(|e| format!("creating a veth pair: {e}"))?;
-        for name in [&b"lo"[..], b"bs0", b"bs1"] {
-            rtnl::set_up(&nl, index(name)?).map_err(|e| format!("link up: {e}"))?;
+        unshare_net()?;
+        let nl = rtnl::socket().map_err(Setup::Failed)?;
+        link_added("veth", rtnl::add_veth_pair(&nl, "bs0", "bs1"))?;
+        for name in ["lo", "bs0", "bs1"] {
+            rtnl::set_up(&nl, index_of(name)?)
+                .map_err(|e| Setup::Failed(format!("{name} up: {e}")))?;
         }
         // Until the kernel's link watch has seen the carrier (at most once a second, later on
         // a slow machine), the veth's queue is the no-op one: a frame sent then is dropped,
         // yet the send succeeds.
-        wait_running(&["bs0", "bs1"])?;
+        wait_running(&["bs0", "bs1"]).map_err(failed("waiting for the veth pair"))?;
         Ok(f())
     })
     .join()
@@ -198,27 +255,32 @@ pub fn in_netns_with_vcan<R: Send + 'static>(
     if !is_root() {
         return Err("network namespaces need root".into());
     }
-    if under_qemu_user() {
-        return Err("qemu-user does not byte-swap sockaddr_can for big-endian guests".into());
-    }
+    // The kernel first: under qemu-user it is the host's, which may have no CAN at all.
     if let Err(e) = baresock::CanSocket::new() {
         return Err(format!("no AF_CAN / CAN_RAW in this kernel ({e})"));
     }
-    std::thread::spawn(move || {
-        // SAFETY: only the network namespace changes, for this thread alone, which ends with
-        // the test.
-        unsafe { rustix::thread::unshare_unsafe(rustix::thread::UnshareFlags::NEWNET) }
-            .map_err(|e| format!("unshare: {e}"))?;
-        let nl = rtnl::socket()?;
-        for (name, mtu) in [("vc0", Some(16)), ("vc1", Some(16)), ("vcfd", Some(72))] {
-            rtnl::add_link(&nl, name, "vcan", mtu)
-                .map_err(|e| format!("no vcan in this kernel ({e})"))?;
-            rtnl::set_up(&nl, can_index(name)).map_err(|e| format!("link up: {e}"))?;
-        }
-        Ok(f())
-    })
-    .join()
-    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    if under_qemu_user() {
+        return Err(if cfg!(target_endian = "big") {
+            "qemu-user does not byte-swap sockaddr_can for big-endian guests".into()
+        } else {
+            "qemu-user's netlink emulation is not relied on to make vcan links (the VMs run this)"
+                .into()
+        });
+    }
+    missing_or_panic(
+        std::thread::spawn(move || {
+            unshare_net()?;
+            let nl = rtnl::socket().map_err(Setup::Failed)?;
+            for (name, mtu) in [("vc0", Some(16)), ("vc1", Some(16)), ("vcfd", Some(72))] {
+                link_added("vcan", rtnl::add_link(&nl, name, "vcan", mtu))?;
+                rtnl::set_up(&nl, index_of(name)?)
+                    .map_err(|e| Setup::Failed(format!("{name} up: {e}")))?;
+            }
+            Ok(f())
+        })
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+    )
 }
 
 /// The index of interface `name`, which must exist.
@@ -243,29 +305,28 @@ pub fn in_two_netns_with_peer<G: 'static, R: Send + 'static>(
     f: impl FnOnce() -> R + Send + 'static,
 ) -> Result<R, String> {
     use std::sync::mpsc::channel;
-    in_netns_with_veth(move || -> Result<R, String> {
+    let r = netns_with_veth(move || -> Result<R, Setup> {
         let (tid_tx, tid_rx) = channel();
         let (go_tx, go_rx) = channel::<()>();
         let (ready_tx, ready_rx) = channel();
         let (done_tx, done_rx) = channel::<()>();
         let peer = std::thread::spawn(move || {
-            // SAFETY: only this thread's network namespace changes.
-            let r = unsafe { rustix::thread::unshare_unsafe(rustix::thread::UnshareFlags::NEWNET) };
+            let r = unshare_net();
             tid_tx
                 .send(rustix::thread::gettid().as_raw_nonzero().get() as u32)
                 .unwrap();
-            if r.is_err() {
+            if let Err(e) = r {
+                ready_tx.send(Err(e)).unwrap();
                 return;
             }
             let _ = go_rx.recv();
-            let configured = (|| -> Result<(), String> {
-                let nl = rtnl::socket()?;
-                let bs1 = baresock::interface_index(&baresock::ShortName::new(b"bs1").unwrap())
-                    .map_err(|e| e.to_string())?;
+            let configured = (|| -> Result<(), Setup> {
+                let nl = rtnl::socket().map_err(Setup::Failed)?;
+                let bs1 = index_of("bs1")?;
                 rtnl::add_ipv4(&nl, bs1, [10, 77, 0, 2], 24)
-                    .map_err(|e| format!("address: {e}"))?;
-                rtnl::set_up(&nl, bs1).map_err(|e| format!("bs1 up: {e}"))?;
-                rtnl::set_up(&nl, 1).map_err(|e| format!("lo up: {e}"))
+                    .map_err(|e| Setup::Failed(format!("bs1's address: {e}")))?;
+                rtnl::set_up(&nl, bs1).map_err(|e| Setup::Failed(format!("bs1 up: {e}")))?;
+                rtnl::set_up(&nl, 1).map_err(|e| Setup::Failed(format!("lo up: {e}")))
             })();
             // The peer's servers are up before `f` starts.
             let guard = configured.is_ok().then(serve);
@@ -273,21 +334,27 @@ pub fn in_two_netns_with_peer<G: 'static, R: Send + 'static>(
             let _ = done_rx.recv();
             drop(guard);
         });
-        let tid = tid_rx.recv().map_err(|e| e.to_string())?;
-        let nl = rtnl::socket()?;
-        let index = |name: &[u8]| {
-            baresock::interface_index(&baresock::ShortName::new(name).unwrap())
-                .map_err(|e| e.to_string())
-        };
-        rtnl::set_netns(&nl, index(b"bs1")?, tid).map_err(|e| format!("moving bs1: {e}"))?;
-        go_tx.send(()).map_err(|e| e.to_string())?;
-        ready_rx.recv().map_err(|e| e.to_string())??;
-        rtnl::add_ipv4(&nl, index(b"bs0")?, [10, 77, 0, 1], 24)
-            .map_err(|e| format!("address: {e}"))?;
+        let tid = tid_rx.recv().map_err(|e| Setup::Failed(e.to_string()))?;
+        let nl = rtnl::socket().map_err(Setup::Failed)?;
+        // Where the peer could not enter its namespace, it says so without waiting for `go`.
+        let moved = rtnl::set_netns(&nl, index_of("bs1")?, tid);
+        let _ = go_tx.send(());
+        let ready = ready_rx
+            .recv()
+            .map_err(|_| Setup::Failed("the peer namespace thread panicked".into()))?;
+        match (ready, moved) {
+            (Err(Setup::Missing(why)), _) => return Err(Setup::Missing(why)),
+            (_, Err(e)) => return Err(Setup::Failed(format!("moving bs1: {e}"))),
+            (ready, Ok(())) => ready?,
+        }
+        rtnl::add_ipv4(&nl, index_of("bs0")?, [10, 77, 0, 1], 24)
+            .map_err(|e| Setup::Failed(format!("bs0's address: {e}")))?;
         let r = f();
         drop(done_tx);
-        peer.join()
-            .map_err(|_| "the peer namespace thread panicked".to_string())?;
+        if let Err(panic) = peer.join() {
+            std::panic::resume_unwind(panic);
+        }
         Ok(r)
-    })?
+    });
+    missing_or_panic(r.and_then(|inner| inner))
 }
