@@ -468,3 +468,20 @@ fn the_counter_counts() {
     let n = allocations_in(|| drop(std::hint::black_box(vec![1u8; 10])));
     assert_eq!(n, 1);
 }
+
+/// `write!` on a stream through embedded-io's `Write::write_fmt` formats straight into the
+/// socket: no allocation (the formatting machinery's own, as std's `io::Write` has, included).
+#[cfg(feature = "embedded-io")]
+#[test]
+fn embedded_io_write_fmt_never_allocates() {
+    use embedded_io::Write as _;
+    let (mut a, b) = UnixStream::pair().unwrap();
+    let id = "id";
+    let n = allocations_in(|| {
+        write!(a, "{id}-{:04x}", 0xbeefu16).unwrap();
+    });
+    assert_eq!(n, 0, "write_fmt allocated {n} times");
+    let mut buf = [0u8; 16];
+    let got = b.recv(&mut buf).unwrap();
+    assert_eq!(&buf[..got], b"id-beef");
+}

@@ -37,10 +37,20 @@ impl Tid {
     }
 }
 
-/// Runs `f` on a thread that a second thread signals every 5 ms; returns f's result.
+/// Runs `f` on a thread that a second thread signals every 5 ms; returns f's result. Panics
+/// unless at least [`MIN_SIGNALS`] signals were handled while `f` ran: a storm that did not
+/// hit proves nothing, and must not pass as if it had.
 pub fn under_signals<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> R {
-    storm(Duration::from_millis(5), f).0
+    let (r, signals) = storm(Duration::from_millis(5), f);
+    assert!(
+        signals >= MIN_SIGNALS,
+        "only {signals} signals arrived while the call ran: the storm did not test it"
+    );
+    r
 }
+
+/// The fewest signals [`under_signals`] accepts (a call of 100 ms or more sees about 20).
+pub const MIN_SIGNALS: usize = 5;
 
 /// Runs `f` on a thread that a second thread signals every `every` (a tight loop for small
 /// values) until `f` returns; returns f's result and how many signals were handled meanwhile.
