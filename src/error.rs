@@ -67,8 +67,9 @@ pub enum Error {
     UnixPathTooLong {
         /// The length the caller gave.
         len: usize,
-        /// The most this kind of name can hold: 108 for a path, 107 for an abstract name.
-        max: usize,
+        /// The most this kind of name can hold: 108 for a path, 107 for an abstract name
+        /// (a byte, so that [`Error`] stays two words).
+        max: u8,
     },
     /// A Unix socket path name contains a NUL byte, which would cut it short in the kernel.
     UnixPathNul,

@@ -62,7 +62,7 @@ impl UnixAddr {
         if path.len() > UNIX_PATH_MAX {
             return Err(Error::UnixPathTooLong {
                 len: path.len(),
-                max: UNIX_PATH_MAX,
+                max: UNIX_PATH_MAX as u8,
             });
         }
         let mut out = [0u8; UNIX_PATH_MAX];
@@ -101,7 +101,7 @@ impl UnixAddr {
         if name.len() > UNIX_PATH_MAX - 1 {
             return Err(Error::UnixPathTooLong {
                 len: name.len(),
-                max: UNIX_PATH_MAX - 1,
+                max: (UNIX_PATH_MAX - 1) as u8,
             });
         }
         let mut out = [0u8; UNIX_PATH_MAX];
