@@ -3,7 +3,9 @@
 //! Asserts: the header reads back to its bytes (the `Z` bit aside, documented as ignored and
 //! written as zero); a parsed message yields exactly the counted questions and records; every
 //! name converts (`to_name`), agrees label by label and in `Display` with its `DomainName`, and
-//! stays within the RFC 1035 limits; decoded record data matches its type and class; `edns()`
+//! stays within the RFC 1035 limits; decoded record data matches its type and class, and
+//! (read by this target's own model of the record layout) its type, class, TTL and bytes:
+//! an `A`/`AAAA` address is its rdata, undecoded data is the rdata whole; `edns()`
 //! is the first `OPT` record; the parsed prefix parses again to the same end; and each
 //! question's name and type go through `encode_query` and back.
 #![no_main]
@@ -50,10 +52,15 @@ fuzz_target!(|data: &[u8]| {
         for r in records {
             seen += 1;
             check_name(data, r.name);
+            let rdata = check_fixed_fields(data, &r);
             match r.data {
-                RecordData::A(_) => assert!(r.rtype == RecordType::A && r.class == Class::IN),
-                RecordData::Aaaa(_) => {
-                    assert!(r.rtype == RecordType::AAAA && r.class == Class::IN)
+                RecordData::A(ip) => {
+                    assert!(r.rtype == RecordType::A && r.class == Class::IN);
+                    assert_eq!(rdata, ip.octets(), "an A record's address is its 4 rdata bytes");
+                }
+                RecordData::Aaaa(ip) => {
+                    assert!(r.rtype == RecordType::AAAA && r.class == Class::IN);
+                    assert_eq!(rdata, ip.octets(), "an AAAA record's address is its 16 bytes");
                 }
                 RecordData::Cname(n) => {
                     assert_eq!(r.rtype, RecordType::CNAME);
@@ -69,6 +76,7 @@ fuzz_target!(|data: &[u8]| {
                 }
                 RecordData::Other { rtype, bytes } => {
                     assert_eq!(rtype, r.rtype);
+                    assert_eq!(bytes, rdata, "undecoded data is the rdata, whole");
                     assert!(!matches!(
                         rtype,
                         RecordType::CNAME | RecordType::PTR | RecordType::NS
@@ -135,6 +143,33 @@ fn reads_outside(msg: &Message<'_>, data: &[u8], end: usize) -> bool {
             past(r.name)
                 || matches!(r.data, RecordData::Cname(n) | RecordData::Ptr(n) | RecordData::Ns(n) if past(n))
         })
+}
+
+/// A record's fixed fields read from the bytes by this model, independently of the codec:
+/// after the owner name (its labels in place, up to a zero byte or a 2-byte pointer) come
+/// type, class, TTL, RDLENGTH and the data. Checks the first four against the parsed record
+/// and returns the data's bytes.
+fn check_fixed_fields<'a>(data: &'a [u8], r: &baresock::resolve::wire::Record<'_>) -> &'a [u8] {
+    let mut at = r.name.offset();
+    loop {
+        let len = data[at];
+        if len == 0 {
+            at += 1;
+            break;
+        }
+        if len & 0xc0 == 0xc0 {
+            at += 2;
+            break;
+        }
+        at += 1 + usize::from(len);
+    }
+    let u16_at = |i: usize| u16::from_be_bytes([data[i], data[i + 1]]);
+    assert_eq!(u16_at(at), r.rtype.as_raw(), "type");
+    assert_eq!(u16_at(at + 2), r.class.as_raw(), "class");
+    let ttl = u32::from_be_bytes([data[at + 4], data[at + 5], data[at + 6], data[at + 7]]);
+    assert_eq!(ttl, r.ttl, "TTL");
+    let rdlen = usize::from(u16_at(at + 8));
+    &data[at + 10..at + 10 + rdlen]
 }
 
 /// `Header::parse` → `to_bytes` gives the first 12 bytes back, the `Z` bit cleared.

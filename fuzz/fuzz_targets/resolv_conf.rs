@@ -6,6 +6,11 @@
 //! lookup asked only with text that followed a `%`; parsing is deterministic; `Debug` works;
 //! and the configuration written back as resolv.conf text parses to the same servers, search
 //! list (when its names print without escapes) and options.
+//!
+//! And a model, so that a parser that ignored its input could not pass: the same bytes also
+//! choose a configuration (servers, search domains, `ndots`, `timeout`, `attempts`, flags),
+//! written as resolv.conf text with comments, blank lines and mixed blanks between; it must
+//! parse to exactly what was chosen: each `nameserver X` line yields server X, in order.
 #![no_main]
 
 use std::fmt::Write as _;
@@ -24,6 +29,7 @@ fn scope(name: &[u8]) -> Option<u32> {
 }
 
 fuzz_target!(|data: &[u8]| {
+    model(data);
     let mut asked = Vec::new();
     let conf = ResolvConf::parse_with_scopes(data, |name| {
         asked.push(name.to_vec());
@@ -132,4 +138,94 @@ fn write_back(conf: &ResolvConf) -> (String, bool) {
     }
     text.push('\n');
     (text, printable)
+}
+
+/// Reads the fuzz bytes as choices; past the end, zeros.
+struct Choices<'a>(&'a [u8]);
+
+impl Choices<'_> {
+    fn byte(&mut self) -> u8 {
+        match self.0.split_first() {
+            Some((&b, rest)) => {
+                self.0 = rest;
+                b
+            }
+            None => 0,
+        }
+    }
+    fn bytes<const N: usize>(&mut self) -> [u8; N] {
+        core::array::from_fn(|_| self.byte())
+    }
+    fn blank(&mut self) -> &'static str {
+        [" ", "\t", "  ", " \t "][usize::from(self.byte() % 4)]
+    }
+}
+
+/// A configuration chosen by the fuzz bytes, written as text, must parse to itself.
+fn model(data: &[u8]) {
+    let mut c = Choices(data);
+    let mut text = String::new();
+    let junk = |c: &mut Choices<'_>, text: &mut String| match c.byte() % 4 {
+        0 => text.push_str("# nameserver 192.0.2.99 (a comment)\n"),
+        1 => text.push_str("; search commented.example\n"),
+        2 => text.push('\n'),
+        _ => {}
+    };
+    let mut servers = Vec::new();
+    for _ in 0..c.byte() % (MAXNS as u8 + 1) {
+        junk(&mut c, &mut text);
+        let ip: std::net::IpAddr = if c.byte() % 2 == 0 {
+            std::net::Ipv4Addr::from(c.bytes::<4>()).into()
+        } else {
+            // Global unicast (2001:db8::/32): no scope, no mapped form to read otherwise.
+            let mut b = c.bytes::<16>();
+            b[..4].copy_from_slice(&[0x20, 0x01, 0x0d, 0xb8]);
+            std::net::Ipv6Addr::from(b).into()
+        };
+        let blank = c.blank();
+        writeln!(text, "nameserver{blank}{ip}").unwrap();
+        servers.push(SocketAddr::new(ip, NAMESERVER_PORT));
+    }
+    let mut search = Vec::new();
+    for _ in 0..c.byte() % (MAXDNSRCH as u8 + 1) {
+        let len = 1 + usize::from(c.byte() % 8);
+        let label: String = (0..len).map(|_| char::from(b'a' + c.byte() % 26)).collect();
+        search.push(format!("{label}.example"));
+    }
+    if !search.is_empty() {
+        junk(&mut c, &mut text);
+        let blank = c.blank();
+        writeln!(text, "search{blank}{}", search.join(c.blank())).unwrap();
+    }
+    let ndots = c.byte() % (NDOTS_MAX as u8 + 1);
+    let timeout = 1 + c.byte() % TIMEOUT_MAX as u8;
+    let attempts = 1 + c.byte() % ATTEMPTS_MAX as u8;
+    let flag_bits = c.byte();
+    let words = ["rotate", "edns0", "use-vc", "no-aaaa", "trust-ad"];
+    junk(&mut c, &mut text);
+    let blank = c.blank();
+    write!(text, "options{blank}ndots:{ndots} timeout:{timeout} attempts:{attempts}").unwrap();
+    for (i, w) in words.iter().enumerate() {
+        if flag_bits & (1 << i) != 0 {
+            write!(text, "{}{w}", c.blank()).unwrap();
+        }
+    }
+    text.push('\n');
+
+    let conf = ResolvConf::parse_with_scopes(text.as_bytes(), |_| None);
+    if servers.is_empty() {
+        assert!(conf.uses_default_nameserver(), "{text}");
+    } else {
+        assert_eq!(conf.nameservers(), &servers[..], "{text}");
+    }
+    let got: Vec<String> = conf.search().iter().map(|n| n.to_string()).collect();
+    assert_eq!(got, search, "{text}");
+    assert_eq!(conf.ndots(), ndots, "{text}");
+    assert_eq!(conf.timeout(), Duration::from_secs(timeout.into()), "{text}");
+    assert_eq!(conf.attempts(), attempts, "{text}");
+    let flags = [conf.rotate(), conf.edns0(), conf.use_vc(), conf.no_aaaa(), conf.trust_ad()];
+    for (i, on) in flags.iter().enumerate() {
+        assert_eq!(*on, flag_bits & (1 << i) != 0, "{}: {text}", words[i]);
+    }
+    assert_eq!(conf.ignored_lines(), 0, "{text}");
 }
