@@ -350,6 +350,35 @@ fn tcp_info() {
     assert_eq!(udp4().tcp_info().unwrap_err(), Error::Os(Errno::OPNOTSUPP));
 }
 
+/// The two window scales share a byte as 4-bit fields, whose order C's bit-fields flip with
+/// the byte order. Checked against a real kernel's answer (the VMs run s390x, big-endian), not
+/// against the same `cfg!` the decoder uses: a side with a small, locked receive buffer
+/// advertises scale 0, while its peer (default buffers) advertises more; so the small side's
+/// receive scale is below the peer's, and its send scale is the peer's receive scale.
+#[test]
+fn tcp_info_window_scales_are_in_the_kernels_order() {
+    let l = TcpListener::bind(v4_any_port()).unwrap();
+    let small = Socket::new(Family::Inet, Type::Stream, Protocol::DEFAULT).unwrap();
+    small.set_recv_buffer_size(1024).unwrap();
+    small.connect(l.local_addr().unwrap()).unwrap();
+    let (peer, _) = l.accept().unwrap();
+    let mine = qemu_gap!(small.tcp_info()).unwrap();
+    let theirs = peer.as_socket().tcp_info().unwrap();
+    assert_eq!(
+        mine.rcv_wscale, 0,
+        "a 1 KiB receive buffer needs no scaling: {mine:?}"
+    );
+    assert!(
+        theirs.rcv_wscale > mine.rcv_wscale,
+        "the default buffer scales: {theirs:?}"
+    );
+    assert_eq!(
+        mine.snd_wscale, theirs.rcv_wscale,
+        "each side's send scale is the other's receive scale"
+    );
+    assert_eq!(theirs.snd_wscale, mine.rcv_wscale);
+}
+
 #[test]
 fn udp_segment_and_gro() {
     let s = udp4();
