@@ -78,6 +78,7 @@ pub mod hosts;
 mod name;
 pub mod services;
 mod sort;
+mod stack;
 pub mod wire;
 
 use core::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr as InetAddr, SocketAddrV6};
@@ -89,6 +90,7 @@ pub use connect::{ATTEMPT_DELAY, MAX_ATTEMPTS_IN_FLIGHT};
 pub use file::Scan;
 pub use name::{DomainName, Labels, NameError, LABEL_MAX, NAME_MAX};
 pub use services::{Service, ServiceName};
+pub use stack::STACK_NEEDED;
 
 use crate::{
     Error, Family, HostError, HostErrorKind, LookupCause, Protocol, ResolveError, ResolveErrorKind,
@@ -323,6 +325,20 @@ impl<'a> Resolver<'a> {
         hints: &Hints,
         out: &mut [AddrInfo],
     ) -> Result<Lookup> {
+        self.lookup_in(host, service, hints, out, None, u64::MAX)
+    }
+
+    /// [`lookup`](Self::lookup), a reply over TCP going to `tcp` (else to a stack buffer of
+    /// [`TCP_REPLY_DEFAULT`] bytes), the whole ending by `end_ns` on `CLOCK_MONOTONIC`.
+    fn lookup_in(
+        &self,
+        host: Option<&str>,
+        service: Option<&str>,
+        hints: &Hints,
+        out: &mut [AddrInfo],
+        tcp: Option<&mut [u8]>,
+        end_ns: u64,
+    ) -> Result<Lookup> {
         let (want_v4, want_v6) = match hints.family {
             None => (true, true),
             Some(Family::Inet) => (true, false),
@@ -360,7 +376,7 @@ impl<'a> Resolver<'a> {
                 None if hints.numeric_host => {
                     return Err(gai(ResolveErrorKind::NoName, LookupCause::NotNumeric))
                 }
-                None => canonical = Some(self.lookup_name(text, &mut found)?),
+                None => canonical = Some(self.lookup_name(text, &mut found, tcp, end_ns)?),
             },
         }
         if found.len == 0 {
@@ -457,7 +473,13 @@ impl<'a> Resolver<'a> {
     }
 
     /// The hosts file, then DNS with the search list; returns the canonical name.
-    fn lookup_name(&self, text: &str, found: &mut AddrList) -> Result<DomainName> {
+    fn lookup_name(
+        &self,
+        text: &str,
+        found: &mut AddrList,
+        mut tcp: Option<&mut [u8]>,
+        end_ns: u64,
+    ) -> Result<DomainName> {
         let name =
             DomainName::new(text).map_err(|_| gai(ResolveErrorKind::NoName, invalid_name(text)))?;
         let mut from_hosts = None;
@@ -484,11 +506,11 @@ impl<'a> Resolver<'a> {
         if qtypes.is_empty() {
             return Err(gai(ResolveErrorKind::NoData, LookupCause::NoRecords));
         }
-        let client = self.client();
+        let client = self.client(end_ns);
         let (mut nodata, mut servfail) = (false, false);
         for candidate in self.candidates(text, &name) {
             let Ok(candidate) = candidate else { continue };
-            match dns::lookup_name(&client, &candidate, qtypes, found) {
+            match dns::lookup_name(&client, &candidate, qtypes, found, tcp.as_deref_mut()) {
                 NameOutcome::Found { canonical } => return Ok(canonical),
                 NameOutcome::NxDomain => {}
                 NameOutcome::NoData => nodata = true,
@@ -542,7 +564,7 @@ impl<'a> Resolver<'a> {
     }
 
     /// The DNS client's settings, with the first server rotated if asked.
-    fn client(&self) -> ClientConf<'_> {
+    fn client(&self, end_ns: u64) -> ClientConf<'_> {
         let servers = self.conf.nameservers();
         let first = if self.conf.rotate() && !servers.is_empty() {
             self.next.fetch_add(1, Ordering::Relaxed) % servers.len()
@@ -554,6 +576,7 @@ impl<'a> Resolver<'a> {
             first,
             timeout: self.conf.timeout(),
             attempts: self.conf.attempts(),
+            end_ns,
             edns0: self.conf.edns0(),
             use_vc: self.conf.use_vc(),
             single_request: self.conf.single_request() || self.conf.single_request_reopen(),
@@ -575,6 +598,11 @@ impl<'a> Resolver<'a> {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     pub fn lookup_addr(&self, ip: IpAddr) -> Result<DomainName> {
+        self.lookup_addr_in(ip, None)
+    }
+
+    /// [`lookup_addr`](Self::lookup_addr), a reply over TCP going to `tcp` if given.
+    fn lookup_addr_in(&self, ip: IpAddr, tcp: Option<&mut [u8]>) -> Result<DomainName> {
         // An IPv4-mapped IPv6 address is the IPv4 address.
         let ip = ip.to_canonical();
         if let (Some(name), _) = hosts::by_addr_file(self.paths.hosts, ip)? {
@@ -587,12 +615,13 @@ impl<'a> Resolver<'a> {
             }
         }
         let mut first = First(None);
-        let client = self.client();
+        let client = self.client(u64::MAX);
         let outcome = dns::lookup_name(
             &client,
             &wire::reverse_name(ip),
             &[RecordType::PTR],
             &mut first,
+            tcp,
         );
         let herr = |kind, cause| Error::Host(HostError::new(kind, cause));
         match (outcome, first.0) {
