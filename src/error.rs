@@ -565,9 +565,7 @@ impl fmt::Display for LookupCause {
                 f.write_str("the name server closed the TCP connection before its whole reply")
             }
             LookupCause::WrongId => f.write_str("a reply over TCP carried another query's id"),
-            LookupCause::WrongQuestion => {
-                f.write_str("a reply over TCP answered another question")
-            }
+            LookupCause::WrongQuestion => f.write_str("a reply over TCP answered another question"),
             LookupCause::ReplyTooLarge { len, room } => write!(
                 f,
                 "a reply over TCP of {len} bytes, larger than its {room}-byte buffer"

@@ -115,13 +115,13 @@ impl Resolver<'_> {
                 .filter(|&l| l > 0)
                 .map(Duration::from_nanos)
         };
-        let lookup = match self.lookup_in(Some(host), Some(service), &hints, &mut found, tcp, end_ns)
-        {
-            Ok(l) => l,
-            // The lookup was cut short by the deadline: that is the failure.
-            Err(_) if timeout.is_some() && left().is_none() => return Err(Error::Timeout),
-            Err(e) => return Err(e),
-        };
+        let lookup =
+            match self.lookup_in(Some(host), Some(service), &hints, &mut found, tcp, end_ns) {
+                Ok(l) => l,
+                // The lookup was cut short by the deadline: that is the failure.
+                Err(_) if timeout.is_some() && left().is_none() => return Err(Error::Timeout),
+                Err(e) => return Err(e),
+            };
         let mut order = [AddrInfo::EMPTY; MAX_TRIED];
         let n = interleave(lookup.results(&found), &mut order);
         let connect_timeout = match timeout {

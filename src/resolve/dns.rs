@@ -425,9 +425,7 @@ fn ask_tcp(
     };
     let reply = buf.get(..len).unwrap_or_default();
     match Message::parse(reply) {
-        Ok(msg) if msg.header().id != id => {
-            Answer::Retry(Failure::permanent(LookupCause::WrongId))
-        }
+        Ok(msg) if msg.header().id != id => Answer::Retry(Failure::permanent(LookupCause::WrongId)),
         Ok(msg) if !msg.answers_question(name, qtype) => {
             Answer::Retry(Failure::permanent(LookupCause::WrongQuestion))
         }
@@ -510,9 +508,7 @@ fn recv_exact(
     while !buf.is_empty() {
         arm(s)?;
         match s.recv(buf) {
-            Ok(0) => {
-                return Err(Answer::Retry(Failure::temporary(LookupCause::TcpClosed)))
-            }
+            Ok(0) => return Err(Answer::Retry(Failure::temporary(LookupCause::TcpClosed))),
             Ok(n) => buf = buf.get_mut(n..).unwrap_or_default(),
             Err(e) => return Err(failed(e)),
         }

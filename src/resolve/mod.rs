@@ -40,7 +40,7 @@
 //! a name with fewer dots than `ndots` is tried with each search domain first, then as it
 //! is; a name with a final dot only as it is. Each server gets `timeout` per attempt, for
 //! `attempts` rounds (resolv.conf's options; glibc lengthens the wait on later rounds, this
-//! resolver keeps it). `rotate` starts each lookup at the next server; `single-request` (and
+//! resolver keeps it; see [Time](#time)). `rotate` starts each lookup at the next server; `single-request` (and
 //! `single-request-reopen`, which here is the same since every query has its own socket)
 //! sends `A` and `AAAA` one after the other; `use-vc` asks over TCP only; `edns0`
 //! advertises 1232-byte UDP replies; `no-aaaa` asks for `A` only. IPv4-mapped results
@@ -49,10 +49,43 @@
 //! resolv.conf names servers by address only (port 53); a server on another port is added
 //! in code with [`ResolvConf::add_nameserver`].
 //!
+//! # Time
+//!
+//! Every wait is bounded. One attempt is one server in one round: its queries over UDP and
+//! any of them asked again over TCP (after a truncated reply) share one deadline, `timeout`
+//! after the attempt starts; the TCP connect, the send and each receive wait only for what is
+//! left of it, so a server that drips its TCP reply a byte at a time holds the attempt no
+//! longer than one that says nothing. A `timeout` of 0 (or a negative one) waits one second
+//! ([`MIN_ATTEMPT_TIMEOUT`](dns::MIN_ATTEMPT_TIMEOUT)), as glibc does. So one name asked
+//! about takes at most
+//!
+//! `max(timeout, 1 s) x attempts x servers`
+//!
+//! (twice that with `single-request`, whose `A` and `AAAA` queries each get their own
+//! attempts). A forward lookup may ask about several names (the search list, above): an
+//! answer of "no such name", "no data" or `SERVFAIL` sends it on to the next, a server's
+//! failure to answer ends it; its bound is that times the names tried. A reverse lookup asks
+//! about one name. [`Resolver::connect`] with a timeout ends the lookup, attempts cut short, when the
+//! timeout passes, and fails with [`Error::Timeout`].
+//!
 //! # Stack, not heap
 //!
-//! A lookup keeps up to [`MAX_ADDRS`] addresses and uses about 8 KiB of stack; a reply over
-//! TCP needs 64 KiB more (the most a DNS message over TCP can be).
+//! A lookup keeps up to [`MAX_ADDRS`] addresses, and a reply over TCP in a buffer of
+//! [`TCP_REPLY_DEFAULT`](dns::TCP_REPLY_DEFAULT) bytes on the stack; a larger reply fails
+//! with [`LookupCause::ReplyTooLarge`], never cut. [`Resolver::lookup_with`],
+//! [`Resolver::lookup_addr_with`] and [`Resolver::connect_with`] take the caller's buffer
+//! instead (of [`TCP_REPLY_MAX`](dns::TCP_REPLY_MAX) bytes to take any reply).
+//!
+//! A thread of [`STACK_NEEDED`] bytes runs every path: hosts file only, DNS over UDP, the TCP
+//! fallback, reverse lookups, connect by name. The figure was measured, not estimated: a
+//! test (`measure_stack_per_path` in `tests/resolve_hostile.rs`) runs each path in threads
+//! of ever smaller stacks, in child processes, and finds the least that works; on x86_64 the
+//! most was about 58 KiB in a debug build (the TCP fallback under a connect by name; a
+//! debug build copies large values that an optimized one does not) and 28 KiB in a release
+//! build. `STACK_NEEDED` adds room for other architectures' larger frames, and a test runs
+//! every path in a thread of exactly that size on each architecture tested. On `no_std`
+//! targets without a guard page an overflow corrupts memory silently: give a resolver
+//! thread at least this.
 //!
 //! # Errors
 //!

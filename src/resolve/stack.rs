@@ -8,7 +8,7 @@ use crate::Result;
 /// The stack every resolver path needs at most, in bytes, measured (see the
 /// [module docs](super#stack-not-heap)): a thread of this size runs any lookup, reverse
 /// lookup or connect by name, with or without a TCP fallback into the default buffer.
-pub const STACK_NEEDED: usize = 64 * 1024;
+pub const STACK_NEEDED: usize = 80 * 1024;
 
 impl Resolver<'_> {
     /// [`lookup`](Self::lookup), with `tcp` as the buffer for a reply over TCP (a reply
