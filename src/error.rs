@@ -394,8 +394,8 @@ pub enum LookupCause {
     ReplyTooLarge {
         /// The reply's length in bytes, as its length prefix says.
         len: u16,
-        /// The buffer's size in bytes.
-        room: usize,
+        /// The buffer's size in bytes (less than `len`, so it fits).
+        room: u16,
     },
 }
 

@@ -480,7 +480,7 @@ fn a_tcp_reply_larger_than_the_buffer_is_a_named_error() {
     match cause {
         LookupCause::ReplyTooLarge { len, room } => {
             assert!(usize::from(len) > TCP_REPLY_DEFAULT, "{len}");
-            assert_eq!(room, TCP_REPLY_DEFAULT);
+            assert_eq!(usize::from(room), TCP_REPLY_DEFAULT);
         }
         other => panic!("{other:?}"),
     }

@@ -421,7 +421,8 @@ fn ask_tcp(
     let id = random_u16();
     let len = match tcp_exchange(server, name, qtype, id, end, buf) {
         Ok(len) => len,
-        Err(answer) => return answer,
+        Err(TcpFailure::Retry(f)) => return Answer::Retry(f),
+        Err(TcpFailure::Final(f)) => return Answer::Failed(f),
     };
     let reply = buf.get(..len).unwrap_or_default();
     match Message::parse(reply) {
@@ -434,6 +435,15 @@ fn ask_tcp(
     }
 }
 
+/// Why a query over TCP has no reply to read.
+#[derive(Clone, Copy, Debug)]
+enum TcpFailure {
+    /// This server failed; the next may answer.
+    Retry(Failure),
+    /// No server will do better.
+    Final(Failure),
+}
+
 /// Connects, sends the query and reads the reply's length and the reply into `buf`, all by
 /// `end`; returns the reply's length, or what the failure means for this query.
 fn tcp_exchange(
@@ -443,8 +453,8 @@ fn tcp_exchange(
     id: u16,
     end: u64,
     buf: &mut [u8],
-) -> Result<usize, Answer> {
-    let retry = |cause| Answer::Retry(Failure::temporary(cause));
+) -> Result<usize, TcpFailure> {
+    let retry = |cause| TcpFailure::Retry(Failure::temporary(cause));
     // A stream error as a failure: a wait that ran out is the attempt's timeout.
     let failed = |e: Error| match e {
         Error::Timeout
@@ -458,16 +468,16 @@ fn tcp_exchange(
             cause: PartialCause::Os(e),
             ..
         } => retry(LookupCause::Os(e)),
-        e => Answer::Retry(os_failure(e)),
+        e => TcpFailure::Retry(os_failure(e)),
     };
     // Before each wait, what is left of the attempt; none left is the timeout.
-    let arm = |s: &Socket| -> Result<(), Answer> {
+    let arm = |s: &Socket| -> Result<(), TcpFailure> {
         let wait = left(end).ok_or(retry(LookupCause::TcpTimeout))?;
         s.set_timeout(Some(wait)).map_err(failed)
     };
     let mut query = [0u8; TCP_QUERY_MAX];
     let qlen = wire::encode_query_tcp(&mut query, id, name, qtype, None).map_err(|_| {
-        Answer::Failed(Failure::permanent(LookupCause::InvalidName(
+        TcpFailure::Final(Failure::permanent(LookupCause::InvalidName(
             super::NameError::TooLong,
         )))
     })?;
@@ -485,10 +495,11 @@ fn tcp_exchange(
     recv_exact(&s, &mut prefix, &arm, &failed)?;
     let len = u16::from_be_bytes(prefix);
     let Some(reply) = buf.get_mut(..usize::from(len)) else {
-        return Err(Answer::Failed(Failure::permanent(
+        return Err(TcpFailure::Final(Failure::permanent(
             LookupCause::ReplyTooLarge {
                 len,
-                room: buf.len(),
+                // Smaller than `len`, a `u16`.
+                room: u16::try_from(buf.len()).unwrap_or(u16::MAX),
             },
         )));
     };
@@ -502,13 +513,17 @@ fn tcp_exchange(
 fn recv_exact(
     s: &Socket,
     mut buf: &mut [u8],
-    arm: &dyn Fn(&Socket) -> Result<(), Answer>,
-    failed: &dyn Fn(Error) -> Answer,
-) -> Result<(), Answer> {
+    arm: &dyn Fn(&Socket) -> Result<(), TcpFailure>,
+    failed: &dyn Fn(Error) -> TcpFailure,
+) -> Result<(), TcpFailure> {
     while !buf.is_empty() {
         arm(s)?;
         match s.recv(buf) {
-            Ok(0) => return Err(Answer::Retry(Failure::temporary(LookupCause::TcpClosed))),
+            Ok(0) => {
+                return Err(TcpFailure::Retry(Failure::temporary(
+                    LookupCause::TcpClosed,
+                )))
+            }
             Ok(n) => buf = buf.get_mut(n..).unwrap_or_default(),
             Err(e) => return Err(failed(e)),
         }

@@ -76,16 +76,9 @@
 //! [`Resolver::lookup_addr_with`] and [`Resolver::connect_with`] take the caller's buffer
 //! instead (of [`TCP_REPLY_MAX`](dns::TCP_REPLY_MAX) bytes to take any reply).
 //!
-//! A thread of [`STACK_NEEDED`] bytes runs every path: hosts file only, DNS over UDP, the TCP
-//! fallback, reverse lookups, connect by name. The figure was measured, not estimated: a
-//! test (`measure_stack_per_path` in `tests/resolve_hostile.rs`) runs each path in threads
-//! of ever smaller stacks, in child processes, and finds the least that works; on x86_64 the
-//! most was about 58 KiB in a debug build (the TCP fallback under a connect by name; a
-//! debug build copies large values that an optimized one does not) and 28 KiB in a release
-//! build. `STACK_NEEDED` adds room for other architectures' larger frames, and a test runs
-//! every path in a thread of exactly that size on each architecture tested. On `no_std`
-//! targets without a guard page an overflow corrupts memory silently: give a resolver
-//! thread at least this.
+//! A thread of [`STACK_NEEDED`] bytes runs every path, measured in debug and release builds
+//! (see there how); on `no_std` targets without a guard page an overflow corrupts memory
+//! silently.
 //!
 //! # Errors
 //!
