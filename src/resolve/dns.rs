@@ -440,7 +440,8 @@ fn ask_tcp(
 enum TcpFailure {
     /// This server failed; the next may answer.
     Retry(Failure),
-    /// No server will do better.
+    /// Asking another server would not help (the query cannot be written, the reply does
+    /// not fit the buffer).
     Final(Failure),
 }
 

@@ -90,8 +90,8 @@
 //! |---|---|
 //! | [`NoName`](crate::ResolveErrorKind::NoName) | `NXDOMAIN` for every name tried; a numeric host asked for and not given |
 //! | [`NoData`](crate::ResolveErrorKind::NoData) | the name exists, without an address of the family |
-//! | [`TryAgain`](crate::ResolveErrorKind::TryAgain) | no server answered in time; `SERVFAIL` |
-//! | [`Failed`](crate::ResolveErrorKind::Failed) | `REFUSED`, `FORMERR`, `NOTIMP`; a malformed reply |
+//! | [`TryAgain`](crate::ResolveErrorKind::TryAgain) | no server answered in time, over UDP or TCP; a server closed its TCP connection early; `SERVFAIL` |
+//! | [`Failed`](crate::ResolveErrorKind::Failed) | `REFUSED`, `FORMERR`, `NOTIMP`; a malformed reply; a reply over TCP with another id or question, or larger than its buffer |
 //! | [`Family`](crate::ResolveErrorKind::Family) | a family other than IPv4/IPv6; a numeric address of the other family |
 //! | [`Service`](crate::ResolveErrorKind::Service) | a service name not in the services file for the protocol |
 //! | [`SocketType`](crate::ResolveErrorKind::SocketType) | a socket type other than stream, datagram or raw |
