@@ -41,6 +41,8 @@ enum Tcp {
     Drip,
     /// A true answer with another query's id.
     WrongId,
+    /// An answer with the query's id, to another question.
+    WrongQuestion,
     /// Nothing: holds the connection open.
     Hang,
     /// The length prefix and three bytes, then closes.
@@ -221,6 +223,10 @@ fn serve_tcp(mut c: TcpStream, mode: Tcp, live: impl Fn() -> bool, count: Arc<At
             let r = wire::with_id(answer(&q, 1), wire::id(&q) ^ 0x5555);
             let _ = c.write_all(&framed(r));
         }
+        Tcp::WrongQuestion => {
+            let other = wire::query(wire::id(&q), "other.baresock.test", qtype(&q), None);
+            let _ = c.write_all(&framed(answer(&other, 1)));
+        }
         Tcp::Hang => {
             while live() {
                 std::thread::sleep(Duration::from_millis(20));
@@ -391,6 +397,14 @@ fn a_wrong_id_over_tcp_says_so() {
     assert_eq!(
         LookupCause::WrongId.to_string(),
         "a reply over TCP carried another query's id"
+    );
+    // The right id, another question: as wrong, and said so.
+    let s = Hostile::start(Udp::Truncated, Tcp::WrongQuestion);
+    let r = f.resolver(&[&s], "timeout:1 attempts:1");
+    let e = timed_lookup(&r, "wrongq.baresock.test.", ONE).unwrap_err();
+    assert_eq!(
+        kind(e),
+        (ResolveErrorKind::Failed, LookupCause::WrongQuestion)
     );
 }
 
