@@ -705,8 +705,14 @@ fn measure_stack_per_path() {
     let mut most = 0;
     for path in PATHS {
         // The thread's own needs (its start, TLS) are included: that is what a caller has.
-        let (mut lo, mut hi) = (4096, 1 << 20);
+        // Below 16 KiB (PTHREAD_STACK_MIN) a thread gets that much whatever it asks.
+        let (mut lo, mut hi) = (16 * 1024, 1 << 20);
         assert!(fits(path, hi), "{path} does not run in 1 MiB");
+        if fits(path, lo) {
+            println!("{path}: at most {lo} bytes (the least a thread gets)");
+            most = most.max(lo);
+            continue;
+        }
         while hi - lo > 256 {
             let mid = (lo + hi) / 2;
             if fits(path, mid) {

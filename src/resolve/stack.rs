@@ -11,9 +11,10 @@ use crate::Result;
 ///
 /// Measured, not estimated: a test (`measure_stack_per_path` in `tests/resolve_hostile.rs`)
 /// runs each path in threads of ever smaller stacks, in child processes, and finds the least
-/// that works. On x86_64 the most was about 58 KiB in a debug build (the TCP fallback under a
-/// connect by name; a debug build copies large values that an optimized one keeps in place)
-/// and 28 KiB in a release build. This figure adds room for other architectures' larger
+/// that works (the test's own frame, holding two resolvers, included). On x86_64 the most
+/// was 48.3 KiB in a debug build (the TCP fallback under a connect by name; a debug build
+/// copies large values that an optimized one keeps in place; 42.8 KiB with musl) and
+/// 27.1 KiB in a release build. This figure adds room for other architectures' larger
 /// frames, and a test runs every path in a thread of exactly this size on each architecture
 /// tested. On `no_std` targets without a guard page an overflow corrupts memory silently:
 /// give a thread that resolves at least this.
