@@ -326,7 +326,10 @@ impl<'a> Resolver<'a> {
     /// name or number); `None` gives the loopback addresses, or with
     /// [`passive`](Hints::passive) the wildcard ones. `service` is a port number or a name
     /// from the services file; `None` gives port 0. When `out` is too small, the results
-    /// that fit are written and [`Lookup::more`] says how many more there were.
+    /// that fit are written and [`Lookup::more`] says how many more there were. A reply over
+    /// TCP goes to a stack buffer of [`TCP_REPLY_DEFAULT`](dns::TCP_REPLY_DEFAULT) bytes
+    /// ([`lookup_with`](Self::lookup_with) takes yours); how long it takes at most, and how
+    /// much stack, the [module docs](self#time) say.
     ///
     /// Fails with [`Error::Resolve`]; see the [module docs](self) for the kinds.
     ///
@@ -615,7 +618,9 @@ impl<'a> Resolver<'a> {
     ///
     /// Fails with [`Error::Host`]: [`NotFound`](HostErrorKind::NotFound) when no name is
     /// known, [`TryAgain`](HostErrorKind::TryAgain) when no server answered,
-    /// [`NoRecovery`](HostErrorKind::NoRecovery) when one refused or answered garbage.
+    /// [`NoRecovery`](HostErrorKind::NoRecovery) when one refused or answered garbage. A
+    /// reply over TCP goes to a stack buffer ([`lookup_addr_with`](Self::lookup_addr_with)
+    /// takes yours).
     ///
     /// ```no_run
     /// use baresock::resolve::Resolver;
