@@ -382,6 +382,24 @@ pub enum LookupCause {
     InvalidName(crate::resolve::NameError),
     /// A system call failed with this errno (reading a database, or talking to a server).
     Os(Errno),
+    /// A name server did not finish its reply over TCP (asked after a truncated reply, or
+    /// with `use-vc`) before the attempt's timeout passed.
+    TcpTimeout,
+    /// A name server closed the TCP connection before its whole reply had come.
+    TcpClosed,
+    /// A reply over TCP carried another query's id.
+    WrongId,
+    /// A reply over TCP answered another question than the one asked.
+    WrongQuestion,
+    /// A reply over TCP was larger than the buffer for it (see
+    /// [`Resolver::lookup_with`](crate::resolve::Resolver::lookup_with)); nothing of it was
+    /// used.
+    ReplyTooLarge {
+        /// The reply's length in bytes, as its length prefix says.
+        len: u16,
+        /// The buffer's size in bytes (less than `len`, so it fits).
+        room: u16,
+    },
 }
 
 impl Error {
@@ -543,6 +561,18 @@ impl fmt::Display for LookupCause {
             }
             LookupCause::InvalidName(e) => write!(f, "not a domain name: {e}"),
             LookupCause::Os(e) => fmt_errno(e, f),
+            LookupCause::TcpTimeout => {
+                f.write_str("the name server's reply over TCP did not come within the timeout")
+            }
+            LookupCause::TcpClosed => {
+                f.write_str("the name server closed the TCP connection before its whole reply")
+            }
+            LookupCause::WrongId => f.write_str("a reply over TCP carried another query's id"),
+            LookupCause::WrongQuestion => f.write_str("a reply over TCP answered another question"),
+            LookupCause::ReplyTooLarge { len, room } => write!(
+                f,
+                "a reply over TCP of {len} bytes, larger than its {room}-byte buffer"
+            ),
         }
     }
 }

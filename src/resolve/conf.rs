@@ -43,7 +43,8 @@
 //!   `RES_OPTIONS` to [`ResolvConf::apply_options`], and set a search list with
 //!   [`ResolvConf::clear_search`] and [`ResolvConf::push_search`].
 //! - A negative number in `ndots:`, `timeout:` or `attempts:` is 0 (glibc stores it as it
-//!   is, in unsigned fields).
+//!   is; its sender waits one second for a `timeout` of 0 or less, and so does this
+//!   resolver).
 //! - Lines longer than 4095 bytes are skipped (glibc reads lines of any length).
 
 use core::fmt;
@@ -483,7 +484,9 @@ impl ResolvConf {
     /// How long to wait for a server's answer before the next try (`timeout:n`, whole
     /// seconds; default 5 s, at most 30 s).
     ///
-    /// `timeout:0` is kept as zero; glibc's sender then waits one second.
+    /// `timeout:0` (and a negative one, read as 0) is kept as zero; a lookup then waits
+    /// [`MIN_ATTEMPT_TIMEOUT`](super::dns::MIN_ATTEMPT_TIMEOUT) (one second) for each
+    /// attempt, as glibc's sender does (`send_dg`: `if (seconds <= 0) seconds = 1`).
     pub fn timeout(&self) -> Duration {
         Duration::from_secs(self.timeout as u64)
     }

@@ -26,13 +26,20 @@ impl Resolver<'_> {
     /// (RFC 8305 §4: the first family, then the other, in turn). The first attempt starts at
     /// once; each next one starts when the one before fails or [`ATTEMPT_DELAY`] has passed
     /// without an answer, while the earlier ones go on: the first to connect wins and the
-    /// others are closed. `timeout` bounds the whole, lookups excepted (those have
-    /// resolv.conf's timeouts); the stream keeps `timeout`'s mode afterwards (see
-    /// [`Socket::set_timeout`]). With `source`, each socket is bound to it first, and only
+    /// others are closed. With `source`, each socket is bound to it first, and only
     /// addresses of its family are tried.
     ///
+    /// `timeout` bounds the whole, the name lookup included: the lookup's attempts (each of
+    /// resolv.conf's `timeout`) are cut short where the deadline comes first, and the
+    /// connects get what the lookup left. Without `timeout` the lookup takes at most
+    /// resolv.conf's bound (see the [module docs](super#time)) and the connects wait as long
+    /// as the kernel does. The stream keeps `timeout`'s mode afterwards (see
+    /// [`Socket::set_timeout`]). A reply over TCP goes to a stack buffer of
+    /// [`TCP_REPLY_DEFAULT`](super::dns::TCP_REPLY_DEFAULT) bytes; see
+    /// [`connect_with`](Self::connect_with) for a buffer of the caller's.
+    ///
     /// Fails with a lookup's [`Error::Resolve`], [`Error::Timeout`] when the deadline
-    /// passes, or the last attempt's error.
+    /// passes (during the lookup or the connects), or the last attempt's error.
     ///
     /// ```
     /// use baresock::resolve::{Paths, Resolver, ResolvConf};
@@ -53,6 +60,47 @@ impl Resolver<'_> {
         timeout: Option<Duration>,
         source: Option<InetAddr>,
     ) -> Result<TcpStream> {
+        self.connect_in(host, port, timeout, source, None)
+    }
+
+    /// [`connect`](Self::connect), a reply over TCP to the name lookup going to `tcp` (see
+    /// [`lookup_with`](Self::lookup_with)).
+    ///
+    /// ```
+    /// use baresock::resolve::{dns::TCP_REPLY_MAX, Paths, Resolver, ResolvConf};
+    /// use baresock::TcpListener;
+    ///
+    /// let listener = TcpListener::bind("127.0.0.1:0".parse::<core::net::SocketAddr>()?)?;
+    /// let port = listener.local_addr()?.port();
+    /// let resolver = Resolver::new(ResolvConf::default(), Paths::SYSTEM);
+    /// let mut tcp = vec![0u8; TCP_REPLY_MAX]; // any reply fits, and not on the stack
+    /// let stream = resolver.connect_with("127.0.0.1", port, None, None, &mut tcp)?;
+    /// assert_eq!(stream.peer_addr()?.port(), port);
+    /// # Ok::<(), Box<dyn core::error::Error>>(())
+    /// ```
+    pub fn connect_with(
+        &self,
+        host: &str,
+        port: u16,
+        timeout: Option<Duration>,
+        source: Option<InetAddr>,
+        tcp: &mut [u8],
+    ) -> Result<TcpStream> {
+        self.connect_in(host, port, timeout, source, Some(tcp))
+    }
+
+    fn connect_in(
+        &self,
+        host: &str,
+        port: u16,
+        timeout: Option<Duration>,
+        source: Option<InetAddr>,
+        tcp: Option<&mut [u8]>,
+    ) -> Result<TcpStream> {
+        // The one deadline of the whole, on CLOCK_MONOTONIC.
+        let end_ns = timeout.map_or(u64::MAX, |t| {
+            crate::sys::clock::monotonic_ns().saturating_add(crate::time::encode(Some(t)))
+        });
         let hints = Hints {
             socket_type: Some(Type::Stream),
             family: source.map(|s| crate::SocketAddr::from(s).family()),
@@ -61,10 +109,26 @@ impl Resolver<'_> {
         let mut found = [AddrInfo::EMPTY; MAX_TRIED];
         let mut port_text = [0u8; 5];
         let service = format_port(port, &mut port_text);
-        let lookup = self.lookup(Some(host), Some(service), &hints, &mut found)?;
+        let left = || {
+            end_ns
+                .checked_sub(crate::sys::clock::monotonic_ns())
+                .filter(|&l| l > 0)
+                .map(Duration::from_nanos)
+        };
+        let lookup =
+            match self.lookup_in(Some(host), Some(service), &hints, &mut found, tcp, end_ns) {
+                Ok(l) => l,
+                // The lookup was cut short by the deadline: that is the failure.
+                Err(_) if timeout.is_some() && left().is_none() => return Err(Error::Timeout),
+                Err(e) => return Err(e),
+            };
         let mut order = [AddrInfo::EMPTY; MAX_TRIED];
         let n = interleave(lookup.results(&found), &mut order);
-        let s = happy_eyeballs(&order[..n], timeout, source)?;
+        let connect_timeout = match timeout {
+            Some(_) => Some(left().ok_or(Error::Timeout)?),
+            None => None,
+        };
+        let s = happy_eyeballs(&order[..n], connect_timeout, source)?;
         s.set_timeout(timeout)?;
         Ok(TcpStream::try_from(s)?)
     }

@@ -11,8 +11,8 @@ use core::time::Duration;
 
 use super::wire::{self, Message, Rcode, RecordData, RecordType};
 use super::DomainName;
-use crate::time::{duration, Deadline};
-use crate::{Errno, Error, LookupCause, Protocol, Socket, SocketAddr, Type};
+use crate::sys::clock::monotonic_ns;
+use crate::{Errno, Error, LookupCause, PartialCause, Protocol, Socket, SocketAddr, Type};
 
 /// The most aliases (`CNAME`s) followed in one reply.
 pub const ALIAS_LIMIT: usize = 8;
@@ -20,7 +20,18 @@ pub const ALIAS_LIMIT: usize = 8;
 /// (1232, the DNS flag day 2020 value) when `edns0` is on; 512 otherwise (RFC 1035).
 const EDNS_PAYLOAD: u16 = 1232;
 /// Room for a DNS message over TCP: its two length bytes allow at most this.
-const TCP_MAX: usize = 65535;
+pub const TCP_REPLY_MAX: usize = 65535;
+/// The buffer for a reply over TCP when the caller hands in none: on the stack of the
+/// function that asks over TCP. A larger reply fails with
+/// [`LookupCause::ReplyTooLarge`]; [`Resolver::lookup_with`](super::Resolver::lookup_with)
+/// takes a buffer of the caller's (of [`TCP_REPLY_MAX`] bytes to take any reply).
+pub const TCP_REPLY_DEFAULT: usize = 4096;
+/// The shortest wait for one attempt: `timeout:0` (and a negative timeout, kept as 0) waits
+/// this long, as glibc's `send_dg` does (`if (seconds <= 0) seconds = 1`).
+pub const MIN_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(1);
+/// Room for a query over TCP: the length prefix, the header, the longest name, type and
+/// class (no EDNS0 record over TCP).
+const TCP_QUERY_MAX: usize = 2 + 12 + super::NAME_MAX + 4;
 
 /// How to reach the name servers (from resolv.conf).
 #[derive(Clone, Copy, Debug)]
@@ -30,6 +41,9 @@ pub(crate) struct ClientConf<'a> {
     pub(crate) first: usize,
     pub(crate) timeout: Duration,
     pub(crate) attempts: u8,
+    /// When the whole lookup must end, on `CLOCK_MONOTONIC` in nanoseconds (`u64::MAX`: no
+    /// end but the attempts' own).
+    pub(crate) end_ns: u64,
     pub(crate) edns0: bool,
     pub(crate) use_vc: bool,
     /// Send the `A` and `AAAA` queries one after the other, not together
@@ -105,6 +119,9 @@ enum Answer {
     NoData,
     /// The server answered this code; another server may do better.
     ServerFailed(Rcode),
+    /// This server failed to answer (over TCP: too slow, closed early, another query's
+    /// reply); another server may do better, else this is the lookup's failure.
+    Retry(Failure),
     Failed(Failure),
 }
 
@@ -132,12 +149,14 @@ fn random_u16() -> u16 {
 }
 
 /// Asks the servers about `name` for each of `qtypes` (the first two; both go out together),
-/// and pushes the addresses found into `sink`.
+/// and pushes the addresses found into `sink`. A reply over TCP goes to `tcp`, or to a buffer
+/// of [`TCP_REPLY_DEFAULT`] bytes on the stack.
 pub(crate) fn lookup_name(
     conf: &ClientConf<'_>,
     name: &DomainName,
     qtypes: &[RecordType],
     sink: &mut dyn Sink,
+    mut tcp: Option<&mut [u8]>,
 ) -> NameOutcome {
     let mut canonical = None;
     let mut nodata = false;
@@ -155,10 +174,10 @@ pub(crate) fn lookup_name(
     }
     if conf.single_request {
         for q in queries[..n].chunks_mut(1) {
-            exchange(conf, name, q, sink);
+            exchange(conf, name, q, sink, tcp.as_deref_mut());
         }
     } else {
-        exchange(conf, name, &mut queries[..n], sink);
+        exchange(conf, name, &mut queries[..n], sink, tcp);
     }
     for q in &queries[..n] {
         match q.answer {
@@ -171,7 +190,7 @@ pub(crate) fn lookup_name(
             Answer::ServerFailed(r) => {
                 failure.get_or_insert(Failure::permanent(LookupCause::Rcode(r.as_raw())));
             }
-            Answer::Failed(f) => {
+            Answer::Failed(f) | Answer::Retry(f) => {
                 failure.get_or_insert(f);
             }
             // `exchange` leaves none pending.
@@ -188,20 +207,38 @@ pub(crate) fn lookup_name(
     }
 }
 
+/// Nanoseconds left until `end` (on `CLOCK_MONOTONIC`), or `None` once it has passed.
+fn left(end: u64) -> Option<Duration> {
+    end.checked_sub(monotonic_ns())
+        .filter(|&l| l > 0)
+        .map(Duration::from_nanos)
+}
+
 /// Sends the queries for `name` to each server in turn until every one has a final answer,
 /// `attempts` rounds at most. What is still open at the end gets the last server's failure:
 /// its response code, the error that kept it from answering, or "no reply".
+///
+/// Each attempt (one server, one round: UDP and any TCP fallback together) ends at most
+/// `timeout` (at least [`MIN_ATTEMPT_TIMEOUT`]) after it starts, and none starts or goes on
+/// past the lookup's end.
 fn exchange(
     conf: &ClientConf<'_>,
     name: &DomainName,
     queries: &mut [Pending],
     sink: &mut dyn Sink,
+    mut tcp: Option<&mut [u8]>,
 ) {
     let n = conf.servers.len();
     let mut tries: u16 = 0;
     let mut last_error = None;
-    for _round in 0..conf.attempts.max(1) {
+    let timeout = conf.timeout.max(MIN_ATTEMPT_TIMEOUT);
+    let timeout_ns = u64::try_from(timeout.as_nanos()).unwrap_or(u64::MAX);
+    'rounds: for _round in 0..conf.attempts.max(1) {
         for k in 0..n {
+            if left(conf.end_ns).is_none() {
+                break 'rounds;
+            }
+            let end = monotonic_ns().saturating_add(timeout_ns).min(conf.end_ns);
             let server = conf.servers[(conf.first + k) % n];
             let mut sent = 0;
             for q in queries.iter_mut().filter(|q| !is_final(&q.answer)) {
@@ -211,9 +248,9 @@ fn exchange(
             }
             tries = tries.saturating_add(sent);
             let result = if conf.use_vc {
-                ask_tcp_all(conf, server, name, queries, sink)
+                ask_tcp_all(server, name, queries, sink, end, tcp.as_deref_mut())
             } else {
-                ask_udp(conf, server, name, queries, sink)
+                ask_udp(conf, server, name, queries, sink, end, tcp.as_deref_mut())
             };
             last_error = result.err();
             if queries.iter().all(|q| is_final(&q.answer)) {
@@ -222,17 +259,24 @@ fn exchange(
         }
     }
     for q in queries.iter_mut() {
-        if q.answer == Answer::Pending {
-            q.answer = Answer::Failed(
-                last_error.unwrap_or(Failure::temporary(LookupCause::NoReply { tries })),
-            );
+        match q.answer {
+            Answer::Pending => {
+                q.answer = Answer::Failed(
+                    last_error.unwrap_or(Failure::temporary(LookupCause::NoReply { tries })),
+                )
+            }
+            Answer::Retry(f) => q.answer = Answer::Failed(f),
+            _ => {}
         }
     }
 }
 
 /// Whether an answer ends the asking (a server failure does not: the next server may know).
 fn is_final(a: &Answer) -> bool {
-    !matches!(a, Answer::Pending | Answer::ServerFailed(_))
+    !matches!(
+        a,
+        Answer::Pending | Answer::ServerFailed(_) | Answer::Retry(_)
+    )
 }
 
 /// A UDP socket for one server: bound to a random port (three tries, then the kernel's
@@ -268,13 +312,15 @@ fn os_failure(e: Error) -> Failure {
 }
 
 /// One round with one server over UDP: every pending query sent, replies taken until each has
-/// one or the timeout passes. Truncated replies are asked again over TCP.
+/// one or `end` passes. Truncated replies are asked again over TCP, within the same `end`.
 fn ask_udp(
     conf: &ClientConf<'_>,
     server: InetAddr,
     name: &DomainName,
     queries: &mut [Pending],
     sink: &mut dyn Sink,
+    end: u64,
+    mut tcp: Option<&mut [u8]>,
 ) -> Result<(), Failure> {
     let s = match udp_socket(server) {
         Ok(s) => s,
@@ -290,14 +336,10 @@ fn ask_udp(
             return Err(os_failure(e));
         }
     }
-    let mut deadline = Deadline::default();
-    deadline.start(conf.timeout);
     while queries.iter().any(|q| q.answer == Answer::Pending) {
-        // Past the deadline, one last look without waiting: a reply may have been queued
-        // while a truncated one was asked again over TCP.
-        let wait = deadline
-            .remaining(conf.timeout)
-            .map_or(Duration::ZERO, duration);
+        // Past the end, one last look without waiting: a reply may have been queued while a
+        // truncated one was asked again over TCP.
+        let wait = left(end).unwrap_or(Duration::ZERO);
         s.set_timeout(Some(wait)).map_err(os_failure)?;
         let (len, cut) = match s.recv(&mut buf) {
             Ok(len) => (len, false),
@@ -322,7 +364,7 @@ fn ask_udp(
             Ok(m) => m,
             // A truncated reply may end anywhere: TCP gives the whole of it.
             Err(_) if header.tc || cut => {
-                q.answer = ask_tcp(conf, server, name, q.qtype, sink);
+                q.answer = ask_tcp(server, name, q.qtype, sink, end, tcp.as_deref_mut());
                 continue;
             }
             // Our id, but unreadable: counted only if its question is ours too, which a
@@ -337,7 +379,7 @@ fn ask_udp(
             continue;
         }
         if header.tc || cut {
-            q.answer = ask_tcp(conf, server, name, q.qtype, sink);
+            q.answer = ask_tcp(server, name, q.qtype, sink, end, tcp.as_deref_mut());
             continue;
         }
         q.answer = read_answer(&msg, name, q.qtype, sink);
@@ -345,73 +387,146 @@ fn ask_udp(
     Ok(())
 }
 
-/// Every pending query over TCP (`use-vc`).
+/// Every pending query over TCP (`use-vc`), all within `end`.
 fn ask_tcp_all(
-    conf: &ClientConf<'_>,
     server: InetAddr,
     name: &DomainName,
     queries: &mut [Pending],
     sink: &mut dyn Sink,
+    end: u64,
+    mut tcp: Option<&mut [u8]>,
 ) -> Result<(), Failure> {
     for q in queries.iter_mut().filter(|q| q.answer == Answer::Pending) {
-        q.answer = ask_tcp(conf, server, name, q.qtype, sink);
+        q.answer = ask_tcp(server, name, q.qtype, sink, end, tcp.as_deref_mut());
     }
     Ok(())
 }
 
-/// One query over TCP (RFC 7766), within the timeout.
+/// One query over TCP (RFC 7766), ended by `end`: the connect, the send and every receive
+/// wait only for what is left of it. The reply goes to `tcp`, or to a buffer of
+/// [`TCP_REPLY_DEFAULT`] bytes here.
 fn ask_tcp(
-    conf: &ClientConf<'_>,
     server: InetAddr,
     name: &DomainName,
     qtype: RecordType,
     sink: &mut dyn Sink,
+    end: u64,
+    tcp: Option<&mut [u8]>,
 ) -> Answer {
-    let id = random_u16();
-    let mut buf = [0u8; TCP_MAX];
-    let result = (|| -> Result<usize, Error> {
-        let s = Socket::new(
-            SocketAddr::from(server).family(),
-            Type::Stream,
-            Protocol::DEFAULT,
-        )?;
-        s.set_timeout(Some(conf.timeout))?;
-        s.connect(server)?;
-        let len = wire::encode_query_tcp(&mut buf, id, name, qtype, None)?;
-        s.send_all(&buf[..len])?;
-        let mut prefix = [0u8; 2];
-        recv_exact(&s, &mut prefix)?;
-        let len = u16::from_be_bytes(prefix) as usize;
-        recv_exact(&s, &mut buf[..len])?;
-        Ok(len)
-    })();
-    let len = match result {
-        Ok(len) => len,
-        // No answer in time over TCP: as if the server had failed, so the next is asked.
-        Err(Error::Timeout) | Err(Error::Partial { .. }) => {
-            return Answer::ServerFailed(Rcode::ServFail)
-        }
-        Err(Error::Os(e)) => return Answer::Failed(Failure::temporary(LookupCause::Os(e))),
-        Err(e) => return Answer::Failed(os_failure(e)),
+    let mut own = [0u8; TCP_REPLY_DEFAULT];
+    let buf = match tcp {
+        Some(b) => b,
+        None => &mut own[..],
     };
-    let reply = &buf[..len];
+    let id = random_u16();
+    let len = match tcp_exchange(server, name, qtype, id, end, buf) {
+        Ok(len) => len,
+        Err(TcpFailure::Retry(f)) => return Answer::Retry(f),
+        Err(TcpFailure::Final(f)) => return Answer::Failed(f),
+    };
+    let reply = buf.get(..len).unwrap_or_default();
     match Message::parse(reply) {
-        Ok(msg) if msg.header().id == id && msg.answers_question(name, qtype) => {
-            read_answer(&msg, name, qtype, sink)
+        Ok(msg) if msg.header().id != id => Answer::Retry(Failure::permanent(LookupCause::WrongId)),
+        Ok(msg) if !msg.answers_question(name, qtype) => {
+            Answer::Retry(Failure::permanent(LookupCause::WrongQuestion))
         }
-        Ok(_) => Answer::Failed(Failure::permanent(LookupCause::Malformed(
-            wire::WireError::Short,
-        ))),
+        Ok(msg) => read_answer(&msg, name, qtype, sink),
         Err(e) => Answer::Failed(Failure::permanent(LookupCause::Malformed(e))),
     }
 }
 
-/// Fills `buf` from a stream; the peer closing early is `ECONNRESET`.
-fn recv_exact(s: &Socket, mut buf: &mut [u8]) -> Result<(), Error> {
+/// Why a query over TCP has no reply to read.
+#[derive(Clone, Copy, Debug)]
+enum TcpFailure {
+    /// This server failed; the next may answer.
+    Retry(Failure),
+    /// Asking another server would not help (the query cannot be written, the reply does
+    /// not fit the buffer).
+    Final(Failure),
+}
+
+/// Connects, sends the query and reads the reply's length and the reply into `buf`, all by
+/// `end`; returns the reply's length, or what the failure means for this query.
+fn tcp_exchange(
+    server: InetAddr,
+    name: &DomainName,
+    qtype: RecordType,
+    id: u16,
+    end: u64,
+    buf: &mut [u8],
+) -> Result<usize, TcpFailure> {
+    let retry = |cause| TcpFailure::Retry(Failure::temporary(cause));
+    // A stream error as a failure: a wait that ran out is the attempt's timeout.
+    let failed = |e: Error| match e {
+        Error::Timeout
+        | Error::WouldBlock
+        | Error::Partial {
+            cause: PartialCause::Timeout | PartialCause::WouldBlock,
+            ..
+        } => retry(LookupCause::TcpTimeout),
+        Error::Os(e)
+        | Error::Partial {
+            cause: PartialCause::Os(e),
+            ..
+        } => retry(LookupCause::Os(e)),
+        e => TcpFailure::Retry(os_failure(e)),
+    };
+    // Before each wait, what is left of the attempt; none left is the timeout.
+    let arm = |s: &Socket| -> Result<(), TcpFailure> {
+        let wait = left(end).ok_or(retry(LookupCause::TcpTimeout))?;
+        s.set_timeout(Some(wait)).map_err(failed)
+    };
+    let mut query = [0u8; TCP_QUERY_MAX];
+    let qlen = wire::encode_query_tcp(&mut query, id, name, qtype, None).map_err(|_| {
+        TcpFailure::Final(Failure::permanent(LookupCause::InvalidName(
+            super::NameError::TooLong,
+        )))
+    })?;
+    let s = Socket::new(
+        SocketAddr::from(server).family(),
+        Type::Stream,
+        Protocol::DEFAULT,
+    )
+    .map_err(failed)?;
+    arm(&s)?;
+    s.connect(server).map_err(failed)?;
+    arm(&s)?;
+    s.send_all(&query[..qlen]).map_err(failed)?;
+    let mut prefix = [0u8; 2];
+    recv_exact(&s, &mut prefix, &arm, &failed)?;
+    let len = u16::from_be_bytes(prefix);
+    let Some(reply) = buf.get_mut(..usize::from(len)) else {
+        return Err(TcpFailure::Final(Failure::permanent(
+            LookupCause::ReplyTooLarge {
+                len,
+                // Smaller than `len`, a `u16`.
+                room: u16::try_from(buf.len()).unwrap_or(u16::MAX),
+            },
+        )));
+    };
+    recv_exact(&s, reply, &arm, &failed)?;
+    Ok(usize::from(len))
+}
+
+/// Fills `buf` from a stream, calling `arm` before each receive (to set what is left of the
+/// deadline); a receive's error becomes what `failed` makes of it, the peer's early close
+/// [`LookupCause::TcpClosed`].
+fn recv_exact(
+    s: &Socket,
+    mut buf: &mut [u8],
+    arm: &dyn Fn(&Socket) -> Result<(), TcpFailure>,
+    failed: &dyn Fn(Error) -> TcpFailure,
+) -> Result<(), TcpFailure> {
     while !buf.is_empty() {
-        match s.recv(buf)? {
-            0 => return Err(Error::Os(Errno::CONNRESET)),
-            n => buf = &mut buf[n..],
+        arm(s)?;
+        match s.recv(buf) {
+            Ok(0) => {
+                return Err(TcpFailure::Retry(Failure::temporary(
+                    LookupCause::TcpClosed,
+                )))
+            }
+            Ok(n) => buf = buf.get_mut(n..).unwrap_or_default(),
+            Err(e) => return Err(failed(e)),
         }
     }
     Ok(())

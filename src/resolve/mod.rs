@@ -40,7 +40,7 @@
 //! a name with fewer dots than `ndots` is tried with each search domain first, then as it
 //! is; a name with a final dot only as it is. Each server gets `timeout` per attempt, for
 //! `attempts` rounds (resolv.conf's options; glibc lengthens the wait on later rounds, this
-//! resolver keeps it). `rotate` starts each lookup at the next server; `single-request` (and
+//! resolver keeps it; see [Time](#time)). `rotate` starts each lookup at the next server; `single-request` (and
 //! `single-request-reopen`, which here is the same since every query has its own socket)
 //! sends `A` and `AAAA` one after the other; `use-vc` asks over TCP only; `edns0`
 //! advertises 1232-byte UDP replies; `no-aaaa` asks for `A` only. IPv4-mapped results
@@ -49,10 +49,36 @@
 //! resolv.conf names servers by address only (port 53); a server on another port is added
 //! in code with [`ResolvConf::add_nameserver`].
 //!
+//! # Time
+//!
+//! Every wait is bounded. One attempt is one server in one round: its queries over UDP and
+//! any of them asked again over TCP (after a truncated reply) share one deadline, `timeout`
+//! after the attempt starts; the TCP connect, the send and each receive wait only for what is
+//! left of it, so a server that drips its TCP reply a byte at a time holds the attempt no
+//! longer than one that says nothing. A `timeout` of 0 (or a negative one) waits one second
+//! ([`MIN_ATTEMPT_TIMEOUT`](dns::MIN_ATTEMPT_TIMEOUT)), as glibc does. So one name asked
+//! about takes at most
+//!
+//! `max(timeout, 1 s) x attempts x servers`
+//!
+//! (twice that with `single-request`, whose `A` and `AAAA` queries each get their own
+//! attempts). A forward lookup may ask about several names (the search list, above): an
+//! answer of "no such name", "no data" or `SERVFAIL` sends it on to the next, a server's
+//! failure to answer ends it; its bound is that times the names tried. A reverse lookup asks
+//! about one name. [`Resolver::connect`] with a timeout ends the lookup, attempts cut short, when the
+//! timeout passes, and fails with [`Error::Timeout`].
+//!
 //! # Stack, not heap
 //!
-//! A lookup keeps up to [`MAX_ADDRS`] addresses and uses about 8 KiB of stack; a reply over
-//! TCP needs 64 KiB more (the most a DNS message over TCP can be).
+//! A lookup keeps up to [`MAX_ADDRS`] addresses, and a reply over TCP in a buffer of
+//! [`TCP_REPLY_DEFAULT`](dns::TCP_REPLY_DEFAULT) bytes on the stack; a larger reply fails
+//! with [`LookupCause::ReplyTooLarge`], never cut. [`Resolver::lookup_with`],
+//! [`Resolver::lookup_addr_with`] and [`Resolver::connect_with`] take the caller's buffer
+//! instead (of [`TCP_REPLY_MAX`](dns::TCP_REPLY_MAX) bytes to take any reply).
+//!
+//! A thread of [`STACK_NEEDED`] bytes runs every path, measured in debug and release builds
+//! (see there how); on `no_std` targets without a guard page an overflow corrupts memory
+//! silently.
 //!
 //! # Errors
 //!
@@ -64,8 +90,8 @@
 //! |---|---|
 //! | [`NoName`](crate::ResolveErrorKind::NoName) | `NXDOMAIN` for every name tried; a numeric host asked for and not given |
 //! | [`NoData`](crate::ResolveErrorKind::NoData) | the name exists, without an address of the family |
-//! | [`TryAgain`](crate::ResolveErrorKind::TryAgain) | no server answered in time; `SERVFAIL` |
-//! | [`Failed`](crate::ResolveErrorKind::Failed) | `REFUSED`, `FORMERR`, `NOTIMP`; a malformed reply |
+//! | [`TryAgain`](crate::ResolveErrorKind::TryAgain) | no server answered in time, over UDP or TCP; a server closed its TCP connection early; `SERVFAIL` |
+//! | [`Failed`](crate::ResolveErrorKind::Failed) | `REFUSED`, `FORMERR`, `NOTIMP`; a malformed reply; a reply over TCP with another id or question, or larger than its buffer |
 //! | [`Family`](crate::ResolveErrorKind::Family) | a family other than IPv4/IPv6; a numeric address of the other family |
 //! | [`Service`](crate::ResolveErrorKind::Service) | a service name not in the services file for the protocol |
 //! | [`SocketType`](crate::ResolveErrorKind::SocketType) | a socket type other than stream, datagram or raw |
@@ -78,6 +104,7 @@ pub mod hosts;
 mod name;
 pub mod services;
 mod sort;
+mod stack;
 pub mod wire;
 
 use core::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr as InetAddr, SocketAddrV6};
@@ -89,6 +116,7 @@ pub use connect::{ATTEMPT_DELAY, MAX_ATTEMPTS_IN_FLIGHT};
 pub use file::Scan;
 pub use name::{DomainName, Labels, NameError, LABEL_MAX, NAME_MAX};
 pub use services::{Service, ServiceName};
+pub use stack::STACK_NEEDED;
 
 use crate::{
     Error, Family, HostError, HostErrorKind, LookupCause, Protocol, ResolveError, ResolveErrorKind,
@@ -298,7 +326,10 @@ impl<'a> Resolver<'a> {
     /// name or number); `None` gives the loopback addresses, or with
     /// [`passive`](Hints::passive) the wildcard ones. `service` is a port number or a name
     /// from the services file; `None` gives port 0. When `out` is too small, the results
-    /// that fit are written and [`Lookup::more`] says how many more there were.
+    /// that fit are written and [`Lookup::more`] says how many more there were. A reply over
+    /// TCP goes to a stack buffer of [`TCP_REPLY_DEFAULT`](dns::TCP_REPLY_DEFAULT) bytes
+    /// ([`lookup_with`](Self::lookup_with) takes yours); how long it takes at most, and how
+    /// much stack, the [module docs](self#time) say.
     ///
     /// Fails with [`Error::Resolve`]; see the [module docs](self) for the kinds.
     ///
@@ -322,6 +353,20 @@ impl<'a> Resolver<'a> {
         service: Option<&str>,
         hints: &Hints,
         out: &mut [AddrInfo],
+    ) -> Result<Lookup> {
+        self.lookup_in(host, service, hints, out, None, u64::MAX)
+    }
+
+    /// [`lookup`](Self::lookup), a reply over TCP going to `tcp` (else to a stack buffer of
+    /// [`TCP_REPLY_DEFAULT`] bytes), the whole ending by `end_ns` on `CLOCK_MONOTONIC`.
+    fn lookup_in(
+        &self,
+        host: Option<&str>,
+        service: Option<&str>,
+        hints: &Hints,
+        out: &mut [AddrInfo],
+        tcp: Option<&mut [u8]>,
+        end_ns: u64,
     ) -> Result<Lookup> {
         let (want_v4, want_v6) = match hints.family {
             None => (true, true),
@@ -360,7 +405,7 @@ impl<'a> Resolver<'a> {
                 None if hints.numeric_host => {
                     return Err(gai(ResolveErrorKind::NoName, LookupCause::NotNumeric))
                 }
-                None => canonical = Some(self.lookup_name(text, &mut found)?),
+                None => canonical = Some(self.lookup_name(text, &mut found, tcp, end_ns)?),
             },
         }
         if found.len == 0 {
@@ -457,7 +502,13 @@ impl<'a> Resolver<'a> {
     }
 
     /// The hosts file, then DNS with the search list; returns the canonical name.
-    fn lookup_name(&self, text: &str, found: &mut AddrList) -> Result<DomainName> {
+    fn lookup_name(
+        &self,
+        text: &str,
+        found: &mut AddrList,
+        mut tcp: Option<&mut [u8]>,
+        end_ns: u64,
+    ) -> Result<DomainName> {
         let name =
             DomainName::new(text).map_err(|_| gai(ResolveErrorKind::NoName, invalid_name(text)))?;
         let mut from_hosts = None;
@@ -484,11 +535,11 @@ impl<'a> Resolver<'a> {
         if qtypes.is_empty() {
             return Err(gai(ResolveErrorKind::NoData, LookupCause::NoRecords));
         }
-        let client = self.client();
+        let client = self.client(end_ns);
         let (mut nodata, mut servfail) = (false, false);
         for candidate in self.candidates(text, &name) {
             let Ok(candidate) = candidate else { continue };
-            match dns::lookup_name(&client, &candidate, qtypes, found) {
+            match dns::lookup_name(&client, &candidate, qtypes, found, tcp.as_deref_mut()) {
                 NameOutcome::Found { canonical } => return Ok(canonical),
                 NameOutcome::NxDomain => {}
                 NameOutcome::NoData => nodata = true,
@@ -542,7 +593,7 @@ impl<'a> Resolver<'a> {
     }
 
     /// The DNS client's settings, with the first server rotated if asked.
-    fn client(&self) -> ClientConf<'_> {
+    fn client(&self, end_ns: u64) -> ClientConf<'_> {
         let servers = self.conf.nameservers();
         let first = if self.conf.rotate() && !servers.is_empty() {
             self.next.fetch_add(1, Ordering::Relaxed) % servers.len()
@@ -554,6 +605,7 @@ impl<'a> Resolver<'a> {
             first,
             timeout: self.conf.timeout(),
             attempts: self.conf.attempts(),
+            end_ns,
             edns0: self.conf.edns0(),
             use_vc: self.conf.use_vc(),
             single_request: self.conf.single_request() || self.conf.single_request_reopen(),
@@ -566,7 +618,9 @@ impl<'a> Resolver<'a> {
     ///
     /// Fails with [`Error::Host`]: [`NotFound`](HostErrorKind::NotFound) when no name is
     /// known, [`TryAgain`](HostErrorKind::TryAgain) when no server answered,
-    /// [`NoRecovery`](HostErrorKind::NoRecovery) when one refused or answered garbage.
+    /// [`NoRecovery`](HostErrorKind::NoRecovery) when one refused or answered garbage. A
+    /// reply over TCP goes to a stack buffer ([`lookup_addr_with`](Self::lookup_addr_with)
+    /// takes yours).
     ///
     /// ```no_run
     /// use baresock::resolve::Resolver;
@@ -575,6 +629,11 @@ impl<'a> Resolver<'a> {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     pub fn lookup_addr(&self, ip: IpAddr) -> Result<DomainName> {
+        self.lookup_addr_in(ip, None)
+    }
+
+    /// [`lookup_addr`](Self::lookup_addr), a reply over TCP going to `tcp` if given.
+    fn lookup_addr_in(&self, ip: IpAddr, tcp: Option<&mut [u8]>) -> Result<DomainName> {
         // An IPv4-mapped IPv6 address is the IPv4 address.
         let ip = ip.to_canonical();
         if let (Some(name), _) = hosts::by_addr_file(self.paths.hosts, ip)? {
@@ -587,12 +646,13 @@ impl<'a> Resolver<'a> {
             }
         }
         let mut first = First(None);
-        let client = self.client();
+        let client = self.client(u64::MAX);
         let outcome = dns::lookup_name(
             &client,
             &wire::reverse_name(ip),
             &[RecordType::PTR],
             &mut first,
+            tcp,
         );
         let herr = |kind, cause| Error::Host(HostError::new(kind, cause));
         match (outcome, first.0) {
