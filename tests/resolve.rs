@@ -660,6 +660,132 @@ fn reverse_lookups_by_ptr() {
     }
 }
 
+// ---- files that cannot be read: empty, as glibc reads them ----
+
+/// Paths where a file cannot be read for what the file system holds: a directory, a path
+/// through a regular file, a symbolic-link loop; each with the errno that says why.
+fn unreadable_paths(dir: &TempDir) -> Vec<(String, baresock::Errno)> {
+    let d = dir.path("a-directory");
+    std::fs::create_dir_all(&d).unwrap();
+    let file = dir.path("a-file");
+    std::fs::write(&file, "x\n").unwrap();
+    let lp = dir.path("a-loop");
+    let _ = std::fs::remove_file(&lp);
+    std::os::unix::fs::symlink(&lp, &lp).unwrap();
+    vec![
+        (d.to_str().unwrap().to_string(), baresock::Errno::ISDIR),
+        (
+            file.join("hosts").to_str().unwrap().to_string(),
+            baresock::Errno::NOTDIR,
+        ),
+        (lp.to_str().unwrap().to_string(), baresock::Errno::LOOP),
+    ]
+}
+
+#[test]
+fn an_unreadable_hosts_file_falls_through_to_dns() {
+    let server = answering();
+    let f = Files::new();
+    let v4 = Hints {
+        family: Some(Family::Inet),
+        ..stream()
+    };
+    for (path, errno) in unreadable_paths(&f.dir) {
+        let scan =
+            baresock::resolve::hosts::for_each_file(&path, |_| std::ops::ControlFlow::Continue(()))
+                .unwrap();
+        assert_eq!(scan.unread(), Some(errno), "{path}");
+        let mut c = ResolvConf::new();
+        c.add_nameserver(server.addr());
+        let r = Resolver::new(
+            c,
+            Paths {
+                hosts: &path,
+                ..f.paths()
+            },
+        );
+        // Forward: the name goes to DNS, which answers.
+        let v = lookup(&r, Some("dns.baresock.test."), None, &v4)
+            .unwrap_or_else(|e| panic!("{path}: {e:?}"));
+        assert_eq!(ips(&v), BTreeSet::from([IpAddr::from([192, 0, 2, 9])]));
+        // Reverse: the address goes to DNS (this server has no PTR records: "no data").
+        match r.lookup_addr(IpAddr::from([192, 0, 2, 9])) {
+            Err(Error::Host(h)) => assert_eq!(h.kind(), HostErrorKind::NoData, "{path}"),
+            other => panic!("{path}: {other:?}"),
+        }
+    }
+    assert!(server
+        .queries()
+        .iter()
+        .any(|q| wire::parse(q).unwrap().question.unwrap().0 == "9.2.0.192.in-addr.arpa"));
+}
+
+#[test]
+fn unreadable_services_and_resolv_conf_files_are_empty() {
+    let f = Files::new();
+    for (path, _) in unreadable_paths(&f.dir) {
+        // resolv.conf: the defaults.
+        let r = Resolver::with_paths(Paths {
+            resolv_conf: &path,
+            ..f.paths()
+        })
+        .unwrap_or_else(|e| panic!("{path}: {e:?}"));
+        assert!(r.conf().uses_default_nameserver(), "{path}");
+        // services: no service has a name, numbers still work.
+        let r = Resolver::new(
+            ResolvConf::new(),
+            Paths {
+                services: &path,
+                ..f.paths()
+            },
+        );
+        assert_eq!(
+            kind(lookup(&r, Some("192.0.2.7"), Some("http"), &stream()).unwrap_err()),
+            (ResolveErrorKind::Service, LookupCause::UnknownService),
+            "{path}"
+        );
+        assert_eq!(
+            kind(r.service_port("http", None).unwrap_err()),
+            (ResolveErrorKind::Service, LookupCause::UnknownService)
+        );
+        assert!(r.service_name(80, None).is_err());
+        let v = lookup(&r, Some("192.0.2.7"), Some("80"), &stream()).unwrap();
+        assert_eq!(v[0].addr.port(), 80);
+    }
+}
+
+#[test]
+fn other_file_errors_are_resolve_errors() {
+    // A path the kernel refuses is no file-system content: it is reported, as the lookup's
+    // kind of error, with the errno as its cause.
+    let f = Files::new();
+    let long = "x".repeat(5000);
+    let r = Resolver::new(
+        ResolvConf::new(),
+        Paths {
+            hosts: &long,
+            ..f.paths()
+        },
+    );
+    assert_eq!(
+        kind(lookup(&r, Some("files"), None, &stream()).unwrap_err()),
+        (
+            ResolveErrorKind::Failed,
+            LookupCause::Os(baresock::Errno::NAMETOOLONG)
+        )
+    );
+    match r.lookup_addr(IpAddr::from([192, 0, 2, 50])) {
+        Err(Error::Host(h)) => assert_eq!(
+            (h.kind(), h.cause()),
+            (
+                HostErrorKind::NoRecovery,
+                LookupCause::Os(baresock::Errno::NAMETOOLONG)
+            )
+        ),
+        other => panic!("{other:?}"),
+    }
+}
+
 // ---- failures and spoofing with fake servers ----
 
 /// A responder that answers every A query with 192.0.2.9.

@@ -64,11 +64,16 @@
 //! |---|---|
 //! | [`NoName`](crate::ResolveErrorKind::NoName) | `NXDOMAIN` for every name tried; a numeric host asked for and not given |
 //! | [`NoData`](crate::ResolveErrorKind::NoData) | the name exists, without an address of the family |
-//! | [`TryAgain`](crate::ResolveErrorKind::TryAgain) | no server answered in time; `SERVFAIL` |
-//! | [`Failed`](crate::ResolveErrorKind::Failed) | `REFUSED`, `FORMERR`, `NOTIMP`; a malformed reply |
+//! | [`TryAgain`](crate::ResolveErrorKind::TryAgain) | no server answered in time; `SERVFAIL`; a file could not be read for want of resources (`EMFILE`, `ENFILE`, `ENOMEM`, `ENOBUFS`, `EAGAIN`: cause [`LookupCause::Os`](crate::LookupCause::Os)) |
+//! | [`Failed`](crate::ResolveErrorKind::Failed) | `REFUSED`, `FORMERR`, `NOTIMP`; a malformed reply; a file could not be read for another reason (`EIO`, a path the kernel refuses: cause [`LookupCause::Os`](crate::LookupCause::Os)) |
 //! | [`Family`](crate::ResolveErrorKind::Family) | a family other than IPv4/IPv6; a numeric address of the other family |
 //! | [`Service`](crate::ResolveErrorKind::Service) | a service name not in the services file for the protocol |
 //! | [`SocketType`](crate::ResolveErrorKind::SocketType) | a socket type other than stream, datagram or raw |
+//!
+//! A hosts, services or resolv.conf file that is missing or cannot be read because of what
+//! the file system holds (it is a directory, access is denied, a symbolic-link loop...) is
+//! not an error: it reads as empty, so a name not found in an unreadable hosts file is asked
+//! of DNS, as glibc does ([`Scan::unread`] names the reasons).
 
 pub mod conf;
 mod connect;
@@ -440,7 +445,9 @@ impl<'a> Resolver<'a> {
                 // A named service has no port for raw sockets (glibc skips them).
                 (None, _) if proto_name.is_empty() => continue,
                 (None, Some(name)) => {
-                    match services::by_name_file(self.paths.services, name, Some(proto_name))? {
+                    match services::by_name_file(self.paths.services, name, Some(proto_name))
+                        .map_err(file_error)?
+                    {
                         (Some(service), _) => service.port(),
                         (None, _) => continue,
                     }
@@ -467,7 +474,8 @@ impl<'a> Resolver<'a> {
                 found.address(ip);
             }
             ControlFlow::Continue(())
-        })?;
+        })
+        .map_err(file_error)?;
         if let Some(canonical) = from_hosts {
             return Ok(canonical);
         }
@@ -565,8 +573,11 @@ impl<'a> Resolver<'a> {
     /// up as its IPv4 address).
     ///
     /// Fails with [`Error::Host`]: [`NotFound`](HostErrorKind::NotFound) when no name is
-    /// known, [`TryAgain`](HostErrorKind::TryAgain) when no server answered,
-    /// [`NoRecovery`](HostErrorKind::NoRecovery) when one refused or answered garbage.
+    /// known, [`TryAgain`](HostErrorKind::TryAgain) when no server answered (or the hosts
+    /// file could not be read for want of resources),
+    /// [`NoRecovery`](HostErrorKind::NoRecovery) when one refused or answered garbage (or the
+    /// hosts file could not be read for another reason than those that make it read as empty;
+    /// the cause is then [`LookupCause::Os`]).
     ///
     /// ```no_run
     /// use baresock::resolve::Resolver;
@@ -577,7 +588,9 @@ impl<'a> Resolver<'a> {
     pub fn lookup_addr(&self, ip: IpAddr) -> Result<DomainName> {
         // An IPv4-mapped IPv6 address is the IPv4 address.
         let ip = ip.to_canonical();
-        if let (Some(name), _) = hosts::by_addr_file(self.paths.hosts, ip)? {
+        if let (Some(name), _) =
+            hosts::by_addr_file(self.paths.hosts, ip).map_err(host_file_error)?
+        {
             return Ok(name);
         }
         struct First(Option<DomainName>);
@@ -613,7 +626,10 @@ impl Resolver<'_> {
     /// `"udp"`...; `None` for the first line of any), from the services file.
     ///
     /// Fails with [`Error::Resolve`] of kind [`Service`](ResolveErrorKind::Service) when the
-    /// file has no such service.
+    /// file has no such service (a file that cannot be read is empty: see the
+    /// [module docs](self#errors)); [`TryAgain`](ResolveErrorKind::TryAgain) or
+    /// [`Failed`](ResolveErrorKind::Failed) with the errno as the cause when reading it fails
+    /// otherwise.
     ///
     /// ```
     /// use baresock::resolve::Resolver;
@@ -624,7 +640,7 @@ impl Resolver<'_> {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     pub fn service_port(&self, name: &str, protocol: Option<&str>) -> Result<u16> {
-        match services::by_name_file(self.paths.services, name, protocol)? {
+        match services::by_name_file(self.paths.services, name, protocol).map_err(file_error)? {
             (Some(service), _) => Ok(service.port()),
             (None, _) => Err(gai(ResolveErrorKind::Service, LookupCause::UnknownService)),
         }
@@ -648,7 +664,7 @@ impl Resolver<'_> {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     pub fn service_name(&self, port: u16, protocol: Option<&str>) -> Result<Service> {
-        match services::by_port_file(self.paths.services, port, protocol)? {
+        match services::by_port_file(self.paths.services, port, protocol).map_err(file_error)? {
             (Some(service), _) => Ok(service),
             (None, _) => Err(gai(ResolveErrorKind::Service, LookupCause::UnknownService)),
         }
@@ -747,7 +763,9 @@ pub fn lookup(
     hints: &Hints,
     out: &mut [AddrInfo],
 ) -> Result<Lookup> {
-    Resolver::system()?.lookup(host, service, hints, out)
+    Resolver::system()
+        .map_err(file_error)?
+        .lookup(host, service, hints, out)
 }
 
 /// [`Resolver::lookup_addr`] with the system's files (`gethostbyaddr`).
@@ -761,7 +779,7 @@ pub fn lookup(
 /// # Ok::<(), baresock::Error>(())
 /// ```
 pub fn lookup_addr(ip: IpAddr) -> Result<DomainName> {
-    Resolver::system()?.lookup_addr(ip)
+    Resolver::system().map_err(host_file_error)?.lookup_addr(ip)
 }
 
 /// [`Resolver::connect`] with the system's files (Python's `create_connection` with a host
@@ -789,6 +807,44 @@ pub fn connect(
 /// A forward-lookup error.
 const fn gai(kind: ResolveErrorKind, cause: LookupCause) -> Error {
     Error::Resolve(ResolveError::new(kind, cause))
+}
+
+/// Whether reading a file failed with `e` for want of resources, which may pass.
+fn temporary_file_error(e: rustix::io::Errno) -> bool {
+    use rustix::io::Errno;
+    matches!(
+        e,
+        Errno::MFILE | Errno::NFILE | Errno::NOMEM | Errno::NOBUFS | Errno::AGAIN
+    )
+}
+
+/// A forward lookup's error for a file that could not be read (for a reason other than those
+/// that make it read as empty): [`TryAgain`](ResolveErrorKind::TryAgain) for want of
+/// resources, else [`Failed`](ResolveErrorKind::Failed), the errno as the cause.
+fn file_error(e: Error) -> Error {
+    match e {
+        Error::Os(errno) if temporary_file_error(errno) => {
+            gai(ResolveErrorKind::TryAgain, LookupCause::Os(errno))
+        }
+        Error::Os(errno) => gai(ResolveErrorKind::Failed, LookupCause::Os(errno)),
+        other => other,
+    }
+}
+
+/// [`file_error`] for a reverse lookup: [`TryAgain`](HostErrorKind::TryAgain) or
+/// [`NoRecovery`](HostErrorKind::NoRecovery).
+fn host_file_error(e: Error) -> Error {
+    match e {
+        Error::Os(errno) => {
+            let kind = if temporary_file_error(errno) {
+                HostErrorKind::TryAgain
+            } else {
+                HostErrorKind::NoRecovery
+            };
+            Error::Host(HostError::new(kind, LookupCause::Os(errno)))
+        }
+        other => other,
+    }
 }
 
 /// Why `text` is not a domain name.
