@@ -2,10 +2,32 @@
 //!
 //! Rules applied: 1 (avoid unusable destinations: no route, found by connecting a UDP socket,
 //! which sends nothing), 2 (matching scope), 5 (matching label), 6 (higher precedence), 8
-//! (smaller scope), 9 (longest matching prefix, IPv6 only, as musl and glibc since 2.26 do: on
-//! IPv4 it would defeat DNS round robin), 10 (otherwise keep the order). Rules 3, 4 and 7 need
-//! address flags from netlink (deprecated, home, native transport) and are not applied; the
-//! default policy table (RFC 6724 §2.1) is used, not `/etc/gai.conf`.
+//! (smaller scope), 9 (longest matching prefix, between IPv6 destinations), 10 (otherwise
+//! keep the order). Rules 3, 4 and 7 need address flags from netlink (deprecated, home,
+//! native transport) and are not applied; the default policy table (RFC 6724 §2.1) is used,
+//! not `/etc/gai.conf`.
+//!
+//! # Rule 9, and where this differs from glibc
+//!
+//! - **IPv6:** the common prefix of destination and source is counted over all 128 bits, as
+//!   glibc 2.36 counts it (`rfc3484_sort` compares the first 32-bit word where either pair
+//!   differs). RFC 6724 §2.2 caps it at the source's prefix length (usually 64); glibc does
+//!   not, nor does this, so both order `2001:db8::1` before `2001:db8::ff` from source
+//!   `2001:db8::2`.
+//! - **IPv4:** glibc applies the rule only to a destination inside the source address's own
+//!   subnet (the prefix length of the interface address, from netlink), where it orders
+//!   same-subnet destinations by their common prefix with the source. This resolver does not
+//!   apply rule 9 to IPv4 at all (it reads no interface prefix lengths), so IPv4 addresses of
+//!   one family keep their order (DNS round robin, hosts-file order) unless an earlier rule
+//!   separates them. Only IPv4 destinations in the machine's own subnet can be ordered
+//!   differently from glibc; outside it both keep the order.
+//! - **Policy table:** glibc's default table is RFC 3484's (IPv4 precedence 10 below every
+//!   IPv6 address but `::/96`; no row for ULAs `fc00::/7`, `3ffe::/16` or `fec0::/10`, and
+//!   its own label 7 for `2001::/32`); this resolver uses RFC 6724's, which ranks IPv4 (35)
+//!   above ULAs (3), Teredo `2001::/32` (5) and the deprecated prefixes (1). So a name with a
+//!   ULA and an IPv4 address, both reachable, is tried IPv4 first here and ULA first by
+//!   glibc. Where both tables agree (global IPv6, loopback, link-local, IPv4 among
+//!   themselves) the order is glibc's.
 
 use core::cmp::Ordering;
 use core::net::{IpAddr, Ipv6Addr, SocketAddr as InetAddr};
@@ -106,7 +128,8 @@ pub(crate) fn compare(a: &Candidate, b: &Candidate) -> Ordering {
     if ca != cb {
         return ca.cmp(&cb);
     }
-    // Rule 9: longest matching prefix, between IPv6 destinations.
+    // Rule 9: longest matching prefix, between IPv6 destinations (see the module's docs for
+    // IPv4).
     if a.dst.is_ipv6() && b.dst.is_ipv6() {
         let (qa, qb) = (common_prefix(&da, &sa), common_prefix(&db, &sb));
         if qa != qb {
@@ -195,11 +218,10 @@ fn scope(a: &Ipv6Addr) -> u8 {
     }
 }
 
-/// Leading bits `a` and `b` share, within the first 64 (the prefix; RFC 6724 §2.2).
+/// Leading bits `a` and `b` share, over all 128 (as glibc counts them; RFC 6724 §2.2 would
+/// stop at the source's prefix length).
 fn common_prefix(a: &Ipv6Addr, b: &Ipv6Addr) -> u32 {
-    ((u128::from(*a) ^ u128::from(*b)) >> 64)
-        .leading_zeros()
-        .min(64)
+    (u128::from(*a) ^ u128::from(*b)).leading_zeros()
 }
 
 #[cfg(test)]
@@ -249,11 +271,18 @@ mod tests {
             ]),
             [ip("fe80::1"), ip("2001:db8:1::1")]
         );
-        // Longest matching prefix.
+        // Longest matching prefix, whichever comes first.
         assert_eq!(
             order([
                 c("2001:db8:1::1", Some("2001:db8:1::2")),
                 c("2001:db8:3ffe::1", Some("2001:db8:3f44::2"))
+            ]),
+            [ip("2001:db8:1::1"), ip("2001:db8:3ffe::1")]
+        );
+        assert_eq!(
+            order([
+                c("2001:db8:3ffe::1", Some("2001:db8:3f44::2")),
+                c("2001:db8:1::1", Some("2001:db8:1::2"))
             ]),
             [ip("2001:db8:1::1"), ip("2001:db8:3ffe::1")]
         );
@@ -276,8 +305,27 @@ mod tests {
     }
 
     #[test]
+    fn common_prefix_counts_all_bits() {
+        let p = |a: &str, b: &str| common_prefix(&a.parse().unwrap(), &b.parse().unwrap());
+        assert_eq!(p("2001:db8::1", "2001:db8::1"), 128);
+        assert_eq!(p("2001:db8::1", "2001:db8::2"), 126);
+        assert_eq!(p("2001:db8:1::", "2001:db8:3::"), 46);
+        assert_eq!(p("8000::", "::"), 0);
+        assert_eq!(p("2001:db8:3ffe::1", "2001:db8:3f44::2"), 40);
+        // Past the first 64 bits, as glibc: the nearer address wins from the same /64.
+        assert_eq!(
+            order([
+                c("2001:db8::ff", Some("2001:db8::2")),
+                c("2001:db8::1", Some("2001:db8::2"))
+            ]),
+            [ip("2001:db8::1"), ip("2001:db8::ff")]
+        );
+    }
+
+    #[test]
     fn ipv4_keeps_dns_order() {
-        // Rule 9 is not applied to IPv4: round robin survives.
+        // Rule 9 is not applied to IPv4 (the module's docs say where glibc differs): round
+        // robin survives.
         assert_eq!(
             order([
                 c("203.0.113.9", Some("192.0.2.5")),
