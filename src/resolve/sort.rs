@@ -21,13 +21,14 @@
 //!   one family keep their order (DNS round robin, hosts-file order) unless an earlier rule
 //!   separates them. Only IPv4 destinations in the machine's own subnet can be ordered
 //!   differently from glibc; outside it both keep the order.
-//! - **Policy table:** glibc's default table is RFC 3484's (IPv4 precedence 10 below every
-//!   IPv6 address but `::/96`; no row for ULAs `fc00::/7`, `3ffe::/16` or `fec0::/10`, and
-//!   its own label 7 for `2001::/32`); this resolver uses RFC 6724's, which ranks IPv4 (35)
-//!   above ULAs (3), Teredo `2001::/32` (5) and the deprecated prefixes (1). So a name with a
-//!   ULA and an IPv4 address, both reachable, is tried IPv4 first here and ULA first by
-//!   glibc. Where both tables agree (global IPv6, loopback, link-local, IPv4 among
-//!   themselves) the order is glibc's.
+//! - **Policy table:** glibc's default table is RFC 3484's with additions (precedence: `::1`
+//!   50, `::/0` 40, `2002::/16` 30, `::/96` 20, IPv4 10: below every IPv6 address; no
+//!   precedence row for ULAs `fc00::/7`, Teredo `2001::/32`, `3ffe::/16` or `fec0::/10`,
+//!   which rank 40 with global IPv6); this resolver uses RFC 6724's, which ranks IPv4 (35)
+//!   above ULAs (3), Teredo (5) and the deprecated prefixes (1), as RFC 6724 §10.3 explains.
+//!   So a name with a ULA and an IPv4 address, both reachable, is tried IPv4 first here and
+//!   ULA first by glibc. Where both tables agree (global IPv6 `2000::/3` but Teredo and
+//!   6to4, loopback, link-local, IPv4 among themselves) the order is glibc's.
 
 use core::cmp::Ordering;
 use core::net::{IpAddr, Ipv6Addr, SocketAddr as InetAddr};
