@@ -660,6 +660,45 @@ fn reverse_lookups_by_ptr() {
     }
 }
 
+#[test]
+fn mapped_and_loopback_lines_serve_ipv4_lookups() {
+    // As glibc's hosts reader for AF_INET: `::ffff:a.b.c.d` is a.b.c.d, `::1` is 127.0.0.1,
+    // other IPv6 lines are skipped; both families take each line as it is.
+    let f = Files::with(
+        "2001:db8::7 m.test\n::ffff:192.0.2.7 M.test m\n::1 m.test lo6\n192.0.2.8 m.test\n",
+        SERVICES,
+        "",
+    );
+    let r = f.resolver(None, |_| {});
+    let v4 = Hints {
+        family: Some(Family::Inet),
+        canonical_name: true,
+        ..stream()
+    };
+    let mut out = [AddrInfo::EMPTY; 8];
+    let found = r.lookup(Some("m.test"), None, &v4, &mut out).unwrap();
+    assert_eq!(
+        ips(found.results(&out)),
+        BTreeSet::from([
+            IpAddr::from([192, 0, 2, 7]),
+            IpAddr::from([127, 0, 0, 1]),
+            IpAddr::from([192, 0, 2, 8])
+        ])
+    );
+    // The canonical name is the first line an IPv4 lookup reads (the IPv6 line is skipped).
+    assert_eq!(found.canonical_name().unwrap().to_string(), "M.test");
+    let v = lookup(&r, Some("lo6"), None, &v4).unwrap();
+    assert_eq!(ips(&v), BTreeSet::from([IpAddr::from([127, 0, 0, 1])]));
+    // Both families: the lines as they are.
+    let v = lookup(&r, Some("lo6"), None, &stream()).unwrap();
+    assert_eq!(ips(&v), BTreeSet::from([IpAddr::V6(Ipv6Addr::LOCALHOST)]));
+    // Reverse, both ways round.
+    let name = |ip: &str| r.lookup_addr(ip.parse().unwrap()).unwrap().to_string();
+    assert_eq!(name("192.0.2.7"), "M.test");
+    assert_eq!(name("127.0.0.1"), "m.test");
+    assert_eq!(name("::ffff:192.0.2.8"), "m.test");
+}
+
 // ---- files that cannot be read: empty, as glibc reads them ----
 
 /// Paths where a file cannot be read for what the file system holds: a directory, a path

@@ -25,8 +25,15 @@
 //!   are skipped. So `::1 localhost` gives `127.0.0.1` to an IPv4 lookup of `localhost`.
 //! - With `AF_INET6`, IPv6 lines answer; with `AI_V4MAPPED`, IPv4 lines answer as
 //!   `::ffff:a.b.c.d` when no IPv6 address was found.
-//! - `gethostbyaddr` (and `getnameinfo`) answer with the first line whose address is the same
-//!   address of the same family.
+//! - `gethostbyaddr` (and `getnameinfo`) answer with the first line whose address is the
+//!   address asked for, in the form of the family asked for: for an IPv4 address, IPv4 lines
+//!   and the lines an IPv4 lookup reads as IPv4 ([`ipv4_form`]: `::ffff:a.b.c.d`, and `::1`
+//!   as `127.0.0.1`); for an IPv6 address, IPv6 lines and IPv4 lines as `::ffff:a.b.c.d`.
+//!   [`by_addr`] does the same.
+//!
+//! [`Resolver::lookup`](super::Resolver::lookup) with [`Family::Inet`](crate::Family::Inet)
+//! reads lines through [`ipv4_form`] as glibc does, and with both families takes each line as
+//! it is (`::1` is `::1`, `::ffff:192.0.2.1` an IPv6 address).
 //!
 //! ```
 //! use baresock::resolve::{hosts, DomainName};
@@ -52,7 +59,7 @@
 //! ```
 
 use core::fmt;
-use core::net::IpAddr;
+use core::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use core::ops::ControlFlow;
 
 pub use super::file::Scan;
@@ -212,8 +219,54 @@ where
     scan_by_name(Source::File(path.as_ref()), name, f)
 }
 
-/// The canonical name of the first line with address `addr` (the same family: an IPv4
-/// address does not match its IPv4-mapped IPv6 form). [`for_each`] gives the aliases too.
+/// The IPv4 address a line with address `addr` gives to an IPv4 lookup, as glibc's hosts
+/// reader (nss_files) reads it for `AF_INET`: an IPv4 address as it is, an IPv4-mapped one
+/// (`::ffff:a.b.c.d`) as `a.b.c.d`, the IPv6 loopback `::1` as `127.0.0.1`; `None` for any
+/// other IPv6 address (glibc skips that line).
+///
+/// ```
+/// use baresock::resolve::hosts::ipv4_form;
+/// use core::net::Ipv4Addr;
+/// assert_eq!(ipv4_form("::1".parse()?), Some(Ipv4Addr::LOCALHOST));
+/// assert_eq!(ipv4_form("::ffff:192.0.2.1".parse()?), Some(Ipv4Addr::new(192, 0, 2, 1)));
+/// assert_eq!(ipv4_form("2001:db8::1".parse()?), None);
+/// # Ok::<(), core::net::AddrParseError>(())
+/// ```
+pub fn ipv4_form(addr: IpAddr) -> Option<Ipv4Addr> {
+    match addr {
+        IpAddr::V4(v4) => Some(v4),
+        IpAddr::V6(v6) if v6 == Ipv6Addr::LOCALHOST => Some(Ipv4Addr::LOCALHOST),
+        IpAddr::V6(v6) => v6.to_ipv4_mapped(),
+    }
+}
+
+/// Whether a line with address `line` answers a reverse lookup of `query`, as glibc's
+/// `gethostbyaddr` reads lines: in the form of the query's family ([`ipv4_form`] for IPv4,
+/// IPv4 lines as `::ffff:a.b.c.d` for IPv6).
+fn answers(line: IpAddr, query: IpAddr) -> bool {
+    match query {
+        IpAddr::V4(q) => ipv4_form(line) == Some(q),
+        IpAddr::V6(q) => match line {
+            IpAddr::V4(l) => l.to_ipv6_mapped() == q,
+            IpAddr::V6(l) => l == q,
+        },
+    }
+}
+
+/// The canonical name of the first line that has address `addr`, as glibc's `gethostbyaddr`
+/// finds it: in the form of `addr`'s family, so `192.0.2.1` matches a line
+/// `::ffff:192.0.2.1` and `127.0.0.1` a line `::1`; `::ffff:192.0.2.1` matches a line
+/// `192.0.2.1` (see the module's docs). [`for_each`] gives the aliases too.
+///
+/// ```
+/// use baresock::resolve::{hosts, DomainName};
+/// let text = b"::1 ip6-localhost\n127.0.0.1 localhost\n192.0.2.1 printer\n";
+/// let name = |ip: &str| hosts::by_addr(text, ip.parse().unwrap()).0;
+/// assert_eq!(name("127.0.0.1"), Some(DomainName::new("ip6-localhost")?));
+/// assert_eq!(name("::ffff:192.0.2.1"), Some(DomainName::new("printer")?));
+/// assert_eq!(name("::ffff:127.0.0.1"), Some(DomainName::new("localhost")?));
+/// # Ok::<(), baresock::Error>(())
+/// ```
 pub fn by_addr(text: &[u8], addr: IpAddr) -> (Option<DomainName>, Scan) {
     scan_by_addr(Source::Text(text), addr).unwrap_or_default()
 }
@@ -239,7 +292,7 @@ where
 fn scan_by_addr(source: Source<'_>, addr: IpAddr) -> Result<(Option<DomainName>, Scan)> {
     let mut found = None;
     let scan = scan_entries(source, |entry| {
-        if entry.addr() == addr {
+        if answers(entry.addr(), addr) {
             found = Some(entry.canonical());
             ControlFlow::Break(())
         } else {
@@ -403,8 +456,28 @@ ff02::1 ip6-allnodes
         assert_eq!(by_addr(TEXT, ip("::1")).0, Some(name("localhost")));
         assert_eq!(by_addr(TEXT, ip("::0:1")).0, Some(name("localhost")));
         assert_eq!(by_addr(TEXT, ip("192.0.2.99")).0, None);
-        // The family counts: 127.0.0.1 is not ::ffff:127.0.0.1.
-        assert_eq!(by_addr(TEXT, ip("::ffff:127.0.0.1")).0, None);
+        // As glibc: an IPv6 query reads IPv4 lines as mapped, an IPv4 query reads mapped
+        // lines and ::1 as IPv4.
+        assert_eq!(
+            by_addr(TEXT, ip("::ffff:127.0.0.1")).0,
+            Some(name("localhost"))
+        );
+        assert_eq!(
+            by_addr(TEXT, ip("::ffff:192.0.2.11")).0,
+            Some(name("www.example.com"))
+        );
+        let text = b"::1 six\n127.0.0.1 four\n::ffff:192.0.2.5 mapped\n192.0.2.5 plain\n";
+        assert_eq!(by_addr(text, ip("127.0.0.1")).0, Some(name("six")));
+        assert_eq!(by_addr(text, ip("::ffff:127.0.0.1")).0, Some(name("four")));
+        assert_eq!(by_addr(text, ip("::1")).0, Some(name("six")));
+        assert_eq!(by_addr(text, ip("192.0.2.5")).0, Some(name("mapped")));
+        assert_eq!(
+            by_addr(text, ip("::ffff:192.0.2.5")).0,
+            Some(name("mapped"))
+        );
+        // Other IPv6 lines never answer an IPv4 query.
+        assert_eq!(by_addr(b"::2 two\n", ip("0.0.0.2")).0, None);
+        assert_eq!(by_addr(b"::192.0.2.5 compat\n", ip("192.0.2.5")).0, None);
         // The first line wins.
         let text = b"192.0.2.1 first\n192.0.2.1 second\n";
         assert_eq!(by_addr(text, ip("192.0.2.1")).0, Some(name("first")));

@@ -468,7 +468,17 @@ impl<'a> Resolver<'a> {
         let name =
             DomainName::new(text).map_err(|_| gai(ResolveErrorKind::NoName, invalid_name(text)))?;
         let mut from_hosts = None;
+        // An IPv4-only lookup reads lines as glibc does for AF_INET: `::ffff:a.b.c.d` as
+        // `a.b.c.d`, `::1` as 127.0.0.1, other IPv6 lines not at all.
+        let v4_only = found.want_v4 && !found.want_v6;
         hosts::by_name_file(self.paths.hosts, &name, |ip, canonical| {
+            let ip = match (v4_only, ip) {
+                (true, IpAddr::V6(_)) => match hosts::ipv4_form(ip) {
+                    Some(v4) => IpAddr::V4(v4),
+                    None => return ControlFlow::Continue(()),
+                },
+                _ => ip,
+            };
             if found.wants(&ip) {
                 from_hosts.get_or_insert(*canonical);
                 found.address(ip);
@@ -568,9 +578,10 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    /// Reverse lookup (`gethostbyaddr`): the name of `ip`, from the hosts file, else from
-    /// DNS (`PTR` under `in-addr.arpa` or `ip6.arpa`; an IPv4-mapped IPv6 address is looked
-    /// up as its IPv4 address).
+    /// Reverse lookup (`gethostbyaddr`): the name of `ip`, from the hosts file (lines read
+    /// as glibc reads them: see [`hosts::by_addr`]), else from DNS (`PTR` under
+    /// `in-addr.arpa` or `ip6.arpa`; an IPv4-mapped IPv6 address is looked up as its IPv4
+    /// address).
     ///
     /// Fails with [`Error::Host`]: [`NotFound`](HostErrorKind::NotFound) when no name is
     /// known, [`TryAgain`](HostErrorKind::TryAgain) when no server answered (or the hosts
@@ -586,13 +597,13 @@ impl<'a> Resolver<'a> {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     pub fn lookup_addr(&self, ip: IpAddr) -> Result<DomainName> {
-        // An IPv4-mapped IPv6 address is the IPv4 address.
-        let ip = ip.to_canonical();
         if let (Some(name), _) =
             hosts::by_addr_file(self.paths.hosts, ip).map_err(host_file_error)?
         {
             return Ok(name);
         }
+        // In DNS, an IPv4-mapped IPv6 address is the IPv4 address (as glibc's DNS module).
+        let ip = ip.to_canonical();
         struct First(Option<DomainName>);
         impl Sink for First {
             fn name(&mut self, name: DomainName) {
