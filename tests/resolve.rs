@@ -696,7 +696,8 @@ fn mapped_and_loopback_lines_serve_ipv4_lookups() {
     let name = |ip: &str| r.lookup_addr(ip.parse().unwrap()).unwrap().to_string();
     assert_eq!(name("192.0.2.7"), "M.test");
     assert_eq!(name("127.0.0.1"), "m.test");
-    assert_eq!(name("::ffff:192.0.2.8"), "m.test");
+    // An IPv6 address matches IPv6 lines only (glibc 2.36): ::ffff:192.0.2.7 is a line here.
+    assert_eq!(name("::ffff:192.0.2.7"), "M.test");
 }
 
 // ---- files that cannot be read: empty, as glibc reads them ----

@@ -26,10 +26,10 @@
 //! - With `AF_INET6`, IPv6 lines answer; with `AI_V4MAPPED`, IPv4 lines answer as
 //!   `::ffff:a.b.c.d` when no IPv6 address was found.
 //! - `gethostbyaddr` (and `getnameinfo`) answer with the first line whose address is the
-//!   address asked for, in the form of the family asked for: for an IPv4 address, IPv4 lines
-//!   and the lines an IPv4 lookup reads as IPv4 ([`ipv4_form`]: `::ffff:a.b.c.d`, and `::1`
-//!   as `127.0.0.1`); for an IPv6 address, IPv6 lines and IPv4 lines as `::ffff:a.b.c.d`.
-//!   [`by_addr`] does the same.
+//!   address asked for, read as the family asked for: for an IPv4 address, IPv4 lines and
+//!   the lines an IPv4 lookup reads as IPv4 ([`ipv4_form`]: `::ffff:a.b.c.d`, and `::1` as
+//!   `127.0.0.1`); for an IPv6 address, IPv6 lines only (glibc 2.36 does not match
+//!   `::ffff:192.0.2.1` with a line `192.0.2.1`). [`by_addr`] does the same.
 //!
 //! [`Resolver::lookup`](super::Resolver::lookup) with [`Family::Inet`](crate::Family::Inet)
 //! reads lines through [`ipv4_form`] as glibc does, and with both families takes each line as
@@ -241,30 +241,28 @@ pub fn ipv4_form(addr: IpAddr) -> Option<Ipv4Addr> {
 }
 
 /// Whether a line with address `line` answers a reverse lookup of `query`, as glibc's
-/// `gethostbyaddr` reads lines: in the form of the query's family ([`ipv4_form`] for IPv4,
-/// IPv4 lines as `::ffff:a.b.c.d` for IPv6).
+/// `gethostbyaddr` reads lines: an IPv4 query through [`ipv4_form`], an IPv6 query only by
+/// IPv6 lines.
 fn answers(line: IpAddr, query: IpAddr) -> bool {
     match query {
         IpAddr::V4(q) => ipv4_form(line) == Some(q),
-        IpAddr::V6(q) => match line {
-            IpAddr::V4(l) => l.to_ipv6_mapped() == q,
-            IpAddr::V6(l) => l == q,
-        },
+        IpAddr::V6(q) => line == IpAddr::V6(q),
     }
 }
 
 /// The canonical name of the first line that has address `addr`, as glibc's `gethostbyaddr`
-/// finds it: in the form of `addr`'s family, so `192.0.2.1` matches a line
-/// `::ffff:192.0.2.1` and `127.0.0.1` a line `::1`; `::ffff:192.0.2.1` matches a line
-/// `192.0.2.1` (see the module's docs). [`for_each`] gives the aliases too.
+/// finds it: an IPv4 address also matches the lines an IPv4 lookup reads as IPv4
+/// ([`ipv4_form`]), so `192.0.2.1` matches a line `::ffff:192.0.2.1` and `127.0.0.1` a line
+/// `::1`; an IPv6 address matches IPv6 lines only (`::ffff:192.0.2.1` does not match a line
+/// `192.0.2.1`). [`for_each`] gives the aliases too.
 ///
 /// ```
 /// use baresock::resolve::{hosts, DomainName};
-/// let text = b"::1 ip6-localhost\n127.0.0.1 localhost\n192.0.2.1 printer\n";
+/// let text = b"::1 ip6-localhost\n127.0.0.1 localhost\n::ffff:192.0.2.1 printer\n";
 /// let name = |ip: &str| hosts::by_addr(text, ip.parse().unwrap()).0;
 /// assert_eq!(name("127.0.0.1"), Some(DomainName::new("ip6-localhost")?));
-/// assert_eq!(name("::ffff:192.0.2.1"), Some(DomainName::new("printer")?));
-/// assert_eq!(name("::ffff:127.0.0.1"), Some(DomainName::new("localhost")?));
+/// assert_eq!(name("192.0.2.1"), Some(DomainName::new("printer")?));
+/// assert_eq!(name("::ffff:127.0.0.1"), None);
 /// # Ok::<(), baresock::Error>(())
 /// ```
 pub fn by_addr(text: &[u8], addr: IpAddr) -> (Option<DomainName>, Scan) {
@@ -456,19 +454,13 @@ ff02::1 ip6-allnodes
         assert_eq!(by_addr(TEXT, ip("::1")).0, Some(name("localhost")));
         assert_eq!(by_addr(TEXT, ip("::0:1")).0, Some(name("localhost")));
         assert_eq!(by_addr(TEXT, ip("192.0.2.99")).0, None);
-        // As glibc: an IPv6 query reads IPv4 lines as mapped, an IPv4 query reads mapped
-        // lines and ::1 as IPv4.
-        assert_eq!(
-            by_addr(TEXT, ip("::ffff:127.0.0.1")).0,
-            Some(name("localhost"))
-        );
-        assert_eq!(
-            by_addr(TEXT, ip("::ffff:192.0.2.11")).0,
-            Some(name("www.example.com"))
-        );
+        // As glibc 2.36: an IPv4 query reads mapped lines and ::1 as IPv4; an IPv6 query
+        // matches IPv6 lines only.
+        assert_eq!(by_addr(TEXT, ip("::ffff:127.0.0.1")).0, None);
+        assert_eq!(by_addr(TEXT, ip("::ffff:192.0.2.11")).0, None);
         let text = b"::1 six\n127.0.0.1 four\n::ffff:192.0.2.5 mapped\n192.0.2.5 plain\n";
         assert_eq!(by_addr(text, ip("127.0.0.1")).0, Some(name("six")));
-        assert_eq!(by_addr(text, ip("::ffff:127.0.0.1")).0, Some(name("four")));
+        assert_eq!(by_addr(text, ip("::ffff:127.0.0.1")).0, None);
         assert_eq!(by_addr(text, ip("::1")).0, Some(name("six")));
         assert_eq!(by_addr(text, ip("192.0.2.5")).0, Some(name("mapped")));
         assert_eq!(
