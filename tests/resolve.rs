@@ -1,6 +1,7 @@
 //! The resolver against real data: numeric hosts, hosts and services files the tests write, a
 //! real DNS server (dnsmasq, started per test on a loopback address and port of its own), fake
-//! servers for silence and spoofing, and glibc's own answers for the same hosts file.
+//! servers for silence and spoofing. glibc's own answers for the same hosts files are
+//! compared in tests/resolve_glibc.rs.
 
 mod common;
 
@@ -1094,74 +1095,4 @@ fn connect_by_name_keeps_the_deadline() {
         took >= Duration::from_millis(600) && took < Duration::from_secs(2),
         "{took:?}"
     );
-}
-
-// ---- glibc's answers for the same hosts file ----
-
-/// `getent ahosts NAME` with /etc/hosts and /etc/nsswitch.conf bind-mounted from the test's
-/// files in a mount namespace of its own (root only).
-fn getent_ahosts(
-    hosts: &std::path::Path,
-    nsswitch: &std::path::Path,
-    name: &str,
-) -> Option<String> {
-    let script = format!(
-        "mount --bind {} /etc/hosts && mount --bind {} /etc/nsswitch.conf && getent ahosts {}",
-        hosts.display(),
-        nsswitch.display(),
-        name
-    );
-    let out = std::process::Command::new("unshare")
-        .args(["--mount", "--propagation", "private", "sh", "-c", &script])
-        .output()
-        .ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
-}
-
-#[test]
-fn hosts_results_match_glibc() {
-    if !common::is_root() {
-        skip!("comparing with glibc needs root (a mount namespace over /etc/hosts)");
-    }
-    let hosts = "\
-127.0.0.1 localhost
-::1 localhost
-192.0.2.60 multi.test m
-2001:db8::60 multi.test
-127.0.0.2 multi.test
-::1 multi.test
-10.9.8.7 m
-";
-    let f = Files::with(hosts, SERVICES, "");
-    let nss = f.dir.path("nsswitch.conf");
-    std::fs::write(&nss, "hosts: files\nservices: files\n").unwrap();
-    let r = f.resolver(None, |_| {});
-    for name in ["multi.test", "m", "localhost"] {
-        let Some(text) = getent_ahosts(std::path::Path::new(&f.hosts), &nss, name) else {
-            skip!("unshare/mount/getent unavailable here");
-        };
-        // Lines: "ADDR  STREAM|DGRAM|RAW [canonical]".
-        let glibc: Vec<(IpAddr, String)> = text
-            .lines()
-            .filter_map(|l| {
-                let mut w = l.split_whitespace();
-                Some((w.next()?.parse().ok()?, w.next()?.to_string()))
-            })
-            .collect();
-        let ours: Vec<(IpAddr, String)> = lookup(&r, Some(name), None, &Hints::default())
-            .unwrap()
-            .iter()
-            .map(|a| {
-                let t = match a.socket_type {
-                    Type::Stream => "STREAM",
-                    Type::Dgram => "DGRAM",
-                    _ => "RAW",
-                };
-                (a.addr.ip(), t.to_string())
-            })
-            .collect();
-        assert_eq!(ours, glibc, "{name}: glibc said\n{text}");
-    }
 }
