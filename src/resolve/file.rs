@@ -36,7 +36,7 @@ use rustix::fd::OwnedFd;
 use rustix::fs::{Mode, OFlags};
 use rustix::io::Errno;
 
-use crate::{Error, Result};
+use crate::{Error, HostError, HostErrorKind, LookupCause, ResolveError, ResolveErrorKind, Result};
 
 /// The reading buffer's size: lines of up to `BUF_LEN - 1` bytes (4095) and their newline
 /// are delivered; longer lines are skipped whole and counted.
@@ -350,6 +350,47 @@ where
             buf.copy_within(start..end, 0);
             held = end - start;
         }
+    }
+}
+
+/// Whether reading a file failed with `e` for want of resources, which may pass.
+fn temporary_file_error(e: Errno) -> bool {
+    matches!(
+        e,
+        Errno::MFILE | Errno::NFILE | Errno::NOMEM | Errno::NOBUFS | Errno::AGAIN
+    )
+}
+
+/// A forward lookup's error for a file that could not be read (for a reason other than those
+/// that make it read as empty): [`TryAgain`](crate::ResolveErrorKind::TryAgain) for want of
+/// resources, else [`Failed`](crate::ResolveErrorKind::Failed), the errno as the cause.
+pub(crate) fn file_error(e: Error) -> Error {
+    match e {
+        Error::Os(errno) if temporary_file_error(errno) => Error::Resolve(ResolveError::new(
+            ResolveErrorKind::TryAgain,
+            LookupCause::Os(errno),
+        )),
+        Error::Os(errno) => Error::Resolve(ResolveError::new(
+            ResolveErrorKind::Failed,
+            LookupCause::Os(errno),
+        )),
+        other => other,
+    }
+}
+
+/// [`file_error`] for a reverse lookup: [`TryAgain`](crate::HostErrorKind::TryAgain) or
+/// [`NoRecovery`](crate::HostErrorKind::NoRecovery).
+pub(crate) fn host_file_error(e: Error) -> Error {
+    match e {
+        Error::Os(errno) => {
+            let kind = if temporary_file_error(errno) {
+                HostErrorKind::TryAgain
+            } else {
+                HostErrorKind::NoRecovery
+            };
+            Error::Host(HostError::new(kind, LookupCause::Os(errno)))
+        }
+        other => other,
     }
 }
 

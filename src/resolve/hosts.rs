@@ -4,7 +4,8 @@
 //! any other ASCII white space but the newline, as glibc's `isspace`); a `#` anywhere starts a
 //! comment to the end of the line. Every function comes twice: over text in memory, and over
 //! a file read line by line through a 4 KiB stack buffer (`_file`, usually with [`PATH`]); a
-//! missing file reads as empty ([`Scan::missing`]).
+//! missing or unreadable file (a directory, access denied...) reads as empty
+//! ([`Scan::missing`], [`Scan::unread`]).
 //!
 //! Lines that do not parse are skipped and counted ([`Scan::malformed`]): an address that is
 //! not IPv4 or IPv6 (a `%scope` included: glibc's `inet_pton` refuses it too), no name, or a
@@ -25,6 +26,8 @@
 //!   are skipped. So `::1 localhost` gives `127.0.0.1` to an IPv4 lookup of `localhost`.
 //! - With `AF_INET6`, IPv6 lines answer; with `AI_V4MAPPED`, IPv4 lines answer as
 //!   `::ffff:a.b.c.d` when no IPv6 address was found.
+//! - `getaddrinfo` repeats an address once per line that gives it; a
+//!   [`Resolver`](super::Resolver) gives each address once.
 //! - `gethostbyaddr` (and `getnameinfo`) answer with the first line whose address is the
 //!   address asked for, read as the family asked for: for an IPv4 address, IPv4 lines and
 //!   the lines an IPv4 lookup reads as IPv4 ([`ipv4_form`]: `::ffff:a.b.c.d`, and `::1` as
@@ -34,6 +37,23 @@
 //! [`Resolver::lookup`](super::Resolver::lookup) with [`Family::Inet`](crate::Family::Inet)
 //! reads lines through [`ipv4_form`] as glibc does, and with both families takes each line as
 //! it is (`::1` is `::1`, `::ffff:192.0.2.1` an IPv6 address).
+//!
+//! # Where this differs from glibc
+//!
+//! Checked against glibc 2.36's `getent` over many hosts files (tests/resolve_glibc.rs).
+//! Differences on purpose:
+//!
+//! - **A final dot.** `localhost.` matches a line `localhost` here: a domain name is the same
+//!   with or without it. glibc compares the text, finds nothing and asks DNS.
+//! - **Names that are not domain names.** glibc takes any text as a name; here a line with a
+//!   name that is not a [`DomainName`] (`a..b`, a label over 63 bytes) is malformed as a
+//!   whole, so its other names do not answer either: a name this module hands out is always
+//!   valid.
+//! - **A line without a name** (`192.0.2.1` alone) is malformed here; glibc answers a
+//!   reverse lookup of its address with an empty name.
+//! - **Every line counts**, as with `multi on` in `/etc/host.conf` (Debian's default):
+//!   `host.conf` is not read. Without `multi on`, glibc answers a name from its first
+//!   matching line only.
 //!
 //! ```
 //! use baresock::resolve::{hosts, DomainName};

@@ -28,6 +28,14 @@
 //! are not read either, nor `/etc/gai.conf`: addresses are sorted by RFC 6724's default
 //! policy.
 //!
+//! The hosts file is read as glibc 2.36 reads it, checked against its `getent` over many
+//! files (the [`hosts`] module lists the few differences), and each address is given once.
+//! The order follows glibc's but where the tables differ: glibc sorts by RFC 3484's policy
+//! table (so it tries a ULA `fd00::/8` before IPv4, this resolver IPv4 first, as RFC 6724
+//! ranks them), and orders IPv4 addresses in the machine's own subnet by their common
+//! prefix with its address, which this resolver does not (it keeps their order, as for
+//! every other IPv4 address).
+//!
 //! Every path can be replaced ([`Paths`]), so tests and sandboxed programs never need `/etc`.
 //!
 //! # DNS
@@ -64,8 +72,8 @@
 //! |---|---|
 //! | [`NoName`](crate::ResolveErrorKind::NoName) | `NXDOMAIN` for every name tried; a numeric host asked for and not given |
 //! | [`NoData`](crate::ResolveErrorKind::NoData) | the name exists, without an address of the family |
-//! | [`TryAgain`](crate::ResolveErrorKind::TryAgain) | no server answered in time; `SERVFAIL`; a file could not be read for want of resources (`EMFILE`, `ENFILE`, `ENOMEM`, `ENOBUFS`, `EAGAIN`: cause [`LookupCause::Os`](crate::LookupCause::Os)) |
-//! | [`Failed`](crate::ResolveErrorKind::Failed) | `REFUSED`, `FORMERR`, `NOTIMP`; a malformed reply; a file could not be read for another reason (`EIO`, a path the kernel refuses: cause [`LookupCause::Os`](crate::LookupCause::Os)) |
+//! | [`TryAgain`](crate::ResolveErrorKind::TryAgain) | no server answered in time; `SERVFAIL`; a file could not be read for want of resources (`EMFILE`, `ENFILE`, `ENOMEM`, `ENOBUFS`, `EAGAIN`: cause [`LookupCause::Os`]) |
+//! | [`Failed`](crate::ResolveErrorKind::Failed) | `REFUSED`, `FORMERR`, `NOTIMP`; a malformed reply; a file could not be read for another reason (`EIO`, a path the kernel refuses: cause [`LookupCause::Os`]) |
 //! | [`Family`](crate::ResolveErrorKind::Family) | a family other than IPv4/IPv6; a numeric address of the other family |
 //! | [`Service`](crate::ResolveErrorKind::Service) | a service name not in the services file for the protocol |
 //! | [`SocketType`](crate::ResolveErrorKind::SocketType) | a socket type other than stream, datagram or raw |
@@ -100,6 +108,7 @@ use crate::{
     Result, Type,
 };
 use dns::{ClientConf, NameOutcome, Sink};
+use file::{file_error, host_file_error};
 use wire::RecordType;
 
 /// The most distinct addresses one lookup keeps; more are counted in [`Lookup::more`].
@@ -818,44 +827,6 @@ pub fn connect(
 /// A forward-lookup error.
 const fn gai(kind: ResolveErrorKind, cause: LookupCause) -> Error {
     Error::Resolve(ResolveError::new(kind, cause))
-}
-
-/// Whether reading a file failed with `e` for want of resources, which may pass.
-fn temporary_file_error(e: rustix::io::Errno) -> bool {
-    use rustix::io::Errno;
-    matches!(
-        e,
-        Errno::MFILE | Errno::NFILE | Errno::NOMEM | Errno::NOBUFS | Errno::AGAIN
-    )
-}
-
-/// A forward lookup's error for a file that could not be read (for a reason other than those
-/// that make it read as empty): [`TryAgain`](ResolveErrorKind::TryAgain) for want of
-/// resources, else [`Failed`](ResolveErrorKind::Failed), the errno as the cause.
-fn file_error(e: Error) -> Error {
-    match e {
-        Error::Os(errno) if temporary_file_error(errno) => {
-            gai(ResolveErrorKind::TryAgain, LookupCause::Os(errno))
-        }
-        Error::Os(errno) => gai(ResolveErrorKind::Failed, LookupCause::Os(errno)),
-        other => other,
-    }
-}
-
-/// [`file_error`] for a reverse lookup: [`TryAgain`](HostErrorKind::TryAgain) or
-/// [`NoRecovery`](HostErrorKind::NoRecovery).
-fn host_file_error(e: Error) -> Error {
-    match e {
-        Error::Os(errno) => {
-            let kind = if temporary_file_error(errno) {
-                HostErrorKind::TryAgain
-            } else {
-                HostErrorKind::NoRecovery
-            };
-            Error::Host(HostError::new(kind, LookupCause::Os(errno)))
-        }
-        other => other,
-    }
 }
 
 /// Why `text` is not a domain name.
