@@ -370,7 +370,10 @@ fn v4mapped_model(v6: &Forward, v4: &Forward) -> (Forward, bool) {
     }
 }
 
-fn as_set(f: &Forward) -> Option<(BTreeSet<(IpAddr, String)>, Option<String>)> {
+/// A forward answer as a set, with its canonical name.
+type ForwardSet = Option<(BTreeSet<(IpAddr, String)>, Option<String>)>;
+
+fn as_set(f: &Forward) -> ForwardSet {
     f.as_ref()
         .map(|(l, c)| (l.iter().cloned().collect(), c.clone()))
 }
@@ -383,9 +386,8 @@ fn ours_hosts_by_name(path: &str, name: &str) -> Vec<(IpAddr, String)> {
     let mut v6 = Vec::new();
     let mut v4 = Vec::new();
     hosts::by_name_file(path, &name, |ip, canonical| {
-        match ip {
-            IpAddr::V6(_) => v6.push((ip, canonical.to_string())),
-            _ => {}
+        if ip.is_ipv6() {
+            v6.push((ip, canonical.to_string()));
         }
         if let Some(a) = hosts::ipv4_form(ip) {
             v4.push((IpAddr::V4(a), canonical.to_string()));
