@@ -112,9 +112,7 @@ fn find(program: &str) -> Option<PathBuf> {
 /// Whether the comparison can run, and with what; `Err(reason)` is a skip.
 fn preflight() -> Result<Tools, String> {
     if !common::is_root() {
-        return Err(format!(
-            "{UNAVAILABLE}: not root (a mount namespace over /etc needs root)"
-        ));
+        return Err("comparing with glibc needs root (a mount namespace over /etc)".into());
     }
     let mut missing = Vec::new();
     let mut get = |p: &str| {
