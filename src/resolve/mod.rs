@@ -30,11 +30,10 @@
 //!
 //! The hosts file is read as glibc 2.36 reads it, checked against its `getent` over many
 //! files (the [`hosts`] module lists the few differences), and each address is given once.
-//! The order follows glibc's but where the tables differ: glibc sorts by RFC 3484's policy
-//! table (so it tries a ULA `fd00::/8` before IPv4, this resolver IPv4 first, as RFC 6724
-//! ranks them), and orders IPv4 addresses in the machine's own subnet by their common
-//! prefix with its address, which this resolver does not (it keeps their order, as for
-//! every other IPv4 address).
+//! The order is glibc's (rule 9 included: IPv6 over all 128 bits, IPv4 inside the source's
+//! subnet only, which takes one netlink dump of the machine's IPv4 addresses), but where the
+//! policy tables differ: glibc sorts by RFC 3484's, so it tries a ULA `fd00::/8` before
+//! IPv4, where this resolver tries IPv4 first, as RFC 6724 ranks them.
 //!
 //! Every path can be replaced ([`Paths`]), so tests and sandboxed programs never need `/etc`.
 //!
@@ -88,6 +87,7 @@ mod connect;
 pub mod dns;
 mod file;
 pub mod hosts;
+mod ifaddr;
 mod name;
 pub mod services;
 mod sort;
@@ -386,6 +386,7 @@ impl<'a> Resolver<'a> {
             *c = sort::Candidate::probe(found.socket_addr(ip, 0));
         }
         if candidates.len() > 1 {
+            sort::learn_prefixes(candidates);
             sort::sort(candidates);
         }
         let mut written = 0;

@@ -2,8 +2,8 @@
 //!
 //! Rules applied: 1 (avoid unusable destinations: no route, found by connecting a UDP socket,
 //! which sends nothing), 2 (matching scope), 5 (matching label), 6 (higher precedence), 8
-//! (smaller scope), 9 (longest matching prefix, between IPv6 destinations), 10 (otherwise
-//! keep the order). Rules 3, 4 and 7 need address flags from netlink (deprecated, home,
+//! (smaller scope), 9 (longest matching prefix: IPv6 destinations, and IPv4 destinations
+//! inside their source's subnet, as glibc), 10 (otherwise keep the order). Rules 3, 4 and 7 need address flags from netlink (deprecated, home,
 //! native transport) and are not applied; the default policy table (RFC 6724 §2.1) is used,
 //! not `/etc/gai.conf`.
 //!
@@ -14,13 +14,14 @@
 //!   differs). RFC 6724 §2.2 caps it at the source's prefix length (usually 64); glibc does
 //!   not, nor does this, so both order `2001:db8::1` before `2001:db8::ff` from source
 //!   `2001:db8::2`.
-//! - **IPv4:** glibc applies the rule only to a destination inside the source address's own
-//!   subnet (the prefix length of the interface address, from netlink), where it orders
-//!   same-subnet destinations by their common prefix with the source. This resolver does not
-//!   apply rule 9 to IPv4 at all (it reads no interface prefix lengths), so IPv4 addresses of
-//!   one family keep their order (DNS round robin, hosts-file order) unless an earlier rule
-//!   separates them. Only IPv4 destinations in the machine's own subnet can be ordered
-//!   differently from glibc; outside it both keep the order.
+//! - **IPv4:** as glibc 2.36, the rule counts only for a destination inside its source
+//!   address's own subnet (the interface address's prefix length, from the kernel's address
+//!   list over netlink, read once per lookup and only when two IPv4 destinations or more are
+//!   sorted; for any 127/8 source, 127.0.0.1's): there the common prefix with the source
+//!   counts, outside it the rule gives 0. So IPv4 addresses outside the machine's subnets
+//!   keep their order (DNS round robin, hosts-file order), and one inside a subnet comes
+//!   before them. Where the address list cannot be read, no subnet is known and IPv4 keeps
+//!   its order.
 //! - **Policy table:** glibc's default table is RFC 3484's with additions (precedence: `::1`
 //!   50, `::/0` 40, `2002::/16` 30, `::/96` 20, IPv4 10: below every IPv6 address; no
 //!   precedence row for ULAs `fc00::/7`, Teredo `2001::/32`, `3ffe::/16` or `fec0::/10`,
@@ -31,7 +32,7 @@
 //!   6to4, loopback, link-local, IPv4 among themselves) the order is glibc's.
 
 use core::cmp::Ordering;
-use core::net::{IpAddr, Ipv6Addr, SocketAddr as InetAddr};
+use core::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr as InetAddr};
 
 use crate::{Protocol, Socket, SocketAddr, Type};
 
@@ -42,6 +43,9 @@ pub(crate) struct Candidate {
     pub(crate) dst: InetAddr,
     /// The source address the kernel would pick, `None` if the destination is unreachable.
     pub(crate) src: Option<IpAddr>,
+    /// The prefix length of an IPv4 source address's subnet, 0 when unknown
+    /// ([`learn_prefixes`]).
+    pub(crate) prefix: u8,
 }
 
 impl Candidate {
@@ -49,6 +53,7 @@ impl Candidate {
     pub(crate) const UNSET: Candidate = Candidate {
         dst: InetAddr::new(IpAddr::V4(core::net::Ipv4Addr::UNSPECIFIED), 0),
         src: None,
+        prefix: 0,
     };
 
     /// A candidate with its source address looked up in the kernel's routing table.
@@ -56,7 +61,35 @@ impl Candidate {
         Candidate {
             dst,
             src: source_for(dst),
+            prefix: 0,
         }
+    }
+}
+
+/// Fills in the prefix lengths of the IPv4 sources, from the kernel's address list, when
+/// rule 9 can use them: two IPv4 destinations or more with a source.
+pub(crate) fn learn_prefixes(c: &mut [Candidate]) {
+    let v4 = |c: &Candidate| matches!((c.dst, c.src), (InetAddr::V4(_), Some(IpAddr::V4(_))));
+    if c.iter().filter(|c| v4(c)).count() < 2 {
+        return;
+    }
+    super::ifaddr::for_each_ipv4(|addr, prefix| {
+        for c in c.iter_mut().filter(|c| v4(c)) {
+            if c.src.map(subnet_key) == Some(addr) {
+                c.prefix = prefix;
+            }
+        }
+    });
+}
+
+/// The address whose subnet an IPv4 source is looked up by: itself, or for any loopback
+/// source 127.0.0.1 (as glibc does: the kernel may pick another 127/8 source than lo's
+/// address).
+fn subnet_key(src: IpAddr) -> Ipv4Addr {
+    match src {
+        IpAddr::V4(a) if a.is_loopback() => Ipv4Addr::LOCALHOST,
+        IpAddr::V4(a) => a,
+        IpAddr::V6(_) => Ipv4Addr::UNSPECIFIED,
     }
 }
 
@@ -129,13 +162,15 @@ pub(crate) fn compare(a: &Candidate, b: &Candidate) -> Ordering {
     if ca != cb {
         return ca.cmp(&cb);
     }
-    // Rule 9: longest matching prefix, between IPv6 destinations (see the module's docs for
-    // IPv4).
-    if a.dst.is_ipv6() && b.dst.is_ipv6() {
-        let (qa, qb) = (common_prefix(&da, &sa), common_prefix(&db, &sb));
-        if qa != qb {
-            return qb.cmp(&qa);
-        }
+    // Rule 9: longest matching prefix, between destinations of one family (for IPv4 only
+    // inside the source's subnet, as glibc).
+    let (qa, qb) = match (a.dst, b.dst) {
+        (InetAddr::V6(_), InetAddr::V6(_)) => (common_prefix(&da, &sa), common_prefix(&db, &sb)),
+        (InetAddr::V4(_), InetAddr::V4(_)) => (subnet_prefix(a), subnet_prefix(b)),
+        _ => (0, 0),
+    };
+    if qa != qb {
+        return qb.cmp(&qa);
     }
     // Rule 10: leave the order as it is.
     Ordering::Equal
@@ -219,6 +254,24 @@ fn scope(a: &Ipv6Addr) -> u8 {
     }
 }
 
+/// For an IPv4 destination inside its source's subnet, the leading bits they share; 0
+/// outside it, or when the subnet is unknown (glibc's rule 9 for IPv4).
+fn subnet_prefix(c: &Candidate) -> u32 {
+    let (InetAddr::V4(dst), Some(IpAddr::V4(src))) = (c.dst, c.src) else {
+        return 0;
+    };
+    if c.prefix == 0 || c.prefix > 32 {
+        return 0;
+    }
+    let (d, s) = (u32::from(*dst.ip()), u32::from(src));
+    let mask = u32::MAX << (32 - u32::from(c.prefix));
+    if d & mask == s & mask {
+        (d ^ s).leading_zeros()
+    } else {
+        0
+    }
+}
+
 /// Leading bits `a` and `b` share, over all 128 (as glibc counts them; RFC 6724 §2.2 would
 /// stop at the source's prefix length).
 fn common_prefix(a: &Ipv6Addr, b: &Ipv6Addr) -> u32 {
@@ -233,6 +286,7 @@ mod tests {
         Candidate {
             dst: InetAddr::new(dst.parse().unwrap(), 0),
             src: src.map(|s| s.parse().unwrap()),
+            prefix: 0,
         }
     }
 
@@ -324,15 +378,62 @@ mod tests {
     }
 
     #[test]
+    fn ipv4_prefix_rule_inside_the_subnet_only() {
+        let sub = |dst: &str, src: &str, prefix: u8| Candidate {
+            prefix,
+            ..c(dst, Some(src))
+        };
+        // Inside 10.99.0.0/24: the longer common prefix with 10.99.0.2 first.
+        assert_eq!(
+            order([
+                sub("10.99.0.200", "10.99.0.2", 24),
+                sub("10.99.0.3", "10.99.0.2", 24)
+            ]),
+            [ip("10.99.0.3"), ip("10.99.0.200")]
+        );
+        // One inside, one outside: the one inside first.
+        assert_eq!(
+            order([
+                sub("10.98.0.2", "10.99.0.2", 24),
+                sub("10.99.0.200", "10.99.0.2", 24)
+            ]),
+            [ip("10.99.0.200"), ip("10.98.0.2")]
+        );
+        // A subnet not known: the order stays.
+        assert_eq!(
+            order([
+                sub("10.99.0.200", "10.99.0.2", 0),
+                sub("10.99.0.3", "10.99.0.2", 0)
+            ]),
+            [ip("10.99.0.200"), ip("10.99.0.3")]
+        );
+        // A /32 source holds only itself.
+        assert_eq!(
+            order([
+                sub("10.99.0.3", "10.99.0.2", 32),
+                sub("10.99.0.2", "10.99.0.2", 32)
+            ]),
+            [ip("10.99.0.2"), ip("10.99.0.3")]
+        );
+    }
+
+    #[test]
     fn ipv4_keeps_dns_order() {
-        // Rule 9 is not applied to IPv4 (the module's docs say where glibc differs): round
-        // robin survives.
+        // Outside the source's subnet rule 9 does not apply to IPv4: round robin survives.
         assert_eq!(
             order([
                 c("203.0.113.9", Some("192.0.2.5")),
                 c("192.0.2.9", Some("192.0.2.5"))
             ]),
             [ip("203.0.113.9"), ip("192.0.2.9")]
+        );
+        let wide = |dst: &str| Candidate {
+            prefix: 24,
+            ..c(dst, Some("192.0.2.5"))
+        };
+        assert_eq!(
+            order([wide("203.0.113.9"), wide("198.51.100.9")]),
+            [ip("203.0.113.9"), ip("198.51.100.9")]
         );
     }
 
