@@ -74,6 +74,8 @@ const CASES: &[Case] = &[
     case("2001:db8:1::7 own\n2001:db8::3 own\n2001:db8:1::2 own\n", &["own"], &["2001:db8:1::2"]),
     // IPv4-mapped and loopback lines, read as IPv4 by IPv4 lookups.
     case("::ffff:198.51.100.7 mapped.test mapped\n::1 mapped.test lo6\n127.0.0.1 four.test\n2001:db8::7 mapped.test\n", &["mapped", "mapped.test", "lo6", "four.test"], &["198.51.100.7", "::ffff:198.51.100.7", "127.0.0.1", "::1", "::ffff:127.0.0.1"]),
+    // Mapped loopback and link-local lines beside global ones, both families.
+    case("::ffff:127.0.0.5 ml\n198.51.100.5 ml\n::ffff:169.254.0.5 ml\n2001:db8::5 ml\n::ffff:198.51.100.6 ml\n", &["ml"], &["127.0.0.5"]),
     // Only mapped lines: no true IPv6 address.
     case("::ffff:198.51.100.70 only-mapped\n198.51.100.71 only-mapped\n", &["only-mapped"], &["198.51.100.70", "::ffff:198.51.100.71"]),
     // Duplicates, across lines and families.

@@ -22,6 +22,10 @@
 //!   keep their order (DNS round robin, hosts-file order), and one inside a subnet comes
 //!   before them. Where the address list cannot be read, no subnet is known and IPv4 keeps
 //!   its order.
+//! - **IPv4-mapped destinations** (a hosts line `::ffff:169.254.0.5`) are scoped as IPv6
+//!   addresses (global), as glibc scopes them; RFC 6724 §3.2 gives them their IPv4 scope
+//!   (link for 127/8 and 169.254/16). Plain IPv4 destinations have their IPv4 scope in
+//!   both.
 //! - **Policy table:** glibc's default table is RFC 3484's with additions (precedence: `::1`
 //!   50, `::/0` 40, `2002::/16` 30, `::/96` 20, IPv4 10: below every IPv6 address; no
 //!   precedence row for ULAs `fc00::/7`, Teredo `2001::/32`, `3ffe::/16` or `fec0::/10`,
@@ -126,16 +130,18 @@ pub(crate) fn sort(c: &mut [Candidate]) {
 pub(crate) fn compare(a: &Candidate, b: &Candidate) -> Ordering {
     let (da, db) = (mapped(a.dst.ip()), mapped(b.dst.ip()));
     // Rule 1: avoid unusable destinations.
-    let (sa, sb) = match (a.src, b.src) {
-        (Some(sa), Some(sb)) => (mapped(sa), mapped(sb)),
+    let (src_a, src_b) = match (a.src, b.src) {
+        (Some(sa), Some(sb)) => (sa, sb),
         (Some(_), None) => return Ordering::Less,
         (None, Some(_)) => return Ordering::Greater,
         (None, None) => return Ordering::Equal,
     };
+    let (sa, sb) = (mapped(src_a), mapped(src_b));
     let (pa, pb) = (policy(&da), policy(&db));
     // Rule 2: prefer matching scope.
-    let ma = scope(&da) == scope(&sa);
-    let mb = scope(&db) == scope(&sb);
+    let (ca, cb) = (scope(a.dst.ip()), scope(b.dst.ip()));
+    let ma = ca == scope(src_a);
+    let mb = cb == scope(src_b);
     if ma != mb {
         return if ma {
             Ordering::Less
@@ -158,7 +164,6 @@ pub(crate) fn compare(a: &Candidate, b: &Candidate) -> Ordering {
         return pb.precedence.cmp(&pa.precedence);
     }
     // Rule 8: prefer smaller scope.
-    let (ca, cb) = (scope(&da), scope(&db));
     if ca != cb {
         return ca.cmp(&cb);
     }
@@ -229,19 +234,19 @@ fn policy(a: &Ipv6Addr) -> Policy {
     }
 }
 
-/// Address scope (RFC 6724 §3.1, and §3.2 for IPv4 mapped into IPv6).
-fn scope(a: &Ipv6Addr) -> u8 {
+/// Address scope (RFC 6724 §3.1; §3.2 for IPv4). As glibc, an IPv4-mapped IPv6 address
+/// (a destination written `::ffff:169.254.0.5`, or the source of an IPv6 socket) is scoped
+/// as IPv6, which makes it global; RFC 6724 §3.2 would give it its IPv4 scope.
+fn scope(ip: IpAddr) -> u8 {
     const LINK: u8 = 0x2;
     const SITE: u8 = 0x5;
     const GLOBAL: u8 = 0xe;
+    let a = match ip {
+        IpAddr::V4(v4) if v4.is_loopback() || v4.is_link_local() => return LINK,
+        IpAddr::V4(_) => return GLOBAL,
+        IpAddr::V6(a) => a,
+    };
     let s = a.segments();
-    if let Some(v4) = a.to_ipv4_mapped() {
-        return if v4.is_loopback() || v4.is_link_local() {
-            LINK
-        } else {
-            GLOBAL
-        };
-    }
     if s[0] & 0xff00 == 0xff00 {
         return (s[0] & 0x000f) as u8;
     }
@@ -414,6 +419,22 @@ mod tests {
                 sub("10.99.0.2", "10.99.0.2", 32)
             ]),
             [ip("10.99.0.2"), ip("10.99.0.3")]
+        );
+    }
+
+    #[test]
+    fn mapped_destinations_are_scoped_as_ipv6() {
+        // As glibc: ::ffff:169.254.0.5 is global, like its source ::ffff:10.99.0.2, so the
+        // file's order stays; a plain 169.254.0.5 is link-local and goes after.
+        let src = Some("::ffff:10.99.0.2");
+        assert_eq!(
+            order([c("::ffff:169.254.0.5", src), c("::ffff:198.51.100.6", src)]),
+            [ip("::ffff:169.254.0.5"), ip("::ffff:198.51.100.6")]
+        );
+        let src = Some("10.99.0.2");
+        assert_eq!(
+            order([c("169.254.0.5", src), c("198.51.100.6", src)]),
+            [ip("198.51.100.6"), ip("169.254.0.5")]
         );
     }
 
