@@ -88,6 +88,13 @@ const CASES: &[Case] = &[
     case("bad line\n198.51.100.30 ok.test\n198.51.100.300 bad.test\n2001:db8::zz bad.test\nfe80::1%lo scoped.test\n198.51.100.31\n", &["ok.test", "bad.test", "scoped.test"], &["198.51.100.30", "198.51.100.31", "fe80::1"]),
     // Scopes: link-local IPv4 is not reachable in scope from a global source.
     case("169.254.1.1 ll.test\n198.51.100.40 ll.test\nfe80::40 ll.test\n2001:db8:4::40 ll.test\n", &["ll.test"], &["169.254.1.1", "fe80::40"]),
+    // Special prefixes where the policy tables agree on the order: 6to4, site-local (not
+    // Teredo `2001::/32`: 5 in RFC 6724, 40 in glibc's table, above 6to4's 30).
+    case("2002:c633:6401::1 sp\n198.51.100.60 sp\nfec0::1 sp\n2001:db8:6::1 sp\n", &["sp"], &["2002:c633:6401::1"]),
+    // Link-local IPv6 without a scope is unusable (rule 1); many aliases, one line.
+    case("fe80::1 lla a1 a2 a3 a4 a5 a6 a7 a8 a9\n2001:db8:8::1 lla\n198.51.100.61 A9\n", &["lla", "a5", "a9"], &["fe80::1", "198.51.100.61"]),
+    // The canonical name of one line is the alias of another, in other case.
+    case("198.51.100.70 Host.Test h\n198.51.100.71 h.test HOST.test\n2001:db8:7::70 H.TEST\n", &["host.test", "h", "h.test"], &["198.51.100.71", "2001:db8:7::70"]),
     // A final dot: a domain name to baresock, other text to glibc.
     case("198.51.100.50 dot.test\n2001:db8::50 dot.test\n", &["dot.test", "dot.test."], &[]),
 ];
@@ -576,7 +583,8 @@ fn both_orders(
 #[test]
 fn policy_table_differs_for_ula_and_ipv4() {
     // RFC 6724's table ranks IPv4 (35) above ULAs (3); glibc's RFC 3484 table ranks ULAs with
-    // global IPv6 (40) and IPv4 last (10). Both reachable here.
+    // global IPv6 (40) and IPv4 last (10). Both reachable here. (Documented in the sort
+    // module's docs and `baresock::resolve`'s.)
     let tools = match preflight() {
         Ok(t) => t,
         Err(why) => skip!("{why}"),
@@ -588,6 +596,17 @@ fn policy_table_differs_for_ula_and_ipv4() {
         let (ours, glibc) = both_orders(&tools, "fd00:1::9 u\n198.51.100.9 u\n", "ahosts", "u");
         assert_eq!(ours, [v4, ula]);
         assert_eq!(glibc, [ula, v4]);
+        // Teredo `2001::/32`: 5 in RFC 6724, below 6to4's 30; 40 in glibc's table, above it.
+        let six_to_four: IpAddr = "2002:c633:6401::1".parse().unwrap();
+        let teredo: IpAddr = "2001:0:53aa:64c::1".parse().unwrap();
+        let (ours, glibc) = both_orders(
+            &tools,
+            "2002:c633:6401::1 t\n2001:0:53aa:64c::1 t\n",
+            "ahosts",
+            "t",
+        );
+        assert_eq!(ours, [six_to_four, teredo]);
+        assert_eq!(glibc, [teredo, six_to_four]);
         // A global IPv6 address comes first in both.
         let global: IpAddr = IpAddr::V6(Ipv6Addr::new(0x2001, 0xdb8, 7, 0, 0, 0, 0, 9));
         let (ours, glibc) = both_orders(&tools, "198.51.100.9 g\n2001:db8:7::9 g\n", "ahosts", "g");
