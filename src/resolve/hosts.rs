@@ -25,7 +25,8 @@
 //!   (as `127.0.0.1`) or IPv4-mapped (`::ffff:192.0.2.1` as `192.0.2.1`); other IPv6 lines
 //!   are skipped. So `::1 localhost` gives `127.0.0.1` to an IPv4 lookup of `localhost`.
 //! - With `AF_INET6`, IPv6 lines answer; with `AI_V4MAPPED`, IPv4 lines answer as
-//!   `::ffff:a.b.c.d` when no IPv6 address was found.
+//!   `::ffff:a.b.c.d` when no IPv6 address was found, and IPv4-mapped lines are dropped
+//!   when one was (a [`Resolver`](super::Resolver) offers no `AI_V4MAPPED`).
 //! - `getaddrinfo` repeats an address once per line that gives it; a
 //!   [`Resolver`](super::Resolver) gives each address once.
 //! - `gethostbyaddr` (and `getnameinfo`) answer with the first line whose address is the

@@ -33,7 +33,8 @@
 //! The order is glibc's (rule 9 included: IPv6 over all 128 bits, IPv4 inside the source's
 //! subnet only, which takes one netlink dump of the machine's IPv4 addresses), but where the
 //! policy tables differ: glibc sorts by RFC 3484's, so it tries a ULA `fd00::/8` before
-//! IPv4, where this resolver tries IPv4 first, as RFC 6724 ranks them.
+//! IPv4 and Teredo `2001::/32` before 6to4, where this resolver does the reverse, as RFC
+//! 6724 ranks them (and it scopes an IPv4-mapped destination as IPv6, as glibc does).
 //!
 //! Every path can be replaced ([`Paths`]), so tests and sandboxed programs never need `/etc`.
 //!
