@@ -60,7 +60,6 @@ const PATH_MAX: usize = linux_raw_sys::general::PATH_MAX as usize;
 /// # Ok::<(), baresock::Error>(())
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Scan {
     unread: Option<Errno>,
     malformed: usize,
@@ -105,6 +104,19 @@ impl Scan {
     /// Counts `n` more malformed lines.
     pub(crate) fn add_malformed(&mut self, n: usize) {
         self.malformed += n;
+    }
+}
+
+#[cfg(feature = "defmt")]
+impl defmt::Format for Scan {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        defmt::write!(
+            f,
+            "Scan {{ unread: {}, malformed: {}, too_long: {} }}",
+            self.unread.map(|e| e.raw_os_error()),
+            self.malformed,
+            self.too_long
+        )
     }
 }
 
