@@ -3,9 +3,9 @@
 //! Rules applied: 1 (avoid unusable destinations: no route, found by connecting a UDP socket,
 //! which sends nothing), 2 (matching scope), 5 (matching label), 6 (higher precedence), 8
 //! (smaller scope), 9 (longest matching prefix: IPv6 destinations, and IPv4 destinations
-//! inside their source's subnet, as glibc), 10 (otherwise keep the order). Rules 3, 4 and 7 need address flags from netlink (deprecated, home,
-//! native transport) and are not applied; the default policy table (RFC 6724 §2.1) is used,
-//! not `/etc/gai.conf`.
+//! inside their source's subnet, as glibc), 10 (otherwise keep the order). Rules 3, 4 and 7
+//! need address flags (deprecated, home, native transport) and are not applied; the default
+//! policy table (RFC 6724 §2.1) is used, not `/etc/gai.conf`.
 //!
 //! # Rule 9, and where this differs from glibc
 //!
