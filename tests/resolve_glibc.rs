@@ -23,7 +23,13 @@
 //!   when it found none;
 //! - a name with a final dot matches its hosts line in baresock (a domain name is the same
 //!   with or without it); glibc compares the text and finds nothing;
+//! - a line with an address and no name is malformed in baresock; glibc answers a reverse
+//!   lookup of the address with an empty name;
 //! - the policy table (RFC 6724's here, RFC 3484's in glibc): a separate test below.
+//!
+//! getent asks with `AI_ADDRCONFIG`, which changes nothing here: the namespace has
+//! non-loopback addresses of both families. `getent hosts NAME` is compared by its addresses
+//! and canonical name (baresock has no merged alias list to compare).
 
 mod common;
 
