@@ -343,7 +343,12 @@ fn resolving_never_allocates() {
     let _ = rustix::param::page_size();
     let dir = common::TempDir::new("no-alloc-resolve");
     let hosts = dir.path("hosts");
-    std::fs::write(&hosts, "192.0.2.5 files.test alias\n::1 v6.test\n").unwrap();
+    // Two IPv4 addresses for one name: sorting them reads the machine's address list.
+    std::fs::write(
+        &hosts,
+        "192.0.2.5 files.test alias\n198.51.100.5 files.test\n::1 v6.test\n",
+    )
+    .unwrap();
     let services = dir.path("services");
     std::fs::write(&services, "http 80/tcp www\n").unwrap();
     // A server that answers every A query with one address, and sets TC on the first reply
@@ -414,7 +419,11 @@ fn resolving_never_allocates() {
         let found = r
             .lookup(Some("files.test"), Some("443"), &v4, &mut out)
             .unwrap();
+        assert_eq!(found.len(), 6);
+        // ::1 answers an IPv4 lookup as 127.0.0.1, both ways.
+        let found = r.lookup(Some("v6.test"), None, &v4, &mut out).unwrap();
         assert_eq!(found.len(), 3);
+        assert!(r.lookup_addr("127.0.0.1".parse().unwrap()).is_ok());
         let found = r.lookup(Some("dns.example."), None, &v4, &mut out).unwrap();
         assert_eq!(out[0].addr.ip(), std::net::IpAddr::from([198, 51, 100, 7]));
         assert!(found.canonical_name().is_some());

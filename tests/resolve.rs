@@ -1,6 +1,7 @@
 //! The resolver against real data: numeric hosts, hosts and services files the tests write, a
 //! real DNS server (dnsmasq, started per test on a loopback address and port of its own), fake
-//! servers for silence and spoofing, and glibc's own answers for the same hosts file.
+//! servers for silence and spoofing. glibc's own answers for the same hosts files are
+//! compared in tests/resolve_glibc.rs.
 
 mod common;
 
@@ -399,11 +400,13 @@ fn hosts_file_forward_and_reverse() {
         r.lookup_addr("2001:db8::50".parse().unwrap()).unwrap(),
         DomainName::new("files.baresock.test").unwrap()
     );
-    // An IPv4-mapped address is its IPv4 address.
-    assert_eq!(
-        r.lookup_addr("::ffff:192.0.2.51".parse().unwrap()).unwrap(),
-        DomainName::new("second.files.test").unwrap()
-    );
+    // An IPv6 address matches IPv6 lines only, as in glibc 2.36 (tests/resolve_glibc.rs):
+    // an IPv4-mapped address is not the IPv4 line's, and goes to DNS (as its IPv4 address),
+    // where no server answers here.
+    match r.lookup_addr("::ffff:192.0.2.51".parse().unwrap()) {
+        Err(Error::Host(h)) => assert_eq!(h.kind(), HostErrorKind::TryAgain),
+        other => panic!("{other:?}"),
+    }
     // A name not in the file, with no server to ask: a temporary failure, not "no name".
     let e = lookup(&r, Some("nowhere.files.test"), None, &stream()).unwrap_err();
     assert_eq!(kind(e).0, ResolveErrorKind::TryAgain);
@@ -656,6 +659,172 @@ fn reverse_lookups_by_ptr() {
                 (HostErrorKind::NotFound, LookupCause::NxDomain)
             )
         }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn mapped_and_loopback_lines_serve_ipv4_lookups() {
+    // As glibc's hosts reader for AF_INET: `::ffff:a.b.c.d` is a.b.c.d, `::1` is 127.0.0.1,
+    // other IPv6 lines are skipped; both families take each line as it is.
+    let f = Files::with(
+        "2001:db8::7 m.test\n::ffff:192.0.2.7 M.test m\n::1 m.test lo6\n192.0.2.8 m.test\n",
+        SERVICES,
+        "",
+    );
+    let r = f.resolver(None, |_| {});
+    let v4 = Hints {
+        family: Some(Family::Inet),
+        canonical_name: true,
+        ..stream()
+    };
+    let mut out = [AddrInfo::EMPTY; 8];
+    let found = r.lookup(Some("m.test"), None, &v4, &mut out).unwrap();
+    assert_eq!(
+        ips(found.results(&out)),
+        BTreeSet::from([
+            IpAddr::from([192, 0, 2, 7]),
+            IpAddr::from([127, 0, 0, 1]),
+            IpAddr::from([192, 0, 2, 8])
+        ])
+    );
+    // The canonical name is the first line an IPv4 lookup reads (the IPv6 line is skipped).
+    assert_eq!(found.canonical_name().unwrap().to_string(), "M.test");
+    let v = lookup(&r, Some("lo6"), None, &v4).unwrap();
+    assert_eq!(ips(&v), BTreeSet::from([IpAddr::from([127, 0, 0, 1])]));
+    // Both families: the lines as they are.
+    let v = lookup(&r, Some("lo6"), None, &stream()).unwrap();
+    assert_eq!(ips(&v), BTreeSet::from([IpAddr::V6(Ipv6Addr::LOCALHOST)]));
+    // Reverse, both ways round.
+    let name = |ip: &str| r.lookup_addr(ip.parse().unwrap()).unwrap().to_string();
+    assert_eq!(name("192.0.2.7"), "M.test");
+    assert_eq!(name("127.0.0.1"), "m.test");
+    // An IPv6 address matches IPv6 lines only (glibc 2.36): ::ffff:192.0.2.7 is a line here.
+    assert_eq!(name("::ffff:192.0.2.7"), "M.test");
+}
+
+// ---- files that cannot be read: empty, as glibc reads them ----
+
+/// Paths where a file cannot be read for what the file system holds: a directory, a path
+/// through a regular file, a symbolic-link loop; each with the errno that says why.
+fn unreadable_paths(dir: &TempDir) -> Vec<(String, baresock::Errno)> {
+    let d = dir.path("a-directory");
+    std::fs::create_dir_all(&d).unwrap();
+    let file = dir.path("a-file");
+    std::fs::write(&file, "x\n").unwrap();
+    let lp = dir.path("a-loop");
+    let _ = std::fs::remove_file(&lp);
+    std::os::unix::fs::symlink(&lp, &lp).unwrap();
+    vec![
+        (d.to_str().unwrap().to_string(), baresock::Errno::ISDIR),
+        (
+            file.join("hosts").to_str().unwrap().to_string(),
+            baresock::Errno::NOTDIR,
+        ),
+        (lp.to_str().unwrap().to_string(), baresock::Errno::LOOP),
+    ]
+}
+
+#[test]
+fn an_unreadable_hosts_file_falls_through_to_dns() {
+    let server = answering();
+    let f = Files::new();
+    let v4 = Hints {
+        family: Some(Family::Inet),
+        ..stream()
+    };
+    for (path, errno) in unreadable_paths(&f.dir) {
+        let scan =
+            baresock::resolve::hosts::for_each_file(&path, |_| std::ops::ControlFlow::Continue(()))
+                .unwrap();
+        assert_eq!(scan.unread(), Some(errno), "{path}");
+        let mut c = ResolvConf::new();
+        c.add_nameserver(server.addr());
+        let r = Resolver::new(
+            c,
+            Paths {
+                hosts: &path,
+                ..f.paths()
+            },
+        );
+        // Forward: the name goes to DNS, which answers.
+        let v = lookup(&r, Some("dns.baresock.test."), None, &v4)
+            .unwrap_or_else(|e| panic!("{path}: {e:?}"));
+        assert_eq!(ips(&v), BTreeSet::from([IpAddr::from([192, 0, 2, 9])]));
+        // Reverse: the address goes to DNS (this server has no PTR records: "no data").
+        match r.lookup_addr(IpAddr::from([192, 0, 2, 9])) {
+            Err(Error::Host(h)) => assert_eq!(h.kind(), HostErrorKind::NoData, "{path}"),
+            other => panic!("{path}: {other:?}"),
+        }
+    }
+    assert!(server
+        .queries()
+        .iter()
+        .any(|q| wire::parse(q).unwrap().question.unwrap().0 == "9.2.0.192.in-addr.arpa"));
+}
+
+#[test]
+fn unreadable_services_and_resolv_conf_files_are_empty() {
+    let f = Files::new();
+    for (path, _) in unreadable_paths(&f.dir) {
+        // resolv.conf: the defaults.
+        let r = Resolver::with_paths(Paths {
+            resolv_conf: &path,
+            ..f.paths()
+        })
+        .unwrap_or_else(|e| panic!("{path}: {e:?}"));
+        assert!(r.conf().uses_default_nameserver(), "{path}");
+        // services: no service has a name, numbers still work.
+        let r = Resolver::new(
+            ResolvConf::new(),
+            Paths {
+                services: &path,
+                ..f.paths()
+            },
+        );
+        assert_eq!(
+            kind(lookup(&r, Some("192.0.2.7"), Some("http"), &stream()).unwrap_err()),
+            (ResolveErrorKind::Service, LookupCause::UnknownService),
+            "{path}"
+        );
+        assert_eq!(
+            kind(r.service_port("http", None).unwrap_err()),
+            (ResolveErrorKind::Service, LookupCause::UnknownService)
+        );
+        assert!(r.service_name(80, None).is_err());
+        let v = lookup(&r, Some("192.0.2.7"), Some("80"), &stream()).unwrap();
+        assert_eq!(v[0].addr.port(), 80);
+    }
+}
+
+#[test]
+fn other_file_errors_are_resolve_errors() {
+    // A path the kernel refuses is no file-system content: it is reported, as the lookup's
+    // kind of error, with the errno as its cause.
+    let f = Files::new();
+    let long = "x".repeat(5000);
+    let r = Resolver::new(
+        ResolvConf::new(),
+        Paths {
+            hosts: &long,
+            ..f.paths()
+        },
+    );
+    assert_eq!(
+        kind(lookup(&r, Some("files"), None, &stream()).unwrap_err()),
+        (
+            ResolveErrorKind::Failed,
+            LookupCause::Os(baresock::Errno::NAMETOOLONG)
+        )
+    );
+    match r.lookup_addr(IpAddr::from([192, 0, 2, 50])) {
+        Err(Error::Host(h)) => assert_eq!(
+            (h.kind(), h.cause()),
+            (
+                HostErrorKind::NoRecovery,
+                LookupCause::Os(baresock::Errno::NAMETOOLONG)
+            )
+        ),
         other => panic!("{other:?}"),
     }
 }
@@ -928,74 +1097,4 @@ fn connect_by_name_keeps_the_deadline() {
         took >= Duration::from_millis(600) && took < Duration::from_secs(2),
         "{took:?}"
     );
-}
-
-// ---- glibc's answers for the same hosts file ----
-
-/// `getent ahosts NAME` with /etc/hosts and /etc/nsswitch.conf bind-mounted from the test's
-/// files in a mount namespace of its own (root only).
-fn getent_ahosts(
-    hosts: &std::path::Path,
-    nsswitch: &std::path::Path,
-    name: &str,
-) -> Option<String> {
-    let script = format!(
-        "mount --bind {} /etc/hosts && mount --bind {} /etc/nsswitch.conf && getent ahosts {}",
-        hosts.display(),
-        nsswitch.display(),
-        name
-    );
-    let out = std::process::Command::new("unshare")
-        .args(["--mount", "--propagation", "private", "sh", "-c", &script])
-        .output()
-        .ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
-}
-
-#[test]
-fn hosts_results_match_glibc() {
-    if !common::is_root() {
-        skip!("comparing with glibc needs root (a mount namespace over /etc/hosts)");
-    }
-    let hosts = "\
-127.0.0.1 localhost
-::1 localhost
-192.0.2.60 multi.test m
-2001:db8::60 multi.test
-127.0.0.2 multi.test
-::1 multi.test
-10.9.8.7 m
-";
-    let f = Files::with(hosts, SERVICES, "");
-    let nss = f.dir.path("nsswitch.conf");
-    std::fs::write(&nss, "hosts: files\nservices: files\n").unwrap();
-    let r = f.resolver(None, |_| {});
-    for name in ["multi.test", "m", "localhost"] {
-        let Some(text) = getent_ahosts(std::path::Path::new(&f.hosts), &nss, name) else {
-            skip!("unshare/mount/getent unavailable here");
-        };
-        // Lines: "ADDR  STREAM|DGRAM|RAW [canonical]".
-        let glibc: Vec<(IpAddr, String)> = text
-            .lines()
-            .filter_map(|l| {
-                let mut w = l.split_whitespace();
-                Some((w.next()?.parse().ok()?, w.next()?.to_string()))
-            })
-            .collect();
-        let ours: Vec<(IpAddr, String)> = lookup(&r, Some(name), None, &Hints::default())
-            .unwrap()
-            .iter()
-            .map(|a| {
-                let t = match a.socket_type {
-                    Type::Stream => "STREAM",
-                    Type::Dgram => "DGRAM",
-                    _ => "RAW",
-                };
-                (a.addr.ip(), t.to_string())
-            })
-            .collect();
-        assert_eq!(ours, glibc, "{name}: glibc said\n{text}");
-    }
 }

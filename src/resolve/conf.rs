@@ -52,11 +52,9 @@ use core::net::{Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
 use core::ops::ControlFlow;
 use core::time::Duration;
 
-use rustix::io::Errno;
-
 use super::file::{self, Lines};
 use super::DomainName;
-use crate::{Error, Result, ShortName};
+use crate::{Result, ShortName};
 
 /// Where the system's resolver configuration is.
 pub const PATH: &str = "/etc/resolv.conf";
@@ -230,11 +228,13 @@ impl ResolvConf {
     /// the search list if the file set none ([`ResolvConf::apply_hostname_domain`] with the
     /// node name from `uname(2)`).
     ///
-    /// A file that is missing, or that cannot be opened for the reasons glibc ignores
-    /// (`EACCES`, `EPERM`, `EISDIR`, `ELOOP`, `ENOTDIR`), reads as empty: the defaults. Other
-    /// errors are [`Error::Os`]; a path of 4096 bytes or more is
-    /// [`Error::Os`]`(`[`Errno::NAMETOOLONG`]`)`, one with a NUL byte
-    /// [`Error::Os`]`(`[`Errno::INVAL`]`)`. Paths are bytes: `&str`, `&[u8]`, or for a
+    /// A file that is missing or cannot be read for the reasons glibc ignores (`ENOENT`,
+    /// `EACCES`, `EPERM`, `EISDIR`, `ELOOP`, `ENOTDIR`) reads as empty: the defaults, as for
+    /// every file the resolver reads. (glibc fails every lookup when resolv.conf is a
+    /// directory: it opens, and its read fails; here it is empty, as it is for the hosts file.)
+    /// Other errors are [`Error::Os`](crate::Error::Os); a path of 4096 bytes or more is
+    /// `Os(`[`Errno::NAMETOOLONG`](crate::Errno::NAMETOOLONG)`)`, one with a NUL byte
+    /// `Os(`[`Errno::INVAL`](crate::Errno::INVAL)`)`. Paths are bytes: `&str`, `&[u8]`, or for a
     /// `std::path::Path`, `path.as_os_str().as_bytes()`.
     ///
     /// ```
@@ -250,13 +250,10 @@ impl ResolvConf {
             conf.parse_line(line, &mut scope);
             ControlFlow::Continue(())
         });
-        match read {
-            Ok(Lines::Read { too_long }) => conf.too_long_lines = too_long,
-            Ok(Lines::Missing) => {}
-            Err(Error::Os(
-                Errno::ACCESS | Errno::PERM | Errno::ISDIR | Errno::LOOP | Errno::NOTDIR,
-            )) => conf = ResolvConf::new(),
-            Err(e) => return Err(e),
+        // A file that cannot be read is empty (the file reader's one rule for every file).
+        match read? {
+            Lines::Read { too_long } => conf.too_long_lines = too_long,
+            Lines::Unread(_) => {}
         }
         let uname = rustix::system::uname();
         conf.apply_hostname_domain(uname.nodename().to_bytes());
@@ -839,6 +836,7 @@ fn c_number(text: &[u8]) -> Option<(u32, &[u8])> {
 #[cfg(all(test, feature = "std"))]
 mod tests {
     use super::*;
+    use crate::{Errno, Error};
 
     fn name(s: &str) -> DomainName {
         DomainName::new(s).unwrap()

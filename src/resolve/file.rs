@@ -3,8 +3,25 @@
 //! The configuration files (`/etc/resolv.conf`, `/etc/hosts`, `/etc/services`) are read with
 //! `open(2)` and `read(2)` through a 4 KiB buffer; each line goes to a closure. A line longer
 //! than 4095 bytes (without its newline) cannot be held and is skipped whole, and counted: nothing is cut
-//! short silently. A missing file (`ENOENT`) is its own outcome, which the callers read as an
-//! empty file, as glibc does.
+//! short silently.
+//!
+//! # Files that cannot be read
+//!
+//! One rule for every file (hosts, services, resolv.conf), in [`for_each_line`]: a file that
+//! is missing or cannot be read because of what the file system holds reads as **empty**, and
+//! the [`Scan`] says why ([`Scan::unread`]): it does not exist (`ENOENT`), a component of its
+//! path is not a directory (`ENOTDIR`), access is denied (`EACCES`, `EPERM`), there is a
+//! symbolic-link loop (`ELOOP`), or it is a directory (`EISDIR`: it opens, but does not
+//! read). These are the persistent errors glibc's resolv.conf loader ignores; its hosts and
+//! services readers (nss_files) skip the file on them too and go on to the next source, so a
+//! lookup falls through to DNS. Any other error (out of file descriptors or memory, an I/O
+//! error, a path the kernel refuses) is returned: nss_files would skip the file on those
+//! too, which could answer a name from DNS that the hosts file overrides, so this reader
+//! says so instead.
+//!
+//! glibc itself differs from file to file for a directory: nss_files skips it as above,
+//! but its resolv.conf loader fails on the read error, and with it every `getaddrinfo` call
+//! (hosts-file names included). Here a directory is empty everywhere.
 //!
 //! Paths are bytes (`&str` and `&[u8]` both work through `AsRef<[u8]>`), copied with a NUL
 //! into a stack buffer of `PATH_MAX` (4096) bytes: rustix's own conversion would allocate for
@@ -19,7 +36,7 @@ use rustix::fd::OwnedFd;
 use rustix::fs::{Mode, OFlags};
 use rustix::io::Errno;
 
-use crate::{Error, Result};
+use crate::{Error, HostError, HostErrorKind, LookupCause, ResolveError, ResolveErrorKind, Result};
 
 /// The reading buffer's size: lines of up to `BUF_LEN - 1` bytes (4095) and their newline
 /// are delivered; longer lines are skipped whole and counted.
@@ -31,7 +48,7 @@ const PATH_MAX: usize = linux_raw_sys::general::PATH_MAX as usize;
 /// What a scan of a configuration file met on its way, besides its answer.
 ///
 /// The counts cover the lines read: a lookup that stops at its first answer does not read the
-/// rest of the file.
+/// rest of the file. A file that could not be read (see [`Scan::unread`]) reads as empty.
 ///
 /// ```
 /// use baresock::resolve::{hosts, DomainName};
@@ -43,9 +60,8 @@ const PATH_MAX: usize = linux_raw_sys::general::PATH_MAX as usize;
 /// # Ok::<(), baresock::Error>(())
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Scan {
-    missing: bool,
+    unread: Option<Errno>,
     malformed: usize,
     too_long: usize,
 }
@@ -53,7 +69,23 @@ pub struct Scan {
 impl Scan {
     /// Whether the file does not exist (`ENOENT`); it was read as empty, as glibc does.
     pub const fn missing(&self) -> bool {
-        self.missing
+        matches!(self.unread, Some(Errno::NOENT))
+    }
+
+    /// Why the file was read as empty, if it could not be read: `ENOENT` (missing, as
+    /// [`missing`](Scan::missing) says), `ENOTDIR`, `EACCES`, `EPERM`, `ELOOP` or `EISDIR`
+    /// (a directory). Any other error fails the scan instead.
+    ///
+    /// ```
+    /// use baresock::resolve::hosts;
+    /// use baresock::Errno;
+    /// // A directory where the file should be: no lines, and the reason.
+    /// let scan = hosts::for_each_file("/", |_| core::ops::ControlFlow::Continue(()))?;
+    /// assert_eq!(scan.unread(), Some(Errno::ISDIR));
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    pub const fn unread(&self) -> Option<Errno> {
+        self.unread
     }
 
     /// How many lines were skipped because they do not parse (a bad address or port, a
@@ -72,6 +104,19 @@ impl Scan {
     /// Counts `n` more malformed lines.
     pub(crate) fn add_malformed(&mut self, n: usize) {
         self.malformed += n;
+    }
+}
+
+#[cfg(feature = "defmt")]
+impl defmt::Format for Scan {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        defmt::write!(
+            f,
+            "Scan {{ unread: {}, malformed: {}, too_long: {} }}",
+            self.unread.map(|e| e.raw_os_error()),
+            self.malformed,
+            self.too_long
+        )
     }
 }
 
@@ -96,8 +141,8 @@ where
             Ok(Scan::default())
         }
         Source::File(path) => match for_each_line(path, f)? {
-            Lines::Missing => Ok(Scan {
-                missing: true,
+            Lines::Unread(e) => Ok(Scan {
+                unread: Some(e),
                 ..Scan::default()
             }),
             Lines::Read { too_long } => Ok(Scan {
@@ -196,8 +241,9 @@ where
 /// How reading a file ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Lines {
-    /// The file does not exist (`ENOENT`).
-    Missing,
+    /// The file could not be read, for this reason (one of [`reads_as_empty`]'s); nothing was
+    /// delivered.
+    Unread(Errno),
     /// The file was read, to its end or until the closure stopped.
     Read {
         /// Lines skipped whole because they are longer than 4095 bytes.
@@ -208,20 +254,39 @@ pub(crate) enum Lines {
 /// Opens the file at `path` and calls `f` with each of its lines (as
 /// [`for_each_text_line`] splits them), through a 4 KiB buffer on the stack.
 ///
-/// Fails with [`Error::Os`] for any error but `ENOENT` (which is [`Lines::Missing`]); see the
-/// module's docs for paths.
-pub(crate) fn for_each_line<F>(path: &[u8], f: F) -> Result<Lines>
+/// A file that cannot be opened or read for one of [`reads_as_empty`]'s reasons is
+/// [`Lines::Unread`] (the module's rule); any other error is [`Error::Os`]. See the module's
+/// docs for paths.
+pub(crate) fn for_each_line<F>(path: &[u8], mut f: F) -> Result<Lines>
 where
     F: FnMut(&[u8]) -> ControlFlow<()>,
 {
     let fd = match open(path) {
         Ok(fd) => fd,
-        Err(Error::Os(Errno::NOENT)) => return Ok(Lines::Missing),
+        Err(Error::Os(e)) if reads_as_empty(e) => return Ok(Lines::Unread(e)),
         Err(e) => return Err(e),
     };
     let mut buf = [0u8; BUF_LEN];
-    let too_long = read_lines(&fd, &mut buf, f)?;
-    Ok(Lines::Read { too_long })
+    let mut delivered = false;
+    let read = read_lines(&fd, &mut buf, |line| {
+        delivered = true;
+        f(line)
+    });
+    match read {
+        Ok(too_long) => Ok(Lines::Read { too_long }),
+        // A directory opens, and fails its first read: nothing was delivered.
+        Err(Error::Os(e)) if reads_as_empty(e) && !delivered => Ok(Lines::Unread(e)),
+        Err(e) => Err(e),
+    }
+}
+
+/// Whether a file that fails to open or read with `e` reads as empty: the persistent errors
+/// that come from what the file system holds (the module's rule).
+pub(crate) fn reads_as_empty(e: Errno) -> bool {
+    matches!(
+        e,
+        Errno::NOENT | Errno::NOTDIR | Errno::ACCESS | Errno::PERM | Errno::LOOP | Errno::ISDIR
+    )
 }
 
 /// Opens `path` read-only and close-on-exec. Kept out of line so that its path buffer and the
@@ -297,6 +362,47 @@ where
             buf.copy_within(start..end, 0);
             held = end - start;
         }
+    }
+}
+
+/// Whether reading a file failed with `e` for want of resources, which may pass.
+fn temporary_file_error(e: Errno) -> bool {
+    matches!(
+        e,
+        Errno::MFILE | Errno::NFILE | Errno::NOMEM | Errno::NOBUFS | Errno::AGAIN
+    )
+}
+
+/// A forward lookup's error for a file that could not be read (for a reason other than those
+/// that make it read as empty): [`TryAgain`](crate::ResolveErrorKind::TryAgain) for want of
+/// resources, else [`Failed`](crate::ResolveErrorKind::Failed), the errno as the cause.
+pub(crate) fn file_error(e: Error) -> Error {
+    match e {
+        Error::Os(errno) if temporary_file_error(errno) => Error::Resolve(ResolveError::new(
+            ResolveErrorKind::TryAgain,
+            LookupCause::Os(errno),
+        )),
+        Error::Os(errno) => Error::Resolve(ResolveError::new(
+            ResolveErrorKind::Failed,
+            LookupCause::Os(errno),
+        )),
+        other => other,
+    }
+}
+
+/// [`file_error`] for a reverse lookup: [`TryAgain`](crate::HostErrorKind::TryAgain) or
+/// [`NoRecovery`](crate::HostErrorKind::NoRecovery).
+pub(crate) fn host_file_error(e: Error) -> Error {
+    match e {
+        Error::Os(errno) => {
+            let kind = if temporary_file_error(errno) {
+                HostErrorKind::TryAgain
+            } else {
+                HostErrorKind::NoRecovery
+            };
+            Error::Host(HostError::new(kind, LookupCause::Os(errno)))
+        }
+        other => other,
     }
 }
 
@@ -477,15 +583,35 @@ pub(crate) mod tests {
             missing.as_os_str().as_bytes(),
             |_| ControlFlow::Continue(()),
         );
-        assert_eq!(r, Ok(Lines::Missing));
+        assert_eq!(r, Ok(Lines::Unread(Errno::NOENT)));
         let s = scan(Source::File(missing.as_os_str().as_bytes()), |_| {
             ControlFlow::Continue(())
         })
         .unwrap();
         assert!(s.missing());
-        // A directory opens, but does not read.
+        assert_eq!(s.unread(), Some(Errno::NOENT));
+        // A directory opens, but does not read: it is empty, and says why.
         let r = for_each_line(dir.as_os_str().as_bytes(), |_| ControlFlow::Continue(()));
-        assert_eq!(r, Err(Error::Os(Errno::ISDIR)));
+        assert_eq!(r, Ok(Lines::Unread(Errno::ISDIR)));
+        let s = scan(Source::File(dir.as_os_str().as_bytes()), |_| {
+            ControlFlow::Continue(())
+        })
+        .unwrap();
+        assert_eq!((s.missing(), s.unread()), (false, Some(Errno::ISDIR)));
+        // A file used as a directory, and a symbolic-link loop.
+        let file = TempFile::new("notdir", b"x\n");
+        let mut below = Vec::from(file.path());
+        below.extend_from_slice(b"/hosts");
+        assert_eq!(
+            for_each_line(&below, |_| ControlFlow::Continue(())),
+            Ok(Lines::Unread(Errno::NOTDIR))
+        );
+        let link = dir.join(std::format!("baresock-loop-{}", std::process::id()));
+        let _ = std::fs::remove_file(&link);
+        std::os::unix::fs::symlink(&link, &link).unwrap();
+        let r = for_each_line(link.as_os_str().as_bytes(), |_| ControlFlow::Continue(()));
+        let _ = std::fs::remove_file(&link);
+        assert_eq!(r, Ok(Lines::Unread(Errno::LOOP)));
         // Paths the kernel could never take are refused before it, without a panic.
         let long = [b'a'; PATH_MAX];
         assert_eq!(
@@ -503,7 +629,7 @@ pub(crate) mod tests {
         }
         assert_eq!(
             for_each_line(&deep, |_| ControlFlow::Continue(())),
-            Ok(Lines::Missing)
+            Ok(Lines::Unread(Errno::NOENT))
         );
     }
 }

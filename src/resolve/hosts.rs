@@ -4,7 +4,8 @@
 //! any other ASCII white space but the newline, as glibc's `isspace`); a `#` anywhere starts a
 //! comment to the end of the line. Every function comes twice: over text in memory, and over
 //! a file read line by line through a 4 KiB stack buffer (`_file`, usually with [`PATH`]); a
-//! missing file reads as empty ([`Scan::missing`]).
+//! missing or unreadable file (a directory, access denied...) reads as empty
+//! ([`Scan::missing`], [`Scan::unread`]).
 //!
 //! Lines that do not parse are skipped and counted ([`Scan::malformed`]): an address that is
 //! not IPv4 or IPv6 (a `%scope` included: glibc's `inet_pton` refuses it too), no name, or a
@@ -24,9 +25,36 @@
 //!   (as `127.0.0.1`) or IPv4-mapped (`::ffff:192.0.2.1` as `192.0.2.1`); other IPv6 lines
 //!   are skipped. So `::1 localhost` gives `127.0.0.1` to an IPv4 lookup of `localhost`.
 //! - With `AF_INET6`, IPv6 lines answer; with `AI_V4MAPPED`, IPv4 lines answer as
-//!   `::ffff:a.b.c.d` when no IPv6 address was found.
-//! - `gethostbyaddr` (and `getnameinfo`) answer with the first line whose address is the same
-//!   address of the same family.
+//!   `::ffff:a.b.c.d` when no IPv6 address was found, and IPv4-mapped lines are dropped
+//!   when one was (a [`Resolver`](super::Resolver) offers no `AI_V4MAPPED`).
+//! - `getaddrinfo` repeats an address once per line that gives it; a
+//!   [`Resolver`](super::Resolver) gives each address once.
+//! - `gethostbyaddr` (and `getnameinfo`) answer with the first line whose address is the
+//!   address asked for, read as the family asked for: for an IPv4 address, IPv4 lines and
+//!   the lines an IPv4 lookup reads as IPv4 ([`ipv4_form`]: `::ffff:a.b.c.d`, and `::1` as
+//!   `127.0.0.1`); for an IPv6 address, IPv6 lines only (glibc 2.36 does not match
+//!   `::ffff:192.0.2.1` with a line `192.0.2.1`). [`by_addr`] does the same.
+//!
+//! [`Resolver::lookup`](super::Resolver::lookup) with [`Family::Inet`](crate::Family::Inet)
+//! reads lines through [`ipv4_form`] as glibc does, and with both families takes each line as
+//! it is (`::1` is `::1`, `::ffff:192.0.2.1` an IPv6 address).
+//!
+//! # Where this differs from glibc
+//!
+//! Checked against glibc 2.36's `getent` over many hosts files (tests/resolve_glibc.rs).
+//! Differences on purpose:
+//!
+//! - **A final dot.** `localhost.` matches a line `localhost` here: a domain name is the same
+//!   with or without it. glibc compares the text, finds nothing and asks DNS.
+//! - **Names that are not domain names.** glibc takes any text as a name; here a line with a
+//!   name that is not a [`DomainName`] (`a..b`, a label over 63 bytes) is malformed as a
+//!   whole, so its other names do not answer either: a name this module hands out is always
+//!   valid.
+//! - **A line without a name** (`192.0.2.1` alone) is malformed here; glibc answers a
+//!   reverse lookup of its address with an empty name.
+//! - **Every line counts**, as with `multi on` in `/etc/host.conf` (Debian's default):
+//!   `host.conf` is not read. Without `multi on`, glibc answers a name from its first
+//!   matching line only.
 //!
 //! ```
 //! use baresock::resolve::{hosts, DomainName};
@@ -52,7 +80,7 @@
 //! ```
 
 use core::fmt;
-use core::net::IpAddr;
+use core::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use core::ops::ControlFlow;
 
 pub use super::file::Scan;
@@ -212,8 +240,52 @@ where
     scan_by_name(Source::File(path.as_ref()), name, f)
 }
 
-/// The canonical name of the first line with address `addr` (the same family: an IPv4
-/// address does not match its IPv4-mapped IPv6 form). [`for_each`] gives the aliases too.
+/// The IPv4 address a line with address `addr` gives to an IPv4 lookup, as glibc's hosts
+/// reader (nss_files) reads it for `AF_INET`: an IPv4 address as it is, an IPv4-mapped one
+/// (`::ffff:a.b.c.d`) as `a.b.c.d`, the IPv6 loopback `::1` as `127.0.0.1`; `None` for any
+/// other IPv6 address (glibc skips that line).
+///
+/// ```
+/// use baresock::resolve::hosts::ipv4_form;
+/// use core::net::Ipv4Addr;
+/// assert_eq!(ipv4_form("::1".parse()?), Some(Ipv4Addr::LOCALHOST));
+/// assert_eq!(ipv4_form("::ffff:192.0.2.1".parse()?), Some(Ipv4Addr::new(192, 0, 2, 1)));
+/// assert_eq!(ipv4_form("2001:db8::1".parse()?), None);
+/// # Ok::<(), core::net::AddrParseError>(())
+/// ```
+pub fn ipv4_form(addr: IpAddr) -> Option<Ipv4Addr> {
+    match addr {
+        IpAddr::V4(v4) => Some(v4),
+        IpAddr::V6(v6) if v6 == Ipv6Addr::LOCALHOST => Some(Ipv4Addr::LOCALHOST),
+        IpAddr::V6(v6) => v6.to_ipv4_mapped(),
+    }
+}
+
+/// Whether a line with address `line` answers a reverse lookup of `query`, as glibc's
+/// `gethostbyaddr` reads lines: an IPv4 query through [`ipv4_form`], an IPv6 query only by
+/// IPv6 lines.
+fn answers(line: IpAddr, query: IpAddr) -> bool {
+    match query {
+        IpAddr::V4(q) => ipv4_form(line) == Some(q),
+        IpAddr::V6(q) => line == IpAddr::V6(q),
+    }
+}
+
+/// The canonical name of the first line that has address `addr`, as glibc's `gethostbyaddr`
+/// finds it: an IPv4 address also matches the lines an IPv4 lookup reads as IPv4
+/// ([`ipv4_form`]), so `192.0.2.1` matches a line `::ffff:192.0.2.1` and `127.0.0.1` a line
+/// `::1`; an IPv6 address matches IPv6 lines only (`::ffff:192.0.2.1` does not match a line
+/// `192.0.2.1`). [`for_each`] gives the aliases too.
+///
+/// ```
+/// use baresock::resolve::{hosts, DomainName};
+/// let text = b"::1 ip6-localhost\n127.0.0.1 localhost\n::ffff:192.0.2.1 printer\n";
+/// let name = |ip: &str| hosts::by_addr(text, ip.parse().unwrap()).0;
+/// assert_eq!(name("127.0.0.1"), Some(DomainName::new("ip6-localhost")?));
+/// assert_eq!(name("192.0.2.1"), Some(DomainName::new("printer")?));
+/// assert_eq!(name("::ffff:127.0.0.1"), None);
+/// # Ok::<(), baresock::Error>(())
+/// ```
 pub fn by_addr(text: &[u8], addr: IpAddr) -> (Option<DomainName>, Scan) {
     scan_by_addr(Source::Text(text), addr).unwrap_or_default()
 }
@@ -239,7 +311,7 @@ where
 fn scan_by_addr(source: Source<'_>, addr: IpAddr) -> Result<(Option<DomainName>, Scan)> {
     let mut found = None;
     let scan = scan_entries(source, |entry| {
-        if entry.addr() == addr {
+        if answers(entry.addr(), addr) {
             found = Some(entry.canonical());
             ControlFlow::Break(())
         } else {
@@ -403,8 +475,22 @@ ff02::1 ip6-allnodes
         assert_eq!(by_addr(TEXT, ip("::1")).0, Some(name("localhost")));
         assert_eq!(by_addr(TEXT, ip("::0:1")).0, Some(name("localhost")));
         assert_eq!(by_addr(TEXT, ip("192.0.2.99")).0, None);
-        // The family counts: 127.0.0.1 is not ::ffff:127.0.0.1.
+        // As glibc 2.36: an IPv4 query reads mapped lines and ::1 as IPv4; an IPv6 query
+        // matches IPv6 lines only.
         assert_eq!(by_addr(TEXT, ip("::ffff:127.0.0.1")).0, None);
+        assert_eq!(by_addr(TEXT, ip("::ffff:192.0.2.11")).0, None);
+        let text = b"::1 six\n127.0.0.1 four\n::ffff:192.0.2.5 mapped\n192.0.2.5 plain\n";
+        assert_eq!(by_addr(text, ip("127.0.0.1")).0, Some(name("six")));
+        assert_eq!(by_addr(text, ip("::ffff:127.0.0.1")).0, None);
+        assert_eq!(by_addr(text, ip("::1")).0, Some(name("six")));
+        assert_eq!(by_addr(text, ip("192.0.2.5")).0, Some(name("mapped")));
+        assert_eq!(
+            by_addr(text, ip("::ffff:192.0.2.5")).0,
+            Some(name("mapped"))
+        );
+        // Other IPv6 lines never answer an IPv4 query.
+        assert_eq!(by_addr(b"::2 two\n", ip("0.0.0.2")).0, None);
+        assert_eq!(by_addr(b"::192.0.2.5 compat\n", ip("192.0.2.5")).0, None);
         // The first line wins.
         let text = b"192.0.2.1 first\n192.0.2.1 second\n";
         assert_eq!(by_addr(text, ip("192.0.2.1")).0, Some(name("first")));

@@ -28,6 +28,14 @@
 //! are not read either, nor `/etc/gai.conf`: addresses are sorted by RFC 6724's default
 //! policy.
 //!
+//! The hosts file is read as glibc 2.36 reads it, checked against its `getent` over many
+//! files (the [`hosts`] module lists the few differences), and each address is given once.
+//! The order is glibc's (rule 9 included: IPv6 over all 128 bits, IPv4 inside the source's
+//! subnet only, which takes one netlink dump of the machine's IPv4 addresses), but where the
+//! policy tables differ: glibc sorts by RFC 3484's, so it tries a ULA `fd00::/8` before
+//! IPv4 and Teredo `2001::/32` before 6to4, where this resolver does the reverse, as RFC
+//! 6724 ranks them (and it scopes an IPv4-mapped destination as IPv6, as glibc does).
+//!
 //! Every path can be replaced ([`Paths`]), so tests and sandboxed programs never need `/etc`.
 //!
 //! # DNS
@@ -74,7 +82,9 @@
 //! [`TCP_REPLY_DEFAULT`](dns::TCP_REPLY_DEFAULT) bytes on the stack; a larger reply fails
 //! with [`LookupCause::ReplyTooLarge`], never cut. [`Resolver::lookup_with`],
 //! [`Resolver::lookup_addr_with`] and [`Resolver::connect_with`] take the caller's buffer
-//! instead (of [`TCP_REPLY_MAX`](dns::TCP_REPLY_MAX) bytes to take any reply).
+//! instead (of [`TCP_REPLY_MAX`](dns::TCP_REPLY_MAX) bytes to take any reply). Sorting two
+//! IPv4 addresses or more reads the machine's address list through 8 KiB of stack (after
+//! DNS, not on top of it).
 //!
 //! A thread of [`STACK_NEEDED`] bytes runs every path, measured in debug and release builds
 //! (see there how); on `no_std` targets without a guard page an overflow corrupts memory
@@ -90,17 +100,23 @@
 //! |---|---|
 //! | [`NoName`](crate::ResolveErrorKind::NoName) | `NXDOMAIN` for every name tried; a numeric host asked for and not given |
 //! | [`NoData`](crate::ResolveErrorKind::NoData) | the name exists, without an address of the family |
-//! | [`TryAgain`](crate::ResolveErrorKind::TryAgain) | no server answered in time, over UDP or TCP; a server closed its TCP connection early; `SERVFAIL` |
-//! | [`Failed`](crate::ResolveErrorKind::Failed) | `REFUSED`, `FORMERR`, `NOTIMP`; a malformed reply; a reply over TCP with another id or question, or larger than its buffer |
+//! | [`TryAgain`](crate::ResolveErrorKind::TryAgain) | no server answered in time, over UDP or TCP; a server closed its TCP connection early; `SERVFAIL`; a file could not be read for want of resources (`EMFILE`, `ENFILE`, `ENOMEM`, `ENOBUFS`, `EAGAIN`: cause [`LookupCause::Os`]) |
+//! | [`Failed`](crate::ResolveErrorKind::Failed) | `REFUSED`, `FORMERR`, `NOTIMP`; a malformed reply; a reply over TCP with another id or question, or larger than its buffer; a file could not be read for another reason (`EIO`, a path the kernel refuses: cause [`LookupCause::Os`]) |
 //! | [`Family`](crate::ResolveErrorKind::Family) | a family other than IPv4/IPv6; a numeric address of the other family |
 //! | [`Service`](crate::ResolveErrorKind::Service) | a service name not in the services file for the protocol |
 //! | [`SocketType`](crate::ResolveErrorKind::SocketType) | a socket type other than stream, datagram or raw |
+//!
+//! A hosts, services or resolv.conf file that is missing or cannot be read because of what
+//! the file system holds (it is a directory, access is denied, a symbolic-link loop...) is
+//! not an error: it reads as empty, so a name not found in an unreadable hosts file is asked
+//! of DNS, as glibc does ([`Scan::unread`] names the reasons).
 
 pub mod conf;
 mod connect;
 pub mod dns;
 mod file;
 pub mod hosts;
+mod ifaddr;
 mod name;
 pub mod services;
 mod sort;
@@ -123,6 +139,7 @@ use crate::{
     Result, Type,
 };
 use dns::{ClientConf, NameOutcome, Sink};
+use file::{file_error, host_file_error};
 use wire::RecordType;
 
 /// The most distinct addresses one lookup keeps; more are counted in [`Lookup::more`].
@@ -417,6 +434,7 @@ impl<'a> Resolver<'a> {
             *c = sort::Candidate::probe(found.socket_addr(ip, 0));
         }
         if candidates.len() > 1 {
+            sort::learn_prefixes(candidates);
             sort::sort(candidates);
         }
         let mut written = 0;
@@ -485,7 +503,9 @@ impl<'a> Resolver<'a> {
                 // A named service has no port for raw sockets (glibc skips them).
                 (None, _) if proto_name.is_empty() => continue,
                 (None, Some(name)) => {
-                    match services::by_name_file(self.paths.services, name, Some(proto_name))? {
+                    match services::by_name_file(self.paths.services, name, Some(proto_name))
+                        .map_err(file_error)?
+                    {
                         (Some(service), _) => service.port(),
                         (None, _) => continue,
                     }
@@ -512,13 +532,24 @@ impl<'a> Resolver<'a> {
         let name =
             DomainName::new(text).map_err(|_| gai(ResolveErrorKind::NoName, invalid_name(text)))?;
         let mut from_hosts = None;
+        // An IPv4-only lookup reads lines as glibc does for AF_INET: `::ffff:a.b.c.d` as
+        // `a.b.c.d`, `::1` as 127.0.0.1, other IPv6 lines not at all.
+        let v4_only = found.want_v4 && !found.want_v6;
         hosts::by_name_file(self.paths.hosts, &name, |ip, canonical| {
+            let ip = match (v4_only, ip) {
+                (true, IpAddr::V6(_)) => match hosts::ipv4_form(ip) {
+                    Some(v4) => IpAddr::V4(v4),
+                    None => return ControlFlow::Continue(()),
+                },
+                _ => ip,
+            };
             if found.wants(&ip) {
                 from_hosts.get_or_insert(*canonical);
                 found.address(ip);
             }
             ControlFlow::Continue(())
-        })?;
+        })
+        .map_err(file_error)?;
         if let Some(canonical) = from_hosts {
             return Ok(canonical);
         }
@@ -612,15 +643,18 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    /// Reverse lookup (`gethostbyaddr`): the name of `ip`, from the hosts file, else from
-    /// DNS (`PTR` under `in-addr.arpa` or `ip6.arpa`; an IPv4-mapped IPv6 address is looked
-    /// up as its IPv4 address).
+    /// Reverse lookup (`gethostbyaddr`): the name of `ip`, from the hosts file (lines read
+    /// as glibc reads them: see [`hosts::by_addr`]), else from DNS (`PTR` under
+    /// `in-addr.arpa` or `ip6.arpa`; an IPv4-mapped IPv6 address is looked up as its IPv4
+    /// address).
     ///
     /// Fails with [`Error::Host`]: [`NotFound`](HostErrorKind::NotFound) when no name is
-    /// known, [`TryAgain`](HostErrorKind::TryAgain) when no server answered,
-    /// [`NoRecovery`](HostErrorKind::NoRecovery) when one refused or answered garbage. A
-    /// reply over TCP goes to a stack buffer ([`lookup_addr_with`](Self::lookup_addr_with)
-    /// takes yours).
+    /// known, [`TryAgain`](HostErrorKind::TryAgain) when no server answered (or the hosts
+    /// file could not be read for want of resources),
+    /// [`NoRecovery`](HostErrorKind::NoRecovery) when one refused or answered garbage (or the
+    /// hosts file could not be read for another reason than those that make it read as empty;
+    /// the cause is then [`LookupCause::Os`]). A reply over TCP goes to a stack buffer
+    /// ([`lookup_addr_with`](Self::lookup_addr_with) takes yours).
     ///
     /// ```no_run
     /// use baresock::resolve::Resolver;
@@ -634,11 +668,13 @@ impl<'a> Resolver<'a> {
 
     /// [`lookup_addr`](Self::lookup_addr), a reply over TCP going to `tcp` if given.
     fn lookup_addr_in(&self, ip: IpAddr, tcp: Option<&mut [u8]>) -> Result<DomainName> {
-        // An IPv4-mapped IPv6 address is the IPv4 address.
-        let ip = ip.to_canonical();
-        if let (Some(name), _) = hosts::by_addr_file(self.paths.hosts, ip)? {
+        if let (Some(name), _) =
+            hosts::by_addr_file(self.paths.hosts, ip).map_err(host_file_error)?
+        {
             return Ok(name);
         }
+        // In DNS, an IPv4-mapped IPv6 address is the IPv4 address (as glibc's DNS module).
+        let ip = ip.to_canonical();
         struct First(Option<DomainName>);
         impl Sink for First {
             fn name(&mut self, name: DomainName) {
@@ -673,7 +709,10 @@ impl Resolver<'_> {
     /// `"udp"`...; `None` for the first line of any), from the services file.
     ///
     /// Fails with [`Error::Resolve`] of kind [`Service`](ResolveErrorKind::Service) when the
-    /// file has no such service.
+    /// file has no such service (a file that cannot be read is empty: see the
+    /// [module docs](self#errors)); [`TryAgain`](ResolveErrorKind::TryAgain) or
+    /// [`Failed`](ResolveErrorKind::Failed) with the errno as the cause when reading it fails
+    /// otherwise.
     ///
     /// ```
     /// use baresock::resolve::Resolver;
@@ -684,7 +723,7 @@ impl Resolver<'_> {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     pub fn service_port(&self, name: &str, protocol: Option<&str>) -> Result<u16> {
-        match services::by_name_file(self.paths.services, name, protocol)? {
+        match services::by_name_file(self.paths.services, name, protocol).map_err(file_error)? {
             (Some(service), _) => Ok(service.port()),
             (None, _) => Err(gai(ResolveErrorKind::Service, LookupCause::UnknownService)),
         }
@@ -708,7 +747,7 @@ impl Resolver<'_> {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     pub fn service_name(&self, port: u16, protocol: Option<&str>) -> Result<Service> {
-        match services::by_port_file(self.paths.services, port, protocol)? {
+        match services::by_port_file(self.paths.services, port, protocol).map_err(file_error)? {
             (Some(service), _) => Ok(service),
             (None, _) => Err(gai(ResolveErrorKind::Service, LookupCause::UnknownService)),
         }
@@ -807,7 +846,9 @@ pub fn lookup(
     hints: &Hints,
     out: &mut [AddrInfo],
 ) -> Result<Lookup> {
-    Resolver::system()?.lookup(host, service, hints, out)
+    Resolver::system()
+        .map_err(file_error)?
+        .lookup(host, service, hints, out)
 }
 
 /// [`Resolver::lookup_addr`] with the system's files (`gethostbyaddr`).
@@ -821,7 +862,7 @@ pub fn lookup(
 /// # Ok::<(), baresock::Error>(())
 /// ```
 pub fn lookup_addr(ip: IpAddr) -> Result<DomainName> {
-    Resolver::system()?.lookup_addr(ip)
+    Resolver::system().map_err(host_file_error)?.lookup_addr(ip)
 }
 
 /// [`Resolver::connect`] with the system's files (Python's `create_connection` with a host

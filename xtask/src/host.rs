@@ -434,13 +434,15 @@ pub(crate) fn is_root() -> bool {
 /// What the host tier's tests use as peers, as (command, Debian package): dnsmasq for the DNS
 /// tests (each starts its own on a loopback address), python3 for the fd-passing and socket
 /// comparisons with CPython, glibc's getent and util-linux's unshare and mount for the
-/// resolver's comparison with glibc (a mount namespace with the test's own /etc/hosts).
+/// resolver's comparison with glibc (a mount namespace with the test's own /etc/hosts, in a
+/// network namespace that iproute2's ip sets up).
 pub(crate) const PEERS: &[(&str, &str)] = &[
     ("dnsmasq", "dnsmasq-base"),
     ("python3", "python3"),
     ("getent", "libc-bin"),
     ("unshare", "util-linux"),
     ("mount", "mount"),
+    ("ip", "iproute2"),
 ];
 
 /// Makes sure a Debian package's command exists; as root installs it (`apt-get update` first

@@ -61,8 +61,9 @@ const ALLOWED_SKIPS: &[AllowedSkip] = &[
         reason: "dnsmasq is not installed",
         before_kernel: None,
     },
-    // Comparing with glibc's getaddrinfo needs getent, unshare and mount from util-linux and
-    // glibc; the guest's busybox has none of them (the host tier runs it).
+    // Comparing with glibc's getaddrinfo (tests/resolve_glibc.rs) needs getent, unshare, mount
+    // and ip from util-linux, iproute2 and glibc; the guest's busybox lacks getent at least
+    // (the host tier runs it). The test's reason goes on to name what is missing.
     AllowedSkip {
         reason: "unshare/mount/getent unavailable here",
         before_kernel: None,
