@@ -1207,7 +1207,25 @@ mod tests {
             ResolvConf::load([b'a'; 5000]),
             Err(Error::Os(Errno::NAMETOOLONG))
         );
-        // The system's file loads (whatever is in it).
-        assert!(ResolvConf::system().is_ok());
+        // The system's file loads, and what it says is read: as many servers as it names
+        // (up to MAXNS; a line this parser drops is counted), or the default where it names
+        // none or cannot be read.
+        let conf = ResolvConf::system().unwrap();
+        let text = std::fs::read_to_string("/etc/resolv.conf").unwrap_or_default();
+        let named = text
+            .lines()
+            .filter(|l| l.split_whitespace().next() == Some("nameserver"))
+            .count();
+        let kept = if conf.uses_default_nameserver() {
+            0
+        } else {
+            conf.nameservers().len()
+        };
+        // Every `nameserver` line is kept, dropped past MAXNS, or ignored as unreadable.
+        assert!(kept <= named, "{text}");
+        assert!(
+            kept + conf.dropped_nameservers() + conf.ignored_lines() >= named,
+            "{text}"
+        );
     }
 }
