@@ -18,7 +18,7 @@ pub use rustix::io::{IoSlice, IoSliceMut};
 use crate::socket::Wait;
 use crate::sys::msg::{self as raw, RawCmsg, Received};
 use crate::time::Deadline;
-use crate::{decode_sockaddr, Error, RecvFlags, Result, SendFlags, SocketAddr};
+use crate::{Error, RecvFlags, Result, SendFlags, SocketAddr};
 
 /// Bytes of control buffer one control message with `len` bytes of data takes
 /// (`CMSG_SPACE`).
@@ -741,9 +741,9 @@ impl crate::Socket {
         })?;
         let name = raw::name_bytes(&name, r.namelen);
         let addr = if name.is_empty() {
-            self.addr_or_unnamed(None)?
+            self.addr_or_unnamed(None)
         } else {
-            Some(decode_sockaddr(name)?)
+            Some(crate::addr::decode_or_raw(name))
         };
         Ok(RecvMsg {
             len: r.len,
@@ -970,9 +970,9 @@ impl crate::Socket {
             e.out = out[i];
             let name = raw::name_bytes(&names[i], out[i].namelen);
             e.addr = if name.is_empty() {
-                self.addr_or_unnamed(None)?
+                self.addr_or_unnamed(None)
             } else {
-                Some(decode_sockaddr(name)?)
+                Some(crate::addr::decode_or_raw(name))
             };
         }
         Ok(got)
