@@ -98,6 +98,18 @@ pub enum Error {
         /// The address's family.
         addr: Family,
     },
+    /// An entry of a batch ([`Socket::send_mmsg`](crate::Socket::send_mmsg)) has a
+    /// destination of another family than the socket's. The entries before it were sent (the
+    /// call returned their count); this is the error when it is the first.
+    BatchFamilyMismatch {
+        /// The entry's index in the slice given (0: a batch stops before a bad entry that is
+        /// not the first, and returns the count sent).
+        index: usize,
+        /// The socket's family.
+        socket: Family,
+        /// The entry's address's family.
+        addr: Family,
+    },
     /// A socket of this family cannot be made into this typed socket (e.g. a Unix socket into
     /// a `TcpStream`).
     WrongFamily {
@@ -610,6 +622,17 @@ impl fmt::Display for Error {
                     "an address of family {addr:?} given to a socket of family {socket:?}"
                 )
             }
+            Error::BatchFamilyMismatch {
+                index,
+                socket,
+                addr,
+            } => {
+                write!(
+                    f,
+                    "batch entry {index}: an address of family {addr:?} for a socket of family \
+                     {socket:?}"
+                )
+            }
             Error::WrongFamily { expected, found } => {
                 write!(
                     f,
@@ -734,6 +757,17 @@ mod defmt_impls {
                 Error::FamilyMismatch { socket, addr } => {
                     defmt::write!(f, "FamilyMismatch {{ socket: {}, addr: {} }}", socket, addr)
                 }
+                Error::BatchFamilyMismatch {
+                    index,
+                    socket,
+                    addr,
+                } => defmt::write!(
+                    f,
+                    "BatchFamilyMismatch {{ index: {=usize}, socket: {}, addr: {} }}",
+                    index,
+                    socket,
+                    addr
+                ),
                 Error::TypeMismatch { expected, found } => defmt::write!(
                     f,
                     "TypeMismatch {{ expected: {}, found: {} }}",

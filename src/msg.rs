@@ -917,6 +917,20 @@ impl<'a> SendEntry<'a> {
     }
 }
 
+/// The error of a batch whose first entry's destination is refused: a family mismatch names
+/// the entry ([`Error::BatchFamilyMismatch`], index 0).
+#[cold]
+fn batch_error(e: Error) -> Error {
+    match e {
+        Error::FamilyMismatch { socket, addr } => Error::BatchFamilyMismatch {
+            index: 0,
+            socket,
+            addr,
+        },
+        e => e,
+    }
+}
+
 /// The most messages one [`Socket::recv_mmsg`](crate::Socket::recv_mmsg) receives, and one
 /// `sendmmsg` system call sends (the kernel arrays are built on the stack).
 pub const MMSG_MAX: usize = raw::MMSG_CHUNK;
@@ -982,6 +996,28 @@ impl crate::Socket {
     /// An error after some went out ends the batch early with that count, as sendmmsg(2)
     /// does; an error before any is the error.
     ///
+    /// An entry whose destination is of another family than the socket's is such an error,
+    /// found before its system call: the entries before it are sent and their count
+    /// returned; if it is the first entry, nothing is sent and the call fails with
+    /// [`Error::BatchFamilyMismatch`], which names its index (0, or the first entry of the
+    /// slice given: call again with `&mut entries[sent..]` to learn which one stopped a
+    /// batch). A failure the kernel reports for an entry works the same way.
+    ///
+    /// ```
+    /// use baresock::{Error, SendEntry, SendFlags, UdpSocket};
+    /// let tx = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// let v4 = tx.local_addr()?;
+    /// let v6: core::net::SocketAddr = "[::1]:9".parse().unwrap();
+    /// let mut out = [SendEntry::new(b"a").to(v4), SendEntry::new(b"b").to(v6)];
+    /// // The first goes out; the IPv6 one stops the batch.
+    /// assert_eq!(tx.as_socket().send_mmsg(&mut out, SendFlags::empty())?, 1);
+    /// assert!(matches!(
+    ///     tx.as_socket().send_mmsg(&mut out[1..], SendFlags::empty()),
+    ///     Err(Error::BatchFamilyMismatch { index: 0, .. })
+    /// ));
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
     /// ```
     /// use baresock::{RecvEntry, RecvFlags, SendEntry, SendFlags, UdpSocket};
     ///
@@ -1007,13 +1043,21 @@ impl crate::Socket {
     pub fn send_mmsg(&self, entries: &mut [SendEntry<'_>], flags: SendFlags) -> Result<usize> {
         let f = self.send_flags(flags);
         let dont_wait = flags.contains(SendFlags::DONT_WAIT);
-        for e in entries.iter() {
-            if let Some(a) = &e.addr {
-                self.check_family(a)?;
+        // The entries before the first of another family go out, as the kernel would send
+        // those before an entry it refuses.
+        let mut good = entries.len();
+        for (i, e) in entries.iter().enumerate() {
+            let Some(Err(err)) = e.addr.as_ref().map(|a| self.check_family(a)) else {
+                continue;
+            };
+            if i == 0 {
+                return Err(batch_error(err));
             }
+            good = i;
+            break;
         }
         let mut total = 0;
-        for chunk in entries.chunks_mut(raw::MMSG_CHUNK) {
+        for chunk in entries[..good].chunks_mut(raw::MMSG_CHUNK) {
             let mut msgs: [(&[u8], Option<&SocketAddr>, &[u8]); raw::MMSG_CHUNK] =
                 [(&[], None, &[]); raw::MMSG_CHUNK];
             for (i, e) in chunk.iter().enumerate() {

@@ -159,6 +159,69 @@ mod tests {
         assert_eq!(RawAddr::capped(&[9; 200]), full);
     }
 
+    /// A `sockaddr_ll` as packet_recvmsg writes it: 12 bytes of fields, then `halen` bytes.
+    fn sockaddr_ll(halen: u8) -> std::vec::Vec<u8> {
+        let mut b = std::vec![0u8; 12 + halen as usize];
+        b[..2].copy_from_slice(&(linux_raw_sys::net::AF_PACKET as u16).to_ne_bytes());
+        b[2..4].copy_from_slice(&0x0800u16.to_be_bytes());
+        b[4..8].copy_from_slice(&4i32.to_ne_bytes());
+        b[8..10].copy_from_slice(&32u16.to_ne_bytes()); // ARPHRD_INFINIBAND
+        b[11] = halen;
+        for (i, x) in b[12..].iter_mut().enumerate() {
+            *x = 0xa0 + i as u8;
+        }
+        b
+    }
+
+    /// Issue 17, item 7: a sender the typed forms cannot hold is kept as bytes, never an error.
+    /// IP over InfiniBand's 20-byte hardware address is a `LinkAddr` (it used to be
+    /// `MalformedAddress`); a `sockaddr_ll` claiming more than `MAX_ADDR_LEN` (32), which the
+    /// kernel never writes, is raw; so is every family without a typed address, and an
+    /// address longer than `sockaddr_storage` is capped at its 128 bytes.
+    #[test]
+    fn what_does_not_decode_is_kept_raw() {
+        let ipoib = sockaddr_ll(20);
+        match decode_or_raw(&ipoib) {
+            SocketAddr::Packet(l) => {
+                assert_eq!(l.address(), &ipoib[12..]);
+                assert_eq!(l.hardware_type(), 32);
+            }
+            other => panic!("a 20-byte hardware address is a LinkAddr: {other:?}"),
+        }
+        let long = sockaddr_ll(33);
+        assert_eq!(
+            crate::decode_sockaddr(&long),
+            Err(Error::MalformedAddress {
+                family: linux_raw_sys::net::AF_PACKET as u16,
+                len: 45
+            }),
+            "decode_sockaddr keeps its contract"
+        );
+        let kept = decode_or_raw(&long);
+        assert_eq!(kept.as_raw().map(RawAddr::as_bytes), Some(&long[..]));
+        assert_eq!(kept.family(), crate::Family::Packet);
+        assert_eq!(
+            crate::LinkAddr::try_from(kept),
+            Err(Error::MalformedAddress {
+                family: linux_raw_sys::net::AF_PACKET as u16,
+                len: 45
+            })
+        );
+        let mut nl = [0u8; 12];
+        nl[..2].copy_from_slice(&(linux_raw_sys::net::AF_NETLINK as u16).to_ne_bytes());
+        let a = decode_or_raw(&nl);
+        assert_eq!(a.as_raw().map(RawAddr::as_bytes), Some(&nl[..]));
+        assert_eq!(a.family(), crate::Family::Other);
+        assert!(matches!(
+            crate::UnixAddr::try_from(a),
+            Err(Error::FamilyMismatch { .. })
+        ));
+        let mut huge = [7u8; 200];
+        huge[..2].copy_from_slice(&(linux_raw_sys::net::AF_NETLINK as u16).to_ne_bytes());
+        assert_eq!(decode_or_raw(&huge).as_raw().map(RawAddr::len), Some(128));
+        assert_eq!(decode_or_raw(&[]).as_raw().map(RawAddr::len), Some(0));
+    }
+
     #[test]
     fn equal_by_the_bytes_only() {
         let a = RawAddr::new(&[1, 2, 3]).unwrap();
