@@ -360,9 +360,20 @@ const AUXDATA_LEN: usize = 20;
 const TP_STATUS_VLAN_VALID: u32 = linux_raw_sys::if_packet::TP_STATUS_VLAN_VALID;
 const TP_STATUS_VLAN_TPID_VALID: u32 = linux_raw_sys::if_packet::TP_STATUS_VLAN_TPID_VALID;
 
-/// The control messages of a [`RecvMsg`], decoded.
+mod cut;
+
+/// The control messages of a [`RecvMsg`] (or a [`RecvEntry`]), decoded.
+///
+/// Only whole messages come out. When the control buffer was too small
+/// ([`RecvMsg::control_truncated`]), the kernel wrote what fit of the message that did not
+/// fit, and nothing after it: the iterator ends before that fragment, so code that iterates
+/// without checking never sees a piece of a message. (A last message whose data has the
+/// length its kind always has is whole, and comes out; one of a kind this crate does not
+/// decode cannot be told whole when it reaches the end of a cut buffer, and is left out.)
 pub struct ControlMessages<'a> {
     rest: &'a [u8],
+    /// `MSG_CTRUNC`: the last message may be cut.
+    cut: bool,
 }
 
 impl<'a> Iterator for ControlMessages<'a> {
@@ -370,6 +381,10 @@ impl<'a> Iterator for ControlMessages<'a> {
 
     fn next(&mut self) -> Option<ControlMessage<'a>> {
         let (cm, rest) = raw::split_cmsg(self.rest)?;
+        if self.cut && rest.is_empty() && cut::maybe_cut(&cm, self.rest) {
+            self.rest = &[];
+            return None;
+        }
         self.rest = rest;
         Some(decode(cm))
     }
@@ -559,7 +574,8 @@ impl RecvMsg<'_> {
     }
 
     /// Whether the control buffer was too small and messages were cut (`MSG_CTRUNC`). Any fds
-    /// that arrived then have been closed: the kernel's cut may have split their message.
+    /// that arrived then have been closed: the kernel's cut may have split their message. The
+    /// message the kernel cut is not among [`control`](Self::control)'s.
     pub fn control_truncated(&self) -> bool {
         self.flags & k::MSG_CTRUNC != 0
     }
@@ -579,10 +595,12 @@ impl RecvMsg<'_> {
         self.flags
     }
 
-    /// The control messages, decoded.
+    /// The control messages, decoded: the whole ones (a message the kernel cut, when the
+    /// buffer was too small, is left out: see [`ControlMessages`]).
     pub fn control(&self) -> ControlMessages<'_> {
         ControlMessages {
             rest: self.control.bytes(),
+            cut: self.control_truncated(),
         }
     }
 
@@ -871,10 +889,11 @@ impl<'a> RecvEntry<'a> {
         self.addr.as_ref()
     }
 
-    /// The control messages received, decoded.
+    /// The control messages received, decoded: the whole ones (see [`ControlMessages`]).
     pub fn control(&self) -> ControlMessages<'_> {
         ControlMessages {
             rest: &self.control[..self.out.controllen],
+            cut: self.control_truncated(),
         }
     }
 }
