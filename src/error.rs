@@ -653,7 +653,10 @@ impl fmt::Display for Error {
             }
             Error::InvalidAddress => f.write_str("not an IP address and port"),
             Error::AddressTooLong { len, max } => {
-                write!(f, "address of {len} bytes is longer than the {max} one holds")
+                write!(
+                    f,
+                    "address of {len} bytes is longer than the {max} one holds"
+                )
             }
             Error::UnsupportedAddress { family } => {
                 write!(

@@ -62,7 +62,10 @@ fn unknown_family_is_named() {
     // `sockaddr_nl`), not an error and not a panic.
     let s = Socket::from(err.fd);
     let local = s.local_addr().unwrap();
-    assert_eq!(local.as_raw().map(|r| (r.family(), r.len())), Some((16, 12)));
+    assert_eq!(
+        local.as_raw().map(|r| (r.family(), r.len())),
+        Some((16, 12))
+    );
     assert_eq!(local.family(), Family::Other);
     assert_eq!(s.family().unwrap_err(), Error::UnknownFamily(16));
 }

@@ -321,7 +321,11 @@ mod tests {
             "shorter than halen says"
         );
         b[11] = 21;
-        assert_eq!(LinkAddr::from_bytes(&b[..32]), None, "shorter than halen says");
+        assert_eq!(
+            LinkAddr::from_bytes(&b[..32]),
+            None,
+            "shorter than halen says"
+        );
         b[11] = 33;
         assert_eq!(LinkAddr::from_bytes(&b), None, "halen past MAX_ADDR_LEN");
         assert_eq!(PacketType::from_raw(42), PacketType::Unknown(42));
@@ -344,7 +348,10 @@ mod tests {
         b[12..].copy_from_slice(&hw);
         let a = LinkAddr::from_bytes(&b).expect("a 20-byte hardware address decodes");
         assert_eq!(a.address(), &hw);
-        assert_eq!((a.ifindex(), a.protocol(), a.hardware_type()), (7, 0x0800, 32));
+        assert_eq!(
+            (a.ifindex(), a.protocol(), a.hardware_type()),
+            (7, 0x0800, 32)
+        );
         let (back, len) = a.to_bytes();
         assert_eq!(len, 32);
         assert_eq!(&back[..len], &b);

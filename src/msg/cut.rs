@@ -67,10 +67,22 @@ mod tests {
         let mut buf = [0u8; 512];
         let mut used = 0;
         for (level, ty, data) in whole {
-            assert!(push_cmsg(&mut buf, &mut used, *level as i32, *ty as i32, data));
+            assert!(push_cmsg(
+                &mut buf,
+                &mut used,
+                *level as i32,
+                *ty as i32,
+                data
+            ));
         }
         let at = used;
-        assert!(push_cmsg(&mut buf, &mut used, last.0 as i32, last.1 as i32, last.2));
+        assert!(push_cmsg(
+            &mut buf,
+            &mut used,
+            last.0 as i32,
+            last.1 as i32,
+            last.2
+        ));
         let end = at + CMSG_HDR + keep;
         buf[at..at + core::mem::size_of::<usize>()]
             .copy_from_slice(&(CMSG_HDR + keep).to_ne_bytes());
