@@ -720,7 +720,9 @@ impl crate::Socket {
     /// messages were cut, and who sent it; it owns any fds that arrived until they are taken.
     ///
     /// Unlike [`recv`](crate::Socket::recv), a datagram longer than the buffers is not an
-    /// error here: [`RecvMsg::truncated`] gives its true length, alongside the sender.
+    /// error here: [`RecvMsg::truncated`] gives its true length, alongside the sender. A
+    /// sender the crate has no typed address for is its bytes ([`SocketAddr::Other`]), never
+    /// an error.
     ///
     /// ```
     /// use baresock::{ControlMessage, Credentials, Family, IoSliceMut, Protocol, RecvFlags, Socket, Type};
@@ -959,7 +961,8 @@ impl crate::Socket {
     /// Receives a batch in one `recvmmsg(2)`: waits (as the socket's mode says) for the first
     /// message, then takes those already queued without waiting (`MSG_WAITFORONE`), up to
     /// `entries.len()` or [`MMSG_MAX`], whichever is less. Returns how many arrived; each
-    /// entry says its length, sender and truncation. Call again for more.
+    /// entry says its length, sender and truncation (a sender without a typed address as its
+    /// bytes, [`SocketAddr::Other`]: no sender fails the batch). Call again for more.
     ///
     /// ```
     /// use baresock::{RecvEntry, RecvFlags, UdpSocket};

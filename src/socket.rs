@@ -1390,8 +1390,10 @@ impl Socket {
     /// Receives a datagram and its sender's address (`recvfrom(2)`).
     ///
     /// The address is `None` where the kernel gives none (a connected TCP socket); an unbound
-    /// Unix sender is the unnamed [`UnixAddr`]. A datagram longer than `buf` fails with
-    /// [`Error::Truncated`] (the address is then lost: use the msg calls to keep both).
+    /// Unix sender is the unnamed [`UnixAddr`]; a sender the crate has no typed address for
+    /// (a netlink socket's, say) is its bytes, [`SocketAddr::Other`]: the sender's address
+    /// never fails a receive. A datagram longer than `buf` fails with [`Error::Truncated`] (the
+    /// address is then lost: use the msg calls to keep both).
     ///
     /// ```
     /// use baresock::{Family, Protocol, Socket, Type};
