@@ -701,6 +701,9 @@ fn a_cut_control_buffer_yields_no_fragment() {
         .recv_msg(&mut bufs, &mut control, RecvFlags::empty()))
     .unwrap();
     assert_eq!(msg.bytes(), 5);
+    if !msg.control_truncated() && under_qemu_user() {
+        skip!("qemu-user cuts control messages itself without setting MSG_CTRUNC");
+    }
     assert!(msg.control_truncated());
     assert_eq!(control_kinds(&msg), Vec::<String>::new(), "no fragment");
     drop(msg);
@@ -714,6 +717,9 @@ fn a_cut_control_buffer_yields_no_fragment() {
         .as_socket()
         .recv_msg(&mut bufs, &mut control, RecvFlags::empty()))
     .unwrap();
+    if !msg.control_truncated() && under_qemu_user() {
+        skip!("qemu-user cuts control messages itself without setting MSG_CTRUNC");
+    }
     assert!(msg.control_truncated());
     let kinds = control_kinds(&msg);
     assert!(

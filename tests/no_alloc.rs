@@ -293,8 +293,11 @@ fn the_public_api_never_allocates() {
             .as_socket()
             .recv_msg(&mut bufs, &mut small, RecvFlags::empty())
             .unwrap();
-        assert!(msg.control_truncated() || qemu);
-        assert_eq!(msg.control().count(), 0);
+        // (qemu-user cuts control messages itself without setting MSG_CTRUNC.)
+        if !qemu {
+            assert!(msg.control_truncated());
+            assert_eq!(msg.control().count(), 0);
+        }
         drop(msg);
 
         // A sender of a family without a typed address (netlink, wrapped): kept as bytes.
