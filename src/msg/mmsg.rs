@@ -99,7 +99,7 @@ impl<'a> SendEntry<'a> {
         self
     }
 
-    /// With control messages from a [`ControlBuilder`].
+    /// With control messages from a [`ControlBuilder`](crate::ControlBuilder).
     pub fn with_control(mut self, control: &'a [u8]) -> Self {
         self.control = control;
         self
