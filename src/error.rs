@@ -76,10 +76,14 @@ pub enum Error {
     /// A Unix socket path name is empty (use [`UnixAddr::unnamed`](crate::UnixAddr::unnamed)
     /// for an unnamed address).
     UnixPathEmpty,
-    /// A link-layer address is longer than the 8 bytes of `sockaddr_ll`.
+    /// A link-layer address is longer than the field it goes into: 32 bytes in a
+    /// [`LinkAddr`](crate::LinkAddr) (`MAX_ADDR_LEN`), 8 in a packet membership
+    /// (`packet_mreq`).
     LinkAddrTooLong {
         /// The length that was given.
         len: usize,
+        /// The most the field holds.
+        max: u16,
     },
     /// No interface has this name or index (`ENODEV` from the kernel).
     NoSuchInterface,
@@ -95,6 +99,18 @@ pub enum Error {
         /// The socket's family.
         socket: Family,
         /// The address's family.
+        addr: Family,
+    },
+    /// An entry of a batch ([`Socket::send_mmsg`](crate::Socket::send_mmsg)) has a
+    /// destination of another family than the socket's. The entries before it were sent (the
+    /// call returned their count); this is the error when it is the first.
+    BatchFamilyMismatch {
+        /// The entry's index in the slice given (0: a batch stops before a bad entry that is
+        /// not the first, and returns the count sent).
+        index: usize,
+        /// The socket's family.
+        socket: Family,
+        /// The entry's address's family.
         addr: Family,
     },
     /// A socket of this family cannot be made into this typed socket (e.g. a Unix socket into
@@ -124,12 +140,23 @@ pub enum Error {
     MissingAddress,
     /// A text address is not an IP address and port (`"192.0.2.1:80"`, `"[2001:db8::1]:443"`).
     InvalidAddress,
-    /// The kernel handed back an address of a family this crate does not decode.
+    /// An address of bytes ([`RawAddr`](crate::RawAddr)) longer than `sockaddr_storage`.
+    AddressTooLong {
+        /// The length that was given.
+        len: usize,
+        /// The most an address holds (128).
+        max: u16,
+    },
+    /// [`decode_sockaddr`](crate::decode_sockaddr) was given an address of a family this crate
+    /// does not decode. (The receives never fail for this: they give the address as
+    /// [`SocketAddr::Other`](crate::SocketAddr::Other).)
     UnsupportedAddress {
         /// The `sa_family` the kernel gave.
         family: u16,
     },
-    /// The kernel handed back an address whose length is impossible for its family.
+    /// The kernel handed back an address whose length is impossible for its family (from
+    /// [`decode_sockaddr`](crate::decode_sockaddr), or where an IP address is the only
+    /// answer: [`UdpSocket::recv_from`](crate::UdpSocket::recv_from) on an fd that is not IP).
     MalformedAddress {
         /// The `sa_family` the kernel gave.
         family: u16,
@@ -616,10 +643,10 @@ impl fmt::Display for Error {
                 write!(f, "name of {len} bytes is longer than the kernel's 15")
             }
             Error::NameNul => f.write_str("name contains a NUL byte"),
-            Error::LinkAddrTooLong { len } => {
+            Error::LinkAddrTooLong { len, max } => {
                 write!(
                     f,
-                    "link-layer address of {len} bytes is longer than sockaddr_ll's 8"
+                    "link-layer address of {len} bytes is longer than the {max} its field holds"
                 )
             }
             Error::NoSuchInterface => f.write_str("no such network interface"),
@@ -627,6 +654,17 @@ impl fmt::Display for Error {
                 write!(
                     f,
                     "an address of family {addr:?} given to a socket of family {socket:?}"
+                )
+            }
+            Error::BatchFamilyMismatch {
+                index,
+                socket,
+                addr,
+            } => {
+                write!(
+                    f,
+                    "batch entry {index}: an address of family {addr:?} for a socket of family \
+                     {socket:?}"
                 )
             }
             Error::WrongFamily { expected, found } => {
@@ -648,6 +686,12 @@ impl fmt::Display for Error {
                 f.write_str("the kernel gave no address where one was expected")
             }
             Error::InvalidAddress => f.write_str("not an IP address and port"),
+            Error::AddressTooLong { len, max } => {
+                write!(
+                    f,
+                    "address of {len} bytes is longer than the {max} one holds"
+                )
+            }
             Error::UnsupportedAddress { family } => {
                 write!(
                     f,
@@ -750,6 +794,17 @@ mod defmt_impls {
                 Error::FamilyMismatch { socket, addr } => {
                     defmt::write!(f, "FamilyMismatch {{ socket: {}, addr: {} }}", socket, addr)
                 }
+                Error::BatchFamilyMismatch {
+                    index,
+                    socket,
+                    addr,
+                } => defmt::write!(
+                    f,
+                    "BatchFamilyMismatch {{ index: {=usize}, socket: {}, addr: {} }}",
+                    index,
+                    socket,
+                    addr
+                ),
                 Error::TypeMismatch { expected, found } => defmt::write!(
                     f,
                     "TypeMismatch {{ expected: {}, found: {} }}",

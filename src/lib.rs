@@ -263,8 +263,9 @@ mod time;
 mod types;
 
 pub use addr::{
-    ether, CanAddr, Destination, LinkAddr, PacketType, SocketAddr, ToSocketAddrs, UnixAddr,
-    UnixAddrKind, J1939_NO_ADDR, J1939_NO_NAME, J1939_NO_PGN, LINK_ADDR_MAX, UNIX_PATH_MAX,
+    ether, CanAddr, Destination, LinkAddr, PacketType, RawAddr, SocketAddr, ToSocketAddrs,
+    UnixAddr, UnixAddrKind, J1939_NO_ADDR, J1939_NO_NAME, J1939_NO_PGN, LINK_ADDR_MAX,
+    RAW_ADDR_MAX, UNIX_PATH_MAX,
 };
 pub use can::{
     CanAnyFrame, CanControllerState, CanError, CanErrorClass, CanFdFrame, CanFilter, CanFrame,
@@ -301,11 +302,24 @@ pub mod migrating {}
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
 
-/// Decodes a `sockaddr` from the kernel's bytes (family field first, in native byte order).
+/// Decodes a `sockaddr` from the kernel's bytes (family field first, in native byte order) into
+/// its typed form.
 ///
-/// What every address the crate receives goes through; public so that tools and fuzzers can
-/// feed it bytes. Never panics: a length that does not fit the family is
-/// [`Error::MalformedAddress`], an unknown family [`Error::UnsupportedAddress`].
+/// The decoder every address the crate receives goes through; public so that tools and
+/// fuzzers can feed it bytes. Never panics: a length that does not fit the family is
+/// [`Error::MalformedAddress`], an unknown family [`Error::UnsupportedAddress`]. The receives
+/// (and `local_addr`, `peer_addr`, `accept`) never fail on those: where this fails they give
+/// the bytes as [`SocketAddr::Other`], which is also what to wrap bytes in oneself
+/// ([`RawAddr::new`]).
+///
+/// ```
+/// use baresock::{decode_sockaddr, Error, RawAddr, SocketAddr};
+/// let netlink = [16u16.to_ne_bytes()[0], 16u16.to_ne_bytes()[1], 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+/// assert_eq!(decode_sockaddr(&netlink), Err(Error::UnsupportedAddress { family: 16 }));
+/// let kept = SocketAddr::from(RawAddr::new(&netlink)?);
+/// assert_eq!(kept.as_raw().map(|r| r.family()), Some(16));
+/// # Ok::<(), baresock::Error>(())
+/// ```
 pub use sys::addr::decode as decode_sockaddr;
 
 /// Every public value type is `defmt::Format` (feature `defmt`): checked at compile time, so a
@@ -319,6 +333,7 @@ const _: () = {
     format::<UnixAddr>();
     format::<UnixAddrKind<'static>>();
     format::<LinkAddr>();
+    format::<RawAddr>();
     format::<PacketType>();
     format::<CanAddr>();
     format::<ShortName>();

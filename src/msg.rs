@@ -18,7 +18,7 @@ pub use rustix::io::{IoSlice, IoSliceMut};
 use crate::socket::Wait;
 use crate::sys::msg::{self as raw, RawCmsg, Received};
 use crate::time::Deadline;
-use crate::{decode_sockaddr, Error, RecvFlags, Result, SendFlags, SocketAddr};
+use crate::{Error, RecvFlags, Result, SendFlags, SocketAddr};
 
 /// Bytes of control buffer one control message with `len` bytes of data takes
 /// (`CMSG_SPACE`).
@@ -360,9 +360,23 @@ const AUXDATA_LEN: usize = 20;
 const TP_STATUS_VLAN_VALID: u32 = linux_raw_sys::if_packet::TP_STATUS_VLAN_VALID;
 const TP_STATUS_VLAN_TPID_VALID: u32 = linux_raw_sys::if_packet::TP_STATUS_VLAN_TPID_VALID;
 
-/// The control messages of a [`RecvMsg`], decoded.
+mod cut;
+mod mmsg;
+
+pub use mmsg::{RecvEntry, SendEntry, MMSG_MAX};
+
+/// The control messages of a [`RecvMsg`] (or a [`RecvEntry`]), decoded.
+///
+/// Only whole messages come out. When the control buffer was too small
+/// ([`RecvMsg::control_truncated`]), the kernel wrote what fit of the message that did not
+/// fit, and nothing after it: the iterator ends before that fragment, so code that iterates
+/// without checking never sees a piece of a message. (A last message whose data has the
+/// length its kind always has is whole, and comes out; one of a kind this crate does not
+/// decode cannot be told whole when it reaches the end of a cut buffer, and is left out.)
 pub struct ControlMessages<'a> {
     rest: &'a [u8],
+    /// `MSG_CTRUNC`: the last message may be cut.
+    cut: bool,
 }
 
 impl<'a> Iterator for ControlMessages<'a> {
@@ -370,6 +384,10 @@ impl<'a> Iterator for ControlMessages<'a> {
 
     fn next(&mut self) -> Option<ControlMessage<'a>> {
         let (cm, rest) = raw::split_cmsg(self.rest)?;
+        if self.cut && rest.is_empty() && cut::maybe_cut(&cm, self.rest) {
+            self.rest = &[];
+            return None;
+        }
         self.rest = rest;
         Some(decode(cm))
     }
@@ -559,7 +577,8 @@ impl RecvMsg<'_> {
     }
 
     /// Whether the control buffer was too small and messages were cut (`MSG_CTRUNC`). Any fds
-    /// that arrived then have been closed: the kernel's cut may have split their message.
+    /// that arrived then have been closed: the kernel's cut may have split their message. The
+    /// message the kernel cut is not among [`control`](Self::control)'s.
     pub fn control_truncated(&self) -> bool {
         self.flags & k::MSG_CTRUNC != 0
     }
@@ -579,10 +598,12 @@ impl RecvMsg<'_> {
         self.flags
     }
 
-    /// The control messages, decoded.
+    /// The control messages, decoded: the whole ones (a message the kernel cut, when the
+    /// buffer was too small, is left out: see [`ControlMessages`]).
     pub fn control(&self) -> ControlMessages<'_> {
         ControlMessages {
             rest: self.control.bytes(),
+            cut: self.control_truncated(),
         }
     }
 
@@ -702,7 +723,9 @@ impl crate::Socket {
     /// messages were cut, and who sent it; it owns any fds that arrived until they are taken.
     ///
     /// Unlike [`recv`](crate::Socket::recv), a datagram longer than the buffers is not an
-    /// error here: [`RecvMsg::truncated`] gives its true length, alongside the sender.
+    /// error here: [`RecvMsg::truncated`] gives its true length, alongside the sender. A
+    /// sender the crate has no typed address for is its bytes ([`SocketAddr::Other`]), never
+    /// an error.
     ///
     /// ```
     /// use baresock::{ControlMessage, Credentials, Family, IoSliceMut, Protocol, RecvFlags, Socket, Type};
@@ -741,9 +764,9 @@ impl crate::Socket {
         })?;
         let name = raw::name_bytes(&name, r.namelen);
         let addr = if name.is_empty() {
-            self.addr_or_unnamed(None)?
+            self.addr_or_unnamed(None)
         } else {
-            Some(decode_sockaddr(name)?)
+            Some(crate::addr::decode_or_raw(name))
         };
         Ok(RecvMsg {
             len: r.len,
@@ -815,229 +838,6 @@ impl crate::Socket {
             fds_truncated: cut,
             truncated: msg.truncated(),
         })
-    }
-}
-
-/// One message of a batch to receive with [`Socket::recv_mmsg`](crate::Socket::recv_mmsg):
-/// a buffer, an optional control buffer, and, after the call, what arrived.
-#[derive(Debug)]
-pub struct RecvEntry<'a> {
-    buf: &'a mut [u8],
-    control: &'a mut [u8],
-    out: raw::MmsgOut,
-    addr: Option<SocketAddr>,
-}
-
-impl<'a> RecvEntry<'a> {
-    /// An entry receiving into `buf`.
-    pub fn new(buf: &'a mut [u8]) -> Self {
-        RecvEntry {
-            buf,
-            control: &mut [],
-            out: raw::MmsgOut::default(),
-            addr: None,
-        }
-    }
-
-    /// Also receives control messages into `control` (fds excepted: batches close any that
-    /// arrive).
-    pub fn with_control(mut self, control: &'a mut [u8]) -> Self {
-        self.control = control;
-        self
-    }
-
-    /// Bytes written into the buffer by the last batch.
-    pub fn bytes(&self) -> usize {
-        self.out.len.min(self.buf.len())
-    }
-
-    /// The data received.
-    pub fn data(&self) -> &[u8] {
-        &self.buf[..self.bytes()]
-    }
-
-    /// For a datagram longer than the buffer, its true length.
-    pub fn truncated(&self) -> Option<usize> {
-        (self.out.flags & k::MSG_TRUNC != 0).then_some(self.out.len)
-    }
-
-    /// Whether the control buffer was too small (`MSG_CTRUNC`).
-    pub fn control_truncated(&self) -> bool {
-        self.out.flags & k::MSG_CTRUNC != 0
-    }
-
-    /// The sender's address, where the kernel gave one.
-    pub fn addr(&self) -> Option<&SocketAddr> {
-        self.addr.as_ref()
-    }
-
-    /// The control messages received, decoded.
-    pub fn control(&self) -> ControlMessages<'_> {
-        ControlMessages {
-            rest: &self.control[..self.out.controllen],
-        }
-    }
-}
-
-/// One message of a batch to send with [`Socket::send_mmsg`](crate::Socket::send_mmsg).
-#[derive(Debug, Clone, Copy)]
-pub struct SendEntry<'a> {
-    buf: &'a [u8],
-    addr: Option<SocketAddr>,
-    control: &'a [u8],
-    sent: usize,
-}
-
-impl<'a> SendEntry<'a> {
-    /// A message of `buf`, to the connected peer.
-    pub fn new(buf: &'a [u8]) -> Self {
-        SendEntry {
-            buf,
-            addr: None,
-            control: &[],
-            sent: 0,
-        }
-    }
-
-    /// Sends it to `addr`.
-    pub fn to(mut self, addr: impl Into<SocketAddr>) -> Self {
-        self.addr = Some(addr.into());
-        self
-    }
-
-    /// With control messages from a [`ControlBuilder`].
-    pub fn with_control(mut self, control: &'a [u8]) -> Self {
-        self.control = control;
-        self
-    }
-
-    /// Bytes sent by the last batch.
-    pub fn sent(&self) -> usize {
-        self.sent
-    }
-}
-
-/// The most messages one [`Socket::recv_mmsg`](crate::Socket::recv_mmsg) receives, and one
-/// `sendmmsg` system call sends (the kernel arrays are built on the stack).
-pub const MMSG_MAX: usize = raw::MMSG_CHUNK;
-
-/// Batches: sendmmsg(2), recvmmsg(2).
-impl crate::Socket {
-    /// Receives a batch in one `recvmmsg(2)`: waits (as the socket's mode says) for the first
-    /// message, then takes those already queued without waiting (`MSG_WAITFORONE`), up to
-    /// `entries.len()` or [`MMSG_MAX`], whichever is less. Returns how many arrived; each
-    /// entry says its length, sender and truncation. Call again for more.
-    ///
-    /// ```
-    /// use baresock::{RecvEntry, RecvFlags, UdpSocket};
-    ///
-    /// let rx = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
-    /// let tx = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
-    /// tx.send_to(b"a", rx.local_addr()?)?;
-    /// tx.send_to(b"b", rx.local_addr()?)?;
-    /// let (mut b1, mut b2, mut b3) = ([0u8; 8], [0u8; 8], [0u8; 8]);
-    /// let mut entries = [RecvEntry::new(&mut b1), RecvEntry::new(&mut b2), RecvEntry::new(&mut b3)];
-    /// // Waits for the first datagram, then takes whatever else is queued.
-    /// let n = rx.as_socket().recv_mmsg(&mut entries, RecvFlags::empty())?;
-    /// assert!((1..=2).contains(&n));
-    /// assert_eq!(entries[0].addr(), Some(&tx.local_addr()?.into()));
-    /// # Ok::<(), baresock::Error>(())
-    /// ```
-    ///
-    /// # References
-    ///  - [`recvmmsg(2)`](https://man7.org/linux/man-pages/man2/recvmmsg.2.html)
-    pub fn recv_mmsg(&self, entries: &mut [RecvEntry<'_>], flags: RecvFlags) -> Result<usize> {
-        let f = self.recv_flags(flags).bits() | raw::MSG_WAITFORONE | self.cloexec_flag();
-        let dont_wait = flags.contains(RecvFlags::DONT_WAIT);
-        let mut names = [const { MaybeUninit::<SocketAddrStorage>::uninit() }; raw::MMSG_CHUNK];
-        let mut out = [raw::MmsgOut::default(); raw::MMSG_CHUNK];
-        let keep = entries.len().min(raw::MMSG_CHUNK);
-        let entries = &mut entries[..keep];
-        let n = entries.len();
-        let got = {
-            let mut bufs: [&mut [u8]; raw::MMSG_CHUNK] = Default::default();
-            let mut controls: [&mut [u8]; raw::MMSG_CHUNK] = Default::default();
-            for (i, e) in entries.iter_mut().enumerate() {
-                bufs[i] = &mut *e.buf;
-                controls[i] = &mut *e.control;
-            }
-            let (bufs, controls) = (&mut bufs[..n], &mut controls[..n]);
-            self.io(&mut Deadline::default(), Wait::Read, dont_wait, |fd| {
-                raw::recvmmsg(fd, bufs, controls, &mut names, &mut out, f)
-            })?
-        };
-        for (i, e) in entries.iter_mut().take(got).enumerate() {
-            e.out = out[i];
-            let name = raw::name_bytes(&names[i], out[i].namelen);
-            e.addr = if name.is_empty() {
-                self.addr_or_unnamed(None)?
-            } else {
-                Some(decode_sockaddr(name)?)
-            };
-        }
-        Ok(got)
-    }
-
-    /// Sends the messages, as many per system call as fit a chunk; returns how many went out.
-    /// An error after some went out ends the batch early with that count, as sendmmsg(2)
-    /// does; an error before any is the error.
-    ///
-    /// ```
-    /// use baresock::{RecvEntry, RecvFlags, SendEntry, SendFlags, UdpSocket};
-    ///
-    /// let rx = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
-    /// let tx = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
-    /// let to = rx.local_addr()?;
-    /// // Three datagrams, one system call.
-    /// let mut out = [SendEntry::new(b"one").to(to), SendEntry::new(b"two").to(to), SendEntry::new(b"three").to(to)];
-    /// assert_eq!(tx.as_socket().send_mmsg(&mut out, SendFlags::empty())?, 3);
-    ///
-    /// let (mut b1, mut b2, mut b3) = ([0u8; 8], [0u8; 8], [0u8; 8]);
-    /// let mut entries = [RecvEntry::new(&mut b1), RecvEntry::new(&mut b2), RecvEntry::new(&mut b3)];
-    /// let mut got = 0;
-    /// while got < 3 {
-    ///     got += rx.as_socket().recv_mmsg(&mut entries[got..], RecvFlags::empty())?;
-    /// }
-    /// assert_eq!(entries[2].data(), b"three");
-    /// # Ok::<(), baresock::Error>(())
-    /// ```
-    ///
-    /// # References
-    ///  - [`sendmmsg(2)`](https://man7.org/linux/man-pages/man2/sendmmsg.2.html)
-    pub fn send_mmsg(&self, entries: &mut [SendEntry<'_>], flags: SendFlags) -> Result<usize> {
-        let f = self.send_flags(flags);
-        let dont_wait = flags.contains(SendFlags::DONT_WAIT);
-        for e in entries.iter() {
-            if let Some(a) = &e.addr {
-                self.check_family(a)?;
-            }
-        }
-        let mut total = 0;
-        for chunk in entries.chunks_mut(raw::MMSG_CHUNK) {
-            let mut msgs: [(&[u8], Option<&SocketAddr>, &[u8]); raw::MMSG_CHUNK] =
-                [(&[], None, &[]); raw::MMSG_CHUNK];
-            for (i, e) in chunk.iter().enumerate() {
-                msgs[i] = (e.buf, e.addr.as_ref(), e.control);
-            }
-            let n = chunk.len();
-            let mut sent = [0usize; raw::MMSG_CHUNK];
-            let r = self.io(&mut Deadline::default(), Wait::Write, dont_wait, |fd| {
-                raw::sendmmsg(fd, &msgs[..n], &mut sent, f)
-            });
-            let got = match r {
-                Ok(got) => got,
-                Err(e) if total == 0 => return Err(e),
-                Err(_) => 0,
-            };
-            for (e, s) in chunk.iter_mut().zip(sent).take(got) {
-                e.sent = s;
-            }
-            total += got;
-            if got < n {
-                break;
-            }
-        }
-        Ok(total)
     }
 }
 

@@ -9,7 +9,7 @@ use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
 use rustix::io::Errno;
 use rustix::net::{self as rnet, AddressFamily, SocketFlags, SocketType};
 
-use crate::sys::addr::{decode_any, Call};
+use crate::sys::addr::{any_bytes, Call};
 use crate::sys::io;
 use crate::sys::sockopt;
 use crate::time::{self, Deadline};
@@ -642,7 +642,7 @@ impl Socket {
     #[inline]
     pub(crate) fn check_family(&self, addr: &SocketAddr) -> Result<()> {
         let m = self.meta_bits();
-        if m & KNOWN == 0 || m as u16 == addr.family().as_raw() {
+        if m & KNOWN == 0 || m as u16 == addr.raw_family() {
             return Ok(());
         }
         family_mismatch(m, addr)
@@ -658,17 +658,16 @@ impl Socket {
         }
     }
 
-    /// Decodes an address the kernel may have left out: an unbound Unix peer has none.
-    pub(crate) fn addr_or_unnamed(
-        &self,
-        any: Option<rnet::SocketAddrAny>,
-    ) -> Result<Option<SocketAddr>> {
+    /// Decodes an address the kernel may have left out: an unbound Unix peer has none. Never
+    /// fails: bytes that do not decode come back as [`SocketAddr::Other`], so that what the
+    /// call took (a datagram, a connection) is never thrown away for its address.
+    pub(crate) fn addr_or_unnamed(&self, any: Option<rnet::SocketAddrAny>) -> Option<SocketAddr> {
         match any {
-            Some(a) => decode_any(&a).map(Some),
+            Some(a) => Some(crate::addr::decode_or_raw(any_bytes(&a))),
             None if self.family() == Ok(Family::Unix) => {
-                Ok(Some(SocketAddr::Unix(UnixAddr::unnamed())))
+                Some(SocketAddr::Unix(UnixAddr::unnamed()))
             }
-            None => Ok(None),
+            None => None,
         }
     }
 }
@@ -898,7 +897,7 @@ impl Socket {
             rnet::acceptfrom_with(fd, flags)
         })?;
         let s = self.accepted(fd, mode);
-        let addr = self.addr_or_unnamed(any)?;
+        let addr = self.addr_or_unnamed(any);
         // An accepted stream socket always has a peer address; its family is the listener's.
         let addr = addr.ok_or(Error::MissingAddress)?;
         Ok((s, addr))
@@ -1391,8 +1390,10 @@ impl Socket {
     /// Receives a datagram and its sender's address (`recvfrom(2)`).
     ///
     /// The address is `None` where the kernel gives none (a connected TCP socket); an unbound
-    /// Unix sender is the unnamed [`UnixAddr`]. A datagram longer than `buf` fails with
-    /// [`Error::Truncated`] (the address is then lost: use the msg calls to keep both).
+    /// Unix sender is the unnamed [`UnixAddr`]; a sender the crate has no typed address for
+    /// (a netlink socket's, say) is its bytes, [`SocketAddr::Other`]: the sender's address
+    /// never fails a receive. A datagram longer than `buf` fails with [`Error::Truncated`] (the
+    /// address is then lost: use the msg calls to keep both).
     ///
     /// ```
     /// use baresock::{Family, Protocol, Socket, Type};
@@ -1464,7 +1465,7 @@ impl Socket {
         if len > n {
             return Err(Error::Truncated { len });
         }
-        Ok((n, self.addr_or_unnamed(any)?))
+        Ok((n, self.addr_or_unnamed(any)))
     }
 
     /// [`recv_from_with`](Socket::recv_from_with) for an IP socket: the sender decoded
@@ -1618,7 +1619,8 @@ impl Socket {
     /// # References
     ///  - [`getsockname(2)`](https://man7.org/linux/man-pages/man2/getsockname.2.html)
     pub fn local_addr(&self) -> Result<SocketAddr> {
-        decode_any(&rnet::getsockname(&self.fd)?)
+        let any = rnet::getsockname(&self.fd)?;
+        Ok(crate::addr::decode_or_raw(any_bytes(&any)))
     }
 
     /// The address of the connected peer (`getpeername(2)`); `Errno::NOTCONN` if there is none.
@@ -1634,7 +1636,7 @@ impl Socket {
     ///  - [`getpeername(2)`](https://man7.org/linux/man-pages/man2/getpeername.2.html)
     pub fn peer_addr(&self) -> Result<SocketAddr> {
         let any = rnet::getpeername(&self.fd)?;
-        self.addr_or_unnamed(any)?.ok_or(Error::MissingAddress)
+        self.addr_or_unnamed(any).ok_or(Error::MissingAddress)
     }
 
     /// The pending socket error, cleared by reading it (`SO_ERROR`).

@@ -62,6 +62,8 @@ fn every_variant() -> Vec<Error> {
         Error::UnknownType(10),
         Error::NotASocket,
         Error::UnsupportedAddress { family: 16 },
+        Error::AddressTooLong { len: 129, max: 128 },
+        Error::LinkAddrTooLong { len: 33, max: 32 },
         Error::MalformedAddress { family: 2, len: 4 },
         Error::OptionSize {
             expected: 16,

@@ -110,7 +110,8 @@ fn batch_truncation_and_timeouts() {
         a.as_socket()
             .send_mmsg(&mut bad, SendFlags::empty())
             .unwrap_err(),
-        Error::FamilyMismatch {
+        Error::BatchFamilyMismatch {
+            index: 0,
             socket: Family::Inet,
             addr: Family::Inet6
         }
@@ -147,4 +148,76 @@ fn batch_control_messages() {
         })
         .collect();
     assert_eq!(ttl, vec![33]);
+}
+
+/// Issue 17, item 9: one entry of another family (an IPv6 destination on an IPv4 socket,
+/// entry 50 of 100) used to stop the whole batch before anything was sent, without saying
+/// which entry. The entries before it go out and their count comes back; a batch that starts
+/// with the bad entry fails with an error naming it.
+#[test]
+fn a_bad_destination_sends_what_comes_before_it() {
+    let tx = UdpSocket::bind(v4_any_port()).unwrap();
+    let rx = UdpSocket::bind(v4_any_port()).unwrap();
+    rx.as_socket().set_recv_buffer_size(1 << 20).unwrap();
+    rx.set_timeout(Some(Duration::from_secs(10))).unwrap();
+    let to = rx.local_addr().unwrap();
+    let v6: std::net::SocketAddr = "[::1]:9".parse().unwrap();
+    let payloads: Vec<[u8; 2]> = (0..100u16).map(|i| i.to_be_bytes()).collect();
+    let mut entries: Vec<SendEntry<'_>> = payloads
+        .iter()
+        .enumerate()
+        .map(|(i, p)| SendEntry::new(p).to(if i == 50 { v6 } else { to }))
+        .collect();
+
+    let sent = tx
+        .as_socket()
+        .send_mmsg(&mut entries, SendFlags::empty())
+        .unwrap();
+    assert_eq!(sent, 50, "the 50 entries before the bad one");
+    assert!(entries[..50].iter().all(|e| e.sent() == 2));
+    assert!(entries[50..].iter().all(|e| e.sent() == 0));
+
+    let mut storage = vec![[0u8; 8]; 50];
+    let mut got = 0;
+    while got < 50 {
+        let mut slots: Vec<RecvEntry<'_>> = storage[got..]
+            .iter_mut()
+            .map(|b| RecvEntry::new(&mut b[..]))
+            .collect();
+        got += rx
+            .as_socket()
+            .recv_mmsg(&mut slots, RecvFlags::empty())
+            .unwrap();
+    }
+    for (i, b) in storage.iter().enumerate() {
+        assert_eq!(&b[..2], &(i as u16).to_be_bytes(), "datagram {i}, in order");
+    }
+    let mut one = [0u8; 8];
+    assert_eq!(
+        rx.as_socket().recv_with(&mut one, RecvFlags::DONT_WAIT),
+        Err(Error::WouldBlock),
+        "nothing past the bad entry went out"
+    );
+
+    // The rest of the batch starts with the bad entry: nothing goes, and the error names it.
+    assert_eq!(
+        tx.as_socket()
+            .send_mmsg(&mut entries[50..], SendFlags::empty()),
+        Err(Error::BatchFamilyMismatch {
+            index: 0,
+            socket: Family::Inet,
+            addr: Family::Inet6,
+        })
+    );
+    assert_eq!(
+        rx.as_socket().recv_with(&mut one, RecvFlags::DONT_WAIT),
+        Err(Error::WouldBlock)
+    );
+    // Past it, the rest goes out.
+    assert_eq!(
+        tx.as_socket()
+            .send_mmsg(&mut entries[51..], SendFlags::empty())
+            .unwrap(),
+        49
+    );
 }

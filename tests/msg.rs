@@ -537,3 +537,193 @@ fn gso_send_and_gro_receive() {
     }
     assert_eq!((msg.bytes(), seg), (3000, Some(1000)));
 }
+
+/// `NLMSG_DONE`: the end of a netlink dump.
+const NLMSG_DONE: u16 = 3;
+/// `RTM_NEWLINK`: a link, as a dump of links answers.
+const RTM_NEWLINK: u16 = 16;
+
+/// An `RTM_GETLINK` dump request (rtnetlink(7)): `nlmsghdr`, then an empty `ifinfomsg`.
+fn getlink_dump(seq: u32) -> Vec<u8> {
+    const RTM_GETLINK: u16 = 18;
+    const NLM_F_REQUEST_DUMP: u16 = 0x1 | 0x300;
+    let mut msg = Vec::new();
+    msg.extend_from_slice(&32u32.to_ne_bytes());
+    msg.extend_from_slice(&RTM_GETLINK.to_ne_bytes());
+    msg.extend_from_slice(&NLM_F_REQUEST_DUMP.to_ne_bytes());
+    msg.extend_from_slice(&seq.to_ne_bytes());
+    msg.extend_from_slice(&0u32.to_ne_bytes());
+    msg.extend_from_slice(&[0; 16]);
+    msg
+}
+
+/// The (type, sequence number) of each netlink message in a datagram.
+fn netlink_messages(mut data: &[u8]) -> Vec<(u16, u32)> {
+    let mut out = Vec::new();
+    while data.len() >= 16 {
+        let len = u32::from_ne_bytes(data[..4].try_into().unwrap()) as usize;
+        let ty = u16::from_ne_bytes([data[4], data[5]]);
+        let seq = u32::from_ne_bytes(data[8..12].try_into().unwrap());
+        out.push((ty, seq));
+        if len < 16 {
+            break;
+        }
+        data = data.get((len + 3) & !3..).unwrap_or_default();
+    }
+    out
+}
+
+/// The sender of a netlink reply: the kernel, as a raw `sockaddr_nl` (family 16, port id 0).
+fn assert_kernel_sender(addr: Option<&SocketAddr>) {
+    let raw = match addr {
+        Some(SocketAddr::Other(raw)) => raw,
+        other => panic!("a netlink sender is raw bytes, got {other:?}"),
+    };
+    assert_eq!(raw.family(), 16, "AF_NETLINK");
+    assert_eq!(raw.len(), 12, "sizeof(struct sockaddr_nl)");
+    assert_eq!(&raw.as_bytes()[4..8], &[0; 4], "nl_pid 0: the kernel");
+    assert_eq!(addr.unwrap().family(), Family::Other);
+}
+
+/// Issue 17, item 7: on a wrapped fd of a family the crate has no typed address for
+/// (`AF_NETLINK`), `recv_from`, `recv_msg` and `recv_mmsg` return what they took from the
+/// kernel, with the sender as raw bytes; they used to consume the reply and fail with
+/// `UnsupportedAddress` (`recv_mmsg` losing its whole batch).
+#[test]
+fn receives_keep_a_netlink_reply_with_its_raw_sender() {
+    let nl = match rustix::net::socket(
+        rustix::net::AddressFamily::NETLINK,
+        rustix::net::SocketType::RAW,
+        None,
+    ) {
+        Ok(fd) => fd,
+        Err(e) => skip!("no NETLINK_ROUTE socket here: {e}"),
+    };
+    let s = Socket::from(nl);
+    s.set_timeout(Some(Duration::from_secs(10))).unwrap();
+    let kernel = {
+        let mut b = [0u8; 12];
+        b[..2].copy_from_slice(&16u16.to_ne_bytes());
+        RawAddr::new(&b).unwrap()
+    };
+    let mut buf = vec![0u8; 64 * 1024];
+    // Every datagram of one dump, each received by `recv`; true once NLMSG_DONE came.
+    let mut drain = |s: &Socket, seq: u32, first: &[u8]| {
+        let mut done = netlink_messages(first).contains(&(NLMSG_DONE, seq));
+        while !done {
+            let n = s.recv(&mut buf).unwrap();
+            done = netlink_messages(&buf[..n]).contains(&(NLMSG_DONE, seq));
+        }
+    };
+    let mut data = vec![0u8; 64 * 1024];
+
+    // recv_from; the request goes to the kernel's raw address, encoded from its bytes.
+    let sent = qemu_gap!(s.send_to(&getlink_dump(1), kernel)).unwrap();
+    assert_eq!(sent, 32);
+    let (n, from) = qemu_gap!(s.recv_from(&mut data)).unwrap();
+    let got = netlink_messages(&data[..n]);
+    assert!(
+        got.contains(&(RTM_NEWLINK, 1)),
+        "a link (loopback at least): {got:?}"
+    );
+    assert_kernel_sender(from.as_ref());
+    drain(&s, 1, &data[..n]);
+
+    // recv_msg.
+    qemu_gap!(s.send(&getlink_dump(2))).unwrap();
+    let reply = {
+        let mut bufs = [IoSliceMut::new(&mut data)];
+        let msg = qemu_gap!(s.recv_msg(&mut bufs, &mut [], RecvFlags::empty())).unwrap();
+        assert_eq!(msg.truncated(), None);
+        assert_kernel_sender(msg.addr());
+        msg.bytes()
+    };
+    assert!(netlink_messages(&data[..reply]).contains(&(RTM_NEWLINK, 2)));
+    drain(&s, 2, &data[..reply]);
+
+    // recv_mmsg: the batch arrives whole.
+    qemu_gap!(s.send(&getlink_dump(3))).unwrap();
+    let mut second = vec![0u8; 64 * 1024];
+    let mut entries = [RecvEntry::new(&mut data), RecvEntry::new(&mut second)];
+    let got = qemu_gap!(s.recv_mmsg(&mut entries, RecvFlags::empty())).unwrap();
+    assert!(got >= 1);
+    for e in &entries[..got] {
+        assert!(!e.data().is_empty());
+        assert_kernel_sender(e.addr());
+    }
+    assert!(netlink_messages(entries[0].data()).contains(&(RTM_NEWLINK, 3)));
+    let last = entries[got - 1].data().to_vec();
+    drain(&s, 3, &last);
+
+    // The socket's own address is raw bytes too: family 16, its port id.
+    let local = s.local_addr().unwrap();
+    assert_eq!(local.as_raw().map(|r| r.family()), Some(16));
+}
+
+/// What `control()` hands out, by kind, for the assertions below.
+fn control_kinds(msg: &RecvMsg<'_>) -> Vec<String> {
+    msg.control()
+        .map(|c| match c {
+            ControlMessage::Rights(fds) => format!("rights({})", fds.count()),
+            ControlMessage::Credentials(_) => "credentials".into(),
+            ControlMessage::Other { level, ty, data } => {
+                format!("other({level}, {ty}, {} bytes)", data.len())
+            }
+            other => format!("{other:?}"),
+        })
+        .collect()
+}
+
+/// Issue 17, item 14: the kernel cuts a control message that does not fit to the room left
+/// (`put_cmsg`); the iterator used to hand the fragment out as an `Other` item. Three fds and
+/// the sender's credentials into a control buffer with room for a header and 8 bytes: the
+/// credentials (12 bytes) are cut, the fds do not fit at all.
+#[test]
+fn a_cut_control_buffer_yields_no_fragment() {
+    let dir = TempDir::new("ctrunc-fragment");
+    let files: Vec<_> = (0..3)
+        .map(|i| file_with(&dir, &i.to_string(), "x"))
+        .collect();
+    let fds: Vec<_> = files.iter().map(|f| f.as_fd()).collect();
+    let (a, b) = UnixDatagram::pair().unwrap();
+    b.as_socket().set_pass_credentials(true).unwrap();
+
+    a.as_socket().send_fds(b"three", &fds).unwrap();
+    let mut data = [0u8; 8];
+    let mut control = [0u8; cmsg_space(0) + 8];
+    let mut bufs = [IoSliceMut::new(&mut data)];
+    let msg = qemu_gap!(b
+        .as_socket()
+        .recv_msg(&mut bufs, &mut control, RecvFlags::empty()))
+    .unwrap();
+    assert_eq!(msg.bytes(), 5);
+    if !msg.control_truncated() && under_qemu_user() {
+        skip!("qemu-user cuts control messages itself without setting MSG_CTRUNC");
+    }
+    assert!(msg.control_truncated());
+    assert_eq!(control_kinds(&msg), Vec::<String>::new(), "no fragment");
+    drop(msg);
+
+    // Room for the credentials and one fd of three: both whole, and handed out (the fd as
+    // taken: a cut message's fds are closed); nothing cut is there to leave out.
+    a.as_socket().send_fds(b"three", &fds).unwrap();
+    let mut control = [0u8; cmsg_space(12) + cmsg_space(4)];
+    let mut bufs = [IoSliceMut::new(&mut data)];
+    let msg = qemu_gap!(b
+        .as_socket()
+        .recv_msg(&mut bufs, &mut control, RecvFlags::empty()))
+    .unwrap();
+    if !msg.control_truncated() && under_qemu_user() {
+        skip!("qemu-user cuts control messages itself without setting MSG_CTRUNC");
+    }
+    assert!(msg.control_truncated());
+    let kinds = control_kinds(&msg);
+    assert!(
+        kinds.iter().all(|k| !k.starts_with("other")),
+        "no fragment: {kinds:?}"
+    );
+    if !under_qemu_user() {
+        // qemu-user translates control messages itself, and may cut them elsewhere.
+        assert_eq!(kinds, ["credentials", "rights(0)"]);
+    }
+}

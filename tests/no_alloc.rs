@@ -272,6 +272,61 @@ fn the_public_api_never_allocates() {
                 >= 1
         );
 
+        // A batch stopped by an entry of another family: what comes before it goes out.
+        let v6: SocketAddr = "[::1]:9".parse().unwrap();
+        let mut out = [
+            SendEntry::new(b"3").to(b.local_addr().unwrap()),
+            SendEntry::new(b"4").to(v6),
+        ];
+        assert_eq!(a.as_socket().send_mmsg(&mut out, SendFlags::empty()), Ok(1));
+        assert!(matches!(
+            a.as_socket().send_mmsg(&mut out[1..], SendFlags::empty()),
+            Err(Error::BatchFamilyMismatch { index: 0, .. })
+        ));
+        assert_eq!(b.recv(&mut buf).unwrap(), 1);
+
+        // A cut control buffer: the credentials' fragment is not handed out.
+        m1.as_socket().send(b"c").unwrap();
+        let mut small = [0u8; cmsg_space(0) + 8];
+        let mut bufs = [IoSliceMut::new(&mut buf)];
+        let msg = m2
+            .as_socket()
+            .recv_msg(&mut bufs, &mut small, RecvFlags::empty())
+            .unwrap();
+        // (qemu-user cuts control messages itself without setting MSG_CTRUNC.)
+        if !qemu {
+            assert!(msg.control_truncated());
+            assert_eq!(msg.control().count(), 0);
+        }
+        drop(msg);
+
+        // A sender of a family without a typed address (netlink, wrapped): kept as bytes.
+        if !qemu {
+            let nl = rustix::net::socket(
+                rustix::net::AddressFamily::NETLINK,
+                rustix::net::SocketType::RAW,
+                None,
+            )
+            .unwrap();
+            let nl = Socket::from(nl);
+            let mut kernel = [0u8; 12];
+            kernel[..2].copy_from_slice(&16u16.to_ne_bytes());
+            // NLMSG_NOOP with NLM_F_REQUEST | NLM_F_ACK: the kernel acks it.
+            let mut noop = [0u8; 16];
+            noop[..4].copy_from_slice(&16u32.to_ne_bytes());
+            noop[4..6].copy_from_slice(&1u16.to_ne_bytes());
+            noop[6..8].copy_from_slice(&5u16.to_ne_bytes());
+            nl.send_to(&noop, RawAddr::new(&kernel).unwrap()).unwrap();
+            let (_, from) = nl.recv_from(&mut buf).unwrap();
+            let raw = from.as_ref().and_then(SocketAddr::as_raw).unwrap();
+            assert_eq!(raw.family(), 16);
+            let mut text = Fixed {
+                buf: [0; 256],
+                len: 0,
+            };
+            write!(text, "{raw} {raw:?}").unwrap();
+        }
+
         // Timeouts, modes, and the errors they give.
         let (t, _t2) = UnixStream::pair().unwrap();
         t.set_timeout(Some(Duration::from_millis(5))).unwrap();

@@ -140,7 +140,7 @@ netns_test!(memberships_auxdata_and_ignore_outgoing, || {
     assert_eq!(
         r.add_membership(i1, Membership::Multicast(&[0; 9]))
             .unwrap_err(),
-        Error::LinkAddrTooLong { len: 9 }
+        Error::LinkAddrTooLong { len: 9, max: 8 }
     );
     assert_eq!(
         r.add_membership(1 << 30, Membership::AllMulticast)

@@ -49,7 +49,7 @@ fuzz_target!(|data: &[u8]| {
             return assert_eq!(result, malformed);
         }
         AF_CAN if data.len() < 8 => return assert_eq!(result, malformed),
-        AF_PACKET if data.len() < 12 || data[11] > 8 || data.len() < 12 + data[11] as usize => {
+        AF_PACKET if data.len() < 12 || data[11] > 32 || data.len() < 12 + data[11] as usize => {
             return assert_eq!(result, malformed);
         }
         AF_INET | AF_INET6 | AF_UNIX | AF_CAN | AF_PACKET => {

@@ -4,6 +4,7 @@
 mod can;
 mod dest;
 mod packet;
+mod raw;
 mod unix;
 
 use core::fmt;
@@ -13,6 +14,8 @@ pub use can::{CanAddr, J1939_NO_ADDR, J1939_NO_NAME, J1939_NO_PGN};
 pub use dest::Destination;
 pub(crate) use dest::Encoded;
 pub use packet::{ether, LinkAddr, PacketType, LINK_ADDR_MAX};
+pub(crate) use raw::decode_or_raw;
+pub use raw::{RawAddr, RAW_ADDR_MAX};
 pub use unix::{UnixAddr, UnixAddrKind, UNIX_PATH_MAX};
 
 use crate::{Error, Family, Result};
@@ -20,7 +23,10 @@ use crate::{Error, Family, Result};
 /// A socket address of any family this crate supports.
 ///
 /// IPv4 and IPv6 addresses are `core::net`'s, so `std::net` addresses convert for free; Unix
-/// addresses are [`UnixAddr`]. Packet and CAN addresses join as their families arrive.
+/// addresses are [`UnixAddr`], link-layer ones [`LinkAddr`], CAN ones [`CanAddr`]. Anything
+/// else the kernel gives, a family without a typed address here or bytes that do not fit their
+/// family's typed form, is [`SocketAddr::Other`]: the kernel's bytes, so that no receive fails
+/// for its sender's address.
 ///
 /// ```
 /// use baresock::{SocketAddr, Family};
@@ -46,16 +52,25 @@ pub enum SocketAddr {
     Packet(LinkAddr),
     /// A CAN address (`sockaddr_can`).
     Can(CanAddr),
+    /// Any other address, as the kernel's bytes: of a family this crate has no typed address
+    /// for (`AF_NETLINK`, ...), or of a known family whose bytes do not fit its typed form.
+    /// Receives give it rather than fail; it can be sent to as it is.
+    Other(RawAddr),
 }
 
 impl SocketAddr {
-    /// The address's family.
+    /// The address's family. For [`SocketAddr::Other`], the family its bytes name, or
+    /// [`Family::Other`] for one this crate has no name for ([`RawAddr::family`] gives its
+    /// number).
     ///
     /// ```
-    /// use baresock::{Family, SocketAddr, UnixAddr};
+    /// use baresock::{Family, RawAddr, SocketAddr, UnixAddr};
     /// let v6: SocketAddr = "[::1]:80".parse::<core::net::SocketAddr>().unwrap().into();
     /// assert_eq!(v6.family(), Family::Inet6);
     /// assert_eq!(SocketAddr::from(UnixAddr::unnamed()).family(), Family::Unix);
+    /// let netlink = RawAddr::new(&[16u16.to_ne_bytes()[0], 16u16.to_ne_bytes()[1], 0, 0])?;
+    /// assert_eq!(SocketAddr::from(netlink).family(), Family::Other);
+    /// # Ok::<(), baresock::Error>(())
     /// ```
     #[inline(always)]
     pub const fn family(&self) -> Family {
@@ -65,6 +80,36 @@ impl SocketAddr {
             SocketAddr::Unix(_) => Family::Unix,
             SocketAddr::Packet(_) => Family::Packet,
             SocketAddr::Can(_) => Family::Can,
+            SocketAddr::Other(r) => match Family::from_raw(r.family()) {
+                Some(f) => f,
+                None => Family::Other,
+            },
+        }
+    }
+
+    /// The kernel's number for the address's family (the one [`RawAddr::family`] reads for
+    /// [`SocketAddr::Other`]).
+    #[inline(always)]
+    pub(crate) const fn raw_family(&self) -> u16 {
+        match self {
+            SocketAddr::Other(r) => r.family(),
+            a => a.family().as_raw(),
+        }
+    }
+
+    /// The address as the kernel's bytes, for [`SocketAddr::Other`].
+    ///
+    /// ```
+    /// use baresock::{RawAddr, SocketAddr};
+    /// let raw = RawAddr::new(&[16, 0, 0, 0])?;
+    /// assert_eq!(SocketAddr::from(raw).as_raw(), Some(&raw));
+    /// assert_eq!(SocketAddr::from("127.0.0.1:1".parse::<core::net::SocketAddr>().unwrap()).as_raw(), None);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    pub const fn as_raw(&self) -> Option<&RawAddr> {
+        match self {
+            SocketAddr::Other(a) => Some(a),
+            _ => None,
         }
     }
 
@@ -159,12 +204,27 @@ impl<I: Into<IpAddr>> From<(I, u16)> for SocketAddr {
 impl TryFrom<SocketAddr> for core::net::SocketAddr {
     type Error = Error;
 
-    /// Fails with [`Error::FamilyMismatch`] for addresses that are not IP.
+    /// Fails with [`Error::FamilyMismatch`] for addresses that are not IP, and
+    /// [`Error::MalformedAddress`] for IP addresses that do not fit their form (as raw bytes).
     fn try_from(a: SocketAddr) -> Result<Self> {
-        a.as_inet().ok_or(Error::FamilyMismatch {
-            socket: Family::Inet,
-            addr: a.family(),
+        if let Some(inet) = a.as_inet() {
+            return Ok(inet);
+        }
+        Err(match (a.family(), a) {
+            (Family::Inet | Family::Inet6, SocketAddr::Other(r)) => malformed(&r),
+            (addr, _) => Error::FamilyMismatch {
+                socket: Family::Inet,
+                addr,
+            },
         })
+    }
+}
+
+/// The error for raw bytes of a family that has a typed address, which they do not fit.
+fn malformed(r: &RawAddr) -> Error {
+    Error::MalformedAddress {
+        family: r.family(),
+        len: r.len() as u32,
     }
 }
 
@@ -181,15 +241,23 @@ macro_rules! variant_conversions {
         impl TryFrom<SocketAddr> for $t {
             type Error = Error;
 
-            /// Fails with [`Error::FamilyMismatch`] for an address of another family.
+            /// Fails with [`Error::FamilyMismatch`] for an address of another family, and
+            /// [`Error::MalformedAddress`] for raw bytes of this family that do not fit it.
             fn try_from(a: SocketAddr) -> Result<Self> {
                 match a {
                     SocketAddr::$variant(v) => Ok(v),
+                    SocketAddr::Other(r) if r.family() == Family::$family.as_raw() => Err(malformed(&r)),
                     other => Err(Error::FamilyMismatch { socket: Family::$family, addr: other.family() }),
                 }
             }
         }
     )*};
+}
+
+impl From<RawAddr> for SocketAddr {
+    fn from(a: RawAddr) -> Self {
+        SocketAddr::Other(a)
+    }
 }
 
 variant_conversions!(
@@ -215,6 +283,7 @@ impl fmt::Display for SocketAddr {
             SocketAddr::Unix(a) => a.fmt(f),
             SocketAddr::Packet(a) => a.fmt(f),
             SocketAddr::Can(a) => a.fmt(f),
+            SocketAddr::Other(a) => a.fmt(f),
         }
     }
 }
@@ -227,6 +296,7 @@ impl fmt::Debug for SocketAddr {
             SocketAddr::Unix(a) => a.fmt(f),
             SocketAddr::Packet(a) => a.fmt(f),
             SocketAddr::Can(a) => a.fmt(f),
+            SocketAddr::Other(a) => a.fmt(f),
         }
     }
 }
@@ -240,6 +310,7 @@ impl defmt::Format for SocketAddr {
             SocketAddr::Unix(a) => a.format(f),
             SocketAddr::Packet(a) => a.format(f),
             SocketAddr::Can(a) => a.format(f),
+            SocketAddr::Other(a) => a.format(f),
         }
     }
 }
@@ -313,7 +384,7 @@ macro_rules! single_addr {
         }
     )*};
 }
-single_addr!(UnixAddr, LinkAddr, CanAddr);
+single_addr!(UnixAddr, LinkAddr, CanAddr, RawAddr);
 
 /// [`single_addr`] for a type that may be (or always is) one IP address.
 macro_rules! single_inet {

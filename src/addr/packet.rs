@@ -4,8 +4,17 @@ use core::fmt;
 
 use crate::{Error, Result};
 
-/// The most hardware-address bytes a `sockaddr_ll` holds.
-pub const LINK_ADDR_MAX: usize = 8;
+/// The most hardware-address bytes a [`LinkAddr`] holds: the kernel's `MAX_ADDR_LEN`. A
+/// `sockaddr_ll` declares 8 (`sll_addr[8]`), enough for Ethernet's 6; longer ones (IP over
+/// InfiniBand's 20) run on past it, and the kernel gives and takes them that way.
+pub const LINK_ADDR_MAX: usize = 32;
+
+/// `offsetof(struct sockaddr_ll, sll_addr)`.
+const SLL_ADDR: usize = 12;
+/// `sizeof(struct sockaddr_ll)`: the least the kernel takes (`bind`, `sendto`).
+const SOCKADDR_LL_LEN: usize = 20;
+/// A `sockaddr_ll` with the longest hardware address.
+pub(crate) const SOCKADDR_LL_MAX: usize = SLL_ADDR + LINK_ADDR_MAX;
 
 /// EtherTypes (`ETH_P_*`, linux/if_ether.h), in host byte order as this crate takes them; the
 /// crate swaps them to network order where the kernel wants it.
@@ -83,7 +92,8 @@ impl PacketType {
 }
 
 /// A link-layer address (`sockaddr_ll`, packet(7)): interface index, EtherType, hardware
-/// type, packet type, and a hardware address of up to 8 bytes.
+/// type, packet type, and a hardware address of up to [`LINK_ADDR_MAX`] (32) bytes: 6 for
+/// Ethernet, 20 for IP over InfiniBand.
 ///
 /// To bind a packet socket or send from one, [`LinkAddr::new`] with the interface and the
 /// EtherType is enough; add the destination's hardware address with
@@ -94,7 +104,9 @@ impl PacketType {
 /// use baresock::{LinkAddr, ether};
 /// let to = LinkAddr::new(2, ether::IPV4).with_address(&[0xff; 6])?;
 /// assert_eq!(to.address(), &[0xff; 6]);
-/// assert!(LinkAddr::new(2, ether::IPV4).with_address(&[0; 9]).is_err());
+/// // IP over InfiniBand's 20-byte hardware address fits too; 33 bytes do not.
+/// assert_eq!(LinkAddr::new(5, ether::IPV4).with_address(&[0x80; 20])?.address().len(), 20);
+/// assert!(LinkAddr::new(2, ether::IPV4).with_address(&[0; 33]).is_err());
 /// # Ok::<(), baresock::Error>(())
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
@@ -124,16 +136,19 @@ impl LinkAddr {
             protocol,
             hatype: 0,
             pkttype: PacketType::Host,
-            addr: [0; 8],
+            addr: [0; LINK_ADDR_MAX],
             len: 0,
         }
     }
 
     /// With a hardware address (6 bytes for Ethernet). Fails with
-    /// [`Error::LinkAddrTooLong`] past 8 bytes.
+    /// [`Error::LinkAddrTooLong`] past [`LINK_ADDR_MAX`] (32) bytes.
     pub const fn with_address(mut self, addr: &[u8]) -> Result<LinkAddr> {
         if addr.len() > LINK_ADDR_MAX {
-            return Err(Error::LinkAddrTooLong { len: addr.len() });
+            return Err(Error::LinkAddrTooLong {
+                len: addr.len(),
+                max: LINK_ADDR_MAX as u16,
+            });
         }
         let mut i = 0;
         while i < LINK_ADDR_MAX {
@@ -181,21 +196,24 @@ impl LinkAddr {
         &self.addr[..self.len as usize]
     }
 
-    /// The `sockaddr_ll` bytes (20), as the kernel takes them.
-    pub(crate) fn to_bytes(self) -> [u8; 20] {
-        let mut b = [0u8; 20];
+    /// The `sockaddr_ll` bytes as the kernel takes them, and how many: 20 (a whole
+    /// `sockaddr_ll`), or 12 + the address's length for an address past 8 bytes.
+    pub(crate) fn to_bytes(self) -> ([u8; SOCKADDR_LL_MAX], usize) {
+        let mut b = [0u8; SOCKADDR_LL_MAX];
         b[0..2].copy_from_slice(&(linux_raw_sys::net::AF_PACKET as u16).to_ne_bytes());
         b[2..4].copy_from_slice(&self.protocol.to_be_bytes());
         b[4..8].copy_from_slice(&(self.ifindex as i32).to_ne_bytes());
         b[8..10].copy_from_slice(&self.hatype.to_ne_bytes());
         b[10] = self.pkttype.as_raw();
         b[11] = self.len;
-        b[12..20].copy_from_slice(&self.addr);
-        b
+        b[SLL_ADDR..].copy_from_slice(&self.addr);
+        let len = SOCKADDR_LL_LEN.max(SLL_ADDR + self.len as usize);
+        (b, len)
     }
 
     /// Decodes `sockaddr_ll` bytes (the family included); `None` if too short for the fields
-    /// or the hardware address it claims, or if that address is longer than 8 bytes.
+    /// or the hardware address it claims, or if that address is longer than
+    /// [`LINK_ADDR_MAX`].
     pub(crate) fn from_bytes(b: &[u8]) -> Option<LinkAddr> {
         let h: &[u8; 12] = b.first_chunk()?;
         let halen = h[11];
@@ -205,7 +223,7 @@ impl LinkAddr {
             protocol: u16::from_be_bytes([h[2], h[3]]),
             hatype: u16::from_ne_bytes([h[8], h[9]]),
             pkttype: PacketType::from_raw(h[10]),
-            addr: [0; 8],
+            addr: [0; LINK_ADDR_MAX],
             len: 0,
         };
         la.with_address(addr).ok()
@@ -277,7 +295,8 @@ mod tests {
             .unwrap()
             .with_hardware_type(1)
             .with_packet_type(PacketType::Broadcast);
-        let b = a.to_bytes();
+        let (b, len) = a.to_bytes();
+        assert_eq!(len, 20, "a whole sockaddr_ll");
         assert_eq!(&b[2..4], &[0x08, 0x00], "EtherType in network order");
         assert_eq!(&b[4..8], &3i32.to_ne_bytes());
         assert_eq!((b[10], b[11]), (1, 6));
@@ -291,7 +310,7 @@ mod tests {
 
     #[test]
     fn bad_bytes() {
-        let mut b = LinkAddr::new(1, 3)
+        let (mut b, _) = LinkAddr::new(1, 3)
             .with_address(&[9; 6])
             .unwrap()
             .to_bytes();
@@ -301,9 +320,44 @@ mod tests {
             None,
             "shorter than halen says"
         );
-        b[11] = 9;
-        assert_eq!(LinkAddr::from_bytes(&b), None, "halen past 8");
+        b[11] = 21;
+        assert_eq!(
+            LinkAddr::from_bytes(&b[..32]),
+            None,
+            "shorter than halen says"
+        );
+        b[11] = 33;
+        assert_eq!(LinkAddr::from_bytes(&b), None, "halen past MAX_ADDR_LEN");
         assert_eq!(PacketType::from_raw(42), PacketType::Unknown(42));
         assert_eq!(PacketType::Unknown(42).as_raw(), 42);
+    }
+
+    /// IP over InfiniBand: a 20-byte hardware address, past `sll_addr`'s 8. The kernel gives
+    /// 12 + 20 bytes (packet_recvmsg) and takes them back the same way (packet_snd checks
+    /// `msg_namelen >= 12 + sll_halen`).
+    #[test]
+    fn long_hardware_address() {
+        let hw: [u8; 20] = core::array::from_fn(|i| i as u8 + 1);
+        let mut b = [0u8; 32];
+        b[0..2].copy_from_slice(&(linux_raw_sys::net::AF_PACKET as u16).to_ne_bytes());
+        b[2..4].copy_from_slice(&0x0800u16.to_be_bytes());
+        b[4..8].copy_from_slice(&7i32.to_ne_bytes());
+        b[8..10].copy_from_slice(&32u16.to_ne_bytes()); // ARPHRD_INFINIBAND
+        b[10] = 0;
+        b[11] = 20;
+        b[12..].copy_from_slice(&hw);
+        let a = LinkAddr::from_bytes(&b).expect("a 20-byte hardware address decodes");
+        assert_eq!(a.address(), &hw);
+        assert_eq!(
+            (a.ifindex(), a.protocol(), a.hardware_type()),
+            (7, 0x0800, 32)
+        );
+        let (back, len) = a.to_bytes();
+        assert_eq!(len, 32);
+        assert_eq!(&back[..len], &b);
+        assert_eq!(
+            LinkAddr::new(1, 1).with_address(&[0; 33]),
+            Err(Error::LinkAddrTooLong { len: 33, max: 32 })
+        );
     }
 }

@@ -515,6 +515,14 @@ impl UdpSocket {
 
     /// Receives a datagram and its sender; [`Error::Truncated`] if longer than `buf`.
     ///
+    /// The sender is an IP address, so this is for IP sockets only. A `UdpSocket` made
+    /// unchecked from an fd of another family (`From<OwnedFd>`) gets a sender that is not one:
+    /// the datagram is consumed and the call fails with [`Error::MalformedAddress`] (or
+    /// [`Error::MissingAddress`] for none). Make typed sockets from fds with
+    /// `TryFrom<Socket>`, which checks the family, or receive through
+    /// [`as_socket().recv_from`](crate::Socket::recv_from), which keeps any sender (as raw
+    /// bytes, [`SocketAddr::Other`](crate::SocketAddr::Other), where it has no typed form).
+    ///
     /// # References
     ///  - [`recvfrom(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
     #[inline]

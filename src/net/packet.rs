@@ -311,7 +311,10 @@ impl PacketSocket {
         };
         mr.address
             .get_mut(..addr.len())
-            .ok_or(Error::LinkAddrTooLong { len: addr.len() })?
+            .ok_or(Error::LinkAddrTooLong {
+                len: addr.len(),
+                max: 8,
+            })?
             .copy_from_slice(addr);
         match sockopt::set(self.as_fd(), SOL_PACKET, op, &mr) {
             Err(Error::Os(rustix::io::Errno::NODEV)) => Err(Error::NoSuchInterface),

@@ -54,7 +54,31 @@ macro_rules! sockaddr_from_bytes {
     )*};
 }
 
-sockaddr_from_bytes!(LinkAddr, CanAddr);
+sockaddr_from_bytes!(CanAddr);
+
+// SAFETY: `with_sockaddr` calls `f` with a pointer to the `sockaddr_ll` bytes on its stack
+// (`to_bytes`), alive for the whole call, and a length within them (20 to 44).
+unsafe impl SocketAddrArg for LinkAddr {
+    unsafe fn with_sockaddr<R>(
+        &self,
+        f: impl FnOnce(*const SocketAddrOpaque, SocketAddrLen) -> R,
+    ) -> R {
+        let (sa, len) = self.to_bytes();
+        f(sa.as_ptr().cast(), len.min(sa.len()) as SocketAddrLen)
+    }
+}
+
+// SAFETY: `with_sockaddr` calls `f` with a pointer to the address's bytes, alive for the whole
+// call, and their length (at most 128, within them).
+unsafe impl SocketAddrArg for crate::RawAddr {
+    unsafe fn with_sockaddr<R>(
+        &self,
+        f: impl FnOnce(*const SocketAddrOpaque, SocketAddrLen) -> R,
+    ) -> R {
+        let b = self.as_bytes();
+        f(b.as_ptr().cast(), b.len() as SocketAddrLen)
+    }
+}
 
 // SAFETY: `with_sockaddr` calls `f` with a pointer to the encoded bytes, alive for the whole
 // call, and the length of the struct they hold (16 or 28, within the 28 bytes).
@@ -82,6 +106,7 @@ unsafe impl SocketAddrArg for SocketAddr {
                 SocketAddr::Unix(a) => a.with_sockaddr(f),
                 SocketAddr::Packet(a) => a.with_sockaddr(f),
                 SocketAddr::Can(a) => a.with_sockaddr(f),
+                SocketAddr::Other(a) => a.with_sockaddr(f),
             }
         }
     }
@@ -93,12 +118,6 @@ pub(crate) fn any_bytes(any: &SocketAddrAny) -> &[u8] {
     // SAFETY: `SocketAddrAny` holds a `SocketAddrStorage` whose first `addr_len()` bytes the
     // kernel wrote (its constructor's contract); the length is capped at the storage's size.
     unsafe { core::slice::from_raw_parts(any.as_ptr().cast::<u8>(), len) }
-}
-
-/// Decodes an address rustix received.
-#[inline]
-pub(crate) fn decode_any(any: &SocketAddrAny) -> Result<SocketAddr> {
-    decode(any_bytes(any))
 }
 
 /// Decodes an IPv4 or IPv6 `sockaddr` from the kernel's bytes: `None` for another family,
@@ -579,7 +598,8 @@ impl<'a> Call<'a> {
 /// Decodes a `sockaddr` of any supported family from the kernel's bytes.
 ///
 /// Fails with [`Error::MalformedAddress`] when the length does not fit the family, and
-/// [`Error::UnsupportedAddress`] for a family this crate does not decode. Never panics.
+/// [`Error::UnsupportedAddress`] for a family this crate does not decode. Never panics. (The
+/// receives keep such bytes instead, as [`SocketAddr::Other`]: `addr::decode_or_raw`.)
 pub fn decode(bytes: &[u8]) -> Result<SocketAddr> {
     if let Some(inet) = decode_inet(bytes) {
         return inet.map(SocketAddr::from);
