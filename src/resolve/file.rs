@@ -411,6 +411,25 @@ pub(crate) mod tests {
     use super::*;
     use std::vec::Vec;
 
+    /// A scan of the system's file `path` that gave `entries` entries read it whole where it
+    /// is readable (a reader that returned `Ok` for a file it never opened must not pass), and
+    /// read it as empty, saying why, where it is not: every line that is not blank or a
+    /// comment is an entry or counted malformed.
+    pub(crate) fn assert_read_whole(path: &str, entries: usize, scan: &Scan) {
+        match std::fs::read(path) {
+            Ok(bytes) => {
+                assert_eq!(scan.unread(), None);
+                let lines = bytes
+                    .split(|&b| b == b'\n')
+                    .map(|l| l.split(|&b| b == b'#').next().unwrap_or_default())
+                    .filter(|l| l.iter().any(|b| !b.is_ascii_whitespace()))
+                    .count();
+                assert_eq!(entries + scan.malformed(), lines, "{path}");
+            }
+            Err(e) => assert!(scan.unread().is_some() && entries == 0, "{path}: {e}"),
+        }
+    }
+
     /// A file under the temporary directory, removed when dropped.
     pub(crate) struct TempFile {
         pub(crate) path: std::path::PathBuf,

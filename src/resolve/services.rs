@@ -562,28 +562,14 @@ just-32-bytes-long-service-name- 1/tcp
         assert_eq!(n, 13);
         let (s, scan) = by_port_file("/nonexistent/services", 80, None).unwrap();
         assert_eq!((s, scan.missing()), (None, true));
-        // The system's file: read whole where it is readable (a reader that returned `Ok`
-        // for a file it never opened must not pass), empty and said so where it is not.
-        let readable = std::fs::read(PATH);
+        // The system's file, read whole (or empty, saying why).
         let mut entries = 0;
         let scan = for_each_file(PATH, |_| {
             entries += 1;
             ControlFlow::Continue(())
         })
         .unwrap();
-        match readable {
-            Ok(bytes) => {
-                assert_eq!(scan.unread(), None);
-                // Every line that is not blank or a comment is an entry or counted malformed.
-                let lines = bytes
-                    .split(|&b| b == b'\n')
-                    .map(|l| l.split(|&b| b == b'#').next().unwrap_or_default())
-                    .filter(|l| l.iter().any(|b| !b.is_ascii_whitespace()))
-                    .count();
-                assert_eq!(entries + scan.malformed(), lines, "{PATH}");
-            }
-            Err(e) => assert!(scan.unread().is_some() && entries == 0, "{PATH}: {e}"),
-        }
+        crate::resolve::file::tests::assert_read_whole(PATH, entries, &scan);
     }
 
     #[test]
