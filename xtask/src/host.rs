@@ -3,10 +3,12 @@
 //! library links no libc and builds for a target without one.
 
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::report::{panics, parse_libtest, Counts, Report, Row};
+use crate::report::{
+    self, account, cargo_exit, cargo_sections, panics, parse_libtest, Counts, Report, Row,
+};
 
 const ARCH: &str = "x86_64";
 const TIER: &str = "host";
@@ -91,6 +93,7 @@ fn step(
         eprintln!("{why}");
     }
     report.push(Row {
+        tests: None,
         arch: ARCH.into(),
         tier: TIER.into(),
         step: name.into(),
@@ -112,36 +115,125 @@ pub(crate) fn first_line(s: &str) -> String {
         .collect()
 }
 
-/// A test run, counted from libtest's output.
-fn tests(report: &mut Report, name: &str, cmd: &mut Command) {
-    let r = run(cmd);
-    let (counts, reasons) = parse_libtest(&r.output);
-    let ran_any = counts.passed + counts.failed + counts.skipped > 0;
-    let ok = r.ok && counts.failed == 0 && ran_any;
-    if !ok {
-        eprintln!("{}", tail(&r.output, 60));
-    }
-    let mut note = if !ok && !ran_any {
-        format!("no test ran: {}", first_line(&r.output))
-    } else if reasons.is_empty() {
-        String::new()
-    } else {
-        format!("skipped: {}", reasons.join("; "))
-    };
-    if !ok {
-        for p in panics(&r.output, 3) {
-            note = format!("{p}; {note}");
+/// Runs `cmd` with its stdout and stderr in one pipe, so that cargo's `Running` lines (on
+/// stderr) stay in order with the test binaries' output (on stdout).
+pub(crate) fn run_merged(cmd: &mut Command) -> Ran {
+    eprintln!("xtask: $ {}", show(cmd));
+    let start = Instant::now();
+    let spawned = std::io::pipe().and_then(|(reader, writer)| {
+        cmd.stdout(writer.try_clone()?).stderr(writer);
+        let child = cmd.spawn();
+        // The Command holds the pipe's writing end: drop it, or the read never ends.
+        cmd.stdout(Stdio::null()).stderr(Stdio::null());
+        Ok((reader, child?))
+    });
+    match spawned {
+        Ok((mut reader, mut child)) => {
+            use std::io::Read as _;
+            let mut bytes = Vec::new();
+            let _ = reader.read_to_end(&mut bytes);
+            let ok = child.wait().is_ok_and(|s| s.success());
+            Ran {
+                ok,
+                output: String::from_utf8_lossy(&bytes).into_owned(),
+                time: start.elapsed(),
+            }
         }
+        Err(e) => Ran {
+            ok: false,
+            output: format!("could not run: {e}"),
+            time: start.elapsed(),
+        },
+    }
+}
+
+/// A test run of `cargo test <args>`, counted from libtest's output, every test binary
+/// accounted for: cargo's `--list` (same arguments) says what each binary has, and each
+/// binary's `test result:` must cover that ([`account`]).
+fn tests(report: &mut Report, root: &Path, name: &str, args: &[&str]) {
+    let list = run_merged(
+        cargo(root, None)
+            .arg("test")
+            .args(args)
+            .args(["--", "--list"]),
+    );
+    let r = run_merged(
+        cargo(root, None)
+            .args(["test", "--no-fail-fast"])
+            .args(args)
+            .args(["--", "--show-output"]),
+    );
+    let (row, log) = judge_cargo_test(&list.output, list.ok, &r.output, r.ok);
+    if !row.ok {
+        eprintln!("{log}");
     }
     report.push(Row {
         arch: ARCH.into(),
         tier: TIER.into(),
         step: name.into(),
-        counts,
-        ok,
-        time: r.time,
-        note,
+        time: list.time + r.time,
+        ..row
     });
+}
+
+/// The row of a `cargo test` run, from its output and its `--list`'s (both with stderr and
+/// stdout merged); also what to print when it failed.
+fn judge_cargo_test(list: &str, list_ok: bool, output: &str, ok: bool) -> (Row, String) {
+    let listed: Vec<(String, Option<u32>)> = cargo_sections(list)
+        .into_iter()
+        .map(|(bin, text)| (bin, report::listed(&text)))
+        .collect();
+    let sections = cargo_sections(output);
+    let mut counts = Counts::default();
+    let mut ran = Vec::new();
+    let mut problems = Vec::new();
+    if !list_ok {
+        problems.push(format!("cargo test -- --list failed: {}", first_line(list)));
+    }
+    for (bin, text) in &sections {
+        let expected = listed.iter().find(|(b, _)| b == bin).and_then(|(_, n)| *n);
+        let run = account(bin, expected, text, &cargo_exit(text));
+        counts.add(run.counts);
+        ran.extend(run.ran);
+        problems.extend(run.problems);
+    }
+    // A binary cargo listed and never ran (cargo stopped, or did not get that far).
+    for (bin, _) in &listed {
+        if !sections.iter().any(|(b, _)| b == bin) {
+            problems.push(format!("{bin}: did not run"));
+        }
+    }
+    let ran_any = counts.passed + counts.failed + counts.skipped > 0;
+    if !ran_any {
+        problems.push(format!("no test ran: {}", first_line(output)));
+    } else if !ok && problems.is_empty() && counts.failed == 0 {
+        problems.push(format!("cargo test failed: {}", first_line(output)));
+    }
+    let pass = problems.is_empty() && counts.failed == 0;
+    let (_, reasons) = parse_libtest(output);
+    let mut note = problems.join("; ");
+    if !pass {
+        for p in panics(output, 3) {
+            note = format!("{p}; {note}");
+        }
+    }
+    if !reasons.is_empty() {
+        if !note.is_empty() {
+            note.push_str("; ");
+        }
+        note.push_str(&format!("skipped: {}", reasons.join("; ")));
+    }
+    let row = Row {
+        tests: Some(ran),
+        arch: ARCH.into(),
+        tier: TIER.into(),
+        step: String::new(),
+        counts,
+        ok: pass,
+        time: Duration::ZERO,
+        note,
+    };
+    (row, tail(output, 60))
 }
 
 /// Makes sure a rustup component is installed for a toolchain; rustup installs it if not.
@@ -163,6 +255,7 @@ pub(crate) fn ensure_component(report: &mut Report, toolchain: &str, component: 
     let r = run(&mut cmd);
     if !r.ok {
         report.push(Row {
+            tests: None,
             arch: ARCH.into(),
             tier: TIER.into(),
             step: format!("install {component} ({toolchain})"),
@@ -240,6 +333,7 @@ pub fn run_host(root: &Path, quick: bool, report: &mut Report) {
             let start = Instant::now();
             if let Err(e) = ensure_package(command, package) {
                 report.push(Row {
+                    tests: None,
                     arch: ARCH.into(),
                     tier: TIER.into(),
                     step: format!("install {package}"),
@@ -251,24 +345,18 @@ pub fn run_host(root: &Path, quick: bool, report: &mut Report) {
             }
         }
     }
+    tests(report, root, "test", &["--workspace"]);
     tests(
         report,
-        "test",
-        cargo(root, None).args(["test", "--workspace", "--", "--show-output"]),
-    );
-    tests(
-        report,
+        root,
         "test (no default features, embedded-io)",
-        cargo(root, None).args([
-            "test",
+        &[
             "-p",
             "baresock",
             "--no-default-features",
             "--features",
             "embedded-io",
-            "--",
-            "--show-output",
-        ]),
+        ],
     );
     step(
         report,
@@ -361,6 +449,7 @@ pub fn run_host(root: &Path, quick: bool, report: &mut Report) {
                 eprintln!("{why}");
             }
             report.push(Row {
+                tests: None,
                 arch: ARCH.into(),
                 tier: TIER.into(),
                 step: "no_std echo as documented (x86_64-unknown-linux-none)".into(),
@@ -412,6 +501,7 @@ fn self_check(report: &mut Report, root: &Path, example: &str, features: &str, d
         }
     };
     report.push(Row {
+        tests: None,
         arch: ARCH.into(),
         tier: TIER.into(),
         step: format!("example {example}"),
@@ -490,6 +580,7 @@ fn examples(root: &Path, report: &mut Report) {
     let start = Instant::now();
     let mut row = |ok: bool, counts: Counts, note: String| {
         report.push(Row {
+            tests: None,
             arch: ARCH.into(),
             tier: TIER.into(),
             step: "examples: ping, capture, tcpdump".into(),

@@ -11,7 +11,8 @@
 //! ```
 //!
 //! `test` runs every tier and prints one summary table; it exits non-zero if anything failed.
-//! Its host tier also runs `bench --quick` and a short fuzz pass (every target for
+//! Its host tier also runs the unit tests of the modules with `unsafe` under Miri
+//! ([`miri::TEST_FILTERS`]), `bench --quick` and a short fuzz pass (every target for
 //! [`fuzz::SHORT_PASS_SECONDS`] seconds).
 //! `--tier` picks tiers (repeatable), `--target` picks architectures for the foreign tiers,
 //! `--quick` is the inner loop: the host without the slow checks.
@@ -123,7 +124,7 @@ fn main() -> ExitCode {
         Some(("miri", [])) => {
             let start = Instant::now();
             let mut report = Report::default();
-            miri::run_miri(&root(), &mut report);
+            miri::run_miri(&root(), miri::FILTERS, "miri (pure modules)", &mut report);
             return finish(&report, start);
         }
         Some(("soak", [])) => {
@@ -142,6 +143,16 @@ fn main() -> ExitCode {
     let root = root();
     if opts.tiers.iter().any(|t| t == "host") {
         host::run_host(&root, opts.quick, &mut report);
+        // Miri over the modules with `unsafe`, so that it cannot rot (`cargo xtask miri` runs
+        // the whole selection).
+        if !opts.quick {
+            miri::run_miri(
+                &root,
+                miri::TEST_FILTERS,
+                "miri (modules with unsafe)",
+                &mut report,
+            );
+        }
         // The benchmark harness end to end with tiny counts, so it does not rot (its figures
         // mean nothing at that size and are not kept).
         if !opts.quick {

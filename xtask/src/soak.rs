@@ -40,6 +40,7 @@ pub fn run_soak(root: &Path, report: &mut Report) {
         first_line(&r.output)
     };
     report.push(Row {
+        tests: None,
         arch: "x86_64".into(),
         tier: "host".into(),
         step: "soak".into(),
