@@ -9,11 +9,12 @@
 //! `TCP_INFO` decoding; errors. Not selected: `time` and `sys::sockopt`, which make system
 //! calls in every test.
 //!
-//! Inside the selection, the tests that make system calls are ignored under `cfg(miri)`,
-//! with the reason (Miri runs no socket, file or interface call): those that read files
-//! (`resolve::{conf,hosts,services,file}`), open sockets (`resolve::sort::loopback_probe`)
-//! or look interface names up (`resolve::conf::scope_by_system_interface`). libtest lists
-//! them as ignored, with the reason.
+//! Tests that make system calls, which Miri cannot run, need no marking: see [`run_miri`].
+//! Miri stops at the first one; the xtask names that test as not run under Miri (a system
+//! call) and starts Miri again on the tests after it. A few tests carry
+//! `#[cfg_attr(miri, ignore = ...)]` (reading files, opening sockets, looking interfaces up):
+//! that only saves a Miri start each. `cargo xtask test` runs the share in [`TEST_FILTERS`]
+//! (the modules with `unsafe`) to stay within CI's time; `cargo xtask miri` all of [`FILTERS`].
 
 use std::path::Path;
 use std::process::Command;

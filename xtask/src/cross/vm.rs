@@ -13,10 +13,13 @@
 //!    single-threaded process; `XTASK_VM_JOBS` overrides), with time limits so a hung guest fails
 //!    the row instead of hanging CI; the init script runs every test binary as root and
 //!    reports on the console (markers `@@xtask ...`, see `qemu/init`);
-//! 4. read the console: libtest's results, each binary's exit status, and the skips. In the
-//!    VM every test must run: one that printed `skipped:` is a failure, unless its reason is
-//!    on [`ALLOWED_SKIPS`] (something the guest genuinely lacks) and its name does not start
-//!    with `vm_smoke_` (those never skip here).
+//! 4. read the console ([`judge`]): per binary, its `--list` count and its libtest output;
+//!    each must report every test it has and exit 0 ([`account`]). In the VM every test must
+//!    run: one that printed `skipped:` is a failure, unless its binary and name are on
+//!    [`ALLOWED_SKIPS`] with that reason (something the guest genuinely lacks) and its name
+//!    does not start with `vm_smoke_` (those never skip here). The kernel's log (`dmesg`,
+//!    printed at the end) fails the row on an oops, a BUG or a WARN taken during the run
+//!    ([`kernel_trouble`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -1504,7 +1507,10 @@ mod tests {
             [    3.200000] audit: type=1326 audit(1700000000.123:2): auid=4294967295 uid=0 gid=0 ses=4294967295 pid=99 comm=\"errors-1a2b\" exe=\"/tests/errors\" sig=31 arch=c000003e syscall=41 compat=0 ip=0x4a1b code=0x0\n\
             [    3.300000] TCP: request_sock_TCP: Possible SYN flooding on port 127.0.0.1:4000. Sending cookies.\n\
             [    3.400000] device veth0 entered promiscuous mode\n\
-            [    3.500000] ping: process `udp-1234' is using deprecated sysctl\n";
+            [    3.500000] ping: process `udp-1234' is using deprecated sysctl\n\
+            [   30.563525] vc0: tx drop: invalid sa for name 0x00a0000000123456\n\
+            [   50.462783] VFS: file-max limit 1 reached\n\
+            [  107.393925] device bs1 entered promiscuous mode\n";
         assert_eq!(kernel_trouble(benign), (None, None));
         let j = judge(
             &one_binary("udp", "2 tests, 0 benchmarks", REPORT_2, "0", benign),
