@@ -723,3 +723,51 @@ fn examples(root: &Path, report: &mut Report) {
         Err(e) => row(false, Counts::default(), e),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LIST: &str = "    Finished `test` profile\n     Running unittests src/lib.rs (target/debug/deps/baresock-0a1b)\na: test\nb: test\n\n2 tests, 0 benchmarks\n     Running tests/udp.rs (target/debug/deps/udp-3d4e)\nx: test\n\n1 test, 0 benchmarks\n   Doc-tests baresock\nsrc/lib.rs - (line 5): test\n\n1 test, 0 benchmarks\n";
+
+    fn lib_and_udp(udp: &str) -> String {
+        format!(
+            "     Running unittests src/lib.rs (target/debug/deps/baresock-0a1b)\n\nrunning 2 tests\ntest a ... ok\ntest b ... ok\n\ntest result: ok. 2 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s\n\n     Running tests/udp.rs (target/debug/deps/udp-3d4e)\n{udp}"
+        )
+    }
+
+    const DOC: &str = "   Doc-tests baresock\n\nrunning 1 test\ntest src/lib.rs - (line 5) ... ok\n\ntest result: ok. 1 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.10s\n";
+    const UDP: &str = "\nrunning 1 test\ntest x ... ok\n\ntest result: ok. 1 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s\n\n";
+
+    #[test]
+    fn cargo_test_accounts_for_every_binary() {
+        let (row, _) = judge_cargo_test(LIST, true, &format!("{}{DOC}", lib_and_udp(UDP)), true);
+        assert!(row.ok, "{}", row.note);
+        assert_eq!(row.counts.passed, 4);
+        assert_eq!(
+            row.tests.as_deref().unwrap_or_default(),
+            [
+                "baresock-lib::a",
+                "baresock-lib::b",
+                "udp::x",
+                "doctest-baresock::src/lib.rs - (line 5)"
+            ]
+        );
+        // udp printed nothing and exited 0: cargo went on, and the row used to pass.
+        let (row, _) = judge_cargo_test(LIST, true, &format!("{}{DOC}", lib_and_udp("\n")), true);
+        assert!(!row.ok);
+        assert_eq!(row.note, "udp: no test result (exit 0, no output)");
+        // udp killed by a signal before its report.
+        let killed = "\nrunning 1 test\nerror: test failed, to rerun pass `--test udp`\n\nCaused by:\n  process didn't exit successfully: `/w/target/debug/deps/udp-3d4e --show-output` (signal: 9, SIGKILL: kill)\n";
+        let (row, _) =
+            judge_cargo_test(LIST, true, &format!("{}{DOC}", lib_and_udp(killed)), false);
+        assert!(!row.ok);
+        assert_eq!(
+            row.note,
+            "udp: no test result (killed by signal 9 (SIGKILL))"
+        );
+        // The doctests never ran.
+        let (row, _) = judge_cargo_test(LIST, true, &lib_and_udp(UDP), true);
+        assert_eq!(row.note, "doctest-baresock: did not run");
+    }
+}

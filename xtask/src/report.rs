@@ -416,7 +416,7 @@ pub fn ran(output: &str) -> Vec<String> {
         let Some((name, status)) = rest.split_once(" ... ") else {
             continue;
         };
-        if status.starts_with("ignored") || name.contains(' ') || name.is_empty() {
+        if status.starts_with("ignored") || name.is_empty() {
             continue;
         }
         out.push(name.to_owned());
