@@ -211,18 +211,15 @@ fn judge_cargo_test(list: &str, list_ok: bool, output: &str, ok: bool) -> (Row, 
     }
     let pass = problems.is_empty() && counts.failed == 0;
     let (_, reasons) = parse_libtest(output);
-    let mut note = problems.join("; ");
+    let mut notes = Vec::new();
     if !pass {
-        for p in panics(output, 3) {
-            note = format!("{p}; {note}");
-        }
+        notes.extend(panics(output, 3));
     }
+    notes.extend(problems);
     if !reasons.is_empty() {
-        if !note.is_empty() {
-            note.push_str("; ");
-        }
-        note.push_str(&format!("skipped: {}", reasons.join("; ")));
+        notes.push(format!("skipped: {}", reasons.join("; ")));
     }
+    let note = notes.join("; ");
     let row = Row {
         tests: Some(ran),
         arch: ARCH.into(),
