@@ -6,7 +6,7 @@
 //! cargo xtask fuzz --seconds N [--target NAME]...
 //! cargo xtask fuzz --runs N [--target NAME]...
 //! cargo xtask size [--target ARCH]...
-//! cargo xtask miri
+//! cargo xtask miri [--quick]
 //! cargo xtask soak
 //! ```
 //!
@@ -26,7 +26,8 @@
 //! `size` prints the no_std echo server's size per architecture beside the same server on
 //! rustix alone, with std and in C, and the size goals; it exits non-zero if a build failed
 //! or a goal was missed.
-//! `miri` runs the pure modules' unit tests under Miri ([`miri`]); `soak` the bounded soak on
+//! `miri` runs the pure modules' unit tests under Miri ([`miri`]; `--quick`: the share that
+//! `test` runs); `soak` the bounded soak on
 //! loopback ([`soak`]). Both print the same summary table.
 
 mod bench;
@@ -58,7 +59,7 @@ fn usage() -> ExitCode {
     eprintln!("       cargo xtask fuzz --seconds N [--target NAME]...");
     eprintln!("       cargo xtask fuzz --runs N [--target NAME]...");
     eprintln!("       cargo xtask size [--target ARCH]...");
-    eprintln!("       cargo xtask miri");
+    eprintln!("       cargo xtask miri [--quick]");
     eprintln!("       cargo xtask soak");
     ExitCode::from(2)
 }
@@ -125,6 +126,18 @@ fn main() -> ExitCode {
             let start = Instant::now();
             let mut report = Report::default();
             miri::run_miri(&root(), miri::FILTERS, "miri (pure modules)", &mut report);
+            return finish(&report, start);
+        }
+        // The share `cargo xtask test` runs.
+        Some(("miri", [q])) if q == "--quick" => {
+            let start = Instant::now();
+            let mut report = Report::default();
+            miri::run_miri(
+                &root(),
+                miri::TEST_FILTERS,
+                "miri (modules with unsafe)",
+                &mut report,
+            );
             return finish(&report, start);
         }
         Some(("soak", [])) => {
