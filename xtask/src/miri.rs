@@ -228,7 +228,10 @@ pub fn run_miri(root: &Path, filters: &[&str], step: &str, report: &mut Report) 
         if remaining.len() == before && !out.status.success() {
             // Nothing of what was asked ran: starting again would do the same.
             eprintln!("{}", tail(&format!("{stdout}{stderr}"), 60));
-            problems.push(format!("Miri ran none of the tests: {}", first_line(&stderr)));
+            problems.push(format!(
+                "Miri ran none of the tests: {}",
+                first_line(&stderr)
+            ));
             break;
         }
         let stopped_in = run.stopped_in.clone();
