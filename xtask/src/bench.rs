@@ -942,6 +942,7 @@ fn row(report: &mut Report, step: &str, start: Instant, res: Result<String, Stri
         ),
     };
     report.push(Row {
+        tests: None,
         arch: std::env::consts::ARCH.into(),
         tier: "bench".into(),
         step: step.into(),

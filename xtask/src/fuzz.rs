@@ -138,6 +138,7 @@ pub fn run_short_pass(report: &mut Report) {
     report.rows.extend(own.rows);
     for f in own.fuzz {
         report.rows.push(Row {
+            tests: None,
             arch: "x86_64".into(),
             tier: "fuzz".into(),
             step: f.target,
@@ -363,6 +364,7 @@ fn short(cmd: &Command) -> String {
 
 fn row(step: &str, ok: bool, time: Duration, note: String) -> Row {
     Row {
+        tests: None,
         arch: "x86_64".into(),
         tier: "fuzz".into(),
         step: step.into(),

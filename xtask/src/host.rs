@@ -3,10 +3,12 @@
 //! library links no libc and builds for a target without one.
 
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::report::{panics, parse_libtest, Counts, Report, Row};
+use crate::report::{
+    self, account, cargo_exit, cargo_sections, panics, parse_libtest, Counts, Report, Row,
+};
 
 const ARCH: &str = "x86_64";
 const TIER: &str = "host";
@@ -91,6 +93,7 @@ fn step(
         eprintln!("{why}");
     }
     report.push(Row {
+        tests: None,
         arch: ARCH.into(),
         tier: TIER.into(),
         step: name.into(),
@@ -112,36 +115,122 @@ pub(crate) fn first_line(s: &str) -> String {
         .collect()
 }
 
-/// A test run, counted from libtest's output.
-fn tests(report: &mut Report, name: &str, cmd: &mut Command) {
-    let r = run(cmd);
-    let (counts, reasons) = parse_libtest(&r.output);
-    let ran_any = counts.passed + counts.failed + counts.skipped > 0;
-    let ok = r.ok && counts.failed == 0 && ran_any;
-    if !ok {
-        eprintln!("{}", tail(&r.output, 60));
-    }
-    let mut note = if !ok && !ran_any {
-        format!("no test ran: {}", first_line(&r.output))
-    } else if reasons.is_empty() {
-        String::new()
-    } else {
-        format!("skipped: {}", reasons.join("; "))
-    };
-    if !ok {
-        for p in panics(&r.output, 3) {
-            note = format!("{p}; {note}");
+/// Runs `cmd` with its stdout and stderr in one pipe, so that cargo's `Running` lines (on
+/// stderr) stay in order with the test binaries' output (on stdout).
+pub(crate) fn run_merged(cmd: &mut Command) -> Ran {
+    eprintln!("xtask: $ {}", show(cmd));
+    let start = Instant::now();
+    let spawned = std::io::pipe().and_then(|(reader, writer)| {
+        cmd.stdout(writer.try_clone()?).stderr(writer);
+        let child = cmd.spawn();
+        // The Command holds the pipe's writing end: drop it, or the read never ends.
+        cmd.stdout(Stdio::null()).stderr(Stdio::null());
+        Ok((reader, child?))
+    });
+    match spawned {
+        Ok((mut reader, mut child)) => {
+            use std::io::Read as _;
+            let mut bytes = Vec::new();
+            let _ = reader.read_to_end(&mut bytes);
+            let ok = child.wait().is_ok_and(|s| s.success());
+            Ran {
+                ok,
+                output: String::from_utf8_lossy(&bytes).into_owned(),
+                time: start.elapsed(),
+            }
         }
+        Err(e) => Ran {
+            ok: false,
+            output: format!("could not run: {e}"),
+            time: start.elapsed(),
+        },
+    }
+}
+
+/// A test run of `cargo test <args>`, counted from libtest's output, every test binary
+/// accounted for: cargo's `--list` (same arguments) says what each binary has, and each
+/// binary's `test result:` must cover that ([`account`]).
+fn tests(report: &mut Report, root: &Path, name: &str, args: &[&str]) {
+    let list = run_merged(
+        cargo(root, None)
+            .arg("test")
+            .args(args)
+            .args(["--", "--list"]),
+    );
+    let r = run_merged(
+        cargo(root, None)
+            .args(["test", "--no-fail-fast"])
+            .args(args)
+            .args(["--", "--show-output"]),
+    );
+    let (row, log) = judge_cargo_test(&list.output, list.ok, &r.output, r.ok);
+    if !row.ok {
+        eprintln!("{log}");
     }
     report.push(Row {
         arch: ARCH.into(),
         tier: TIER.into(),
         step: name.into(),
-        counts,
-        ok,
-        time: r.time,
-        note,
+        time: list.time + r.time,
+        ..row
     });
+}
+
+/// The row of a `cargo test` run, from its output and its `--list`'s (both with stderr and
+/// stdout merged); also what to print when it failed.
+fn judge_cargo_test(list: &str, list_ok: bool, output: &str, ok: bool) -> (Row, String) {
+    let listed: Vec<(String, Option<u32>)> = cargo_sections(list)
+        .into_iter()
+        .map(|(bin, text)| (bin, report::listed(&text)))
+        .collect();
+    let sections = cargo_sections(output);
+    let mut counts = Counts::default();
+    let mut ran = Vec::new();
+    let mut problems = Vec::new();
+    if !list_ok {
+        problems.push(format!("cargo test -- --list failed: {}", first_line(list)));
+    }
+    for (bin, text) in &sections {
+        let expected = listed.iter().find(|(b, _)| b == bin).and_then(|(_, n)| *n);
+        let run = account(bin, expected, text, &cargo_exit(text));
+        counts.add(run.counts);
+        ran.extend(run.ran);
+        problems.extend(run.problems);
+    }
+    // A binary cargo listed and never ran (cargo stopped, or did not get that far).
+    for (bin, _) in &listed {
+        if !sections.iter().any(|(b, _)| b == bin) {
+            problems.push(format!("{bin}: did not run"));
+        }
+    }
+    let ran_any = counts.passed + counts.failed + counts.skipped > 0;
+    if !ran_any {
+        problems.push(format!("no test ran: {}", first_line(output)));
+    } else if !ok && problems.is_empty() && counts.failed == 0 {
+        problems.push(format!("cargo test failed: {}", first_line(output)));
+    }
+    let pass = problems.is_empty() && counts.failed == 0;
+    let (_, reasons) = parse_libtest(output);
+    let mut notes = Vec::new();
+    if !pass {
+        notes.extend(panics(output, 3));
+    }
+    notes.extend(problems);
+    if !reasons.is_empty() {
+        notes.push(format!("skipped: {}", reasons.join("; ")));
+    }
+    let note = notes.join("; ");
+    let row = Row {
+        tests: Some(ran),
+        arch: ARCH.into(),
+        tier: TIER.into(),
+        step: String::new(),
+        counts,
+        ok: pass,
+        time: Duration::ZERO,
+        note,
+    };
+    (row, tail(output, 60))
 }
 
 /// Makes sure a rustup component is installed for a toolchain; rustup installs it if not.
@@ -163,6 +252,7 @@ pub(crate) fn ensure_component(report: &mut Report, toolchain: &str, component: 
     let r = run(&mut cmd);
     if !r.ok {
         report.push(Row {
+            tests: None,
             arch: ARCH.into(),
             tier: TIER.into(),
             step: format!("install {component} ({toolchain})"),
@@ -240,6 +330,7 @@ pub fn run_host(root: &Path, quick: bool, report: &mut Report) {
             let start = Instant::now();
             if let Err(e) = ensure_package(command, package) {
                 report.push(Row {
+                    tests: None,
                     arch: ARCH.into(),
                     tier: TIER.into(),
                     step: format!("install {package}"),
@@ -251,24 +342,18 @@ pub fn run_host(root: &Path, quick: bool, report: &mut Report) {
             }
         }
     }
+    tests(report, root, "test", &["--workspace"]);
     tests(
         report,
-        "test",
-        cargo(root, None).args(["test", "--workspace", "--", "--show-output"]),
-    );
-    tests(
-        report,
+        root,
         "test (no default features, embedded-io)",
-        cargo(root, None).args([
-            "test",
+        &[
             "-p",
             "baresock",
             "--no-default-features",
             "--features",
             "embedded-io",
-            "--",
-            "--show-output",
-        ]),
+        ],
     );
     step(
         report,
@@ -361,6 +446,7 @@ pub fn run_host(root: &Path, quick: bool, report: &mut Report) {
                 eprintln!("{why}");
             }
             report.push(Row {
+                tests: None,
                 arch: ARCH.into(),
                 tier: TIER.into(),
                 step: "no_std echo as documented (x86_64-unknown-linux-none)".into(),
@@ -412,6 +498,7 @@ fn self_check(report: &mut Report, root: &Path, example: &str, features: &str, d
         }
     };
     report.push(Row {
+        tests: None,
         arch: ARCH.into(),
         tier: TIER.into(),
         step: format!("example {example}"),
@@ -490,6 +577,7 @@ fn examples(root: &Path, report: &mut Report) {
     let start = Instant::now();
     let mut row = |ok: bool, counts: Counts, note: String| {
         report.push(Row {
+            tests: None,
             arch: ARCH.into(),
             tier: TIER.into(),
             step: "examples: ping, capture, tcpdump".into(),
@@ -630,5 +718,53 @@ fn examples(root: &Path, report: &mut Report) {
             note,
         ),
         Err(e) => row(false, Counts::default(), e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LIST: &str = "    Finished `test` profile\n     Running unittests src/lib.rs (target/debug/deps/baresock-0a1b)\na: test\nb: test\n\n2 tests, 0 benchmarks\n     Running tests/udp.rs (target/debug/deps/udp-3d4e)\nx: test\n\n1 test, 0 benchmarks\n   Doc-tests baresock\nsrc/lib.rs - (line 5): test\n\n1 test, 0 benchmarks\n";
+
+    fn lib_and_udp(udp: &str) -> String {
+        format!(
+            "     Running unittests src/lib.rs (target/debug/deps/baresock-0a1b)\n\nrunning 2 tests\ntest a ... ok\ntest b ... ok\n\ntest result: ok. 2 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s\n\n     Running tests/udp.rs (target/debug/deps/udp-3d4e)\n{udp}"
+        )
+    }
+
+    const DOC: &str = "   Doc-tests baresock\n\nrunning 1 test\ntest src/lib.rs - (line 5) ... ok\n\ntest result: ok. 1 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.10s\n";
+    const UDP: &str = "\nrunning 1 test\ntest x ... ok\n\ntest result: ok. 1 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s\n\n";
+
+    #[test]
+    fn cargo_test_accounts_for_every_binary() {
+        let (row, _) = judge_cargo_test(LIST, true, &format!("{}{DOC}", lib_and_udp(UDP)), true);
+        assert!(row.ok, "{}", row.note);
+        assert_eq!(row.counts.passed, 4);
+        assert_eq!(
+            row.tests.as_deref().unwrap_or_default(),
+            [
+                "baresock-lib::a",
+                "baresock-lib::b",
+                "udp::x",
+                "doctest-baresock::src/lib.rs - (line 5)"
+            ]
+        );
+        // udp printed nothing and exited 0: cargo went on, and the row used to pass.
+        let (row, _) = judge_cargo_test(LIST, true, &format!("{}{DOC}", lib_and_udp("\n")), true);
+        assert!(!row.ok);
+        assert_eq!(row.note, "udp: no test result (exit 0, no output)");
+        // udp killed by a signal before its report.
+        let killed = "\nrunning 1 test\nerror: test failed, to rerun pass `--test udp`\n\nCaused by:\n  process didn't exit successfully: `/w/target/debug/deps/udp-3d4e --show-output` (signal: 9, SIGKILL: kill)\n";
+        let (row, _) =
+            judge_cargo_test(LIST, true, &format!("{}{DOC}", lib_and_udp(killed)), false);
+        assert!(!row.ok);
+        assert_eq!(
+            row.note,
+            "udp: no test result (killed by signal 9 (SIGKILL))"
+        );
+        // The doctests never ran.
+        let (row, _) = judge_cargo_test(LIST, true, &lib_and_udp(UDP), true);
+        assert_eq!(row.note, "doctest-baresock: did not run");
     }
 }

@@ -6,12 +6,13 @@
 //! cargo xtask fuzz --seconds N [--target NAME]...
 //! cargo xtask fuzz --runs N [--target NAME]...
 //! cargo xtask size [--target ARCH]...
-//! cargo xtask miri
+//! cargo xtask miri [--quick]
 //! cargo xtask soak
 //! ```
 //!
 //! `test` runs every tier and prints one summary table; it exits non-zero if anything failed.
-//! Its host tier also runs `bench --quick` and a short fuzz pass (every target for
+//! Its host tier also runs the unit tests of the modules with `unsafe` under Miri
+//! ([`miri::TEST_FILTERS`]), `bench --quick` and a short fuzz pass (every target for
 //! [`fuzz::SHORT_PASS_SECONDS`] seconds).
 //! `--tier` picks tiers (repeatable), `--target` picks architectures for the foreign tiers,
 //! `--quick` is the inner loop: the host without the slow checks.
@@ -25,7 +26,8 @@
 //! `size` prints the no_std echo server's size per architecture beside the same server on
 //! rustix alone, with std and in C, and the size goals; it exits non-zero if a build failed
 //! or a goal was missed.
-//! `miri` runs the pure modules' unit tests under Miri ([`miri`]); `soak` the bounded soak on
+//! `miri` runs the pure modules' unit tests under Miri ([`miri`]; `--quick`: the share that
+//! `test` runs); `soak` the bounded soak on
 //! loopback ([`soak`]). Both print the same summary table.
 
 mod bench;
@@ -57,7 +59,7 @@ fn usage() -> ExitCode {
     eprintln!("       cargo xtask fuzz --seconds N [--target NAME]...");
     eprintln!("       cargo xtask fuzz --runs N [--target NAME]...");
     eprintln!("       cargo xtask size [--target ARCH]...");
-    eprintln!("       cargo xtask miri");
+    eprintln!("       cargo xtask miri [--quick]");
     eprintln!("       cargo xtask soak");
     ExitCode::from(2)
 }
@@ -123,7 +125,19 @@ fn main() -> ExitCode {
         Some(("miri", [])) => {
             let start = Instant::now();
             let mut report = Report::default();
-            miri::run_miri(&root(), &mut report);
+            miri::run_miri(&root(), miri::FILTERS, "miri (pure modules)", &mut report);
+            return finish(&report, start);
+        }
+        // The share `cargo xtask test` runs.
+        Some(("miri", [q])) if q == "--quick" => {
+            let start = Instant::now();
+            let mut report = Report::default();
+            miri::run_miri(
+                &root(),
+                miri::TEST_FILTERS,
+                "miri (modules with unsafe)",
+                &mut report,
+            );
             return finish(&report, start);
         }
         Some(("soak", [])) => {
@@ -142,6 +156,16 @@ fn main() -> ExitCode {
     let root = root();
     if opts.tiers.iter().any(|t| t == "host") {
         host::run_host(&root, opts.quick, &mut report);
+        // Miri over the modules with `unsafe`, so that it cannot rot (`cargo xtask miri` runs
+        // the whole selection).
+        if !opts.quick {
+            miri::run_miri(
+                &root,
+                miri::TEST_FILTERS,
+                "miri (modules with unsafe)",
+                &mut report,
+            );
+        }
         // The benchmark harness end to end with tiny counts, so it does not rot (its figures
         // mean nothing at that size and are not kept).
         if !opts.quick {

@@ -37,6 +37,11 @@ pub struct Row {
     pub time: Duration,
     /// Why it failed, or a remark (e.g. the skip reasons seen).
     pub note: String,
+    /// For a run of libtest binaries: the tests that ran (`<binary>::<test>`, ignored ones
+    /// left out), so the summary can say how many distinct tests ran and on how many rows.
+    /// `None` for every other step (fmt, clippy, builds, bench, fuzz, self-checking examples):
+    /// those are not tests and stay out of the test count.
+    pub tests: Option<Vec<String>>,
 }
 
 /// One fuzz target's run, for the table `cargo xtask fuzz` prints.
@@ -185,9 +190,7 @@ impl Report {
             "{:w_arch$}  {:w_tier$}  {:w_step$}  {:>6}  {:>6}  {:>7}  {:>7}  result",
             "arch", "tier", "step", "passed", "failed", "skipped", "time"
         );
-        let mut total = Counts::default();
         for r in &self.rows {
-            total.add(r.counts);
             let _ = writeln!(
                 out,
                 "{:w_arch$}  {:w_tier$}  {:w_step$}  {:>6}  {:>6}  {:>7}  {:>6.1}s  {}{}",
@@ -203,16 +206,79 @@ impl Report {
             );
         }
         let secs: f64 = self.rows.iter().map(|r| r.time.as_secs_f64()).sum();
+        let _ = writeln!(out, "{}", self.test_summary());
+        let others: Vec<&Row> = self.rows.iter().filter(|r| r.tests.is_none()).collect();
         let _ = writeln!(
             out,
-            "{} passed, {} failed, {} skipped ({} steps, {:.0}s)",
-            total.passed,
-            total.failed,
-            total.skipped,
+            "other steps (lints, builds, bench, fuzz, self-checks): {} ok, {} failed; \
+             {} rows in all, {:.0}s",
+            others.iter().filter(|r| r.ok).count(),
+            others.iter().filter(|r| !r.ok).count(),
             self.rows.len(),
             secs
         );
         out
+    }
+
+    /// The footer line about tests: the distinct tests that ran, over which test rows, how
+    /// many rows ran each, and the passed / failed / skipped counts of those rows only.
+    pub fn test_summary(&self) -> String {
+        let test_rows: Vec<&Row> = self.rows.iter().filter(|r| r.tests.is_some()).collect();
+        let mut total = Counts::default();
+        let mut seen: std::collections::BTreeMap<&str, usize> = Default::default();
+        for r in &test_rows {
+            total.add(r.counts);
+            let mut mine: Vec<&str> = r.tests.iter().flatten().map(String::as_str).collect();
+            mine.sort_unstable();
+            mine.dedup();
+            for t in mine {
+                *seen.entry(t).or_default() += 1;
+            }
+        }
+        let mut tiers: Vec<(&str, usize)> = Vec::new();
+        for r in &test_rows {
+            match tiers.iter_mut().find(|(t, _)| *t == r.tier) {
+                Some((_, n)) => *n += 1,
+                None => tiers.push((&r.tier, 1)),
+            }
+        }
+        let tiers: Vec<String> = tiers
+            .iter()
+            .map(|(t, n)| {
+                if *n == 1 {
+                    t.to_string()
+                } else {
+                    format!("{t} x{n}")
+                }
+            })
+            .collect();
+        // How many tests ran on how many rows, most rows first.
+        let mut by_rows: std::collections::BTreeMap<usize, usize> = Default::default();
+        for n in seen.values() {
+            *by_rows.entry(*n).or_default() += 1;
+        }
+        let spread: Vec<String> = by_rows
+            .iter()
+            .rev()
+            .map(|(rows, tests)| {
+                format!("{tests} on {rows} row{}", if *rows == 1 { "" } else { "s" })
+            })
+            .collect();
+        format!(
+            "tests: {} distinct, run on {} row{} ({}){}; {} passed, {} failed, {} skipped",
+            seen.len(),
+            test_rows.len(),
+            if test_rows.len() == 1 { "" } else { "s" },
+            tiers.join(", "),
+            if spread.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", spread.join(", "))
+            },
+            total.passed,
+            total.failed,
+            total.skipped
+        )
     }
 }
 
@@ -229,53 +295,310 @@ fn suffix(before: &str, note: &str, after: &str) -> String {
 ///
 /// Counts come from the `test result:` lines; a passing test whose captured stdout has a line
 /// starting with `skipped: ` counts as skipped instead of passed. Returns the counts and the
-/// distinct skip reasons.
+/// distinct skip reasons. Tests of the same name in two binaries are two tests (each binary's
+/// skips are counted up to its own `test result:` line).
 pub fn parse_libtest(output: &str) -> (Counts, Vec<String>) {
     let mut counts = Counts::default();
     let mut reasons: Vec<String> = Vec::new();
-    let mut skipped_tests: Vec<String> = Vec::new();
-    let mut current: Option<String> = None;
-    for line in output.lines() {
-        let line = line.trim_end();
-        if let Some(rest) = line.strip_prefix("---- ") {
-            current = rest.strip_suffix(" stdout ----").map(str::to_owned);
-            continue;
-        }
-        if let Some(reason) = line.strip_prefix("skipped: ") {
-            if let Some(name) = &current {
-                if !skipped_tests.contains(name) {
-                    skipped_tests.push(name.clone());
-                }
-            }
-            if !reasons.iter().any(|r| r == reason) {
-                reasons.push(reason.to_owned());
-            }
-            continue;
-        }
-        if let Some(rest) = line.strip_prefix("test result: ") {
-            // "ok. 12 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out; finished in 0.01s"
-            for part in rest.split(';') {
-                let part = part
-                    .trim()
-                    .trim_start_matches("ok. ")
-                    .trim_start_matches("FAILED. ");
-                let mut it = part.split_whitespace();
-                if let (Some(n), Some(what)) = (it.next(), it.next()) {
-                    let n: u32 = n.parse().unwrap_or(0);
-                    match what {
-                        "passed" => counts.passed += n,
-                        "failed" => counts.failed += n,
-                        _ => {}
-                    }
-                }
-            }
-            current = None;
+    for (_, reason) in skips(output) {
+        if !reasons.contains(&reason) {
+            reasons.push(reason);
         }
     }
-    let skipped = skipped_tests.len() as u32;
+    for r in results(output) {
+        counts.passed += r.passed;
+        counts.failed += r.failed;
+    }
+    let skipped = skips(output).len() as u32;
     counts.skipped = skipped;
     counts.passed = counts.passed.saturating_sub(skipped);
     (counts, reasons)
+}
+
+/// The tests whose captured output has a `skipped: ` line (libtest's `---- <name> stdout ----`
+/// sections, as printed with `--show-output`), each with its reason; a name is kept once per
+/// binary (up to each `test result:` line), so equal names in two binaries are both kept.
+pub fn skips(output: &str) -> Vec<(String, String)> {
+    let mut current: Option<&str> = None;
+    let mut out: Vec<(String, String)> = Vec::new();
+    let mut binary_start = 0;
+    for line in output.lines() {
+        let line = line.trim_end();
+        if let Some(rest) = line.strip_prefix("---- ") {
+            current = rest.strip_suffix(" stdout ----");
+        } else if let (Some(reason), Some(name)) = (line.strip_prefix("skipped: "), current) {
+            if !out[binary_start..].iter().any(|(n, _)| n == name) {
+                out.push((name.to_owned(), reason.to_owned()));
+            }
+        } else if line.starts_with("test result: ") {
+            current = None;
+            binary_start = out.len();
+        }
+    }
+    out
+}
+
+/// One `test result:` line.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ResultLine {
+    pub passed: u32,
+    pub failed: u32,
+    pub ignored: u32,
+    pub measured: u32,
+    pub filtered: u32,
+}
+
+impl ResultLine {
+    /// Every test the binary has, by its own account.
+    pub fn total(&self) -> u32 {
+        self.passed + self.failed + self.ignored + self.measured + self.filtered
+    }
+}
+
+/// The `test result:` lines of some libtest output, in order.
+pub fn results(output: &str) -> Vec<ResultLine> {
+    let mut out = Vec::new();
+    for line in output.lines() {
+        // A line may carry other output before libtest's (a child's stderr).
+        let Some((_, rest)) = line.trim_end().split_once("test result: ") else {
+            continue;
+        };
+        // "ok. 12 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out; finished in 0.01s"
+        let Some(rest) = rest
+            .strip_prefix("ok. ")
+            .or_else(|| rest.strip_prefix("FAILED. "))
+        else {
+            continue;
+        };
+        let mut r = ResultLine::default();
+        for part in rest.split(';') {
+            let mut it = part.split_whitespace();
+            if let (Some(n), Some(what)) = (it.next(), it.next()) {
+                let n: u32 = n.parse().unwrap_or(0);
+                match what {
+                    "passed" => r.passed = n,
+                    "failed" => r.failed = n,
+                    "ignored" => r.ignored = n,
+                    "measured" => r.measured = n,
+                    "filtered" => r.filtered = n,
+                    _ => {}
+                }
+            }
+        }
+        out.push(r);
+    }
+    out
+}
+
+/// The number of tests (and benchmarks) `<binary> --list` printed: its closing line
+/// `N tests, M benchmarks`. `None` when that line is missing (the listing did not finish).
+pub fn listed(output: &str) -> Option<u32> {
+    output.lines().rev().find_map(|l| {
+        let (tests, benches) = l.trim().split_once(", ")?;
+        let tests = tests
+            .strip_suffix(" tests")
+            .or_else(|| tests.strip_suffix(" test"))?;
+        let benches = benches
+            .strip_suffix(" benchmarks")
+            .or_else(|| benches.strip_suffix(" benchmark"))?;
+        Some(tests.parse::<u32>().ok()? + benches.parse::<u32>().ok()?)
+    })
+}
+
+/// The tests that ran in some libtest output (`test <name> ... ok` or `FAILED`; not the
+/// ignored ones). A line cut by a child's output still names its test.
+pub fn ran(output: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in output.lines() {
+        let Some(rest) = line.trim_end().strip_prefix("test ") else {
+            continue;
+        };
+        let Some((name, status)) = rest.split_once(" ... ") else {
+            continue;
+        };
+        if status.starts_with("ignored") || name.is_empty() {
+            continue;
+        }
+        out.push(name.to_owned());
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// How a test binary ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Exit {
+    /// It exited with this code.
+    Code(i32),
+    /// A signal killed it.
+    Signal(i32),
+    /// The xtask stopped it (a time limit), or it never finished for the reason given.
+    Stopped(String),
+}
+
+impl Exit {
+    /// From a shell's `$?` (the VM's init runs the binaries): above 128 is a signal.
+    pub fn from_shell(status: i32) -> Exit {
+        if status > 128 {
+            Exit::Signal(status - 128)
+        } else {
+            Exit::Code(status)
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            Exit::Code(c) => format!("exit {c}"),
+            Exit::Signal(s) => format!("killed by signal {s}{}", signal_name(*s)),
+            Exit::Stopped(why) => why.clone(),
+        }
+    }
+}
+
+/// ` (SIGSEGV)` for the signals a test binary meets, else nothing.
+fn signal_name(n: i32) -> &'static str {
+    match n {
+        1 => " (SIGHUP)",
+        2 => " (SIGINT)",
+        3 => " (SIGQUIT)",
+        4 => " (SIGILL)",
+        5 => " (SIGTRAP)",
+        6 => " (SIGABRT)",
+        7 => " (SIGBUS)",
+        8 => " (SIGFPE)",
+        9 => " (SIGKILL)",
+        11 => " (SIGSEGV)",
+        13 => " (SIGPIPE)",
+        14 => " (SIGALRM)",
+        15 => " (SIGTERM)",
+        31 => " (SIGSYS)",
+        _ => "",
+    }
+}
+
+/// One test binary's run, accounted for.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BinaryRun {
+    pub counts: Counts,
+    /// The tests that ran, as `<binary>::<test>`.
+    pub ran: Vec<String>,
+    /// (test, reason) of the tests that skipped.
+    pub skips: Vec<(String, String)>,
+    /// Why this run fails its row: a missing or short report, a signal, an exit code.
+    pub problems: Vec<String>,
+}
+
+/// Accounts for one test binary: `output` is its libtest output alone, `listed` what its
+/// `--list` counted (in the same place, the same way), `exit` how it ended. Every binary must
+/// print exactly one `test result:` line covering every test `--list` gives and exit 0; a
+/// binary that printed nothing, stopped early (even with exit 0), reported fewer tests than it
+/// has, or was killed fails.
+pub fn account(binary: &str, listed: Option<u32>, output: &str, exit: &Exit) -> BinaryRun {
+    let (counts, _) = parse_libtest(output);
+    let mut problems = Vec::new();
+    let reports = results(output);
+    match (reports.as_slice(), listed) {
+        ([], _) => problems.push(format!(
+            "{binary}: no test result ({}{})",
+            exit.describe(),
+            if output.trim().is_empty() {
+                ", no output"
+            } else {
+                ""
+            }
+        )),
+        ([r], Some(n)) if r.total() != n || r.filtered != 0 => problems.push(format!(
+            "{binary}: reported {} of the {n} tests --list gives",
+            r.total() - r.filtered
+        )),
+        ([_], None) => problems.push(format!("{binary}: --list gave no count")),
+        ([_], Some(_)) => {}
+        (many, _) => problems.push(format!("{binary}: {} test results", many.len())),
+    }
+    match exit {
+        Exit::Code(0) => {}
+        // libtest's own exit for failed tests, already counted (unless no report came).
+        Exit::Code(101) if counts.failed > 0 => {}
+        _ if reports.is_empty() => {}
+        e => problems.push(format!("{binary}: {}", e.describe())),
+    }
+    BinaryRun {
+        counts,
+        ran: ran(output)
+            .into_iter()
+            .map(|t| format!("{binary}::{t}"))
+            .collect(),
+        skips: skips(output),
+        problems,
+    }
+}
+
+/// The output of `cargo test` cut per test binary: each part starts at cargo's
+/// `     Running <what> (<path>)` or `   Doc-tests <crate>` line, keyed by the binary's name as
+/// the cross tiers call it (`baresock-lib`, `udp`, `bin-xtask`, `doctest-baresock`). Needs
+/// stdout and stderr in one stream, in order.
+pub fn cargo_sections(output: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for line in output.lines() {
+        if let Some(name) = cargo_binary(line) {
+            out.push((name, String::new()));
+        } else if let Some((_, text)) = out.last_mut() {
+            text.push_str(line);
+            text.push('\n');
+        }
+    }
+    out
+}
+
+/// The binary a cargo `Running` / `Doc-tests` line starts (cargo aligns its status words
+/// right, to 12 columns).
+fn cargo_binary(line: &str) -> Option<String> {
+    if let Some(krate) = line.strip_prefix("   Doc-tests ") {
+        return Some(format!("doctest-{}", krate.trim()));
+    }
+    let rest = line.strip_prefix("     Running ")?.trim_end();
+    let (what, path) = rest.strip_suffix(')')?.rsplit_once(" (")?;
+    let file = path.rsplit('/').next()?;
+    // `<name>-<hash>`; cargo's file names have `_` for `-`.
+    let stem = file.rsplit_once('-').map_or(file, |(s, _)| s);
+    let source = what.strip_prefix("unittests ").unwrap_or(what);
+    Some(if what.starts_with("unittests ") {
+        if source.ends_with("src/lib.rs") {
+            format!("{stem}-lib")
+        } else if source.starts_with("examples/") {
+            format!("example-{stem}")
+        } else if source.starts_with("benches/") {
+            format!("bench-{stem}")
+        } else {
+            format!("bin-{stem}")
+        }
+    } else {
+        stem.to_owned()
+    })
+}
+
+/// How cargo says a test binary ended, from its part of the output: `process didn't exit
+/// successfully: `...` (exit status: 101)` or `(signal: 11, SIGSEGV: ...)`; exit 0 otherwise.
+pub fn cargo_exit(section: &str) -> Exit {
+    for line in section.lines() {
+        let Some((_, rest)) = line.split_once("process didn't exit successfully: ") else {
+            continue;
+        };
+        if let Some((_, n)) = rest.rsplit_once("(exit status: ") {
+            if let Ok(c) = n.trim_end_matches(')').trim().parse() {
+                return Exit::Code(c);
+            }
+        }
+        if let Some((_, n)) = rest.rsplit_once("(signal: ") {
+            let n = n.split([',', ')']).next().unwrap_or("").trim();
+            if let Ok(s) = n.parse() {
+                return Exit::Signal(s);
+            }
+        }
+        return Exit::Stopped(format!("did not exit successfully: {}", rest.trim()));
+    }
+    Exit::Code(0)
 }
 
 /// The failed tests' panics in libtest output, each as `test: file:line: message` (the
@@ -416,5 +739,162 @@ mod tests {
         assert_eq!(panics(out, 1).len(), 1);
         assert!(panics(out, 0).is_empty());
         assert!(panics("test result: ok.", 5).is_empty());
+    }
+    const FULL: &str = "running 2 tests\ntest a ... ok\ntest m::b ... ignored, needs root\n\ntest result: ok. 1 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out; finished in 0.00s\n";
+
+    #[test]
+    fn the_same_test_name_in_two_binaries_is_two_tests() {
+        let two = "---- t stdout ----\nskipped: no CAN\n\ntest result: ok. 1 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s\n---- t stdout ----\nskipped: no CAN\n\ntest result: ok. 1 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s\n";
+        assert_eq!(
+            parse_libtest(two).0,
+            Counts {
+                passed: 0,
+                failed: 0,
+                skipped: 2
+            }
+        );
+        assert_eq!(skips(two).len(), 2);
+    }
+
+    #[test]
+    fn every_binary_must_report_what_its_list_has() {
+        assert_eq!(
+            listed("a: test\nb: test\n\n2 tests, 0 benchmarks\n"),
+            Some(2)
+        );
+        assert_eq!(listed("1 test, 1 benchmark\n"), Some(2));
+        assert_eq!(listed("0 tests, 0 benchmarks\n"), Some(0));
+        assert_eq!(listed("a: test\n"), None);
+
+        let run = account("udp", Some(2), FULL, &Exit::Code(0));
+        assert!(run.problems.is_empty(), "{:?}", run.problems);
+        assert_eq!(run.ran, vec!["udp::a".to_owned()]);
+        assert_eq!(run.counts.passed, 1);
+        // Printed nothing and exited 0: it used to count as passed.
+        let run = account("udp", Some(2), "", &Exit::Code(0));
+        assert_eq!(
+            run.problems,
+            vec!["udp: no test result (exit 0, no output)".to_owned()]
+        );
+        // Stopped early with exit 0, after some tests.
+        let run = account(
+            "udp",
+            Some(2),
+            "running 2 tests\ntest a ... ok\n",
+            &Exit::Code(0),
+        );
+        assert_eq!(
+            run.problems,
+            vec!["udp: no test result (exit 0)".to_owned()]
+        );
+        // A report short of the --list count (or filtered).
+        let run = account("udp", Some(3), FULL, &Exit::Code(0));
+        assert_eq!(
+            run.problems,
+            vec!["udp: reported 2 of the 3 tests --list gives".to_owned()]
+        );
+        let filtered = FULL.replace("0 filtered out", "1 filtered out");
+        let run = account("udp", Some(3), &filtered, &Exit::Code(0));
+        assert_eq!(
+            run.problems,
+            vec!["udp: reported 2 of the 3 tests --list gives".to_owned()]
+        );
+        // No count from --list.
+        let run = account("udp", None, FULL, &Exit::Code(0));
+        assert_eq!(run.problems, vec!["udp: --list gave no count".to_owned()]);
+        // Killed by a signal, before or after its report.
+        let run = account("udp", Some(2), "running 2 tests\n", &Exit::Signal(11));
+        assert_eq!(
+            run.problems,
+            vec!["udp: no test result (killed by signal 11 (SIGSEGV))".to_owned()]
+        );
+        let run = account("udp", Some(2), FULL, &Exit::Signal(6));
+        assert_eq!(
+            run.problems,
+            vec!["udp: killed by signal 6 (SIGABRT)".to_owned()]
+        );
+        // Failed tests: libtest's exit 101 is expected, the failures are counted.
+        let failed = "test a ... FAILED\ntest b ... ok\n\ntest result: FAILED. 1 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s\n";
+        let run = account("udp", Some(2), failed, &Exit::Code(101));
+        assert!(run.problems.is_empty());
+        assert_eq!(run.counts.failed, 1);
+        // Two reports in one binary's output.
+        let run = account("udp", Some(2), &format!("{FULL}{FULL}"), &Exit::Code(0));
+        assert_eq!(run.problems, vec!["udp: 2 test results".to_owned()]);
+    }
+
+    #[test]
+    fn cargo_output_is_cut_per_binary() {
+        let out = "   Compiling baresock v0.1.0\n    Finished `test` profile\n\
+            \x20    Running unittests src/lib.rs (target/debug/deps/baresock-0a1b2c)\n\
+            running 1 test\ntest a ... ok\n\ntest result: ok. 1 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s\n\n\
+            \x20    Running tests/udp.rs (target/debug/deps/udp-3d4e5f)\n\
+            running 2 tests\ntest x ... ok\n\
+            error: test failed, to rerun pass `--test udp`\n\nCaused by:\n  process didn't exit successfully: `/w/target/debug/deps/udp-3d4e5f --show-output` (signal: 11, SIGSEGV: invalid memory reference)\n\
+            \x20    Running unittests src/main.rs (target/debug/deps/xtask-9f8e7d)\n\
+            test result: FAILED. 0 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s\n\
+            error: test failed, to rerun pass `-p xtask --bin xtask`\n\nCaused by:\n  process didn't exit successfully: `/w/target/debug/deps/xtask-9f8e7d` (exit status: 101)\n\
+            \x20  Doc-tests baresock\n\nrunning 0 tests\n\ntest result: ok. 0 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s\n\
+            Running this line is a test's own output\n";
+        let parts = cargo_sections(out);
+        let names: Vec<&str> = parts.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            ["baresock-lib", "udp", "bin-xtask", "doctest-baresock"]
+        );
+        assert_eq!(cargo_exit(&parts[0].1), Exit::Code(0));
+        assert_eq!(cargo_exit(&parts[1].1), Exit::Signal(11));
+        assert_eq!(cargo_exit(&parts[2].1), Exit::Code(101));
+        assert!(parts[3].1.contains("a test's own output"));
+        assert_eq!(
+            cargo_binary(
+                "     Running unittests examples/tour.rs (target/debug/examples/tour-01ab)"
+            ),
+            Some("example-tour".to_owned())
+        );
+    }
+
+    fn test_row(tier: &str, tests: &[&str], counts: Counts) -> Row {
+        Row {
+            tests: Some(tests.iter().map(|t| t.to_string()).collect()),
+            arch: "x86_64".into(),
+            tier: tier.into(),
+            step: "test".into(),
+            counts,
+            ok: true,
+            time: Duration::from_secs(1),
+            note: String::new(),
+        }
+    }
+
+    #[test]
+    fn the_summary_counts_distinct_tests_and_leaves_other_steps_out() {
+        let c = |passed| Counts {
+            passed,
+            failed: 0,
+            skipped: 0,
+        };
+        let mut r = Report::default();
+        r.rows
+            .push(test_row("host", &["lib::a", "lib::b", "udp::a"], c(3)));
+        r.rows
+            .push(test_row("qemu-user", &["lib::a", "lib::b"], c(2)));
+        r.rows
+            .push(test_row("qemu-user", &["lib::a", "lib::b"], c(2)));
+        r.rows.push(test_row("vm", &["lib::a"], c(1)));
+        for step in ["build", "bench --quick", "fuzz dns", "example tokio_echo"] {
+            r.rows.push(Row {
+                tests: None,
+                step: step.into(),
+                ..test_row("host", &[], c(1))
+            });
+        }
+        assert_eq!(
+            r.test_summary(),
+            "tests: 3 distinct, run on 4 rows (host, qemu-user x2, vm): \
+             1 on 4 rows, 1 on 3 rows, 1 on 1 row; 8 passed, 0 failed, 0 skipped"
+        );
+        let table = r.table();
+        assert!(table.contains("other steps (lints, builds, bench, fuzz, self-checks): 4 ok, 0 failed; 8 rows in all"), "{table}");
     }
 }

@@ -40,6 +40,12 @@ pub fn run_soak(root: &Path, report: &mut Report) {
         first_line(&r.output)
     };
     report.push(Row {
+        tests: Some(
+            crate::report::ran(&r.output)
+                .into_iter()
+                .map(|t| format!("soak::{t}"))
+                .collect(),
+        ),
         arch: "x86_64".into(),
         tier: "host".into(),
         step: "soak".into(),

@@ -55,6 +55,7 @@ pub fn build(ws: &Ws, t: &Target, tier: &str) -> (Outcome, Option<Row>) {
     eprintln!("xtask: building the tests for {} ({})", t.name, t.triple);
     let result = cargo_build(ws, t);
     let row = Row {
+        tests: None,
         arch: t.name.clone(),
         tier: tier.into(),
         step: "build".into(),

@@ -297,6 +297,7 @@ pub fn prepare(ws: &Ws, targets: &[Target], tier: Tier) -> Prepared {
     let start = Instant::now();
     let (missing, installed) = install_missing(ws, targets, tier);
     let row = (!installed.is_empty()).then(|| Row {
+        tests: None,
         arch: "all".into(),
         tier: match tier {
             Tier::User => "qemu-user",

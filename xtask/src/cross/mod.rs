@@ -101,26 +101,6 @@ fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
-/// Names of the tests whose captured output has a `skipped: ` line (libtest's
-/// `---- <name> stdout ----` sections, as printed with `--show-output`), each with its reason.
-pub(crate) fn skipped_tests(output: &str) -> Vec<(String, String)> {
-    let mut current: Option<&str> = None;
-    let mut out: Vec<(String, String)> = Vec::new();
-    for line in output.lines() {
-        let line = line.trim_end();
-        if let Some(rest) = line.strip_prefix("---- ") {
-            current = rest.strip_suffix(" stdout ----");
-        } else if let (Some(reason), Some(name)) = (line.strip_prefix("skipped: "), current) {
-            if !out.iter().any(|(n, _)| n == name) {
-                out.push((name.to_owned(), reason.to_owned()));
-            }
-        } else if line.starts_with("test result: ") {
-            current = None;
-        }
-    }
-    out
-}
-
 /// Distinct skip reasons, shortened for the table's note column.
 pub(crate) fn skip_note(output: &str) -> String {
     let (_, reasons) = crate::report::parse_libtest(output);
@@ -157,14 +137,5 @@ mod tests {
         assert_eq!(super::stamp_field(text, "key="), "amd64 bookworm");
         assert_eq!(super::stamp_field(text, "empty="), "");
         assert_eq!(super::stamp_field(text, "absent="), "");
-    }
-
-    #[test]
-    fn skipped_test_names() {
-        let out = "---- vm_smoke_can stdout ----\r\nskipped: no vcan0\r\n\r\n---- other stdout ----\nhi\n\ntest result: ok. 2 passed; 0 failed;\n";
-        assert_eq!(
-            super::skipped_tests(out),
-            vec![("vm_smoke_can".to_owned(), "no vcan0".to_owned())]
-        );
     }
 }

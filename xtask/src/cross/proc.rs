@@ -11,6 +11,8 @@ use std::time::{Duration, Instant};
 pub struct Finished {
     /// The exit code; `None` when it was killed (by us, or by a signal).
     pub code: Option<i32>,
+    /// The signal that ended it, if one did.
+    pub signal: Option<i32>,
     /// Why we killed it, if we did.
     pub killed: Option<String>,
     /// stdout and stderr, interleaved as they arrived.
@@ -27,7 +29,10 @@ impl Finished {
         match (&self.killed, self.code) {
             (Some(why), _) => format!("killed: {why}"),
             (None, Some(c)) => format!("exit {c}"),
-            (None, None) => "killed by a signal".into(),
+            (None, None) => match self.signal {
+                Some(s) => format!("killed by signal {s}"),
+                None => "killed by a signal".into(),
+            },
         }
     }
 }
@@ -110,8 +115,10 @@ pub fn run_watched(
         thread::sleep(Duration::from_millis(10));
     }
     let output = String::from_utf8_lossy(&buf.lock().unwrap()).into_owned();
+    use std::os::unix::process::ExitStatusExt as _;
     Ok(Finished {
         code: status.code(),
+        signal: status.signal(),
         killed,
         output,
     })

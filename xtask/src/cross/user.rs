@@ -18,7 +18,7 @@ use super::install::{self, Tier};
 use super::proc::{run_limited, tail};
 use super::targets::{self, Target};
 use super::{skip_note, Ws};
-use crate::report::{panics, parse_libtest, Counts, Report, Row};
+use crate::report::{account, listed, panics, Counts, Exit, Report, Row};
 
 const TIER: &str = "qemu-user";
 
@@ -68,6 +68,7 @@ fn build_echo(ws: &Ws, targets: &[&Target], report: &mut Report) -> bool {
         Err(e) => e.clone(),
     };
     report.push(Row {
+        tests: None,
         arch: "all".into(),
         tier: TIER.into(),
         step: "no_std echo build".into(),
@@ -103,6 +104,7 @@ fn run_echo(ws: &Ws, t: &Target, built: bool) -> Row {
     })();
     let ok = result.is_ok();
     Row {
+        tests: None,
         arch: t.name.clone(),
         tier: TIER.into(),
         step: "no_std echo".into(),
@@ -119,6 +121,7 @@ fn run_echo(ws: &Ws, t: &Target, built: bool) -> Row {
 
 fn fail_row(arch: &str, step: &str, note: String) -> Row {
     Row {
+        tests: None,
         arch: arch.into(),
         tier: TIER.into(),
         step: step.into(),
@@ -145,42 +148,67 @@ fn run_one(ws: &Ws, t: &Target, report: &mut Report) -> Row {
     let start = Instant::now();
     let mut log = String::new();
     let mut problems = Vec::new();
-    for bin in &built.bins {
+    let mut counts = Counts::default();
+    let mut ran = Vec::new();
+    let command = |args: &[&str]| {
         let mut cmd = Command::new(&qemu);
         if !t.sysroot.is_empty() {
             cmd.arg("-L").arg(&t.sysroot);
         }
         // Run from the package root, as `cargo test` does.
-        cmd.arg(&bin.path)
-            .arg("--show-output")
+        cmd.args(args)
             .current_dir(&ws.root)
             .env("BARESOCK_QEMU_USER", "1");
-        log.push_str(&format!("==== {} ({})\n", bin.name, bin.path.display()));
-        match run_limited(&mut cmd, TEST_LIMIT) {
+        cmd
+    };
+    for bin in &built.bins {
+        let path = bin.path.to_string_lossy();
+        // What the binary has, listed by the same build under the same qemu: its report must
+        // cover every one (cfgs differ between architectures, so no other list will do).
+        let listed = run_limited(&mut command(&[&path, "--list"]), TEST_LIMIT)
+            .ok()
+            .and_then(|l| listed(&l.output));
+        log.push_str(&format!(
+            "==== {} ({}), --list: {}\n",
+            bin.name,
+            bin.path.display(),
+            listed.map_or("no count".to_owned(), |n| n.to_string())
+        ));
+        let (output, exit) = match run_limited(&mut command(&[&path, "--show-output"]), TEST_LIMIT)
+        {
             Ok(done) => {
-                log.push_str(&done.output);
-                if !done.success() {
-                    problems.push(format!("{}: {}", bin.name, done.describe()));
-                    problems.extend(panics(&done.output, 3));
-                    eprintln!(
-                        "xtask: [{} / {TIER}] {} failed ({}):\n{}",
-                        t.name,
-                        bin.name,
-                        done.describe(),
-                        tail(&done.output, 40)
-                    );
-                }
+                let exit = match (&done.killed, done.code) {
+                    (Some(why), _) => Exit::Stopped(format!("killed: {why}")),
+                    (None, Some(c)) => Exit::Code(c),
+                    (None, None) => Exit::Signal(done.signal.unwrap_or(0)),
+                };
+                (done.output, exit)
             }
-            Err(e) => problems.push(format!("{}: cannot run: {e}", bin.name)),
+            Err(e) => (String::new(), Exit::Stopped(format!("cannot run: {e}"))),
+        };
+        log.push_str(&output);
+        let run = account(&bin.name, listed, &output, &exit);
+        counts.add(run.counts);
+        ran.extend(run.ran);
+        if !run.problems.is_empty() || run.counts.failed > 0 {
+            eprintln!(
+                "xtask: [{} / {TIER}] {} failed ({}):\n{}",
+                t.name,
+                bin.name,
+                exit.describe(),
+                tail(&output, 40)
+            );
+            problems.extend(run.problems);
+            problems.extend(panics(&output, 3));
         }
     }
     let path = ws.log(&format!("{TIER}-{}.log", t.name), &log);
-    let (counts, _) = parse_libtest(&log);
     let mut note = skip_note(&log);
     if !problems.is_empty() {
         note = format!("{} (log: {})", problems.join("; "), path.display());
     }
     Row {
+        tests: Some(ran),
         arch: t.name.clone(),
         tier: TIER.into(),
         step: "test".into(),

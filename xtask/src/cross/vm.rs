@@ -13,10 +13,13 @@
 //!    single-threaded process; `XTASK_VM_JOBS` overrides), with time limits so a hung guest fails
 //!    the row instead of hanging CI; the init script runs every test binary as root and
 //!    reports on the console (markers `@@xtask ...`, see `qemu/init`);
-//! 4. read the console: libtest's results, each binary's exit status, and the skips. In the
-//!    VM every test must run: one that printed `skipped:` is a failure, unless its reason is
-//!    on [`ALLOWED_SKIPS`] (something the guest genuinely lacks) and its name does not start
-//!    with `vm_smoke_` (those never skip here).
+//! 4. read the console ([`judge`]): per binary, its `--list` count and its libtest output;
+//!    each must report every test it has and exit 0 ([`account`]). In the VM every test must
+//!    run: one that printed `skipped:` is a failure, unless its binary and name are on
+//!    [`ALLOWED_SKIPS`] with that reason (something the guest genuinely lacks) and its name
+//!    does not start with `vm_smoke_` (those never skip here). The kernel's log (`dmesg`,
+//!    printed at the end) fails the row on an oops, a BUG or a WARN taken during the run
+//!    ([`kernel_trouble`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -33,8 +36,8 @@ use super::elf;
 use super::install::{self, Tier};
 use super::proc::{run_watched, tail};
 use super::targets::{self, Target};
-use super::{skip_note, skipped_tests, Ws};
-use crate::report::{panics, parse_libtest, Counts, Report, Row};
+use super::{skip_note, Ws};
+use crate::report::{account, panics, Counts, Exit, Report, Row};
 
 const TIER: &str = "vm";
 /// The guest must reach /init by then (about 2-6 s normally).
@@ -45,9 +48,15 @@ const SILENCE_LIMIT: Duration = Duration::from_secs(TEST_LIMIT.as_secs() + 60);
 /// their skip.
 const MUST_RUN_PREFIX: &str = "vm_smoke_";
 
-/// A skip that does not fail a VM row: the test's reason starts with `reason`, and the guest
-/// kernel is older than `before_kernel` (any kernel when `None`).
+/// A skip that does not fail a VM row: one of `tests` of the test binary `binary` skipped
+/// with a reason starting with `reason`, in a guest kernel older than `before_kernel` (any
+/// kernel when `None`). Another test skipping for the same reason, or the same test in another
+/// binary, fails the row.
 struct AllowedSkip {
+    /// The test binary as the build names it: `resolve`, `baresock-lib`.
+    binary: &'static str,
+    /// Test names as libtest prints them (`module::test` inside the library).
+    tests: &'static [&'static str],
     reason: &'static str,
     before_kernel: Option<(u32, u32)>,
 }
@@ -58,6 +67,32 @@ const ALLOWED_SKIPS: &[AllowedSkip] = &[
     // The resolver's DNS tests start Debian's dnsmasq; the guest has none (they run on the
     // host tier, and under qemu-user with the host's dnsmasq).
     AllowedSkip {
+        binary: "dnsmasq_fixture",
+        tests: &[
+            "addresses_of_both_families_with_their_ttl",
+            "cname_chain_in_one_answer",
+            "nxdomain_and_empty_answers",
+            "reverse_lookups",
+            "search_list_finds_the_short_name_under_the_second_domain",
+            "servfail_and_refused",
+            "tcp_answers_the_other_cases_too",
+            "too_big_for_udp_is_truncated_and_whole_over_tcp",
+            "zones_can_grow_and_servers_run_side_by_side",
+        ],
+        reason: "dnsmasq is not installed",
+        before_kernel: None,
+    },
+    AllowedSkip {
+        binary: "resolve",
+        tests: &[
+            "a_and_aaaa_from_a_real_server",
+            "a_truncated_reply_is_asked_again_over_tcp",
+            "aliases_are_followed_to_the_canonical_name",
+            "each_answer_kind_has_its_error",
+            "name_info_asks_dns_and_can_require_a_name",
+            "reverse_lookups_by_ptr",
+            "search_list_and_ndots",
+        ],
         reason: "dnsmasq is not installed",
         before_kernel: None,
     },
@@ -65,39 +100,52 @@ const ALLOWED_SKIPS: &[AllowedSkip] = &[
     // and ip from util-linux, iproute2 and glibc; the guest's busybox lacks getent at least
     // (the host tier runs it). The test's reason goes on to name what is missing.
     AllowedSkip {
+        binary: "resolve_glibc",
+        tests: &[
+            "hosts_files_match_glibc",
+            "policy_table_differs_for_ula_and_ipv4",
+        ],
         reason: "unshare/mount/getent unavailable here",
         before_kernel: None,
     },
     // The initramfs has busybox, can-utils and the tests, but no Python: the test that passes
-    // fds to a python3 peer (tests/msg.rs) runs on the host tier.
+    // fds to a python3 peer runs on the host tier.
     AllowedSkip {
+        binary: "msg",
+        tests: &["fds_pass_to_and_from_python"],
         reason: "no python3 on this machine",
         before_kernel: None,
     },
-    // i686 makes socket calls through socketcall(2); the seccomp filter in tests/errors.rs
-    // matches socket(2), so there is nothing for it to catch on that architecture.
+    // i686 makes socket calls through socketcall(2); the seccomp filter of this test matches
+    // socket(2), so there is nothing for it to catch on that architecture.
     AllowedSkip {
+        binary: "errors",
+        tests: &["dual_stack_unavailable_is_named"],
         reason: "rustix makes socket calls through socketcall(2) on i686",
         before_kernel: None,
     },
     // CAN XL came with Linux 6.2: older guest kernels answer `CanXlUnsupported`, which the
     // test checks before it skips. From 6.2 on it must run.
     AllowedSkip {
+        binary: "can",
+        tests: &["xl_frames_where_the_kernel_has_them"],
         reason: "this kernel has no CAN XL",
         before_kernel: Some((6, 2)),
     },
 ];
 
-/// Whether the skip of `test` with `reason` is accepted in a guest running `release`
-/// (`6.1.0-50-amd64`).
-fn skip_allowed(test: &str, reason: &str, release: &str) -> bool {
+/// Whether the skip of `test` of the binary `binary` with `reason` is accepted in a guest
+/// running `release` (`6.1.0-50-amd64`).
+fn skip_allowed(binary: &str, test: &str, reason: &str, release: &str) -> bool {
     let short = test.rsplit("::").next().unwrap_or(test);
     if short.starts_with(MUST_RUN_PREFIX) {
         return false;
     }
     let kernel = kernel_version(release);
     ALLOWED_SKIPS.iter().any(|a| {
-        reason.starts_with(a.reason)
+        a.binary == binary
+            && a.tests.contains(&test)
+            && reason.starts_with(a.reason)
             && a.before_kernel
                 .is_none_or(|before| kernel.is_some_and(|k| k < before))
     })
@@ -187,6 +235,7 @@ fn vm_jobs() -> usize {
 
 fn row(arch: &str, step: &str, ok: bool, time: Duration, note: String) -> Row {
     Row {
+        tests: None,
         arch: arch.into(),
         tier: TIER.into(),
         step: step.into(),
@@ -276,54 +325,17 @@ fn run_one(ws: &Ws, t: &Target, report: &mut Report) -> Row {
     };
     let log = ws.log(&format!("{TIER}-{}.log", t.name), &console);
 
-    // The console, read.
+    let names: Vec<&str> = built.bins.iter().map(|b| b.name.as_str()).collect();
+    let judged = judge(&console, &names, &guest.release);
     let mut problems = Vec::new();
-    let mut ended: BTreeMap<String, String> = BTreeMap::new();
-    let mut booted = false;
-    let mut finished = false;
-    for line in console.lines() {
-        let Some(marker) = line.trim().strip_prefix("@@xtask ") else {
-            continue;
-        };
-        let mut words = marker.split_whitespace();
-        match words.next() {
-            Some("boot") => booted = true,
-            Some("warn") => warnings.push(words.collect::<Vec<_>>().join(" ")),
-            Some("end") => {
-                if let (Some(name), Some(status)) = (words.next(), words.next()) {
-                    ended.insert(name.to_owned(), status.to_owned());
-                }
-            }
-            Some("done") => finished = true,
-            _ => {}
-        }
-    }
-    if !booted {
+    if !judged.booted {
         problems.push("the guest never reached /init".to_owned());
-    } else if !finished {
+    } else if !judged.finished {
         problems.push(format!("the guest did not finish ({})", done.describe()));
     }
-    for bin in &built.bins {
-        match ended.get(&bin.name).map(String::as_str) {
-            Some("0") => {}
-            Some("137") => problems.push(format!(
-                "{}: killed after {} s",
-                bin.name,
-                TEST_LIMIT.as_secs()
-            )),
-            Some(status) => problems.push(format!("{}: exit {status}", bin.name)),
-            None if finished => problems.push(format!("{}: did not run", bin.name)),
-            None => {}
-        }
-    }
-    let (mut counts, _) = parse_libtest(&console);
-    for (name, reason) in skipped_tests(&console) {
-        if !skip_allowed(&name, &reason, &guest.release) {
-            counts.skipped = counts.skipped.saturating_sub(1);
-            counts.failed += 1;
-            problems.push(format!("{name} must run in the VM but skipped: {reason}"));
-        }
-    }
+    problems.extend(judged.problems);
+    warnings.extend(judged.warnings);
+    let counts = judged.counts;
     let ok = problems.is_empty() && counts.failed == 0;
     if !ok {
         problems.extend(panics(&console, 3));
@@ -351,6 +363,7 @@ fn run_one(ws: &Ws, t: &Target, report: &mut Report) -> Row {
         notes.push(format!("log: {}", log.display()));
     }
     Row {
+        tests: Some(judged.ran),
         arch: t.name.clone(),
         tier: TIER.into(),
         step: "test".into(),
@@ -359,6 +372,208 @@ fn run_one(ws: &Ws, t: &Target, report: &mut Report) -> Row {
         time: start.elapsed(),
         note: notes.join("; "),
     }
+}
+
+/// What the console of one VM run says.
+#[derive(Debug, Default)]
+struct Judged {
+    booted: bool,
+    finished: bool,
+    counts: Counts,
+    /// The tests that ran, `<binary>::<test>`.
+    ran: Vec<String>,
+    /// What fails the row (besides failed tests).
+    problems: Vec<String>,
+    warnings: Vec<String>,
+}
+
+/// Reads a VM's console (the markers of `qemu/init`): each of `binaries` must have run and
+/// been accounted for ([`account`]: a report covering its `--list` count, exit 0), its skips
+/// must be on [`ALLOWED_SKIPS`] for that binary and test, and the kernel's log must show no
+/// oops, BUG or WARN taken during the run ([`kernel_trouble`]).
+fn judge(console: &str, binaries: &[&str], release: &str) -> Judged {
+    let mut j = Judged::default();
+    let mut listed: BTreeMap<&str, Option<u32>> = BTreeMap::new();
+    let mut sections: BTreeMap<&str, (String, Option<&str>)> = BTreeMap::new();
+    let mut current: Option<&str> = None;
+    let mut dmesg: Option<String> = None;
+    let mut in_dmesg = false;
+    let mut printk = String::new();
+    for line in console.lines() {
+        // A binary whose output does not end its last line leaves the marker mid-line.
+        let Some(at) = line.find("@@xtask ") else {
+            if in_dmesg {
+                let d = dmesg.get_or_insert_with(String::new);
+                d.push_str(line);
+                d.push('\n');
+            } else {
+                if is_printk(line) {
+                    // Printed by the kernel on the console itself (an emergency, a panic).
+                    printk.push_str(line);
+                    printk.push('\n');
+                }
+                if let Some(name) = current {
+                    let s = &mut sections.entry(name).or_default().0;
+                    s.push_str(line);
+                    s.push('\n');
+                }
+            }
+            continue;
+        };
+        if let Some(name) = current {
+            let s = &mut sections.entry(name).or_default().0;
+            s.push_str(&line[..at]);
+            s.push('\n');
+        }
+        let marker = &line[at + "@@xtask ".len()..];
+        let (word, rest) = marker.split_once(' ').unwrap_or((marker, ""));
+        match word.trim() {
+            "boot" => j.booted = true,
+            "warn" => j.warnings.push(rest.trim().to_owned()),
+            "list" => {
+                let (name, count) = rest.trim().split_once(' ').unwrap_or((rest.trim(), ""));
+                listed.insert(name, crate::report::listed(count));
+            }
+            "begin" => {
+                let name = rest.trim();
+                sections.entry(name).or_default();
+                current = Some(name);
+            }
+            "end" => {
+                let mut words = rest.split_whitespace();
+                if let (Some(name), Some(status)) = (words.next(), words.next()) {
+                    sections.entry(name).or_default().1 = Some(status);
+                }
+                current = None;
+            }
+            "dmesg" => {
+                in_dmesg = true;
+                dmesg.get_or_insert_with(String::new);
+            }
+            "dmesg-end" => in_dmesg = false,
+            "done" => j.finished = true,
+            _ => {}
+        }
+    }
+    for &bin in binaries {
+        let (output, exit) = match sections.get(bin) {
+            Some((output, Some(status))) => {
+                let exit = match status.parse::<i32>() {
+                    // `timeout -s KILL` at the limit.
+                    Ok(137) => Exit::Stopped(format!(
+                        "killed by signal 9 (SIGKILL): the {} s limit, or out of memory",
+                        TEST_LIMIT.as_secs()
+                    )),
+                    Ok(s) => Exit::from_shell(s),
+                    Err(_) => Exit::Stopped(format!("exit status {status}")),
+                };
+                (output.as_str(), exit)
+            }
+            Some((output, None)) => (
+                output.as_str(),
+                Exit::Stopped("did not finish: the guest stopped".into()),
+            ),
+            None if j.finished => {
+                j.problems.push(format!("{bin}: did not run"));
+                continue;
+            }
+            // The guest stopped before it: said above.
+            None => continue,
+        };
+        let mut run = account(bin, listed.get(bin).copied().flatten(), output, &exit);
+        for (test, reason) in &run.skips {
+            if !skip_allowed(bin, test, reason, release) {
+                run.counts.skipped = run.counts.skipped.saturating_sub(1);
+                run.counts.failed += 1;
+                run.problems.push(format!(
+                    "{bin}::{test} must run in the VM but skipped: {reason}"
+                ));
+            }
+        }
+        j.counts.add(run.counts);
+        j.ran.extend(run.ran);
+        j.problems.extend(run.problems);
+    }
+    let (during, before) = kernel_trouble(dmesg.as_deref().unwrap_or(""));
+    // What the kernel printed on the console came after `@@xtask boot`: during the run.
+    let (on_console, _) = kernel_trouble(&format!("[0] {RUN_STARTS}\n{printk}"));
+    if let Some(line) = on_console.or(during) {
+        j.problems.push(format!("kernel: {line}"));
+    }
+    if let Some(line) = before {
+        j.warnings.push(format!("kernel, while booting: {line}"));
+    }
+    if j.finished && dmesg.is_none() {
+        j.problems
+            .push("no kernel log (`@@xtask dmesg`) on the console".into());
+    }
+    j
+}
+
+/// The line `qemu/init` writes to the kernel's log before it loads modules and runs tests:
+/// what the kernel logs after it belongs to the run.
+const RUN_STARTS: &str = "xtask: the run starts";
+
+/// What the kernel says when it hits a bug: an oops, `BUG()`, `WARN()`, a fault in kernel
+/// mode, a panic, and the stack dump (`Call Trace:`) that also comes with lockups and stalls.
+const KERNEL_TROUBLE: &[&str] = &[
+    "Oops",
+    "BUG:",
+    "WARNING:",
+    "Call Trace:",
+    "kernel BUG at",
+    "general protection fault",
+    "Unable to handle kernel",
+    "Kernel panic",
+];
+
+/// Whether a console line was printed by the kernel: `[    1.234567] ...`.
+fn is_printk(line: &str) -> bool {
+    kernel_text(line).is_some()
+}
+
+/// The message of a kernel log line, without its `<level>` and `[  time]`; `None` when the
+/// line has no timestamp (a continuation line of a multi-line message has one too).
+fn kernel_text(line: &str) -> Option<&str> {
+    let line = line.trim_start();
+    let line = match line.strip_prefix('<') {
+        Some(rest) => rest.split_once('>').map_or(line, |(_, r)| r),
+        None => line,
+    };
+    let (stamp, text) = line.strip_prefix('[')?.split_once(']')?;
+    let stamp = stamp.trim();
+    (!stamp.is_empty() && stamp.chars().all(|c| c.is_ascii_digit() || c == '.'))
+        .then_some(text.trim())
+}
+
+/// The first kernel log line (of `dmesg` output) that says the kernel hit a bug during the
+/// run, that is after [`RUN_STARTS`], and the first one before it (while booting: not ours,
+/// but worth a warning). The kernel's everyday messages (modules, CAN, veth, audit) never
+/// match: see the test.
+fn kernel_trouble(log: &str) -> (Option<String>, Option<String>) {
+    let mut started = false;
+    let mut during = None;
+    let mut before = None;
+    for line in log.lines() {
+        let Some(text) = kernel_text(line) else {
+            continue;
+        };
+        if text.contains(RUN_STARTS) {
+            started = true;
+            continue;
+        }
+        let bad = KERNEL_TROUBLE.iter().any(|p| text.starts_with(p))
+            || text.contains("Internal error: Oops")
+            || text.contains(": BUG: ");
+        if !bad {
+            continue;
+        }
+        let slot = if started { &mut during } else { &mut before };
+        if slot.is_none() {
+            *slot = Some(text.chars().take(160).collect());
+        }
+    }
+    (during, before)
 }
 
 /// Decides, every 20 ms, whether the VM has to be stopped.
@@ -1093,25 +1308,283 @@ mod tests {
         assert_eq!(kernel_version("7.2"), Some((7, 2)));
         assert_eq!(kernel_version("x"), None);
         let old = "6.1.0-50-amd64";
-        assert!(skip_allowed("fds_pass", "no python3 on this machine", old));
+        let py = "no python3 on this machine";
+        assert!(skip_allowed("msg", "fds_pass_to_and_from_python", py, old));
         assert!(!skip_allowed(
+            "can",
             "filters",
             "no vcan in this kernel (ENODEV)",
             old
         ));
-        assert!(!skip_allowed("x", "network namespaces need root", "6.12.1"));
+        assert!(!skip_allowed(
+            "udp",
+            "x",
+            "network namespaces need root",
+            "6.12.1"
+        ));
         // CAN XL may be missing before 6.2 only.
         let xl = "this kernel has no CAN XL (Linux 6.2+): CanXlUnsupported, as it should";
-        assert!(skip_allowed("xl_frames", xl, old));
-        assert!(!skip_allowed("xl_frames", xl, "6.2.0"));
-        assert!(!skip_allowed("xl_frames", xl, "6.12.57+deb13-s390x"));
-        assert!(!skip_allowed("xl_frames", xl, "unknown"));
+        let t = "xl_frames_where_the_kernel_has_them";
+        assert!(skip_allowed("can", t, xl, old));
+        assert!(!skip_allowed("can", t, xl, "6.2.0"));
+        assert!(!skip_allowed("can", t, xl, "6.12.57+deb13-s390x"));
+        assert!(!skip_allowed("can", t, xl, "unknown"));
         // vm_smoke_* never skip, whatever the reason.
+        assert!(!skip_allowed("vm_smoke", "vm_smoke_can_utils", py, old));
+    }
+
+    #[test]
+    fn skips_are_allowed_per_binary_and_test_not_per_reason() {
+        let old = "6.1.0-50-amd64";
+        let py = "no python3 on this machine";
+        // The allowed test, in its binary.
+        assert!(skip_allowed("msg", "fds_pass_to_and_from_python", py, old));
+        // The same reason for another test of that binary, or for any test elsewhere.
+        assert!(!skip_allowed("msg", "fds_pass_to_a_new_peer", py, old));
+        assert!(!skip_allowed("udp", "anything", py, old));
+        // The same test name in another binary.
         assert!(!skip_allowed(
-            "vm_smoke_can_utils",
-            "no python3 on this machine",
+            "unix",
+            "fds_pass_to_and_from_python",
+            py,
             old
         ));
+        let dns = "dnsmasq is not installed; install it with: apt-get install dnsmasq-base";
+        assert!(skip_allowed("resolve", "search_list_and_ndots", dns, old));
+        assert!(!skip_allowed(
+            "dnsmasq_fixture",
+            "search_list_and_ndots",
+            dns,
+            old
+        ));
+        assert!(!skip_allowed("tcp", "search_list_and_ndots", dns, old));
+
+        // On a console: `fds_pass_to_and_from_python` skips in `msg` (allowed) and in `unix`
+        // (not); once merged by name, the second went unseen.
+        let console = "@@xtask boot 6.1.0-50-amd64 x86_64\n\
+            @@xtask list msg 1 test, 0 benchmarks\n@@xtask begin msg\n\
+            running 1 test\ntest fds_pass_to_and_from_python ... ok\n\nsuccesses:\n\n\
+            ---- fds_pass_to_and_from_python stdout ----\nskipped: no python3 on this machine\n\n\
+            test result: ok. 1 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.01s\n\
+            @@xtask end msg 0\n\
+            @@xtask list unix 2 tests, 0 benchmarks\n@@xtask begin unix\n\
+            running 2 tests\ntest fds_pass_to_and_from_python ... ok\ntest other ... ok\n\nsuccesses:\n\n\
+            ---- fds_pass_to_and_from_python stdout ----\nskipped: no python3 on this machine\n\n\
+            test result: ok. 2 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.01s\n\
+            @@xtask end unix 0\n@@xtask dmesg\n[    1.0] xtask: the run starts\n@@xtask dmesg-end\n@@xtask done\n";
+        let j = judge(console, &["msg", "unix"], old);
+        assert_eq!(
+            j.problems,
+            vec![
+                "unix::fds_pass_to_and_from_python must run in the VM but skipped: no python3 on this machine"
+                    .to_owned()
+            ]
+        );
+        assert_eq!(
+            j.counts,
+            Counts {
+                passed: 1,
+                failed: 1,
+                skipped: 1
+            }
+        );
+        assert_eq!(
+            j.ran,
+            vec![
+                "msg::fds_pass_to_and_from_python".to_owned(),
+                "unix::fds_pass_to_and_from_python".to_owned(),
+                "unix::other".to_owned()
+            ]
+        );
+    }
+
+    /// A console with one binary `name` listed as `listed`, its output, and its end status.
+    fn one_binary(name: &str, listed: &str, output: &str, status: &str, dmesg: &str) -> String {
+        format!(
+            "@@xtask boot 6.1.0-50-amd64 x86_64\n@@xtask list {name} {listed}\n\
+             @@xtask begin {name}\n{output}@@xtask end {name} {status}\n\
+             @@xtask dmesg\n{dmesg}@@xtask dmesg-end\n@@xtask done\n"
+        )
+    }
+
+    const KMSG: &str =
+        "[    0.00] Linux version 6.1.0-50-amd64\n[    2.10] xtask: the run starts\n";
+    const REPORT_2: &str = "running 2 tests\ntest a ... ok\ntest b ... ok\n\n\
+        test result: ok. 2 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s\n";
+
+    #[test]
+    fn every_binary_is_accounted_for_in_the_vm() {
+        let judge1 = |console: &str| judge(console, &["udp"], "6.1.0-50-amd64");
+        // Complete.
+        let j = judge1(&one_binary(
+            "udp",
+            "2 tests, 0 benchmarks",
+            REPORT_2,
+            "0",
+            KMSG,
+        ));
+        assert!(j.problems.is_empty(), "{:?}", j.problems);
+        assert_eq!((j.counts.passed, j.ran.len()), (2, 2));
+        // Exit 0 and no report at all: it used to pass.
+        let j = judge1(&one_binary("udp", "2 tests, 0 benchmarks", "", "0", KMSG));
+        assert_eq!(
+            j.problems,
+            vec!["udp: no test result (exit 0, no output)".to_owned()]
+        );
+        // Exit 0 and a report short of the --list count.
+        let j = judge1(&one_binary(
+            "udp",
+            "3 tests, 0 benchmarks",
+            REPORT_2,
+            "0",
+            KMSG,
+        ));
+        assert_eq!(
+            j.problems,
+            vec!["udp: reported 2 of the 3 tests --list gives".to_owned()]
+        );
+        // No --list count.
+        let j = judge1(&one_binary("udp", "", REPORT_2, "0", KMSG));
+        assert_eq!(j.problems, vec!["udp: --list gave no count".to_owned()]);
+        // Killed by a signal in the middle.
+        let j = judge1(&one_binary(
+            "udp",
+            "2 tests, 0 benchmarks",
+            "running 2 tests\ntest a ... ok\n",
+            "139",
+            KMSG,
+        ));
+        assert_eq!(
+            j.problems,
+            vec!["udp: no test result (killed by signal 11 (SIGSEGV))".to_owned()]
+        );
+        // Killed at the time limit.
+        let j = judge1(&one_binary(
+            "udp",
+            "2 tests, 0 benchmarks",
+            "running 2 tests\ntest a ... ok\n",
+            "137",
+            KMSG,
+        ));
+        assert!(j.problems[0].contains("SIGKILL"), "{:?}", j.problems);
+        // A binary the guest never ran.
+        let j = judge(
+            &one_binary("udp", "2 tests, 0 benchmarks", REPORT_2, "0", KMSG),
+            &["udp", "tcp"],
+            "6.1.0-50-amd64",
+        );
+        assert_eq!(j.problems, vec!["tcp: did not run".to_owned()]);
+        // A marker after output without its newline is still seen.
+        let console = one_binary("udp", "2 tests, 0 benchmarks", REPORT_2, "0", KMSG).replace(
+            "finished in 0.00s\n@@xtask end",
+            "finished in 0.00s\nno newline@@xtask end",
+        );
+        assert!(judge1(&console).problems.is_empty());
+        // No kernel log.
+        let console = one_binary("udp", "2 tests, 0 benchmarks", REPORT_2, "0", "")
+            .replace("@@xtask dmesg\n@@xtask dmesg-end\n", "");
+        assert_eq!(
+            judge1(&console).problems,
+            vec!["no kernel log (`@@xtask dmesg`) on the console".to_owned()]
+        );
+    }
+
+    #[test]
+    fn kernel_oopses_bugs_and_warnings_fail_the_vm_row() {
+        // What the kernel says on a good run: modules, CAN, veth, namespaces, audit of the
+        // seccomp test, netlink leftovers. None of it matches.
+        let benign = "[    0.000000] Linux version 6.1.0-50-amd64 (debian-kernel@lists.debian.org)\n\
+            [    0.512345] Spectre V2 : Mitigation: Retpolines\n\
+            [    2.100000] xtask: the run starts\n\
+            [    2.200000] can: controller area network core\n\
+            [    2.210000] NET: Registered PF_CAN protocol family\n\
+            [    2.220000] can: raw protocol\n\
+            [    2.230000] can: broadcast manager protocol\n\
+            [    2.240000] can: netlink gateway - max_hops=1\n\
+            [    2.250000] vcan: Virtual CAN interface driver\n\
+            [    2.260000] CAN device driver interface\n\
+            [    2.270000] can: isotp protocol\n\
+            [    2.280000] can: SAE J1939\n\
+            [    3.000000] IPv6: ADDRCONF(NETDEV_CHANGE): veth1: link becomes ready\n\
+            [    3.100000] netlink: 4 bytes leftover after parsing attributes in process `ip'.\n\
+            [    3.200000] audit: type=1326 audit(1700000000.123:2): auid=4294967295 uid=0 gid=0 ses=4294967295 pid=99 comm=\"errors-1a2b\" exe=\"/tests/errors\" sig=31 arch=c000003e syscall=41 compat=0 ip=0x4a1b code=0x0\n\
+            [    3.300000] TCP: request_sock_TCP: Possible SYN flooding on port 127.0.0.1:4000. Sending cookies.\n\
+            [    3.400000] device veth0 entered promiscuous mode\n\
+            [    3.500000] ping: process `udp-1234' is using deprecated sysctl\n\
+            [   30.563525] vc0: tx drop: invalid sa for name 0x00a0000000123456\n\
+            [   50.462783] VFS: file-max limit 1 reached\n\
+            [  107.393925] device bs1 entered promiscuous mode\n";
+        assert_eq!(kernel_trouble(benign), (None, None));
+        let j = judge(
+            &one_binary("udp", "2 tests, 0 benchmarks", REPORT_2, "0", benign),
+            &["udp"],
+            "6.1.0-50-amd64",
+        );
+        assert!(j.problems.is_empty(), "{:?}", j.problems);
+
+        for (line, first) in [
+            (
+                "[   12.345678] BUG: kernel NULL pointer dereference, address: 0000000000000008",
+                "BUG: kernel NULL pointer dereference, address: 0000000000000008",
+            ),
+            (
+                "[   12.345678] Oops: 0002 [#1] PREEMPT SMP NOPTI",
+                "Oops: 0002 [#1] PREEMPT SMP NOPTI",
+            ),
+            (
+                "[   12.345678] WARNING: CPU: 0 PID: 97 at net/can/af_can.c:123 can_rcv+0x50/0x60 [can]",
+                "WARNING: CPU: 0 PID: 97 at net/can/af_can.c:123 can_rcv+0x50/0x60 [can]",
+            ),
+            (
+                "<4>[   12.345678] kernel BUG at net/core/skbuff.c:200!",
+                "kernel BUG at net/core/skbuff.c:200!",
+            ),
+            (
+                "[   12.3] general protection fault, probably for non-canonical address 0xdead: 0000 [#1]",
+                "general protection fault, probably for non-canonical address 0xdead: 0000 [#1]",
+            ),
+            (
+                "[   12.3] Unable to handle kernel NULL pointer dereference at virtual address 0000000000000000",
+                "Unable to handle kernel NULL pointer dereference at virtual address 0000000000000000",
+            ),
+            (
+                "[   12.3] Internal error: Oops: 0000000096000004 [#1] SMP",
+                "Internal error: Oops: 0000000096000004 [#1] SMP",
+            ),
+            ("[   12.3] Call Trace:", "Call Trace:"),
+            (
+                "[   40.0] watchdog: BUG: soft lockup - CPU#0 stuck for 22s! [udp-1234:99]",
+                "watchdog: BUG: soft lockup - CPU#0 stuck for 22s! [udp-1234:99]",
+            ),
+        ] {
+            let log = format!("{benign}{line}\n[   12.4] another line\n");
+            assert_eq!(kernel_trouble(&log), (Some(first.to_owned()), None), "{line}");
+            let j = judge(
+                &one_binary("udp", "2 tests, 0 benchmarks", REPORT_2, "0", &log),
+                &["udp"],
+                "6.1.0-50-amd64",
+            );
+            assert_eq!(j.problems, vec![format!("kernel: {first}")]);
+        }
+        // Before the run (the kernel's own boot): a warning, not a failure.
+        let boot = "[    0.5] WARNING: CPU: 0 PID: 0 at arch/x86/kernel/fpu/xstate.c:1 x\n[    2.1] xtask: the run starts\n";
+        assert_eq!(
+            kernel_trouble(boot),
+            (
+                None,
+                Some("WARNING: CPU: 0 PID: 0 at arch/x86/kernel/fpu/xstate.c:1 x".to_owned())
+            )
+        );
+        // An oops the kernel printed on the console itself (the guest then died): seen too.
+        let console = "@@xtask boot 6.1 x86_64\n@@xtask list udp 2 tests, 0 benchmarks\n@@xtask begin udp\nrunning 2 tests\n[   12.3] Kernel panic - not syncing: Fatal exception\n";
+        let j = judge(console, &["udp"], "6.1");
+        assert!(!j.finished);
+        assert!(
+            j.problems
+                .contains(&"kernel: Kernel panic - not syncing: Fatal exception".to_owned()),
+            "{:?}",
+            j.problems
+        );
     }
 
     #[test]
