@@ -1,0 +1,172 @@
+//! The DNS message codec (RFC 1035): queries written into caller buffers, replies read as
+//! zero-copy views, with compression pointers followed under a loop limit. No allocation.
+//!
+//! Covers what a stub resolver needs: the 12-byte [`Header`], questions, and records of every
+//! type, with `A`, `AAAA` (RFC 3596), `CNAME`, `NS` and `PTR` data decoded and anything else
+//! kept as bytes. EDNS0 (RFC 6891) is written as one `OPT` record in a query and read back
+//! with [`Message::edns`].
+//!
+//! ```
+//! use baresock::resolve::wire::{encode_query, Message, RecordType};
+//! use baresock::resolve::DomainName;
+//!
+//! let name = DomainName::new("example.com")?;
+//! let mut buf = [0u8; 512];
+//! let len = encode_query(&mut buf, 0x1234, &name, RecordType::AAAA, Some(1232))?;
+//!
+//! // A query is a message too: read it back.
+//! let msg = Message::parse(&buf[..len])?;
+//! assert_eq!(msg.header().id, 0x1234);
+//! let q = msg.questions().next().unwrap();
+//! assert!(q.name.eq_name(&name));
+//! assert_eq!(q.qtype, RecordType::AAAA);
+//! assert_eq!(msg.edns().unwrap().udp_payload_size, 1232);
+//! # Ok::<(), baresock::Error>(())
+//! ```
+//!
+//! # Reading replies
+//!
+//! [`Message::parse`] checks the whole message before it returns: the header, then every
+//! question and record of every section, every name with its compression pointers followed,
+//! and the data of the record types it decodes. Once a [`Message`] exists nothing about it can
+//! fail, so its iterators yield plain [`Question`]s and [`Record`]s, not `Result`s. Work is
+//! bounded by the message's length: each name costs at most 255 bytes of labels and
+//! [`POINTER_LIMIT`] pointers, and each record takes at least 11 bytes of the message.
+//!
+//! Bytes after the last record the header counts are ignored, as resolvers do;
+//! [`Message::parsed_len`] says where the message ended, for callers who mind. Nothing in
+//! the message reads them: every name lies within the parsed bytes, pointers followed,
+//! because of the rules for compression pointers (RFC 1035 §4.1.4) below.
+//!
+//! # Compression pointers
+//!
+//! A name is a run of labels in place, ended by the root's zero or by a pointer to another
+//! run, which ends the same way. `parse` follows every pointer and takes one only if:
+//!
+//! - it points within the message ([`WireError::PointerOutOfRange`]) and past the 12-byte
+//!   header ([`WireError::PointerIntoHeader`]);
+//! - it points strictly before the run of labels that led to it: the name's start, or the
+//!   previous pointer's target ([`WireError::PointerForward`], [`WireError::PointerLoop`]),
+//!   so that positions only go backwards and no loop is possible;
+//! - the run it leads to ends, with the root or the next pointer, before the pointer's own
+//!   position ([`WireError::LabelsPastPointer`]);
+//! - the name follows at most [`POINTER_LIMIT`] of them.
+//!
+//! Every pointer then lies within bytes already known to be part of the message (the name's
+//! own, or the run before it), so every label does too: the labels of a name read only
+//! bytes before [`Message::parsed_len`]. Compressors point at earlier names, whose labels end
+//! before the pointer, so real messages are not refused.
+//!
+//! Over TCP, every message is preceded by its length in two bytes (RFC 1035 §4.2.2):
+//! [`encode_query_tcp`] writes it; for a reply, read the two bytes, then give `parse` the
+//! message without them.
+
+use core::fmt;
+
+use super::name::NAME_MAX;
+use crate::Error;
+
+mod header;
+mod names;
+mod query;
+mod records;
+
+pub use header::{Class, Header, Opcode, Rcode, RecordType};
+pub use names::{NameLabels, NameRef};
+pub use query::{encode_query, encode_query_tcp, query_len, reverse_name};
+pub use records::{Edns, Message, Question, Questions, Record, RecordData, Records};
+
+/// The length of the fixed header every DNS message starts with.
+pub const HEADER_LEN: usize = 12;
+
+/// The most compression pointers followed within one name. A name of 255 bytes has at most
+/// 127 labels, so no well-formed name needs more.
+pub const POINTER_LIMIT: usize = 128;
+
+/// Why bytes are not a well-formed DNS message (see [`Error::MalformedDns`](crate::Error)).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum WireError {
+    /// The message ends before what its header or a record says it holds.
+    Short,
+    /// A name has a length byte whose top bits are `01` or `10` (`0x40`, RFC 2673's
+    /// extended labels, or `0x80`, reserved): neither a label of at most 63 bytes nor a
+    /// pointer. This is also how a label longer than 63 bytes shows. The value is the byte's
+    /// top two bits (`0x40` or `0x80`).
+    BadLabelType(u8),
+    /// A compression pointer leads back into the labels that led to it (or to itself), or a
+    /// name follows more than [`POINTER_LIMIT`] pointers.
+    PointerLoop,
+    /// A compression pointer points past its own position. Every pointer must point strictly
+    /// before the labels it ends, which is what makes loops impossible.
+    PointerForward,
+    /// A compression pointer points past the end of the message.
+    PointerOutOfRange,
+    /// A compression pointer points into the 12-byte header, where no name can be.
+    PointerIntoHeader,
+    /// The labels a compression pointer leads to run on to the pointer itself or past it:
+    /// each run of labels reached through a pointer must end, with the root or the next
+    /// pointer, before that pointer's position.
+    LabelsPastPointer,
+    /// A name is longer than 255 bytes in wire form, its pointers followed.
+    NameTooLong,
+    /// A record's data length does not fit its type: not 4 for `A`, not 16 for `AAAA`, or
+    /// not the exact length of the name in a `CNAME`, `NS` or `PTR`.
+    BadRdLength {
+        /// The record's type.
+        rtype: RecordType,
+        /// The data length the record gives.
+        len: u16,
+    },
+}
+
+impl fmt::Display for WireError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            WireError::Short => f.write_str("message ends early"),
+            WireError::BadLabelType(t) => write!(f, "label type {t:#04x} is not supported"),
+            WireError::PointerLoop => f.write_str("compression pointers loop"),
+            WireError::PointerForward => f.write_str("compression pointer points forward"),
+            WireError::PointerOutOfRange => {
+                f.write_str("compression pointer points past the message")
+            }
+            WireError::PointerIntoHeader => {
+                f.write_str("compression pointer points into the header")
+            }
+            WireError::LabelsPastPointer => {
+                f.write_str("labels after a compression pointer run past the pointer")
+            }
+            WireError::NameTooLong => write!(f, "name longer than {NAME_MAX} bytes"),
+            WireError::BadRdLength { rtype, len } => {
+                write!(f, "{len} bytes of data for a record of type {rtype}")
+            }
+        }
+    }
+}
+
+impl From<WireError> for Error {
+    fn from(e: WireError) -> Error {
+        Error::MalformedDns(e)
+    }
+}
+
+#[cfg(feature = "defmt")]
+impl defmt::Format for WireError {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        defmt::write!(f, "{}", defmt::Debug2Format(self))
+    }
+}
+
+/// `n` bytes of `msg` from `at`, or [`WireError::Short`].
+fn bytes(msg: &[u8], at: usize, n: usize) -> Result<&[u8], WireError> {
+    let end = at.checked_add(n).ok_or(WireError::Short)?;
+    msg.get(at..end).ok_or(WireError::Short)
+}
+
+/// `N` bytes of `msg` from `at` as an array, or [`WireError::Short`].
+fn array<const N: usize>(msg: &[u8], at: usize) -> Result<[u8; N], WireError> {
+    bytes(msg, at, N)?.try_into().map_err(|_| WireError::Short)
+}
+
+#[cfg(test)]
+mod tests;
