@@ -1,0 +1,229 @@
+//! IPv4 options (`IPPROTO_IP`): ip(7).
+
+use core::net::Ipv4Addr;
+
+use linux_raw_sys::net as k;
+use rustix::fd::AsFd;
+
+use crate::sys::sockopt::{self, IpMreqn};
+use crate::{Error, Result, Socket};
+
+use super::{get_int, index_arg, set_int, IP};
+
+/// IPv4 options (`IPPROTO_IP`): ip(7).
+impl Socket {
+    /// The time-to-live of outgoing unicast packets, 1 to 255 (`IP_TTL`). The kernel refuses
+    /// other values with `EINVAL`.
+    ///
+    /// ```
+    /// use baresock::{Family, Protocol, Socket, Type};
+    /// let s = Socket::new(Family::Inet, Type::Dgram, Protocol::UDP)?;
+    /// s.set_ttl(1)?; // never leaves the local network
+    /// assert_eq!(s.ttl()?, 1);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
+    #[doc(alias = "IP_TTL")]
+    pub fn set_ttl(&self, ttl: u32) -> Result<()> {
+        set_int(
+            self.as_fd(),
+            k::IPPROTO_IP as u32,
+            k::IP_TTL,
+            ttl.try_into().unwrap_or(i32::MAX),
+        )
+    }
+
+    /// The time-to-live of outgoing unicast packets (`IP_TTL`).
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
+    #[doc(alias = "IP_TTL")]
+    pub fn ttl(&self) -> Result<u32> {
+        get_int(self.as_fd(), k::IPPROTO_IP as u32, k::IP_TTL).map(|v| v.max(0) as u32)
+    }
+}
+
+/// Which interface a multicast group is joined on, or sent from (IPv4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum MulticastInterface {
+    /// Let the kernel choose by its routing table.
+    #[default]
+    Any,
+    /// The interface with this local address.
+    Address(Ipv4Addr),
+    /// The interface with this index.
+    Index(u32),
+}
+
+#[cfg(feature = "defmt")]
+impl defmt::Format for MulticastInterface {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        match self {
+            MulticastInterface::Any => defmt::write!(f, "Any"),
+            MulticastInterface::Address(a) => defmt::write!(f, "Address({})", a.octets()),
+            MulticastInterface::Index(i) => defmt::write!(f, "Index({})", i),
+        }
+    }
+}
+
+impl MulticastInterface {
+    fn mreqn(self, group: Ipv4Addr) -> Result<IpMreqn> {
+        let (address, ifindex) = match self {
+            MulticastInterface::Any => (Ipv4Addr::UNSPECIFIED, 0),
+            MulticastInterface::Address(a) => (a, 0),
+            MulticastInterface::Index(i) => (Ipv4Addr::UNSPECIFIED, index_arg(i)?),
+        };
+        Ok(IpMreqn {
+            multiaddr: group.octets(),
+            address: address.octets(),
+            ifindex,
+        })
+    }
+}
+
+/// IPv4 options (`IPPROTO_IP`) beyond the TTL: ip(7).
+impl Socket {
+    /// The type-of-service byte of outgoing packets: DSCP and ECN (`IP_TOS`).
+    ///
+    /// ```
+    /// use baresock::{Family, Protocol, Socket, Type};
+    /// let s = Socket::new(Family::Inet, Type::Dgram, Protocol::UDP)?;
+    /// s.set_tos(0x10)?; // low delay
+    /// assert_eq!(s.tos()?, 0x10);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
+    #[doc(alias = "IP_TOS")]
+    pub fn set_tos(&self, tos: u8) -> Result<()> {
+        set_int(self.as_fd(), IP, k::IP_TOS, tos.into())
+    }
+
+    /// The type-of-service byte (`IP_TOS`).
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
+    #[doc(alias = "IP_TOS")]
+    pub fn tos(&self) -> Result<u8> {
+        get_int(self.as_fd(), IP, k::IP_TOS).map(|v| v as u8)
+    }
+
+    /// Joins a multicast group on an interface (`IP_ADD_MEMBERSHIP`).
+    ///
+    /// ```
+    /// use baresock::{MulticastInterface, UdpSocket};
+    /// use core::net::Ipv4Addr;
+    /// let s = UdpSocket::bind("0.0.0.0:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// let group = Ipv4Addr::new(239, 255, 0, 1);
+    /// s.as_socket().join_multicast_v4(group, MulticastInterface::Any)?;
+    /// s.as_socket().leave_multicast_v4(group, MulticastInterface::Any)?;
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
+    #[doc(alias = "IP_ADD_MEMBERSHIP")]
+    pub fn join_multicast_v4(&self, group: Ipv4Addr, interface: MulticastInterface) -> Result<()> {
+        sockopt::set(
+            self.as_fd(),
+            IP,
+            k::IP_ADD_MEMBERSHIP,
+            &interface.mreqn(group)?,
+        )
+    }
+
+    /// Leaves a multicast group (`IP_DROP_MEMBERSHIP`).
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
+    #[doc(alias = "IP_DROP_MEMBERSHIP")]
+    pub fn leave_multicast_v4(&self, group: Ipv4Addr, interface: MulticastInterface) -> Result<()> {
+        sockopt::set(
+            self.as_fd(),
+            IP,
+            k::IP_DROP_MEMBERSHIP,
+            &interface.mreqn(group)?,
+        )
+    }
+
+    /// The interface outgoing multicast leaves by (`IP_MULTICAST_IF`).
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
+    #[doc(alias = "IP_MULTICAST_IF")]
+    pub fn set_multicast_if_v4(&self, interface: MulticastInterface) -> Result<()> {
+        sockopt::set(
+            self.as_fd(),
+            IP,
+            k::IP_MULTICAST_IF,
+            &interface.mreqn(Ipv4Addr::UNSPECIFIED)?,
+        )
+    }
+
+    /// The local address outgoing multicast leaves from (`IP_MULTICAST_IF`); unspecified when
+    /// the kernel chooses (or an index was set).
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
+    #[doc(alias = "IP_MULTICAST_IF")]
+    pub fn multicast_if_v4(&self) -> Result<Ipv4Addr> {
+        let mut b = [0u8; 4];
+        let n = sockopt::get_bytes(self.as_fd(), IP, k::IP_MULTICAST_IF, &mut b)?;
+        if n != 4 {
+            return Err(Error::OptionSize {
+                expected: 4,
+                got: n as u32,
+            });
+        }
+        Ok(Ipv4Addr::from(b))
+    }
+
+    /// The TTL of outgoing multicast, 0 to 255 (`IP_MULTICAST_TTL`).
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
+    #[doc(alias = "IP_MULTICAST_TTL")]
+    pub fn set_multicast_ttl_v4(&self, ttl: u8) -> Result<()> {
+        set_int(self.as_fd(), IP, k::IP_MULTICAST_TTL, ttl.into())
+    }
+
+    /// The TTL of outgoing multicast (`IP_MULTICAST_TTL`).
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
+    #[doc(alias = "IP_MULTICAST_TTL")]
+    pub fn multicast_ttl_v4(&self) -> Result<u8> {
+        get_int(self.as_fd(), IP, k::IP_MULTICAST_TTL).map(|v| v as u8)
+    }
+
+    bool_option!(
+        /// Loops outgoing multicast back to local listeners (`IP_MULTICAST_LOOP`).
+        "IP_MULTICAST_LOOP", IP, k::IP_MULTICAST_LOOP, multicast_loop_v4, set_multicast_loop_v4, "ip"
+    );
+    bool_option!(
+        /// Allows binding to an address not (yet) on any interface (`IP_FREEBIND`).
+        "IP_FREEBIND", IP, k::IP_FREEBIND, freebind, set_freebind, "ip"
+    );
+    bool_option!(
+        /// Transparent proxying: bind to and accept for foreign addresses (`IP_TRANSPARENT`);
+        /// needs `CAP_NET_ADMIN` or `CAP_NET_RAW`.
+        "IP_TRANSPARENT", IP, k::IP_TRANSPARENT, transparent, set_transparent, "ip"
+    );
+    bool_option!(
+        /// Queues extended error reports, read with `MSG_ERRQUEUE` (`IP_RECVERR`).
+        "IP_RECVERR", IP, k::IP_RECVERR, recv_err, set_recv_err, "ip"
+    );
+}

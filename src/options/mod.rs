@@ -1,0 +1,111 @@
+//! Socket options, one `impl` block per level, each headed by its man page. Getters are `x()`,
+//! setters `set_x()`; every call goes through the one raw `getsockopt`/`setsockopt` pair in
+//! `sys`, so an odd answer from the kernel is a named error, never a panic.
+//!
+//! One submodule per level: `socket` (`SOL_SOCKET`), `ip`, `ipv6`, `tcp`, `udp`, and `control`
+//! (which control messages arrive with received messages).
+
+use core::time::Duration;
+
+use linux_raw_sys::net as k;
+use rustix::fd::{AsFd, BorrowedFd};
+use rustix::io::Errno;
+
+use crate::sys::sockopt;
+use crate::{Error, Result, Socket};
+
+#[inline]
+fn get_int(fd: BorrowedFd<'_>, level: u32, name: u32) -> Result<i32> {
+    sockopt::get::<i32>(fd, level, name)
+}
+
+#[inline]
+fn set_int(fd: BorrowedFd<'_>, level: u32, name: u32, value: i32) -> Result<()> {
+    sockopt::set(fd, level, name, &value)
+}
+
+/// Defines a getter and a setter for an on/off option.
+/// `$page` is the level's man page in section 7 (`socket`, `ip`, ...), for the references.
+macro_rules! bool_option {
+    ($(#[$doc:meta])* $alias:literal, $level:expr, $name:expr, $get:ident, $set:ident, $page:literal) => {
+        $(#[$doc])*
+        ///
+        /// # References
+        ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+        #[doc = concat!("  - [`", $page, "(7)`](https://man7.org/linux/man-pages/man7/", $page, ".7.html)")]
+        #[doc(alias = $alias)]
+        pub fn $set(&self, on: bool) -> Result<()> {
+            set_int(self.as_fd(), $level, $name, i32::from(on))
+        }
+
+        #[doc = concat!("Whether the option [`", stringify!($set), "`](Self::", stringify!($set), ") sets is on.")]
+        ///
+        /// # References
+        ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+        #[doc = concat!("  - [`", $page, "(7)`](https://man7.org/linux/man-pages/man7/", $page, ".7.html)")]
+        #[doc(alias = $alias)]
+        pub fn $get(&self) -> Result<bool> {
+            get_int(self.as_fd(), $level, $name).map(|v| v != 0)
+        }
+    };
+}
+
+/// Converts a buffer size for the kernel's `int`: the kernel clamps it to its maximum anyway.
+fn size_arg(size: usize) -> i32 {
+    i32::try_from(size).unwrap_or(i32::MAX)
+}
+
+/// Any option, as bytes: for what this crate has no typed method for yet. getsockopt(2).
+impl Socket {
+    /// Reads option `name` at `level` into `buf` (`getsockopt(2)`); returns how many bytes the
+    /// kernel wrote.
+    ///
+    /// ```
+    /// use baresock::{Socket, Family, Type, Protocol};
+    /// let s = Socket::new(Family::Inet, Type::Dgram, Protocol::DEFAULT)?;
+    /// let mut v = [0u8; 4];
+    /// // SOL_SOCKET, SO_TYPE
+    /// assert_eq!(s.option_raw(1, 3, &mut v)?, 4);
+    /// assert_eq!(i32::from_ne_bytes(v), 2); // SOCK_DGRAM
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    pub fn option_raw(&self, level: u32, name: u32, buf: &mut [u8]) -> Result<usize> {
+        sockopt::get_bytes(self.as_fd(), level, name, buf)
+    }
+
+    /// Sets option `name` at `level` to `value` (`setsockopt(2)`).
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    pub fn set_option_raw(&self, level: u32, name: u32, value: &[u8]) -> Result<()> {
+        sockopt::set_bytes(self.as_fd(), level, name, value)
+    }
+}
+
+/// An interface index for the kernel's `int`; indexes never reach `i32::MAX`.
+fn index_arg(index: u32) -> Result<i32> {
+    i32::try_from(index).map_err(|_| Error::Os(Errno::NODEV))
+}
+
+/// A whole-unit duration for a kernel `int`, rounded up so a small one does not become zero.
+fn units_arg(d: Duration, unit: Duration) -> Result<i32> {
+    let n = d.as_nanos().div_ceil(unit.as_nanos());
+    i32::try_from(n).map_err(|_| Error::DurationOutOfRange)
+}
+
+const IP: u32 = k::IPPROTO_IP as u32;
+const IPV6: u32 = k::IPPROTO_IPV6 as u32;
+const TCP: u32 = k::IPPROTO_TCP as u32;
+
+mod control;
+mod ip;
+mod ipv6;
+mod socket;
+mod tcp;
+mod udp;
+
+pub use control::Timestamping;
+pub use ip::MulticastInterface;

@@ -1,0 +1,466 @@
+//! Socket-level options (`SOL_SOCKET`): socket(7); the kernel timeouts, socket filters.
+
+use core::time::Duration;
+
+use linux_raw_sys::net as k;
+use rustix::fd::{AsFd, BorrowedFd};
+use rustix::io::Errno;
+
+use crate::bpf::Program;
+use crate::sys::sockopt::{self, Linger, OldTimeval, SockTimeval};
+use crate::{Error, Result, ShortName, Socket, SHORT_NAME_MAX};
+
+use super::{get_int, set_int, size_arg, units_arg};
+
+/// Socket-level options (`SOL_SOCKET`): socket(7).
+impl Socket {
+    bool_option!(
+        /// Allows binding to an address in `TIME_WAIT` (`SO_REUSEADDR`).
+        ///
+        /// ```
+        /// use baresock::{Family, Protocol, Socket, Type};
+        /// let s = Socket::new(Family::Inet, Type::Stream, Protocol::TCP)?;
+        /// s.set_reuse_address(true)?;
+        /// assert!(s.reuse_address()?);
+        /// # Ok::<(), baresock::Error>(())
+        /// ```
+        "SO_REUSEADDR", k::SOL_SOCKET, k::SO_REUSEADDR, reuse_address, set_reuse_address, "socket"
+    );
+    bool_option!(
+        /// Lets several sockets bind the same address and port, the kernel spreading
+        /// connections or datagrams among them (`SO_REUSEPORT`).
+        ///
+        /// ```
+        /// use baresock::{Family, Protocol, Socket, Type};
+        /// let addr: core::net::SocketAddr = "127.0.0.1:0".parse().unwrap();
+        /// let a = Socket::new(Family::Inet, Type::Dgram, Protocol::UDP)?;
+        /// a.set_reuse_port(true)?;
+        /// a.bind(addr)?;
+        /// let b = Socket::new(Family::Inet, Type::Dgram, Protocol::UDP)?;
+        /// b.set_reuse_port(true)?;
+        /// b.bind(a.local_addr()?)?; // the same port, shared
+        /// # Ok::<(), baresock::Error>(())
+        /// ```
+        "SO_REUSEPORT", k::SOL_SOCKET, k::SO_REUSEPORT, reuse_port, set_reuse_port, "socket"
+    );
+    bool_option!(
+        /// Allows sending to broadcast addresses (`SO_BROADCAST`).
+        "SO_BROADCAST", k::SOL_SOCKET, k::SO_BROADCAST, broadcast, set_broadcast, "socket"
+    );
+    bool_option!(
+        /// Sends keepalive probes on an idle connection (`SO_KEEPALIVE`).
+        "SO_KEEPALIVE", k::SOL_SOCKET, k::SO_KEEPALIVE, keepalive, set_keepalive, "socket"
+    );
+
+    /// Whether the socket is listening (`SO_ACCEPTCONN`).
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    #[doc(alias = "SO_ACCEPTCONN")]
+    pub fn is_listening(&self) -> Result<bool> {
+        get_int(self.as_fd(), k::SOL_SOCKET, k::SO_ACCEPTCONN).map(|v| v != 0)
+    }
+
+    /// What `close` does with unsent data (`SO_LINGER`): `None` returns at once and lets the
+    /// kernel send it in the background; `Some(d)` waits up to `d` (whole seconds, rounded
+    /// up); `Some(Duration::ZERO)` discards it and resets the connection.
+    ///
+    /// Fails with [`Error::DurationOutOfRange`] beyond `i32::MAX` seconds.
+    ///
+    /// ```
+    /// use baresock::{Family, Protocol, Socket, Type};
+    /// use core::time::Duration;
+    /// let s = Socket::new(Family::Inet, Type::Stream, Protocol::TCP)?;
+    /// s.set_linger(Some(Duration::from_secs(2)))?;
+    /// assert_eq!(s.linger()?, Some(Duration::from_secs(2)));
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    #[doc(alias = "SO_LINGER")]
+    pub fn set_linger(&self, linger: Option<Duration>) -> Result<()> {
+        let l = match linger {
+            None => Linger::default(),
+            Some(d) => {
+                let secs = d.as_secs().checked_add(u64::from(d.subsec_nanos() > 0));
+                let secs = secs
+                    .and_then(|s| i32::try_from(s).ok())
+                    .ok_or(Error::DurationOutOfRange)?;
+                Linger {
+                    l_onoff: 1,
+                    l_linger: secs,
+                }
+            }
+        };
+        sockopt::set(self.as_fd(), k::SOL_SOCKET, k::SO_LINGER, &l)
+    }
+
+    /// The `SO_LINGER` setting (see [`set_linger`](Self::set_linger)).
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    #[doc(alias = "SO_LINGER")]
+    pub fn linger(&self) -> Result<Option<Duration>> {
+        let l: Linger = sockopt::get(self.as_fd(), k::SOL_SOCKET, k::SO_LINGER)?;
+        Ok((l.l_onoff != 0).then(|| Duration::from_secs(l.l_linger.max(0) as u64)))
+    }
+
+    /// Asks for a send buffer of `size` bytes (`SO_SNDBUF`). The kernel doubles the value for
+    /// its bookkeeping and caps it at `net.core.wmem_max`; [`send_buffer_size`] reads the result.
+    ///
+    /// [`send_buffer_size`]: Self::send_buffer_size
+    ///
+    /// ```
+    /// use baresock::{Family, Protocol, Socket, Type};
+    /// let s = Socket::new(Family::Inet, Type::Dgram, Protocol::UDP)?;
+    /// s.set_send_buffer_size(64 * 1024)?;
+    /// assert!(s.send_buffer_size()? >= 64 * 1024); // doubled by the kernel
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    #[doc(alias = "SO_SNDBUF")]
+    pub fn set_send_buffer_size(&self, size: usize) -> Result<()> {
+        set_int(self.as_fd(), k::SOL_SOCKET, k::SO_SNDBUF, size_arg(size))
+    }
+
+    /// The send buffer's size in bytes, as the kernel accounts it (`SO_SNDBUF`).
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    #[doc(alias = "SO_SNDBUF")]
+    pub fn send_buffer_size(&self) -> Result<usize> {
+        get_int(self.as_fd(), k::SOL_SOCKET, k::SO_SNDBUF).map(|v| v.max(0) as usize)
+    }
+
+    /// Asks for a receive buffer of `size` bytes (`SO_RCVBUF`); doubled and capped at
+    /// `net.core.rmem_max` by the kernel, like [`set_send_buffer_size`](Self::set_send_buffer_size).
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    #[doc(alias = "SO_RCVBUF")]
+    pub fn set_recv_buffer_size(&self, size: usize) -> Result<()> {
+        set_int(self.as_fd(), k::SOL_SOCKET, k::SO_RCVBUF, size_arg(size))
+    }
+
+    /// The receive buffer's size in bytes, as the kernel accounts it (`SO_RCVBUF`).
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    #[doc(alias = "SO_RCVBUF")]
+    pub fn recv_buffer_size(&self) -> Result<usize> {
+        get_int(self.as_fd(), k::SOL_SOCKET, k::SO_RCVBUF).map(|v| v.max(0) as usize)
+    }
+
+    /// The kernel's own receive timeout (`SO_RCVTIMEO`): each blocking receive gives up after
+    /// `timeout` with [`Error::Timeout`]. Unlike [`set_timeout`](Self::set_timeout) it bounds
+    /// each system call, not the whole operation, does not cover `connect`, and applies only in
+    /// blocking mode. `None` or zero turns it off. The kernel keeps it in scheduler ticks, so
+    /// it reads back rounded up to a tick (1 to 10 ms); sub-microsecond values round up to 1 µs.
+    ///
+    /// ```
+    /// use baresock::{Error, UnixStream};
+    /// use core::time::Duration;
+    /// let (a, _b) = UnixStream::pair()?; // blocking mode
+    /// a.as_socket().set_kernel_recv_timeout(Some(Duration::from_millis(20)))?;
+    /// let mut buf = [0u8; 4];
+    /// assert_eq!(a.recv(&mut buf), Err(Error::Timeout));
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    #[doc(alias = "SO_RCVTIMEO")]
+    pub fn set_kernel_recv_timeout(&self, timeout: Option<Duration>) -> Result<()> {
+        set_kernel_timeout(
+            self.as_fd(),
+            k::SO_RCVTIMEO_NEW,
+            k::SO_RCVTIMEO_OLD,
+            timeout,
+        )
+    }
+
+    /// The `SO_RCVTIMEO` setting; `None` when off.
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    #[doc(alias = "SO_RCVTIMEO")]
+    pub fn kernel_recv_timeout(&self) -> Result<Option<Duration>> {
+        kernel_timeout(self.as_fd(), k::SO_RCVTIMEO_NEW, k::SO_RCVTIMEO_OLD)
+    }
+
+    /// The kernel's own send timeout (`SO_SNDTIMEO`), as [`set_kernel_recv_timeout`] is for
+    /// receiving.
+    ///
+    /// [`set_kernel_recv_timeout`]: Self::set_kernel_recv_timeout
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    #[doc(alias = "SO_SNDTIMEO")]
+    pub fn set_kernel_send_timeout(&self, timeout: Option<Duration>) -> Result<()> {
+        set_kernel_timeout(
+            self.as_fd(),
+            k::SO_SNDTIMEO_NEW,
+            k::SO_SNDTIMEO_OLD,
+            timeout,
+        )
+    }
+
+    /// The `SO_SNDTIMEO` setting; `None` when off.
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    #[doc(alias = "SO_SNDTIMEO")]
+    pub fn kernel_send_timeout(&self) -> Result<Option<Duration>> {
+        kernel_timeout(self.as_fd(), k::SO_SNDTIMEO_NEW, k::SO_SNDTIMEO_OLD)
+    }
+}
+
+/// Sets `SO_RCVTIMEO`/`SO_SNDTIMEO` with the 64-bit `_NEW` option, or the `_OLD` one on kernels
+/// before 5.1.
+fn set_kernel_timeout(fd: BorrowedFd<'_>, new: u32, old: u32, t: Option<Duration>) -> Result<()> {
+    // Whole microseconds, rounded up: a timeout that rounds down to zero would turn it off.
+    let micros = t.unwrap_or_default().as_nanos().div_ceil(1000);
+    let (sec, usec) = (micros / 1_000_000, (micros % 1_000_000) as u32);
+    let sec = i64::try_from(sec).map_err(|_| Error::DurationOutOfRange)?;
+    match sockopt::set(
+        fd,
+        k::SOL_SOCKET,
+        new,
+        &SockTimeval {
+            tv_sec: sec,
+            tv_usec: usec.into(),
+        },
+    ) {
+        Err(Error::Os(Errno::NOPROTOOPT)) => {
+            let tv_sec = core::ffi::c_long::try_from(sec).map_err(|_| Error::DurationOutOfRange)?;
+            let v = OldTimeval {
+                tv_sec,
+                tv_usec: usec as core::ffi::c_long,
+            };
+            sockopt::set(fd, k::SOL_SOCKET, old, &v)
+        }
+        r => r,
+    }
+}
+
+/// Reads `SO_RCVTIMEO`/`SO_SNDTIMEO`. The `_NEW` option first; if the kernel does not know it,
+/// or answers with another size (qemu-user answers 4 bytes), the `_OLD` one.
+fn kernel_timeout(fd: BorrowedFd<'_>, new: u32, old: u32) -> Result<Option<Duration>> {
+    let (sec, usec) = match sockopt::get::<SockTimeval>(fd, k::SOL_SOCKET, new) {
+        Ok(tv) => (tv.tv_sec, tv.tv_usec),
+        Err(Error::Os(Errno::NOPROTOOPT)) | Err(Error::OptionSize { .. }) => {
+            let tv: OldTimeval = sockopt::get(fd, k::SOL_SOCKET, old)?;
+            // `c_long` is `i32` on 32-bit targets, `i64` elsewhere.
+            #[allow(clippy::useless_conversion)]
+            let tv = (i64::from(tv.tv_sec), i64::from(tv.tv_usec));
+            tv
+        }
+        Err(e) => return Err(e),
+    };
+    let (Ok(sec), Ok(usec)) = (u64::try_from(sec), u32::try_from(usec)) else {
+        return Err(Error::DurationOutOfRange);
+    };
+    if usec >= 1_000_000 {
+        return Err(Error::DurationOutOfRange);
+    }
+    let d = Duration::new(sec, usec * 1000);
+    Ok((!d.is_zero()).then_some(d))
+}
+
+/// Socket filters (`SO_ATTACH_FILTER`, ...): socket(7), Documentation/networking/filter.rst.
+impl Socket {
+    /// Attaches a classic BPF program: the socket then receives only what it accepts, cut to
+    /// the length it returns (`SO_ATTACH_FILTER`). Replaces any earlier filter.
+    ///
+    /// ```
+    /// use baresock::{bpf::{Insn, Program}, UdpSocket};
+    /// let s = UdpSocket::bind("127.0.0.1:0")?;
+    /// let drop_all = [Insn::ret(0)];
+    /// s.as_socket().attach_filter(&Program::new(&drop_all)?)?;
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    ///  - [Linux socket filtering](https://docs.kernel.org/networking/filter.html)
+    #[doc(alias = "SO_ATTACH_FILTER")]
+    pub fn attach_filter(&self, program: &Program<'_>) -> Result<()> {
+        sockopt::set_program(self.as_fd(), k::SOL_SOCKET, k::SO_ATTACH_FILTER, program)
+    }
+
+    /// Removes the filter (`SO_DETACH_FILTER`); `ENOENT` if there is none.
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    ///  - [Linux socket filtering](https://docs.kernel.org/networking/filter.html)
+    #[doc(alias = "SO_DETACH_FILTER")]
+    pub fn detach_filter(&self) -> Result<()> {
+        set_int(self.as_fd(), k::SOL_SOCKET, k::SO_DETACH_FILTER, 0)
+    }
+
+    bool_option!(
+        /// Locks the filter: it can no longer be replaced or removed (`SO_LOCK_FILTER`). A
+        /// process can lock its sockets before handing them to less trusted code.
+        "SO_LOCK_FILTER", k::SOL_SOCKET, k::SO_LOCK_FILTER, lock_filter, set_lock_filter, "socket"
+    );
+}
+
+/// Socket-level options (`SOL_SOCKET`) beyond the everyday ones: socket(7).
+impl Socket {
+    /// Sends and receives only through the named interface (`SO_BINDTODEVICE`); `None`
+    /// removes the binding. Needs `CAP_NET_RAW` unless binding to the interface already bound.
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    #[doc(alias = "SO_BINDTODEVICE")]
+    pub fn set_bind_device(&self, interface: Option<&ShortName>) -> Result<()> {
+        let name = interface.map_or(&[][..], ShortName::as_bytes_with_nul);
+        sockopt::set_bytes(self.as_fd(), k::SOL_SOCKET, k::SO_BINDTODEVICE, name)
+    }
+
+    /// The interface the socket is bound to (`SO_BINDTODEVICE`), if any.
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    #[doc(alias = "SO_BINDTODEVICE")]
+    pub fn bind_device(&self) -> Result<Option<ShortName>> {
+        let mut buf = [0u8; SHORT_NAME_MAX + 1];
+        let n = sockopt::get_bytes(self.as_fd(), k::SOL_SOCKET, k::SO_BINDTODEVICE, &mut buf)?;
+        if n == 0 || buf[0] == 0 {
+            return Ok(None);
+        }
+        ShortName::from_kernel(&buf[..n])
+            .map(Some)
+            .ok_or(Error::OptionSize {
+                expected: (SHORT_NAME_MAX + 1) as u32,
+                got: n as u32,
+            })
+    }
+
+    /// The mark on outgoing packets, for routing and filtering (`SO_MARK`); needs
+    /// `CAP_NET_ADMIN`.
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    #[doc(alias = "SO_MARK")]
+    pub fn set_mark(&self, mark: u32) -> Result<()> {
+        sockopt::set(self.as_fd(), k::SOL_SOCKET, k::SO_MARK, &mark)
+    }
+
+    /// The mark on outgoing packets (`SO_MARK`).
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    #[doc(alias = "SO_MARK")]
+    pub fn mark(&self) -> Result<u32> {
+        sockopt::get(self.as_fd(), k::SOL_SOCKET, k::SO_MARK)
+    }
+
+    /// The priority of outgoing packets, 0 to 6 without `CAP_NET_ADMIN` (`SO_PRIORITY`).
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    #[doc(alias = "SO_PRIORITY")]
+    pub fn set_priority(&self, priority: u32) -> Result<()> {
+        sockopt::set(self.as_fd(), k::SOL_SOCKET, k::SO_PRIORITY, &priority)
+    }
+
+    /// The priority of outgoing packets (`SO_PRIORITY`).
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    #[doc(alias = "SO_PRIORITY")]
+    pub fn priority(&self) -> Result<u32> {
+        sockopt::get(self.as_fd(), k::SOL_SOCKET, k::SO_PRIORITY)
+    }
+
+    /// How many bytes a receive waits for before it returns (`SO_RCVLOWAT`).
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    #[doc(alias = "SO_RCVLOWAT")]
+    pub fn set_recv_low_water(&self, bytes: usize) -> Result<()> {
+        set_int(self.as_fd(), k::SOL_SOCKET, k::SO_RCVLOWAT, size_arg(bytes))
+    }
+
+    /// The receive low-water mark (`SO_RCVLOWAT`).
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    #[doc(alias = "SO_RCVLOWAT")]
+    pub fn recv_low_water(&self) -> Result<usize> {
+        get_int(self.as_fd(), k::SOL_SOCKET, k::SO_RCVLOWAT).map(|v| v.max(0) as usize)
+    }
+
+    /// How long a blocking receive busy-polls the device before sleeping (`SO_BUSY_POLL`),
+    /// in whole microseconds; raising it above `net.core.busy_read` needs `CAP_NET_ADMIN`.
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    #[doc(alias = "SO_BUSY_POLL")]
+    pub fn set_busy_poll(&self, time: Duration) -> Result<()> {
+        let us = units_arg(time, Duration::from_micros(1))?;
+        set_int(self.as_fd(), k::SOL_SOCKET, k::SO_BUSY_POLL, us)
+    }
+
+    /// The busy-poll time (`SO_BUSY_POLL`).
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    #[doc(alias = "SO_BUSY_POLL")]
+    pub fn busy_poll(&self) -> Result<Duration> {
+        get_int(self.as_fd(), k::SOL_SOCKET, k::SO_BUSY_POLL)
+            .map(|v| Duration::from_micros(v.max(0) as u64))
+    }
+
+    /// Steers the socket's packets to a CPU (`SO_INCOMING_CPU`).
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    #[doc(alias = "SO_INCOMING_CPU")]
+    pub fn set_incoming_cpu(&self, cpu: u32) -> Result<()> {
+        set_int(
+            self.as_fd(),
+            k::SOL_SOCKET,
+            k::SO_INCOMING_CPU,
+            cpu.try_into().map_err(|_| Error::Os(Errno::INVAL))?,
+        )
+    }
+
+    /// The CPU the socket's packets were last handled on (`SO_INCOMING_CPU`); `None` before any.
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    #[doc(alias = "SO_INCOMING_CPU")]
+    pub fn incoming_cpu(&self) -> Result<Option<u32>> {
+        get_int(self.as_fd(), k::SOL_SOCKET, k::SO_INCOMING_CPU).map(|v| u32::try_from(v).ok())
+    }
+}

@@ -1,0 +1,548 @@
+//! [`Socket`]: one owned fd, every operation as a method, timeouts applied in one place.
+
+use core::fmt;
+use core::sync::atomic::{AtomicU32, AtomicU64, Ordering::Relaxed};
+use core::time::Duration;
+
+use bitflags::bitflags;
+use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
+use rustix::io::Errno;
+use rustix::net as rnet;
+
+use crate::sys::addr::any_bytes;
+use crate::sys::sockopt;
+use crate::time;
+use crate::{Error, Family, Protocol, Result, SocketAddr, Type, UnixAddr};
+use linux_raw_sys::net as k;
+
+mod io;
+mod setup;
+mod wait;
+
+pub(crate) use self::wait::Wait;
+
+/// An open socket of any family and type: one owned file descriptor.
+///
+/// `Socket` is the untyped layer under the typed sockets ([`TcpStream`](crate::TcpStream),
+/// [`UdpSocket`](crate::UdpSocket), ...): every system call the crate makes on a socket is a
+/// method here. It closes its fd when dropped; every fd it creates has `CLOEXEC` set.
+///
+/// # Timeouts
+///
+/// Each socket is in one of three modes (Python's model), set with [`set_timeout`] and starting
+/// from [`default_timeout`](crate::default_timeout):
+///
+/// | mode | `timeout()` | a call that cannot complete now |
+/// |---|---|---|
+/// | blocking | `None` | waits; returns [`Error::Timeout`] only if a kernel timeout (`SO_RCVTIMEO`/`SO_SNDTIMEO`) ran out |
+/// | non-blocking | `Some(Duration::ZERO)` | returns [`Error::WouldBlock`] at once |
+/// | deadline | `Some(d)` | waits with `poll` at most `d` in all, then returns [`Error::Timeout`] |
+///
+/// A signal never surfaces as an error: a call interrupted by one (`EINTR`) is retried with the
+/// time that remains (Python's PEP 475).
+///
+/// [`set_timeout`]: Socket::set_timeout
+///
+/// # Example
+///
+/// ```
+/// use baresock::{Socket, Family, Type, Protocol};
+///
+/// let (a, b) = Socket::pair(Family::Unix, Type::Stream, Protocol::DEFAULT)?;
+/// a.send_all(b"ping")?;
+/// let mut buf = [0u8; 16];
+/// let n = b.recv(&mut buf)?;
+/// assert_eq!(&buf[..n], b"ping");
+/// # Ok::<(), baresock::Error>(())
+/// ```
+pub struct Socket {
+    fd: crate::sys::fd::Fd,
+    /// The kernel's family number (bits 0..16) and type number (bits 16..24), with [`KNOWN`]
+    /// set: sockets the crate creates know them, an fd wrapped with `From<OwnedFd>` has them
+    /// read when wrapped. Without [`KNOWN`] (0) for an fd whose family could not be read.
+    meta: AtomicU32,
+    /// The timeout mode, encoded by [`time::encode`].
+    mode: AtomicU64,
+    /// What the hot paths need, from `meta` and `mode` (see [`hot_bits`]).
+    hot: AtomicU32,
+    /// The kernel flags every send adds, from `mode` (see [`send_word`]).
+    send: AtomicU32,
+}
+
+const KNOWN: u32 = 1 << 31;
+/// Set for a protocol whose `recvmsg` refuses `MSG_TRUNC` (J1939: `EINVAL`).
+const NO_TRUNC_FLAG: u32 = 1 << 30;
+/// In `hot`: the hot paths must take the slow road (a CAN socket, whose receives go through
+/// `recvmsg`, or an fd whose family could not be read). The bit is not a kernel flag.
+const SLOW: u32 = 1 << 31;
+
+/// The `hot` word for a socket's `meta` bits and timeout mode: the kernel flags every receive
+/// adds (`MSG_DONTWAIT` in non-blocking and deadline modes; `MSG_TRUNC` on message-based
+/// sockets whose protocol takes it, to learn a message's true length), and [`SLOW`] where
+/// the hot paths do not apply.
+const fn hot_bits(meta: u32, mode: u64) -> u32 {
+    let slow = if meta & KNOWN == 0 || meta as u16 == Family::Can.as_raw() {
+        SLOW
+    } else {
+        0
+    };
+    let wait = if time::decode(mode).is_some() {
+        k::MSG_DONTWAIT
+    } else {
+        0
+    };
+    let trunc = if boundaries(meta) && meta & NO_TRUNC_FLAG == 0 {
+        k::MSG_TRUNC
+    } else {
+        0
+    };
+    slow | wait | trunc
+}
+
+/// The kernel flags every send adds in a timeout mode: `MSG_NOSIGNAL`, and `MSG_DONTWAIT` in
+/// non-blocking and deadline modes.
+const fn send_word(mode: u64) -> u32 {
+    let wait = if time::decode(mode).is_some() {
+        k::MSG_DONTWAIT
+    } else {
+        0
+    };
+    wait | k::MSG_NOSIGNAL
+}
+
+/// `CAN_J1939`.
+const CAN_J1939: i32 = 7;
+
+/// The `meta` bits a protocol adds.
+fn protocol_bits(family: Family, protocol: i32) -> u32 {
+    if family == Family::Can && protocol == CAN_J1939 {
+        NO_TRUNC_FLAG
+    } else {
+        0
+    }
+}
+
+/// The kernel flags for a receive, from a (not [`SLOW`]) `hot` word: the caller's (only
+/// those [`RecvFlags`] knows, so never `MSG_TRUNC`, which discards data on a TCP socket) and
+/// the socket's.
+#[inline(always)]
+fn recv_bits(hot: u32, flags: RecvFlags) -> rnet::RecvFlags {
+    rnet::RecvFlags::from_bits_retain((flags & RecvFlags::all()).bits() | hot)
+}
+
+/// Whether a socket of these `meta` bits keeps message boundaries: any type but
+/// `SOCK_STREAM`, supported by this crate or not (netlink, `SOCK_RDM`...). Unknown types are
+/// treated as streams: `MSG_TRUNC` on a TCP socket would discard data.
+#[inline(always)]
+const fn boundaries(m: u32) -> bool {
+    (m >> 16) & 0xff != k::SOCK_STREAM
+}
+
+const fn pack(family: u16, ty: u32) -> u32 {
+    KNOWN | family as u32 | (ty & 0xff) << 16
+}
+
+bitflags! {
+    /// Flags for [`Socket::send_with`] (send(2)). `MSG_NOSIGNAL` is always added: a closed peer
+    /// is [`Errno::PIPE`], never a `SIGPIPE`.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+    pub struct SendFlags: u32 {
+        /// Send without gateway routing (`MSG_DONTROUTE`).
+        const DONT_ROUTE = k::MSG_DONTROUTE;
+        /// This call does not wait, whatever the socket's mode (`MSG_DONTWAIT`).
+        const DONT_WAIT = k::MSG_DONTWAIT;
+        /// End of record, for `SOCK_SEQPACKET` (`MSG_EOR`).
+        const END_OF_RECORD = k::MSG_EOR;
+        /// More data follows: hold the segment back (`MSG_MORE`).
+        const MORE = k::MSG_MORE;
+        /// Out-of-band data (`MSG_OOB`).
+        const OOB = k::MSG_OOB;
+        /// The link layer made forward progress (`MSG_CONFIRM`).
+        const CONFIRM = k::MSG_CONFIRM;
+    }
+}
+
+bitflags! {
+    /// Flags for [`Socket::recv_with`] (recv(2)). `MSG_TRUNC` is added on message-based sockets
+    /// so that a message longer than the buffer is [`Error::Truncated`], never cut silently.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+    pub struct RecvFlags: u32 {
+        /// Look at the data without consuming it (`MSG_PEEK`).
+        const PEEK = k::MSG_PEEK;
+        /// Wait until the buffer is full, for streams (`MSG_WAITALL`).
+        const WAIT_ALL = k::MSG_WAITALL;
+        /// This call does not wait, whatever the socket's mode (`MSG_DONTWAIT`).
+        const DONT_WAIT = k::MSG_DONTWAIT;
+        /// Out-of-band data (`MSG_OOB`).
+        const OOB = k::MSG_OOB;
+    }
+}
+
+#[cfg(feature = "defmt")]
+impl defmt::Format for SendFlags {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        defmt::write!(f, "SendFlags({=u32:#x})", self.bits())
+    }
+}
+
+#[cfg(feature = "defmt")]
+impl defmt::Format for RecvFlags {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        defmt::write!(f, "RecvFlags({=u32:#x})", self.bits())
+    }
+}
+
+/// Which directions [`Socket::shutdown`] closes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub enum Shutdown {
+    /// No more receiving (`SHUT_RD`).
+    Read,
+    /// No more sending; the peer sees end of stream (`SHUT_WR`).
+    Write,
+    /// Both (`SHUT_RDWR`).
+    Both,
+}
+
+/// [`Socket::from_fd`] could not take the fd; it is handed back, open.
+pub struct FromFdError {
+    /// Why not.
+    pub error: Error,
+    /// The fd, untouched.
+    pub fd: OwnedFd,
+}
+
+impl fmt::Debug for FromFdError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FromFdError")
+            .field("error", &self.error)
+            .field("fd", &self.fd)
+            .finish()
+    }
+}
+
+impl fmt::Display for FromFdError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.error.fmt(f)
+    }
+}
+
+impl core::error::Error for FromFdError {}
+
+#[cfg(feature = "defmt")]
+impl defmt::Format for FromFdError {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        use rustix::fd::AsRawFd;
+        defmt::write!(
+            f,
+            "FromFdError {{ error: {}, fd: {} }}",
+            self.error,
+            self.fd.as_raw_fd()
+        )
+    }
+}
+
+impl From<FromFdError> for Error {
+    /// Keeps the error and closes the fd.
+    fn from(e: FromFdError) -> Error {
+        e.error
+    }
+}
+
+impl Socket {
+    fn assemble(fd: OwnedFd, meta: u32, mode: u64) -> Socket {
+        Socket {
+            fd: crate::sys::fd::Fd::new(fd),
+            meta: AtomicU32::new(meta),
+            mode: AtomicU64::new(mode),
+            hot: AtomicU32::new(hot_bits(meta, mode)),
+            send: AtomicU32::new(send_word(mode)),
+        }
+    }
+
+    /// Stores a timeout mode, and what the hot paths read of it.
+    fn store_mode(&self, mode: u64) {
+        self.mode.store(mode, Relaxed);
+        self.hot
+            .store(hot_bits(self.meta.load(Relaxed), mode), Relaxed);
+        self.send.store(send_word(mode), Relaxed);
+    }
+
+    /// The `hot` word.
+    #[inline(always)]
+    fn hot(&self) -> u32 {
+        self.hot.load(Relaxed)
+    }
+
+    /// Reads the kernel's family and type numbers of a socket fd, supported or not: the packed
+    /// `meta` word. Only fails if the fd is not a socket (or the kernel refuses).
+    fn detect(fd: BorrowedFd<'_>) -> Result<u32> {
+        let family = match sockopt::get::<i32>(fd, k::SOL_SOCKET, k::SO_DOMAIN) {
+            Err(Error::Os(Errno::NOTSOCK)) => return Err(Error::NotASocket),
+            other => other?,
+        };
+        let ty = sockopt::get::<i32>(fd, k::SOL_SOCKET, k::SO_TYPE)?;
+        let mut meta = pack(family as u16, ty as u32);
+        if family == i32::from(Family::Can.as_raw()) {
+            let protocol = sockopt::get::<i32>(fd, k::SOL_SOCKET, k::SO_PROTOCOL)?;
+            meta |= protocol_bits(Family::Can, protocol);
+        }
+        Ok(meta)
+    }
+
+    /// Fails with [`Error::UnknownFamily`] or [`Error::UnknownType`] for numbers this crate
+    /// does not support.
+    fn check_supported(meta: u32) -> Result<u32> {
+        let family = meta as u16;
+        Family::from_raw(family).ok_or(Error::UnknownFamily(family.into()))?;
+        let ty = (meta >> 16) & 0xff;
+        Type::from_raw(ty).ok_or(Error::UnknownType(ty as i32))?;
+        Ok(meta)
+    }
+
+    /// The packed family and type for the hot paths: one load. A socket whose family could
+    /// not be read (the fd is not a socket) reads as 0, without [`KNOWN`]; its system calls
+    /// then fail on their own.
+    #[inline(always)]
+    fn meta_bits(&self) -> u32 {
+        self.meta.load(Relaxed)
+    }
+
+    /// The packed family and type; for an fd whose family could not be read when it was
+    /// wrapped, read again (and the error, if it still cannot be).
+    fn meta(&self) -> Result<u32> {
+        let m = self.meta.load(Relaxed);
+        if m & KNOWN != 0 {
+            return Ok(m);
+        }
+        let m = Socket::detect(self.fd.as_fd())?;
+        self.meta.store(m, Relaxed);
+        self.store_mode(self.mode.load(Relaxed));
+        Ok(m)
+    }
+
+    /// The socket's address family (`SO_DOMAIN`).
+    ///
+    /// ```
+    /// use baresock::{Family, Protocol, Socket, Type};
+    /// let s = Socket::new(Family::Inet6, Type::Stream, Protocol::DEFAULT)?;
+    /// assert_eq!(s.family()?, Family::Inet6);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    pub fn family(&self) -> Result<Family> {
+        let raw = self.meta()? as u16;
+        Family::from_raw(raw).ok_or(Error::UnknownFamily(raw.into()))
+    }
+
+    /// The socket's type (`SO_TYPE`).
+    ///
+    /// ```
+    /// use baresock::{Family, Protocol, Socket, Type};
+    /// let s = Socket::new(Family::Unix, Type::SeqPacket, Protocol::DEFAULT)?;
+    /// assert_eq!(s.socket_type()?, Type::SeqPacket);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    pub fn socket_type(&self) -> Result<Type> {
+        let raw = (self.meta()? >> 16) & 0xff;
+        Type::from_raw(raw).ok_or(Error::UnknownType(raw as i32))
+    }
+
+    /// The socket's protocol, as the kernel reports it (`SO_PROTOCOL`): the protocol the kernel
+    /// chose when [`Protocol::DEFAULT`] was asked for.
+    ///
+    /// ```
+    /// use baresock::{Family, Protocol, Socket, Type};
+    /// // Asked for the default, the kernel picks TCP for an IPv4 stream.
+    /// let s = Socket::new(Family::Inet, Type::Stream, Protocol::DEFAULT)?;
+    /// assert_eq!(s.protocol()?, Protocol::TCP);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    pub fn protocol(&self) -> Result<Protocol> {
+        let p = sockopt::get::<i32>(self.fd.as_fd(), k::SOL_SOCKET, k::SO_PROTOCOL)?;
+        Ok(Protocol::from_raw(p))
+    }
+
+    /// Fails with [`Error::FamilyMismatch`] when `addr` cannot be meant for this socket.
+    #[inline]
+    pub(crate) fn check_family(&self, addr: &SocketAddr) -> Result<()> {
+        let m = self.meta_bits();
+        if m & KNOWN == 0 || m as u16 == addr.raw_family() {
+            return Ok(());
+        }
+        family_mismatch(m, addr)
+    }
+
+    /// [`Error::FamilyMismatch`] for an address of family `addr` given to this socket.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn family_error(&self, addr: Family) -> Error {
+        match self.meta() {
+            Ok(m) => mismatch_error(m, addr),
+            Err(e) => e,
+        }
+    }
+
+    /// Decodes an address the kernel may have left out: an unbound Unix peer has none. Never
+    /// fails: bytes that do not decode come back as [`SocketAddr::Other`], so that what the
+    /// call took (a datagram, a connection) is never thrown away for its address.
+    pub(crate) fn addr_or_unnamed(&self, any: Option<rnet::SocketAddrAny>) -> Option<SocketAddr> {
+        match any {
+            Some(a) => Some(crate::addr::decode_or_raw(any_bytes(&a))),
+            None if self.family() == Ok(Family::Unix) => {
+                Some(SocketAddr::Unix(UnixAddr::unnamed()))
+            }
+            None => None,
+        }
+    }
+
+    /// The timeout mode.
+    #[inline]
+    fn mode(&self) -> u64 {
+        self.mode.load(Relaxed)
+    }
+}
+
+/// Timeout modes (see the [type's docs](Socket#timeouts)).
+impl Socket {
+    /// Sets the socket's timeout mode: `None` blocking, `Some(Duration::ZERO)` non-blocking,
+    /// `Some(d)` deadline mode (Python's `settimeout`). Durations beyond 584 years count as that.
+    ///
+    /// ```
+    /// use baresock::{Error, UnixStream};
+    /// use core::time::Duration;
+    ///
+    /// let (a, _b) = UnixStream::pair()?;
+    /// a.set_timeout(Some(Duration::from_millis(20)))?;
+    /// let mut buf = [0u8; 8];
+    /// assert_eq!(a.recv(&mut buf), Err(Error::Timeout));
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
+    ///  - [`poll(2)`](https://man7.org/linux/man-pages/man2/poll.2.html)
+    pub fn set_timeout(&self, timeout: Option<Duration>) -> Result<()> {
+        // Always set the flag, then the mode: two threads setting modes at once end with
+        // both in agreement for sends and receives, which pass MSG_DONTWAIT by mode anyway.
+        rustix::io::ioctl_fionbio(&self.fd, timeout.is_some())?;
+        self.store_mode(time::encode(timeout));
+        Ok(())
+    }
+
+    /// The socket's timeout mode (Python's `gettimeout`). For an fd wrapped with
+    /// `From<OwnedFd>` or [`from_fd`](Socket::from_fd), its blocking state as it was then.
+    ///
+    /// ```
+    /// use baresock::{Family, Protocol, Socket, Type};
+    /// use core::time::Duration;
+    /// let s = Socket::new(Family::Inet, Type::Stream, Protocol::TCP)?;
+    /// assert_eq!(s.timeout(), None); // blocking, unless a default timeout is set
+    /// s.set_nonblocking(true)?;
+    /// assert_eq!(s.timeout(), Some(Duration::ZERO));
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
+    pub fn timeout(&self) -> Option<Duration> {
+        time::decode(self.mode())
+    }
+
+    /// `set_timeout(Some(Duration::ZERO))` or `set_timeout(None)` (Python's `setblocking`,
+    /// inverted).
+    ///
+    /// ```
+    /// use baresock::{Error, UnixStream};
+    /// let (a, _b) = UnixStream::pair()?;
+    /// a.set_nonblocking(true)?;
+    /// let mut buf = [0u8; 4];
+    /// assert_eq!(a.recv(&mut buf), Err(Error::WouldBlock));
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
+    pub fn set_nonblocking(&self, nonblocking: bool) -> Result<()> {
+        self.set_timeout(nonblocking.then_some(Duration::ZERO))
+    }
+}
+
+/// [`Error::FamilyMismatch`] for an address of family `addr` given to a socket of these
+/// (known) `meta` bits; [`Error::UnknownFamily`] if the socket's family is not supported.
+#[cold]
+#[inline(never)]
+fn mismatch_error(meta: u32, addr: Family) -> Error {
+    let raw = meta as u16;
+    match Family::from_raw(raw) {
+        Some(socket) => Error::FamilyMismatch { socket, addr },
+        None => Error::UnknownFamily(raw.into()),
+    }
+}
+
+/// For an address of another family than the socket's (`meta`, known): the named error, or
+/// none (the kernel decides) when the socket's family is one this crate does not support.
+#[cold]
+#[inline(never)]
+fn family_mismatch(meta: u32, addr: &SocketAddr) -> Result<()> {
+    match Family::from_raw(meta as u16) {
+        Some(socket) => Err(Error::FamilyMismatch {
+            socket,
+            addr: addr.family(),
+        }),
+        None => Ok(()),
+    }
+}
+
+impl From<Socket> for OwnedFd {
+    fn from(s: Socket) -> OwnedFd {
+        s.fd.into_owned()
+    }
+}
+
+impl AsFd for Socket {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.fd.as_fd()
+    }
+}
+
+impl rustix::fd::AsRawFd for Socket {
+    fn as_raw_fd(&self) -> rustix::fd::RawFd {
+        self.fd.as_raw_fd()
+    }
+}
+
+impl rustix::fd::IntoRawFd for Socket {
+    fn into_raw_fd(self) -> rustix::fd::RawFd {
+        self.fd.into_owned().into_raw_fd()
+    }
+}
+
+impl fmt::Debug for Socket {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use rustix::fd::AsRawFd;
+        let mut d = f.debug_struct("Socket");
+        d.field("fd", &self.fd.as_raw_fd());
+        if let Ok(family) = self.family() {
+            d.field("family", &family);
+        }
+        if let Ok(ty) = self.socket_type() {
+            d.field("type", &ty);
+        }
+        if let Ok(a) = self.local_addr() {
+            d.field("local", &a);
+        }
+        d.field("timeout", &self.timeout()).finish()
+    }
+}
