@@ -19,7 +19,7 @@
 //!
 //! Environment: `XTASK_VERBOSE=1` echoes test and console output as it comes;
 //! `XTASK_NO_INSTALL=1` installs nothing; `XTASK_VM_JOBS=N` runs N VMs at once (default: one
-//! per core); `CARGO_TARGET_DIR` moves `target/` as for cargo.
+//! more than the cores); `CARGO_TARGET_DIR` moves `target/` as for cargo.
 
 mod apt;
 mod build;

@@ -9,8 +9,10 @@
 //!    `qemu/modules.txt` (plus their dependencies, in order), can-utils under
 //!    `/opt/can-utils` with a wrapper per tool in `/bin`, the gnu targets' loader and
 //!    libraries; a second cpio, appended, with this run's test binaries;
-//! 3. boot it under TCG (never KVM), as many VMs at once as there are cores (each is one
-//!    single-threaded process; `XTASK_VM_JOBS` overrides), with time limits so a hung guest fails
+//! 3. boot it under TCG (never KVM), one VM more at once than there are cores (each is one
+//!    single-threaded process whose tests spend much of their time waiting: on two cores, three
+//!    VMs took 420 s for the seven, each 5-20 % slower than beside one other, where two at once
+//!    took about 630 s; `XTASK_VM_JOBS` overrides), with time limits so a hung guest fails
 //!    the row instead of hanging CI; the init script runs every test binary as root and
 //!    reports on the console (markers `@@xtask ...`, see `qemu/init`);
 //! 4. read the console ([`judge`]): per binary, its `--list` count and its libtest output;
@@ -224,13 +226,14 @@ pub fn run_vm(targets: &[String], report: &mut Report) {
     }
 }
 
-/// How many VMs run at once: `XTASK_VM_JOBS`, else the number of cores (at least 1).
+/// How many VMs run at once: `XTASK_VM_JOBS`, else one more than the cores (a single-vCPU TCG
+/// guest leaves its core idle while its tests wait on timeouts and peers).
 fn vm_jobs() -> usize {
     std::env::var("XTASK_VM_JOBS")
         .ok()
         .and_then(|j| j.parse().ok())
         .filter(|&j| j > 0)
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()) + 1)
 }
 
 fn row(arch: &str, step: &str, ok: bool, time: Duration, note: String) -> Row {
