@@ -14,6 +14,7 @@
 //! `skipped: <reason>` and exits 0: nothing was claimed. `cargo xtask test` runs the
 //! self-check on the host (which has no CAN: a skip) and, in the VMs, the tests in
 //! `tests/can_utils.rs` run it and feed it frames from can-utils' `cansend`.
+#![allow(unsafe_code)] // a test or example may use libc and raw fds itself; the library may not
 
 use std::io;
 use std::time::Duration;

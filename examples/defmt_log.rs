@@ -18,6 +18,7 @@
 //! (`defmt.x`) lays out in the ELF; that script is written for embedded targets, and a host
 //! binary is linked without it, so this example checks the encoding and leaves decoding to a
 //! target with a probe (`probe-rs`, `defmt-print`).
+#![allow(unsafe_code)] // a test or example may use libc and raw fds itself; the library may not
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;

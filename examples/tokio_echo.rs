@@ -11,6 +11,7 @@
 //! The self-check starts the server on a free port, connects three baresock clients to it
 //! (non-blocking connects, completed through the reactor), checks every echo, and exits 0 with
 //! `tokio echo: ok`. `cargo xtask test` runs it so.
+#![allow(unsafe_code)] // a test or example may use libc and raw fds itself; the library may not
 
 use std::io;
 use std::net::SocketAddr;

@@ -1,5 +1,6 @@
 //! Error values: Display, conversions with std::io::Error, and the named errors that need a
 //! hostile environment to appear.
+#![allow(unsafe_code)] // a test or example may use libc and raw fds itself; the library may not
 
 mod common;
 

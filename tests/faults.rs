@@ -5,6 +5,7 @@
 //!
 //! The tests of one binary share the fd table: each runs alone, under [`checked`], which
 //! also compares the fd count from `/proc/self/fd` before and after.
+#![allow(unsafe_code)] // a test or example may use libc and raw fds itself; the library may not
 
 mod common;
 
@@ -335,7 +336,7 @@ fn storm_recv_mmsg() {
                 let mut out = Vec::new();
                 // The first call waits for the first datagram; more calls take the rest.
                 while out.len() < 4 {
-                    let mut entries: Vec<RecvEntry> =
+                    let mut entries: Vec<RecvEntry<'_>> =
                         bufs.iter_mut().map(|b| RecvEntry::new(b)).collect();
                     let n = r.as_socket().recv_mmsg(&mut entries, RecvFlags::empty())?;
                     out.extend(entries[..n].iter().map(|e| e.data().to_vec()));
@@ -896,7 +897,7 @@ fn fds_in_a_cut_datagram_are_kept_or_closed() {
         }
         let mut bufs = [[0u8; 10]; 3];
         let mut ctl = [[0u8; 64]; 3];
-        let mut entries: Vec<RecvEntry> = bufs
+        let mut entries: Vec<RecvEntry<'_>> = bufs
             .iter_mut()
             .zip(ctl.iter_mut())
             .map(|(b, c)| RecvEntry::new(b).with_control(c))

@@ -1,4 +1,5 @@
 //! Wrapping file descriptors: from_fd, duplicate, From<OwnedFd>, and what is not a socket.
+#![allow(unsafe_code)] // a test or example may use libc and raw fds itself; the library may not
 
 mod common;
 

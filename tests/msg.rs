@@ -1,5 +1,6 @@
 //! Messages with ancillary data: fd passing (with Python as a peer), credentials, timestamps,
 //! packet info, TTL and TOS, truncation of data and of control messages, raw control messages.
+#![allow(unsafe_code)] // a test or example may use libc and raw fds itself; the library may not
 
 mod common;
 

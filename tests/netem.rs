@@ -393,7 +393,7 @@ fn reordered_datagrams_and_streams_arrive_whole() {
             let mut order = Vec::new();
             let mut bufs = [[0u8; 128]; 16];
             while order.len() < 200 {
-                let mut entries: Vec<RecvEntry> =
+                let mut entries: Vec<RecvEntry<'_>> =
                     bufs.iter_mut().map(|b| RecvEntry::new(b)).collect();
                 let n = u
                     .as_socket()

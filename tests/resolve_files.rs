@@ -1,6 +1,7 @@
 //! The resolver's text files (`resolv.conf`, `hosts`, `services`) read from disk without a
 //! single allocation, paths of 256 bytes and more included (rustix's own path conversion
 //! allocates for those when its `alloc` feature is on, as it is under `std`).
+#![allow(unsafe_code)] // a test or example may use libc and raw fds itself; the library may not
 
 mod common;
 

@@ -30,6 +30,7 @@
 //! getent asks with `AI_ADDRCONFIG`, which changes nothing here: the namespace has
 //! non-loopback addresses of both families. `getent hosts NAME` is compared by its addresses
 //! and canonical name (baresock has no merged alias list to compare).
+#![allow(unsafe_code)] // a test or example may use libc and raw fds itself; the library may not
 
 mod common;
 

@@ -110,7 +110,7 @@ fn soak_datagrams() {
     while next < total {
         let n = BATCH.min((total - next) as usize);
         let payloads: Vec<[u8; 64]> = (0..n as u64).map(|k| payload(next + k)).collect();
-        let mut out: Vec<SendEntry> = payloads.iter().map(|p| SendEntry::new(p)).collect();
+        let mut out: Vec<SendEntry<'_>> = payloads.iter().map(|p| SendEntry::new(p)).collect();
         let sent = s
             .as_socket()
             .send_mmsg(&mut out, SendFlags::empty())
@@ -118,7 +118,7 @@ fn soak_datagrams() {
         assert_eq!(sent, n, "send_mmsg at {next}");
         let mut got = 0;
         while got < n {
-            let mut entries: Vec<RecvEntry> = bufs[..n - got]
+            let mut entries: Vec<RecvEntry<'_>> = bufs[..n - got]
                 .iter_mut()
                 .map(|b| RecvEntry::new(b))
                 .collect();

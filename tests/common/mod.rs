@@ -1,4 +1,5 @@
 //! Helpers shared by the integration tests.
+#![allow(unsafe_code)] // a test or example may use libc and raw fds itself; the library may not
 #![allow(dead_code)]
 
 pub mod dnsmasq;
