@@ -238,7 +238,6 @@
 // The crate's lints (`unsafe_code` outside `sys`, `missing_docs`, undocumented unsafe blocks)
 // are in Cargo.toml's `[lints]` table.
 
-
 // The unit tests use std (threads, vectors) even where the library is `no_std`: a test
 // binary links it anyway. The library's own code is checked without it by the `no_std` builds.
 #[cfg(any(feature = "std", test))]
