@@ -125,8 +125,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     defmt::println!(
         "kinds: {} {} {} {}",
-        Family::Inet6,
-        Type::SeqPacket,
+        Family::INET6,
+        Type::SEQPACKET,
         Protocol::TCP,
         Shutdown::Write
     );

@@ -76,7 +76,7 @@ fn run() -> Result<usize, Box<dyn std::error::Error>> {
     // Clients: tokens 1..=CLIENTS; accepted connections: from 100 on.
     let mut clients = HashMap::new();
     for i in 1..=CLIENTS {
-        let socket = Socket::new(Family::Inet, Type::Stream, Protocol::TCP)?;
+        let socket = Socket::new(Family::INET, Type::STREAM, Protocol::TCP)?;
         socket.set_nonblocking(true)?;
         match socket.connect(addr) {
             Ok(()) | Err(Error::Os(Errno::INPROGRESS)) => {}

@@ -58,8 +58,8 @@ const ICMPV6_ECHO_REPLY: u8 = 129;
 /// A raw ICMP socket for `target`'s family as root, else an echo socket; says which.
 fn open(target: IpAddr) -> Result<(RawSocket, bool), Error> {
     let (family, protocol) = match target {
-        IpAddr::V4(_) => (Family::Inet, Protocol::ICMP),
-        IpAddr::V6(_) => (Family::Inet6, Protocol::ICMPV6),
+        IpAddr::V4(_) => (Family::INET, Protocol::ICMP),
+        IpAddr::V6(_) => (Family::INET6, Protocol::ICMPV6),
     };
     let (s, raw) = match RawSocket::new(family, protocol) {
         Ok(s) => (s, true),

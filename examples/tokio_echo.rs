@@ -130,11 +130,11 @@ async fn write_all(stream: &AsyncFd<TcpStream>, mut buf: &[u8]) -> io::Result<()
 /// A non-blocking connect: `EINPROGRESS` at once, then writability, then `SO_ERROR`.
 async fn connect(addr: SocketAddr) -> io::Result<AsyncFd<TcpStream>> {
     let family = if addr.is_ipv4() {
-        Family::Inet
+        Family::INET
     } else {
-        Family::Inet6
+        Family::INET6
     };
-    let socket = Socket::new(family, Type::Stream, Protocol::TCP)?;
+    let socket = Socket::new(family, Type::STREAM, Protocol::TCP)?;
     socket.set_nonblocking(true)?;
     match socket.connect(addr) {
         Ok(()) | Err(Error::Os(baresock::Errno::INPROGRESS)) => {}

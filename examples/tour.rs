@@ -131,7 +131,7 @@ fn an_error() -> Result<(), Error> {
         Err(e @ Error::Os(Errno::CONNREFUSED)) => println!("connect to {closed}: {e}"),
         other => println!("unexpected: {other:?}"),
     }
-    let s = Socket::new(Family::Inet, Type::Dgram, Protocol::DEFAULT)?;
+    let s = Socket::new(Family::INET, Type::DGRAM, Protocol::DEFAULT)?;
     let v6: core::net::SocketAddr = "[::1]:9".parse().expect("a literal address");
     if let Err(e) = s.send_to(b"x", v6) {
         println!("IPv6 address to an IPv4 socket: {e}");

@@ -61,8 +61,8 @@
 //! | `has_dualstack_ipv6()` | [`create_server`] with `dual_stack: true` fails with [`Error::DualStackUnavailable`] where there is none |
 //! | `create_connection(addr, timeout, source_address)` | [`create_connection`] (addresses); [`resolve::connect`] (a host name) |
 //! | `setdefaulttimeout(t)` / `getdefaulttimeout()` | [`set_default_timeout`] / [`default_timeout`] |
-//! | `AF_INET`, `AF_INET6`, `AF_UNIX`, `AF_CAN`, `AF_PACKET` | [`Family::Inet`], [`Family::Inet6`], [`Family::Unix`], [`Family::Can`], [`Family::Packet`] |
-//! | `SOCK_STREAM`, `SOCK_DGRAM`, `SOCK_RAW`, `SOCK_SEQPACKET` | [`Type::Stream`], [`Type::Dgram`], [`Type::Raw`], [`Type::SeqPacket`] |
+//! | `AF_INET`, `AF_INET6`, `AF_UNIX`, `AF_CAN`, `AF_PACKET` | [`Family::INET`], [`Family::INET6`], [`Family::UNIX`], [`Family::CAN`], [`Family::PACKET`] |
+//! | `SOCK_STREAM`, `SOCK_DGRAM`, `SOCK_RAW`, `SOCK_SEQPACKET` | [`Type::STREAM`], [`Type::DGRAM`], [`Type::RAW`], [`Type::SEQPACKET`] |
 //! | `SO_REUSEPORT` (`setsockopt(SOL_SOCKET, SO_REUSEPORT, 1)`) | [`Socket::set_reuse_port`]; `reuse_port` of [`ServerOptions`] |
 //! | `s.setsockopt(level, name, value)` / `s.getsockopt(level, name)` | a typed setter and getter ([`Socket::set_reuse_address`], [`Socket::set_nodelay`], ...; `#[doc(alias)]` finds them by their C names); [`Socket::set_option_raw`] / [`Socket::option_raw`] for the rest |
 //! | `s.bind(addr)` / `s.listen(backlog)` | [`Socket::bind`] / [`Socket::listen`] |
@@ -83,7 +83,7 @@
 //! | `OSError` (`socket.error`) / `TimeoutError` (`socket.timeout`) / `BlockingIOError` | [`Error::Os`] / [`Error::Timeout`] / [`Error::WouldBlock`] |
 //! | `gaierror` / `herror` | [`Error::Resolve`] ([`ResolveErrorKind`]) / [`Error::Host`] ([`HostErrorKind`]) |
 //! | `getaddrinfo(host, port, family, type, proto, flags)` | [`resolve::lookup`] / [`resolve::Resolver::lookup`] with [`resolve::Hints`] |
-//! | `gethostbyname(name)` / `gethostbyname_ex(name)` | [`resolve::lookup`] with `family: Some(Family::Inet)` (and `canonical_name: true`) in [`resolve::Hints`] |
+//! | `gethostbyname(name)` / `gethostbyname_ex(name)` | [`resolve::lookup`] with `family: Some(Family::INET)` (and `canonical_name: true`) in [`resolve::Hints`] |
 //! | `gethostbyaddr(ip)` | [`resolve::lookup_addr`] / [`resolve::Resolver::lookup_addr`] |
 //! | `getnameinfo((host, port), flags)` | [`resolve::Resolver::name_info`] with [`resolve::NameInfoFlags`] |
 //! | `getservbyname(name, proto)` / `getservbyport(port, proto)` | [`resolve::Resolver::service_port`] / [`resolve::Resolver::service_name`] |

@@ -1,149 +1,194 @@
 //! Address families, socket types and protocols: the three numbers `socket(2)` takes.
+//!
+//! All three are open: any number the kernel knows can be used, as Python's
+//! `socket(family, type, proto)` takes any. Named constants cover the common ones; a family
+//! this crate has no typed address for still makes a [`Socket`](crate::Socket), and its
+//! addresses travel as bytes ([`RawAddr`](crate::RawAddr)).
 
-use crate::{Error, Result};
 use linux_raw_sys::net as k;
+
+/// Defines the named constants of an open number type, and a `name()` that gives the
+/// kernel's name of each (for `Debug`, `Display` and defmt).
+macro_rules! named_numbers {
+    ($ty:ident($raw:ty) { $($(#[$doc:meta])* $name:ident = $value:expr, $kname:literal;)* }) => {
+        impl $ty {
+            $($(#[$doc])* pub const $name: $ty = $ty($value as $raw);)*
+
+            /// The kernel's name of this number (`"AF_INET"`, `"SOCK_STREAM"`), if it is one
+            /// this crate names.
+            pub const fn name(self) -> Option<&'static str> {
+                match self.0 {
+                    $(x if x == $value as $raw => Some($kname),)*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
 
 /// An address family (`AF_*`), the first argument of `socket(2)`.
 ///
-/// The discriminants are the kernel's numbers. Numbers coming from outside (an fd's
-/// `SO_DOMAIN`, a received address) enter through [`TryFrom`], and a family this crate does not
-/// support is [`Error::UnknownFamily`].
+/// Open: any family number the kernel knows can be used, named ones as constants
+/// ([`Family::INET`], ...), others with [`Family::from_raw`]. An fd of any family can be
+/// wrapped in a [`Socket`](crate::Socket); the typed sockets check theirs.
 ///
 /// ```
-/// use baresock::Family;
-/// assert_eq!(Family::Inet6.as_raw(), 10);
-/// assert_eq!(Family::try_from(29).unwrap(), Family::Can);
-/// assert!(Family::try_from(16).is_err()); // AF_NETLINK is not a family of this crate
+/// use baresock::{Family, Protocol, Socket, Type};
+/// assert_eq!(Family::INET6.as_raw(), 10);
+/// assert_eq!(Family::from_raw(29), Family::CAN);
+/// assert_eq!(Family::from_raw(16), Family::NETLINK);
+/// assert_eq!(format!("{:?}", Family::from_raw(16)), "AF_NETLINK");
+/// assert_eq!(format!("{:?}", Family::from_raw(200)), "Family(200)");
+///
+/// // A netlink socket, though this crate has no typed netlink address (yet).
+/// let s = Socket::new(Family::NETLINK, Type::RAW, Protocol::from_raw(0))?;
+/// assert_eq!(s.family()?, Family::NETLINK);
+/// # Ok::<(), baresock::Error>(())
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-#[repr(u16)]
-#[non_exhaustive]
-pub enum Family {
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Family(u16);
+
+named_numbers!(Family(u16) {
+    /// No family (`AF_UNSPEC`): `connect` to it dissolves a datagram socket's association.
+    UNSPEC = k::AF_UNSPEC, "AF_UNSPEC";
     /// Local sockets between processes of one host (`AF_UNIX`; unix(7)).
-    Unix = k::AF_UNIX as u16,
+    UNIX = k::AF_UNIX, "AF_UNIX";
     /// IPv4 (`AF_INET`; ip(7)).
-    Inet = k::AF_INET as u16,
+    INET = k::AF_INET, "AF_INET";
     /// IPv6 (`AF_INET6`; ipv6(7)).
-    Inet6 = k::AF_INET6 as u16,
+    INET6 = k::AF_INET6, "AF_INET6";
+    /// Kernel and user-space messaging (`AF_NETLINK`; netlink(7)).
+    NETLINK = k::AF_NETLINK, "AF_NETLINK";
     /// Link-layer packets (`AF_PACKET`; packet(7)).
-    Packet = k::AF_PACKET as u16,
+    PACKET = k::AF_PACKET, "AF_PACKET";
     /// Controller Area Network (`AF_CAN`; the kernel's Documentation/networking/can.rst).
-    Can = k::AF_CAN as u16,
-    /// A family this crate has no name for: what [`SocketAddr::family`](crate::SocketAddr::family)
-    /// says of a [`SocketAddr::Other`](crate::SocketAddr::Other) of such a family (its number
-    /// is [`RawAddr::family`](crate::RawAddr::family)). Never a number from the kernel:
-    /// [`from_raw`](Family::from_raw) does not give it, and its own number, `u16::MAX`, is no
-    /// kernel family (a socket of it fails with `EAFNOSUPPORT`).
-    Other = u16::MAX,
-}
+    CAN = k::AF_CAN, "AF_CAN";
+    /// TIPC cluster communication (`AF_TIPC`).
+    TIPC = k::AF_TIPC, "AF_TIPC";
+    /// Bluetooth (`AF_BLUETOOTH`).
+    BLUETOOTH = k::AF_BLUETOOTH, "AF_BLUETOOTH";
+    /// The kernel's crypto API (`AF_ALG`).
+    ALG = k::AF_ALG, "AF_ALG";
+    /// Virtual machine sockets (`AF_VSOCK`; vsock(7)).
+    VSOCK = k::AF_VSOCK, "AF_VSOCK";
+    /// Reliable datagram sockets (`AF_RDS`).
+    RDS = k::AF_RDS, "AF_RDS";
+    /// Qualcomm IPC router (`AF_QIPCRTR`).
+    QIPCRTR = k::AF_QIPCRTR, "AF_QIPCRTR";
+    /// Express data path sockets (`AF_XDP`).
+    XDP = k::AF_XDP, "AF_XDP";
+});
 
 impl Family {
+    /// The family with this kernel number (any number: the kernel decides whether it has it).
+    #[inline]
+    pub const fn from_raw(raw: u16) -> Family {
+        Family(raw)
+    }
+
     /// The kernel's number for this family.
     #[inline]
     pub const fn as_raw(self) -> u16 {
-        self as u16
-    }
-
-    /// The family with this kernel number, if this crate supports it.
-    ///
-    /// ```
-    /// use baresock::Family;
-    /// assert_eq!(Family::from_raw(10), Some(Family::Inet6));
-    /// assert_eq!(Family::from_raw(9999), None);
-    /// ```
-    #[inline]
-    pub const fn from_raw(raw: u16) -> Option<Family> {
-        Some(match raw as u32 {
-            k::AF_UNIX => Family::Unix,
-            k::AF_INET => Family::Inet,
-            k::AF_INET6 => Family::Inet6,
-            k::AF_PACKET => Family::Packet,
-            k::AF_CAN => Family::Can,
-            _ => return None,
-        })
+        self.0
     }
 }
 
-impl TryFrom<i32> for Family {
-    type Error = Error;
-
-    fn try_from(raw: i32) -> Result<Family> {
-        u16::try_from(raw)
-            .ok()
-            .and_then(Family::from_raw)
-            .ok_or(Error::UnknownFamily(raw))
+impl core::fmt::Debug for Family {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self.name() {
+            Some(name) => f.write_str(name),
+            None => write!(f, "Family({})", self.0),
+        }
     }
 }
 
-/// A socket type (`SOCK_*`), the second argument of `socket(2)`.
+#[cfg(feature = "defmt")]
+impl defmt::Format for Family {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        match self.name() {
+            Some(name) => defmt::write!(f, "{=str}", name),
+            None => defmt::write!(f, "Family({=u16})", self.0),
+        }
+    }
+}
+
+/// A socket type (`SOCK_*`), the second argument of `socket(2)`, without its flags.
+///
+/// Open as [`Family`] is. `SOCK_NONBLOCK` and `SOCK_CLOEXEC` are not part of it: every
+/// socket is made close-on-exec, and blocking is the [timeout mode](crate::Socket#timeouts).
 ///
 /// ```
 /// use baresock::Type;
-/// assert_eq!(Type::SeqPacket.as_raw(), 5);
-/// assert_eq!(Type::try_from(2).unwrap(), Type::Dgram);
+/// assert_eq!(Type::SEQPACKET.as_raw(), 5);
+/// assert_eq!(Type::from_raw(Type::DGRAM.as_raw()), Type::DGRAM);
+/// assert_eq!(format!("{:?}", Type::STREAM), "SOCK_STREAM");
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-#[repr(u8)]
-#[non_exhaustive]
-pub enum Type {
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Type(u32);
+
+named_numbers!(Type(u32) {
     /// A reliable, ordered byte stream (`SOCK_STREAM`): TCP, Unix stream.
-    Stream = k::SOCK_STREAM as u8,
+    STREAM = k::SOCK_STREAM, "SOCK_STREAM";
     /// Datagrams (`SOCK_DGRAM`): UDP, Unix datagram, cooked packets, CAN BCM.
-    Dgram = k::SOCK_DGRAM as u8,
+    DGRAM = k::SOCK_DGRAM, "SOCK_DGRAM";
     /// Raw protocol access (`SOCK_RAW`): raw IP, link-layer packets with headers, CAN raw.
-    Raw = k::SOCK_RAW as u8,
+    RAW = k::SOCK_RAW, "SOCK_RAW";
+    /// Reliable datagrams without order (`SOCK_RDM`; RDS, TIPC).
+    RDM = k::SOCK_RDM, "SOCK_RDM";
     /// Reliable, ordered datagrams with boundaries (`SOCK_SEQPACKET`).
-    SeqPacket = k::SOCK_SEQPACKET as u8,
-}
+    SEQPACKET = k::SOCK_SEQPACKET, "SOCK_SEQPACKET";
+});
 
 impl Type {
-    /// The kernel's number for this type.
-    #[inline]
-    pub const fn as_raw(self) -> u32 {
-        self as u32
-    }
-
-    /// The type with this kernel number, if this crate supports it.
+    /// The type with this kernel number. Flag bits (`SOCK_NONBLOCK`, `SOCK_CLOEXEC`) are not
+    /// types: `from_raw` keeps the type bits only (`SOCK_TYPE_MASK`, 0xf).
     ///
     /// ```
     /// use baresock::Type;
-    /// assert_eq!(Type::from_raw(2), Some(Type::Dgram));
+    /// const SOCK_NONBLOCK: u32 = 0o4000; // on most architectures
+    /// assert_eq!(Type::from_raw(Type::STREAM.as_raw() | SOCK_NONBLOCK), Type::STREAM);
     /// ```
     #[inline]
-    pub const fn from_raw(raw: u32) -> Option<Type> {
-        Some(match raw {
-            k::SOCK_STREAM => Type::Stream,
-            k::SOCK_DGRAM => Type::Dgram,
-            k::SOCK_RAW => Type::Raw,
-            k::SOCK_SEQPACKET => Type::SeqPacket,
-            _ => return None,
-        })
+    pub const fn from_raw(raw: u32) -> Type {
+        Type(raw & 0xf)
     }
 
-    /// Whether each receive returns one whole message (every type but [`Type::Stream`]), so
+    /// The kernel's number for this type.
+    #[inline]
+    pub const fn as_raw(self) -> u32 {
+        self.0
+    }
+
+    /// Whether each receive returns one whole message (every type but [`Type::STREAM`]), so
     /// that a message longer than the buffer can be detected.
     ///
     /// ```
     /// use baresock::Type;
-    /// assert!(Type::Dgram.has_boundaries());
-    /// assert!(!Type::Stream.has_boundaries());
+    /// assert!(Type::DGRAM.has_boundaries());
+    /// assert!(!Type::STREAM.has_boundaries());
     /// ```
     #[inline]
     pub const fn has_boundaries(self) -> bool {
-        !matches!(self, Type::Stream)
+        self.0 != k::SOCK_STREAM
     }
 }
 
-impl TryFrom<i32> for Type {
-    type Error = Error;
+impl core::fmt::Debug for Type {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self.name() {
+            Some(name) => f.write_str(name),
+            None => write!(f, "Type({})", self.0),
+        }
+    }
+}
 
-    fn try_from(raw: i32) -> Result<Type> {
-        u32::try_from(raw)
-            .ok()
-            .and_then(Type::from_raw)
-            .ok_or(Error::UnknownType(raw))
+#[cfg(feature = "defmt")]
+impl defmt::Format for Type {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        match self.name() {
+            Some(name) => defmt::write!(f, "{=str}", name),
+            None => defmt::write!(f, "Type({=u32})", self.0),
+        }
     }
 }
 

@@ -15,7 +15,7 @@ fn default_applies_to_new_sockets_only() {
     set_default_timeout(Some(t));
     assert_eq!(default_timeout(), Some(t));
 
-    let new = Socket::new(Family::Inet, Type::Dgram, Protocol::DEFAULT).unwrap();
+    let new = Socket::new(Family::INET, Type::DGRAM, Protocol::DEFAULT).unwrap();
     assert_eq!(new.timeout(), Some(t));
     let (a, _b) = UnixStream::pair().unwrap();
     assert_eq!(a.timeout(), Some(t));

@@ -59,7 +59,7 @@ fn generic_code_over_unix_and_tcp() {
 
 #[test]
 fn the_untyped_socket_too() {
-    let (a, b) = Socket::pair(Family::Unix, Type::Stream, Protocol::DEFAULT).unwrap();
+    let (a, b) = Socket::pair(Family::UNIX, Type::STREAM, Protocol::DEFAULT).unwrap();
     (&a).write_all(b"abc").unwrap();
     let mut buf = [0u8; 3];
     (&b).read_exact(&mut buf).unwrap();

@@ -46,16 +46,16 @@ fn every_variant() -> Vec<Error> {
         Error::UnixPathNul,
         Error::UnixPathEmpty,
         Error::FamilyMismatch {
-            socket: Family::Inet,
-            addr: Family::Inet6,
+            socket: Family::INET,
+            addr: Family::INET6,
         },
         Error::TypeMismatch {
-            expected: Type::Stream,
-            found: Type::Dgram,
+            expected: Type::STREAM,
+            found: Type::DGRAM,
         },
         Error::WrongFamily {
-            expected: Family::Inet,
-            found: Family::Unix,
+            expected: Family::INET,
+            found: Family::UNIX,
         },
         Error::MissingAddress,
         Error::InvalidAddress,

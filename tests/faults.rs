@@ -232,12 +232,12 @@ fn storm_accept() {
 /// connect has to wait until the listener accepts.
 fn full_unix_listener(dir: &TempDir) -> (Socket, UnixAddr, UnixStream) {
     let addr = unix_addr(&dir.path("listener"));
-    let l = Socket::new(Family::Unix, Type::Stream, Protocol::DEFAULT).unwrap();
+    let l = Socket::new(Family::UNIX, Type::STREAM, Protocol::DEFAULT).unwrap();
     l.bind(addr).unwrap();
     l.listen(0).unwrap();
     let filler = UnixStream::connect(addr).unwrap();
     // A backlog of 0 admits one; check that the next connect would have to wait.
-    let probe = Socket::new(Family::Unix, Type::Stream, Protocol::DEFAULT).unwrap();
+    let probe = Socket::new(Family::UNIX, Type::STREAM, Protocol::DEFAULT).unwrap();
     probe.set_nonblocking(true).unwrap();
     assert_eq!(probe.connect(addr), Err(Error::WouldBlock));
     (l, addr, filler)
@@ -259,7 +259,7 @@ fn storm_connect() {
                 (first, ours)
             });
             let (r, signals) = storm(STORM, move || {
-                let s = Socket::new(Family::Unix, Type::Stream, Protocol::DEFAULT)?;
+                let s = Socket::new(Family::UNIX, Type::STREAM, Protocol::DEFAULT)?;
                 s.set_timeout(mode)?;
                 s.connect(addr)?;
                 // Connected for real: the listener's side reaches it.
@@ -423,7 +423,7 @@ fn storm_deadlines_are_kept() {
         let dir = TempDir::new("storm-deadline");
         let (listener, addr, filler) = full_unix_listener(&dir);
         assert_deadline_kept("connect", d, move || {
-            let s = Socket::new(Family::Unix, Type::Stream, Protocol::DEFAULT)?;
+            let s = Socket::new(Family::UNIX, Type::STREAM, Protocol::DEFAULT)?;
             s.set_timeout(Some(d))?;
             s.connect(addr)
         });
@@ -474,8 +474,8 @@ fn resolver_for(
 
 fn v4_stream() -> Hints {
     Hints {
-        family: Some(Family::Inet),
-        socket_type: Some(Type::Stream),
+        family: Some(Family::INET),
+        socket_type: Some(Type::STREAM),
         ..Hints::default()
     }
 }
@@ -649,11 +649,11 @@ fn out_of_fds() -> Result<(), String> {
 
     expect_emfile(
         "Socket::new",
-        Socket::new(Family::Inet, Type::Stream, Protocol::DEFAULT),
+        Socket::new(Family::INET, Type::STREAM, Protocol::DEFAULT),
     )?;
     expect_emfile(
         "Socket::pair",
-        Socket::pair(Family::Unix, Type::Stream, Protocol::DEFAULT),
+        Socket::pair(Family::UNIX, Type::STREAM, Protocol::DEFAULT),
     )?;
     expect_emfile("UnixStream::pair", UnixStream::pair())?;
     expect_emfile("UdpSocket::bind", UdpSocket::bind(v4_any_port()))?;
@@ -724,7 +724,7 @@ fn out_of_files(l: &TcpListener) -> Result<(), String> {
     };
     expect_enfile(
         "Socket::new",
-        Socket::new(Family::Inet, Type::Stream, Protocol::DEFAULT).map(drop),
+        Socket::new(Family::INET, Type::STREAM, Protocol::DEFAULT).map(drop),
     )?;
     expect_enfile("UnixStream::pair", UnixStream::pair().map(drop))?;
     expect_enfile("UdpSocket::bind", UdpSocket::bind(v4_any_port()).map(drop))?;

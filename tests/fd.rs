@@ -16,8 +16,8 @@ fn from_fd_detects_family_type_protocol() {
     let std_sock = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
     let local = std_sock.local_addr().unwrap();
     let s = Socket::from_fd(OwnedFd::from(std_sock)).unwrap();
-    assert_eq!(s.family().unwrap(), Family::Inet);
-    assert_eq!(s.socket_type().unwrap(), Type::Dgram);
+    assert_eq!(s.family().unwrap(), Family::INET);
+    assert_eq!(s.socket_type().unwrap(), Type::DGRAM);
     assert_eq!(s.protocol().unwrap(), Protocol::UDP);
     assert_eq!(s.local_addr().unwrap(), local.into());
     assert_eq!(s.timeout(), None, "a blocking fd reports blocking mode");
@@ -28,7 +28,7 @@ fn duplicate_leaves_the_original_open() {
     let (a, b) = UnixStream::pair().unwrap();
     let dup = Socket::duplicate(a.as_fd()).unwrap();
     assert_ne!(dup.as_raw_fd(), a.as_raw_fd());
-    assert_eq!(dup.family().unwrap(), Family::Unix);
+    assert_eq!(dup.family().unwrap(), Family::UNIX);
     drop(dup);
     a.send_all(b"still open").unwrap();
     let mut buf = [0u8; 10];
@@ -51,46 +51,54 @@ fn not_a_socket_hands_the_fd_back() {
     assert_eq!(wrapped.family().unwrap_err(), Error::NotASocket);
 }
 
+/// Families and types are open: a netlink socket (no typed address in this crate) is wrapped,
+/// reports its family, and its addresses come as the kernel's bytes.
 #[test]
-fn unknown_family_is_named() {
+fn any_family_is_wrapped() {
     let nl = rustix::net::socket(
         rustix::net::AddressFamily::NETLINK,
         rustix::net::SocketType::DGRAM,
         None,
     )
     .unwrap();
-    let err = Socket::from_fd(nl).unwrap_err();
-    assert_eq!(err.error, Error::UnknownFamily(16));
-    // Wrapped anyway, it still works as a socket; its address is the kernel's bytes (a
-    // `sockaddr_nl`), not an error and not a panic.
-    let s = Socket::from(err.fd);
+    let s = Socket::from_fd(nl).unwrap();
+    assert_eq!(s.family().unwrap(), Family::NETLINK);
+    assert_eq!(s.socket_type().unwrap(), Type::DGRAM);
+    // Its address is the kernel's bytes (a `sockaddr_nl`), not an error and not a panic.
     let local = s.local_addr().unwrap();
     assert_eq!(
         local.as_raw().map(|r| (r.family(), r.len())),
         Some((16, 12))
     );
-    assert_eq!(local.family(), Family::Other);
-    assert_eq!(s.family().unwrap_err(), Error::UnknownFamily(16));
+    assert_eq!(local.family(), Family::NETLINK);
+    // And a socket of it can be made directly, as Python's `socket(AF_NETLINK, ...)`.
+    let made = Socket::new(Family::NETLINK, Type::RAW, Protocol::from_raw(0)).unwrap();
+    assert_eq!(made.family().unwrap(), Family::NETLINK);
+    assert_eq!(made.socket_type().unwrap(), Type::RAW);
+    // A typed socket still refuses it, and hands it back.
+    let refused = baresock::UdpSocket::try_from(made).unwrap_err();
+    assert!(matches!(refused.error, Error::WrongFamily { .. }));
+    assert_eq!(refused.socket.family().unwrap(), Family::NETLINK);
 }
 
 #[test]
-fn unknown_type_is_named() {
-    assert_eq!(Type::try_from(10).unwrap_err(), Error::UnknownType(10));
-    assert_eq!(Family::try_from(-1).unwrap_err(), Error::UnknownFamily(-1));
+fn any_type_is_wrapped() {
+    assert_eq!(Type::from_raw(10).as_raw(), 10);
+    assert_eq!(format!("{:?}", Type::from_raw(10)), "Type(10)");
+    assert_eq!(format!("{:?}", Family::from_raw(9999)), "Family(9999)");
     if !is_root() {
         skip!("SOCK_PACKET needs CAP_NET_RAW");
     }
-    // The obsolete SOCK_PACKET (10) type, which this crate does not support.
+    // The obsolete SOCK_PACKET (10) type, which this crate has no name for.
     let fd = rustix::net::socket(
         rustix::net::AddressFamily::PACKET,
         rustix::net::SocketType::from_raw(10),
         None,
     )
     .unwrap();
-    assert_eq!(
-        Socket::from_fd(fd).unwrap_err().error,
-        Error::UnknownType(10)
-    );
+    let s = Socket::from_fd(fd).unwrap();
+    assert_eq!(s.socket_type().unwrap(), Type::from_raw(10));
+    assert_eq!(s.family().unwrap(), Family::PACKET);
 }
 
 /// Socket activation: an fd of unknown kind is tried as one typed socket, then another. A
@@ -107,8 +115,8 @@ fn try_from_socket_hands_the_socket_back() {
     assert_eq!(
         refused.error,
         Error::WrongFamily {
-            expected: Family::Inet,
-            found: Family::Unix
+            expected: Family::INET,
+            found: Family::UNIX
         }
     );
     assert_eq!(refused.socket.as_raw_fd(), raw, "the same fd, still open");
@@ -117,8 +125,8 @@ fn try_from_socket_hands_the_socket_back() {
     assert_eq!(
         refused.error,
         Error::TypeMismatch {
-            expected: Type::Dgram,
-            found: Type::Stream
+            expected: Type::DGRAM,
+            found: Type::STREAM
         }
     );
     assert_eq!(refused.socket.as_raw_fd(), raw);
@@ -133,12 +141,12 @@ fn try_from_socket_hands_the_socket_back() {
     fn as_tcp(s: Socket) -> baresock::Result<TcpStream> {
         Ok(TcpStream::try_from(s)?)
     }
-    let udp = Socket::new(Family::Inet, Type::Dgram, Protocol::DEFAULT).unwrap();
+    let udp = Socket::new(Family::INET, Type::DGRAM, Protocol::DEFAULT).unwrap();
     assert_eq!(
         as_tcp(udp).unwrap_err(),
         Error::TypeMismatch {
-            expected: Type::Stream,
-            found: Type::Dgram
+            expected: Type::STREAM,
+            found: Type::DGRAM
         }
     );
 }
@@ -188,7 +196,7 @@ fn every_typed_socket_has_every_fd_trait() {
     fn raw<T: AsFd + AsRawFd + IntoRawFd + FromRawFd + From<OwnedFd> + Into<OwnedFd>>() {}
     raw::<Socket>();
     // The round trip through a raw fd, for one of the types that lacked it.
-    let s = Socket::new(Family::Unix, Type::Dgram, Protocol::DEFAULT).unwrap();
+    let s = Socket::new(Family::UNIX, Type::DGRAM, Protocol::DEFAULT).unwrap();
     let fd = s.into_raw_fd();
     // SAFETY: `fd` came from into_raw_fd just above and is owned by nothing else.
     let b = unsafe { BcmSocket::from_raw_fd(fd) };
@@ -203,7 +211,7 @@ fn raw_fd_traits_round_trip() {
     let back = unsafe { UnixStream::from_raw_fd(raw) };
     assert_eq!(back.as_raw_fd(), raw);
     let sock: Socket = back.into();
-    assert_eq!(sock.socket_type().unwrap(), Type::Stream);
+    assert_eq!(sock.socket_type().unwrap(), Type::STREAM);
 }
 
 #[test]

@@ -157,7 +157,7 @@ fn nothing_leaks() {
         );
     });
     no_leak("typed conversion failure", || {
-        let udp = Socket::new(Family::Inet, Type::Dgram, Protocol::DEFAULT).unwrap();
+        let udp = Socket::new(Family::INET, Type::DGRAM, Protocol::DEFAULT).unwrap();
         assert!(TcpStream::try_from(udp).is_err());
     });
 }

@@ -112,8 +112,8 @@ fn batch_truncation_and_timeouts() {
             .unwrap_err(),
         Error::BatchFamilyMismatch {
             index: 0,
-            socket: Family::Inet,
-            addr: Family::Inet6
+            socket: Family::INET,
+            addr: Family::INET6
         }
     );
 }
@@ -205,8 +205,8 @@ fn a_bad_destination_sends_what_comes_before_it() {
             .send_mmsg(&mut entries[50..], SendFlags::empty()),
         Err(Error::BatchFamilyMismatch {
             index: 0,
-            socket: Family::Inet,
-            addr: Family::Inet6,
+            socket: Family::INET,
+            addr: Family::INET6,
         })
     );
     assert_eq!(

@@ -317,7 +317,7 @@ fn timestamps() {
 
 #[test]
 fn packet_info_ttl_and_tos_v4() {
-    let r = Socket::new(Family::Inet, Type::Dgram, Protocol::DEFAULT).unwrap();
+    let r = Socket::new(Family::INET, Type::DGRAM, Protocol::DEFAULT).unwrap();
     r.bind("0.0.0.0:0".parse::<SocketAddr>().unwrap()).unwrap();
     let port = r.local_addr().unwrap().port().unwrap();
     r.set_recv_packet_info_v4(true).unwrap();
@@ -360,12 +360,12 @@ fn packet_info_hop_limit_and_tclass_v6() {
     if !has_ipv6() {
         skip!("no IPv6 loopback on this host");
     }
-    let r = Socket::new(Family::Inet6, Type::Dgram, Protocol::DEFAULT).unwrap();
+    let r = Socket::new(Family::INET6, Type::DGRAM, Protocol::DEFAULT).unwrap();
     r.bind("[::1]:0".parse::<SocketAddr>().unwrap()).unwrap();
     r.set_recv_packet_info_v6(true).unwrap();
     r.set_recv_hop_limit(true).unwrap();
     r.set_recv_traffic_class(true).unwrap();
-    let s = Socket::new(Family::Inet6, Type::Dgram, Protocol::DEFAULT).unwrap();
+    let s = Socket::new(Family::INET6, Type::DGRAM, Protocol::DEFAULT).unwrap();
     let mut space = [0u8; 2 * cmsg_space(4)];
     let mut c = ControlBuilder::new(&mut space);
     c.hop_limit(7).unwrap().traffic_class(0x20).unwrap();
@@ -583,7 +583,7 @@ fn assert_kernel_sender(addr: Option<&SocketAddr>) {
     assert_eq!(raw.family(), 16, "AF_NETLINK");
     assert_eq!(raw.len(), 12, "sizeof(struct sockaddr_nl)");
     assert_eq!(&raw.as_bytes()[4..8], &[0; 4], "nl_pid 0: the kernel");
-    assert_eq!(addr.unwrap().family(), Family::Other);
+    assert_eq!(addr.unwrap().family(), Family::NETLINK);
 }
 
 /// Issue 17, item 7: on a wrapped fd of a family the crate has no typed address for

@@ -334,8 +334,8 @@ fn the_resolver_retries_through_loss_and_succeeds() {
                 },
             );
             let hints = Hints {
-                family: Some(Family::Inet),
-                socket_type: Some(Type::Stream),
+                family: Some(Family::INET),
+                socket_type: Some(Type::STREAM),
                 ..Hints::default()
             };
             let lookups = 30;

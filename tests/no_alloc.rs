@@ -214,7 +214,7 @@ fn the_public_api_never_allocates() {
         let (p, q) = UnixSeqpacket::pair().unwrap();
         p.send(b"s").unwrap();
         q.recv(&mut buf).unwrap();
-        let (x, y) = Socket::pair(Family::Unix, Type::Dgram, Protocol::DEFAULT).unwrap();
+        let (x, y) = Socket::pair(Family::UNIX, Type::DGRAM, Protocol::DEFAULT).unwrap();
         x.send(b"p").unwrap();
         y.recv_from(&mut buf).unwrap();
 
@@ -456,7 +456,7 @@ fn resolving_never_allocates() {
         TcpListener::bind("127.0.0.1:0".parse::<std::net::SocketAddr>().unwrap()).unwrap();
     let port = listener.local_addr().unwrap().port();
     let v4 = resolve::Hints {
-        family: Some(Family::Inet),
+        family: Some(Family::INET),
         canonical_name: true,
         ..resolve::Hints::default()
     };

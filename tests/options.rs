@@ -17,11 +17,11 @@ fn tcp_pair() -> (TcpListener, TcpStream, TcpStream) {
 }
 
 fn udp4() -> Socket {
-    Socket::new(Family::Inet, Type::Dgram, Protocol::DEFAULT).unwrap()
+    Socket::new(Family::INET, Type::DGRAM, Protocol::DEFAULT).unwrap()
 }
 
 fn udp6() -> Option<Socket> {
-    has_ipv6().then(|| Socket::new(Family::Inet6, Type::Dgram, Protocol::DEFAULT).unwrap())
+    has_ipv6().then(|| Socket::new(Family::INET6, Type::DGRAM, Protocol::DEFAULT).unwrap())
 }
 
 #[test]
@@ -358,7 +358,7 @@ fn tcp_info() {
 #[test]
 fn tcp_info_window_scales_are_in_the_kernels_order() {
     let l = TcpListener::bind(v4_any_port()).unwrap();
-    let small = Socket::new(Family::Inet, Type::Stream, Protocol::DEFAULT).unwrap();
+    let small = Socket::new(Family::INET, Type::STREAM, Protocol::DEFAULT).unwrap();
     small.set_recv_buffer_size(1024).unwrap();
     small.connect(l.local_addr().unwrap()).unwrap();
     let (peer, _) = l.accept().unwrap();

@@ -59,7 +59,7 @@ fn link_addr_display() {
         .with_address(&[1, 2, 3, 4, 5, 6])
         .unwrap();
     assert_eq!(a.to_string(), "if3/0x0800/01:02:03:04:05:06");
-    assert_eq!(SocketAddr::from(a).family(), Family::Packet);
+    assert_eq!(SocketAddr::from(a).family(), Family::PACKET);
     assert_eq!(LinkAddr::try_from(SocketAddr::from(a)).unwrap(), a);
 }
 

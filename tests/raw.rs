@@ -21,7 +21,7 @@ fn echo_request(id: u16, seq: u16, payload: &[u8]) -> Vec<u8> {
 
 /// Sends an echo request on a raw ICMP socket and returns the reply's ICMP bytes.
 fn raw_ping(to: Ipv4Addr, seq: u16) -> Vec<u8> {
-    let s = RawSocket::new(Family::Inet, Protocol::ICMP).unwrap();
+    let s = RawSocket::new(Family::INET, Protocol::ICMP).unwrap();
     // Only echo replies (type 0): our own request loops back on lo otherwise.
     s.set_icmp_filter(!1).unwrap();
     assert_eq!(s.icmp_filter().unwrap(), !1);
@@ -149,12 +149,12 @@ fn unprivileged_ping6_sockets() {
 fn raw_options() {
     if !is_root() {
         assert_eq!(
-            RawSocket::new(Family::Inet, Protocol::ICMP).unwrap_err(),
+            RawSocket::new(Family::INET, Protocol::ICMP).unwrap_err(),
             Error::Os(Errno::PERM)
         );
         skip!("raw sockets need CAP_NET_RAW");
     }
-    let s = RawSocket::new(Family::Inet, Protocol::from_raw(253)).unwrap();
+    let s = RawSocket::new(Family::INET, Protocol::from_raw(253)).unwrap();
     assert!(!s.header_included().unwrap());
     s.set_header_included(true).unwrap();
     assert!(s.header_included().unwrap());
@@ -164,7 +164,7 @@ fn raw_options() {
         Error::Os(Errno::OPNOTSUPP)
     );
     if has_ipv6() {
-        let s6 = RawSocket::new(Family::Inet6, Protocol::ICMPV6).unwrap();
+        let s6 = RawSocket::new(Family::INET6, Protocol::ICMPV6).unwrap();
         let mut blocked = [0u32; 8];
         blocked[0] = 1 << 1; // destination unreachable (type 1)
         blocked[4] = 1 << 0; // echo request (type 128)
@@ -172,7 +172,7 @@ fn raw_options() {
         assert_eq!(qemu_gap!(s6.icmpv6_filter()).unwrap(), blocked);
     }
     // A raw socket is not a ping socket and both are RawSockets.
-    assert_eq!(s.as_socket().socket_type().unwrap(), Type::Raw);
+    assert_eq!(s.as_socket().socket_type().unwrap(), Type::RAW);
 }
 
 /// The ICMPv6 messages a raw socket has queued, as (type, identifier, sequence), until it has
@@ -203,7 +203,7 @@ fn an_icmpv6_filter_blocks_the_types_it_names() {
     // Bit n of word n / 32 for type n; a set bit blocks.
     let bit = |t: u8| (usize::from(t) / 32, 1u32 << (t % 32));
     let r = in_netns_with_veth(move || -> Result<(), String> {
-        let raw6 = || RawSocket::new(Family::Inet6, Protocol::ICMPV6);
+        let raw6 = || RawSocket::new(Family::INET6, Protocol::ICMPV6);
         let only_replies = match raw6() {
             Err(Error::Os(Errno::AFNOSUPPORT)) => return Err("no IPv6 in this kernel".into()),
             r => r.unwrap(),
@@ -275,9 +275,9 @@ fn packets_with_our_own_ip_header() {
         skip!("raw sockets need CAP_NET_RAW");
     }
     let proto = Protocol::from_raw(253); // reserved for experiments (RFC 3692)
-    let rx = RawSocket::new(Family::Inet, proto).unwrap();
+    let rx = RawSocket::new(Family::INET, proto).unwrap();
     rx.set_timeout(Some(Duration::from_secs(5))).unwrap();
-    let tx = RawSocket::new(Family::Inet, proto).unwrap();
+    let tx = RawSocket::new(Family::INET, proto).unwrap();
     tx.set_header_included(true).unwrap();
     let payload = b"hand-made header";
     let mut p = vec![0x45, 0x10]; // version 4, IHL 5; TOS 0x10

@@ -107,7 +107,7 @@ fn ips(v: &[AddrInfo]) -> BTreeSet<IpAddr> {
 
 fn stream() -> Hints {
     Hints {
-        socket_type: Some(Type::Stream),
+        socket_type: Some(Type::STREAM),
         ..Hints::default()
     }
 }
@@ -132,9 +132,9 @@ fn numeric_hosts_answer_themselves() {
     assert_eq!(
         kinds,
         [
-            (Type::Stream, Protocol::TCP),
-            (Type::Dgram, Protocol::UDP),
-            (Type::Raw, Protocol::DEFAULT)
+            (Type::STREAM, Protocol::TCP),
+            (Type::DGRAM, Protocol::UDP),
+            (Type::RAW, Protocol::DEFAULT)
         ]
     );
     assert!(v
@@ -165,7 +165,7 @@ fn hints_are_kept() {
     let f = Files::new();
     let r = f.resolver(None, |_| {});
     let v6 = Hints {
-        family: Some(Family::Inet6),
+        family: Some(Family::INET6),
         ..stream()
     };
     assert_eq!(
@@ -173,7 +173,7 @@ fn hints_are_kept() {
         (ResolveErrorKind::Family, LookupCause::FamilyMismatch)
     );
     let unix = Hints {
-        family: Some(Family::Unix),
+        family: Some(Family::UNIX),
         ..stream()
     };
     assert_eq!(
@@ -181,7 +181,7 @@ fn hints_are_kept() {
         (ResolveErrorKind::Family, LookupCause::UnsupportedFamily)
     );
     let seq = Hints {
-        socket_type: Some(Type::SeqPacket),
+        socket_type: Some(Type::SEQPACKET),
         ..Hints::default()
     };
     assert_eq!(
@@ -230,7 +230,7 @@ fn services_come_from_the_services_file() {
     let v = lookup(&r, Some("192.0.2.7"), Some("http"), &Hints::default()).unwrap();
     // http is TCP only: one result, a stream; no raw socket for a named service.
     assert_eq!(v.len(), 1);
-    assert_eq!((v[0].socket_type, v[0].addr.port()), (Type::Stream, 80));
+    assert_eq!((v[0].socket_type, v[0].addr.port()), (Type::STREAM, 80));
     // By alias too.
     assert_eq!(
         lookup(&r, Some("192.0.2.7"), Some("www"), &stream()).unwrap()[0]
@@ -384,7 +384,7 @@ fn hosts_file_forward_and_reverse() {
         );
     }
     let v4 = Hints {
-        family: Some(Family::Inet),
+        family: Some(Family::INET),
         ..stream()
     };
     assert_eq!(
@@ -433,7 +433,7 @@ fn a_and_aaaa_from_a_real_server() {
     assert!(v.iter().all(|a| a.addr.port() == 443));
     // One family only.
     let v6 = Hints {
-        family: Some(Family::Inet6),
+        family: Some(Family::INET6),
         ..stream()
     };
     let got = ips(&lookup(&r, Some(dnsmasq::WWW), None, &v6).unwrap());
@@ -483,7 +483,7 @@ fn each_answer_kind_has_its_error() {
     );
     // The name exists, without an address of the family asked for.
     let v6 = Hints {
-        family: Some(Family::Inet6),
+        family: Some(Family::INET6),
         ..stream()
     };
     assert_eq!(
@@ -517,7 +517,7 @@ fn a_truncated_reply_is_asked_again_over_tcp() {
     // No EDNS0: the UDP reply is cut at 512 bytes with TC set.
     let r = f.resolver(Some(dns.addr()), |_| {});
     let v4 = Hints {
-        family: Some(Family::Inet),
+        family: Some(Family::INET),
         ..stream()
     };
     let got = ips(&lookup(&r, Some(dnsmasq::BIG), None, &v4).unwrap());
@@ -558,7 +558,7 @@ fn search_list_and_ndots() {
     let r = f.resolver(Some(dns.addr()), |_| {});
     let hints = Hints {
         canonical_name: true,
-        family: Some(Family::Inet),
+        family: Some(Family::INET),
         ..stream()
     };
     let mut out = [AddrInfo::EMPTY; 4];
@@ -597,7 +597,7 @@ fn search_list_and_ndots() {
         );
         let r = f.resolver(Some(responder.addr()), |_| {});
         let v4 = Hints {
-            family: Some(Family::Inet),
+            family: Some(Family::INET),
             ..stream()
         };
         let _ = lookup(&r, Some("www.baresock"), None, &v4).unwrap_err();
@@ -625,7 +625,7 @@ fn search_list_and_ndots() {
         );
         let r = f.resolver(Some(responder.addr()), |_| {});
         let v4 = Hints {
-            family: Some(Family::Inet),
+            family: Some(Family::INET),
             ..stream()
         };
         let _ = lookup(&r, Some("single"), None, &v4).unwrap_err();
@@ -674,7 +674,7 @@ fn mapped_and_loopback_lines_serve_ipv4_lookups() {
     );
     let r = f.resolver(None, |_| {});
     let v4 = Hints {
-        family: Some(Family::Inet),
+        family: Some(Family::INET),
         canonical_name: true,
         ..stream()
     };
@@ -730,7 +730,7 @@ fn an_unreadable_hosts_file_falls_through_to_dns() {
     let server = answering();
     let f = Files::new();
     let v4 = Hints {
-        family: Some(Family::Inet),
+        family: Some(Family::INET),
         ..stream()
     };
     for (path, errno) in unreadable_paths(&f.dir) {
@@ -847,7 +847,7 @@ fn rotate_spreads_lookups_over_the_servers() {
     let (a, b) = (answering(), answering());
     let f = Files::with("", SERVICES, "options timeout:2 attempts:1\n");
     let v4 = Hints {
-        family: Some(Family::Inet),
+        family: Some(Family::INET),
         ..stream()
     };
     let two = |rotate: bool| {
@@ -982,7 +982,7 @@ fn spoofed_replies_are_ignored() {
     let f = Files::with("", SERVICES, "options timeout:2 attempts:1\n");
     let r = f.resolver(Some(responder.addr()), |_| {});
     let v4 = Hints {
-        family: Some(Family::Inet),
+        family: Some(Family::INET),
         ..stream()
     };
     let got = ips(&lookup(&r, Some("spoof.baresock.test."), None, &v4).unwrap());
@@ -1014,7 +1014,7 @@ fn a_malformed_reply_is_a_failure() {
     let f = Files::with("", SERVICES, "options timeout:1 attempts:1\n");
     let r = f.resolver(Some(responder.addr()), |_| {});
     let v4 = Hints {
-        family: Some(Family::Inet),
+        family: Some(Family::INET),
         ..stream()
     };
     let (k, cause) = kind(lookup(&r, Some("bad.baresock.test."), None, &v4).unwrap_err());
@@ -1041,14 +1041,14 @@ fn connect_by_name_tries_the_next_address_on_refusal() {
 /// An IPv6-only listener on [::1] whose accept queue is full, so that the kernel drops new
 /// SYNs and a connect to it hangs; its port, and the sockets that keep it so.
 fn hanging_v6_listener() -> (u16, Vec<baresock::Socket>) {
-    let v6 = baresock::Socket::new(Family::Inet6, Type::Stream, Protocol::DEFAULT).unwrap();
+    let v6 = baresock::Socket::new(Family::INET6, Type::STREAM, Protocol::DEFAULT).unwrap();
     v6.set_only_v6(true).unwrap();
     v6.bind("[::1]:0".parse::<SocketAddr>().unwrap()).unwrap();
     v6.listen(0).unwrap();
     let port = v6.local_addr().unwrap().port().unwrap();
     let mut keep = vec![v6];
     for _ in 0..4 {
-        let s = baresock::Socket::new(Family::Inet6, Type::Stream, Protocol::DEFAULT).unwrap();
+        let s = baresock::Socket::new(Family::INET6, Type::STREAM, Protocol::DEFAULT).unwrap();
         s.set_nonblocking(true).unwrap();
         let _ = s.connect(SocketAddr::new(IpAddr::V6(Ipv6Addr::LOCALHOST), port));
         keep.push(s);

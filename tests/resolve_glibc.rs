@@ -309,8 +309,8 @@ fn parse_hosts(a: &Answer) -> Vec<(IpAddr, String)> {
 
 fn type_name(t: Type) -> &'static str {
     match t {
-        Type::Stream => "STREAM",
-        Type::Dgram => "DGRAM",
+        Type::STREAM => "STREAM",
+        Type::DGRAM => "DGRAM",
         _ => "RAW",
     }
 }
@@ -434,15 +434,15 @@ fn compare_name(r: &Resolver<'_>, hosts_path: &str, name: &str, glibc: &[Answer]
     let dot = name.strip_suffix('.');
     // The name as baresock reads it: with a final dot, the same name.
     let ours_any = ours_forward(r, name, None);
-    let ours_v4 = ours_forward(r, name, Some(Family::Inet));
-    let ours_v6 = ours_forward(r, name, Some(Family::Inet6));
+    let ours_v4 = ours_forward(r, name, Some(Family::INET));
+    let ours_v6 = ours_forward(r, name, Some(Family::INET6));
     if let Some(bare) = dot {
         // Documented difference: glibc compares the text and finds nothing.
         for a in glibc {
             assert_eq!(a.status, 2, "{ctx}: glibc found {:?}", a.lines);
         }
         assert_eq!(ours_any, ours_forward(r, bare, None), "{ctx}");
-        assert_eq!(ours_v4, ours_forward(r, bare, Some(Family::Inet)), "{ctx}");
+        assert_eq!(ours_v4, ours_forward(r, bare, Some(Family::INET)), "{ctx}");
         return;
     }
     assert_eq!(
@@ -581,7 +581,7 @@ fn both_orders(
     let dns = Responder::start(|q| vec![Reply::new(wire::reply(q, wire::NXDOMAIN))]);
     let nothing = dir.path("none").to_str().unwrap().to_string();
     let r = resolver(path.to_str().unwrap(), &nothing, dns.addr());
-    let family = (kind == "ahostsv4").then_some(Family::Inet);
+    let family = (kind == "ahostsv4").then_some(Family::INET);
     let ours: Vec<IpAddr> = ours_forward(&r, name, family)
         .unwrap()
         .0

@@ -296,7 +296,7 @@ impl Files {
 
 fn stream() -> Hints {
     Hints {
-        socket_type: Some(Type::Stream),
+        socket_type: Some(Type::STREAM),
         ..Hints::default()
     }
 }
@@ -482,7 +482,7 @@ fn a_tcp_reply_larger_than_the_buffer_is_a_named_error() {
     let s = Hostile::start(Udp::Truncated, Tcp::Answer(400));
     let r = f.resolver(&[&s], "timeout:2 attempts:1");
     let v4 = Hints {
-        family: Some(Family::Inet),
+        family: Some(Family::INET),
         ..stream()
     };
     let mut out = [AddrInfo::EMPTY; 64];

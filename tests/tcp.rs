@@ -79,8 +79,8 @@ fn std_read_write_and_conversions() {
     client.read_exact(&mut buf).unwrap();
     assert_eq!(&buf, b"back");
     let ours = TcpStream::from(std_conn);
-    assert_eq!(ours.as_socket().family().unwrap(), Family::Inet);
-    assert_eq!(ours.as_socket().socket_type().unwrap(), Type::Stream);
+    assert_eq!(ours.as_socket().family().unwrap(), Family::INET);
+    assert_eq!(ours.as_socket().socket_type().unwrap(), Type::STREAM);
     let std_listener: std::net::TcpListener = listener.into();
     assert!(std_listener.local_addr().is_ok());
 }
@@ -227,7 +227,7 @@ fn ipv6_options() {
     if !has_ipv6() {
         skip!("no IPv6 loopback on this host");
     }
-    let s = Socket::new(Family::Inet6, Type::Stream, Protocol::DEFAULT).unwrap();
+    let s = Socket::new(Family::INET6, Type::STREAM, Protocol::DEFAULT).unwrap();
     s.set_unicast_hops(7).unwrap();
     assert_eq!(s.unicast_hops().unwrap(), 7);
     assert_eq!(
@@ -248,23 +248,23 @@ fn refused_connect_and_typed_mismatches() {
         "ECONNREFUSED: Connection refused (os error 111)"
     );
 
-    let udp = Socket::new(Family::Inet, Type::Dgram, Protocol::DEFAULT).unwrap();
+    let udp = Socket::new(Family::INET, Type::DGRAM, Protocol::DEFAULT).unwrap();
     assert_eq!(
         TcpStream::try_from(udp).unwrap_err().error,
         Error::TypeMismatch {
-            expected: Type::Stream,
-            found: Type::Dgram
+            expected: Type::STREAM,
+            found: Type::DGRAM
         }
     );
-    let unix = Socket::new(Family::Unix, Type::Stream, Protocol::DEFAULT).unwrap();
+    let unix = Socket::new(Family::UNIX, Type::STREAM, Protocol::DEFAULT).unwrap();
     assert_eq!(
         TcpStream::try_from(unix).unwrap_err().error,
         Error::WrongFamily {
-            expected: Family::Inet,
-            found: Family::Unix
+            expected: Family::INET,
+            found: Family::UNIX
         }
     );
-    let tcp = Socket::new(Family::Inet6, Type::Stream, Protocol::DEFAULT).unwrap();
+    let tcp = Socket::new(Family::INET6, Type::STREAM, Protocol::DEFAULT).unwrap();
     assert!(TcpStream::try_from(tcp).is_ok());
 }
 
@@ -296,8 +296,8 @@ fn accepted_socket_takes_the_listener_family() {
     let listener = TcpListener::bind(v4_any_port()).unwrap();
     let _c = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
     let (conn, _) = listener.accept().unwrap();
-    assert_eq!(conn.as_socket().family().unwrap(), Family::Inet);
-    assert_eq!(conn.as_socket().socket_type().unwrap(), Type::Stream);
+    assert_eq!(conn.as_socket().family().unwrap(), Family::INET);
+    assert_eq!(conn.as_socket().socket_type().unwrap(), Type::STREAM);
 }
 
 #[test]
@@ -347,7 +347,7 @@ fn listener_on_any_v6_follows_the_system_default() {
 
 #[test]
 fn huge_durations_are_named_errors_not_overflows() {
-    let s = Socket::new(Family::Inet, Type::Stream, Protocol::DEFAULT).unwrap();
+    let s = Socket::new(Family::INET, Type::STREAM, Protocol::DEFAULT).unwrap();
     assert_eq!(
         s.set_linger(Some(Duration::MAX)).unwrap_err(),
         Error::DurationOutOfRange
@@ -388,7 +388,7 @@ fn vectored_reads_and_writes_use_every_buffer() {
 
 #[test]
 fn raw_options() {
-    let s = Socket::new(Family::Inet, Type::Stream, Protocol::DEFAULT).unwrap();
+    let s = Socket::new(Family::INET, Type::STREAM, Protocol::DEFAULT).unwrap();
     s.set_option_raw(
         libc::IPPROTO_TCP as u32,
         libc::TCP_NODELAY as u32,

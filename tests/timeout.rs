@@ -198,7 +198,7 @@ fn non_blocking_mode_returns_would_block_at_once() {
 #[test]
 fn non_blocking_connect_is_in_progress() {
     // A listener whose queue is full drops SYNs, so a connect cannot finish at once.
-    let l = Socket::new(Family::Inet, Type::Stream, Protocol::DEFAULT).unwrap();
+    let l = Socket::new(Family::INET, Type::STREAM, Protocol::DEFAULT).unwrap();
     l.bind(v4_any_port()).unwrap();
     l.listen(0).unwrap();
     let addr = l.local_addr().unwrap();
@@ -208,7 +208,7 @@ fn non_blocking_connect_is_in_progress() {
             fillers.push(s);
         }
     }
-    let s = Socket::new(Family::Inet, Type::Stream, Protocol::DEFAULT).unwrap();
+    let s = Socket::new(Family::INET, Type::STREAM, Protocol::DEFAULT).unwrap();
     s.set_nonblocking(true).unwrap();
     assert_eq!(s.connect(addr).unwrap_err(), Error::Os(Errno::INPROGRESS));
 }
@@ -216,7 +216,7 @@ fn non_blocking_connect_is_in_progress() {
 #[test]
 fn connect_meets_its_deadline() {
     // A full accept queue: the kernel drops further SYNs, so connects hang until the deadline.
-    let l = Socket::new(Family::Inet, Type::Stream, Protocol::DEFAULT).unwrap();
+    let l = Socket::new(Family::INET, Type::STREAM, Protocol::DEFAULT).unwrap();
     l.bind(v4_any_port()).unwrap();
     l.listen(0).unwrap();
     let addr = l.local_addr().unwrap();

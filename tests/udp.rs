@@ -93,11 +93,11 @@ fn broadcast_and_ttl_options() {
 
 #[test]
 fn address_of_another_family_is_a_named_error() {
-    let s = Socket::new(Family::Inet, Type::Dgram, Protocol::DEFAULT).unwrap();
+    let s = Socket::new(Family::INET, Type::DGRAM, Protocol::DEFAULT).unwrap();
     let v6: SocketAddr = "[::1]:9".parse().unwrap();
     let mismatch = Error::FamilyMismatch {
-        socket: Family::Inet,
-        addr: Family::Inet6,
+        socket: Family::INET,
+        addr: Family::INET6,
     };
     assert_eq!(s.send_to(b"x", v6).unwrap_err(), mismatch);
     assert_eq!(s.bind(v6).unwrap_err(), mismatch);

@@ -208,7 +208,7 @@ fn vm_smoke_raw_icmp_echo() {
     if !is_root() {
         skip!("needs root (CAP_NET_RAW)");
     }
-    let s = RawSocket::new(Family::Inet, Protocol::ICMP).unwrap();
+    let s = RawSocket::new(Family::INET, Protocol::ICMP).unwrap();
     let (id, seq) = ((std::process::id() as u16) ^ 0x5a5a, 7u16);
     let payload = b"baresock vm smoke: raw ICMP";
     let mut echo = vec![8, 0, 0, 0];

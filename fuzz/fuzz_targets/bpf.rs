@@ -78,8 +78,8 @@ fn check_program(insns: &[Insn], packet: &[u8]) {
         let mut s = s.borrow_mut();
         let s = s.get_or_insert_with(|| {
             Socket::new(
-                baresock::Family::Inet,
-                baresock::Type::Dgram,
+                baresock::Family::INET,
+                baresock::Type::DGRAM,
                 Protocol::DEFAULT,
             )
             .expect("a UDP socket")

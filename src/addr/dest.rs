@@ -198,9 +198,9 @@ impl Encoded {
     pub(crate) fn family_and_sockaddr(&self) -> (crate::Family, &[u8]) {
         let ipv4 = self.is_v4();
         let family = if ipv4 {
-            crate::Family::Inet
+            crate::Family::INET
         } else {
-            crate::Family::Inet6
+            crate::Family::INET6
         };
         (family, self.sockaddr(ipv4))
     }

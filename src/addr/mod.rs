@@ -33,7 +33,7 @@ use crate::{Error, Family, Result};
 /// use core::net::{Ipv4Addr, SocketAddrV4};
 ///
 /// let a = SocketAddr::from(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 8080));
-/// assert_eq!(a.family(), Family::Inet);
+/// assert_eq!(a.family(), Family::INET);
 /// assert_eq!(a.to_string(), "127.0.0.1:8080");
 /// let a: SocketAddr = "[::1]:53".parse()?;
 /// assert_eq!(a.port(), Some(53));
@@ -59,31 +59,26 @@ pub enum SocketAddr {
 }
 
 impl SocketAddr {
-    /// The address's family. For [`SocketAddr::Other`], the family its bytes name, or
-    /// [`Family::Other`] for one this crate has no name for ([`RawAddr::family`] gives its
-    /// number).
+    /// The address's family. For [`SocketAddr::Other`], the family its bytes name.
     ///
     /// ```
     /// use baresock::{Family, RawAddr, SocketAddr, UnixAddr};
     /// let v6: SocketAddr = "[::1]:80".parse::<core::net::SocketAddr>().unwrap().into();
-    /// assert_eq!(v6.family(), Family::Inet6);
-    /// assert_eq!(SocketAddr::from(UnixAddr::unnamed()).family(), Family::Unix);
+    /// assert_eq!(v6.family(), Family::INET6);
+    /// assert_eq!(SocketAddr::from(UnixAddr::unnamed()).family(), Family::UNIX);
     /// let netlink = RawAddr::new(&[16u16.to_ne_bytes()[0], 16u16.to_ne_bytes()[1], 0, 0])?;
-    /// assert_eq!(SocketAddr::from(netlink).family(), Family::Other);
+    /// assert_eq!(SocketAddr::from(netlink).family(), Family::NETLINK);
     /// # Ok::<(), baresock::Error>(())
     /// ```
     #[inline(always)]
     pub const fn family(&self) -> Family {
         match self {
-            SocketAddr::V4(_) => Family::Inet,
-            SocketAddr::V6(_) => Family::Inet6,
-            SocketAddr::Unix(_) => Family::Unix,
-            SocketAddr::Packet(_) => Family::Packet,
-            SocketAddr::Can(_) => Family::Can,
-            SocketAddr::Other(r) => match Family::from_raw(r.family()) {
-                Some(f) => f,
-                None => Family::Other,
-            },
+            SocketAddr::V4(_) => Family::INET,
+            SocketAddr::V6(_) => Family::INET6,
+            SocketAddr::Unix(_) => Family::UNIX,
+            SocketAddr::Packet(_) => Family::PACKET,
+            SocketAddr::Can(_) => Family::CAN,
+            SocketAddr::Other(r) => Family::from_raw(r.family()),
         }
     }
 
@@ -161,14 +156,14 @@ impl SocketAddr {
     ///
     /// ```
     /// use baresock::{Family, SocketAddr};
-    /// let any = SocketAddr::unspecified(Family::Inet).unwrap();
+    /// let any = SocketAddr::unspecified(Family::INET).unwrap();
     /// assert_eq!(any.to_string(), "0.0.0.0:0");
     /// ```
     pub const fn unspecified(family: Family) -> Option<SocketAddr> {
         Some(match family {
-            Family::Inet => SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, 0)),
-            Family::Inet6 => SocketAddr::V6(SocketAddrV6::new(Ipv6Addr::UNSPECIFIED, 0, 0, 0)),
-            Family::Unix => SocketAddr::Unix(UnixAddr::unnamed()),
+            Family::INET => SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, 0)),
+            Family::INET6 => SocketAddr::V6(SocketAddrV6::new(Ipv6Addr::UNSPECIFIED, 0, 0, 0)),
+            Family::UNIX => SocketAddr::Unix(UnixAddr::unnamed()),
             _ => return None,
         })
     }
@@ -211,9 +206,9 @@ impl TryFrom<SocketAddr> for core::net::SocketAddr {
             return Ok(inet);
         }
         Err(match (a.family(), a) {
-            (Family::Inet | Family::Inet6, SocketAddr::Other(r)) => malformed(&r),
+            (Family::INET | Family::INET6, SocketAddr::Other(r)) => malformed(&r),
             (addr, _) => Error::FamilyMismatch {
-                socket: Family::Inet,
+                socket: Family::INET,
                 addr,
             },
         })
@@ -261,9 +256,9 @@ impl From<RawAddr> for SocketAddr {
 }
 
 variant_conversions!(
-    UnixAddr => Unix, Unix;
-    LinkAddr => Packet, Packet;
-    CanAddr => Can, Can;
+    UnixAddr => Unix, UNIX;
+    LinkAddr => Packet, PACKET;
+    CanAddr => Can, CAN;
 );
 
 impl core::str::FromStr for SocketAddr {

@@ -199,7 +199,7 @@ mod tests {
         );
         let kept = decode_or_raw(&long);
         assert_eq!(kept.as_raw().map(RawAddr::as_bytes), Some(&long[..]));
-        assert_eq!(kept.family(), crate::Family::Packet);
+        assert_eq!(kept.family(), crate::Family::PACKET);
         assert_eq!(
             crate::LinkAddr::try_from(kept),
             Err(Error::MalformedAddress {
@@ -211,7 +211,7 @@ mod tests {
         nl[..2].copy_from_slice(&(linux_raw_sys::net::AF_NETLINK as u16).to_ne_bytes());
         let a = decode_or_raw(&nl);
         assert_eq!(a.as_raw().map(RawAddr::as_bytes), Some(&nl[..]));
-        assert_eq!(a.family(), crate::Family::Other);
+        assert_eq!(a.family(), crate::Family::NETLINK);
         assert!(matches!(
             crate::UnixAddr::try_from(a),
             Err(Error::FamilyMismatch { .. })

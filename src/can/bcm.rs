@@ -405,7 +405,7 @@ typed_socket!(
     /// bcm.send(&head, BcmFrames::Classic(&[frame]), &mut buf)?;
     /// # Ok::<(), baresock::Error>(())
     /// ```
-    BcmSocket, [Can], [Dgram]
+    BcmSocket, [CAN], [DGRAM]
 );
 
 impl BcmSocket {
@@ -415,7 +415,7 @@ impl BcmSocket {
     ///  - [`socket(2)`](https://man7.org/linux/man-pages/man2/socket.2.html)
     ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
     pub fn new() -> Result<BcmSocket> {
-        Socket::new(Family::Can, Type::Dgram, Protocol::from_raw(CAN_BCM))
+        Socket::new(Family::CAN, Type::DGRAM, Protocol::from_raw(CAN_BCM))
             .map(|inner| BcmSocket { inner })
     }
 

@@ -154,7 +154,7 @@ typed_socket!(
     /// let n = s.recv(&mut buf)?;
     /// # Ok::<(), baresock::Error>(())
     /// ```
-    IsoTpSocket, [Can], [Dgram]
+    IsoTpSocket, [CAN], [DGRAM]
 );
 
 impl IsoTpSocket {
@@ -177,7 +177,7 @@ impl IsoTpSocket {
     ///  - [`socket(2)`](https://man7.org/linux/man-pages/man2/socket.2.html)
     ///  - [Linux ISO-TP](https://docs.kernel.org/networking/iso15765-2.html)
     pub fn new() -> Result<IsoTpSocket> {
-        Socket::new(Family::Can, Type::Dgram, Protocol::from_raw(CAN_ISOTP))
+        Socket::new(Family::CAN, Type::DGRAM, Protocol::from_raw(CAN_ISOTP))
             .map(|inner| IsoTpSocket { inner })
     }
 

@@ -150,7 +150,7 @@ typed_socket!(
     /// let (n, from) = s.recv_from(&mut buf)?;
     /// # Ok::<(), baresock::Error>(())
     /// ```
-    J1939Socket, [Can], [Dgram]
+    J1939Socket, [CAN], [DGRAM]
 );
 
 impl J1939Socket {
@@ -174,7 +174,7 @@ impl J1939Socket {
     ///  - [`socket(2)`](https://man7.org/linux/man-pages/man2/socket.2.html)
     ///  - [Linux J1939](https://docs.kernel.org/networking/j1939.html)
     pub fn new() -> Result<J1939Socket> {
-        Socket::new(Family::Can, Type::Dgram, Protocol::from_raw(CAN_J1939))
+        Socket::new(Family::CAN, Type::DGRAM, Protocol::from_raw(CAN_J1939))
             .map(|inner| J1939Socket { inner })
     }
 

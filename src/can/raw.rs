@@ -119,7 +119,7 @@ typed_socket!(
     /// }
     /// # Ok::<(), baresock::Error>(())
     /// ```
-    CanSocket, [Can], [Raw]
+    CanSocket, [CAN], [RAW]
 );
 
 impl CanSocket {
@@ -137,7 +137,7 @@ impl CanSocket {
     ///  - [`socket(2)`](https://man7.org/linux/man-pages/man2/socket.2.html)
     ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
     pub fn new() -> Result<CanSocket> {
-        Socket::new(Family::Can, Type::Raw, Protocol::from_raw(CAN_RAW))
+        Socket::new(Family::CAN, Type::RAW, Protocol::from_raw(CAN_RAW))
             .map(|inner| CanSocket { inner })
     }
 

@@ -21,7 +21,7 @@ impl crate::Socket {
     /// `MSG_CMSG_CLOEXEC` for Unix sockets, the only ones fds arrive on, so that received fds
     /// are close-on-exec. Other families refuse the flag (packet(7): `EINVAL`).
     pub(super) fn cloexec_flag(&self) -> u32 {
-        if self.family() == Ok(crate::Family::Unix) {
+        if self.family() == Ok(crate::Family::UNIX) {
             k::MSG_CMSG_CLOEXEC
         } else {
             0
@@ -80,7 +80,7 @@ impl crate::Socket {
     /// ```
     /// use baresock::{ControlMessage, Credentials, Family, IoSliceMut, Protocol, RecvFlags, Socket, Type};
     ///
-    /// let (a, b) = Socket::pair(Family::Unix, Type::Dgram, Protocol::DEFAULT)?;
+    /// let (a, b) = Socket::pair(Family::UNIX, Type::DGRAM, Protocol::DEFAULT)?;
     /// b.set_pass_credentials(true)?; // the kernel attaches the sender's pid, uid, gid
     /// a.send(b"who am I?")?;
     /// let mut buf = [0u8; 32];

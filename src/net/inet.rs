@@ -89,16 +89,16 @@ pub struct ServerOptions {
 ///  - [`ipv6(7)`](https://man7.org/linux/man-pages/man7/ipv6.7.html)
 pub fn create_server(addr: impl Into<SocketAddr>, options: ServerOptions) -> Result<TcpListener> {
     let addr = addr.into();
-    if options.dual_stack && addr.family() != Family::Inet6 {
+    if options.dual_stack && addr.family() != Family::INET6 {
         return Err(Error::DualStackNeedsIpv6);
     }
-    if !matches!(addr.family(), Family::Inet | Family::Inet6) {
+    if !matches!(addr.family(), Family::INET | Family::INET6) {
         return Err(Error::FamilyMismatch {
-            socket: Family::Inet,
+            socket: Family::INET,
             addr: addr.family(),
         });
     }
-    let s = match ip_socket(&addr, Type::Stream, Protocol::DEFAULT) {
+    let s = match ip_socket(&addr, Type::STREAM, Protocol::DEFAULT) {
         Err(Error::Os(e)) if options.dual_stack && no_dual_stack(e) => {
             return Err(Error::DualStackUnavailable(e))
         }
@@ -108,7 +108,7 @@ pub fn create_server(addr: impl Into<SocketAddr>, options: ServerOptions) -> Res
     if options.reuse_port {
         s.set_reuse_port(true)?;
     }
-    if addr.family() == Family::Inet6 {
+    if addr.family() == Family::INET6 {
         match s.set_only_v6(!options.dual_stack) {
             Err(Error::Os(e)) if options.dual_stack && no_dual_stack(e) => {
                 return Err(Error::DualStackUnavailable(e))
@@ -169,10 +169,10 @@ fn connect_ip(addr: InetAddr, mode: u64, source: Option<SocketAddr>) -> Result<T
         return Ok(TcpStream { inner });
     }
     let family = match addr {
-        InetAddr::V4(_) => Family::Inet,
-        InetAddr::V6(_) => Family::Inet6,
+        InetAddr::V4(_) => Family::INET,
+        InetAddr::V6(_) => Family::INET6,
     };
-    let s = Socket::new_in(family, Type::Stream, Protocol::DEFAULT, mode)?;
+    let s = Socket::new_in(family, Type::STREAM, Protocol::DEFAULT, mode)?;
     if let Some(src) = source {
         s.bind(src)?;
     }
@@ -184,7 +184,7 @@ fn connect_ip(addr: InetAddr, mode: u64, source: Option<SocketAddr>) -> Result<T
 #[cold]
 #[inline(never)]
 fn connect_other(addr: SocketAddr, mode: u64, source: Option<SocketAddr>) -> Result<TcpStream> {
-    let s = Socket::new_in(addr.family(), Type::Stream, Protocol::DEFAULT, mode)?;
+    let s = Socket::new_in(addr.family(), Type::STREAM, Protocol::DEFAULT, mode)?;
     if let Some(src) = source {
         s.bind(src)?;
     }
@@ -203,7 +203,7 @@ typed_socket!(
     /// assert_eq!(peer, client.local_addr()?);
     /// # Ok::<(), Box<dyn core::error::Error>>(())
     /// ```
-    TcpListener, [Inet, Inet6], [Stream]
+    TcpListener, [INET, INET6], [STREAM]
 );
 
 impl TcpListener {
@@ -230,7 +230,7 @@ impl TcpListener {
     ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
     pub fn bind<A: ToSocketAddrs>(addrs: A) -> Result<TcpListener> {
         each_addr(&addrs, |a| {
-            let s = ip_socket(&a, Type::Stream, Protocol::DEFAULT)?;
+            let s = ip_socket(&a, Type::STREAM, Protocol::DEFAULT)?;
             s.set_reuse_address(true)?;
             s.bind(a)?;
             s.listen(u32::MAX)?;
@@ -295,7 +295,7 @@ impl TcpListener {
 typed_socket!(
     /// A TCP connection, like `std::net::TcpStream`. With the `std` feature it is
     /// `std::io::Read` and `Write`.
-    TcpStream, [Inet, Inet6], [Stream]
+    TcpStream, [INET, INET6], [STREAM]
 );
 connected_io!(TcpStream);
 
@@ -442,7 +442,7 @@ typed_socket!(
     /// assert_eq!((&buf[..n], from), (&b"hi"[..], a.local_addr()?));
     /// # Ok::<(), Box<dyn core::error::Error>>(())
     /// ```
-    UdpSocket, [Inet, Inet6], [Dgram]
+    UdpSocket, [INET, INET6], [DGRAM]
 );
 connected_io!(UdpSocket);
 std_timeouts!(TcpStream, UdpSocket);
@@ -466,7 +466,7 @@ impl UdpSocket {
     ///  - [`udp(7)`](https://man7.org/linux/man-pages/man7/udp.7.html)
     pub fn bind<A: ToSocketAddrs>(addrs: A) -> Result<UdpSocket> {
         each_addr(&addrs, |a| {
-            let s = ip_socket(&a, Type::Dgram, Protocol::DEFAULT)?;
+            let s = ip_socket(&a, Type::DGRAM, Protocol::DEFAULT)?;
             s.bind_inet(inet(a)?)?;
             Ok(UdpSocket { inner: s })
         })

@@ -12,7 +12,7 @@ use linux_raw_sys::net as k;
 
 /// A socket that is only for interface ioctls.
 fn ioctl_socket() -> Result<Socket> {
-    Socket::new(Family::Unix, Type::Dgram, Protocol::DEFAULT)
+    Socket::new(Family::UNIX, Type::DGRAM, Protocol::DEFAULT)
 }
 
 /// The index of the network interface called `name` (`SIOCGIFINDEX`, netdevice(7)); an
@@ -203,7 +203,7 @@ typed_socket!(
     /// println!("{n} bytes from {from}");
     /// # Ok::<(), baresock::Error>(())
     /// ```
-    PacketSocket, [Packet], [Raw, Dgram]
+    PacketSocket, [PACKET], [RAW, DGRAM]
 );
 
 const SOL_PACKET: u32 = k::SOL_PACKET;
@@ -229,10 +229,10 @@ impl PacketSocket {
     ///  - [`packet(7)`](https://man7.org/linux/man-pages/man7/packet.7.html)
     pub fn new(kind: PacketKind, protocol: u16) -> Result<PacketSocket> {
         let ty = match kind {
-            PacketKind::Raw => Type::Raw,
-            PacketKind::Cooked => Type::Dgram,
+            PacketKind::Raw => Type::RAW,
+            PacketKind::Cooked => Type::DGRAM,
         };
-        Socket::new(Family::Packet, ty, Protocol::ethertype(protocol))
+        Socket::new(Family::PACKET, ty, Protocol::ethertype(protocol))
             .map(|inner| PacketSocket { inner })
     }
 

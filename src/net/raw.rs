@@ -33,7 +33,7 @@ typed_socket!(
     /// assert_eq!(reply[0], 0); // echo reply
     /// # Ok::<(), baresock::Error>(())
     /// ```
-    RawSocket, [Inet, Inet6], [Raw, Dgram]
+    RawSocket, [INET, INET6], [RAW, DGRAM]
 );
 
 impl RawSocket {
@@ -42,7 +42,7 @@ impl RawSocket {
     /// ``` no_run
     /// use baresock::{Family, Protocol, RawSocket};
     /// // Every ICMP packet to this host; needs CAP_NET_RAW.
-    /// let s = RawSocket::new(Family::Inet, Protocol::ICMP)?;
+    /// let s = RawSocket::new(Family::INET, Protocol::ICMP)?;
     /// let mut buf = [0u8; 1500];
     /// let (n, from) = s.recv_from(&mut buf)?;
     /// # Ok::<(), baresock::Error>(())
@@ -52,7 +52,7 @@ impl RawSocket {
     ///  - [`socket(2)`](https://man7.org/linux/man-pages/man2/socket.2.html)
     ///  - [`raw(7)`](https://man7.org/linux/man-pages/man7/raw.7.html)
     pub fn new(family: Family, protocol: Protocol) -> Result<RawSocket> {
-        Socket::new(family, Type::Raw, protocol).map(|inner| RawSocket { inner })
+        Socket::new(family, Type::RAW, protocol).map(|inner| RawSocket { inner })
     }
 
     /// An IPv4 ICMP echo socket (`SOCK_DGRAM`, `IPPROTO_ICMP`): `EACCES` unless the process's
@@ -74,7 +74,7 @@ impl RawSocket {
     ///  - [`socket(2)`](https://man7.org/linux/man-pages/man2/socket.2.html)
     ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
     pub fn icmp_echo_v4() -> Result<RawSocket> {
-        Socket::new(Family::Inet, Type::Dgram, Protocol::ICMP).map(|inner| RawSocket { inner })
+        Socket::new(Family::INET, Type::DGRAM, Protocol::ICMP).map(|inner| RawSocket { inner })
     }
 
     /// An IPv6 ICMP echo socket (`SOCK_DGRAM`, `IPPROTO_ICMPV6`), under the same rule (the
@@ -97,7 +97,7 @@ impl RawSocket {
     ///  - [`socket(2)`](https://man7.org/linux/man-pages/man2/socket.2.html)
     ///  - [`ipv6(7)`](https://man7.org/linux/man-pages/man7/ipv6.7.html)
     pub fn icmp_echo_v6() -> Result<RawSocket> {
-        Socket::new(Family::Inet6, Type::Dgram, Protocol::ICMPV6).map(|inner| RawSocket { inner })
+        Socket::new(Family::INET6, Type::DGRAM, Protocol::ICMPV6).map(|inner| RawSocket { inner })
     }
 
     /// Sends a packet to `to` (port 0).
@@ -183,7 +183,7 @@ impl RawSocket {
     ///
     /// ```no_run
     /// use baresock::{Family, Protocol, RawSocket};
-    /// let s = RawSocket::new(Family::Inet6, Protocol::ICMPV6)?;
+    /// let s = RawSocket::new(Family::INET6, Protocol::ICMPV6)?;
     /// // Block every type but 129, echo reply.
     /// let mut blocked = [u32::MAX; 8];
     /// blocked[129 / 32] &= !(1 << (129 % 32));

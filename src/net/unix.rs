@@ -13,13 +13,13 @@ fn sender(a: Option<SocketAddr>) -> Result<UnixAddr> {
 }
 
 fn bound(ty: Type, addr: UnixAddr) -> Result<Socket> {
-    let s = Socket::new(Family::Unix, ty, Protocol::DEFAULT)?;
+    let s = Socket::new(Family::UNIX, ty, Protocol::DEFAULT)?;
     s.bind(addr)?;
     Ok(s)
 }
 
 fn connected(ty: Type, addr: UnixAddr) -> Result<Socket> {
-    let s = Socket::new(Family::Unix, ty, Protocol::DEFAULT)?;
+    let s = Socket::new(Family::UNIX, ty, Protocol::DEFAULT)?;
     s.connect(addr)?;
     Ok(s)
 }
@@ -43,7 +43,7 @@ macro_rules! unix_addrs {
 
 typed_socket!(
     /// A Unix stream listener, like `std::os::unix::net::UnixListener`.
-    UnixListener, [Unix], [Stream]
+    UnixListener, [UNIX], [STREAM]
 );
 
 impl UnixListener {
@@ -68,7 +68,7 @@ impl UnixListener {
     ///  - [`listen(2)`](https://man7.org/linux/man-pages/man2/listen.2.html)
     ///  - [`unix(7)`](https://man7.org/linux/man-pages/man7/unix.7.html)
     pub fn bind(addr: UnixAddr) -> Result<UnixListener> {
-        let s = bound(Type::Stream, addr)?;
+        let s = bound(Type::STREAM, addr)?;
         s.listen(u32::MAX)?;
         Ok(UnixListener { inner: s })
     }
@@ -105,7 +105,7 @@ typed_socket!(
     /// assert_eq!(b.recv(&mut buf)?, 5);
     /// # Ok::<(), baresock::Error>(())
     /// ```
-    UnixStream, [Unix], [Stream]
+    UnixStream, [UNIX], [STREAM]
 );
 connected_io!(UnixStream);
 unix_addrs!(UnixStream);
@@ -117,7 +117,7 @@ impl UnixStream {
     ///  - [`connect(2)`](https://man7.org/linux/man-pages/man2/connect.2.html)
     ///  - [`unix(7)`](https://man7.org/linux/man-pages/man7/unix.7.html)
     pub fn connect(addr: UnixAddr) -> Result<UnixStream> {
-        connected(Type::Stream, addr).map(|inner| UnixStream { inner })
+        connected(Type::STREAM, addr).map(|inner| UnixStream { inner })
     }
 
     /// A connected pair (`socketpair(2)`; Python's `socketpair()`).
@@ -135,14 +135,14 @@ impl UnixStream {
     ///  - [`socketpair(2)`](https://man7.org/linux/man-pages/man2/socketpair.2.html)
     ///  - [`unix(7)`](https://man7.org/linux/man-pages/man7/unix.7.html)
     pub fn pair() -> Result<(UnixStream, UnixStream)> {
-        let (a, b) = Socket::pair(Family::Unix, Type::Stream, Protocol::DEFAULT)?;
+        let (a, b) = Socket::pair(Family::UNIX, Type::STREAM, Protocol::DEFAULT)?;
         Ok((UnixStream { inner: a }, UnixStream { inner: b }))
     }
 }
 
 typed_socket!(
     /// A Unix datagram socket, like `std::os::unix::net::UnixDatagram`.
-    UnixDatagram, [Unix], [Dgram]
+    UnixDatagram, [UNIX], [DGRAM]
 );
 connected_io!(UnixDatagram);
 unix_addrs!(UnixDatagram);
@@ -154,7 +154,7 @@ impl UnixDatagram {
     ///  - [`bind(2)`](https://man7.org/linux/man-pages/man2/bind.2.html)
     ///  - [`unix(7)`](https://man7.org/linux/man-pages/man7/unix.7.html)
     pub fn bind(addr: UnixAddr) -> Result<UnixDatagram> {
-        bound(Type::Dgram, addr).map(|inner| UnixDatagram { inner })
+        bound(Type::DGRAM, addr).map(|inner| UnixDatagram { inner })
     }
 
     /// An unbound socket.
@@ -175,7 +175,7 @@ impl UnixDatagram {
     ///  - [`socket(2)`](https://man7.org/linux/man-pages/man2/socket.2.html)
     ///  - [`unix(7)`](https://man7.org/linux/man-pages/man7/unix.7.html)
     pub fn unbound() -> Result<UnixDatagram> {
-        Socket::new(Family::Unix, Type::Dgram, Protocol::DEFAULT)
+        Socket::new(Family::UNIX, Type::DGRAM, Protocol::DEFAULT)
             .map(|inner| UnixDatagram { inner })
     }
 
@@ -195,7 +195,7 @@ impl UnixDatagram {
     ///  - [`socketpair(2)`](https://man7.org/linux/man-pages/man2/socketpair.2.html)
     ///  - [`unix(7)`](https://man7.org/linux/man-pages/man7/unix.7.html)
     pub fn pair() -> Result<(UnixDatagram, UnixDatagram)> {
-        let (a, b) = Socket::pair(Family::Unix, Type::Dgram, Protocol::DEFAULT)?;
+        let (a, b) = Socket::pair(Family::UNIX, Type::DGRAM, Protocol::DEFAULT)?;
         Ok((UnixDatagram { inner: a }, UnixDatagram { inner: b }))
     }
 
@@ -241,7 +241,7 @@ impl UnixDatagram {
 
 typed_socket!(
     /// A Unix seqpacket listener (`SOCK_SEQPACKET`): connections that keep message boundaries.
-    UnixSeqpacketListener, [Unix], [SeqPacket]
+    UnixSeqpacketListener, [UNIX], [SEQPACKET]
 );
 
 impl UnixSeqpacketListener {
@@ -264,7 +264,7 @@ impl UnixSeqpacketListener {
     ///  - [`listen(2)`](https://man7.org/linux/man-pages/man2/listen.2.html)
     ///  - [`unix(7)`](https://man7.org/linux/man-pages/man7/unix.7.html)
     pub fn bind(addr: UnixAddr) -> Result<UnixSeqpacketListener> {
-        let s = bound(Type::SeqPacket, addr)?;
+        let s = bound(Type::SEQPACKET, addr)?;
         s.listen(u32::MAX)?;
         Ok(UnixSeqpacketListener { inner: s })
     }
@@ -292,7 +292,7 @@ impl UnixSeqpacketListener {
 typed_socket!(
     /// A Unix seqpacket connection: reliable, ordered messages with their boundaries kept; a
     /// message longer than the receive buffer is [`Error::Truncated`](crate::Error::Truncated).
-    UnixSeqpacket, [Unix], [SeqPacket]
+    UnixSeqpacket, [UNIX], [SEQPACKET]
 );
 connected_io!(UnixSeqpacket);
 std_timeouts!(UnixStream, UnixDatagram, UnixSeqpacket);
@@ -305,7 +305,7 @@ impl UnixSeqpacket {
     ///  - [`connect(2)`](https://man7.org/linux/man-pages/man2/connect.2.html)
     ///  - [`unix(7)`](https://man7.org/linux/man-pages/man7/unix.7.html)
     pub fn connect(addr: UnixAddr) -> Result<UnixSeqpacket> {
-        connected(Type::SeqPacket, addr).map(|inner| UnixSeqpacket { inner })
+        connected(Type::SEQPACKET, addr).map(|inner| UnixSeqpacket { inner })
     }
 
     /// A connected pair.
@@ -323,7 +323,7 @@ impl UnixSeqpacket {
     ///  - [`socketpair(2)`](https://man7.org/linux/man-pages/man2/socketpair.2.html)
     ///  - [`unix(7)`](https://man7.org/linux/man-pages/man7/unix.7.html)
     pub fn pair() -> Result<(UnixSeqpacket, UnixSeqpacket)> {
-        let (a, b) = Socket::pair(Family::Unix, Type::SeqPacket, Protocol::DEFAULT)?;
+        let (a, b) = Socket::pair(Family::UNIX, Type::SEQPACKET, Protocol::DEFAULT)?;
         Ok((UnixSeqpacket { inner: a }, UnixSeqpacket { inner: b }))
     }
 }

@@ -17,7 +17,7 @@ impl Socket {
     ///
     /// ```
     /// use baresock::{Family, Protocol, Socket, Type};
-    /// let s = Socket::new(Family::Inet, Type::Dgram, Protocol::UDP)?;
+    /// let s = Socket::new(Family::INET, Type::DGRAM, Protocol::UDP)?;
     /// s.set_ttl(1)?; // never leaves the local network
     /// assert_eq!(s.ttl()?, 1);
     /// # Ok::<(), baresock::Error>(())
@@ -91,7 +91,7 @@ impl Socket {
     ///
     /// ```
     /// use baresock::{Family, Protocol, Socket, Type};
-    /// let s = Socket::new(Family::Inet, Type::Dgram, Protocol::UDP)?;
+    /// let s = Socket::new(Family::INET, Type::DGRAM, Protocol::UDP)?;
     /// s.set_tos(0x10)?; // low delay
     /// assert_eq!(s.tos()?, 0x10);
     /// # Ok::<(), baresock::Error>(())

@@ -17,7 +17,7 @@ impl Socket {
     ///
     /// ```
     /// use baresock::{Family, Protocol, Socket, Type};
-    /// let s = Socket::new(Family::Inet6, Type::Dgram, Protocol::UDP)?;
+    /// let s = Socket::new(Family::INET6, Type::DGRAM, Protocol::UDP)?;
     /// s.set_unicast_hops(16)?;
     /// assert_eq!(s.unicast_hops()?, 16);
     /// # Ok::<(), baresock::Error>(())
@@ -53,7 +53,7 @@ impl Socket {
         ///
         /// ```
         /// use baresock::{Family, Protocol, Socket, Type};
-        /// let s = Socket::new(Family::Inet6, Type::Stream, Protocol::TCP)?;
+        /// let s = Socket::new(Family::INET6, Type::STREAM, Protocol::TCP)?;
         /// s.set_only_v6(false)?; // also take IPv4 clients, as ::ffff:a.b.c.d
         /// assert!(!s.only_v6()?);
         /// # Ok::<(), baresock::Error>(())

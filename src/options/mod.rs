@@ -62,7 +62,7 @@ impl Socket {
     ///
     /// ```
     /// use baresock::{Socket, Family, Type, Protocol};
-    /// let s = Socket::new(Family::Inet, Type::Dgram, Protocol::DEFAULT)?;
+    /// let s = Socket::new(Family::INET, Type::DGRAM, Protocol::DEFAULT)?;
     /// let mut v = [0u8; 4];
     /// // SOL_SOCKET, SO_TYPE
     /// assert_eq!(s.option_raw(1, 3, &mut v)?, 4);

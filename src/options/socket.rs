@@ -19,7 +19,7 @@ impl Socket {
         ///
         /// ```
         /// use baresock::{Family, Protocol, Socket, Type};
-        /// let s = Socket::new(Family::Inet, Type::Stream, Protocol::TCP)?;
+        /// let s = Socket::new(Family::INET, Type::STREAM, Protocol::TCP)?;
         /// s.set_reuse_address(true)?;
         /// assert!(s.reuse_address()?);
         /// # Ok::<(), baresock::Error>(())
@@ -33,10 +33,10 @@ impl Socket {
         /// ```
         /// use baresock::{Family, Protocol, Socket, Type};
         /// let addr: core::net::SocketAddr = "127.0.0.1:0".parse().unwrap();
-        /// let a = Socket::new(Family::Inet, Type::Dgram, Protocol::UDP)?;
+        /// let a = Socket::new(Family::INET, Type::DGRAM, Protocol::UDP)?;
         /// a.set_reuse_port(true)?;
         /// a.bind(addr)?;
-        /// let b = Socket::new(Family::Inet, Type::Dgram, Protocol::UDP)?;
+        /// let b = Socket::new(Family::INET, Type::DGRAM, Protocol::UDP)?;
         /// b.set_reuse_port(true)?;
         /// b.bind(a.local_addr()?)?; // the same port, shared
         /// # Ok::<(), baresock::Error>(())
@@ -71,7 +71,7 @@ impl Socket {
     /// ```
     /// use baresock::{Family, Protocol, Socket, Type};
     /// use core::time::Duration;
-    /// let s = Socket::new(Family::Inet, Type::Stream, Protocol::TCP)?;
+    /// let s = Socket::new(Family::INET, Type::STREAM, Protocol::TCP)?;
     /// s.set_linger(Some(Duration::from_secs(2)))?;
     /// assert_eq!(s.linger()?, Some(Duration::from_secs(2)));
     /// # Ok::<(), baresock::Error>(())
@@ -116,7 +116,7 @@ impl Socket {
     ///
     /// ```
     /// use baresock::{Family, Protocol, Socket, Type};
-    /// let s = Socket::new(Family::Inet, Type::Dgram, Protocol::UDP)?;
+    /// let s = Socket::new(Family::INET, Type::DGRAM, Protocol::UDP)?;
     /// s.set_send_buffer_size(64 * 1024)?;
     /// assert!(s.send_buffer_size()? >= 64 * 1024); // doubled by the kernel
     /// # Ok::<(), baresock::Error>(())

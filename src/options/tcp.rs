@@ -17,7 +17,7 @@ impl Socket {
         ///
         /// ```
         /// use baresock::{Family, Protocol, Socket, Type};
-        /// let s = Socket::new(Family::Inet, Type::Stream, Protocol::TCP)?;
+        /// let s = Socket::new(Family::INET, Type::STREAM, Protocol::TCP)?;
         /// s.set_nodelay(true)?;
         /// assert!(s.nodelay()?);
         /// # Ok::<(), baresock::Error>(())
@@ -44,7 +44,7 @@ impl Socket {
     /// ```
     /// use baresock::{Family, Protocol, Socket, Type};
     /// use core::time::Duration;
-    /// let s = Socket::new(Family::Inet, Type::Stream, Protocol::TCP)?;
+    /// let s = Socket::new(Family::INET, Type::STREAM, Protocol::TCP)?;
     /// s.set_keepalive(true)?;
     /// s.set_keepalive_idle(Duration::from_secs(60))?;
     /// s.set_keepalive_interval(Duration::from_secs(10))?;
@@ -133,7 +133,7 @@ impl Socket {
     /// ```
     /// use baresock::{Family, Protocol, Socket, Type};
     /// use core::time::Duration;
-    /// let s = Socket::new(Family::Inet, Type::Stream, Protocol::TCP)?;
+    /// let s = Socket::new(Family::INET, Type::STREAM, Protocol::TCP)?;
     /// s.set_user_timeout(Some(Duration::from_secs(30)))?;
     /// assert_eq!(s.user_timeout()?, Some(Duration::from_secs(30)));
     /// # Ok::<(), baresock::Error>(())
@@ -194,7 +194,7 @@ impl Socket {
     ///
     /// ```
     /// use baresock::{Family, Protocol, ShortName, Socket, Type};
-    /// let s = Socket::new(Family::Inet, Type::Stream, Protocol::TCP)?;
+    /// let s = Socket::new(Family::INET, Type::STREAM, Protocol::TCP)?;
     /// s.set_congestion(&ShortName::new(b"reno")?)?; // always built in
     /// assert_eq!(s.congestion()?.as_bytes(), b"reno");
     /// # Ok::<(), baresock::Error>(())

@@ -102,7 +102,7 @@ impl Resolver<'_> {
             crate::sys::clock::monotonic_ns().saturating_add(crate::time::encode(Some(t)))
         });
         let hints = Hints {
-            socket_type: Some(Type::Stream),
+            socket_type: Some(Type::STREAM),
             family: source.map(|s| crate::SocketAddr::from(s).family()),
             ..Hints::default()
         };
@@ -272,7 +272,7 @@ fn happy_eyeballs(
 fn start(addr: InetAddr, source: Option<InetAddr>) -> Result<(Socket, bool)> {
     let s = Socket::new(
         crate::SocketAddr::from(addr).family(),
-        Type::Stream,
+        Type::STREAM,
         crate::Protocol::DEFAULT,
     )?;
     s.set_timeout(Some(Duration::ZERO))?;

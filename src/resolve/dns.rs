@@ -284,7 +284,7 @@ fn is_final(a: &Answer) -> bool {
 fn udp_socket(server: InetAddr) -> Result<Socket, Error> {
     let s = Socket::new(
         SocketAddr::from(server).family(),
-        Type::Dgram,
+        Type::DGRAM,
         Protocol::DEFAULT,
     )?;
     let mut local = match server {
@@ -484,7 +484,7 @@ fn tcp_exchange(
     })?;
     let s = Socket::new(
         SocketAddr::from(server).family(),
-        Type::Stream,
+        Type::STREAM,
         Protocol::DEFAULT,
     )
     .map_err(failed)?;

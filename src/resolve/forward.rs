@@ -34,12 +34,12 @@ impl<'a> Resolver<'a> {
     ///
     /// // Numeric hosts and ports need no file and no server.
     /// let resolver = Resolver::new(ResolvConf::default(), Paths::SYSTEM);
-    /// let hints = Hints { socket_type: Some(Type::Dgram), ..Hints::default() };
+    /// let hints = Hints { socket_type: Some(Type::DGRAM), ..Hints::default() };
     /// let mut out = [AddrInfo::EMPTY; 4];
     /// let found = resolver.lookup(Some("::1"), Some("53"), &hints, &mut out)?;
     /// assert_eq!(found.len(), 1);
     /// assert_eq!(out[0].addr, "[::1]:53".parse().unwrap());
-    /// assert_eq!(out[0].family(), Family::Inet6);
+    /// assert_eq!(out[0].family(), Family::INET6);
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
@@ -67,8 +67,8 @@ impl<'a> Resolver<'a> {
     ) -> Result<Lookup> {
         let (want_v4, want_v6) = match hints.family {
             None => (true, true),
-            Some(Family::Inet) => (true, false),
-            Some(Family::Inet6) => (false, true),
+            Some(Family::INET) => (true, false),
+            Some(Family::INET6) => (false, true),
             Some(_) => {
                 return Err(gai(
                     ResolveErrorKind::Family,
@@ -151,9 +151,9 @@ impl<'a> Resolver<'a> {
     /// The socket types to return, each with its protocol and port.
     fn socket_types(&self, service: Option<&str>, hints: &Hints) -> Result<Types> {
         let all = [
-            (Type::Stream, Protocol::TCP, "tcp"),
-            (Type::Dgram, Protocol::UDP, "udp"),
-            (Type::Raw, Protocol::DEFAULT, ""),
+            (Type::STREAM, Protocol::TCP, "tcp"),
+            (Type::DGRAM, Protocol::UDP, "udp"),
+            (Type::RAW, Protocol::DEFAULT, ""),
         ];
         if let Some(t) = hints.socket_type {
             if !all.iter().any(|&(ty, ..)| ty == t) {
@@ -171,7 +171,7 @@ impl<'a> Resolver<'a> {
             return Err(gai(ResolveErrorKind::NoName, LookupCause::NotNumeric));
         }
         let mut out = Types {
-            list: [(Type::Stream, Protocol::DEFAULT, 0); 3],
+            list: [(Type::STREAM, Protocol::DEFAULT, 0); 3],
             len: 0,
         };
         for (ty, protocol, proto_name) in all {

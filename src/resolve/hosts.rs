@@ -35,7 +35,7 @@
 //!   `127.0.0.1`); for an IPv6 address, IPv6 lines only (glibc 2.36 does not match
 //!   `::ffff:192.0.2.1` with a line `192.0.2.1`). [`by_addr`] does the same.
 //!
-//! [`Resolver::lookup`](super::Resolver::lookup) with [`Family::Inet`](crate::Family::Inet)
+//! [`Resolver::lookup`](super::Resolver::lookup) with [`Family::INET`](crate::Family::INET)
 //! reads lines through [`ipv4_form`] as glibc does, and with both families takes each line as
 //! it is (`::1` is `::1`, `::ffff:192.0.2.1` an IPv6 address).
 //!

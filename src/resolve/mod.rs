@@ -9,7 +9,7 @@
 //! use baresock::Type;
 //!
 //! let resolver = Resolver::system()?; // reads /etc/resolv.conf
-//! let hints = Hints { socket_type: Some(Type::Stream), ..Hints::default() };
+//! let hints = Hints { socket_type: Some(Type::STREAM), ..Hints::default() };
 //! let mut out = [AddrInfo::EMPTY; 8];
 //! let found = resolver.lookup(Some("example.com"), Some("https"), &hints, &mut out)?;
 //! for a in found.results(&out) {
@@ -171,10 +171,10 @@ impl Paths<'static> {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Hints {
-    /// [`Family::Inet`] or [`Family::Inet6`] for one family only; `None` for both
+    /// [`Family::INET`] or [`Family::INET6`] for one family only; `None` for both
     /// (`AF_UNSPEC`).
     pub family: Option<Family>,
-    /// One socket type ([`Type::Stream`], [`Type::Dgram`], [`Type::Raw`]); `None` for each
+    /// One socket type ([`Type::STREAM`], [`Type::DGRAM`], [`Type::RAW`]); `None` for each
     /// of them, as `getaddrinfo` gives every address once per type.
     pub socket_type: Option<Type>,
     /// Without a host: the wildcard addresses, for a server's `bind` (`AI_PASSIVE`), rather
@@ -205,15 +205,15 @@ impl AddrInfo {
     /// A placeholder to fill arrays with before a lookup (`0.0.0.0:0`, stream).
     pub const EMPTY: AddrInfo = AddrInfo {
         addr: InetAddr::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), 0),
-        socket_type: Type::Stream,
+        socket_type: Type::STREAM,
         protocol: Protocol::DEFAULT,
     };
 
     /// The address family of [`addr`](AddrInfo::addr).
     pub const fn family(&self) -> Family {
         match self.addr {
-            InetAddr::V4(_) => Family::Inet,
-            InetAddr::V6(_) => Family::Inet6,
+            InetAddr::V4(_) => Family::INET,
+            InetAddr::V6(_) => Family::INET6,
         }
     }
 }
@@ -365,7 +365,7 @@ impl<'a> Resolver<'a> {
 /// use baresock::Type;
 ///
 /// // A numeric host needs no file and no server.
-/// let hints = Hints { socket_type: Some(Type::Stream), ..Hints::default() };
+/// let hints = Hints { socket_type: Some(Type::STREAM), ..Hints::default() };
 /// let mut out = [AddrInfo::EMPTY; 4];
 /// let found = lookup(Some("127.0.0.1"), Some("8080"), &hints, &mut out)?;
 /// assert_eq!(found.results(&out)[0].addr, "127.0.0.1:8080".parse().unwrap());

@@ -102,7 +102,7 @@ fn subnet_key(src: IpAddr) -> Ipv4Addr {
 fn source_for(dst: InetAddr) -> Option<IpAddr> {
     let s = Socket::new(
         SocketAddr::from(dst).family(),
-        Type::Dgram,
+        Type::DGRAM,
         Protocol::DEFAULT,
     )
     .ok()?;

@@ -101,9 +101,9 @@ impl Socket {
     ///
     /// ```
     /// use baresock::{Family, Protocol, Socket, Type};
-    /// let rx = Socket::new(Family::Inet, Type::Dgram, Protocol::UDP)?;
+    /// let rx = Socket::new(Family::INET, Type::DGRAM, Protocol::UDP)?;
     /// rx.bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
-    /// let tx = Socket::new(Family::Inet, Type::Dgram, Protocol::UDP)?;
+    /// let tx = Socket::new(Family::INET, Type::DGRAM, Protocol::UDP)?;
     /// tx.send_to(b"datagram", rx.local_addr()?)?;
     /// let mut buf = [0u8; 16];
     /// assert_eq!(rx.recv(&mut buf)?, 8);
@@ -262,7 +262,7 @@ impl Socket {
     ///
     /// ```
     /// use baresock::{Error, Family, Protocol, Socket, Type};
-    /// let (a, b) = Socket::pair(Family::Unix, Type::Dgram, Protocol::DEFAULT)?;
+    /// let (a, b) = Socket::pair(Family::UNIX, Type::DGRAM, Protocol::DEFAULT)?;
     /// a.send(b"a datagram of 25 bytes...")?;
     /// let mut small = [0u8; 8];
     /// // Never cut silently: the true length comes back with the error.
@@ -373,9 +373,9 @@ impl Socket {
     ///
     /// ```
     /// use baresock::{Family, Protocol, Socket, Type};
-    /// let rx = Socket::new(Family::Inet, Type::Dgram, Protocol::UDP)?;
+    /// let rx = Socket::new(Family::INET, Type::DGRAM, Protocol::UDP)?;
     /// rx.bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
-    /// let tx = Socket::new(Family::Inet, Type::Dgram, Protocol::UDP)?;
+    /// let tx = Socket::new(Family::INET, Type::DGRAM, Protocol::UDP)?;
     /// tx.bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
     /// tx.send_to(b"hi", rx.local_addr()?)?;
     /// let mut buf = [0u8; 16];
@@ -541,7 +541,7 @@ impl Socket {
     /// length is the true one where the protocol honours `MSG_TRUNC`, as ISO-TP does).
     #[inline]
     fn hides_true_length(&self) -> bool {
-        self.meta_bits() as u16 == Family::Can.as_raw()
+        self.meta_bits() as u16 == Family::CAN.as_raw()
     }
 
     /// A receive through `recvmsg`, to see `MSG_TRUNC` in its flags.
@@ -585,7 +585,7 @@ impl Socket {
     ///
     /// ```
     /// use baresock::{Family, Protocol, Socket, SocketAddr, Type};
-    /// let s = Socket::new(Family::Inet, Type::Dgram, Protocol::UDP)?;
+    /// let s = Socket::new(Family::INET, Type::DGRAM, Protocol::UDP)?;
     /// s.bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
     /// let SocketAddr::V4(a) = s.local_addr()? else { unreachable!() };
     /// assert_ne!(a.port(), 0); // the kernel picked one
@@ -603,7 +603,7 @@ impl Socket {
     ///
     /// ```
     /// use baresock::{Errno, Error, Family, Protocol, Socket, Type};
-    /// let s = Socket::new(Family::Inet, Type::Dgram, Protocol::UDP)?;
+    /// let s = Socket::new(Family::INET, Type::DGRAM, Protocol::UDP)?;
     /// assert_eq!(s.peer_addr(), Err(Error::Os(Errno::NOTCONN)));
     /// # Ok::<(), baresock::Error>(())
     /// ```
@@ -619,7 +619,7 @@ impl Socket {
     ///
     /// ```
     /// use baresock::{Family, Protocol, Socket, Type};
-    /// let s = Socket::new(Family::Inet, Type::Dgram, Protocol::UDP)?;
+    /// let s = Socket::new(Family::INET, Type::DGRAM, Protocol::UDP)?;
     /// assert_eq!(s.take_error()?, None);
     /// # Ok::<(), baresock::Error>(())
     /// ```

@@ -48,7 +48,7 @@ pub(crate) use self::wait::Wait;
 /// ```
 /// use baresock::{Socket, Family, Type, Protocol};
 ///
-/// let (a, b) = Socket::pair(Family::Unix, Type::Stream, Protocol::DEFAULT)?;
+/// let (a, b) = Socket::pair(Family::UNIX, Type::STREAM, Protocol::DEFAULT)?;
 /// a.send_all(b"ping")?;
 /// let mut buf = [0u8; 16];
 /// let n = b.recv(&mut buf)?;
@@ -81,7 +81,7 @@ const SLOW: u32 = 1 << 31;
 /// sockets whose protocol takes it, to learn a message's true length), and [`SLOW`] where
 /// the hot paths do not apply.
 const fn hot_bits(meta: u32, mode: u64) -> u32 {
-    let slow = if meta & KNOWN == 0 || meta as u16 == Family::Can.as_raw() {
+    let slow = if meta & KNOWN == 0 || meta as u16 == Family::CAN.as_raw() {
         SLOW
     } else {
         0
@@ -115,7 +115,7 @@ const CAN_J1939: i32 = 7;
 
 /// The `meta` bits a protocol adds.
 fn protocol_bits(family: Family, protocol: i32) -> u32 {
-    if family == Family::Can && protocol == CAN_J1939 {
+    if family == Family::CAN && protocol == CAN_J1939 {
         NO_TRUNC_FLAG
     } else {
         0
@@ -283,20 +283,10 @@ impl Socket {
         };
         let ty = sockopt::get::<i32>(fd, k::SOL_SOCKET, k::SO_TYPE)?;
         let mut meta = pack(family as u16, ty as u32);
-        if family == i32::from(Family::Can.as_raw()) {
+        if family == i32::from(Family::CAN.as_raw()) {
             let protocol = sockopt::get::<i32>(fd, k::SOL_SOCKET, k::SO_PROTOCOL)?;
-            meta |= protocol_bits(Family::Can, protocol);
+            meta |= protocol_bits(Family::CAN, protocol);
         }
-        Ok(meta)
-    }
-
-    /// Fails with [`Error::UnknownFamily`] or [`Error::UnknownType`] for numbers this crate
-    /// does not support.
-    fn check_supported(meta: u32) -> Result<u32> {
-        let family = meta as u16;
-        Family::from_raw(family).ok_or(Error::UnknownFamily(family.into()))?;
-        let ty = (meta >> 16) & 0xff;
-        Type::from_raw(ty).ok_or(Error::UnknownType(ty as i32))?;
         Ok(meta)
     }
 
@@ -325,8 +315,8 @@ impl Socket {
     ///
     /// ```
     /// use baresock::{Family, Protocol, Socket, Type};
-    /// let s = Socket::new(Family::Inet6, Type::Stream, Protocol::DEFAULT)?;
-    /// assert_eq!(s.family()?, Family::Inet6);
+    /// let s = Socket::new(Family::INET6, Type::STREAM, Protocol::DEFAULT)?;
+    /// assert_eq!(s.family()?, Family::INET6);
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
@@ -334,16 +324,15 @@ impl Socket {
     ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
     ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
     pub fn family(&self) -> Result<Family> {
-        let raw = self.meta()? as u16;
-        Family::from_raw(raw).ok_or(Error::UnknownFamily(raw.into()))
+        Ok(Family::from_raw(self.meta()? as u16))
     }
 
     /// The socket's type (`SO_TYPE`).
     ///
     /// ```
     /// use baresock::{Family, Protocol, Socket, Type};
-    /// let s = Socket::new(Family::Unix, Type::SeqPacket, Protocol::DEFAULT)?;
-    /// assert_eq!(s.socket_type()?, Type::SeqPacket);
+    /// let s = Socket::new(Family::UNIX, Type::SEQPACKET, Protocol::DEFAULT)?;
+    /// assert_eq!(s.socket_type()?, Type::SEQPACKET);
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
@@ -351,8 +340,7 @@ impl Socket {
     ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
     ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
     pub fn socket_type(&self) -> Result<Type> {
-        let raw = (self.meta()? >> 16) & 0xff;
-        Type::from_raw(raw).ok_or(Error::UnknownType(raw as i32))
+        Ok(Type::from_raw((self.meta()? >> 16) & 0xff))
     }
 
     /// The socket's protocol, as the kernel reports it (`SO_PROTOCOL`): the protocol the kernel
@@ -361,7 +349,7 @@ impl Socket {
     /// ```
     /// use baresock::{Family, Protocol, Socket, Type};
     /// // Asked for the default, the kernel picks TCP for an IPv4 stream.
-    /// let s = Socket::new(Family::Inet, Type::Stream, Protocol::DEFAULT)?;
+    /// let s = Socket::new(Family::INET, Type::STREAM, Protocol::DEFAULT)?;
     /// assert_eq!(s.protocol()?, Protocol::TCP);
     /// # Ok::<(), baresock::Error>(())
     /// ```
@@ -400,7 +388,7 @@ impl Socket {
     pub(crate) fn addr_or_unnamed(&self, any: Option<rnet::SocketAddrAny>) -> Option<SocketAddr> {
         match any {
             Some(a) => Some(crate::addr::decode_or_raw(any_bytes(&a))),
-            None if self.family() == Ok(Family::Unix) => {
+            None if self.family() == Ok(Family::UNIX) => {
                 Some(SocketAddr::Unix(UnixAddr::unnamed()))
             }
             None => None,
@@ -447,7 +435,7 @@ impl Socket {
     /// ```
     /// use baresock::{Family, Protocol, Socket, Type};
     /// use core::time::Duration;
-    /// let s = Socket::new(Family::Inet, Type::Stream, Protocol::TCP)?;
+    /// let s = Socket::new(Family::INET, Type::STREAM, Protocol::TCP)?;
     /// assert_eq!(s.timeout(), None); // blocking, unless a default timeout is set
     /// s.set_nonblocking(true)?;
     /// assert_eq!(s.timeout(), Some(Duration::ZERO));
@@ -480,28 +468,39 @@ impl Socket {
 }
 
 /// [`Error::FamilyMismatch`] for an address of family `addr` given to a socket of these
-/// (known) `meta` bits; [`Error::UnknownFamily`] if the socket's family is not supported.
+/// (known) `meta` bits.
 #[cold]
 #[inline(never)]
 fn mismatch_error(meta: u32, addr: Family) -> Error {
-    let raw = meta as u16;
-    match Family::from_raw(raw) {
-        Some(socket) => Error::FamilyMismatch { socket, addr },
-        None => Error::UnknownFamily(raw.into()),
+    Error::FamilyMismatch {
+        socket: Family::from_raw(meta as u16),
+        addr,
     }
 }
 
+/// Whether this crate has a typed address for the family, so that an address of another
+/// family given to such a socket is refused before the kernel sees it.
+fn has_typed_addr(f: Family) -> bool {
+    matches!(
+        f,
+        Family::INET | Family::INET6 | Family::UNIX | Family::PACKET | Family::CAN
+    )
+}
+
 /// For an address of another family than the socket's (`meta`, known): the named error, or
-/// none (the kernel decides) when the socket's family is one this crate does not support.
+/// none (the kernel decides) when the socket's family is one this crate has no typed address
+/// for.
 #[cold]
 #[inline(never)]
 fn family_mismatch(meta: u32, addr: &SocketAddr) -> Result<()> {
-    match Family::from_raw(meta as u16) {
-        Some(socket) => Err(Error::FamilyMismatch {
+    let socket = Family::from_raw(meta as u16);
+    if has_typed_addr(socket) {
+        Err(Error::FamilyMismatch {
             socket,
             addr: addr.family(),
-        }),
-        None => Ok(()),
+        })
+    } else {
+        Ok(())
     }
 }
 

@@ -22,8 +22,8 @@ impl Socket {
     ///
     /// ```
     /// use baresock::{Socket, Family, Type, Protocol};
-    /// let s = Socket::new(Family::Inet, Type::Dgram, Protocol::UDP)?;
-    /// assert_eq!(s.family()?, Family::Inet);
+    /// let s = Socket::new(Family::INET, Type::DGRAM, Protocol::UDP)?;
+    /// assert_eq!(s.family()?, Family::INET);
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
@@ -61,10 +61,10 @@ impl Socket {
         // One road per family, each with its numbers as constants.
         match addr {
             core::net::SocketAddr::V4(a) => {
-                Socket::new_connected(Family::Inet, a, mode, io::connect_v4)
+                Socket::new_connected(Family::INET, a, mode, io::connect_v4)
             }
             core::net::SocketAddr::V6(a) => {
-                Socket::new_connected(Family::Inet6, a, mode, io::connect_v6)
+                Socket::new_connected(Family::INET6, a, mode, io::connect_v6)
             }
         }
     }
@@ -78,12 +78,12 @@ impl Socket {
         mode: u64,
         connect: impl FnOnce(&OwnedFd, &A) -> core::result::Result<(), Errno>,
     ) -> Result<Socket> {
-        let meta = pack(family.as_raw(), Type::Stream.as_raw());
+        let meta = pack(family.as_raw(), Type::STREAM.as_raw());
         // A `Result` of the crate's error, not of an `Errno`: that one fits in an integer, and
         // the compiler packs the fd into it and unpacks it again.
         let fd = io::socket_then(
             family.as_raw().into(),
-            Type::Stream.as_raw() | creation_flags(mode).bits(),
+            Type::STREAM.as_raw() | creation_flags(mode).bits(),
             0,
             Ok,
             |e| Err(Error::from(e)),
@@ -112,12 +112,12 @@ impl Socket {
     }
 
     /// Creates a pair of connected sockets (`socketpair(2)`), with `CLOEXEC` and the default
-    /// timeout. Python's `socketpair()` is `Socket::pair(Family::Unix, Type::Stream,
+    /// timeout. Python's `socketpair()` is `Socket::pair(Family::UNIX, Type::STREAM,
     /// Protocol::DEFAULT)`, or [`UnixStream::pair`](crate::UnixStream::pair).
     ///
     /// ```
     /// use baresock::{Family, Protocol, Socket, Type};
-    /// let (a, b) = Socket::pair(Family::Unix, Type::SeqPacket, Protocol::DEFAULT)?;
+    /// let (a, b) = Socket::pair(Family::UNIX, Type::SEQPACKET, Protocol::DEFAULT)?;
     /// a.send(b"one message")?;
     /// let mut buf = [0u8; 32];
     /// assert_eq!(b.recv(&mut buf)?, 11);
@@ -147,8 +147,8 @@ impl Socket {
     /// If a [default timeout](crate::default_timeout) is set the socket takes it; otherwise
     /// the fd keeps its blocking state and [`timeout`](Socket::timeout) reports it.
     ///
-    /// Fails with [`Error::NotASocket`], [`Error::UnknownFamily`] or [`Error::UnknownType`],
-    /// and then hands the fd back, open, in [`FromFdError`].
+    /// Takes a socket of any family and type. Fails with [`Error::NotASocket`] for an fd that
+    /// is not a socket, and then hands the fd back, open, in [`FromFdError`].
     ///
     /// ```
     /// use baresock::{Family, Socket, Type};
@@ -156,7 +156,7 @@ impl Socket {
     ///
     /// let std_socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
     /// let s = Socket::from_fd(OwnedFd::from(std_socket))?;
-    /// assert_eq!((s.family()?, s.socket_type()?), (Family::Inet, Type::Dgram));
+    /// assert_eq!((s.family()?, s.socket_type()?), (Family::INET, Type::DGRAM));
     ///
     /// // Not a socket: the fd comes back, open.
     /// let file = OwnedFd::from(std::fs::File::open("/dev/null").unwrap());
@@ -169,7 +169,7 @@ impl Socket {
     ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
     ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
     pub fn from_fd(fd: OwnedFd) -> core::result::Result<Socket, FromFdError> {
-        match Socket::detect(fd.as_fd()).and_then(Socket::check_supported) {
+        match Socket::detect(fd.as_fd()) {
             Ok(meta) => match time::default_timeout() {
                 Some(t) => {
                     let s = Socket::assemble(fd, meta, time::encode(Some(t)));
@@ -201,7 +201,7 @@ impl Socket {
     ///
     /// let theirs = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     /// let ours = Socket::duplicate(theirs.as_fd())?; // `theirs` stays open and usable
-    /// assert_eq!(ours.socket_type()?, Type::Stream);
+    /// assert_eq!(ours.socket_type()?, Type::STREAM);
     /// assert!(ours.is_listening()?);
     /// # Ok::<(), baresock::Error>(())
     /// ```
@@ -277,7 +277,7 @@ impl Socket {
     ///
     /// ```
     /// use baresock::{Error, Family, Protocol, Socket, Type, UnixAddr};
-    /// let s = Socket::new(Family::Inet, Type::Dgram, Protocol::UDP)?;
+    /// let s = Socket::new(Family::INET, Type::DGRAM, Protocol::UDP)?;
     /// s.bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
     /// // An address of another family is refused before the kernel sees it.
     /// let unix = UnixAddr::new_abstract(b"baresock-doc")?;
@@ -311,7 +311,7 @@ impl Socket {
     ///
     /// ```
     /// use baresock::{Family, Protocol, Socket, Type};
-    /// let s = Socket::new(Family::Inet, Type::Stream, Protocol::TCP)?;
+    /// let s = Socket::new(Family::INET, Type::STREAM, Protocol::TCP)?;
     /// s.bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
     /// s.listen(128)?;
     /// assert!(s.is_listening()?);
@@ -332,7 +332,7 @@ impl Socket {
     ///
     /// ```
     /// use baresock::{Family, Protocol, Socket, TcpStream, Type};
-    /// let listener = Socket::new(Family::Inet, Type::Stream, Protocol::TCP)?;
+    /// let listener = Socket::new(Family::INET, Type::STREAM, Protocol::TCP)?;
     /// listener.bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
     /// listener.listen(8)?;
     /// let client = TcpStream::connect(listener.local_addr()?)?;
@@ -401,7 +401,7 @@ impl Socket {
     /// use baresock::{Errno, Error, Family, Protocol, Socket, Type};
     /// use core::time::Duration;
     ///
-    /// let s = Socket::new(Family::Inet, Type::Stream, Protocol::TCP)?;
+    /// let s = Socket::new(Family::INET, Type::STREAM, Protocol::TCP)?;
     /// s.set_timeout(Some(Duration::from_secs(5)))?; // the connect waits at most 5 s
     /// // Nothing listens on port 1 of the loopback address.
     /// let closed: core::net::SocketAddr = "127.0.0.1:1".parse().unwrap();

@@ -104,7 +104,7 @@ mod bare {
     }
 
     pub fn c(n: u64) -> Duration {
-        let s = Socket::new(Family::Inet, Type::Dgram, Protocol::UDP).unwrap();
+        let s = Socket::new(Family::INET, Type::DGRAM, Protocol::UDP).unwrap();
         timed(|| c_loop(&s, n))
     }
 

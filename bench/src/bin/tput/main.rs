@@ -516,7 +516,7 @@ fn probe(server: SocketAddr) -> bool {
 fn resolve_side(side: &str, lookups: usize) {
     use baresock::resolve::{AddrInfo, Hints, Resolver};
     let hints = Hints {
-        socket_type: Some(baresock::Type::Stream),
+        socket_type: Some(baresock::Type::STREAM),
         ..Hints::default()
     };
     let kept = Resolver::system().unwrap();
