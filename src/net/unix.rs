@@ -107,7 +107,7 @@ typed_socket!(
     /// ```
     UnixStream, [Unix], [Stream]
 );
-connected_io!(UnixStream);
+connected_io!(UnixStream, stream);
 unix_addrs!(UnixStream);
 
 impl UnixStream {
