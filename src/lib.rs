@@ -75,7 +75,7 @@
 //! | `s.recv(n, MSG_PEEK)`, other flags | [`Socket::peek`], [`Socket::recv_with`] with [`RecvFlags`]; [`Socket::send_with`] with [`SendFlags`] |
 //! | `s.sendmsg(...)` / `s.recvmsg(...)` / `CMSG_SPACE(n)` | [`Socket::send_msg`] / [`Socket::recv_msg`] / [`cmsg_space`] |
 //! | `socket.send_fds(...)` / `socket.recv_fds(...)` | [`Socket::send_fds`] / [`Socket::recv_fds`] |
-//! | `s.settimeout(t)` / `s.gettimeout()` / `s.setblocking(flag)` | [`Socket::set_timeout`] / [`Socket::timeout`] / [`Socket::set_nonblocking`] (inverted) |
+//! | `s.settimeout(t)` / `s.gettimeout()` / `s.setblocking(flag)` | [`Socket::set_timeout`] / [`Socket::timeout`] / [`Socket::set_nonblocking`] (inverted); one direction only: [`Socket::set_read_timeout`] / [`Socket::set_write_timeout`] |
 //! | `s.shutdown(how)` / `s.close()`, `with socket(...)` | [`Socket::shutdown`] / dropping the socket |
 //! | `s.getsockname()` / `s.getpeername()` | [`Socket::local_addr`] / [`Socket::peer_addr`] |
 //! | `s.family`, `s.type`, `s.proto` | [`Socket::family`], [`Socket::socket_type`], [`Socket::protocol`] |

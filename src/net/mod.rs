@@ -133,7 +133,10 @@ macro_rules! typed_socket {
                 self.inner
             }
 
-            /// Sets the timeout mode (see [`Socket::set_timeout`](crate::Socket::set_timeout)).
+            /// Sets the timeout mode of reads and writes alike (see
+            /// [`Socket::set_timeout`](crate::Socket::set_timeout); one direction:
+            /// [`Socket::set_read_timeout`](crate::Socket::set_read_timeout),
+            /// [`Socket::set_write_timeout`](crate::Socket::set_write_timeout)).
             ///
             /// # References
             ///  - [`fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
@@ -142,7 +145,8 @@ macro_rules! typed_socket {
                 self.inner.set_timeout(timeout)
             }
 
-            /// The timeout mode (see [`Socket::timeout`](crate::Socket::timeout)).
+            /// The timeout mode, of reads when the two differ (see
+            /// [`Socket::timeout`](crate::Socket::timeout)).
             ///
             /// # References
             ///  - [`fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
@@ -150,7 +154,7 @@ macro_rules! typed_socket {
                 self.inner.timeout()
             }
 
-            /// Switches between non-blocking and blocking mode.
+            /// Switches between non-blocking and blocking mode, for reads and writes alike.
             ///
             /// # References
             ///  - [`fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)

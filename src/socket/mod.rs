@@ -519,6 +519,10 @@ impl Socket {
     ///  - [`fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
     ///  - [`poll(2)`](https://man7.org/linux/man-pages/man2/poll.2.html)
     pub fn set_read_timeout(&self, timeout: Option<Duration>) -> Result<()> {
+        // The flag from both modes, then the mode. Sends and receives pass MSG_DONTWAIT by
+        // their own mode whatever the flag; only `accept` and `connect` follow the flag, so
+        // two threads setting the two directions at once can leave only those to a blocking
+        // fd (as two `set_timeout`s racing already could).
         let mode = time::encode(timeout);
         let other = self.write_mode.load(Relaxed);
         rustix::io::ioctl_fionbio(&self.fd, mode != time::BLOCKING || other != time::BLOCKING)?;
@@ -583,7 +587,7 @@ impl Socket {
     }
 
     /// `set_timeout(Some(Duration::ZERO))` or `set_timeout(None)` (Python's `setblocking`,
-    /// inverted).
+    /// inverted): reads and writes alike.
     ///
     /// ```
     /// use baresock::{Error, UnixStream};
