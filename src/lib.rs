@@ -75,7 +75,7 @@
 //! | `s.recv(n, MSG_PEEK)`, other flags | [`Socket::peek`], [`Socket::recv_with`] with [`RecvFlags`]; [`Socket::send_with`] with [`SendFlags`] |
 //! | `s.sendmsg(...)` / `s.recvmsg(...)` / `CMSG_SPACE(n)` | [`Socket::send_msg`] / [`Socket::recv_msg`] / [`cmsg_space`] |
 //! | `socket.send_fds(...)` / `socket.recv_fds(...)` | [`Socket::send_fds`] / [`Socket::recv_fds`] |
-//! | `s.settimeout(t)` / `s.gettimeout()` / `s.setblocking(flag)` | [`Socket::set_timeout`] / [`Socket::timeout`] / [`Socket::set_nonblocking`] (inverted) |
+//! | `s.settimeout(t)` / `s.gettimeout()` / `s.setblocking(flag)` | [`Socket::set_timeout`] / [`Socket::timeout`] / [`Socket::set_nonblocking`] (inverted); one direction only: [`Socket::set_read_timeout`] / [`Socket::set_write_timeout`] |
 //! | `s.shutdown(how)` / `s.close()`, `with socket(...)` | [`Socket::shutdown`] / dropping the socket |
 //! | `s.getsockname()` / `s.getpeername()` | [`Socket::local_addr`] / [`Socket::peer_addr`] |
 //! | `s.family`, `s.type`, `s.proto` | [`Socket::family`], [`Socket::socket_type`], [`Socket::protocol`] |
@@ -88,6 +88,7 @@
 //! | `getnameinfo((host, port), flags)` | [`resolve::Resolver::name_info`] with [`resolve::NameInfoFlags`] |
 //! | `getservbyname(name, proto)` / `getservbyport(port, proto)` | [`resolve::Resolver::service_port`] / [`resolve::Resolver::service_name`] |
 //! | `if_nametoindex(name)` / `if_indextoname(index)` | [`interface_index`] / [`interface_name`] |
+//! | `gethostname()` | [`hostname`] (from `uname(2)`; a [`Hostname`] on the stack, `as_str()` / `as_bytes()`) |
 //!
 //! # Features
 //!
@@ -249,6 +250,7 @@ pub mod can;
 #[cfg(feature = "embedded-io")]
 mod embedded_io_impls;
 mod error;
+mod hostname;
 mod msg;
 mod name;
 mod net;
@@ -276,6 +278,7 @@ pub use error::{
     Errno, Error, HostError, HostErrorKind, LookupCause, PartialCause, ResolveError,
     ResolveErrorKind, Result,
 };
+pub use hostname::{hostname, Hostname, HOSTNAME_MAX};
 pub use msg::{
     cmsg_space, ControlBuilder, ControlMessage, ControlMessages, Credentials, Fds, IoSlice,
     IoSliceMut, RecvEntry, RecvFds, RecvMsg, SendEntry, Timestamp, MAX_FDS, MMSG_MAX,
@@ -337,6 +340,7 @@ const _: () = {
     format::<PacketType>();
     format::<CanAddr>();
     format::<ShortName>();
+    format::<Hostname>();
     // Kinds, flags and options.
     format::<Family>();
     format::<Type>();

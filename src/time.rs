@@ -47,10 +47,14 @@ static DEFAULT_TIMEOUT: AtomicU64 = AtomicU64::new(BLOCKING);
 /// `socket.setdefaulttimeout`). `None`, the initial value, means blocking.
 ///
 /// Sockets that already exist keep their mode. Sockets made by [`Socket::accept`] take the
-/// default too, whatever the listener's mode (see there). The value is one atomic: setting it
+/// default too, whatever the listener's mode (see there). An fd wrapped with
+/// [`Socket::from_fd`], `From<OwnedFd>` or `FromRawFd` does not: wrapping never changes an
+/// fd's blocking state (`O_NONBLOCK`) behind the caller's back; its mode is what its flags
+/// say, and `set_timeout(default_timeout())` applies the default explicitly. The value is one atomic: setting it
 /// from several threads is safe, and a socket created concurrently sees the old or the new value.
 ///
 /// [`Socket::accept`]: crate::Socket::accept
+/// [`Socket::from_fd`]: crate::Socket::from_fd
 ///
 /// ```
 /// use core::time::Duration;

@@ -1,4 +1,5 @@
 //! The process-wide default timeout. Its own test binary: the default is global state.
+#![allow(unsafe_code)] // a test or example may use libc and raw fds itself; the library may not
 
 use std::time::Duration;
 
@@ -6,6 +7,12 @@ use baresock::{
     default_timeout, set_default_timeout, Error, Family, Protocol, Socket, TcpListener, TcpStream,
     Type, UnixStream,
 };
+
+/// Whether the fd's `O_NONBLOCK` flag is set, asked of the kernel.
+fn nonblocking(fd: &impl std::os::fd::AsFd) -> bool {
+    let flags = rustix::fs::fcntl_getfl(fd).unwrap();
+    flags.contains(rustix::fs::OFlags::NONBLOCK)
+}
 
 #[test]
 fn default_applies_to_new_sockets_only() {
@@ -30,10 +37,28 @@ fn default_applies_to_new_sockets_only() {
     let (conn, _) = l.accept().unwrap();
     assert_eq!(conn.timeout(), Some(t));
 
-    // A wrapped fd takes it as well.
-    let (x, _y) = std::os::unix::net::UnixStream::pair().unwrap();
+    // A wrapped fd does not: its O_NONBLOCK flag stays as it was, and is its mode.
+    let (x, y) = std::os::unix::net::UnixStream::pair().unwrap();
     let s = Socket::from_fd(x.into()).unwrap();
+    assert_eq!(s.timeout(), None);
+    assert!(!nonblocking(&s), "from_fd left the fd blocking");
+    y.set_nonblocking(true).unwrap();
+    let s = Socket::from_fd(y.into()).unwrap();
+    assert_eq!(s.timeout(), Some(Duration::ZERO));
+    assert!(nonblocking(&s), "from_fd left the fd non-blocking");
+    let (x, y) = std::os::unix::net::UnixStream::pair().unwrap();
+    let s = UnixStream::from(std::os::fd::OwnedFd::from(x));
+    assert_eq!(s.timeout(), None);
+    assert!(!nonblocking(&s), "From<OwnedFd> left the fd blocking");
+    // SAFETY: `y` is an open socket fd that `into_raw_fd` gave up; the wrapper owns it now.
+    let s = unsafe {
+        <UnixStream as std::os::fd::FromRawFd>::from_raw_fd(std::os::fd::IntoRawFd::into_raw_fd(y))
+    };
+    assert!(!nonblocking(&s), "FromRawFd left the fd blocking");
+    // Applying the default to a wrapped fd is explicit.
+    s.set_timeout(default_timeout()).unwrap();
     assert_eq!(s.timeout(), Some(t));
+    assert!(nonblocking(&s));
 
     set_default_timeout(None);
     let (c, _d) = UnixStream::pair().unwrap();

@@ -334,6 +334,18 @@ fn the_public_api_never_allocates() {
         assert_eq!(t.recv(&mut buf).unwrap_err(), Error::Timeout);
         t.set_nonblocking(true).unwrap();
         assert_eq!(t.recv(&mut buf).unwrap_err(), Error::WouldBlock);
+        t.as_socket().set_read_timeout(None).unwrap();
+        t.as_socket()
+            .set_write_timeout(Some(Duration::from_millis(5)))
+            .unwrap();
+        let _ = (t.as_socket().read_timeout(), t.as_socket().write_timeout());
+        t.set_timeout(Some(Duration::ZERO)).unwrap();
+        let name = baresock::hostname();
+        let mut text = Fixed {
+            buf: [0; 256],
+            len: 0,
+        };
+        write!(text, "{name} {name:?}").unwrap();
         set_default_timeout(Some(Duration::from_secs(1)));
         let _ = default_timeout();
         set_default_timeout(None);

@@ -105,8 +105,8 @@ fn std_style_timeout_methods_map_onto_the_mode() {
     assert_eq!(a.read_timeout().unwrap(), Some(T));
     assert_eq!(
         a.write_timeout().unwrap(),
-        Some(T),
-        "one timeout covers both directions"
+        None,
+        "the read timeout leaves writes blocking, as in std"
     );
     assert_eq!(a.timeout(), Some(T));
     assert_eq!(
@@ -128,7 +128,112 @@ fn std_style_timeout_methods_map_onto_the_mode() {
     assert_eq!(a.timeout(), None);
     let u = UdpSocket::bind(v4_any_port()).unwrap();
     u.set_write_timeout(Some(T)).unwrap();
-    assert_eq!(u.read_timeout().unwrap(), Some(T));
+    assert_eq!(u.write_timeout().unwrap(), Some(T));
+    assert_eq!(u.read_timeout().unwrap(), None);
+}
+
+#[test]
+fn a_read_timeout_does_not_bound_a_write() {
+    let (a, b) = UnixStream::pair().unwrap();
+    a.as_socket().set_send_buffer_size(4096).unwrap();
+    b.as_socket().set_recv_buffer_size(4096).unwrap();
+    a.as_socket().set_read_timeout(Some(T)).unwrap();
+    assert_eq!(a.as_socket().read_timeout(), Some(T));
+    assert_eq!(a.as_socket().write_timeout(), None);
+    let mut buf = [0u8; 4];
+    assert_times_out("recv under a read timeout", || a.recv(&mut buf));
+    // The reader starts well after the read timeout would have run out: the write waits.
+    let big = vec![3u8; 1 << 20];
+    let reader = std::thread::spawn(move || {
+        std::thread::sleep(3 * T);
+        let mut buf = vec![0u8; 1 << 16];
+        let mut total = 0;
+        while let Ok(n @ 1..) = b.recv(&mut buf) {
+            total += n;
+        }
+        total
+    });
+    let start = Instant::now();
+    a.send_all(&big).unwrap();
+    assert!(
+        start.elapsed() >= 2 * T,
+        "the write did wait for the reader"
+    );
+    drop(a);
+    assert_eq!(reader.join().unwrap(), big.len());
+}
+
+#[test]
+fn a_write_timeout_does_not_bound_a_read() {
+    let (a, b) = UnixStream::pair().unwrap();
+    a.as_socket().set_send_buffer_size(4096).unwrap();
+    b.as_socket().set_recv_buffer_size(4096).unwrap();
+    a.as_socket().set_write_timeout(Some(T)).unwrap();
+    assert_eq!(a.as_socket().write_timeout(), Some(T));
+    assert_eq!(a.as_socket().read_timeout(), None);
+    let big = vec![1u8; 4 << 20];
+    match a.send_all(&big) {
+        Err(Error::Partial {
+            cause: PartialCause::Timeout,
+            ..
+        }) => {}
+        other => panic!("expected a timed-out partial send, got {other:?}"),
+    }
+    // Drain what was sent, then answer after the write timeout would have run out.
+    let writer = std::thread::spawn(move || {
+        let mut buf = vec![0u8; 1 << 16];
+        let _ = b.as_socket().set_nonblocking(true);
+        while b.recv(&mut buf).is_ok() {}
+        std::thread::sleep(3 * T);
+        b.send_all(b"late").unwrap();
+        b
+    });
+    let mut buf = [0u8; 4];
+    let start = Instant::now();
+    assert_eq!(a.recv(&mut buf).unwrap(), 4);
+    assert!(start.elapsed() >= 2 * T, "the read did wait for the writer");
+    assert_eq!(&buf, b"late");
+    drop(writer.join().unwrap());
+}
+
+#[test]
+fn read_and_write_modes_combine() {
+    let (a, b) = UnixStream::pair().unwrap();
+    let s = a.as_socket();
+    let mut buf = [0u8; 4];
+    // Non-blocking reads, blocking writes.
+    s.set_read_timeout(Some(Duration::ZERO)).unwrap();
+    assert_eq!(s.read_timeout(), Some(Duration::ZERO));
+    assert_eq!(s.write_timeout(), None);
+    assert_eq!(a.recv(&mut buf), Err(Error::WouldBlock));
+    a.send_all(b"ok").unwrap();
+    assert_eq!(b.recv(&mut buf).unwrap(), 2);
+    // Blocking reads (polled, the fd being non-blocking for the writes), deadline writes.
+    s.set_read_timeout(None).unwrap();
+    s.set_write_timeout(Some(T)).unwrap();
+    assert_eq!(s.read_timeout(), None);
+    assert_eq!(s.write_timeout(), Some(T));
+    let b2 = b.try_clone().unwrap();
+    let late = std::thread::spawn(move || {
+        std::thread::sleep(T);
+        b2.send_all(b"pong").unwrap();
+    });
+    assert_eq!(a.recv(&mut buf).unwrap(), 4);
+    late.join().unwrap();
+    // Deadline reads, non-blocking writes; then set_timeout sets both again.
+    s.set_read_timeout(Some(T)).unwrap();
+    s.set_write_timeout(Some(Duration::ZERO)).unwrap();
+    assert_times_out("recv under a deadline", || a.recv(&mut buf));
+    s.set_timeout(None).unwrap();
+    assert_eq!((s.read_timeout(), s.write_timeout()), (None, None));
+    let clone = s.try_clone().unwrap();
+    s.set_write_timeout(Some(T)).unwrap();
+    let clone2 = s.try_clone().unwrap();
+    assert_eq!((clone.read_timeout(), clone.write_timeout()), (None, None));
+    assert_eq!(
+        (clone2.read_timeout(), clone2.write_timeout()),
+        (None, Some(T))
+    );
 }
 
 #[test]

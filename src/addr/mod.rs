@@ -315,13 +315,33 @@ impl defmt::Format for SocketAddr {
 ///
 /// Implemented for every address type of this crate and of `core::net`, `(ip, port)` pairs,
 /// slices and arrays of [`SocketAddr`], and text holding an IP address and port
-/// (`"127.0.0.1:80"`, `"[::1]:443"`; anything else is [`Error::InvalidAddress`]).
+/// (`"127.0.0.1:80"`, `"[::1]:443"`).
+///
+/// # Only numeric addresses
+///
+/// Unlike `std`'s, this trait never resolves a host name (that would read files and ask DNS
+/// servers behind a plain `connect`): text such as `"localhost:80"` compiles, and fails at
+/// run time with [`Error::InvalidAddress`]. To connect by name, use
+/// [`resolve::connect`](crate::resolve::connect) (Python's `create_connection` with a host
+/// name: every address tried, Happy Eyeballs); to bind or send by name, look the addresses up
+/// first with [`resolve::lookup`](crate::resolve::lookup) and pass them on.
 ///
 /// ```
-/// use baresock::ToSocketAddrs;
+/// use baresock::{resolve, Error, TcpListener, TcpStream, ToSocketAddrs};
+/// use core::time::Duration;
+///
 /// let mut it = "127.0.0.1:8080".to_socket_addrs()?;
 /// assert_eq!(it.next().and_then(|a| a.port()), Some(8080));
-/// assert!("localhost:80".to_socket_addrs().is_err());
+///
+/// // A host name is not an address here...
+/// assert_eq!("localhost:80".to_socket_addrs().err(), Some(Error::InvalidAddress));
+/// assert_eq!(TcpStream::connect("localhost:80").err(), Some(Error::InvalidAddress));
+///
+/// // ...the resolver takes it (/etc/hosts, then DNS).
+/// let listener = TcpListener::bind("127.0.0.1:0")?;
+/// let port = listener.local_addr()?.port();
+/// let stream = resolve::connect("localhost", port, Some(Duration::from_secs(5)), None)?;
+/// assert!(stream.peer_addr()?.ip().is_loopback());
 /// # Ok::<(), baresock::Error>(())
 /// ```
 pub trait ToSocketAddrs {

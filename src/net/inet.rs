@@ -130,6 +130,24 @@ pub fn create_server(addr: impl Into<SocketAddr>, options: ServerOptions) -> Res
 /// keeps the mode afterwards. Fails with the last attempt's error, or
 /// [`Error::NoAddresses`].
 ///
+/// `addrs` are numeric addresses only (see [`ToSocketAddrs`]): a host name, as in
+/// `"localhost:80"`, is [`Error::InvalidAddress`]. To connect by name, use
+/// [`resolve::connect`](crate::resolve::connect), which looks the name up and tries each
+/// address:
+///
+/// ```
+/// use baresock::{create_connection, resolve, Error, TcpListener};
+/// use core::time::Duration;
+///
+/// let listener = TcpListener::bind("127.0.0.1:0")?;
+/// let port = listener.local_addr()?.port();
+/// let by_name = create_connection("localhost:80", None, None);
+/// assert_eq!(by_name.err(), Some(Error::InvalidAddress));
+/// let stream = resolve::connect("localhost", port, Some(Duration::from_secs(5)), None)?;
+/// # let _ = stream;
+/// # Ok::<(), baresock::Error>(())
+/// ```
+///
 /// # References
 ///  - [`socket(2)`](https://man7.org/linux/man-pages/man2/socket.2.html)
 ///  - [`connect(2)`](https://man7.org/linux/man-pages/man2/connect.2.html)
@@ -209,6 +227,10 @@ typed_socket!(
 impl TcpListener {
     /// Binds to the first of `addrs` that works and listens, with `SO_REUSEADDR` (as `std`
     /// does) and the kernel's maximum backlog.
+    ///
+    /// `addrs` are numeric addresses only: a host name (`"localhost:8080"`) is
+    /// [`Error::InvalidAddress`]; look names up with [`resolve::lookup`](crate::resolve::lookup)
+    /// (see [`ToSocketAddrs`]).
     ///
     /// Unlike [`create_server`], it leaves `IPV6_V6ONLY` at the system's default
     /// (`net.ipv6.bindv6only`, usually off), as `std` does: a listener on `[::]` then takes
@@ -297,11 +319,15 @@ typed_socket!(
     /// `std::io::Read` and `Write`.
     TcpStream, [INET, INET6], [STREAM]
 );
-connected_io!(TcpStream);
+connected_io!(TcpStream, stream);
 
 impl TcpStream {
     /// Connects to the first of `addrs` that accepts, in the [default
     /// timeout](crate::default_timeout)'s mode.
+    ///
+    /// `addrs` are numeric addresses only: `TcpStream::connect("localhost:80")` compiles and
+    /// fails with [`Error::InvalidAddress`]. To connect by name, use
+    /// [`resolve::connect`](crate::resolve::connect) (see [`ToSocketAddrs`]).
     ///
     /// ```
     /// use baresock::{TcpListener, TcpStream};
@@ -450,6 +476,10 @@ std_timeouts!(TcpStream, UdpSocket);
 impl UdpSocket {
     /// Binds to the first of `addrs` that works.
     ///
+    /// `addrs` are numeric addresses only: a host name (`"localhost:5353"`) is
+    /// [`Error::InvalidAddress`]; look names up with [`resolve::lookup`](crate::resolve::lookup)
+    /// and bind to what it finds (see [`ToSocketAddrs`]).
+    ///
     /// ```
     /// use baresock::UdpSocket;
     /// let a = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
@@ -472,7 +502,8 @@ impl UdpSocket {
         })
     }
 
-    /// Sets the default destination, and receives only from it, trying each of `addrs`.
+    /// Sets the default destination, and receives only from it, trying each of `addrs`
+    /// (numeric addresses only, see [`ToSocketAddrs`]).
     ///
     /// ```
     /// use baresock::UdpSocket;

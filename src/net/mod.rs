@@ -5,6 +5,7 @@ mod inet;
 mod packet;
 mod raw;
 mod ring;
+mod std_parity;
 mod unix;
 
 pub use inet::{
@@ -132,7 +133,10 @@ macro_rules! typed_socket {
                 self.inner
             }
 
-            /// Sets the timeout mode (see [`Socket::set_timeout`](crate::Socket::set_timeout)).
+            /// Sets the timeout mode of reads and writes alike (see
+            /// [`Socket::set_timeout`](crate::Socket::set_timeout); one direction:
+            /// [`Socket::set_read_timeout`](crate::Socket::set_read_timeout),
+            /// [`Socket::set_write_timeout`](crate::Socket::set_write_timeout)).
             ///
             /// # References
             ///  - [`fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
@@ -141,7 +145,8 @@ macro_rules! typed_socket {
                 self.inner.set_timeout(timeout)
             }
 
-            /// The timeout mode (see [`Socket::timeout`](crate::Socket::timeout)).
+            /// The timeout mode, of reads when the two differ (see
+            /// [`Socket::timeout`](crate::Socket::timeout)).
             ///
             /// # References
             ///  - [`fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
@@ -149,7 +154,7 @@ macro_rules! typed_socket {
                 self.inner.timeout()
             }
 
-            /// Switches between non-blocking and blocking mode.
+            /// Switches between non-blocking and blocking mode, for reads and writes alike.
             ///
             /// # References
             ///  - [`fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
@@ -242,8 +247,25 @@ macro_rules! typed_socket {
     };
 }
 
-/// Defines the byte-moving methods of a connected socket.
+/// Defines the byte-moving methods of a connected socket; `stream` adds `send_all` (a
+/// datagram or seqpacket send is whole or an error, so those have none, as in `std`).
 macro_rules! connected_io {
+    ($name:ident, stream) => {
+        $crate::net::connected_io!($name);
+
+        impl $name {
+            /// Sends the whole buffer, looping over short writes (see
+            /// [`Socket::send_all`](crate::Socket::send_all)); `std`'s `write_all`.
+            ///
+            /// # References
+            ///  - [`send(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
+            ///  - [`poll(2)`](https://man7.org/linux/man-pages/man2/poll.2.html)
+            #[inline]
+            pub fn send_all(&self, buf: &[u8]) -> $crate::Result<()> {
+                self.inner.send_all(buf)
+            }
+        }
+    };
     ($name:ident) => {
         impl $name {
             /// Sends data; returns how many bytes went out (see [`Socket::send`](crate::Socket::send)).
@@ -253,16 +275,6 @@ macro_rules! connected_io {
             #[inline]
             pub fn send(&self, buf: &[u8]) -> $crate::Result<usize> {
                 self.inner.send(buf)
-            }
-
-            /// Sends the whole buffer (see [`Socket::send_all`](crate::Socket::send_all)).
-            ///
-            /// # References
-            ///  - [`send(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
-            ///  - [`poll(2)`](https://man7.org/linux/man-pages/man2/poll.2.html)
-            #[inline]
-            pub fn send_all(&self, buf: &[u8]) -> $crate::Result<()> {
-                self.inner.send_all(buf)
             }
 
             /// Receives data (see [`Socket::recv`](crate::Socket::recv)).
@@ -296,15 +308,15 @@ macro_rules! connected_io {
 
 /// `std::net`'s timeout methods, for the types that have them there (feature `std`).
 ///
-/// A socket here has one timeout for every operation (Python's model), so the read and the
-/// write timeout are the same setting: setting one sets both. As in `std`, a zero duration is
-/// refused ([`Error::ZeroTimeout`](crate::Error::ZeroTimeout)).
+/// As in `std`, the read and the write timeout are two settings (see the
+/// [crate's timeout model](crate::Socket#timeouts)), and a zero duration is refused
+/// ([`Error::ZeroTimeout`](crate::Error::ZeroTimeout)).
 macro_rules! std_timeouts {
     ($($name:ident),*) => {$(
         #[cfg(feature = "std")]
         impl $name {
-            /// Sets the socket's timeout, for reading and writing alike (see the
-            /// [crate's timeout model](crate::Socket#timeouts)); `None` is blocking.
+            /// Sets the timeout of receiving only; `None` is blocking. Sends keep theirs (see
+            /// [`Socket::set_read_timeout`](crate::Socket::set_read_timeout)).
             ///
             /// # References
             ///  - [`fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
@@ -313,32 +325,38 @@ macro_rules! std_timeouts {
                 if timeout == Some(core::time::Duration::ZERO) {
                     return Err($crate::Error::ZeroTimeout);
                 }
-                self.inner.set_timeout(timeout)
+                self.inner.set_read_timeout(timeout)
             }
 
-            /// The same as [`set_read_timeout`](Self::set_read_timeout): one timeout covers both.
+            /// Sets the timeout of sending only; `None` is blocking. Receives keep theirs (see
+            /// [`Socket::set_write_timeout`](crate::Socket::set_write_timeout)).
             ///
             /// # References
             ///  - [`fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
             ///  - [`poll(2)`](https://man7.org/linux/man-pages/man2/poll.2.html)
             pub fn set_write_timeout(&self, timeout: Option<core::time::Duration>) -> $crate::Result<()> {
-                self.set_read_timeout(timeout)
+                if timeout == Some(core::time::Duration::ZERO) {
+                    return Err($crate::Error::ZeroTimeout);
+                }
+                self.inner.set_write_timeout(timeout)
             }
 
-            /// The socket's timeout; `None` when blocking (or non-blocking, as `std` reports it).
+            /// The timeout of receiving; `None` when blocking (or non-blocking, as `std`
+            /// reports it).
             ///
             /// # References
             ///  - [`fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
             pub fn read_timeout(&self) -> $crate::Result<Option<core::time::Duration>> {
-                Ok(self.inner.timeout().filter(|t| !t.is_zero()))
+                Ok(self.inner.read_timeout().filter(|t| !t.is_zero()))
             }
 
-            /// The same as [`read_timeout`](Self::read_timeout).
+            /// The timeout of sending; `None` when blocking (or non-blocking, as `std`
+            /// reports it).
             ///
             /// # References
             ///  - [`fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
             pub fn write_timeout(&self) -> $crate::Result<Option<core::time::Duration>> {
-                self.read_timeout()
+                Ok(self.inner.write_timeout().filter(|t| !t.is_zero()))
             }
         }
     )*};

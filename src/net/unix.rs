@@ -83,6 +83,25 @@ impl UnixListener {
         Ok((UnixStream { inner: s }, unix(a)?))
     }
 
+    /// An endless iterator over accepted connections (`std`'s `incoming`).
+    ///
+    /// ```
+    /// use baresock::{UnixAddr, UnixListener, UnixStream};
+    /// let addr = UnixAddr::new_abstract(format!("baresock-doc-{}", std::process::id()).as_bytes())?;
+    /// let listener = UnixListener::bind(addr)?;
+    /// let _client = UnixStream::connect(addr)?;
+    /// for stream in listener.incoming().take(1) {
+    ///     stream?.send_all(b"welcome")?;
+    /// }
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`accept4(2)`](https://man7.org/linux/man-pages/man2/accept.2.html)
+    pub fn incoming(&self) -> impl Iterator<Item = Result<UnixStream>> + '_ {
+        core::iter::repeat_with(|| self.accept().map(|(s, _)| s))
+    }
+
     /// The address the listener is bound to.
     ///
     /// # References
@@ -107,7 +126,7 @@ typed_socket!(
     /// ```
     UnixStream, [UNIX], [STREAM]
 );
-connected_io!(UnixStream);
+connected_io!(UnixStream, stream);
 unix_addrs!(UnixStream);
 
 impl UnixStream {

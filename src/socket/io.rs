@@ -11,7 +11,7 @@ use rustix::net as rnet;
 use crate::sys::addr::{any_bytes, Call};
 use crate::sys::io;
 use crate::sys::sockopt;
-use crate::time::{self, Deadline};
+use crate::time::Deadline;
 use crate::{Error, Family, Result, SocketAddr};
 
 use super::{mismatch_error, recv_bits, RecvFlags, SendFlags, Shutdown, Socket, Wait, KNOWN, SLOW};
@@ -236,7 +236,7 @@ impl Socket {
         let f = self.send_flags(SendFlags::empty());
         // The deadline starts now, not at the first wait: calls that complete at once count.
         let mut deadline = Deadline::default();
-        if let Some(t) = time::decode(self.mode()).filter(|t| !t.is_zero()) {
+        if let Some(t) = self.write_timeout().filter(|t| !t.is_zero()) {
             deadline.start(t);
         }
         let mut sent = 0;

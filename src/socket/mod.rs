@@ -29,8 +29,11 @@ pub(crate) use self::wait::Wait;
 ///
 /// # Timeouts
 ///
-/// Each socket is in one of three modes (Python's model), set with [`set_timeout`] and starting
-/// from [`default_timeout`](crate::default_timeout):
+/// Reads and writes each are in one of three modes (Python's model), set for both with
+/// [`set_timeout`] or for one direction with [`set_read_timeout`] / [`set_write_timeout`]
+/// (as in `std`), and starting from [`default_timeout`](crate::default_timeout). The read
+/// mode covers receives and `accept`, the write mode sends and `connect`; a read timeout
+/// never bounds a write, nor the other way round.
 ///
 /// | mode | `timeout()` | a call that cannot complete now |
 /// |---|---|---|
@@ -42,6 +45,8 @@ pub(crate) use self::wait::Wait;
 /// time that remains (Python's PEP 475).
 ///
 /// [`set_timeout`]: Socket::set_timeout
+/// [`set_read_timeout`]: Socket::set_read_timeout
+/// [`set_write_timeout`]: Socket::set_write_timeout
 ///
 /// # Example
 ///
@@ -61,11 +66,13 @@ pub struct Socket {
     /// set: sockets the crate creates know them, an fd wrapped with `From<OwnedFd>` has them
     /// read when wrapped. Without [`KNOWN`] (0) for an fd whose family could not be read.
     meta: AtomicU32,
-    /// The timeout mode, encoded by [`time::encode`].
+    /// The timeout mode of receiving (and `accept`), encoded by [`time::encode`].
     mode: AtomicU64,
+    /// The timeout mode of sending (and `connect`), encoded by [`time::encode`].
+    write_mode: AtomicU64,
     /// What the hot paths need, from `meta` and `mode` (see [`hot_bits`]).
     hot: AtomicU32,
-    /// The kernel flags every send adds, from `mode` (see [`send_word`]).
+    /// The kernel flags every send adds, from `write_mode` (see [`send_word`]).
     send: AtomicU32,
 }
 
@@ -250,21 +257,33 @@ impl From<FromFdError> for Error {
 }
 
 impl Socket {
+    /// A socket whose reads and writes are both in the timeout mode `mode`.
     fn assemble(fd: OwnedFd, meta: u32, mode: u64) -> Socket {
+        Socket::assemble_split(fd, meta, mode, mode)
+    }
+
+    /// A socket whose reads are in the timeout mode `read` and writes in `write`.
+    fn assemble_split(fd: OwnedFd, meta: u32, read: u64, write: u64) -> Socket {
         Socket {
             fd: crate::sys::fd::Fd::new(fd),
             meta: AtomicU32::new(meta),
-            mode: AtomicU64::new(mode),
-            hot: AtomicU32::new(hot_bits(meta, mode)),
-            send: AtomicU32::new(send_word(mode)),
+            mode: AtomicU64::new(read),
+            write_mode: AtomicU64::new(write),
+            hot: AtomicU32::new(hot_bits(meta, read)),
+            send: AtomicU32::new(send_word(write)),
         }
     }
 
-    /// Stores a timeout mode, and what the hot paths read of it.
-    fn store_mode(&self, mode: u64) {
+    /// Stores the read timeout mode, and what the receive hot paths read of it.
+    fn store_read_mode(&self, mode: u64) {
         self.mode.store(mode, Relaxed);
         self.hot
             .store(hot_bits(self.meta.load(Relaxed), mode), Relaxed);
+    }
+
+    /// Stores the write timeout mode, and what the send hot paths read of it.
+    fn store_write_mode(&self, mode: u64) {
+        self.write_mode.store(mode, Relaxed);
         self.send.store(send_word(mode), Relaxed);
     }
 
@@ -307,7 +326,7 @@ impl Socket {
         }
         let m = Socket::detect(self.fd.as_fd())?;
         self.meta.store(m, Relaxed);
-        self.store_mode(self.mode.load(Relaxed));
+        self.store_read_mode(self.mode.load(Relaxed));
         Ok(m)
     }
 
@@ -395,17 +414,28 @@ impl Socket {
         }
     }
 
-    /// The timeout mode.
+    /// The read timeout mode.
     #[inline]
     fn mode(&self) -> u64 {
         self.mode.load(Relaxed)
+    }
+
+    /// The timeout mode of a wait for `wait`: the read mode or the write mode.
+    #[inline]
+    fn mode_for(&self, wait: Wait) -> u64 {
+        match wait {
+            Wait::Read => self.mode.load(Relaxed),
+            Wait::Write => self.write_mode.load(Relaxed),
+        }
     }
 }
 
 /// Timeout modes (see the [type's docs](Socket#timeouts)).
 impl Socket {
-    /// Sets the socket's timeout mode: `None` blocking, `Some(Duration::ZERO)` non-blocking,
-    /// `Some(d)` deadline mode (Python's `settimeout`). Durations beyond 584 years count as that.
+    /// Sets the socket's timeout mode, for reads and writes alike: `None` blocking,
+    /// `Some(Duration::ZERO)` non-blocking, `Some(d)` deadline mode (Python's `settimeout`).
+    /// Durations beyond 584 years count as that. To set one direction only:
+    /// [`set_read_timeout`](Socket::set_read_timeout), [`set_write_timeout`](Socket::set_write_timeout).
     ///
     /// ```
     /// use baresock::{Error, UnixStream};
@@ -425,12 +455,16 @@ impl Socket {
         // Always set the flag, then the mode: two threads setting modes at once end with
         // both in agreement for sends and receives, which pass MSG_DONTWAIT by mode anyway.
         rustix::io::ioctl_fionbio(&self.fd, timeout.is_some())?;
-        self.store_mode(time::encode(timeout));
+        let mode = time::encode(timeout);
+        self.store_read_mode(mode);
+        self.store_write_mode(mode);
         Ok(())
     }
 
-    /// The socket's timeout mode (Python's `gettimeout`). For an fd wrapped with
-    /// `From<OwnedFd>` or [`from_fd`](Socket::from_fd), its blocking state as it was then.
+    /// The socket's timeout mode (Python's `gettimeout`): that of reads and writes alike, or
+    /// of reads when [`set_write_timeout`](Socket::set_write_timeout) gave writes another (see
+    /// [`write_timeout`](Socket::write_timeout)). For an fd wrapped with `From<OwnedFd>` or
+    /// [`from_fd`](Socket::from_fd), its blocking state as it was then.
     ///
     /// ```
     /// use baresock::{Family, Protocol, Socket, Type};
@@ -448,8 +482,100 @@ impl Socket {
         time::decode(self.mode())
     }
 
+    /// Sets the timeout mode of receiving and `accept` only (`None` blocking,
+    /// `Some(Duration::ZERO)` non-blocking, `Some(d)` deadline mode); sends and `connect` keep
+    /// theirs. `std`'s `set_read_timeout`, with this crate's three modes.
+    ///
+    /// The fd is non-blocking underneath (`O_NONBLOCK`) while either direction is not
+    /// blocking; a blocking direction then waits with `poll` instead of in the kernel.
+    ///
+    /// ```
+    /// use baresock::{Error, UnixStream};
+    /// use core::time::Duration;
+    ///
+    /// let (a, b) = UnixStream::pair()?;
+    /// a.as_socket().set_read_timeout(Some(Duration::from_millis(20)))?;
+    /// assert_eq!(a.as_socket().write_timeout(), None); // sends still block
+    /// let mut buf = [0u8; 8];
+    /// assert_eq!(a.recv(&mut buf), Err(Error::Timeout));
+    /// a.send_all(b"still fine")?;
+    /// # let _ = b;
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
+    ///  - [`poll(2)`](https://man7.org/linux/man-pages/man2/poll.2.html)
+    pub fn set_read_timeout(&self, timeout: Option<Duration>) -> Result<()> {
+        // The flag from both modes, then the mode. Sends and receives pass MSG_DONTWAIT by
+        // their own mode whatever the flag; only `accept` and `connect` follow the flag, so
+        // two threads setting the two directions at once can leave only those to a blocking
+        // fd (as two `set_timeout`s racing already could).
+        let mode = time::encode(timeout);
+        let other = self.write_mode.load(Relaxed);
+        rustix::io::ioctl_fionbio(&self.fd, mode != time::BLOCKING || other != time::BLOCKING)?;
+        self.store_read_mode(mode);
+        Ok(())
+    }
+
+    /// Sets the timeout mode of sending and `connect` only (see
+    /// [`set_read_timeout`](Socket::set_read_timeout), its mirror). In deadline mode
+    /// [`send_all`](Socket::send_all) has one deadline for the whole buffer.
+    ///
+    /// ```
+    /// use baresock::{Error, UnixStream};
+    /// use core::time::Duration;
+    ///
+    /// let (a, b) = UnixStream::pair()?;
+    /// a.as_socket().set_write_timeout(Some(Duration::from_secs(5)))?;
+    /// assert_eq!(a.as_socket().write_timeout(), Some(Duration::from_secs(5)));
+    /// assert_eq!(a.timeout(), None); // receives still block
+    /// a.send_all(b"hi")?;
+    /// # let _ = b;
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    ///
+    /// # References
+    ///  - [`fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
+    ///  - [`poll(2)`](https://man7.org/linux/man-pages/man2/poll.2.html)
+    pub fn set_write_timeout(&self, timeout: Option<Duration>) -> Result<()> {
+        let mode = time::encode(timeout);
+        let other = self.mode.load(Relaxed);
+        rustix::io::ioctl_fionbio(&self.fd, mode != time::BLOCKING || other != time::BLOCKING)?;
+        self.store_write_mode(mode);
+        Ok(())
+    }
+
+    /// The timeout mode of receiving and `accept` (the same as [`timeout`](Socket::timeout)).
+    ///
+    /// ```
+    /// use baresock::{Family, Protocol, Socket, Type};
+    /// use core::time::Duration;
+    /// let s = Socket::new(Family::INET, Type::DGRAM, Protocol::UDP)?;
+    /// s.set_read_timeout(Some(Duration::from_secs(1)))?;
+    /// assert_eq!(s.read_timeout(), Some(Duration::from_secs(1)));
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    pub fn read_timeout(&self) -> Option<Duration> {
+        time::decode(self.mode())
+    }
+
+    /// The timeout mode of sending and `connect`.
+    ///
+    /// ```
+    /// use baresock::{Family, Protocol, Socket, Type};
+    /// use core::time::Duration;
+    /// let s = Socket::new(Family::INET, Type::DGRAM, Protocol::UDP)?;
+    /// s.set_timeout(Some(Duration::from_secs(2)))?; // both directions
+    /// assert_eq!(s.write_timeout(), Some(Duration::from_secs(2)));
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    pub fn write_timeout(&self) -> Option<Duration> {
+        time::decode(self.write_mode.load(Relaxed))
+    }
+
     /// `set_timeout(Some(Duration::ZERO))` or `set_timeout(None)` (Python's `setblocking`,
-    /// inverted).
+    /// inverted): reads and writes alike.
     ///
     /// ```
     /// use baresock::{Error, UnixStream};
@@ -542,6 +668,10 @@ impl fmt::Debug for Socket {
         if let Ok(a) = self.local_addr() {
             d.field("local", &a);
         }
-        d.field("timeout", &self.timeout()).finish()
+        d.field("timeout", &self.timeout());
+        if self.write_timeout() != self.timeout() {
+            d.field("write_timeout", &self.write_timeout());
+        }
+        d.finish()
     }
 }

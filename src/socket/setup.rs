@@ -144,8 +144,11 @@ impl Socket {
     /// Takes an open socket fd, reading its family and type from the kernel (`SO_DOMAIN`,
     /// `SO_TYPE`; Python's `socket(fileno=fd)`).
     ///
-    /// If a [default timeout](crate::default_timeout) is set the socket takes it; otherwise
-    /// the fd keeps its blocking state and [`timeout`](Socket::timeout) reports it.
+    /// The fd's blocking state (`O_NONBLOCK`) is left as it is, and becomes the socket's
+    /// [timeout mode](Socket#timeouts): blocking, or non-blocking if the flag is set. The
+    /// [default timeout](crate::default_timeout) does **not** apply to a wrapped fd (it is for
+    /// the sockets this crate creates): to give it the default, say so,
+    /// `s.set_timeout(baresock::default_timeout())?`.
     ///
     /// Takes a socket of any family and type. Fails with [`Error::NotASocket`] for an fd that
     /// is not a socket, and then hands the fd back, open, in [`FromFdError`].
@@ -170,30 +173,19 @@ impl Socket {
     ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
     pub fn from_fd(fd: OwnedFd) -> core::result::Result<Socket, FromFdError> {
         match Socket::detect(fd.as_fd()) {
-            Ok(meta) => match time::default_timeout() {
-                Some(t) => {
-                    let s = Socket::assemble(fd, meta, time::encode(Some(t)));
-                    match s.set_timeout(Some(t)) {
-                        Ok(()) => Ok(s),
-                        Err(error) => Err(FromFdError {
-                            error,
-                            fd: s.fd.into_owned(),
-                        }),
-                    }
-                }
-                None => {
-                    let mode = fd_mode(&fd);
-                    Ok(Socket::assemble(fd, meta, mode))
-                }
-            },
+            Ok(meta) => {
+                let mode = fd_mode(&fd);
+                Ok(Socket::assemble(fd, meta, mode))
+            }
             Err(error) => Err(FromFdError { error, fd }),
         }
     }
 
     /// Duplicates a borrowed socket fd (`F_DUPFD_CLOEXEC`) and takes the copy, as
     /// [`from_fd`](Socket::from_fd) does (Python's `fromfd`). The original fd stays open and
-    /// yours, also on failure; but like every duplicate, the copy shares its file status flags,
-    /// so a default timeout applied to the copy makes the original non-blocking too.
+    /// yours, also on failure. The copy starts in the mode the fd's flags say; like every
+    /// duplicate, it shares the original's file status flags, so a `set_timeout` on the copy
+    /// changes the original's `O_NONBLOCK` too.
     ///
     /// ```
     /// use baresock::{Socket, Type};
@@ -239,10 +231,11 @@ impl Socket {
     ///  - [`fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
     pub fn try_clone(&self) -> Result<Socket> {
         let fd = rustix::io::fcntl_dupfd_cloexec(&self.fd, 0)?;
-        Ok(Socket::assemble(
+        Ok(Socket::assemble_split(
             fd,
             self.meta.load(Relaxed),
             self.mode.load(Relaxed),
+            self.write_mode.load(Relaxed),
         ))
     }
 
@@ -266,6 +259,7 @@ impl Socket {
             fd: crate::sys::fd::Fd::new(fd),
             meta: AtomicU32::new(meta),
             mode: AtomicU64::new(mode),
+            write_mode: AtomicU64::new(mode),
             hot: AtomicU32::new(hot),
             send: AtomicU32::new(send_word(mode)),
         }
@@ -391,6 +385,7 @@ impl Socket {
 
     /// Connects to `addr` (`connect(2)`).
     ///
+    /// The connect follows the [write timeout](Socket::write_timeout).
     /// In deadline mode the connect is non-blocking underneath: it waits for writability until
     /// the deadline, then reads `SO_ERROR`. In non-blocking mode a connect that cannot finish at
     /// once fails with `Error::Os(Errno::INPROGRESS)`; completion shows as writability, and
@@ -443,7 +438,7 @@ impl Socket {
     #[inline(never)]
     fn connect_slow(&self, addr: &SocketAddr, first: Errno) -> Result<()> {
         self.check_family(addr)?;
-        let timeout = self.timeout();
+        let timeout = self.write_timeout();
         let mut deadline = Deadline::default();
         let mut tries = 0;
         let mut result = Err(first);
@@ -528,7 +523,8 @@ impl From<OwnedFd> for Socket {
     /// up front: its family and type (`SO_DOMAIN`, `SO_TYPE`, and `SO_PROTOCOL` for CAN: two
     /// or three `getsockopt` calls) and its blocking state (one `fcntl(F_GETFL)`), which
     /// becomes its [timeout mode](Socket#timeouts) (blocking or non-blocking) and is left as
-    /// it is. Nothing is refused: an fd that is not a socket is wrapped all the same, its calls
+    /// it is: the [default timeout](crate::default_timeout) does not apply (see
+    /// [`Socket::from_fd`]). Nothing is refused: an fd that is not a socket is wrapped all the same, its calls
     /// fail as the kernel says (`ENOTSOCK`) and [`family`](Socket::family) names the error.
     /// Use [`Socket::from_fd`] to check it is a socket up front.
     fn from(fd: OwnedFd) -> Socket {

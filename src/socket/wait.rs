@@ -10,7 +10,7 @@ use crate::{Error, Result};
 
 use super::Socket;
 
-/// What a call waits for when it would block.
+/// What a call waits for when it would block; which timeout mode applies (read or write).
 #[derive(Clone, Copy)]
 pub(crate) enum Wait {
     Read,
@@ -100,12 +100,13 @@ impl Socket {
         }
     }
 
-    /// The call would block: decide by mode whether to fail or to wait, and wait. `tries` is
+    /// The call would block: decide by the mode of `wait`'s direction whether to fail or to
+    /// wait, and wait. `tries` is
     /// how many waits this call already made: poll says an unconnected Unix socket is always
     /// writable, even when the receiver's queue is full, so repeated `EAGAIN`s after "ready"
     /// back off (1 ms doubling to 16 ms) instead of spinning.
     pub(super) fn wait(&self, deadline: &mut Deadline, wait: Wait, tries: u32) -> Result<()> {
-        let mode = match self.mode() {
+        let mode = match self.mode_for(wait) {
             0 => return Err(Error::WouldBlock),
             m => m,
         };
@@ -132,7 +133,7 @@ impl Socket {
     /// ([`Error::Timeout`]), or not at all ([`Error::WouldBlock`]). For callers that do not
     /// make a system call first (the rings).
     pub(crate) fn wait_ready(&self, deadline: &mut Deadline, wait: Wait) -> Result<()> {
-        match self.mode() {
+        match self.mode_for(wait) {
             0 => Err(Error::WouldBlock),
             m => self.poll_until(deadline, m, wait),
         }

@@ -17,6 +17,7 @@
 //! - [`ring`]: the mmap'd `TPACKET_V3` receive ring;
 //! - [`clock`]: the monotonic clock by a plain system call (no vDSO code).
 //! - [`poll`]: `ppoll` on one socket, and its `O_NONBLOCK` flag, by plain system calls.
+//! - [`uname`]: the host name, from `uname(2)`.
 #![allow(unsafe_code)]
 
 pub(crate) mod addr;
@@ -28,6 +29,7 @@ pub(crate) mod msg;
 pub(crate) mod poll;
 pub(crate) mod ring;
 pub(crate) mod sockopt;
+pub(crate) mod uname;
 
 use rustix::io::Errno;
 
