@@ -1,5 +1,6 @@
 //! Address families, socket types and protocols: the three numbers `socket(2)` takes.
 
+use crate::InputError;
 use crate::{Error, Result};
 use linux_raw_sys::net as k;
 
@@ -7,7 +8,7 @@ use linux_raw_sys::net as k;
 ///
 /// The discriminants are the kernel's numbers. Numbers coming from outside (an fd's
 /// `SO_DOMAIN`, a received address) enter through [`TryFrom`], and a family this crate does not
-/// support is [`Error::UnknownFamily`].
+/// support is [`InputError::UnknownFamily`](crate::InputError::UnknownFamily).
 ///
 /// ```
 /// use baresock::Family;
@@ -72,7 +73,7 @@ impl TryFrom<i32> for Family {
         u16::try_from(raw)
             .ok()
             .and_then(Family::from_raw)
-            .ok_or(Error::UnknownFamily(raw))
+            .ok_or(Error::Input(InputError::UnknownFamily(raw)))
     }
 }
 
@@ -143,7 +144,7 @@ impl TryFrom<i32> for Type {
         u32::try_from(raw)
             .ok()
             .and_then(Type::from_raw)
-            .ok_or(Error::UnknownType(raw))
+            .ok_or(Error::Input(InputError::UnknownType(raw)))
     }
 }
 

@@ -2,6 +2,7 @@
 
 mod common;
 
+use baresock::InputError;
 use std::os::fd::{AsFd, AsRawFd, FromRawFd, IntoRawFd, OwnedFd};
 use std::time::Duration;
 
@@ -39,15 +40,15 @@ fn not_a_socket_hands_the_fd_back() {
     let (r, _w) = rustix::pipe::pipe().unwrap();
     let raw = r.as_raw_fd();
     let err = Socket::from_fd(r).unwrap_err();
-    assert_eq!(err.error, Error::NotASocket);
+    assert_eq!(err.error, Error::Os(Errno::NOTSOCK));
     assert_eq!(err.fd.as_raw_fd(), raw, "the same fd, still open");
     assert_eq!(
         Socket::duplicate(err.fd.as_fd()).unwrap_err(),
-        Error::NotASocket
+        Error::Os(Errno::NOTSOCK)
     );
     // Through From<OwnedFd> nothing is refused; asking for the family says it.
     let wrapped = Socket::from(err.fd);
-    assert_eq!(wrapped.family().unwrap_err(), Error::NotASocket);
+    assert_eq!(wrapped.family().unwrap_err(), Error::Os(Errno::NOTSOCK));
 }
 
 #[test]
@@ -59,7 +60,7 @@ fn unknown_family_is_named() {
     )
     .unwrap();
     let err = Socket::from_fd(nl).unwrap_err();
-    assert_eq!(err.error, Error::UnknownFamily(16));
+    assert_eq!(err.error, Error::Input(InputError::UnknownFamily(16)));
     // Wrapped anyway, it still works as a socket; its address is the kernel's bytes (a
     // `sockaddr_nl`), not an error and not a panic.
     let s = Socket::from(err.fd);
@@ -69,13 +70,22 @@ fn unknown_family_is_named() {
         Some((16, 12))
     );
     assert_eq!(local.family(), Family::Other);
-    assert_eq!(s.family().unwrap_err(), Error::UnknownFamily(16));
+    assert_eq!(
+        s.family().unwrap_err(),
+        Error::Input(InputError::UnknownFamily(16))
+    );
 }
 
 #[test]
 fn unknown_type_is_named() {
-    assert_eq!(Type::try_from(10).unwrap_err(), Error::UnknownType(10));
-    assert_eq!(Family::try_from(-1).unwrap_err(), Error::UnknownFamily(-1));
+    assert_eq!(
+        Type::try_from(10).unwrap_err(),
+        Error::Input(InputError::UnknownType(10))
+    );
+    assert_eq!(
+        Family::try_from(-1).unwrap_err(),
+        Error::Input(InputError::UnknownFamily(-1))
+    );
     if !is_root() {
         skip!("SOCK_PACKET needs CAP_NET_RAW");
     }
@@ -88,7 +98,7 @@ fn unknown_type_is_named() {
     .unwrap();
     assert_eq!(
         Socket::from_fd(fd).unwrap_err().error,
-        Error::UnknownType(10)
+        Error::Input(InputError::UnknownType(10))
     );
 }
 
@@ -105,20 +115,20 @@ fn try_from_socket_hands_the_socket_back() {
     let refused = TcpListener::try_from(socket).unwrap_err();
     assert_eq!(
         refused.error,
-        Error::WrongFamily {
+        Error::Input(InputError::WrongFamily {
             expected: Family::Inet,
             found: Family::Unix
-        }
+        })
     );
     assert_eq!(refused.socket.as_raw_fd(), raw, "the same fd, still open");
     // The wrong type of the right family is handed back too.
     let refused = baresock::UnixDatagram::try_from(refused.socket).unwrap_err();
     assert_eq!(
         refused.error,
-        Error::TypeMismatch {
+        Error::Input(InputError::TypeMismatch {
             expected: Type::Dgram,
             found: Type::Stream
-        }
+        })
     );
     assert_eq!(refused.socket.as_raw_fd(), raw);
     let listener = UnixListener::try_from(refused.socket).unwrap();
@@ -135,10 +145,10 @@ fn try_from_socket_hands_the_socket_back() {
     let udp = Socket::new(Family::Inet, Type::Dgram, Protocol::DEFAULT).unwrap();
     assert_eq!(
         as_tcp(udp).unwrap_err(),
-        Error::TypeMismatch {
+        Error::Input(InputError::TypeMismatch {
             expected: Type::Stream,
             found: Type::Dgram
-        }
+        })
     );
 }
 

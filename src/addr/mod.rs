@@ -7,6 +7,7 @@ mod packet;
 mod raw;
 mod unix;
 
+use crate::AddressError;
 use core::fmt;
 use core::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddrV4, SocketAddrV6};
 
@@ -204,32 +205,32 @@ impl<I: Into<IpAddr>> From<(I, u16)> for SocketAddr {
 impl TryFrom<SocketAddr> for core::net::SocketAddr {
     type Error = Error;
 
-    /// Fails with [`Error::FamilyMismatch`] for addresses that are not IP, and
-    /// [`Error::MalformedAddress`] for IP addresses that do not fit their form (as raw bytes).
+    /// Fails with [`AddressError::FamilyMismatch`] for addresses that are not IP, and
+    /// [`AddressError::Malformed`] for IP addresses that do not fit their form (as raw bytes).
     fn try_from(a: SocketAddr) -> Result<Self> {
         if let Some(inet) = a.as_inet() {
             return Ok(inet);
         }
         Err(match (a.family(), a) {
             (Family::Inet | Family::Inet6, SocketAddr::Other(r)) => malformed(&r),
-            (addr, _) => Error::FamilyMismatch {
+            (addr, _) => Error::Address(AddressError::FamilyMismatch {
                 socket: Family::Inet,
                 addr,
-            },
+            }),
         })
     }
 }
 
 /// The error for raw bytes of a family that has a typed address, which they do not fit.
 fn malformed(r: &RawAddr) -> Error {
-    Error::MalformedAddress {
+    Error::Address(AddressError::Malformed {
         family: r.family(),
         len: r.len() as u32,
-    }
+    })
 }
 
 /// `From<T> for SocketAddr` and `TryFrom<SocketAddr> for T` for each family's address type:
-/// the conversion back fails with [`Error::FamilyMismatch`] for an address of another family.
+/// the conversion back fails with [`AddressError::FamilyMismatch`](crate::AddressError::FamilyMismatch) for an address of another family.
 macro_rules! variant_conversions {
     ($($t:ty => $variant:ident, $family:ident);* $(;)?) => {$(
         impl From<$t> for SocketAddr {
@@ -241,13 +242,13 @@ macro_rules! variant_conversions {
         impl TryFrom<SocketAddr> for $t {
             type Error = Error;
 
-            /// Fails with [`Error::FamilyMismatch`] for an address of another family, and
-            /// [`Error::MalformedAddress`] for raw bytes of this family that do not fit it.
+            /// Fails with [`AddressError::FamilyMismatch`](crate::AddressError::FamilyMismatch) for an address of another family, and
+            /// [`AddressError::Malformed`](crate::AddressError::Malformed) for raw bytes of this family that do not fit it.
             fn try_from(a: SocketAddr) -> Result<Self> {
                 match a {
                     SocketAddr::$variant(v) => Ok(v),
                     SocketAddr::Other(r) if r.family() == Family::$family.as_raw() => Err(malformed(&r)),
-                    other => Err(Error::FamilyMismatch { socket: Family::$family, addr: other.family() }),
+                    other => Err(Error::Address(AddressError::FamilyMismatch { socket: Family::$family, addr: other.family() })),
                 }
             }
         }
@@ -320,7 +321,7 @@ impl defmt::Format for SocketAddr {
 ///
 /// Implemented for every address type of this crate and of `core::net`, `(ip, port)` pairs,
 /// slices and arrays of [`SocketAddr`], and text holding an IP address and port
-/// (`"127.0.0.1:80"`, `"[::1]:443"`; anything else is [`Error::InvalidAddress`]).
+/// (`"127.0.0.1:80"`, `"[::1]:443"`; anything else is [`AddressError::Invalid`](crate::AddressError::Invalid)).
 ///
 /// ```
 /// use baresock::ToSocketAddrs;
@@ -361,7 +362,7 @@ impl ToSocketAddrs for str {
     fn to_socket_addrs(&self) -> Result<Self::Iter<'_>> {
         let a = self
             .parse::<core::net::SocketAddr>()
-            .map_err(|_| Error::InvalidAddress)?;
+            .map_err(|_| Error::Address(AddressError::Invalid))?;
         Ok(core::iter::once(a.into()))
     }
 }

@@ -1,5 +1,6 @@
 //! TCP and UDP over IPv4 and IPv6, and Python's `create_server` / `create_connection`.
 
+use crate::{AddressError, InputError};
 use core::net::SocketAddr as InetAddr;
 use core::time::Duration;
 
@@ -31,7 +32,7 @@ fn ip_socket(addr: &SocketAddr, ty: Type, protocol: Protocol) -> Result<Socket> 
 }
 
 /// Tries `f` on each address in turn; the first success wins, else the last error
-/// ([`Error::NoAddresses`] when there was none), as `std` and Python do.
+/// ([`InputError::NoAddresses`](crate::InputError::NoAddresses) when there was none), as `std` and Python do.
 fn each_addr<A: ToSocketAddrs + ?Sized, T>(
     addrs: &A,
     mut f: impl FnMut(SocketAddr) -> Result<T>,
@@ -40,7 +41,7 @@ fn each_addr<A: ToSocketAddrs + ?Sized, T>(
     // The first address outside the loop: for a single address (the usual case) the compiler
     // then sees the whole iteration, and keeps the address out of memory.
     let mut last = match addrs.next() {
-        None => return Err(Error::NoAddresses),
+        None => return Err(Error::Input(InputError::NoAddresses)),
         Some(a) => match f(a) {
             Ok(v) => return Ok(v),
             Err(e) => e,
@@ -72,8 +73,8 @@ pub struct ServerOptions {
 ///
 /// Sets `SO_REUSEADDR` (so a restarted server can bind while old connections are in
 /// `TIME_WAIT`), then what `options` ask for, binds and listens. Fails with
-/// [`Error::DualStackNeedsIpv6`] if `dual_stack` is asked of an IPv4 address and
-/// [`Error::DualStackUnavailable`] if the host cannot do it.
+/// [`InputError::DualStackNeedsIpv6`](crate::InputError::DualStackNeedsIpv6) if `dual_stack` is asked of an IPv4 address and
+/// [`Error::Os`](crate::Error::Os) if the host cannot do it.
 ///
 /// ```
 /// use baresock::{create_server, ServerOptions};
@@ -90,18 +91,16 @@ pub struct ServerOptions {
 pub fn create_server(addr: impl Into<SocketAddr>, options: ServerOptions) -> Result<TcpListener> {
     let addr = addr.into();
     if options.dual_stack && addr.family() != Family::Inet6 {
-        return Err(Error::DualStackNeedsIpv6);
+        return Err(Error::Input(InputError::DualStackNeedsIpv6));
     }
     if !matches!(addr.family(), Family::Inet | Family::Inet6) {
-        return Err(Error::FamilyMismatch {
+        return Err(Error::Address(AddressError::FamilyMismatch {
             socket: Family::Inet,
             addr: addr.family(),
-        });
+        }));
     }
     let s = match ip_socket(&addr, Type::Stream, Protocol::DEFAULT) {
-        Err(Error::Os(e)) if options.dual_stack && no_dual_stack(e) => {
-            return Err(Error::DualStackUnavailable(e))
-        }
+        Err(Error::Os(e)) if options.dual_stack && no_dual_stack(e) => return Err(Error::Os(e)),
         r => r?,
     };
     s.set_reuse_address(true)?;
@@ -111,7 +110,7 @@ pub fn create_server(addr: impl Into<SocketAddr>, options: ServerOptions) -> Res
     if addr.family() == Family::Inet6 {
         match s.set_only_v6(!options.dual_stack) {
             Err(Error::Os(e)) if options.dual_stack && no_dual_stack(e) => {
-                return Err(Error::DualStackUnavailable(e))
+                return Err(Error::Os(e))
             }
             r => r?,
         }
@@ -128,7 +127,7 @@ pub fn create_server(addr: impl Into<SocketAddr>, options: ServerOptions) -> Res
 /// the whole `timeout`. Pass [`default_timeout()`](crate::default_timeout) for what Python does
 /// when the argument is left out. With `source`, each socket is bound to it first. The stream
 /// keeps the mode afterwards. Fails with the last attempt's error, or
-/// [`Error::NoAddresses`].
+/// [`InputError::NoAddresses`](crate::InputError::NoAddresses).
 ///
 /// # References
 ///  - [`socket(2)`](https://man7.org/linux/man-pages/man2/socket.2.html)
@@ -322,7 +321,7 @@ impl TcpStream {
 
     /// Connects with a deadline of `timeout` for the connect alone; the stream is then put in
     /// the default timeout's mode (like `std`'s `connect_timeout`). A zero `timeout` is
-    /// [`Error::ZeroTimeout`], as in `std`.
+    /// [`InputError::ZeroTimeout`](crate::InputError::ZeroTimeout), as in `std`.
     ///
     /// ```
     /// use baresock::{Errno, Error, TcpStream};
@@ -338,7 +337,7 @@ impl TcpStream {
     ///  - [`poll(2)`](https://man7.org/linux/man-pages/man2/poll.2.html)
     pub fn connect_timeout(addr: impl Into<SocketAddr>, timeout: Duration) -> Result<TcpStream> {
         if timeout.is_zero() {
-            return Err(Error::ZeroTimeout);
+            return Err(Error::Input(InputError::ZeroTimeout));
         }
         let s = create_connection(addr.into(), Some(timeout), None)?;
         s.set_timeout(crate::default_timeout())?;
@@ -517,8 +516,8 @@ impl UdpSocket {
     ///
     /// The sender is an IP address, so this is for IP sockets only. A `UdpSocket` made
     /// unchecked from an fd of another family (`From<OwnedFd>`) gets a sender that is not one:
-    /// the datagram is consumed and the call fails with [`Error::MalformedAddress`] (or
-    /// [`Error::MissingAddress`] for none). Make typed sockets from fds with
+    /// the datagram is consumed and the call fails with [`AddressError::Malformed`](crate::AddressError::Malformed) (or
+    /// [`AddressError::Missing`](crate::AddressError::Missing) for none). Make typed sockets from fds with
     /// `TryFrom<Socket>`, which checks the family, or receive through
     /// [`as_socket().recv_from`](crate::Socket::recv_from), which keeps any sender (as raw
     /// bytes, [`SocketAddr::Other`](crate::SocketAddr::Other), where it has no typed form).
@@ -537,7 +536,7 @@ impl UdpSocket {
     /// A datagram longer than `buf` fails with [`Error::Truncated`], and `from` then holds its
     /// sender all the same. If the kernel gives a sender that is not a whole IP address (it
     /// does not for UDP), the datagram is consumed, the call fails with
-    /// [`Error::MissingAddress`] or [`Error::MalformedAddress`], and `from` is `0.0.0.0:0`.
+    /// [`AddressError::Missing`](crate::AddressError::Missing) or [`AddressError::Malformed`](crate::AddressError::Malformed), and `from` is `0.0.0.0:0`.
     /// A call that fails before a datagram came leaves `from` as it was.
     ///
     /// ```

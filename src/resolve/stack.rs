@@ -31,7 +31,7 @@ impl Resolver<'_> {
     /// without a larger stack (a static, or one from the heap in a program that has one),
     /// or a smaller one to bound the stack further. A reply larger than the buffer is not
     /// cut: the lookup fails with [`LookupCause::ReplyTooLarge`](crate::LookupCause), kind
-    /// [`Failed`](crate::ResolveErrorKind::Failed).
+    /// [`Failed`](crate::LookupErrorKind::Failed).
     ///
     /// ```
     /// use baresock::resolve::{dns::TCP_REPLY_MAX, AddrInfo, Hints, Paths, Resolver, ResolvConf};

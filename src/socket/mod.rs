@@ -1,12 +1,12 @@
 //! [`Socket`]: one owned fd, every operation as a method, timeouts applied in one place.
 
+use crate::{AddressError, InputError};
 use core::fmt;
 use core::sync::atomic::{AtomicU32, AtomicU64, Ordering::Relaxed};
 use core::time::Duration;
 
 use bitflags::bitflags;
 use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
-use rustix::io::Errno;
 use rustix::net as rnet;
 
 use crate::sys::addr::any_bytes;
@@ -277,10 +277,7 @@ impl Socket {
     /// Reads the kernel's family and type numbers of a socket fd, supported or not: the packed
     /// `meta` word. Only fails if the fd is not a socket (or the kernel refuses).
     fn detect(fd: BorrowedFd<'_>) -> Result<u32> {
-        let family = match sockopt::get::<i32>(fd, k::SOL_SOCKET, k::SO_DOMAIN) {
-            Err(Error::Os(Errno::NOTSOCK)) => return Err(Error::NotASocket),
-            other => other?,
-        };
+        let family = sockopt::get::<i32>(fd, k::SOL_SOCKET, k::SO_DOMAIN)?;
         let ty = sockopt::get::<i32>(fd, k::SOL_SOCKET, k::SO_TYPE)?;
         let mut meta = pack(family as u16, ty as u32);
         if family == i32::from(Family::Can.as_raw()) {
@@ -290,13 +287,13 @@ impl Socket {
         Ok(meta)
     }
 
-    /// Fails with [`Error::UnknownFamily`] or [`Error::UnknownType`] for numbers this crate
+    /// Fails with [`InputError::UnknownFamily`](crate::InputError::UnknownFamily) or [`InputError::UnknownType`](crate::InputError::UnknownType) for numbers this crate
     /// does not support.
     fn check_supported(meta: u32) -> Result<u32> {
         let family = meta as u16;
-        Family::from_raw(family).ok_or(Error::UnknownFamily(family.into()))?;
+        Family::from_raw(family).ok_or(Error::Input(InputError::UnknownFamily(family.into())))?;
         let ty = (meta >> 16) & 0xff;
-        Type::from_raw(ty).ok_or(Error::UnknownType(ty as i32))?;
+        Type::from_raw(ty).ok_or(Error::Input(InputError::UnknownType(ty as i32)))?;
         Ok(meta)
     }
 
@@ -335,7 +332,7 @@ impl Socket {
     ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
     pub fn family(&self) -> Result<Family> {
         let raw = self.meta()? as u16;
-        Family::from_raw(raw).ok_or(Error::UnknownFamily(raw.into()))
+        Family::from_raw(raw).ok_or(Error::Input(InputError::UnknownFamily(raw.into())))
     }
 
     /// The socket's type (`SO_TYPE`).
@@ -352,7 +349,7 @@ impl Socket {
     ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
     pub fn socket_type(&self) -> Result<Type> {
         let raw = (self.meta()? >> 16) & 0xff;
-        Type::from_raw(raw).ok_or(Error::UnknownType(raw as i32))
+        Type::from_raw(raw).ok_or(Error::Input(InputError::UnknownType(raw as i32)))
     }
 
     /// The socket's protocol, as the kernel reports it (`SO_PROTOCOL`): the protocol the kernel
@@ -374,7 +371,7 @@ impl Socket {
         Ok(Protocol::from_raw(p))
     }
 
-    /// Fails with [`Error::FamilyMismatch`] when `addr` cannot be meant for this socket.
+    /// Fails with [`AddressError::FamilyMismatch`](crate::AddressError::FamilyMismatch) when `addr` cannot be meant for this socket.
     #[inline]
     pub(crate) fn check_family(&self, addr: &SocketAddr) -> Result<()> {
         let m = self.meta_bits();
@@ -384,7 +381,7 @@ impl Socket {
         family_mismatch(m, addr)
     }
 
-    /// [`Error::FamilyMismatch`] for an address of family `addr` given to this socket.
+    /// [`AddressError::FamilyMismatch`](crate::AddressError::FamilyMismatch) for an address of family `addr` given to this socket.
     #[cold]
     #[inline(never)]
     pub(crate) fn family_error(&self, addr: Family) -> Error {
@@ -479,15 +476,15 @@ impl Socket {
     }
 }
 
-/// [`Error::FamilyMismatch`] for an address of family `addr` given to a socket of these
-/// (known) `meta` bits; [`Error::UnknownFamily`] if the socket's family is not supported.
+/// [`AddressError::FamilyMismatch`](crate::AddressError::FamilyMismatch) for an address of family `addr` given to a socket of these
+/// (known) `meta` bits; [`InputError::UnknownFamily`](crate::InputError::UnknownFamily) if the socket's family is not supported.
 #[cold]
 #[inline(never)]
 fn mismatch_error(meta: u32, addr: Family) -> Error {
     let raw = meta as u16;
     match Family::from_raw(raw) {
-        Some(socket) => Error::FamilyMismatch { socket, addr },
-        None => Error::UnknownFamily(raw.into()),
+        Some(socket) => Error::Address(AddressError::FamilyMismatch { socket, addr }),
+        None => Error::Input(InputError::UnknownFamily(raw.into())),
     }
 }
 
@@ -497,10 +494,10 @@ fn mismatch_error(meta: u32, addr: Family) -> Error {
 #[inline(never)]
 fn family_mismatch(meta: u32, addr: &SocketAddr) -> Result<()> {
     match Family::from_raw(meta as u16) {
-        Some(socket) => Err(Error::FamilyMismatch {
+        Some(socket) => Err(Error::Address(AddressError::FamilyMismatch {
             socket,
             addr: addr.family(),
-        }),
+        })),
         None => Ok(()),
     }
 }

@@ -1,6 +1,7 @@
 //! Connection set-up: creating a socket (`socket`, `socketpair`, wrapping or duplicating an
 //! fd), `bind`, `listen`, `accept` and `connect`.
 
+use crate::AddressError;
 use core::sync::atomic::{AtomicU32, AtomicU64, Ordering::Relaxed};
 use core::time::Duration;
 
@@ -147,7 +148,7 @@ impl Socket {
     /// If a [default timeout](crate::default_timeout) is set the socket takes it; otherwise
     /// the fd keeps its blocking state and [`timeout`](Socket::timeout) reports it.
     ///
-    /// Fails with [`Error::NotASocket`], [`Error::UnknownFamily`] or [`Error::UnknownType`],
+    /// Fails with `Error::Os(Errno::NOTSOCK)` ([`is_not_a_socket`](crate::Error::is_not_a_socket)), [`InputError::UnknownFamily`](crate::InputError::UnknownFamily) or [`InputError::UnknownType`](crate::InputError::UnknownType),
     /// and then hands the fd back, open, in [`FromFdError`].
     ///
     /// ```
@@ -161,7 +162,7 @@ impl Socket {
     /// // Not a socket: the fd comes back, open.
     /// let file = OwnedFd::from(std::fs::File::open("/dev/null").unwrap());
     /// let refused = Socket::from_fd(file).unwrap_err();
-    /// assert_eq!(refused.error, baresock::Error::NotASocket);
+    /// assert_eq!(refused.error, baresock::Error::Os(baresock::Errno::NOTSOCK));
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
@@ -273,7 +274,7 @@ impl Socket {
 
     /// Binds the socket to a local address (`bind(2)`).
     ///
-    /// Fails with [`Error::FamilyMismatch`] for an address of another family.
+    /// Fails with [`AddressError::FamilyMismatch`](crate::AddressError::FamilyMismatch) for an address of another family.
     ///
     /// ```
     /// use baresock::{Error, Family, Protocol, Socket, Type, UnixAddr};
@@ -281,7 +282,7 @@ impl Socket {
     /// s.bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
     /// // An address of another family is refused before the kernel sees it.
     /// let unix = UnixAddr::new_abstract(b"baresock-doc")?;
-    /// assert!(matches!(s.bind(unix), Err(Error::FamilyMismatch { .. })));
+    /// assert!(matches!(s.bind(unix), Err(Error::Address(baresock::AddressError::FamilyMismatch { .. }))));
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
@@ -353,7 +354,7 @@ impl Socket {
         let s = self.accepted(fd, mode);
         let addr = self.addr_or_unnamed(any);
         // An accepted stream socket always has a peer address; its family is the listener's.
-        let addr = addr.ok_or(Error::MissingAddress)?;
+        let addr = addr.ok_or(Error::Address(AddressError::Missing))?;
         Ok((s, addr))
     }
 
