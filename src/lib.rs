@@ -324,7 +324,10 @@ struct ReadmeDoctests;
 /// ```
 /// use baresock::{decode_sockaddr, Error, RawAddr, SocketAddr};
 /// let netlink = [16u16.to_ne_bytes()[0], 16u16.to_ne_bytes()[1], 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
-/// assert_eq!(decode_sockaddr(&netlink), Err(Error::Address(baresock::AddressError::Unsupported { family: 16 })));
+/// assert_eq!(
+///     decode_sockaddr(&netlink),
+///     Err(Error::Address(baresock::AddressError::Unsupported { family: 16 }))
+/// );
 /// let kept = SocketAddr::from(RawAddr::new(&netlink)?);
 /// assert_eq!(kept.as_raw().map(|r| r.family()), Some(16));
 /// # Ok::<(), baresock::Error>(())

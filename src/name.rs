@@ -27,8 +27,9 @@ pub struct ShortName {
 }
 
 impl ShortName {
-    /// A name. Fails with [`AddressError::NameTooLong`](crate::AddressError::NameTooLong) past 15 bytes, [`AddressError::NameNul`](crate::AddressError::NameNul) if it holds
-    /// a NUL byte (which would cut it short in the kernel).
+    /// A name. Fails with [`AddressError::NameTooLong`](crate::AddressError::NameTooLong) past 15
+    /// bytes, [`AddressError::NameNul`](crate::AddressError::NameNul) if it holds a NUL byte (which
+    /// would cut it short in the kernel).
     pub const fn new(name: &[u8]) -> Result<ShortName> {
         if name.len() > SHORT_NAME_MAX {
             return Err(Error::Address(AddressError::NameTooLong {

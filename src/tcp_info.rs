@@ -124,8 +124,9 @@ fn millis(v: u32) -> Duration {
 }
 
 impl TcpInfo {
-    /// Decodes the kernel's bytes. Fails with [`InputError::OptionSize`](crate::InputError::OptionSize) when they are shorter than
-    /// the 104 bytes every kernel gives (qemu-user, for one, answers 4).
+    /// Decodes the kernel's bytes. Fails with
+    /// [`InputError::OptionSize`](crate::InputError::OptionSize) when they are shorter than the 104
+    /// bytes every kernel gives (qemu-user, for one, answers 4).
     pub fn from_bytes(b: &[u8]) -> Result<TcpInfo> {
         if b.len() < BASE_LEN {
             return Err(Error::Input(InputError::OptionSize {

@@ -229,8 +229,9 @@ fn malformed(r: &RawAddr) -> Error {
     })
 }
 
-/// `From<T> for SocketAddr` and `TryFrom<SocketAddr> for T` for each family's address type:
-/// the conversion back fails with [`AddressError::FamilyMismatch`](crate::AddressError::FamilyMismatch) for an address of another family.
+/// `From<T> for SocketAddr` and `TryFrom<SocketAddr> for T` for each family's address type: the
+/// conversion back fails with [`AddressError::FamilyMismatch`](crate::AddressError::FamilyMismatch)
+/// for an address of another family.
 macro_rules! variant_conversions {
     ($($t:ty => $variant:ident, $family:ident);* $(;)?) => {$(
         impl From<$t> for SocketAddr {
@@ -242,13 +243,18 @@ macro_rules! variant_conversions {
         impl TryFrom<SocketAddr> for $t {
             type Error = Error;
 
-            /// Fails with [`AddressError::FamilyMismatch`](crate::AddressError::FamilyMismatch) for an address of another family, and
-            /// [`AddressError::Malformed`](crate::AddressError::Malformed) for raw bytes of this family that do not fit it.
+            /// Fails with [`AddressError::FamilyMismatch`](crate::AddressError::FamilyMismatch) for
+            /// an address of another family, and
+            /// [`AddressError::Malformed`](crate::AddressError::Malformed) for raw bytes of this
+            /// family that do not fit it.
             fn try_from(a: SocketAddr) -> Result<Self> {
                 match a {
                     SocketAddr::$variant(v) => Ok(v),
                     SocketAddr::Other(r) if r.family() == Family::$family.as_raw() => Err(malformed(&r)),
-                    other => Err(Error::Address(AddressError::FamilyMismatch { socket: Family::$family, addr: other.family() })),
+                    other => Err(Error::Address(AddressError::FamilyMismatch {
+                        socket: Family::$family,
+                        addr: other.family(),
+                    })),
                 }
             }
         }
@@ -319,9 +325,9 @@ impl defmt::Format for SocketAddr {
 /// Values that name one or more socket addresses to try in turn, like `std::net::ToSocketAddrs`
 /// but without allocation: [`create_connection`](crate::create_connection) tries each.
 ///
-/// Implemented for every address type of this crate and of `core::net`, `(ip, port)` pairs,
-/// slices and arrays of [`SocketAddr`], and text holding an IP address and port
-/// (`"127.0.0.1:80"`, `"[::1]:443"`; anything else is [`AddressError::Invalid`](crate::AddressError::Invalid)).
+/// Implemented for every address type of this crate and of `core::net`, `(ip, port)` pairs, slices
+/// and arrays of [`SocketAddr`], and text holding an IP address and port (`"127.0.0.1:80"`,
+/// `"[::1]:443"`; anything else is [`AddressError::Invalid`](crate::AddressError::Invalid)).
 ///
 /// ```
 /// use baresock::ToSocketAddrs;

@@ -143,7 +143,8 @@ impl LinkAddr {
     }
 
     /// With a hardware address (6 bytes for Ethernet). Fails with
-    /// [`AddressError::LinkAddrTooLong`](crate::AddressError::LinkAddrTooLong) past [`LINK_ADDR_MAX`] (32) bytes.
+    /// [`AddressError::LinkAddrTooLong`](crate::AddressError::LinkAddrTooLong) past
+    /// [`LINK_ADDR_MAX`] (32) bytes.
     pub const fn with_address(mut self, addr: &[u8]) -> Result<LinkAddr> {
         if addr.len() > LINK_ADDR_MAX {
             return Err(Error::Address(AddressError::LinkAddrTooLong {

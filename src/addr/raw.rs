@@ -38,8 +38,8 @@ pub struct RawAddr {
 }
 
 impl RawAddr {
-    /// An address of these bytes. Fails with [`AddressError::TooLong`](crate::AddressError::TooLong) past
-    /// [`RAW_ADDR_MAX`] bytes.
+    /// An address of these bytes. Fails with
+    /// [`AddressError::TooLong`](crate::AddressError::TooLong) past [`RAW_ADDR_MAX`] bytes.
     pub const fn new(bytes: &[u8]) -> Result<RawAddr> {
         if bytes.len() > RAW_ADDR_MAX {
             return Err(Error::Address(AddressError::TooLong {
@@ -174,11 +174,11 @@ mod tests {
         b
     }
 
-    /// Issue 17, item 7: a sender the typed forms cannot hold is kept as bytes, never an error.
-    /// IP over InfiniBand's 20-byte hardware address is a `LinkAddr` (it used to be
-    /// `AddressError::Malformed`); a `sockaddr_ll` claiming more than `MAX_ADDR_LEN` (32), which the
-    /// kernel never writes, is raw; so is every family without a typed address, and an
-    /// address longer than `sockaddr_storage` is capped at its 128 bytes.
+    /// Issue 17, item 7: a sender the typed forms cannot hold is kept as bytes, never an error. IP
+    /// over InfiniBand's 20-byte hardware address is a `LinkAddr` (it used to be
+    /// `AddressError::Malformed`); a `sockaddr_ll` claiming more than `MAX_ADDR_LEN` (32), which
+    /// the kernel never writes, is raw; so is every family without a typed address, and an address
+    /// longer than `sockaddr_storage` is capped at its 128 bytes.
     #[test]
     fn what_does_not_decode_is_kept_raw() {
         let ipoib = sockaddr_ll(20);

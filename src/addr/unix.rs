@@ -46,14 +46,20 @@ pub enum UnixAddrKind<'a> {
 }
 
 impl UnixAddr {
-    /// A path-name address. Fails with [`AddressError::UnixPathEmpty`](crate::AddressError::UnixPathEmpty), [`AddressError::UnixPathNul`](crate::AddressError::UnixPathNul) or
-    /// [`AddressError::UnixPathTooLong`](crate::AddressError::UnixPathTooLong) (more than 108 bytes).
+    /// A path-name address. Fails with
+    /// [`AddressError::UnixPathEmpty`](crate::AddressError::UnixPathEmpty),
+    /// [`AddressError::UnixPathNul`](crate::AddressError::UnixPathNul) or
+    /// [`AddressError::UnixPathTooLong`](crate::AddressError::UnixPathTooLong) (more than 108
+    /// bytes).
     ///
     /// ```
     /// use baresock::{Error, UnixAddr};
     /// let a = UnixAddr::new(b"/run/app.sock")?;
     /// assert_eq!(a.as_pathname(), Some(&b"/run/app.sock"[..]));
-    /// assert_eq!(UnixAddr::new(&[b'x'; 200]), Err(Error::Address(baresock::AddressError::UnixPathTooLong { len: 200, max: 108 })));
+    /// assert_eq!(
+    ///     UnixAddr::new(&[b'x'; 200]),
+    ///     Err(Error::Address(baresock::AddressError::UnixPathTooLong { len: 200, max: 108 }))
+    /// );
     /// # Ok::<(), baresock::Error>(())
     /// ```
     pub const fn new(path: &[u8]) -> Result<UnixAddr> {
@@ -81,9 +87,10 @@ impl UnixAddr {
         })
     }
 
-    /// An abstract-namespace address (Linux only; no file is created). The name may hold any
-    /// bytes, NUL included; it may be empty. Fails with [`AddressError::UnixPathTooLong`](crate::AddressError::UnixPathTooLong) past 107
-    /// bytes (the length it reports is the name's, as given).
+    /// An abstract-namespace address (Linux only; no file is created). The name may hold any bytes,
+    /// NUL included; it may be empty. Fails with
+    /// [`AddressError::UnixPathTooLong`](crate::AddressError::UnixPathTooLong) past 107 bytes (the
+    /// length it reports is the name's, as given).
     ///
     /// ```
     /// use baresock::{Error, UnixAddr, UnixListener, UnixStream};

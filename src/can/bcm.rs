@@ -221,9 +221,11 @@ impl BcmHead {
     }
 
     /// Encodes the head and `frames` into `out`; returns the message's bytes.
-    /// [`InputError::BufferTooSmall`](crate::InputError::BufferTooSmall) when `out` is short, [`CanInputError::TooManyFrames`](crate::CanInputError::TooManyFrames) past
-    /// [`BCM_MAX_FRAMES`], [`InputError::DurationOutOfRange`](crate::InputError::DurationOutOfRange) for an interval past the kernel's 400
-    /// days. Intervals are in microseconds: a finer one is rounded up.
+    /// [`InputError::BufferTooSmall`](crate::InputError::BufferTooSmall) when `out` is short,
+    /// [`CanInputError::TooManyFrames`](crate::CanInputError::TooManyFrames) past
+    /// [`BCM_MAX_FRAMES`],
+    /// [`InputError::DurationOutOfRange`](crate::InputError::DurationOutOfRange) for an interval
+    /// past the kernel's 400 days. Intervals are in microseconds: a finer one is rounded up.
     pub fn encode<'o>(&self, frames: BcmFrames<'_>, out: &'o mut [u8]) -> Result<&'o [u8]> {
         let n = frames.count();
         if n > BCM_MAX_FRAMES {
@@ -315,8 +317,9 @@ pub struct BcmMessage<'a> {
 }
 
 impl<'a> BcmMessage<'a> {
-    /// Parses a message: its head, and exactly `nframes` frames of the size its flags say. A
-    /// short or inconsistent message, or an unknown opcode, is [`CanInputError::MalformedBcm`](crate::CanInputError::MalformedBcm).
+    /// Parses a message: its head, and exactly `nframes` frames of the size its flags say. A short
+    /// or inconsistent message, or an unknown opcode, is
+    /// [`CanInputError::MalformedBcm`](crate::CanInputError::MalformedBcm).
     pub fn decode(b: &'a [u8]) -> Result<BcmMessage<'a>> {
         if b.len() < BCM_HEAD_LEN {
             return Err(Error::Can(CanInputError::MalformedBcm));

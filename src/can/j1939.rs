@@ -3,10 +3,10 @@
 //! transport protocols for messages over 8 bytes done by the kernel.
 //!
 //! # Errors the kernel gives, and what they mean here
-//! - [`CanInputError::J1939AddressNotClaimed`](crate::CanInputError::J1939AddressNotClaimed) (the kernel's `EADDRNOTAVAIL` on a send): the socket
-//!   is bound by NAME and that NAME holds no claimed address (yet): claim one first (PGN
-//!   0xee00, [`J1939_PGN_ADDRESS_CLAIMED`]) and wait 250 ms; or the destination NAME has no
-//!   address claimed on the bus. [`J1939Party`] says which.
+//! - [`CanInputError::J1939AddressNotClaimed`](crate::CanInputError::J1939AddressNotClaimed) (the
+//!   kernel's `EADDRNOTAVAIL` on a send): the socket is bound by NAME and that NAME holds no
+//!   claimed address (yet): claim one first (PGN 0xee00, [`J1939_PGN_ADDRESS_CLAIMED`]) and wait
+//!   250 ms; or the destination NAME has no address claimed on the bus. [`J1939Party`] says which.
 //! - `EACCES`: a broadcast (to [`J1939_NO_ADDR`](crate::J1939_NO_ADDR)) without
 //!   [`set_broadcast`](J1939Socket::set_broadcast) (without it, broadcasts are not received
 //!   either).
@@ -187,9 +187,10 @@ impl J1939Socket {
         self.inner.connect(CanAddr::j1939(ifindex, name, pgn, addr))
     }
 
-    /// Sends `data` to the connected destination. Up to 8 bytes go in one frame; up to
-    /// 1785 by the transport protocol, more (to 117 MB) by the extended one. A NAME without
-    /// an address, at either end, is [`CanInputError::J1939AddressNotClaimed`](crate::CanInputError::J1939AddressNotClaimed).
+    /// Sends `data` to the connected destination. Up to 8 bytes go in one frame; up to 1785 by the
+    /// transport protocol, more (to 117 MB) by the extended one. A NAME without an address, at
+    /// either end, is
+    /// [`CanInputError::J1939AddressNotClaimed`](crate::CanInputError::J1939AddressNotClaimed).
     ///
     /// # References
     ///  - [`send(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
@@ -205,8 +206,9 @@ impl J1939Socket {
         }
     }
 
-    /// Sends `data` as PGN `pgn` to address `addr` ([`J1939_NO_ADDR`] broadcasts). From a
-    /// socket bound by a NAME without an address: [`CanInputError::J1939AddressNotClaimed`](crate::CanInputError::J1939AddressNotClaimed).
+    /// Sends `data` as PGN `pgn` to address `addr` ([`J1939_NO_ADDR`] broadcasts). From a socket
+    /// bound by a NAME without an address:
+    /// [`CanInputError::J1939AddressNotClaimed`](crate::CanInputError::J1939AddressNotClaimed).
     ///
     /// # References
     ///  - [`sendto(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
@@ -219,8 +221,9 @@ impl J1939Socket {
         }
     }
 
-    /// Sends `data` as PGN `pgn` to the node that claimed `name`. A NAME without an
-    /// address, this one or the socket's own, is [`CanInputError::J1939AddressNotClaimed`](crate::CanInputError::J1939AddressNotClaimed).
+    /// Sends `data` as PGN `pgn` to the node that claimed `name`. A NAME without an address, this
+    /// one or the socket's own, is
+    /// [`CanInputError::J1939AddressNotClaimed`](crate::CanInputError::J1939AddressNotClaimed).
     ///
     /// # References
     ///  - [`sendto(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
@@ -311,8 +314,8 @@ impl J1939Socket {
         )
     }
 
-    /// The priority messages are sent with, 0 (highest) to 7 (`SO_J1939_SEND_PRIO`; 6 by
-    /// default). Past 7 is [`CanInputError::InvalidPriority`](crate::CanInputError::InvalidPriority).
+    /// The priority messages are sent with, 0 (highest) to 7 (`SO_J1939_SEND_PRIO`; 6 by default).
+    /// Past 7 is [`CanInputError::InvalidPriority`](crate::CanInputError::InvalidPriority).
     ///
     /// # References
     ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
@@ -357,8 +360,9 @@ impl J1939Socket {
         self.inner.set_broadcast(on)
     }
 
-    /// Receives only what passes one of `filters` (`SO_J1939_FILTER`); an empty list removes
-    /// them all. At most [`J1939_FILTER_MAX`] ([`CanInputError::TooManyFilters`](crate::CanInputError::TooManyFilters)).
+    /// Receives only what passes one of `filters` (`SO_J1939_FILTER`); an empty list removes them
+    /// all. At most [`J1939_FILTER_MAX`]
+    /// ([`CanInputError::TooManyFilters`](crate::CanInputError::TooManyFilters)).
     ///
     /// # References
     ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)

@@ -253,8 +253,8 @@ pub enum CanRecv<'a> {
 
 /// CAN XL (Linux 6.2 and later) and timestamps.
 impl CanSocket {
-    /// Sends and receives CAN XL frames too (`CAN_RAW_XL_FRAMES`). A kernel without CAN XL
-    /// (before 6.2) is `Error::Os(Errno::NOPROTOOPT)` ([`is_unsupported`](crate::Error::is_unsupported)).
+    /// Sends and receives CAN XL frames too (`CAN_RAW_XL_FRAMES`). A kernel without CAN XL (before
+    /// 6.2) is `Error::Os(Errno::NOPROTOOPT)` ([`is_unsupported`](crate::Error::is_unsupported)).
     ///
     /// ``` no_run
     /// use baresock::{CanRecv, CanSocket, CanXlFrame};
@@ -278,8 +278,8 @@ impl CanSocket {
         sockopt::set(self.as_fd(), SOL_CAN_RAW, CAN_RAW_XL_FRAMES, &i32::from(on))
     }
 
-    /// Whether XL frames are on (`CAN_RAW_XL_FRAMES`); `Error::Os(Errno::NOPROTOOPT)` ([`is_unsupported`](crate::Error::is_unsupported)) before
-    /// Linux 6.2.
+    /// Whether XL frames are on (`CAN_RAW_XL_FRAMES`); `Error::Os(Errno::NOPROTOOPT)`
+    /// ([`is_unsupported`](crate::Error::is_unsupported)) before Linux 6.2.
     ///
     /// # References
     ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
@@ -378,7 +378,9 @@ impl CanSocket {
 impl CanSocket {
     /// Receives only frames that pass one of `filters` (all of them with
     /// [`set_join_filters`](Self::set_join_filters)); an empty list receives nothing. At most
-    /// [`CAN_FILTER_MAX`] ([`CanInputError::TooManyFilters`](crate::CanInputError::TooManyFilters)). The default passes everything.
+    /// [`CAN_FILTER_MAX`]
+    /// ([`CanInputError::TooManyFilters`](crate::CanInputError::TooManyFilters)). The default
+    /// passes everything.
     ///
     /// ``` no_run
     /// use baresock::{CanFilter, CanId, CanSocket};

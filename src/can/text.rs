@@ -18,8 +18,9 @@ const ERR_FLAG: u32 = 0x2000_0000;
 /// | `123##1AABB` | CAN FD: the hex digit after `##` is the flags (1: BRS, 2: ESI; 4, `CANFD_FDF`, which can-utils 2024 and Linux 6.2 set in every FD frame, is taken and implied), then up to 64 bytes, padded with zeros to the next FD length as cansend does |
 /// | `20000080#0000000000000000` | an error frame: 8 digits with `CAN_ERR_FLAG` (0x20000000) |
 ///
-/// Anything else is [`CanInputError::InvalidSyntax`](crate::CanInputError::InvalidSyntax) with the byte offset where it went wrong.
-/// CAN XL frames (can-utils 2024's `242#03:81:12345678#AABB`) are not parsed here.
+/// Anything else is [`CanInputError::InvalidSyntax`](crate::CanInputError::InvalidSyntax) with the
+/// byte offset where it went wrong. CAN XL frames (can-utils 2024's `242#03:81:12345678#AABB`) are
+/// not parsed here.
 ///
 /// ```
 /// use baresock::can::parse_frame;

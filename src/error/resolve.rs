@@ -382,8 +382,8 @@ pub enum WireError {
     /// A record's data length does not fit its type: not 4 for `A`, not 16 for `AAAA`, or
     /// not the exact length of the name in a `CNAME`, `NS` or `PTR`.
     BadRdLength {
-        /// The record's type number ([`RecordType::from_raw`](crate::resolve::wire::RecordType::from_raw)
-        /// names it).
+        /// The record's type number
+        /// ([`RecordType::from_raw`](crate::resolve::wire::RecordType::from_raw) names it).
         rtype: u16,
         /// The data length the record gives.
         len: u16,

@@ -32,7 +32,8 @@ fn ip_socket(addr: &SocketAddr, ty: Type, protocol: Protocol) -> Result<Socket> 
 }
 
 /// Tries `f` on each address in turn; the first success wins, else the last error
-/// ([`InputError::NoAddresses`](crate::InputError::NoAddresses) when there was none), as `std` and Python do.
+/// ([`InputError::NoAddresses`](crate::InputError::NoAddresses) when there was none), as `std` and
+/// Python do.
 fn each_addr<A: ToSocketAddrs + ?Sized, T>(
     addrs: &A,
     mut f: impl FnMut(SocketAddr) -> Result<T>,
@@ -71,10 +72,10 @@ pub struct ServerOptions {
 
 /// Creates a TCP server bound to `addr` and listening (Python's `socket.create_server`).
 ///
-/// Sets `SO_REUSEADDR` (so a restarted server can bind while old connections are in
-/// `TIME_WAIT`), then what `options` ask for, binds and listens. Fails with
-/// [`InputError::DualStackNeedsIpv6`](crate::InputError::DualStackNeedsIpv6) if `dual_stack` is asked of an IPv4 address and
-/// [`Error::Os`](crate::Error::Os) if the host cannot do it.
+/// Sets `SO_REUSEADDR` (so a restarted server can bind while old connections are in `TIME_WAIT`),
+/// then what `options` ask for, binds and listens. Fails with
+/// [`InputError::DualStackNeedsIpv6`](crate::InputError::DualStackNeedsIpv6) if `dual_stack` is
+/// asked of an IPv4 address and [`Error::Os`](crate::Error::Os) if the host cannot do it.
 ///
 /// ```
 /// use baresock::{create_server, ServerOptions};
@@ -514,13 +515,14 @@ impl UdpSocket {
 
     /// Receives a datagram and its sender; [`Error::Truncated`] if longer than `buf`.
     ///
-    /// The sender is an IP address, so this is for IP sockets only. A `UdpSocket` made
-    /// unchecked from an fd of another family (`From<OwnedFd>`) gets a sender that is not one:
-    /// the datagram is consumed and the call fails with [`AddressError::Malformed`](crate::AddressError::Malformed) (or
-    /// [`AddressError::Missing`](crate::AddressError::Missing) for none). Make typed sockets from fds with
-    /// `TryFrom<Socket>`, which checks the family, or receive through
-    /// [`as_socket().recv_from`](crate::Socket::recv_from), which keeps any sender (as raw
-    /// bytes, [`SocketAddr::Other`](crate::SocketAddr::Other), where it has no typed form).
+    /// The sender is an IP address, so this is for IP sockets only. A `UdpSocket` made unchecked
+    /// from an fd of another family (`From<OwnedFd>`) gets a sender that is not one: the datagram
+    /// is consumed and the call fails with
+    /// [`AddressError::Malformed`](crate::AddressError::Malformed) (or
+    /// [`AddressError::Missing`](crate::AddressError::Missing) for none). Make typed sockets from
+    /// fds with `TryFrom<Socket>`, which checks the family, or receive through
+    /// [`as_socket().recv_from`](crate::Socket::recv_from), which keeps any sender (as raw bytes,
+    /// [`SocketAddr::Other`](crate::SocketAddr::Other), where it has no typed form).
     ///
     /// # References
     ///  - [`recvfrom(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
@@ -534,10 +536,11 @@ impl UdpSocket {
     /// cheapest way to serve many senders (see [`Destination`](crate::Destination)).
     ///
     /// A datagram longer than `buf` fails with [`Error::Truncated`], and `from` then holds its
-    /// sender all the same. If the kernel gives a sender that is not a whole IP address (it
-    /// does not for UDP), the datagram is consumed, the call fails with
-    /// [`AddressError::Missing`](crate::AddressError::Missing) or [`AddressError::Malformed`](crate::AddressError::Malformed), and `from` is `0.0.0.0:0`.
-    /// A call that fails before a datagram came leaves `from` as it was.
+    /// sender all the same. If the kernel gives a sender that is not a whole IP address (it does
+    /// not for UDP), the datagram is consumed, the call fails with
+    /// [`AddressError::Missing`](crate::AddressError::Missing) or
+    /// [`AddressError::Malformed`](crate::AddressError::Malformed), and `from` is `0.0.0.0:0`. A
+    /// call that fails before a datagram came leaves `from` as it was.
     ///
     /// ```
     /// use baresock::{Destination, Error, UdpSocket};

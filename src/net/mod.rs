@@ -43,7 +43,8 @@ pub use unix::{UnixDatagram, UnixListener, UnixSeqpacket, UnixSeqpacketListener,
 /// With `?`, it becomes its [`Error`](crate::Error) and the socket is closed.
 pub struct FromSocketError {
     /// Why not: [`InputError::WrongFamily`](crate::InputError::WrongFamily),
-    /// [`InputError::TypeMismatch`](crate::InputError::TypeMismatch), or the error asking the kernel.
+    /// [`InputError::TypeMismatch`](crate::InputError::TypeMismatch), or the error asking the
+    /// kernel.
     pub error: crate::Error,
     /// The socket, untouched and open.
     pub socket: crate::Socket,
@@ -179,8 +180,8 @@ macro_rules! typed_socket {
             type Error = $crate::FromSocketError;
 
             /// Fails with [`InputError::WrongFamily`](crate::InputError::WrongFamily) or
-            /// [`InputError::TypeMismatch`](crate::InputError::TypeMismatch) for a socket of another
-            /// kind, and hands the socket back, open, in the
+            /// [`InputError::TypeMismatch`](crate::InputError::TypeMismatch) for a socket of
+            /// another kind, and hands the socket back, open, in the
             /// [`FromSocketError`](crate::FromSocketError), so the next type can be tried.
             fn try_from(s: $crate::Socket) -> core::result::Result<Self, $crate::FromSocketError> {
                 match $crate::net::check_kind(

@@ -16,8 +16,8 @@ fn ioctl_socket() -> Result<Socket> {
     Socket::new(Family::Unix, Type::Dgram, Protocol::DEFAULT)
 }
 
-/// The index of the network interface called `name` (`SIOCGIFINDEX`, netdevice(7)); an
-/// unknown name is `Error::Os(Errno::NODEV)` ([`is_no_such_interface`](crate::Error::is_no_such_interface)).
+/// The index of the network interface called `name` (`SIOCGIFINDEX`, netdevice(7)); an unknown name
+/// is `Error::Os(Errno::NODEV)` ([`is_no_such_interface`](crate::Error::is_no_such_interface)).
 ///
 /// ```
 /// use baresock::{interface_index, interface_name, ShortName};
@@ -399,8 +399,9 @@ impl PacketSocket {
     /// [`FanoutFlags::UNIQUE_ID`]. Bind the socket first; every member must use the same mode
     /// and flags, or the kernel answers `EINVAL`.
     ///
-    /// [`InputError::InvalidFanout`](crate::InputError::InvalidFanout) for [`FanoutMode::Rollover`] with [`FanoutFlags::ROLLOVER`],
-    /// or `UNIQUE_ID` with a group other than 0: the kernel refuses both.
+    /// [`InputError::InvalidFanout`](crate::InputError::InvalidFanout) for [`FanoutMode::Rollover`]
+    /// with [`FanoutFlags::ROLLOVER`], or `UNIQUE_ID` with a group other than 0: the kernel refuses
+    /// both.
     ///
     /// ```no_run
     /// use baresock::{ether, FanoutFlags, FanoutMode, LinkAddr, PacketKind, PacketSocket};

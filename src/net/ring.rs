@@ -570,8 +570,8 @@ impl TxSlot<'_> {
     }
 
     /// Queues the first `len` bytes of [`buf`](Self::buf) as a frame; sent at the next
-    /// [`TxRing::flush`]. `len` over the capacity is [`RingError::FrameTooLong`](crate::RingError::FrameTooLong) and the slot stays
-    /// free.
+    /// [`TxRing::flush`]. `len` over the capacity is
+    /// [`RingError::FrameTooLong`](crate::RingError::FrameTooLong) and the slot stays free.
     pub fn send(self, len: usize) -> Result<()> {
         let max = self.ring.mem.capacity();
         if len > max {

@@ -67,7 +67,8 @@ impl Socket {
     /// kernel send it in the background; `Some(d)` waits up to `d` (whole seconds, rounded
     /// up); `Some(Duration::ZERO)` discards it and resets the connection.
     ///
-    /// Fails with [`InputError::DurationOutOfRange`](crate::InputError::DurationOutOfRange) beyond `i32::MAX` seconds.
+    /// Fails with [`InputError::DurationOutOfRange`](crate::InputError::DurationOutOfRange) beyond
+    /// `i32::MAX` seconds.
     ///
     /// ```
     /// use baresock::{Family, Protocol, Socket, Type};

@@ -39,8 +39,9 @@ impl Resolver<'_> {
     /// [`TCP_REPLY_DEFAULT`](super::dns::TCP_REPLY_DEFAULT) bytes; see
     /// [`connect_with`](Self::connect_with) for a buffer of the caller's.
     ///
-    /// Fails with a lookup's [`ResolveError::Lookup`](crate::ResolveError::Lookup), [`Error::Timeout`] when the deadline
-    /// passes (during the lookup or the connects), or the last attempt's error.
+    /// Fails with a lookup's [`ResolveError::Lookup`](crate::ResolveError::Lookup),
+    /// [`Error::Timeout`] when the deadline passes (during the lookup or the connects), or the last
+    /// attempt's error.
     ///
     /// ```
     /// use baresock::resolve::{Paths, Resolver, ResolvConf};

@@ -26,7 +26,8 @@ impl<'a> Resolver<'a> {
     /// ([`lookup_with`](Self::lookup_with) takes yours); how long it takes at most, and how
     /// much stack, the [module docs](super#time) say.
     ///
-    /// Fails with [`ResolveError::Lookup`](crate::ResolveError::Lookup); see the [module docs](super) for the kinds.
+    /// Fails with [`ResolveError::Lookup`](crate::ResolveError::Lookup); see the [module
+    /// docs](super) for the kinds.
     ///
     /// ```
     /// use baresock::resolve::{AddrInfo, Hints, Paths, Resolver, ResolvConf};
@@ -43,7 +44,8 @@ impl<'a> Resolver<'a> {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// [`ResolveError::Lookup`](crate::ResolveError::Lookup): crate::Error::Resolve(crate::ResolveError::Lookup)
+    /// [`ResolveError::Lookup`](crate::ResolveError::Lookup):
+    /// crate::Error::Resolve(crate::ResolveError::Lookup)
     pub fn lookup(
         &self,
         host: Option<&str>,

@@ -44,8 +44,9 @@ impl DomainName {
         }
     }
 
-    /// A name from dotted text, with or without the final dot. Every byte but `.` is taken as
-    /// it is (no `\` escapes are read). Fails with [`ResolveError::InvalidName`](crate::ResolveError::InvalidName).
+    /// A name from dotted text, with or without the final dot. Every byte but `.` is taken as it is
+    /// (no `\` escapes are read). Fails with
+    /// [`ResolveError::InvalidName`](crate::ResolveError::InvalidName).
     pub fn new(text: &str) -> Result<DomainName> {
         Self::from_text(text.as_bytes())
     }
@@ -94,7 +95,8 @@ impl DomainName {
     }
 
     /// This name followed by `suffix` (a search-list domain). Fails with
-    /// [`ResolveError::InvalidName`](crate::ResolveError::InvalidName) when the result is longer than 255 bytes.
+    /// [`ResolveError::InvalidName`](crate::ResolveError::InvalidName) when the result is longer
+    /// than 255 bytes.
     pub fn join(&self, suffix: &DomainName) -> Result<DomainName> {
         let mut out = *self;
         for label in suffix.labels() {
@@ -131,8 +133,9 @@ impl DomainName {
         n >= m && self.labels().skip(n - m).eq_by_case(other.labels())
     }
 
-    /// Writes the dotted text (as `Display` does, with escapes) into `buf`; returns the
-    /// length. Fails with [`InputError::BufferTooSmall`](crate::InputError::BufferTooSmall) when it does not fit.
+    /// Writes the dotted text (as `Display` does, with escapes) into `buf`; returns the length.
+    /// Fails with [`InputError::BufferTooSmall`](crate::InputError::BufferTooSmall) when it does
+    /// not fit.
     pub fn write_text(&self, buf: &mut [u8]) -> Result<usize> {
         let mut w = SliceWriter {
             buf,

@@ -96,9 +96,10 @@ impl Socket {
     /// Sends a datagram to `addr` (`sendto(2)`).
     ///
     /// An address the kernel refuses because it is of another family than the socket's is
-    /// [`AddressError::FamilyMismatch`](crate::AddressError::FamilyMismatch); the kernel's own rules decide (an IPv6 UDP socket takes
-    /// IPv4 destinations unless it is IPv6-only). To send many datagrams to one place, encode
-    /// it once: [`send_to_destination`](Socket::send_to_destination).
+    /// [`AddressError::FamilyMismatch`](crate::AddressError::FamilyMismatch); the kernel's own
+    /// rules decide (an IPv6 UDP socket takes IPv4 destinations unless it is IPv6-only). To send
+    /// many datagrams to one place, encode it once:
+    /// [`send_to_destination`](Socket::send_to_destination).
     ///
     /// ```
     /// use baresock::{Family, Protocol, Socket, Type};

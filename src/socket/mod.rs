@@ -287,8 +287,9 @@ impl Socket {
         Ok(meta)
     }
 
-    /// Fails with [`InputError::UnknownFamily`](crate::InputError::UnknownFamily) or [`InputError::UnknownType`](crate::InputError::UnknownType) for numbers this crate
-    /// does not support.
+    /// Fails with [`InputError::UnknownFamily`](crate::InputError::UnknownFamily) or
+    /// [`InputError::UnknownType`](crate::InputError::UnknownType) for numbers this crate does not
+    /// support.
     fn check_supported(meta: u32) -> Result<u32> {
         let family = meta as u16;
         Family::from_raw(family).ok_or(Error::Input(InputError::UnknownFamily(family.into())))?;
@@ -371,7 +372,8 @@ impl Socket {
         Ok(Protocol::from_raw(p))
     }
 
-    /// Fails with [`AddressError::FamilyMismatch`](crate::AddressError::FamilyMismatch) when `addr` cannot be meant for this socket.
+    /// Fails with [`AddressError::FamilyMismatch`](crate::AddressError::FamilyMismatch) when `addr`
+    /// cannot be meant for this socket.
     #[inline]
     pub(crate) fn check_family(&self, addr: &SocketAddr) -> Result<()> {
         let m = self.meta_bits();
@@ -381,7 +383,8 @@ impl Socket {
         family_mismatch(m, addr)
     }
 
-    /// [`AddressError::FamilyMismatch`](crate::AddressError::FamilyMismatch) for an address of family `addr` given to this socket.
+    /// [`AddressError::FamilyMismatch`](crate::AddressError::FamilyMismatch) for an address of
+    /// family `addr` given to this socket.
     #[cold]
     #[inline(never)]
     pub(crate) fn family_error(&self, addr: Family) -> Error {
@@ -476,8 +479,10 @@ impl Socket {
     }
 }
 
-/// [`AddressError::FamilyMismatch`](crate::AddressError::FamilyMismatch) for an address of family `addr` given to a socket of these
-/// (known) `meta` bits; [`InputError::UnknownFamily`](crate::InputError::UnknownFamily) if the socket's family is not supported.
+/// [`AddressError::FamilyMismatch`](crate::AddressError::FamilyMismatch) for an address of family
+/// `addr` given to a socket of these (known) `meta` bits;
+/// [`InputError::UnknownFamily`](crate::InputError::UnknownFamily) if the socket's family is not
+/// supported.
 #[cold]
 #[inline(never)]
 fn mismatch_error(meta: u32, addr: Family) -> Error {

@@ -148,8 +148,10 @@ impl Socket {
     /// If a [default timeout](crate::default_timeout) is set the socket takes it; otherwise
     /// the fd keeps its blocking state and [`timeout`](Socket::timeout) reports it.
     ///
-    /// Fails with `Error::Os(Errno::NOTSOCK)` ([`is_not_a_socket`](crate::Error::is_not_a_socket)), [`InputError::UnknownFamily`](crate::InputError::UnknownFamily) or [`InputError::UnknownType`](crate::InputError::UnknownType),
-    /// and then hands the fd back, open, in [`FromFdError`].
+    /// Fails with `Error::Os(Errno::NOTSOCK)` ([`is_not_a_socket`](crate::Error::is_not_a_socket)),
+    /// [`InputError::UnknownFamily`](crate::InputError::UnknownFamily) or
+    /// [`InputError::UnknownType`](crate::InputError::UnknownType), and then hands the fd back,
+    /// open, in [`FromFdError`].
     ///
     /// ```
     /// use baresock::{Family, Socket, Type};
@@ -274,7 +276,8 @@ impl Socket {
 
     /// Binds the socket to a local address (`bind(2)`).
     ///
-    /// Fails with [`AddressError::FamilyMismatch`](crate::AddressError::FamilyMismatch) for an address of another family.
+    /// Fails with [`AddressError::FamilyMismatch`](crate::AddressError::FamilyMismatch) for an
+    /// address of another family.
     ///
     /// ```
     /// use baresock::{Error, Family, Protocol, Socket, Type, UnixAddr};
@@ -282,7 +285,10 @@ impl Socket {
     /// s.bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
     /// // An address of another family is refused before the kernel sees it.
     /// let unix = UnixAddr::new_abstract(b"baresock-doc")?;
-    /// assert!(matches!(s.bind(unix), Err(Error::Address(baresock::AddressError::FamilyMismatch { .. }))));
+    /// assert!(matches!(
+    ///     s.bind(unix),
+    ///     Err(Error::Address(baresock::AddressError::FamilyMismatch { .. }))
+    /// ));
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///

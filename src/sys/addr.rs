@@ -122,7 +122,8 @@ pub(crate) fn any_bytes(any: &SocketAddrAny) -> &[u8] {
 }
 
 /// Decodes an IPv4 or IPv6 `sockaddr` from the kernel's bytes: `None` for another family,
-/// [`AddressError::Malformed`](crate::AddressError::Malformed) for a length too short for its family.
+/// [`AddressError::Malformed`](crate::AddressError::Malformed) for a length too short for its
+/// family.
 #[inline]
 pub(crate) fn decode_inet(bytes: &[u8]) -> Option<Result<core::net::SocketAddr>> {
     let &[f0, f1] = bytes.first_chunk::<2>()?;
@@ -203,8 +204,9 @@ impl InetFrom {
         }
     }
 
-    /// The sender: an IPv4 or IPv6 address; [`AddressError::Missing`](crate::AddressError::Missing) when the kernel gave
-    /// none, [`AddressError::Malformed`](crate::AddressError::Malformed) for anything else (an IP socket gets nothing else).
+    /// The sender: an IPv4 or IPv6 address; [`AddressError::Missing`](crate::AddressError::Missing)
+    /// when the kernel gave none, [`AddressError::Malformed`](crate::AddressError::Malformed) for
+    /// anything else (an IP socket gets nothing else).
     ///
     /// Decoded in place, and all in registers: a `sockaddr_in` costs one length and one
     /// family compare. (The same answers as [`decode_inet`] for the two lengths.)
@@ -249,9 +251,10 @@ impl InetFrom {
     }
 }
 
-/// The error for a sender that is not a plain IP address: `bytes` as the kernel wrote them
-/// (capped at the room), `len` the length it gave. [`AddressError::Missing`](crate::AddressError::Missing) for none, else
-/// [`AddressError::Malformed`](crate::AddressError::Malformed) with the family where the kernel wrote one (0 under 2 bytes).
+/// The error for a sender that is not a plain IP address: `bytes` as the kernel wrote them (capped
+/// at the room), `len` the length it gave. [`AddressError::Missing`](crate::AddressError::Missing)
+/// for none, else [`AddressError::Malformed`](crate::AddressError::Malformed) with the family where
+/// the kernel wrote one (0 under 2 bytes).
 pub(crate) fn odd_sender(bytes: &[u8], len: u32) -> Error {
     let family = match bytes.first_chunk::<2>() {
         Some(&f) => u16::from_ne_bytes(f),
@@ -598,9 +601,10 @@ impl<'a> Call<'a> {
 
 /// Decodes a `sockaddr` of any supported family from the kernel's bytes.
 ///
-/// Fails with [`AddressError::Malformed`](crate::AddressError::Malformed) when the length does not fit the family, and
-/// [`AddressError::Unsupported`](crate::AddressError::Unsupported) for a family this crate does not decode. Never panics. (The
-/// receives keep such bytes instead, as [`SocketAddr::Other`]: `addr::decode_or_raw`.)
+/// Fails with [`AddressError::Malformed`](crate::AddressError::Malformed) when the length does not
+/// fit the family, and [`AddressError::Unsupported`](crate::AddressError::Unsupported) for a family
+/// this crate does not decode. Never panics. (The receives keep such bytes instead, as
+/// [`SocketAddr::Other`]: `addr::decode_or_raw`.)
 pub fn decode(bytes: &[u8]) -> Result<SocketAddr> {
     if let Some(inet) = decode_inet(bytes) {
         return inet.map(SocketAddr::from);

@@ -20,7 +20,8 @@ pub struct CanFrame {
 }
 
 impl CanFrame {
-    /// A data frame; more than 8 bytes is [`CanInputError::InvalidLength`](crate::CanInputError::InvalidLength).
+    /// A data frame; more than 8 bytes is
+    /// [`CanInputError::InvalidLength`](crate::CanInputError::InvalidLength).
     ///
     /// ```
     /// use baresock::{CanFrame, CanId};
@@ -69,7 +70,8 @@ impl CanFrame {
     }
 
     /// An 8-byte frame sent with a DLC of 9 to 15 (`len8_dlc`; the controller must support
-    /// `CAN_CTRLMODE_CC_LEN8_DLC`). Other DLCs are [`CanInputError::InvalidLength`](crate::CanInputError::InvalidLength).
+    /// `CAN_CTRLMODE_CC_LEN8_DLC`). Other DLCs are
+    /// [`CanInputError::InvalidLength`](crate::CanInputError::InvalidLength).
     pub fn with_len8_dlc(mut self, dlc: u8) -> Result<CanFrame> {
         if self.len != 8 || !(9..=15).contains(&dlc) {
             return Err(Error::Can(CanInputError::InvalidLength { len: dlc.into() }));

@@ -47,7 +47,8 @@ pub struct CanFdFrame {
 }
 
 impl CanFdFrame {
-    /// A frame; a length not in [`CANFD_LENGTHS`] is [`CanInputError::InvalidLength`](crate::CanInputError::InvalidLength).
+    /// A frame; a length not in [`CANFD_LENGTHS`] is
+    /// [`CanInputError::InvalidLength`](crate::CanInputError::InvalidLength).
     ///
     /// ```
     /// use baresock::{CanFdFrame, CanId};

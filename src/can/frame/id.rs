@@ -25,12 +25,16 @@ pub enum CanId {
 }
 
 impl CanId {
-    /// An 11-bit identifier; past `0x7ff` it is [`CanInputError::InvalidId`](crate::CanInputError::InvalidId).
+    /// An 11-bit identifier; past `0x7ff` it is
+    /// [`CanInputError::InvalidId`](crate::CanInputError::InvalidId).
     ///
     /// ```
     /// use baresock::{CanId, Error};
     /// assert_eq!(CanId::standard(0x123)?.raw(), 0x123);
-    /// assert!(matches!(CanId::standard(0x800), Err(Error::Can(baresock::CanInputError::InvalidId { .. }))));
+    /// assert!(matches!(
+    ///     CanId::standard(0x800),
+    ///     Err(Error::Can(baresock::CanInputError::InvalidId { .. }))
+    /// ));
     /// # Ok::<(), baresock::Error>(())
     /// ```
     pub const fn standard(id: u16) -> Result<CanId> {
@@ -40,7 +44,8 @@ impl CanId {
         Ok(CanId::Standard(id))
     }
 
-    /// A 29-bit identifier; past `0x1fff_ffff` it is [`CanInputError::InvalidId`](crate::CanInputError::InvalidId).
+    /// A 29-bit identifier; past `0x1fff_ffff` it is
+    /// [`CanInputError::InvalidId`](crate::CanInputError::InvalidId).
     ///
     /// ```
     /// use baresock::CanId;

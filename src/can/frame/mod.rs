@@ -43,8 +43,9 @@ pub enum CanAnyFrame {
 }
 
 impl CanAnyFrame {
-    /// Decodes the kernel's bytes: 16 for a classic or error frame, 72 for an FD frame.
-    /// Anything else, or a length out of range, is [`CanInputError::InvalidLength`](crate::CanInputError::InvalidLength).
+    /// Decodes the kernel's bytes: 16 for a classic or error frame, 72 for an FD frame. Anything
+    /// else, or a length out of range, is
+    /// [`CanInputError::InvalidLength`](crate::CanInputError::InvalidLength).
     ///
     /// An FD frame keeps `CANFD_BRS` and `CANFD_ESI` of its flags and has `CANFD_FDF` set
     /// whether the bytes had it (Linux 6.2 and later) or not; the reserved bits are dropped

@@ -45,7 +45,8 @@ pub struct CanXlFrame {
 }
 
 impl CanXlFrame {
-    /// A frame. A priority past `0x7ff` is [`CanInputError::InvalidId`](crate::CanInputError::InvalidId); no data or more than 2048
+    /// A frame. A priority past `0x7ff` is
+    /// [`CanInputError::InvalidId`](crate::CanInputError::InvalidId); no data or more than 2048
     /// bytes is [`CanInputError::InvalidLength`](crate::CanInputError::InvalidLength).
     ///
     /// ```
@@ -175,8 +176,9 @@ impl CanXlFrame {
         &mut self.data
     }
 
-    /// Decodes the kernel's bytes (a head and exactly `len` bytes of data) into `self`.
-    /// Anything else is [`CanInputError::InvalidLength`](crate::CanInputError::InvalidLength), and `self` is left as it was.
+    /// Decodes the kernel's bytes (a head and exactly `len` bytes of data) into `self`. Anything
+    /// else is [`CanInputError::InvalidLength`](crate::CanInputError::InvalidLength), and `self` is
+    /// left as it was.
     pub fn decode(&mut self, head: &[u8; CANXL_HEAD], data: &[u8]) -> Result<()> {
         let len = u16::from_ne_bytes([head[6], head[7]]);
         if head[4] & XLF == 0 || usize::from(len) != data.len() {

@@ -24,8 +24,8 @@ pub fn query_len(name: &DomainName, edns: bool) -> usize {
 /// flags, no options. RFC 6891 §6.2.5 has receivers treat sizes below 512 as 512; 1232 is
 /// the common choice.
 ///
-/// Fails with [`InputError::BufferTooSmall`](crate::InputError::BufferTooSmall) (with [`query_len`]) when `buf` is shorter. For TCP,
-/// see [`encode_query_tcp`].
+/// Fails with [`InputError::BufferTooSmall`](crate::InputError::BufferTooSmall) (with
+/// [`query_len`]) when `buf` is shorter. For TCP, see [`encode_query_tcp`].
 pub fn encode_query(
     buf: &mut [u8],
     id: u16,
@@ -58,9 +58,10 @@ pub fn encode_query(
     Ok(needed)
 }
 
-/// Writes the query [`encode_query`] writes, preceded by its length in two big-endian bytes,
-/// as DNS over TCP sends it (RFC 1035 §4.2.2), and returns the whole length. Fails with
-/// [`InputError::BufferTooSmall`](crate::InputError::BufferTooSmall) when `buf` is shorter than [`query_len`] plus 2.
+/// Writes the query [`encode_query`] writes, preceded by its length in two big-endian bytes, as DNS
+/// over TCP sends it (RFC 1035 §4.2.2), and returns the whole length. Fails with
+/// [`InputError::BufferTooSmall`](crate::InputError::BufferTooSmall) when `buf` is shorter than
+/// [`query_len`] plus 2.
 pub fn encode_query_tcp(
     buf: &mut [u8],
     id: u16,
