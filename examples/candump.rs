@@ -66,8 +66,8 @@ fn run(spec: &str, count: Option<u64>) -> baresock::Result<()> {
     let mut filters = Vec::new();
     for p in parts {
         if let Some(mask) = p.strip_prefix('#') {
-            let bits =
-                u32::from_str_radix(mask, 16).map_err(|_| baresock::Error::InvalidAddress)?;
+            let bits = u32::from_str_radix(mask, 16)
+                .map_err(|_| baresock::Error::Address(baresock::AddressError::Invalid))?;
             socket.set_error_mask(CanErrorClass::from_bits_retain(bits))?;
         } else if p.eq_ignore_ascii_case("j") {
             socket.set_join_filters(true)?;

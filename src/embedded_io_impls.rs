@@ -3,6 +3,7 @@
 //! shared references to them), and `embedded_io::Error` for [`Error`]. What they promise and
 //! how errors map is told in the crate docs (`# embedded-io`). Allocates nothing.
 
+use crate::{AddressError, CanInputError, InputError, ResolveError, RingError};
 use embedded_io::{ErrorKind, ErrorType, Read, ReadReady, Write, WriteReady};
 use rustix::event::{poll, PollFd, PollFlags, Timespec};
 use rustix::fd::AsFd;
@@ -49,7 +50,7 @@ impl embedded_io::Error for Error {
     ///
     /// assert_eq!(Error::Os(Errno::CONNREFUSED).kind(), ErrorKind::ConnectionRefused);
     /// assert_eq!(Error::Timeout.kind(), ErrorKind::TimedOut);
-    /// assert_eq!(Error::ZeroTimeout.kind(), ErrorKind::InvalidInput);
+    /// assert_eq!(Error::Input(baresock::InputError::ZeroTimeout).kind(), ErrorKind::InvalidInput);
     /// ```
     fn kind(&self) -> ErrorKind {
         match *self {
@@ -64,21 +65,15 @@ impl embedded_io::Error for Error {
                 ..
             } => errno_kind(e),
             Error::WouldBlock | Error::Partial { .. } => ErrorKind::Other,
-            Error::Resolve(_) | Error::Host(_) => ErrorKind::Other,
-            Error::DualStackUnavailable(_)
-            | Error::UnknownFamily(_)
-            | Error::UnknownType(_)
-            | Error::UnsupportedAddress { .. }
-            | Error::CanXlUnsupported => ErrorKind::Unsupported,
-            Error::J1939AddressNotClaimed { .. } => ErrorKind::AddrNotAvailable,
-            Error::NoSuchInterface => ErrorKind::NotFound,
+            Error::Resolve(ResolveError::Lookup(_) | ResolveError::Host(_)) => ErrorKind::Other,
+            Error::Address(AddressError::Unsupported { .. }) => ErrorKind::Unsupported,
+            Error::Can(CanInputError::J1939AddressNotClaimed { .. }) => ErrorKind::AddrNotAvailable,
             Error::Truncated { .. }
-            | Error::MalformedAddress { .. }
-            | Error::MissingAddress
-            | Error::OptionSize { .. }
-            | Error::MalformedDns(_)
-            | Error::MalformedRing
-            | Error::MalformedBcm => ErrorKind::InvalidData,
+            | Error::Address(AddressError::Malformed { .. } | AddressError::Missing)
+            | Error::Input(InputError::OptionSize { .. })
+            | Error::Resolve(ResolveError::MalformedDns(_))
+            | Error::Ring(RingError::Malformed)
+            | Error::Can(CanInputError::MalformedBcm) => ErrorKind::InvalidData,
             _ => ErrorKind::InvalidInput,
         }
     }

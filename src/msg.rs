@@ -5,6 +5,7 @@
 //! control buffer is reported and any fds it carried are closed, and a control message this
 //! crate does not know is handed over raw.
 
+use crate::InputError;
 use core::net::{Ipv4Addr, Ipv6Addr};
 use core::time::Duration;
 
@@ -434,22 +435,24 @@ impl<'a> ControlBuilder<'a> {
     }
 
     /// Adds a control message as raw level, type and data. Fails with
-    /// [`Error::BufferTooSmall`] when it does not fit.
+    /// [`InputError::BufferTooSmall`](crate::InputError::BufferTooSmall) when it does not fit.
     pub fn raw(&mut self, level: i32, ty: i32, data: &[u8]) -> Result<&mut Self> {
         if raw::push_cmsg(self.buf, &mut self.used, level, ty, data) {
             Ok(self)
         } else {
-            Err(Error::BufferTooSmall {
-                needed: self.used + cmsg_space(data.len()),
-            })
+            Err(Error::Input(InputError::BufferTooSmall {
+                needed: crate::error::sat32(self.used + cmsg_space(data.len())),
+            }))
         }
     }
 
     /// Passes file descriptors (`SCM_RIGHTS`); at most [`MAX_FDS`]
-    /// ([`Error::TooManyFds`]).
+    /// ([`InputError::TooManyFds`](crate::InputError::TooManyFds)).
     pub fn rights(&mut self, fds: &[BorrowedFd<'_>]) -> Result<&mut Self> {
         if fds.len() > MAX_FDS {
-            return Err(Error::TooManyFds { count: fds.len() });
+            return Err(Error::Input(InputError::TooManyFds {
+                count: crate::error::sat32(fds.len()),
+            }));
         }
         let mut data = [0u8; MAX_FDS * 4];
         for (slot, fd) in data.chunks_exact_mut(4).zip(fds) {

@@ -1,6 +1,7 @@
 //! Short kernel names: interface names and TCP congestion-control names, both kept by the
 //! kernel in 16 bytes with a terminating NUL (`IFNAMSIZ`, `TCP_CA_NAME_MAX`).
 
+use crate::AddressError;
 use core::fmt;
 
 use crate::{Error, Result};
@@ -26,17 +27,20 @@ pub struct ShortName {
 }
 
 impl ShortName {
-    /// A name. Fails with [`Error::NameTooLong`] past 15 bytes, [`Error::NameNul`] if it holds
-    /// a NUL byte (which would cut it short in the kernel).
+    /// A name. Fails with [`AddressError::NameTooLong`](crate::AddressError::NameTooLong) past 15
+    /// bytes, [`AddressError::NameNul`](crate::AddressError::NameNul) if it holds a NUL byte (which
+    /// would cut it short in the kernel).
     pub const fn new(name: &[u8]) -> Result<ShortName> {
         if name.len() > SHORT_NAME_MAX {
-            return Err(Error::NameTooLong { len: name.len() });
+            return Err(Error::Address(AddressError::NameTooLong {
+                len: crate::error::sat32(name.len()),
+            }));
         }
         let mut bytes = [0u8; SHORT_NAME_MAX + 1];
         let mut i = 0;
         while i < name.len() {
             if name[i] == 0 {
-                return Err(Error::NameNul);
+                return Err(Error::Address(AddressError::NameNul));
             }
             bytes[i] = name[i];
             i += 1;
@@ -114,9 +118,12 @@ mod tests {
         assert_eq!(ShortName::new(&[b'x'; 15]).unwrap().as_bytes().len(), 15);
         assert_eq!(
             ShortName::new(&[b'x'; 16]),
-            Err(Error::NameTooLong { len: 16 })
+            Err(Error::Address(AddressError::NameTooLong { len: 16 }))
         );
-        assert_eq!(ShortName::new(b"a\0"), Err(Error::NameNul));
+        assert_eq!(
+            ShortName::new(b"a\0"),
+            Err(Error::Address(AddressError::NameNul))
+        );
         assert_eq!(
             ShortName::from_kernel(b"cubic\0\0\0").unwrap().as_str(),
             Some("cubic")

@@ -2,6 +2,7 @@
 //! `std::net` and `std::os::unix::net`, and `Error` ⇄ `io::Error` keeping the kind. None of it
 //! allocates: `io::Error`s are built from an errno or a kind, never from a boxed payload.
 
+use crate::{AddressError, CanInputError, InputError, ResolveError};
 use std::io::{self, ErrorKind, IoSlice, IoSliceMut, Read, Write};
 use std::os::fd::OwnedFd;
 
@@ -19,31 +20,29 @@ impl From<Error> for io::Error {
     fn from(e: Error) -> io::Error {
         let os = |e: Errno| io::Error::from_raw_os_error(e.raw_os_error());
         match e {
-            Error::Os(e) | Error::DualStackUnavailable(e) => os(e),
+            Error::Os(e)
+            | Error::Partial {
+                cause: PartialCause::Os(e),
+                ..
+            } => os(e),
             Error::WouldBlock
             | Error::Partial {
                 cause: PartialCause::WouldBlock,
                 ..
             } => os(Errno::AGAIN),
-            Error::Partial {
-                cause: PartialCause::Os(e),
-                ..
-            } => os(e),
             Error::Timeout
             | Error::Partial {
                 cause: PartialCause::Timeout,
                 ..
             } => ErrorKind::TimedOut.into(),
-            Error::NotASocket => os(Errno::NOTSOCK),
-            Error::J1939AddressNotClaimed { .. } => os(Errno::ADDRNOTAVAIL),
+            Error::Can(CanInputError::J1939AddressNotClaimed { .. }) => os(Errno::ADDRNOTAVAIL),
             Error::Truncated { .. }
-            | Error::MalformedAddress { .. }
-            | Error::MissingAddress
-            | Error::OptionSize { .. } => ErrorKind::InvalidData.into(),
-            Error::UnknownFamily(_) | Error::UnknownType(_) | Error::UnsupportedAddress { .. } => {
-                ErrorKind::Unsupported.into()
+            | Error::Address(AddressError::Malformed { .. } | AddressError::Missing)
+            | Error::Input(InputError::OptionSize { .. }) => ErrorKind::InvalidData.into(),
+            Error::Address(AddressError::Unsupported { .. }) => ErrorKind::Unsupported.into(),
+            Error::Resolve(ResolveError::Lookup(_) | ResolveError::Host(_)) => {
+                ErrorKind::Other.into()
             }
-            Error::Resolve(_) | Error::Host(_) => ErrorKind::Other.into(),
             _ => ErrorKind::InvalidInput.into(),
         }
     }

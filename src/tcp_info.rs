@@ -2,6 +2,7 @@
 //! linux/tcp.h). Its layout is the same on every architecture: 8-bit fields, then 32-bit ones,
 //! then 64-bit ones at offsets that are multiples of 8.
 
+use crate::InputError;
 use core::time::Duration;
 
 use crate::{Error, Result};
@@ -123,14 +124,15 @@ fn millis(v: u32) -> Duration {
 }
 
 impl TcpInfo {
-    /// Decodes the kernel's bytes. Fails with [`Error::OptionSize`] when they are shorter than
-    /// the 104 bytes every kernel gives (qemu-user, for one, answers 4).
+    /// Decodes the kernel's bytes. Fails with
+    /// [`InputError::OptionSize`](crate::InputError::OptionSize) when they are shorter than the 104
+    /// bytes every kernel gives (qemu-user, for one, answers 4).
     pub fn from_bytes(b: &[u8]) -> Result<TcpInfo> {
         if b.len() < BASE_LEN {
-            return Err(Error::OptionSize {
+            return Err(Error::Input(InputError::OptionSize {
                 expected: BASE_LEN as u32,
                 got: b.len() as u32,
-            });
+            }));
         }
         // Within BASE_LEN every read succeeds; `unwrap_or(0)` keeps that free of panics.
         let w = |off| u32_at(b, off).unwrap_or(0);
@@ -221,10 +223,10 @@ mod tests {
     fn short_answers() {
         assert_eq!(
             TcpInfo::from_bytes(&[1, 2, 3, 4]),
-            Err(Error::OptionSize {
+            Err(Error::Input(InputError::OptionSize {
                 expected: 104,
                 got: 4
-            })
+            }))
         );
         let mut b = [0u8; 104];
         b[0] = 1;

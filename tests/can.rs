@@ -3,6 +3,7 @@
 
 mod common;
 
+use baresock::{CanInputError, Errno, InputError};
 use std::time::Duration;
 
 use baresock::*;
@@ -76,7 +77,7 @@ vcan_test!(filters_pass_what_they_name, || {
     let mut small = [CanFilter::default(); 1];
     assert!(matches!(
         rx.filters(&mut small),
-        Err(Error::BufferTooSmall { .. })
+        Err(Error::Input(InputError::BufferTooSmall { .. }))
     ));
     for id in [0x100, 0x101, 0x2ab, 0x300] {
         tx.send(&std_frame(id, &[1])).unwrap();
@@ -121,9 +122,9 @@ vcan_test!(filters_pass_what_they_name, || {
     let many = [CanFilter::default(); CAN_FILTER_MAX + 1];
     assert_eq!(
         rx.set_filters(&many),
-        Err(Error::TooManyFilters {
-            count: CAN_FILTER_MAX + 1
-        })
+        Err(Error::Can(CanInputError::TooManyFilters {
+            count: CAN_FILTER_MAX as u32 + 1
+        }))
     );
 });
 
@@ -223,9 +224,9 @@ vcan_test!(frames_carry_timestamps, || {
 vcan_test!(xl_frames_where_the_kernel_has_them, || {
     let s = CanSocket::new().unwrap();
     match s.set_xl_frames(true) {
-        Err(Error::CanXlUnsupported) => {
-            assert_eq!(s.xl_frames(), Err(Error::CanXlUnsupported));
-            skip!("this kernel has no CAN XL (Linux 6.2+): CanXlUnsupported, as it should")
+        Err(Error::Os(Errno::NOPROTOOPT)) => {
+            assert_eq!(s.xl_frames(), Err(Error::Os(Errno::NOPROTOOPT)));
+            skip!("this kernel has no CAN XL (Linux 6.2+): ENOPROTOOPT, as it should")
         }
         r => r.unwrap(),
     }
@@ -587,7 +588,7 @@ vcan_test!(isotp_over_can_fd, || {
                 tx_dl: dl,
                 tx_flags: 0
             }),
-            Err(Error::InvalidCanLength { len: dl.into() })
+            Err(Error::Can(CanInputError::InvalidLength { len: dl.into() }))
         );
     }
     assert_eq!(
@@ -595,7 +596,7 @@ vcan_test!(isotp_over_can_fd, || {
             frame_txtime: Duration::from_secs(5),
             ..IsoTpOptions::default()
         }),
-        Err(Error::DurationOutOfRange)
+        Err(Error::Input(InputError::DurationOutOfRange))
     );
 });
 
@@ -675,14 +676,14 @@ vcan_test!(j1939_messages_by_pgn_and_address, || {
     // Bad input gets named errors.
     assert_eq!(
         a.set_send_priority(8),
-        Err(Error::InvalidPriority { priority: 8 })
+        Err(Error::Can(CanInputError::InvalidPriority { priority: 8 }))
     );
     let many = [J1939Filter::default(); J1939_FILTER_MAX + 1];
     assert_eq!(
         b.set_filters(&many),
-        Err(Error::TooManyFilters {
-            count: J1939_FILTER_MAX + 1
-        })
+        Err(Error::Can(CanInputError::TooManyFilters {
+            count: J1939_FILTER_MAX as u32 + 1
+        }))
     );
     // Too small a buffer: reported, not cut silently.
     a.send_to(&big[..100], 0x12300, 0x30).unwrap();
@@ -718,10 +719,10 @@ vcan_test!(j1939_address_claim_and_names, || {
     // Sending before the claim: the kernel's EADDRNOTAVAIL, named.
     assert_eq!(
         a.send_to(&[1], 0x12300, 0x31),
-        Err(Error::J1939AddressNotClaimed {
-            name: NAME,
+        Err(Error::Can(CanInputError::J1939AddressNotClaimed {
+            name: J1939Name::new(NAME),
             party: J1939Party::Source
-        })
+        }))
     );
     // The claim: our NAME, little-endian, broadcast on PGN 0xee00; valid after 250 ms.
     a.send_to(
@@ -742,27 +743,27 @@ vcan_test!(j1939_address_claim_and_names, || {
     let r = b.send_to_name(&[3], 0x12300, 0x1111);
     assert_eq!(
         r,
-        Err(Error::J1939AddressNotClaimed {
-            name: 0x1111,
+        Err(Error::Can(CanInputError::J1939AddressNotClaimed {
+            name: J1939Name::new(0x1111),
             party: J1939Party::Destination
-        })
+        }))
     );
     assert_eq!(r.unwrap_err().errno(), Some(Errno::ADDRNOTAVAIL));
     // ... and from one with a claimed NAME: the kernel does not say which end it was.
     assert_eq!(
         a.send_to_name(&[3], 0x12300, 0x1111),
-        Err(Error::J1939AddressNotClaimed {
-            name: NAME,
+        Err(Error::Can(CanInputError::J1939AddressNotClaimed {
+            name: J1939Name::new(NAME),
             party: J1939Party::SourceOrDestination
-        })
+        }))
     );
     // Connected to that NAME: the same from send.
     a.connect(0x1111, 0x12300, J1939_NO_ADDR).unwrap();
     assert_eq!(
         a.send(&[4]),
-        Err(Error::J1939AddressNotClaimed {
-            name: NAME,
+        Err(Error::Can(CanInputError::J1939AddressNotClaimed {
+            name: J1939Name::new(NAME),
             party: J1939Party::SourceOrDestination
-        })
+        }))
     );
 });

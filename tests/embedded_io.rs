@@ -2,6 +2,7 @@
 //! its traits runs over TCP and Unix streams, errors keep their kinds, readiness polls.
 #![cfg(feature = "embedded-io")]
 
+use baresock::InputError;
 use core::time::Duration;
 
 use baresock::{Errno, Error, Family, Protocol, Socket, TcpListener, TcpStream, Type, UnixStream};
@@ -112,9 +113,15 @@ fn errors_keep_their_kind() {
     assert_eq!(e, Error::WouldBlock);
     assert_eq!(e.kind(), ErrorKind::Other);
     // Bad input and malformed data.
-    assert_eq!(Error::ZeroTimeout.kind(), ErrorKind::InvalidInput);
+    assert_eq!(
+        Error::Input(InputError::ZeroTimeout).kind(),
+        ErrorKind::InvalidInput
+    );
     assert_eq!(Error::Truncated { len: 9 }.kind(), ErrorKind::InvalidData);
-    assert_eq!(Error::UnknownFamily(99).kind(), ErrorKind::Unsupported);
+    assert_eq!(
+        Error::Address(baresock::AddressError::Unsupported { family: 99 }).kind(),
+        ErrorKind::Unsupported
+    );
 }
 
 #[test]

@@ -4,11 +4,12 @@
 
 mod common;
 
+use baresock::{AddressError, CanInputError, InputError, ResolveError};
 use common::fork::Child;
 
 use baresock::{
     create_server, decode_sockaddr, Errno, Error, Family, HostError, HostErrorKind, LookupCause,
-    PartialCause, ResolveError, ResolveErrorKind, ServerOptions, Type,
+    LookupError, LookupErrorKind, PartialCause, ServerOptions, Type,
 };
 
 fn every_variant() -> Vec<Error> {
@@ -29,58 +30,58 @@ fn every_variant() -> Vec<Error> {
             cause: PartialCause::WouldBlock,
         },
         Error::Truncated { len: 9000 },
-        Error::Resolve(ResolveError::new(
-            ResolveErrorKind::NoName,
+        Error::Resolve(ResolveError::Lookup(LookupError::new(
+            LookupErrorKind::NoName,
             LookupCause::NxDomain,
-        )),
-        Error::Resolve(ResolveError::new(
-            ResolveErrorKind::TryAgain,
+        ))),
+        Error::Resolve(ResolveError::Lookup(LookupError::new(
+            LookupErrorKind::TryAgain,
             LookupCause::NoReply { tries: 4 },
-        )),
-        Error::Host(HostError::new(
+        ))),
+        Error::Resolve(ResolveError::Host(HostError::new(
             HostErrorKind::NotFound,
             LookupCause::NxDomain,
+        ))),
+        Error::Resolve(ResolveError::InvalidName(
+            baresock::resolve::NameError::TooLong,
         )),
-        Error::InvalidName(baresock::resolve::NameError::TooLong),
-        Error::UnixPathTooLong { len: 200, max: 108 },
-        Error::UnixPathNul,
-        Error::UnixPathEmpty,
-        Error::FamilyMismatch {
+        Error::Address(AddressError::UnixPathTooLong { len: 200, max: 108 }),
+        Error::Address(AddressError::UnixPathNul),
+        Error::Address(AddressError::UnixPathEmpty),
+        Error::Address(AddressError::FamilyMismatch {
             socket: Family::INET,
             addr: Family::INET6,
-        },
-        Error::TypeMismatch {
+        }),
+        Error::Input(InputError::TypeMismatch {
             expected: Type::STREAM,
             found: Type::DGRAM,
-        },
-        Error::WrongFamily {
+        }),
+        Error::Input(InputError::WrongFamily {
             expected: Family::INET,
             found: Family::UNIX,
-        },
-        Error::MissingAddress,
-        Error::InvalidAddress,
-        Error::UnknownFamily(16),
-        Error::UnknownType(10),
-        Error::NotASocket,
-        Error::UnsupportedAddress { family: 16 },
-        Error::AddressTooLong { len: 129, max: 128 },
-        Error::LinkAddrTooLong { len: 33, max: 32 },
-        Error::MalformedAddress { family: 2, len: 4 },
-        Error::OptionSize {
+        }),
+        Error::Address(AddressError::Missing),
+        Error::Address(AddressError::Invalid),
+        Error::Os(Errno::NOTSOCK),
+        Error::Address(AddressError::Unsupported { family: 16 }),
+        Error::Address(AddressError::TooLong { len: 129, max: 128 }),
+        Error::Address(AddressError::LinkAddrTooLong { len: 33, max: 32 }),
+        Error::Address(AddressError::Malformed { family: 2, len: 4 }),
+        Error::Input(InputError::OptionSize {
             expected: 16,
             got: 4,
-        },
+        }),
         Error::Bpf(baresock::bpf::BpfError::NoFinalReturn),
-        Error::TooManyFilters { count: 513 },
-        Error::InvalidCanId { id: 0x800 },
-        Error::InvalidCanLength { len: 9 },
-        Error::BufferTooSmall { needed: 32 },
-        Error::TooManyFds { count: 254 },
-        Error::DurationOutOfRange,
-        Error::ZeroTimeout,
-        Error::NoAddresses,
-        Error::DualStackNeedsIpv6,
-        Error::DualStackUnavailable(Errno::AFNOSUPPORT),
+        Error::Can(CanInputError::TooManyFilters { count: 513 }),
+        Error::Can(CanInputError::InvalidId { id: 0x800 }),
+        Error::Can(CanInputError::InvalidLength { len: 9 }),
+        Error::Input(InputError::BufferTooSmall { needed: 32 }),
+        Error::Input(InputError::TooManyFds { count: 254 }),
+        Error::Input(InputError::DurationOutOfRange),
+        Error::Input(InputError::ZeroTimeout),
+        Error::Input(InputError::NoAddresses),
+        Error::Input(InputError::DualStackNeedsIpv6),
+        Error::Os(Errno::AFNOSUPPORT),
     ]
 }
 
@@ -98,10 +99,12 @@ fn display_names_the_errno_and_the_details() {
         .to_string(),
         "stopped after sending 5 bytes: EPIPE: Broken pipe (os error 32)"
     );
-    assert!(Error::UnixPathTooLong { len: 200, max: 108 }
-        .to_string()
-        .contains("200"));
-    assert!(Error::DualStackUnavailable(Errno::AFNOSUPPORT)
+    assert!(
+        Error::Address(AddressError::UnixPathTooLong { len: 200, max: 108 })
+            .to_string()
+            .contains("200")
+    );
+    assert!(Error::Os(Errno::AFNOSUPPORT)
         .to_string()
         .contains("EAFNOSUPPORT"));
     assert!(Error::Os(Errno::from_raw_os_error(4000))
@@ -128,11 +131,11 @@ fn io_error_conversions_keep_the_kind() {
     assert_eq!(io.raw_os_error(), Some(111));
     assert_eq!(Error::from(io), Error::Os(Errno::CONNREFUSED));
     assert_eq!(
-        std::io::Error::from(Error::UnixPathNul).kind(),
+        std::io::Error::from(Error::Address(AddressError::UnixPathNul)).kind(),
         ErrorKind::InvalidInput
     );
     assert_eq!(
-        std::io::Error::from(Error::NotASocket).raw_os_error(),
+        std::io::Error::from(Error::Os(Errno::NOTSOCK)).raw_os_error(),
         Some(Errno::NOTSOCK.raw_os_error())
     );
     assert_eq!(
@@ -175,22 +178,25 @@ fn io_error_conversions_keep_the_kind() {
 fn malformed_kernel_addresses_are_named() {
     assert_eq!(
         decode_sockaddr(&[]),
-        Err(Error::MalformedAddress { family: 0, len: 0 })
+        Err(Error::Address(AddressError::Malformed {
+            family: 0,
+            len: 0
+        }))
     );
     let inet = (libc::AF_INET as u16).to_ne_bytes();
     assert_eq!(
         decode_sockaddr(&[inet[0], inet[1], 0]),
-        Err(Error::MalformedAddress {
+        Err(Error::Address(AddressError::Malformed {
             family: libc::AF_INET as u16,
             len: 3
-        })
+        }))
     );
     let x = (libc::AF_X25 as u16).to_ne_bytes();
     assert_eq!(
         decode_sockaddr(&[x[0], x[1], 0, 0]),
-        Err(Error::UnsupportedAddress {
+        Err(Error::Address(AddressError::Unsupported {
             family: libc::AF_X25 as u16
-        })
+        }))
     );
 }
 
@@ -254,10 +260,8 @@ fn dual_stack_unavailable_is_named() {
                 ..Default::default()
             },
         ) {
-            Err(Error::DualStackUnavailable(e)) if e == Errno::AFNOSUPPORT => Ok(()),
-            other => Err(format!(
-                "expected DualStackUnavailable(EAFNOSUPPORT), got {other:?}"
-            )),
+            Err(Error::Os(e)) if e == Errno::AFNOSUPPORT => Ok(()),
+            other => Err(format!("expected Os(EAFNOSUPPORT), got {other:?}")),
         }
     });
     match outcome {

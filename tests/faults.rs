@@ -9,6 +9,7 @@
 
 mod common;
 
+use baresock::ResolveError;
 use std::os::fd::{AsFd, OwnedFd};
 use std::sync::Mutex;
 use std::thread;
@@ -528,7 +529,9 @@ fn storm_resolver_waits() {
                 .lookup(Some("silent.baresock.test."), None, &v4_stream(), &mut out)
                 .map(|found| found.len())
                 .map_err(|e| match e {
-                    Error::Resolve(r) if matches!(r.cause(), LookupCause::NoReply { .. }) => {
+                    Error::Resolve(ResolveError::Lookup(r))
+                        if matches!(r.cause(), LookupCause::NoReply { .. }) =>
+                    {
                         Error::Timeout
                     }
                     other => other,
@@ -678,7 +681,8 @@ fn out_of_fds() -> Result<(), String> {
     let mut out = [AddrInfo::EMPTY; 4];
     match resolver.lookup(Some("x.baresock.test."), None, &v4_stream(), &mut out) {
         Err(Error::Os(Errno::MFILE)) => {}
-        Err(Error::Resolve(r)) if r.cause() == LookupCause::Os(Errno::MFILE) => {}
+        Err(Error::Resolve(ResolveError::Lookup(r)))
+            if r.cause() == LookupCause::Os(Errno::MFILE) => {}
         other => return Err(format!("lookup with no fd free: {other:?}")),
     }
     let after = fds_below(limit);

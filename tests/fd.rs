@@ -3,6 +3,7 @@
 
 mod common;
 
+use baresock::InputError;
 use std::os::fd::{AsFd, AsRawFd, FromRawFd, IntoRawFd, OwnedFd};
 use std::time::Duration;
 
@@ -40,15 +41,15 @@ fn not_a_socket_hands_the_fd_back() {
     let (r, _w) = rustix::pipe::pipe().unwrap();
     let raw = r.as_raw_fd();
     let err = Socket::from_fd(r).unwrap_err();
-    assert_eq!(err.error, Error::NotASocket);
+    assert_eq!(err.error, Error::Os(Errno::NOTSOCK));
     assert_eq!(err.fd.as_raw_fd(), raw, "the same fd, still open");
     assert_eq!(
         Socket::duplicate(err.fd.as_fd()).unwrap_err(),
-        Error::NotASocket
+        Error::Os(Errno::NOTSOCK)
     );
     // Through From<OwnedFd> nothing is refused; asking for the family says it.
     let wrapped = Socket::from(err.fd);
-    assert_eq!(wrapped.family().unwrap_err(), Error::NotASocket);
+    assert_eq!(wrapped.family().unwrap_err(), Error::Os(Errno::NOTSOCK));
 }
 
 /// Families and types are open: a netlink socket (no typed address in this crate) is wrapped,
@@ -77,7 +78,10 @@ fn any_family_is_wrapped() {
     assert_eq!(made.socket_type().unwrap(), Type::RAW);
     // A typed socket still refuses it, and hands it back.
     let refused = baresock::UdpSocket::try_from(made).unwrap_err();
-    assert!(matches!(refused.error, Error::WrongFamily { .. }));
+    assert!(matches!(
+        refused.error,
+        Error::Input(InputError::WrongFamily { .. })
+    ));
     assert_eq!(refused.socket.family().unwrap(), Family::NETLINK);
 }
 
@@ -114,20 +118,20 @@ fn try_from_socket_hands_the_socket_back() {
     let refused = TcpListener::try_from(socket).unwrap_err();
     assert_eq!(
         refused.error,
-        Error::WrongFamily {
+        Error::Input(InputError::WrongFamily {
             expected: Family::INET,
             found: Family::UNIX
-        }
+        })
     );
     assert_eq!(refused.socket.as_raw_fd(), raw, "the same fd, still open");
     // The wrong type of the right family is handed back too.
     let refused = baresock::UnixDatagram::try_from(refused.socket).unwrap_err();
     assert_eq!(
         refused.error,
-        Error::TypeMismatch {
+        Error::Input(InputError::TypeMismatch {
             expected: Type::DGRAM,
             found: Type::STREAM
-        }
+        })
     );
     assert_eq!(refused.socket.as_raw_fd(), raw);
     let listener = UnixListener::try_from(refused.socket).unwrap();
@@ -144,10 +148,10 @@ fn try_from_socket_hands_the_socket_back() {
     let udp = Socket::new(Family::INET, Type::DGRAM, Protocol::DEFAULT).unwrap();
     assert_eq!(
         as_tcp(udp).unwrap_err(),
-        Error::TypeMismatch {
+        Error::Input(InputError::TypeMismatch {
             expected: Type::STREAM,
             found: Type::DGRAM
-        }
+        })
     );
 }
 

@@ -3,6 +3,7 @@
 
 mod common;
 
+use baresock::AddressError;
 use std::time::Duration;
 
 use baresock::*;
@@ -110,11 +111,11 @@ fn batch_truncation_and_timeouts() {
         a.as_socket()
             .send_mmsg(&mut bad, SendFlags::empty())
             .unwrap_err(),
-        Error::BatchFamilyMismatch {
+        Error::Address(AddressError::BatchFamilyMismatch {
             index: 0,
             socket: Family::INET,
             addr: Family::INET6
-        }
+        })
     );
 }
 
@@ -203,11 +204,11 @@ fn a_bad_destination_sends_what_comes_before_it() {
     assert_eq!(
         tx.as_socket()
             .send_mmsg(&mut entries[50..], SendFlags::empty()),
-        Err(Error::BatchFamilyMismatch {
+        Err(Error::Address(AddressError::BatchFamilyMismatch {
             index: 0,
             socket: Family::INET,
             addr: Family::INET6,
-        })
+        }))
     );
     assert_eq!(
         rx.as_socket().recv_with(&mut one, RecvFlags::DONT_WAIT),

@@ -4,6 +4,7 @@
 
 mod common;
 
+use baresock::InputError;
 use std::io::{Read, Seek, Write};
 use std::os::fd::{AsFd, OwnedFd};
 use std::process::Command;
@@ -74,7 +75,7 @@ fn too_many_fds_are_cut_and_closed() {
     let too_many: Vec<_> = (0..254).map(|_| files[0].as_fd()).collect();
     assert_eq!(
         a.as_socket().send_fds(b"x", &too_many).unwrap_err(),
-        Error::TooManyFds { count: 254 }
+        Error::Input(InputError::TooManyFds { count: 254 })
     );
 }
 
@@ -466,9 +467,9 @@ fn control_builder_reports_a_full_buffer() {
     c.ttl(1).unwrap();
     assert_eq!(
         c.ttl(2).unwrap_err(),
-        Error::BufferTooSmall {
-            needed: 2 * cmsg_space(4)
-        }
+        Error::Input(InputError::BufferTooSmall {
+            needed: (2 * cmsg_space(4)) as u32
+        })
     );
     assert_eq!(c.as_bytes().len(), cmsg_space(4));
 }
@@ -589,7 +590,7 @@ fn assert_kernel_sender(addr: Option<&SocketAddr>) {
 /// Issue 17, item 7: on a wrapped fd of a family the crate has no typed address for
 /// (`AF_NETLINK`), `recv_from`, `recv_msg` and `recv_mmsg` return what they took from the
 /// kernel, with the sender as raw bytes; they used to consume the reply and fail with
-/// `UnsupportedAddress` (`recv_mmsg` losing its whole batch).
+/// `AddressError::Unsupported` (`recv_mmsg` losing its whole batch).
 #[test]
 fn receives_keep_a_netlink_reply_with_its_raw_sender() {
     let nl = match rustix::net::socket(

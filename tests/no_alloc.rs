@@ -4,6 +4,7 @@
 
 mod common;
 
+use baresock::AddressError;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::fmt::Write as _;
@@ -282,7 +283,10 @@ fn the_public_api_never_allocates() {
         assert_eq!(a.as_socket().send_mmsg(&mut out, SendFlags::empty()), Ok(1));
         assert!(matches!(
             a.as_socket().send_mmsg(&mut out[1..], SendFlags::empty()),
-            Err(Error::BatchFamilyMismatch { index: 0, .. })
+            Err(Error::Address(AddressError::BatchFamilyMismatch {
+                index: 0,
+                ..
+            }))
         ));
         assert_eq!(b.recv(&mut buf).unwrap(), 1);
 
@@ -365,7 +369,7 @@ fn the_public_api_never_allocates() {
         write!(out, "{e} {} {ua} {abs}", addr).unwrap();
         assert_eq!(
             UnixAddr::new(&[b'a'; 200]).unwrap_err(),
-            Error::UnixPathTooLong { len: 200, max: 108 }
+            Error::Address(AddressError::UnixPathTooLong { len: 200, max: 108 })
         );
         #[cfg(feature = "std")]
         {

@@ -3,6 +3,7 @@
 
 mod common;
 
+use baresock::{AddressError, InputError};
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::time::Duration;
 
@@ -43,9 +44,12 @@ fn bind_device() {
     assert_eq!(s.bind_device().unwrap(), None);
     assert_eq!(
         ShortName::new(b"sixteen-bytes-xx").unwrap_err(),
-        Error::NameTooLong { len: 16 }
+        Error::Address(AddressError::NameTooLong { len: 16 })
     );
-    assert_eq!(ShortName::new(b"l\0").unwrap_err(), Error::NameNul);
+    assert_eq!(
+        ShortName::new(b"l\0").unwrap_err(),
+        Error::Address(AddressError::NameNul)
+    );
 }
 
 #[test]
@@ -91,7 +95,7 @@ fn busy_poll() {
     }
     assert_eq!(
         s.set_busy_poll(Duration::from_secs(1 << 40)).unwrap_err(),
-        Error::DurationOutOfRange
+        Error::Input(InputError::DurationOutOfRange)
     );
 }
 
@@ -282,7 +286,7 @@ fn keepalive_tuning() {
     assert_eq!(
         s.set_keepalive_idle(Duration::from_secs(1 << 40))
             .unwrap_err(),
-        Error::DurationOutOfRange
+        Error::Input(InputError::DurationOutOfRange)
     );
 }
 
@@ -299,7 +303,7 @@ fn user_timeout() {
     assert_eq!(
         s.set_user_timeout(Some(Duration::from_secs(1 << 40)))
             .unwrap_err(),
-        Error::DurationOutOfRange
+        Error::Input(InputError::DurationOutOfRange)
     );
 }
 

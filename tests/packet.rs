@@ -2,6 +2,7 @@
 
 mod common;
 
+use baresock::{AddressError, Errno, InputError, RingError};
 use std::time::Duration;
 
 use baresock::*;
@@ -69,16 +70,19 @@ fn interfaces_by_name_and_index() {
     assert_eq!(interface_name(lo).unwrap().as_str(), Some("lo"));
     assert_eq!(
         interface_index(&ShortName::new(b"no-such-if").unwrap()).unwrap_err(),
-        Error::NoSuchInterface
+        Error::Os(Errno::NODEV)
     );
-    assert_eq!(interface_name(1 << 30).unwrap_err(), Error::NoSuchInterface);
+    assert_eq!(
+        interface_name(1 << 30).unwrap_err(),
+        Error::Os(Errno::NODEV)
+    );
     assert_eq!(
         interface_name(u32::MAX).unwrap_err(),
-        Error::NoSuchInterface
+        Error::Os(Errno::NODEV)
     );
     assert_eq!(
         ShortName::new(b"a-name-too-long-").unwrap_err(),
-        Error::NameTooLong { len: 16 }
+        Error::Address(AddressError::NameTooLong { len: 16 })
     );
 }
 
@@ -140,12 +144,12 @@ netns_test!(memberships_auxdata_and_ignore_outgoing, || {
     assert_eq!(
         r.add_membership(i1, Membership::Multicast(&[0; 9]))
             .unwrap_err(),
-        Error::LinkAddrTooLong { len: 9, max: 8 }
+        Error::Address(AddressError::LinkAddrTooLong { len: 9, max: 8 })
     );
     assert_eq!(
         r.add_membership(1 << 30, Membership::AllMulticast)
             .unwrap_err(),
-        Error::NoSuchInterface
+        Error::Os(Errno::NODEV)
     );
 
     r.set_auxdata(true).unwrap();
@@ -605,7 +609,10 @@ netns_test!(every_fanout_mode_and_flag_forms_a_group, || {
             group += 1;
             let (a, b) = (receiver(i1), receiver(i1));
             if mode == FanoutMode::Rollover && flags.contains(FanoutFlags::ROLLOVER) {
-                assert_eq!(a.set_fanout(group, mode, flags), Err(Error::InvalidFanout));
+                assert_eq!(
+                    a.set_fanout(group, mode, flags),
+                    Err(Error::Input(InputError::InvalidFanout))
+                );
                 assert_eq!(a.fanout().unwrap(), None);
                 continue;
             }
@@ -652,7 +659,7 @@ netns_test!(a_unique_fanout_id_is_picked_by_the_kernel, || {
     let (a, b) = (receiver(i1), receiver(i1));
     assert_eq!(
         a.set_fanout(7, FanoutMode::Hash, FanoutFlags::UNIQUE_ID),
-        Err(Error::InvalidFanout),
+        Err(Error::Input(InputError::InvalidFanout)),
         "a unique id is asked for with group 0"
     );
     let group = a
@@ -761,18 +768,18 @@ netns_test!(
         let max = ring.frame_capacity();
         assert_eq!(
             ring.queue(&[0; 300]),
-            Err(Error::FrameTooLong {
+            Err(Error::Ring(RingError::FrameTooLong {
                 len: 300,
                 max: max as u32
-            })
+            }))
         );
         let slot = ring.slot().unwrap();
         assert_eq!(
             slot.send(max + 1),
-            Err(Error::FrameTooLong {
+            Err(Error::Ring(RingError::FrameTooLong {
                 len: max as u32 + 1,
                 max: max as u32
-            })
+            }))
         );
         // A, then a frame too short for an Ethernet header, then C.
         ring.queue(&frame(m1, m0, b"A")).unwrap();

@@ -5,13 +5,14 @@
 
 mod common;
 
+use baresock::ResolveError;
 use std::collections::BTreeSet;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use baresock::resolve::{AddrInfo, DomainName, Hints, NameInfoFlags, Paths, ResolvConf, Resolver};
-use baresock::{Error, Family, HostErrorKind, LookupCause, Protocol, ResolveErrorKind, Type};
+use baresock::{Error, Family, HostErrorKind, LookupCause, LookupErrorKind, Protocol, Type};
 use common::dnsmasq::{self, wire, Reply, Responder, SilentServer, Zone};
 use common::TempDir;
 
@@ -112,9 +113,9 @@ fn stream() -> Hints {
     }
 }
 
-fn kind(e: Error) -> (ResolveErrorKind, LookupCause) {
+fn kind(e: Error) -> (LookupErrorKind, LookupCause) {
     match e {
-        Error::Resolve(r) => (r.kind(), r.cause()),
+        Error::Resolve(ResolveError::Lookup(r)) => (r.kind(), r.cause()),
         other => panic!("not a resolve error: {other:?}"),
     }
 }
@@ -156,7 +157,7 @@ fn numeric_hosts_answer_themselves() {
     }
     assert_eq!(
         kind(lookup(&r, Some("fe80::1%no-such-if0"), None, &stream()).unwrap_err()),
-        (ResolveErrorKind::NoName, LookupCause::UnknownScope)
+        (LookupErrorKind::NoName, LookupCause::UnknownScope)
     );
 }
 
@@ -170,7 +171,7 @@ fn hints_are_kept() {
     };
     assert_eq!(
         kind(lookup(&r, Some("192.0.2.7"), None, &v6).unwrap_err()),
-        (ResolveErrorKind::Family, LookupCause::FamilyMismatch)
+        (LookupErrorKind::Family, LookupCause::FamilyMismatch)
     );
     let unix = Hints {
         family: Some(Family::UNIX),
@@ -178,7 +179,7 @@ fn hints_are_kept() {
     };
     assert_eq!(
         kind(lookup(&r, Some("192.0.2.7"), None, &unix).unwrap_err()),
-        (ResolveErrorKind::Family, LookupCause::UnsupportedFamily)
+        (LookupErrorKind::Family, LookupCause::UnsupportedFamily)
     );
     let seq = Hints {
         socket_type: Some(Type::SEQPACKET),
@@ -186,7 +187,7 @@ fn hints_are_kept() {
     };
     assert_eq!(
         kind(lookup(&r, Some("192.0.2.7"), None, &seq).unwrap_err()),
-        (ResolveErrorKind::SocketType, LookupCause::UnsupportedType)
+        (LookupErrorKind::SocketType, LookupCause::UnsupportedType)
     );
     let numeric = Hints {
         numeric_host: true,
@@ -194,7 +195,7 @@ fn hints_are_kept() {
     };
     assert_eq!(
         kind(lookup(&r, Some("files.baresock.test"), None, &numeric).unwrap_err()),
-        (ResolveErrorKind::NoName, LookupCause::NotNumeric)
+        (LookupErrorKind::NoName, LookupCause::NotNumeric)
     );
     let numeric_service = Hints {
         numeric_service: true,
@@ -202,7 +203,7 @@ fn hints_are_kept() {
     };
     assert_eq!(
         kind(lookup(&r, Some("192.0.2.7"), Some("http"), &numeric_service).unwrap_err()),
-        (ResolveErrorKind::NoName, LookupCause::NotNumeric)
+        (LookupErrorKind::NoName, LookupCause::NotNumeric)
     );
     // No host: loopback, or with `passive` the wildcard addresses, IPv6 first (RFC 6724).
     let v = lookup(&r, None, Some("80"), &stream()).unwrap();
@@ -244,7 +245,7 @@ fn services_come_from_the_services_file() {
     // syslog is UDP only: asking for a stream is a service error.
     assert_eq!(
         kind(lookup(&r, Some("192.0.2.7"), Some("syslog"), &stream()).unwrap_err()),
-        (ResolveErrorKind::Service, LookupCause::UnknownService)
+        (LookupErrorKind::Service, LookupCause::UnknownService)
     );
     assert_eq!(
         kind(
@@ -256,7 +257,7 @@ fn services_come_from_the_services_file() {
             )
             .unwrap_err()
         ),
-        (ResolveErrorKind::Service, LookupCause::UnknownService)
+        (LookupErrorKind::Service, LookupCause::UnknownService)
     );
 }
 
@@ -269,7 +270,7 @@ fn services_and_name_info_both_ways() {
     assert_eq!(r.service_port("syslog", Some("udp")).unwrap(), 514);
     assert_eq!(
         kind(r.service_port("syslog", Some("tcp")).unwrap_err()),
-        (ResolveErrorKind::Service, LookupCause::UnknownService)
+        (LookupErrorKind::Service, LookupCause::UnknownService)
     );
     let s = r.service_name(53, Some("udp")).unwrap();
     assert_eq!(
@@ -331,7 +332,7 @@ fn name_info_asks_dns_and_can_require_a_name() {
     };
     assert_eq!(
         kind(r.name_info(unknown, required).unwrap_err()).0,
-        ResolveErrorKind::NoName
+        LookupErrorKind::NoName
     );
 }
 
@@ -404,12 +405,12 @@ fn hosts_file_forward_and_reverse() {
     // an IPv4-mapped address is not the IPv4 line's, and goes to DNS (as its IPv4 address),
     // where no server answers here.
     match r.lookup_addr("::ffff:192.0.2.51".parse().unwrap()) {
-        Err(Error::Host(h)) => assert_eq!(h.kind(), HostErrorKind::TryAgain),
+        Err(Error::Resolve(ResolveError::Host(h))) => assert_eq!(h.kind(), HostErrorKind::TryAgain),
         other => panic!("{other:?}"),
     }
     // A name not in the file, with no server to ask: a temporary failure, not "no name".
     let e = lookup(&r, Some("nowhere.files.test"), None, &stream()).unwrap_err();
-    assert_eq!(kind(e).0, ResolveErrorKind::TryAgain);
+    assert_eq!(kind(e).0, LookupErrorKind::TryAgain);
 }
 
 // ---- DNS against dnsmasq ----
@@ -479,7 +480,7 @@ fn each_answer_kind_has_its_error() {
     let r = f.resolver(Some(dns.addr()), |_| {});
     assert_eq!(
         kind(lookup(&r, Some(dnsmasq::MISSING), None, &stream()).unwrap_err()),
-        (ResolveErrorKind::NoName, LookupCause::NxDomain)
+        (LookupErrorKind::NoName, LookupCause::NxDomain)
     );
     // The name exists, without an address of the family asked for.
     let v6 = Hints {
@@ -488,7 +489,7 @@ fn each_answer_kind_has_its_error() {
     };
     assert_eq!(
         kind(lookup(&r, Some(dnsmasq::V4_ONLY), None, &v6).unwrap_err()),
-        (ResolveErrorKind::NoData, LookupCause::NoRecords)
+        (LookupErrorKind::NoData, LookupCause::NoRecords)
     );
     // Both families asked: the one that exists is returned.
     assert_eq!(
@@ -497,11 +498,11 @@ fn each_answer_kind_has_its_error() {
     );
     assert_eq!(
         kind(lookup(&r, Some(dnsmasq::SERVFAIL_NAME), None, &stream()).unwrap_err()),
-        (ResolveErrorKind::TryAgain, LookupCause::Rcode(2))
+        (LookupErrorKind::TryAgain, LookupCause::Rcode(2))
     );
     assert_eq!(
         kind(lookup(&r, Some(dnsmasq::REFUSED_NAME), None, &stream()).unwrap_err()),
-        (ResolveErrorKind::Failed, LookupCause::Rcode(5))
+        (LookupErrorKind::Failed, LookupCause::Rcode(5))
     );
     let e = lookup(&r, Some(dnsmasq::MISSING), None, &stream()).unwrap_err();
     assert_eq!(
@@ -583,7 +584,7 @@ fn search_list_and_ndots() {
     // An absolute name is never extended.
     assert_eq!(
         kind(lookup(&r, Some("host."), None, &stream()).unwrap_err()),
-        (ResolveErrorKind::NoName, LookupCause::NxDomain)
+        (LookupErrorKind::NoName, LookupCause::NxDomain)
     );
 
     // With ndots:1, `www.baresock` (one dot) goes out as it is first; with ndots:3 the search
@@ -653,7 +654,7 @@ fn reverse_lookups_by_ptr() {
         DomainName::new(dnsmasq::WWW).unwrap()
     );
     match r.lookup_addr(IpAddr::V4(dnsmasq::NO_PTR_ADDR)) {
-        Err(Error::Host(h)) => {
+        Err(Error::Resolve(ResolveError::Host(h))) => {
             assert_eq!(
                 (h.kind(), h.cause()),
                 (HostErrorKind::NotFound, LookupCause::NxDomain)
@@ -753,7 +754,9 @@ fn an_unreadable_hosts_file_falls_through_to_dns() {
         assert_eq!(ips(&v), BTreeSet::from([IpAddr::from([192, 0, 2, 9])]));
         // Reverse: the address goes to DNS (this server has no PTR records: "no data").
         match r.lookup_addr(IpAddr::from([192, 0, 2, 9])) {
-            Err(Error::Host(h)) => assert_eq!(h.kind(), HostErrorKind::NoData, "{path}"),
+            Err(Error::Resolve(ResolveError::Host(h))) => {
+                assert_eq!(h.kind(), HostErrorKind::NoData, "{path}")
+            }
             other => panic!("{path}: {other:?}"),
         }
     }
@@ -784,12 +787,12 @@ fn unreadable_services_and_resolv_conf_files_are_empty() {
         );
         assert_eq!(
             kind(lookup(&r, Some("192.0.2.7"), Some("http"), &stream()).unwrap_err()),
-            (ResolveErrorKind::Service, LookupCause::UnknownService),
+            (LookupErrorKind::Service, LookupCause::UnknownService),
             "{path}"
         );
         assert_eq!(
             kind(r.service_port("http", None).unwrap_err()),
-            (ResolveErrorKind::Service, LookupCause::UnknownService)
+            (LookupErrorKind::Service, LookupCause::UnknownService)
         );
         assert!(r.service_name(80, None).is_err());
         let v = lookup(&r, Some("192.0.2.7"), Some("80"), &stream()).unwrap();
@@ -813,12 +816,12 @@ fn other_file_errors_are_resolve_errors() {
     assert_eq!(
         kind(lookup(&r, Some("files"), None, &stream()).unwrap_err()),
         (
-            ResolveErrorKind::Failed,
+            LookupErrorKind::Failed,
             LookupCause::Os(baresock::Errno::NAMETOOLONG)
         )
     );
     match r.lookup_addr(IpAddr::from([192, 0, 2, 50])) {
-        Err(Error::Host(h)) => assert_eq!(
+        Err(Error::Resolve(ResolveError::Host(h))) => assert_eq!(
             (h.kind(), h.cause()),
             (
                 HostErrorKind::NoRecovery,
@@ -922,10 +925,7 @@ fn a_silent_server_times_out_as_configured() {
     // A and AAAA each went out twice: two attempts of one second.
     assert_eq!(
         kind(e),
-        (
-            ResolveErrorKind::TryAgain,
-            LookupCause::NoReply { tries: 4 }
-        )
+        (LookupErrorKind::TryAgain, LookupCause::NoReply { tries: 4 })
     );
     assert!(took >= Duration::from_secs(2), "{took:?}");
     assert!(took < Duration::from_secs(4), "{took:?}");
@@ -948,7 +948,7 @@ fn a_closed_port_fails_fast() {
     assert_eq!(
         kind(e),
         (
-            ResolveErrorKind::TryAgain,
+            LookupErrorKind::TryAgain,
             LookupCause::Os(baresock::Errno::CONNREFUSED)
         )
     );
@@ -999,7 +999,7 @@ fn spoofed_replies_are_ignored() {
     let f = Files::with("", SERVICES, "options timeout:1 attempts:1\n");
     let r = f.resolver(Some(responder.addr()), |_| {});
     let e = lookup(&r, Some("spoof.baresock.test."), None, &v4).unwrap_err();
-    assert_eq!(kind(e).0, ResolveErrorKind::TryAgain);
+    assert_eq!(kind(e).0, LookupErrorKind::TryAgain);
 }
 
 #[test]
@@ -1018,7 +1018,7 @@ fn a_malformed_reply_is_a_failure() {
         ..stream()
     };
     let (k, cause) = kind(lookup(&r, Some("bad.baresock.test."), None, &v4).unwrap_err());
-    assert_eq!(k, ResolveErrorKind::Failed);
+    assert_eq!(k, LookupErrorKind::Failed);
     assert!(matches!(cause, LookupCause::Malformed(_)), "{cause:?}");
 }
 

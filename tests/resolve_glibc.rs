@@ -34,6 +34,7 @@
 
 mod common;
 
+use baresock::ResolveError;
 use std::collections::BTreeSet;
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use std::ops::ControlFlow;
@@ -41,7 +42,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use baresock::resolve::{hosts, AddrInfo, DomainName, Hints, Paths, ResolvConf, Resolver};
-use baresock::{Error, Family, HostErrorKind, ResolveErrorKind, Type};
+use baresock::{Error, Family, HostErrorKind, LookupErrorKind, Type};
 use common::dnsmasq::{wire, Reply, Responder};
 use common::TempDir;
 
@@ -336,7 +337,7 @@ fn ours_forward(r: &Resolver<'_>, name: &str, family: Option<Family>) -> Forward
                 .collect();
             Some((list, found.canonical_name().map(|c| c.to_string())))
         }
-        Err(Error::Resolve(e)) if e.kind() == ResolveErrorKind::NoName => None,
+        Err(Error::Resolve(ResolveError::Lookup(e))) if e.kind() == LookupErrorKind::NoName => None,
         Err(e) => panic!("{name} ({family:?}): {e:?}"),
     }
 }
@@ -485,7 +486,7 @@ fn compare_addr(r: &Resolver<'_>, addr: &str, glibc: &Answer, ctx: &str) {
     let ip: IpAddr = addr.parse().unwrap();
     let ours = match r.lookup_addr(ip) {
         Ok(name) => Some(name.to_string()),
-        Err(Error::Host(h)) if h.kind() == HostErrorKind::NotFound => None,
+        Err(Error::Resolve(ResolveError::Host(h))) if h.kind() == HostErrorKind::NotFound => None,
         Err(e) => panic!("{ctx}: reverse {addr}: {e:?}"),
     };
     let theirs = match glibc.status {

@@ -8,6 +8,7 @@
 
 mod common;
 
+use baresock::ResolveError;
 use std::io::{Read, Write};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -17,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use baresock::resolve::dns::{TCP_REPLY_DEFAULT, TCP_REPLY_MAX};
 use baresock::resolve::{AddrInfo, Hints, Paths, ResolvConf, Resolver};
-use baresock::{Error, Family, LookupCause, ResolveErrorKind, Type};
+use baresock::{Error, Family, LookupCause, LookupErrorKind, Type};
 use common::dnsmasq::wire;
 use common::TempDir;
 
@@ -315,9 +316,9 @@ fn timed_lookup(r: &Resolver<'_>, host: &str, bound: Duration) -> Result<Vec<Add
     result.map(|l| l.results(&out).to_vec())
 }
 
-fn kind(e: Error) -> (ResolveErrorKind, LookupCause) {
+fn kind(e: Error) -> (LookupErrorKind, LookupCause) {
     match e {
-        Error::Resolve(r) => (r.kind(), r.cause()),
+        Error::Resolve(ResolveError::Lookup(r)) => (r.kind(), r.cause()),
         other => panic!("not a resolve error: {other:?}"),
     }
 }
@@ -334,7 +335,7 @@ fn a_dripped_tcp_reply_ends_with_the_attempt() {
     let e = timed_lookup(&r, "drip.baresock.test.", ONE).unwrap_err();
     assert_eq!(
         kind(e),
-        (ResolveErrorKind::TryAgain, LookupCause::TcpTimeout)
+        (LookupErrorKind::TryAgain, LookupCause::TcpTimeout)
     );
     assert!(s.tcp_queries() >= 1);
 }
@@ -350,7 +351,7 @@ fn dripping_servers_bound_the_lookup_by_timeout_attempts_servers() {
     let e = timed_lookup(&r, "drip2.baresock.test.", 4 * ONE).unwrap_err();
     assert_eq!(
         kind(e),
-        (ResolveErrorKind::TryAgain, LookupCause::TcpTimeout)
+        (LookupErrorKind::TryAgain, LookupCause::TcpTimeout)
     );
     // Each attempt went to its server: two rounds over two servers.
     assert_eq!((a.udp_queries(), b.udp_queries()), (4, 4));
@@ -364,7 +365,7 @@ fn a_dripped_reply_under_use_vc_ends_with_the_attempt() {
     let e = timed_lookup(&r, "dripvc.baresock.test.", ONE).unwrap_err();
     assert_eq!(
         kind(e),
-        (ResolveErrorKind::TryAgain, LookupCause::TcpTimeout)
+        (LookupErrorKind::TryAgain, LookupCause::TcpTimeout)
     );
     assert_eq!(s.udp_queries(), 0);
 }
@@ -379,10 +380,7 @@ fn wrong_ids_over_udp_are_no_reply() {
     let e = timed_lookup(&r, "wrongid.baresock.test.", 2 * ONE).unwrap_err();
     assert_eq!(
         kind(e),
-        (
-            ResolveErrorKind::TryAgain,
-            LookupCause::NoReply { tries: 4 }
-        )
+        (LookupErrorKind::TryAgain, LookupCause::NoReply { tries: 4 })
     );
     assert_eq!(s.tcp_queries(), 0);
 }
@@ -393,7 +391,7 @@ fn a_wrong_id_over_tcp_says_so() {
     let s = Hostile::start(Udp::Truncated, Tcp::WrongId);
     let r = f.resolver(&[&s], "timeout:1 attempts:1");
     let e = timed_lookup(&r, "wrongtcp.baresock.test.", ONE).unwrap_err();
-    assert_eq!(kind(e), (ResolveErrorKind::Failed, LookupCause::WrongId));
+    assert_eq!(kind(e), (LookupErrorKind::Failed, LookupCause::WrongId));
     assert_eq!(
         LookupCause::WrongId.to_string(),
         "a reply over TCP carried another query's id"
@@ -404,7 +402,7 @@ fn a_wrong_id_over_tcp_says_so() {
     let e = timed_lookup(&r, "wrongq.baresock.test.", ONE).unwrap_err();
     assert_eq!(
         kind(e),
-        (ResolveErrorKind::Failed, LookupCause::WrongQuestion)
+        (LookupErrorKind::Failed, LookupCause::WrongQuestion)
     );
 }
 
@@ -421,10 +419,7 @@ fn a_silent_server_is_no_reply_in_time() {
     let e = timed_lookup(&r, "silent.baresock.test.", 2 * ONE).unwrap_err();
     assert_eq!(
         kind(e),
-        (
-            ResolveErrorKind::TryAgain,
-            LookupCause::NoReply { tries: 4 }
-        )
+        (LookupErrorKind::TryAgain, LookupCause::NoReply { tries: 4 })
     );
 }
 
@@ -438,7 +433,7 @@ fn a_tcp_server_that_never_answers_is_a_tcp_timeout() {
     let e = timed_lookup(&r, "hang.baresock.test.", ONE).unwrap_err();
     assert_eq!(
         kind(e),
-        (ResolveErrorKind::TryAgain, LookupCause::TcpTimeout)
+        (LookupErrorKind::TryAgain, LookupCause::TcpTimeout)
     );
     // Under use-vc, over two servers and two rounds.
     let t = Hostile::start(Udp::Silent, Tcp::Hang);
@@ -446,7 +441,7 @@ fn a_tcp_server_that_never_answers_is_a_tcp_timeout() {
     let e = timed_lookup(&r, "hangvc.baresock.test.", 4 * ONE).unwrap_err();
     assert_eq!(
         kind(e),
-        (ResolveErrorKind::TryAgain, LookupCause::TcpTimeout)
+        (LookupErrorKind::TryAgain, LookupCause::TcpTimeout)
     );
 }
 
@@ -456,18 +451,15 @@ fn a_tcp_reply_cut_short_says_the_server_closed() {
     let s = Hostile::start(Udp::Truncated, Tcp::CloseEarly);
     let r = f.resolver(&[&s], "timeout:1 attempts:1");
     let e = timed_lookup(&r, "closed.baresock.test.", ONE).unwrap_err();
-    assert_eq!(
-        kind(e),
-        (ResolveErrorKind::TryAgain, LookupCause::TcpClosed)
-    );
+    assert_eq!(kind(e), (LookupErrorKind::TryAgain, LookupCause::TcpClosed));
 }
 
 #[test]
 fn a_tcp_timeout_is_not_called_servfail() {
-    let text = Error::Resolve(baresock::ResolveError::new(
-        ResolveErrorKind::TryAgain,
+    let text = Error::Resolve(ResolveError::Lookup(baresock::LookupError::new(
+        LookupErrorKind::TryAgain,
         LookupCause::TcpTimeout,
-    ))
+    )))
     .to_string();
     assert!(!text.contains("SERVFAIL"), "{text}");
     assert!(text.contains("TCP"), "{text}");
@@ -490,7 +482,7 @@ fn a_tcp_reply_larger_than_the_buffer_is_a_named_error() {
         .lookup(Some("big.baresock.test."), None, &v4, &mut out)
         .unwrap_err();
     let (k, cause) = kind(e);
-    assert_eq!(k, ResolveErrorKind::Failed);
+    assert_eq!(k, LookupErrorKind::Failed);
     match cause {
         LookupCause::ReplyTooLarge { len, room } => {
             assert!(usize::from(len) > TCP_REPLY_DEFAULT, "{len}");
@@ -540,7 +532,7 @@ fn timeout_zero_waits_a_second_as_glibc_does() {
     let start = Instant::now();
     let e = timed_lookup(&r, "quiet.baresock.test.", ONE).unwrap_err();
     assert!(start.elapsed() >= Duration::from_millis(900));
-    assert_eq!(kind(e).0, ResolveErrorKind::TryAgain);
+    assert_eq!(kind(e).0, LookupErrorKind::TryAgain);
 }
 
 // ---- connect by name: the timeout bounds the lookup ----

@@ -2,6 +2,7 @@
 
 mod common;
 
+use baresock::{AddressError, InputError};
 use std::time::Duration;
 
 use baresock::{
@@ -132,7 +133,7 @@ fn dual_stack_needs_ipv6() {
         },
     )
     .unwrap_err();
-    assert_eq!(err, Error::DualStackNeedsIpv6);
+    assert_eq!(err, Error::Input(InputError::DualStackNeedsIpv6));
 }
 
 #[test]
@@ -181,7 +182,7 @@ fn create_connection_tries_each_address_and_binds_the_source() {
     let none: [SocketAddr; 0] = [];
     assert_eq!(
         create_connection(none, None, None).unwrap_err(),
-        Error::NoAddresses
+        Error::Input(InputError::NoAddresses)
     );
 }
 
@@ -212,7 +213,7 @@ fn options_set_and_read_back() {
     assert_eq!(
         sock.set_linger(Some(Duration::from_secs(1 << 40)))
             .unwrap_err(),
-        Error::DurationOutOfRange
+        Error::Input(InputError::DurationOutOfRange)
     );
     sock.set_send_buffer_size(64 * 1024).unwrap();
     assert!(sock.send_buffer_size().unwrap() >= 64 * 1024);
@@ -251,18 +252,18 @@ fn refused_connect_and_typed_mismatches() {
     let udp = Socket::new(Family::INET, Type::DGRAM, Protocol::DEFAULT).unwrap();
     assert_eq!(
         TcpStream::try_from(udp).unwrap_err().error,
-        Error::TypeMismatch {
+        Error::Input(InputError::TypeMismatch {
             expected: Type::STREAM,
             found: Type::DGRAM
-        }
+        })
     );
     let unix = Socket::new(Family::UNIX, Type::STREAM, Protocol::DEFAULT).unwrap();
     assert_eq!(
         TcpStream::try_from(unix).unwrap_err().error,
-        Error::WrongFamily {
+        Error::Input(InputError::WrongFamily {
             expected: Family::INET,
             found: Family::UNIX
-        }
+        })
     );
     let tcp = Socket::new(Family::INET6, Type::STREAM, Protocol::DEFAULT).unwrap();
     assert!(TcpStream::try_from(tcp).is_ok());
@@ -322,11 +323,11 @@ fn text_addresses_and_zero_connect_timeout() {
     assert_eq!(s.peer_addr().unwrap().port(), port);
     assert_eq!(
         TcpStream::connect("localhost:80").unwrap_err(),
-        Error::InvalidAddress
+        Error::Address(AddressError::Invalid)
     );
     assert_eq!(
         TcpStream::connect_timeout(listener.local_addr().unwrap(), Duration::ZERO).unwrap_err(),
-        Error::ZeroTimeout
+        Error::Input(InputError::ZeroTimeout)
     );
 }
 
@@ -350,15 +351,15 @@ fn huge_durations_are_named_errors_not_overflows() {
     let s = Socket::new(Family::INET, Type::STREAM, Protocol::DEFAULT).unwrap();
     assert_eq!(
         s.set_linger(Some(Duration::MAX)).unwrap_err(),
-        Error::DurationOutOfRange
+        Error::Input(InputError::DurationOutOfRange)
     );
     assert_eq!(
         s.set_kernel_recv_timeout(Some(Duration::MAX)).unwrap_err(),
-        Error::DurationOutOfRange
+        Error::Input(InputError::DurationOutOfRange)
     );
     assert_eq!(
         s.set_kernel_send_timeout(Some(Duration::MAX)).unwrap_err(),
-        Error::DurationOutOfRange
+        Error::Input(InputError::DurationOutOfRange)
     );
     assert_eq!(s.linger().unwrap(), None, "nothing was set");
 }

@@ -111,7 +111,7 @@ fn std_style_timeout_methods_map_onto_the_mode() {
     assert_eq!(a.timeout(), Some(T));
     assert_eq!(
         a.set_write_timeout(Some(Duration::ZERO)).unwrap_err(),
-        Error::ZeroTimeout
+        Error::Input(baresock::InputError::ZeroTimeout)
     );
     let mut buf = [0u8; 4];
     assert_times_out("read via std::io::Read", || {

@@ -2,6 +2,7 @@
 
 mod common;
 
+use baresock::AddressError;
 use baresock::{Errno, Error, Family, Protocol, Socket, SocketAddr, Type, UdpSocket};
 use common::*;
 
@@ -95,10 +96,10 @@ fn broadcast_and_ttl_options() {
 fn address_of_another_family_is_a_named_error() {
     let s = Socket::new(Family::INET, Type::DGRAM, Protocol::DEFAULT).unwrap();
     let v6: SocketAddr = "[::1]:9".parse().unwrap();
-    let mismatch = Error::FamilyMismatch {
+    let mismatch = Error::Address(AddressError::FamilyMismatch {
         socket: Family::INET,
         addr: Family::INET6,
-    };
+    });
     assert_eq!(s.send_to(b"x", v6).unwrap_err(), mismatch);
     assert_eq!(s.bind(v6).unwrap_err(), mismatch);
     assert_eq!(s.connect(v6).unwrap_err(), mismatch);
@@ -230,7 +231,7 @@ fn recv_from_into_refuses_a_sender_that_is_not_an_ip_address() {
         .unwrap();
     assert_eq!(
         fake.recv_from_into(&mut buf, &mut from),
-        Err(Error::MissingAddress)
+        Err(Error::Address(AddressError::Missing))
     );
     assert_eq!(from, Destination::default(), "set back to 0.0.0.0:0");
 
@@ -240,10 +241,10 @@ fn recv_from_into_refuses_a_sender_that_is_not_an_ip_address() {
     let name_len = 2 + 1 + format!("baresock-into-tx-{tag}").len() as u32;
     assert_eq!(
         fake.recv_from_into(&mut buf, &mut from),
-        Err(Error::MalformedAddress {
+        Err(Error::Address(AddressError::Malformed {
             family: libc::AF_UNIX as u16,
             len: name_len
-        })
+        }))
     );
     assert_eq!(from, Destination::default());
     assert_eq!(

@@ -2,6 +2,7 @@
 
 mod common;
 
+use baresock::AddressError;
 use baresock::{
     Error, UnixAddr, UnixDatagram, UnixListener, UnixSeqpacket, UnixSeqpacketListener, UnixStream,
 };
@@ -32,7 +33,7 @@ fn path_helpers() {
     let long = std::path::PathBuf::from("/".repeat(200));
     assert_eq!(
         UnixAddr::from_path(&long).unwrap_err(),
-        Error::UnixPathTooLong { len: 200, max: 108 }
+        Error::Address(AddressError::UnixPathTooLong { len: 200, max: 108 })
     );
 }
 
@@ -96,13 +97,19 @@ fn seqpacket_keeps_boundaries_and_reports_truncation() {
 fn bad_paths_are_named_errors() {
     assert_eq!(
         UnixAddr::new(&[b'a'; 109]).unwrap_err(),
-        Error::UnixPathTooLong { len: 109, max: 108 }
+        Error::Address(AddressError::UnixPathTooLong { len: 109, max: 108 })
     );
-    assert_eq!(UnixAddr::new(b"a\0b").unwrap_err(), Error::UnixPathNul);
-    assert_eq!(UnixAddr::new(b"").unwrap_err(), Error::UnixPathEmpty);
+    assert_eq!(
+        UnixAddr::new(b"a\0b").unwrap_err(),
+        Error::Address(AddressError::UnixPathNul)
+    );
+    assert_eq!(
+        UnixAddr::new(b"").unwrap_err(),
+        Error::Address(AddressError::UnixPathEmpty)
+    );
     assert_eq!(
         UnixAddr::new_abstract(&[b'a'; 108]).unwrap_err(),
-        Error::UnixPathTooLong { len: 108, max: 107 }
+        Error::Address(AddressError::UnixPathTooLong { len: 108, max: 107 })
     );
     // A 108-byte path, the kernel's maximum, binds.
     let dir = TempDir::new("max");

@@ -3,12 +3,13 @@
 //!
 //! Asserts: a decoded message's length is the head plus exactly `nframes` frames of the size
 //! its flags say (16, or 72 with `CAN_FD_FRAME`); `len`, `is_empty` and `frames` agree; the
-//! opcode is the kernel's number; each frame decodes or is `InvalidCanLength`; the head and its
+//! opcode is the kernel's number; each frame decodes or is `CanInputError::InvalidLength`; the head and its
 //! frames encode again (failing only for an interval past the kernel's 400 days, or a buffer
 //! one byte short) to bytes that decode to the same head and frames; errors are
 //! `MalformedBcm`.
 #![no_main]
 
+use baresock::{CanInputError, InputError};
 use std::time::Duration;
 
 use baresock::can::{
@@ -23,7 +24,7 @@ const TIMER_SEC_MAX: u64 = 400 * 24 * 60 * 60;
 fuzz_target!(|data: &[u8]| {
     let msg = match BcmMessage::decode(data) {
         Ok(m) => m,
-        Err(e) => return assert_eq!(e, Error::MalformedBcm),
+        Err(e) => return assert_eq!(e, Error::Can(CanInputError::MalformedBcm)),
     };
     let head = *msg.head();
     let _ = format!("{msg:?} {head:?}");
@@ -42,7 +43,10 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(frames.len(), msg.len());
     for f in &frames {
         if let Err(e) = f {
-            assert!(matches!(e, Error::InvalidCanLength { .. }), "{e:?}");
+            assert!(
+                matches!(e, Error::Can(CanInputError::InvalidLength { .. })),
+                "{e:?}"
+            );
         }
     }
 
@@ -71,20 +75,24 @@ fuzz_target!(|data: &[u8]| {
     if msg.len() > BCM_MAX_FRAMES {
         assert_eq!(
             head.encode(body, &mut out),
-            Err(Error::TooManyFrames { count: msg.len() })
+            Err(Error::Can(CanInputError::TooManyFrames {
+                count: msg.len() as u32
+            }))
         );
         return;
     }
     if needed > 0 {
         assert_eq!(
             head.encode(body, &mut out[..needed - 1]),
-            Err(Error::BufferTooSmall { needed })
+            Err(Error::Input(InputError::BufferTooSmall {
+                needed: needed as u32
+            }))
         );
     }
     let encoded = match head.encode(body, &mut out) {
         Ok(b) => b,
         Err(e) => {
-            assert_eq!(e, Error::DurationOutOfRange);
+            assert_eq!(e, Error::Input(InputError::DurationOutOfRange));
             assert!(too_long(head.ival1) || too_long(head.ival2));
             return;
         }

@@ -9,6 +9,7 @@
 //! its bytes, and a failed `decode` leaves the frame as it was; bad input is a named error.
 #![no_main]
 
+use baresock::CanInputError;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use baresock::can::parse_frame;
@@ -30,7 +31,10 @@ fuzz_target!(|data: &[u8]| {
             check_against_bytes(&f, data);
             check(&f);
         }
-        Err(e) => assert!(matches!(e, Error::InvalidCanLength { .. }), "{e:?}"),
+        Err(e) => assert!(
+            matches!(e, Error::Can(CanInputError::InvalidLength { .. })),
+            "{e:?}"
+        ),
     }
 
     // The kernel's bytes of an XL frame.
@@ -45,7 +49,10 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(x.sec(), x.flags() & 1 != 0);
             let _ = format!("{x} {x:?}");
         }
-        Err(e) => assert!(matches!(e, Error::InvalidCanLength { .. }), "{e:?}"),
+        Err(e) => assert!(
+            matches!(e, Error::Can(CanInputError::InvalidLength { .. })),
+            "{e:?}"
+        ),
     }
     if let Some((head, rest)) = data.split_first_chunk::<CANXL_HEAD>() {
         let before = CanXlFrame::new(0x123, 1, 2, &[7; 3]).unwrap().with_vcid(5);
@@ -69,7 +76,9 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {
         match parse_frame(text) {
             Ok(f) => check(&f),
-            Err(Error::InvalidCanSyntax { at }) => assert!(at <= text.len()),
+            Err(Error::Can(CanInputError::InvalidSyntax { at })) => {
+                assert!(at as usize <= text.len())
+            }
             Err(e) => panic!("{text:?}: {e:?}"),
         }
     }

@@ -15,6 +15,7 @@
 //! the fds were taken, left to the message, or cut off by a short control buffer.
 #![no_main]
 
+use baresock::InputError;
 use std::cell::RefCell;
 use std::fs::File;
 use std::net::Ipv4Addr;
@@ -210,7 +211,10 @@ fn one(s: &State, mut input: Input<'_>) {
             }
         };
         if let Err(e) = r {
-            assert!(matches!(e, Error::BufferTooSmall { .. }), "{e:?}");
+            assert!(
+                matches!(e, Error::Input(InputError::BufferTooSmall { .. })),
+                "{e:?}"
+            );
         }
     }
     let _ = format!("{control:?}");

@@ -8,6 +8,7 @@
 //! equality and hashing ignore ASCII case; `join` and `ends_with` keep their promises.
 #![no_main]
 
+use baresock::{InputError, ResolveError};
 use std::hash::{BuildHasher, RandomState};
 
 use baresock::resolve::{DomainName, NameError, LABEL_MAX, NAME_MAX};
@@ -20,7 +21,7 @@ fuzz_target!(|data: &[u8]| {
         (Ok(labels), Ok(name)) => {
             assert!(name.labels().eq(labels.iter().copied()), "{name:?}");
         }
-        (Err(e), Err(Error::InvalidName(g))) => assert_eq!(&e, g),
+        (Err(e), Err(Error::Resolve(ResolveError::InvalidName(g)))) => assert_eq!(&e, g),
         (m, g) => panic!("model {m:?}, from_text {g:?}"),
     }
     if let Ok(s) = std::str::from_utf8(data) {
@@ -47,7 +48,9 @@ fuzz_target!(|data: &[u8]| {
     if len > 0 {
         assert_eq!(
             name.write_text(&mut buf[..len - 1]),
-            Err(Error::BufferTooSmall { needed: len })
+            Err(Error::Input(InputError::BufferTooSmall {
+                needed: len as u32
+            }))
         );
     }
     let _ = format!("{name:?}");
@@ -86,7 +89,10 @@ fuzz_target!(|data: &[u8]| {
         }
         Err(e) => {
             assert!(2 * wire.len() - 1 > NAME_MAX);
-            assert_eq!(e, Error::InvalidName(NameError::TooLong));
+            assert_eq!(
+                e,
+                Error::Resolve(ResolveError::InvalidName(NameError::TooLong))
+            );
         }
     }
 });

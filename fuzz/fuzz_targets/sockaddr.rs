@@ -2,12 +2,13 @@
 //!
 //! Asserts: the result's family is the bytes' family field; every field is the one the
 //! kernel's layout puts there (`sockaddr_in`, `sockaddr_in6`, `sockaddr_un`, `sockaddr_ll`,
-//! `sockaddr_can`); a length that does not fit is `MalformedAddress` with the family and length,
-//! an unknown family `UnsupportedAddress`; the accessors and `Display`/`Debug` agree and never
+//! `sockaddr_can`); a length that does not fit is `AddressError::Malformed` with the family and length,
+//! an unknown family `AddressError::Unsupported`; the accessors and `Display`/`Debug` agree and never
 //! panic; and the address encoded again the way the system calls take it (`SocketAddrArg`)
 //! decodes to the same address.
 #![no_main]
 
+use baresock::AddressError;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use baresock::{decode_sockaddr, Error, Family, SocketAddr, UnixAddrKind, UNIX_PATH_MAX};
@@ -28,18 +29,18 @@ fuzz_target!(|data: &[u8]| {
     if data.len() < 2 {
         assert_eq!(
             result,
-            Err(Error::MalformedAddress {
+            Err(Error::Address(AddressError::Malformed {
                 family: 0,
                 len: data.len() as u32
-            })
+            }))
         );
         return;
     }
     let family = ne16(0);
-    let malformed = Err(Error::MalformedAddress {
+    let malformed = Err(Error::Address(AddressError::Malformed {
         family,
         len: data.len() as u32,
-    });
+    }));
     let addr = match family {
         AF_INET if data.len() < 8 => return assert_eq!(result, malformed),
         AF_INET6 if data.len() < 28 => return assert_eq!(result, malformed),
@@ -55,7 +56,12 @@ fuzz_target!(|data: &[u8]| {
         AF_INET | AF_INET6 | AF_UNIX | AF_CAN | AF_PACKET => {
             result.expect("a well-formed address of a known family")
         }
-        _ => return assert_eq!(result, Err(Error::UnsupportedAddress { family })),
+        _ => {
+            return assert_eq!(
+                result,
+                Err(Error::Address(AddressError::Unsupported { family }))
+            )
+        }
     };
 
     let _ = format!("{addr} {addr:?}");

@@ -347,43 +347,47 @@ mod tests {
             (
                 &v6[..],
                 16,
-                crate::Error::MalformedAddress {
+                crate::Error::Address(crate::AddressError::Malformed {
                     family: af_inet6,
                     len: 16,
-                },
+                }),
             ),
             (
                 &v4[..],
                 8,
-                crate::Error::MalformedAddress {
+                crate::Error::Address(crate::AddressError::Malformed {
                     family: af_inet,
                     len: 8,
-                },
+                }),
             ),
             (
                 &v6[..],
                 27,
-                crate::Error::MalformedAddress {
+                crate::Error::Address(crate::AddressError::Malformed {
                     family: af_inet6,
                     len: 27,
-                },
+                }),
             ),
             // Longer than the room: the kernel wrote 28 bytes of a longer address.
             (
                 &v6[..],
                 110,
-                crate::Error::MalformedAddress {
+                crate::Error::Address(crate::AddressError::Malformed {
                     family: af_inet6,
                     len: 110,
-                },
+                }),
             ),
             // Under two bytes the family is an earlier address's: none is named.
             (
                 &v4[..1],
                 1,
-                crate::Error::MalformedAddress { family: 0, len: 1 },
+                crate::Error::Address(crate::AddressError::Malformed { family: 0, len: 1 }),
             ),
-            (&[][..], 0, crate::Error::MissingAddress),
+            (
+                &[][..],
+                0,
+                crate::Error::Address(crate::AddressError::Missing),
+            ),
         ] {
             let mut d = received("[2001:db8::1]:1", bytes, len);
             assert_eq!(d.check_received(), Err(want));
@@ -392,7 +396,10 @@ mod tests {
         let mut unix = received("192.0.2.1:1", &1u16.to_ne_bytes(), 12);
         assert_eq!(
             unix.check_received(),
-            Err(crate::Error::MalformedAddress { family: 1, len: 12 })
+            Err(crate::Error::Address(crate::AddressError::Malformed {
+                family: 1,
+                len: 12
+            }))
         );
     }
 

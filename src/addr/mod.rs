@@ -7,6 +7,7 @@ mod packet;
 mod raw;
 mod unix;
 
+use crate::AddressError;
 use core::fmt;
 use core::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddrV4, SocketAddrV6};
 
@@ -199,32 +200,33 @@ impl<I: Into<IpAddr>> From<(I, u16)> for SocketAddr {
 impl TryFrom<SocketAddr> for core::net::SocketAddr {
     type Error = Error;
 
-    /// Fails with [`Error::FamilyMismatch`] for addresses that are not IP, and
-    /// [`Error::MalformedAddress`] for IP addresses that do not fit their form (as raw bytes).
+    /// Fails with [`AddressError::FamilyMismatch`] for addresses that are not IP, and
+    /// [`AddressError::Malformed`] for IP addresses that do not fit their form (as raw bytes).
     fn try_from(a: SocketAddr) -> Result<Self> {
         if let Some(inet) = a.as_inet() {
             return Ok(inet);
         }
         Err(match (a.family(), a) {
             (Family::INET | Family::INET6, SocketAddr::Other(r)) => malformed(&r),
-            (addr, _) => Error::FamilyMismatch {
+            (addr, _) => Error::Address(AddressError::FamilyMismatch {
                 socket: Family::INET,
                 addr,
-            },
+            }),
         })
     }
 }
 
 /// The error for raw bytes of a family that has a typed address, which they do not fit.
 fn malformed(r: &RawAddr) -> Error {
-    Error::MalformedAddress {
+    Error::Address(AddressError::Malformed {
         family: r.family(),
         len: r.len() as u32,
-    }
+    })
 }
 
-/// `From<T> for SocketAddr` and `TryFrom<SocketAddr> for T` for each family's address type:
-/// the conversion back fails with [`Error::FamilyMismatch`] for an address of another family.
+/// `From<T> for SocketAddr` and `TryFrom<SocketAddr> for T` for each family's address type: the
+/// conversion back fails with [`AddressError::FamilyMismatch`](crate::AddressError::FamilyMismatch)
+/// for an address of another family.
 macro_rules! variant_conversions {
     ($($t:ty => $variant:ident, $family:ident);* $(;)?) => {$(
         impl From<$t> for SocketAddr {
@@ -236,13 +238,18 @@ macro_rules! variant_conversions {
         impl TryFrom<SocketAddr> for $t {
             type Error = Error;
 
-            /// Fails with [`Error::FamilyMismatch`] for an address of another family, and
-            /// [`Error::MalformedAddress`] for raw bytes of this family that do not fit it.
+            /// Fails with [`AddressError::FamilyMismatch`](crate::AddressError::FamilyMismatch) for
+            /// an address of another family, and
+            /// [`AddressError::Malformed`](crate::AddressError::Malformed) for raw bytes of this
+            /// family that do not fit it.
             fn try_from(a: SocketAddr) -> Result<Self> {
                 match a {
                     SocketAddr::$variant(v) => Ok(v),
                     SocketAddr::Other(r) if r.family() == Family::$family.as_raw() => Err(malformed(&r)),
-                    other => Err(Error::FamilyMismatch { socket: Family::$family, addr: other.family() }),
+                    other => Err(Error::Address(AddressError::FamilyMismatch {
+                        socket: Family::$family,
+                        addr: other.family(),
+                    })),
                 }
             }
         }
@@ -321,21 +328,21 @@ impl defmt::Format for SocketAddr {
 ///
 /// Unlike `std`'s, this trait never resolves a host name (that would read files and ask DNS
 /// servers behind a plain `connect`): text such as `"localhost:80"` compiles, and fails at
-/// run time with [`Error::InvalidAddress`]. To connect by name, use
+/// run time with [`AddressError::Invalid`](crate::AddressError::Invalid). To connect by name, use
 /// [`resolve::connect`](crate::resolve::connect) (Python's `create_connection` with a host
 /// name: every address tried, Happy Eyeballs); to bind or send by name, look the addresses up
 /// first with [`resolve::lookup`](crate::resolve::lookup) and pass them on.
 ///
 /// ```
-/// use baresock::{resolve, Error, TcpListener, TcpStream, ToSocketAddrs};
+/// use baresock::{resolve, AddressError, Error, TcpListener, TcpStream, ToSocketAddrs};
 /// use core::time::Duration;
 ///
 /// let mut it = "127.0.0.1:8080".to_socket_addrs()?;
 /// assert_eq!(it.next().and_then(|a| a.port()), Some(8080));
 ///
 /// // A host name is not an address here...
-/// assert_eq!("localhost:80".to_socket_addrs().err(), Some(Error::InvalidAddress));
-/// assert_eq!(TcpStream::connect("localhost:80").err(), Some(Error::InvalidAddress));
+/// assert_eq!("localhost:80".to_socket_addrs().err(), Some(Error::Address(AddressError::Invalid)));
+/// assert_eq!(TcpStream::connect("localhost:80").err(), Some(Error::Address(AddressError::Invalid)));
 ///
 /// // ...the resolver takes it (/etc/hosts, then DNS).
 /// let listener = TcpListener::bind("127.0.0.1:0")?;
@@ -376,7 +383,7 @@ impl ToSocketAddrs for str {
     fn to_socket_addrs(&self) -> Result<Self::Iter<'_>> {
         let a = self
             .parse::<core::net::SocketAddr>()
-            .map_err(|_| Error::InvalidAddress)?;
+            .map_err(|_| Error::Address(AddressError::Invalid))?;
         Ok(core::iter::once(a.into()))
     }
 }

@@ -1,5 +1,6 @@
 //! Link-layer addresses (`sockaddr_ll`, packet(7)).
 
+use crate::AddressError;
 use core::fmt;
 
 use crate::{Error, Result};
@@ -142,13 +143,14 @@ impl LinkAddr {
     }
 
     /// With a hardware address (6 bytes for Ethernet). Fails with
-    /// [`Error::LinkAddrTooLong`] past [`LINK_ADDR_MAX`] (32) bytes.
+    /// [`AddressError::LinkAddrTooLong`](crate::AddressError::LinkAddrTooLong) past
+    /// [`LINK_ADDR_MAX`] (32) bytes.
     pub const fn with_address(mut self, addr: &[u8]) -> Result<LinkAddr> {
         if addr.len() > LINK_ADDR_MAX {
-            return Err(Error::LinkAddrTooLong {
-                len: addr.len(),
+            return Err(Error::Address(AddressError::LinkAddrTooLong {
+                len: crate::error::sat32(addr.len()),
                 max: LINK_ADDR_MAX as u16,
-            });
+            }));
         }
         let mut i = 0;
         while i < LINK_ADDR_MAX {
@@ -357,7 +359,10 @@ mod tests {
         assert_eq!(&back[..len], &b);
         assert_eq!(
             LinkAddr::new(1, 1).with_address(&[0; 33]),
-            Err(Error::LinkAddrTooLong { len: 33, max: 32 })
+            Err(Error::Address(AddressError::LinkAddrTooLong {
+                len: 33,
+                max: 32
+            }))
         );
     }
 }

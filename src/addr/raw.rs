@@ -1,5 +1,6 @@
 //! Addresses as the kernel's bytes, for families (or forms) the crate has no typed address for.
 
+use crate::AddressError;
 use core::fmt;
 
 use crate::{Error, Result, SocketAddr};
@@ -37,14 +38,14 @@ pub struct RawAddr {
 }
 
 impl RawAddr {
-    /// An address of these bytes. Fails with [`Error::AddressTooLong`] past
-    /// [`RAW_ADDR_MAX`] bytes.
+    /// An address of these bytes. Fails with
+    /// [`AddressError::TooLong`](crate::AddressError::TooLong) past [`RAW_ADDR_MAX`] bytes.
     pub const fn new(bytes: &[u8]) -> Result<RawAddr> {
         if bytes.len() > RAW_ADDR_MAX {
-            return Err(Error::AddressTooLong {
-                len: bytes.len(),
+            return Err(Error::Address(AddressError::TooLong {
+                len: crate::error::sat32(bytes.len()),
                 max: RAW_ADDR_MAX as u16,
-            });
+            }));
         }
         Ok(RawAddr::capped(bytes))
     }
@@ -152,7 +153,7 @@ mod tests {
         assert!(RawAddr::new(&[]).unwrap().is_empty());
         assert_eq!(
             RawAddr::new(&[0; 129]),
-            Err(Error::AddressTooLong { len: 129, max: 128 })
+            Err(Error::Address(AddressError::TooLong { len: 129, max: 128 }))
         );
         let full = RawAddr::new(&[9; 128]).unwrap();
         assert_eq!(full.len(), 128);
@@ -173,11 +174,11 @@ mod tests {
         b
     }
 
-    /// Issue 17, item 7: a sender the typed forms cannot hold is kept as bytes, never an error.
-    /// IP over InfiniBand's 20-byte hardware address is a `LinkAddr` (it used to be
-    /// `MalformedAddress`); a `sockaddr_ll` claiming more than `MAX_ADDR_LEN` (32), which the
-    /// kernel never writes, is raw; so is every family without a typed address, and an
-    /// address longer than `sockaddr_storage` is capped at its 128 bytes.
+    /// Issue 17, item 7: a sender the typed forms cannot hold is kept as bytes, never an error. IP
+    /// over InfiniBand's 20-byte hardware address is a `LinkAddr` (it used to be
+    /// `AddressError::Malformed`); a `sockaddr_ll` claiming more than `MAX_ADDR_LEN` (32), which
+    /// the kernel never writes, is raw; so is every family without a typed address, and an address
+    /// longer than `sockaddr_storage` is capped at its 128 bytes.
     #[test]
     fn what_does_not_decode_is_kept_raw() {
         let ipoib = sockaddr_ll(20);
@@ -191,10 +192,10 @@ mod tests {
         let long = sockaddr_ll(33);
         assert_eq!(
             crate::decode_sockaddr(&long),
-            Err(Error::MalformedAddress {
+            Err(Error::Address(AddressError::Malformed {
                 family: linux_raw_sys::net::AF_PACKET as u16,
                 len: 45
-            }),
+            })),
             "decode_sockaddr keeps its contract"
         );
         let kept = decode_or_raw(&long);
@@ -202,10 +203,10 @@ mod tests {
         assert_eq!(kept.family(), crate::Family::PACKET);
         assert_eq!(
             crate::LinkAddr::try_from(kept),
-            Err(Error::MalformedAddress {
+            Err(Error::Address(AddressError::Malformed {
                 family: linux_raw_sys::net::AF_PACKET as u16,
                 len: 45
-            })
+            }))
         );
         let mut nl = [0u8; 12];
         nl[..2].copy_from_slice(&(linux_raw_sys::net::AF_NETLINK as u16).to_ne_bytes());
@@ -214,7 +215,7 @@ mod tests {
         assert_eq!(a.family(), crate::Family::NETLINK);
         assert!(matches!(
             crate::UnixAddr::try_from(a),
-            Err(Error::FamilyMismatch { .. })
+            Err(Error::Address(AddressError::FamilyMismatch { .. }))
         ));
         let mut huge = [7u8; 200];
         huge[..2].copy_from_slice(&(linux_raw_sys::net::AF_NETLINK as u16).to_ne_bytes());

@@ -1,5 +1,6 @@
 //! Unix socket addresses (`sockaddr_un`, unix(7)).
 
+use crate::AddressError;
 use core::fmt;
 
 use crate::{Error, Result};
@@ -45,31 +46,37 @@ pub enum UnixAddrKind<'a> {
 }
 
 impl UnixAddr {
-    /// A path-name address. Fails with [`Error::UnixPathEmpty`], [`Error::UnixPathNul`] or
-    /// [`Error::UnixPathTooLong`] (more than 108 bytes).
+    /// A path-name address. Fails with
+    /// [`AddressError::UnixPathEmpty`](crate::AddressError::UnixPathEmpty),
+    /// [`AddressError::UnixPathNul`](crate::AddressError::UnixPathNul) or
+    /// [`AddressError::UnixPathTooLong`](crate::AddressError::UnixPathTooLong) (more than 108
+    /// bytes).
     ///
     /// ```
     /// use baresock::{Error, UnixAddr};
     /// let a = UnixAddr::new(b"/run/app.sock")?;
     /// assert_eq!(a.as_pathname(), Some(&b"/run/app.sock"[..]));
-    /// assert_eq!(UnixAddr::new(&[b'x'; 200]), Err(Error::UnixPathTooLong { len: 200, max: 108 }));
+    /// assert_eq!(
+    ///     UnixAddr::new(&[b'x'; 200]),
+    ///     Err(Error::Address(baresock::AddressError::UnixPathTooLong { len: 200, max: 108 }))
+    /// );
     /// # Ok::<(), baresock::Error>(())
     /// ```
     pub const fn new(path: &[u8]) -> Result<UnixAddr> {
         if path.is_empty() {
-            return Err(Error::UnixPathEmpty);
+            return Err(Error::Address(AddressError::UnixPathEmpty));
         }
         if path.len() > UNIX_PATH_MAX {
-            return Err(Error::UnixPathTooLong {
-                len: path.len(),
+            return Err(Error::Address(AddressError::UnixPathTooLong {
+                len: crate::error::sat32(path.len()),
                 max: UNIX_PATH_MAX as u8,
-            });
+            }));
         }
         let mut out = [0u8; UNIX_PATH_MAX];
         let mut i = 0;
         while i < path.len() {
             if path[i] == 0 {
-                return Err(Error::UnixPathNul);
+                return Err(Error::Address(AddressError::UnixPathNul));
             }
             out[i] = path[i];
             i += 1;
@@ -80,15 +87,16 @@ impl UnixAddr {
         })
     }
 
-    /// An abstract-namespace address (Linux only; no file is created). The name may hold any
-    /// bytes, NUL included; it may be empty. Fails with [`Error::UnixPathTooLong`] past 107
-    /// bytes (the length it reports is the name's, as given).
+    /// An abstract-namespace address (Linux only; no file is created). The name may hold any bytes,
+    /// NUL included; it may be empty. Fails with
+    /// [`AddressError::UnixPathTooLong`](crate::AddressError::UnixPathTooLong) past 107 bytes (the
+    /// length it reports is the name's, as given).
     ///
     /// ```
     /// use baresock::{Error, UnixAddr, UnixListener, UnixStream};
     /// assert_eq!(
     ///     UnixAddr::new_abstract(&[b'x'; 108]),
-    ///     Err(Error::UnixPathTooLong { len: 108, max: 107 })
+    ///     Err(Error::Address(baresock::AddressError::UnixPathTooLong { len: 108, max: 107 }))
     /// );
     /// // No file on disk: the name lives in the network namespace.
     /// let name = UnixAddr::new_abstract(b"baresock-doc-abstract")?;
@@ -99,10 +107,10 @@ impl UnixAddr {
     /// ```
     pub const fn new_abstract(name: &[u8]) -> Result<UnixAddr> {
         if name.len() > UNIX_PATH_MAX - 1 {
-            return Err(Error::UnixPathTooLong {
-                len: name.len(),
+            return Err(Error::Address(AddressError::UnixPathTooLong {
+                len: crate::error::sat32(name.len()),
                 max: (UNIX_PATH_MAX - 1) as u8,
-            });
+            }));
         }
         let mut out = [0u8; UNIX_PATH_MAX];
         let mut i = 0;
@@ -288,14 +296,26 @@ mod tests {
         assert!(UnixAddr::new(&[b'a'; 108]).is_ok());
         assert_eq!(
             UnixAddr::new(&[b'a'; 109]),
-            Err(Error::UnixPathTooLong { len: 109, max: 108 })
+            Err(Error::Address(AddressError::UnixPathTooLong {
+                len: 109,
+                max: 108
+            }))
         );
-        assert_eq!(UnixAddr::new(b""), Err(Error::UnixPathEmpty));
-        assert_eq!(UnixAddr::new(b"a\0b"), Err(Error::UnixPathNul));
+        assert_eq!(
+            UnixAddr::new(b""),
+            Err(Error::Address(AddressError::UnixPathEmpty))
+        );
+        assert_eq!(
+            UnixAddr::new(b"a\0b"),
+            Err(Error::Address(AddressError::UnixPathNul))
+        );
         assert!(UnixAddr::new_abstract(&[0; 107]).is_ok());
         assert_eq!(
             UnixAddr::new_abstract(&[0; 108]),
-            Err(Error::UnixPathTooLong { len: 108, max: 107 })
+            Err(Error::Address(AddressError::UnixPathTooLong {
+                len: 108,
+                max: 107
+            }))
         );
         assert_eq!(
             UnixAddr::new_abstract(b"").unwrap().as_abstract(),

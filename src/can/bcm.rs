@@ -7,6 +7,7 @@
 //! architecture: [`BCM_HEAD_LEN`] is 56 bytes on 64-bit targets and 40 on 32-bit ones (frames
 //! start 8-aligned). Words are in host byte order.
 
+use crate::{CanInputError, InputError};
 use core::fmt;
 use core::time::Duration;
 
@@ -220,18 +221,24 @@ impl BcmHead {
     }
 
     /// Encodes the head and `frames` into `out`; returns the message's bytes.
-    /// [`Error::BufferTooSmall`] when `out` is short, [`Error::TooManyFrames`] past
-    /// [`BCM_MAX_FRAMES`], [`Error::DurationOutOfRange`] for an interval past the kernel's 400
-    /// days. Intervals are in microseconds: a finer one is rounded up.
+    /// [`InputError::BufferTooSmall`](crate::InputError::BufferTooSmall) when `out` is short,
+    /// [`CanInputError::TooManyFrames`](crate::CanInputError::TooManyFrames) past
+    /// [`BCM_MAX_FRAMES`],
+    /// [`InputError::DurationOutOfRange`](crate::InputError::DurationOutOfRange) for an interval
+    /// past the kernel's 400 days. Intervals are in microseconds: a finer one is rounded up.
     pub fn encode<'o>(&self, frames: BcmFrames<'_>, out: &'o mut [u8]) -> Result<&'o [u8]> {
         let n = frames.count();
         if n > BCM_MAX_FRAMES {
-            return Err(Error::TooManyFrames { count: n });
+            return Err(Error::Can(CanInputError::TooManyFrames {
+                count: crate::error::sat32(n),
+            }));
         }
         let len = bcm_message_len(n, frames.is_fd());
         let out = out
             .get_mut(..len)
-            .ok_or(Error::BufferTooSmall { needed: len })?;
+            .ok_or(Error::Input(InputError::BufferTooSmall {
+                needed: crate::error::sat32(len),
+            }))?;
         out.fill(0);
         let mut flags = self.flags.difference(BcmFlags::CAN_FD_FRAME);
         if frames.is_fd() {
@@ -268,7 +275,7 @@ fn put_timeval(out: &mut [u8], d: Duration) -> Result<()> {
         (sec, usec) = (sec + 1, 0);
     }
     if sec > TIMER_SEC_MAX {
-        return Err(Error::DurationOutOfRange);
+        return Err(Error::Input(InputError::DurationOutOfRange));
     }
     // Both fit a 32-bit `long`: at most 400 days of seconds, under a million microseconds.
     let (s, u) = out.split_at_mut(LONG);
@@ -293,7 +300,7 @@ fn get_timeval(b: &[u8]) -> Result<Duration> {
     let (sec, usec) = (word(&b[..LONG]), word(&b[LONG..2 * LONG]));
     match (u64::try_from(sec), u32::try_from(usec)) {
         (Ok(s), Ok(u)) if u < 1_000_000 => Ok(Duration::new(s, u * 1000)),
-        _ => Err(Error::MalformedBcm),
+        _ => Err(Error::Can(CanInputError::MalformedBcm)),
     }
 }
 
@@ -310,13 +317,15 @@ pub struct BcmMessage<'a> {
 }
 
 impl<'a> BcmMessage<'a> {
-    /// Parses a message: its head, and exactly `nframes` frames of the size its flags say. A
-    /// short or inconsistent message, or an unknown opcode, is [`Error::MalformedBcm`].
+    /// Parses a message: its head, and exactly `nframes` frames of the size its flags say. A short
+    /// or inconsistent message, or an unknown opcode, is
+    /// [`CanInputError::MalformedBcm`](crate::CanInputError::MalformedBcm).
     pub fn decode(b: &'a [u8]) -> Result<BcmMessage<'a>> {
         if b.len() < BCM_HEAD_LEN {
-            return Err(Error::MalformedBcm);
+            return Err(Error::Can(CanInputError::MalformedBcm));
         }
-        let opcode = BcmOpcode::from_raw(u32_at(b, 0)).ok_or(Error::MalformedBcm)?;
+        let opcode =
+            BcmOpcode::from_raw(u32_at(b, 0)).ok_or(Error::Can(CanInputError::MalformedBcm))?;
         let flags = BcmFlags::from_bits_retain(u32_at(b, 4));
         let frame_len = if flags.contains(BcmFlags::CAN_FD_FRAME) {
             CANFD_MTU
@@ -326,7 +335,7 @@ impl<'a> BcmMessage<'a> {
         let n = u32_at(b, NFRAMES) as usize;
         let frames = &b[BCM_HEAD_LEN..];
         if n.checked_mul(frame_len) != Some(frames.len()) {
-            return Err(Error::MalformedBcm);
+            return Err(Error::Can(CanInputError::MalformedBcm));
         }
         Ok(BcmMessage {
             head: BcmHead {
@@ -358,7 +367,7 @@ impl<'a> BcmMessage<'a> {
     }
 
     /// Its frames, decoded; a frame the kernel could not have sent is
-    /// [`Error::InvalidCanLength`].
+    /// [`CanInputError::InvalidLength`](crate::CanInputError::InvalidLength).
     pub fn frames(&self) -> impl Iterator<Item = Result<CanAnyFrame>> + 'a {
         self.frames
             .chunks_exact(self.frame_len)
@@ -547,15 +556,15 @@ mod tests {
         let mut small = [0u8; BCM_HEAD_LEN + 15];
         assert_eq!(
             head.encode(BcmFrames::Classic(&[f]), &mut small),
-            Err(Error::BufferTooSmall {
-                needed: BCM_HEAD_LEN + 16
-            })
+            Err(Error::Input(InputError::BufferTooSmall {
+                needed: (BCM_HEAD_LEN + 16) as u32
+            }))
         );
         let many = [f; BCM_MAX_FRAMES + 1];
         let mut big = [0u8; bcm_message_len(BCM_MAX_FRAMES + 1, false)];
         assert_eq!(
             head.encode(BcmFrames::Classic(&many), &mut big),
-            Err(Error::TooManyFrames { count: 257 })
+            Err(Error::Can(CanInputError::TooManyFrames { count: 257 }))
         );
         let long = BcmHead {
             ival1: Duration::from_secs(TIMER_SEC_MAX + 1),
@@ -563,7 +572,7 @@ mod tests {
         };
         assert_eq!(
             long.encode(BcmFrames::NONE, &mut big),
-            Err(Error::DurationOutOfRange)
+            Err(Error::Input(InputError::DurationOutOfRange))
         );
         // Decoding: short, unknown opcode, frame count that does not match, bad microseconds.
         let mut buf = [0u8; bcm_message_len(1, false)];
@@ -573,28 +582,37 @@ mod tests {
             .len();
         assert_eq!(
             BcmMessage::decode(&buf[..BCM_HEAD_LEN - 1]),
-            Err(Error::MalformedBcm)
+            Err(Error::Can(CanInputError::MalformedBcm))
         );
         assert_eq!(
             BcmMessage::decode(&buf[..msg - 1]),
-            Err(Error::MalformedBcm)
+            Err(Error::Can(CanInputError::MalformedBcm))
         );
         let mut b = buf;
         b[NFRAMES..NFRAMES + 4].copy_from_slice(&u32::MAX.to_ne_bytes());
-        assert_eq!(BcmMessage::decode(&b), Err(Error::MalformedBcm));
+        assert_eq!(
+            BcmMessage::decode(&b),
+            Err(Error::Can(CanInputError::MalformedBcm))
+        );
         let mut b = buf;
         b[0..4].copy_from_slice(&13u32.to_ne_bytes());
-        assert_eq!(BcmMessage::decode(&b), Err(Error::MalformedBcm));
+        assert_eq!(
+            BcmMessage::decode(&b),
+            Err(Error::Can(CanInputError::MalformedBcm))
+        );
         let mut b = buf;
         b[IVAL1 + LONG..IVAL1 + LONG + 4].copy_from_slice(&2_000_000u32.to_ne_bytes());
-        assert_eq!(BcmMessage::decode(&b), Err(Error::MalformedBcm));
+        assert_eq!(
+            BcmMessage::decode(&b),
+            Err(Error::Can(CanInputError::MalformedBcm))
+        );
         // An impossible frame inside a well-formed message.
         let mut b = buf;
         b[BCM_HEAD_LEN + 4] = 9;
         let m = BcmMessage::decode(&b).unwrap();
         assert_eq!(
             m.frames().next(),
-            Some(Err(Error::InvalidCanLength { len: 9 }))
+            Some(Err(Error::Can(CanInputError::InvalidLength { len: 9 })))
         );
     }
 

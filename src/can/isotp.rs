@@ -2,6 +2,7 @@
 //! frame, segmented and reassembled with flow control by the kernel. One `send` is one whole
 //! message; one `recv` is one whole message, into the caller's buffer.
 
+use crate::{CanInputError, InputError};
 use core::time::Duration;
 
 use rustix::fd::AsFd;
@@ -215,7 +216,7 @@ impl IsoTpSocket {
 /// ISO-TP options (`SOL_CAN_ISOTP`).
 impl IsoTpSocket {
     /// Sets the general options (`CAN_ISOTP_OPTS`). A frame time past `u32::MAX - 1`
-    /// nanoseconds is [`Error::DurationOutOfRange`].
+    /// nanoseconds is [`InputError::DurationOutOfRange`](crate::InputError::DurationOutOfRange).
     ///
     /// # References
     ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
@@ -224,7 +225,7 @@ impl IsoTpSocket {
     pub fn set_options(&self, o: &IsoTpOptions) -> Result<()> {
         let txtime = match u32::try_from(o.frame_txtime.as_nanos()) {
             Ok(0) => TXTIME_ZERO,
-            Ok(TXTIME_ZERO) | Err(_) => return Err(Error::DurationOutOfRange),
+            Ok(TXTIME_ZERO) | Err(_) => return Err(Error::Input(InputError::DurationOutOfRange)),
             Ok(ns) => ns,
         };
         let mut b = [0u8; 12];
@@ -284,10 +285,10 @@ impl IsoTpSocket {
         let mut b = [0u8; 3];
         let n = sockopt::get_bytes(self.as_fd(), SOL_CAN_ISOTP, CAN_ISOTP_RECV_FC, &mut b)?;
         if n != 3 {
-            return Err(Error::OptionSize {
+            return Err(Error::Input(InputError::OptionSize {
                 expected: 3,
                 got: n as u32,
-            });
+            }));
         }
         Ok(FlowControl {
             block_size: b[0],
@@ -319,13 +320,14 @@ impl IsoTpSocket {
     }
 
     fn set_ns(&self, name: u32, t: Duration) -> Result<()> {
-        let ns = u32::try_from(t.as_nanos()).map_err(|_| Error::DurationOutOfRange)?;
+        let ns = u32::try_from(t.as_nanos())
+            .map_err(|_| Error::Input(InputError::DurationOutOfRange))?;
         sockopt::set(self.as_fd(), SOL_CAN_ISOTP, name, &ns)
     }
 
     /// Classic or FD frames, and their data length (`CAN_ISOTP_LL_OPTS`). A data length
     /// that is not a CAN FD length, or over 8 for classic frames, is
-    /// [`Error::InvalidCanLength`].
+    /// [`CanInputError::InvalidLength`](crate::CanInputError::InvalidLength).
     ///
     /// # References
     ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
@@ -339,7 +341,9 @@ impl IsoTpSocket {
             dl == 8
         };
         if !fits {
-            return Err(Error::InvalidCanLength { len: dl });
+            return Err(Error::Can(CanInputError::InvalidLength {
+                len: crate::error::sat32(dl),
+            }));
         }
         let mtu = if ll.fd { CANFD_MTU } else { CAN_MTU } as u8;
         let b = [mtu, ll.tx_dl, ll.tx_flags];
@@ -356,10 +360,10 @@ impl IsoTpSocket {
         let mut b = [0u8; 3];
         let n = sockopt::get_bytes(self.as_fd(), SOL_CAN_ISOTP, CAN_ISOTP_LL_OPTS, &mut b)?;
         if n != 3 {
-            return Err(Error::OptionSize {
+            return Err(Error::Input(InputError::OptionSize {
                 expected: 3,
                 got: n as u32,
-            });
+            }));
         }
         Ok(LinkLayer {
             fd: usize::from(b[0]) == CANFD_MTU,
@@ -374,9 +378,9 @@ fn exact(n: usize) -> Result<()> {
     if n == 12 {
         Ok(())
     } else {
-        Err(Error::OptionSize {
+        Err(Error::Input(InputError::OptionSize {
             expected: 12,
             got: n as u32,
-        })
+        }))
     }
 }

@@ -3,10 +3,10 @@
 //! transport protocols for messages over 8 bytes done by the kernel.
 //!
 //! # Errors the kernel gives, and what they mean here
-//! - [`Error::J1939AddressNotClaimed`] (the kernel's `EADDRNOTAVAIL` on a send): the socket
-//!   is bound by NAME and that NAME holds no claimed address (yet): claim one first (PGN
-//!   0xee00, [`J1939_PGN_ADDRESS_CLAIMED`]) and wait 250 ms; or the destination NAME has no
-//!   address claimed on the bus. [`J1939Party`] says which.
+//! - [`CanInputError::J1939AddressNotClaimed`](crate::CanInputError::J1939AddressNotClaimed) (the
+//!   kernel's `EADDRNOTAVAIL` on a send): the socket is bound by NAME and that NAME holds no
+//!   claimed address (yet): claim one first (PGN 0xee00, [`J1939_PGN_ADDRESS_CLAIMED`]) and wait
+//!   250 ms; or the destination NAME has no address claimed on the bus. [`J1939Party`] says which.
 //! - `EACCES`: a broadcast (to [`J1939_NO_ADDR`](crate::J1939_NO_ADDR)) without
 //!   [`set_broadcast`](J1939Socket::set_broadcast) (without it, broadcasts are not received
 //!   either).
@@ -14,6 +14,8 @@
 //! - `EPROTO` or `ENETDOWN` on a transfer: the peer aborted a transport session, or the
 //!   interface went down.
 
+use crate::can::J1939Party;
+use crate::{AddressError, CanInputError, InputError, J1939Name};
 use core::mem::size_of;
 
 use rustix::fd::AsFd;
@@ -103,21 +105,6 @@ impl J1939Filter {
     }
 }
 
-/// Whose NAME holds no address, in [`Error::J1939AddressNotClaimed`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-pub enum J1939Party {
-    /// This socket's own NAME (it is bound by NAME): it has not claimed an address, or the
-    /// claim is younger than 250 ms, or another node took the address.
-    Source,
-    /// The destination NAME: no node on the bus holds an address with it.
-    Destination,
-    /// Both ends are NAMEs and the kernel does not say which has no address. It checks the
-    /// source first, so the error names this socket's NAME; if that one has claimed, the
-    /// destination's has not.
-    SourceOrDestination,
-}
-
 /// Where a received message came from and what it was sent to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -200,9 +187,10 @@ impl J1939Socket {
         self.inner.connect(CanAddr::j1939(ifindex, name, pgn, addr))
     }
 
-    /// Sends `data` to the connected destination. Up to 8 bytes go in one frame; up to
-    /// 1785 by the transport protocol, more (to 117 MB) by the extended one. A NAME without
-    /// an address, at either end, is [`Error::J1939AddressNotClaimed`].
+    /// Sends `data` to the connected destination. Up to 8 bytes go in one frame; up to 1785 by the
+    /// transport protocol, more (to 117 MB) by the extended one. A NAME without an address, at
+    /// either end, is
+    /// [`CanInputError::J1939AddressNotClaimed`](crate::CanInputError::J1939AddressNotClaimed).
     ///
     /// # References
     ///  - [`send(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
@@ -218,8 +206,9 @@ impl J1939Socket {
         }
     }
 
-    /// Sends `data` as PGN `pgn` to address `addr` ([`J1939_NO_ADDR`] broadcasts). From a
-    /// socket bound by a NAME without an address: [`Error::J1939AddressNotClaimed`].
+    /// Sends `data` as PGN `pgn` to address `addr` ([`J1939_NO_ADDR`] broadcasts). From a socket
+    /// bound by a NAME without an address:
+    /// [`CanInputError::J1939AddressNotClaimed`](crate::CanInputError::J1939AddressNotClaimed).
     ///
     /// # References
     ///  - [`sendto(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
@@ -232,8 +221,9 @@ impl J1939Socket {
         }
     }
 
-    /// Sends `data` as PGN `pgn` to the node that claimed `name`. A NAME without an
-    /// address, this one or the socket's own, is [`Error::J1939AddressNotClaimed`].
+    /// Sends `data` as PGN `pgn` to the node that claimed `name`. A NAME without an address, this
+    /// one or the socket's own, is
+    /// [`CanInputError::J1939AddressNotClaimed`](crate::CanInputError::J1939AddressNotClaimed).
     ///
     /// # References
     ///  - [`sendto(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
@@ -273,7 +263,11 @@ impl J1939Socket {
         if let Some(len) = msg.truncated() {
             return Err(Error::Truncated { len });
         }
-        let from = CanAddr::try_from(msg.addr().cloned().ok_or(Error::MissingAddress)?)?;
+        let from = CanAddr::try_from(
+            msg.addr()
+                .cloned()
+                .ok_or(Error::Address(AddressError::Missing))?,
+        )?;
         let (source_name, pgn, source_addr) = from.j1939_parts();
         let mut meta = J1939Meta {
             source_name,
@@ -320,8 +314,8 @@ impl J1939Socket {
         )
     }
 
-    /// The priority messages are sent with, 0 (highest) to 7 (`SO_J1939_SEND_PRIO`; 6 by
-    /// default). Past 7 is [`Error::InvalidPriority`].
+    /// The priority messages are sent with, 0 (highest) to 7 (`SO_J1939_SEND_PRIO`; 6 by default).
+    /// Past 7 is [`CanInputError::InvalidPriority`](crate::CanInputError::InvalidPriority).
     ///
     /// # References
     ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
@@ -329,7 +323,7 @@ impl J1939Socket {
     #[doc(alias = "SO_J1939_SEND_PRIO")]
     pub fn set_send_priority(&self, priority: u8) -> Result<()> {
         if priority > 7 {
-            return Err(Error::InvalidPriority { priority });
+            return Err(Error::Can(CanInputError::InvalidPriority { priority }));
         }
         sockopt::set(
             self.as_fd(),
@@ -347,9 +341,11 @@ impl J1939Socket {
     #[doc(alias = "SO_J1939_SEND_PRIO")]
     pub fn send_priority(&self) -> Result<u8> {
         let p = sockopt::get::<i32>(self.as_fd(), SOL_CAN_J1939, SO_J1939_SEND_PRIO)?;
-        u8::try_from(p).map_err(|_| Error::OptionSize {
-            expected: 1,
-            got: 4,
+        u8::try_from(p).map_err(|_| {
+            Error::Input(InputError::OptionSize {
+                expected: 1,
+                got: 4,
+            })
         })
     }
 
@@ -364,8 +360,9 @@ impl J1939Socket {
         self.inner.set_broadcast(on)
     }
 
-    /// Receives only what passes one of `filters` (`SO_J1939_FILTER`); an empty list removes
-    /// them all. At most [`J1939_FILTER_MAX`] ([`Error::TooManyFilters`]).
+    /// Receives only what passes one of `filters` (`SO_J1939_FILTER`); an empty list removes them
+    /// all. At most [`J1939_FILTER_MAX`]
+    /// ([`CanInputError::TooManyFilters`](crate::CanInputError::TooManyFilters)).
     ///
     /// # References
     ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
@@ -373,9 +370,9 @@ impl J1939Socket {
     #[doc(alias = "SO_J1939_FILTER")]
     pub fn set_filters(&self, filters: &[J1939Filter]) -> Result<()> {
         if filters.len() > J1939_FILTER_MAX {
-            return Err(Error::TooManyFilters {
-                count: filters.len(),
-            });
+            return Err(Error::Can(CanInputError::TooManyFilters {
+                count: crate::error::sat32(filters.len()),
+            }));
         }
         let mut b = [0u8; J1939_FILTER_MAX * 32];
         for (slot, f) in b.chunks_exact_mut(FILTER_LEN).zip(filters) {
@@ -405,7 +402,10 @@ fn claim_error(e: Error, own: u64, dest: u64) -> Error {
         // No NAME at either end: not address claiming's error.
         (false, false) => return e,
     };
-    Error::J1939AddressNotClaimed { name, party }
+    Error::Can(CanInputError::J1939AddressNotClaimed {
+        name: J1939Name::new(name),
+        party,
+    })
 }
 
 #[cfg(test)]
@@ -415,7 +415,12 @@ mod tests {
     #[test]
     fn unclaimed_names_are_named() {
         let e = Error::Os(Errno::ADDRNOTAVAIL);
-        let not_claimed = |name, party| Error::J1939AddressNotClaimed { name, party };
+        let not_claimed = |name: u64, party| {
+            Error::Can(CanInputError::J1939AddressNotClaimed {
+                name: J1939Name::new(name),
+                party,
+            })
+        };
         assert_eq!(
             claim_error(e, 0x50, J1939_NO_NAME),
             not_claimed(0x50, J1939Party::Source)

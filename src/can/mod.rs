@@ -9,13 +9,14 @@ mod j1939;
 mod raw;
 mod text;
 
+pub use crate::error::{CanInputError, J1939Name, J1939Party};
 pub use bcm::{
     bcm_message_len, BcmFlags, BcmFrames, BcmHead, BcmMessage, BcmOpcode, BcmSocket, BCM_HEAD_LEN,
     BCM_MAX_FRAMES,
 };
 pub use isotp::{FlowControl, IsoTpFlags, IsoTpOptions, IsoTpSocket, LinkLayer};
 pub use j1939::{
-    J1939Filter, J1939Meta, J1939Party, J1939Socket, J1939_FILTER_MAX, J1939_PGN_ADDRESS_CLAIMED,
+    J1939Filter, J1939Meta, J1939Socket, J1939_FILTER_MAX, J1939_PGN_ADDRESS_CLAIMED,
     J1939_PGN_MAX, J1939_PGN_REQUEST,
 };
 pub use raw::{CanFilter, CanRecv, CanSocket, CAN_FILTER_MAX};

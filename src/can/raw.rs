@@ -1,5 +1,6 @@
 //! Raw CAN sockets (`CAN_RAW`): frames in and out, filters, error mask, loopback, FD mode.
 
+use crate::{AddressError, CanInputError, InputError};
 use rustix::fd::AsFd;
 
 use super::{
@@ -235,7 +236,7 @@ impl CanSocket {
     pub fn recv_from(&self) -> Result<(CanAnyFrame, u32)> {
         let mut b = [0u8; CANFD_MTU];
         let (n, a) = self.inner.recv_from(&mut b)?;
-        let a = CanAddr::try_from(a.ok_or(Error::MissingAddress)?)?;
+        let a = CanAddr::try_from(a.ok_or(Error::Address(AddressError::Missing))?)?;
         Ok((CanAnyFrame::from_bytes(&b[..n])?, a.ifindex()))
     }
 }
@@ -252,14 +253,14 @@ pub enum CanRecv<'a> {
 
 /// CAN XL (Linux 6.2 and later) and timestamps.
 impl CanSocket {
-    /// Sends and receives CAN XL frames too (`CAN_RAW_XL_FRAMES`). A kernel without CAN XL
-    /// (before 6.2) is [`Error::CanXlUnsupported`].
+    /// Sends and receives CAN XL frames too (`CAN_RAW_XL_FRAMES`). A kernel without CAN XL (before
+    /// 6.2) is `Error::Os(Errno::NOPROTOOPT)` ([`is_unsupported`](crate::Error::is_unsupported)).
     ///
     /// ``` no_run
     /// use baresock::{CanRecv, CanSocket, CanXlFrame};
     /// let vcan0 = baresock::interface_index(&baresock::ShortName::new(b"vcan0")?)?;
     /// let s = CanSocket::new()?;
-    /// s.set_xl_frames(true)?; // Error::CanXlUnsupported before Linux 6.2
+    /// s.set_xl_frames(true)?; // Error::Os(Errno::NOPROTOOPT) before Linux 6.2
     /// s.bind(vcan0)?;
     /// s.send_xl(&CanXlFrame::new(0x42, 0x01, 0, &[1; 200])?)?;
     /// let mut buf = CanXlFrame::empty();
@@ -274,24 +275,18 @@ impl CanSocket {
     ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
     #[doc(alias = "CAN_RAW_XL_FRAMES")]
     pub fn set_xl_frames(&self, on: bool) -> Result<()> {
-        match sockopt::set(self.as_fd(), SOL_CAN_RAW, CAN_RAW_XL_FRAMES, &i32::from(on)) {
-            Err(Error::Os(crate::Errno::NOPROTOOPT)) => Err(Error::CanXlUnsupported),
-            r => r,
-        }
+        sockopt::set(self.as_fd(), SOL_CAN_RAW, CAN_RAW_XL_FRAMES, &i32::from(on))
     }
 
-    /// Whether XL frames are on (`CAN_RAW_XL_FRAMES`); [`Error::CanXlUnsupported`] before
-    /// Linux 6.2.
+    /// Whether XL frames are on (`CAN_RAW_XL_FRAMES`); `Error::Os(Errno::NOPROTOOPT)`
+    /// ([`is_unsupported`](crate::Error::is_unsupported)) before Linux 6.2.
     ///
     /// # References
     ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
     ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
     #[doc(alias = "CAN_RAW_XL_FRAMES")]
     pub fn xl_frames(&self) -> Result<bool> {
-        match sockopt::get::<i32>(self.as_fd(), SOL_CAN_RAW, CAN_RAW_XL_FRAMES) {
-            Err(Error::Os(crate::Errno::NOPROTOOPT)) => Err(Error::CanXlUnsupported),
-            r => r.map(|v| v != 0),
-        }
+        sockopt::get::<i32>(self.as_fd(), SOL_CAN_RAW, CAN_RAW_XL_FRAMES).map(|v| v != 0)
     }
 
     /// Sends an XL frame (needs [`set_xl_frames`](Self::set_xl_frames) and an interface whose
@@ -335,7 +330,9 @@ impl CanSocket {
         let mut b = [0u8; CANFD_MTU];
         let rest = n.saturating_sub(CANXL_HEAD);
         let Some(tail) = b.get_mut(CANXL_HEAD..CANXL_HEAD + rest) else {
-            return Err(Error::InvalidCanLength { len: n });
+            return Err(Error::Can(CanInputError::InvalidLength {
+                len: crate::error::sat32(n),
+            }));
         };
         tail.copy_from_slice(&buf.data_area()[..rest]);
         b[..CANXL_HEAD].copy_from_slice(&head);
@@ -381,7 +378,9 @@ impl CanSocket {
 impl CanSocket {
     /// Receives only frames that pass one of `filters` (all of them with
     /// [`set_join_filters`](Self::set_join_filters)); an empty list receives nothing. At most
-    /// [`CAN_FILTER_MAX`] ([`Error::TooManyFilters`]). The default passes everything.
+    /// [`CAN_FILTER_MAX`]
+    /// ([`CanInputError::TooManyFilters`](crate::CanInputError::TooManyFilters)). The default
+    /// passes everything.
     ///
     /// ``` no_run
     /// use baresock::{CanFilter, CanId, CanSocket};
@@ -399,9 +398,9 @@ impl CanSocket {
     #[doc(alias = "CAN_RAW_FILTER")]
     pub fn set_filters(&self, filters: &[CanFilter]) -> Result<()> {
         if filters.len() > CAN_FILTER_MAX {
-            return Err(Error::TooManyFilters {
-                count: filters.len(),
-            });
+            return Err(Error::Can(CanInputError::TooManyFilters {
+                count: crate::error::sat32(filters.len()),
+            }));
         }
         let mut b = [0u8; CAN_FILTER_MAX * 8];
         for (slot, f) in b.chunks_exact_mut(8).zip(filters) {
@@ -417,7 +416,7 @@ impl CanSocket {
     }
 
     /// The filters in force, into `out`; returns how many. More than `out` holds is
-    /// [`Error::BufferTooSmall`] (the kernel's `ERANGE`).
+    /// [`InputError::BufferTooSmall`](crate::InputError::BufferTooSmall) (the kernel's `ERANGE`).
     ///
     /// # References
     ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
@@ -428,7 +427,9 @@ impl CanSocket {
         let room = (out.len().min(CAN_FILTER_MAX)) * 8;
         let n = match sockopt::get_bytes(self.as_fd(), SOL_CAN_RAW, CAN_RAW_FILTER, &mut b[..room])
         {
-            Err(Error::Os(crate::Errno::RANGE)) => return Err(Error::BufferTooSmall { needed: 0 }),
+            Err(Error::Os(crate::Errno::RANGE)) => {
+                return Err(Error::Input(InputError::BufferTooSmall { needed: 0 }))
+            }
             r => r?,
         };
         for (slot, chunk) in out.iter_mut().zip(b[..n].chunks_exact(8)) {

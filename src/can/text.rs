@@ -2,6 +2,7 @@
 //! can-utils): the parser here, the printers in each frame type's `Display`.
 
 use super::{CanAnyFrame, CanError, CanErrorClass, CanFdFrame, CanFrame, CanId, CANFD_LENGTHS};
+use crate::CanInputError;
 use crate::{Error, Result};
 
 const ERR_FLAG: u32 = 0x2000_0000;
@@ -17,8 +18,9 @@ const ERR_FLAG: u32 = 0x2000_0000;
 /// | `123##1AABB` | CAN FD: the hex digit after `##` is the flags (1: BRS, 2: ESI; 4, `CANFD_FDF`, which can-utils 2024 and Linux 6.2 set in every FD frame, is taken and implied), then up to 64 bytes, padded with zeros to the next FD length as cansend does |
 /// | `20000080#0000000000000000` | an error frame: 8 digits with `CAN_ERR_FLAG` (0x20000000) |
 ///
-/// Anything else is [`Error::InvalidCanSyntax`] with the byte offset where it went wrong.
-/// CAN XL frames (can-utils 2024's `242#03:81:12345678#AABB`) are not parsed here.
+/// Anything else is [`CanInputError::InvalidSyntax`](crate::CanInputError::InvalidSyntax) with the
+/// byte offset where it went wrong. CAN XL frames (can-utils 2024's `242#03:81:12345678#AABB`) are
+/// not parsed here.
 ///
 /// ```
 /// use baresock::can::parse_frame;
@@ -31,16 +33,21 @@ const ERR_FLAG: u32 = 0x2000_0000;
 /// ```
 pub fn parse_frame(s: &str) -> Result<CanAnyFrame> {
     let b = s.as_bytes();
-    let bad = |at: usize| Err(Error::InvalidCanSyntax { at });
+    let bad = |at: usize| {
+        Err(Error::Can(CanInputError::InvalidSyntax {
+            at: crate::error::sat32(at),
+        }))
+    };
     let Some(hash) = b.iter().position(|&c| c == b'#') else {
         return bad(b.len());
     };
-    let id = hex_value(&b[..hash]).ok_or(Error::InvalidCanSyntax { at: 0 })?;
+    let id = hex_value(&b[..hash]).ok_or(Error::Can(CanInputError::InvalidSyntax { at: 0 }))?;
     let rest = &b[hash + 1..];
     let at = hash + 1;
     match hash {
         3 => {
-            let id = CanId::standard(id as u16).map_err(|_| Error::InvalidCanSyntax { at: 0 })?;
+            let id = CanId::standard(id as u16)
+                .map_err(|_| Error::Can(CanInputError::InvalidSyntax { at: 0 }))?;
             frame_body(id, rest, at)
         }
         8 if id & ERR_FLAG != 0 && id & !(ERR_FLAG | 0x1fff_ffff) == 0 => {
@@ -50,7 +57,8 @@ pub fn parse_frame(s: &str) -> Result<CanAnyFrame> {
             Ok(CanAnyFrame::Error(CanError::new(class, data)))
         }
         8 => {
-            let id = CanId::extended(id).map_err(|_| Error::InvalidCanSyntax { at: 0 })?;
+            let id = CanId::extended(id)
+                .map_err(|_| Error::Can(CanInputError::InvalidSyntax { at: 0 }))?;
             frame_body(id, rest, at)
         }
         _ => bad(hash),
@@ -59,10 +67,16 @@ pub fn parse_frame(s: &str) -> Result<CanAnyFrame> {
 
 /// What follows the first `#`.
 fn frame_body(id: CanId, rest: &[u8], at: usize) -> Result<CanAnyFrame> {
-    let bad = |at: usize| Err(Error::InvalidCanSyntax { at });
+    let bad = |at: usize| {
+        Err(Error::Can(CanInputError::InvalidSyntax {
+            at: crate::error::sat32(at),
+        }))
+    };
     match rest {
         [b'#', flags, data @ ..] => {
-            let flags = hex_digit(*flags).ok_or(Error::InvalidCanSyntax { at: at + 1 })?;
+            let flags = hex_digit(*flags).ok_or(Error::Can(CanInputError::InvalidSyntax {
+                at: crate::error::sat32(at + 1),
+            }))?;
             // BRS, ESI and FDF (which `##` says anyway); 8 is no flag.
             if flags > 0x7 {
                 return bad(at + 1);
@@ -126,7 +140,11 @@ fn frame_body(id: CanId, rest: &[u8], at: usize) -> Result<CanAnyFrame> {
 /// Hex byte pairs with optional `.` between bytes, into `out`; how many. `at` is where `b`
 /// starts in the text, for errors.
 fn bytes(b: &[u8], at: usize, out: &mut [u8]) -> Result<usize> {
-    let bad = |i: usize| Err(Error::InvalidCanSyntax { at: at + i });
+    let bad = |i: usize| {
+        Err(Error::Can(CanInputError::InvalidSyntax {
+            at: crate::error::sat32(at + i),
+        }))
+    };
     let (mut i, mut n) = (0, 0);
     while i < b.len() {
         if b[i] == b'.' && n > 0 && i + 1 < b.len() && b[i + 1] != b'.' {
@@ -232,7 +250,7 @@ mod tests {
 
     #[test]
     fn bad_text_says_where() {
-        let at = |at| Err(Error::InvalidCanSyntax { at });
+        let at = |at| Err(Error::Can(CanInputError::InvalidSyntax { at }));
         assert_eq!(parse_frame(""), at(0));
         assert_eq!(parse_frame("123"), at(3));
         assert_eq!(parse_frame("12#00"), at(2), "2-digit id");

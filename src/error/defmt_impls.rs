@@ -6,40 +6,18 @@ impl defmt::Format for Error {
     fn format(&self, f: defmt::Formatter<'_>) {
         match *self {
             Error::Os(e) => defmt::write!(f, "Os(errno {})", e.raw_os_error()),
+            Error::WouldBlock => defmt::write!(f, "WouldBlock"),
+            Error::Timeout => defmt::write!(f, "Timeout"),
             Error::Partial { sent, cause } => {
                 defmt::write!(f, "Partial {{ sent: {}, cause: {} }}", sent, cause)
             }
-            Error::DualStackUnavailable(e) => {
-                defmt::write!(f, "DualStackUnavailable(errno {})", e.raw_os_error())
-            }
-            Error::FamilyMismatch { socket, addr } => {
-                defmt::write!(f, "FamilyMismatch {{ socket: {}, addr: {} }}", socket, addr)
-            }
-            Error::BatchFamilyMismatch {
-                index,
-                socket,
-                addr,
-            } => defmt::write!(
-                f,
-                "BatchFamilyMismatch {{ index: {=usize}, socket: {}, addr: {} }}",
-                index,
-                socket,
-                addr
-            ),
-            Error::TypeMismatch { expected, found } => defmt::write!(
-                f,
-                "TypeMismatch {{ expected: {}, found: {} }}",
-                expected,
-                found
-            ),
+            Error::Truncated { len } => defmt::write!(f, "Truncated {{ len: {} }}", len),
+            Error::Address(e) => defmt::write!(f, "Address({})", e),
+            Error::Input(e) => defmt::write!(f, "Input({})", e),
+            Error::Can(e) => defmt::write!(f, "Can({})", e),
             Error::Resolve(e) => defmt::write!(f, "Resolve({})", e),
             Error::Bpf(e) => defmt::write!(f, "Bpf({})", e),
             Error::Ring(e) => defmt::write!(f, "Ring({})", e),
-            Error::Host(e) => defmt::write!(f, "Host({})", e),
-            Error::InvalidName(e) => defmt::write!(f, "InvalidName({})", e),
-            Error::MalformedDns(e) => defmt::write!(f, "MalformedDns({})", e),
-            // The remaining variants carry only integers: their Debug form is their defmt form.
-            ref other => defmt::write!(f, "{}", defmt::Debug2Format(other)),
         }
     }
 }
@@ -54,7 +32,77 @@ impl defmt::Format for PartialCause {
     }
 }
 
+impl defmt::Format for AddressError {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        match *self {
+            AddressError::FamilyMismatch { socket, addr } => {
+                defmt::write!(f, "FamilyMismatch {{ socket: {}, addr: {} }}", socket, addr)
+            }
+            AddressError::BatchFamilyMismatch {
+                index,
+                socket,
+                addr,
+            } => defmt::write!(
+                f,
+                "BatchFamilyMismatch {{ index: {=u16}, socket: {}, addr: {} }}",
+                index,
+                socket,
+                addr
+            ),
+            // The remaining variants carry only integers: their Debug form is their defmt form.
+            ref other => defmt::write!(f, "{}", defmt::Debug2Format(other)),
+        }
+    }
+}
+
+impl defmt::Format for InputError {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        match *self {
+            InputError::WrongFamily { expected, found } => defmt::write!(
+                f,
+                "WrongFamily {{ expected: {}, found: {} }}",
+                expected,
+                found
+            ),
+            InputError::TypeMismatch { expected, found } => defmt::write!(
+                f,
+                "TypeMismatch {{ expected: {}, found: {} }}",
+                expected,
+                found
+            ),
+            // The remaining variants carry only integers: their Debug form is their defmt form.
+            ref other => defmt::write!(f, "{}", defmt::Debug2Format(other)),
+        }
+    }
+}
+
+impl defmt::Format for CanInputError {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        match *self {
+            CanInputError::J1939AddressNotClaimed { name, party } => defmt::write!(
+                f,
+                "J1939AddressNotClaimed {{ name: {}, party: {} }}",
+                name,
+                party
+            ),
+            // The remaining variants carry only integers: their Debug form is their defmt form.
+            ref other => defmt::write!(f, "{}", defmt::Debug2Format(other)),
+        }
+    }
+}
+
 impl defmt::Format for ResolveError {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        match *self {
+            ResolveError::Lookup(e) => defmt::write!(f, "Lookup({})", e),
+            ResolveError::Host(e) => defmt::write!(f, "Host({})", e),
+            ResolveError::InvalidName(e) => defmt::write!(f, "InvalidName({})", e),
+            ResolveError::MalformedDns(e) => defmt::write!(f, "MalformedDns({})", e),
+        }
+    }
+}
+
+impl defmt::Format for LookupError {
     fn format(&self, f: defmt::Formatter<'_>) {
         defmt::write!(f, "{}", defmt::Display2Format(self))
     }
@@ -69,5 +117,17 @@ impl defmt::Format for HostError {
 impl defmt::Format for LookupCause {
     fn format(&self, f: defmt::Formatter<'_>) {
         defmt::write!(f, "{}", defmt::Display2Format(self))
+    }
+}
+
+impl defmt::Format for NameError {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        defmt::write!(f, "{}", defmt::Debug2Format(self))
+    }
+}
+
+impl defmt::Format for WireError {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        defmt::write!(f, "{}", defmt::Debug2Format(self))
     }
 }

@@ -6,7 +6,16 @@ use super::*;
     ignore = "under Miri rustix takes its libc backend, whose Errno is wider than linux_raw's"
 )]
 fn small_and_copy() {
-    assert!(core::mem::size_of::<Error>() <= 2 * core::mem::size_of::<usize>().max(8));
+    // Two words on 64-bit targets. On 32-bit ones it is 16 bytes too, not 8: a J1939 NAME
+    // (64 bits, in `CanInputError::J1939AddressNotClaimed`) and its tag need more than 8.
+    assert_eq!(core::mem::size_of::<Error>(), 16);
+    // Every group fits beside the top-level tag: 12 bytes at most, 4-byte aligned.
+    assert!(core::mem::size_of::<AddressError>() <= 12);
+    assert!(core::mem::size_of::<InputError>() <= 12);
+    assert!(core::mem::size_of::<CanInputError>() <= 12);
+    assert!(core::mem::size_of::<ResolveError>() <= 12);
+    assert!(core::mem::size_of::<BpfError>() <= 12);
+    assert!(core::mem::size_of::<RingError>() <= 12);
     let e = Error::Timeout;
     let f = e;
     assert_eq!(e, f);
@@ -34,4 +43,63 @@ fn partial_keeps_cause() {
     let e = Error::Os(Errno::PIPE).after(3);
     assert_eq!(e.errno(), Some(Errno::PIPE));
     assert!(!e.is_timeout());
+}
+
+#[test]
+fn errnos_are_os_and_named_by_helpers() {
+    let nodev = Error::from(Errno::NODEV);
+    assert_eq!(nodev, Error::Os(Errno::NODEV));
+    assert!(nodev.is_no_such_interface());
+    assert!(!nodev.is_not_a_socket());
+    assert!(Error::Os(Errno::NOTSOCK).is_not_a_socket());
+    assert!(Error::Os(Errno::PIPE).after(3).is_errno(Errno::PIPE));
+    assert!(Error::Os(Errno::NOPROTOOPT).is_unsupported());
+    assert!(Error::Os(Errno::AFNOSUPPORT).is_unsupported());
+    assert!(!Error::Timeout.is_unsupported());
+    assert!(!Error::Address(AddressError::Invalid).is_no_such_interface());
+    let unclaimed = Error::Can(CanInputError::J1939AddressNotClaimed {
+        name: J1939Name::new(0x50),
+        party: J1939Party::Source,
+    });
+    assert_eq!(unclaimed.errno(), Some(Errno::ADDRNOTAVAIL));
+    assert_eq!(Error::Address(AddressError::Missing).errno(), None);
+}
+
+#[test]
+fn groups_convert_into_their_variant() {
+    assert_eq!(
+        Error::from(AddressError::UnixPathNul),
+        Error::Address(AddressError::UnixPathNul)
+    );
+    assert_eq!(
+        Error::from(InputError::ZeroTimeout),
+        Error::Input(InputError::ZeroTimeout)
+    );
+    assert_eq!(
+        Error::from(CanInputError::MalformedBcm),
+        Error::Can(CanInputError::MalformedBcm)
+    );
+    assert_eq!(
+        Error::from(RingError::Malformed),
+        Error::Ring(RingError::Malformed)
+    );
+    assert_eq!(Error::from(BpfError::Empty), Error::Bpf(BpfError::Empty));
+    assert_eq!(
+        Error::from(NameError::Empty),
+        Error::Resolve(ResolveError::InvalidName(NameError::Empty))
+    );
+    assert_eq!(
+        Error::from(WireError::Short),
+        Error::Resolve(ResolveError::MalformedDns(WireError::Short))
+    );
+}
+
+#[test]
+fn an_invalid_address_points_to_the_resolver() {
+    extern crate std;
+    use std::string::ToString;
+    let text = Error::Address(AddressError::Invalid).to_string();
+    assert!(text.contains("localhost:80"), "{text}");
+    assert!(text.contains("baresock::resolve"), "{text}");
+    assert!(text.contains("create_connection"), "{text}");
 }

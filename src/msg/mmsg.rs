@@ -1,5 +1,6 @@
 //! Batches: `sendmmsg(2)` and `recvmmsg(2)` over caller buffers.
 
+use crate::AddressError;
 use core::mem::MaybeUninit;
 
 use linux_raw_sys::net as k;
@@ -111,16 +112,19 @@ impl<'a> SendEntry<'a> {
     }
 }
 
-/// The error of a batch whose first entry's destination is refused: a family mismatch names
-/// the entry ([`Error::BatchFamilyMismatch`], index 0).
+/// The error of a batch whose first entry's destination is refused: a family mismatch names the
+/// entry ([`AddressError::BatchFamilyMismatch`](crate::AddressError::BatchFamilyMismatch), index
+/// 0).
 #[cold]
 fn batch_error(e: Error) -> Error {
     match e {
-        Error::FamilyMismatch { socket, addr } => Error::BatchFamilyMismatch {
-            index: 0,
-            socket,
-            addr,
-        },
+        Error::Address(AddressError::FamilyMismatch { socket, addr }) => {
+            Error::Address(AddressError::BatchFamilyMismatch {
+                index: 0,
+                socket,
+                addr,
+            })
+        }
         e => e,
     }
 }
@@ -191,12 +195,13 @@ impl crate::Socket {
     /// An error after some went out ends the batch early with that count, as sendmmsg(2)
     /// does; an error before any is the error.
     ///
-    /// An entry whose destination is of another family than the socket's is such an error,
-    /// found before its system call: the entries before it are sent and their count
-    /// returned; if it is the first entry, nothing is sent and the call fails with
-    /// [`Error::BatchFamilyMismatch`], which names its index (0, or the first entry of the
-    /// slice given: call again with `&mut entries[sent..]` to learn which one stopped a
-    /// batch). A failure the kernel reports for an entry works the same way.
+    /// An entry whose destination is of another family than the socket's is such an error, found
+    /// before its system call: the entries before it are sent and their count returned; if it is
+    /// the first entry, nothing is sent and the call fails with
+    /// [`AddressError::BatchFamilyMismatch`](crate::AddressError::BatchFamilyMismatch), which names
+    /// its index (0, or the first entry of the slice given: call again with `&mut entries[sent..]`
+    /// to learn which one stopped a batch). A failure the kernel reports for an entry works the
+    /// same way.
     ///
     /// ```
     /// use baresock::{Error, SendEntry, SendFlags, UdpSocket};
@@ -208,7 +213,7 @@ impl crate::Socket {
     /// assert_eq!(tx.as_socket().send_mmsg(&mut out, SendFlags::empty())?, 1);
     /// assert!(matches!(
     ///     tx.as_socket().send_mmsg(&mut out[1..], SendFlags::empty()),
-    ///     Err(Error::BatchFamilyMismatch { index: 0, .. })
+    ///     Err(Error::Address(baresock::AddressError::BatchFamilyMismatch { index: 0, .. }))
     /// ));
     /// # Ok::<(), baresock::Error>(())
     /// ```

@@ -1,5 +1,6 @@
 //! TCP and UDP over IPv4 and IPv6, and Python's `create_server` / `create_connection`.
 
+use crate::{AddressError, InputError};
 use core::net::SocketAddr as InetAddr;
 use core::time::Duration;
 
@@ -31,7 +32,8 @@ fn ip_socket(addr: &SocketAddr, ty: Type, protocol: Protocol) -> Result<Socket> 
 }
 
 /// Tries `f` on each address in turn; the first success wins, else the last error
-/// ([`Error::NoAddresses`] when there was none), as `std` and Python do.
+/// ([`InputError::NoAddresses`](crate::InputError::NoAddresses) when there was none), as `std` and
+/// Python do.
 fn each_addr<A: ToSocketAddrs + ?Sized, T>(
     addrs: &A,
     mut f: impl FnMut(SocketAddr) -> Result<T>,
@@ -40,7 +42,7 @@ fn each_addr<A: ToSocketAddrs + ?Sized, T>(
     // The first address outside the loop: for a single address (the usual case) the compiler
     // then sees the whole iteration, and keeps the address out of memory.
     let mut last = match addrs.next() {
-        None => return Err(Error::NoAddresses),
+        None => return Err(Error::Input(InputError::NoAddresses)),
         Some(a) => match f(a) {
             Ok(v) => return Ok(v),
             Err(e) => e,
@@ -70,10 +72,10 @@ pub struct ServerOptions {
 
 /// Creates a TCP server bound to `addr` and listening (Python's `socket.create_server`).
 ///
-/// Sets `SO_REUSEADDR` (so a restarted server can bind while old connections are in
-/// `TIME_WAIT`), then what `options` ask for, binds and listens. Fails with
-/// [`Error::DualStackNeedsIpv6`] if `dual_stack` is asked of an IPv4 address and
-/// [`Error::DualStackUnavailable`] if the host cannot do it.
+/// Sets `SO_REUSEADDR` (so a restarted server can bind while old connections are in `TIME_WAIT`),
+/// then what `options` ask for, binds and listens. Fails with
+/// [`InputError::DualStackNeedsIpv6`](crate::InputError::DualStackNeedsIpv6) if `dual_stack` is
+/// asked of an IPv4 address and [`Error::Os`](crate::Error::Os) if the host cannot do it.
 ///
 /// ```
 /// use baresock::{create_server, ServerOptions};
@@ -90,18 +92,16 @@ pub struct ServerOptions {
 pub fn create_server(addr: impl Into<SocketAddr>, options: ServerOptions) -> Result<TcpListener> {
     let addr = addr.into();
     if options.dual_stack && addr.family() != Family::INET6 {
-        return Err(Error::DualStackNeedsIpv6);
+        return Err(Error::Input(InputError::DualStackNeedsIpv6));
     }
     if !matches!(addr.family(), Family::INET | Family::INET6) {
-        return Err(Error::FamilyMismatch {
+        return Err(Error::Address(AddressError::FamilyMismatch {
             socket: Family::INET,
             addr: addr.family(),
-        });
+        }));
     }
     let s = match ip_socket(&addr, Type::STREAM, Protocol::DEFAULT) {
-        Err(Error::Os(e)) if options.dual_stack && no_dual_stack(e) => {
-            return Err(Error::DualStackUnavailable(e))
-        }
+        Err(Error::Os(e)) if options.dual_stack && no_dual_stack(e) => return Err(Error::Os(e)),
         r => r?,
     };
     s.set_reuse_address(true)?;
@@ -111,7 +111,7 @@ pub fn create_server(addr: impl Into<SocketAddr>, options: ServerOptions) -> Res
     if addr.family() == Family::INET6 {
         match s.set_only_v6(!options.dual_stack) {
             Err(Error::Os(e)) if options.dual_stack && no_dual_stack(e) => {
-                return Err(Error::DualStackUnavailable(e))
+                return Err(Error::Os(e))
             }
             r => r?,
         }
@@ -128,21 +128,21 @@ pub fn create_server(addr: impl Into<SocketAddr>, options: ServerOptions) -> Res
 /// the whole `timeout`. Pass [`default_timeout()`](crate::default_timeout) for what Python does
 /// when the argument is left out. With `source`, each socket is bound to it first. The stream
 /// keeps the mode afterwards. Fails with the last attempt's error, or
-/// [`Error::NoAddresses`].
+/// [`InputError::NoAddresses`](crate::InputError::NoAddresses).
 ///
 /// `addrs` are numeric addresses only (see [`ToSocketAddrs`]): a host name, as in
-/// `"localhost:80"`, is [`Error::InvalidAddress`]. To connect by name, use
+/// `"localhost:80"`, is [`AddressError::Invalid`](crate::AddressError::Invalid). To connect by name, use
 /// [`resolve::connect`](crate::resolve::connect), which looks the name up and tries each
 /// address:
 ///
 /// ```
-/// use baresock::{create_connection, resolve, Error, TcpListener};
+/// use baresock::{create_connection, resolve, AddressError, Error, TcpListener};
 /// use core::time::Duration;
 ///
 /// let listener = TcpListener::bind("127.0.0.1:0")?;
 /// let port = listener.local_addr()?.port();
 /// let by_name = create_connection("localhost:80", None, None);
-/// assert_eq!(by_name.err(), Some(Error::InvalidAddress));
+/// assert_eq!(by_name.err(), Some(Error::Address(AddressError::Invalid)));
 /// let stream = resolve::connect("localhost", port, Some(Duration::from_secs(5)), None)?;
 /// # let _ = stream;
 /// # Ok::<(), baresock::Error>(())
@@ -229,7 +229,7 @@ impl TcpListener {
     /// does) and the kernel's maximum backlog.
     ///
     /// `addrs` are numeric addresses only: a host name (`"localhost:8080"`) is
-    /// [`Error::InvalidAddress`]; look names up with [`resolve::lookup`](crate::resolve::lookup)
+    /// [`AddressError::Invalid`](crate::AddressError::Invalid); look names up with [`resolve::lookup`](crate::resolve::lookup)
     /// (see [`ToSocketAddrs`]).
     ///
     /// Unlike [`create_server`], it leaves `IPV6_V6ONLY` at the system's default
@@ -326,7 +326,7 @@ impl TcpStream {
     /// timeout](crate::default_timeout)'s mode.
     ///
     /// `addrs` are numeric addresses only: `TcpStream::connect("localhost:80")` compiles and
-    /// fails with [`Error::InvalidAddress`]. To connect by name, use
+    /// fails with [`AddressError::Invalid`](crate::AddressError::Invalid). To connect by name, use
     /// [`resolve::connect`](crate::resolve::connect) (see [`ToSocketAddrs`]).
     ///
     /// ```
@@ -348,7 +348,7 @@ impl TcpStream {
 
     /// Connects with a deadline of `timeout` for the connect alone; the stream is then put in
     /// the default timeout's mode (like `std`'s `connect_timeout`). A zero `timeout` is
-    /// [`Error::ZeroTimeout`], as in `std`.
+    /// [`InputError::ZeroTimeout`](crate::InputError::ZeroTimeout), as in `std`.
     ///
     /// ```
     /// use baresock::{Errno, Error, TcpStream};
@@ -364,7 +364,7 @@ impl TcpStream {
     ///  - [`poll(2)`](https://man7.org/linux/man-pages/man2/poll.2.html)
     pub fn connect_timeout(addr: impl Into<SocketAddr>, timeout: Duration) -> Result<TcpStream> {
         if timeout.is_zero() {
-            return Err(Error::ZeroTimeout);
+            return Err(Error::Input(InputError::ZeroTimeout));
         }
         let s = create_connection(addr.into(), Some(timeout), None)?;
         s.set_timeout(crate::default_timeout())?;
@@ -477,7 +477,7 @@ impl UdpSocket {
     /// Binds to the first of `addrs` that works.
     ///
     /// `addrs` are numeric addresses only: a host name (`"localhost:5353"`) is
-    /// [`Error::InvalidAddress`]; look names up with [`resolve::lookup`](crate::resolve::lookup)
+    /// [`AddressError::Invalid`](crate::AddressError::Invalid); look names up with [`resolve::lookup`](crate::resolve::lookup)
     /// and bind to what it finds (see [`ToSocketAddrs`]).
     ///
     /// ```
@@ -546,13 +546,14 @@ impl UdpSocket {
 
     /// Receives a datagram and its sender; [`Error::Truncated`] if longer than `buf`.
     ///
-    /// The sender is an IP address, so this is for IP sockets only. A `UdpSocket` made
-    /// unchecked from an fd of another family (`From<OwnedFd>`) gets a sender that is not one:
-    /// the datagram is consumed and the call fails with [`Error::MalformedAddress`] (or
-    /// [`Error::MissingAddress`] for none). Make typed sockets from fds with
-    /// `TryFrom<Socket>`, which checks the family, or receive through
-    /// [`as_socket().recv_from`](crate::Socket::recv_from), which keeps any sender (as raw
-    /// bytes, [`SocketAddr::Other`](crate::SocketAddr::Other), where it has no typed form).
+    /// The sender is an IP address, so this is for IP sockets only. A `UdpSocket` made unchecked
+    /// from an fd of another family (`From<OwnedFd>`) gets a sender that is not one: the datagram
+    /// is consumed and the call fails with
+    /// [`AddressError::Malformed`](crate::AddressError::Malformed) (or
+    /// [`AddressError::Missing`](crate::AddressError::Missing) for none). Make typed sockets from
+    /// fds with `TryFrom<Socket>`, which checks the family, or receive through
+    /// [`as_socket().recv_from`](crate::Socket::recv_from), which keeps any sender (as raw bytes,
+    /// [`SocketAddr::Other`](crate::SocketAddr::Other), where it has no typed form).
     ///
     /// # References
     ///  - [`recvfrom(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
@@ -566,10 +567,11 @@ impl UdpSocket {
     /// cheapest way to serve many senders (see [`Destination`](crate::Destination)).
     ///
     /// A datagram longer than `buf` fails with [`Error::Truncated`], and `from` then holds its
-    /// sender all the same. If the kernel gives a sender that is not a whole IP address (it
-    /// does not for UDP), the datagram is consumed, the call fails with
-    /// [`Error::MissingAddress`] or [`Error::MalformedAddress`], and `from` is `0.0.0.0:0`.
-    /// A call that fails before a datagram came leaves `from` as it was.
+    /// sender all the same. If the kernel gives a sender that is not a whole IP address (it does
+    /// not for UDP), the datagram is consumed, the call fails with
+    /// [`AddressError::Missing`](crate::AddressError::Missing) or
+    /// [`AddressError::Malformed`](crate::AddressError::Malformed), and `from` is `0.0.0.0:0`. A
+    /// call that fails before a datagram came leaves `from` as it was.
     ///
     /// ```
     /// use baresock::{Destination, Error, UdpSocket};

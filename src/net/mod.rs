@@ -16,7 +16,7 @@ pub use packet::{
     PacketSocket, PacketStats,
 };
 pub use raw::RawSocket;
-pub use ring::{Block, Frame, Frames, RingConfig, RingError, RxRing, TxRing, TxRingConfig, TxSlot};
+pub use ring::{Block, Frame, Frames, RingConfig, RxRing, TxRing, TxRingConfig, TxSlot};
 pub use unix::{UnixDatagram, UnixListener, UnixSeqpacket, UnixSeqpacketListener, UnixStream};
 
 /// A conversion of a [`Socket`](crate::Socket) into a typed socket (`TryFrom<Socket>`) that
@@ -43,8 +43,9 @@ pub use unix::{UnixDatagram, UnixListener, UnixSeqpacket, UnixSeqpacketListener,
 ///
 /// With `?`, it becomes its [`Error`](crate::Error) and the socket is closed.
 pub struct FromSocketError {
-    /// Why not: [`Error::WrongFamily`](crate::Error::WrongFamily),
-    /// [`Error::TypeMismatch`](crate::Error::TypeMismatch), or the error asking the kernel.
+    /// Why not: [`InputError::WrongFamily`](crate::InputError::WrongFamily),
+    /// [`InputError::TypeMismatch`](crate::InputError::TypeMismatch), or the error asking the
+    /// kernel.
     pub error: crate::Error,
     /// The socket, untouched and open.
     pub socket: crate::Socket,
@@ -95,17 +96,17 @@ pub(crate) fn check_kind(
 ) -> crate::Result<()> {
     let found = s.family()?;
     if !families.contains(&found) {
-        return Err(crate::Error::WrongFamily {
+        return Err(crate::Error::Input(crate::InputError::WrongFamily {
             expected: families[0],
             found,
-        });
+        }));
     }
     let found = s.socket_type()?;
     if !types.contains(&found) {
-        return Err(crate::Error::TypeMismatch {
+        return Err(crate::Error::Input(crate::InputError::TypeMismatch {
             expected: types[0],
             found,
-        });
+        }));
     }
     Ok(())
 }
@@ -183,9 +184,9 @@ macro_rules! typed_socket {
         impl TryFrom<$crate::Socket> for $name {
             type Error = $crate::FromSocketError;
 
-            /// Fails with [`Error::WrongFamily`](crate::Error::WrongFamily) or
-            /// [`Error::TypeMismatch`](crate::Error::TypeMismatch) for a socket of another
-            /// kind, and hands the socket back, open, in the
+            /// Fails with [`InputError::WrongFamily`](crate::InputError::WrongFamily) or
+            /// [`InputError::TypeMismatch`](crate::InputError::TypeMismatch) for a socket of
+            /// another kind, and hands the socket back, open, in the
             /// [`FromSocketError`](crate::FromSocketError), so the next type can be tried.
             fn try_from(s: $crate::Socket) -> core::result::Result<Self, $crate::FromSocketError> {
                 match $crate::net::check_kind(
@@ -310,7 +311,7 @@ macro_rules! connected_io {
 ///
 /// As in `std`, the read and the write timeout are two settings (see the
 /// [crate's timeout model](crate::Socket#timeouts)), and a zero duration is refused
-/// ([`Error::ZeroTimeout`](crate::Error::ZeroTimeout)).
+/// ([`InputError::ZeroTimeout`](crate::InputError::ZeroTimeout)).
 macro_rules! std_timeouts {
     ($($name:ident),*) => {$(
         #[cfg(feature = "std")]
@@ -323,7 +324,7 @@ macro_rules! std_timeouts {
             ///  - [`poll(2)`](https://man7.org/linux/man-pages/man2/poll.2.html)
             pub fn set_read_timeout(&self, timeout: Option<core::time::Duration>) -> $crate::Result<()> {
                 if timeout == Some(core::time::Duration::ZERO) {
-                    return Err($crate::Error::ZeroTimeout);
+                    return Err($crate::Error::Input($crate::InputError::ZeroTimeout));
                 }
                 self.inner.set_read_timeout(timeout)
             }
@@ -336,7 +337,7 @@ macro_rules! std_timeouts {
             ///  - [`poll(2)`](https://man7.org/linux/man-pages/man2/poll.2.html)
             pub fn set_write_timeout(&self, timeout: Option<core::time::Duration>) -> $crate::Result<()> {
                 if timeout == Some(core::time::Duration::ZERO) {
-                    return Err($crate::Error::ZeroTimeout);
+                    return Err($crate::Error::Input($crate::InputError::ZeroTimeout));
                 }
                 self.inner.set_write_timeout(timeout)
             }

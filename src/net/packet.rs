@@ -1,6 +1,7 @@
 //! Packet sockets (`AF_PACKET`, packet(7)): frames with or without link headers, on one
 //! interface or all, and the `SOL_PACKET` options; interface names and indexes.
 
+use crate::{AddressError, Errno, InputError};
 use rustix::fd::AsFd;
 
 use super::typed_socket;
@@ -15,8 +16,8 @@ fn ioctl_socket() -> Result<Socket> {
     Socket::new(Family::UNIX, Type::DGRAM, Protocol::DEFAULT)
 }
 
-/// The index of the network interface called `name` (`SIOCGIFINDEX`, netdevice(7)); an
-/// unknown name is [`Error::NoSuchInterface`].
+/// The index of the network interface called `name` (`SIOCGIFINDEX`, netdevice(7)); an unknown name
+/// is `Error::Os(Errno::NODEV)` ([`is_no_such_interface`](crate::Error::is_no_such_interface)).
 ///
 /// ```
 /// use baresock::{interface_index, interface_name, ShortName};
@@ -32,7 +33,7 @@ pub fn interface_index(name: &ShortName) -> Result<u32> {
 }
 
 /// The name of the network interface with index `index` (`SIOCGIFNAME`); an unknown index is
-/// [`Error::NoSuchInterface`].
+/// `Error::Os(Errno::NODEV)` ([`is_no_such_interface`](crate::Error::is_no_such_interface)).
 ///
 /// # References
 ///  - [`netdevice(7)`](https://man7.org/linux/man-pages/man7/netdevice.7.html)
@@ -273,7 +274,10 @@ impl PacketSocket {
     ///  - [`packet(7)`](https://man7.org/linux/man-pages/man7/packet.7.html)
     pub fn recv_from(&self, buf: &mut [u8]) -> Result<(usize, LinkAddr)> {
         let (n, a) = self.inner.recv_from(buf)?;
-        Ok((n, LinkAddr::try_from(a.ok_or(Error::MissingAddress)?)?))
+        Ok((
+            n,
+            LinkAddr::try_from(a.ok_or(Error::Address(AddressError::Missing))?)?,
+        ))
     }
 
     /// Receives a frame.
@@ -304,22 +308,19 @@ impl PacketSocket {
             Membership::Multicast(a) => (kp::PACKET_MR_MULTICAST, a),
         };
         let mut mr = PacketMreq {
-            ifindex: i32::try_from(ifindex).map_err(|_| Error::NoSuchInterface)?,
+            ifindex: i32::try_from(ifindex).map_err(|_| Error::Os(Errno::NODEV))?,
             ty: ty as u16,
             alen: addr.len() as u16,
             address: [0; 8],
         };
         mr.address
             .get_mut(..addr.len())
-            .ok_or(Error::LinkAddrTooLong {
-                len: addr.len(),
+            .ok_or(Error::Address(AddressError::LinkAddrTooLong {
+                len: crate::error::sat32(addr.len()),
                 max: 8,
-            })?
+            }))?
             .copy_from_slice(addr);
-        match sockopt::set(self.as_fd(), SOL_PACKET, op, &mr) {
-            Err(Error::Os(rustix::io::Errno::NODEV)) => Err(Error::NoSuchInterface),
-            r => r,
-        }
+        sockopt::set(self.as_fd(), SOL_PACKET, op, &mr)
     }
 
     /// Joins a link-layer membership on an interface: promiscuous mode, all multicast, or one
@@ -398,8 +399,9 @@ impl PacketSocket {
     /// [`FanoutFlags::UNIQUE_ID`]. Bind the socket first; every member must use the same mode
     /// and flags, or the kernel answers `EINVAL`.
     ///
-    /// [`Error::InvalidFanout`] for [`FanoutMode::Rollover`] with [`FanoutFlags::ROLLOVER`],
-    /// or `UNIQUE_ID` with a group other than 0: the kernel refuses both.
+    /// [`InputError::InvalidFanout`](crate::InputError::InvalidFanout) for [`FanoutMode::Rollover`]
+    /// with [`FanoutFlags::ROLLOVER`], or `UNIQUE_ID` with a group other than 0: the kernel refuses
+    /// both.
     ///
     /// ```no_run
     /// use baresock::{ether, FanoutFlags, FanoutMode, LinkAddr, PacketKind, PacketSocket};
@@ -425,7 +427,7 @@ impl PacketSocket {
         if (mode == FanoutMode::Rollover && flags.contains(FanoutFlags::ROLLOVER))
             || (unique && group != 0)
         {
-            return Err(Error::InvalidFanout);
+            return Err(Error::Input(InputError::InvalidFanout));
         }
         let arg = u32::from(group) | (mode.to_raw() | u32::from(flags.bits())) << 16;
         sockopt::set(self.as_fd(), SOL_PACKET, kp::PACKET_FANOUT, &arg)?;
@@ -508,10 +510,10 @@ impl PacketStats {
                 drops: w(4),
                 freeze_count: (n == STATS_V3_LEN).then(|| w(8)),
             }),
-            n => Err(Error::OptionSize {
+            n => Err(Error::Input(InputError::OptionSize {
                 expected: STATS_V3_LEN as u32,
                 got: n as u32,
-            }),
+            })),
         }
     }
 }
@@ -556,10 +558,10 @@ mod tests {
         );
         assert_eq!(
             PacketStats::decode(&b, 4),
-            Err(Error::OptionSize {
+            Err(Error::Input(InputError::OptionSize {
                 expected: 12,
                 got: 4
-            })
+            }))
         );
     }
 }

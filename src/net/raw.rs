@@ -1,5 +1,6 @@
 //! Raw IP sockets (`SOCK_RAW`, raw(7)) and ICMP echo ("ping") sockets (icmp(7)).
 
+use crate::{AddressError, InputError};
 use core::net::IpAddr;
 
 use rustix::fd::AsFd;
@@ -116,7 +117,9 @@ impl RawSocket {
     ///  - [`raw(7)`](https://man7.org/linux/man-pages/man7/raw.7.html)
     pub fn recv_from(&self, buf: &mut [u8]) -> Result<(usize, IpAddr)> {
         let (n, a) = self.inner.recv_from(buf)?;
-        let ip = a.and_then(|a| a.ip()).ok_or(Error::MissingAddress)?;
+        let ip = a
+            .and_then(|a| a.ip())
+            .ok_or(Error::Address(AddressError::Missing))?;
         Ok((n, ip))
     }
 
@@ -211,10 +214,10 @@ impl RawSocket {
         let mut b = [0u8; ICMP6_FILTER_LEN];
         let n = sockopt::get_bytes(self.as_fd(), k::SOL_ICMPV6, ICMPV6_FILTER, &mut b)?;
         if n != ICMP6_FILTER_LEN {
-            return Err(Error::OptionSize {
+            return Err(Error::Input(InputError::OptionSize {
                 expected: ICMP6_FILTER_LEN as u32,
                 got: n as u32,
-            });
+            }));
         }
         Ok(icmp6_filter_words(&b))
     }

@@ -15,36 +15,7 @@ use crate::msg::Timestamp;
 use crate::socket::Wait;
 use crate::sys::ring::{Ring, SlotStatus, TpacketReq3, TxMem};
 use crate::time::Deadline;
-use crate::{Error, LinkAddr, PacketSocket, PacketStats, Result};
-
-/// Why a ring configuration was refused (before the kernel sees it).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
-#[non_exhaustive]
-pub enum RingError {
-    /// The block size is not a positive multiple of the page size.
-    BlockSize,
-    /// The frame size is not a multiple of 16, or smaller than a frame header (68 bytes).
-    FrameSize,
-    /// A frame is larger than a block.
-    FrameLargerThanBlock,
-    /// No blocks, or more memory than can be addressed.
-    BlockCount,
-    /// The retire timeout does not fit the kernel's milliseconds.
-    RetireTimeout,
-}
-
-impl core::fmt::Display for RingError {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str(match self {
-            RingError::BlockSize => "ring block size must be a positive multiple of the page size",
-            RingError::FrameSize => "ring frame size must be a multiple of 16 and at least 68",
-            RingError::FrameLargerThanBlock => "ring frame size is larger than the block size",
-            RingError::BlockCount => "ring needs at least one block, and fewer than fit in memory",
-            RingError::RetireTimeout => "ring retire timeout is too long",
-        })
-    }
-}
+use crate::{Error, LinkAddr, PacketSocket, PacketStats, Result, RingError};
 
 /// The shape of a receive ring.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -247,7 +218,7 @@ impl Block<'_> {
     }
 
     /// The block's frames, in order. An offset outside the block (which the kernel never
-    /// writes) ends them with [`Error::MalformedRing`].
+    /// writes) ends them with [`RingError::Malformed`](crate::RingError::Malformed).
     pub fn frames(&self) -> Frames<'_> {
         let b = self.bytes();
         Frames {
@@ -285,7 +256,11 @@ impl<'a> Iterator for Frames<'a> {
             Some(_) => {}
             None => self.left = 0,
         }
-        Some(frame.map(|(f, _)| f).ok_or(Error::MalformedRing))
+        Some(
+            frame
+                .map(|(f, _)| f)
+                .ok_or(Error::Ring(RingError::Malformed)),
+        )
     }
 }
 
@@ -520,7 +495,7 @@ impl TxRing {
 
     /// Copies `frame` into the next free slot and queues it ([`slot`](Self::slot), then
     /// [`TxSlot::send`]). A frame longer than [`frame_capacity`](Self::frame_capacity) is
-    /// [`Error::FrameTooLong`], and nothing is queued.
+    /// [`RingError::FrameTooLong`](crate::RingError::FrameTooLong), and nothing is queued.
     pub fn queue(&mut self, frame: &[u8]) -> Result<()> {
         let max = self.frame_capacity();
         if frame.len() > max {
@@ -560,10 +535,10 @@ impl TxRing {
 }
 
 fn too_long(len: usize, max: usize) -> Error {
-    Error::FrameTooLong {
+    Error::Ring(RingError::FrameTooLong {
         len: u32::try_from(len).unwrap_or(u32::MAX),
         max: max as u32,
-    }
+    })
 }
 
 impl core::fmt::Debug for TxRing {
@@ -595,8 +570,8 @@ impl TxSlot<'_> {
     }
 
     /// Queues the first `len` bytes of [`buf`](Self::buf) as a frame; sent at the next
-    /// [`TxRing::flush`]. `len` over the capacity is [`Error::FrameTooLong`] and the slot stays
-    /// free.
+    /// [`TxRing::flush`]. `len` over the capacity is
+    /// [`RingError::FrameTooLong`](crate::RingError::FrameTooLong) and the slot stays free.
     pub fn send(self, len: usize) -> Result<()> {
         let max = self.ring.mem.capacity();
         if len > max {
@@ -688,7 +663,10 @@ mod tests {
             (f.data().len(), f.original_len(), f.is_truncated()),
             (60, 90, true)
         );
-        assert_eq!(frames.next().unwrap().unwrap_err(), Error::MalformedRing);
+        assert_eq!(
+            frames.next().unwrap().unwrap_err(),
+            Error::Ring(RingError::Malformed)
+        );
         assert!(frames.next().is_none());
     }
 }

@@ -1,5 +1,6 @@
 //! IPv4 options (`IPPROTO_IP`): ip(7).
 
+use crate::InputError;
 use core::net::Ipv4Addr;
 
 use linux_raw_sys::net as k;
@@ -181,10 +182,10 @@ impl Socket {
         let mut b = [0u8; 4];
         let n = sockopt::get_bytes(self.as_fd(), IP, k::IP_MULTICAST_IF, &mut b)?;
         if n != 4 {
-            return Err(Error::OptionSize {
+            return Err(Error::Input(InputError::OptionSize {
                 expected: 4,
                 got: n as u32,
-            });
+            }));
         }
         Ok(Ipv4Addr::from(b))
     }

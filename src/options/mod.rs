@@ -5,6 +5,7 @@
 //! One submodule per level: `socket` (`SOL_SOCKET`), `ip`, `ipv6`, `tcp`, `udp`, and `control`
 //! (which control messages arrive with received messages).
 
+use crate::InputError;
 use core::time::Duration;
 
 use linux_raw_sys::net as k;
@@ -93,7 +94,7 @@ fn index_arg(index: u32) -> Result<i32> {
 /// A whole-unit duration for a kernel `int`, rounded up so a small one does not become zero.
 fn units_arg(d: Duration, unit: Duration) -> Result<i32> {
     let n = d.as_nanos().div_ceil(unit.as_nanos());
-    i32::try_from(n).map_err(|_| Error::DurationOutOfRange)
+    i32::try_from(n).map_err(|_| Error::Input(InputError::DurationOutOfRange))
 }
 
 const IP: u32 = k::IPPROTO_IP as u32;

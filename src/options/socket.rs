@@ -1,5 +1,6 @@
 //! Socket-level options (`SOL_SOCKET`): socket(7); the kernel timeouts, socket filters.
 
+use crate::InputError;
 use core::time::Duration;
 
 use linux_raw_sys::net as k;
@@ -66,7 +67,8 @@ impl Socket {
     /// kernel send it in the background; `Some(d)` waits up to `d` (whole seconds, rounded
     /// up); `Some(Duration::ZERO)` discards it and resets the connection.
     ///
-    /// Fails with [`Error::DurationOutOfRange`] beyond `i32::MAX` seconds.
+    /// Fails with [`InputError::DurationOutOfRange`](crate::InputError::DurationOutOfRange) beyond
+    /// `i32::MAX` seconds.
     ///
     /// ```
     /// use baresock::{Family, Protocol, Socket, Type};
@@ -88,7 +90,7 @@ impl Socket {
                 let secs = d.as_secs().checked_add(u64::from(d.subsec_nanos() > 0));
                 let secs = secs
                     .and_then(|s| i32::try_from(s).ok())
-                    .ok_or(Error::DurationOutOfRange)?;
+                    .ok_or(Error::Input(InputError::DurationOutOfRange))?;
                 Linger {
                     l_onoff: 1,
                     l_linger: secs,
@@ -235,7 +237,7 @@ fn set_kernel_timeout(fd: BorrowedFd<'_>, new: u32, old: u32, t: Option<Duration
     // Whole microseconds, rounded up: a timeout that rounds down to zero would turn it off.
     let micros = t.unwrap_or_default().as_nanos().div_ceil(1000);
     let (sec, usec) = (micros / 1_000_000, (micros % 1_000_000) as u32);
-    let sec = i64::try_from(sec).map_err(|_| Error::DurationOutOfRange)?;
+    let sec = i64::try_from(sec).map_err(|_| Error::Input(InputError::DurationOutOfRange))?;
     match sockopt::set(
         fd,
         k::SOL_SOCKET,
@@ -246,7 +248,8 @@ fn set_kernel_timeout(fd: BorrowedFd<'_>, new: u32, old: u32, t: Option<Duration
         },
     ) {
         Err(Error::Os(Errno::NOPROTOOPT)) => {
-            let tv_sec = core::ffi::c_long::try_from(sec).map_err(|_| Error::DurationOutOfRange)?;
+            let tv_sec = core::ffi::c_long::try_from(sec)
+                .map_err(|_| Error::Input(InputError::DurationOutOfRange))?;
             let v = OldTimeval {
                 tv_sec,
                 tv_usec: usec as core::ffi::c_long,
@@ -262,7 +265,7 @@ fn set_kernel_timeout(fd: BorrowedFd<'_>, new: u32, old: u32, t: Option<Duration
 fn kernel_timeout(fd: BorrowedFd<'_>, new: u32, old: u32) -> Result<Option<Duration>> {
     let (sec, usec) = match sockopt::get::<SockTimeval>(fd, k::SOL_SOCKET, new) {
         Ok(tv) => (tv.tv_sec, tv.tv_usec),
-        Err(Error::Os(Errno::NOPROTOOPT)) | Err(Error::OptionSize { .. }) => {
+        Err(Error::Os(Errno::NOPROTOOPT)) | Err(Error::Input(InputError::OptionSize { .. })) => {
             let tv: OldTimeval = sockopt::get(fd, k::SOL_SOCKET, old)?;
             // `c_long` is `i32` on 32-bit targets, `i64` elsewhere.
             #[allow(clippy::useless_conversion)]
@@ -272,10 +275,10 @@ fn kernel_timeout(fd: BorrowedFd<'_>, new: u32, old: u32) -> Result<Option<Durat
         Err(e) => return Err(e),
     };
     let (Ok(sec), Ok(usec)) = (u64::try_from(sec), u32::try_from(usec)) else {
-        return Err(Error::DurationOutOfRange);
+        return Err(Error::Input(InputError::DurationOutOfRange));
     };
     if usec >= 1_000_000 {
-        return Err(Error::DurationOutOfRange);
+        return Err(Error::Input(InputError::DurationOutOfRange));
     }
     let d = Duration::new(sec, usec * 1000);
     Ok((!d.is_zero()).then_some(d))
@@ -349,10 +352,10 @@ impl Socket {
         }
         ShortName::from_kernel(&buf[..n])
             .map(Some)
-            .ok_or(Error::OptionSize {
+            .ok_or(Error::Input(InputError::OptionSize {
                 expected: (SHORT_NAME_MAX + 1) as u32,
                 got: n as u32,
-            })
+            }))
     }
 
     /// The mark on outgoing packets, for routing and filtering (`SO_MARK`); needs

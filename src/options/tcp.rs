@@ -1,5 +1,6 @@
 //! TCP options (`IPPROTO_TCP`): tcp(7).
 
+use crate::InputError;
 use core::time::Duration;
 
 use linux_raw_sys::net as k;
@@ -217,10 +218,10 @@ impl Socket {
     pub fn congestion(&self) -> Result<ShortName> {
         let mut buf = [0u8; SHORT_NAME_MAX + 1];
         let n = sockopt::get_bytes(self.as_fd(), TCP, k::TCP_CONGESTION, &mut buf)?;
-        ShortName::from_kernel(&buf[..n]).ok_or(Error::OptionSize {
+        ShortName::from_kernel(&buf[..n]).ok_or(Error::Input(InputError::OptionSize {
             expected: (SHORT_NAME_MAX + 1) as u32,
             got: n as u32,
-        })
+        }))
     }
 
     /// The connection's state and counters (`TCP_INFO`).

@@ -1,6 +1,7 @@
 //! Connecting to a host by name: Python's `create_connection((host, port))`, with Happy
 //! Eyeballs (RFC 8305) done with non-blocking connects and one `poll`, without threads or heap.
 
+use crate::InputError;
 use core::net::SocketAddr as InetAddr;
 use core::time::Duration;
 
@@ -38,8 +39,9 @@ impl Resolver<'_> {
     /// [`TCP_REPLY_DEFAULT`](super::dns::TCP_REPLY_DEFAULT) bytes; see
     /// [`connect_with`](Self::connect_with) for a buffer of the caller's.
     ///
-    /// Fails with a lookup's [`Error::Resolve`], [`Error::Timeout`] when the deadline
-    /// passes (during the lookup or the connects), or the last attempt's error.
+    /// Fails with a lookup's [`ResolveError::Lookup`](crate::ResolveError::Lookup),
+    /// [`Error::Timeout`] when the deadline passes (during the lookup or the connects), or the last
+    /// attempt's error.
     ///
     /// ```
     /// use baresock::resolve::{Paths, Resolver, ResolvConf};
@@ -186,7 +188,7 @@ fn happy_eyeballs(
 ) -> Result<Socket> {
     let mut flight: [Option<Socket>; MAX_ATTEMPTS_IN_FLIGHT] = Default::default();
     let mut next = 0;
-    let mut last = Error::NoAddresses;
+    let mut last = Error::Input(InputError::NoAddresses);
     let mut deadline = Deadline::default();
     if let Some(t) = timeout {
         deadline.start(t);

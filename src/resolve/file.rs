@@ -29,6 +29,7 @@
 //! 4096 bytes or more is [`Error::Os`]`(`[`Errno::NAMETOOLONG`]`)`, what the kernel would say;
 //! a path holding a NUL byte is [`Error::Os`]`(`[`Errno::INVAL`]`)`.
 
+use crate::{InputError, ResolveError};
 use core::ffi::CStr;
 use core::ops::ControlFlow;
 
@@ -36,7 +37,7 @@ use rustix::fd::OwnedFd;
 use rustix::fs::{Mode, OFlags};
 use rustix::io::Errno;
 
-use crate::{Error, HostError, HostErrorKind, LookupCause, ResolveError, ResolveErrorKind, Result};
+use crate::{Error, HostError, HostErrorKind, LookupCause, LookupError, LookupErrorKind, Result};
 
 /// The reading buffer's size: lines of up to `BUF_LEN - 1` bytes (4095) and their newline
 /// are delivered; longer lines are skipped whole and counted.
@@ -315,7 +316,7 @@ where
     F: FnMut(&[u8]) -> ControlFlow<()>,
 {
     if buf.is_empty() {
-        return Err(Error::BufferTooSmall { needed: 1 });
+        return Err(Error::Input(InputError::BufferTooSmall { needed: 1 }));
     }
     // `buf[..held]` is the start of the current line, holding no newline; `held` stays below
     // `buf.len()`, so a read never gets an empty slice (whose 0 would look like the end).
@@ -374,18 +375,17 @@ fn temporary_file_error(e: Errno) -> bool {
 }
 
 /// A forward lookup's error for a file that could not be read (for a reason other than those
-/// that make it read as empty): [`TryAgain`](crate::ResolveErrorKind::TryAgain) for want of
-/// resources, else [`Failed`](crate::ResolveErrorKind::Failed), the errno as the cause.
+/// that make it read as empty): [`TryAgain`](crate::LookupErrorKind::TryAgain) for want of
+/// resources, else [`Failed`](crate::LookupErrorKind::Failed), the errno as the cause.
 pub(crate) fn file_error(e: Error) -> Error {
     match e {
-        Error::Os(errno) if temporary_file_error(errno) => Error::Resolve(ResolveError::new(
-            ResolveErrorKind::TryAgain,
-            LookupCause::Os(errno),
+        Error::Os(errno) if temporary_file_error(errno) => Error::Resolve(ResolveError::Lookup(
+            LookupError::new(LookupErrorKind::TryAgain, LookupCause::Os(errno)),
         )),
-        Error::Os(errno) => Error::Resolve(ResolveError::new(
-            ResolveErrorKind::Failed,
+        Error::Os(errno) => Error::Resolve(ResolveError::Lookup(LookupError::new(
+            LookupErrorKind::Failed,
             LookupCause::Os(errno),
-        )),
+        ))),
         other => other,
     }
 }
@@ -400,7 +400,10 @@ pub(crate) fn host_file_error(e: Error) -> Error {
             } else {
                 HostErrorKind::NoRecovery
             };
-            Error::Host(HostError::new(kind, LookupCause::Os(errno)))
+            Error::Resolve(ResolveError::Host(HostError::new(
+                kind,
+                LookupCause::Os(errno),
+            )))
         }
         other => other,
     }

@@ -11,7 +11,7 @@ use super::{
     gai, hosts, invalid_name, services, sort, AddrInfo, AddrList, DomainName, Hints, Lookup,
     Resolver, MAX_ADDRS,
 };
-use crate::{Family, LookupCause, Protocol, ResolveErrorKind, Result, Type};
+use crate::{Family, LookupCause, LookupErrorKind, Protocol, Result, Type};
 
 impl<'a> Resolver<'a> {
     /// Forward lookup (`getaddrinfo`): the addresses of `host` with the port of `service`,
@@ -26,7 +26,8 @@ impl<'a> Resolver<'a> {
     /// ([`lookup_with`](Self::lookup_with) takes yours); how long it takes at most, and how
     /// much stack, the [module docs](super#time) say.
     ///
-    /// Fails with [`Error::Resolve`]; see the [module docs](super) for the kinds.
+    /// Fails with [`ResolveError::Lookup`](crate::ResolveError::Lookup); see the [module
+    /// docs](super) for the kinds.
     ///
     /// ```
     /// use baresock::resolve::{AddrInfo, Hints, Paths, Resolver, ResolvConf};
@@ -43,7 +44,8 @@ impl<'a> Resolver<'a> {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// [`Error::Resolve`]: crate::Error::Resolve
+    /// [`ResolveError::Lookup`](crate::ResolveError::Lookup):
+    /// crate::Error::Resolve(crate::ResolveError::Lookup)
     pub fn lookup(
         &self,
         host: Option<&str>,
@@ -69,12 +71,7 @@ impl<'a> Resolver<'a> {
             None => (true, true),
             Some(Family::INET) => (true, false),
             Some(Family::INET6) => (false, true),
-            Some(_) => {
-                return Err(gai(
-                    ResolveErrorKind::Family,
-                    LookupCause::UnsupportedFamily,
-                ))
-            }
+            Some(_) => return Err(gai(LookupErrorKind::Family, LookupCause::UnsupportedFamily)),
         };
         let types = self.socket_types(service, hints)?;
         let mut found = AddrList::new(want_v4, want_v6);
@@ -92,7 +89,7 @@ impl<'a> Resolver<'a> {
             Some(text) => match parse_numeric(text) {
                 Some(Ok((ip, scope))) => {
                     if !found.wants(&ip) {
-                        return Err(gai(ResolveErrorKind::Family, LookupCause::FamilyMismatch));
+                        return Err(gai(LookupErrorKind::Family, LookupCause::FamilyMismatch));
                     }
                     found.address(ip);
                     found.scope = scope;
@@ -100,13 +97,13 @@ impl<'a> Resolver<'a> {
                 }
                 Some(Err(e)) => return Err(e),
                 None if hints.numeric_host => {
-                    return Err(gai(ResolveErrorKind::NoName, LookupCause::NotNumeric))
+                    return Err(gai(LookupErrorKind::NoName, LookupCause::NotNumeric))
                 }
                 None => canonical = Some(self.lookup_name(text, &mut found, tcp, end_ns)?),
             },
         }
         if found.len == 0 {
-            return Err(gai(ResolveErrorKind::NoData, LookupCause::NoRecords));
+            return Err(gai(LookupErrorKind::NoData, LookupCause::NoRecords));
         }
         let mut candidates = [sort::Candidate::UNSET; MAX_ADDRS];
         let candidates = &mut candidates[..found.len];
@@ -158,7 +155,7 @@ impl<'a> Resolver<'a> {
         if let Some(t) = hints.socket_type {
             if !all.iter().any(|&(ty, ..)| ty == t) {
                 return Err(gai(
-                    ResolveErrorKind::SocketType,
+                    LookupErrorKind::SocketType,
                     LookupCause::UnsupportedType,
                 ));
             }
@@ -168,7 +165,7 @@ impl<'a> Resolver<'a> {
             Some(s) => s.parse::<u16>().ok(),
         };
         if numeric.is_none() && hints.numeric_service {
-            return Err(gai(ResolveErrorKind::NoName, LookupCause::NotNumeric));
+            return Err(gai(LookupErrorKind::NoName, LookupCause::NotNumeric));
         }
         let mut out = Types {
             list: [(Type::STREAM, Protocol::DEFAULT, 0); 3],
@@ -196,7 +193,7 @@ impl<'a> Resolver<'a> {
             out.len += 1;
         }
         if out.len == 0 {
-            return Err(gai(ResolveErrorKind::Service, LookupCause::UnknownService));
+            return Err(gai(LookupErrorKind::Service, LookupCause::UnknownService));
         }
         Ok(out)
     }
@@ -210,7 +207,7 @@ impl<'a> Resolver<'a> {
         end_ns: u64,
     ) -> Result<DomainName> {
         let name =
-            DomainName::new(text).map_err(|_| gai(ResolveErrorKind::NoName, invalid_name(text)))?;
+            DomainName::new(text).map_err(|_| gai(LookupErrorKind::NoName, invalid_name(text)))?;
         let mut from_hosts = None;
         // An IPv4-only lookup reads lines as glibc does for AF_INET: `::ffff:a.b.c.d` as
         // `a.b.c.d`, `::1` as 127.0.0.1, other IPv6 lines not at all.
@@ -244,7 +241,7 @@ impl<'a> Resolver<'a> {
         }
         let qtypes = &qtypes[..n];
         if qtypes.is_empty() {
-            return Err(gai(ResolveErrorKind::NoData, LookupCause::NoRecords));
+            return Err(gai(LookupErrorKind::NoData, LookupCause::NoRecords));
         }
         let client = self.client(end_ns);
         let (mut nodata, mut servfail) = (false, false);
@@ -257,9 +254,9 @@ impl<'a> Resolver<'a> {
                 NameOutcome::ServFail => servfail = true,
                 NameOutcome::Fail(f) => {
                     let kind = if f.temporary {
-                        ResolveErrorKind::TryAgain
+                        LookupErrorKind::TryAgain
                     } else {
-                        ResolveErrorKind::Failed
+                        LookupErrorKind::Failed
                     };
                     return Err(gai(kind, f.cause));
                 }
@@ -268,11 +265,11 @@ impl<'a> Resolver<'a> {
         // As glibc's res_nsearch: a name that exists somewhere wins over a failure, which
         // wins over "no such name".
         Err(if nodata {
-            gai(ResolveErrorKind::NoData, LookupCause::NoRecords)
+            gai(LookupErrorKind::NoData, LookupCause::NoRecords)
         } else if servfail {
-            gai(ResolveErrorKind::TryAgain, LookupCause::Rcode(2))
+            gai(LookupErrorKind::TryAgain, LookupCause::Rcode(2))
         } else {
-            gai(ResolveErrorKind::NoName, LookupCause::NxDomain)
+            gai(LookupErrorKind::NoName, LookupCause::NxDomain)
         })
     }
 
@@ -324,10 +321,7 @@ fn parse_numeric(text: &str) -> Option<Result<(IpAddr, u32)>> {
                 match crate::ShortName::new(s.as_bytes()).and_then(|n| crate::interface_index(&n)) {
                     Ok(i) => i,
                     Err(_) => {
-                        return Some(Err(gai(
-                            ResolveErrorKind::NoName,
-                            LookupCause::UnknownScope,
-                        )))
+                        return Some(Err(gai(LookupErrorKind::NoName, LookupCause::UnknownScope)))
                     }
                 }
             }

@@ -92,19 +92,19 @@
 //!
 //! # Errors
 //!
-//! A forward lookup fails with [`Error::Resolve`] (Python's `gaierror`), a reverse one with
-//! [`Error::Host`] (`herror`); each carries the kind a program branches on and the cause a
+//! A forward lookup fails with [`ResolveError::Lookup`] (Python's `gaierror`), a reverse one with
+//! [`ResolveError::Host`] (`herror`); each carries the kind a program branches on and the cause a
 //! person reads:
 //!
 //! | kind | when |
 //! |---|---|
-//! | [`NoName`](crate::ResolveErrorKind::NoName) | `NXDOMAIN` for every name tried; a numeric host asked for and not given |
-//! | [`NoData`](crate::ResolveErrorKind::NoData) | the name exists, without an address of the family |
-//! | [`TryAgain`](crate::ResolveErrorKind::TryAgain) | no server answered in time, over UDP or TCP; a server closed its TCP connection early; `SERVFAIL`; a file could not be read for want of resources (`EMFILE`, `ENFILE`, `ENOMEM`, `ENOBUFS`, `EAGAIN`: cause [`LookupCause::Os`]) |
-//! | [`Failed`](crate::ResolveErrorKind::Failed) | `REFUSED`, `FORMERR`, `NOTIMP`; a malformed reply; a reply over TCP with another id or question, or larger than its buffer; a file could not be read for another reason (`EIO`, a path the kernel refuses: cause [`LookupCause::Os`]) |
-//! | [`Family`](crate::ResolveErrorKind::Family) | a family other than IPv4/IPv6; a numeric address of the other family |
-//! | [`Service`](crate::ResolveErrorKind::Service) | a service name not in the services file for the protocol |
-//! | [`SocketType`](crate::ResolveErrorKind::SocketType) | a socket type other than stream, datagram or raw |
+//! | [`NoName`](crate::LookupErrorKind::NoName) | `NXDOMAIN` for every name tried; a numeric host asked for and not given |
+//! | [`NoData`](crate::LookupErrorKind::NoData) | the name exists, without an address of the family |
+//! | [`TryAgain`](crate::LookupErrorKind::TryAgain) | no server answered in time, over UDP or TCP; a server closed its TCP connection early; `SERVFAIL`; a file could not be read for want of resources (`EMFILE`, `ENFILE`, `ENOMEM`, `ENOBUFS`, `EAGAIN`: cause [`LookupCause::Os`]) |
+//! | [`Failed`](crate::LookupErrorKind::Failed) | `REFUSED`, `FORMERR`, `NOTIMP`; a malformed reply; a reply over TCP with another id or question, or larger than its buffer; a file could not be read for another reason (`EIO`, a path the kernel refuses: cause [`LookupCause::Os`]) |
+//! | [`Family`](crate::LookupErrorKind::Family) | a family other than IPv4/IPv6; a numeric address of the other family |
+//! | [`Service`](crate::LookupErrorKind::Service) | a service name not in the services file for the protocol |
+//! | [`SocketType`](crate::LookupErrorKind::SocketType) | a socket type other than stream, datagram or raw |
 //!
 //! A hosts, services or resolv.conf file that is missing or cannot be read because of what
 //! the file system holds (it is a directory, access is denied, a symbolic-link loop...) is
@@ -130,15 +130,18 @@ pub mod wire;
 use core::net::{IpAddr, Ipv4Addr, SocketAddr as InetAddr};
 use core::sync::atomic::{AtomicUsize, Ordering};
 
+pub use crate::error::{
+    HostError, HostErrorKind, LookupCause, LookupError, LookupErrorKind, NameError, ResolveError,
+};
 pub use conf::ResolvConf;
 pub use connect::{ATTEMPT_DELAY, MAX_ATTEMPTS_IN_FLIGHT};
 pub use file::Scan;
-pub use name::{DomainName, Labels, NameError, LABEL_MAX, NAME_MAX};
+pub use name::{DomainName, Labels, LABEL_MAX, NAME_MAX};
 pub use name_info::{NameInfo, NameInfoFlags};
 pub use services::{Service, ServiceName};
 pub use stack::STACK_NEEDED;
 
-use crate::{Error, Family, LookupCause, Protocol, ResolveError, ResolveErrorKind, Result, Type};
+use crate::{Error, Family, Protocol, Result, Type};
 use addr_list::AddrList;
 use dns::ClientConf;
 use file::{file_error, host_file_error};
@@ -419,14 +422,14 @@ pub fn connect(
 }
 
 /// A forward-lookup error.
-const fn gai(kind: ResolveErrorKind, cause: LookupCause) -> Error {
-    Error::Resolve(ResolveError::new(kind, cause))
+const fn gai(kind: LookupErrorKind, cause: LookupCause) -> Error {
+    Error::Resolve(ResolveError::Lookup(LookupError::new(kind, cause)))
 }
 
 /// Why `text` is not a domain name.
 fn invalid_name(text: &str) -> LookupCause {
     match DomainName::new(text) {
-        Err(Error::InvalidName(e)) => LookupCause::InvalidName(e),
+        Err(Error::Resolve(ResolveError::InvalidName(e))) => LookupCause::InvalidName(e),
         _ => LookupCause::InvalidName(NameError::Empty),
     }
 }

@@ -1,6 +1,7 @@
 //! Domain names in a fixed buffer: at most 255 bytes in the DNS wire form (RFC 1035 §2.3.4),
 //! labels of 1 to 63 bytes, compared without regard to ASCII case (RFC 4343).
 
+use crate::{InputError, NameError};
 use core::fmt;
 use core::hash::{Hash, Hasher};
 
@@ -10,45 +11,6 @@ use crate::{Error, Result};
 pub const NAME_MAX: usize = 255;
 /// The longest label (RFC 1035).
 pub const LABEL_MAX: usize = 63;
-
-/// Why text or wire bytes are not a domain name (see [`Error::InvalidName`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum NameError {
-    /// The text is empty (the root is written `"."`).
-    Empty,
-    /// Two dots in a row, or a dot at the start: a label of no bytes.
-    EmptyLabel {
-        /// The byte offset in the text where the empty label is (saturated at `u16::MAX`).
-        at: u16,
-    },
-    /// A label of more than 63 bytes.
-    LabelTooLong {
-        /// The label's length (saturated at `u16::MAX`).
-        len: u16,
-    },
-    /// More than 255 bytes in wire form (about 253 characters of text).
-    TooLong,
-}
-
-impl fmt::Display for NameError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match *self {
-            NameError::Empty => f.write_str("empty name"),
-            NameError::EmptyLabel { at } => write!(f, "empty label at byte {at}"),
-            NameError::LabelTooLong { len } => {
-                write!(f, "a label of {len} bytes (at most {LABEL_MAX})")
-            }
-            NameError::TooLong => write!(f, "longer than {NAME_MAX} bytes in wire form"),
-        }
-    }
-}
-
-impl From<NameError> for Error {
-    fn from(e: NameError) -> Error {
-        Error::InvalidName(e)
-    }
-}
 
 /// A domain name, `Copy`, on the stack (256 bytes), kept in the DNS wire form.
 ///
@@ -82,8 +44,9 @@ impl DomainName {
         }
     }
 
-    /// A name from dotted text, with or without the final dot. Every byte but `.` is taken as
-    /// it is (no `\` escapes are read). Fails with [`Error::InvalidName`].
+    /// A name from dotted text, with or without the final dot. Every byte but `.` is taken as it is
+    /// (no `\` escapes are read). Fails with
+    /// [`ResolveError::InvalidName`](crate::ResolveError::InvalidName).
     pub fn new(text: &str) -> Result<DomainName> {
         Self::from_text(text.as_bytes())
     }
@@ -132,7 +95,8 @@ impl DomainName {
     }
 
     /// This name followed by `suffix` (a search-list domain). Fails with
-    /// [`Error::InvalidName`] when the result is longer than 255 bytes.
+    /// [`ResolveError::InvalidName`](crate::ResolveError::InvalidName) when the result is longer
+    /// than 255 bytes.
     pub fn join(&self, suffix: &DomainName) -> Result<DomainName> {
         let mut out = *self;
         for label in suffix.labels() {
@@ -169,8 +133,9 @@ impl DomainName {
         n >= m && self.labels().skip(n - m).eq_by_case(other.labels())
     }
 
-    /// Writes the dotted text (as `Display` does, with escapes) into `buf`; returns the
-    /// length. Fails with [`Error::BufferTooSmall`] when it does not fit.
+    /// Writes the dotted text (as `Display` does, with escapes) into `buf`; returns the length.
+    /// Fails with [`InputError::BufferTooSmall`](crate::InputError::BufferTooSmall) when it does
+    /// not fit.
     pub fn write_text(&self, buf: &mut [u8]) -> Result<usize> {
         let mut w = SliceWriter {
             buf,
@@ -180,7 +145,9 @@ impl DomainName {
         // The writer records the length needed instead of failing half-way.
         let _ = fmt::write(&mut w, format_args!("{self}"));
         if w.need > w.buf.len() {
-            return Err(Error::BufferTooSmall { needed: w.need });
+            return Err(Error::Input(InputError::BufferTooSmall {
+                needed: crate::error::sat32(w.need),
+            }));
         }
         Ok(w.at)
     }
@@ -301,16 +268,10 @@ impl defmt::Format for DomainName {
     }
 }
 
-#[cfg(feature = "defmt")]
-impl defmt::Format for NameError {
-    fn format(&self, f: defmt::Formatter<'_>) {
-        defmt::write!(f, "{}", defmt::Debug2Format(self))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ResolveError;
 
     #[test]
     fn wire_form() {
@@ -324,20 +285,26 @@ mod tests {
     fn refusals() {
         assert_eq!(
             DomainName::new(""),
-            Err(Error::InvalidName(NameError::Empty))
+            Err(Error::Resolve(ResolveError::InvalidName(NameError::Empty)))
         );
         assert_eq!(
             DomainName::new(".a"),
-            Err(Error::InvalidName(NameError::EmptyLabel { at: 0 }))
+            Err(Error::Resolve(ResolveError::InvalidName(
+                NameError::EmptyLabel { at: 0 }
+            )))
         );
         assert_eq!(
             DomainName::new("a..b"),
-            Err(Error::InvalidName(NameError::EmptyLabel { at: 2 }))
+            Err(Error::Resolve(ResolveError::InvalidName(
+                NameError::EmptyLabel { at: 2 }
+            )))
         );
         let long = [b'a'; 64];
         assert_eq!(
             DomainName::from_text(&long),
-            Err(Error::InvalidName(NameError::LabelTooLong { len: 64 }))
+            Err(Error::Resolve(ResolveError::InvalidName(
+                NameError::LabelTooLong { len: 64 }
+            )))
         );
         // 4 labels of 63 = 4 * 64 + 1 = 257 bytes: too long; 3 of 63 and one of 61 = 255 fits.
         let mut text = [b'a'; 63 * 4 + 3];
@@ -346,7 +313,9 @@ mod tests {
         }
         assert_eq!(
             DomainName::from_text(&text),
-            Err(Error::InvalidName(NameError::TooLong))
+            Err(Error::Resolve(ResolveError::InvalidName(
+                NameError::TooLong
+            )))
         );
         let fits = &text[..text.len() - 2];
         assert_eq!(DomainName::from_text(fits).unwrap().as_wire().len(), 255);
@@ -378,7 +347,7 @@ mod tests {
         let mut small = [0u8; 3];
         assert_eq!(
             n.write_text(&mut small),
-            Err(Error::BufferTooSmall { needed: 11 })
+            Err(Error::Input(InputError::BufferTooSmall { needed: 11 }))
         );
     }
 }

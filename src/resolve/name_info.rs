@@ -1,19 +1,20 @@
 //! Services (`getservbyname`, `getservbyport`) and `getnameinfo`.
 
+use crate::ResolveError;
 use core::net::SocketAddr as InetAddr;
 
 use super::file::file_error;
 use super::{gai, services, DomainName, Resolver, Service, ServiceName};
-use crate::{Error, HostErrorKind, LookupCause, ResolveErrorKind, Result};
+use crate::{Error, HostErrorKind, LookupCause, LookupErrorKind, Result};
 
 impl Resolver<'_> {
     /// The port of a service (`getservbyname`): `name` (or an alias) for `protocol` (`"tcp"`,
     /// `"udp"`...; `None` for the first line of any), from the services file.
     ///
-    /// Fails with [`Error::Resolve`] of kind [`Service`](ResolveErrorKind::Service) when the
+    /// Fails with [`ResolveError::Lookup`] of kind [`Service`](LookupErrorKind::Service) when the
     /// file has no such service (a file that cannot be read is empty: see the
-    /// [module docs](super#errors)); [`TryAgain`](ResolveErrorKind::TryAgain) or
-    /// [`Failed`](ResolveErrorKind::Failed) with the errno as the cause when reading it fails
+    /// [module docs](super#errors)); [`TryAgain`](LookupErrorKind::TryAgain) or
+    /// [`Failed`](LookupErrorKind::Failed) with the errno as the cause when reading it fails
     /// otherwise.
     ///
     /// ```
@@ -27,7 +28,7 @@ impl Resolver<'_> {
     pub fn service_port(&self, name: &str, protocol: Option<&str>) -> Result<u16> {
         match services::by_name_file(self.paths.services, name, protocol).map_err(file_error)? {
             (Some(service), _) => Ok(service.port()),
-            (None, _) => Err(gai(ResolveErrorKind::Service, LookupCause::UnknownService)),
+            (None, _) => Err(gai(LookupErrorKind::Service, LookupCause::UnknownService)),
         }
     }
 
@@ -51,7 +52,7 @@ impl Resolver<'_> {
     pub fn service_name(&self, port: u16, protocol: Option<&str>) -> Result<Service> {
         match services::by_port_file(self.paths.services, port, protocol).map_err(file_error)? {
             (Some(service), _) => Ok(service),
-            (None, _) => Err(gai(ResolveErrorKind::Service, LookupCause::UnknownService)),
+            (None, _) => Err(gai(LookupErrorKind::Service, LookupCause::UnknownService)),
         }
     }
 
@@ -59,9 +60,9 @@ impl Resolver<'_> {
     /// ([`lookup_addr`](Resolver::lookup_addr)) and the port's service name, each `None`
     /// where the numeric form stands (asked for, or no name known).
     ///
-    /// Fails with [`Error::Resolve`] of kind [`NoName`](ResolveErrorKind::NoName) when
+    /// Fails with [`ResolveError::Lookup`] of kind [`NoName`](LookupErrorKind::NoName) when
     /// [`name_required`](NameInfoFlags::name_required) is set and no name is known, or
-    /// [`TryAgain`](ResolveErrorKind::TryAgain)/[`Failed`](ResolveErrorKind::Failed) when the
+    /// [`TryAgain`](LookupErrorKind::TryAgain)/[`Failed`](LookupErrorKind::Failed) when the
     /// reverse lookup could not be done (`getnameinfo` does not hide those either).
     ///
     /// ```
@@ -78,18 +79,18 @@ impl Resolver<'_> {
         } else {
             match self.lookup_addr(addr.ip()) {
                 Ok(name) => Some(name),
-                Err(Error::Host(h)) => match h.kind() {
+                Err(Error::Resolve(ResolveError::Host(h))) => match h.kind() {
                     HostErrorKind::NotFound | HostErrorKind::NoData => None,
                     HostErrorKind::TryAgain => {
-                        return Err(gai(ResolveErrorKind::TryAgain, h.cause()))
+                        return Err(gai(LookupErrorKind::TryAgain, h.cause()))
                     }
-                    _ => return Err(gai(ResolveErrorKind::Failed, h.cause())),
+                    _ => return Err(gai(LookupErrorKind::Failed, h.cause())),
                 },
                 Err(e) => return Err(e),
             }
         };
         if host.is_none() && flags.name_required {
-            return Err(gai(ResolveErrorKind::NoName, LookupCause::NxDomain));
+            return Err(gai(LookupErrorKind::NoName, LookupCause::NxDomain));
         }
         let service = if flags.numeric_service {
             None

@@ -1,5 +1,6 @@
 //! Reverse lookups (`gethostbyaddr`): the hosts file, then DNS (`PTR`).
 
+use crate::ResolveError;
 use core::net::IpAddr;
 
 use super::dns::{self, NameOutcome, Sink};
@@ -14,7 +15,7 @@ impl<'a> Resolver<'a> {
     /// `in-addr.arpa` or `ip6.arpa`; an IPv4-mapped IPv6 address is looked up as its IPv4
     /// address).
     ///
-    /// Fails with [`Error::Host`]: [`NotFound`](HostErrorKind::NotFound) when no name is
+    /// Fails with [`ResolveError::Host`]: [`NotFound`](HostErrorKind::NotFound) when no name is
     /// known, [`TryAgain`](HostErrorKind::TryAgain) when no server answered (or the hosts
     /// file could not be read for want of resources),
     /// [`NoRecovery`](HostErrorKind::NoRecovery) when one refused or answered garbage (or the
@@ -56,7 +57,7 @@ impl<'a> Resolver<'a> {
             &mut first,
             tcp,
         );
-        let herr = |kind, cause| Error::Host(HostError::new(kind, cause));
+        let herr = |kind, cause| Error::Resolve(ResolveError::Host(HostError::new(kind, cause)));
         match (outcome, first.0) {
             (NameOutcome::Found { .. }, Some(name)) => Ok(name),
             (NameOutcome::Found { .. } | NameOutcome::NoData, _) => {

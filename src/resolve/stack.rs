@@ -25,13 +25,13 @@ impl Resolver<'_> {
     /// truncated over UDP is asked again over TCP, or every query goes over TCP with
     /// `use-vc`).
     ///
-    /// A reply over TCP may be up to [`TCP_REPLY_MAX`](super::dns::TCP_REPLY_MAX) bytes
-    /// (64 KiB); [`lookup`](Self::lookup) keeps [`TCP_REPLY_DEFAULT`](super::dns::TCP_REPLY_DEFAULT)
-    /// bytes for it on the stack. Hand in a buffer of your own to take larger replies
-    /// without a larger stack (a static, or one from the heap in a program that has one),
-    /// or a smaller one to bound the stack further. A reply larger than the buffer is not
-    /// cut: the lookup fails with [`LookupCause::ReplyTooLarge`](crate::LookupCause), kind
-    /// [`Failed`](crate::ResolveErrorKind::Failed).
+    /// A reply over TCP may be up to [`TCP_REPLY_MAX`](super::dns::TCP_REPLY_MAX) bytes (64 KiB);
+    /// [`lookup`](Self::lookup) keeps [`TCP_REPLY_DEFAULT`](super::dns::TCP_REPLY_DEFAULT) bytes
+    /// for it on the stack. Hand in a buffer of your own to take larger replies without a larger
+    /// stack (a static, or one from the heap in a program that has one), or a smaller one to bound
+    /// the stack further. A reply larger than the buffer is not cut: the lookup fails with
+    /// [`LookupCause::ReplyTooLarge`](crate::LookupCause), kind
+    /// [`Failed`](crate::LookupErrorKind::Failed).
     ///
     /// ```
     /// use baresock::resolve::{dns::TCP_REPLY_MAX, AddrInfo, Hints, Paths, Resolver, ResolvConf};

@@ -1,6 +1,7 @@
 //! I/O: sends and receives (the hot paths), `shutdown`, the socket's addresses and pending
 //! error.
 
+use crate::AddressError;
 use core::sync::atomic::Ordering::Relaxed;
 
 use linux_raw_sys::net as k;
@@ -95,9 +96,10 @@ impl Socket {
     /// Sends a datagram to `addr` (`sendto(2)`).
     ///
     /// An address the kernel refuses because it is of another family than the socket's is
-    /// [`Error::FamilyMismatch`]; the kernel's own rules decide (an IPv6 UDP socket takes
-    /// IPv4 destinations unless it is IPv6-only). To send many datagrams to one place, encode
-    /// it once: [`send_to_destination`](Socket::send_to_destination).
+    /// [`AddressError::FamilyMismatch`](crate::AddressError::FamilyMismatch); the kernel's own
+    /// rules decide (an IPv6 UDP socket takes IPv4 destinations unless it is IPv6-only). To send
+    /// many datagrams to one place, encode it once:
+    /// [`send_to_destination`](Socket::send_to_destination).
     ///
     /// ```
     /// use baresock::{Family, Protocol, Socket, Type};
@@ -446,7 +448,7 @@ impl Socket {
 
     /// [`recv_from_with`](Socket::recv_from_with) for an IP socket: the sender decoded
     /// straight into a `core::net::SocketAddr` from storage the kernel writes. A datagram
-    /// without a sender is [`Error::MissingAddress`].
+    /// without a sender is [`AddressError::Missing`](crate::AddressError::Missing).
     #[inline]
     pub(crate) fn recv_from_inet(
         &self,
@@ -612,7 +614,8 @@ impl Socket {
     ///  - [`getpeername(2)`](https://man7.org/linux/man-pages/man2/getpeername.2.html)
     pub fn peer_addr(&self) -> Result<SocketAddr> {
         let any = rnet::getpeername(&self.fd)?;
-        self.addr_or_unnamed(any).ok_or(Error::MissingAddress)
+        self.addr_or_unnamed(any)
+            .ok_or(Error::Address(AddressError::Missing))
     }
 
     /// The pending socket error, cleared by reading it (`SO_ERROR`).

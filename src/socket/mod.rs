@@ -1,12 +1,12 @@
 //! [`Socket`]: one owned fd, every operation as a method, timeouts applied in one place.
 
+use crate::AddressError;
 use core::fmt;
 use core::sync::atomic::{AtomicU32, AtomicU64, Ordering::Relaxed};
 use core::time::Duration;
 
 use bitflags::bitflags;
 use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
-use rustix::io::Errno;
 use rustix::net as rnet;
 
 use crate::sys::addr::any_bytes;
@@ -296,10 +296,7 @@ impl Socket {
     /// Reads the kernel's family and type numbers of a socket fd, supported or not: the packed
     /// `meta` word. Only fails if the fd is not a socket (or the kernel refuses).
     fn detect(fd: BorrowedFd<'_>) -> Result<u32> {
-        let family = match sockopt::get::<i32>(fd, k::SOL_SOCKET, k::SO_DOMAIN) {
-            Err(Error::Os(Errno::NOTSOCK)) => return Err(Error::NotASocket),
-            other => other?,
-        };
+        let family = sockopt::get::<i32>(fd, k::SOL_SOCKET, k::SO_DOMAIN)?;
         let ty = sockopt::get::<i32>(fd, k::SOL_SOCKET, k::SO_TYPE)?;
         let mut meta = pack(family as u16, ty as u32);
         if family == i32::from(Family::CAN.as_raw()) {
@@ -381,7 +378,8 @@ impl Socket {
         Ok(Protocol::from_raw(p))
     }
 
-    /// Fails with [`Error::FamilyMismatch`] when `addr` cannot be meant for this socket.
+    /// Fails with [`AddressError::FamilyMismatch`](crate::AddressError::FamilyMismatch) when `addr`
+    /// cannot be meant for this socket.
     #[inline]
     pub(crate) fn check_family(&self, addr: &SocketAddr) -> Result<()> {
         let m = self.meta_bits();
@@ -391,7 +389,8 @@ impl Socket {
         family_mismatch(m, addr)
     }
 
-    /// [`Error::FamilyMismatch`] for an address of family `addr` given to this socket.
+    /// [`AddressError::FamilyMismatch`](crate::AddressError::FamilyMismatch) for an address of
+    /// family `addr` given to this socket.
     #[cold]
     #[inline(never)]
     pub(crate) fn family_error(&self, addr: Family) -> Error {
@@ -593,15 +592,15 @@ impl Socket {
     }
 }
 
-/// [`Error::FamilyMismatch`] for an address of family `addr` given to a socket of these
-/// (known) `meta` bits.
+/// [`AddressError::FamilyMismatch`](crate::AddressError::FamilyMismatch) for an address of
+/// family `addr` given to a socket of these (known) `meta` bits.
 #[cold]
 #[inline(never)]
 fn mismatch_error(meta: u32, addr: Family) -> Error {
-    Error::FamilyMismatch {
+    Error::Address(AddressError::FamilyMismatch {
         socket: Family::from_raw(meta as u16),
         addr,
-    }
+    })
 }
 
 /// Whether this crate has a typed address for the family, so that an address of another
@@ -621,10 +620,10 @@ fn has_typed_addr(f: Family) -> bool {
 fn family_mismatch(meta: u32, addr: &SocketAddr) -> Result<()> {
     let socket = Family::from_raw(meta as u16);
     if has_typed_addr(socket) {
-        Err(Error::FamilyMismatch {
+        Err(Error::Address(AddressError::FamilyMismatch {
             socket,
             addr: addr.family(),
-        })
+        }))
     } else {
         Ok(())
     }

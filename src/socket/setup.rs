@@ -1,6 +1,7 @@
 //! Connection set-up: creating a socket (`socket`, `socketpair`, wrapping or duplicating an
 //! fd), `bind`, `listen`, `accept` and `connect`.
 
+use crate::AddressError;
 use core::sync::atomic::{AtomicU32, AtomicU64, Ordering::Relaxed};
 use core::time::Duration;
 
@@ -150,8 +151,9 @@ impl Socket {
     /// the sockets this crate creates): to give it the default, say so,
     /// `s.set_timeout(baresock::default_timeout())?`.
     ///
-    /// Takes a socket of any family and type. Fails with [`Error::NotASocket`] for an fd that
-    /// is not a socket, and then hands the fd back, open, in [`FromFdError`].
+    /// Takes a socket of any family and type. Fails with `Error::Os(Errno::NOTSOCK)`
+    /// ([`is_not_a_socket`](crate::Error::is_not_a_socket)) for an fd that is not a socket,
+    /// and then hands the fd back, open, in [`FromFdError`].
     ///
     /// ```
     /// use baresock::{Family, Socket, Type};
@@ -164,7 +166,7 @@ impl Socket {
     /// // Not a socket: the fd comes back, open.
     /// let file = OwnedFd::from(std::fs::File::open("/dev/null").unwrap());
     /// let refused = Socket::from_fd(file).unwrap_err();
-    /// assert_eq!(refused.error, baresock::Error::NotASocket);
+    /// assert_eq!(refused.error, baresock::Error::Os(baresock::Errno::NOTSOCK));
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
@@ -267,7 +269,8 @@ impl Socket {
 
     /// Binds the socket to a local address (`bind(2)`).
     ///
-    /// Fails with [`Error::FamilyMismatch`] for an address of another family.
+    /// Fails with [`AddressError::FamilyMismatch`](crate::AddressError::FamilyMismatch) for an
+    /// address of another family.
     ///
     /// ```
     /// use baresock::{Error, Family, Protocol, Socket, Type, UnixAddr};
@@ -275,7 +278,10 @@ impl Socket {
     /// s.bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
     /// // An address of another family is refused before the kernel sees it.
     /// let unix = UnixAddr::new_abstract(b"baresock-doc")?;
-    /// assert!(matches!(s.bind(unix), Err(Error::FamilyMismatch { .. })));
+    /// assert!(matches!(
+    ///     s.bind(unix),
+    ///     Err(Error::Address(baresock::AddressError::FamilyMismatch { .. }))
+    /// ));
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
@@ -347,7 +353,7 @@ impl Socket {
         let s = self.accepted(fd, mode);
         let addr = self.addr_or_unnamed(any);
         // An accepted stream socket always has a peer address; its family is the listener's.
-        let addr = addr.ok_or(Error::MissingAddress)?;
+        let addr = addr.ok_or(Error::Address(AddressError::Missing))?;
         Ok((s, addr))
     }
 

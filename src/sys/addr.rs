@@ -4,6 +4,7 @@
 //! `sockaddr_un` (linux/un.h). Decoding is [`decode`], a pure function over bytes, so that it can
 //! be tested and fuzzed without a kernel.
 
+use crate::AddressError;
 use core::mem::size_of;
 use core::net::{Ipv4Addr, Ipv6Addr, SocketAddrV4, SocketAddrV6};
 
@@ -121,16 +122,17 @@ pub(crate) fn any_bytes(any: &SocketAddrAny) -> &[u8] {
 }
 
 /// Decodes an IPv4 or IPv6 `sockaddr` from the kernel's bytes: `None` for another family,
-/// [`Error::MalformedAddress`] for a length too short for its family.
+/// [`AddressError::Malformed`](crate::AddressError::Malformed) for a length too short for its
+/// family.
 #[inline]
 pub(crate) fn decode_inet(bytes: &[u8]) -> Option<Result<core::net::SocketAddr>> {
     let &[f0, f1] = bytes.first_chunk::<2>()?;
     let family = u16::from_ne_bytes([f0, f1]);
     let malformed = || {
-        Err(Error::MalformedAddress {
+        Err(Error::Address(AddressError::Malformed {
             family,
             len: bytes.len() as u32,
-        })
+        }))
     };
     match u32::from(family) {
         k::AF_INET => {
@@ -202,8 +204,9 @@ impl InetFrom {
         }
     }
 
-    /// The sender: an IPv4 or IPv6 address; [`Error::MissingAddress`] when the kernel gave
-    /// none, [`Error::MalformedAddress`] for anything else (an IP socket gets nothing else).
+    /// The sender: an IPv4 or IPv6 address; [`AddressError::Missing`](crate::AddressError::Missing)
+    /// when the kernel gave none, [`AddressError::Malformed`](crate::AddressError::Malformed) for
+    /// anything else (an IP socket gets nothing else).
     ///
     /// Decoded in place, and all in registers: a `sockaddr_in` costs one length and one
     /// family compare. (The same answers as [`decode_inet`] for the two lengths.)
@@ -248,17 +251,18 @@ impl InetFrom {
     }
 }
 
-/// The error for a sender that is not a plain IP address: `bytes` as the kernel wrote them
-/// (capped at the room), `len` the length it gave. [`Error::MissingAddress`] for none, else
-/// [`Error::MalformedAddress`] with the family where the kernel wrote one (0 under 2 bytes).
+/// The error for a sender that is not a plain IP address: `bytes` as the kernel wrote them (capped
+/// at the room), `len` the length it gave. [`AddressError::Missing`](crate::AddressError::Missing)
+/// for none, else [`AddressError::Malformed`](crate::AddressError::Malformed) with the family where
+/// the kernel wrote one (0 under 2 bytes).
 pub(crate) fn odd_sender(bytes: &[u8], len: u32) -> Error {
     let family = match bytes.first_chunk::<2>() {
         Some(&f) => u16::from_ne_bytes(f),
         None => 0,
     };
     match len {
-        0 => Error::MissingAddress,
-        len => Error::MalformedAddress { family, len },
+        0 => Error::Address(AddressError::Missing),
+        len => Error::Address(AddressError::Malformed { family, len }),
     }
 }
 
@@ -597,16 +601,19 @@ impl<'a> Call<'a> {
 
 /// Decodes a `sockaddr` of any supported family from the kernel's bytes.
 ///
-/// Fails with [`Error::MalformedAddress`] when the length does not fit the family, and
-/// [`Error::UnsupportedAddress`] for a family this crate does not decode. Never panics. (The
-/// receives keep such bytes instead, as [`SocketAddr::Other`]: `addr::decode_or_raw`.)
+/// Fails with [`AddressError::Malformed`](crate::AddressError::Malformed) when the length does not
+/// fit the family, and [`AddressError::Unsupported`](crate::AddressError::Unsupported) for a family
+/// this crate does not decode. Never panics. (The receives keep such bytes instead, as
+/// [`SocketAddr::Other`]: `addr::decode_or_raw`.)
 pub fn decode(bytes: &[u8]) -> Result<SocketAddr> {
     if let Some(inet) = decode_inet(bytes) {
         return inet.map(SocketAddr::from);
     }
-    let malformed = |family: u16| Error::MalformedAddress {
-        family,
-        len: bytes.len() as u32,
+    let malformed = |family: u16| {
+        Error::Address(AddressError::Malformed {
+            family,
+            len: bytes.len() as u32,
+        })
     };
     let Some(&[f0, f1]) = bytes.first_chunk::<2>() else {
         return Err(malformed(0));
@@ -622,7 +629,7 @@ pub fn decode(bytes: &[u8]) -> Result<SocketAddr> {
         k::AF_PACKET => LinkAddr::from_bytes(bytes)
             .map(SocketAddr::Packet)
             .ok_or(malformed(family)),
-        _ => Err(Error::UnsupportedAddress { family }),
+        _ => Err(Error::Address(AddressError::Unsupported { family })),
     }
 }
 
@@ -730,44 +737,50 @@ mod tests {
     fn bad_bytes_are_named_errors() {
         assert_eq!(
             decode(&[]),
-            Err(Error::MalformedAddress { family: 0, len: 0 })
+            Err(Error::Address(AddressError::Malformed {
+                family: 0,
+                len: 0
+            }))
         );
         assert_eq!(
             decode(&[2]),
-            Err(Error::MalformedAddress { family: 0, len: 1 })
+            Err(Error::Address(AddressError::Malformed {
+                family: 0,
+                len: 1
+            }))
         );
         let inet = (k::AF_INET as u16).to_ne_bytes();
         assert_eq!(
             decode(&[inet[0], inet[1], 0, 80]),
-            Err(Error::MalformedAddress {
+            Err(Error::Address(AddressError::Malformed {
                 family: k::AF_INET as u16,
                 len: 4
-            })
+            }))
         );
         let mut v6 = [0u8; 27];
         v6[..2].copy_from_slice(&(k::AF_INET6 as u16).to_ne_bytes());
         assert!(matches!(
             decode(&v6),
-            Err(Error::MalformedAddress { len: 27, .. })
+            Err(Error::Address(AddressError::Malformed { len: 27, .. }))
         ));
         let mut un = [0u8; 111];
         un[..2].copy_from_slice(&(k::AF_UNIX as u16).to_ne_bytes());
         assert!(matches!(
             decode(&un),
-            Err(Error::MalformedAddress { len: 111, .. })
+            Err(Error::Address(AddressError::Malformed { len: 111, .. }))
         ));
         let nl = (k::AF_NETLINK as u16).to_ne_bytes();
         assert_eq!(
             decode(&[nl[0], nl[1], 0, 0]),
-            Err(Error::UnsupportedAddress {
+            Err(Error::Address(AddressError::Unsupported {
                 family: k::AF_NETLINK as u16
-            })
+            }))
         );
     }
 
     /// Found by the `sockaddr` fuzz target (fuzz/findings/sockaddr-unix-longer-than-sockaddr_un):
     /// a path name that ends at a NUL decoded even when the length is past `sockaddr_un`
-    /// (110 bytes); `decode` promises `MalformedAddress` for a length that does not fit the
+    /// (110 bytes); `decode` promises `AddressError::Malformed` for a length that does not fit the
     /// family (as it does for an abstract name of that length). The one such length the
     /// kernel gives, a 108-byte path and the NUL it appends (111 bytes), still decodes.
     #[test]
@@ -776,10 +789,10 @@ mod tests {
         un[..2].copy_from_slice(&(k::AF_UNIX as u16).to_ne_bytes());
         un[2] = b'a';
         let malformed = |len| {
-            Err(Error::MalformedAddress {
+            Err(Error::Address(AddressError::Malformed {
                 family: k::AF_UNIX as u16,
                 len,
-            })
+            }))
         };
         assert_eq!(decode(&un), malformed(111));
         // 108 bytes of path and the kernel's NUL: what getsockname gives for a full path.

@@ -1,6 +1,7 @@
 //! Interface name ↔ index through the `SIOCGIFINDEX` / `SIOCGIFNAME` ioctls (netdevice(7)),
 //! with `struct ifreq` (linux/if.h): the name in its first 16 bytes, the index after them.
 
+use crate::InputError;
 use core::mem::size_of;
 
 use linux_raw_sys::ioctl::{SIOCGIFINDEX, SIOCGIFNAME};
@@ -24,10 +25,7 @@ fn ioctl(fd: BorrowedFd<'_>, request: u32, req: &mut Ifreq) -> Result<()> {
             req.as_mut_ptr() as usize,
         )
     };
-    match r.map_err(super::errno) {
-        Err(Errno::NODEV) => Err(Error::NoSuchInterface),
-        r => r.map(drop).map_err(Error::from),
-    }
+    r.map(drop).map_err(|e| Error::from(super::errno(e)))
 }
 
 /// The index of the interface called `name`.
@@ -41,13 +39,13 @@ pub(crate) fn index(fd: BorrowedFd<'_>, name: &ShortName) -> Result<u32> {
 /// The name of the interface with index `index`.
 pub(crate) fn name(fd: BorrowedFd<'_>, index: u32) -> Result<ShortName> {
     let mut req: Ifreq = [0; size_of::<ifreq>()];
-    let index = i32::try_from(index).map_err(|_| Error::NoSuchInterface)?;
+    let index = i32::try_from(index).map_err(|_| Error::Os(Errno::NODEV))?;
     req[16..20].copy_from_slice(&index.to_ne_bytes());
     ioctl(fd, SIOCGIFNAME, &mut req)?;
-    ShortName::from_kernel(&req[..16]).ok_or(Error::OptionSize {
+    ShortName::from_kernel(&req[..16]).ok_or(Error::Input(InputError::OptionSize {
         expected: 16,
         got: 16,
-    })
+    }))
 }
 
 #[cfg(test)]

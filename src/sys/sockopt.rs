@@ -3,8 +3,9 @@
 //!
 //! rustix's getters assert the size of the kernel's answer and panic when it differs (qemu-user
 //! answers 4 bytes for `SO_RCVTIMEO_NEW`); here a size other than the one asked for is
-//! [`Error::OptionSize`].
+//! [`InputError::OptionSize`](crate::InputError::OptionSize).
 
+use crate::InputError;
 use core::mem::{size_of, MaybeUninit};
 
 use rustix::fd::{AsRawFd, BorrowedFd};
@@ -110,10 +111,10 @@ pub(crate) fn get<T: Pod>(fd: BorrowedFd<'_>, level: u32, name: u32) -> Result<T
         )?
     };
     if len as usize != size_of::<T>() {
-        return Err(Error::OptionSize {
+        return Err(Error::Input(InputError::OptionSize {
             expected: size_of::<T>() as u32,
             got: len,
-        });
+        }));
     }
     // SAFETY: zero-initialized, then written by the kernel; every bit pattern is a valid `T`.
     Ok(unsafe { value.assume_init() })
@@ -265,10 +266,10 @@ mod tests {
         // The kernel answers an `int` option with 4 bytes, whatever room it is given.
         assert_eq!(
             get::<u64>(s.as_fd(), k::SOL_SOCKET, k::SO_TYPE),
-            Err(Error::OptionSize {
+            Err(Error::Input(InputError::OptionSize {
                 expected: 8,
                 got: 4
-            })
+            }))
         );
         assert_eq!(
             get::<i32>(s.as_fd(), k::SOL_SOCKET, k::SO_TYPE),

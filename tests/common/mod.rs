@@ -26,7 +26,7 @@ macro_rules! skip {
 macro_rules! qemu_gap {
     ($e:expr) => {
         match $e {
-            Err(e @ (baresock::Error::Os(_) | baresock::Error::OptionSize { .. }))
+            Err(e @ (baresock::Error::Os(_) | baresock::Error::Input(baresock::InputError::OptionSize { .. })))
                 if $crate::common::under_qemu_user() =>
             {
                 skip!("qemu-user does not emulate this ({e:?})");

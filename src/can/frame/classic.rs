@@ -1,5 +1,6 @@
 //! Classic CAN frames (`struct can_frame`).
 
+use crate::CanInputError;
 use core::fmt;
 
 use super::{CanId, CAN_MTU, RTR_FLAG};
@@ -19,7 +20,8 @@ pub struct CanFrame {
 }
 
 impl CanFrame {
-    /// A data frame; more than 8 bytes is [`Error::InvalidCanLength`].
+    /// A data frame; more than 8 bytes is
+    /// [`CanInputError::InvalidLength`](crate::CanInputError::InvalidLength).
     ///
     /// ```
     /// use baresock::{CanFrame, CanId};
@@ -32,7 +34,9 @@ impl CanFrame {
     pub fn new(id: CanId, data: &[u8]) -> Result<CanFrame> {
         let mut d = [0u8; 8];
         d.get_mut(..data.len())
-            .ok_or(Error::InvalidCanLength { len: data.len() })?
+            .ok_or(Error::Can(CanInputError::InvalidLength {
+                len: crate::error::sat32(data.len()),
+            }))?
             .copy_from_slice(data);
         Ok(CanFrame {
             id,
@@ -54,7 +58,7 @@ impl CanFrame {
     /// ```
     pub fn remote(id: CanId, len: u8) -> Result<CanFrame> {
         if len > 8 {
-            return Err(Error::InvalidCanLength { len: len.into() });
+            return Err(Error::Can(CanInputError::InvalidLength { len: len.into() }));
         }
         Ok(CanFrame {
             id,
@@ -66,10 +70,11 @@ impl CanFrame {
     }
 
     /// An 8-byte frame sent with a DLC of 9 to 15 (`len8_dlc`; the controller must support
-    /// `CAN_CTRLMODE_CC_LEN8_DLC`). Other DLCs are [`Error::InvalidCanLength`].
+    /// `CAN_CTRLMODE_CC_LEN8_DLC`). Other DLCs are
+    /// [`CanInputError::InvalidLength`](crate::CanInputError::InvalidLength).
     pub fn with_len8_dlc(mut self, dlc: u8) -> Result<CanFrame> {
         if self.len != 8 || !(9..=15).contains(&dlc) {
-            return Err(Error::InvalidCanLength { len: dlc.into() });
+            return Err(Error::Can(CanInputError::InvalidLength { len: dlc.into() }));
         }
         self.len8_dlc = dlc;
         Ok(self)

@@ -1,5 +1,6 @@
 //! CAN FD frames (`struct canfd_frame`).
 
+use crate::CanInputError;
 use core::fmt;
 
 use super::{CanId, CANFD_MTU};
@@ -46,7 +47,8 @@ pub struct CanFdFrame {
 }
 
 impl CanFdFrame {
-    /// A frame; a length not in [`CANFD_LENGTHS`] is [`Error::InvalidCanLength`].
+    /// A frame; a length not in [`CANFD_LENGTHS`] is
+    /// [`CanInputError::InvalidLength`](crate::CanInputError::InvalidLength).
     ///
     /// ```
     /// use baresock::{CanFdFrame, CanId};
@@ -57,7 +59,9 @@ impl CanFdFrame {
     /// ```
     pub fn new(id: CanId, data: &[u8]) -> Result<CanFdFrame> {
         if !CANFD_LENGTHS.contains(&data.len()) {
-            return Err(Error::InvalidCanLength { len: data.len() });
+            return Err(Error::Can(CanInputError::InvalidLength {
+                len: crate::error::sat32(data.len()),
+            }));
         }
         let mut d = [0u8; 64];
         d[..data.len()].copy_from_slice(data);

@@ -1,5 +1,6 @@
 //! CAN identifiers: 11-bit standard and 29-bit extended.
 
+use crate::CanInputError;
 use core::fmt;
 
 use super::{EFF_FLAG, EFF_MASK, SFF_MASK};
@@ -24,22 +25,27 @@ pub enum CanId {
 }
 
 impl CanId {
-    /// An 11-bit identifier; past `0x7ff` it is [`Error::InvalidCanId`].
+    /// An 11-bit identifier; past `0x7ff` it is
+    /// [`CanInputError::InvalidId`](crate::CanInputError::InvalidId).
     ///
     /// ```
     /// use baresock::{CanId, Error};
     /// assert_eq!(CanId::standard(0x123)?.raw(), 0x123);
-    /// assert!(matches!(CanId::standard(0x800), Err(Error::InvalidCanId { .. })));
+    /// assert!(matches!(
+    ///     CanId::standard(0x800),
+    ///     Err(Error::Can(baresock::CanInputError::InvalidId { .. }))
+    /// ));
     /// # Ok::<(), baresock::Error>(())
     /// ```
     pub const fn standard(id: u16) -> Result<CanId> {
         if id as u32 > SFF_MASK {
-            return Err(Error::InvalidCanId { id: id as u32 });
+            return Err(Error::Can(CanInputError::InvalidId { id: id as u32 }));
         }
         Ok(CanId::Standard(id))
     }
 
-    /// A 29-bit identifier; past `0x1fff_ffff` it is [`Error::InvalidCanId`].
+    /// A 29-bit identifier; past `0x1fff_ffff` it is
+    /// [`CanInputError::InvalidId`](crate::CanInputError::InvalidId).
     ///
     /// ```
     /// use baresock::CanId;
@@ -49,7 +55,7 @@ impl CanId {
     /// ```
     pub const fn extended(id: u32) -> Result<CanId> {
         if id > EFF_MASK {
-            return Err(Error::InvalidCanId { id });
+            return Err(Error::Can(CanInputError::InvalidId { id }));
         }
         Ok(CanId::Extended(id))
     }

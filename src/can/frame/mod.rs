@@ -1,6 +1,7 @@
 //! CAN frames (linux/can.h), error frames (linux/can/error.h): validated values, encoded to
 //! and decoded from the kernel's bytes. `can_id` is in host byte order, as the kernel keeps it.
 
+use crate::CanInputError;
 use core::fmt;
 
 use crate::{Error, Result};
@@ -42,15 +43,18 @@ pub enum CanAnyFrame {
 }
 
 impl CanAnyFrame {
-    /// Decodes the kernel's bytes: 16 for a classic or error frame, 72 for an FD frame.
-    /// Anything else, or a length out of range, is [`Error::InvalidCanLength`].
+    /// Decodes the kernel's bytes: 16 for a classic or error frame, 72 for an FD frame. Anything
+    /// else, or a length out of range, is
+    /// [`CanInputError::InvalidLength`](crate::CanInputError::InvalidLength).
     ///
     /// An FD frame keeps `CANFD_BRS` and `CANFD_ESI` of its flags and has `CANFD_FDF` set
     /// whether the bytes had it (Linux 6.2 and later) or not; the reserved bits are dropped
     /// (see [`CanFdFrame`]). A classic frame keeps a `len8_dlc` of 9 to 15 when it has 8
     /// bytes (or requests 8) and drops any other.
     pub fn from_bytes(b: &[u8]) -> Result<CanAnyFrame> {
-        let bad = Err(Error::InvalidCanLength { len: b.len() });
+        let bad = Err(Error::Can(CanInputError::InvalidLength {
+            len: crate::error::sat32(b.len()),
+        }));
         let Some(&[w0, w1, w2, w3, len, flags, _, len8]) = b.first_chunk::<8>() else {
             return bad;
         };
@@ -67,7 +71,7 @@ impl CanAnyFrame {
             }
             CAN_MTU => {
                 if len > 8 {
-                    return Err(Error::InvalidCanLength { len: len.into() });
+                    return Err(Error::Can(CanInputError::InvalidLength { len: len.into() }));
                 }
                 let mut frame = if w & RTR_FLAG != 0 {
                     CanFrame::remote(id, len)?
@@ -82,7 +86,7 @@ impl CanAnyFrame {
             CANFD_MTU => {
                 let data = b
                     .get(8..8 + len as usize)
-                    .ok_or(Error::InvalidCanLength { len: len.into() })?;
+                    .ok_or(Error::Can(CanInputError::InvalidLength { len: len.into() }))?;
                 let mut frame = CanFdFrame::new(id, data)?;
                 // The reserved bits dropped, FDF set (see `CanFdFrame`).
                 frame.flags = flags & (BRS | ESI) | FDF;

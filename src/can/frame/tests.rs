@@ -1,15 +1,16 @@
 use super::*;
+use crate::CanInputError;
 
 #[test]
 fn ids_are_checked() {
     assert_eq!(CanId::standard(0x7ff), Ok(CanId::Standard(0x7ff)));
     assert_eq!(
         CanId::standard(0x800),
-        Err(Error::InvalidCanId { id: 0x800 })
+        Err(Error::Can(CanInputError::InvalidId { id: 0x800 }))
     );
     assert_eq!(
         CanId::extended(0x2000_0000),
-        Err(Error::InvalidCanId { id: 0x2000_0000 })
+        Err(Error::Can(CanInputError::InvalidId { id: 0x2000_0000 }))
     );
 }
 
@@ -41,11 +42,11 @@ fn fd_lengths_and_flags() {
     assert!(CanFdFrame::new(CanId::Standard(1), &[0; 12]).is_ok());
     assert_eq!(
         CanFdFrame::new(CanId::Standard(1), &[0; 9]),
-        Err(Error::InvalidCanLength { len: 9 })
+        Err(Error::Can(CanInputError::InvalidLength { len: 9 }))
     );
     assert_eq!(
         CanFdFrame::new(CanId::Standard(1), &[0; 65]),
-        Err(Error::InvalidCanLength { len: 65 })
+        Err(Error::Can(CanInputError::InvalidLength { len: 65 }))
     );
     let f = CanFdFrame::new(CanId::Standard(0x42), &[7; 64])
         .unwrap()
@@ -59,32 +60,32 @@ fn fd_lengths_and_flags() {
 fn bad_bytes_are_named_errors() {
     assert_eq!(
         CanAnyFrame::from_bytes(&[0; 10]),
-        Err(Error::InvalidCanLength { len: 10 })
+        Err(Error::Can(CanInputError::InvalidLength { len: 10 }))
     );
     let mut b = CanFrame::new(CanId::Standard(1), &[]).unwrap().to_bytes();
     b[4] = 9;
     assert_eq!(
         CanAnyFrame::from_bytes(&b),
-        Err(Error::InvalidCanLength { len: 9 })
+        Err(Error::Can(CanInputError::InvalidLength { len: 9 }))
     );
     let mut fd = CanFdFrame::new(CanId::Standard(1), &[]).unwrap().to_bytes();
     fd[4] = 65;
     assert_eq!(
         CanAnyFrame::from_bytes(&fd),
-        Err(Error::InvalidCanLength { len: 65 })
+        Err(Error::Can(CanInputError::InvalidLength { len: 65 }))
     );
     fd[4] = 9;
     assert_eq!(
         CanAnyFrame::from_bytes(&fd),
-        Err(Error::InvalidCanLength { len: 9 })
+        Err(Error::Can(CanInputError::InvalidLength { len: 9 }))
     );
     assert_eq!(
         CanFrame::new(CanId::Standard(1), &[0; 9]),
-        Err(Error::InvalidCanLength { len: 9 })
+        Err(Error::Can(CanInputError::InvalidLength { len: 9 }))
     );
     assert_eq!(
         CanFrame::remote(CanId::Standard(1), 9),
-        Err(Error::InvalidCanLength { len: 9 })
+        Err(Error::Can(CanInputError::InvalidLength { len: 9 }))
     );
 }
 
@@ -220,34 +221,34 @@ fn xl_frames() {
 fn bad_xl_frames_are_named_errors() {
     assert_eq!(
         CanXlFrame::new(0x800, 0, 0, &[1]),
-        Err(Error::InvalidCanId { id: 0x800 })
+        Err(Error::Can(CanInputError::InvalidId { id: 0x800 }))
     );
     assert_eq!(
         CanXlFrame::new(1, 0, 0, &[]),
-        Err(Error::InvalidCanLength { len: 0 })
+        Err(Error::Can(CanInputError::InvalidLength { len: 0 }))
     );
     assert_eq!(
         CanXlFrame::new(1, 0, 0, &[0; 2049]),
-        Err(Error::InvalidCanLength { len: 2049 })
+        Err(Error::Can(CanInputError::InvalidLength { len: 2049 }))
     );
     let f = CanXlFrame::new(1, 0, 0, &[1, 2, 3]).unwrap();
     let mut b = f.head().to_vec();
     b.extend_from_slice(&[1, 2]);
     assert_eq!(
         CanXlFrame::from_bytes(&b),
-        Err(Error::InvalidCanLength { len: 2 }),
+        Err(Error::Can(CanInputError::InvalidLength { len: 2 })),
         "len says 3, 2 arrived"
     );
     assert_eq!(
         CanXlFrame::from_bytes(&b[..5]),
-        Err(Error::InvalidCanLength { len: 5 })
+        Err(Error::Can(CanInputError::InvalidLength { len: 5 }))
     );
     let mut h = f.head();
     h[4] = 0;
     let mut g = f.clone();
     assert_eq!(
         g.decode(&h, &[1, 2, 3]),
-        Err(Error::InvalidCanLength { len: 3 }),
+        Err(Error::Can(CanInputError::InvalidLength { len: 3 })),
         "no XLF"
     );
     assert_eq!(g, f, "left as it was");

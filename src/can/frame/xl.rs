@@ -1,5 +1,6 @@
 //! CAN XL frames (`struct canxl_frame`).
 
+use crate::CanInputError;
 use core::fmt;
 
 use crate::{Error, Result};
@@ -44,8 +45,9 @@ pub struct CanXlFrame {
 }
 
 impl CanXlFrame {
-    /// A frame. A priority past `0x7ff` is [`Error::InvalidCanId`]; no data or more than 2048
-    /// bytes is [`Error::InvalidCanLength`].
+    /// A frame. A priority past `0x7ff` is
+    /// [`CanInputError::InvalidId`](crate::CanInputError::InvalidId); no data or more than 2048
+    /// bytes is [`CanInputError::InvalidLength`](crate::CanInputError::InvalidLength).
     ///
     /// ```
     /// use baresock::CanXlFrame;
@@ -55,9 +57,9 @@ impl CanXlFrame {
     /// ```
     pub fn new(priority: u16, sdu_type: u8, acceptance: u32, data: &[u8]) -> Result<CanXlFrame> {
         if u32::from(priority) > CANXL_PRIO_MASK {
-            return Err(Error::InvalidCanId {
+            return Err(Error::Can(CanInputError::InvalidId {
                 id: priority.into(),
-            });
+            }));
         }
         let mut frame = CanXlFrame::empty();
         frame.prio = priority.into();
@@ -82,7 +84,9 @@ impl CanXlFrame {
 
     fn set_data(&mut self, data: &[u8]) -> Result<()> {
         if data.is_empty() || data.len() > CANXL_MAX_LEN {
-            return Err(Error::InvalidCanLength { len: data.len() });
+            return Err(Error::Can(CanInputError::InvalidLength {
+                len: crate::error::sat32(data.len()),
+            }));
         }
         self.data[..data.len()].copy_from_slice(data);
         self.len = data.len() as u16;
@@ -155,7 +159,9 @@ impl CanXlFrame {
     pub(crate) fn set_head(&mut self, head: &[u8; CANXL_HEAD], received: usize) -> Result<()> {
         let len = u16::from_ne_bytes([head[6], head[7]]);
         if head[4] & XLF == 0 || usize::from(len) != received || len == 0 {
-            return Err(Error::InvalidCanLength { len: received });
+            return Err(Error::Can(CanInputError::InvalidLength {
+                len: crate::error::sat32(received),
+            }));
         }
         self.prio = u32::from_ne_bytes([head[0], head[1], head[2], head[3]]);
         self.flags = head[4];
@@ -170,12 +176,15 @@ impl CanXlFrame {
         &mut self.data
     }
 
-    /// Decodes the kernel's bytes (a head and exactly `len` bytes of data) into `self`.
-    /// Anything else is [`Error::InvalidCanLength`], and `self` is left as it was.
+    /// Decodes the kernel's bytes (a head and exactly `len` bytes of data) into `self`. Anything
+    /// else is [`CanInputError::InvalidLength`](crate::CanInputError::InvalidLength), and `self` is
+    /// left as it was.
     pub fn decode(&mut self, head: &[u8; CANXL_HEAD], data: &[u8]) -> Result<()> {
         let len = u16::from_ne_bytes([head[6], head[7]]);
         if head[4] & XLF == 0 || usize::from(len) != data.len() {
-            return Err(Error::InvalidCanLength { len: data.len() });
+            return Err(Error::Can(CanInputError::InvalidLength {
+                len: crate::error::sat32(data.len()),
+            }));
         }
         self.set_data(data)?;
         self.prio = u32::from_ne_bytes([head[0], head[1], head[2], head[3]]);
@@ -187,9 +196,11 @@ impl CanXlFrame {
 
     /// Decodes a whole XL frame from the kernel's bytes.
     pub fn from_bytes(b: &[u8]) -> Result<CanXlFrame> {
-        let head = b
-            .first_chunk::<CANXL_HEAD>()
-            .ok_or(Error::InvalidCanLength { len: b.len() })?;
+        let head =
+            b.first_chunk::<CANXL_HEAD>()
+                .ok_or(Error::Can(CanInputError::InvalidLength {
+                    len: crate::error::sat32(b.len()),
+                }))?;
         let mut f = CanXlFrame::empty();
         f.decode(head, &b[CANXL_HEAD..])?;
         Ok(f)

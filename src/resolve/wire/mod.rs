@@ -61,10 +61,7 @@
 //! [`encode_query_tcp`] writes it; for a reply, read the two bytes, then give `parse` the
 //! message without them.
 
-use core::fmt;
-
-use super::name::NAME_MAX;
-use crate::Error;
+pub use crate::error::WireError;
 
 mod header;
 mod names;
@@ -82,80 +79,6 @@ pub const HEADER_LEN: usize = 12;
 /// The most compression pointers followed within one name. A name of 255 bytes has at most
 /// 127 labels, so no well-formed name needs more.
 pub const POINTER_LIMIT: usize = 128;
-
-/// Why bytes are not a well-formed DNS message (see [`Error::MalformedDns`](crate::Error)).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum WireError {
-    /// The message ends before what its header or a record says it holds.
-    Short,
-    /// A name has a length byte whose top bits are `01` or `10` (`0x40`, RFC 2673's
-    /// extended labels, or `0x80`, reserved): neither a label of at most 63 bytes nor a
-    /// pointer. This is also how a label longer than 63 bytes shows. The value is the byte's
-    /// top two bits (`0x40` or `0x80`).
-    BadLabelType(u8),
-    /// A compression pointer leads back into the labels that led to it (or to itself), or a
-    /// name follows more than [`POINTER_LIMIT`] pointers.
-    PointerLoop,
-    /// A compression pointer points past its own position. Every pointer must point strictly
-    /// before the labels it ends, which is what makes loops impossible.
-    PointerForward,
-    /// A compression pointer points past the end of the message.
-    PointerOutOfRange,
-    /// A compression pointer points into the 12-byte header, where no name can be.
-    PointerIntoHeader,
-    /// The labels a compression pointer leads to run on to the pointer itself or past it:
-    /// each run of labels reached through a pointer must end, with the root or the next
-    /// pointer, before that pointer's position.
-    LabelsPastPointer,
-    /// A name is longer than 255 bytes in wire form, its pointers followed.
-    NameTooLong,
-    /// A record's data length does not fit its type: not 4 for `A`, not 16 for `AAAA`, or
-    /// not the exact length of the name in a `CNAME`, `NS` or `PTR`.
-    BadRdLength {
-        /// The record's type.
-        rtype: RecordType,
-        /// The data length the record gives.
-        len: u16,
-    },
-}
-
-impl fmt::Display for WireError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match *self {
-            WireError::Short => f.write_str("message ends early"),
-            WireError::BadLabelType(t) => write!(f, "label type {t:#04x} is not supported"),
-            WireError::PointerLoop => f.write_str("compression pointers loop"),
-            WireError::PointerForward => f.write_str("compression pointer points forward"),
-            WireError::PointerOutOfRange => {
-                f.write_str("compression pointer points past the message")
-            }
-            WireError::PointerIntoHeader => {
-                f.write_str("compression pointer points into the header")
-            }
-            WireError::LabelsPastPointer => {
-                f.write_str("labels after a compression pointer run past the pointer")
-            }
-            WireError::NameTooLong => write!(f, "name longer than {NAME_MAX} bytes"),
-            WireError::BadRdLength { rtype, len } => {
-                write!(f, "{len} bytes of data for a record of type {rtype}")
-            }
-        }
-    }
-}
-
-impl From<WireError> for Error {
-    fn from(e: WireError) -> Error {
-        Error::MalformedDns(e)
-    }
-}
-
-#[cfg(feature = "defmt")]
-impl defmt::Format for WireError {
-    fn format(&self, f: defmt::Formatter<'_>) {
-        defmt::write!(f, "{}", defmt::Debug2Format(self))
-    }
-}
 
 /// `n` bytes of `msg` from `at`, or [`WireError::Short`].
 fn bytes(msg: &[u8], at: usize, n: usize) -> Result<&[u8], WireError> {

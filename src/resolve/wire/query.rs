@@ -1,10 +1,12 @@
 //! Writing queries, and the names reverse lookups ask for.
 
+use crate::InputError;
 use core::net::IpAddr;
 
 use super::{Class, Header, RecordType, HEADER_LEN};
-use crate::resolve::name::{DomainName, NameError};
+use crate::resolve::name::DomainName;
 use crate::Error;
+use crate::NameError;
 
 /// The length of the `OPT` record [`encode_query`] adds for EDNS0: a root name, type, class
 /// (the payload size), TTL (extended RCODE, version, flags) and an empty data length.
@@ -22,8 +24,8 @@ pub fn query_len(name: &DomainName, edns: bool) -> usize {
 /// flags, no options. RFC 6891 §6.2.5 has receivers treat sizes below 512 as 512; 1232 is
 /// the common choice.
 ///
-/// Fails with [`Error::BufferTooSmall`] (with [`query_len`]) when `buf` is shorter. For TCP,
-/// see [`encode_query_tcp`].
+/// Fails with [`InputError::BufferTooSmall`](crate::InputError::BufferTooSmall) (with
+/// [`query_len`]) when `buf` is shorter. For TCP, see [`encode_query_tcp`].
 pub fn encode_query(
     buf: &mut [u8],
     id: u16,
@@ -34,7 +36,9 @@ pub fn encode_query(
     let needed = query_len(name, edns_udp_size.is_some());
     let out = buf
         .get_mut(..needed)
-        .ok_or(Error::BufferTooSmall { needed })?;
+        .ok_or(Error::Input(InputError::BufferTooSmall {
+            needed: crate::error::sat32(needed),
+        }))?;
     let mut header = Header::query(id);
     header.qdcount = 1;
     header.arcount = u16::from(edns_udp_size.is_some());
@@ -54,9 +58,10 @@ pub fn encode_query(
     Ok(needed)
 }
 
-/// Writes the query [`encode_query`] writes, preceded by its length in two big-endian bytes,
-/// as DNS over TCP sends it (RFC 1035 §4.2.2), and returns the whole length. Fails with
-/// [`Error::BufferTooSmall`] when `buf` is shorter than [`query_len`] plus 2.
+/// Writes the query [`encode_query`] writes, preceded by its length in two big-endian bytes, as DNS
+/// over TCP sends it (RFC 1035 §4.2.2), and returns the whole length. Fails with
+/// [`InputError::BufferTooSmall`](crate::InputError::BufferTooSmall) when `buf` is shorter than
+/// [`query_len`] plus 2.
 pub fn encode_query_tcp(
     buf: &mut [u8],
     id: u16,
@@ -68,10 +73,16 @@ pub fn encode_query_tcp(
     let (prefix, rest) = buf
         .split_at_mut_checked(2)
         .filter(|(_, rest)| rest.len() + 2 >= needed)
-        .ok_or(Error::BufferTooSmall { needed })?;
+        .ok_or(Error::Input(InputError::BufferTooSmall {
+            needed: crate::error::sat32(needed),
+        }))?;
     let len = encode_query(rest, id, name, qtype, edns_udp_size)?;
     // At most 282 bytes: the conversion cannot fail.
-    let len16 = u16::try_from(len).map_err(|_| Error::BufferTooSmall { needed })?;
+    let len16 = u16::try_from(len).map_err(|_| {
+        Error::Input(InputError::BufferTooSmall {
+            needed: crate::error::sat32(needed),
+        })
+    })?;
     prefix.copy_from_slice(&len16.to_be_bytes());
     Ok(needed)
 }

@@ -105,7 +105,10 @@ fn read_record(msg: &[u8], at: usize) -> Result<(Record<'_>, usize), WireError> 
     let data_at = at + 10;
     let rdata = bytes(msg, data_at, usize::from(len))?;
     let end = data_at + usize::from(len);
-    let bad = WireError::BadRdLength { rtype, len };
+    let bad = WireError::BadRdLength {
+        rtype: rtype.as_raw(),
+        len,
+    };
     let data = match rtype {
         RecordType::A if class == Class::IN => {
             RecordData::A(Ipv4Addr::from(<[u8; 4]>::try_from(rdata).map_err(|_| bad)?))

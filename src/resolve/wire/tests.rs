@@ -1,5 +1,7 @@
 // The crate is `no_std` without its `std` feature; the tests have std all the same.
 extern crate std;
+use crate::resolve::NAME_MAX;
+use crate::{Error, InputError};
 use std::format;
 use std::string::ToString;
 
@@ -173,17 +175,17 @@ fn query_buffers() {
     let mut small = [0u8; 32];
     assert_eq!(
         encode_query(&mut small, 1, &n, RecordType::A, None),
-        Err(Error::BufferTooSmall { needed: 33 })
+        Err(Error::Input(InputError::BufferTooSmall { needed: 33 }))
     );
     assert_eq!(
         encode_query(&mut small, 1, &n, RecordType::A, Some(512)),
-        Err(Error::BufferTooSmall { needed: 44 })
+        Err(Error::Input(InputError::BufferTooSmall { needed: 44 }))
     );
     for len in [0, 1, 2, 34] {
         let mut buf = [0u8; 64];
         assert_eq!(
             encode_query_tcp(&mut buf[..len], 1, &n, RecordType::A, None),
-            Err(Error::BufferTooSmall { needed: 35 })
+            Err(Error::Input(InputError::BufferTooSmall { needed: 35 }))
         );
     }
     let mut buf = [0u8; 35];
@@ -616,7 +618,7 @@ fn rdata_lengths() {
     assert_eq!(
         exercise(buf.bytes()),
         Err(WireError::BadRdLength {
-            rtype: RecordType::A,
+            rtype: RecordType::A.as_raw(),
             len: 5
         })
     );
@@ -625,7 +627,7 @@ fn rdata_lengths() {
     assert_eq!(
         exercise(buf.bytes()),
         Err(WireError::BadRdLength {
-            rtype: RecordType::AAAA,
+            rtype: RecordType::AAAA.as_raw(),
             len: 4
         })
     );
@@ -636,7 +638,7 @@ fn rdata_lengths() {
         assert_eq!(
             exercise(buf.bytes()),
             Err(WireError::BadRdLength {
-                rtype: RecordType::CNAME,
+                rtype: RecordType::CNAME.as_raw(),
                 len: rdlen as u16
             })
         );
@@ -724,7 +726,7 @@ fn reverse_names() {
 #[test]
 fn errors_display() {
     let e = Error::from(WireError::BadRdLength {
-        rtype: RecordType::A,
+        rtype: RecordType::A.as_raw(),
         len: 5,
     });
     assert_eq!(

@@ -126,7 +126,7 @@ const ALLOWED_SKIPS: &[AllowedSkip] = &[
         reason: "rustix makes socket calls through socketcall(2) on i686",
         before_kernel: None,
     },
-    // CAN XL came with Linux 6.2: older guest kernels answer `CanXlUnsupported`, which the
+    // CAN XL came with Linux 6.2: older guest kernels answer `ENOPROTOOPT`, which the
     // test checks before it skips. From 6.2 on it must run.
     AllowedSkip {
         binary: "can",
@@ -1326,7 +1326,7 @@ mod tests {
             "6.12.1"
         ));
         // CAN XL may be missing before 6.2 only.
-        let xl = "this kernel has no CAN XL (Linux 6.2+): CanXlUnsupported, as it should";
+        let xl = "this kernel has no CAN XL (Linux 6.2+): ENOPROTOOPT, as it should";
         let t = "xl_frames_where_the_kernel_has_them";
         assert!(skip_allowed("can", t, xl, old));
         assert!(!skip_allowed("can", t, xl, "6.2.0"));
