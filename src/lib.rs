@@ -320,7 +320,7 @@ struct ReadmeDoctests;
 /// assert_eq!(kept.as_raw().map(|r| r.family()), Some(16));
 /// # Ok::<(), baresock::Error>(())
 /// ```
-pub use sys::addr::decode as decode_sockaddr;
+pub use addr::codec::decode as decode_sockaddr;
 
 /// Every public value type is `defmt::Format` (feature `defmt`): checked at compile time, so a
 /// new type without it fails the build. Handles (sockets, rings, the resolver), borrowed views

@@ -9,7 +9,6 @@ use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
 use rustix::io::Errno;
 use rustix::net as rnet;
 
-use crate::sys::addr::any_bytes;
 use crate::sys::sockopt;
 use crate::time;
 use crate::{Error, Family, Protocol, Result, SocketAddr, Type, UnixAddr};
@@ -397,13 +396,11 @@ impl Socket {
     /// Decodes an address the kernel may have left out: an unbound Unix peer has none. Never
     /// fails: bytes that do not decode come back as [`SocketAddr::Other`], so that what the
     /// call took (a datagram, a connection) is never thrown away for its address.
-    pub(crate) fn addr_or_unnamed(&self, any: Option<rnet::SocketAddrAny>) -> Option<SocketAddr> {
-        match any {
-            Some(a) => Some(crate::addr::decode_or_raw(any_bytes(&a))),
-            None if self.family() == Ok(Family::Unix) => {
-                Some(SocketAddr::Unix(UnixAddr::unnamed()))
-            }
-            None => None,
+    pub(crate) fn addr_or_unnamed(&self, bytes: &[u8]) -> Option<SocketAddr> {
+        match bytes {
+            [_, ..] => Some(crate::addr::decode_or_raw(bytes)),
+            [] if self.family() == Ok(Family::Unix) => Some(SocketAddr::Unix(UnixAddr::unnamed())),
+            [] => None,
         }
     }
 
@@ -436,7 +433,7 @@ impl Socket {
     pub fn set_timeout(&self, timeout: Option<Duration>) -> Result<()> {
         // Always set the flag, then the mode: two threads setting modes at once end with
         // both in agreement for sends and receives, which pass MSG_DONTWAIT by mode anyway.
-        rustix::io::ioctl_fionbio(&self.fd, timeout.is_some())?;
+        crate::sys::fd::set_nonblocking(self.fd.as_fd(), timeout.is_some())?;
         self.store_mode(time::encode(timeout));
         Ok(())
     }

@@ -5,9 +5,8 @@ use core::mem::size_of;
 
 use linux_raw_sys::ioctl::{SIOCGIFINDEX, SIOCGIFNAME};
 use linux_raw_sys::net::ifreq;
-use rustix::fd::{AsRawFd, BorrowedFd};
+use rustix::fd::BorrowedFd;
 use rustix::io::Errno;
-use syscalls::Sysno;
 
 use crate::{Error, Result, ShortName};
 
@@ -16,15 +15,8 @@ type Ifreq = [u8; size_of::<ifreq>()];
 
 fn ioctl(fd: BorrowedFd<'_>, request: u32, req: &mut Ifreq) -> Result<()> {
     // SAFETY: `req` is a writable `struct ifreq`, the argument both requests read and write.
-    let r = unsafe {
-        syscalls::syscall3(
-            Sysno::ioctl,
-            fd.as_raw_fd() as usize,
-            request as usize,
-            req.as_mut_ptr() as usize,
-        )
-    };
-    match r.map_err(super::errno) {
+    let r = unsafe { super::fd::ioctl(fd, request, req.as_mut_ptr()) };
+    match r {
         Err(Errno::NODEV) => Err(Error::NoSuchInterface),
         r => r.map(drop).map_err(Error::from),
     }

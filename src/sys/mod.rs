@@ -25,6 +25,7 @@ pub(crate) mod fd;
 pub(crate) mod iface;
 pub(crate) mod io;
 pub(crate) mod msg;
+pub(crate) mod os;
 pub(crate) mod poll;
 pub(crate) mod ring;
 pub(crate) mod sockopt;
