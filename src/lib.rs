@@ -99,6 +99,13 @@
 //!
 //! Without `std` the crate is `#![no_std]` and needs no `alloc`.
 //!
+//! # System calls
+//!
+//! Every system call the crate makes goes through one function of its own, the same direct
+//! calls on every architecture (no `socketcall` on 32-bit x86). The [`system_calls`] module
+//! (docs/syscalls.md) lists them all, with the API that makes each and its feature: the set a
+//! seccomp filter must allow, and all an strace shows of the crate.
+//!
 //! # embedded-io
 //!
 //! With the `embedded-io` feature, `no_std` code written against
@@ -296,6 +303,9 @@ pub use types::{Family, Protocol, Type};
 
 #[doc = include_str!("../docs/migrating.md")]
 pub mod migrating {}
+
+#[doc = include_str!("../docs/syscalls.md")]
+pub mod system_calls {}
 
 /// The README's example, compiled and run as a doctest.
 #[cfg(doctest)]

@@ -291,7 +291,7 @@ pub(crate) fn reads_as_empty(e: Errno) -> bool {
 /// Opens `path` read-only and close-on-exec. Kept out of line so that its path buffer and the
 /// reading buffer are never on the stack together.
 #[inline(never)]
-pub(crate) fn open(path: &[u8]) -> Result<OwnedFd> {
+pub(crate) fn open(path: &[u8]) -> Result<crate::sys::fd::Fd> {
     if path.len() >= PATH_MAX {
         return Err(Error::Os(Errno::NAMETOOLONG));
     }

@@ -40,7 +40,7 @@ pub(crate) fn for_each_ipv4(mut f: impl FnMut(Ipv4Addr, u8)) {
         AddressFamily::NETLINK.as_raw().into(),
         SocketType::RAW.as_raw() | SocketFlags::CLOEXEC.bits(),
         0, // NETLINK_ROUTE
-        Ok,
+        |fd| Ok(crate::sys::fd::Fd::new(fd)),
         Err,
     ) else {
         return;

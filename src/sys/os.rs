@@ -5,13 +5,15 @@
 use core::ffi::CStr;
 
 use linux_raw_sys::general as g;
-use rustix::fd::{AsRawFd, BorrowedFd, OwnedFd};
+use rustix::fd::{AsRawFd, BorrowedFd};
+
+use super::fd::Fd;
 use rustix::io::Errno;
 use syscalls::Sysno;
 
-/// Opens `path` for reading, with `O_CLOEXEC` (`openat(AT_FDCWD, path, ...)`: the one `open`
+/// Opens `path` for reading, with `O_CLOEXEC` (closed by [`Fd`]'s `close` when dropped) (`openat(AT_FDCWD, path, ...)`: the one `open`
 /// every architecture has).
-pub(crate) fn open_read(path: &CStr) -> Result<OwnedFd, Errno> {
+pub(crate) fn open_read(path: &CStr) -> Result<Fd, Errno> {
     // 32-bit targets: a file of any size, as on 64-bit ones.
     #[cfg(target_pointer_width = "32")]
     let large = g::O_LARGEFILE;
@@ -28,7 +30,7 @@ pub(crate) fn open_read(path: &CStr) -> Result<OwnedFd, Errno> {
             0,
         )
     };
-    super::io::new_fd_then(r, Ok, Err)
+    super::io::new_fd_then(r, |fd| Ok(Fd::new(fd)), Err)
 }
 
 /// `read(fd, buf)`: how many bytes came (0: the end of the file).
