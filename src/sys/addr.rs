@@ -235,7 +235,8 @@ impl AddrRoom {
         unsafe { core::slice::from_raw_parts(self.storage.as_ptr().cast::<u8>(), len) }
     }
 
-    /// The room's size, as the length argument starts, and its pointer.
+    /// Readies the room for a call: the length set to the room's size (what the kernel
+    /// reads first), and the pointer to the storage returned.
     #[inline]
     fn open(&mut self) -> *mut u8 {
         self.len = size_of::<SocketAddrStorage>() as u32;
