@@ -5,7 +5,7 @@
 
 use crate::{AddressError, CanInputError, InputError, ResolveError, RingError};
 use embedded_io::{ErrorKind, ErrorType, Read, ReadReady, Write, WriteReady};
-use rustix::event::{poll, PollFd, PollFlags, Timespec};
+use rustix::event::PollFlags;
 use rustix::fd::AsFd;
 
 use crate::{Errno, Error, PartialCause, Socket, TcpStream, UnixStream};
@@ -81,13 +81,8 @@ impl embedded_io::Error for Error {
 
 /// Whether `events` (or an error or hang-up, which the next call reports) are ready now.
 fn ready_now(s: &Socket, events: PollFlags) -> Result<bool, Error> {
-    let mut fds = [PollFd::from_borrowed_fd(s.as_fd(), events)];
-    let zero = Timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
     loop {
-        match poll(&mut fds, Some(&zero)) {
+        match crate::sys::poll::poll(Some(s.as_fd()), events.bits().into(), 0) {
             Ok(n) => return Ok(n > 0),
             Err(Errno::INTR) => {}
             Err(e) => return Err(e.into()),

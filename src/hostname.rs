@@ -2,10 +2,10 @@
 
 use core::fmt;
 
-use crate::sys::uname::{nodename, NODENAME_MAX};
+use crate::sys::os::{nodename, UTS_LEN};
 
 /// The longest host name, in bytes (`__NEW_UTS_LEN`).
-pub const HOSTNAME_MAX: usize = NODENAME_MAX;
+pub const HOSTNAME_MAX: usize = UTS_LEN - 1;
 
 /// A host name as the kernel keeps it: at most 64 bytes, owned, on the stack (`Copy`).
 ///
@@ -40,8 +40,11 @@ pub struct Hostname {
 ///  - [`gethostname(2)`](https://man7.org/linux/man-pages/man2/gethostname.2.html)
 #[doc(alias = "gethostname")]
 pub fn hostname() -> Hostname {
+    let mut room = [0u8; UTS_LEN];
+    let name = nodename(&mut room);
+    let len = name.len().min(HOSTNAME_MAX);
     let mut bytes = [0u8; HOSTNAME_MAX];
-    let len = nodename(&mut bytes);
+    bytes[..len].copy_from_slice(&name[..len]);
     Hostname {
         bytes,
         len: len as u8,

@@ -100,6 +100,13 @@
 //!
 //! Without `std` the crate is `#![no_std]` and needs no `alloc`.
 //!
+//! # System calls
+//!
+//! Every system call the crate makes goes through one function of its own, the same direct
+//! calls on every architecture (no `socketcall` on 32-bit x86). The [`system_calls`] module
+//! (docs/syscalls.md) lists them all, with the API that makes each and its feature: the set a
+//! seccomp filter must allow, and all an strace shows of the crate.
+//!
 //! # embedded-io
 //!
 //! With the `embedded-io` feature, `no_std` code written against
@@ -309,6 +316,9 @@ pub use types::{Family, Protocol, Type};
 #[allow(rustdoc::broken_intra_doc_links)]
 pub mod migrating {}
 
+#[doc = include_str!("../docs/syscalls.md")]
+pub mod system_calls {}
+
 /// The README's example, compiled and run as a doctest.
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
@@ -335,7 +345,7 @@ struct ReadmeDoctests;
 /// assert_eq!(kept.as_raw().map(|r| r.family()), Some(16));
 /// # Ok::<(), baresock::Error>(())
 /// ```
-pub use sys::addr::decode as decode_sockaddr;
+pub use addr::codec::decode as decode_sockaddr;
 
 /// Every public value type is `defmt::Format` (feature `defmt`): checked at compile time, so a
 /// new type without it fails the build. Handles (sockets, rings, the resolver), borrowed views

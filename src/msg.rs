@@ -51,11 +51,8 @@ pub struct Credentials {
 impl Credentials {
     /// This process's own credentials: what a sender may always claim.
     pub fn current() -> Credentials {
-        Credentials {
-            pid: rustix::process::getpid().as_raw_nonzero().get() as u32,
-            uid: rustix::process::getuid().as_raw(),
-            gid: rustix::process::getgid().as_raw(),
-        }
+        let (pid, uid, gid) = crate::sys::os::ids();
+        Credentials { pid, uid, gid }
     }
 
     fn to_bytes(self) -> [u8; 12] {

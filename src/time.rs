@@ -108,14 +108,6 @@ impl Deadline {
     }
 }
 
-/// A duration as a `poll` timeout.
-pub(crate) fn timespec(d: Duration) -> Timespec {
-    Timespec {
-        tv_sec: d.as_secs().min(i64::MAX as u64) as _,
-        tv_nsec: d.subsec_nanos() as _,
-    }
-}
-
 /// Nanoseconds as a `poll` timeout.
 pub(crate) fn timespec_ns(ns: u64) -> Timespec {
     const NANOS: u64 = 1_000_000_000;

@@ -138,7 +138,7 @@ impl Destination {
     fn refuse(&mut self) -> crate::Error {
         let len = self.len;
         let wrote = (len as usize).min(self.bytes.0.len());
-        let error = crate::sys::addr::odd_sender(&self.bytes.0[..wrote], len);
+        let error = crate::addr::codec::odd_sender(&self.bytes.0[..wrote], len);
         *self = Destination::default();
         error
     }
@@ -218,7 +218,7 @@ impl Encoded {
                 (b[4], b[5], b[6], b[7]) = (i0, i1, i2, i3);
                 Encoded(b)
             }
-            InetAddr::V6(a) => Encoded(crate::sys::addr::sockaddr_in6(a)),
+            InetAddr::V6(a) => Encoded(crate::addr::codec::sockaddr_in6(a)),
         }
     }
 }
@@ -270,11 +270,11 @@ mod tests {
         for a in ["192.0.2.1:80", "[2001:db8::1%7]:443"] {
             let a: InetAddr = a.parse().unwrap();
             let d = Destination::from(a);
-            let back = crate::sys::addr::decode(&d.bytes.0[..d.len()]).unwrap();
+            let back = crate::addr::codec::decode(&d.bytes.0[..d.len()]).unwrap();
             assert_eq!(back, crate::SocketAddr::from(a));
         }
         let v6 = SocketAddrV6::new("2001:db8::1".parse().unwrap(), 1, 0x12345, 3);
-        let back = crate::sys::addr::decode(&Destination::from(v6).bytes.0).unwrap();
+        let back = crate::addr::codec::decode(&Destination::from(v6).bytes.0).unwrap();
         assert_eq!(back, crate::SocketAddr::from(v6));
     }
 

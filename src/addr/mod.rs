@@ -1,7 +1,8 @@
 //! Socket addresses of every family the crate supports, encoded to and decoded from the
-//! kernel's bytes without allocation (the encoding lives in `sys`).
+//! kernel's bytes without allocation (the bytes in [`codec`], pure functions).
 
 mod can;
+pub(crate) mod codec;
 mod dest;
 mod packet;
 mod raw;

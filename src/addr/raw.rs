@@ -101,7 +101,7 @@ impl RawAddr {
 /// every receive uses, so that none fails for its sender's address.
 #[inline]
 pub(crate) fn decode_or_raw(bytes: &[u8]) -> SocketAddr {
-    match crate::sys::addr::decode(bytes) {
+    match crate::addr::codec::decode(bytes) {
         Ok(a) => a,
         Err(_) => SocketAddr::Other(RawAddr::capped(bytes)),
     }

@@ -183,7 +183,7 @@ impl crate::Socket {
             e.out = out[i];
             let name = raw::name_bytes(&names[i], out[i].namelen);
             e.addr = if name.is_empty() {
-                self.addr_or_unnamed(None)
+                self.addr_or_unnamed(&[])
             } else {
                 Some(crate::addr::decode_or_raw(name))
             };

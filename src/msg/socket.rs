@@ -114,7 +114,7 @@ impl crate::Socket {
         })?;
         let name = raw::name_bytes(&name, r.namelen);
         let addr = if name.is_empty() {
-            self.addr_or_unnamed(None)
+            self.addr_or_unnamed(&[])
         } else {
             Some(crate::addr::decode_or_raw(name))
         };

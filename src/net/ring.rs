@@ -51,7 +51,7 @@ const MIN_FRAME: u32 = 48 + 20;
 
 /// Checks a ring's shape: the request for the kernel, before the kernel sees it.
 fn request(block_size: u32, block_count: u32, frame_size: u32, retire: u32) -> Result<TpacketReq3> {
-    let page = rustix::param::page_size() as u32;
+    let page = crate::sys::os::page_size() as u32;
     let bad = |e| Err(Error::Ring(e));
     if block_size == 0 || block_size % page != 0 {
         return bad(RingError::BlockSize);

@@ -5,7 +5,7 @@ use crate::InputError;
 use core::net::SocketAddr as InetAddr;
 use core::time::Duration;
 
-use rustix::event::{poll, PollFd, PollFlags};
+use rustix::event::{PollFd, PollFlags};
 
 use super::{AddrInfo, Hints, Resolver};
 use crate::time::{duration, Deadline};
@@ -242,8 +242,10 @@ fn happy_eyeballs(
                 count += 1;
             }
         }
-        let ts = wait.map(crate::time::timespec);
-        let ready = match poll(&mut fds[..count], ts.as_ref()) {
+        let ns = wait.map_or(crate::sys::poll::FOREVER, |w| {
+            u64::try_from(w.as_nanos()).unwrap_or(crate::sys::poll::FOREVER - 1)
+        });
+        let ready = match crate::sys::poll::poll_many(&mut fds[..count], ns) {
             Ok(n) => n,
             Err(Errno::INTR) => continue,
             Err(e) => return Err(Error::Os(e)),

@@ -138,10 +138,7 @@ fn random_u16() -> u16 {
     let mut b = [0u8; 2];
     // Never blocks after early boot; on failure (a seccomp jail) fall back to the clock's
     // nanoseconds, which an off-path attacker still cannot see.
-    if !matches!(
-        rustix::rand::getrandom(&mut b, rustix::rand::GetRandomFlags::empty()),
-        Ok(2)
-    ) {
+    if !matches!(crate::sys::os::getrandom(&mut b), Ok(2)) {
         let t = crate::sys::clock::monotonic_ns();
         b = ((t ^ (t >> 16) ^ (t >> 32)) as u16).to_ne_bytes();
     }

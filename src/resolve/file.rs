@@ -33,8 +33,7 @@ use crate::{InputError, ResolveError};
 use core::ffi::CStr;
 use core::ops::ControlFlow;
 
-use rustix::fd::OwnedFd;
-use rustix::fs::{Mode, OFlags};
+use rustix::fd::{AsFd, OwnedFd};
 use rustix::io::Errno;
 
 use crate::{Error, HostError, HostErrorKind, LookupCause, LookupError, LookupErrorKind, Result};
@@ -293,7 +292,7 @@ pub(crate) fn reads_as_empty(e: Errno) -> bool {
 /// Opens `path` read-only and close-on-exec. Kept out of line so that its path buffer and the
 /// reading buffer are never on the stack together.
 #[inline(never)]
-pub(crate) fn open(path: &[u8]) -> Result<OwnedFd> {
+pub(crate) fn open(path: &[u8]) -> Result<crate::sys::fd::Fd> {
     if path.len() >= PATH_MAX {
         return Err(Error::Os(Errno::NAMETOOLONG));
     }
@@ -302,7 +301,7 @@ pub(crate) fn open(path: &[u8]) -> Result<OwnedFd> {
     let path =
         CStr::from_bytes_with_nul(&buf[..=path.len()]).map_err(|_| Error::Os(Errno::INVAL))?;
     loop {
-        match rustix::fs::open(path, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()) {
+        match crate::sys::os::open_read(path) {
             Err(Errno::INTR) => continue,
             r => return r.map_err(Error::Os),
         }
@@ -326,7 +325,7 @@ where
     let mut too_long = 0;
     loop {
         let n = loop {
-            match rustix::io::read(fd, &mut buf[held..]) {
+            match crate::sys::os::read(fd.as_fd(), &mut buf[held..]) {
                 Err(Errno::INTR) => continue,
                 r => break r.map_err(Error::Os)?,
             }

@@ -10,7 +10,7 @@
 
 use core::net::Ipv4Addr;
 
-use rustix::net::{self, AddressFamily, RecvFlags, SendFlags, SocketFlags, SocketType};
+use rustix::net::{self, AddressFamily, RecvFlags, SocketFlags, SocketType};
 
 /// `NLMSG_ERROR`, `NLMSG_DONE` (linux/netlink.h).
 const NLMSG_ERROR: u16 = 2;
@@ -36,11 +36,12 @@ const MAX_PARTS: usize = 256;
 /// Calls `f` with each IPv4 address of the machine and its prefix length.
 #[inline(never)]
 pub(crate) fn for_each_ipv4(mut f: impl FnMut(Ipv4Addr, u8)) {
-    let Ok(fd) = net::socket_with(
-        AddressFamily::NETLINK,
-        SocketType::RAW,
-        SocketFlags::CLOEXEC,
-        None, // NETLINK_ROUTE
+    let Ok(fd) = crate::sys::io::socket_then(
+        AddressFamily::NETLINK.as_raw().into(),
+        SocketType::RAW.as_raw() | SocketFlags::CLOEXEC.bits(),
+        0, // NETLINK_ROUTE
+        |fd| Ok(crate::sys::fd::Fd::new(fd)),
+        Err,
     ) else {
         return;
     };
@@ -51,13 +52,15 @@ pub(crate) fn for_each_ipv4(mut f: impl FnMut(Ipv4Addr, u8)) {
     request[8..12].copy_from_slice(&SEQ.to_ne_bytes());
     request[NLMSG_HDR] = AddressFamily::INET.as_raw() as u8;
     let kernel = net::netlink::SocketAddrNetlink::new(0, 0);
-    if net::sendto(&fd, &request, SendFlags::empty(), &kernel).is_err() {
+    if crate::sys::addr::sendto(&fd, &request, 0, &kernel).is_err() {
         return;
     }
     let mut buf = [0u8; BUF_LEN];
     for _ in 0..MAX_PARTS {
-        let n = match net::recv(&fd, &mut buf, RecvFlags::DONTWAIT | RecvFlags::TRUNC) {
-            Ok((_, n)) if n <= buf.len() => n,
+        let flags = (RecvFlags::DONTWAIT | RecvFlags::TRUNC).bits();
+        // The kernel's answer as it is: an errno is above any buffer's length.
+        let n = match crate::sys::io::recv_raw(&fd, &mut buf, flags) {
+            n if n <= buf.len() => n,
             // Cut short, nothing queued, or an error: stop with what was seen.
             _ => return,
         };

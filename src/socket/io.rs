@@ -9,7 +9,7 @@ use rustix::fd::AsFd;
 use rustix::io::Errno;
 use rustix::net as rnet;
 
-use crate::sys::addr::{any_bytes, Call};
+use crate::sys::addr::{self, Call};
 use crate::sys::io;
 use crate::sys::sockopt;
 use crate::time::Deadline;
@@ -138,8 +138,8 @@ impl Socket {
         flags: SendFlags,
     ) -> Result<usize> {
         let addr = addr.into();
-        let f = rnet::SendFlags::from_bits_retain(self.send_flags(flags));
-        match rnet::sendto(&self.fd, buf, f, &addr) {
+        let f = self.send_flags(flags);
+        match addr::sendto(&self.fd, buf, f, &addr) {
             Ok(n) => Ok(n),
             Err(e) => self.send_to_slow(buf, &addr, flags, f, e),
         }
@@ -153,7 +153,7 @@ impl Socket {
         buf: &[u8],
         addr: &SocketAddr,
         flags: SendFlags,
-        f: rnet::SendFlags,
+        f: u32,
         e: Errno,
     ) -> Result<usize> {
         // The kernel refused: an address of another family gets its name.
@@ -163,7 +163,7 @@ impl Socket {
         let mut tries = 0;
         self.retry(e, &mut deadline, Wait::Write, dont_wait, &mut tries)?;
         self.io_from(&mut deadline, Wait::Write, dont_wait, tries, |fd| {
-            rnet::sendto(fd, buf, f, addr)
+            addr::sendto(&fd, buf, f, addr)
         })
     }
 
@@ -437,13 +437,14 @@ impl Socket {
         }
         let f = self.recv_flags(flags);
         let dont_wait = flags.contains(RecvFlags::DONT_WAIT);
-        let (n, len, any) = self.io(&mut Deadline::default(), Wait::Read, dont_wait, |fd| {
-            rnet::recvfrom(fd, &mut *buf, f)
+        let mut from = addr::AddrRoom::new();
+        let len = self.io(&mut Deadline::default(), Wait::Read, dont_wait, |fd| {
+            addr::recvfrom(fd, &mut *buf, f.bits(), &mut from)
         })?;
-        if len > n {
+        if len > buf.len() {
             return Err(Error::Truncated { len });
         }
-        Ok((n, self.addr_or_unnamed(any)))
+        Ok((len, self.addr_or_unnamed(from.bytes())))
     }
 
     /// [`recv_from_with`](Socket::recv_from_with) for an IP socket: the sender decoded
@@ -457,9 +458,9 @@ impl Socket {
     ) -> Result<(usize, core::net::SocketAddr)> {
         // A SLOW socket's `hot` word holds its flags too (see `recv_flags`).
         let f = recv_bits(self.hot() & !SLOW, flags);
-        let mut from = crate::sys::addr::InetFrom::new();
+        let mut from = addr::InetFrom::new();
         // The kernel's count: with MSG_TRUNC, the datagram's true length.
-        let n = match crate::sys::addr::recvfrom_inet(&self.fd, buf, f.bits(), &mut from) {
+        let n = match addr::recvfrom_inet(&self.fd, buf, f.bits(), &mut from) {
             Ok(n) => n,
             Err(e) => self.recv_from_inet_slow(buf, flags, f, e, &mut from)?,
         };
@@ -478,7 +479,7 @@ impl Socket {
         flags: RecvFlags,
         f: rnet::RecvFlags,
         e: Errno,
-        from: &mut crate::sys::addr::InetFrom,
+        from: &mut addr::InetFrom,
     ) -> Result<usize> {
         let dont_wait = flags.contains(RecvFlags::DONT_WAIT);
         let mut call = Call::recvfrom_inet(&self.fd, buf, f.bits(), from);
@@ -496,7 +497,7 @@ impl Socket {
     ) -> Result<usize> {
         let f = recv_bits(self.hot() & !SLOW, flags).bits();
         // A count, or an errno: both a cut datagram and a failure are above `buf.len()`.
-        let r = crate::sys::addr::recvfrom_encoded(&self.fd, buf, f, to);
+        let r = addr::recvfrom_encoded(&self.fd, buf, f, to);
         if r <= buf.len() {
             to.check_received()?;
             return Ok(r);
@@ -575,11 +576,11 @@ impl Socket {
     ///  - [`shutdown(2)`](https://man7.org/linux/man-pages/man2/shutdown.2.html)
     pub fn shutdown(&self, how: Shutdown) -> Result<()> {
         let how = match how {
-            Shutdown::Read => rnet::Shutdown::Read,
-            Shutdown::Write => rnet::Shutdown::Write,
-            Shutdown::Both => rnet::Shutdown::Both,
+            Shutdown::Read => k::SHUT_RD,
+            Shutdown::Write => k::SHUT_WR,
+            Shutdown::Both => k::SHUT_RDWR,
         };
-        Ok(rnet::shutdown(&self.fd, how)?)
+        Ok(io::shutdown(&self.fd, how)?)
     }
 
     /// The address the socket is bound to (`getsockname(2)`); the unnamed address for an
@@ -597,8 +598,9 @@ impl Socket {
     /// # References
     ///  - [`getsockname(2)`](https://man7.org/linux/man-pages/man2/getsockname.2.html)
     pub fn local_addr(&self) -> Result<SocketAddr> {
-        let any = rnet::getsockname(&self.fd)?;
-        Ok(crate::addr::decode_or_raw(any_bytes(&any)))
+        let mut room = addr::AddrRoom::new();
+        addr::getname(&self.fd, false, &mut room)?;
+        Ok(crate::addr::decode_or_raw(room.bytes()))
     }
 
     /// The address of the connected peer (`getpeername(2)`); `Errno::NOTCONN` if there is none.
@@ -613,8 +615,9 @@ impl Socket {
     /// # References
     ///  - [`getpeername(2)`](https://man7.org/linux/man-pages/man2/getpeername.2.html)
     pub fn peer_addr(&self) -> Result<SocketAddr> {
-        let any = rnet::getpeername(&self.fd)?;
-        self.addr_or_unnamed(any)
+        let mut room = addr::AddrRoom::new();
+        addr::getname(&self.fd, true, &mut room)?;
+        self.addr_or_unnamed(room.bytes())
             .ok_or(Error::Address(AddressError::Missing))
     }
 

@@ -9,7 +9,6 @@ use bitflags::bitflags;
 use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
 use rustix::net as rnet;
 
-use crate::sys::addr::any_bytes;
 use crate::sys::sockopt;
 use crate::time;
 use crate::{Error, Family, Protocol, Result, SocketAddr, Type, UnixAddr};
@@ -403,13 +402,11 @@ impl Socket {
     /// Decodes an address the kernel may have left out: an unbound Unix peer has none. Never
     /// fails: bytes that do not decode come back as [`SocketAddr::Other`], so that what the
     /// call took (a datagram, a connection) is never thrown away for its address.
-    pub(crate) fn addr_or_unnamed(&self, any: Option<rnet::SocketAddrAny>) -> Option<SocketAddr> {
-        match any {
-            Some(a) => Some(crate::addr::decode_or_raw(any_bytes(&a))),
-            None if self.family() == Ok(Family::UNIX) => {
-                Some(SocketAddr::Unix(UnixAddr::unnamed()))
-            }
-            None => None,
+    pub(crate) fn addr_or_unnamed(&self, bytes: &[u8]) -> Option<SocketAddr> {
+        match bytes {
+            [_, ..] => Some(crate::addr::decode_or_raw(bytes)),
+            [] if self.family() == Ok(Family::UNIX) => Some(SocketAddr::Unix(UnixAddr::unnamed())),
+            [] => None,
         }
     }
 
@@ -453,7 +450,7 @@ impl Socket {
     pub fn set_timeout(&self, timeout: Option<Duration>) -> Result<()> {
         // Always set the flag, then the mode: two threads setting modes at once end with
         // both in agreement for sends and receives, which pass MSG_DONTWAIT by mode anyway.
-        rustix::io::ioctl_fionbio(&self.fd, timeout.is_some())?;
+        crate::sys::fd::set_nonblocking(self.fd.as_fd(), timeout.is_some())?;
         let mode = time::encode(timeout);
         self.store_read_mode(mode);
         self.store_write_mode(mode);
@@ -512,7 +509,10 @@ impl Socket {
         // fd (as two `set_timeout`s racing already could).
         let mode = time::encode(timeout);
         let other = self.write_mode.load(Relaxed);
-        rustix::io::ioctl_fionbio(&self.fd, mode != time::BLOCKING || other != time::BLOCKING)?;
+        crate::sys::fd::set_nonblocking(
+            self.fd.as_fd(),
+            mode != time::BLOCKING || other != time::BLOCKING,
+        )?;
         self.store_read_mode(mode);
         Ok(())
     }
@@ -540,7 +540,10 @@ impl Socket {
     pub fn set_write_timeout(&self, timeout: Option<Duration>) -> Result<()> {
         let mode = time::encode(timeout);
         let other = self.mode.load(Relaxed);
-        rustix::io::ioctl_fionbio(&self.fd, mode != time::BLOCKING || other != time::BLOCKING)?;
+        crate::sys::fd::set_nonblocking(
+            self.fd.as_fd(),
+            mode != time::BLOCKING || other != time::BLOCKING,
+        )?;
         self.store_write_mode(mode);
         Ok(())
     }

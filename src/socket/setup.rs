@@ -8,9 +8,9 @@ use core::time::Duration;
 use linux_raw_sys::net as k;
 use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
 use rustix::io::Errno;
-use rustix::net::{self as rnet, AddressFamily, SocketFlags, SocketType};
+use rustix::net::SocketFlags;
 
-use crate::sys::io;
+use crate::sys::{addr, io};
 use crate::time::{self, Deadline};
 use crate::{Error, Family, Protocol, Result, SocketAddr, Type};
 
@@ -62,10 +62,10 @@ impl Socket {
         // One road per family, each with its numbers as constants.
         match addr {
             core::net::SocketAddr::V4(a) => {
-                Socket::new_connected(Family::INET, a, mode, io::connect_v4)
+                Socket::new_connected(Family::INET, a, mode, addr::connect_v4)
             }
             core::net::SocketAddr::V6(a) => {
-                Socket::new_connected(Family::INET6, a, mode, io::connect_v6)
+                Socket::new_connected(Family::INET6, a, mode, addr::connect_v6)
             }
         }
     }
@@ -129,11 +129,11 @@ impl Socket {
     ///  - [`socketpair(2)`](https://man7.org/linux/man-pages/man2/socketpair.2.html)
     pub fn pair(family: Family, ty: Type, protocol: Protocol) -> Result<(Socket, Socket)> {
         let mode = time::encode(time::default_timeout());
-        let (a, b) = rnet::socketpair(
-            AddressFamily::from_raw(family.as_raw()),
-            SocketType::from_raw(ty.as_raw()),
-            creation_flags(mode),
-            raw_protocol(protocol),
+        let (a, b) = io::socketpair(
+            family.as_raw().into(),
+            ty.as_raw() | creation_flags(mode).bits(),
+            // A negative number is the default (0), as for `new`.
+            u32::try_from(protocol.as_raw()).unwrap_or(0),
         )?;
         let meta = pack(family.as_raw(), ty.as_raw());
         Ok((
@@ -203,7 +203,7 @@ impl Socket {
     /// # References
     ///  - [`fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
     pub fn duplicate(fd: BorrowedFd<'_>) -> Result<Socket> {
-        let copy = rustix::io::fcntl_dupfd_cloexec(fd, 0)?;
+        let copy = crate::sys::fd::dup_cloexec(fd)?;
         // On failure the copy is closed with the `FromFdError`.
         Ok(Socket::from_fd(copy)?)
     }
@@ -232,7 +232,7 @@ impl Socket {
     /// # References
     ///  - [`fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
     pub fn try_clone(&self) -> Result<Socket> {
-        let fd = rustix::io::fcntl_dupfd_cloexec(&self.fd, 0)?;
+        let fd = crate::sys::fd::dup_cloexec(self.fd.as_fd())?;
         Ok(Socket::assemble_split(
             fd,
             self.meta.load(Relaxed),
@@ -290,14 +290,14 @@ impl Socket {
     pub fn bind(&self, addr: impl Into<SocketAddr>) -> Result<()> {
         let addr = addr.into();
         self.check_family(&addr)?;
-        Ok(rnet::bind(&self.fd, &addr)?)
+        Ok(addr::bind(&self.fd, &addr)?)
     }
 
     /// [`bind`](Socket::bind) for an IP address: only IP addresses are encoded. The kernel
     /// refuses an address of another family than the socket's (it checks the length and the
     /// family field), which is then named, as `bind` names it.
     pub(crate) fn bind_inet(&self, addr: core::net::SocketAddr) -> Result<()> {
-        match crate::sys::addr::bind_inet(&self.fd, &addr) {
+        match addr::bind_inet(&self.fd, &addr) {
             Ok(()) => Ok(()),
             Err(e) => {
                 self.check_family(&addr.into())?;
@@ -321,7 +321,7 @@ impl Socket {
     /// # References
     ///  - [`listen(2)`](https://man7.org/linux/man-pages/man2/listen.2.html)
     pub fn listen(&self, backlog: u32) -> Result<()> {
-        Ok(rnet::listen(&self.fd, backlog.min(i32::MAX as u32) as i32)?)
+        Ok(io::listen(&self.fd, backlog.min(i32::MAX as u32) as i32)?)
     }
 
     /// Accepts a connection (`accept4(2)`), with `CLOEXEC`.
@@ -347,11 +347,12 @@ impl Socket {
     pub fn accept(&self) -> Result<(Socket, SocketAddr)> {
         let mode = time::encode(time::default_timeout());
         let flags = creation_flags(mode);
-        let (fd, any) = self.io(&mut Deadline::default(), Wait::Read, false, |fd| {
-            rnet::acceptfrom_with(fd, flags)
+        let mut from = addr::AddrRoom::new();
+        let fd = self.io(&mut Deadline::default(), Wait::Read, false, |fd| {
+            addr::accept(fd, flags.bits(), &mut from)
         })?;
         let s = self.accepted(fd, mode);
-        let addr = self.addr_or_unnamed(any);
+        let addr = self.addr_or_unnamed(from.bytes());
         // An accepted stream socket always has a peer address; its family is the listener's.
         let addr = addr.ok_or(Error::Address(AddressError::Missing))?;
         Ok((s, addr))
@@ -365,8 +366,8 @@ impl Socket {
     pub(crate) fn accept_inet(&self) -> Result<(Socket, core::net::SocketAddr)> {
         let mode = time::encode(time::default_timeout());
         let flags = creation_flags(mode);
-        let mut from = crate::sys::addr::InetFrom::new();
-        let fd = crate::sys::addr::accept_inet_then(&self.fd, flags, &mut from, Ok, |e, from| {
+        let mut from = addr::InetFrom::new();
+        let fd = addr::accept_inet_then(&self.fd, flags, &mut from, Ok, |e, from| {
             self.accept_inet_slow(flags, e, from)
         })?;
         Ok((Socket::assemble(fd, self.meta_bits(), mode), from.addr()?))
@@ -379,13 +380,13 @@ impl Socket {
         &self,
         flags: SocketFlags,
         e: Errno,
-        from: &mut crate::sys::addr::InetFrom,
+        from: &mut addr::InetFrom,
     ) -> Result<OwnedFd> {
         let mut deadline = Deadline::default();
         let mut tries = 0;
         self.retry(e, &mut deadline, Wait::Read, false, &mut tries)?;
         self.io_from(&mut deadline, Wait::Read, false, tries, |fd| {
-            crate::sys::addr::accept_inet(&fd, flags, &mut *from)
+            addr::accept_inet(&fd, flags, &mut *from)
         })
     }
 
@@ -416,7 +417,7 @@ impl Socket {
     #[inline]
     pub fn connect(&self, addr: impl Into<SocketAddr>) -> Result<()> {
         let addr = addr.into();
-        match rnet::connect(&self.fd, &addr) {
+        match addr::connect(&self.fd, &addr) {
             Ok(()) => Ok(()),
             Err(e) => self.connect_slow(&addr, e),
         }
@@ -425,7 +426,7 @@ impl Socket {
     /// [`connect`](Socket::connect) for an IP address: only IP addresses are encoded.
     #[inline]
     pub(crate) fn connect_inet(&self, addr: core::net::SocketAddr) -> Result<()> {
-        match io::connect_inet(&self.fd, &addr) {
+        match addr::connect_inet(&self.fd, &addr) {
             Ok(()) => Ok(()),
             Err(e) => self.connect_inet_slow(addr, e),
         }
@@ -457,7 +458,7 @@ impl Socket {
                 Err(Errno::INTR) if timeout.is_none() => {
                     self.poll_until(&mut deadline, time::BLOCKING, Wait::Write)?;
                     self.connect_result()?;
-                    if rnet::getpeername(&self.fd).is_ok() {
+                    if addr::getname(&self.fd, true, &mut addr::AddrRoom::new()).is_ok() {
                         return Ok(());
                     }
                 }
@@ -475,7 +476,7 @@ impl Socket {
                 }
                 Err(e) => return Err(Error::Os(e)),
             }
-            result = rnet::connect(&self.fd, addr);
+            result = addr::connect(&self.fd, addr);
         }
     }
 
@@ -502,7 +503,7 @@ impl Socket {
     /// # References
     ///  - [`connect(2)`](https://man7.org/linux/man-pages/man2/connect.2.html)
     pub fn disconnect(&self) -> Result<()> {
-        Ok(rnet::connect_unspec(&self.fd)?)
+        Ok(addr::connect_unspec(&self.fd)?)
     }
 }
 
@@ -514,14 +515,6 @@ fn creation_flags(mode: u64) -> SocketFlags {
     } else {
         SocketFlags::CLOEXEC
     }
-}
-
-#[inline]
-fn raw_protocol(p: Protocol) -> Option<rnet::Protocol> {
-    u32::try_from(p.as_raw())
-        .ok()
-        .and_then(core::num::NonZeroU32::new)
-        .map(rnet::Protocol::from_raw)
 }
 
 impl From<OwnedFd> for Socket {

@@ -152,7 +152,7 @@ impl Socket {
                 time::BLOCKING => crate::sys::poll::FOREVER,
                 t => deadline.left(t).ok_or(Error::Timeout)?,
             };
-            match crate::sys::poll::poll(Some(&self.fd), events, left) {
+            match crate::sys::poll::poll(Some(self.fd.as_fd()), events, left) {
                 // Woken early by rounding: the next turn sees what is left, if anything.
                 Ok(0) | Err(Errno::INTR) => {}
                 // Ready, or an error/hang-up that the retried call will report.

@@ -6,9 +6,8 @@ use core::mem::size_of;
 
 use linux_raw_sys::ioctl::{SIOCGIFINDEX, SIOCGIFNAME};
 use linux_raw_sys::net::ifreq;
-use rustix::fd::{AsRawFd, BorrowedFd};
+use rustix::fd::BorrowedFd;
 use rustix::io::Errno;
-use syscalls::Sysno;
 
 use crate::{Error, Result, ShortName};
 
@@ -17,15 +16,8 @@ type Ifreq = [u8; size_of::<ifreq>()];
 
 fn ioctl(fd: BorrowedFd<'_>, request: u32, req: &mut Ifreq) -> Result<()> {
     // SAFETY: `req` is a writable `struct ifreq`, the argument both requests read and write.
-    let r = unsafe {
-        syscalls::syscall3(
-            Sysno::ioctl,
-            fd.as_raw_fd() as usize,
-            request as usize,
-            req.as_mut_ptr() as usize,
-        )
-    };
-    r.map(drop).map_err(|e| Error::from(super::errno(e)))
+    let r = unsafe { super::fd::ioctl(fd, request, req.as_mut_ptr()) };
+    r.map(drop).map_err(Error::from)
 }
 
 /// The index of the interface called `name`.

@@ -1,23 +1,43 @@
-//! The one place with `unsafe`: what rustix does not offer safely.
+//! The one seam to the kernel: every system call the crate makes, and every `unsafe` block.
+//!
+//! # System calls
+//!
+//! Each system call is issued by one function here (a call taking different argument shapes
+//! has a few thin typed wrappers over it), through the `syscalls` crate's inline `syscall`
+//! instructions: the same direct calls on every architecture (on 32-bit x86 too, whose
+//! `socket`, `bind`, ... have had their own numbers since Linux 4.3: never `socketcall`), so
+//! that a seccomp filter or an strace reads one set. docs/syscalls.md lists them, with the
+//! public API that makes each and its feature; a test keeps that list and this module in step.
+//! Code outside `sys` uses rustix's types (`Errno`, `OwnedFd`, `BorrowedFd`, flags) but no
+//! rustix function that enters the kernel. Two things stay with rustix: the page size (read
+//! from the auxiliary vector, [`os::page_size`]) and the `close` of an `OwnedFd` the crate
+//! drops without wrapping it in [`fd::Fd`] (the user's own fds).
+//!
+//! - [`io`]: the socket calls, one function each (`socket`, `socketpair`, `bind`, `listen`,
+//!   `accept4`, `connect`, `shutdown`, `getsockname`/`getpeername`, `sendto`, `recvfrom`), on
+//!   pointers and lengths; the hot paths' thin wrappers (one compare for the error check);
+//! - [`addr`]: their address arguments: rustix's `SocketAddrArg` for the crate's address
+//!   types, room for the addresses the kernel writes back, and the typed wrappers that pass
+//!   them. The bytes are encoded and decoded outside `sys`, in `crate::addr::codec` (pure, no
+//!   `unsafe`, fuzzed);
+//! - [`sockopt`]: one raw `getsockopt`/`setsockopt` pair (rustix's getters assert the answer's
+//!   size and would panic on an odd answer; rustix has no raw setter);
+//! - [`msg`]: raw `sendmsg`/`recvmsg`/`sendmmsg`/`recvmmsg`, control-message bytes, and
+//!   ownership of received fds;
+//! - [`fd`]: `FromRawFd` for the crate's socket types, and the calls on any fd: `close`,
+//!   `fcntl` (`F_GETFL`, `F_DUPFD_CLOEXEC`), `ioctl` (`FIONBIO`);
+//! - [`iface`]: interface name ↔ index ioctls;
+//! - [`ring`]: the mmap'd `TPACKET_V3` rings (`mmap`/`mmap2`, `munmap`);
+//! - [`clock`]: the monotonic clock by a plain system call (no vDSO code);
+//! - [`poll`]: `ppoll` on one socket or several;
+//! - [`os`]: the resolver's and constructors' other calls: `openat`, `read`, `getrandom`,
+//!   `uname`, the process's ids.
 //!
 //! # Safety
 //!
 //! Every `unsafe` block in the crate lives in this module, each with a `// SAFETY:` comment
 //! naming the invariant it relies on. The crate root denies `unsafe_code`; this module alone
-//! allows it. What it adds over rustix:
-//!
-//! - [`addr`]: rustix's `SocketAddrArg` for the crate's address types, and decoding of the
-//!   kernel's address bytes;
-//! - [`sockopt`]: one raw `getsockopt`/`setsockopt` pair (rustix's getters assert the answer's
-//!   size and would panic on an odd answer; rustix has no raw setter);
-//! - [`io`]: raw `socket`/`connect`/`sendto`/`recvfrom` for the hot paths (one compare for the error check);
-//! - [`fd`]: `FromRawFd` for the crate's socket types;
-//! - [`iface`]: interface name ↔ index ioctls;
-//! - [`msg`]: raw `sendmsg`/`recvmsg`, control-message bytes, and ownership of received fds;
-//! - [`ring`]: the mmap'd `TPACKET_V3` receive ring;
-//! - [`clock`]: the monotonic clock by a plain system call (no vDSO code).
-//! - [`poll`]: `ppoll` on one socket, and its `O_NONBLOCK` flag, by plain system calls.
-//! - [`uname`]: the host name, from `uname(2)`.
+//! allows it.
 #![allow(unsafe_code)]
 
 pub(crate) mod addr;
@@ -26,10 +46,10 @@ pub(crate) mod fd;
 pub(crate) mod iface;
 pub(crate) mod io;
 pub(crate) mod msg;
+pub(crate) mod os;
 pub(crate) mod poll;
 pub(crate) mod ring;
 pub(crate) mod sockopt;
-pub(crate) mod uname;
 
 use rustix::io::Errno;
 

@@ -297,7 +297,9 @@ impl<'c> Received<'c> {
         while let Some((cm, rest)) = self.buf.get(at..).and_then(split_cmsg) {
             let (n, next) = (cm.data.len() / 4, self.buf.len() - rest.len());
             for i in 0..n {
-                drop(self.take_fd(at, i));
+                if let Some(fd) = self.take_fd(at, i) {
+                    super::fd::close(rustix::fd::IntoRawFd::into_raw_fd(fd));
+                }
             }
             at = next;
         }

@@ -2,7 +2,7 @@
 //! plain system calls (what the timeout policy's wait needs, and nothing more).
 
 use linux_raw_sys::general as g;
-use rustix::fd::{AsRawFd, OwnedFd};
+use rustix::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 use rustix::io::Errno;
 use syscalls::Sysno;
 
@@ -17,12 +17,38 @@ struct PollFd {
 /// Waits until `fd` is ready for `events` (`POLLIN` or `POLLOUT`; with no fd, until the time
 /// is up), at most `timeout_ns` nanoseconds ([`FOREVER`]: no limit): the number of ready
 /// fds, 0 when the time ran out. Signals cut it short (`EINTR`).
-pub(crate) fn poll(fd: Option<&OwnedFd>, events: u32, timeout_ns: u64) -> Result<usize, Errno> {
+pub(crate) fn poll(
+    fd: Option<BorrowedFd<'_>>,
+    events: u32,
+    timeout_ns: u64,
+) -> Result<usize, Errno> {
     let mut pfd = PollFd {
-        fd: fd.map_or(-1, AsRawFd::as_raw_fd),
+        fd: fd.map_or(-1, |fd| fd.as_raw_fd()),
         events: events as i16,
         revents: 0,
     };
+    // SAFETY: `pfd` is one writable `pollfd`, live across the call (read only if there is an
+    // fd: with none, the count is 0).
+    unsafe { ppoll(&mut pfd, usize::from(fd.is_some()), timeout_ns) }
+}
+
+/// [`poll`] on several fds at once, as rustix's `PollFd`s (a `struct pollfd` each, the
+/// kernel's `revents` written back into them).
+pub(crate) fn poll_many(
+    fds: &mut [rustix::event::PollFd<'_>],
+    timeout_ns: u64,
+) -> Result<usize, Errno> {
+    // SAFETY: rustix's `PollFd` is a `struct pollfd` (checked in the tests); the slice is
+    // writable for its length, live across the call.
+    unsafe { ppoll(fds.as_mut_ptr().cast(), fds.len(), timeout_ns) }
+}
+
+/// `ppoll(fds, n, timeout, NULL)`, the timeout in nanoseconds ([`FOREVER`]: none).
+///
+/// # Safety
+///
+/// `fds` must be writable for `n` `struct pollfd`s (or `n` 0).
+unsafe fn ppoll(fds: *mut PollFd, n: usize, timeout_ns: u64) -> Result<usize, Errno> {
     // `struct __kernel_timespec`: two 64-bit fields on every architecture; 32-bit ones take
     // it through `ppoll_time64` (Linux 5.1, as the clock's `clock_gettime64`). The kernel
     // writes back the time left: a copy of ours.
@@ -37,19 +63,10 @@ pub(crate) fn poll(fd: Option<&OwnedFd>, events: u32, timeout_ns: u64) -> Result
     let call = Sysno::ppoll;
     #[cfg(target_pointer_width = "32")]
     let call = Sysno::ppoll_time64;
-    // SAFETY: `pfd` is a writable `pollfd`, read only if there is an fd; `tsp` is null or
+    // SAFETY: `fds` is writable for `n` `pollfd`s (the caller's promise); `tsp` is null or
     // points to `ts`, a writable `__kernel_timespec` (16 bytes, aligned for `i64`); both live
     // across the call. No signal mask (null), so the size argument is unused.
-    let r = unsafe {
-        syscalls::syscall5(
-            call,
-            &mut pfd as *mut PollFd as usize,
-            usize::from(fd.is_some()),
-            tsp,
-            0,
-            size_of::<u64>(),
-        )
-    };
+    let r = unsafe { syscalls::syscall5(call, fds as usize, n, tsp, 0, size_of::<u64>()) };
     r.map_err(super::errno)
 }
 
@@ -98,15 +115,36 @@ pub(crate) const OUT: u32 = g::POLLOUT;
 
 /// Whether the fd's `O_NONBLOCK` flag is set (`F_GETFL`); false if the kernel does not say.
 pub(crate) fn nonblocking(fd: &OwnedFd) -> bool {
-    // SAFETY: F_GETFL takes no pointer; it only reads the fd's flags.
-    let r =
-        unsafe { syscalls::syscall2(Sysno::fcntl, fd.as_raw_fd() as usize, g::F_GETFL as usize) };
-    r.is_ok_and(|flags| flags as u32 & g::O_NONBLOCK != 0)
+    super::fd::fcntl(fd.as_fd(), g::F_GETFL, 0).is_ok_and(|flags| flags as u32 & g::O_NONBLOCK != 0)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rustix_poll_fd_is_a_pollfd() {
+        assert_eq!(size_of::<rustix::event::PollFd<'_>>(), size_of::<PollFd>());
+        assert_eq!(
+            size_of::<PollFd>(),
+            size_of::<linux_raw_sys::general::pollfd>()
+        );
+        let (a, b) = rustix::net::socketpair(
+            rustix::net::AddressFamily::UNIX,
+            rustix::net::SocketType::STREAM,
+            rustix::net::SocketFlags::CLOEXEC,
+            None,
+        )
+        .unwrap();
+        rustix::io::write(&b, b"x").unwrap();
+        let mut fds = [
+            rustix::event::PollFd::new(&a, rustix::event::PollFlags::IN),
+            rustix::event::PollFd::new(&b, rustix::event::PollFlags::IN),
+        ];
+        assert_eq!(poll_many(&mut fds, 0), Ok(1));
+        assert_eq!(fds[0].revents(), rustix::event::PollFlags::IN);
+        assert!(fds[1].revents().is_empty());
+    }
 
     #[test]
     fn split_without_division_agrees_with_division() {

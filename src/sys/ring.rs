@@ -11,9 +11,9 @@
 use core::ptr::NonNull;
 use core::sync::atomic::{AtomicU32, Ordering};
 
+use linux_raw_sys::general as g;
 use linux_raw_sys::if_packet as kp;
-use rustix::fd::BorrowedFd;
-use rustix::mm::{mmap, munmap, MapFlags, ProtFlags};
+use rustix::fd::{AsRawFd, BorrowedFd};
 
 use crate::sys::sockopt;
 use crate::{Error, Result};
@@ -51,20 +51,44 @@ fn setup(fd: BorrowedFd<'_>, which: u32, req: TpacketReq3) -> Result<(NonNull<u8
     let len = (req.block_size as usize)
         .checked_mul(req.block_nr as usize)
         .ok_or(Error::Os(rustix::io::Errno::INVAL))?;
-    // SAFETY: a new shared mapping of the socket's ring, which the kernel just made `len`
-    // bytes long; no existing memory is touched.
-    let ptr = unsafe {
-        mmap(
-            core::ptr::null_mut(),
-            len,
-            ProtFlags::READ | ProtFlags::WRITE,
-            MapFlags::SHARED,
-            fd,
-            0,
-        )?
-    };
-    let base = NonNull::new(ptr.cast::<u8>()).ok_or(Error::Os(rustix::io::Errno::NOMEM))?;
+    let base = mmap_shared(fd, len)?;
     Ok((base, len))
+}
+
+/// `mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)`: a new shared mapping of the
+/// socket's ring (`mmap2` on 32-bit x86 and Arm, whose `mmap` takes its arguments in memory;
+/// the offset, 0, is the same in either unit).
+fn mmap_shared(fd: BorrowedFd<'_>, len: usize) -> Result<NonNull<u8>> {
+    #[cfg(any(target_arch = "x86", target_arch = "arm"))]
+    let call = syscalls::Sysno::mmap2;
+    #[cfg(not(any(target_arch = "x86", target_arch = "arm")))]
+    let call = syscalls::Sysno::mmap;
+    // SAFETY: a new mapping at an address the kernel chooses (NULL hint, no `MAP_FIXED`):
+    // no existing memory is touched.
+    let r = unsafe {
+        syscalls::syscall6(
+            call,
+            0,
+            len,
+            (g::PROT_READ | g::PROT_WRITE) as usize,
+            g::MAP_SHARED as usize,
+            fd.as_raw_fd() as usize,
+            0,
+        )
+    };
+    let ptr = r.map_err(super::errno)?;
+    NonNull::new(ptr as *mut u8).ok_or(Error::Os(rustix::io::Errno::NOMEM))
+}
+
+/// `munmap(base, len)`, its error ignored (there is none for a whole mapping `mmap_shared`
+/// made).
+///
+/// # Safety
+///
+/// `base` and `len` must be a mapping `mmap_shared` made, which nothing uses any more.
+unsafe fn munmap(base: NonNull<u8>, len: usize) {
+    // SAFETY: the caller's promise: the mapping is unused from here on.
+    let _ = unsafe { syscalls::syscall2(syscalls::Sysno::munmap, base.as_ptr() as usize, len) };
 }
 
 /// A mapped receive ring.
@@ -136,7 +160,7 @@ impl Drop for Ring {
     fn drop(&mut self) {
         // SAFETY: the mapping made in `new`, of this length; nothing borrows it any more
         // (slices borrow the `Ring`).
-        let _ = unsafe { munmap(self.base.as_ptr().cast(), self.block_size * self.blocks) };
+        unsafe { munmap(self.base, self.block_size * self.blocks) };
     }
 }
 
@@ -257,7 +281,7 @@ impl TxMem {
 impl Drop for TxMem {
     fn drop(&mut self) {
         // SAFETY: the mapping made in `new`, of this length; slices borrow the `TxMem`.
-        let _ = unsafe { munmap(self.base.as_ptr().cast(), self.len) };
+        unsafe { munmap(self.base, self.len) };
     }
 }
 

@@ -83,8 +83,8 @@ impl ResolvConf {
             Lines::Read { too_long } => conf.too_long_lines = too_long,
             Lines::Unread(_) => {}
         }
-        let uname = rustix::system::uname();
-        conf.apply_hostname_domain(uname.nodename().to_bytes());
+        let mut name = [0; crate::sys::os::UTS_LEN];
+        conf.apply_hostname_domain(crate::sys::os::nodename(&mut name));
         Ok(conf)
     }
 

@@ -1,0 +1,127 @@
+//! The process and file calls the resolver and a few constructors make: `openat` and `read`
+//! (the resolver's files), `getrandom` (DNS query ids and ports), `uname` (the host name), the
+//! process's ids (`SCM_CREDENTIALS`), and the page size (packet rings).
+
+use core::ffi::CStr;
+
+use linux_raw_sys::general as g;
+use rustix::fd::{AsRawFd, BorrowedFd};
+
+use super::fd::Fd;
+use rustix::io::Errno;
+use syscalls::Sysno;
+
+/// Opens `path` for reading, with `O_CLOEXEC` (closed by [`Fd`]'s `close` when dropped) (`openat(AT_FDCWD, path, ...)`: the one `open`
+/// every architecture has).
+pub(crate) fn open_read(path: &CStr) -> Result<Fd, Errno> {
+    // 32-bit targets: a file of any size, as on 64-bit ones.
+    #[cfg(target_pointer_width = "32")]
+    let large = g::O_LARGEFILE;
+    #[cfg(target_pointer_width = "64")]
+    let large = 0;
+    // SAFETY: `path` is NUL-terminated and readable, live across the call; the kernel only
+    // reads it. `AT_FDCWD` is negative: passed sign-extended, as the kernel takes an `int`.
+    let r = unsafe {
+        syscalls::raw::syscall4(
+            Sysno::openat as usize,
+            g::AT_FDCWD as isize as usize,
+            path.as_ptr() as usize,
+            (g::O_RDONLY | g::O_CLOEXEC | large) as usize,
+            0,
+        )
+    };
+    super::io::new_fd_then(r, |fd| Ok(Fd::new(fd)), Err)
+}
+
+/// `read(fd, buf)`: how many bytes came (0: the end of the file).
+pub(crate) fn read(fd: BorrowedFd<'_>, buf: &mut [u8]) -> Result<usize, Errno> {
+    // SAFETY: `buf` is writable for its length during the call; the kernel writes at most
+    // that many bytes.
+    let r = unsafe {
+        syscalls::syscall3(
+            Sysno::read,
+            fd.as_raw_fd() as usize,
+            buf.as_mut_ptr() as usize,
+            buf.len(),
+        )
+    };
+    r.map_err(super::errno)
+}
+
+/// `getrandom(buf, 0)`: how many random bytes the kernel wrote.
+pub(crate) fn getrandom(buf: &mut [u8]) -> Result<usize, Errno> {
+    // SAFETY: `buf` is writable for its length during the call; the kernel writes at most
+    // that many bytes.
+    let r =
+        unsafe { syscalls::syscall3(Sysno::getrandom, buf.as_mut_ptr() as usize, buf.len(), 0) };
+    r.map_err(super::errno)
+}
+
+/// The length of each field of `struct new_utsname` (linux/utsname.h).
+pub(crate) const UTS_LEN: usize = 65;
+
+/// The host name (`uname`'s `nodename`), as the kernel's bytes up to the first NUL, in
+/// `out`; empty if the kernel refuses to tell.
+pub(crate) fn nodename(out: &mut [u8; UTS_LEN]) -> &[u8] {
+    // `struct new_utsname`: six fields of 65 bytes (sysname, nodename, release, ...).
+    let mut uts = [[0u8; UTS_LEN]; 6];
+    // SAFETY: `uts` is a writable `struct new_utsname` (390 bytes, no alignment), live across
+    // the call; the kernel writes only it.
+    let r = unsafe { syscalls::syscall1(Sysno::uname, uts.as_mut_ptr() as usize) };
+    *out = if r.is_ok() { uts[1] } else { [0; UTS_LEN] };
+    let end = out.iter().position(|&b| b == 0).unwrap_or(UTS_LEN);
+    &out[..end]
+}
+
+/// The calling process's id, user id and group id (`getpid`, `getuid`, `getgid`; the 32-bit
+/// ids' calls on 32-bit x86 and Arm, whose plain ones are 16-bit).
+pub(crate) fn ids() -> (u32, u32, u32) {
+    #[cfg(any(target_arch = "x86", target_arch = "arm"))]
+    let (uid, gid) = (Sysno::getuid32, Sysno::getgid32);
+    #[cfg(not(any(target_arch = "x86", target_arch = "arm")))]
+    let (uid, gid) = (Sysno::getuid, Sysno::getgid);
+    // SAFETY: none of the three takes an argument; they cannot fail.
+    unsafe {
+        (
+            syscalls::raw::syscall0(Sysno::getpid as usize) as u32,
+            syscalls::raw::syscall0(uid as usize) as u32,
+            syscalls::raw::syscall0(gid as usize) as u32,
+        )
+    }
+}
+
+/// The page size, as rustix reads it from the process's auxiliary vector (`AT_PAGESZ`) the
+/// first time: without libc, through `prctl(PR_GET_AUXV)` or `/proc/self/auxv`. The one
+/// kernel read the crate leaves to rustix (see docs/syscalls.md).
+pub(crate) fn page_size() -> usize {
+    rustix::param::page_size()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rustix::fd::AsFd;
+
+    #[test]
+    fn agree_with_rustix() {
+        let (pid, uid, gid) = ids();
+        assert_eq!(pid, rustix::process::getpid().as_raw_nonzero().get() as u32);
+        assert_eq!(uid, rustix::process::getuid().as_raw());
+        assert_eq!(gid, rustix::process::getgid().as_raw());
+        let mut out = [0; UTS_LEN];
+        let name = nodename(&mut out);
+        let mut want = std::fs::read("/proc/sys/kernel/hostname").unwrap();
+        assert_eq!(want.pop(), Some(b'\n'));
+        assert_eq!(name, &want[..]);
+        let mut b = [0u8; 8];
+        assert_eq!(getrandom(&mut b), Ok(8));
+    }
+
+    #[test]
+    fn open_and_read() {
+        let fd = open_read(c"/proc/self/stat").unwrap();
+        let mut b = [0u8; 16];
+        assert!(read(fd.as_fd(), &mut b).unwrap() > 0);
+        assert_eq!(open_read(c"/nonexistent/x").unwrap_err(), Errno::NOENT);
+    }
+}
