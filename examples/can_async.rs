@@ -144,7 +144,7 @@ async fn self_check(ifname: &str) -> Result<(), Box<dyn std::error::Error>> {
             sender.send(f)?;
         }
         tokio::time::sleep(Duration::from_millis(10)).await;
-        match sender.send_fd(&fd) {
+        match sender.send_fd_frame(&fd) {
             Ok(()) => Ok(true),
             Err(Error::Os(Errno::INVAL)) => Ok(false),
             Err(e) => Err(e),

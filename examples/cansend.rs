@@ -7,7 +7,6 @@
 //! cargo run --example cansend -- vcan0 20000080#00      # an error frame (bus error)
 //! ```
 
-use baresock::can::parse_frame;
 use baresock::{interface_index, CanAnyFrame, CanSocket, ShortName};
 
 fn main() {
@@ -23,7 +22,7 @@ fn main() {
 }
 
 fn run(ifname: &str, text: &str) -> baresock::Result<()> {
-    let frame = parse_frame(text)?;
+    let frame: CanAnyFrame = text.parse()?;
     let socket = CanSocket::new()?;
     if matches!(frame, CanAnyFrame::Fd(_)) {
         socket.set_fd_frames(true)?;

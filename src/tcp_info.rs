@@ -125,7 +125,8 @@ fn millis(v: u32) -> Duration {
 impl TcpInfo {
     /// Decodes the kernel's bytes. Fails with [`Error::OptionSize`] when they are shorter than
     /// the 104 bytes every kernel gives (qemu-user, for one, answers 4).
-    pub fn from_bytes(b: &[u8]) -> Result<TcpInfo> {
+    #[doc(alias = "from_bytes")]
+    pub fn decode(b: &[u8]) -> Result<TcpInfo> {
         if b.len() < BASE_LEN {
             return Err(Error::OptionSize {
                 expected: BASE_LEN as u32,
@@ -220,7 +221,7 @@ mod tests {
     #[test]
     fn short_answers() {
         assert_eq!(
-            TcpInfo::from_bytes(&[1, 2, 3, 4]),
+            TcpInfo::decode(&[1, 2, 3, 4]),
             Err(Error::OptionSize {
                 expected: 104,
                 got: 4
@@ -230,7 +231,7 @@ mod tests {
         b[0] = 1;
         b[6] = 0x7a;
         b[68..72].copy_from_slice(&1500u32.to_ne_bytes());
-        let i = TcpInfo::from_bytes(&b).unwrap();
+        let i = TcpInfo::decode(&b).unwrap();
         let wscales = if cfg!(target_endian = "little") {
             (0xa, 0x7)
         } else {
@@ -240,7 +241,7 @@ mod tests {
         assert_eq!(i.rtt, Duration::from_micros(1500));
         assert_eq!(i.pacing_rate, None, "not in a 104-byte answer");
         assert_eq!(
-            TcpInfo::from_bytes(&[0u8; 112]).unwrap().pacing_rate,
+            TcpInfo::decode(&[0u8; 112]).unwrap().pacing_rate,
             Some(0)
         );
     }

@@ -122,7 +122,7 @@ fn batch_truncation_and_timeouts() {
 fn batch_control_messages() {
     let a = UdpSocket::bind(v4_any_port()).unwrap();
     let b = UdpSocket::bind(v4_any_port()).unwrap();
-    b.as_socket().set_recv_ttl(true).unwrap();
+    b.as_socket().set_recv_ttl_v4(true).unwrap();
     let mut space = [0u8; cmsg_space(4)];
     let mut c = ControlBuilder::new(&mut space);
     c.ttl(33).unwrap();

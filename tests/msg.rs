@@ -198,8 +198,8 @@ fn fds_pass_between_two_processes() {
 #[test]
 fn credentials() {
     let (a, b) = UnixDatagram::pair().unwrap();
-    b.as_socket().set_pass_credentials(true).unwrap();
-    assert!(b.as_socket().pass_credentials().unwrap());
+    b.as_socket().set_passcred(true).unwrap();
+    assert!(b.as_socket().passcred().unwrap());
     let me = Credentials::current();
     let mut space = [0u8; cmsg_space(12)];
     let mut c = ControlBuilder::new(&mut space);
@@ -320,12 +320,12 @@ fn packet_info_ttl_and_tos_v4() {
     r.bind("0.0.0.0:0".parse::<SocketAddr>().unwrap()).unwrap();
     let port = r.local_addr().unwrap().port().unwrap();
     r.set_recv_packet_info_v4(true).unwrap();
-    r.set_recv_ttl(true).unwrap();
-    r.set_recv_tos(true).unwrap();
+    r.set_recv_ttl_v4(true).unwrap();
+    r.set_recv_tos_v4(true).unwrap();
     assert!(qemu_gap!(r.recv_packet_info_v4()).unwrap());
-    assert!(qemu_gap!(r.recv_ttl()).unwrap() && r.recv_tos().unwrap());
+    assert!(qemu_gap!(r.recv_ttl_v4()).unwrap() && r.recv_tos_v4().unwrap());
     let s = UdpSocket::bind(v4_any_port()).unwrap();
-    s.as_socket().set_tos(0x10).unwrap();
+    s.as_socket().set_tos_v4(0x10).unwrap();
     // TTL per message, through a control message.
     let mut space = [0u8; cmsg_space(4)];
     let mut c = ControlBuilder::new(&mut space);
@@ -362,8 +362,8 @@ fn packet_info_hop_limit_and_tclass_v6() {
     let r = Socket::new(Family::Inet6, Type::Dgram, Protocol::DEFAULT).unwrap();
     r.bind("[::1]:0".parse::<SocketAddr>().unwrap()).unwrap();
     r.set_recv_packet_info_v6(true).unwrap();
-    r.set_recv_hop_limit(true).unwrap();
-    r.set_recv_traffic_class(true).unwrap();
+    r.set_recv_hoplimit_v6(true).unwrap();
+    r.set_recv_tclass_v6(true).unwrap();
     let s = Socket::new(Family::Inet6, Type::Dgram, Protocol::DEFAULT).unwrap();
     let mut space = [0u8; 2 * cmsg_space(4)];
     let mut c = ControlBuilder::new(&mut space);
@@ -686,7 +686,7 @@ fn a_cut_control_buffer_yields_no_fragment() {
         .collect();
     let fds: Vec<_> = files.iter().map(|f| f.as_fd()).collect();
     let (a, b) = UnixDatagram::pair().unwrap();
-    b.as_socket().set_pass_credentials(true).unwrap();
+    b.as_socket().set_passcred(true).unwrap();
 
     a.as_socket().send_fds(b"three", &fds).unwrap();
     let mut data = [0u8; 8];

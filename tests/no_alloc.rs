@@ -146,12 +146,12 @@ fn the_public_api_never_allocates() {
         s.take_error().unwrap();
         if !qemu {
             let _ = s.tcp_info().unwrap();
-            let cc = s.congestion().unwrap();
-            s.set_congestion(&cc).unwrap();
+            let cc = s.tcp_congestion().unwrap();
+            s.set_tcp_congestion(&cc).unwrap();
             let _ = s.bind_device().unwrap();
         }
-        s.set_keepalive_idle(Duration::from_secs(9)).unwrap();
-        s.set_user_timeout(Some(Duration::from_secs(9))).unwrap();
+        s.set_tcp_keepalive_time(Duration::from_secs(9)).unwrap();
+        s.set_tcp_user_timeout(Some(Duration::from_secs(9))).unwrap();
         let _ = client.try_clone().unwrap();
         client.shutdown(Shutdown::Both).unwrap();
         let _ = TcpListener::bind(v4).unwrap();
@@ -189,7 +189,7 @@ fn the_public_api_never_allocates() {
         b.recv(&mut buf).unwrap();
         a.set_broadcast(true).unwrap();
         let m = a.as_socket();
-        m.set_tos(8).unwrap();
+        m.set_tos_v4(8).unwrap();
         m.set_udp_segment(1000).unwrap();
         if !qemu {
             let group = std::net::Ipv4Addr::new(239, 1, 2, 3);
@@ -219,7 +219,7 @@ fn the_public_api_never_allocates() {
 
         // Messages, control messages and fd passing.
         let (m1, m2) = UnixDatagram::pair().unwrap();
-        m2.as_socket().set_pass_credentials(true).unwrap();
+        m2.as_socket().set_passcred(true).unwrap();
         let dn = std::fs::File::open("/dev/null");
         let mut space = [0u8; 2 * cmsg_space(12)];
         let mut cb = ControlBuilder::new(&mut space);
@@ -363,15 +363,15 @@ fn the_public_api_never_allocates() {
         let _ = decode_sockaddr(&[0, 0, 0]);
 
         // CAN codecs: can-utils' syntax both ways, XL frames, BCM messages in a buffer.
-        let frame = can::parse_frame("123##1112233").unwrap();
-        let _ = can::parse_frame("123#0G").unwrap_err();
+        let frame = "123##1112233".parse::<CanAnyFrame>().unwrap();
+        let _ = "123#0G".parse::<CanAnyFrame>().unwrap_err();
         out.len = 0;
         write!(out, "{frame}").unwrap();
         let xl = CanXlFrame::new(0x242, 3, 7, &[1; 100]).unwrap();
         let mut bytes = [0u8; CANXL_HEAD + 100];
         bytes[..CANXL_HEAD].copy_from_slice(&xl.head());
         bytes[CANXL_HEAD..].copy_from_slice(xl.data());
-        let back = CanXlFrame::from_bytes(&bytes).unwrap();
+        let back = CanXlFrame::decode(&bytes).unwrap();
         assert_eq!(back, xl);
         let id = CanId::standard(0x321).unwrap();
         let f = CanFrame::new(id, &[1, 2]).unwrap();
@@ -504,7 +504,7 @@ fn resolving_never_allocates() {
             Some(1232),
         )
         .unwrap();
-        let parsed = resolve::wire::Message::parse(&msg[..len]).unwrap();
+        let parsed = resolve::wire::Message::decode(&msg[..len]).unwrap();
         assert_eq!(parsed.questions().count(), 1);
     });
     assert_eq!(n, 0, "the resolver allocated {n} times");

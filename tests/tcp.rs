@@ -228,10 +228,10 @@ fn ipv6_options() {
         skip!("no IPv6 loopback on this host");
     }
     let s = Socket::new(Family::Inet6, Type::Stream, Protocol::DEFAULT).unwrap();
-    s.set_unicast_hops(7).unwrap();
-    assert_eq!(s.unicast_hops().unwrap(), 7);
+    s.set_unicast_hops_v6(7).unwrap();
+    assert_eq!(s.unicast_hops_v6().unwrap(), 7);
     assert_eq!(
-        s.set_unicast_hops(256).unwrap_err(),
+        s.set_unicast_hops_v6(256).unwrap_err(),
         Error::Os(Errno::INVAL)
     );
     s.set_only_v6(true).unwrap();
@@ -395,7 +395,7 @@ fn raw_options() {
         &1i32.to_ne_bytes(),
     )
     .unwrap();
-    assert!(s.nodelay().unwrap());
+    assert!(s.tcp_nodelay().unwrap());
     let mut v = [0u8; 4];
     assert_eq!(
         s.option_raw(libc::IPPROTO_TCP as u32, libc::TCP_NODELAY as u32, &mut v)

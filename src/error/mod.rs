@@ -188,7 +188,7 @@ pub enum Error {
     Ring(crate::RingError),
     /// A ring block holds an offset outside itself (the kernel never writes one).
     MalformedRing,
-    /// Text that is not a frame in can-utils' syntax ([`can::parse_frame`](crate::can::parse_frame)).
+    /// Text that is not a frame in can-utils' syntax (`str::parse` into a [`CanAnyFrame`](crate::CanAnyFrame)).
     InvalidCanSyntax {
         /// The byte offset where it went wrong.
         at: usize,

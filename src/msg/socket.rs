@@ -81,7 +81,7 @@ impl crate::Socket {
     /// use baresock::{ControlMessage, Credentials, Family, IoSliceMut, Protocol, RecvFlags, Socket, Type};
     ///
     /// let (a, b) = Socket::pair(Family::Unix, Type::Dgram, Protocol::DEFAULT)?;
-    /// b.set_pass_credentials(true)?; // the kernel attaches the sender's pid, uid, gid
+    /// b.set_passcred(true)?; // the kernel attaches the sender's pid, uid, gid
     /// a.send(b"who am I?")?;
     /// let mut buf = [0u8; 32];
     /// let mut space = [0u8; 64];

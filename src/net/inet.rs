@@ -279,7 +279,7 @@ impl TcpListener {
     ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
     ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
     pub fn set_ttl(&self, ttl: u32) -> Result<()> {
-        self.inner.set_ttl(ttl)
+        self.inner.set_ttl_v4(ttl)
     }
 
     /// Time-to-live of outgoing packets (`IP_TTL`).
@@ -288,7 +288,7 @@ impl TcpListener {
     ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
     ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
     pub fn ttl(&self) -> Result<u32> {
-        self.inner.ttl()
+        self.inner.ttl_v4()
     }
 }
 
@@ -376,7 +376,7 @@ impl TcpStream {
     ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
     ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
     pub fn set_nodelay(&self, on: bool) -> Result<()> {
-        self.inner.set_nodelay(on)
+        self.inner.set_tcp_nodelay(on)
     }
 
     /// Whether `TCP_NODELAY` is on.
@@ -385,7 +385,7 @@ impl TcpStream {
     ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
     ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
     pub fn nodelay(&self) -> Result<bool> {
-        self.inner.nodelay()
+        self.inner.tcp_nodelay()
     }
 
     /// Time-to-live of outgoing packets (`IP_TTL`).
@@ -394,7 +394,7 @@ impl TcpStream {
     ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
     ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
     pub fn set_ttl(&self, ttl: u32) -> Result<()> {
-        self.inner.set_ttl(ttl)
+        self.inner.set_ttl_v4(ttl)
     }
 
     /// Time-to-live of outgoing packets (`IP_TTL`).
@@ -403,7 +403,7 @@ impl TcpStream {
     ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
     ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
     pub fn ttl(&self) -> Result<u32> {
-        self.inner.ttl()
+        self.inner.ttl_v4()
     }
 
     /// Closes the writing half, so the peer reads end of stream.
@@ -624,7 +624,7 @@ impl UdpSocket {
     ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
     ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
     pub fn set_ttl(&self, ttl: u32) -> Result<()> {
-        self.inner.set_ttl(ttl)
+        self.inner.set_ttl_v4(ttl)
     }
 
     /// Time-to-live of outgoing packets (`IP_TTL`).
@@ -633,6 +633,6 @@ impl UdpSocket {
     ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
     ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
     pub fn ttl(&self) -> Result<u32> {
-        self.inner.ttl()
+        self.inner.ttl_v4()
     }
 }

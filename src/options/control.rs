@@ -42,7 +42,7 @@ impl Socket {
     bool_option!(
         /// Receives the sender's credentials with each message on a Unix socket
         /// (`SO_PASSCRED`).
-        "SO_PASSCRED", k::SOL_SOCKET, k::SO_PASSCRED, pass_credentials, set_pass_credentials, "socket"
+        ["SO_PASSCRED", "pass_credentials", "set_pass_credentials"], k::SOL_SOCKET, k::SO_PASSCRED, passcred, set_passcred, "socket"
     );
 
     /// Receives a nanosecond timestamp with each packet (`SO_TIMESTAMPNS`), in the 64-bit
@@ -153,11 +153,11 @@ impl Socket {
     );
     bool_option!(
         /// Receives the TTL of each IPv4 packet (`IP_RECVTTL`).
-        "IP_RECVTTL", IP, k::IP_RECVTTL, recv_ttl, set_recv_ttl, "ip"
+        ["IP_RECVTTL", "recv_ttl", "set_recv_ttl"], IP, k::IP_RECVTTL, recv_ttl_v4, set_recv_ttl_v4, "ip"
     );
     bool_option!(
         /// Receives the TOS byte of each IPv4 packet (`IP_RECVTOS`).
-        "IP_RECVTOS", IP, k::IP_RECVTOS, recv_tos, set_recv_tos, "ip"
+        ["IP_RECVTOS", "recv_tos", "set_recv_tos"], IP, k::IP_RECVTOS, recv_tos_v4, set_recv_tos_v4, "ip"
     );
     bool_option!(
         /// Receives the interface and destination of each IPv6 packet (`IPV6_RECVPKTINFO`).
@@ -165,10 +165,10 @@ impl Socket {
     );
     bool_option!(
         /// Receives the hop limit of each IPv6 packet (`IPV6_RECVHOPLIMIT`).
-        "IPV6_RECVHOPLIMIT", IPV6, k::IPV6_RECVHOPLIMIT, recv_hop_limit, set_recv_hop_limit, "ipv6"
+        ["IPV6_RECVHOPLIMIT", "recv_hop_limit", "set_recv_hop_limit"], IPV6, k::IPV6_RECVHOPLIMIT, recv_hoplimit_v6, set_recv_hoplimit_v6, "ipv6"
     );
     bool_option!(
         /// Receives the traffic class of each IPv6 packet (`IPV6_RECVTCLASS`).
-        "IPV6_RECVTCLASS", IPV6, k::IPV6_RECVTCLASS, recv_traffic_class, set_recv_traffic_class, "ipv6"
+        ["IPV6_RECVTCLASS", "recv_traffic_class", "set_recv_traffic_class"], IPV6, k::IPV6_RECVTCLASS, recv_tclass_v6, set_recv_tclass_v6, "ipv6"
     );
 }

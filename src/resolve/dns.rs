@@ -351,7 +351,7 @@ fn ask_udp(
             Err(e) => return Err(os_failure(e)),
         };
         let reply = &buf[..len];
-        let Ok(header) = wire::Header::parse(reply) else {
+        let Ok(header) = wire::Header::decode(reply) else {
             continue;
         };
         let Some(q) = queries
@@ -360,7 +360,7 @@ fn ask_udp(
         else {
             continue;
         };
-        let msg = match Message::parse(reply) {
+        let msg = match Message::decode(reply) {
             Ok(m) => m,
             // A truncated reply may end anywhere: TCP gives the whole of it.
             Err(_) if header.tc || cut => {
@@ -425,7 +425,7 @@ fn ask_tcp(
         Err(TcpFailure::Final(f)) => return Answer::Failed(f),
     };
     let reply = buf.get(..len).unwrap_or_default();
-    match Message::parse(reply) {
+    match Message::decode(reply) {
         Ok(msg) if msg.header().id != id => Answer::Retry(Failure::permanent(LookupCause::WrongId)),
         Ok(msg) if !msg.answers_question(name, qtype) => {
             Answer::Retry(Failure::permanent(LookupCause::WrongQuestion))

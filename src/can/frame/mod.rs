@@ -49,7 +49,8 @@ impl CanAnyFrame {
     /// whether the bytes had it (Linux 6.2 and later) or not; the reserved bits are dropped
     /// (see [`CanFdFrame`]). A classic frame keeps a `len8_dlc` of 9 to 15 when it has 8
     /// bytes (or requests 8) and drops any other.
-    pub fn from_bytes(b: &[u8]) -> Result<CanAnyFrame> {
+    #[doc(alias = "from_bytes")]
+    pub fn decode(b: &[u8]) -> Result<CanAnyFrame> {
         let bad = Err(Error::InvalidCanLength { len: b.len() });
         let Some(&[w0, w1, w2, w3, len, flags, _, len8]) = b.first_chunk::<8>() else {
             return bad;
