@@ -19,8 +19,7 @@ use std::io;
 use std::time::Duration;
 
 use baresock::{
-    interface_index, CanAnyFrame, CanFdFrame, CanFrame, CanId, CanSocket, Errno, Error, ShortName,
-    Timestamp,
+    interface_index, CanAnyFrame, CanFdFrame, CanFrame, CanId, CanSocket, Errno, Error, Timestamp,
 };
 use tokio::io::unix::AsyncFd;
 
@@ -65,7 +64,7 @@ fn open(ifname: &str) -> Result<Option<CanSocket>, Error> {
         }
         Err(e) => return Err(e),
     };
-    let index = match interface_index(&ShortName::new(ifname.as_bytes())?) {
+    let index = match interface_index(ifname) {
         Ok(i) => i,
         Err(Error::Os(Errno::NODEV)) => {
             println!("skipped: no CAN interface {ifname} here");

@@ -7,8 +7,9 @@
 //!
 //! ```
 //! use baresock::{create_server, ServerOptions, TcpStream};
+//! use core::net::SocketAddr;
 //!
-//! let server = create_server("127.0.0.1:0".parse::<core::net::SocketAddr>()?, ServerOptions::default())?;
+//! let server = create_server("127.0.0.1:0".parse::<SocketAddr>()?, ServerOptions::default())?;
 //! let client = TcpStream::connect(server.local_addr()?)?;
 //! let (conn, _peer) = server.accept()?;
 //! client.send_all(b"hello")?;
@@ -263,9 +264,9 @@ mod time;
 mod types;
 
 pub use addr::{
-    ether, CanAddr, Destination, LinkAddr, PacketType, RawAddr, SocketAddr, ToSocketAddrs,
-    UnixAddr, UnixAddrKind, J1939_NO_ADDR, J1939_NO_NAME, J1939_NO_PGN, LINK_ADDR_MAX,
-    RAW_ADDR_MAX, UNIX_PATH_MAX,
+    ether, CanAddr, Destination, LinkAddr, PacketType, RawAddr, SockAddr, ToSocketAddrs, UnixAddr,
+    UnixAddrKind, J1939_NO_ADDR, J1939_NO_NAME, J1939_NO_PGN, LINK_ADDR_MAX, RAW_ADDR_MAX,
+    UNIX_PATH_MAX,
 };
 pub use can::{
     CanAnyFrame, CanControllerState, CanError, CanErrorClass, CanFdFrame, CanFilter, CanFrame,
@@ -309,14 +310,14 @@ struct ReadmeDoctests;
 /// fuzzers can feed it bytes. Never panics: a length that does not fit the family is
 /// [`Error::MalformedAddress`], an unknown family [`Error::UnsupportedAddress`]. The receives
 /// (and `local_addr`, `peer_addr`, `accept`) never fail on those: where this fails they give
-/// the bytes as [`SocketAddr::Other`], which is also what to wrap bytes in oneself
+/// the bytes as [`SockAddr::Other`], which is also what to wrap bytes in oneself
 /// ([`RawAddr::new`]).
 ///
 /// ```
-/// use baresock::{decode_sockaddr, Error, RawAddr, SocketAddr};
+/// use baresock::{decode_sockaddr, Error, RawAddr, SockAddr};
 /// let netlink = [16u16.to_ne_bytes()[0], 16u16.to_ne_bytes()[1], 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
 /// assert_eq!(decode_sockaddr(&netlink), Err(Error::UnsupportedAddress { family: 16 }));
-/// let kept = SocketAddr::from(RawAddr::new(&netlink)?);
+/// let kept = SockAddr::from(RawAddr::new(&netlink)?);
 /// assert_eq!(kept.as_raw().map(|r| r.family()), Some(16));
 /// # Ok::<(), baresock::Error>(())
 /// ```
@@ -329,7 +330,7 @@ pub use sys::addr::decode as decode_sockaddr;
 const _: () = {
     const fn format<T: defmt::Format + ?Sized>() {}
     // Addresses and names.
-    format::<SocketAddr>();
+    format::<SockAddr>();
     format::<UnixAddr>();
     format::<UnixAddrKind<'static>>();
     format::<LinkAddr>();

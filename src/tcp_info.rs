@@ -240,9 +240,6 @@ mod tests {
         assert_eq!((i.state, (i.snd_wscale, i.rcv_wscale)), (1, wscales));
         assert_eq!(i.rtt, Duration::from_micros(1500));
         assert_eq!(i.pacing_rate, None, "not in a 104-byte answer");
-        assert_eq!(
-            TcpInfo::decode(&[0u8; 112]).unwrap().pacing_rate,
-            Some(0)
-        );
+        assert_eq!(TcpInfo::decode(&[0u8; 112]).unwrap().pacing_rate, Some(0));
     }
 }

@@ -30,8 +30,8 @@ pub enum Family {
     Packet = k::AF_PACKET as u16,
     /// Controller Area Network (`AF_CAN`; the kernel's Documentation/networking/can.rst).
     Can = k::AF_CAN as u16,
-    /// A family this crate has no name for: what [`SocketAddr::family`](crate::SocketAddr::family)
-    /// says of a [`SocketAddr::Other`](crate::SocketAddr::Other) of such a family (its number
+    /// A family this crate has no name for: what [`SockAddr::family`](crate::SockAddr::family)
+    /// says of a [`SockAddr::Other`](crate::SockAddr::Other) of such a family (its number
     /// is [`RawAddr::family`](crate::RawAddr::family)). Never a number from the kernel:
     /// [`from_raw`](Family::from_raw) does not give it, and its own number, `u16::MAX`, is no
     /// kernel family (a socket of it fails with `EAFNOSUPPORT`).

@@ -314,10 +314,7 @@ fn the_kernel_layout_round_trips_every_fd_length() {
     for len in CANFD_LENGTHS {
         let data: Vec<u8> = (0..len as u8).collect();
         let f = CanFdFrame::new(CanId::extended(0x1fff_ffff).unwrap(), &data).unwrap();
-        assert_eq!(
-            CanAnyFrame::decode(&f.encode()),
-            Ok(CanAnyFrame::Fd(f))
-        );
+        assert_eq!(CanAnyFrame::decode(&f.encode()), Ok(CanAnyFrame::Fd(f)));
     }
 }
 

@@ -237,7 +237,7 @@ fn udp_pair_v4() -> (UdpSocket, UdpSocket) {
 }
 
 /// Receives one message on `s` and returns its control messages, decoded, as owned values.
-fn recv_controls(s: &Socket) -> (Vec<u8>, Option<SocketAddr>, Vec<String>) {
+fn recv_controls(s: &Socket) -> (Vec<u8>, Option<SockAddr>, Vec<String>) {
     let mut data = [0u8; 64];
     let mut control = [0u8; 256];
     let mut bufs = [IoSliceMut::new(&mut data)];
@@ -317,7 +317,7 @@ fn timestamps() {
 #[test]
 fn packet_info_ttl_and_tos_v4() {
     let r = Socket::new(Family::Inet, Type::Dgram, Protocol::DEFAULT).unwrap();
-    r.bind("0.0.0.0:0".parse::<SocketAddr>().unwrap()).unwrap();
+    r.bind("0.0.0.0:0".parse::<SockAddr>().unwrap()).unwrap();
     let port = r.local_addr().unwrap().port().unwrap();
     r.set_recv_packet_info_v4(true).unwrap();
     r.set_recv_ttl_v4(true).unwrap();
@@ -330,7 +330,7 @@ fn packet_info_ttl_and_tos_v4() {
     let mut space = [0u8; cmsg_space(4)];
     let mut c = ControlBuilder::new(&mut space);
     c.ttl(42).unwrap();
-    let to: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    let to: SockAddr = format!("127.0.0.1:{port}").parse().unwrap();
     s.as_socket()
         .send_msg(
             &[IoSlice::new(b"info")],
@@ -360,7 +360,7 @@ fn packet_info_hop_limit_and_tclass_v6() {
         skip!("no IPv6 loopback on this host");
     }
     let r = Socket::new(Family::Inet6, Type::Dgram, Protocol::DEFAULT).unwrap();
-    r.bind("[::1]:0".parse::<SocketAddr>().unwrap()).unwrap();
+    r.bind("[::1]:0".parse::<SockAddr>().unwrap()).unwrap();
     r.set_recv_packet_info_v6(true).unwrap();
     r.set_recv_hoplimit_v6(true).unwrap();
     r.set_recv_tclass_v6(true).unwrap();
@@ -454,7 +454,7 @@ fn unknown_control_messages_are_handed_over_raw() {
     let port = b.local_addr().unwrap().port();
     assert_eq!(
         decode_sockaddr(data).unwrap(),
-        SocketAddr::from(([127, 0, 0, 1], port))
+        SockAddr::from(([127, 0, 0, 1], port))
     );
 }
 
@@ -511,7 +511,7 @@ fn gso_send_and_gro_receive() {
     let mut space = [0u8; cmsg_space(2)];
     let mut c = ControlBuilder::new(&mut space);
     c.udp_segment(1000).unwrap();
-    let to = SocketAddr::from(b.local_addr().unwrap());
+    let to = SockAddr::from(b.local_addr().unwrap());
     let sent = a.as_socket().send_msg(
         &[IoSlice::new(&payload)],
         c.as_bytes(),
@@ -574,9 +574,9 @@ fn netlink_messages(mut data: &[u8]) -> Vec<(u16, u32)> {
 }
 
 /// The sender of a netlink reply: the kernel, as a raw `sockaddr_nl` (family 16, port id 0).
-fn assert_kernel_sender(addr: Option<&SocketAddr>) {
+fn assert_kernel_sender(addr: Option<&SockAddr>) {
     let raw = match addr {
-        Some(SocketAddr::Other(raw)) => raw,
+        Some(SockAddr::Other(raw)) => raw,
         other => panic!("a netlink sender is raw bytes, got {other:?}"),
     };
     assert_eq!(raw.family(), 16, "AF_NETLINK");

@@ -6,6 +6,7 @@ mod common;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::fmt::Write as _;
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use baresock::*;
@@ -93,8 +94,8 @@ fn the_public_api_never_allocates() {
     // Prepared outside the armed region: the test's own strings and paths.
     let dir = common::TempDir::new("noalloc");
     let path = dir.path("s");
-    let v4: std::net::SocketAddr = "127.0.0.1:0".parse().unwrap();
-    let refused: SocketAddr = "127.0.0.1:1".parse().unwrap();
+    let v4: SocketAddr = "127.0.0.1:0".parse().unwrap();
+    let refused: SockAddr = "127.0.0.1:1".parse().unwrap();
     // Warm up lazily-initialized std state (thread-locals) so it is not counted.
     let _ = std::thread::current();
     let ipv6 = common::has_ipv6();
@@ -147,17 +148,18 @@ fn the_public_api_never_allocates() {
         if !qemu {
             let _ = s.tcp_info().unwrap();
             let cc = s.tcp_congestion().unwrap();
-            s.set_tcp_congestion(&cc).unwrap();
+            s.set_tcp_congestion(cc).unwrap();
             let _ = s.bind_device().unwrap();
         }
         s.set_tcp_keepalive_time(Duration::from_secs(9)).unwrap();
-        s.set_tcp_user_timeout(Some(Duration::from_secs(9))).unwrap();
+        s.set_tcp_user_timeout(Some(Duration::from_secs(9)))
+            .unwrap();
         let _ = client.try_clone().unwrap();
         client.shutdown(Shutdown::Both).unwrap();
         let _ = TcpListener::bind(v4).unwrap();
         let _ = TcpStream::connect_timeout(addr, Duration::from_secs(1)).unwrap();
         if ipv6 {
-            let six: SocketAddr = "[::]:0".parse().unwrap();
+            let six: SockAddr = "[::]:0".parse().unwrap();
             let _ = create_server(
                 six,
                 ServerOptions {
@@ -273,7 +275,7 @@ fn the_public_api_never_allocates() {
         );
 
         // A batch stopped by an entry of another family: what comes before it goes out.
-        let v6: SocketAddr = "[::1]:9".parse().unwrap();
+        let v6: SockAddr = "[::1]:9".parse().unwrap();
         let mut out = [
             SendEntry::new(b"3").to(b.local_addr().unwrap()),
             SendEntry::new(b"4").to(v6),
@@ -318,7 +320,7 @@ fn the_public_api_never_allocates() {
             noop[6..8].copy_from_slice(&5u16.to_ne_bytes());
             nl.send_to(&noop, RawAddr::new(&kernel).unwrap()).unwrap();
             let (_, from) = nl.recv_from(&mut buf).unwrap();
-            let raw = from.as_ref().and_then(SocketAddr::as_raw).unwrap();
+            let raw = from.as_ref().and_then(SockAddr::as_raw).unwrap();
             assert_eq!(raw.family(), 16);
             let mut text = Fixed {
                 buf: [0; 256],
@@ -451,8 +453,7 @@ fn resolving_never_allocates() {
     conf.clear_nameservers();
     conf.add_nameserver(addr);
     conf.set_timeout(Duration::from_secs(2)).set_attempts(1);
-    let listener =
-        TcpListener::bind("127.0.0.1:0".parse::<std::net::SocketAddr>().unwrap()).unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0".parse::<SocketAddr>().unwrap()).unwrap();
     let port = listener.local_addr().unwrap().port();
     let v4 = resolve::Hints {
         family: Some(Family::Inet),

@@ -32,20 +32,29 @@ fn bind_device() {
         skip!("SO_BINDTODEVICE needs CAP_NET_RAW");
     }
     let lo = ShortName::new(b"lo").unwrap();
-    qemu_gap!(s.set_bind_device(Some(&lo))).unwrap();
+    qemu_gap!(s.set_bind_device(lo)).unwrap();
     assert_eq!(qemu_gap!(s.bind_device()).unwrap(), Some(lo));
-    let nope = ShortName::new(b"no-such-if0").unwrap();
+    s.unbind_device().unwrap();
+    s.set_bind_device("lo").unwrap();
+    assert_eq!(s.bind_device().unwrap(), Some(lo));
+    s.set_bind_device(b"lo").unwrap();
     assert_eq!(
-        s.set_bind_device(Some(&nope)).unwrap_err(),
+        s.set_bind_device("no-such-if0").unwrap_err(),
         Error::Os(Errno::NODEV)
     );
-    s.set_bind_device(None).unwrap();
+    s.unbind_device().unwrap();
     assert_eq!(s.bind_device().unwrap(), None);
     assert_eq!(
         ShortName::new(b"sixteen-bytes-xx").unwrap_err(),
         Error::NameTooLong { len: 16 }
     );
     assert_eq!(ShortName::new(b"l\0").unwrap_err(), Error::NameNul);
+    // A name is checked as `ShortName::new` checks it, before the kernel sees it.
+    assert_eq!(
+        s.set_bind_device("sixteen-bytes-xx").unwrap_err(),
+        Error::NameTooLong { len: 16 }
+    );
+    assert_eq!(s.set_bind_device("l\0").unwrap_err(), Error::NameNul);
 }
 
 #[test]
@@ -197,13 +206,12 @@ fn freebind_and_recv_err() {
     qemu_gap!(s.set_freebind_v4(true)).unwrap();
     assert!(s.freebind_v4().unwrap());
     // With FREEBIND an address on no interface binds.
-    s.bind("192.0.2.77:0".parse::<SocketAddr>().unwrap())
-        .unwrap();
+    s.bind("192.0.2.77:0".parse::<SockAddr>().unwrap()).unwrap();
     s.set_recv_err_v4(true).unwrap();
     assert!(s.recv_err_v4().unwrap());
     let t = udp4();
     assert_eq!(
-        t.bind("192.0.2.78:0".parse::<SocketAddr>().unwrap())
+        t.bind("192.0.2.78:0".parse::<SockAddr>().unwrap())
             .unwrap_err(),
         Error::Os(Errno::ADDRNOTAVAIL),
         "without FREEBIND it does not"
@@ -256,13 +264,15 @@ fn keepalive_tuning() {
     let s = c.as_socket();
     qemu_gap!(s.set_tcp_keepalive_time(Duration::from_secs(30))).unwrap();
     assert_eq!(s.tcp_keepalive_time().unwrap(), Duration::from_secs(30));
-    s.set_tcp_keepalive_time(Duration::from_millis(1500)).unwrap();
+    s.set_tcp_keepalive_time(Duration::from_millis(1500))
+        .unwrap();
     assert_eq!(
         s.tcp_keepalive_time().unwrap(),
         Duration::from_secs(2),
         "rounded up"
     );
-    s.set_tcp_keepalive_interval(Duration::from_secs(5)).unwrap();
+    s.set_tcp_keepalive_interval(Duration::from_secs(5))
+        .unwrap();
     assert_eq!(s.tcp_keepalive_interval().unwrap(), Duration::from_secs(5));
     s.set_tcp_keepalive_retries(4).unwrap();
     assert_eq!(s.tcp_keepalive_retries().unwrap(), 4);
@@ -293,7 +303,10 @@ fn user_timeout() {
     assert_eq!(qemu_gap!(s.tcp_user_timeout()).unwrap(), None);
     s.set_tcp_user_timeout(Some(Duration::from_millis(2500)))
         .unwrap();
-    assert_eq!(s.tcp_user_timeout().unwrap(), Some(Duration::from_millis(2500)));
+    assert_eq!(
+        s.tcp_user_timeout().unwrap(),
+        Some(Duration::from_millis(2500))
+    );
     s.set_tcp_user_timeout(None).unwrap();
     assert_eq!(s.tcp_user_timeout().unwrap(), None);
     assert_eq!(
@@ -321,12 +334,15 @@ fn congestion() {
     }
     assert!(!current.is_empty());
     // Setting the algorithm in use is always allowed.
-    qemu_gap!(s.set_tcp_congestion(&current)).unwrap();
+    qemu_gap!(s.set_tcp_congestion(current)).unwrap();
     assert_eq!(s.tcp_congestion().unwrap(), current);
-    let bogus = ShortName::new(b"no-such-cc").unwrap();
     assert_eq!(
-        s.set_tcp_congestion(&bogus).unwrap_err(),
+        s.set_tcp_congestion("no-such-cc").unwrap_err(),
         Error::Os(Errno::NOENT)
+    );
+    assert_eq!(
+        s.set_tcp_congestion("a-name-of-16-bytes").unwrap_err(),
+        Error::NameTooLong { len: 18 }
     );
 }
 

@@ -109,8 +109,8 @@ typed_socket!(
     /// A raw CAN socket (`CAN_RAW`, the kernel's can.rst): every frame of one interface or all.
     ///
     /// ```no_run
-    /// use baresock::{interface_index, CanAnyFrame, CanFrame, CanId, CanSocket, ShortName};
-    /// let can0 = interface_index(&ShortName::new(b"can0")?)?;
+    /// use baresock::{interface_index, CanAnyFrame, CanFrame, CanId, CanSocket};
+    /// let can0 = interface_index("can0")?;
     /// let s = CanSocket::new()?;
     /// s.bind(can0)?;
     /// s.send(&CanFrame::new(CanId::standard(0x123)?, &[1, 2, 3])?)?;
@@ -127,7 +127,7 @@ impl CanSocket {
     ///
     /// ``` no_run
     /// use baresock::CanSocket;
-    /// let vcan0 = baresock::interface_index(&baresock::ShortName::new(b"vcan0")?)?;
+    /// let vcan0 = baresock::interface_index("vcan0")?;
     /// let s = CanSocket::new()?; // Error::Os(Errno::AFNOSUPPORT) where the kernel has no CAN
     /// s.bind(vcan0)?;
     /// # Ok::<(), baresock::Error>(())
@@ -164,7 +164,7 @@ impl CanSocket {
     ///
     /// ``` no_run
     /// use baresock::{CanFdFrame, CanId, CanSocket};
-    /// let vcan0 = baresock::interface_index(&baresock::ShortName::new(b"vcan0")?)?;
+    /// let vcan0 = baresock::interface_index("vcan0")?;
     /// let s = CanSocket::new()?;
     /// s.set_fd_frames(true)?;
     /// s.bind(vcan0)?;
@@ -258,7 +258,7 @@ impl CanSocket {
     ///
     /// ``` no_run
     /// use baresock::{CanRecv, CanSocket, CanXlFrame};
-    /// let vcan0 = baresock::interface_index(&baresock::ShortName::new(b"vcan0")?)?;
+    /// let vcan0 = baresock::interface_index("vcan0")?;
     /// let s = CanSocket::new()?;
     /// s.set_xl_frames(true)?; // Error::CanXlUnsupported before Linux 6.2
     /// s.bind(vcan0)?;

@@ -22,7 +22,7 @@ pub type Result<T, E = Error> = core::result::Result<T, E>;
 /// use baresock::{Error, Errno, TcpStream};
 ///
 /// // Nothing listens on port 1 of the loopback address.
-/// match TcpStream::connect("127.0.0.1:1".parse::<core::net::SocketAddr>().unwrap()) {
+/// match TcpStream::connect("127.0.0.1:1") {
 ///     Err(Error::Os(Errno::CONNREFUSED)) => {}
 ///     other => panic!("unexpected: {other:?}"),
 /// }
@@ -147,7 +147,7 @@ pub enum Error {
     },
     /// [`decode_sockaddr`](crate::decode_sockaddr) was given an address of a family this crate
     /// does not decode. (The receives never fail for this: they give the address as
-    /// [`SocketAddr::Other`](crate::SocketAddr::Other).)
+    /// [`SockAddr::Other`](crate::SockAddr::Other).)
     UnsupportedAddress {
         /// The `sa_family` the kernel gave.
         family: u16,

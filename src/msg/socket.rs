@@ -9,7 +9,7 @@ use rustix::net::addr::SocketAddrStorage;
 use crate::socket::Wait;
 use crate::sys::msg as raw;
 use crate::time::Deadline;
-use crate::{RecvFlags, Result, SendFlags, SocketAddr};
+use crate::{RecvFlags, Result, SendFlags, SockAddr};
 
 use super::{
     cmsg_space, ControlBuilder, ControlMessage, IoSlice, IoSliceMut, RecvFds, RecvMsg, MAX_FDS,
@@ -55,7 +55,7 @@ impl crate::Socket {
         &self,
         bufs: &[IoSlice<'_>],
         control: &[u8],
-        addr: Option<&SocketAddr>,
+        addr: Option<&SockAddr>,
         flags: SendFlags,
     ) -> Result<usize> {
         if let Some(a) = addr {
@@ -74,7 +74,7 @@ impl crate::Socket {
     ///
     /// Unlike [`recv`](crate::Socket::recv), a datagram longer than the buffers is not an
     /// error here: [`RecvMsg::truncated`] gives its true length, alongside the sender. A
-    /// sender the crate has no typed address for is its bytes ([`SocketAddr::Other`]), never
+    /// sender the crate has no typed address for is its bytes ([`SockAddr::Other`]), never
     /// an error.
     ///
     /// ```

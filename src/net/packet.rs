@@ -15,20 +15,22 @@ fn ioctl_socket() -> Result<Socket> {
     Socket::new(Family::Unix, Type::Dgram, Protocol::DEFAULT)
 }
 
-/// The index of the network interface called `name` (`SIOCGIFINDEX`, netdevice(7)); an
-/// unknown name is [`Error::NoSuchInterface`].
+/// The index of the network interface called `name` (`SIOCGIFINDEX`, netdevice(7)): text,
+/// bytes or a [`ShortName`]. An unknown name is [`Error::NoSuchInterface`]; one past 15 bytes
+/// is [`Error::NameTooLong`], one holding a NUL [`Error::NameNul`].
 ///
 /// ```
-/// use baresock::{interface_index, interface_name, ShortName};
-/// let lo = interface_index(&ShortName::new(b"lo")?)?;
+/// use baresock::{interface_index, interface_name};
+/// let lo = interface_index("lo")?;
 /// assert_eq!(interface_name(lo)?.as_str(), Some("lo"));
 /// # Ok::<(), baresock::Error>(())
 /// ```
 ///
 /// # References
 ///  - [`netdevice(7)`](https://man7.org/linux/man-pages/man7/netdevice.7.html)
-pub fn interface_index(name: &ShortName) -> Result<u32> {
-    crate::sys::iface::index(ioctl_socket()?.as_fd(), name)
+pub fn interface_index(name: impl AsRef<[u8]>) -> Result<u32> {
+    let name = ShortName::new(name.as_ref())?;
+    crate::sys::iface::index(ioctl_socket()?.as_fd(), &name)
 }
 
 /// The name of the network interface with index `index` (`SIOCGIFNAME`); an unknown index is
@@ -53,8 +55,8 @@ pub enum PacketKind {
 /// Which link-layer membership [`PacketSocket::add_membership`] asks for (`PACKET_MR_*`).
 ///
 /// ```no_run
-/// use baresock::{ether, interface_index, LinkAddr, Membership, PacketKind, PacketSocket, ShortName};
-/// let eth0 = interface_index(&ShortName::new(b"eth0")?)?;
+/// use baresock::{ether, interface_index, LinkAddr, Membership, PacketKind, PacketSocket};
+/// let eth0 = interface_index("eth0")?;
 /// let s = PacketSocket::new(PacketKind::Raw, ether::ALL)?;
 /// s.bind(LinkAddr::new(eth0, ether::ALL))?;
 /// // Frames for other hosts too, while the socket is open.
@@ -194,8 +196,8 @@ typed_socket!(
     /// that also hides what this host sends).
     ///
     /// ```no_run
-    /// use baresock::{ether, interface_index, LinkAddr, PacketKind, PacketSocket, ShortName};
-    /// let eth0 = interface_index(&ShortName::new(b"eth0")?)?;
+    /// use baresock::{ether, interface_index, LinkAddr, PacketKind, PacketSocket};
+    /// let eth0 = interface_index("eth0")?;
     /// let s = PacketSocket::new(PacketKind::Raw, ether::ALL)?;
     /// s.bind(LinkAddr::new(eth0, ether::ALL))?;
     /// let mut frame = [0u8; 2048];

@@ -50,8 +50,8 @@ impl Socket {
     ///
     /// ```
     /// use baresock::{ControlMessage, IoSliceMut, RecvFlags, UdpSocket};
-    /// let rx = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
-    /// let tx = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// let rx = UdpSocket::bind("127.0.0.1:0")?;
+    /// let tx = UdpSocket::bind("127.0.0.1:0")?;
     /// rx.as_socket().set_timestamp_ns(true)?;
     /// tx.send_to(b"when?", rx.local_addr()?)?;
     /// let (mut buf, mut space) = ([0u8; 16], [0u8; 64]);
@@ -134,10 +134,10 @@ impl Socket {
         ///
         /// ```
         /// use baresock::{ControlMessage, IoSliceMut, RecvFlags, UdpSocket};
-        /// let rx = UdpSocket::bind("0.0.0.0:0".parse::<core::net::SocketAddr>().unwrap())?;
+        /// let rx = UdpSocket::bind("0.0.0.0:0")?;
         /// rx.as_socket().set_recv_packet_info_v4(true)?;
         /// let port = rx.local_addr()?.port();
-        /// let tx = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+        /// let tx = UdpSocket::bind("127.0.0.1:0")?;
         /// tx.send_to(b"x", ("127.0.0.1".parse::<core::net::IpAddr>().unwrap(), port))?;
         /// let (mut buf, mut space) = ([0u8; 8], [0u8; 64]);
         /// let mut bufs = [IoSliceMut::new(&mut buf)];

@@ -123,8 +123,8 @@ impl Socket {
     ///
     /// ```
     /// use baresock::{MulticastInterface, UdpSocket};
-    /// use core::net::Ipv4Addr;
-    /// let s = UdpSocket::bind("0.0.0.0:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// use core::net::{Ipv4Addr, SocketAddr};
+    /// let s = UdpSocket::bind("0.0.0.0:0")?;
     /// let group = Ipv4Addr::new(239, 255, 0, 1);
     /// s.as_socket().join_multicast_v4(group, MulticastInterface::Any)?;
     /// s.as_socket().leave_multicast_v4(group, MulticastInterface::Any)?;

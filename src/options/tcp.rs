@@ -198,14 +198,15 @@ impl Socket {
         get_int(self.as_fd(), TCP, k::TCP_FASTOPEN).map(|v| v.max(0) as u32)
     }
 
-    /// The congestion-control algorithm, by name (`TCP_CONGESTION`): one of
-    /// `net.ipv4.tcp_available_congestion_control` (`ENOENT` otherwise), others only with
-    /// `CAP_NET_ADMIN` (`EPERM`).
+    /// The congestion-control algorithm, by name (`TCP_CONGESTION`): text, bytes or a
+    /// [`ShortName`], one of `net.ipv4.tcp_available_congestion_control` (`ENOENT` otherwise),
+    /// others only with `CAP_NET_ADMIN` (`EPERM`). A name past 15 bytes is
+    /// [`Error::NameTooLong`], one holding a NUL [`Error::NameNul`].
     ///
     /// ```
-    /// use baresock::{Family, Protocol, ShortName, Socket, Type};
+    /// use baresock::{Family, Protocol, Socket, Type};
     /// let s = Socket::new(Family::Inet, Type::Stream, Protocol::TCP)?;
-    /// s.set_tcp_congestion(&ShortName::new(b"reno")?)?; // always built in
+    /// s.set_tcp_congestion("reno")?; // always built in
     /// assert_eq!(s.tcp_congestion()?.as_bytes(), b"reno");
     /// # Ok::<(), baresock::Error>(())
     /// ```
@@ -215,7 +216,8 @@ impl Socket {
     ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
     #[doc(alias = "TCP_CONGESTION")]
     #[doc(alias = "set_congestion")]
-    pub fn set_tcp_congestion(&self, algorithm: &ShortName) -> Result<()> {
+    pub fn set_tcp_congestion(&self, algorithm: impl AsRef<[u8]>) -> Result<()> {
+        let algorithm = ShortName::new(algorithm.as_ref())?;
         sockopt::set_bytes(self.as_fd(), TCP, k::TCP_CONGESTION, algorithm.as_bytes())
     }
 
@@ -239,7 +241,7 @@ impl Socket {
     ///
     /// ```
     /// use baresock::{TcpListener, TcpStream};
-    /// let listener = TcpListener::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// let listener = TcpListener::bind("127.0.0.1:0")?;
     /// let s = TcpStream::connect(listener.local_addr()?)?;
     /// let info = s.as_socket().tcp_info()?;
     /// assert_eq!(info.state, 1); // TCP_ESTABLISHED

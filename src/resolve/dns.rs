@@ -6,13 +6,13 @@
 //! query's random id and repeat its question exactly, or it is ignored (RFC 5452 §9). The `A`
 //! and `AAAA` queries for a name go out together on one socket, as glibc sends them.
 
-use core::net::{IpAddr, SocketAddr as InetAddr};
+use core::net::{IpAddr, SocketAddr};
 use core::time::Duration;
 
 use super::wire::{self, Message, Rcode, RecordData, RecordType};
 use super::DomainName;
 use crate::sys::clock::monotonic_ns;
-use crate::{Errno, Error, LookupCause, PartialCause, Protocol, Socket, SocketAddr, Type};
+use crate::{Errno, Error, LookupCause, PartialCause, Protocol, SockAddr, Socket, Type};
 
 /// The most aliases (`CNAME`s) followed in one reply.
 pub const ALIAS_LIMIT: usize = 8;
@@ -36,7 +36,7 @@ const TCP_QUERY_MAX: usize = 2 + 12 + super::NAME_MAX + 4;
 /// How to reach the name servers (from resolv.conf).
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct ClientConf<'a> {
-    pub(crate) servers: &'a [InetAddr],
+    pub(crate) servers: &'a [SocketAddr],
     /// Which server to ask first (for `rotate`).
     pub(crate) first: usize,
     pub(crate) timeout: Duration,
@@ -281,15 +281,15 @@ fn is_final(a: &Answer) -> bool {
 
 /// A UDP socket for one server: bound to a random port (three tries, then the kernel's
 /// choice, itself random) and connected, so only that server's replies reach it.
-fn udp_socket(server: InetAddr) -> Result<Socket, Error> {
+fn udp_socket(server: SocketAddr) -> Result<Socket, Error> {
     let s = Socket::new(
-        SocketAddr::from(server).family(),
+        SockAddr::from(server).family(),
         Type::Dgram,
         Protocol::DEFAULT,
     )?;
     let mut local = match server {
-        InetAddr::V4(_) => InetAddr::new(IpAddr::V4(core::net::Ipv4Addr::UNSPECIFIED), 0),
-        InetAddr::V6(_) => InetAddr::new(IpAddr::V6(core::net::Ipv6Addr::UNSPECIFIED), 0),
+        SocketAddr::V4(_) => SocketAddr::new(IpAddr::V4(core::net::Ipv4Addr::UNSPECIFIED), 0),
+        SocketAddr::V6(_) => SocketAddr::new(IpAddr::V6(core::net::Ipv6Addr::UNSPECIFIED), 0),
     };
     for _ in 0..3 {
         local.set_port(1024 + random_u16() % (65535 - 1024));
@@ -315,7 +315,7 @@ fn os_failure(e: Error) -> Failure {
 /// one or `end` passes. Truncated replies are asked again over TCP, within the same `end`.
 fn ask_udp(
     conf: &ClientConf<'_>,
-    server: InetAddr,
+    server: SocketAddr,
     name: &DomainName,
     queries: &mut [Pending],
     sink: &mut dyn Sink,
@@ -389,7 +389,7 @@ fn ask_udp(
 
 /// Every pending query over TCP (`use-vc`), all within `end`.
 fn ask_tcp_all(
-    server: InetAddr,
+    server: SocketAddr,
     name: &DomainName,
     queries: &mut [Pending],
     sink: &mut dyn Sink,
@@ -406,7 +406,7 @@ fn ask_tcp_all(
 /// wait only for what is left of it. The reply goes to `tcp`, or to a buffer of
 /// [`TCP_REPLY_DEFAULT`] bytes here.
 fn ask_tcp(
-    server: InetAddr,
+    server: SocketAddr,
     name: &DomainName,
     qtype: RecordType,
     sink: &mut dyn Sink,
@@ -448,7 +448,7 @@ enum TcpFailure {
 /// Connects, sends the query and reads the reply's length and the reply into `buf`, all by
 /// `end`; returns the reply's length, or what the failure means for this query.
 fn tcp_exchange(
-    server: InetAddr,
+    server: SocketAddr,
     name: &DomainName,
     qtype: RecordType,
     id: u16,
@@ -483,7 +483,7 @@ fn tcp_exchange(
         )))
     })?;
     let s = Socket::new(
-        SocketAddr::from(server).family(),
+        SockAddr::from(server).family(),
         Type::Stream,
         Protocol::DEFAULT,
     )

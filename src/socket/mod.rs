@@ -12,7 +12,7 @@ use rustix::net as rnet;
 use crate::sys::addr::any_bytes;
 use crate::sys::sockopt;
 use crate::time;
-use crate::{Error, Family, Protocol, Result, SocketAddr, Type, UnixAddr};
+use crate::{Error, Family, Protocol, Result, SockAddr, Type, UnixAddr};
 use linux_raw_sys::net as k;
 
 mod io;
@@ -376,7 +376,7 @@ impl Socket {
 
     /// Fails with [`Error::FamilyMismatch`] when `addr` cannot be meant for this socket.
     #[inline]
-    pub(crate) fn check_family(&self, addr: &SocketAddr) -> Result<()> {
+    pub(crate) fn check_family(&self, addr: &SockAddr) -> Result<()> {
         let m = self.meta_bits();
         if m & KNOWN == 0 || m as u16 == addr.raw_family() {
             return Ok(());
@@ -395,14 +395,12 @@ impl Socket {
     }
 
     /// Decodes an address the kernel may have left out: an unbound Unix peer has none. Never
-    /// fails: bytes that do not decode come back as [`SocketAddr::Other`], so that what the
+    /// fails: bytes that do not decode come back as [`SockAddr::Other`], so that what the
     /// call took (a datagram, a connection) is never thrown away for its address.
-    pub(crate) fn addr_or_unnamed(&self, any: Option<rnet::SocketAddrAny>) -> Option<SocketAddr> {
+    pub(crate) fn addr_or_unnamed(&self, any: Option<rnet::SocketAddrAny>) -> Option<SockAddr> {
         match any {
             Some(a) => Some(crate::addr::decode_or_raw(any_bytes(&a))),
-            None if self.family() == Ok(Family::Unix) => {
-                Some(SocketAddr::Unix(UnixAddr::unnamed()))
-            }
+            None if self.family() == Ok(Family::Unix) => Some(SockAddr::Unix(UnixAddr::unnamed())),
             None => None,
         }
     }
@@ -495,7 +493,7 @@ fn mismatch_error(meta: u32, addr: Family) -> Error {
 /// none (the kernel decides) when the socket's family is one this crate does not support.
 #[cold]
 #[inline(never)]
-fn family_mismatch(meta: u32, addr: &SocketAddr) -> Result<()> {
+fn family_mismatch(meta: u32, addr: &SockAddr) -> Result<()> {
     match Family::from_raw(meta as u16) {
         Some(socket) => Err(Error::FamilyMismatch {
             socket,

@@ -1,6 +1,7 @@
 //! Connection set-up: creating a socket (`socket`, `socketpair`, wrapping or duplicating an
 //! fd), `bind`, `listen`, `accept` and `connect`.
 
+use core::net::SocketAddr;
 use core::sync::atomic::{AtomicU32, AtomicU64, Ordering::Relaxed};
 use core::time::Duration;
 
@@ -11,7 +12,7 @@ use rustix::net::{self as rnet, AddressFamily, SocketFlags, SocketType};
 
 use crate::sys::io;
 use crate::time::{self, Deadline};
-use crate::{Error, Family, Protocol, Result, SocketAddr, Type};
+use crate::{Error, Family, Protocol, Result, SockAddr, Type};
 
 use super::{hot_bits, pack, protocol_bits, send_word, FromFdError, Socket, Wait, SLOW};
 
@@ -57,22 +58,18 @@ impl Socket {
     /// is assembled only once the first connect try has answered: on success, in registers;
     /// after a failure, in the slow path, which goes on as [`connect`](Socket::connect) does.
     #[inline(always)]
-    pub(crate) fn new_connected_inet(addr: core::net::SocketAddr, mode: u64) -> Result<Socket> {
+    pub(crate) fn new_connected_inet(addr: SocketAddr, mode: u64) -> Result<Socket> {
         // One road per family, each with its numbers as constants.
         match addr {
-            core::net::SocketAddr::V4(a) => {
-                Socket::new_connected(Family::Inet, a, mode, io::connect_v4)
-            }
-            core::net::SocketAddr::V6(a) => {
-                Socket::new_connected(Family::Inet6, a, mode, io::connect_v6)
-            }
+            SocketAddr::V4(a) => Socket::new_connected(Family::Inet, a, mode, io::connect_v4),
+            SocketAddr::V6(a) => Socket::new_connected(Family::Inet6, a, mode, io::connect_v6),
         }
     }
 
     /// [`new_connected_inet`](Socket::new_connected_inet) for one family: `connect` makes the
     /// first try. Only the fd comes back from the slow path: no `Socket` in memory.
     #[inline(always)]
-    fn new_connected<A: Into<core::net::SocketAddr>>(
+    fn new_connected<A: Into<SocketAddr>>(
         family: Family,
         addr: A,
         mode: u64,
@@ -103,7 +100,7 @@ impl Socket {
         fd: OwnedFd,
         meta: u32,
         mode: u64,
-        addr: impl Into<core::net::SocketAddr>,
+        addr: impl Into<SocketAddr>,
         first: Errno,
     ) -> Result<OwnedFd> {
         let s = Socket::assemble(fd, meta, mode);
@@ -278,7 +275,7 @@ impl Socket {
     /// ```
     /// use baresock::{Error, Family, Protocol, Socket, Type, UnixAddr};
     /// let s = Socket::new(Family::Inet, Type::Dgram, Protocol::UDP)?;
-    /// s.bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// s.bind("127.0.0.1:0")?;
     /// // An address of another family is refused before the kernel sees it.
     /// let unix = UnixAddr::new_abstract(b"baresock-doc")?;
     /// assert!(matches!(s.bind(unix), Err(Error::FamilyMismatch { .. })));
@@ -287,7 +284,7 @@ impl Socket {
     ///
     /// # References
     ///  - [`bind(2)`](https://man7.org/linux/man-pages/man2/bind.2.html)
-    pub fn bind(&self, addr: impl Into<SocketAddr>) -> Result<()> {
+    pub fn bind(&self, addr: impl Into<SockAddr>) -> Result<()> {
         let addr = addr.into();
         self.check_family(&addr)?;
         Ok(rnet::bind(&self.fd, &addr)?)
@@ -296,7 +293,7 @@ impl Socket {
     /// [`bind`](Socket::bind) for an IP address: only IP addresses are encoded. The kernel
     /// refuses an address of another family than the socket's (it checks the length and the
     /// family field), which is then named, as `bind` names it.
-    pub(crate) fn bind_inet(&self, addr: core::net::SocketAddr) -> Result<()> {
+    pub(crate) fn bind_inet(&self, addr: SocketAddr) -> Result<()> {
         match crate::sys::addr::bind_inet(&self.fd, &addr) {
             Ok(()) => Ok(()),
             Err(e) => {
@@ -312,7 +309,7 @@ impl Socket {
     /// ```
     /// use baresock::{Family, Protocol, Socket, Type};
     /// let s = Socket::new(Family::Inet, Type::Stream, Protocol::TCP)?;
-    /// s.bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// s.bind("127.0.0.1:0")?;
     /// s.listen(128)?;
     /// assert!(s.is_listening()?);
     /// # Ok::<(), baresock::Error>(())
@@ -333,7 +330,7 @@ impl Socket {
     /// ```
     /// use baresock::{Family, Protocol, Socket, TcpStream, Type};
     /// let listener = Socket::new(Family::Inet, Type::Stream, Protocol::TCP)?;
-    /// listener.bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// listener.bind("127.0.0.1:0")?;
     /// listener.listen(8)?;
     /// let client = TcpStream::connect(listener.local_addr()?)?;
     /// let (conn, peer) = listener.accept()?;
@@ -344,7 +341,7 @@ impl Socket {
     ///
     /// # References
     ///  - [`accept4(2)`](https://man7.org/linux/man-pages/man2/accept.2.html)
-    pub fn accept(&self) -> Result<(Socket, SocketAddr)> {
+    pub fn accept(&self) -> Result<(Socket, SockAddr)> {
         let mode = time::encode(time::default_timeout());
         let flags = creation_flags(mode);
         let (fd, any) = self.io(&mut Deadline::default(), Wait::Read, false, |fd| {
@@ -362,7 +359,7 @@ impl Socket {
     /// answer's merge in memory). The new socket is made from the listener's family and type
     /// alone: its other words are computed, not loaded, and vanish when unused.
     #[inline]
-    pub(crate) fn accept_inet(&self) -> Result<(Socket, core::net::SocketAddr)> {
+    pub(crate) fn accept_inet(&self) -> Result<(Socket, SocketAddr)> {
         let mode = time::encode(time::default_timeout());
         let flags = creation_flags(mode);
         let mut from = crate::sys::addr::InetFrom::new();
@@ -400,11 +397,12 @@ impl Socket {
     /// ```
     /// use baresock::{Errno, Error, Family, Protocol, Socket, Type};
     /// use core::time::Duration;
+    /// use core::net::SocketAddr;
     ///
     /// let s = Socket::new(Family::Inet, Type::Stream, Protocol::TCP)?;
     /// s.set_timeout(Some(Duration::from_secs(5)))?; // the connect waits at most 5 s
     /// // Nothing listens on port 1 of the loopback address.
-    /// let closed: core::net::SocketAddr = "127.0.0.1:1".parse().unwrap();
+    /// let closed: SocketAddr = "127.0.0.1:1".parse().unwrap();
     /// assert_eq!(s.connect(closed), Err(Error::Os(Errno::CONNREFUSED)));
     /// # Ok::<(), baresock::Error>(())
     /// ```
@@ -413,7 +411,7 @@ impl Socket {
     ///  - [`connect(2)`](https://man7.org/linux/man-pages/man2/connect.2.html)
     ///  - [`poll(2)`](https://man7.org/linux/man-pages/man2/poll.2.html)
     #[inline]
-    pub fn connect(&self, addr: impl Into<SocketAddr>) -> Result<()> {
+    pub fn connect(&self, addr: impl Into<SockAddr>) -> Result<()> {
         let addr = addr.into();
         match rnet::connect(&self.fd, &addr) {
             Ok(()) => Ok(()),
@@ -423,7 +421,7 @@ impl Socket {
 
     /// [`connect`](Socket::connect) for an IP address: only IP addresses are encoded.
     #[inline]
-    pub(crate) fn connect_inet(&self, addr: core::net::SocketAddr) -> Result<()> {
+    pub(crate) fn connect_inet(&self, addr: SocketAddr) -> Result<()> {
         match io::connect_inet(&self.fd, &addr) {
             Ok(()) => Ok(()),
             Err(e) => self.connect_inet_slow(addr, e),
@@ -433,7 +431,7 @@ impl Socket {
     /// [`connect_inet`](Socket::connect_inet) after a first try failed with `first`.
     #[cold]
     #[inline(never)]
-    fn connect_inet_slow(&self, addr: core::net::SocketAddr, first: Errno) -> Result<()> {
+    fn connect_inet_slow(&self, addr: SocketAddr, first: Errno) -> Result<()> {
         self.connect_slow(&addr.into(), first)
     }
 
@@ -441,7 +439,7 @@ impl Socket {
     /// policy, and the named error for an address of another family.
     #[cold]
     #[inline(never)]
-    fn connect_slow(&self, addr: &SocketAddr, first: Errno) -> Result<()> {
+    fn connect_slow(&self, addr: &SockAddr, first: Errno) -> Result<()> {
         self.check_family(addr)?;
         let timeout = self.timeout();
         let mut deadline = Deadline::default();
@@ -490,8 +488,8 @@ impl Socket {
     ///
     /// ```
     /// use baresock::UdpSocket;
-    /// let a = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
-    /// let b = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// let a = UdpSocket::bind("127.0.0.1:0")?;
+    /// let b = UdpSocket::bind("127.0.0.1:0")?;
     /// a.connect(b.local_addr()?)?;
     /// a.as_socket().disconnect()?;
     /// assert!(a.peer_addr().is_err()); // ENOTCONN

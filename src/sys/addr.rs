@@ -5,13 +5,13 @@
 //! be tested and fuzzed without a kernel.
 
 use core::mem::size_of;
-use core::net::{Ipv4Addr, Ipv6Addr, SocketAddrV4, SocketAddrV6};
+use core::net::{Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
 
 use linux_raw_sys::net as k;
 use rustix::net::addr::{SocketAddrArg, SocketAddrLen, SocketAddrOpaque};
 use rustix::net::SocketAddrAny;
 
-use crate::{CanAddr, Error, LinkAddr, Result, SocketAddr, UnixAddr};
+use crate::{CanAddr, Error, LinkAddr, Result, SockAddr, UnixAddr};
 
 /// `struct sockaddr_un` (linux/un.h). `sun_path` as bytes: the kernel's `c_char` is signed on
 /// some targets, but it is only ever copied.
@@ -93,7 +93,7 @@ unsafe impl SocketAddrArg for crate::Destination {
 }
 
 // SAFETY: forwards to the `SocketAddrArg` impls of the variants, which uphold the contract.
-unsafe impl SocketAddrArg for SocketAddr {
+unsafe impl SocketAddrArg for SockAddr {
     unsafe fn with_sockaddr<R>(
         &self,
         f: impl FnOnce(*const SocketAddrOpaque, SocketAddrLen) -> R,
@@ -101,12 +101,12 @@ unsafe impl SocketAddrArg for SocketAddr {
         // SAFETY: the caller's obligations are passed on unchanged.
         unsafe {
             match self {
-                SocketAddr::V4(a) => a.with_sockaddr(f),
-                SocketAddr::V6(a) => a.with_sockaddr(f),
-                SocketAddr::Unix(a) => a.with_sockaddr(f),
-                SocketAddr::Packet(a) => a.with_sockaddr(f),
-                SocketAddr::Can(a) => a.with_sockaddr(f),
-                SocketAddr::Other(a) => a.with_sockaddr(f),
+                SockAddr::V4(a) => a.with_sockaddr(f),
+                SockAddr::V6(a) => a.with_sockaddr(f),
+                SockAddr::Unix(a) => a.with_sockaddr(f),
+                SockAddr::Packet(a) => a.with_sockaddr(f),
+                SockAddr::Can(a) => a.with_sockaddr(f),
+                SockAddr::Other(a) => a.with_sockaddr(f),
             }
         }
     }
@@ -123,7 +123,7 @@ pub(crate) fn any_bytes(any: &SocketAddrAny) -> &[u8] {
 /// Decodes an IPv4 or IPv6 `sockaddr` from the kernel's bytes: `None` for another family,
 /// [`Error::MalformedAddress`] for a length too short for its family.
 #[inline]
-pub(crate) fn decode_inet(bytes: &[u8]) -> Option<Result<core::net::SocketAddr>> {
+pub(crate) fn decode_inet(bytes: &[u8]) -> Option<Result<SocketAddr>> {
     let &[f0, f1] = bytes.first_chunk::<2>()?;
     let family = u16::from_ne_bytes([f0, f1]);
     let malformed = || {
@@ -208,7 +208,7 @@ impl InetFrom {
     /// Decoded in place, and all in registers: a `sockaddr_in` costs one length and one
     /// family compare. (The same answers as [`decode_inet`] for the two lengths.)
     #[inline(always)]
-    pub(crate) fn addr(&self) -> Result<core::net::SocketAddr> {
+    pub(crate) fn addr(&self) -> Result<SocketAddr> {
         let b = self.bytes();
         let family = |b: &[u8; 8]| u32::from(u16::from_ne_bytes([b[0], b[1]]));
         if self.len == SOCKADDR_IN_LEN {
@@ -426,7 +426,7 @@ pub(crate) const fn sockaddr_in6(a: &SocketAddrV6) -> [u8; INET_STORAGE_LEN] {
 /// `bind(fd, addr)` for an IP address, encoded here.
 pub(crate) fn bind_inet(
     fd: &rustix::fd::OwnedFd,
-    addr: &core::net::SocketAddr,
+    addr: &SocketAddr,
 ) -> core::result::Result<(), rustix::io::Errno> {
     use rustix::fd::AsRawFd;
     let sa = crate::addr::Encoded::new(addr);
@@ -599,10 +599,10 @@ impl<'a> Call<'a> {
 ///
 /// Fails with [`Error::MalformedAddress`] when the length does not fit the family, and
 /// [`Error::UnsupportedAddress`] for a family this crate does not decode. Never panics. (The
-/// receives keep such bytes instead, as [`SocketAddr::Other`]: `addr::decode_or_raw`.)
-pub fn decode(bytes: &[u8]) -> Result<SocketAddr> {
+/// receives keep such bytes instead, as [`SockAddr::Other`]: `addr::decode_or_raw`.)
+pub fn decode(bytes: &[u8]) -> Result<SockAddr> {
     if let Some(inet) = decode_inet(bytes) {
-        return inet.map(SocketAddr::from);
+        return inet.map(SockAddr::from);
     }
     let malformed = |family: u16| Error::MalformedAddress {
         family,
@@ -614,13 +614,13 @@ pub fn decode(bytes: &[u8]) -> Result<SocketAddr> {
     let family = u16::from_ne_bytes([f0, f1]);
     match u32::from(family) {
         k::AF_UNIX => UnixAddr::from_kernel(&bytes[FAMILY_LEN..])
-            .map(SocketAddr::Unix)
+            .map(SockAddr::Unix)
             .ok_or(malformed(family)),
         k::AF_CAN => CanAddr::from_bytes(bytes)
-            .map(SocketAddr::Can)
+            .map(SockAddr::Can)
             .ok_or(malformed(family)),
         k::AF_PACKET => LinkAddr::from_bytes(bytes)
-            .map(SocketAddr::Packet)
+            .map(SockAddr::Packet)
             .ok_or(malformed(family)),
         _ => Err(Error::UnsupportedAddress { family }),
     }
@@ -646,7 +646,7 @@ mod tests {
     }
 
     /// Encodes through the same `SocketAddrArg` path the syscalls use.
-    fn encode(a: &SocketAddr) -> ([u8; 128], usize) {
+    fn encode(a: &SockAddr) -> ([u8; 128], usize) {
         let mut out = [0u8; 128];
         // SAFETY: the closure reads exactly `len` bytes from `ptr`, as the trait promises.
         let len = unsafe {
@@ -669,7 +669,7 @@ mod tests {
 
     #[test]
     fn golden_v4() {
-        let a = SocketAddr::from(SocketAddrV4::new(Ipv4Addr::new(192, 0, 2, 1), 0x1234));
+        let a = SockAddr::from(SocketAddrV4::new(Ipv4Addr::new(192, 0, 2, 1), 0x1234));
         let (b, len) = encode(&a);
         assert_eq!(len, 16);
         assert_eq!(&b[..2], &(k::AF_INET as u16).to_ne_bytes());
@@ -680,7 +680,7 @@ mod tests {
     #[test]
     fn golden_v6() {
         let ip = Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 1);
-        let a = SocketAddr::from(SocketAddrV6::new(ip, 443, 0x000a_bcde, 7));
+        let a = SockAddr::from(SocketAddrV6::new(ip, 443, 0x000a_bcde, 7));
         let (b, len) = encode(&a);
         assert_eq!(len, 28);
         assert_eq!(&b[2..4], &[0x01, 0xbb]);
@@ -699,11 +699,8 @@ mod tests {
             7,
         );
         let v4 = SocketAddrV4::new(Ipv4Addr::new(192, 0, 2, 1), 0x1234);
-        for a in [
-            core::net::SocketAddr::from(v4),
-            core::net::SocketAddr::from(v6),
-        ] {
-            let (want, len) = encode(&SocketAddr::from(a));
+        for a in [SocketAddr::from(v4), SocketAddr::from(v6)] {
+            let (want, len) = encode(&SockAddr::from(a));
             let ours = crate::addr::Encoded::new(&a);
             assert_eq!(ours.sockaddr(a.is_ipv4()), &want[..len]);
             assert_eq!(ours.family_and_sockaddr().1, &want[..len]);
@@ -712,16 +709,16 @@ mod tests {
 
     #[test]
     fn golden_unix() {
-        let a = SocketAddr::from(UnixAddr::new(b"/tmp/s").unwrap());
+        let a = SockAddr::from(UnixAddr::new(b"/tmp/s").unwrap());
         let (b, len) = encode(&a);
         assert_eq!(len, 2 + 6);
         assert_eq!(&b[2..8], b"/tmp/s");
         assert_eq!(decode(&b[..len]), Ok(a));
-        let a = SocketAddr::from(UnixAddr::new_abstract(b"x\0y").unwrap());
+        let a = SockAddr::from(UnixAddr::new_abstract(b"x\0y").unwrap());
         let (b, len) = encode(&a);
         assert_eq!(&b[2..len], b"\0x\0y");
         assert_eq!(decode(&b[..len]), Ok(a));
-        let a = SocketAddr::from(UnixAddr::unnamed());
+        let a = SockAddr::from(UnixAddr::unnamed());
         assert_eq!(encode(&a).1, 2);
         assert_eq!(decode(&(k::AF_UNIX as u16).to_ne_bytes()), Ok(a));
     }
@@ -784,7 +781,7 @@ mod tests {
         assert_eq!(decode(&un), malformed(111));
         // 108 bytes of path and the kernel's NUL: what getsockname gives for a full path.
         un[2..110].fill(b'p');
-        let full = SocketAddr::from(UnixAddr::new(&[b'p'; 108]).unwrap());
+        let full = SockAddr::from(UnixAddr::new(&[b'p'; 108]).unwrap());
         assert_eq!(decode(&un), Ok(full));
         // Anything past that NUL, or in its place, does not fit.
         let mut long = [b'p'; 112];

@@ -5,6 +5,7 @@
 //! There is no `send` or `recv` system call on most architectures: both are `sendto` and
 //! `recvfrom` without an address, as in libc.
 
+use core::net::SocketAddr;
 use rustix::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use rustix::io::Errno;
 use syscalls::Sysno;
@@ -159,10 +160,10 @@ fn not_fd(r: usize) -> Errno {
 
 /// `connect(fd, addr)` to an IP address, encoded here.
 #[inline(always)]
-pub(crate) fn connect_inet(fd: &impl AsRawFd, addr: &core::net::SocketAddr) -> Result<(), Errno> {
+pub(crate) fn connect_inet(fd: &impl AsRawFd, addr: &SocketAddr) -> Result<(), Errno> {
     match addr {
-        core::net::SocketAddr::V4(a) => connect_v4(fd, a),
-        core::net::SocketAddr::V6(a) => connect_v6(fd, a),
+        SocketAddr::V4(a) => connect_v4(fd, a),
+        SocketAddr::V6(a) => connect_v6(fd, a),
     }
 }
 

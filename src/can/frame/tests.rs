@@ -206,9 +206,7 @@ fn xl_frames() {
     assert_eq!(back, f);
     assert_eq!((back.priority(), back.vcid(), back.sec()), (0x242, 7, true));
     // Classic and FD frames are not XL frames.
-    let c = CanFrame::new(CanId::Standard(1), &[0; 8])
-        .unwrap()
-        .encode();
+    let c = CanFrame::new(CanId::Standard(1), &[0; 8]).unwrap().encode();
     assert!(!CanXlFrame::is_xl(&c));
     let d = CanFdFrame::new(CanId::Standard(1), &[0; 64])
         .unwrap()
@@ -310,10 +308,7 @@ fn fd_reserved_flags_are_dropped_on_decode() {
     assert_eq!(CanAnyFrame::decode(&input), Ok(CanAnyFrame::Fd(plain)));
     assert_eq!(plain.encode()[5], FDF);
     assert_eq!(Text::of(&plain).as_str(), "123##0");
-    assert_eq!(
-        "123##0".parse::<CanAnyFrame>(),
-        Ok(CanAnyFrame::Fd(plain))
-    );
+    assert_eq!("123##0".parse::<CanAnyFrame>(), Ok(CanAnyFrame::Fd(plain)));
     // Every reserved bit, with and without BRS, ESI and FDF: those three are kept.
     for flags in 0..=0xffu8 {
         input[5] = flags;
@@ -368,9 +363,7 @@ fn remote_len8_dlc_prints_and_parses() {
 /// bytes it was decoded from held there.
 #[test]
 fn classic_and_fd_equality_sees_only_the_frame() {
-    let mut b = CanFrame::new(CanId::Standard(1), &[1, 2])
-        .unwrap()
-        .encode();
+    let mut b = CanFrame::new(CanId::Standard(1), &[1, 2]).unwrap().encode();
     b[10..].fill(0xee);
     let f = CanFrame::new(CanId::Standard(1), &[1, 2]).unwrap();
     assert_eq!(CanAnyFrame::decode(&b), Ok(CanAnyFrame::Classic(f)));

@@ -217,10 +217,7 @@ fn header_bits() {
     h.rcode = Rcode::Refused;
     h.qdcount = 0x0304;
     h.arcount = 0xfffe;
-    assert_eq!(
-        h.encode(),
-        [1, 2, 0x29, 0x05, 3, 4, 0, 0, 0, 0, 0xff, 0xfe]
-    );
+    assert_eq!(h.encode(), [1, 2, 0x29, 0x05, 3, 4, 0, 0, 0, 0, 0xff, 0xfe]);
     assert_eq!(Header::decode(&h.encode()), Ok(h));
     assert_eq!(Header::decode(&[0; 11]), Err(WireError::Short));
     assert_eq!(Message::decode(&[0; 11]).err(), Some(WireError::Short));
