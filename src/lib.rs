@@ -65,7 +65,7 @@
 //! | `AF_INET`, `AF_INET6`, `AF_UNIX`, `AF_CAN`, `AF_PACKET` | [`Family::Inet`], [`Family::Inet6`], [`Family::Unix`], [`Family::Can`], [`Family::Packet`] |
 //! | `SOCK_STREAM`, `SOCK_DGRAM`, `SOCK_RAW`, `SOCK_SEQPACKET` | [`Type::Stream`], [`Type::Dgram`], [`Type::Raw`], [`Type::SeqPacket`] |
 //! | `SO_REUSEPORT` (`setsockopt(SOL_SOCKET, SO_REUSEPORT, 1)`) | [`Socket::set_reuse_port`]; `reuse_port` of [`ServerOptions`] |
-//! | `s.setsockopt(level, name, value)` / `s.getsockopt(level, name)` | a typed setter and getter ([`Socket::set_reuse_address`], [`Socket::set_nodelay`], ...; `#[doc(alias)]` finds them by their C names); [`Socket::set_option_raw`] / [`Socket::option_raw`] for the rest |
+//! | `s.setsockopt(level, name, value)` / `s.getsockopt(level, name)` | a typed setter and getter ([`Socket::set_reuse_address`], [`Socket::set_tcp_nodelay`], ...; `#[doc(alias)]` finds them by their C names); [`Socket::set_option_raw`] / [`Socket::option_raw`] for the rest |
 //! | `s.bind(addr)` / `s.listen(backlog)` | [`Socket::bind`] / [`Socket::listen`] |
 //! | `s.accept()` | [`Socket::accept`], [`TcpListener::accept`], [`UnixListener::accept`] |
 //! | `s.connect(addr)` / `s.connect_ex(addr)` | [`Socket::connect`] (the errno is in [`Error::Os`]) |

@@ -7,21 +7,24 @@
 //!
 //! # Names
 //!
-//! The level is in the name, as in socket2 0.6 (where most users come from, and find the same
-//! name): `SOL_SOCKET` options have no affix ([`set_reuse_address`](Socket::set_reuse_address)),
-//! `IPPROTO_IP` options end in `_v4` ([`set_ttl_v4`](Socket::set_ttl_v4)), `IPPROTO_IPV6`
-//! options in `_v6` ([`set_unicast_hops_v6`](Socket::set_unicast_hops_v6)), `IPPROTO_TCP`
-//! options start with `tcp_` ([`set_tcp_nodelay`](Socket::set_tcp_nodelay)) and `SOL_UDP`
-//! options with `udp_` ([`set_udp_gro`](Socket::set_udp_gro)). Where socket2 has the option,
-//! the name is socket2's. So [`recv_ttl_v4`](Socket::recv_ttl_v4) is a getter (whether
-//! `IP_RECVTTL` is on), not an action: no action carries a level suffix. Each method keeps its
-//! former name and the kernel's (`IP_TTL`) as search aliases.
+//! The level is in the name, as in socket2 0.6, because that is where most users come from and
+//! so they find the name they know: `SOL_SOCKET` options have no affix
+//! ([`set_reuse_address`](Socket::set_reuse_address)), `IPPROTO_IP` options end in `_v4`
+//! ([`set_ttl_v4`](Socket::set_ttl_v4)), `IPPROTO_IPV6` options in `_v6`
+//! ([`set_unicast_hops_v6`](Socket::set_unicast_hops_v6)), `IPPROTO_TCP` options start with
+//! `tcp_` ([`set_tcp_nodelay`](Socket::set_tcp_nodelay)) and `SOL_UDP` options with `udp_`
+//! ([`set_udp_gro`](Socket::set_udp_gro)). Where socket2 has the option, the name is socket2's
+//! (but `transparent_v4`/`_v6`, not `ip_transparent_v4`). So [`recv_ttl_v4`](Socket::recv_ttl_v4)
+//! is a getter (whether `IP_RECVTTL` is on), not an action: no action carries a level suffix.
+//! Every option method has the kernel's name (`IP_TTL`) as a search alias, and a renamed one its
+//! former name too.
 //!
-//! The typed sockets keep `std::net`'s names instead: [`TcpStream::set_nodelay`],
-//! [`UdpSocket::set_ttl`](crate::UdpSocket::set_ttl), [`UdpSocket::set_broadcast`](crate::UdpSocket::set_broadcast), so
-//! code moved from std reads the same.
+//! The typed sockets keep `std::net`'s names instead ([`TcpStream::set_nodelay`],
+//! [`UdpSocket::set_ttl`], [`UdpSocket::set_broadcast`]), so code moved from std reads the same.
 //!
 //! [`TcpStream::set_nodelay`]: crate::TcpStream::set_nodelay
+//! [`UdpSocket::set_ttl`]: crate::UdpSocket::set_ttl
+//! [`UdpSocket::set_broadcast`]: crate::UdpSocket::set_broadcast
 
 use core::time::Duration;
 

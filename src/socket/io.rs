@@ -102,8 +102,9 @@ impl Socket {
     ///
     /// ```
     /// use baresock::{Family, Protocol, Socket, Type};
+    /// use core::net::SocketAddr;
     /// let rx = Socket::new(Family::Inet, Type::Dgram, Protocol::UDP)?;
-    /// rx.bind("127.0.0.1:0")?;
+    /// rx.bind("127.0.0.1:0".parse::<SocketAddr>().unwrap())?;
     /// let tx = Socket::new(Family::Inet, Type::Dgram, Protocol::UDP)?;
     /// tx.send_to(b"datagram", rx.local_addr()?)?;
     /// let mut buf = [0u8; 16];
@@ -374,10 +375,11 @@ impl Socket {
     ///
     /// ```
     /// use baresock::{Family, Protocol, Socket, Type};
+    /// use core::net::SocketAddr;
     /// let rx = Socket::new(Family::Inet, Type::Dgram, Protocol::UDP)?;
-    /// rx.bind("127.0.0.1:0")?;
+    /// rx.bind("127.0.0.1:0".parse::<SocketAddr>().unwrap())?;
     /// let tx = Socket::new(Family::Inet, Type::Dgram, Protocol::UDP)?;
-    /// tx.bind("127.0.0.1:0")?;
+    /// tx.bind("127.0.0.1:0".parse::<SocketAddr>().unwrap())?;
     /// tx.send_to(b"hi", rx.local_addr()?)?;
     /// let mut buf = [0u8; 16];
     /// let (n, from) = rx.recv_from(&mut buf)?;
@@ -582,8 +584,9 @@ impl Socket {
     ///
     /// ```
     /// use baresock::{Family, Protocol, Socket, SockAddr, Type};
+    /// use core::net::SocketAddr;
     /// let s = Socket::new(Family::Inet, Type::Dgram, Protocol::UDP)?;
-    /// s.bind("127.0.0.1:0")?;
+    /// s.bind("127.0.0.1:0".parse::<SocketAddr>().unwrap())?;
     /// let SockAddr::V4(a) = s.local_addr()? else { unreachable!() };
     /// assert_ne!(a.port(), 0); // the kernel picked one
     /// # Ok::<(), baresock::Error>(())

@@ -43,6 +43,14 @@ pub(crate) use self::wait::Wait;
 ///
 /// [`set_timeout`]: Socket::set_timeout
 ///
+/// # Option names
+///
+/// The level is in the name, as socket2 0.6 names them: `SOL_SOCKET` options have none
+/// ([`set_reuse_address`](Socket::set_reuse_address)), `IPPROTO_IP` ones end in `_v4`
+/// ([`set_ttl_v4`](Socket::set_ttl_v4)), `IPPROTO_IPV6` ones in `_v6`, `IPPROTO_TCP` ones start
+/// with `tcp_` ([`set_tcp_nodelay`](Socket::set_tcp_nodelay)), `SOL_UDP` ones with `udp_`. The
+/// typed sockets keep `std::net`'s names ([`TcpStream::set_nodelay`](crate::TcpStream::set_nodelay)).
+///
 /// # Example
 ///
 /// ```

@@ -274,8 +274,9 @@ impl Socket {
     ///
     /// ```
     /// use baresock::{Error, Family, Protocol, Socket, Type, UnixAddr};
+    /// use core::net::SocketAddr;
     /// let s = Socket::new(Family::Inet, Type::Dgram, Protocol::UDP)?;
-    /// s.bind("127.0.0.1:0")?;
+    /// s.bind("127.0.0.1:0".parse::<SocketAddr>().unwrap())?;
     /// // An address of another family is refused before the kernel sees it.
     /// let unix = UnixAddr::new_abstract(b"baresock-doc")?;
     /// assert!(matches!(s.bind(unix), Err(Error::FamilyMismatch { .. })));
@@ -308,8 +309,9 @@ impl Socket {
     ///
     /// ```
     /// use baresock::{Family, Protocol, Socket, Type};
+    /// use core::net::SocketAddr;
     /// let s = Socket::new(Family::Inet, Type::Stream, Protocol::TCP)?;
-    /// s.bind("127.0.0.1:0")?;
+    /// s.bind("127.0.0.1:0".parse::<SocketAddr>().unwrap())?;
     /// s.listen(128)?;
     /// assert!(s.is_listening()?);
     /// # Ok::<(), baresock::Error>(())
@@ -329,8 +331,9 @@ impl Socket {
     ///
     /// ```
     /// use baresock::{Family, Protocol, Socket, TcpStream, Type};
+    /// use core::net::SocketAddr;
     /// let listener = Socket::new(Family::Inet, Type::Stream, Protocol::TCP)?;
-    /// listener.bind("127.0.0.1:0")?;
+    /// listener.bind("127.0.0.1:0".parse::<SocketAddr>().unwrap())?;
     /// listener.listen(8)?;
     /// let client = TcpStream::connect(listener.local_addr()?)?;
     /// let (conn, peer) = listener.accept()?;
