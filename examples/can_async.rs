@@ -20,8 +20,7 @@ use std::io;
 use std::time::Duration;
 
 use baresock::{
-    interface_index, CanAnyFrame, CanFdFrame, CanFrame, CanId, CanSocket, Errno, Error, ShortName,
-    Timestamp,
+    interface_index, CanAnyFrame, CanFdFrame, CanFrame, CanId, CanSocket, Errno, Error, Timestamp,
 };
 use tokio::io::unix::AsyncFd;
 
@@ -66,7 +65,7 @@ fn open(ifname: &str) -> Result<Option<CanSocket>, Error> {
         }
         Err(e) => return Err(e),
     };
-    let index = match interface_index(&ShortName::new(ifname.as_bytes())?) {
+    let index = match interface_index(ifname) {
         Ok(i) => i,
         Err(Error::Os(Errno::NODEV)) => {
             println!("skipped: no CAN interface {ifname} here");
@@ -145,7 +144,7 @@ async fn self_check(ifname: &str) -> Result<(), Box<dyn std::error::Error>> {
             sender.send(f)?;
         }
         tokio::time::sleep(Duration::from_millis(10)).await;
-        match sender.send_fd(&fd) {
+        match sender.send_fd_frame(&fd) {
             Ok(()) => Ok(true),
             Err(Error::Os(Errno::INVAL)) => Ok(false),
             Err(e) => Err(e),

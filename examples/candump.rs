@@ -11,9 +11,7 @@
 //! `frame_id & mask == id & mask`, `id~mask` when not; 8-digit ids are 29-bit; `#mask` sets
 //! the error mask; `j` joins the filters (all must pass).
 
-use baresock::{
-    interface_index, interface_name, CanErrorClass, CanFilter, CanSocket, ShortName, Timestamp,
-};
+use baresock::{interface_index, interface_name, CanErrorClass, CanFilter, CanSocket, Timestamp};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -81,7 +79,7 @@ fn run(spec: &str, count: Option<u64>) -> baresock::Result<()> {
     // FD frames too; timestamps from the kernel, as candump prints them.
     socket.set_fd_frames(true)?;
     socket.as_socket().set_timestamp_ns(true)?;
-    let index = interface_index(&ShortName::new(ifname.as_bytes())?)?;
+    let index = interface_index(ifname)?;
     socket.bind(index)?;
     let name = interface_name(index)?;
     let name = String::from_utf8_lossy(name.as_bytes()).into_owned();

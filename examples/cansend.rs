@@ -7,8 +7,7 @@
 //! cargo run --example cansend -- vcan0 20000080#00      # an error frame (bus error)
 //! ```
 
-use baresock::can::parse_frame;
-use baresock::{interface_index, CanAnyFrame, CanSocket, ShortName};
+use baresock::{interface_index, CanAnyFrame, CanSocket};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -23,11 +22,11 @@ fn main() {
 }
 
 fn run(ifname: &str, text: &str) -> baresock::Result<()> {
-    let frame = parse_frame(text)?;
+    let frame: CanAnyFrame = text.parse()?;
     let socket = CanSocket::new()?;
     if matches!(frame, CanAnyFrame::Fd(_)) {
         socket.set_fd_frames(true)?;
     }
-    socket.bind(interface_index(&ShortName::new(ifname.as_bytes())?)?)?;
+    socket.bind(interface_index(ifname)?)?;
     socket.send_any(&frame)
 }

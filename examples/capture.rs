@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 use baresock::bpf::{parse_tcpdump_dd, Insn, Program};
 use baresock::{
     ether, interface_index, Error, LinkAddr, PacketKind, PacketSocket, PacketType, RingConfig,
-    RxRing, ShortName,
+    RxRing,
 };
 
 /// pcap's file header, for nanosecond timestamps and Ethernet frames (LINKTYPE_ETHERNET).
@@ -62,8 +62,7 @@ fn run() -> Result<(usize, u32), String> {
         return Err("usage: capture INTERFACE COUNT OUT.pcap [FILTER (tcpdump -dd output)]".into());
     };
     let count: usize = count.parse().map_err(|_| "COUNT is a number")?;
-    let name = ShortName::new(iface.as_bytes()).map_err(|e| e.to_string())?;
-    let ifindex = interface_index(&name).map_err(|e| format!("{iface}: {e}"))?;
+    let ifindex = interface_index(iface).map_err(|e| format!("{iface}: {e}"))?;
 
     // A socket for no protocol queues nothing: the filter is in place before the bind that
     // names the protocol lets frames in (as libpcap does it).

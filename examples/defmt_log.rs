@@ -27,7 +27,7 @@ use baresock::can::{BcmFlags, IsoTpOptions};
 use baresock::resolve::{DomainName, Hints, NameInfoFlags};
 use baresock::{
     CanAddr, CanAnyFrame, CanFdFrame, CanFilter, CanFrame, CanId, Errno, Error, Family, LinkAddr,
-    Protocol, RecvFlags, SendFlags, ServerOptions, Shutdown, SocketAddr, Timestamp, Type, UnixAddr,
+    Protocol, RecvFlags, SendFlags, ServerOptions, Shutdown, SockAddr, Timestamp, Type, UnixAddr,
 };
 
 /// The logger's state: the frame being encoded, and the finished ones.
@@ -104,9 +104,9 @@ fn frame_count() -> usize {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let v4: SocketAddr = "192.0.2.1:80".parse::<core::net::SocketAddr>()?.into();
-    let v6: SocketAddr = "[2001:db8::1]:443".parse::<core::net::SocketAddr>()?.into();
-    let unix = SocketAddr::Unix(UnixAddr::new(b"/run/baresock.sock")?);
+    let v4: SockAddr = "192.0.2.1:80".parse()?;
+    let v6: SockAddr = "[2001:db8::1]:443".parse()?;
+    let unix = SockAddr::Unix(UnixAddr::new(b"/run/baresock.sock")?);
     let link = LinkAddr::new(3, 0x0800).with_address(&[0x02, 0, 0, 0, 0, 1])?;
     let frame = CanFrame::new(CanId::standard(0x123)?, &[0xde, 0xad, 0xbe, 0xef])?;
     let fd = CanFdFrame::new(CanId::extended(0x1234_5678)?, &[7; 20])?;
@@ -157,7 +157,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // The same value twice, then a different one, at one tick: equal bytes, then different.
     // (One call site: each site has a format string, and so an index, of its own.)
     TICKS.store(1_000, Ordering::Relaxed);
-    let other: SocketAddr = "192.0.2.1:81".parse::<core::net::SocketAddr>()?.into();
+    let other: SockAddr = "192.0.2.1:81".parse()?;
     for a in [v4, v4, other] {
         defmt::println!("{}", a);
     }

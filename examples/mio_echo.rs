@@ -64,7 +64,7 @@ fn nonblocking<T>(r: baresock::Result<T>) -> Result<Option<T>, Error> {
 fn run() -> Result<usize, Box<dyn std::error::Error>> {
     let mut poll = Poll::new()?;
     let registry = poll.registry();
-    let listener = TcpListener::bind("127.0.0.1:0".parse::<std::net::SocketAddr>()?)?;
+    let listener = TcpListener::bind("127.0.0.1:0")?;
     listener.set_nonblocking(true)?;
     registry.register(
         &mut SourceFd(&listener.as_raw_fd()),

@@ -74,14 +74,14 @@ fn open(target: IpAddr) -> Result<(RawSocket, bool), Error> {
     // TTL or hop limit handed over beside the data.
     match target {
         IpAddr::V4(_) if raw => s.set_icmp_filter(!(1 << 0))?,
-        IpAddr::V4(_) => s.as_socket().set_recv_ttl(true)?,
+        IpAddr::V4(_) => s.as_socket().set_recv_ttl_v4(true)?,
         IpAddr::V6(_) => {
             if raw {
                 let mut blocked = [!0u32; 8];
                 blocked[usize::from(ICMPV6_ECHO_REPLY / 32)] &= !(1 << (ICMPV6_ECHO_REPLY % 32));
                 s.set_icmpv6_filter(&blocked)?;
             }
-            s.as_socket().set_recv_hop_limit(true)?;
+            s.as_socket().set_recv_hoplimit_v6(true)?;
         }
     }
     Ok((s, raw))

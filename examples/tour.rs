@@ -1,6 +1,7 @@
 //! The tour: the reference examples of Python's `socket` module, in baresock, end to end on
 //! loopback. Run it with `cargo run --example tour`.
 
+use std::net::SocketAddr;
 use std::os::fd::OwnedFd;
 use std::thread;
 use std::time::{Duration, Instant};
@@ -25,7 +26,7 @@ fn main() -> Result<(), Error> {
 /// `socket.create_server(('127.0.0.1', 0), backlog=5)` and a client.
 fn tcp_server() -> Result<(), Error> {
     println!("== TCP server with create_server()");
-    let addr: core::net::SocketAddr = "127.0.0.1:0".parse().expect("a literal address");
+    let addr: SocketAddr = "127.0.0.1:0".parse().expect("a literal address");
     let server = create_server(
         addr,
         ServerOptions {
@@ -72,7 +73,7 @@ fn socketpair() -> Result<(), Error> {
 /// A UDP socket bound to loopback: receive a datagram, acknowledge it to its sender.
 fn udp_datagram() -> Result<(), Error> {
     println!("== UDP datagram socket");
-    let any: core::net::SocketAddr = "127.0.0.1:0".parse().expect("a literal address");
+    let any: SocketAddr = "127.0.0.1:0".parse().expect("a literal address");
     let sock = UdpSocket::bind(any)?;
     let peer = UdpSocket::bind(any)?;
     peer.send_to(b"Test message", sock.local_addr()?)?;
@@ -126,13 +127,13 @@ fn wrap_an_fd() -> Result<(), Error> {
 /// What failing looks like: named errors, with the errno's name.
 fn an_error() -> Result<(), Error> {
     println!("== Errors");
-    let closed: core::net::SocketAddr = "127.0.0.1:1".parse().expect("a literal address");
+    let closed: SocketAddr = "127.0.0.1:1".parse().expect("a literal address");
     match create_connection(closed, None, None) {
         Err(e @ Error::Os(Errno::CONNREFUSED)) => println!("connect to {closed}: {e}"),
         other => println!("unexpected: {other:?}"),
     }
     let s = Socket::new(Family::INET, Type::DGRAM, Protocol::DEFAULT)?;
-    let v6: core::net::SocketAddr = "[::1]:9".parse().expect("a literal address");
+    let v6: SocketAddr = "[::1]:9".parse().expect("a literal address");
     if let Err(e) = s.send_to(b"x", v6) {
         println!("IPv6 address to an IPv4 socket: {e}");
     }

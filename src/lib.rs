@@ -7,8 +7,9 @@
 //!
 //! ```
 //! use baresock::{create_server, ServerOptions, TcpStream};
+//! use core::net::SocketAddr;
 //!
-//! let server = create_server("127.0.0.1:0".parse::<core::net::SocketAddr>()?, ServerOptions::default())?;
+//! let server = create_server("127.0.0.1:0".parse::<SocketAddr>()?, ServerOptions::default())?;
 //! let client = TcpStream::connect(server.local_addr()?)?;
 //! let (conn, _peer) = server.accept()?;
 //! client.send_all(b"hello")?;
@@ -34,7 +35,7 @@
 //! | capture or inject link-layer frames | [`PacketSocket`]; at rate, its [`RxRing`] and [`TxRing`] |
 //! | let the kernel drop what I do not want | classic BPF in [`bpf`] (or `tcpdump -dd` output), [`Socket::attach_filter`] |
 //! | raw IP or ICMP | [`RawSocket`]; ping without root: [`RawSocket::icmp_echo_v4`] / [`RawSocket::icmp_echo_v6`] |
-//! | CAN frames (classic, FD, XL), filters, error frames | [`CanSocket`]; frames as can-utils writes them: [`can::parse_frame`] and `Display` |
+//! | CAN frames (classic, FD, XL), filters, error frames | [`CanSocket`]; frames as can-utils writes them: `FromStr` ([`CanAnyFrame`]) and `Display` |
 //! | cyclic CAN sends, or wake only when a frame changes or stops | [`can::BcmSocket`] |
 //! | ISO-TP (ISO 15765-2, UDS/OBD) messages | [`can::IsoTpSocket`] |
 //! | SAE J1939 | [`can::J1939Socket`] |
@@ -64,7 +65,7 @@
 //! | `AF_INET`, `AF_INET6`, `AF_UNIX`, `AF_CAN`, `AF_PACKET` | [`Family::INET`], [`Family::INET6`], [`Family::UNIX`], [`Family::CAN`], [`Family::PACKET`] |
 //! | `SOCK_STREAM`, `SOCK_DGRAM`, `SOCK_RAW`, `SOCK_SEQPACKET` | [`Type::STREAM`], [`Type::DGRAM`], [`Type::RAW`], [`Type::SEQPACKET`] |
 //! | `SO_REUSEPORT` (`setsockopt(SOL_SOCKET, SO_REUSEPORT, 1)`) | [`Socket::set_reuse_port`]; `reuse_port` of [`ServerOptions`] |
-//! | `s.setsockopt(level, name, value)` / `s.getsockopt(level, name)` | a typed setter and getter ([`Socket::set_reuse_address`], [`Socket::set_nodelay`], ...; `#[doc(alias)]` finds them by their C names); [`Socket::set_option_raw`] / [`Socket::option_raw`] for the rest |
+//! | `s.setsockopt(level, name, value)` / `s.getsockopt(level, name)` | a typed setter and getter ([`Socket::set_reuse_address`], [`Socket::set_tcp_nodelay`], ...; `#[doc(alias)]` finds them by their C names); [`Socket::set_option_raw`] / [`Socket::option_raw`] for the rest |
 //! | `s.bind(addr)` / `s.listen(backlog)` | [`Socket::bind`] / [`Socket::listen`] |
 //! | `s.accept()` | [`Socket::accept`], [`TcpListener::accept`], [`UnixListener::accept`] |
 //! | `s.connect(addr)` / `s.connect_ex(addr)` | [`Socket::connect`] (the errno is in [`Error::Os`]) |
@@ -272,9 +273,9 @@ mod time;
 mod types;
 
 pub use addr::{
-    ether, CanAddr, Destination, LinkAddr, PacketType, RawAddr, SocketAddr, ToSocketAddrs,
-    UnixAddr, UnixAddrKind, J1939_NO_ADDR, J1939_NO_NAME, J1939_NO_PGN, LINK_ADDR_MAX,
-    RAW_ADDR_MAX, UNIX_PATH_MAX,
+    ether, CanAddr, Destination, LinkAddr, PacketType, RawAddr, SockAddr, ToSocketAddrs, UnixAddr,
+    UnixAddrKind, J1939_NO_ADDR, J1939_NO_NAME, J1939_NO_PGN, LINK_ADDR_MAX, RAW_ADDR_MAX,
+    UNIX_PATH_MAX,
 };
 pub use can::{
     CanAnyFrame, CanControllerState, CanError, CanErrorClass, CanFdFrame, CanFilter, CanFrame,
@@ -305,15 +306,7 @@ pub use tcp_info::TcpInfo;
 pub use time::{default_timeout, set_default_timeout};
 pub use types::{Family, Protocol, Type};
 
-// The migration guide still names the error variants that moved into groups (branch `errors`);
-// until it is rewritten its links to them are left unresolved and its examples are not run as
-// doctests. Revert to a plain `#[doc = include_str!(..)]` with the guide's update.
-#[cfg_attr(not(doctest), doc = include_str!("../docs/migrating.md"))]
-#[cfg_attr(
-    doctest,
-    doc = "The migration guide (its examples are not run until it is updated)."
-)]
-#[allow(rustdoc::broken_intra_doc_links)]
+#[doc = include_str!("../docs/migrating.md")]
 pub mod migrating {}
 
 #[doc = include_str!("../docs/syscalls.md")]
@@ -331,17 +324,17 @@ struct ReadmeDoctests;
 /// fuzzers can feed it bytes. Never panics: a length that does not fit the family is
 /// [`AddressError::Malformed`], an unknown family [`AddressError::Unsupported`]. The receives
 /// (and `local_addr`, `peer_addr`, `accept`) never fail on those: where this fails they give
-/// the bytes as [`SocketAddr::Other`], which is also what to wrap bytes in oneself
+/// the bytes as [`SockAddr::Other`], which is also what to wrap bytes in oneself
 /// ([`RawAddr::new`]).
 ///
 /// ```
-/// use baresock::{decode_sockaddr, Error, RawAddr, SocketAddr};
+/// use baresock::{decode_sockaddr, Error, RawAddr, SockAddr};
 /// let netlink = [16u16.to_ne_bytes()[0], 16u16.to_ne_bytes()[1], 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
 /// assert_eq!(
 ///     decode_sockaddr(&netlink),
 ///     Err(Error::Address(baresock::AddressError::Unsupported { family: 16 }))
 /// );
-/// let kept = SocketAddr::from(RawAddr::new(&netlink)?);
+/// let kept = SockAddr::from(RawAddr::new(&netlink)?);
 /// assert_eq!(kept.as_raw().map(|r| r.family()), Some(16));
 /// # Ok::<(), baresock::Error>(())
 /// ```
@@ -354,7 +347,7 @@ pub use addr::codec::decode as decode_sockaddr;
 const _: () = {
     const fn format<T: defmt::Format + ?Sized>() {}
     // Addresses and names.
-    format::<SocketAddr>();
+    format::<SockAddr>();
     format::<UnixAddr>();
     format::<UnixAddrKind<'static>>();
     format::<LinkAddr>();

@@ -15,7 +15,7 @@ use rustix::fd::{BorrowedFd, OwnedFd};
 pub use rustix::io::{IoSlice, IoSliceMut};
 
 use crate::sys::msg::{self as raw, RawCmsg, Received};
-use crate::{Error, Result, SocketAddr};
+use crate::{Error, Result, SockAddr};
 
 /// Bytes of control buffer one control message with `len` bytes of data takes
 /// (`CMSG_SPACE`).
@@ -542,7 +542,7 @@ pub struct RecvMsg<'c> {
     pub(crate) len: usize,
     pub(crate) bytes: usize,
     pub(crate) flags: u32,
-    pub(crate) addr: Option<SocketAddr>,
+    pub(crate) addr: Option<SockAddr>,
     pub(crate) control: Received<'c>,
 }
 
@@ -586,7 +586,7 @@ impl RecvMsg<'_> {
     }
 
     /// The sender's address, where the kernel gives one.
-    pub fn addr(&self) -> Option<&SocketAddr> {
+    pub fn addr(&self) -> Option<&SockAddr> {
         self.addr.as_ref()
     }
 

@@ -12,6 +12,11 @@ pub const SHORT_NAME_MAX: usize = 15;
 /// A name of at most 15 bytes, as the kernel stores interface names (`IFNAMSIZ`) and TCP
 /// congestion-control names (`TCP_CA_NAME_MAX`). `Copy`, on the stack.
 ///
+/// What the kernel gives back ([`interface_name`](crate::interface_name),
+/// [`bind_device`](crate::Socket::bind_device)). Functions that take a name take
+/// `impl AsRef<[u8]>`: `"lo"`, `b"lo"` or a `ShortName`, checked as [`new`](ShortName::new)
+/// checks.
+///
 /// ```
 /// use baresock::ShortName;
 /// let lo = ShortName::new(b"lo")?;
@@ -88,6 +93,20 @@ pub(crate) fn write_lossless(bytes: &[u8], f: &mut fmt::Formatter<'_>) -> fmt::R
         }
     }
     Ok(())
+}
+
+impl AsRef<[u8]> for ShortName {
+    /// The name's bytes, without the NUL: so a `ShortName` goes wherever a name is taken.
+    ///
+    /// ```
+    /// use baresock::{interface_index, interface_name};
+    /// let lo = interface_name(interface_index("lo")?)?;
+    /// assert_eq!(interface_index(lo)?, interface_index(b"lo")?);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    fn as_ref(&self) -> &[u8] {
+        self.as_bytes()
+    }
 }
 
 impl fmt::Display for ShortName {

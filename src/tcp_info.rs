@@ -127,7 +127,8 @@ impl TcpInfo {
     /// Decodes the kernel's bytes. Fails with
     /// [`InputError::OptionSize`](crate::InputError::OptionSize) when they are shorter than the 104
     /// bytes every kernel gives (qemu-user, for one, answers 4).
-    pub fn from_bytes(b: &[u8]) -> Result<TcpInfo> {
+    #[doc(alias = "from_bytes")]
+    pub fn decode(b: &[u8]) -> Result<TcpInfo> {
         if b.len() < BASE_LEN {
             return Err(Error::Input(InputError::OptionSize {
                 expected: BASE_LEN as u32,
@@ -222,7 +223,7 @@ mod tests {
     #[test]
     fn short_answers() {
         assert_eq!(
-            TcpInfo::from_bytes(&[1, 2, 3, 4]),
+            TcpInfo::decode(&[1, 2, 3, 4]),
             Err(Error::Input(InputError::OptionSize {
                 expected: 104,
                 got: 4
@@ -232,7 +233,7 @@ mod tests {
         b[0] = 1;
         b[6] = 0x7a;
         b[68..72].copy_from_slice(&1500u32.to_ne_bytes());
-        let i = TcpInfo::from_bytes(&b).unwrap();
+        let i = TcpInfo::decode(&b).unwrap();
         let wscales = if cfg!(target_endian = "little") {
             (0xa, 0x7)
         } else {
@@ -241,9 +242,6 @@ mod tests {
         assert_eq!((i.state, (i.snd_wscale, i.rcv_wscale)), (1, wscales));
         assert_eq!(i.rtt, Duration::from_micros(1500));
         assert_eq!(i.pacing_rate, None, "not in a 104-byte answer");
-        assert_eq!(
-            TcpInfo::from_bytes(&[0u8; 112]).unwrap().pacing_rate,
-            Some(0)
-        );
+        assert_eq!(TcpInfo::decode(&[0u8; 112]).unwrap().pacing_rate, Some(0));
     }
 }

@@ -176,7 +176,7 @@ vcan_test!(fd_frames_need_fd_mode_and_an_fd_bus, || {
         .unwrap()
         .with_bit_rate_switch(true);
     assert_eq!(
-        tx.send_fd(&f),
+        tx.send_fd_frame(&f),
         Err(Error::Os(Errno::INVAL)),
         "FD mode is off"
     );
@@ -184,14 +184,14 @@ vcan_test!(fd_frames_need_fd_mode_and_an_fd_bus, || {
     tx.set_fd_frames(true).unwrap();
     rx.set_fd_frames(true).unwrap();
     assert!(tx.fd_frames().unwrap());
-    tx.send_fd(&f).unwrap();
+    tx.send_fd_frame(&f).unwrap();
     assert_eq!(rx.recv().unwrap(), CanAnyFrame::Fd(f));
     // A socket without FD mode does not get FD frames.
     quiet(&classic);
     // A classic bus refuses FD frames: EINVAL up to Linux 6.x, EMSGSIZE in 7.x.
     let on_classic = bound("vc0");
     on_classic.set_fd_frames(true).unwrap();
-    let r = on_classic.send_fd(&f);
+    let r = on_classic.send_fd_frame(&f);
     assert!(
         matches!(r, Err(Error::Os(Errno::INVAL | Errno::MSGSIZE))),
         "{r:?}"
@@ -242,21 +242,21 @@ vcan_test!(xl_frames_where_the_kernel_has_them, || {
         let f = CanXlFrame::new(0x242, 3, 0xdead_beef, &data[..len])
             .unwrap()
             .with_sec(true);
-        tx.send_xl(&f).unwrap();
+        tx.send_xl_frame(&f).unwrap();
         let mut buf = CanXlFrame::empty();
-        match rx.recv_xl(&mut buf).unwrap() {
+        match rx.recv_xl_frame(&mut buf).unwrap() {
             CanRecv::Xl(got) => assert_eq!(got, &f, "len {len}"),
             other => panic!("{other:?}"),
         }
     }
-    // Classic frames come through recv_xl too; plain recv reports an XL frame as cut.
+    // Classic frames come through recv_xl_frame too; plain recv reports an XL frame as cut.
     tx.send(&std_frame(5, &[1, 2, 3])).unwrap();
     let mut buf = CanXlFrame::empty();
     assert_eq!(
-        rx.recv_xl(&mut buf).unwrap(),
+        rx.recv_xl_frame(&mut buf).unwrap(),
         CanRecv::Frame(CanAnyFrame::Classic(std_frame(5, &[1, 2, 3])))
     );
-    tx.send_xl(&CanXlFrame::new(1, 0, 0, &[0; 100]).unwrap())
+    tx.send_xl_frame(&CanXlFrame::new(1, 0, 0, &[0; 100]).unwrap())
         .unwrap();
     // CAN does not tell the true length: the error says what was kept.
     assert_eq!(rx.recv(), Err(Error::Truncated { len: CANFD_MTU }));
@@ -298,7 +298,7 @@ fn can_utils_text_round_trips() {
         "123##311223344556677889900AABB",
         "20000204#0010000000006082",
     ] {
-        assert_eq!(can::parse_frame(text).unwrap().to_string(), text);
+        assert_eq!(text.parse::<CanAnyFrame>().unwrap().to_string(), text);
     }
 }
 
@@ -315,10 +315,7 @@ fn the_kernel_layout_round_trips_every_fd_length() {
     for len in CANFD_LENGTHS {
         let data: Vec<u8> = (0..len as u8).collect();
         let f = CanFdFrame::new(CanId::extended(0x1fff_ffff).unwrap(), &data).unwrap();
-        assert_eq!(
-            CanAnyFrame::from_bytes(&f.to_bytes()),
-            Ok(CanAnyFrame::Fd(f))
-        );
+        assert_eq!(CanAnyFrame::decode(&f.encode()), Ok(CanAnyFrame::Fd(f)));
     }
 }
 

@@ -613,7 +613,7 @@ interop_test!(candump_shows_our_error_frames, || {
         CanControllerState::TX_WARNING | CanControllerState::RX_PASSIVE
     );
     let tx = bound("vc0");
-    tx.as_socket().send(&e.to_bytes()).unwrap();
+    tx.as_socket().send(&e.encode()).unwrap();
     let line = log_lines.recv_timeout(LIMIT).expect("candump -L's line");
     assert_eq!(frame_of(&line), e.to_string());
     assert_eq!(e.to_string(), "20000004#0018000000006082");

@@ -1,6 +1,7 @@
 //! The process-wide default timeout. Its own test binary: the default is global state.
 #![allow(unsafe_code)] // a test or example may use libc and raw fds itself; the library may not
 
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use baresock::{
@@ -31,7 +32,7 @@ fn default_applies_to_new_sockets_only() {
     assert_eq!(old.0.timeout(), None, "sockets made before keep their mode");
 
     // Accepted sockets take the default too, whatever the listener's mode (Python's rule).
-    let l = TcpListener::bind("127.0.0.1:0".parse::<std::net::SocketAddr>().unwrap()).unwrap();
+    let l = TcpListener::bind("127.0.0.1:0".parse::<SocketAddr>().unwrap()).unwrap();
     l.set_timeout(None).unwrap();
     let _c = TcpStream::connect(l.local_addr().unwrap()).unwrap();
     let (conn, _) = l.accept().unwrap();

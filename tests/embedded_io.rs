@@ -4,6 +4,7 @@
 
 use baresock::InputError;
 use core::time::Duration;
+use std::net::SocketAddr;
 
 use baresock::{Errno, Error, Family, Protocol, Socket, TcpListener, TcpStream, Type, UnixStream};
 use embedded_io::{Error as _, ErrorKind, Read, ReadExactError, ReadReady, Write, WriteReady};
@@ -45,8 +46,7 @@ fn generic_code_over_unix_and_tcp() {
     assert_eq!(&reply[..n], b"ping over unix\n");
     server.join().unwrap().unwrap();
 
-    let listener =
-        TcpListener::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap()).unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0".parse::<SocketAddr>().unwrap()).unwrap();
     let addr = listener.local_addr().unwrap();
     let server = std::thread::spawn(move || {
         let (conn, _) = listener.accept().unwrap();
@@ -103,8 +103,7 @@ fn errors_keep_their_kind() {
     assert!(matches!(e, Error::Partial { sent: 0, .. }), "{e:?}");
     assert_eq!(e.kind(), ErrorKind::BrokenPipe);
     // Nothing listens on port 1: ConnectionRefused.
-    let e =
-        TcpStream::connect("127.0.0.1:1".parse::<core::net::SocketAddr>().unwrap()).unwrap_err();
+    let e = TcpStream::connect("127.0.0.1:1".parse::<SocketAddr>().unwrap()).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::ConnectionRefused);
     // Non-blocking mode is outside the traits' contract: WouldBlock has no kind of its own.
     let (mut c, _d) = UnixStream::pair().unwrap();

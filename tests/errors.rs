@@ -6,6 +6,7 @@ mod common;
 
 use baresock::{AddressError, CanInputError, InputError, ResolveError};
 use common::fork::Child;
+use std::net::SocketAddr;
 
 use baresock::{
     create_server, decode_sockaddr, Errno, Error, Family, HostError, HostErrorKind, LookupCause,
@@ -252,7 +253,7 @@ fn dual_stack_unavailable_is_named() {
         skip!("qemu-user does not run seccomp filters");
     }
     let outcome = without_ipv6(|| {
-        let any6: std::net::SocketAddr = "[::]:0".parse().unwrap();
+        let any6: SocketAddr = "[::]:0".parse().unwrap();
         match create_server(
             any6,
             ServerOptions {

@@ -10,6 +10,7 @@
 mod common;
 
 use baresock::ResolveError;
+use std::net::SocketAddr;
 use std::os::fd::{AsFd, OwnedFd};
 use std::sync::Mutex;
 use std::thread;
@@ -439,10 +440,10 @@ fn storm_connect_deadline_into_a_black_hole() {
     checked(|| {
         let r = in_netns_with_veth(|| {
             let nl = rtnl::socket().unwrap();
-            let bs0 = interface_index(&ShortName::new(b"bs0").unwrap()).unwrap();
+            let bs0 = interface_index("bs0").unwrap();
             rtnl::add_ipv4(&nl, bs0, [10, 99, 0, 1], 24).unwrap();
             let d = Duration::from_millis(500);
-            let dest: std::net::SocketAddr = "10.99.0.2:80".parse().unwrap();
+            let dest: SocketAddr = "10.99.0.2:80".parse().unwrap();
             assert_deadline_kept("TCP connect", d, move || {
                 TcpStream::connect_timeout(dest, d).map(drop)
             });
@@ -454,11 +455,7 @@ fn storm_connect_deadline_into_a_black_hole() {
 }
 
 /// A resolver that asks only `server`, over no files (nothing from this machine).
-fn resolver_for(
-    server: std::net::SocketAddr,
-    timeout: Duration,
-    attempts: u8,
-) -> Resolver<'static> {
+fn resolver_for(server: SocketAddr, timeout: Duration, attempts: u8) -> Resolver<'static> {
     let mut conf = ResolvConf::new();
     conf.clear_nameservers();
     conf.add_nameserver(server);
@@ -979,7 +976,7 @@ fn a_full_packet_ring_reports_drops_and_leaves_nothing_behind() {
     checked(|| {
         let r = in_netns_with_veth(|| {
             const PROTO: u16 = ether::EXPERIMENTAL;
-            let idx = |n: &[u8]| interface_index(&ShortName::new(n).unwrap()).unwrap();
+            let idx = |n: &[u8]| interface_index(n).unwrap();
             let (i0, i1) = (idx(b"bs0"), idx(b"bs1"));
             let maps_before = socket_mappings();
             let s = PacketSocket::new(PacketKind::Raw, PROTO).unwrap();

@@ -4,6 +4,7 @@
 mod common;
 
 use baresock::{Errno, ResolveError};
+use std::net::SocketAddr;
 use std::os::fd::OwnedFd;
 use std::time::Duration;
 
@@ -61,8 +62,8 @@ fn nothing_leaks() {
             .connect("127.0.0.1", 1, Some(Duration::from_secs(2)), None)
             .is_err());
     });
-    let v4: std::net::SocketAddr = "127.0.0.1:0".parse().unwrap();
-    let refused: SocketAddr = "127.0.0.1:1".parse().unwrap();
+    let v4: SocketAddr = "127.0.0.1:0".parse().unwrap();
+    let refused: SockAddr = "127.0.0.1:1".parse().unwrap();
     no_leak("tcp round trip", || {
         let s = create_server(v4, ServerOptions::default()).unwrap();
         let c = TcpStream::connect(s.local_addr().unwrap()).unwrap();

@@ -4,6 +4,7 @@
 mod common;
 
 use baresock::AddressError;
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use baresock::*;
@@ -49,7 +50,7 @@ fn sixty_four_datagrams_each_way() {
             for (i, e) in entries.iter().take(n).enumerate() {
                 let k = got + i;
                 assert_eq!(e.data(), &payloads[k][..], "datagram {k}");
-                assert_eq!(e.addr(), Some(&SocketAddr::from(from_addr)));
+                assert_eq!(e.addr(), Some(&SockAddr::from(from_addr)));
                 assert_eq!(e.truncated(), None);
             }
             got += n;
@@ -105,7 +106,7 @@ fn batch_truncation_and_timeouts() {
     assert!(start.elapsed() >= Duration::from_millis(50));
 
     // An address of the wrong family is refused before anything is sent.
-    let v6: SocketAddr = "[::1]:9".parse().unwrap();
+    let v6: SockAddr = "[::1]:9".parse().unwrap();
     let mut bad = [SendEntry::new(b"x").to(v6)];
     assert_eq!(
         a.as_socket()
@@ -123,7 +124,7 @@ fn batch_truncation_and_timeouts() {
 fn batch_control_messages() {
     let a = UdpSocket::bind(v4_any_port()).unwrap();
     let b = UdpSocket::bind(v4_any_port()).unwrap();
-    b.as_socket().set_recv_ttl(true).unwrap();
+    b.as_socket().set_recv_ttl_v4(true).unwrap();
     let mut space = [0u8; cmsg_space(4)];
     let mut c = ControlBuilder::new(&mut space);
     c.ttl(33).unwrap();
@@ -162,7 +163,7 @@ fn a_bad_destination_sends_what_comes_before_it() {
     rx.as_socket().set_recv_buffer_size(1 << 20).unwrap();
     rx.set_timeout(Some(Duration::from_secs(10))).unwrap();
     let to = rx.local_addr().unwrap();
-    let v6: std::net::SocketAddr = "[::1]:9".parse().unwrap();
+    let v6: SocketAddr = "[::1]:9".parse().unwrap();
     let payloads: Vec<[u8; 2]> = (0..100u16).map(|i| i.to_be_bytes()).collect();
     let mut entries: Vec<SendEntry<'_>> = payloads
         .iter()

@@ -200,8 +200,8 @@ fn fds_pass_between_two_processes() {
 #[test]
 fn credentials() {
     let (a, b) = UnixDatagram::pair().unwrap();
-    b.as_socket().set_pass_credentials(true).unwrap();
-    assert!(b.as_socket().pass_credentials().unwrap());
+    b.as_socket().set_passcred(true).unwrap();
+    assert!(b.as_socket().passcred().unwrap());
     let me = Credentials::current();
     let mut space = [0u8; cmsg_space(12)];
     let mut c = ControlBuilder::new(&mut space);
@@ -239,7 +239,7 @@ fn udp_pair_v4() -> (UdpSocket, UdpSocket) {
 }
 
 /// Receives one message on `s` and returns its control messages, decoded, as owned values.
-fn recv_controls(s: &Socket) -> (Vec<u8>, Option<SocketAddr>, Vec<String>) {
+fn recv_controls(s: &Socket) -> (Vec<u8>, Option<SockAddr>, Vec<String>) {
     let mut data = [0u8; 64];
     let mut control = [0u8; 256];
     let mut bufs = [IoSliceMut::new(&mut data)];
@@ -319,20 +319,20 @@ fn timestamps() {
 #[test]
 fn packet_info_ttl_and_tos_v4() {
     let r = Socket::new(Family::INET, Type::DGRAM, Protocol::DEFAULT).unwrap();
-    r.bind("0.0.0.0:0".parse::<SocketAddr>().unwrap()).unwrap();
+    r.bind("0.0.0.0:0".parse::<SockAddr>().unwrap()).unwrap();
     let port = r.local_addr().unwrap().port().unwrap();
     r.set_recv_packet_info_v4(true).unwrap();
-    r.set_recv_ttl(true).unwrap();
-    r.set_recv_tos(true).unwrap();
+    r.set_recv_ttl_v4(true).unwrap();
+    r.set_recv_tos_v4(true).unwrap();
     assert!(qemu_gap!(r.recv_packet_info_v4()).unwrap());
-    assert!(qemu_gap!(r.recv_ttl()).unwrap() && r.recv_tos().unwrap());
+    assert!(qemu_gap!(r.recv_ttl_v4()).unwrap() && r.recv_tos_v4().unwrap());
     let s = UdpSocket::bind(v4_any_port()).unwrap();
-    s.as_socket().set_tos(0x10).unwrap();
+    s.as_socket().set_tos_v4(0x10).unwrap();
     // TTL per message, through a control message.
     let mut space = [0u8; cmsg_space(4)];
     let mut c = ControlBuilder::new(&mut space);
     c.ttl(42).unwrap();
-    let to: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    let to: SockAddr = format!("127.0.0.1:{port}").parse().unwrap();
     s.as_socket()
         .send_msg(
             &[IoSlice::new(b"info")],
@@ -362,10 +362,10 @@ fn packet_info_hop_limit_and_tclass_v6() {
         skip!("no IPv6 loopback on this host");
     }
     let r = Socket::new(Family::INET6, Type::DGRAM, Protocol::DEFAULT).unwrap();
-    r.bind("[::1]:0".parse::<SocketAddr>().unwrap()).unwrap();
+    r.bind("[::1]:0".parse::<SockAddr>().unwrap()).unwrap();
     r.set_recv_packet_info_v6(true).unwrap();
-    r.set_recv_hop_limit(true).unwrap();
-    r.set_recv_traffic_class(true).unwrap();
+    r.set_recv_hoplimit_v6(true).unwrap();
+    r.set_recv_tclass_v6(true).unwrap();
     let s = Socket::new(Family::INET6, Type::DGRAM, Protocol::DEFAULT).unwrap();
     let mut space = [0u8; 2 * cmsg_space(4)];
     let mut c = ControlBuilder::new(&mut space);
@@ -456,7 +456,7 @@ fn unknown_control_messages_are_handed_over_raw() {
     let port = b.local_addr().unwrap().port();
     assert_eq!(
         decode_sockaddr(data).unwrap(),
-        SocketAddr::from(([127, 0, 0, 1], port))
+        SockAddr::from(([127, 0, 0, 1], port))
     );
 }
 
@@ -513,7 +513,7 @@ fn gso_send_and_gro_receive() {
     let mut space = [0u8; cmsg_space(2)];
     let mut c = ControlBuilder::new(&mut space);
     c.udp_segment(1000).unwrap();
-    let to = SocketAddr::from(b.local_addr().unwrap());
+    let to = SockAddr::from(b.local_addr().unwrap());
     let sent = a.as_socket().send_msg(
         &[IoSlice::new(&payload)],
         c.as_bytes(),
@@ -576,9 +576,9 @@ fn netlink_messages(mut data: &[u8]) -> Vec<(u16, u32)> {
 }
 
 /// The sender of a netlink reply: the kernel, as a raw `sockaddr_nl` (family 16, port id 0).
-fn assert_kernel_sender(addr: Option<&SocketAddr>) {
+fn assert_kernel_sender(addr: Option<&SockAddr>) {
     let raw = match addr {
-        Some(SocketAddr::Other(raw)) => raw,
+        Some(SockAddr::Other(raw)) => raw,
         other => panic!("a netlink sender is raw bytes, got {other:?}"),
     };
     assert_eq!(raw.family(), 16, "AF_NETLINK");
@@ -688,7 +688,7 @@ fn a_cut_control_buffer_yields_no_fragment() {
         .collect();
     let fds: Vec<_> = files.iter().map(|f| f.as_fd()).collect();
     let (a, b) = UnixDatagram::pair().unwrap();
-    b.as_socket().set_pass_credentials(true).unwrap();
+    b.as_socket().set_passcred(true).unwrap();
 
     a.as_socket().send_fds(b"three", &fds).unwrap();
     let mut data = [0u8; 8];

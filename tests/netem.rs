@@ -9,7 +9,7 @@
 
 mod common;
 
-use std::net::{Ipv4Addr, SocketAddr as InetAddr};
+use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
@@ -74,8 +74,7 @@ const SETUP_FAILED: &str = "adding netem failed";
 /// netem on an interface of the calling thread's namespace; a missing netem is named.
 fn add_netem(dev: &str, n: Netem) -> Result<(), String> {
     let nl = rtnl::socket()?;
-    let index =
-        interface_index(&ShortName::new(dev.as_bytes()).unwrap()).map_err(|e| e.to_string())?;
+    let index = interface_index(dev).map_err(|e| e.to_string())?;
     rtnl::add_netem(&nl, index, n).map_err(|e| match e {
         Errno::NOENT | Errno::OPNOTSUPP => {
             format!("no netem qdisc in this kernel (sch_netem, {e:?})")
@@ -116,7 +115,7 @@ fn big_receive_buffer(u: &UdpSocket) {
 
 /// A UDP echo on the peer.
 fn echo(port: u16) -> Responder {
-    Responder::start_on(InetAddr::new(PEER.into(), port), |q| {
+    Responder::start_on(SocketAddr::new(PEER.into(), port), |q| {
         vec![Reply::new(q.to_vec())]
     })
 }
@@ -187,7 +186,7 @@ fn delay_deadlines_fire_as_set_and_a_connect_meets_its_deadline() {
         move || {
             // A reply that comes after 300 ms: a 100 ms deadline fires first, and on time.
             let u = UdpSocket::bind("10.77.0.1:0").unwrap();
-            u.connect(InetAddr::new(PEER.into(), 7)).unwrap();
+            u.connect(SocketAddr::new(PEER.into(), 7)).unwrap();
             let d = Duration::from_millis(100);
             u.set_timeout(Some(d)).unwrap();
             u.send(b"ping 1").unwrap();
@@ -206,7 +205,7 @@ fn delay_deadlines_fire_as_set_and_a_connect_meets_its_deadline() {
             assert!(start.elapsed() >= delay, "the delay was not in effect");
 
             // A connect whose SYN is held 300 ms: a 150 ms deadline fires, on time.
-            let to = InetAddr::new(PEER.into(), 9000);
+            let to = SocketAddr::new(PEER.into(), 9000);
             let d = Duration::from_millis(150);
             let start = Instant::now();
             let r = TcpStream::connect_timeout(to, d);
@@ -233,9 +232,9 @@ fn the_resolver_retries_through_loss_and_succeeds() {
         loss: 0.30,
         ..Netem::default()
     };
-    let servers: Vec<InetAddr> = [53, 5353, 5354]
+    let servers: Vec<SocketAddr> = [53, 5353, 5354]
         .iter()
-        .map(|&p| InetAddr::new(PEER.into(), p))
+        .map(|&p| SocketAddr::new(PEER.into(), p))
         .collect();
     let at = servers.clone();
     let counts = Arc::new(Mutex::new(Vec::new()));
@@ -262,7 +261,7 @@ fn the_resolver_retries_through_loss_and_succeeds() {
             // Asked, 1000 numbered datagrams, 2 ms apart in groups of 20; asked again,
             // nothing.
             let mut asked = false;
-            let burst = Responder::start_on(InetAddr::new(PEER.into(), 9), move |_| {
+            let burst = Responder::start_on(SocketAddr::new(PEER.into(), 9), move |_| {
                 if std::mem::replace(&mut asked, true) {
                     return Vec::new();
                 }
@@ -290,7 +289,7 @@ fn the_resolver_retries_through_loss_and_succeeds() {
             // fail the neighbour, dropping what waited on it. So "go" is sent again until the
             // burst starts (the peer sends it once), 4 s apart, up to 5 times.
             let u = UdpSocket::bind("10.77.0.1:0").unwrap();
-            u.connect(InetAddr::new(PEER.into(), 9)).unwrap();
+            u.connect(SocketAddr::new(PEER.into(), 9)).unwrap();
             big_receive_buffer(&u);
             let mut buf = [0u8; 8];
             u.set_timeout(Some(Duration::from_secs(4))).unwrap();
@@ -346,7 +345,7 @@ fn the_resolver_retries_through_loss_and_succeeds() {
                     .lookup(Some(&name), None, &hints, &mut out)
                     .unwrap_or_else(|e| panic!("{name}: {e:?}"));
                 let addrs: Vec<_> = found.results(&out).iter().map(|a| a.addr).collect();
-                assert_eq!(addrs, vec!["192.0.2.9:0".parse::<InetAddr>().unwrap()]);
+                assert_eq!(addrs, vec!["192.0.2.9:0".parse::<SocketAddr>().unwrap()]);
             }
         },
     ) {
@@ -377,7 +376,7 @@ fn reordered_datagrams_and_streams_arrive_whole() {
         Some(reorder),
         || {
             // Asked once, the peer sends 200 numbered datagrams back to back.
-            let burst = Responder::start_on(InetAddr::new(PEER.into(), 9), |_| {
+            let burst = Responder::start_on(SocketAddr::new(PEER.into(), 9), |_| {
                 (0..200u16)
                     .map(|i| Reply::new(i.to_be_bytes().repeat(50)))
                     .collect()
@@ -386,7 +385,7 @@ fn reordered_datagrams_and_streams_arrive_whole() {
         },
         || {
             let u = UdpSocket::bind("10.77.0.1:0").unwrap();
-            u.connect(InetAddr::new(PEER.into(), 9)).unwrap();
+            u.connect(SocketAddr::new(PEER.into(), 9)).unwrap();
             big_receive_buffer(&u);
             u.set_timeout(Some(Duration::from_secs(2))).unwrap();
             u.send(b"go").unwrap();
@@ -422,7 +421,7 @@ fn reordered_datagrams_and_streams_arrive_whole() {
 
             // A stream both ways through reordering: 2 MiB out and back, byte for byte.
             let c = TcpStream::connect_timeout(
-                InetAddr::new(PEER.into(), 9001),
+                SocketAddr::new(PEER.into(), 9001),
                 Duration::from_secs(5),
             )
             .unwrap();

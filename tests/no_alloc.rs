@@ -8,6 +8,7 @@ use baresock::AddressError;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::fmt::Write as _;
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use baresock::*;
@@ -95,8 +96,8 @@ fn the_public_api_never_allocates() {
     // Prepared outside the armed region: the test's own strings and paths.
     let dir = common::TempDir::new("noalloc");
     let path = dir.path("s");
-    let v4: std::net::SocketAddr = "127.0.0.1:0".parse().unwrap();
-    let refused: SocketAddr = "127.0.0.1:1".parse().unwrap();
+    let v4: SocketAddr = "127.0.0.1:0".parse().unwrap();
+    let refused: SockAddr = "127.0.0.1:1".parse().unwrap();
     // Warm up lazily-initialized std state (thread-locals) so it is not counted.
     let _ = std::thread::current();
     let ipv6 = common::has_ipv6();
@@ -148,18 +149,19 @@ fn the_public_api_never_allocates() {
         s.take_error().unwrap();
         if !qemu {
             let _ = s.tcp_info().unwrap();
-            let cc = s.congestion().unwrap();
-            s.set_congestion(&cc).unwrap();
+            let cc = s.tcp_congestion().unwrap();
+            s.set_tcp_congestion(cc).unwrap();
             let _ = s.bind_device().unwrap();
         }
-        s.set_keepalive_idle(Duration::from_secs(9)).unwrap();
-        s.set_user_timeout(Some(Duration::from_secs(9))).unwrap();
+        s.set_tcp_keepalive_time(Duration::from_secs(9)).unwrap();
+        s.set_tcp_user_timeout(Some(Duration::from_secs(9)))
+            .unwrap();
         let _ = client.try_clone().unwrap();
         client.shutdown(Shutdown::Both).unwrap();
         let _ = TcpListener::bind(v4).unwrap();
         let _ = TcpStream::connect_timeout(addr, Duration::from_secs(1)).unwrap();
         if ipv6 {
-            let six: SocketAddr = "[::]:0".parse().unwrap();
+            let six: SockAddr = "[::]:0".parse().unwrap();
             let _ = create_server(
                 six,
                 ServerOptions {
@@ -191,7 +193,7 @@ fn the_public_api_never_allocates() {
         b.recv(&mut buf).unwrap();
         a.set_broadcast(true).unwrap();
         let m = a.as_socket();
-        m.set_tos(8).unwrap();
+        m.set_tos_v4(8).unwrap();
         m.set_udp_segment(1000).unwrap();
         if !qemu {
             let group = std::net::Ipv4Addr::new(239, 1, 2, 3);
@@ -221,7 +223,7 @@ fn the_public_api_never_allocates() {
 
         // Messages, control messages and fd passing.
         let (m1, m2) = UnixDatagram::pair().unwrap();
-        m2.as_socket().set_pass_credentials(true).unwrap();
+        m2.as_socket().set_passcred(true).unwrap();
         let dn = std::fs::File::open("/dev/null");
         let mut space = [0u8; 2 * cmsg_space(12)];
         let mut cb = ControlBuilder::new(&mut space);
@@ -275,7 +277,7 @@ fn the_public_api_never_allocates() {
         );
 
         // A batch stopped by an entry of another family: what comes before it goes out.
-        let v6: SocketAddr = "[::1]:9".parse().unwrap();
+        let v6: SockAddr = "[::1]:9".parse().unwrap();
         let mut out = [
             SendEntry::new(b"3").to(b.local_addr().unwrap()),
             SendEntry::new(b"4").to(v6),
@@ -323,7 +325,7 @@ fn the_public_api_never_allocates() {
             noop[6..8].copy_from_slice(&5u16.to_ne_bytes());
             nl.send_to(&noop, RawAddr::new(&kernel).unwrap()).unwrap();
             let (_, from) = nl.recv_from(&mut buf).unwrap();
-            let raw = from.as_ref().and_then(SocketAddr::as_raw).unwrap();
+            let raw = from.as_ref().and_then(SockAddr::as_raw).unwrap();
             assert_eq!(raw.family(), 16);
             let mut text = Fixed {
                 buf: [0; 256],
@@ -380,15 +382,15 @@ fn the_public_api_never_allocates() {
         let _ = decode_sockaddr(&[0, 0, 0]);
 
         // CAN codecs: can-utils' syntax both ways, XL frames, BCM messages in a buffer.
-        let frame = can::parse_frame("123##1112233").unwrap();
-        let _ = can::parse_frame("123#0G").unwrap_err();
+        let frame = "123##1112233".parse::<CanAnyFrame>().unwrap();
+        let _ = "123#0G".parse::<CanAnyFrame>().unwrap_err();
         out.len = 0;
         write!(out, "{frame}").unwrap();
         let xl = CanXlFrame::new(0x242, 3, 7, &[1; 100]).unwrap();
         let mut bytes = [0u8; CANXL_HEAD + 100];
         bytes[..CANXL_HEAD].copy_from_slice(&xl.head());
         bytes[CANXL_HEAD..].copy_from_slice(xl.data());
-        let back = CanXlFrame::from_bytes(&bytes).unwrap();
+        let back = CanXlFrame::decode(&bytes).unwrap();
         assert_eq!(back, xl);
         let id = CanId::standard(0x321).unwrap();
         let f = CanFrame::new(id, &[1, 2]).unwrap();
@@ -468,8 +470,7 @@ fn resolving_never_allocates() {
     conf.clear_nameservers();
     conf.add_nameserver(addr);
     conf.set_timeout(Duration::from_secs(2)).set_attempts(1);
-    let listener =
-        TcpListener::bind("127.0.0.1:0".parse::<std::net::SocketAddr>().unwrap()).unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0".parse::<SocketAddr>().unwrap()).unwrap();
     let port = listener.local_addr().unwrap().port();
     let v4 = resolve::Hints {
         family: Some(Family::INET),
@@ -521,7 +522,7 @@ fn resolving_never_allocates() {
             Some(1232),
         )
         .unwrap();
-        let parsed = resolve::wire::Message::parse(&msg[..len]).unwrap();
+        let parsed = resolve::wire::Message::decode(&msg[..len]).unwrap();
         assert_eq!(parsed.questions().count(), 1);
     });
     assert_eq!(n, 0, "the resolver allocated {n} times");

@@ -33,14 +33,17 @@ fn bind_device() {
         skip!("SO_BINDTODEVICE needs CAP_NET_RAW");
     }
     let lo = ShortName::new(b"lo").unwrap();
-    qemu_gap!(s.set_bind_device(Some(&lo))).unwrap();
+    qemu_gap!(s.set_bind_device(lo)).unwrap();
     assert_eq!(qemu_gap!(s.bind_device()).unwrap(), Some(lo));
-    let nope = ShortName::new(b"no-such-if0").unwrap();
+    s.unbind_device().unwrap();
+    s.set_bind_device("lo").unwrap();
+    assert_eq!(s.bind_device().unwrap(), Some(lo));
+    s.set_bind_device(b"lo").unwrap();
     assert_eq!(
-        s.set_bind_device(Some(&nope)).unwrap_err(),
+        s.set_bind_device("no-such-if0").unwrap_err(),
         Error::Os(Errno::NODEV)
     );
-    s.set_bind_device(None).unwrap();
+    s.unbind_device().unwrap();
     assert_eq!(s.bind_device().unwrap(), None);
     assert_eq!(
         ShortName::new(b"sixteen-bytes-xx").unwrap_err(),
@@ -48,6 +51,15 @@ fn bind_device() {
     );
     assert_eq!(
         ShortName::new(b"l\0").unwrap_err(),
+        Error::Address(AddressError::NameNul)
+    );
+    // A name is checked as `ShortName::new` checks it, before the kernel sees it.
+    assert_eq!(
+        s.set_bind_device("sixteen-bytes-xx").unwrap_err(),
+        Error::Address(AddressError::NameTooLong { len: 16 })
+    );
+    assert_eq!(
+        s.set_bind_device("l\0").unwrap_err(),
         Error::Address(AddressError::NameNul)
     );
 }
@@ -113,8 +125,8 @@ fn incoming_cpu() {
 #[test]
 fn tos() {
     let s = udp4();
-    qemu_gap!(s.set_tos(0x28)).unwrap();
-    assert_eq!(s.tos().unwrap(), 0x28);
+    qemu_gap!(s.set_tos_v4(0x28)).unwrap();
+    assert_eq!(s.tos_v4().unwrap(), 0x28);
 }
 
 #[test]
@@ -198,16 +210,15 @@ fn tclass_v6() {
 #[test]
 fn freebind_and_recv_err() {
     let s = udp4();
-    qemu_gap!(s.set_freebind(true)).unwrap();
-    assert!(s.freebind().unwrap());
+    qemu_gap!(s.set_freebind_v4(true)).unwrap();
+    assert!(s.freebind_v4().unwrap());
     // With FREEBIND an address on no interface binds.
-    s.bind("192.0.2.77:0".parse::<SocketAddr>().unwrap())
-        .unwrap();
-    s.set_recv_err(true).unwrap();
-    assert!(s.recv_err().unwrap());
+    s.bind("192.0.2.77:0".parse::<SockAddr>().unwrap()).unwrap();
+    s.set_recv_err_v4(true).unwrap();
+    assert!(s.recv_err_v4().unwrap());
     let t = udp4();
     assert_eq!(
-        t.bind("192.0.2.78:0".parse::<SocketAddr>().unwrap())
+        t.bind("192.0.2.78:0".parse::<SockAddr>().unwrap())
             .unwrap_err(),
         Error::Os(Errno::ADDRNOTAVAIL),
         "without FREEBIND it does not"
@@ -230,13 +241,13 @@ fn transparent() {
     let s = udp4();
     if !is_root() {
         assert_eq!(
-            qemu_gap!(s.set_transparent(true)).unwrap_err(),
+            qemu_gap!(s.set_transparent_v4(true)).unwrap_err(),
             Error::Os(Errno::PERM)
         );
         skip!("IP_TRANSPARENT needs CAP_NET_ADMIN");
     }
-    qemu_gap!(s.set_transparent(true)).unwrap();
-    assert!(s.transparent().unwrap());
+    qemu_gap!(s.set_transparent_v4(true)).unwrap();
+    assert!(s.transparent_v4().unwrap());
     if let Some(s6) = udp6() {
         qemu_gap!(s6.set_transparent_v6(true)).unwrap();
         assert!(s6.transparent_v6().unwrap());
@@ -247,44 +258,46 @@ fn transparent() {
 fn cork_and_quickack() {
     let (_l, c, _s) = tcp_pair();
     let s = c.as_socket();
-    qemu_gap!(s.set_cork(true)).unwrap();
-    assert!(s.cork().unwrap());
-    s.set_cork(false).unwrap();
-    s.set_quickack(true).unwrap();
-    assert!(s.quickack().unwrap());
+    qemu_gap!(s.set_tcp_cork(true)).unwrap();
+    assert!(s.tcp_cork().unwrap());
+    s.set_tcp_cork(false).unwrap();
+    s.set_tcp_quickack(true).unwrap();
+    assert!(s.tcp_quickack().unwrap());
 }
 
 #[test]
 fn keepalive_tuning() {
     let (_l, c, _s) = tcp_pair();
     let s = c.as_socket();
-    qemu_gap!(s.set_keepalive_idle(Duration::from_secs(30))).unwrap();
-    assert_eq!(s.keepalive_idle().unwrap(), Duration::from_secs(30));
-    s.set_keepalive_idle(Duration::from_millis(1500)).unwrap();
+    qemu_gap!(s.set_tcp_keepalive_time(Duration::from_secs(30))).unwrap();
+    assert_eq!(s.tcp_keepalive_time().unwrap(), Duration::from_secs(30));
+    s.set_tcp_keepalive_time(Duration::from_millis(1500))
+        .unwrap();
     assert_eq!(
-        s.keepalive_idle().unwrap(),
+        s.tcp_keepalive_time().unwrap(),
         Duration::from_secs(2),
         "rounded up"
     );
-    s.set_keepalive_interval(Duration::from_secs(5)).unwrap();
-    assert_eq!(s.keepalive_interval().unwrap(), Duration::from_secs(5));
-    s.set_keepalive_count(4).unwrap();
-    assert_eq!(s.keepalive_count().unwrap(), 4);
+    s.set_tcp_keepalive_interval(Duration::from_secs(5))
+        .unwrap();
+    assert_eq!(s.tcp_keepalive_interval().unwrap(), Duration::from_secs(5));
+    s.set_tcp_keepalive_retries(4).unwrap();
+    assert_eq!(s.tcp_keepalive_retries().unwrap(), 4);
     assert_eq!(
-        s.set_keepalive_idle(Duration::ZERO).unwrap_err(),
+        s.set_tcp_keepalive_time(Duration::ZERO).unwrap_err(),
         Error::Os(Errno::INVAL)
     );
     assert_eq!(
-        s.set_keepalive_interval(Duration::from_secs(40000))
+        s.set_tcp_keepalive_interval(Duration::from_secs(40000))
             .unwrap_err(),
         Error::Os(Errno::INVAL)
     );
     assert_eq!(
-        s.set_keepalive_count(0).unwrap_err(),
+        s.set_tcp_keepalive_retries(0).unwrap_err(),
         Error::Os(Errno::INVAL)
     );
     assert_eq!(
-        s.set_keepalive_idle(Duration::from_secs(1 << 40))
+        s.set_tcp_keepalive_time(Duration::from_secs(1 << 40))
             .unwrap_err(),
         Error::Input(InputError::DurationOutOfRange)
     );
@@ -294,14 +307,17 @@ fn keepalive_tuning() {
 fn user_timeout() {
     let (_l, c, _s) = tcp_pair();
     let s = c.as_socket();
-    assert_eq!(qemu_gap!(s.user_timeout()).unwrap(), None);
-    s.set_user_timeout(Some(Duration::from_millis(2500)))
+    assert_eq!(qemu_gap!(s.tcp_user_timeout()).unwrap(), None);
+    s.set_tcp_user_timeout(Some(Duration::from_millis(2500)))
         .unwrap();
-    assert_eq!(s.user_timeout().unwrap(), Some(Duration::from_millis(2500)));
-    s.set_user_timeout(None).unwrap();
-    assert_eq!(s.user_timeout().unwrap(), None);
     assert_eq!(
-        s.set_user_timeout(Some(Duration::from_secs(1 << 40)))
+        s.tcp_user_timeout().unwrap(),
+        Some(Duration::from_millis(2500))
+    );
+    s.set_tcp_user_timeout(None).unwrap();
+    assert_eq!(s.tcp_user_timeout().unwrap(), None);
+    assert_eq!(
+        s.set_tcp_user_timeout(Some(Duration::from_secs(1 << 40)))
             .unwrap_err(),
         Error::Input(InputError::DurationOutOfRange)
     );
@@ -311,26 +327,29 @@ fn user_timeout() {
 fn fastopen() {
     let l = TcpListener::bind(v4_any_port()).unwrap();
     let s = l.as_socket();
-    qemu_gap!(s.set_fastopen(16)).unwrap();
-    assert_eq!(s.fastopen().unwrap(), 16);
+    qemu_gap!(s.set_tcp_fastopen(16)).unwrap();
+    assert_eq!(s.tcp_fastopen().unwrap(), 16);
 }
 
 #[test]
 fn congestion() {
     let (_l, c, _s) = tcp_pair();
     let s = c.as_socket();
-    let current = qemu_gap!(s.congestion()).unwrap();
+    let current = qemu_gap!(s.tcp_congestion()).unwrap();
     if current.is_empty() && under_qemu_user() {
         skip!("qemu-user answers TCP_CONGESTION with an empty name on this guest");
     }
     assert!(!current.is_empty());
     // Setting the algorithm in use is always allowed.
-    qemu_gap!(s.set_congestion(&current)).unwrap();
-    assert_eq!(s.congestion().unwrap(), current);
-    let bogus = ShortName::new(b"no-such-cc").unwrap();
+    qemu_gap!(s.set_tcp_congestion(current)).unwrap();
+    assert_eq!(s.tcp_congestion().unwrap(), current);
     assert_eq!(
-        s.set_congestion(&bogus).unwrap_err(),
+        s.set_tcp_congestion("no-such-cc").unwrap_err(),
         Error::Os(Errno::NOENT)
+    );
+    assert_eq!(
+        s.set_tcp_congestion("a-name-of-16-bytes").unwrap_err(),
+        Error::Address(AddressError::NameTooLong { len: 18 })
     );
 }
 

@@ -16,7 +16,7 @@ fn page() -> u32 {
 }
 
 fn idx(name: &[u8]) -> u32 {
-    interface_index(&ShortName::new(name).unwrap()).unwrap()
+    interface_index(name).unwrap()
 }
 
 /// The hardware address of an interface, from a packet socket bound to it.
@@ -60,8 +60,8 @@ fn link_addr_display() {
         .with_address(&[1, 2, 3, 4, 5, 6])
         .unwrap();
     assert_eq!(a.to_string(), "if3/0x0800/01:02:03:04:05:06");
-    assert_eq!(SocketAddr::from(a).family(), Family::PACKET);
-    assert_eq!(LinkAddr::try_from(SocketAddr::from(a)).unwrap(), a);
+    assert_eq!(SockAddr::from(a).family(), Family::PACKET);
+    assert_eq!(LinkAddr::try_from(SockAddr::from(a)).unwrap(), a);
 }
 
 #[test]
@@ -69,7 +69,7 @@ fn interfaces_by_name_and_index() {
     let lo = idx(b"lo");
     assert_eq!(interface_name(lo).unwrap().as_str(), Some("lo"));
     assert_eq!(
-        interface_index(&ShortName::new(b"no-such-if").unwrap()).unwrap_err(),
+        interface_index("no-such-if").unwrap_err(),
         Error::Os(Errno::NODEV)
     );
     assert_eq!(
@@ -83,6 +83,19 @@ fn interfaces_by_name_and_index() {
     assert_eq!(
         ShortName::new(b"a-name-too-long-").unwrap_err(),
         Error::Address(AddressError::NameTooLong { len: 16 })
+    );
+    // Names as text or bytes are checked as `ShortName::new` checks them.
+    assert_eq!(
+        interface_index("a-name-too-long-").unwrap_err(),
+        Error::Address(AddressError::NameTooLong { len: 16 })
+    );
+    assert_eq!(
+        interface_index(b"l\0").unwrap_err(),
+        Error::Address(AddressError::NameNul)
+    );
+    assert_eq!(
+        interface_index("lo").unwrap(),
+        interface_index(b"lo").unwrap()
     );
 }
 

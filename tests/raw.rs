@@ -110,7 +110,7 @@ fn unprivileged_ping6_sockets() {
         };
         s.set_timeout(Some(Duration::from_secs(5))).unwrap();
         // A ping socket's port is its echo identifier: ours, not the kernel's pick.
-        let local = SocketAddr::from((Ipv6Addr::LOCALHOST, 0x4242));
+        let local = SockAddr::from((Ipv6Addr::LOCALHOST, 0x4242));
         match s.bind(local) {
             // lo's ::1 is there once lo is up, unless IPv6 is off in this namespace.
             Err(Error::Os(Errno::ADDRNOTAVAIL)) => return Err("no ::1 here".into()),

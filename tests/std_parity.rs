@@ -44,7 +44,7 @@ fn udp_multicast_methods_forward_to_the_socket() {
     s6.set_multicast_loop_v6(false).unwrap();
     assert!(!s6.multicast_loop_v6().unwrap());
     let group6: Ipv6Addr = "ff02::1:3".parse().unwrap();
-    let lo = baresock::interface_index(&baresock::ShortName::new(b"lo").unwrap()).unwrap();
+    let lo = baresock::interface_index("lo").unwrap();
     match s6.join_multicast_v6(&group6, lo) {
         Ok(()) => s6.leave_multicast_v6(&group6, lo).unwrap(),
         Err(e) => eprintln!("no IPv6 multicast on lo here: {e}"),

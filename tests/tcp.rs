@@ -3,11 +3,12 @@
 mod common;
 
 use baresock::{AddressError, InputError};
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use baresock::{
     create_connection, create_server, Errno, Error, Family, Protocol, ServerOptions, Shutdown,
-    Socket, SocketAddr, TcpListener, TcpStream, Type,
+    SockAddr, Socket, TcpListener, TcpStream, Type,
 };
 use common::*;
 
@@ -91,7 +92,7 @@ fn dual_stack_server_takes_ipv4_clients() {
     if !has_ipv6() {
         skip!("no IPv6 loopback on this host");
     }
-    let any6: std::net::SocketAddr = "[::]:0".parse().unwrap();
+    let any6: SocketAddr = "[::]:0".parse().unwrap();
     let server = create_server(
         any6,
         ServerOptions {
@@ -102,11 +103,11 @@ fn dual_stack_server_takes_ipv4_clients() {
     .unwrap();
     assert!(!server.as_socket().only_v6().unwrap());
     let port = server.local_addr().unwrap().port();
-    let client = TcpStream::connect(std::net::SocketAddr::from(([127, 0, 0, 1], port))).unwrap();
+    let client = TcpStream::connect(SocketAddr::from(([127, 0, 0, 1], port))).unwrap();
     let (_conn, peer) = server.accept().unwrap();
     // The IPv4 client shows as a v4-mapped IPv6 address.
     match peer {
-        std::net::SocketAddr::V6(a) => {
+        SocketAddr::V6(a) => {
             assert_eq!(a.ip().to_ipv4_mapped(), Some([127, 0, 0, 1].into()))
         }
         other => panic!("expected a v4-mapped address, got {other}"),
@@ -118,7 +119,7 @@ fn dual_stack_server_takes_ipv4_clients() {
     assert!(v6only.as_socket().only_v6().unwrap());
     let port = v6only.local_addr().unwrap().port();
     assert_eq!(
-        TcpStream::connect(std::net::SocketAddr::from(([127, 0, 0, 1], port))).unwrap_err(),
+        TcpStream::connect(SocketAddr::from(([127, 0, 0, 1], port))).unwrap_err(),
         Error::Os(Errno::CONNREFUSED)
     );
 }
@@ -157,10 +158,10 @@ fn reuse_port_lets_two_servers_share_a_port() {
 #[test]
 fn create_connection_tries_each_address_and_binds_the_source() {
     let server = TcpListener::bind(v4_any_port()).unwrap();
-    let good = SocketAddr::from(server.local_addr().unwrap());
+    let good = SockAddr::from(server.local_addr().unwrap());
     // Port 1 on loopback refuses; the second address accepts.
-    let refused: SocketAddr = "127.0.0.1:1".parse().unwrap();
-    let source: SocketAddr = "127.0.0.2:0".parse().unwrap();
+    let refused: SockAddr = "127.0.0.1:1".parse().unwrap();
+    let source: SockAddr = "127.0.0.2:0".parse().unwrap();
     let s = create_connection([refused, good], Some(Duration::from_secs(5)), Some(source)).unwrap();
     assert_eq!(
         s.local_addr().unwrap().ip(),
@@ -179,7 +180,7 @@ fn create_connection_tries_each_address_and_binds_the_source() {
         create_connection(refused, None, None).unwrap_err(),
         Error::Os(Errno::CONNREFUSED)
     );
-    let none: [SocketAddr; 0] = [];
+    let none: [SockAddr; 0] = [];
     assert_eq!(
         create_connection(none, None, None).unwrap_err(),
         Error::Input(InputError::NoAddresses)
@@ -229,10 +230,10 @@ fn ipv6_options() {
         skip!("no IPv6 loopback on this host");
     }
     let s = Socket::new(Family::INET6, Type::STREAM, Protocol::DEFAULT).unwrap();
-    s.set_unicast_hops(7).unwrap();
-    assert_eq!(s.unicast_hops().unwrap(), 7);
+    s.set_unicast_hops_v6(7).unwrap();
+    assert_eq!(s.unicast_hops_v6().unwrap(), 7);
     assert_eq!(
-        s.set_unicast_hops(256).unwrap_err(),
+        s.set_unicast_hops_v6(256).unwrap_err(),
         Error::Os(Errno::INVAL)
     );
     s.set_only_v6(true).unwrap();
@@ -241,8 +242,7 @@ fn ipv6_options() {
 
 #[test]
 fn refused_connect_and_typed_mismatches() {
-    let err =
-        TcpStream::connect("127.0.0.1:1".parse::<std::net::SocketAddr>().unwrap()).unwrap_err();
+    let err = TcpStream::connect("127.0.0.1:1".parse::<SocketAddr>().unwrap()).unwrap_err();
     assert_eq!(err, Error::Os(Errno::CONNREFUSED));
     assert_eq!(
         err.to_string(),
@@ -343,7 +343,7 @@ fn listener_on_any_v6_follows_the_system_default() {
     let l = TcpListener::bind("[::]:0").unwrap();
     assert!(!l.as_socket().only_v6().unwrap());
     let port = l.local_addr().unwrap().port();
-    TcpStream::connect(std::net::SocketAddr::from(([127, 0, 0, 1], port))).unwrap();
+    TcpStream::connect(SocketAddr::from(([127, 0, 0, 1], port))).unwrap();
 }
 
 #[test]
@@ -396,7 +396,7 @@ fn raw_options() {
         &1i32.to_ne_bytes(),
     )
     .unwrap();
-    assert!(s.nodelay().unwrap());
+    assert!(s.tcp_nodelay().unwrap());
     let mut v = [0u8; 4];
     assert_eq!(
         s.option_raw(libc::IPPROTO_TCP as u32, libc::TCP_NODELAY as u32, &mut v)

@@ -2,6 +2,7 @@
 
 mod common;
 
+use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use baresock::{
@@ -242,9 +243,9 @@ fn connect_into_a_namespace_that_drops_everything_meets_its_deadline() {
     // waits on ARP until the deadline passes.
     let r = in_netns_with_veth(|| {
         let nl = common::rtnl::socket().unwrap();
-        let bs0 = baresock::interface_index(&baresock::ShortName::new(b"bs0").unwrap()).unwrap();
+        let bs0 = baresock::interface_index("bs0").unwrap();
         common::rtnl::add_ipv4(&nl, bs0, [10, 99, 0, 1], 24).unwrap();
-        let dest: std::net::SocketAddr = "10.99.0.2:80".parse().unwrap();
+        let dest: SocketAddr = "10.99.0.2:80".parse().unwrap();
         let start = Instant::now();
         let r = create_connection(dest, Some(T), None).map(drop);
         (r, start.elapsed())

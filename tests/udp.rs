@@ -3,8 +3,9 @@
 mod common;
 
 use baresock::AddressError;
-use baresock::{Errno, Error, Family, Protocol, Socket, SocketAddr, Type, UdpSocket};
+use baresock::{Errno, Error, Family, Protocol, SockAddr, Socket, Type, UdpSocket};
 use common::*;
+use std::net::SocketAddr;
 
 #[test]
 fn datagram_round_trip_with_sender_address() {
@@ -95,7 +96,7 @@ fn broadcast_and_ttl_options() {
 #[test]
 fn address_of_another_family_is_a_named_error() {
     let s = Socket::new(Family::INET, Type::DGRAM, Protocol::DEFAULT).unwrap();
-    let v6: SocketAddr = "[::1]:9".parse().unwrap();
+    let v6: SockAddr = "[::1]:9".parse().unwrap();
     let mismatch = Error::Address(AddressError::FamilyMismatch {
         socket: Family::INET,
         addr: Family::INET6,
@@ -197,7 +198,7 @@ fn recv_from_into_that_fails_leaves_the_destination() {
     use baresock::Destination;
     let rx = UdpSocket::bind(v4_any_port()).unwrap();
     rx.set_nonblocking(true).unwrap();
-    let before: std::net::SocketAddr = "[2001:db8::7]:9".parse().unwrap();
+    let before: SocketAddr = "[2001:db8::7]:9".parse().unwrap();
     let mut from = Destination::from(before);
     let mut buf = [0u8; 8];
     assert_eq!(
@@ -247,8 +248,5 @@ fn recv_from_into_refuses_a_sender_that_is_not_an_ip_address() {
         }))
     );
     assert_eq!(from, Destination::default());
-    assert_eq!(
-        from.addr(),
-        "0.0.0.0:0".parse::<std::net::SocketAddr>().unwrap()
-    );
+    assert_eq!(from.addr(), "0.0.0.0:0".parse::<SocketAddr>().unwrap());
 }

@@ -16,7 +16,7 @@ use baresock::*;
 use common::*;
 
 fn index(name: &[u8]) -> Option<u32> {
-    interface_index(&ShortName::new(name).ok()?).ok()
+    interface_index(name).ok()
 }
 
 #[test]

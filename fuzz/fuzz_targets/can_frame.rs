@@ -1,18 +1,17 @@
-//! CAN frames from the kernel's bytes (`CanAnyFrame::from_bytes`, `CanXlFrame::from_bytes`
-//! and `decode`) and from can-utils' text (`can::parse_frame`).
+//! CAN frames from the kernel's bytes (`CanAnyFrame::decode`, `CanXlFrame::decode`
+//! and `decode_in_place`) and from can-utils' text (`CanAnyFrame`'s `FromStr`).
 //!
 //! Asserts: every decoded frame keeps the limits of its kind (ids within 11 or 29 bits,
 //! classic lengths ≤ 8 and `len8_dlc` 9 to 15 with 8 bytes only, FD lengths from
 //! `CANFD_LENGTHS`, XL data of 1 to 2048 bytes and an 11-bit priority) and the bytes it came
-//! from; error frames decode their classes as documented; `to_bytes` → `from_bytes` gives the
-//! frame back; `Display` → `parse_frame` gives the frame back; an XL frame's head and data are
-//! its bytes, and a failed `decode` leaves the frame as it was; bad input is a named error.
+//! from; error frames decode their classes as documented; `encode` → `decode` gives the
+//! frame back; `Display` → `FromStr` gives the frame back; an XL frame's head and data are
+//! its bytes, and a failed `decode_in_place` leaves the frame as it was; bad input is a named error.
 #![no_main]
 
 use baresock::CanInputError;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
-use baresock::can::parse_frame;
 use baresock::{
     CanAnyFrame, CanErrorClass, CanId, CanXlFrame, Error, CANFD_LENGTHS, CANFD_MTU, CANXL_HEAD,
     CANXL_MAX_LEN, CAN_MTU,
@@ -25,7 +24,7 @@ const ERR_FLAG: u32 = 0x2000_0000;
 
 fuzz_target!(|data: &[u8]| {
     // The kernel's bytes: classic, FD or error frames.
-    match CanAnyFrame::from_bytes(data) {
+    match CanAnyFrame::decode(data) {
         Ok(f) => {
             assert!(data.len() == CAN_MTU || data.len() == CANFD_MTU);
             check_against_bytes(&f, data);
@@ -38,7 +37,7 @@ fuzz_target!(|data: &[u8]| {
     }
 
     // The kernel's bytes of an XL frame.
-    match CanXlFrame::from_bytes(data) {
+    match CanXlFrame::decode(data) {
         Ok(x) => {
             assert!(CanXlFrame::is_xl(data));
             let mut bytes = x.head().to_vec();
@@ -59,9 +58,9 @@ fuzz_target!(|data: &[u8]| {
         let mut x = before.clone();
         // Decoded into a used frame (its buffer holding stale bytes past the new `len`), it is
         // `==` to the same frame decoded fresh, and hashes the same.
-        match x.decode(head, rest) {
+        match x.decode_in_place(head, rest) {
             Ok(()) => {
-                let fresh = CanXlFrame::from_bytes(data).unwrap();
+                let fresh = CanXlFrame::decode(data).unwrap();
                 assert_eq!(x, fresh);
                 assert_eq!(hash(&x), hash(&fresh));
             }
@@ -74,7 +73,7 @@ fuzz_target!(|data: &[u8]| {
 
     // can-utils' text.
     if let Ok(text) = std::str::from_utf8(data) {
-        match parse_frame(text) {
+        match text.parse::<CanAnyFrame>() {
             Ok(f) => check(&f),
             Err(Error::Can(CanInputError::InvalidSyntax { at })) => {
                 assert!(at as usize <= text.len())
@@ -130,14 +129,14 @@ fn check(f: &CanAnyFrame) {
     }
     // To the kernel's bytes and back.
     let bytes = match f {
-        CanAnyFrame::Classic(c) => c.to_bytes().to_vec(),
-        CanAnyFrame::Fd(d) => d.to_bytes().to_vec(),
-        CanAnyFrame::Error(e) => e.to_bytes().to_vec(),
+        CanAnyFrame::Classic(c) => c.encode().to_vec(),
+        CanAnyFrame::Fd(d) => d.encode().to_vec(),
+        CanAnyFrame::Error(e) => e.encode().to_vec(),
     };
-    assert_eq!(CanAnyFrame::from_bytes(&bytes), Ok(*f), "{bytes:02x?}");
+    assert_eq!(CanAnyFrame::decode(&bytes), Ok(*f), "{bytes:02x?}");
     // To can-utils' text and back.
     let text = f.to_string();
-    let back = match parse_frame(&text) {
+    let back = match text.parse::<CanAnyFrame>() {
         Ok(back) => back,
         Err(e) => panic!("{f:?} prints as {text:?}, which does not parse: {e:?}"),
     };
@@ -187,7 +186,7 @@ fn check_against_bytes(f: &CanAnyFrame, b: &[u8]) {
             assert_eq!(d.bit_rate_switch(), b[5] & 1 != 0);
             assert_eq!(d.error_state_indicator(), b[5] & 2 != 0);
             // BRS and ESI kept, FDF set, the reserved bits dropped (documented).
-            assert_eq!(d.to_bytes()[5], b[5] & 0x03 | 0x04);
+            assert_eq!(d.encode()[5], b[5] & 0x03 | 0x04);
         }
         CanAnyFrame::Error(e) => {
             assert_eq!(b.len(), CAN_MTU);

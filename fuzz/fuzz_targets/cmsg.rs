@@ -24,7 +24,7 @@ use std::time::Duration;
 
 use baresock::{
     cmsg_space, ControlBuilder, ControlMessage, Credentials, Error, IoSlice, IoSliceMut, RecvFlags,
-    SendFlags, SocketAddr, UdpSocket, UnixDatagram,
+    SendFlags, SockAddr, UdpSocket, UnixDatagram,
 };
 use libfuzzer_sys::fuzz_target;
 
@@ -42,7 +42,7 @@ struct State {
     unix: (UnixDatagram, UnixDatagram),
     udp_tx: UdpSocket,
     udp_rx: UdpSocket,
-    rx_addr: SocketAddr,
+    rx_addr: SockAddr,
     devnull: File,
     /// The lowest free fd when nothing is in flight: a leaked fd moves it (so does an fd
     /// libFuzzer opens, hence the count below when it moves).
@@ -56,7 +56,7 @@ impl State {
         let unix = UnixDatagram::pair().expect("socketpair");
         let udp_rx = UdpSocket::bind("127.0.0.1:0").expect("bind");
         let udp_tx = UdpSocket::bind("127.0.0.1:0").expect("bind");
-        let rx_addr = SocketAddr::from(udp_rx.local_addr().expect("local_addr"));
+        let rx_addr = SockAddr::from(udp_rx.local_addr().expect("local_addr"));
         let devnull = File::open("/dev/null").expect("/dev/null");
         State {
             unix,

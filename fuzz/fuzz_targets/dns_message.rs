@@ -22,14 +22,14 @@ const Z_BIT: u8 = 0x40;
 
 fuzz_target!(|data: &[u8]| {
     header_round_trip(data);
-    let Ok(msg) = Message::parse(data) else {
+    let Ok(msg) = Message::decode(data) else {
         return;
     };
     let h = *msg.header();
-    assert_eq!(Header::parse(data), Ok(h));
+    assert_eq!(Header::decode(data), Ok(h));
     assert_eq!(msg.as_bytes(), data);
-    let end = msg.parsed_len();
-    assert!((HEADER_LEN..=data.len()).contains(&end), "parsed_len {end}");
+    let end = msg.decoded_len();
+    assert!((HEADER_LEN..=data.len()).contains(&end), "decoded_len {end}");
 
     let questions = msg.questions();
     assert_eq!(questions.len(), usize::from(h.qdcount));
@@ -121,8 +121,8 @@ fuzz_target!(|data: &[u8]| {
         !reads_outside(&msg, data, end),
         "a name reads outside 12..{end}"
     );
-    let again = Message::parse(&data[..end]).expect("the parsed prefix parses");
-    assert_eq!(again.parsed_len(), end);
+    let again = Message::decode(&data[..end]).expect("the parsed prefix parses");
+    assert_eq!(again.decoded_len(), end);
 });
 
 /// Whether a name of `msg` reads a label in the header, or a label or the byte after one at
@@ -172,15 +172,15 @@ fn check_fixed_fields<'a>(data: &'a [u8], r: &baresock::resolve::wire::Record<'_
     &data[at + 10..at + 10 + rdlen]
 }
 
-/// `Header::parse` → `to_bytes` gives the first 12 bytes back, the `Z` bit cleared.
+/// `Header::decode` → `encode` gives the first 12 bytes back, the `Z` bit cleared.
 fn header_round_trip(data: &[u8]) {
-    match Header::parse(data) {
+    match Header::decode(data) {
         Err(_) => assert!(data.len() < HEADER_LEN),
         Ok(h) => {
             let mut expect: [u8; HEADER_LEN] = data[..HEADER_LEN].try_into().unwrap();
             expect[3] &= !Z_BIT;
-            assert_eq!(h.to_bytes(), expect);
-            assert_eq!(Header::from_bytes(&expect), h);
+            assert_eq!(h.encode(), expect);
+            assert_eq!(Header::decode_array(&expect), h);
             let _ = format!("{} {} {h:?}", h.opcode, h.rcode);
         }
     }
@@ -223,8 +223,8 @@ fn query_round_trip(n: NameRef<'_>, qtype: RecordType) {
         let len = encode_query(&mut buf, 0xbeef, &name, qtype, edns).expect("room for any query");
         assert_eq!(len, query_len(&name, edns.is_some()));
         assert!(encode_query(&mut buf[..len - 1], 0xbeef, &name, qtype, edns).is_err());
-        let q = Message::parse(&buf[..len]).expect("an encoded query parses");
-        assert_eq!(q.parsed_len(), len);
+        let q = Message::decode(&buf[..len]).expect("an encoded query parses");
+        assert_eq!(q.decoded_len(), len);
         assert!(q.header().rd && !q.header().qr && q.header().id == 0xbeef);
         let mut qs = q.questions();
         let first = qs.next().expect("one question");

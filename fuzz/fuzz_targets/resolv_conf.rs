@@ -13,8 +13,8 @@
 //! parse to exactly what was chosen: each `nameserver X` line yields server X, in order.
 #![no_main]
 
-use std::fmt::Write as _;
 use std::net::SocketAddr;
+use std::fmt::Write as _;
 use std::time::Duration;
 
 use baresock::resolve::conf::{

@@ -11,7 +11,7 @@
 use baresock::AddressError;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use baresock::{decode_sockaddr, Error, Family, SocketAddr, UnixAddrKind, UNIX_PATH_MAX};
+use baresock::{decode_sockaddr, Error, Family, SockAddr, UnixAddrKind, UNIX_PATH_MAX};
 use libfuzzer_sys::fuzz_target;
 use rustix::net::addr::SocketAddrArg;
 
@@ -70,13 +70,13 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(addr.as_inet().map(|a| a.ip()), addr.ip());
     assert_eq!(addr.as_inet().map(|a| a.port()), addr.port());
     match &addr {
-        SocketAddr::V4(a) => {
+        SockAddr::V4(a) => {
             assert_eq!(family, AF_INET);
             assert_eq!(a.port(), u16::from_be_bytes([data[2], data[3]]));
             assert_eq!(*a.ip(), Ipv4Addr::new(data[4], data[5], data[6], data[7]));
             assert_eq!(addr.family(), Family::INET);
         }
-        SocketAddr::V6(a) => {
+        SockAddr::V6(a) => {
             assert_eq!(family, AF_INET6);
             assert_eq!(a.port(), u16::from_be_bytes([data[2], data[3]]));
             assert_eq!(
@@ -87,7 +87,7 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(addr.ip(), Some(IpAddr::V6(Ipv6Addr::from(ip))));
             assert_eq!(a.scope_id(), ne32(24));
         }
-        SocketAddr::Unix(u) => {
+        SockAddr::Unix(u) => {
             assert_eq!(family, AF_UNIX);
             assert_eq!(addr.as_unix(), Some(u));
             let path = &data[2..];
@@ -109,7 +109,7 @@ fuzz_target!(|data: &[u8]| {
             assert!(u.sun_path().len() <= UNIX_PATH_MAX);
             let _ = format!("{u} {u:?}");
         }
-        SocketAddr::Packet(l) => {
+        SockAddr::Packet(l) => {
             assert_eq!(family, AF_PACKET);
             assert_eq!(l.protocol(), u16::from_be_bytes([data[2], data[3]]));
             assert_eq!(l.ifindex(), ne32(4));
@@ -118,7 +118,7 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(l.address(), &data[12..12 + data[11] as usize]);
             let _ = format!("{l} {l:?}");
         }
-        SocketAddr::Can(c) => {
+        SockAddr::Can(c) => {
             assert_eq!(family, AF_CAN);
             assert_eq!(c.ifindex(), ne32(4));
             let mut union = [0u8; 16];

@@ -32,10 +32,10 @@ impl CanAddr {
     /// An interface (0: all), for raw and BCM sockets.
     ///
     /// ```
-    /// use baresock::{CanAddr, SocketAddr};
+    /// use baresock::{CanAddr, SockAddr};
     /// let every_interface = CanAddr::new(0);
     /// assert_eq!(every_interface.ifindex(), 0);
-    /// let _as_any: SocketAddr = every_interface.into();
+    /// let _as_any: SockAddr = every_interface.into();
     /// ```
     pub const fn new(ifindex: u32) -> CanAddr {
         CanAddr {

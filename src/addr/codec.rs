@@ -7,7 +7,7 @@ use core::net::{Ipv4Addr, Ipv6Addr, SocketAddrV4, SocketAddrV6};
 
 use linux_raw_sys::net as k;
 
-use crate::{AddressError, CanAddr, Error, LinkAddr, Result, SocketAddr, UnixAddr};
+use crate::{AddressError, CanAddr, Error, LinkAddr, Result, SockAddr, UnixAddr};
 
 /// The family field's size (`sa_family_t`).
 pub(crate) const FAMILY_LEN: usize = size_of::<u16>();
@@ -135,10 +135,10 @@ pub(crate) fn sockaddr_un(a: &UnixAddr) -> ([u8; SOCKADDR_UN_LEN], usize) {
 ///
 /// Fails with [`AddressError::Malformed`] when the length does not fit the family, and
 /// [`AddressError::Unsupported`] for a family this crate does not decode. Never panics. (The
-/// receives keep such bytes instead, as [`SocketAddr::Other`]: `addr::decode_or_raw`.)
-pub fn decode(bytes: &[u8]) -> Result<SocketAddr> {
+/// receives keep such bytes instead, as [`SockAddr::Other`]: `addr::decode_or_raw`.)
+pub fn decode(bytes: &[u8]) -> Result<SockAddr> {
     if let Some(inet) = decode_inet(bytes) {
-        return inet.map(SocketAddr::from);
+        return inet.map(SockAddr::from);
     }
     let malformed = |family: u16| {
         Error::Address(AddressError::Malformed {
@@ -152,13 +152,13 @@ pub fn decode(bytes: &[u8]) -> Result<SocketAddr> {
     let family = u16::from_ne_bytes([f0, f1]);
     match u32::from(family) {
         k::AF_UNIX => UnixAddr::from_kernel(&bytes[FAMILY_LEN..])
-            .map(SocketAddr::Unix)
+            .map(SockAddr::Unix)
             .ok_or(malformed(family)),
         k::AF_CAN => CanAddr::from_bytes(bytes)
-            .map(SocketAddr::Can)
+            .map(SockAddr::Can)
             .ok_or(malformed(family)),
         k::AF_PACKET => LinkAddr::from_bytes(bytes)
-            .map(SocketAddr::Packet)
+            .map(SockAddr::Packet)
             .ok_or(malformed(family)),
         _ => Err(Error::Address(AddressError::Unsupported { family })),
     }
@@ -264,7 +264,7 @@ mod tests {
         assert_eq!(decode(&un), malformed(111));
         // 108 bytes of path and the kernel's NUL: what getsockname gives for a full path.
         un[2..110].fill(b'p');
-        let full = SocketAddr::from(UnixAddr::new(&[b'p'; 108]).unwrap());
+        let full = SockAddr::from(UnixAddr::new(&[b'p'; 108]).unwrap());
         assert_eq!(decode(&un), Ok(full));
         // Anything past that NUL, or in its place, does not fit.
         let mut long = [b'p'; 112];

@@ -1,7 +1,7 @@
 //! A destination encoded once for the kernel, for sending many datagrams to it.
 
 use core::fmt;
-use core::net::{Ipv4Addr, Ipv6Addr, SocketAddr as InetAddr, SocketAddrV4, SocketAddrV6};
+use core::net::{Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
 
 /// An IP address and port encoded once as the kernel reads it (`sockaddr_in` or
 /// `sockaddr_in6`), so that sending many datagrams to it costs no encoding per send (what C
@@ -9,8 +9,8 @@ use core::net::{Ipv4Addr, Ipv6Addr, SocketAddr as InetAddr, SocketAddrV4, Socket
 ///
 /// ```
 /// use baresock::{Destination, UdpSocket};
-/// let a = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>()?)?;
-/// let b = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>()?)?;
+/// let a = UdpSocket::bind("127.0.0.1:0")?;
+/// let b = UdpSocket::bind("127.0.0.1:0")?;
 /// let to = Destination::from(b.local_addr()?);
 /// for _ in 0..3 {
 ///     a.send_to_destination(b"tick", &to)?;
@@ -27,8 +27,8 @@ use core::net::{Ipv4Addr, Ipv6Addr, SocketAddr as InetAddr, SocketAddrV4, Socket
 ///
 /// ```
 /// use baresock::{Destination, UdpSocket};
-/// let server = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>()?)?;
-/// let client = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>()?)?;
+/// let server = UdpSocket::bind("127.0.0.1:0")?;
+/// let client = UdpSocket::bind("127.0.0.1:0")?;
 /// client.send_to(b"ping", server.local_addr()?)?;
 ///
 /// let mut buf = [0u8; 64];
@@ -57,10 +57,10 @@ pub(crate) struct Encoded(pub(crate) [u8; 28]);
 
 impl Destination {
     /// Encodes `addr`.
-    pub const fn new(addr: InetAddr) -> Destination {
+    pub const fn new(addr: SocketAddr) -> Destination {
         let len = match addr {
-            InetAddr::V4(_) => 16,
-            InetAddr::V6(_) => 28,
+            SocketAddr::V4(_) => 16,
+            SocketAddr::V6(_) => 28,
         };
         Destination {
             bytes: Encoded::new(&addr),
@@ -69,11 +69,11 @@ impl Destination {
     }
 
     /// The address, decoded from the kernel's bytes.
-    pub const fn addr(&self) -> InetAddr {
+    pub const fn addr(&self) -> SocketAddr {
         let b = &self.bytes.0;
         let port = u16::from_be_bytes([b[2], b[3]]);
         if self.bytes.is_v4() {
-            InetAddr::V4(SocketAddrV4::new(
+            SocketAddr::V4(SocketAddrV4::new(
                 Ipv4Addr::new(b[4], b[5], b[6], b[7]),
                 port,
             ))
@@ -84,7 +84,7 @@ impl Destination {
                 b[20], b[21], b[22], b[23],
             ]);
             let scope_id = u32::from_ne_bytes([b[24], b[25], b[26], b[27]]);
-            InetAddr::V6(SocketAddrV6::new(
+            SocketAddr::V6(SocketAddrV6::new(
                 Ipv6Addr::from_bits(ip),
                 port,
                 flowinfo,
@@ -154,7 +154,7 @@ impl Destination {
 /// write a sender into.
 impl Default for Destination {
     fn default() -> Destination {
-        Destination::new(InetAddr::V4(SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, 0)))
+        Destination::new(SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, 0)))
     }
 }
 
@@ -207,9 +207,9 @@ impl Encoded {
 
     /// `addr` as the kernel reads it: `sockaddr_in` (its 16 bytes, then zeros) or
     /// `sockaddr_in6`. Whole arrays, no loops: a few stores in machine code.
-    pub(crate) const fn new(addr: &InetAddr) -> Encoded {
+    pub(crate) const fn new(addr: &SocketAddr) -> Encoded {
         match addr {
-            InetAddr::V4(a) => {
+            SocketAddr::V4(a) => {
                 let [f0, f1] = (linux_raw_sys::net::AF_INET as u16).to_ne_bytes();
                 let [p0, p1] = a.port().to_be_bytes();
                 let [i0, i1, i2, i3] = a.ip().octets();
@@ -218,26 +218,26 @@ impl Encoded {
                 (b[4], b[5], b[6], b[7]) = (i0, i1, i2, i3);
                 Encoded(b)
             }
-            InetAddr::V6(a) => Encoded(crate::addr::codec::sockaddr_in6(a)),
+            SocketAddr::V6(a) => Encoded(crate::addr::codec::sockaddr_in6(a)),
         }
     }
 }
 
-impl From<InetAddr> for Destination {
-    fn from(a: InetAddr) -> Destination {
+impl From<SocketAddr> for Destination {
+    fn from(a: SocketAddr) -> Destination {
         Destination::new(a)
     }
 }
 
 impl From<SocketAddrV4> for Destination {
     fn from(a: SocketAddrV4) -> Destination {
-        Destination::new(InetAddr::V4(a))
+        Destination::new(SocketAddr::V4(a))
     }
 }
 
 impl From<SocketAddrV6> for Destination {
     fn from(a: SocketAddrV6) -> Destination {
-        Destination::new(InetAddr::V6(a))
+        Destination::new(SocketAddr::V6(a))
     }
 }
 
@@ -260,7 +260,7 @@ mod tests {
 
     #[test]
     fn encodes_as_the_kernel_reads() {
-        let d = Destination::from("192.0.2.1:80".parse::<InetAddr>().unwrap());
+        let d = Destination::from("192.0.2.1:80".parse::<SocketAddr>().unwrap());
         let mut want = [0u8; 16];
         want[..2].copy_from_slice(&(linux_raw_sys::net::AF_INET as u16).to_ne_bytes());
         want[2..4].copy_from_slice(&80u16.to_be_bytes());
@@ -268,14 +268,14 @@ mod tests {
         assert_eq!(&d.bytes.0[..d.len()], &want);
         // Decoding gives the address back, for both families.
         for a in ["192.0.2.1:80", "[2001:db8::1%7]:443"] {
-            let a: InetAddr = a.parse().unwrap();
+            let a: SocketAddr = a.parse().unwrap();
             let d = Destination::from(a);
             let back = crate::addr::codec::decode(&d.bytes.0[..d.len()]).unwrap();
-            assert_eq!(back, crate::SocketAddr::from(a));
+            assert_eq!(back, crate::SockAddr::from(a));
         }
         let v6 = SocketAddrV6::new("2001:db8::1".parse().unwrap(), 1, 0x12345, 3);
         let back = crate::addr::codec::decode(&Destination::from(v6).bytes.0).unwrap();
-        assert_eq!(back, crate::SocketAddr::from(v6));
+        assert_eq!(back, crate::SockAddr::from(v6));
     }
 
     #[test]
@@ -287,7 +287,7 @@ mod tests {
             "[::]:0",
             "[2001:db8::1]:443",
         ] {
-            let a: InetAddr = a.parse().unwrap();
+            let a: SocketAddr = a.parse().unwrap();
             assert_eq!(Destination::from(a).addr(), a);
         }
         let v6 = SocketAddrV6::new(
@@ -297,7 +297,7 @@ mod tests {
             0xdead_beef,
         );
         let d = Destination::from(v6);
-        assert_eq!(d.addr(), InetAddr::V6(v6));
+        assert_eq!(d.addr(), SocketAddr::V6(v6));
         assert_eq!(d.len(), 28);
         assert_eq!(Destination::default().addr(), "0.0.0.0:0".parse().unwrap());
         assert_eq!(Destination::default().len(), 16);
@@ -305,7 +305,7 @@ mod tests {
 
     /// A Destination as a receive leaves it: `bytes` over an earlier address, `len` as given.
     fn received(earlier: &str, bytes: &[u8], len: u32) -> Destination {
-        let mut d = Destination::from(earlier.parse::<InetAddr>().unwrap());
+        let mut d = Destination::from(earlier.parse::<SocketAddr>().unwrap());
         d.bytes.0[..bytes.len()].copy_from_slice(bytes);
         d.len = len;
         d
@@ -322,7 +322,7 @@ mod tests {
     #[test]
     fn a_received_sender_is_checked() {
         let v4 = sockaddr_in(7, [192, 0, 2, 9]);
-        let v6 = Destination::from("[2001:db8::5%3]:9".parse::<InetAddr>().unwrap())
+        let v6 = Destination::from("[2001:db8::5%3]:9".parse::<SocketAddr>().unwrap())
             .bytes
             .0;
         // A sockaddr_in over an IPv6 address: its stale bytes past 16 are not part of it.
@@ -405,11 +405,11 @@ mod tests {
 
     #[test]
     fn a_failed_receive_restores_the_length() {
-        let rx = crate::UdpSocket::bind("127.0.0.1:0".parse::<InetAddr>().unwrap()).unwrap();
+        let rx = crate::UdpSocket::bind("127.0.0.1:0".parse::<SocketAddr>().unwrap()).unwrap();
         rx.set_nonblocking(true).unwrap();
         let mut buf = [0u8; 8];
         for before in ["192.0.2.1:1", "[2001:db8::1]:1"] {
-            let before = before.parse::<InetAddr>().unwrap();
+            let before = before.parse::<SocketAddr>().unwrap();
             let mut d = Destination::from(before);
             let len = d.len();
             assert_eq!(
@@ -424,17 +424,17 @@ mod tests {
     fn a_receive_that_waits_writes_the_sender() {
         // In deadline mode the first try finds nothing, and the sender is written by the
         // retry after the wait (the slow path's own call).
-        let rx = crate::UdpSocket::bind("127.0.0.1:0".parse::<InetAddr>().unwrap()).unwrap();
+        let rx = crate::UdpSocket::bind("127.0.0.1:0".parse::<SocketAddr>().unwrap()).unwrap();
         rx.set_timeout(Some(core::time::Duration::from_secs(5)))
             .unwrap();
-        let tx = crate::UdpSocket::bind("127.0.0.1:0".parse::<InetAddr>().unwrap()).unwrap();
+        let tx = crate::UdpSocket::bind("127.0.0.1:0".parse::<SocketAddr>().unwrap()).unwrap();
         let to = rx.local_addr().unwrap();
         let from = tx.local_addr().unwrap();
         let sender = std::thread::spawn(move || {
             std::thread::sleep(core::time::Duration::from_millis(50));
             tx.send_to(b"late", to).unwrap();
         });
-        let mut d = Destination::from("[2001:db8::1]:1".parse::<InetAddr>().unwrap());
+        let mut d = Destination::from("[2001:db8::1]:1".parse::<SocketAddr>().unwrap());
         let mut buf = [0u8; 8];
         assert_eq!(rx.recv_from_into(&mut buf, &mut d), Ok(4));
         assert_eq!((d.len(), d.addr()), (16, from));

@@ -10,7 +10,7 @@ mod unix;
 
 use crate::AddressError;
 use core::fmt;
-use core::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddrV4, SocketAddrV6};
+use core::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
 
 pub use can::{CanAddr, J1939_NO_ADDR, J1939_NO_NAME, J1939_NO_PGN};
 pub use dest::Destination;
@@ -27,23 +27,24 @@ use crate::{Error, Family, Result};
 /// IPv4 and IPv6 addresses are `core::net`'s, so `std::net` addresses convert for free; Unix
 /// addresses are [`UnixAddr`], link-layer ones [`LinkAddr`], CAN ones [`CanAddr`]. Anything
 /// else the kernel gives, a family without a typed address here or bytes that do not fit their
-/// family's typed form, is [`SocketAddr::Other`]: the kernel's bytes, so that no receive fails
+/// family's typed form, is [`SockAddr::Other`]: the kernel's bytes, so that no receive fails
 /// for its sender's address.
 ///
 /// ```
-/// use baresock::{SocketAddr, Family};
+/// use baresock::{SockAddr, Family};
 /// use core::net::{Ipv4Addr, SocketAddrV4};
 ///
-/// let a = SocketAddr::from(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 8080));
+/// let a = SockAddr::from(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 8080));
 /// assert_eq!(a.family(), Family::INET);
 /// assert_eq!(a.to_string(), "127.0.0.1:8080");
-/// let a: SocketAddr = "[::1]:53".parse()?;
+/// let a: SockAddr = "[::1]:53".parse()?;
 /// assert_eq!(a.port(), Some(53));
 /// # Ok::<(), core::net::AddrParseError>(())
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum SocketAddr {
+#[doc(alias = "SocketAddr")]
+pub enum SockAddr {
     /// An IPv4 address and port (`sockaddr_in`).
     V4(SocketAddrV4),
     /// An IPv6 address, port, flow info and scope id (`sockaddr_in6`).
@@ -60,52 +61,54 @@ pub enum SocketAddr {
     Other(RawAddr),
 }
 
-impl SocketAddr {
-    /// The address's family. For [`SocketAddr::Other`], the family its bytes name.
+impl SockAddr {
+    /// The address's family. For [`SockAddr::Other`], the family its bytes name.
     ///
     /// ```
-    /// use baresock::{Family, RawAddr, SocketAddr, UnixAddr};
-    /// let v6: SocketAddr = "[::1]:80".parse::<core::net::SocketAddr>().unwrap().into();
+    /// use baresock::{Family, RawAddr, SockAddr, UnixAddr};
+    /// use core::net::SocketAddr;
+    /// let v6: SockAddr = "[::1]:80".parse::<SocketAddr>().unwrap().into();
     /// assert_eq!(v6.family(), Family::INET6);
-    /// assert_eq!(SocketAddr::from(UnixAddr::unnamed()).family(), Family::UNIX);
+    /// assert_eq!(SockAddr::from(UnixAddr::unnamed()).family(), Family::UNIX);
     /// let netlink = RawAddr::new(&[16u16.to_ne_bytes()[0], 16u16.to_ne_bytes()[1], 0, 0])?;
-    /// assert_eq!(SocketAddr::from(netlink).family(), Family::NETLINK);
+    /// assert_eq!(SockAddr::from(netlink).family(), Family::NETLINK);
     /// # Ok::<(), baresock::Error>(())
     /// ```
     #[inline(always)]
     pub const fn family(&self) -> Family {
         match self {
-            SocketAddr::V4(_) => Family::INET,
-            SocketAddr::V6(_) => Family::INET6,
-            SocketAddr::Unix(_) => Family::UNIX,
-            SocketAddr::Packet(_) => Family::PACKET,
-            SocketAddr::Can(_) => Family::CAN,
-            SocketAddr::Other(r) => Family::from_raw(r.family()),
+            SockAddr::V4(_) => Family::INET,
+            SockAddr::V6(_) => Family::INET6,
+            SockAddr::Unix(_) => Family::UNIX,
+            SockAddr::Packet(_) => Family::PACKET,
+            SockAddr::Can(_) => Family::CAN,
+            SockAddr::Other(r) => Family::from_raw(r.family()),
         }
     }
 
     /// The kernel's number for the address's family (the one [`RawAddr::family`] reads for
-    /// [`SocketAddr::Other`]).
+    /// [`SockAddr::Other`]).
     #[inline(always)]
     pub(crate) const fn raw_family(&self) -> u16 {
         match self {
-            SocketAddr::Other(r) => r.family(),
+            SockAddr::Other(r) => r.family(),
             a => a.family().as_raw(),
         }
     }
 
-    /// The address as the kernel's bytes, for [`SocketAddr::Other`].
+    /// The address as the kernel's bytes, for [`SockAddr::Other`].
     ///
     /// ```
-    /// use baresock::{RawAddr, SocketAddr};
+    /// use baresock::{RawAddr, SockAddr};
+    /// use core::net::SocketAddr;
     /// let raw = RawAddr::new(&[16, 0, 0, 0])?;
-    /// assert_eq!(SocketAddr::from(raw).as_raw(), Some(&raw));
-    /// assert_eq!(SocketAddr::from("127.0.0.1:1".parse::<core::net::SocketAddr>().unwrap()).as_raw(), None);
+    /// assert_eq!(SockAddr::from(raw).as_raw(), Some(&raw));
+    /// assert_eq!(SockAddr::from("127.0.0.1:1".parse::<SocketAddr>().unwrap()).as_raw(), None);
     /// # Ok::<(), baresock::Error>(())
     /// ```
     pub const fn as_raw(&self) -> Option<&RawAddr> {
         match self {
-            SocketAddr::Other(a) => Some(a),
+            SockAddr::Other(a) => Some(a),
             _ => None,
         }
     }
@@ -113,16 +116,17 @@ impl SocketAddr {
     /// The IP address and port, for IPv4 and IPv6.
     ///
     /// ```
-    /// use baresock::SocketAddr;
-    /// let inet: core::net::SocketAddr = "192.0.2.1:53".parse().unwrap();
-    /// let any = SocketAddr::from(inet);
+    /// use baresock::SockAddr;
+    /// use core::net::SocketAddr;
+    /// let inet: SocketAddr = "192.0.2.1:53".parse().unwrap();
+    /// let any = SockAddr::from(inet);
     /// assert_eq!(any.as_inet(), Some(inet));
     /// assert_eq!(any.port(), Some(53));
     /// ```
-    pub const fn as_inet(&self) -> Option<core::net::SocketAddr> {
+    pub const fn as_inet(&self) -> Option<SocketAddr> {
         match *self {
-            SocketAddr::V4(a) => Some(core::net::SocketAddr::V4(a)),
-            SocketAddr::V6(a) => Some(core::net::SocketAddr::V6(a)),
+            SockAddr::V4(a) => Some(SocketAddr::V4(a)),
+            SockAddr::V6(a) => Some(SocketAddr::V6(a)),
             _ => None,
         }
     }
@@ -130,7 +134,7 @@ impl SocketAddr {
     /// The Unix address, for Unix sockets.
     pub const fn as_unix(&self) -> Option<&UnixAddr> {
         match self {
-            SocketAddr::Unix(a) => Some(a),
+            SockAddr::Unix(a) => Some(a),
             _ => None,
         }
     }
@@ -138,8 +142,8 @@ impl SocketAddr {
     /// The IP address, for IPv4 and IPv6.
     pub const fn ip(&self) -> Option<IpAddr> {
         match self {
-            SocketAddr::V4(a) => Some(IpAddr::V4(*a.ip())),
-            SocketAddr::V6(a) => Some(IpAddr::V6(*a.ip())),
+            SockAddr::V4(a) => Some(IpAddr::V4(*a.ip())),
+            SockAddr::V6(a) => Some(IpAddr::V6(*a.ip())),
             _ => None,
         }
     }
@@ -147,8 +151,8 @@ impl SocketAddr {
     /// The port, for IPv4 and IPv6.
     pub const fn port(&self) -> Option<u16> {
         match self {
-            SocketAddr::V4(a) => Some(a.port()),
-            SocketAddr::V6(a) => Some(a.port()),
+            SockAddr::V4(a) => Some(a.port()),
+            SockAddr::V6(a) => Some(a.port()),
             _ => None,
         }
     }
@@ -157,58 +161,58 @@ impl SocketAddr {
     /// address; `None` for families without one.
     ///
     /// ```
-    /// use baresock::{Family, SocketAddr};
-    /// let any = SocketAddr::unspecified(Family::INET).unwrap();
+    /// use baresock::{Family, SockAddr};
+    /// let any = SockAddr::unspecified(Family::INET).unwrap();
     /// assert_eq!(any.to_string(), "0.0.0.0:0");
     /// ```
-    pub const fn unspecified(family: Family) -> Option<SocketAddr> {
+    pub const fn unspecified(family: Family) -> Option<SockAddr> {
         Some(match family {
-            Family::INET => SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, 0)),
-            Family::INET6 => SocketAddr::V6(SocketAddrV6::new(Ipv6Addr::UNSPECIFIED, 0, 0, 0)),
-            Family::UNIX => SocketAddr::Unix(UnixAddr::unnamed()),
+            Family::INET => SockAddr::V4(SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, 0)),
+            Family::INET6 => SockAddr::V6(SocketAddrV6::new(Ipv6Addr::UNSPECIFIED, 0, 0, 0)),
+            Family::UNIX => SockAddr::Unix(UnixAddr::unnamed()),
             _ => return None,
         })
     }
 }
 
-impl From<SocketAddrV4> for SocketAddr {
+impl From<SocketAddrV4> for SockAddr {
     fn from(a: SocketAddrV4) -> Self {
-        SocketAddr::V4(a)
+        SockAddr::V4(a)
     }
 }
 
-impl From<SocketAddrV6> for SocketAddr {
+impl From<SocketAddrV6> for SockAddr {
     fn from(a: SocketAddrV6) -> Self {
-        SocketAddr::V6(a)
+        SockAddr::V6(a)
     }
 }
 
-impl From<core::net::SocketAddr> for SocketAddr {
-    fn from(a: core::net::SocketAddr) -> Self {
+impl From<SocketAddr> for SockAddr {
+    fn from(a: SocketAddr) -> Self {
         match a {
-            core::net::SocketAddr::V4(a) => SocketAddr::V4(a),
-            core::net::SocketAddr::V6(a) => SocketAddr::V6(a),
+            SocketAddr::V4(a) => SockAddr::V4(a),
+            SocketAddr::V6(a) => SockAddr::V6(a),
         }
     }
 }
 
-impl<I: Into<IpAddr>> From<(I, u16)> for SocketAddr {
+impl<I: Into<IpAddr>> From<(I, u16)> for SockAddr {
     fn from((ip, port): (I, u16)) -> Self {
-        core::net::SocketAddr::new(ip.into(), port).into()
+        SocketAddr::new(ip.into(), port).into()
     }
 }
 
-impl TryFrom<SocketAddr> for core::net::SocketAddr {
+impl TryFrom<SockAddr> for SocketAddr {
     type Error = Error;
 
     /// Fails with [`AddressError::FamilyMismatch`] for addresses that are not IP, and
     /// [`AddressError::Malformed`] for IP addresses that do not fit their form (as raw bytes).
-    fn try_from(a: SocketAddr) -> Result<Self> {
+    fn try_from(a: SockAddr) -> Result<Self> {
         if let Some(inet) = a.as_inet() {
             return Ok(inet);
         }
         Err(match (a.family(), a) {
-            (Family::INET | Family::INET6, SocketAddr::Other(r)) => malformed(&r),
+            (Family::INET | Family::INET6, SockAddr::Other(r)) => malformed(&r),
             (addr, _) => Error::Address(AddressError::FamilyMismatch {
                 socket: Family::INET,
                 addr,
@@ -225,28 +229,28 @@ fn malformed(r: &RawAddr) -> Error {
     })
 }
 
-/// `From<T> for SocketAddr` and `TryFrom<SocketAddr> for T` for each family's address type: the
+/// `From<T> for SockAddr` and `TryFrom<SockAddr> for T` for each family's address type: the
 /// conversion back fails with [`AddressError::FamilyMismatch`](crate::AddressError::FamilyMismatch)
 /// for an address of another family.
 macro_rules! variant_conversions {
     ($($t:ty => $variant:ident, $family:ident);* $(;)?) => {$(
-        impl From<$t> for SocketAddr {
+        impl From<$t> for SockAddr {
             fn from(a: $t) -> Self {
-                SocketAddr::$variant(a)
+                SockAddr::$variant(a)
             }
         }
 
-        impl TryFrom<SocketAddr> for $t {
+        impl TryFrom<SockAddr> for $t {
             type Error = Error;
 
             /// Fails with [`AddressError::FamilyMismatch`](crate::AddressError::FamilyMismatch) for
             /// an address of another family, and
             /// [`AddressError::Malformed`](crate::AddressError::Malformed) for raw bytes of this
             /// family that do not fit it.
-            fn try_from(a: SocketAddr) -> Result<Self> {
+            fn try_from(a: SockAddr) -> Result<Self> {
                 match a {
-                    SocketAddr::$variant(v) => Ok(v),
-                    SocketAddr::Other(r) if r.family() == Family::$family.as_raw() => Err(malformed(&r)),
+                    SockAddr::$variant(v) => Ok(v),
+                    SockAddr::Other(r) if r.family() == Family::$family.as_raw() => Err(malformed(&r)),
                     other => Err(Error::Address(AddressError::FamilyMismatch {
                         socket: Family::$family,
                         addr: other.family(),
@@ -257,9 +261,9 @@ macro_rules! variant_conversions {
     )*};
 }
 
-impl From<RawAddr> for SocketAddr {
+impl From<RawAddr> for SockAddr {
     fn from(a: RawAddr) -> Self {
-        SocketAddr::Other(a)
+        SockAddr::Other(a)
     }
 }
 
@@ -269,51 +273,51 @@ variant_conversions!(
     CanAddr => Can, CAN;
 );
 
-impl core::str::FromStr for SocketAddr {
+impl core::str::FromStr for SockAddr {
     type Err = core::net::AddrParseError;
 
     /// Parses an IPv4 or IPv6 socket address (`1.2.3.4:80`, `[::1]:80`).
     fn from_str(s: &str) -> core::result::Result<Self, Self::Err> {
-        s.parse::<core::net::SocketAddr>().map(Into::into)
+        s.parse::<SocketAddr>().map(Into::into)
     }
 }
 
-impl fmt::Display for SocketAddr {
+impl fmt::Display for SockAddr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            SocketAddr::V4(a) => a.fmt(f),
-            SocketAddr::V6(a) => a.fmt(f),
-            SocketAddr::Unix(a) => a.fmt(f),
-            SocketAddr::Packet(a) => a.fmt(f),
-            SocketAddr::Can(a) => a.fmt(f),
-            SocketAddr::Other(a) => a.fmt(f),
+            SockAddr::V4(a) => a.fmt(f),
+            SockAddr::V6(a) => a.fmt(f),
+            SockAddr::Unix(a) => a.fmt(f),
+            SockAddr::Packet(a) => a.fmt(f),
+            SockAddr::Can(a) => a.fmt(f),
+            SockAddr::Other(a) => a.fmt(f),
         }
     }
 }
 
-impl fmt::Debug for SocketAddr {
+impl fmt::Debug for SockAddr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            SocketAddr::V4(a) => a.fmt(f),
-            SocketAddr::V6(a) => a.fmt(f),
-            SocketAddr::Unix(a) => a.fmt(f),
-            SocketAddr::Packet(a) => a.fmt(f),
-            SocketAddr::Can(a) => a.fmt(f),
-            SocketAddr::Other(a) => a.fmt(f),
+            SockAddr::V4(a) => a.fmt(f),
+            SockAddr::V6(a) => a.fmt(f),
+            SockAddr::Unix(a) => a.fmt(f),
+            SockAddr::Packet(a) => a.fmt(f),
+            SockAddr::Can(a) => a.fmt(f),
+            SockAddr::Other(a) => a.fmt(f),
         }
     }
 }
 
 #[cfg(feature = "defmt")]
-impl defmt::Format for SocketAddr {
+impl defmt::Format for SockAddr {
     fn format(&self, f: defmt::Formatter<'_>) {
         match self {
-            SocketAddr::V4(a) => defmt::write!(f, "{}:{}", a.ip().octets(), a.port()),
-            SocketAddr::V6(a) => defmt::write!(f, "[{}]:{}", a.ip().segments(), a.port()),
-            SocketAddr::Unix(a) => a.format(f),
-            SocketAddr::Packet(a) => a.format(f),
-            SocketAddr::Can(a) => a.format(f),
-            SocketAddr::Other(a) => a.format(f),
+            SockAddr::V4(a) => defmt::write!(f, "{}:{}", a.ip().octets(), a.port()),
+            SockAddr::V6(a) => defmt::write!(f, "[{}]:{}", a.ip().segments(), a.port()),
+            SockAddr::Unix(a) => a.format(f),
+            SockAddr::Packet(a) => a.format(f),
+            SockAddr::Can(a) => a.format(f),
+            SockAddr::Other(a) => a.format(f),
         }
     }
 }
@@ -322,7 +326,7 @@ impl defmt::Format for SocketAddr {
 /// but without allocation: [`create_connection`](crate::create_connection) tries each.
 ///
 /// Implemented for every address type of this crate and of `core::net`, `(ip, port)` pairs,
-/// slices and arrays of [`SocketAddr`], and text holding an IP address and port
+/// slices and arrays of [`SockAddr`], and text holding an IP address and port
 /// (`"127.0.0.1:80"`, `"[::1]:443"`).
 ///
 /// # Only numeric addresses
@@ -354,7 +358,7 @@ impl defmt::Format for SocketAddr {
 /// ```
 pub trait ToSocketAddrs {
     /// The addresses, in the order to try them.
-    type Iter<'a>: Iterator<Item = SocketAddr>
+    type Iter<'a>: Iterator<Item = SockAddr>
     where
         Self: 'a;
 
@@ -362,11 +366,11 @@ pub trait ToSocketAddrs {
     fn to_socket_addrs(&self) -> Result<Self::Iter<'_>>;
 
     /// The one IP address this names, if that is all it names: the crate's shortcut past
-    /// [`SocketAddr`] (a large enum, costly to move) when connecting. Not callable or
+    /// [`SockAddr`] (a large enum, costly to move) when connecting. Not callable or
     /// overridable outside the crate (its token type cannot be named).
     #[doc(hidden)]
     #[inline]
-    fn single_inet(&self, _: sealed::Token) -> Option<core::net::SocketAddr> {
+    fn single_inet(&self, _: sealed::Token) -> Option<SocketAddr> {
         None
     }
 }
@@ -380,10 +384,10 @@ mod sealed {
 pub(crate) use sealed::Token;
 
 impl ToSocketAddrs for str {
-    type Iter<'a> = core::iter::Once<SocketAddr>;
+    type Iter<'a> = core::iter::Once<SockAddr>;
     fn to_socket_addrs(&self) -> Result<Self::Iter<'_>> {
         let a = self
-            .parse::<core::net::SocketAddr>()
+            .parse::<SocketAddr>()
             .map_err(|_| Error::Address(AddressError::Invalid))?;
         Ok(core::iter::once(a.into()))
     }
@@ -391,7 +395,7 @@ impl ToSocketAddrs for str {
 
 #[cfg(feature = "std")]
 impl ToSocketAddrs for std::string::String {
-    type Iter<'a> = core::iter::Once<SocketAddr>;
+    type Iter<'a> = core::iter::Once<SockAddr>;
     fn to_socket_addrs(&self) -> Result<Self::Iter<'_>> {
         self.as_str().to_socket_addrs()
     }
@@ -400,9 +404,9 @@ impl ToSocketAddrs for std::string::String {
 macro_rules! single_addr {
     ($($t:ty),*) => {$(
         impl ToSocketAddrs for $t {
-            type Iter<'a> = core::iter::Once<SocketAddr>;
+            type Iter<'a> = core::iter::Once<SockAddr>;
             fn to_socket_addrs(&self) -> Result<Self::Iter<'_>> {
-                Ok(core::iter::once(SocketAddr::from(*self)))
+                Ok(core::iter::once(SockAddr::from(*self)))
             }
         }
     )*};
@@ -413,12 +417,12 @@ single_addr!(UnixAddr, LinkAddr, CanAddr, RawAddr);
 macro_rules! single_inet {
     ($($t:ty: $a:ident => $inet:expr),* $(,)?) => {$(
         impl ToSocketAddrs for $t {
-            type Iter<'a> = core::iter::Once<SocketAddr>;
+            type Iter<'a> = core::iter::Once<SockAddr>;
             fn to_socket_addrs(&self) -> Result<Self::Iter<'_>> {
-                Ok(core::iter::once(SocketAddr::from(*self)))
+                Ok(core::iter::once(SockAddr::from(*self)))
             }
             #[inline]
-            fn single_inet(&self, _: sealed::Token) -> Option<core::net::SocketAddr> {
+            fn single_inet(&self, _: sealed::Token) -> Option<SocketAddr> {
                 let $a = *self;
                 $inet
             }
@@ -426,24 +430,24 @@ macro_rules! single_inet {
     )*};
 }
 single_inet!(
-    SocketAddr: a => a.as_inet(),
+    SockAddr: a => a.as_inet(),
     SocketAddrV4: a => Some(a.into()),
     SocketAddrV6: a => Some(a.into()),
-    core::net::SocketAddr: a => Some(a),
+    SocketAddr: a => Some(a),
     (IpAddr, u16): a => Some(a.into()),
     (Ipv4Addr, u16): a => Some(a.into()),
     (Ipv6Addr, u16): a => Some(a.into()),
 );
 
-impl ToSocketAddrs for [SocketAddr] {
-    type Iter<'a> = core::iter::Copied<core::slice::Iter<'a, SocketAddr>>;
+impl ToSocketAddrs for [SockAddr] {
+    type Iter<'a> = core::iter::Copied<core::slice::Iter<'a, SockAddr>>;
     fn to_socket_addrs(&self) -> Result<Self::Iter<'_>> {
         Ok(self.iter().copied())
     }
 }
 
-impl<const N: usize> ToSocketAddrs for [SocketAddr; N] {
-    type Iter<'a> = core::iter::Copied<core::slice::Iter<'a, SocketAddr>>;
+impl<const N: usize> ToSocketAddrs for [SockAddr; N] {
+    type Iter<'a> = core::iter::Copied<core::slice::Iter<'a, SockAddr>>;
     fn to_socket_addrs(&self) -> Result<Self::Iter<'_>> {
         Ok(self.iter().copied())
     }
@@ -458,7 +462,7 @@ impl<T: ToSocketAddrs + ?Sized> ToSocketAddrs for &T {
         (**self).to_socket_addrs()
     }
     #[inline]
-    fn single_inet(&self, t: sealed::Token) -> Option<core::net::SocketAddr> {
+    fn single_inet(&self, t: sealed::Token) -> Option<SocketAddr> {
         (**self).single_inet(t)
     }
 }

@@ -3,7 +3,7 @@
 use crate::AddressError;
 use core::fmt;
 
-use crate::{Error, Result, SocketAddr};
+use crate::{Error, Result, SockAddr};
 
 /// The most bytes a [`RawAddr`] holds: `sizeof(struct sockaddr_storage)`, the room the kernel
 /// fills with any family's address.
@@ -12,21 +12,21 @@ pub const RAW_ADDR_MAX: usize = 128;
 /// A socket address as the kernel's bytes (`struct sockaddr`, the family field first, in
 /// native byte order), up to [`RAW_ADDR_MAX`] of them.
 ///
-/// What a receive gives, as [`SocketAddr::Other`](crate::SocketAddr::Other), for a sender of
+/// What a receive gives, as [`SockAddr::Other`](crate::SockAddr::Other), for a sender of
 /// a family this crate has no typed address for (an `AF_NETLINK` socket wrapped with
 /// `From<OwnedFd>`, for one), or of a known family whose bytes do not fit its typed form: the
 /// data is never thrown away because the sender's address could not be decoded. It can also be
 /// sent to: the bytes go to the kernel as they are, and the kernel judges them.
 ///
 /// ```
-/// use baresock::{RawAddr, SocketAddr};
+/// use baresock::{RawAddr, SockAddr};
 /// // A `sockaddr_nl` (linux/netlink.h): family 16, padding, port id 0 (the kernel), groups 0.
 /// let mut nl = [0u8; 12];
 /// nl[..2].copy_from_slice(&16u16.to_ne_bytes());
 /// let raw = RawAddr::new(&nl)?;
 /// assert_eq!(raw.family(), 16);
 /// assert_eq!(raw.as_bytes(), &nl);
-/// assert_eq!(SocketAddr::from(raw).as_raw(), Some(&raw));
+/// assert_eq!(SockAddr::from(raw).as_raw(), Some(&raw));
 /// assert!(RawAddr::new(&[0; 129]).is_err());
 /// # Ok::<(), baresock::Error>(())
 /// ```
@@ -97,13 +97,13 @@ impl RawAddr {
 
 /// Decodes the kernel's bytes of an address, as [`decode_sockaddr`](crate::decode_sockaddr)
 /// does, but never fails: bytes it refuses (a family without a typed address, a length that
-/// does not fit) come back as [`SocketAddr::Other`], the first [`RAW_ADDR_MAX`] of them. What
+/// does not fit) come back as [`SockAddr::Other`], the first [`RAW_ADDR_MAX`] of them. What
 /// every receive uses, so that none fails for its sender's address.
 #[inline]
-pub(crate) fn decode_or_raw(bytes: &[u8]) -> SocketAddr {
+pub(crate) fn decode_or_raw(bytes: &[u8]) -> SockAddr {
     match crate::addr::codec::decode(bytes) {
         Ok(a) => a,
-        Err(_) => SocketAddr::Other(RawAddr::capped(bytes)),
+        Err(_) => SockAddr::Other(RawAddr::capped(bytes)),
     }
 }
 
@@ -183,7 +183,7 @@ mod tests {
     fn what_does_not_decode_is_kept_raw() {
         let ipoib = sockaddr_ll(20);
         match decode_or_raw(&ipoib) {
-            SocketAddr::Packet(l) => {
+            SockAddr::Packet(l) => {
                 assert_eq!(l.address(), &ipoib[12..]);
                 assert_eq!(l.hardware_type(), 32);
             }

@@ -255,12 +255,12 @@ impl BcmHead {
         match frames {
             BcmFrames::Classic(f) => {
                 for (slot, frame) in body.chunks_exact_mut(CAN_MTU).zip(f) {
-                    slot.copy_from_slice(&frame.to_bytes());
+                    slot.copy_from_slice(&frame.encode());
                 }
             }
             BcmFrames::Fd(f) => {
                 for (slot, frame) in body.chunks_exact_mut(CANFD_MTU).zip(f) {
-                    slot.copy_from_slice(&frame.to_bytes());
+                    slot.copy_from_slice(&frame.encode());
                 }
             }
         }
@@ -371,7 +371,7 @@ impl<'a> BcmMessage<'a> {
     pub fn frames(&self) -> impl Iterator<Item = Result<CanAnyFrame>> + 'a {
         self.frames
             .chunks_exact(self.frame_len)
-            .map(CanAnyFrame::from_bytes)
+            .map(CanAnyFrame::decode)
     }
 }
 
@@ -525,7 +525,7 @@ mod tests {
         assert_eq!(&msg[4..8], &3u32.to_ne_bytes(), "SETTIMER | STARTTIMER");
         assert_eq!(&msg[CAN_ID..CAN_ID + 4], &0x123u32.to_ne_bytes());
         assert_eq!(&msg[NFRAMES..NFRAMES + 4], &2u32.to_ne_bytes());
-        assert_eq!(&msg[BCM_HEAD_LEN..BCM_HEAD_LEN + 16], &f.to_bytes());
+        assert_eq!(&msg[BCM_HEAD_LEN..BCM_HEAD_LEN + 16], &f.encode());
         let back = BcmMessage::decode(msg).unwrap();
         assert_eq!(back.head().ival2, Duration::from_micros(2), "rounded up");
         assert_eq!(

@@ -163,7 +163,7 @@ impl IsoTpSocket {
     ///
     /// ``` no_run
     /// use baresock::{can::IsoTpSocket, CanId};
-    /// let vcan0 = baresock::interface_index(&baresock::ShortName::new(b"vcan0")?)?;
+    /// let vcan0 = baresock::interface_index("vcan0")?;
     /// // A UDS tester: requests to 0x7E0, answers from 0x7E8.
     /// let s = IsoTpSocket::new()?;
     /// s.bind(vcan0, CanId::standard(0x7e8)?, CanId::standard(0x7e0)?)?;

@@ -146,7 +146,7 @@ impl J1939Socket {
     /// ``` no_run
     /// use baresock::can::J1939Socket;
     /// use baresock::{J1939_NO_NAME, J1939_NO_PGN};
-    /// let vcan0 = baresock::interface_index(&baresock::ShortName::new(b"vcan0")?)?;
+    /// let vcan0 = baresock::interface_index("vcan0")?;
     /// let s = J1939Socket::new()?;
     /// s.bind(vcan0, J1939_NO_NAME, J1939_NO_PGN, 0x80)?; // source address 0x80
     /// s.set_broadcast(true)?;

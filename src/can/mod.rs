@@ -20,7 +20,6 @@ pub use j1939::{
     J1939_PGN_MAX, J1939_PGN_REQUEST,
 };
 pub use raw::{CanFilter, CanRecv, CanSocket, CAN_FILTER_MAX};
-pub use text::parse_frame;
 
 pub use frame::{
     CanAnyFrame, CanControllerState, CanError, CanErrorClass, CanFdFrame, CanFrame, CanId,

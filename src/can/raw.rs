@@ -110,8 +110,8 @@ typed_socket!(
     /// A raw CAN socket (`CAN_RAW`, the kernel's can.rst): every frame of one interface or all.
     ///
     /// ```no_run
-    /// use baresock::{interface_index, CanAnyFrame, CanFrame, CanId, CanSocket, ShortName};
-    /// let can0 = interface_index(&ShortName::new(b"can0")?)?;
+    /// use baresock::{interface_index, CanAnyFrame, CanFrame, CanId, CanSocket};
+    /// let can0 = interface_index("can0")?;
     /// let s = CanSocket::new()?;
     /// s.bind(can0)?;
     /// s.send(&CanFrame::new(CanId::standard(0x123)?, &[1, 2, 3])?)?;
@@ -128,7 +128,7 @@ impl CanSocket {
     ///
     /// ``` no_run
     /// use baresock::CanSocket;
-    /// let vcan0 = baresock::interface_index(&baresock::ShortName::new(b"vcan0")?)?;
+    /// let vcan0 = baresock::interface_index("vcan0")?;
     /// let s = CanSocket::new()?; // Error::Os(Errno::AFNOSUPPORT) where the kernel has no CAN
     /// s.bind(vcan0)?;
     /// # Ok::<(), baresock::Error>(())
@@ -158,29 +158,30 @@ impl CanSocket {
     ///  - [`send(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
     ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
     pub fn send(&self, frame: &CanFrame) -> Result<()> {
-        self.send_bytes(&frame.to_bytes())
+        self.send_bytes(&frame.encode())
     }
 
     /// Sends an FD frame (needs [`set_fd_frames`](Self::set_fd_frames) and an FD interface).
     ///
     /// ``` no_run
     /// use baresock::{CanFdFrame, CanId, CanSocket};
-    /// let vcan0 = baresock::interface_index(&baresock::ShortName::new(b"vcan0")?)?;
+    /// let vcan0 = baresock::interface_index("vcan0")?;
     /// let s = CanSocket::new()?;
     /// s.set_fd_frames(true)?;
     /// s.bind(vcan0)?;
-    /// s.send_fd(&CanFdFrame::new(CanId::standard(0x123)?, &[0xaa; 64])?)?;
+    /// s.send_fd_frame(&CanFdFrame::new(CanId::standard(0x123)?, &[0xaa; 64])?)?;
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
     /// # References
     ///  - [`send(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
     ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
-    pub fn send_fd(&self, frame: &CanFdFrame) -> Result<()> {
-        self.send_bytes(&frame.to_bytes())
+    #[doc(alias = "send_fd")]
+    pub fn send_fd_frame(&self, frame: &CanFdFrame) -> Result<()> {
+        self.send_bytes(&frame.encode())
     }
 
-    /// Sends a frame of any kind: classic, FD (as [`send_fd`](Self::send_fd)), or an error
+    /// Sends a frame of any kind: classic, FD (as [`send_fd_frame`](Self::send_fd_frame)), or an error
     /// frame (injected, as `cansend` does: receivers see it under their error mask).
     ///
     /// # References
@@ -189,8 +190,8 @@ impl CanSocket {
     pub fn send_any(&self, frame: &CanAnyFrame) -> Result<()> {
         match frame {
             CanAnyFrame::Classic(f) => self.send(f),
-            CanAnyFrame::Fd(f) => self.send_fd(f),
-            CanAnyFrame::Error(e) => self.send_bytes(&e.to_bytes()),
+            CanAnyFrame::Fd(f) => self.send_fd_frame(f),
+            CanAnyFrame::Error(e) => self.send_bytes(&e.encode()),
         }
     }
 
@@ -204,7 +205,7 @@ impl CanSocket {
     ///  - [`sendto(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
     ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
     pub fn send_to(&self, frame: &CanFrame, ifindex: u32) -> Result<()> {
-        let b = frame.to_bytes();
+        let b = frame.encode();
         whole(self.inner.send_to(&b, CanAddr::new(ifindex))?, b.len())
     }
 
@@ -216,7 +217,7 @@ impl CanSocket {
     pub fn recv(&self) -> Result<CanAnyFrame> {
         let mut b = [0u8; CANFD_MTU];
         let n = self.inner.recv(&mut b)?;
-        CanAnyFrame::from_bytes(&b[..n])
+        CanAnyFrame::decode(&b[..n])
     }
 
     /// Receives one frame and the interface it came in by.
@@ -237,11 +238,11 @@ impl CanSocket {
         let mut b = [0u8; CANFD_MTU];
         let (n, a) = self.inner.recv_from(&mut b)?;
         let a = CanAddr::try_from(a.ok_or(Error::Address(AddressError::Missing))?)?;
-        Ok((CanAnyFrame::from_bytes(&b[..n])?, a.ifindex()))
+        Ok((CanAnyFrame::decode(&b[..n])?, a.ifindex()))
     }
 }
 
-/// What [`CanSocket::recv_xl`] received.
+/// What [`CanSocket::recv_xl_frame`] received.
 #[derive(Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub enum CanRecv<'a> {
@@ -258,13 +259,13 @@ impl CanSocket {
     ///
     /// ``` no_run
     /// use baresock::{CanRecv, CanSocket, CanXlFrame};
-    /// let vcan0 = baresock::interface_index(&baresock::ShortName::new(b"vcan0")?)?;
+    /// let vcan0 = baresock::interface_index("vcan0")?;
     /// let s = CanSocket::new()?;
     /// s.set_xl_frames(true)?; // Error::Os(Errno::NOPROTOOPT) before Linux 6.2
     /// s.bind(vcan0)?;
-    /// s.send_xl(&CanXlFrame::new(0x42, 0x01, 0, &[1; 200])?)?;
+    /// s.send_xl_frame(&CanXlFrame::new(0x42, 0x01, 0, &[1; 200])?)?;
     /// let mut buf = CanXlFrame::empty();
-    /// if let CanRecv::Xl(f) = s.recv_xl(&mut buf)? {
+    /// if let CanRecv::Xl(f) = s.recv_xl_frame(&mut buf)? {
     ///     println!("{} bytes", f.data().len());
     /// }
     /// # Ok::<(), baresock::Error>(())
@@ -295,7 +296,8 @@ impl CanSocket {
     /// # References
     ///  - [`send(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
     ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
-    pub fn send_xl(&self, frame: &CanXlFrame) -> Result<()> {
+    #[doc(alias = "send_xl")]
+    pub fn send_xl_frame(&self, frame: &CanXlFrame) -> Result<()> {
         let head = frame.head();
         let bufs = [IoSlice::new(&head), IoSlice::new(frame.data())];
         let len = CANXL_HEAD + frame.data().len();
@@ -312,7 +314,8 @@ impl CanSocket {
     /// # References
     ///  - [`recvmsg(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
     ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
-    pub fn recv_xl<'a>(&self, buf: &'a mut CanXlFrame) -> Result<CanRecv<'a>> {
+    #[doc(alias = "recv_xl")]
+    pub fn recv_xl_frame<'a>(&self, buf: &'a mut CanXlFrame) -> Result<CanRecv<'a>> {
         let mut head = [0u8; CANXL_HEAD];
         let mut bufs = [IoSliceMut::new(&mut head), IoSliceMut::new(buf.data_area())];
         let msg = self
@@ -336,7 +339,7 @@ impl CanSocket {
         };
         tail.copy_from_slice(&buf.data_area()[..rest]);
         b[..CANXL_HEAD].copy_from_slice(&head);
-        CanAnyFrame::from_bytes(&b[..n]).map(CanRecv::Frame)
+        CanAnyFrame::decode(&b[..n]).map(CanRecv::Frame)
     }
 
     /// Receives one frame with the time the kernel took it in, when timestamps are on
@@ -370,7 +373,7 @@ impl CanSocket {
         });
         let n = msg.bytes();
         drop(msg);
-        Ok((CanAnyFrame::from_bytes(&b[..n])?, at))
+        Ok((CanAnyFrame::decode(&b[..n])?, at))
     }
 }
 

@@ -3,11 +3,13 @@
 
 use super::{CanAnyFrame, CanError, CanErrorClass, CanFdFrame, CanFrame, CanId, CANFD_LENGTHS};
 use crate::CanInputError;
+use core::str::FromStr;
+
 use crate::{Error, Result};
 
 const ERR_FLAG: u32 = 0x2000_0000;
 
-/// Parses one frame in can-utils' syntax:
+/// One frame from can-utils' syntax (`"123#DEADBEEF".parse()`):
 ///
 /// | text | frame |
 /// |---|---|
@@ -19,19 +21,77 @@ const ERR_FLAG: u32 = 0x2000_0000;
 /// | `20000080#0000000000000000` | an error frame: 8 digits with `CAN_ERR_FLAG` (0x20000000) |
 ///
 /// Anything else is [`CanInputError::InvalidSyntax`](crate::CanInputError::InvalidSyntax) with the
-/// byte offset where it went wrong. CAN XL frames (can-utils 2024's `242#03:81:12345678#AABB`) are
-/// not parsed here.
+/// byte offset where it went wrong. The frame kinds parse on their own too ([`CanFrame`],
+/// [`CanFdFrame`]); text of another kind is `InvalidSyntax` at its first `#`. CAN XL frames
+/// (can-utils 2024's `242#03:81:12345678#AABB`) are not parsed here.
 ///
 /// ```
-/// use baresock::can::parse_frame;
 /// use baresock::{CanAnyFrame, CanFrame, CanId};
-/// let f = parse_frame("123#DEADBEEF")?;
+/// let f: CanAnyFrame = "123#DEADBEEF".parse()?;
 /// assert_eq!(f, CanAnyFrame::Classic(CanFrame::new(CanId::standard(0x123)?, &[0xde, 0xad, 0xbe, 0xef])?));
 /// assert_eq!(f.to_string(), "123#DEADBEEF");
-/// assert!(parse_frame("123#DEADBEE").is_err()); // an odd digit
+/// assert!("123#DEADBEE".parse::<CanAnyFrame>().is_err()); // an odd digit
 /// # Ok::<(), baresock::Error>(())
 /// ```
-pub fn parse_frame(s: &str) -> Result<CanAnyFrame> {
+impl FromStr for CanAnyFrame {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<CanAnyFrame> {
+        parse_any(s)
+    }
+}
+
+/// A classic frame from can-utils' syntax, as [`CanAnyFrame`] takes it; FD and error frames'
+/// text is [`CanInputError::InvalidSyntax`] at the first `#`.
+///
+/// ```
+/// use baresock::CanFrame;
+/// let f: CanFrame = "123#R".parse()?;
+/// assert!(f.is_remote());
+/// assert!("123##0AA".parse::<CanFrame>().is_err()); // an FD frame
+/// # Ok::<(), baresock::Error>(())
+/// ```
+impl FromStr for CanFrame {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<CanFrame> {
+        match parse_any(s)? {
+            CanAnyFrame::Classic(f) => Ok(f),
+            _ => Err(other_kind(s)),
+        }
+    }
+}
+
+/// An FD frame from can-utils' syntax (`123##1AABB`), as [`CanAnyFrame`] takes it; classic and
+/// error frames' text is [`CanInputError::InvalidSyntax`] at the first `#`.
+///
+/// ```
+/// use baresock::CanFdFrame;
+/// let f: CanFdFrame = "123##1AABB".parse()?;
+/// assert_eq!(f.data(), &[0xaa, 0xbb]);
+/// assert!("123#AABB".parse::<CanFdFrame>().is_err()); // a classic frame
+/// # Ok::<(), baresock::Error>(())
+/// ```
+impl FromStr for CanFdFrame {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<CanFdFrame> {
+        match parse_any(s)? {
+            CanAnyFrame::Fd(f) => Ok(f),
+            _ => Err(other_kind(s)),
+        }
+    }
+}
+
+/// Text of a valid frame, but of another kind than asked for: wrong at its first `#`.
+fn other_kind(s: &str) -> Error {
+    let at = s.bytes().position(|c| c == b'#').unwrap_or(0);
+    Error::Can(CanInputError::InvalidSyntax {
+        at: crate::error::sat32(at),
+    })
+}
+
+fn parse_any(s: &str) -> Result<CanAnyFrame> {
     let b = s.as_bytes();
     let bad = |at: usize| {
         Err(Error::Can(CanInputError::InvalidSyntax {
@@ -189,57 +249,57 @@ mod tests {
     #[test]
     fn every_form_cansend_takes() {
         let sid = CanId::Standard(0x123);
-        assert_eq!(parse_frame("123#"), Ok(classic(sid, &[])));
+        assert_eq!(parse_any("123#"), Ok(classic(sid, &[])));
         assert_eq!(
-            parse_frame("123#de.ad.BE.EF"),
+            parse_any("123#de.ad.BE.EF"),
             Ok(classic(sid, &[0xde, 0xad, 0xbe, 0xef]))
         );
         assert_eq!(
-            parse_frame("1ABCDEF0#0102"),
+            parse_any("1ABCDEF0#0102"),
             Ok(classic(CanId::Extended(0x1abc_def0), &[1, 2]))
         );
         assert_eq!(
-            parse_frame("123#R"),
+            parse_any("123#R"),
             Ok(CanAnyFrame::Classic(CanFrame::remote(sid, 0).unwrap()))
         );
         assert_eq!(
-            parse_frame("123#R7"),
+            parse_any("123#R7"),
             Ok(CanAnyFrame::Classic(CanFrame::remote(sid, 7).unwrap()))
         );
         let r = CanFrame::remote(sid, 8)
             .unwrap()
             .with_len8_dlc(0xf)
             .unwrap();
-        assert_eq!(parse_frame("123#R8_F"), Ok(CanAnyFrame::Classic(r)));
-        assert_eq!(parse_frame("123#r8_f"), Ok(CanAnyFrame::Classic(r)));
+        assert_eq!(parse_any("123#R8_F"), Ok(CanAnyFrame::Classic(r)));
+        assert_eq!(parse_any("123#r8_f"), Ok(CanAnyFrame::Classic(r)));
         let f = CanFrame::new(sid, &[0; 8])
             .unwrap()
             .with_len8_dlc(0xc)
             .unwrap();
         assert_eq!(
-            parse_frame("123#0000000000000000_C"),
+            parse_any("123#0000000000000000_C"),
             Ok(CanAnyFrame::Classic(f))
         );
         let fd = CanFdFrame::new(sid, &[0x11, 0x22, 0x33, 0, 0, 0, 0, 0, 0, 0, 0, 0])
             .unwrap()
             .with_bit_rate_switch(true);
         assert_eq!(
-            parse_frame("123##1112233000000000000"),
+            parse_any("123##1112233000000000000"),
             Ok(CanAnyFrame::Fd(fd))
         );
         // Padded to the next FD length (9 bytes -> 12).
-        match parse_frame("123##0112233445566778899").unwrap() {
+        match parse_any("123##0112233445566778899").unwrap() {
             CanAnyFrame::Fd(f) => assert_eq!(f.data().len(), 12),
             other => panic!("{other:?}"),
         }
         // CANFD_FDF in the flags, as can-utils 2024 writes every FD frame: the same frame.
         assert_eq!(
-            parse_frame("123##5112233000000000000"),
+            parse_any("123##5112233000000000000"),
             Ok(CanAnyFrame::Fd(fd))
         );
-        assert_eq!(parse_frame("123##5112233"), parse_frame("123##1112233"));
-        assert_eq!(parse_frame("123##4"), parse_frame("123##0"));
-        match parse_frame("20000204#0010000000006082").unwrap() {
+        assert_eq!(parse_any("123##5112233"), parse_any("123##1112233"));
+        assert_eq!(parse_any("123##4"), parse_any("123##0"));
+        match parse_any("20000204#0010000000006082").unwrap() {
             CanAnyFrame::Error(e) => {
                 assert_eq!(e.class, CanErrorClass::CONTROLLER | CanErrorClass::COUNTERS);
                 assert_eq!(e.counters, Some((0x60, 0x82)));
@@ -251,29 +311,29 @@ mod tests {
     #[test]
     fn bad_text_says_where() {
         let at = |at| Err(Error::Can(CanInputError::InvalidSyntax { at }));
-        assert_eq!(parse_frame(""), at(0));
-        assert_eq!(parse_frame("123"), at(3));
-        assert_eq!(parse_frame("12#00"), at(2), "2-digit id");
-        assert_eq!(parse_frame("800#00"), at(0), "past 11 bits");
-        assert_eq!(parse_frame("G23#00"), at(0));
-        assert_eq!(parse_frame("123#0"), at(5), "odd digit");
-        assert_eq!(parse_frame("123#0G"), at(5));
-        assert_eq!(parse_frame("123#000000000000000000"), at(20), "9 bytes");
-        assert_eq!(parse_frame("123#R9"), at(5));
-        assert_eq!(parse_frame("123#RR"), at(5));
-        assert_eq!(parse_frame("123#R8_8"), at(7), "len8_dlc is 9 to F");
-        assert_eq!(parse_frame("123#R8_"), at(7));
-        assert_eq!(parse_frame("123#R8_FF"), at(8));
-        assert_eq!(parse_frame("123#R8_8F"), at(7));
-        assert_eq!(parse_frame("123#R7_9"), at(6), "len8_dlc needs 8");
-        assert_eq!(parse_frame("123#R8F"), at(6));
-        assert_eq!(parse_frame("123#00_F"), at(6), "len8_dlc needs 8 bytes");
-        assert_eq!(parse_frame("123#0000000000000000_8"), at(21));
-        assert_eq!(parse_frame("123##"), at(5));
-        assert_eq!(parse_frame("123##8"), at(5), "unknown FD flag");
-        assert_eq!(parse_frame("123##1Z"), at(6));
-        assert_eq!(parse_frame("40000000#00"), at(0), "RTR bit as an id");
-        assert_eq!(parse_frame("123#00..11"), at(6));
-        assert_eq!(parse_frame("123#.00"), at(4));
+        assert_eq!(parse_any(""), at(0));
+        assert_eq!(parse_any("123"), at(3));
+        assert_eq!(parse_any("12#00"), at(2), "2-digit id");
+        assert_eq!(parse_any("800#00"), at(0), "past 11 bits");
+        assert_eq!(parse_any("G23#00"), at(0));
+        assert_eq!(parse_any("123#0"), at(5), "odd digit");
+        assert_eq!(parse_any("123#0G"), at(5));
+        assert_eq!(parse_any("123#000000000000000000"), at(20), "9 bytes");
+        assert_eq!(parse_any("123#R9"), at(5));
+        assert_eq!(parse_any("123#RR"), at(5));
+        assert_eq!(parse_any("123#R8_8"), at(7), "len8_dlc is 9 to F");
+        assert_eq!(parse_any("123#R8_"), at(7));
+        assert_eq!(parse_any("123#R8_FF"), at(8));
+        assert_eq!(parse_any("123#R8_8F"), at(7));
+        assert_eq!(parse_any("123#R7_9"), at(6), "len8_dlc needs 8");
+        assert_eq!(parse_any("123#R8F"), at(6));
+        assert_eq!(parse_any("123#00_F"), at(6), "len8_dlc needs 8 bytes");
+        assert_eq!(parse_any("123#0000000000000000_8"), at(21));
+        assert_eq!(parse_any("123##"), at(5));
+        assert_eq!(parse_any("123##8"), at(5), "unknown FD flag");
+        assert_eq!(parse_any("123##1Z"), at(6));
+        assert_eq!(parse_any("40000000#00"), at(0), "RTR bit as an id");
+        assert_eq!(parse_any("123#00..11"), at(6));
+        assert_eq!(parse_any("123#.00"), at(4));
     }
 }

@@ -84,7 +84,7 @@ pub enum AddressError {
     },
     /// [`decode_sockaddr`](crate::decode_sockaddr) was given an address of a family this crate
     /// does not decode. (The receives never fail for this: they give the address as
-    /// [`SocketAddr::Other`](crate::SocketAddr::Other).)
+    /// [`SockAddr::Other`](crate::SockAddr::Other).)
     Unsupported {
         /// The `sa_family` the kernel gave.
         family: u16,

@@ -35,8 +35,8 @@ pub enum CanInputError {
         /// How many were given (saturated at `u32::MAX`).
         count: u32,
     },
-    /// Text that is not a frame in can-utils' syntax
-    /// ([`can::parse_frame`](crate::can::parse_frame)).
+    /// Text that is not a frame in can-utils' syntax (`str::parse` into a
+    /// [`CanAnyFrame`](crate::CanAnyFrame)).
     InvalidSyntax {
         /// The byte offset where it went wrong (saturated at `u32::MAX`).
         at: u32,

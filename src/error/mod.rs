@@ -64,7 +64,7 @@ pub type Result<T, E = Error> = core::result::Result<T, E>;
 /// use baresock::{AddressError, Errno, Error, TcpStream, ToSocketAddrs};
 ///
 /// // Nothing listens on port 1 of the loopback address.
-/// match TcpStream::connect("127.0.0.1:1".parse::<core::net::SocketAddr>().unwrap()) {
+/// match TcpStream::connect("127.0.0.1:1") {
 ///     Err(Error::Os(Errno::CONNREFUSED)) => {}
 ///     other => panic!("unexpected: {other:?}"),
 /// }

@@ -10,7 +10,7 @@ use super::ControlMessages;
 use crate::socket::Wait;
 use crate::sys::msg as raw;
 use crate::time::Deadline;
-use crate::{Error, RecvFlags, Result, SendFlags, SocketAddr};
+use crate::{Error, RecvFlags, Result, SendFlags, SockAddr};
 
 /// One message of a batch to receive with [`Socket::recv_mmsg`](crate::Socket::recv_mmsg):
 /// a buffer, an optional control buffer, and, after the call, what arrived.
@@ -19,7 +19,7 @@ pub struct RecvEntry<'a> {
     buf: &'a mut [u8],
     control: &'a mut [u8],
     out: raw::MmsgOut,
-    addr: Option<SocketAddr>,
+    addr: Option<SockAddr>,
 }
 
 impl<'a> RecvEntry<'a> {
@@ -61,7 +61,7 @@ impl<'a> RecvEntry<'a> {
     }
 
     /// The sender's address, where the kernel gave one.
-    pub fn addr(&self) -> Option<&SocketAddr> {
+    pub fn addr(&self) -> Option<&SockAddr> {
         self.addr.as_ref()
     }
 
@@ -78,7 +78,7 @@ impl<'a> RecvEntry<'a> {
 #[derive(Debug, Clone, Copy)]
 pub struct SendEntry<'a> {
     buf: &'a [u8],
-    addr: Option<SocketAddr>,
+    addr: Option<SockAddr>,
     control: &'a [u8],
     sent: usize,
 }
@@ -95,7 +95,7 @@ impl<'a> SendEntry<'a> {
     }
 
     /// Sends it to `addr`.
-    pub fn to(mut self, addr: impl Into<SocketAddr>) -> Self {
+    pub fn to(mut self, addr: impl Into<SockAddr>) -> Self {
         self.addr = Some(addr.into());
         self
     }
@@ -139,13 +139,13 @@ impl crate::Socket {
     /// message, then takes those already queued without waiting (`MSG_WAITFORONE`), up to
     /// `entries.len()` or [`MMSG_MAX`], whichever is less. Returns how many arrived; each
     /// entry says its length, sender and truncation (a sender without a typed address as its
-    /// bytes, [`SocketAddr::Other`]: no sender fails the batch). Call again for more.
+    /// bytes, [`SockAddr::Other`]: no sender fails the batch). Call again for more.
     ///
     /// ```
     /// use baresock::{RecvEntry, RecvFlags, UdpSocket};
     ///
-    /// let rx = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
-    /// let tx = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// let rx = UdpSocket::bind("127.0.0.1:0")?;
+    /// let tx = UdpSocket::bind("127.0.0.1:0")?;
     /// tx.send_to(b"a", rx.local_addr()?)?;
     /// tx.send_to(b"b", rx.local_addr()?)?;
     /// let (mut b1, mut b2, mut b3) = ([0u8; 8], [0u8; 8], [0u8; 8]);
@@ -205,9 +205,10 @@ impl crate::Socket {
     ///
     /// ```
     /// use baresock::{Error, SendEntry, SendFlags, UdpSocket};
-    /// let tx = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// use core::net::SocketAddr;
+    /// let tx = UdpSocket::bind("127.0.0.1:0")?;
     /// let v4 = tx.local_addr()?;
-    /// let v6: core::net::SocketAddr = "[::1]:9".parse().unwrap();
+    /// let v6: SocketAddr = "[::1]:9".parse().unwrap();
     /// let mut out = [SendEntry::new(b"a").to(v4), SendEntry::new(b"b").to(v6)];
     /// // The first goes out; the IPv6 one stops the batch.
     /// assert_eq!(tx.as_socket().send_mmsg(&mut out, SendFlags::empty())?, 1);
@@ -221,8 +222,8 @@ impl crate::Socket {
     /// ```
     /// use baresock::{RecvEntry, RecvFlags, SendEntry, SendFlags, UdpSocket};
     ///
-    /// let rx = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
-    /// let tx = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// let rx = UdpSocket::bind("127.0.0.1:0")?;
+    /// let tx = UdpSocket::bind("127.0.0.1:0")?;
     /// let to = rx.local_addr()?;
     /// // Three datagrams, one system call.
     /// let mut out = [SendEntry::new(b"one").to(to), SendEntry::new(b"two").to(to), SendEntry::new(b"three").to(to)];
@@ -258,7 +259,7 @@ impl crate::Socket {
         }
         let mut total = 0;
         for chunk in entries[..good].chunks_mut(raw::MMSG_CHUNK) {
-            let mut msgs: [(&[u8], Option<&SocketAddr>, &[u8]); raw::MMSG_CHUNK] =
+            let mut msgs: [(&[u8], Option<&SockAddr>, &[u8]); raw::MMSG_CHUNK] =
                 [(&[], None, &[]); raw::MMSG_CHUNK];
             for (i, e) in chunk.iter().enumerate() {
                 msgs[i] = (e.buf, e.addr.as_ref(), e.control);

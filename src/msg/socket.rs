@@ -9,7 +9,7 @@ use rustix::net::addr::SocketAddrStorage;
 use crate::socket::Wait;
 use crate::sys::msg as raw;
 use crate::time::Deadline;
-use crate::{RecvFlags, Result, SendFlags, SocketAddr};
+use crate::{RecvFlags, Result, SendFlags, SockAddr};
 
 use super::{
     cmsg_space, ControlBuilder, ControlMessage, IoSlice, IoSliceMut, RecvFds, RecvMsg, MAX_FDS,
@@ -55,7 +55,7 @@ impl crate::Socket {
         &self,
         bufs: &[IoSlice<'_>],
         control: &[u8],
-        addr: Option<&SocketAddr>,
+        addr: Option<&SockAddr>,
         flags: SendFlags,
     ) -> Result<usize> {
         if let Some(a) = addr {
@@ -74,14 +74,14 @@ impl crate::Socket {
     ///
     /// Unlike [`recv`](crate::Socket::recv), a datagram longer than the buffers is not an
     /// error here: [`RecvMsg::truncated`] gives its true length, alongside the sender. A
-    /// sender the crate has no typed address for is its bytes ([`SocketAddr::Other`]), never
+    /// sender the crate has no typed address for is its bytes ([`SockAddr::Other`]), never
     /// an error.
     ///
     /// ```
     /// use baresock::{ControlMessage, Credentials, Family, IoSliceMut, Protocol, RecvFlags, Socket, Type};
     ///
     /// let (a, b) = Socket::pair(Family::UNIX, Type::DGRAM, Protocol::DEFAULT)?;
-    /// b.set_pass_credentials(true)?; // the kernel attaches the sender's pid, uid, gid
+    /// b.set_passcred(true)?; // the kernel attaches the sender's pid, uid, gid
     /// a.send(b"who am I?")?;
     /// let mut buf = [0u8; 32];
     /// let mut space = [0u8; 64];

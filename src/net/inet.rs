@@ -1,17 +1,17 @@
 //! TCP and UDP over IPv4 and IPv6, and Python's `create_server` / `create_connection`.
 
 use crate::{AddressError, InputError};
-use core::net::SocketAddr as InetAddr;
+use core::net::SocketAddr;
 use core::time::Duration;
 
 use super::{connected_io, std_timeouts, typed_socket};
 use crate::{
-    Errno, Error, Family, Protocol, Result, Shutdown, Socket, SocketAddr, ToSocketAddrs, Type,
+    Errno, Error, Family, Protocol, Result, Shutdown, SockAddr, Socket, ToSocketAddrs, Type,
 };
 
 /// The IP address of a socket address the kernel returned for an IP socket.
-fn inet(a: SocketAddr) -> Result<InetAddr> {
-    InetAddr::try_from(a)
+fn inet(a: SockAddr) -> Result<SocketAddr> {
+    SocketAddr::try_from(a)
 }
 
 /// Whether an errno from making or configuring an IPv6 socket means the host lacks dual-stack
@@ -27,7 +27,7 @@ fn no_dual_stack(e: Errno) -> bool {
 }
 
 /// A new socket of `ty` for an IP address's family.
-fn ip_socket(addr: &SocketAddr, ty: Type, protocol: Protocol) -> Result<Socket> {
+fn ip_socket(addr: &SockAddr, ty: Type, protocol: Protocol) -> Result<Socket> {
     Socket::new(addr.family(), ty, protocol)
 }
 
@@ -36,7 +36,7 @@ fn ip_socket(addr: &SocketAddr, ty: Type, protocol: Protocol) -> Result<Socket> 
 /// Python do.
 fn each_addr<A: ToSocketAddrs + ?Sized, T>(
     addrs: &A,
-    mut f: impl FnMut(SocketAddr) -> Result<T>,
+    mut f: impl FnMut(SockAddr) -> Result<T>,
 ) -> Result<T> {
     let mut addrs = addrs.to_socket_addrs()?;
     // The first address outside the loop: for a single address (the usual case) the compiler
@@ -79,7 +79,8 @@ pub struct ServerOptions {
 ///
 /// ```
 /// use baresock::{create_server, ServerOptions};
-/// let server = create_server("127.0.0.1:0".parse::<core::net::SocketAddr>()?, ServerOptions::default())?;
+/// use core::net::SocketAddr;
+/// let server = create_server("127.0.0.1:0".parse::<SocketAddr>()?, ServerOptions::default())?;
 /// assert_ne!(server.local_addr()?.port(), 0);
 /// # Ok::<(), Box<dyn core::error::Error>>(())
 /// ```
@@ -89,7 +90,7 @@ pub struct ServerOptions {
 ///  - [`bind(2)`](https://man7.org/linux/man-pages/man2/bind.2.html)
 ///  - [`listen(2)`](https://man7.org/linux/man-pages/man2/listen.2.html)
 ///  - [`ipv6(7)`](https://man7.org/linux/man-pages/man7/ipv6.7.html)
-pub fn create_server(addr: impl Into<SocketAddr>, options: ServerOptions) -> Result<TcpListener> {
+pub fn create_server(addr: impl Into<SockAddr>, options: ServerOptions) -> Result<TcpListener> {
     let addr = addr.into();
     if options.dual_stack && addr.family() != Family::INET6 {
         return Err(Error::Input(InputError::DualStackNeedsIpv6));
@@ -156,7 +157,7 @@ pub fn create_server(addr: impl Into<SocketAddr>, options: ServerOptions) -> Res
 pub fn create_connection<A: ToSocketAddrs>(
     addrs: A,
     timeout: Option<Duration>,
-    source: Option<SocketAddr>,
+    source: Option<SockAddr>,
 ) -> Result<TcpStream> {
     // Each socket is made in the mode at once (no `set_timeout` call after).
     let mode = crate::time::encode(timeout);
@@ -170,7 +171,7 @@ pub fn create_connection<A: ToSocketAddrs>(
 fn connect_each<A: ToSocketAddrs>(
     addrs: &A,
     mode: u64,
-    source: Option<SocketAddr>,
+    source: Option<SockAddr>,
 ) -> Result<TcpStream> {
     each_addr(addrs, |addr| match addr.as_inet() {
         Some(ip) => connect_ip(ip, mode, source),
@@ -181,14 +182,14 @@ fn connect_each<A: ToSocketAddrs>(
 /// One attempt of [`create_connection`]: a new socket in `mode` connects to `addr`. Inlined
 /// (its system calls with it) into `TcpStream::connect`'s caller.
 #[inline(always)]
-fn connect_ip(addr: InetAddr, mode: u64, source: Option<SocketAddr>) -> Result<TcpStream> {
+fn connect_ip(addr: SocketAddr, mode: u64, source: Option<SockAddr>) -> Result<TcpStream> {
     if source.is_none() {
         let inner = Socket::new_connected_inet(addr, mode)?;
         return Ok(TcpStream { inner });
     }
     let family = match addr {
-        InetAddr::V4(_) => Family::INET,
-        InetAddr::V6(_) => Family::INET6,
+        SocketAddr::V4(_) => Family::INET,
+        SocketAddr::V6(_) => Family::INET6,
     };
     let s = Socket::new_in(family, Type::STREAM, Protocol::DEFAULT, mode)?;
     if let Some(src) = source {
@@ -201,7 +202,7 @@ fn connect_ip(addr: InetAddr, mode: u64, source: Option<SocketAddr>) -> Result<T
 /// [`connect_ip`] for an address that is not IP: a stream socket of its family, as asked.
 #[cold]
 #[inline(never)]
-fn connect_other(addr: SocketAddr, mode: u64, source: Option<SocketAddr>) -> Result<TcpStream> {
+fn connect_other(addr: SockAddr, mode: u64, source: Option<SockAddr>) -> Result<TcpStream> {
     let s = Socket::new_in(addr.family(), Type::STREAM, Protocol::DEFAULT, mode)?;
     if let Some(src) = source {
         s.bind(src)?;
@@ -215,7 +216,7 @@ typed_socket!(
     ///
     /// ```
     /// use baresock::{TcpListener, TcpStream};
-    /// let listener = TcpListener::bind("127.0.0.1:0".parse::<core::net::SocketAddr>()?)?;
+    /// let listener = TcpListener::bind("127.0.0.1:0")?;
     /// let client = TcpStream::connect(listener.local_addr()?)?;
     /// let (server, peer) = listener.accept()?;
     /// assert_eq!(peer, client.local_addr()?);
@@ -238,7 +239,7 @@ impl TcpListener {
     ///
     /// ```
     /// use baresock::{TcpListener, TcpStream};
-    /// let listener = TcpListener::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// let listener = TcpListener::bind("127.0.0.1:0")?;
     /// let client = TcpStream::connect(listener.local_addr()?)?;
     /// let (server_side, peer) = listener.accept()?;
     /// assert_eq!(peer, client.local_addr()?);
@@ -267,7 +268,7 @@ impl TcpListener {
     ///  - [`accept4(2)`](https://man7.org/linux/man-pages/man2/accept.2.html)
     ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
     #[inline]
-    pub fn accept(&self) -> Result<(TcpStream, InetAddr)> {
+    pub fn accept(&self) -> Result<(TcpStream, SocketAddr)> {
         let (s, a) = self.inner.accept_inet()?;
         Ok((TcpStream { inner: s }, a))
     }
@@ -276,7 +277,7 @@ impl TcpListener {
     ///
     /// ```
     /// use baresock::{TcpListener, TcpStream};
-    /// let listener = TcpListener::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// let listener = TcpListener::bind("127.0.0.1:0")?;
     /// let _client = TcpStream::connect(listener.local_addr()?)?;
     /// for stream in listener.incoming().take(1) {
     ///     stream?.send_all(b"welcome")?;
@@ -291,7 +292,7 @@ impl TcpListener {
     ///
     /// # References
     ///  - [`getsockname(2)`](https://man7.org/linux/man-pages/man2/getsockname.2.html)
-    pub fn local_addr(&self) -> Result<InetAddr> {
+    pub fn local_addr(&self) -> Result<SocketAddr> {
         inet(self.inner.local_addr()?)
     }
 
@@ -301,7 +302,7 @@ impl TcpListener {
     ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
     ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
     pub fn set_ttl(&self, ttl: u32) -> Result<()> {
-        self.inner.set_ttl(ttl)
+        self.inner.set_ttl_v4(ttl)
     }
 
     /// Time-to-live of outgoing packets (`IP_TTL`).
@@ -310,7 +311,7 @@ impl TcpListener {
     ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
     ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
     pub fn ttl(&self) -> Result<u32> {
-        self.inner.ttl()
+        self.inner.ttl_v4()
     }
 }
 
@@ -331,7 +332,7 @@ impl TcpStream {
     ///
     /// ```
     /// use baresock::{TcpListener, TcpStream};
-    /// let listener = TcpListener::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// let listener = TcpListener::bind("127.0.0.1:0")?;
     /// // Anything `ToSocketAddrs`: an address, text, (ip, port), a slice to try in turn.
     /// let stream = TcpStream::connect(listener.local_addr()?)?;
     /// stream.send_all(b"hi")?;
@@ -353,7 +354,8 @@ impl TcpStream {
     /// ```
     /// use baresock::{Errno, Error, TcpStream};
     /// use core::time::Duration;
-    /// let closed: core::net::SocketAddr = "127.0.0.1:1".parse().unwrap();
+    /// use core::net::SocketAddr;
+    /// let closed: SocketAddr = "127.0.0.1:1".parse().unwrap();
     /// let r = TcpStream::connect_timeout(closed, Duration::from_secs(2));
     /// assert_eq!(r.unwrap_err(), Error::Os(Errno::CONNREFUSED));
     /// # Ok::<(), baresock::Error>(())
@@ -362,7 +364,7 @@ impl TcpStream {
     /// # References
     ///  - [`connect(2)`](https://man7.org/linux/man-pages/man2/connect.2.html)
     ///  - [`poll(2)`](https://man7.org/linux/man-pages/man2/poll.2.html)
-    pub fn connect_timeout(addr: impl Into<SocketAddr>, timeout: Duration) -> Result<TcpStream> {
+    pub fn connect_timeout(addr: impl Into<SockAddr>, timeout: Duration) -> Result<TcpStream> {
         if timeout.is_zero() {
             return Err(Error::Input(InputError::ZeroTimeout));
         }
@@ -375,7 +377,7 @@ impl TcpStream {
     ///
     /// # References
     ///  - [`getsockname(2)`](https://man7.org/linux/man-pages/man2/getsockname.2.html)
-    pub fn local_addr(&self) -> Result<InetAddr> {
+    pub fn local_addr(&self) -> Result<SocketAddr> {
         inet(self.inner.local_addr()?)
     }
 
@@ -383,7 +385,7 @@ impl TcpStream {
     ///
     /// # References
     ///  - [`getpeername(2)`](https://man7.org/linux/man-pages/man2/getpeername.2.html)
-    pub fn peer_addr(&self) -> Result<InetAddr> {
+    pub fn peer_addr(&self) -> Result<SocketAddr> {
         inet(self.inner.peer_addr()?)
     }
 
@@ -391,7 +393,7 @@ impl TcpStream {
     ///
     /// ```
     /// use baresock::{TcpListener, TcpStream};
-    /// let listener = TcpListener::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// let listener = TcpListener::bind("127.0.0.1:0")?;
     /// let s = TcpStream::connect(listener.local_addr()?)?;
     /// s.set_nodelay(true)?;
     /// assert!(s.nodelay()?);
@@ -402,7 +404,7 @@ impl TcpStream {
     ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
     ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
     pub fn set_nodelay(&self, on: bool) -> Result<()> {
-        self.inner.set_nodelay(on)
+        self.inner.set_tcp_nodelay(on)
     }
 
     /// Whether `TCP_NODELAY` is on.
@@ -411,7 +413,7 @@ impl TcpStream {
     ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
     ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
     pub fn nodelay(&self) -> Result<bool> {
-        self.inner.nodelay()
+        self.inner.tcp_nodelay()
     }
 
     /// Time-to-live of outgoing packets (`IP_TTL`).
@@ -420,7 +422,7 @@ impl TcpStream {
     ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
     ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
     pub fn set_ttl(&self, ttl: u32) -> Result<()> {
-        self.inner.set_ttl(ttl)
+        self.inner.set_ttl_v4(ttl)
     }
 
     /// Time-to-live of outgoing packets (`IP_TTL`).
@@ -429,14 +431,14 @@ impl TcpStream {
     ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
     ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
     pub fn ttl(&self) -> Result<u32> {
-        self.inner.ttl()
+        self.inner.ttl_v4()
     }
 
     /// Closes the writing half, so the peer reads end of stream.
     ///
     /// ```
     /// use baresock::{TcpListener, TcpStream};
-    /// let listener = TcpListener::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// let listener = TcpListener::bind("127.0.0.1:0")?;
     /// let client = TcpStream::connect(listener.local_addr()?)?;
     /// let (server, _) = listener.accept()?;
     /// client.send_all(b"request")?;
@@ -459,7 +461,8 @@ typed_socket!(
     ///
     /// ```
     /// use baresock::UdpSocket;
-    /// let any = "127.0.0.1:0".parse::<core::net::SocketAddr>()?;
+    /// use core::net::SocketAddr;
+    /// let any = "127.0.0.1:0".parse::<SocketAddr>()?;
     /// let a = UdpSocket::bind(&any)?;
     /// let b = UdpSocket::bind(&any)?;
     /// a.send_to(b"hi", b.local_addr()?)?;
@@ -482,8 +485,8 @@ impl UdpSocket {
     ///
     /// ```
     /// use baresock::UdpSocket;
-    /// let a = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
-    /// let b = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// let a = UdpSocket::bind("127.0.0.1:0")?;
+    /// let b = UdpSocket::bind("127.0.0.1:0")?;
     /// a.send_to(b"ping", b.local_addr()?)?;
     /// let mut buf = [0u8; 8];
     /// let (n, from) = b.recv_from(&mut buf)?;
@@ -507,8 +510,8 @@ impl UdpSocket {
     ///
     /// ```
     /// use baresock::UdpSocket;
-    /// let a = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
-    /// let b = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// let a = UdpSocket::bind("127.0.0.1:0")?;
+    /// let b = UdpSocket::bind("127.0.0.1:0")?;
     /// a.connect(b.local_addr()?)?;
     /// a.send(b"to my peer")?; // no address needed now
     /// assert_eq!(a.peer_addr()?, b.local_addr()?);
@@ -527,7 +530,7 @@ impl UdpSocket {
     /// # References
     ///  - [`sendto(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
     #[inline]
-    pub fn send_to(&self, buf: &[u8], addr: impl Into<SocketAddr>) -> Result<usize> {
+    pub fn send_to(&self, buf: &[u8], addr: impl Into<SockAddr>) -> Result<usize> {
         // Only IP addresses are encoded here: the other families' encoders stay out of
         // programs that send only over UDP.
         let addr = addr.into();
@@ -553,12 +556,12 @@ impl UdpSocket {
     /// [`AddressError::Missing`](crate::AddressError::Missing) for none). Make typed sockets from
     /// fds with `TryFrom<Socket>`, which checks the family, or receive through
     /// [`as_socket().recv_from`](crate::Socket::recv_from), which keeps any sender (as raw bytes,
-    /// [`SocketAddr::Other`](crate::SocketAddr::Other), where it has no typed form).
+    /// [`SockAddr::Other`](crate::SockAddr::Other), where it has no typed form).
     ///
     /// # References
     ///  - [`recvfrom(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
     #[inline]
-    pub fn recv_from(&self, buf: &mut [u8]) -> Result<(usize, InetAddr)> {
+    pub fn recv_from(&self, buf: &mut [u8]) -> Result<(usize, SocketAddr)> {
         self.inner.recv_from_inet(buf, crate::RecvFlags::empty())
     }
 
@@ -575,8 +578,8 @@ impl UdpSocket {
     ///
     /// ```
     /// use baresock::{Destination, Error, UdpSocket};
-    /// let rx = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>()?)?;
-    /// let tx = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>()?)?;
+    /// let rx = UdpSocket::bind("127.0.0.1:0")?;
+    /// let tx = UdpSocket::bind("127.0.0.1:0")?;
     /// tx.send_to(b"twelve bytes", rx.local_addr()?)?;
     /// let mut from = Destination::default();
     /// let mut small = [0u8; 4];
@@ -597,7 +600,7 @@ impl UdpSocket {
     ///
     /// # References
     ///  - [`recvfrom(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
-    pub fn peek_from(&self, buf: &mut [u8]) -> Result<(usize, InetAddr)> {
+    pub fn peek_from(&self, buf: &mut [u8]) -> Result<(usize, SocketAddr)> {
         self.inner.recv_from_inet(buf, crate::RecvFlags::PEEK)
     }
 
@@ -605,7 +608,7 @@ impl UdpSocket {
     ///
     /// # References
     ///  - [`getsockname(2)`](https://man7.org/linux/man-pages/man2/getsockname.2.html)
-    pub fn local_addr(&self) -> Result<InetAddr> {
+    pub fn local_addr(&self) -> Result<SocketAddr> {
         inet(self.inner.local_addr()?)
     }
 
@@ -613,7 +616,7 @@ impl UdpSocket {
     ///
     /// # References
     ///  - [`getpeername(2)`](https://man7.org/linux/man-pages/man2/getpeername.2.html)
-    pub fn peer_addr(&self) -> Result<InetAddr> {
+    pub fn peer_addr(&self) -> Result<SocketAddr> {
         inet(self.inner.peer_addr()?)
     }
 
@@ -621,7 +624,7 @@ impl UdpSocket {
     ///
     /// ```
     /// use baresock::UdpSocket;
-    /// let s = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// let s = UdpSocket::bind("127.0.0.1:0")?;
     /// s.set_broadcast(true)?;
     /// assert!(s.broadcast()?);
     /// # Ok::<(), baresock::Error>(())
@@ -647,7 +650,7 @@ impl UdpSocket {
     ///
     /// ```
     /// use baresock::UdpSocket;
-    /// let s = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// let s = UdpSocket::bind("127.0.0.1:0")?;
     /// s.set_ttl(8)?;
     /// assert_eq!(s.ttl()?, 8);
     /// # Ok::<(), baresock::Error>(())
@@ -657,7 +660,7 @@ impl UdpSocket {
     ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
     ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
     pub fn set_ttl(&self, ttl: u32) -> Result<()> {
-        self.inner.set_ttl(ttl)
+        self.inner.set_ttl_v4(ttl)
     }
 
     /// Time-to-live of outgoing packets (`IP_TTL`).
@@ -666,6 +669,6 @@ impl UdpSocket {
     ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
     ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
     pub fn ttl(&self) -> Result<u32> {
-        self.inner.ttl()
+        self.inner.ttl_v4()
     }
 }

@@ -16,20 +16,24 @@ fn ioctl_socket() -> Result<Socket> {
     Socket::new(Family::UNIX, Type::DGRAM, Protocol::DEFAULT)
 }
 
-/// The index of the network interface called `name` (`SIOCGIFINDEX`, netdevice(7)); an unknown name
-/// is `Error::Os(Errno::NODEV)` ([`is_no_such_interface`](crate::Error::is_no_such_interface)).
+/// The index of the network interface called `name` (`SIOCGIFINDEX`, netdevice(7)): text,
+/// bytes or a [`ShortName`]. An unknown name is `Error::Os(Errno::NODEV)`
+/// ([`is_no_such_interface`](crate::Error::is_no_such_interface)); one past 15 bytes is
+/// [`AddressError::NameTooLong`](crate::AddressError::NameTooLong), one holding a NUL
+/// [`AddressError::NameNul`](crate::AddressError::NameNul).
 ///
 /// ```
-/// use baresock::{interface_index, interface_name, ShortName};
-/// let lo = interface_index(&ShortName::new(b"lo")?)?;
+/// use baresock::{interface_index, interface_name};
+/// let lo = interface_index("lo")?;
 /// assert_eq!(interface_name(lo)?.as_str(), Some("lo"));
 /// # Ok::<(), baresock::Error>(())
 /// ```
 ///
 /// # References
 ///  - [`netdevice(7)`](https://man7.org/linux/man-pages/man7/netdevice.7.html)
-pub fn interface_index(name: &ShortName) -> Result<u32> {
-    crate::sys::iface::index(ioctl_socket()?.as_fd(), name)
+pub fn interface_index(name: impl AsRef<[u8]>) -> Result<u32> {
+    let name = ShortName::new(name.as_ref())?;
+    crate::sys::iface::index(ioctl_socket()?.as_fd(), &name)
 }
 
 /// The name of the network interface with index `index` (`SIOCGIFNAME`); an unknown index is
@@ -54,8 +58,8 @@ pub enum PacketKind {
 /// Which link-layer membership [`PacketSocket::add_membership`] asks for (`PACKET_MR_*`).
 ///
 /// ```no_run
-/// use baresock::{ether, interface_index, LinkAddr, Membership, PacketKind, PacketSocket, ShortName};
-/// let eth0 = interface_index(&ShortName::new(b"eth0")?)?;
+/// use baresock::{ether, interface_index, LinkAddr, Membership, PacketKind, PacketSocket};
+/// let eth0 = interface_index("eth0")?;
 /// let s = PacketSocket::new(PacketKind::Raw, ether::ALL)?;
 /// s.bind(LinkAddr::new(eth0, ether::ALL))?;
 /// // Frames for other hosts too, while the socket is open.
@@ -195,8 +199,8 @@ typed_socket!(
     /// that also hides what this host sends).
     ///
     /// ```no_run
-    /// use baresock::{ether, interface_index, LinkAddr, PacketKind, PacketSocket, ShortName};
-    /// let eth0 = interface_index(&ShortName::new(b"eth0")?)?;
+    /// use baresock::{ether, interface_index, LinkAddr, PacketKind, PacketSocket};
+    /// let eth0 = interface_index("eth0")?;
     /// let s = PacketSocket::new(PacketKind::Raw, ether::ALL)?;
     /// s.bind(LinkAddr::new(eth0, ether::ALL))?;
     /// let mut frame = [0u8; 2048];

@@ -7,7 +7,7 @@ use rustix::fd::AsFd;
 
 use super::typed_socket;
 use crate::sys::sockopt;
-use crate::{Error, Family, Protocol, Result, Socket, SocketAddr, Type};
+use crate::{Error, Family, Protocol, Result, SockAddr, Socket, Type};
 use linux_raw_sys::net as k;
 
 /// `ICMP_FILTER` (linux/icmp.h), level `SOL_RAW`: not in linux-raw-sys.
@@ -107,7 +107,7 @@ impl RawSocket {
     ///  - [`sendto(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
     ///  - [`raw(7)`](https://man7.org/linux/man-pages/man7/raw.7.html)
     pub fn send_to(&self, buf: &[u8], to: IpAddr) -> Result<usize> {
-        self.inner.send_to(buf, SocketAddr::from((to, 0)))
+        self.inner.send_to(buf, SockAddr::from((to, 0)))
     }
 
     /// Receives a packet and its source; [`Error::Truncated`] if longer than `buf`.
@@ -128,7 +128,7 @@ impl RawSocket {
     /// # References
     ///  - [`bind(2)`](https://man7.org/linux/man-pages/man2/bind.2.html)
     ///  - [`raw(7)`](https://man7.org/linux/man-pages/man7/raw.7.html)
-    pub fn bind(&self, addr: impl Into<SocketAddr>) -> Result<()> {
+    pub fn bind(&self, addr: impl Into<SockAddr>) -> Result<()> {
         self.inner.bind(addr)
     }
 }

@@ -1,14 +1,14 @@
 //! Unix sockets: stream, datagram and seqpacket (unix(7)).
 
 use super::{connected_io, std_timeouts, typed_socket};
-use crate::{Family, Protocol, Result, Socket, SocketAddr, Type, UnixAddr};
+use crate::{Family, Protocol, Result, SockAddr, Socket, Type, UnixAddr};
 
-fn unix(a: SocketAddr) -> Result<UnixAddr> {
+fn unix(a: SockAddr) -> Result<UnixAddr> {
     UnixAddr::try_from(a)
 }
 
 /// A Unix sender's address; an unbound sender is the unnamed address.
-fn sender(a: Option<SocketAddr>) -> Result<UnixAddr> {
+fn sender(a: Option<SockAddr>) -> Result<UnixAddr> {
     a.map_or(Ok(UnixAddr::unnamed()), unix)
 }
 

@@ -42,7 +42,7 @@ impl Socket {
     bool_option!(
         /// Receives the sender's credentials with each message on a Unix socket
         /// (`SO_PASSCRED`).
-        "SO_PASSCRED", k::SOL_SOCKET, k::SO_PASSCRED, pass_credentials, set_pass_credentials, "socket"
+        ["SO_PASSCRED", "pass_credentials", "set_pass_credentials"], k::SOL_SOCKET, k::SO_PASSCRED, passcred, set_passcred, "socket"
     );
 
     /// Receives a nanosecond timestamp with each packet (`SO_TIMESTAMPNS`), in the 64-bit
@@ -50,8 +50,8 @@ impl Socket {
     ///
     /// ```
     /// use baresock::{ControlMessage, IoSliceMut, RecvFlags, UdpSocket};
-    /// let rx = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
-    /// let tx = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// let rx = UdpSocket::bind("127.0.0.1:0")?;
+    /// let tx = UdpSocket::bind("127.0.0.1:0")?;
     /// rx.as_socket().set_timestamp_ns(true)?;
     /// tx.send_to(b"when?", rx.local_addr()?)?;
     /// let (mut buf, mut space) = ([0u8; 16], [0u8; 64]);
@@ -134,10 +134,10 @@ impl Socket {
         ///
         /// ```
         /// use baresock::{ControlMessage, IoSliceMut, RecvFlags, UdpSocket};
-        /// let rx = UdpSocket::bind("0.0.0.0:0".parse::<core::net::SocketAddr>().unwrap())?;
+        /// let rx = UdpSocket::bind("0.0.0.0:0")?;
         /// rx.as_socket().set_recv_packet_info_v4(true)?;
         /// let port = rx.local_addr()?.port();
-        /// let tx = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+        /// let tx = UdpSocket::bind("127.0.0.1:0")?;
         /// tx.send_to(b"x", ("127.0.0.1".parse::<core::net::IpAddr>().unwrap(), port))?;
         /// let (mut buf, mut space) = ([0u8; 8], [0u8; 64]);
         /// let mut bufs = [IoSliceMut::new(&mut buf)];
@@ -153,11 +153,11 @@ impl Socket {
     );
     bool_option!(
         /// Receives the TTL of each IPv4 packet (`IP_RECVTTL`).
-        "IP_RECVTTL", IP, k::IP_RECVTTL, recv_ttl, set_recv_ttl, "ip"
+        ["IP_RECVTTL", "recv_ttl", "set_recv_ttl"], IP, k::IP_RECVTTL, recv_ttl_v4, set_recv_ttl_v4, "ip"
     );
     bool_option!(
         /// Receives the TOS byte of each IPv4 packet (`IP_RECVTOS`).
-        "IP_RECVTOS", IP, k::IP_RECVTOS, recv_tos, set_recv_tos, "ip"
+        ["IP_RECVTOS", "recv_tos", "set_recv_tos"], IP, k::IP_RECVTOS, recv_tos_v4, set_recv_tos_v4, "ip"
     );
     bool_option!(
         /// Receives the interface and destination of each IPv6 packet (`IPV6_RECVPKTINFO`).
@@ -165,10 +165,10 @@ impl Socket {
     );
     bool_option!(
         /// Receives the hop limit of each IPv6 packet (`IPV6_RECVHOPLIMIT`).
-        "IPV6_RECVHOPLIMIT", IPV6, k::IPV6_RECVHOPLIMIT, recv_hop_limit, set_recv_hop_limit, "ipv6"
+        ["IPV6_RECVHOPLIMIT", "recv_hop_limit", "set_recv_hop_limit"], IPV6, k::IPV6_RECVHOPLIMIT, recv_hoplimit_v6, set_recv_hoplimit_v6, "ipv6"
     );
     bool_option!(
         /// Receives the traffic class of each IPv6 packet (`IPV6_RECVTCLASS`).
-        "IPV6_RECVTCLASS", IPV6, k::IPV6_RECVTCLASS, recv_traffic_class, set_recv_traffic_class, "ipv6"
+        ["IPV6_RECVTCLASS", "recv_traffic_class", "set_recv_traffic_class"], IPV6, k::IPV6_RECVTCLASS, recv_tclass_v6, set_recv_tclass_v6, "ipv6"
     );
 }

@@ -19,8 +19,8 @@ impl Socket {
     /// ```
     /// use baresock::{Family, Protocol, Socket, Type};
     /// let s = Socket::new(Family::INET, Type::DGRAM, Protocol::UDP)?;
-    /// s.set_ttl(1)?; // never leaves the local network
-    /// assert_eq!(s.ttl()?, 1);
+    /// s.set_ttl_v4(1)?; // never leaves the local network
+    /// assert_eq!(s.ttl_v4()?, 1);
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
@@ -28,7 +28,8 @@ impl Socket {
     ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
     ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
     #[doc(alias = "IP_TTL")]
-    pub fn set_ttl(&self, ttl: u32) -> Result<()> {
+    #[doc(alias = "set_ttl")]
+    pub fn set_ttl_v4(&self, ttl: u32) -> Result<()> {
         set_int(
             self.as_fd(),
             k::IPPROTO_IP as u32,
@@ -43,7 +44,8 @@ impl Socket {
     ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
     ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
     #[doc(alias = "IP_TTL")]
-    pub fn ttl(&self) -> Result<u32> {
+    #[doc(alias = "ttl")]
+    pub fn ttl_v4(&self) -> Result<u32> {
         get_int(self.as_fd(), k::IPPROTO_IP as u32, k::IP_TTL).map(|v| v.max(0) as u32)
     }
 }
@@ -93,8 +95,8 @@ impl Socket {
     /// ```
     /// use baresock::{Family, Protocol, Socket, Type};
     /// let s = Socket::new(Family::INET, Type::DGRAM, Protocol::UDP)?;
-    /// s.set_tos(0x10)?; // low delay
-    /// assert_eq!(s.tos()?, 0x10);
+    /// s.set_tos_v4(0x10)?; // low delay
+    /// assert_eq!(s.tos_v4()?, 0x10);
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
@@ -102,7 +104,8 @@ impl Socket {
     ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
     ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
     #[doc(alias = "IP_TOS")]
-    pub fn set_tos(&self, tos: u8) -> Result<()> {
+    #[doc(alias = "set_tos")]
+    pub fn set_tos_v4(&self, tos: u8) -> Result<()> {
         set_int(self.as_fd(), IP, k::IP_TOS, tos.into())
     }
 
@@ -112,7 +115,8 @@ impl Socket {
     ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
     ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
     #[doc(alias = "IP_TOS")]
-    pub fn tos(&self) -> Result<u8> {
+    #[doc(alias = "tos")]
+    pub fn tos_v4(&self) -> Result<u8> {
         get_int(self.as_fd(), IP, k::IP_TOS).map(|v| v as u8)
     }
 
@@ -120,8 +124,8 @@ impl Socket {
     ///
     /// ```
     /// use baresock::{MulticastInterface, UdpSocket};
-    /// use core::net::Ipv4Addr;
-    /// let s = UdpSocket::bind("0.0.0.0:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// use core::net::{Ipv4Addr, SocketAddr};
+    /// let s = UdpSocket::bind("0.0.0.0:0")?;
     /// let group = Ipv4Addr::new(239, 255, 0, 1);
     /// s.as_socket().join_multicast_v4(group, MulticastInterface::Any)?;
     /// s.as_socket().leave_multicast_v4(group, MulticastInterface::Any)?;
@@ -216,15 +220,15 @@ impl Socket {
     );
     bool_option!(
         /// Allows binding to an address not (yet) on any interface (`IP_FREEBIND`).
-        "IP_FREEBIND", IP, k::IP_FREEBIND, freebind, set_freebind, "ip"
+        ["IP_FREEBIND", "freebind", "set_freebind"], IP, k::IP_FREEBIND, freebind_v4, set_freebind_v4, "ip"
     );
     bool_option!(
         /// Transparent proxying: bind to and accept for foreign addresses (`IP_TRANSPARENT`);
         /// needs `CAP_NET_ADMIN` or `CAP_NET_RAW`.
-        "IP_TRANSPARENT", IP, k::IP_TRANSPARENT, transparent, set_transparent, "ip"
+        ["IP_TRANSPARENT", "transparent", "set_transparent"], IP, k::IP_TRANSPARENT, transparent_v4, set_transparent_v4, "ip"
     );
     bool_option!(
         /// Queues extended error reports, read with `MSG_ERRQUEUE` (`IP_RECVERR`).
-        "IP_RECVERR", IP, k::IP_RECVERR, recv_err, set_recv_err, "ip"
+        ["IP_RECVERR", "recv_err", "set_recv_err"], IP, k::IP_RECVERR, recv_err_v4, set_recv_err_v4, "ip"
     );
 }

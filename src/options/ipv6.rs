@@ -18,8 +18,8 @@ impl Socket {
     /// ```
     /// use baresock::{Family, Protocol, Socket, Type};
     /// let s = Socket::new(Family::INET6, Type::DGRAM, Protocol::UDP)?;
-    /// s.set_unicast_hops(16)?;
-    /// assert_eq!(s.unicast_hops()?, 16);
+    /// s.set_unicast_hops_v6(16)?;
+    /// assert_eq!(s.unicast_hops_v6()?, 16);
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
@@ -27,7 +27,8 @@ impl Socket {
     ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
     ///  - [`ipv6(7)`](https://man7.org/linux/man-pages/man7/ipv6.7.html)
     #[doc(alias = "IPV6_UNICAST_HOPS")]
-    pub fn set_unicast_hops(&self, hops: u32) -> Result<()> {
+    #[doc(alias = "set_unicast_hops")]
+    pub fn set_unicast_hops_v6(&self, hops: u32) -> Result<()> {
         let v = hops.try_into().unwrap_or(i32::MAX);
         set_int(
             self.as_fd(),
@@ -43,7 +44,8 @@ impl Socket {
     ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
     ///  - [`ipv6(7)`](https://man7.org/linux/man-pages/man7/ipv6.7.html)
     #[doc(alias = "IPV6_UNICAST_HOPS")]
-    pub fn unicast_hops(&self) -> Result<u32> {
+    #[doc(alias = "unicast_hops")]
+    pub fn unicast_hops_v6(&self) -> Result<u32> {
         get_int(self.as_fd(), k::IPPROTO_IPV6 as u32, k::IPV6_UNICAST_HOPS).map(|v| v.max(0) as u32)
     }
 

@@ -4,6 +4,27 @@
 //!
 //! One submodule per level: `socket` (`SOL_SOCKET`), `ip`, `ipv6`, `tcp`, `udp`, and `control`
 //! (which control messages arrive with received messages).
+//!
+//! # Names
+//!
+//! The level is in the name, as in socket2 0.6, because that is where most users come from and
+//! so they find the name they know: `SOL_SOCKET` options have no affix
+//! ([`set_reuse_address`](Socket::set_reuse_address)), `IPPROTO_IP` options end in `_v4`
+//! ([`set_ttl_v4`](Socket::set_ttl_v4)), `IPPROTO_IPV6` options in `_v6`
+//! ([`set_unicast_hops_v6`](Socket::set_unicast_hops_v6)), `IPPROTO_TCP` options start with
+//! `tcp_` ([`set_tcp_nodelay`](Socket::set_tcp_nodelay)) and `SOL_UDP` options with `udp_`
+//! ([`set_udp_gro`](Socket::set_udp_gro)). Where socket2 has the option, the name is socket2's
+//! (but `transparent_v4`/`_v6`, not `ip_transparent_v4`). So [`recv_ttl_v4`](Socket::recv_ttl_v4)
+//! is a getter (whether `IP_RECVTTL` is on), not an action: no action carries a level suffix.
+//! Every option method has the kernel's name (`IP_TTL`) as a search alias, and a renamed one its
+//! former name too.
+//!
+//! The typed sockets keep `std::net`'s names instead ([`TcpStream::set_nodelay`],
+//! [`UdpSocket::set_ttl`], [`UdpSocket::set_broadcast`]), so code moved from std reads the same.
+//!
+//! [`TcpStream::set_nodelay`]: crate::TcpStream::set_nodelay
+//! [`UdpSocket::set_ttl`]: crate::UdpSocket::set_ttl
+//! [`UdpSocket::set_broadcast`]: crate::UdpSocket::set_broadcast
 
 use crate::InputError;
 use core::time::Duration;
@@ -26,15 +47,19 @@ fn set_int(fd: BorrowedFd<'_>, level: u32, name: u32, value: i32) -> Result<()> 
 }
 
 /// Defines a getter and a setter for an on/off option.
+/// `$alias` is the kernel's name for it, or a `[list]` of names (the kernel's, then former ones).
 /// `$page` is the level's man page in section 7 (`socket`, `ip`, ...), for the references.
 macro_rules! bool_option {
     ($(#[$doc:meta])* $alias:literal, $level:expr, $name:expr, $get:ident, $set:ident, $page:literal) => {
+        bool_option!($(#[$doc])* [$alias], $level, $name, $get, $set, $page);
+    };
+    ($(#[$doc:meta])* [$($alias:literal),+], $level:expr, $name:expr, $get:ident, $set:ident, $page:literal) => {
         $(#[$doc])*
         ///
         /// # References
         ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
         #[doc = concat!("  - [`", $page, "(7)`](https://man7.org/linux/man-pages/man7/", $page, ".7.html)")]
-        #[doc(alias = $alias)]
+        $(#[doc(alias = $alias)])+
         pub fn $set(&self, on: bool) -> Result<()> {
             set_int(self.as_fd(), $level, $name, i32::from(on))
         }
@@ -44,7 +69,7 @@ macro_rules! bool_option {
         /// # References
         ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
         #[doc = concat!("  - [`", $page, "(7)`](https://man7.org/linux/man-pages/man7/", $page, ".7.html)")]
-        #[doc(alias = $alias)]
+        $(#[doc(alias = $alias)])+
         pub fn $get(&self) -> Result<bool> {
             get_int(self.as_fd(), $level, $name).map(|v| v != 0)
         }

@@ -33,7 +33,8 @@ impl Socket {
         ///
         /// ```
         /// use baresock::{Family, Protocol, Socket, Type};
-        /// let addr: core::net::SocketAddr = "127.0.0.1:0".parse().unwrap();
+        /// use core::net::SocketAddr;
+        /// let addr: SocketAddr = "127.0.0.1:0".parse().unwrap();
         /// let a = Socket::new(Family::INET, Type::DGRAM, Protocol::UDP)?;
         /// a.set_reuse_port(true)?;
         /// a.bind(addr)?;
@@ -326,16 +327,45 @@ impl Socket {
 
 /// Socket-level options (`SOL_SOCKET`) beyond the everyday ones: socket(7).
 impl Socket {
-    /// Sends and receives only through the named interface (`SO_BINDTODEVICE`); `None`
-    /// removes the binding. Needs `CAP_NET_RAW` unless binding to the interface already bound.
+    /// Sends and receives only through the interface called `interface` (`SO_BINDTODEVICE`):
+    /// text, bytes or a [`ShortName`]. Needs `CAP_NET_RAW` unless binding to the interface
+    /// already bound. A name past 15 bytes is [`AddressError::NameTooLong`](crate::AddressError::NameTooLong), one holding a NUL
+    /// [`AddressError::NameNul`](crate::AddressError::NameNul); [`unbind_device`](Self::unbind_device) removes the binding.
+    ///
+    /// ``` no_run
+    /// use baresock::{Family, Protocol, Socket, Type};
+    /// let s = Socket::new(Family::INET, Type::DGRAM, Protocol::UDP)?;
+    /// s.set_bind_device("lo")?; // CAP_NET_RAW before Linux 5.7
+    /// assert_eq!(s.bind_device()?.unwrap().as_str(), Some("lo"));
+    /// s.unbind_device()?; // CAP_NET_RAW
+    /// assert_eq!(s.bind_device()?, None);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
     ///
     /// # References
     ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
     ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
     #[doc(alias = "SO_BINDTODEVICE")]
-    pub fn set_bind_device(&self, interface: Option<&ShortName>) -> Result<()> {
-        let name = interface.map_or(&[][..], ShortName::as_bytes_with_nul);
-        sockopt::set_bytes(self.as_fd(), k::SOL_SOCKET, k::SO_BINDTODEVICE, name)
+    pub fn set_bind_device(&self, interface: impl AsRef<[u8]>) -> Result<()> {
+        let name = ShortName::new(interface.as_ref())?;
+        sockopt::set_bytes(
+            self.as_fd(),
+            k::SOL_SOCKET,
+            k::SO_BINDTODEVICE,
+            name.as_bytes_with_nul(),
+        )
+    }
+
+    /// Removes the binding [`set_bind_device`](Self::set_bind_device) made
+    /// (`SO_BINDTODEVICE` with no name), so the socket uses every interface again. Needs
+    /// `CAP_NET_RAW` (the kernel asks it for any change to a binding).
+    ///
+    /// # References
+    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    #[doc(alias = "SO_BINDTODEVICE")]
+    pub fn unbind_device(&self) -> Result<()> {
+        sockopt::set_bytes(self.as_fd(), k::SOL_SOCKET, k::SO_BINDTODEVICE, &[])
     }
 
     /// The interface the socket is bound to (`SO_BINDTODEVICE`), if any.

@@ -19,11 +19,11 @@ impl Socket {
         /// ```
         /// use baresock::{Family, Protocol, Socket, Type};
         /// let s = Socket::new(Family::INET, Type::STREAM, Protocol::TCP)?;
-        /// s.set_nodelay(true)?;
-        /// assert!(s.nodelay()?);
+        /// s.set_tcp_nodelay(true)?;
+        /// assert!(s.tcp_nodelay()?);
         /// # Ok::<(), baresock::Error>(())
         /// ```
-        "TCP_NODELAY", k::IPPROTO_TCP as u32, k::TCP_NODELAY, nodelay, set_nodelay, "tcp"
+        ["TCP_NODELAY", "nodelay", "set_nodelay"], k::IPPROTO_TCP as u32, k::TCP_NODELAY, tcp_nodelay, set_tcp_nodelay, "tcp"
     );
 }
 
@@ -31,12 +31,12 @@ impl Socket {
 impl Socket {
     bool_option!(
         /// Holds back partial segments until uncorked (or 200 ms pass) (`TCP_CORK`).
-        "TCP_CORK", TCP, k::TCP_CORK, cork, set_cork, "tcp"
+        ["TCP_CORK", "cork", "set_cork"], TCP, k::TCP_CORK, tcp_cork, set_tcp_cork, "tcp"
     );
     bool_option!(
         /// Sends ACKs at once rather than delayed; the kernel may turn it off again by itself
         /// (`TCP_QUICKACK`).
-        "TCP_QUICKACK", TCP, k::TCP_QUICKACK, quickack, set_quickack, "tcp"
+        ["TCP_QUICKACK", "quickack", "set_quickack"], TCP, k::TCP_QUICKACK, tcp_quickack, set_tcp_quickack, "tcp"
     );
 
     /// Idle time before the first keepalive probe, whole seconds from 1 to 32767, rounded up
@@ -47,10 +47,10 @@ impl Socket {
     /// use core::time::Duration;
     /// let s = Socket::new(Family::INET, Type::STREAM, Protocol::TCP)?;
     /// s.set_keepalive(true)?;
-    /// s.set_keepalive_idle(Duration::from_secs(60))?;
-    /// s.set_keepalive_interval(Duration::from_secs(10))?;
-    /// s.set_keepalive_count(5)?;
-    /// assert_eq!(s.keepalive_idle()?, Duration::from_secs(60));
+    /// s.set_tcp_keepalive_time(Duration::from_secs(60))?;
+    /// s.set_tcp_keepalive_interval(Duration::from_secs(10))?;
+    /// s.set_tcp_keepalive_retries(5)?;
+    /// assert_eq!(s.tcp_keepalive_time()?, Duration::from_secs(60));
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
@@ -58,7 +58,8 @@ impl Socket {
     ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
     ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
     #[doc(alias = "TCP_KEEPIDLE")]
-    pub fn set_keepalive_idle(&self, idle: Duration) -> Result<()> {
+    #[doc(alias = "set_keepalive_idle")]
+    pub fn set_tcp_keepalive_time(&self, idle: Duration) -> Result<()> {
         set_int(
             self.as_fd(),
             TCP,
@@ -73,7 +74,8 @@ impl Socket {
     ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
     ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
     #[doc(alias = "TCP_KEEPIDLE")]
-    pub fn keepalive_idle(&self) -> Result<Duration> {
+    #[doc(alias = "keepalive_idle")]
+    pub fn tcp_keepalive_time(&self) -> Result<Duration> {
         get_int(self.as_fd(), TCP, k::TCP_KEEPIDLE).map(|v| Duration::from_secs(v.max(0) as u64))
     }
 
@@ -84,7 +86,8 @@ impl Socket {
     ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
     ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
     #[doc(alias = "TCP_KEEPINTVL")]
-    pub fn set_keepalive_interval(&self, interval: Duration) -> Result<()> {
+    #[doc(alias = "set_keepalive_interval")]
+    pub fn set_tcp_keepalive_interval(&self, interval: Duration) -> Result<()> {
         set_int(
             self.as_fd(),
             TCP,
@@ -99,7 +102,8 @@ impl Socket {
     ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
     ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
     #[doc(alias = "TCP_KEEPINTVL")]
-    pub fn keepalive_interval(&self) -> Result<Duration> {
+    #[doc(alias = "keepalive_interval")]
+    pub fn tcp_keepalive_interval(&self) -> Result<Duration> {
         get_int(self.as_fd(), TCP, k::TCP_KEEPINTVL).map(|v| Duration::from_secs(v.max(0) as u64))
     }
 
@@ -109,7 +113,8 @@ impl Socket {
     ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
     ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
     #[doc(alias = "TCP_KEEPCNT")]
-    pub fn set_keepalive_count(&self, count: u32) -> Result<()> {
+    #[doc(alias = "set_keepalive_count")]
+    pub fn set_tcp_keepalive_retries(&self, count: u32) -> Result<()> {
         set_int(
             self.as_fd(),
             TCP,
@@ -124,7 +129,8 @@ impl Socket {
     ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
     ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
     #[doc(alias = "TCP_KEEPCNT")]
-    pub fn keepalive_count(&self) -> Result<u32> {
+    #[doc(alias = "keepalive_count")]
+    pub fn tcp_keepalive_retries(&self) -> Result<u32> {
         get_int(self.as_fd(), TCP, k::TCP_KEEPCNT).map(|v| v.max(0) as u32)
     }
 
@@ -135,8 +141,8 @@ impl Socket {
     /// use baresock::{Family, Protocol, Socket, Type};
     /// use core::time::Duration;
     /// let s = Socket::new(Family::INET, Type::STREAM, Protocol::TCP)?;
-    /// s.set_user_timeout(Some(Duration::from_secs(30)))?;
-    /// assert_eq!(s.user_timeout()?, Some(Duration::from_secs(30)));
+    /// s.set_tcp_user_timeout(Some(Duration::from_secs(30)))?;
+    /// assert_eq!(s.tcp_user_timeout()?, Some(Duration::from_secs(30)));
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
@@ -144,7 +150,8 @@ impl Socket {
     ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
     ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
     #[doc(alias = "TCP_USER_TIMEOUT")]
-    pub fn set_user_timeout(&self, timeout: Option<Duration>) -> Result<()> {
+    #[doc(alias = "set_user_timeout")]
+    pub fn set_tcp_user_timeout(&self, timeout: Option<Duration>) -> Result<()> {
         let ms = match timeout {
             Some(t) => units_arg(t, Duration::from_millis(1))?,
             None => 0,
@@ -158,7 +165,8 @@ impl Socket {
     ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
     ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
     #[doc(alias = "TCP_USER_TIMEOUT")]
-    pub fn user_timeout(&self) -> Result<Option<Duration>> {
+    #[doc(alias = "user_timeout")]
+    pub fn tcp_user_timeout(&self) -> Result<Option<Duration>> {
         let ms = get_int(self.as_fd(), TCP, k::TCP_USER_TIMEOUT)?;
         Ok((ms > 0).then(|| Duration::from_millis(ms as u64)))
     }
@@ -170,7 +178,8 @@ impl Socket {
     ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
     ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
     #[doc(alias = "TCP_FASTOPEN")]
-    pub fn set_fastopen(&self, queue: u32) -> Result<()> {
+    #[doc(alias = "set_fastopen")]
+    pub fn set_tcp_fastopen(&self, queue: u32) -> Result<()> {
         set_int(
             self.as_fd(),
             TCP,
@@ -185,19 +194,21 @@ impl Socket {
     ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
     ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
     #[doc(alias = "TCP_FASTOPEN")]
-    pub fn fastopen(&self) -> Result<u32> {
+    #[doc(alias = "fastopen")]
+    pub fn tcp_fastopen(&self) -> Result<u32> {
         get_int(self.as_fd(), TCP, k::TCP_FASTOPEN).map(|v| v.max(0) as u32)
     }
 
-    /// The congestion-control algorithm, by name (`TCP_CONGESTION`): one of
-    /// `net.ipv4.tcp_available_congestion_control` (`ENOENT` otherwise), others only with
-    /// `CAP_NET_ADMIN` (`EPERM`).
+    /// The congestion-control algorithm, by name (`TCP_CONGESTION`): text, bytes or a
+    /// [`ShortName`], one of `net.ipv4.tcp_available_congestion_control` (`ENOENT` otherwise),
+    /// others only with `CAP_NET_ADMIN` (`EPERM`). A name past 15 bytes is
+    /// [`AddressError::NameTooLong`](crate::AddressError::NameTooLong), one holding a NUL [`AddressError::NameNul`](crate::AddressError::NameNul).
     ///
     /// ```
-    /// use baresock::{Family, Protocol, ShortName, Socket, Type};
+    /// use baresock::{Family, Protocol, Socket, Type};
     /// let s = Socket::new(Family::INET, Type::STREAM, Protocol::TCP)?;
-    /// s.set_congestion(&ShortName::new(b"reno")?)?; // always built in
-    /// assert_eq!(s.congestion()?.as_bytes(), b"reno");
+    /// s.set_tcp_congestion("reno")?; // always built in
+    /// assert_eq!(s.tcp_congestion()?.as_bytes(), b"reno");
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
@@ -205,7 +216,9 @@ impl Socket {
     ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
     ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
     #[doc(alias = "TCP_CONGESTION")]
-    pub fn set_congestion(&self, algorithm: &ShortName) -> Result<()> {
+    #[doc(alias = "set_congestion")]
+    pub fn set_tcp_congestion(&self, algorithm: impl AsRef<[u8]>) -> Result<()> {
+        let algorithm = ShortName::new(algorithm.as_ref())?;
         sockopt::set_bytes(self.as_fd(), TCP, k::TCP_CONGESTION, algorithm.as_bytes())
     }
 
@@ -215,7 +228,8 @@ impl Socket {
     ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
     ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
     #[doc(alias = "TCP_CONGESTION")]
-    pub fn congestion(&self) -> Result<ShortName> {
+    #[doc(alias = "congestion")]
+    pub fn tcp_congestion(&self) -> Result<ShortName> {
         let mut buf = [0u8; SHORT_NAME_MAX + 1];
         let n = sockopt::get_bytes(self.as_fd(), TCP, k::TCP_CONGESTION, &mut buf)?;
         ShortName::from_kernel(&buf[..n]).ok_or(Error::Input(InputError::OptionSize {
@@ -228,7 +242,7 @@ impl Socket {
     ///
     /// ```
     /// use baresock::{TcpListener, TcpStream};
-    /// let listener = TcpListener::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// let listener = TcpListener::bind("127.0.0.1:0")?;
     /// let s = TcpStream::connect(listener.local_addr()?)?;
     /// let info = s.as_socket().tcp_info()?;
     /// assert_eq!(info.state, 1); // TCP_ESTABLISHED
@@ -242,6 +256,6 @@ impl Socket {
     pub fn tcp_info(&self) -> Result<TcpInfo> {
         let mut buf = [0u8; 256];
         let n = sockopt::get_bytes(self.as_fd(), TCP, k::TCP_INFO, &mut buf)?;
-        TcpInfo::from_bytes(&buf[..n])
+        TcpInfo::decode(&buf[..n])
     }
 }

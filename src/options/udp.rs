@@ -15,7 +15,7 @@ impl Socket {
     ///
     /// ```
     /// use baresock::UdpSocket;
-    /// let s = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// let s = UdpSocket::bind("127.0.0.1:0")?;
     /// // Each send of up to 64 KiB leaves as datagrams of 1200 bytes (where the kernel has GSO).
     /// if s.as_socket().set_udp_segment(1200).is_ok() {
     ///     assert_eq!(s.as_socket().udp_segment()?, 1200);

@@ -1,6 +1,6 @@
 //! The distinct addresses a lookup gathers, of the families wanted.
 
-use core::net::{IpAddr, Ipv4Addr, SocketAddr as InetAddr, SocketAddrV6};
+use core::net::{IpAddr, Ipv4Addr, SocketAddr, SocketAddrV6};
 
 use super::dns::Sink;
 use super::MAX_ADDRS;
@@ -37,10 +37,10 @@ impl AddrList {
     }
 
     /// The socket address of `ip`, with the scope id for a link-local one.
-    pub(super) fn socket_addr(&self, ip: IpAddr, port: u16) -> InetAddr {
+    pub(super) fn socket_addr(&self, ip: IpAddr, port: u16) -> SocketAddr {
         match ip {
-            IpAddr::V6(v6) => InetAddr::V6(SocketAddrV6::new(v6, port, 0, self.scope)),
-            v4 => InetAddr::new(v4, port),
+            IpAddr::V6(v6) => SocketAddr::V6(SocketAddrV6::new(v6, port, 0, self.scope)),
+            v4 => SocketAddr::new(v4, port),
         }
     }
 }

@@ -2,7 +2,7 @@
 //! Eyeballs (RFC 8305) done with non-blocking connects and one `poll`, without threads or heap.
 
 use crate::InputError;
-use core::net::SocketAddr as InetAddr;
+use core::net::SocketAddr;
 use core::time::Duration;
 
 use rustix::event::{PollFd, PollFlags};
@@ -48,7 +48,7 @@ impl Resolver<'_> {
     /// use baresock::TcpListener;
     /// use core::time::Duration;
     ///
-    /// let listener = TcpListener::bind("127.0.0.1:0".parse::<core::net::SocketAddr>()?)?;
+    /// let listener = TcpListener::bind("127.0.0.1:0")?;
     /// let port = listener.local_addr()?.port();
     /// let resolver = Resolver::new(ResolvConf::default(), Paths::SYSTEM);
     /// let stream = resolver.connect("127.0.0.1", port, Some(Duration::from_secs(5)), None)?;
@@ -60,7 +60,7 @@ impl Resolver<'_> {
         host: &str,
         port: u16,
         timeout: Option<Duration>,
-        source: Option<InetAddr>,
+        source: Option<SocketAddr>,
     ) -> Result<TcpStream> {
         self.connect_in(host, port, timeout, source, None)
     }
@@ -72,7 +72,7 @@ impl Resolver<'_> {
     /// use baresock::resolve::{dns::TCP_REPLY_MAX, Paths, Resolver, ResolvConf};
     /// use baresock::TcpListener;
     ///
-    /// let listener = TcpListener::bind("127.0.0.1:0".parse::<core::net::SocketAddr>()?)?;
+    /// let listener = TcpListener::bind("127.0.0.1:0")?;
     /// let port = listener.local_addr()?.port();
     /// let resolver = Resolver::new(ResolvConf::default(), Paths::SYSTEM);
     /// let mut tcp = vec![0u8; TCP_REPLY_MAX]; // any reply fits, and not on the stack
@@ -85,7 +85,7 @@ impl Resolver<'_> {
         host: &str,
         port: u16,
         timeout: Option<Duration>,
-        source: Option<InetAddr>,
+        source: Option<SocketAddr>,
         tcp: &mut [u8],
     ) -> Result<TcpStream> {
         self.connect_in(host, port, timeout, source, Some(tcp))
@@ -96,7 +96,7 @@ impl Resolver<'_> {
         host: &str,
         port: u16,
         timeout: Option<Duration>,
-        source: Option<InetAddr>,
+        source: Option<SocketAddr>,
         tcp: Option<&mut [u8]>,
     ) -> Result<TcpStream> {
         // The one deadline of the whole, on CLOCK_MONOTONIC.
@@ -105,7 +105,7 @@ impl Resolver<'_> {
         });
         let hints = Hints {
             socket_type: Some(Type::STREAM),
-            family: source.map(|s| crate::SocketAddr::from(s).family()),
+            family: source.map(|s| crate::SockAddr::from(s).family()),
             ..Hints::default()
         };
         let mut found = [AddrInfo::EMPTY; MAX_TRIED];
@@ -184,7 +184,7 @@ fn interleave(sorted: &[AddrInfo], out: &mut [AddrInfo]) -> usize {
 fn happy_eyeballs(
     addrs: &[AddrInfo],
     timeout: Option<Duration>,
-    source: Option<InetAddr>,
+    source: Option<SocketAddr>,
 ) -> Result<Socket> {
     let mut flight: [Option<Socket>; MAX_ATTEMPTS_IN_FLIGHT] = Default::default();
     let mut next = 0;
@@ -273,9 +273,9 @@ fn happy_eyeballs(
 
 /// Makes a non-blocking socket for `addr` and starts connecting; `true` when it connected at
 /// once.
-fn start(addr: InetAddr, source: Option<InetAddr>) -> Result<(Socket, bool)> {
+fn start(addr: SocketAddr, source: Option<SocketAddr>) -> Result<(Socket, bool)> {
     let s = Socket::new(
-        crate::SocketAddr::from(addr).family(),
+        crate::SockAddr::from(addr).family(),
         Type::STREAM,
         crate::Protocol::DEFAULT,
     )?;
@@ -311,7 +311,7 @@ mod tests {
         ];
         let mut out = [AddrInfo::EMPTY; 8];
         let n = interleave(&sorted, &mut out);
-        let got: [InetAddr; 4] = core::array::from_fn(|i| out[i].addr);
+        let got: [SocketAddr; 4] = core::array::from_fn(|i| out[i].addr);
         assert_eq!(n, 4);
         assert_eq!(
             got,

@@ -6,13 +6,13 @@
 //! query's random id and repeat its question exactly, or it is ignored (RFC 5452 §9). The `A`
 //! and `AAAA` queries for a name go out together on one socket, as glibc sends them.
 
-use core::net::{IpAddr, SocketAddr as InetAddr};
+use core::net::{IpAddr, SocketAddr};
 use core::time::Duration;
 
 use super::wire::{self, Message, Rcode, RecordData, RecordType};
 use super::DomainName;
 use crate::sys::clock::monotonic_ns;
-use crate::{Errno, Error, LookupCause, PartialCause, Protocol, Socket, SocketAddr, Type};
+use crate::{Errno, Error, LookupCause, PartialCause, Protocol, SockAddr, Socket, Type};
 
 /// The most aliases (`CNAME`s) followed in one reply.
 pub const ALIAS_LIMIT: usize = 8;
@@ -36,7 +36,7 @@ const TCP_QUERY_MAX: usize = 2 + 12 + super::NAME_MAX + 4;
 /// How to reach the name servers (from resolv.conf).
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct ClientConf<'a> {
-    pub(crate) servers: &'a [InetAddr],
+    pub(crate) servers: &'a [SocketAddr],
     /// Which server to ask first (for `rotate`).
     pub(crate) first: usize,
     pub(crate) timeout: Duration,
@@ -278,15 +278,15 @@ fn is_final(a: &Answer) -> bool {
 
 /// A UDP socket for one server: bound to a random port (three tries, then the kernel's
 /// choice, itself random) and connected, so only that server's replies reach it.
-fn udp_socket(server: InetAddr) -> Result<Socket, Error> {
+fn udp_socket(server: SocketAddr) -> Result<Socket, Error> {
     let s = Socket::new(
-        SocketAddr::from(server).family(),
+        SockAddr::from(server).family(),
         Type::DGRAM,
         Protocol::DEFAULT,
     )?;
     let mut local = match server {
-        InetAddr::V4(_) => InetAddr::new(IpAddr::V4(core::net::Ipv4Addr::UNSPECIFIED), 0),
-        InetAddr::V6(_) => InetAddr::new(IpAddr::V6(core::net::Ipv6Addr::UNSPECIFIED), 0),
+        SocketAddr::V4(_) => SocketAddr::new(IpAddr::V4(core::net::Ipv4Addr::UNSPECIFIED), 0),
+        SocketAddr::V6(_) => SocketAddr::new(IpAddr::V6(core::net::Ipv6Addr::UNSPECIFIED), 0),
     };
     for _ in 0..3 {
         local.set_port(1024 + random_u16() % (65535 - 1024));
@@ -312,7 +312,7 @@ fn os_failure(e: Error) -> Failure {
 /// one or `end` passes. Truncated replies are asked again over TCP, within the same `end`.
 fn ask_udp(
     conf: &ClientConf<'_>,
-    server: InetAddr,
+    server: SocketAddr,
     name: &DomainName,
     queries: &mut [Pending],
     sink: &mut dyn Sink,
@@ -348,7 +348,7 @@ fn ask_udp(
             Err(e) => return Err(os_failure(e)),
         };
         let reply = &buf[..len];
-        let Ok(header) = wire::Header::parse(reply) else {
+        let Ok(header) = wire::Header::decode(reply) else {
             continue;
         };
         let Some(q) = queries
@@ -357,7 +357,7 @@ fn ask_udp(
         else {
             continue;
         };
-        let msg = match Message::parse(reply) {
+        let msg = match Message::decode(reply) {
             Ok(m) => m,
             // A truncated reply may end anywhere: TCP gives the whole of it.
             Err(_) if header.tc || cut => {
@@ -386,7 +386,7 @@ fn ask_udp(
 
 /// Every pending query over TCP (`use-vc`), all within `end`.
 fn ask_tcp_all(
-    server: InetAddr,
+    server: SocketAddr,
     name: &DomainName,
     queries: &mut [Pending],
     sink: &mut dyn Sink,
@@ -403,7 +403,7 @@ fn ask_tcp_all(
 /// wait only for what is left of it. The reply goes to `tcp`, or to a buffer of
 /// [`TCP_REPLY_DEFAULT`] bytes here.
 fn ask_tcp(
-    server: InetAddr,
+    server: SocketAddr,
     name: &DomainName,
     qtype: RecordType,
     sink: &mut dyn Sink,
@@ -422,7 +422,7 @@ fn ask_tcp(
         Err(TcpFailure::Final(f)) => return Answer::Failed(f),
     };
     let reply = buf.get(..len).unwrap_or_default();
-    match Message::parse(reply) {
+    match Message::decode(reply) {
         Ok(msg) if msg.header().id != id => Answer::Retry(Failure::permanent(LookupCause::WrongId)),
         Ok(msg) if !msg.answers_question(name, qtype) => {
             Answer::Retry(Failure::permanent(LookupCause::WrongQuestion))
@@ -445,7 +445,7 @@ enum TcpFailure {
 /// Connects, sends the query and reads the reply's length and the reply into `buf`, all by
 /// `end`; returns the reply's length, or what the failure means for this query.
 fn tcp_exchange(
-    server: InetAddr,
+    server: SocketAddr,
     name: &DomainName,
     qtype: RecordType,
     id: u16,
@@ -480,7 +480,7 @@ fn tcp_exchange(
         )))
     })?;
     let s = Socket::new(
-        SocketAddr::from(server).family(),
+        SockAddr::from(server).family(),
         Type::STREAM,
         Protocol::DEFAULT,
     )

@@ -317,14 +317,12 @@ fn parse_numeric(text: &str) -> Option<Result<(IpAddr, u32)>> {
         None => 0,
         Some(s) => match s.parse::<u32>() {
             Ok(n) => n,
-            Err(_) => {
-                match crate::ShortName::new(s.as_bytes()).and_then(|n| crate::interface_index(&n)) {
-                    Ok(i) => i,
-                    Err(_) => {
-                        return Some(Err(gai(LookupErrorKind::NoName, LookupCause::UnknownScope)))
-                    }
+            Err(_) => match crate::interface_index(s) {
+                Ok(i) => i,
+                Err(_) => {
+                    return Some(Err(gai(LookupErrorKind::NoName, LookupCause::UnknownScope)))
                 }
-            }
+            },
         },
     };
     Some(Ok((IpAddr::V6(v6), scope)))

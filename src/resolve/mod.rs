@@ -127,7 +127,7 @@ mod sort;
 mod stack;
 pub mod wire;
 
-use core::net::{IpAddr, Ipv4Addr, SocketAddr as InetAddr};
+use core::net::{IpAddr, Ipv4Addr, SocketAddr};
 use core::sync::atomic::{AtomicUsize, Ordering};
 
 pub use crate::error::{
@@ -197,7 +197,7 @@ pub struct Hints {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct AddrInfo {
     /// The address, with the port.
-    pub addr: InetAddr,
+    pub addr: SocketAddr,
     /// The socket type.
     pub socket_type: Type,
     /// The protocol: TCP for streams, UDP for datagrams, 0 for raw sockets.
@@ -207,7 +207,7 @@ pub struct AddrInfo {
 impl AddrInfo {
     /// A placeholder to fill arrays with before a lookup (`0.0.0.0:0`, stream).
     pub const EMPTY: AddrInfo = AddrInfo {
-        addr: InetAddr::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), 0),
+        addr: SocketAddr::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), 0),
         socket_type: Type::STREAM,
         protocol: Protocol::DEFAULT,
     };
@@ -215,8 +215,8 @@ impl AddrInfo {
     /// The address family of [`addr`](AddrInfo::addr).
     pub const fn family(&self) -> Family {
         match self.addr {
-            InetAddr::V4(_) => Family::INET,
-            InetAddr::V6(_) => Family::INET6,
+            SocketAddr::V4(_) => Family::INET,
+            SocketAddr::V6(_) => Family::INET6,
         }
     }
 }
@@ -406,7 +406,7 @@ pub fn lookup_addr(ip: IpAddr) -> Result<DomainName> {
 /// use baresock::{resolve, TcpListener};
 /// use core::time::Duration;
 ///
-/// let listener = TcpListener::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+/// let listener = TcpListener::bind("127.0.0.1:0")?;
 /// let port = listener.local_addr()?.port();
 /// let stream = resolve::connect("127.0.0.1", port, Some(Duration::from_secs(5)), None)?;
 /// assert_eq!(stream.peer_addr()?.port(), port);
@@ -416,7 +416,7 @@ pub fn connect(
     host: &str,
     port: u16,
     timeout: Option<core::time::Duration>,
-    source: Option<InetAddr>,
+    source: Option<SocketAddr>,
 ) -> Result<crate::TcpStream> {
     Resolver::system()?.connect(host, port, timeout, source)
 }

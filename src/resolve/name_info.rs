@@ -1,7 +1,7 @@
 //! Services (`getservbyname`, `getservbyport`) and `getnameinfo`.
 
 use crate::ResolveError;
-use core::net::SocketAddr as InetAddr;
+use core::net::SocketAddr;
 
 use super::file::file_error;
 use super::{gai, services, DomainName, Resolver, Service, ServiceName};
@@ -73,7 +73,7 @@ impl Resolver<'_> {
     /// assert_eq!((info.host, info.service), (None, None));
     /// # Ok::<(), baresock::Error>(())
     /// ```
-    pub fn name_info(&self, addr: InetAddr, flags: NameInfoFlags) -> Result<NameInfo> {
+    pub fn name_info(&self, addr: SocketAddr, flags: NameInfoFlags) -> Result<NameInfo> {
         let host = if flags.numeric_host {
             None
         } else {

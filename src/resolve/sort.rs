@@ -36,15 +36,15 @@
 //!   6to4, loopback, link-local, IPv4 among themselves) the order is glibc's.
 
 use core::cmp::Ordering;
-use core::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr as InetAddr};
+use core::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
-use crate::{Protocol, Socket, SocketAddr, Type};
+use crate::{Protocol, SockAddr, Socket, Type};
 
 /// One destination and what the rules need to know about it.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Candidate {
     /// The destination (port and scope id as they will be used).
-    pub(crate) dst: InetAddr,
+    pub(crate) dst: SocketAddr,
     /// The source address the kernel would pick, `None` if the destination is unreachable.
     pub(crate) src: Option<IpAddr>,
     /// The prefix length of an IPv4 source address's subnet, 0 when unknown
@@ -55,13 +55,13 @@ pub(crate) struct Candidate {
 impl Candidate {
     /// A placeholder for arrays.
     pub(crate) const UNSET: Candidate = Candidate {
-        dst: InetAddr::new(IpAddr::V4(core::net::Ipv4Addr::UNSPECIFIED), 0),
+        dst: SocketAddr::new(IpAddr::V4(core::net::Ipv4Addr::UNSPECIFIED), 0),
         src: None,
         prefix: 0,
     };
 
     /// A candidate with its source address looked up in the kernel's routing table.
-    pub(crate) fn probe(dst: InetAddr) -> Candidate {
+    pub(crate) fn probe(dst: SocketAddr) -> Candidate {
         Candidate {
             dst,
             src: source_for(dst),
@@ -73,7 +73,7 @@ impl Candidate {
 /// Fills in the prefix lengths of the IPv4 sources, from the kernel's address list, when
 /// rule 9 can use them: two IPv4 destinations or more with a source.
 pub(crate) fn learn_prefixes(c: &mut [Candidate]) {
-    let v4 = |c: &Candidate| matches!((c.dst, c.src), (InetAddr::V4(_), Some(IpAddr::V4(_))));
+    let v4 = |c: &Candidate| matches!((c.dst, c.src), (SocketAddr::V4(_), Some(IpAddr::V4(_))));
     if c.iter().filter(|c| v4(c)).count() < 2 {
         return;
     }
@@ -99,13 +99,8 @@ fn subnet_key(src: IpAddr) -> Ipv4Addr {
 
 /// The source address the kernel picks for `dst`: a UDP socket connected to it (no packet is
 /// sent) and asked for its name. `None` when there is no route, or no socket can be made.
-fn source_for(dst: InetAddr) -> Option<IpAddr> {
-    let s = Socket::new(
-        SocketAddr::from(dst).family(),
-        Type::DGRAM,
-        Protocol::DEFAULT,
-    )
-    .ok()?;
+fn source_for(dst: SocketAddr) -> Option<IpAddr> {
+    let s = Socket::new(SockAddr::from(dst).family(), Type::DGRAM, Protocol::DEFAULT).ok()?;
     // The port does not matter for the route; 0 is refused by some kernels for connect.
     let mut probe = dst;
     if probe.port() == 0 {
@@ -170,8 +165,10 @@ pub(crate) fn compare(a: &Candidate, b: &Candidate) -> Ordering {
     // Rule 9: longest matching prefix, between destinations of one family (for IPv4 only
     // inside the source's subnet, as glibc).
     let (qa, qb) = match (a.dst, b.dst) {
-        (InetAddr::V6(_), InetAddr::V6(_)) => (common_prefix(&da, &sa), common_prefix(&db, &sb)),
-        (InetAddr::V4(_), InetAddr::V4(_)) => (subnet_prefix(a), subnet_prefix(b)),
+        (SocketAddr::V6(_), SocketAddr::V6(_)) => {
+            (common_prefix(&da, &sa), common_prefix(&db, &sb))
+        }
+        (SocketAddr::V4(_), SocketAddr::V4(_)) => (subnet_prefix(a), subnet_prefix(b)),
         _ => (0, 0),
     };
     if qa != qb {
@@ -262,7 +259,7 @@ fn scope(ip: IpAddr) -> u8 {
 /// For an IPv4 destination inside its source's subnet, the leading bits they share; 0
 /// outside it, or when the subnet is unknown (glibc's rule 9 for IPv4).
 fn subnet_prefix(c: &Candidate) -> u32 {
-    let (InetAddr::V4(dst), Some(IpAddr::V4(src))) = (c.dst, c.src) else {
+    let (SocketAddr::V4(dst), Some(IpAddr::V4(src))) = (c.dst, c.src) else {
         return 0;
     };
     if c.prefix == 0 || c.prefix > 32 {
@@ -289,7 +286,7 @@ mod tests {
 
     fn c(dst: &str, src: Option<&str>) -> Candidate {
         Candidate {
-            dst: InetAddr::new(dst.parse().unwrap(), 0),
+            dst: SocketAddr::new(dst.parse().unwrap(), 0),
             src: src.map(|s| s.parse().unwrap()),
             prefix: 0,
         }

@@ -2,6 +2,7 @@
 //! error.
 
 use crate::AddressError;
+use core::net::SocketAddr;
 use core::sync::atomic::Ordering::Relaxed;
 
 use linux_raw_sys::net as k;
@@ -13,7 +14,7 @@ use crate::sys::addr::{self, Call};
 use crate::sys::io;
 use crate::sys::sockopt;
 use crate::time::Deadline;
-use crate::{Error, Family, Result, SocketAddr};
+use crate::{Error, Family, Result, SockAddr};
 
 use super::{mismatch_error, recv_bits, RecvFlags, SendFlags, Shutdown, Socket, Wait, KNOWN, SLOW};
 
@@ -103,8 +104,9 @@ impl Socket {
     ///
     /// ```
     /// use baresock::{Family, Protocol, Socket, Type};
+    /// use core::net::SocketAddr;
     /// let rx = Socket::new(Family::INET, Type::DGRAM, Protocol::UDP)?;
-    /// rx.bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// rx.bind("127.0.0.1:0".parse::<SocketAddr>().unwrap())?;
     /// let tx = Socket::new(Family::INET, Type::DGRAM, Protocol::UDP)?;
     /// tx.send_to(b"datagram", rx.local_addr()?)?;
     /// let mut buf = [0u8; 16];
@@ -115,7 +117,7 @@ impl Socket {
     /// # References
     ///  - [`sendto(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
     #[inline]
-    pub fn send_to(&self, buf: &[u8], addr: impl Into<SocketAddr>) -> Result<usize> {
+    pub fn send_to(&self, buf: &[u8], addr: impl Into<SockAddr>) -> Result<usize> {
         self.send_to_with(buf, addr, SendFlags::empty())
     }
 
@@ -123,8 +125,8 @@ impl Socket {
     ///
     /// ```
     /// use baresock::{SendFlags, UdpSocket};
-    /// let rx = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
-    /// let tx = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// let rx = UdpSocket::bind("127.0.0.1:0")?;
+    /// let tx = UdpSocket::bind("127.0.0.1:0")?;
     /// tx.as_socket().send_to_with(b"x", rx.local_addr()?, SendFlags::DONT_WAIT)?;
     /// # Ok::<(), baresock::Error>(())
     /// ```
@@ -134,7 +136,7 @@ impl Socket {
     pub fn send_to_with(
         &self,
         buf: &[u8],
-        addr: impl Into<SocketAddr>,
+        addr: impl Into<SockAddr>,
         flags: SendFlags,
     ) -> Result<usize> {
         let addr = addr.into();
@@ -151,7 +153,7 @@ impl Socket {
     fn send_to_slow(
         &self,
         buf: &[u8],
-        addr: &SocketAddr,
+        addr: &SockAddr,
         flags: SendFlags,
         f: u32,
         e: Errno,
@@ -169,7 +171,7 @@ impl Socket {
 
     /// [`send_to`](Socket::send_to) for an IP address: only IP addresses are encoded.
     #[inline]
-    pub(crate) fn send_to_inet(&self, buf: &[u8], addr: core::net::SocketAddr) -> Result<usize> {
+    pub(crate) fn send_to_inet(&self, buf: &[u8], addr: SocketAddr) -> Result<usize> {
         let f = self.send_flags(SendFlags::empty());
         let to = crate::addr::Encoded::new(&addr);
         match io::send_to_sockaddr(&self.fd, buf, f, to.sockaddr(addr.is_ipv4())) {
@@ -369,16 +371,17 @@ impl Socket {
     ///
     /// The address is `None` where the kernel gives none (a connected TCP socket); an unbound Unix
     /// sender is the unnamed [`UnixAddr`](crate::UnixAddr); a sender the crate has no typed address
-    /// for (a netlink socket's, say) is its bytes, [`SocketAddr::Other`]: the sender's address
+    /// for (a netlink socket's, say) is its bytes, [`SockAddr::Other`]: the sender's address
     /// never fails a receive. A datagram longer than `buf` fails with [`Error::Truncated`] (the
     /// address is then lost: use the msg calls to keep both).
     ///
     /// ```
     /// use baresock::{Family, Protocol, Socket, Type};
+    /// use core::net::SocketAddr;
     /// let rx = Socket::new(Family::INET, Type::DGRAM, Protocol::UDP)?;
-    /// rx.bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// rx.bind("127.0.0.1:0".parse::<SocketAddr>().unwrap())?;
     /// let tx = Socket::new(Family::INET, Type::DGRAM, Protocol::UDP)?;
-    /// tx.bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// tx.bind("127.0.0.1:0".parse::<SocketAddr>().unwrap())?;
     /// tx.send_to(b"hi", rx.local_addr()?)?;
     /// let mut buf = [0u8; 16];
     /// let (n, from) = rx.recv_from(&mut buf)?;
@@ -389,7 +392,7 @@ impl Socket {
     /// # References
     ///  - [`recvfrom(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
     #[inline]
-    pub fn recv_from(&self, buf: &mut [u8]) -> Result<(usize, Option<SocketAddr>)> {
+    pub fn recv_from(&self, buf: &mut [u8]) -> Result<(usize, Option<SockAddr>)> {
         self.recv_from_with(buf, RecvFlags::empty())
     }
 
@@ -397,8 +400,8 @@ impl Socket {
     ///
     /// ```
     /// use baresock::UdpSocket;
-    /// let rx = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
-    /// let tx = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// let rx = UdpSocket::bind("127.0.0.1:0")?;
+    /// let tx = UdpSocket::bind("127.0.0.1:0")?;
     /// tx.send_to(b"hi", rx.local_addr()?)?;
     /// let mut buf = [0u8; 16];
     /// let (n, _) = rx.as_socket().peek_from(&mut buf)?;
@@ -409,7 +412,7 @@ impl Socket {
     /// # References
     ///  - [`recvfrom(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
     #[inline]
-    pub fn peek_from(&self, buf: &mut [u8]) -> Result<(usize, Option<SocketAddr>)> {
+    pub fn peek_from(&self, buf: &mut [u8]) -> Result<(usize, Option<SockAddr>)> {
         self.recv_from_with(buf, RecvFlags::PEEK)
     }
 
@@ -417,7 +420,7 @@ impl Socket {
     ///
     /// ```
     /// use baresock::{RecvFlags, UdpSocket};
-    /// let rx = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// let rx = UdpSocket::bind("127.0.0.1:0")?;
     /// let mut buf = [0u8; 16];
     /// // Nothing queued: this call does not wait, whatever the socket's mode.
     /// let r = rx.as_socket().recv_from_with(&mut buf, RecvFlags::DONT_WAIT);
@@ -431,7 +434,7 @@ impl Socket {
         &self,
         buf: &mut [u8],
         flags: RecvFlags,
-    ) -> Result<(usize, Option<SocketAddr>)> {
+    ) -> Result<(usize, Option<SockAddr>)> {
         if self.hides_true_length() {
             return self.recv_flagged(buf, flags);
         }
@@ -455,7 +458,7 @@ impl Socket {
         &self,
         buf: &mut [u8],
         flags: RecvFlags,
-    ) -> Result<(usize, core::net::SocketAddr)> {
+    ) -> Result<(usize, SocketAddr)> {
         // A SLOW socket's `hot` word holds its flags too (see `recv_flags`).
         let f = recv_bits(self.hot() & !SLOW, flags);
         let mut from = addr::InetFrom::new();
@@ -548,11 +551,7 @@ impl Socket {
     }
 
     /// A receive through `recvmsg`, to see `MSG_TRUNC` in its flags.
-    fn recv_flagged(
-        &self,
-        buf: &mut [u8],
-        flags: RecvFlags,
-    ) -> Result<(usize, Option<SocketAddr>)> {
+    fn recv_flagged(&self, buf: &mut [u8], flags: RecvFlags) -> Result<(usize, Option<SockAddr>)> {
         let mut bufs = [crate::IoSliceMut::new(buf)];
         let m = self.recv_msg(&mut bufs, &mut [], flags)?;
         if let Some(len) = m.truncated() {
@@ -587,17 +586,18 @@ impl Socket {
     /// unbound Unix socket, port 0 for an unbound IP one.
     ///
     /// ```
-    /// use baresock::{Family, Protocol, Socket, SocketAddr, Type};
+    /// use baresock::{Family, Protocol, Socket, SockAddr, Type};
+    /// use core::net::SocketAddr;
     /// let s = Socket::new(Family::INET, Type::DGRAM, Protocol::UDP)?;
-    /// s.bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
-    /// let SocketAddr::V4(a) = s.local_addr()? else { unreachable!() };
+    /// s.bind("127.0.0.1:0".parse::<SocketAddr>().unwrap())?;
+    /// let SockAddr::V4(a) = s.local_addr()? else { unreachable!() };
     /// assert_ne!(a.port(), 0); // the kernel picked one
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
     /// # References
     ///  - [`getsockname(2)`](https://man7.org/linux/man-pages/man2/getsockname.2.html)
-    pub fn local_addr(&self) -> Result<SocketAddr> {
+    pub fn local_addr(&self) -> Result<SockAddr> {
         let mut room = addr::AddrRoom::new();
         addr::getname(&self.fd, false, &mut room)?;
         Ok(crate::addr::decode_or_raw(room.bytes()))
@@ -614,7 +614,7 @@ impl Socket {
     ///
     /// # References
     ///  - [`getpeername(2)`](https://man7.org/linux/man-pages/man2/getpeername.2.html)
-    pub fn peer_addr(&self) -> Result<SocketAddr> {
+    pub fn peer_addr(&self) -> Result<SockAddr> {
         let mut room = addr::AddrRoom::new();
         addr::getname(&self.fd, true, &mut room)?;
         self.addr_or_unnamed(room.bytes())

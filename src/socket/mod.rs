@@ -11,7 +11,7 @@ use rustix::net as rnet;
 
 use crate::sys::sockopt;
 use crate::time;
-use crate::{Error, Family, Protocol, Result, SocketAddr, Type, UnixAddr};
+use crate::{Error, Family, Protocol, Result, SockAddr, Type, UnixAddr};
 use linux_raw_sys::net as k;
 
 mod io;
@@ -46,6 +46,14 @@ pub(crate) use self::wait::Wait;
 /// [`set_timeout`]: Socket::set_timeout
 /// [`set_read_timeout`]: Socket::set_read_timeout
 /// [`set_write_timeout`]: Socket::set_write_timeout
+///
+/// # Option names
+///
+/// The level is in the name, as socket2 0.6 names them: `SOL_SOCKET` options have none
+/// ([`set_reuse_address`](Socket::set_reuse_address)), `IPPROTO_IP` ones end in `_v4`
+/// ([`set_ttl_v4`](Socket::set_ttl_v4)), `IPPROTO_IPV6` ones in `_v6`, `IPPROTO_TCP` ones start
+/// with `tcp_` ([`set_tcp_nodelay`](Socket::set_tcp_nodelay)), `SOL_UDP` ones with `udp_`. The
+/// typed sockets keep `std::net`'s names ([`TcpStream::set_nodelay`](crate::TcpStream::set_nodelay)).
 ///
 /// # Example
 ///
@@ -380,7 +388,7 @@ impl Socket {
     /// Fails with [`AddressError::FamilyMismatch`](crate::AddressError::FamilyMismatch) when `addr`
     /// cannot be meant for this socket.
     #[inline]
-    pub(crate) fn check_family(&self, addr: &SocketAddr) -> Result<()> {
+    pub(crate) fn check_family(&self, addr: &SockAddr) -> Result<()> {
         let m = self.meta_bits();
         if m & KNOWN == 0 || m as u16 == addr.raw_family() {
             return Ok(());
@@ -400,12 +408,12 @@ impl Socket {
     }
 
     /// Decodes an address the kernel may have left out: an unbound Unix peer has none. Never
-    /// fails: bytes that do not decode come back as [`SocketAddr::Other`], so that what the
+    /// fails: bytes that do not decode come back as [`SockAddr::Other`], so that what the
     /// call took (a datagram, a connection) is never thrown away for its address.
-    pub(crate) fn addr_or_unnamed(&self, bytes: &[u8]) -> Option<SocketAddr> {
+    pub(crate) fn addr_or_unnamed(&self, bytes: &[u8]) -> Option<SockAddr> {
         match bytes {
             [_, ..] => Some(crate::addr::decode_or_raw(bytes)),
-            [] if self.family() == Ok(Family::UNIX) => Some(SocketAddr::Unix(UnixAddr::unnamed())),
+            [] if self.family() == Ok(Family::UNIX) => Some(SockAddr::Unix(UnixAddr::unnamed())),
             [] => None,
         }
     }
@@ -620,7 +628,7 @@ fn has_typed_addr(f: Family) -> bool {
 /// for.
 #[cold]
 #[inline(never)]
-fn family_mismatch(meta: u32, addr: &SocketAddr) -> Result<()> {
+fn family_mismatch(meta: u32, addr: &SockAddr) -> Result<()> {
     let socket = Family::from_raw(meta as u16);
     if has_typed_addr(socket) {
         Err(Error::Address(AddressError::FamilyMismatch {

@@ -2,6 +2,7 @@
 //! fd), `bind`, `listen`, `accept` and `connect`.
 
 use crate::AddressError;
+use core::net::SocketAddr;
 use core::sync::atomic::{AtomicU32, AtomicU64, Ordering::Relaxed};
 use core::time::Duration;
 
@@ -12,7 +13,7 @@ use rustix::net::SocketFlags;
 
 use crate::sys::{addr, io};
 use crate::time::{self, Deadline};
-use crate::{Error, Family, Protocol, Result, SocketAddr, Type};
+use crate::{Error, Family, Protocol, Result, SockAddr, Type};
 
 use super::{hot_bits, pack, protocol_bits, send_word, FromFdError, Socket, Wait, SLOW};
 
@@ -58,7 +59,7 @@ impl Socket {
     /// is assembled only once the first connect try has answered: on success, in registers;
     /// after a failure, in the slow path, which goes on as [`connect`](Socket::connect) does.
     #[inline(always)]
-    pub(crate) fn new_connected_inet(addr: core::net::SocketAddr, mode: u64) -> Result<Socket> {
+    pub(crate) fn new_connected_inet(addr: SocketAddr, mode: u64) -> Result<Socket> {
         // One road per family, each with its numbers as constants.
         match addr {
             core::net::SocketAddr::V4(a) => {
@@ -73,7 +74,7 @@ impl Socket {
     /// [`new_connected_inet`](Socket::new_connected_inet) for one family: `connect` makes the
     /// first try. Only the fd comes back from the slow path: no `Socket` in memory.
     #[inline(always)]
-    fn new_connected<A: Into<core::net::SocketAddr>>(
+    fn new_connected<A: Into<SocketAddr>>(
         family: Family,
         addr: A,
         mode: u64,
@@ -104,7 +105,7 @@ impl Socket {
         fd: OwnedFd,
         meta: u32,
         mode: u64,
-        addr: impl Into<core::net::SocketAddr>,
+        addr: impl Into<SocketAddr>,
         first: Errno,
     ) -> Result<OwnedFd> {
         let s = Socket::assemble(fd, meta, mode);
@@ -274,8 +275,9 @@ impl Socket {
     ///
     /// ```
     /// use baresock::{Error, Family, Protocol, Socket, Type, UnixAddr};
+    /// use core::net::SocketAddr;
     /// let s = Socket::new(Family::INET, Type::DGRAM, Protocol::UDP)?;
-    /// s.bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// s.bind("127.0.0.1:0".parse::<SocketAddr>().unwrap())?;
     /// // An address of another family is refused before the kernel sees it.
     /// let unix = UnixAddr::new_abstract(b"baresock-doc")?;
     /// assert!(matches!(
@@ -287,7 +289,7 @@ impl Socket {
     ///
     /// # References
     ///  - [`bind(2)`](https://man7.org/linux/man-pages/man2/bind.2.html)
-    pub fn bind(&self, addr: impl Into<SocketAddr>) -> Result<()> {
+    pub fn bind(&self, addr: impl Into<SockAddr>) -> Result<()> {
         let addr = addr.into();
         self.check_family(&addr)?;
         Ok(addr::bind(&self.fd, &addr)?)
@@ -311,8 +313,9 @@ impl Socket {
     ///
     /// ```
     /// use baresock::{Family, Protocol, Socket, Type};
+    /// use core::net::SocketAddr;
     /// let s = Socket::new(Family::INET, Type::STREAM, Protocol::TCP)?;
-    /// s.bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// s.bind("127.0.0.1:0".parse::<SocketAddr>().unwrap())?;
     /// s.listen(128)?;
     /// assert!(s.is_listening()?);
     /// # Ok::<(), baresock::Error>(())
@@ -332,8 +335,9 @@ impl Socket {
     ///
     /// ```
     /// use baresock::{Family, Protocol, Socket, TcpStream, Type};
+    /// use core::net::SocketAddr;
     /// let listener = Socket::new(Family::INET, Type::STREAM, Protocol::TCP)?;
-    /// listener.bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// listener.bind("127.0.0.1:0".parse::<SocketAddr>().unwrap())?;
     /// listener.listen(8)?;
     /// let client = TcpStream::connect(listener.local_addr()?)?;
     /// let (conn, peer) = listener.accept()?;
@@ -344,7 +348,7 @@ impl Socket {
     ///
     /// # References
     ///  - [`accept4(2)`](https://man7.org/linux/man-pages/man2/accept.2.html)
-    pub fn accept(&self) -> Result<(Socket, SocketAddr)> {
+    pub fn accept(&self) -> Result<(Socket, SockAddr)> {
         let mode = time::encode(time::default_timeout());
         let flags = creation_flags(mode);
         let mut from = addr::AddrRoom::new();
@@ -363,7 +367,7 @@ impl Socket {
     /// answer's merge in memory). The new socket is made from the listener's family and type
     /// alone: its other words are computed, not loaded, and vanish when unused.
     #[inline]
-    pub(crate) fn accept_inet(&self) -> Result<(Socket, core::net::SocketAddr)> {
+    pub(crate) fn accept_inet(&self) -> Result<(Socket, SocketAddr)> {
         let mode = time::encode(time::default_timeout());
         let flags = creation_flags(mode);
         let mut from = addr::InetFrom::new();
@@ -402,11 +406,12 @@ impl Socket {
     /// ```
     /// use baresock::{Errno, Error, Family, Protocol, Socket, Type};
     /// use core::time::Duration;
+    /// use core::net::SocketAddr;
     ///
     /// let s = Socket::new(Family::INET, Type::STREAM, Protocol::TCP)?;
     /// s.set_timeout(Some(Duration::from_secs(5)))?; // the connect waits at most 5 s
     /// // Nothing listens on port 1 of the loopback address.
-    /// let closed: core::net::SocketAddr = "127.0.0.1:1".parse().unwrap();
+    /// let closed: SocketAddr = "127.0.0.1:1".parse().unwrap();
     /// assert_eq!(s.connect(closed), Err(Error::Os(Errno::CONNREFUSED)));
     /// # Ok::<(), baresock::Error>(())
     /// ```
@@ -415,7 +420,7 @@ impl Socket {
     ///  - [`connect(2)`](https://man7.org/linux/man-pages/man2/connect.2.html)
     ///  - [`poll(2)`](https://man7.org/linux/man-pages/man2/poll.2.html)
     #[inline]
-    pub fn connect(&self, addr: impl Into<SocketAddr>) -> Result<()> {
+    pub fn connect(&self, addr: impl Into<SockAddr>) -> Result<()> {
         let addr = addr.into();
         match addr::connect(&self.fd, &addr) {
             Ok(()) => Ok(()),
@@ -435,7 +440,7 @@ impl Socket {
     /// [`connect_inet`](Socket::connect_inet) after a first try failed with `first`.
     #[cold]
     #[inline(never)]
-    fn connect_inet_slow(&self, addr: core::net::SocketAddr, first: Errno) -> Result<()> {
+    fn connect_inet_slow(&self, addr: SocketAddr, first: Errno) -> Result<()> {
         self.connect_slow(&addr.into(), first)
     }
 
@@ -443,7 +448,7 @@ impl Socket {
     /// policy, and the named error for an address of another family.
     #[cold]
     #[inline(never)]
-    fn connect_slow(&self, addr: &SocketAddr, first: Errno) -> Result<()> {
+    fn connect_slow(&self, addr: &SockAddr, first: Errno) -> Result<()> {
         self.check_family(addr)?;
         let timeout = self.write_timeout();
         let mut deadline = Deadline::default();
@@ -492,8 +497,8 @@ impl Socket {
     ///
     /// ```
     /// use baresock::UdpSocket;
-    /// let a = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
-    /// let b = UdpSocket::bind("127.0.0.1:0".parse::<core::net::SocketAddr>().unwrap())?;
+    /// let a = UdpSocket::bind("127.0.0.1:0")?;
+    /// let b = UdpSocket::bind("127.0.0.1:0")?;
     /// a.connect(b.local_addr()?)?;
     /// a.as_socket().disconnect()?;
     /// assert!(a.peer_addr().is_err()); // ENOTCONN

@@ -19,7 +19,7 @@ use super::io;
 use crate::addr::codec::{
     self, odd_sender, v4, v6, INET_STORAGE_LEN, SOCKADDR_IN6_LEN, SOCKADDR_IN_LEN,
 };
-use crate::{CanAddr, Error, LinkAddr, Result, SocketAddr, UnixAddr};
+use crate::{CanAddr, Error, LinkAddr, Result, SockAddr, UnixAddr};
 
 // SAFETY: `with_sockaddr` calls `f` with a pointer to a `sockaddr_un`'s bytes on its stack,
 // alive for the whole call, and a length (2 + the meaningful `sun_path` bytes, at most 110)
@@ -87,7 +87,7 @@ unsafe impl SocketAddrArg for crate::Destination {
 }
 
 // SAFETY: forwards to the `SocketAddrArg` impls of the variants, which uphold the contract.
-unsafe impl SocketAddrArg for SocketAddr {
+unsafe impl SocketAddrArg for SockAddr {
     unsafe fn with_sockaddr<R>(
         &self,
         f: impl FnOnce(*const SocketAddrOpaque, SocketAddrLen) -> R,
@@ -95,12 +95,12 @@ unsafe impl SocketAddrArg for SocketAddr {
         // SAFETY: the caller's obligations are passed on unchanged.
         unsafe {
             match self {
-                SocketAddr::V4(a) => a.with_sockaddr(f),
-                SocketAddr::V6(a) => a.with_sockaddr(f),
-                SocketAddr::Unix(a) => a.with_sockaddr(f),
-                SocketAddr::Packet(a) => a.with_sockaddr(f),
-                SocketAddr::Can(a) => a.with_sockaddr(f),
-                SocketAddr::Other(a) => a.with_sockaddr(f),
+                SockAddr::V4(a) => a.with_sockaddr(f),
+                SockAddr::V6(a) => a.with_sockaddr(f),
+                SockAddr::Unix(a) => a.with_sockaddr(f),
+                SockAddr::Packet(a) => a.with_sockaddr(f),
+                SockAddr::Can(a) => a.with_sockaddr(f),
+                SockAddr::Other(a) => a.with_sockaddr(f),
             }
         }
     }
@@ -625,7 +625,7 @@ mod tests {
     use core::net::{Ipv4Addr, Ipv6Addr};
 
     /// Encodes through the same `SocketAddrArg` path the syscalls use.
-    fn encode(a: &SocketAddr) -> ([u8; 128], usize) {
+    fn encode(a: &SockAddr) -> ([u8; 128], usize) {
         let mut out = [0u8; 128];
         // SAFETY: the closure reads exactly `len` bytes from `ptr`, as the trait promises.
         let len = unsafe {
@@ -639,7 +639,7 @@ mod tests {
 
     #[test]
     fn golden_v4() {
-        let a = SocketAddr::from(SocketAddrV4::new(Ipv4Addr::new(192, 0, 2, 1), 0x1234));
+        let a = SockAddr::from(SocketAddrV4::new(Ipv4Addr::new(192, 0, 2, 1), 0x1234));
         let (b, len) = encode(&a);
         assert_eq!(len, 16);
         assert_eq!(&b[..2], &(k::AF_INET as u16).to_ne_bytes());
@@ -650,7 +650,7 @@ mod tests {
     #[test]
     fn golden_v6() {
         let ip = Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 1);
-        let a = SocketAddr::from(SocketAddrV6::new(ip, 443, 0x000a_bcde, 7));
+        let a = SockAddr::from(SocketAddrV6::new(ip, 443, 0x000a_bcde, 7));
         let (b, len) = encode(&a);
         assert_eq!(len, 28);
         assert_eq!(&b[2..4], &[0x01, 0xbb]);
@@ -673,7 +673,7 @@ mod tests {
             core::net::SocketAddr::from(v4),
             core::net::SocketAddr::from(v6),
         ] {
-            let (want, len) = encode(&SocketAddr::from(a));
+            let (want, len) = encode(&SockAddr::from(a));
             let ours = crate::addr::Encoded::new(&a);
             assert_eq!(ours.sockaddr(a.is_ipv4()), &want[..len]);
             assert_eq!(ours.family_and_sockaddr().1, &want[..len]);
@@ -682,16 +682,16 @@ mod tests {
 
     #[test]
     fn golden_unix() {
-        let a = SocketAddr::from(UnixAddr::new(b"/tmp/s").unwrap());
+        let a = SockAddr::from(UnixAddr::new(b"/tmp/s").unwrap());
         let (b, len) = encode(&a);
         assert_eq!(len, 2 + 6);
         assert_eq!(&b[2..8], b"/tmp/s");
         assert_eq!(decode(&b[..len]), Ok(a));
-        let a = SocketAddr::from(UnixAddr::new_abstract(b"x\0y").unwrap());
+        let a = SockAddr::from(UnixAddr::new_abstract(b"x\0y").unwrap());
         let (b, len) = encode(&a);
         assert_eq!(&b[2..len], b"\0x\0y");
         assert_eq!(decode(&b[..len]), Ok(a));
-        let a = SocketAddr::from(UnixAddr::unnamed());
+        let a = SockAddr::from(UnixAddr::unnamed());
         assert_eq!(encode(&a).1, 2);
         assert_eq!(decode(&(k::AF_UNIX as u16).to_ne_bytes()), Ok(a));
     }

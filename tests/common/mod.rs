@@ -7,7 +7,7 @@ pub mod fork;
 pub mod rtnl;
 pub mod signals;
 
-use std::net::SocketAddr as InetAddr;
+use std::net::SocketAddr;
 
 /// Prints `skipped: <reason>` (which `cargo xtask test` counts as a skip, not a pass) and
 /// returns from the test.
@@ -45,11 +45,11 @@ pub fn under_qemu_user() -> bool {
     std::env::var_os("BARESOCK_QEMU_USER").is_some()
 }
 
-pub fn v4_any_port() -> InetAddr {
+pub fn v4_any_port() -> SocketAddr {
     "127.0.0.1:0".parse().unwrap()
 }
 
-pub fn v6_any_port() -> InetAddr {
+pub fn v6_any_port() -> SocketAddr {
     "[::1]:0".parse().unwrap()
 }
 
@@ -163,8 +163,7 @@ fn link_added(kind: &str, r: Result<(), rustix::io::Errno>) -> Result<(), Setup>
 
 /// The index of interface `name` in this thread's namespace.
 fn index_of(name: &str) -> Result<u32, Setup> {
-    baresock::interface_index(&baresock::ShortName::new(name.as_bytes()).unwrap())
-        .map_err(|e| Setup::Failed(format!("interface {name}: {e}")))
+    baresock::interface_index(name).map_err(|e| Setup::Failed(format!("interface {name}: {e}")))
 }
 
 /// Runs `f` on a thread of its own in a new network namespace with a veth pair `bs0`/`bs1`,
@@ -286,7 +285,7 @@ pub fn in_netns_with_vcan<R: Send + 'static>(
 
 /// The index of interface `name`, which must exist.
 pub fn can_index(name: &str) -> u32 {
-    baresock::interface_index(&baresock::ShortName::new(name.as_bytes()).unwrap()).unwrap()
+    baresock::interface_index(name).unwrap()
 }
 
 /// Two network namespaces joined by a veth: this side `bs0` with 10.77.0.1/24, the peer

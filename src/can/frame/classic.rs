@@ -115,7 +115,8 @@ impl CanFrame {
     }
 
     /// The kernel's 16 bytes.
-    pub fn to_bytes(&self) -> [u8; CAN_MTU] {
+    #[doc(alias = "to_bytes")]
+    pub fn encode(&self) -> [u8; CAN_MTU] {
         let mut b = [0u8; CAN_MTU];
         let w = self.id.word() | if self.rtr { RTR_FLAG } else { 0 };
         b[0..4].copy_from_slice(&w.to_ne_bytes());

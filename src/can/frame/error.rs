@@ -55,7 +55,8 @@ impl CanError {
 
     /// The kernel's bytes (`struct can_frame` with `CAN_ERR_FLAG`, length 8): to inject an
     /// error frame, as `cansend` can, for tests of error handling.
-    pub fn to_bytes(&self) -> [u8; CAN_MTU] {
+    #[doc(alias = "to_bytes")]
+    pub fn encode(&self) -> [u8; CAN_MTU] {
         let mut b = [0u8; CAN_MTU];
         b[0..4].copy_from_slice(&(ERR_FLAG | self.class.bits()).to_ne_bytes());
         b[4] = 8;

@@ -20,23 +20,22 @@ pub(super) const FDF: u8 = 0x04;
 ///
 /// Its flags are the two the bus carries, `CANFD_BRS` and `CANFD_ESI`, and `CANFD_FDF`, set
 /// in every frame. The other bits of the kernel's `flags` byte are reserved (linux/can.h):
-/// [`CanAnyFrame::from_bytes`] drops them, so that a frame is what its accessors and its
-/// text (`Display`, [`parse_frame`](crate::can::parse_frame)) say.
+/// [`CanAnyFrame::decode`] drops them, so that a frame is what its accessors and its
+/// text (`Display`, [`FromStr`](core::str::FromStr)) say.
 ///
 /// ```
-/// use baresock::can::parse_frame;
 /// use baresock::{CanAnyFrame, CanFdFrame, CanId};
-/// let mut bytes = CanFdFrame::new(CanId::standard(0x123)?, &[])?.to_bytes();
+/// let mut bytes = CanFdFrame::new(CanId::standard(0x123)?, &[])?.encode();
 /// bytes[5] = 0x08 | 0x01; // a reserved bit, and BRS
-/// let CanAnyFrame::Fd(f) = CanAnyFrame::from_bytes(&bytes)? else { unreachable!() };
+/// let CanAnyFrame::Fd(f) = CanAnyFrame::decode(&bytes)? else { unreachable!() };
 /// assert!(f.bit_rate_switch());
-/// assert_eq!(f.to_bytes()[5], 0x04 | 0x01, "FDF and BRS; the reserved bit dropped");
+/// assert_eq!(f.encode()[5], 0x04 | 0x01, "FDF and BRS; the reserved bit dropped");
 /// assert_eq!(f.to_string(), "123##1");
-/// assert_eq!(parse_frame(&f.to_string())?, CanAnyFrame::Fd(f));
+/// assert_eq!(f.to_string().parse::<CanAnyFrame>()?, CanAnyFrame::Fd(f));
 /// # Ok::<(), baresock::Error>(())
 /// ```
 ///
-/// [`CanAnyFrame::from_bytes`]: super::CanAnyFrame::from_bytes
+/// [`CanAnyFrame::decode`]: super::CanAnyFrame::decode
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct CanFdFrame {
     id: CanId,
@@ -115,7 +114,8 @@ impl CanFdFrame {
     }
 
     /// The kernel's 72 bytes.
-    pub fn to_bytes(&self) -> [u8; CANFD_MTU] {
+    #[doc(alias = "to_bytes")]
+    pub fn encode(&self) -> [u8; CANFD_MTU] {
         let mut b = [0u8; CANFD_MTU];
         b[0..4].copy_from_slice(&self.id.word().to_ne_bytes());
         b[4] = self.len;

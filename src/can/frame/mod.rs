@@ -51,7 +51,8 @@ impl CanAnyFrame {
     /// whether the bytes had it (Linux 6.2 and later) or not; the reserved bits are dropped
     /// (see [`CanFdFrame`]). A classic frame keeps a `len8_dlc` of 9 to 15 when it has 8
     /// bytes (or requests 8) and drops any other.
-    pub fn from_bytes(b: &[u8]) -> Result<CanAnyFrame> {
+    #[doc(alias = "from_bytes")]
+    pub fn decode(b: &[u8]) -> Result<CanAnyFrame> {
         let bad = Err(Error::Can(CanInputError::InvalidLength {
             len: crate::error::sat32(b.len()),
         }));

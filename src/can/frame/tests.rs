@@ -17,14 +17,14 @@ fn ids_are_checked() {
 #[test]
 fn classic_golden_bytes_in_host_order() {
     let f = CanFrame::new(CanId::standard(0x123).unwrap(), &[0xde, 0xad, 0xbe, 0xef]).unwrap();
-    let b = f.to_bytes();
+    let b = f.encode();
     // can_id is host byte order: on big-endian targets the bytes come out reversed.
     assert_eq!(&b[0..4], &0x123u32.to_ne_bytes());
     assert_eq!((b[4], &b[8..12]), (4, &[0xde, 0xad, 0xbe, 0xef][..]));
-    assert_eq!(CanAnyFrame::from_bytes(&b), Ok(CanAnyFrame::Classic(f)));
+    assert_eq!(CanAnyFrame::decode(&b), Ok(CanAnyFrame::Classic(f)));
     let e = CanFrame::new(CanId::extended(0x1abc_def0).unwrap(), &[])
         .unwrap()
-        .to_bytes();
+        .encode();
     assert_eq!(
         u32::from_ne_bytes([e[0], e[1], e[2], e[3]]),
         0x9abc_def0,
@@ -32,7 +32,7 @@ fn classic_golden_bytes_in_host_order() {
     );
     let r = CanFrame::remote(CanId::standard(1).unwrap(), 3).unwrap();
     assert_eq!(
-        CanAnyFrame::from_bytes(&r.to_bytes()),
+        CanAnyFrame::decode(&r.encode()),
         Ok(CanAnyFrame::Classic(r))
     );
 }
@@ -51,32 +51,32 @@ fn fd_lengths_and_flags() {
     let f = CanFdFrame::new(CanId::Standard(0x42), &[7; 64])
         .unwrap()
         .with_bit_rate_switch(true);
-    let b = f.to_bytes();
+    let b = f.encode();
     assert_eq!((b[4], b[5]), (64, FDF | BRS));
-    assert_eq!(CanAnyFrame::from_bytes(&b), Ok(CanAnyFrame::Fd(f)));
+    assert_eq!(CanAnyFrame::decode(&b), Ok(CanAnyFrame::Fd(f)));
 }
 
 #[test]
 fn bad_bytes_are_named_errors() {
     assert_eq!(
-        CanAnyFrame::from_bytes(&[0; 10]),
+        CanAnyFrame::decode(&[0; 10]),
         Err(Error::Can(CanInputError::InvalidLength { len: 10 }))
     );
-    let mut b = CanFrame::new(CanId::Standard(1), &[]).unwrap().to_bytes();
+    let mut b = CanFrame::new(CanId::Standard(1), &[]).unwrap().encode();
     b[4] = 9;
     assert_eq!(
-        CanAnyFrame::from_bytes(&b),
+        CanAnyFrame::decode(&b),
         Err(Error::Can(CanInputError::InvalidLength { len: 9 }))
     );
-    let mut fd = CanFdFrame::new(CanId::Standard(1), &[]).unwrap().to_bytes();
+    let mut fd = CanFdFrame::new(CanId::Standard(1), &[]).unwrap().encode();
     fd[4] = 65;
     assert_eq!(
-        CanAnyFrame::from_bytes(&fd),
+        CanAnyFrame::decode(&fd),
         Err(Error::Can(CanInputError::InvalidLength { len: 65 }))
     );
     fd[4] = 9;
     assert_eq!(
-        CanAnyFrame::from_bytes(&fd),
+        CanAnyFrame::decode(&fd),
         Err(Error::Can(CanInputError::InvalidLength { len: 9 }))
     );
     assert_eq!(
@@ -96,7 +96,7 @@ fn error_frames_decode() {
     b[8 + 1] = 0x10; // RX passive
     b[8 + 6] = 96;
     b[8 + 7] = 130;
-    match CanAnyFrame::from_bytes(&b).unwrap() {
+    match CanAnyFrame::decode(&b).unwrap() {
         CanAnyFrame::Error(e) => {
             assert_eq!(e.class, CanErrorClass::CONTROLLER | CanErrorClass::COUNTERS);
             assert_eq!(
@@ -124,7 +124,7 @@ fn controller_states_are_typed() {
         let e = CanError::new(CanErrorClass::CONTROLLER, [0, bits, 0, 0, 0, 0, 0, 0]);
         assert_eq!(e.controller, state);
         assert_eq!(e.controller.bits(), bits);
-        assert_eq!(e.to_bytes()[9], bits, "written back as it came");
+        assert_eq!(e.encode()[9], bits, "written back as it came");
     }
     // Several at once, and a bit the header does not name, kept.
     let e = CanError::new(CanErrorClass::CONTROLLER, [0, 0xb8, 0, 0, 0, 0, 0, 0]);
@@ -178,9 +178,9 @@ fn len8_dlc() {
         .unwrap()
         .with_len8_dlc(15)
         .unwrap();
-    assert_eq!(f.to_bytes()[7], 15);
+    assert_eq!(f.encode()[7], 15);
     assert_eq!(
-        CanAnyFrame::from_bytes(&f.to_bytes()),
+        CanAnyFrame::decode(&f.encode()),
         Ok(CanAnyFrame::Classic(f))
     );
     assert!(CanFrame::new(CanId::Standard(1), &[0; 7])
@@ -203,17 +203,15 @@ fn xl_frames() {
     let mut bytes = h.to_vec();
     bytes.extend_from_slice(f.data());
     assert!(CanXlFrame::is_xl(&bytes));
-    let back = CanXlFrame::from_bytes(&bytes).unwrap();
+    let back = CanXlFrame::decode(&bytes).unwrap();
     assert_eq!(back, f);
     assert_eq!((back.priority(), back.vcid(), back.sec()), (0x242, 7, true));
     // Classic and FD frames are not XL frames.
-    let c = CanFrame::new(CanId::Standard(1), &[0; 8])
-        .unwrap()
-        .to_bytes();
+    let c = CanFrame::new(CanId::Standard(1), &[0; 8]).unwrap().encode();
     assert!(!CanXlFrame::is_xl(&c));
     let d = CanFdFrame::new(CanId::Standard(1), &[0; 64])
         .unwrap()
-        .to_bytes();
+        .encode();
     assert!(!CanXlFrame::is_xl(&d));
 }
 
@@ -235,19 +233,19 @@ fn bad_xl_frames_are_named_errors() {
     let mut b = f.head().to_vec();
     b.extend_from_slice(&[1, 2]);
     assert_eq!(
-        CanXlFrame::from_bytes(&b),
+        CanXlFrame::decode(&b),
         Err(Error::Can(CanInputError::InvalidLength { len: 2 })),
         "len says 3, 2 arrived"
     );
     assert_eq!(
-        CanXlFrame::from_bytes(&b[..5]),
+        CanXlFrame::decode(&b[..5]),
         Err(Error::Can(CanInputError::InvalidLength { len: 5 }))
     );
     let mut h = f.head();
     h[4] = 0;
     let mut g = f.clone();
     assert_eq!(
-        g.decode(&h, &[1, 2, 3]),
+        g.decode_in_place(&h, &[1, 2, 3]),
         Err(Error::Can(CanInputError::InvalidLength { len: 3 })),
         "no XLF"
     );
@@ -274,12 +272,12 @@ fn hash_of(v: &impl core::hash::Hash) -> u64 {
 
 /// Found by the `can_frame` fuzz target (fuzz/findings/can_frame-xl-decode-into-used-frame):
 /// `==` (and `Hash`) also compared the data buffer past `len`, so a frame decoded into a
-/// used one (as `recv_xl` does) was not equal to the same frame decoded fresh.
+/// used one (as `recv_xl_frame` does) was not equal to the same frame decoded fresh.
 #[test]
 fn xl_equality_ignores_bytes_past_len() {
     let fresh = CanXlFrame::new(1, 0, 0, &[9]).unwrap();
     let mut reused = CanXlFrame::new(1, 0, 0, &[7, 7, 7]).unwrap();
-    reused.decode(&fresh.head(), fresh.data()).unwrap();
+    reused.decode_in_place(&fresh.head(), fresh.data()).unwrap();
     assert_eq!((reused.head(), reused.data()), (fresh.head(), fresh.data()));
     assert_eq!(reused, fresh);
     assert_eq!(hash_of(&reused), hash_of(&fresh));
@@ -288,8 +286,8 @@ fn xl_equality_ignores_bytes_past_len() {
     let (head, data) = input.split_first_chunk::<CANXL_HEAD>().unwrap();
     let mut used = CanXlFrame::new(0x123, 1, 2, &[7; 3]).unwrap().with_vcid(5);
     if cfg!(target_endian = "little") {
-        used.decode(head, data).unwrap();
-        assert_eq!(used, CanXlFrame::from_bytes(&input).unwrap());
+        used.decode_in_place(head, data).unwrap();
+        assert_eq!(used, CanXlFrame::decode(&input).unwrap());
     }
     // What does differ still counts: the head, and the data within `len`.
     assert_ne!(fresh, CanXlFrame::new(1, 0, 0, &[8]).unwrap());
@@ -300,7 +298,7 @@ fn xl_equality_ignores_bytes_past_len() {
 
 /// Found by the `can_frame` fuzz target (fuzz/findings/can_frame-fd-reserved-flag): an FD
 /// frame decoded with a reserved flag bit (0x08) kept it, which neither its accessors nor
-/// its text (`123##0`) showed, so `parse_frame` of its text was another frame. The
+/// its text (`123##0`) showed, so parsing its text was another frame. The
 /// reserved bits are dropped on decode now.
 #[test]
 fn fd_reserved_flags_are_dropped_on_decode() {
@@ -308,20 +306,17 @@ fn fd_reserved_flags_are_dropped_on_decode() {
     input[0..4].copy_from_slice(&0x123u32.to_ne_bytes());
     input[5] = 0x08;
     let plain = CanFdFrame::new(CanId::Standard(0x123), &[]).unwrap();
-    assert_eq!(CanAnyFrame::from_bytes(&input), Ok(CanAnyFrame::Fd(plain)));
-    assert_eq!(plain.to_bytes()[5], FDF);
+    assert_eq!(CanAnyFrame::decode(&input), Ok(CanAnyFrame::Fd(plain)));
+    assert_eq!(plain.encode()[5], FDF);
     assert_eq!(Text::of(&plain).as_str(), "123##0");
-    assert_eq!(
-        crate::can::parse_frame("123##0"),
-        Ok(CanAnyFrame::Fd(plain))
-    );
+    assert_eq!("123##0".parse::<CanAnyFrame>(), Ok(CanAnyFrame::Fd(plain)));
     // Every reserved bit, with and without BRS, ESI and FDF: those three are kept.
     for flags in 0..=0xffu8 {
         input[5] = flags;
-        let Ok(CanAnyFrame::Fd(f)) = CanAnyFrame::from_bytes(&input) else {
+        let Ok(CanAnyFrame::Fd(f)) = CanAnyFrame::decode(&input) else {
             panic!("{flags:#x}");
         };
-        assert_eq!(f.to_bytes()[5], flags & (BRS | ESI) | FDF);
+        assert_eq!(f.encode()[5], flags & (BRS | ESI) | FDF);
         assert_eq!(f.bit_rate_switch(), flags & BRS != 0);
         assert_eq!(f.error_state_indicator(), flags & ESI != 0);
     }
@@ -340,19 +335,19 @@ fn remote_len8_dlc_prints_and_parses() {
         .unwrap()
         .with_len8_dlc(9)
         .unwrap();
-    assert_eq!(CanAnyFrame::from_bytes(&input), Ok(CanAnyFrame::Classic(r)));
+    assert_eq!(CanAnyFrame::decode(&input), Ok(CanAnyFrame::Classic(r)));
     assert_eq!((r.is_remote(), r.len(), r.len8_dlc()), (true, 8, Some(9)));
-    assert_eq!(r.to_bytes(), input);
+    assert_eq!(r.encode(), input);
     assert_eq!(Text::of(&r).as_str(), "123#R8_9");
     assert_eq!(
-        crate::can::parse_frame("123#R8_9"),
+        "123#R8_9".parse::<CanAnyFrame>(),
         Ok(CanAnyFrame::Classic(r))
     );
     for dlc in 9..=15 {
         let r = r.with_len8_dlc(dlc).unwrap();
         let text = Text::of(&r);
         assert_eq!(
-            crate::can::parse_frame(text.as_str()),
+            text.as_str().parse::<CanAnyFrame>(),
             Ok(CanAnyFrame::Classic(r))
         );
     }
@@ -369,23 +364,21 @@ fn remote_len8_dlc_prints_and_parses() {
 /// bytes it was decoded from held there.
 #[test]
 fn classic_and_fd_equality_sees_only_the_frame() {
-    let mut b = CanFrame::new(CanId::Standard(1), &[1, 2])
-        .unwrap()
-        .to_bytes();
+    let mut b = CanFrame::new(CanId::Standard(1), &[1, 2]).unwrap().encode();
     b[10..].fill(0xee);
     let f = CanFrame::new(CanId::Standard(1), &[1, 2]).unwrap();
-    assert_eq!(CanAnyFrame::from_bytes(&b), Ok(CanAnyFrame::Classic(f)));
+    assert_eq!(CanAnyFrame::decode(&b), Ok(CanAnyFrame::Classic(f)));
     b[0..4].copy_from_slice(&(1 | RTR_FLAG).to_ne_bytes());
     b[4] = 2;
     let r = CanFrame::remote(CanId::Standard(1), 2).unwrap();
-    assert_eq!(CanAnyFrame::from_bytes(&b), Ok(CanAnyFrame::Classic(r)));
+    assert_eq!(CanAnyFrame::decode(&b), Ok(CanAnyFrame::Classic(r)));
     let mut fd = CanFdFrame::new(CanId::Standard(1), &[3; 12])
         .unwrap()
-        .to_bytes();
+        .encode();
     fd[20..].fill(0xee);
     let d = CanFdFrame::new(CanId::Standard(1), &[3; 12]).unwrap();
-    assert_eq!(CanAnyFrame::from_bytes(&fd), Ok(CanAnyFrame::Fd(d)));
-    match CanAnyFrame::from_bytes(&fd) {
+    assert_eq!(CanAnyFrame::decode(&fd), Ok(CanAnyFrame::Fd(d)));
+    match CanAnyFrame::decode(&fd) {
         Ok(CanAnyFrame::Fd(back)) => assert_eq!(hash_of(&back), hash_of(&d)),
         other => panic!("{other:?}"),
     }

@@ -70,7 +70,7 @@ impl CanXlFrame {
     }
 
     /// A frame with priority 0, no data type and one zero byte: a buffer for
-    /// [`CanSocket::recv_xl`](crate::CanSocket::recv_xl).
+    /// [`CanSocket::recv_xl_frame`](crate::CanSocket::recv_xl_frame).
     pub const fn empty() -> CanXlFrame {
         CanXlFrame {
             prio: 0,
@@ -179,7 +179,7 @@ impl CanXlFrame {
     /// Decodes the kernel's bytes (a head and exactly `len` bytes of data) into `self`. Anything
     /// else is [`CanInputError::InvalidLength`](crate::CanInputError::InvalidLength), and `self` is
     /// left as it was.
-    pub fn decode(&mut self, head: &[u8; CANXL_HEAD], data: &[u8]) -> Result<()> {
+    pub fn decode_in_place(&mut self, head: &[u8; CANXL_HEAD], data: &[u8]) -> Result<()> {
         let len = u16::from_ne_bytes([head[6], head[7]]);
         if head[4] & XLF == 0 || usize::from(len) != data.len() {
             return Err(Error::Can(CanInputError::InvalidLength {
@@ -195,14 +195,15 @@ impl CanXlFrame {
     }
 
     /// Decodes a whole XL frame from the kernel's bytes.
-    pub fn from_bytes(b: &[u8]) -> Result<CanXlFrame> {
+    #[doc(alias = "from_bytes")]
+    pub fn decode(b: &[u8]) -> Result<CanXlFrame> {
         let head =
             b.first_chunk::<CANXL_HEAD>()
                 .ok_or(Error::Can(CanInputError::InvalidLength {
                     len: crate::error::sat32(b.len()),
                 }))?;
         let mut f = CanXlFrame::empty();
-        f.decode(head, &b[CANXL_HEAD..])?;
+        f.decode_in_place(head, &b[CANXL_HEAD..])?;
         Ok(f)
     }
 

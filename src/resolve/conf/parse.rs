@@ -9,7 +9,7 @@ use super::{
 };
 use crate::resolve::file::{self, Lines};
 use crate::resolve::DomainName;
-use crate::{Result, ShortName};
+use crate::Result;
 
 impl ResolvConf {
     /// Reads resolv.conf text (see the [module docs](super)). Never fails: what does not parse
@@ -318,8 +318,7 @@ where
 
 /// An interface's index from the kernel, for a scope given by name.
 fn system_scope(name: &[u8]) -> Option<u32> {
-    let name = ShortName::new(name).ok()?;
-    crate::interface_index(&name).ok()
+    crate::interface_index(name).ok()
 }
 
 /// An IPv4 address as glibc's `inet_aton` reads all of `text`: one to four numbers separated

@@ -2,7 +2,7 @@ use core::net::SocketAddrV6;
 use core::time::Duration;
 
 use super::*;
-use crate::{Errno, Error, ShortName};
+use crate::{Errno, Error};
 
 fn name(s: &str) -> DomainName {
     DomainName::new(s).unwrap()
@@ -200,7 +200,7 @@ fn scope_by_system_interface() {
     // `lo` exists wherever the tests run; it is not link-local, so its name does not
     // count, but a link-local address takes it.
     let c = ResolvConf::parse(b"nameserver fe80::1%lo\n");
-    let lo = crate::interface_index(&ShortName::new(b"lo").unwrap()).unwrap();
+    let lo = crate::interface_index("lo").unwrap();
     assert_eq!(
         c.nameservers(),
         [SocketAddr::V6(SocketAddrV6::new(

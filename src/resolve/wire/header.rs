@@ -158,11 +158,11 @@ open_enum! {
 /// ```
 /// use baresock::resolve::wire::{Header, Rcode};
 /// let bytes = [0xab, 0xcd, 0x81, 0x83, 0, 1, 0, 0, 0, 1, 0, 0];
-/// let h = Header::parse(&bytes)?;
+/// let h = Header::decode(&bytes)?;
 /// assert!(h.qr && h.rd && h.ra);
 /// assert_eq!(h.rcode, Rcode::NxDomain);
 /// assert_eq!((h.qdcount, h.nscount), (1, 1));
-/// assert_eq!(h.to_bytes(), bytes);
+/// assert_eq!(h.encode(), bytes);
 /// # Ok::<(), baresock::resolve::wire::WireError>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -225,12 +225,14 @@ impl Header {
     ///
     /// This reads the header alone: for a reply whose records do not parse (say, one cut
     /// short with [`tc`](Header::tc) set), it still tells the id, the flags and the `RCODE`.
-    pub fn parse(bytes: &[u8]) -> Result<Header, WireError> {
-        Ok(Header::from_bytes(&array(bytes, 0)?))
+    #[doc(alias = "parse")]
+    pub fn decode(bytes: &[u8]) -> Result<Header, WireError> {
+        Ok(Header::decode_array(&array(bytes, 0)?))
     }
 
     /// Reads the header from its 12 bytes.
-    pub const fn from_bytes(b: &[u8; HEADER_LEN]) -> Header {
+    #[doc(alias = "from_bytes")]
+    pub const fn decode_array(b: &[u8; HEADER_LEN]) -> Header {
         const fn be(hi: u8, lo: u8) -> u16 {
             u16::from_be_bytes([hi, lo])
         }
@@ -253,7 +255,8 @@ impl Header {
     }
 
     /// The header's 12 bytes.
-    pub const fn to_bytes(&self) -> [u8; HEADER_LEN] {
+    #[doc(alias = "to_bytes")]
+    pub const fn encode(&self) -> [u8; HEADER_LEN] {
         const fn bit(set: bool, mask: u8) -> u8 {
             if set {
                 mask

@@ -15,7 +15,7 @@
 //! let len = encode_query(&mut buf, 0x1234, &name, RecordType::AAAA, Some(1232))?;
 //!
 //! // A query is a message too: read it back.
-//! let msg = Message::parse(&buf[..len])?;
+//! let msg = Message::decode(&buf[..len])?;
 //! assert_eq!(msg.header().id, 0x1234);
 //! let q = msg.questions().next().unwrap();
 //! assert!(q.name.eq_name(&name));
@@ -26,7 +26,7 @@
 //!
 //! # Reading replies
 //!
-//! [`Message::parse`] checks the whole message before it returns: the header, then every
+//! [`Message::decode`] checks the whole message before it returns: the header, then every
 //! question and record of every section, every name with its compression pointers followed,
 //! and the data of the record types it decodes. Once a [`Message`] exists nothing about it can
 //! fail, so its iterators yield plain [`Question`]s and [`Record`]s, not `Result`s. Work is
@@ -34,14 +34,14 @@
 //! [`POINTER_LIMIT`] pointers, and each record takes at least 11 bytes of the message.
 //!
 //! Bytes after the last record the header counts are ignored, as resolvers do;
-//! [`Message::parsed_len`] says where the message ended, for callers who mind. Nothing in
+//! [`Message::decoded_len`] says where the message ended, for callers who mind. Nothing in
 //! the message reads them: every name lies within the parsed bytes, pointers followed,
 //! because of the rules for compression pointers (RFC 1035 §4.1.4) below.
 //!
 //! # Compression pointers
 //!
 //! A name is a run of labels in place, ended by the root's zero or by a pointer to another
-//! run, which ends the same way. `parse` follows every pointer and takes one only if:
+//! run, which ends the same way. `decode` follows every pointer and takes one only if:
 //!
 //! - it points within the message ([`WireError::PointerOutOfRange`]) and past the 12-byte
 //!   header ([`WireError::PointerIntoHeader`]);
@@ -54,11 +54,11 @@
 //!
 //! Every pointer then lies within bytes already known to be part of the message (the name's
 //! own, or the run before it), so every label does too: the labels of a name read only
-//! bytes before [`Message::parsed_len`]. Compressors point at earlier names, whose labels end
+//! bytes before [`Message::decoded_len`]. Compressors point at earlier names, whose labels end
 //! before the pointer, so real messages are not refused.
 //!
 //! Over TCP, every message is preceded by its length in two bytes (RFC 1035 §4.2.2):
-//! [`encode_query_tcp`] writes it; for a reply, read the two bytes, then give `parse` the
+//! [`encode_query_tcp`] writes it; for a reply, read the two bytes, then give `decode` the
 //! message without them.
 
 pub use crate::error::WireError;

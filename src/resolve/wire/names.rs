@@ -194,7 +194,7 @@ impl<'a> Walk<'a> {
 
     /// Whether the current run may read the bytes before `end`: in place, those of the
     /// message; after a pointer, those before it, so that no name reads past the bytes
-    /// `Message::parse` checked.
+    /// `Message::decode` checked.
     fn within(&self, end: usize) -> Result<(), WireError> {
         if end <= self.limit {
             Ok(())

@@ -43,7 +43,7 @@ pub fn encode_query(
     header.qdcount = 1;
     header.arcount = u16::from(edns_udp_size.is_some());
     let mut w = Writer { out, at: 0 };
-    w.put(&header.to_bytes());
+    w.put(&header.encode());
     w.put(name.as_wire());
     w.put(&qtype.as_raw().to_be_bytes());
     w.put(&Class::IN.as_raw().to_be_bytes());

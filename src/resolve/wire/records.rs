@@ -144,7 +144,7 @@ fn read_record(msg: &[u8], at: usize) -> Result<(Record<'_>, usize), WireError> 
 
 /// A DNS message, checked, read in place (zero-copy).
 ///
-/// [`parse`](Message::parse) checks everything (see the [module documentation](super)), so
+/// [`decode`](Message::decode) checks everything (see the [module documentation](super)), so
 /// the iterators cannot fail. To iterate all of a message, a fuzz target needs only this
 /// public API:
 ///
@@ -152,7 +152,7 @@ fn read_record(msg: &[u8], at: usize) -> Result<(Record<'_>, usize), WireError> 
 /// use baresock::resolve::wire::{Message, RecordData};
 ///
 /// fn exercise(bytes: &[u8]) {
-///     let Ok(msg) = Message::parse(bytes) else { return };
+///     let Ok(msg) = Message::decode(bytes) else { return };
 ///     for q in msg.questions() {
 ///         assert!(q.name.to_name().is_ok());
 ///     }
@@ -193,11 +193,12 @@ impl defmt::Format for Message<'_> {
 impl<'a> Message<'a> {
     /// Checks `bytes` as a DNS message: the header, then every question and every record the
     /// header counts, names and pointers followed, `A`/`AAAA`/`CNAME`/`NS`/`PTR` data
-    /// decoded. Bytes after the last record are ignored (see [`parsed_len`]).
+    /// decoded. Bytes after the last record are ignored (see [`decoded_len`]).
     ///
-    /// [`parsed_len`]: Message::parsed_len
-    pub fn parse(bytes: &'a [u8]) -> Result<Message<'a>, WireError> {
-        let header = Header::parse(bytes)?;
+    /// [`decoded_len`]: Message::decoded_len
+    #[doc(alias = "parse")]
+    pub fn decode(bytes: &'a [u8]) -> Result<Message<'a>, WireError> {
+        let header = Header::decode(bytes)?;
         let mut at = HEADER_LEN;
         for _ in 0..header.qdcount {
             at = read_question(bytes, at)?.1;
@@ -223,14 +224,15 @@ impl<'a> Message<'a> {
         &self.header
     }
 
-    /// The bytes given to [`parse`](Message::parse), trailing bytes included.
+    /// The bytes given to [`decode`](Message::decode), trailing bytes included.
     pub fn as_bytes(&self) -> &'a [u8] {
         self.bytes
     }
 
     /// Where the message ends: the length of the header and every section. Less than
     /// `as_bytes().len()` when bytes followed.
-    pub fn parsed_len(&self) -> usize {
+    #[doc(alias = "parsed_len")]
+    pub fn decoded_len(&self) -> usize {
         self.end
     }
 
@@ -341,7 +343,7 @@ macro_rules! section_iter {
 
             fn next(&mut self) -> Option<$item<'a>> {
                 self.left = self.left.checked_sub(1)?;
-                // Checked by `Message::parse`: an error cannot happen, and would end the
+                // Checked by `Message::decode`: an error cannot happen, and would end the
                 // iteration.
                 match $read(self.msg, self.at) {
                     Ok((entry, next)) => {

@@ -36,7 +36,7 @@ impl Buf {
             bytes: [0; 2048],
             len: 0,
         };
-        buf.put(&header.to_bytes());
+        buf.put(&header.encode());
         buf
     }
 
@@ -68,14 +68,14 @@ fn within_parsed(msg: &Message<'_>, name: NameRef<'_>) -> bool {
     let base = msg.as_bytes().as_ptr() as usize;
     name.labels().all(|l| {
         let at = l.as_ptr() as usize - base;
-        at > HEADER_LEN && at + l.len() < msg.parsed_len()
+        at > HEADER_LEN && at + l.len() < msg.decoded_len()
     })
 }
 
 /// What a fuzz target would do: parse, then walk everything through the public API.
 /// Names of a parsed message always convert, and lie within the parsed bytes.
 fn exercise(bytes: &[u8]) -> Result<usize, WireError> {
-    let msg = Message::parse(bytes)?;
+    let msg = Message::decode(bytes)?;
     let mut seen = 0;
     for q in msg.questions() {
         assert!(within_parsed(&msg, q.name), "{:?}", q.name);
@@ -107,7 +107,7 @@ fn exercise(bytes: &[u8]) -> Result<usize, WireError> {
             + usize::from(h.arcount)
     );
     let _ = msg.edns();
-    assert!(msg.parsed_len() <= bytes.len());
+    assert!(msg.decoded_len() <= bytes.len());
     Ok(seen)
 }
 
@@ -161,7 +161,7 @@ fn query_golden_edns() {
         0x00, 0x00, // RDLENGTH 0
     ];
     assert_eq!(&buf[..len], expected);
-    let msg = Message::parse(&buf[..len]).unwrap();
+    let msg = Message::decode(&buf[..len]).unwrap();
     let edns = msg.edns().unwrap();
     assert_eq!((edns.udp_payload_size, edns.version), (1232, 0));
     assert!(!edns.dnssec_ok && edns.options.is_empty());
@@ -208,24 +208,21 @@ fn query_buffers() {
 
 #[test]
 fn header_bits() {
-    let h = Header::from_bytes(&[0, 7, 0xff, 0xff, 0, 0, 0, 0, 0, 0, 0, 0]);
+    let h = Header::decode_array(&[0, 7, 0xff, 0xff, 0, 0, 0, 0, 0, 0, 0, 0]);
     assert!(h.qr && h.aa && h.tc && h.rd && h.ra && h.ad && h.cd);
     assert_eq!(h.opcode, Opcode::Unknown(15));
     assert_eq!(h.rcode, Rcode::Unknown(15));
     // The Z bit (0x40) is not kept.
-    assert_eq!(h.to_bytes(), [0, 7, 0xff, 0xbf, 0, 0, 0, 0, 0, 0, 0, 0]);
+    assert_eq!(h.encode(), [0, 7, 0xff, 0xbf, 0, 0, 0, 0, 0, 0, 0, 0]);
     let mut h = Header::query(0x0102);
     h.opcode = Opcode::Update;
     h.rcode = Rcode::Refused;
     h.qdcount = 0x0304;
     h.arcount = 0xfffe;
-    assert_eq!(
-        h.to_bytes(),
-        [1, 2, 0x29, 0x05, 3, 4, 0, 0, 0, 0, 0xff, 0xfe]
-    );
-    assert_eq!(Header::parse(&h.to_bytes()), Ok(h));
-    assert_eq!(Header::parse(&[0; 11]), Err(WireError::Short));
-    assert_eq!(Message::parse(&[0; 11]).err(), Some(WireError::Short));
+    assert_eq!(h.encode(), [1, 2, 0x29, 0x05, 3, 4, 0, 0, 0, 0, 0xff, 0xfe]);
+    assert_eq!(Header::decode(&h.encode()), Ok(h));
+    assert_eq!(Header::decode(&[0; 11]), Err(WireError::Short));
+    assert_eq!(Message::decode(&[0; 11]).err(), Some(WireError::Short));
 }
 
 #[test]
@@ -272,13 +269,13 @@ const REPLY: &[u8] = &[
 #[test]
 fn reply_with_compression() {
     assert_eq!(REPLY.len(), 124);
-    let msg = Message::parse(REPLY).unwrap();
+    let msg = Message::decode(REPLY).unwrap();
     let h = msg.header();
     assert_eq!(
         (h.id, h.qr, h.rd, h.ra, h.rcode),
         (0xbeef, true, true, true, Rcode::NoError)
     );
-    assert_eq!(msg.parsed_len(), REPLY.len());
+    assert_eq!(msg.decoded_len(), REPLY.len());
     assert!(msg.answers_question(&name("WWW.Example.COM."), RecordType::A));
     assert!(!msg.answers_question(&name("www.example.com"), RecordType::AAAA));
     assert!(!msg.answers_question(&name("www.example.net"), RecordType::A));
@@ -339,8 +336,8 @@ fn trailing_bytes_ignored() {
     buf.put(&REPLY[HEADER_LEN..]);
     buf.bytes[..HEADER_LEN].copy_from_slice(&REPLY[..HEADER_LEN]);
     buf.put(b"junk");
-    let msg = Message::parse(buf.bytes()).unwrap();
-    assert_eq!(msg.parsed_len(), REPLY.len());
+    let msg = Message::decode(buf.bytes()).unwrap();
+    assert_eq!(msg.decoded_len(), REPLY.len());
     assert_eq!(msg.as_bytes().len(), REPLY.len() + 4);
     assert_eq!(msg.answers().count(), 4);
 }
@@ -464,7 +461,7 @@ fn pointer_limit() {
 
 /// Found by the `dns_message` fuzz target (fuzz/findings/dns_message-pointer-into-header):
 /// a question's name pointed to offset 0, the header, whose bytes read as an 18-byte
-/// label that ran over the pointer itself and ended at a root zero past `parsed_len`, so
+/// label that ran over the pointer itself and ended at a root zero past `decoded_len`, so
 /// bytes said to be ignored decided the name.
 #[test]
 fn pointer_into_header_is_refused() {
@@ -475,7 +472,7 @@ fn pointer_into_header_is_refused() {
     ];
     assert_eq!(exercise(&input), Err(WireError::PointerIntoHeader));
     assert_eq!(
-        Message::parse(&input[..16]).err(),
+        Message::decode(&input[..16]).err(),
         Some(WireError::PointerIntoHeader)
     );
     // Every offset in the header, and the first past it.
@@ -492,7 +489,7 @@ fn pointer_into_header_is_refused() {
 }
 
 /// The labels a pointer leads to must end before the pointer: else a name could read
-/// on past `parsed_len` without pointing into the header.
+/// on past `decoded_len` without pointing into the header.
 #[test]
 fn labels_after_a_pointer_end_before_it() {
     // Question 1 at 12: the root, type 0x0005, class 0x0001. Question 2 at 17 points to
@@ -597,7 +594,7 @@ fn long_name(runs: usize, last: usize) -> Buf {
 fn name_too_long() {
     // 3 labels of 63 and one of 61: 255 bytes.
     let ok = long_name(3, 61);
-    let msg = Message::parse(ok.bytes()).unwrap();
+    let msg = Message::decode(ok.bytes()).unwrap();
     let owner = msg.answers().nth(1).unwrap().name;
     assert_eq!(owner.to_name().unwrap().as_wire().len(), NAME_MAX);
     // One byte more.
@@ -650,7 +647,7 @@ fn rdata_lengths() {
     // An A record outside class IN is not an address.
     let mut buf = Buf::reply(0, 1, 0, 0);
     buf.put(&[0, 0, 1, 0, 3, 0, 0, 0, 0, 0, 5, 1, 2, 3, 4, 5]);
-    let msg = Message::parse(buf.bytes()).unwrap();
+    let msg = Message::decode(buf.bytes()).unwrap();
     let r = msg.answers().next().unwrap();
     assert_eq!(r.class, Class::Unknown(3));
     assert_eq!(
@@ -672,7 +669,7 @@ fn ptr_and_ns() {
         .fixed(RecordType::NS, 6)
         .put(b"\x03ns1")
         .pointer(16);
-    let msg = Message::parse(buf.bytes()).unwrap();
+    let msg = Message::decode(buf.bytes()).unwrap();
     let mut answers = msg.answers();
     let ptr = answers.next().unwrap();
     assert_eq!(ptr.data, RecordData::Ptr(ptr.name));
@@ -691,7 +688,7 @@ fn names_compare_by_labels() {
     let mut buf = Buf::reply(2, 0, 0, 0);
     buf.put(b"\x02Ab\x01c\x00").put(&[0, 1, 0, 1]);
     buf.put(b"\x01a\x02bc\x00").put(&[0, 1, 0, 1]);
-    let msg = Message::parse(buf.bytes()).unwrap();
+    let msg = Message::decode(buf.bytes()).unwrap();
     let mut qs = msg.questions();
     let (q1, q2) = (qs.next().unwrap(), qs.next().unwrap());
     assert!(q1.name.eq_name(&name("ab.C")));

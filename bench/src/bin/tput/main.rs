@@ -123,7 +123,7 @@ fn send(mode: &str, to: SocketAddr, len: usize, stop: &AtomicBool) -> u64 {
         }
         "baresock" => {
             let s = UdpSocket::bind("127.0.0.1:0".parse::<SocketAddr>().unwrap()).unwrap();
-            let to = baresock::SocketAddr::from(to);
+            let to = baresock::SockAddr::from(to);
             while !stop.load(Ordering::Relaxed) {
                 if s.send_to(&payload[..len], to).is_ok() {
                     n += 1;
@@ -142,7 +142,7 @@ fn send(mode: &str, to: SocketAddr, len: usize, stop: &AtomicBool) -> u64 {
         "gso" => {
             let s = UdpSocket::bind("127.0.0.1:0".parse::<SocketAddr>().unwrap()).unwrap();
             s.as_socket().set_udp_segment(len as u16).unwrap();
-            let to = baresock::SocketAddr::from(to);
+            let to = baresock::SockAddr::from(to);
             while !stop.load(Ordering::Relaxed) {
                 if s.send_to(&payload, to).is_ok() {
                     n += GSO_SEGMENTS as u64;
@@ -241,10 +241,7 @@ fn veth_namespace() -> Result<(u32, u32), String> {
     }
     let nl = rtnl::socket()?;
     rtnl::add_veth_pair(&nl, "bs0", "bs1").map_err(|e| format!("creating a veth pair: {e}"))?;
-    let index = |n: &str| {
-        baresock::interface_index(&baresock::ShortName::new(n.as_bytes()).unwrap())
-            .map_err(|e| e.to_string())
-    };
+    let index = |n: &str| baresock::interface_index(n).map_err(|e| e.to_string());
     for n in ["lo", "bs0", "bs1"] {
         rtnl::set_up(&nl, index(n)?).map_err(|e| format!("link up: {e}"))?;
     }
