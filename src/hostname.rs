@@ -35,9 +35,7 @@ pub struct Hostname {
 /// }
 /// ```
 ///
-/// # References
-///  - [`uname(2)`](https://man7.org/linux/man-pages/man2/uname.2.html)
-///  - [`gethostname(2)`](https://man7.org/linux/man-pages/man2/gethostname.2.html)
+#[doc = man!(uname(2), gethostname(2))]
 #[doc(alias = "gethostname")]
 pub fn hostname() -> Hostname {
     let mut room = [0u8; UTS_LEN];

@@ -252,6 +252,9 @@
 #[cfg(any(feature = "std", test))]
 extern crate std;
 
+#[macro_use]
+mod refs;
+
 mod addr;
 pub mod bpf;
 pub mod can;

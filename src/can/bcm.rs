@@ -420,9 +420,7 @@ typed_socket!(
 impl BcmSocket {
     /// A broadcast manager socket.
     ///
-    /// # References
-    ///  - [`socket(2)`](https://man7.org/linux/man-pages/man2/socket.2.html)
-    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
+    #[doc = man!(socket(2), socketcan)]
     pub fn new() -> Result<BcmSocket> {
         Socket::new(Family::CAN, Type::DGRAM, Protocol::from_raw(CAN_BCM))
             .map(|inner| BcmSocket { inner })
@@ -431,18 +429,14 @@ impl BcmSocket {
     /// Ties the socket to interface `ifindex` (0: every CAN interface, and then messages need
     /// [`send_to`](Self::send_to)).
     ///
-    /// # References
-    ///  - [`connect(2)`](https://man7.org/linux/man-pages/man2/connect.2.html)
-    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
+    #[doc = man!(connect(2), socketcan)]
     pub fn connect(&self, ifindex: u32) -> Result<()> {
         self.inner.connect(CanAddr::new(ifindex))
     }
 
     /// Encodes a message in `scratch` (sized with [`bcm_message_len`]) and sends it.
     ///
-    /// # References
-    ///  - [`send(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
-    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
+    #[doc = man!(send(2), socketcan)]
     pub fn send(&self, head: &BcmHead, frames: BcmFrames<'_>, scratch: &mut [u8]) -> Result<()> {
         let msg = head.encode(frames, scratch)?;
         super::raw::whole(self.inner.send(msg)?, msg.len())
@@ -450,9 +444,7 @@ impl BcmSocket {
 
     /// [`send`](Self::send) for interface `ifindex`, on a socket connected to all.
     ///
-    /// # References
-    ///  - [`sendto(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
-    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
+    #[doc = man!(sendto(2), socketcan)]
     pub fn send_to(
         &self,
         head: &BcmHead,
@@ -466,9 +458,7 @@ impl BcmSocket {
 
     /// Sends a message of a head alone: `TX_DELETE`, `RX_DELETE`, `TX_READ`, `RX_READ`.
     ///
-    /// # References
-    ///  - [`send(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
-    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
+    #[doc = man!(send(2), socketcan)]
     pub fn send_head(&self, head: &BcmHead) -> Result<()> {
         let mut b = [0u8; BCM_HEAD_LEN];
         self.send(head, BcmFrames::NONE, &mut b)
@@ -477,9 +467,7 @@ impl BcmSocket {
     /// Receives one message from the kernel into `buf` (room for the frames it may carry:
     /// [`bcm_message_len`]; one more than it holds is [`Error::Truncated`]) and parses it.
     ///
-    /// # References
-    ///  - [`recv(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
-    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
+    #[doc = man!(recv(2), socketcan)]
     pub fn recv<'a>(&self, buf: &'a mut [u8]) -> Result<BcmMessage<'a>> {
         let n = self.inner.recv(buf)?;
         BcmMessage::decode(&buf[..n])

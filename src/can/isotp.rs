@@ -174,9 +174,7 @@ impl IsoTpSocket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`socket(2)`](https://man7.org/linux/man-pages/man2/socket.2.html)
-    ///  - [Linux ISO-TP](https://docs.kernel.org/networking/iso15765-2.html)
+    #[doc = man!(socket(2), isotp)]
     pub fn new() -> Result<IsoTpSocket> {
         Socket::new(Family::CAN, Type::DGRAM, Protocol::from_raw(CAN_ISOTP))
             .map(|inner| IsoTpSocket { inner })
@@ -185,9 +183,7 @@ impl IsoTpSocket {
     /// Binds to interface `ifindex` (which must be a CAN interface, not 0), receiving
     /// frames with `rx_id` and sending with `tx_id`.
     ///
-    /// # References
-    ///  - [`bind(2)`](https://man7.org/linux/man-pages/man2/bind.2.html)
-    ///  - [Linux ISO-TP](https://docs.kernel.org/networking/iso15765-2.html)
+    #[doc = man!(bind(2), isotp)]
     pub fn bind(&self, ifindex: u32, rx_id: CanId, tx_id: CanId) -> Result<()> {
         self.inner
             .bind(CanAddr::isotp(ifindex, rx_id.word(), tx_id.word()))
@@ -195,9 +191,7 @@ impl IsoTpSocket {
 
     /// Sends one whole message.
     ///
-    /// # References
-    ///  - [`send(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
-    ///  - [Linux ISO-TP](https://docs.kernel.org/networking/iso15765-2.html)
+    #[doc = man!(send(2), isotp)]
     pub fn send(&self, msg: &[u8]) -> Result<()> {
         super::raw::whole(self.inner.send(msg)?, msg.len())
     }
@@ -205,9 +199,7 @@ impl IsoTpSocket {
     /// Receives one whole message into `buf`; a longer one is [`Error::Truncated`] with its
     /// true length (the buffer holds its first bytes).
     ///
-    /// # References
-    ///  - [`recv(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
-    ///  - [Linux ISO-TP](https://docs.kernel.org/networking/iso15765-2.html)
+    #[doc = man!(recv(2), isotp)]
     pub fn recv(&self, buf: &mut [u8]) -> Result<usize> {
         self.inner.recv(buf)
     }
@@ -218,9 +210,7 @@ impl IsoTpSocket {
     /// Sets the general options (`CAN_ISOTP_OPTS`). A frame time past `u32::MAX - 1`
     /// nanoseconds is [`InputError::DurationOutOfRange`](crate::InputError::DurationOutOfRange).
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [Linux ISO-TP](https://docs.kernel.org/networking/iso15765-2.html)
+    #[doc = man!(setsockopt(2), isotp)]
     #[doc(alias = "CAN_ISOTP_OPTS")]
     pub fn set_options(&self, o: &IsoTpOptions) -> Result<()> {
         let txtime = match u32::try_from(o.frame_txtime.as_nanos()) {
@@ -237,9 +227,7 @@ impl IsoTpSocket {
 
     /// The general options (`CAN_ISOTP_OPTS`).
     ///
-    /// # References
-    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
-    ///  - [Linux ISO-TP](https://docs.kernel.org/networking/iso15765-2.html)
+    #[doc = man!(getsockopt(2), isotp)]
     #[doc(alias = "CAN_ISOTP_OPTS")]
     pub fn options(&self) -> Result<IsoTpOptions> {
         let mut b = [0u8; 12];
@@ -266,9 +254,7 @@ impl IsoTpSocket {
 
     /// The flow control this end sends (`CAN_ISOTP_RECV_FC`).
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [Linux ISO-TP](https://docs.kernel.org/networking/iso15765-2.html)
+    #[doc = man!(setsockopt(2), isotp)]
     #[doc(alias = "CAN_ISOTP_RECV_FC")]
     pub fn set_flow_control(&self, fc: &FlowControl) -> Result<()> {
         let b = [fc.block_size, fc.st_min, fc.wft_max];
@@ -277,9 +263,7 @@ impl IsoTpSocket {
 
     /// The flow control this end sends (`CAN_ISOTP_RECV_FC`).
     ///
-    /// # References
-    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
-    ///  - [Linux ISO-TP](https://docs.kernel.org/networking/iso15765-2.html)
+    #[doc = man!(getsockopt(2), isotp)]
     #[doc(alias = "CAN_ISOTP_RECV_FC")]
     pub fn flow_control(&self) -> Result<FlowControl> {
         let mut b = [0u8; 3];
@@ -300,9 +284,7 @@ impl IsoTpSocket {
     /// The separation time used when sending with [`IsoTpFlags::FORCE_TX_STMIN`], instead
     /// of the receiver's (`CAN_ISOTP_TX_STMIN`, nanoseconds in a `u32`).
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [Linux ISO-TP](https://docs.kernel.org/networking/iso15765-2.html)
+    #[doc = man!(setsockopt(2), isotp)]
     #[doc(alias = "CAN_ISOTP_TX_STMIN")]
     pub fn set_tx_st_min(&self, t: Duration) -> Result<()> {
         self.set_ns(CAN_ISOTP_TX_STMIN, t)
@@ -311,9 +293,7 @@ impl IsoTpSocket {
     /// Consecutive frames closer than this are dropped, with
     /// [`IsoTpFlags::FORCE_RX_STMIN`] (`CAN_ISOTP_RX_STMIN`).
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [Linux ISO-TP](https://docs.kernel.org/networking/iso15765-2.html)
+    #[doc = man!(setsockopt(2), isotp)]
     #[doc(alias = "CAN_ISOTP_RX_STMIN")]
     pub fn set_rx_st_min(&self, t: Duration) -> Result<()> {
         self.set_ns(CAN_ISOTP_RX_STMIN, t)
@@ -329,9 +309,7 @@ impl IsoTpSocket {
     /// that is not a CAN FD length, or over 8 for classic frames, is
     /// [`CanInputError::InvalidLength`](crate::CanInputError::InvalidLength).
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [Linux ISO-TP](https://docs.kernel.org/networking/iso15765-2.html)
+    #[doc = man!(setsockopt(2), isotp)]
     #[doc(alias = "CAN_ISOTP_LL_OPTS")]
     pub fn set_link_layer(&self, ll: &LinkLayer) -> Result<()> {
         let dl = usize::from(ll.tx_dl);
@@ -352,9 +330,7 @@ impl IsoTpSocket {
 
     /// The link layer (`CAN_ISOTP_LL_OPTS`).
     ///
-    /// # References
-    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
-    ///  - [Linux ISO-TP](https://docs.kernel.org/networking/iso15765-2.html)
+    #[doc = man!(getsockopt(2), isotp)]
     #[doc(alias = "CAN_ISOTP_LL_OPTS")]
     pub fn link_layer(&self) -> Result<LinkLayer> {
         let mut b = [0u8; 3];

@@ -157,9 +157,7 @@ impl J1939Socket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`socket(2)`](https://man7.org/linux/man-pages/man2/socket.2.html)
-    ///  - [Linux J1939](https://docs.kernel.org/networking/j1939.html)
+    #[doc = man!(socket(2), j1939)]
     pub fn new() -> Result<J1939Socket> {
         Socket::new(Family::CAN, Type::DGRAM, Protocol::from_raw(CAN_J1939))
             .map(|inner| J1939Socket { inner })
@@ -169,9 +167,7 @@ impl J1939Socket {
     /// [`J1939_NO_ADDR`] when bound by NAME), receiving PGN `pgn` only (or every PGN:
     /// [`J1939_NO_PGN`](crate::J1939_NO_PGN)).
     ///
-    /// # References
-    ///  - [`bind(2)`](https://man7.org/linux/man-pages/man2/bind.2.html)
-    ///  - [Linux J1939](https://docs.kernel.org/networking/j1939.html)
+    #[doc = man!(bind(2), j1939)]
     pub fn bind(&self, ifindex: u32, name: u64, pgn: u32, addr: u8) -> Result<()> {
         self.inner.bind(CanAddr::j1939(ifindex, name, pgn, addr))
     }
@@ -179,9 +175,7 @@ impl J1939Socket {
     /// Sets the default destination, on the interface the socket is bound to: `send` goes
     /// there, and only its messages are received. Bind first.
     ///
-    /// # References
-    ///  - [`connect(2)`](https://man7.org/linux/man-pages/man2/connect.2.html)
-    ///  - [Linux J1939](https://docs.kernel.org/networking/j1939.html)
+    #[doc = man!(connect(2), j1939)]
     pub fn connect(&self, name: u64, pgn: u32, addr: u8) -> Result<()> {
         let ifindex = CanAddr::try_from(self.inner.local_addr()?)?.ifindex();
         self.inner.connect(CanAddr::j1939(ifindex, name, pgn, addr))
@@ -192,9 +186,7 @@ impl J1939Socket {
     /// either end, is
     /// [`CanInputError::J1939AddressNotClaimed`](crate::CanInputError::J1939AddressNotClaimed).
     ///
-    /// # References
-    ///  - [`send(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
-    ///  - [Linux J1939](https://docs.kernel.org/networking/j1939.html)
+    #[doc = man!(send(2), j1939)]
     pub fn send(&self, data: &[u8]) -> Result<()> {
         match self.inner.send(data) {
             Ok(n) => super::raw::whole(n, data.len()),
@@ -210,9 +202,7 @@ impl J1939Socket {
     /// bound by a NAME without an address:
     /// [`CanInputError::J1939AddressNotClaimed`](crate::CanInputError::J1939AddressNotClaimed).
     ///
-    /// # References
-    ///  - [`sendto(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
-    ///  - [Linux J1939](https://docs.kernel.org/networking/j1939.html)
+    #[doc = man!(sendto(2), j1939)]
     pub fn send_to(&self, data: &[u8], pgn: u32, addr: u8) -> Result<()> {
         let to = CanAddr::j1939(0, J1939_NO_NAME, pgn, addr);
         match self.inner.send_to(data, to) {
@@ -225,9 +215,7 @@ impl J1939Socket {
     /// one or the socket's own, is
     /// [`CanInputError::J1939AddressNotClaimed`](crate::CanInputError::J1939AddressNotClaimed).
     ///
-    /// # References
-    ///  - [`sendto(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
-    ///  - [Linux J1939](https://docs.kernel.org/networking/j1939.html)
+    #[doc = man!(sendto(2), j1939)]
     pub fn send_to_name(&self, data: &[u8], pgn: u32, name: u64) -> Result<()> {
         let to = CanAddr::j1939(0, name, pgn, J1939_NO_ADDR);
         match self.inner.send_to(data, to) {
@@ -251,9 +239,7 @@ impl J1939Socket {
     /// Receives one message into `buf`, with where it came from and went to. A longer one is
     /// [`Error::Truncated`].
     ///
-    /// # References
-    ///  - [`recvmsg(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
-    ///  - [Linux J1939](https://docs.kernel.org/networking/j1939.html)
+    #[doc = man!(recvmsg(2), j1939)]
     pub fn recv_from(&self, buf: &mut [u8]) -> Result<(usize, J1939Meta)> {
         let mut space = [0u8; cmsg_space(8) * 3];
         let mut bufs = [IoSliceMut::new(buf)];
@@ -301,9 +287,7 @@ impl J1939Socket {
     /// Receives every message on the bus, not only those for this socket
     /// (`SO_J1939_PROMISC`).
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [Linux J1939](https://docs.kernel.org/networking/j1939.html)
+    #[doc = man!(setsockopt(2), j1939)]
     #[doc(alias = "SO_J1939_PROMISC")]
     pub fn set_promiscuous(&self, on: bool) -> Result<()> {
         sockopt::set(
@@ -317,9 +301,7 @@ impl J1939Socket {
     /// The priority messages are sent with, 0 (highest) to 7 (`SO_J1939_SEND_PRIO`; 6 by default).
     /// Past 7 is [`CanInputError::InvalidPriority`](crate::CanInputError::InvalidPriority).
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [Linux J1939](https://docs.kernel.org/networking/j1939.html)
+    #[doc = man!(setsockopt(2), j1939)]
     #[doc(alias = "SO_J1939_SEND_PRIO")]
     pub fn set_send_priority(&self, priority: u8) -> Result<()> {
         if priority > 7 {
@@ -335,9 +317,7 @@ impl J1939Socket {
 
     /// The send priority (`SO_J1939_SEND_PRIO`).
     ///
-    /// # References
-    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
-    ///  - [Linux J1939](https://docs.kernel.org/networking/j1939.html)
+    #[doc = man!(getsockopt(2), j1939)]
     #[doc(alias = "SO_J1939_SEND_PRIO")]
     pub fn send_priority(&self) -> Result<u8> {
         let p = sockopt::get::<i32>(self.as_fd(), SOL_CAN_J1939, SO_J1939_SEND_PRIO)?;
@@ -352,9 +332,7 @@ impl J1939Socket {
     /// Broadcasts allowed (`SO_BROADCAST`): needed to send to [`J1939_NO_ADDR`], and to
     /// receive what others broadcast.
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [Linux J1939](https://docs.kernel.org/networking/j1939.html)
+    #[doc = man!(setsockopt(2), j1939)]
     #[doc(alias = "SO_BROADCAST")]
     pub fn set_broadcast(&self, on: bool) -> Result<()> {
         self.inner.set_broadcast(on)
@@ -364,9 +342,7 @@ impl J1939Socket {
     /// all. At most [`J1939_FILTER_MAX`]
     /// ([`CanInputError::TooManyFilters`](crate::CanInputError::TooManyFilters)).
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [Linux J1939](https://docs.kernel.org/networking/j1939.html)
+    #[doc = man!(setsockopt(2), j1939)]
     #[doc(alias = "SO_J1939_FILTER")]
     pub fn set_filters(&self, filters: &[J1939Filter]) -> Result<()> {
         if filters.len() > J1939_FILTER_MAX {

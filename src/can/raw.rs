@@ -134,9 +134,7 @@ impl CanSocket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`socket(2)`](https://man7.org/linux/man-pages/man2/socket.2.html)
-    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
+    #[doc = man!(socket(2), socketcan)]
     pub fn new() -> Result<CanSocket> {
         Socket::new(Family::CAN, Type::RAW, Protocol::from_raw(CAN_RAW))
             .map(|inner| CanSocket { inner })
@@ -145,18 +143,14 @@ impl CanSocket {
     /// Receives from interface `ifindex` only, and sends by it; 0 for every CAN interface
     /// (then sends need [`send_to`](Self::send_to)).
     ///
-    /// # References
-    ///  - [`bind(2)`](https://man7.org/linux/man-pages/man2/bind.2.html)
-    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
+    #[doc = man!(bind(2), socketcan)]
     pub fn bind(&self, ifindex: u32) -> Result<()> {
         self.inner.bind(CanAddr::new(ifindex))
     }
 
     /// Sends a classic frame by the bound interface.
     ///
-    /// # References
-    ///  - [`send(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
-    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
+    #[doc = man!(send(2), socketcan)]
     pub fn send(&self, frame: &CanFrame) -> Result<()> {
         self.send_bytes(&frame.encode())
     }
@@ -173,9 +167,7 @@ impl CanSocket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`send(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
-    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
+    #[doc = man!(send(2), socketcan)]
     #[doc(alias = "send_fd")]
     pub fn send_fd_frame(&self, frame: &CanFdFrame) -> Result<()> {
         self.send_bytes(&frame.encode())
@@ -184,9 +176,7 @@ impl CanSocket {
     /// Sends a frame of any kind: classic, FD (as [`send_fd_frame`](Self::send_fd_frame)), or an error
     /// frame (injected, as `cansend` does: receivers see it under their error mask).
     ///
-    /// # References
-    ///  - [`send(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
-    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
+    #[doc = man!(send(2), socketcan)]
     pub fn send_any(&self, frame: &CanAnyFrame) -> Result<()> {
         match frame {
             CanAnyFrame::Classic(f) => self.send(f),
@@ -201,9 +191,7 @@ impl CanSocket {
 
     /// Sends a classic frame by interface `ifindex` (for a socket bound to all).
     ///
-    /// # References
-    ///  - [`sendto(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
-    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
+    #[doc = man!(sendto(2), socketcan)]
     pub fn send_to(&self, frame: &CanFrame, ifindex: u32) -> Result<()> {
         let b = frame.encode();
         whole(self.inner.send_to(&b, CanAddr::new(ifindex))?, b.len())
@@ -211,9 +199,7 @@ impl CanSocket {
 
     /// Receives one frame: classic, FD (with FD mode on) or error (with an error mask).
     ///
-    /// # References
-    ///  - [`recv(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
-    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
+    #[doc = man!(recv(2), socketcan)]
     pub fn recv(&self) -> Result<CanAnyFrame> {
         let mut b = [0u8; CANFD_MTU];
         let n = self.inner.recv(&mut b)?;
@@ -231,9 +217,7 @@ impl CanSocket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`recvfrom(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
-    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
+    #[doc = man!(recvfrom(2), socketcan)]
     pub fn recv_from(&self) -> Result<(CanAnyFrame, u32)> {
         let mut b = [0u8; CANFD_MTU];
         let (n, a) = self.inner.recv_from(&mut b)?;
@@ -271,9 +255,7 @@ impl CanSocket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
+    #[doc = man!(setsockopt(2), socketcan)]
     #[doc(alias = "CAN_RAW_XL_FRAMES")]
     pub fn set_xl_frames(&self, on: bool) -> Result<()> {
         sockopt::set(self.as_fd(), SOL_CAN_RAW, CAN_RAW_XL_FRAMES, &i32::from(on))
@@ -282,9 +264,7 @@ impl CanSocket {
     /// Whether XL frames are on (`CAN_RAW_XL_FRAMES`); `Error::Os(Errno::NOPROTOOPT)`
     /// ([`is_unsupported`](crate::Error::is_unsupported)) before Linux 6.2.
     ///
-    /// # References
-    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
-    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
+    #[doc = man!(getsockopt(2), socketcan)]
     #[doc(alias = "CAN_RAW_XL_FRAMES")]
     pub fn xl_frames(&self) -> Result<bool> {
         sockopt::get::<i32>(self.as_fd(), SOL_CAN_RAW, CAN_RAW_XL_FRAMES).map(|v| v != 0)
@@ -293,9 +273,7 @@ impl CanSocket {
     /// Sends an XL frame (needs [`set_xl_frames`](Self::set_xl_frames) and an interface whose
     /// MTU allows XL frames): its head and data in one `sendmsg`, no copy.
     ///
-    /// # References
-    ///  - [`send(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
-    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
+    #[doc = man!(send(2), socketcan)]
     #[doc(alias = "send_xl")]
     pub fn send_xl_frame(&self, frame: &CanXlFrame) -> Result<()> {
         let head = frame.head();
@@ -311,9 +289,7 @@ impl CanSocket {
     /// back by value. With XL frames on, use this rather than [`recv`](Self::recv), which has
     /// room for FD frames only and reports an XL frame as [`Error::Truncated`].
     ///
-    /// # References
-    ///  - [`recvmsg(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
-    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
+    #[doc = man!(recvmsg(2), socketcan)]
     #[doc(alias = "recv_xl")]
     pub fn recv_xl_frame<'a>(&self, buf: &'a mut CanXlFrame) -> Result<CanRecv<'a>> {
         let mut head = [0u8; CANXL_HEAD];
@@ -353,10 +329,7 @@ impl CanSocket {
     /// # Ok(()) }
     /// ```
     ///
-    /// # References
-    ///  - [`recvmsg(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
-    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
-    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
+    #[doc = man!(recvmsg(2), socket(7), socketcan)]
     pub fn recv_timestamped(&self) -> Result<(CanAnyFrame, Option<Timestamp>)> {
         let mut b = [0u8; CANFD_MTU];
         let mut space = [0u8; cmsg_space(16) * 2];
@@ -395,9 +368,7 @@ impl CanSocket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
+    #[doc = man!(setsockopt(2), socketcan)]
     #[doc(alias = "CAN_RAW_FILTER")]
     pub fn set_filters(&self, filters: &[CanFilter]) -> Result<()> {
         if filters.len() > CAN_FILTER_MAX {
@@ -421,9 +392,7 @@ impl CanSocket {
     /// The filters in force, into `out`; returns how many. More than `out` holds is
     /// [`InputError::BufferTooSmall`](crate::InputError::BufferTooSmall) (the kernel's `ERANGE`).
     ///
-    /// # References
-    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
-    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
+    #[doc = man!(getsockopt(2), socketcan)]
     #[doc(alias = "CAN_RAW_FILTER")]
     pub fn filters(&self, out: &mut [CanFilter]) -> Result<usize> {
         let mut b = [0u8; CAN_FILTER_MAX * 8];
@@ -457,9 +426,7 @@ impl CanSocket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
+    #[doc = man!(setsockopt(2), socketcan)]
     #[doc(alias = "CAN_RAW_ERR_FILTER")]
     pub fn set_error_mask(&self, mask: CanErrorClass) -> Result<()> {
         sockopt::set(self.as_fd(), SOL_CAN_RAW, CAN_RAW_ERR_FILTER, &mask.bits())
@@ -467,9 +434,7 @@ impl CanSocket {
 
     /// Frames sent are echoed to other sockets on this host (`CAN_RAW_LOOPBACK`; on by default).
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
+    #[doc = man!(setsockopt(2), socketcan)]
     #[doc(alias = "CAN_RAW_LOOPBACK")]
     pub fn set_loopback(&self, on: bool) -> Result<()> {
         sockopt::set(self.as_fd(), SOL_CAN_RAW, CAN_RAW_LOOPBACK, &i32::from(on))
@@ -477,9 +442,7 @@ impl CanSocket {
 
     /// This socket receives the frames it sends itself (`CAN_RAW_RECV_OWN_MSGS`; off by default).
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
+    #[doc = man!(setsockopt(2), socketcan)]
     #[doc(alias = "CAN_RAW_RECV_OWN_MSGS")]
     pub fn set_recv_own_msgs(&self, on: bool) -> Result<()> {
         sockopt::set(
@@ -492,9 +455,7 @@ impl CanSocket {
 
     /// Sends and receives CAN FD frames too (`CAN_RAW_FD_FRAMES`).
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
+    #[doc = man!(setsockopt(2), socketcan)]
     #[doc(alias = "CAN_RAW_FD_FRAMES")]
     pub fn set_fd_frames(&self, on: bool) -> Result<()> {
         sockopt::set(self.as_fd(), SOL_CAN_RAW, CAN_RAW_FD_FRAMES, &i32::from(on))
@@ -502,9 +463,7 @@ impl CanSocket {
 
     /// Whether FD frames are on (`CAN_RAW_FD_FRAMES`).
     ///
-    /// # References
-    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
-    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
+    #[doc = man!(getsockopt(2), socketcan)]
     #[doc(alias = "CAN_RAW_FD_FRAMES")]
     pub fn fd_frames(&self) -> Result<bool> {
         sockopt::get::<i32>(self.as_fd(), SOL_CAN_RAW, CAN_RAW_FD_FRAMES).map(|v| v != 0)
@@ -512,9 +471,7 @@ impl CanSocket {
 
     /// A frame must pass every filter, not one (`CAN_RAW_JOIN_FILTERS`).
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [Linux SocketCAN](https://docs.kernel.org/networking/can.html)
+    #[doc = man!(setsockopt(2), socketcan)]
     #[doc(alias = "CAN_RAW_JOIN_FILTERS")]
     pub fn set_join_filters(&self, on: bool) -> Result<()> {
         sockopt::set(

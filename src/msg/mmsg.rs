@@ -157,8 +157,7 @@ impl crate::Socket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`recvmmsg(2)`](https://man7.org/linux/man-pages/man2/recvmmsg.2.html)
+    #[doc = man!(recvmmsg(2))]
     pub fn recv_mmsg(&self, entries: &mut [RecvEntry<'_>], flags: RecvFlags) -> Result<usize> {
         let f = self.recv_flags(flags).bits() | raw::MSG_WAITFORONE | self.cloexec_flag();
         let dont_wait = flags.contains(RecvFlags::DONT_WAIT);
@@ -239,8 +238,7 @@ impl crate::Socket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`sendmmsg(2)`](https://man7.org/linux/man-pages/man2/sendmmsg.2.html)
+    #[doc = man!(sendmmsg(2))]
     pub fn send_mmsg(&self, entries: &mut [SendEntry<'_>], flags: SendFlags) -> Result<usize> {
         let f = self.send_flags(flags);
         let dont_wait = flags.contains(SendFlags::DONT_WAIT);

@@ -48,9 +48,7 @@ impl crate::Socket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`sendmsg(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
-    ///  - [`cmsg(3)`](https://man7.org/linux/man-pages/man3/cmsg.3.html)
+    #[doc = man!(sendmsg(2), cmsg(3))]
     pub fn send_msg(
         &self,
         bufs: &[IoSlice<'_>],
@@ -96,9 +94,7 @@ impl crate::Socket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`recvmsg(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
-    ///  - [`cmsg(3)`](https://man7.org/linux/man-pages/man3/cmsg.3.html)
+    #[doc = man!(recvmsg(2), cmsg(3))]
     pub fn recv_msg<'c>(
         &self,
         bufs: &mut [IoSliceMut<'_>],
@@ -144,9 +140,7 @@ impl crate::Socket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`sendmsg(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
-    ///  - [`unix(7)`](https://man7.org/linux/man-pages/man7/unix.7.html)
+    #[doc = man!(sendmsg(2), unix(7))]
     pub fn send_fds(&self, data: &[u8], fds: &[BorrowedFd<'_>]) -> Result<usize> {
         let mut space = [0u8; cmsg_space(MAX_FDS * 4)];
         let mut control = ControlBuilder::new(&mut space);
@@ -164,9 +158,7 @@ impl crate::Socket {
     /// arrived are closed, and [`RecvFds::fds_truncated`] says so. Other control messages the
     /// socket receives (credentials, timestamps) are read past.
     ///
-    /// # References
-    ///  - [`recvmsg(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
-    ///  - [`unix(7)`](https://man7.org/linux/man-pages/man7/unix.7.html)
+    #[doc = man!(recvmsg(2), unix(7))]
     pub fn recv_fds(&self, buf: &mut [u8], fds: &mut [Option<OwnedFd>]) -> Result<RecvFds> {
         let room = fds.len().min(MAX_FDS);
         let mut space = [0u8; cmsg_space(MAX_FDS * 4) + OTHER_CONTROL];

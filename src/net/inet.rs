@@ -85,11 +85,7 @@ pub struct ServerOptions {
 /// # Ok::<(), Box<dyn core::error::Error>>(())
 /// ```
 ///
-/// # References
-///  - [`socket(2)`](https://man7.org/linux/man-pages/man2/socket.2.html)
-///  - [`bind(2)`](https://man7.org/linux/man-pages/man2/bind.2.html)
-///  - [`listen(2)`](https://man7.org/linux/man-pages/man2/listen.2.html)
-///  - [`ipv6(7)`](https://man7.org/linux/man-pages/man7/ipv6.7.html)
+#[doc = man!(socket(2), bind(2), listen(2), ipv6(7))]
 pub fn create_server(addr: impl Into<SockAddr>, options: ServerOptions) -> Result<TcpListener> {
     let addr = addr.into();
     if options.dual_stack && addr.family() != Family::INET6 {
@@ -149,10 +145,7 @@ pub fn create_server(addr: impl Into<SockAddr>, options: ServerOptions) -> Resul
 /// # Ok::<(), baresock::Error>(())
 /// ```
 ///
-/// # References
-///  - [`socket(2)`](https://man7.org/linux/man-pages/man2/socket.2.html)
-///  - [`connect(2)`](https://man7.org/linux/man-pages/man2/connect.2.html)
-///  - [`poll(2)`](https://man7.org/linux/man-pages/man2/poll.2.html)
+#[doc = man!(socket(2), connect(2), poll(2))]
 #[inline]
 pub fn create_connection<A: ToSocketAddrs>(
     addrs: A,
@@ -247,10 +240,7 @@ impl TcpListener {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`bind(2)`](https://man7.org/linux/man-pages/man2/bind.2.html)
-    ///  - [`listen(2)`](https://man7.org/linux/man-pages/man2/listen.2.html)
-    ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
+    #[doc = man!(bind(2), listen(2), tcp(7))]
     pub fn bind<A: ToSocketAddrs>(addrs: A) -> Result<TcpListener> {
         each_addr(&addrs, |a| {
             let s = ip_socket(&a, Type::STREAM, Protocol::DEFAULT)?;
@@ -264,9 +254,7 @@ impl TcpListener {
     /// Accepts a connection; the stream takes the default timeout (see
     /// [`Socket::accept`](crate::Socket::accept)).
     ///
-    /// # References
-    ///  - [`accept4(2)`](https://man7.org/linux/man-pages/man2/accept.2.html)
-    ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
+    #[doc = man!(accept4(2), tcp(7))]
     #[inline]
     pub fn accept(&self) -> Result<(TcpStream, SocketAddr)> {
         let (s, a) = self.inner.accept_inet()?;
@@ -290,26 +278,21 @@ impl TcpListener {
 
     /// The address the listener is bound to.
     ///
-    /// # References
-    ///  - [`getsockname(2)`](https://man7.org/linux/man-pages/man2/getsockname.2.html)
+    #[doc = man!(getsockname(2))]
     pub fn local_addr(&self) -> Result<SocketAddr> {
         inet(self.inner.local_addr()?)
     }
 
     /// Time-to-live of outgoing packets (`IP_TTL`).
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
+    #[doc = man!(setsockopt(2), ip(7))]
     pub fn set_ttl(&self, ttl: u32) -> Result<()> {
         self.inner.set_ttl_v4(ttl)
     }
 
     /// Time-to-live of outgoing packets (`IP_TTL`).
     ///
-    /// # References
-    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
-    ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
+    #[doc = man!(getsockopt(2), ip(7))]
     pub fn ttl(&self) -> Result<u32> {
         self.inner.ttl_v4()
     }
@@ -339,9 +322,7 @@ impl TcpStream {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`connect(2)`](https://man7.org/linux/man-pages/man2/connect.2.html)
-    ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
+    #[doc = man!(connect(2), tcp(7))]
     #[inline]
     pub fn connect<A: ToSocketAddrs>(addrs: A) -> Result<TcpStream> {
         create_connection(addrs, crate::default_timeout(), None)
@@ -361,9 +342,7 @@ impl TcpStream {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`connect(2)`](https://man7.org/linux/man-pages/man2/connect.2.html)
-    ///  - [`poll(2)`](https://man7.org/linux/man-pages/man2/poll.2.html)
+    #[doc = man!(connect(2), poll(2))]
     pub fn connect_timeout(addr: impl Into<SockAddr>, timeout: Duration) -> Result<TcpStream> {
         if timeout.is_zero() {
             return Err(Error::Input(InputError::ZeroTimeout));
@@ -375,16 +354,14 @@ impl TcpStream {
 
     /// The local address.
     ///
-    /// # References
-    ///  - [`getsockname(2)`](https://man7.org/linux/man-pages/man2/getsockname.2.html)
+    #[doc = man!(getsockname(2))]
     pub fn local_addr(&self) -> Result<SocketAddr> {
         inet(self.inner.local_addr()?)
     }
 
     /// The peer's address.
     ///
-    /// # References
-    ///  - [`getpeername(2)`](https://man7.org/linux/man-pages/man2/getpeername.2.html)
+    #[doc = man!(getpeername(2))]
     pub fn peer_addr(&self) -> Result<SocketAddr> {
         inet(self.inner.peer_addr()?)
     }
@@ -400,36 +377,28 @@ impl TcpStream {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
+    #[doc = man!(setsockopt(2), tcp(7))]
     pub fn set_nodelay(&self, on: bool) -> Result<()> {
         self.inner.set_tcp_nodelay(on)
     }
 
     /// Whether `TCP_NODELAY` is on.
     ///
-    /// # References
-    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
-    ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
+    #[doc = man!(getsockopt(2), tcp(7))]
     pub fn nodelay(&self) -> Result<bool> {
         self.inner.tcp_nodelay()
     }
 
     /// Time-to-live of outgoing packets (`IP_TTL`).
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
+    #[doc = man!(setsockopt(2), ip(7))]
     pub fn set_ttl(&self, ttl: u32) -> Result<()> {
         self.inner.set_ttl_v4(ttl)
     }
 
     /// Time-to-live of outgoing packets (`IP_TTL`).
     ///
-    /// # References
-    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
-    ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
+    #[doc = man!(getsockopt(2), ip(7))]
     pub fn ttl(&self) -> Result<u32> {
         self.inner.ttl_v4()
     }
@@ -449,8 +418,7 @@ impl TcpStream {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`shutdown(2)`](https://man7.org/linux/man-pages/man2/shutdown.2.html)
+    #[doc = man!(shutdown(2))]
     pub fn close_write(&self) -> Result<()> {
         self.inner.shutdown(Shutdown::Write)
     }
@@ -494,9 +462,7 @@ impl UdpSocket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`bind(2)`](https://man7.org/linux/man-pages/man2/bind.2.html)
-    ///  - [`udp(7)`](https://man7.org/linux/man-pages/man7/udp.7.html)
+    #[doc = man!(bind(2), udp(7))]
     pub fn bind<A: ToSocketAddrs>(addrs: A) -> Result<UdpSocket> {
         each_addr(&addrs, |a| {
             let s = ip_socket(&a, Type::DGRAM, Protocol::DEFAULT)?;
@@ -518,17 +484,14 @@ impl UdpSocket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`connect(2)`](https://man7.org/linux/man-pages/man2/connect.2.html)
-    ///  - [`udp(7)`](https://man7.org/linux/man-pages/man7/udp.7.html)
+    #[doc = man!(connect(2), udp(7))]
     pub fn connect<A: ToSocketAddrs>(&self, addrs: A) -> Result<()> {
         each_addr(&addrs, |a| self.inner.connect(a))
     }
 
     /// Sends a datagram to `addr`.
     ///
-    /// # References
-    ///  - [`sendto(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
+    #[doc = man!(sendto(2))]
     #[inline]
     pub fn send_to(&self, buf: &[u8], addr: impl Into<SockAddr>) -> Result<usize> {
         // Only IP addresses are encoded here: the other families' encoders stay out of
@@ -558,8 +521,7 @@ impl UdpSocket {
     /// [`as_socket().recv_from`](crate::Socket::recv_from), which keeps any sender (as raw bytes,
     /// [`SockAddr::Other`](crate::SockAddr::Other), where it has no typed form).
     ///
-    /// # References
-    ///  - [`recvfrom(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
+    #[doc = man!(recvfrom(2))]
     #[inline]
     pub fn recv_from(&self, buf: &mut [u8]) -> Result<(usize, SocketAddr)> {
         self.inner.recv_from_inet(buf, crate::RecvFlags::empty())
@@ -588,8 +550,7 @@ impl UdpSocket {
     /// # Ok::<(), Box<dyn core::error::Error>>(())
     /// ```
     ///
-    /// # References
-    ///  - [`recvfrom(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
+    #[doc = man!(recvfrom(2))]
     #[inline]
     pub fn recv_from_into(&self, buf: &mut [u8], from: &mut crate::Destination) -> Result<usize> {
         self.inner
@@ -598,24 +559,21 @@ impl UdpSocket {
 
     /// Like [`recv_from`](Self::recv_from), but leaves the datagram queued.
     ///
-    /// # References
-    ///  - [`recvfrom(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
+    #[doc = man!(recvfrom(2))]
     pub fn peek_from(&self, buf: &mut [u8]) -> Result<(usize, SocketAddr)> {
         self.inner.recv_from_inet(buf, crate::RecvFlags::PEEK)
     }
 
     /// The local address.
     ///
-    /// # References
-    ///  - [`getsockname(2)`](https://man7.org/linux/man-pages/man2/getsockname.2.html)
+    #[doc = man!(getsockname(2))]
     pub fn local_addr(&self) -> Result<SocketAddr> {
         inet(self.inner.local_addr()?)
     }
 
     /// The connected peer's address.
     ///
-    /// # References
-    ///  - [`getpeername(2)`](https://man7.org/linux/man-pages/man2/getpeername.2.html)
+    #[doc = man!(getpeername(2))]
     pub fn peer_addr(&self) -> Result<SocketAddr> {
         inet(self.inner.peer_addr()?)
     }
@@ -630,18 +588,14 @@ impl UdpSocket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    #[doc = man!(setsockopt(2), socket(7))]
     pub fn set_broadcast(&self, on: bool) -> Result<()> {
         self.inner.set_broadcast(on)
     }
 
     /// Whether `SO_BROADCAST` is on.
     ///
-    /// # References
-    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
-    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    #[doc = man!(getsockopt(2), socket(7))]
     pub fn broadcast(&self) -> Result<bool> {
         self.inner.broadcast()
     }
@@ -656,18 +610,14 @@ impl UdpSocket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
+    #[doc = man!(setsockopt(2), ip(7))]
     pub fn set_ttl(&self, ttl: u32) -> Result<()> {
         self.inner.set_ttl_v4(ttl)
     }
 
     /// Time-to-live of outgoing packets (`IP_TTL`).
     ///
-    /// # References
-    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
-    ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
+    #[doc = man!(getsockopt(2), ip(7))]
     pub fn ttl(&self) -> Result<u32> {
         self.inner.ttl_v4()
     }

@@ -139,9 +139,7 @@ macro_rules! typed_socket {
             /// [`Socket::set_read_timeout`](crate::Socket::set_read_timeout),
             /// [`Socket::set_write_timeout`](crate::Socket::set_write_timeout)).
             ///
-            /// # References
-            ///  - [`fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
-            ///  - [`poll(2)`](https://man7.org/linux/man-pages/man2/poll.2.html)
+            #[doc = man!(fcntl(2), poll(2))]
             pub fn set_timeout(&self, timeout: Option<core::time::Duration>) -> $crate::Result<()> {
                 self.inner.set_timeout(timeout)
             }
@@ -149,33 +147,28 @@ macro_rules! typed_socket {
             /// The timeout mode, of reads when the two differ (see
             /// [`Socket::timeout`](crate::Socket::timeout)).
             ///
-            /// # References
-            ///  - [`fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
+            #[doc = man!(fcntl(2))]
             pub fn timeout(&self) -> Option<core::time::Duration> {
                 self.inner.timeout()
             }
 
             /// Switches between non-blocking and blocking mode, for reads and writes alike.
             ///
-            /// # References
-            ///  - [`fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
+            #[doc = man!(fcntl(2))]
             pub fn set_nonblocking(&self, nonblocking: bool) -> $crate::Result<()> {
                 self.inner.set_nonblocking(nonblocking)
             }
 
             /// The pending socket error, cleared by reading it (`SO_ERROR`).
             ///
-            /// # References
-            ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
-            ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+            #[doc = man!(getsockopt(2), socket(7))]
             pub fn take_error(&self) -> $crate::Result<Option<$crate::Error>> {
                 self.inner.take_error()
             }
 
             /// Another handle to the same socket (`F_DUPFD_CLOEXEC`).
             ///
-            /// # References
-            ///  - [`fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
+            #[doc = man!(fcntl(2))]
             pub fn try_clone(&self) -> $crate::Result<Self> {
                 self.inner.try_clone().map(|inner| Self { inner })
             }
@@ -258,9 +251,7 @@ macro_rules! connected_io {
             /// Sends the whole buffer, looping over short writes (see
             /// [`Socket::send_all`](crate::Socket::send_all)); `std`'s `write_all`.
             ///
-            /// # References
-            ///  - [`send(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
-            ///  - [`poll(2)`](https://man7.org/linux/man-pages/man2/poll.2.html)
+            #[doc = man!(send(2), poll(2))]
             #[inline]
             pub fn send_all(&self, buf: &[u8]) -> $crate::Result<()> {
                 self.inner.send_all(buf)
@@ -271,8 +262,7 @@ macro_rules! connected_io {
         impl $name {
             /// Sends data; returns how many bytes went out (see [`Socket::send`](crate::Socket::send)).
             ///
-            /// # References
-            ///  - [`send(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
+            #[doc = man!(send(2))]
             #[inline]
             pub fn send(&self, buf: &[u8]) -> $crate::Result<usize> {
                 self.inner.send(buf)
@@ -280,8 +270,7 @@ macro_rules! connected_io {
 
             /// Receives data (see [`Socket::recv`](crate::Socket::recv)).
             ///
-            /// # References
-            ///  - [`recv(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
+            #[doc = man!(recv(2))]
             #[inline]
             pub fn recv(&self, buf: &mut [u8]) -> $crate::Result<usize> {
                 self.inner.recv(buf)
@@ -289,8 +278,7 @@ macro_rules! connected_io {
 
             /// Receives without consuming (see [`Socket::peek`](crate::Socket::peek)).
             ///
-            /// # References
-            ///  - [`recv(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
+            #[doc = man!(recv(2))]
             #[inline]
             pub fn peek(&self, buf: &mut [u8]) -> $crate::Result<usize> {
                 self.inner.peek(buf)
@@ -298,8 +286,7 @@ macro_rules! connected_io {
 
             /// Shuts down one or both directions (`shutdown(2)`).
             ///
-            /// # References
-            ///  - [`shutdown(2)`](https://man7.org/linux/man-pages/man2/shutdown.2.html)
+            #[doc = man!(shutdown(2))]
             pub fn shutdown(&self, how: $crate::Shutdown) -> $crate::Result<()> {
                 self.inner.shutdown(how)
             }
@@ -319,9 +306,7 @@ macro_rules! std_timeouts {
             /// Sets the timeout of receiving only; `None` is blocking. Sends keep theirs (see
             /// [`Socket::set_read_timeout`](crate::Socket::set_read_timeout)).
             ///
-            /// # References
-            ///  - [`fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
-            ///  - [`poll(2)`](https://man7.org/linux/man-pages/man2/poll.2.html)
+            #[doc = man!(fcntl(2), poll(2))]
             pub fn set_read_timeout(&self, timeout: Option<core::time::Duration>) -> $crate::Result<()> {
                 if timeout == Some(core::time::Duration::ZERO) {
                     return Err($crate::Error::Input($crate::InputError::ZeroTimeout));
@@ -332,9 +317,7 @@ macro_rules! std_timeouts {
             /// Sets the timeout of sending only; `None` is blocking. Receives keep theirs (see
             /// [`Socket::set_write_timeout`](crate::Socket::set_write_timeout)).
             ///
-            /// # References
-            ///  - [`fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
-            ///  - [`poll(2)`](https://man7.org/linux/man-pages/man2/poll.2.html)
+            #[doc = man!(fcntl(2), poll(2))]
             pub fn set_write_timeout(&self, timeout: Option<core::time::Duration>) -> $crate::Result<()> {
                 if timeout == Some(core::time::Duration::ZERO) {
                     return Err($crate::Error::Input($crate::InputError::ZeroTimeout));
@@ -345,8 +328,7 @@ macro_rules! std_timeouts {
             /// The timeout of receiving; `None` when blocking (or non-blocking, as `std`
             /// reports it).
             ///
-            /// # References
-            ///  - [`fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
+            #[doc = man!(fcntl(2))]
             pub fn read_timeout(&self) -> $crate::Result<Option<core::time::Duration>> {
                 Ok(self.inner.read_timeout().filter(|t| !t.is_zero()))
             }
@@ -354,8 +336,7 @@ macro_rules! std_timeouts {
             /// The timeout of sending; `None` when blocking (or non-blocking, as `std`
             /// reports it).
             ///
-            /// # References
-            ///  - [`fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
+            #[doc = man!(fcntl(2))]
             pub fn write_timeout(&self) -> $crate::Result<Option<core::time::Duration>> {
                 Ok(self.inner.write_timeout().filter(|t| !t.is_zero()))
             }

@@ -29,8 +29,7 @@ fn ioctl_socket() -> Result<Socket> {
 /// # Ok::<(), baresock::Error>(())
 /// ```
 ///
-/// # References
-///  - [`netdevice(7)`](https://man7.org/linux/man-pages/man7/netdevice.7.html)
+#[doc = man!(netdevice(7))]
 pub fn interface_index(name: impl AsRef<[u8]>) -> Result<u32> {
     let name = ShortName::new(name.as_ref())?;
     crate::sys::iface::index(ioctl_socket()?.as_fd(), &name)
@@ -39,8 +38,7 @@ pub fn interface_index(name: impl AsRef<[u8]>) -> Result<u32> {
 /// The name of the network interface with index `index` (`SIOCGIFNAME`); an unknown index is
 /// `Error::Os(Errno::NODEV)` ([`is_no_such_interface`](crate::Error::is_no_such_interface)).
 ///
-/// # References
-///  - [`netdevice(7)`](https://man7.org/linux/man-pages/man7/netdevice.7.html)
+#[doc = man!(netdevice(7))]
 pub fn interface_name(index: u32) -> Result<ShortName> {
     crate::sys::iface::name(ioctl_socket()?.as_fd(), index)
 }
@@ -229,9 +227,7 @@ impl PacketSocket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`socket(2)`](https://man7.org/linux/man-pages/man2/socket.2.html)
-    ///  - [`packet(7)`](https://man7.org/linux/man-pages/man7/packet.7.html)
+    #[doc = man!(socket(2), packet(7))]
     pub fn new(kind: PacketKind, protocol: u16) -> Result<PacketSocket> {
         let ty = match kind {
             PacketKind::Raw => Type::RAW,
@@ -244,9 +240,7 @@ impl PacketSocket {
     /// Receives only from one interface, and sends by it (`bind(2)`); protocol 0 in `addr`
     /// keeps the socket's.
     ///
-    /// # References
-    ///  - [`bind(2)`](https://man7.org/linux/man-pages/man2/bind.2.html)
-    ///  - [`packet(7)`](https://man7.org/linux/man-pages/man7/packet.7.html)
+    #[doc = man!(bind(2), packet(7))]
     pub fn bind(&self, addr: LinkAddr) -> Result<()> {
         self.inner.bind(addr)
     }
@@ -254,18 +248,14 @@ impl PacketSocket {
     /// Sends a frame (`SOCK_RAW`: whole, header included) or payload (`SOCK_DGRAM`: to the
     /// hardware address in `to`) by `to`'s interface.
     ///
-    /// # References
-    ///  - [`sendto(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
-    ///  - [`packet(7)`](https://man7.org/linux/man-pages/man7/packet.7.html)
+    #[doc = man!(sendto(2), packet(7))]
     pub fn send_to(&self, buf: &[u8], to: LinkAddr) -> Result<usize> {
         self.inner.send_to(buf, to)
     }
 
     /// Sends by the bound interface.
     ///
-    /// # References
-    ///  - [`send(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
-    ///  - [`packet(7)`](https://man7.org/linux/man-pages/man7/packet.7.html)
+    #[doc = man!(send(2), packet(7))]
     pub fn send(&self, buf: &[u8]) -> Result<usize> {
         self.inner.send(buf)
     }
@@ -273,9 +263,7 @@ impl PacketSocket {
     /// Receives a frame and where it came from; [`Error::Truncated`] with its true length if
     /// longer than `buf`.
     ///
-    /// # References
-    ///  - [`recvfrom(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
-    ///  - [`packet(7)`](https://man7.org/linux/man-pages/man7/packet.7.html)
+    #[doc = man!(recvfrom(2), packet(7))]
     pub fn recv_from(&self, buf: &mut [u8]) -> Result<(usize, LinkAddr)> {
         let (n, a) = self.inner.recv_from(buf)?;
         Ok((
@@ -286,18 +274,14 @@ impl PacketSocket {
 
     /// Receives a frame.
     ///
-    /// # References
-    ///  - [`recv(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
-    ///  - [`packet(7)`](https://man7.org/linux/man-pages/man7/packet.7.html)
+    #[doc = man!(recv(2), packet(7))]
     pub fn recv(&self, buf: &mut [u8]) -> Result<usize> {
         self.inner.recv(buf)
     }
 
     /// The bound address.
     ///
-    /// # References
-    ///  - [`getsockname(2)`](https://man7.org/linux/man-pages/man2/getsockname.2.html)
-    ///  - [`packet(7)`](https://man7.org/linux/man-pages/man7/packet.7.html)
+    #[doc = man!(getsockname(2), packet(7))]
     pub fn local_addr(&self) -> Result<LinkAddr> {
         LinkAddr::try_from(self.inner.local_addr()?)
     }
@@ -330,9 +314,7 @@ impl PacketSocket {
     /// Joins a link-layer membership on an interface: promiscuous mode, all multicast, or one
     /// multicast address (`PACKET_ADD_MEMBERSHIP`). It ends when the socket closes.
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [`packet(7)`](https://man7.org/linux/man-pages/man7/packet.7.html)
+    #[doc = man!(setsockopt(2), packet(7))]
     #[doc(alias = "PACKET_ADD_MEMBERSHIP")]
     pub fn add_membership(&self, ifindex: u32, m: Membership<'_>) -> Result<()> {
         self.membership(kp::PACKET_ADD_MEMBERSHIP, ifindex, m)
@@ -340,9 +322,7 @@ impl PacketSocket {
 
     /// Leaves a membership (`PACKET_DROP_MEMBERSHIP`).
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [`packet(7)`](https://man7.org/linux/man-pages/man7/packet.7.html)
+    #[doc = man!(setsockopt(2), packet(7))]
     #[doc(alias = "PACKET_DROP_MEMBERSHIP")]
     pub fn drop_membership(&self, ifindex: u32, m: Membership<'_>) -> Result<()> {
         self.membership(kp::PACKET_DROP_MEMBERSHIP, ifindex, m)
@@ -355,9 +335,7 @@ impl PacketSocket {
     /// device takes a tagged frame, the kernel drops the tag before it delivers the frame to
     /// sockets bound to one EtherType. Filter a tap with BPF to see one protocol's tags.
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [`packet(7)`](https://man7.org/linux/man-pages/man7/packet.7.html)
+    #[doc = man!(setsockopt(2), packet(7))]
     #[doc(alias = "PACKET_AUXDATA")]
     pub fn set_auxdata(&self, on: bool) -> Result<()> {
         sockopt::set(self.as_fd(), SOL_PACKET, kp::PACKET_AUXDATA, &i32::from(on))
@@ -365,9 +343,7 @@ impl PacketSocket {
 
     /// Whether `PACKET_AUXDATA` is on.
     ///
-    /// # References
-    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
-    ///  - [`packet(7)`](https://man7.org/linux/man-pages/man7/packet.7.html)
+    #[doc = man!(getsockopt(2), packet(7))]
     #[doc(alias = "PACKET_AUXDATA")]
     pub fn auxdata(&self) -> Result<bool> {
         sockopt::get::<i32>(self.as_fd(), SOL_PACKET, kp::PACKET_AUXDATA).map(|v| v != 0)
@@ -375,9 +351,7 @@ impl PacketSocket {
 
     /// Leaves out packets this host sends (`PACKET_IGNORE_OUTGOING`).
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [`packet(7)`](https://man7.org/linux/man-pages/man7/packet.7.html)
+    #[doc = man!(setsockopt(2), packet(7))]
     #[doc(alias = "PACKET_IGNORE_OUTGOING")]
     pub fn set_ignore_outgoing(&self, on: bool) -> Result<()> {
         sockopt::set(
@@ -390,9 +364,7 @@ impl PacketSocket {
 
     /// Whether `PACKET_IGNORE_OUTGOING` is on.
     ///
-    /// # References
-    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
-    ///  - [`packet(7)`](https://man7.org/linux/man-pages/man7/packet.7.html)
+    #[doc = man!(getsockopt(2), packet(7))]
     #[doc(alias = "PACKET_IGNORE_OUTGOING")]
     pub fn ignore_outgoing(&self) -> Result<bool> {
         sockopt::get::<i32>(self.as_fd(), SOL_PACKET, kp::PACKET_IGNORE_OUTGOING).map(|v| v != 0)
@@ -422,9 +394,7 @@ impl PacketSocket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [`packet(7)`](https://man7.org/linux/man-pages/man7/packet.7.html)
+    #[doc = man!(setsockopt(2), packet(7))]
     #[doc(alias = "PACKET_FANOUT")]
     pub fn set_fanout(&self, group: u16, mode: FanoutMode, flags: FanoutFlags) -> Result<u16> {
         let unique = flags.contains(FanoutFlags::UNIQUE_ID);
@@ -446,9 +416,7 @@ impl PacketSocket {
     /// returns the member's index, taken modulo the group's size (`PACKET_FANOUT_DATA`). Set
     /// it after [`set_fanout`](Self::set_fanout).
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [`packet(7)`](https://man7.org/linux/man-pages/man7/packet.7.html)
+    #[doc = man!(setsockopt(2), packet(7))]
     #[doc(alias = "PACKET_FANOUT_DATA")]
     pub fn set_fanout_program(&self, program: &Program<'_>) -> Result<()> {
         sockopt::set_program(self.as_fd(), SOL_PACKET, kp::PACKET_FANOUT_DATA, program)
@@ -460,9 +428,7 @@ impl PacketSocket {
     /// [`FanoutMode::Hash`] and no flags; this reads both as `None`. The id
     /// [`set_fanout`](Self::set_fanout) returns is exact.
     ///
-    /// # References
-    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
-    ///  - [`packet(7)`](https://man7.org/linux/man-pages/man7/packet.7.html)
+    #[doc = man!(getsockopt(2), packet(7))]
     #[doc(alias = "PACKET_FANOUT")]
     pub fn fanout(&self) -> Result<Option<Fanout>> {
         let v = sockopt::get::<u32>(self.as_fd(), SOL_PACKET, kp::PACKET_FANOUT)?;
@@ -487,9 +453,7 @@ impl PacketSocket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
-    ///  - [`packet(7)`](https://man7.org/linux/man-pages/man7/packet.7.html)
+    #[doc = man!(getsockopt(2), packet(7))]
     #[doc(alias = "PACKET_STATISTICS")]
     pub fn statistics(&self) -> Result<PacketStats> {
         let mut b = [0u8; STATS_V3_LEN];

@@ -49,9 +49,7 @@ impl RawSocket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`socket(2)`](https://man7.org/linux/man-pages/man2/socket.2.html)
-    ///  - [`raw(7)`](https://man7.org/linux/man-pages/man7/raw.7.html)
+    #[doc = man!(socket(2), raw(7))]
     pub fn new(family: Family, protocol: Protocol) -> Result<RawSocket> {
         Socket::new(family, Type::RAW, protocol).map(|inner| RawSocket { inner })
     }
@@ -71,9 +69,7 @@ impl RawSocket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`socket(2)`](https://man7.org/linux/man-pages/man2/socket.2.html)
-    ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
+    #[doc = man!(socket(2), ip(7))]
     pub fn icmp_echo_v4() -> Result<RawSocket> {
         Socket::new(Family::INET, Type::DGRAM, Protocol::ICMP).map(|inner| RawSocket { inner })
     }
@@ -94,27 +90,21 @@ impl RawSocket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`socket(2)`](https://man7.org/linux/man-pages/man2/socket.2.html)
-    ///  - [`ipv6(7)`](https://man7.org/linux/man-pages/man7/ipv6.7.html)
+    #[doc = man!(socket(2), ipv6(7))]
     pub fn icmp_echo_v6() -> Result<RawSocket> {
         Socket::new(Family::INET6, Type::DGRAM, Protocol::ICMPV6).map(|inner| RawSocket { inner })
     }
 
     /// Sends a packet to `to` (port 0).
     ///
-    /// # References
-    ///  - [`sendto(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
-    ///  - [`raw(7)`](https://man7.org/linux/man-pages/man7/raw.7.html)
+    #[doc = man!(sendto(2), raw(7))]
     pub fn send_to(&self, buf: &[u8], to: IpAddr) -> Result<usize> {
         self.inner.send_to(buf, SockAddr::from((to, 0)))
     }
 
     /// Receives a packet and its source; [`Error::Truncated`] if longer than `buf`.
     ///
-    /// # References
-    ///  - [`recvfrom(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
-    ///  - [`raw(7)`](https://man7.org/linux/man-pages/man7/raw.7.html)
+    #[doc = man!(recvfrom(2), raw(7))]
     pub fn recv_from(&self, buf: &mut [u8]) -> Result<(usize, IpAddr)> {
         let (n, a) = self.inner.recv_from(buf)?;
         let ip = a
@@ -125,9 +115,7 @@ impl RawSocket {
 
     /// Binds to a local address (and, for a ping socket, its identifier as the port).
     ///
-    /// # References
-    ///  - [`bind(2)`](https://man7.org/linux/man-pages/man2/bind.2.html)
-    ///  - [`raw(7)`](https://man7.org/linux/man-pages/man7/raw.7.html)
+    #[doc = man!(bind(2), raw(7))]
     pub fn bind(&self, addr: impl Into<SockAddr>) -> Result<()> {
         self.inner.bind(addr)
     }
@@ -137,9 +125,7 @@ impl RawSocket {
 impl RawSocket {
     /// Sends with an IP header of the caller's own (`IP_HDRINCL`, IPv4).
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [`raw(7)`](https://man7.org/linux/man-pages/man7/raw.7.html)
+    #[doc = man!(setsockopt(2), raw(7))]
     #[doc(alias = "IP_HDRINCL")]
     pub fn set_header_included(&self, on: bool) -> Result<()> {
         sockopt::set(
@@ -152,9 +138,7 @@ impl RawSocket {
 
     /// Whether `IP_HDRINCL` is on.
     ///
-    /// # References
-    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
-    ///  - [`raw(7)`](https://man7.org/linux/man-pages/man7/raw.7.html)
+    #[doc = man!(getsockopt(2), raw(7))]
     #[doc(alias = "IP_HDRINCL")]
     pub fn header_included(&self) -> Result<bool> {
         sockopt::get::<i32>(self.as_fd(), k::IPPROTO_IP as u32, k::IP_HDRINCL).map(|v| v != 0)
@@ -163,9 +147,7 @@ impl RawSocket {
     /// Drops incoming ICMPv4 messages of the types in `blocked` (bit `n` for type `n`, types
     /// 0 to 31; `ICMP_FILTER` on a raw ICMP socket).
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [`raw(7)`](https://man7.org/linux/man-pages/man7/raw.7.html)
+    #[doc = man!(setsockopt(2), raw(7))]
     #[doc(alias = "ICMP_FILTER")]
     pub fn set_icmp_filter(&self, blocked: u32) -> Result<()> {
         sockopt::set(self.as_fd(), k::SOL_RAW, ICMP_FILTER, &blocked)
@@ -173,9 +155,7 @@ impl RawSocket {
 
     /// The `ICMP_FILTER` mask.
     ///
-    /// # References
-    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
-    ///  - [`raw(7)`](https://man7.org/linux/man-pages/man7/raw.7.html)
+    #[doc = man!(getsockopt(2), raw(7))]
     #[doc(alias = "ICMP_FILTER")]
     pub fn icmp_filter(&self) -> Result<u32> {
         sockopt::get(self.as_fd(), k::SOL_RAW, ICMP_FILTER)
@@ -195,9 +175,7 @@ impl RawSocket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [`ipv6(7)`](https://man7.org/linux/man-pages/man7/ipv6.7.html)
+    #[doc = man!(setsockopt(2), ipv6(7))]
     #[doc(alias = "ICMPV6_FILTER")]
     pub fn set_icmpv6_filter(&self, blocked: &[u32; 8]) -> Result<()> {
         let b = icmp6_filter_bytes(blocked);
@@ -206,9 +184,7 @@ impl RawSocket {
 
     /// The `ICMPV6_FILTER` mask.
     ///
-    /// # References
-    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
-    ///  - [`ipv6(7)`](https://man7.org/linux/man-pages/man7/ipv6.7.html)
+    #[doc = man!(getsockopt(2), ipv6(7))]
     #[doc(alias = "ICMPV6_FILTER")]
     pub fn icmpv6_filter(&self) -> Result<[u32; 8]> {
         let mut b = [0u8; ICMP6_FILTER_LEN];

@@ -114,11 +114,7 @@ impl RxRing {
     /// it. Bind the socket first, or it sees every interface. A bad configuration is
     /// [`Error::Ring`].
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [`packet(7)`](https://man7.org/linux/man-pages/man7/packet.7.html)
-    ///  - [`mmap(2)`](https://man7.org/linux/man-pages/man2/mmap.2.html)
-    ///  - [Linux packet mmap](https://docs.kernel.org/networking/packet_mmap.html)
+    #[doc = man!(setsockopt(2), packet(7), mmap(2), packet_mmap)]
     pub fn new(socket: PacketSocket, config: RingConfig) -> Result<RxRing> {
         let req = config.request()?;
         let ring = Ring::new(rustix::fd::AsFd::as_fd(&socket), req)?;
@@ -138,9 +134,7 @@ impl RxRing {
     /// ([`Error::Timeout`], [`Error::WouldBlock`]). The block goes back to the kernel when the
     /// view is dropped.
     ///
-    /// # References
-    ///  - [`poll(2)`](https://man7.org/linux/man-pages/man2/poll.2.html)
-    ///  - [Linux packet mmap](https://docs.kernel.org/networking/packet_mmap.html)
+    #[doc = man!(poll(2), packet_mmap)]
     pub fn next_block(&mut self) -> Result<Block<'_>> {
         let mut deadline = Deadline::default();
         while self.ring.take(self.next).is_none() {
@@ -156,9 +150,7 @@ impl RxRing {
     /// Counters since the last read (`PACKET_STATISTICS`): packets, drops for want of room,
     /// and how often the ring froze.
     ///
-    /// # References
-    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
-    ///  - [`packet(7)`](https://man7.org/linux/man-pages/man7/packet.7.html)
+    #[doc = man!(getsockopt(2), packet(7))]
     pub fn statistics(&self) -> Result<PacketStats> {
         self.socket.statistics()
     }
@@ -438,11 +430,7 @@ impl TxRing {
     /// Sets up the ring on `socket` (`PACKET_VERSION` = `TPACKET_V3`, `PACKET_TX_RING`) and
     /// maps it. A bad configuration is [`Error::Ring`].
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [`packet(7)`](https://man7.org/linux/man-pages/man7/packet.7.html)
-    ///  - [`mmap(2)`](https://man7.org/linux/man-pages/man2/mmap.2.html)
-    ///  - [Linux packet mmap](https://docs.kernel.org/networking/packet_mmap.html)
+    #[doc = man!(setsockopt(2), packet(7), mmap(2), packet_mmap)]
     pub fn new(socket: PacketSocket, config: TxRingConfig) -> Result<TxRing> {
         let req = request(config.block_size, config.block_count, config.frame_size, 0)?;
         let mem = TxMem::new(rustix::fd::AsFd::as_fd(&socket), req)?;
@@ -514,9 +502,7 @@ impl TxRing {
     /// that frame: this returns the kernel's error, and the next [`slot`](Self::slot) is the
     /// refused one.
     ///
-    /// # References
-    ///  - [`send(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
-    ///  - [Linux packet mmap](https://docs.kernel.org/networking/packet_mmap.html)
+    #[doc = man!(send(2), packet_mmap)]
     pub fn flush(&mut self) -> Result<usize> {
         match self.socket.as_socket().send(&[]) {
             Ok(n) => Ok(n),

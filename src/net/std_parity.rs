@@ -24,9 +24,7 @@ impl UdpSocket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
+    #[doc = man!(setsockopt(2), ip(7))]
     #[doc(alias = "IP_ADD_MEMBERSHIP")]
     pub fn join_multicast_v4(&self, multiaddr: &Ipv4Addr, interface: &Ipv4Addr) -> Result<()> {
         self.as_socket()
@@ -36,9 +34,7 @@ impl UdpSocket {
     /// Leaves the IPv4 multicast group `multiaddr` on the interface with the local address
     /// `interface` (`IP_DROP_MEMBERSHIP`).
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
+    #[doc = man!(setsockopt(2), ip(7))]
     #[doc(alias = "IP_DROP_MEMBERSHIP")]
     pub fn leave_multicast_v4(&self, multiaddr: &Ipv4Addr, interface: &Ipv4Addr) -> Result<()> {
         self.as_socket()
@@ -59,9 +55,7 @@ impl UdpSocket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [`ipv6(7)`](https://man7.org/linux/man-pages/man7/ipv6.7.html)
+    #[doc = man!(setsockopt(2), ipv6(7))]
     #[doc(alias = "IPV6_ADD_MEMBERSHIP")]
     pub fn join_multicast_v6(&self, multiaddr: &Ipv6Addr, interface: u32) -> Result<()> {
         self.as_socket().join_multicast_v6(multiaddr, interface)
@@ -70,9 +64,7 @@ impl UdpSocket {
     /// Leaves the IPv6 multicast group `multiaddr` on the interface of index `interface`
     /// (`IPV6_DROP_MEMBERSHIP`).
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [`ipv6(7)`](https://man7.org/linux/man-pages/man7/ipv6.7.html)
+    #[doc = man!(setsockopt(2), ipv6(7))]
     #[doc(alias = "IPV6_DROP_MEMBERSHIP")]
     pub fn leave_multicast_v6(&self, multiaddr: &Ipv6Addr, interface: u32) -> Result<()> {
         self.as_socket().leave_multicast_v6(multiaddr, interface)
@@ -89,9 +81,7 @@ impl UdpSocket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
+    #[doc = man!(setsockopt(2), ip(7))]
     #[doc(alias = "IP_MULTICAST_LOOP")]
     pub fn set_multicast_loop_v4(&self, on: bool) -> Result<()> {
         self.as_socket().set_multicast_loop_v4(on)
@@ -99,9 +89,7 @@ impl UdpSocket {
 
     /// Whether outgoing IPv4 multicast loops back (`IP_MULTICAST_LOOP`).
     ///
-    /// # References
-    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
-    ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
+    #[doc = man!(getsockopt(2), ip(7))]
     #[doc(alias = "IP_MULTICAST_LOOP")]
     pub fn multicast_loop_v4(&self) -> Result<bool> {
         self.as_socket().multicast_loop_v4()
@@ -110,9 +98,7 @@ impl UdpSocket {
     /// The TTL of outgoing IPv4 multicast (`IP_MULTICAST_TTL`; 1 by default: the local
     /// network only). `std` takes a `u32`; the kernel takes 0 to 255, so a `u8` here.
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
+    #[doc = man!(setsockopt(2), ip(7))]
     #[doc(alias = "IP_MULTICAST_TTL")]
     pub fn set_multicast_ttl_v4(&self, ttl: u8) -> Result<()> {
         self.as_socket().set_multicast_ttl_v4(ttl)
@@ -120,9 +106,7 @@ impl UdpSocket {
 
     /// The TTL of outgoing IPv4 multicast (`IP_MULTICAST_TTL`).
     ///
-    /// # References
-    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
-    ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
+    #[doc = man!(getsockopt(2), ip(7))]
     #[doc(alias = "IP_MULTICAST_TTL")]
     pub fn multicast_ttl_v4(&self) -> Result<u8> {
         self.as_socket().multicast_ttl_v4()
@@ -139,9 +123,7 @@ impl UdpSocket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [`ipv6(7)`](https://man7.org/linux/man-pages/man7/ipv6.7.html)
+    #[doc = man!(setsockopt(2), ipv6(7))]
     #[doc(alias = "IPV6_MULTICAST_LOOP")]
     pub fn set_multicast_loop_v6(&self, on: bool) -> Result<()> {
         self.as_socket().set_multicast_loop_v6(on)
@@ -149,9 +131,7 @@ impl UdpSocket {
 
     /// Whether outgoing IPv6 multicast loops back (`IPV6_MULTICAST_LOOP`).
     ///
-    /// # References
-    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
-    ///  - [`ipv6(7)`](https://man7.org/linux/man-pages/man7/ipv6.7.html)
+    #[doc = man!(getsockopt(2), ipv6(7))]
     #[doc(alias = "IPV6_MULTICAST_LOOP")]
     pub fn multicast_loop_v6(&self) -> Result<bool> {
         self.as_socket().multicast_loop_v6()
@@ -173,9 +153,7 @@ impl TcpStream {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    #[doc = man!(setsockopt(2), socket(7))]
     #[doc(alias = "SO_LINGER")]
     pub fn set_linger(&self, linger: Option<Duration>) -> Result<()> {
         self.as_socket().set_linger(linger)
@@ -183,9 +161,7 @@ impl TcpStream {
 
     /// The `SO_LINGER` setting.
     ///
-    /// # References
-    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
-    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    #[doc = man!(getsockopt(2), socket(7))]
     #[doc(alias = "SO_LINGER")]
     pub fn linger(&self) -> Result<Option<Duration>> {
         self.as_socket().linger()

@@ -63,10 +63,7 @@ impl UnixListener {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`bind(2)`](https://man7.org/linux/man-pages/man2/bind.2.html)
-    ///  - [`listen(2)`](https://man7.org/linux/man-pages/man2/listen.2.html)
-    ///  - [`unix(7)`](https://man7.org/linux/man-pages/man7/unix.7.html)
+    #[doc = man!(bind(2), listen(2), unix(7))]
     pub fn bind(addr: UnixAddr) -> Result<UnixListener> {
         let s = bound(Type::STREAM, addr)?;
         s.listen(u32::MAX)?;
@@ -75,9 +72,7 @@ impl UnixListener {
 
     /// Accepts a connection; the stream takes the default timeout.
     ///
-    /// # References
-    ///  - [`accept4(2)`](https://man7.org/linux/man-pages/man2/accept.2.html)
-    ///  - [`unix(7)`](https://man7.org/linux/man-pages/man7/unix.7.html)
+    #[doc = man!(accept4(2), unix(7))]
     pub fn accept(&self) -> Result<(UnixStream, UnixAddr)> {
         let (s, a) = self.inner.accept()?;
         Ok((UnixStream { inner: s }, unix(a)?))
@@ -96,17 +91,14 @@ impl UnixListener {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`accept4(2)`](https://man7.org/linux/man-pages/man2/accept.2.html)
+    #[doc = man!(accept4(2))]
     pub fn incoming(&self) -> impl Iterator<Item = Result<UnixStream>> + '_ {
         core::iter::repeat_with(|| self.accept().map(|(s, _)| s))
     }
 
     /// The address the listener is bound to.
     ///
-    /// # References
-    ///  - [`getsockname(2)`](https://man7.org/linux/man-pages/man2/getsockname.2.html)
-    ///  - [`unix(7)`](https://man7.org/linux/man-pages/man7/unix.7.html)
+    #[doc = man!(getsockname(2), unix(7))]
     pub fn local_addr(&self) -> Result<UnixAddr> {
         unix(self.inner.local_addr()?)
     }
@@ -132,9 +124,7 @@ unix_addrs!(UnixStream);
 impl UnixStream {
     /// Connects to a listener at `addr`.
     ///
-    /// # References
-    ///  - [`connect(2)`](https://man7.org/linux/man-pages/man2/connect.2.html)
-    ///  - [`unix(7)`](https://man7.org/linux/man-pages/man7/unix.7.html)
+    #[doc = man!(connect(2), unix(7))]
     pub fn connect(addr: UnixAddr) -> Result<UnixStream> {
         connected(Type::STREAM, addr).map(|inner| UnixStream { inner })
     }
@@ -150,9 +140,7 @@ impl UnixStream {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`socketpair(2)`](https://man7.org/linux/man-pages/man2/socketpair.2.html)
-    ///  - [`unix(7)`](https://man7.org/linux/man-pages/man7/unix.7.html)
+    #[doc = man!(socketpair(2), unix(7))]
     pub fn pair() -> Result<(UnixStream, UnixStream)> {
         let (a, b) = Socket::pair(Family::UNIX, Type::STREAM, Protocol::DEFAULT)?;
         Ok((UnixStream { inner: a }, UnixStream { inner: b }))
@@ -169,9 +157,7 @@ unix_addrs!(UnixDatagram);
 impl UnixDatagram {
     /// A socket bound to `addr`.
     ///
-    /// # References
-    ///  - [`bind(2)`](https://man7.org/linux/man-pages/man2/bind.2.html)
-    ///  - [`unix(7)`](https://man7.org/linux/man-pages/man7/unix.7.html)
+    #[doc = man!(bind(2), unix(7))]
     pub fn bind(addr: UnixAddr) -> Result<UnixDatagram> {
         bound(Type::DGRAM, addr).map(|inner| UnixDatagram { inner })
     }
@@ -190,9 +176,7 @@ impl UnixDatagram {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`socket(2)`](https://man7.org/linux/man-pages/man2/socket.2.html)
-    ///  - [`unix(7)`](https://man7.org/linux/man-pages/man7/unix.7.html)
+    #[doc = man!(socket(2), unix(7))]
     pub fn unbound() -> Result<UnixDatagram> {
         Socket::new(Family::UNIX, Type::DGRAM, Protocol::DEFAULT)
             .map(|inner| UnixDatagram { inner })
@@ -210,9 +194,7 @@ impl UnixDatagram {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`socketpair(2)`](https://man7.org/linux/man-pages/man2/socketpair.2.html)
-    ///  - [`unix(7)`](https://man7.org/linux/man-pages/man7/unix.7.html)
+    #[doc = man!(socketpair(2), unix(7))]
     pub fn pair() -> Result<(UnixDatagram, UnixDatagram)> {
         let (a, b) = Socket::pair(Family::UNIX, Type::DGRAM, Protocol::DEFAULT)?;
         Ok((UnixDatagram { inner: a }, UnixDatagram { inner: b }))
@@ -220,18 +202,14 @@ impl UnixDatagram {
 
     /// Sets the default destination, and receives only from it.
     ///
-    /// # References
-    ///  - [`connect(2)`](https://man7.org/linux/man-pages/man2/connect.2.html)
-    ///  - [`unix(7)`](https://man7.org/linux/man-pages/man7/unix.7.html)
+    #[doc = man!(connect(2), unix(7))]
     pub fn connect(&self, addr: UnixAddr) -> Result<()> {
         self.inner.connect(addr)
     }
 
     /// Sends a datagram to `addr`.
     ///
-    /// # References
-    ///  - [`sendto(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
-    ///  - [`unix(7)`](https://man7.org/linux/man-pages/man7/unix.7.html)
+    #[doc = man!(sendto(2), unix(7))]
     pub fn send_to(&self, buf: &[u8], addr: UnixAddr) -> Result<usize> {
         self.inner.send_to(buf, addr)
     }
@@ -239,9 +217,7 @@ impl UnixDatagram {
     /// Receives a datagram and its sender (unnamed if unbound); [`Error::Truncated`](crate::Error::Truncated) if longer
     /// than `buf`.
     ///
-    /// # References
-    ///  - [`recvfrom(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
-    ///  - [`unix(7)`](https://man7.org/linux/man-pages/man7/unix.7.html)
+    #[doc = man!(recvfrom(2), unix(7))]
     pub fn recv_from(&self, buf: &mut [u8]) -> Result<(usize, UnixAddr)> {
         let (n, a) = self.inner.recv_from(buf)?;
         Ok((n, sender(a)?))
@@ -249,9 +225,7 @@ impl UnixDatagram {
 
     /// Like [`recv_from`](Self::recv_from), but leaves the datagram queued.
     ///
-    /// # References
-    ///  - [`recvfrom(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
-    ///  - [`unix(7)`](https://man7.org/linux/man-pages/man7/unix.7.html)
+    #[doc = man!(recvfrom(2), unix(7))]
     pub fn peek_from(&self, buf: &mut [u8]) -> Result<(usize, UnixAddr)> {
         let (n, a) = self.inner.peek_from(buf)?;
         Ok((n, sender(a)?))
@@ -278,10 +252,7 @@ impl UnixSeqpacketListener {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`bind(2)`](https://man7.org/linux/man-pages/man2/bind.2.html)
-    ///  - [`listen(2)`](https://man7.org/linux/man-pages/man2/listen.2.html)
-    ///  - [`unix(7)`](https://man7.org/linux/man-pages/man7/unix.7.html)
+    #[doc = man!(bind(2), listen(2), unix(7))]
     pub fn bind(addr: UnixAddr) -> Result<UnixSeqpacketListener> {
         let s = bound(Type::SEQPACKET, addr)?;
         s.listen(u32::MAX)?;
@@ -290,9 +261,7 @@ impl UnixSeqpacketListener {
 
     /// Accepts a connection; it takes the default timeout.
     ///
-    /// # References
-    ///  - [`accept4(2)`](https://man7.org/linux/man-pages/man2/accept.2.html)
-    ///  - [`unix(7)`](https://man7.org/linux/man-pages/man7/unix.7.html)
+    #[doc = man!(accept4(2), unix(7))]
     pub fn accept(&self) -> Result<(UnixSeqpacket, UnixAddr)> {
         let (s, a) = self.inner.accept()?;
         Ok((UnixSeqpacket { inner: s }, unix(a)?))
@@ -300,9 +269,7 @@ impl UnixSeqpacketListener {
 
     /// The address the listener is bound to.
     ///
-    /// # References
-    ///  - [`getsockname(2)`](https://man7.org/linux/man-pages/man2/getsockname.2.html)
-    ///  - [`unix(7)`](https://man7.org/linux/man-pages/man7/unix.7.html)
+    #[doc = man!(getsockname(2), unix(7))]
     pub fn local_addr(&self) -> Result<UnixAddr> {
         unix(self.inner.local_addr()?)
     }
@@ -320,9 +287,7 @@ unix_addrs!(UnixSeqpacket);
 impl UnixSeqpacket {
     /// Connects to a listener at `addr`.
     ///
-    /// # References
-    ///  - [`connect(2)`](https://man7.org/linux/man-pages/man2/connect.2.html)
-    ///  - [`unix(7)`](https://man7.org/linux/man-pages/man7/unix.7.html)
+    #[doc = man!(connect(2), unix(7))]
     pub fn connect(addr: UnixAddr) -> Result<UnixSeqpacket> {
         connected(Type::SEQPACKET, addr).map(|inner| UnixSeqpacket { inner })
     }
@@ -338,9 +303,7 @@ impl UnixSeqpacket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`socketpair(2)`](https://man7.org/linux/man-pages/man2/socketpair.2.html)
-    ///  - [`unix(7)`](https://man7.org/linux/man-pages/man7/unix.7.html)
+    #[doc = man!(socketpair(2), unix(7))]
     pub fn pair() -> Result<(UnixSeqpacket, UnixSeqpacket)> {
         let (a, b) = Socket::pair(Family::UNIX, Type::SEQPACKET, Protocol::DEFAULT)?;
         Ok((UnixSeqpacket { inner: a }, UnixSeqpacket { inner: b }))

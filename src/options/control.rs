@@ -42,7 +42,7 @@ impl Socket {
     bool_option!(
         /// Receives the sender's credentials with each message on a Unix socket
         /// (`SO_PASSCRED`).
-        ["SO_PASSCRED", "pass_credentials", "set_pass_credentials"], k::SOL_SOCKET, k::SO_PASSCRED, passcred, set_passcred, "socket"
+        ["SO_PASSCRED", "pass_credentials", "set_pass_credentials"], k::SOL_SOCKET, k::SO_PASSCRED, passcred, set_passcred, socket
     );
 
     /// Receives a nanosecond timestamp with each packet (`SO_TIMESTAMPNS`), in the 64-bit
@@ -61,9 +61,7 @@ impl Socket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    #[doc = man!(setsockopt(2), socket(7))]
     #[doc(alias = "SO_TIMESTAMPNS")]
     pub fn set_timestamp_ns(&self, on: bool) -> Result<()> {
         match set_int(
@@ -84,9 +82,7 @@ impl Socket {
 
     /// Whether `SO_TIMESTAMPNS` is on.
     ///
-    /// # References
-    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
-    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    #[doc = man!(getsockopt(2), socket(7))]
     #[doc(alias = "SO_TIMESTAMPNS")]
     pub fn timestamp_ns(&self) -> Result<bool> {
         // The kernel reports it on only under the variant (64-bit or old) that was set.
@@ -102,10 +98,7 @@ impl Socket {
     /// software receive stamping on asynchronously: the first packets after this call may
     /// arrive without a stamp.
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
-    ///  - [Linux timestamping](https://docs.kernel.org/networking/timestamping.html)
+    #[doc = man!(setsockopt(2), socket(7), timestamping)]
     #[doc(alias = "SO_TIMESTAMPING")]
     pub fn set_timestamping(&self, flags: Timestamping) -> Result<()> {
         let v = flags.bits() as i32;
@@ -119,10 +112,7 @@ impl Socket {
 
     /// The `SO_TIMESTAMPING` flags.
     ///
-    /// # References
-    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
-    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
-    ///  - [Linux timestamping](https://docs.kernel.org/networking/timestamping.html)
+    #[doc = man!(getsockopt(2), socket(7), timestamping)]
     #[doc(alias = "SO_TIMESTAMPING")]
     pub fn timestamping(&self) -> Result<Timestamping> {
         get_int(self.as_fd(), k::SOL_SOCKET, k::SO_TIMESTAMPING_OLD)
@@ -149,26 +139,26 @@ impl Socket {
         /// )));
         /// # Ok::<(), baresock::Error>(())
         /// ```
-        "IP_PKTINFO", IP, k::IP_PKTINFO, recv_packet_info_v4, set_recv_packet_info_v4, "ip"
+        "IP_PKTINFO", IP, k::IP_PKTINFO, recv_packet_info_v4, set_recv_packet_info_v4, ip
     );
     bool_option!(
         /// Receives the TTL of each IPv4 packet (`IP_RECVTTL`).
-        ["IP_RECVTTL", "recv_ttl", "set_recv_ttl"], IP, k::IP_RECVTTL, recv_ttl_v4, set_recv_ttl_v4, "ip"
+        ["IP_RECVTTL", "recv_ttl", "set_recv_ttl"], IP, k::IP_RECVTTL, recv_ttl_v4, set_recv_ttl_v4, ip
     );
     bool_option!(
         /// Receives the TOS byte of each IPv4 packet (`IP_RECVTOS`).
-        ["IP_RECVTOS", "recv_tos", "set_recv_tos"], IP, k::IP_RECVTOS, recv_tos_v4, set_recv_tos_v4, "ip"
+        ["IP_RECVTOS", "recv_tos", "set_recv_tos"], IP, k::IP_RECVTOS, recv_tos_v4, set_recv_tos_v4, ip
     );
     bool_option!(
         /// Receives the interface and destination of each IPv6 packet (`IPV6_RECVPKTINFO`).
-        "IPV6_RECVPKTINFO", IPV6, k::IPV6_RECVPKTINFO, recv_packet_info_v6, set_recv_packet_info_v6, "ipv6"
+        "IPV6_RECVPKTINFO", IPV6, k::IPV6_RECVPKTINFO, recv_packet_info_v6, set_recv_packet_info_v6, ipv6
     );
     bool_option!(
         /// Receives the hop limit of each IPv6 packet (`IPV6_RECVHOPLIMIT`).
-        ["IPV6_RECVHOPLIMIT", "recv_hop_limit", "set_recv_hop_limit"], IPV6, k::IPV6_RECVHOPLIMIT, recv_hoplimit_v6, set_recv_hoplimit_v6, "ipv6"
+        ["IPV6_RECVHOPLIMIT", "recv_hop_limit", "set_recv_hop_limit"], IPV6, k::IPV6_RECVHOPLIMIT, recv_hoplimit_v6, set_recv_hoplimit_v6, ipv6
     );
     bool_option!(
         /// Receives the traffic class of each IPv6 packet (`IPV6_RECVTCLASS`).
-        ["IPV6_RECVTCLASS", "recv_traffic_class", "set_recv_traffic_class"], IPV6, k::IPV6_RECVTCLASS, recv_tclass_v6, set_recv_tclass_v6, "ipv6"
+        ["IPV6_RECVTCLASS", "recv_traffic_class", "set_recv_traffic_class"], IPV6, k::IPV6_RECVTCLASS, recv_tclass_v6, set_recv_tclass_v6, ipv6
     );
 }

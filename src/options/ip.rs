@@ -24,9 +24,7 @@ impl Socket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
+    #[doc = man!(setsockopt(2), ip(7))]
     #[doc(alias = "IP_TTL")]
     #[doc(alias = "set_ttl")]
     pub fn set_ttl_v4(&self, ttl: u32) -> Result<()> {
@@ -40,9 +38,7 @@ impl Socket {
 
     /// The time-to-live of outgoing unicast packets (`IP_TTL`).
     ///
-    /// # References
-    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
-    ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
+    #[doc = man!(getsockopt(2), ip(7))]
     #[doc(alias = "IP_TTL")]
     #[doc(alias = "ttl")]
     pub fn ttl_v4(&self) -> Result<u32> {
@@ -100,9 +96,7 @@ impl Socket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
+    #[doc = man!(setsockopt(2), ip(7))]
     #[doc(alias = "IP_TOS")]
     #[doc(alias = "set_tos")]
     pub fn set_tos_v4(&self, tos: u8) -> Result<()> {
@@ -111,9 +105,7 @@ impl Socket {
 
     /// The type-of-service byte (`IP_TOS`).
     ///
-    /// # References
-    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
-    ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
+    #[doc = man!(getsockopt(2), ip(7))]
     #[doc(alias = "IP_TOS")]
     #[doc(alias = "tos")]
     pub fn tos_v4(&self) -> Result<u8> {
@@ -132,9 +124,7 @@ impl Socket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
+    #[doc = man!(setsockopt(2), ip(7))]
     #[doc(alias = "IP_ADD_MEMBERSHIP")]
     pub fn join_multicast_v4(&self, group: Ipv4Addr, interface: MulticastInterface) -> Result<()> {
         sockopt::set(
@@ -147,9 +137,7 @@ impl Socket {
 
     /// Leaves a multicast group (`IP_DROP_MEMBERSHIP`).
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
+    #[doc = man!(setsockopt(2), ip(7))]
     #[doc(alias = "IP_DROP_MEMBERSHIP")]
     pub fn leave_multicast_v4(&self, group: Ipv4Addr, interface: MulticastInterface) -> Result<()> {
         sockopt::set(
@@ -162,9 +150,7 @@ impl Socket {
 
     /// The interface outgoing multicast leaves by (`IP_MULTICAST_IF`).
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
+    #[doc = man!(setsockopt(2), ip(7))]
     #[doc(alias = "IP_MULTICAST_IF")]
     pub fn set_multicast_if_v4(&self, interface: MulticastInterface) -> Result<()> {
         sockopt::set(
@@ -178,9 +164,7 @@ impl Socket {
     /// The local address outgoing multicast leaves from (`IP_MULTICAST_IF`); unspecified when
     /// the kernel chooses (or an index was set).
     ///
-    /// # References
-    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
-    ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
+    #[doc = man!(getsockopt(2), ip(7))]
     #[doc(alias = "IP_MULTICAST_IF")]
     pub fn multicast_if_v4(&self) -> Result<Ipv4Addr> {
         let mut b = [0u8; 4];
@@ -196,9 +180,7 @@ impl Socket {
 
     /// The TTL of outgoing multicast, 0 to 255 (`IP_MULTICAST_TTL`).
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
+    #[doc = man!(setsockopt(2), ip(7))]
     #[doc(alias = "IP_MULTICAST_TTL")]
     pub fn set_multicast_ttl_v4(&self, ttl: u8) -> Result<()> {
         set_int(self.as_fd(), IP, k::IP_MULTICAST_TTL, ttl.into())
@@ -206,9 +188,7 @@ impl Socket {
 
     /// The TTL of outgoing multicast (`IP_MULTICAST_TTL`).
     ///
-    /// # References
-    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
-    ///  - [`ip(7)`](https://man7.org/linux/man-pages/man7/ip.7.html)
+    #[doc = man!(getsockopt(2), ip(7))]
     #[doc(alias = "IP_MULTICAST_TTL")]
     pub fn multicast_ttl_v4(&self) -> Result<u8> {
         get_int(self.as_fd(), IP, k::IP_MULTICAST_TTL).map(|v| v as u8)
@@ -216,19 +196,19 @@ impl Socket {
 
     bool_option!(
         /// Loops outgoing multicast back to local listeners (`IP_MULTICAST_LOOP`).
-        "IP_MULTICAST_LOOP", IP, k::IP_MULTICAST_LOOP, multicast_loop_v4, set_multicast_loop_v4, "ip"
+        "IP_MULTICAST_LOOP", IP, k::IP_MULTICAST_LOOP, multicast_loop_v4, set_multicast_loop_v4, ip
     );
     bool_option!(
         /// Allows binding to an address not (yet) on any interface (`IP_FREEBIND`).
-        ["IP_FREEBIND", "freebind", "set_freebind"], IP, k::IP_FREEBIND, freebind_v4, set_freebind_v4, "ip"
+        ["IP_FREEBIND", "freebind", "set_freebind"], IP, k::IP_FREEBIND, freebind_v4, set_freebind_v4, ip
     );
     bool_option!(
         /// Transparent proxying: bind to and accept for foreign addresses (`IP_TRANSPARENT`);
         /// needs `CAP_NET_ADMIN` or `CAP_NET_RAW`.
-        ["IP_TRANSPARENT", "transparent", "set_transparent"], IP, k::IP_TRANSPARENT, transparent_v4, set_transparent_v4, "ip"
+        ["IP_TRANSPARENT", "transparent", "set_transparent"], IP, k::IP_TRANSPARENT, transparent_v4, set_transparent_v4, ip
     );
     bool_option!(
         /// Queues extended error reports, read with `MSG_ERRQUEUE` (`IP_RECVERR`).
-        ["IP_RECVERR", "recv_err", "set_recv_err"], IP, k::IP_RECVERR, recv_err_v4, set_recv_err_v4, "ip"
+        ["IP_RECVERR", "recv_err", "set_recv_err"], IP, k::IP_RECVERR, recv_err_v4, set_recv_err_v4, ip
     );
 }

@@ -23,9 +23,7 @@ impl Socket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [`ipv6(7)`](https://man7.org/linux/man-pages/man7/ipv6.7.html)
+    #[doc = man!(setsockopt(2), ipv6(7))]
     #[doc(alias = "IPV6_UNICAST_HOPS")]
     #[doc(alias = "set_unicast_hops")]
     pub fn set_unicast_hops_v6(&self, hops: u32) -> Result<()> {
@@ -40,9 +38,7 @@ impl Socket {
 
     /// The hop limit of outgoing unicast packets (`IPV6_UNICAST_HOPS`).
     ///
-    /// # References
-    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
-    ///  - [`ipv6(7)`](https://man7.org/linux/man-pages/man7/ipv6.7.html)
+    #[doc = man!(getsockopt(2), ipv6(7))]
     #[doc(alias = "IPV6_UNICAST_HOPS")]
     #[doc(alias = "unicast_hops")]
     pub fn unicast_hops_v6(&self) -> Result<u32> {
@@ -60,7 +56,7 @@ impl Socket {
         /// assert!(!s.only_v6()?);
         /// # Ok::<(), baresock::Error>(())
         /// ```
-        "IPV6_V6ONLY", k::IPPROTO_IPV6 as u32, k::IPV6_V6ONLY, only_v6, set_only_v6, "ipv6"
+        "IPV6_V6ONLY", k::IPPROTO_IPV6 as u32, k::IPV6_V6ONLY, only_v6, set_only_v6, ipv6
     );
 }
 
@@ -68,9 +64,7 @@ impl Socket {
 impl Socket {
     /// The traffic class of outgoing packets (`IPV6_TCLASS`).
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [`ipv6(7)`](https://man7.org/linux/man-pages/man7/ipv6.7.html)
+    #[doc = man!(setsockopt(2), ipv6(7))]
     #[doc(alias = "IPV6_TCLASS")]
     pub fn set_tclass_v6(&self, tclass: u8) -> Result<()> {
         set_int(self.as_fd(), IPV6, k::IPV6_TCLASS, tclass.into())
@@ -78,9 +72,7 @@ impl Socket {
 
     /// The traffic class of outgoing packets (`IPV6_TCLASS`).
     ///
-    /// # References
-    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
-    ///  - [`ipv6(7)`](https://man7.org/linux/man-pages/man7/ipv6.7.html)
+    #[doc = man!(getsockopt(2), ipv6(7))]
     #[doc(alias = "IPV6_TCLASS")]
     pub fn tclass_v6(&self) -> Result<u8> {
         get_int(self.as_fd(), IPV6, k::IPV6_TCLASS).map(|v| v as u8)
@@ -89,9 +81,7 @@ impl Socket {
     /// Joins a multicast group on the interface with this index; 0 lets the kernel choose
     /// (`IPV6_ADD_MEMBERSHIP`).
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [`ipv6(7)`](https://man7.org/linux/man-pages/man7/ipv6.7.html)
+    #[doc = man!(setsockopt(2), ipv6(7))]
     #[doc(alias = "IPV6_ADD_MEMBERSHIP")]
     pub fn join_multicast_v6(&self, group: &Ipv6Addr, interface: u32) -> Result<()> {
         let m = Ipv6Mreq {
@@ -103,9 +93,7 @@ impl Socket {
 
     /// Leaves a multicast group (`IPV6_DROP_MEMBERSHIP`).
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [`ipv6(7)`](https://man7.org/linux/man-pages/man7/ipv6.7.html)
+    #[doc = man!(setsockopt(2), ipv6(7))]
     #[doc(alias = "IPV6_DROP_MEMBERSHIP")]
     pub fn leave_multicast_v6(&self, group: &Ipv6Addr, interface: u32) -> Result<()> {
         let m = Ipv6Mreq {
@@ -118,9 +106,7 @@ impl Socket {
     /// The index of the interface outgoing multicast leaves by; 0 lets the kernel choose
     /// (`IPV6_MULTICAST_IF`).
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [`ipv6(7)`](https://man7.org/linux/man-pages/man7/ipv6.7.html)
+    #[doc = man!(setsockopt(2), ipv6(7))]
     #[doc(alias = "IPV6_MULTICAST_IF")]
     pub fn set_multicast_if_v6(&self, interface: u32) -> Result<()> {
         set_int(
@@ -133,9 +119,7 @@ impl Socket {
 
     /// The index of the interface outgoing multicast leaves by (`IPV6_MULTICAST_IF`).
     ///
-    /// # References
-    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
-    ///  - [`ipv6(7)`](https://man7.org/linux/man-pages/man7/ipv6.7.html)
+    #[doc = man!(getsockopt(2), ipv6(7))]
     #[doc(alias = "IPV6_MULTICAST_IF")]
     pub fn multicast_if_v6(&self) -> Result<u32> {
         get_int(self.as_fd(), IPV6, k::IPV6_MULTICAST_IF).map(|v| v.max(0) as u32)
@@ -143,9 +127,7 @@ impl Socket {
 
     /// The hop limit of outgoing multicast, 0 to 255 (`IPV6_MULTICAST_HOPS`).
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [`ipv6(7)`](https://man7.org/linux/man-pages/man7/ipv6.7.html)
+    #[doc = man!(setsockopt(2), ipv6(7))]
     #[doc(alias = "IPV6_MULTICAST_HOPS")]
     pub fn set_multicast_hops_v6(&self, hops: u8) -> Result<()> {
         set_int(self.as_fd(), IPV6, k::IPV6_MULTICAST_HOPS, hops.into())
@@ -153,9 +135,7 @@ impl Socket {
 
     /// The hop limit of outgoing multicast (`IPV6_MULTICAST_HOPS`).
     ///
-    /// # References
-    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
-    ///  - [`ipv6(7)`](https://man7.org/linux/man-pages/man7/ipv6.7.html)
+    #[doc = man!(getsockopt(2), ipv6(7))]
     #[doc(alias = "IPV6_MULTICAST_HOPS")]
     pub fn multicast_hops_v6(&self) -> Result<u8> {
         get_int(self.as_fd(), IPV6, k::IPV6_MULTICAST_HOPS).map(|v| v as u8)
@@ -163,18 +143,18 @@ impl Socket {
 
     bool_option!(
         /// Loops outgoing multicast back to local listeners (`IPV6_MULTICAST_LOOP`).
-        "IPV6_MULTICAST_LOOP", IPV6, k::IPV6_MULTICAST_LOOP, multicast_loop_v6, set_multicast_loop_v6, "ipv6"
+        "IPV6_MULTICAST_LOOP", IPV6, k::IPV6_MULTICAST_LOOP, multicast_loop_v6, set_multicast_loop_v6, ipv6
     );
     bool_option!(
         /// Allows binding to an address not (yet) on any interface (`IPV6_FREEBIND`).
-        "IPV6_FREEBIND", IPV6, k::IPV6_FREEBIND, freebind_v6, set_freebind_v6, "ipv6"
+        "IPV6_FREEBIND", IPV6, k::IPV6_FREEBIND, freebind_v6, set_freebind_v6, ipv6
     );
     bool_option!(
         /// Transparent proxying (`IPV6_TRANSPARENT`); needs `CAP_NET_ADMIN` or `CAP_NET_RAW`.
-        "IPV6_TRANSPARENT", IPV6, k::IPV6_TRANSPARENT, transparent_v6, set_transparent_v6, "ipv6"
+        "IPV6_TRANSPARENT", IPV6, k::IPV6_TRANSPARENT, transparent_v6, set_transparent_v6, ipv6
     );
     bool_option!(
         /// Queues extended error reports, read with `MSG_ERRQUEUE` (`IPV6_RECVERR`).
-        "IPV6_RECVERR", IPV6, k::IPV6_RECVERR, recv_err_v6, set_recv_err_v6, "ipv6"
+        "IPV6_RECVERR", IPV6, k::IPV6_RECVERR, recv_err_v6, set_recv_err_v6, ipv6
     );
 }

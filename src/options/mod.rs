@@ -50,15 +50,13 @@ fn set_int(fd: BorrowedFd<'_>, level: u32, name: u32, value: i32) -> Result<()> 
 /// `$alias` is the kernel's name for it, or a `[list]` of names (the kernel's, then former ones).
 /// `$page` is the level's man page in section 7 (`socket`, `ip`, ...), for the references.
 macro_rules! bool_option {
-    ($(#[$doc:meta])* $alias:literal, $level:expr, $name:expr, $get:ident, $set:ident, $page:literal) => {
+    ($(#[$doc:meta])* $alias:literal, $level:expr, $name:expr, $get:ident, $set:ident, $page:ident) => {
         bool_option!($(#[$doc])* [$alias], $level, $name, $get, $set, $page);
     };
-    ($(#[$doc:meta])* [$($alias:literal),+], $level:expr, $name:expr, $get:ident, $set:ident, $page:literal) => {
+    ($(#[$doc:meta])* [$($alias:literal),+], $level:expr, $name:expr, $get:ident, $set:ident, $page:ident) => {
         $(#[$doc])*
         ///
-        /// # References
-        ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-        #[doc = concat!("  - [`", $page, "(7)`](https://man7.org/linux/man-pages/man7/", $page, ".7.html)")]
+        #[doc = man!(setsockopt(2), $page(7))]
         $(#[doc(alias = $alias)])+
         pub fn $set(&self, on: bool) -> Result<()> {
             set_int(self.as_fd(), $level, $name, i32::from(on))
@@ -66,9 +64,7 @@ macro_rules! bool_option {
 
         #[doc = concat!("Whether the option [`", stringify!($set), "`](Self::", stringify!($set), ") sets is on.")]
         ///
-        /// # References
-        ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
-        #[doc = concat!("  - [`", $page, "(7)`](https://man7.org/linux/man-pages/man7/", $page, ".7.html)")]
+        #[doc = man!(getsockopt(2), $page(7))]
         $(#[doc(alias = $alias)])+
         pub fn $get(&self) -> Result<bool> {
             get_int(self.as_fd(), $level, $name).map(|v| v != 0)
@@ -96,16 +92,14 @@ impl Socket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+    #[doc = man!(getsockopt(2))]
     pub fn option_raw(&self, level: u32, name: u32, buf: &mut [u8]) -> Result<usize> {
         sockopt::get_bytes(self.as_fd(), level, name, buf)
     }
 
     /// Sets option `name` at `level` to `value` (`setsockopt(2)`).
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
+    #[doc = man!(setsockopt(2))]
     pub fn set_option_raw(&self, level: u32, name: u32, value: &[u8]) -> Result<()> {
         sockopt::set_bytes(self.as_fd(), level, name, value)
     }

@@ -25,7 +25,7 @@ impl Socket {
         /// assert!(s.reuse_address()?);
         /// # Ok::<(), baresock::Error>(())
         /// ```
-        "SO_REUSEADDR", k::SOL_SOCKET, k::SO_REUSEADDR, reuse_address, set_reuse_address, "socket"
+        "SO_REUSEADDR", k::SOL_SOCKET, k::SO_REUSEADDR, reuse_address, set_reuse_address, socket
     );
     bool_option!(
         /// Lets several sockets bind the same address and port, the kernel spreading
@@ -43,22 +43,20 @@ impl Socket {
         /// b.bind(a.local_addr()?)?; // the same port, shared
         /// # Ok::<(), baresock::Error>(())
         /// ```
-        "SO_REUSEPORT", k::SOL_SOCKET, k::SO_REUSEPORT, reuse_port, set_reuse_port, "socket"
+        "SO_REUSEPORT", k::SOL_SOCKET, k::SO_REUSEPORT, reuse_port, set_reuse_port, socket
     );
     bool_option!(
         /// Allows sending to broadcast addresses (`SO_BROADCAST`).
-        "SO_BROADCAST", k::SOL_SOCKET, k::SO_BROADCAST, broadcast, set_broadcast, "socket"
+        "SO_BROADCAST", k::SOL_SOCKET, k::SO_BROADCAST, broadcast, set_broadcast, socket
     );
     bool_option!(
         /// Sends keepalive probes on an idle connection (`SO_KEEPALIVE`).
-        "SO_KEEPALIVE", k::SOL_SOCKET, k::SO_KEEPALIVE, keepalive, set_keepalive, "socket"
+        "SO_KEEPALIVE", k::SOL_SOCKET, k::SO_KEEPALIVE, keepalive, set_keepalive, socket
     );
 
     /// Whether the socket is listening (`SO_ACCEPTCONN`).
     ///
-    /// # References
-    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
-    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    #[doc = man!(getsockopt(2), socket(7))]
     #[doc(alias = "SO_ACCEPTCONN")]
     pub fn is_listening(&self) -> Result<bool> {
         get_int(self.as_fd(), k::SOL_SOCKET, k::SO_ACCEPTCONN).map(|v| v != 0)
@@ -80,9 +78,7 @@ impl Socket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    #[doc = man!(setsockopt(2), socket(7))]
     #[doc(alias = "SO_LINGER")]
     pub fn set_linger(&self, linger: Option<Duration>) -> Result<()> {
         let l = match linger {
@@ -103,9 +99,7 @@ impl Socket {
 
     /// The `SO_LINGER` setting (see [`set_linger`](Self::set_linger)).
     ///
-    /// # References
-    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
-    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    #[doc = man!(getsockopt(2), socket(7))]
     #[doc(alias = "SO_LINGER")]
     pub fn linger(&self) -> Result<Option<Duration>> {
         let l: Linger = sockopt::get(self.as_fd(), k::SOL_SOCKET, k::SO_LINGER)?;
@@ -125,9 +119,7 @@ impl Socket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    #[doc = man!(setsockopt(2), socket(7))]
     #[doc(alias = "SO_SNDBUF")]
     pub fn set_send_buffer_size(&self, size: usize) -> Result<()> {
         set_int(self.as_fd(), k::SOL_SOCKET, k::SO_SNDBUF, size_arg(size))
@@ -135,9 +127,7 @@ impl Socket {
 
     /// The send buffer's size in bytes, as the kernel accounts it (`SO_SNDBUF`).
     ///
-    /// # References
-    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
-    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    #[doc = man!(getsockopt(2), socket(7))]
     #[doc(alias = "SO_SNDBUF")]
     pub fn send_buffer_size(&self) -> Result<usize> {
         get_int(self.as_fd(), k::SOL_SOCKET, k::SO_SNDBUF).map(|v| v.max(0) as usize)
@@ -146,9 +136,7 @@ impl Socket {
     /// Asks for a receive buffer of `size` bytes (`SO_RCVBUF`); doubled and capped at
     /// `net.core.rmem_max` by the kernel, like [`set_send_buffer_size`](Self::set_send_buffer_size).
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    #[doc = man!(setsockopt(2), socket(7))]
     #[doc(alias = "SO_RCVBUF")]
     pub fn set_recv_buffer_size(&self, size: usize) -> Result<()> {
         set_int(self.as_fd(), k::SOL_SOCKET, k::SO_RCVBUF, size_arg(size))
@@ -156,9 +144,7 @@ impl Socket {
 
     /// The receive buffer's size in bytes, as the kernel accounts it (`SO_RCVBUF`).
     ///
-    /// # References
-    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
-    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    #[doc = man!(getsockopt(2), socket(7))]
     #[doc(alias = "SO_RCVBUF")]
     pub fn recv_buffer_size(&self) -> Result<usize> {
         get_int(self.as_fd(), k::SOL_SOCKET, k::SO_RCVBUF).map(|v| v.max(0) as usize)
@@ -180,9 +166,7 @@ impl Socket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    #[doc = man!(setsockopt(2), socket(7))]
     #[doc(alias = "SO_RCVTIMEO")]
     pub fn set_kernel_recv_timeout(&self, timeout: Option<Duration>) -> Result<()> {
         set_kernel_timeout(
@@ -195,9 +179,7 @@ impl Socket {
 
     /// The `SO_RCVTIMEO` setting; `None` when off.
     ///
-    /// # References
-    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
-    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    #[doc = man!(getsockopt(2), socket(7))]
     #[doc(alias = "SO_RCVTIMEO")]
     pub fn kernel_recv_timeout(&self) -> Result<Option<Duration>> {
         kernel_timeout(self.as_fd(), k::SO_RCVTIMEO_NEW, k::SO_RCVTIMEO_OLD)
@@ -208,9 +190,7 @@ impl Socket {
     ///
     /// [`set_kernel_recv_timeout`]: Self::set_kernel_recv_timeout
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    #[doc = man!(setsockopt(2), socket(7))]
     #[doc(alias = "SO_SNDTIMEO")]
     pub fn set_kernel_send_timeout(&self, timeout: Option<Duration>) -> Result<()> {
         set_kernel_timeout(
@@ -223,9 +203,7 @@ impl Socket {
 
     /// The `SO_SNDTIMEO` setting; `None` when off.
     ///
-    /// # References
-    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
-    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    #[doc = man!(getsockopt(2), socket(7))]
     #[doc(alias = "SO_SNDTIMEO")]
     pub fn kernel_send_timeout(&self) -> Result<Option<Duration>> {
         kernel_timeout(self.as_fd(), k::SO_SNDTIMEO_NEW, k::SO_SNDTIMEO_OLD)
@@ -298,10 +276,7 @@ impl Socket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
-    ///  - [Linux socket filtering](https://docs.kernel.org/networking/filter.html)
+    #[doc = man!(setsockopt(2), socket(7), socket_filter)]
     #[doc(alias = "SO_ATTACH_FILTER")]
     pub fn attach_filter(&self, program: &Program<'_>) -> Result<()> {
         sockopt::set_program(self.as_fd(), k::SOL_SOCKET, k::SO_ATTACH_FILTER, program)
@@ -309,10 +284,7 @@ impl Socket {
 
     /// Removes the filter (`SO_DETACH_FILTER`); `ENOENT` if there is none.
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
-    ///  - [Linux socket filtering](https://docs.kernel.org/networking/filter.html)
+    #[doc = man!(setsockopt(2), socket(7), socket_filter)]
     #[doc(alias = "SO_DETACH_FILTER")]
     pub fn detach_filter(&self) -> Result<()> {
         set_int(self.as_fd(), k::SOL_SOCKET, k::SO_DETACH_FILTER, 0)
@@ -321,7 +293,7 @@ impl Socket {
     bool_option!(
         /// Locks the filter: it can no longer be replaced or removed (`SO_LOCK_FILTER`). A
         /// process can lock its sockets before handing them to less trusted code.
-        "SO_LOCK_FILTER", k::SOL_SOCKET, k::SO_LOCK_FILTER, lock_filter, set_lock_filter, "socket"
+        "SO_LOCK_FILTER", k::SOL_SOCKET, k::SO_LOCK_FILTER, lock_filter, set_lock_filter, socket
     );
 }
 
@@ -342,9 +314,7 @@ impl Socket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    #[doc = man!(setsockopt(2), socket(7))]
     #[doc(alias = "SO_BINDTODEVICE")]
     pub fn set_bind_device(&self, interface: impl AsRef<[u8]>) -> Result<()> {
         let name = ShortName::new(interface.as_ref())?;
@@ -360,9 +330,7 @@ impl Socket {
     /// (`SO_BINDTODEVICE` with no name), so the socket uses every interface again. Needs
     /// `CAP_NET_RAW` (the kernel asks it for any change to a binding).
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    #[doc = man!(setsockopt(2), socket(7))]
     #[doc(alias = "SO_BINDTODEVICE")]
     pub fn unbind_device(&self) -> Result<()> {
         sockopt::set_bytes(self.as_fd(), k::SOL_SOCKET, k::SO_BINDTODEVICE, &[])
@@ -370,9 +338,7 @@ impl Socket {
 
     /// The interface the socket is bound to (`SO_BINDTODEVICE`), if any.
     ///
-    /// # References
-    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
-    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    #[doc = man!(getsockopt(2), socket(7))]
     #[doc(alias = "SO_BINDTODEVICE")]
     pub fn bind_device(&self) -> Result<Option<ShortName>> {
         let mut buf = [0u8; SHORT_NAME_MAX + 1];
@@ -391,9 +357,7 @@ impl Socket {
     /// The mark on outgoing packets, for routing and filtering (`SO_MARK`); needs
     /// `CAP_NET_ADMIN`.
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    #[doc = man!(setsockopt(2), socket(7))]
     #[doc(alias = "SO_MARK")]
     pub fn set_mark(&self, mark: u32) -> Result<()> {
         sockopt::set(self.as_fd(), k::SOL_SOCKET, k::SO_MARK, &mark)
@@ -401,9 +365,7 @@ impl Socket {
 
     /// The mark on outgoing packets (`SO_MARK`).
     ///
-    /// # References
-    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
-    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    #[doc = man!(getsockopt(2), socket(7))]
     #[doc(alias = "SO_MARK")]
     pub fn mark(&self) -> Result<u32> {
         sockopt::get(self.as_fd(), k::SOL_SOCKET, k::SO_MARK)
@@ -411,9 +373,7 @@ impl Socket {
 
     /// The priority of outgoing packets, 0 to 6 without `CAP_NET_ADMIN` (`SO_PRIORITY`).
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    #[doc = man!(setsockopt(2), socket(7))]
     #[doc(alias = "SO_PRIORITY")]
     pub fn set_priority(&self, priority: u32) -> Result<()> {
         sockopt::set(self.as_fd(), k::SOL_SOCKET, k::SO_PRIORITY, &priority)
@@ -421,9 +381,7 @@ impl Socket {
 
     /// The priority of outgoing packets (`SO_PRIORITY`).
     ///
-    /// # References
-    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
-    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    #[doc = man!(getsockopt(2), socket(7))]
     #[doc(alias = "SO_PRIORITY")]
     pub fn priority(&self) -> Result<u32> {
         sockopt::get(self.as_fd(), k::SOL_SOCKET, k::SO_PRIORITY)
@@ -431,9 +389,7 @@ impl Socket {
 
     /// How many bytes a receive waits for before it returns (`SO_RCVLOWAT`).
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    #[doc = man!(setsockopt(2), socket(7))]
     #[doc(alias = "SO_RCVLOWAT")]
     pub fn set_recv_low_water(&self, bytes: usize) -> Result<()> {
         set_int(self.as_fd(), k::SOL_SOCKET, k::SO_RCVLOWAT, size_arg(bytes))
@@ -441,9 +397,7 @@ impl Socket {
 
     /// The receive low-water mark (`SO_RCVLOWAT`).
     ///
-    /// # References
-    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
-    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    #[doc = man!(getsockopt(2), socket(7))]
     #[doc(alias = "SO_RCVLOWAT")]
     pub fn recv_low_water(&self) -> Result<usize> {
         get_int(self.as_fd(), k::SOL_SOCKET, k::SO_RCVLOWAT).map(|v| v.max(0) as usize)
@@ -452,9 +406,7 @@ impl Socket {
     /// How long a blocking receive busy-polls the device before sleeping (`SO_BUSY_POLL`),
     /// in whole microseconds; raising it above `net.core.busy_read` needs `CAP_NET_ADMIN`.
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    #[doc = man!(setsockopt(2), socket(7))]
     #[doc(alias = "SO_BUSY_POLL")]
     pub fn set_busy_poll(&self, time: Duration) -> Result<()> {
         let us = units_arg(time, Duration::from_micros(1))?;
@@ -463,9 +415,7 @@ impl Socket {
 
     /// The busy-poll time (`SO_BUSY_POLL`).
     ///
-    /// # References
-    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
-    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    #[doc = man!(getsockopt(2), socket(7))]
     #[doc(alias = "SO_BUSY_POLL")]
     pub fn busy_poll(&self) -> Result<Duration> {
         get_int(self.as_fd(), k::SOL_SOCKET, k::SO_BUSY_POLL)
@@ -474,9 +424,7 @@ impl Socket {
 
     /// Steers the socket's packets to a CPU (`SO_INCOMING_CPU`).
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    #[doc = man!(setsockopt(2), socket(7))]
     #[doc(alias = "SO_INCOMING_CPU")]
     pub fn set_incoming_cpu(&self, cpu: u32) -> Result<()> {
         set_int(
@@ -489,9 +437,7 @@ impl Socket {
 
     /// The CPU the socket's packets were last handled on (`SO_INCOMING_CPU`); `None` before any.
     ///
-    /// # References
-    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
-    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    #[doc = man!(getsockopt(2), socket(7))]
     #[doc(alias = "SO_INCOMING_CPU")]
     pub fn incoming_cpu(&self) -> Result<Option<u32>> {
         get_int(self.as_fd(), k::SOL_SOCKET, k::SO_INCOMING_CPU).map(|v| u32::try_from(v).ok())

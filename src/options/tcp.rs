@@ -23,7 +23,7 @@ impl Socket {
         /// assert!(s.tcp_nodelay()?);
         /// # Ok::<(), baresock::Error>(())
         /// ```
-        ["TCP_NODELAY", "nodelay", "set_nodelay"], k::IPPROTO_TCP as u32, k::TCP_NODELAY, tcp_nodelay, set_tcp_nodelay, "tcp"
+        ["TCP_NODELAY", "nodelay", "set_nodelay"], k::IPPROTO_TCP as u32, k::TCP_NODELAY, tcp_nodelay, set_tcp_nodelay, tcp
     );
 }
 
@@ -31,12 +31,12 @@ impl Socket {
 impl Socket {
     bool_option!(
         /// Holds back partial segments until uncorked (or 200 ms pass) (`TCP_CORK`).
-        ["TCP_CORK", "cork", "set_cork"], TCP, k::TCP_CORK, tcp_cork, set_tcp_cork, "tcp"
+        ["TCP_CORK", "cork", "set_cork"], TCP, k::TCP_CORK, tcp_cork, set_tcp_cork, tcp
     );
     bool_option!(
         /// Sends ACKs at once rather than delayed; the kernel may turn it off again by itself
         /// (`TCP_QUICKACK`).
-        ["TCP_QUICKACK", "quickack", "set_quickack"], TCP, k::TCP_QUICKACK, tcp_quickack, set_tcp_quickack, "tcp"
+        ["TCP_QUICKACK", "quickack", "set_quickack"], TCP, k::TCP_QUICKACK, tcp_quickack, set_tcp_quickack, tcp
     );
 
     /// Idle time before the first keepalive probe, whole seconds from 1 to 32767, rounded up
@@ -54,9 +54,7 @@ impl Socket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
+    #[doc = man!(setsockopt(2), tcp(7))]
     #[doc(alias = "TCP_KEEPIDLE")]
     #[doc(alias = "set_keepalive_idle")]
     pub fn set_tcp_keepalive_time(&self, idle: Duration) -> Result<()> {
@@ -70,9 +68,7 @@ impl Socket {
 
     /// Idle time before the first keepalive probe (`TCP_KEEPIDLE`).
     ///
-    /// # References
-    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
-    ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
+    #[doc = man!(getsockopt(2), tcp(7))]
     #[doc(alias = "TCP_KEEPIDLE")]
     #[doc(alias = "keepalive_idle")]
     pub fn tcp_keepalive_time(&self) -> Result<Duration> {
@@ -82,9 +78,7 @@ impl Socket {
     /// Time between keepalive probes, whole seconds from 1 to 32767, rounded up
     /// (`TCP_KEEPINTVL`).
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
+    #[doc = man!(setsockopt(2), tcp(7))]
     #[doc(alias = "TCP_KEEPINTVL")]
     #[doc(alias = "set_keepalive_interval")]
     pub fn set_tcp_keepalive_interval(&self, interval: Duration) -> Result<()> {
@@ -98,9 +92,7 @@ impl Socket {
 
     /// Time between keepalive probes (`TCP_KEEPINTVL`).
     ///
-    /// # References
-    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
-    ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
+    #[doc = man!(getsockopt(2), tcp(7))]
     #[doc(alias = "TCP_KEEPINTVL")]
     #[doc(alias = "keepalive_interval")]
     pub fn tcp_keepalive_interval(&self) -> Result<Duration> {
@@ -109,9 +101,7 @@ impl Socket {
 
     /// Unanswered probes before the connection is dropped, 1 to 127 (`TCP_KEEPCNT`).
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
+    #[doc = man!(setsockopt(2), tcp(7))]
     #[doc(alias = "TCP_KEEPCNT")]
     #[doc(alias = "set_keepalive_count")]
     pub fn set_tcp_keepalive_retries(&self, count: u32) -> Result<()> {
@@ -125,9 +115,7 @@ impl Socket {
 
     /// Unanswered probes before the connection is dropped (`TCP_KEEPCNT`).
     ///
-    /// # References
-    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
-    ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
+    #[doc = man!(getsockopt(2), tcp(7))]
     #[doc(alias = "TCP_KEEPCNT")]
     #[doc(alias = "keepalive_count")]
     pub fn tcp_keepalive_retries(&self) -> Result<u32> {
@@ -146,9 +134,7 @@ impl Socket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
+    #[doc = man!(setsockopt(2), tcp(7))]
     #[doc(alias = "TCP_USER_TIMEOUT")]
     #[doc(alias = "set_user_timeout")]
     pub fn set_tcp_user_timeout(&self, timeout: Option<Duration>) -> Result<()> {
@@ -161,9 +147,7 @@ impl Socket {
 
     /// The `TCP_USER_TIMEOUT` setting; `None` for the system default.
     ///
-    /// # References
-    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
-    ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
+    #[doc = man!(getsockopt(2), tcp(7))]
     #[doc(alias = "TCP_USER_TIMEOUT")]
     #[doc(alias = "user_timeout")]
     pub fn tcp_user_timeout(&self) -> Result<Option<Duration>> {
@@ -174,9 +158,7 @@ impl Socket {
     /// On a listener, accepts data in the SYN (TCP Fast Open) with a queue of this many pending
     /// requests; 0 turns it off (`TCP_FASTOPEN`).
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
+    #[doc = man!(setsockopt(2), tcp(7))]
     #[doc(alias = "TCP_FASTOPEN")]
     #[doc(alias = "set_fastopen")]
     pub fn set_tcp_fastopen(&self, queue: u32) -> Result<()> {
@@ -190,9 +172,7 @@ impl Socket {
 
     /// The TCP Fast Open queue length (`TCP_FASTOPEN`).
     ///
-    /// # References
-    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
-    ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
+    #[doc = man!(getsockopt(2), tcp(7))]
     #[doc(alias = "TCP_FASTOPEN")]
     #[doc(alias = "fastopen")]
     pub fn tcp_fastopen(&self) -> Result<u32> {
@@ -212,9 +192,7 @@ impl Socket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
+    #[doc = man!(setsockopt(2), tcp(7))]
     #[doc(alias = "TCP_CONGESTION")]
     #[doc(alias = "set_congestion")]
     pub fn set_tcp_congestion(&self, algorithm: impl AsRef<[u8]>) -> Result<()> {
@@ -224,9 +202,7 @@ impl Socket {
 
     /// The congestion-control algorithm (`TCP_CONGESTION`).
     ///
-    /// # References
-    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
-    ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
+    #[doc = man!(getsockopt(2), tcp(7))]
     #[doc(alias = "TCP_CONGESTION")]
     #[doc(alias = "congestion")]
     pub fn tcp_congestion(&self) -> Result<ShortName> {
@@ -249,9 +225,7 @@ impl Socket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
-    ///  - [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html)
+    #[doc = man!(getsockopt(2), tcp(7))]
     #[doc(alias = "TCP_INFO")]
     pub fn tcp_info(&self) -> Result<TcpInfo> {
         let mut buf = [0u8; 256];

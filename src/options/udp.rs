@@ -23,9 +23,7 @@ impl Socket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
-    ///  - [`udp(7)`](https://man7.org/linux/man-pages/man7/udp.7.html)
+    #[doc = man!(setsockopt(2), udp(7))]
     #[doc(alias = "UDP_SEGMENT")]
     pub fn set_udp_segment(&self, size: u16) -> Result<()> {
         set_int(self.as_fd(), k::SOL_UDP, sockopt::UDP_SEGMENT, size.into())
@@ -33,9 +31,7 @@ impl Socket {
 
     /// The GSO segment size (`UDP_SEGMENT`); 0 when off.
     ///
-    /// # References
-    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
-    ///  - [`udp(7)`](https://man7.org/linux/man-pages/man7/udp.7.html)
+    #[doc = man!(getsockopt(2), udp(7))]
     #[doc(alias = "UDP_SEGMENT")]
     pub fn udp_segment(&self) -> Result<u16> {
         get_int(self.as_fd(), k::SOL_UDP, sockopt::UDP_SEGMENT)
@@ -45,6 +41,6 @@ impl Socket {
     bool_option!(
         /// Receives runs of datagrams coalesced into one buffer, with their segment size as a
         /// control message (generic receive offload, `UDP_GRO`).
-        "UDP_GRO", k::SOL_UDP, sockopt::UDP_GRO, udp_gro, set_udp_gro, "udp"
+        "UDP_GRO", k::SOL_UDP, sockopt::UDP_GRO, udp_gro, set_udp_gro, udp
     );
 }

@@ -57,8 +57,7 @@ impl Socket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`send(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
+    #[doc = man!(send(2))]
     #[inline]
     pub fn send(&self, buf: &[u8]) -> Result<usize> {
         self.send_with(buf, SendFlags::empty())
@@ -75,8 +74,7 @@ impl Socket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`send(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
+    #[doc = man!(send(2))]
     #[inline]
     pub fn send_with(&self, buf: &[u8], flags: SendFlags) -> Result<usize> {
         let f = self.send_flags(flags);
@@ -114,8 +112,7 @@ impl Socket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`sendto(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
+    #[doc = man!(sendto(2))]
     #[inline]
     pub fn send_to(&self, buf: &[u8], addr: impl Into<SockAddr>) -> Result<usize> {
         self.send_to_with(buf, addr, SendFlags::empty())
@@ -131,8 +128,7 @@ impl Socket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`sendto(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
+    #[doc = man!(sendto(2))]
     pub fn send_to_with(
         &self,
         buf: &[u8],
@@ -233,9 +229,7 @@ impl Socket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`send(2)`](https://man7.org/linux/man-pages/man2/send.2.html)
-    ///  - [`poll(2)`](https://man7.org/linux/man-pages/man2/poll.2.html)
+    #[doc = man!(send(2), poll(2))]
     pub fn send_all(&self, mut buf: &[u8]) -> Result<()> {
         let f = self.send_flags(SendFlags::empty());
         // The deadline starts now, not at the first wait: calls that complete at once count.
@@ -274,8 +268,7 @@ impl Socket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`recv(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
+    #[doc = man!(recv(2))]
     #[inline]
     pub fn recv(&self, buf: &mut [u8]) -> Result<usize> {
         self.recv_with(buf, RecvFlags::empty())
@@ -293,8 +286,7 @@ impl Socket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`recv(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
+    #[doc = man!(recv(2))]
     #[inline]
     pub fn peek(&self, buf: &mut [u8]) -> Result<usize> {
         self.recv_with(buf, RecvFlags::PEEK)
@@ -312,8 +304,7 @@ impl Socket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`recv(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
+    #[doc = man!(recv(2))]
     #[inline]
     pub fn recv_with(&self, buf: &mut [u8], flags: RecvFlags) -> Result<usize> {
         let h = self.hot();
@@ -389,8 +380,7 @@ impl Socket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`recvfrom(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
+    #[doc = man!(recvfrom(2))]
     #[inline]
     pub fn recv_from(&self, buf: &mut [u8]) -> Result<(usize, Option<SockAddr>)> {
         self.recv_from_with(buf, RecvFlags::empty())
@@ -409,8 +399,7 @@ impl Socket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`recvfrom(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
+    #[doc = man!(recvfrom(2))]
     #[inline]
     pub fn peek_from(&self, buf: &mut [u8]) -> Result<(usize, Option<SockAddr>)> {
         self.recv_from_with(buf, RecvFlags::PEEK)
@@ -428,8 +417,7 @@ impl Socket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`recvfrom(2)`](https://man7.org/linux/man-pages/man2/recv.2.html)
+    #[doc = man!(recvfrom(2))]
     pub fn recv_from_with(
         &self,
         buf: &mut [u8],
@@ -571,8 +559,7 @@ impl Socket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`shutdown(2)`](https://man7.org/linux/man-pages/man2/shutdown.2.html)
+    #[doc = man!(shutdown(2))]
     pub fn shutdown(&self, how: Shutdown) -> Result<()> {
         let how = match how {
             Shutdown::Read => k::SHUT_RD,
@@ -595,8 +582,7 @@ impl Socket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`getsockname(2)`](https://man7.org/linux/man-pages/man2/getsockname.2.html)
+    #[doc = man!(getsockname(2))]
     pub fn local_addr(&self) -> Result<SockAddr> {
         let mut room = addr::AddrRoom::new();
         addr::getname(&self.fd, false, &mut room)?;
@@ -612,8 +598,7 @@ impl Socket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`getpeername(2)`](https://man7.org/linux/man-pages/man2/getpeername.2.html)
+    #[doc = man!(getpeername(2))]
     pub fn peer_addr(&self) -> Result<SockAddr> {
         let mut room = addr::AddrRoom::new();
         addr::getname(&self.fd, true, &mut room)?;
@@ -630,9 +615,7 @@ impl Socket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
-    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    #[doc = man!(getsockopt(2), socket(7))]
     pub fn take_error(&self) -> Result<Option<Error>> {
         let e = sockopt::get::<i32>(self.fd.as_fd(), k::SOL_SOCKET, k::SO_ERROR)?;
         Ok((e != 0).then(|| Error::from(Errno::from_raw_os_error(e))))

@@ -343,9 +343,7 @@ impl Socket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
-    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    #[doc = man!(getsockopt(2), socket(7))]
     pub fn family(&self) -> Result<Family> {
         Ok(Family::from_raw(self.meta()? as u16))
     }
@@ -359,9 +357,7 @@ impl Socket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
-    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    #[doc = man!(getsockopt(2), socket(7))]
     pub fn socket_type(&self) -> Result<Type> {
         Ok(Type::from_raw((self.meta()? >> 16) & 0xff))
     }
@@ -377,9 +373,7 @@ impl Socket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
-    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    #[doc = man!(getsockopt(2), socket(7))]
     pub fn protocol(&self) -> Result<Protocol> {
         let p = sockopt::get::<i32>(self.fd.as_fd(), k::SOL_SOCKET, k::SO_PROTOCOL)?;
         Ok(Protocol::from_raw(p))
@@ -452,9 +446,7 @@ impl Socket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
-    ///  - [`poll(2)`](https://man7.org/linux/man-pages/man2/poll.2.html)
+    #[doc = man!(fcntl(2), poll(2))]
     pub fn set_timeout(&self, timeout: Option<Duration>) -> Result<()> {
         // Always set the flag, then the mode: two threads setting modes at once end with
         // both in agreement for sends and receives, which pass MSG_DONTWAIT by mode anyway.
@@ -480,8 +472,7 @@ impl Socket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
+    #[doc = man!(fcntl(2))]
     pub fn timeout(&self) -> Option<Duration> {
         time::decode(self.mode())
     }
@@ -507,9 +498,7 @@ impl Socket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
-    ///  - [`poll(2)`](https://man7.org/linux/man-pages/man2/poll.2.html)
+    #[doc = man!(fcntl(2), poll(2))]
     pub fn set_read_timeout(&self, timeout: Option<Duration>) -> Result<()> {
         // The flag from both modes, then the mode. Sends and receives pass MSG_DONTWAIT by
         // their own mode whatever the flag; only `accept` and `connect` follow the flag, so
@@ -542,9 +531,7 @@ impl Socket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
-    ///  - [`poll(2)`](https://man7.org/linux/man-pages/man2/poll.2.html)
+    #[doc = man!(fcntl(2), poll(2))]
     pub fn set_write_timeout(&self, timeout: Option<Duration>) -> Result<()> {
         let mode = time::encode(timeout);
         let other = self.mode.load(Relaxed);
@@ -596,8 +583,7 @@ impl Socket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
+    #[doc = man!(fcntl(2))]
     pub fn set_nonblocking(&self, nonblocking: bool) -> Result<()> {
         self.set_timeout(nonblocking.then_some(Duration::ZERO))
     }

@@ -29,9 +29,7 @@ impl Socket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`socket(2)`](https://man7.org/linux/man-pages/man2/socket.2.html)
-    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    #[doc = man!(socket(2), socket(7))]
     pub fn new(family: Family, ty: Type, protocol: Protocol) -> Result<Socket> {
         Socket::new_in(family, ty, protocol, time::encode(time::default_timeout()))
     }
@@ -126,8 +124,7 @@ impl Socket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`socketpair(2)`](https://man7.org/linux/man-pages/man2/socketpair.2.html)
+    #[doc = man!(socketpair(2))]
     pub fn pair(family: Family, ty: Type, protocol: Protocol) -> Result<(Socket, Socket)> {
         let mode = time::encode(time::default_timeout());
         let (a, b) = io::socketpair(
@@ -171,9 +168,7 @@ impl Socket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
-    ///  - [`socket(7)`](https://man7.org/linux/man-pages/man7/socket.7.html)
+    #[doc = man!(getsockopt(2), socket(7))]
     pub fn from_fd(fd: OwnedFd) -> core::result::Result<Socket, FromFdError> {
         match Socket::detect(fd.as_fd()) {
             Ok(meta) => {
@@ -201,8 +196,7 @@ impl Socket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
+    #[doc = man!(fcntl(2))]
     pub fn duplicate(fd: BorrowedFd<'_>) -> Result<Socket> {
         let copy = crate::sys::fd::dup_cloexec(fd)?;
         // On failure the copy is closed with the `FromFdError`.
@@ -230,8 +224,7 @@ impl Socket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html)
+    #[doc = man!(fcntl(2))]
     pub fn try_clone(&self) -> Result<Socket> {
         let fd = crate::sys::fd::dup_cloexec(self.fd.as_fd())?;
         Ok(Socket::assemble_split(
@@ -287,8 +280,7 @@ impl Socket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`bind(2)`](https://man7.org/linux/man-pages/man2/bind.2.html)
+    #[doc = man!(bind(2))]
     pub fn bind(&self, addr: impl Into<SockAddr>) -> Result<()> {
         let addr = addr.into();
         self.check_family(&addr)?;
@@ -321,8 +313,7 @@ impl Socket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`listen(2)`](https://man7.org/linux/man-pages/man2/listen.2.html)
+    #[doc = man!(listen(2))]
     pub fn listen(&self, backlog: u32) -> Result<()> {
         Ok(io::listen(&self.fd, backlog.min(i32::MAX as u32) as i32)?)
     }
@@ -346,8 +337,7 @@ impl Socket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`accept4(2)`](https://man7.org/linux/man-pages/man2/accept.2.html)
+    #[doc = man!(accept4(2))]
     pub fn accept(&self) -> Result<(Socket, SockAddr)> {
         let mode = time::encode(time::default_timeout());
         let flags = creation_flags(mode);
@@ -416,9 +406,7 @@ impl Socket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`connect(2)`](https://man7.org/linux/man-pages/man2/connect.2.html)
-    ///  - [`poll(2)`](https://man7.org/linux/man-pages/man2/poll.2.html)
+    #[doc = man!(connect(2), poll(2))]
     #[inline]
     pub fn connect(&self, addr: impl Into<SockAddr>) -> Result<()> {
         let addr = addr.into();
@@ -505,8 +493,7 @@ impl Socket {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     ///
-    /// # References
-    ///  - [`connect(2)`](https://man7.org/linux/man-pages/man2/connect.2.html)
+    #[doc = man!(connect(2))]
     pub fn disconnect(&self) -> Result<()> {
         Ok(addr::connect_unspec(&self.fd)?)
     }
