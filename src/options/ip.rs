@@ -13,37 +13,19 @@ use super::{get_int, index_arg, set_int, IP};
 
 /// IPv4 options (`IPPROTO_IP`): ip(7).
 impl Socket {
-    /// The time-to-live of outgoing unicast packets, 1 to 255 (`IP_TTL`). The kernel refuses
-    /// other values with `EINVAL`.
-    ///
-    /// ```
-    /// use baresock::{Family, Protocol, Socket, Type};
-    /// let s = Socket::new(Family::INET, Type::DGRAM, Protocol::UDP)?;
-    /// s.set_ttl_v4(1)?; // never leaves the local network
-    /// assert_eq!(s.ttl_v4()?, 1);
-    /// # Ok::<(), baresock::Error>(())
-    /// ```
-    ///
-    #[doc = man!(setsockopt(2), ip(7))]
-    #[doc(alias = "IP_TTL")]
-    #[doc(alias = "set_ttl")]
-    pub fn set_ttl_v4(&self, ttl: u32) -> Result<()> {
-        set_int(
-            self.as_fd(),
-            k::IPPROTO_IP as u32,
-            k::IP_TTL,
-            ttl.try_into().unwrap_or(i32::MAX),
-        )
-    }
-
-    /// The time-to-live of outgoing unicast packets (`IP_TTL`).
-    ///
-    #[doc = man!(getsockopt(2), ip(7))]
-    #[doc(alias = "IP_TTL")]
-    #[doc(alias = "ttl")]
-    pub fn ttl_v4(&self) -> Result<u32> {
-        get_int(self.as_fd(), k::IPPROTO_IP as u32, k::IP_TTL).map(|v| v.max(0) as u32)
-    }
+    int_option!(
+        /// The time-to-live of outgoing unicast packets, 1 to 255 (`IP_TTL`). The kernel refuses
+        /// other values with `EINVAL`.
+        ///
+        /// ```
+        /// use baresock::{Family, Protocol, Socket, Type};
+        /// let s = Socket::new(Family::INET, Type::DGRAM, Protocol::UDP)?;
+        /// s.set_ttl_v4(1)?; // never leaves the local network
+        /// assert_eq!(s.ttl_v4()?, 1);
+        /// # Ok::<(), baresock::Error>(())
+        /// ```
+        ["IP_TTL", "set_ttl", "ttl"], IP, k::IP_TTL, ttl_v4, set_ttl_v4, u32, ip
+    );
 }
 
 /// Which interface a multicast group is joined on, or sent from (IPv4).
@@ -86,31 +68,18 @@ impl MulticastInterface {
 
 /// IPv4 options (`IPPROTO_IP`) beyond the TTL: ip(7).
 impl Socket {
-    /// The type-of-service byte of outgoing packets: DSCP and ECN (`IP_TOS`).
-    ///
-    /// ```
-    /// use baresock::{Family, Protocol, Socket, Type};
-    /// let s = Socket::new(Family::INET, Type::DGRAM, Protocol::UDP)?;
-    /// s.set_tos_v4(0x10)?; // low delay
-    /// assert_eq!(s.tos_v4()?, 0x10);
-    /// # Ok::<(), baresock::Error>(())
-    /// ```
-    ///
-    #[doc = man!(setsockopt(2), ip(7))]
-    #[doc(alias = "IP_TOS")]
-    #[doc(alias = "set_tos")]
-    pub fn set_tos_v4(&self, tos: u8) -> Result<()> {
-        set_int(self.as_fd(), IP, k::IP_TOS, tos.into())
-    }
-
-    /// The type-of-service byte (`IP_TOS`).
-    ///
-    #[doc = man!(getsockopt(2), ip(7))]
-    #[doc(alias = "IP_TOS")]
-    #[doc(alias = "tos")]
-    pub fn tos_v4(&self) -> Result<u8> {
-        get_int(self.as_fd(), IP, k::IP_TOS).map(|v| v as u8)
-    }
+    int_option!(
+        /// The type-of-service byte of outgoing packets: DSCP and ECN (`IP_TOS`).
+        ///
+        /// ```
+        /// use baresock::{Family, Protocol, Socket, Type};
+        /// let s = Socket::new(Family::INET, Type::DGRAM, Protocol::UDP)?;
+        /// s.set_tos_v4(0x10)?; // low delay
+        /// assert_eq!(s.tos_v4()?, 0x10);
+        /// # Ok::<(), baresock::Error>(())
+        /// ```
+        ["IP_TOS", "set_tos", "tos"], IP, k::IP_TOS, tos_v4, set_tos_v4, u8, ip
+    );
 
     /// Joins a multicast group on an interface (`IP_ADD_MEMBERSHIP`).
     ///
@@ -178,21 +147,10 @@ impl Socket {
         Ok(Ipv4Addr::from(b))
     }
 
-    /// The TTL of outgoing multicast, 0 to 255 (`IP_MULTICAST_TTL`).
-    ///
-    #[doc = man!(setsockopt(2), ip(7))]
-    #[doc(alias = "IP_MULTICAST_TTL")]
-    pub fn set_multicast_ttl_v4(&self, ttl: u8) -> Result<()> {
-        set_int(self.as_fd(), IP, k::IP_MULTICAST_TTL, ttl.into())
-    }
-
-    /// The TTL of outgoing multicast (`IP_MULTICAST_TTL`).
-    ///
-    #[doc = man!(getsockopt(2), ip(7))]
-    #[doc(alias = "IP_MULTICAST_TTL")]
-    pub fn multicast_ttl_v4(&self) -> Result<u8> {
-        get_int(self.as_fd(), IP, k::IP_MULTICAST_TTL).map(|v| v as u8)
-    }
+    int_option!(
+        /// The TTL of outgoing multicast, 0 to 255 (`IP_MULTICAST_TTL`).
+        ["IP_MULTICAST_TTL"], IP, k::IP_MULTICAST_TTL, multicast_ttl_v4, set_multicast_ttl_v4, u8, ip
+    );
 
     bool_option!(
         /// Loops outgoing multicast back to local listeners (`IP_MULTICAST_LOOP`).

@@ -12,38 +12,19 @@ use super::{get_int, index_arg, set_int, IPV6};
 
 /// IPv6 options (`IPPROTO_IPV6`): ipv6(7).
 impl Socket {
-    /// The hop limit of outgoing unicast packets, 1 to 255 (`IPV6_UNICAST_HOPS`). The kernel
-    /// refuses other values with `EINVAL`.
-    ///
-    /// ```
-    /// use baresock::{Family, Protocol, Socket, Type};
-    /// let s = Socket::new(Family::INET6, Type::DGRAM, Protocol::UDP)?;
-    /// s.set_unicast_hops_v6(16)?;
-    /// assert_eq!(s.unicast_hops_v6()?, 16);
-    /// # Ok::<(), baresock::Error>(())
-    /// ```
-    ///
-    #[doc = man!(setsockopt(2), ipv6(7))]
-    #[doc(alias = "IPV6_UNICAST_HOPS")]
-    #[doc(alias = "set_unicast_hops")]
-    pub fn set_unicast_hops_v6(&self, hops: u32) -> Result<()> {
-        let v = hops.try_into().unwrap_or(i32::MAX);
-        set_int(
-            self.as_fd(),
-            k::IPPROTO_IPV6 as u32,
-            k::IPV6_UNICAST_HOPS,
-            v,
-        )
-    }
-
-    /// The hop limit of outgoing unicast packets (`IPV6_UNICAST_HOPS`).
-    ///
-    #[doc = man!(getsockopt(2), ipv6(7))]
-    #[doc(alias = "IPV6_UNICAST_HOPS")]
-    #[doc(alias = "unicast_hops")]
-    pub fn unicast_hops_v6(&self) -> Result<u32> {
-        get_int(self.as_fd(), k::IPPROTO_IPV6 as u32, k::IPV6_UNICAST_HOPS).map(|v| v.max(0) as u32)
-    }
+    int_option!(
+        /// The hop limit of outgoing unicast packets, 1 to 255 (`IPV6_UNICAST_HOPS`). The kernel
+        /// refuses other values with `EINVAL`.
+        ///
+        /// ```
+        /// use baresock::{Family, Protocol, Socket, Type};
+        /// let s = Socket::new(Family::INET6, Type::DGRAM, Protocol::UDP)?;
+        /// s.set_unicast_hops_v6(16)?;
+        /// assert_eq!(s.unicast_hops_v6()?, 16);
+        /// # Ok::<(), baresock::Error>(())
+        /// ```
+        ["IPV6_UNICAST_HOPS", "set_unicast_hops", "unicast_hops"], IPV6, k::IPV6_UNICAST_HOPS, unicast_hops_v6, set_unicast_hops_v6, u32, ipv6
+    );
 
     bool_option!(
         /// Restricts an IPv6 socket to IPv6; off, it also takes IPv4 as v4-mapped addresses
@@ -62,21 +43,10 @@ impl Socket {
 
 /// IPv6 options (`IPPROTO_IPV6`) beyond hops and v6-only: ipv6(7).
 impl Socket {
-    /// The traffic class of outgoing packets (`IPV6_TCLASS`).
-    ///
-    #[doc = man!(setsockopt(2), ipv6(7))]
-    #[doc(alias = "IPV6_TCLASS")]
-    pub fn set_tclass_v6(&self, tclass: u8) -> Result<()> {
-        set_int(self.as_fd(), IPV6, k::IPV6_TCLASS, tclass.into())
-    }
-
-    /// The traffic class of outgoing packets (`IPV6_TCLASS`).
-    ///
-    #[doc = man!(getsockopt(2), ipv6(7))]
-    #[doc(alias = "IPV6_TCLASS")]
-    pub fn tclass_v6(&self) -> Result<u8> {
-        get_int(self.as_fd(), IPV6, k::IPV6_TCLASS).map(|v| v as u8)
-    }
+    int_option!(
+        /// The traffic class of outgoing packets (`IPV6_TCLASS`).
+        ["IPV6_TCLASS"], IPV6, k::IPV6_TCLASS, tclass_v6, set_tclass_v6, u8, ipv6
+    );
 
     /// Joins a multicast group on the interface with this index; 0 lets the kernel choose
     /// (`IPV6_ADD_MEMBERSHIP`).
@@ -125,21 +95,10 @@ impl Socket {
         get_int(self.as_fd(), IPV6, k::IPV6_MULTICAST_IF).map(|v| v.max(0) as u32)
     }
 
-    /// The hop limit of outgoing multicast, 0 to 255 (`IPV6_MULTICAST_HOPS`).
-    ///
-    #[doc = man!(setsockopt(2), ipv6(7))]
-    #[doc(alias = "IPV6_MULTICAST_HOPS")]
-    pub fn set_multicast_hops_v6(&self, hops: u8) -> Result<()> {
-        set_int(self.as_fd(), IPV6, k::IPV6_MULTICAST_HOPS, hops.into())
-    }
-
-    /// The hop limit of outgoing multicast (`IPV6_MULTICAST_HOPS`).
-    ///
-    #[doc = man!(getsockopt(2), ipv6(7))]
-    #[doc(alias = "IPV6_MULTICAST_HOPS")]
-    pub fn multicast_hops_v6(&self) -> Result<u8> {
-        get_int(self.as_fd(), IPV6, k::IPV6_MULTICAST_HOPS).map(|v| v as u8)
-    }
+    int_option!(
+        /// The hop limit of outgoing multicast, 0 to 255 (`IPV6_MULTICAST_HOPS`).
+        ["IPV6_MULTICAST_HOPS"], IPV6, k::IPV6_MULTICAST_HOPS, multicast_hops_v6, set_multicast_hops_v6, u8, ipv6
+    );
 
     bool_option!(
         /// Loops outgoing multicast back to local listeners (`IPV6_MULTICAST_LOOP`).

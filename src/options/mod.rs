@@ -72,9 +72,57 @@ macro_rules! bool_option {
     };
 }
 
-/// Converts a buffer size for the kernel's `int`: the kernel clamps it to its maximum anyway.
-fn size_arg(size: usize) -> i32 {
-    i32::try_from(size).unwrap_or(i32::MAX)
+/// An integer option's value type: how it goes into the kernel's `int` and comes back. Values
+/// past what an `int` holds saturate (the kernel clamps or refuses them anyway); an answer
+/// outside the type's range (which the kernel does not give) is clamped into it, never wrapped.
+trait IntValue: Sized {
+    fn to_int(self) -> i32;
+    fn from_int(v: i32) -> Self;
+}
+
+macro_rules! int_value {
+    ($($ty:ty),*) => {$(
+        impl IntValue for $ty {
+            #[inline]
+            fn to_int(self) -> i32 {
+                i32::try_from(self).unwrap_or(i32::MAX)
+            }
+            #[inline]
+            fn from_int(v: i32) -> $ty {
+                <$ty>::try_from(v.max(0)).unwrap_or(<$ty>::MAX)
+            }
+        }
+    )*};
+}
+int_value!(u8, u16, u32, usize);
+
+/// Defines a getter and a setter for an integer option whose value is a `u8`, `u16`, `u32` or
+/// `usize` (see [`IntValue`]); arguments as for `bool_option!`, with the value type before the
+/// man page.
+macro_rules! int_option {
+    ($(#[$doc:meta])* [$($alias:literal),+], $level:expr, $name:expr, $get:ident, $set:ident, $ty:ty, $page:ident) => {
+        $(#[$doc])*
+        ///
+        #[doc = man!(setsockopt(2), $page(7))]
+        $(#[doc(alias = $alias)])+
+        pub fn $set(&self, value: $ty) -> Result<()> {
+            crate::options::set_int(
+                self.as_fd(),
+                $level,
+                $name,
+                crate::options::IntValue::to_int(value),
+            )
+        }
+
+        #[doc = concat!("The value that [`", stringify!($set), "`](Self::", stringify!($set), ") sets.")]
+        ///
+        #[doc = man!(getsockopt(2), $page(7))]
+        $(#[doc(alias = $alias)])+
+        pub fn $get(&self) -> Result<$ty> {
+            crate::options::get_int(self.as_fd(), $level, $name)
+                .map(<$ty as crate::options::IntValue>::from_int)
+        }
+    };
 }
 
 /// Any option, as bytes: for what this crate has no typed method for yet. getsockopt(2).
@@ -129,3 +177,22 @@ mod udp;
 
 pub use control::Timestamping;
 pub use ip::MulticastInterface;
+
+#[cfg(test)]
+mod tests {
+    use super::IntValue;
+
+    /// Values past an `int` saturate on the way in; an answer outside the type is clamped on
+    /// the way out, never wrapped (a `u8` option answering 300 is 255, not 44).
+    #[test]
+    fn int_values_saturate_and_clamp() {
+        assert_eq!(u32::MAX.to_int(), i32::MAX);
+        assert_eq!(usize::MAX.to_int(), i32::MAX);
+        assert_eq!(7u8.to_int(), 7);
+        assert_eq!(u8::from_int(300), u8::MAX);
+        assert_eq!(u8::from_int(-1), 0);
+        assert_eq!(u16::from_int(70_000), u16::MAX);
+        assert_eq!(u32::from_int(-5), 0);
+        assert_eq!(usize::from_int(4096), 4096);
+    }
+}

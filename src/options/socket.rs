@@ -11,7 +11,7 @@ use crate::bpf::Program;
 use crate::sys::sockopt::{self, Linger, OldTimeval, SockTimeval};
 use crate::{Error, Result, ShortName, Socket, SHORT_NAME_MAX};
 
-use super::{get_int, set_int, size_arg, units_arg};
+use super::{get_int, set_int, units_arg};
 
 /// Socket-level options (`SOL_SOCKET`): socket(7).
 impl Socket {
@@ -106,49 +106,27 @@ impl Socket {
         Ok((l.l_onoff != 0).then(|| Duration::from_secs(l.l_linger.max(0) as u64)))
     }
 
-    /// Asks for a send buffer of `size` bytes (`SO_SNDBUF`). The kernel doubles the value for
-    /// its bookkeeping and caps it at `net.core.wmem_max`; [`send_buffer_size`] reads the result.
-    ///
-    /// [`send_buffer_size`]: Self::send_buffer_size
-    ///
-    /// ```
-    /// use baresock::{Family, Protocol, Socket, Type};
-    /// let s = Socket::new(Family::INET, Type::DGRAM, Protocol::UDP)?;
-    /// s.set_send_buffer_size(64 * 1024)?;
-    /// assert!(s.send_buffer_size()? >= 64 * 1024); // doubled by the kernel
-    /// # Ok::<(), baresock::Error>(())
-    /// ```
-    ///
-    #[doc = man!(setsockopt(2), socket(7))]
-    #[doc(alias = "SO_SNDBUF")]
-    pub fn set_send_buffer_size(&self, size: usize) -> Result<()> {
-        set_int(self.as_fd(), k::SOL_SOCKET, k::SO_SNDBUF, size_arg(size))
-    }
+    int_option!(
+        /// Asks for a send buffer of `size` bytes (`SO_SNDBUF`). The kernel doubles the value for
+        /// its bookkeeping and caps it at `net.core.wmem_max`; [`send_buffer_size`] reads the result.
+        ///
+        /// [`send_buffer_size`]: Self::send_buffer_size
+        ///
+        /// ```
+        /// use baresock::{Family, Protocol, Socket, Type};
+        /// let s = Socket::new(Family::INET, Type::DGRAM, Protocol::UDP)?;
+        /// s.set_send_buffer_size(64 * 1024)?;
+        /// assert!(s.send_buffer_size()? >= 64 * 1024); // doubled by the kernel
+        /// # Ok::<(), baresock::Error>(())
+        /// ```
+        ["SO_SNDBUF"], k::SOL_SOCKET, k::SO_SNDBUF, send_buffer_size, set_send_buffer_size, usize, socket
+    );
 
-    /// The send buffer's size in bytes, as the kernel accounts it (`SO_SNDBUF`).
-    ///
-    #[doc = man!(getsockopt(2), socket(7))]
-    #[doc(alias = "SO_SNDBUF")]
-    pub fn send_buffer_size(&self) -> Result<usize> {
-        get_int(self.as_fd(), k::SOL_SOCKET, k::SO_SNDBUF).map(|v| v.max(0) as usize)
-    }
-
-    /// Asks for a receive buffer of `size` bytes (`SO_RCVBUF`); doubled and capped at
-    /// `net.core.rmem_max` by the kernel, like [`set_send_buffer_size`](Self::set_send_buffer_size).
-    ///
-    #[doc = man!(setsockopt(2), socket(7))]
-    #[doc(alias = "SO_RCVBUF")]
-    pub fn set_recv_buffer_size(&self, size: usize) -> Result<()> {
-        set_int(self.as_fd(), k::SOL_SOCKET, k::SO_RCVBUF, size_arg(size))
-    }
-
-    /// The receive buffer's size in bytes, as the kernel accounts it (`SO_RCVBUF`).
-    ///
-    #[doc = man!(getsockopt(2), socket(7))]
-    #[doc(alias = "SO_RCVBUF")]
-    pub fn recv_buffer_size(&self) -> Result<usize> {
-        get_int(self.as_fd(), k::SOL_SOCKET, k::SO_RCVBUF).map(|v| v.max(0) as usize)
-    }
+    int_option!(
+        /// Asks for a receive buffer of `size` bytes (`SO_RCVBUF`); doubled and capped at
+        /// `net.core.rmem_max` by the kernel, like [`set_send_buffer_size`](Self::set_send_buffer_size).
+        ["SO_RCVBUF"], k::SOL_SOCKET, k::SO_RCVBUF, recv_buffer_size, set_recv_buffer_size, usize, socket
+    );
 
     /// The kernel's own receive timeout (`SO_RCVTIMEO`): each blocking receive gives up after
     /// `timeout` with [`Error::Timeout`]. Unlike [`set_timeout`](Self::set_timeout) it bounds
@@ -387,21 +365,10 @@ impl Socket {
         sockopt::get(self.as_fd(), k::SOL_SOCKET, k::SO_PRIORITY)
     }
 
-    /// How many bytes a receive waits for before it returns (`SO_RCVLOWAT`).
-    ///
-    #[doc = man!(setsockopt(2), socket(7))]
-    #[doc(alias = "SO_RCVLOWAT")]
-    pub fn set_recv_low_water(&self, bytes: usize) -> Result<()> {
-        set_int(self.as_fd(), k::SOL_SOCKET, k::SO_RCVLOWAT, size_arg(bytes))
-    }
-
-    /// The receive low-water mark (`SO_RCVLOWAT`).
-    ///
-    #[doc = man!(getsockopt(2), socket(7))]
-    #[doc(alias = "SO_RCVLOWAT")]
-    pub fn recv_low_water(&self) -> Result<usize> {
-        get_int(self.as_fd(), k::SOL_SOCKET, k::SO_RCVLOWAT).map(|v| v.max(0) as usize)
-    }
+    int_option!(
+        /// How many bytes a receive waits for before it returns (`SO_RCVLOWAT`).
+        ["SO_RCVLOWAT"], k::SOL_SOCKET, k::SO_RCVLOWAT, recv_low_water, set_recv_low_water, usize, socket
+    );
 
     /// How long a blocking receive busy-polls the device before sleeping (`SO_BUSY_POLL`),
     /// in whole microseconds; raising it above `net.core.busy_read` needs `CAP_NET_ADMIN`.

@@ -155,29 +155,11 @@ impl Socket {
         Ok((ms > 0).then(|| Duration::from_millis(ms as u64)))
     }
 
-    /// On a listener, accepts data in the SYN (TCP Fast Open) with a queue of this many pending
-    /// requests; 0 turns it off (`TCP_FASTOPEN`).
-    ///
-    #[doc = man!(setsockopt(2), tcp(7))]
-    #[doc(alias = "TCP_FASTOPEN")]
-    #[doc(alias = "set_fastopen")]
-    pub fn set_tcp_fastopen(&self, queue: u32) -> Result<()> {
-        set_int(
-            self.as_fd(),
-            TCP,
-            k::TCP_FASTOPEN,
-            queue.try_into().unwrap_or(i32::MAX),
-        )
-    }
-
-    /// The TCP Fast Open queue length (`TCP_FASTOPEN`).
-    ///
-    #[doc = man!(getsockopt(2), tcp(7))]
-    #[doc(alias = "TCP_FASTOPEN")]
-    #[doc(alias = "fastopen")]
-    pub fn tcp_fastopen(&self) -> Result<u32> {
-        get_int(self.as_fd(), TCP, k::TCP_FASTOPEN).map(|v| v.max(0) as u32)
-    }
+    int_option!(
+        /// On a listener, accepts data in the SYN (TCP Fast Open) with a queue of this many pending
+        /// requests; 0 turns it off (`TCP_FASTOPEN`).
+        ["TCP_FASTOPEN", "set_fastopen", "fastopen"], TCP, k::TCP_FASTOPEN, tcp_fastopen, set_tcp_fastopen, u32, tcp
+    );
 
     /// The congestion-control algorithm, by name (`TCP_CONGESTION`): text, bytes or a
     /// [`ShortName`], one of `net.ipv4.tcp_available_congestion_control` (`ENOENT` otherwise),
