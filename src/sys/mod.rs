@@ -36,8 +36,8 @@
 //! # Safety
 //!
 //! Every `unsafe` block in the crate lives in this module, each with a `// SAFETY:` comment
-//! naming the invariant it relies on. The crate root denies `unsafe_code`; this module alone
-//! allows it.
+//! naming the invariant it relies on. Cargo.toml's `[lints]` denies `unsafe_code` for the crate;
+//! this module alone allows it, and `clippy::undocumented_unsafe_blocks` is denied too.
 #![allow(unsafe_code)]
 
 pub(crate) mod addr;
