@@ -30,7 +30,8 @@ fn udp_multicast_methods_forward_to_the_socket() {
     qemu_gap!(s.join_multicast_v4(&group, &Ipv4Addr::LOCALHOST)).unwrap();
     // Joined: joining again is the kernel's EADDRINUSE, leaving works once.
     assert_eq!(
-        s.join_multicast_v4(&group, &Ipv4Addr::LOCALHOST).unwrap_err(),
+        s.join_multicast_v4(&group, &Ipv4Addr::LOCALHOST)
+            .unwrap_err(),
         Error::Os(Errno::ADDRINUSE)
     );
     s.leave_multicast_v4(&group, &Ipv4Addr::LOCALHOST).unwrap();
