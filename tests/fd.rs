@@ -85,6 +85,26 @@ fn any_family_is_wrapped() {
     assert_eq!(refused.socket.family().unwrap(), Family::NETLINK);
 }
 
+/// An address of a family without a typed form goes to the kernel as bytes: a netlink socket
+/// bound to a `sockaddr_nl` of its own choosing (port id 0: the kernel assigns one), and the
+/// kernel's answer comes back as bytes of that family.
+#[test]
+fn raw_addresses_bind_a_family_without_a_typed_address() {
+    let s = Socket::new(Family::NETLINK, Type::RAW, Protocol::from_raw(0)).unwrap();
+    // struct sockaddr_nl: family, pad, pid (0: assigned), groups.
+    let mut nl = [0u8; 12];
+    nl[..2].copy_from_slice(&Family::NETLINK.as_raw().to_ne_bytes());
+    s.bind(baresock::RawAddr::new(&nl).unwrap()).unwrap();
+    let local = s.local_addr().unwrap();
+    let raw = local.as_raw().expect("netlink addresses stay bytes");
+    assert_eq!((raw.family(), raw.len()), (Family::NETLINK.as_raw(), 12));
+    let pid = u32::from_ne_bytes(raw.as_bytes()[4..8].try_into().unwrap());
+    assert_ne!(pid, 0, "the kernel assigned a port id");
+    // A typed address to it is refused by the kernel, not by a guess of the crate's.
+    let v4: std::net::SocketAddr = "127.0.0.1:1".parse().unwrap();
+    assert!(matches!(s.connect(v4), Err(Error::Os(_))));
+}
+
 #[test]
 fn any_type_is_wrapped() {
     assert_eq!(Type::from_raw(10).as_raw(), 10);
