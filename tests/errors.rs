@@ -246,9 +246,6 @@ fn without_ipv6(child: fn() -> Result<(), String>) -> Result<Child, String> {
 
 #[test]
 fn dual_stack_unavailable_is_named() {
-    if cfg!(target_arch = "x86") {
-        skip!("rustix makes socket calls through socketcall(2) on i686, which this filter does not match");
-    }
     if common::under_qemu_user() {
         skip!("qemu-user does not run seccomp filters");
     }

@@ -11,6 +11,17 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// These checks read the source tree; a VM guest gets the test binaries only (the host tier
+/// and qemu-user, which run on the host's file system, check it).
+macro_rules! needs_source {
+    () => {
+        if !root().join("docs/syscalls.md").is_file() {
+            println!("skipped: the source tree is not on this machine");
+            return;
+        }
+    };
+}
+
 /// Every `.rs` file under `dir`, recursively.
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for e in fs::read_dir(dir).unwrap() {
@@ -96,6 +107,7 @@ fn table() -> Vec<(Vec<String>, String)> {
 
 #[test]
 fn every_system_call_is_documented_and_every_documented_one_is_made() {
+    needs_source!();
     let mut files = Vec::new();
     rust_files(&root().join("src/sys"), &mut files);
     let mut issued = BTreeSet::new();
@@ -118,6 +130,7 @@ fn every_system_call_is_documented_and_every_documented_one_is_made() {
 
 #[test]
 fn every_documented_sys_function_exists() {
+    needs_source!();
     for (calls, func) in table() {
         // `sys::io::socket_then`: `fn socket_then` in src/sys/io.rs.
         let parts: Vec<&str> = func.split("::").collect();
@@ -140,6 +153,7 @@ fn every_documented_sys_function_exists() {
 
 #[test]
 fn nothing_outside_sys_enters_the_kernel() {
+    needs_source!();
     let mut files = Vec::new();
     rust_files(&root().join("src"), &mut files);
     // rustix's modules whose lower-case items are functions that make system calls.
