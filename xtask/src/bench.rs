@@ -642,7 +642,7 @@ fn markdown(r: &Results, quick: bool) -> String {
                 "\nIn A, baresock sends to a `Destination` (the address encoded once) and has the \
                  kernel write the sender into another (`UdpSocket::recv_from_into`), as the C \
                  program keeps its `struct sockaddr_in`s. With `recv_from` instead, which \
-                 decodes the sender into a `SocketAddr` as rustix, std and nix do, the same loop \
+                 decodes the sender into an address value as rustix, std and nix do, the same loop \
                  takes {v:.1} instructions per op (`ops baresock f`)."
             );
         }
