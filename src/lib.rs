@@ -257,15 +257,18 @@ mod refs;
 
 mod addr;
 pub mod bpf;
+#[cfg(feature = "can")]
 pub mod can;
 #[cfg(feature = "embedded-io")]
 mod embedded_io_impls;
 mod error;
 mod hostname;
-mod msg;
+pub mod msg;
 mod name;
 mod net;
 mod options;
+pub mod packet;
+#[cfg(feature = "resolve")]
 pub mod resolve;
 mod socket;
 #[cfg(feature = "std")]
@@ -276,38 +279,48 @@ mod time;
 mod types;
 
 pub use addr::{
-    ether, CanAddr, Destination, LinkAddr, PacketType, RawAddr, SockAddr, ToSocketAddrs, UnixAddr,
-    UnixAddrKind, J1939_NO_ADDR, J1939_NO_NAME, J1939_NO_PGN, LINK_ADDR_MAX, RAW_ADDR_MAX,
-    UNIX_PATH_MAX,
+    CanAddr, Destination, LinkAddr, RawAddr, SockAddr, ToSocketAddrs, UnixAddr, UnixAddrKind,
+    RAW_ADDR_MAX, UNIX_PATH_MAX,
 };
-pub use can::{
-    CanAnyFrame, CanControllerState, CanError, CanErrorClass, CanFdFrame, CanFilter, CanFrame,
-    CanId, CanRecv, CanSocket, CanXlFrame, CANFD_LENGTHS, CANFD_MTU, CANXL_HEAD, CANXL_MAX_LEN,
-    CANXL_MTU, CAN_FILTER_MAX, CAN_MTU,
-};
-pub use error::{
-    AddressError, BpfError, CanInputError, Errno, Error, HostError, HostErrorKind, InputError,
-    J1939Name, LookupCause, LookupError, LookupErrorKind, NameError, PartialCause, ResolveError,
-    Result, RingError, WireError,
-};
+pub use error::{AddressError, Errno, Error, InputError, PartialCause, Result};
 pub use hostname::{hostname, Hostname, HOSTNAME_MAX};
-pub use msg::{
-    cmsg_space, ControlBuilder, ControlMessage, ControlMessages, Credentials, Fds, IoSlice,
-    IoSliceMut, RecvEntry, RecvFds, RecvMsg, SendEntry, Timestamp, MAX_FDS, MMSG_MAX,
-};
 pub use name::{ShortName, SHORT_NAME_MAX};
 pub use net::{
-    create_connection, create_server, interface_index, interface_name, Block, Fanout, FanoutFlags,
-    FanoutMode, Frame, Frames, FromSocketError, Membership, PacketKind, PacketSocket, PacketStats,
-    RawSocket, RingConfig, RxRing, ServerOptions, TcpListener, TcpStream, TxRing, TxRingConfig,
-    TxSlot, UdpSocket, UnixDatagram, UnixListener, UnixSeqpacket, UnixSeqpacketListener,
-    UnixStream,
+    create_connection, create_server, interface_index, interface_name, FromSocketError,
+    PacketSocket, RawSocket, ServerOptions, TcpListener, TcpStream, UdpSocket, UnixDatagram,
+    UnixListener, UnixSeqpacket, UnixSeqpacketListener, UnixStream,
 };
 pub use options::{MulticastInterface, Timestamping};
+pub use rustix::io::{IoSlice, IoSliceMut};
 pub use socket::{FromFdError, RecvFlags, SendFlags, Shutdown, Socket};
 pub use tcp_info::TcpInfo;
 pub use time::{default_timeout, set_default_timeout};
 pub use types::{Family, Protocol, Type};
+
+// Crate-internal short paths for items whose one public path is a module's (`msg`, `packet`,
+// `can`, `resolve`): the crate's own code and its docs' links (`crate::CanFrame`) name them at
+// the root, as before the move. Private: none of these is a public path.
+#[cfg(feature = "resolve")]
+#[allow(unused_imports)]
+use error::{
+    HostError, HostErrorKind, LookupCause, LookupError, LookupErrorKind, NameError, ResolveError,
+};
+#[allow(unused_imports)]
+use {
+    addr::{ether, PacketType, J1939_NO_ADDR, J1939_NO_NAME},
+    error::RingError,
+    msg::{cmsg_space, ControlBuilder, ControlMessage, Credentials, RecvMsg, Timestamp},
+    net::{
+        Fanout, FanoutFlags, FanoutMode, Frame, Membership, PacketKind, PacketStats, RingConfig,
+        RxRing, TxRing, TxRingConfig,
+    },
+};
+#[cfg(feature = "can")]
+#[allow(unused_imports)]
+use {
+    can::{CanAnyFrame, CanError, CanFdFrame, CanFilter, CanFrame, CanId, CanSocket, J1939_NO_PGN},
+    error::{CanInputError, J1939Name},
+};
 
 #[doc = include_str!("../docs/migrating.md")]
 pub mod migrating {}
@@ -319,29 +332,6 @@ pub mod system_calls {}
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
-
-/// Decodes a `sockaddr` from the kernel's bytes (family field first, in native byte order) into
-/// its typed form.
-///
-/// The decoder every address the crate receives goes through; public so that tools and
-/// fuzzers can feed it bytes. Never panics: a length that does not fit the family is
-/// [`AddressError::Malformed`], an unknown family [`AddressError::Unsupported`]. The receives
-/// (and `local_addr`, `peer_addr`, `accept`) never fail on those: where this fails they give
-/// the bytes as [`SockAddr::Other`], which is also what to wrap bytes in oneself
-/// ([`RawAddr::new`]).
-///
-/// ```
-/// use baresock::{decode_sockaddr, Error, RawAddr, SockAddr};
-/// let netlink = [16u16.to_ne_bytes()[0], 16u16.to_ne_bytes()[1], 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
-/// assert_eq!(
-///     decode_sockaddr(&netlink),
-///     Err(Error::Address(baresock::AddressError::Unsupported { family: 16 }))
-/// );
-/// let kept = SockAddr::from(RawAddr::new(&netlink)?);
-/// assert_eq!(kept.as_raw().map(|r| r.family()), Some(16));
-/// # Ok::<(), baresock::Error>(())
-/// ```
-pub use addr::codec::decode as decode_sockaddr;
 
 /// Every public value type is `defmt::Format` (feature `defmt`): checked at compile time, so a
 /// new type without it fails the build. Handles (sockets, rings, the resolver), borrowed views
@@ -355,7 +345,7 @@ const _: () = {
     format::<UnixAddrKind<'static>>();
     format::<LinkAddr>();
     format::<RawAddr>();
-    format::<PacketType>();
+    format::<packet::PacketType>();
     format::<CanAddr>();
     format::<ShortName>();
     format::<Hostname>();
@@ -370,87 +360,93 @@ const _: () = {
     format::<MulticastInterface>();
     format::<Timestamping>();
     format::<TcpInfo>();
-    format::<Credentials>();
-    format::<Timestamp>();
-    format::<ControlMessage<'static>>();
-    format::<RecvMsg<'static>>();
+    format::<msg::Credentials>();
+    format::<msg::Timestamp>();
+    format::<msg::ControlMessage<'static>>();
+    format::<msg::RecvMsg<'static>>();
     // Errors.
     format::<Error>();
     format::<PartialCause>();
     format::<AddressError>();
     format::<InputError>();
-    format::<CanInputError>();
-    format::<J1939Name>();
-    format::<ResolveError>();
-    format::<LookupError>();
-    format::<LookupErrorKind>();
-    format::<HostError>();
-    format::<HostErrorKind>();
-    format::<LookupCause>();
     format::<FromFdError>();
-    format::<RingError>();
+    format::<packet::RingError>();
     format::<bpf::BpfError>();
-    format::<resolve::NameError>();
-    format::<resolve::wire::WireError>();
     // Packet sockets and rings.
-    format::<PacketKind>();
-    format::<Membership<'static>>();
-    format::<FanoutMode>();
-    format::<FanoutFlags>();
-    format::<Fanout>();
-    format::<PacketStats>();
-    format::<RingConfig>();
-    format::<TxRingConfig>();
-    format::<Frame<'static>>();
+    format::<packet::PacketKind>();
+    format::<packet::Membership<'static>>();
+    format::<packet::FanoutMode>();
+    format::<packet::FanoutFlags>();
+    format::<packet::Fanout>();
+    format::<packet::PacketStats>();
+    format::<packet::RingConfig>();
+    format::<packet::TxRingConfig>();
+    format::<packet::Frame<'static>>();
     format::<bpf::Insn>();
     format::<bpf::Size>();
     format::<bpf::AluOp>();
     format::<bpf::Program<'static>>();
-    // CAN.
-    format::<CanId>();
-    format::<CanFrame>();
-    format::<CanFdFrame>();
-    format::<CanXlFrame>();
-    format::<CanAnyFrame>();
-    format::<CanError>();
-    format::<CanErrorClass>();
-    format::<CanControllerState>();
-    format::<CanFilter>();
-    format::<CanRecv<'static>>();
-    format::<can::BcmOpcode>();
-    format::<can::BcmFlags>();
-    format::<can::BcmFrames<'static>>();
-    format::<can::BcmHead>();
-    format::<can::BcmMessage<'static>>();
-    format::<can::IsoTpFlags>();
-    format::<can::IsoTpOptions>();
-    format::<can::FlowControl>();
-    format::<can::LinkLayer>();
-    format::<can::J1939Filter>();
-    format::<can::J1939Party>();
-    format::<can::J1939Meta>();
-    // Name resolution.
-    format::<resolve::Hints>();
-    format::<resolve::AddrInfo>();
-    format::<resolve::Lookup>();
-    format::<resolve::NameInfoFlags>();
-    format::<resolve::NameInfo>();
-    format::<resolve::Paths<'static>>();
-    format::<resolve::ResolvConf>();
-    format::<resolve::DomainName>();
-    format::<resolve::Service>();
-    format::<resolve::hosts::Entry<'static>>();
-    format::<resolve::services::Entry<'static>>();
-    format::<resolve::wire::Message<'static>>();
-    format::<resolve::ServiceName>();
-    format::<resolve::wire::RecordType>();
-    format::<resolve::wire::Class>();
-    format::<resolve::wire::Rcode>();
-    format::<resolve::wire::Opcode>();
-    format::<resolve::wire::Header>();
-    format::<resolve::wire::NameRef<'static>>();
-    format::<resolve::wire::Question<'static>>();
-    format::<resolve::wire::Record<'static>>();
-    format::<resolve::wire::RecordData<'static>>();
-    format::<resolve::wire::Edns<'static>>();
+    #[cfg(feature = "can")]
+    {
+        // CAN.
+        format::<can::CanInputError>();
+        format::<can::J1939Name>();
+        format::<can::CanId>();
+        format::<can::CanFrame>();
+        format::<can::CanFdFrame>();
+        format::<can::CanXlFrame>();
+        format::<can::CanAnyFrame>();
+        format::<can::CanError>();
+        format::<can::CanErrorClass>();
+        format::<can::CanControllerState>();
+        format::<can::CanFilter>();
+        format::<can::CanRecv<'static>>();
+        format::<can::BcmOpcode>();
+        format::<can::BcmFlags>();
+        format::<can::BcmFrames<'static>>();
+        format::<can::BcmHead>();
+        format::<can::BcmMessage<'static>>();
+        format::<can::IsoTpFlags>();
+        format::<can::IsoTpOptions>();
+        format::<can::FlowControl>();
+        format::<can::LinkLayer>();
+        format::<can::J1939Filter>();
+        format::<can::J1939Party>();
+        format::<can::J1939Meta>();
+    }
+    #[cfg(feature = "resolve")]
+    {
+        // Name resolution.
+        format::<resolve::ResolveError>();
+        format::<resolve::LookupError>();
+        format::<resolve::LookupErrorKind>();
+        format::<resolve::HostError>();
+        format::<resolve::HostErrorKind>();
+        format::<resolve::LookupCause>();
+        format::<resolve::NameError>();
+        format::<resolve::WireError>();
+        format::<resolve::Hints>();
+        format::<resolve::AddrInfo>();
+        format::<resolve::Lookup>();
+        format::<resolve::NameInfoFlags>();
+        format::<resolve::NameInfo>();
+        format::<resolve::Paths<'static>>();
+        format::<resolve::ResolvConf>();
+        format::<resolve::DomainName>();
+        format::<resolve::Service>();
+        format::<resolve::ServiceName>();
+        format::<resolve::hosts::Entry<'static>>();
+        format::<resolve::services::Entry<'static>>();
+        format::<resolve::wire::Message<'static>>();
+        format::<resolve::wire::RecordType>();
+        format::<resolve::wire::Class>();
+        format::<resolve::wire::Rcode>();
+        format::<resolve::wire::Opcode>();
+        format::<resolve::wire::Header>();
+        format::<resolve::wire::NameRef<'static>>();
+        format::<resolve::wire::Question<'static>>();
+        format::<resolve::wire::Record<'static>>();
+        format::<resolve::wire::RecordData<'static>>();
+        format::<resolve::wire::Edns<'static>>();
+    }
 };

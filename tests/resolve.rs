@@ -5,14 +5,15 @@
 
 mod common;
 
-use baresock::ResolveError;
+use baresock::resolve::ResolveError;
 use std::collections::BTreeSet;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use baresock::resolve::{AddrInfo, DomainName, Hints, NameInfoFlags, Paths, ResolvConf, Resolver};
-use baresock::{Error, Family, HostErrorKind, LookupCause, LookupErrorKind, Protocol, Type};
+use baresock::resolve::{HostErrorKind, LookupCause, LookupErrorKind};
+use baresock::{Error, Family, Protocol, Type};
 use common::dnsmasq::{self, wire, Reply, Responder, SilentServer, Zone};
 use common::TempDir;
 

@@ -12,7 +12,8 @@ use super::Errno;
 ///
 /// ```
 /// use baresock::resolve::DomainName;
-/// use baresock::{Error, NameError, ResolveError};
+/// use baresock::Error;
+/// use baresock::resolve::{NameError, ResolveError};
 ///
 /// match DomainName::new("a..b") {
 ///     Err(Error::Resolve(ResolveError::InvalidName(NameError::EmptyLabel { at }))) => {
@@ -75,7 +76,7 @@ impl core::error::Error for ResolveError {}
 /// is what a program branches on, and its [cause](LookupCause), which is what a person reads.
 ///
 /// ```
-/// use baresock::{LookupCause, LookupError, LookupErrorKind};
+/// use baresock::resolve::{LookupCause, LookupError, LookupErrorKind};
 /// let e = LookupError::new(LookupErrorKind::NoName, LookupCause::NxDomain);
 /// assert_eq!(e.kind(), LookupErrorKind::NoName);
 /// assert_eq!(

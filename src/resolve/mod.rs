@@ -132,6 +132,7 @@ use core::sync::atomic::{AtomicUsize, Ordering};
 
 pub use crate::error::{
     HostError, HostErrorKind, LookupCause, LookupError, LookupErrorKind, NameError, ResolveError,
+    WireError,
 };
 pub use conf::ResolvConf;
 pub use connect::{ATTEMPT_DELAY, MAX_ATTEMPTS_IN_FLIGHT};
