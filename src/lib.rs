@@ -32,10 +32,10 @@
 //! | a connected pair in one process | [`UnixStream::pair`] or [`Socket::pair`] |
 //! | pass fds, read timestamps, packet info, or other control messages | [`Socket::send_msg`] / [`Socket::recv_msg`], [`Socket::send_fds`] / [`Socket::recv_fds`] |
 //! | many datagrams per system call | [`Socket::send_mmsg`] / [`Socket::recv_mmsg`] |
-//! | capture or inject link-layer frames | [`PacketSocket`]; at rate, its [`RxRing`] and [`TxRing`] |
+//! | capture or inject link-layer frames | [`PacketSocket`]; at rate, its [`packet::RxRing`] and [`packet::TxRing`] |
 //! | let the kernel drop what I do not want | classic BPF in [`bpf`] (or `tcpdump -dd` output), [`Socket::attach_filter`] |
 //! | raw IP or ICMP | [`RawSocket`]; ping without root: [`RawSocket::icmp_echo_v4`] / [`RawSocket::icmp_echo_v6`] |
-//! | CAN frames (classic, FD, XL), filters, error frames | [`CanSocket`]; frames as can-utils writes them: `FromStr` ([`CanAnyFrame`]) and `Display` |
+//! | CAN frames (classic, FD, XL), filters, error frames | [`can::CanSocket`]; frames as can-utils writes them: `FromStr` ([`can::CanAnyFrame`]) and `Display` |
 //! | cyclic CAN sends, or wake only when a frame changes or stops | [`can::BcmSocket`] |
 //! | ISO-TP (ISO 15765-2, UDS/OBD) messages | [`can::IsoTpSocket`] |
 //! | SAE J1939 | [`can::J1939Socket`] |
@@ -46,6 +46,22 @@
 //! | run `no_std` code written for `embedded-io` | feature `embedded-io`: [`TcpStream`], [`UnixStream`], [`Socket`] (see [embedded-io](#embedded-io)) |
 //! | log addresses, frames and errors on a target without `std` | feature `defmt` |
 //! | move code over from socket2 or socketcan | the [`migrating`] page |
+//!
+//! # Where things are
+//!
+//! One path per item. The root holds what most programs name: the sockets, their addresses
+//! and kinds, the errors every call can return, and the free functions. The rest is in the
+//! module of its subject:
+//!
+//! | where | what |
+//! |---|---|
+//! | the root | [`Socket`] and the typed sockets ([`TcpListener`], [`TcpStream`], [`UdpSocket`], [`UnixStream`], [`UnixListener`], [`UnixDatagram`], [`UnixSeqpacket`], [`UnixSeqpacketListener`], [`PacketSocket`], [`RawSocket`]); [`create_connection`], [`create_server`], [`ServerOptions`]; [`Shutdown`], [`SendFlags`], [`RecvFlags`], [`IoSlice`], [`IoSliceMut`]; addresses ([`SockAddr`], [`UnixAddr`], [`LinkAddr`], [`CanAddr`], [`RawAddr`], [`ToSocketAddrs`], [`Destination`]); [`Family`], [`Type`], [`Protocol`]; [`Error`] and its common groups ([`PartialCause`], [`AddressError`], [`InputError`], [`Errno`]), [`FromFdError`], [`FromSocketError`]; [`hostname`], [`interface_index`], [`interface_name`]; [`default_timeout`], [`set_default_timeout`]; option values ([`MulticastInterface`], [`Timestamping`], [`TcpInfo`]) |
+//! | [`msg`] | control messages and batches: [`msg::ControlBuilder`], [`msg::ControlMessage`], [`msg::Credentials`], [`msg::RecvEntry`], [`msg::SendEntry`], [`msg::cmsg_space`], ... |
+//! | [`packet`] | what [`PacketSocket`] takes and gives: memberships, fanout, statistics, the rings ([`packet::RxRing`], [`packet::TxRing`]) and [`packet::RingError`], EtherTypes ([`packet::ether`]) |
+//! | [`bpf`] | classic BPF programs and [`bpf::BpfError`] |
+//! | [`can`] | CAN (feature `can`): frames, [`can::CanSocket`], the broadcast manager, ISO-TP, J1939, [`can::CanInputError`] |
+//! | [`resolve`] | name resolution (feature `resolve`): [`resolve::Resolver`], [`resolve::lookup`], [`resolve::connect`], [`resolve::ResolveError`] and its parts |
+//! | [`migrating`], [`system_calls`] | pages: coming from socket2 or socketcan; every system call the crate makes |
 //!
 //! # Python's `socket` module, in this crate
 //!
@@ -74,7 +90,7 @@
 //! | `s.recv(n)` / `s.recv_into(buf)` | [`Socket::recv`] |
 //! | `s.recvfrom(n)` / `s.recvfrom_into(buf)` | [`Socket::recv_from`], [`UdpSocket::recv_from`] |
 //! | `s.recv(n, MSG_PEEK)`, other flags | [`Socket::peek`], [`Socket::recv_with`] with [`RecvFlags`]; [`Socket::send_with`] with [`SendFlags`] |
-//! | `s.sendmsg(...)` / `s.recvmsg(...)` / `CMSG_SPACE(n)` | [`Socket::send_msg`] / [`Socket::recv_msg`] / [`cmsg_space`] |
+//! | `s.sendmsg(...)` / `s.recvmsg(...)` / `CMSG_SPACE(n)` | [`Socket::send_msg`] / [`Socket::recv_msg`] / [`msg::cmsg_space`] |
 //! | `socket.send_fds(...)` / `socket.recv_fds(...)` | [`Socket::send_fds`] / [`Socket::recv_fds`] |
 //! | `s.settimeout(t)` / `s.gettimeout()` / `s.setblocking(flag)` | [`Socket::set_timeout`] / [`Socket::timeout`] / [`Socket::set_nonblocking`] (inverted); one direction only: [`Socket::set_read_timeout`] / [`Socket::set_write_timeout`] |
 //! | `s.shutdown(how)` / `s.close()`, `with socket(...)` | [`Socket::shutdown`] / dropping the socket |
@@ -82,7 +98,7 @@
 //! | `s.family`, `s.type`, `s.proto` | [`Socket::family`], [`Socket::socket_type`], [`Socket::protocol`] |
 //! | `s.fileno()` / `s.detach()` / `s.dup()` | `AsRawFd::as_raw_fd` (and `AsFd`) / `IntoRawFd::into_raw_fd` / [`Socket::try_clone`] |
 //! | `OSError` (`socket.error`) / `TimeoutError` (`socket.timeout`) / `BlockingIOError` | [`Error::Os`] / [`Error::Timeout`] / [`Error::WouldBlock`] |
-//! | `gaierror` / `herror` | [`ResolveError::Lookup`] ([`LookupErrorKind`]) / [`ResolveError::Host`] ([`HostErrorKind`]) |
+//! | `gaierror` / `herror` | [`resolve::ResolveError::Lookup`] ([`resolve::LookupErrorKind`]) / [`resolve::ResolveError::Host`] ([`resolve::HostErrorKind`]) |
 //! | `getaddrinfo(host, port, family, type, proto, flags)` | [`resolve::lookup`] / [`resolve::Resolver::lookup`] with [`resolve::Hints`] |
 //! | `gethostbyname(name)` / `gethostbyname_ex(name)` | [`resolve::lookup`] with `family: Some(Family::INET)` (and `canonical_name: true`) in [`resolve::Hints`] |
 //! | `gethostbyaddr(ip)` | [`resolve::lookup_addr`] / [`resolve::Resolver::lookup_addr`] |
@@ -96,10 +112,13 @@
 //! | feature | default | what it adds |
 //! |---|---|---|
 //! | `std` | yes | `std::io::Read`/`Write` on streams; conversions with `std::net` and `std::os::unix::net`; `Error` ⇄ `std::io::Error`; `Path` helpers on [`UnixAddr`]. The socket path stays libc-free. |
+//! | `can` | yes | the [`can`] module (CAN frames, raw CAN, BCM, ISO-TP, J1939 sockets) and [`Error::Can`]. Without it, [`CanAddr`] and [`SockAddr::Can`] stay: an address the kernel hands back is still decoded. |
+//! | `resolve` | yes | the [`resolve`] module (hosts and services files, resolv.conf, DNS over UDP and TCP, Happy Eyeballs) and [`Error::Resolve`] |
 //! | `defmt` | no | `defmt::Format` on the public value types |
 //! | `embedded-io` | no | [`embedded-io`](https://docs.rs/embedded-io/0.7) 0.7's `Read`, `Write`, `ReadReady`, `WriteReady` on [`TcpStream`], [`UnixStream`] and [`Socket`] (and on `&` of each), and `embedded_io::Error` on [`Error`]; with or without `std` (see [below](#embedded-io)) |
 //!
-//! Without `std` the crate is `#![no_std]` and needs no `alloc`.
+//! Without `std` the crate is `#![no_std]` and needs no `alloc`, with or without `can` and
+//! `resolve`.
 //!
 //! # System calls
 //!
@@ -435,18 +454,18 @@ const _: () = {
         format::<resolve::DomainName>();
         format::<resolve::Service>();
         format::<resolve::ServiceName>();
-        format::<resolve::hosts::Entry<'static>>();
-        format::<resolve::services::Entry<'static>>();
-        format::<resolve::wire::Message<'static>>();
-        format::<resolve::wire::RecordType>();
-        format::<resolve::wire::Class>();
-        format::<resolve::wire::Rcode>();
-        format::<resolve::wire::Opcode>();
-        format::<resolve::wire::Header>();
-        format::<resolve::wire::NameRef<'static>>();
-        format::<resolve::wire::Question<'static>>();
-        format::<resolve::wire::Record<'static>>();
-        format::<resolve::wire::RecordData<'static>>();
-        format::<resolve::wire::Edns<'static>>();
+        format::<resolve::__private::hosts::Entry<'static>>();
+        format::<resolve::__private::services::Entry<'static>>();
+        format::<resolve::__private::wire::Message<'static>>();
+        format::<resolve::__private::wire::RecordType>();
+        format::<resolve::__private::wire::Class>();
+        format::<resolve::__private::wire::Rcode>();
+        format::<resolve::__private::wire::Opcode>();
+        format::<resolve::__private::wire::Header>();
+        format::<resolve::__private::wire::NameRef<'static>>();
+        format::<resolve::__private::wire::Question<'static>>();
+        format::<resolve::__private::wire::Record<'static>>();
+        format::<resolve::__private::wire::RecordData<'static>>();
+        format::<resolve::__private::wire::Edns<'static>>();
     }
 };

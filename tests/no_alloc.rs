@@ -521,15 +521,15 @@ fn resolving_never_allocates() {
         let name = resolve::DomainName::new("a.b.example").unwrap();
         assert_eq!(name.write_text(&mut text).unwrap(), 11);
         let mut msg = [0u8; 512];
-        let len = resolve::wire::encode_query(
+        let len = resolve::__private::wire::encode_query(
             &mut msg,
             1,
             &name,
-            resolve::wire::RecordType::AAAA,
+            resolve::__private::wire::RecordType::AAAA,
             Some(1232),
         )
         .unwrap();
-        let parsed = resolve::wire::Message::decode(&msg[..len]).unwrap();
+        let parsed = resolve::__private::wire::Message::decode(&msg[..len]).unwrap();
         assert_eq!(parsed.questions().count(), 1);
     });
     assert_eq!(n, 0, "the resolver allocated {n} times");

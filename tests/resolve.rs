@@ -733,9 +733,10 @@ fn an_unreadable_hosts_file_falls_through_to_dns() {
         ..stream()
     };
     for (path, errno) in unreadable_paths(&f.dir) {
-        let scan =
-            baresock::resolve::hosts::for_each_file(&path, |_| std::ops::ControlFlow::Continue(()))
-                .unwrap();
+        let scan = baresock::resolve::__private::hosts::for_each_file(&path, |_| {
+            std::ops::ControlFlow::Continue(())
+        })
+        .unwrap();
         assert_eq!(scan.unread(), Some(errno), "{path}");
         let mut c = ResolvConf::new();
         c.add_nameserver(server.addr());

@@ -41,7 +41,9 @@ use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use baresock::resolve::{hosts, AddrInfo, DomainName, Hints, Paths, ResolvConf, Resolver};
+use baresock::resolve::{
+    __private::hosts, AddrInfo, DomainName, Hints, Paths, ResolvConf, Resolver,
+};
 use baresock::resolve::{HostErrorKind, LookupErrorKind};
 use baresock::{Error, Family, Type};
 use common::dnsmasq::{wire, Reply, Responder};

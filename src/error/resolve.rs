@@ -365,7 +365,7 @@ pub enum WireError {
     /// top two bits (`0x40` or `0x80`).
     BadLabelType(u8),
     /// A compression pointer leads back into the labels that led to it (or to itself), or a
-    /// name follows more than [`POINTER_LIMIT`](crate::resolve::wire::POINTER_LIMIT) pointers.
+    /// name follows more than 128 pointers.
     PointerLoop,
     /// A compression pointer points past its own position. Every pointer must point strictly
     /// before the labels it ends, which is what makes loops impossible.
@@ -384,7 +384,7 @@ pub enum WireError {
     /// not the exact length of the name in a `CNAME`, `NS` or `PTR`.
     BadRdLength {
         /// The record's type number
-        /// ([`RecordType::from_raw`](crate::resolve::wire::RecordType::from_raw) names it).
+        /// (1 `A`, 28 `AAAA`, 5 `CNAME`, ...).
         rtype: u16,
         /// The data length the record gives.
         len: u16,

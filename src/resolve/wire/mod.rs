@@ -7,7 +7,7 @@
 //! with [`Message::edns`].
 //!
 //! ```
-//! use baresock::resolve::wire::{encode_query, Message, RecordType};
+//! use baresock::resolve::__private::wire::{encode_query, Message, RecordType};
 //! use baresock::resolve::DomainName;
 //!
 //! let name = DomainName::new("example.com")?;
