@@ -163,7 +163,7 @@ open_enum! {
 /// assert_eq!(h.rcode, Rcode::NxDomain);
 /// assert_eq!((h.qdcount, h.nscount), (1, 1));
 /// assert_eq!(h.encode(), bytes);
-/// # Ok::<(), baresock::resolve::__private::wire::WireError>(())
+/// # Ok::<(), baresock::resolve::WireError>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
