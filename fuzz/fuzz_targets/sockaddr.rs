@@ -1,4 +1,4 @@
-//! `baresock::decode_sockaddr` on arbitrary bytes: every family.
+//! `baresock::SockAddr::decode` on arbitrary bytes: every family.
 //!
 //! Asserts: the result's family is the bytes' family field; every field is the one the
 //! kernel's layout puts there (`sockaddr_in`, `sockaddr_in6`, `sockaddr_un`, `sockaddr_ll`,

@@ -366,7 +366,7 @@ impl defmt::Format for SockAddr {
 /// first with [`resolve::lookup`](crate::resolve::lookup) and pass them on.
 ///
 /// ```
-/// use baresock::{resolve, AddressError, Error, TcpListener, TcpStream, ToSocketAddrs};
+/// use baresock::{AddressError, Error, TcpListener, TcpStream, ToSocketAddrs};
 /// use core::time::Duration;
 ///
 /// let mut it = "127.0.0.1:8080".to_socket_addrs()?;
@@ -377,10 +377,12 @@ impl defmt::Format for SockAddr {
 /// assert_eq!(TcpStream::connect("localhost:80").err(), Some(Error::Address(AddressError::Invalid)));
 ///
 /// // ...the resolver takes it (/etc/hosts, then DNS).
+/// # #[cfg(feature = "resolve")] {
 /// let listener = TcpListener::bind("127.0.0.1:0")?;
 /// let port = listener.local_addr()?.port();
-/// let stream = resolve::connect("localhost", port, Some(Duration::from_secs(5)), None)?;
+/// let stream = baresock::resolve::connect("localhost", port, Some(Duration::from_secs(5)), None)?;
 /// assert!(stream.peer_addr()?.ip().is_loopback());
+/// # }
 /// # Ok::<(), baresock::Error>(())
 /// ```
 pub trait ToSocketAddrs {

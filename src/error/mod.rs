@@ -28,8 +28,11 @@
 //! ```
 //!
 //! The groups live here, below every module that raises them (this module imports nothing from
-//! `can`, `net` or `resolve`); they are re-exported at the crate root and from the module a
-//! user looks in (`can::CanInputError`, `resolve::ResolveError`, `bpf::BpfError`).
+//! `can`, `net` or `resolve`); each is public at one path: the crate root for the groups
+//! every call can return ([`AddressError`], [`InputError`], [`PartialCause`]), else the module
+//! a user looks in (`can::CanInputError`, `resolve::ResolveError`, `bpf::BpfError`,
+//! `packet::RingError`). `Error::Can` and `Error::Resolve` come with the `can` and `resolve`
+//! features.
 
 pub use rustix::io::Errno;
 
