@@ -19,9 +19,9 @@
 use std::io;
 use std::time::Duration;
 
-use baresock::{
-    interface_index, CanAnyFrame, CanFdFrame, CanFrame, CanId, CanSocket, Errno, Error, Timestamp,
-};
+use baresock::can::{CanAnyFrame, CanFdFrame, CanFrame, CanId, CanSocket};
+use baresock::msg::Timestamp;
+use baresock::{interface_index, Errno, Error};
 use tokio::io::unix::AsyncFd;
 
 /// How long the reader waits for a frame before it gives up.

@@ -11,7 +11,9 @@
 //! `frame_id & mask == id & mask`, `id~mask` when not; 8-digit ids are 29-bit; `#mask` sets
 //! the error mask; `j` joins the filters (all must pass).
 
-use baresock::{interface_index, interface_name, CanErrorClass, CanFilter, CanSocket, Timestamp};
+use baresock::can::{CanErrorClass, CanFilter, CanSocket};
+use baresock::msg::Timestamp;
+use baresock::{interface_index, interface_name};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -7,7 +7,8 @@
 //! cargo run --example cansend -- vcan0 20000080#00      # an error frame (bus error)
 //! ```
 
-use baresock::{interface_index, CanAnyFrame, CanSocket};
+use baresock::can::{CanAnyFrame, CanSocket};
+use baresock::interface_index;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -18,10 +18,8 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use baresock::bpf::{parse_tcpdump_dd, Insn, Program};
-use baresock::{
-    ether, interface_index, Error, LinkAddr, PacketKind, PacketSocket, PacketType, RingConfig,
-    RxRing,
-};
+use baresock::packet::{ether, PacketKind, PacketType, RingConfig, RxRing};
+use baresock::{interface_index, Error, LinkAddr, PacketSocket};
 
 /// pcap's file header, for nanosecond timestamps and Ethernet frames (LINKTYPE_ETHERNET).
 fn pcap_header(out: &mut impl Write, snaplen: u32) -> std::io::Result<()> {

@@ -24,10 +24,12 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;
 
 use baresock::can::{BcmFlags, IsoTpOptions};
+use baresock::can::{CanAnyFrame, CanFdFrame, CanFilter, CanFrame, CanId};
+use baresock::msg::Timestamp;
 use baresock::resolve::{DomainName, Hints, NameInfoFlags};
 use baresock::{
-    CanAddr, CanAnyFrame, CanFdFrame, CanFilter, CanFrame, CanId, Errno, Error, Family, LinkAddr,
-    Protocol, RecvFlags, SendFlags, ServerOptions, Shutdown, SockAddr, Timestamp, Type, UnixAddr,
+    CanAddr, Errno, Error, Family, LinkAddr, Protocol, RecvFlags, SendFlags, ServerOptions,
+    Shutdown, SockAddr, Type, UnixAddr,
 };
 
 /// The logger's state: the frame being encoded, and the finished ones.

@@ -12,7 +12,8 @@ use std::net::IpAddr;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use baresock::{ControlMessage, Errno, Error, Family, IoSliceMut, Protocol, RawSocket, RecvFlags};
+use baresock::msg::ControlMessage;
+use baresock::{Errno, Error, Family, IoSliceMut, Protocol, RawSocket, RecvFlags};
 use etherparse::{
     IcmpEchoHeader, Icmpv4Header, Icmpv4Slice, Icmpv4Type, Icmpv6Header, Icmpv6Slice, Icmpv6Type,
     Ipv4Slice,

@@ -3,7 +3,11 @@
 //! shared references to them), and `embedded_io::Error` for [`Error`]. What they promise and
 //! how errors map is told in the crate docs (`# embedded-io`). Allocates nothing.
 
-use crate::{AddressError, CanInputError, InputError, ResolveError, RingError};
+#[cfg(feature = "can")]
+use crate::error::CanInputError;
+#[cfg(feature = "resolve")]
+use crate::error::ResolveError;
+use crate::{AddressError, InputError, RingError};
 use embedded_io::{ErrorKind, ErrorType, Read, ReadReady, Write, WriteReady};
 use rustix::event::PollFlags;
 use rustix::fd::AsFd;
@@ -65,15 +69,19 @@ impl embedded_io::Error for Error {
                 ..
             } => errno_kind(e),
             Error::WouldBlock | Error::Partial { .. } => ErrorKind::Other,
+            #[cfg(feature = "resolve")]
             Error::Resolve(ResolveError::Lookup(_) | ResolveError::Host(_)) => ErrorKind::Other,
             Error::Address(AddressError::Unsupported { .. }) => ErrorKind::Unsupported,
+            #[cfg(feature = "can")]
             Error::Can(CanInputError::J1939AddressNotClaimed { .. }) => ErrorKind::AddrNotAvailable,
             Error::Truncated { .. }
             | Error::Address(AddressError::Malformed { .. } | AddressError::Missing)
             | Error::Input(InputError::OptionSize { .. })
-            | Error::Resolve(ResolveError::MalformedDns(_))
-            | Error::Ring(RingError::Malformed)
-            | Error::Can(CanInputError::MalformedBcm) => ErrorKind::InvalidData,
+            | Error::Ring(RingError::Malformed) => ErrorKind::InvalidData,
+            #[cfg(feature = "resolve")]
+            Error::Resolve(ResolveError::MalformedDns(_)) => ErrorKind::InvalidData,
+            #[cfg(feature = "can")]
+            Error::Can(CanInputError::MalformedBcm) => ErrorKind::InvalidData,
             _ => ErrorKind::InvalidInput,
         }
     }

@@ -32,10 +32,10 @@
 //! | a connected pair in one process | [`UnixStream::pair`] or [`Socket::pair`] |
 //! | pass fds, read timestamps, packet info, or other control messages | [`Socket::send_msg`] / [`Socket::recv_msg`], [`Socket::send_fds`] / [`Socket::recv_fds`] |
 //! | many datagrams per system call | [`Socket::send_mmsg`] / [`Socket::recv_mmsg`] |
-//! | capture or inject link-layer frames | [`PacketSocket`]; at rate, its [`RxRing`] and [`TxRing`] |
+//! | capture or inject link-layer frames | [`PacketSocket`]; at rate, its [`packet::RxRing`] and [`packet::TxRing`] |
 //! | let the kernel drop what I do not want | classic BPF in [`bpf`] (or `tcpdump -dd` output), [`Socket::attach_filter`] |
 //! | raw IP or ICMP | [`RawSocket`]; ping without root: [`RawSocket::icmp_echo_v4`] / [`RawSocket::icmp_echo_v6`] |
-//! | CAN frames (classic, FD, XL), filters, error frames | [`CanSocket`]; frames as can-utils writes them: `FromStr` ([`CanAnyFrame`]) and `Display` |
+//! | CAN frames (classic, FD, XL), filters, error frames | [`can::CanSocket`]; frames as can-utils writes them: `FromStr` ([`can::CanAnyFrame`]) and `Display` |
 //! | cyclic CAN sends, or wake only when a frame changes or stops | [`can::BcmSocket`] |
 //! | ISO-TP (ISO 15765-2, UDS/OBD) messages | [`can::IsoTpSocket`] |
 //! | SAE J1939 | [`can::J1939Socket`] |
@@ -46,6 +46,22 @@
 //! | run `no_std` code written for `embedded-io` | feature `embedded-io`: [`TcpStream`], [`UnixStream`], [`Socket`] (see [embedded-io](#embedded-io)) |
 //! | log addresses, frames and errors on a target without `std` | feature `defmt` |
 //! | move code over from socket2 or socketcan | the [`migrating`] page |
+//!
+//! # Where things are
+//!
+//! One path per item. The root holds what most programs name: the sockets, their addresses
+//! and kinds, the errors every call can return, and the free functions. The rest is in the
+//! module of its subject:
+//!
+//! | where | what |
+//! |---|---|
+//! | the root | [`Socket`] and the typed sockets ([`TcpListener`], [`TcpStream`], [`UdpSocket`], [`UnixStream`], [`UnixListener`], [`UnixDatagram`], [`UnixSeqpacket`], [`UnixSeqpacketListener`], [`PacketSocket`], [`RawSocket`]); [`create_connection`], [`create_server`], [`ServerOptions`]; [`Shutdown`], [`SendFlags`], [`RecvFlags`], [`IoSlice`], [`IoSliceMut`]; addresses ([`SockAddr`], [`UnixAddr`], [`LinkAddr`], [`CanAddr`], [`RawAddr`], [`ToSocketAddrs`], [`Destination`]); [`Family`], [`Type`], [`Protocol`]; [`Error`] and its common groups ([`PartialCause`], [`AddressError`], [`InputError`], [`Errno`]), [`FromFdError`], [`FromSocketError`]; [`hostname`], [`interface_index`], [`interface_name`]; [`default_timeout`], [`set_default_timeout`]; option values ([`MulticastInterface`], [`Timestamping`], [`TcpInfo`]) |
+//! | [`msg`] | control messages and batches: [`msg::ControlBuilder`], [`msg::ControlMessage`], [`msg::Credentials`], [`msg::RecvEntry`], [`msg::SendEntry`], [`msg::cmsg_space`], ... |
+//! | [`packet`] | what [`PacketSocket`] takes and gives: memberships, fanout, statistics, the rings ([`packet::RxRing`], [`packet::TxRing`]) and [`packet::RingError`], EtherTypes ([`packet::ether`]) |
+//! | [`bpf`] | classic BPF programs and [`bpf::BpfError`] |
+//! | [`can`] | CAN (feature `can`): frames, [`can::CanSocket`], the broadcast manager, ISO-TP, J1939, [`can::CanInputError`] |
+//! | [`resolve`] | name resolution (feature `resolve`): [`resolve::Resolver`], [`resolve::lookup`], [`resolve::connect`], [`resolve::ResolveError`] and its parts |
+//! | [`migrating`], [`system_calls`] | pages: coming from socket2 or socketcan; every system call the crate makes |
 //!
 //! # Python's `socket` module, in this crate
 //!
@@ -74,7 +90,7 @@
 //! | `s.recv(n)` / `s.recv_into(buf)` | [`Socket::recv`] |
 //! | `s.recvfrom(n)` / `s.recvfrom_into(buf)` | [`Socket::recv_from`], [`UdpSocket::recv_from`] |
 //! | `s.recv(n, MSG_PEEK)`, other flags | [`Socket::peek`], [`Socket::recv_with`] with [`RecvFlags`]; [`Socket::send_with`] with [`SendFlags`] |
-//! | `s.sendmsg(...)` / `s.recvmsg(...)` / `CMSG_SPACE(n)` | [`Socket::send_msg`] / [`Socket::recv_msg`] / [`cmsg_space`] |
+//! | `s.sendmsg(...)` / `s.recvmsg(...)` / `CMSG_SPACE(n)` | [`Socket::send_msg`] / [`Socket::recv_msg`] / [`msg::cmsg_space`] |
 //! | `socket.send_fds(...)` / `socket.recv_fds(...)` | [`Socket::send_fds`] / [`Socket::recv_fds`] |
 //! | `s.settimeout(t)` / `s.gettimeout()` / `s.setblocking(flag)` | [`Socket::set_timeout`] / [`Socket::timeout`] / [`Socket::set_nonblocking`] (inverted); one direction only: [`Socket::set_read_timeout`] / [`Socket::set_write_timeout`] |
 //! | `s.shutdown(how)` / `s.close()`, `with socket(...)` | [`Socket::shutdown`] / dropping the socket |
@@ -82,7 +98,7 @@
 //! | `s.family`, `s.type`, `s.proto` | [`Socket::family`], [`Socket::socket_type`], [`Socket::protocol`] |
 //! | `s.fileno()` / `s.detach()` / `s.dup()` | `AsRawFd::as_raw_fd` (and `AsFd`) / `IntoRawFd::into_raw_fd` / [`Socket::try_clone`] |
 //! | `OSError` (`socket.error`) / `TimeoutError` (`socket.timeout`) / `BlockingIOError` | [`Error::Os`] / [`Error::Timeout`] / [`Error::WouldBlock`] |
-//! | `gaierror` / `herror` | [`ResolveError::Lookup`] ([`LookupErrorKind`]) / [`ResolveError::Host`] ([`HostErrorKind`]) |
+//! | `gaierror` / `herror` | [`resolve::ResolveError::Lookup`] ([`resolve::LookupErrorKind`]) / [`resolve::ResolveError::Host`] ([`resolve::HostErrorKind`]) |
 //! | `getaddrinfo(host, port, family, type, proto, flags)` | [`resolve::lookup`] / [`resolve::Resolver::lookup`] with [`resolve::Hints`] |
 //! | `gethostbyname(name)` / `gethostbyname_ex(name)` | [`resolve::lookup`] with `family: Some(Family::INET)` (and `canonical_name: true`) in [`resolve::Hints`] |
 //! | `gethostbyaddr(ip)` | [`resolve::lookup_addr`] / [`resolve::Resolver::lookup_addr`] |
@@ -96,10 +112,13 @@
 //! | feature | default | what it adds |
 //! |---|---|---|
 //! | `std` | yes | `std::io::Read`/`Write` on streams; conversions with `std::net` and `std::os::unix::net`; `Error` ⇄ `std::io::Error`; `Path` helpers on [`UnixAddr`]. The socket path stays libc-free. |
+//! | `can` | yes | the [`can`] module (CAN frames, raw CAN, BCM, ISO-TP, J1939 sockets) and [`Error::Can`]. Without it, [`CanAddr`] and [`SockAddr::Can`] stay: an address the kernel hands back is still decoded. |
+//! | `resolve` | yes | the [`resolve`] module (hosts and services files, resolv.conf, DNS over UDP and TCP, Happy Eyeballs) and [`Error::Resolve`] |
 //! | `defmt` | no | `defmt::Format` on the public value types |
 //! | `embedded-io` | no | [`embedded-io`](https://docs.rs/embedded-io/0.7) 0.7's `Read`, `Write`, `ReadReady`, `WriteReady` on [`TcpStream`], [`UnixStream`] and [`Socket`] (and on `&` of each), and `embedded_io::Error` on [`Error`]; with or without `std` (see [below](#embedded-io)) |
 //!
-//! Without `std` the crate is `#![no_std]` and needs no `alloc`.
+//! Without `std` the crate is `#![no_std]` and needs no `alloc`, with or without `can` and
+//! `resolve`.
 //!
 //! # System calls
 //!
@@ -257,15 +276,18 @@ mod refs;
 
 mod addr;
 pub mod bpf;
+#[cfg(feature = "can")]
 pub mod can;
 #[cfg(feature = "embedded-io")]
 mod embedded_io_impls;
 mod error;
 mod hostname;
-mod msg;
+pub mod msg;
 mod name;
 mod net;
 mod options;
+pub mod packet;
+#[cfg(feature = "resolve")]
 pub mod resolve;
 mod socket;
 #[cfg(feature = "std")]
@@ -276,40 +298,60 @@ mod time;
 mod types;
 
 pub use addr::{
-    ether, CanAddr, Destination, LinkAddr, PacketType, RawAddr, SockAddr, ToSocketAddrs, UnixAddr,
-    UnixAddrKind, J1939_NO_ADDR, J1939_NO_NAME, J1939_NO_PGN, LINK_ADDR_MAX, RAW_ADDR_MAX,
-    UNIX_PATH_MAX,
+    CanAddr, Destination, LinkAddr, RawAddr, SockAddr, ToSocketAddrs, UnixAddr, UnixAddrKind,
+    RAW_ADDR_MAX, UNIX_PATH_MAX,
 };
-pub use can::{
-    CanAnyFrame, CanControllerState, CanError, CanErrorClass, CanFdFrame, CanFilter, CanFrame,
-    CanId, CanRecv, CanSocket, CanXlFrame, CANFD_LENGTHS, CANFD_MTU, CANXL_HEAD, CANXL_MAX_LEN,
-    CANXL_MTU, CAN_FILTER_MAX, CAN_MTU,
-};
-pub use error::{
-    AddressError, BpfError, CanInputError, Errno, Error, HostError, HostErrorKind, InputError,
-    J1939Name, LookupCause, LookupError, LookupErrorKind, NameError, PartialCause, ResolveError,
-    Result, RingError, WireError,
-};
+pub use error::{AddressError, Errno, Error, InputError, PartialCause, Result};
 pub use hostname::{hostname, Hostname, HOSTNAME_MAX};
-pub use msg::{
-    cmsg_space, ControlBuilder, ControlMessage, ControlMessages, Credentials, Fds, IoSlice,
-    IoSliceMut, RecvEntry, RecvFds, RecvMsg, SendEntry, Timestamp, MAX_FDS, MMSG_MAX,
-};
 pub use name::{ShortName, SHORT_NAME_MAX};
 pub use net::{
-    create_connection, create_server, interface_index, interface_name, Block, Fanout, FanoutFlags,
-    FanoutMode, Frame, Frames, FromSocketError, Membership, PacketKind, PacketSocket, PacketStats,
-    RawSocket, RingConfig, RxRing, ServerOptions, TcpListener, TcpStream, TxRing, TxRingConfig,
-    TxSlot, UdpSocket, UnixDatagram, UnixListener, UnixSeqpacket, UnixSeqpacketListener,
-    UnixStream,
+    create_connection, create_server, interface_index, interface_name, FromSocketError,
+    PacketSocket, RawSocket, ServerOptions, TcpListener, TcpStream, UdpSocket, UnixDatagram,
+    UnixListener, UnixSeqpacket, UnixSeqpacketListener, UnixStream,
 };
 pub use options::{MulticastInterface, Timestamping};
+pub use rustix::io::{IoSlice, IoSliceMut};
 pub use socket::{FromFdError, RecvFlags, SendFlags, Shutdown, Socket};
 pub use tcp_info::TcpInfo;
 pub use time::{default_timeout, set_default_timeout};
 pub use types::{Family, Protocol, Type};
 
-#[doc = include_str!("../docs/migrating.md")]
+// Crate-internal short paths for items whose one public path is a module's (`msg`, `packet`,
+// `can`, `resolve`): the crate's own code and its docs' links (`crate::CanFrame`) name them at
+// the root, as before the move. Private: none of these is a public path.
+#[cfg(feature = "resolve")]
+#[allow(unused_imports)]
+use error::{
+    HostError, HostErrorKind, LookupCause, LookupError, LookupErrorKind, NameError, ResolveError,
+};
+#[allow(unused_imports)]
+use {
+    addr::{ether, PacketType, J1939_NO_ADDR, J1939_NO_NAME},
+    error::RingError,
+    msg::{cmsg_space, ControlBuilder, ControlMessage, Credentials, RecvMsg, Timestamp},
+    net::{
+        Fanout, FanoutFlags, FanoutMode, Frame, Membership, PacketKind, PacketStats, RingConfig,
+        RxRing, TxRing, TxRingConfig,
+    },
+};
+#[cfg(feature = "can")]
+#[allow(unused_imports)]
+use {
+    can::{CanAnyFrame, CanError, CanFdFrame, CanFilter, CanFrame, CanId, CanSocket, J1939_NO_PGN},
+    error::{CanInputError, J1939Name},
+};
+
+// The guide's examples use CAN and the resolver: with either feature off, its page is a stub
+// (and its doctests are not built).
+#[cfg_attr(
+    all(feature = "can", feature = "resolve"),
+    doc = include_str!("../docs/migrating.md")
+)]
+#[cfg_attr(
+    not(all(feature = "can", feature = "resolve")),
+    doc = "Coming from socket2 or socketcan: this guide's examples need the `can` and `resolve` \
+           features (both on by default); build the documentation with them to read it."
+)]
 pub mod migrating {}
 
 #[doc = include_str!("../docs/syscalls.md")]
@@ -319,29 +361,6 @@ pub mod system_calls {}
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
-
-/// Decodes a `sockaddr` from the kernel's bytes (family field first, in native byte order) into
-/// its typed form.
-///
-/// The decoder every address the crate receives goes through; public so that tools and
-/// fuzzers can feed it bytes. Never panics: a length that does not fit the family is
-/// [`AddressError::Malformed`], an unknown family [`AddressError::Unsupported`]. The receives
-/// (and `local_addr`, `peer_addr`, `accept`) never fail on those: where this fails they give
-/// the bytes as [`SockAddr::Other`], which is also what to wrap bytes in oneself
-/// ([`RawAddr::new`]).
-///
-/// ```
-/// use baresock::{decode_sockaddr, Error, RawAddr, SockAddr};
-/// let netlink = [16u16.to_ne_bytes()[0], 16u16.to_ne_bytes()[1], 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
-/// assert_eq!(
-///     decode_sockaddr(&netlink),
-///     Err(Error::Address(baresock::AddressError::Unsupported { family: 16 }))
-/// );
-/// let kept = SockAddr::from(RawAddr::new(&netlink)?);
-/// assert_eq!(kept.as_raw().map(|r| r.family()), Some(16));
-/// # Ok::<(), baresock::Error>(())
-/// ```
-pub use addr::codec::decode as decode_sockaddr;
 
 /// Every public value type is `defmt::Format` (feature `defmt`): checked at compile time, so a
 /// new type without it fails the build. Handles (sockets, rings, the resolver), borrowed views
@@ -355,7 +374,7 @@ const _: () = {
     format::<UnixAddrKind<'static>>();
     format::<LinkAddr>();
     format::<RawAddr>();
-    format::<PacketType>();
+    format::<packet::PacketType>();
     format::<CanAddr>();
     format::<ShortName>();
     format::<Hostname>();
@@ -370,87 +389,93 @@ const _: () = {
     format::<MulticastInterface>();
     format::<Timestamping>();
     format::<TcpInfo>();
-    format::<Credentials>();
-    format::<Timestamp>();
-    format::<ControlMessage<'static>>();
-    format::<RecvMsg<'static>>();
+    format::<msg::Credentials>();
+    format::<msg::Timestamp>();
+    format::<msg::ControlMessage<'static>>();
+    format::<msg::RecvMsg<'static>>();
     // Errors.
     format::<Error>();
     format::<PartialCause>();
     format::<AddressError>();
     format::<InputError>();
-    format::<CanInputError>();
-    format::<J1939Name>();
-    format::<ResolveError>();
-    format::<LookupError>();
-    format::<LookupErrorKind>();
-    format::<HostError>();
-    format::<HostErrorKind>();
-    format::<LookupCause>();
     format::<FromFdError>();
-    format::<RingError>();
+    format::<packet::RingError>();
     format::<bpf::BpfError>();
-    format::<resolve::NameError>();
-    format::<resolve::wire::WireError>();
     // Packet sockets and rings.
-    format::<PacketKind>();
-    format::<Membership<'static>>();
-    format::<FanoutMode>();
-    format::<FanoutFlags>();
-    format::<Fanout>();
-    format::<PacketStats>();
-    format::<RingConfig>();
-    format::<TxRingConfig>();
-    format::<Frame<'static>>();
+    format::<packet::PacketKind>();
+    format::<packet::Membership<'static>>();
+    format::<packet::FanoutMode>();
+    format::<packet::FanoutFlags>();
+    format::<packet::Fanout>();
+    format::<packet::PacketStats>();
+    format::<packet::RingConfig>();
+    format::<packet::TxRingConfig>();
+    format::<packet::Frame<'static>>();
     format::<bpf::Insn>();
     format::<bpf::Size>();
     format::<bpf::AluOp>();
     format::<bpf::Program<'static>>();
-    // CAN.
-    format::<CanId>();
-    format::<CanFrame>();
-    format::<CanFdFrame>();
-    format::<CanXlFrame>();
-    format::<CanAnyFrame>();
-    format::<CanError>();
-    format::<CanErrorClass>();
-    format::<CanControllerState>();
-    format::<CanFilter>();
-    format::<CanRecv<'static>>();
-    format::<can::BcmOpcode>();
-    format::<can::BcmFlags>();
-    format::<can::BcmFrames<'static>>();
-    format::<can::BcmHead>();
-    format::<can::BcmMessage<'static>>();
-    format::<can::IsoTpFlags>();
-    format::<can::IsoTpOptions>();
-    format::<can::FlowControl>();
-    format::<can::LinkLayer>();
-    format::<can::J1939Filter>();
-    format::<can::J1939Party>();
-    format::<can::J1939Meta>();
-    // Name resolution.
-    format::<resolve::Hints>();
-    format::<resolve::AddrInfo>();
-    format::<resolve::Lookup>();
-    format::<resolve::NameInfoFlags>();
-    format::<resolve::NameInfo>();
-    format::<resolve::Paths<'static>>();
-    format::<resolve::ResolvConf>();
-    format::<resolve::DomainName>();
-    format::<resolve::Service>();
-    format::<resolve::hosts::Entry<'static>>();
-    format::<resolve::services::Entry<'static>>();
-    format::<resolve::wire::Message<'static>>();
-    format::<resolve::ServiceName>();
-    format::<resolve::wire::RecordType>();
-    format::<resolve::wire::Class>();
-    format::<resolve::wire::Rcode>();
-    format::<resolve::wire::Opcode>();
-    format::<resolve::wire::Header>();
-    format::<resolve::wire::NameRef<'static>>();
-    format::<resolve::wire::Question<'static>>();
-    format::<resolve::wire::Record<'static>>();
-    format::<resolve::wire::RecordData<'static>>();
-    format::<resolve::wire::Edns<'static>>();
+    #[cfg(feature = "can")]
+    {
+        // CAN.
+        format::<can::CanInputError>();
+        format::<can::J1939Name>();
+        format::<can::CanId>();
+        format::<can::CanFrame>();
+        format::<can::CanFdFrame>();
+        format::<can::CanXlFrame>();
+        format::<can::CanAnyFrame>();
+        format::<can::CanError>();
+        format::<can::CanErrorClass>();
+        format::<can::CanControllerState>();
+        format::<can::CanFilter>();
+        format::<can::CanRecv<'static>>();
+        format::<can::BcmOpcode>();
+        format::<can::BcmFlags>();
+        format::<can::BcmFrames<'static>>();
+        format::<can::BcmHead>();
+        format::<can::BcmMessage<'static>>();
+        format::<can::IsoTpFlags>();
+        format::<can::IsoTpOptions>();
+        format::<can::FlowControl>();
+        format::<can::LinkLayer>();
+        format::<can::J1939Filter>();
+        format::<can::J1939Party>();
+        format::<can::J1939Meta>();
+    }
+    #[cfg(feature = "resolve")]
+    {
+        // Name resolution.
+        format::<resolve::ResolveError>();
+        format::<resolve::LookupError>();
+        format::<resolve::LookupErrorKind>();
+        format::<resolve::HostError>();
+        format::<resolve::HostErrorKind>();
+        format::<resolve::LookupCause>();
+        format::<resolve::NameError>();
+        format::<resolve::WireError>();
+        format::<resolve::Hints>();
+        format::<resolve::AddrInfo>();
+        format::<resolve::Lookup>();
+        format::<resolve::NameInfoFlags>();
+        format::<resolve::NameInfo>();
+        format::<resolve::Paths<'static>>();
+        format::<resolve::ResolvConf>();
+        format::<resolve::DomainName>();
+        format::<resolve::Service>();
+        format::<resolve::ServiceName>();
+        format::<resolve::__private::hosts::Entry<'static>>();
+        format::<resolve::__private::services::Entry<'static>>();
+        format::<resolve::__private::wire::Message<'static>>();
+        format::<resolve::__private::wire::RecordType>();
+        format::<resolve::__private::wire::Class>();
+        format::<resolve::__private::wire::Rcode>();
+        format::<resolve::__private::wire::Opcode>();
+        format::<resolve::__private::wire::Header>();
+        format::<resolve::__private::wire::NameRef<'static>>();
+        format::<resolve::__private::wire::Question<'static>>();
+        format::<resolve::__private::wire::Record<'static>>();
+        format::<resolve::__private::wire::RecordData<'static>>();
+        format::<resolve::__private::wire::Edns<'static>>();
+    }
 };

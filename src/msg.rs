@@ -12,7 +12,7 @@ use core::time::Duration;
 use linux_raw_sys::net as k;
 use rustix::fd::{BorrowedFd, OwnedFd};
 
-pub use rustix::io::{IoSlice, IoSliceMut};
+use rustix::io::{IoSlice, IoSliceMut};
 
 use crate::sys::msg::{self as raw, RawCmsg, Received};
 use crate::{Error, Result, SockAddr};
@@ -22,7 +22,7 @@ use crate::{Error, Result, SockAddr};
 ///
 /// ```
 /// // Room for passing three fds.
-/// let mut control = [0u8; baresock::cmsg_space(3 * 4)];
+/// let mut control = [0u8; baresock::msg::cmsg_space(3 * 4)];
 /// # let _ = &mut control;
 /// ```
 pub const fn cmsg_space(len: usize) -> usize {
@@ -327,7 +327,7 @@ fn decode(cm: RawCmsg<'_>) -> ControlMessage<'_> {
                 let tpid = if status & TP_STATUS_VLAN_TPID_VALID != 0 {
                     h(18)
                 } else {
-                    crate::ether::VLAN
+                    crate::packet::ether::VLAN
                 };
                 (h(16), tpid)
             });
@@ -391,7 +391,8 @@ impl<'a> Iterator for ControlMessages<'a> {
 /// Control messages to send, written into a buffer of the caller's (cmsg(3)).
 ///
 /// ```
-/// use baresock::{cmsg_space, ControlBuilder, UnixStream};
+/// use baresock::UnixStream;
+/// use baresock::msg::{cmsg_space, ControlBuilder};
 /// use std::os::fd::AsFd;
 ///
 /// let (a, b) = UnixStream::pair()?;
@@ -420,7 +421,7 @@ impl<'a> ControlBuilder<'a> {
     /// A builder writing into `buf`; size it with [`cmsg_space`] for each message.
     ///
     /// ```
-    /// use baresock::{cmsg_space, ControlBuilder, Credentials};
+    /// use baresock::msg::{cmsg_space, ControlBuilder, Credentials};
     /// let mut space = [0u8; cmsg_space(12) + cmsg_space(4)];
     /// let mut c = ControlBuilder::new(&mut space);
     /// c.credentials(Credentials::current())?.ttl(64)?;
@@ -432,7 +433,7 @@ impl<'a> ControlBuilder<'a> {
     }
 
     /// Adds a control message as raw level, type and data. Fails with
-    /// [`InputError::BufferTooSmall`](crate::InputError::BufferTooSmall) when it does not fit.
+    /// [`InputError::BufferTooSmall`] when it does not fit.
     pub fn raw(&mut self, level: i32, ty: i32, data: &[u8]) -> Result<&mut Self> {
         if raw::push_cmsg(self.buf, &mut self.used, level, ty, data) {
             Ok(self)
@@ -444,7 +445,7 @@ impl<'a> ControlBuilder<'a> {
     }
 
     /// Passes file descriptors (`SCM_RIGHTS`); at most [`MAX_FDS`]
-    /// ([`InputError::TooManyFds`](crate::InputError::TooManyFds)).
+    /// ([`InputError::TooManyFds`]).
     pub fn rights(&mut self, fds: &[BorrowedFd<'_>]) -> Result<&mut Self> {
         if fds.len() > MAX_FDS {
             return Err(Error::Input(InputError::TooManyFds {

@@ -2,7 +2,11 @@
 //! `std::net` and `std::os::unix::net`, and `Error` ⇄ `io::Error` keeping the kind. None of it
 //! allocates: `io::Error`s are built from an errno or a kind, never from a boxed payload.
 
-use crate::{AddressError, CanInputError, InputError, ResolveError};
+#[cfg(feature = "can")]
+use crate::error::CanInputError;
+#[cfg(feature = "resolve")]
+use crate::error::ResolveError;
+use crate::{AddressError, InputError};
 use std::io::{self, ErrorKind, IoSlice, IoSliceMut, Read, Write};
 use std::os::fd::OwnedFd;
 
@@ -35,11 +39,13 @@ impl From<Error> for io::Error {
                 cause: PartialCause::Timeout,
                 ..
             } => ErrorKind::TimedOut.into(),
+            #[cfg(feature = "can")]
             Error::Can(CanInputError::J1939AddressNotClaimed { .. }) => os(Errno::ADDRNOTAVAIL),
             Error::Truncated { .. }
             | Error::Address(AddressError::Malformed { .. } | AddressError::Missing)
             | Error::Input(InputError::OptionSize { .. }) => ErrorKind::InvalidData.into(),
             Error::Address(AddressError::Unsupported { .. }) => ErrorKind::Unsupported.into(),
+            #[cfg(feature = "resolve")]
             Error::Resolve(ResolveError::Lookup(_) | ResolveError::Host(_)) => {
                 ErrorKind::Other.into()
             }

@@ -8,6 +8,7 @@
 use core::sync::atomic::{AtomicU64, Ordering};
 use core::time::Duration;
 
+#[cfg(feature = "resolve")]
 use rustix::event::Timespec;
 
 /// Encoded mode: blocking.
@@ -91,6 +92,7 @@ impl Deadline {
         self.at_ns = now_ns().saturating_add(encode(Some(timeout)));
     }
 
+    #[cfg(feature = "resolve")]
     /// The time left of `timeout` since this deadline started (starting it now if it has not),
     /// as a `poll` timeout; `None` once it has passed.
     pub(crate) fn remaining(&mut self, timeout: Duration) -> Option<Timespec> {
@@ -108,6 +110,7 @@ impl Deadline {
     }
 }
 
+#[cfg(feature = "resolve")]
 /// Nanoseconds as a `poll` timeout.
 pub(crate) fn timespec_ns(ns: u64) -> Timespec {
     const NANOS: u64 = 1_000_000_000;
@@ -117,6 +120,7 @@ pub(crate) fn timespec_ns(ns: u64) -> Timespec {
     }
 }
 
+#[cfg(feature = "resolve")]
 /// A `poll` timeout as a duration.
 pub(crate) fn duration(t: Timespec) -> Duration {
     Duration::new(
@@ -142,6 +146,7 @@ mod tests {
         assert_ne!(encode(Some(Duration::MAX)), BLOCKING);
     }
 
+    #[cfg(feature = "resolve")]
     #[test]
     fn deadline_counts_down_and_expires() {
         let mut d = Deadline::default();

@@ -226,7 +226,8 @@ impl Protocol {
     /// [`ether`]: crate::ether
     ///
     /// ```
-    /// use baresock::{ether, Protocol};
+    /// use baresock::Protocol;
+    /// use baresock::packet::ether;
     /// // Packet sockets take the EtherType in network byte order.
     /// assert_eq!(Protocol::ethertype(ether::ALL).as_raw(), 0x0300);
     /// ```

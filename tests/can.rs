@@ -3,9 +3,11 @@
 
 mod common;
 
-use baresock::{CanInputError, Errno, InputError};
+use baresock::can::CanInputError;
+use baresock::{Errno, InputError};
 use std::time::Duration;
 
+use baresock::can::*;
 use baresock::*;
 use common::*;
 

@@ -4,17 +4,21 @@
 
 mod common;
 
-use baresock::{AddressError, CanInputError, InputError, ResolveError};
+#[cfg(feature = "can")]
+use baresock::can::CanInputError;
+#[cfg(feature = "resolve")]
+use baresock::resolve::ResolveError;
+use baresock::{AddressError, InputError};
 use common::fork::Child;
 use std::net::SocketAddr;
 
-use baresock::{
-    create_server, decode_sockaddr, Errno, Error, Family, HostError, HostErrorKind, LookupCause,
-    LookupError, LookupErrorKind, PartialCause, ServerOptions, Type,
-};
+#[cfg(feature = "resolve")]
+use baresock::resolve::{HostError, HostErrorKind, LookupCause, LookupError, LookupErrorKind};
+use baresock::{create_server, Errno, Error, Family, PartialCause, ServerOptions, SockAddr, Type};
 
 fn every_variant() -> Vec<Error> {
-    vec![
+    #[allow(unused_mut)] // without `resolve` and `can` nothing is added
+    let mut v = vec![
         Error::Os(Errno::CONNREFUSED),
         Error::WouldBlock,
         Error::Timeout,
@@ -31,21 +35,6 @@ fn every_variant() -> Vec<Error> {
             cause: PartialCause::WouldBlock,
         },
         Error::Truncated { len: 9000 },
-        Error::Resolve(ResolveError::Lookup(LookupError::new(
-            LookupErrorKind::NoName,
-            LookupCause::NxDomain,
-        ))),
-        Error::Resolve(ResolveError::Lookup(LookupError::new(
-            LookupErrorKind::TryAgain,
-            LookupCause::NoReply { tries: 4 },
-        ))),
-        Error::Resolve(ResolveError::Host(HostError::new(
-            HostErrorKind::NotFound,
-            LookupCause::NxDomain,
-        ))),
-        Error::Resolve(ResolveError::InvalidName(
-            baresock::resolve::NameError::TooLong,
-        )),
         Error::Address(AddressError::UnixPathTooLong { len: 200, max: 108 }),
         Error::Address(AddressError::UnixPathNul),
         Error::Address(AddressError::UnixPathEmpty),
@@ -73,9 +62,6 @@ fn every_variant() -> Vec<Error> {
             got: 4,
         }),
         Error::Bpf(baresock::bpf::BpfError::NoFinalReturn),
-        Error::Can(CanInputError::TooManyFilters { count: 513 }),
-        Error::Can(CanInputError::InvalidId { id: 0x800 }),
-        Error::Can(CanInputError::InvalidLength { len: 9 }),
         Error::Input(InputError::BufferTooSmall { needed: 32 }),
         Error::Input(InputError::TooManyFds { count: 254 }),
         Error::Input(InputError::DurationOutOfRange),
@@ -83,7 +69,32 @@ fn every_variant() -> Vec<Error> {
         Error::Input(InputError::NoAddresses),
         Error::Input(InputError::DualStackNeedsIpv6),
         Error::Os(Errno::AFNOSUPPORT),
-    ]
+    ];
+    #[cfg(feature = "resolve")]
+    v.extend([
+        Error::Resolve(ResolveError::Lookup(LookupError::new(
+            LookupErrorKind::NoName,
+            LookupCause::NxDomain,
+        ))),
+        Error::Resolve(ResolveError::Lookup(LookupError::new(
+            LookupErrorKind::TryAgain,
+            LookupCause::NoReply { tries: 4 },
+        ))),
+        Error::Resolve(ResolveError::Host(HostError::new(
+            HostErrorKind::NotFound,
+            LookupCause::NxDomain,
+        ))),
+        Error::Resolve(ResolveError::InvalidName(
+            baresock::resolve::NameError::TooLong,
+        )),
+    ]);
+    #[cfg(feature = "can")]
+    v.extend([
+        Error::Can(CanInputError::TooManyFilters { count: 513 }),
+        Error::Can(CanInputError::InvalidId { id: 0x800 }),
+        Error::Can(CanInputError::InvalidLength { len: 9 }),
+    ]);
+    v
 }
 
 #[test]
@@ -178,7 +189,7 @@ fn io_error_conversions_keep_the_kind() {
 #[test]
 fn malformed_kernel_addresses_are_named() {
     assert_eq!(
-        decode_sockaddr(&[]),
+        SockAddr::decode(&[]),
         Err(Error::Address(AddressError::Malformed {
             family: 0,
             len: 0
@@ -186,7 +197,7 @@ fn malformed_kernel_addresses_are_named() {
     );
     let inet = (libc::AF_INET as u16).to_ne_bytes();
     assert_eq!(
-        decode_sockaddr(&[inet[0], inet[1], 0]),
+        SockAddr::decode(&[inet[0], inet[1], 0]),
         Err(Error::Address(AddressError::Malformed {
             family: libc::AF_INET as u16,
             len: 3
@@ -194,7 +205,7 @@ fn malformed_kernel_addresses_are_named() {
     );
     let x = (libc::AF_X25 as u16).to_ne_bytes();
     assert_eq!(
-        decode_sockaddr(&[x[0], x[1], 0, 0]),
+        SockAddr::decode(&[x[0], x[1], 0, 0]),
         Err(Error::Address(AddressError::Unsupported {
             family: libc::AF_X25 as u16
         }))

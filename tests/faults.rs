@@ -9,15 +9,18 @@
 
 mod common;
 
-use baresock::ResolveError;
+#[cfg(feature = "resolve")]
+use baresock::resolve::ResolveError;
 use std::net::SocketAddr;
 use std::os::fd::{AsFd, OwnedFd};
 use std::sync::Mutex;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use baresock::resolve::{AddrInfo, Hints, Paths, ResolvConf, Resolver};
+#[cfg(feature = "resolve")]
+use baresock::resolve::{AddrInfo, Hints, LookupCause, Paths, ResolvConf, Resolver};
 use baresock::*;
+use baresock::{msg::*, packet::*};
 use common::signals::storm;
 use common::*;
 
@@ -454,6 +457,7 @@ fn storm_connect_deadline_into_a_black_hole() {
     });
 }
 
+#[cfg(feature = "resolve")]
 /// A resolver that asks only `server`, over no files (nothing from this machine).
 fn resolver_for(server: SocketAddr, timeout: Duration, attempts: u8) -> Resolver<'static> {
     let mut conf = ResolvConf::new();
@@ -470,6 +474,7 @@ fn resolver_for(server: SocketAddr, timeout: Duration, attempts: u8) -> Resolver
     )
 }
 
+#[cfg(feature = "resolve")]
 fn v4_stream() -> Hints {
     Hints {
         family: Some(Family::INET),
@@ -478,6 +483,7 @@ fn v4_stream() -> Hints {
     }
 }
 
+#[cfg(feature = "resolve")]
 #[test]
 fn storm_resolver_waits() {
     use common::dnsmasq::{wire, Reply, Responder};
@@ -608,7 +614,9 @@ fn out_of_fds() -> Result<(), String> {
     ua.as_socket()
         .send_fds(b"fd", &[devnull.as_fd()])
         .map_err(err)?;
+    #[cfg(feature = "resolve")]
     let silent = std::net::UdpSocket::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
+    #[cfg(feature = "resolve")]
     let resolver = resolver_for(silent.local_addr().unwrap(), Duration::from_secs(1), 1);
 
     // No fd free below the limit: set it two above the highest open fd, then fill the gaps
@@ -673,14 +681,17 @@ fn out_of_fds() -> Result<(), String> {
     if !(got.bytes == 2 && &data[..2] == b"fd" && got.fds == 0 && got.fds_truncated) {
         return Err(format!("recv_fds with no fd free: {got:?}"));
     }
-    // A lookup can open neither the hosts file nor a socket: the errno is named (glibc's
-    // EAI_SYSTEM).
-    let mut out = [AddrInfo::EMPTY; 4];
-    match resolver.lookup(Some("x.baresock.test."), None, &v4_stream(), &mut out) {
-        Err(Error::Os(Errno::MFILE)) => {}
-        Err(Error::Resolve(ResolveError::Lookup(r)))
-            if r.cause() == LookupCause::Os(Errno::MFILE) => {}
-        other => return Err(format!("lookup with no fd free: {other:?}")),
+    #[cfg(feature = "resolve")]
+    {
+        // A lookup can open neither the hosts file nor a socket: the errno is named (glibc's
+        // EAI_SYSTEM).
+        let mut out = [AddrInfo::EMPTY; 4];
+        match resolver.lookup(Some("x.baresock.test."), None, &v4_stream(), &mut out) {
+            Err(Error::Os(Errno::MFILE)) => {}
+            Err(Error::Resolve(ResolveError::Lookup(r)))
+                if r.cause() == LookupCause::Os(Errno::MFILE) => {}
+            other => return Err(format!("lookup with no fd free: {other:?}")),
+        }
     }
     let after = fds_below(limit);
     if after != before {

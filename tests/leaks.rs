@@ -3,11 +3,14 @@
 
 mod common;
 
-use baresock::{Errno, ResolveError};
+#[cfg(feature = "resolve")]
+use baresock::resolve::{self, ResolveError};
+use baresock::Errno;
 use std::net::SocketAddr;
 use std::os::fd::OwnedFd;
 use std::time::Duration;
 
+use baresock::msg::*;
 use baresock::*;
 use common::open_fds;
 
@@ -25,43 +28,46 @@ fn no_leak(what: &str, f: impl FnOnce()) {
 
 #[test]
 fn nothing_leaks() {
-    // A name server that never answers, and a resolver that asks only it, briefly.
-    let silent = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
-    let mut conf = resolve::ResolvConf::new();
-    conf.clear_nameservers();
-    conf.add_nameserver(silent.local_addr().unwrap());
-    conf.set_timeout(Duration::from_secs(1)).set_attempts(1);
-    let none = resolve::Paths {
-        hosts: "/nonexistent/hosts",
-        resolv_conf: "/nonexistent/resolv.conf",
-        services: "/nonexistent/services",
-    };
-    let resolver = resolve::Resolver::new(conf, none);
-    let mut out = [resolve::AddrInfo::EMPTY; 4];
-    no_leak("a lookup that times out", || {
-        let e = resolver.lookup(
-            Some("silent.invalid."),
-            None,
-            &resolve::Hints::default(),
-            &mut out,
-        );
-        assert!(
-            matches!(e, Err(Error::Resolve(ResolveError::Lookup(_)))),
-            "{e:?}"
-        );
-    });
-    no_leak("a reverse lookup that times out", || {
-        let e = resolver.lookup_addr("192.0.2.1".parse().unwrap());
-        assert!(
-            matches!(e, Err(Error::Resolve(ResolveError::Host(_)))),
-            "{e:?}"
-        );
-    });
-    no_leak("a connect by name to nowhere", || {
-        assert!(resolver
-            .connect("127.0.0.1", 1, Some(Duration::from_secs(2)), None)
-            .is_err());
-    });
+    #[cfg(feature = "resolve")]
+    {
+        // A name server that never answers, and a resolver that asks only it, briefly.
+        let silent = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        let mut conf = resolve::ResolvConf::new();
+        conf.clear_nameservers();
+        conf.add_nameserver(silent.local_addr().unwrap());
+        conf.set_timeout(Duration::from_secs(1)).set_attempts(1);
+        let none = resolve::Paths {
+            hosts: "/nonexistent/hosts",
+            resolv_conf: "/nonexistent/resolv.conf",
+            services: "/nonexistent/services",
+        };
+        let resolver = resolve::Resolver::new(conf, none);
+        let mut out = [resolve::AddrInfo::EMPTY; 4];
+        no_leak("a lookup that times out", || {
+            let e = resolver.lookup(
+                Some("silent.invalid."),
+                None,
+                &resolve::Hints::default(),
+                &mut out,
+            );
+            assert!(
+                matches!(e, Err(Error::Resolve(ResolveError::Lookup(_)))),
+                "{e:?}"
+            );
+        });
+        no_leak("a reverse lookup that times out", || {
+            let e = resolver.lookup_addr("192.0.2.1".parse().unwrap());
+            assert!(
+                matches!(e, Err(Error::Resolve(ResolveError::Host(_)))),
+                "{e:?}"
+            );
+        });
+        no_leak("a connect by name to nowhere", || {
+            assert!(resolver
+                .connect("127.0.0.1", 1, Some(Duration::from_secs(2)), None)
+                .is_err());
+        });
+    }
     let v4: SocketAddr = "127.0.0.1:0".parse().unwrap();
     let refused: SockAddr = "127.0.0.1:1".parse().unwrap();
     no_leak("tcp round trip", || {

@@ -7,6 +7,7 @@ use baresock::AddressError;
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use baresock::msg::*;
 use baresock::*;
 use common::*;
 

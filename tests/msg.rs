@@ -10,6 +10,7 @@ use std::os::fd::{AsFd, OwnedFd};
 use std::process::Command;
 use std::time::{Duration, SystemTime};
 
+use baresock::msg::*;
 use baresock::*;
 use common::*;
 
@@ -455,7 +456,7 @@ fn unknown_control_messages_are_handed_over_raw() {
     );
     let port = b.local_addr().unwrap().port();
     assert_eq!(
-        decode_sockaddr(data).unwrap(),
+        SockAddr::decode(data).unwrap(),
         SockAddr::from(([127, 0, 0, 1], port))
     );
 }

@@ -15,9 +15,13 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use baresock::msg::*;
+#[cfg(feature = "resolve")]
 use baresock::resolve::{AddrInfo, Hints, Paths, ResolvConf, Resolver};
 use baresock::*;
-use common::dnsmasq::{wire, Reply, Responder};
+#[cfg(feature = "resolve")]
+use common::dnsmasq::wire;
+use common::dnsmasq::{Reply, Responder};
 use common::rtnl::{self, Netem};
 use common::*;
 
@@ -225,6 +229,7 @@ fn delay_deadlines_fire_as_set_and_a_connect_meets_its_deadline() {
     }
 }
 
+#[cfg(feature = "resolve")]
 #[test]
 fn the_resolver_retries_through_loss_and_succeeds() {
     // 30 % of what the peer sends is lost: DNS replies, and echoes.

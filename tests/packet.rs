@@ -2,10 +2,12 @@
 
 mod common;
 
-use baresock::{AddressError, Errno, InputError, RingError};
+use baresock::packet::RingError;
+use baresock::{AddressError, Errno, InputError};
 use std::time::Duration;
 
 use baresock::*;
+use baresock::{msg::*, packet::*};
 use common::*;
 
 const PROTO: u16 = ether::EXPERIMENTAL;

@@ -5,14 +5,15 @@
 
 mod common;
 
-use baresock::ResolveError;
+use baresock::resolve::ResolveError;
 use std::collections::BTreeSet;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use baresock::resolve::{AddrInfo, DomainName, Hints, NameInfoFlags, Paths, ResolvConf, Resolver};
-use baresock::{Error, Family, HostErrorKind, LookupCause, LookupErrorKind, Protocol, Type};
+use baresock::resolve::{HostErrorKind, LookupCause, LookupErrorKind};
+use baresock::{Error, Family, Protocol, Type};
 use common::dnsmasq::{self, wire, Reply, Responder, SilentServer, Zone};
 use common::TempDir;
 
@@ -732,9 +733,10 @@ fn an_unreadable_hosts_file_falls_through_to_dns() {
         ..stream()
     };
     for (path, errno) in unreadable_paths(&f.dir) {
-        let scan =
-            baresock::resolve::hosts::for_each_file(&path, |_| std::ops::ControlFlow::Continue(()))
-                .unwrap();
+        let scan = baresock::resolve::__private::hosts::for_each_file(&path, |_| {
+            std::ops::ControlFlow::Continue(())
+        })
+        .unwrap();
         assert_eq!(scan.unread(), Some(errno), "{path}");
         let mut c = ResolvConf::new();
         c.add_nameserver(server.addr());

@@ -10,8 +10,9 @@ use std::cell::Cell;
 use std::ops::ControlFlow;
 use std::os::unix::ffi::OsStrExt;
 
-use baresock::resolve::conf::ResolvConf;
-use baresock::resolve::{hosts, services, DomainName};
+use baresock::resolve::__private::{hosts, services};
+use baresock::resolve::DomainName;
+use baresock::resolve::ResolvConf;
 
 struct Counting;
 

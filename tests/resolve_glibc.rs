@@ -34,15 +34,18 @@
 
 mod common;
 
-use baresock::ResolveError;
+use baresock::resolve::ResolveError;
 use std::collections::BTreeSet;
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use baresock::resolve::{hosts, AddrInfo, DomainName, Hints, Paths, ResolvConf, Resolver};
-use baresock::{Error, Family, HostErrorKind, LookupErrorKind, Type};
+use baresock::resolve::{
+    __private::hosts, AddrInfo, DomainName, Hints, Paths, ResolvConf, Resolver,
+};
+use baresock::resolve::{HostErrorKind, LookupErrorKind};
+use baresock::{Error, Family, Type};
 use common::dnsmasq::{wire, Reply, Responder};
 use common::TempDir;
 

@@ -8,7 +8,7 @@
 
 mod common;
 
-use baresock::ResolveError;
+use baresock::resolve::ResolveError;
 use std::io::{Read, Write};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -18,7 +18,8 @@ use std::time::{Duration, Instant};
 
 use baresock::resolve::dns::{TCP_REPLY_DEFAULT, TCP_REPLY_MAX};
 use baresock::resolve::{AddrInfo, Hints, Paths, ResolvConf, Resolver};
-use baresock::{Error, Family, LookupCause, LookupErrorKind, Type};
+use baresock::resolve::{LookupCause, LookupErrorKind};
+use baresock::{Error, Family, Type};
 use common::dnsmasq::wire;
 use common::TempDir;
 
@@ -456,7 +457,7 @@ fn a_tcp_reply_cut_short_says_the_server_closed() {
 
 #[test]
 fn a_tcp_timeout_is_not_called_servfail() {
-    let text = Error::Resolve(ResolveError::Lookup(baresock::LookupError::new(
+    let text = Error::Resolve(ResolveError::Lookup(baresock::resolve::LookupError::new(
         LookupErrorKind::TryAgain,
         LookupCause::TcpTimeout,
     )))

@@ -9,6 +9,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
+use baresock::msg::*;
 use baresock::*;
 use common::{open_fds, v4_any_port};
 

@@ -9,9 +9,13 @@
 mod common;
 
 use std::net::{IpAddr, Ipv4Addr};
+#[cfg(feature = "can")]
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+#[cfg(feature = "can")]
+use baresock::can::*;
+use baresock::packet::*;
 use baresock::*;
 use common::*;
 
@@ -19,6 +23,7 @@ fn index(name: &[u8]) -> Option<u32> {
     interface_index(name).ok()
 }
 
+#[cfg(feature = "can")]
 #[test]
 fn vm_smoke_can_raw_round_trip() {
     if !is_root() {
@@ -71,11 +76,13 @@ fn vm_smoke_can_raw_round_trip() {
 }
 
 /// Set by the VM tier's init (`qemu/init`), whose initramfs ships can-utils.
+#[cfg(feature = "can")]
 fn in_vm() -> bool {
     std::env::var_os("BARESOCK_VM").is_some_and(|v| v == "1")
 }
 
 /// `program` in a directory of `PATH`.
+#[cfg(feature = "can")]
 fn on_path(program: &str) -> bool {
     std::env::var_os("PATH")
         .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(program).is_file()))
@@ -84,6 +91,7 @@ fn on_path(program: &str) -> bool {
 /// Interop with can-utils, the reference user space for SocketCAN: a frame `cansend` writes
 /// arrives on a baresock socket, and one baresock sends shows up in `candump` as can-utils'
 /// own text.
+#[cfg(feature = "can")]
 #[test]
 fn vm_smoke_can_utils() {
     if !is_root() {

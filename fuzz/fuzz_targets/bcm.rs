@@ -9,13 +9,15 @@
 //! `MalformedBcm`.
 #![no_main]
 
-use baresock::{CanInputError, InputError};
+use baresock::InputError;
+use baresock::can::CanInputError;
 use std::time::Duration;
 
 use baresock::can::{
     bcm_message_len, BcmFlags, BcmFrames, BcmMessage, BcmOpcode, BCM_HEAD_LEN, BCM_MAX_FRAMES,
 };
-use baresock::{CanAnyFrame, CanFdFrame, CanFrame, Error, CANFD_MTU, CAN_MTU};
+use baresock::Error;
+use baresock::can::{CanAnyFrame, CanFdFrame, CanFrame, CANFD_MTU, CAN_MTU};
 use libfuzzer_sys::fuzz_target;
 
 /// `BCM_TIMER_SEC_MAX`: 400 days.

@@ -9,13 +9,11 @@
 //! its bytes, and a failed `decode_in_place` leaves the frame as it was; bad input is a named error.
 #![no_main]
 
-use baresock::CanInputError;
+use baresock::can::CanInputError;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
-use baresock::{
-    CanAnyFrame, CanErrorClass, CanId, CanXlFrame, Error, CANFD_LENGTHS, CANFD_MTU, CANXL_HEAD,
-    CANXL_MAX_LEN, CAN_MTU,
-};
+use baresock::Error;
+use baresock::can::{CanAnyFrame, CanErrorClass, CanId, CanXlFrame, CANFD_LENGTHS, CANFD_MTU, CANXL_HEAD, CANXL_MAX_LEN, CAN_MTU};
 use libfuzzer_sys::fuzz_target;
 
 const EFF_FLAG: u32 = 0x8000_0000;

@@ -22,10 +22,8 @@ use std::net::Ipv4Addr;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd};
 use std::time::Duration;
 
-use baresock::{
-    cmsg_space, ControlBuilder, ControlMessage, Credentials, Error, IoSlice, IoSliceMut, RecvFlags,
-    SendFlags, SockAddr, UdpSocket, UnixDatagram,
-};
+use baresock::{Error, IoSlice, IoSliceMut, RecvFlags, SendFlags, SockAddr, UdpSocket, UnixDatagram};
+use baresock::msg::{cmsg_space, ControlBuilder, ControlMessage, Credentials};
 use libfuzzer_sys::fuzz_target;
 
 const SOL_SOCKET: u32 = 1;
@@ -280,7 +278,7 @@ fn one(s: &State, mut input: Input<'_>) {
 }
 
 fn check(
-    msg: &baresock::RecvMsg<'_>,
+    msg: &baresock::msg::RecvMsg<'_>,
     sent: &Sent,
     udp: bool,
     passcred: bool,

@@ -10,7 +10,7 @@
 //! question's name and type go through `encode_query` and back.
 #![no_main]
 
-use baresock::resolve::wire::{
+use baresock::resolve::__private::wire::{
     encode_query, encode_query_tcp, query_len, Class, Header, Message, NameRef, RecordData,
     RecordType, HEADER_LEN,
 };
@@ -149,7 +149,7 @@ fn reads_outside(msg: &Message<'_>, data: &[u8], end: usize) -> bool {
 /// after the owner name (its labels in place, up to a zero byte or a 2-byte pointer) come
 /// type, class, TTL, RDLENGTH and the data. Checks the first four against the parsed record
 /// and returns the data's bytes.
-fn check_fixed_fields<'a>(data: &'a [u8], r: &baresock::resolve::wire::Record<'_>) -> &'a [u8] {
+fn check_fixed_fields<'a>(data: &'a [u8], r: &baresock::resolve::__private::wire::Record<'_>) -> &'a [u8] {
     let mut at = r.name.offset();
     loop {
         let len = data[at];

@@ -8,7 +8,8 @@
 //! equality and hashing ignore ASCII case; `join` and `ends_with` keep their promises.
 #![no_main]
 
-use baresock::{InputError, ResolveError};
+use baresock::InputError;
+use baresock::resolve::ResolveError;
 use std::hash::{BuildHasher, RandomState};
 
 use baresock::resolve::{DomainName, NameError, LABEL_MAX, NAME_MAX};

@@ -12,7 +12,8 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::ops::ControlFlow;
 
-use baresock::resolve::{hosts, DomainName};
+use baresock::resolve::__private::hosts;
+use baresock::resolve::DomainName;
 use libfuzzer_sys::fuzz_target;
 
 /// One line, as the model reads it: the address, the canonical name, the aliases.

@@ -17,7 +17,7 @@ use std::net::SocketAddr;
 use std::fmt::Write as _;
 use std::time::Duration;
 
-use baresock::resolve::conf::{
+use baresock::resolve::__private::conf::{
     ResolvConf, ATTEMPTS_MAX, DEFAULT_NAMESERVER, MAXDNSRCH, MAXNS, NAMESERVER_PORT, NDOTS_MAX,
     TIMEOUT_MAX,
 };

@@ -10,7 +10,8 @@
 
 use std::ops::ControlFlow;
 
-use baresock::resolve::services::{self, ServiceName, SERVICE_NAME_MAX};
+use baresock::resolve::__private::services;
+use baresock::resolve::{ServiceName, SERVICE_NAME_MAX};
 use libfuzzer_sys::fuzz_target;
 
 /// A line, as the model reads it.

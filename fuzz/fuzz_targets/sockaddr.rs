@@ -1,4 +1,4 @@
-//! `baresock::decode_sockaddr` on arbitrary bytes: every family.
+//! `baresock::SockAddr::decode` on arbitrary bytes: every family.
 //!
 //! Asserts: the result's family is the bytes' family field; every field is the one the
 //! kernel's layout puts there (`sockaddr_in`, `sockaddr_in6`, `sockaddr_un`, `sockaddr_ll`,
@@ -11,7 +11,7 @@
 use baresock::AddressError;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use baresock::{decode_sockaddr, Error, Family, SockAddr, UnixAddrKind, UNIX_PATH_MAX};
+use baresock::{Error, Family, SockAddr, UnixAddrKind, UNIX_PATH_MAX};
 use libfuzzer_sys::fuzz_target;
 use rustix::net::addr::SocketAddrArg;
 
@@ -24,7 +24,7 @@ const AF_CAN: u16 = 29;
 fuzz_target!(|data: &[u8]| {
     let ne16 = |at: usize| u16::from_ne_bytes([data[at], data[at + 1]]);
     let ne32 = |at: usize| u32::from_ne_bytes(data[at..at + 4].try_into().unwrap());
-    let result = decode_sockaddr(data);
+    let result = SockAddr::decode(data);
     let _ = format!("{result:?}");
     if data.len() < 2 {
         assert_eq!(
@@ -139,7 +139,7 @@ fuzz_target!(|data: &[u8]| {
     // SAFETY: a `SocketAddrAny` holds storage whose first `addr_len()` bytes were written by
     // the encoder; the length is within the storage.
     let bytes = unsafe { std::slice::from_raw_parts(any.as_ptr().cast::<u8>(), len) };
-    assert_eq!(decode_sockaddr(bytes), Ok(addr), "re-encoded as {bytes:?}");
+    assert_eq!(SockAddr::decode(bytes), Ok(addr), "re-encoded as {bytes:?}");
 });
 
 /// 111 bytes: the family, 108 bytes of path name without a NUL, and the NUL the kernel

@@ -7,10 +7,13 @@ use core::fmt;
 pub(crate) const SOCKADDR_CAN_LEN: usize = 24;
 
 /// J1939: no name (`J1939_NO_NAME`).
+#[cfg_attr(not(feature = "can"), allow(dead_code))] // J1939 sockets use them
 pub const J1939_NO_NAME: u64 = 0;
 /// J1939: no PGN (`J1939_NO_PGN`).
+#[cfg_attr(not(feature = "can"), allow(dead_code))] // J1939 sockets use them
 pub const J1939_NO_PGN: u32 = 0x40000;
 /// J1939: no address (`J1939_NO_ADDR`).
+#[cfg_attr(not(feature = "can"), allow(dead_code))] // J1939 sockets use them
 pub const J1939_NO_ADDR: u8 = 0xff;
 
 /// A CAN socket address (`sockaddr_can`): an interface index (0: every CAN interface), and

@@ -136,7 +136,7 @@ pub(crate) fn sockaddr_un(a: &UnixAddr) -> ([u8; SOCKADDR_UN_LEN], usize) {
 /// Fails with [`AddressError::Malformed`] when the length does not fit the family, and
 /// [`AddressError::Unsupported`] for a family this crate does not decode. Never panics. (The
 /// receives keep such bytes instead, as [`SockAddr::Other`]: `addr::decode_or_raw`.)
-pub fn decode(bytes: &[u8]) -> Result<SockAddr> {
+pub(crate) fn decode(bytes: &[u8]) -> Result<SockAddr> {
     if let Some(inet) = decode_inet(bytes) {
         return inet.map(SockAddr::from);
     }

@@ -1,7 +1,7 @@
 //! Socket addresses of every family the crate supports, encoded to and decoded from the
 //! kernel's bytes without allocation (the bytes in [`codec`], pure functions).
 
-mod can;
+pub(crate) mod can;
 pub(crate) mod codec;
 mod dest;
 mod packet;
@@ -12,7 +12,8 @@ use crate::AddressError;
 use core::fmt;
 use core::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
 
-pub use can::{CanAddr, J1939_NO_ADDR, J1939_NO_NAME, J1939_NO_PGN};
+pub use can::CanAddr;
+pub(crate) use can::{J1939_NO_ADDR, J1939_NO_NAME};
 pub use dest::Destination;
 pub(crate) use dest::Encoded;
 pub use packet::{ether, LinkAddr, PacketType, LINK_ADDR_MAX};
@@ -62,6 +63,32 @@ pub enum SockAddr {
 }
 
 impl SockAddr {
+    /// Decodes a `sockaddr` from the kernel's bytes (family field first, in native byte order)
+    /// into its typed form.
+    ///
+    /// The decoder every address the crate receives goes through; public so that tools and
+    /// fuzzers can feed it bytes. Never panics: a length that does not fit the family is
+    /// [`AddressError::Malformed`], an unknown family [`AddressError::Unsupported`]. The
+    /// receives (and `local_addr`, `peer_addr`, `accept`) never fail on those: where this fails
+    /// they give the bytes as [`SockAddr::Other`], which is also what to wrap bytes in oneself
+    /// ([`RawAddr::new`]).
+    ///
+    /// ```
+    /// use baresock::{AddressError, Error, RawAddr, SockAddr};
+    /// let netlink = [16u16.to_ne_bytes()[0], 16u16.to_ne_bytes()[1], 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+    /// assert_eq!(
+    ///     SockAddr::decode(&netlink),
+    ///     Err(Error::Address(AddressError::Unsupported { family: 16 }))
+    /// );
+    /// let kept = SockAddr::from(RawAddr::new(&netlink)?);
+    /// assert_eq!(kept.as_raw().map(|r| r.family()), Some(16));
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    #[doc(alias = "decode_sockaddr")]
+    pub fn decode(bytes: &[u8]) -> Result<SockAddr> {
+        codec::decode(bytes)
+    }
+
     /// The address's family. For [`SockAddr::Other`], the family its bytes name.
     ///
     /// ```
@@ -339,7 +366,7 @@ impl defmt::Format for SockAddr {
 /// first with [`resolve::lookup`](crate::resolve::lookup) and pass them on.
 ///
 /// ```
-/// use baresock::{resolve, AddressError, Error, TcpListener, TcpStream, ToSocketAddrs};
+/// use baresock::{AddressError, Error, TcpListener, TcpStream, ToSocketAddrs};
 /// use core::time::Duration;
 ///
 /// let mut it = "127.0.0.1:8080".to_socket_addrs()?;
@@ -350,10 +377,12 @@ impl defmt::Format for SockAddr {
 /// assert_eq!(TcpStream::connect("localhost:80").err(), Some(Error::Address(AddressError::Invalid)));
 ///
 /// // ...the resolver takes it (/etc/hosts, then DNS).
+/// # #[cfg(feature = "resolve")] {
 /// let listener = TcpListener::bind("127.0.0.1:0")?;
 /// let port = listener.local_addr()?.port();
-/// let stream = resolve::connect("localhost", port, Some(Duration::from_secs(5)), None)?;
+/// let stream = baresock::resolve::connect("localhost", port, Some(Duration::from_secs(5)), None)?;
 /// assert!(stream.peer_addr()?.ip().is_loopback());
+/// # }
 /// # Ok::<(), baresock::Error>(())
 /// ```
 pub trait ToSocketAddrs {

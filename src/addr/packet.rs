@@ -102,7 +102,8 @@ impl PacketType {
 /// carry all fields.
 ///
 /// ```
-/// use baresock::{LinkAddr, ether};
+/// use baresock::LinkAddr;
+/// use baresock::packet::ether;
 /// let to = LinkAddr::new(2, ether::IPV4).with_address(&[0xff; 6])?;
 /// assert_eq!(to.address(), &[0xff; 6]);
 /// // IP over InfiniBand's 20-byte hardware address fits too; 33 bytes do not.
@@ -124,7 +125,8 @@ impl LinkAddr {
     /// An address on interface `ifindex` (0: any) for EtherType `protocol` (host order).
     ///
     /// ```
-    /// use baresock::{ether, LinkAddr};
+    /// use baresock::LinkAddr;
+    /// use baresock::packet::ether;
     /// // Where to send an IPv4 frame on interface 2, to a given MAC address.
     /// let to = LinkAddr::new(2, ether::IPV4).with_address(&[0x02, 0, 0, 0, 0, 1])?;
     /// assert_eq!(to.address(), &[0x02, 0, 0, 0, 0, 1]);

@@ -95,7 +95,7 @@ impl RawAddr {
     }
 }
 
-/// Decodes the kernel's bytes of an address, as [`decode_sockaddr`](crate::decode_sockaddr)
+/// Decodes the kernel's bytes of an address, as [`SockAddr::decode`](crate::SockAddr::decode)
 /// does, but never fails: bytes it refuses (a family without a typed address, a length that
 /// does not fit) come back as [`SockAddr::Other`], the first [`RAW_ADDR_MAX`] of them. What
 /// every receive uses, so that none fails for its sender's address.
@@ -191,12 +191,12 @@ mod tests {
         }
         let long = sockaddr_ll(33);
         assert_eq!(
-            crate::decode_sockaddr(&long),
+            crate::SockAddr::decode(&long),
             Err(Error::Address(AddressError::Malformed {
                 family: linux_raw_sys::net::AF_PACKET as u16,
                 len: 45
             })),
-            "decode_sockaddr keeps its contract"
+            "SockAddr::decode keeps its contract"
         );
         let kept = decode_or_raw(&long);
         assert_eq!(kept.as_raw().map(RawAddr::as_bytes), Some(&long[..]));

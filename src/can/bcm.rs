@@ -403,7 +403,7 @@ typed_socket!(
     /// ```no_run
     /// use core::time::Duration;
     /// use baresock::can::{bcm_message_len, BcmFrames, BcmHead, BcmSocket};
-    /// use baresock::{CanFrame, CanId};
+    /// use baresock::can::{CanFrame, CanId};
     /// let bcm = BcmSocket::new()?;
     /// bcm.connect(3)?; // the CAN interface's index
     /// let id = CanId::standard(0x123)?;

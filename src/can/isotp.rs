@@ -146,7 +146,7 @@ typed_socket!(
     ///
     /// ```no_run
     /// use baresock::can::IsoTpSocket;
-    /// use baresock::CanId;
+    /// use baresock::can::CanId;
     /// let s = IsoTpSocket::new()?;
     /// // Receive on 0x7e8, send on 0x7e0 (an OBD-II ECU's answer and request ids).
     /// s.bind(3, CanId::standard(0x7e8)?, CanId::standard(0x7e0)?)?;
@@ -162,7 +162,7 @@ impl IsoTpSocket {
     /// An ISO-TP socket.
     ///
     /// ``` no_run
-    /// use baresock::{can::IsoTpSocket, CanId};
+    /// use baresock::can::{CanId, IsoTpSocket};
     /// let vcan0 = baresock::interface_index("vcan0")?;
     /// // A UDS tester: requests to 0x7E0, answers from 0x7E8.
     /// let s = IsoTpSocket::new()?;

@@ -128,7 +128,7 @@ typed_socket!(
     ///
     /// ```no_run
     /// use baresock::can::J1939Socket;
-    /// use baresock::{J1939_NO_NAME, J1939_NO_PGN};
+    /// use baresock::can::{J1939_NO_NAME, J1939_NO_PGN};
     /// let s = J1939Socket::new()?;
     /// // Static address 0x20 on interface 3, every PGN.
     /// s.bind(3, J1939_NO_NAME, J1939_NO_PGN, 0x20)?;
@@ -145,7 +145,7 @@ impl J1939Socket {
     ///
     /// ``` no_run
     /// use baresock::can::J1939Socket;
-    /// use baresock::{J1939_NO_NAME, J1939_NO_PGN};
+    /// use baresock::can::{J1939_NO_NAME, J1939_NO_PGN};
     /// let vcan0 = baresock::interface_index("vcan0")?;
     /// let s = J1939Socket::new()?;
     /// s.bind(vcan0, J1939_NO_NAME, J1939_NO_PGN, 0x80)?; // source address 0x80

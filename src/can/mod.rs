@@ -1,6 +1,7 @@
 //! CAN (`AF_CAN`; the kernel's Documentation/networking/can.rst): frames, error frames and
 //! their codecs (tested on every architecture, big-endian included), raw CAN sockets, and the
-//! broadcast manager. The everyday types are also at the crate root.
+//! broadcast manager, ISO-TP and J1939 (feature `can`, on by default). The address,
+//! [`CanAddr`](crate::CanAddr), is at the crate root and there without the feature too.
 
 mod bcm;
 mod frame;
@@ -9,6 +10,7 @@ mod j1939;
 mod raw;
 mod text;
 
+pub use crate::addr::can::{J1939_NO_ADDR, J1939_NO_NAME, J1939_NO_PGN};
 pub use crate::error::{CanInputError, J1939Name, J1939Party};
 pub use bcm::{
     bcm_message_len, BcmFlags, BcmFrames, BcmHead, BcmMessage, BcmOpcode, BcmSocket, BCM_HEAD_LEN,

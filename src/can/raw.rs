@@ -44,7 +44,7 @@ impl CanFilter {
     /// Frames with this identifier, in its format (standard or extended), data or remote.
     ///
     /// ```
-    /// use baresock::{CanFilter, CanId};
+    /// use baresock::can::{CanFilter, CanId};
     /// let f = CanFilter::exact(CanId::standard(0x123)?);
     /// assert_eq!((f.id_word(), f.mask()), (0x123, 0x8000_07ff)); // the EFF bit must match too
     /// # Ok::<(), baresock::Error>(())
@@ -60,7 +60,7 @@ impl CanFilter {
     /// A filter from the kernel's two words (`can_id` with its flags, and `can_mask`).
     ///
     /// ```
-    /// use baresock::CanFilter;
+    /// use baresock::can::CanFilter;
     /// // Ids 0x100 to 0x1ff, and everything else with `inverted`.
     /// let f = CanFilter::raw(0x100, 0x700);
     /// let g = f.inverted();
@@ -110,7 +110,8 @@ typed_socket!(
     /// A raw CAN socket (`CAN_RAW`, the kernel's can.rst): every frame of one interface or all.
     ///
     /// ```no_run
-    /// use baresock::{interface_index, CanAnyFrame, CanFrame, CanId, CanSocket};
+    /// use baresock::interface_index;
+    /// use baresock::can::{CanAnyFrame, CanFrame, CanId, CanSocket};
     /// let can0 = interface_index("can0")?;
     /// let s = CanSocket::new()?;
     /// s.bind(can0)?;
@@ -127,7 +128,7 @@ impl CanSocket {
     /// A raw CAN socket.
     ///
     /// ``` no_run
-    /// use baresock::CanSocket;
+    /// use baresock::can::CanSocket;
     /// let vcan0 = baresock::interface_index("vcan0")?;
     /// let s = CanSocket::new()?; // Error::Os(Errno::AFNOSUPPORT) where the kernel has no CAN
     /// s.bind(vcan0)?;
@@ -158,7 +159,7 @@ impl CanSocket {
     /// Sends an FD frame (needs [`set_fd_frames`](Self::set_fd_frames) and an FD interface).
     ///
     /// ``` no_run
-    /// use baresock::{CanFdFrame, CanId, CanSocket};
+    /// use baresock::can::{CanFdFrame, CanId, CanSocket};
     /// let vcan0 = baresock::interface_index("vcan0")?;
     /// let s = CanSocket::new()?;
     /// s.set_fd_frames(true)?;
@@ -209,7 +210,7 @@ impl CanSocket {
     /// Receives one frame and the interface it came in by.
     ///
     /// ``` no_run
-    /// use baresock::CanSocket;
+    /// use baresock::can::CanSocket;
     /// let s = CanSocket::new()?;
     /// s.bind(0)?; // every CAN interface
     /// let (frame, ifindex) = s.recv_from()?;
@@ -242,7 +243,7 @@ impl CanSocket {
     /// 6.2) is `Error::Os(Errno::NOPROTOOPT)` ([`is_unsupported`](crate::Error::is_unsupported)).
     ///
     /// ``` no_run
-    /// use baresock::{CanRecv, CanSocket, CanXlFrame};
+    /// use baresock::can::{CanRecv, CanSocket, CanXlFrame};
     /// let vcan0 = baresock::interface_index("vcan0")?;
     /// let s = CanSocket::new()?;
     /// s.set_xl_frames(true)?; // Error::Os(Errno::NOPROTOOPT) before Linux 6.2
@@ -323,7 +324,7 @@ impl CanSocket {
     ///
     /// ```no_run
     /// # fn main() -> baresock::Result<()> {
-    /// let s = baresock::CanSocket::new()?;
+    /// let s = baresock::can::CanSocket::new()?;
     /// s.as_socket().set_timestamp_ns(true)?;
     /// let (frame, at) = s.recv_timestamped()?;
     /// # Ok(()) }
@@ -359,7 +360,7 @@ impl CanSocket {
     /// passes everything.
     ///
     /// ``` no_run
-    /// use baresock::{CanFilter, CanId, CanSocket};
+    /// use baresock::can::{CanFilter, CanId, CanSocket};
     /// let s = CanSocket::new()?;
     /// // 0x100..=0x1FF, plus exactly 0x7DF.
     /// s.set_filters(&[CanFilter::raw(0x100, 0x700), CanFilter::exact(CanId::standard(0x7df)?)])?;
@@ -416,7 +417,7 @@ impl CanSocket {
     /// Which error classes arrive as error frames (`CAN_RAW_ERR_FILTER`); none by default.
     ///
     /// ``` no_run
-    /// use baresock::{CanAnyFrame, CanErrorClass, CanSocket};
+    /// use baresock::can::{CanAnyFrame, CanErrorClass, CanSocket};
     /// let s = CanSocket::new()?;
     /// s.set_error_mask(CanErrorClass::BUS_OFF | CanErrorClass::CONTROLLER)?;
     /// s.bind(0)?;

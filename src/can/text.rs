@@ -26,7 +26,7 @@ const ERR_FLAG: u32 = 0x2000_0000;
 /// (can-utils 2024's `242#03:81:12345678#AABB`) are not parsed here.
 ///
 /// ```
-/// use baresock::{CanAnyFrame, CanFrame, CanId};
+/// use baresock::can::{CanAnyFrame, CanFrame, CanId};
 /// let f: CanAnyFrame = "123#DEADBEEF".parse()?;
 /// assert_eq!(f, CanAnyFrame::Classic(CanFrame::new(CanId::standard(0x123)?, &[0xde, 0xad, 0xbe, 0xef])?));
 /// assert_eq!(f.to_string(), "123#DEADBEEF");
@@ -45,7 +45,7 @@ impl FromStr for CanAnyFrame {
 /// text is [`CanInputError::InvalidSyntax`] at the first `#`.
 ///
 /// ```
-/// use baresock::CanFrame;
+/// use baresock::can::CanFrame;
 /// let f: CanFrame = "123#R".parse()?;
 /// assert!(f.is_remote());
 /// assert!("123##0AA".parse::<CanFrame>().is_err()); // an FD frame
@@ -66,7 +66,7 @@ impl FromStr for CanFrame {
 /// error frames' text is [`CanInputError::InvalidSyntax`] at the first `#`.
 ///
 /// ```
-/// use baresock::CanFdFrame;
+/// use baresock::can::CanFdFrame;
 /// let f: CanFdFrame = "123##1AABB".parse()?;
 /// assert_eq!(f.data(), &[0xaa, 0xbb]);
 /// assert!("123#AABB".parse::<CanFdFrame>().is_err()); // a classic frame

@@ -82,7 +82,7 @@ pub enum AddressError {
         /// The most an address holds (128).
         max: u16,
     },
-    /// [`decode_sockaddr`](crate::decode_sockaddr) was given an address of a family this crate
+    /// [`SockAddr::decode`](crate::SockAddr::decode) was given an address of a family this crate
     /// does not decode. (The receives never fail for this: they give the address as
     /// [`SockAddr::Other`](crate::SockAddr::Other).)
     Unsupported {
@@ -90,7 +90,7 @@ pub enum AddressError {
         family: u16,
     },
     /// The kernel handed back an address whose length is impossible for its family (from
-    /// [`decode_sockaddr`](crate::decode_sockaddr), or where an IP address is the only
+    /// [`SockAddr::decode`](crate::SockAddr::decode), or where an IP address is the only
     /// answer: [`UdpSocket::recv_from`](crate::UdpSocket::recv_from) on an fd that is not IP).
     Malformed {
         /// The `sa_family` the kernel gave.

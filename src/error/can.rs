@@ -7,7 +7,8 @@ use core::fmt;
 /// [`CanError`](crate::CanError), the bus's error *frames*.)
 ///
 /// ```
-/// use baresock::{CanFrame, CanId, CanInputError, Error};
+/// use baresock::Error;
+/// use baresock::can::{CanFrame, CanId, CanInputError};
 ///
 /// match CanId::standard(0x800) {
 ///     Err(Error::Can(CanInputError::InvalidId { id })) => assert_eq!(id, 0x800),
@@ -73,7 +74,7 @@ pub enum CanInputError {
 /// gives the `u64`.
 ///
 /// ```
-/// use baresock::J1939Name;
+/// use baresock::can::J1939Name;
 /// assert_eq!(J1939Name::new(0x50).get(), 0x50);
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]

@@ -14,7 +14,9 @@ impl defmt::Format for Error {
             Error::Truncated { len } => defmt::write!(f, "Truncated {{ len: {} }}", len),
             Error::Address(e) => defmt::write!(f, "Address({})", e),
             Error::Input(e) => defmt::write!(f, "Input({})", e),
+            #[cfg(feature = "can")]
             Error::Can(e) => defmt::write!(f, "Can({})", e),
+            #[cfg(feature = "resolve")]
             Error::Resolve(e) => defmt::write!(f, "Resolve({})", e),
             Error::Bpf(e) => defmt::write!(f, "Bpf({})", e),
             Error::Ring(e) => defmt::write!(f, "Ring({})", e),
@@ -76,6 +78,7 @@ impl defmt::Format for InputError {
     }
 }
 
+#[cfg(feature = "can")]
 impl defmt::Format for CanInputError {
     fn format(&self, f: defmt::Formatter<'_>) {
         match *self {
@@ -91,6 +94,7 @@ impl defmt::Format for CanInputError {
     }
 }
 
+#[cfg(feature = "resolve")]
 impl defmt::Format for ResolveError {
     fn format(&self, f: defmt::Formatter<'_>) {
         match *self {
@@ -102,30 +106,35 @@ impl defmt::Format for ResolveError {
     }
 }
 
+#[cfg(feature = "resolve")]
 impl defmt::Format for LookupError {
     fn format(&self, f: defmt::Formatter<'_>) {
         defmt::write!(f, "{}", defmt::Display2Format(self))
     }
 }
 
+#[cfg(feature = "resolve")]
 impl defmt::Format for HostError {
     fn format(&self, f: defmt::Formatter<'_>) {
         defmt::write!(f, "{}", defmt::Display2Format(self))
     }
 }
 
+#[cfg(feature = "resolve")]
 impl defmt::Format for LookupCause {
     fn format(&self, f: defmt::Formatter<'_>) {
         defmt::write!(f, "{}", defmt::Display2Format(self))
     }
 }
 
+#[cfg(feature = "resolve")]
 impl defmt::Format for NameError {
     fn format(&self, f: defmt::Formatter<'_>) {
         defmt::write!(f, "{}", defmt::Debug2Format(self))
     }
 }
 
+#[cfg(feature = "resolve")]
 impl defmt::Format for WireError {
     fn format(&self, f: defmt::Formatter<'_>) {
         defmt::write!(f, "{}", defmt::Debug2Format(self))

@@ -3,10 +3,11 @@
 
 use core::fmt;
 
-use super::{
-    AddressError, BpfError, CanInputError, Errno, Error, HostError, InputError, LookupError,
-    NameError, PartialCause, RingError, WireError,
-};
+#[cfg(feature = "can")]
+use super::CanInputError;
+use super::{AddressError, BpfError, Errno, Error, InputError, PartialCause, RingError};
+#[cfg(feature = "resolve")]
+use super::{HostError, LookupError, NameError, WireError};
 
 /// Writes `ENAME: description (os error N)`, from the kernel's errno table, without libc.
 pub(crate) fn fmt_errno(e: Errno, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -42,7 +43,9 @@ impl fmt::Display for Error {
             }
             Error::Address(e) => e.fmt(f),
             Error::Input(e) => e.fmt(f),
+            #[cfg(feature = "can")]
             Error::Can(e) => e.fmt(f),
+            #[cfg(feature = "resolve")]
             Error::Resolve(e) => e.fmt(f),
             Error::Bpf(e) => write!(f, "BPF program refused: {e}"),
             Error::Ring(e) => e.fmt(f),
@@ -53,10 +56,15 @@ impl fmt::Display for Error {
 impl core::error::Error for Error {}
 impl core::error::Error for AddressError {}
 impl core::error::Error for InputError {}
+#[cfg(feature = "can")]
 impl core::error::Error for CanInputError {}
 impl core::error::Error for BpfError {}
 impl core::error::Error for RingError {}
+#[cfg(feature = "resolve")]
 impl core::error::Error for LookupError {}
+#[cfg(feature = "resolve")]
 impl core::error::Error for HostError {}
+#[cfg(feature = "resolve")]
 impl core::error::Error for NameError {}
+#[cfg(feature = "resolve")]
 impl core::error::Error for WireError {}

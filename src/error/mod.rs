@@ -28,15 +28,20 @@
 //! ```
 //!
 //! The groups live here, below every module that raises them (this module imports nothing from
-//! `can`, `net` or `resolve`); they are re-exported at the crate root and from the module a
-//! user looks in (`can::CanInputError`, `resolve::ResolveError`, `bpf::BpfError`).
+//! `can`, `net` or `resolve`); each is public at one path: the crate root for the groups
+//! every call can return ([`AddressError`], [`InputError`], [`PartialCause`]), else the module
+//! a user looks in (`can::CanInputError`, `resolve::ResolveError`, `bpf::BpfError`,
+//! `packet::RingError`). `Error::Can` and `Error::Resolve` come with the `can` and `resolve`
+//! features.
 
 pub use rustix::io::Errno;
 
 pub use address::AddressError;
 pub use bpf::BpfError;
+#[cfg(feature = "can")]
 pub use can::{CanInputError, J1939Name, J1939Party};
 pub use input::InputError;
+#[cfg(feature = "resolve")]
 pub use resolve::{
     HostError, HostErrorKind, LookupCause, LookupError, LookupErrorKind, NameError, ResolveError,
     WireError,
@@ -104,10 +109,12 @@ pub enum Error {
     Address(AddressError),
     /// A call's argument (not an address) was refused, or a kernel answer could not be taken.
     Input(InputError),
-    /// A CAN frame, filter or message was refused (the `can` module's errors).
+    /// A CAN frame, filter or message was refused (the `can` module's errors; feature `can`).
+    #[cfg(feature = "can")]
     Can(CanInputError),
     /// Name resolution failed (the `resolve` module's errors: Python's `socket.gaierror` and
     /// `socket.herror`, bad names, malformed DNS messages).
+    #[cfg(feature = "resolve")]
     Resolve(ResolveError),
     /// A BPF program was refused (see [`bpf`](crate::bpf)).
     Bpf(BpfError),
@@ -150,6 +157,7 @@ impl Error {
                 cause: PartialCause::WouldBlock,
                 ..
             } => Some(Errno::AGAIN),
+            #[cfg(feature = "can")]
             Error::Can(CanInputError::J1939AddressNotClaimed { .. }) => Some(Errno::ADDRNOTAVAIL),
             _ => None,
         }
@@ -276,9 +284,11 @@ impl From<Errno> for Error {
 
 mod address;
 mod bpf;
+#[cfg(feature = "can")]
 mod can;
 mod display;
 mod input;
+#[cfg(feature = "resolve")]
 mod resolve;
 mod ring;
 
@@ -302,30 +312,36 @@ macro_rules! group_from {
 group_from!(
     AddressError => Address,
     InputError => Input,
-    CanInputError => Can,
-    ResolveError => Resolve,
     BpfError => Bpf,
     RingError => Ring,
 );
+#[cfg(feature = "can")]
+group_from!(CanInputError => Can);
+#[cfg(feature = "resolve")]
+group_from!(ResolveError => Resolve);
 
+#[cfg(feature = "resolve")]
 impl From<LookupError> for Error {
     fn from(e: LookupError) -> Error {
         Error::Resolve(ResolveError::Lookup(e))
     }
 }
 
+#[cfg(feature = "resolve")]
 impl From<HostError> for Error {
     fn from(e: HostError) -> Error {
         Error::Resolve(ResolveError::Host(e))
     }
 }
 
+#[cfg(feature = "resolve")]
 impl From<NameError> for Error {
     fn from(e: NameError) -> Error {
         Error::Resolve(ResolveError::InvalidName(e))
     }
 }
 
+#[cfg(feature = "resolve")]
 impl From<WireError> for Error {
     fn from(e: WireError) -> Error {
         Error::Resolve(ResolveError::MalformedDns(e))

@@ -12,7 +12,8 @@ use super::Errno;
 ///
 /// ```
 /// use baresock::resolve::DomainName;
-/// use baresock::{Error, NameError, ResolveError};
+/// use baresock::Error;
+/// use baresock::resolve::{NameError, ResolveError};
 ///
 /// match DomainName::new("a..b") {
 ///     Err(Error::Resolve(ResolveError::InvalidName(NameError::EmptyLabel { at }))) => {
@@ -75,7 +76,7 @@ impl core::error::Error for ResolveError {}
 /// is what a program branches on, and its [cause](LookupCause), which is what a person reads.
 ///
 /// ```
-/// use baresock::{LookupCause, LookupError, LookupErrorKind};
+/// use baresock::resolve::{LookupCause, LookupError, LookupErrorKind};
 /// let e = LookupError::new(LookupErrorKind::NoName, LookupCause::NxDomain);
 /// assert_eq!(e.kind(), LookupErrorKind::NoName);
 /// assert_eq!(
@@ -364,7 +365,7 @@ pub enum WireError {
     /// top two bits (`0x40` or `0x80`).
     BadLabelType(u8),
     /// A compression pointer leads back into the labels that led to it (or to itself), or a
-    /// name follows more than [`POINTER_LIMIT`](crate::resolve::wire::POINTER_LIMIT) pointers.
+    /// name follows more than 128 pointers.
     PointerLoop,
     /// A compression pointer points past its own position. Every pointer must point strictly
     /// before the labels it ends, which is what makes loops impossible.
@@ -383,7 +384,7 @@ pub enum WireError {
     /// not the exact length of the name in a `CNAME`, `NS` or `PTR`.
     BadRdLength {
         /// The record's type number
-        /// ([`RecordType::from_raw`](crate::resolve::wire::RecordType::from_raw) names it).
+        /// (1 `A`, 28 `AAAA`, 5 `CNAME`, ...).
         rtype: u16,
         /// The data length the record gives.
         len: u16,

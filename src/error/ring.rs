@@ -7,7 +7,8 @@ use core::fmt;
 /// transmit slot, or a block that points outside itself.
 ///
 /// ```
-/// use baresock::{Error, RingError};
+/// use baresock::Error;
+/// use baresock::packet::RingError;
 /// let e = Error::Ring(RingError::FrameTooLong { len: 9000, max: 2048 });
 /// assert_eq!(e.to_string(), "a 9000-byte frame does not fit a ring slot of 2048 bytes");
 /// ```

@@ -142,7 +142,8 @@ impl crate::Socket {
     /// bytes, [`SockAddr::Other`]: no sender fails the batch). Call again for more.
     ///
     /// ```
-    /// use baresock::{RecvEntry, RecvFlags, UdpSocket};
+    /// use baresock::{RecvFlags, UdpSocket};
+    /// use baresock::msg::RecvEntry;
     ///
     /// let rx = UdpSocket::bind("127.0.0.1:0")?;
     /// let tx = UdpSocket::bind("127.0.0.1:0")?;
@@ -203,7 +204,8 @@ impl crate::Socket {
     /// same way.
     ///
     /// ```
-    /// use baresock::{Error, SendEntry, SendFlags, UdpSocket};
+    /// use baresock::{Error, SendFlags, UdpSocket};
+    /// use baresock::msg::SendEntry;
     /// use core::net::SocketAddr;
     /// let tx = UdpSocket::bind("127.0.0.1:0")?;
     /// let v4 = tx.local_addr()?;
@@ -219,7 +221,8 @@ impl crate::Socket {
     /// ```
     ///
     /// ```
-    /// use baresock::{RecvEntry, RecvFlags, SendEntry, SendFlags, UdpSocket};
+    /// use baresock::{RecvFlags, SendFlags, UdpSocket};
+    /// use baresock::msg::{RecvEntry, SendEntry};
     ///
     /// let rx = UdpSocket::bind("127.0.0.1:0")?;
     /// let tx = UdpSocket::bind("127.0.0.1:0")?;

@@ -32,12 +32,13 @@ impl crate::Socket {
     /// and an optional destination (`sendmsg(2)`). `MSG_NOSIGNAL` is always added.
     ///
     /// ```
-    /// use baresock::{ControlBuilder, IoSlice, SendFlags, UnixStream};
+    /// use baresock::{IoSlice, SendFlags, UnixStream};
+    /// use baresock::msg::ControlBuilder;
     /// use std::os::fd::AsFd;
     ///
     /// let (a, b) = UnixStream::pair()?;
     /// let (passed, _keep) = UnixStream::pair()?;
-    /// let mut space = [0u8; baresock::cmsg_space(4)];
+    /// let mut space = [0u8; baresock::msg::cmsg_space(4)];
     /// let mut control = ControlBuilder::new(&mut space);
     /// control.rights(&[passed.as_fd()])?;
     /// // Two buffers gathered into one message, with an fd beside it.
@@ -76,7 +77,8 @@ impl crate::Socket {
     /// an error.
     ///
     /// ```
-    /// use baresock::{ControlMessage, Credentials, Family, IoSliceMut, Protocol, RecvFlags, Socket, Type};
+    /// use baresock::{Family, IoSliceMut, Protocol, RecvFlags, Socket, Type};
+    /// use baresock::msg::{ControlMessage, Credentials};
     ///
     /// let (a, b) = Socket::pair(Family::UNIX, Type::DGRAM, Protocol::DEFAULT)?;
     /// b.set_passcred(true)?; // the kernel attaches the sender's pid, uid, gid

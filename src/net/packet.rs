@@ -56,7 +56,8 @@ pub enum PacketKind {
 /// Which link-layer membership [`PacketSocket::add_membership`] asks for (`PACKET_MR_*`).
 ///
 /// ```no_run
-/// use baresock::{ether, interface_index, LinkAddr, Membership, PacketKind, PacketSocket};
+/// use baresock::{interface_index, LinkAddr, PacketSocket};
+/// use baresock::packet::{ether, Membership, PacketKind};
 /// let eth0 = interface_index("eth0")?;
 /// let s = PacketSocket::new(PacketKind::Raw, ether::ALL)?;
 /// s.bind(LinkAddr::new(eth0, ether::ALL))?;
@@ -197,7 +198,8 @@ typed_socket!(
     /// that also hides what this host sends).
     ///
     /// ```no_run
-    /// use baresock::{ether, interface_index, LinkAddr, PacketKind, PacketSocket};
+    /// use baresock::{interface_index, LinkAddr, PacketSocket};
+    /// use baresock::packet::{ether, PacketKind};
     /// let eth0 = interface_index("eth0")?;
     /// let s = PacketSocket::new(PacketKind::Raw, ether::ALL)?;
     /// s.bind(LinkAddr::new(eth0, ether::ALL))?;
@@ -218,7 +220,8 @@ impl PacketSocket {
     /// bind (as libpcap does); a socket made for a protocol queues frames at once.
     ///
     /// ``` no_run
-    /// use baresock::{ether, PacketKind, PacketSocket};
+    /// use baresock::PacketSocket;
+    /// use baresock::packet::{ether, PacketKind};
     /// // Needs CAP_NET_RAW.
     /// let s = PacketSocket::new(PacketKind::Cooked, ether::IPV4)?;
     /// let mut buf = [0u8; 2048];
@@ -380,7 +383,8 @@ impl PacketSocket {
     /// both.
     ///
     /// ```no_run
-    /// use baresock::{ether, FanoutFlags, FanoutMode, LinkAddr, PacketKind, PacketSocket};
+    /// use baresock::{LinkAddr, PacketSocket};
+    /// use baresock::packet::{ether, FanoutFlags, FanoutMode, PacketKind};
     /// let member = || -> baresock::Result<PacketSocket> {
     ///     let s = PacketSocket::new(PacketKind::Raw, ether::ALL)?;
     ///     s.bind(LinkAddr::new(2, ether::ALL))?;
@@ -444,7 +448,8 @@ impl PacketSocket {
     /// an [`RxRing`](crate::RxRing).
     ///
     /// ```no_run
-    /// use baresock::{ether, PacketKind, PacketSocket};
+    /// use baresock::PacketSocket;
+    /// use baresock::packet::{ether, PacketKind};
     /// let s = PacketSocket::new(PacketKind::Raw, ether::ALL)?;
     /// std::thread::sleep(std::time::Duration::from_secs(1));
     /// let stats = s.statistics()?;

@@ -90,7 +90,8 @@ impl RingConfig {
 /// A packet socket with a `TPACKET_V3` receive ring.
 ///
 /// ```no_run
-/// use baresock::{ether, LinkAddr, PacketKind, PacketSocket, RingConfig, RxRing};
+/// use baresock::{LinkAddr, PacketSocket};
+/// use baresock::packet::{ether, PacketKind, RingConfig, RxRing};
 /// let s = PacketSocket::new(PacketKind::Raw, ether::ALL)?;
 /// s.bind(LinkAddr::new(2, ether::ALL))?;
 /// let mut ring = RxRing::new(s, RingConfig::default())?;
@@ -169,7 +170,8 @@ impl core::fmt::Debug for RxRing {
 /// while the ring has none free, so drop each one when done with it.
 ///
 /// ```no_run
-/// use baresock::{ether, PacketKind, PacketSocket, RingConfig, RxRing};
+/// use baresock::PacketSocket;
+/// use baresock::packet::{ether, PacketKind, RingConfig, RxRing};
 /// # let s = PacketSocket::new(PacketKind::Raw, ether::ALL)?;
 /// let mut ring = RxRing::new(s, RingConfig::default())?;
 /// let block = ring.next_block()?;
@@ -259,7 +261,8 @@ impl<'a> Iterator for Frames<'a> {
 /// One frame in a ring block: zero-copy, a view into the block it came in.
 ///
 /// ```no_run
-/// use baresock::{ether, PacketKind, PacketSocket, RingConfig, RxRing};
+/// use baresock::PacketSocket;
+/// use baresock::packet::{ether, PacketKind, RingConfig, RxRing};
 /// # let s = PacketSocket::new(PacketKind::Raw, ether::ALL)?;
 /// let mut ring = RxRing::new(s, RingConfig::default())?;
 /// let block = ring.next_block()?;
@@ -317,7 +320,7 @@ impl<'a> Frame<'a> {
             let tpid = if status & kp::TP_STATUS_VLAN_TPID_VALID != 0 {
                 u16_at(h, 36).unwrap_or(0)
             } else {
-                crate::ether::VLAN
+                crate::packet::ether::VLAN
             };
             (u32_at(h, 32).unwrap_or(0) as u16, tpid)
         });
@@ -409,7 +412,8 @@ impl Default for TxRingConfig {
 /// per socket: use another socket for an [`RxRing`].
 ///
 /// ```no_run
-/// use baresock::{ether, LinkAddr, PacketKind, PacketSocket, TxRing, TxRingConfig};
+/// use baresock::{LinkAddr, PacketSocket};
+/// use baresock::packet::{ether, PacketKind, TxRing, TxRingConfig};
 /// let s = PacketSocket::new(PacketKind::Raw, ether::ALL)?;
 /// s.bind(LinkAddr::new(2, ether::ALL))?;
 /// let mut ring = TxRing::new(s, TxRingConfig::default())?;

@@ -49,7 +49,8 @@ impl Socket {
     /// format where the kernel has it (5.1 and later).
     ///
     /// ```
-    /// use baresock::{ControlMessage, IoSliceMut, RecvFlags, UdpSocket};
+    /// use baresock::{IoSliceMut, RecvFlags, UdpSocket};
+    /// use baresock::msg::ControlMessage;
     /// let rx = UdpSocket::bind("127.0.0.1:0")?;
     /// let tx = UdpSocket::bind("127.0.0.1:0")?;
     /// rx.as_socket().set_timestamp_ns(true)?;
@@ -123,7 +124,8 @@ impl Socket {
         /// Receives the interface and addresses of each IPv4 packet (`IP_PKTINFO`).
         ///
         /// ```
-        /// use baresock::{ControlMessage, IoSliceMut, RecvFlags, UdpSocket};
+        /// use baresock::{IoSliceMut, RecvFlags, UdpSocket};
+        /// use baresock::msg::ControlMessage;
         /// let rx = UdpSocket::bind("0.0.0.0:0")?;
         /// rx.as_socket().set_recv_packet_info_v4(true)?;
         /// let port = rx.local_addr()?.port();

@@ -51,7 +51,7 @@ const PATH_MAX: usize = linux_raw_sys::general::PATH_MAX as usize;
 /// rest of the file. A file that could not be read (see [`Scan::unread`]) reads as empty.
 ///
 /// ```
-/// use baresock::resolve::{hosts, DomainName};
+/// use baresock::resolve::{__private::hosts, DomainName};
 /// let text = b"127.0.0.1 localhost\nnot-an-address name\n";
 /// let name = DomainName::new("localhost")?;
 /// let scan = hosts::by_name(text, &name, |_addr, _canonical| core::ops::ControlFlow::Continue(()));
@@ -77,7 +77,7 @@ impl Scan {
     /// (a directory). Any other error fails the scan instead.
     ///
     /// ```
-    /// use baresock::resolve::hosts;
+    /// use baresock::resolve::__private::hosts;
     /// use baresock::Errno;
     /// // A directory where the file should be: no lines, and the reason.
     /// let scan = hosts::for_each_file("/", |_| core::ops::ControlFlow::Continue(()))?;

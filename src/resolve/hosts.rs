@@ -57,7 +57,7 @@
 //!   matching line only.
 //!
 //! ```
-//! use baresock::resolve::{hosts, DomainName};
+//! use baresock::resolve::{__private::hosts, DomainName};
 //! use core::net::IpAddr;
 //! use core::ops::ControlFlow;
 //!
@@ -179,7 +179,7 @@ impl Iterator for Aliases<'_> {
 /// Calls `f` with each well-formed line of hosts text, in order, until it breaks.
 ///
 /// ```
-/// use baresock::resolve::hosts;
+/// use baresock::resolve::__private::hosts;
 /// use core::ops::ControlFlow;
 /// let mut aliases = 0;
 /// let scan = hosts::for_each(b"192.0.2.1 a.example a b\n192.0.2.2\n", |entry| {
@@ -224,7 +224,7 @@ where
 /// [`by_name`] over the hosts file at `path` (errors as [`for_each_file`]).
 ///
 /// ```
-/// use baresock::resolve::{hosts, DomainName};
+/// use baresock::resolve::{__private::hosts, DomainName};
 /// use core::ops::ControlFlow;
 /// let mut loopback = false;
 /// hosts::by_name_file(hosts::PATH, &DomainName::new("localhost")?, |addr, _| {
@@ -246,7 +246,7 @@ where
 /// other IPv6 address (glibc skips that line).
 ///
 /// ```
-/// use baresock::resolve::hosts::ipv4_form;
+/// use baresock::resolve::__private::hosts::ipv4_form;
 /// use core::net::Ipv4Addr;
 /// assert_eq!(ipv4_form("::1".parse()?), Some(Ipv4Addr::LOCALHOST));
 /// assert_eq!(ipv4_form("::ffff:192.0.2.1".parse()?), Some(Ipv4Addr::new(192, 0, 2, 1)));
@@ -278,7 +278,7 @@ fn answers(line: IpAddr, query: IpAddr) -> bool {
 /// `192.0.2.1`). [`for_each`] gives the aliases too.
 ///
 /// ```
-/// use baresock::resolve::{hosts, DomainName};
+/// use baresock::resolve::{__private::hosts, DomainName};
 /// let text = b"::1 ip6-localhost\n127.0.0.1 localhost\n::ffff:192.0.2.1 printer\n";
 /// let name = |ip: &str| hosts::by_addr(text, ip.parse().unwrap()).0;
 /// assert_eq!(name("127.0.0.1"), Some(DomainName::new("ip6-localhost")?));

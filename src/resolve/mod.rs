@@ -29,7 +29,7 @@
 //! policy.
 //!
 //! The hosts file is read as glibc 2.36 reads it, checked against its `getent` over many
-//! files (the [`hosts`] module lists the few differences), and each address is given once.
+//! files, and each address is given once.
 //! The order is glibc's (rule 9 included: IPv6 over all 128 bits, IPv4 inside the source's
 //! subnet only, which takes one netlink dump of the machine's IPv4 addresses), but where the
 //! policy tables differ: glibc sorts by RFC 3484's, so it tries a ULA `fd00::/8` before
@@ -112,36 +112,60 @@
 //! of DNS, as glibc does ([`Scan::unread`] names the reasons).
 
 mod addr_list;
-pub mod conf;
+mod conf;
 mod connect;
 pub mod dns;
 mod file;
 mod forward;
-pub mod hosts;
+mod hosts;
 mod ifaddr;
 mod name;
 mod name_info;
 mod reverse;
-pub mod services;
+mod services;
 mod sort;
 mod stack;
-pub mod wire;
+mod wire;
 
 use core::net::{IpAddr, Ipv4Addr, SocketAddr};
 use core::sync::atomic::{AtomicUsize, Ordering};
 
 pub use crate::error::{
     HostError, HostErrorKind, LookupCause, LookupError, LookupErrorKind, NameError, ResolveError,
+    WireError,
 };
 pub use conf::ResolvConf;
 pub use connect::{ATTEMPT_DELAY, MAX_ATTEMPTS_IN_FLIGHT};
 pub use file::Scan;
 pub use name::{DomainName, Labels, LABEL_MAX, NAME_MAX};
 pub use name_info::{NameInfo, NameInfoFlags};
-pub use services::{Service, ServiceName};
+pub use services::{Service, ServiceName, SERVICE_NAME_MAX};
 pub use stack::STACK_NEEDED;
 
 use crate::{Error, Family, Protocol, Result, Type};
+
+/// Not API: the parsers behind the resolver (the hosts and services files, resolv.conf, DNS
+/// messages), for the fuzz targets in `fuzz/` and the crate's own tests. Hidden from the
+/// documentation, outside semver, and free to change in any release.
+#[doc(hidden)]
+pub mod __private {
+    /// The DNS message codec.
+    pub mod wire {
+        pub use crate::resolve::wire::*;
+    }
+    /// The hosts file.
+    pub mod hosts {
+        pub use crate::resolve::hosts::*;
+    }
+    /// The services file.
+    pub mod services {
+        pub use crate::resolve::services::*;
+    }
+    /// resolv.conf.
+    pub mod conf {
+        pub use crate::resolve::conf::*;
+    }
+}
 use addr_list::AddrList;
 use dns::ClientConf;
 use file::{file_error, host_file_error};

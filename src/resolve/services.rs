@@ -15,7 +15,7 @@
 //! keeps its low 16 bits (`65616/tcp` is port 80 there); here such a line is malformed.
 //!
 //! ```
-//! use baresock::resolve::services;
+//! use baresock::resolve::__private::services;
 //! let text = b"http\t\t80/tcp\t\twww  # WorldWideWeb HTTP\nhttp 80/udp\ndomain 53/udp\n";
 //! let (service, _) = services::by_name(text, "www", Some("tcp"));
 //! assert_eq!(service.map(|s| s.port()), Some(80));
@@ -41,7 +41,7 @@ pub const SERVICE_NAME_MAX: usize = 32;
 /// A service or protocol name of 1 to [`SERVICE_NAME_MAX`] bytes, `Copy`, on the stack.
 ///
 /// ```
-/// use baresock::resolve::services::ServiceName;
+/// use baresock::resolve::ServiceName;
 /// let name = ServiceName::new(b"imaps").unwrap();
 /// assert_eq!(name.as_str(), Some("imaps"));
 /// assert!(ServiceName::new(b"").is_none());
@@ -236,7 +236,7 @@ impl<'a> Iterator for Aliases<'a> {
 /// Calls `f` with each well-formed line of services text, in order, until it breaks.
 ///
 /// ```
-/// use baresock::resolve::services;
+/// use baresock::resolve::__private::services;
 /// use core::ops::ControlFlow;
 /// let mut tcp = 0;
 /// let scan = services::for_each(b"ssh 22/tcp\nssh 22/udp\nbroken 22\n", |entry| {
@@ -276,7 +276,7 @@ pub fn by_name(text: &[u8], name: &str, protocol: Option<&str>) -> (Option<Servi
 /// [`by_name`] over the services file at `path` (errors as [`for_each_file`]).
 ///
 /// ```
-/// use baresock::resolve::services;
+/// use baresock::resolve::__private::services;
 /// let (service, scan) = services::by_name_file(services::PATH, "ssh", Some("tcp"))?;
 /// if !scan.missing() {
 ///     assert_eq!(service.map(|s| s.port()), Some(22));

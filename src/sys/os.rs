@@ -2,15 +2,18 @@
 //! (the resolver's files), `getrandom` (DNS query ids and ports), `uname` (the host name), the
 //! process's ids (`SCM_CREDENTIALS`), and the page size (packet rings).
 
-use core::ffi::CStr;
+#[cfg(feature = "resolve")]
+use {
+    super::fd::Fd,
+    core::ffi::CStr,
+    linux_raw_sys::general as g,
+    rustix::fd::{AsRawFd, BorrowedFd},
+    rustix::io::Errno,
+};
 
-use linux_raw_sys::general as g;
-use rustix::fd::{AsRawFd, BorrowedFd};
-
-use super::fd::Fd;
-use rustix::io::Errno;
 use syscalls::Sysno;
 
+#[cfg(feature = "resolve")]
 /// Opens `path` for reading, with `O_CLOEXEC` (closed by [`Fd`]'s `close` when dropped) (`openat(AT_FDCWD, path, ...)`: the one `open`
 /// every architecture has).
 pub(crate) fn open_read(path: &CStr) -> Result<Fd, Errno> {
@@ -33,6 +36,7 @@ pub(crate) fn open_read(path: &CStr) -> Result<Fd, Errno> {
     super::io::new_fd_then(r, |fd| Ok(Fd::new(fd)), Err)
 }
 
+#[cfg(feature = "resolve")]
 /// `read(fd, buf)`: how many bytes came (0: the end of the file).
 pub(crate) fn read(fd: BorrowedFd<'_>, buf: &mut [u8]) -> Result<usize, Errno> {
     // SAFETY: `buf` is writable for its length during the call; the kernel writes at most
@@ -48,6 +52,7 @@ pub(crate) fn read(fd: BorrowedFd<'_>, buf: &mut [u8]) -> Result<usize, Errno> {
     r.map_err(super::errno)
 }
 
+#[cfg(feature = "resolve")]
 /// `getrandom(buf, 0)`: how many random bytes the kernel wrote.
 pub(crate) fn getrandom(buf: &mut [u8]) -> Result<usize, Errno> {
     // SAFETY: `buf` is writable for its length during the call; the kernel writes at most
@@ -100,6 +105,7 @@ pub(crate) fn page_size() -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(feature = "resolve")]
     use rustix::fd::AsFd;
 
     #[test]
@@ -113,10 +119,14 @@ mod tests {
         let mut want = std::fs::read("/proc/sys/kernel/hostname").unwrap();
         assert_eq!(want.pop(), Some(b'\n'));
         assert_eq!(name, &want[..]);
-        let mut b = [0u8; 8];
-        assert_eq!(getrandom(&mut b), Ok(8));
+        #[cfg(feature = "resolve")]
+        {
+            let mut b = [0u8; 8];
+            assert_eq!(getrandom(&mut b), Ok(8));
+        }
     }
 
+    #[cfg(feature = "resolve")]
     #[test]
     fn open_and_read() {
         let fd = open_read(c"/proc/self/stat").unwrap();

@@ -249,6 +249,7 @@ pub fn wait_running(names: &[&str]) -> Result<(), String> {
 /// interfaces, up: `vc0` and `vc1` (classic MTU, 16) and `vcfd` (CAN FD MTU, 72): set explicitly, since vcan's default differs between kernels; `Err(reason)`
 /// where that cannot be made (not root, qemu-user, no CAN or vcan in this kernel).
 /// Child processes started from `f` live in the namespace too.
+#[cfg(feature = "can")]
 pub fn in_netns_with_vcan<R: Send + 'static>(
     f: impl FnOnce() -> R + Send + 'static,
 ) -> Result<R, String> {
@@ -256,7 +257,7 @@ pub fn in_netns_with_vcan<R: Send + 'static>(
         return Err("network namespaces need root".into());
     }
     // The kernel first: under qemu-user it is the host's, which may have no CAN at all.
-    if let Err(e) = baresock::CanSocket::new() {
+    if let Err(e) = baresock::can::CanSocket::new() {
         return Err(format!("no AF_CAN / CAN_RAW in this kernel ({e})"));
     }
     if under_qemu_user() {

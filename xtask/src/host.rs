@@ -323,6 +323,23 @@ pub fn run_host(root: &Path, quick: bool, report: &mut Report) {
             );
         }
     }
+    // Each optional part alone on top of no_std, so that every cfg gate keeps compiling (the
+    // library only: cheap, and what a user with that feature set builds).
+    for feature in ["std", "can", "resolve"] {
+        step(
+            report,
+            &format!("check (no default features, {feature})"),
+            cargo(root, None).args([
+                "check",
+                "-p",
+                "baresock",
+                "--no-default-features",
+                "--features",
+                feature,
+            ]),
+            |_| Ok(()),
+        );
+    }
     // The peers the tests compare with, which skip where their peer is missing: as root they
     // are installed first, so that on a fresh machine every peer comparison runs here.
     if is_root() {

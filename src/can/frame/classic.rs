@@ -24,7 +24,7 @@ impl CanFrame {
     /// [`CanInputError::InvalidLength`](crate::CanInputError::InvalidLength).
     ///
     /// ```
-    /// use baresock::{CanFrame, CanId};
+    /// use baresock::can::{CanFrame, CanId};
     /// let f = CanFrame::new(CanId::standard(0x123)?, &[0xde, 0xad])?;
     /// assert_eq!(f.to_string(), "123#DEAD"); // can-utils' syntax
     /// assert_eq!(f.data(), &[0xde, 0xad]);
@@ -50,7 +50,7 @@ impl CanFrame {
     /// A remote transmission request for `len` bytes (0 to 8).
     ///
     /// ```
-    /// use baresock::{CanFrame, CanId};
+    /// use baresock::can::{CanFrame, CanId};
     /// let rtr = CanFrame::remote(CanId::standard(0x7ff)?, 0)?;
     /// assert!(rtr.is_remote());
     /// assert_eq!(rtr.to_string(), "7FF#R");

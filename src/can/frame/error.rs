@@ -31,7 +31,7 @@ impl CanError {
     /// Class bits past the 29-bit identifier are dropped (the kernel's `CAN_ERR_MASK`).
     ///
     /// ```
-    /// use baresock::{CanControllerState, CanError, CanErrorClass};
+    /// use baresock::can::{CanControllerState, CanError, CanErrorClass};
     /// let e = CanError::new(CanErrorClass::CONTROLLER, [0, 0x04, 0, 0, 0, 0, 0, 0]);
     /// assert!(e.controller.contains(CanControllerState::RX_WARNING));
     /// ```
@@ -112,7 +112,7 @@ bitflags::bitflags! {
     /// first.
     ///
     /// ```
-    /// use baresock::CanControllerState;
+    /// use baresock::can::CanControllerState;
     /// let s = CanControllerState::TX_WARNING | CanControllerState::RX_PASSIVE;
     /// assert_eq!(s.to_string(), "tx-error-warning,rx-error-passive");
     /// ```

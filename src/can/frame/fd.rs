@@ -24,7 +24,7 @@ pub(super) const FDF: u8 = 0x04;
 /// text (`Display`, [`FromStr`](core::str::FromStr)) say.
 ///
 /// ```
-/// use baresock::{CanAnyFrame, CanFdFrame, CanId};
+/// use baresock::can::{CanAnyFrame, CanFdFrame, CanId};
 /// let mut bytes = CanFdFrame::new(CanId::standard(0x123)?, &[])?.encode();
 /// bytes[5] = 0x08 | 0x01; // a reserved bit, and BRS
 /// let CanAnyFrame::Fd(f) = CanAnyFrame::decode(&bytes)? else { unreachable!() };
@@ -50,7 +50,7 @@ impl CanFdFrame {
     /// [`CanInputError::InvalidLength`](crate::CanInputError::InvalidLength).
     ///
     /// ```
-    /// use baresock::{CanFdFrame, CanId};
+    /// use baresock::can::{CanFdFrame, CanId};
     /// let f = CanFdFrame::new(CanId::standard(0x42)?, &[1; 12])?.with_bit_rate_switch(true);
     /// assert_eq!(f.data().len(), 12);
     /// assert_eq!(f.to_string(), "042##1010101010101010101010101");

@@ -9,7 +9,7 @@ use crate::{Error, Result};
 /// A CAN identifier: 11-bit standard or 29-bit extended.
 ///
 /// ```
-/// use baresock::CanId;
+/// use baresock::can::CanId;
 /// assert_eq!(CanId::standard(0x123)?.raw(), 0x123);
 /// assert!(CanId::standard(0x800).is_err());
 /// assert_eq!(CanId::extended(0x1234_5678)?.raw(), 0x1234_5678);
@@ -29,11 +29,12 @@ impl CanId {
     /// [`CanInputError::InvalidId`](crate::CanInputError::InvalidId).
     ///
     /// ```
-    /// use baresock::{CanId, Error};
+    /// use baresock::Error;
+    /// use baresock::can::CanId;
     /// assert_eq!(CanId::standard(0x123)?.raw(), 0x123);
     /// assert!(matches!(
     ///     CanId::standard(0x800),
-    ///     Err(Error::Can(baresock::CanInputError::InvalidId { .. }))
+    ///     Err(Error::Can(baresock::can::CanInputError::InvalidId { .. }))
     /// ));
     /// # Ok::<(), baresock::Error>(())
     /// ```
@@ -48,7 +49,7 @@ impl CanId {
     /// [`CanInputError::InvalidId`](crate::CanInputError::InvalidId).
     ///
     /// ```
-    /// use baresock::CanId;
+    /// use baresock::can::CanId;
     /// let id = CanId::extended(0x1234_5678)?;
     /// assert!(id.is_extended());
     /// # Ok::<(), baresock::Error>(())

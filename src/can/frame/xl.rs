@@ -24,7 +24,7 @@ const CANXL_VCID_SHIFT: u32 = 16;
 /// data unit type, an acceptance field and 1 to 2048 bytes of data, held inline (no heap).
 ///
 /// ```
-/// use baresock::CanXlFrame;
+/// use baresock::can::CanXlFrame;
 /// let f = CanXlFrame::new(0x242, 0x03, 0x1234_5678, &[0xaa; 100])?;
 /// assert_eq!((f.priority(), f.data().len()), (0x242, 100));
 /// assert!(CanXlFrame::new(0x800, 0, 0, &[1]).is_err()); // priority is 11 bits
@@ -50,7 +50,7 @@ impl CanXlFrame {
     /// bytes is [`CanInputError::InvalidLength`](crate::CanInputError::InvalidLength).
     ///
     /// ```
-    /// use baresock::CanXlFrame;
+    /// use baresock::can::CanXlFrame;
     /// let f = CanXlFrame::new(0x123, 0x01, 0xdead_beef, &[7; 100])?.with_vcid(5);
     /// assert_eq!((f.priority(), f.vcid(), f.data().len()), (0x123, 5, 100));
     /// # Ok::<(), baresock::Error>(())

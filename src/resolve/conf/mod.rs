@@ -118,7 +118,7 @@ const NO_AAAA: u16 = 1 << 8;
 /// names). Equality compares the counters of what was ignored too.
 ///
 /// ```
-/// use baresock::resolve::conf::ResolvConf;
+/// use baresock::resolve::ResolvConf;
 /// use baresock::resolve::DomainName;
 /// use core::time::Duration;
 ///

@@ -12,7 +12,7 @@ use crate::resolve::DomainName;
 use crate::Result;
 
 impl ResolvConf {
-    /// Reads resolv.conf text (see the [module docs](super)). Never fails: what does not parse
+    /// Reads resolv.conf text (see [`ResolvConf`]). Never fails: what does not parse
     /// is ignored and counted.
     ///
     /// A scope given by interface name (`fe80::1%eth0`) is looked up in the kernel
@@ -33,7 +33,7 @@ impl ResolvConf {
     /// server is kept with scope 0 (glibc ignores the error there too).
     ///
     /// ```
-    /// use baresock::resolve::conf::ResolvConf;
+    /// use baresock::resolve::ResolvConf;
     /// let conf = ResolvConf::parse_with_scopes(b"nameserver fe80::1%eth9\n", |name| {
     ///     (name == b"eth9").then_some(7)
     /// });
@@ -66,7 +66,7 @@ impl ResolvConf {
     /// `std::path::Path`, `path.as_os_str().as_bytes()`.
     ///
     /// ```
-    /// use baresock::resolve::conf::{self, ResolvConf};
+    /// use baresock::resolve::{__private::conf, ResolvConf};
     /// let conf = ResolvConf::load(conf::PATH)?;
     /// assert!(!conf.nameservers().is_empty());
     /// # Ok::<(), baresock::Error>(())
@@ -98,7 +98,7 @@ impl ResolvConf {
     /// name without a dot, or whose domain is not a domain name, changes nothing.
     ///
     /// ```
-    /// use baresock::resolve::{conf::ResolvConf, DomainName};
+    /// use baresock::resolve::{DomainName, ResolvConf};
     /// let mut conf = ResolvConf::parse(b"nameserver 192.0.2.1\n");
     /// conf.apply_hostname_domain(b"box.lan.example");
     /// assert_eq!(conf.search(), [DomainName::new("lan.example")?]);
@@ -141,7 +141,7 @@ impl ResolvConf {
     /// `atoi` reads it (its leading digits; none is 0), and unknown words are ignored.
     ///
     /// ```
-    /// use baresock::resolve::conf::ResolvConf;
+    /// use baresock::resolve::ResolvConf;
     /// let mut conf = ResolvConf::new();
     /// conf.apply_options(b"ndots:20 attempts:3\tuse-vc no-aaaa whatever");
     /// assert_eq!((conf.ndots(), conf.attempts()), (15, 3));

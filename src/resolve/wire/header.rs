@@ -156,14 +156,14 @@ open_enum! {
 /// ignored when read and written as zero.
 ///
 /// ```
-/// use baresock::resolve::wire::{Header, Rcode};
+/// use baresock::resolve::__private::wire::{Header, Rcode};
 /// let bytes = [0xab, 0xcd, 0x81, 0x83, 0, 1, 0, 0, 0, 1, 0, 0];
 /// let h = Header::decode(&bytes)?;
 /// assert!(h.qr && h.rd && h.ra);
 /// assert_eq!(h.rcode, Rcode::NxDomain);
 /// assert_eq!((h.qdcount, h.nscount), (1, 1));
 /// assert_eq!(h.encode(), bytes);
-/// # Ok::<(), baresock::resolve::wire::WireError>(())
+/// # Ok::<(), baresock::resolve::WireError>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]

@@ -7,7 +7,7 @@
 //! with [`Message::edns`].
 //!
 //! ```
-//! use baresock::resolve::wire::{encode_query, Message, RecordType};
+//! use baresock::resolve::__private::wire::{encode_query, Message, RecordType};
 //! use baresock::resolve::DomainName;
 //!
 //! let name = DomainName::new("example.com")?;
@@ -61,7 +61,7 @@
 //! [`encode_query_tcp`] writes it; for a reply, read the two bytes, then give `decode` the
 //! message without them.
 
-pub use crate::error::WireError;
+use crate::error::WireError;
 
 mod header;
 mod names;

@@ -16,7 +16,7 @@ use crate::resolve::name::{DomainName, NAME_MAX};
 /// before the start of the run of labels that leads to it (the name's start, or the previous
 /// pointer's target), so that positions only go backwards and no loop is possible; the run a
 /// pointer leads to must end before the pointer; at most [`POINTER_LIMIT`] pointers; at most
-/// 255 bytes once expanded (see [the module docs](super#compression-pointers)).
+/// 255 bytes once expanded (see the module docs, "Compression pointers").
 ///
 /// Compares with a [`DomainName`] ignoring ASCII case, without copying ([`eq_name`],
 /// `==`); `Display` writes it as [`DomainName`] does.

@@ -111,7 +111,7 @@ impl Writer<'_> {
 /// [`IpAddr::to_canonical`] to get the `in-addr.arpa` one.
 ///
 /// ```
-/// use baresock::resolve::wire::reverse_name;
+/// use baresock::resolve::__private::wire::reverse_name;
 /// let name = reverse_name("192.0.2.1".parse().unwrap());
 /// assert_eq!(name.to_string(), "1.2.0.192.in-addr.arpa");
 /// ```

@@ -144,12 +144,12 @@ fn read_record(msg: &[u8], at: usize) -> Result<(Record<'_>, usize), WireError> 
 
 /// A DNS message, checked, read in place (zero-copy).
 ///
-/// [`decode`](Message::decode) checks everything (see the [module documentation](super)), so
+/// [`decode`](Message::decode) checks everything (see the module documentation), so
 /// the iterators cannot fail. To iterate all of a message, a fuzz target needs only this
 /// public API:
 ///
 /// ```
-/// use baresock::resolve::wire::{Message, RecordData};
+/// use baresock::resolve::__private::wire::{Message, RecordData};
 ///
 /// fn exercise(bytes: &[u8]) {
 ///     let Ok(msg) = Message::decode(bytes) else { return };

@@ -21,10 +21,9 @@ use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use baresock::{
-    ether, Error, IoSliceMut, LinkAddr, PacketKind, PacketSocket, RecvEntry, RecvFlags, RingConfig,
-    RxRing, SendEntry, SendFlags, UdpSocket,
-};
+use baresock::msg::{RecvEntry, SendEntry};
+use baresock::packet::{ether, PacketKind, RingConfig, RxRing};
+use baresock::{Error, IoSliceMut, LinkAddr, PacketSocket, RecvFlags, SendFlags, UdpSocket};
 
 /// How long a receiver waits for more before it counts the run as over.
 const IDLE: Duration = Duration::from_millis(200);
@@ -209,7 +208,7 @@ fn receive(mode: &str, s: UdpSocket, len: usize) -> (u64, u64, Duration) {
                 let seg = m
                     .control()
                     .find_map(|c| match c {
-                        baresock::ControlMessage::GroSegmentSize(g) => Some(g as usize),
+                        baresock::msg::ControlMessage::GroSegmentSize(g) => Some(g as usize),
                         _ => None,
                     })
                     .unwrap_or(len);
