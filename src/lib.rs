@@ -1,8 +1,8 @@
 //! A socket layer for Linux with nothing between your program and the kernel but system calls.
 //!
-//! `baresock` speaks to the kernel through [`rustix`]'s `linux_raw` backend (system calls in
-//! inline assembly, no libc), works in `#![no_std]` programs without an allocator, and never
-//! allocates: every buffer is yours. It covers what Python's `socket` module offers, in Rust
+//! `baresock` speaks to the kernel by system calls of its own (inline assembly through the
+//! `syscalls` crate, no libc; [`rustix`] for the fd and errno types), works in `#![no_std]`
+//! programs without an allocator, and never allocates: every buffer is yours. It covers what Python's `socket` module offers, in Rust
 //! spelling.
 //!
 //! ```
@@ -214,19 +214,14 @@
 //!
 //! The program brings its own entry point and panic handler, as any `no_std` binary does.
 //!
-//! # System calls
-//!
-//! The hot paths (sending, receiving, `socket`, `connect`, `accept`, `bind`, socket options,
-//! `ppoll`, the clock and `close`) make their system calls directly (the `syscalls` crate's
-//! inline assembly, inlined into the caller); the rest go through rustix. None goes through
-//! libc. Worth knowing for strace, audit and seccomp filters:
+//! # What an strace shows
 //!
 //! - `send` and `recv` are `sendto` and `recvfrom` with a null address of length 0, as in
 //!   libc; `recv` is never `read(2)` (which the kernel serves through the VFS, 20-40 ns slower
 //!   per call on the machines measured).
 //! - A socket's fd is closed by a plain `close(2)` when it is dropped.
-//! - On 32-bit x86 the crate's own calls use `int 0x80`; rustix's use the vDSO's
-//!   `__kernel_vsyscall`.
+//! - On 32-bit x86 the calls use `int 0x80` (not the vDSO's `__kernel_vsyscall`) and the
+//!   socket calls' own numbers (not `socketcall`).
 //!
 //! # Async runtimes
 //!
