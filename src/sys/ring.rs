@@ -56,25 +56,33 @@ fn setup(fd: BorrowedFd<'_>, which: u32, req: TpacketReq3) -> Result<(NonNull<u8
 }
 
 /// `mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)`: a new shared mapping of the
-/// socket's ring (`mmap2` on 32-bit x86 and Arm, whose `mmap` takes its arguments in memory;
-/// the offset, 0, is the same in either unit).
+/// socket's ring. `mmap2` on 32-bit x86 and Arm (the offset, 0, is the same in either unit);
+/// on s390x `mmap` is the kernel's `old_mmap`, which takes its six arguments in memory, through
+/// one pointer (as rustix does there).
 fn mmap_shared(fd: BorrowedFd<'_>, len: usize) -> Result<NonNull<u8>> {
-    #[cfg(any(target_arch = "x86", target_arch = "arm"))]
-    let call = syscalls::Sysno::mmap2;
-    #[cfg(not(any(target_arch = "x86", target_arch = "arm")))]
-    let call = syscalls::Sysno::mmap;
+    let args = [
+        0,
+        len,
+        (g::PROT_READ | g::PROT_WRITE) as usize,
+        g::MAP_SHARED as usize,
+        fd.as_raw_fd() as usize,
+        0,
+    ];
+    #[cfg(target_arch = "s390x")]
+    // SAFETY: `args` is the six-word argument block `old_mmap` reads, live across the call; a
+    // new mapping at an address the kernel chooses (NULL hint, no `MAP_FIXED`) touches no
+    // existing memory.
+    let r = unsafe { syscalls::syscall1(syscalls::Sysno::mmap, args.as_ptr() as usize) };
+    #[cfg(not(target_arch = "s390x"))]
     // SAFETY: a new mapping at an address the kernel chooses (NULL hint, no `MAP_FIXED`):
     // no existing memory is touched.
     let r = unsafe {
-        syscalls::syscall6(
-            call,
-            0,
-            len,
-            (g::PROT_READ | g::PROT_WRITE) as usize,
-            g::MAP_SHARED as usize,
-            fd.as_raw_fd() as usize,
-            0,
-        )
+        #[cfg(any(target_arch = "x86", target_arch = "arm"))]
+        let call = syscalls::Sysno::mmap2;
+        #[cfg(not(any(target_arch = "x86", target_arch = "arm")))]
+        let call = syscalls::Sysno::mmap;
+        let [a0, a1, a2, a3, a4, a5] = args;
+        syscalls::syscall6(call, a0, a1, a2, a3, a4, a5)
     };
     let ptr = r.map_err(super::errno)?;
     NonNull::new(ptr as *mut u8).ok_or(Error::Os(rustix::io::Errno::NOMEM))
