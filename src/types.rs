@@ -7,8 +7,9 @@
 
 use linux_raw_sys::net as k;
 
-/// Defines the named constants of an open number type, and a `name()` that gives the
-/// kernel's name of each (for `Debug`, `Display` and defmt).
+/// Defines the named constants of an open number type, a `name()` that gives the kernel's
+/// name of each, and `Debug` and `defmt::Format` that print it (or `Type(n)` for a number
+/// without one).
 macro_rules! named_numbers {
     ($ty:ident($raw:ty) { $($(#[$doc:meta])* $name:ident = $value:expr, $kname:literal;)* }) => {
         impl $ty {
@@ -20,6 +21,25 @@ macro_rules! named_numbers {
                 match self.0 {
                     $(x if x == $value as $raw => Some($kname),)*
                     _ => None,
+                }
+            }
+        }
+
+        impl core::fmt::Debug for $ty {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                match self.name() {
+                    Some(name) => f.write_str(name),
+                    None => write!(f, concat!(stringify!($ty), "({})"), self.0),
+                }
+            }
+        }
+
+        #[cfg(feature = "defmt")]
+        impl defmt::Format for $ty {
+            fn format(&self, f: defmt::Formatter<'_>) {
+                match self.name() {
+                    Some(name) => defmt::write!(f, "{=str}", name),
+                    None => defmt::write!(f, "{=str}({})", stringify!($ty), self.0),
                 }
             }
         }
@@ -93,25 +113,6 @@ impl Family {
     }
 }
 
-impl core::fmt::Debug for Family {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        match self.name() {
-            Some(name) => f.write_str(name),
-            None => write!(f, "Family({})", self.0),
-        }
-    }
-}
-
-#[cfg(feature = "defmt")]
-impl defmt::Format for Family {
-    fn format(&self, f: defmt::Formatter<'_>) {
-        match self.name() {
-            Some(name) => defmt::write!(f, "{=str}", name),
-            None => defmt::write!(f, "Family({=u16})", self.0),
-        }
-    }
-}
-
 /// A socket type (`SOCK_*`), the second argument of `socket(2)`, without its flags.
 ///
 /// Open as [`Family`] is. `SOCK_NONBLOCK` and `SOCK_CLOEXEC` are not part of it: every
@@ -170,25 +171,6 @@ impl Type {
     #[inline]
     pub const fn has_boundaries(self) -> bool {
         self.0 != k::SOCK_STREAM
-    }
-}
-
-impl core::fmt::Debug for Type {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        match self.name() {
-            Some(name) => f.write_str(name),
-            None => write!(f, "Type({})", self.0),
-        }
-    }
-}
-
-#[cfg(feature = "defmt")]
-impl defmt::Format for Type {
-    fn format(&self, f: defmt::Formatter<'_>) {
-        match self.name() {
-            Some(name) => defmt::write!(f, "{=str}", name),
-            None => defmt::write!(f, "Type({=u32})", self.0),
-        }
     }
 }
 
