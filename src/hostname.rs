@@ -20,7 +20,7 @@ pub const HOSTNAME_MAX: usize = UTS_LEN - 1;
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Hostname {
-    bytes: [u8; HOSTNAME_MAX],
+    bytes: [u8; UTS_LEN],
     len: u8,
 }
 
@@ -38,11 +38,9 @@ pub struct Hostname {
 #[doc = man!(uname(2), gethostname(2))]
 #[doc(alias = "gethostname")]
 pub fn hostname() -> Hostname {
-    let mut room = [0u8; UTS_LEN];
-    let name = nodename(&mut room);
-    let len = name.len().min(HOSTNAME_MAX);
-    let mut bytes = [0u8; HOSTNAME_MAX];
-    bytes[..len].copy_from_slice(&name[..len]);
+    // `uname` writes the name into `bytes` itself: kept as it is, up to its NUL.
+    let mut bytes = [0u8; UTS_LEN];
+    let len = nodename(&mut bytes).len().min(HOSTNAME_MAX);
     Hostname {
         bytes,
         len: len as u8,
@@ -86,7 +84,7 @@ mod tests {
 
     #[test]
     fn formats_any_bytes() {
-        let mut bytes = [0u8; HOSTNAME_MAX];
+        let mut bytes = [0u8; UTS_LEN];
         bytes[..4].copy_from_slice(b"a\xffb\0");
         let h = Hostname { bytes, len: 3 };
         assert_eq!(h.as_bytes(), b"a\xffb");
