@@ -412,6 +412,19 @@ impl Socket {
         }
     }
 
+    /// Sets `O_NONBLOCK` for one direction's new mode beside the other's: on unless both
+    /// block. The flag first, then the mode: sends and receives pass `MSG_DONTWAIT` by their
+    /// own mode whatever the flag; only `accept` and `connect` follow the flag, so two threads
+    /// setting the two directions at once can leave only those to a blocking fd (as two
+    /// `set_timeout`s racing already could).
+    fn set_flag_for(&self, mode: u64, other: u64) -> Result<()> {
+        crate::sys::fd::set_nonblocking(
+            self.fd.as_fd(),
+            mode != time::BLOCKING || other != time::BLOCKING,
+        )
+        .map_err(Error::from)
+    }
+
     /// The read timeout mode.
     #[inline]
     fn mode(&self) -> u64 {
@@ -500,16 +513,8 @@ impl Socket {
     ///
     #[doc = man!(fcntl(2), poll(2))]
     pub fn set_read_timeout(&self, timeout: Option<Duration>) -> Result<()> {
-        // The flag from both modes, then the mode. Sends and receives pass MSG_DONTWAIT by
-        // their own mode whatever the flag; only `accept` and `connect` follow the flag, so
-        // two threads setting the two directions at once can leave only those to a blocking
-        // fd (as two `set_timeout`s racing already could).
         let mode = time::encode(timeout);
-        let other = self.write_mode.load(Relaxed);
-        crate::sys::fd::set_nonblocking(
-            self.fd.as_fd(),
-            mode != time::BLOCKING || other != time::BLOCKING,
-        )?;
+        self.set_flag_for(mode, self.write_mode.load(Relaxed))?;
         self.store_read_mode(mode);
         Ok(())
     }
@@ -534,11 +539,7 @@ impl Socket {
     #[doc = man!(fcntl(2), poll(2))]
     pub fn set_write_timeout(&self, timeout: Option<Duration>) -> Result<()> {
         let mode = time::encode(timeout);
-        let other = self.mode.load(Relaxed);
-        crate::sys::fd::set_nonblocking(
-            self.fd.as_fd(),
-            mode != time::BLOCKING || other != time::BLOCKING,
-        )?;
+        self.set_flag_for(mode, self.mode.load(Relaxed))?;
         self.store_write_mode(mode);
         Ok(())
     }
