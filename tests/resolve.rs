@@ -932,6 +932,25 @@ fn a_silent_server_times_out_as_configured() {
 }
 
 #[test]
+fn zero_attempts_make_one_round() {
+    // glibc sends nothing under `attempts:0`; this resolver makes one round (documented on
+    // `ResolvConf::attempts`).
+    let silent = SilentServer::new();
+    let f = Files::with("", SERVICES, "options timeout:1 attempts:0\n");
+    let r = f.resolver(Some(silent.addr()), |_| {});
+    let start = Instant::now();
+    let e = lookup(&r, Some("quiet.baresock.test."), None, &stream()).unwrap_err();
+    let took = start.elapsed();
+    assert_eq!(
+        kind(e),
+        (LookupErrorKind::TryAgain, LookupCause::NoReply { tries: 2 })
+    );
+    assert!(took >= Duration::from_secs(1), "{took:?}");
+    assert!(took < Duration::from_secs(3), "{took:?}");
+    assert_eq!(silent.received(), 2);
+}
+
+#[test]
 fn a_closed_port_fails_fast() {
     // Nothing listens: ICMP port unreachable comes back as ECONNREFUSED on the connected
     // socket, and the lookup does not wait for the timeout.

@@ -67,7 +67,7 @@
 //! ([`MIN_ATTEMPT_TIMEOUT`](dns::MIN_ATTEMPT_TIMEOUT)), as glibc does. So one name asked
 //! about takes at most
 //!
-//! `max(timeout, 1 s) x attempts x servers`
+//! `max(timeout, 1 s) x max(attempts, 1) x servers`
 //!
 //! (twice that with `single-request`, whose `A` and `AAAA` queries each get their own
 //! attempts). A forward lookup may ask about several names (the search list, above): an

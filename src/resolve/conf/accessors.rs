@@ -111,7 +111,9 @@ impl ResolvConf {
     /// How many rounds of queries over all the servers to make before giving up
     /// (`attempts:n`; default 2, at most 5).
     ///
-    /// `attempts:0` is kept as zero; glibc then sends nothing and fails the lookup.
+    /// `attempts:0` is kept as zero here. glibc then sends nothing and fails every lookup; this
+    /// resolver makes one round instead (a configuration under which no lookup could ever
+    /// succeed is taken as a slip), as a `timeout` of 0 still waits one second.
     pub fn attempts(&self) -> u8 {
         self.attempts
     }
