@@ -100,7 +100,7 @@ fn a_thousand_tcp_connections_at_once() {
         );
         if raised.is_err() {
             if max < need {
-                skip!("RLIMIT_NOFILE's hard limit is {max} and cannot be raised; {need} fds are needed");
+                skip!("RLIMIT_NOFILE's hard limit is {max} (not raisable); {need} fds needed");
             }
             rustix::process::setrlimit(
                 rustix::process::Resource::Nofile,

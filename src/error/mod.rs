@@ -37,8 +37,8 @@
 //! `can`, `net` or `resolve`); each is public at one path: the crate root for the groups
 //! every call can return ([`AddressError`], [`InputError`], [`PartialCause`]), else the module
 //! a user looks in (`can::CanInputError`, `resolve::ResolveError`, `bpf::BpfError`,
-//! `packet::RingError`, `poll::PollError`). `Error::Can` and `Error::Resolve` come with the `can` and `resolve`
-//! features.
+//! `packet::RingError`, `poll::PollError`). `Error::Can` and `Error::Resolve` come with the
+//! `can` and `resolve` features.
 
 pub use rustix::io::Errno;
 

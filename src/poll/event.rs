@@ -15,9 +15,9 @@ use crate::sys::epoll::RawEvent;
 ///
 /// A hang-up and an error are reported whatever the interest. A peer that closed its end is
 /// usually readable too (the read returns 0, the end of the stream), and
-/// [`is_read_closed`](Event::is_read_closed) if [`Interest::READ_CLOSED`](super::Interest::READ_CLOSED)
-/// was asked for; a reset connection is an error and a hang-up (its read fails with
-/// `ECONNRESET`).
+/// [`is_read_closed`](Event::is_read_closed) if
+/// [`Interest::READ_CLOSED`](super::Interest::READ_CLOSED) was asked for; a reset connection
+/// is an error and a hang-up (its read fails with `ECONNRESET`).
 ///
 /// ```
 /// use baresock::poll::Event;
