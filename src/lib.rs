@@ -282,6 +282,7 @@ mod name;
 mod net;
 mod options;
 pub mod packet;
+pub mod reactor;
 #[cfg(feature = "resolve")]
 pub mod resolve;
 mod socket;

@@ -30,6 +30,8 @@
 //! - [`ring`]: the mmap'd `TPACKET_V3` rings (`mmap`/`mmap2`, `munmap`);
 //! - [`clock`]: the monotonic clock by a plain system call (no vDSO code);
 //! - [`poll`]: `ppoll` on one socket or several;
+//! - [`waker`]: the `RawWaker` of [`block_on`](crate::reactor::block_on) (no system call);
+//! - [`pin`]: pinning through an array, for [`join_all`](crate::reactor::join_all);
 //! - [`os`]: the resolver's and constructors' other calls: `openat`, `read`, `getrandom`,
 //!   `uname`, the process's ids.
 //!
@@ -47,9 +49,11 @@ pub(crate) mod iface;
 pub(crate) mod io;
 pub(crate) mod msg;
 pub(crate) mod os;
+pub(crate) mod pin;
 pub(crate) mod poll;
 pub(crate) mod ring;
 pub(crate) mod sockopt;
+pub(crate) mod waker;
 
 use rustix::io::Errno;
 
