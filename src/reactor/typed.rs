@@ -84,7 +84,8 @@ impl<'r> Async<'r, TcpStream> {
         let stream = Async::new(reactor, TcpStream::from_socket(socket))?;
         match stream.get_ref().as_socket().connect(addr) {
             Ok(()) => return Ok(stream),
-            Err(Error::Os(Errno::INPROGRESS)) => {}
+            // Registered before the connect: its writability is what the poller says next.
+            Err(Error::Os(Errno::INPROGRESS)) => stream.clear_ready(Dir::Write),
             Err(e) => return Err(e),
         }
         {
