@@ -62,6 +62,8 @@
 //! ```
 
 mod block_on;
+#[cfg(feature = "embedded-io-async")]
+mod embedded_io_async;
 mod source;
 mod typed;
 
