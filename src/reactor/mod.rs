@@ -12,7 +12,7 @@
 //! - [`block_on`]: runs one future to its end on the calling thread, turning the reactor
 //!   whenever the future waits. Join many futures (fixed arrays of them, no heap) to serve
 //!   many sockets at once; or, with the `embassy` feature, run tasks on
-//!   `Executor` (an `embassy-executor` driven by the reactor).
+//!   `Executor` (an `embassy-executor` whose idle time is a turn of the reactor).
 //! - Time: [`Reactor::sleep`] and [`Reactor::timeout`]; a socket's own read or write timeout
 //!   bounds each of its async calls in that direction (see [`Async`]).
 //!
@@ -64,10 +64,14 @@
 mod block_on;
 #[cfg(feature = "embedded-io-async")]
 mod embedded_io_async;
+#[cfg(feature = "embassy")]
+mod executor;
 mod source;
 mod typed;
 
 pub use block_on::{block_on, join, join_all};
+#[cfg(feature = "embassy")]
+pub use executor::Executor;
 pub use source::{AsSocket, Async};
 
 use core::cell::{Cell, RefCell};
