@@ -23,7 +23,7 @@ impl AsSocket for Socket {
     }
 }
 
-impl<T: AsSocket + ?Sized> AsSocket for &T {
+impl<T: AsSocket> AsSocket for &T {
     fn as_socket(&self) -> &Socket {
         (**self).as_socket()
     }
