@@ -33,7 +33,9 @@ fn raise_nofile() -> u64 {
     lim.rlim_cur = lim.rlim_max;
     // SAFETY: `lim` is a valid rlimit, the soft limit not above the hard one.
     unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &lim) };
-    lim.rlim_cur as u64
+    #[allow(clippy::unnecessary_cast)] // rlim_t is 32 bits on some targets
+    let limit = lim.rlim_cur as u64;
+    limit
 }
 
 const CONNECTIONS: usize = 1000;
