@@ -30,12 +30,14 @@
 //! - [`ring`]: the mmap'd `TPACKET_V3` rings (`mmap`/`mmap2`, `munmap`);
 //! - [`clock`]: the monotonic clock by a plain system call (no vDSO code);
 //! - [`poll`]: `ppoll` on one socket or several;
+//! - [`epoll`]: the poller (`epoll_create1`, `epoll_ctl`, `epoll_pwait`) and the fds made
+//!   for it (`eventfd2`, `timerfd_create`, `timerfd_settime`);
 //! - `embassy` (feature `embassy`): embassy-executor's `__pender` symbol and its unsafe
 //!   `poll`, for [`reactor::Executor`](crate::reactor::Executor) (no system call);
 //! - [`waker`]: the `RawWaker` of [`block_on`](crate::reactor::block_on) (no system call);
 //! - [`pin`]: pinning through an array, for [`join_all`](crate::reactor::join_all);
-//! - [`os`]: the resolver's and constructors' other calls: `openat`, `read`, `getrandom`,
-//!   `uname`, the process's ids.
+//! - [`os`]: the resolver's and constructors' other calls: `openat`, `read`, `write`,
+//!   `getrandom`, `uname`, the process's ids.
 //!
 //! # Safety
 //!
@@ -48,6 +50,7 @@ pub(crate) mod addr;
 pub(crate) mod clock;
 #[cfg(feature = "embassy")]
 pub(crate) mod embassy;
+pub(crate) mod epoll;
 pub(crate) mod fd;
 pub(crate) mod iface;
 pub(crate) mod io;
