@@ -3,7 +3,9 @@
 
 mod common;
 
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use baresock::reactor::{Async, Executor, Reactor, Slots};
 use baresock::{TcpListener, TcpStream};
@@ -45,6 +47,26 @@ async fn ticker(
     }
 }
 
+/// Set by the test thread; the task's waker, for the test thread to wake.
+static READY: AtomicBool = AtomicBool::new(false);
+static WAITER: Mutex<Option<std::task::Waker>> = Mutex::new(None);
+static DONE: AtomicBool = AtomicBool::new(false);
+
+/// Waits for a flag that another thread sets, then wakes the task: nothing on the reactor
+/// would end the executor's wait but the pender's eventfd.
+#[embassy_executor::task]
+async fn woken_from_another_thread() {
+    std::future::poll_fn(|cx| {
+        if READY.load(SeqCst) {
+            return std::task::Poll::Ready(());
+        }
+        *WAITER.lock().unwrap() = Some(cx.waker().clone());
+        std::task::Poll::Pending
+    })
+    .await;
+    DONE.store(true, SeqCst);
+}
+
 static SLOTS: StaticCell<Slots<128>> = StaticCell::new();
 static TICKS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
@@ -63,6 +85,7 @@ fn tasks_serve_connections_and_sleep() {
             spawner.spawn(ticker(reactor, &TICKS).unwrap());
         })
     });
+    cross_thread_wake();
     let clients: Vec<TcpStream> = (0..CLIENTS)
         .map(|_| {
             let c = TcpStream::connect(addr).unwrap();
@@ -88,4 +111,35 @@ fn tasks_serve_connections_and_sleep() {
     std::thread::sleep(Duration::from_millis(100));
     let ticked = TICKS.load(std::sync::atomic::Ordering::SeqCst) - before;
     assert!(ticked >= 5, "{ticked} ticks in 100 ms");
+}
+
+/// Two executors in one process (each with its own pender context); the second has nothing
+/// but a task that another thread wakes.
+fn cross_thread_wake() {
+    static SLOTS: StaticCell<Slots<4>> = StaticCell::new();
+    static REACTOR: StaticCell<Reactor<'static>> = StaticCell::new();
+    static EXECUTOR: StaticCell<Executor> = StaticCell::new();
+    std::thread::spawn(|| {
+        let reactor = REACTOR.init(Reactor::new(SLOTS.init(Slots::new())).unwrap());
+        let executor = EXECUTOR.init(Executor::new(reactor));
+        executor.run(|spawner| spawner.spawn(woken_from_another_thread().unwrap()))
+    });
+    // Wait until the task waits (its executor then sleeps in the poller, with no deadline).
+    let start = Instant::now();
+    while WAITER.lock().unwrap().is_none() {
+        assert!(start.elapsed() < Duration::from_secs(10));
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    std::thread::sleep(Duration::from_millis(20));
+    assert!(!DONE.load(SeqCst));
+    READY.store(true, SeqCst);
+    WAITER.lock().unwrap().take().unwrap().wake();
+    let start = Instant::now();
+    while !DONE.load(SeqCst) {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "the wake did not end the wait"
+        );
+        std::thread::sleep(Duration::from_millis(1));
+    }
 }

@@ -5,6 +5,7 @@ use core::sync::atomic::{AtomicBool, Ordering};
 use embassy_executor::{raw, Spawner};
 
 use super::Reactor;
+use crate::sys::embassy::Pend;
 
 /// An [embassy](embassy_executor) executor whose idle time is a [`Reactor::turn`]: tasks
 /// spawned with `#[embassy_executor::task]` await [`Async`](super::Async) sockets and
@@ -16,9 +17,11 @@ use super::Reactor;
 ///
 /// The crate exports embassy's `__pender` symbol (embassy-executor built without a platform
 /// feature asks the program for one): do not enable an embassy `platform-*` feature too, or
-/// the symbol is defined twice and the program does not link. Tasks woken from another thread
-/// are seen when the current turn ends (at the next socket event or deadline): keep the tasks
-/// and their wakers on the executor's thread.
+/// the symbol is defined twice and the program does not link. A task woken from another
+/// thread (or a signal handler) ends the executor's wait at once, through an eventfd
+/// ([`poll::Waker`](crate::poll::Waker)) on the reactor's poller, made when `run` starts
+/// (should it fail, such wakes are seen at the next socket event or deadline); wakes on the
+/// executor's own thread cost no system call.
 ///
 /// ```no_run
 /// use baresock::reactor::{Async, Executor, Reactor, Slots};
@@ -60,16 +63,18 @@ use super::Reactor;
 /// ```
 pub struct Executor {
     reactor: &'static Reactor<'static>,
-    /// Set by the pender: a task was queued, poll before turning.
-    pended: AtomicBool,
+    pend: Pend,
     raw: Option<raw::Executor>,
 }
+
+/// The key of the executor's eventfd on the poller: no slot's (a turn ignores it).
+const WAKER_KEY: u64 = u64::MAX;
 
 impl core::fmt::Debug for Executor {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Executor")
             .field("reactor", self.reactor)
-            .field("pended", &self.pended)
+            .field("pended", &self.pend.pended)
             .finish_non_exhaustive()
     }
 }
@@ -79,7 +84,11 @@ impl Executor {
     pub const fn new(reactor: &'static Reactor<'static>) -> Executor {
         Executor {
             reactor,
-            pended: AtomicBool::new(false),
+            pend: Pend {
+                pended: AtomicBool::new(false),
+                waiting: AtomicBool::new(false),
+                waker: None,
+            },
             raw: None,
         }
     }
@@ -89,20 +98,18 @@ impl Executor {
     /// A turn that fails (the poller refusing to wait, which it has no reason to) is taken as
     /// a wake-up: the queued tasks are polled and the loop goes on.
     pub fn run(&'static mut self, init: impl FnOnce(Spawner)) -> ! {
-        let Executor {
-            reactor,
-            pended,
-            raw,
-        } = self;
-        let pended: &'static AtomicBool = pended;
+        let Executor { reactor, pend, raw } = self;
+        let reactor: &'static Reactor<'static> = reactor;
+        pend.waker = crate::poll::Waker::new(reactor.poller(), WAKER_KEY).ok();
+        let pend: &'static Pend = pend;
         let raw: &'static raw::Executor =
-            raw.insert(raw::Executor::new(crate::sys::embassy::context(pended)));
+            raw.insert(raw::Executor::new(crate::sys::embassy::context(pend)));
         init(raw.spawner());
         loop {
-            if pended.swap(false, Ordering::SeqCst) {
+            if pend.pended.swap(false, Ordering::SeqCst) {
                 crate::sys::embassy::poll(raw);
             } else {
-                let _ = reactor.turn(None);
+                let _ = reactor.turn_gated(None, Some((&pend.waiting, &pend.pended)));
             }
         }
     }

@@ -77,6 +77,7 @@ pub use source::{AsSocket, Async};
 use core::cell::{Cell, RefCell};
 use core::future::{poll_fn, Future};
 use core::pin::pin;
+use core::sync::atomic::{AtomicBool, Ordering};
 use core::task::{Poll, Waker};
 use core::time::Duration;
 
@@ -459,7 +460,8 @@ impl<'s> Reactor<'s> {
     /// Events for a slot freed since are ignored. A signal does not end the wait (`EINTR` is
     /// retried with the time left, by the poller).
     ///
-    /// Fails with [`PollError::Reentered`] when called from inside a waker it is calling.
+    /// Fails with [`PollError::Reentered`] when called from inside a waker that a turn calls
+    /// for a socket's event.
     ///
     /// ```
     /// use baresock::reactor::{Reactor, Slots};
@@ -471,6 +473,17 @@ impl<'s> Reactor<'s> {
     /// # Ok::<(), baresock::Error>(())
     /// ```
     pub fn turn(&self, timeout: Option<Duration>) -> Result<usize> {
+        self.turn_gated(timeout, None)
+    }
+
+    /// [`turn`](Reactor::turn) for an executor woken from other threads: `waiting` is set
+    /// while the poller waits (and only then), so that a wake from elsewhere knows to end the
+    /// wait; the wait is skipped if `pended` is set by then.
+    pub(crate) fn turn_gated(
+        &self,
+        timeout: Option<Duration>,
+        gate: Option<(&AtomicBool, &AtomicBool)>,
+    ) -> Result<usize> {
         let mut bound = timeout;
         if let Some(at) = self.nearest_deadline() {
             let left = Duration::from_nanos(at.saturating_sub(now_ns()));
@@ -481,8 +494,18 @@ impl<'s> Reactor<'s> {
             let Ok(mut events) = self.events.try_borrow_mut() else {
                 return Err(Error::Poll(PollError::Reentered));
             };
-            let got = self.poller.wait(&mut events, bound)?;
-            for event in got {
+            if let Some((waiting, pended)) = gate {
+                waiting.store(true, Ordering::SeqCst);
+                if pended.load(Ordering::SeqCst) {
+                    waiting.store(false, Ordering::SeqCst);
+                    return Ok(0);
+                }
+            }
+            let got = self.poller.wait(&mut events, bound);
+            if let Some((waiting, _)) = gate {
+                waiting.store(false, Ordering::SeqCst);
+            }
+            for event in got? {
                 woken += self.dispatch(event);
             }
         }
