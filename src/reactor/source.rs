@@ -47,8 +47,9 @@ impl Drop for Registration<'_> {
 /// [`Async::new`] puts the socket in non-blocking mode and registers it (one slot of the
 /// reactor's storage, [`PollError::Full`](crate::poll::PollError::Full) when there is none);
 /// dropping the `Async` frees the slot and closes the socket (closing the fd ends its epoll
-/// registration); [`into_inner`](Async::into_inner) deletes the registration and hands the
-/// socket back in the timeout mode it had.
+/// registration; were a duplicate of the fd still open elsewhere, the registration would last
+/// until that closed too, its events ignored as a freed slot's); [`into_inner`](Async::into_inner)
+/// deletes the registration and hands the socket back in the timeout mode it had.
 ///
 /// # How long a call waits
 ///

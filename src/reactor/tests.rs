@@ -127,3 +127,15 @@ fn storage_sizes() {
     // A slot: generation and flags, two wakers, two deadlines.
     assert!(size_of::<Slot>() <= 64, "{}", size_of::<Slot>());
 }
+
+#[test]
+fn the_reactor_errors_say_what_happened() {
+    use std::string::ToString;
+    assert_eq!(
+        Error::Poll(PollError::Full).to_string(),
+        "the reactor's storage is full: every slot is taken"
+    );
+    assert_eq!(PollError::Full.errno(), None);
+    assert_eq!(PollError::Reentered.errno(), None);
+    assert!(!PollError::Reentered.to_string().is_empty());
+}
