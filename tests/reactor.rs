@@ -522,3 +522,31 @@ fn can_frames_arrive_asynchronously() {
         skip!("{why}");
     }
 }
+
+#[test]
+fn unix_streams_accept_and_echo() {
+    let slots = Slots::<4>::new();
+    let reactor = Reactor::new(&slots).unwrap();
+    let dir = TempDir::new("reactor-stream");
+    let addr = unix_addr(&dir.path("l"));
+    let listener = Async::new(&reactor, UnixListener::bind(addr).unwrap()).unwrap();
+    let server = async {
+        let (conn, _) = listener.accept().await.unwrap();
+        let mut buf = [0u8; 8];
+        let n = conn.read(&mut buf).await.unwrap();
+        conn.write_all(&buf[..n]).await.unwrap();
+        conn.writable().await.unwrap();
+    };
+    let client = async {
+        let conn = Async::new(&reactor, UnixStream::connect(addr).unwrap()).unwrap();
+        conn.write(b"unix").await.unwrap();
+        let mut buf = [0u8; 4];
+        let mut got = 0;
+        while got < 4 {
+            got += conn.read(&mut buf[got..]).await.unwrap();
+        }
+        assert_eq!(&buf, b"unix");
+    };
+    block_on(&reactor, join(server, client)).unwrap();
+    assert_eq!((reactor.registered(), reactor.wakers()), (1, 0));
+}
