@@ -185,7 +185,7 @@ impl core::fmt::Debug for Slot {
 
 /// A reactor's storage: `N` [`Slot`]s (one per registered socket or pending timer) and room
 /// for `E` events per turn. Make it `const`, on the stack or in a `static` (through
-/// `static_cell::StaticCell`, say), and lend it to [`Reactor::new`].
+/// `static_cell::StaticCell`, say), and lend it to [`Reactor::new`], one reactor at a time.
 ///
 /// ```
 /// use baresock::reactor::{Reactor, Slots};
