@@ -650,3 +650,61 @@ fn embedded_io_write_fmt_never_allocates() {
     let got = b.recv(&mut buf).unwrap();
     assert_eq!(&buf[..got], b"id-beef");
 }
+
+/// The reactor serves without allocating: registering, accepting, connecting, reading and
+/// writing, datagrams, sleeps and timeouts, joins, and `block_on` itself (its waker is static).
+#[test]
+fn the_reactor_and_block_on_never_allocate() {
+    use baresock::reactor::{block_on, join, join_all, Async, Reactor, Slots};
+    let _ = rustix::time::clock_gettime(rustix::time::ClockId::Monotonic);
+    let _ = rustix::param::page_size();
+    let _ = std::thread::current();
+    let v4: SocketAddr = "127.0.0.1:0".parse().unwrap();
+    let n = allocations_in(|| {
+        let slots = Slots::<16>::new();
+        let reactor = Reactor::new(&slots).unwrap();
+        let listener = Async::new(&reactor, TcpListener::bind(v4).unwrap()).unwrap();
+        let addr = listener.get_ref().local_addr().unwrap();
+        let server = async {
+            let (conn, _) = listener.accept().await.unwrap();
+            let mut buf = [0u8; 16];
+            let n = conn.read(&mut buf).await.unwrap();
+            conn.write_all(&buf[..n]).await.unwrap();
+        };
+        let client = async {
+            let conn = Async::<TcpStream>::connect(&reactor, addr).await.unwrap();
+            conn.write_all(b"ping").await.unwrap();
+            let mut buf = [0u8; 4];
+            let mut got = 0;
+            while got < 4 {
+                got += conn.read(&mut buf[got..]).await.unwrap();
+            }
+            assert_eq!(&buf, b"ping");
+            reactor.sleep(Duration::from_millis(1)).await.unwrap();
+            let never = core::future::pending::<()>();
+            let r = reactor.timeout(Duration::from_millis(1), never).await;
+            assert_eq!(r, Err(Error::Timeout));
+        };
+        block_on(&reactor, join(server, client)).unwrap();
+        let (a, b) = (
+            Async::new(&reactor, UdpSocket::bind(v4).unwrap()).unwrap(),
+            Async::new(&reactor, UdpSocket::bind(v4).unwrap()).unwrap(),
+        );
+        let to = b.get_ref().local_addr().unwrap();
+        let mut buf = [0u8; 8];
+        let sends: [_; 3] = core::array::from_fn(|_| async {
+            a.send_to(b"d", to).await.unwrap();
+        });
+        block_on(&reactor, join_all(sends)).unwrap();
+        for _ in 0..3 {
+            assert_eq!(
+                block_on(&reactor, b.recv_from(&mut buf))
+                    .unwrap()
+                    .unwrap()
+                    .0,
+                1
+            );
+        }
+    });
+    assert_eq!(n, 0, "the reactor allocated {n} times");
+}
