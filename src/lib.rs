@@ -42,7 +42,8 @@
 //! | turn a host name into addresses, or an address into a name, without libc | [`resolve::Resolver`] (hosts file, resolv.conf, DNS over UDP/TCP); [`resolve::lookup`] / [`resolve::lookup_addr`] |
 //! | any family, type and protocol, or an fd you were given | [`Socket`] ([`Socket::from_fd`], [`Socket::duplicate`]; `From<OwnedFd>` and, with `std`, `From<std::net::TcpStream>` and the like) |
 //! | an option this crate has no method for | [`Socket::option_raw`] / [`Socket::set_option_raw`] |
-//! | drive sockets from an async runtime | any socket, non-blocking, registered through its fd: tokio's `AsyncFd`, mio's `SourceFd` (see [Async runtimes](#async-runtimes)) |
+//! | serve many sockets from one thread, without libc | [`poll::Poller`] (epoll, in your memory), or async: [`reactor::Async`] sockets on a [`reactor::Reactor`], run by [`reactor::block_on`] or embassy (see [Serving many sockets](#serving-many-sockets)) |
+//! | drive sockets from a `std` async runtime | any socket, non-blocking, registered through its fd: tokio's `AsyncFd`, mio's `SourceFd` (see [Serving many sockets](#serving-many-sockets)) |
 //! | run `no_std` code written for `embedded-io` | feature `embedded-io`: [`TcpStream`], [`UnixStream`], [`Socket`] (see [embedded-io](#embedded-io)) |
 //! | log addresses, frames and errors on a target without `std` | feature `defmt` |
 //! | move code over from socket2 or socketcan | the [`migrating`] page |
@@ -59,7 +60,8 @@
 //! | [`msg`] | control messages and batches: [`msg::ControlBuilder`], [`msg::ControlMessage`], [`msg::Credentials`], [`msg::RecvEntry`], [`msg::SendEntry`], [`msg::cmsg_space`], ... |
 //! | [`packet`] | what [`PacketSocket`] takes and gives: memberships, fanout, statistics, the rings ([`packet::RxRing`], [`packet::TxRing`]) and [`packet::RingError`], EtherTypes ([`packet::ether`]) |
 //! | [`bpf`] | classic BPF programs and [`bpf::BpfError`] |
-//! | [`poll`] | many fds at once: [`poll::Poller`] (epoll), [`poll::Event`], [`poll::Interest`], [`poll::PollError`] |
+//! | [`poll`] | many fds at once: [`poll::Poller`] (epoll), [`poll::Event`], [`poll::Interest`], [`poll::Waker`], [`poll::Timer`], [`poll::PollError`] |
+//! | [`reactor`] | async sockets without `std` or a heap: [`reactor::Reactor`], [`reactor::Slots`], [`reactor::Async`], [`reactor::block_on`], [`reactor::join`], [`reactor::join_all`]; `reactor::Executor` (feature `embassy`) |
 //! | [`can`] | CAN (feature `can`): frames, [`can::CanSocket`], the broadcast manager, ISO-TP, J1939, [`can::CanInputError`] |
 //! | [`resolve`] | name resolution (feature `resolve`): [`resolve::Resolver`], [`resolve::lookup`], [`resolve::connect`], [`resolve::ResolveError`] and its parts |
 //! | [`migrating`], [`system_calls`] | pages: coming from socket2 or socketcan; every system call the crate makes |
@@ -227,20 +229,38 @@
 //! - On 32-bit x86 the calls use `int 0x80` (not the vDSO's `__kernel_vsyscall`) and the
 //!   socket calls' own numbers (not `socketcall`).
 //!
-//! # Async runtimes
+//! # Serving many sockets
 //!
-//! A socket here is an fd with `AsFd`/`AsRawFd`, so any reactor can drive it: put it in
-//! non-blocking mode ([`Socket::set_nonblocking`]), register the fd, and on readiness call
-//! the usual methods, which return [`Error::WouldBlock`] (`io::ErrorKind::WouldBlock` with
-//! `std`) when the kernel has nothing more. The examples do it end to end: `tokio_echo`
-//! (tokio's `AsyncFd`), `mio_echo` (mio's `SourceFd`) and `can_async` (a CAN reader on
-//! `AsyncFd`); `cargo xtask test` runs each.
+//! One thread can serve thousands of sockets, in three ways, from the barest to the most
+//! familiar; the first two need no `std`, no heap and no libc.
+//!
+//! - **The poller** ([`poll::Poller`], epoll): register each socket with a key and an
+//!   [`Interest`](poll::Interest), wait into a slice of [`poll::Event`]s you own, and
+//!   serve what is ready. Level- or edge-triggered, one-shot; a [`poll::Waker`] ends a wait
+//!   from another thread or a signal handler, a [`poll::Timer`] is a timer fd. The
+//!   `poll_echo` example serves many TCP clients this way.
+//! - **Async without `std`** ([`reactor`]): a [`reactor::Reactor`] over the poller, with its
+//!   wakers in storage you size ([`reactor::Slots`]), and [`reactor::Async`] sockets whose
+//!   calls are futures (accept, connect under a deadline, read and write, send_to and
+//!   recv_from, CAN and packet receive; `embedded-io-async` with the feature of that name).
+//!   Run one future with [`reactor::block_on`] (join many on fixed arrays), or many tasks on
+//!   `embassy-executor` with the `embassy` feature (`reactor::Executor`).
+//!   `examples/nostd-echo`'s `async-echo` is a static `#![no_std]` TCP echo server serving a
+//!   thousand clients at once, a task each.
+//! - **A `std` runtime**: a socket here is an fd with `AsFd`/`AsRawFd`, so tokio's `AsyncFd`
+//!   or mio's `SourceFd` drive it like their own (put it in non-blocking mode with
+//!   [`Socket::set_nonblocking`]; on readiness the usual methods return
+//!   [`Error::WouldBlock`] when the kernel has nothing more). The `tokio_echo`, `mio_echo` and
+//!   `can_async` examples do it end to end. That brings libc back: it is the way to fit
+//!   into a program that already has such a runtime.
+//!
+//! `cargo xtask test` runs each example; `cargo xtask bench` compares the poller and the
+//! reactor with mio and tokio on echo round trips (BENCHMARKS.md).
 //!
 //! ```ignore
 //! let listener = baresock::TcpListener::bind(addr)?;
 //! listener.set_nonblocking(true)?;
-//! // SAFETY: the listener owns its fd and keeps it open until it is dropped.
-//! let listener = unsafe { tokio::io::unix::AsyncFd::register(listener)? };
+//! let listener = tokio::io::unix::AsyncFd::new(listener)?;
 //! let (stream, peer) = listener
 //!     .async_io(tokio::io::Interest::READABLE, |l| Ok(l.accept()?))
 //!     .await?;

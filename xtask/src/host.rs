@@ -393,6 +393,7 @@ pub fn run_host(root: &Path, quick: bool, report: &mut Report) {
     for (example, features, done) in [
         ("tokio_echo", "std", "tokio echo: ok"),
         ("mio_echo", "std", "mio echo: ok"),
+        ("poll_echo", "std", "poll echo: ok"),
         ("can_async", "std", "can async: ok"),
         ("defmt_log", "defmt", "defmt: ok"),
     ] {
