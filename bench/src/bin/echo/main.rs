@@ -6,6 +6,9 @@
 //!                                          prints one `key=value` line
 //! echo serve <impl>                        the server alone: binds 127.0.0.1:0, prints
 //!                                          `port=<n>`, serves until killed
+//! echo load <port> <connections> <millis>  the client alone, against a server started by
+//!                                          hand (to profile one: `valgrind --tool=callgrind
+//!                                          echo serve poller`, then `echo load`)
 //! ```
 //!
 //! `<impl>` is one of [`IMPLS`]. Every server is a single-threaded event loop with the same
@@ -50,7 +53,8 @@ const STALL: Duration = Duration::from_secs(2);
 
 fn usage() -> ! {
     eprintln!(
-        "usage: echo run {} CONNECTIONS MILLIS\n       echo serve {}",
+        "usage: echo run {} CONNECTIONS MILLIS\n       echo serve {}\n       \
+         echo load PORT CONNECTIONS MILLIS",
         IMPLS.join("|"),
         IMPLS.join("|")
     );
@@ -76,6 +80,13 @@ fn main() {
             run(imp, num(conns), Duration::from_millis(num(ms)))
         }
         ["serve", imp] if IMPLS.contains(&imp) => serve(imp),
+        ["load", port, conns, ms] => {
+            let (conns, window) = (num(conns), Duration::from_millis(num(ms)));
+            let addr = SocketAddr::from(([127, 0, 0, 1], num(port)));
+            let r = client(addr, conns, warm(window), window, STALL)
+                .unwrap_or_else(|e| fail(format!("{conns} connections: {e}")));
+            report("load", conns, "no", &r);
+        }
         _ => usage(),
     }
 }
@@ -175,17 +186,26 @@ fn run(imp: &str, conns: usize, window: Duration) {
         .strip_prefix("port=")
         .and_then(|p| p.parse().ok())
         .unwrap_or_else(|| fail(format!("{imp} server did not start: {line:?}")));
-    let warm = (window / 5).max(Duration::from_millis(10));
     let addr = SocketAddr::from(([127, 0, 0, 1], port));
-    let r = client(addr, conns, warm, window, STALL)
+    let r = client(addr, conns, warm(window), window, STALL)
         .unwrap_or_else(|e| fail(format!("{imp}, {conns} connections: {e}")));
     if let Ok(Some(status)) = server.0.try_wait() {
         fail(format!("{imp} server exited: {status}"));
     }
     drop(server);
+    let pinned = cores.map_or("no".into(), |(s, c)| format!("server:{s},client:{c}"));
+    report(imp, conns, &pinned, &r);
+}
+
+/// The warm-up before the counted window: a fifth of it, at least 10 ms.
+fn warm(window: Duration) -> Duration {
+    (window / 5).max(Duration::from_millis(10))
+}
+
+/// The one line the xtask reads.
+fn report(imp: &str, conns: usize, pinned: &str, r: &Outcome) {
     println!(
-        "impl={imp} conns={conns} pinned={} round_trips={} secs={:.6} rate={:.1} p50_us={:.2} p99_us={:.2} max_us={:.2}",
-        cores.map_or("no".into(), |(s, c)| format!("server:{s},client:{c}")),
+        "impl={imp} conns={conns} pinned={pinned} round_trips={} secs={:.6} rate={:.1} p50_us={:.2} p99_us={:.2} max_us={:.2}",
         r.count,
         r.secs,
         r.count as f64 / r.secs,
