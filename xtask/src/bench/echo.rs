@@ -119,7 +119,7 @@ pub fn markdown(s: &mut String, r: &Result<Echo, String>, quick: bool) {
          The client (the same for every server: one thread, mio, edge-triggered) opens the \
          connections to 127.0.0.1, then keeps ONE 64-byte message in flight on each (send, wait \
          for the whole echo, check every byte, send the next): {} ms of warm-up, then {ms} ms \
-         counted. Every server: listener made alike (backlog 1024), `TCP_NODELAY` on each \
+         counted (on until at least one round trip per connection was). Every server: listener made alike (backlog 1024), `TCP_NODELAY` on each \
          connection, a 4096-byte buffer per connection, read then write back fully, drained \
          until the read would block (edge-triggered). baresock poller: `baresock::poll::Poller`, \
          the connections in a fixed array; mio: `Poll`, a `Token` slab; tokio: current-thread \
