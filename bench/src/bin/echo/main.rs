@@ -321,7 +321,6 @@ fn client(
     for (id, c) in all.iter_mut().enumerate() {
         c.send(id, start)?;
     }
-    let mut last = counted;
     loop {
         let now = Instant::now();
         if now >= end && count >= conns as u64 {
@@ -340,16 +339,16 @@ fn client(
                 if t >= counted {
                     hist.record(t.duration_since(c.sent_at));
                     count += 1;
-                    last = t;
                 }
                 c.send(id, t)?;
             }
         }
     }
-    stalled(&all, Instant::now(), stall)?;
+    let stop = Instant::now();
+    stalled(&all, stop, stall)?;
     Ok(Outcome {
         count,
-        secs: last.duration_since(counted).as_secs_f64().max(1e-9),
+        secs: stop.duration_since(counted).as_secs_f64().max(1e-9),
         hist,
     })
 }
