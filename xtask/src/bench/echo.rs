@@ -103,6 +103,15 @@ pub fn measure(echo: &Path, quick: bool) -> Result<Echo, String> {
     Ok(Echo { cells, pinned })
 }
 
+/// `87.5 µs`, `20.5 ms`.
+fn micros(us: f64) -> String {
+    if us >= 1_000.0 {
+        format!("{:.1} ms", us / 1_000.0)
+    } else {
+        format!("{us:.1} µs")
+    }
+}
+
 fn median(v: &[f64]) -> Option<f64> {
     spread(v.to_vec()).map(|s| s.median)
 }
@@ -124,7 +133,7 @@ pub fn markdown(s: &mut String, r: &Result<Echo, String>, quick: bool) {
          until the read would block (edge-triggered). baresock poller: `baresock::poll::Poller`, \
          the connections in a fixed array; mio: `Poll`, a `Token` slab; tokio: current-thread \
          runtime, a task per connection, `read` + `write_all`. Round trips per second and the \
-         p99 of the round-trip latency (a log-linear histogram, within 3 %), median of {rounds} \
+         99th percentile (p99) of the round-trip latency (a log-linear histogram, within 3 %), median of {rounds} \
          run(s) taken round-robin. The client costs about what a server costs per round trip \
          (a write and a read), so the figures are of the pair; the ratios are of the servers, \
          both measured against the same client. Ratios: a baresock server's round trips per \
@@ -154,12 +163,8 @@ pub fn markdown(s: &mut String, r: &Result<Echo, String>, quick: bool) {
     let mut head = String::from("| connections |");
     let mut rule = String::from("|---:|");
     for imp in &IMPLS {
-        let _ = write!(
-            head,
-            " {} round trips/s | {} p99 µs |",
-            imp.label, imp.label
-        );
-        rule.push_str("---:|---:|");
+        let _ = write!(head, " {} round trips/s, p99 |", imp.label);
+        rule.push_str("---:|");
     }
     for &(b, o) in &pairs {
         let _ = write!(head, " {} ÷ {} |", IMPLS[b].label, IMPLS[o].label);
@@ -171,9 +176,9 @@ pub fn markdown(s: &mut String, r: &Result<Echo, String>, quick: bool) {
         for cell in row {
             let _ = write!(
                 s,
-                " {} | {} |",
+                " {}/s, {} |",
                 median(&cell.rate).map_or("n/a".into(), si),
-                median(&cell.p99).map_or("n/a".into(), |v| format!("{v:.1}"))
+                median(&cell.p99).map_or("n/a".into(), micros)
             );
         }
         for &(b, o) in &pairs {
@@ -187,7 +192,7 @@ pub fn markdown(s: &mut String, r: &Result<Echo, String>, quick: bool) {
     }
     let _ = writeln!(
         s,
-        "\np50 µs (median of the runs): {}. Pinned: {}.",
+        "\np50 (median of the runs): {}. Pinned: {}.",
         CONNS
             .iter()
             .zip(&echo.cells)
@@ -199,7 +204,7 @@ pub fn markdown(s: &mut String, r: &Result<Echo, String>, quick: bool) {
                         format!(
                             "{} {}",
                             imp.label,
-                            median(&c.p50).map_or("n/a".into(), |v| format!("{v:.1}"))
+                            median(&c.p50).map_or("n/a".into(), micros)
                         )
                     })
                     .collect();
@@ -213,4 +218,42 @@ pub fn markdown(s: &mut String, r: &Result<Echo, String>, quick: bool) {
             &echo.pinned
         }
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_has_a_ratio_per_baresock_server_and_other() {
+        let cell = |rate: f64, p99: f64| Cell {
+            rate: vec![rate, rate * 2.0, rate / 2.0],
+            p50: vec![10.0; 3],
+            p99: vec![p99; 3],
+        };
+        let echo = Echo {
+            cells: CONNS
+                .iter()
+                .map(|_| {
+                    vec![
+                        cell(30_000.0, 80.0),
+                        cell(20_000.0, 1_500.0),
+                        cell(15_000.0, 90.0),
+                    ]
+                })
+                .collect(),
+            pinned: "server:0,client:1".into(),
+        };
+        let mut s = String::new();
+        markdown(&mut s, &Ok(echo), false);
+        assert!(
+            s.contains("| baresock poller ÷ mio | baresock poller ÷ tokio current_thread |"),
+            "{s}"
+        );
+        assert!(s.contains("| 1000 | 30.0 k/s, 80.0 µs | 20.0 k/s, 1.5 ms | 15.0 k/s, 90.0 µs | 1.50× | 2.00× |"), "{s}");
+        assert!(s.contains("Pinned: server:0,client:1."), "{s}");
+        let mut s = String::new();
+        markdown(&mut s, &Err("echo: wrong echo".into()), true);
+        assert!(s.contains("Not measured: echo: wrong echo"), "{s}");
+    }
 }
