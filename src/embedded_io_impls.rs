@@ -74,6 +74,7 @@ impl embedded_io::Error for Error {
             Error::Address(AddressError::Unsupported { .. }) => ErrorKind::Unsupported,
             #[cfg(feature = "can")]
             Error::Can(CanInputError::J1939AddressNotClaimed { .. }) => ErrorKind::AddrNotAvailable,
+            Error::Poll(p) => p.errno().map_or(ErrorKind::InvalidInput, errno_kind),
             Error::Truncated { .. }
             | Error::Address(AddressError::Malformed { .. } | AddressError::Missing)
             | Error::Input(InputError::OptionSize { .. })

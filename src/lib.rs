@@ -59,6 +59,7 @@
 //! | [`msg`] | control messages and batches: [`msg::ControlBuilder`], [`msg::ControlMessage`], [`msg::Credentials`], [`msg::RecvEntry`], [`msg::SendEntry`], [`msg::cmsg_space`], ... |
 //! | [`packet`] | what [`PacketSocket`] takes and gives: memberships, fanout, statistics, the rings ([`packet::RxRing`], [`packet::TxRing`]) and [`packet::RingError`], EtherTypes ([`packet::ether`]) |
 //! | [`bpf`] | classic BPF programs and [`bpf::BpfError`] |
+//! | [`poll`] | many fds at once: [`poll::Poller`] (epoll), [`poll::Event`], [`poll::Interest`], [`poll::PollError`] |
 //! | [`can`] | CAN (feature `can`): frames, [`can::CanSocket`], the broadcast manager, ISO-TP, J1939, [`can::CanInputError`] |
 //! | [`resolve`] | name resolution (feature `resolve`): [`resolve::Resolver`], [`resolve::lookup`], [`resolve::connect`], [`resolve::ResolveError`] and its parts |
 //! | [`migrating`], [`system_calls`] | pages: coming from socket2 or socketcan; every system call the crate makes |
@@ -282,6 +283,7 @@ mod name;
 mod net;
 mod options;
 pub mod packet;
+pub mod poll;
 #[cfg(feature = "resolve")]
 pub mod resolve;
 mod socket;
@@ -396,6 +398,9 @@ const _: () = {
     format::<FromFdError>();
     format::<packet::RingError>();
     format::<bpf::BpfError>();
+    format::<poll::PollError>();
+    format::<poll::Interest>();
+    format::<poll::Event>();
     // Packet sockets and rings.
     format::<packet::PacketKind>();
     format::<packet::Membership<'static>>();

@@ -20,6 +20,7 @@ impl defmt::Format for Error {
             Error::Resolve(e) => defmt::write!(f, "Resolve({})", e),
             Error::Bpf(e) => defmt::write!(f, "Bpf({})", e),
             Error::Ring(e) => defmt::write!(f, "Ring({})", e),
+            Error::Poll(e) => defmt::write!(f, "Poll({})", e),
         }
     }
 }

@@ -5,7 +5,7 @@ use core::fmt;
 
 #[cfg(feature = "can")]
 use super::CanInputError;
-use super::{AddressError, BpfError, Errno, Error, InputError, PartialCause, RingError};
+use super::{AddressError, BpfError, Errno, Error, InputError, PartialCause, PollError, RingError};
 #[cfg(feature = "resolve")]
 use super::{HostError, LookupError, NameError, WireError};
 
@@ -49,6 +49,7 @@ impl fmt::Display for Error {
             Error::Resolve(e) => e.fmt(f),
             Error::Bpf(e) => write!(f, "BPF program refused: {e}"),
             Error::Ring(e) => e.fmt(f),
+            Error::Poll(e) => e.fmt(f),
         }
     }
 }
@@ -60,6 +61,7 @@ impl core::error::Error for InputError {}
 impl core::error::Error for CanInputError {}
 impl core::error::Error for BpfError {}
 impl core::error::Error for RingError {}
+impl core::error::Error for PollError {}
 #[cfg(feature = "resolve")]
 impl core::error::Error for LookupError {}
 #[cfg(feature = "resolve")]

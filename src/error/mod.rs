@@ -8,7 +8,13 @@
 //! passed ([`Error::Timeout`], Python's `socket.timeout`), that a loop stopped early
 //! ([`Error::Partial`]) and that a datagram was cut ([`Error::Truncated`]). Below them, one
 //! variant per family of refusals holds that family's own enum: [`AddressError`],
-//! [`InputError`], [`CanInputError`], [`ResolveError`], [`BpfError`] and [`RingError`].
+//! [`InputError`], [`CanInputError`], [`ResolveError`], [`BpfError`], [`RingError`] and
+//! [`PollError`].
+//!
+//! One exception to "every errno is an `Os`": the poller's [`PollError`] names four errnos of
+//! `epoll_ctl(2)` (`EEXIST`, `ENOENT`, `EBADF`, `EPERM`), because there each has exactly one
+//! meaning (added twice, never added, a closed fd, a regular file); from
+//! [`Poller`](crate::poll::Poller) only, every other call keeps them as [`Error::Os`].
 //!
 //! ```
 //! use baresock::{AddressError, Errno, Error, UnixAddr};
@@ -31,7 +37,7 @@
 //! `can`, `net` or `resolve`); each is public at one path: the crate root for the groups
 //! every call can return ([`AddressError`], [`InputError`], [`PartialCause`]), else the module
 //! a user looks in (`can::CanInputError`, `resolve::ResolveError`, `bpf::BpfError`,
-//! `packet::RingError`). `Error::Can` and `Error::Resolve` come with the `can` and `resolve`
+//! `packet::RingError`, `poll::PollError`). `Error::Can` and `Error::Resolve` come with the `can` and `resolve`
 //! features.
 
 pub use rustix::io::Errno;
@@ -41,6 +47,7 @@ pub use bpf::BpfError;
 #[cfg(feature = "can")]
 pub use can::{CanInputError, J1939Name, J1939Party};
 pub use input::InputError;
+pub use poll::PollError;
 #[cfg(feature = "resolve")]
 pub use resolve::{
     HostError, HostErrorKind, LookupCause, LookupError, LookupErrorKind, NameError, ResolveError,
@@ -61,7 +68,7 @@ pub type Result<T, E = Error> = core::result::Result<T, E>;
 /// [`Partial`](Error::Partial) and [`Truncated`](Error::Truncated). Refusals specific to a
 /// family are nested, one variant per group: [`Address`](Error::Address),
 /// [`Input`](Error::Input), [`Can`](Error::Can), [`Resolve`](Error::Resolve),
-/// [`Bpf`](Error::Bpf) and [`Ring`](Error::Ring).
+/// [`Bpf`](Error::Bpf), [`Ring`](Error::Ring) and [`Poll`](Error::Poll).
 ///
 /// # Example
 ///
@@ -120,6 +127,8 @@ pub enum Error {
     Bpf(BpfError),
     /// A packet ring refused a configuration or a frame, or holds a malformed block.
     Ring(RingError),
+    /// The poller refused a registration or a wait (see [`poll`](crate::poll)).
+    Poll(PollError),
 }
 
 /// What stopped a looping call early (see [`Error::Partial`]).
@@ -137,7 +146,8 @@ pub enum PartialCause {
 impl Error {
     /// The errno behind this error, if the kernel said one (also inside [`Error::Partial`];
     /// `EAGAIN` for [`Error::WouldBlock`]; `EADDRNOTAVAIL` for
-    /// [`CanInputError::J1939AddressNotClaimed`], which names the NAME behind it).
+    /// [`CanInputError::J1939AddressNotClaimed`], which names the NAME behind it; the
+    /// `epoll_ctl` errno a [`PollError`] names).
     ///
     /// ```
     /// use baresock::{Errno, Error};
@@ -159,6 +169,7 @@ impl Error {
             } => Some(Errno::AGAIN),
             #[cfg(feature = "can")]
             Error::Can(CanInputError::J1939AddressNotClaimed { .. }) => Some(Errno::ADDRNOTAVAIL),
+            Error::Poll(p) => p.errno(),
             _ => None,
         }
     }
@@ -288,6 +299,7 @@ mod bpf;
 mod can;
 mod display;
 mod input;
+mod poll;
 #[cfg(feature = "resolve")]
 mod resolve;
 mod ring;
@@ -314,6 +326,7 @@ group_from!(
     InputError => Input,
     BpfError => Bpf,
     RingError => Ring,
+    PollError => Poll,
 );
 #[cfg(feature = "can")]
 group_from!(CanInputError => Can);

@@ -18,6 +18,7 @@ fn small_and_copy() {
     assert!(core::mem::size_of::<ResolveError>() <= 12);
     assert!(core::mem::size_of::<BpfError>() <= 12);
     assert!(core::mem::size_of::<RingError>() <= 12);
+    assert!(core::mem::size_of::<PollError>() <= 12);
     let e = Error::Timeout;
     let f = e;
     assert_eq!(e, f);
@@ -90,6 +91,10 @@ fn groups_convert_into_their_variant() {
         Error::Ring(RingError::Malformed)
     );
     assert_eq!(Error::from(BpfError::Empty), Error::Bpf(BpfError::Empty));
+    assert_eq!(
+        Error::from(PollError::NotAdded),
+        Error::Poll(PollError::NotAdded)
+    );
     #[cfg(feature = "resolve")]
     assert_eq!(
         Error::from(NameError::Empty),

@@ -30,8 +30,10 @@
 //! - [`ring`]: the mmap'd `TPACKET_V3` rings (`mmap`/`mmap2`, `munmap`);
 //! - [`clock`]: the monotonic clock by a plain system call (no vDSO code);
 //! - [`poll`]: `ppoll` on one socket or several;
-//! - [`os`]: the resolver's and constructors' other calls: `openat`, `read`, `getrandom`,
-//!   `uname`, the process's ids.
+//! - [`epoll`]: the poller (`epoll_create1`, `epoll_ctl`, `epoll_pwait`) and the fds made
+//!   for it (`eventfd2`, `timerfd_create`, `timerfd_settime`);
+//! - [`os`]: the resolver's and constructors' other calls: `openat`, `read`, `write`,
+//!   `getrandom`, `uname`, the process's ids.
 //!
 //! # Safety
 //!
@@ -42,6 +44,7 @@
 
 pub(crate) mod addr;
 pub(crate) mod clock;
+pub(crate) mod epoll;
 pub(crate) mod fd;
 pub(crate) mod iface;
 pub(crate) mod io;

@@ -1,15 +1,12 @@
 //! The process and file calls the resolver and a few constructors make: `openat` and `read`
-//! (the resolver's files), `getrandom` (DNS query ids and ports), `uname` (the host name), the
-//! process's ids (`SCM_CREDENTIALS`), and the page size (packet rings).
+//! (the resolver's files), `read` and `write` (the poller's eventfd and timerfd counters),
+//! `getrandom` (DNS query ids and ports), `uname` (the host name), the process's ids
+//! (`SCM_CREDENTIALS`), and the page size (packet rings).
 
+use rustix::fd::{AsRawFd, BorrowedFd};
+use rustix::io::Errno;
 #[cfg(feature = "resolve")]
-use {
-    super::fd::Fd,
-    core::ffi::CStr,
-    linux_raw_sys::general as g,
-    rustix::fd::{AsRawFd, BorrowedFd},
-    rustix::io::Errno,
-};
+use {super::fd::Fd, core::ffi::CStr, linux_raw_sys::general as g};
 
 use syscalls::Sysno;
 
@@ -36,7 +33,6 @@ pub(crate) fn open_read(path: &CStr) -> Result<Fd, Errno> {
     super::io::new_fd_then(r, |fd| Ok(Fd::new(fd)), Err)
 }
 
-#[cfg(feature = "resolve")]
 /// `read(fd, buf)`: how many bytes came (0: the end of the file).
 pub(crate) fn read(fd: BorrowedFd<'_>, buf: &mut [u8]) -> Result<usize, Errno> {
     // SAFETY: `buf` is writable for its length during the call; the kernel writes at most
@@ -46,6 +42,20 @@ pub(crate) fn read(fd: BorrowedFd<'_>, buf: &mut [u8]) -> Result<usize, Errno> {
             Sysno::read,
             fd.as_raw_fd() as usize,
             buf.as_mut_ptr() as usize,
+            buf.len(),
+        )
+    };
+    r.map_err(super::errno)
+}
+
+/// `write(fd, buf)`: how many bytes went (the poller's eventfd takes 8 at once or none).
+pub(crate) fn write(fd: BorrowedFd<'_>, buf: &[u8]) -> Result<usize, Errno> {
+    // SAFETY: `buf` is readable for its length during the call; the kernel only reads it.
+    let r = unsafe {
+        syscalls::syscall3(
+            Sysno::write,
+            fd.as_raw_fd() as usize,
+            buf.as_ptr() as usize,
             buf.len(),
         )
     };

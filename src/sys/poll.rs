@@ -77,7 +77,7 @@ const NANOS: u64 = 1_000_000_000;
 /// Seconds and nanoseconds of `ns`, by division where the machine divides 64-bit numbers.
 #[cfg(target_pointer_width = "64")]
 #[inline(always)]
-fn split_ns(ns: u64) -> (u64, u64) {
+pub(crate) fn split_ns(ns: u64) -> (u64, u64) {
     (ns / NANOS, ns % NANOS)
 }
 
@@ -87,7 +87,7 @@ fn split_ns(ns: u64) -> (u64, u64) {
 /// least 93 % of it, and the last ones take 10^9 each.
 #[cfg(target_pointer_width = "32")]
 #[inline(always)]
-fn split_ns(ns: u64) -> (u64, u64) {
+pub(crate) fn split_ns(ns: u64) -> (u64, u64) {
     split_ns_without_division(ns)
 }
 
