@@ -7,6 +7,7 @@
 use crate::error::CanInputError;
 #[cfg(feature = "resolve")]
 use crate::error::ResolveError;
+use crate::poll::PollError;
 use crate::{AddressError, InputError, RingError};
 use embedded_io::{ErrorKind, ErrorType, Read, ReadReady, Write, WriteReady};
 use rustix::event::PollFlags;
@@ -74,6 +75,7 @@ impl embedded_io::Error for Error {
             Error::Address(AddressError::Unsupported { .. }) => ErrorKind::Unsupported,
             #[cfg(feature = "can")]
             Error::Can(CanInputError::J1939AddressNotClaimed { .. }) => ErrorKind::AddrNotAvailable,
+            Error::Poll(PollError::Full) => ErrorKind::OutOfMemory,
             Error::Poll(p) => p.errno().map_or(ErrorKind::InvalidInput, errno_kind),
             Error::Truncated { .. }
             | Error::Address(AddressError::Malformed { .. } | AddressError::Missing)

@@ -117,6 +117,8 @@
 //! | `resolve` | yes | the [`resolve`] module (hosts and services files, resolv.conf, DNS over UDP and TCP, Happy Eyeballs) and [`Error::Resolve`] |
 //! | `defmt` | no | `defmt::Format` on the public value types |
 //! | `embedded-io` | no | [`embedded-io`](https://docs.rs/embedded-io/0.7) 0.7's `Read`, `Write`, `ReadReady`, `WriteReady` on [`TcpStream`], [`UnixStream`] and [`Socket`] (and on `&` of each), and `embedded_io::Error` on [`Error`]; with or without `std` (see [below](#embedded-io)) |
+//! | `embedded-io-async` | no | [`embedded-io-async`](https://docs.rs/embedded-io-async/0.7) 0.7's `Read` and `Write` on the [`reactor`]'s async TCP and Unix streams (and on `&` of each); turns on `embedded-io` |
+//! | `embassy` | no | `reactor::Executor`: [`embassy-executor`](https://docs.rs/embassy-executor/0.10) 0.10 tasks driven by the [`reactor`]; the crate exports embassy's `__pender`, so enable no embassy `platform-*` feature with it |
 //!
 //! Without `std` the crate is `#![no_std]` and needs no `alloc`, with or without `can` and
 //! `resolve`.
@@ -157,9 +159,10 @@
 //! their meaning (`ECONNREFUSED` is `ConnectionRefused`, `EPIPE` `BrokenPipe`, ...), and
 //! [`Error::Partial`] has its cause's kind. A socket in non-blocking mode is outside the
 //! contract: its [`Error::WouldBlock`] is `ErrorKind::Other`; ask `ReadReady`/`WriteReady`
-//! first, which poll without waiting. `embedded-io-async` is not implemented: its futures need
-//! a reactor to wake them and this crate has none; with an async runtime, register the socket
-//! with the runtime's reactor instead (the `tokio_echo`, `mio_echo` and `can_async` examples).
+//! first, which poll without waiting. `embedded-io-async`'s traits are on the crate's own
+//! reactor's streams (feature `embedded-io-async`, [`reactor::Async`]); with another async
+//! runtime, register the socket with the runtime's reactor instead (the `tokio_echo`,
+//! `mio_echo` and `can_async` examples).
 //!
 //! # `no_std`
 //!
@@ -284,6 +287,7 @@ mod net;
 mod options;
 pub mod packet;
 pub mod poll;
+pub mod reactor;
 #[cfg(feature = "resolve")]
 pub mod resolve;
 mod socket;

@@ -20,7 +20,7 @@ use crate::{
 impl From<Error> for io::Error {
     /// Keeps the kind: an errno stays that errno, [`Error::Timeout`] is `TimedOut`,
     /// [`Error::WouldBlock`] is `EAGAIN` (`WouldBlock`), a [`PollError`](crate::poll::PollError)
-    /// its `epoll_ctl` errno, bad input is `InvalidInput`.
+    /// its `epoll_ctl` errno (a reactor's full storage `OutOfMemory`), bad input is `InvalidInput`.
     /// [`Error::Partial`] becomes its cause (the byte count is not kept).
     fn from(e: Error) -> io::Error {
         let os = |e: Errno| io::Error::from_raw_os_error(e.raw_os_error());
@@ -42,6 +42,7 @@ impl From<Error> for io::Error {
             } => ErrorKind::TimedOut.into(),
             #[cfg(feature = "can")]
             Error::Can(CanInputError::J1939AddressNotClaimed { .. }) => os(Errno::ADDRNOTAVAIL),
+            Error::Poll(crate::poll::PollError::Full) => ErrorKind::OutOfMemory.into(),
             Error::Poll(p) => p.errno().map_or(ErrorKind::InvalidInput.into(), os),
             Error::Truncated { .. }
             | Error::Address(AddressError::Malformed { .. } | AddressError::Missing)

@@ -553,6 +553,81 @@ fn answer(q: &[u8]) -> Vec<u8> {
 }
 
 #[test]
+fn polling_never_allocates() {
+    use baresock::poll::{Event, Interest, Poller, Timer, Waker};
+    let v4: SocketAddr = "127.0.0.1:0".parse().unwrap();
+    let _ = std::thread::current();
+    let n = allocations_in(|| {
+        let poller = Poller::new().unwrap();
+        let listener = TcpListener::bind(v4).unwrap();
+        listener.set_nonblocking(true).unwrap();
+        poller.add(&listener, 0, Interest::READABLE).unwrap();
+        let client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let mut events = [Event::EMPTY; 8];
+        let ready = poller
+            .wait(&mut events, Some(Duration::from_secs(5)))
+            .unwrap();
+        assert_eq!(ready[0].key(), 0);
+        let (conn, _) = listener.accept().unwrap();
+        poller
+            .add(&conn, 1, Interest::READABLE | Interest::ONESHOT)
+            .unwrap();
+        client.send_all(b"x").unwrap();
+        assert_eq!(
+            poller.wait(&mut events, None).unwrap()[0],
+            Event::new(1, Interest::READABLE.bits())
+        );
+        poller
+            .modify(&conn, 1, Interest::READABLE | Interest::EDGE)
+            .unwrap();
+        poller.delete(&listener).unwrap();
+        // The misuse errors and their text.
+        let e = poller.delete(&listener).unwrap_err();
+        let mut text = Fixed {
+            buf: [0; 256],
+            len: 0,
+        };
+        write!(text, "{e} {e:?} {:?}", events[0]).unwrap();
+        assert!(poller.wait(&mut [], None).is_err());
+        // The waker and the timer.
+        let waker = Waker::new(&poller, 2).unwrap();
+        waker.wake().unwrap();
+        assert!(poller
+            .wait(&mut events, Some(Duration::from_millis(1)))
+            .unwrap()
+            .iter()
+            .any(|e| e.key() == 2));
+        assert_eq!(waker.reset().unwrap(), 1);
+        let timer = Timer::new().unwrap();
+        poller.add(&timer, 3, Interest::READABLE).unwrap();
+        timer.set_after(Duration::from_millis(1)).unwrap();
+        let mut fired = false;
+        while !fired {
+            for e in poller
+                .wait(&mut events, Some(Duration::from_secs(5)))
+                .unwrap()
+            {
+                fired |= e.key() == 3;
+            }
+        }
+        assert_eq!(timer.expirations().unwrap(), 1);
+        timer
+            .set_interval(Duration::from_secs(1), Duration::from_secs(1))
+            .unwrap();
+        timer.disarm().unwrap();
+        // A deadline that passes (the clock read and the retry path).
+        poller.delete(&conn).unwrap();
+        poller.delete(&timer).unwrap();
+        poller.delete(&waker).unwrap();
+        assert!(poller
+            .wait(&mut events, Some(Duration::from_millis(2)))
+            .unwrap()
+            .is_empty());
+    });
+    assert_eq!(n, 0, "the poller allocated {n} times");
+}
+
+#[test]
 fn the_counter_counts() {
     // The proof is only as good as the counter: an allocation must show.
     let n = allocations_in(|| drop(std::hint::black_box(vec![1u8; 10])));
@@ -574,4 +649,62 @@ fn embedded_io_write_fmt_never_allocates() {
     let mut buf = [0u8; 16];
     let got = b.recv(&mut buf).unwrap();
     assert_eq!(&buf[..got], b"id-beef");
+}
+
+/// The reactor serves without allocating: registering, accepting, connecting, reading and
+/// writing, datagrams, sleeps and timeouts, joins, and `block_on` itself (its waker is static).
+#[test]
+fn the_reactor_and_block_on_never_allocate() {
+    use baresock::reactor::{block_on, join, join_all, Async, Reactor, Slots};
+    let _ = rustix::time::clock_gettime(rustix::time::ClockId::Monotonic);
+    let _ = rustix::param::page_size();
+    let _ = std::thread::current();
+    let v4: SocketAddr = "127.0.0.1:0".parse().unwrap();
+    let n = allocations_in(|| {
+        let slots = Slots::<16>::new();
+        let reactor = Reactor::new(&slots).unwrap();
+        let listener = Async::new(&reactor, TcpListener::bind(v4).unwrap()).unwrap();
+        let addr = listener.get_ref().local_addr().unwrap();
+        let server = async {
+            let (conn, _) = listener.accept().await.unwrap();
+            let mut buf = [0u8; 16];
+            let n = conn.read(&mut buf).await.unwrap();
+            conn.write_all(&buf[..n]).await.unwrap();
+        };
+        let client = async {
+            let conn = Async::<TcpStream>::connect(&reactor, addr).await.unwrap();
+            conn.write_all(b"ping").await.unwrap();
+            let mut buf = [0u8; 4];
+            let mut got = 0;
+            while got < 4 {
+                got += conn.read(&mut buf[got..]).await.unwrap();
+            }
+            assert_eq!(&buf, b"ping");
+            reactor.sleep(Duration::from_millis(1)).await.unwrap();
+            let never = core::future::pending::<()>();
+            let r = reactor.timeout(Duration::from_millis(1), never).await;
+            assert_eq!(r, Err(Error::Timeout));
+        };
+        block_on(&reactor, join(server, client)).unwrap();
+        let (a, b) = (
+            Async::new(&reactor, UdpSocket::bind(v4).unwrap()).unwrap(),
+            Async::new(&reactor, UdpSocket::bind(v4).unwrap()).unwrap(),
+        );
+        let to = b.get_ref().local_addr().unwrap();
+        let mut buf = [0u8; 8];
+        let sends: [_; 3] = core::array::from_fn(|_| async {
+            a.send_to(b"d", to).await.unwrap();
+        });
+        block_on(&reactor, join_all(sends)).unwrap();
+        for _ in 0..3 {
+            assert_eq!(
+                block_on(&reactor, b.recv_from(&mut buf))
+                    .unwrap()
+                    .unwrap()
+                    .0,
+                1
+            );
+        }
+    });
+    assert_eq!(n, 0, "the reactor allocated {n} times");
 }

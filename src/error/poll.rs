@@ -40,11 +40,19 @@ pub enum PollError {
     /// [`wait`](crate::poll::Poller::wait) was given an empty slice of events (checked before
     /// the kernel sees it; the kernel would say `EINVAL`).
     EmptyEvents,
+    /// A [`Reactor`](crate::reactor::Reactor)'s storage has no free slot: as many sockets
+    /// and pending timers as it has [`Slots`](crate::reactor::Slots) are registered
+    /// already. Checked before the kernel sees anything.
+    Full,
+    /// [`Reactor::turn`](crate::reactor::Reactor::turn) was called from inside a waker that
+    /// a turn of the same reactor was calling.
+    Reentered,
 }
 
 impl PollError {
     /// The errno the kernel gave for this refusal (`EEXIST`, `ENOENT`, `EBADF`, `EPERM`);
-    /// `None` for [`EmptyEvents`](PollError::EmptyEvents), which the crate checks itself.
+    /// `None` for [`EmptyEvents`](PollError::EmptyEvents), [`Full`](PollError::Full) and
+    /// [`Reentered`](PollError::Reentered), which the crate checks itself.
     ///
     /// ```
     /// use baresock::{Errno, Error};
@@ -59,7 +67,7 @@ impl PollError {
             PollError::NotAdded => Some(Errno::NOENT),
             PollError::BadFd => Some(Errno::BADF),
             PollError::NotPollable => Some(Errno::PERM),
-            PollError::EmptyEvents => None,
+            PollError::EmptyEvents | PollError::Full | PollError::Reentered => None,
         }
     }
 }
@@ -74,6 +82,8 @@ impl fmt::Display for PollError {
                 "the fd cannot be polled (a regular file or a directory is always ready)"
             }
             PollError::EmptyEvents => "no room for events: the slice of events is empty",
+            PollError::Full => "the reactor's storage is full: every slot is taken",
+            PollError::Reentered => "the reactor was turned from inside one of its own wakers",
         })
     }
 }

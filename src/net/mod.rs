@@ -134,6 +134,14 @@ macro_rules! typed_socket {
                 self.inner
             }
 
+            /// A socket known to be of this kind (made so by the crate), without asking the
+            /// kernel.
+            #[allow(dead_code)]
+            #[inline]
+            pub(crate) fn from_socket(inner: $crate::Socket) -> Self {
+                Self { inner }
+            }
+
             /// Sets the timeout mode of reads and writes alike (see
             /// [`Socket::set_timeout`](crate::Socket::set_timeout); one direction:
             /// [`Socket::set_read_timeout`](crate::Socket::set_read_timeout),
@@ -171,6 +179,12 @@ macro_rules! typed_socket {
             #[doc = man!(fcntl(2))]
             pub fn try_clone(&self) -> $crate::Result<Self> {
                 self.inner.try_clone().map(|inner| Self { inner })
+            }
+        }
+
+        impl $crate::reactor::AsSocket for $name {
+            fn as_socket(&self) -> &$crate::Socket {
+                &self.inner
             }
         }
 

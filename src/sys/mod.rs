@@ -32,6 +32,10 @@
 //! - [`poll`]: `ppoll` on one socket or several;
 //! - [`epoll`]: the poller (`epoll_create1`, `epoll_ctl`, `epoll_pwait`) and the fds made
 //!   for it (`eventfd2`, `timerfd_create`, `timerfd_settime`);
+//! - `embassy` (feature `embassy`): embassy-executor's `__pender` symbol and its unsafe
+//!   `poll`, for [`reactor::Executor`](crate::reactor::Executor) (no system call);
+//! - [`waker`]: the `RawWaker` of [`block_on`](crate::reactor::block_on) (no system call);
+//! - [`pin`]: pinning through an array, for [`join_all`](crate::reactor::join_all);
 //! - [`os`]: the resolver's and constructors' other calls: `openat`, `read`, `write`,
 //!   `getrandom`, `uname`, the process's ids.
 //!
@@ -44,15 +48,19 @@
 
 pub(crate) mod addr;
 pub(crate) mod clock;
+#[cfg(feature = "embassy")]
+pub(crate) mod embassy;
 pub(crate) mod epoll;
 pub(crate) mod fd;
 pub(crate) mod iface;
 pub(crate) mod io;
 pub(crate) mod msg;
 pub(crate) mod os;
+pub(crate) mod pin;
 pub(crate) mod poll;
 pub(crate) mod ring;
 pub(crate) mod sockopt;
+pub(crate) mod waker;
 
 use rustix::io::Errno;
 
