@@ -4,8 +4,6 @@
 //!
 //! A server is one entry of [`IMPLS`] (its name as `echo run` takes it); the table gets its
 //! columns, and each `baresock` entry a ratio column against every other entry, from there.
-//! The async server on embassy, when it lands, is one `serve` in `bench/src/bin/echo/` and one
-//! entry here.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -21,10 +19,15 @@ pub struct Impl {
     pub baresock: bool,
 }
 
-pub const IMPLS: [Impl; 3] = [
+pub const IMPLS: [Impl; 4] = [
     Impl {
         name: "poller",
         label: "baresock poller",
+        baresock: true,
+    },
+    Impl {
+        name: "async",
+        label: "baresock async (embassy)",
         baresock: true,
     },
     Impl {
@@ -131,7 +134,9 @@ pub fn markdown(s: &mut String, r: &Result<Echo, String>, quick: bool) {
          counted (on until at least one round trip per connection was). Every server: listener made alike (backlog 1024), `TCP_NODELAY` on each \
          connection, a 4096-byte buffer per connection, read then write back fully, drained \
          until the read would block (edge-triggered). baresock poller: `baresock::poll::Poller`, \
-         the connections in a fixed array; mio: `Poll`, a `Token` slab; tokio: current-thread \
+         the connections in a fixed array; baresock async: `baresock::reactor` under \
+         embassy-executor (`reactor::Executor`), a task per connection, `read` + `write_all`, \
+         everything in statics; mio: `Poll`, a `Token` slab; tokio: current-thread \
          runtime, a task per connection, `read` + `write_all`. Round trips per second and the \
          99th percentile (p99) of the round-trip latency (a log-linear histogram, within 3 %), median of {rounds} \
          run(s) taken round-robin. The client costs about what a server costs per round trip \
@@ -237,6 +242,7 @@ mod tests {
                 .map(|_| {
                     vec![
                         cell(30_000.0, 80.0),
+                        cell(40_000.0, 70.0),
                         cell(20_000.0, 1_500.0),
                         cell(15_000.0, 90.0),
                     ]
@@ -247,10 +253,10 @@ mod tests {
         let mut s = String::new();
         markdown(&mut s, &Ok(echo), false);
         assert!(
-            s.contains("| baresock poller ÷ mio | baresock poller ÷ tokio current_thread |"),
+            s.contains("| baresock poller ÷ mio | baresock poller ÷ tokio current_thread | baresock async (embassy) ÷ mio | baresock async (embassy) ÷ tokio current_thread |"),
             "{s}"
         );
-        assert!(s.contains("| 1000 | 30.0 k/s, 80.0 µs | 20.0 k/s, 1.5 ms | 15.0 k/s, 90.0 µs | 1.50× | 2.00× |"), "{s}");
+        assert!(s.contains("| 1000 | 30.0 k/s, 80.0 µs | 40.0 k/s, 70.0 µs | 20.0 k/s, 1.5 ms | 15.0 k/s, 90.0 µs | 1.50× | 2.00× | 2.00× | 2.67× |"), "{s}");
         assert!(s.contains("Pinned: server:0,client:1."), "{s}");
         let mut s = String::new();
         markdown(&mut s, &Err("echo: wrong echo".into()), true);

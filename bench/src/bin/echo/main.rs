@@ -15,10 +15,10 @@
 //! semantics: accept every pending connection (`TCP_NODELAY` on each), then per connection read
 //! up to [`BUF`] bytes into its own buffer and write them back fully before the next read, until
 //! the read would block (edge-triggered readiness: drained each time); a read of 0 or an error
-//! closes the connection. The servers: [`srv_mio`], [`srv_tokio`], [`srv_poller`]. A new one
-//! (baresock async on embassy, when the reactor lands) is one `serve` function in a module of
-//! its own plus one arm in [`serve`] and one name in [`IMPLS`] (and `xtask/src/bench.rs`'s
-//! `ECHO_IMPLS`).
+//! closes the connection. The servers: [`srv_poller`] (baresock's poller), [`srv_async`]
+//! (baresock's reactor under embassy-executor), [`srv_mio`], [`srv_tokio`]. A new one is one
+//! `serve` function in a module of its own plus one arm in [`serve`] and one name in [`IMPLS`]
+//! (and one entry in `xtask/src/bench/echo.rs`'s `IMPLS`).
 //!
 //! The client is the same for every server ([`client`]): one thread, `mio` (epoll,
 //! edge-triggered), C connections each with ONE 64-byte message in flight (send, wait for the
@@ -28,6 +28,7 @@
 //! echo, a closed connection, a short write or a connection without an answer for
 //! [`STALL`] ends the run with a message and exit status 1.
 
+mod srv_async;
 mod srv_mio;
 mod srv_poller;
 mod srv_tokio;
@@ -40,7 +41,7 @@ use std::time::{Duration, Instant};
 use mio::{Events, Interest, Poll, Token};
 
 /// The servers, as `echo serve` and `echo run` name them.
-pub const IMPLS: [&str; 3] = ["poller", "mio", "tokio"];
+pub const IMPLS: [&str; 4] = ["poller", "async", "mio", "tokio"];
 /// Every server's per-connection buffer.
 pub const BUF: usize = 4096;
 /// The message each connection keeps in flight.
@@ -134,6 +135,7 @@ fn serve(imp: &str) {
         "mio" => srv_mio::serve(listener),
         "tokio" => srv_tokio::serve(listener),
         "poller" => srv_poller::serve(listener),
+        "async" => srv_async::serve(listener),
         _ => usage(),
     };
     if let Err(e) = res {
