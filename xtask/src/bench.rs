@@ -7,8 +7,8 @@
 //! 4. capture on a veth pair in a network namespace (root): ring, recv_from, libpcap;
 //! 5. lookup latency against a local dnsmasq: baresock's resolver and glibc's getaddrinfo;
 //! 6. serving many connections: a TCP echo server on baresock's poller, baresock's reactor
-//!    under embassy, mio and tokio, round
-//!    trips per second and p99 latency with 1, 100 and 1,000 connections ([`echo`]).
+//!    under embassy, mio and tokio: round trips per second and p99 latency with 1, 100 and
+//!    1,000 connections ([`echo`]).
 //!
 //! The programs are the `baresock-bench` crate (`bench/`) and `bench/c/ops.c`; this file builds
 //! them once, runs them, prints the tables and writes them to `BENCHMARKS.md`. `--quick` runs
