@@ -5,7 +5,10 @@
 //! 2. wall-clock per operation, several runs, min/median/max, and ratios to baresock;
 //! 3. loopback UDP throughput: per call, batched, GSO/GRO; one sender and several;
 //! 4. capture on a veth pair in a network namespace (root): ring, recv_from, libpcap;
-//! 5. lookup latency against a local dnsmasq: baresock's resolver and glibc's getaddrinfo.
+//! 5. lookup latency against a local dnsmasq: baresock's resolver and glibc's getaddrinfo;
+//! 6. serving many connections: a TCP echo server on baresock's poller, baresock's reactor
+//!    under embassy, mio and tokio: round trips per second and p99 latency with 1, 100 and
+//!    1,000 connections ([`echo`]).
 //!
 //! The programs are the `baresock-bench` crate (`bench/`) and `bench/c/ops.c`; this file builds
 //! them once, runs them, prints the tables and writes them to `BENCHMARKS.md`. `--quick` runs
@@ -19,6 +22,8 @@ use std::time::Instant;
 
 use crate::host::{ensure_package, is_root};
 use crate::report::{Counts, Report, Row};
+
+mod echo;
 
 const IMPLS: [&str; 6] = ["baresock", "rustix", "std", "socket2", "nix", "C"];
 const OPS: [(&str, &str); 5] = [
@@ -78,6 +83,7 @@ struct Bins {
     ops: PathBuf,
     ops_c: PathBuf,
     tput: PathBuf,
+    echo: PathBuf,
     callgrind_dir: PathBuf,
 }
 
@@ -180,6 +186,7 @@ fn build(root: &Path) -> Result<Bins, String> {
         ops: dir.join("ops"),
         ops_c,
         tput: dir.join("tput"),
+        echo: dir.join("echo"),
         callgrind_dir,
     })
 }
@@ -572,6 +579,7 @@ struct Results {
     flows: Result<Vec<Flow>, String>,
     capture: Result<Result<Vec<Captured>, String>, String>,
     lookups: Result<Result<Lookups, String>, String>,
+    echo: Result<echo::Echo, String>,
 }
 
 fn markdown(r: &Results, quick: bool) -> String {
@@ -584,7 +592,8 @@ fn markdown(r: &Results, quick: bool) -> String {
          fat LTO, one codegen unit: std's and every crate's code can inline into the \
          benchmark loops alike); the C program with the system gcc at `-O2` against glibc \
          (dynamically linked; run with `LD_BIND_NOW=1`, as Rust binaries are linked with \
-         `-z now`). Programs: `bench/src/bin/ops.rs`, `bench/c/ops.c`, `bench/src/bin/tput/`.\n",
+         `-z now`). Programs: `bench/src/bin/ops.rs`, `bench/c/ops.c`, `bench/src/bin/tput/`, \
+         `bench/src/bin/echo/`.\n",
         if quick {
             " --quick (tiny counts: figures mean nothing)"
         } else {
@@ -915,6 +924,7 @@ fn markdown(r: &Results, quick: bool) -> String {
             let _ = writeln!(s, "Not measured: {e}");
         }
     }
+    echo::markdown(&mut s, &r.echo, quick);
     s
 }
 
@@ -1026,6 +1036,14 @@ pub fn run_bench(root: &Path, quick: bool, report: &mut Report) {
             Err(e) => Err(e.clone()),
         },
     );
+    let t = Instant::now();
+    let echo = echo::measure(&bins.echo, quick);
+    row(
+        report,
+        "echo, many connections",
+        t,
+        echo.as_ref().map(|_| String::new()).map_err(Clone::clone),
+    );
     let md = markdown(
         &Results {
             instr,
@@ -1035,6 +1053,7 @@ pub fn run_bench(root: &Path, quick: bool, report: &mut Report) {
             flows,
             capture,
             lookups,
+            echo,
         },
         quick,
     );

@@ -17,6 +17,7 @@ const OUTSIDE_WORKSPACE: &[&str] = &[
     "examples/nostd-echo/src/main.rs",
     "examples/nostd-echo/src/bin/rustix-echo.rs",
     "examples/size-compare/std-echo/src/main.rs",
+    "examples/size-compare/tokio-echo/src/main.rs",
 ];
 
 /// A command's combined output and whether it succeeded.

@@ -19,6 +19,12 @@
 //! largest page size: 64 KiB on aarch64 and powerpc64le); n/a when musl-dev is not from the
 //! host's Debian release.
 //!
+//! A second table (issue 20) sets TCP echo servers that serve many connections side by side,
+//! static and stripped the same way: tokio's (`examples/size-compare/tokio-echo`: the very
+//! server `cargo xtask bench` measures, `bench/src/bin/echo/srv_tokio.rs`, on the current-thread
+//! runtime, std, musl; the musl targets, as std-echo) beside baresock's static async echo, whose
+//! column waits for that program ([`Sizes::async_echo`]).
+//!
 //! Goals (issue 10): at most 3 KiB on x86_64, and smaller than C + musl on every architecture
 //! (where there is a figure). Exits non-zero when a build fails or a goal is missed.
 
@@ -112,6 +118,11 @@ struct Sizes {
     std: Cell,
     c: Cell,
     c_default: Cell,
+    /// tokio's TCP echo (std, musl).
+    tokio: Cell,
+    /// baresock's static async TCP echo (no_std). The hook for issue 20's static async echo
+    /// server: build it beside [`echo::ECHO`] and fill this cell; until then n/a.
+    async_echo: Cell,
     /// Where the C figures come from (`musl-dev 1.2.3-1 (bookworm), gcc 12`), and how the C
     /// echo ran (`qemu-aarch64`, `natively`; `None`: it did not run).
     c_source: Option<String>,
@@ -147,7 +158,12 @@ pub fn run_size(selected: &[String]) -> bool {
     let std_built = if musl.is_empty() {
         Ok(())
     } else {
-        build_std(&ws, &musl)
+        build_std(&ws, STD_ECHO, &musl)
+    };
+    let tokio_built = if musl.is_empty() {
+        Ok(())
+    } else {
+        build_std(&ws, TOKIO_ECHO, &musl)
     };
 
     let mut rows = Vec::new();
@@ -166,24 +182,24 @@ pub fn run_size(selected: &[String]) -> bool {
                 .and_then(|()| echo::strip(&ws, &path, &echo::stripped(&ws, &t.name, bin)));
             checked.map_or_else(Cell::Failed, Cell::Bytes)
         };
-        let std = if t.libc != "musl" {
-            Cell::NotApplicable("rustup serves no musl std for this architecture here".into())
-        } else if let Some(why) = missing {
-            Cell::Failed(why.clone())
-        } else {
-            match &std_built {
-                Err(e) => Cell::Failed(e.clone()),
-                Ok(()) => {
-                    let path = ws
-                        .target_dir
-                        .join(&t.triple)
-                        .join("release")
-                        .join("std-echo");
-                    echo::strip(&ws, &path, &echo::stripped(&ws, &t.name, "std-echo"))
-                        .map_or_else(Cell::Failed, Cell::Bytes)
+        let std_cell = |bin: &str, built: &Result<(), String>| {
+            if t.libc != "musl" {
+                Cell::NotApplicable("rustup serves no musl std for this architecture here".into())
+            } else if let Some(why) = missing {
+                Cell::Failed(why.clone())
+            } else {
+                match built {
+                    Err(e) => Cell::Failed(e.clone()),
+                    Ok(()) => {
+                        let path = ws.target_dir.join(&t.triple).join("release").join(bin);
+                        echo::strip(&ws, &path, &echo::stripped(&ws, &t.name, bin))
+                            .map_or_else(Cell::Failed, Cell::Bytes)
+                    }
                 }
             }
         };
+        let std = std_cell(STD_ECHO, &std_built);
+        let tokio = std_cell(TOKIO_ECHO, &tokio_built);
         let c = match missing {
             Some(why) => CBuild::failed(why.clone()),
             None => build_c(&ws, t),
@@ -195,22 +211,35 @@ pub fn run_size(selected: &[String]) -> bool {
             std,
             c: c.c,
             c_default: c.c_default,
+            tokio,
+            async_echo: Cell::NotApplicable(
+                "baresock's static async echo is not built yet (issue 20)".into(),
+            ),
             c_source: c.source,
             c_ran: c.ran,
         });
     }
     println!("\n{}", table(&rows));
+    println!("{}", tcp_table(&rows));
     let (report, met) = goals(&rows);
     println!("{report}");
     let failures: Vec<String> = rows
         .iter()
         .flat_map(|r| {
-            [&r.nostd, &r.rustix, &r.std, &r.c, &r.c_default]
-                .into_iter()
-                .filter_map(move |c| match c {
-                    Cell::Failed(why) => Some(format!("{}: {why}", r.arch)),
-                    _ => None,
-                })
+            [
+                &r.nostd,
+                &r.rustix,
+                &r.std,
+                &r.c,
+                &r.c_default,
+                &r.tokio,
+                &r.async_echo,
+            ]
+            .into_iter()
+            .filter_map(move |c| match c {
+                Cell::Failed(why) => Some(format!("{}: {why}", r.arch)),
+                _ => None,
+            })
         })
         .collect();
     for f in &failures {
@@ -219,10 +248,16 @@ pub fn run_size(selected: &[String]) -> bool {
     failures.is_empty() && met
 }
 
-/// The std echo for the musl targets, in one cargo run (the workspace's own toolchain).
-fn build_std(ws: &Ws, targets: &[&Target]) -> Result<(), String> {
+/// The std programs: the UDP echo, and tokio's TCP echo (their directories under
+/// [`COMPARE_DIR`], and their binaries).
+const STD_ECHO: &str = "std-echo";
+const TOKIO_ECHO: &str = "tokio-echo";
+
+/// A std program (`std-echo`, `tokio-echo`) for the musl targets, in one cargo run (the
+/// workspace's own toolchain).
+fn build_std(ws: &Ws, name: &str, targets: &[&Target]) -> Result<(), String> {
     let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-    cmd.current_dir(ws.root.join(COMPARE_DIR).join("std-echo"))
+    cmd.current_dir(ws.root.join(COMPARE_DIR).join(name))
         .args(["build", "--release"])
         .env("CARGO_TARGET_DIR", &ws.target_dir)
         .env("CARGO_PROFILE_RELEASE_STRIP", "false")
@@ -238,10 +273,7 @@ fn build_std(ws: &Ws, targets: &[&Target]) -> Result<(), String> {
         Ok(())
     } else {
         eprintln!("{}", tail(&done.output, 40));
-        Err(format!(
-            "std-echo: cargo build failed ({})",
-            done.describe()
-        ))
+        Err(format!("{name}: cargo build failed ({})", done.describe()))
     }
 }
 
@@ -488,6 +520,63 @@ fn table(rows: &[Sizes]) -> String {
     out
 }
 
+/// The TCP echo servers that serve many connections: baresock's static async one beside
+/// tokio's, with why a column has no figure.
+fn tcp_table(rows: &[Sizes]) -> String {
+    let mut out = String::from(
+        "TCP echo server, many connections, static, stripped (bytes), the same settings:\n\n",
+    );
+    let head = [
+        "arch",
+        "baresock async, no_std",
+        "tokio current_thread, std, musl",
+    ];
+    let mut lines: Vec<[String; 3]> = vec![head.map(String::from)];
+    for r in rows {
+        lines.push([r.arch.clone(), r.async_echo.show(), r.tokio.show()]);
+    }
+    let widths: Vec<usize> = (0..3)
+        .map(|i| lines.iter().map(|l| l[i].len()).max().unwrap_or(0))
+        .collect();
+    for l in &lines {
+        let line = format!(
+            "{:w0$}  {:>w1$}  {:>w2$}",
+            l[0],
+            l[1],
+            l[2],
+            w0 = widths[0],
+            w1 = widths[1],
+            w2 = widths[2]
+        );
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    for (what, pick) in [
+        (
+            "baresock async",
+            (|r: &Sizes| &r.async_echo) as fn(&Sizes) -> &Cell,
+        ),
+        ("tokio", |r: &Sizes| &r.tokio),
+    ] {
+        let mut whys: Vec<&str> = Vec::new();
+        for r in rows {
+            if let Cell::NotApplicable(why) = pick(r) {
+                if !whys.contains(&why.as_str()) {
+                    whys.push(why);
+                }
+            }
+        }
+        for why in whys {
+            let which = archs(
+                rows,
+                |r| matches!(pick(r), Cell::NotApplicable(w) if w == why),
+            );
+            out.push_str(&format!("{what} n/a ({which}): {why}.\n"));
+        }
+    }
+    out
+}
+
 /// The architectures of the rows that `pick` selects: `x86_64, i686`.
 fn archs(rows: &[Sizes], pick: impl Fn(&Sizes) -> bool) -> String {
     let names: Vec<&str> = rows
@@ -556,6 +645,8 @@ mod tests {
             std: na(),
             c: c.map_or_else(na, Cell::Bytes),
             c_default: na(),
+            tokio: na(),
+            async_echo: na(),
             c_source: None,
             c_ran: None,
         }
