@@ -89,6 +89,9 @@ impl Socket {
     #[inline(never)]
     fn send_slow(&self, buf: &[u8], flags: SendFlags, f: u32, e: Errno) -> Result<usize> {
         let dont_wait = flags.contains(SendFlags::DONT_WAIT);
+        if self.would_block(e, Wait::Write, dont_wait) {
+            return Err(Error::WouldBlock);
+        }
         self.retry_call(&mut Call::send(&self.fd, buf, f), e, dont_wait)
     }
 
@@ -338,6 +341,9 @@ impl Socket {
         let n = match io::errno_in(r) {
             Some(e) => {
                 let dont_wait = flags.contains(RecvFlags::DONT_WAIT);
+                if self.would_block(e, Wait::Read, dont_wait) {
+                    return Err(Error::WouldBlock);
+                }
                 self.retry_call(&mut Call::recv(&self.fd, buf, f), e, dont_wait)?
             }
             None => r,

@@ -51,6 +51,14 @@ impl Socket {
         }
     }
 
+    /// Whether a call that failed with `e` is a non-blocking one that would block: an event
+    /// loop's every drain ends so, so its callers answer [`Error::WouldBlock`] before they
+    /// set up a retry (a deadline, a loop), as cheaply as a call that finds data.
+    #[inline(always)]
+    pub(super) fn would_block(&self, e: Errno, wait: Wait, dont_wait: bool) -> bool {
+        e == Errno::AGAIN && (dont_wait || self.mode_for(wait) == 0)
+    }
+
     /// The slow path of the sends and receives: `call` failed with `e`; the timeout policy
     /// decides whether to fail or to wait and make it again, until it succeeds.
     #[cold]
@@ -66,6 +74,9 @@ impl Socket {
         } else {
             Wait::Write
         };
+        if self.would_block(e, wait, dont_wait) {
+            return Err(Error::WouldBlock);
+        }
         let mut deadline = Deadline::default();
         let mut tries = 0;
         let mut e = e;
@@ -90,7 +101,7 @@ impl Socket {
     ) -> Result<()> {
         match e {
             Errno::INTR => Ok(()),
-            Errno::AGAIN if dont_wait => Err(Error::WouldBlock),
+            Errno::AGAIN if self.would_block(e, wait, dont_wait) => Err(Error::WouldBlock),
             Errno::AGAIN => {
                 self.wait(deadline, wait, *tries)?;
                 *tries += 1;
