@@ -30,7 +30,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use crate::cross::install::{is_root, may_install, rustup_run};
-use crate::cross::proc::{run_limited, show, tail};
+use crate::cross::proc::{lower_priority, run_limited, show, tail};
 use crate::cross::Ws;
 use crate::report::{parse_libfuzzer, Counts, FuzzRow, FuzzStats, Report, Row};
 
@@ -129,13 +129,20 @@ pub fn run(opts: &FuzzOptions, report: &mut Report) {
     let done: Mutex<Vec<(usize, FuzzRow)>> = Mutex::new(Vec::new());
     std::thread::scope(|s| {
         for _ in 0..opts.jobs.max(1).min(chosen.len()) {
-            s.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(target) = chosen.get(i) else { break };
-                let row = run_target(&ws.root, &bin_dir, &scratch, target, opts);
-                done.lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .push((i, row));
+            s.spawn(|| {
+                if opts.jobs > 1 {
+                    // Beside the other steps of `cargo xtask test`: batch work, filling
+                    // idle cores (libFuzzer's time limit stays the same).
+                    lower_priority();
+                }
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(target) = chosen.get(i) else { break };
+                    let row = run_target(&ws.root, &bin_dir, &scratch, target, opts);
+                    done.lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .push((i, row));
+                }
             });
         }
     });

@@ -19,8 +19,8 @@
 //! it ([`install`]).
 //!
 //! Environment: `XTASK_VERBOSE=1` echoes test and console output as it comes;
-//! `XTASK_NO_INSTALL=1` installs nothing; `XTASK_VM_JOBS=N` runs N VMs at once (default: one
-//! more than the cores); `CARGO_TARGET_DIR` moves `target/` as for cargo.
+//! `XTASK_NO_INSTALL=1` installs nothing; `XTASK_VM_JOBS=N` runs N VMs at once (default: as
+//! many as there are cores); `CARGO_TARGET_DIR` moves `target/` as for cargo.
 
 mod apt;
 mod build;

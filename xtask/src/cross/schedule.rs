@@ -4,11 +4,12 @@
 //! apt are not run twice at once). [`run`] then goes on beside the host tier, in three lanes:
 //!
 //! - the builder: each architecture's test build in the order of `targets/` (one cargo run at
-//!   a time, both cores), then the no_std echo of all of them;
+//!   a time, both cores), then the no_std echo of all of them, at a lower priority
+//!   ([`proc::lower_priority`]) so that the compilers take only what the tests leave idle;
 //! - qemu-user: each architecture's tests as soon as its build is done, beside the build of
 //!   the next one; then the echo rows once the echo is built;
-//! - the VMs, `XTASK_VM_JOBS` at once (see [`vm`]): each fetches its guest, waits
-//!   for its build, then boots.
+//! - the VMs, `XTASK_VM_JOBS` at once (default: as many as there are cores, see [`vm`]): each
+//!   fetches its guest, waits for its build, then boots.
 //!
 //! Rows are gathered per lane and merged in a fixed order: the qemu-user tier's rows (its
 //! install row, the echo build, then per architecture build, test, no_std echo), then the VM
@@ -21,7 +22,7 @@ use std::collections::BTreeMap;
 use super::build;
 use super::install::{self, Tier};
 use super::targets::{self, Target};
-use super::{user, vm, Ws};
+use super::{proc, user, vm, Ws};
 use crate::report::Row;
 
 /// What [`prepare`] found: the targets, and what each tier lacks.
@@ -125,6 +126,8 @@ pub fn run(plan: Plan) -> Vec<Row> {
                 }
             }
             let _guard = Abandon(&to_build);
+            // Batch work: it fills the cores the timing-sensitive runs leave idle.
+            proc::lower_priority();
             for t in &to_build {
                 build::build_planned(&ws, t);
             }
