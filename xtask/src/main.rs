@@ -21,7 +21,7 @@
 //! in turn and runs them under qemu-user beside the next build, and boots each VM
 //! (`XTASK_VM_JOBS` at once) as soon as its build is done (see `cross/schedule.rs`). The
 //! table's rows stay in the same order whatever finishes first; progress lines interleave,
-//! each naming its row.
+//! each naming its row. `XTASK_SERIAL=1` runs the two lanes one after the other instead.
 //! `--tier` picks tiers (repeatable), `--target` picks architectures for the foreign tiers,
 //! `--quick` is the inner loop: the host without the slow checks.
 //!
@@ -172,10 +172,17 @@ fn main() -> ExitCode {
     // crate docs): rows are gathered per lane and merged in a fixed order.
     let foreign = (tier("qemu-user") || tier("vm"))
         .then(|| cross::prepare_foreign(&targets, tier("qemu-user"), tier("vm")));
+    // `XTASK_SERIAL=1`: the host lane first, then the foreign tiers (the schedule before they
+    // overlapped; with `XTASK_VM_JOBS=3` on two cores, the old one), to tell whether a failure
+    // comes from the overlap.
+    let serial = std::env::var_os("XTASK_SERIAL").is_some_and(|v| v == "1");
     let (mut report, foreign) = std::thread::scope(|s| {
-        let foreign = foreign.map(|plan| s.spawn(move || cross::run_foreign(plan)));
         let mut report = Report::default();
-        if tier("host") {
+        if serial && tier("host") {
+            run_host_lane(&root, opts.quick, &mut report);
+        }
+        let foreign = foreign.map(|plan| s.spawn(move || cross::run_foreign(plan)));
+        if !serial && tier("host") {
             run_host_lane(&root, opts.quick, &mut report);
         }
         let rows = foreign.map(|lane| {

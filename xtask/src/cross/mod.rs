@@ -20,7 +20,8 @@
 //!
 //! Environment: `XTASK_VERBOSE=1` echoes test and console output as it comes;
 //! `XTASK_NO_INSTALL=1` installs nothing; `XTASK_VM_JOBS=N` runs N VMs at once (default: as
-//! many as there are cores); `CARGO_TARGET_DIR` moves `target/` as for cargo.
+//! many as there are cores); `XTASK_SERIAL=1` starts these tiers after the host tier instead of
+//! beside it; `CARGO_TARGET_DIR` moves `target/` as for cargo.
 
 mod apt;
 mod build;
