@@ -1,5 +1,6 @@
 //! `cargo xtask fuzz`: the cargo-fuzz targets in `fuzz/` (one per parser), each for a set
-//! time, one at a time, with a summary table.
+//! time, one at a time (the short pass of `cargo xtask test`: [`SHORT_PASS_JOBS`] at once),
+//! with a summary table.
 //!
 //! ```text
 //! cargo xtask fuzz --seconds N [--target NAME]...
@@ -24,10 +25,12 @@
 
 use std::path::Path;
 use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use crate::cross::install::{is_root, may_install, rustup_run};
-use crate::cross::proc::{run_limited, show, tail};
+use crate::cross::proc::{lower_priority, run_limited, show, tail};
 use crate::cross::Ws;
 use crate::report::{parse_libfuzzer, Counts, FuzzRow, FuzzStats, Report, Row};
 
@@ -45,6 +48,9 @@ pub struct FuzzOptions {
     pub runs: u64,
     /// Targets to run; empty for all.
     pub targets: Vec<String>,
+    /// How many targets run at once (`cargo xtask fuzz`: 1; the short pass:
+    /// [`SHORT_PASS_JOBS`]).
+    pub jobs: usize,
 }
 
 /// Parses `--seconds N` and/or `--runs N`, then `[--target NAME]...`.
@@ -53,6 +59,7 @@ pub fn parse(args: &[String]) -> Option<FuzzOptions> {
         seconds: 0,
         runs: 0,
         targets: Vec::new(),
+        jobs: 1,
     };
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -95,7 +102,7 @@ pub fn run(opts: &FuzzOptions, report: &mut Report) {
         .args(["fuzz", "build", "--debug-assertions", "--target-dir"])
         .arg(&build_dir)
         .current_dir(&ws.root);
-    eprintln!("xtask: $ {}", show(&build));
+    eprintln!("xtask: [fuzz / build] $ {}", show(&build));
     match run_limited(&mut build, Duration::from_secs(3600)) {
         Ok(f) if f.success() => {}
         Ok(f) => {
@@ -116,14 +123,41 @@ pub fn run(opts: &FuzzOptions, report: &mut Report) {
     };
 
     let scratch = ws.target_dir.join("fuzz");
-    for target in &chosen {
-        let row = run_target(&ws.root, &bin_dir, &scratch, target, opts);
+    // `opts.jobs` targets at once (each libFuzzer process uses one core), rows in `chosen`'s
+    // order.
+    let next = AtomicUsize::new(0);
+    let done: Mutex<Vec<(usize, FuzzRow)>> = Mutex::new(Vec::new());
+    std::thread::scope(|s| {
+        for _ in 0..opts.jobs.max(1).min(chosen.len()) {
+            s.spawn(|| {
+                if opts.jobs > 1 {
+                    // Beside the other steps of `cargo xtask test`: batch work, filling
+                    // idle cores (libFuzzer's time limit stays the same).
+                    lower_priority();
+                }
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(target) = chosen.get(i) else { break };
+                    let row = run_target(&ws.root, &bin_dir, &scratch, target, opts);
+                    done.lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .push((i, row));
+                }
+            });
+        }
+    });
+    let mut done = done.into_inner().unwrap_or_else(|p| p.into_inner());
+    done.sort_by_key(|(i, _)| *i);
+    for (_, row) in done {
         report.push_fuzz(row);
     }
 }
 
 /// Seconds per target of the short pass in `cargo xtask test`.
 pub const SHORT_PASS_SECONDS: u64 = 10;
+/// Targets fuzzed at once in the short pass: one per core of the CI machines (`cargo xtask
+/// fuzz` runs them one after the other, each on a core of its own).
+pub const SHORT_PASS_JOBS: usize = 2;
 
 /// The short pass of `cargo xtask test`: every target for [`SHORT_PASS_SECONDS`], each a row
 /// of the test table (one test that passes when the target ran without a crash).
@@ -133,6 +167,7 @@ pub fn run_short_pass(report: &mut Report) {
         seconds: SHORT_PASS_SECONDS,
         runs: 0,
         targets: Vec::new(),
+        jobs: SHORT_PASS_JOBS,
     };
     run(&opts, &mut own);
     report.rows.extend(own.rows);
@@ -191,7 +226,7 @@ fn run_target(
         .arg("-print_final_stats=1")
         .arg(format!("-artifact_prefix={}/", artifacts.display()))
         .current_dir(root);
-    eprintln!("xtask: $ {}", show(&cmd));
+    eprintln!("xtask: [fuzz / {target}] $ {}", show(&cmd));
     let start = Instant::now();
     // Loading a large corpus takes time beyond the fuzzing itself; a count of inputs gets
     // the slowest target's rate (about 4 000/s) and a half more.
@@ -329,7 +364,7 @@ fn install_step(report: &mut Report, step: &str, cmd: &mut Command) -> bool {
         step_failed(report, step, start.elapsed(), why);
         return false;
     }
-    eprintln!("xtask: $ {}", show(cmd));
+    eprintln!("xtask: [fuzz / {step}] $ {}", show(cmd));
     match run_limited(cmd, Duration::from_secs(3600)) {
         Ok(f) if f.success() => {
             report.push(row(step, true, start.elapsed(), String::new()));

@@ -28,7 +28,7 @@ pub(crate) struct Ran {
 }
 
 pub(crate) fn run(cmd: &mut Command) -> Ran {
-    eprintln!("xtask: $ {}", show(cmd));
+    eprintln!("xtask: [x86_64 / host] $ {}", show(cmd));
     let start = Instant::now();
     match cmd.output() {
         Ok(out) => {
@@ -119,7 +119,7 @@ pub(crate) fn first_line(s: &str) -> String {
 /// Runs `cmd` with its stdout and stderr in one pipe, so that cargo's `Running` lines (on
 /// stderr) stay in order with the test binaries' output (on stdout).
 pub(crate) fn run_merged(cmd: &mut Command) -> Ran {
-    eprintln!("xtask: $ {}", show(cmd));
+    eprintln!("xtask: [x86_64 / host] $ {}", show(cmd));
     let start = Instant::now();
     let spawned = std::io::pipe().and_then(|(reader, writer)| {
         cmd.stdout(writer.try_clone()?).stderr(writer);

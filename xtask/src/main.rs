@@ -13,7 +13,15 @@
 //! `test` runs every tier and prints one summary table; it exits non-zero if anything failed.
 //! Its host tier also runs the unit tests of the modules with `unsafe` under Miri
 //! ([`miri::TEST_FILTERS`]), `bench --quick` and a short fuzz pass (every target for
-//! [`fuzz::SHORT_PASS_SECONDS`] seconds).
+//! [`fuzz::SHORT_PASS_SECONDS`] seconds, [`fuzz::SHORT_PASS_JOBS`] at once).
+//!
+//! Schedule: the foreign tiers' installs come first; then two lanes run side by side, so
+//! that the second core never waits for a sleeping test. One is the host tier, Miri, the
+//! bench harness and the fuzz pass, in that order. The other builds each architecture's tests
+//! in turn and runs them under qemu-user beside the next build, and boots each VM
+//! (`XTASK_VM_JOBS` at once) as soon as its build is done (see `cross/schedule.rs`). The
+//! table's rows stay in the same order whatever finishes first; progress lines interleave,
+//! each naming its row. `XTASK_SERIAL=1` runs the two lanes one after the other instead.
 //! `--tier` picks tiers (repeatable), `--target` picks architectures for the foreign tiers,
 //! `--quick` is the inner loop: the host without the slow checks.
 //!
@@ -152,43 +160,71 @@ fn main() -> ExitCode {
         return usage();
     };
     let start = Instant::now();
-    let mut report = Report::default();
     let root = root();
-    if opts.tiers.iter().any(|t| t == "host") {
-        host::run_host(&root, opts.quick, &mut report);
-        // Miri over the modules with `unsafe`, so that it cannot rot (`cargo xtask miri` runs
-        // the whole selection).
-        if !opts.quick {
-            miri::run_miri(
-                &root,
-                miri::TEST_FILTERS,
-                "miri (modules with unsafe)",
-                &mut report,
-            );
-        }
-        // The benchmark harness end to end with tiny counts, so it does not rot (its figures
-        // mean nothing at that size and are not kept).
-        if !opts.quick {
-            bench::run_bench(&root, true, &mut report);
-            // Every fuzz target for a few seconds, so none rots; `cargo xtask fuzz` runs them
-            // for long.
-            fuzz::run_short_pass(&mut report);
-        }
-    }
     // `--quick` is the inner loop: the host, and one big-endian foreign architecture.
     let targets = if opts.quick && opts.targets.is_empty() {
         vec!["s390x".to_string()]
     } else {
         opts.targets.clone()
     };
-    for tier in opts.tiers.iter().filter(|t| *t != "host") {
-        match tier.as_str() {
-            "qemu-user" => cross::run_user(&targets, &mut report),
-            "vm" => cross::run_vm(&targets, &mut report),
-            _ => {}
+    let tier = |name: &str| opts.tiers.iter().any(|t| t == name);
+    // The foreign tiers' installs first, then those tiers beside the host's steps (see the
+    // crate docs): rows are gathered per lane and merged in a fixed order.
+    let foreign = (tier("qemu-user") || tier("vm"))
+        .then(|| cross::prepare_foreign(&targets, tier("qemu-user"), tier("vm")));
+    // `XTASK_SERIAL=1`: the host lane first, then the foreign tiers (the schedule before they
+    // overlapped; with `XTASK_VM_JOBS=3` on two cores, the old one), to tell whether a failure
+    // comes from the overlap.
+    let serial = std::env::var_os("XTASK_SERIAL").is_some_and(|v| v == "1");
+    let (mut report, foreign) = std::thread::scope(|s| {
+        let mut report = Report::default();
+        if serial && tier("host") {
+            run_host_lane(&root, opts.quick, &mut report);
         }
-    }
+        let foreign = foreign.map(|plan| s.spawn(move || cross::run_foreign(plan)));
+        if !serial && tier("host") {
+            run_host_lane(&root, opts.quick, &mut report);
+        }
+        let rows = foreign.map(|lane| {
+            lane.join().unwrap_or_else(|_| {
+                vec![report::Row {
+                    tests: None,
+                    arch: "all".into(),
+                    tier: "qemu-user, vm".into(),
+                    step: "foreign tiers".into(),
+                    counts: Default::default(),
+                    ok: false,
+                    time: start.elapsed(),
+                    note: "the xtask's thread running them panicked (see above)".into(),
+                }]
+            })
+        });
+        (report, rows.unwrap_or_default())
+    });
+    report.rows.extend(foreign);
     finish(&report, start)
+}
+
+/// The host tier, then Miri, the bench harness and the short fuzz pass, one after the other.
+fn run_host_lane(root: &std::path::Path, quick: bool, report: &mut Report) {
+    host::run_host(root, quick, report);
+    if quick {
+        return;
+    }
+    // Miri over the modules with `unsafe`, so that it cannot rot (`cargo xtask miri` runs
+    // the whole selection).
+    miri::run_miri(
+        root,
+        miri::TEST_FILTERS,
+        "miri (modules with unsafe)",
+        report,
+    );
+    // The benchmark harness end to end with tiny counts, so it does not rot (its figures
+    // mean nothing at that size and are not kept).
+    bench::run_bench(root, true, report);
+    // Every fuzz target for a few seconds, so none rots; `cargo xtask fuzz` runs them for
+    // long.
+    fuzz::run_short_pass(report);
 }
 
 /// Prints the summary table; the exit code says whether anything failed.

@@ -172,7 +172,7 @@ pub fn run_miri(root: &Path, filters: &[&str], step: &str, report: &mut Report) 
         let mut cmd = cargo(root, Some("nightly"));
         cmd.args(["miri", "test", "-p", "baresock", "--lib", "--"])
             .args(args);
-        eprintln!("xtask: $ {}", show(&cmd));
+        eprintln!("xtask: [x86_64 / host / miri] $ {}", show(&cmd));
         cmd.output()
     };
     let fail = |report: &mut Report, note: String| {

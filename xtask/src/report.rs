@@ -78,6 +78,20 @@ pub struct FuzzStats {
     pub panic: Option<String>,
 }
 
+/// Prints the progress line of a finished row.
+pub fn announce(row: &Row) {
+    let status = if row.ok { "ok" } else { "FAILED" };
+    eprintln!(
+        "xtask: [{} / {} / {}] {} in {:.1}s{}",
+        row.arch,
+        row.tier,
+        row.step,
+        status,
+        row.time.as_secs_f64(),
+        suffix(" (", &row.note, ")")
+    );
+}
+
 #[derive(Default)]
 pub struct Report {
     pub rows: Vec<Row>,
@@ -86,16 +100,7 @@ pub struct Report {
 
 impl Report {
     pub fn push(&mut self, row: Row) {
-        let status = if row.ok { "ok" } else { "FAILED" };
-        eprintln!(
-            "xtask: [{} / {} / {}] {} in {:.1}s{}",
-            row.arch,
-            row.tier,
-            row.step,
-            status,
-            row.time.as_secs_f64(),
-            suffix(" (", &row.note, ")")
-        );
+        announce(&row);
         self.rows.push(row);
     }
 

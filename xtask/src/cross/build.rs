@@ -1,5 +1,7 @@
 //! Building the library's test binaries for a target, once per process: both the qemu-user and
-//! the VM tier run the same build.
+//! the VM tier run the same build. `cargo xtask test` plans the builds ([`plan`]) and one
+//! thread makes them in order ([`build_planned`]) while the tiers' runs of the targets built
+//! so far go on beside it; a run wanting a build not yet made waits for it ([`build`]).
 //!
 //! `cargo test -p baresock --no-run --target <triple>` from the workspace root, with the
 //! target's linker, runner and rustflags in cargo's per-target environment variables, and
@@ -7,10 +9,10 @@
 //! executables and carry rustix's build-script output, which says which backend it chose: a
 //! build where rustix fell back to libc fails.
 
-use std::io::Read;
+use std::io::{BufRead, BufReader, Read};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use super::install::{rustup_run, toolchain};
@@ -36,28 +38,92 @@ pub struct Built {
     pub examples: Vec<TestBin>,
 }
 
-type Outcome = Arc<Result<Built, String>>;
+pub type Outcome = Arc<Result<Built, String>>;
 
 /// The cross test binaries are copied into each VM's initramfs: without debuginfo (ours and
 /// the prebuilt std's) they are about a tenth of the size, and build faster. Panic messages
 /// keep their file:line; backtraces keep function names.
 const NO_DEBUGINFO: &[&str] = &["-Cdebuginfo=0", "-Cstrip=debuginfo"];
 
-static BUILDS: Mutex<Vec<(String, Outcome)>> = Mutex::new(Vec::new());
+/// Where the build of one target stands.
+enum State {
+    /// Planned ([`plan`]) or under way: whoever wants it waits.
+    Pending,
+    /// Done: its outcome, and the row reporting it until [`take_row`] takes it.
+    Done(Outcome, Option<Row>),
+}
 
-/// The build of `t`, made on the first call. That first call also returns the row reporting
-/// it, under `tier`.
-pub fn build(ws: &Ws, t: &Target, tier: &str) -> (Outcome, Option<Row>) {
-    if let Some((_, done)) = BUILDS.lock().unwrap().iter().find(|(n, _)| n == &t.name) {
-        return (Arc::clone(done), None);
+static BUILDS: Mutex<Vec<(String, State)>> = Mutex::new(Vec::new());
+/// Signalled whenever a build is done.
+static BUILT: Condvar = Condvar::new();
+
+fn builds() -> MutexGuard<'static, Vec<(String, State)>> {
+    BUILDS.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Marks the targets named in `names` as to be built by one thread calling [`build_planned`]
+/// for each (the scheduler's builder): [`build`] of one of them waits for that build instead
+/// of starting its own.
+pub fn plan<'a>(names: impl IntoIterator<Item = &'a str>) {
+    let mut b = builds();
+    for name in names {
+        if !b.iter().any(|(n, _)| n == name) {
+            b.push((name.to_owned(), State::Pending));
+        }
     }
+}
+
+/// Builds `t` now (the builder's side of [`plan`]), unless it was built already; the row
+/// reporting it waits for [`take_row`].
+pub fn build_planned(ws: &Ws, t: &Target) -> Outcome {
+    if let Some((_, State::Done(done, _))) = builds().iter().find(|(n, _)| n == &t.name) {
+        return Arc::clone(done);
+    }
+    finish(t, run_build(ws, t))
+}
+
+/// The build of `t`, made on the first call: a build that is planned or under way in another
+/// thread is waited for.
+pub fn build(ws: &Ws, t: &Target) -> Outcome {
+    let mut b = builds();
+    loop {
+        match b.iter().find(|(n, _)| n == &t.name) {
+            Some((_, State::Done(done, _))) => return Arc::clone(done),
+            Some((_, State::Pending)) => b = BUILT.wait(b).unwrap_or_else(|p| p.into_inner()),
+            None => break,
+        }
+    }
+    b.push((t.name.clone(), State::Pending));
+    drop(b);
+    finish(t, run_build(ws, t))
+}
+
+/// Takes the row reporting the build of the target named `name` (once; `None` if it was not
+/// built or its row was taken), to be filed under `tier`.
+pub fn take_row(name: &str, tier: &str) -> Option<Row> {
+    let mut b = builds();
+    let (_, state) = b.iter_mut().find(|(n, _)| n == name)?;
+    let State::Done(_, row) = state else {
+        return None;
+    };
+    row.take().map(|mut r| {
+        r.tier = tier.into();
+        r
+    })
+}
+
+/// Runs the build of `t`, returning its outcome and its row (filed under no tier yet).
+fn run_build(ws: &Ws, t: &Target) -> (Result<Built, String>, Row) {
     let start = Instant::now();
-    eprintln!("xtask: building the tests for {} ({})", t.name, t.triple);
+    eprintln!(
+        "xtask: [{} / build] building the tests ({})",
+        t.name, t.triple
+    );
     let result = cargo_build(ws, t);
     let row = Row {
         tests: None,
         arch: t.name.clone(),
-        tier: tier.into(),
+        tier: String::new(),
         step: "build".into(),
         counts: Counts::default(),
         ok: result.is_ok(),
@@ -67,12 +133,44 @@ pub fn build(ws: &Ws, t: &Target, tier: &str) -> (Outcome, Option<Row>) {
             Err(e) => e.clone(),
         },
     };
+    let status = if row.ok { "ok" } else { "FAILED" };
+    eprintln!(
+        "xtask: [{} / build] {status} in {:.1}s ({})",
+        t.name,
+        row.time.as_secs_f64(),
+        row.note
+    );
+    (result, row)
+}
+
+/// Records the build of `t` as done and wakes whoever waits for it.
+fn finish(t: &Target, (result, row): (Result<Built, String>, Row)) -> Outcome {
     let outcome = Arc::new(result);
-    BUILDS
-        .lock()
-        .unwrap()
-        .push((t.name.clone(), Arc::clone(&outcome)));
-    (outcome, Some(row))
+    let mut b = builds();
+    let state = State::Done(Arc::clone(&outcome), Some(row));
+    match b.iter_mut().find(|(n, _)| n == &t.name) {
+        Some((_, s)) => *s = state,
+        None => b.push((t.name.clone(), state)),
+    }
+    drop(b);
+    BUILT.notify_all();
+    outcome
+}
+
+/// Ends the plan: every planned build that never ran is recorded as failed (`why`), so that
+/// nobody waits for it for ever (the builder calls it last, also when it stops early).
+pub fn abandon<'a>(names: impl IntoIterator<Item = &'a str>, why: &str) {
+    let mut b = builds();
+    for name in names {
+        let Some((_, s)) = b.iter_mut().find(|(n, _)| n == name) else {
+            continue;
+        };
+        if matches!(s, State::Pending) {
+            *s = State::Done(Arc::new(Err(why.to_owned())), None);
+        }
+    }
+    drop(b);
+    BUILT.notify_all();
 }
 
 /// The cargo command for `t`, without the subcommand's own arguments.
@@ -112,18 +210,29 @@ fn cargo_build(ws: &Ws, t: &Target) -> Result<Built, String> {
     if t.build_std {
         cmd.arg("-Zbuild-std");
     }
-    // Diagnostics and progress go to our stderr; the JSON messages come on stdout.
+    // Diagnostics and progress go to our stderr, each line saying whose build it is (other
+    // steps run beside it); the JSON messages come on stdout.
     let mut child = cmd
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
+        .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
+    let stderr = child.stderr.take();
     let mut stdout = String::new();
-    let _ = child
-        .stdout
-        .take()
-        .map(|mut s| s.read_to_string(&mut stdout));
+    std::thread::scope(|s| {
+        if let Some(stderr) = stderr {
+            s.spawn(|| {
+                for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                    eprintln!("xtask: [{} / build] {line}", t.name);
+                }
+            });
+        }
+        let _ = child
+            .stdout
+            .take()
+            .map(|mut s| s.read_to_string(&mut stdout));
+    });
     let status = child.wait().map_err(|e| e.to_string())?;
 
     let mut bins = Vec::new();

@@ -90,7 +90,7 @@ fn build_triples(ws: &Ws, triples: &[&str], bins: &[&str]) -> Result<String, Str
     for b in bins {
         cmd.args(["--bin", b]);
     }
-    eprintln!("xtask: $ {}", show(&cmd));
+    eprintln!("xtask: [no_std echo / build] $ {}", show(&cmd));
     let done = run_limited(&mut cmd, BUILD_LIMIT).map_err(|e| format!("cannot run cargo: {e}"))?;
     if done.success() {
         Ok(done.output)

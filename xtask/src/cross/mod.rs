@@ -1,8 +1,8 @@
 //! The cross-architecture tiers of `cargo xtask test`.
 //!
-//! - [`run_user`] (tier 2): the library's test binaries for each architecture, run under
+//! - [`user`] (tier 2): the library's test binaries for each architecture, run under
 //!   qemu-user on the host kernel.
-//! - [`run_vm`] (tier 3): the same binaries in a real Debian kernel of each architecture,
+//! - [`vm`] (tier 3): the same binaries in a real Debian kernel of each architecture,
 //!   booted under TCG from an initramfs, as root, with CAN and veth.
 //! - [`run_size`] (`cargo xtask size`): the no_std echo server's size per architecture, beside
 //!   the same server on rustix alone, with std and in C ([`echo`] builds and runs it; the
@@ -10,7 +10,8 @@
 //!
 //! What each architecture needs is data: `targets/<arch>.toml` (read by [`targets`]) and
 //! `qemu/` (the guest's init script and module list). Each target is built once per process
-//! ([`build`]) and both tiers run that build. Everything fetched is cached under
+//! ([`build`]) and both tiers run that build. Both tiers run beside the host tier, each
+//! architecture's runs starting as soon as its build is done ([`schedule`] has the order). Everything fetched is cached under
 //! `target/xtask-cache/`; logs of every run go to `target/xtask-logs/`.
 //!
 //! Whatever the host lacks (rustup targets, rust-src, cross gcc, qemu) is installed when the
@@ -18,8 +19,9 @@
 //! it ([`install`]).
 //!
 //! Environment: `XTASK_VERBOSE=1` echoes test and console output as it comes;
-//! `XTASK_NO_INSTALL=1` installs nothing; `XTASK_VM_JOBS=N` runs N VMs at once (default: one
-//! more than the cores); `CARGO_TARGET_DIR` moves `target/` as for cargo.
+//! `XTASK_NO_INSTALL=1` installs nothing; `XTASK_VM_JOBS=N` runs N VMs at once (default: as
+//! many as there are cores); `XTASK_SERIAL=1` starts these tiers after the host tier instead of
+//! beside it; `CARGO_TARGET_DIR` moves `target/` as for cargo.
 
 mod apt;
 mod build;
@@ -30,6 +32,7 @@ pub(crate) mod install;
 mod json;
 mod musl;
 pub(crate) mod proc;
+mod schedule;
 mod size;
 mod targets;
 mod user;
@@ -44,8 +47,7 @@ pub use size::run_size;
 pub fn nostd_linux_none() -> Result<String, String> {
     echo::linux_none(&Ws::find())
 }
-pub use user::run_user;
-pub use vm::run_vm;
+pub use schedule::{prepare as prepare_foreign, run as run_foreign};
 
 /// Where things are: the workspace root, cargo's target directory, and the xtask's cache and
 /// log directories inside it.

@@ -174,3 +174,28 @@ pub fn tail(text: &str, n: usize) -> String {
     let lines: Vec<&str> = text.lines().collect();
     lines[lines.len().saturating_sub(n)..].join("\n")
 }
+
+/// The niceness [`lower_priority`] gives a thread: its work only fills what the others leave.
+pub const BACKGROUND_NICE: u32 = 10;
+
+/// Lowers the calling thread's scheduling priority to [`BACKGROUND_NICE`], and so that of the
+/// threads and processes it starts from then on (Linux keeps a niceness per thread, and a
+/// child inherits its creator's): `renice` on the thread's own id (from `/proc/thread-self`).
+/// `cargo xtask test` runs its CPU-bound batch work so (the cross builds, the fuzz pass), so
+/// that it soaks up idle cores without starving the VMs' and tests' timers. Best effort: where
+/// `renice` is missing or fails, the thread keeps its priority.
+pub fn lower_priority() {
+    let Ok(link) = std::fs::read_link("/proc/thread-self") else {
+        return;
+    };
+    let Some(tid) = link.file_name() else {
+        return;
+    };
+    let _ = Command::new("renice")
+        .args(["-n", &BACKGROUND_NICE.to_string(), "-p"])
+        .arg(tid)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+}

@@ -14,49 +14,17 @@ use std::time::Instant;
 
 use super::build::{build, TEST_LIMIT};
 use super::echo;
-use super::install::{self, Tier};
+use super::install;
 use super::proc::{run_limited, tail};
-use super::targets::{self, Target};
+use super::targets::Target;
 use super::{skip_note, Ws};
-use crate::report::{account, listed, panics, Counts, Exit, Report, Row};
+use crate::report::{account, listed, panics, Counts, Exit, Row};
 
-const TIER: &str = "qemu-user";
+pub(super) const TIER: &str = "qemu-user";
 
-/// Runs the qemu-user tier for the architectures named in `targets` (all of `targets/` when
-/// empty), pushing a build row and a test row per architecture into `report`.
-pub fn run_user(targets: &[String], report: &mut Report) {
-    let ws = Ws::find();
-    let list = match targets::load(&ws.root.join("targets"), targets) {
-        Ok(list) => list,
-        Err(e) => return report.push(fail_row("all", "load targets", e)),
-    };
-    let prepared = install::prepare(&ws, &list, Tier::User);
-    if let Some(row) = prepared.row {
-        report.push(row);
-    }
-    let missing = prepared.missing;
-    let ready: Vec<&Target> = list
-        .iter()
-        .filter(|t| !missing.contains_key(&t.name))
-        .collect();
-    let echo_built = build_echo(&ws, &ready, report);
-    for t in &list {
-        if let Some(why) = missing.get(&t.name) {
-            report.push(fail_row(&t.name, "test", why.clone()));
-            continue;
-        }
-        let row = run_one(&ws, t, report);
-        report.push(row);
-        report.push(run_echo(&ws, t, echo_built));
-    }
-}
-
-/// Builds the no_std echo for all of `targets` in one cargo run (both cores busy while core
-/// builds for each target); pushes its row and says whether it worked.
-fn build_echo(ws: &Ws, targets: &[&Target], report: &mut Report) -> bool {
-    if targets.is_empty() {
-        return false;
-    }
+/// Builds the no_std echo for all of `targets` (not empty) in one cargo run (both cores busy
+/// while core builds for each target): its row, and whether it worked.
+pub(super) fn build_echo(ws: &Ws, targets: &[&Target]) -> (Row, bool) {
     let start = Instant::now();
     let result = echo::build(ws, targets, &[echo::ECHO]);
     let names: Vec<&str> = targets.iter().map(|t| t.name.as_str()).collect();
@@ -67,7 +35,7 @@ fn build_echo(ws: &Ws, targets: &[&Target], report: &mut Report) -> bool {
         }
         Err(e) => e.clone(),
     };
-    report.push(Row {
+    let row = Row {
         tests: None,
         arch: "all".into(),
         tier: TIER.into(),
@@ -76,13 +44,13 @@ fn build_echo(ws: &Ws, targets: &[&Target], report: &mut Report) -> bool {
         ok: result.is_ok(),
         time: start.elapsed(),
         note,
-    });
-    result.is_ok()
+    };
+    (row, result.is_ok())
 }
 
 /// The no_std echo of `t`: static, no undefined symbol, no libc; then echoing datagrams under
 /// qemu-user, and natively where `t` is the host's architecture.
-fn run_echo(ws: &Ws, t: &Target, built: bool) -> Row {
+pub(super) fn run_echo(ws: &Ws, t: &Target, built: bool) -> Row {
     let start = Instant::now();
     let result = (|| -> Result<String, String> {
         if !built {
@@ -119,7 +87,7 @@ fn run_echo(ws: &Ws, t: &Target, built: bool) -> Row {
     }
 }
 
-fn fail_row(arch: &str, step: &str, note: String) -> Row {
+pub(super) fn fail_row(arch: &str, step: &str, note: String) -> Row {
     Row {
         tests: None,
         arch: arch.into(),
@@ -132,11 +100,10 @@ fn fail_row(arch: &str, step: &str, note: String) -> Row {
     }
 }
 
-fn run_one(ws: &Ws, t: &Target, report: &mut Report) -> Row {
-    let (built, build_row) = build(ws, t, TIER);
-    if let Some(row) = build_row {
-        report.push(row);
-    }
+/// The test row of `t`: every test binary of its build (waited for if it is still being made)
+/// under qemu-user.
+pub(super) fn run_one(ws: &Ws, t: &Target) -> Row {
+    let built = build(ws, t);
     let built = match built.as_ref() {
         Ok(b) => b,
         Err(_) => return fail_row(&t.name, "test", "not run: the build failed".into()),
@@ -145,6 +112,11 @@ fn run_one(ws: &Ws, t: &Target, report: &mut Report) -> Row {
         return fail_row(&t.name, "test", format!("{} not found", t.qemu_user));
     };
 
+    eprintln!(
+        "xtask: [{} / {TIER} / test] running {} test binaries",
+        t.name,
+        built.bins.len()
+    );
     let start = Instant::now();
     let mut log = String::new();
     let mut problems = Vec::new();

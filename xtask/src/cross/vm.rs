@@ -9,12 +9,14 @@
 //!    `qemu/modules.txt` (plus their dependencies, in order), can-utils under
 //!    `/opt/can-utils` with a wrapper per tool in `/bin`, the gnu targets' loader and
 //!    libraries; a second cpio, appended, with this run's test binaries;
-//! 3. boot it under TCG (never KVM), one VM more at once than there are cores (each is one
-//!    single-threaded process whose tests spend much of their time waiting: on two cores, three
-//!    VMs took 420 s for the seven, each 5-20 % slower than beside one other, where two at once
-//!    took about 630 s; `XTASK_VM_JOBS` overrides), with time limits so a hung guest fails
+//! 3. boot it under TCG (never KVM), as many VMs at once as there are cores ([`vm_jobs`]; each
+//!    is one single-threaded process whose tests spend much of their time waiting: when the VMs
+//!    ran alone, three at once on two cores took 420 s for the seven, two at once about 630 s,
+//!    but the other tiers now fill that idle time; `XTASK_VM_JOBS` overrides), with time limits so a hung guest fails
 //!    the row instead of hanging CI; the init script runs every test binary as root and
-//!    reports on the console (markers `@@xtask ...`, see `qemu/init`);
+//!    reports on the console (markers `@@xtask ...`, see `qemu/init`). In `cargo xtask test`
+//!    the VMs do not wait for the other tiers: each boots as soon as its build is done, beside
+//!    the host tier and qemu-user ([`schedule`](super::schedule));
 //! 4. read the console ([`judge`]): per binary, its `--list` count and its libtest output;
 //!    each must report every test it has and exit 0 ([`account`]). In the VM every test must
 //!    run: one that printed `skipped:` is a failure, unless its binary and name are on
@@ -35,13 +37,12 @@ use super::apt::{first_suite, Apt};
 use super::build::{build, Built, TEST_LIMIT};
 use super::cpio::Cpio;
 use super::elf;
-use super::install::{self, Tier};
 use super::proc::{run_watched, tail};
-use super::targets::{self, Target};
+use super::targets::Target;
 use super::{skip_note, Ws};
 use crate::report::{account, panics, Counts, Exit, Report, Row};
 
-const TIER: &str = "vm";
+pub(super) const TIER: &str = "vm";
 /// The guest must reach /init by then (about 2-6 s normally).
 const BOOT_LIMIT: Duration = Duration::from_secs(120);
 /// Nothing at all on the console for this long: the guest hung.
@@ -184,21 +185,15 @@ const CAN_UTILS_PACKAGES: [&str; 2] = ["can-utils", "libc6"];
 /// apart from the gnu targets' own in `/lib` (two glibc builds must never mix).
 const CAN_UTILS_DIR: &str = "opt/can-utils";
 
-/// Runs the VM tier for the architectures named in `targets` (all of `targets/` when empty),
-/// pushing a test row per architecture (and build / fetch rows when those ran) into `report`.
-pub fn run_vm(targets: &[String], report: &mut Report) {
-    let ws = Ws::find();
-    let list = match targets::load(&ws.root.join("targets"), targets) {
-        Ok(list) => list,
-        Err(e) => return report.push(row("all", "load targets", false, Duration::ZERO, e)),
-    };
-    let prepared = install::prepare(&ws, &list, Tier::Vm);
-    if let Some(row) = prepared.row {
-        report.push(row);
-    }
-    let missing = prepared.missing;
-    // Each VM is one single-threaded TCG process: as many run at once as there are cores
-    // (two on the CI machines), each architecture's rows kept together in the table.
+/// Runs the VM of each of `list` (the test row saying why not for those in `missing`),
+/// [`vm_jobs`] at once, in `list`'s order: each fetches its guest, waits for its build if that
+/// is still being made, then boots. Returns each target's rows (fetch, test), in `list`'s order.
+pub(super) fn run_pool(
+    ws: &Ws,
+    list: &[Target],
+    missing: &BTreeMap<String, String>,
+) -> Vec<Vec<Row>> {
+    // Each VM is one single-threaded TCG process: see the module's docs for how many at once.
     let jobs = vm_jobs();
     let next = AtomicUsize::new(0);
     let done: Mutex<Vec<(usize, Vec<Row>)>> = Mutex::new(Vec::new());
@@ -213,7 +208,7 @@ pub fn run_vm(targets: &[String], report: &mut Report) {
                         rows.push(row(&t.name, "test", false, Duration::ZERO, why.clone()))
                     }
                     None => {
-                        let r = run_one(&ws, t, &mut rows);
+                        let r = run_one(ws, t, &mut rows);
                         rows.push(r);
                     }
                 }
@@ -225,22 +220,23 @@ pub fn run_vm(targets: &[String], report: &mut Report) {
     });
     let mut done = done.into_inner().unwrap_or_else(|p| p.into_inner());
     done.sort_by_key(|(i, _)| *i);
-    for (_, rows) in done {
-        report.rows.extend(rows);
-    }
+    done.into_iter().map(|(_, rows)| rows).collect()
 }
 
-/// How many VMs run at once: `XTASK_VM_JOBS`, else one more than the cores (a single-vCPU TCG
-/// guest leaves its core idle while its tests wait on timeouts and peers).
+/// How many VMs run at once: `XTASK_VM_JOBS`, else as many as there are cores. On its own a
+/// single-vCPU TCG guest leaves its core idle while its tests wait on timeouts and peers (one
+/// VM more than the cores filled that), but in `cargo xtask test` the host tier, qemu-user
+/// and the builds fill it now; a third VM beside them starved the guests (the lib tests of the
+/// s390x and powerpc64le VMs passed their 120 s limit on two cores).
 fn vm_jobs() -> usize {
     std::env::var("XTASK_VM_JOBS")
         .ok()
         .and_then(|j| j.parse().ok())
         .filter(|&j| j > 0)
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()) + 1)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
-fn row(arch: &str, step: &str, ok: bool, time: Duration, note: String) -> Row {
+pub(super) fn row(arch: &str, step: &str, ok: bool, time: Duration, note: String) -> Row {
     Row {
         tests: None,
         arch: arch.into(),
@@ -254,19 +250,7 @@ fn row(arch: &str, step: &str, ok: bool, time: Duration, note: String) -> Row {
 }
 
 fn run_one(ws: &Ws, t: &Target, report: &mut Report) -> Row {
-    let (built, build_row) = build(ws, t, TIER);
-    if let Some(r) = build_row {
-        report.push(r);
-    }
-    let Ok(built) = built.as_ref() else {
-        return row(
-            &t.name,
-            "test",
-            false,
-            Duration::ZERO,
-            "not run: the build failed".into(),
-        );
-    };
+    // The guest first: fetching it (or finding it cached) goes on while the build is made.
     let start = Instant::now();
     let guest = match Guest::get(ws, t) {
         Ok((guest, fetched)) => {
@@ -276,6 +260,16 @@ fn run_one(ws: &Ws, t: &Target, report: &mut Report) -> Row {
             guest
         }
         Err(e) => return row(&t.name, "fetch", false, start.elapsed(), e),
+    };
+    let built = build(ws, t);
+    let Ok(built) = built.as_ref() else {
+        return row(
+            &t.name,
+            "test",
+            false,
+            Duration::ZERO,
+            "not run: the build failed".into(),
+        );
     };
     let start = Instant::now();
     let (initrd, mut warnings) = match initramfs(ws, t, &guest, built) {
@@ -291,7 +285,7 @@ fn run_one(ws: &Ws, t: &Target, report: &mut Report) -> Row {
         }
     };
     eprintln!(
-        "xtask: booting {} (kernel {}) under TCG",
+        "xtask: [{} / {TIER} / test] booting kernel {} under TCG",
         t.name, guest.release
     );
     let limit =
@@ -325,7 +319,7 @@ fn run_one(ws: &Ws, t: &Target, report: &mut Report) -> Row {
             break (done, console);
         }
         eprintln!(
-            "xtask: {}: the guest hung before /init; booting it once more",
+            "xtask: [{} / {TIER} / test] the guest hung before /init; booting it once more",
             t.name
         );
         warnings.push("the first boot hung before /init and was retried".to_owned());
