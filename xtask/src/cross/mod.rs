@@ -22,6 +22,7 @@
 //! more than the cores); `CARGO_TARGET_DIR` moves `target/` as for cargo.
 
 mod apt;
+mod async_echo;
 mod build;
 mod cpio;
 mod echo;

@@ -12,6 +12,7 @@
 use std::process::Command;
 use std::time::Instant;
 
+use super::async_echo;
 use super::build::{build, TEST_LIMIT};
 use super::echo;
 use super::install::{self, Tier};
@@ -48,6 +49,7 @@ pub fn run_user(targets: &[String], report: &mut Report) {
         let row = run_one(&ws, t, report);
         report.push(row);
         report.push(run_echo(&ws, t, echo_built));
+        report.push(async_echo::row(&ws, t, echo_built));
     }
 }
 
@@ -58,7 +60,7 @@ fn build_echo(ws: &Ws, targets: &[&Target], report: &mut Report) -> bool {
         return false;
     }
     let start = Instant::now();
-    let result = echo::build(ws, targets, &[echo::ECHO]);
+    let result = echo::build(ws, targets, &[echo::ECHO, async_echo::ASYNC_ECHO]);
     let names: Vec<&str> = targets.iter().map(|t| t.name.as_str()).collect();
     let note = match &result {
         Ok(output) => {
