@@ -553,6 +553,81 @@ fn answer(q: &[u8]) -> Vec<u8> {
 }
 
 #[test]
+fn polling_never_allocates() {
+    use baresock::poll::{Event, Interest, Poller, Timer, Waker};
+    let v4: SocketAddr = "127.0.0.1:0".parse().unwrap();
+    let _ = std::thread::current();
+    let n = allocations_in(|| {
+        let poller = Poller::new().unwrap();
+        let listener = TcpListener::bind(v4).unwrap();
+        listener.set_nonblocking(true).unwrap();
+        poller.add(&listener, 0, Interest::READABLE).unwrap();
+        let client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let mut events = [Event::EMPTY; 8];
+        let ready = poller
+            .wait(&mut events, Some(Duration::from_secs(5)))
+            .unwrap();
+        assert_eq!(ready[0].key(), 0);
+        let (conn, _) = listener.accept().unwrap();
+        poller
+            .add(&conn, 1, Interest::READABLE | Interest::ONESHOT)
+            .unwrap();
+        client.send_all(b"x").unwrap();
+        assert_eq!(
+            poller.wait(&mut events, None).unwrap()[0],
+            Event::new(1, Interest::READABLE.bits())
+        );
+        poller
+            .modify(&conn, 1, Interest::READABLE | Interest::EDGE)
+            .unwrap();
+        poller.delete(&listener).unwrap();
+        // The misuse errors and their text.
+        let e = poller.delete(&listener).unwrap_err();
+        let mut text = Fixed {
+            buf: [0; 256],
+            len: 0,
+        };
+        write!(text, "{e} {e:?} {:?}", events[0]).unwrap();
+        assert!(poller.wait(&mut [], None).is_err());
+        // The waker and the timer.
+        let waker = Waker::new(&poller, 2).unwrap();
+        waker.wake().unwrap();
+        assert!(poller
+            .wait(&mut events, Some(Duration::from_millis(1)))
+            .unwrap()
+            .iter()
+            .any(|e| e.key() == 2));
+        assert_eq!(waker.reset().unwrap(), 1);
+        let timer = Timer::new().unwrap();
+        poller.add(&timer, 3, Interest::READABLE).unwrap();
+        timer.set_after(Duration::from_millis(1)).unwrap();
+        let mut fired = false;
+        while !fired {
+            for e in poller
+                .wait(&mut events, Some(Duration::from_secs(5)))
+                .unwrap()
+            {
+                fired |= e.key() == 3;
+            }
+        }
+        assert_eq!(timer.expirations().unwrap(), 1);
+        timer
+            .set_interval(Duration::from_secs(1), Duration::from_secs(1))
+            .unwrap();
+        timer.disarm().unwrap();
+        // A deadline that passes (the clock read and the retry path).
+        poller.delete(&conn).unwrap();
+        poller.delete(&timer).unwrap();
+        poller.delete(&waker).unwrap();
+        assert!(poller
+            .wait(&mut events, Some(Duration::from_millis(2)))
+            .unwrap()
+            .is_empty());
+    });
+    assert_eq!(n, 0, "the poller allocated {n} times");
+}
+
+#[test]
 fn the_counter_counts() {
     // The proof is only as good as the counter: an allocation must show.
     let n = allocations_in(|| drop(std::hint::black_box(vec![1u8; 10])));
