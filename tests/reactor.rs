@@ -20,8 +20,9 @@ fn poll_once<F: Future>(f: std::pin::Pin<&mut F>) -> Poll<F::Output> {
     f.poll(&mut Context::from_waker(Waker::noop()))
 }
 
-/// Raises RLIMIT_NOFILE's soft limit to the hard one; the limit then.
-fn raise_nofile() -> u64 {
+/// Raises RLIMIT_NOFILE's soft limit to the hard one, and both to `want` where the hard one
+/// is lower and may be raised (root); the soft limit then.
+fn raise_nofile(want: u64) -> u64 {
     let mut lim = libc::rlimit {
         rlim_cur: 0,
         rlim_max: 0,
@@ -30,12 +31,22 @@ fn raise_nofile() -> u64 {
     if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) } != 0 {
         return 0;
     }
+    #[allow(clippy::unnecessary_cast)] // rlim_t is 32 bits on some targets
+    let hard = lim.rlim_max as u64;
+    if hard < want {
+        let raised = libc::rlimit {
+            rlim_cur: want as libc::rlim_t,
+            rlim_max: want as libc::rlim_t,
+        };
+        // SAFETY: `raised` is a valid rlimit; refused without the privilege.
+        if unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &raised) } == 0 {
+            return want;
+        }
+    }
     lim.rlim_cur = lim.rlim_max;
     // SAFETY: `lim` is a valid rlimit, the soft limit not above the hard one.
     unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &lim) };
-    #[allow(clippy::unnecessary_cast)] // rlim_t is 32 bits on some targets
-    let limit = lim.rlim_cur as u64;
-    limit
+    hard
 }
 
 const CONNECTIONS: usize = 1000;
@@ -43,8 +54,9 @@ const CONNECTIONS: usize = 1000;
 #[test]
 fn a_thousand_tcp_connections_at_once() {
     // 1,000 clients, 1,000 accepted streams, the listener, the poller, and the test's own.
-    let limit = raise_nofile();
-    if limit < 2 * CONNECTIONS as u64 + 64 {
+    let need = 2 * CONNECTIONS as u64 + 64;
+    let limit = raise_nofile(need);
+    if limit < need {
         skip!(
             "RLIMIT_NOFILE's hard limit is {limit}, below the {} fds needed",
             2 * CONNECTIONS + 64
@@ -521,4 +533,32 @@ fn can_frames_arrive_asynchronously() {
     if let Err(why) = r {
         skip!("{why}");
     }
+}
+
+#[test]
+fn unix_streams_accept_and_echo() {
+    let slots = Slots::<4>::new();
+    let reactor = Reactor::new(&slots).unwrap();
+    let dir = TempDir::new("reactor-stream");
+    let addr = unix_addr(&dir.path("l"));
+    let listener = Async::new(&reactor, UnixListener::bind(addr).unwrap()).unwrap();
+    let server = async {
+        let (conn, _) = listener.accept().await.unwrap();
+        let mut buf = [0u8; 8];
+        let n = conn.read(&mut buf).await.unwrap();
+        conn.write_all(&buf[..n]).await.unwrap();
+        conn.writable().await.unwrap();
+    };
+    let client = async {
+        let conn = Async::new(&reactor, UnixStream::connect(addr).unwrap()).unwrap();
+        conn.write(b"unix").await.unwrap();
+        let mut buf = [0u8; 4];
+        let mut got = 0;
+        while got < 4 {
+            got += conn.read(&mut buf[got..]).await.unwrap();
+        }
+        assert_eq!(&buf, b"unix");
+    };
+    block_on(&reactor, join(server, client)).unwrap();
+    assert_eq!((reactor.registered(), reactor.wakers()), (1, 0));
 }

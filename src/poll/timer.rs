@@ -92,7 +92,7 @@ impl Timer {
         let mut count = [0u8; 8];
         match crate::sys::os::read(self.fd.as_fd(), &mut count) {
             Ok(8) => Ok(u64::from_ne_bytes(count)),
-            // A timerfd reads 8 bytes or fails.
+            // A timerfd reads 8 bytes or fails: a short read is no count the kernel gives.
             Ok(_) => Err(Error::Os(Errno::IO)),
             Err(e) => Err(e.into()),
         }

@@ -82,8 +82,8 @@ impl Waker {
         let mut count = [0u8; 8];
         match crate::sys::os::read(self.fd.as_fd(), &mut count) {
             Ok(8) => Ok(u64::from_ne_bytes(count)),
-            // An eventfd reads 8 bytes or fails; anything else is no count.
-            Ok(_) => Ok(0),
+            // An eventfd reads 8 bytes or fails: a short read is no count the kernel gives.
+            Ok(_) => Err(Error::Os(Errno::IO)),
             Err(Errno::AGAIN) => Ok(0),
             Err(e) => Err(Error::Os(e)),
         }

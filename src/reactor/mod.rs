@@ -10,14 +10,25 @@
 //!   (`accept`, `connect`, `read`, `write`, `send_to`, `recv_from`, ...) and any call can be
 //!   awaited with [`Async::read_with`] / [`Async::write_with`].
 //! - [`block_on`]: runs one future to its end on the calling thread, turning the reactor
-//!   whenever the future waits. Join many futures (fixed arrays of them, no heap) to serve
-//!   many sockets at once; or, with the `embassy` feature, run tasks on
-//!   `Executor` (an `embassy-executor` whose idle time is a turn of the reactor).
+//!   whenever the future waits. [`join`] and [`join_all`] (fixed arrays of futures, no heap)
+//!   serve many sockets at once; or, with the `embassy` feature, run tasks on `Executor`
+//!   (an `embassy-executor` whose idle time is a turn of the reactor).
 //! - Time: [`Reactor::sleep`] and [`Reactor::timeout`]; a socket's own read or write timeout
 //!   bounds each of its async calls in that direction (see [`Async`]).
 //!
 //! Everything is single-threaded (`Cell`s, no locks): a reactor and its sockets stay on the
-//! thread that made them (`!Sync`).
+//! thread that made them (`!Sync`). A waker called from another thread is seen by
+//! [`block_on`] when its current turn ends (at the next socket event or deadline); `Executor`
+//! ends the turn at once (through a [`poll::Waker`](crate::poll::Waker)).
+//!
+//! # What it costs
+//!
+//! A call that can complete is its one system call. A socket is added to the poller once, for
+//! both directions, edge-triggered: waiting costs no `epoll_ctl`, and one `epoll_pwait` serves
+//! every socket that waits. A call that says `WouldBlock` clears its direction's flag, so the
+//! next call in that direction waits for the poller's word instead of asking the kernel again.
+//! While a future has a deadline, each turn reads the clock and scans the slots for the nearest
+//! one (a few nanoseconds per slot).
 //!
 //! # Example: an echo of one connection
 //!
@@ -174,7 +185,7 @@ impl core::fmt::Debug for Slot {
 
 /// A reactor's storage: `N` [`Slot`]s (one per registered socket or pending timer) and room
 /// for `E` events per turn. Make it `const`, on the stack or in a `static` (through
-/// `static_cell::StaticCell`, say), and lend it to [`Reactor::new`].
+/// `static_cell::StaticCell`, say), and lend it to [`Reactor::new`], one reactor at a time.
 ///
 /// ```
 /// use baresock::reactor::{Reactor, Slots};

@@ -133,7 +133,10 @@ impl<'r, T: AsSocket> Async<'r, T> {
         })
     }
 
-    /// The socket.
+    /// The socket, for its options and its calls that do not wait. Keep it non-blocking: a
+    /// timeout set on it here would make its calls wait in `ppoll`, blocking
+    /// the thread; bound the async calls with [`set_read_timeout`](Async::set_read_timeout) /
+    /// [`set_write_timeout`](Async::set_write_timeout) instead.
     pub fn get_ref(&self) -> &T {
         &self.io
     }
