@@ -24,6 +24,7 @@
 //! beside it; `CARGO_TARGET_DIR` moves `target/` as for cargo.
 
 mod apt;
+mod async_echo;
 mod build;
 mod cpio;
 mod echo;

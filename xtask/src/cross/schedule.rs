@@ -12,7 +12,8 @@
 //!   fetches its guest, waits for its build, then boots.
 //!
 //! Rows are gathered per lane and merged in a fixed order: the qemu-user tier's rows (its
-//! install row, the echo build, then per architecture build, test, no_std echo), then the VM
+//! install row, the echo build, then per architecture build, test, no_std echo, no_std async
+//! echo), then the VM
 //! tier's (install row, then per architecture fetch and test; the build row there when the
 //! qemu-user tier did not run that architecture). Progress lines interleave; each names its
 //! architecture and step.
@@ -22,7 +23,7 @@ use std::collections::BTreeMap;
 use super::build;
 use super::install::{self, Tier};
 use super::targets::{self, Target};
-use super::{proc, user, vm, Ws};
+use super::{async_echo, proc, user, vm, Ws};
 use crate::report::Row;
 
 /// What [`prepare`] found: the targets, and what each tier lacks.
@@ -179,6 +180,7 @@ pub fn run(plan: Plan) -> Vec<Row> {
         user_rows.extend(build::take_row(&t.name, user::TIER));
         user_rows.extend(test);
         user_rows.push(announced(user::run_echo(&ws, t, echo_ok)));
+        user_rows.push(announced(async_echo::row(&ws, t, echo_ok)));
     }
     let mut vms = vms.into_iter();
     for t in &list {

@@ -7,7 +7,8 @@
 //!
 //! Then per architecture the `#![no_std]` echo server of `examples/nostd-echo` (built once for
 //! all of them, see [`echo`](super::echo)): proved static with no undefined symbol, and run
-//! under qemu-user (and natively on the host's own architecture) against a client.
+//! under qemu-user (and natively on the host's own architecture) against a client; and its
+//! async TCP twin, `async-echo`, against 1,000 connections at once ([`async_echo`](super::async_echo)).
 
 use std::process::Command;
 use std::time::Instant;
@@ -26,7 +27,7 @@ pub(super) const TIER: &str = "qemu-user";
 /// while core builds for each target): its row, and whether it worked.
 pub(super) fn build_echo(ws: &Ws, targets: &[&Target]) -> (Row, bool) {
     let start = Instant::now();
-    let result = echo::build(ws, targets, &[echo::ECHO]);
+    let result = echo::build(ws, targets, &[echo::ECHO, super::async_echo::ASYNC_ECHO]);
     let names: Vec<&str> = targets.iter().map(|t| t.name.as_str()).collect();
     let note = match &result {
         Ok(output) => {
