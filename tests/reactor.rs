@@ -514,9 +514,9 @@ fn can_frames_arrive_asynchronously() {
         let slots = Slots::<4>::new();
         let reactor = Reactor::new(&slots).unwrap();
         let rx = CanSocket::new().unwrap();
-        rx.bind(can_index("vcan0")).unwrap();
+        rx.bind(can_index("vc0")).unwrap();
         let tx = CanSocket::new().unwrap();
-        tx.bind(can_index("vcan0")).unwrap();
+        tx.bind(can_index("vc0")).unwrap();
         let (rx, tx) = (
             Async::new(&reactor, rx).unwrap(),
             Async::new(&reactor, tx).unwrap(),
