@@ -417,7 +417,6 @@ fn the_public_api_never_allocates() {
 #[cfg(feature = "resolve")]
 #[test]
 fn resolving_never_allocates() {
-    use std::net::UdpSocket;
     // rustix's one-time start-up cost (the aux vector, read on first use into a buffer by a
     // static binary), taken before the count starts: this test may run first.
     let _ = rustix::time::clock_gettime(rustix::time::ClockId::Monotonic);
@@ -434,9 +433,8 @@ fn resolving_never_allocates() {
     std::fs::write(&services, "http 80/tcp www\n").unwrap();
     // A server that answers every A query with one address, and sets TC on the first reply
     // for "big." names so that the TCP path runs too.
-    let udp = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let (udp, tcp) = common::udp_and_tcp_on_one_port();
     let addr = udp.local_addr().unwrap();
-    let tcp = std::net::TcpListener::bind(addr).unwrap();
     std::thread::spawn(move || {
         let mut buf = [0u8; 512];
         while let Ok((n, from)) = udp.recv_from(&mut buf) {

@@ -10,7 +10,7 @@ mod common;
 
 use baresock::resolve::ResolveError;
 use std::io::{Read, Write};
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream, UdpSocket};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
@@ -98,14 +98,7 @@ struct Hostile {
 
 impl Hostile {
     fn start(udp: Udp, tcp: Tcp) -> Hostile {
-        // UDP and TCP on the same port: take a UDP port, then its TCP twin (a few tries).
-        let (u, l) = (0..20)
-            .find_map(|_| {
-                let u = UdpSocket::bind("127.0.0.1:0").unwrap();
-                let l = TcpListener::bind(u.local_addr().unwrap()).ok()?;
-                Some((u, l))
-            })
-            .expect("no UDP port with a free TCP twin");
+        let (u, l) = common::udp_and_tcp_on_one_port();
         let addr = u.local_addr().unwrap();
         let stop = Arc::new(AtomicBool::new(false));
         let udp_queries = Arc::new(AtomicUsize::new(0));

@@ -54,6 +54,19 @@ pub fn v6_any_port() -> SocketAddr {
 }
 
 /// Whether IPv6 loopback works here (some containers have none).
+/// A UDP socket and a TCP listener on one loopback port (a DNS server's two halves): a UDP
+/// port is taken, then its TCP twin, a few tries over, since another test's TCP socket may
+/// hold that port already (the thousand-connection tests take many).
+pub fn udp_and_tcp_on_one_port() -> (std::net::UdpSocket, std::net::TcpListener) {
+    (0..50)
+        .find_map(|_| {
+            let u = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+            let l = std::net::TcpListener::bind(u.local_addr().unwrap()).ok()?;
+            Some((u, l))
+        })
+        .expect("no UDP port with a free TCP twin in 50 tries")
+}
+
 pub fn has_ipv6() -> bool {
     std::net::UdpSocket::bind("[::1]:0").is_ok()
 }
