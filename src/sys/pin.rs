@@ -13,3 +13,16 @@ pub(crate) fn each<T>(slice: Pin<&mut [T]>) -> impl Iterator<Item = Pin<&mut T>>
         unsafe { Pin::new_unchecked(t) }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn each_element_of_a_pinned_array_in_order() {
+        let mut a = [1u32, 2, 3];
+        let pinned = core::pin::Pin::new(&mut a[..]);
+        for (i, x) in super::each(pinned).enumerate() {
+            *x.get_mut() += 10 * i as u32;
+        }
+        assert_eq!(a, [1, 12, 23]);
+    }
+}

@@ -34,8 +34,12 @@ pub const FILTERS: &[&str] = &[
     "net::packet::tests::",
     "net::raw::tests::",
     "net::ring::tests::",
+    "poll::tests::",
     "resolve::",
+    "sys::epoll::",
+    "sys::pin::",
     "sys::ring::",
+    "sys::waker::",
     "tcp_info::",
 ];
 
@@ -82,7 +86,7 @@ fn ensure_miri(report: &mut Report) -> bool {
 
 /// The share of [`FILTERS`] that `cargo xtask test` runs (its host tier, after the native
 /// tests), to stay within CI's time: every module with `unsafe` (`sys::addr`, `sys::msg`,
-/// `sys::ring`, each matched by a filter below) and the decoders built on it. Safe code with
+/// `sys::ring`, `sys::epoll`, `sys::waker`, `sys::pin`, each matched by a filter below) and the decoders built on it. Safe code with
 /// no `sys` underneath (the resolver's codecs and parsers, `name`, `bpf`, `error`: most of the
 /// full run's time) runs in `cargo xtask miri` only.
 pub const TEST_FILTERS: &[&str] = &[
@@ -92,7 +96,11 @@ pub const TEST_FILTERS: &[&str] = &[
     "net::packet::tests::",
     "net::raw::tests::",
     "net::ring::tests::",
+    "poll::tests::",
+    "sys::epoll::",
+    "sys::pin::",
     "sys::ring::",
+    "sys::waker::",
     "tcp_info::",
 ];
 
