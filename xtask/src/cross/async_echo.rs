@@ -2,21 +2,19 @@
 //! reactor under embassy, one task per connection): proved static and free of libc as the UDP
 //! echo is, then run against a client holding [`CONNECTIONS`] connections open at once.
 //!
-//! It is built by the same cargo run as the UDP echo ([`echo::build`] with [`ASYNC_ECHO`] among
-//! the programs), and its path is [`echo::built`]`(ws, t, ASYNC_ECHO)` (stripped:
-//! [`echo::stripped`]`(ws, arch, ASYNC_ECHO)`).
+//! It is built by the same cargo run as the UDP echo ([`echo::build`](super::echo::build) with [`ASYNC_ECHO`] among
+//! the programs), and its path is [`echo::built`](super::echo::built)`(ws, t, ASYNC_ECHO)` (stripped:
+//! [`echo::stripped`](super::echo::stripped)`(ws, arch, ASYNC_ECHO)`).
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use super::echo;
-use super::install;
 use super::proc::{run_limited, tail};
 use super::targets::Target;
 use super::Ws;
-use crate::report::{Counts, Row};
+use crate::report::Row;
 
 /// The program's name (a `[[bin]]` of the example crate).
 pub const ASYNC_ECHO: &str = "async-echo";
@@ -35,40 +33,7 @@ const RUN_LIMIT: Duration = Duration::from_secs(30);
 /// [`CONNECTIONS`] connections under qemu-user, and natively where `t` is the host's
 /// architecture. `built`: whether the build of the example worked.
 pub fn row(ws: &Ws, t: &Target, built: bool) -> Row {
-    let start = Instant::now();
-    let result = (|| -> Result<String, String> {
-        if !built {
-            return Err("not run: the build failed".into());
-        }
-        let path = echo::built(ws, t, ASYNC_ECHO);
-        echo::check_static(&path)?;
-        let stripped = echo::stripped(ws, &t.name, ASYNC_ECHO);
-        let size = echo::strip(ws, &path, &stripped)?;
-        let qemu = install::qemu_user(t).ok_or(format!("{} not found", t.qemu_user))?;
-        let served = exercise(&[qemu.as_os_str(), stripped.as_os_str()])
-            .map_err(|e| format!("under qemu: {e}"))?;
-        let mut note = format!("{size} B stripped, static, nm -u empty; {served} under qemu");
-        if t.name == std::env::consts::ARCH {
-            let native = exercise(&[stripped.as_os_str()]).map_err(|e| format!("native: {e}"))?;
-            note.push_str(&format!("; natively {native}"));
-        }
-        Ok(note)
-    })();
-    let ok = result.is_ok();
-    Row {
-        tests: None,
-        arch: t.name.clone(),
-        tier: "qemu-user".into(),
-        step: "no_std async echo".into(),
-        counts: Counts {
-            passed: u32::from(ok),
-            failed: u32::from(!ok),
-            skipped: 0,
-        },
-        ok,
-        time: start.elapsed(),
-        note: result.unwrap_or_else(|e| e),
-    }
+    super::user::echo_row(ws, t, built, ASYNC_ECHO, "no_std async echo", exercise)
 }
 
 /// Raises this process's soft limit of open files to its hard limit (children inherit it),
@@ -128,35 +93,7 @@ fn nofile() -> Result<(u64, u64), String> {
 /// client sends over all of them, held open at once, and exit 0 once they are closed.
 pub fn exercise(program: &[&std::ffi::OsStr]) -> Result<String, String> {
     raise_nofile()?;
-    let command = || {
-        let mut c = Command::new(program[0]);
-        c.args(&program[1..]);
-        c
-    };
-    let usage = run_limited(&mut command(), Duration::from_secs(10))
-        .map_err(|e| format!("cannot run it: {e}"))?;
-    if usage.code != Some(2) {
-        return Err(format!(
-            "without arguments it should exit 2, not {} {}",
-            usage.describe(),
-            tail(&usage.output, 3)
-        ));
-    }
-    // The port is one the kernel just gave out; should someone take it first, the server
-    // exits 1 and another is tried.
-    let mut last = String::new();
-    for _ in 0..3 {
-        match serve(&mut command()) {
-            Ok(note) => return Ok(note),
-            Err((retry, why)) => {
-                last = why;
-                if !retry {
-                    break;
-                }
-            }
-        }
-    }
-    Err(last)
+    super::echo::exercise_with(program, Duration::from_secs(10), serve)
 }
 
 /// One run of the server with the client; the error says whether another port may help.
@@ -177,33 +114,8 @@ fn serve(cmd: &mut Command) -> Result<String, (bool, String)> {
         .spawn()
         .map_err(|e| fail(format!("cannot run it: {e}")))?;
     let result = talk(&mut child, port, deadline);
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break Some(status),
-            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(5)),
-            _ => {
-                let _ = child.kill();
-                let _ = child.wait();
-                break None;
-            }
-        }
-    };
+    let (status, said) = super::echo::reap(&mut child, deadline);
     let took = start.elapsed();
-    let mut output = String::new();
-    for pipe in [
-        child.stdout.take().map(|p| Box::new(p) as Box<dyn Read>),
-        child.stderr.take().map(|p| Box::new(p) as Box<dyn Read>),
-    ]
-    .into_iter()
-    .flatten()
-    {
-        let _ = pipe.take(4096).read_to_string(&mut output);
-    }
-    let said = if output.trim().is_empty() {
-        String::new()
-    } else {
-        format!(": {}", tail(output.trim(), 3))
-    };
     let code = status.and_then(|s| s.code());
     let ended = match status {
         Some(_) => format!("exit {code:?}"),

@@ -188,13 +188,25 @@ const SIZES: [usize; 4] = [0, 10, 1472, 65507];
 /// arguments) against a client on loopback: a run with no arguments must exit 2; then a run
 /// told to echo `SIZES.len()` datagrams must echo each byte for byte and exit 0.
 pub fn exercise(program: &[&std::ffi::OsStr]) -> Result<String, String> {
+    exercise_with(program, Duration::from_secs(60), echo_run)
+}
+
+/// The frame of an echo server's row, for this UDP echo and the async TCP one: `program` (the
+/// program itself, or qemu with its arguments) run without arguments must exit 2 within
+/// `usage_limit`; then `run` runs it against its client, on another port up to three times
+/// when `run` says one may help (the port the kernel just gave out was taken first).
+pub fn exercise_with(
+    program: &[&std::ffi::OsStr],
+    usage_limit: Duration,
+    mut run: impl FnMut(&mut Command) -> Result<String, (bool, String)>,
+) -> Result<String, String> {
     let command = || {
         let mut c = Command::new(program[0]);
         c.args(&program[1..]);
         c
     };
-    let usage = run_limited(&mut command(), Duration::from_secs(60))
-        .map_err(|e| format!("cannot run it: {e}"))?;
+    let usage =
+        run_limited(&mut command(), usage_limit).map_err(|e| format!("cannot run it: {e}"))?;
     if usage.code != Some(2) {
         return Err(format!(
             "without arguments it should exit 2, not {} {}",
@@ -202,11 +214,9 @@ pub fn exercise(program: &[&std::ffi::OsStr]) -> Result<String, String> {
             tail(&usage.output, 3)
         ));
     }
-    // The port is one the kernel just gave out; in the rare case someone takes it first, the
-    // server exits 1 and we try another.
     let mut last = String::new();
     for _ in 0..3 {
-        match echo_run(&mut command()) {
+        match run(&mut command()) {
             Ok(note) => return Ok(note),
             Err((retry, why)) => {
                 last = why;
@@ -235,7 +245,28 @@ fn echo_run(cmd: &mut Command) -> Result<String, (bool, String)> {
         .spawn()
         .map_err(|e| fail(format!("cannot run it: {e}")))?;
     let result = talk(&mut child, port);
-    let deadline = Instant::now() + Duration::from_secs(20);
+    let (status, said) = reap(&mut child, Instant::now() + Duration::from_secs(20));
+    match (result, status.and_then(|s| s.code())) {
+        (Ok(note), Some(0)) => Ok(note),
+        (Ok(_), code) => Err(fail(format!(
+            "echoed all, but then exited {code:?} instead of 0{said}"
+        ))),
+        // Exit 1 before binding: the port was taken.
+        (Err(Talk::NotBound), Some(1)) => Err((true, format!("could not bind port {port}{said}"))),
+        (Err(Talk::NotBound), code) => Err(fail(format!(
+            "never bound port {port} (exit {code:?}){said}"
+        ))),
+        (Err(Talk::Failed(why)), code) => Err(fail(format!("{why} (exit {code:?}){said}"))),
+    }
+}
+
+/// Waits for the server `child` to exit, until `deadline` (then kills it: `None`), and reads
+/// what it printed: its exit status, and the last lines of its output as `": ..."` (empty when
+/// it said nothing), for the row's note.
+pub(super) fn reap(
+    child: &mut std::process::Child,
+    deadline: Instant,
+) -> (Option<std::process::ExitStatus>, String) {
     let status = loop {
         match child.try_wait() {
             Ok(Some(status)) => break Some(status),
@@ -262,18 +293,7 @@ fn echo_run(cmd: &mut Command) -> Result<String, (bool, String)> {
     } else {
         format!(": {}", tail(output.trim(), 3))
     };
-    match (result, status.and_then(|s| s.code())) {
-        (Ok(note), Some(0)) => Ok(note),
-        (Ok(_), code) => Err(fail(format!(
-            "echoed all, but then exited {code:?} instead of 0{said}"
-        ))),
-        // Exit 1 before binding: the port was taken.
-        (Err(Talk::NotBound), Some(1)) => Err((true, format!("could not bind port {port}{said}"))),
-        (Err(Talk::NotBound), code) => Err(fail(format!(
-            "never bound port {port} (exit {code:?}){said}"
-        ))),
-        (Err(Talk::Failed(why)), code) => Err(fail(format!("{why} (exit {code:?}){said}"))),
-    }
+    (status, said)
 }
 
 enum Talk {

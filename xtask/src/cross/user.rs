@@ -52,21 +52,35 @@ pub(super) fn build_echo(ws: &Ws, targets: &[&Target]) -> (Row, bool) {
 /// The no_std echo of `t`: static, no undefined symbol, no libc; then echoing datagrams under
 /// qemu-user, and natively where `t` is the host's architecture.
 pub(super) fn run_echo(ws: &Ws, t: &Target, built: bool) -> Row {
+    echo_row(ws, t, built, echo::ECHO, "no_std echo", echo::exercise)
+}
+
+/// The row of one no_std echo program `bin` of `t` (the UDP echo, the async TCP echo): static,
+/// no undefined symbol, no libc; then `exercise` runs it under qemu-user, and natively where
+/// `t` is the host's architecture. `built`: whether the example's build worked.
+pub(super) fn echo_row(
+    ws: &Ws,
+    t: &Target,
+    built: bool,
+    bin: &str,
+    step: &str,
+    exercise: fn(&[&std::ffi::OsStr]) -> Result<String, String>,
+) -> Row {
     let start = Instant::now();
     let result = (|| -> Result<String, String> {
         if !built {
             return Err("not run: the build failed".into());
         }
-        let path = echo::built(ws, t, echo::ECHO);
+        let path = echo::built(ws, t, bin);
         echo::check_static(&path)?;
-        let stripped = echo::stripped(ws, &t.name, echo::ECHO);
+        let stripped = echo::stripped(ws, &t.name, bin);
         let size = echo::strip(ws, &path, &stripped)?;
         let qemu = install::qemu_user(t).ok_or(format!("{} not found", t.qemu_user))?;
-        let echoed = echo::exercise(&[qemu.as_os_str(), stripped.as_os_str()])
+        let served = exercise(&[qemu.as_os_str(), stripped.as_os_str()])
             .map_err(|e| format!("under qemu: {e}"))?;
-        let mut note = format!("{size} B stripped, static, nm -u empty; {echoed} under qemu");
+        let mut note = format!("{size} B stripped, static, nm -u empty; {served} under qemu");
         if t.name == std::env::consts::ARCH {
-            echo::exercise(&[stripped.as_os_str()]).map_err(|e| format!("native: {e}"))?;
+            exercise(&[stripped.as_os_str()]).map_err(|e| format!("native: {e}"))?;
             note.push_str(" and natively");
         }
         Ok(note)
@@ -76,7 +90,7 @@ pub(super) fn run_echo(ws: &Ws, t: &Target, built: bool) -> Row {
         tests: None,
         arch: t.name.clone(),
         tier: TIER.into(),
-        step: "no_std echo".into(),
+        step: step.into(),
         counts: Counts {
             passed: u32::from(ok),
             failed: u32::from(!ok),
