@@ -48,6 +48,28 @@ pub const BUF: usize = 4096;
 const MSG: usize = 64;
 /// Connections the servers' slabs hold (the bench uses at most 1,000).
 pub const MAX_CONNS: usize = 1024;
+
+/// A connection of the event-loop servers (mio's and the poller's): its stream, its buffer,
+/// and the bytes read and not yet written back, `buf[start..end]`.
+pub struct Slot<S> {
+    pub stream: Option<S>,
+    pub buf: [u8; BUF],
+    pub start: usize,
+    pub end: usize,
+}
+
+/// [`MAX_CONNS`] free slots, allocated once before serving, and the free list of their indexes.
+pub fn slab<S>() -> (Vec<Slot<S>>, Vec<usize>) {
+    let slots = (0..MAX_CONNS)
+        .map(|_| Slot {
+            stream: None,
+            buf: [0; BUF],
+            start: 0,
+            end: 0,
+        })
+        .collect();
+    (slots, (0..MAX_CONNS).rev().collect())
+}
 /// The listen backlog, the same for every server (the listener is made here).
 const BACKLOG: i32 = 1024;
 /// How long a connection may wait for its echo before the run fails: long, as a pinned server

@@ -6,17 +6,9 @@ use std::io::{self, ErrorKind, Read, Write};
 use mio::net::{TcpListener, TcpStream};
 use mio::{Events, Interest, Poll, Token};
 
-use super::{BUF, MAX_CONNS};
-
 const LISTENER: Token = Token(usize::MAX);
 
-struct Slot {
-    stream: Option<TcpStream>,
-    buf: [u8; BUF],
-    /// Bytes read and not yet written back: `buf[start..end]`.
-    start: usize,
-    end: usize,
-}
+type Slot = super::Slot<TcpStream>;
 
 pub fn serve(listener: std::net::TcpListener) -> io::Result<()> {
     let mut poll = Poll::new()?;
@@ -24,15 +16,7 @@ pub fn serve(listener: std::net::TcpListener) -> io::Result<()> {
     let mut listener = TcpListener::from_std(listener);
     poll.registry()
         .register(&mut listener, LISTENER, Interest::READABLE)?;
-    let mut slab: Vec<Slot> = (0..MAX_CONNS)
-        .map(|_| Slot {
-            stream: None,
-            buf: [0; BUF],
-            start: 0,
-            end: 0,
-        })
-        .collect();
-    let mut free: Vec<usize> = (0..MAX_CONNS).rev().collect();
+    let (mut slab, mut free) = super::slab::<TcpStream>();
     loop {
         poll.poll(&mut events, None)?;
         for ev in &events {

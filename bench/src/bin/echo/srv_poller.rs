@@ -10,17 +10,9 @@ use baresock::poll::{Event, Interest, Poller};
 use baresock::{Error, TcpListener, TcpStream};
 use rustix::io::Errno;
 
-use super::{BUF, MAX_CONNS};
-
 const LISTENER: u64 = u64::MAX;
 
-struct Slot {
-    stream: Option<TcpStream>,
-    buf: [u8; BUF],
-    /// Bytes read and not yet written back: `buf[start..end]`.
-    start: usize,
-    end: usize,
-}
+type Slot = super::Slot<TcpStream>;
 
 pub fn serve(listener: std::net::TcpListener) -> io::Result<()> {
     // Accepted streams start non-blocking (`accept4` with `SOCK_NONBLOCK`, as mio and tokio
@@ -29,15 +21,7 @@ pub fn serve(listener: std::net::TcpListener) -> io::Result<()> {
     let listener = TcpListener::from(OwnedFd::from(listener));
     let poller = Poller::new()?;
     poller.add(&listener, LISTENER, Interest::READABLE | Interest::EDGE)?;
-    let mut slots: Vec<Slot> = (0..MAX_CONNS)
-        .map(|_| Slot {
-            stream: None,
-            buf: [0; BUF],
-            start: 0,
-            end: 0,
-        })
-        .collect();
-    let mut free: Vec<usize> = (0..MAX_CONNS).rev().collect();
+    let (mut slots, mut free) = super::slab::<TcpStream>();
     let mut events = [Event::EMPTY; 1024];
     loop {
         for ev in poller.wait(&mut events, None)? {
