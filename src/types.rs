@@ -100,6 +100,15 @@ named_numbers!(Family(u16) {
 });
 
 impl Family {
+    /// The family of an IP socket address: `INET` or `INET6`.
+    #[inline]
+    pub(crate) const fn of_ip(addr: &core::net::SocketAddr) -> Family {
+        match addr {
+            core::net::SocketAddr::V4(_) => Family::INET,
+            core::net::SocketAddr::V6(_) => Family::INET6,
+        }
+    }
+
     /// The family with this kernel number (any number: the kernel decides whether it has it).
     #[inline]
     pub const fn from_raw(raw: u16) -> Family {

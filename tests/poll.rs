@@ -88,33 +88,9 @@ fn a_thousand_tcp_connections_at_once() {
     const N: usize = 1000;
     // Both ends of each connection are in this process, with the listener and the pollers.
     let need = 2 * N as u64 + 64;
-    let nofile = rustix::process::getrlimit(rustix::process::Resource::Nofile);
-    let (cur, max) = (
-        nofile.current.unwrap_or(u64::MAX),
-        nofile.maximum.unwrap_or(u64::MAX),
-    );
-    if cur < need {
-        // The soft limit up to the hard one; past it too where that may be raised (root).
-        let raised = rustix::process::setrlimit(
-            rustix::process::Resource::Nofile,
-            rustix::process::Rlimit {
-                current: Some(max.max(need)),
-                maximum: Some(max.max(need)),
-            },
-        );
-        if raised.is_err() {
-            if max < need {
-                skip!("RLIMIT_NOFILE's hard limit is {max} (not raisable); {need} fds needed");
-            }
-            rustix::process::setrlimit(
-                rustix::process::Resource::Nofile,
-                rustix::process::Rlimit {
-                    current: Some(max),
-                    maximum: nofile.maximum,
-                },
-            )
-            .unwrap();
-        }
+    let limit = common::raise_nofile(need);
+    if limit < need {
+        skip!("RLIMIT_NOFILE is {limit} (the hard limit not raisable); {need} fds needed");
     }
     let deadline = Instant::now() + Duration::from_secs(60);
     let server = create_server(common::v4_any_port(), ServerOptions::default()).unwrap();

@@ -20,42 +20,13 @@ fn poll_once<F: Future>(f: std::pin::Pin<&mut F>) -> Poll<F::Output> {
     f.poll(&mut Context::from_waker(Waker::noop()))
 }
 
-/// Raises RLIMIT_NOFILE's soft limit to the hard one, and both to `want` where the hard one
-/// is lower and may be raised (root); the soft limit then.
-fn raise_nofile(want: u64) -> u64 {
-    let mut lim = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: `lim` is a writable rlimit.
-    if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) } != 0 {
-        return 0;
-    }
-    #[allow(clippy::unnecessary_cast)] // rlim_t is 32 bits on some targets
-    let hard = lim.rlim_max as u64;
-    if hard < want {
-        let raised = libc::rlimit {
-            rlim_cur: want as libc::rlim_t,
-            rlim_max: want as libc::rlim_t,
-        };
-        // SAFETY: `raised` is a valid rlimit; refused without the privilege.
-        if unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &raised) } == 0 {
-            return want;
-        }
-    }
-    lim.rlim_cur = lim.rlim_max;
-    // SAFETY: `lim` is a valid rlimit, the soft limit not above the hard one.
-    unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &lim) };
-    hard
-}
-
 const CONNECTIONS: usize = 1000;
 
 #[test]
 fn a_thousand_tcp_connections_at_once() {
     // 1,000 clients, 1,000 accepted streams, the listener, the poller, and the test's own.
     let need = 2 * CONNECTIONS as u64 + 64;
-    let limit = raise_nofile(need);
+    let limit = common::raise_nofile(need);
     if limit < need {
         skip!(
             "RLIMIT_NOFILE's hard limit is {limit}, below the {} fds needed",

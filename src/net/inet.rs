@@ -183,11 +183,7 @@ fn connect_ip(addr: SocketAddr, mode: u64, source: Option<SockAddr>) -> Result<T
         let inner = Socket::new_connected_inet(addr, mode)?;
         return Ok(TcpStream { inner });
     }
-    let family = match addr {
-        SocketAddr::V4(_) => Family::INET,
-        SocketAddr::V6(_) => Family::INET6,
-    };
-    let s = Socket::new_in(family, Type::STREAM, Protocol::DEFAULT, mode)?;
+    let s = Socket::new_in(Family::of_ip(&addr), Type::STREAM, Protocol::DEFAULT, mode)?;
     if let Some(src) = source {
         s.bind(src)?;
     }

@@ -311,6 +311,18 @@ fn ceil_ms(ns: u64) -> i32 {
     }
 }
 
+/// Reads the 8-byte counter of an eventfd or a timerfd, which clears it ([`Error::WouldBlock`]
+/// when it is 0). Such an fd reads 8 bytes or fails: a short read is no count the kernel
+/// gives, and is `EIO`.
+fn read_count(fd: BorrowedFd<'_>) -> Result<u64> {
+    let mut count = [0u8; 8];
+    match crate::sys::os::read(fd, &mut count) {
+        Ok(8) => Ok(u64::from_ne_bytes(count)),
+        Ok(_) => Err(Error::Os(Errno::IO)),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// An `epoll_ctl` errno, named where it has one meaning for `op`.
 #[cold]
 fn ctl_error(op: u32, e: Errno) -> Error {

@@ -5,7 +5,6 @@ use core::time::Duration;
 
 use rustix::fd::{AsFd, BorrowedFd};
 
-use crate::error::Errno;
 use crate::sys::epoll as sys;
 use crate::sys::fd::Fd;
 use crate::{Error, Result};
@@ -89,13 +88,7 @@ impl Timer {
     /// How many times the timer expired since the last read, and clears the count
     /// ([`Error::WouldBlock`] if it has not expired: the timer never blocks).
     pub fn expirations(&self) -> Result<u64> {
-        let mut count = [0u8; 8];
-        match crate::sys::os::read(self.fd.as_fd(), &mut count) {
-            Ok(8) => Ok(u64::from_ne_bytes(count)),
-            // A timerfd reads 8 bytes or fails: a short read is no count the kernel gives.
-            Ok(_) => Err(Error::Os(Errno::IO)),
-            Err(e) => Err(e.into()),
-        }
+        super::read_count(self.fd.as_fd())
     }
 
     /// `timerfd_settime` with relative times; a zero `value` is made the smallest time (1 ns)

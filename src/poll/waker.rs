@@ -79,13 +79,9 @@ impl Waker {
     /// for the waker to work (its events are edge-triggered); for a program that wants to
     /// know whether it was woken.
     pub fn reset(&self) -> Result<u64> {
-        let mut count = [0u8; 8];
-        match crate::sys::os::read(self.fd.as_fd(), &mut count) {
-            Ok(8) => Ok(u64::from_ne_bytes(count)),
-            // An eventfd reads 8 bytes or fails: a short read is no count the kernel gives.
-            Ok(_) => Err(Error::Os(Errno::IO)),
-            Err(Errno::AGAIN) => Ok(0),
-            Err(e) => Err(Error::Os(e)),
+        match super::read_count(self.fd.as_fd()) {
+            Err(Error::WouldBlock) => Ok(0),
+            r => r,
         }
     }
 }

@@ -106,7 +106,7 @@ impl<T: AsSocket + core::fmt::Debug> core::fmt::Debug for Async<'_, T> {
 
 /// A timeout mode as a bound on async waits: a deadline's duration, or none (blocking and
 /// non-blocking modes).
-fn bound(mode: Option<Duration>) -> Option<Duration> {
+pub(super) fn bound(mode: Option<Duration>) -> Option<Duration> {
     mode.filter(|d| !d.is_zero())
 }
 
@@ -307,11 +307,6 @@ impl<'a> Waiter<'a> {
             at: 0,
             waited: false,
         }
-    }
-
-    /// Starts the deadline with `limit`, overriding the socket's.
-    pub(super) fn limit(&mut self, limit: Option<Duration>) {
-        self.limit = limit;
     }
 
     /// Waits until the direction is ready; [`Error::Timeout`] when the deadline passed.

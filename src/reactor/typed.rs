@@ -3,7 +3,7 @@
 use core::net::SocketAddr;
 use core::time::Duration;
 
-use super::source::Async;
+use super::source::{bound, Async};
 use super::{Dir, Reactor};
 use crate::{
     Errno, Error, Family, InputError, LinkAddr, PacketSocket, Protocol, Result, Shutdown, Socket,
@@ -75,12 +75,8 @@ impl<'r> Async<'r, TcpStream> {
         addr: SocketAddr,
         limit: Option<Duration>,
     ) -> Result<Self> {
-        let family = match addr {
-            SocketAddr::V4(_) => Family::INET,
-            SocketAddr::V6(_) => Family::INET6,
-        };
         // In the default timeout's mode, which `Async::new` keeps as its bounds.
-        let socket = Socket::new(family, Type::STREAM, Protocol::TCP)?;
+        let socket = Socket::new(Family::of_ip(&addr), Type::STREAM, Protocol::TCP)?;
         let stream = Async::new(reactor, TcpStream::from_socket(socket))?;
         match stream.get_ref().as_socket().connect(addr) {
             Ok(()) => return Ok(stream),
@@ -88,11 +84,7 @@ impl<'r> Async<'r, TcpStream> {
             Err(Error::Os(Errno::INPROGRESS)) => stream.clear_ready(Dir::Write),
             Err(e) => return Err(e),
         }
-        {
-            let mut wait = stream.waiter(Dir::Write, None);
-            wait.limit(limit.filter(|d| !d.is_zero()));
-            wait.ready().await?;
-        }
+        stream.waiter(Dir::Write, bound(limit)).ready().await?;
         match stream.get_ref().take_error()? {
             None => Ok(stream),
             Some(e) => Err(e),

@@ -238,10 +238,7 @@ impl AddrInfo {
 
     /// The address family of [`addr`](AddrInfo::addr).
     pub const fn family(&self) -> Family {
-        match self.addr {
-            SocketAddr::V4(_) => Family::INET,
-            SocketAddr::V6(_) => Family::INET6,
-        }
+        Family::of_ip(&self.addr)
     }
 }
 

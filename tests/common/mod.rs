@@ -54,6 +54,38 @@ pub fn v6_any_port() -> SocketAddr {
 }
 
 /// Whether IPv6 loopback works here (some containers have none).
+/// Raises RLIMIT_NOFILE so that `want` fds may be open: both limits to `want` where the hard
+/// one is lower and may be raised (root), else the soft limit to the hard one. Returns the
+/// soft limit it ends with (below `want`: the test cannot have that many).
+pub fn raise_nofile(want: u64) -> u64 {
+    use rustix::process::{getrlimit, setrlimit, Resource, Rlimit};
+    let now = getrlimit(Resource::Nofile);
+    let (soft, hard) = (
+        now.current.unwrap_or(u64::MAX),
+        now.maximum.unwrap_or(u64::MAX),
+    );
+    if soft >= want {
+        return soft;
+    }
+    if hard < want {
+        let raised = Rlimit {
+            current: Some(want),
+            maximum: Some(want),
+        };
+        if setrlimit(Resource::Nofile, raised).is_ok() {
+            return want;
+        }
+    }
+    let to_hard = Rlimit {
+        current: Some(hard),
+        maximum: now.maximum,
+    };
+    match setrlimit(Resource::Nofile, to_hard) {
+        Ok(()) => hard,
+        Err(_) => soft,
+    }
+}
+
 /// A UDP socket and a TCP listener on one loopback port (a DNS server's two halves): a UDP
 /// port is taken, then its TCP twin, a few tries over, since another test's TCP socket may
 /// hold that port already (the thousand-connection tests take many).
