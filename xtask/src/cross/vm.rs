@@ -8,7 +8,9 @@
 //! 2. build the initramfs: one cpio with busybox, `qemu/init`, the modules of
 //!    `qemu/modules.txt` (plus their dependencies, in order), can-utils under
 //!    `/opt/can-utils` with a wrapper per tool in `/bin`, the gnu targets' loader and
-//!    libraries; a second cpio, appended, with this run's test binaries;
+//!    libraries; a second cpio, appended, with this run's test binaries and the stripped
+//!    no_std echo servers ([`GUEST_ECHOES`], waited for: a failed echo build fails the row);
+//!    the machines of [`KVASER_MACHINES`] also get two `kvaser_pci` CAN cards on one bus;
 //! 3. boot it under TCG (never KVM), as many VMs at once as there are cores ([`vm_jobs`]; each
 //!    is one single-threaded process whose tests spend much of their time waiting: when the VMs
 //!    ran alone, three at once on two cores took 420 s for the seven, two at once about 630 s,
@@ -1201,8 +1203,8 @@ fn read(path: &Path) -> Result<Vec<u8>, String> {
 /// Examples copied into the guest's `/examples`, for the interop tests in tests/can_utils.rs.
 const GUEST_EXAMPLES: [&str; 3] = ["candump", "cansend", "can_async"];
 
-/// Writes `target/xtask-cache/vm/<arch>/initrd.cpio` for this run; returns its path and
-/// warnings (missing modules).
+/// Writes `target/xtask-cache/vm/<arch>/initrd.cpio` for this run (with the stripped no_std
+/// `echoes`, see [`run_archive`]); returns its path and warnings (missing modules).
 fn initramfs(
     ws: &Ws,
     t: &Target,
