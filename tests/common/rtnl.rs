@@ -1,6 +1,7 @@
-//! rtnetlink, just enough for the test fixtures: create a veth pair or a vcan, bring links up, move a
-//! link into another namespace, add an IPv4 address (rtnetlink(7); messages in host byte
-//! order, attributes 4-byte aligned). No `ip` command needed: busybox's ignores `peer name`.
+//! rtnetlink, just enough for the test fixtures: create a veth pair or a vcan, bring links up
+//! and down, set a CAN controller's bit rate, move a link into another namespace, add an IPv4
+//! address (rtnetlink(7); messages in host byte order, attributes 4-byte aligned). No `ip`
+//! command needed: busybox's ignores `peer name` and cannot set a CAN bit rate.
 
 use rustix::fd::OwnedFd;
 use rustix::io::Errno;
@@ -127,6 +128,34 @@ pub fn add_link(nl: &OwnedFd, name_: &str, kind: &str, mtu: Option<u32>) -> Resu
 pub fn set_up(nl: &OwnedFd, index: u32) -> Result<(), Errno> {
     let mut body = Vec::new();
     ifinfomsg(&mut body, index as i32, IFF_UP, IFF_UP);
+    request(nl, RTM_NEWLINK, 0, &body)
+}
+
+/// `ip link set <index> down`.
+pub fn set_down(nl: &OwnedFd, index: u32) -> Result<(), Errno> {
+    let mut body = Vec::new();
+    ifinfomsg(&mut body, index as i32, 0, IFF_UP);
+    request(nl, RTM_NEWLINK, 0, &body)
+}
+
+/// `IFLA_CAN_BITTIMING` in a CAN link's `IFLA_INFO_DATA` (linux/can/netlink.h).
+const IFLA_CAN_BITTIMING: u16 = 1;
+
+/// `ip link set <index> type can bitrate <bitrate>`: a `struct can_bittiming` with only the
+/// bit rate set, from which the driver's bit-timing constants give the rest. The link must
+/// be down (`EBUSY` otherwise); a rate the controller cannot make gives `EDOM`.
+pub fn set_can_bitrate(nl: &OwnedFd, index: u32, bitrate: u32) -> Result<(), Errno> {
+    let mut body = Vec::new();
+    ifinfomsg(&mut body, index as i32, 0, 0);
+    let info = begin(&mut body, IFLA_LINKINFO);
+    attr(&mut body, IFLA_INFO_KIND, b"can");
+    let data = begin(&mut body, IFLA_INFO_DATA);
+    // bitrate, sample_point, tq, prop_seg, phase_seg1, phase_seg2, sjw, brp.
+    let mut timing = bitrate.to_ne_bytes().to_vec();
+    timing.resize(8 * 4, 0);
+    attr(&mut body, IFLA_CAN_BITTIMING, &timing);
+    end(&mut body, data);
+    end(&mut body, info);
     request(nl, RTM_NEWLINK, 0, &body)
 }
 

@@ -119,6 +119,28 @@ impl Cpio {
     }
 }
 
+/// The names in a `newc` archive (several appended ones too), in order, without the trailers;
+/// for tests.
+#[cfg(test)]
+pub fn names(mut archive: &[u8]) -> Vec<String> {
+    let field = |h: &[u8], i: usize| {
+        let hex = std::str::from_utf8(&h[6 + 8 * i..14 + 8 * i]).unwrap_or("0");
+        usize::from_str_radix(hex, 16).unwrap_or(0)
+    };
+    let pad = |n: usize| n.next_multiple_of(4);
+    let mut names = Vec::new();
+    while archive.len() >= 110 && archive.starts_with(b"070701") {
+        let (size, name_size) = (field(archive, 6), field(archive, 11));
+        let name = &archive[110..110 + name_size.saturating_sub(1)];
+        let name = String::from_utf8_lossy(name).into_owned();
+        archive = &archive[(pad(110 + name_size) + pad(size)).min(archive.len())..];
+        if name != "TRAILER!!!" {
+            names.push(name);
+        }
+    }
+    names
+}
+
 #[cfg(test)]
 mod tests {
     use super::Cpio;
@@ -141,5 +163,11 @@ mod tests {
         assert!(text.contains("hello"));
         // The trailer's header (110) + name and NUL (11) is padded to 124.
         assert!(out.ends_with(b"TRAILER!!!\0\0\0\0"));
+        // Read back, a second archive appended.
+        let mut c = Cpio::new();
+        c.file("c", 0o644, b"12345678");
+        let mut both = out;
+        both.extend(c.finish());
+        assert_eq!(super::names(&both), ["a", "a/b", "c"]);
     }
 }

@@ -4,13 +4,16 @@
 //! One `cargo +nightly build --release` builds it for every target at once (the example's
 //! `.cargo/config.toml` has the flags: `-Zbuild-std=core`, linked by rust-lld alone, static,
 //! not position-independent), into the shared target directory, so `cargo xtask size` and
-//! `cargo xtask test` reuse each other's build. cargo leaves the symbols in (the proof reads
+//! `cargo xtask test` reuse each other's build (`cargo xtask test` builds one target at a
+//! time, each right after its test build: [`build_planned`]). cargo leaves the symbols in (the proof reads
 //! them); the copy that runs and is measured is stripped with `rust-objcopy --strip-all`.
 
+use std::collections::BTreeMap;
 use std::io::Read;
 use std::net::UdpSocket;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use super::elf;
@@ -348,4 +351,68 @@ fn udp_port_bound(port: u16) -> bool {
             .skip(1)
             .any(|l| l.split_whitespace().nth(1) == Some(want.as_str()))
     })
+}
+
+/// The no_std echo builds of `cargo xtask test`, one per target: the scheduler's builder makes
+/// each right after that target's test build ([`build_planned`]), so that its VM, which puts
+/// the programs in its initramfs, waits for its own build only ([`wait_built`]), not for the
+/// test builds of the targets after it. `None`: planned, not made yet.
+static BUILDS: Mutex<BTreeMap<String, Option<Result<(), String>>>> = Mutex::new(BTreeMap::new());
+/// Signalled whenever an echo build is done.
+static BUILT: Condvar = Condvar::new();
+
+fn builds() -> MutexGuard<'static, BTreeMap<String, Option<Result<(), String>>>> {
+    BUILDS.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Marks the echo of the targets named in `names` as to be built by [`build_planned`].
+pub fn plan<'a>(names: impl IntoIterator<Item = &'a str>) {
+    let mut b = builds();
+    for name in names {
+        b.entry(name.to_owned()).or_insert(None);
+    }
+}
+
+/// Builds both no_std programs ([`ECHO`] and the async echo) for `t` (the builder's side of
+/// [`plan`]), logs cargo's output, and records the outcome for [`wait_built`].
+pub fn build_planned(ws: &Ws, t: &Target) -> Result<(), String> {
+    let start = Instant::now();
+    let result = build(ws, &[t], &[ECHO, super::async_echo::ASYNC_ECHO]).map(|output| {
+        ws.log(&format!("no_std-echo-build-{}.log", t.name), &output);
+    });
+    eprintln!(
+        "xtask: [{} / no_std echo build] {} in {:.1}s",
+        t.name,
+        if result.is_ok() { "ok" } else { "FAILED" },
+        start.elapsed().as_secs_f64()
+    );
+    builds().insert(t.name.clone(), Some(result.clone()));
+    BUILT.notify_all();
+    result
+}
+
+/// Waits until the echo of the target named `name` is built (planned builds only; one never
+/// planned is an error at once), and returns how it went.
+pub fn wait_built(name: &str) -> Result<(), String> {
+    let mut b = builds();
+    loop {
+        match b.get(name) {
+            Some(Some(result)) => return result.clone(),
+            Some(None) => b = BUILT.wait(b).unwrap_or_else(|p| p.into_inner()),
+            None => return Err("the no_std echo was not built for this target".into()),
+        }
+    }
+}
+
+/// Records every planned echo build of `names` that never ran as failed (`why`), so that
+/// nobody waits for it for ever (the builder calls it last, also when it stops early).
+pub fn abandon<'a>(names: impl IntoIterator<Item = &'a str>, why: &str) {
+    let mut b = builds();
+    for name in names {
+        if let Some(slot @ None) = b.get_mut(name) {
+            *slot = Some(Err(why.to_owned()));
+        }
+    }
+    drop(b);
+    BUILT.notify_all();
 }

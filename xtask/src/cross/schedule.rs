@@ -3,27 +3,32 @@
 //! [`prepare`] installs what the chosen tiers lack, before anything else starts (rustup and
 //! apt are not run twice at once). [`run`] then goes on beside the host tier, in three lanes:
 //!
-//! - the builder: each architecture's test build in the order of `targets/` (one cargo run at
-//!   a time, both cores), then the no_std echo of all of them, at a lower priority
-//!   ([`proc::lower_priority`]) so that the compilers take only what the tests leave idle;
+//! - the builder: per architecture, in the order of `targets/` (one cargo run at a time, both
+//!   cores), its test build, then its no_std echo (both programs, [`echo::build_planned`]),
+//!   at a lower priority ([`proc::lower_priority`]) so that the compilers take only what the
+//!   tests leave idle;
 //! - qemu-user: each architecture's tests as soon as its build is done, beside the build of
-//!   the next one; then the echo rows once the echo is built;
+//!   the next one; then the echo rows;
 //! - the VMs, `XTASK_VM_JOBS` at once (default: as many as there are cores, see [`vm`]): each
-//!   fetches its guest, waits for its build, then boots.
+//!   fetches its guest, waits for its test build and its echo build (the echo goes into the
+//!   initramfs; a failed echo build fails the row), then boots. Building each echo right
+//!   after its tests, not all of them after all the tests, lets a VM start as soon as its own
+//!   builds are done.
 //!
 //! Rows are gathered per lane and merged in a fixed order: the qemu-user tier's rows (its
 //! install row, the echo build, then per architecture build, test, no_std echo, no_std async
 //! echo), then the VM
-//! tier's (install row, then per architecture fetch and test; the build row there when the
-//! qemu-user tier did not run that architecture). Progress lines interleave; each names its
+//! tier's (install row, the echo build when qemu-user did not run, then per architecture fetch
+//! and test; the build row there when the qemu-user tier did not run that architecture). Progress lines interleave; each names its
 //! architecture and step.
 
 use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
 
 use super::build;
 use super::install::{self, Tier};
 use super::targets::{self, Target};
-use super::{async_echo, proc, user, vm, Ws};
+use super::{async_echo, echo, proc, user, vm, Ws};
 use crate::report::Row;
 
 /// What [`prepare`] found: the targets, and what each tier lacks.
@@ -110,8 +115,10 @@ pub fn run(plan: Plan) -> Vec<Row> {
         .iter()
         .filter(|t| runs(&user, t) || runs(&vm, t))
         .collect();
-    let echo_for: Vec<&Target> = list.iter().filter(|t| runs(&user, t)).collect();
-    build::plan(to_build.iter().map(|t| t.name.as_str()));
+    // Both tiers run the no_std echo: qemu-user beside its tests, the VMs in their initramfs.
+    let names = || to_build.iter().map(|t| t.name.as_str());
+    build::plan(names());
+    echo::plan(names());
 
     let mut echo = None;
     let mut tests: Vec<Row> = Vec::new();
@@ -122,20 +129,26 @@ pub fn run(plan: Plan) -> Vec<Row> {
             struct Abandon<'a>(&'a [&'a Target]);
             impl Drop for Abandon<'_> {
                 fn drop(&mut self) {
-                    let names = self.0.iter().map(|t| t.name.as_str());
-                    build::abandon(names, "not built: the build thread stopped");
+                    let names = || self.0.iter().map(|t| t.name.as_str());
+                    build::abandon(names(), "not built: the build thread stopped");
+                    echo::abandon(names(), "not built: the build thread stopped");
                 }
             }
             let _guard = Abandon(&to_build);
             // Batch work: it fills the cores the timing-sensitive runs leave idle.
             proc::lower_priority();
+            // Each target's no_std echo right after its tests: its VM waits for both, and for
+            // nothing built after them.
+            let mut echo_time = Duration::ZERO;
             for t in &to_build {
                 build::build_planned(&ws, t);
+                let start = Instant::now();
+                let _ = echo::build_planned(&ws, t);
+                echo_time += start.elapsed();
             }
-            (!echo_for.is_empty()).then(|| {
-                let (row, ok) = user::build_echo(&ws, &echo_for);
-                (announced(row), ok)
-            })
+            let tier = if user.is_some() { user::TIER } else { vm::TIER };
+            (!to_build.is_empty())
+                .then(|| announced(user::echo_build_row(tier, &to_build, echo_time)))
         });
         let tester = user.as_ref().map(|missing| {
             let (ws, list) = (&ws, &list);
@@ -165,9 +178,13 @@ pub fn run(plan: Plan) -> Vec<Row> {
     });
 
     // The table: qemu-user's rows, then the VMs'.
-    let echo_ok = echo.as_ref().is_some_and(|(_, ok)| *ok);
-    if let Some((row, _)) = echo {
-        user_rows.push(row);
+    // The echo build's row goes with qemu-user's rows, or with the VMs' when only they ran.
+    if let Some(row) = echo {
+        if user.is_some() {
+            user_rows.push(row);
+        } else {
+            vm_rows.push(row);
+        }
     }
     let mut tests = tests.into_iter();
     for t in &list {
@@ -179,6 +196,7 @@ pub fn run(plan: Plan) -> Vec<Row> {
         }
         user_rows.extend(build::take_row(&t.name, user::TIER));
         user_rows.extend(test);
+        let echo_ok = echo::wait_built(&t.name).is_ok();
         user_rows.push(announced(user::run_echo(&ws, t, echo_ok)));
         user_rows.push(announced(async_echo::row(&ws, t, echo_ok)));
     }

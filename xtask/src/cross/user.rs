@@ -11,7 +11,7 @@
 //! async TCP twin, `async-echo`, against 1,000 connections at once ([`async_echo`](super::async_echo)).
 
 use std::process::Command;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use super::build::{build, TEST_LIMIT};
 use super::echo;
@@ -23,30 +23,32 @@ use crate::report::{account, listed, panics, Counts, Exit, Row};
 
 pub(super) const TIER: &str = "qemu-user";
 
-/// Builds the no_std echo for all of `targets` (not empty) in one cargo run (both cores busy
-/// while core builds for each target): its row, and whether it worked.
-pub(super) fn build_echo(ws: &Ws, targets: &[&Target]) -> (Row, bool) {
-    let start = Instant::now();
-    let result = echo::build(ws, targets, &[echo::ECHO, super::async_echo::ASYNC_ECHO]);
-    let names: Vec<&str> = targets.iter().map(|t| t.name.as_str()).collect();
-    let note = match &result {
-        Ok(output) => {
-            ws.log("no_std-echo-build.log", output);
-            format!("nightly, -Zbuild-std=core, for {}", names.join(", "))
+/// The row of the no_std echo builds for `targets` (not empty), filed under `tier`: the
+/// scheduler's builder made one per target, each right after that target's test build
+/// ([`echo::build_planned`]), taking `time` in all. Fails if any failed, naming them.
+pub(super) fn echo_build_row(tier: &str, targets: &[&Target], time: Duration) -> Row {
+    let mut failed = Vec::new();
+    for t in targets {
+        if let Err(e) = echo::wait_built(&t.name) {
+            failed.push(format!("{}: {e}", t.name));
         }
-        Err(e) => e.clone(),
-    };
-    let row = Row {
+    }
+    let names: Vec<&str> = targets.iter().map(|t| t.name.as_str()).collect();
+    let ok = failed.is_empty();
+    Row {
         tests: None,
         arch: "all".into(),
-        tier: TIER.into(),
+        tier: tier.into(),
         step: "no_std echo build".into(),
         counts: Counts::default(),
-        ok: result.is_ok(),
-        time: start.elapsed(),
-        note,
-    };
-    (row, result.is_ok())
+        ok,
+        time,
+        note: if ok {
+            format!("nightly, -Zbuild-std=core, for {}", names.join(", "))
+        } else {
+            failed.join("; ")
+        },
+    }
 }
 
 /// The no_std echo of `t`: static, no undefined symbol, no libc; then echoing datagrams under

@@ -8,7 +8,9 @@
 //! 2. build the initramfs: one cpio with busybox, `qemu/init`, the modules of
 //!    `qemu/modules.txt` (plus their dependencies, in order), can-utils under
 //!    `/opt/can-utils` with a wrapper per tool in `/bin`, the gnu targets' loader and
-//!    libraries; a second cpio, appended, with this run's test binaries;
+//!    libraries; a second cpio, appended, with this run's test binaries and the stripped
+//!    no_std echo servers ([`GUEST_ECHOES`], waited for: a failed echo build fails the row);
+//!    the machines of [`KVASER_MACHINES`] also get two `kvaser_pci` CAN cards on one bus;
 //! 3. boot it under TCG (never KVM), as many VMs at once as there are cores ([`vm_jobs`]; each
 //!    is one single-threaded process whose tests spend much of their time waiting: when the VMs
 //!    ran alone, three at once on two cores took 420 s for the seven, two at once about 630 s,
@@ -62,6 +64,9 @@ struct AllowedSkip {
     tests: &'static [&'static str],
     reason: &'static str,
     before_kernel: Option<(u32, u32)>,
+    /// The machines (target names) where this skip fails the row all the same: those that
+    /// have what the others lack.
+    not_on: &'static [&'static str],
 }
 
 /// The only skips a VM row accepts. Every one is something the guest genuinely does not have;
@@ -84,6 +89,7 @@ const ALLOWED_SKIPS: &[AllowedSkip] = &[
         ],
         reason: "dnsmasq is not installed",
         before_kernel: None,
+        not_on: &[],
     },
     AllowedSkip {
         binary: "resolve",
@@ -98,6 +104,7 @@ const ALLOWED_SKIPS: &[AllowedSkip] = &[
         ],
         reason: "dnsmasq is not installed",
         before_kernel: None,
+        not_on: &[],
     },
     // Comparing with glibc's getaddrinfo (tests/resolve_glibc.rs) needs getent, unshare, mount
     // and ip from util-linux, iproute2 and glibc; the guest's busybox lacks getent at least
@@ -110,6 +117,7 @@ const ALLOWED_SKIPS: &[AllowedSkip] = &[
         ],
         reason: "unshare/mount/getent unavailable here",
         before_kernel: None,
+        not_on: &[],
     },
     // tests/syscalls_doc.rs checks docs/syscalls.md against src/sys: it reads the source
     // tree, which the guest does not have (the host tier and qemu-user run it).
@@ -122,6 +130,7 @@ const ALLOWED_SKIPS: &[AllowedSkip] = &[
         ],
         reason: "the source tree is not on this machine",
         before_kernel: None,
+        not_on: &[],
     },
     // The initramfs has busybox, can-utils and the tests, but no Python: the test that passes
     // fds to a python3 peer runs on the host tier.
@@ -130,6 +139,7 @@ const ALLOWED_SKIPS: &[AllowedSkip] = &[
         tests: &["fds_pass_to_and_from_python"],
         reason: "no python3 on this machine",
         before_kernel: None,
+        not_on: &[],
     },
     // CAN XL came with Linux 6.2: older guest kernels answer `ENOPROTOOPT`, which the
     // test checks before it skips. From 6.2 on it must run.
@@ -138,12 +148,52 @@ const ALLOWED_SKIPS: &[AllowedSkip] = &[
         tests: &["xl_frames_where_the_kernel_has_them"],
         reason: "this kernel has no CAN XL",
         before_kernel: Some((6, 2)),
+        not_on: &[],
+    },
+    // Two real CAN controllers (QEMU's SJA1000-based `kvaser_pci`) exist only in the machines
+    // of [`KVASER_MACHINES`]; where they are, the test must run.
+    AllowedSkip {
+        binary: "vm_guest",
+        tests: &["kvaser::kvaser_pci_controllers_exchange_frames"],
+        reason: "no kvaser_pci controllers",
+        before_kernel: None,
+        not_on: KVASER_MACHINES,
     },
 ];
 
-/// Whether the skip of `test` of the binary `binary` with `reason` is accepted in a guest
-/// running `release` (`6.1.0-50-amd64`).
-fn skip_allowed(binary: &str, test: &str, reason: &str, release: &str) -> bool {
+/// The machines (target names) that get two SJA1000-based PCI CAN cards (QEMU's `kvaser_pci`)
+/// on one shared `can-bus`, which the guest's `kvaser_pci` driver makes can0 and can1. They
+/// need a PCI bus with I/O space the driver can map: x86_64's `q35`, aarch64's and riscv64's
+/// `virt` (measured). armv7's `virt` assigns the cards' I/O BARs but `kvaser_pci` stops after
+/// "enabling device" with no can0; s390x has no `kvaser_pci` in QEMU (qemu/README.md has the
+/// rest).
+const KVASER_MACHINES: &[&str] = &["x86_64", "aarch64", "riscv64"];
+
+/// QEMU's arguments for the two `kvaser_pci` cards on one bus.
+const KVASER_ARGS: [&str; 6] = [
+    "-object",
+    "can-bus,id=canbus0",
+    "-device",
+    "kvaser_pci,canbus=canbus0",
+    "-device",
+    "kvaser_pci,canbus=canbus0",
+];
+
+/// Whether the VM of `t` gets the `kvaser_pci` cards.
+fn has_kvaser(t: &Target) -> bool {
+    KVASER_MACHINES.contains(&t.name.as_str())
+}
+
+/// The no_std echo programs (`examples/nostd-echo`) put, stripped, into the guest's
+/// [`ECHO_DIR`]: `qemu/init` exports each one's path to the tests (tests/vm_guest.rs runs
+/// them against 1,000 TCP connections and a UDP client inside the guest).
+const GUEST_ECHOES: [&str; 2] = [super::echo::ECHO, super::async_echo::ASYNC_ECHO];
+/// Where the guest has the [`GUEST_ECHOES`].
+const ECHO_DIR: &str = "opt/echo";
+
+/// Whether the skip of `test` of the binary `binary` with `reason` is accepted in the guest of
+/// target `arch` running `release` (`6.1.0-50-amd64`).
+fn skip_allowed(arch: &str, binary: &str, test: &str, reason: &str, release: &str) -> bool {
     let short = test.rsplit("::").next().unwrap_or(test);
     if short.starts_with(MUST_RUN_PREFIX) {
         return false;
@@ -153,6 +203,7 @@ fn skip_allowed(binary: &str, test: &str, reason: &str, release: &str) -> bool {
         a.binary == binary
             && a.tests.contains(&test)
             && reason.starts_with(a.reason)
+            && !a.not_on.contains(&arch)
             && a.before_kernel
                 .is_none_or(|before| kernel.is_some_and(|k| k < before))
     })
@@ -271,8 +322,18 @@ fn run_one(ws: &Ws, t: &Target, report: &mut Report) -> Row {
             "not run: the build failed".into(),
         );
     };
+    // The no_std echoes go into the initramfs: without them the VM still runs every other test,
+    // but the row fails (and the echo tests, finding no program, skip where they must not).
+    let mut problems = Vec::new();
+    let echoes = match super::echo::wait_built(&t.name).and_then(|()| strip_echoes(ws, t)) {
+        Ok(echoes) => echoes,
+        Err(e) => {
+            problems.push(format!("no no_std echo in the guest: {e}"));
+            Vec::new()
+        }
+    };
     let start = Instant::now();
-    let (initrd, mut warnings) = match initramfs(ws, t, &guest, built) {
+    let (initrd, mut warnings) = match initramfs(ws, t, &guest, built, &echoes) {
         Ok(x) => x,
         Err(e) => {
             return row(
@@ -327,8 +388,7 @@ fn run_one(ws: &Ws, t: &Target, report: &mut Report) -> Row {
     let log = ws.log(&format!("{TIER}-{}.log", t.name), &console);
 
     let names: Vec<&str> = built.bins.iter().map(|b| b.name.as_str()).collect();
-    let judged = judge(&console, &names, &guest.release);
-    let mut problems = Vec::new();
+    let judged = judge(&t.name, &console, &names, &guest.release);
     if !judged.booted {
         problems.push("the guest never reached /init".to_owned());
     } else if !judged.finished {
@@ -392,7 +452,7 @@ struct Judged {
 /// been accounted for ([`account`]: a report covering its `--list` count, exit 0), its skips
 /// must be on [`ALLOWED_SKIPS`] for that binary and test, and the kernel's log must show no
 /// oops, BUG or WARN taken during the run ([`kernel_trouble`]).
-fn judge(console: &str, binaries: &[&str], release: &str) -> Judged {
+fn judge(arch: &str, console: &str, binaries: &[&str], release: &str) -> Judged {
     let mut j = Judged::default();
     let mut listed: BTreeMap<&str, Option<u32>> = BTreeMap::new();
     let mut sections: BTreeMap<&str, (String, Option<&str>)> = BTreeMap::new();
@@ -483,7 +543,7 @@ fn judge(console: &str, binaries: &[&str], release: &str) -> Judged {
         };
         let mut run = account(bin, listed.get(bin).copied().flatten(), output, &exit);
         for (test, reason) in &run.skips {
-            if !skip_allowed(bin, test, reason, release) {
+            if !skip_allowed(arch, bin, test, reason, release) {
                 run.counts.skipped = run.counts.skipped.saturating_sub(1);
                 run.counts.failed += 1;
                 run.problems.push(format!(
@@ -639,6 +699,7 @@ fn qemu_command(t: &Target, guest: &Guest, initrd: &Path) -> Command {
         ])
         .args(["-no-reboot", "-no-user-config"])
         .args(&t.vm.machine)
+        .args(if has_kvaser(t) { &KVASER_ARGS[..] } else { &[] })
         .arg("-kernel")
         .arg(&guest.kernel)
         .arg("-initrd")
@@ -1144,13 +1205,14 @@ fn read(path: &Path) -> Result<Vec<u8>, String> {
 /// Examples copied into the guest's `/examples`, for the interop tests in tests/can_utils.rs.
 const GUEST_EXAMPLES: [&str; 3] = ["candump", "cansend", "can_async"];
 
-/// Writes `target/xtask-cache/vm/<arch>/initrd.cpio` for this run; returns its path and
-/// warnings (missing modules).
+/// Writes `target/xtask-cache/vm/<arch>/initrd.cpio` for this run (with the stripped no_std
+/// `echoes`, see [`run_archive`]); returns its path and warnings (missing modules).
 fn initramfs(
     ws: &Ws,
     t: &Target,
     guest: &Guest,
     built: &Built,
+    echoes: &[(&str, PathBuf)],
 ) -> Result<(PathBuf, Vec<String>), String> {
     let qemu_dir = ws.root.join("qemu");
     let mut c = Cpio::new();
@@ -1173,13 +1235,9 @@ fn initramfs(
     c.file("init", 0o755, &read(&qemu_dir.join("init"))?);
     c.file("bin/busybox", 0o755, &read(&guest.busybox)?);
 
-    let wanted: Vec<String> = fs::read_to_string(qemu_dir.join("modules.txt"))
-        .map_err(|e| format!("qemu/modules.txt: {e}"))?
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .map(String::from)
-        .collect();
+    let text = fs::read_to_string(qemu_dir.join("modules.txt"))
+        .map_err(|e| format!("qemu/modules.txt: {e}"))?;
+    let wanted = wanted_modules(&text, has_kvaser(t))?;
     let (order, warnings) = module_order(&wanted, &guest.modules);
     let mut list = String::new();
     for (name, path) in &order {
@@ -1228,6 +1286,57 @@ fn initramfs(
     let mut bytes = c.finish();
 
     // This run's tests, as a second archive appended to the first.
+    bytes.extend(run_archive(t, built, echoes)?);
+
+    let dir = ws.cache.join("vm").join(&t.name);
+    let path = dir.join("initrd.cpio");
+    fs::write(&path, bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok((path, warnings))
+}
+
+/// The modules named in `modules.txt` (its `text`), in order: a line is a module name, or a
+/// name and a condition; `kvaser` (the module drives the `kvaser_pci` cards) holds where
+/// `kvaser` is true.
+fn wanted_modules(text: &str, kvaser: bool) -> Result<Vec<String>, String> {
+    let mut wanted = Vec::new();
+    for line in text.lines().map(str::trim) {
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let mut words = line.split_whitespace();
+        let name = words.next().unwrap_or_default();
+        let wanted_here = match words.next() {
+            None => true,
+            Some("kvaser") => kvaser,
+            Some(other) => {
+                return Err(format!(
+                    "qemu/modules.txt: unknown condition `{other}` for {name}"
+                ))
+            }
+        };
+        if wanted_here {
+            wanted.push(name.to_owned());
+        }
+    }
+    Ok(wanted)
+}
+
+/// Strips the [`GUEST_ECHOES`] of `t` (built by [`echo::build_planned`](super::echo::build_planned))
+/// into this VM's cache; returns each program's name and the stripped copy.
+fn strip_echoes(ws: &Ws, t: &Target) -> Result<Vec<(&'static str, PathBuf)>, String> {
+    GUEST_ECHOES
+        .iter()
+        .map(|&bin| {
+            let to = ws.cache.join("vm").join(&t.name).join("echo").join(bin);
+            super::echo::strip(ws, &super::echo::built(ws, t, bin), &to)?;
+            Ok((bin, to))
+        })
+        .collect()
+}
+
+/// The second, appended cpio: this run's test binaries and the examples they run, the no_std
+/// `echoes` in [`ECHO_DIR`], and the knobs `qemu/init` reads (`/etc/xtask/config`).
+fn run_archive(t: &Target, built: &Built, echoes: &[(&str, PathBuf)]) -> Result<Vec<u8>, String> {
     let mut c = Cpio::new();
     // The examples the guest's tests run (the CAN tools), not all of them: the initrd stays
     // small.
@@ -1241,17 +1350,19 @@ fn initramfs(
     for bin in &built.bins {
         c.file(&format!("tests/{}", bin.name), 0o755, &read(&bin.path)?);
     }
-    let config = format!(
+    for (name, path) in echoes {
+        c.file(&format!("{ECHO_DIR}/{name}"), 0o755, &read(path)?);
+    }
+    let mut config = format!(
         "TEST_TIMEOUT={}\nTEST_ARGS=\"--show-output --test-threads=1\"\n",
         TEST_LIMIT.as_secs()
     );
+    if has_kvaser(t) {
+        // `qemu/init` checks that can0 and can1 came up, and tells the tests.
+        config.push_str("KVASER=can0,can1\n");
+    }
     c.file("etc/xtask/config", 0o644, config.as_bytes());
-    bytes.extend(c.finish());
-
-    let dir = ws.cache.join("vm").join(&t.name);
-    let path = dir.join("initrd.cpio");
-    fs::write(&path, bytes).map_err(|e| format!("{}: {e}", path.display()))?;
-    Ok((path, warnings))
+    Ok(c.finish())
 }
 
 /// Adds can-utils under `/opt/can-utils` and, for each tool, a wrapper `/bin/<tool>` that
@@ -1310,14 +1421,22 @@ mod tests {
         assert_eq!(kernel_version("x"), None);
         let old = "6.1.0-50-amd64";
         let py = "no python3 on this machine";
-        assert!(skip_allowed("msg", "fds_pass_to_and_from_python", py, old));
+        assert!(skip_allowed(
+            "x86_64",
+            "msg",
+            "fds_pass_to_and_from_python",
+            py,
+            old
+        ));
         assert!(!skip_allowed(
+            "x86_64",
             "can",
             "filters",
             "no vcan in this kernel (ENODEV)",
             old
         ));
         assert!(!skip_allowed(
+            "x86_64",
             "udp",
             "x",
             "network namespaces need root",
@@ -1326,12 +1445,18 @@ mod tests {
         // CAN XL may be missing before 6.2 only.
         let xl = "this kernel has no CAN XL (Linux 6.2+): ENOPROTOOPT, as it should";
         let t = "xl_frames_where_the_kernel_has_them";
-        assert!(skip_allowed("can", t, xl, old));
-        assert!(!skip_allowed("can", t, xl, "6.2.0"));
-        assert!(!skip_allowed("can", t, xl, "6.12.57+deb13-s390x"));
-        assert!(!skip_allowed("can", t, xl, "unknown"));
+        assert!(skip_allowed("x86_64", "can", t, xl, old));
+        assert!(!skip_allowed("x86_64", "can", t, xl, "6.2.0"));
+        assert!(!skip_allowed("x86_64", "can", t, xl, "6.12.57+deb13-s390x"));
+        assert!(!skip_allowed("x86_64", "can", t, xl, "unknown"));
         // vm_smoke_* never skip, whatever the reason.
-        assert!(!skip_allowed("vm_smoke", "vm_smoke_can_utils", py, old));
+        assert!(!skip_allowed(
+            "x86_64",
+            "vm_smoke",
+            "vm_smoke_can_utils",
+            py,
+            old
+        ));
     }
 
     #[test]
@@ -1339,26 +1464,52 @@ mod tests {
         let old = "6.1.0-50-amd64";
         let py = "no python3 on this machine";
         // The allowed test, in its binary.
-        assert!(skip_allowed("msg", "fds_pass_to_and_from_python", py, old));
+        assert!(skip_allowed(
+            "x86_64",
+            "msg",
+            "fds_pass_to_and_from_python",
+            py,
+            old
+        ));
         // The same reason for another test of that binary, or for any test elsewhere.
-        assert!(!skip_allowed("msg", "fds_pass_to_a_new_peer", py, old));
-        assert!(!skip_allowed("udp", "anything", py, old));
+        assert!(!skip_allowed(
+            "x86_64",
+            "msg",
+            "fds_pass_to_a_new_peer",
+            py,
+            old
+        ));
+        assert!(!skip_allowed("x86_64", "udp", "anything", py, old));
         // The same test name in another binary.
         assert!(!skip_allowed(
+            "x86_64",
             "unix",
             "fds_pass_to_and_from_python",
             py,
             old
         ));
         let dns = "dnsmasq is not installed; install it with: apt-get install dnsmasq-base";
-        assert!(skip_allowed("resolve", "search_list_and_ndots", dns, old));
+        assert!(skip_allowed(
+            "x86_64",
+            "resolve",
+            "search_list_and_ndots",
+            dns,
+            old
+        ));
         assert!(!skip_allowed(
+            "x86_64",
             "dnsmasq_fixture",
             "search_list_and_ndots",
             dns,
             old
         ));
-        assert!(!skip_allowed("tcp", "search_list_and_ndots", dns, old));
+        assert!(!skip_allowed(
+            "x86_64",
+            "tcp",
+            "search_list_and_ndots",
+            dns,
+            old
+        ));
 
         // On a console: `fds_pass_to_and_from_python` skips in `msg` (allowed) and in `unix`
         // (not); once merged by name, the second went unseen.
@@ -1373,7 +1524,7 @@ mod tests {
             ---- fds_pass_to_and_from_python stdout ----\nskipped: no python3 on this machine\n\n\
             test result: ok. 2 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.01s\n\
             @@xtask end unix 0\n@@xtask dmesg\n[    1.0] xtask: the run starts\n@@xtask dmesg-end\n@@xtask done\n";
-        let j = judge(console, &["msg", "unix"], old);
+        let j = judge("x86_64", console, &["msg", "unix"], old);
         assert_eq!(
             j.problems,
             vec![
@@ -1415,7 +1566,7 @@ mod tests {
 
     #[test]
     fn every_binary_is_accounted_for_in_the_vm() {
-        let judge1 = |console: &str| judge(console, &["udp"], "6.1.0-50-amd64");
+        let judge1 = |console: &str| judge("x86_64", console, &["udp"], "6.1.0-50-amd64");
         // Complete.
         let j = judge1(&one_binary(
             "udp",
@@ -1470,6 +1621,7 @@ mod tests {
         assert!(j.problems[0].contains("SIGKILL"), "{:?}", j.problems);
         // A binary the guest never ran.
         let j = judge(
+            "x86_64",
             &one_binary("udp", "2 tests, 0 benchmarks", REPORT_2, "0", KMSG),
             &["udp", "tcp"],
             "6.1.0-50-amd64",
@@ -1517,6 +1669,7 @@ mod tests {
             [  107.393925] device bs1 entered promiscuous mode\n";
         assert_eq!(kernel_trouble(benign), (None, None));
         let j = judge(
+            "x86_64",
             &one_binary("udp", "2 tests, 0 benchmarks", REPORT_2, "0", benign),
             &["udp"],
             "6.1.0-50-amd64",
@@ -1561,6 +1714,7 @@ mod tests {
             let log = format!("{benign}{line}\n[   12.4] another line\n");
             assert_eq!(kernel_trouble(&log), (Some(first.to_owned()), None), "{line}");
             let j = judge(
+            "x86_64",
                 &one_binary("udp", "2 tests, 0 benchmarks", REPORT_2, "0", &log),
                 &["udp"],
                 "6.1.0-50-amd64",
@@ -1578,7 +1732,7 @@ mod tests {
         );
         // An oops the kernel printed on the console itself (the guest then died): seen too.
         let console = "@@xtask boot 6.1 x86_64\n@@xtask list udp 2 tests, 0 benchmarks\n@@xtask begin udp\nrunning 2 tests\n[   12.3] Kernel panic - not syncing: Fatal exception\n";
-        let j = judge(console, &["udp"], "6.1");
+        let j = judge("x86_64", console, &["udp"], "6.1");
         assert!(!j.finished);
         assert!(
             j.problems
@@ -1586,6 +1740,82 @@ mod tests {
             "{:?}",
             j.problems
         );
+    }
+
+    #[test]
+    fn the_initramfs_has_the_no_std_echoes_and_the_kvaser_knob() {
+        let dir = std::env::temp_dir().join(format!("xtask-vm-initramfs-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let file = |name: &str| {
+            let p = dir.join(name);
+            fs::write(&p, name).unwrap();
+            p
+        };
+        let built = Built {
+            bins: vec![super::super::build::TestBin {
+                name: "vm_guest".into(),
+                path: file("vm_guest"),
+            }],
+            examples: Vec::new(),
+        };
+        let echoes: Vec<(&str, PathBuf)> = GUEST_ECHOES.iter().map(|&e| (e, file(e))).collect();
+        let ws = Ws::find();
+        let targets = super::super::targets::load(
+            &ws.root.join("targets"),
+            &["x86_64".into(), "s390x".into()],
+        )
+        .unwrap();
+        for t in &targets {
+            let archive = run_archive(t, &built, &echoes).unwrap();
+            let names = super::super::cpio::names(&archive);
+            for want in [
+                "tests/vm_guest",
+                "opt/echo/async-echo",
+                "opt/echo/nostd-echo",
+            ] {
+                assert!(
+                    names.iter().any(|n| n == want),
+                    "{}: {want} not in {names:?}",
+                    t.name
+                );
+            }
+            let text = String::from_utf8_lossy(&archive);
+            assert_eq!(
+                text.contains("KVASER=can0,can1\n"),
+                t.name == "x86_64",
+                "{}",
+                t.name
+            );
+        }
+        let _ = fs::remove_dir_all(&dir);
+
+        // The modules: `kvaser_pci` only where the cards are.
+        let text = fs::read_to_string(ws.root.join("qemu/modules.txt")).unwrap();
+        assert!(wanted_modules(&text, true)
+            .unwrap()
+            .contains(&"kvaser_pci".to_owned()));
+        assert!(!wanted_modules(&text, false)
+            .unwrap()
+            .contains(&"kvaser_pci".to_owned()));
+        assert!(wanted_modules("vcan\nx maybe\n", true).is_err());
+        // The skip of the cards' test is allowed elsewhere only.
+        let t = "kvaser::kvaser_pci_controllers_exchange_frames";
+        let why = "no kvaser_pci controllers (BARESOCK_KVASER is not set)";
+        assert!(skip_allowed("s390x", "vm_guest", t, why, "6.1.0-50-s390x"));
+        assert!(!skip_allowed(
+            "x86_64",
+            "vm_guest",
+            t,
+            why,
+            "6.1.0-50-amd64"
+        ));
+        assert!(!skip_allowed(
+            "aarch64",
+            "vm_guest",
+            t,
+            why,
+            "6.1.0-50-arm64"
+        ));
     }
 
     #[test]
