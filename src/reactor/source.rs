@@ -250,9 +250,9 @@ impl<'r, T: AsSocket> Async<'r, T> {
     ) -> Result<R> {
         let mut wait = Waiter::new(&self.reg, dir, limit);
         loop {
-            if self.is_ready(dir) {
+            if let Some(tick) = self.ready_tick(dir) {
                 match op(&self.io) {
-                    Err(Error::WouldBlock) => self.clear_ready(dir),
+                    Err(Error::WouldBlock) => self.clear_ready_at(dir, tick),
                     r => return r,
                 }
             }
@@ -260,11 +260,33 @@ impl<'r, T: AsSocket> Async<'r, T> {
         }
     }
 
-    /// Whether `dir` is ready (its last call did not say `WouldBlock`, or an event came since).
-    pub(super) fn is_ready(&self, dir: Dir) -> bool {
-        self.reg
-            .reactor
-            .is_ready(self.reg.index, self.reg.generation, dir)
+    /// [`io_with`](Async::io_with) for a stream's read or write of `len` bytes (not 0): a
+    /// call that moves fewer (but some) found the socket drained (a read) or its buffer full
+    /// (a write) at that moment, so the direction is cleared at once, as a `WouldBlock`
+    /// would clear it, and the next call waits for the poller's word instead of asking the
+    /// kernel for a `WouldBlock` (edge-triggered: what arrives after the call is a new edge).
+    /// An event that lands during the call keeps the direction ready (the slot's tick moved);
+    /// the peer's shutdown keeps reading ready.
+    pub(super) async fn stream_io(
+        &self,
+        dir: Dir,
+        len: usize,
+        mut op: impl FnMut(&T) -> Result<usize>,
+    ) -> Result<usize> {
+        let mut wait = Waiter::new(&self.reg, dir, self.limit(dir));
+        loop {
+            if let Some(tick) = self.ready_tick(dir) {
+                match op(&self.io) {
+                    Err(Error::WouldBlock) => self.clear_ready_at(dir, tick),
+                    Ok(n) if n != 0 && n < len => {
+                        self.clear_ready_at(dir, tick);
+                        return Ok(n);
+                    }
+                    r => return r,
+                }
+            }
+            wait.ready().await?;
+        }
     }
 
     /// `dir`'s call said `WouldBlock`.
@@ -272,6 +294,21 @@ impl<'r, T: AsSocket> Async<'r, T> {
         self.reg
             .reactor
             .clear_ready(self.reg.index, self.reg.generation, dir);
+    }
+
+    /// `Some(tick)` when `dir` is ready (its last call did not say `WouldBlock` or come back
+    /// short, or an event came since): see [`Reactor::ready_tick`].
+    pub(super) fn ready_tick(&self, dir: Dir) -> Option<u8> {
+        self.reg
+            .reactor
+            .ready_tick(self.reg.index, self.reg.generation, dir)
+    }
+
+    /// `dir`'s call, tried at `tick`, found it drained: cleared unless an event came since.
+    pub(super) fn clear_ready_at(&self, dir: Dir, tick: u8) {
+        self.reg
+            .reactor
+            .clear_ready_at(self.reg.index, self.reg.generation, dir, tick);
     }
 
     /// A waiter in `dir` bounded by `limit`, for the typed calls.
