@@ -27,7 +27,12 @@
 //! both directions, edge-triggered: waiting costs no `epoll_ctl`, and one `epoll_pwait` serves
 //! every socket that waits. A call that says `WouldBlock` clears its direction's flag, so the
 //! next call in that direction waits for the poller's word instead of asking the kernel again.
-//! While a future has a deadline, each turn reads the clock and scans the slots for the nearest
+//! A stream's `read` or `write` that moves fewer bytes than asked (but some) clears it too: the
+//! socket was drained, or its send buffer filled, at that moment, and what changes after is a
+//! new edge; so an echo's round trip is a read, a write and its share of one wait, with no read
+//! made only to hear `WouldBlock`. An event that lands while such a call runs keeps the flag
+//! (each slot counts its events), and the peer's shutdown keeps reading ready (the end is read
+//! at once, even when it came with the last data). While a future has a deadline, each turn reads the clock and scans the slots for the nearest
 //! one (a few nanoseconds per slot).
 //!
 //! # Example: an echo of one connection

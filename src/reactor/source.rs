@@ -2,7 +2,7 @@
 
 use core::cell::Cell;
 use core::future::poll_fn;
-use core::task::Poll;
+use core::task::{Context, Poll};
 use core::time::Duration;
 
 use rustix::fd::AsFd;
@@ -273,20 +273,26 @@ impl<'r, T: AsSocket> Async<'r, T> {
         len: usize,
         mut op: impl FnMut(&T) -> Result<usize>,
     ) -> Result<usize> {
+        // One `poll_fn` (no future of the waiter's nested in it): the hot path of a server.
         let mut wait = Waiter::new(&self.reg, dir, self.limit(dir));
-        loop {
+        poll_fn(|cx| loop {
             if let Some(tick) = self.ready_tick(dir) {
                 match op(&self.io) {
                     Err(Error::WouldBlock) => self.clear_ready_at(dir, tick),
                     Ok(n) if n != 0 && n < len => {
                         self.clear_ready_at(dir, tick);
-                        return Ok(n);
+                        return Poll::Ready(Ok(n));
                     }
-                    r => return r,
+                    r => return Poll::Ready(r),
                 }
             }
-            wait.ready().await?;
-        }
+            match wait.poll_ready(cx) {
+                Poll::Ready(Ok(())) => {}
+                Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+                Poll::Pending => return Poll::Pending,
+            }
+        })
+        .await
     }
 
     /// `dir`'s call said `WouldBlock`.
@@ -348,25 +354,27 @@ impl<'a> Waiter<'a> {
 
     /// Waits until the direction is ready; [`Error::Timeout`] when the deadline passed.
     pub(super) async fn ready(&mut self) -> Result<()> {
+        poll_fn(|cx| self.poll_ready(cx)).await
+    }
+
+    /// One poll of [`ready`](Waiter::ready), for a caller's own `poll_fn`: the deadline
+    /// started at the first poll (the clock read only then and with a deadline), then ready,
+    /// or [`Error::Timeout`], or the waker left in the slot.
+    pub(super) fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<()>> {
         let (reactor, index, generation) = (self.reg.reactor, self.reg.index, self.reg.generation);
         if let (Some(limit), 0) = (self.limit, self.at) {
             self.at = deadline_after(limit);
             reactor.set_deadline(index, generation, self.dir, self.at);
         }
-        let (dir, at) = (self.dir, self.at);
-        let waited = &mut self.waited;
-        poll_fn(|cx| {
-            if reactor.is_ready(index, generation, dir) {
-                return Poll::Ready(Ok(()));
-            }
-            if at != 0 && now_ns() >= at {
-                return Poll::Ready(Err(Error::Timeout));
-            }
-            reactor.set_waker(index, generation, dir, cx.waker());
-            *waited = true;
-            Poll::Pending
-        })
-        .await
+        if reactor.is_ready(index, generation, self.dir) {
+            return Poll::Ready(Ok(()));
+        }
+        if self.at != 0 && now_ns() >= self.at {
+            return Poll::Ready(Err(Error::Timeout));
+        }
+        reactor.set_waker(index, generation, self.dir, cx.waker());
+        self.waited = true;
+        Poll::Pending
     }
 }
 

@@ -1,6 +1,7 @@
 //! The typed async calls of [`Async`]: what a server and a client do, per socket kind.
 
 use core::net::SocketAddr;
+use core::task::Poll;
 use core::time::Duration;
 
 use super::source::{bound, Async};
@@ -122,26 +123,32 @@ macro_rules! stream_calls {
             pub async fn write_all(&self, buf: &[u8]) -> Result<()> {
                 let mut sent = 0;
                 let mut wait = self.waiter(Dir::Write, self.limit(Dir::Write));
-                while sent < buf.len() {
-                    if let Some(tick) = self.ready_tick(Dir::Write) {
-                        match self.get_ref().send(&buf[sent..]) {
-                            Ok(n) => {
-                                // Short: the send buffer is full (see `stream_io`).
-                                if sent + n < buf.len() {
-                                    self.clear_ready_at(Dir::Write, tick);
+                // One `poll_fn`, as `stream_io`.
+                core::future::poll_fn(|cx| {
+                    while sent < buf.len() {
+                        if let Some(tick) = self.ready_tick(Dir::Write) {
+                            match self.get_ref().send(&buf[sent..]) {
+                                Ok(n) => {
+                                    // Short: the send buffer is full (see `stream_io`).
+                                    if sent + n < buf.len() {
+                                        self.clear_ready_at(Dir::Write, tick);
+                                    }
+                                    sent += n;
+                                    continue;
                                 }
-                                sent += n;
-                                continue;
+                                Err(Error::WouldBlock) => self.clear_ready_at(Dir::Write, tick),
+                                Err(e) => return Poll::Ready(Err(partial(sent, e))),
                             }
-                            Err(Error::WouldBlock) => self.clear_ready_at(Dir::Write, tick),
-                            Err(e) => return Err(partial(sent, e)),
+                        }
+                        match wait.poll_ready(cx) {
+                            Poll::Ready(Ok(())) => {}
+                            Poll::Ready(Err(e)) => return Poll::Ready(Err(partial(sent, e))),
+                            Poll::Pending => return Poll::Pending,
                         }
                     }
-                    if let Err(e) = wait.ready().await {
-                        return Err(partial(sent, e));
-                    }
-                }
-                Ok(())
+                    Poll::Ready(Ok(()))
+                })
+                .await
             }
 
             /// Shuts down one or both directions (`shutdown(2)`; it never waits, so it is not

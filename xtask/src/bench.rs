@@ -208,14 +208,18 @@ fn instructions(bins: &Bins, imp: &str, op: &str, n: u64) -> Result<Option<u64>,
     if stdout.trim() == "n/a" {
         return Ok(None);
     }
-    let text = std::fs::read_to_string(&out_file).map_err(|e| e.to_string())?;
+    callgrind_total(&out_file).map(Some)
+}
+
+/// The instructions of a callgrind file, from its `summary:`/`totals:` line.
+fn callgrind_total(out_file: &Path) -> Result<u64, String> {
+    let text = std::fs::read_to_string(out_file).map_err(|e| e.to_string())?;
     text.lines()
         .find_map(|l| {
             l.strip_prefix("summary:")
                 .or_else(|| l.strip_prefix("totals:"))
         })
         .and_then(|v| v.split_whitespace().next()?.parse().ok())
-        .map(Some)
         .ok_or_else(|| format!("no totals in {}", out_file.display()))
 }
 
@@ -580,6 +584,7 @@ struct Results {
     capture: Result<Result<Vec<Captured>, String>, String>,
     lookups: Result<Result<Lookups, String>, String>,
     echo: Result<echo::Echo, String>,
+    echo_where: Result<echo::Where, String>,
 }
 
 fn markdown(r: &Results, quick: bool) -> String {
@@ -924,7 +929,7 @@ fn markdown(r: &Results, quick: bool) -> String {
             let _ = writeln!(s, "Not measured: {e}");
         }
     }
-    echo::markdown(&mut s, &r.echo, quick);
+    echo::markdown(&mut s, &r.echo, &r.echo_where, quick);
     s
 }
 
@@ -1044,6 +1049,19 @@ pub fn run_bench(root: &Path, quick: bool, report: &mut Report) {
         t,
         echo.as_ref().map(|_| String::new()).map_err(Clone::clone),
     );
+    let t = Instant::now();
+    let echo_where = ensure_package("perf", "linux-perf")
+        .and_then(|()| ensure_package("valgrind", "valgrind"))
+        .and_then(|()| echo::where_time(&bins.echo, &bins.callgrind_dir, quick));
+    row(
+        report,
+        "echo, where the time goes (perf stat, callgrind)",
+        t,
+        echo_where
+            .as_ref()
+            .map(|_| String::new())
+            .map_err(Clone::clone),
+    );
     let md = markdown(
         &Results {
             instr,
@@ -1054,6 +1072,7 @@ pub fn run_bench(root: &Path, quick: bool, report: &mut Report) {
             capture,
             lookups,
             echo,
+            echo_where,
         },
         quick,
     );
