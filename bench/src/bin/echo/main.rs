@@ -586,6 +586,11 @@ mod tests {
     /// A one-connection server on a thread: echoes, echoes one byte wrong, never answers, or
     /// closes; the client's answer.
     fn against(mode: &'static str, stall_ms: u64) -> Result<Outcome, String> {
+        against_for(mode, stall_ms, u64::MAX)
+    }
+
+    /// [`against`], ending after `trips` round trips (`u64::MAX`: after the window).
+    fn against_for(mode: &'static str, stall_ms: u64, trips: u64) -> Result<Outcome, String> {
         let l = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = l.local_addr().unwrap();
         let t = std::thread::spawn(move || {
@@ -604,7 +609,12 @@ mod tests {
             }
         });
         let ms = Duration::from_millis;
-        let r = client(addr, 1, ms(10), ms(200), ms(stall_ms), u64::MAX);
+        let window = if trips == u64::MAX {
+            ms(200)
+        } else {
+            ms(3_600_000)
+        };
+        let r = client(addr, 1, ms(10), window, ms(stall_ms), trips);
         drop(t);
         r
     }
@@ -613,6 +623,12 @@ mod tests {
     fn client_counts_right_echoes() {
         let r = against("echo", 2_000).unwrap();
         assert!(r.count > 0 && r.hist.n == r.count);
+    }
+
+    #[test]
+    fn client_makes_exactly_the_round_trips_asked() {
+        let r = against_for("echo", 2_000, 37).unwrap();
+        assert_eq!(r.all, 37);
     }
 
     #[test]
