@@ -27,7 +27,12 @@
 //! both directions, edge-triggered: waiting costs no `epoll_ctl`, and one `epoll_pwait` serves
 //! every socket that waits. A call that says `WouldBlock` clears its direction's flag, so the
 //! next call in that direction waits for the poller's word instead of asking the kernel again.
-//! While a future has a deadline, each turn reads the clock and scans the slots for the nearest
+//! A stream's `read` or `write` that moves fewer bytes than asked (but some) clears it too: the
+//! socket was drained, or its send buffer filled, at that moment, and what changes after is a
+//! new edge; so an echo's round trip is a read, a write and its share of one wait, with no read
+//! made only to hear `WouldBlock`. An event that lands while such a call runs keeps the flag
+//! (each slot counts its events), and the peer's shutdown keeps reading ready (the end is read
+//! at once, even when it came with the last data). While a future has a deadline, each turn reads the clock and scans the slots for the nearest
 //! one (a few nanoseconds per slot).
 //!
 //! # Example: an echo of one connection
@@ -107,6 +112,11 @@ const FD: u8 = 2;
 const READ_READY: u8 = 4;
 /// Flag: the fd was reported writable (or hung up) since a write last said `WouldBlock`.
 const WRITE_READY: u8 = 8;
+/// Flag, sticky: the peer shut down its writing side (`EPOLLRDHUP`: reads see the end, or
+/// the data before it): reading stays ready. A read that comes back short clears
+/// [`READ_READY`] (the socket was drained); the end that came with that data has no edge of its
+/// own to come, so it must not be cleared with it.
+const READ_CLOSED: u8 = 16;
 
 /// A direction of a slot: its readiness flag, waker and deadline.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -122,6 +132,14 @@ impl Dir {
             Dir::Write => WRITE_READY,
         }
     }
+
+    /// The flags that make the direction ready: its own, and the sticky one no call clears.
+    const fn ready_flags(self) -> u8 {
+        match self {
+            Dir::Read => READ_READY | READ_CLOSED,
+            Dir::Write => WRITE_READY,
+        }
+    }
 }
 
 /// One registration's state in a [`Slots`] table: a generation, readiness flags, a reader and
@@ -132,6 +150,9 @@ pub struct Slot {
     /// for an fd that is gone, and is ignored.
     generation: Cell<u32>,
     flags: Cell<u8>,
+    /// Bumped by each event that makes a direction ready: a call that read it before trying
+    /// clears the direction only if no event came since ([`Reactor::clear_ready_at`]).
+    tick: Cell<u8>,
     reader: Cell<Option<Waker>>,
     writer: Cell<Option<Waker>>,
     /// When the reader's wait ends, on `CLOCK_MONOTONIC` in ns; 0: no deadline.
@@ -146,6 +167,7 @@ impl Slot {
         Slot {
             generation: Cell::new(0),
             flags: Cell::new(0),
+            tick: Cell::new(0),
             reader: Cell::new(None),
             writer: Cell::new(None),
             read_at: Cell::new(0),
@@ -392,14 +414,33 @@ impl<'s> Reactor<'s> {
     /// Whether a direction of a live slot is ready (a freed slot reads as ready: the call
     /// made next reports what is wrong).
     pub(crate) fn is_ready(&self, index: u32, generation: u32, dir: Dir) -> bool {
-        self.slot(index, generation)
-            .is_none_or(|s| s.flags.get() & dir.flag() != 0)
+        self.ready_tick(index, generation, dir).is_some()
+    }
+
+    /// `Some(tick)` when a direction is ready (as [`is_ready`](Reactor::is_ready)): the
+    /// slot's event count, for [`clear_ready_at`](Reactor::clear_ready_at) after the call.
+    pub(crate) fn ready_tick(&self, index: u32, generation: u32, dir: Dir) -> Option<u8> {
+        match self.slot(index, generation) {
+            None => Some(0),
+            Some(s) => (s.flags.get() & dir.ready_flags() != 0).then(|| s.tick.get()),
+        }
     }
 
     /// Clears a direction's readiness: its call said `WouldBlock`.
     pub(crate) fn clear_ready(&self, index: u32, generation: u32, dir: Dir) {
         if let Some(s) = self.slot(index, generation) {
             s.flags.set(s.flags.get() & !dir.flag());
+        }
+    }
+
+    /// Clears a direction's readiness unless an event came since `tick` was read (before the
+    /// call that found the socket drained: an event that landed during the call keeps the
+    /// direction ready). The peer's shutdown stays (sticky).
+    pub(crate) fn clear_ready_at(&self, index: u32, generation: u32, dir: Dir, tick: u8) {
+        if let Some(s) = self.slot(index, generation) {
+            if s.tick.get() == tick {
+                s.flags.set(s.flags.get() & !dir.flag());
+            }
         }
     }
 
@@ -532,15 +573,24 @@ impl<'s> Reactor<'s> {
         let Some(slot) = self.slot(key as u32, (key >> 32) as u32) else {
             return 0; // a freed slot's late event, or a key not ours
         };
-        let broken = event.is_hangup() || event.is_error();
         let mut ready = 0;
-        if event.is_readable() || event.is_read_closed() || broken {
+        if event.is_hangup() || event.is_error() {
+            ready |= READ_READY | WRITE_READY;
+        }
+        if event.is_read_closed() {
+            ready |= READ_CLOSED | READ_READY;
+        }
+        if event.is_readable() {
             ready |= READ_READY;
         }
-        if event.is_writable() || broken {
+        if event.is_writable() {
             ready |= WRITE_READY;
         }
+        if ready == 0 {
+            return 0;
+        }
         slot.flags.set(slot.flags.get() | ready);
+        slot.tick.set(slot.tick.get().wrapping_add(1));
         let mut woken = 0;
         for dir in [Dir::Read, Dir::Write] {
             if ready & dir.flag() != 0 {

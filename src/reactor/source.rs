@@ -2,7 +2,7 @@
 
 use core::cell::Cell;
 use core::future::poll_fn;
-use core::task::Poll;
+use core::task::{Context, Poll};
 use core::time::Duration;
 
 use rustix::fd::AsFd;
@@ -250,9 +250,9 @@ impl<'r, T: AsSocket> Async<'r, T> {
     ) -> Result<R> {
         let mut wait = Waiter::new(&self.reg, dir, limit);
         loop {
-            if self.is_ready(dir) {
+            if let Some(tick) = self.ready_tick(dir) {
                 match op(&self.io) {
-                    Err(Error::WouldBlock) => self.clear_ready(dir),
+                    Err(Error::WouldBlock) => self.clear_ready_at(dir, tick),
                     r => return r,
                 }
             }
@@ -260,11 +260,39 @@ impl<'r, T: AsSocket> Async<'r, T> {
         }
     }
 
-    /// Whether `dir` is ready (its last call did not say `WouldBlock`, or an event came since).
-    pub(super) fn is_ready(&self, dir: Dir) -> bool {
-        self.reg
-            .reactor
-            .is_ready(self.reg.index, self.reg.generation, dir)
+    /// [`io_with`](Async::io_with) for a stream's read or write of `len` bytes (not 0): a
+    /// call that moves fewer (but some) found the socket drained (a read) or its buffer full
+    /// (a write) at that moment, so the direction is cleared at once, as a `WouldBlock`
+    /// would clear it, and the next call waits for the poller's word instead of asking the
+    /// kernel for a `WouldBlock` (edge-triggered: what arrives after the call is a new edge).
+    /// An event that lands during the call keeps the direction ready (the slot's tick moved);
+    /// the peer's shutdown keeps reading ready.
+    pub(super) async fn stream_io(
+        &self,
+        dir: Dir,
+        len: usize,
+        mut op: impl FnMut(&T) -> Result<usize>,
+    ) -> Result<usize> {
+        // One `poll_fn` (no future of the waiter's nested in it): the hot path of a server.
+        let mut wait = Waiter::new(&self.reg, dir, self.limit(dir));
+        poll_fn(|cx| loop {
+            if let Some(tick) = self.ready_tick(dir) {
+                match op(&self.io) {
+                    Err(Error::WouldBlock) => self.clear_ready_at(dir, tick),
+                    Ok(n) if n != 0 && n < len => {
+                        self.clear_ready_at(dir, tick);
+                        return Poll::Ready(Ok(n));
+                    }
+                    r => return Poll::Ready(r),
+                }
+            }
+            match wait.poll_ready(cx) {
+                Poll::Ready(Ok(())) => {}
+                Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+                Poll::Pending => return Poll::Pending,
+            }
+        })
+        .await
     }
 
     /// `dir`'s call said `WouldBlock`.
@@ -272,6 +300,21 @@ impl<'r, T: AsSocket> Async<'r, T> {
         self.reg
             .reactor
             .clear_ready(self.reg.index, self.reg.generation, dir);
+    }
+
+    /// `Some(tick)` when `dir` is ready (its last call did not say `WouldBlock` or come back
+    /// short, or an event came since): see [`Reactor::ready_tick`].
+    pub(super) fn ready_tick(&self, dir: Dir) -> Option<u8> {
+        self.reg
+            .reactor
+            .ready_tick(self.reg.index, self.reg.generation, dir)
+    }
+
+    /// `dir`'s call, tried at `tick`, found it drained: cleared unless an event came since.
+    pub(super) fn clear_ready_at(&self, dir: Dir, tick: u8) {
+        self.reg
+            .reactor
+            .clear_ready_at(self.reg.index, self.reg.generation, dir, tick);
     }
 
     /// A waiter in `dir` bounded by `limit`, for the typed calls.
@@ -311,25 +354,27 @@ impl<'a> Waiter<'a> {
 
     /// Waits until the direction is ready; [`Error::Timeout`] when the deadline passed.
     pub(super) async fn ready(&mut self) -> Result<()> {
+        poll_fn(|cx| self.poll_ready(cx)).await
+    }
+
+    /// One poll of [`ready`](Waiter::ready), for a caller's own `poll_fn`: the deadline
+    /// started at the first poll (the clock read only then and with a deadline), then ready,
+    /// or [`Error::Timeout`], or the waker left in the slot.
+    pub(super) fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<()>> {
         let (reactor, index, generation) = (self.reg.reactor, self.reg.index, self.reg.generation);
         if let (Some(limit), 0) = (self.limit, self.at) {
             self.at = deadline_after(limit);
             reactor.set_deadline(index, generation, self.dir, self.at);
         }
-        let (dir, at) = (self.dir, self.at);
-        let waited = &mut self.waited;
-        poll_fn(|cx| {
-            if reactor.is_ready(index, generation, dir) {
-                return Poll::Ready(Ok(()));
-            }
-            if at != 0 && now_ns() >= at {
-                return Poll::Ready(Err(Error::Timeout));
-            }
-            reactor.set_waker(index, generation, dir, cx.waker());
-            *waited = true;
-            Poll::Pending
-        })
-        .await
+        if reactor.is_ready(index, generation, self.dir) {
+            return Poll::Ready(Ok(()));
+        }
+        if self.at != 0 && now_ns() >= self.at {
+            return Poll::Ready(Err(Error::Timeout));
+        }
+        reactor.set_waker(index, generation, self.dir, cx.waker());
+        self.waited = true;
+        Poll::Pending
     }
 }
 

@@ -139,3 +139,105 @@ fn the_reactor_errors_say_what_happened() {
     assert_eq!(PollError::Reentered.errno(), None);
     assert!(!PollError::Reentered.to_string().is_empty());
 }
+
+#[test]
+fn a_short_read_clears_readiness_and_the_next_data_wakes() {
+    let slots = Slots::<1>::new();
+    let reactor = Reactor::new(&slots).unwrap();
+    let (a, b) = UnixStream::pair().unwrap();
+    let a = Async::new(&reactor, a).unwrap();
+    b.send_all(b"x").unwrap();
+    let mut buf = [0u8; 16];
+    let waker = Waker::noop();
+    assert_eq!(
+        poll_once(core::pin::pin!(a.read(&mut buf)), waker),
+        Poll::Ready(Ok(1))
+    );
+    // Fewer bytes than asked: drained, no read made to hear `WouldBlock`.
+    assert_eq!(a.ready_tick(Dir::Read), None);
+    {
+        let mut read = core::pin::pin!(a.read(&mut buf));
+        assert!(poll_once(read.as_mut(), waker).is_pending());
+        // What comes after the short read is a new edge: nothing is lost.
+        b.send_all(b"yz").unwrap();
+        assert_eq!(reactor.turn(Some(Duration::from_secs(5))).unwrap(), 1);
+        assert_eq!(poll_once(read.as_mut(), waker), Poll::Ready(Ok(2)));
+    }
+    assert_eq!(&buf[..2], b"yz");
+}
+
+#[test]
+fn an_event_during_a_short_read_keeps_readiness() {
+    let slots = Slots::<1>::new();
+    let reactor = Reactor::new(&slots).unwrap();
+    let (a, b) = UnixStream::pair().unwrap();
+    let a = Async::new(&reactor, a).unwrap();
+    b.send_all(b"x").unwrap();
+    // The registration's first events are in: the flag stands, its tick taken.
+    reactor.turn(Some(Duration::ZERO)).unwrap();
+    let tick = a.ready_tick(Dir::Read).unwrap();
+    let mut buf = [0u8; 16];
+    assert_eq!(a.get_ref().recv(&mut buf), Ok(1));
+    // Data lands, and its event is dispatched, between the short read and the clear.
+    b.send_all(b"y").unwrap();
+    reactor.turn(Some(Duration::from_secs(5))).unwrap();
+    a.clear_ready_at(Dir::Read, tick);
+    assert!(a.ready_tick(Dir::Read).is_some(), "the edge was lost");
+    assert_eq!(
+        poll_once(core::pin::pin!(a.read(&mut buf)), Waker::noop()),
+        Poll::Ready(Ok(1))
+    );
+    assert_eq!(buf[0], b'y');
+}
+
+#[test]
+fn the_end_after_a_short_read_is_not_lost() {
+    let slots = Slots::<1>::new();
+    let reactor = Reactor::new(&slots).unwrap();
+    let (a, b) = UnixStream::pair().unwrap();
+    let a = Async::new(&reactor, a).unwrap();
+    // Data and the end arrive together, and their one edge is taken before the read.
+    b.send_all(b"x").unwrap();
+    b.shutdown(crate::Shutdown::Write).unwrap();
+    reactor.turn(Some(Duration::from_secs(5))).unwrap();
+    let mut buf = [0u8; 16];
+    let waker = Waker::noop();
+    assert_eq!(
+        poll_once(core::pin::pin!(a.read(&mut buf)), waker),
+        Poll::Ready(Ok(1))
+    );
+    // The short read cleared readability, but the peer's shutdown keeps it: the end is read
+    // at once (no edge would come for it).
+    assert_eq!(
+        poll_once(core::pin::pin!(a.read(&mut buf)), waker),
+        Poll::Ready(Ok(0))
+    );
+}
+
+#[test]
+fn a_short_write_clears_writability_until_room_is_made() {
+    let slots = Slots::<1>::new();
+    let reactor = Reactor::new(&slots).unwrap();
+    let (a, b) = UnixStream::pair().unwrap();
+    let a = Async::new(&reactor, a).unwrap();
+    let big = std::vec![7u8; 4 << 20];
+    let waker = Waker::noop();
+    let Poll::Ready(Ok(n)) = poll_once(core::pin::pin!(a.write(&big)), waker) else {
+        panic!("the first write did not complete");
+    };
+    assert!(n > 0 && n < big.len(), "{n}");
+    // Short: the send buffer is full; no write made to hear `WouldBlock`.
+    assert_eq!(a.ready_tick(Dir::Write), None);
+    let mut write = core::pin::pin!(a.write(&big));
+    assert!(poll_once(write.as_mut(), waker).is_pending());
+    let mut sink = std::vec![0u8; 1 << 16];
+    let mut drained = 0;
+    while drained < n {
+        drained += b.recv(&mut sink).unwrap();
+    }
+    assert!(reactor.turn(Some(Duration::from_secs(5))).unwrap() >= 1);
+    assert!(matches!(
+        poll_once(write.as_mut(), waker),
+        Poll::Ready(Ok(1..))
+    ));
+}

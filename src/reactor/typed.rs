@@ -1,6 +1,7 @@
 //! The typed async calls of [`Async`]: what a server and a client do, per socket kind.
 
 use core::net::SocketAddr;
+use core::task::Poll;
 use core::time::Duration;
 
 use super::source::{bound, Async};
@@ -103,7 +104,8 @@ macro_rules! stream_calls {
                 if buf.is_empty() {
                     return Ok(0);
                 }
-                self.read_with(|s| s.recv(&mut *buf)).await
+                let len = buf.len();
+                self.stream_io(Dir::Read, len, |s| s.recv(&mut *buf)).await
             }
 
             /// Writes what fits, waiting until at least one byte does (bounded by the write
@@ -113,7 +115,7 @@ macro_rules! stream_calls {
                 if buf.is_empty() {
                     return Ok(0);
                 }
-                self.write_with(|s| s.send(buf)).await
+                self.stream_io(Dir::Write, buf.len(), |s| s.send(buf)).await
             }
 
             /// Writes all of `buf`, within one write timeout for the whole buffer. On failure
@@ -121,22 +123,32 @@ macro_rules! stream_calls {
             pub async fn write_all(&self, buf: &[u8]) -> Result<()> {
                 let mut sent = 0;
                 let mut wait = self.waiter(Dir::Write, self.limit(Dir::Write));
-                while sent < buf.len() {
-                    if self.is_ready(Dir::Write) {
-                        match self.get_ref().send(&buf[sent..]) {
-                            Ok(n) => {
-                                sent += n;
-                                continue;
+                // One `poll_fn`, as `stream_io`.
+                core::future::poll_fn(|cx| {
+                    while sent < buf.len() {
+                        if let Some(tick) = self.ready_tick(Dir::Write) {
+                            match self.get_ref().send(&buf[sent..]) {
+                                Ok(n) => {
+                                    // Short: the send buffer is full (see `stream_io`).
+                                    if sent + n < buf.len() {
+                                        self.clear_ready_at(Dir::Write, tick);
+                                    }
+                                    sent += n;
+                                    continue;
+                                }
+                                Err(Error::WouldBlock) => self.clear_ready_at(Dir::Write, tick),
+                                Err(e) => return Poll::Ready(Err(partial(sent, e))),
                             }
-                            Err(Error::WouldBlock) => self.clear_ready(Dir::Write),
-                            Err(e) => return Err(partial(sent, e)),
+                        }
+                        match wait.poll_ready(cx) {
+                            Poll::Ready(Ok(())) => {}
+                            Poll::Ready(Err(e)) => return Poll::Ready(Err(partial(sent, e))),
+                            Poll::Pending => return Poll::Pending,
                         }
                     }
-                    if let Err(e) = wait.ready().await {
-                        return Err(partial(sent, e));
-                    }
-                }
-                Ok(())
+                    Poll::Ready(Ok(()))
+                })
+                .await
             }
 
             /// Shuts down one or both directions (`shutdown(2)`; it never waits, so it is not
@@ -182,12 +194,13 @@ macro_rules! datagram_calls {
 
             /// Sends a datagram to the connected peer (bounded by the write timeout).
             pub async fn send(&self, buf: &[u8]) -> Result<usize> {
-                self.write_with(|s| s.send(buf)).await
+                self.stream_io(Dir::Write, buf.len(), |s| s.send(buf)).await
             }
 
             /// Receives a datagram from the connected peer (bounded by the read timeout).
             pub async fn recv(&self, buf: &mut [u8]) -> Result<usize> {
-                self.read_with(|s| s.recv(&mut *buf)).await
+                let len = buf.len();
+                self.stream_io(Dir::Read, len, |s| s.recv(&mut *buf)).await
             }
         }
     )*};

@@ -12,7 +12,9 @@
 //!
 //! The programs are the `baresock-bench` crate (`bench/`) and `bench/c/ops.c`; this file builds
 //! them once, runs them, prints the tables and writes them to `BENCHMARKS.md`. `--quick` runs
-//! every part once with tiny counts (seconds, for CI) and writes nothing.
+//! every part once with tiny counts (seconds, for CI) and writes nothing; with
+//! `BAREBENCH_ONLY=echo` in the environment, section 6 alone is measured and printed (nothing
+//! written).
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -208,14 +210,18 @@ fn instructions(bins: &Bins, imp: &str, op: &str, n: u64) -> Result<Option<u64>,
     if stdout.trim() == "n/a" {
         return Ok(None);
     }
-    let text = std::fs::read_to_string(&out_file).map_err(|e| e.to_string())?;
+    callgrind_total(&out_file).map(Some)
+}
+
+/// The instructions of a callgrind file, from its `summary:`/`totals:` line.
+fn callgrind_total(out_file: &Path) -> Result<u64, String> {
+    let text = std::fs::read_to_string(out_file).map_err(|e| e.to_string())?;
     text.lines()
         .find_map(|l| {
             l.strip_prefix("summary:")
                 .or_else(|| l.strip_prefix("totals:"))
         })
         .and_then(|v| v.split_whitespace().next()?.parse().ok())
-        .map(Some)
         .ok_or_else(|| format!("no totals in {}", out_file.display()))
 }
 
@@ -580,6 +586,7 @@ struct Results {
     capture: Result<Result<Vec<Captured>, String>, String>,
     lookups: Result<Result<Lookups, String>, String>,
     echo: Result<echo::Echo, String>,
+    echo_where: Result<echo::Where, String>,
 }
 
 fn markdown(r: &Results, quick: bool) -> String {
@@ -924,7 +931,7 @@ fn markdown(r: &Results, quick: bool) -> String {
             let _ = writeln!(s, "Not measured: {e}");
         }
     }
-    echo::markdown(&mut s, &r.echo, quick);
+    echo::markdown(&mut s, &r.echo, &r.echo_where, quick);
     s
 }
 
@@ -963,8 +970,15 @@ fn row(report: &mut Report, step: &str, start: Instant, res: Result<String, Stri
     });
 }
 
+/// Set to `echo`, `cargo xtask bench` measures section 6 alone (to repeat the noisy echo
+/// runs): it prints the section's Markdown and leaves `BENCHMARKS.md` alone.
+const ONLY: &str = "BAREBENCH_ONLY";
+
 pub fn run_bench(root: &Path, quick: bool, report: &mut Report) {
     let start = Instant::now();
+    if std::env::var(ONLY).is_ok_and(|v| v == "echo") {
+        return echo_alone(root, quick, report);
+    }
     let bins = build(root);
     let bins = match bins {
         Ok(b) => {
@@ -1036,14 +1050,7 @@ pub fn run_bench(root: &Path, quick: bool, report: &mut Report) {
             Err(e) => Err(e.clone()),
         },
     );
-    let t = Instant::now();
-    let echo = echo::measure(&bins.echo, quick);
-    row(
-        report,
-        "echo, many connections",
-        t,
-        echo.as_ref().map(|_| String::new()).map_err(Clone::clone),
-    );
+    let (echo, echo_where) = echo_sections(&bins, quick, report);
     let md = markdown(
         &Results {
             instr,
@@ -1054,6 +1061,7 @@ pub fn run_bench(root: &Path, quick: bool, report: &mut Report) {
             capture,
             lookups,
             echo,
+            echo_where,
         },
         quick,
     );
@@ -1065,6 +1073,50 @@ pub fn run_bench(root: &Path, quick: bool, report: &mut Report) {
             .map_err(|e| e.to_string());
         row(report, "write BENCHMARKS.md", t, res);
     }
+}
+
+/// Section 6 alone (`BAREBENCH_ONLY=echo`): printed, not written.
+fn echo_alone(root: &Path, quick: bool, report: &mut Report) {
+    let start = Instant::now();
+    let bins = match build(root) {
+        Ok(b) => b,
+        Err(e) => return row(report, "build", start, Err(e)),
+    };
+    row(report, "build", start, Ok(String::new()));
+    let (echo, echo_where) = echo_sections(&bins, quick, report);
+    let mut s = String::new();
+    echo::markdown(&mut s, &echo, &echo_where, quick);
+    println!("\n{s}");
+}
+
+/// Section 6's two measurements, each a row of the report.
+fn echo_sections(
+    bins: &Bins,
+    quick: bool,
+    report: &mut Report,
+) -> (Result<echo::Echo, String>, Result<echo::Where, String>) {
+    let t = Instant::now();
+    let echo = echo::measure(&bins.echo, quick);
+    row(
+        report,
+        "echo, many connections",
+        t,
+        echo.as_ref().map(|_| String::new()).map_err(Clone::clone),
+    );
+    let t = Instant::now();
+    let echo_where = ensure_package("perf", "linux-perf")
+        .and_then(|()| ensure_package("valgrind", "valgrind"))
+        .and_then(|()| echo::where_time(&bins.echo, &bins.callgrind_dir, quick));
+    row(
+        report,
+        "echo, where the time goes (perf stat, callgrind)",
+        t,
+        echo_where
+            .as_ref()
+            .map(|_| String::new())
+            .map_err(Clone::clone),
+    );
+    (echo, echo_where)
 }
 
 #[cfg(test)]

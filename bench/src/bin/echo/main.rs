@@ -5,10 +5,17 @@
 //!                                          to the first allowed core, loads it from the second,
 //!                                          prints one `key=value` line
 //! echo serve <impl>                        the server alone: binds 127.0.0.1:0, prints
-//!                                          `port=<n>`, serves until killed
+//!                                          `port=<n> pid=<pid>`, serves until killed
 //! echo load <port> <connections> <millis>  the client alone, against a server started by
 //!                                          hand (to profile one: `valgrind --tool=callgrind
 //!                                          echo serve poller`, then `echo load`)
+//! echo count <impl> <connections> <trips> <wrapper>...
+//!                                          a fixed-length run for counting: starts `echo
+//!                                          serve <impl>` under `<wrapper>` (`strace -c -f -o F`,
+//!                                          `valgrind --tool=callgrind ...`), makes exactly
+//!                                          <trips> round trips (every connection's last echo
+//!                                          awaited), ends the server with SIGTERM (the wrapper
+//!                                          then writes its counts), prints `round_trips=<trips>`
 //! ```
 //!
 //! `<impl>` is one of [`IMPLS`]. Every server is a single-threaded event loop with the same
@@ -79,7 +86,8 @@ const STALL: Duration = Duration::from_secs(10);
 fn usage() -> ! {
     eprintln!(
         "usage: echo run {} CONNECTIONS MILLIS\n       echo serve {}\n       \
-         echo load PORT CONNECTIONS MILLIS",
+         echo load PORT CONNECTIONS MILLIS\n       echo count {} CONNECTIONS TRIPS WRAPPER...",
+        IMPLS.join("|"),
         IMPLS.join("|"),
         IMPLS.join("|")
     );
@@ -106,11 +114,16 @@ fn main() {
                 fail(e)
             }
         }
+        ["count", imp, conns, trips, ref wrap @ ..] if IMPLS.contains(&imp) && !wrap.is_empty() => {
+            if let Err(e) = count(imp, num(conns), num(trips), wrap) {
+                fail(e)
+            }
+        }
         ["serve", imp] if IMPLS.contains(&imp) => serve(imp),
         ["load", port, conns, ms] => {
             let (conns, window) = (num(conns), Duration::from_millis(num(ms)));
             let addr = SocketAddr::from(([127, 0, 0, 1], num(port)));
-            let r = client(addr, conns, warm(window), window, STALL)
+            let r = client(addr, conns, warm(window), window, STALL, u64::MAX)
                 .unwrap_or_else(|e| fail(format!("{conns} connections: {e}")));
             report("load", conns, "no", &r);
         }
@@ -158,7 +171,7 @@ fn serve(imp: &str) {
     }
     let listener = listener().unwrap_or_else(|e| fail(format!("listener: {e}")));
     let port = listener.local_addr().map_or(0, |a| a.port());
-    println!("port={port}");
+    println!("port={port} pid={}", std::process::id());
     let _ = std::io::stdout().flush();
     let res = match imp {
         "mio" => srv_mio::serve(listener),
@@ -194,9 +207,68 @@ impl Drop for Server {
 
 /// `echo run`: the server on the first allowed core, this client on the second.
 fn run(imp: &str, conns: usize, window: Duration) -> Result<(), String> {
-    let exe = std::env::current_exe().map_err(err)?;
     let cores = cores();
-    let mut cmd = Command::new(exe);
+    let (server, addr, _) = start(imp, cores, &[])?;
+    let r = client(addr, conns, warm(window), window, STALL, u64::MAX)
+        .map_err(|e| format!("{imp}, {conns} connections: {e}"))?;
+    let mut server = server;
+    if let Ok(Some(status)) = server.0.try_wait() {
+        return Err(format!("{imp} server exited: {status}"));
+    }
+    drop(server);
+    let pinned = cores.map_or("no".into(), |(s, c)| format!("server:{s},client:{c}"));
+    report(imp, conns, &pinned, &r);
+    Ok(())
+}
+
+/// `echo count`: the server under `wrap`, pinned as in `echo run`, exactly `trips` round trips,
+/// then SIGTERM to the server and a wait for the wrapper (it writes its counts as it ends).
+fn count(imp: &str, conns: usize, trips: u64, wrap: &[&str]) -> Result<(), String> {
+    if trips < conns as u64 {
+        return Err(format!(
+            "{trips} round trips are fewer than {conns} connections"
+        ));
+    }
+    let cores = cores();
+    let (mut server, addr, pid) = start(imp, cores, wrap)?;
+    let forever = Duration::from_secs(24 * 3600);
+    let r = client(addr, conns, Duration::ZERO, forever, STALL, trips)
+        .map_err(|e| format!("{imp}, {conns} connections: {e}"))?;
+    if let Ok(Some(status)) = server.0.try_wait() {
+        return Err(format!("{imp} server exited: {status}"));
+    }
+    // The server (not the wrapper: strace keeps fatal signals blocked) ends on SIGTERM; the
+    // wrapper writes its counts and ends too. One that hangs is killed with the run.
+    let pid = rustix::process::Pid::from_raw(pid).ok_or("no server pid")?;
+    rustix::process::kill_process(pid, rustix::process::Signal::TERM).map_err(err)?;
+    let start = Instant::now();
+    while server.0.try_wait().map_err(err)?.is_none() {
+        if start.elapsed() > Duration::from_secs(120) {
+            return Err(format!("{} did not end on SIGTERM", wrap[0]));
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    println!("impl={imp} conns={conns} round_trips={}", r.all);
+    Ok(())
+}
+
+/// Starts `echo serve <imp>` (under `wrap`, if not empty) pinned to the server's core, and
+/// pins this process to the client's; the server (the wrapper, if any), its address and the
+/// pid of the server itself (under `strace`, the wrapper's child), once it printed them.
+fn start(
+    imp: &str,
+    cores: Option<(usize, usize)>,
+    wrap: &[&str],
+) -> Result<(Server, SocketAddr, i32), String> {
+    let exe = std::env::current_exe().map_err(err)?;
+    let mut cmd = match wrap {
+        [] => Command::new(&exe),
+        [tool, args @ ..] => {
+            let mut c = Command::new(tool);
+            c.args(args).arg(&exe);
+            c
+        }
+    };
     cmd.args(["serve", imp])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -214,21 +286,15 @@ fn run(imp: &str, conns: usize, window: Duration) -> Result<(), String> {
     if BufReader::new(out).read_line(&mut line).is_err() {
         return Err(format!("{imp} server did not start"));
     }
-    let port: u16 = line
-        .trim()
-        .strip_prefix("port=")
-        .and_then(|p| p.parse().ok())
-        .ok_or_else(|| format!("{imp} server did not start: {line:?}"))?;
-    let addr = SocketAddr::from(([127, 0, 0, 1], port));
-    let r = client(addr, conns, warm(window), window, STALL)
-        .map_err(|e| format!("{imp}, {conns} connections: {e}"))?;
-    if let Ok(Some(status)) = server.0.try_wait() {
-        return Err(format!("{imp} server exited: {status}"));
-    }
-    drop(server);
-    let pinned = cores.map_or("no".into(), |(s, c)| format!("server:{s},client:{c}"));
-    report(imp, conns, &pinned, &r);
-    Ok(())
+    let field = |k: &str| {
+        line.split_whitespace()
+            .find_map(|w| w.strip_prefix(k)?.strip_prefix('='))
+            .and_then(|v| v.parse::<u32>().ok())
+            .ok_or_else(|| format!("{imp} server did not start: {line:?}"))
+    };
+    let port = u16::try_from(field("port")?).map_err(err)?;
+    let pid = i32::try_from(field("pid")?).map_err(err)?;
+    Ok((server, SocketAddr::from(([127, 0, 0, 1], port)), pid))
 }
 
 /// The warm-up before the counted window: a fifth of it, at least 10 ms.
@@ -324,12 +390,16 @@ fn err(e: impl std::fmt::Display) -> String {
 /// counted) and `window` (counted), and on past the window until `conns` round trips were
 /// counted (a starved server on a loaded machine gives a slow figure, not none). Fails on a
 /// wrong echo, a closed connection, a short write, or an echo that took `stall` or longer.
+///
+/// With `trips` not `u64::MAX` (at least `conns`), it sends `trips` messages in all, waits for
+/// every echo, and ends there, whatever the window (a run of a fixed length for counting).
 fn client(
     addr: SocketAddr,
     conns: usize,
     warm: Duration,
     window: Duration,
     stall: Duration,
+    trips: u64,
 ) -> Result<Outcome, String> {
     let mut poll = Poll::new().map_err(err)?;
     let mut events = Events::with_capacity(1024);
@@ -358,9 +428,10 @@ fn client(
     for (id, c) in all.iter_mut().enumerate() {
         c.send(id, start)?;
     }
+    let mut sent = conns as u64;
     loop {
         let now = Instant::now();
-        if now >= end && count >= conns as u64 {
+        if (now >= end && count >= conns as u64) || all_trips >= trips {
             break;
         }
         let left = end.checked_duration_since(now).unwrap_or(stall);
@@ -378,7 +449,13 @@ fn client(
                     hist.record(t.duration_since(c.sent_at));
                     count += 1;
                 }
-                c.send(id, t)?;
+                if sent < trips {
+                    sent += 1;
+                    c.send(id, t)?;
+                } else {
+                    // Out of the stall check: its echo came.
+                    c.sent_at = Instant::now() + stall * 1000;
+                }
             }
         }
     }
@@ -509,6 +586,11 @@ mod tests {
     /// A one-connection server on a thread: echoes, echoes one byte wrong, never answers, or
     /// closes; the client's answer.
     fn against(mode: &'static str, stall_ms: u64) -> Result<Outcome, String> {
+        against_for(mode, stall_ms, u64::MAX)
+    }
+
+    /// [`against`], ending after `trips` round trips (`u64::MAX`: after the window).
+    fn against_for(mode: &'static str, stall_ms: u64, trips: u64) -> Result<Outcome, String> {
         let l = TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = l.local_addr().unwrap();
         let t = std::thread::spawn(move || {
@@ -527,7 +609,12 @@ mod tests {
             }
         });
         let ms = Duration::from_millis;
-        let r = client(addr, 1, ms(10), ms(200), ms(stall_ms));
+        let window = if trips == u64::MAX {
+            ms(200)
+        } else {
+            ms(3_600_000)
+        };
+        let r = client(addr, 1, ms(10), window, ms(stall_ms), trips);
         drop(t);
         r
     }
@@ -536,6 +623,12 @@ mod tests {
     fn client_counts_right_echoes() {
         let r = against("echo", 2_000).unwrap();
         assert!(r.count > 0 && r.hist.n == r.count);
+    }
+
+    #[test]
+    fn client_makes_exactly_the_round_trips_asked() {
+        let r = against_for("echo", 2_000, 37).unwrap();
+        assert_eq!(r.all, 37);
     }
 
     #[test]

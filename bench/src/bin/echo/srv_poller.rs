@@ -1,6 +1,6 @@
 //! The echo server on baresock's poller: one `Poller`, every connection registered once,
-//! edge-triggered, drained until `WouldBlock`; the connections in a fixed array allocated once
-//! (a slot per key, each with its own buffer) and a free list.
+//! edge-triggered, drained until `WouldBlock` or a short read; the connections in a fixed
+//! array allocated once (a slot per key, each with its own buffer) and a free list.
 
 use std::io;
 use std::os::fd::OwnedFd;
@@ -38,7 +38,10 @@ pub fn serve(listener: std::net::TcpListener) -> io::Result<()> {
                     poller.add(
                         &stream,
                         i as u64,
-                        Interest::READABLE | Interest::WRITABLE | Interest::EDGE,
+                        Interest::READABLE
+                            | Interest::WRITABLE
+                            | Interest::READ_CLOSED
+                            | Interest::EDGE,
                     )?;
                     let slot = &mut slots[i];
                     (slot.stream, slot.start, slot.end) = (Some(stream), 0, 0);
@@ -51,7 +54,7 @@ pub fn serve(listener: std::net::TcpListener) -> io::Result<()> {
             else {
                 continue;
             };
-            if !echo(slot) {
+            if !echo(slot, ev.is_read_closed()) {
                 if let Some(stream) = slot.stream.take() {
                     poller.delete(&stream)?;
                     free.push(ev.key() as usize);
@@ -61,12 +64,19 @@ pub fn serve(listener: std::net::TcpListener) -> io::Result<()> {
     }
 }
 
-/// Writes back what is pending, reads, writes back, until a call would block; `false` when
-/// the connection is done (closed by the peer or failed).
-fn echo(slot: &mut Slot) -> bool {
+/// Writes back what is pending, reads, writes back, until a call would block or a read
+/// comes back short; `false` when the connection is done (closed by the peer or failed).
+///
+/// A stream read that returns fewer bytes than asked drained the socket at that moment:
+/// edge-triggered, whatever arrives after it is a new event, so the read that would only say
+/// `WouldBlock` is skipped (what tokio does under `read`; the reactor's `Async::read` too).
+/// Not when the event says the peer shut down (`closed`): the end may have come with the data,
+/// and no edge would come for it, so the socket is read to the end.
+fn echo(slot: &mut Slot, closed: bool) -> bool {
     let Some(stream) = slot.stream.as_ref() else {
         return true;
     };
+    let mut drained = false;
     loop {
         while slot.start < slot.end {
             match stream.send(&slot.buf[slot.start..slot.end]) {
@@ -76,9 +86,15 @@ fn echo(slot: &mut Slot) -> bool {
                 Err(_) => return false,
             }
         }
+        if drained {
+            return true;
+        }
         match stream.recv(&mut slot.buf) {
             Ok(0) => return false,
-            Ok(n) => (slot.start, slot.end) = (0, n),
+            Ok(n) => {
+                (slot.start, slot.end) = (0, n);
+                drained = n < slot.buf.len() && !closed;
+            }
             Err(Error::WouldBlock) => return true,
             Err(e) if e.errno() == Some(Errno::INTR) => {}
             Err(_) => return false,
