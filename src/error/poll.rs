@@ -42,7 +42,8 @@ pub enum PollError {
     EmptyEvents,
     /// A [`Reactor`](crate::reactor::Reactor)'s storage has no free slot: as many sockets
     /// and pending timers as it has [`Slots`](crate::reactor::Slots) are registered
-    /// already. Checked before the kernel sees anything.
+    /// already; or 255 calls wait in one direction of one socket already. Checked before the
+    /// kernel sees anything.
     Full,
     /// [`Reactor::turn`](crate::reactor::Reactor::turn) was called from inside a waker that
     /// a turn of the same reactor was calling.
@@ -82,7 +83,9 @@ impl fmt::Display for PollError {
                 "the fd cannot be polled (a regular file or a directory is always ready)"
             }
             PollError::EmptyEvents => "no room for events: the slice of events is empty",
-            PollError::Full => "the reactor's storage is full: every slot is taken",
+            PollError::Full => {
+                "the reactor's storage is full: every slot is taken (or 255 calls wait on one socket)"
+            }
             PollError::Reentered => "the reactor was turned from inside one of its own wakers",
         })
     }

@@ -153,6 +153,10 @@ pub struct Slot {
     /// Bumped by each event that makes a direction ready: a call that read it before trying
     /// clears the direction only if no event came since ([`Reactor::clear_ready_at`]).
     tick: Cell<u8>,
+    /// How many calls wait to read: the reader's waker and deadline go only with the last.
+    readers: Cell<u8>,
+    /// The same for writing.
+    writers: Cell<u8>,
     reader: Cell<Option<Waker>>,
     writer: Cell<Option<Waker>>,
     /// When the reader's wait ends, on `CLOCK_MONOTONIC` in ns; 0: no deadline.
@@ -168,6 +172,8 @@ impl Slot {
             generation: Cell::new(0),
             flags: Cell::new(0),
             tick: Cell::new(0),
+            readers: Cell::new(0),
+            writers: Cell::new(0),
             reader: Cell::new(None),
             writer: Cell::new(None),
             read_at: Cell::new(0),
@@ -179,6 +185,13 @@ impl Slot {
         match dir {
             Dir::Read => &self.reader,
             Dir::Write => &self.writer,
+        }
+    }
+
+    fn waiters(&self, dir: Dir) -> &Cell<u8> {
+        match dir {
+            Dir::Read => &self.readers,
+            Dir::Write => &self.writers,
         }
     }
 
@@ -387,6 +400,7 @@ impl<'s> Reactor<'s> {
         for dir in [Dir::Read, Dir::Write] {
             self.clear_waker(slot, dir);
             self.clear_deadline_of(slot, dir);
+            slot.waiters(dir).set(0);
         }
         slot.flags.set(0);
         slot.generation.set(generation.wrapping_add(1));
@@ -464,28 +478,48 @@ impl<'s> Reactor<'s> {
         }
     }
 
-    /// Drops a direction's waker (its future is done or dropped).
-    pub(crate) fn remove_waker(&self, index: u32, generation: u32, dir: Dir) {
+    /// A call starts waiting in a direction (it leaves its waker, and its deadline if it has
+    /// one, in the slot until [`leave_wait`](Reactor::leave_wait)). 255 calls waiting in one
+    /// direction of one socket at once are the most: one more is [`PollError::Full`].
+    pub(crate) fn enter_wait(&self, index: u32, generation: u32, dir: Dir) -> Result<()> {
         if let Some(slot) = self.slot(index, generation) {
+            let n = slot.waiters(dir).get();
+            let more = n.checked_add(1).ok_or(Error::Poll(PollError::Full))?;
+            slot.waiters(dir).set(more);
+        }
+        Ok(())
+    }
+
+    /// A call that [entered](Reactor::enter_wait) a wait is done or dropped. The last one
+    /// takes the direction's waker and deadline out. While others still wait, the waker
+    /// stored may be any of theirs, and the deadline the nearest of theirs: both are taken
+    /// out and the waker woken, so that each of them polls again and leaves its own.
+    pub(crate) fn leave_wait(&self, index: u32, generation: u32, dir: Dir) {
+        let Some(slot) = self.slot(index, generation) else {
+            return;
+        };
+        let left = slot.waiters(dir).get().saturating_sub(1);
+        slot.waiters(dir).set(left);
+        self.clear_deadline_of(slot, dir);
+        if left == 0 {
             self.clear_waker(slot, dir);
+        } else {
+            self.wake(slot, dir);
         }
     }
 
-    /// Sets a direction's deadline (ns on `CLOCK_MONOTONIC`, not 0): [`turn`](Reactor::turn)
+    /// Sets a direction's deadline (ns on `CLOCK_MONOTONIC`, not 0), or keeps the one there
+    /// if it is nearer (another call waiting in the same direction): [`turn`](Reactor::turn)
     /// waits no longer and wakes the direction's waker when it passes.
     pub(crate) fn set_deadline(&self, index: u32, generation: u32, dir: Dir, at_ns: u64) {
         if let Some(slot) = self.slot(index, generation) {
             if slot.read_at.get() == 0 && slot.write_at.get() == 0 {
                 self.timed.set(self.timed.get() + 1);
             }
-            slot.deadline(dir).set(at_ns.max(1));
-        }
-    }
-
-    /// Clears a direction's deadline.
-    pub(crate) fn clear_deadline(&self, index: u32, generation: u32, dir: Dir) {
-        if let Some(slot) = self.slot(index, generation) {
-            self.clear_deadline_of(slot, dir);
+            let at = at_ns.max(1);
+            let cur = slot.deadline(dir).get();
+            slot.deadline(dir)
+                .set(if cur == 0 { at } else { cur.min(at) });
         }
     }
 
@@ -619,6 +653,9 @@ impl<'s> Reactor<'s> {
             for dir in [Dir::Read, Dir::Write] {
                 let at = slot.deadline(dir).get();
                 if at != 0 && at <= now {
+                    // Passed: cleared, so that turns do not spin on it; a woken call that
+                    // still waits leaves its own again.
+                    self.clear_deadline_of(slot, dir);
                     woken += self.wake(slot, dir);
                 }
             }

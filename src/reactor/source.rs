@@ -66,7 +66,10 @@ impl Drop for Registration<'_> {
 ///
 /// One reader and one writer may wait at once (two tasks sharing `&Async`, say). A second
 /// waiter in the same direction takes the first one's place and wakes it: both make progress,
-/// but by taking turns, so give each direction one owner.
+/// but by taking turns, so give each direction one owner. No wake is lost either way: a call
+/// done or dropped while another waits in its direction wakes that one, and the nearest of
+/// their deadlines bounds the reactor's wait. Up to 255 calls may wait in one direction of one
+/// socket; one more is [`PollError::Full`](crate::poll::PollError::Full).
 ///
 /// ```
 /// use baresock::reactor::{block_on, Async, Reactor, Slots};
@@ -337,7 +340,7 @@ pub(super) struct Waiter<'a> {
     limit: Option<Duration>,
     /// The deadline in ns once started (0: not yet).
     at: u64,
-    /// Whether it left a waker in the slot.
+    /// Whether it entered the slot's wait ([`Reactor::enter_wait`]), so that its drop leaves.
     waited: bool,
 }
 
@@ -364,7 +367,6 @@ impl<'a> Waiter<'a> {
         let (reactor, index, generation) = (self.reg.reactor, self.reg.index, self.reg.generation);
         if let (Some(limit), 0) = (self.limit, self.at) {
             self.at = deadline_after(limit);
-            reactor.set_deadline(index, generation, self.dir, self.at);
         }
         if reactor.is_ready(index, generation, self.dir) {
             return Poll::Ready(Ok(()));
@@ -372,8 +374,16 @@ impl<'a> Waiter<'a> {
         if self.at != 0 && now_ns() >= self.at {
             return Poll::Ready(Err(Error::Timeout));
         }
+        if !self.waited {
+            if let Err(e) = reactor.enter_wait(index, generation, self.dir) {
+                return Poll::Ready(Err(e));
+            }
+            self.waited = true;
+        }
         reactor.set_waker(index, generation, self.dir, cx.waker());
-        self.waited = true;
+        if self.at != 0 {
+            reactor.set_deadline(index, generation, self.dir, self.at);
+        }
         Poll::Pending
     }
 }
@@ -382,10 +392,7 @@ impl Drop for Waiter<'_> {
     fn drop(&mut self) {
         let (reactor, index, generation) = (self.reg.reactor, self.reg.index, self.reg.generation);
         if self.waited {
-            reactor.remove_waker(index, generation, self.dir);
-        }
-        if self.at != 0 {
-            reactor.clear_deadline(index, generation, self.dir);
+            reactor.leave_wait(index, generation, self.dir);
         }
     }
 }

@@ -87,6 +87,127 @@ fn a_second_waiter_in_one_direction_wakes_the_first() {
     assert_eq!(reactor.wakers(), 1);
 }
 
+fn woken(f: &Flag) -> usize {
+    f.0.load(core::sync::atomic::Ordering::SeqCst)
+}
+
+#[test]
+fn the_first_waiter_dropped_leaves_the_second_its_wake() {
+    // Two calls wait to read one socket, from two tasks (two wakers). The second's waker is
+    // the one stored; the first is then dropped (cancelled). The second must still hear of
+    // the data: a drop never takes another waiter's waker away.
+    let slots = Slots::<1>::new();
+    let reactor = Reactor::new(&slots).unwrap();
+    let (a, b) = UnixStream::pair().unwrap();
+    let a = Async::new(&reactor, a).unwrap();
+    let (f1, f2) = (Arc::new(Flag(0.into())), Arc::new(Flag(0.into())));
+    let (w1, w2) = (Waker::from(f1.clone()), Waker::from(f2.clone()));
+    let mut r1 = Box::pin(a.readable());
+    let mut r2 = core::pin::pin!(a.readable());
+    a.clear_ready(Dir::Read);
+    assert!(poll_once(r1.as_mut(), &w1).is_pending());
+    assert!(poll_once(r2.as_mut(), &w2).is_pending());
+    drop(r1);
+    b.send_all(b"x").unwrap();
+    // Poll the second each time it is woken, as its executor would.
+    let mut seen = 0;
+    let mut ready = false;
+    for _ in 0..100 {
+        if woken(&f2) != seen {
+            seen = woken(&f2);
+            if poll_once(r2.as_mut(), &w2).is_ready() {
+                ready = true;
+                break;
+            }
+        }
+        reactor.turn(Some(Duration::from_millis(50))).unwrap();
+    }
+    assert!(ready, "the second waiter was never woken for the data");
+    assert_eq!(reactor.wakers(), 0);
+}
+
+#[test]
+fn the_nearer_deadline_of_two_waiters_is_kept_and_the_other_is_not_lost() {
+    // Two calls wait to read one socket: the first for 20 ms, the second for 5 s. The turn
+    // must wake at the nearer deadline; after the first times out and goes, the second's
+    // wait goes on (its own deadline set again), and data still ends it.
+    let slots = Slots::<3>::new();
+    let reactor = Reactor::new(&slots).unwrap();
+    let (a, b) = UnixStream::pair().unwrap();
+    let a = Async::new(&reactor, a).unwrap();
+    let (f1, f2) = (Arc::new(Flag(0.into())), Arc::new(Flag(0.into())));
+    let (w1, w2) = (Waker::from(f1.clone()), Waker::from(f2.clone()));
+    let mut buf1 = [0u8; 4];
+    let mut buf2 = [0u8; 4];
+    // A call takes the socket's read timeout when first polled.
+    let mut r2 = Box::pin(a.read_with(|s| s.recv(&mut buf2)));
+    let start = std::time::Instant::now();
+    assert!(poll_once(r2.as_mut(), &w2).is_pending());
+    a.set_read_timeout(Some(Duration::from_millis(20)));
+    let mut r1 = Box::pin(a.read_with(|s| s.recv(&mut buf1)));
+    assert!(poll_once(r1.as_mut(), &w1).is_pending());
+    a.set_read_timeout(None);
+    let mut r1_done = None;
+    while r1_done.is_none() {
+        assert!(
+            start.elapsed() < Duration::from_secs(4),
+            "the 20 ms deadline never came"
+        );
+        reactor.turn(Some(Duration::from_secs(5))).unwrap();
+        if woken(&f1) > 0 {
+            if let Poll::Ready(r) = poll_once(r1.as_mut(), &w1) {
+                r1_done = Some(r);
+            }
+        }
+        if woken(&f2) > 0 {
+            assert!(poll_once(r2.as_mut(), &w2).is_pending());
+        }
+    }
+    assert_eq!(r1_done, Some(Err(Error::Timeout)));
+    assert!(start.elapsed() < Duration::from_secs(4));
+    drop(r1);
+    // The second still waits, with no deadline of the first left to spin the turns on.
+    if woken(&f2) > 0 {
+        assert!(poll_once(r2.as_mut(), &w2).is_pending());
+    }
+    b.send_all(b"ok").unwrap();
+    let before = woken(&f2);
+    while woken(&f2) == before {
+        assert!(
+            start.elapsed() < Duration::from_secs(4),
+            "the data never woke the second"
+        );
+        reactor.turn(Some(Duration::from_secs(1))).unwrap();
+    }
+    assert_eq!(poll_once(r2.as_mut(), &w2), Poll::Ready(Ok(2)));
+    drop(r2);
+    assert_eq!(reactor.wakers(), 0);
+}
+
+#[test]
+fn the_256th_waiter_in_one_direction_is_refused() {
+    let slots = Slots::<1>::new();
+    let reactor = Reactor::new(&slots).unwrap();
+    let (a, _b) = UnixStream::pair().unwrap();
+    let a = Async::new(&reactor, a).unwrap();
+    a.clear_ready(Dir::Read);
+    let waker = Waker::noop();
+    let mut waits: std::vec::Vec<_> = (0..255).map(|_| Box::pin(a.readable())).collect();
+    for w in &mut waits {
+        assert!(poll_once(w.as_mut(), waker).is_pending());
+    }
+    let mut one_more = Box::pin(a.readable());
+    assert_eq!(
+        poll_once(one_more.as_mut(), waker),
+        Poll::Ready(Err(Error::Poll(PollError::Full)))
+    );
+    drop(waits);
+    assert_eq!(reactor.wakers(), 0);
+    // Room again once they are gone.
+    let mut again = Box::pin(a.readable());
+    assert!(poll_once(again.as_mut(), waker).is_pending());
+}
+
 std::thread_local! {
     static REACTOR: Cell<Option<&'static Reactor<'static>>> = const { Cell::new(None) };
     static INNER: Cell<Option<Result<usize>>> = const { Cell::new(None) };
@@ -133,7 +254,7 @@ fn the_reactor_errors_say_what_happened() {
     use std::string::ToString;
     assert_eq!(
         Error::Poll(PollError::Full).to_string(),
-        "the reactor's storage is full: every slot is taken"
+        "the reactor's storage is full: every slot is taken (or 255 calls wait on one socket)"
     );
     assert_eq!(PollError::Full.errno(), None);
     assert_eq!(PollError::Reentered.errno(), None);
