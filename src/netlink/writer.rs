@@ -127,7 +127,7 @@ impl<'a> MessageWriter<'a> {
         }
     }
 
-    /// Begins a message of type `kind` (a protocol's message type, or one of [`kind`]) with
+    /// Begins a message of type `kind` (a protocol's message type, or one of [`kind`](super::kind)) with
     /// `flags`, [`REQUEST`](MessageFlags::REQUEST) added; the message before it, if any, ends.
     pub fn begin(&mut self, kind: u16, flags: MessageFlags) -> &mut Self {
         self.end_message();
@@ -166,7 +166,7 @@ impl<'a> MessageWriter<'a> {
         self
     }
 
-    /// Appends an attribute of type `kind` (flags such as [`NLA_F_NESTED`] may be or'ed in)
+    /// Appends an attribute of type `kind` (flags such as [`NLA_F_NESTED`](super::NLA_F_NESTED) may be or'ed in)
     /// holding `value`, padded to 4 bytes.
     pub fn put_bytes(&mut self, kind: u16, value: &[u8]) -> &mut Self {
         let len = ATTR_HEADER_LEN + value.len();
@@ -267,7 +267,7 @@ impl<'a> MessageWriter<'a> {
         self.put_bytes(kind, &value.to_be_bytes())
     }
 
-    /// Begins a nested attribute of type `kind` ([`NLA_F_NESTED`] is the caller's to add
+    /// Begins a nested attribute of type `kind` ([`NLA_F_NESTED`](super::NLA_F_NESTED) is the caller's to add
     /// where the family wants it): the attributes written until
     /// [`end_nested`](MessageWriter::end_nested) go inside it. Nests nest to any depth.
     pub fn begin_nested(&mut self, kind: u16) -> Nest {
