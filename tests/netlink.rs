@@ -109,6 +109,31 @@ fn a_link_dump_is_read_whole() {
 }
 
 #[test]
+fn dump_each_sees_every_message_once_without_interruption() {
+    let mut c = client();
+    let mut buf = vec![0u8; RECOMMENDED_BUFFER];
+    let names = link_names(&mut c, &mut buf).unwrap();
+    let mut req = [0u8; 64];
+    let mut w = MessageWriter::new(&mut req);
+    w.begin(RTM_GETLINK, MessageFlags::empty())
+        .fixed(&ifinfomsg(0));
+    let mut req = w.finish().unwrap();
+    let mut seen = Vec::new();
+    c.dump_each(&mut req, &mut buf, 3, |attempt, m| {
+        assert_eq!(attempt, 0);
+        let (_, attrs) = m.split(IFINFOMSG)?;
+        seen.push(attrs.require(IFLA_IFNAME)?.str()?.to_string());
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(seen, names);
+    // The callback's error ends the dump, and the next exchange is still right.
+    let e = c.dump_each(&mut req, &mut buf, 3, |_, _| Err(Error::Timeout));
+    assert_eq!(e, Err(Error::Timeout));
+    assert_eq!(link_names(&mut c, &mut buf).unwrap(), names);
+}
+
+#[test]
 fn a_dummy_link_is_created_acked_and_looked_up() {
     let r = in_netns(|| {
         let mut c = client();

@@ -18,7 +18,6 @@ pub(crate) const SOCKADDR_NL_LEN: usize = 12;
 /// assert_eq!(SockAddr::from(a).to_string(), "netlink:1234/0x1");
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Default)]
-#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[doc(alias = "sockaddr_nl")]
 pub struct NetlinkAddr {
     port_id: u32,
@@ -69,6 +68,13 @@ impl NetlinkAddr {
 impl fmt::Display for NetlinkAddr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "netlink:{}/{:#x}", self.port_id, self.groups)
+    }
+}
+
+#[cfg(feature = "defmt")]
+impl defmt::Format for NetlinkAddr {
+    fn format(&self, f: defmt::Formatter<'_>) {
+        defmt::write!(f, "netlink:{}/{=u32:#x}", self.port_id, self.groups)
     }
 }
 
