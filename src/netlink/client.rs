@@ -374,15 +374,16 @@ impl Client {
         let view = req.view();
         let mut deadline = Deadline::default();
         self.unfinished = true;
-        let (start, end) = 'found: loop {
+        let (start, end, multi) = 'found: loop {
             let n = self.recv(buf, &mut deadline)?;
             let mut at = 0;
             for m in Messages::new(&buf[..n])? {
                 let len = m.as_bytes().len();
+                let multi = m.flags().contains(MessageFlags::MULTI);
                 match self.classify(view, seq, m)? {
                     Step::Skip => {}
                     Step::End => return Err(Error::Netlink(NetlinkError::NoReply)),
-                    Step::Data => break 'found (at, at + len),
+                    Step::Data => break 'found (at, at + len, multi),
                 }
                 at += super::align(len);
             }
@@ -398,7 +399,9 @@ impl Client {
                 }
             }
         }
-        self.unfinished = false;
+        // A multi-part reply (a dump asked through `request`) has more parts queued: the next
+        // exchange drains them.
+        self.unfinished = multi;
         let buf: &'b [u8] = buf;
         Message::first(buf.get(start..end).unwrap_or(&[]))
             .ok_or(Error::Netlink(NetlinkError::NoReply))
