@@ -49,7 +49,8 @@
 //! let mut w = MessageWriter::new(&mut req);
 //! w.begin(RTM_GETLINK, MessageFlags::DUMP).fixed(&[0; 16]);
 //! let mut buf = [0u8; baresock::netlink::RECOMMENDED_BUFFER];
-//! let mut dump = client.dump(w.finish()?, &mut buf)?;
+//! let mut req = w.finish()?;
+//! let mut dump = client.dump(&mut req, &mut buf)?;
 //! while let Some(link) = dump.next()? {
 //!     let (_ifinfomsg, attrs) = link.split(16)?;
 //!     println!("{}", attrs.require(IFLA_IFNAME)?.str()?);
