@@ -39,6 +39,7 @@
 //! | cyclic CAN sends, or wake only when a frame changes or stops | [`can::BcmSocket`] |
 //! | ISO-TP (ISO 15765-2, UDS/OBD) messages | [`can::IsoTpSocket`] |
 //! | SAE J1939 | [`can::J1939Socket`] |
+//! | talk to the kernel over netlink (requests, acks, dumps), watch hotplug uevents | [`netlink::Client`], [`netlink::MessageWriter`] and the zero-copy readers; [`netlink::uevent::UeventSocket`] (feature `netlink`) |
 //! | turn a host name into addresses, or an address into a name, without libc | [`resolve::Resolver`] (hosts file, resolv.conf, DNS over UDP/TCP); [`resolve::lookup`] / [`resolve::lookup_addr`] |
 //! | any family, type and protocol, or an fd you were given | [`Socket`] ([`Socket::from_fd`], [`Socket::duplicate`]; `From<OwnedFd>` and, with `std`, `From<std::net::TcpStream>` and the like) |
 //! | an option this crate has no method for | [`Socket::option_raw`] / [`Socket::set_option_raw`] |
@@ -56,13 +57,14 @@
 //!
 //! | where | what |
 //! |---|---|
-//! | the root | [`Socket`] and the typed sockets ([`TcpListener`], [`TcpStream`], [`UdpSocket`], [`UnixStream`], [`UnixListener`], [`UnixDatagram`], [`UnixSeqpacket`], [`UnixSeqpacketListener`], [`PacketSocket`], [`RawSocket`]); [`create_connection`], [`create_server`], [`ServerOptions`]; [`Shutdown`], [`SendFlags`], [`RecvFlags`], [`IoSlice`], [`IoSliceMut`]; addresses ([`SockAddr`], [`UnixAddr`], [`LinkAddr`], [`CanAddr`], [`RawAddr`], [`ToSocketAddrs`], [`Destination`]); [`Family`], [`Type`], [`Protocol`]; [`Error`] and its common groups ([`PartialCause`], [`AddressError`], [`InputError`], [`Errno`]), [`FromFdError`], [`FromSocketError`]; [`hostname`], [`interface_index`], [`interface_name`]; [`default_timeout`], [`set_default_timeout`]; option values ([`MulticastInterface`], [`Timestamping`], [`TcpInfo`]) |
+//! | the root | [`Socket`] and the typed sockets ([`TcpListener`], [`TcpStream`], [`UdpSocket`], [`UnixStream`], [`UnixListener`], [`UnixDatagram`], [`UnixSeqpacket`], [`UnixSeqpacketListener`], [`PacketSocket`], [`RawSocket`]); [`create_connection`], [`create_server`], [`ServerOptions`]; [`Shutdown`], [`SendFlags`], [`RecvFlags`], [`IoSlice`], [`IoSliceMut`]; addresses ([`SockAddr`], [`UnixAddr`], [`LinkAddr`], [`CanAddr`], [`NetlinkAddr`], [`RawAddr`], [`ToSocketAddrs`], [`Destination`]); [`Family`], [`Type`], [`Protocol`]; [`Error`] and its common groups ([`PartialCause`], [`AddressError`], [`InputError`], [`Errno`]), [`FromFdError`], [`FromSocketError`]; [`hostname`], [`interface_index`], [`interface_name`]; [`default_timeout`], [`set_default_timeout`]; option values ([`MulticastInterface`], [`Timestamping`], [`TcpInfo`]) |
 //! | [`msg`] | control messages and batches: [`msg::ControlBuilder`], [`msg::ControlMessage`], [`msg::Credentials`], [`msg::RecvEntry`], [`msg::SendEntry`], [`msg::cmsg_space`], ... |
 //! | [`packet`] | what [`PacketSocket`] takes and gives: memberships, fanout, statistics, the rings ([`packet::RxRing`], [`packet::TxRing`]) and [`packet::RingError`], EtherTypes ([`packet::ether`]) |
 //! | [`bpf`] | classic BPF programs and [`bpf::BpfError`] |
 //! | [`poll`] | many fds at once: [`poll::Poller`] (epoll), [`poll::Event`], [`poll::Interest`], [`poll::Waker`], [`poll::Timer`], [`poll::PollError`] |
 //! | [`reactor`] | async sockets without `std` or a heap: [`reactor::Reactor`], [`reactor::Slots`], [`reactor::Async`], [`reactor::block_on`], [`reactor::join`], [`reactor::join_all`]; `reactor::Executor` (feature `embassy`) |
 //! | [`can`] | CAN (feature `can`): frames, [`can::CanSocket`], the broadcast manager, ISO-TP, J1939, [`can::CanInputError`] |
+//! | [`netlink`] | netlink without heap (feature `netlink`): [`netlink::NetlinkSocket`], [`netlink::Client`] (ack, request, dump), [`netlink::MessageWriter`], [`netlink::Messages`], [`netlink::Attrs`], [`netlink::ErrorMessage`], [`netlink::uevent`], [`netlink::NetlinkError`] |
 //! | [`resolve`] | name resolution (feature `resolve`): [`resolve::Resolver`], [`resolve::lookup`], [`resolve::connect`], [`resolve::ResolveError`] and its parts |
 //! | [`migrating`], [`system_calls`] | pages: coming from socket2 or socketcan; every system call the crate makes |
 //!
@@ -304,6 +306,8 @@ mod hostname;
 pub mod msg;
 mod name;
 mod net;
+#[cfg(feature = "netlink")]
+pub mod netlink;
 mod options;
 pub mod packet;
 pub mod poll;
@@ -319,8 +323,8 @@ mod time;
 mod types;
 
 pub use addr::{
-    CanAddr, Destination, LinkAddr, RawAddr, SockAddr, ToSocketAddrs, UnixAddr, UnixAddrKind,
-    RAW_ADDR_MAX, UNIX_PATH_MAX,
+    CanAddr, Destination, LinkAddr, NetlinkAddr, RawAddr, SockAddr, ToSocketAddrs, UnixAddr,
+    UnixAddrKind, RAW_ADDR_MAX, UNIX_PATH_MAX,
 };
 pub use error::{AddressError, Errno, Error, InputError, PartialCause, Result};
 pub use hostname::{hostname, Hostname, HOSTNAME_MAX};
@@ -397,6 +401,7 @@ const _: () = {
     format::<RawAddr>();
     format::<packet::PacketType>();
     format::<CanAddr>();
+    format::<NetlinkAddr>();
     format::<ShortName>();
     format::<Hostname>();
     // Kinds, flags and options.
@@ -423,6 +428,13 @@ const _: () = {
     format::<packet::RingError>();
     format::<bpf::BpfError>();
     format::<poll::PollError>();
+    #[cfg(feature = "netlink")]
+    {
+        format::<netlink::NetlinkError>();
+        format::<netlink::NetlinkProtocol>();
+        format::<netlink::MessageFlags>();
+        format::<netlink::uevent::Action<'static>>();
+    }
     format::<poll::Interest>();
     format::<poll::Event>();
     // Packet sockets and rings.

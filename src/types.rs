@@ -60,7 +60,7 @@ macro_rules! named_numbers {
 /// assert_eq!(format!("{:?}", Family::from_raw(16)), "AF_NETLINK");
 /// assert_eq!(format!("{:?}", Family::from_raw(200)), "Family(200)");
 ///
-/// // A netlink socket, though this crate has no typed netlink address (yet).
+/// // Any family makes a `Socket`: a netlink one (its typed form is `netlink::NetlinkSocket`).
 /// let s = Socket::new(Family::NETLINK, Type::RAW, Protocol::from_raw(0))?;
 /// assert_eq!(s.family()?, Family::NETLINK);
 /// # Ok::<(), baresock::Error>(())

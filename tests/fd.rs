@@ -52,8 +52,8 @@ fn not_a_socket_hands_the_fd_back() {
     assert_eq!(wrapped.family().unwrap_err(), Error::Os(Errno::NOTSOCK));
 }
 
-/// Families and types are open: a netlink socket (no typed address in this crate) is wrapped,
-/// reports its family, and its addresses come as the kernel's bytes.
+/// Families and types are open: a netlink socket made outside the crate is wrapped, reports
+/// its family, and its address is decoded (`SockAddr::Netlink`).
 #[test]
 fn any_family_is_wrapped() {
     let nl = rustix::net::socket(
@@ -65,12 +65,9 @@ fn any_family_is_wrapped() {
     let s = Socket::from_fd(nl).unwrap();
     assert_eq!(s.family().unwrap(), Family::NETLINK);
     assert_eq!(s.socket_type().unwrap(), Type::DGRAM);
-    // Its address is the kernel's bytes (a `sockaddr_nl`), not an error and not a panic.
+    // Its address is a `sockaddr_nl`, decoded, not an error and not a panic.
     let local = s.local_addr().unwrap();
-    assert_eq!(
-        local.as_raw().map(|r| (r.family(), r.len())),
-        Some((16, 12))
-    );
+    assert!(matches!(local, baresock::SockAddr::Netlink(_)), "{local:?}");
     assert_eq!(local.family(), Family::NETLINK);
     // And a socket of it can be made directly, as Python's `socket(AF_NETLINK, ...)`.
     let made = Socket::new(Family::NETLINK, Type::RAW, Protocol::from_raw(0)).unwrap();
@@ -85,9 +82,9 @@ fn any_family_is_wrapped() {
     assert_eq!(refused.socket.family().unwrap(), Family::NETLINK);
 }
 
-/// An address of a family without a typed form goes to the kernel as bytes: a netlink socket
-/// bound to a `sockaddr_nl` of its own choosing (port id 0: the kernel assigns one), and the
-/// kernel's answer comes back as bytes of that family.
+/// An address as bytes goes to the kernel as it is: a netlink socket bound to a `sockaddr_nl`
+/// of its own choosing (port id 0: the kernel assigns one); the kernel's answer comes back
+/// decoded.
 #[test]
 fn raw_addresses_bind_a_family_without_a_typed_address() {
     let s = Socket::new(Family::NETLINK, Type::RAW, Protocol::from_raw(0)).unwrap();
@@ -96,10 +93,10 @@ fn raw_addresses_bind_a_family_without_a_typed_address() {
     nl[..2].copy_from_slice(&Family::NETLINK.as_raw().to_ne_bytes());
     s.bind(baresock::RawAddr::new(&nl).unwrap()).unwrap();
     let local = s.local_addr().unwrap();
-    let raw = local.as_raw().expect("netlink addresses stay bytes");
-    assert_eq!((raw.family(), raw.len()), (Family::NETLINK.as_raw(), 12));
-    let pid = u32::from_ne_bytes(raw.as_bytes()[4..8].try_into().unwrap());
-    assert_ne!(pid, 0, "the kernel assigned a port id");
+    let Ok(nl) = baresock::NetlinkAddr::try_from(local) else {
+        panic!("not a netlink address: {local:?}");
+    };
+    assert_ne!(nl.port_id(), 0, "the kernel assigned a port id");
     // A typed address to it is refused by the kernel, not by a guess of the crate's.
     let v4: std::net::SocketAddr = "127.0.0.1:1".parse().unwrap();
     assert!(matches!(s.connect(v4), Err(Error::Os(_))));

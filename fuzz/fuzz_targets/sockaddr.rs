@@ -2,7 +2,7 @@
 //!
 //! Asserts: the result's family is the bytes' family field; every field is the one the
 //! kernel's layout puts there (`sockaddr_in`, `sockaddr_in6`, `sockaddr_un`, `sockaddr_ll`,
-//! `sockaddr_can`); a length that does not fit is `AddressError::Malformed` with the family and length,
+//! `sockaddr_can`, `sockaddr_nl`); a length that does not fit is `AddressError::Malformed` with the family and length,
 //! an unknown family `AddressError::Unsupported`; the accessors and `Display`/`Debug` agree and never
 //! panic; and the address encoded again the way the system calls take it (`SocketAddrArg`)
 //! decodes to the same address.
@@ -20,6 +20,7 @@ const AF_INET: u16 = 2;
 const AF_INET6: u16 = 10;
 const AF_PACKET: u16 = 17;
 const AF_CAN: u16 = 29;
+const AF_NETLINK: u16 = 16;
 
 fuzz_target!(|data: &[u8]| {
     let ne16 = |at: usize| u16::from_ne_bytes([data[at], data[at + 1]]);
@@ -53,7 +54,8 @@ fuzz_target!(|data: &[u8]| {
         AF_PACKET if data.len() < 12 || data[11] > 32 || data.len() < 12 + data[11] as usize => {
             return assert_eq!(result, malformed);
         }
-        AF_INET | AF_INET6 | AF_UNIX | AF_CAN | AF_PACKET => {
+        AF_NETLINK if data.len() != 12 => return assert_eq!(result, malformed),
+        AF_INET | AF_INET6 | AF_UNIX | AF_CAN | AF_PACKET | AF_NETLINK => {
             result.expect("a well-formed address of a known family")
         }
         _ => {
@@ -129,6 +131,11 @@ fuzz_target!(|data: &[u8]| {
             let name = u64::from_ne_bytes(union[..8].try_into().unwrap());
             assert_eq!(c.j1939_parts(), (name, word(8), union[12]));
             let _ = format!("{c} {c:?}");
+        }
+        SockAddr::Netlink(n) => {
+            assert_eq!(family, AF_NETLINK);
+            assert_eq!((n.port_id(), n.groups()), (ne32(4), ne32(8)));
+            let _ = format!("{n} {n:?}");
         }
         _ => {}
     }

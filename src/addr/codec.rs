@@ -157,6 +157,9 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<SockAddr> {
         k::AF_CAN => CanAddr::from_bytes(bytes)
             .map(SockAddr::Can)
             .ok_or(malformed(family)),
+        k::AF_NETLINK => crate::NetlinkAddr::from_bytes(bytes)
+            .map(SockAddr::Netlink)
+            .ok_or(malformed(family)),
         k::AF_PACKET => LinkAddr::from_bytes(bytes)
             .map(SockAddr::Packet)
             .ok_or(malformed(family)),
@@ -239,9 +242,15 @@ mod tests {
         let nl = (k::AF_NETLINK as u16).to_ne_bytes();
         assert_eq!(
             decode(&[nl[0], nl[1], 0, 0]),
-            Err(Error::Address(AddressError::Unsupported {
-                family: k::AF_NETLINK as u16
+            Err(Error::Address(AddressError::Malformed {
+                family: k::AF_NETLINK as u16,
+                len: 4
             }))
+        );
+        let bt = 31u16.to_ne_bytes();
+        assert_eq!(
+            decode(&[bt[0], bt[1], 0, 0]),
+            Err(Error::Address(AddressError::Unsupported { family: 31 }))
         );
     }
 

@@ -4,6 +4,7 @@
 pub(crate) mod can;
 pub(crate) mod codec;
 mod dest;
+pub(crate) mod netlink;
 mod packet;
 mod raw;
 mod unix;
@@ -16,6 +17,7 @@ pub use can::CanAddr;
 pub(crate) use can::{J1939_NO_ADDR, J1939_NO_NAME};
 pub use dest::Destination;
 pub(crate) use dest::Encoded;
+pub use netlink::NetlinkAddr;
 pub use packet::{ether, LinkAddr, PacketType, LINK_ADDR_MAX};
 pub(crate) use raw::decode_or_raw;
 pub use raw::{RawAddr, RAW_ADDR_MAX};
@@ -56,8 +58,10 @@ pub enum SockAddr {
     Packet(LinkAddr),
     /// A CAN address (`sockaddr_can`).
     Can(CanAddr),
+    /// A netlink address (`sockaddr_nl`).
+    Netlink(NetlinkAddr),
     /// Any other address, as the kernel's bytes: of a family this crate has no typed address
-    /// for (`AF_NETLINK`, ...), or of a known family whose bytes do not fit its typed form.
+    /// for (`AF_BLUETOOTH`, ...), or of a known family whose bytes do not fit its typed form.
     /// Receives give it rather than fail; it can be sent to as it is.
     Other(RawAddr),
 }
@@ -75,13 +79,13 @@ impl SockAddr {
     ///
     /// ```
     /// use baresock::{AddressError, Error, RawAddr, SockAddr};
-    /// let netlink = [16u16.to_ne_bytes()[0], 16u16.to_ne_bytes()[1], 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+    /// let bluetooth = [31u16.to_ne_bytes()[0], 31u16.to_ne_bytes()[1], 0, 0, 0, 0, 0, 0];
     /// assert_eq!(
-    ///     SockAddr::decode(&netlink),
-    ///     Err(Error::Address(AddressError::Unsupported { family: 16 }))
+    ///     SockAddr::decode(&bluetooth),
+    ///     Err(Error::Address(AddressError::Unsupported { family: 31 }))
     /// );
-    /// let kept = SockAddr::from(RawAddr::new(&netlink)?);
-    /// assert_eq!(kept.as_raw().map(|r| r.family()), Some(16));
+    /// let kept = SockAddr::from(RawAddr::new(&bluetooth)?);
+    /// assert_eq!(kept.as_raw().map(|r| r.family()), Some(31));
     /// # Ok::<(), baresock::Error>(())
     /// ```
     #[doc(alias = "decode_sockaddr")]
@@ -109,6 +113,7 @@ impl SockAddr {
             SockAddr::Unix(_) => Family::UNIX,
             SockAddr::Packet(_) => Family::PACKET,
             SockAddr::Can(_) => Family::CAN,
+            SockAddr::Netlink(_) => Family::NETLINK,
             SockAddr::Other(r) => Family::from_raw(r.family()),
         }
     }
@@ -298,6 +303,7 @@ variant_conversions!(
     UnixAddr => Unix, UNIX;
     LinkAddr => Packet, PACKET;
     CanAddr => Can, CAN;
+    NetlinkAddr => Netlink, NETLINK;
 );
 
 impl core::str::FromStr for SockAddr {
@@ -317,6 +323,7 @@ impl fmt::Display for SockAddr {
             SockAddr::Unix(a) => a.fmt(f),
             SockAddr::Packet(a) => a.fmt(f),
             SockAddr::Can(a) => a.fmt(f),
+            SockAddr::Netlink(a) => a.fmt(f),
             SockAddr::Other(a) => a.fmt(f),
         }
     }
@@ -330,6 +337,7 @@ impl fmt::Debug for SockAddr {
             SockAddr::Unix(a) => a.fmt(f),
             SockAddr::Packet(a) => a.fmt(f),
             SockAddr::Can(a) => a.fmt(f),
+            SockAddr::Netlink(a) => a.fmt(f),
             SockAddr::Other(a) => a.fmt(f),
         }
     }
@@ -344,6 +352,7 @@ impl defmt::Format for SockAddr {
             SockAddr::Unix(a) => a.format(f),
             SockAddr::Packet(a) => a.format(f),
             SockAddr::Can(a) => a.format(f),
+            SockAddr::Netlink(a) => a.format(f),
             SockAddr::Other(a) => a.format(f),
         }
     }

@@ -208,11 +208,12 @@ mod tests {
                 len: 45
             }))
         );
-        let mut nl = [0u8; 12];
-        nl[..2].copy_from_slice(&(linux_raw_sys::net::AF_NETLINK as u16).to_ne_bytes());
-        let a = decode_or_raw(&nl);
-        assert_eq!(a.as_raw().map(RawAddr::as_bytes), Some(&nl[..]));
-        assert_eq!(a.family(), crate::Family::NETLINK);
+        // AF_BLUETOOTH: no typed address.
+        let mut bt = [0u8; 12];
+        bt[..2].copy_from_slice(&31u16.to_ne_bytes());
+        let a = decode_or_raw(&bt);
+        assert_eq!(a.as_raw().map(RawAddr::as_bytes), Some(&bt[..]));
+        assert_eq!(a.family(), crate::Family::from_raw(31));
         assert!(matches!(
             crate::UnixAddr::try_from(a),
             Err(Error::Address(AddressError::FamilyMismatch { .. }))

@@ -21,6 +21,8 @@ impl defmt::Format for Error {
             Error::Bpf(e) => defmt::write!(f, "Bpf({})", e),
             Error::Ring(e) => defmt::write!(f, "Ring({})", e),
             Error::Poll(e) => defmt::write!(f, "Poll({})", e),
+            #[cfg(feature = "netlink")]
+            Error::Netlink(e) => defmt::write!(f, "Netlink({})", e),
         }
     }
 }

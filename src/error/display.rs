@@ -50,6 +50,8 @@ impl fmt::Display for Error {
             Error::Bpf(e) => write!(f, "BPF program refused: {e}"),
             Error::Ring(e) => e.fmt(f),
             Error::Poll(e) => e.fmt(f),
+            #[cfg(feature = "netlink")]
+            Error::Netlink(e) => e.fmt(f),
         }
     }
 }
@@ -62,6 +64,8 @@ impl core::error::Error for CanInputError {}
 impl core::error::Error for BpfError {}
 impl core::error::Error for RingError {}
 impl core::error::Error for PollError {}
+#[cfg(feature = "netlink")]
+impl core::error::Error for super::NetlinkError {}
 #[cfg(feature = "resolve")]
 impl core::error::Error for LookupError {}
 #[cfg(feature = "resolve")]

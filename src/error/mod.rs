@@ -8,13 +8,16 @@
 //! passed ([`Error::Timeout`], Python's `socket.timeout`), that a loop stopped early
 //! ([`Error::Partial`]) and that a datagram was cut ([`Error::Truncated`]). Below them, one
 //! variant per family of refusals holds that family's own enum: [`AddressError`],
-//! [`InputError`], [`CanInputError`], [`ResolveError`], [`BpfError`], [`RingError`] and
-//! [`PollError`].
+//! [`InputError`], [`CanInputError`], [`ResolveError`], [`BpfError`], [`RingError`],
+//! [`PollError`] and `NetlinkError`.
 //!
 //! One exception to "every errno is an `Os`": the poller's [`PollError`] names four errnos of
 //! `epoll_ctl(2)` (`EEXIST`, `ENOENT`, `EBADF`, `EPERM`), because there each has exactly one
 //! meaning (added twice, never added, a closed fd, a regular file); from
-//! [`Poller`](crate::poll::Poller) only, every other call keeps them as [`Error::Os`].
+//! [`Poller`](crate::poll::Poller) only, every other call keeps them as [`Error::Os`]. An errno
+//! the kernel writes into a netlink reply (its refusal of a request, not a call's return) is
+//! `NetlinkError::Refused` (feature `netlink`), with the attribute the extended ack names;
+//! [`Error::errno`] and the `is_*` helpers give it as well.
 //!
 //! ```
 //! use baresock::{AddressError, Errno, Error, UnixAddr};
@@ -37,8 +40,8 @@
 //! `can`, `net` or `resolve`); each is public at one path: the crate root for the groups
 //! every call can return ([`AddressError`], [`InputError`], [`PartialCause`]), else the module
 //! a user looks in (`can::CanInputError`, `resolve::ResolveError`, `bpf::BpfError`,
-//! `packet::RingError`, `poll::PollError`). `Error::Can` and `Error::Resolve` come with the
-//! `can` and `resolve` features.
+//! `packet::RingError`, `poll::PollError`, `netlink::NetlinkError`). `Error::Can`,
+//! `Error::Resolve` and `Error::Netlink` come with the `can`, `resolve` and `netlink` features.
 
 pub use rustix::io::Errno;
 
@@ -47,6 +50,8 @@ pub use bpf::BpfError;
 #[cfg(feature = "can")]
 pub use can::{CanInputError, J1939Name, J1939Party};
 pub use input::InputError;
+#[cfg(feature = "netlink")]
+pub use netlink::NetlinkError;
 pub use poll::PollError;
 #[cfg(feature = "resolve")]
 pub use resolve::{
@@ -68,7 +73,7 @@ pub type Result<T, E = Error> = core::result::Result<T, E>;
 /// [`Partial`](Error::Partial) and [`Truncated`](Error::Truncated). Refusals specific to a
 /// family are nested, one variant per group: [`Address`](Error::Address),
 /// [`Input`](Error::Input), [`Can`](Error::Can), [`Resolve`](Error::Resolve),
-/// [`Bpf`](Error::Bpf), [`Ring`](Error::Ring) and [`Poll`](Error::Poll).
+/// [`Bpf`](Error::Bpf), [`Ring`](Error::Ring), [`Poll`](Error::Poll) and `Netlink`.
 ///
 /// # Example
 ///
@@ -129,6 +134,10 @@ pub enum Error {
     Ring(RingError),
     /// The poller refused a registration or a wait (see [`poll`](crate::poll)).
     Poll(PollError),
+    /// The kernel refused a netlink request, or a netlink message could not be written or
+    /// read (see [`netlink`](crate::netlink); feature `netlink`).
+    #[cfg(feature = "netlink")]
+    Netlink(NetlinkError),
 }
 
 /// What stopped a looping call early (see [`Error::Partial`]).
@@ -147,7 +156,8 @@ impl Error {
     /// The errno behind this error, if the kernel said one (also inside [`Error::Partial`];
     /// `EAGAIN` for [`Error::WouldBlock`]; `EADDRNOTAVAIL` for
     /// [`CanInputError::J1939AddressNotClaimed`], which names the NAME behind it; the
-    /// `epoll_ctl` errno a [`PollError`] names).
+    /// `epoll_ctl` errno a [`PollError`] names; the kernel's errno of a refused netlink
+    /// request, `NetlinkError::Refused`).
     ///
     /// ```
     /// use baresock::{Errno, Error};
@@ -170,6 +180,8 @@ impl Error {
             #[cfg(feature = "can")]
             Error::Can(CanInputError::J1939AddressNotClaimed { .. }) => Some(Errno::ADDRNOTAVAIL),
             Error::Poll(p) => p.errno(),
+            #[cfg(feature = "netlink")]
+            Error::Netlink(n) => n.errno(),
             _ => None,
         }
     }
@@ -299,6 +311,8 @@ mod bpf;
 mod can;
 mod display;
 mod input;
+#[cfg(feature = "netlink")]
+mod netlink;
 mod poll;
 #[cfg(feature = "resolve")]
 mod resolve;
@@ -332,6 +346,8 @@ group_from!(
 group_from!(CanInputError => Can);
 #[cfg(feature = "resolve")]
 group_from!(ResolveError => Resolve);
+#[cfg(feature = "netlink")]
+group_from!(NetlinkError => Netlink);
 
 #[cfg(feature = "resolve")]
 impl From<LookupError> for Error {

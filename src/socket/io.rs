@@ -368,7 +368,7 @@ impl Socket {
     ///
     /// The address is `None` where the kernel gives none (a connected TCP socket); an unbound Unix
     /// sender is the unnamed [`UnixAddr`](crate::UnixAddr); a sender the crate has no typed address
-    /// for (a netlink socket's, say) is its bytes, [`SockAddr::Other`]: the sender's address
+    /// for (a Bluetooth socket's, say) is its bytes, [`SockAddr::Other`]: the sender's address
     /// never fails a receive. A datagram longer than `buf` fails with [`Error::Truncated`] (the
     /// address is then lost: use the msg calls to keep both).
     ///
