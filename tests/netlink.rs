@@ -72,9 +72,9 @@ fn link_names(client: &mut Client, buf: &mut [u8]) -> Result<Vec<String>, Error>
     let mut w = MessageWriter::new(&mut req);
     w.begin(RTM_GETLINK, MessageFlags::empty())
         .fixed(&ifinfomsg(0));
-    let mut req = w.finish()?;
+    let req = w.finish()?;
     let mut names = Vec::new();
-    let mut dump = client.dump(&mut req, buf)?;
+    let mut dump = client.dump(req, buf)?;
     while let Some(m) = dump.next()? {
         assert_eq!(m.kind(), RTM_NEWLINK);
         let (_, attrs) = m.split(IFINFOMSG)?;
@@ -240,8 +240,8 @@ fn a_reply_larger_than_the_buffer_is_named_and_drained() {
     let mut w = MessageWriter::new(&mut req);
     w.begin(RTM_GETLINK, MessageFlags::empty())
         .fixed(&ifinfomsg(0));
-    let mut req = w.finish().unwrap();
-    let mut dump = c.dump(&mut req, &mut buf).unwrap();
+    let req = w.finish().unwrap();
+    let mut dump = c.dump(req, &mut buf).unwrap();
     assert!(dump.next().unwrap().is_some());
     let _ = dump; // abandoned
     assert_eq!(link_names(&mut c, &mut buf).unwrap(), names);

@@ -644,8 +644,8 @@ fn netlink_never_allocates() {
         let mut req = [0u8; 64];
         let mut w = MessageWriter::new(&mut req);
         w.begin(18, MessageFlags::empty()).fixed(&[0; 16]); // RTM_GETLINK
-        let mut req = w.finish().unwrap();
-        let mut dump = client.dump(&mut req, &mut buf).unwrap();
+        let req = w.finish().unwrap();
+        let mut dump = client.dump(req, &mut buf).unwrap();
         while let Some(m) = dump.next().unwrap() {
             let (_, attrs) = m.split(16).unwrap();
             let _ = attrs.require(3).unwrap().str().unwrap(); // IFLA_IFNAME

@@ -420,8 +420,7 @@ impl Client {
     /// let mut w = MessageWriter::new(&mut req);
     /// w.begin(RTM_GETADDR, MessageFlags::DUMP).fixed(&[2, 0, 0, 0, 0, 0, 0, 0]); // AF_INET
     /// let mut buf = [0u8; baresock::netlink::RECOMMENDED_BUFFER];
-    /// let mut req = w.finish()?;
-    /// let mut dump = client.dump(&mut req, &mut buf)?;
+    /// let mut dump = client.dump(w.finish()?, &mut buf)?;
     /// let mut n = 0;
     /// while let Some(_address) = dump.next()? {
     ///     n += 1;
@@ -429,12 +428,15 @@ impl Client {
     /// println!("{n} IPv4 addresses");
     /// # Ok::<(), baresock::Error>(())
     /// ```
-    pub fn dump<'a>(&'a mut self, req: &'a mut Request<'_>, buf: &'a mut [u8]) -> Result<Dump<'a>> {
-        let seq = self.start(req, buf, MessageFlags::DUMP)?;
+    ///
+    /// The dump takes the request (it names the attribute an extended ack points at); to run
+    /// one request again, pass [`Request::reborrow`] each time.
+    pub fn dump<'a>(&'a mut self, mut req: Request<'a>, buf: &'a mut [u8]) -> Result<Dump<'a>> {
+        let seq = self.start(&mut req, buf, MessageFlags::DUMP)?;
         self.unfinished = true;
         Ok(Dump {
             client: self,
-            req: req.view(),
+            req: req.into_view(),
             buf,
             seq,
             at: 0,
@@ -457,7 +459,7 @@ impl Client {
     ) -> Result<()> {
         let mut attempt = 0;
         loop {
-            let mut dump = self.dump(req, buf)?;
+            let mut dump = self.dump(req.reborrow(), buf)?;
             let r = loop {
                 match dump.next() {
                     Ok(Some(m)) => {

@@ -49,8 +49,7 @@
 //! let mut w = MessageWriter::new(&mut req);
 //! w.begin(RTM_GETLINK, MessageFlags::DUMP).fixed(&[0; 16]);
 //! let mut buf = [0u8; baresock::netlink::RECOMMENDED_BUFFER];
-//! let mut req = w.finish()?;
-//! let mut dump = client.dump(&mut req, &mut buf)?;
+//! let mut dump = client.dump(w.finish()?, &mut buf)?;
 //! while let Some(link) = dump.next()? {
 //!     let (_ifinfomsg, attrs) = link.split(16)?;
 //!     println!("{}", attrs.require(IFLA_IFNAME)?.str()?);
@@ -59,6 +58,7 @@
 //! ```
 
 mod client;
+pub mod route;
 mod socket;
 pub mod uevent;
 mod wire;

@@ -408,6 +408,31 @@ impl<'a> Request<'a> {
     pub(crate) fn view(&self) -> (&[u8], usize) {
         (self.bytes, self.attrs_at)
     }
+
+    /// [`view`](Request::view), for as long as the request's bytes are borrowed.
+    pub(crate) fn into_view(self) -> (&'a [u8], usize) {
+        (self.bytes, self.attrs_at)
+    }
+
+    /// The same request, borrowed: to run it again
+    /// ([`Client::dump`](super::Client::dump) takes a request by value).
+    ///
+    /// ```
+    /// use baresock::netlink::{MessageFlags, MessageWriter};
+    /// let mut buf = [0u8; 32];
+    /// let mut w = MessageWriter::new(&mut buf);
+    /// w.begin(18, MessageFlags::DUMP).fixed(&[0; 16]); // RTM_GETLINK
+    /// let mut req = w.finish()?;
+    /// let len = req.as_bytes().len();
+    /// assert_eq!(req.reborrow().as_bytes().len(), len);
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    pub fn reborrow(&mut self) -> Request<'_> {
+        Request {
+            bytes: self.bytes,
+            attrs_at: self.attrs_at,
+        }
+    }
 }
 
 /// The attribute at `offset` (the extended ack's `NLMSGERR_ATTR_OFFS`) in the first message of

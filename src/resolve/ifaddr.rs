@@ -41,11 +41,11 @@ pub(crate) fn for_each_ipv4(mut f: impl FnMut(Ipv4Addr, u8)) {
     let mut w = MessageWriter::new(&mut request);
     w.begin(RTM_GETADDR, MessageFlags::empty())
         .fixed(&[AF_INET, 0, 0, 0, 0, 0, 0, 0]);
-    let Ok(mut request) = w.finish() else {
+    let Ok(request) = w.finish() else {
         return;
     };
     let mut buf = [0u8; BUF_LEN];
-    let Ok(mut dump) = client.dump(&mut request, &mut buf) else {
+    let Ok(mut dump) = client.dump(request, &mut buf) else {
         return;
     };
     for _ in 0..MAX_MESSAGES {
