@@ -407,3 +407,55 @@ fn creating_a_link_sends_an_add_uevent() {
         Ok(Err(why)) | Err(why) => skip!("{why}"),
     }
 }
+
+#[test]
+fn a_flood_of_forged_uevents_cannot_stretch_the_wait() {
+    // Root can send to a uevent socket's port id from a socket of its own. Such datagrams
+    // are dropped, and a steady flood of them must not keep the call from its deadline.
+    let r = in_netns(|| {
+        let ue = UeventSocket::new().unwrap();
+        ue.socket()
+            .set_timeout(Some(Duration::from_millis(200)))
+            .unwrap();
+        let port = ue.socket().port_id().unwrap();
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flooder = {
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                let forger = NetlinkSocket::new(NetlinkProtocol::KOBJECT_UEVENT).unwrap();
+                let mut sent = 0u32;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    let r =
+                        forger.send_to(b"add@/forged\0SUBSYSTEM=net\0", NetlinkAddr::new(port, 0));
+                    match r {
+                        Ok(_) => sent += 1,
+                        // The receiver's queue is full: the flood goes on.
+                        Err(Error::WouldBlock) | Err(Error::Os(Errno::NOBUFS)) => {}
+                        Err(Error::Os(Errno::AGAIN)) => {}
+                        Err(e) => panic!("forging: {e}"),
+                    }
+                    std::thread::sleep(Duration::from_micros(200));
+                }
+                sent
+            })
+        };
+        let mut buf = [0u8; 2048];
+        let start = Instant::now();
+        let r = ue.recv(&mut buf);
+        let took = start.elapsed();
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        let sent = flooder.join().unwrap();
+        (r.map(|e| e.devpath().to_string()), took, sent)
+    });
+    match r {
+        Ok((r, took, sent)) => {
+            assert_eq!(r, Err(Error::Timeout));
+            assert!(sent > 10, "the flood sent only {sent}");
+            assert!(
+                took >= Duration::from_millis(150) && took < Duration::from_secs(3),
+                "{took:?}"
+            );
+        }
+        Err(why) => skip!("{why}"),
+    }
+}

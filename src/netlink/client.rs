@@ -4,9 +4,8 @@
 use super::wire::{kind, Attrs, ErrorMessage, Message, MessageFlags, Messages};
 use super::writer::attribute_at;
 use super::{NetlinkError, NetlinkProtocol, NetlinkSocket, Request};
-use crate::socket::Wait;
 use crate::sys::addr::{self, AddrRoom};
-use crate::time::{self, Deadline};
+use crate::time::Deadline;
 use crate::{Errno, Error, NetlinkAddr, Result};
 
 /// A buffer size that holds any datagram the kernel sends a netlink reader: 32 KiB, the most
@@ -210,36 +209,16 @@ impl Client {
     /// Receives one datagram from the kernel into `buf` within `deadline`: others' are
     /// ignored; one larger than `buf` is [`NetlinkError::ReplyTooLarge`], after a drain.
     fn recv(&mut self, buf: &mut [u8], deadline: &mut Deadline) -> Result<usize> {
-        loop {
-            let mut from = AddrRoom::new();
-            let n = self
-                .socket
-                .as_socket()
-                .io(deadline, Wait::Read, false, |fd| {
-                    addr::recvfrom(fd, buf, MSG_TRUNC, &mut from)
-                })?;
-            let sender = match from.bytes() {
-                b if b.len() >= 8 => u32::from_ne_bytes([b[4], b[5], b[6], b[7]]),
-                _ => u32::MAX,
-            };
-            if sender != 0 {
-                self.ignored = self.ignored.wrapping_add(1);
-                // A flood of foreign datagrams never waits, so the deadline is checked here.
-                if let Some(t) = self.socket.as_socket().read_timeout() {
-                    if !t.is_zero() && deadline.left(time::encode(Some(t))).is_none() {
-                        return Err(Error::Timeout);
-                    }
-                }
-                continue;
-            }
-            if n > buf.len() {
-                self.drain(buf);
-                return Err(Error::Netlink(NetlinkError::ReplyTooLarge {
-                    needed: crate::error::sat32(n),
-                }));
-            }
-            return Ok(n);
+        let n = self
+            .socket
+            .recv_from_kernel(buf, deadline, &mut self.ignored)?;
+        if n > buf.len() {
+            self.drain(buf);
+            return Err(Error::Netlink(NetlinkError::ReplyTooLarge {
+                needed: crate::error::sat32(n),
+            }));
         }
+        Ok(n)
     }
 
     /// What reply `m` means to the exchange of sequence number `seq` for request `req`.

@@ -3,8 +3,14 @@
 use rustix::fd::AsFd;
 
 use crate::net::typed_socket;
+use crate::socket::Wait;
+use crate::sys::addr::{self, AddrRoom};
 use crate::sys::sockopt;
+use crate::time::{self, Deadline};
 use crate::{AddressError, Error, Family, NetlinkAddr, Protocol, Result, SockAddr, Socket, Type};
+
+/// `MSG_TRUNC` (linux/socket.h): a receive returns the datagram's true length.
+const MSG_TRUNC: u32 = 0x20;
 
 /// `SOL_NETLINK` (linux/socket.h).
 const SOL_NETLINK: u32 = 270;
@@ -163,6 +169,39 @@ impl NetlinkSocket {
         match from {
             Some(SockAddr::Netlink(a)) => Ok((n, a)),
             _ => Err(Error::Address(AddressError::Missing)),
+        }
+    }
+
+    /// Receives the next datagram from the kernel (sender port id 0) into `buf`, under one
+    /// `deadline` for the whole call (the socket's read timeout): datagrams from any other
+    /// sender are dropped and counted in `ignored`, and a flood of them cannot stretch the
+    /// wait. Returns the datagram's true length (`MSG_TRUNC`: above `buf.len()` when it was
+    /// cut; the caller names that).
+    pub(crate) fn recv_from_kernel(
+        &self,
+        buf: &mut [u8],
+        deadline: &mut Deadline,
+        ignored: &mut u32,
+    ) -> Result<usize> {
+        loop {
+            let mut from = AddrRoom::new();
+            let n = self.inner.io(deadline, Wait::Read, false, |fd| {
+                addr::recvfrom(fd, buf, MSG_TRUNC, &mut from)
+            })?;
+            let sender = match from.bytes() {
+                b if b.len() >= 8 => u32::from_ne_bytes([b[4], b[5], b[6], b[7]]),
+                _ => u32::MAX,
+            };
+            if sender == 0 {
+                return Ok(n);
+            }
+            *ignored = ignored.wrapping_add(1);
+            // A flood of foreign datagrams never waits, so the deadline is checked here.
+            if let Some(t) = self.inner.read_timeout() {
+                if !t.is_zero() && deadline.left(time::encode(Some(t))).is_none() {
+                    return Err(Error::Timeout);
+                }
+            }
         }
     }
 

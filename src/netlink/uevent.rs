@@ -28,6 +28,7 @@
 //! ```
 
 use super::{NetlinkError, NetlinkProtocol, NetlinkSocket};
+use crate::time::Deadline;
 use crate::{Error, NetlinkAddr, Result};
 
 /// The kernel's uevent group (1); udev's is 2.
@@ -198,12 +199,14 @@ impl UeventSocket {
     /// the whole call). [`Error::Truncated`] for a message longer than `buf` (8 KiB holds
     /// any: the kernel's uevent buffer is 2 KiB).
     pub fn recv<'b>(&self, buf: &'b mut [u8]) -> Result<Uevent<'b>> {
-        let n = loop {
-            let (n, from) = self.socket.recv_from(buf)?;
-            if from.port_id() == 0 {
-                break n;
-            }
-        };
+        let mut ignored = 0;
+        let mut deadline = Deadline::default();
+        let n = self
+            .socket
+            .recv_from_kernel(buf, &mut deadline, &mut ignored)?;
+        if n > buf.len() {
+            return Err(Error::Truncated { len: n });
+        }
         let buf: &'b [u8] = buf;
         Uevent::parse(&buf[..n])
     }
