@@ -42,6 +42,7 @@ const LABEL_MAX: usize = 15;
 /// assert_eq!(Scope::from_raw(0), Scope::UNIVERSE);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct Scope(u8);
 
 impl Scope {
@@ -158,6 +159,7 @@ impl defmt::Format for AddressFlags {
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[doc(alias = "ifa_cacheinfo")]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
 pub struct AddressLifetimes {
     /// Seconds until the address goes away (`ifa_valid`).
     pub valid: u32,
@@ -670,5 +672,80 @@ impl<'b> Rtnl<'b> {
             family,
             index,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn view(family: u8, attrs: &[u8]) -> Address<'_> {
+        Address {
+            header: [family, 24, 0x80, 0, 2, 0, 0, 0],
+            attrs: Attrs::new(attrs).unwrap(),
+        }
+    }
+
+    #[test]
+    fn a_hostile_address_is_errors_not_panics() {
+        // IFA_ADDRESS of 5 bytes, IFA_LABEL without its NUL, IFA_CACHEINFO of 4 bytes,
+        // IFA_FLAGS of 2 bytes.
+        let attrs = [
+            9u8, 0, 1, 0, 1, 2, 3, 4, 5, 0, 0, 0, //
+            6, 0, 3, 0, b'a', b'b', 0, 0, //
+            8, 0, 6, 0, 1, 2, 3, 4, //
+            6, 0, 8, 0, 1, 0, 0, 0,
+        ];
+        for family in [AF_INET, AF_INET6] {
+            let a = view(family, &attrs);
+            assert!(a.address().is_err());
+            assert!(a.ip_addr().is_err());
+            assert!(a.label().is_err());
+            assert!(a.lifetimes().is_err());
+            assert!(a.flags().is_err());
+            assert_eq!(a.local().unwrap(), None);
+            assert_eq!(a.broadcast().unwrap(), None);
+        }
+        let empty = view(AF_INET, &[]);
+        assert_eq!(
+            empty.ip_addr(),
+            Err(nl(NetlinkError::MissingAttribute { kind: IFA_ADDRESS }))
+        );
+        assert_eq!(empty.flags().unwrap(), AddressFlags::PERMANENT);
+        assert_eq!((empty.index(), empty.prefix_len()), (2, 24));
+    }
+
+    #[test]
+    fn a_peer_is_the_address_that_differs() {
+        let attrs = [8u8, 0, 2, 0, 10, 0, 0, 1, 8, 0, 1, 0, 10, 0, 0, 2];
+        let a = view(AF_INET, &attrs);
+        assert_eq!(a.ip_addr().unwrap(), IpAddr::from([10, 0, 0, 1]));
+        assert_eq!(a.peer().unwrap(), Some(IpAddr::from([10, 0, 0, 2])));
+    }
+
+    #[test]
+    fn specs_are_checked_before_the_kernel() {
+        let v4 = IpAddr::from([192, 0, 2, 1]);
+        let v6 = IpAddr::V6(Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 1));
+        let too_long = Error::Address(AddressError::PrefixTooLong { len: 33, max: 32 });
+        assert_eq!(AddressSpec::new(1, v4, 33).check(), Err(too_long));
+        assert!(AddressSpec::new(1, v6, 128).check().is_ok());
+        assert!(AddressSpec::new(1, v6, 129).check().is_err());
+        assert!(AddressSpec::new(1, v4, 24).peer(v6).check().is_err());
+        let bcast = AddressSpec::new(1, v6, 64).broadcast(Ipv4Addr::BROADCAST);
+        assert!(bcast.check().is_err());
+        assert!(AddressSpec::new(1, v4, 24).label("x\0y").check().is_err());
+        assert!(AddressSpec::new(1, v4, 24)
+            .label("0123456789abcdef")
+            .check()
+            .is_err());
+        assert!(AddressSpec::new(1, v4, 24)
+            .label("0123456789abcde")
+            .check()
+            .is_ok());
+        // The scope `ip` chooses: host for a loopback address.
+        let lo = AddressSpec::new(1, IpAddr::from([127, 0, 0, 2]), 8);
+        assert_eq!(lo.header()[3], Scope::HOST.raw());
+        assert_eq!(AddressSpec::new(1, v4, 24).header()[3], 0);
     }
 }

@@ -30,10 +30,10 @@ use crate::Result;
 mod addr;
 #[allow(clippy::module_inception)] // `route::route`: the routes of the rtnetlink module
 mod route;
+mod route_kind;
 pub use addr::{Address, AddressFlags, AddressLifetimes, AddressSpec, Addresses, Scope};
-pub use route::{
-    Nexthop, Nexthops, Route, RouteProtocol, RouteSpec, RouteTable, RouteType, Routes,
-};
+pub use route::{Nexthop, Nexthops, Route, RouteSpec, Routes};
+pub use route_kind::{RouteProtocol, RouteTable, RouteType};
 
 /// The bytes an [`Rtnl`] keeps for the requests it writes: room for the largest it sends (a
 /// CAN link's bit timings, a veth pair with its peer), with margin.
