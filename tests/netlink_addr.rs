@@ -285,6 +285,16 @@ fn addresses_ipv4_and_ipv6_read_back_as_ip_shows_them() {
         }
         assert_eq!(secondary, 1);
         assert!(link_local <= 1);
+        // Where the kernel does not filter (no strict checking), the iterator does.
+        rtnl.client().socket().set_strict_check(false).unwrap();
+        let mut list = rtnl.addresses(Some(Family::INET), Some(other)).unwrap();
+        let mut n = 0;
+        while let Some(a) = list.next().unwrap() {
+            assert_eq!((a.index(), a.ip_addr().unwrap()), (other, v("203.0.113.5")));
+            n += 1;
+        }
+        assert_eq!(n, 1);
+        rtnl.client().socket().set_strict_check(true).unwrap();
         // Every link's: nla1's too; a filter by family only.
         let mut list = rtnl.addresses(None, None).unwrap();
         let mut seen = Vec::new();
@@ -533,6 +543,19 @@ fn routes_read_back_as_ip_shows_them() {
             n += 1;
         }
         assert_eq!(n, 2);
+        // Where the kernel does not filter (no strict checking), the iterator does.
+        rtnl.client().socket().set_strict_check(false).unwrap();
+        let mut list = rtnl
+            .routes(Some(Family::INET6), RouteTable::from_raw(1000))
+            .unwrap();
+        let mut n = 0;
+        while let Some(r) = list.next().unwrap() {
+            assert_eq!(r.family(), Family::INET6);
+            assert_eq!(r.table().unwrap(), RouteTable::from_raw(1000));
+            n += 1;
+        }
+        assert_eq!(n, 1);
+        rtnl.client().socket().set_strict_check(true).unwrap();
 
         // The route to an address, as `ip route get`.
         let names = link_names();
@@ -668,6 +691,25 @@ fn refusals_are_named() {
                     .contains("lifetime"));
             }
             other => panic!("{other:?}"),
+        }
+        // A preferred source the host does not have, a multicast gateway: EINVAL with the
+        // kernel's text (these refusals name no attribute: the kernel gives none).
+        for refused in [
+            RouteSpec::new(v("198.51.109.0"), 24)
+                .dev(index)
+                .source(v("10.99.0.1")),
+            RouteSpec::new(v("2001:db8:9::"), 48)
+                .dev(index)
+                .source(v("2001:db8:77::1")),
+            RouteSpec::new(v("2001:db8:9::"), 48).via(v("ff02::1")),
+        ] {
+            match rtnl.add_route(&refused) {
+                Err(Error::Netlink(NetlinkError::Refused { errno, message, .. })) => {
+                    assert_eq!(errno, Errno::INVAL, "{refused:?}");
+                    assert!(message && rtnl.client().ext_ack_message().is_some());
+                }
+                other => panic!("{refused:?}: {other:?}"),
+            }
         }
         let bad = RouteSpec::new(v("198.51.104.0"), 24).kind(RouteType::from_raw(200));
         match rtnl.add_route(&bad) {
