@@ -674,6 +674,76 @@ fn netlink_never_allocates() {
     assert!(links >= 1);
 }
 
+/// The rtnetlink calls of addresses and routes (one of each kind: add, dump, the route to an
+/// address, delete), in a network namespace of their own, run without allocating.
+#[cfg(feature = "netlink")]
+#[test]
+fn addresses_and_routes_never_allocate() {
+    use baresock::netlink::route::{AddressSpec, RouteSpec, RouteTable, RouteType, Rtnl};
+    if !common::is_root() || common::under_qemu_user() {
+        println!("skipped: a network namespace needs root (and no qemu-user)");
+        return;
+    }
+    let r = std::thread::spawn(|| {
+        let flags = rustix::thread::UnshareFlags::NEWNET;
+        // SAFETY: only the network namespace changes, for this thread alone.
+        let unshared = unsafe { rustix::thread::unshare_unsafe(flags) };
+        if let Err(e) = unshared {
+            return Err(format!("unshare(CLONE_NEWNET): {e}"));
+        }
+        let _ = rustix::time::clock_gettime(rustix::time::ClockId::Monotonic);
+        let mut buf = [0u8; 16 * 1024];
+        let mut seen = (0, 0);
+        let n = allocations_in(|| {
+            let mut rtnl = Rtnl::new(&mut buf).unwrap();
+            rtnl.client()
+                .socket()
+                .set_timeout(Some(Duration::from_secs(5)))
+                .unwrap();
+            let ip = "10.55.0.1".parse().unwrap();
+            let addr = AddressSpec::new(1, ip, 24).label("lo:x");
+            rtnl.add_address(&addr).unwrap();
+            let mut list = rtnl.addresses(Some(Family::INET), Some(1)).unwrap();
+            while let Some(a) = list.next().unwrap() {
+                let _ = (
+                    a.ip_addr().unwrap(),
+                    a.label().unwrap(),
+                    a.lifetimes().unwrap(),
+                );
+                seen.0 += 1;
+            }
+            let route = RouteSpec::new("10.56.0.0".parse().unwrap(), 16).kind(RouteType::BLACKHOLE);
+            rtnl.add_route(&route).unwrap();
+            let mut list = rtnl.routes(None, RouteTable::ALL).unwrap();
+            while let Some(r) = list.next().unwrap() {
+                let _ = (r.destination().unwrap(), r.table().unwrap(), r.nexthops());
+                seen.1 += 1;
+            }
+            let to = rtnl.route_to(ip).unwrap();
+            assert_eq!(to.preferred_source().unwrap(), Some(ip));
+            rtnl.delete_route(&route).unwrap();
+            rtnl.delete_address(&addr).unwrap();
+            // A refusal, formatted: the address is gone.
+            let e = rtnl.delete_address(&addr).unwrap_err();
+            let mut text = Fixed {
+                buf: [0; 256],
+                len: 0,
+            };
+            write!(text, "{e} {:?}", rtnl.client().ext_ack_message()).unwrap();
+        });
+        Ok((n, seen))
+    })
+    .join()
+    .unwrap();
+    match r {
+        Ok((n, seen)) => {
+            assert_eq!(n, 0, "addresses and routes allocated {n} times");
+            assert!(seen.0 >= 1 && seen.1 >= 1, "{seen:?}");
+        }
+        Err(why) => println!("skipped: {why}"),
+    }
+}
+
 #[test]
 fn the_counter_counts() {
     // The proof is only as good as the counter: an allocation must show.

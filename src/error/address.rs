@@ -98,6 +98,21 @@ pub enum AddressError {
         /// The length the kernel gave.
         len: u32,
     },
+    /// A prefix length longer than its address (32 bits for IPv4, 128 for IPv6).
+    PrefixTooLong {
+        /// The prefix length given.
+        len: u8,
+        /// The address's bits.
+        max: u8,
+    },
+    /// Addresses of two families where one family is needed (an IPv4 address with an IPv6
+    /// peer or gateway).
+    MixedFamilies {
+        /// The family of the first address (the one the others must match).
+        expected: Family,
+        /// The family of the other.
+        found: Family,
+    },
 }
 
 impl fmt::Display for AddressError {
@@ -151,6 +166,16 @@ impl fmt::Display for AddressError {
             AddressError::Malformed { family, len } => write!(
                 f,
                 "the kernel returned a {len}-byte address, impossible for family {family}"
+            ),
+            AddressError::PrefixTooLong { len, max } => {
+                write!(
+                    f,
+                    "prefix length {len} is longer than the address's {max} bits"
+                )
+            }
+            AddressError::MixedFamilies { expected, found } => write!(
+                f,
+                "an address of family {found:?} where one of family {expected:?} is needed"
             ),
         }
     }

@@ -54,6 +54,12 @@ impl defmt::Format for AddressError {
                 socket,
                 addr
             ),
+            AddressError::MixedFamilies { expected, found } => defmt::write!(
+                f,
+                "MixedFamilies {{ expected: {}, found: {} }}",
+                expected,
+                found
+            ),
             // The remaining variants carry only integers: their Debug form is their defmt form.
             ref other => defmt::write!(f, "{}", defmt::Debug2Format(other)),
         }

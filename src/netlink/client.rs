@@ -502,6 +502,40 @@ impl Dump<'_> {
         }
     }
 
+    /// As [`next`](Dump::next), skipping the messages `keep` refuses (a typed iterator's
+    /// own filter, where the kernel did not filter).
+    pub(crate) fn next_where(
+        &mut self,
+        mut keep: impl FnMut(Message<'_>) -> bool,
+    ) -> Result<Option<Message<'_>>> {
+        loop {
+            if self.finished {
+                return Ok(None);
+            }
+            match self.step() {
+                Ok(Some((start, end))) => {
+                    let buf: &[u8] = self.buf;
+                    match Message::first(buf.get(start..end).unwrap_or(&[])) {
+                        Some(m) if keep(m) => {
+                            let buf: &[u8] = self.buf;
+                            return Ok(Message::first(buf.get(start..end).unwrap_or(&[])));
+                        }
+                        _ => {}
+                    }
+                }
+                Ok(None) => {
+                    self.finished = true;
+                    self.client.unfinished = false;
+                    return Ok(None);
+                }
+                Err(e) => {
+                    self.finished = true;
+                    return Err(e);
+                }
+            }
+        }
+    }
+
     /// Finds the next data message: its place in `buf`, or `None` at the end.
     fn step(&mut self) -> Result<Option<(usize, usize)>> {
         loop {

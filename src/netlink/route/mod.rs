@@ -9,6 +9,11 @@
 //! extended ack names (its text in [`Rtnl::client`]`().ext_ack_message()`), and the whole
 //! exchange bounded by the socket's read timeout.
 //!
+//! | Calls | What `ip` does |
+//! |---|---|
+//! | [`add_address`](Rtnl::add_address), [`replace_address`](Rtnl::replace_address), [`delete_address`](Rtnl::delete_address), [`addresses`](Rtnl::addresses) ([`Address`], [`AddressSpec`]) | `ip address add/replace/del/show` |
+//! | [`add_route`](Rtnl::add_route), [`replace_route`](Rtnl::replace_route), [`delete_route`](Rtnl::delete_route), [`routes`](Rtnl::routes), [`route_to`](Rtnl::route_to) ([`Route`], [`RouteSpec`]) | `ip route add/replace/del/show/get` |
+//!
 //! ```no_run
 //! use baresock::netlink::route::Rtnl;
 //! use baresock::netlink::RECOMMENDED_BUFFER;
@@ -21,6 +26,14 @@
 
 use super::{Client, Dump, Message, MessageFlags, MessageWriter, NetlinkProtocol};
 use crate::Result;
+
+mod addr;
+#[allow(clippy::module_inception)] // `route::route`: the routes of the rtnetlink module
+mod route;
+mod route_kind;
+pub use addr::{Address, AddressFlags, AddressLifetimes, AddressSpec, Addresses, Scope};
+pub use route::{Nexthop, Nexthops, Route, RouteSpec, Routes};
+pub use route_kind::{RouteProtocol, RouteTable, RouteType};
 
 /// The bytes an [`Rtnl`] keeps for the requests it writes: room for the largest it sends (a
 /// CAN link's bit timings, a veth pair with its peer), with margin.
