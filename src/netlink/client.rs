@@ -482,24 +482,7 @@ impl Dump<'_> {
     /// error the dump is over (`None`).
     #[allow(clippy::should_implement_trait)] // a lending iterator: `Iterator` cannot lend
     pub fn next(&mut self) -> Result<Option<Message<'_>>> {
-        if self.finished {
-            return Ok(None);
-        }
-        match self.step() {
-            Ok(Some((start, end))) => {
-                let buf: &[u8] = self.buf;
-                Ok(Message::first(buf.get(start..end).unwrap_or(&[])))
-            }
-            Ok(None) => {
-                self.finished = true;
-                self.client.unfinished = false;
-                Ok(None)
-            }
-            Err(e) => {
-                self.finished = true;
-                Err(e)
-            }
-        }
+        self.next_where(|_| true)
     }
 
     /// As [`next`](Dump::next), skipping the messages `keep` refuses (a typed iterator's
