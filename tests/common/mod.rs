@@ -211,6 +211,26 @@ fn index_of(name: &str) -> Result<u32, Setup> {
     baresock::interface_index(name).map_err(|e| Setup::Failed(format!("interface {name}: {e}")))
 }
 
+/// Runs `f` on a thread of its own in a new, empty network namespace (only `lo`, down);
+/// `Err(reason)` where none can be made (not root, qemu-user, namespaces not permitted).
+/// Child processes started from `f` (`ip`) live in the namespace too.
+pub fn in_netns<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> Result<R, String> {
+    if !is_root() {
+        return Err("network namespaces need root".into());
+    }
+    if under_qemu_user() {
+        return Err("qemu-user does not emulate netlink and namespaces reliably".into());
+    }
+    missing_or_panic(
+        std::thread::spawn(move || {
+            unshare_net()?;
+            Ok(f())
+        })
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+    )
+}
+
 /// Runs `f` on a thread of its own in a new network namespace with a veth pair `bs0`/`bs1`,
 /// both up, and returns what it returns; `Err(reason)` where that cannot be made for want of
 /// a capability (not root, qemu-user, no namespaces, no veth). A set-up step that fails

@@ -9,6 +9,10 @@
 //! extended ack names (its text in [`Rtnl::client`]`().ext_ack_message()`), and the whole
 //! exchange bounded by the socket's read timeout.
 //!
+//! | Calls | What |
+//! |---|---|
+//! | [`links`](Rtnl::links), [`link`](Rtnl::link), [`link_by_name`](Rtnl::link_by_name), [`name_index`](Rtnl::name_index), [`set_link`](Rtnl::set_link) ([`LinkChange`]), [`new_link`](Rtnl::new_link) ([`NewLink`]), [`delete_link`](Rtnl::delete_link) | links: `ip link show/set/add/del`, a [`Link`] view with [`LinkStats`] |
+//!
 //! ```no_run
 //! use baresock::netlink::route::Rtnl;
 //! use baresock::netlink::RECOMMENDED_BUFFER;
@@ -18,6 +22,12 @@
 //! assert!(rtnl.client().port_id() != 0);
 //! # Ok::<(), baresock::Error>(())
 //! ```
+
+mod link;
+mod link_kind;
+
+pub use link::{Link, LinkFlags, LinkStats, Links, OperState};
+pub use link_kind::{LinkChange, Netns, NewLink, NewLinkKind, VlanProtocol};
 
 use super::{Client, Dump, Message, MessageFlags, MessageWriter, NetlinkProtocol};
 use crate::Result;
@@ -54,7 +64,6 @@ impl core::fmt::Debug for Rtnl<'_> {
 }
 
 // The typed calls (links, addresses, routes, CAN) are `impl` blocks in this module's files.
-#[allow(dead_code)] // until they land
 impl<'b> Rtnl<'b> {
     /// A handle on a new `NETLINK_ROUTE` socket in the calling thread's network namespace,
     /// reading replies into `buf`.
