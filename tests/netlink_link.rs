@@ -220,7 +220,6 @@ fn each_kind_reads_back_as_ip_shows_it() {
             compare(&link, &ip_link(&name, false).unwrap());
             seen.push((name, link.kind().unwrap().map(str::to_string)));
         }
-        drop(links);
         let kind = |n: &str| seen.iter().find(|s| s.0 == n).unwrap().1.clone();
         assert_eq!(kind("lo"), None);
         assert_eq!(kind("ve1").as_deref(), Some("veth"));
