@@ -181,34 +181,56 @@ impl OperState {
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
-#[allow(missing_docs)] // the fields are the kernel's, in its order
 pub struct LinkStats {
+    /// Packets received.
     pub rx_packets: u64,
+    /// Packets sent.
     pub tx_packets: u64,
+    /// Bytes received.
     pub rx_bytes: u64,
+    /// Bytes sent.
     pub tx_bytes: u64,
+    /// Bad packets received.
     pub rx_errors: u64,
+    /// Packets not sent for an error.
     pub tx_errors: u64,
+    /// Packets received but dropped (no room, unknown protocol...).
     pub rx_dropped: u64,
+    /// Packets dropped before sending.
     pub tx_dropped: u64,
+    /// Multicast packets received.
     pub multicast: u64,
+    /// Collisions on the medium.
     pub collisions: u64,
+    /// Packets received with a bad length.
     pub rx_length_errors: u64,
+    /// Receive ring overruns.
     pub rx_over_errors: u64,
+    /// Packets received with a bad CRC.
     pub rx_crc_errors: u64,
+    /// Frame alignment errors.
     pub rx_frame_errors: u64,
+    /// Receive FIFO overruns.
     pub rx_fifo_errors: u64,
+    /// Packets the device missed (no buffer).
     pub rx_missed_errors: u64,
+    /// Transmissions aborted.
     pub tx_aborted_errors: u64,
+    /// Carrier lost while sending.
     pub tx_carrier_errors: u64,
+    /// Transmit FIFO underruns.
     pub tx_fifo_errors: u64,
+    /// Heartbeat (SQE) errors.
     pub tx_heartbeat_errors: u64,
+    /// Late collisions.
     pub tx_window_errors: u64,
+    /// Compressed packets received.
     pub rx_compressed: u64,
+    /// Compressed packets sent.
     pub tx_compressed: u64,
-    /// Since Linux 4.6; 0 before.
+    /// Packets dropped for want of a handler (Linux 4.6; 0 before).
     pub rx_nohandler: u64,
-    /// Since Linux 5.19; 0 before.
+    /// Packets for another host dropped (Linux 5.19; 0 before).
     pub rx_otherhost_dropped: u64,
 }
 
@@ -605,5 +627,112 @@ impl<'b> Rtnl<'b> {
             each(link.index(), link.name()?);
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An RTM_NEWLINK message of `attrs` (each: type, payload) for link 7.
+    fn message(attrs: &[(u16, &[u8])]) -> [u8; 512] {
+        let mut m = [0u8; 512];
+        let mut at = 16 + IFINFOMSG_LEN;
+        m[16..32].copy_from_slice(&ifinfomsg(7, 0x1_0043, 0));
+        for (kind, payload) in attrs {
+            let len = 4 + payload.len();
+            m[at..at + 2].copy_from_slice(&(len as u16).to_ne_bytes());
+            m[at + 2..at + 4].copy_from_slice(&kind.to_ne_bytes());
+            m[at + 4..at + len].copy_from_slice(payload);
+            at += crate::netlink::align(len);
+        }
+        m[0..4].copy_from_slice(&(at as u32).to_ne_bytes());
+        m[4..6].copy_from_slice(&RTM_NEWLINK.to_ne_bytes());
+        m
+    }
+
+    fn with<R>(attrs: &[(u16, &[u8])], f: impl FnOnce(Link<'_>) -> R) -> R {
+        let m = message(attrs);
+        let msg = Message::first(&m).unwrap();
+        f(Link::from_message(msg).unwrap())
+    }
+
+    #[test]
+    fn a_link_reads_its_attributes() {
+        let info = [
+            9, 0, 1, 0, b'v', b'l', b'a', b'n', 0, 0, 0, 0, // IFLA_INFO_KIND "vlan"
+            20, 0, 2, 0, // IFLA_INFO_DATA
+            6, 0, 1, 0, 42, 0, 0, 0, // IFLA_VLAN_ID 42
+            6, 0, 5, 0, 0x88, 0xa8, 0, 0, // IFLA_VLAN_PROTOCOL 802.1ad
+        ];
+        let mut stats = [0u8; 200];
+        stats[8..16].copy_from_slice(&3u64.to_ne_bytes());
+        with(
+            &[
+                (IFLA_IFNAME, b"x0\0"),
+                (IFLA_MTU, &1500u32.to_ne_bytes()),
+                (IFLA_OPERSTATE, &[6]),
+                (IFLA_CARRIER, &[1]),
+                (IFLA_ADDRESS, &[2, 0, 0, 0, 0, 1]),
+                (IFLA_LINKINFO, &info),
+                (IFLA_STATS64, &stats),
+            ],
+            |l| {
+                assert_eq!(l.index(), 7);
+                assert!(l.flags().contains(LinkFlags::UP | LinkFlags::RUNNING));
+                assert!(l.flags().contains(LinkFlags::LOWER_UP));
+                assert_eq!(l.name().unwrap(), "x0");
+                assert_eq!(l.mtu().unwrap(), Some(1500));
+                assert_eq!(l.operstate().unwrap(), Some(OperState::Up));
+                assert_eq!(l.carrier().unwrap(), Some(true));
+                assert_eq!(l.address(), Some(&[2, 0, 0, 0, 0, 1][..]));
+                assert_eq!(l.kind().unwrap(), Some("vlan"));
+                assert_eq!(l.vlan_id().unwrap(), Some(42));
+                assert_eq!(l.vlan_protocol().unwrap(), Some(0x88a8));
+                assert_eq!(l.stats().unwrap().unwrap().tx_packets, 3);
+                assert_eq!(l.master().unwrap(), None);
+                assert_eq!(l.alias().unwrap(), None);
+            },
+        );
+    }
+
+    #[test]
+    fn hostile_attributes_are_named_errors() {
+        with(
+            &[
+                (IFLA_MTU, &[1, 2]),
+                (IFLA_STATS64, &[0; 100]),
+                (IFLA_QDISC, b"no-nul"),
+                (IFLA_LINKINFO, &[200, 0, 1, 0]),
+                (IFLA_OPERSTATE, &[]),
+            ],
+            |l| {
+                let size =
+                    |e: Error| matches!(e, Error::Netlink(NetlinkError::AttributeSize { .. }));
+                assert!(matches!(
+                    l.name(),
+                    Err(Error::Netlink(NetlinkError::MissingAttribute {
+                        kind: IFLA_IFNAME
+                    }))
+                ));
+                assert!(size(l.mtu().unwrap_err()));
+                assert!(size(l.stats().unwrap_err()));
+                assert!(size(l.operstate().unwrap_err()));
+                assert!(matches!(
+                    l.qdisc(),
+                    Err(Error::Netlink(NetlinkError::BadString { .. }))
+                ));
+                assert!(l.kind().is_err());
+                assert!(l.vlan_id().is_err());
+            },
+        );
+    }
+
+    #[test]
+    fn a_message_shorter_than_ifinfomsg_is_refused() {
+        let mut m = [0u8; 24];
+        m[0..4].copy_from_slice(&24u32.to_ne_bytes());
+        let msg = Message::first(&m).unwrap();
+        assert!(Link::from_message(msg).is_err());
     }
 }
