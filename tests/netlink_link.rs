@@ -104,6 +104,12 @@ fn flag_names(f: LinkFlags) -> Vec<&'static str> {
     v
 }
 
+/// Waits for the kernel's link watch, which sets the operational state after a link goes up
+/// (at most once a second): our view and `ip`'s, read one after the other, then agree.
+fn settle() {
+    std::thread::sleep(Duration::from_millis(1500));
+}
+
 /// Compares our view of `link` with `ip`'s, field by field.
 fn compare(link: &Link<'_>, ip: &Value) {
     let name = link.name().unwrap();
@@ -228,6 +234,7 @@ fn each_kind_reads_back_as_ip_shows_it() {
         let mut r = rtnl(&mut buf);
         r.set_up(1).unwrap();
         let missing = create_each(&mut r);
+        settle();
         let mut seen = Vec::new();
         let mut links = r.links().unwrap();
         while let Some(link) = links.next().unwrap() {
@@ -326,6 +333,7 @@ fn each_field_changes_and_reads_back() {
         assert!(!l.flags().contains(LinkFlags::UP));
         compare_with_ip(ip, &l);
         r.set_up(i).unwrap();
+        settle();
         let l = r.link(i).unwrap();
         assert!(l.flags().contains(LinkFlags::UP));
         compare_with_ip(ip, &l);
@@ -334,6 +342,7 @@ fn each_field_changes_and_reads_back() {
         r.set_link(i, &LinkChange::new().alias("")).unwrap();
         assert_eq!(r.link(i).unwrap().alias().unwrap(), None);
         r.set_down(i).unwrap();
+        settle();
         let l = r.link(i).unwrap();
         assert!(!l.flags().contains(LinkFlags::UP));
         compare_with_ip(ip, &l);
