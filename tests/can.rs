@@ -232,9 +232,7 @@ vcan_test!(xl_frames_where_the_kernel_has_them, || {
         }
         r => r.unwrap(),
     }
-    let nl = rtnl::socket().unwrap();
-    rtnl::add_link(&nl, "vcxl", "vcan", Some(CANXL_MTU as u32)).unwrap();
-    rtnl::set_up(&nl, can_index("vcxl")).unwrap();
+    add_vcan("vcxl", Some(CANXL_MTU as u32)).unwrap();
     let (rx, tx) = (bound("vcxl"), bound("vcxl"));
     rx.set_xl_frames(true).unwrap();
     tx.set_xl_frames(true).unwrap();

@@ -442,9 +442,7 @@ fn storm_connect_deadline_into_a_black_hole() {
     // namespace of its own: the connect waits out its deadline under the storm.
     checked(|| {
         let r = in_netns_with_veth(|| {
-            let nl = rtnl::socket().unwrap();
-            let bs0 = interface_index("bs0").unwrap();
-            rtnl::add_ipv4(&nl, bs0, [10, 99, 0, 1], 24).unwrap();
+            add_ipv4("bs0", [10, 99, 0, 1], 24).unwrap();
             let d = Duration::from_millis(500);
             let dest: SocketAddr = "10.99.0.2:80".parse().unwrap();
             assert_deadline_kept("TCP connect", d, move || {

@@ -22,7 +22,7 @@ use baresock::*;
 #[cfg(feature = "resolve")]
 use common::dnsmasq::wire;
 use common::dnsmasq::{Reply, Responder};
-use common::rtnl::{self, Netem};
+use common::rtnl::Netem;
 use common::*;
 
 const PEER: Ipv4Addr = Ipv4Addr::new(10, 77, 0, 2);
@@ -76,15 +76,23 @@ fn with_netem<G: 'static>(
 const SETUP_FAILED: &str = "adding netem failed";
 
 /// netem on an interface of the calling thread's namespace; a missing netem is named.
+#[cfg(feature = "netlink")]
 fn add_netem(dev: &str, n: Netem) -> Result<(), String> {
-    let nl = rtnl::socket()?;
+    let mut buf = rtnl::buffer();
+    let mut nl = rtnl::open(&mut buf).map_err(|e| e.to_string())?;
     let index = interface_index(dev).map_err(|e| e.to_string())?;
-    rtnl::add_netem(&nl, index, n).map_err(|e| match e {
-        Errno::NOENT | Errno::OPNOTSUPP => {
+    rtnl::add_netem(&mut nl, index, n).map_err(|e| match e.errno() {
+        Some(Errno::NOENT | Errno::OPNOTSUPP) => {
             format!("no netem qdisc in this kernel (sch_netem, {e:?})")
         }
-        e => format!("{SETUP_FAILED} on {dev}: {e:?}"),
+        _ => format!("{SETUP_FAILED} on {dev}: {e:?}"),
     })
+}
+
+/// Without the `netlink` feature the fixtures skip before this.
+#[cfg(not(feature = "netlink"))]
+fn add_netem(_dev: &str, _n: Netem) -> Result<(), String> {
+    Err("netem is added over rtnetlink: needs the netlink feature".into())
 }
 
 /// Fails unless `r` is a timeout reported after at least `d` and less than `d` + [`LATE`].

@@ -12,15 +12,9 @@ use std::process::Command;
 use std::time::Duration;
 
 use baresock::netlink::route::*;
-use baresock::netlink::{MessageFlags, MessageWriter, NetlinkError, RECOMMENDED_BUFFER};
+use baresock::netlink::{NetlinkError, RECOMMENDED_BUFFER};
 use baresock::{AddressError, Errno, Error, Family};
 use serde_json::{json, Map, Value};
-
-const RTM_NEWLINK: u16 = 16;
-const IFLA_IFNAME: u16 = 3;
-const IFLA_LINKINFO: u16 = 18;
-const IFLA_INFO_KIND: u16 = 1;
-const IFF_UP: u32 = 1;
 
 /// Runs `f` on a thread in a new network namespace; `Err(reason)` where none can be made.
 fn in_netns<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> Result<R, String> {
@@ -95,46 +89,21 @@ fn rtnl(buf: &mut [u8]) -> Rtnl<'_> {
     r
 }
 
-/// `ip link add <name> type dummy; ip link set <name> up` by raw requests on the handle's
-/// client (a veth pair `<name>`, `<name>p` where the kernel has no dummy links); its index.
+/// `ip link add <name> type dummy up` through the library (a veth pair `<name>`, `<name>p`,
+/// both up, where the kernel has no dummy links); its index.
 fn dummy(rtnl: &mut Rtnl<'_>, name: &str) -> u32 {
-    let mut req = [0u8; 128];
-    let mut reply = [0u8; 1024];
-    let mut w = MessageWriter::new(&mut req);
-    w.begin(RTM_NEWLINK, MessageFlags::CREATE | MessageFlags::EXCL)
-        .fixed(&[0; 16]);
-    w.put_str(IFLA_IFNAME, name);
-    let info = w.begin_nested(IFLA_LINKINFO);
-    w.put_str(IFLA_INFO_KIND, "dummy");
-    w.end_nested(info);
-    match rtnl.client_mut().ack(&mut w.finish().unwrap(), &mut reply) {
+    match rtnl.new_link(&NewLink::dummy(name).up()) {
         Ok(()) => {}
         // No dummy links in this kernel: a veth pair, both ends up.
         Err(e) if e.errno() == Some(Errno::OPNOTSUPP) => {
-            let nl = common::rtnl::socket().unwrap();
             let peer = format!("{name}p");
-            common::rtnl::add_veth_pair(&nl, name, &peer).unwrap();
-            let peer = ip_json(&["link", "show", "dev", &peer])[0]["ifindex"]
-                .as_u64()
-                .unwrap();
-            common::rtnl::set_up(&nl, peer as u32).unwrap();
+            rtnl.new_link(&NewLink::veth(name, &peer).up()).unwrap();
+            let peer = rtnl.index_of(&peer).unwrap();
+            rtnl.set_up(peer).unwrap();
         }
         Err(e) => panic!("a dummy link: {e}"),
     }
-    let index = ip_json(&["link", "show", "dev", name])[0]["ifindex"]
-        .as_u64()
-        .unwrap() as u32;
-    let mut ifinfomsg = [0u8; 16];
-    ifinfomsg[4..8].copy_from_slice(&index.to_ne_bytes());
-    ifinfomsg[8..12].copy_from_slice(&IFF_UP.to_ne_bytes());
-    ifinfomsg[12..16].copy_from_slice(&IFF_UP.to_ne_bytes());
-    let mut w = MessageWriter::new(&mut req);
-    w.begin(RTM_NEWLINK, MessageFlags::empty())
-        .fixed(&ifinfomsg);
-    rtnl.client_mut()
-        .ack(&mut w.finish().unwrap(), &mut reply)
-        .unwrap();
-    index
+    rtnl.index_of(name).unwrap()
 }
 
 fn v(s: &str) -> IpAddr {
@@ -728,9 +697,10 @@ fn refusals_are_named() {
 #[test]
 fn a_buffer_too_small_for_a_dump_is_named() {
     let r = in_netns(|| {
+        let mut big = vec![0u8; RECOMMENDED_BUFFER];
+        let index = dummy(&mut rtnl(&mut big), "nlb0");
         let mut buf = vec![0u8; 64];
         let mut rtnl = rtnl(&mut buf);
-        let index = dummy(&mut rtnl, "nlb0");
         rtnl.add_address(&AddressSpec::new(index, v("192.0.2.1"), 24))
             .unwrap();
         let mut list = rtnl.addresses(None, None).unwrap();

@@ -244,9 +244,7 @@ fn connect_into_a_namespace_that_drops_everything_meets_its_deadline() {
     // 10.99.0.2 sits on a veth whose far end has no address, so nothing ever answers: the SYN
     // waits on ARP until the deadline passes.
     let r = in_netns_with_veth(|| {
-        let nl = common::rtnl::socket().unwrap();
-        let bs0 = baresock::interface_index("bs0").unwrap();
-        common::rtnl::add_ipv4(&nl, bs0, [10, 99, 0, 1], 24).unwrap();
+        common::add_ipv4("bs0", [10, 99, 0, 1], 24).unwrap();
         let dest: SocketAddr = "10.99.0.2:80".parse().unwrap();
         let start = Instant::now();
         let r = create_connection(dest, Some(T), None).map(drop);

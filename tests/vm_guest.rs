@@ -273,7 +273,7 @@ fn vm_smoke_nostd_udp_echo() {
     }
 }
 
-#[cfg(feature = "can")]
+#[cfg(all(feature = "can", feature = "netlink"))] // rtnetlink sets the bit timing
 mod kvaser {
     use super::*;
     use baresock::can::*;
@@ -328,17 +328,18 @@ mod kvaser {
             assert_eq!(sys_number(n, "flags") & IFF_UP, 0, "{n} is up already");
         }
 
-        let nl = rtnl::socket().unwrap();
+        let mut buf = rtnl::buffer();
+        let mut nl = rtnl::open(&mut buf).unwrap();
         for (n, i) in [(a, ia), (b, ib)] {
             // A controller refuses to go up before it has a bit timing.
             assert_eq!(
-                rtnl::set_up(&nl, i),
-                Err(rustix::io::Errno::INVAL),
+                nl.set_up(i).map_err(|e| e.errno()),
+                Err(Some(rustix::io::Errno::INVAL)),
                 "{n} up without a bit rate"
             );
-            rtnl::set_can_bitrate(&nl, i, 500_000)
+            rtnl::set_can_bitrate(&mut nl, i, 500_000)
                 .unwrap_or_else(|e| panic!("{n}: bitrate 500000: {e}"));
-            rtnl::set_up(&nl, i).unwrap_or_else(|e| panic!("{n} up: {e}"));
+            nl.set_up(i).unwrap_or_else(|e| panic!("{n} up: {e}"));
         }
         let socket = |i: u32| {
             let s = CanSocket::new().unwrap();
@@ -359,7 +360,7 @@ mod kvaser {
         println!("{a} -> {b}: {standard:?}; {b} -> {a}: {extended:?} (500 kbit/s)");
         // Left as found: down (the bit rate stays).
         for i in [ia, ib] {
-            rtnl::set_down(&nl, i).unwrap();
+            nl.set_down(i).unwrap();
         }
     }
 }

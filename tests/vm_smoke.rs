@@ -36,14 +36,15 @@ fn vm_smoke_can_raw_round_trip() {
         Ok(s) => s,
         Err(e) => skip!("no AF_CAN / CAN_RAW in this kernel ({e})"),
     };
-    let Some(vcan0) = index(b"vcan0") else {
-        skip!("no vcan0 interface")
+    let (vcan0, vcan1) = match vcan_buses() {
+        Ok(pair) => pair,
+        Err(why) => skip!("{why}"),
     };
     rx.bind(vcan0).unwrap();
     rx.set_timeout(Some(Duration::from_secs(5))).unwrap();
     let tx = CanSocket::new().unwrap();
     tx.bind(vcan0).unwrap();
-    let other = index(b"vcan1").map(|i| {
+    let other = Some(vcan1).map(|i| {
         let s = CanSocket::new().unwrap();
         s.bind(i).unwrap();
         s.set_timeout(Some(Duration::from_millis(200))).unwrap();
@@ -104,8 +105,9 @@ fn vm_smoke_can_utils() {
         Ok(s) => s,
         Err(e) => skip!("no AF_CAN / CAN_RAW in this kernel ({e})"),
     };
-    let Some(vcan0) = index(b"vcan0") else {
-        skip!("no vcan0 interface")
+    let vcan0 = match vcan_buses() {
+        Ok((vcan0, _)) => vcan0,
+        Err(why) => skip!("{why}"),
     };
     // The VM ships them all (qemu/README.md); a missing one there is a broken initramfs.
     let tools = [

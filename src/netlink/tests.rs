@@ -5,6 +5,25 @@ use crate::netlink::writer::attribute_at;
 use crate::netlink::*;
 use crate::{Errno, Error};
 
+/// Rewrites the headers of the attributes in `stream`, written little-endian in a test's byte
+/// literal, in the machine's order (a no-op on little-endian machines; s390x is big-endian).
+/// Only this level: a nested stream is passed on its own. A header whose length is too short
+/// or runs past the end is rewritten and ends the walk (hostile fixtures keep their lies).
+pub(crate) fn le_headers(stream: &mut [u8]) {
+    let mut at = 0;
+    while stream.len() - at >= 4 {
+        let len = u16::from_le_bytes([stream[at], stream[at + 1]]);
+        let kind = u16::from_le_bytes([stream[at + 2], stream[at + 3]]);
+        stream[at..at + 2].copy_from_slice(&len.to_ne_bytes());
+        stream[at + 2..at + 4].copy_from_slice(&kind.to_ne_bytes());
+        let len = usize::from(len);
+        if len < 4 || len > stream.len() - at {
+            return;
+        }
+        at += align(len).min(stream.len() - at);
+    }
+}
+
 fn nle(e: NetlinkError) -> Error {
     Error::Netlink(e)
 }

@@ -678,10 +678,12 @@ impl<'b> Rtnl<'b> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::netlink::tests::le_headers;
 
     fn view(family: u8, attrs: &[u8]) -> Address<'_> {
+        let i = 2u32.to_ne_bytes();
         Address {
-            header: [family, 24, 0x80, 0, 2, 0, 0, 0],
+            header: [family, 24, 0x80, 0, i[0], i[1], i[2], i[3]],
             attrs: Attrs::new(attrs).unwrap(),
         }
     }
@@ -690,12 +692,13 @@ mod tests {
     fn a_hostile_address_is_errors_not_panics() {
         // IFA_ADDRESS of 5 bytes, IFA_LABEL without its NUL, IFA_CACHEINFO of 4 bytes,
         // IFA_FLAGS of 2 bytes.
-        let attrs = [
+        let mut attrs = [
             9u8, 0, 1, 0, 1, 2, 3, 4, 5, 0, 0, 0, //
             6, 0, 3, 0, b'a', b'b', 0, 0, //
             8, 0, 6, 0, 1, 2, 3, 4, //
             6, 0, 8, 0, 1, 0, 0, 0,
         ];
+        le_headers(&mut attrs);
         for family in [AF_INET, AF_INET6] {
             let a = view(family, &attrs);
             assert!(a.address().is_err());
@@ -717,7 +720,8 @@ mod tests {
 
     #[test]
     fn a_peer_is_the_address_that_differs() {
-        let attrs = [8u8, 0, 2, 0, 10, 0, 0, 1, 8, 0, 1, 0, 10, 0, 0, 2];
+        let mut attrs = [8u8, 0, 2, 0, 10, 0, 0, 1, 8, 0, 1, 0, 10, 0, 0, 2];
+        le_headers(&mut attrs);
         let a = view(AF_INET, &attrs);
         assert_eq!(a.ip_addr().unwrap(), IpAddr::from([10, 0, 0, 1]));
         assert_eq!(a.peer().unwrap(), Some(IpAddr::from([10, 0, 0, 2])));

@@ -11,6 +11,7 @@
 //!
 //! | Calls | What `ip` does |
 //! |---|---|
+//! | [`links`](Rtnl::links), [`link`](Rtnl::link), [`link_by_name`](Rtnl::link_by_name), [`name_index`](Rtnl::name_index), [`set_link`](Rtnl::set_link) ([`LinkChange`]), [`new_link`](Rtnl::new_link) ([`NewLink`]), [`delete_link`](Rtnl::delete_link) | `ip link show/set/add/del` (a [`Link`] view with [`LinkStats`]) |
 //! | [`add_address`](Rtnl::add_address), [`replace_address`](Rtnl::replace_address), [`delete_address`](Rtnl::delete_address), [`addresses`](Rtnl::addresses) ([`Address`], [`AddressSpec`]) | `ip address add/replace/del/show` |
 //! | [`add_route`](Rtnl::add_route), [`replace_route`](Rtnl::replace_route), [`delete_route`](Rtnl::delete_route), [`routes`](Rtnl::routes), [`route_to`](Rtnl::route_to) ([`Route`], [`RouteSpec`]) | `ip route add/replace/del/show/get` |
 //!
@@ -24,14 +25,19 @@
 //! # Ok::<(), baresock::Error>(())
 //! ```
 
-use super::{Client, Dump, Message, MessageFlags, MessageWriter, NetlinkProtocol};
-use crate::Result;
-
 mod addr;
+mod link;
+mod link_kind;
 #[allow(clippy::module_inception)] // `route::route`: the routes of the rtnetlink module
 mod route;
 mod route_kind;
+
+use super::{Client, Dump, Message, MessageFlags, MessageWriter, NetlinkProtocol};
+use crate::Result;
+
 pub use addr::{Address, AddressFlags, AddressLifetimes, AddressSpec, Addresses, Scope};
+pub use link::{Link, LinkFlags, LinkStats, Links, OperState};
+pub use link_kind::{LinkChange, Netns, NewLink, NewLinkKind, VlanProtocol};
 pub use route::{Nexthop, Nexthops, Route, RouteSpec, Routes};
 pub use route_kind::{RouteProtocol, RouteTable, RouteType};
 
@@ -67,7 +73,6 @@ impl core::fmt::Debug for Rtnl<'_> {
 }
 
 // The typed calls (links, addresses, routes, CAN) are `impl` blocks in this module's files.
-#[allow(dead_code)] // until they land
 impl<'b> Rtnl<'b> {
     /// A handle on a new `NETLINK_ROUTE` socket in the calling thread's network namespace,
     /// reading replies into `buf`.

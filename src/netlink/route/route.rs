@@ -623,6 +623,7 @@ impl<'b> Rtnl<'b> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::netlink::tests::le_headers;
 
     #[test]
     fn nexthops_are_read_and_a_bad_length_ends_them() {
@@ -630,7 +631,8 @@ mod tests {
         let mut b = [0u8; 24];
         b[0..2].copy_from_slice(&16u16.to_ne_bytes());
         b[4..8].copy_from_slice(&3u32.to_ne_bytes());
-        b[8..12].copy_from_slice(&[8, 0, 5, 0]);
+        b[8..10].copy_from_slice(&8u16.to_ne_bytes()); // RTA_GATEWAY
+        b[10..12].copy_from_slice(&5u16.to_ne_bytes());
         b[12..16].copy_from_slice(&[10, 0, 0, 1]);
         b[16..18].copy_from_slice(&8u16.to_ne_bytes());
         b[19] = 2;
@@ -664,7 +666,8 @@ mod tests {
     #[test]
     fn a_hostile_route_is_errors_not_panics() {
         // A gateway of 3 bytes in an IPv4 route; an IPv6 destination of 4 bytes.
-        let attrs = [7u8, 0, 5, 0, 1, 2, 3, 0, 8, 0, 1, 0, 1, 2, 3, 4];
+        let mut attrs = [7u8, 0, 5, 0, 1, 2, 3, 0, 8, 0, 1, 0, 1, 2, 3, 4];
+        le_headers(&mut attrs);
         for family in [AF_INET, AF_INET6] {
             let r = Route {
                 header: [family, 0, 0, 0, 254, 0, 0, 1, 0, 0, 0, 0],

@@ -8,11 +8,6 @@
 //! tput resolve-side <impl> <lookups>      one side of it, run by `resolve` in a mount namespace
 //! ```
 
-/// The tests' rtnetlink helpers (veth pairs, links up), shared rather than copied.
-#[allow(dead_code)]
-#[path = "../../../../tests/common/rtnl.rs"]
-mod rtnl;
-
 use std::io::{BufRead, BufReader};
 use std::net::{SocketAddr, ToSocketAddrs, UdpSocket as StdUdp};
 use std::process::{Command, Stdio};
@@ -238,11 +233,13 @@ fn veth_namespace() -> Result<(u32, u32), String> {
     for f in ["all", "default"] {
         let _ = std::fs::write(format!("/proc/sys/net/ipv6/conf/{f}/disable_ipv6"), "1");
     }
-    let nl = rtnl::socket()?;
-    rtnl::add_veth_pair(&nl, "bs0", "bs1").map_err(|e| format!("creating a veth pair: {e}"))?;
+    let mut buf = vec![0u8; baresock::netlink::RECOMMENDED_BUFFER];
+    let mut nl = baresock::netlink::route::Rtnl::new(&mut buf).map_err(|e| e.to_string())?;
+    nl.new_link(&baresock::netlink::route::NewLink::veth("bs0", "bs1"))
+        .map_err(|e| format!("creating a veth pair: {e}"))?;
     let index = |n: &str| baresock::interface_index(n).map_err(|e| e.to_string());
     for n in ["lo", "bs0", "bs1"] {
-        rtnl::set_up(&nl, index(n)?).map_err(|e| format!("link up: {e}"))?;
+        nl.set_up(index(n)?).map_err(|e| format!("link up: {e}"))?;
     }
     Ok((index("bs0")?, index("bs1")?))
 }
