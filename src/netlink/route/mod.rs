@@ -9,6 +9,10 @@
 //! extended ack names (its text in [`Rtnl::client`]`().ext_ack_message()`), and the whole
 //! exchange bounded by the socket's read timeout.
 //!
+//! | Calls | What |
+//! |---|---|
+//! | [`Rtnl::set_can`], [`Rtnl::can_link`], [`Rtnl::restart_can`], [`Rtnl::set_can_link_up`] | CAN links: bit timing, data bit timing, restart-ms, control modes, termination; state, constants, clock, error counters ([`CanConfig`], [`CanLink`]) |
+//!
 //! ```no_run
 //! use baresock::netlink::route::Rtnl;
 //! use baresock::netlink::RECOMMENDED_BUFFER;
@@ -21,6 +25,12 @@
 
 use super::{Client, Dump, Message, MessageFlags, MessageWriter, NetlinkProtocol};
 use crate::Result;
+
+mod can;
+pub use can::{
+    CanBerrCounter, CanBitTiming, CanBitTimingConst, CanConfig, CanCtrlMode, CanDeviceStats,
+    CanLink, CanRefusal, CanState, CanValues,
+};
 
 /// The bytes an [`Rtnl`] keeps for the requests it writes: room for the largest it sends (a
 /// CAN link's bit timings, a veth pair with its peer), with margin.
