@@ -487,14 +487,13 @@ impl CanConfig {
 #[non_exhaustive]
 pub enum CanRefusal {
     /// The link is up: timing, control modes and termination change only while it is down;
-    /// or a manual restart of a controller that is not bus-off, or restarts itself
-    /// (`EBUSY`).
+    /// or a manual restart of a controller that is not bus-off (`EBUSY`).
     Busy,
     /// The controller cannot make the bit rate asked for with its clock and constants
     /// (`EDOM`).
     BitrateUnreachable,
     /// Up without a bit timing, a timing or a termination value the controller does not
-    /// take (`EINVAL`).
+    /// take, a manual restart while down or with `restart-ms` set (`EINVAL`).
     Invalid,
     /// A control mode the controller does not have, or a link that is no CAN controller
     /// (a `vcan` has no bit timing at all) (`EOPNOTSUPP`).
@@ -801,8 +800,9 @@ impl<'b> Rtnl<'b> {
     }
 
     /// Restarts the CAN controller `index` now (`ip link set can0 type can restart`): only
-    /// a controller that is bus-off and has no automatic restart (`restart-ms 0`); `EBUSY`
-    /// ([`CanRefusal::Busy`]) otherwise, `EINVAL` while down.
+    /// a controller that is up, bus-off and has no automatic restart (`restart-ms 0`):
+    /// `EBUSY` ([`CanRefusal::Busy`]) for one that is not bus-off, `EINVAL`
+    /// ([`CanRefusal::Invalid`]) while down or with `restart-ms` set.
     #[doc(alias = "IFLA_CAN_RESTART")]
     pub fn restart_can(&mut self, index: u32) -> Result<()> {
         self.ack_with(
