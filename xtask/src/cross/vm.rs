@@ -1113,7 +1113,8 @@ fn copy_programs(from: &Path, to: &Path) -> Result<(String, Vec<String>), String
 /// package in `libs` to `to`, each under its file name.
 fn copy_libraries(libs: &Path, mut needed: Vec<String>, to: &Path) -> Result<(), String> {
     // Where the package has several files of one name (glibc-hwcaps variants), the baseline
-    // one, nearest the root. Symlinks are not followed: every name has a real file too.
+    // one, nearest the root. libc6 has a real file of every name; other libraries' sonames
+    // (`libcap.so.2`) are symlinks to their real file, taken where it is in `libs`.
     let mut found: BTreeMap<String, PathBuf> = BTreeMap::new();
     walk(libs, &mut |p| {
         let name = p.file_name().unwrap_or_default().to_string_lossy();
@@ -1122,6 +1123,14 @@ fn copy_libraries(libs: &Path, mut needed: Vec<String>, to: &Path) -> Result<(),
             found.insert(name.into_owned(), p.to_path_buf());
         }
     });
+    let root = fs::canonicalize(libs).map_err(|e| format!("{}: {e}", libs.display()))?;
+    for (name, target) in symlinks(libs) {
+        if let Ok(real) = fs::canonicalize(&target) {
+            if real.starts_with(&root) && real.is_file() {
+                found.entry(name).or_insert(real);
+            }
+        }
+    }
     let mut copied = BTreeSet::new();
     while let Some(name) = needed.pop() {
         if !copied.insert(name.clone()) {
@@ -1198,6 +1207,25 @@ fn walk(dir: &Path, f: &mut dyn FnMut(&Path)) {
             _ => {}
         }
     }
+}
+
+/// The symlinks under `dir`: each one's file name and path.
+fn symlinks(dir: &Path) -> Vec<(String, PathBuf)> {
+    let mut out = Vec::new();
+    let Ok(entries) = fs::read_dir(dir) else {
+        return out;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        match e.file_type() {
+            Ok(ft) if ft.is_dir() => out.extend(symlinks(&p)),
+            Ok(ft) if ft.is_symlink() => {
+                out.push((e.file_name().to_string_lossy().into_owned(), p));
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 /// A module's name as the kernel compares them: `-` and `_` are the same.
