@@ -404,6 +404,33 @@ mod kvaser {
             s => panic!("{name}: state {s:?}"),
         };
         assert_eq!(ip["state"], state, "{name}: state");
+        // The modes, as iproute2 names them (`LISTEN-ONLY`; `FD_NON_ISO` is `NON-ISO`).
+        let names = |m: CanCtrlMode| -> Vec<String> {
+            m.iter_names()
+                .map(|(n, _)| match n {
+                    "FD_NON_ISO" => "NON-ISO".to_string(),
+                    n => n.replace('_', "-"),
+                })
+                .collect()
+        };
+        let ip_names = |v: &serde_json::Value| -> Vec<String> {
+            v.as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|s| s.as_str().map(String::from))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        if let Some(s) = link.ctrl_mode_supported().unwrap() {
+            assert_eq!(
+                ip_names(&ip["ctrlmode_supported"]),
+                names(s),
+                "{name}: supported"
+            );
+        }
+        let on = link.ctrl_mode().unwrap().unwrap_or_default();
+        assert_eq!(ip_names(&ip["ctrlmode"]), names(on), "{name}: modes on");
         if let Some(b) = link.berr_counter().unwrap() {
             assert_eq!(num(&ip["berr_counter"]["tx"]), b.txerr as f64);
             assert_eq!(num(&ip["berr_counter"]["rx"]), b.rxerr as f64);
