@@ -28,26 +28,6 @@ fn ifinfomsg(index: i32) -> [u8; IFINFOMSG] {
     m
 }
 
-/// Runs `f` on a thread in a new network namespace; `Err(reason)` where none can be made.
-fn in_netns<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> Result<R, String> {
-    if !common::is_root() {
-        return Err("network namespaces need root".into());
-    }
-    if common::under_qemu_user() {
-        return Err("qemu-user does not emulate namespaces reliably".into());
-    }
-    std::thread::spawn(move || {
-        // SAFETY: only the network namespace changes, for this thread alone.
-        match unsafe { rustix::thread::unshare_unsafe(rustix::thread::UnshareFlags::NEWNET) } {
-            Ok(()) => Ok(f()),
-            Err(e) if e == Errno::PERM => Err(format!("namespaces not permitted ({e})")),
-            Err(e) => panic!("unshare(CLONE_NEWNET): {e}"),
-        }
-    })
-    .join()
-    .unwrap_or_else(|p| std::panic::resume_unwind(p))
-}
-
 /// `ip link add <name> type <kind>` as a request in `buf`, with extra attributes from `more`.
 fn new_link<'a>(
     buf: &'a mut [u8],
@@ -141,7 +121,7 @@ fn dump_each_sees_every_message_once_without_interruption() {
 
 #[test]
 fn a_dummy_link_is_created_acked_and_looked_up() {
-    let r = in_netns(|| {
+    let r = common::in_netns(|| {
         let mut c = client();
         let mut req = [0u8; 128];
         let mut buf = [0u8; 1024];
@@ -184,7 +164,7 @@ fn a_dummy_link_is_created_acked_and_looked_up() {
 
 #[test]
 fn a_refusal_names_the_attribute_and_keeps_the_text() {
-    let r = in_netns(|| {
+    let r = common::in_netns(|| {
         let mut c = client();
         let mut req = [0u8; 128];
         let mut buf = [0u8; 1024];
@@ -314,7 +294,7 @@ fn a_stale_reply_is_skipped() {
 
 #[test]
 fn an_exchange_without_reply_times_out() {
-    let r = in_netns(|| {
+    let r = common::in_netns(|| {
         let mut c = client();
         c.socket()
             .set_timeout(Some(Duration::from_millis(200)))
@@ -391,7 +371,7 @@ fn the_socket_and_its_options() {
 
 #[test]
 fn creating_a_link_sends_an_add_uevent() {
-    let r = in_netns(|| {
+    let r = common::in_netns(|| {
         // Network devices' uevents go to the uevent sockets of the device's namespace.
         let ue = UeventSocket::new().unwrap();
         ue.socket()
@@ -425,7 +405,7 @@ fn creating_a_link_sends_an_add_uevent() {
 fn a_flood_of_forged_uevents_cannot_stretch_the_wait() {
     // Root can send to a uevent socket's port id from a socket of its own. Such datagrams
     // are dropped, and a steady flood of them must not keep the call from its deadline.
-    let r = in_netns(|| {
+    let r = common::in_netns(|| {
         let ue = UeventSocket::new().unwrap();
         ue.socket()
             .set_timeout(Some(Duration::from_millis(200)))

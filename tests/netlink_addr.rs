@@ -8,7 +8,6 @@ mod common;
 
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::process::Command;
 use std::time::Duration;
 
 use baresock::netlink::route::*;
@@ -16,52 +15,19 @@ use baresock::netlink::{NetlinkError, RECOMMENDED_BUFFER};
 use baresock::{AddressError, Errno, Error, Family};
 use serde_json::{json, Map, Value};
 
-/// Runs `f` on a thread in a new network namespace; `Err(reason)` where none can be made.
+/// [`common::in_netns`], where iproute2's `ip` is here to compare with.
 fn in_netns<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> Result<R, String> {
-    if !common::is_root() {
-        return Err("network namespaces need root".into());
+    if let Some(why) = common::iproute::missing() {
+        return Err(why.into());
     }
-    if common::under_qemu_user() {
-        return Err("qemu-user does not emulate namespaces reliably".into());
-    }
-    if Command::new("ip").arg("-V").output().is_err() {
-        return Err("iproute2's ip is not installed".into());
-    }
-    std::thread::spawn(move || {
-        // SAFETY: only the network namespace changes, for this thread alone.
-        match unsafe { rustix::thread::unshare_unsafe(rustix::thread::UnshareFlags::NEWNET) } {
-            Ok(()) => Ok(f()),
-            Err(e) if e == Errno::PERM => Err(format!("namespaces not permitted ({e})")),
-            Err(e) => panic!("unshare(CLONE_NEWNET): {e}"),
-        }
-    })
-    .join()
-    .unwrap_or_else(|p| std::panic::resume_unwind(p))
+    common::in_netns(f)
 }
 
-/// `ip -json <args>` in the calling thread's namespace (a child inherits it).
-fn ip_json(args: &[&str]) -> Value {
-    let out = Command::new("ip").arg("-json").args(args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "ip {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).unwrap();
-    if text.trim().is_empty() {
-        return json!([]);
-    }
-    serde_json::from_str(&text).unwrap()
-}
+use common::iproute::json as ip_json;
 
 /// `ip <args>`, which must succeed.
 fn ip(args: &[&str]) {
-    let out = Command::new("ip").args(args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "ip {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::iproute::run(args);
 }
 
 /// Link names by index.

@@ -8,7 +8,6 @@
 
 mod common;
 
-use std::process::Command;
 use std::time::Duration;
 
 use baresock::netlink::route::*;
@@ -26,36 +25,24 @@ fn rtnl(buf: &mut [u8]) -> Rtnl<'_> {
     r
 }
 
-/// `ip -json -details [-s] link show dev <name>` in this thread's namespace; `None` where
-/// there is no `ip`.
+/// `ip -json -details [-s] link show dev <name>` in this thread's namespace.
 fn ip_link(name: &str, stats: bool) -> Option<Value> {
-    let mut cmd = Command::new("ip");
-    cmd.args(["-json", "-details"]);
+    let mut args = vec!["-details"];
     if stats {
-        cmd.arg("-s");
+        args.push("-s");
     }
-    let out = cmd.args(["link", "show", "dev", name]).output().ok()?;
-    assert!(
-        out.status.success(),
-        "ip link show {name}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    Some(v[0].clone())
+    args.extend(["link", "show", "dev", name]);
+    Some(common::iproute::json(&args)[0].clone())
 }
 
-/// Whether this machine's `ip` is iproute2's (with `-json`; busybox's has none). Where it is
-/// not, the tests check the library alone and say so (the VMs get iproute2 with the CAN
-/// work of issue 21).
+/// Whether iproute2's `ip` is here (`/bin/iproute2-ip` in the VMs; busybox's `ip` has no
+/// `-json`). Where it is not, the tests check the library alone and say so.
 fn has_ip() -> bool {
-    let ok = Command::new("ip")
-        .args(["-json", "link", "show", "dev", "lo"])
-        .output()
-        .is_ok_and(|o| o.status.success() && serde_json::from_slice::<Value>(&o.stdout).is_ok());
-    if !ok {
-        println!("not compared with iproute2: no `ip -json` on this machine");
+    let missing = common::iproute::missing();
+    if let Some(why) = missing {
+        println!("not compared with iproute2: {why}");
     }
-    ok
+    missing.is_none()
 }
 
 /// [`compare`] where iproute2 is here.

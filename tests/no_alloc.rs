@@ -793,6 +793,32 @@ fn rtnl_link_calls_never_allocate() {
     assert!(seen >= 1);
 }
 
+/// The CAN link calls of the rtnetlink handle: a link read as a CAN link (a request), a CAN
+/// change refused (an ack with its refusal, named), and up/down of a link that is not there.
+#[cfg(feature = "netlink")]
+#[test]
+fn netlink_can_calls_never_allocate() {
+    if let Some(why) = common::qemu_netlink_links_gap() {
+        println!("skipped: {why}");
+        return;
+    }
+    use baresock::netlink::route::{CanConfig, CanRefusal, Rtnl};
+    let _ = rustix::time::clock_gettime(rustix::time::ClockId::Monotonic);
+    let mut buf = [0u8; 16 * 1024];
+    let n = allocations_in(|| {
+        let mut rtnl = Rtnl::new(&mut buf).unwrap();
+        let lo = rtnl.can_link(1).unwrap();
+        assert!(!lo.is_can() && lo.bit_timing().unwrap().is_none());
+        let e = rtnl
+            .set_can(1, &CanConfig::new().bitrate(500_000).restart_ms(10))
+            .unwrap_err();
+        assert_eq!(CanRefusal::of(&e), Some(CanRefusal::Unsupported));
+        assert!(rtnl.restart_can(1).is_err());
+        assert!(rtnl.set_up(i32::MAX as u32).is_err());
+    });
+    assert_eq!(n, 0, "the CAN link calls allocated {n} times");
+}
+
 #[test]
 fn the_counter_counts() {
     // The proof is only as good as the counter: an allocation must show.

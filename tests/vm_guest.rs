@@ -273,16 +273,36 @@ fn vm_smoke_nostd_udp_echo() {
     }
 }
 
-#[cfg(all(feature = "can", feature = "netlink"))] // rtnetlink sets the bit timing
+#[cfg(all(feature = "can", feature = "netlink"))]
 mod kvaser {
     use super::*;
     use baresock::can::*;
+    use baresock::netlink::route::*;
+    use baresock::netlink::RECOMMENDED_BUFFER;
     use baresock::*;
 
     /// `ARPHRD_CAN` (linux/if_arp.h): a CAN interface's `type` in sysfs.
     const ARPHRD_CAN: u32 = 280;
     /// `IFF_UP` (linux/if.h).
     const IFF_UP: u32 = 0x1;
+    /// The modes the SJA1000 driver supports (drivers/net/can/sja1000/sja1000.c).
+    const SJA1000_MODES: CanCtrlMode = CanCtrlMode::LOOPBACK
+        .union(CanCtrlMode::LISTEN_ONLY)
+        .union(CanCtrlMode::TRIPLE_SAMPLING)
+        .union(CanCtrlMode::ONE_SHOT)
+        .union(CanCtrlMode::BERR_REPORTING);
+    /// 500 kbit/s on the SJA1000's 8 MHz clock, as the kernel computes it (and as measured
+    /// with iproute2, /work/shared/notes/cross-arch-and-vm.md): 16 quanta of 125 ns.
+    const T500K: CanBitTiming = CanBitTiming {
+        bitrate: 500_000,
+        sample_point: 875,
+        tq: 125,
+        prop_seg: 6,
+        phase_seg1: 7,
+        phase_seg2: 2,
+        sjw: 1,
+        brp: 1,
+    };
 
     /// A number from `/sys/class/net/<name>/<file>` (`280`, `0x1003`).
     fn sys_number(name: &str, file: &str) -> u32 {
@@ -303,10 +323,128 @@ mod kvaser {
         assert_eq!((got, index), (CanAnyFrame::Classic(frame), rx_index));
     }
 
+    /// `rtnl`'s last answer must be the refusal `want`: prints its errno and the extended
+    /// ack's text (what the driver says).
+    fn refused(rtnl: &Rtnl<'_>, r: Result<()>, want: CanRefusal, what: &str) {
+        let e = r.expect_err(what);
+        assert_eq!(CanRefusal::of(&e), Some(want), "{what}: {e}");
+        println!(
+            "{what}: {e} ({want:?}; ext-ack {:?})",
+            rtnl.client().ext_ack_message()
+        );
+    }
+
+    /// iproute2's `ip -details -json link show <name>` (in the VM Debian's,
+    /// `/bin/iproute2-ip`): the link's `linkinfo.info_data`.
+    fn ip_info_data(name: &str) -> serde_json::Value {
+        assert_eq!(
+            common::iproute::missing(),
+            None,
+            "the VM must have iproute2's ip"
+        );
+        let v = common::iproute::json(&["-details", "link", "show", name]);
+        v[0]["linkinfo"]["info_data"].clone()
+    }
+
+    /// A JSON number, or a number in a string (iproute2 prints `sample_point` as `"0.875"`).
+    fn num(v: &serde_json::Value) -> f64 {
+        v.as_f64()
+            .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+            .unwrap_or_else(|| panic!("not a number: {v}"))
+    }
+
+    /// Our view of link `name` field by field against iproute2's.
+    fn same_as_ip(link: &CanLink<'_>, name: &str) {
+        let ip = ip_info_data(name);
+        println!("ip -details -json link show {name}: {ip}");
+        let t = link.bit_timing().unwrap().expect("a bit timing");
+        let bt = &ip["bittiming"];
+        for (key, ours) in [
+            ("bitrate", t.bitrate),
+            ("tq", t.tq),
+            ("prop_seg", t.prop_seg),
+            ("phase_seg1", t.phase_seg1),
+            ("phase_seg2", t.phase_seg2),
+            ("sjw", t.sjw),
+        ] {
+            assert_eq!(num(&bt[key]), ours as f64, "{name}: bittiming.{key}");
+        }
+        if !bt["brp"].is_null() {
+            assert_eq!(num(&bt["brp"]), t.brp as f64, "{name}: bittiming.brp");
+        }
+        let sp = num(&bt["sample_point"]);
+        assert!(
+            (sp * 1000.0 - t.sample_point as f64).abs() < 0.5,
+            "{name}: {sp}"
+        );
+        let k = link.bit_timing_const().unwrap().expect("constants");
+        let kc = &ip["bittiming_const"];
+        assert_eq!(kc["name"], k.name(), "{name}: bittiming_const.name");
+        for (key, min, max) in [
+            ("tseg1", k.tseg1_min(), k.tseg1_max()),
+            ("tseg2", k.tseg2_min(), k.tseg2_max()),
+            ("brp", k.brp_min(), k.brp_max()),
+        ] {
+            assert_eq!(num(&kc[key]["min"]), min as f64, "{name}: {key}.min");
+            assert_eq!(num(&kc[key]["max"]), max as f64, "{name}: {key}.max");
+        }
+        assert_eq!(num(&kc["brp_inc"]), k.brp_inc() as f64);
+        assert_eq!(num(&ip["clock"]), link.clock().unwrap().unwrap() as f64);
+        assert_eq!(
+            num(&ip["restart_ms"]),
+            link.restart_ms().unwrap().unwrap() as f64
+        );
+        let state = match link.state().unwrap().unwrap() {
+            CanState::ErrorActive => "ERROR-ACTIVE",
+            CanState::ErrorWarning => "ERROR-WARNING",
+            CanState::ErrorPassive => "ERROR-PASSIVE",
+            CanState::BusOff => "BUS-OFF",
+            CanState::Stopped => "STOPPED",
+            CanState::Sleeping => "SLEEPING",
+            s => panic!("{name}: state {s:?}"),
+        };
+        assert_eq!(ip["state"], state, "{name}: state");
+        // The modes, as iproute2 names them (`LISTEN-ONLY`; `FD_NON_ISO` is `NON-ISO`).
+        let names = |m: CanCtrlMode| -> Vec<String> {
+            m.iter_names()
+                .map(|(n, _)| match n {
+                    "FD_NON_ISO" => "NON-ISO".to_string(),
+                    n => n.replace('_', "-"),
+                })
+                .collect()
+        };
+        let ip_names = |v: &serde_json::Value| -> Vec<String> {
+            v.as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|s| s.as_str().map(String::from))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        if let Some(s) = link.ctrl_mode_supported().unwrap() {
+            assert_eq!(
+                ip_names(&ip["ctrlmode_supported"]),
+                names(s),
+                "{name}: supported"
+            );
+        }
+        let on = link.ctrl_mode().unwrap().unwrap_or_default();
+        assert_eq!(ip_names(&ip["ctrlmode"]), names(on), "{name}: modes on");
+        if let Some(b) = link.berr_counter().unwrap() {
+            assert_eq!(num(&ip["berr_counter"]["tx"]), b.txerr as f64);
+            assert_eq!(num(&ip["berr_counter"]["rx"]), b.rxerr as f64);
+        }
+    }
+
     /// The two SJA1000 controllers that QEMU's `kvaser_pci` cards give the machines that
-    /// have them, on one emulated bus: both there, of type `ARPHRD_CAN`, down and
-    /// unconfigured as the init script leaves them; with a bit rate of 500 kbit/s set over
-    /// rtnetlink (busybox's `ip` cannot), up; then a frame crosses the bus each way.
+    /// have them, on one emulated bus, configured with the library's rtnetlink calls: both
+    /// there, of type `ARPHRD_CAN`, down and unconfigured as the init script leaves them;
+    /// the driver's refusals named (up without a bit timing, a bit rate it cannot make, a
+    /// mode it lacks, a change while up, a restart it does not need); explicit bit timing,
+    /// a bit rate with a sample point, `restart-ms` and control modes set and read back,
+    /// field by field against iproute2's `ip -details -json`; up, state and error
+    /// counters read; then frames cross the bus each way with `CanSocket` and can-utils.
     #[test]
     fn kvaser_pci_controllers_exchange_frames() {
         let Ok(names) = std::env::var("BARESOCK_KVASER") else {
@@ -328,19 +466,126 @@ mod kvaser {
             assert_eq!(sys_number(n, "flags") & IFF_UP, 0, "{n} is up already");
         }
 
-        let mut buf = rtnl::buffer();
-        let mut nl = rtnl::open(&mut buf).unwrap();
+        let mut buf = vec![0u8; RECOMMENDED_BUFFER];
+        let mut rtnl = Rtnl::new(&mut buf).unwrap();
+        rtnl.client()
+            .socket()
+            .set_timeout(Some(Duration::from_secs(5)))
+            .unwrap();
         for (n, i) in [(a, ia), (b, ib)] {
-            // A controller refuses to go up before it has a bit timing.
+            let link = rtnl.can_link(i).unwrap();
+            assert!(link.is_can(), "{n}: kind {:?}", link.kind());
+            assert_eq!(link.name().unwrap(), n);
+            assert_eq!(link.state().unwrap(), Some(CanState::Stopped), "{n} down");
+            let k = link
+                .bit_timing_const()
+                .unwrap()
+                .expect("the SJA1000's constants");
             assert_eq!(
-                nl.set_up(i).map_err(|e| e.errno()),
-                Err(Some(rustix::io::Errno::INVAL)),
-                "{n} up without a bit rate"
+                (
+                    k.name(),
+                    k.tseg1_min(),
+                    k.tseg1_max(),
+                    k.tseg2_min(),
+                    k.tseg2_max()
+                ),
+                ("sja1000", 1, 16, 1, 8),
+                "{n}'s constants"
             );
-            rtnl::set_can_bitrate(&mut nl, i, 500_000)
-                .unwrap_or_else(|e| panic!("{n}: bitrate 500000: {e}"));
-            nl.set_up(i).unwrap_or_else(|e| panic!("{n} up: {e}"));
+            assert_eq!(
+                (k.sjw_max(), k.brp_min(), k.brp_max(), k.brp_inc()),
+                (4, 1, 64, 1)
+            );
+            assert_eq!(link.clock().unwrap(), Some(8_000_000), "{n}'s clock");
+            let supported = link.ctrl_mode_supported().unwrap();
+            println!("{n}: supported modes {supported:?}");
+            if let Some(s) = supported {
+                assert!(s.contains(SJA1000_MODES), "{n}: {s:?}");
+                assert!(!s.contains(CanCtrlMode::FD), "{n}: {s:?}");
+            }
+            // A controller refuses to go up before it has a bit timing.
+            let r = rtnl.set_up(i);
+            refused(&rtnl, r, CanRefusal::Invalid, "up without a bit timing");
+            // 3 Mbit/s: more than 8 MHz can make.
+            let r = rtnl.set_can(i, &CanConfig::new().bitrate(3_000_000));
+            refused(&rtnl, r, CanRefusal::BitrateUnreachable, "bitrate 3000000");
+            // CAN FD: not an SJA1000's.
+            let r = rtnl.set_can(i, &CanConfig::new().ctrl_mode(CanCtrlMode::FD, true));
+            refused(&rtnl, r, CanRefusal::Unsupported, "fd on");
         }
+        // A link that does not exist.
+        let e = rtnl.can_link(u32::MAX >> 1).unwrap_err();
+        assert!(e.is_no_such_interface(), "{e}");
+
+        // a: explicit bit timing (no bit rate: the kernel computes it), restart-ms, and
+        // every mode the SJA1000 has, on, read back, then off again.
+        let explicit = CanBitTiming {
+            bitrate: 0,
+            sample_point: 0,
+            brp: 0,
+            ..T500K
+        };
+        rtnl.set_can(
+            ia,
+            &CanConfig::new()
+                .bit_timing(explicit)
+                .restart_ms(100)
+                .ctrl_mode(SJA1000_MODES, true),
+        )
+        .unwrap_or_else(|e| panic!("{a}: {e} {:?}", rtnl.client().ext_ack_message()));
+        let link = rtnl.can_link(ia).unwrap();
+        assert_eq!(
+            link.bit_timing().unwrap(),
+            Some(T500K),
+            "{a}: explicit timing"
+        );
+        assert_eq!(link.restart_ms().unwrap(), Some(100));
+        assert_eq!(
+            link.ctrl_mode().unwrap(),
+            Some(SJA1000_MODES),
+            "{a}: modes on"
+        );
+        rtnl.set_can(ia, &CanConfig::new().ctrl_mode(SJA1000_MODES, false))
+            .unwrap();
+        let link = rtnl.can_link(ia).unwrap();
+        assert_eq!(link.ctrl_mode().unwrap(), Some(CanCtrlMode::empty()));
+        assert_eq!(link.restart_ms().unwrap(), Some(100), "kept");
+        // b: a bit rate and a sample point; the driver computes the same timing.
+        rtnl.set_can(
+            ib,
+            &CanConfig::new()
+                .bit_timing(CanBitTiming::from_bitrate(500_000).with_sample_point(875)),
+        )
+        .unwrap();
+        assert_eq!(
+            rtnl.can_link(ib).unwrap().bit_timing().unwrap(),
+            Some(T500K)
+        );
+
+        for (n, i) in [(a, ia), (b, ib)] {
+            rtnl.set_up(i).unwrap_or_else(|e| panic!("{n} up: {e}"));
+            let link = rtnl.can_link(i).unwrap();
+            assert!(link.is_up());
+            assert_eq!(link.state().unwrap(), Some(CanState::ErrorActive), "{n}");
+            let berr = link
+                .berr_counter()
+                .unwrap()
+                .expect("the SJA1000 reads its counters");
+            assert_eq!((berr.txerr, berr.rxerr), (0, 0), "{n}");
+            let stats = link.device_stats().unwrap().expect("device statistics");
+            assert_eq!(stats.bus_off, 0, "{n}: {stats:?}");
+            println!("{n}: {:?} {berr:?} {stats:?}", link.bit_timing().unwrap());
+            same_as_ip(&link, n);
+            // A timing change while up: refused.
+            let r = rtnl.set_can(i, &CanConfig::new().bitrate(250_000));
+            refused(&rtnl, r, CanRefusal::Busy, "bitrate while up");
+        }
+        // A manual restart: only of a controller that is bus-off without automatic restart.
+        let r = rtnl.restart_can(ib);
+        refused(&rtnl, r, CanRefusal::Busy, "restart while error-active");
+        let r = rtnl.restart_can(ia);
+        refused(&rtnl, r, CanRefusal::Invalid, "restart with restart-ms set");
+
         let socket = |i: u32| {
             let s = CanSocket::new().unwrap();
             s.bind(i).unwrap();
@@ -358,9 +603,43 @@ mod kvaser {
         crosses(&sa, &sb, ib, standard);
         crosses(&sb, &sa, ia, extended);
         println!("{a} -> {b}: {standard:?}; {b} -> {a}: {extended:?} (500 kbit/s)");
-        // Left as found: down (the bit rate stays).
-        for i in [ia, ib] {
-            nl.set_down(i).unwrap();
+
+        // can-utils' cansend on a, our socket on b.
+        let sent = Command::new("cansend")
+            .args([a, "1FFFFFFF#11"])
+            .status()
+            .expect("cansend");
+        assert!(sent.success());
+        let (got, _) = sb.recv_from().unwrap();
+        let want = CanFrame::new(CanId::extended(0x1fff_ffff).unwrap(), &[0x11]).unwrap();
+        assert_eq!(got, CanAnyFrame::Classic(want));
+        // Our socket on a, can-utils' candump on b: sent until candump has its one frame.
+        let mut dump = Command::new("candump")
+            .args(["-L", "-n", "1", b])
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("candump");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while dump.try_wait().unwrap().is_none() && Instant::now() < deadline {
+            sa.send(&standard).unwrap();
+            std::thread::sleep(Duration::from_millis(200));
         }
+        let (code, line) = reap(&mut dump, deadline);
+        assert_eq!(code, Some(0), "candump: {line}");
+        assert!(
+            line.trim_end().ends_with(&format!("{b} 123#DEADBEEF")),
+            "{line}"
+        );
+        println!("cansend {a} -> us; us -> candump {b}: {}", line.trim_end());
+
+        // Left as found: down (the bit timing stays), no automatic restart.
+        for i in [ia, ib] {
+            rtnl.set_down(i).unwrap();
+        }
+        rtnl.set_can(ia, &CanConfig::new().restart_ms(0)).unwrap();
+        assert_eq!(
+            rtnl.can_link(ia).unwrap().state().unwrap(),
+            Some(CanState::Stopped)
+        );
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod dnsmasq;
 pub mod fork;
+pub mod iproute;
 pub mod rtnl;
 pub mod signals;
 

@@ -14,6 +14,7 @@
 //! | [`links`](Rtnl::links), [`link`](Rtnl::link), [`link_by_name`](Rtnl::link_by_name), [`name_index`](Rtnl::name_index), [`set_link`](Rtnl::set_link) ([`LinkChange`]), [`new_link`](Rtnl::new_link) ([`NewLink`]), [`delete_link`](Rtnl::delete_link) | `ip link show/set/add/del` (a [`Link`] view with [`LinkStats`]) |
 //! | [`add_address`](Rtnl::add_address), [`replace_address`](Rtnl::replace_address), [`delete_address`](Rtnl::delete_address), [`addresses`](Rtnl::addresses) ([`Address`], [`AddressSpec`]) | `ip address add/replace/del/show` |
 //! | [`add_route`](Rtnl::add_route), [`replace_route`](Rtnl::replace_route), [`delete_route`](Rtnl::delete_route), [`routes`](Rtnl::routes), [`route_to`](Rtnl::route_to) ([`Route`], [`RouteSpec`]) | `ip route add/replace/del/show/get` |
+//! | [`Rtnl::set_can`], [`Rtnl::can_link`], [`Rtnl::restart_can`] | CAN links: bit timing, data bit timing, restart-ms, control modes, termination; state, constants, clock, error counters ([`CanConfig`], [`CanLink`]) |
 //!
 //! ```no_run
 //! use baresock::netlink::route::Rtnl;
@@ -26,6 +27,7 @@
 //! ```
 
 mod addr;
+mod can;
 mod link;
 mod link_kind;
 #[allow(clippy::module_inception)] // `route::route`: the routes of the rtnetlink module
@@ -36,6 +38,10 @@ use super::{Client, Dump, Message, MessageFlags, MessageWriter, NetlinkProtocol}
 use crate::Result;
 
 pub use addr::{Address, AddressFlags, AddressLifetimes, AddressSpec, Addresses, Scope};
+pub use can::{
+    CanBerrCounter, CanBitTiming, CanBitTimingConst, CanConfig, CanCtrlMode, CanDeviceStats,
+    CanLink, CanRefusal, CanState, CanValues,
+};
 pub use link::{Link, LinkFlags, LinkStats, Links, OperState};
 pub use link_kind::{LinkChange, Netns, NewLink, NewLinkKind, VlanProtocol};
 pub use route::{Nexthop, Nexthops, Route, RouteSpec, Routes};

@@ -235,6 +235,23 @@ const CAN_UTILS_PACKAGES: [&str; 2] = ["can-utils", "libc6"];
 /// Where can-utils lives in the guest: `bin/` the tools, `lib/` Debian's loader and libraries,
 /// apart from the gnu targets' own in `/lib` (two glibc builds must never mix).
 const CAN_UTILS_DIR: &str = "opt/can-utils";
+/// Fetched with can-utils: iproute2 (its `ip`, which the kvaser test reads a CAN link's bit
+/// timing back with: busybox's `ip` has no `-details`) and the libraries `ip` needs, each
+/// `a|b` the first name the suite has (trixie renamed libelf1 for the 64-bit time_t move).
+/// Only the libraries `ip` and they name are copied.
+const IPROUTE2_PACKAGES: [&str; 9] = [
+    "iproute2",
+    "libbpf1",
+    "libelf1|libelf1t64",
+    "libmnl0",
+    "libbsd0",
+    "libmd0",
+    "libcap2",
+    "zlib1g",
+    "libzstd1",
+];
+/// The guest's wrapper of Debian's `ip` (`/bin/iproute2-ip`): busybox's `ip` keeps `/bin/ip`.
+const IPROUTE2_WRAPPER: &str = "iproute2-ip";
 
 /// Runs the VM of each of `list` (the test row saying why not for those in `missing`),
 /// [`vm_jobs`] at once, in `list`'s order: each fetches its guest, waits for its build if that
@@ -748,8 +765,9 @@ impl Guest {
             t.vm.suites.join(","),
             t.vm.kernel_package,
             t.vm.decompress_kernel,
-            CAN_UTILS_PACKAGES.join(",")
-        );
+            CAN_UTILS_PACKAGES.join(","),
+        ) + " "
+            + &IPROUTE2_PACKAGES.join(",");
         if let Ok(text) = fs::read_to_string(&stamp) {
             let field = |k: &str| super::stamp_field(&text, k);
             if field("key=") == key {
@@ -765,6 +783,7 @@ impl Guest {
                 };
                 let loader = g.can_utils.join("lib").join(&g.loader);
                 if g.kernel.is_file()
+                    && g.can_utils.join("bin/ip").is_file()
                     && g.busybox.is_file()
                     && g.modules.is_dir()
                     && !g.loader.is_empty()
@@ -826,9 +845,11 @@ fn fetch(ws: &Ws, t: &Target, dir: &Path) -> Result<Guest, String> {
     let guest = unpack(dir, &debs)?;
     let _ = fs::remove_dir_all(&debs);
     // can-utils and its libc from the suite the kernel came from.
-    let (can_utils, loader) = fetch_can_utils(&apt, dir)?;
+    let iproute2 = iproute2_packages(&apt)?;
+    let (can_utils, loader) = fetch_can_utils(&apt, dir, &iproute2)?;
     let can_utils_source = CAN_UTILS_PACKAGES
         .iter()
+        .chain(["iproute2"].iter())
         .map(|p| Ok(format!("{p} {}", apt.version(p)?)))
         .collect::<Result<Vec<_>, String>>()?
         .join(", ");
@@ -966,12 +987,31 @@ fn unpack(dir: &Path, debs: &Path) -> Result<Guest, String> {
     })
 }
 
-/// Downloads can-utils and libc6 and keeps, in `dir/can-utils`, every tool (`bin/`) and only
-/// the loader and libraries those tools name (`lib/`; libc6 has ~10 MB more). Returns that
-/// directory and the loader's file name.
-fn fetch_can_utils(apt: &Apt, dir: &Path) -> Result<(PathBuf, String), String> {
+/// [`IPROUTE2_PACKAGES`] as `apt` names them: of each `a|b`, the first it has.
+fn iproute2_packages(apt: &Apt) -> Result<Vec<String>, String> {
+    IPROUTE2_PACKAGES
+        .iter()
+        .map(|alts| {
+            alts.split('|')
+                .find(|p| apt.show(p).is_ok())
+                .map(String::from)
+                .ok_or_else(|| format!("no package {alts} in this suite"))
+        })
+        .collect()
+}
+
+/// Downloads can-utils and libc6 (and `iproute2`, the packages of iproute2 and the libraries
+/// its `ip` needs) and keeps, in `dir/can-utils`, every tool (`bin/`), iproute2's `ip`
+/// (`bin/ip`) and only the loader and libraries those name (`lib/`; libc6 has ~10 MB more).
+/// Returns that directory and the loader's file name.
+fn fetch_can_utils(
+    apt: &Apt,
+    dir: &Path,
+    iproute2: &[String],
+) -> Result<(PathBuf, String), String> {
     let debs = dir.join("debs-can-utils");
-    let packages: Vec<String> = CAN_UTILS_PACKAGES.map(String::from).into();
+    let mut packages: Vec<String> = CAN_UTILS_PACKAGES.map(String::from).into();
+    packages.extend(iproute2.iter().cloned());
     apt.download(&packages, &debs)?;
     // Each package unpacked apart, so that the tools are exactly can-utils' own.
     let unpacked = dir.join("unpacked");
@@ -986,25 +1026,59 @@ fn fetch_can_utils(apt: &Apt, dir: &Path) -> Result<(PathBuf, String), String> {
                     .is_some_and(|n| n.to_string_lossy().starts_with(&format!("{p}_")))
             })
             .ok_or_else(|| format!("apt-get download {p}: no .deb"))?;
+        // The libraries (libc6's and those of iproute2's `ip`) into one tree.
+        let into = if p == "can-utils" || p == "iproute2" {
+            p.as_str()
+        } else {
+            "libc6"
+        };
         let mut cmd = Command::new("dpkg-deb");
-        cmd.arg("-x").arg(&deb).arg(unpacked.join(p));
+        cmd.arg("-x").arg(&deb).arg(unpacked.join(into));
         super::proc::run_stdout(&mut cmd)?;
     }
     let out = dir.join("can-utils");
-    let loader = select_can_utils(&unpacked.join("can-utils"), &unpacked.join("libc6"), &out);
+    let loader = select_can_utils(
+        &unpacked.join("can-utils"),
+        &unpacked.join("iproute2"),
+        &unpacked.join("libc6"),
+        &out,
+    );
     let _ = fs::remove_dir_all(&unpacked);
     let _ = fs::remove_dir_all(&debs);
     Ok((out, loader?))
 }
 
-/// Copies the programs under `tools/usr/bin` to `out/bin`, and from `libs` the loader they
-/// name and the libraries they need to `out/lib`. Returns the loader's file name.
-fn select_can_utils(tools: &Path, libs: &Path, out: &Path) -> Result<String, String> {
+/// Copies the programs under `tools/usr/bin` to `out/bin`, the `ip` of the unpacked
+/// `iproute2` to `out/bin/ip`, and from `libs` the loader they name and the libraries they
+/// need to `out/lib`. Returns the loader's file name.
+fn select_can_utils(
+    tools: &Path,
+    iproute2: &Path,
+    libs: &Path,
+    out: &Path,
+) -> Result<String, String> {
     let (bin, lib) = (out.join("bin"), out.join("lib"));
     for d in [&bin, &lib] {
         fs::create_dir_all(d).map_err(|e| format!("{}: {e}", d.display()))?;
     }
-    let (loader, needed) = copy_programs(&tools.join("usr/bin"), &bin)?;
+    let (loader, mut needed) = copy_programs(&tools.join("usr/bin"), &bin)?;
+    // `ip` is in /bin (bookworm) or /usr/bin, /usr/sbin (later): the one regular file.
+    let mut ip = None;
+    walk(iproute2, &mut |p| {
+        if p.file_name().is_some_and(|n| n == "ip") {
+            ip = Some(p.to_path_buf());
+        }
+    });
+    let ip = ip.ok_or_else(|| format!("{}: no ip", iproute2.display()))?;
+    let needs = elf::needs(&read(&ip)?).map_err(|e| format!("{}: {e}", ip.display()))?;
+    let interp = needs.interp.unwrap_or_default();
+    if interp.rsplit('/').next() != Some(loader.as_str()) {
+        return Err(format!(
+            "iproute2's ip wants {interp}, not can-utils' {loader}"
+        ));
+    }
+    needed.extend(needs.needed);
+    copy(&ip, &bin.join("ip"))?;
     copy_libraries(libs, needed, &lib)?;
     Ok(loader)
 }
@@ -1039,7 +1113,8 @@ fn copy_programs(from: &Path, to: &Path) -> Result<(String, Vec<String>), String
 /// package in `libs` to `to`, each under its file name.
 fn copy_libraries(libs: &Path, mut needed: Vec<String>, to: &Path) -> Result<(), String> {
     // Where the package has several files of one name (glibc-hwcaps variants), the baseline
-    // one, nearest the root. Symlinks are not followed: every name has a real file too.
+    // one, nearest the root. libc6 has a real file of every name; other libraries' sonames
+    // (`libcap.so.2`) are symlinks to their real file, taken where it is in `libs`.
     let mut found: BTreeMap<String, PathBuf> = BTreeMap::new();
     walk(libs, &mut |p| {
         let name = p.file_name().unwrap_or_default().to_string_lossy();
@@ -1048,6 +1123,14 @@ fn copy_libraries(libs: &Path, mut needed: Vec<String>, to: &Path) -> Result<(),
             found.insert(name.into_owned(), p.to_path_buf());
         }
     });
+    let root = fs::canonicalize(libs).map_err(|e| format!("{}: {e}", libs.display()))?;
+    for (name, target) in symlinks(libs) {
+        if let Ok(real) = fs::canonicalize(&target) {
+            if real.starts_with(&root) && real.is_file() {
+                found.entry(name).or_insert(real);
+            }
+        }
+    }
     let mut copied = BTreeSet::new();
     while let Some(name) = needed.pop() {
         if !copied.insert(name.clone()) {
@@ -1055,7 +1138,7 @@ fn copy_libraries(libs: &Path, mut needed: Vec<String>, to: &Path) -> Result<(),
         }
         let path = found
             .get(&name)
-            .ok_or_else(|| format!("can-utils needs {name}, which libc6 does not have"))?;
+            .ok_or_else(|| format!("can-utils or ip needs {name}, which no package fetched has"))?;
         let needs = elf::needs(&read(path)?).map_err(|e| format!("{}: {e}", path.display()))?;
         needed.extend(needs.needed);
         copy(path, &to.join(&name))?;
@@ -1124,6 +1207,25 @@ fn walk(dir: &Path, f: &mut dyn FnMut(&Path)) {
             _ => {}
         }
     }
+}
+
+/// The symlinks under `dir`: each one's file name and path.
+fn symlinks(dir: &Path) -> Vec<(String, PathBuf)> {
+    let mut out = Vec::new();
+    let Ok(entries) = fs::read_dir(dir) else {
+        return out;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        match e.file_type() {
+            Ok(ft) if ft.is_dir() => out.extend(symlinks(&p)),
+            Ok(ft) if ft.is_symlink() => {
+                out.push((e.file_name().to_string_lossy().into_owned(), p));
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 /// A module's name as the kernel compares them: `-` and `_` are the same.
@@ -1366,7 +1468,8 @@ fn run_archive(t: &Target, built: &Built, echoes: &[(&str, PathBuf)]) -> Result<
 }
 
 /// Adds can-utils under `/opt/can-utils` and, for each tool, a wrapper `/bin/<tool>` that
-/// starts it with Debian's loader and libraries (never those in `/lib`).
+/// starts it with Debian's loader and libraries (never those in `/lib`); iproute2's `ip`
+/// beside them, its wrapper [`IPROUTE2_WRAPPER`].
 fn add_can_utils(c: &mut Cpio, guest: &Guest) -> Result<(), String> {
     for sub in ["lib", "bin"] {
         let dir = guest.can_utils.join(sub);
@@ -1381,8 +1484,13 @@ fn add_can_utils(c: &mut Cpio, guest: &Guest) -> Result<(), String> {
             let data = read(&dir.join(&name))?;
             c.file(&format!("{CAN_UTILS_DIR}/{sub}/{name}"), 0o755, &data);
             if sub == "bin" {
+                let wrapper = if name == "ip" {
+                    IPROUTE2_WRAPPER
+                } else {
+                    &name
+                };
                 c.file(
-                    &format!("bin/{name}"),
+                    &format!("bin/{wrapper}"),
                     0o755,
                     can_utils_wrapper(&guest.loader, &name).as_bytes(),
                 );
