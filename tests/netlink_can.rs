@@ -31,9 +31,9 @@ fn a_link_that_is_no_can_controller_is_refused() {
         let mut buf = vec![0u8; RECOMMENDED_BUFFER];
         let mut rtnl = rtnl(&mut buf);
         let lo = rtnl.can_link(1).unwrap();
-        assert_eq!(lo.name().unwrap(), "lo");
+        assert_eq!(lo.link().name().unwrap(), "lo");
         assert!(!lo.is_can());
-        assert_eq!(lo.kind().unwrap(), None);
+        assert_eq!(lo.link().kind().unwrap(), None);
         assert_eq!(lo.bit_timing().unwrap(), None);
         assert_eq!(lo.device_stats().unwrap(), None);
         for (what, r) in [
@@ -98,8 +98,8 @@ fn a_vcan_has_no_bit_timing() {
         let mut buf = vec![0u8; RECOMMENDED_BUFFER];
         let mut rtnl = rtnl(&mut buf);
         let link = rtnl.can_link(index).unwrap();
-        assert_eq!(link.kind().unwrap(), Some("vcan"));
-        assert!(!link.is_can() && link.is_up());
+        assert_eq!(link.link().kind().unwrap(), Some("vcan"));
+        assert!(!link.is_can() && link.link().flags().contains(LinkFlags::UP));
         assert_eq!(link.bit_timing().unwrap(), None);
         assert_eq!(link.bit_timing_const().unwrap(), None);
         assert_eq!(link.state().unwrap(), None);
@@ -125,9 +125,9 @@ fn a_vcan_has_no_bit_timing() {
         let e = rtnl.restart_can(index).unwrap_err();
         assert_eq!(CanRefusal::of(&e), Some(CanRefusal::Unsupported), "{e}");
         rtnl.set_down(index).unwrap();
-        assert!(!rtnl.can_link(index).unwrap().is_up());
+        assert!(!rtnl.link(index).unwrap().flags().contains(LinkFlags::UP));
         rtnl.set_up(index).unwrap();
-        assert!(rtnl.can_link(index).unwrap().is_up());
+        assert!(rtnl.link(index).unwrap().flags().contains(LinkFlags::UP));
     });
     if let Err(why) = r {
         println!("skipped: no vcan in this kernel ({why})");

@@ -474,8 +474,8 @@ mod kvaser {
             .unwrap();
         for (n, i) in [(a, ia), (b, ib)] {
             let link = rtnl.can_link(i).unwrap();
-            assert!(link.is_can(), "{n}: kind {:?}", link.kind());
-            assert_eq!(link.name().unwrap(), n);
+            assert!(link.is_can(), "{n}: kind {:?}", link.link().kind());
+            assert_eq!(link.link().name().unwrap(), n);
             assert_eq!(link.state().unwrap(), Some(CanState::Stopped), "{n} down");
             let k = link
                 .bit_timing_const()
@@ -565,7 +565,7 @@ mod kvaser {
         for (n, i) in [(a, ia), (b, ib)] {
             rtnl.set_up(i).unwrap_or_else(|e| panic!("{n} up: {e}"));
             let link = rtnl.can_link(i).unwrap();
-            assert!(link.is_up());
+            assert!(link.link().flags().contains(LinkFlags::UP));
             assert_eq!(link.state().unwrap(), Some(CanState::ErrorActive), "{n}");
             let berr = link
                 .berr_counter()

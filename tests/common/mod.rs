@@ -258,7 +258,9 @@ pub fn add_ipv4(name: &str, addr: [u8; 4], prefix: u8) -> Result<(), String> {
     let mut buf = rtnl::buffer();
     let mut nl = rtnl::open(&mut buf).map_err(|e| e.to_string())?;
     let index = nl.index_of(name).map_err(|e| format!("{name}: {e}"))?;
-    rtnl::add_ipv4(&mut nl, index, addr, prefix).map_err(|e| format!("{name}'s address: {e}"))
+    let spec = baresock::netlink::route::AddressSpec::new(index, addr.into(), prefix);
+    nl.add_address(&spec)
+        .map_err(|e| format!("{name}'s address: {e}"))
 }
 
 /// `ip addr add`: needs the `netlink` feature (the fixtures that call it skip without).

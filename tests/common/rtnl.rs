@@ -1,9 +1,8 @@
-//! The test fixtures' rtnetlink: links through the library's typed calls
-//! (`baresock::netlink::route::Rtnl`), and the few messages it has no typed call for yet,
-//! written with its `MessageWriter` and run on the handle's client: an IPv4 address (until
-//! the typed address calls land), a netem qdisc, a CAN controller's bit rate (until the
-//! typed CAN calls land). Without the `netlink` feature only [`Netem`] is here (the fixtures
-//! that need the rest say `skipped:`).
+//! The test fixtures' rtnetlink: the library's typed calls (`baresock::netlink::route::Rtnl`)
+//! for links, addresses and CAN links, and the one message it has no typed call for, a netem
+//! qdisc (traffic control is not rtnetlink's link/address/route API), written with its
+//! `MessageWriter` and run on the handle's client. Without the `netlink` feature only
+//! [`Netem`] is here (the fixtures that need the rest say `skipped:`).
 
 /// What `tc qdisc add dev <index> root netem ...` would set (tc-netem(8)).
 #[derive(Clone, Copy, Debug, Default)]
@@ -62,53 +61,6 @@ mod with_netlink {
         let mut req = w.finish()?;
         let mut buf = [0u8; 4096];
         rtnl.client_mut().ack(&mut req, &mut buf)
-    }
-
-    const RTM_NEWADDR: u16 = 20;
-    const IFA_ADDRESS: u16 = 1;
-    const IFA_LOCAL: u16 = 2;
-
-    /// `ip addr add <addr>/<prefix> dev <index>`.
-    pub fn add_ipv4(rtnl: &mut Rtnl<'_>, index: u32, addr: [u8; 4], prefix: u8) -> Result<()> {
-        // struct ifaddrmsg: family, prefix length, flags, scope, index.
-        let mut m = [libc::AF_INET as u8, prefix, 0, 0, 0, 0, 0, 0];
-        m[4..].copy_from_slice(&index.to_ne_bytes());
-        ack(
-            rtnl,
-            RTM_NEWADDR,
-            MessageFlags::CREATE | MessageFlags::EXCL,
-            &m,
-            |w| {
-                w.put_bytes(IFA_LOCAL, &addr);
-                w.put_bytes(IFA_ADDRESS, &addr);
-            },
-        )
-    }
-
-    const RTM_NEWLINK: u16 = 16;
-    const IFLA_LINKINFO: u16 = 18;
-    const IFLA_INFO_KIND: u16 = 1;
-    const IFLA_INFO_DATA: u16 = 2;
-    /// `IFLA_CAN_BITTIMING` in a CAN link's `IFLA_INFO_DATA` (linux/can/netlink.h).
-    const IFLA_CAN_BITTIMING: u16 = 1;
-
-    /// `ip link set <index> type can bitrate <bitrate>`: a `struct can_bittiming` with only
-    /// the bit rate set, from which the driver's bit-timing constants give the rest. The link
-    /// must be down (`EBUSY` otherwise); a rate the controller cannot make gives `EDOM`.
-    pub fn set_can_bitrate(rtnl: &mut Rtnl<'_>, index: u32, bitrate: u32) -> Result<()> {
-        let mut m = [0u8; 16];
-        m[4..8].copy_from_slice(&index.to_ne_bytes());
-        ack(rtnl, RTM_NEWLINK, MessageFlags::empty(), &m, |w| {
-            let info = w.begin_nested(IFLA_LINKINFO);
-            w.put_str(IFLA_INFO_KIND, "can");
-            let data = w.begin_nested(IFLA_INFO_DATA);
-            // bitrate, sample_point, tq, prop_seg, phase_seg1, phase_seg2, sjw, brp.
-            let mut timing = [0u8; 8 * 4];
-            timing[..4].copy_from_slice(&bitrate.to_ne_bytes());
-            w.put_bytes(IFLA_CAN_BITTIMING, &timing);
-            w.end_nested(data);
-            w.end_nested(info);
-        })
     }
 
     const RTM_NEWQDISC: u16 = 36;

@@ -9,15 +9,14 @@
 //! are named by [`CanRefusal::of`].
 
 use super::link::{
-    ifinfomsg, IFINFOMSG_LEN as IFINFOMSG, IFLA_IFNAME, IFLA_INFO_DATA, IFLA_INFO_KIND,
-    IFLA_LINKINFO, RTM_GETLINK, RTM_NEWLINK,
+    ifinfomsg, IFLA_INFO_DATA, IFLA_INFO_KIND, IFLA_LINKINFO, RTM_GETLINK, RTM_NEWLINK,
 };
+use super::Link;
 use super::Rtnl;
 use crate::netlink::{Attr, Attrs, Message, MessageFlags, NetlinkError};
 use crate::{Errno, Error, Result};
 
 const IFLA_INFO_XSTATS: u16 = 3;
-const IFF_UP: u32 = 0x1;
 
 const IFLA_CAN_BITTIMING: u16 = 1;
 const IFLA_CAN_BITTIMING_CONST: u16 = 2;

@@ -1,13 +1,15 @@
 //! The CAN link view against hand-made replies: every field read, and hostile sizes named.
 
 use super::*;
+use crate::netlink::route::link::IFLA_IFNAME;
+use crate::netlink::route::LinkFlags;
 use crate::netlink::{MessageWriter, Messages};
 
 /// An `RTM_NEWLINK` message for link 7 `can0`, with the CAN data `data` writes.
 fn link(buf: &mut [u8], kind: &str, data: impl FnOnce(&mut MessageWriter<'_>)) -> usize {
     let mut w = MessageWriter::new(buf);
     w.begin(RTM_NEWLINK, MessageFlags::empty())
-        .fixed(&ifinfomsg(7, IFF_UP, 0));
+        .fixed(&ifinfomsg(7, LinkFlags::UP.bits(), 0));
     w.put_str(IFLA_IFNAME, "can0");
     let info = w.begin_nested(IFLA_LINKINFO);
     w.put_str(IFLA_INFO_KIND, kind);
@@ -74,7 +76,9 @@ fn every_field_is_read() {
         w.end_nested(ext);
     });
     let l = view(&buf[..n]);
-    assert_eq!((l.index(), l.is_up(), l.name().unwrap()), (7, true, "can0"));
+    let link = l.link();
+    assert_eq!((link.index(), link.name().unwrap()), (7, "can0"));
+    assert!(link.flags().contains(LinkFlags::UP));
     assert!(l.is_can());
     assert_eq!(l.bit_timing().unwrap(), Some(t));
     let k = l.bit_timing_const().unwrap().unwrap();
@@ -124,7 +128,7 @@ fn a_vcan_has_no_can_data() {
     let n = link(&mut buf, "vcan", |_| {});
     let l = view(&buf[..n]);
     assert!(!l.is_can());
-    assert_eq!(l.kind().unwrap(), Some("vcan"));
+    assert_eq!(l.link().kind().unwrap(), Some("vcan"));
     assert_eq!(l.bit_timing().unwrap(), None);
     assert_eq!(l.state().unwrap(), None);
 }

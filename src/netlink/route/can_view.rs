@@ -2,15 +2,26 @@
 
 use super::*;
 
-/// A CAN link as the kernel reports it (`RTM_NEWLINK`, its `IFLA_LINKINFO`): a view over
-/// the reply in the handle's buffer, each attribute checked when read. What the link does
-/// not report is `None` (a `vcan` reports no CAN data at all: [`is_can`](CanLink::is_can)
-/// is false); an attribute of the wrong size is
+/// A CAN link as the kernel reports it (`RTM_NEWLINK`, its `IFLA_LINKINFO`): the CAN side
+/// of a [`Link`] view over the reply in the handle's buffer, each attribute checked when
+/// read. The link's own fields (index, name, flags, kind, statistics) are the [`Link`]'s:
+/// [`link`](CanLink::link). What the link does not report is `None` (a `vcan` reports no CAN
+/// data at all: [`is_can`](CanLink::is_can) is false); an attribute of the wrong size is
 /// [`NetlinkError::AttributeSize`].
+///
+/// ```no_run
+/// use baresock::netlink::route::{LinkFlags, Rtnl};
+/// let mut buf = [0u8; baresock::netlink::RECOMMENDED_BUFFER];
+/// let mut rtnl = Rtnl::new(&mut buf)?;
+/// let can0 = rtnl.index_of("can0")?;
+/// let can = rtnl.can_link(can0)?;
+/// let up = can.link().flags().contains(LinkFlags::UP);
+/// println!("{} up {up}: {:?} {:?}", can.link().name()?, can.state()?, can.bit_timing()?);
+/// # Ok::<(), baresock::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub struct CanLink<'a> {
-    header: &'a [u8],
-    attrs: Attrs<'a>,
+    link: Link<'a>,
     info: Option<Attrs<'a>>,
     data: Option<Attrs<'a>>,
 }
@@ -18,66 +29,25 @@ pub struct CanLink<'a> {
 impl<'a> CanLink<'a> {
     /// Reads `msg`, an `RTM_NEWLINK` message.
     pub fn from_message(msg: Message<'a>) -> Result<CanLink<'a>> {
-        let (header, attrs) = msg.split(IFINFOMSG)?;
-        let info = match attrs.find(IFLA_LINKINFO) {
-            Some(a) => Some(a.nested()?),
-            None => None,
-        };
-        let data = match info.and_then(|i| i.find(IFLA_INFO_DATA)) {
-            Some(a) => Some(a.nested()?),
-            None => None,
-        };
-        Ok(CanLink {
-            header,
-            attrs,
-            info,
-            data,
-        })
+        CanLink::from_link(Link::from_message(msg)?)
     }
 
-    /// The interface index (`ifi_index`).
-    pub fn index(&self) -> u32 {
-        u32::from_ne_bytes([
-            self.header[4],
-            self.header[5],
-            self.header[6],
-            self.header[7],
-        ])
+    /// The CAN side of `link` (from [`Rtnl::links`], say). A malformed `IFLA_LINKINFO` or
+    /// `IFLA_INFO_DATA` nest is a [`NetlinkError`].
+    pub fn from_link(link: Link<'a>) -> Result<CanLink<'a>> {
+        let info = link.link_info()?;
+        let data = link.info_data()?;
+        Ok(CanLink { link, info, data })
     }
 
-    /// The interface flags (`ifi_flags`, `IFF_*`).
-    pub fn flags(&self) -> u32 {
-        u32::from_ne_bytes([
-            self.header[8],
-            self.header[9],
-            self.header[10],
-            self.header[11],
-        ])
-    }
-
-    /// Whether the link is up (`IFF_UP`).
-    pub fn is_up(&self) -> bool {
-        self.flags() & IFF_UP != 0
-    }
-
-    /// The interface name.
-    #[doc(alias = "IFLA_IFNAME")]
-    pub fn name(&self) -> Result<&'a str> {
-        self.attrs.require(IFLA_IFNAME)?.str()
-    }
-
-    /// The link's kind (`can`, `vcan`, ...; `IFLA_INFO_KIND`).
-    #[doc(alias = "IFLA_INFO_KIND")]
-    pub fn kind(&self) -> Result<Option<&'a str>> {
-        match self.info.and_then(|i| i.find(IFLA_INFO_KIND)) {
-            Some(a) => a.str().map(Some),
-            None => Ok(None),
-        }
+    /// The link itself: index, name, flags, kind, statistics.
+    pub fn link(&self) -> Link<'a> {
+        self.link
     }
 
     /// Whether the link is a CAN controller (kind `can`): only those have bit timings.
     pub fn is_can(&self) -> bool {
-        matches!(self.kind(), Ok(Some("can")))
+        matches!(self.link.kind(), Ok(Some("can")))
     }
 
     fn get(&self, kind: u16) -> Option<Attr<'a>> {

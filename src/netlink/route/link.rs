@@ -464,7 +464,7 @@ impl<'a> Link<'a> {
             .transpose()
     }
 
-    fn link_info(&self) -> Result<Option<Attrs<'a>>> {
+    pub(crate) fn link_info(&self) -> Result<Option<Attrs<'a>>> {
         self.attrs
             .find(IFLA_LINKINFO)
             .map(|a| a.nested())
