@@ -39,6 +39,7 @@
 //! | cyclic CAN sends, or wake only when a frame changes or stops | [`can::BcmSocket`] |
 //! | ISO-TP (ISO 15765-2, UDS/OBD) messages | [`can::IsoTpSocket`] |
 //! | SAE J1939 | [`can::J1939Socket`] |
+//! | bring interfaces up, set addresses, routes and a CAN controller's bit rate (what `ip` does) | [`netlink::route::Rtnl`]: [`links`](netlink::route::Rtnl::links), [`set_link`](netlink::route::Rtnl::set_link), [`new_link`](netlink::route::Rtnl::new_link), [`add_address`](netlink::route::Rtnl::add_address), [`add_route`](netlink::route::Rtnl::add_route), [`set_can`](netlink::route::Rtnl::set_can) (feature `netlink`) |
 //! | talk to the kernel over netlink (requests, acks, dumps), watch hotplug uevents | [`netlink::Client`], [`netlink::MessageWriter`] and the zero-copy readers; [`netlink::uevent::UeventSocket`] (feature `netlink`) |
 //! | turn a host name into addresses, or an address into a name, without libc | [`resolve::Resolver`] (hosts file, resolv.conf, DNS over UDP/TCP); [`resolve::lookup`] / [`resolve::lookup_addr`] |
 //! | any family, type and protocol, or an fd you were given | [`Socket`] ([`Socket::from_fd`], [`Socket::duplicate`]; `From<OwnedFd>` and, with `std`, `From<std::net::TcpStream>` and the like) |
@@ -64,7 +65,7 @@
 //! | [`poll`] | many fds at once: [`poll::Poller`] (epoll), [`poll::Event`], [`poll::Interest`], [`poll::Waker`], [`poll::Timer`], [`poll::PollError`] |
 //! | [`reactor`] | async sockets without `std` or a heap: [`reactor::Reactor`], [`reactor::Slots`], [`reactor::Async`], [`reactor::block_on`], [`reactor::join`], [`reactor::join_all`]; `reactor::Executor` (feature `embassy`) |
 //! | [`can`] | CAN (feature `can`): frames, [`can::CanSocket`], the broadcast manager, ISO-TP, J1939, [`can::CanInputError`] |
-//! | [`netlink`] | netlink without heap (feature `netlink`): [`netlink::NetlinkSocket`], [`netlink::Client`] (ack, request, dump), [`netlink::MessageWriter`], [`netlink::Messages`], [`netlink::Attrs`], [`netlink::ErrorMessage`], [`netlink::uevent`], [`netlink::NetlinkError`] |
+//! | [`netlink`] | netlink without heap (feature `netlink`): [`netlink::NetlinkSocket`], [`netlink::Client`] (ack, request, dump), [`netlink::MessageWriter`], [`netlink::Messages`], [`netlink::Attrs`], [`netlink::ErrorMessage`], [`netlink::uevent`], [`netlink::route`] (rtnetlink: [`netlink::route::Rtnl`]), [`netlink::NetlinkError`] |
 //! | [`resolve`] | name resolution (feature `resolve`): [`resolve::Resolver`], [`resolve::lookup`], [`resolve::connect`], [`resolve::ResolveError`] and its parts |
 //! | [`migrating`], [`system_calls`] | pages: coming from socket2 or socketcan; every system call the crate makes |
 //!
