@@ -8,7 +8,6 @@ mod common;
 
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::time::Duration;
 
 use baresock::netlink::route::*;
 use baresock::netlink::{NetlinkError, RECOMMENDED_BUFFER};
@@ -45,14 +44,9 @@ fn link_names() -> HashMap<u64, String> {
         .collect()
 }
 
-/// A handle with a 5 s timeout, on `buf`.
+/// A handle with a 5 s bound on each exchange.
 fn rtnl(buf: &mut [u8]) -> Rtnl<'_> {
-    let r = Rtnl::new(buf).unwrap();
-    r.client()
-        .socket()
-        .set_timeout(Some(Duration::from_secs(5)))
-        .unwrap();
-    r
+    common::rtnl::open(buf).unwrap()
 }
 
 /// `ip link add <name> type dummy up` through the library (a veth pair `<name>`, `<name>p`,

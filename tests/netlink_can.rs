@@ -7,19 +7,13 @@
 
 mod common;
 
-use std::time::Duration;
-
 use baresock::netlink::route::*;
 use baresock::netlink::{NetlinkError, RECOMMENDED_BUFFER};
 use baresock::{Errno, Error};
 
+/// A handle with a 5 s bound on each exchange.
 fn rtnl(buf: &mut [u8]) -> Rtnl<'_> {
-    let rtnl = Rtnl::new(buf).unwrap();
-    rtnl.client()
-        .socket()
-        .set_timeout(Some(Duration::from_secs(5)))
-        .unwrap();
-    rtnl
+    common::rtnl::open(buf).unwrap()
 }
 
 /// The loopback link (index 1 in a new namespace) is no CAN controller: its view has no CAN

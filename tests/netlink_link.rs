@@ -17,12 +17,7 @@ use serde_json::Value;
 
 /// A handle with a 5 s bound on each exchange.
 fn rtnl(buf: &mut [u8]) -> Rtnl<'_> {
-    let r = Rtnl::new(buf).unwrap();
-    r.client()
-        .socket()
-        .set_timeout(Some(Duration::from_secs(5)))
-        .unwrap();
-    r
+    common::rtnl::open(buf).unwrap()
 }
 
 /// `ip -json -details [-s] link show dev <name>` in this thread's namespace.

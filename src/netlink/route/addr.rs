@@ -255,7 +255,8 @@ impl<'a> Address<'a> {
     /// m[4..6].copy_from_slice(&20u16.to_ne_bytes());
     /// m[16..24].copy_from_slice(&[2, 8, 0x80, 254, 1, 0, 0, 0]);
     /// m[20..24].copy_from_slice(&1u32.to_ne_bytes());
-    /// m[24..28].copy_from_slice(&[8, 0, 2, 0]);
+    /// m[24..26].copy_from_slice(&8u16.to_ne_bytes()); // IFA_LOCAL, 4 bytes
+    /// m[26..28].copy_from_slice(&2u16.to_ne_bytes());
     /// m[28..32].copy_from_slice(&[127, 0, 0, 1]);
     /// let msg = Messages::new(&m)?.into_iter().next().unwrap();
     /// let a = Address::from_message(msg)?;
