@@ -13,7 +13,7 @@ use super::link::{
 };
 use super::Link;
 use super::Rtnl;
-use crate::netlink::{Attr, Attrs, Message, MessageFlags, NetlinkError};
+use crate::netlink::{Attr, Attrs, Message, MessageFlags, MessageWriter, NetlinkError};
 use crate::{Errno, Error, Result};
 
 const IFLA_INFO_XSTATS: u16 = 3;
@@ -541,36 +541,26 @@ impl<'b> Rtnl<'b> {
     /// ```
     pub fn set_can(&mut self, index: u32, config: &CanConfig) -> Result<()> {
         let c = *config;
-        self.ack_with(
-            RTM_NEWLINK,
-            MessageFlags::empty(),
-            &ifinfomsg(index, 0, 0),
-            |w| {
-                let info = w.begin_nested(IFLA_LINKINFO);
-                w.put_str(IFLA_INFO_KIND, "can");
-                let data = w.begin_nested(IFLA_INFO_DATA);
-                if let Some(t) = c.bit_timing {
-                    w.put_bytes(IFLA_CAN_BITTIMING, &t.to_bytes());
-                }
-                if let Some(t) = c.data_bit_timing {
-                    w.put_bytes(IFLA_CAN_DATA_BITTIMING, &t.to_bytes());
-                }
-                if !c.ctrl_mask.is_empty() {
-                    let mut cm = [0u8; 8];
-                    cm[..4].copy_from_slice(&c.ctrl_mask.bits().to_ne_bytes());
-                    cm[4..].copy_from_slice(&c.ctrl_flags.bits().to_ne_bytes());
-                    w.put_bytes(IFLA_CAN_CTRLMODE, &cm);
-                }
-                if let Some(ms) = c.restart_ms {
-                    w.put_u32(IFLA_CAN_RESTART_MS, ms);
-                }
-                if let Some(t) = c.termination {
-                    w.put_u16(IFLA_CAN_TERMINATION, t);
-                }
-                w.end_nested(data);
-                w.end_nested(info);
-            },
-        )
+        self.can_data(index, |w| {
+            if let Some(t) = c.bit_timing {
+                w.put_bytes(IFLA_CAN_BITTIMING, &t.to_bytes());
+            }
+            if let Some(t) = c.data_bit_timing {
+                w.put_bytes(IFLA_CAN_DATA_BITTIMING, &t.to_bytes());
+            }
+            if !c.ctrl_mask.is_empty() {
+                let mut cm = [0u8; 8];
+                cm[..4].copy_from_slice(&c.ctrl_mask.bits().to_ne_bytes());
+                cm[4..].copy_from_slice(&c.ctrl_flags.bits().to_ne_bytes());
+                w.put_bytes(IFLA_CAN_CTRLMODE, &cm);
+            }
+            if let Some(ms) = c.restart_ms {
+                w.put_u32(IFLA_CAN_RESTART_MS, ms);
+            }
+            if let Some(t) = c.termination {
+                w.put_u16(IFLA_CAN_TERMINATION, t);
+            }
+        })
     }
 
     /// Restarts the CAN controller `index` now (`ip link set can0 type can restart`): only
@@ -579,6 +569,14 @@ impl<'b> Rtnl<'b> {
     /// ([`CanRefusal::Invalid`]) while down or with `restart-ms` set.
     #[doc(alias = "IFLA_CAN_RESTART")]
     pub fn restart_can(&mut self, index: u32) -> Result<()> {
+        self.can_data(index, |w| {
+            w.put_u32(IFLA_CAN_RESTART, 1);
+        })
+    }
+
+    /// One `RTM_NEWLINK` of link `index` whose kind data (`IFLA_LINKINFO` of kind `can`,
+    /// its `IFLA_INFO_DATA`) `data` writes, as an ack exchange.
+    fn can_data(&mut self, index: u32, data: impl FnOnce(&mut MessageWriter<'_>)) -> Result<()> {
         self.ack_with(
             RTM_NEWLINK,
             MessageFlags::empty(),
@@ -586,9 +584,9 @@ impl<'b> Rtnl<'b> {
             |w| {
                 let info = w.begin_nested(IFLA_LINKINFO);
                 w.put_str(IFLA_INFO_KIND, "can");
-                let data = w.begin_nested(IFLA_INFO_DATA);
-                w.put_u32(IFLA_CAN_RESTART, 1);
-                w.end_nested(data);
+                let nest = w.begin_nested(IFLA_INFO_DATA);
+                data(w);
+                w.end_nested(nest);
                 w.end_nested(info);
             },
         )
