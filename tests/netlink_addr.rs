@@ -612,12 +612,15 @@ fn refusals_are_named() {
         match rtnl.add_address(&lives) {
             Err(Error::Netlink(NetlinkError::Refused { errno, message, .. })) => {
                 assert_eq!(errno, Errno::INVAL);
-                assert!(message);
-                assert!(rtnl
-                    .client()
-                    .ext_ack_message()
-                    .unwrap()
-                    .contains("lifetime"));
+                // Newer kernels say why (6.1's refuses without a text): the flag and the
+                // kept text agree either way.
+                let text = rtnl.client().ext_ack_message();
+                assert_eq!(message, text.is_some(), "{text:?}");
+                if let Some(text) = text {
+                    assert!(text.contains("lifetime"), "{text}");
+                } else {
+                    println!("lifetimes refused without a text by this kernel");
+                }
             }
             other => panic!("{other:?}"),
         }
