@@ -1,12 +1,13 @@
 //! What only the VM tier's guest has (`cargo xtask test --tier vm`, qemu/README.md): the
-//! `#![no_std]` echo servers of `examples/nostd-echo`, run inside the guest's own kernel
-//! against clients that also run there, and the two real CAN controllers (QEMU's SJA1000-based
-//! `kvaser_pci` cards on one bus) of the machines that have them.
+//! `#![no_std]` echo servers and `ip`-like tool of `examples/nostd-echo`, run inside the
+//! guest's own kernel against clients that also run there, and the two real CAN controllers
+//! (QEMU's SJA1000-based `kvaser_pci` cards on one bus) of the machines that have them.
 //!
-//! The guest's `qemu/init` names what it has in the environment: `BARESOCK_ASYNC_ECHO` and
-//! `BARESOCK_NOSTD_ECHO` (the programs' paths), `BARESOCK_KVASER=can0,can1`. Without them a
-//! test prints `skipped: <reason>` (natively and under qemu-user, where the xtask runs the
-//! echo servers itself). In the VM the echo tests (`vm_smoke_*`) never skip, and the CAN
+//! The guest's `qemu/init` names what it has in the environment: `BARESOCK_ASYNC_ECHO`,
+//! `BARESOCK_NOSTD_ECHO` and `BARESOCK_NOSTD_IP` (the programs' paths; the last is the static
+//! `ip`-like tool), `BARESOCK_KVASER=can0,can1`. Without them a test prints
+//! `skipped: <reason>` (natively and under qemu-user, where the xtask runs the programs
+//! itself). In the VM the `vm_smoke_*` tests never skip, and the CAN
 //! controllers' test may skip only on the machines without the cards (`ALLOWED_SKIPS` in
 //! xtask/src/cross/vm.rs).
 
@@ -641,5 +642,246 @@ mod kvaser {
             rtnl.can_link(ia).unwrap().state().unwrap(),
             Some(CanState::Stopped)
         );
+    }
+}
+
+#[cfg(feature = "netlink")]
+mod nostd_ip {
+    use super::*;
+    use baresock::netlink::route::*;
+    use baresock::netlink::RECOMMENDED_BUFFER;
+    use baresock::Family;
+    use std::net::IpAddr;
+
+    /// The veth pair the test makes (a dummy would do, but the hosts' containers lack the
+    /// module: this way the test runs in a namespace of their own too), and the vcan of the
+    /// refusal.
+    const LINK: &str = "nip-veth0";
+    const PEER: &str = "nip-veth1";
+    const VCAN: &str = "nip-vcan0";
+
+    /// Runs the tool with `args`: its exit code (`None`: killed at the limit) and output.
+    fn ip(path: &str, args: &[&str]) -> (Option<i32>, String) {
+        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        let mut child = spawn(path, &args);
+        let (code, said) = reap(&mut child, Instant::now() + Duration::from_secs(20));
+        println!("$ nostd-ip {}: {code:?}\n{said}", args.join(" "));
+        (code, said)
+    }
+
+    /// Runs the tool with `args`, which must succeed; returns what it printed.
+    fn ok(path: &str, args: &[&str]) -> String {
+        let (code, said) = ip(path, args);
+        assert_eq!(code, Some(0), "nostd-ip {args:?}: {said}");
+        said
+    }
+
+    /// Deletes the links of this test, whatever state an earlier failure left.
+    fn clean(rtnl: &mut Rtnl<'_>) {
+        for name in [LINK, VCAN] {
+            let _ = rtnl.delete_link_by_name(name);
+        }
+    }
+
+    /// The line the tool prints for `link`, built from the library's view: `INDEX: NAME: <`
+    /// and ` mtu MTU`, the flags `UP` and `LOOPBACK` where the link has them.
+    fn check_line(line: &str, link: &Link<'_>) {
+        let name = link.name().unwrap();
+        let head = format!("{}: {name}: <", link.index());
+        assert!(line.starts_with(&head), "{line:?} for {head:?}");
+        if let Some(mtu) = link.mtu().unwrap() {
+            assert!(
+                line.contains(&format!("> mtu {mtu}")),
+                "{line:?}: mtu {mtu}"
+            );
+        }
+        let flags = &line[head.len()..line.find('>').unwrap()];
+        let names: Vec<&str> = flags.split(',').collect();
+        let f = link.flags();
+        assert_eq!(names.contains(&"UP"), f.contains(LinkFlags::UP), "{line:?}");
+        assert_eq!(
+            names.contains(&"LOOPBACK"),
+            f.contains(LinkFlags::LOOPBACK),
+            "{line:?}"
+        );
+    }
+
+    /// The `#![no_std]` `ip`-like tool in the guest's kernel, each command's effect read back
+    /// through the library: `link show` line by line against the library's dump (and `dev`
+    /// against `link_by_name`), `link set dev up/mtu` on a veth link, `address add` (IPv4
+    /// and IPv6), `route add` (a prefix via a gateway, a prefix on a device); `type can
+    /// bitrate 500000` on the first kvaser_pci controller where the VM has them, read back
+    /// from its bit timing, and its refusal of a vcan (`not a CAN controller`) everywhere;
+    /// usage errors exit 2, an unknown device 1 with the kernel's error.
+    #[test]
+    fn vm_smoke_nostd_ip() {
+        let Some(path) = program("BARESOCK_NOSTD_IP") else {
+            skip!(
+                "BARESOCK_NOSTD_IP is not set (the VM's init sets it; natively and under \
+                 qemu-user the xtask runs the tool itself)"
+            );
+        };
+        usage_exits_2(&path);
+        for bad in [
+            &["link", "frob"][..],
+            &["address", "add", "192.0.2.1/33", "dev", "lo"],
+            &["route", "add", "default"],
+            &[
+                "link",
+                "set",
+                "dev",
+                "lo",
+                "type",
+                "can",
+                "sample-point",
+                "0.875",
+            ],
+        ] {
+            assert_eq!(ip(&path, bad).0, Some(2), "{bad:?}");
+        }
+        let (code, said) = ip(&path, &["link", "show", "dev", "nip-nothing"]);
+        assert_eq!(code, Some(1));
+        assert!(said.contains("ENODEV"), "{said}");
+
+        let mut buf = vec![0u8; RECOMMENDED_BUFFER];
+        let mut rtnl = Rtnl::new(&mut buf).unwrap();
+        clean(&mut rtnl);
+        rtnl.new_link(&NewLink::veth(LINK, PEER)).unwrap();
+
+        // link show: one line per link of the library's dump, in its order.
+        let shown = ok(&path, &["link", "show"]);
+        let lines: Vec<&str> = shown.lines().collect();
+        let mut links = rtnl.links().unwrap();
+        let mut n = 0;
+        while let Some(link) = links.next().unwrap() {
+            let line = lines
+                .get(n)
+                .unwrap_or_else(|| panic!("no line {n}: {shown}"));
+            check_line(line, &link);
+            n += 1;
+        }
+        assert_eq!(lines.len(), n, "{shown}");
+        let one = ok(&path, &["link", "show", "dev", "lo"]);
+        check_line(one.trim_end(), &rtnl.link_by_name("lo").unwrap());
+
+        // link set: up with an MTU, then down.
+        ok(&path, &["link", "set", "dev", LINK, "up", "mtu", "1280"]);
+        let link = rtnl.link_by_name(LINK).unwrap();
+        assert!(link.flags().contains(LinkFlags::UP));
+        assert_eq!(link.mtu().unwrap(), Some(1280));
+        let index = link.index();
+        let line = ok(&path, &["link", "show", "dev", LINK]);
+        check_line(line.trim_end(), &rtnl.link_by_name(LINK).unwrap());
+
+        // address add.
+        ok(&path, &["address", "add", "192.0.2.1/24", "dev", LINK]);
+        ok(&path, &["addr", "add", "2001:db8:5::1/64", "dev", LINK]);
+        let mut found = Vec::new();
+        let mut addrs = rtnl.addresses(None, Some(index)).unwrap();
+        while let Some(a) = addrs.next().unwrap() {
+            found.push((a.ip_addr().unwrap(), a.prefix_len()));
+        }
+        for want in [
+            ("192.0.2.1".parse::<IpAddr>().unwrap(), 24),
+            ("2001:db8:5::1".parse().unwrap(), 64),
+        ] {
+            assert!(found.contains(&want), "{want:?} not in {found:?}");
+        }
+        let (code, said) = ip(&path, &["address", "add", "192.0.2.1/24", "dev", LINK]);
+        assert_eq!(code, Some(1));
+        assert!(said.contains("EEXIST"), "{said}");
+
+        // route add: via a gateway on the link's subnet, and on the device.
+        ok(
+            &path,
+            &["route", "add", "198.51.100.0/24", "via", "192.0.2.2"],
+        );
+        ok(&path, &["route", "add", "203.0.113.0/25", "dev", LINK]);
+        let mut found = Vec::new();
+        let mut routes = rtnl.routes(Some(Family::INET), RouteTable::MAIN).unwrap();
+        while let Some(r) = routes.next().unwrap() {
+            if r.output_interface().unwrap() == Some(index) {
+                found.push((
+                    r.destination().unwrap(),
+                    r.prefix_len(),
+                    r.gateway().unwrap(),
+                ));
+            }
+        }
+        for want in [
+            (
+                Some("198.51.100.0".parse::<IpAddr>().unwrap()),
+                24,
+                Some("192.0.2.2".parse().unwrap()),
+            ),
+            (Some("203.0.113.0".parse().unwrap()), 25, None),
+        ] {
+            assert!(found.contains(&want), "{want:?} not in {found:?}");
+        }
+        ok(&path, &["link", "set", "dev", LINK, "down"]);
+        assert!(!rtnl
+            .link_by_name(LINK)
+            .unwrap()
+            .flags()
+            .contains(LinkFlags::UP));
+
+        // type can: a vcan has no bit timing.
+        rtnl.new_link(&NewLink::vcan(VCAN)).unwrap();
+        let (code, said) = ip(
+            &path,
+            &[
+                "link", "set", "dev", VCAN, "type", "can", "bitrate", "500000",
+            ],
+        );
+        assert_eq!(code, Some(1), "{said}");
+        assert!(said.contains("not a CAN controller"), "{said}");
+        clean(&mut rtnl);
+
+        // type can on a real controller, where the VM has them.
+        let Ok(names) = std::env::var("BARESOCK_KVASER") else {
+            println!(
+                "type can bitrate on a controller: none here (BARESOCK_KVASER is not set: only \
+                 the VMs of machines with a PCI bus get kvaser_pci cards)"
+            );
+            return;
+        };
+        let can = names.split(',').next().unwrap();
+        ok(&path, &["link", "set", "dev", can, "down"]);
+        ok(
+            &path,
+            &[
+                "link",
+                "set",
+                "dev",
+                can,
+                "type",
+                "can",
+                "bitrate",
+                "250000",
+                "sample-point",
+                "0.875",
+                "restart-ms",
+                "0",
+            ],
+        );
+        ok(
+            &path,
+            &[
+                "link", "set", "dev", can, "type", "can", "bitrate", "500000",
+            ],
+        );
+        let index = rtnl.index_of(can).unwrap();
+        let t = rtnl.can_link(index).unwrap().bit_timing().unwrap().unwrap();
+        assert_eq!(t.bitrate, 500_000, "{t:?}");
+        ok(&path, &["link", "set", "dev", can, "up"]);
+        let (code, said) = ip(
+            &path,
+            &[
+                "link", "set", "dev", can, "type", "can", "bitrate", "125000",
+            ],
+        );
+        assert_eq!(code, Some(1), "a change while up: {said}");
+        assert!(said.contains("EBUSY"), "{said}");
+        ok(&path, &["link", "set", "dev", can, "down"]);
     }
 }

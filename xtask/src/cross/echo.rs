@@ -373,11 +373,17 @@ pub fn plan<'a>(names: impl IntoIterator<Item = &'a str>) {
     }
 }
 
-/// Builds both no_std programs ([`ECHO`] and the async echo) for `t` (the builder's side of
-/// [`plan`]), logs cargo's output, and records the outcome for [`wait_built`].
+/// Builds the no_std programs ([`ECHO`], the async echo and `nostd-ip`) for `t` (the
+/// builder's side of [`plan`]), logs cargo's output, and records the outcome for
+/// [`wait_built`].
 pub fn build_planned(ws: &Ws, t: &Target) -> Result<(), String> {
     let start = Instant::now();
-    let result = build(ws, &[t], &[ECHO, super::async_echo::ASYNC_ECHO]).map(|output| {
+    let bins = [
+        ECHO,
+        super::async_echo::ASYNC_ECHO,
+        super::nostd_ip::NOSTD_IP,
+    ];
+    let result = build(ws, &[t], &bins).map(|output| {
         ws.log(&format!("no_std-echo-build-{}.log", t.name), &output);
     });
     eprintln!(

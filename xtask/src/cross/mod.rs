@@ -32,6 +32,7 @@ mod elf;
 pub(crate) mod install;
 mod json;
 mod musl;
+mod nostd_ip;
 pub(crate) mod proc;
 mod schedule;
 mod size;

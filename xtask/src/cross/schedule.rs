@@ -28,7 +28,7 @@ use std::time::{Duration, Instant};
 use super::build;
 use super::install::{self, Tier};
 use super::targets::{self, Target};
-use super::{async_echo, echo, proc, user, vm, Ws};
+use super::{async_echo, echo, nostd_ip, proc, user, vm, Ws};
 use crate::report::Row;
 
 /// What [`prepare`] found: the targets, and what each tier lacks.
@@ -199,6 +199,7 @@ pub fn run(plan: Plan) -> Vec<Row> {
         let echo_ok = echo::wait_built(&t.name).is_ok();
         user_rows.push(announced(user::run_echo(&ws, t, echo_ok)));
         user_rows.push(announced(async_echo::row(&ws, t, echo_ok)));
+        user_rows.push(announced(nostd_ip::row(&ws, t, echo_ok)));
     }
     let mut vms = vms.into_iter();
     for t in &list {

@@ -26,6 +26,13 @@
 //! (`examples/nostd-echo/src/bin/async-echo.rs`: the reactor and embassy-executor, a task per
 //! connection, `no_std`, no allocator, no libc).
 //!
+//! A third table (issue 21) sets `nostd-ip` (`examples/nostd-echo/src/bin/nostd-ip.rs`: a static
+//! `ip`-like tool on baresock's rtnetlink calls, `no_std`, no allocator, no libc) beside
+//! Debian's `busybox-static` of the same architecture (one multi-call binary: its whole size,
+//! the `ip` applet with every other) and Debian's iproute2 `ip` (its own file only: it links
+//! glibc, libbpf, libmnl, libelf and more dynamically, none counted), both stripped the same
+//! way ([`nostd_ip::Ip`] fetches them). No goal: the x86_64 figure is printed with the goals.
+//!
 //! Goals: at most 3 KiB on x86_64 for the UDP echo (issue 10), under 20 KiB for the async TCP
 //! echo (issue 20), and the UDP echo smaller than C + musl on every architecture
 //! (where there is a figure). Exits non-zero when a build fails or a goal is missed.
@@ -40,6 +47,7 @@ use super::echo;
 use super::elf;
 use super::install::{self, qemu_user, Tier};
 use super::musl::Musl;
+use super::nostd_ip::{Ip, NOSTD_IP};
 use super::proc::{run_limited, show, tail};
 use super::targets::{self, Target};
 use super::Ws;
@@ -127,6 +135,12 @@ struct Sizes {
     /// baresock's static async TCP echo (no_std). The hook for issue 20's static async echo
     /// server: build it beside [`echo::ECHO`] and fill this cell; until then n/a.
     async_echo: Cell,
+    /// The static `ip`-like tool (no_std), busybox-static (all of it) and iproute2's `ip`
+    /// (without its libraries), and where the last two come from.
+    nostd_ip: Cell,
+    busybox: Cell,
+    iproute2: Cell,
+    ip_source: Option<String>,
     /// Where the C figures come from (`musl-dev 1.2.3-1 (bookworm), gcc 12`), and how the C
     /// echo ran (`qemu-aarch64`, `natively`; `None`: it did not run).
     c_source: Option<String>,
@@ -159,7 +173,12 @@ pub fn run_size(selected: &[String]) -> bool {
         echo::build(
             &ws,
             &ready,
-            &[echo::ECHO, echo::BASELINE, super::async_echo::ASYNC_ECHO],
+            &[
+                echo::ECHO,
+                echo::BASELINE,
+                super::async_echo::ASYNC_ECHO,
+                NOSTD_IP,
+            ],
         )
     };
     let musl: Vec<&Target> = ready.iter().copied().filter(|t| t.libc == "musl").collect();
@@ -212,6 +231,19 @@ pub fn run_size(selected: &[String]) -> bool {
             Some(why) => CBuild::failed(why.clone()),
             None => build_c(&ws, t),
         };
+        // Debian's programs, stripped as ours are.
+        let debian = |which: &str, from: &Path| -> Cell {
+            echo::strip(&ws, from, &echo::stripped(&ws, &t.name, which))
+                .map_or_else(Cell::Failed, Cell::Bytes)
+        };
+        let (busybox, iproute2, ip_source) = match Ip::get(&ws, t) {
+            Ok(ip) => (
+                debian("busybox", &ip.busybox),
+                debian("iproute2-ip", &ip.ip),
+                Some(ip.source),
+            ),
+            Err(e) => (Cell::Failed(e.clone()), Cell::Failed(e), None),
+        };
         rows.push(Sizes {
             arch: t.name.clone(),
             nostd: rust(echo::ECHO),
@@ -221,12 +253,17 @@ pub fn run_size(selected: &[String]) -> bool {
             c_default: c.c_default,
             tokio,
             async_echo: rust(super::async_echo::ASYNC_ECHO),
+            nostd_ip: rust(NOSTD_IP),
+            busybox,
+            iproute2,
+            ip_source,
             c_source: c.source,
             c_ran: c.ran,
         });
     }
     println!("\n{}", table(&rows));
     println!("{}", tcp_table(&rows));
+    println!("{}", ip_table(&rows));
     let (report, met) = goals(&rows);
     println!("{report}");
     let failures: Vec<String> = rows
@@ -240,6 +277,9 @@ pub fn run_size(selected: &[String]) -> bool {
                 &r.c_default,
                 &r.tokio,
                 &r.async_echo,
+                &r.nostd_ip,
+                &r.busybox,
+                &r.iproute2,
             ]
             .into_iter()
             .filter_map(move |c| match c {
@@ -583,6 +623,54 @@ fn tcp_table(rows: &[Sizes]) -> String {
     out
 }
 
+/// The `ip` tools: baresock's static `nostd-ip` beside busybox-static and iproute2's `ip`,
+/// with where those come from.
+fn ip_table(rows: &[Sizes]) -> String {
+    let mut out = String::from("ip tools, stripped (bytes; rust-objcopy --strip-all on each):\n\n");
+    let head = [
+        "arch",
+        "nostd-ip, no_std, static",
+        "busybox-static (multi-call: all applets)",
+        "iproute2 ip (dynamic: libraries not counted)",
+    ];
+    let mut lines: Vec<[String; 4]> = vec![head.map(String::from)];
+    for r in rows {
+        lines.push([
+            r.arch.clone(),
+            r.nostd_ip.show(),
+            r.busybox.show(),
+            r.iproute2.show(),
+        ]);
+    }
+    let widths: Vec<usize> = (0..4)
+        .map(|i| lines.iter().map(|l| l[i].len()).max().unwrap_or(0))
+        .collect();
+    for l in &lines {
+        let mut line = format!("{:w$}", l[0], w = widths[0]);
+        for i in 1..4 {
+            line.push_str(&format!("  {:>w$}", l[i], w = widths[i]));
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out.push_str(
+        "busybox-static: one multi-call binary, its whole size (the ip applet with every \
+         other). iproute2's ip: the program alone; it links glibc, libbpf, libmnl, libelf \
+         (and what they need) dynamically, none of them counted.\n",
+    );
+    let mut sources: Vec<&str> = Vec::new();
+    for s in rows.iter().filter_map(|r| r.ip_source.as_deref()) {
+        if !sources.contains(&s) {
+            sources.push(s);
+        }
+    }
+    for s in sources {
+        let which = archs(rows, |r| r.ip_source.as_deref() == Some(s));
+        out.push_str(&format!("Debian: {s} ({which}).\n"));
+    }
+    out
+}
+
 /// The architectures of the rows that `pick` selects: `x86_64, i686`.
 fn archs(rows: &[Sizes], pick: impl Fn(&Sizes) -> bool) -> String {
     let names: Vec<&str> = rows
@@ -623,6 +711,19 @@ fn goals(rows: &[Sizes]) -> (String, bool) {
                     verdict(n < ASYNC_X86_64_GOAL)
                 ));
             }
+            if let Some(n) = r.nostd_ip.bytes() {
+                let other = |what: &str, c: &Cell| {
+                    c.bytes()
+                        .map(|b| format!(", {what} {} B", thousands(b)))
+                        .unwrap_or_default()
+                };
+                out.push_str(&format!(
+                    "  x86_64 nostd-ip: {} B (no goal{}{})\n",
+                    thousands(n),
+                    other("busybox-static", &r.busybox),
+                    other("iproute2's ip", &r.iproute2)
+                ));
+            }
         }
         if let (Some(n), Some(c)) = (r.nostd.bytes(), r.c.bytes()) {
             out.push_str(&format!(
@@ -661,6 +762,10 @@ mod tests {
             c_default: na(),
             tokio: na(),
             async_echo: na(),
+            nostd_ip: na(),
+            busybox: na(),
+            iproute2: na(),
+            ip_source: None,
             c_source: None,
             c_ran: None,
         }

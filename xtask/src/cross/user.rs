@@ -8,7 +8,8 @@
 //! Then per architecture the `#![no_std]` echo server of `examples/nostd-echo` (built once for
 //! all of them, see [`echo`](super::echo)): proved static with no undefined symbol, and run
 //! under qemu-user (and natively on the host's own architecture) against a client; and its
-//! async TCP twin, `async-echo`, against 1,000 connections at once ([`async_echo`](super::async_echo)).
+//! async TCP twin, `async-echo`, against 1,000 connections at once ([`async_echo`](super::async_echo)),
+//! and the static `ip`-like tool, `nostd-ip` ([`nostd_ip`](super::nostd_ip)).
 
 use std::process::Command;
 use std::time::{Duration, Instant};

@@ -184,10 +184,15 @@ fn has_kvaser(t: &Target) -> bool {
     KVASER_MACHINES.contains(&t.name.as_str())
 }
 
-/// The no_std echo programs (`examples/nostd-echo`) put, stripped, into the guest's
+/// The no_std programs (`examples/nostd-echo`) put, stripped, into the guest's
 /// [`ECHO_DIR`]: `qemu/init` exports each one's path to the tests (tests/vm_guest.rs runs
-/// them against 1,000 TCP connections and a UDP client inside the guest).
-const GUEST_ECHOES: [&str; 2] = [super::echo::ECHO, super::async_echo::ASYNC_ECHO];
+/// the echo servers against 1,000 TCP connections and a UDP client inside the guest, and
+/// `nostd-ip`'s commands against the library's view of their effect).
+const GUEST_ECHOES: [&str; 3] = [
+    super::echo::ECHO,
+    super::async_echo::ASYNC_ECHO,
+    super::nostd_ip::NOSTD_IP,
+];
 /// Where the guest has the [`GUEST_ECHOES`].
 const ECHO_DIR: &str = "opt/echo";
 
@@ -1880,6 +1885,7 @@ mod tests {
                 "tests/vm_guest",
                 "opt/echo/async-echo",
                 "opt/echo/nostd-echo",
+                "opt/echo/nostd-ip",
             ] {
                 assert!(
                     names.iter().any(|n| n == want),
