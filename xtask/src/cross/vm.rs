@@ -998,7 +998,9 @@ fn iproute2_packages(apt: &Apt) -> Result<Vec<String>, String> {
         .iter()
         .map(|alts| {
             alts.split('|')
-                .find(|p| apt.show(p).is_ok())
+                // A real package, with a version: `apt-cache show` of a purely virtual one
+                // (trixie's `libelf1`, provided by `libelf1t64`) succeeds with nothing.
+                .find(|p| apt.version(p).is_ok())
                 .map(String::from)
                 .ok_or_else(|| format!("no package {alts} in this suite"))
         })
