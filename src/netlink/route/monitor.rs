@@ -507,17 +507,8 @@ impl<'b> RouteMonitor<'b> {
     pub fn recv(&mut self) -> Result<RouteEvent<'_>> {
         let mut deadline = Deadline::default();
         let (start, end) = loop {
-            if self.at < self.len {
-                let rest = self.buf.get(self.at..self.len).unwrap_or(&[]);
-                match Message::first(rest) {
-                    Some(m) => {
-                        let (start, len) = (self.at, m.as_bytes().len());
-                        self.at = self.at.saturating_add(align(len)).min(self.len);
-                        break (start, start + len);
-                    }
-                    None => self.at = self.len,
-                }
-                continue;
+            if let Some(place) = next_message(self.buf, &mut self.at, self.len) {
+                break place;
             }
             self.at = 0;
             self.len = 0;
@@ -546,6 +537,19 @@ impl<'b> RouteMonitor<'b> {
             })),
         }
     }
+}
+
+/// The place of the message at `*at` in the datagram `buf[..len]` (checked by `Messages::new`),
+/// `*at` moved past it; `None` (and `*at` at `len`) when none is left.
+fn next_message(buf: &[u8], at: &mut usize, len: usize) -> Option<(usize, usize)> {
+    let rest = buf.get(*at..len).unwrap_or(&[]);
+    let Some(m) = Message::first(rest) else {
+        *at = len;
+        return None;
+    };
+    let (start, n) = (*at, m.as_bytes().len());
+    *at = at.saturating_add(align(n)).min(len);
+    Some((start, start + n))
 }
 
 #[cfg(test)]

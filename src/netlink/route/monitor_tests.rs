@@ -195,3 +195,25 @@ fn hostile_bytes_never_panic() {
     two.extend_from_slice(&[0xff; 7]);
     check(&two);
 }
+
+/// A datagram of several messages gives each in turn, then none; a cut one gives none.
+#[test]
+fn each_message_of_a_datagram_in_turn() {
+    let mut d = link(RTM_NEWLINK);
+    let first = d.len();
+    d.extend_from_slice(&address(RTM_NEWADDR));
+    d.extend_from_slice(&route(RTM_DELROUTE));
+    Messages::new(&d).unwrap();
+    let (mut at, mut kinds) = (0, Vec::new());
+    while let Some((start, end)) = next_message(&d, &mut at, d.len()) {
+        let m = Message::first(&d[start..end]).unwrap();
+        kinds.push(RouteEvent::from_message(m).unwrap().is_deletion());
+        assert!(at <= d.len());
+    }
+    assert_eq!(kinds, [false, false, true]);
+    assert_eq!(at, d.len());
+    // A length past the datagram (never handed out by `Messages::new`): nothing, no panic.
+    let mut at = 0;
+    assert_eq!(next_message(&d[..first - 1], &mut at, first - 1), None);
+    assert_eq!(next_message(&d, &mut at, d.len() + 9), None);
+}
