@@ -748,6 +748,61 @@ fn addresses_and_routes_never_allocate() {
     }
 }
 
+/// A route monitor: made, a change seen as its typed event (one read), the event written as
+/// its `ip monitor` line, in a network namespace of its own, without allocating.
+#[cfg(feature = "netlink")]
+#[test]
+fn a_route_monitor_read_never_allocates() {
+    use baresock::netlink::route::{AddressSpec, RouteEvent, RouteGroups, RouteMonitor, Rtnl};
+    if !common::is_root() || common::under_qemu_user() {
+        println!("skipped: a network namespace needs root (and no qemu-user)");
+        return;
+    }
+    let r = std::thread::spawn(|| {
+        let flags = rustix::thread::UnshareFlags::NEWNET;
+        // SAFETY: only the network namespace changes, for this thread alone.
+        let unshared = unsafe { rustix::thread::unshare_unsafe(flags) };
+        if let Err(e) = unshared {
+            return Err(format!("unshare(CLONE_NEWNET): {e}"));
+        }
+        let _ = rustix::time::clock_gettime(rustix::time::ClockId::Monotonic);
+        let mut buf = [0u8; 8 * 1024];
+        let mut mbuf = [0u8; 16 * 1024];
+        let mut text = Fixed {
+            buf: [0; 256],
+            len: 0,
+        };
+        let n = allocations_in(|| {
+            let mut monitor = RouteMonitor::new(RouteGroups::IPV4_ADDRESS, &mut mbuf).unwrap();
+            monitor
+                .socket()
+                .set_timeout(Some(Duration::from_secs(5)))
+                .unwrap();
+            let mut rtnl = Rtnl::new(&mut buf).unwrap();
+            rtnl.client()
+                .socket()
+                .set_timeout(Some(Duration::from_secs(5)))
+                .unwrap();
+            let ip = "10.57.0.1".parse().unwrap();
+            rtnl.add_address(&AddressSpec::new(1, ip, 24)).unwrap();
+            let event = monitor.recv().unwrap();
+            assert!(matches!(event, RouteEvent::NewAddress(a) if a.ip_addr().unwrap() == ip));
+            write!(text, "{event}").unwrap();
+        });
+        Ok((n, text))
+    })
+    .join()
+    .unwrap();
+    match r {
+        Ok((n, text)) => {
+            assert_eq!(n, 0, "the route monitor allocated {n} times");
+            let line = std::str::from_utf8(&text.buf[..text.len]).unwrap();
+            assert_eq!(line, "10.57.0.1/24 dev 1 scope global");
+        }
+        Err(why) => println!("skipped: {why}"),
+    }
+}
+
 /// The typed link calls: a dump, the look-ups, `name_index`, a change, a creation and a
 /// deletion (each refused or harmless where it runs: nothing in the host's namespace changes).
 #[cfg(feature = "netlink")]

@@ -1,14 +1,16 @@
 //! The netlink readers on arbitrary bytes: `netlink::Messages` (every message of a datagram),
 //! `Message::split` and `Attrs` nested to any depth, `ErrorMessage` with its extended ack,
-//! `NLMSG_DONE`'s error, and `uevent::Uevent::parse`.
+//! `NLMSG_DONE`'s error, `route::RouteEvent::from_message` (the monitor's events, each
+//! written as its `ip monitor` line) and `uevent::Uevent::parse`.
 //!
 //! Asserts: nothing panics; every message handed out lies within the datagram, is at least a
 //! header long and starts on a 4-byte boundary; every attribute lies within its container;
 //! the typed getters succeed exactly when the payload has their size; a string getter's
-//! answer has no NUL; errors are `Error::Netlink`; a parsed uevent's pairs each come from a
-//! `KEY=VALUE` string of the input.
+//! answer has no NUL; errors are `Error::Netlink`; an event's `Display` never fails; a
+//! parsed uevent's pairs each come from a `KEY=VALUE` string of the input.
 #![no_main]
 
+use baresock::netlink::route::RouteEvent;
 use baresock::netlink::uevent::Uevent;
 use baresock::netlink::{Attrs, Messages, HEADER_LEN};
 use baresock::Error;
@@ -58,6 +60,14 @@ fuzz_target!(|data: &[u8]| {
                         }
                         Err(e) => assert!(matches!(e, Error::Netlink(_))),
                     }
+                }
+                match RouteEvent::from_message(m) {
+                    Ok(e) => {
+                        let mut line = String::new();
+                        std::fmt::write(&mut line, format_args!("{e}")).unwrap();
+                        let _ = e.is_deletion();
+                    }
+                    Err(e) => assert!(matches!(e, Error::Netlink(_))),
                 }
                 for header in [0, 4, 8, 12, 16] {
                     match m.split(header) {

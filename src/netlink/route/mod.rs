@@ -15,6 +15,7 @@
 //! | [`add_address`](Rtnl::add_address), [`replace_address`](Rtnl::replace_address), [`delete_address`](Rtnl::delete_address), [`addresses`](Rtnl::addresses) ([`Address`], [`AddressSpec`]) | `ip address add/replace/del/show` |
 //! | [`add_route`](Rtnl::add_route), [`replace_route`](Rtnl::replace_route), [`delete_route`](Rtnl::delete_route), [`routes`](Rtnl::routes), [`route_to`](Rtnl::route_to) ([`Route`], [`RouteSpec`]) | `ip route add/replace/del/show/get` |
 //! | [`Rtnl::set_can`], [`Rtnl::can_link`], [`Rtnl::restart_can`] | CAN links: bit timing, data bit timing, restart-ms, control modes, termination; state, constants, clock, error counters ([`CanConfig`], [`CanLink`]) |
+//! | [`RouteMonitor::new`] ([`RouteGroups`]), [`RouteMonitor::recv`] ([`RouteEvent`]) | `ip monitor link address route`: the kernel's notifications of links, addresses, routes as typed events, overruns named |
 //!
 //! ```no_run
 //! use baresock::netlink::route::Rtnl;
@@ -30,6 +31,7 @@ mod addr;
 mod can;
 mod link;
 mod link_kind;
+mod monitor;
 #[allow(clippy::module_inception)] // `route::route`: the routes of the rtnetlink module
 mod route;
 mod route_kind;
@@ -44,6 +46,7 @@ pub use can::{
 };
 pub use link::{Link, LinkFlags, LinkStats, Links, OperState};
 pub use link_kind::{LinkChange, Netns, NewLink, NewLinkKind, VlanProtocol};
+pub use monitor::{RouteEvent, RouteGroups, RouteMonitor};
 pub use route::{Nexthop, Nexthops, Route, RouteSpec, Routes};
 pub use route_kind::{RouteProtocol, RouteTable, RouteType};
 
