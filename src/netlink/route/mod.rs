@@ -29,6 +29,7 @@
 
 mod addr;
 mod can;
+mod display;
 mod link;
 mod link_kind;
 mod monitor;

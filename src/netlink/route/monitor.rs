@@ -3,7 +3,7 @@
 
 use core::fmt;
 
-use super::{Address, Link, LinkFlags, OperState, Route, RouteTable, RouteType, Scope};
+use super::{Address, Link, Route};
 use crate::netlink::{align, Message, Messages, NetlinkError, NetlinkProtocol, NetlinkSocket};
 use crate::time::Deadline;
 use crate::{Errno, Error, NetlinkAddr, Result};
@@ -98,8 +98,9 @@ impl RouteGroups {
 /// is any message this enum does not type (another group's, say), whole;
 /// [`Overrun`](RouteEvent::Overrun) says that the kernel dropped events.
 ///
-/// `Display` writes one line like `ip monitor`'s (a short subset of it; the monitor has no
-/// link names for addresses and routes, so it writes indexes):
+/// `Display` writes one line like `ip monitor`'s: `Deleted ` for a deletion, then the
+/// [`Link`], [`Address`] or [`Route`] as their own `Display` writes it (a short subset of
+/// `ip`'s; the monitor has no link names for addresses and routes, so it writes indexes):
 ///
 /// | Event | Line |
 /// |---|---|
@@ -210,148 +211,15 @@ impl<'a> RouteEvent<'a> {
     }
 }
 
-/// A field read for `Display`: its value, or `?` where the message has it malformed.
-fn field<T: fmt::Display>(f: &mut fmt::Formatter<'_>, r: Result<T>) -> fmt::Result {
-    match r {
-        Ok(v) => write!(f, "{v}"),
-        Err(_) => f.write_str("?"),
-    }
-}
-
-/// `ip`'s order of the link flags it prints (iproute2's `print_link_flags`).
-const FLAG_NAMES: [(LinkFlags, &str); 17] = [
-    (LinkFlags::LOOPBACK, "LOOPBACK"),
-    (LinkFlags::BROADCAST, "BROADCAST"),
-    (LinkFlags::POINTOPOINT, "POINTOPOINT"),
-    (LinkFlags::MULTICAST, "MULTICAST"),
-    (LinkFlags::NOARP, "NOARP"),
-    (LinkFlags::ALLMULTI, "ALLMULTI"),
-    (LinkFlags::PROMISC, "PROMISC"),
-    (LinkFlags::MASTER, "MASTER"),
-    (LinkFlags::SLAVE, "SLAVE"),
-    (LinkFlags::DEBUG, "DEBUG"),
-    (LinkFlags::DYNAMIC, "DYNAMIC"),
-    (LinkFlags::AUTOMEDIA, "AUTOMEDIA"),
-    (LinkFlags::PORTSEL, "PORTSEL"),
-    (LinkFlags::NOTRAILERS, "NOTRAILERS"),
-    (LinkFlags::UP, "UP"),
-    (LinkFlags::LOWER_UP, "LOWER_UP"),
-    (LinkFlags::DORMANT, "DORMANT"),
-];
-
-fn oper_name(s: OperState) -> &'static str {
-    match s {
-        OperState::Unknown => "UNKNOWN",
-        OperState::NotPresent => "NOTPRESENT",
-        OperState::Down => "DOWN",
-        OperState::LowerLayerDown => "LOWERLAYERDOWN",
-        OperState::Testing => "TESTING",
-        OperState::Dormant => "DORMANT",
-        OperState::Up => "UP",
-        OperState::Other(_) => "?",
-    }
-}
-
-fn fmt_link(f: &mut fmt::Formatter<'_>, l: &Link<'_>) -> fmt::Result {
-    write!(f, "{}: ", l.index())?;
-    field(f, l.name())?;
-    f.write_str(": <")?;
-    let flags = l.flags();
-    let mut sep = "";
-    if flags.contains(LinkFlags::UP) && !flags.contains(LinkFlags::RUNNING) {
-        f.write_str("NO-CARRIER")?;
-        sep = ",";
-    }
-    for (flag, name) in FLAG_NAMES {
-        if flags.contains(flag) {
-            write!(f, "{sep}{name}")?;
-            sep = ",";
-        }
-    }
-    f.write_str(">")?;
-    match l.mtu() {
-        Ok(Some(mtu)) => write!(f, " mtu {mtu}")?,
-        Ok(None) => {}
-        Err(_) => f.write_str(" mtu ?")?,
-    }
-    match l.operstate() {
-        Ok(Some(s)) => write!(f, " state {}", oper_name(s)),
-        Ok(None) => Ok(()),
-        Err(_) => f.write_str(" state ?"),
-    }
-}
-
-fn fmt_scope(f: &mut fmt::Formatter<'_>, s: Scope) -> fmt::Result {
-    match s.name() {
-        Some(n) => write!(f, " scope {n}"),
-        None => write!(f, " scope {}", s.raw()),
-    }
-}
-
-fn fmt_address(f: &mut fmt::Formatter<'_>, a: &Address<'_>) -> fmt::Result {
-    field(f, a.ip_addr())?;
-    match a.peer() {
-        Ok(Some(p)) => write!(f, " peer {p}")?,
-        Ok(None) => {}
-        Err(_) => f.write_str(" peer ?")?,
-    }
-    write!(f, "/{} dev {}", a.prefix_len(), a.index())?;
-    fmt_scope(f, a.scope())
-}
-
-fn fmt_route(f: &mut fmt::Formatter<'_>, r: &Route<'_>) -> fmt::Result {
-    let kind = r.kind();
-    if kind != RouteType::UNICAST {
-        match kind.name() {
-            Some(n) => write!(f, "{n} ")?,
-            None => write!(f, "type {} ", kind.raw())?,
-        }
-    }
-    match r.destination() {
-        Ok(_) if r.prefix_len() == 0 => f.write_str("default")?,
-        Ok(Some(d)) => write!(f, "{d}/{}", r.prefix_len())?,
-        Ok(None) => write!(f, "?/{}", r.prefix_len())?,
-        Err(_) => f.write_str("?")?,
-    }
-    match r.gateway() {
-        Ok(Some(g)) => write!(f, " via {g}")?,
-        Ok(None) => {}
-        Err(_) => f.write_str(" via ?")?,
-    }
-    match r.output_interface() {
-        Ok(Some(i)) => write!(f, " dev {i}")?,
-        Ok(None) => {}
-        Err(_) => f.write_str(" dev ?")?,
-    }
-    match r.table() {
-        Ok(RouteTable::MAIN) => {}
-        Ok(t) => write!(f, " table {}", t.raw())?,
-        Err(_) => f.write_str(" table ?")?,
-    }
-    let proto = r.protocol();
-    match proto.name() {
-        Some(n) => write!(f, " proto {n}")?,
-        None => write!(f, " proto {}", proto.raw())?,
-    }
-    if r.scope() != Scope::UNIVERSE {
-        fmt_scope(f, r.scope())?;
-    }
-    match r.priority() {
-        Ok(Some(m)) => write!(f, " metric {m}"),
-        Ok(None) => Ok(()),
-        Err(_) => f.write_str(" metric ?"),
-    }
-}
-
 impl fmt::Display for RouteEvent<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.is_deletion() {
             f.write_str("Deleted ")?;
         }
         match self {
-            RouteEvent::NewLink(l) | RouteEvent::DeletedLink(l) => fmt_link(f, l),
-            RouteEvent::NewAddress(a) | RouteEvent::DeletedAddress(a) => fmt_address(f, a),
-            RouteEvent::NewRoute(r) | RouteEvent::DeletedRoute(r) => fmt_route(f, r),
+            RouteEvent::NewLink(l) | RouteEvent::DeletedLink(l) => l.fmt(f),
+            RouteEvent::NewAddress(a) | RouteEvent::DeletedAddress(a) => a.fmt(f),
+            RouteEvent::NewRoute(r) | RouteEvent::DeletedRoute(r) => r.fmt(f),
             RouteEvent::Other(m) => write!(
                 f,
                 "message type {} ({} bytes)",

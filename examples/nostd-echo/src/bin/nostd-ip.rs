@@ -9,7 +9,7 @@
 //! ```
 //!
 //! `link show` prints one line per link, the first line of iproute2's:
-//! `1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 state UNKNOWN` (the flags in iproute2's order
+//! `1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 state UNKNOWN` (a `Link`'s `Display`: the flags in iproute2's order
 //! and names, `NO-CARRIER` for a link up without `IFF_RUNNING`). `link set` with `type can`
 //! sets the CAN controller's bit timing first ([`Rtnl::set_can`]: the link must be down),
 //! then the rest (`up`, `mtu`) in one `RTM_NEWLINK`. `route add default` is the IPv4
@@ -43,8 +43,7 @@ use core::fmt::{self, Write};
 use core::net::IpAddr;
 
 use baresock::netlink::route::{
-    AddressSpec, CanBitTiming, CanConfig, CanRefusal, Link, LinkChange, LinkFlags, OperState,
-    RouteSpec, Rtnl,
+    AddressSpec, CanBitTiming, CanConfig, CanRefusal, Link, LinkChange, RouteSpec, Rtnl,
 };
 use baresock::netlink::RECOMMENDED_BUFFER;
 use baresock::Error;
@@ -226,65 +225,10 @@ fn link_show(rtnl: &mut Rtnl<'_>, args: &mut Args) -> Result<(), Fail> {
     Ok(())
 }
 
-/// The flags in iproute2's order and names (`print_link_flags`).
-const FLAG_NAMES: [(LinkFlags, &str); 17] = [
-    (LinkFlags::LOOPBACK, "LOOPBACK"),
-    (LinkFlags::BROADCAST, "BROADCAST"),
-    (LinkFlags::POINTOPOINT, "POINTOPOINT"),
-    (LinkFlags::MULTICAST, "MULTICAST"),
-    (LinkFlags::NOARP, "NOARP"),
-    (LinkFlags::ALLMULTI, "ALLMULTI"),
-    (LinkFlags::PROMISC, "PROMISC"),
-    (LinkFlags::NOTRAILERS, "NOTRAILERS"),
-    (LinkFlags::DEBUG, "DEBUG"),
-    (LinkFlags::DYNAMIC, "DYNAMIC"),
-    (LinkFlags::AUTOMEDIA, "AUTOMEDIA"),
-    (LinkFlags::PORTSEL, "PORTSEL"),
-    (LinkFlags::MASTER, "MASTER"),
-    (LinkFlags::SLAVE, "SLAVE"),
-    (LinkFlags::UP, "UP"),
-    (LinkFlags::LOWER_UP, "LOWER_UP"),
-    (LinkFlags::DORMANT, "DORMANT"),
-];
-
-/// One line: `INDEX: NAME: <FLAGS> mtu MTU state STATE`.
+/// One line: `INDEX: NAME: <FLAGS> mtu MTU state STATE`, the library's `Display` of a link
+/// (iproute2's first line of `ip link show`).
 fn print_link(out: &mut Out, link: &Link<'_>) -> Result<(), Fail> {
-    let _ = write!(out, "{}: {}: <", link.index(), link.name()?);
-    let mut flags = link.flags();
-    let mut sep = "";
-    if flags.contains(LinkFlags::UP) && !flags.contains(LinkFlags::RUNNING) {
-        let _ = out.write_str("NO-CARRIER");
-        sep = ",";
-    }
-    flags.remove(LinkFlags::RUNNING);
-    for (flag, name) in FLAG_NAMES.iter().chain(&[(LinkFlags::ECHO, "ECHO")]) {
-        if flags.contains(*flag) {
-            flags.remove(*flag);
-            let _ = write!(out, "{sep}{name}");
-            sep = ",";
-        }
-    }
-    if !flags.is_empty() {
-        let _ = write!(out, "{sep}{:x}", flags.bits());
-    }
-    let _ = out.write_str(">");
-    if let Some(mtu) = link.mtu()? {
-        let _ = write!(out, " mtu {mtu}");
-    }
-    if let Some(state) = link.operstate()? {
-        let _ = out.write_str(" state ");
-        let _ = match state {
-            OperState::Unknown => out.write_str("UNKNOWN"),
-            OperState::NotPresent => out.write_str("NOTPRESENT"),
-            OperState::Down => out.write_str("DOWN"),
-            OperState::LowerLayerDown => out.write_str("LOWERLAYERDOWN"),
-            OperState::Testing => out.write_str("TESTING"),
-            OperState::Dormant => out.write_str("DORMANT"),
-            OperState::Up => out.write_str("UP"),
-            OperState::Other(v) => write!(out, "{v:x}"),
-        };
-    }
-    let _ = out.write_str("\n");
+    let _ = writeln!(out, "{link}");
     Ok(())
 }
 
