@@ -169,7 +169,8 @@ impl<'a> RouteEvent<'a> {
     /// m[4..6].copy_from_slice(&21u16.to_ne_bytes());
     /// m[16..20].copy_from_slice(&[2, 24, 0, 0]);
     /// m[20..24].copy_from_slice(&2u32.to_ne_bytes());
-    /// m[24..28].copy_from_slice(&[8, 0, 2, 0]);
+    /// m[24..26].copy_from_slice(&8u16.to_ne_bytes()); // IFA_LOCAL, 4 bytes
+    /// m[26..28].copy_from_slice(&2u16.to_ne_bytes());
     /// m[28..32].copy_from_slice(&[10, 0, 0, 1]);
     /// let msg = Messages::new(&m)?.into_iter().next().unwrap();
     /// let e = RouteEvent::from_message(msg)?;
