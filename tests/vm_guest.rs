@@ -29,6 +29,18 @@ const ROUNDS: usize = 2;
 /// instead of the VM's watchdog killing the whole binary. A run takes seconds under TCG.
 const RUN_LIMIT: Duration = Duration::from_secs(45);
 
+/// Held by the tests that change links of the guest's own namespace or read them all (the
+/// kvaser test brings the controllers up and down; nostd-ip's test compares `link show`
+/// with the library's dump): the test harness runs them at once otherwise.
+#[cfg(feature = "netlink")]
+static GUEST_LINKS: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// [`GUEST_LINKS`], also after a test that held it failed.
+#[cfg(feature = "netlink")]
+fn hold_guest_links() -> std::sync::MutexGuard<'static, ()> {
+    GUEST_LINKS.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 /// The path in the environment variable `var`, set by the VM's init.
 fn program(var: &str) -> Option<String> {
     std::env::var(var).ok().filter(|p| !p.is_empty())
@@ -448,6 +460,7 @@ mod kvaser {
     /// counters read; then frames cross the bus each way with `CanSocket` and can-utils.
     #[test]
     fn kvaser_pci_controllers_exchange_frames() {
+        let _links = hold_guest_links();
         let Ok(names) = std::env::var("BARESOCK_KVASER") else {
             skip!(
                 "no kvaser_pci controllers (BARESOCK_KVASER is not set: only the VMs of \
@@ -765,6 +778,7 @@ mod nostd_ip {
                  qemu-user the xtask runs the tool itself)"
             );
         };
+        let _links = hold_guest_links();
         usage_exits_2(&path);
         for bad in [
             &["link", "frob"][..],
