@@ -243,8 +243,9 @@ const CAN_UTILS_DIR: &str = "opt/can-utils";
 /// Fetched with can-utils: iproute2 (its `ip`, which the kvaser test reads a CAN link's bit
 /// timing back with: busybox's `ip` has no `-details`) and the libraries `ip` needs, each
 /// `a|b` the first name the suite has (trixie renamed libelf1 for the 64-bit time_t move).
-/// Only the libraries `ip` and they name are copied.
-const IPROUTE2_PACKAGES: [&str; 9] = [
+/// Only the libraries `ip` and they name are copied (trixie's `ip` also links libselinux,
+/// which links libpcre2-8; bookworm's links neither, and they are left out of its guests).
+const IPROUTE2_PACKAGES: [&str; 11] = [
     "iproute2",
     "libbpf1",
     "libelf1|libelf1t64",
@@ -254,6 +255,8 @@ const IPROUTE2_PACKAGES: [&str; 9] = [
     "libcap2",
     "zlib1g",
     "libzstd1",
+    "libselinux1",
+    "libpcre2-8-0",
 ];
 /// The guest's wrapper of Debian's `ip` (`/bin/iproute2-ip`): busybox's `ip` keeps `/bin/ip`.
 const IPROUTE2_WRAPPER: &str = "iproute2-ip";
