@@ -716,7 +716,11 @@ fn qemu_command(t: &Target, guest: &Guest, initrd: &Path) -> Command {
     append.extend(["quiet", "panic=-1", "rdinit=/init"].map(String::from));
     append.extend(t.vm.append.split_whitespace().map(String::from));
     let mut cmd = Command::new(&t.vm.qemu);
-    cmd.args(["-accel", "tcg", "-m", "1024", "-smp", "1"])
+    // 2 GiB: the initramfs holds every test binary (about 330 MB on powerpc64le, whose
+    // binaries are 2.6x x86_64's) and is unpacked into RAM beside itself; at 1 GiB the
+    // kernel's unpacking ran out ("Initramfs unpacking failed: write error"). TCG takes the
+    // host's memory only as the guest touches it.
+    cmd.args(["-accel", "tcg", "-m", "2048", "-smp", "1"])
         // The console on stdio; no display, no monitor, no network card, no reboot (a
         // kernel panic reboots at once with panic=-1, so qemu exits).
         .args([
