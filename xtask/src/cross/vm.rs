@@ -708,6 +708,18 @@ impl Watch {
     }
 }
 
+/// The guest's memory, in MiB, for the initramfs `initrd`: 1 GiB, or 2 GiB for one over
+/// 200 MB. The initramfs holds every test binary and is unpacked into RAM beside itself: at
+/// 1 GiB powerpc64le's (330 MB; its binaries are 2.6x x86_64's) failed to unpack
+/// ("Initramfs unpacking failed: write error"). Not 2 GiB for all: i686's 32-bit kernel then
+/// hung before `/init`. TCG takes the host's memory only as the guest touches it.
+fn guest_memory(initrd: &Path) -> &'static str {
+    match fs::metadata(initrd) {
+        Ok(m) if m.len() > 200 << 20 => "2048",
+        _ => "1024",
+    }
+}
+
 fn qemu_command(t: &Target, guest: &Guest, initrd: &Path) -> Command {
     let mut append = Vec::new();
     if !t.vm.console.is_empty() {
@@ -716,11 +728,7 @@ fn qemu_command(t: &Target, guest: &Guest, initrd: &Path) -> Command {
     append.extend(["quiet", "panic=-1", "rdinit=/init"].map(String::from));
     append.extend(t.vm.append.split_whitespace().map(String::from));
     let mut cmd = Command::new(&t.vm.qemu);
-    // 2 GiB: the initramfs holds every test binary (about 330 MB on powerpc64le, whose
-    // binaries are 2.6x x86_64's) and is unpacked into RAM beside itself; at 1 GiB the
-    // kernel's unpacking ran out ("Initramfs unpacking failed: write error"). TCG takes the
-    // host's memory only as the guest touches it.
-    cmd.args(["-accel", "tcg", "-m", "2048", "-smp", "1"])
+    cmd.args(["-accel", "tcg", "-m", guest_memory(initrd), "-smp", "1"])
         // The console on stdio; no display, no monitor, no network card, no reboot (a
         // kernel panic reboots at once with panic=-1, so qemu exits).
         .args([
