@@ -39,7 +39,7 @@ fn a_link_that_is_no_can_controller_is_refused() {
         ] {
             let e = r.unwrap_err();
             assert_eq!(
-                CanRefusal::of(&e),
+                CanRefusal::of(&e, rtnl.client().ext_ack_message()),
                 Some(CanRefusal::Unsupported),
                 "{what}: {e}"
             );
@@ -66,7 +66,7 @@ fn no_such_link() {
     ] {
         let e = r.unwrap_err();
         assert!(e.is_no_such_interface(), "{e}");
-        assert_eq!(CanRefusal::of(&e), None);
+        assert_eq!(CanRefusal::of(&e, rtnl.client().ext_ack_message()), None);
     }
 }
 
@@ -107,7 +107,7 @@ fn a_vcan_has_no_bit_timing() {
         ] {
             let e = rtnl.set_can(index, &config).unwrap_err();
             assert_eq!(
-                CanRefusal::of(&e),
+                CanRefusal::of(&e, rtnl.client().ext_ack_message()),
                 Some(CanRefusal::Unsupported),
                 "{what}: {e}"
             );
@@ -117,7 +117,11 @@ fn a_vcan_has_no_bit_timing() {
             );
         }
         let e = rtnl.restart_can(index).unwrap_err();
-        assert_eq!(CanRefusal::of(&e), Some(CanRefusal::Unsupported), "{e}");
+        assert_eq!(
+            CanRefusal::of(&e, rtnl.client().ext_ack_message()),
+            Some(CanRefusal::Unsupported),
+            "{e}"
+        );
         rtnl.set_down(index).unwrap();
         assert!(!rtnl.link(index).unwrap().flags().contains(LinkFlags::UP));
         rtnl.set_up(index).unwrap();

@@ -867,7 +867,8 @@ fn netlink_can_calls_never_allocate() {
         let e = rtnl
             .set_can(1, &CanConfig::new().bitrate(500_000).restart_ms(10))
             .unwrap_err();
-        assert_eq!(CanRefusal::of(&e), Some(CanRefusal::Unsupported));
+        let text = rtnl.client().ext_ack_message();
+        assert_eq!(CanRefusal::of(&e, text), Some(CanRefusal::Unsupported));
         assert!(rtnl.restart_can(1).is_err());
         assert!(rtnl.set_up(i32::MAX as u32).is_err());
     });

@@ -340,7 +340,8 @@ mod kvaser {
     /// ack's text (what the driver says).
     fn refused(rtnl: &Rtnl<'_>, r: Result<()>, want: CanRefusal, what: &str) {
         let e = r.expect_err(what);
-        assert_eq!(CanRefusal::of(&e), Some(want), "{what}: {e}");
+        let text = rtnl.client().ext_ack_message();
+        assert_eq!(CanRefusal::of(&e, text), Some(want), "{what}: {e} {text:?}");
         println!(
             "{what}: {e} ({want:?}; ext-ack {:?})",
             rtnl.client().ext_ack_message()

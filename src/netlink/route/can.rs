@@ -454,20 +454,40 @@ impl CanConfig {
 }
 
 /// Why the kernel refused a CAN request, named from the errno of a
-/// [`NetlinkError::Refused`] (the extended ack's text, where the driver gave one, is in
-/// [`Client::ext_ack_message`](crate::netlink::Client::ext_ack_message)).
+/// [`NetlinkError::Refused`] and the extended ack's text of the same exchange
+/// ([`Client::ext_ack_message`](crate::netlink::Client::ext_ack_message)): Linux 6.3 and
+/// later refuse a bit rate the controller cannot make with `EINVAL` and the text
+/// `bitrate error: ... too high`, where older kernels said `EDOM`.
 ///
 /// ```
 /// use baresock::netlink::route::CanRefusal;
 /// use baresock::netlink::NetlinkError;
 /// use baresock::{Errno, Error};
-/// let e = Error::Netlink(NetlinkError::Refused {
-///     errno: Errno::BUSY,
-///     attribute: None,
-///     parent: None,
-///     message: false,
-/// });
-/// assert_eq!(CanRefusal::of(&e), Some(CanRefusal::Busy));
+/// let refused = |errno| {
+///     Error::Netlink(NetlinkError::Refused { errno, attribute: None, parent: None, message: true })
+/// };
+/// assert_eq!(CanRefusal::of(&refused(Errno::BUSY), None), Some(CanRefusal::Busy));
+/// let text = Some("bitrate error: 33.33% too high");
+/// let e = refused(Errno::INVAL);
+/// assert_eq!(CanRefusal::of(&e, text), Some(CanRefusal::BitrateUnreachable));
+/// assert_eq!(CanRefusal::of(&e, None), Some(CanRefusal::Invalid));
+/// ```
+///
+/// With a handle, the text is the client's:
+///
+/// ```no_run
+/// use baresock::netlink::route::{CanConfig, CanRefusal, Rtnl};
+/// let mut buf = [0u8; baresock::netlink::RECOMMENDED_BUFFER];
+/// let mut rtnl = Rtnl::new(&mut buf)?;
+/// let can0 = rtnl.index_of("can0")?;
+/// if let Err(e) = rtnl.set_can(can0, &CanConfig::new().bitrate(3_000_000)) {
+///     match CanRefusal::of(&e, rtnl.client().ext_ack_message()) {
+///         Some(CanRefusal::BitrateUnreachable) => println!("no such bit rate on this clock"),
+///         Some(CanRefusal::Busy) => println!("take can0 down first"),
+///         _ => return Err(e),
+///     }
+/// }
+/// # Ok::<(), baresock::Error>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -476,7 +496,7 @@ pub enum CanRefusal {
     /// or a manual restart of a controller that is not bus-off (`EBUSY`).
     Busy,
     /// The controller cannot make the bit rate asked for with its clock and constants
-    /// (`EDOM`).
+    /// (`EDOM`; from Linux 6.3 `EINVAL` with the text `bitrate error: ... too high`).
     BitrateUnreachable,
     /// Up without a bit timing, a timing or a termination value the controller does not
     /// take, a manual restart while down or with `restart-ms` set (`EINVAL`).
@@ -487,14 +507,17 @@ pub enum CanRefusal {
 }
 
 impl CanRefusal {
-    /// The refusal `e` names, if it is the kernel's refusal of one of these kinds.
-    pub fn of(e: &Error) -> Option<CanRefusal> {
+    /// The refusal `e` names, if it is the kernel's refusal of one of these kinds;
+    /// `ext_ack` is the kernel's text of the same exchange, if it gave one.
+    pub fn of(e: &Error, ext_ack: Option<&str>) -> Option<CanRefusal> {
         let Error::Netlink(NetlinkError::Refused { errno, .. }) = *e else {
             return None;
         };
+        let unreachable = |t: &str| t.starts_with("bitrate error") && t.ends_with("too high");
         Some(match errno {
             Errno::BUSY => CanRefusal::Busy,
             Errno::DOM => CanRefusal::BitrateUnreachable,
+            Errno::INVAL if ext_ack.is_some_and(unreachable) => CanRefusal::BitrateUnreachable,
             Errno::INVAL => CanRefusal::Invalid,
             Errno::OPNOTSUPP => CanRefusal::Unsupported,
             _ => return None,
@@ -527,7 +550,8 @@ impl<'b> Rtnl<'b> {
 
     /// Sets the CAN link `index` as `config` says (`ip link set can0 type can ...`). The
     /// kernel's refusals name themselves through [`CanRefusal::of`]: `EBUSY` while up,
-    /// `EDOM` for a bit rate the controller cannot make, `EOPNOTSUPP` for a mode it lacks
+    /// `EDOM` (or, from Linux 6.3, `EINVAL` with its text) for a bit rate the controller
+    /// cannot make, `EOPNOTSUPP` for a mode it lacks
     /// or a link that is no CAN controller.
     ///
     /// ```no_run

@@ -182,16 +182,35 @@ fn a_config_names_only_what_it_sets() {
 #[test]
 fn refusals_are_named() {
     let r = |errno| {
-        CanRefusal::of(&Error::Netlink(NetlinkError::Refused {
-            errno,
-            attribute: None,
-            parent: None,
-            message: false,
-        }))
+        CanRefusal::of(
+            &Error::Netlink(NetlinkError::Refused {
+                errno,
+                attribute: None,
+                parent: None,
+                message: false,
+            }),
+            None,
+        )
     };
     assert_eq!(r(Errno::DOM), Some(CanRefusal::BitrateUnreachable));
     assert_eq!(r(Errno::INVAL), Some(CanRefusal::Invalid));
     assert_eq!(r(Errno::OPNOTSUPP), Some(CanRefusal::Unsupported));
     assert_eq!(r(Errno::PERM), None);
-    assert_eq!(CanRefusal::of(&Error::Netlink(NetlinkError::NoReply)), None);
+    let e = Error::Netlink(NetlinkError::NoReply);
+    assert_eq!(CanRefusal::of(&e, Some("bitrate error: 1% too high")), None);
+    // Linux 6.3 and later: EINVAL with the text for an unreachable bit rate; another
+    // EINVAL text stays Invalid.
+    let inval = Error::Netlink(NetlinkError::Refused {
+        errno: Errno::INVAL,
+        attribute: None,
+        parent: None,
+        message: true,
+    });
+    let text = "bitrate error: 33.33% too high";
+    assert_eq!(
+        CanRefusal::of(&inval, Some(text)),
+        Some(CanRefusal::BitrateUnreachable)
+    );
+    let other = Some("bitrate error: 0.50%");
+    assert_eq!(CanRefusal::of(&inval, other), Some(CanRefusal::Invalid));
 }

@@ -179,7 +179,8 @@ unsafe extern "C" fn echo_main(argc: usize, argv: *const *const u8) -> i32 {
             if let Some(text) = rtnl.client().ext_ack_message() {
                 let _ = write!(err, ": {text}");
             }
-            if can && CanRefusal::of(&e) == Some(CanRefusal::Unsupported) {
+            let refusal = CanRefusal::of(&e, rtnl.client().ext_ack_message());
+            if can && refusal == Some(CanRefusal::Unsupported) {
                 let _ = err.write_str(" (not a CAN controller, or a mode it lacks)");
             }
             let _ = err.write_str("\n");
