@@ -137,7 +137,8 @@ fn exercise(argv: &[&OsStr]) -> Result<String, String> {
 /// with the kernel; here only these two, from the first suite of `targets/<arch>.toml` that
 /// has iproute2).
 pub struct Ip {
-    /// `bin/busybox`: one multi-call binary, every applet in it.
+    /// busybox-static's `busybox` (`/bin` or `/usr/bin`): one multi-call binary, every
+    /// applet in it.
     pub busybox: PathBuf,
     /// iproute2's `ip` (`/bin/ip` or `/usr/sbin/ip`), dynamically linked.
     pub ip: PathBuf,
@@ -154,7 +155,7 @@ impl Ip {
         if let Ok(text) = fs::read_to_string(&stamp) {
             let field = |k: &str| super::stamp_field(&text, k);
             let ip = Ip {
-                busybox: dir.join("root/bin/busybox"),
+                busybox: dir.join(field("busybox=")),
                 ip: dir.join(field("ip=")),
                 source: field("source="),
             };
@@ -182,20 +183,30 @@ impl Ip {
             run_stdout(cmd.arg("-x").arg(deb.path()).arg(&root))?;
         }
         let _ = fs::remove_dir_all(&debs);
-        let ip = ["bin/ip", "sbin/ip", "usr/bin/ip", "usr/sbin/ip"]
-            .iter()
-            .map(|p| Path::new("root").join(p))
-            .find(|p| dir.join(p).is_file() && !dir.join(p).is_symlink())
-            .ok_or("iproute2: no ip")?;
+        // Where the package puts it: `/bin` in bookworm, `/usr/bin` or `/usr/sbin` in trixie
+        // (merged /usr); the real file, not a link to it.
+        let find = |name: &str| {
+            ["bin", "sbin", "usr/bin", "usr/sbin"]
+                .iter()
+                .map(|d| Path::new("root").join(d).join(name))
+                .find(|p| dir.join(p).is_file() && !dir.join(p).is_symlink())
+                .ok_or(format!("no {name} in {}", PACKAGES.join(", ")))
+        };
+        let ip = find("ip")?;
+        let busybox = find("busybox")?;
         let versions = PACKAGES
             .iter()
             .map(|p| Ok(format!("{p} {}", apt.version(p)?)))
             .collect::<Result<Vec<_>, String>>()?;
         let source = format!("{} ({suite})", versions.join(", "));
-        let text = format!("key={key}\nip={}\nsource={source}\n", ip.display());
+        let text = format!(
+            "key={key}\nip={}\nbusybox={}\nsource={source}\n",
+            ip.display(),
+            busybox.display()
+        );
         fs::write(&stamp, text).map_err(|e| format!("{}: {e}", stamp.display()))?;
         Ok(Ip {
-            busybox: dir.join("root/bin/busybox"),
+            busybox: dir.join(busybox),
             ip: dir.join(ip),
             source,
         })
