@@ -684,17 +684,7 @@ fn netlink_never_allocates() {
 #[test]
 fn addresses_and_routes_never_allocate() {
     use baresock::netlink::route::{AddressSpec, RouteSpec, RouteTable, RouteType, Rtnl};
-    if !common::is_root() || common::under_qemu_user() {
-        println!("skipped: a network namespace needs root (and no qemu-user)");
-        return;
-    }
-    let r = std::thread::spawn(|| {
-        let flags = rustix::thread::UnshareFlags::NEWNET;
-        // SAFETY: only the network namespace changes, for this thread alone.
-        let unshared = unsafe { rustix::thread::unshare_unsafe(flags) };
-        if let Err(e) = unshared {
-            return Err(format!("unshare(CLONE_NEWNET): {e}"));
-        }
+    let r = common::in_netns(|| {
         let _ = rustix::time::clock_gettime(rustix::time::ClockId::Monotonic);
         let mut buf = [0u8; 16 * 1024];
         let mut seen = (0, 0);
@@ -735,10 +725,8 @@ fn addresses_and_routes_never_allocate() {
             };
             write!(text, "{e} {:?}", rtnl.client().ext_ack_message()).unwrap();
         });
-        Ok((n, seen))
-    })
-    .join()
-    .unwrap();
+        (n, seen)
+    });
     match r {
         Ok((n, seen)) => {
             assert_eq!(n, 0, "addresses and routes allocated {n} times");
@@ -754,17 +742,7 @@ fn addresses_and_routes_never_allocate() {
 #[test]
 fn a_route_monitor_read_never_allocates() {
     use baresock::netlink::route::{AddressSpec, RouteEvent, RouteGroups, RouteMonitor, Rtnl};
-    if !common::is_root() || common::under_qemu_user() {
-        println!("skipped: a network namespace needs root (and no qemu-user)");
-        return;
-    }
-    let r = std::thread::spawn(|| {
-        let flags = rustix::thread::UnshareFlags::NEWNET;
-        // SAFETY: only the network namespace changes, for this thread alone.
-        let unshared = unsafe { rustix::thread::unshare_unsafe(flags) };
-        if let Err(e) = unshared {
-            return Err(format!("unshare(CLONE_NEWNET): {e}"));
-        }
+    let r = common::in_netns(|| {
         let _ = rustix::time::clock_gettime(rustix::time::ClockId::Monotonic);
         let mut buf = [0u8; 8 * 1024];
         let mut mbuf = [0u8; 16 * 1024];
@@ -789,10 +767,8 @@ fn a_route_monitor_read_never_allocates() {
             assert!(matches!(event, RouteEvent::NewAddress(a) if a.ip_addr().unwrap() == ip));
             write!(text, "{event}").unwrap();
         });
-        Ok((n, text))
-    })
-    .join()
-    .unwrap();
+        (n, text)
+    });
     match r {
         Ok((n, text)) => {
             assert_eq!(n, 0, "the route monitor allocated {n} times");
