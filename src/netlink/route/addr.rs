@@ -11,8 +11,8 @@ use crate::netlink::{Attr, Attrs, Dump, Message, MessageFlags, MessageWriter, Ne
 use crate::{Error, Family, Result};
 
 /// `RTM_NEWADDR`, `RTM_DELADDR`, `RTM_GETADDR` (linux/rtnetlink.h).
-const RTM_NEWADDR: u16 = 20;
-const RTM_DELADDR: u16 = 21;
+pub(super) const RTM_NEWADDR: u16 = 20;
+pub(super) const RTM_DELADDR: u16 = 21;
 const RTM_GETADDR: u16 = 22;
 
 /// `struct ifaddrmsg`: family, prefix length, flags, scope, index.

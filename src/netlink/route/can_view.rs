@@ -36,7 +36,10 @@ impl<'a> CanLink<'a> {
     /// `IFLA_INFO_DATA` nest is a [`NetlinkError`].
     pub fn from_link(link: Link<'a>) -> Result<CanLink<'a>> {
         let info = link.link_info()?;
-        let data = link.info_data()?;
+        let data = info
+            .and_then(|i| i.find(IFLA_INFO_DATA))
+            .map(|a| a.nested())
+            .transpose()?;
         Ok(CanLink { link, info, data })
     }
 

@@ -3,18 +3,13 @@
 
 use core::fmt;
 
+use super::addr::{RTM_DELADDR, RTM_NEWADDR};
+use super::link::{RTM_DELLINK, RTM_NEWLINK};
+use super::route::{RTM_DELROUTE, RTM_NEWROUTE};
 use super::{Address, Link, Route};
 use crate::netlink::{align, Message, Messages, NetlinkError, NetlinkProtocol, NetlinkSocket};
 use crate::time::Deadline;
 use crate::{Errno, Error, NetlinkAddr, Result};
-
-/// The message types a monitor types (linux/rtnetlink.h).
-const RTM_NEWLINK: u16 = 16;
-const RTM_DELLINK: u16 = 17;
-const RTM_NEWADDR: u16 = 20;
-const RTM_DELADDR: u16 = 21;
-const RTM_NEWROUTE: u16 = 24;
-const RTM_DELROUTE: u16 = 25;
 
 bitflags::bitflags! {
     /// The rtnetlink multicast groups a [`RouteMonitor`] joins: bit `n - 1` is group `n`

@@ -12,8 +12,8 @@ use crate::netlink::{align, Attrs, Dump, Message, MessageFlags, MessageWriter, N
 use crate::{Family, Result};
 
 /// `RTM_NEWROUTE`, `RTM_DELROUTE`, `RTM_GETROUTE` (linux/rtnetlink.h).
-const RTM_NEWROUTE: u16 = 24;
-const RTM_DELROUTE: u16 = 25;
+pub(super) const RTM_NEWROUTE: u16 = 24;
+pub(super) const RTM_DELROUTE: u16 = 25;
 const RTM_GETROUTE: u16 = 26;
 
 /// `struct rtmsg`: family, dst_len, src_len, tos, table, protocol, scope, type, flags.

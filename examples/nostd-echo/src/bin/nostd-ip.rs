@@ -43,7 +43,7 @@ use core::fmt::{self, Write};
 use core::net::IpAddr;
 
 use baresock::netlink::route::{
-    AddressSpec, CanBitTiming, CanConfig, CanRefusal, Link, LinkChange, RouteSpec, Rtnl,
+    AddressSpec, CanBitTiming, CanConfig, CanRefusal, LinkChange, RouteSpec, Rtnl,
 };
 use baresock::netlink::RECOMMENDED_BUFFER;
 use baresock::Error;
@@ -210,7 +210,7 @@ fn link_show(rtnl: &mut Rtnl<'_>, args: &mut Args) -> Result<(), Fail> {
         None => {
             let mut links = rtnl.links()?;
             while let Some(link) = links.next()? {
-                print_link(&mut out, &link)?;
+                let _ = writeln!(out, "{link}"); // the first line of `ip link show`
             }
         }
         Some("dev") => {
@@ -218,18 +218,11 @@ fn link_show(rtnl: &mut Rtnl<'_>, args: &mut Args) -> Result<(), Fail> {
             if args.next()?.is_some() {
                 return Err(Fail::Usage);
             }
-            print_link(&mut out, &rtnl.link_by_name(name)?)?;
+            let _ = writeln!(out, "{}", rtnl.link_by_name(name)?);
         }
         Some(_) => return Err(Fail::Usage),
     }
     out.flush();
-    Ok(())
-}
-
-/// One line: `INDEX: NAME: <FLAGS> mtu MTU state STATE`, the library's `Display` of a link
-/// (iproute2's first line of `ip link show`).
-fn print_link(out: &mut Out, link: &Link<'_>) -> Result<(), Fail> {
-    let _ = writeln!(out, "{link}");
     Ok(())
 }
 
