@@ -327,7 +327,9 @@ pub use addr::{
     CanAddr, Destination, LinkAddr, NetlinkAddr, RawAddr, SockAddr, ToSocketAddrs, UnixAddr,
     UnixAddrKind, RAW_ADDR_MAX, UNIX_PATH_MAX,
 };
-pub use error::{AddressError, Errno, Error, InputError, PartialCause, Result};
+pub use error::{
+    AddressError, Errno, Error, InputError, KernelFeature, PartialCause, Result, Unsupported,
+};
 pub use hostname::{hostname, Hostname, HOSTNAME_MAX};
 pub use name::{ShortName, SHORT_NAME_MAX};
 pub use net::{
@@ -423,6 +425,8 @@ const _: () = {
     // Errors.
     format::<Error>();
     format::<PartialCause>();
+    format::<Unsupported>();
+    format::<KernelFeature>();
     format::<AddressError>();
     format::<InputError>();
     format::<FromFdError>();

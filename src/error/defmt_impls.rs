@@ -23,6 +23,7 @@ impl defmt::Format for Error {
             Error::Poll(e) => defmt::write!(f, "Poll({})", e),
             #[cfg(feature = "netlink")]
             Error::Netlink(e) => defmt::write!(f, "Netlink({})", e),
+            Error::Unsupported(e) => defmt::write!(f, "Unsupported({})", e),
         }
     }
 }

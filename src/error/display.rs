@@ -52,6 +52,7 @@ impl fmt::Display for Error {
             Error::Poll(e) => e.fmt(f),
             #[cfg(feature = "netlink")]
             Error::Netlink(e) => e.fmt(f),
+            Error::Unsupported(e) => e.fmt(f),
         }
     }
 }
@@ -64,6 +65,7 @@ impl core::error::Error for CanInputError {}
 impl core::error::Error for BpfError {}
 impl core::error::Error for RingError {}
 impl core::error::Error for PollError {}
+impl core::error::Error for super::Unsupported {}
 #[cfg(feature = "netlink")]
 impl core::error::Error for super::NetlinkError {}
 #[cfg(feature = "resolve")]

@@ -9,7 +9,9 @@
 //! ([`Error::Partial`]) and that a datagram was cut ([`Error::Truncated`]). Below them, one
 //! variant per family of refusals holds that family's own enum: [`AddressError`],
 //! [`InputError`], [`CanInputError`], [`ResolveError`], [`BpfError`], [`RingError`],
-//! [`PollError`] and `NetlinkError`.
+//! [`PollError`] and `NetlinkError`. A kernel that lacks a feature a call needs (MPTCP, a vsock
+//! transport) is [`Error::Unsupported`], which names the feature and the Linux version that
+//! brought it ([`KernelFeature`]).
 //!
 //! One exception to "every errno is an `Os`": the poller's [`PollError`] names four errnos of
 //! `epoll_ctl(2)` (`EEXIST`, `ENOENT`, `EBADF`, `EPERM`), because there each has exactly one
@@ -59,6 +61,7 @@ pub use resolve::{
     WireError,
 };
 pub use ring::RingError;
+pub use unsupported::{KernelFeature, Unsupported};
 
 /// The result type of every fallible call in this crate.
 pub type Result<T, E = Error> = core::result::Result<T, E>;
@@ -138,6 +141,9 @@ pub enum Error {
     /// read (see [`netlink`](crate::netlink); feature `netlink`).
     #[cfg(feature = "netlink")]
     Netlink(NetlinkError),
+    /// The running kernel lacks, or has switched off, a feature the call needs (MPTCP, a
+    /// vsock transport, ...): which one, and the errno it answered.
+    Unsupported(Unsupported),
 }
 
 /// What stopped a looping call early (see [`Error::Partial`]).
@@ -182,6 +188,7 @@ impl Error {
             Error::Poll(p) => p.errno(),
             #[cfg(feature = "netlink")]
             Error::Netlink(n) => n.errno(),
+            Error::Unsupported(u) => Some(u.errno),
             _ => None,
         }
     }
@@ -206,8 +213,8 @@ impl Error {
         self.is_errno(Errno::NOTSOCK)
     }
 
-    /// Whether the kernel refused for want of a feature it does not have: an unsupported
-    /// option (`ENOPROTOOPT`, e.g. CAN XL frames before Linux 6.2), protocol
+    /// Whether the kernel refused for want of a feature it does not have:
+    /// [`Error::Unsupported`], or an errno that says so: an unsupported option (`ENOPROTOOPT`, e.g. CAN XL frames before Linux 6.2), protocol
     /// (`EPROTONOSUPPORT`), family (`EAFNOSUPPORT`), socket type (`ESOCKTNOSUPPORT`) or
     /// operation (`EOPNOTSUPP`).
     ///
@@ -217,6 +224,9 @@ impl Error {
     /// assert!(!Error::Os(Errno::INVAL).is_unsupported());
     /// ```
     pub const fn is_unsupported(&self) -> bool {
+        if let Error::Unsupported(_) = self {
+            return true;
+        }
         match self.errno() {
             Some(e) => {
                 let raw = e.raw_os_error();
@@ -317,6 +327,7 @@ mod poll;
 #[cfg(feature = "resolve")]
 mod resolve;
 mod ring;
+mod unsupported;
 
 #[cfg(feature = "defmt")]
 mod defmt_impls;
@@ -341,6 +352,7 @@ group_from!(
     BpfError => Bpf,
     RingError => Ring,
     PollError => Poll,
+    Unsupported => Unsupported,
 );
 #[cfg(feature = "can")]
 group_from!(CanInputError => Can);

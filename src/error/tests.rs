@@ -19,6 +19,7 @@ fn small_and_copy() {
     assert!(core::mem::size_of::<BpfError>() <= 12);
     assert!(core::mem::size_of::<RingError>() <= 12);
     assert!(core::mem::size_of::<PollError>() <= 12);
+    assert!(core::mem::size_of::<Unsupported>() <= 12);
     #[cfg(feature = "netlink")]
     assert!(core::mem::size_of::<NetlinkError>() <= 12);
     let e = Error::Timeout;
