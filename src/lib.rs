@@ -285,6 +285,8 @@
 //! - **No libc** in the socket path; every fd is `CLOEXEC`; signals never surface as `EINTR`.
 //! - `unsafe` lives in one private module, each block with its `SAFETY` argument.
 #![no_std]
+// docs.rs (`[package.metadata.docs.rs]` in Cargo.toml) marks every item that needs a feature.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 // The crate's lints (`unsafe_code` outside `sys`, `missing_docs`, undocumented unsafe blocks)
 // are in Cargo.toml's `[lints]` table.
 

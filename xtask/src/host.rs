@@ -436,9 +436,11 @@ pub fn run_host(root: &Path, quick: bool, report: &mut Report) {
         });
     }
     examples(root, report);
+    package(report, root);
     if quick {
         return;
     }
+    msrv(report, root);
     // The library builds for a target that has no libc at all.
     if ensure_component(report, "nightly", "rust-src") {
         step(
@@ -529,6 +531,103 @@ fn self_check(report: &mut Report, root: &Path, example: &str, features: &str, d
 }
 
 /// Whether this process runs as root (`id -u` is 0).
+/// The files `cargo package` must put in the crate, and the paths it must leave out (the
+/// tests, their data, the fuzz corpora, the xtask, the qemu files, the caches).
+const PACKAGE_MUST_HOLD: &[&str] = &["src/lib.rs", "README.md", "LICENSE-MIT", "LICENSE-APACHE"];
+const PACKAGE_MUST_NOT_HOLD: &[&str] = &[
+    "tests/", "fuzz/", "xtask/", "qemu/", "targets/", "bench/", "target/", ".ci/",
+];
+
+/// `cargo publish --dry-run` (which packages the crate, builds the package alone and checks
+/// what crates.io would), then what the package holds.
+fn package(report: &mut Report, root: &Path) {
+    step(
+        report,
+        "package (cargo publish --dry-run)",
+        cargo(root, None).args(["publish", "--dry-run", "--allow-dirty", "-p", "baresock"]),
+        |_| Ok(()),
+    );
+    step(
+        report,
+        "package holds the library, README and licenses only",
+        cargo(root, None).args(["package", "--list", "--allow-dirty", "-p", "baresock"]),
+        |out| {
+            let files: Vec<&str> = out.lines().map(str::trim).collect();
+            if let Some(f) = PACKAGE_MUST_HOLD.iter().find(|f| !files.contains(f)) {
+                return Err(format!("the package lacks {f}"));
+            }
+            match files
+                .iter()
+                .find(|f| PACKAGE_MUST_NOT_HOLD.iter().any(|p| f.starts_with(p)))
+            {
+                Some(f) => Err(format!("the package holds {f}")),
+                None => Ok(()),
+            }
+        },
+    );
+}
+
+/// The `rust-version` Cargo.toml declares.
+fn declared_msrv(root: &Path) -> Result<String, String> {
+    let path = root.join("Cargo.toml");
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    text.lines()
+        .find_map(|l| l.strip_prefix("rust-version"))
+        .and_then(|rest| rest.split('"').nth(1))
+        .map(str::to_owned)
+        .ok_or_else(|| format!("{}: no rust-version", path.display()))
+}
+
+/// The library built with exactly the toolchain of its declared `rust-version` (installed by
+/// rustup if missing), with default features and with none, from the locked dependencies:
+/// the MSRV is a fact, not a hope.
+fn msrv(report: &mut Report, root: &Path) {
+    let start = Instant::now();
+    let version = match declared_msrv(root) {
+        Ok(v) => v,
+        Err(e) => {
+            report.push(Row {
+                tests: None,
+                arch: ARCH.into(),
+                tier: TIER.into(),
+                step: "msrv".into(),
+                counts: Counts::default(),
+                ok: false,
+                time: start.elapsed(),
+                note: e,
+            });
+            return;
+        }
+    };
+    let have = Command::new("rustup")
+        .args(["run", &version, "rustc", "--version"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !have {
+        step(
+            report,
+            &format!("install rust {version} (the MSRV)"),
+            Command::new("rustup").args(["toolchain", "install", &version, "--profile", "minimal"]),
+            |_| Ok(()),
+        );
+    }
+    for (name, features) in [
+        ("default features", None),
+        ("no default features", Some("--no-default-features")),
+    ] {
+        step(
+            report,
+            &format!("msrv: build with rust {version} ({name})"),
+            cargo(root, Some(&version))
+                .args(["build", "-p", "baresock", "--lib", "--locked"])
+                .args(features),
+            |_| Ok(()),
+        );
+    }
+}
+
 pub(crate) fn is_root() -> bool {
     Command::new("id")
         .arg("-u")
