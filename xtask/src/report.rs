@@ -222,6 +222,38 @@ impl Report {
             self.rows.len(),
             secs
         );
+        out.push_str(&self.time_by_tier());
+        out
+    }
+
+    /// Where the time went: per tier (in the order tiers first appear), its rows, the time
+    /// its rows took summed, and its longest row. The lanes run side by side (see the xtask's
+    /// docs), so the sums add up to more than the wall time.
+    pub fn time_by_tier(&self) -> String {
+        let mut tiers: Vec<(&str, usize, f64, f64, &str)> = Vec::new();
+        for r in &self.rows {
+            let t = r.time.as_secs_f64();
+            let label = r.step.as_str();
+            match tiers.iter_mut().find(|(name, ..)| *name == r.tier) {
+                Some((_, n, sum, max, longest)) => {
+                    *n += 1;
+                    *sum += t;
+                    if t > *max {
+                        *max = t;
+                        *longest = label;
+                    }
+                }
+                None => tiers.push((&r.tier, 1, t, t, label)),
+            }
+        }
+        let w = tiers.iter().map(|t| t.0.len()).max().unwrap_or(4).max(4);
+        let mut out = format!(
+            "\ntime by tier (rows summed; lanes overlap)\n{:w$}  {:>4}  {:>7}  longest row\n",
+            "tier", "rows", "time"
+        );
+        for (name, n, sum, max, longest) in tiers {
+            let _ = writeln!(out, "{name:w$}  {n:>4}  {sum:>6.0}s  {longest} ({max:.0}s)");
+        }
         out
     }
 
@@ -901,5 +933,21 @@ mod tests {
         );
         let table = r.table();
         assert!(table.contains("other steps (lints, builds, bench, fuzz, self-checks): 4 ok, 0 failed; 8 rows in all"), "{table}");
+        // Time by tier: host has 5 rows of 1 s, qemu-user 2, vm 1, in that order.
+        let times = r.time_by_tier();
+        let lines: Vec<&str> = times.lines().skip(3).collect();
+        assert_eq!(lines.len(), 3, "{times}");
+        assert!(
+            lines[0].starts_with("host") && lines[0].contains("   5       5s  test (1s)"),
+            "{times}"
+        );
+        assert!(
+            lines[1].starts_with("qemu-user") && lines[1].contains("   2       2s"),
+            "{times}"
+        );
+        assert!(
+            lines[2].starts_with("vm") && lines[2].contains("   1       1s"),
+            "{times}"
+        );
     }
 }
