@@ -61,14 +61,84 @@ struct Options {
 
 const TIERS: [&str; 3] = ["host", "qemu-user", "vm"];
 
+/// Every command and flag the xtask takes: its synopsis and what it does. `--help` prints
+/// this table; a command line that fits none of it prints it too and exits 2.
+const COMMANDS: &[(&str, &str)] = &[
+    (
+        "test [--quick] [--tier host|qemu-user|vm]... [--target ARCH]...",
+        "every tier (the README's test command; CI runs it): host checks and tests, the MSRV \
+         and package steps, Miri, bench --quick and a short fuzz pass, every architecture under \
+         qemu-user and in a VM. --tier and --target (repeatable) pick; --quick is the inner \
+         loop: the host without the slow checks, and s390x (big-endian) unless --target says \
+         otherwise",
+    ),
+    (
+        "bench [--quick]",
+        "baresock beside rustix, std, socket2, nix and C, and writes BENCHMARKS.md; --quick \
+         checks the harness with tiny counts and writes nothing",
+    ),
+    (
+        "fuzz (--seconds N | --runs N) [--target NAME]...",
+        "every cargo-fuzz target (or those named) for N seconds or runs",
+    ),
+    (
+        "size [--target ARCH]...",
+        "the no_std echo servers and nostd-ip per architecture beside rustix, std, C, busybox \
+         and iproute2",
+    ),
+    (
+        "miri [--quick]",
+        "the pure modules' unit tests under Miri; --quick: the share `test` runs",
+    ),
+    ("soak", "the bounded soak on loopback"),
+    ("help | --help | -h", "this list"),
+];
+
+/// The usage text: each command's synopsis, then what it does.
+fn usage_text() -> String {
+    let mut out = String::from("usage: cargo xtask <command>\n");
+    let mut arches: Vec<String> = std::fs::read_dir(root().join("targets"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| {
+            e.file_name()
+                .to_str()?
+                .strip_suffix(".toml")
+                .map(str::to_owned)
+        })
+        .collect();
+    arches.sort();
+    for (synopsis, what) in COMMANDS {
+        out.push_str(&format!("\n  cargo xtask {synopsis}\n"));
+        let mut line = String::from("     ");
+        for word in what.split_whitespace() {
+            if line.len() + word.len() > 95 {
+                out.push_str(&line);
+                out.push('\n');
+                line = String::from("     ");
+            }
+            line.push(' ');
+            line.push_str(word);
+        }
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out.push_str(&format!(
+        "\nARCH: a file name in targets/ ({}).\n",
+        arches.join(", ")
+    ));
+    out.push_str(
+        "Environment: XTASK_SERIAL=1 runs the host lane before the foreign tiers; XTASK_NO_INSTALL=1 \
+         installs nothing; \
+         XTASK_VM_JOBS=N boots N VMs at once.\n",
+    );
+    out
+}
+
+/// A command line that fits no command: the usage on stderr, exit code 2.
 fn usage() -> ExitCode {
-    eprintln!("usage: cargo xtask test [--quick] [--tier host|qemu-user|vm]... [--target ARCH]...");
-    eprintln!("       cargo xtask bench [--quick]");
-    eprintln!("       cargo xtask fuzz --seconds N [--target NAME]...");
-    eprintln!("       cargo xtask fuzz --runs N [--target NAME]...");
-    eprintln!("       cargo xtask size [--target ARCH]...");
-    eprintln!("       cargo xtask miri [--quick]");
-    eprintln!("       cargo xtask soak");
+    eprint!("{}", usage_text());
     ExitCode::from(2)
 }
 
@@ -147,6 +217,10 @@ fn main() -> ExitCode {
                 &mut report,
             );
             return finish(&report, start);
+        }
+        Some(("help" | "--help" | "-h", _)) => {
+            print!("{}", usage_text());
+            return ExitCode::SUCCESS;
         }
         Some(("soak", [])) => {
             let start = Instant::now();
