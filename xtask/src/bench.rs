@@ -23,7 +23,7 @@ use std::process::Command;
 use std::time::Instant;
 
 use crate::host::{ensure_package, is_root};
-use crate::report::{Counts, Report, Row};
+use crate::report::{Counts, Report, Row, Tier, HOST_ARCH};
 
 mod echo;
 
@@ -126,8 +126,7 @@ fn output(cmd: &mut Command) -> Result<String, String> {
 }
 
 fn tail(s: &str) -> String {
-    let lines: Vec<&str> = s.lines().collect();
-    let t = lines[lines.len().saturating_sub(5)..].join(" | ");
+    let t = crate::cross::proc::tail(s, 5).replace('\n', " | ");
     if t.is_empty() {
         t
     } else {
@@ -432,11 +431,40 @@ impl Captured {
     }
 }
 
-fn capture(bins: &Bins, quick: bool) -> Result<Result<Vec<Captured>, String>, String> {
-    if !is_root() {
-        return Ok(Err("network namespaces and packet sockets need root".into()));
+/// What a part of the bench came to: measured, skipped where the machine lacks what it needs
+/// (not a failure), or failed.
+enum Outcome<T> {
+    Done(T),
+    Skipped(String),
+    Failed(String),
+}
+
+impl<T> Outcome<T> {
+    /// The bench row's verdict: a skip passes, with its reason as the note.
+    fn verdict(&self) -> Result<String, String> {
+        match self {
+            Outcome::Done(_) => Ok(String::new()),
+            Outcome::Skipped(why) => Ok(format!("skipped: {why}")),
+            Outcome::Failed(e) => Err(e.clone()),
+        }
     }
-    ensure_package("tcpdump", "tcpdump")?;
+}
+
+/// `?` for a function that returns an [`Outcome`]: an error is [`Outcome::Failed`].
+macro_rules! tri {
+    ($e:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(e) => return Outcome::Failed(e),
+        }
+    };
+}
+
+fn capture(bins: &Bins, quick: bool) -> Outcome<Vec<Captured>> {
+    if !is_root() {
+        return Outcome::Skipped("network namespaces and packet sockets need root".into());
+    }
+    tri!(ensure_package("tcpdump", "tcpdump"));
     let ms = if quick { 100 } else { CAPTURE_MS };
     let mut rows: Vec<Captured> = (0..SCENARIOS.len())
         .flat_map(|scenario| {
@@ -460,22 +488,22 @@ fn capture(bins: &Bins, quick: bool) -> Result<Result<Vec<Captured>, String>, St
                 None => Command::new(&bins.tput),
             };
             cmd.args(["capture", c.method, &sc.pps.to_string(), &ms.to_string()]);
-            let out = output(&mut cmd)?;
+            let out = tri!(output(&mut cmd));
             if let Some(why) = skipped(&out) {
-                return Ok(Err(why));
+                return Outcome::Skipped(why);
             }
             let m = kv(&out);
-            let (offered, rate) = (get(&m, "offered")?, get(&m, "rate")?);
+            let (offered, rate) = (tri!(get(&m, "offered")), tri!(get(&m, "rate")));
             c.runs.push([
                 offered,
                 rate,
-                get(&m, "captured")?,
-                get(&m, "kernel_drops")?,
+                tri!(get(&m, "captured")),
+                tri!(get(&m, "kernel_drops")),
                 if rate > 0.0 { offered / rate } else { 0.0 },
             ]);
         }
     }
-    Ok(Ok(rows))
+    Outcome::Done(rows)
 }
 
 fn capture_name(method: &str) -> &'static str {
@@ -489,29 +517,29 @@ fn capture_name(method: &str) -> &'static str {
 /// (side, spread in µs, lookups)
 type Lookups = Vec<(&'static str, Spread, f64)>;
 
-fn resolver(bins: &Bins, quick: bool) -> Result<Result<Lookups, String>, String> {
+fn resolver(bins: &Bins, quick: bool) -> Outcome<Lookups> {
     if !is_root() {
-        return Ok(Err(
-            "dnsmasq on port 53 and a mount namespace need root".into()
-        ));
+        return Outcome::Skipped("dnsmasq on port 53 and a mount namespace need root".into());
     }
-    ensure_package("dnsmasq", "dnsmasq-base")?;
+    tri!(ensure_package("dnsmasq", "dnsmasq-base"));
     let n = if quick { 10 } else { 2_000 };
-    let out = output(Command::new(&bins.tput).args(["resolve", &n.to_string()]))?;
+    let out = tri!(output(
+        Command::new(&bins.tput).args(["resolve", &n.to_string()])
+    ));
     if let Some(why) = skipped(&out) {
-        return Ok(Err(why));
+        return Outcome::Skipped(why);
     }
     let m = kv(&out);
     let mut rows = Vec::new();
     for side in ["glibc", "baresock", "baresock-kept"] {
         let s = Spread {
-            min: get(&m, &format!("{side}_min"))?,
-            median: get(&m, &format!("{side}_median"))?,
-            max: get(&m, &format!("{side}_max"))?,
+            min: tri!(get(&m, &format!("{side}_min"))),
+            median: tri!(get(&m, &format!("{side}_median"))),
+            max: tri!(get(&m, &format!("{side}_max"))),
         };
-        rows.push((side, s, get(&m, &format!("{side}_n"))?));
+        rows.push((side, s, tri!(get(&m, &format!("{side}_n")))));
     }
-    Ok(Ok(rows))
+    Outcome::Done(rows)
 }
 
 fn first_word(cmd: &str, args: &[&str]) -> String {
@@ -583,8 +611,8 @@ struct Results {
     ret: Result<Vec<Option<Spread>>, String>,
     wall: Result<Vec<Vec<Option<Spread>>>, String>,
     flows: Result<Vec<Flow>, String>,
-    capture: Result<Result<Vec<Captured>, String>, String>,
-    lookups: Result<Result<Lookups, String>, String>,
+    capture: Outcome<Vec<Captured>>,
+    lookups: Outcome<Lookups>,
     echo: Result<echo::Echo, String>,
     echo_where: Result<echo::Where, String>,
 }
@@ -824,7 +852,7 @@ fn markdown(r: &Results, quick: bool) -> String {
          = captured over the time the sender took. 3 runs each, round-robin.\n"
     );
     match &r.capture {
-        Ok(Ok(rows)) => {
+        Outcome::Done(rows) => {
             let _ = writeln!(
                 s,
                 "| scenario | method | offered (median) | sender's rate (median) | captured min / **median** / max | captured/s (median) | kernel drops (median) | missed (median) |"
@@ -881,10 +909,10 @@ fn markdown(r: &Results, quick: bool) -> String {
                 }
             }
         }
-        Ok(Err(why)) => {
+        Outcome::Skipped(why) => {
             let _ = writeln!(s, "skipped: {why}");
         }
-        Err(e) => {
+        Outcome::Failed(e) => {
             let _ = writeln!(s, "Not measured: {e}");
         }
     }
@@ -901,7 +929,7 @@ fn markdown(r: &Results, quick: bool) -> String {
          (resolv.conf read once, as glibc keeps it). µs per lookup.\n"
     );
     match &r.lookups {
-        Ok(Ok(rows)) => {
+        Outcome::Done(rows) => {
             let glibc = rows.first().map(|r| r.1.median);
             let _ = writeln!(
                 s,
@@ -924,10 +952,10 @@ fn markdown(r: &Results, quick: bool) -> String {
                 );
             }
         }
-        Ok(Err(why)) => {
+        Outcome::Skipped(why) => {
             let _ = writeln!(s, "skipped: {why}");
         }
-        Err(e) => {
+        Outcome::Failed(e) => {
             let _ = writeln!(s, "Not measured: {e}");
         }
     }
@@ -958,16 +986,7 @@ fn row(report: &mut Report, step: &str, start: Instant, res: Result<String, Stri
             },
         ),
     };
-    report.push(Row {
-        tests: None,
-        arch: std::env::consts::ARCH.into(),
-        tier: "bench".into(),
-        step: step.into(),
-        counts,
-        ok,
-        time: start.elapsed(),
-        note,
-    });
+    report.push(Row::new(Tier::Bench, HOST_ARCH, step, ok, start.elapsed(), note).counts(counts));
 }
 
 /// Set to `echo`, `cargo xtask bench` measures section 6 alone (to repeat the noisy echo
@@ -1028,28 +1047,10 @@ pub fn run_bench(root: &Path, quick: bool, report: &mut Report) {
     );
     let t = Instant::now();
     let capture = capture(&bins, quick);
-    row(
-        report,
-        "capture",
-        t,
-        match &capture {
-            Ok(Ok(_)) => Ok(String::new()),
-            Ok(Err(why)) => Ok(format!("skipped: {why}")),
-            Err(e) => Err(e.clone()),
-        },
-    );
+    row(report, "capture", t, capture.verdict());
     let t = Instant::now();
     let lookups = resolver(&bins, quick);
-    row(
-        report,
-        "resolver",
-        t,
-        match &lookups {
-            Ok(Ok(_)) => Ok(String::new()),
-            Ok(Err(why)) => Ok(format!("skipped: {why}")),
-            Err(e) => Err(e.clone()),
-        },
-    );
+    row(report, "resolver", t, lookups.verdict());
     let (echo, echo_where) = echo_sections(&bins, quick, report);
     let md = markdown(
         &Results {

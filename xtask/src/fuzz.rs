@@ -32,7 +32,7 @@ use std::time::{Duration, Instant};
 use crate::cross::install::{is_root, may_install, rustup_run};
 use crate::cross::proc::{lower_priority, run_limited, show, tail};
 use crate::cross::Ws;
-use crate::report::{parse_libfuzzer, Counts, FuzzRow, FuzzStats, Report, Row};
+use crate::report::{parse_libfuzzer, Counts, FuzzRow, FuzzStats, Report, Row, Tier, HOST_ARCH};
 
 const NIGHTLY: &str = "nightly";
 /// libFuzzer's memory limit per target.
@@ -172,27 +172,28 @@ pub fn run_short_pass(report: &mut Report) {
     run(&opts, &mut own);
     report.rows.extend(own.rows);
     for f in own.fuzz {
-        report.rows.push(Row {
-            tests: None,
-            arch: "x86_64".into(),
-            tier: "fuzz".into(),
-            step: f.target,
-            counts: Counts {
+        report.rows.push(
+            Row::new(
+                Tier::Fuzz,
+                HOST_ARCH,
+                f.target,
+                f.ok,
+                f.time,
+                if f.ok {
+                    format!(
+                        "{} executions, {} exec/s, corpus {} (+{})",
+                        f.stats.executions, f.stats.exec_per_sec, f.corpus_files, f.new_files
+                    )
+                } else {
+                    f.note
+                },
+            )
+            .counts(Counts {
                 passed: u32::from(f.ok),
                 failed: u32::from(!f.ok),
                 skipped: 0,
-            },
-            ok: f.ok,
-            time: f.time,
-            note: if f.ok {
-                format!(
-                    "{} executions, {} exec/s, corpus {} (+{})",
-                    f.stats.executions, f.stats.exec_per_sec, f.corpus_files, f.new_files
-                )
-            } else {
-                f.note
-            },
-        });
+            }),
+        );
     }
 }
 
@@ -398,16 +399,7 @@ fn short(cmd: &Command) -> String {
 }
 
 fn row(step: &str, ok: bool, time: Duration, note: String) -> Row {
-    Row {
-        tests: None,
-        arch: "x86_64".into(),
-        tier: "fuzz".into(),
-        step: step.into(),
-        counts: Counts::default(),
-        ok,
-        time,
-        note,
-    }
+    Row::new(Tier::Fuzz, HOST_ARCH, step, ok, time, note)
 }
 
 fn step_failed(report: &mut Report, step: &str, time: Duration, why: String) {

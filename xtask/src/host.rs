@@ -6,12 +6,12 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+pub(crate) use crate::cross::proc::{show, tail};
 use crate::report::{
-    self, account, cargo_exit, cargo_sections, panics, parse_libtest, Counts, Report, Row,
+    self, account, cargo_exit, cargo_sections, panics, parse_libtest, Counts, Report, Row, Tier,
+    HOST_ARCH,
 };
 
-const ARCH: &str = "x86_64";
-const TIER: &str = "host";
 /// The crate roots of the example crates the workspace excludes.
 const OUTSIDE_WORKSPACE: &[&str] = &[
     "examples/nostd-echo/src/main.rs",
@@ -48,21 +48,6 @@ pub(crate) fn run(cmd: &mut Command) -> Ran {
     }
 }
 
-pub(crate) fn show(cmd: &Command) -> String {
-    let mut s = cmd.get_program().to_string_lossy().into_owned();
-    for a in cmd.get_args() {
-        s.push(' ');
-        s.push_str(&a.to_string_lossy());
-    }
-    s
-}
-
-/// The last lines of an output, for a failure note.
-pub(crate) fn tail(text: &str, n: usize) -> String {
-    let lines: Vec<&str> = text.lines().collect();
-    lines[lines.len().saturating_sub(n)..].join("\n")
-}
-
 pub(crate) fn cargo(root: &Path, toolchain: Option<&str>) -> Command {
     let mut c = match toolchain {
         // A toolchain other than the current one goes through rustup.
@@ -93,16 +78,14 @@ fn step(
     if let Err(why) = &verdict {
         eprintln!("{why}");
     }
-    report.push(Row {
-        tests: None,
-        arch: ARCH.into(),
-        tier: TIER.into(),
-        step: name.into(),
-        counts: Counts::default(),
-        ok: verdict.is_ok(),
-        time: r.time,
-        note: verdict.err().map(|w| first_line(&w)).unwrap_or_default(),
-    });
+    report.push(Row::new(
+        Tier::Host,
+        HOST_ARCH,
+        name,
+        verdict.is_ok(),
+        r.time,
+        verdict.err().map(|w| first_line(&w)).unwrap_or_default(),
+    ));
 }
 
 pub(crate) fn first_line(s: &str) -> String {
@@ -169,8 +152,8 @@ fn tests(report: &mut Report, root: &Path, name: &str, args: &[&str]) {
         eprintln!("{log}");
     }
     report.push(Row {
-        arch: ARCH.into(),
-        tier: TIER.into(),
+        arch: HOST_ARCH.into(),
+        tier: Tier::Host,
         step: name.into(),
         time: list.time + r.time,
         ..row
@@ -221,16 +204,15 @@ fn judge_cargo_test(list: &str, list_ok: bool, output: &str, ok: bool) -> (Row, 
         notes.push(format!("skipped: {}", reasons.join("; ")));
     }
     let note = notes.join("; ");
-    let row = Row {
-        tests: Some(ran),
-        arch: ARCH.into(),
-        tier: TIER.into(),
-        step: String::new(),
-        counts,
-        ok: pass,
-        time: Duration::ZERO,
+    let row = Row::new(
+        Tier::Host,
+        HOST_ARCH,
+        String::new(),
+        pass,
+        Duration::ZERO,
         note,
-    };
+    )
+    .tests(counts, ran);
     (row, tail(output, 60))
 }
 
@@ -252,16 +234,14 @@ pub(crate) fn ensure_component(report: &mut Report, toolchain: &str, component: 
     cmd.args(["component", "add", component, "--toolchain", toolchain]);
     let r = run(&mut cmd);
     if !r.ok {
-        report.push(Row {
-            tests: None,
-            arch: ARCH.into(),
-            tier: TIER.into(),
-            step: format!("install {component} ({toolchain})"),
-            counts: Counts::default(),
-            ok: false,
-            time: r.time,
-            note: format!("run: {}", show(&cmd)),
-        });
+        report.push(Row::new(
+            Tier::Host,
+            HOST_ARCH,
+            format!("install {component} ({toolchain})"),
+            false,
+            r.time,
+            format!("run: {}", show(&cmd)),
+        ));
     }
     r.ok
 }
@@ -347,16 +327,14 @@ pub fn run_host(root: &Path, quick: bool, report: &mut Report) {
         for &(command, package) in PEERS {
             let start = Instant::now();
             if let Err(e) = ensure_package(command, package) {
-                report.push(Row {
-                    tests: None,
-                    arch: ARCH.into(),
-                    tier: TIER.into(),
-                    step: format!("install {package}"),
-                    counts: Counts::default(),
-                    ok: false,
-                    time: start.elapsed(),
-                    note: e,
-                });
+                report.push(Row::new(
+                    Tier::Host,
+                    HOST_ARCH,
+                    format!("install {package}"),
+                    false,
+                    start.elapsed(),
+                    e,
+                ));
             }
         }
     }
@@ -466,16 +444,13 @@ pub fn run_host(root: &Path, quick: bool, report: &mut Report) {
             if let Err(why) = &result {
                 eprintln!("{why}");
             }
-            report.push(Row {
-                tests: None,
-                arch: ARCH.into(),
-                tier: TIER.into(),
-                step: "no_std echo as documented (x86_64-unknown-linux-none)".into(),
-                counts: Counts::default(),
-                ok: result.is_ok(),
-                time: start.elapsed(),
-                note: result.unwrap_or_else(|e| e),
-            });
+            report.push(Row::outcome(
+                Tier::Host,
+                HOST_ARCH,
+                "no_std echo as documented (x86_64-unknown-linux-none)",
+                start.elapsed(),
+                result,
+            ));
         }
     }
 }
@@ -518,16 +493,17 @@ fn self_check(report: &mut Report, root: &Path, example: &str, features: &str, d
             )
         }
     };
-    report.push(Row {
-        tests: None,
-        arch: ARCH.into(),
-        tier: TIER.into(),
-        step: format!("example {example}"),
-        counts,
-        ok,
-        time: r.time,
-        note,
-    });
+    report.push(
+        Row::new(
+            Tier::Host,
+            HOST_ARCH,
+            format!("example {example}"),
+            ok,
+            r.time,
+            note,
+        )
+        .counts(counts),
+    );
 }
 
 /// Whether this process runs as root (`id -u` is 0).
@@ -586,16 +562,14 @@ fn msrv(report: &mut Report, root: &Path) {
     let version = match declared_msrv(root) {
         Ok(v) => v,
         Err(e) => {
-            report.push(Row {
-                tests: None,
-                arch: ARCH.into(),
-                tier: TIER.into(),
-                step: "msrv".into(),
-                counts: Counts::default(),
-                ok: false,
-                time: start.elapsed(),
-                note: e,
-            });
+            report.push(Row::new(
+                Tier::Host,
+                HOST_ARCH,
+                "msrv",
+                false,
+                start.elapsed(),
+                e,
+            ));
             return;
         }
     };
@@ -694,16 +668,17 @@ pub(crate) fn ensure_package(command: &str, package: &str) -> Result<(), String>
 fn examples(root: &Path, report: &mut Report) {
     let start = Instant::now();
     let mut row = |ok: bool, counts: Counts, note: String| {
-        report.push(Row {
-            tests: None,
-            arch: ARCH.into(),
-            tier: TIER.into(),
-            step: "examples: ping, capture, tcpdump".into(),
-            counts,
-            ok,
-            time: start.elapsed(),
-            note,
-        })
+        report.push(
+            Row::new(
+                Tier::Host,
+                HOST_ARCH,
+                "examples: ping, capture, tcpdump",
+                ok,
+                start.elapsed(),
+                note,
+            )
+            .counts(counts),
+        )
     };
     if !is_root() {
         return row(

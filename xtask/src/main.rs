@@ -50,16 +50,14 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use report::Report;
+use report::{Report, Tier};
 
 /// What `cargo xtask test` was asked to run.
 struct Options {
     quick: bool,
-    tiers: Vec<String>,
+    tiers: Vec<Tier>,
     targets: Vec<String>,
 }
-
-const TIERS: [&str; 3] = ["host", "qemu-user", "vm"];
 
 /// Every command and flag the xtask takes: its synopsis and what it does. `--help` prints
 /// this table; a command line that fits none of it prints it too and exits 2.
@@ -169,19 +167,13 @@ fn parse(args: &[String]) -> Option<Options> {
     while let Some(a) = it.next() {
         match a.as_str() {
             "--quick" => o.quick = true,
-            "--tier" => {
-                let t = it.next()?;
-                if !TIERS.contains(&t.as_str()) {
-                    return None;
-                }
-                o.tiers.push(t.clone());
-            }
+            "--tier" => o.tiers.push(Tier::parse(it.next()?)?),
             "--target" => o.targets.push(it.next()?.clone()),
             _ => return None,
         }
     }
     if o.tiers.is_empty() {
-        o.tiers = TIERS.iter().map(|t| t.to_string()).collect();
+        o.tiers = Tier::SELECTABLE.to_vec();
     }
     Some(o)
 }
@@ -241,36 +233,34 @@ fn main() -> ExitCode {
     } else {
         opts.targets.clone()
     };
-    let tier = |name: &str| opts.tiers.iter().any(|t| t == name);
+    let tier = |t: Tier| opts.tiers.contains(&t);
     // The foreign tiers' installs first, then those tiers beside the host's steps (see the
     // crate docs): rows are gathered per lane and merged in a fixed order.
-    let foreign = (tier("qemu-user") || tier("vm"))
-        .then(|| cross::prepare_foreign(&targets, tier("qemu-user"), tier("vm")));
+    let foreign = (tier(Tier::QemuUser) || tier(Tier::Vm))
+        .then(|| cross::prepare_foreign(&targets, tier(Tier::QemuUser), tier(Tier::Vm)));
     // `XTASK_SERIAL=1`: the host lane first, then the foreign tiers (the schedule before they
     // overlapped; with `XTASK_VM_JOBS=3` on two cores, the old one), to tell whether a failure
     // comes from the overlap.
     let serial = std::env::var_os("XTASK_SERIAL").is_some_and(|v| v == "1");
     let (mut report, foreign) = std::thread::scope(|s| {
         let mut report = Report::default();
-        if serial && tier("host") {
+        if serial && tier(Tier::Host) {
             run_host_lane(&root, opts.quick, &mut report);
         }
         let foreign = foreign.map(|plan| s.spawn(move || cross::run_foreign(plan)));
-        if !serial && tier("host") {
+        if !serial && tier(Tier::Host) {
             run_host_lane(&root, opts.quick, &mut report);
         }
         let rows = foreign.map(|lane| {
             lane.join().unwrap_or_else(|_| {
-                vec![report::Row {
-                    tests: None,
-                    arch: "all".into(),
-                    tier: "qemu-user, vm".into(),
-                    step: "foreign tiers".into(),
-                    counts: Default::default(),
-                    ok: false,
-                    time: start.elapsed(),
-                    note: "the xtask's thread running them panicked (see above)".into(),
-                }]
+                vec![report::Row::new(
+                    report::Tier::QemuUser,
+                    "all",
+                    "foreign tiers (qemu-user, vm)",
+                    false,
+                    start.elapsed(),
+                    "the xtask's thread running them panicked (see above)",
+                )]
             })
         });
         (report, rows.unwrap_or_default())

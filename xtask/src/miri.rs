@@ -21,7 +21,7 @@ use std::process::Command;
 use std::time::Instant;
 
 use crate::host::{cargo, first_line, is_root, run, show, tail};
-use crate::report::{Counts, Report, Row};
+use crate::report::{Counts, Report, Row, Tier, HOST_ARCH};
 
 /// Test-name filters (substrings, any of which selects a test) for the pure modules.
 pub const FILTERS: &[&str] = &[
@@ -70,16 +70,14 @@ fn ensure_miri(report: &mut Report) -> bool {
         )
     };
     if !ok {
-        report.push(Row {
-            tests: None,
-            arch: "x86_64".into(),
-            tier: "host".into(),
-            step: "install miri (nightly)".into(),
-            counts: Counts::default(),
-            ok: false,
-            time: start.elapsed(),
+        report.push(Row::new(
+            Tier::Host,
+            HOST_ARCH,
+            "install miri (nightly)",
+            false,
+            start.elapsed(),
             note,
-        });
+        ));
     }
     ok
 }
@@ -184,16 +182,14 @@ pub fn run_miri(root: &Path, filters: &[&str], step: &str, report: &mut Report) 
         cmd.output()
     };
     let fail = |report: &mut Report, note: String| {
-        report.push(Row {
-            tests: None,
-            arch: "x86_64".into(),
-            tier: "host".into(),
-            step: step.into(),
-            counts: Counts::default(),
-            ok: false,
-            time: start.elapsed(),
+        report.push(Row::new(
+            Tier::Host,
+            HOST_ARCH,
+            step,
+            false,
+            start.elapsed(),
             note,
-        })
+        ))
     };
     let mut list_args = vec!["--list", "--format", "terse"];
     list_args.extend(filters);
@@ -288,8 +284,17 @@ pub fn run_miri(root: &Path, filters: &[&str], step: &str, report: &mut Report) 
         ));
     }
     note.push(format!("{} ignored under Miri", total.ignored.len()));
-    report.push(Row {
-        tests: Some(
+    report.push(
+        Row::new(
+            Tier::Host,
+            HOST_ARCH,
+            step,
+            ok,
+            start.elapsed(),
+            note.join("; "),
+        )
+        .tests(
+            counts,
             total
                 .passed
                 .iter()
@@ -297,14 +302,7 @@ pub fn run_miri(root: &Path, filters: &[&str], step: &str, report: &mut Report) 
                 .map(|t| format!("baresock-lib::{t}"))
                 .collect(),
         ),
-        arch: "x86_64".into(),
-        tier: "host".into(),
-        step: step.into(),
-        counts,
-        ok,
-        time: start.elapsed(),
-        note: note.join("; "),
-    });
+    );
 }
 
 #[cfg(test)]

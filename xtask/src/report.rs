@@ -27,8 +27,8 @@ impl Counts {
 pub struct Row {
     /// Architecture name (`x86_64`, `s390x`, ...).
     pub arch: String,
-    /// `host`, `qemu-user`, `vm`.
-    pub tier: String,
+    /// Where it ran.
+    pub tier: Tier,
     /// What ran: `fmt`, `clippy`, `test`, `test (no-default-features)`, ...
     pub step: String,
     pub counts: Counts,
@@ -42,6 +42,113 @@ pub struct Row {
     /// `None` for every other step (fmt, clippy, builds, bench, fuzz, self-checking examples):
     /// those are not tests and stay out of the test count.
     pub tests: Option<Vec<String>>,
+}
+
+/// The machine the xtask runs on, named as its file in `targets/` is (`i686` for `x86`,
+/// `armv7` for `arm`, `powerpc64le` for `powerpc64`): the `arch` of the host's rows.
+pub const HOST_ARCH: &str = if cfg!(target_arch = "x86") {
+    "i686"
+} else if cfg!(target_arch = "arm") {
+    "armv7"
+} else if cfg!(target_arch = "powerpc64") {
+    "powerpc64le"
+} else {
+    std::env::consts::ARCH
+};
+
+impl Row {
+    /// A step that passes or fails as a whole (fmt, clippy, a build, a self-check): no
+    /// counts and no tests until [`counts`](Row::counts) or [`tests`](Row::tests) add them.
+    pub fn new(
+        tier: Tier,
+        arch: &str,
+        step: impl Into<String>,
+        ok: bool,
+        time: Duration,
+        note: impl Into<String>,
+    ) -> Row {
+        Row {
+            arch: arch.into(),
+            tier,
+            step: step.into(),
+            counts: Counts::default(),
+            ok,
+            time,
+            note: note.into(),
+            tests: None,
+        }
+    }
+
+    /// A step's row from its outcome: ok with a remark, or failed with why.
+    pub fn outcome(
+        tier: Tier,
+        arch: &str,
+        step: impl Into<String>,
+        time: Duration,
+        outcome: Result<String, String>,
+    ) -> Row {
+        let ok = outcome.is_ok();
+        Row::new(tier, arch, step, ok, time, outcome.unwrap_or_else(|e| e))
+    }
+
+    /// The row with these counts (a step that counts what it checked: benches, echoes).
+    pub fn counts(mut self, counts: Counts) -> Row {
+        self.counts = counts;
+        self
+    }
+
+    /// The row of a test run: its counts and the tests that ran.
+    pub fn tests(mut self, counts: Counts, ran: Vec<String>) -> Row {
+        self.counts = counts;
+        self.tests = Some(ran);
+        self
+    }
+}
+
+/// Where a row ran: the three tiers of `cargo xtask test` (what `--tier` picks), and the
+/// other commands whose rows share the table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Tier {
+    /// The build machine itself: fmt, clippy, tests, examples, Miri, MSRV, package.
+    Host,
+    /// Every architecture's tests under qemu-user.
+    QemuUser,
+    /// Every architecture's tests in a VM with a Debian kernel.
+    Vm,
+    /// `bench` (also `bench --quick` inside `test`).
+    Bench,
+    /// `fuzz` (also the short pass inside `test`).
+    Fuzz,
+    /// `size`.
+    Size,
+}
+
+impl Tier {
+    /// The tiers `cargo xtask test --tier` takes, in the order they run.
+    pub const SELECTABLE: [Tier; 3] = [Tier::Host, Tier::QemuUser, Tier::Vm];
+
+    /// The name in the table, in logs and on the command line.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Tier::Host => "host",
+            Tier::QemuUser => "qemu-user",
+            Tier::Vm => "vm",
+            Tier::Bench => "bench",
+            Tier::Fuzz => "fuzz",
+            Tier::Size => "size",
+        }
+    }
+
+    /// A selectable tier by its name.
+    pub fn parse(name: &str) -> Option<Tier> {
+        Tier::SELECTABLE.into_iter().find(|t| t.name() == name)
+    }
+}
+
+impl std::fmt::Display for Tier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.name())
+    }
 }
 
 /// One fuzz target's run, for the table `cargo xtask fuzz` prints.
@@ -179,7 +286,7 @@ impl Report {
         let w_tier = self
             .rows
             .iter()
-            .map(|r| r.tier.len())
+            .map(|r| r.tier.name().len())
             .max()
             .unwrap_or(4)
             .max(4);
@@ -230,7 +337,7 @@ impl Report {
     /// its rows took summed, and its longest row. The lanes run side by side (see the xtask's
     /// docs), so the sums add up to more than the wall time.
     pub fn time_by_tier(&self) -> String {
-        let mut tiers: Vec<(&str, usize, f64, f64, &str)> = Vec::new();
+        let mut tiers: Vec<(Tier, usize, f64, f64, &str)> = Vec::new();
         for r in &self.rows {
             let t = r.time.as_secs_f64();
             let label = r.step.as_str();
@@ -243,10 +350,15 @@ impl Report {
                         *longest = label;
                     }
                 }
-                None => tiers.push((&r.tier, 1, t, t, label)),
+                None => tiers.push((r.tier, 1, t, t, label)),
             }
         }
-        let w = tiers.iter().map(|t| t.0.len()).max().unwrap_or(4).max(4);
+        let w = tiers
+            .iter()
+            .map(|t| t.0.name().len())
+            .max()
+            .unwrap_or(4)
+            .max(4);
         let mut out = format!(
             "\ntime by tier (rows summed; lanes overlap)\n{:w$}  {:>4}  {:>7}  longest row\n",
             "tier", "rows", "time"
@@ -272,11 +384,11 @@ impl Report {
                 *seen.entry(t).or_default() += 1;
             }
         }
-        let mut tiers: Vec<(&str, usize)> = Vec::new();
+        let mut tiers: Vec<(Tier, usize)> = Vec::new();
         for r in &test_rows {
             match tiers.iter_mut().find(|(t, _)| *t == r.tier) {
                 Some((_, n)) => *n += 1,
-                None => tiers.push((&r.tier, 1)),
+                None => tiers.push((r.tier, 1)),
             }
         }
         let tiers: Vec<String> = tiers
@@ -891,17 +1003,16 @@ mod tests {
         );
     }
 
-    fn test_row(tier: &str, tests: &[&str], counts: Counts) -> Row {
-        Row {
-            tests: Some(tests.iter().map(|t| t.to_string()).collect()),
-            arch: "x86_64".into(),
-            tier: tier.into(),
-            step: "test".into(),
-            counts,
-            ok: true,
-            time: Duration::from_secs(1),
-            note: String::new(),
-        }
+    fn test_row(tier: Tier, tests: &[&str], counts: Counts) -> Row {
+        Row::new(
+            tier,
+            "x86_64",
+            "test",
+            true,
+            Duration::from_secs(1),
+            String::new(),
+        )
+        .tests(counts, tests.iter().map(|t| t.to_string()).collect())
     }
 
     #[test]
@@ -913,18 +1024,16 @@ mod tests {
         };
         let mut r = Report::default();
         r.rows
-            .push(test_row("host", &["lib::a", "lib::b", "udp::a"], c(3)));
+            .push(test_row(Tier::Host, &["lib::a", "lib::b", "udp::a"], c(3)));
         r.rows
-            .push(test_row("qemu-user", &["lib::a", "lib::b"], c(2)));
+            .push(test_row(Tier::QemuUser, &["lib::a", "lib::b"], c(2)));
         r.rows
-            .push(test_row("qemu-user", &["lib::a", "lib::b"], c(2)));
-        r.rows.push(test_row("vm", &["lib::a"], c(1)));
+            .push(test_row(Tier::QemuUser, &["lib::a", "lib::b"], c(2)));
+        r.rows.push(test_row(Tier::Vm, &["lib::a"], c(1)));
         for step in ["build", "bench --quick", "fuzz dns", "example tokio_echo"] {
-            r.rows.push(Row {
-                tests: None,
-                step: step.into(),
-                ..test_row("host", &[], c(1))
-            });
+            let (ok, time) = (true, Duration::from_secs(1));
+            r.rows
+                .push(Row::new(Tier::Host, "x86_64", step, ok, time, "").counts(c(1)));
         }
         assert_eq!(
             r.test_summary(),

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use crate::host::{cargo, first_line, run, tail};
-use crate::report::{parse_libtest, Report, Row};
+use crate::report::{parse_libtest, Report, Row, Tier, HOST_ARCH};
 
 pub fn run_soak(root: &Path, report: &mut Report) {
     let r = run(cargo(root, None).args([
@@ -39,19 +39,13 @@ pub fn run_soak(root: &Path, report: &mut Report) {
     } else {
         first_line(&r.output)
     };
-    report.push(Row {
-        tests: Some(
+    report.push(
+        Row::new(Tier::Host, HOST_ARCH, "soak", ok, r.time, note).tests(
+            counts,
             crate::report::ran(&r.output)
                 .into_iter()
                 .map(|t| format!("soak::{t}"))
                 .collect(),
         ),
-        arch: "x86_64".into(),
-        tier: "host".into(),
-        step: "soak".into(),
-        counts,
-        ok,
-        time: r.time,
-        note,
-    });
+    );
 }

@@ -19,7 +19,7 @@ use super::install::{rustup_run, toolchain};
 use super::json::Json;
 use super::targets::Target;
 use super::Ws;
-use crate::report::{Counts, Row};
+use crate::report::{Row, Tier};
 
 /// One test executable.
 #[derive(Clone, Debug)]
@@ -100,14 +100,14 @@ pub fn build(ws: &Ws, t: &Target) -> Outcome {
 
 /// Takes the row reporting the build of the target named `name` (once; `None` if it was not
 /// built or its row was taken), to be filed under `tier`.
-pub fn take_row(name: &str, tier: &str) -> Option<Row> {
+pub fn take_row(name: &str, tier: Tier) -> Option<Row> {
     let mut b = builds();
     let (_, state) = b.iter_mut().find(|(n, _)| n == name)?;
     let State::Done(_, row) = state else {
         return None;
     };
     row.take().map(|mut r| {
-        r.tier = tier.into();
+        r.tier = tier;
         r
     })
 }
@@ -120,19 +120,17 @@ fn run_build(ws: &Ws, t: &Target) -> (Result<Built, String>, Row) {
         t.name, t.triple
     );
     let result = cargo_build(ws, t);
-    let row = Row {
-        tests: None,
-        arch: t.name.clone(),
-        tier: String::new(),
-        step: "build".into(),
-        counts: Counts::default(),
-        ok: result.is_ok(),
-        time: start.elapsed(),
-        note: match &result {
+    let row = Row::new(
+        Tier::QemuUser,
+        &t.name,
+        "build",
+        result.is_ok(),
+        start.elapsed(),
+        match &result {
             Ok(b) => format!("{} test binaries, rustix linux_raw", b.bins.len()),
             Err(e) => e.clone(),
         },
-    };
+    );
     let status = if row.ok { "ok" } else { "FAILED" };
     eprintln!(
         "xtask: [{} / build] {status} in {:.1}s ({})",

@@ -25,19 +25,11 @@ use super::apt::{Apt, HostSources};
 use super::proc::{run_stdout, run_visible, show};
 use super::targets::Target;
 use super::Ws;
-use crate::report::{Counts, Row};
+use crate::report::Row;
+pub use crate::report::Tier;
 
 /// The Debian package with the qemu-user emulators.
 const QEMU_USER_PACKAGE: &str = "qemu-user";
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Tier {
-    User,
-    Vm,
-    /// `cargo xtask size`: the Rust toolchains, and each architecture's gcc for the C echo
-    /// (its compiler only: rust-lld links every program measured); no qemu.
-    Size,
-}
 
 /// `XTASK_NO_INSTALL=1`: never install anything, only say what is missing.
 pub fn may_install() -> bool {
@@ -164,7 +156,7 @@ fn lacks(ws: &Ws, t: &Target, tier: Tier) -> Lacks {
     let mut l = Lacks::default();
     let tc = toolchain(t);
     let tc_name = tc.unwrap_or("stable");
-    if matches!(tier, Tier::User | Tier::Size) {
+    if matches!(tier, Tier::QemuUser | Tier::Size) {
         // The no_std echo (`examples/nostd-echo`) builds core with nightly.
         l.rust.extend(rust_src(ws, Some(super::echo::TOOLCHAIN)));
     }
@@ -208,7 +200,7 @@ fn lacks(ws: &Ws, t: &Target, tier: Tier) -> Lacks {
         }
     }
     match tier {
-        Tier::User => {
+        Tier::QemuUser => {
             if qemu_user(t).is_none() {
                 l.backports.insert(QEMU_USER_PACKAGE.into());
             }
@@ -222,6 +214,8 @@ fn lacks(ws: &Ws, t: &Target, tier: Tier) -> Lacks {
                 l.apt.insert("xz-utils".into());
             }
         }
+        // The host's own tiers install through `host.rs`, not per target.
+        Tier::Host | Tier::Bench | Tier::Fuzz => {}
         Tier::Size => {
             // The C echo's compiler (the musl it links comes from Debian's archive, fetched
             // by `size` itself).
@@ -296,20 +290,15 @@ pub struct Prepared {
 pub fn prepare(ws: &Ws, targets: &[Target], tier: Tier) -> Prepared {
     let start = Instant::now();
     let (missing, installed) = install_missing(ws, targets, tier);
-    let row = (!installed.is_empty()).then(|| Row {
-        tests: None,
-        arch: "all".into(),
-        tier: match tier {
-            Tier::User => "qemu-user",
-            Tier::Vm => "vm",
-            Tier::Size => "size",
-        }
-        .into(),
-        step: "install".into(),
-        counts: Counts::default(),
-        ok: missing.is_empty(),
-        time: start.elapsed(),
-        note: installed.join(", "),
+    let row = (!installed.is_empty()).then(|| {
+        Row::new(
+            tier,
+            "all",
+            "install",
+            missing.is_empty(),
+            start.elapsed(),
+            installed.join(", "),
+        )
     });
     Prepared { missing, row }
 }

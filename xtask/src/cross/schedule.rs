@@ -75,13 +75,13 @@ pub fn prepare(targets: &[String], user: bool, vm: bool) -> Plan {
             return plan;
         }
     };
-    for (on, tier) in [(user, Tier::User), (vm, Tier::Vm)] {
+    for (on, tier) in [(user, Tier::QemuUser), (vm, Tier::Vm)] {
         if !on {
             continue;
         }
         let prepared = install::prepare(&plan.ws, list, tier);
         let (rows, missing) = match tier {
-            Tier::User => (&mut plan.user_rows, &mut plan.user),
+            Tier::QemuUser => (&mut plan.user_rows, &mut plan.user),
             _ => (&mut plan.vm_rows, &mut plan.vm),
         };
         if let Some(row) = prepared.row {

@@ -20,14 +20,14 @@ use super::install;
 use super::proc::{run_limited, tail};
 use super::targets::Target;
 use super::{skip_note, Ws};
-use crate::report::{account, listed, panics, Counts, Exit, Row};
+use crate::report::{account, listed, panics, Counts, Exit, Row, Tier};
 
-pub(super) const TIER: &str = "qemu-user";
+pub(super) const TIER: Tier = Tier::QemuUser;
 
 /// The row of the no_std echo builds for `targets` (not empty), filed under `tier`: the
 /// scheduler's builder made one per target, each right after that target's test build
 /// ([`echo::build_planned`]), taking `time` in all. Fails if any failed, naming them.
-pub(super) fn echo_build_row(tier: &str, targets: &[&Target], time: Duration) -> Row {
+pub(super) fn echo_build_row(tier: Tier, targets: &[&Target], time: Duration) -> Row {
     let mut failed = Vec::new();
     for t in targets {
         if let Err(e) = echo::wait_built(&t.name) {
@@ -36,20 +36,18 @@ pub(super) fn echo_build_row(tier: &str, targets: &[&Target], time: Duration) ->
     }
     let names: Vec<&str> = targets.iter().map(|t| t.name.as_str()).collect();
     let ok = failed.is_empty();
-    Row {
-        tests: None,
-        arch: "all".into(),
-        tier: tier.into(),
-        step: "no_std echo build".into(),
-        counts: Counts::default(),
+    Row::new(
+        tier,
+        "all",
+        "no_std echo build",
         ok,
         time,
-        note: if ok {
+        if ok {
             format!("nightly, -Zbuild-std=core, for {}", names.join(", "))
         } else {
             failed.join("; ")
         },
-    }
+    )
 }
 
 /// The no_std echo of `t`: static, no undefined symbol, no libc; then echoing datagrams under
@@ -89,33 +87,23 @@ pub(super) fn echo_row(
         Ok(note)
     })();
     let ok = result.is_ok();
-    Row {
-        tests: None,
-        arch: t.name.clone(),
-        tier: TIER.into(),
-        step: step.into(),
-        counts: Counts {
-            passed: u32::from(ok),
-            failed: u32::from(!ok),
-            skipped: 0,
-        },
+    Row::new(
+        Tier::QemuUser,
+        &t.name,
+        step,
         ok,
-        time: start.elapsed(),
-        note: result.unwrap_or_else(|e| e),
-    }
+        start.elapsed(),
+        result.unwrap_or_else(|e| e),
+    )
+    .counts(Counts {
+        passed: u32::from(ok),
+        failed: u32::from(!ok),
+        skipped: 0,
+    })
 }
 
 pub(super) fn fail_row(arch: &str, step: &str, note: String) -> Row {
-    Row {
-        tests: None,
-        arch: arch.into(),
-        tier: TIER.into(),
-        step: step.into(),
-        counts: Counts::default(),
-        ok: false,
-        time: Default::default(),
-        note,
-    }
+    Row::new(Tier::QemuUser, arch, step, false, Default::default(), note)
 }
 
 /// The test row of `t`: every test binary of its build (waited for if it is still being made)
@@ -197,14 +185,13 @@ pub(super) fn run_one(ws: &Ws, t: &Target) -> Row {
     if !problems.is_empty() {
         note = format!("{} (log: {})", problems.join("; "), path.display());
     }
-    Row {
-        tests: Some(ran),
-        arch: t.name.clone(),
-        tier: TIER.into(),
-        step: "test".into(),
-        counts,
-        ok: problems.is_empty() && counts.failed == 0,
-        time: start.elapsed(),
+    Row::new(
+        Tier::QemuUser,
+        &t.name,
+        "test",
+        problems.is_empty() && counts.failed == 0,
+        start.elapsed(),
         note,
-    }
+    )
+    .tests(counts, ran)
 }

@@ -42,9 +42,9 @@ use super::elf;
 use super::proc::{run_watched, tail};
 use super::targets::Target;
 use super::{skip_note, Ws};
-use crate::report::{account, panics, Counts, Exit, Report, Row};
+use crate::report::{account, panics, Counts, Exit, Report, Row, Tier};
 
-pub(super) const TIER: &str = "vm";
+pub(super) const TIER: Tier = Tier::Vm;
 /// The guest must reach /init by then (about 2-6 s normally).
 const BOOT_LIMIT: Duration = Duration::from_secs(120);
 /// Nothing at all on the console for this long: the guest hung.
@@ -313,16 +313,7 @@ fn vm_jobs() -> usize {
 }
 
 pub(super) fn row(arch: &str, step: &str, ok: bool, time: Duration, note: String) -> Row {
-    Row {
-        tests: None,
-        arch: arch.into(),
-        tier: TIER.into(),
-        step: step.into(),
-        counts: Counts::default(),
-        ok,
-        time,
-        note,
-    }
+    Row::new(Tier::Vm, arch, step, ok, time, note)
 }
 
 fn run_one(ws: &Ws, t: &Target, report: &mut Report) -> Row {
@@ -448,16 +439,15 @@ fn run_one(ws: &Ws, t: &Target, report: &mut Report) -> Row {
     if !ok {
         notes.push(format!("log: {}", log.display()));
     }
-    Row {
-        tests: Some(judged.ran),
-        arch: t.name.clone(),
-        tier: TIER.into(),
-        step: "test".into(),
-        counts,
+    Row::new(
+        Tier::Vm,
+        &t.name,
+        "test",
         ok,
-        time: start.elapsed(),
-        note: notes.join("; "),
-    }
+        start.elapsed(),
+        notes.join("; "),
+    )
+    .tests(counts, judged.ran)
 }
 
 /// What the console of one VM run says.
