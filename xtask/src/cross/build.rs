@@ -16,10 +16,10 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use super::install::{rustup_run, toolchain};
-use super::json::Json;
 use super::targets::Target;
 use super::Ws;
 use crate::report::{Row, Tier};
+use serde::Deserialize;
 
 /// One test executable.
 #[derive(Clone, Debug)]
@@ -233,67 +233,7 @@ fn cargo_build(ws: &Ws, t: &Target) -> Result<Built, String> {
     });
     let status = child.wait().map_err(|e| e.to_string())?;
 
-    let mut bins = Vec::new();
-    let mut examples = Vec::new();
-    let mut rustix: Option<(Vec<String>, Option<PathBuf>)> = None;
-    for line in stdout.lines() {
-        let Some(msg) = Json::parse(line) else {
-            continue;
-        };
-        match msg.get("reason").and_then(Json::str) {
-            Some("compiler-artifact") => {
-                let is_test = msg
-                    .get("profile")
-                    .and_then(|p| p.get("test"))
-                    .and_then(Json::bool)
-                    == Some(true);
-                let exe = msg.get("executable").and_then(Json::str);
-                let target = msg.get("target");
-                let name = target
-                    .and_then(|t| t.get("name"))
-                    .and_then(Json::str)
-                    .unwrap_or("?");
-                let kind = target
-                    .and_then(|t| t.get("kind"))
-                    .and_then(|k| k.arr().first())
-                    .and_then(Json::str);
-                if let (false, Some("example"), Some(exe)) = (is_test, kind, exe) {
-                    examples.push(TestBin {
-                        name: name.to_owned(),
-                        path: PathBuf::from(exe),
-                    });
-                }
-                if let (true, Some(exe)) = (is_test, exe) {
-                    let name = match kind {
-                        Some("test") => name.to_owned(),
-                        Some("lib") | Some("rlib") => format!("{name}-lib"),
-                        Some(kind) => format!("{kind}-{name}"),
-                        None => name.to_owned(),
-                    };
-                    bins.push(TestBin {
-                        name,
-                        path: PathBuf::from(exe),
-                    });
-                }
-            }
-            Some("build-script-executed") => {
-                let id = msg.get("package_id").and_then(Json::str).unwrap_or("");
-                // `registry+https://...#rustix@1.1.6` (or the older `rustix 1.1.6 (...)`).
-                if id.contains("#rustix@") || id.starts_with("rustix ") {
-                    let cfgs = msg.get("cfgs").map(|c| {
-                        c.arr()
-                            .iter()
-                            .filter_map(Json::str)
-                            .map(String::from)
-                            .collect()
-                    });
-                    let out_dir = msg.get("out_dir").and_then(Json::str).map(PathBuf::from);
-                    rustix = Some((cfgs.unwrap_or_default(), out_dir));
-                }
-            }
-            _ => {}
-        }
-    }
+    let (mut bins, examples, rustix) = read_messages(&stdout);
     if !status.success() {
         return Err(format!("cargo test --no-run failed ({status})"));
     }
@@ -327,3 +267,117 @@ fn check_backend(rustix: Option<(Vec<String>, Option<PathBuf>)>) -> Result<(), S
 /// The time limit for one test binary, under qemu-user and in the VM (where the whole suite
 /// takes seconds): a hung test fails its row instead of eating CI's time.
 pub const TEST_LIMIT: Duration = Duration::from_secs(120);
+
+/// What cargo's `--message-format=json` output says: the test binaries, the examples, and
+/// rustix's build-script answer (its cfgs and out dir).
+#[allow(clippy::type_complexity)]
+fn read_messages(
+    stdout: &str,
+) -> (
+    Vec<TestBin>,
+    Vec<TestBin>,
+    Option<(Vec<String>, Option<PathBuf>)>,
+) {
+    let mut bins = Vec::new();
+    let mut examples = Vec::new();
+    let mut rustix: Option<(Vec<String>, Option<PathBuf>)> = None;
+    for line in stdout.lines() {
+        // A line that is not one of cargo's messages (or one of a kind not read here) is
+        // passed over.
+        match serde_json::from_str::<CargoMessage>(line) {
+            Ok(CargoMessage::CompilerArtifact {
+                profile,
+                executable,
+                target,
+            }) => {
+                let kind = target.kind.first().map(String::as_str);
+                let name = target.name;
+                if let (false, Some("example"), Some(exe)) = (profile.test, kind, &executable) {
+                    examples.push(TestBin {
+                        name: name.clone(),
+                        path: exe.clone(),
+                    });
+                }
+                if let (true, Some(exe)) = (profile.test, executable) {
+                    let name = match kind {
+                        Some("test") => name,
+                        Some("lib") | Some("rlib") => format!("{name}-lib"),
+                        Some(kind) => format!("{kind}-{name}"),
+                        None => name,
+                    };
+                    bins.push(TestBin { name, path: exe });
+                }
+            }
+            // `registry+https://...#rustix@1.1.6` (or the older `rustix 1.1.6 (...)`).
+            Ok(CargoMessage::BuildScriptExecuted {
+                package_id,
+                cfgs,
+                out_dir,
+            }) if package_id.contains("#rustix@") || package_id.starts_with("rustix ") => {
+                rustix = Some((cfgs, out_dir));
+            }
+            _ => {}
+        }
+    }
+    (bins, examples, rustix)
+}
+
+/// The lines of cargo's `--message-format=json` read here (every other field and kind is
+/// ignored).
+#[derive(Deserialize)]
+#[serde(tag = "reason", rename_all = "kebab-case")]
+enum CargoMessage {
+    CompilerArtifact {
+        profile: ArtifactProfile,
+        executable: Option<PathBuf>,
+        target: ArtifactTarget,
+    },
+    BuildScriptExecuted {
+        package_id: String,
+        #[serde(default)]
+        cfgs: Vec<String>,
+        out_dir: Option<PathBuf>,
+    },
+    #[serde(other)]
+    Other,
+}
+
+#[derive(Deserialize)]
+struct ArtifactProfile {
+    test: bool,
+}
+
+#[derive(Deserialize)]
+struct ArtifactTarget {
+    name: String,
+    kind: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cargo_messages_give_tests_examples_and_rustix() {
+        let out = [
+            r#"{"reason":"compiler-artifact","package_id":"x","target":{"kind":["lib"],"name":"baresock"},"profile":{"test":true,"opt_level":"0"},"executable":"/t/deps/baresock-1"}"#,
+            r#"{"reason":"compiler-artifact","target":{"kind":["test"],"name":"udp"},"profile":{"test":true},"executable":"/t/deps/udp-2"}"#,
+            r#"{"reason":"compiler-artifact","target":{"kind":["example"],"name":"tour"},"profile":{"test":false},"executable":"/t/examples/tour"}"#,
+            r#"{"reason":"compiler-artifact","target":{"kind":["lib"],"name":"libc"},"profile":{"test":false},"executable":null}"#,
+            r#"{"reason":"build-script-executed","package_id":"registry+https://github.com/rust-lang/crates.io-index#rustix@1.1.6","linked_libs":[],"cfgs":["linux_raw","linux_like"],"out_dir":"/t/build/rustix-3/out"}"#,
+            r#"{"reason":"build-script-executed","package_id":"path+file:///w#other@1.0.0","cfgs":["x"],"out_dir":"/o"}"#,
+            r#"{"reason":"build-finished","success":true}"#,
+            "   Compiling baresock v0.1.0",
+        ]
+        .join("\n");
+        let (bins, examples, rustix) = read_messages(&out);
+        let names: Vec<&str> = bins.iter().map(|b| b.name.as_str()).collect();
+        assert_eq!(names, ["baresock-lib", "udp"]);
+        assert_eq!(bins[1].path, PathBuf::from("/t/deps/udp-2"));
+        assert_eq!(examples.len(), 1);
+        assert_eq!(examples[0].name, "tour");
+        let (cfgs, out_dir) = rustix.unwrap();
+        assert_eq!(cfgs, ["linux_raw", "linux_like"]);
+        assert_eq!(out_dir, Some(PathBuf::from("/t/build/rustix-3/out")));
+    }
+}

@@ -1,9 +1,11 @@
-//! A writer for the `newc` cpio format, the one the kernel unpacks as an initramfs
-//! (Documentation/driver-api/early-userspace/buffer-format.rst). Written here rather than
-//! shelling out to cpio(1) so that device nodes need no root and the archive is the same
-//! bytes every time (all owned by root, mtime 0).
+//! An initramfs in the `newc` cpio format, the one the kernel unpacks
+//! (Documentation/driver-api/early-userspace/buffer-format.rst), written with the `cpio`
+//! crate rather than cpio(1), so that device nodes need no root and the archive is the same
+//! bytes every time (all owned by root, mtime 0). This adds the parent directories and the
+//! inode numbers.
 
 use std::collections::BTreeSet;
+use std::io::Write;
 
 const S_IFDIR: u32 = 0o040000;
 const S_IFREG: u32 = 0o100000;
@@ -69,8 +71,7 @@ impl Cpio {
 
     /// The archive, closed with its trailer.
     pub fn finish(mut self) -> Vec<u8> {
-        self.next_ino = 0;
-        self.entry("TRAILER!!!", 0, 1, (0, 0), &[]);
+        cpio::newc::trailer(&mut self.buf).expect("a Vec takes every write");
         self.buf
     }
 
@@ -83,39 +84,17 @@ impl Cpio {
     fn entry(&mut self, name: &str, mode: u32, nlink: u32, rdev: (u32, u32), data: &[u8]) {
         let ino = self.next_ino;
         self.next_ino += 1;
-        // magic, then 13 fields of 8 hex digits: ino mode uid gid nlink mtime filesize
-        // devmajor devminor rdevmajor rdevminor namesize check.
-        let fields = [
-            ino,
-            mode,
-            0,
-            0,
-            nlink,
-            0,
-            data.len() as u32,
-            0,
-            0,
-            rdev.0,
-            rdev.1,
-            name.len() as u32 + 1,
-            0,
-        ];
-        self.buf.extend_from_slice(b"070701");
-        for f in fields {
-            self.buf.extend_from_slice(format!("{f:08x}").as_bytes());
-        }
-        self.buf.extend_from_slice(name.as_bytes());
-        self.buf.push(0);
-        self.pad();
-        self.buf.extend_from_slice(data);
-        self.pad();
-    }
-
-    /// Header+name and data are each padded to a multiple of 4 bytes.
-    fn pad(&mut self) {
-        while !self.buf.len().is_multiple_of(4) {
-            self.buf.push(0);
-        }
+        let size = u32::try_from(data.len()).expect("an initramfs file under 4 GiB");
+        let mut w = cpio::newc::Builder::new(name)
+            .ino(ino)
+            .mode(mode)
+            .nlink(nlink)
+            .rdev_major(rdev.0)
+            .rdev_minor(rdev.1)
+            .write(&mut self.buf, size);
+        w.write_all(data)
+            .and_then(|()| w.finish().map(drop))
+            .expect("a Vec takes every write");
     }
 }
 
@@ -123,19 +102,17 @@ impl Cpio {
 /// for tests.
 #[cfg(test)]
 pub fn names(mut archive: &[u8]) -> Vec<String> {
-    let field = |h: &[u8], i: usize| {
-        let hex = std::str::from_utf8(&h[6 + 8 * i..14 + 8 * i]).unwrap_or("0");
-        usize::from_str_radix(hex, 16).unwrap_or(0)
-    };
-    let pad = |n: usize| n.next_multiple_of(4);
     let mut names = Vec::new();
-    while archive.len() >= 110 && archive.starts_with(b"070701") {
-        let (size, name_size) = (field(archive, 6), field(archive, 11));
-        let name = &archive[110..110 + name_size.saturating_sub(1)];
-        let name = String::from_utf8_lossy(name).into_owned();
-        archive = &archive[(pad(110 + name_size) + pad(size)).min(archive.len())..];
-        if name != "TRAILER!!!" {
-            names.push(name);
+    while archive.starts_with(b"070701") {
+        let Ok(entry) = cpio::NewcReader::new(archive) else {
+            break;
+        };
+        if !entry.entry().is_trailer() {
+            names.push(entry.entry().name().to_owned());
+        }
+        match entry.finish() {
+            Ok(rest) => archive = rest,
+            Err(_) => break,
         }
     }
     names

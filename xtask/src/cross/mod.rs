@@ -30,7 +30,6 @@ mod cpio;
 mod echo;
 mod elf;
 pub(crate) mod install;
-mod json;
 mod musl;
 mod nostd_ip;
 pub(crate) mod proc;

@@ -1,9 +1,10 @@
 //! The target matrix: one `targets/<arch>.toml` per architecture (format in
-//! `targets/README.md`), read with a small parser for the subset of TOML those files use.
+//! `targets/README.md`), read with the `toml` crate; an unknown key is an error.
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
+
+use serde::Deserialize;
 
 /// One architecture, as its data file describes it.
 #[derive(Clone, Debug)]
@@ -24,6 +25,8 @@ pub struct Target {
     pub linker: String,
     /// `musl` (static, runs anywhere) or `gnu` (needs the sysroot's loader and libraries).
     pub libc: String,
+    /// `little` or `big`: one target must be big-endian (a test says so).
+    #[cfg_attr(not(test), allow(dead_code))]
     pub endian: String,
     /// Debian packages the host needs to build and link (cross gcc).
     pub host_packages: Vec<String>,
@@ -36,13 +39,15 @@ pub struct Target {
     pub c_gcc: String,
 }
 
-/// How to boot a real kernel of this architecture.
-#[derive(Clone, Debug)]
+/// How to boot a real kernel of this architecture (the file's `[vm]` table).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct VmSpec {
     /// Debian's name of the architecture (`arm64`, `ppc64el`, ...).
     pub debian_arch: String,
     /// Debian suites to take the kernel, busybox and can-utils from, the first that has the
     /// kernel (a mirror can serve a broken index for one architecture of one suite for days).
+    #[serde(default)]
     pub suites: Vec<String>,
     /// The kernel metapackage (`linux-image-arm64`): the xtask follows it to the real image.
     pub kernel_package: String,
@@ -50,6 +55,7 @@ pub struct VmSpec {
     pub qemu: String,
     pub qemu_package: String,
     /// Machine arguments after the common ones (`-M virt -cpu max`).
+    #[serde(default)]
     pub machine: Vec<String>,
     /// Console device for `console=` (empty: the kernel's default).
     pub console: String,
@@ -57,6 +63,7 @@ pub struct VmSpec {
     pub append: String,
     /// Boot the ELF kernel inside the x86 bzImage (decompressed once, on the host) through
     /// its PVH entry point: the bzImage's own decompression takes ~5 s under TCG.
+    #[serde(default)]
     pub decompress_kernel: bool,
 }
 
@@ -112,205 +119,84 @@ pub fn load(dir: &Path, selected: &[String]) -> Result<Vec<Target>, String> {
         .collect()
 }
 
-/// Every key a target file may have (a typo is an error, not a silent default).
-const KEYS: &[&str] = &[
-    "name",
-    "order",
-    "triple",
-    "toolchain",
-    "build_std",
-    "rustflags",
-    "linker",
-    "libc",
-    "endian",
-    "pointer_width",
-    "host_packages",
-    "qemu_user.binary",
-    "qemu_user.sysroot",
-    "vm.debian_arch",
-    "vm.suites",
-    "vm.kernel_package",
-    "vm.qemu",
-    "vm.qemu_package",
-    "vm.machine",
-    "vm.console",
-    "vm.append",
-    "vm.decompress_kernel",
-    "size.c_gcc",
-];
+/// A target file as written (format in `targets/README.md`); [`parse_target`] checks it and
+/// makes it a [`Target`].
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TargetFile {
+    name: String,
+    #[serde(default = "last")]
+    order: i64,
+    triple: String,
+    toolchain: String,
+    #[serde(default)]
+    build_std: bool,
+    #[serde(default)]
+    rustflags: Vec<String>,
+    linker: String,
+    libc: String,
+    endian: String,
+    /// For people reading the table; the xtask does not use it.
+    #[allow(dead_code)]
+    pointer_width: String,
+    #[serde(default)]
+    host_packages: Vec<String>,
+    qemu_user: QemuUserFile,
+    vm: VmSpec,
+    size: SizeFile,
+}
+
+/// A file without `order` sorts last.
+fn last() -> i64 {
+    i64::MAX
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct QemuUserFile {
+    binary: String,
+    sysroot: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SizeFile {
+    c_gcc: String,
+}
 
 fn parse_target(name: &str, text: &str) -> Result<Target, String> {
-    let doc = parse_toml(text)?;
-    if let Some(unknown) = doc.keys().find(|k| !KEYS.contains(&k.as_str())) {
-        return Err(format!("unknown key `{unknown}`"));
-    }
-    let s = |key: &str| -> Result<String, String> {
-        match doc.get(key) {
-            Some(Value::Str(v)) => Ok(v.clone()),
-            Some(_) => Err(format!("`{key}` must be a string")),
-            None => Err(format!("`{key}` is missing")),
-        }
-    };
-    let list = |key: &str| -> Result<Vec<String>, String> {
-        match doc.get(key) {
-            Some(Value::List(v)) => Ok(v.clone()),
-            Some(_) => Err(format!("`{key}` must be a list of strings")),
-            None => Ok(Vec::new()),
-        }
-    };
-    let t = Target {
-        name: name.to_owned(),
-        order: match doc.get("order") {
-            Some(Value::Int(n)) => *n,
-            _ => i64::MAX,
-        },
-        triple: s("triple")?,
-        toolchain: s("toolchain")?,
-        build_std: matches!(doc.get("build_std"), Some(Value::Bool(true))),
-        rustflags: list("rustflags")?,
-        linker: s("linker")?,
-        libc: s("libc")?,
-        endian: s("endian")?,
-        host_packages: list("host_packages")?,
-        qemu_user: s("qemu_user.binary")?,
-        sysroot: s("qemu_user.sysroot")?,
-        vm: VmSpec {
-            debian_arch: s("vm.debian_arch")?,
-            suites: list("vm.suites")?,
-            kernel_package: s("vm.kernel_package")?,
-            qemu: s("vm.qemu")?,
-            qemu_package: s("vm.qemu_package")?,
-            machine: list("vm.machine")?,
-            console: s("vm.console")?,
-            append: s("vm.append")?,
-            decompress_kernel: matches!(doc.get("vm.decompress_kernel"), Some(Value::Bool(true))),
-        },
-        c_gcc: s("size.c_gcc")?,
-    };
-    if s("name")? != name {
+    let f: TargetFile = toml::from_str(text).map_err(|e| e.to_string())?;
+    if f.name != name {
         return Err(format!("`name` must be the file's name, `{name}`"));
     }
-    if !matches!(t.libc.as_str(), "musl" | "gnu") {
+    if !matches!(f.libc.as_str(), "musl" | "gnu") {
         return Err("`libc` must be \"musl\" or \"gnu\"".into());
     }
-    if !matches!(t.endian.as_str(), "little" | "big") {
+    if !matches!(f.endian.as_str(), "little" | "big") {
         return Err("`endian` must be \"little\" or \"big\"".into());
     }
-    if t.vm.suites.is_empty() {
+    if f.vm.suites.is_empty() {
         return Err("`vm.suites` must name at least one suite".into());
     }
-    if t.build_std && t.toolchain == "stable" {
+    if f.build_std && f.toolchain == "stable" {
         return Err("`build_std` needs a nightly toolchain".into());
     }
-    Ok(t)
-}
-
-/// A value in the data files.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Value {
-    Str(String),
-    List(Vec<String>),
-    Bool(bool),
-    Int(i64),
-}
-
-/// Parses the TOML subset the data files use: `# comments`, `[table]` headers, and
-/// `key = value` lines where a value is a basic string, an integer, a boolean, or a one-line
-/// array of strings. Keys under a table come back as `table.key`.
-pub fn parse_toml(text: &str) -> Result<BTreeMap<String, Value>, String> {
-    let mut out = BTreeMap::new();
-    let mut table = String::new();
-    for (n, raw) in text.lines().enumerate() {
-        let err = |what: &str| format!("line {}: {what}: {raw}", n + 1);
-        let line = strip_comment(raw).trim();
-        if line.is_empty() {
-            continue;
-        }
-        if let Some(name) = line.strip_prefix('[') {
-            table = name
-                .strip_suffix(']')
-                .ok_or_else(|| err("bad table header"))?
-                .trim()
-                .to_owned();
-            continue;
-        }
-        let (key, value) = line
-            .split_once('=')
-            .ok_or_else(|| err("expected `key = value`"))?;
-        let key = key.trim();
-        let value = value.trim();
-        let value = if let Some(items) = value.strip_prefix('[') {
-            let items = items
-                .strip_suffix(']')
-                .ok_or_else(|| err("arrays must fit on one line"))?;
-            let mut list = Vec::new();
-            let mut rest = items.trim();
-            while !rest.is_empty() {
-                let (s, after) = parse_string(rest).ok_or_else(|| err("bad string in array"))?;
-                list.push(s);
-                rest = after.trim_start();
-                rest = rest.strip_prefix(',').unwrap_or(rest).trim_start();
-            }
-            Value::List(list)
-        } else if value.starts_with('"') {
-            match parse_string(value) {
-                Some((s, after)) if after.trim().is_empty() => Value::Str(s),
-                _ => return Err(err("bad string")),
-            }
-        } else if value == "true" || value == "false" {
-            Value::Bool(value == "true")
-        } else {
-            Value::Int(
-                value
-                    .parse()
-                    .map_err(|_| err("expected a string, integer, boolean or array"))?,
-            )
-        };
-        let full = if table.is_empty() {
-            key.to_owned()
-        } else {
-            format!("{table}.{key}")
-        };
-        if out.insert(full, value).is_some() {
-            return Err(err("duplicate key"));
-        }
-    }
-    Ok(out)
-}
-
-/// The line without a trailing `# comment` (a `#` inside a string stays).
-fn strip_comment(line: &str) -> &str {
-    let mut in_str = false;
-    let mut escaped = false;
-    for (i, c) in line.char_indices() {
-        match c {
-            _ if escaped => escaped = false,
-            '\\' if in_str => escaped = true,
-            '"' => in_str = !in_str,
-            '#' if !in_str => return &line[..i],
-            _ => {}
-        }
-    }
-    line
-}
-
-/// Parses a basic string at the start of `s`; returns it and the rest.
-fn parse_string(s: &str) -> Option<(String, &str)> {
-    let mut chars = s.strip_prefix('"')?.char_indices();
-    let mut out = String::new();
-    while let Some((i, c)) = chars.next() {
-        match c {
-            '"' => return Some((out, &s[i + 2..])),
-            '\\' => match chars.next()?.1 {
-                'n' => out.push('\n'),
-                't' => out.push('\t'),
-                c @ ('"' | '\\') => out.push(c),
-                _ => return None,
-            },
-            c => out.push(c),
-        }
-    }
-    None
+    Ok(Target {
+        name: f.name,
+        order: f.order,
+        triple: f.triple,
+        toolchain: f.toolchain,
+        build_std: f.build_std,
+        rustflags: f.rustflags,
+        linker: f.linker,
+        libc: f.libc,
+        endian: f.endian,
+        host_packages: f.host_packages,
+        qemu_user: f.qemu_user.binary,
+        sysroot: f.qemu_user.sysroot,
+        vm: f.vm,
+        c_gcc: f.size.c_gcc,
+    })
 }
 
 #[cfg(test)]
@@ -318,21 +204,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn toml_subset() {
-        let doc = parse_toml(
-            "# c\nname = \"a#b\" # trailing\nn = 3\nyes = true\n[vm]\nmachine = [\"-M\", \"virt\",]\nempty = []\n",
-        )
-        .unwrap();
-        assert_eq!(doc["name"], Value::Str("a#b".into()));
-        assert_eq!(doc["n"], Value::Int(3));
-        assert_eq!(doc["yes"], Value::Bool(true));
-        assert_eq!(
-            doc["vm.machine"],
-            Value::List(vec!["-M".into(), "virt".into()])
+    fn a_bad_file_is_an_error_that_says_why() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../targets");
+        let good = fs::read_to_string(dir.join("s390x.toml")).unwrap();
+        assert!(parse_target("s390x", &good).is_ok());
+        // A typo is an unknown key, not a silent default.
+        let typo = good.replace("endian =", "endianness =");
+        let e = parse_target("s390x", &typo).unwrap_err();
+        assert!(e.contains("endianness"), "{e}");
+        // A missing string, a wrong type, a wrong name, a bad value.
+        let e = parse_target("s390x", &good.replace("triple = ", "# triple = ")).unwrap_err();
+        assert!(e.contains("triple"), "{e}");
+        let e = parse_target("s390x", &good.replace("order = 7", "order = \"7\"")).unwrap_err();
+        assert!(e.contains("order"), "{e}");
+        assert!(parse_target("s390", &good)
+            .unwrap_err()
+            .contains("file's name"));
+        let e = parse_target(
+            "s390x",
+            &good.replace("endian = \"big\"", "endian = \"middle\""),
         );
-        assert_eq!(doc["vm.empty"], Value::List(vec![]));
-        assert!(parse_toml("a = [\"x\"\n").is_err());
-        assert!(parse_toml("a = 1\na = 2\n").is_err());
+        assert!(e.unwrap_err().contains("endian"));
     }
 
     #[test]
