@@ -9,7 +9,8 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::process::Command;
 
-use super::{get, kv, output, ratio, si, spread};
+use super::markdown::{ratio, si};
+use super::{get, kv, output, spread};
 
 /// One server: the name `echo run` takes, its column heading, and whether it is baresock's
 /// (ratio columns: each baresock server over each other one).
