@@ -91,6 +91,12 @@ impl Row {
         Row::new(tier, arch, step, ok, time, outcome.unwrap_or_else(|e| e))
     }
 
+    /// The row with this time.
+    pub fn time(mut self, time: Duration) -> Row {
+        self.time = time;
+        self
+    }
+
     /// The row with these counts (a step that counts what it checked: benches, echoes).
     pub fn counts(mut self, counts: Counts) -> Row {
         self.counts = counts;

@@ -1,0 +1,147 @@
+//! The skips the VM tier allows: a test that skips in a VM fails its row unless its binary, name and reason are here.
+
+use super::*;
+
+/// Tests whose names start with this must run in the VM: not even an allowed reason excuses
+/// their skip.
+pub(super) const MUST_RUN_PREFIX: &str = "vm_smoke_";
+
+/// A skip that does not fail a VM row: one of `tests` of the test binary `binary` skipped
+/// with a reason starting with `reason`, in a guest kernel older than `before_kernel` (any
+/// kernel when `None`). Another test skipping for the same reason, or the same test in another
+/// binary, fails the row.
+pub(super) struct AllowedSkip {
+    /// The test binary as the build names it: `resolve`, `baresock-lib`.
+    pub(super) binary: &'static str,
+    /// Test names as libtest prints them (`module::test` inside the library).
+    pub(super) tests: &'static [&'static str],
+    pub(super) reason: &'static str,
+    pub(super) before_kernel: Option<(u32, u32)>,
+    /// The machines (target names) where this skip fails the row all the same: those that
+    /// have what the others lack.
+    pub(super) not_on: &'static [&'static str],
+}
+
+/// The only skips a VM row accepts. Every one is something the guest genuinely does not have;
+/// any other skip there fails the row, so a test that gives up in the VM is seen.
+pub(super) const ALLOWED_SKIPS: &[AllowedSkip] = &[
+    // The resolver's DNS tests start Debian's dnsmasq; the guest has none (they run on the
+    // host tier, and under qemu-user with the host's dnsmasq).
+    AllowedSkip {
+        binary: "dnsmasq_fixture",
+        tests: &[
+            "addresses_of_both_families_with_their_ttl",
+            "cname_chain_in_one_answer",
+            "nxdomain_and_empty_answers",
+            "reverse_lookups",
+            "search_list_finds_the_short_name_under_the_second_domain",
+            "servfail_and_refused",
+            "tcp_answers_the_other_cases_too",
+            "too_big_for_udp_is_truncated_and_whole_over_tcp",
+            "zones_can_grow_and_servers_run_side_by_side",
+        ],
+        reason: "dnsmasq is not installed",
+        before_kernel: None,
+        not_on: &[],
+    },
+    AllowedSkip {
+        binary: "resolve",
+        tests: &[
+            "a_and_aaaa_from_a_real_server",
+            "a_truncated_reply_is_asked_again_over_tcp",
+            "aliases_are_followed_to_the_canonical_name",
+            "each_answer_kind_has_its_error",
+            "name_info_asks_dns_and_can_require_a_name",
+            "reverse_lookups_by_ptr",
+            "search_list_and_ndots",
+        ],
+        reason: "dnsmasq is not installed",
+        before_kernel: None,
+        not_on: &[],
+    },
+    // Comparing with glibc's getaddrinfo (tests/resolve_glibc.rs) needs getent, unshare, mount
+    // and ip from util-linux, iproute2 and glibc; the guest's busybox lacks getent at least
+    // (the host tier runs it). The test's reason goes on to name what is missing.
+    AllowedSkip {
+        binary: "resolve_glibc",
+        tests: &[
+            "hosts_files_match_glibc",
+            "policy_table_differs_for_ula_and_ipv4",
+        ],
+        reason: "unshare/mount/getent unavailable here",
+        before_kernel: None,
+        not_on: &[],
+    },
+    // tests/syscalls_doc.rs checks docs/syscalls.md against src/sys: it reads the source
+    // tree, which the guest does not have (the host tier and qemu-user run it).
+    AllowedSkip {
+        binary: "syscalls_doc",
+        tests: &[
+            "every_system_call_is_documented_and_every_documented_one_is_made",
+            "every_documented_sys_function_exists",
+            "nothing_outside_sys_enters_the_kernel",
+        ],
+        reason: "the source tree is not on this machine",
+        before_kernel: None,
+        not_on: &[],
+    },
+    // The initramfs has busybox, can-utils and the tests, but no Python: the test that passes
+    // fds to a python3 peer runs on the host tier.
+    AllowedSkip {
+        binary: "msg",
+        tests: &["fds_pass_to_and_from_python"],
+        reason: "no python3 on this machine",
+        before_kernel: None,
+        not_on: &[],
+    },
+    // CAN XL came with Linux 6.2: older guest kernels answer `ENOPROTOOPT`, which the
+    // test checks before it skips. From 6.2 on it must run.
+    AllowedSkip {
+        binary: "can",
+        tests: &["xl_frames_where_the_kernel_has_them"],
+        reason: "this kernel has no CAN XL",
+        before_kernel: Some((6, 2)),
+        not_on: &[],
+    },
+    // Two real CAN controllers (QEMU's SJA1000-based `kvaser_pci`) exist only in the machines
+    // of [`KVASER_MACHINES`]; where they are, the test must run.
+    AllowedSkip {
+        binary: "vm_guest",
+        tests: &["kvaser::kvaser_pci_controllers_exchange_frames"],
+        reason: "no kvaser_pci controllers",
+        before_kernel: None,
+        not_on: KVASER_MACHINES,
+    },
+];
+
+/// Whether the skip of `test` of the binary `binary` with `reason` is accepted in the guest of
+/// target `arch` running `release` (`6.1.0-50-amd64`).
+pub(super) fn skip_allowed(
+    arch: &str,
+    binary: &str,
+    test: &str,
+    reason: &str,
+    release: &str,
+) -> bool {
+    let short = test.rsplit("::").next().unwrap_or(test);
+    if short.starts_with(MUST_RUN_PREFIX) {
+        return false;
+    }
+    let kernel = kernel_version(release);
+    ALLOWED_SKIPS.iter().any(|a| {
+        a.binary == binary
+            && a.tests.contains(&test)
+            && reason.starts_with(a.reason)
+            && !a.not_on.contains(&arch)
+            && a.before_kernel
+                .is_none_or(|before| kernel.is_some_and(|k| k < before))
+    })
+}
+
+/// `(major, minor)` of a kernel release string: `6.1.0-50-amd64` gives `(6, 1)`.
+pub(super) fn kernel_version(release: &str) -> Option<(u32, u32)> {
+    let mut parts = release.split(|c: char| !c.is_ascii_digit());
+    let major = parts.next()?.parse().ok()?;
+    let minor = parts.next()?.parse().ok()?;
+    Some((major, minor))
+}
