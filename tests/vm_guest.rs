@@ -9,7 +9,7 @@
 //! `skipped: <reason>` (natively and under qemu-user, where the xtask runs the programs
 //! itself). In the VM the `vm_smoke_*` tests never skip, and the CAN
 //! controllers' test may skip only on the machines without the cards (`ALLOWED_SKIPS` in
-//! xtask/src/cross/vm.rs).
+//! xtask/src/cross/vm/skips.rs).
 
 mod common;
 
