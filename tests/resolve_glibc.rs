@@ -111,7 +111,7 @@ const CASES: &[Case] = &[
 ];
 
 /// Why the comparison cannot run here; the prefix is the VM tier's allowed skip reason
-/// (`xtask/src/cross/vm/guest.rs`): its guest has no getent.
+/// (`xtask/src/cross/vm/skips.rs`): its guest has no getent.
 const UNAVAILABLE: &str = "unshare/mount/getent unavailable here";
 
 /// The tools the comparison runs, found before it starts.
