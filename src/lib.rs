@@ -319,6 +319,7 @@ mod socket;
 #[cfg(feature = "std")]
 mod std_impls;
 mod sys;
+mod mptcp_info;
 mod tcp_info;
 mod time;
 mod types;
@@ -332,10 +333,12 @@ pub use error::{
 };
 pub use hostname::{hostname, Hostname, HOSTNAME_MAX};
 pub use name::{ShortName, SHORT_NAME_MAX};
+pub use mptcp_info::MptcpInfo;
 pub use net::{
-    create_connection, create_server, interface_index, interface_name, FromSocketError,
-    PacketSocket, RawSocket, ServerOptions, TcpListener, TcpStream, UdpSocket, UnixDatagram,
-    UnixListener, UnixSeqpacket, UnixSeqpacketListener, UnixStream,
+    create_connection, create_connection_mptcp, create_server, interface_index, interface_name,
+    FromSocketError, MptcpMode, MptcpStatus, PacketSocket, RawSocket, ServerOptions, TcpListener,
+    TcpStream, UdpSocket, UnixDatagram, UnixListener, UnixSeqpacket, UnixSeqpacketListener,
+    UnixStream,
 };
 pub use options::{MulticastInterface, Timestamping};
 pub use rustix::io::{IoSlice, IoSliceMut};
@@ -418,6 +421,9 @@ const _: () = {
     format::<MulticastInterface>();
     format::<Timestamping>();
     format::<TcpInfo>();
+    format::<MptcpInfo>();
+    format::<MptcpMode>();
+    format::<MptcpStatus>();
     format::<msg::Credentials>();
     format::<msg::Timestamp>();
     format::<msg::ControlMessage<'static>>();

@@ -17,8 +17,30 @@ use crate::{Error, Family, Protocol, Result, SockAddr, Type};
 
 use super::{hot_bits, pack, protocol_bits, send_word, FromFdError, Socket, Wait, SLOW};
 
+/// The error of a `socket(2)` that failed with `e`. An MPTCP stream socket over IP is refused
+/// with `ENOPROTOOPT` where `net.mptcp.enabled` is 0, `EPROTONOSUPPORT` where the kernel has no
+/// `CONFIG_MPTCP`, and `EINVAL` before Linux 5.6 (262 was past `IPPROTO_MAX`): those are
+/// [`Error::Unsupported`] for [`KernelFeature::Mptcp`](crate::KernelFeature::Mptcp).
+#[cold]
+#[inline(never)]
+fn creation_error(family: Family, ty: Type, protocol: Protocol, e: Errno) -> Error {
+    let mptcp = protocol == Protocol::MPTCP
+        && ty == Type::STREAM
+        && (family == Family::INET || family == Family::INET6);
+    if mptcp && [Errno::NOPROTOOPT, Errno::PROTONOSUPPORT, Errno::INVAL].contains(&e) {
+        return Error::Unsupported(crate::Unsupported {
+            feature: crate::KernelFeature::Mptcp,
+            errno: e,
+        });
+    }
+    e.into()
+}
+
 impl Socket {
     /// Creates a socket (`socket(2)`), with `CLOEXEC` and the [default timeout].
+    ///
+    /// An MPTCP stream socket ([`Protocol::MPTCP`]) the kernel lacks or has switched off is
+    /// [`Error::Unsupported`] with [`KernelFeature::Mptcp`](crate::KernelFeature::Mptcp).
     ///
     /// [default timeout]: crate::default_timeout
     ///
@@ -49,7 +71,7 @@ impl Socket {
             // A negative number is the default (0), as for `pair`.
             u32::try_from(protocol.as_raw()).unwrap_or(0),
             |fd| Ok(Socket::assemble(fd, meta, mode)),
-            |e| Err(e.into()),
+            |e| Err(creation_error(family, ty, protocol, e)),
         )
     }
 
