@@ -9,8 +9,9 @@ use crate::{Error, InputError, Result};
 /// An MPTCP connection's state and counters, from `MPTCP_INFO` (`SOL_MPTCP`).
 ///
 /// The fields of the struct's first form (Linux 5.9, 40 bytes) are plain values; later ones
-/// are `Option`s that are `None` when the kernel's answer is too short to hold them. Linux 6.1
-/// answers 48 bytes, 6.10 and later 96.
+/// are `Option`s, `None` when the kernel's answer is shorter than the struct of the version
+/// that brought them (48 bytes in 5.12, 80 in 6.5, 88 in 6.8, 96 in 6.10). Linux 6.1 answers
+/// 48 bytes, 6.10 and later 96.
 ///
 /// Read it with [`TcpStream::mptcp_info`](crate::TcpStream::mptcp_info) (or
 /// [`Socket::mptcp_info`](crate::Socket::mptcp_info)).
@@ -122,6 +123,10 @@ impl MptcpInfo {
         }
         // Within BASE_LEN every read succeeds; `unwrap_or(0)` keeps that free of panics.
         let byte = |off| u8_at(b, off).unwrap_or(0);
+        // A field is there when the answer holds the whole struct of the kernel that brought
+        // it: a shorter kernel's struct ends in padding (zeroed), not in the field.
+        let since = |len: usize| (b.len() >= len).then_some(b);
+        let (v5_12, v6_5, v6_8, v6_10) = (since(48), since(80), since(88), since(96));
         Ok(MptcpInfo {
             subflows: byte(0),
             add_addr_signal: byte(1),
@@ -135,20 +140,21 @@ impl MptcpInfo {
             write_seq: u64_at(b, 16).unwrap_or(0),
             snd_una: u64_at(b, 24).unwrap_or(0),
             rcv_nxt: u64_at(b, 32).unwrap_or(0),
-            local_addr_used: u8_at(b, 40),
-            local_addr_max: u8_at(b, 41),
-            csum_enabled: u8_at(b, 42).map(|v| v != 0),
+            local_addr_used: v5_12.and_then(|b| u8_at(b, 40)),
+            local_addr_max: v5_12.and_then(|b| u8_at(b, 41)),
+            // 5.14 put it in 5.12's padding: 0 (off) on 5.12 and 5.13, which had no checksums.
+            csum_enabled: v5_12.and_then(|b| u8_at(b, 42)).map(|v| v != 0),
             // 43: a hole.
-            retransmits: u32_at(b, 44),
-            bytes_retrans: u64_at(b, 48),
-            bytes_sent: u64_at(b, 56),
-            bytes_received: u64_at(b, 64),
-            bytes_acked: u64_at(b, 72),
-            subflows_total: u8_at(b, 80),
+            retransmits: v6_5.and_then(|b| u32_at(b, 44)),
+            bytes_retrans: v6_5.and_then(|b| u64_at(b, 48)),
+            bytes_sent: v6_5.and_then(|b| u64_at(b, 56)),
+            bytes_received: v6_5.and_then(|b| u64_at(b, 64)),
+            bytes_acked: v6_5.and_then(|b| u64_at(b, 72)),
+            subflows_total: v6_8.and_then(|b| u8_at(b, 80)),
             // 81..84: the path manager's newest limits (6.18) and a reserved byte.
-            last_data_sent: u32_at(b, 84).map(millis),
-            last_data_recv: u32_at(b, 88).map(millis),
-            last_ack_recv: u32_at(b, 92).map(millis),
+            last_data_sent: v6_10.and_then(|b| u32_at(b, 84)).map(millis),
+            last_data_recv: v6_10.and_then(|b| u32_at(b, 88)).map(millis),
+            last_ack_recv: v6_10.and_then(|b| u32_at(b, 92)).map(millis),
         })
     }
 
@@ -254,7 +260,11 @@ mod tests {
             (1, 2, 3)
         );
         assert_eq!(
-            (i.subflows_max, i.add_addr_signal_max, i.add_addr_accepted_max),
+            (
+                i.subflows_max,
+                i.add_addr_signal_max,
+                i.add_addr_accepted_max
+            ),
             (4, 5, 6)
         );
         assert!(i.fell_back() && i.remote_key_received());
@@ -266,7 +276,12 @@ mod tests {
         );
         assert_eq!(i.retransmits, Some(13));
         assert_eq!(
-            (i.bytes_retrans, i.bytes_sent, i.bytes_received, i.bytes_acked),
+            (
+                i.bytes_retrans,
+                i.bytes_sent,
+                i.bytes_received,
+                i.bytes_acked
+            ),
             (Some(100), Some(101), Some(102), Some(103))
         );
         assert_eq!(i.subflows_total, Some(9));
@@ -294,19 +309,28 @@ mod tests {
         );
         // Linux 5.9's 40 bytes: the first form only.
         let i = MptcpInfo::decode(&b[..40]).unwrap();
-        assert_eq!((i.rcv_nxt, i.local_addr_used, i.csum_enabled), (12, None, None));
+        assert_eq!(
+            (i.rcv_nxt, i.local_addr_used, i.csum_enabled),
+            (12, None, None)
+        );
         // Linux 5.14 to 6.4: 48 bytes.
         let i = MptcpInfo::decode(&b[..48]).unwrap();
-        assert_eq!((i.csum_enabled, i.retransmits, i.bytes_retrans), (Some(true), Some(13), None));
+        assert_eq!(
+            (i.csum_enabled, i.retransmits, i.bytes_retrans),
+            (Some(true), None, None)
+        );
+        // Anything short of 6.5's 80 bytes is 6.1's struct and some of its padding.
+        let i = MptcpInfo::decode(&b[..79]).unwrap();
+        assert_eq!((i.local_addr_max, i.retransmits), (Some(8), None));
         // Linux 6.5 to 6.7: 80 bytes.
         let i = MptcpInfo::decode(&b[..80]).unwrap();
         assert_eq!((i.bytes_acked, i.subflows_total), (Some(103), None));
         // Linux 6.8 and 6.9: 88 bytes.
         let i = MptcpInfo::decode(&b[..88]).unwrap();
         assert_eq!((i.subflows_total, i.last_data_sent), (Some(9), None));
-        // A cut answer decodes what it holds whole, never a part of a field.
-        let i = MptcpInfo::decode(&b[..86]).unwrap();
-        assert_eq!(i.last_data_sent, None);
+        // Up to 6.10's 96 bytes, 84..88 is 6.8's padding, not `last_data_sent`.
+        let i = MptcpInfo::decode(&b[..95]).unwrap();
+        assert_eq!((i.subflows_total, i.last_data_sent), (Some(9), None));
         // Anything longer (a future kernel) decodes the same as 96 bytes.
         let mut long = [0u8; 128];
         long[..96].copy_from_slice(&b);

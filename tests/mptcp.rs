@@ -74,6 +74,9 @@ fn mptcp_over(addr: SocketAddr) {
     for (end, s) in [("client", &client), ("server", &conn)] {
         assert_eq!(s.as_socket().protocol().unwrap(), Protocol::MPTCP, "{end}");
         assert_eq!(s.mptcp_status().unwrap(), MptcpStatus::Active, "{end}");
+    }
+    // Last: qemu-user answers no SOL_MPTCP option (EOPNOTSUPP), and skips the rest.
+    for (end, s) in [("client", &client), ("server", &conn)] {
         let info = qemu_gap!(s.mptcp_info()).unwrap();
         // Measured on 6.18: one path over the loopback is no extra subflow, one in all; the
         // peer's key arrived, no fallback. Linux 6.1 answers 48 bytes: no byte counters.
@@ -131,6 +134,8 @@ fn plain_client_to_mptcp_server(addr: SocketAddr, info_errno: Errno) {
     // memory of the listener says it fell back.
     assert_eq!(conn.as_socket().protocol().unwrap(), Protocol::TCP);
     assert_eq!(conn.mptcp_status().unwrap(), MptcpStatus::FellBack);
+    // Last (qemu-user answers no SOL_MPTCP option): a TCP socket answers MPTCP_INFO as IPv4
+    // (EOPNOTSUPP) or IPv6 (ENOPROTOOPT) answers a level it does not know.
     for s in [&client, &conn] {
         assert_eq!(
             qemu_gap!(s.mptcp_info()).unwrap_err(),
@@ -163,6 +168,8 @@ fn an_mptcp_client_to_a_plain_server_falls_back() {
     assert_eq!(client.as_socket().protocol().unwrap(), Protocol::MPTCP);
     assert_eq!(client.mptcp_status().unwrap(), MptcpStatus::FellBack);
     assert_eq!(conn.mptcp_status().unwrap(), MptcpStatus::NotMptcp);
+    // Last (qemu-user answers no SOL_MPTCP option): the fallen-back MPTCP socket passes the
+    // option to its TCP subflow, which does not know the level.
     assert_eq!(
         qemu_gap!(client.mptcp_info()).unwrap_err(),
         Error::Os(Errno::OPNOTSUPP)
@@ -174,9 +181,8 @@ fn a_typed_stream_takes_an_mptcp_socket() {
     if let Some(why) = mptcp_missing() {
         skip!("{why}");
     }
-    let srv = TcpListener::try_from(
-        Socket::new(Family::INET, Type::STREAM, Protocol::MPTCP).unwrap(),
-    );
+    let srv =
+        TcpListener::try_from(Socket::new(Family::INET, Type::STREAM, Protocol::MPTCP).unwrap());
     assert!(srv.is_ok());
     let srv = server(v4_any_port(), MptcpMode::Require);
     let (client, _conn) = pair(&srv, MptcpMode::Require);
@@ -198,7 +204,12 @@ fn off_is_plain_tcp_and_only_ip_takes_mptcp() {
     let unix = baresock::SockAddr::Unix(baresock::UnixAddr::new_abstract(b"bs-mptcp").unwrap());
     let r = create_connection_mptcp(unix, None, None, MptcpMode::Prefer);
     assert!(
-        matches!(r, Err(Error::Address(baresock::AddressError::FamilyMismatch { .. }))),
+        matches!(
+            r,
+            Err(Error::Address(
+                baresock::AddressError::FamilyMismatch { .. }
+            ))
+        ),
         "{r:?}"
     );
     // Protocol 262 of another type or family is the kernel's errno, not the MPTCP error.
@@ -266,6 +277,18 @@ fn switched_off_require_is_the_named_error_and_prefer_plain_tcp() {
             TcpStream::connect_mptcp(addr, MptcpMode::Require).unwrap_err(),
             off
         );
+        #[cfg(feature = "resolve")]
+        {
+            use baresock::resolve::{Paths, ResolvConf, Resolver};
+            let resolver = Resolver::new(ResolvConf::default(), Paths::SYSTEM);
+            let t = Some(Duration::from_secs(5));
+            let port = addr.port();
+            let r = resolver.connect_mptcp("127.0.0.1", port, t, None, MptcpMode::Require);
+            assert_eq!(r.unwrap_err(), off);
+            let s = resolver.connect_mptcp("127.0.0.1", port, t, None, MptcpMode::Prefer);
+            assert_eq!(s.unwrap().mptcp_status().unwrap(), MptcpStatus::Unavailable);
+            let _ = srv.accept().unwrap();
+        }
         let (client, conn) = pair(&srv, MptcpMode::Prefer);
         exchange(&client, &conn, b"plain after all");
         assert_eq!(client.as_socket().protocol().unwrap(), Protocol::TCP);
@@ -283,4 +306,31 @@ fn switched_off_require_is_the_named_error_and_prefer_plain_tcp() {
         Err(why) | Ok(Err(why)) => skip!("{why}"),
         Ok(Ok(())) => {}
     }
+}
+
+#[cfg(feature = "resolve")]
+#[test]
+fn happy_eyeballs_connects_over_mptcp() {
+    use baresock::resolve::{Paths, ResolvConf, Resolver};
+    if let Some(why) = mptcp_missing() {
+        skip!("{why}");
+    }
+    let srv = server(v4_any_port(), MptcpMode::Require);
+    let port = srv.local_addr().unwrap().port();
+    let resolver = Resolver::new(ResolvConf::default(), Paths::SYSTEM);
+    let t = Some(Duration::from_secs(5));
+    let client = resolver
+        .connect_mptcp("127.0.0.1", port, t, None, MptcpMode::Require)
+        .unwrap();
+    assert_eq!(client.as_socket().protocol().unwrap(), Protocol::MPTCP);
+    assert_eq!(client.timeout(), t);
+    let (conn, _) = srv.accept().unwrap();
+    conn.set_timeout(t).unwrap();
+    exchange(&client, &conn, b"by name");
+    assert_eq!(client.mptcp_status().unwrap(), MptcpStatus::Active);
+    // Off is the plain connect.
+    let plain = resolver
+        .connect_mptcp("127.0.0.1", port, t, None, MptcpMode::Off)
+        .unwrap();
+    assert_eq!(plain.mptcp_status().unwrap(), MptcpStatus::NotMptcp);
 }

@@ -12,6 +12,7 @@ mod unix;
 pub use inet::{
     create_connection, create_server, ServerOptions, TcpListener, TcpStream, UdpSocket,
 };
+pub(crate) use mptcp::stream_socket;
 pub use mptcp::{create_connection_mptcp, MptcpMode, MptcpStatus};
 pub use packet::{
     interface_index, interface_name, Fanout, FanoutFlags, FanoutMode, Membership, PacketKind,

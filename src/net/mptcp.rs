@@ -91,7 +91,7 @@ impl MptcpStatus {
 
 /// A new stream socket of `family` in timeout mode `mode`: MPTCP as `mptcp` asks, with its
 /// fallback (see [`MptcpMode`]).
-pub(super) fn stream_socket(family: Family, mptcp: MptcpMode, mode: u64) -> Result<Socket> {
+pub(crate) fn stream_socket(family: Family, mptcp: MptcpMode, mode: u64) -> Result<Socket> {
     match mptcp {
         MptcpMode::Off => Socket::new_in(family, Type::STREAM, Protocol::DEFAULT, mode),
         MptcpMode::Require => Socket::new_in(family, Type::STREAM, Protocol::MPTCP, mode),

@@ -551,3 +551,40 @@ impl From<OwnedFd> for Socket {
 fn fd_mode(fd: &OwnedFd) -> u64 {
     time::encode(crate::sys::poll::nonblocking(fd).then_some(Duration::ZERO))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The three answers of a kernel without MPTCP (switched off, not built in, before 5.6)
+    /// are the named error for an MPTCP stream over IP, and only there.
+    #[test]
+    fn only_mptcp_streams_refused_for_want_of_mptcp_are_unsupported() {
+        let (inet, inet6, stream) = (Family::INET, Family::INET6, Type::STREAM);
+        for e in [Errno::NOPROTOOPT, Errno::PROTONOSUPPORT, Errno::INVAL] {
+            for family in [inet, inet6] {
+                assert_eq!(
+                    creation_error(family, stream, Protocol::MPTCP, e),
+                    Error::Unsupported(crate::Unsupported {
+                        feature: crate::KernelFeature::Mptcp,
+                        errno: e,
+                    })
+                );
+            }
+            assert_eq!(creation_error(inet, stream, Protocol::TCP, e), Error::Os(e));
+            assert_eq!(
+                creation_error(inet, Type::DGRAM, Protocol::MPTCP, e),
+                Error::Os(e)
+            );
+            assert_eq!(
+                creation_error(Family::UNIX, stream, Protocol::MPTCP, e),
+                Error::Os(e)
+            );
+        }
+        let other = Errno::MFILE;
+        assert_eq!(
+            creation_error(inet, stream, Protocol::MPTCP, other),
+            Error::Os(other)
+        );
+    }
+}
