@@ -12,6 +12,7 @@ mod unix;
 pub use inet::{
     create_connection, create_server, ServerOptions, TcpListener, TcpStream, UdpSocket,
 };
+#[cfg(feature = "resolve")]
 pub(crate) use mptcp::stream_socket;
 pub use mptcp::{create_connection_mptcp, MptcpMode, MptcpStatus};
 pub use packet::{

@@ -23,7 +23,8 @@ use crate::{
 ///
 /// ```
 /// use baresock::{create_server, MptcpMode, MptcpStatus, ServerOptions, TcpStream};
-/// ///
+/// use core::net::SocketAddr;
+///
 /// // Prefer: MPTCP where the kernel has it, plain TCP where not (as Go's
 /// // `ListenConfig.SetMultipathTCP(true)` does).
 /// let opts = ServerOptions { mptcp: MptcpMode::Prefer, ..Default::default() };
@@ -117,7 +118,8 @@ pub(crate) fn stream_socket(family: Family, mptcp: MptcpMode, mode: u64) -> Resu
 ///
 /// ```
 /// use baresock::{create_connection_mptcp, create_server, MptcpMode, ServerOptions};
-/// /// use core::time::Duration;
+/// use core::net::SocketAddr;
+/// use core::time::Duration;
 /// let opts = ServerOptions { mptcp: MptcpMode::Prefer, ..Default::default() };
 /// let server = create_server("127.0.0.1:0".parse::<SocketAddr>()?, opts)?;
 /// let addr = server.local_addr()?;
@@ -201,7 +203,8 @@ impl TcpListener {
     ///
     /// ```
     /// use baresock::{create_server, MptcpMode, MptcpStatus, ServerOptions};
-    ///     /// let opts = ServerOptions { mptcp: MptcpMode::Prefer, ..Default::default() };
+    /// use core::net::SocketAddr;
+    /// let opts = ServerOptions { mptcp: MptcpMode::Prefer, ..Default::default() };
     /// let server = create_server("127.0.0.1:0".parse::<SocketAddr>()?, opts)?;
     /// assert!(matches!(server.mptcp_status()?, MptcpStatus::Active | MptcpStatus::Unavailable));
     /// # Ok::<(), Box<dyn core::error::Error>>(())
