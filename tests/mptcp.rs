@@ -244,7 +244,6 @@ fn switched_off_require_is_the_named_error_and_prefer_plain_tcp() {
     }
     let r = in_netns(|| -> Result<(), String> {
         mptcp_enabled(false)?;
-        loopback_up()?;
         let off = Error::Unsupported(Unsupported {
             feature: KernelFeature::Mptcp,
             errno: Errno::NOPROTOOPT,
@@ -264,6 +263,8 @@ fn switched_off_require_is_the_named_error_and_prefer_plain_tcp() {
         assert_eq!(err, off);
         assert!(err.is_unsupported());
         assert_eq!(err.errno(), Some(Errno::NOPROTOOPT));
+        // The rest binds to 127.0.0.1: the namespace's loopback must be up.
+        loopback_up()?;
 
         let srv = server(v4_any_port(), MptcpMode::Prefer);
         assert_eq!(srv.as_socket().protocol().unwrap(), Protocol::TCP);
@@ -333,4 +334,36 @@ fn happy_eyeballs_connects_over_mptcp() {
         .connect_mptcp("127.0.0.1", port, t, None, MptcpMode::Off)
         .unwrap();
     assert_eq!(plain.mptcp_status().unwrap(), MptcpStatus::NotMptcp);
+}
+
+#[test]
+fn a_dual_stack_mptcp_server_with_reuse_port_takes_ipv4_clients() {
+    if let Some(why) = mptcp_missing() {
+        skip!("{why}");
+    }
+    if !has_ipv6() {
+        skip!("no IPv6 loopback");
+    }
+    let any6: SocketAddr = "[::]:0".parse().unwrap();
+    let srv = create_server(
+        any6,
+        ServerOptions {
+            mptcp: MptcpMode::Require,
+            dual_stack: true,
+            reuse_port: true,
+            backlog: Some(4),
+        },
+    )
+    .unwrap();
+    assert!(srv.as_socket().reuse_port().unwrap());
+    assert!(!srv.as_socket().only_v6().unwrap());
+    let port = srv.local_addr().unwrap().port();
+    let v4: SocketAddr = ([127, 0, 0, 1], port).into();
+    let client = TcpStream::connect_mptcp(v4, MptcpMode::Require).unwrap();
+    client.set_timeout(Some(Duration::from_secs(5))).unwrap();
+    srv.set_timeout(Some(Duration::from_secs(5))).unwrap();
+    let (conn, _) = srv.accept().unwrap();
+    conn.set_timeout(Some(Duration::from_secs(5))).unwrap();
+    exchange(&client, &conn, b"v4 to a v6 server");
+    assert_eq!(conn.mptcp_status().unwrap(), MptcpStatus::Active);
 }
