@@ -138,7 +138,9 @@ const CAN_J1939: i32 = 7;
 fn protocol_bits(family: Family, protocol: i32) -> u32 {
     if family == Family::CAN && protocol == CAN_J1939 {
         NO_TRUNC_FLAG
-    } else if protocol == Protocol::MPTCP.as_raw() {
+    } else if protocol == Protocol::MPTCP.as_raw()
+        && (family == Family::INET || family == Family::INET6)
+    {
         MPTCP_FLAG
     } else {
         0
