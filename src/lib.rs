@@ -81,7 +81,7 @@
 //! | `socket(family, type, proto)` | [`Socket::new`]; or a typed socket ([`TcpStream`], [`UdpSocket`], ...) |
 //! | `socket(fileno=fd)` / `fromfd(fd, family, type, proto)` | [`Socket::from_fd`] / [`Socket::duplicate`] (family, type read from the fd) |
 //! | `socketpair(family, type, proto)` | [`Socket::pair`]; [`UnixStream::pair`], [`UnixDatagram::pair`], [`UnixSeqpacket::pair`] |
-//! | `create_server(addr, family=, backlog=, reuse_port=, dualstack_ipv6=)` | [`create_server`] with [`ServerOptions`] (`backlog`, `reuse_port`, `dual_stack`; the family is the address's; and `mptcp`, Python's `proto=IPPROTO_MPTCP` socket) |
+//! | `create_server(addr, family=, backlog=, reuse_port=, dualstack_ipv6=)` | [`create_server`] with [`ServerOptions`] (`backlog`, `reuse_port`, `dual_stack`; the family is the address's; `mptcp` for an `IPPROTO_MPTCP` server) |
 //! | `has_dualstack_ipv6()` | [`create_server`] with `dual_stack: true` fails with an [`Error::Os`] (its errno says why) where there is none |
 //! | `create_connection(addr, timeout, source_address)` | [`create_connection`] (addresses); [`resolve::connect`] (a host name) |
 //! | `setdefaulttimeout(t)` / `getdefaulttimeout()` | [`set_default_timeout`] / [`default_timeout`] |
