@@ -14,6 +14,7 @@ use baresock::{
 fn main() -> Result<(), Error> {
     println!("baresock tour: Python's socket examples, without libc or a heap\n");
     tcp_server()?;
+    multipath_tcp()?;
     socketpair()?;
     udp_datagram()?;
     wrap_an_fd()?;
@@ -53,6 +54,70 @@ fn tcp_server() -> Result<(), Error> {
     conn.send_all(b"Hello from server")?;
     let reply = client.join().expect("the client thread")?;
     println!("Client got: {:?}\n", String::from_utf8_lossy(&reply));
+    Ok(())
+}
+
+/// Multipath TCP: `socket(AF_INET, SOCK_STREAM, IPPROTO_MPTCP)` for a server and a client,
+/// `MPTCP_INFO`, a plain TCP client that makes the server fall back, and what `Prefer` does
+/// where the kernel has MPTCP off (`net.mptcp.enabled=0`) or none.
+fn multipath_tcp() -> Result<(), Error> {
+    use baresock::{MptcpMode, MptcpStatus, TcpStream};
+    println!("== Multipath TCP");
+    let addr: SocketAddr = "127.0.0.1:0".parse().expect("a literal address");
+    // Prefer: MPTCP where the kernel has it, plain TCP where it refuses (Require: the error).
+    let opts = ServerOptions {
+        mptcp: MptcpMode::Prefer,
+        ..Default::default()
+    };
+    let server = create_server(addr, opts)?;
+    let addr = server.local_addr()?;
+    match server.mptcp_status()? {
+        MptcpStatus::Unavailable => {
+            // Where MPTCP is off or missing, Prefer gave a plain TCP server, and says so;
+            // Require would have failed with the named error:
+            let e = create_server(
+                addr,
+                ServerOptions {
+                    mptcp: MptcpMode::Require,
+                    ..Default::default()
+                },
+            )
+            .expect_err("the kernel refuses MPTCP");
+            println!("MPTCP unavailable, serving plain TCP on {addr} ({e})\n");
+            return Ok(());
+        }
+        status => println!("Server on {addr}: {status:?}"),
+    }
+
+    let client = TcpStream::connect_mptcp(addr, MptcpMode::Prefer)?;
+    let (conn, peer) = server.accept()?;
+    client.send_all(b"Hello over MPTCP")?;
+    let mut buf = [0u8; 64];
+    let n = conn.recv(&mut buf)?;
+    println!(
+        "From {peer}: {:?}, status {:?}",
+        String::from_utf8_lossy(&buf[..n]),
+        conn.mptcp_status()?
+    );
+    match client.mptcp_info() {
+        Ok(info) => println!(
+            "MPTCP_INFO: {} subflow(s) in all, {} extra, {:?} bytes sent",
+            info.subflows_total.unwrap_or(1),
+            info.subflows,
+            info.bytes_sent
+        ),
+        // Kernels before 5.16 have no MPTCP_INFO; qemu-user does not pass SOL_MPTCP on.
+        Err(e) => println!("MPTCP_INFO: {e}"),
+    }
+
+    // A plain TCP client: the server's side of it fell back, and says so.
+    let plain = create_connection(addr, Some(Duration::from_secs(5)), None)?;
+    let (conn, _) = server.accept()?;
+    println!(
+        "A plain TCP client: client {:?}, server side {:?}\n",
+        plain.mptcp_status()?,
+        conn.mptcp_status()?
+    );
     Ok(())
 }
 

@@ -26,6 +26,7 @@
 //! | serve TCP | [`create_server`] or [`TcpListener::bind`], then `accept` |
 //! | connect over TCP | [`create_connection`] (addresses, timeout, source) or [`TcpStream::connect`] |
 //! | connect to a host by name (Happy Eyeballs) | [`resolve::connect`] / [`resolve::Resolver::connect`] |
+//! | serve or connect over Multipath TCP, and learn whether it fell back to TCP | [`create_server`] with `mptcp` in [`ServerOptions`], [`create_connection_mptcp`] / [`TcpStream::connect_mptcp`] / [`resolve::Resolver::connect_mptcp`] (each an [`MptcpMode`]: off, prefer with a fallback to TCP, require); [`TcpStream::mptcp_status`] ([`MptcpStatus`]), [`TcpStream::mptcp_info`] ([`MptcpInfo`]) |
 //! | send datagrams over IP | [`UdpSocket`] |
 //! | join a multicast group | [`UdpSocket`] with [`Socket::join_multicast_v4`] / [`Socket::join_multicast_v6`] |
 //! | talk to a local process | [`UnixStream`], [`UnixDatagram`], [`UnixSeqpacket`] (and their listeners) |
@@ -58,7 +59,7 @@
 //!
 //! | where | what |
 //! |---|---|
-//! | the root | [`Socket`] and the typed sockets ([`TcpListener`], [`TcpStream`], [`UdpSocket`], [`UnixStream`], [`UnixListener`], [`UnixDatagram`], [`UnixSeqpacket`], [`UnixSeqpacketListener`], [`PacketSocket`], [`RawSocket`]); [`create_connection`], [`create_server`], [`ServerOptions`]; [`Shutdown`], [`SendFlags`], [`RecvFlags`], [`IoSlice`], [`IoSliceMut`]; addresses ([`SockAddr`], [`UnixAddr`], [`LinkAddr`], [`CanAddr`], [`NetlinkAddr`], [`RawAddr`], [`ToSocketAddrs`], [`Destination`]); [`Family`], [`Type`], [`Protocol`]; [`Error`] and its common groups ([`PartialCause`], [`AddressError`], [`InputError`], [`Errno`]), [`FromFdError`], [`FromSocketError`]; [`hostname`], [`interface_index`], [`interface_name`]; [`default_timeout`], [`set_default_timeout`]; option values ([`MulticastInterface`], [`Timestamping`], [`TcpInfo`]) |
+//! | the root | [`Socket`] and the typed sockets ([`TcpListener`], [`TcpStream`], [`UdpSocket`], [`UnixStream`], [`UnixListener`], [`UnixDatagram`], [`UnixSeqpacket`], [`UnixSeqpacketListener`], [`PacketSocket`], [`RawSocket`]); [`create_connection`], [`create_server`], [`ServerOptions`]; Multipath TCP's [`create_connection_mptcp`], [`MptcpMode`], [`MptcpStatus`]; [`Shutdown`], [`SendFlags`], [`RecvFlags`], [`IoSlice`], [`IoSliceMut`]; addresses ([`SockAddr`], [`UnixAddr`], [`LinkAddr`], [`CanAddr`], [`NetlinkAddr`], [`RawAddr`], [`ToSocketAddrs`], [`Destination`]); [`Family`], [`Type`], [`Protocol`]; [`Error`] and its common groups ([`PartialCause`], [`AddressError`], [`InputError`], [`Errno`]), [`FromFdError`], [`FromSocketError`]; [`hostname`], [`interface_index`], [`interface_name`]; [`default_timeout`], [`set_default_timeout`]; option values ([`MulticastInterface`], [`Timestamping`], [`TcpInfo`], [`MptcpInfo`]) |
 //! | [`msg`] | control messages and batches: [`msg::ControlBuilder`], [`msg::ControlMessage`], [`msg::Credentials`], [`msg::RecvEntry`], [`msg::SendEntry`], [`msg::cmsg_space`], ... |
 //! | [`packet`] | what [`PacketSocket`] takes and gives: memberships, fanout, statistics, the rings ([`packet::RxRing`], [`packet::TxRing`]) and [`packet::RingError`], EtherTypes ([`packet::ether`]) |
 //! | [`bpf`] | classic BPF programs and [`bpf::BpfError`] |
@@ -80,12 +81,13 @@
 //! | `socket(family, type, proto)` | [`Socket::new`]; or a typed socket ([`TcpStream`], [`UdpSocket`], ...) |
 //! | `socket(fileno=fd)` / `fromfd(fd, family, type, proto)` | [`Socket::from_fd`] / [`Socket::duplicate`] (family, type read from the fd) |
 //! | `socketpair(family, type, proto)` | [`Socket::pair`]; [`UnixStream::pair`], [`UnixDatagram::pair`], [`UnixSeqpacket::pair`] |
-//! | `create_server(addr, family=, backlog=, reuse_port=, dualstack_ipv6=)` | [`create_server`] with [`ServerOptions`] (`backlog`, `reuse_port`, `dual_stack`; the family is the address's) |
+//! | `create_server(addr, family=, backlog=, reuse_port=, dualstack_ipv6=)` | [`create_server`] with [`ServerOptions`] (`backlog`, `reuse_port`, `dual_stack`; the family is the address's; `mptcp` for an `IPPROTO_MPTCP` server) |
 //! | `has_dualstack_ipv6()` | [`create_server`] with `dual_stack: true` fails with an [`Error::Os`] (its errno says why) where there is none |
 //! | `create_connection(addr, timeout, source_address)` | [`create_connection`] (addresses); [`resolve::connect`] (a host name) |
 //! | `setdefaulttimeout(t)` / `getdefaulttimeout()` | [`set_default_timeout`] / [`default_timeout`] |
 //! | `AF_INET`, `AF_INET6`, `AF_UNIX`, `AF_CAN`, `AF_PACKET` | [`Family::INET`], [`Family::INET6`], [`Family::UNIX`], [`Family::CAN`], [`Family::PACKET`] |
 //! | `SOCK_STREAM`, `SOCK_DGRAM`, `SOCK_RAW`, `SOCK_SEQPACKET` | [`Type::STREAM`], [`Type::DGRAM`], [`Type::RAW`], [`Type::SEQPACKET`] |
+//! | `IPPROTO_MPTCP` (`socket(AF_INET, SOCK_STREAM, IPPROTO_MPTCP)`) | [`Protocol::MPTCP`] with [`Socket::new`] ([`Error::Unsupported`] where the kernel has MPTCP off or none); servers and connections: [`MptcpMode`] |
 //! | `SO_REUSEPORT` (`setsockopt(SOL_SOCKET, SO_REUSEPORT, 1)`) | [`Socket::set_reuse_port`]; `reuse_port` of [`ServerOptions`] |
 //! | `s.setsockopt(level, name, value)` / `s.getsockopt(level, name)` | a typed setter and getter ([`Socket::set_reuse_address`], [`Socket::set_tcp_nodelay`], ...; `#[doc(alias)]` finds them by their C names); [`Socket::set_option_raw`] / [`Socket::option_raw`] for the rest |
 //! | `s.bind(addr)` / `s.listen(backlog)` | [`Socket::bind`] / [`Socket::listen`] |
@@ -306,6 +308,7 @@ pub mod can;
 mod embedded_io_impls;
 mod error;
 mod hostname;
+mod mptcp_info;
 pub mod msg;
 mod name;
 mod net;
@@ -333,11 +336,13 @@ pub use error::{
     AddressError, Errno, Error, InputError, KernelFeature, PartialCause, Result, Unsupported,
 };
 pub use hostname::{hostname, Hostname, HOSTNAME_MAX};
+pub use mptcp_info::MptcpInfo;
 pub use name::{ShortName, SHORT_NAME_MAX};
 pub use net::{
-    create_connection, create_server, interface_index, interface_name, FromSocketError,
-    PacketSocket, RawSocket, ServerOptions, TcpListener, TcpStream, UdpSocket, UnixDatagram,
-    UnixListener, UnixSeqpacket, UnixSeqpacketListener, UnixStream,
+    create_connection, create_connection_mptcp, create_server, interface_index, interface_name,
+    FromSocketError, MptcpMode, MptcpStatus, PacketSocket, RawSocket, ServerOptions, TcpListener,
+    TcpStream, UdpSocket, UnixDatagram, UnixListener, UnixSeqpacket, UnixSeqpacketListener,
+    UnixStream,
 };
 pub use options::{MulticastInterface, Timestamping};
 pub use rustix::io::{IoSlice, IoSliceMut};
@@ -420,6 +425,9 @@ const _: () = {
     format::<MulticastInterface>();
     format::<Timestamping>();
     format::<TcpInfo>();
+    format::<MptcpInfo>();
+    format::<MptcpMode>();
+    format::<MptcpStatus>();
     format::<msg::Credentials>();
     format::<msg::Timestamp>();
     format::<msg::ControlMessage<'static>>();

@@ -210,6 +210,22 @@ impl Protocol {
     pub const ICMPV6: Protocol = Protocol(k::IPPROTO_ICMPV6 as i32);
     /// Raw IP: send with your own IP header (`IPPROTO_RAW`).
     pub const RAW: Protocol = Protocol(k::IPPROTO_RAW as i32);
+    /// Multipath TCP (`IPPROTO_MPTCP`, 262): a `SOCK_STREAM` socket over IPv4 or IPv6 that the
+    /// kernel runs over several paths (Linux 5.6). [`create_server`](crate::create_server) and
+    /// [`create_connection_mptcp`](crate::create_connection_mptcp) make such sockets, with a
+    /// fallback to plain TCP if asked ([`MptcpMode`](crate::MptcpMode)).
+    ///
+    /// ```
+    /// use baresock::{Family, Protocol, Socket, Type};
+    /// assert_eq!(Protocol::MPTCP.as_raw(), 262);
+    /// let s = Socket::new(Family::INET, Type::STREAM, Protocol::MPTCP);
+    /// // A kernel without MPTCP, or with it switched off, is a named error.
+    /// if let Err(e) = &s {
+    ///     assert!(e.is_unsupported());
+    /// }
+    /// # Ok::<(), baresock::Error>(())
+    /// ```
+    pub const MPTCP: Protocol = Protocol(k::IPPROTO_MPTCP as i32);
 
     /// The protocol of a packet socket for an EtherType given in host order ([`ether`]
     /// constants): the kernel takes it in network order.

@@ -121,6 +121,7 @@ fn the_public_api_never_allocates() {
                 backlog: Some(8),
                 reuse_port: true,
                 dual_stack: false,
+                mptcp: MptcpMode::Off,
             },
         )
         .unwrap();
@@ -163,6 +164,32 @@ fn the_public_api_never_allocates() {
         client.shutdown(Shutdown::Both).unwrap();
         let _ = TcpListener::bind(v4).unwrap();
         let _ = TcpStream::connect_timeout(addr, Duration::from_secs(1)).unwrap();
+        // MPTCP: a server and a client as the kernel allows (plain TCP where it refuses),
+        // their status, MPTCP_INFO, and the named error where the kernel refuses.
+        let mp = create_server(
+            v4,
+            ServerOptions {
+                mptcp: MptcpMode::Prefer,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let mp_addr = mp.local_addr().unwrap();
+        let mp_client = TcpStream::connect_mptcp(mp_addr, MptcpMode::Prefer).unwrap();
+        let (mp_conn, _) = mp.accept().unwrap();
+        let _ = create_connection_mptcp(mp_addr, None, None, MptcpMode::Prefer).unwrap();
+        mp.mptcp_status().unwrap();
+        let status = mp_client.mptcp_status().unwrap();
+        mp_conn.mptcp_status().unwrap();
+        if status.is_active() && !qemu {
+            let _ = mp_client.mptcp_info().unwrap();
+            let _ = mp_conn.as_socket().mptcp_info().unwrap();
+        }
+        let _ = client.as_socket().mptcp_info().unwrap_err();
+        if let Err(e) = Socket::new(Family::INET, Type::STREAM, Protocol::MPTCP) {
+            assert!(matches!(e, Error::Unsupported(_)), "{e:?}");
+        }
+        let _ = Socket::new(Family::INET, Type::DGRAM, Protocol::MPTCP).unwrap_err();
         if ipv6 {
             let six: SockAddr = "[::]:0".parse().unwrap();
             let _ = create_server(

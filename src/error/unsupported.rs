@@ -26,6 +26,9 @@ pub enum KernelFeature {
     /// vsock datagrams (`SOCK_DGRAM` over `AF_VSOCK`): only VMware's VMCI transport has them
     /// (Linux 3.9); virtio, vhost, Hyper-V and the loopback transport do not.
     VsockDatagram,
+    /// Asking an MPTCP socket whether it still runs MPTCP (`TCP_IS_MPTCP`) and for its
+    /// counters (`MPTCP_INFO` at `SOL_MPTCP`): Linux 5.16.
+    MptcpStatus,
 }
 
 impl KernelFeature {
@@ -35,6 +38,7 @@ impl KernelFeature {
             KernelFeature::Mptcp => "MPTCP",
             KernelFeature::VsockTransport => "a vsock transport",
             KernelFeature::VsockDatagram => "vsock datagrams",
+            KernelFeature::MptcpStatus => "MPTCP_INFO and TCP_IS_MPTCP",
         }
     }
 
@@ -44,6 +48,7 @@ impl KernelFeature {
             KernelFeature::Mptcp => (5, 6),
             KernelFeature::VsockTransport => (3, 9),
             KernelFeature::VsockDatagram => (3, 9),
+            KernelFeature::MptcpStatus => (5, 16),
         }
     }
 }

@@ -34,7 +34,7 @@ fn ip_socket(addr: &SockAddr, ty: Type, protocol: Protocol) -> Result<Socket> {
 /// Tries `f` on each address in turn; the first success wins, else the last error
 /// ([`InputError::NoAddresses`](crate::InputError::NoAddresses) when there was none), as `std` and
 /// Python do.
-fn each_addr<A: ToSocketAddrs + ?Sized, T>(
+pub(super) fn each_addr<A: ToSocketAddrs + ?Sized, T>(
     addrs: &A,
     mut f: impl FnMut(SockAddr) -> Result<T>,
 ) -> Result<T> {
@@ -68,12 +68,18 @@ pub struct ServerOptions {
     /// For an IPv6 address: accept IPv4 clients too (`IPV6_V6ONLY` off). Without it an IPv6
     /// server is IPv6-only, whatever the system default.
     pub dual_stack: bool,
+    /// Serve Multipath TCP (`IPPROTO_MPTCP`): [`MptcpMode::Off`](crate::MptcpMode::Off) (the
+    /// default) for plain TCP, `Prefer` for MPTCP with a fallback to plain TCP where the
+    /// kernel refuses it, `Require` for MPTCP or [`Error::Unsupported`](crate::Error::Unsupported).
+    /// An MPTCP server takes plain TCP clients too; see [`MptcpMode`](crate::MptcpMode).
+    pub mptcp: super::mptcp::MptcpMode,
 }
 
 /// Creates a TCP server bound to `addr` and listening (Python's `socket.create_server`).
 ///
-/// Sets `SO_REUSEADDR` (so a restarted server can bind while old connections are in `TIME_WAIT`),
-/// then what `options` ask for, binds and listens. Fails with
+/// Makes a TCP socket, or an MPTCP one as `options.mptcp` asks, sets `SO_REUSEADDR` (so a
+/// restarted server can bind while old connections are in `TIME_WAIT`), then what `options`
+/// ask for, binds and listens. Fails with
 /// [`InputError::DualStackNeedsIpv6`](crate::InputError::DualStackNeedsIpv6) if `dual_stack` is
 /// asked of an IPv4 address and [`Error::Os`](crate::Error::Os) if the host cannot do it.
 ///
@@ -97,7 +103,8 @@ pub fn create_server(addr: impl Into<SockAddr>, options: ServerOptions) -> Resul
             addr: addr.family(),
         }));
     }
-    let s = match ip_socket(&addr, Type::STREAM, Protocol::DEFAULT) {
+    let mode = crate::time::encode(crate::default_timeout());
+    let s = match super::mptcp::stream_socket(addr.family(), options.mptcp, mode) {
         Err(Error::Os(e)) if options.dual_stack && no_dual_stack(e) => return Err(Error::Os(e)),
         r => r?,
     };

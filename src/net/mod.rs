@@ -2,6 +2,7 @@
 //! `Socket` whose family and type are known, with the methods that make sense for it.
 
 mod inet;
+mod mptcp;
 mod packet;
 mod raw;
 mod ring;
@@ -11,6 +12,9 @@ mod unix;
 pub use inet::{
     create_connection, create_server, ServerOptions, TcpListener, TcpStream, UdpSocket,
 };
+#[cfg(feature = "resolve")]
+pub(crate) use mptcp::stream_socket;
+pub use mptcp::{create_connection_mptcp, MptcpMode, MptcpStatus};
 pub use packet::{
     interface_index, interface_name, Fanout, FanoutFlags, FanoutMode, Membership, PacketKind,
     PacketSocket, PacketStats,

@@ -171,6 +171,7 @@ const TCP: u32 = k::IPPROTO_TCP as u32;
 mod control;
 mod ip;
 mod ipv6;
+mod mptcp;
 mod socket;
 mod tcp;
 mod udp;

@@ -9,7 +9,7 @@ use rustix::event::{PollFd, PollFlags};
 
 use super::{AddrInfo, Hints, Resolver};
 use crate::time::{duration, Deadline};
-use crate::{Errno, Error, Result, Socket, TcpStream, Type};
+use crate::{Errno, Error, MptcpMode, Result, Socket, TcpStream, Type};
 
 /// How long an attempt has before the next address is tried beside it (RFC 8305 §5's
 /// recommended Connection Attempt Delay).
@@ -62,7 +62,7 @@ impl Resolver<'_> {
         timeout: Option<Duration>,
         source: Option<SocketAddr>,
     ) -> Result<TcpStream> {
-        self.connect_in(host, port, timeout, source, None)
+        self.connect_in(host, port, timeout, source, None, MptcpMode::Off)
     }
 
     /// [`connect`](Self::connect), a reply over TCP to the name lookup going to `tcp` (see
@@ -88,7 +88,37 @@ impl Resolver<'_> {
         source: Option<SocketAddr>,
         tcp: &mut [u8],
     ) -> Result<TcpStream> {
-        self.connect_in(host, port, timeout, source, Some(tcp))
+        self.connect_in(host, port, timeout, source, Some(tcp), MptcpMode::Off)
+    }
+
+    /// [`connect`](Self::connect) over Multipath TCP as `mptcp` asks (see [`MptcpMode`]):
+    /// each attempt an MPTCP socket, or with [`MptcpMode::Prefer`] a plain TCP one where the
+    /// kernel refuses MPTCP ([`TcpStream::mptcp_status`] tells which it got).
+    ///
+    /// ```
+    /// use baresock::resolve::{Paths, Resolver, ResolvConf};
+    /// use baresock::{create_server, MptcpMode, ServerOptions};
+    /// use core::net::SocketAddr;
+    /// use core::time::Duration;
+    ///
+    /// let opts = ServerOptions { mptcp: MptcpMode::Prefer, ..Default::default() };
+    /// let server = create_server("127.0.0.1:0".parse::<SocketAddr>()?, opts)?;
+    /// let port = server.local_addr()?.port();
+    /// let resolver = Resolver::new(ResolvConf::default(), Paths::SYSTEM);
+    /// let timeout = Some(Duration::from_secs(5));
+    /// let stream = resolver.connect_mptcp("localhost", port, timeout, None, MptcpMode::Prefer)?;
+    /// assert_eq!(stream.peer_addr()?.port(), port);
+    /// # Ok::<(), Box<dyn core::error::Error>>(())
+    /// ```
+    pub fn connect_mptcp(
+        &self,
+        host: &str,
+        port: u16,
+        timeout: Option<Duration>,
+        source: Option<SocketAddr>,
+        mptcp: MptcpMode,
+    ) -> Result<TcpStream> {
+        self.connect_in(host, port, timeout, source, None, mptcp)
     }
 
     fn connect_in(
@@ -98,6 +128,7 @@ impl Resolver<'_> {
         timeout: Option<Duration>,
         source: Option<SocketAddr>,
         tcp: Option<&mut [u8]>,
+        mptcp: MptcpMode,
     ) -> Result<TcpStream> {
         // The one deadline of the whole, on CLOCK_MONOTONIC.
         let end_ns = timeout.map_or(u64::MAX, |t| {
@@ -130,7 +161,7 @@ impl Resolver<'_> {
             Some(_) => Some(left().ok_or(Error::Timeout)?),
             None => None,
         };
-        let s = happy_eyeballs(&order[..n], connect_timeout, source)?;
+        let s = happy_eyeballs(&order[..n], connect_timeout, source, mptcp)?;
         s.set_timeout(timeout)?;
         Ok(TcpStream::try_from(s)?)
     }
@@ -185,6 +216,7 @@ fn happy_eyeballs(
     addrs: &[AddrInfo],
     timeout: Option<Duration>,
     source: Option<SocketAddr>,
+    mptcp: MptcpMode,
 ) -> Result<Socket> {
     let mut flight: [Option<Socket>; MAX_ATTEMPTS_IN_FLIGHT] = Default::default();
     let mut next = 0;
@@ -200,7 +232,7 @@ fn happy_eyeballs(
             if let Some(slot) = flight.iter_mut().find(|s| s.is_none()) {
                 let a = addrs[next];
                 next += 1;
-                match start(a.addr, source) {
+                match start(a.addr, source, mptcp) {
                     Ok((s, true)) => return Ok(s),
                     Ok((s, false)) => *slot = Some(s),
                     Err(e) => {
@@ -273,13 +305,9 @@ fn happy_eyeballs(
 
 /// Makes a non-blocking socket for `addr` and starts connecting; `true` when it connected at
 /// once.
-fn start(addr: SocketAddr, source: Option<SocketAddr>) -> Result<(Socket, bool)> {
-    let s = Socket::new(
-        crate::SockAddr::from(addr).family(),
-        Type::STREAM,
-        crate::Protocol::DEFAULT,
-    )?;
-    s.set_timeout(Some(Duration::ZERO))?;
+fn start(addr: SocketAddr, source: Option<SocketAddr>, mptcp: MptcpMode) -> Result<(Socket, bool)> {
+    let family = crate::SockAddr::from(addr).family();
+    let s = crate::net::stream_socket(family, mptcp, crate::time::encode(Some(Duration::ZERO)))?;
     if let Some(src) = source {
         s.bind(src)?;
     }

@@ -86,6 +86,13 @@ pub struct Socket {
 const KNOWN: u32 = 1 << 31;
 /// Set for a protocol whose `recvmsg` refuses `MSG_TRUNC` (J1939: `EINVAL`).
 const NO_TRUNC_FLAG: u32 = 1 << 30;
+/// Set on a socket asked for as MPTCP (`IPPROTO_MPTCP`), by the crate or the listener that
+/// accepted it: the kernel hands a listener's plain-TCP clients over as plain TCP sockets, so
+/// only this bit tells such a stream fell back. Copied to accepted sockets with the rest.
+const MPTCP_FLAG: u32 = 1 << 29;
+/// Set beside [`MPTCP_FLAG`] when the kernel refused MPTCP at creation and the crate made a
+/// plain TCP socket instead ([`MptcpMode::Prefer`](crate::MptcpMode::Prefer)).
+const MPTCP_UNAVAILABLE_FLAG: u32 = 1 << 28;
 /// In `hot`: the hot paths must take the slow road (a CAN socket, whose receives go through
 /// `recvmsg`, or an fd whose family could not be read). The bit is not a kernel flag.
 const SLOW: u32 = 1 << 31;
@@ -131,6 +138,10 @@ const CAN_J1939: i32 = 7;
 fn protocol_bits(family: Family, protocol: i32) -> u32 {
     if family == Family::CAN && protocol == CAN_J1939 {
         NO_TRUNC_FLAG
+    } else if protocol == Protocol::MPTCP.as_raw()
+        && (family == Family::INET || family == Family::INET6)
+    {
+        MPTCP_FLAG
     } else {
         0
     }
@@ -311,6 +322,20 @@ impl Socket {
             meta |= protocol_bits(Family::CAN, protocol);
         }
         Ok(meta)
+    }
+
+    /// Whether MPTCP was asked for this socket (or the listener that accepted it), and
+    /// whether the kernel refused it then: see [`MPTCP_FLAG`].
+    pub(crate) fn mptcp_asked(&self) -> (bool, bool) {
+        let m = self.meta_bits();
+        (m & MPTCP_FLAG != 0, m & MPTCP_UNAVAILABLE_FLAG != 0)
+    }
+
+    /// Marks a plain TCP socket made because the kernel refused MPTCP (see
+    /// [`MPTCP_UNAVAILABLE_FLAG`]).
+    pub(crate) fn mark_mptcp_unavailable(&self) {
+        self.meta
+            .fetch_or(MPTCP_FLAG | MPTCP_UNAVAILABLE_FLAG, Relaxed);
     }
 
     /// The packed family and type for the hot paths: one load. A socket whose family could

@@ -17,8 +17,30 @@ use crate::{Error, Family, Protocol, Result, SockAddr, Type};
 
 use super::{hot_bits, pack, protocol_bits, send_word, FromFdError, Socket, Wait, SLOW};
 
+/// The error of a `socket(2)` that failed with `e`. An MPTCP stream socket over IP is refused
+/// with `ENOPROTOOPT` where `net.mptcp.enabled` is 0, `EPROTONOSUPPORT` where the kernel has no
+/// `CONFIG_MPTCP`, and `EINVAL` before Linux 5.6 (262 was past `IPPROTO_MAX`): those are
+/// [`Error::Unsupported`] for [`KernelFeature::Mptcp`](crate::KernelFeature::Mptcp).
+#[cold]
+#[inline(never)]
+fn creation_error(family: Family, ty: Type, protocol: Protocol, e: Errno) -> Error {
+    let mptcp = protocol == Protocol::MPTCP
+        && ty == Type::STREAM
+        && (family == Family::INET || family == Family::INET6);
+    if mptcp && [Errno::NOPROTOOPT, Errno::PROTONOSUPPORT, Errno::INVAL].contains(&e) {
+        return Error::Unsupported(crate::Unsupported {
+            feature: crate::KernelFeature::Mptcp,
+            errno: e,
+        });
+    }
+    e.into()
+}
+
 impl Socket {
     /// Creates a socket (`socket(2)`), with `CLOEXEC` and the [default timeout].
+    ///
+    /// An MPTCP stream socket ([`Protocol::MPTCP`]) the kernel lacks or has switched off is
+    /// [`Error::Unsupported`] with [`KernelFeature::Mptcp`](crate::KernelFeature::Mptcp).
     ///
     /// [default timeout]: crate::default_timeout
     ///
@@ -49,7 +71,7 @@ impl Socket {
             // A negative number is the default (0), as for `pair`.
             u32::try_from(protocol.as_raw()).unwrap_or(0),
             |fd| Ok(Socket::assemble(fd, meta, mode)),
-            |e| Err(e.into()),
+            |e| Err(creation_error(family, ty, protocol, e)),
         )
     }
 
@@ -528,4 +550,41 @@ impl From<OwnedFd> for Socket {
 /// The timeout mode an fd's flags say: non-blocking if `O_NONBLOCK` is set, else blocking.
 fn fd_mode(fd: &OwnedFd) -> u64 {
     time::encode(crate::sys::poll::nonblocking(fd).then_some(Duration::ZERO))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The three answers of a kernel without MPTCP (switched off, not built in, before 5.6)
+    /// are the named error for an MPTCP stream over IP, and only there.
+    #[test]
+    fn only_mptcp_streams_refused_for_want_of_mptcp_are_unsupported() {
+        let (inet, inet6, stream) = (Family::INET, Family::INET6, Type::STREAM);
+        for e in [Errno::NOPROTOOPT, Errno::PROTONOSUPPORT, Errno::INVAL] {
+            for family in [inet, inet6] {
+                assert_eq!(
+                    creation_error(family, stream, Protocol::MPTCP, e),
+                    Error::Unsupported(crate::Unsupported {
+                        feature: crate::KernelFeature::Mptcp,
+                        errno: e,
+                    })
+                );
+            }
+            assert_eq!(creation_error(inet, stream, Protocol::TCP, e), Error::Os(e));
+            assert_eq!(
+                creation_error(inet, Type::DGRAM, Protocol::MPTCP, e),
+                Error::Os(e)
+            );
+            assert_eq!(
+                creation_error(Family::UNIX, stream, Protocol::MPTCP, e),
+                Error::Os(e)
+            );
+        }
+        let other = Errno::MFILE;
+        assert_eq!(
+            creation_error(inet, stream, Protocol::MPTCP, other),
+            Error::Os(other)
+        );
+    }
 }
