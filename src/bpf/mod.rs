@@ -373,7 +373,7 @@ fn check(index: usize, i: &Insn, len: usize) -> core::result::Result<(), BpfErro
             .then_some(BpfError::JumpOutOfRange { at }),
         c if c == LD | W | ABS || c == LD | H | ABS || c == LD | B | ABS => {
             let ancillary = i.k.wrapping_sub(SKF_AD_OFF);
-            (i.k >= SKF_AD_OFF && !(ancillary < SKF_AD_MAX && ancillary % 4 == 0))
+            (i.k >= SKF_AD_OFF && !(ancillary < SKF_AD_MAX && ancillary.is_multiple_of(4)))
                 .then_some(BpfError::UnknownAncillary { at })
         }
         _ => None,

@@ -31,7 +31,7 @@ fn whole(cm: &RawCmsg<'_>) -> bool {
         ControlMessage::Other { .. } => false,
         // The kernel cuts fds only whole (scm_detach_fds writes the `cmsg_len` of those it
         // installed).
-        ControlMessage::Rights(_) => cm.data.len() % 4 == 0,
+        ControlMessage::Rights(_) => cm.data.len().is_multiple_of(4),
         // `decode` takes either width of timespec; a cut new one (16 bytes) may look like a
         // whole old one on a 32-bit target, so here each type has its own.
         ControlMessage::Timestamp(_) => {

@@ -53,10 +53,10 @@ const MIN_FRAME: u32 = 48 + 20;
 fn request(block_size: u32, block_count: u32, frame_size: u32, retire: u32) -> Result<TpacketReq3> {
     let page = crate::sys::os::page_size() as u32;
     let bad = |e| Err(Error::Ring(e));
-    if block_size == 0 || block_size % page != 0 {
+    if block_size == 0 || !block_size.is_multiple_of(page) {
         return bad(RingError::BlockSize);
     }
-    if frame_size < MIN_FRAME || frame_size % kp::TPACKET_ALIGNMENT != 0 {
+    if frame_size < MIN_FRAME || !frame_size.is_multiple_of(kp::TPACKET_ALIGNMENT) {
         return bad(RingError::FrameSize);
     }
     if frame_size > block_size {

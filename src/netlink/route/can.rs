@@ -340,7 +340,7 @@ impl<const W: usize> Iterator for CanValues<'_, W> {
 
 fn values<const W: usize>(a: Attr<'_>) -> Result<CanValues<'_, W>> {
     let b = a.bytes();
-    if b.len() % W != 0 {
+    if !b.len().is_multiple_of(W) {
         return Err(crate::netlink::wire::nl(NetlinkError::AttributeSize {
             kind: a.kind(),
             expected: (b.len() - b.len() % W) as u16,

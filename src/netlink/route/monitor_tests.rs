@@ -13,7 +13,7 @@ fn message(kind: u16, fixed: &[u8], attrs: &[(u16, &[u8])]) -> Vec<u8> {
         m.extend_from_slice(&((4 + v.len()) as u16).to_ne_bytes());
         m.extend_from_slice(&t.to_ne_bytes());
         m.extend_from_slice(v);
-        while m.len() % 4 != 0 {
+        while !m.len().is_multiple_of(4) {
             m.push(0);
         }
     }
