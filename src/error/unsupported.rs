@@ -26,6 +26,10 @@ pub enum KernelFeature {
     /// vsock datagrams (`SOCK_DGRAM` over `AF_VSOCK`): only VMware's VMCI transport has them
     /// (Linux 3.9); virtio, vhost, Hyper-V and the loopback transport do not.
     VsockDatagram,
+    /// vsock seqpacket connections (`SOCK_SEQPACKET` over `AF_VSOCK`): the virtio, vhost and
+    /// loopback transports since Linux 5.14, and only with a virtio device that offers
+    /// `VIRTIO_VSOCK_F_SEQPACKET` (Firecracker's does not); VMCI and Hyper-V have none.
+    VsockSeqpacket,
 }
 
 impl KernelFeature {
@@ -35,6 +39,7 @@ impl KernelFeature {
             KernelFeature::Mptcp => "MPTCP",
             KernelFeature::VsockTransport => "a vsock transport",
             KernelFeature::VsockDatagram => "vsock datagrams",
+            KernelFeature::VsockSeqpacket => "vsock seqpacket",
         }
     }
 
@@ -44,6 +49,7 @@ impl KernelFeature {
             KernelFeature::Mptcp => (5, 6),
             KernelFeature::VsockTransport => (3, 9),
             KernelFeature::VsockDatagram => (3, 9),
+            KernelFeature::VsockSeqpacket => (5, 14),
         }
     }
 }
