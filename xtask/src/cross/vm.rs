@@ -4,7 +4,8 @@
 //! 1. fetch (once, cached in `target/xtask-cache/vm/<arch>/`) the Debian kernel package,
 //!    `busybox-static`, `can-utils` and `libc6` with a private apt state, and unpack the
 //!    kernel image, the networking modules, busybox, and the CAN tools with the loader and
-//!    libraries they need;
+//!    libraries they need (on [`PYTHON_MACHINES`] also Debian's python3 and its standard
+//!    library);
 //! 2. build the initramfs: one cpio with busybox, `qemu/init`, the modules of
 //!    `qemu/modules.txt` (plus their dependencies, in order), can-utils under
 //!    `/opt/can-utils` with a wrapper per tool in `/bin`, the gnu targets' loader and
@@ -132,8 +133,9 @@ const ALLOWED_SKIPS: &[AllowedSkip] = &[
         before_kernel: None,
         not_on: &[],
     },
-    // The initramfs has busybox, can-utils and the tests, but no Python: the test that passes
-    // fds to a python3 peer runs on the host tier.
+    // The initramfs has busybox, can-utils and the tests, and Python only on
+    // [`PYTHON_MACHINES`]: elsewhere the test that passes fds to a python3 peer runs on the
+    // host tier (on those machines it runs in the VM too).
     AllowedSkip {
         binary: "msg",
         tests: &["fds_pass_to_and_from_python"],
@@ -159,14 +161,15 @@ const ALLOWED_SKIPS: &[AllowedSkip] = &[
         before_kernel: None,
         not_on: KVASER_MACHINES,
     },
-    // The VMs have the vsock loopback transport but no python3 (the host tier has python3 but
-    // no loopback transport): the Python peer runs only where both are.
+    // The VMs have the vsock loopback transport, and those of [`PYTHON_MACHINES`] Debian's
+    // python3 (the host tier has python3 but no loopback transport): there the Python peer
+    // must run.
     AllowedSkip {
         binary: "vsock",
         tests: &["python_peer_both_ways"],
         reason: "no python3 in this VM",
         before_kernel: None,
-        not_on: &[],
+        not_on: PYTHON_MACHINES,
     },
 ];
 
@@ -269,6 +272,17 @@ const IPROUTE2_PACKAGES: [&str; 11] = [
 ];
 /// The guest's wrapper of Debian's `ip` (`/bin/iproute2-ip`): busybox's `ip` keeps `/bin/ip`.
 const IPROUTE2_WRAPPER: &str = "iproute2-ip";
+/// The machines whose guest also gets Debian's python3 (`/bin/python3`), for the tests with a
+/// Python peer (tests/vsock.rs): one is enough, the interpreter is 13 MB.
+const PYTHON_MACHINES: &[&str] = &["x86_64"];
+/// Fetched with can-utils on [`PYTHON_MACHINES`]: the interpreter (`_socket` is built into
+/// it), its standard library, and the expat it links (zlib comes with iproute2's libraries);
+/// `a|b` bookworm's or trixie's name.
+const PYTHON_PACKAGES: [&str; 3] = [
+    "python3.11-minimal|python3.13-minimal",
+    "libpython3.11-minimal|libpython3.13-minimal",
+    "libexpat1",
+];
 
 /// Runs the VM of each of `list` (the test row saying why not for those in `missing`),
 /// [`vm_jobs`] at once, in `list`'s order: each fetches its guest, waits for its build if that
@@ -796,7 +810,8 @@ impl Guest {
             t.vm.decompress_kernel,
             CAN_UTILS_PACKAGES.join(","),
         ) + " "
-            + &IPROUTE2_PACKAGES.join(",");
+            + &IPROUTE2_PACKAGES.join(",")
+            + &python_key(t);
         if let Ok(text) = fs::read_to_string(&stamp) {
             let field = |k: &str| super::stamp_field(&text, k);
             if field("key=") == key {
@@ -811,7 +826,9 @@ impl Guest {
                     can_utils_source: field("can_utils_source="),
                 };
                 let loader = g.can_utils.join("lib").join(&g.loader);
+                let python = !wants_python(t) || g.can_utils.join("bin/python3").is_file();
                 if g.kernel.is_file()
+                    && python
                     && g.can_utils.join("bin/ip").is_file()
                     && g.busybox.is_file()
                     && g.modules.is_dir()
@@ -874,7 +891,10 @@ fn fetch(ws: &Ws, t: &Target, dir: &Path) -> Result<Guest, String> {
     let guest = unpack(dir, &debs)?;
     let _ = fs::remove_dir_all(&debs);
     // can-utils and its libc from the suite the kernel came from.
-    let iproute2 = iproute2_packages(&apt)?;
+    let mut iproute2 = iproute2_packages(&apt)?;
+    if wants_python(t) {
+        iproute2.extend(first_of_each(&apt, &PYTHON_PACKAGES)?);
+    }
     let (can_utils, loader) = fetch_can_utils(&apt, dir, &iproute2)?;
     let can_utils_source = CAN_UTILS_PACKAGES
         .iter()
@@ -1018,8 +1038,26 @@ fn unpack(dir: &Path, debs: &Path) -> Result<Guest, String> {
 
 /// [`IPROUTE2_PACKAGES`] as `apt` names them: of each `a|b`, the first it has.
 fn iproute2_packages(apt: &Apt) -> Result<Vec<String>, String> {
-    IPROUTE2_PACKAGES
-        .iter()
+    first_of_each(apt, &IPROUTE2_PACKAGES)
+}
+
+/// Whether the guest of `t` gets python3 ([`PYTHON_MACHINES`]).
+fn wants_python(t: &Target) -> bool {
+    PYTHON_MACHINES.contains(&t.name.as_str())
+}
+
+/// The python part of the guest cache's key: empty where the guest has none.
+fn python_key(t: &Target) -> String {
+    if wants_python(t) {
+        format!(" {}", PYTHON_PACKAGES.join(","))
+    } else {
+        String::new()
+    }
+}
+
+/// Of each `a|b` in `list`, the first package the suite has.
+fn first_of_each(apt: &Apt, list: &[&str]) -> Result<Vec<String>, String> {
+    list.iter()
         .map(|alts| {
             alts.split('|')
                 // A real package, with a version: `apt-cache show` of a purely virtual one
@@ -1057,9 +1095,12 @@ fn fetch_can_utils(
                     .is_some_and(|n| n.to_string_lossy().starts_with(&format!("{p}_")))
             })
             .ok_or_else(|| format!("apt-get download {p}: no .deb"))?;
-        // The libraries (libc6's and those of iproute2's `ip`) into one tree.
+        // The libraries (libc6's and those of iproute2's `ip`) into one tree; python3 and
+        // its standard library into another.
         let into = if p == "can-utils" || p == "iproute2" {
             p.as_str()
+        } else if p.starts_with("python3") || p.starts_with("libpython3") {
+            "python"
         } else {
             "libc6"
         };
@@ -1071,6 +1112,7 @@ fn fetch_can_utils(
     let loader = select_can_utils(
         &unpacked.join("can-utils"),
         &unpacked.join("iproute2"),
+        &unpacked.join("python"),
         &unpacked.join("libc6"),
         &out,
     );
@@ -1085,6 +1127,7 @@ fn fetch_can_utils(
 fn select_can_utils(
     tools: &Path,
     iproute2: &Path,
+    python: &Path,
     libs: &Path,
     out: &Path,
 ) -> Result<String, String> {
@@ -1110,8 +1153,45 @@ fn select_can_utils(
     }
     needed.extend(needs.needed);
     copy(&ip, &bin.join("ip"))?;
+    if python.is_dir() {
+        needed.extend(select_python(python, &loader, out)?);
+    }
     copy_libraries(libs, needed, &lib)?;
     Ok(loader)
+}
+
+/// From the unpacked python3 packages in `python`: the interpreter to `out/bin/python3` and
+/// its standard library to `out/python/lib/python3.N` (what `PYTHONHOME=out/python` finds).
+/// Returns the libraries the interpreter needs.
+fn select_python(python: &Path, loader: &str, out: &Path) -> Result<Vec<String>, String> {
+    let usr = python.join("usr");
+    let mut interpreter = None;
+    walk(&usr.join("bin"), &mut |p| {
+        let n = p.file_name().unwrap_or_default().to_string_lossy();
+        if n.starts_with("python3.") && !n.contains('-') {
+            interpreter = Some(p.to_path_buf());
+        }
+    });
+    let interpreter = interpreter.ok_or_else(|| format!("{}: no python3.N", usr.display()))?;
+    let version = interpreter
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned();
+    let needs =
+        elf::needs(&read(&interpreter)?).map_err(|e| format!("{}: {e}", interpreter.display()))?;
+    let interp = needs.interp.unwrap_or_default();
+    if interp.rsplit('/').next() != Some(loader) {
+        return Err(format!("python3 wants {interp}, not can-utils' {loader}"));
+    }
+    copy(&interpreter, &out.join("bin/python3"))?;
+    let stdlib = usr.join("lib").join(&version);
+    let to = out.join("python/lib");
+    fs::create_dir_all(&to).map_err(|e| format!("{}: {e}", to.display()))?;
+    let mut cmd = Command::new("cp");
+    cmd.arg("-r").arg(&stdlib).arg(&to);
+    super::proc::run_stdout(&mut cmd)?;
+    Ok(needs.needed)
 }
 
 /// Copies every program in `from` to `to`; returns the file name of the one loader they all
@@ -1520,13 +1600,31 @@ fn add_can_utils(c: &mut Cpio, guest: &Guest) -> Result<(), String> {
                 } else {
                     &name
                 };
-                c.file(
-                    &format!("bin/{wrapper}"),
-                    0o755,
-                    can_utils_wrapper(&guest.loader, &name).as_bytes(),
-                );
+                let mut script = can_utils_wrapper(&guest.loader, &name);
+                if name == "python3" {
+                    // Its standard library, where the interpreter run by the loader does not
+                    // look by itself.
+                    script = script.replace(
+                        "exec ",
+                        &format!("PYTHONHOME=/{CAN_UTILS_DIR}/python exec "),
+                    );
+                }
+                c.file(&format!("bin/{wrapper}"), 0o755, script.as_bytes());
             }
         }
+    }
+    // python3's standard library, file by file, in a stable order.
+    let python = guest.can_utils.join("python");
+    let mut files = Vec::new();
+    walk(&python, &mut |p| files.push(p.to_path_buf()));
+    files.sort();
+    for f in files {
+        let rel = f.strip_prefix(&guest.can_utils).unwrap_or(&f);
+        c.file(
+            &format!("{CAN_UTILS_DIR}/{}", rel.display()),
+            0o644,
+            &read(&f)?,
+        );
     }
     Ok(())
 }
@@ -1550,6 +1648,22 @@ mod tests {
             "#!/bin/busybox sh\nexec /opt/can-utils/lib/ld64.so.1 --library-path \
              /opt/can-utils/lib /opt/can-utils/bin/cansend \"$@\"\n"
         );
+    }
+
+    /// The vsock Python peer may skip only where the guest has no python3.
+    #[test]
+    fn the_vsock_python_peer_must_run_where_python_is() {
+        let (test, why, k) = ("python_peer_both_ways", "no python3 in this VM", "6.1.0-50");
+        assert!(skip_allowed("s390x", "vsock", test, why, k));
+        assert!(!skip_allowed("x86_64", "vsock", test, why, k));
+        assert!(!skip_allowed("s390x", "vsock", "stream_echo", why, k));
+        assert!(!skip_allowed(
+            "s390x",
+            "vsock",
+            "stream_echo",
+            "no vsock loopback transport (EADDRNOTAVAIL)",
+            k
+        ));
     }
 
     #[test]
