@@ -30,6 +30,7 @@
 //! | send datagrams over IP | [`UdpSocket`] |
 //! | join a multicast group | [`UdpSocket`] with [`Socket::join_multicast_v4`] / [`Socket::join_multicast_v6`] |
 //! | talk to a local process | [`UnixStream`], [`UnixDatagram`], [`UnixSeqpacket`] (and their listeners) |
+//! | talk between a virtual machine (microVM, enclave) and its host over vsock | [`VsockStream`], [`VsockSeqpacket`] (and their listeners), [`VsockDatagram`] (VMCI only); [`VsockAddr`], [`vsock_local_cid`], the `vsock_` options ([`Socket::set_vsock_connect_timeout`], ...) |
 //! | a connected pair in one process | [`UnixStream::pair`] or [`Socket::pair`] |
 //! | pass fds, read timestamps, packet info, or other control messages | [`Socket::send_msg`] / [`Socket::recv_msg`], [`Socket::send_fds`] / [`Socket::recv_fds`] |
 //! | many datagrams per system call | [`Socket::send_mmsg`] / [`Socket::recv_mmsg`] |
@@ -59,7 +60,7 @@
 //!
 //! | where | what |
 //! |---|---|
-//! | the root | [`Socket`] and the typed sockets ([`TcpListener`], [`TcpStream`], [`UdpSocket`], [`UnixStream`], [`UnixListener`], [`UnixDatagram`], [`UnixSeqpacket`], [`UnixSeqpacketListener`], [`PacketSocket`], [`RawSocket`]); [`create_connection`], [`create_server`], [`ServerOptions`]; Multipath TCP's [`create_connection_mptcp`], [`MptcpMode`], [`MptcpStatus`]; [`Shutdown`], [`SendFlags`], [`RecvFlags`], [`IoSlice`], [`IoSliceMut`]; addresses ([`SockAddr`], [`UnixAddr`], [`LinkAddr`], [`CanAddr`], [`NetlinkAddr`], [`RawAddr`], [`ToSocketAddrs`], [`Destination`]); [`Family`], [`Type`], [`Protocol`]; [`Error`] and its common groups ([`PartialCause`], [`AddressError`], [`InputError`], [`Errno`]), [`FromFdError`], [`FromSocketError`]; [`hostname`], [`interface_index`], [`interface_name`]; [`default_timeout`], [`set_default_timeout`]; option values ([`MulticastInterface`], [`Timestamping`], [`TcpInfo`], [`MptcpInfo`]) |
+//! | the root | [`Socket`] and the typed sockets ([`TcpListener`], [`TcpStream`], [`UdpSocket`], [`UnixStream`], [`UnixListener`], [`UnixDatagram`], [`UnixSeqpacket`], [`UnixSeqpacketListener`], [`PacketSocket`], [`RawSocket`], [`VsockStream`], [`VsockListener`], [`VsockSeqpacket`], [`VsockSeqpacketListener`], [`VsockDatagram`]); [`create_connection`], [`create_server`], [`ServerOptions`]; Multipath TCP's [`create_connection_mptcp`], [`MptcpMode`], [`MptcpStatus`]; [`Shutdown`], [`SendFlags`], [`RecvFlags`], [`IoSlice`], [`IoSliceMut`]; addresses ([`SockAddr`], [`UnixAddr`], [`LinkAddr`], [`CanAddr`], [`NetlinkAddr`], [`VsockAddr`], [`RawAddr`], [`ToSocketAddrs`], [`Destination`]); [`Family`], [`Type`], [`Protocol`]; [`Error`] and its common groups ([`PartialCause`], [`AddressError`], [`InputError`], [`Errno`]), [`Unsupported`] and [`KernelFeature`], [`FromFdError`], [`FromSocketError`]; [`hostname`], [`interface_index`], [`interface_name`], [`vsock_local_cid`]; [`default_timeout`], [`set_default_timeout`]; option values ([`MulticastInterface`], [`Timestamping`], [`TcpInfo`], [`MptcpInfo`]) |
 //! | [`msg`] | control messages and batches: [`msg::ControlBuilder`], [`msg::ControlMessage`], [`msg::Credentials`], [`msg::RecvEntry`], [`msg::SendEntry`], [`msg::cmsg_space`], ... |
 //! | [`packet`] | what [`PacketSocket`] takes and gives: memberships, fanout, statistics, the rings ([`packet::RxRing`], [`packet::TxRing`]) and [`packet::RingError`], EtherTypes ([`packet::ether`]) |
 //! | [`bpf`] | classic BPF programs and [`bpf::BpfError`] |
@@ -86,6 +87,7 @@
 //! | `create_connection(addr, timeout, source_address)` | [`create_connection`] (addresses); [`resolve::connect`] (a host name) |
 //! | `setdefaulttimeout(t)` / `getdefaulttimeout()` | [`set_default_timeout`] / [`default_timeout`] |
 //! | `AF_INET`, `AF_INET6`, `AF_UNIX`, `AF_CAN`, `AF_PACKET` | [`Family::INET`], [`Family::INET6`], [`Family::UNIX`], [`Family::CAN`], [`Family::PACKET`] |
+//! | `AF_VSOCK`, its `(cid, port)` addresses and `VMADDR_CID_*`; `fcntl.ioctl(fd, IOCTL_VM_SOCKETS_GET_LOCAL_CID)`; `SO_VM_SOCKETS_*` | [`Family::VSOCK`], [`VsockAddr`] and its `CID_*` constants, the `Vsock*` sockets; [`vsock_local_cid`]; [`Socket::set_vsock_buffer_size`], [`Socket::set_vsock_connect_timeout`], ... |
 //! | `SOCK_STREAM`, `SOCK_DGRAM`, `SOCK_RAW`, `SOCK_SEQPACKET` | [`Type::STREAM`], [`Type::DGRAM`], [`Type::RAW`], [`Type::SEQPACKET`] |
 //! | `IPPROTO_MPTCP` (`socket(AF_INET, SOCK_STREAM, IPPROTO_MPTCP)`) | [`Protocol::MPTCP`] with [`Socket::new`] ([`Error::Unsupported`] where the kernel has MPTCP off or none); servers and connections: [`MptcpMode`] |
 //! | `SO_REUSEPORT` (`setsockopt(SOL_SOCKET, SO_REUSEPORT, 1)`) | [`Socket::set_reuse_port`]; `reuse_port` of [`ServerOptions`] |
@@ -330,7 +332,7 @@ mod types;
 
 pub use addr::{
     CanAddr, Destination, LinkAddr, NetlinkAddr, RawAddr, SockAddr, ToSocketAddrs, UnixAddr,
-    UnixAddrKind, RAW_ADDR_MAX, UNIX_PATH_MAX,
+    UnixAddrKind, VsockAddr, RAW_ADDR_MAX, UNIX_PATH_MAX,
 };
 pub use error::{
     AddressError, Errno, Error, InputError, KernelFeature, PartialCause, Result, Unsupported,
@@ -343,6 +345,10 @@ pub use net::{
     FromSocketError, MptcpMode, MptcpStatus, PacketSocket, RawSocket, ServerOptions, TcpListener,
     TcpStream, UdpSocket, UnixDatagram, UnixListener, UnixSeqpacket, UnixSeqpacketListener,
     UnixStream,
+};
+pub use net::{
+    vsock_local_cid, VsockDatagram, VsockListener, VsockSeqpacket, VsockSeqpacketListener,
+    VsockStream,
 };
 pub use options::{MulticastInterface, Timestamping};
 pub use rustix::io::{IoSlice, IoSliceMut};
@@ -412,6 +418,7 @@ const _: () = {
     format::<packet::PacketType>();
     format::<CanAddr>();
     format::<NetlinkAddr>();
+    format::<VsockAddr>();
     format::<ShortName>();
     format::<Hostname>();
     // Kinds, flags and options.

@@ -14,7 +14,7 @@ use rustix::io::Errno;
 
 use crate::{
     Error, PartialCause, Socket, TcpListener, TcpStream, UdpSocket, UnixDatagram, UnixListener,
-    UnixStream,
+    UnixStream, VsockStream,
 };
 
 impl From<Error> for io::Error {
@@ -190,7 +190,13 @@ impl AsSocketRef for UnixStream {
     }
 }
 
-io_traits!(Socket, TcpStream, UnixStream);
+impl AsSocketRef for VsockStream {
+    fn as_socket_ref(&self) -> &Socket {
+        self.as_socket()
+    }
+}
+
+io_traits!(Socket, TcpStream, UnixStream, VsockStream);
 
 /// Conversions both ways with a `std` type, through the owned fd (no system call).
 macro_rules! std_conversions {

@@ -878,6 +878,60 @@ fn netlink_can_calls_never_allocate() {
     assert_eq!(n, 0, "the CAN link calls allocated {n} times");
 }
 
+/// vsock: addresses (decoded, parsed, shown), the options, the local context id, the named
+/// datagram error, and over the loopback transport where it is here, a stream and a
+/// seqpacket exchange.
+#[test]
+fn vsock_never_allocates() {
+    let _ = std::thread::current();
+    let loopback = common::vsock_loopback().is_ok();
+    let mut text = Fixed {
+        buf: [0; 256],
+        len: 0,
+    };
+    let n = allocations_in(|| {
+        let a = VsockAddr::new(VsockAddr::CID_LOCAL, VsockAddr::PORT_ANY);
+        let mut raw = [0u8; 16];
+        raw[..2].copy_from_slice(&40u16.to_ne_bytes());
+        let decoded = SockAddr::decode(&raw).unwrap();
+        let parsed: VsockAddr = "vsock:2:1024/0x1".parse().unwrap();
+        assert!(parsed.to_host());
+        let _ = "vsock:x".parse::<VsockAddr>().unwrap_err();
+        write!(text, "{a} {decoded} {parsed:?}").unwrap();
+        let _ = vsock_local_cid();
+        // Display, not Debug: rustix's `Errno` Debug asks std for the message text, which
+        // allocates (the library's own Display does not).
+        if let Err(e) = VsockDatagram::unbound() {
+            write!(text, "{e}").unwrap();
+        }
+        if let Ok(s) = Socket::new(Family::VSOCK, Type::STREAM, Protocol::DEFAULT) {
+            if s.vsock_buffer_size().is_ok() {
+                s.set_vsock_buffer_size(1 << 16).unwrap();
+                s.set_vsock_connect_timeout(Duration::from_secs(3)).unwrap();
+                s.vsock_connect_timeout().unwrap();
+            }
+        }
+        if loopback {
+            let listener = VsockListener::bind(a).unwrap();
+            let client = VsockStream::connect(listener.local_addr().unwrap()).unwrap();
+            let (conn, _) = listener.accept().unwrap();
+            client.send_all(b"no heap").unwrap();
+            let mut buf = [0u8; 16];
+            assert_eq!(conn.recv(&mut buf).unwrap(), 7);
+            client.peer_addr().unwrap();
+            let listener = VsockSeqpacketListener::bind(a).unwrap();
+            let client = VsockSeqpacket::connect(listener.local_addr().unwrap()).unwrap();
+            let (conn, _) = listener.accept().unwrap();
+            client.send(b"0123456789").unwrap();
+            assert_eq!(
+                conn.recv(&mut buf[..4]).unwrap_err(),
+                Error::Truncated { len: 10 }
+            );
+        }
+    });
+    assert_eq!(n, 0, "the vsock calls allocated {n} times");
+}
+
 #[test]
 fn the_counter_counts() {
     // The proof is only as good as the counter: an allocation must show.

@@ -2,7 +2,7 @@
 //!
 //! Asserts: the result's family is the bytes' family field; every field is the one the
 //! kernel's layout puts there (`sockaddr_in`, `sockaddr_in6`, `sockaddr_un`, `sockaddr_ll`,
-//! `sockaddr_can`, `sockaddr_nl`); a length that does not fit is `AddressError::Malformed` with the family and length,
+//! `sockaddr_can`, `sockaddr_nl`, `sockaddr_vm`); a length that does not fit is `AddressError::Malformed` with the family and length,
 //! an unknown family `AddressError::Unsupported`; the accessors and `Display`/`Debug` agree and never
 //! panic; and the address encoded again the way the system calls take it (`SocketAddrArg`)
 //! decodes to the same address.
@@ -21,6 +21,7 @@ const AF_INET6: u16 = 10;
 const AF_PACKET: u16 = 17;
 const AF_CAN: u16 = 29;
 const AF_NETLINK: u16 = 16;
+const AF_VSOCK: u16 = 40;
 
 fuzz_target!(|data: &[u8]| {
     let ne16 = |at: usize| u16::from_ne_bytes([data[at], data[at + 1]]);
@@ -55,7 +56,8 @@ fuzz_target!(|data: &[u8]| {
             return assert_eq!(result, malformed);
         }
         AF_NETLINK if data.len() != 12 => return assert_eq!(result, malformed),
-        AF_INET | AF_INET6 | AF_UNIX | AF_CAN | AF_PACKET | AF_NETLINK => {
+        AF_VSOCK if data.len() != 16 => return assert_eq!(result, malformed),
+        AF_INET | AF_INET6 | AF_UNIX | AF_CAN | AF_PACKET | AF_NETLINK | AF_VSOCK => {
             result.expect("a well-formed address of a known family")
         }
         _ => {
@@ -136,6 +138,14 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(family, AF_NETLINK);
             assert_eq!((n.port_id(), n.groups()), (ne32(4), ne32(8)));
             let _ = format!("{n} {n:?}");
+        }
+        SockAddr::Vsock(v) => {
+            assert_eq!(family, AF_VSOCK);
+            assert_eq!((v.port(), v.cid(), v.flags()), (ne32(4), ne32(8), data[12]));
+            assert_eq!(v.to_host(), data[12] & 1 != 0);
+            // The text form reads back as the same address.
+            assert_eq!(v.to_string().parse::<baresock::VsockAddr>(), Ok(*v));
+            let _ = format!("{v:?}");
         }
         _ => {}
     }

@@ -163,6 +163,9 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<SockAddr> {
         k::AF_PACKET => LinkAddr::from_bytes(bytes)
             .map(SockAddr::Packet)
             .ok_or(malformed(family)),
+        k::AF_VSOCK => crate::VsockAddr::from_bytes(bytes)
+            .map(SockAddr::Vsock)
+            .ok_or(malformed(family)),
         _ => Err(Error::Address(AddressError::Unsupported { family })),
     }
 }
@@ -246,6 +249,21 @@ mod tests {
                 family: k::AF_NETLINK as u16,
                 len: 4
             }))
+        );
+        let mut vm = [0u8; 17];
+        vm[..2].copy_from_slice(&(k::AF_VSOCK as u16).to_ne_bytes());
+        for len in [2, 15, 17] {
+            assert_eq!(
+                decode(&vm[..len]),
+                Err(Error::Address(AddressError::Malformed {
+                    family: k::AF_VSOCK as u16,
+                    len: len as u32
+                }))
+            );
+        }
+        assert_eq!(
+            decode(&vm[..16]),
+            Ok(SockAddr::Vsock(crate::VsockAddr::new(0, 0)))
         );
         let bt = 31u16.to_ne_bytes();
         assert_eq!(

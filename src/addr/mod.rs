@@ -8,6 +8,7 @@ pub(crate) mod netlink;
 mod packet;
 mod raw;
 mod unix;
+pub(crate) mod vsock;
 
 use crate::AddressError;
 use core::fmt;
@@ -22,13 +23,15 @@ pub use packet::{ether, LinkAddr, PacketType, LINK_ADDR_MAX};
 pub(crate) use raw::decode_or_raw;
 pub use raw::{RawAddr, RAW_ADDR_MAX};
 pub use unix::{UnixAddr, UnixAddrKind, UNIX_PATH_MAX};
+pub use vsock::VsockAddr;
 
 use crate::{Error, Family, Result};
 
 /// A socket address of any family this crate supports.
 ///
 /// IPv4 and IPv6 addresses are `core::net`'s, so `std::net` addresses convert for free; Unix
-/// addresses are [`UnixAddr`], link-layer ones [`LinkAddr`], CAN ones [`CanAddr`]. Anything
+/// addresses are [`UnixAddr`], link-layer ones [`LinkAddr`], CAN ones [`CanAddr`], vsock ones
+/// [`VsockAddr`]. Anything
 /// else the kernel gives, a family without a typed address here or bytes that do not fit their
 /// family's typed form, is [`SockAddr::Other`]: the kernel's bytes, so that no receive fails
 /// for its sender's address.
@@ -60,6 +63,8 @@ pub enum SockAddr {
     Can(CanAddr),
     /// A netlink address (`sockaddr_nl`).
     Netlink(NetlinkAddr),
+    /// A vsock address (`sockaddr_vm`).
+    Vsock(VsockAddr),
     /// Any other address, as the kernel's bytes: of a family this crate has no typed address
     /// for (`AF_BLUETOOTH`, ...), or of a known family whose bytes do not fit its typed form.
     /// Receives give it rather than fail; it can be sent to as it is.
@@ -114,6 +119,7 @@ impl SockAddr {
             SockAddr::Packet(_) => Family::PACKET,
             SockAddr::Can(_) => Family::CAN,
             SockAddr::Netlink(_) => Family::NETLINK,
+            SockAddr::Vsock(_) => Family::VSOCK,
             SockAddr::Other(r) => Family::from_raw(r.family()),
         }
     }
@@ -304,6 +310,7 @@ variant_conversions!(
     LinkAddr => Packet, PACKET;
     CanAddr => Can, CAN;
     NetlinkAddr => Netlink, NETLINK;
+    VsockAddr => Vsock, VSOCK;
 );
 
 impl core::str::FromStr for SockAddr {
@@ -324,6 +331,7 @@ impl fmt::Display for SockAddr {
             SockAddr::Packet(a) => a.fmt(f),
             SockAddr::Can(a) => a.fmt(f),
             SockAddr::Netlink(a) => a.fmt(f),
+            SockAddr::Vsock(a) => a.fmt(f),
             SockAddr::Other(a) => a.fmt(f),
         }
     }
@@ -338,6 +346,7 @@ impl fmt::Debug for SockAddr {
             SockAddr::Packet(a) => a.fmt(f),
             SockAddr::Can(a) => a.fmt(f),
             SockAddr::Netlink(a) => a.fmt(f),
+            SockAddr::Vsock(a) => a.fmt(f),
             SockAddr::Other(a) => a.fmt(f),
         }
     }
@@ -353,6 +362,7 @@ impl defmt::Format for SockAddr {
             SockAddr::Packet(a) => a.format(f),
             SockAddr::Can(a) => a.format(f),
             SockAddr::Netlink(a) => a.format(f),
+            SockAddr::Vsock(a) => a.format(f),
             SockAddr::Other(a) => a.format(f),
         }
     }
@@ -449,7 +459,7 @@ macro_rules! single_addr {
         }
     )*};
 }
-single_addr!(UnixAddr, LinkAddr, CanAddr, RawAddr);
+single_addr!(UnixAddr, LinkAddr, CanAddr, VsockAddr, RawAddr);
 
 /// [`single_addr`] for a type that may be (or always is) one IP address.
 macro_rules! single_inet {

@@ -29,6 +29,10 @@ pub enum KernelFeature {
     /// Asking an MPTCP socket whether it still runs MPTCP (`TCP_IS_MPTCP`) and for its
     /// counters (`MPTCP_INFO` at `SOL_MPTCP`): Linux 5.16.
     MptcpStatus,
+    /// vsock seqpacket connections (`SOCK_SEQPACKET` over `AF_VSOCK`): the virtio, vhost and
+    /// loopback transports since Linux 5.14, and only with a virtio device that offers
+    /// `VIRTIO_VSOCK_F_SEQPACKET` (Firecracker's does not); VMCI and Hyper-V have none.
+    VsockSeqpacket,
 }
 
 impl KernelFeature {
@@ -39,6 +43,7 @@ impl KernelFeature {
             KernelFeature::VsockTransport => "a vsock transport",
             KernelFeature::VsockDatagram => "vsock datagrams",
             KernelFeature::MptcpStatus => "MPTCP_INFO and TCP_IS_MPTCP",
+            KernelFeature::VsockSeqpacket => "vsock seqpacket",
         }
     }
 
@@ -49,6 +54,7 @@ impl KernelFeature {
             KernelFeature::VsockTransport => (3, 9),
             KernelFeature::VsockDatagram => (3, 9),
             KernelFeature::MptcpStatus => (5, 16),
+            KernelFeature::VsockSeqpacket => (5, 14),
         }
     }
 }

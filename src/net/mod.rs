@@ -8,6 +8,7 @@ mod raw;
 mod ring;
 mod std_parity;
 mod unix;
+mod vsock;
 
 pub use inet::{
     create_connection, create_server, ServerOptions, TcpListener, TcpStream, UdpSocket,
@@ -22,6 +23,10 @@ pub use packet::{
 pub use raw::RawSocket;
 pub use ring::{Block, Frame, Frames, RingConfig, RxRing, TxRing, TxRingConfig, TxSlot};
 pub use unix::{UnixDatagram, UnixListener, UnixSeqpacket, UnixSeqpacketListener, UnixStream};
+pub use vsock::{
+    vsock_local_cid, VsockDatagram, VsockListener, VsockSeqpacket, VsockSeqpacketListener,
+    VsockStream,
+};
 
 /// A conversion of a [`Socket`](crate::Socket) into a typed socket (`TryFrom<Socket>`) that
 /// failed: why, and the socket, handed back open, so that another type can be tried.

@@ -2,7 +2,7 @@
 //! setters `set_x()`; every call goes through the one raw `getsockopt`/`setsockopt` pair in
 //! `sys`, so an odd answer from the kernel is a named error, never a panic.
 //!
-//! One submodule per level: `socket` (`SOL_SOCKET`), `ip`, `ipv6`, `tcp`, `udp`, and `control`
+//! One submodule per level: `socket` (`SOL_SOCKET`), `ip`, `ipv6`, `tcp`, `udp`, `vsock`, and `control`
 //! (which control messages arrive with received messages).
 //!
 //! # Names
@@ -13,7 +13,8 @@
 //! ([`set_ttl_v4`](Socket::set_ttl_v4)), `IPPROTO_IPV6` options in `_v6`
 //! ([`set_unicast_hops_v6`](Socket::set_unicast_hops_v6)), `IPPROTO_TCP` options start with
 //! `tcp_` ([`set_tcp_nodelay`](Socket::set_tcp_nodelay)) and `SOL_UDP` options with `udp_`
-//! ([`set_udp_gro`](Socket::set_udp_gro)). Where socket2 has the option, the name is socket2's
+//! ([`set_udp_gro`](Socket::set_udp_gro)), `AF_VSOCK` options with `vsock_`
+//! ([`set_vsock_buffer_size`](Socket::set_vsock_buffer_size)). Where socket2 has the option, the name is socket2's
 //! (but `transparent_v4`/`_v6`, not `ip_transparent_v4`). So [`recv_ttl_v4`](Socket::recv_ttl_v4)
 //! is a getter (whether `IP_RECVTTL` is on), not an action: no action carries a level suffix.
 //! Every option method has the kernel's name (`IP_TTL`) as a search alias, and a renamed one its
@@ -175,6 +176,7 @@ mod mptcp;
 mod socket;
 mod tcp;
 mod udp;
+mod vsock;
 
 pub use control::Timestamping;
 pub use ip::MulticastInterface;

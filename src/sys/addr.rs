@@ -48,7 +48,7 @@ macro_rules! sockaddr_from_bytes {
     )*};
 }
 
-sockaddr_from_bytes!(CanAddr, crate::NetlinkAddr);
+sockaddr_from_bytes!(CanAddr, crate::NetlinkAddr, crate::VsockAddr);
 
 // SAFETY: `with_sockaddr` calls `f` with a pointer to the `sockaddr_ll` bytes on its stack
 // (`to_bytes`), alive for the whole call, and a length within them (20 to 44).
@@ -101,6 +101,7 @@ unsafe impl SocketAddrArg for SockAddr {
                 SockAddr::Packet(a) => a.with_sockaddr(f),
                 SockAddr::Can(a) => a.with_sockaddr(f),
                 SockAddr::Netlink(a) => a.with_sockaddr(f),
+                SockAddr::Vsock(a) => a.with_sockaddr(f),
                 SockAddr::Other(a) => a.with_sockaddr(f),
             }
         }

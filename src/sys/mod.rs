@@ -37,7 +37,8 @@
 //! - [`waker`]: the `RawWaker` of [`block_on`](crate::reactor::block_on) (no system call);
 //! - [`pin`]: pinning through an array, for [`join_all`](crate::reactor::join_all);
 //! - [`os`]: the resolver's and constructors' other calls: `openat`, `read`, `write`,
-//!   `getrandom`, `uname`, the process's ids.
+//!   `getrandom`, `uname`, the process's ids;
+//! - [`vsock`]: the local vsock context id (`openat` of /dev/vsock and an `ioctl`).
 //!
 //! # Safety
 //!
@@ -60,6 +61,7 @@ pub(crate) mod pin;
 pub(crate) mod poll;
 pub(crate) mod ring;
 pub(crate) mod sockopt;
+pub(crate) mod vsock;
 pub(crate) mod waker;
 
 use rustix::io::Errno;

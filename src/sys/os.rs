@@ -1,16 +1,14 @@
 //! The process and file calls the resolver and a few constructors make: `openat` and `read`
-//! (the resolver's files), `read` and `write` (the poller's eventfd and timerfd counters),
+//! (the resolver's files; `openat` also opens /dev/vsock for its ioctl), `read` and `write` (the poller's eventfd and timerfd counters),
 //! `getrandom` (DNS query ids and ports), `uname` (the host name), the process's ids
 //! (`SCM_CREDENTIALS`), and the page size (packet rings).
 
 use rustix::fd::{AsRawFd, BorrowedFd};
 use rustix::io::Errno;
-#[cfg(feature = "resolve")]
 use {super::fd::Fd, core::ffi::CStr, linux_raw_sys::general as g};
 
 use syscalls::Sysno;
 
-#[cfg(feature = "resolve")]
 /// Opens `path` for reading, with `O_CLOEXEC` (closed by [`Fd`]'s `close` when dropped) (`openat(AT_FDCWD, path, ...)`: the one `open`
 /// every architecture has).
 pub(crate) fn open_read(path: &CStr) -> Result<Fd, Errno> {

@@ -562,3 +562,38 @@ fn move_link(name: &str, tid: u32) -> Result<(), String> {
 fn move_link(_name: &str, _tid: u32) -> Result<(), String> {
     Err("needs the netlink feature".into())
 }
+
+/// Whether the local vsock transport (`vsock_loopback`) is here: `Err(reason)` with the
+/// errno that says why not, for `skipped: no vsock loopback transport (<errno>)`. Probed by a
+/// bind to `VMADDR_CID_LOCAL`, which the kernel takes only with the loopback transport loaded
+/// (`EADDRNOTAVAIL` without it; `EAFNOSUPPORT` without `AF_VSOCK` at all). The VMs load it
+/// (qemu/modules.txt), so there its absence fails the test instead of skipping it.
+pub fn vsock_loopback() -> Result<(), String> {
+    use baresock::{VsockAddr, VsockListener};
+    let local = VsockAddr::new(VsockAddr::CID_LOCAL, VsockAddr::PORT_ANY);
+    let Err(e) = VsockListener::bind(local) else {
+        return Ok(());
+    };
+    let errno = match e.errno() {
+        Some(n) => syscalls::Errno::new(n.raw_os_error())
+            .name()
+            .map_or_else(|| format!("errno {}", n.raw_os_error()), str::to_owned),
+        None => format!("{e}"),
+    };
+    let reason = format!("no vsock loopback transport ({errno})");
+    if std::env::var_os("BARESOCK_VM").is_some_and(|v| v == "1") {
+        panic!("{reason}: the VM should have vsock_loopback loaded (qemu/modules.txt)");
+    }
+    Err(reason)
+}
+
+/// Prints `skipped: no vsock loopback transport (<errno>)` and returns where
+/// [`vsock_loopback`] says it is not here.
+#[macro_export]
+macro_rules! need_vsock_loopback {
+    () => {
+        if let Err(reason) = $crate::common::vsock_loopback() {
+            skip!("{reason}");
+        }
+    };
+}

@@ -4,7 +4,8 @@
 //! 1. fetch (once, cached in `target/xtask-cache/vm/<arch>/`) the Debian kernel package,
 //!    `busybox-static`, `can-utils` and `libc6` with a private apt state, and unpack the
 //!    kernel image, the networking modules, busybox, and the CAN tools with the loader and
-//!    libraries they need;
+//!    libraries they need (on [`PYTHON_MACHINES`] also Debian's python3 and its standard
+//!    library);
 //! 2. build the initramfs: one cpio with busybox, `qemu/init`, the modules of
 //!    `qemu/modules.txt` (plus their dependencies, in order), can-utils under
 //!    `/opt/can-utils` with a wrapper per tool in `/bin`, the gnu targets' loader and

@@ -41,6 +41,17 @@ pub(super) const IPROUTE2_PACKAGES: [&str; 11] = [
 ];
 /// The guest's wrapper of Debian's `ip` (`/bin/iproute2-ip`): busybox's `ip` keeps `/bin/ip`.
 pub(super) const IPROUTE2_WRAPPER: &str = "iproute2-ip";
+/// The machines whose guest also gets Debian's python3 (`/bin/python3`), for the tests with a
+/// Python peer (tests/vsock.rs): one is enough, the interpreter is 13 MB.
+pub(super) const PYTHON_MACHINES: &[&str] = &["x86_64"];
+/// Fetched with can-utils on [`PYTHON_MACHINES`]: the interpreter (`_socket` is built into
+/// it), its standard library, and the expat it links (zlib comes with iproute2's libraries);
+/// `a|b` bookworm's or trixie's name.
+pub(super) const PYTHON_PACKAGES: [&str; 3] = [
+    "python3.11-minimal|python3.13-minimal",
+    "libpython3.11-minimal|libpython3.13-minimal",
+    "libexpat1",
+];
 
 /// A kernel and busybox of one architecture, unpacked in the cache.
 pub(super) struct Guest {
@@ -83,7 +94,8 @@ impl Guest {
             t.vm.decompress_kernel,
             CAN_UTILS_PACKAGES.join(","),
         ) + " "
-            + &IPROUTE2_PACKAGES.join(",");
+            + &IPROUTE2_PACKAGES.join(",")
+            + &python_key(t);
         if let Ok(text) = fs::read_to_string(&stamp) {
             let field = |k: &str| crate::cross::stamp_field(&text, k);
             if field("key=") == key {
@@ -98,7 +110,9 @@ impl Guest {
                     can_utils_source: field("can_utils_source="),
                 };
                 let loader = g.can_utils.join("lib").join(&g.loader);
+                let python = !wants_python(t) || g.can_utils.join("bin/python3").is_file();
                 if g.kernel.is_file()
+                    && python
                     && g.can_utils.join("bin/ip").is_file()
                     && g.busybox.is_file()
                     && g.modules.is_dir()
@@ -161,7 +175,10 @@ pub(super) fn fetch(ws: &Ws, t: &Target, dir: &Path) -> Result<Guest, String> {
     let guest = unpack(dir, &debs)?;
     let _ = fs::remove_dir_all(&debs);
     // can-utils and its libc from the suite the kernel came from.
-    let iproute2 = iproute2_packages(&apt)?;
+    let mut iproute2 = iproute2_packages(&apt)?;
+    if wants_python(t) {
+        iproute2.extend(first_of_each(&apt, &PYTHON_PACKAGES)?);
+    }
     let (can_utils, loader) = fetch_can_utils(&apt, dir, &iproute2)?;
     let can_utils_source = CAN_UTILS_PACKAGES
         .iter()
@@ -305,8 +322,26 @@ pub(super) fn unpack(dir: &Path, debs: &Path) -> Result<Guest, String> {
 
 /// [`IPROUTE2_PACKAGES`] as `apt` names them: of each `a|b`, the first it has.
 pub(super) fn iproute2_packages(apt: &Apt) -> Result<Vec<String>, String> {
-    IPROUTE2_PACKAGES
-        .iter()
+    first_of_each(apt, &IPROUTE2_PACKAGES)
+}
+
+/// Whether the guest of `t` gets python3 ([`PYTHON_MACHINES`]).
+pub(super) fn wants_python(t: &Target) -> bool {
+    PYTHON_MACHINES.contains(&t.name.as_str())
+}
+
+/// The python part of the guest cache's key: empty where the guest has none.
+fn python_key(t: &Target) -> String {
+    if wants_python(t) {
+        format!(" {}", PYTHON_PACKAGES.join(","))
+    } else {
+        String::new()
+    }
+}
+
+/// Of each `a|b` in `list`, the first package the suite has.
+fn first_of_each(apt: &Apt, list: &[&str]) -> Result<Vec<String>, String> {
+    list.iter()
         .map(|alts| {
             alts.split('|')
                 // A real package, with a version: `apt-cache show` of a purely virtual one
@@ -344,9 +379,12 @@ pub(super) fn fetch_can_utils(
                     .is_some_and(|n| n.to_string_lossy().starts_with(&format!("{p}_")))
             })
             .ok_or_else(|| format!("apt-get download {p}: no .deb"))?;
-        // The libraries (libc6's and those of iproute2's `ip`) into one tree.
+        // The libraries (libc6's and those of iproute2's `ip`) into one tree; python3 and
+        // its standard library into another.
         let into = if p == "can-utils" || p == "iproute2" {
             p.as_str()
+        } else if p.starts_with("python3") || p.starts_with("libpython3") {
+            "python"
         } else {
             "libc6"
         };
@@ -358,6 +396,7 @@ pub(super) fn fetch_can_utils(
     let loader = select_can_utils(
         &unpacked.join("can-utils"),
         &unpacked.join("iproute2"),
+        &unpacked.join("python"),
         &unpacked.join("libc6"),
         &out,
     );
@@ -372,6 +411,7 @@ pub(super) fn fetch_can_utils(
 pub(super) fn select_can_utils(
     tools: &Path,
     iproute2: &Path,
+    python: &Path,
     libs: &Path,
     out: &Path,
 ) -> Result<String, String> {
@@ -397,8 +437,45 @@ pub(super) fn select_can_utils(
     }
     needed.extend(needs.needed);
     copy(&ip, &bin.join("ip"))?;
+    if python.is_dir() {
+        needed.extend(select_python(python, &loader, out)?);
+    }
     copy_libraries(libs, needed, &lib)?;
     Ok(loader)
+}
+
+/// From the unpacked python3 packages in `python`: the interpreter to `out/bin/python3` and
+/// its standard library to `out/python/lib/python3.N` (what `PYTHONHOME=out/python` finds).
+/// Returns the libraries the interpreter needs.
+fn select_python(python: &Path, loader: &str, out: &Path) -> Result<Vec<String>, String> {
+    let usr = python.join("usr");
+    let mut interpreter = None;
+    walk(&usr.join("bin"), &mut |p| {
+        let n = p.file_name().unwrap_or_default().to_string_lossy();
+        if n.starts_with("python3.") && !n.contains('-') {
+            interpreter = Some(p.to_path_buf());
+        }
+    });
+    let interpreter = interpreter.ok_or_else(|| format!("{}: no python3.N", usr.display()))?;
+    let version = interpreter
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned();
+    let needs =
+        elf::needs(&read(&interpreter)?).map_err(|e| format!("{}: {e}", interpreter.display()))?;
+    let interp = needs.interp.unwrap_or_default();
+    if interp.rsplit('/').next() != Some(loader) {
+        return Err(format!("python3 wants {interp}, not can-utils' {loader}"));
+    }
+    copy(&interpreter, &out.join("bin/python3"))?;
+    let stdlib = usr.join("lib").join(&version);
+    let to = out.join("python/lib");
+    fs::create_dir_all(&to).map_err(|e| format!("{}: {e}", to.display()))?;
+    let mut cmd = Command::new("cp");
+    cmd.arg("-r").arg(&stdlib).arg(&to);
+    crate::cross::proc::run_stdout(&mut cmd)?;
+    Ok(needs.needed)
 }
 
 /// Copies every program in `from` to `to`; returns the file name of the one loader they all

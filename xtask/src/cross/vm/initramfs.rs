@@ -282,13 +282,31 @@ pub(super) fn add_can_utils(c: &mut Cpio, guest: &Guest) -> Result<(), String> {
                 } else {
                     &name
                 };
-                c.file(
-                    &format!("bin/{wrapper}"),
-                    0o755,
-                    can_utils_wrapper(&guest.loader, &name).as_bytes(),
-                );
+                let mut script = can_utils_wrapper(&guest.loader, &name);
+                if name == "python3" {
+                    // Its standard library, where the interpreter run by the loader does not
+                    // look by itself.
+                    script = script.replace(
+                        "exec ",
+                        &format!("PYTHONHOME=/{CAN_UTILS_DIR}/python exec "),
+                    );
+                }
+                c.file(&format!("bin/{wrapper}"), 0o755, script.as_bytes());
             }
         }
+    }
+    // python3's standard library, file by file, in a stable order.
+    let python = guest.can_utils.join("python");
+    let mut files = Vec::new();
+    walk(&python, &mut |p| files.push(p.to_path_buf()));
+    files.sort();
+    for f in files {
+        let rel = f.strip_prefix(&guest.can_utils).unwrap_or(&f);
+        c.file(
+            &format!("{CAN_UTILS_DIR}/{}", rel.display()),
+            0o644,
+            &read(&f)?,
+        );
     }
     Ok(())
 }

@@ -11,6 +11,22 @@ fn can_utils_wrapper_runs_debians_loader() {
     );
 }
 
+/// The vsock Python peer may skip only where the guest has no python3.
+#[test]
+fn the_vsock_python_peer_must_run_where_python_is() {
+    let (test, why, k) = ("python_peer_both_ways", "no python3 in this VM", "6.1.0-50");
+    assert!(skip_allowed("s390x", "vsock", test, why, k));
+    assert!(!skip_allowed("x86_64", "vsock", test, why, k));
+    assert!(!skip_allowed("s390x", "vsock", "stream_echo", why, k));
+    assert!(!skip_allowed(
+        "s390x",
+        "vsock",
+        "stream_echo",
+        "no vsock loopback transport (EADDRNOTAVAIL)",
+        k
+    ));
+}
+
 #[test]
 fn only_listed_skips_pass_in_the_vm() {
     assert_eq!(kernel_version("6.1.0-50-amd64"), Some((6, 1)));
