@@ -26,9 +26,6 @@ pub enum KernelFeature {
     /// vsock datagrams (`SOCK_DGRAM` over `AF_VSOCK`): only VMware's VMCI transport has them
     /// (Linux 3.9); virtio, vhost, Hyper-V and the loopback transport do not.
     VsockDatagram,
-    /// Asking an MPTCP socket whether it still runs MPTCP (`TCP_IS_MPTCP`) and for its
-    /// counters (`MPTCP_INFO` at `SOL_MPTCP`): Linux 5.16.
-    MptcpStatus,
     /// vsock seqpacket connections (`SOCK_SEQPACKET` over `AF_VSOCK`): the virtio, vhost and
     /// loopback transports since Linux 5.14, and only with a virtio device that offers
     /// `VIRTIO_VSOCK_F_SEQPACKET` (Firecracker's does not); VMCI and Hyper-V have none.
@@ -42,7 +39,6 @@ impl KernelFeature {
             KernelFeature::Mptcp => "MPTCP",
             KernelFeature::VsockTransport => "a vsock transport",
             KernelFeature::VsockDatagram => "vsock datagrams",
-            KernelFeature::MptcpStatus => "MPTCP_INFO and TCP_IS_MPTCP",
             KernelFeature::VsockSeqpacket => "vsock seqpacket",
         }
     }
@@ -53,7 +49,6 @@ impl KernelFeature {
             KernelFeature::Mptcp => (5, 6),
             KernelFeature::VsockTransport => (3, 9),
             KernelFeature::VsockDatagram => (3, 9),
-            KernelFeature::MptcpStatus => (5, 16),
             KernelFeature::VsockSeqpacket => (5, 14),
         }
     }

@@ -7,19 +7,12 @@ use rustix::io::Errno;
 
 use crate::mptcp_info::MPTCP_INFO_LEN;
 use crate::sys::sockopt;
-use crate::{Error, KernelFeature, MptcpInfo, MptcpStatus, Protocol, Result, Socket, Unsupported};
+use crate::{Error, MptcpInfo, MptcpStatus, Protocol, Result, Socket};
 
 use super::{get_int, TCP};
 
 /// `MPTCP_INFO` (linux/mptcp.h).
 const MPTCP_INFO: u32 = 1;
-
-/// Whether `e`, from an MPTCP option asked of an MPTCP socket, means the kernel has not the
-/// option (before Linux 5.16), or the connection went over to plain TCP, which then answers
-/// for the MPTCP level as an IPv4 (`EOPNOTSUPP`) or IPv6 (`ENOPROTOOPT`) socket does.
-fn not_answered(e: Errno) -> bool {
-    e == Errno::OPNOTSUPP || e == Errno::NOPROTOOPT
-}
 
 /// Multipath TCP options (`SOL_MPTCP`, `TCP_IS_MPTCP`): the kernel's mptcp.rst.
 impl Socket {
@@ -54,8 +47,12 @@ impl Socket {
 
     /// Whether the socket runs MPTCP, fell back to plain TCP, or never asked for it.
     ///
-    /// An MPTCP socket ([`Protocol::MPTCP`]) answers through `TCP_IS_MPTCP` (Linux 5.16; before,
-    /// [`Error::Unsupported`] with [`KernelFeature::MptcpStatus`]). A plain TCP socket is
+    /// An MPTCP socket ([`Protocol::MPTCP`]) answers through `TCP_IS_MPTCP` (Linux 6.10). An
+    /// older kernel answers that option with an error, and which error tells which layer
+    /// took the question: `EOPNOTSUPP` from the MPTCP layer (the connection runs MPTCP),
+    /// `ENOPROTOOPT` from the TCP layer of a connection that fell back (the kernel's own
+    /// account, in the commit that added the option); so every kernel with MPTCP (5.6) gets an
+    /// answer. A plain TCP socket is
     /// [`MptcpStatus::NotMptcp`], unless MPTCP was asked for it: a stream an MPTCP listener
     /// accepted from a plain TCP client (the kernel hands it over as a TCP socket) is
     /// [`MptcpStatus::FellBack`], and a socket made as plain TCP because the kernel refused
@@ -89,10 +86,10 @@ impl Socket {
         match get_int(self.as_fd(), TCP, k::TCP_IS_MPTCP) {
             Ok(0) => Ok(MptcpStatus::FellBack),
             Ok(_) => Ok(MptcpStatus::Active),
-            Err(Error::Os(e)) if not_answered(e) => Err(Error::Unsupported(Unsupported {
-                feature: KernelFeature::MptcpStatus,
-                errno: e,
-            })),
+            // Before Linux 6.10: the MPTCP layer does not know the option...
+            Err(Error::Os(Errno::OPNOTSUPP)) => Ok(MptcpStatus::Active),
+            // ...and the TCP layer of a connection that fell back neither.
+            Err(Error::Os(Errno::NOPROTOOPT)) => Ok(MptcpStatus::FellBack),
             Err(e) => Err(e),
         }
     }
