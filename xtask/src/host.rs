@@ -543,15 +543,22 @@ fn package(report: &mut Report, root: &Path) {
     );
 }
 
-/// The `rust-version` Cargo.toml declares.
+/// The `rust-version` Cargo.toml declares, read with the `toml` crate the target files use.
 fn declared_msrv(root: &Path) -> Result<String, String> {
+    #[derive(serde::Deserialize)]
+    struct Manifest {
+        package: Package,
+    }
+    #[derive(serde::Deserialize)]
+    struct Package {
+        #[serde(rename = "rust-version")]
+        rust_version: String,
+    }
     let path = root.join("Cargo.toml");
     let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    text.lines()
-        .find_map(|l| l.strip_prefix("rust-version"))
-        .and_then(|rest| rest.split('"').nth(1))
-        .map(str::to_owned)
-        .ok_or_else(|| format!("{}: no rust-version", path.display()))
+    toml::from_str::<Manifest>(&text)
+        .map(|m| m.package.rust_version)
+        .map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// The library built with exactly the toolchain of its declared `rust-version` (installed by
@@ -828,6 +835,13 @@ mod tests {
 
     const DOC: &str = "   Doc-tests baresock\n\nrunning 1 test\ntest src/lib.rs - (line 5) ... ok\n\ntest result: ok. 1 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.10s\n";
     const UDP: &str = "\nrunning 1 test\ntest x ... ok\n\ntest result: ok. 1 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s\n\n";
+
+    #[test]
+    fn the_msrv_is_the_manifests() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let v = declared_msrv(&root).unwrap();
+        assert!(v.starts_with("1.") && v.split('.').count() == 2, "{v}");
+    }
 
     #[test]
     fn cargo_test_accounts_for_every_binary() {
