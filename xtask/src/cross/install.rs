@@ -1,8 +1,8 @@
 //! What the host needs for a tier, and installing what is missing.
 //!
 //! - Rust: the target's standard library (`rustup target add`), or for build-std targets the
-//!   nightly toolchain's `rust-src`; for the qemu-user tier and `cargo xtask size`, nightly's
-//!   `rust-src` in any case (the no_std echo builds core). rustup needs no root.
+//!   nightly toolchain's `rust-src`; for the qemu-user and VM tiers and `cargo xtask size`,
+//!   nightly's `rust-src` in any case (the no_std echo builds core). rustup needs no root.
 //! - Debian packages from the host's own sources: the targets' cross gcc, xz.
 //! - qemu (user and system) from `<codename>-backports`, through a private apt state. Machines
 //!   of this kind come with `qemu-utils` 10 from backports, which `Breaks` the
@@ -156,8 +156,9 @@ fn lacks(ws: &Ws, t: &Target, tier: Tier) -> Lacks {
     let mut l = Lacks::default();
     let tc = toolchain(t);
     let tc_name = tc.unwrap_or("stable");
-    if matches!(tier, Tier::QemuUser | Tier::Size) {
-        // The no_std echo (`examples/nostd-echo`) builds core with nightly.
+    if matches!(tier, Tier::QemuUser | Tier::Vm | Tier::Size) {
+        // The no_std echo (`examples/nostd-echo`) builds core with nightly; the VM's initramfs
+        // has it too (a run of the VM tier alone failed its echo build without rust-src).
         l.rust.extend(rust_src(ws, Some(super::echo::TOOLCHAIN)));
     }
     match sysroot(ws, tc) {
