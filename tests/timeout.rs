@@ -424,12 +424,14 @@ fn a_clone_changing_the_fd_flag_does_not_change_this_handles_mode() {
     c.set_timeout(None).unwrap();
     a.set_timeout(None).unwrap();
     c.set_nonblocking(true).unwrap();
+    // The clock starts before the writer does: taken after the spawn, a main thread
+    // descheduled for more than 10 ms saw the reply sooner than 90 ms (CI, load 7 on 2 cores).
+    let start = Instant::now();
     let writer = std::thread::spawn(move || {
         std::thread::sleep(Duration::from_millis(100));
         b.send_all(b"late").unwrap();
         b
     });
-    let start = Instant::now();
     assert_eq!(a.recv(&mut buf).unwrap(), 4);
     assert!(start.elapsed() >= Duration::from_millis(90));
     writer.join().unwrap();
