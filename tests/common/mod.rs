@@ -5,10 +5,13 @@
 pub mod dnsmasq;
 pub mod fork;
 pub mod iproute;
+pub mod kernel;
 pub mod rtnl;
 pub mod signals;
 
 use std::net::SocketAddr;
+
+pub use kernel::kernel_before;
 
 /// Prints `skipped: <reason>` (which `cargo xtask test` counts as a skip, not a pass) and
 /// returns from the test.
