@@ -164,10 +164,7 @@ fn plain_client_to_mptcp_server(addr: SocketAddr, info_errno: Errno) {
     // Last (qemu-user answers no SOL_MPTCP option): a TCP socket answers MPTCP_INFO as IPv4
     // (EOPNOTSUPP) or IPv6 (ENOPROTOOPT) answers a level it does not know.
     for s in [&client, &conn] {
-        assert_eq!(
-            mptcp_info!(s).unwrap_err(),
-            Error::Os(info_errno)
-        );
+        assert_eq!(mptcp_info!(s).unwrap_err(), Error::Os(info_errno));
     }
 }
 

@@ -114,7 +114,10 @@ fn seqpacket_keeps_boundaries_and_a_cut_is_truncated() {
             feature: KernelFeature::VsockSeqpacket,
             errno: Errno::SOCKTNOSUPPORT,
         });
-        assert_eq!(VsockSeqpacketListener::bind(LOCAL_ANY).err(), Some(no_seqpacket));
+        assert_eq!(
+            VsockSeqpacketListener::bind(LOCAL_ANY).err(),
+            Some(no_seqpacket)
+        );
         assert_eq!(VsockSeqpacket::connect(LOCAL_ANY).err(), Some(no_seqpacket));
         skip!("this kernel has no vsock seqpacket (needs Linux 5.14)");
     }

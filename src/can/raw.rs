@@ -231,10 +231,12 @@ impl CanSocket {
 /// socket gives that errno only for an option it does not know.
 fn no_xl(e: Error) -> Error {
     match e {
-        Error::Os(errno @ rustix::io::Errno::NOPROTOOPT) => Error::Unsupported(crate::Unsupported {
-            feature: crate::KernelFeature::CanXl,
-            errno,
-        }),
+        Error::Os(errno @ rustix::io::Errno::NOPROTOOPT) => {
+            Error::Unsupported(crate::Unsupported {
+                feature: crate::KernelFeature::CanXl,
+                errno,
+            })
+        }
         e => e,
     }
 }

@@ -132,7 +132,11 @@ fn the_kernel_versions_table_names_every_feature_with_its_version() {
         assert_eq!(rows.len(), 1, "{name}: {rows:?}");
         let (major, minor) = f.since();
         let version = std::format!("| {major}.{minor} |");
-        assert!(rows[0].contains(&version), "{name} needs {version}: {}", rows[0]);
+        assert!(
+            rows[0].contains(&version),
+            "{name} needs {version}: {}",
+            rows[0]
+        );
     }
     // Every variant is in `ALL` (a new one without a row fails here, not silently).
     let count = table.matches("`KernelFeature::").count();
