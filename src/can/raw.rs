@@ -419,27 +419,39 @@ impl CanSocket {
     }
 
     /// The filters in force, into `out`; returns how many. More than `out` holds is
-    /// [`InputError::BufferTooSmall`](crate::InputError::BufferTooSmall) (the kernel's `ERANGE`).
+    /// [`InputError::BufferTooSmall`](crate::InputError::BufferTooSmall), with the bytes the
+    /// whole set takes.
+    ///
+    /// The crate always asks for the whole set (at most `CAN_RAW_FILTER_MAX`, 512 filters,
+    /// into a buffer on its stack): older kernels (Debian 11's 5.10, measured) cut the set to
+    /// fit a short buffer and say nothing, newer ones answer `ERANGE`; asking for all gives
+    /// the same answer on both, and nothing is cut silently.
     ///
     #[doc = man!(getsockopt(2), socketcan)]
     #[doc(alias = "CAN_RAW_FILTER")]
     pub fn filters(&self, out: &mut [CanFilter]) -> Result<usize> {
         let mut b = [0u8; CAN_FILTER_MAX * 8];
-        let room = (out.len().min(CAN_FILTER_MAX)) * 8;
-        let n = match sockopt::get_bytes(self.as_fd(), SOL_CAN_RAW, CAN_RAW_FILTER, &mut b[..room])
-        {
+        let n = match sockopt::get_bytes(self.as_fd(), SOL_CAN_RAW, CAN_RAW_FILTER, &mut b) {
             Err(Error::Os(crate::Errno::RANGE)) => {
                 return Err(Error::Input(InputError::BufferTooSmall { needed: 0 }))
             }
             r => r?,
         };
-        for (slot, chunk) in out.iter_mut().zip(b[..n].chunks_exact(8)) {
+        let count = n / 8;
+        if count > out.len() {
+            let needed = u32::try_from(n).unwrap_or(u32::MAX);
+            return Err(Error::Input(InputError::BufferTooSmall { needed }));
+        }
+        for (slot, chunk) in out
+            .iter_mut()
+            .zip(b.get(..n).unwrap_or(&[]).chunks_exact(8))
+        {
             *slot = CanFilter {
                 id: u32::from_ne_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]),
                 mask: u32::from_ne_bytes([chunk[4], chunk[5], chunk[6], chunk[7]]),
             };
         }
-        Ok(n / 8)
+        Ok(count)
     }
 
     /// Which error classes arrive as error frames (`CAN_RAW_ERR_FILTER`); none by default.

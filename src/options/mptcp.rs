@@ -54,15 +54,7 @@ impl Socket {
         let n = match sockopt::get_bytes(self.as_fd(), k::SOL_MPTCP, MPTCP_INFO, &mut buf) {
             Ok(n) => n,
             Err(Error::Os(errno @ Errno::OPNOTSUPP)) => {
-                // Before Linux 5.16 the MPTCP layer knows no `SOL_MPTCP` option; after it, only
-                // a connection that fell back (or a plain socket) refuses this one.
-                return Err(match self.mptcp_status() {
-                    Ok(MptcpStatus::Active) => Error::Unsupported(Unsupported {
-                        feature: KernelFeature::MptcpInfo,
-                        errno,
-                    }),
-                    _ => Error::Os(errno),
-                });
+                return Err(info_refused(errno, self.mptcp_status().ok()))
             }
             Err(e) => return Err(e),
         };
@@ -115,6 +107,48 @@ impl Socket {
             // ...and the TCP layer of a connection that fell back neither.
             Err(Error::Os(Errno::NOPROTOOPT)) => Ok(MptcpStatus::FellBack),
             Err(e) => Err(e),
+        }
+    }
+}
+
+/// `MPTCP_INFO` refused with `errno` (`EOPNOTSUPP`) by a socket whose
+/// [`mptcp_status`](Socket::mptcp_status) is `status`: before Linux 5.16 the MPTCP layer knows
+/// no `SOL_MPTCP` option, so a socket that runs MPTCP lacks the feature; after it, only a
+/// connection that fell back (or a plain socket) refuses this option, which stays the errno.
+fn info_refused(errno: Errno, status: Option<MptcpStatus>) -> Error {
+    match status {
+        Some(MptcpStatus::Active) => Error::Unsupported(Unsupported {
+            feature: KernelFeature::MptcpInfo,
+            errno,
+        }),
+        _ => Error::Os(errno),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_socket_that_runs_mptcp_lacks_mptcp_info() {
+        assert_eq!(
+            info_refused(Errno::OPNOTSUPP, Some(MptcpStatus::Active)),
+            Error::Unsupported(Unsupported {
+                feature: KernelFeature::MptcpInfo,
+                errno: Errno::OPNOTSUPP,
+            })
+        );
+        for status in [
+            Some(MptcpStatus::FellBack),
+            Some(MptcpStatus::NotMptcp),
+            Some(MptcpStatus::Unavailable),
+            None,
+        ] {
+            assert_eq!(
+                info_refused(Errno::OPNOTSUPP, status),
+                Error::Os(Errno::OPNOTSUPP),
+                "{status:?}"
+            );
         }
     }
 }
