@@ -288,6 +288,10 @@
 //!   buffer is [`Error::Truncated`] with its true length, never cut silently.
 //! - **No libc** in the socket path; every fd is `CLOEXEC`; signals never surface as `EINTR`.
 //! - `unsafe` lives in one private module, each block with its `SAFETY` argument.
+//!
+//! # Kernel versions
+//!
+#![doc = include_str!("kernel_versions.md")]
 #![no_std]
 // docs.rs (`[package.metadata.docs.rs]` in Cargo.toml) marks every item that needs a feature.
 #![cfg_attr(docsrs, feature(doc_cfg))]

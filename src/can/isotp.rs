@@ -50,9 +50,12 @@ bitflags::bitflags! {
         const RX_EXT_ADDR = 0x0200;
         /// `send` returns once the message is out (`CAN_ISOTP_WAIT_TX_DONE`).
         const WAIT_TX_DONE = 0x0400;
-        /// Single-frame broadcast, 1 to N (`CAN_ISOTP_SF_BROADCAST`).
+        /// Single-frame broadcast, 1 to N (`CAN_ISOTP_SF_BROADCAST`). Needs Linux 5.11;
+        /// older kernels take the flag without an error and act as without it.
         const SF_BROADCAST = 0x0800;
-        /// Multi-frame broadcast without flow control (`CAN_ISOTP_CF_BROADCAST`).
+        /// Multi-frame broadcast without flow control (`CAN_ISOTP_CF_BROADCAST`). Needs Linux
+        /// 5.19; older kernels take the flag without an error and act as without it (the
+        /// sender waits for a flow control frame).
         const CF_BROADCAST = 0x1000;
         /// Flag bits this crate has no name for, kept as the kernel gave them.
         const _ = !0;

@@ -227,6 +227,20 @@ impl CanSocket {
     }
 }
 
+/// `ENOPROTOOPT` at `CAN_RAW_XL_FRAMES`: the kernel predates CAN XL (Linux 6.2); a raw CAN
+/// socket gives that errno only for an option it does not know.
+fn no_xl(e: Error) -> Error {
+    match e {
+        Error::Os(errno @ rustix::io::Errno::NOPROTOOPT) => {
+            Error::Unsupported(crate::Unsupported {
+                feature: crate::KernelFeature::CanXl,
+                errno,
+            })
+        }
+        e => e,
+    }
+}
+
 /// What [`CanSocket::recv_xl_frame`] received.
 #[derive(Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
@@ -239,14 +253,24 @@ pub enum CanRecv<'a> {
 
 /// CAN XL (Linux 6.2 and later) and timestamps.
 impl CanSocket {
-    /// Sends and receives CAN XL frames too (`CAN_RAW_XL_FRAMES`). A kernel without CAN XL (before
-    /// 6.2) is `Error::Os(Errno::NOPROTOOPT)` ([`is_unsupported`](crate::Error::is_unsupported)).
+    /// Sends and receives CAN XL frames too (`CAN_RAW_XL_FRAMES`).
+    ///
+    /// Needs Linux 6.2; older kernels: [`Error::Unsupported`] with
+    /// [`KernelFeature::CanXl`](crate::KernelFeature::CanXl) (the kernel's `ENOPROTOOPT`, which
+    /// a raw CAN socket answers only for an option it does not know).
     ///
     /// ``` no_run
     /// use baresock::can::{CanRecv, CanSocket, CanXlFrame};
+    /// use baresock::{Error, KernelFeature};
     /// let vcan0 = baresock::interface_index("vcan0")?;
     /// let s = CanSocket::new()?;
-    /// s.set_xl_frames(true)?; // Error::Os(Errno::NOPROTOOPT) before Linux 6.2
+    /// match s.set_xl_frames(true) {
+    ///     Err(Error::Unsupported(u)) if u.feature == KernelFeature::CanXl => {
+    ///         println!("{u}"); // before Linux 6.2
+    ///         return Ok(());
+    ///     }
+    ///     r => r?,
+    /// }
     /// s.bind(vcan0)?;
     /// s.send_xl_frame(&CanXlFrame::new(0x42, 0x01, 0, &[1; 200])?)?;
     /// let mut buf = CanXlFrame::empty();
@@ -259,16 +283,20 @@ impl CanSocket {
     #[doc = man!(setsockopt(2), socketcan)]
     #[doc(alias = "CAN_RAW_XL_FRAMES")]
     pub fn set_xl_frames(&self, on: bool) -> Result<()> {
-        sockopt::set(self.as_fd(), SOL_CAN_RAW, CAN_RAW_XL_FRAMES, &i32::from(on))
+        sockopt::set(self.as_fd(), SOL_CAN_RAW, CAN_RAW_XL_FRAMES, &i32::from(on)).map_err(no_xl)
     }
 
-    /// Whether XL frames are on (`CAN_RAW_XL_FRAMES`); `Error::Os(Errno::NOPROTOOPT)`
-    /// ([`is_unsupported`](crate::Error::is_unsupported)) before Linux 6.2.
+    /// Whether XL frames are on (`CAN_RAW_XL_FRAMES`).
+    ///
+    /// Needs Linux 6.2; older kernels: [`Error::Unsupported`] with
+    /// [`KernelFeature::CanXl`](crate::KernelFeature::CanXl).
     ///
     #[doc = man!(getsockopt(2), socketcan)]
     #[doc(alias = "CAN_RAW_XL_FRAMES")]
     pub fn xl_frames(&self) -> Result<bool> {
-        sockopt::get::<i32>(self.as_fd(), SOL_CAN_RAW, CAN_RAW_XL_FRAMES).map(|v| v != 0)
+        sockopt::get::<i32>(self.as_fd(), SOL_CAN_RAW, CAN_RAW_XL_FRAMES)
+            .map(|v| v != 0)
+            .map_err(no_xl)
     }
 
     /// Sends an XL frame (needs [`set_xl_frames`](Self::set_xl_frames) and an interface whose
@@ -391,27 +419,39 @@ impl CanSocket {
     }
 
     /// The filters in force, into `out`; returns how many. More than `out` holds is
-    /// [`InputError::BufferTooSmall`](crate::InputError::BufferTooSmall) (the kernel's `ERANGE`).
+    /// [`InputError::BufferTooSmall`](crate::InputError::BufferTooSmall), with the bytes the
+    /// whole set takes.
+    ///
+    /// The crate always asks for the whole set (at most `CAN_RAW_FILTER_MAX`, 512 filters,
+    /// into a buffer on its stack): older kernels (Debian 11's 5.10, measured) cut the set to
+    /// fit a short buffer and say nothing, newer ones answer `ERANGE`; asking for all gives
+    /// the same answer on both, and nothing is cut silently.
     ///
     #[doc = man!(getsockopt(2), socketcan)]
     #[doc(alias = "CAN_RAW_FILTER")]
     pub fn filters(&self, out: &mut [CanFilter]) -> Result<usize> {
         let mut b = [0u8; CAN_FILTER_MAX * 8];
-        let room = (out.len().min(CAN_FILTER_MAX)) * 8;
-        let n = match sockopt::get_bytes(self.as_fd(), SOL_CAN_RAW, CAN_RAW_FILTER, &mut b[..room])
-        {
+        let n = match sockopt::get_bytes(self.as_fd(), SOL_CAN_RAW, CAN_RAW_FILTER, &mut b) {
             Err(Error::Os(crate::Errno::RANGE)) => {
                 return Err(Error::Input(InputError::BufferTooSmall { needed: 0 }))
             }
             r => r?,
         };
-        for (slot, chunk) in out.iter_mut().zip(b[..n].chunks_exact(8)) {
+        let count = n / 8;
+        if count > out.len() {
+            let needed = u32::try_from(n).unwrap_or(u32::MAX);
+            return Err(Error::Input(InputError::BufferTooSmall { needed }));
+        }
+        for (slot, chunk) in out
+            .iter_mut()
+            .zip(b.get(..n).unwrap_or(&[]).chunks_exact(8))
+        {
             *slot = CanFilter {
                 id: u32::from_ne_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]),
                 mask: u32::from_ne_bytes([chunk[4], chunk[5], chunk[6], chunk[7]]),
             };
         }
-        Ok(n / 8)
+        Ok(count)
     }
 
     /// Which error classes arrive as error frames (`CAN_RAW_ERR_FILTER`); none by default.
@@ -481,5 +521,25 @@ impl CanSocket {
             CAN_RAW_JOIN_FILTERS,
             &i32::from(on),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rustix::io::Errno;
+
+    #[test]
+    fn enoprotoopt_at_xl_frames_is_no_can_xl() {
+        assert_eq!(
+            no_xl(Error::Os(Errno::NOPROTOOPT)),
+            Error::Unsupported(crate::Unsupported {
+                feature: crate::KernelFeature::CanXl,
+                errno: Errno::NOPROTOOPT,
+            })
+        );
+        // Any other answer stays what it was.
+        assert_eq!(no_xl(Error::Os(Errno::BADF)), Error::Os(Errno::BADF));
+        assert_eq!(no_xl(Error::Timeout), Error::Timeout);
     }
 }

@@ -214,7 +214,9 @@ impl Error {
     }
 
     /// Whether the kernel refused for want of a feature it does not have:
-    /// [`Error::Unsupported`], or an errno that says so: an unsupported option (`ENOPROTOOPT`, e.g. CAN XL frames before Linux 6.2), protocol
+    /// [`Error::Unsupported`] (the crate names the feature where the errno has that one
+    /// meaning: CAN XL frames before Linux 6.2, ...), or an errno that says so: an
+    /// unsupported option (`ENOPROTOOPT`), protocol
     /// (`EPROTONOSUPPORT`), family (`EAFNOSUPPORT`), socket type (`ESOCKTNOSUPPORT`) or
     /// operation (`EOPNOTSUPP`).
     ///

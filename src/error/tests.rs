@@ -119,3 +119,39 @@ fn an_invalid_address_points_to_the_resolver() {
     assert!(text.contains("baresock::resolve"), "{text}");
     assert!(text.contains("create_connection"), "{text}");
 }
+
+/// The crate docs' `# Kernel versions` table (src/kernel_versions.md) has one row for every
+/// [`KernelFeature`], with the version its `since()` gives.
+#[test]
+fn the_kernel_versions_table_names_every_feature_with_its_version() {
+    let table = include_str!("../kernel_versions.md");
+    let all = KernelFeature::ALL;
+    for f in all {
+        let name = std::format!("`KernelFeature::{f:?}`");
+        let rows: std::vec::Vec<&str> = table.lines().filter(|l| l.contains(&name)).collect();
+        assert_eq!(rows.len(), 1, "{name}: {rows:?}");
+        let (major, minor) = f.since();
+        let version = std::format!("| {major}.{minor} |");
+        assert!(
+            rows[0].contains(&version),
+            "{name} needs {version}: {}",
+            rows[0]
+        );
+    }
+    // Every variant is in `ALL` (a new one without a row fails here, not silently).
+    let count = table.matches("`KernelFeature::").count();
+    assert_eq!(count, all.len(), "table rows naming a KernelFeature");
+    for (i, f) in all.iter().enumerate() {
+        assert!(!all[..i].contains(f), "{f:?} twice in ALL");
+        // A match with no wildcard: a variant missing from `ALL` still compiles, but a new
+        // variant must be added here, next to `ALL`.
+        match f {
+            KernelFeature::Mptcp
+            | KernelFeature::VsockTransport
+            | KernelFeature::VsockDatagram
+            | KernelFeature::VsockSeqpacket
+            | KernelFeature::CanXl
+            | KernelFeature::MptcpInfo => {}
+        }
+    }
+}

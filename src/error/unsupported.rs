@@ -30,9 +30,31 @@ pub enum KernelFeature {
     /// loopback transports since Linux 5.14, and only with a virtio device that offers
     /// `VIRTIO_VSOCK_F_SEQPACKET` (Firecracker's does not); VMCI and Hyper-V have none.
     VsockSeqpacket,
+    /// CAN XL frames on raw CAN sockets (`CAN_RAW_XL_FRAMES`): Linux 6.2. An older kernel
+    /// answers the option with `ENOPROTOOPT`.
+    CanXl,
+    /// The MPTCP connection's state and counters (`MPTCP_INFO` at `SOL_MPTCP`): Linux 5.16.
+    /// An older kernel answers an MPTCP socket's `SOL_MPTCP` options with `EOPNOTSUPP`.
+    MptcpInfo,
 }
 
 impl KernelFeature {
+    /// Every feature, in the order of the crate docs' `# Kernel versions` table.
+    ///
+    /// ```
+    /// use baresock::KernelFeature;
+    /// assert!(KernelFeature::ALL.contains(&KernelFeature::CanXl));
+    /// assert!(KernelFeature::ALL.iter().all(|f| f.since() >= (3, 9)));
+    /// ```
+    pub const ALL: &'static [KernelFeature] = &[
+        KernelFeature::VsockTransport,
+        KernelFeature::VsockDatagram,
+        KernelFeature::Mptcp,
+        KernelFeature::VsockSeqpacket,
+        KernelFeature::MptcpInfo,
+        KernelFeature::CanXl,
+    ];
+
     /// The feature's short name.
     pub const fn name(self) -> &'static str {
         match self {
@@ -40,6 +62,8 @@ impl KernelFeature {
             KernelFeature::VsockTransport => "a vsock transport",
             KernelFeature::VsockDatagram => "vsock datagrams",
             KernelFeature::VsockSeqpacket => "vsock seqpacket",
+            KernelFeature::CanXl => "CAN XL",
+            KernelFeature::MptcpInfo => "MPTCP_INFO",
         }
     }
 
@@ -50,6 +74,8 @@ impl KernelFeature {
             KernelFeature::VsockTransport => (3, 9),
             KernelFeature::VsockDatagram => (3, 9),
             KernelFeature::VsockSeqpacket => (5, 14),
+            KernelFeature::CanXl => (6, 2),
+            KernelFeature::MptcpInfo => (5, 16),
         }
     }
 }

@@ -143,7 +143,8 @@ bitflags::bitflags! {
         /// [`set_fanout`](PacketSocket::set_fanout). Only for the first member, with group 0;
         /// the others join the returned id without this flag.
         const UNIQUE_ID = kp::PACKET_FANOUT_FLAG_UNIQUEID as u16;
-        /// Leave out packets this host sends.
+        /// Leave out packets this host sends. Needs Linux 6.2; older kernels take the flag
+        /// without an error and still hand the group outgoing packets.
         const IGNORE_OUTGOING = kp::PACKET_FANOUT_FLAG_IGNORE_OUTGOING as u16;
         /// Reassemble IP fragments before spreading.
         const DEFRAG = kp::PACKET_FANOUT_FLAG_DEFRAG as u16;

@@ -33,7 +33,8 @@ fn unsupported(feature: KernelFeature, errno: Errno) -> Error {
 
 /// `socket(AF_VSOCK, ty)`. `EAFNOSUPPORT`: the kernel has no `AF_VSOCK`. `ENODEV` for a
 /// datagram socket: no transport has datagrams (the kernel picks the datagram transport when
-/// the socket is made, and answers `ENODEV` where there is none).
+/// the socket is made, and answers `ENODEV` where there is none). `ESOCKTNOSUPPORT` for a
+/// seqpacket socket: the kernel predates vsock seqpacket (Linux 5.14).
 fn new(ty: Type) -> Result<Socket> {
     Socket::new(Family::VSOCK, ty, Protocol::DEFAULT).map_err(|e| creation_error(e, ty))
 }
@@ -46,6 +47,10 @@ fn creation_error(e: Error, ty: Type) -> Error {
         }
         Error::Os(Errno::NODEV) if ty == Type::DGRAM => {
             unsupported(KernelFeature::VsockDatagram, Errno::NODEV)
+        }
+        // Before Linux 5.14 `AF_VSOCK` makes stream and datagram sockets only.
+        Error::Os(Errno::SOCKTNOSUPPORT) if ty == Type::SEQPACKET => {
+            unsupported(KernelFeature::VsockSeqpacket, Errno::SOCKTNOSUPPORT)
         }
         e => e,
     }
@@ -247,6 +252,9 @@ typed_socket!(
 impl VsockSeqpacketListener {
     /// Binds to `addr` and listens with the kernel's maximum backlog.
     ///
+    /// Needs Linux 5.14; older kernels: [`Error::Unsupported`] with
+    /// [`KernelFeature::VsockSeqpacket`].
+    ///
     /// ```no_run
     /// // no_run: needs a vsock transport with seqpacket (here `vsock_loopback`).
     /// use baresock::{Error, VsockAddr, VsockSeqpacket, VsockSeqpacketListener};
@@ -291,9 +299,12 @@ connected_io!(VsockSeqpacket);
 vsock_addrs!(VsockSeqpacket);
 
 impl VsockSeqpacket {
-    /// Connects to a listener at `addr`. A transport without seqpacket (virtio before Linux
-    /// 5.14, or a device that does not offer it, like Firecracker's) is
-    /// [`Error::Unsupported`] with [`KernelFeature::VsockSeqpacket`].
+    /// Connects to a listener at `addr`.
+    ///
+    /// Needs Linux 5.14; older kernels (which make no vsock seqpacket socket), and a
+    /// transport without seqpacket (a virtio device that does not offer it, like
+    /// Firecracker's; VMCI; Hyper-V): [`Error::Unsupported`] with
+    /// [`KernelFeature::VsockSeqpacket`].
     ///
     #[doc = man!(connect(2), vsock(7))]
     pub fn connect(addr: VsockAddr) -> Result<VsockSeqpacket> {
@@ -391,6 +402,13 @@ mod tests {
         assert_eq!(
             named(creation_error(Error::Os(Errno::NODEV), Type::DGRAM)),
             Some((KernelFeature::VsockDatagram, Errno::NODEV))
+        );
+        assert_eq!(
+            named(creation_error(
+                Error::Os(Errno::SOCKTNOSUPPORT),
+                Type::SEQPACKET
+            )),
+            Some((KernelFeature::VsockSeqpacket, Errno::SOCKTNOSUPPORT))
         );
         // ENODEV from socket() of another type, or EPERM: not named.
         for (e, ty) in [(Errno::NODEV, Type::STREAM), (Errno::PERM, Type::DGRAM)] {

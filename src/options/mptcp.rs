@@ -7,7 +7,7 @@ use rustix::io::Errno;
 
 use crate::mptcp_info::MPTCP_INFO_LEN;
 use crate::sys::sockopt;
-use crate::{Error, MptcpInfo, MptcpStatus, Protocol, Result, Socket};
+use crate::{Error, KernelFeature, MptcpInfo, MptcpStatus, Protocol, Result, Socket, Unsupported};
 
 use super::{get_int, TCP};
 
@@ -16,23 +16,33 @@ const MPTCP_INFO: u32 = 1;
 
 /// Multipath TCP options (`SOL_MPTCP`, `TCP_IS_MPTCP`): the kernel's mptcp.rst.
 impl Socket {
-    /// The MPTCP connection's state and counters (`MPTCP_INFO` at `SOL_MPTCP`, Linux 5.16).
+    /// The MPTCP connection's state and counters (`MPTCP_INFO` at `SOL_MPTCP`).
+    ///
+    /// Needs Linux 5.16; older kernels: [`Error::Unsupported`] with
+    /// [`KernelFeature::MptcpInfo`](crate::KernelFeature::MptcpInfo) for a socket that runs
+    /// MPTCP. Fields that came later (the subflow total and byte counters, Linux 6.5 and 6.10)
+    /// are `None` where the kernel's answer is too short to hold them.
     ///
     /// Only an MPTCP socket that still runs MPTCP answers it: a plain TCP socket, or an MPTCP
     /// one whose connection fell back to TCP, fails with `Error::Os` of `EOPNOTSUPP` (IPv4) or
-    /// `ENOPROTOOPT` (IPv6), as does every MPTCP socket before Linux 5.16;
-    /// [`mptcp_status`](Self::mptcp_status) tells those apart. A listener answers too (its
-    /// limits, zero counters).
+    /// `ENOPROTOOPT` (IPv6); [`mptcp_status`](Self::mptcp_status) tells those apart. A
+    /// listener answers too (its limits, zero counters). Before Linux 5.16 an MPTCP socket
+    /// that runs MPTCP answers `EOPNOTSUPP` as well; on that errno the crate asks
+    /// [`mptcp_status`](Self::mptcp_status) (one more `getsockopt`) and, where the socket runs
+    /// MPTCP, returns the named error instead.
     ///
     /// ```
-    /// use baresock::{create_server, MptcpMode, ServerOptions, TcpStream};
+    /// use baresock::{create_server, Error, KernelFeature, MptcpMode, ServerOptions, TcpStream};
     /// use core::net::SocketAddr;
     /// let opts = ServerOptions { mptcp: MptcpMode::Prefer, ..Default::default() };
     /// let server = create_server("127.0.0.1:0".parse::<SocketAddr>()?, opts)?;
     /// let client = TcpStream::connect_mptcp(server.local_addr()?, MptcpMode::Prefer)?;
     /// if client.mptcp_status()?.is_active() {
-    ///     let info = client.as_socket().mptcp_info()?;
-    ///     assert_eq!(info.subflows_total.unwrap_or(1), 1); // one path: the loopback
+    ///     match client.as_socket().mptcp_info() {
+    ///         Ok(info) => assert_eq!(info.subflows_total.unwrap_or(1), 1), // one path: the loopback
+    ///         Err(Error::Unsupported(u)) => assert_eq!(u.feature, KernelFeature::MptcpInfo),
+    ///         Err(e) => return Err(e.into()),
+    ///     }
     /// }
     /// # Ok::<(), Box<dyn core::error::Error>>(())
     /// ```
@@ -41,7 +51,13 @@ impl Socket {
     #[doc(alias = "MPTCP_INFO")]
     pub fn mptcp_info(&self) -> Result<MptcpInfo> {
         let mut buf = [0u8; MPTCP_INFO_LEN];
-        let n = sockopt::get_bytes(self.as_fd(), k::SOL_MPTCP, MPTCP_INFO, &mut buf)?;
+        let n = match sockopt::get_bytes(self.as_fd(), k::SOL_MPTCP, MPTCP_INFO, &mut buf) {
+            Ok(n) => n,
+            Err(Error::Os(errno @ Errno::OPNOTSUPP)) => {
+                return Err(info_refused(errno, self.mptcp_status().ok()))
+            }
+            Err(e) => return Err(e),
+        };
         MptcpInfo::decode(buf.get(..n).unwrap_or(&buf))
     }
 
@@ -91,6 +107,48 @@ impl Socket {
             // ...and the TCP layer of a connection that fell back neither.
             Err(Error::Os(Errno::NOPROTOOPT)) => Ok(MptcpStatus::FellBack),
             Err(e) => Err(e),
+        }
+    }
+}
+
+/// `MPTCP_INFO` refused with `errno` (`EOPNOTSUPP`) by a socket whose
+/// [`mptcp_status`](Socket::mptcp_status) is `status`: before Linux 5.16 the MPTCP layer knows
+/// no `SOL_MPTCP` option, so a socket that runs MPTCP lacks the feature; after it, only a
+/// connection that fell back (or a plain socket) refuses this option, which stays the errno.
+fn info_refused(errno: Errno, status: Option<MptcpStatus>) -> Error {
+    match status {
+        Some(MptcpStatus::Active) => Error::Unsupported(Unsupported {
+            feature: KernelFeature::MptcpInfo,
+            errno,
+        }),
+        _ => Error::Os(errno),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_socket_that_runs_mptcp_lacks_mptcp_info() {
+        assert_eq!(
+            info_refused(Errno::OPNOTSUPP, Some(MptcpStatus::Active)),
+            Error::Unsupported(Unsupported {
+                feature: KernelFeature::MptcpInfo,
+                errno: Errno::OPNOTSUPP,
+            })
+        );
+        for status in [
+            Some(MptcpStatus::FellBack),
+            Some(MptcpStatus::NotMptcp),
+            Some(MptcpStatus::Unavailable),
+            None,
+        ] {
+            assert_eq!(
+                info_refused(Errno::OPNOTSUPP, status),
+                Error::Os(Errno::OPNOTSUPP),
+                "{status:?}"
+            );
         }
     }
 }

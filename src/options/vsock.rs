@@ -79,7 +79,7 @@ impl Socket {
     /// up to a tick; a timeout past what it can hold (about 292 000 years on 64-bit machines,
     /// 24 days on 32-bit ones) is `Error::Os(ERANGE)`.
     ///
-    /// Set with the 64-bit `SO_VM_SOCKETS_CONNECT_TIMEOUT_NEW` (Linux 5.1), or the `_OLD` one
+    /// Set with the 64-bit `SO_VM_SOCKETS_CONNECT_TIMEOUT_NEW` (Linux 5.16), or the `_OLD` one
     /// (a C `struct timeval`) on older kernels, which answer the new one with `ENOPROTOOPT`.
     ///
     /// ```no_run

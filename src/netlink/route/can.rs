@@ -271,11 +271,14 @@ bitflags::bitflags! {
         const PRESUME_ACK = 0x40;
         /// CAN FD in its non-ISO form (`CAN_CTRLMODE_FD_NON_ISO`).
         const FD_NON_ISO = 0x80;
-        /// Classic CAN's DLC 9 to 15 kept (`CAN_CTRLMODE_CC_LEN8_DLC`).
+        /// Classic CAN's DLC 9 to 15 kept (`CAN_CTRLMODE_CC_LEN8_DLC`, Linux 5.11; older
+        /// kernels refuse it as [`CanRefusal::Unsupported`]).
         const CC_LEN8_DLC = 0x100;
-        /// Transmitter delay compensation, automatic (`CAN_CTRLMODE_TDC_AUTO`).
+        /// Transmitter delay compensation, automatic (`CAN_CTRLMODE_TDC_AUTO`, Linux 5.16;
+        /// older kernels refuse it as [`CanRefusal::Unsupported`]).
         const TDC_AUTO = 0x200;
-        /// Transmitter delay compensation, manual (`CAN_CTRLMODE_TDC_MANUAL`).
+        /// Transmitter delay compensation, manual (`CAN_CTRLMODE_TDC_MANUAL`, Linux 5.16;
+        /// older kernels refuse it as [`CanRefusal::Unsupported`]).
         const TDC_MANUAL = 0x400;
         // A newer kernel's modes are kept, not dropped.
         const _ = !0;
