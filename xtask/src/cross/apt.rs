@@ -43,7 +43,7 @@ pub fn first_suite<'s, L>(
 
 /// Why a look-up in a suite failed, in one line: apt's `E:` line (or its last), from the
 /// index update's failure if there was one, else from the look-up's `error`.
-fn why_not(updated: Result<(), String>, error: String) -> String {
+pub fn why_not(updated: Result<(), String>, error: String) -> String {
     let why = updated.err().unwrap_or(error);
     why.lines()
         .find(|l| l.starts_with("E: "))
@@ -155,6 +155,14 @@ impl Apt {
         }
         std::thread::sleep(std::time::Duration::from_secs(5));
         run_stdout(&mut cmd).map(|_| ())
+    }
+
+    /// `apt-cache pkgnames <prefix>`: the names in this state's index that start with it, one
+    /// a line.
+    pub fn pkgnames(&self, prefix: &str) -> Result<String, String> {
+        let mut cmd = self.command("apt-cache");
+        cmd.args(["pkgnames", prefix]);
+        run_stdout(&mut cmd)
     }
 
     /// `apt-cache show` of the candidate version, as `(field, value)` pairs.
