@@ -319,4 +319,52 @@ mod tests {
             );
         }
     }
+
+    #[test]
+    fn extra_kernels_and_the_kernel_arch() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../targets");
+        let all = load(&dir, &[]).unwrap();
+        let get = |n: &str| all.iter().find(|t| t.name == n).unwrap();
+        // The current stable release's kernel first everywhere.
+        for t in &all {
+            assert_eq!(t.vm.suites[0], "trixie", "{}", t.name);
+        }
+        for n in ["x86_64", "armv7"] {
+            let k: Vec<(&str, &[String])> = get(n)
+                .vm
+                .kernels
+                .iter()
+                .map(|k| (k.name.as_str(), &k.suites[..]))
+                .collect();
+            assert_eq!(
+                k,
+                [
+                    ("5.10", &["bullseye".to_owned()][..]),
+                    ("unstable", &["sid".to_owned()][..])
+                ],
+                "{n}"
+            );
+        }
+        assert_eq!(get("i686").vm.kernel_arch(), "amd64");
+        assert_eq!(get("i686").vm.debian_arch, "i386");
+        assert_eq!(get("s390x").vm.kernel_arch(), "s390x");
+
+        let good = fs::read_to_string(dir.join("s390x.toml")).unwrap();
+        let with = |extra: &str| {
+            parse_target(
+                "s390x",
+                &good.replace("[size]", &format!("{extra}\n[size]")),
+            )
+        };
+        assert!(with("[[vm.kernels]]\nname = \"5.10\"\nsuites = [\"bullseye\"]\n").is_ok());
+        let e = with("[[vm.kernels]]\nname = \"5 10\"\nsuites = [\"bullseye\"]\n").unwrap_err();
+        assert!(e.contains("5 10"), "{e}");
+        let e = with("[[vm.kernels]]\nname = \"old\"\nsuites = []\n").unwrap_err();
+        assert!(e.contains("at least one suite"), "{e}");
+        let twice = "[[vm.kernels]]\nname = \"a\"\nsuites = [\"sid\"]\n";
+        let e = with(&format!("{twice}{twice}")).unwrap_err();
+        assert!(e.contains("twice"), "{e}");
+        let e = with("[[vm.kernels]]\nname = \"a\"\nsuite = [\"sid\"]\n").unwrap_err();
+        assert!(e.contains("suite"), "{e}");
+    }
 }

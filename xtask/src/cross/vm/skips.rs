@@ -8,7 +8,8 @@ pub(super) const MUST_RUN_PREFIX: &str = "vm_smoke_";
 
 /// A skip that does not fail a VM row: one of `tests` of the test binary `binary` skipped
 /// with a reason starting with `reason`, in a guest kernel older than `before_kernel` (any
-/// kernel when `None`). Another test skipping for the same reason, or the same test in another
+/// kernel when `None`; when `Some((x, y))`, `reason` must say `Linux x.y`, the kernel the
+/// feature needs: [`kernel_rule_broken`]). Another test skipping for the same reason, or the same test in another
 /// binary, fails the row.
 pub(super) struct AllowedSkip {
     /// The test binary as the build names it: `resolve`, `baresock-lib`.
@@ -95,13 +96,33 @@ pub(super) const ALLOWED_SKIPS: &[AllowedSkip] = &[
         before_kernel: None,
         not_on: &[],
     },
-    // CAN XL came with Linux 6.2: older guest kernels answer `ENOPROTOOPT`, which the
-    // test checks before it skips. From 6.2 on it must run.
+    // The features newer than the oldest kernel of the matrix (5.10, the `[[vm.kernels]]` of
+    // targets/*.toml): each skips only before the version its reason names (the rule:
+    // `a_kernel_skip_names_the_kernel_it_needs`), and the test checks the crate's named
+    // error (`KernelFeature`) before it skips. From that version on it must run.
+    //
+    // CAN XL came with Linux 6.2: older kernels answer `ENOPROTOOPT`.
     AllowedSkip {
         binary: "can",
         tests: &["xl_frames_where_the_kernel_has_them"],
-        reason: "this kernel has no CAN XL",
+        reason: "this kernel has no CAN XL (needs Linux 6.2)",
         before_kernel: Some((6, 2)),
+        not_on: &[],
+    },
+    // vsock's SOCK_SEQPACKET came with Linux 5.14.
+    AllowedSkip {
+        binary: "vsock",
+        tests: &["seqpacket_keeps_boundaries_and_a_cut_is_truncated"],
+        reason: "this kernel has no vsock seqpacket (needs Linux 5.14)",
+        before_kernel: Some((5, 14)),
+        not_on: &[],
+    },
+    // MPTCP_INFO on a listener came with Linux 5.16.
+    AllowedSkip {
+        binary: "mptcp",
+        tests: &["the_listener_answers_mptcp_info"],
+        reason: "this kernel has no MPTCP_INFO (needs Linux 5.16)",
+        before_kernel: Some((5, 16)),
         not_on: &[],
     },
     // Two real CAN controllers (QEMU's SJA1000-based `kvaser_pci`) exist only in the machines
@@ -155,4 +176,23 @@ pub(super) fn kernel_version(release: &str) -> Option<(u32, u32)> {
     let major = parts.next()?.parse().ok()?;
     let minor = parts.next()?.parse().ok()?;
     Some((major, minor))
+}
+
+/// Why `a` breaks the rule for kernel skips, if it does: one allowed only before Linux x.y
+/// must say `Linux x.y` in its reason (the issue: a skip on an older kernel is fine only when
+/// its reason names the kernel version the feature needs).
+pub(super) fn kernel_rule_broken(a: &AllowedSkip) -> Option<String> {
+    let (major, minor) = a.before_kernel?;
+    let want = format!("Linux {major}.{minor}");
+    // `Linux 6.2` must not be found inside `Linux 6.21`.
+    let named = a
+        .reason
+        .match_indices(&want)
+        .any(|(at, _)| !a.reason[at + want.len()..].starts_with(|c: char| c.is_ascii_digit()));
+    (!named).then(|| {
+        format!(
+            "{}: {:?}: allowed before {want}, but its reason does not say `{want}`",
+            a.binary, a.reason
+        )
+    })
 }
