@@ -1,8 +1,18 @@
 //! Tier 3: the test binaries in a real Debian kernel of each architecture, booted under TCG.
 //!
-//! Per architecture:
-//! 1. fetch (once, cached in `target/xtask-cache/vm/<arch>/`) the Debian kernel package,
-//!    `busybox-static`, `can-utils` and `libc6` with a private apt state, and unpack the
+//! The kernel matrix: every architecture boots the kernel of Debian's current stable release
+//! (13 "trixie", Linux 6.12; the first of its `[vm] suites` whose kernel downloads), and a
+//! target's `[[vm.kernels]]` add rows of their own with the same test binaries (x86_64 and
+//! armv7: Debian 11's 5.10 and unstable's), each a [`Run`]: its steps are `fetch <name>` and
+//! `test <name>`, its cache `vm/<arch>@<name>`, and only its kernel comes from its suites (the
+//! userland is the target's). i686 boots trixie's amd64 kernel (`kernel_arch`) with an i386
+//! userland: Debian 13 has no i386 kernel.
+//!
+//! Per VM row:
+//! 1. fetch (once, cached in `target/xtask-cache/vm/<arch>[@<kernel>]/`) the Debian kernel
+//!    package (or, when the image its metapackage names does not download, the newest other
+//!    of its flavour in that suite), `busybox-static`, `can-utils` and `libc6` with a private
+//!    apt state (a suite is chosen once its downloads worked), and unpack the
 //!    kernel image, the networking modules, busybox, and the CAN tools with the loader and
 //!    libraries they need (on [`PYTHON_MACHINES`] also Debian's python3 and its standard
 //!    library);
@@ -23,8 +33,9 @@
 //! 4. read the console ([`judge`]): per binary, its `--list` count and its libtest output;
 //!    each must report every test it has and exit 0 ([`account`]). In the VM every test must
 //!    run: one that printed `skipped:` is a failure, unless its binary and name are on
-//!    [`ALLOWED_SKIPS`] with that reason (something the guest genuinely lacks) and its name
-//!    does not start with `vm_smoke_` (those never skip here). The kernel's log (`dmesg`,
+//!    [`ALLOWED_SKIPS`] with that reason (something the guest genuinely lacks; a kernel too
+//!    old for a feature only with `Linux x.y` in the reason) and its name does not start with
+//!    `vm_smoke_` (those never skip here). The kernel's log (`dmesg`,
 //!    printed at the end) fails the row on an oops, a BUG or a WARN taken during the run
 //!    ([`kernel_trouble`]).
 
