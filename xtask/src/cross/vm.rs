@@ -444,8 +444,8 @@ impl Watch {
 /// The guest's memory, in MiB, for the initramfs `initrd`: 1 GiB, or 2 GiB for one over
 /// 200 MB. The initramfs holds every test binary and is unpacked into RAM beside itself: at
 /// 1 GiB powerpc64le's (330 MB; its binaries are 2.6x x86_64's) failed to unpack
-/// ("Initramfs unpacking failed: write error"). Not 2 GiB for all: i686's 32-bit kernel then
-/// hung before `/init`. TCG takes the host's memory only as the guest touches it.
+/// ("Initramfs unpacking failed: write error"). Not 2 GiB for all: i686's 32-bit kernel (before
+/// it booted the amd64 one) then hung before `/init`. TCG takes the host's memory only as the guest touches it.
 fn guest_memory(initrd: &Path) -> &'static str {
     match fs::metadata(initrd) {
         Ok(m) if m.len() > 200 << 20 => "2048",
