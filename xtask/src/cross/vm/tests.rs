@@ -61,6 +61,26 @@ fn only_listed_skips_pass_in_the_vm() {
     // The old wording, without the version it needs, no longer passes.
     let old_xl = "this kernel has no CAN XL (Linux 6.2+): ENOPROTOOPT, as it should";
     assert!(!skip_allowed("x86_64", "can", t, old_xl, old));
+    // MPTCP: Debian's 5.10 is built without it; from 6.1 on its kernels have it.
+    let mp = "the kernel refuses MPTCP sockets (the kernel lacks MPTCP (Linux 5.6), or has it \
+              switched off: EPROTONOSUPPORT: Protocol not supported (os error 93))";
+    let t = "happy_eyeballs_connects_over_mptcp";
+    assert!(skip_allowed("x86_64", "mptcp", t, mp, "5.10.0-32-amd64"));
+    assert!(!skip_allowed("x86_64", "mptcp", t, mp, old));
+    assert!(!skip_allowed(
+        "x86_64",
+        "mptcp",
+        t,
+        mp,
+        "6.12.117+deb13-amd64"
+    ));
+    assert!(!skip_allowed(
+        "x86_64",
+        "mptcp",
+        "other",
+        mp,
+        "5.10.0-32-amd64"
+    ));
     // vm_smoke_* never skip, whatever the reason.
     assert!(!skip_allowed(
         "x86_64",
@@ -491,6 +511,7 @@ fn a_kernel_skip_names_the_kernel_it_needs() {
         tests: &["t"],
         reason,
         before_kernel: before,
+        debian_builds_from: None,
         not_on: &[],
     };
     assert_eq!(kernel_rule_broken(&skip("no python3 here", None)), None);
