@@ -59,6 +59,7 @@ use crate::report::{account, panics, Counts, Exit, Report, Row, Tier};
 mod guest;
 mod initramfs;
 mod judge;
+mod kernel;
 mod skips;
 #[cfg(test)]
 mod tests;
@@ -66,6 +67,7 @@ mod tests;
 use guest::*;
 use initramfs::*;
 use judge::*;
+use kernel::*;
 use skips::*;
 
 pub(super) const TIER: Tier = Tier::Vm;
