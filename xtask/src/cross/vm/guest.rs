@@ -417,6 +417,10 @@ pub(super) fn fetch_can_utils(
     iproute2: &[String],
 ) -> Result<(PathBuf, String), String> {
     let debs = dir.join("debs-can-utils");
+    // Nothing of a suite tried before may stay: its .debs would match the names below too.
+    for d in [&debs, &dir.join("unpacked"), &dir.join("can-utils")] {
+        let _ = fs::remove_dir_all(d);
+    }
     let mut packages: Vec<String> = CAN_UTILS_PACKAGES.map(String::from).into();
     packages.extend(iproute2.iter().cloned());
     apt.download(&packages, &debs)?;
