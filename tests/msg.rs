@@ -136,14 +136,18 @@ fn fds_pass_to_and_from_python() {
     let dir = TempDir::new("py");
     let path = dir.path("s");
     let listener = UnixListener::bind(unix_addr(&path)).unwrap();
-    // Python sends us a file of its own, then reads the one we send and writes it back.
+    // Python sends us a file of its own, then reads the one we send and writes it back. Only
+    // what the interpreter has built in (`socket`, `sys`, `os`): a minimal Python (Debian 13's
+    // python3.13-minimal in the VM) has no `shutil`, which `tempfile` imports.
     let script = r#"
-import socket, sys, os, tempfile
+import socket, sys, os
 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 s.connect(sys.argv[1])
-with tempfile.TemporaryFile() as f:
-    f.write(b"from python"); f.flush(); f.seek(0)
-    socket.send_fds(s, [b"py"], [f.fileno()])
+fd = os.memfd_create("py")
+os.write(fd, b"from python")
+os.lseek(fd, 0, 0)
+socket.send_fds(s, [b"py"], [fd])
+os.close(fd)
 msg, fds, flags, addr = socket.recv_fds(s, 16, 4)
 os.lseek(fds[0], 0, 0)
 data = os.read(fds[0], 100)
@@ -152,7 +156,16 @@ s.sendall(msg + b"|" + data)
     let Some(mut child) = python(script, &[path.to_str().unwrap()]) else {
         skip!("no python3 on this machine");
     };
-    let (conn, _) = listener.accept().unwrap();
+    // A peer that never connects (a broken interpreter) must fail the test, not hang it.
+    listener.set_timeout(Some(Duration::from_secs(20))).unwrap();
+    let conn = match listener.accept() {
+        Ok((conn, _)) => conn,
+        Err(e) => {
+            let _ = child.kill();
+            let status = child.wait().ok();
+            panic!("python3 did not connect within 20 s ({e}); it exited {status:?}");
+        }
+    };
     conn.set_timeout(Some(Duration::from_secs(20))).unwrap();
     let mut buf = [0u8; 16];
     let mut slots = [None];

@@ -262,7 +262,41 @@ fn veth_pair() -> Result<(), Setup> {
         nl.set_up(index_of(name)?)
             .map_err(|e| Setup::Failed(format!("{name} up: {e}")))?;
     }
+    // A veth that is up has the `noop` qdisc until its carrier comes (Linux 6.12: a packet
+    // socket's frames sent before then are lost): wait, bounded, until both have a real one.
+    for name in ["bs0", "bs1"] {
+        wait_for_qdisc(&mut nl, index_of(name)?, name)?;
+    }
     Ok(())
+}
+
+/// Waits up to 5 s until the link `index` (`name`) has a qdisc other than `noop`.
+#[cfg(feature = "netlink")]
+fn wait_for_qdisc(
+    nl: &mut baresock::netlink::route::Rtnl<'_>,
+    index: u32,
+    name: &str,
+) -> Result<(), Setup> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let qdisc = {
+            let link = nl
+                .link(index)
+                .map_err(|e| Setup::Failed(format!("{name}: {e}")))?;
+            link.qdisc()
+                .map_err(|e| Setup::Failed(format!("{name}'s qdisc: {e}")))?
+                .map(str::to_owned)
+        };
+        match qdisc.as_deref() {
+            Some(q) if q != "noop" => return Ok(()),
+            _ if std::time::Instant::now() >= deadline => {
+                return Err(Setup::Failed(format!(
+                    "{name} still has qdisc {qdisc:?} 5 s after it came up"
+                )))
+            }
+            _ => std::thread::sleep(std::time::Duration::from_millis(10)),
+        }
+    }
 }
 
 #[cfg(not(feature = "netlink"))]

@@ -41,12 +41,14 @@ pub fn first_suite<'s, L>(
     Err(format!("no {what} for {arch}: {}", errors.join("; ")))
 }
 
-/// Why a look-up in a suite failed, in one line: apt's `E:` line (or its last), from the
-/// index update's failure if there was one, else from the look-up's `error`.
-fn why_not(updated: Result<(), String>, error: String) -> String {
+/// Why a look-up in a suite failed, in one line: apt's `E:` message (or the last line), from
+/// the index update's failure if there was one, else from the look-up's `error`.
+pub fn why_not(updated: Result<(), String>, error: String) -> String {
     let why = updated.err().unwrap_or(error);
+    // The message may follow the failed command on its line: `... failed (exit status:
+    // 100): E: Failed to fetch ...`.
     why.lines()
-        .find(|l| l.starts_with("E: "))
+        .find_map(|l| l.find("E: ").map(|at| &l[at..]))
         .unwrap_or(why.lines().last().unwrap_or(""))
         .to_owned()
 }
@@ -155,6 +157,14 @@ impl Apt {
         }
         std::thread::sleep(std::time::Duration::from_secs(5));
         run_stdout(&mut cmd).map(|_| ())
+    }
+
+    /// `apt-cache pkgnames <prefix>`: the names in this state's index that start with it, one
+    /// a line.
+    pub fn pkgnames(&self, prefix: &str) -> Result<String, String> {
+        let mut cmd = self.command("apt-cache");
+        cmd.args(["pkgnames", prefix]);
+        run_stdout(&mut cmd)
     }
 
     /// `apt-cache show` of the candidate version, as `(field, value)` pairs.
@@ -325,5 +335,22 @@ impl HostSources {
             main,
             security,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn why_not_keeps_apts_message_only() {
+        let e = "`apt-get -o A=b -q download x` failed (exit status: 100): E: Failed to fetch \
+                 http://deb/x.deb  404  Not Found\nmore";
+        assert_eq!(
+            why_not(Ok(()), e.into()),
+            "E: Failed to fetch http://deb/x.deb  404  Not Found"
+        );
+        assert_eq!(why_not(Err("W: a\nE: b".into()), e.into()), "E: b");
+        assert_eq!(why_not(Ok(()), "one\ntwo".into()), "two");
     }
 }

@@ -51,6 +51,15 @@ pub struct VmSpec {
     pub suites: Vec<String>,
     /// The kernel metapackage (`linux-image-arm64`): the xtask follows it to the real image.
     pub kernel_package: String,
+    /// Debian's architecture of the kernel, when it is not [`debian_arch`](Self::debian_arch):
+    /// i686 boots Debian 13's amd64 kernel (Debian 13 has no i386 kernel) with an i386
+    /// userland, the way Debian itself runs i386 programs now.
+    #[serde(default)]
+    pub kernel_arch: Option<String>,
+    /// More kernels to boot the same test binaries on, each its own VM row: only the kernel
+    /// (image and modules) comes from the kernel's suites, the userland from [`suites`](Self::suites).
+    #[serde(default)]
+    pub kernels: Vec<ExtraKernel>,
     /// qemu-system binary and the host package that has it.
     pub qemu: String,
     pub qemu_package: String,
@@ -65,6 +74,33 @@ pub struct VmSpec {
     /// its PVH entry point: the bzImage's own decompression takes ~5 s under TCG.
     #[serde(default)]
     pub decompress_kernel: bool,
+}
+
+/// One more kernel of a target's VM (a `[[vm.kernels]]` table).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExtraKernel {
+    /// The row's name: the test step is `test <name>` (`5.10`, `unstable`).
+    pub name: String,
+    /// Debian suites to take the kernel from, the first whose kernel downloads.
+    pub suites: Vec<String>,
+    /// The kernel metapackage for this kernel instead of the target's `[vm] kernel_package`.
+    #[serde(default)]
+    pub kernel_package: Option<String>,
+    /// Machine arguments for this kernel instead of the target's `[vm] machine`.
+    #[serde(default)]
+    pub machine: Option<Vec<String>>,
+    /// Extra kernel command line for this kernel instead of the target's `[vm] append`.
+    #[serde(default)]
+    pub append: Option<String>,
+}
+
+impl VmSpec {
+    /// Debian's architecture of the kernel: [`kernel_arch`](Self::kernel_arch), else
+    /// [`debian_arch`](Self::debian_arch).
+    pub fn kernel_arch(&self) -> &str {
+        self.kernel_arch.as_deref().unwrap_or(&self.debian_arch)
+    }
 }
 
 impl Target {
@@ -178,6 +214,28 @@ fn parse_target(name: &str, text: &str) -> Result<Target, String> {
     if f.vm.suites.is_empty() {
         return Err("`vm.suites` must name at least one suite".into());
     }
+    let mut names = std::collections::BTreeSet::new();
+    for k in &f.vm.kernels {
+        let plain = !k.name.is_empty()
+            && k.name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
+        if !plain {
+            return Err(format!(
+                "`vm.kernels` name `{}`: letters, digits, `.`, `-` and `_` only",
+                k.name
+            ));
+        }
+        if !names.insert(k.name.as_str()) {
+            return Err(format!("`vm.kernels` names `{}` twice", k.name));
+        }
+        if k.suites.is_empty() {
+            return Err(format!(
+                "`vm.kernels` `{}` must name at least one suite",
+                k.name
+            ));
+        }
+    }
     if f.build_std && f.toolchain == "stable" {
         return Err("`build_std` needs a nightly toolchain".into());
     }
@@ -260,5 +318,53 @@ mod tests {
                 t.c_gcc
             );
         }
+    }
+
+    #[test]
+    fn extra_kernels_and_the_kernel_arch() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../targets");
+        let all = load(&dir, &[]).unwrap();
+        let get = |n: &str| all.iter().find(|t| t.name == n).unwrap();
+        // The current stable release's kernel first everywhere.
+        for t in &all {
+            assert_eq!(t.vm.suites[0], "trixie", "{}", t.name);
+        }
+        for n in ["x86_64", "armv7"] {
+            let k: Vec<(&str, &[String])> = get(n)
+                .vm
+                .kernels
+                .iter()
+                .map(|k| (k.name.as_str(), &k.suites[..]))
+                .collect();
+            assert_eq!(
+                k,
+                [
+                    ("5.10", &["bullseye".to_owned()][..]),
+                    ("unstable", &["sid".to_owned()][..])
+                ],
+                "{n}"
+            );
+        }
+        assert_eq!(get("i686").vm.kernel_arch(), "amd64");
+        assert_eq!(get("i686").vm.debian_arch, "i386");
+        assert_eq!(get("s390x").vm.kernel_arch(), "s390x");
+
+        let good = fs::read_to_string(dir.join("s390x.toml")).unwrap();
+        let with = |extra: &str| {
+            parse_target(
+                "s390x",
+                &good.replace("[size]", &format!("{extra}\n[size]")),
+            )
+        };
+        assert!(with("[[vm.kernels]]\nname = \"5.10\"\nsuites = [\"bullseye\"]\n").is_ok());
+        let e = with("[[vm.kernels]]\nname = \"5 10\"\nsuites = [\"bullseye\"]\n").unwrap_err();
+        assert!(e.contains("5 10"), "{e}");
+        let e = with("[[vm.kernels]]\nname = \"old\"\nsuites = []\n").unwrap_err();
+        assert!(e.contains("at least one suite"), "{e}");
+        let twice = "[[vm.kernels]]\nname = \"a\"\nsuites = [\"sid\"]\n";
+        let e = with(&format!("{twice}{twice}")).unwrap_err();
+        assert!(e.contains("twice"), "{e}");
+        let e = with("[[vm.kernels]]\nname = \"a\"\nsuite = [\"sid\"]\n").unwrap_err();
+        assert!(e.contains("suite"), "{e}");
     }
 }

@@ -1,8 +1,18 @@
 //! Tier 3: the test binaries in a real Debian kernel of each architecture, booted under TCG.
 //!
-//! Per architecture:
-//! 1. fetch (once, cached in `target/xtask-cache/vm/<arch>/`) the Debian kernel package,
-//!    `busybox-static`, `can-utils` and `libc6` with a private apt state, and unpack the
+//! The kernel matrix: every architecture boots the kernel of Debian's current stable release
+//! (13 "trixie", Linux 6.12; the first of its `[vm] suites` whose kernel downloads), and a
+//! target's `[[vm.kernels]]` add rows of their own with the same test binaries (x86_64 and
+//! armv7: Debian 11's 5.10 and unstable's), each a [`Run`]: its steps are `fetch <name>` and
+//! `test <name>`, its cache `vm/<arch>@<name>`, and only its kernel comes from its suites (the
+//! userland is the target's). i686 boots trixie's amd64 kernel (`kernel_arch`) with an i386
+//! userland: Debian 13 has no i386 kernel.
+//!
+//! Per VM row:
+//! 1. fetch (once, cached in `target/xtask-cache/vm/<arch>[@<kernel>]/`) the Debian kernel
+//!    package (or, when the image its metapackage names does not download, the newest other
+//!    of its flavour in that suite), `busybox-static`, `can-utils` and `libc6` with a private
+//!    apt state (a suite is chosen once its downloads worked), and unpack the
 //!    kernel image, the networking modules, busybox, and the CAN tools with the loader and
 //!    libraries they need (on [`PYTHON_MACHINES`] also Debian's python3 and its standard
 //!    library);
@@ -23,8 +33,9 @@
 //! 4. read the console ([`judge`]): per binary, its `--list` count and its libtest output;
 //!    each must report every test it has and exit 0 ([`account`]). In the VM every test must
 //!    run: one that printed `skipped:` is a failure, unless its binary and name are on
-//!    [`ALLOWED_SKIPS`] with that reason (something the guest genuinely lacks) and its name
-//!    does not start with `vm_smoke_` (those never skip here). The kernel's log (`dmesg`,
+//!    [`ALLOWED_SKIPS`] with that reason (something the guest genuinely lacks; a kernel too
+//!    old for a feature only with `Linux x.y` in the reason) and its name does not start with
+//!    `vm_smoke_` (those never skip here). The kernel's log (`dmesg`,
 //!    printed at the end) fails the row on an oops, a BUG or a WARN taken during the run
 //!    ([`kernel_trouble`]).
 
@@ -36,18 +47,19 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use super::apt::{first_suite, Apt};
+use super::apt::{why_not, Apt, HostSources};
 use super::build::{build, Built, TEST_LIMIT};
 use super::cpio::Cpio;
 use super::elf;
 use super::proc::{run_watched, tail, Finished};
-use super::targets::Target;
+use super::targets::{ExtraKernel, Target};
 use super::{skip_note, Ws};
 use crate::report::{account, panics, Counts, Exit, Report, Row, Tier};
 
 mod guest;
 mod initramfs;
 mod judge;
+mod kernel;
 mod skips;
 #[cfg(test)]
 mod tests;
@@ -55,6 +67,7 @@ mod tests;
 use guest::*;
 use initramfs::*;
 use judge::*;
+use kernel::*;
 use skips::*;
 
 pub(super) const TIER: Tier = Tier::Vm;
@@ -68,7 +81,7 @@ const SILENCE_LIMIT: Duration = Duration::from_secs(TEST_LIMIT.as_secs() + 60);
 /// `virt` (measured). armv7's `virt` assigns the cards' I/O BARs but `kvaser_pci` stops after
 /// "enabling device" with no can0; s390x has no `kvaser_pci` in QEMU (qemu/README.md has the
 /// rest).
-const KVASER_MACHINES: &[&str] = &["x86_64", "aarch64", "riscv64"];
+const KVASER_MACHINES: &[&str] = &["x86_64", "i686", "aarch64", "riscv64"];
 
 /// QEMU's arguments for the two `kvaser_pci` cards on one bus.
 const KVASER_ARGS: [&str; 6] = [
@@ -85,9 +98,66 @@ fn has_kvaser(t: &Target) -> bool {
     KVASER_MACHINES.contains(&t.name.as_str())
 }
 
-/// Runs the VM of each of `list` (the test row saying why not for those in `missing`),
-/// [`vm_jobs`] at once, in `list`'s order: each fetches its guest, waits for its build if that
-/// is still being made, then boots. Returns each target's rows (fetch, test), in `list`'s order.
+/// One VM row: a target and the kernel it boots (its own, or one of its `[[vm.kernels]]`).
+#[derive(Clone, Copy)]
+pub(super) struct Run<'t> {
+    pub(super) t: &'t Target,
+    /// `None`: the target's own kernel, from its `[vm] suites`.
+    pub(super) kernel: Option<&'t ExtraKernel>,
+}
+
+impl<'t> Run<'t> {
+    /// The runs of `t`: its own kernel first, then each of its `[[vm.kernels]]`.
+    pub(super) fn all(t: &'t Target) -> Vec<Run<'t>> {
+        std::iter::once(None)
+            .chain(t.vm.kernels.iter().map(Some))
+            .map(|kernel| Run { t, kernel })
+            .collect()
+    }
+
+    /// The step `base` of this run: `test`, or `test 5.10` for an extra kernel named `5.10`.
+    pub(super) fn step(&self, base: &str) -> String {
+        step_name(base, self.kernel.map(|k| k.name.as_str()))
+    }
+
+    /// The suites the kernel comes from.
+    pub(super) fn kernel_suites(&self) -> &'t [String] {
+        self.kernel.map_or(&self.t.vm.suites, |k| &k.suites)
+    }
+
+    /// The kernel's metapackage.
+    pub(super) fn kernel_package(&self) -> &'t str {
+        self.kernel
+            .and_then(|k| k.kernel_package.as_deref())
+            .unwrap_or(&self.t.vm.kernel_package)
+    }
+
+    /// This run's cache directory: `vm/<arch>`, or `vm/<arch>@<kernel>` for an extra kernel.
+    pub(super) fn dir(&self, ws: &Ws) -> PathBuf {
+        ws.cache.join("vm").join(self.label("@"))
+    }
+
+    /// `x86_64`, or `x86_64<sep>5.10`.
+    pub(super) fn label(&self, sep: &str) -> String {
+        match self.kernel {
+            None => self.t.name.clone(),
+            Some(k) => format!("{}{sep}{}", self.t.name, k.name),
+        }
+    }
+}
+
+/// `base`, or `base <kernel>` for the row of an extra kernel.
+pub(super) fn step_name(base: &str, kernel: Option<&str>) -> String {
+    match kernel {
+        None => base.to_owned(),
+        Some(k) => format!("{base} {k}"),
+    }
+}
+
+/// Runs the VMs of each of `list`, one per kernel (the test rows saying why not for those in
+/// `missing`), [`vm_jobs`] at once, in `list`'s order: each fetches its guest, waits for its
+/// build if that is still being made (one build per target, whatever its kernels), then
+/// boots. Returns each target's rows (fetch, test, for each kernel), in `list`'s order.
 pub(super) fn run_pool(
     ws: &Ws,
     list: &[Target],
@@ -95,32 +165,47 @@ pub(super) fn run_pool(
 ) -> Vec<Vec<Row>> {
     // Each VM is one single-threaded TCG process: see the module's docs for how many at once.
     let jobs = vm_jobs();
+    let runs: Vec<(usize, Run)> = list
+        .iter()
+        .enumerate()
+        .flat_map(|(i, t)| Run::all(t).into_iter().map(move |r| (i, r)))
+        .collect();
     let next = AtomicUsize::new(0);
     let done: Mutex<Vec<(usize, Vec<Row>)>> = Mutex::new(Vec::new());
     std::thread::scope(|scope| {
-        for _ in 0..jobs.min(list.len()) {
+        for _ in 0..jobs.min(runs.len()) {
             scope.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(t) = list.get(i) else { break };
+                let n = next.fetch_add(1, Ordering::Relaxed);
+                let Some(&(_, run)) = runs.get(n) else { break };
                 let mut rows = Report::default();
-                match missing.get(&t.name) {
-                    Some(why) => {
-                        rows.push(row(&t.name, "test", false, Duration::ZERO, why.clone()))
-                    }
+                match missing.get(&run.t.name) {
+                    Some(why) => rows.push(row(
+                        &run.t.name,
+                        &run.step("test"),
+                        false,
+                        Duration::ZERO,
+                        why.clone(),
+                    )),
                     None => {
-                        let r = run_one(ws, t, &mut rows);
+                        let r = run_one(ws, run, &mut rows);
                         rows.push(r);
                     }
                 }
                 done.lock()
                     .unwrap_or_else(|p| p.into_inner())
-                    .push((i, rows.rows));
+                    .push((n, rows.rows));
             });
         }
     });
     let mut done = done.into_inner().unwrap_or_else(|p| p.into_inner());
-    done.sort_by_key(|(i, _)| *i);
-    done.into_iter().map(|(_, rows)| rows).collect()
+    done.sort_by_key(|(n, _)| *n);
+    let mut out: Vec<Vec<Row>> = vec![Vec::new(); list.len()];
+    for (n, rows) in done {
+        if let Some(&(i, _)) = runs.get(n) {
+            out[i].extend(rows);
+        }
+    }
+    out
 }
 
 /// How many VMs run at once: `XTASK_VM_JOBS`, else as many as there are cores. On its own a
@@ -140,23 +225,31 @@ pub(super) fn row(arch: &str, step: &str, ok: bool, time: Duration, note: String
     Row::new(Tier::Vm, arch, step, ok, time, note)
 }
 
-fn run_one(ws: &Ws, t: &Target, report: &mut Report) -> Row {
+fn run_one(ws: &Ws, run: Run, report: &mut Report) -> Row {
+    let t = run.t;
+    let test = run.step("test");
     // The guest first: fetching it (or finding it cached) goes on while the build is made.
     let start = Instant::now();
-    let guest = match Guest::get(ws, t) {
+    let guest = match Guest::get(ws, run) {
         Ok((guest, fetched)) => {
             if let Some(time) = fetched {
-                report.push(row(&t.name, "fetch", true, time, guest.describe()));
+                report.push(row(
+                    &t.name,
+                    &run.step("fetch"),
+                    true,
+                    time,
+                    guest.describe(),
+                ));
             }
             guest
         }
-        Err(e) => return row(&t.name, "fetch", false, start.elapsed(), e),
+        Err(e) => return row(&t.name, &run.step("fetch"), false, start.elapsed(), e),
     };
     let built = build(ws, t);
     let Ok(built) = built.as_ref() else {
         return row(
             &t.name,
-            "test",
+            &test,
             false,
             Duration::ZERO,
             "not run: the build failed".into(),
@@ -165,7 +258,8 @@ fn run_one(ws: &Ws, t: &Target, report: &mut Report) -> Row {
     // The no_std echoes go into the initramfs: without them the VM still runs every other test,
     // but the row fails (and the echo tests, finding no program, skip where they must not).
     let mut problems = Vec::new();
-    let echoes = match super::echo::wait_built(&t.name).and_then(|()| strip_echoes(ws, t)) {
+    let dir = run.dir(ws);
+    let echoes = match super::echo::wait_built(&t.name).and_then(|()| strip_echoes(ws, t, &dir)) {
         Ok(echoes) => echoes,
         Err(e) => {
             problems.push(format!("no no_std echo in the guest: {e}"));
@@ -173,12 +267,12 @@ fn run_one(ws: &Ws, t: &Target, report: &mut Report) -> Row {
         }
     };
     let start = Instant::now();
-    let (initrd, mut warnings) = match initramfs(ws, t, &guest, built, &echoes) {
+    let (initrd, mut warnings) = match initramfs(ws, t, &dir, &guest, built, &echoes) {
         Ok(x) => x,
         Err(e) => {
             return row(
                 &t.name,
-                "test",
+                &test,
                 false,
                 start.elapsed(),
                 format!("initramfs: {e}"),
@@ -186,20 +280,23 @@ fn run_one(ws: &Ws, t: &Target, report: &mut Report) -> Row {
         }
     };
     eprintln!(
-        "xtask: [{} / {TIER} / test] booting kernel {} under TCG",
+        "xtask: [{} / {TIER} / {test}] booting kernel {} under TCG",
         t.name, guest.release
     );
     let limit =
         Duration::from_secs(60) + (TEST_LIMIT + Duration::from_secs(10)) * built.bins.len() as u32;
-    let (done, console) = match boot(t, &guest, &initrd, limit, &mut warnings) {
+    let (done, console) = match boot(run, &guest, &initrd, limit, &mut warnings) {
         Ok(x) => x,
-        Err(e) => return row(&t.name, "test", false, start.elapsed(), e),
+        Err(e) => return row(&t.name, &test, false, start.elapsed(), e),
     };
-    let log = ws.log(&format!("{TIER}-{}.log", t.name), &console);
+    let log = ws.log(&format!("{TIER}-{}.log", run.label("-")), &console);
 
     let names: Vec<&str> = built.bins.iter().map(|b| b.name.as_str()).collect();
     let judged = judge(&t.name, &console, &names, &guest.release);
-    verdict(t, &guest, judged, &done, &console, &log, problems, warnings).time(start.elapsed())
+    verdict(
+        run, &guest, judged, &done, &console, &log, problems, warnings,
+    )
+    .time(start.elapsed())
 }
 
 /// Boots the guest of `t` until it powers off, `limit` passes or it goes silent (see
@@ -207,16 +304,17 @@ fn run_one(ws: &Ws, t: &Target, report: &mut Report) -> Row {
 /// now and then under TCG, before any test ran) is booted once more, and `warnings` says so;
 /// a run that reached /init is never repeated, whatever its result.
 fn boot(
-    t: &Target,
+    run: Run,
     guest: &Guest,
     initrd: &Path,
     limit: Duration,
     warnings: &mut Vec<String>,
 ) -> Result<(Finished, String), String> {
+    let t = run.t;
     let mut attempt = 0;
     loop {
         attempt += 1;
-        let mut cmd = qemu_command(t, guest, initrd);
+        let mut cmd = qemu_command(run, guest, initrd);
         let mut watch = Watch::default();
         let done = run_watched(&mut cmd, &mut |out, elapsed| {
             watch.check(out, elapsed, limit)
@@ -230,8 +328,9 @@ fn boot(
             return Ok((done, console));
         }
         eprintln!(
-            "xtask: [{} / {TIER} / test] the guest hung before /init; booting it once more",
-            t.name
+            "xtask: [{} / {TIER} / {}] the guest hung before /init; booting it once more",
+            t.name,
+            run.step("test")
         );
         warnings.push("the first boot hung before /init and was retried".to_owned());
     }
@@ -241,7 +340,7 @@ fn boot(
 /// `warnings` found before the boot; its time is the caller's to set.
 #[allow(clippy::too_many_arguments)]
 fn verdict(
-    t: &Target,
+    run: Run,
     guest: &Guest,
     judged: Judged,
     done: &Finished,
@@ -250,6 +349,7 @@ fn verdict(
     mut problems: Vec<String>,
     mut warnings: Vec<String>,
 ) -> Row {
+    let t = run.t;
     if !judged.booted {
         problems.push("the guest never reached /init".to_owned());
     } else if !judged.finished {
@@ -264,15 +364,17 @@ fn verdict(
     }
     if !ok {
         eprintln!(
-            "xtask: [{} / {TIER}] console (last 60 lines; all in {}):\n{}",
+            "xtask: [{} / {TIER} / {}] console (last 60 lines; all in {}):\n{}",
             t.name,
+            run.step("test"),
             log.display(),
             tail(console, 60)
         );
     }
     let mut notes = vec![format!(
-        "kernel {}, {}",
+        "kernel {} ({}), {}",
         guest.release,
+        guest.kernel_suite,
         guest.can_utils_version()
     )];
     notes.extend(problems);
@@ -287,7 +389,7 @@ fn verdict(
     Row::new(
         Tier::Vm,
         &t.name,
-        "test",
+        run.step("test"),
         ok,
         Duration::ZERO,
         notes.join("; "),
@@ -344,8 +446,8 @@ impl Watch {
 /// The guest's memory, in MiB, for the initramfs `initrd`: 1 GiB, or 2 GiB for one over
 /// 200 MB. The initramfs holds every test binary and is unpacked into RAM beside itself: at
 /// 1 GiB powerpc64le's (330 MB; its binaries are 2.6x x86_64's) failed to unpack
-/// ("Initramfs unpacking failed: write error"). Not 2 GiB for all: i686's 32-bit kernel then
-/// hung before `/init`. TCG takes the host's memory only as the guest touches it.
+/// ("Initramfs unpacking failed: write error"). Not 2 GiB for all: i686's 32-bit kernel (before
+/// it booted the amd64 one) then hung before `/init`. TCG takes the host's memory only as the guest touches it.
 fn guest_memory(initrd: &Path) -> &'static str {
     match fs::metadata(initrd) {
         Ok(m) if m.len() > 200 << 20 => "2048",
@@ -353,13 +455,22 @@ fn guest_memory(initrd: &Path) -> &'static str {
     }
 }
 
-fn qemu_command(t: &Target, guest: &Guest, initrd: &Path) -> Command {
+fn qemu_command(run: Run, guest: &Guest, initrd: &Path) -> Command {
+    let t = run.t;
+    let machine = run
+        .kernel
+        .and_then(|k| k.machine.as_ref())
+        .unwrap_or(&t.vm.machine);
+    let extra = run
+        .kernel
+        .and_then(|k| k.append.as_deref())
+        .unwrap_or(&t.vm.append);
     let mut append = Vec::new();
     if !t.vm.console.is_empty() {
         append.push(format!("console={}", t.vm.console));
     }
     append.extend(["quiet", "panic=-1", "rdinit=/init"].map(String::from));
-    append.extend(t.vm.append.split_whitespace().map(String::from));
+    append.extend(extra.split_whitespace().map(String::from));
     let mut cmd = Command::new(&t.vm.qemu);
     cmd.args(["-accel", "tcg", "-m", guest_memory(initrd), "-smp", "1"])
         // The console on stdio; no display, no monitor, no network card, no reboot (a
@@ -368,7 +479,7 @@ fn qemu_command(t: &Target, guest: &Guest, initrd: &Path) -> Command {
             "-display", "none", "-serial", "stdio", "-monitor", "none", "-nic", "none",
         ])
         .args(["-no-reboot", "-no-user-config"])
-        .args(&t.vm.machine)
+        .args(machine)
         .args(if has_kvaser(t) { &KVASER_ARGS[..] } else { &[] })
         .arg("-kernel")
         .arg(&guest.kernel)

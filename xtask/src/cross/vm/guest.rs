@@ -60,8 +60,11 @@ pub(super) struct Guest {
     /// The unpacked `lib/modules/<release>` directory.
     pub(super) modules: PathBuf,
     pub(super) release: String,
-    /// `linux-image-6.1.0-50-arm64 6.1.176-1 (bookworm)`.
+    /// `linux-image-6.1.0-50-arm64 6.1.176-1 (bookworm)`, and why it is not the image the
+    /// metapackage names when that one could not be downloaded.
     pub(super) source: String,
+    /// The suite the kernel came from (`trixie`).
+    pub(super) kernel_suite: String,
     /// The unpacked can-utils: `bin/` (the tools) and `lib/` (the loader and libraries).
     pub(super) can_utils: PathBuf,
     /// The loader's file name in `can_utils/lib` (`ld-linux-x86-64.so.2`).
@@ -82,15 +85,18 @@ impl Guest {
     }
 
     /// The cached guest of `t`, or a freshly fetched one (then with the time it took).
-    pub(super) fn get(ws: &Ws, t: &Target) -> Result<(Guest, Option<Duration>), String> {
-        let dir = ws.cache.join("vm").join(&t.name);
+    pub(super) fn get(ws: &Ws, run: Run) -> Result<(Guest, Option<Duration>), String> {
+        let t = run.t;
+        let dir = run.dir(ws);
         let stamp = dir.join("guest.txt");
         // What the cache holds must match what the data file asks for.
         let key = format!(
-            "{} {} {} decompress={} with={}",
+            "{} {} kernel={} {} {} decompress={} with={}",
             t.vm.debian_arch,
             t.vm.suites.join(","),
-            t.vm.kernel_package,
+            t.vm.kernel_arch(),
+            run.kernel_suites().join(","),
+            run.kernel_package(),
             t.vm.decompress_kernel,
             CAN_UTILS_PACKAGES.join(","),
         ) + " "
@@ -105,6 +111,7 @@ impl Guest {
                     modules: dir.join(field("modules=")),
                     release: field("release="),
                     source: field("source="),
+                    kernel_suite: field("kernel_suite="),
                     can_utils: dir.join(field("can_utils=")),
                     loader: field("loader="),
                     can_utils_source: field("can_utils_source="),
@@ -125,11 +132,14 @@ impl Guest {
         }
         let start = Instant::now();
         eprintln!(
-            "xtask: fetching the {} kernel, busybox and can-utils ({})",
-            t.vm.debian_arch, t.vm.kernel_package
+            "xtask: fetching the {} kernel ({}, from {}), busybox and can-utils ({})",
+            t.vm.kernel_arch(),
+            run.kernel_package(),
+            run.kernel_suites().join(" or "),
+            t.vm.debian_arch
         );
         let _ = fs::remove_dir_all(&dir);
-        let mut g = fetch(ws, t, &dir)?;
+        let mut g = fetch(ws, run, &dir)?;
         if t.vm.decompress_kernel {
             let elf = dir.join("vmlinux-pvh");
             extract_pvh_elf(&g.kernel, &elf)?;
@@ -138,12 +148,13 @@ impl Guest {
         let rel = |p: &Path| p.strip_prefix(&dir).unwrap_or(p).display().to_string();
         let text = format!(
             "key={key}\nkernel={}\nbusybox={}\nmodules={}\nrelease={}\nsource={}\n\
-             can_utils={}\nloader={}\ncan_utils_source={}\n",
+             kernel_suite={}\ncan_utils={}\nloader={}\ncan_utils_source={}\n",
             rel(&g.kernel),
             rel(&g.busybox),
             rel(&g.modules),
             g.release,
             g.source,
+            g.kernel_suite,
             rel(&g.can_utils),
             g.loader,
             g.can_utils_source
@@ -153,46 +164,88 @@ impl Guest {
     }
 }
 
-/// Downloads and unpacks the guest of `t` into `dir`, from the first of its suites that has
-/// it.
-pub(super) fn fetch(ws: &Ws, t: &Target, dir: &Path) -> Result<Guest, String> {
-    let (apt, suite, (mut packages, version)) = first_suite(
-        &ws.cache,
-        &t.vm.debian_arch,
-        &t.vm.suites,
-        &t.vm.kernel_package,
-        |apt| {
-            let packages = apt.resolve_kernel(&t.vm.kernel_package)?;
-            let version = apt.version(&packages[0]).unwrap_or_default();
-            apt.show("busybox-static")?;
-            Ok((packages, version))
-        },
-    )?;
+/// Downloads and unpacks the guest of `run` into `dir`: the kernel from the first of
+/// its kernel suites whose kernel downloads ([`download_kernel`]), busybox, can-utils and the
+/// rest from the first of the target's suites where they all download. A suite is chosen only
+/// once its downloads worked: one the mirror cannot serve falls to the next.
+pub(super) fn fetch(ws: &Ws, run: Run, dir: &Path) -> Result<Guest, String> {
+    let t = run.t;
+    let host = HostSources::read()?;
     let debs = dir.join("debs");
-    let source = format!("{} {version} ({suite})", packages[0]);
-    packages.push("busybox-static".into());
-    apt.download(&packages, &debs)?;
+    let kernel = download_kernel(ws, &host, run, &debs)?;
+    let mut errors = Vec::new();
+    let mut userland = None;
+    for suite in &t.vm.suites {
+        let apt = Apt::for_suite(&ws.cache, &host, &t.vm.debian_arch, suite)?;
+        let updated = apt.update();
+        match fetch_userland(&apt, t, dir, &debs) {
+            Ok(found) => {
+                userland = Some((apt, suite, found));
+                break;
+            }
+            Err(e) => {
+                let why = why_not(updated, e);
+                eprintln!(
+                    "xtask: no busybox or can-utils for {} in {suite}: {why}",
+                    t.vm.debian_arch
+                );
+                errors.push(format!("{suite}: {why}"));
+            }
+        }
+    }
+    let Some((apt, suite, (can_utils, loader))) = userland else {
+        return Err(format!(
+            "no busybox or can-utils for {}: {}",
+            t.vm.debian_arch,
+            errors.join("; ")
+        ));
+    };
     let guest = unpack(dir, &debs)?;
     let _ = fs::remove_dir_all(&debs);
-    // can-utils and its libc from the suite the kernel came from.
-    let mut iproute2 = iproute2_packages(&apt)?;
-    if wants_python(t) {
-        iproute2.extend(first_of_each(&apt, &PYTHON_PACKAGES)?);
-    }
-    let (can_utils, loader) = fetch_can_utils(&apt, dir, &iproute2)?;
-    let can_utils_source = CAN_UTILS_PACKAGES
+    let mut can_utils_source = CAN_UTILS_PACKAGES
         .iter()
         .chain(["iproute2"].iter())
         .map(|p| Ok(format!("{p} {}", apt.version(p)?)))
         .collect::<Result<Vec<_>, String>>()?
         .join(", ");
+    can_utils_source.push_str(&format!(" ({} {suite})", t.vm.debian_arch));
     Ok(Guest {
-        source,
+        source: kernel.source,
+        kernel_suite: kernel.suite,
         can_utils,
         loader,
         can_utils_source,
         ..guest
     })
+}
+
+/// busybox-static into `debs` and can-utils, iproute2 (and python3) unpacked into `dir`, all
+/// from `apt`'s suite; the can-utils directory and its loader.
+fn fetch_userland(
+    apt: &Apt,
+    t: &Target,
+    dir: &Path,
+    debs: &Path,
+) -> Result<(PathBuf, String), String> {
+    let mut iproute2 = iproute2_packages(apt)?;
+    if wants_python(t) {
+        iproute2.extend(first_of_each(apt, &PYTHON_PACKAGES)?);
+    }
+    let result = apt
+        .download(&["busybox-static".to_owned()], debs)
+        .and_then(|()| fetch_can_utils(apt, dir, &iproute2));
+    if result.is_err() {
+        // Nothing of this suite's may stay for the next: busybox's .deb, half of can-utils.
+        if let Ok(entries) = fs::read_dir(debs) {
+            for e in entries.flatten() {
+                if e.file_name().to_string_lossy().starts_with("busybox") {
+                    let _ = fs::remove_file(e.path());
+                }
+            }
+        }
+        let _ = fs::remove_dir_all(dir.join("can-utils"));
+    }
+    result
 }
 
 /// Unpacks the kernel image, the networking modules and busybox from the packages in `debs`.
@@ -314,6 +367,7 @@ pub(super) fn unpack(dir: &Path, debs: &Path) -> Result<Guest, String> {
         modules,
         release,
         source: String::new(),
+        kernel_suite: String::new(),
         can_utils: PathBuf::new(),
         loader: String::new(),
         can_utils_source: String::new(),
@@ -363,6 +417,10 @@ pub(super) fn fetch_can_utils(
     iproute2: &[String],
 ) -> Result<(PathBuf, String), String> {
     let debs = dir.join("debs-can-utils");
+    // Nothing of a suite tried before may stay: its .debs would match the names below too.
+    for d in [&debs, &dir.join("unpacked"), &dir.join("can-utils")] {
+        let _ = fs::remove_dir_all(d);
+    }
     let mut packages: Vec<String> = CAN_UTILS_PACKAGES.map(String::from).into();
     packages.extend(iproute2.iter().cloned());
     apt.download(&packages, &debs)?;

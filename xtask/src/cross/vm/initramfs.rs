@@ -96,11 +96,12 @@ pub(super) fn read(path: &Path) -> Result<Vec<u8>, String> {
 /// Examples copied into the guest's `/examples`, for the interop tests in tests/can_utils.rs.
 pub(super) const GUEST_EXAMPLES: [&str; 3] = ["candump", "cansend", "can_async"];
 
-/// Writes `target/xtask-cache/vm/<arch>/initrd.cpio` for this run (with the stripped no_std
+/// Writes `initrd.cpio` in the run's cache `dir` (`target/xtask-cache/vm/<arch>[@<kernel>]`, with the stripped no_std
 /// `echoes`, see [`run_archive`]); returns its path and warnings (missing modules).
 pub(super) fn initramfs(
     ws: &Ws,
     t: &Target,
+    dir: &Path,
     guest: &Guest,
     built: &Built,
     echoes: &[(&str, PathBuf)],
@@ -179,7 +180,6 @@ pub(super) fn initramfs(
     // This run's tests, as a second archive appended to the first.
     bytes.extend(run_archive(t, built, echoes)?);
 
-    let dir = ws.cache.join("vm").join(&t.name);
     let path = dir.join("initrd.cpio");
     fs::write(&path, bytes).map_err(|e| format!("{}: {e}", path.display()))?;
     Ok((path, warnings))
@@ -214,11 +214,15 @@ pub(super) fn wanted_modules(text: &str, kvaser: bool) -> Result<Vec<String>, St
 
 /// Strips the [`GUEST_ECHOES`] of `t` (built by [`echo::build_planned`](crate::cross::echo::build_planned))
 /// into this VM's cache; returns each program's name and the stripped copy.
-pub(super) fn strip_echoes(ws: &Ws, t: &Target) -> Result<Vec<(&'static str, PathBuf)>, String> {
+pub(super) fn strip_echoes(
+    ws: &Ws,
+    t: &Target,
+    dir: &Path,
+) -> Result<Vec<(&'static str, PathBuf)>, String> {
     GUEST_ECHOES
         .iter()
         .map(|&bin| {
-            let to = ws.cache.join("vm").join(&t.name).join("echo").join(bin);
+            let to = dir.join("echo").join(bin);
             crate::cross::echo::strip(ws, &crate::cross::echo::built(ws, t, bin), &to)?;
             Ok((bin, to))
         })

@@ -51,12 +51,36 @@ fn only_listed_skips_pass_in_the_vm() {
         "6.12.1"
     ));
     // CAN XL may be missing before 6.2 only.
-    let xl = "this kernel has no CAN XL (Linux 6.2+): ENOPROTOOPT, as it should";
+    let xl = "this kernel has no CAN XL (needs Linux 6.2)";
     let t = "xl_frames_where_the_kernel_has_them";
     assert!(skip_allowed("x86_64", "can", t, xl, old));
     assert!(!skip_allowed("x86_64", "can", t, xl, "6.2.0"));
     assert!(!skip_allowed("x86_64", "can", t, xl, "6.12.57+deb13-s390x"));
     assert!(!skip_allowed("x86_64", "can", t, xl, "unknown"));
+    assert!(skip_allowed("x86_64", "can", t, xl, "5.10.0-32-amd64"));
+    // The old wording, without the version it needs, no longer passes.
+    let old_xl = "this kernel has no CAN XL (Linux 6.2+): ENOPROTOOPT, as it should";
+    assert!(!skip_allowed("x86_64", "can", t, old_xl, old));
+    // MPTCP: Debian's 5.10 is built without it; from 6.1 on its kernels have it.
+    let mp = "the kernel refuses MPTCP sockets (the kernel lacks MPTCP (Linux 5.6), or has it \
+              switched off: EPROTONOSUPPORT: Protocol not supported (os error 93))";
+    let t = "happy_eyeballs_connects_over_mptcp";
+    assert!(skip_allowed("x86_64", "mptcp", t, mp, "5.10.0-32-amd64"));
+    assert!(!skip_allowed("x86_64", "mptcp", t, mp, old));
+    assert!(!skip_allowed(
+        "x86_64",
+        "mptcp",
+        t,
+        mp,
+        "6.12.117+deb13-amd64"
+    ));
+    assert!(!skip_allowed(
+        "x86_64",
+        "mptcp",
+        "other",
+        mp,
+        "5.10.0-32-amd64"
+    ));
     // vm_smoke_* never skip, whatever the reason.
     assert!(!skip_allowed(
         "x86_64",
@@ -470,4 +494,77 @@ fn watch_stops_hung_guests() {
             limit
         )
         .is_some());
+}
+
+/// Every skip allowed only before some kernel names that kernel in its reason.
+#[test]
+fn a_kernel_skip_names_the_kernel_it_needs() {
+    let broken: Vec<String> = ALLOWED_SKIPS
+        .iter()
+        .filter_map(kernel_rule_broken)
+        .collect();
+    assert!(broken.is_empty(), "{broken:#?}");
+    assert!(ALLOWED_SKIPS.iter().any(|a| a.before_kernel.is_some()));
+    // The rule itself.
+    let skip = |reason, before| AllowedSkip {
+        binary: "can",
+        tests: &["t"],
+        reason,
+        before_kernel: before,
+        debian_builds_from: None,
+        not_on: &[],
+    };
+    assert_eq!(kernel_rule_broken(&skip("no python3 here", None)), None);
+    assert_eq!(
+        kernel_rule_broken(&skip("no CAN XL (needs Linux 6.2)", Some((6, 2)))),
+        None
+    );
+    for (reason, before) in [
+        ("this kernel has no CAN XL", Some((6, 2))),
+        ("no CAN XL (needs Linux 6.1)", Some((6, 2))),
+        ("no CAN XL (needs Linux 6.21)", Some((6, 2))),
+        ("no CAN XL (needs 6.2)", Some((6, 2))),
+    ] {
+        let e = kernel_rule_broken(&skip(reason, before));
+        assert!(
+            e.as_deref().is_some_and(|e| e.contains("Linux 6.2")),
+            "{reason}: {e:?}"
+        );
+    }
+}
+
+#[test]
+fn kernel_images_of_one_flavour_newest_first() {
+    assert_eq!(
+        image_abi("linux-image-6.12.107+deb13-s390x", "s390x").as_deref(),
+        Some("6.12.107+deb13")
+    );
+    assert_eq!(
+        image_abi("linux-image-6.1.0-50-amd64", "amd64").as_deref(),
+        Some("6.1.0-50")
+    );
+    for other in [
+        "linux-image-6.12.107+deb13-cloud-amd64",
+        "linux-image-6.12.107+deb13-amd64-dbg",
+        "linux-image-6.12.107+deb13-amd64-unsigned",
+        "linux-image-amd64",
+        "linux-image-cloud-amd64",
+        "linux-image-6.12.107+deb13-rt-amd64",
+    ] {
+        assert_eq!(image_abi(other, "amd64"), None, "{other}");
+    }
+    assert_eq!(
+        image_abi("linux-image-5.10.0-32-armmp-lpae", "armmp-lpae").as_deref(),
+        Some("5.10.0-32")
+    );
+    assert_eq!(image_abi("linux-image-5.10.0-32-armmp-lpae", "armmp"), None);
+    assert!(version_key("6.12.117+deb13") > version_key("6.12.107+deb13"));
+    assert!(version_key("6.12.9+deb13") < version_key("6.12.10+deb13"));
+}
+
+#[test]
+fn rows_of_extra_kernels_are_named_apart() {
+    assert_eq!(step_name("test", None), "test");
+    assert_eq!(step_name("test", Some("5.10")), "test 5.10");
+    assert_eq!(step_name("fetch", Some("unstable")), "fetch unstable");
 }
