@@ -3,9 +3,21 @@
 //! frame. Messages are a head (`struct bcm_msg_head`) and frames, built and parsed in the
 //! caller's buffers.
 //!
-//! The head holds two `struct bcm_timeval`s of C `long`s, so its size depends on the
-//! architecture: [`BCM_HEAD_LEN`] is 56 bytes on 64-bit targets and 40 on 32-bit ones (frames
-//! start 8-aligned). Words are in host byte order.
+//! The head holds two `struct bcm_timeval`s of C `long`s, so its size is the **kernel's**: 56
+//! bytes on a 64-bit kernel, 40 on a 32-bit one (frames start 8-aligned). Words are in host
+//! byte order.
+//!
+//! # 32-bit programs on a 64-bit kernel
+//!
+//! The kernel has no compat translation for `CAN_BCM`: a 32-bit program (i686 on an x86_64
+//! kernel, armv7 on arm64, as on Raspberry Pi OS's 32-bit userland with its 64-bit kernel)
+//! must write the 64-bit kernel's 56-byte head with 8-byte `long`s, or the kernel answers
+//! `EINVAL`. The crate does so: on a 32-bit target it asks the kernel's machine once (`uname`,
+//! cached) and lays out every head it encodes and decodes for that kernel; on a 64-bit target
+//! the head is always 56 bytes. [`bcm_head_len`] is this kernel's head; [`BCM_HEAD_LEN_MAX`]
+//! and [`bcm_message_len`] size buffers for any kernel. A 64-bit kernel that reports a 32-bit
+//! machine, which x86_64 does to a process run with the `PER_LINUX32` personality (`setarch
+//! i686`, `linux32`), is taken for a 32-bit kernel: run BCM programs without it.
 
 use crate::{CanInputError, InputError};
 use core::fmt;
@@ -18,19 +30,66 @@ use crate::{CanAddr, Error, Family, Protocol, Result, Socket, Type};
 /// `CAN_BCM` (linux/can.h).
 const CAN_BCM: i32 = 2;
 
-/// Bytes of a C `long`: the pointer width on every Linux ABI this crate targets.
-const LONG: usize = core::mem::size_of::<usize>();
-/// Offset of `ival1` (after three `__u32`s, aligned to a `long`).
-const IVAL1: usize = 12usize.next_multiple_of(LONG);
-/// Offset of `ival2`.
-const IVAL2: usize = IVAL1 + 2 * LONG;
-/// Offset of `can_id`.
-const CAN_ID: usize = IVAL2 + 2 * LONG;
-/// Offset of `nframes`.
-const NFRAMES: usize = CAN_ID + 4;
+/// Where the fields of `struct bcm_msg_head` lie: after three `__u32`s, two `bcm_timeval`s of
+/// two C `long`s of the kernel's size (8 on a 64-bit kernel, 4 on a 32-bit one, whatever the
+/// program's), then `can_id` and `nframes`; the frames 8-aligned after them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Layout {
+    /// Bytes of the kernel's C `long`.
+    long: usize,
+}
 
-/// `sizeof(struct bcm_msg_head)`: where the frames start (56 on 64-bit, 40 on 32-bit targets).
-pub const BCM_HEAD_LEN: usize = (NFRAMES + 4).next_multiple_of(8);
+impl Layout {
+    /// A 32-bit kernel's: 40-byte head.
+    pub(crate) const LONG4: Layout = Layout { long: 4 };
+    /// A 64-bit kernel's: 56-byte head.
+    pub(crate) const LONG8: Layout = Layout { long: 8 };
+
+    /// The running kernel's (asked once on a 32-bit target; see the module docs).
+    pub(crate) fn current() -> Layout {
+        if crate::sys::os::kernel_is_64bit() {
+            Layout::LONG8
+        } else {
+            Layout::LONG4
+        }
+    }
+
+    /// Offset of `ival1` (after three `__u32`s, aligned to a `long`).
+    const fn ival1(self) -> usize {
+        12usize.next_multiple_of(self.long)
+    }
+
+    /// Offset of `ival2`.
+    const fn ival2(self) -> usize {
+        self.ival1() + 2 * self.long
+    }
+
+    /// Offset of `can_id`.
+    const fn can_id(self) -> usize {
+        self.ival2() + 2 * self.long
+    }
+
+    /// Offset of `nframes`.
+    const fn nframes(self) -> usize {
+        self.can_id() + 4
+    }
+
+    /// `sizeof(struct bcm_msg_head)`: where the frames start.
+    const fn head_len(self) -> usize {
+        (self.nframes() + 4).next_multiple_of(8)
+    }
+}
+
+/// The largest `sizeof(struct bcm_msg_head)`, a 64-bit kernel's (56 bytes; a 32-bit kernel's
+/// is 40): room for a head on any kernel. Where the frames start is [`bcm_head_len`].
+pub const BCM_HEAD_LEN_MAX: usize = Layout::LONG8.head_len();
+
+/// `sizeof(struct bcm_msg_head)` of the running kernel, where the frames start: 56 bytes on a
+/// 64-bit kernel, also for a 32-bit program; 40 on a 32-bit kernel. On a 32-bit target the
+/// first call asks the kernel (`uname`) and caches the answer; see the module docs.
+pub fn bcm_head_len() -> usize {
+    Layout::current().head_len()
+}
 
 /// The most frames one message may carry (the kernel's `MAX_NFRAMES`).
 pub const BCM_MAX_FRAMES: usize = 256;
@@ -38,15 +97,18 @@ pub const BCM_MAX_FRAMES: usize = 256;
 /// The longest interval the kernel takes (`BCM_TIMER_SEC_MAX`: 400 days).
 const TIMER_SEC_MAX: u64 = 400 * 24 * 60 * 60;
 
-/// Bytes of a message with `frames` frames, classic or FD: for sizing buffers.
+/// Room for a message with `frames` frames, classic or FD, on any kernel: for sizing buffers
+/// ([`BCM_HEAD_LEN_MAX`] and the frames). The message itself is [`bcm_head_len`] and the
+/// frames: as long on a 64-bit kernel, 16 bytes shorter on a 32-bit one.
 ///
 /// ```
-/// use baresock::can::{bcm_message_len, BCM_HEAD_LEN};
+/// use baresock::can::{bcm_head_len, bcm_message_len, BCM_HEAD_LEN_MAX};
 /// let mut buf = [0u8; bcm_message_len(2, false)];
-/// assert_eq!(buf.len(), BCM_HEAD_LEN + 2 * 16);
+/// assert_eq!(buf.len(), BCM_HEAD_LEN_MAX + 2 * 16);
+/// assert!(bcm_head_len() <= BCM_HEAD_LEN_MAX);
 /// ```
 pub const fn bcm_message_len(frames: usize, fd: bool) -> usize {
-    BCM_HEAD_LEN + frames * if fd { CANFD_MTU } else { CAN_MTU }
+    BCM_HEAD_LEN_MAX + frames * if fd { CANFD_MTU } else { CAN_MTU }
 }
 
 /// What a message asks for, or reports (`TX_SETUP` ... `RX_CHANGED`).
@@ -220,20 +282,31 @@ impl BcmHead {
         }
     }
 
-    /// Encodes the head and `frames` into `out`; returns the message's bytes.
+    /// Encodes the head and `frames` into `out` (sized with [`bcm_message_len`]), laid out for
+    /// the running kernel ([`bcm_head_len`]); returns the message's bytes.
     /// [`InputError::BufferTooSmall`](crate::InputError::BufferTooSmall) when `out` is short,
     /// [`CanInputError::TooManyFrames`](crate::CanInputError::TooManyFrames) past
     /// [`BCM_MAX_FRAMES`],
     /// [`InputError::DurationOutOfRange`](crate::InputError::DurationOutOfRange) for an interval
     /// past the kernel's 400 days. Intervals are in microseconds: a finer one is rounded up.
     pub fn encode<'o>(&self, frames: BcmFrames<'_>, out: &'o mut [u8]) -> Result<&'o [u8]> {
+        self.encode_as(Layout::current(), frames, out)
+    }
+
+    /// [`encode`](Self::encode) in `layout`.
+    pub(crate) fn encode_as<'o>(
+        &self,
+        layout: Layout,
+        frames: BcmFrames<'_>,
+        out: &'o mut [u8],
+    ) -> Result<&'o [u8]> {
         let n = frames.count();
         if n > BCM_MAX_FRAMES {
             return Err(Error::Can(CanInputError::TooManyFrames {
                 count: crate::error::sat32(n),
             }));
         }
-        let len = bcm_message_len(n, frames.is_fd());
+        let len = layout.head_len() + n * if frames.is_fd() { CANFD_MTU } else { CAN_MTU };
         let out = out
             .get_mut(..len)
             .ok_or(Error::Input(InputError::BufferTooSmall {
@@ -247,11 +320,12 @@ impl BcmHead {
         out[0..4].copy_from_slice(&self.opcode.raw().to_ne_bytes());
         out[4..8].copy_from_slice(&flags.bits().to_ne_bytes());
         out[8..12].copy_from_slice(&self.count.to_ne_bytes());
-        put_timeval(&mut out[IVAL1..IVAL2], self.ival1)?;
-        put_timeval(&mut out[IVAL2..CAN_ID], self.ival2)?;
-        out[CAN_ID..NFRAMES].copy_from_slice(&self.can_id.word().to_ne_bytes());
-        out[NFRAMES..NFRAMES + 4].copy_from_slice(&(n as u32).to_ne_bytes());
-        let body = &mut out[BCM_HEAD_LEN..];
+        let (ival2, can_id, nframes) = (layout.ival2(), layout.can_id(), layout.nframes());
+        put_timeval(&mut out[layout.ival1()..ival2], self.ival1)?;
+        put_timeval(&mut out[ival2..can_id], self.ival2)?;
+        out[can_id..nframes].copy_from_slice(&self.can_id.word().to_ne_bytes());
+        out[nframes..nframes + 4].copy_from_slice(&(n as u32).to_ne_bytes());
+        let body = &mut out[layout.head_len()..];
         match frames {
             BcmFrames::Classic(f) => {
                 for (slot, frame) in body.chunks_exact_mut(CAN_MTU).zip(f) {
@@ -268,7 +342,7 @@ impl BcmHead {
     }
 }
 
-/// A `struct bcm_timeval` of two C `long`s.
+/// A `struct bcm_timeval` of two C `long`s, each half of `out` (4 or 8 bytes).
 fn put_timeval(out: &mut [u8], d: Duration) -> Result<()> {
     let (mut sec, mut usec) = (d.as_secs(), d.subsec_nanos().div_ceil(1000));
     if usec == 1_000_000 {
@@ -277,9 +351,11 @@ fn put_timeval(out: &mut [u8], d: Duration) -> Result<()> {
     if sec > TIMER_SEC_MAX {
         return Err(Error::Input(InputError::DurationOutOfRange));
     }
-    // Both fit a 32-bit `long`: at most 400 days of seconds, under a million microseconds.
-    let (s, u) = out.split_at_mut(LONG);
-    if LONG == 8 {
+    // Both fit a 32-bit kernel's 4-byte `long`: at most 400 days of seconds (34,560,000, under
+    // 2^31), under a million microseconds; a 64-bit kernel's words take them from a 32-bit
+    // program too.
+    let (s, u) = out.split_at_mut(out.len() / 2);
+    if s.len() == 8 {
         s.copy_from_slice(&sec.to_ne_bytes());
         u.copy_from_slice(&u64::from(usec).to_ne_bytes());
     } else {
@@ -297,7 +373,8 @@ fn get_timeval(b: &[u8]) -> Result<Duration> {
             _ => -1,
         }
     };
-    let (sec, usec) = (word(&b[..LONG]), word(&b[LONG..2 * LONG]));
+    let (s, u) = b.split_at(b.len() / 2);
+    let (sec, usec) = (word(s), word(u));
     match (u64::try_from(sec), u32::try_from(usec)) {
         (Ok(s), Ok(u)) if u < 1_000_000 => Ok(Duration::new(s, u * 1000)),
         _ => Err(Error::Can(CanInputError::MalformedBcm)),
@@ -317,11 +394,16 @@ pub struct BcmMessage<'a> {
 }
 
 impl<'a> BcmMessage<'a> {
-    /// Parses a message: its head, and exactly `nframes` frames of the size its flags say. A short
-    /// or inconsistent message, or an unknown opcode, is
-    /// [`CanInputError::MalformedBcm`](crate::CanInputError::MalformedBcm).
+    /// Parses a message laid out for the running kernel ([`bcm_head_len`]): its head, and
+    /// exactly `nframes` frames of the size its flags say. A short or inconsistent message, or
+    /// an unknown opcode, is [`CanInputError::MalformedBcm`](crate::CanInputError::MalformedBcm).
     pub fn decode(b: &'a [u8]) -> Result<BcmMessage<'a>> {
-        if b.len() < BCM_HEAD_LEN {
+        BcmMessage::decode_as(b, Layout::current())
+    }
+
+    /// [`decode`](Self::decode) in `layout`.
+    pub(crate) fn decode_as(b: &'a [u8], layout: Layout) -> Result<BcmMessage<'a>> {
+        if b.len() < layout.head_len() {
             return Err(Error::Can(CanInputError::MalformedBcm));
         }
         let opcode =
@@ -332,8 +414,8 @@ impl<'a> BcmMessage<'a> {
         } else {
             CAN_MTU
         };
-        let n = u32_at(b, NFRAMES) as usize;
-        let frames = &b[BCM_HEAD_LEN..];
+        let n = u32_at(b, layout.nframes()) as usize;
+        let frames = &b[layout.head_len()..];
         if n.checked_mul(frame_len) != Some(frames.len()) {
             return Err(Error::Can(CanInputError::MalformedBcm));
         }
@@ -342,9 +424,9 @@ impl<'a> BcmMessage<'a> {
                 opcode,
                 flags,
                 count: u32_at(b, 8),
-                ival1: get_timeval(&b[IVAL1..IVAL2])?,
-                ival2: get_timeval(&b[IVAL2..CAN_ID])?,
-                can_id: CanId::from_word(u32_at(b, CAN_ID)),
+                ival1: get_timeval(&b[layout.ival1()..layout.ival2()])?,
+                ival2: get_timeval(&b[layout.ival2()..layout.can_id()])?,
+                can_id: CanId::from_word(u32_at(b, layout.can_id())),
             },
             frames,
             frame_len,
@@ -460,7 +542,7 @@ impl BcmSocket {
     ///
     #[doc = man!(send(2), socketcan)]
     pub fn send_head(&self, head: &BcmHead) -> Result<()> {
-        let mut b = [0u8; BCM_HEAD_LEN];
+        let mut b = [0u8; BCM_HEAD_LEN_MAX];
         self.send(head, BcmFrames::NONE, &mut b)
     }
 
@@ -478,130 +560,167 @@ impl BcmSocket {
 mod tests {
     use super::*;
 
+    const BOTH: [Layout; 2] = [Layout::LONG4, Layout::LONG8];
+
+    /// `v` as the kernel's `long` of `l`, in its first `l.long` bytes.
+    fn word(l: Layout, v: u32) -> [u8; 8] {
+        let mut b = [0; 8];
+        if l.long == 8 {
+            b = u64::from(v).to_ne_bytes();
+        } else {
+            b[..4].copy_from_slice(&v.to_ne_bytes());
+        }
+        b
+    }
+
     #[test]
     fn the_head_is_laid_out_as_the_kernel_has_it() {
         // struct bcm_msg_head: three u32, two bcm_timeval of two longs, can_id, nframes; the
-        // frames after it 8-aligned.
+        // frames after it 8-aligned. A 64-bit kernel's, then a 32-bit one's.
+        let at = |l: Layout| (l.ival1(), l.ival2(), l.can_id(), l.nframes(), l.head_len());
+        assert_eq!(at(Layout::LONG8), (16, 32, 48, 52, 56));
+        assert_eq!(at(Layout::LONG4), (12, 20, 28, 32, 40));
+        assert_eq!(BCM_HEAD_LEN_MAX, 56);
+        // The running kernel's: a 64-bit target's is always 64-bit, with the target's `long`.
+        let here = Layout::current();
+        assert_eq!(here.head_len(), bcm_head_len());
+        assert_eq!(here == Layout::LONG8, crate::sys::os::kernel_is_64bit());
         if cfg!(target_pointer_width = "64") {
-            assert_eq!(
-                (IVAL1, IVAL2, CAN_ID, NFRAMES, BCM_HEAD_LEN),
-                (16, 32, 48, 52, 56)
-            );
-        } else {
-            assert_eq!(
-                (IVAL1, IVAL2, CAN_ID, NFRAMES, BCM_HEAD_LEN),
-                (12, 20, 28, 32, 40)
-            );
+            assert_eq!(here.long, core::mem::size_of::<core::ffi::c_long>());
         }
-        assert_eq!(LONG, core::mem::size_of::<core::ffi::c_long>());
     }
 
     #[test]
     fn messages_round_trip_in_host_order() {
-        let id = CanId::standard(0x123).unwrap();
-        let f = CanFrame::new(id, &[1, 2, 3]).unwrap();
-        let head = BcmHead::cyclic(
-            id,
-            5,
-            Duration::from_millis(10),
-            Duration::from_nanos(1_500),
-        );
-        let mut buf = [0u8; bcm_message_len(2, false)];
-        let msg = head.encode(BcmFrames::Classic(&[f, f]), &mut buf).unwrap();
-        assert_eq!(msg.len(), BCM_HEAD_LEN + 32);
-        assert_eq!(&msg[0..4], &1u32.to_ne_bytes(), "TX_SETUP");
-        assert_eq!(&msg[4..8], &3u32.to_ne_bytes(), "SETTIMER | STARTTIMER");
-        assert_eq!(&msg[CAN_ID..CAN_ID + 4], &0x123u32.to_ne_bytes());
-        assert_eq!(&msg[NFRAMES..NFRAMES + 4], &2u32.to_ne_bytes());
-        assert_eq!(&msg[BCM_HEAD_LEN..BCM_HEAD_LEN + 16], &f.encode());
-        let back = BcmMessage::decode(msg).unwrap();
-        assert_eq!(back.head().ival2, Duration::from_micros(2), "rounded up");
-        assert_eq!(
-            BcmHead {
-                ival2: head.ival2,
-                ..*back.head()
-            },
-            head
-        );
-        assert_eq!(back.len(), 2);
-        assert!(back.frames().all(|g| g == Ok(CanAnyFrame::Classic(f))));
+        for l in BOTH {
+            let id = CanId::standard(0x123).unwrap();
+            let f = CanFrame::new(id, &[1, 2, 3]).unwrap();
+            let head = BcmHead::cyclic(
+                id,
+                5,
+                Duration::from_millis(10),
+                Duration::from_nanos(1_500),
+            );
+            let mut buf = [0u8; bcm_message_len(2, false)];
+            let frames = BcmFrames::Classic(&[f, f]);
+            let msg = head.encode_as(l, frames, &mut buf).unwrap();
+            let (hl, can_id, nframes) = (l.head_len(), l.can_id(), l.nframes());
+            assert_eq!(msg.len(), hl + 32);
+            assert_eq!(&msg[0..4], &1u32.to_ne_bytes(), "TX_SETUP");
+            assert_eq!(&msg[4..8], &3u32.to_ne_bytes(), "SETTIMER | STARTTIMER");
+            assert_eq!(&msg[8..12], &5u32.to_ne_bytes(), "count");
+            // ival1: 0 s and 10,000 us in words of the kernel's `long`, sign-extended.
+            let (s1, u1, s2) = (l.ival1(), l.ival1() + l.long, l.ival2());
+            assert_eq!(&msg[s1..u1], &[0; 8][..l.long]);
+            assert_eq!(&msg[u1..s2], &word(l, 10_000)[..l.long]);
+            assert_eq!(&msg[can_id..can_id + 4], &0x123u32.to_ne_bytes());
+            assert_eq!(&msg[nframes..nframes + 4], &2u32.to_ne_bytes());
+            assert_eq!(&msg[hl..hl + 16], &f.encode());
+            let back = BcmMessage::decode_as(msg, l).unwrap();
+            assert_eq!(back.head().ival2, Duration::from_micros(2), "rounded up");
+            assert_eq!(
+                BcmHead {
+                    ival2: head.ival2,
+                    ..*back.head()
+                },
+                head
+            );
+            assert_eq!(back.len(), 2);
+            assert!(back.frames().all(|g| g == Ok(CanAnyFrame::Classic(f))));
+            // The other kernel's layout does not read it as the same message.
+            let other = if l == Layout::LONG8 {
+                Layout::LONG4
+            } else {
+                Layout::LONG8
+            };
+            assert_ne!(
+                BcmMessage::decode_as(msg, other).map(|m| *m.head()),
+                Ok(*back.head())
+            );
 
-        let fd = CanFdFrame::new(CanId::extended(0x1234).unwrap(), &[9; 12]).unwrap();
-        let mut buf = [0u8; bcm_message_len(1, true)];
-        let head = BcmHead::new(BcmOpcode::TxSend, fd.id());
-        let msg = head.encode(BcmFrames::Fd(&[fd]), &mut buf).unwrap();
-        let back = BcmMessage::decode(msg).unwrap();
-        assert!(back.head().flags.contains(BcmFlags::CAN_FD_FRAME));
-        assert_eq!(back.frames().next(), Some(Ok(CanAnyFrame::Fd(fd))));
-        assert_eq!(back.head().can_id, CanId::Extended(0x1234), "EFF flag kept");
+            // The longest interval the kernel takes fits either kernel's words.
+            let max = Duration::new(TIMER_SEC_MAX, 999_999_000);
+            let long = BcmHead { ival1: max, ..head };
+            let msg = long.encode_as(l, BcmFrames::NONE, &mut buf).unwrap();
+            assert_eq!(msg.len(), hl);
+            let back = BcmMessage::decode_as(msg, l).unwrap();
+            assert_eq!(back.head().ival1, max);
+
+            let fd = CanFdFrame::new(CanId::extended(0x1234).unwrap(), &[9; 12]).unwrap();
+            let mut buf = [0u8; bcm_message_len(1, true)];
+            let head = BcmHead::new(BcmOpcode::TxSend, fd.id());
+            let msg = head.encode_as(l, BcmFrames::Fd(&[fd]), &mut buf).unwrap();
+            assert_eq!(msg.len(), hl + CANFD_MTU);
+            let back = BcmMessage::decode_as(msg, l).unwrap();
+            assert!(back.head().flags.contains(BcmFlags::CAN_FD_FRAME));
+            assert_eq!(back.frames().next(), Some(Ok(CanAnyFrame::Fd(fd))));
+            assert_eq!(back.head().can_id, CanId::Extended(0x1234), "EFF flag kept");
+        }
+        // The public calls use the running kernel's layout.
+        let head = BcmHead::new(BcmOpcode::RxRead, CanId::standard(7).unwrap());
+        let mut buf = [0u8; BCM_HEAD_LEN_MAX];
+        let msg = head.encode(BcmFrames::NONE, &mut buf).unwrap();
+        assert_eq!(msg.len(), bcm_head_len());
+        assert_eq!(BcmMessage::decode(msg).map(|m| *m.head()), Ok(head));
     }
 
     #[test]
     fn bad_messages_are_named_errors() {
-        let id = CanId::standard(1).unwrap();
-        let f = CanFrame::new(id, &[]).unwrap();
-        let head = BcmHead::new(BcmOpcode::TxSend, id);
-        let mut small = [0u8; BCM_HEAD_LEN + 15];
-        assert_eq!(
-            head.encode(BcmFrames::Classic(&[f]), &mut small),
-            Err(Error::Input(InputError::BufferTooSmall {
-                needed: (BCM_HEAD_LEN + 16) as u32
-            }))
-        );
-        let many = [f; BCM_MAX_FRAMES + 1];
-        let mut big = [0u8; bcm_message_len(BCM_MAX_FRAMES + 1, false)];
-        assert_eq!(
-            head.encode(BcmFrames::Classic(&many), &mut big),
-            Err(Error::Can(CanInputError::TooManyFrames { count: 257 }))
-        );
-        let long = BcmHead {
-            ival1: Duration::from_secs(TIMER_SEC_MAX + 1),
-            ..head
-        };
-        assert_eq!(
-            long.encode(BcmFrames::NONE, &mut big),
-            Err(Error::Input(InputError::DurationOutOfRange))
-        );
-        // Decoding: short, unknown opcode, frame count that does not match, bad microseconds.
-        let mut buf = [0u8; bcm_message_len(1, false)];
-        let msg = head
-            .encode(BcmFrames::Classic(&[f]), &mut buf)
-            .unwrap()
-            .len();
-        assert_eq!(
-            BcmMessage::decode(&buf[..BCM_HEAD_LEN - 1]),
-            Err(Error::Can(CanInputError::MalformedBcm))
-        );
-        assert_eq!(
-            BcmMessage::decode(&buf[..msg - 1]),
-            Err(Error::Can(CanInputError::MalformedBcm))
-        );
-        let mut b = buf;
-        b[NFRAMES..NFRAMES + 4].copy_from_slice(&u32::MAX.to_ne_bytes());
-        assert_eq!(
-            BcmMessage::decode(&b),
-            Err(Error::Can(CanInputError::MalformedBcm))
-        );
-        let mut b = buf;
-        b[0..4].copy_from_slice(&13u32.to_ne_bytes());
-        assert_eq!(
-            BcmMessage::decode(&b),
-            Err(Error::Can(CanInputError::MalformedBcm))
-        );
-        let mut b = buf;
-        b[IVAL1 + LONG..IVAL1 + LONG + 4].copy_from_slice(&2_000_000u32.to_ne_bytes());
-        assert_eq!(
-            BcmMessage::decode(&b),
-            Err(Error::Can(CanInputError::MalformedBcm))
-        );
-        // An impossible frame inside a well-formed message.
-        let mut b = buf;
-        b[BCM_HEAD_LEN + 4] = 9;
-        let m = BcmMessage::decode(&b).unwrap();
-        assert_eq!(
-            m.frames().next(),
-            Some(Err(Error::Can(CanInputError::InvalidLength { len: 9 })))
-        );
+        for l in BOTH {
+            let (hl, nframes, usec) = (l.head_len(), l.nframes(), l.ival1() + l.long);
+            let id = CanId::standard(1).unwrap();
+            let f = CanFrame::new(id, &[]).unwrap();
+            let head = BcmHead::new(BcmOpcode::TxSend, id);
+            let mut small = [0u8; BCM_HEAD_LEN_MAX + 15];
+            assert_eq!(
+                head.encode_as(l, BcmFrames::Classic(&[f]), &mut small[..hl + 15]),
+                Err(Error::Input(InputError::BufferTooSmall {
+                    needed: (hl + 16) as u32
+                }))
+            );
+            let many = [f; BCM_MAX_FRAMES + 1];
+            let mut big = [0u8; bcm_message_len(BCM_MAX_FRAMES + 1, false)];
+            assert_eq!(
+                head.encode_as(l, BcmFrames::Classic(&many), &mut big),
+                Err(Error::Can(CanInputError::TooManyFrames { count: 257 }))
+            );
+            let long = BcmHead {
+                ival1: Duration::from_secs(TIMER_SEC_MAX + 1),
+                ..head
+            };
+            assert_eq!(
+                long.encode_as(l, BcmFrames::NONE, &mut big),
+                Err(Error::Input(InputError::DurationOutOfRange))
+            );
+            // Decoding: short, unknown opcode, frame count that does not match, bad
+            // microseconds.
+            let mut buf = [0u8; bcm_message_len(1, false)];
+            let msg = head.encode_as(l, BcmFrames::Classic(&[f]), &mut buf);
+            let msg = msg.unwrap().len();
+            let buf = &buf[..msg];
+            let malformed = Err(Error::Can(CanInputError::MalformedBcm));
+            assert_eq!(BcmMessage::decode_as(&buf[..hl - 1], l), malformed);
+            assert_eq!(BcmMessage::decode_as(&buf[..msg - 1], l), malformed);
+            let mut b = [0u8; bcm_message_len(1, false)];
+            let b = &mut b[..msg];
+            b.copy_from_slice(buf);
+            b[nframes..nframes + 4].copy_from_slice(&u32::MAX.to_ne_bytes());
+            assert_eq!(BcmMessage::decode_as(b, l), malformed);
+            b.copy_from_slice(buf);
+            b[0..4].copy_from_slice(&13u32.to_ne_bytes());
+            assert_eq!(BcmMessage::decode_as(b, l), malformed);
+            b.copy_from_slice(buf);
+            b[usec..usec + l.long].copy_from_slice(&word(l, 2_000_000)[..l.long]);
+            assert_eq!(BcmMessage::decode_as(b, l), malformed);
+            // An impossible frame inside a well-formed message.
+            b.copy_from_slice(buf);
+            b[hl + 4] = 9;
+            let m = BcmMessage::decode_as(b, l).unwrap();
+            assert_eq!(
+                m.frames().next(),
+                Some(Err(Error::Can(CanInputError::InvalidLength { len: 9 })))
+            );
+        }
     }
 
     #[test]

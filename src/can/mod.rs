@@ -13,8 +13,8 @@ mod text;
 pub use crate::addr::can::{J1939_NO_ADDR, J1939_NO_NAME, J1939_NO_PGN};
 pub use crate::error::{CanInputError, J1939Name, J1939Party};
 pub use bcm::{
-    bcm_message_len, BcmFlags, BcmFrames, BcmHead, BcmMessage, BcmOpcode, BcmSocket, BCM_HEAD_LEN,
-    BCM_MAX_FRAMES,
+    bcm_head_len, bcm_message_len, BcmFlags, BcmFrames, BcmHead, BcmMessage, BcmOpcode, BcmSocket,
+    BCM_HEAD_LEN_MAX, BCM_MAX_FRAMES,
 };
 pub use isotp::{FlowControl, IsoTpFlags, IsoTpOptions, IsoTpSocket, LinkLayer};
 pub use j1939::{

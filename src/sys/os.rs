@@ -1,6 +1,7 @@
 //! The process and file calls the resolver and a few constructors make: `openat` and `read`
 //! (the resolver's files; `openat` also opens /dev/vsock for its ioctl), `read` and `write` (the poller's eventfd and timerfd counters),
-//! `getrandom` (DNS query ids and ports), `uname` (the host name), the process's ids
+//! `getrandom` (DNS query ids and ports), `uname` (the host name; the kernel's word size for
+//! `CAN_BCM` and `CAN_J1939` from a 32-bit program), the process's ids
 //! (`SCM_CREDENTIALS`), and the page size (packet rings).
 
 use rustix::fd::{AsRawFd, BorrowedFd};
@@ -73,17 +74,82 @@ pub(crate) fn getrandom(buf: &mut [u8]) -> Result<usize, Errno> {
 /// The length of each field of `struct new_utsname` (linux/utsname.h).
 pub(crate) const UTS_LEN: usize = 65;
 
-/// The host name (`uname`'s `nodename`), as the kernel's bytes up to the first NUL, in
-/// `out`; empty if the kernel refuses to tell.
-pub(crate) fn nodename(out: &mut [u8; UTS_LEN]) -> &[u8] {
-    // `struct new_utsname`: six fields of 65 bytes (sysname, nodename, release, ...).
+/// `uname(uts)`: the kernel's `struct new_utsname` (six fields of [`UTS_LEN`] bytes: sysname,
+/// nodename, release, version, machine, domainname); all zero if the kernel refuses to tell.
+fn uname() -> [[u8; UTS_LEN]; 6] {
     let mut uts = [[0u8; UTS_LEN]; 6];
     // SAFETY: `uts` is a writable `struct new_utsname` (390 bytes, no alignment), live across
     // the call; the kernel writes only it.
     let r = unsafe { syscalls::syscall1(Sysno::uname, uts.as_mut_ptr() as usize) };
-    *out = if r.is_ok() { uts[1] } else { [0; UTS_LEN] };
+    if r.is_ok() {
+        uts
+    } else {
+        [[0; UTS_LEN]; 6]
+    }
+}
+
+/// The host name (`uname`'s `nodename`), as the kernel's bytes up to the first NUL, in
+/// `out`; empty if the kernel refuses to tell.
+pub(crate) fn nodename(out: &mut [u8; UTS_LEN]) -> &[u8] {
+    *out = uname()[1];
     let end = out.iter().position(|&b| b == 0).unwrap_or(UTS_LEN);
     &out[..end]
+}
+
+/// Whether the kernel is a 64-bit one, whose structs hold 8-byte C `long`s and 8-aligned
+/// `u64`s: always on a 64-bit target; on a 32-bit one, when `uname`'s `machine` is a 64-bit
+/// kernel's (the program then runs in the kernel's compat mode, where `CAN_BCM` and
+/// `CAN_J1939` get no translation). Asked once per process, then cached.
+///
+/// What it cannot see: a 64-bit kernel reports its 32-bit name to a process with the
+/// `PER_LINUX32` personality (`setarch i686`, `linux32`): `i686` on x86_64, `ppc`, `s390`, ...
+/// (arm64 alone reports `armv8l`/`armv8b`, known here); and qemu-user reports the guest's
+/// machine, whatever the host's kernel. Those are taken for a 32-bit kernel.
+#[cfg(target_pointer_width = "64")]
+pub(crate) fn kernel_is_64bit() -> bool {
+    true
+}
+
+/// Whether the kernel is a 64-bit one (see the 64-bit targets' version): from `uname`'s
+/// `machine`, asked once, then cached (0: not asked yet, 4 or 8: the kernel's `long`).
+#[cfg(target_pointer_width = "32")]
+pub(crate) fn kernel_is_64bit() -> bool {
+    use core::sync::atomic::{AtomicU8, Ordering};
+    static LONG: AtomicU8 = AtomicU8::new(0);
+    match LONG.load(Ordering::Relaxed) {
+        0 => {
+            let machine = uname()[4];
+            let end = machine.iter().position(|&b| b == 0).unwrap_or(UTS_LEN);
+            let is64 = machine_is_64bit(&machine[..end]);
+            // Every thread computes the same answer: a race only asks twice.
+            LONG.store(if is64 { 8 } else { 4 }, Ordering::Relaxed);
+            is64
+        }
+        long => long == 8,
+    }
+}
+
+/// Whether `uname`'s `machine` names a 64-bit kernel (the architectures' `UTS_MACHINE`, and
+/// arm64's compat names `armv8l`/`armv8b`).
+#[cfg_attr(target_pointer_width = "64", allow(dead_code))]
+pub(crate) fn machine_is_64bit(machine: &[u8]) -> bool {
+    matches!(
+        machine,
+        b"x86_64"
+            | b"aarch64"
+            | b"aarch64_be"
+            | b"armv8l"
+            | b"armv8b"
+            | b"ppc64"
+            | b"ppc64le"
+            | b"s390x"
+            | b"mips64"
+            | b"riscv64"
+            | b"sparc64"
+            | b"parisc64"
+            | b"loongarch64"
+            | b"alpha"
+    )
 }
 
 /// The calling process's id, user id and group id (`getpid`, `getuid`, `getgid`; the 32-bit
@@ -127,10 +193,38 @@ mod tests {
         let mut want = std::fs::read("/proc/sys/kernel/hostname").unwrap();
         assert_eq!(want.pop(), Some(b'\n'));
         assert_eq!(name, &want[..]);
+        // The kernel's machine (qemu-user's guest's, there): on a 64-bit target a 64-bit
+        // one's (`kernel_is_64bit` is always true there); on a 32-bit one, the answer.
+        let uts = uname();
+        let end = uts[4].iter().position(|&b| b == 0).unwrap();
+        let machine = &uts[4][..end];
+        assert!(!machine.is_empty());
+        let is64 = machine_is_64bit(machine);
+        assert_eq!(
+            kernel_is_64bit(),
+            is64,
+            "{:?}",
+            core::str::from_utf8(machine)
+        );
+        assert_eq!(kernel_is_64bit(), kernel_is_64bit(), "cached");
         #[cfg(feature = "resolve")]
         {
             let mut b = [0u8; 8];
             assert_eq!(getrandom(&mut b), Ok(8));
+        }
+    }
+
+    #[test]
+    fn machines_of_64_bit_kernels() {
+        for m in [
+            "x86_64", "aarch64", "armv8l", "ppc64le", "s390x", "riscv64", "mips64",
+        ] {
+            assert!(machine_is_64bit(m.as_bytes()), "{m}");
+        }
+        for m in [
+            "i686", "i386", "armv7l", "armv6l", "ppc", "s390", "mips", "riscv32", "",
+        ] {
+            assert!(!machine_is_64bit(m.as_bytes()), "{m}");
         }
     }
 
