@@ -13,6 +13,16 @@
 //! - `EBADFD`: sending before [`bind`](J1939Socket::bind).
 //! - `EPROTO` or `ENETDOWN` on a transfer: the peer aborted a transport session, or the
 //!   interface went down.
+//!
+//! # 32-bit programs on a 64-bit kernel
+//!
+//! `struct j1939_filter` is 32 bytes on a 64-bit kernel and 28 on 32-bit x86, where a `u64` is
+//! 4-aligned (the fields lie at the same offsets; only the stride differs), and the kernel has
+//! no compat translation for `SO_J1939_FILTER`. [`set_filters`](J1939Socket::set_filters)
+//! writes the running kernel's stride: on a 32-bit target it asks the kernel's machine once
+//! (`uname`, cached), so an i686 program on an x86_64 kernel passes 32-byte filters. (Arm's
+//! 32-bit ABI already has 32.) A 64-bit kernel that reports a 32-bit machine (x86_64 under the
+//! `PER_LINUX32` personality: `setarch i686`, `linux32`) is taken for a 32-bit one.
 
 use crate::can::J1939Party;
 use crate::{AddressError, CanInputError, InputError, J1939Name};
@@ -48,6 +58,7 @@ pub const J1939_PGN_MAX: u32 = 0x3ffff;
 pub const J1939_FILTER_MAX: usize = 512;
 
 /// `struct j1939_filter`, for its size: 32 bytes, or 28 where a `u64` is 4-aligned (i686).
+/// A 64-bit kernel's is 32 ([`KERNEL64_FILTER_LEN`]), whatever the program's.
 #[repr(C)]
 #[allow(dead_code)] // only measured
 struct FilterLayout {
@@ -59,6 +70,40 @@ struct FilterLayout {
     addr_mask: u8,
 }
 const FILTER_LEN: usize = size_of::<FilterLayout>();
+/// `sizeof(struct j1939_filter)` on a 64-bit kernel.
+const KERNEL64_FILTER_LEN: usize = 32;
+/// The stack buffer of [`J1939Socket::set_filters`] holds the most filters at either size.
+const FILTERS_BUF: usize = J1939_FILTER_MAX * KERNEL64_FILTER_LEN;
+const _: () = assert!(FILTER_LEN <= KERNEL64_FILTER_LEN);
+
+/// The running kernel's `sizeof(struct j1939_filter)`.
+fn filter_len() -> usize {
+    if crate::sys::os::kernel_is_64bit() {
+        KERNEL64_FILTER_LEN
+    } else {
+        FILTER_LEN
+    }
+}
+
+/// Writes `filters` (at most [`J1939_FILTER_MAX`]) into `b`, `stride` bytes apart (the
+/// kernel's struct size, 28 or 32), in host byte order; returns the option's bytes.
+fn encode_filters<'b>(
+    filters: &[J1939Filter],
+    stride: usize,
+    b: &'b mut [u8; FILTERS_BUF],
+) -> &'b [u8] {
+    let n = filters.len().min(J1939_FILTER_MAX);
+    for (slot, f) in b.chunks_exact_mut(stride).zip(&filters[..n]) {
+        slot.fill(0);
+        slot[0..8].copy_from_slice(&f.name.to_ne_bytes());
+        slot[8..16].copy_from_slice(&f.name_mask.to_ne_bytes());
+        slot[16..20].copy_from_slice(&f.pgn.to_ne_bytes());
+        slot[20..24].copy_from_slice(&f.pgn_mask.to_ne_bytes());
+        slot[24] = f.addr;
+        slot[25] = f.addr_mask;
+    }
+    &b[..n * stride]
+}
 
 /// A receive filter (`struct j1939_filter`): a message passes when its source NAME, PGN and
 /// source address match under the masks. Several filters pass what any of them passes.
@@ -340,7 +385,9 @@ impl J1939Socket {
 
     /// Receives only what passes one of `filters` (`SO_J1939_FILTER`); an empty list removes them
     /// all. At most [`J1939_FILTER_MAX`]
-    /// ([`CanInputError::TooManyFilters`](crate::CanInputError::TooManyFilters)).
+    /// ([`CanInputError::TooManyFilters`](crate::CanInputError::TooManyFilters)). Written in the
+    /// running kernel's layout: 32-byte filters on a 64-bit kernel, also from a 32-bit program
+    /// (see the module docs).
     ///
     #[doc = man!(setsockopt(2), j1939)]
     #[doc(alias = "SO_J1939_FILTER")]
@@ -350,21 +397,9 @@ impl J1939Socket {
                 count: crate::error::sat32(filters.len()),
             }));
         }
-        let mut b = [0u8; J1939_FILTER_MAX * 32];
-        for (slot, f) in b.chunks_exact_mut(FILTER_LEN).zip(filters) {
-            slot[0..8].copy_from_slice(&f.name.to_ne_bytes());
-            slot[8..16].copy_from_slice(&f.name_mask.to_ne_bytes());
-            slot[16..20].copy_from_slice(&f.pgn.to_ne_bytes());
-            slot[20..24].copy_from_slice(&f.pgn_mask.to_ne_bytes());
-            slot[24] = f.addr;
-            slot[25] = f.addr_mask;
-        }
-        sockopt::set_bytes(
-            self.as_fd(),
-            SOL_CAN_J1939,
-            SO_J1939_FILTER,
-            &b[..filters.len() * FILTER_LEN],
-        )
+        let mut b = [0u8; FILTERS_BUF];
+        let bytes = encode_filters(filters, filter_len(), &mut b);
+        sockopt::set_bytes(self.as_fd(), SOL_CAN_J1939, SO_J1939_FILTER, bytes)
     }
 }
 
@@ -423,5 +458,45 @@ mod tests {
         assert_eq!(FILTER_LEN, want);
         assert_eq!(core::mem::offset_of!(FilterLayout, pgn), 16);
         assert_eq!(core::mem::offset_of!(FilterLayout, addr_mask), 25);
+        // The running kernel's: 32 on a 64-bit kernel, from any program.
+        let want = if crate::sys::os::kernel_is_64bit() {
+            32
+        } else {
+            FILTER_LEN
+        };
+        assert_eq!(filter_len(), want);
+    }
+
+    #[test]
+    fn filters_are_written_at_the_kernels_stride() {
+        let a = J1939Filter {
+            name: 0x0102_0304_0506_0708,
+            name_mask: !0,
+            pgn: 0x1_2345,
+            pgn_mask: J1939_PGN_MAX,
+            addr: 0x20,
+            addr_mask: 0xff,
+        };
+        let b = J1939Filter::source(0x30);
+        let mut buf = [0xaa; FILTERS_BUF];
+        // A 32-bit x86 kernel's 28 bytes, and a 64-bit kernel's 32 (also for a 32-bit program).
+        for stride in [28, KERNEL64_FILTER_LEN] {
+            let bytes = encode_filters(&[a, b], stride, &mut buf);
+            assert_eq!(bytes.len(), 2 * stride);
+            for (slot, f) in bytes.chunks_exact(stride).zip([a, b]) {
+                assert_eq!(&slot[0..8], &f.name.to_ne_bytes());
+                assert_eq!(&slot[8..16], &f.name_mask.to_ne_bytes());
+                assert_eq!(&slot[16..20], &f.pgn.to_ne_bytes());
+                assert_eq!(&slot[20..24], &f.pgn_mask.to_ne_bytes());
+                assert_eq!((slot[24], slot[25]), (f.addr, f.addr_mask));
+                assert!(slot[26..].iter().all(|&p| p == 0), "padding zeroed");
+            }
+            assert_eq!(encode_filters(&[], stride, &mut buf), &[] as &[u8]);
+        }
+        // The most filters fit at the larger stride.
+        let many = [b; J1939_FILTER_MAX];
+        let bytes = encode_filters(&many, KERNEL64_FILTER_LEN, &mut buf);
+        assert_eq!(bytes.len(), J1939_FILTER_MAX * 32);
+        assert_eq!(bytes[(J1939_FILTER_MAX - 1) * 32 + 24], 0x30);
     }
 }
