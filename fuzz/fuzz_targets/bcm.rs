@@ -14,7 +14,8 @@ use baresock::can::CanInputError;
 use std::time::Duration;
 
 use baresock::can::{
-    bcm_message_len, BcmFlags, BcmFrames, BcmMessage, BcmOpcode, BCM_HEAD_LEN, BCM_MAX_FRAMES,
+    bcm_head_len, bcm_message_len, BcmFlags, BcmFrames, BcmMessage, BcmOpcode, BCM_HEAD_LEN_MAX,
+    BCM_MAX_FRAMES,
 };
 use baresock::Error;
 use baresock::can::{CanAnyFrame, CanFdFrame, CanFrame, CANFD_MTU, CAN_MTU};
@@ -32,8 +33,11 @@ fuzz_target!(|data: &[u8]| {
     let _ = format!("{msg:?} {head:?}");
     let fd = head.flags.contains(BcmFlags::CAN_FD_FRAME);
     let size = if fd { CANFD_MTU } else { CAN_MTU };
-    assert_eq!(data.len(), BCM_HEAD_LEN + msg.len() * size);
-    assert_eq!(data.len(), bcm_message_len(msg.len(), fd));
+    assert_eq!(data.len(), bcm_head_len() + msg.len() * size);
+    assert_eq!(
+        bcm_message_len(msg.len(), fd),
+        data.len() + BCM_HEAD_LEN_MAX - bcm_head_len()
+    );
     #[allow(clippy::len_zero)] // `is_empty` against `len`: the point here
     let empty = msg.len() == 0;
     assert_eq!(msg.is_empty(), empty);
@@ -71,8 +75,9 @@ fuzz_target!(|data: &[u8]| {
     } else {
         BcmFrames::Classic(&classic)
     };
-    let needed = bcm_message_len(msg.len(), fd);
-    let mut out = vec![0u8; needed];
+    // The message is this kernel's length; a buffer sized by `bcm_message_len` has room for it.
+    let needed = data.len();
+    let mut out = vec![0u8; bcm_message_len(msg.len(), fd)];
     let too_long = |d: Duration| d.as_secs() > TIMER_SEC_MAX;
     if msg.len() > BCM_MAX_FRAMES {
         assert_eq!(
