@@ -252,11 +252,8 @@ pub(super) fn run_archive(
     for (name, path) in echoes {
         c.file(&format!("{ECHO_DIR}/{name}"), 0o755, &read(path)?);
     }
-    // Four test threads on the guest's one vCPU: many tests wait (timeouts, peers, netem
-    // delays) and those waits overlap; measured on x86_64 (6.1, 2026-12-07): 135 s of tests
-    // with one thread, 112 s with four, all passing.
     let mut config = format!(
-        "TEST_TIMEOUT={}\nTEST_ARGS=\"--show-output --test-threads=4\"\n",
+        "TEST_TIMEOUT={}\nTEST_ARGS=\"--show-output --test-threads=1\"\n",
         TEST_LIMIT.as_secs()
     );
     if has_kvaser(t) {
