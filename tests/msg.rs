@@ -551,7 +551,27 @@ fn gso_send_and_gro_receive() {
     if seg.is_none() && under_qemu_user() {
         skip!("qemu-user does not pass the UDP_GRO control message on to this guest");
     }
-    assert_eq!((msg.bytes(), seg), (3000, Some(1000)));
+    let (first, seg) = (msg.bytes(), seg);
+    drop(msg);
+    if (first, seg) == (1000, None) && kernel_before(6, 1) {
+        // Debian 11's 5.10 segments the GSO send on loopback before a GRO socket sees it
+        // (measured, 5.10.223): three whole datagrams then, each with nothing cut; 6.1 and
+        // later (measured: 6.1, 6.12, 6.18, 7.2) hand it over coalesced.
+        let sizes: Vec<usize> = (0..2)
+            .map(|_| {
+                let mut bufs = [IoSliceMut::new(&mut data)];
+                // A datagram longer than the buffer would be `Error::Truncated`.
+                let m = b
+                    .as_socket()
+                    .recv_msg(&mut bufs, &mut control, RecvFlags::empty());
+                m.unwrap().bytes()
+            })
+            .collect();
+        assert_eq!(sizes, [1000, 1000], "the other two segments, whole");
+        assert_eq!(&data[..1000], &payload[..1000]);
+        return;
+    }
+    assert_eq!((first, seg), (3000, Some(1000)));
 }
 
 /// `NLMSG_DONE`: the end of a netlink dump.

@@ -81,6 +81,10 @@ impl Socket {
     ///
     /// Set with the 64-bit `SO_VM_SOCKETS_CONNECT_TIMEOUT_NEW` (Linux 5.16), or the `_OLD` one
     /// (a C `struct timeval`) on older kernels, which answer the new one with `ENOPROTOOPT`.
+    /// A timeout the old option's C `long` cannot carry (past 2^31 s on 32-bit targets, far
+    /// past what such a kernel holds) is `Error::Os(ERANGE)` too, as the new option answers:
+    /// the same input gets the same error on every kernel. Past an `i64` of seconds:
+    /// [`InputError::DurationOutOfRange`](crate::InputError::DurationOutOfRange).
     ///
     /// ```no_run
     /// use baresock::{Family, Protocol, Socket, Type};
@@ -105,8 +109,11 @@ impl Socket {
         let fd = self.as_fd();
         match sockopt::set(fd, LEVEL, k::SO_VM_SOCKETS_CONNECT_TIMEOUT_NEW, &new) {
             Err(Error::Os(Errno::NOPROTOOPT)) => {
+                // Past the old option's `long` (32-bit targets): more than any kernel holds,
+                // which the new option answers with `ERANGE`; so does this one.
+                let past_the_kernel = Error::Os(Errno::RANGE);
                 let old = OldTimeval {
-                    tv_sec: core::ffi::c_long::try_from(sec).map_err(|_| out_of_range)?,
+                    tv_sec: core::ffi::c_long::try_from(sec).map_err(|_| past_the_kernel)?,
                     tv_usec: usec as core::ffi::c_long,
                 };
                 sockopt::set(fd, LEVEL, k::SO_VM_SOCKETS_CONNECT_TIMEOUT_OLD, &old)

@@ -49,6 +49,7 @@ pub fn nostd_linux_none() -> Result<String, String> {
     echo::linux_none(&Ws::find())
 }
 pub use schedule::{prepare as prepare_foreign, run as run_foreign};
+pub use vm::BusyLane;
 
 /// Where things are: the workspace root, cargo's target directory, and the xtask's cache and
 /// log directories inside it.

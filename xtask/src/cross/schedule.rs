@@ -9,7 +9,8 @@
 //!   tests leave idle;
 //! - qemu-user: each architecture's tests as soon as its build is done, beside the build of
 //!   the next one; then the echo rows;
-//! - the VMs, `XTASK_VM_JOBS` at once (default: as many as there are cores, see [`vm`]): each
+//! - the VMs, `XTASK_VM_JOBS` at once (default: as many as there are cores, and one more once
+//!   the host lane, the builder and qemu-user are done; see [`vm`]): each
 //!   fetches its guest, waits for its test build and its echo build (the echo goes into the
 //!   initramfs; a failed echo build fails the row), then boots. Building each echo right
 //!   after its tests, not all of them after all the tests, lets a VM start as soon as its own
@@ -123,8 +124,14 @@ pub fn run(plan: Plan) -> Vec<Row> {
     let mut echo = None;
     let mut tests: Vec<Row> = Vec::new();
     let mut vms: Vec<Vec<Row>> = Vec::new();
+    // The VM pool boots one VM more once these two lanes (and the host's) are done.
+    let (build_lane, user_lane) = (
+        vm::BusyLane::start(),
+        user.as_ref().map(|_| vm::BusyLane::start()),
+    );
     std::thread::scope(|s| {
         let builder = s.spawn(|| {
+            let _busy = build_lane;
             // Whatever happens here, nobody waits for a build that will not come.
             struct Abandon<'a>(&'a [&'a Target]);
             impl Drop for Abandon<'_> {
@@ -153,6 +160,7 @@ pub fn run(plan: Plan) -> Vec<Row> {
         let tester = user.as_ref().map(|missing| {
             let (ws, list) = (&ws, &list);
             s.spawn(move || {
+                let _busy = user_lane;
                 list.iter()
                     .map(|t| match missing.get(&t.name) {
                         Some(why) => user::fail_row(&t.name, "test", why.clone()),

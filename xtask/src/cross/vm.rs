@@ -25,7 +25,8 @@
 //! 3. boot it under TCG (never KVM), as many VMs at once as there are cores ([`vm_jobs`]; each
 //!    is one single-threaded process whose tests spend much of their time waiting: when the VMs
 //!    ran alone, three at once on two cores took 420 s for the seven, two at once about 630 s,
-//!    but the other tiers now fill that idle time; `XTASK_VM_JOBS` overrides), with time limits so a hung guest fails
+//!    but the other tiers now fill that idle time; once the host tier, the builder and qemu-user
+//!    are done, one more ([`vm_jobs_alone`], [`BusyLane`]); `XTASK_VM_JOBS` overrides both), with time limits so a hung guest fails
 //!    the row instead of hanging CI; the init script runs every test binary as root and
 //!    reports on the console (markers `@@xtask ...`, see `qemu/init`). In `cargo xtask test`
 //!    the VMs do not wait for the other tiers: each boots as soon as its build is done, beside
@@ -165,6 +166,7 @@ pub(super) fn run_pool(
 ) -> Vec<Vec<Row>> {
     // Each VM is one single-threaded TCG process: see the module's docs for how many at once.
     let jobs = vm_jobs();
+    let alone = vm_jobs_alone(jobs);
     let runs: Vec<(usize, Run)> = list
         .iter()
         .enumerate()
@@ -173,8 +175,13 @@ pub(super) fn run_pool(
     let next = AtomicUsize::new(0);
     let done: Mutex<Vec<(usize, Vec<Row>)>> = Mutex::new(Vec::new());
     std::thread::scope(|scope| {
-        for _ in 0..jobs.min(runs.len()) {
-            scope.spawn(|| loop {
+        let (next, done, runs) = (&next, &done, &runs);
+        for worker in 0..alone.min(runs.len()) {
+            scope.spawn(move || loop {
+                // The workers past `jobs` wait until the other lanes are done.
+                if worker >= jobs {
+                    wait_for_the_other_lanes(|| next.load(Ordering::Relaxed) >= runs.len());
+                }
                 let n = next.fetch_add(1, Ordering::Relaxed);
                 let Some(&(_, run)) = runs.get(n) else { break };
                 let mut rows = Report::default();
@@ -208,7 +215,47 @@ pub(super) fn run_pool(
     out
 }
 
-/// How many VMs run at once: `XTASK_VM_JOBS`, else as many as there are cores. On its own a
+/// The lanes of `cargo xtask test` besides the VMs' that are still at work (the host tier's,
+/// the builder, qemu-user's): while any is, [`vm_jobs`] VMs run at once; once none is,
+/// [`vm_jobs_alone`].
+static OTHER_LANES: AtomicUsize = AtomicUsize::new(0);
+
+/// A lane other than the VMs' at work, until dropped (see [`OTHER_LANES`]). Made before the VM
+/// pool starts, so that it never sees the lanes as done before they began.
+pub struct BusyLane(());
+
+impl BusyLane {
+    pub fn start() -> BusyLane {
+        OTHER_LANES.fetch_add(1, Ordering::SeqCst);
+        BusyLane(())
+    }
+}
+
+impl Drop for BusyLane {
+    fn drop(&mut self) {
+        OTHER_LANES.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Returns once no other lane is at work, or `nothing_left` says there is no VM left to run.
+fn wait_for_the_other_lanes(nothing_left: impl Fn() -> bool) {
+    while OTHER_LANES.load(Ordering::SeqCst) > 0 && !nothing_left() {
+        std::thread::sleep(Duration::from_millis(500));
+    }
+}
+
+/// How many VMs run at once when the other lanes are done: one more than [`vm_jobs`] (`jobs`).
+/// The VMs alone leave a core idle while their tests wait: three at once on two cores ran the
+/// seven of 2026-11 in 420 s where two took 630 s. With `XTASK_VM_JOBS` set, that many always.
+fn vm_jobs_alone(jobs: usize) -> usize {
+    if std::env::var_os("XTASK_VM_JOBS").is_some() {
+        jobs
+    } else {
+        jobs + 1
+    }
+}
+
+/// How many VMs run at once beside the other lanes: `XTASK_VM_JOBS`, else as many as there are cores. On its own a
 /// single-vCPU TCG guest leaves its core idle while its tests wait on timeouts and peers (one
 /// VM more than the cores filled that), but in `cargo xtask test` the host tier, qemu-user
 /// and the builds fill it now; a third VM beside them starved the guests (the lib tests of the

@@ -568,3 +568,22 @@ fn rows_of_extra_kernels_are_named_apart() {
     assert_eq!(step_name("test", Some("5.10")), "test 5.10");
     assert_eq!(step_name("fetch", Some("unstable")), "fetch unstable");
 }
+
+#[test]
+fn the_extra_vm_waits_for_the_other_lanes() {
+    let lane = BusyLane::start();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let waiter = std::thread::spawn(move || {
+        wait_for_the_other_lanes(|| false);
+        tx.send(()).unwrap();
+    });
+    // Still waiting while a lane is busy...
+    assert!(rx.recv_timeout(Duration::from_millis(1200)).is_err());
+    drop(lane);
+    // ...and free once none is.
+    rx.recv_timeout(Duration::from_secs(5)).unwrap();
+    waiter.join().unwrap();
+    // Nothing left to run: no wait, busy lanes or not.
+    let _lane = BusyLane::start();
+    wait_for_the_other_lanes(|| true);
+}
