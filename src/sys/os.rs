@@ -106,6 +106,7 @@ pub(crate) fn nodename(out: &mut [u8; UTS_LEN]) -> &[u8] {
 /// (arm64 alone reports `armv8l`/`armv8b`, known here); and qemu-user reports the guest's
 /// machine, whatever the host's kernel. Those are taken for a 32-bit kernel.
 #[cfg(target_pointer_width = "64")]
+#[cfg_attr(not(feature = "can"), allow(dead_code))] // CAN's BCM and J1939 ask it
 pub(crate) fn kernel_is_64bit() -> bool {
     true
 }
@@ -113,6 +114,7 @@ pub(crate) fn kernel_is_64bit() -> bool {
 /// Whether the kernel is a 64-bit one (see the 64-bit targets' version): from `uname`'s
 /// `machine`, asked once, then cached (0: not asked yet, 4 or 8: the kernel's `long`).
 #[cfg(target_pointer_width = "32")]
+#[cfg_attr(not(feature = "can"), allow(dead_code))] // CAN's BCM and J1939 ask it
 pub(crate) fn kernel_is_64bit() -> bool {
     use core::sync::atomic::{AtomicU8, Ordering};
     static LONG: AtomicU8 = AtomicU8::new(0);
@@ -131,7 +133,10 @@ pub(crate) fn kernel_is_64bit() -> bool {
 
 /// Whether `uname`'s `machine` names a 64-bit kernel (the architectures' `UTS_MACHINE`, and
 /// arm64's compat names `armv8l`/`armv8b`).
-#[cfg_attr(target_pointer_width = "64", allow(dead_code))]
+#[cfg_attr(
+    any(target_pointer_width = "64", not(feature = "can")),
+    allow(dead_code)
+)]
 pub(crate) fn machine_is_64bit(machine: &[u8]) -> bool {
     matches!(
         machine,

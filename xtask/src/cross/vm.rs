@@ -167,11 +167,15 @@ pub(super) fn run_pool(
     // Each VM is one single-threaded TCG process: see the module's docs for how many at once.
     let jobs = vm_jobs();
     let alone = vm_jobs_alone(jobs);
-    let runs: Vec<(usize, Run)> = list
+    // Every target's own kernel first, in the order of the builds, then the extra kernels: a
+    // worker waiting for a build leaves the cores to the builder (the extras' builds are long
+    // done when they start), and the extras fill the end, when one VM more runs.
+    let mut runs: Vec<(usize, Run)> = list
         .iter()
         .enumerate()
         .flat_map(|(i, t)| Run::all(t).into_iter().map(move |r| (i, r)))
         .collect();
+    runs.sort_by_key(|(i, r)| (r.kernel.is_some(), *i));
     let next = AtomicUsize::new(0);
     let done: Mutex<Vec<(usize, Vec<Row>)>> = Mutex::new(Vec::new());
     std::thread::scope(|scope| {
