@@ -135,6 +135,24 @@ impl Apt {
         o.into_iter().flat_map(|v| ["-o".to_owned(), v]).collect()
     }
 
+    /// Holds this state's lock: one apt command at a time in one private state. Two VM rows
+    /// share a state (i686 boots the amd64 kernel that x86_64 fetches from the same
+    /// `apt/amd64-trixie`), and two `apt-get update`s in one lists directory fail ("Failed to
+    /// stat .../lists/partial/...InRelease": both rows' fetches failed so in a CI run).
+    fn lock(&self) -> std::sync::MutexGuard<'static, ()> {
+        use std::collections::BTreeMap;
+        use std::sync::Mutex;
+        static LOCKS: Mutex<BTreeMap<PathBuf, &'static Mutex<()>>> = Mutex::new(BTreeMap::new());
+        let mut locks = LOCKS.lock().unwrap_or_else(|p| p.into_inner());
+        // One per state directory for the xtask's life: a handful.
+        let slot = locks
+            .entry(self.dir.clone())
+            .or_insert_with(|| Box::leak(Box::new(Mutex::new(()))));
+        let lock: &'static Mutex<()> = slot;
+        drop(locks);
+        lock.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
     fn command(&self, program: &str) -> Command {
         let mut cmd = Command::new(program);
         cmd.args(self.options())
@@ -151,6 +169,7 @@ impl Apt {
     /// `apt-get update`, retried once (mirrors can be mid-sync for a moment).
     pub fn update(&self) -> Result<(), String> {
         let mut cmd = self.update_command();
+        let _alone = self.lock();
         let first = run_stdout(&mut cmd);
         if first.is_ok() {
             return Ok(());
@@ -164,6 +183,7 @@ impl Apt {
     pub fn pkgnames(&self, prefix: &str) -> Result<String, String> {
         let mut cmd = self.command("apt-cache");
         cmd.args(["pkgnames", prefix]);
+        let _alone = self.lock();
         run_stdout(&mut cmd)
     }
 
@@ -171,7 +191,10 @@ impl Apt {
     pub fn show(&self, package: &str) -> Result<Vec<(String, String)>, String> {
         let mut cmd = self.command("apt-cache");
         cmd.args(["show", "--no-all-versions", package]);
-        let text = run_stdout(&mut cmd)?;
+        let text = {
+            let _alone = self.lock();
+            run_stdout(&mut cmd)?
+        };
         Ok(text
             .lines()
             .filter_map(|l| l.split_once(": "))
@@ -186,6 +209,7 @@ impl Apt {
         cmd.args(["-q", "download"])
             .args(packages)
             .current_dir(dest);
+        let _alone = self.lock();
         run_stdout(&mut cmd).map(|_| ())
     }
 
@@ -211,6 +235,7 @@ impl Apt {
 
     /// Drops the downloaded packages (`apt-get clean`).
     pub fn clean(&self) {
+        let _alone = self.lock();
         let _ = run_stdout(self.command("apt-get").arg("clean"));
     }
 
@@ -341,6 +366,30 @@ impl HostSources {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_command_at_a_time_per_state() {
+        let dir = std::env::temp_dir().join(format!("xtask-apt-lock-{}", std::process::id()));
+        let a = Apt::new(&dir, Some("amd64"), &[]).unwrap();
+        let b = Apt::new(&dir, Some("amd64"), &[]).unwrap();
+        let other = Apt::new(&dir.join("other"), Some("i386"), &[]).unwrap();
+        let held = a.lock();
+        // Another state's lock is free...
+        drop(other.lock());
+        // ...this one's waits for the first.
+        let (tx, rx) = std::sync::mpsc::channel();
+        let waiter = std::thread::spawn(move || {
+            let _g = b.lock();
+            tx.send(()).unwrap();
+        });
+        assert!(rx
+            .recv_timeout(std::time::Duration::from_millis(300))
+            .is_err());
+        drop(held);
+        rx.recv_timeout(std::time::Duration::from_secs(5)).unwrap();
+        waiter.join().unwrap();
+        let _ = fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn why_not_keeps_apts_message_only() {
