@@ -404,6 +404,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "opens sockets, which Miri cannot")]
     fn a_failed_receive_restores_the_length() {
         let rx = crate::UdpSocket::bind("127.0.0.1:0".parse::<SocketAddr>().unwrap()).unwrap();
         rx.set_nonblocking(true).unwrap();
@@ -421,6 +422,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "opens sockets, which Miri cannot")]
     fn a_receive_that_waits_writes_the_sender() {
         // In deadline mode the first try finds nothing, and the sender is written by the
         // retry after the wait (the slow path's own call).

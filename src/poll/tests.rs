@@ -79,6 +79,7 @@ fn events_read_their_flags_and_print_them() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "makes an epoll instance, which Miri cannot")]
 fn a_poller_is_debug_and_pollable() {
     let p = Poller::new().unwrap();
     let text = format!("{p:?}");

@@ -124,6 +124,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[cfg_attr(miri, ignore = "makes a socket pair and polls it, which Miri cannot")]
     fn rustix_poll_fd_is_a_pollfd() {
         assert_eq!(size_of::<rustix::event::PollFd<'_>>(), size_of::<PollFd>());
         assert_eq!(

@@ -247,7 +247,7 @@ fn main() -> ExitCode {
         if serial && tier(Tier::Host) {
             run_host_lane(&root, opts.quick, &mut report);
         }
-        // Counted before the VM pool starts: it boots one VM more once this lane is done.
+        // Counted before the VM pool starts: it boots more VMs once this lane is done.
         let host_lane = (!serial && tier(Tier::Host)).then(cross::BusyLane::start);
         let foreign = foreign.map(|plan| s.spawn(move || cross::run_foreign(plan)));
         if let Some(busy) = host_lane {

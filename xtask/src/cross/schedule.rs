@@ -9,9 +9,9 @@
 //!   tests leave idle;
 //! - qemu-user: each architecture's tests as soon as its build is done, beside the build of
 //!   the next one; then the echo rows;
-//! - the VMs, `XTASK_VM_JOBS` at once (default: as many as there are cores, and one more once
-//!   the host lane, the builder and qemu-user are done; see [`vm`]): each
-//!   fetches its guest, waits for its test build and its echo build (the echo goes into the
+//! - the VMs, `XTASK_VM_JOBS` at once (default: as many as there are cores, and more once
+//!   the host lane, the builder and qemu-user are done; see `vm/pool.rs`): each
+//!   takes its guest (all are fetched up front), waits for its test build and its echo build (the echo goes into the
 //!   initramfs; a failed echo build fails the row), then boots. Building each echo right
 //!   after its tests, not all of them after all the tests, lets a VM start as soon as its own
 //!   builds are done.
@@ -124,7 +124,7 @@ pub fn run(plan: Plan) -> Vec<Row> {
     let mut echo = None;
     let mut tests: Vec<Row> = Vec::new();
     let mut vms: Vec<Vec<Row>> = Vec::new();
-    // The VM pool boots one VM more once these two lanes (and the host's) are done.
+    // The VM pool boots more VMs once these two lanes (and the host's) are done.
     let (build_lane, user_lane) = (
         vm::BusyLane::start(),
         user.as_ref().map(|_| vm::BusyLane::start()),

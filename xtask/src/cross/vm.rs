@@ -22,11 +22,10 @@
 //!    libraries; a second cpio, appended, with this run's test binaries and the stripped
 //!    no_std echo servers ([`GUEST_ECHOES`], waited for: a failed echo build fails the row);
 //!    the machines of [`KVASER_MACHINES`] also get two `kvaser_pci` CAN cards on one bus;
-//! 3. boot it under TCG (never KVM), as many VMs at once as there are cores ([`vm_jobs`]; each
-//!    is one single-threaded process whose tests spend much of their time waiting: when the VMs
-//!    ran alone, three at once on two cores took 420 s for the seven, two at once about 630 s,
-//!    but the other tiers now fill that idle time; once the host tier, the builder and qemu-user
-//!    are done, one more ([`vm_jobs_alone`], [`BusyLane`]); `XTASK_VM_JOBS` overrides both), with time limits so a hung guest fails
+//! 3. boot it under TCG (never KVM), as many VMs at once as there are cores, more once the
+//!    host tier, the builder and qemu-user are done and while the cores have idle time (the
+//!    [`pool`]: every guest is fetched up front; each VM is one single-threaded process whose
+//!    tests spend much of their time waiting; `XTASK_VM_JOBS` sets how many), with time limits so a hung guest fails
 //!    the row instead of hanging CI; the init script runs every test binary as root and
 //!    reports on the console (markers `@@xtask ...`, see `qemu/init`). In `cargo xtask test`
 //!    the VMs do not wait for the other tiers: each boots as soon as its build is done, beside
@@ -44,8 +43,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use super::apt::{why_not, Apt, HostSources};
@@ -61,6 +58,7 @@ mod guest;
 mod initramfs;
 mod judge;
 mod kernel;
+mod pool;
 mod skips;
 #[cfg(test)]
 mod tests;
@@ -70,6 +68,9 @@ use initramfs::*;
 use judge::*;
 use kernel::*;
 use skips::*;
+
+pub(super) use pool::run_pool;
+pub use pool::BusyLane;
 
 pub(super) const TIER: Tier = Tier::Vm;
 /// The guest must reach /init by then (about 2-6 s normally).
@@ -155,133 +156,20 @@ pub(super) fn step_name(base: &str, kernel: Option<&str>) -> String {
     }
 }
 
-/// Runs the VMs of each of `list`, one per kernel (the test rows saying why not for those in
-/// `missing`), [`vm_jobs`] at once, in `list`'s order: each fetches its guest, waits for its
-/// build if that is still being made (one build per target, whatever its kernels), then
-/// boots. Returns each target's rows (fetch, test, for each kernel), in `list`'s order.
-pub(super) fn run_pool(
-    ws: &Ws,
-    list: &[Target],
-    missing: &BTreeMap<String, String>,
-) -> Vec<Vec<Row>> {
-    // Each VM is one single-threaded TCG process: see the module's docs for how many at once.
-    let jobs = vm_jobs();
-    let alone = vm_jobs_alone(jobs);
-    // Every target's own kernel first, in the order of the builds, then the extra kernels: a
-    // worker waiting for a build leaves the cores to the builder (the extras' builds are long
-    // done when they start), and the extras fill the end, when one VM more runs.
-    let mut runs: Vec<(usize, Run)> = list
-        .iter()
-        .enumerate()
-        .flat_map(|(i, t)| Run::all(t).into_iter().map(move |r| (i, r)))
-        .collect();
-    runs.sort_by_key(|(i, r)| (r.kernel.is_some(), *i));
-    let next = AtomicUsize::new(0);
-    let done: Mutex<Vec<(usize, Vec<Row>)>> = Mutex::new(Vec::new());
-    std::thread::scope(|scope| {
-        let (next, done, runs) = (&next, &done, &runs);
-        for worker in 0..alone.min(runs.len()) {
-            scope.spawn(move || loop {
-                // The workers past `jobs` wait until the other lanes are done.
-                if worker >= jobs {
-                    wait_for_the_other_lanes(|| next.load(Ordering::Relaxed) >= runs.len());
-                }
-                let n = next.fetch_add(1, Ordering::Relaxed);
-                let Some(&(_, run)) = runs.get(n) else { break };
-                let mut rows = Report::default();
-                match missing.get(&run.t.name) {
-                    Some(why) => rows.push(row(
-                        &run.t.name,
-                        &run.step("test"),
-                        false,
-                        Duration::ZERO,
-                        why.clone(),
-                    )),
-                    None => {
-                        let r = run_one(ws, run, &mut rows);
-                        rows.push(r);
-                    }
-                }
-                done.lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .push((n, rows.rows));
-            });
-        }
-    });
-    let mut done = done.into_inner().unwrap_or_else(|p| p.into_inner());
-    done.sort_by_key(|(n, _)| *n);
-    let mut out: Vec<Vec<Row>> = vec![Vec::new(); list.len()];
-    for (n, rows) in done {
-        if let Some(&(i, _)) = runs.get(n) {
-            out[i].extend(rows);
-        }
-    }
-    out
-}
-
-/// The lanes of `cargo xtask test` besides the VMs' that are still at work (the host tier's,
-/// the builder, qemu-user's): while any is, [`vm_jobs`] VMs run at once; once none is,
-/// [`vm_jobs_alone`].
-static OTHER_LANES: AtomicUsize = AtomicUsize::new(0);
-
-/// A lane other than the VMs' at work, until dropped (see [`OTHER_LANES`]). Made before the VM
-/// pool starts, so that it never sees the lanes as done before they began.
-pub struct BusyLane(());
-
-impl BusyLane {
-    pub fn start() -> BusyLane {
-        OTHER_LANES.fetch_add(1, Ordering::SeqCst);
-        BusyLane(())
-    }
-}
-
-impl Drop for BusyLane {
-    fn drop(&mut self) {
-        OTHER_LANES.fetch_sub(1, Ordering::SeqCst);
-    }
-}
-
-/// Returns once no other lane is at work, or `nothing_left` says there is no VM left to run.
-fn wait_for_the_other_lanes(nothing_left: impl Fn() -> bool) {
-    while OTHER_LANES.load(Ordering::SeqCst) > 0 && !nothing_left() {
-        std::thread::sleep(Duration::from_millis(500));
-    }
-}
-
-/// How many VMs run at once when the other lanes are done: one more than [`vm_jobs`] (`jobs`).
-/// The VMs alone leave a core idle while their tests wait: three at once on two cores ran the
-/// seven of 2026-11 in 420 s where two took 630 s. With `XTASK_VM_JOBS` set, that many always.
-fn vm_jobs_alone(jobs: usize) -> usize {
-    if std::env::var_os("XTASK_VM_JOBS").is_some() {
-        jobs
-    } else {
-        jobs + 1
-    }
-}
-
-/// How many VMs run at once beside the other lanes: `XTASK_VM_JOBS`, else as many as there are cores. On its own a
-/// single-vCPU TCG guest leaves its core idle while its tests wait on timeouts and peers (one
-/// VM more than the cores filled that), but in `cargo xtask test` the host tier, qemu-user
-/// and the builds fill it now; a third VM beside them starved the guests (the lib tests of the
-/// s390x and powerpc64le VMs passed their 120 s limit on two cores).
-fn vm_jobs() -> usize {
-    std::env::var("XTASK_VM_JOBS")
-        .ok()
-        .and_then(|j| j.parse().ok())
-        .filter(|&j| j > 0)
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-}
-
 pub(super) fn row(arch: &str, step: &str, ok: bool, time: Duration, note: String) -> Row {
     Row::new(Tier::Vm, arch, step, ok, time, note)
 }
 
-fn run_one(ws: &Ws, run: Run, report: &mut Report) -> Row {
+/// One VM row: its guest (`fetched`: see [`pool`]), then its build, then the boot.
+fn run_one(
+    ws: &Ws,
+    run: Run,
+    fetched: Result<(Guest, Option<Duration>), (String, Duration)>,
+    report: &mut Report,
+) -> Row {
     let t = run.t;
     let test = run.step("test");
-    // The guest first: fetching it (or finding it cached) goes on while the build is made.
-    let start = Instant::now();
-    let guest = match Guest::get(ws, run) {
+    let guest = match fetched {
         Ok((guest, fetched)) => {
             if let Some(time) = fetched {
                 report.push(row(
@@ -294,7 +182,7 @@ fn run_one(ws: &Ws, run: Run, report: &mut Report) -> Row {
             }
             guest
         }
-        Err(e) => return row(&t.name, &run.step("fetch"), false, start.elapsed(), e),
+        Err((e, time)) => return row(&t.name, &run.step("fetch"), false, time, e),
     };
     let built = build(ws, t);
     let Ok(built) = built.as_ref() else {

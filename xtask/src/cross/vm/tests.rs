@@ -1,5 +1,6 @@
 //! The VM tier's own tests.
 
+use super::pool::*;
 use super::*;
 
 #[test]
@@ -586,4 +587,54 @@ fn the_extra_vm_waits_for_the_other_lanes() {
     // Nothing left to run: no wait, busy lanes or not.
     let _lane = BusyLane::start();
     wait_for_the_other_lanes(|| true);
+}
+
+#[test]
+fn cpu_times_read_proc_stat() {
+    let stat = "cpu  100 5 50 800 20 3 2 0 7 0\ncpu0 50 2 25 400 10 1 1 0 3 0\n\
+                cpu1 50 3 25 400 10 2 1 0 4 0\nintr 12345 0\nctxt 99\n";
+    // idle + iowait; the first eight fields summed (guest time is within user's).
+    assert_eq!(cpu_times(stat), Some((820, 980, 2)));
+    assert_eq!(cpu_times("intr 1 2\n"), None);
+    assert_eq!(cpu_times("cpu  1 2 x 4\n"), None);
+    assert_eq!(cpu_times("cpu  1 2 3\n"), None);
+    // Two cores, half the time idle: one idle core.
+    assert_eq!(idle_between((820, 980, 2), (920, 1180, 2)), Some(1.0));
+    // A counter that went back, or no time passed: nothing measured.
+    assert_eq!(idle_between((820, 980, 2), (800, 1180, 2)), None);
+    assert_eq!(idle_between((820, 980, 2), (820, 980, 2)), None);
+    // This machine's: between none and all of its cores.
+    let idle = idle_cores(Duration::from_millis(300)).expect("/proc/stat reads");
+    let cpus = cpu_times(&fs::read_to_string("/proc/stat").unwrap())
+        .unwrap()
+        .2;
+    assert!(
+        (0.0..=cpus as f64 + 0.01).contains(&idle),
+        "{idle} of {cpus}"
+    );
+}
+
+#[test]
+fn one_more_vm_starts_only_on_idle_cores() {
+    let gate = IdleGate::default();
+    // Busy cores: measured again until they are idle enough.
+    let mut seen = vec![0.2, IDLE_CORES - 0.1, IDLE_CORES].into_iter();
+    let mut measured = 0;
+    assert!(gate.admit_with(
+        || false,
+        Duration::ZERO,
+        || {
+            measured += 1;
+            seen.next()
+        }
+    ));
+    assert_eq!(measured, 3);
+    // Not before `settle` has passed since the last start.
+    gate.started();
+    let start = Instant::now();
+    assert!(gate.admit_with(|| false, Duration::from_millis(300), || Some(2.0)));
+    assert!(start.elapsed() >= Duration::from_millis(300));
+    // Nothing left to run, or no measure here: no VM more.
+    assert!(!gate.admit_with(|| true, Duration::ZERO, || Some(2.0)));
+    assert!(!gate.admit_with(|| false, Duration::ZERO, || None));
 }

@@ -1,0 +1,329 @@
+//! The VM pool: which VM rows run when, and how many at once.
+//!
+//! - **Guests are fetched first.** One thread fetches every row's guest at the start, in the
+//!   pool's order ([`Fetches`]): downloads and unpacking take little CPU, and a row whose turn
+//!   comes never waits for its download (the extra kernels' rows used to fetch theirs, 25-50 s
+//!   each, at the end of the run).
+//! - **As many VMs as cores** ([`vm_jobs`]) from the start, beside the host tier, the builder
+//!   and qemu-user. Each worker takes the next row in order and waits for its build: every
+//!   target's own kernel first, in the order of the builds, then the extra kernels (their
+//!   builds are long done when they start, and they fill the end).
+//! - **More once the other lanes are done** ([`BusyLane`]): one VM more at once, and then up to
+//!   [`MORE_WHEN_IDLE`] per core more, each started only when the cores were at least
+//!   [`IDLE_CORES`] idle over [`IDLE_WINDOW`] ([`idle_cores`], from `/proc/stat`) and no
+//!   sooner than [`SETTLE`] after the previous start. A single-vCPU TCG guest spends much of
+//!   its tests waiting (netem delays, timeouts, a hostile resolver's silence): with three VMs
+//!   and nothing else, 35-80% of two cores were idle over the last five minutes of a run
+//!   (2026-12-07, `vmstat 10`), while two rows still waited their turn.
+//!
+//! `XTASK_VM_JOBS` sets how many VMs run at once, always.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+use super::guest::Guest;
+use super::{row, run_one, Run};
+use crate::cross::targets::Target;
+use crate::cross::Ws;
+use crate::report::{Report, Row};
+
+/// Over how long the idle time of the cores is measured before one more VM starts.
+pub(super) const IDLE_WINDOW: Duration = Duration::from_secs(10);
+/// How idle the cores must have been over [`IDLE_WINDOW`] (in cores: 1.0 is one whole core)
+/// for one more VM to start. A guest takes at most one core, and about half of one on average
+/// (its tests wait).
+pub(super) const IDLE_CORES: f64 = 0.8;
+/// How long after a VM starts before the idle time is measured for the next: a booting guest
+/// is busy, and its tests' load shows only after that.
+pub(super) const SETTLE: Duration = Duration::from_secs(20);
+/// How many VMs per core may start on idle time, beyond [`vm_jobs`] and the one more.
+pub(super) const MORE_WHEN_IDLE: usize = 1;
+
+/// A fetched guest, with the time the fetch took (`None`: it was cached); or why it could not
+/// be fetched, with the time it took to find out.
+type Fetched = Result<(Guest, Option<Duration>), (String, Duration)>;
+
+/// The guest of each row, fetched by one thread in the pool's order, waited for by the row.
+struct Fetches {
+    slots: Mutex<Vec<Option<Fetched>>>,
+    done: Condvar,
+}
+
+impl Fetches {
+    fn new(n: usize) -> Fetches {
+        Fetches {
+            slots: Mutex::new((0..n).map(|_| None).collect()),
+            done: Condvar::new(),
+        }
+    }
+
+    fn put(&self, n: usize, fetched: Fetched) {
+        let mut slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(slot) = slots.get_mut(n) {
+            *slot = Some(fetched);
+        }
+        self.done.notify_all();
+    }
+
+    /// Waits for the guest of row `n` and takes it.
+    fn take(&self, n: usize) -> Fetched {
+        let mut slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
+        loop {
+            match slots.get_mut(n) {
+                None => return Err(("no such row".into(), Duration::ZERO)),
+                Some(slot) => {
+                    if let Some(fetched) = slot.take() {
+                        return fetched;
+                    }
+                }
+            }
+            slots = self.done.wait(slots).unwrap_or_else(|p| p.into_inner());
+        }
+    }
+
+    /// Fills every row not fetched yet with `why`: nobody waits for a fetch that will not
+    /// come (the fetch thread stopped).
+    fn abandon(&self, why: &str) {
+        let mut slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
+        for slot in slots.iter_mut().filter(|s| s.is_none()) {
+            *slot = Some(Err((why.to_owned(), Duration::ZERO)));
+        }
+        self.done.notify_all();
+    }
+}
+
+/// Runs the VMs of each of `list`, one per kernel (the test rows saying why not for those in
+/// `missing`), as the module's docs say. Returns each target's rows (fetch, test, for each
+/// kernel), in `list`'s order.
+pub(in crate::cross) fn run_pool(
+    ws: &Ws,
+    list: &[Target],
+    missing: &BTreeMap<String, String>,
+) -> Vec<Vec<Row>> {
+    let jobs = vm_jobs();
+    let most = vm_jobs_most(jobs);
+    let mut runs: Vec<(usize, Run)> = list
+        .iter()
+        .enumerate()
+        .flat_map(|(i, t)| Run::all(t).into_iter().map(move |r| (i, r)))
+        .collect();
+    runs.sort_by_key(|(i, r)| (r.kernel.is_some(), *i));
+    let fetches = Fetches::new(runs.len());
+    let next = AtomicUsize::new(0);
+    let idle_gate = IdleGate::default();
+    let done: Mutex<Vec<(usize, Vec<Row>)>> = Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        let (next, done, runs, fetches, idle_gate) = (&next, &done, &runs, &fetches, &idle_gate);
+        scope.spawn(move || {
+            // Whatever happens here, no row waits for a fetch that will not come.
+            struct Abandon<'a>(&'a Fetches);
+            impl Drop for Abandon<'_> {
+                fn drop(&mut self) {
+                    self.0.abandon("not fetched: the fetch thread stopped");
+                }
+            }
+            let _guard = Abandon(fetches);
+            for (n, (_, run)) in runs.iter().enumerate() {
+                if missing.contains_key(&run.t.name) {
+                    continue;
+                }
+                let start = Instant::now();
+                fetches.put(n, Guest::get(ws, *run).map_err(|e| (e, start.elapsed())));
+            }
+        });
+        for worker in 0..most.min(runs.len()) {
+            scope.spawn(move || {
+                let nothing_left = || next.load(Ordering::Relaxed) >= runs.len();
+                // The workers past `jobs` wait until the other lanes are done; past the first
+                // of them, also for idle cores.
+                if worker >= jobs {
+                    wait_for_the_other_lanes(nothing_left);
+                    let go = if worker == jobs {
+                        idle_gate.started();
+                        true
+                    } else {
+                        idle_gate.admit(nothing_left)
+                    };
+                    if !go {
+                        return;
+                    }
+                }
+                loop {
+                    let n = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(&(_, run)) = runs.get(n) else { break };
+                    let mut rows = Report::default();
+                    match missing.get(&run.t.name) {
+                        Some(why) => rows.push(row(
+                            &run.t.name,
+                            &run.step("test"),
+                            false,
+                            Duration::ZERO,
+                            why.clone(),
+                        )),
+                        None => {
+                            let r = run_one(ws, run, fetches.take(n), &mut rows);
+                            rows.push(r);
+                        }
+                    }
+                    done.lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .push((n, rows.rows));
+                }
+            });
+        }
+    });
+    let mut done = done.into_inner().unwrap_or_else(|p| p.into_inner());
+    done.sort_by_key(|(n, _)| *n);
+    let mut out: Vec<Vec<Row>> = vec![Vec::new(); list.len()];
+    for (n, rows) in done {
+        if let Some(&(i, _)) = runs.get(n) {
+            out[i].extend(rows);
+        }
+    }
+    out
+}
+
+/// The lanes of `cargo xtask test` besides the VMs' that are still at work (the host tier's,
+/// the builder, qemu-user's): while any is, [`vm_jobs`] VMs run at once; once none is, more
+/// (see the module's docs).
+static OTHER_LANES: AtomicUsize = AtomicUsize::new(0);
+
+/// A lane other than the VMs' at work, until dropped (see [`OTHER_LANES`]). Made before the VM
+/// pool starts, so that it never sees the lanes as done before they began.
+pub struct BusyLane(());
+
+impl BusyLane {
+    pub fn start() -> BusyLane {
+        OTHER_LANES.fetch_add(1, Ordering::SeqCst);
+        BusyLane(())
+    }
+}
+
+impl Drop for BusyLane {
+    fn drop(&mut self) {
+        OTHER_LANES.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Returns once no other lane is at work, or `nothing_left` says there is no VM left to run.
+pub(super) fn wait_for_the_other_lanes(nothing_left: impl Fn() -> bool) {
+    while OTHER_LANES.load(Ordering::SeqCst) > 0 && !nothing_left() {
+        std::thread::sleep(Duration::from_millis(500));
+    }
+}
+
+/// Lets the VMs past the first extra one start one at a time, each when the cores have idle
+/// time (see the module's docs).
+#[derive(Default)]
+pub(super) struct IdleGate {
+    /// When the last VM past [`vm_jobs`] started.
+    last_start: Mutex<Option<Instant>>,
+}
+
+impl IdleGate {
+    /// A VM past [`vm_jobs`] starts now without asking (the first extra one).
+    pub(super) fn started(&self) {
+        *self.last_start.lock().unwrap_or_else(|p| p.into_inner()) = Some(Instant::now());
+    }
+
+    /// Waits until one more VM may start: `true` then; `false` when `nothing_left` says no VM
+    /// is left to run, or the idle time cannot be measured here.
+    pub(super) fn admit(&self, nothing_left: impl Fn() -> bool) -> bool {
+        self.admit_with(nothing_left, SETTLE, || idle_cores(IDLE_WINDOW))
+    }
+
+    pub(super) fn admit_with(
+        &self,
+        nothing_left: impl Fn() -> bool,
+        settle: Duration,
+        mut measure: impl FnMut() -> Option<f64>,
+    ) -> bool {
+        // One worker at a time measures, so that two never start on the same idle time.
+        let mut last = self.last_start.lock().unwrap_or_else(|p| p.into_inner());
+        loop {
+            if nothing_left() {
+                return false;
+            }
+            let since = *last.get_or_insert_with(Instant::now);
+            if let Some(wait) = (since + settle).checked_duration_since(Instant::now()) {
+                std::thread::sleep(wait);
+                continue;
+            }
+            match measure() {
+                None => return false,
+                Some(idle) if idle >= IDLE_CORES => {
+                    *last = Some(Instant::now());
+                    return !nothing_left();
+                }
+                Some(_) => {}
+            }
+        }
+    }
+}
+
+/// How many cores were idle, on average, over the next `window` (from `/proc/stat`: idle and
+/// iowait time of all CPUs); `None` where `/proc/stat` cannot be read.
+pub(super) fn idle_cores(window: Duration) -> Option<f64> {
+    let read = || std::fs::read_to_string("/proc/stat").ok();
+    let before = cpu_times(&read()?)?;
+    std::thread::sleep(window);
+    let after = cpu_times(&read()?)?;
+    idle_between(before, after)
+}
+
+/// Idle and total time of all CPUs, and how many CPUs, from the text of `/proc/stat`.
+pub(super) fn cpu_times(stat: &str) -> Option<(u64, u64, usize)> {
+    let mut lines = stat.lines();
+    let all = lines.next()?.strip_prefix("cpu ")?;
+    let fields: Vec<u64> = all
+        .split_whitespace()
+        .map(|f| f.parse().ok())
+        .collect::<Option<_>>()?;
+    // user nice system idle iowait irq softirq steal (guest time is within user's).
+    let total = fields.iter().take(8).sum();
+    let idle = fields.get(3)? + fields.get(4).unwrap_or(&0);
+    let cpus = lines
+        .filter(|l| {
+            l.strip_prefix("cpu")
+                .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()))
+        })
+        .count();
+    Some((idle, total, cpus))
+}
+
+/// Idle cores between two [`cpu_times`].
+pub(super) fn idle_between(before: (u64, u64, usize), after: (u64, u64, usize)) -> Option<f64> {
+    let idle = after.0.checked_sub(before.0)?;
+    let total = after.1.checked_sub(before.1)?;
+    (total > 0 && after.2 > 0).then(|| idle as f64 / total as f64 * after.2 as f64)
+}
+
+/// How many VMs may run at once when the other lanes are done: [`vm_jobs`] (`jobs`), one
+/// more, and [`MORE_WHEN_IDLE`] per core more on idle time. With `XTASK_VM_JOBS` set, that
+/// many always.
+fn vm_jobs_most(jobs: usize) -> usize {
+    if std::env::var_os("XTASK_VM_JOBS").is_some() {
+        jobs
+    } else {
+        jobs + 1 + MORE_WHEN_IDLE * cores()
+    }
+}
+
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// How many VMs run at once beside the other lanes: `XTASK_VM_JOBS`, else as many as there
+/// are cores. On its own a single-vCPU TCG guest leaves its core idle while its tests wait
+/// on timeouts and peers, but in `cargo xtask test` the host tier, qemu-user and the builds
+/// fill it; a third VM beside them starved the guests (the lib tests of the s390x and
+/// powerpc64le VMs passed their 120 s limit on two cores).
+fn vm_jobs() -> usize {
+    std::env::var("XTASK_VM_JOBS")
+        .ok()
+        .and_then(|j| j.parse().ok())
+        .filter(|&j| j > 0)
+        .unwrap_or_else(cores)
+}
