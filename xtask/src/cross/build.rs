@@ -98,6 +98,11 @@ pub fn build(ws: &Ws, t: &Target) -> Outcome {
     finish(t, run_build(ws, t))
 }
 
+/// Whether every planned build is done (or none was planned).
+pub fn all_done() -> bool {
+    builds().iter().all(|(_, s)| matches!(s, State::Done(..)))
+}
+
 /// Takes the row reporting the build of the target named `name` (once; `None` if it was not
 /// built or its row was taken), to be filed under `tier`.
 pub fn take_row(name: &str, tier: Tier) -> Option<Row> {

@@ -11,7 +11,7 @@
 //!   the next one; then the echo rows;
 //! - the VMs, `XTASK_VM_JOBS` at once (default: as many as there are cores, and more once
 //!   the host lane, the builder and qemu-user are done; see `vm/pool.rs`): each
-//!   takes its guest (all are fetched up front), waits for its test build and its echo build (the echo goes into the
+//!   fetches its guest (unless it was fetched ahead), waits for its test build and its echo build (the echo goes into the
 //!   initramfs; a failed echo build fails the row), then boots. Building each echo right
 //!   after its tests, not all of them after all the tests, lets a VM start as soon as its own
 //!   builds are done.

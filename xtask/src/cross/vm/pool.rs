@@ -1,9 +1,12 @@
 //! The VM pool: which VM rows run when, and how many at once.
 //!
-//! - **Guests are fetched first.** One thread fetches every row's guest at the start, in the
-//!   pool's order ([`Fetches`]): downloads and unpacking take little CPU, and a row whose turn
-//!   comes never waits for its download (the extra kernels' rows used to fetch theirs, 25-50 s
-//!   each, at the end of the run).
+//! - **Guests are fetched ahead once the builds are done** ([`prefetch`]). A row fetches its
+//!   guest when its turn comes (the first rows while they wait for their builds), except the
+//!   rows no worker has taken when the last test build is done: those (the extra kernels'
+//!   rows, mostly) are fetched then, all at once, so that none waits 25-50 s for its download
+//!   at the end of the run. Not earlier: fetching all eleven guests at the start (apt's
+//!   indexes, unpacking the kernels) took the cores from the builds, which run at a low
+//!   priority, and a CI-identical run's x86_64 echo build took 297 s instead of 110 s.
 //! - **As many VMs as cores** ([`vm_jobs`]) from the start, beside the host tier, the builder
 //!   and qemu-user. Each worker takes the next row in order and waits for its build: every
 //!   target's own kernel first, in the order of the builds, then the extra kernels (their
@@ -25,6 +28,7 @@ use std::time::{Duration, Instant};
 
 use super::guest::Guest;
 use super::{row, run_one, Run};
+use crate::cross::build;
 use crate::cross::targets::Target;
 use crate::cross::Ws;
 use crate::report::{Report, Row};
@@ -45,53 +49,120 @@ pub(super) const MORE_WHEN_IDLE: usize = 1;
 /// be fetched, with the time it took to find out.
 type Fetched = Result<(Guest, Option<Duration>), (String, Duration)>;
 
-/// The guest of each row, fetched by one thread in the pool's order, waited for by the row.
+fn fetch(ws: &Ws, run: Run) -> Fetched {
+    let start = Instant::now();
+    Guest::get(ws, run).map_err(|e| (e, start.elapsed()))
+}
+
+/// Where the guest of one row stands.
+enum Slot {
+    /// Nobody has started to fetch it.
+    Waiting,
+    /// Being fetched: by the row's worker, or ahead of it ([`prefetch`]).
+    Fetching,
+    /// Fetched ahead of its row, until the row takes it.
+    Done(Box<Fetched>),
+    /// Taken by its row.
+    Taken,
+}
+
+/// The guest of each row: fetched by the row itself when its turn comes, unless it was
+/// fetched ahead ([`prefetch`]).
 struct Fetches {
-    slots: Mutex<Vec<Option<Fetched>>>,
+    slots: Mutex<Vec<Slot>>,
     done: Condvar,
 }
 
 impl Fetches {
     fn new(n: usize) -> Fetches {
         Fetches {
-            slots: Mutex::new((0..n).map(|_| None).collect()),
+            slots: Mutex::new((0..n).map(|_| Slot::Waiting).collect()),
             done: Condvar::new(),
         }
     }
 
-    fn put(&self, n: usize, fetched: Fetched) {
-        let mut slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(slot) = slots.get_mut(n) {
-            *slot = Some(fetched);
-        }
-        self.done.notify_all();
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Slot>> {
+        self.slots.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Waits for the guest of row `n` and takes it.
-    fn take(&self, n: usize) -> Fetched {
-        let mut slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
+    /// The guest of row `n` (`run`): fetched now when nobody started it, else waited for.
+    fn get(&self, ws: &Ws, n: usize, run: Run) -> Fetched {
+        let mut slots = self.lock();
         loop {
-            match slots.get_mut(n) {
-                None => return Err(("no such row".into(), Duration::ZERO)),
-                Some(slot) => {
-                    if let Some(fetched) = slot.take() {
-                        return fetched;
-                    }
+            let Some(slot) = slots.get_mut(n) else {
+                return Err(("no such row".into(), Duration::ZERO));
+            };
+            match std::mem::replace(slot, Slot::Taken) {
+                Slot::Waiting => {
+                    drop(slots);
+                    return fetch(ws, run);
                 }
+                Slot::Fetching => *slot = Slot::Fetching,
+                Slot::Done(fetched) => return *fetched,
+                Slot::Taken => return Err(("taken twice".into(), Duration::ZERO)),
             }
             slots = self.done.wait(slots).unwrap_or_else(|p| p.into_inner());
         }
     }
 
-    /// Fills every row not fetched yet with `why`: nobody waits for a fetch that will not
-    /// come (the fetch thread stopped).
-    fn abandon(&self, why: &str) {
-        let mut slots = self.slots.lock().unwrap_or_else(|p| p.into_inner());
-        for slot in slots.iter_mut().filter(|s| s.is_none()) {
-            *slot = Some(Err((why.to_owned(), Duration::ZERO)));
+    /// Claims row `n` for a fetch ahead of its turn: `false` when it was started already.
+    fn claim(&self, n: usize) -> bool {
+        match self.lock().get_mut(n) {
+            Some(slot @ Slot::Waiting) => {
+                *slot = Slot::Fetching;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn put(&self, n: usize, fetched: Fetched) {
+        if let Some(slot) = self.lock().get_mut(n) {
+            *slot = Slot::Done(Box::new(fetched));
         }
         self.done.notify_all();
     }
+}
+
+/// Fetches the guests of the rows no worker has taken yet (the extra kernels' rows, mostly),
+/// all at once, as soon as every test build is done: the builds, at a low priority, are then
+/// no longer slowed down by the unpacking, and the cores have idle time to spare. Returns at
+/// once when no row is left to take.
+fn prefetch(
+    ws: &Ws,
+    runs: &[(usize, Run)],
+    missing: &BTreeMap<String, String>,
+    fetches: &Fetches,
+    nothing_left: impl Fn() -> bool,
+) {
+    while !build::all_done() {
+        if nothing_left() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    std::thread::scope(|scope| {
+        for (n, (_, run)) in runs.iter().enumerate() {
+            if missing.contains_key(&run.t.name) || !fetches.claim(n) {
+                continue;
+            }
+            scope.spawn(move || {
+                // Whatever happens here, the row does not wait for a fetch that will not come.
+                struct Put<'a>(&'a Fetches, usize, Option<Fetched>);
+                impl Drop for Put<'_> {
+                    fn drop(&mut self) {
+                        let fetched = self
+                            .2
+                            .take()
+                            .unwrap_or_else(|| Err(("the fetch stopped".into(), Duration::ZERO)));
+                        self.0.put(self.1, fetched);
+                    }
+                }
+                let mut put = Put(fetches, n, None);
+                put.2 = Some(fetch(ws, *run));
+            });
+        }
+    });
 }
 
 /// Runs the VMs of each of `list`, one per kernel (the test rows saying why not for those in
@@ -117,21 +188,9 @@ pub(in crate::cross) fn run_pool(
     std::thread::scope(|scope| {
         let (next, done, runs, fetches, idle_gate) = (&next, &done, &runs, &fetches, &idle_gate);
         scope.spawn(move || {
-            // Whatever happens here, no row waits for a fetch that will not come.
-            struct Abandon<'a>(&'a Fetches);
-            impl Drop for Abandon<'_> {
-                fn drop(&mut self) {
-                    self.0.abandon("not fetched: the fetch thread stopped");
-                }
-            }
-            let _guard = Abandon(fetches);
-            for (n, (_, run)) in runs.iter().enumerate() {
-                if missing.contains_key(&run.t.name) {
-                    continue;
-                }
-                let start = Instant::now();
-                fetches.put(n, Guest::get(ws, *run).map_err(|e| (e, start.elapsed())));
-            }
+            prefetch(ws, runs, missing, fetches, || {
+                next.load(Ordering::Relaxed) >= runs.len()
+            })
         });
         for worker in 0..most.min(runs.len()) {
             scope.spawn(move || {
@@ -163,7 +222,7 @@ pub(in crate::cross) fn run_pool(
                             why.clone(),
                         )),
                         None => {
-                            let r = run_one(ws, run, fetches.take(n), &mut rows);
+                            let r = run_one(ws, run, fetches.get(ws, n, run), &mut rows);
                             rows.push(r);
                         }
                     }
@@ -326,4 +385,33 @@ fn vm_jobs() -> usize {
         .and_then(|j| j.parse().ok())
         .filter(|&j| j > 0)
         .unwrap_or_else(cores)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_guest_fetched_ahead_is_taken_once_by_its_row() {
+        let ws = Ws::find();
+        let targets =
+            crate::cross::targets::load(&ws.root.join("targets"), &["x86_64".into()]).unwrap();
+        let run = Run::all(&targets[0])[0];
+        let fetches = Fetches::new(2);
+        // The prefetcher claims a row once; its row waits for the fetch and takes it.
+        assert!(fetches.claim(1));
+        assert!(!fetches.claim(1));
+        std::thread::scope(|s| {
+            let row = s.spawn(|| fetches.get(&ws, 1, run));
+            std::thread::sleep(Duration::from_millis(100));
+            fetches.put(1, Err(("fetched ahead".into(), Duration::from_secs(3))));
+            let got = row.join().unwrap();
+            assert!(matches!(got, Err((ref e, t)) if e == "fetched ahead" && t.as_secs() == 3));
+        });
+        // Taken: not a second time, nor claimed again.
+        assert!(matches!(fetches.get(&ws, 1, run), Err((ref e, _)) if e == "taken twice"));
+        assert!(!fetches.claim(1));
+        // No such row.
+        assert!(fetches.get(&ws, 7, run).is_err());
+    }
 }
