@@ -410,6 +410,11 @@ pub fn wait_built(name: &str) -> Result<(), String> {
     }
 }
 
+/// Whether every planned echo build is done (or none was planned).
+pub fn all_done() -> bool {
+    builds().values().all(Option::is_some)
+}
+
 /// Records every planned echo build of `names` that never ran as failed (`why`), so that
 /// nobody waits for it for ever (the builder calls it last, also when it stops early).
 pub fn abandon<'a>(names: impl IntoIterator<Item = &'a str>, why: &str) {

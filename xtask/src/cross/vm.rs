@@ -24,7 +24,7 @@
 //!    the machines of [`KVASER_MACHINES`] also get two `kvaser_pci` CAN cards on one bus;
 //! 3. boot it under TCG (never KVM), as many VMs at once as there are cores, more once the
 //!    host tier, the builder and qemu-user are done and while the cores have idle time (the
-//!    [`pool`]: the rows left are fetched ahead once the builds are done; each VM is one single-threaded process whose
+//!    [`pool`]: the rows left are fetched ahead once the builder is done; each VM is one single-threaded process whose
 //!    tests spend much of their time waiting; `XTASK_VM_JOBS` sets how many), with time limits so a hung guest fails
 //!    the row instead of hanging CI; the init script runs every test binary as root and
 //!    reports on the console (markers `@@xtask ...`, see `qemu/init`). In `cargo xtask test`

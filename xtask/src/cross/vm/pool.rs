@@ -1,12 +1,14 @@
 //! The VM pool: which VM rows run when, and how many at once.
 //!
-//! - **Guests are fetched ahead once the builds are done** ([`prefetch`]). A row fetches its
+//! - **Guests are fetched ahead once the builder is done** ([`prefetch`]). A row fetches its
 //!   guest when its turn comes (the first rows while they wait for their builds), except the
-//!   rows no worker has taken when the last test build is done: those (the extra kernels'
-//!   rows, mostly) are fetched then, all at once, so that none waits 25-50 s for its download
-//!   at the end of the run. Not earlier: fetching all eleven guests at the start (apt's
-//!   indexes, unpacking the kernels) took the cores from the builds, which run at a low
-//!   priority, and a CI-identical run's x86_64 echo build took 297 s instead of 110 s.
+//!   rows no worker has taken when the builder is done: those (the extra kernels' rows,
+//!   mostly) are fetched then, one after the other in the pool's order, so that none waits
+//!   25-50 s for its download at the end of the run. Not earlier: fetching all eleven guests
+//!   at the start (apt's indexes, unpacking the kernels) took the cores from the builds, which
+//!   run at a low priority (a CI-identical run's x86_64 echo build took 297 s instead of
+//!   110 s), and fetching the four extra rows' all at once after the last test build took
+//!   95-102 s each and slowed s390x's echo build from 38 s to 125 s.
 //! - **As many VMs as cores** ([`vm_jobs`]) from the start, beside the host tier, the builder
 //!   and qemu-user. Each worker takes the next row in order and waits for its build: every
 //!   target's own kernel first, in the order of the builds, then the extra kernels (their
@@ -28,9 +30,9 @@ use std::time::{Duration, Instant};
 
 use super::guest::Guest;
 use super::{row, run_one, Run};
-use crate::cross::build;
 use crate::cross::targets::Target;
 use crate::cross::Ws;
+use crate::cross::{build, echo};
 use crate::report::{Report, Row};
 
 /// Over how long the idle time of the cores is measured before one more VM starts.
@@ -125,9 +127,10 @@ impl Fetches {
 }
 
 /// Fetches the guests of the rows no worker has taken yet (the extra kernels' rows, mostly),
-/// all at once, as soon as every test build is done: the builds, at a low priority, are then
-/// no longer slowed down by the unpacking, and the cores have idle time to spare. Returns at
-/// once when no row is left to take.
+/// one after the other in the pool's order, as soon as the builder is done (every test build
+/// and every echo build): the cores then have idle time to spare, and the builds, which run
+/// at a low priority, are not slowed down. A row whose turn comes before the fetch reached it
+/// fetches its guest itself. Returns at once when no row is left to take.
 fn prefetch(
     ws: &Ws,
     runs: &[(usize, Run)],
@@ -135,34 +138,30 @@ fn prefetch(
     fetches: &Fetches,
     nothing_left: impl Fn() -> bool,
 ) {
-    while !build::all_done() {
+    while !(build::all_done() && echo::all_done()) {
         if nothing_left() {
             return;
         }
         std::thread::sleep(Duration::from_millis(500));
     }
-    std::thread::scope(|scope| {
-        for (n, (_, run)) in runs.iter().enumerate() {
-            if missing.contains_key(&run.t.name) || !fetches.claim(n) {
-                continue;
-            }
-            scope.spawn(move || {
-                // Whatever happens here, the row does not wait for a fetch that will not come.
-                struct Put<'a>(&'a Fetches, usize, Option<Fetched>);
-                impl Drop for Put<'_> {
-                    fn drop(&mut self) {
-                        let fetched = self
-                            .2
-                            .take()
-                            .unwrap_or_else(|| Err(("the fetch stopped".into(), Duration::ZERO)));
-                        self.0.put(self.1, fetched);
-                    }
-                }
-                let mut put = Put(fetches, n, None);
-                put.2 = Some(fetch(ws, *run));
-            });
+    // Whatever happens here, no row waits for a fetch that will not come.
+    struct Put<'a>(&'a Fetches, usize, Option<Fetched>);
+    impl Drop for Put<'_> {
+        fn drop(&mut self) {
+            let fetched = self
+                .2
+                .take()
+                .unwrap_or_else(|| Err(("the fetch stopped".into(), Duration::ZERO)));
+            self.0.put(self.1, fetched);
         }
-    });
+    }
+    for (n, (_, run)) in runs.iter().enumerate() {
+        if missing.contains_key(&run.t.name) || !fetches.claim(n) {
+            continue;
+        }
+        let mut put = Put(fetches, n, None);
+        put.2 = Some(fetch(ws, *run));
+    }
 }
 
 /// Runs the VMs of each of `list`, one per kernel (the test rows saying why not for those in
