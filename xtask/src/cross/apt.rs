@@ -73,11 +73,23 @@ impl Apt {
             String::new()
         };
         let text: String = lines.iter().map(|l| format!("deb {signed}{l}\n")).collect();
-        fs::write(dir.join("sources.list"), text).map_err(|e| format!("{}: {e}", dir.display()))?;
-        Ok(Apt {
+        let apt = Apt {
             dir: dir.to_path_buf(),
             arch: arch.map(str::to_owned),
-        })
+        };
+        // Under the state's lock, and only when it changes, in one rename: another row's apt
+        // command reading this state must never see the list empty. (`fs::write` truncates
+        // first: an `apt-cache show` of x86_64's kernel fetch then found "No packages" while
+        // i686's fetch set up the same state, and i686 fell back to bookworm's kernel.)
+        let path = dir.join("sources.list");
+        let _alone = apt.lock();
+        if fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+            let new = dir.join("sources.list.new");
+            fs::write(&new, text)
+                .and_then(|()| fs::rename(&new, &path))
+                .map_err(|e| format!("{}: {e}", dir.display()))?;
+        }
+        Ok(apt)
     }
 
     /// The private state of one foreign architecture and suite, from the host's mirror:
@@ -388,6 +400,36 @@ mod tests {
         drop(held);
         rx.recv_timeout(std::time::Duration::from_secs(5)).unwrap();
         waiter.join().unwrap();
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn setting_up_a_state_waits_for_its_lock_and_never_empties_the_list() {
+        let dir = std::env::temp_dir().join(format!("xtask-apt-sources-{}", std::process::id()));
+        let lines = ["http://deb.example bookworm main".to_owned()];
+        let a = Apt::new(&dir, Some("amd64"), &lines).unwrap();
+        let list = dir.join("sources.list");
+        let first = fs::read_to_string(&list).unwrap();
+        assert!(
+            first.ends_with("http://deb.example bookworm main\n"),
+            "{first}"
+        );
+        // While a command of this state runs, a second set-up waits, and the list stays whole.
+        let held = a.lock();
+        let (dir2, lines2) = (
+            dir.clone(),
+            vec!["http://deb.example trixie main".to_owned()],
+        );
+        let setup = std::thread::spawn(move || Apt::new(&dir2, Some("amd64"), &lines2).is_ok());
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        assert_eq!(fs::read_to_string(&list).unwrap(), first);
+        drop(held);
+        assert!(setup.join().unwrap());
+        let second = fs::read_to_string(&list).unwrap();
+        assert!(
+            second.ends_with("http://deb.example trixie main\n"),
+            "{second}"
+        );
         let _ = fs::remove_dir_all(&dir);
     }
 

@@ -15,7 +15,8 @@
 //!   builds are long done when they start, and they fill the end).
 //! - **More once the other lanes are done** ([`BusyLane`]): one VM more at once, and then up to
 //!   [`MORE_WHEN_IDLE`] per core more, each started only when the cores were at least
-//!   [`IDLE_CORES`] idle over [`IDLE_WINDOW`] ([`idle_cores`], from `/proc/stat`) and no
+//!   [`IDLE_CORES`] free over [`IDLE_WINDOW`] (idle, or running niced batch work that yields
+//!   to a VM: [`idle_cores`], from `/proc/stat`) and no
 //!   sooner than [`SETTLE`] after the previous start. A single-vCPU TCG guest spends much of
 //!   its tests waiting (netem delays, timeouts, a hostile resolver's silence): with three VMs
 //!   and nothing else, 35-80% of two cores were idle over the last five minutes of a run
@@ -37,7 +38,7 @@ use crate::report::{Report, Row};
 
 /// Over how long the idle time of the cores is measured before one more VM starts.
 pub(super) const IDLE_WINDOW: Duration = Duration::from_secs(10);
-/// How idle the cores must have been over [`IDLE_WINDOW`] (in cores: 1.0 is one whole core)
+/// How free the cores must have been over [`IDLE_WINDOW`] (in cores: 1.0 is one whole core)
 /// for one more VM to start. A guest takes at most one core, and about half of one on average
 /// (its tests wait).
 pub(super) const IDLE_CORES: f64 = 0.8;
@@ -321,8 +322,9 @@ impl IdleGate {
     }
 }
 
-/// How many cores were idle, on average, over the next `window` (from `/proc/stat`: idle and
-/// iowait time of all CPUs); `None` where `/proc/stat` cannot be read.
+/// How many cores were free for a VM, on average, over the next `window` (from `/proc/stat`:
+/// idle, iowait and niced time of all CPUs: niced work, the builds and the host lane's batch
+/// work, yields to a VM); `None` where `/proc/stat` cannot be read.
 pub(super) fn idle_cores(window: Duration) -> Option<f64> {
     let read = || std::fs::read_to_string("/proc/stat").ok();
     let before = cpu_times(&read()?)?;
@@ -331,7 +333,8 @@ pub(super) fn idle_cores(window: Duration) -> Option<f64> {
     idle_between(before, after)
 }
 
-/// Idle and total time of all CPUs, and how many CPUs, from the text of `/proc/stat`.
+/// Free (idle, iowait, nice) and total time of all CPUs, and how many CPUs, from the text of
+/// `/proc/stat`.
 pub(super) fn cpu_times(stat: &str) -> Option<(u64, u64, usize)> {
     let mut lines = stat.lines();
     let all = lines.next()?.strip_prefix("cpu ")?;
@@ -341,7 +344,7 @@ pub(super) fn cpu_times(stat: &str) -> Option<(u64, u64, usize)> {
         .collect::<Option<_>>()?;
     // user nice system idle iowait irq softirq steal (guest time is within user's).
     let total = fields.iter().take(8).sum();
-    let idle = fields.get(3)? + fields.get(4).unwrap_or(&0);
+    let idle = fields.get(1)? + fields.get(3)? + fields.get(4).unwrap_or(&0);
     let cpus = lines
         .filter(|l| {
             l.strip_prefix("cpu")

@@ -593,16 +593,16 @@ fn the_extra_vm_waits_for_the_other_lanes() {
 fn cpu_times_read_proc_stat() {
     let stat = "cpu  100 5 50 800 20 3 2 0 7 0\ncpu0 50 2 25 400 10 1 1 0 3 0\n\
                 cpu1 50 3 25 400 10 2 1 0 4 0\nintr 12345 0\nctxt 99\n";
-    // idle + iowait; the first eight fields summed (guest time is within user's).
-    assert_eq!(cpu_times(stat), Some((820, 980, 2)));
+    // nice + idle + iowait; the first eight fields summed (guest time is within user's).
+    assert_eq!(cpu_times(stat), Some((825, 980, 2)));
     assert_eq!(cpu_times("intr 1 2\n"), None);
     assert_eq!(cpu_times("cpu  1 2 x 4\n"), None);
     assert_eq!(cpu_times("cpu  1 2 3\n"), None);
     // Two cores, half the time idle: one idle core.
-    assert_eq!(idle_between((820, 980, 2), (920, 1180, 2)), Some(1.0));
+    assert_eq!(idle_between((825, 980, 2), (925, 1180, 2)), Some(1.0));
     // A counter that went back, or no time passed: nothing measured.
-    assert_eq!(idle_between((820, 980, 2), (800, 1180, 2)), None);
-    assert_eq!(idle_between((820, 980, 2), (820, 980, 2)), None);
+    assert_eq!(idle_between((825, 980, 2), (800, 1180, 2)), None);
+    assert_eq!(idle_between((825, 980, 2), (825, 980, 2)), None);
     // This machine's: between none and all of its cores.
     let idle = idle_cores(Duration::from_millis(300)).expect("/proc/stat reads");
     let cpus = cpu_times(&fs::read_to_string("/proc/stat").unwrap())
