@@ -16,8 +16,8 @@
 //! [`fuzz::SHORT_PASS_SECONDS`] seconds, [`fuzz::SHORT_PASS_JOBS`] at once).
 //!
 //! Schedule: the foreign tiers' installs come first; then two lanes run side by side, so
-//! that the second core never waits for a sleeping test. One is the host tier, the bench
-//! harness, Miri and the fuzz pass, in that order (the last two at a lower priority). The other builds each architecture's tests
+//! that the second core never waits for a sleeping test. One is the host tier, Miri, the
+//! bench harness and the fuzz pass, in that order. The other builds each architecture's tests
 //! in turn and runs them under qemu-user beside the next build, and boots each VM
 //! (`XTASK_VM_JOBS` at once) as soon as its build is done (see `cross/schedule.rs`). The
 //! table's rows stay in the same order whatever finishes first; progress lines interleave,
@@ -245,13 +245,14 @@ fn main() -> ExitCode {
     let (mut report, foreign) = std::thread::scope(|s| {
         let mut report = Report::default();
         if serial && tier(Tier::Host) {
-            run_host_lane(&root, opts.quick, &mut report, None);
+            run_host_lane(&root, opts.quick, &mut report);
         }
         // Counted before the VM pool starts: it boots more VMs once this lane is done.
         let host_lane = (!serial && tier(Tier::Host)).then(cross::BusyLane::start);
         let foreign = foreign.map(|plan| s.spawn(move || cross::run_foreign(plan)));
         if let Some(busy) = host_lane {
-            run_host_lane(&root, opts.quick, &mut report, Some(busy));
+            run_host_lane(&root, opts.quick, &mut report);
+            drop(busy);
         }
         let rows = foreign.map(|lane| {
             lane.join().unwrap_or_else(|_| {
@@ -271,27 +272,12 @@ fn main() -> ExitCode {
     finish(&report, start)
 }
 
-/// The host tier, then the bench harness, Miri and the short fuzz pass, one after the other.
-/// `busy` marks the lane at work for the VM pool until the host tier is done. Miri and the
-/// fuzz pass are batch work, nothing in them timed: they run at a lower priority, so that
-/// they take what the builds and the VMs leave (the pool counts niced time as free). The
-/// bench harness keeps its priority: its servers and clients wait on each other with
-/// timeouts.
-fn run_host_lane(
-    root: &std::path::Path,
-    quick: bool,
-    report: &mut Report,
-    busy: Option<cross::BusyLane>,
-) {
+/// The host tier, then Miri, the bench harness and the short fuzz pass, one after the other.
+fn run_host_lane(root: &std::path::Path, quick: bool, report: &mut Report) {
     host::run_host(root, quick, report);
-    drop(busy);
     if quick {
         return;
     }
-    // The benchmark harness end to end with tiny counts, so it does not rot (its figures
-    // mean nothing at that size and are not kept).
-    bench::run_bench(root, true, report);
-    cross::proc::lower_priority();
     // Miri over the modules with `unsafe`, so that it cannot rot (`cargo xtask miri` runs
     // the whole selection).
     miri::run_miri(
@@ -300,6 +286,9 @@ fn run_host_lane(
         "miri (modules with unsafe)",
         report,
     );
+    // The benchmark harness end to end with tiny counts, so it does not rot (its figures
+    // mean nothing at that size and are not kept).
+    bench::run_bench(root, true, report);
     // Every fuzz target for a few seconds, so none rots; `cargo xtask fuzz` runs them for
     // long.
     fuzz::run_short_pass(report);

@@ -181,8 +181,7 @@ pub const BACKGROUND_NICE: u32 = 10;
 /// Lowers the calling thread's scheduling priority to [`BACKGROUND_NICE`], and so that of the
 /// threads and processes it starts from then on (Linux keeps a niceness per thread, and a
 /// child inherits its creator's): `renice` on the thread's own id (from `/proc/thread-self`).
-/// `cargo xtask test` runs its CPU-bound batch work so (the cross builds; the host lane after
-/// the host tier and the bench harness: Miri, the fuzz pass), so
+/// `cargo xtask test` runs its CPU-bound batch work so (the cross builds, the fuzz pass), so
 /// that it soaks up idle cores without starving the VMs' and tests' timers. Best effort: where
 /// `renice` is missing or fails, the thread keeps its priority.
 pub fn lower_priority() {

@@ -323,8 +323,8 @@ impl IdleGate {
 }
 
 /// How many cores were free for a VM, on average, over the next `window` (from `/proc/stat`:
-/// idle, iowait and niced time of all CPUs: niced work, the builds and the host lane's batch
-/// work, yields to a VM); `None` where `/proc/stat` cannot be read.
+/// idle, iowait and niced time of all CPUs: niced work, the builds and the fuzz pass,
+/// yields to a VM); `None` where `/proc/stat` cannot be read.
 pub(super) fn idle_cores(window: Duration) -> Option<f64> {
     let read = || std::fs::read_to_string("/proc/stat").ok();
     let before = cpu_times(&read()?)?;
