@@ -187,14 +187,11 @@ pub(in crate::cross) fn run_pool(
     let done: Mutex<Vec<(usize, Vec<Row>)>> = Mutex::new(Vec::new());
     std::thread::scope(|scope| {
         let (next, done, runs, fetches, idle_gate) = (&next, &done, &runs, &fetches, &idle_gate);
-        scope.spawn(move || {
-            prefetch(ws, runs, missing, fetches, || {
-                next.load(Ordering::Relaxed) >= runs.len()
-            })
-        });
+        // Every row taken: no VM left to start or to fetch for.
+        let nothing_left = move || next.load(Ordering::Relaxed) >= runs.len();
+        scope.spawn(move || prefetch(ws, runs, missing, fetches, nothing_left));
         for worker in 0..most.min(runs.len()) {
             scope.spawn(move || {
-                let nothing_left = || next.load(Ordering::Relaxed) >= runs.len();
                 // The workers past `jobs` wait until the other lanes are done; past the first
                 // of them, also for idle cores.
                 if worker >= jobs {
