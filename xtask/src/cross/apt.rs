@@ -125,6 +125,11 @@ impl Apt {
             "Dir::Etc::sourceparts=-".into(),
             format!("Dir::State::Lists={d}/lists"),
             format!("Dir::Cache={d}/cache"),
+            // apt's binary cache of the indexes, in `Dir::Cache`. Debian's container images
+            // switch it off (`Dir::Cache::pkgcache ""`, /etc/apt/apt.conf.d/docker-clean), and
+            // then every apt-cache and apt-get call parses all the indexes again: 0.9 s of CPU
+            // each, 180 s in a run's 200 calls (2026-12-08, process accounting); 0.2 s with it.
+            "Dir::Cache::pkgcache=pkgcache.bin".into(),
             // Only the Packages indexes: no translations, no AppStream metadata.
             "Acquire::Languages=none".into(),
             "Acquire::IndexTargets::deb::DEP-11::DefaultEnabled=false".into(),

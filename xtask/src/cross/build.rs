@@ -98,6 +98,13 @@ pub fn build(ws: &Ws, t: &Target) -> Outcome {
     finish(t, run_build(ws, t))
 }
 
+/// Whether the build of the target named `name` is planned or under way, not done yet.
+pub fn pending(name: &str) -> bool {
+    builds()
+        .iter()
+        .any(|(n, s)| n == name && matches!(s, State::Pending))
+}
+
 /// Whether every planned build is done (or none was planned).
 pub fn all_done() -> bool {
     builds().iter().all(|(_, s)| matches!(s, State::Done(..)))
