@@ -410,11 +410,6 @@ pub fn wait_built(name: &str) -> Result<(), String> {
     }
 }
 
-/// Whether the echo build of the target named `name` is planned, not done yet.
-pub fn pending(name: &str) -> bool {
-    matches!(builds().get(name), Some(None))
-}
-
 /// Whether every planned echo build is done (or none was planned).
 pub fn all_done() -> bool {
     builds().values().all(Option::is_some)

@@ -3,13 +3,12 @@
 //! [`prepare`] installs what the chosen tiers lack, before anything else starts (rustup and
 //! apt are not run twice at once). [`run`] then goes on beside the host tier, in three lanes:
 //!
-//! - the builder: per architecture, in the `build_order` of `targets/` (one cargo run at a
-//!   time, both cores; the targets with extra kernels and the slowest VM rows first, so that the
-//!   run does not end on a long VM row that the last build started), its test build, then its no_std echo (both programs, [`echo::build_planned`]),
+//! - the builder: per architecture, in the order of `targets/` (one cargo run at a time, both
+//!   cores), its test build, then its no_std echo (both programs, [`echo::build_planned`]),
 //!   at a lower priority ([`proc::lower_priority`]) so that the compilers take only what the
 //!   tests leave idle;
-//! - qemu-user: each architecture's tests as soon as its build is done (in the builder's
-//!   order), beside the build of the next one; then the echo rows;
+//! - qemu-user: each architecture's tests as soon as its build is done, beside the build of
+//!   the next one; then the echo rows;
 //! - the VMs, `XTASK_VM_JOBS` at once (default: as many as there are cores, and more once
 //!   the host lane, the builder and qemu-user are done; see `vm/pool.rs`): each
 //!   fetches its guest (unless it was fetched ahead), waits for its test build and its echo build (the echo goes into the
@@ -113,19 +112,17 @@ pub fn run(plan: Plan) -> Vec<Row> {
         missing.as_ref().is_some_and(|m| !m.contains_key(&t.name))
     };
     // Built once for both tiers; its row goes with the qemu-user tier's when that ran it.
-    // In the builder's order (`build_order`), which qemu-user and the VMs follow.
-    let mut to_build: Vec<&Target> = list
+    let to_build: Vec<&Target> = list
         .iter()
         .filter(|t| runs(&user, t) || runs(&vm, t))
         .collect();
-    to_build.sort_by_key(|t| t.build_order);
     // Both tiers run the no_std echo: qemu-user beside its tests, the VMs in their initramfs.
     let names = || to_build.iter().map(|t| t.name.as_str());
     build::plan(names());
     echo::plan(names());
 
     let mut echo = None;
-    let mut tests: BTreeMap<String, Row> = BTreeMap::new();
+    let mut tests: Vec<Row> = Vec::new();
     let mut vms: Vec<Vec<Row>> = Vec::new();
     // The VM pool boots more VMs once these two lanes (and the host's) are done.
     let (build_lane, user_lane) = (
@@ -164,18 +161,13 @@ pub fn run(plan: Plan) -> Vec<Row> {
             let (ws, list) = (&ws, &list);
             s.spawn(move || {
                 let _busy = user_lane;
-                // Each target as its build comes (the builder's order), each row under its
-                // target's name.
-                let mut by_build: Vec<&Target> = list.iter().collect();
-                by_build.sort_by_key(|t| t.build_order);
-                by_build
-                    .into_iter()
+                list.iter()
                     .map(|t| match missing.get(&t.name) {
                         Some(why) => user::fail_row(&t.name, "test", why.clone()),
                         None => user::run_one(ws, t),
                     })
-                    .map(|row| (row.arch.clone(), announced(row)))
-                    .collect::<BTreeMap<String, Row>>()
+                    .map(announced)
+                    .collect::<Vec<Row>>()
             })
         });
         if let Some(missing) = &vm {
@@ -183,8 +175,11 @@ pub fn run(plan: Plan) -> Vec<Row> {
         }
         if let Some(tester) = tester {
             tests = tester.join().unwrap_or_else(|_| {
-                let row = user::fail_row("all", "test", "the qemu-user lane panicked".into());
-                BTreeMap::from([("all".to_owned(), row)])
+                vec![user::fail_row(
+                    "all",
+                    "test",
+                    "the qemu-user lane panicked".into(),
+                )]
             });
         }
         echo = builder.join().ok().flatten();
@@ -199,12 +194,10 @@ pub fn run(plan: Plan) -> Vec<Row> {
             vm_rows.push(row);
         }
     }
-    if let Some(row) = tests.remove("all") {
-        user_rows.push(row);
-    }
+    let mut tests = tests.into_iter();
     for t in &list {
         let Some(missing) = &user else { break };
-        let test = tests.remove(&t.name);
+        let test = tests.next();
         if missing.contains_key(&t.name) {
             user_rows.extend(test);
             continue;

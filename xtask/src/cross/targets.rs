@@ -13,8 +13,6 @@ pub struct Target {
     pub name: String,
     /// Position in the default order (the table lists targets in this order).
     pub order: i64,
-    /// Position in the builder's queue in `cargo xtask test` (default: `order`).
-    pub build_order: i64,
     /// Rust target triple.
     pub triple: String,
     /// `stable` (the toolchain `cargo xtask` runs on) or a rustup toolchain name (`nightly`).
@@ -165,7 +163,6 @@ struct TargetFile {
     name: String,
     #[serde(default = "last")]
     order: i64,
-    build_order: Option<i64>,
     triple: String,
     toolchain: String,
     #[serde(default)]
@@ -245,7 +242,6 @@ fn parse_target(name: &str, text: &str) -> Result<Target, String> {
     Ok(Target {
         name: f.name,
         order: f.order,
-        build_order: f.build_order.unwrap_or(f.order),
         triple: f.triple,
         toolchain: f.toolchain,
         build_std: f.build_std,

@@ -1,22 +1,22 @@
 //! The VM pool: which VM rows run when, and how many at once.
 //!
 //! - **Guests are fetched ahead once the builder is done** ([`prefetch`]). A row fetches its
-//!   guest when its turn comes, or a worker with no row ready fetched it before, except the
-//!   rows no worker has taken when the builder is done: those are fetched then, one after the
-//!   other in the pool's order, so that none waits 25-50 s for its download at the end of the
-//!   run. Not earlier: fetching all eleven guests
+//!   guest when its turn comes (the first rows while they wait for their builds), except the
+//!   rows no worker has taken when the builder is done: those (the extra kernels' rows,
+//!   mostly) are fetched then, one after the other in the pool's order, so that none waits
+//!   25-50 s for its download at the end of the run. Not earlier: fetching all eleven guests
 //!   at the start (apt's indexes, unpacking the kernels) took the cores from the builds, which
 //!   run at a low priority (a CI-identical run's x86_64 echo build took 297 s instead of
 //!   110 s), and fetching the four extra rows' all at once after the last test build took
 //!   95-102 s each and slowed s390x's echo build from 38 s to 125 s.
 //! - **As many VMs as cores** ([`vm_jobs`]) from the start, beside the host tier, the builder
-//!   and qemu-user. Each worker takes the first row whose builds are done ([`Picker`]), in
-//!   order: every target's own kernel first, in the builder's order (`build_order`), then the
-//!   extra kernels. So the extra kernels' rows run while later targets build, instead of the
-//!   workers waiting for those builds and the extra rows filling the end: in a CI-identical
-//!   run (2026-12-07), the two workers waited 277 s and 321 s for the powerpc64le and s390x
-//!   builds while four extra rows, built 700-1,100 s before, waited for their turn at the end.
-//!   While no row is ready, a worker fetches the guest of a row due next.
+//!   and qemu-user. Each worker takes the next row in order and waits for its build: every
+//!   target's own kernel first, in the order of the builds, then the extra kernels (their
+//!   builds are long done when they start, and they fill the end). Not the first row whose
+//!   builds are done: that ran the extra kernels' rows early, beside the builds, which then
+//!   got less of the cores (the builder runs niced) and ended 120 s later, and the end of the
+//!   run had one VM left where the extra rows had filled it (a CI-identical run, 2026-12-08:
+//!   about 2,000 s against 1,950 s).
 //! - **More once the other lanes are done** ([`BusyLane`]): one VM more at once, and then up to
 //!   [`MORE_WHEN_IDLE`] per core more, each started only when the cores were at least
 //!   [`IDLE_CORES`] free over [`IDLE_WINDOW`] (idle, or running niced batch work that yields
@@ -149,15 +149,6 @@ fn prefetch(
         }
         std::thread::sleep(Duration::from_millis(500));
     }
-    for (n, (_, run)) in runs.iter().enumerate() {
-        if !missing.contains_key(&run.t.name) && fetches.claim(n) {
-            fetch_ahead(ws, fetches, n, *run);
-        }
-    }
-}
-
-/// Fetches the guest of row `n` (`run`), claimed by the caller, ahead of its row.
-fn fetch_ahead(ws: &Ws, fetches: &Fetches, n: usize, run: Run) {
     // Whatever happens here, no row waits for a fetch that will not come.
     struct Put<'a>(&'a Fetches, usize, Option<Fetched>);
     impl Drop for Put<'_> {
@@ -169,71 +160,13 @@ fn fetch_ahead(ws: &Ws, fetches: &Fetches, n: usize, run: Run) {
             self.0.put(self.1, fetched);
         }
     }
-    let mut put = Put(fetches, n, None);
-    put.2 = Some(fetch(ws, run));
-}
-
-/// Which rows the workers have taken. A worker takes the first row, in the pool's order, whose
-/// builds (its tests and its no_std echo) are done: an extra kernel's row, built long ago, runs
-/// while the next target's build goes on, instead of a worker waiting for that build.
-struct Picker {
-    taken: Mutex<Vec<bool>>,
-}
-
-/// What a worker does next.
-#[derive(Debug, PartialEq)]
-enum Pick {
-    /// Run this row.
-    Run(usize),
-    /// No row left is ready: these are left, in order. The worker fetches the guest of one due
-    /// next, or waits a little, and asks again.
-    Wait(Vec<usize>),
-    /// Every row is taken.
-    Done,
-}
-
-impl Picker {
-    fn new(n: usize) -> Picker {
-        Picker {
-            taken: Mutex::new(vec![false; n]),
+    for (n, (_, run)) in runs.iter().enumerate() {
+        if missing.contains_key(&run.t.name) || !fetches.claim(n) {
+            continue;
         }
+        let mut put = Put(fetches, n, None);
+        put.2 = Some(fetch(ws, *run));
     }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<bool>> {
-        self.taken.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// Takes the first row not taken for which `ready` holds.
-    fn pick(&self, ready: impl Fn(usize) -> bool) -> Pick {
-        let mut taken = self.lock();
-        let mut left = Vec::new();
-        for (n, t) in taken.iter_mut().enumerate() {
-            if *t {
-                continue;
-            }
-            if ready(n) {
-                *t = true;
-                return Pick::Run(n);
-            }
-            left.push(n);
-        }
-        if left.is_empty() {
-            Pick::Done
-        } else {
-            Pick::Wait(left)
-        }
-    }
-
-    fn all_taken(&self) -> bool {
-        self.lock().iter().all(|&t| t)
-    }
-}
-
-/// Whether the row of `run` can start now: its target's test build and no_std echo build are
-/// done (or its target cannot run here: its row says why at once).
-fn ready(run: Run, missing: &BTreeMap<String, String>) -> bool {
-    let name = &run.t.name;
-    missing.contains_key(name) || !(build::pending(name) || echo::pending(name))
 }
 
 /// Runs the VMs of each of `list`, one per kernel (the test rows saying why not for those in
@@ -251,17 +184,15 @@ pub(in crate::cross) fn run_pool(
         .enumerate()
         .flat_map(|(i, t)| Run::all(t).into_iter().map(move |r| (i, r)))
         .collect();
-    // Every target's own kernel first, in the builder's order; then the extra kernels.
-    runs.sort_by_key(|(i, r)| (r.kernel.is_some(), r.t.build_order, *i));
+    runs.sort_by_key(|(i, r)| (r.kernel.is_some(), *i));
     let fetches = Fetches::new(runs.len());
-    let picker = Picker::new(runs.len());
+    let next = AtomicUsize::new(0);
     let idle_gate = IdleGate::default();
     let done: Mutex<Vec<(usize, Vec<Row>)>> = Mutex::new(Vec::new());
     std::thread::scope(|scope| {
-        let (picker, done, runs, fetches, idle_gate) =
-            (&picker, &done, &runs, &fetches, &idle_gate);
+        let (next, done, runs, fetches, idle_gate) = (&next, &done, &runs, &fetches, &idle_gate);
         // Every row taken: no VM left to start or to fetch for.
-        let nothing_left = move || picker.all_taken();
+        let nothing_left = move || next.load(Ordering::Relaxed) >= runs.len();
         scope.spawn(move || prefetch(ws, runs, missing, fetches, nothing_left));
         for worker in 0..most.min(runs.len()) {
             scope.spawn(move || {
@@ -280,24 +211,7 @@ pub(in crate::cross) fn run_pool(
                     }
                 }
                 loop {
-                    let n = match picker.pick(|n| runs.get(n).is_some_and(|r| ready(r.1, missing)))
-                    {
-                        Pick::Run(n) => n,
-                        Pick::Done => break,
-                        Pick::Wait(left) => {
-                            // The guest of a row due next is fetched while its build goes on.
-                            let ahead = left.into_iter().take(jobs).find(|&n| {
-                                runs.get(n)
-                                    .is_some_and(|r| !missing.contains_key(&r.1.t.name))
-                                    && fetches.claim(n)
-                            });
-                            match ahead {
-                                Some(n) => fetch_ahead(ws, fetches, n, runs[n].1),
-                                None => std::thread::sleep(Duration::from_millis(500)),
-                            }
-                            continue;
-                        }
-                    };
+                    let n = next.fetch_add(1, Ordering::Relaxed);
                     let Some(&(_, run)) = runs.get(n) else { break };
                     let mut rows = Report::default();
                     match missing.get(&run.t.name) {
@@ -479,25 +393,6 @@ fn vm_jobs() -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_worker_takes_the_first_row_whose_builds_are_done() {
-        // Rows in the pool's order: a's and b's own kernels, then a's and b's extra kernels.
-        let picker = Picker::new(4);
-        let built = Mutex::new(vec![true, false, true, false]);
-        let ready = |n: usize| built.lock().unwrap()[n];
-        // Only a is built: its own row, then its extra row, instead of waiting for b.
-        assert_eq!(picker.pick(ready), Pick::Run(0));
-        assert_eq!(picker.pick(ready), Pick::Run(2));
-        assert_eq!(picker.pick(ready), Pick::Wait(vec![1, 3]));
-        assert!(!picker.all_taken());
-        // b is built: its own row before its extra one.
-        *built.lock().unwrap() = vec![true; 4];
-        assert_eq!(picker.pick(ready), Pick::Run(1));
-        assert_eq!(picker.pick(ready), Pick::Run(3));
-        assert_eq!(picker.pick(ready), Pick::Done);
-        assert!(picker.all_taken());
-    }
 
     #[test]
     fn a_guest_fetched_ahead_is_taken_once_by_its_row() {
