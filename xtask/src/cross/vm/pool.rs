@@ -14,9 +14,9 @@
 //!   target's own kernel first, in the order of the builds, then the extra kernels (their
 //!   builds are long done when they start, and they fill the end). Not the first row whose
 //!   builds are done: that ran the extra kernels' rows early, beside the builds, which then
-//!   got less of the cores (the builder runs niced) and ended 120 s later, and the end of the
-//!   run had one VM left where the extra rows had filled it (a CI-identical run, 2026-12-08:
-//!   about 2,000 s against 1,950 s).
+//!   got less of the cores (the builder runs niced) and ended at 1,796 s instead of 1,549 s,
+//!   and the end of the run had one VM left where the extra rows had filled it (CI-identical
+//!   runs, 2026-12-08: 1,943 s against 1,950 s, though apt's cache saved 170 s of CPU).
 //! - **More once the other lanes are done** ([`BusyLane`]): one VM more at once, and then up to
 //!   [`MORE_WHEN_IDLE`] per core more, each started only when the cores were at least
 //!   [`IDLE_CORES`] free over [`IDLE_WINDOW`] (idle, or running niced batch work that yields
