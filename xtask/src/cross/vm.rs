@@ -297,13 +297,12 @@ fn verdict(
     problems.extend(judged.problems);
     // A target's own row on a fallback suite's kernel still runs, but says so: the matrix
     // wants the first suite's (Debian's stable release).
-    if let Some(first) = run.kernel_suites().first() {
-        if run.kernel.is_none() && *first != guest.kernel_suite {
-            warnings.push(format!(
-                "the kernel is {}'s, not {first}'s (see the fetch row)",
-                guest.kernel_suite
-            ));
-        }
+    let first = run.kernel_suites().first();
+    if let Some(first) = first.filter(|f| run.kernel.is_none() && **f != guest.kernel_suite) {
+        warnings.push(format!(
+            "the kernel is {}'s, not {first}'s (see the fetch row)",
+            guest.kernel_suite
+        ));
     }
     warnings.extend(judged.warnings);
     let counts = judged.counts;

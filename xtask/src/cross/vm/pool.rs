@@ -345,14 +345,14 @@ pub(super) fn cpu_times(stat: &str) -> Option<(u64, u64, usize)> {
         .collect::<Option<_>>()?;
     // user nice system idle iowait irq softirq steal (guest time is within user's).
     let total = fields.iter().take(8).sum();
-    let idle = fields.get(1)? + fields.get(3)? + fields.get(4).unwrap_or(&0);
+    let free = fields.get(1)? + fields.get(3)? + fields.get(4).unwrap_or(&0);
     let cpus = lines
         .filter(|l| {
             l.strip_prefix("cpu")
                 .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()))
         })
         .count();
-    Some((idle, total, cpus))
+    Some((free, total, cpus))
 }
 
 /// Idle cores between two [`cpu_times`].
